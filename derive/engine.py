@@ -1,0 +1,616 @@
+r"""The proof engine: strategies that turn a SymPy statement into a verdict.
+
+A *statement* is a SymPy boolean: ``Eq(lhs, rhs)``, a relational
+(``<=``, ``<``, ``>=``, ``>``), ``Eq(Limit(...), value)`` or an ``And`` of
+these.  Free symbols are universally quantified under their SymPy
+assumptions (``real``, ``positive``, ``integer``...), plus what a strategy
+states explicitly (``size_lower_bounds``, index ranges).
+
+Verdicts:
+
+* ``proved`` -- a symbolic argument SymPy completed (a difference simplified
+  to zero, a limit computed, a sign established by :mod:`derive.inequalities`,
+  an interval enclosure for a decimal claim).
+* ``refuted`` -- a concrete point at which the statement is false, with both
+  sides evaluated by mpmath at 60 significant digits and the violation larger
+  than :data:`MARGIN`.
+* ``unproved`` -- neither; honest and counted.
+
+Numeric evaluation never yields ``proved``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
+
+import mpmath
+import sympy as sp
+from sympy import Basic, Expr
+
+from .inequalities import SignProver
+from .sums import evaluate, instantiate, normal_form, resolve_index_ranges
+
+__all__ = [
+    "Status",
+    "Outcome",
+    "Strategy",
+    "Simplify",
+    "Sign",
+    "LimitOf",
+    "Squeeze",
+    "Counterexample",
+    "ForEachN",
+    "EachPart",
+    "CaseSplit",
+    "RealValued",
+    "Enclosure",
+    "MARGIN",
+    "DIGITS",
+    "evaluate_at",
+]
+
+DIGITS = 60
+MARGIN = sp.Float("1e-40", DIGITS)
+
+
+class Status(str, Enum):
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNPROVED = "unproved"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class Outcome:
+    status: Status
+    method: str
+    steps: list[str] = field(default_factory=list)
+    counterexample: dict[str, str] | None = None
+
+
+class Strategy(Protocol):
+    """Anything that can try to decide a statement."""
+
+    def run(self, statement: Basic) -> Outcome: ...
+
+
+def _parts(statement: Basic) -> list[Basic]:
+    if isinstance(statement, sp.And):
+        return list(statement.args)
+    return [statement]
+
+
+def _tex(e: Basic) -> str:
+    return f"${sp.latex(e)}$"
+
+
+# ---------------------------------------------------------------- identities
+@dataclass(frozen=True)
+class Simplify:
+    r"""Prove ``Eq(lhs, rhs)`` by reducing :math:`\mathrm{lhs} - \mathrm{rhs}` to 0.
+
+    ``indices`` are free indices known to lie in ``1..upper`` (resolves the
+    ``Piecewise`` that derivatives of sums produce).  ``rewrite`` is an optional
+    intermediate form (a derivation step), proved equal to both sides.
+    """
+
+    indices: tuple[sp.Symbol, ...] = ()
+    upper: Expr | None = None
+    substitutions: tuple[tuple[Basic, Basic], ...] = ()
+    why_substitutions: str = ""
+    facts: tuple[tuple[Basic, Basic], ...] = ()
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        if self.facts:
+            steps.append("using " + ", ".join(f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in self.facts))
+        for part in _parts(statement):
+            if not isinstance(part, sp.Eq):
+                return Outcome(Status.UNPROVED, "simplify", [f"not an equation: {_tex(part)}"])
+            lhs, rhs = part.lhs, part.rhs
+            if self.substitutions:
+                subs = dict(self.substitutions)
+                lhs, rhs = lhs.xreplace(subs).doit(), rhs.xreplace(subs).doit()
+                steps.append(
+                    "substitute "
+                    + ", ".join(f"{_tex(k)} $\\to$ {_tex(v)}" for k, v in self.substitutions)
+                    + (f" ({self.why_substitutions})" if self.why_substitutions else "")
+                )
+            residual = normal_form(lhs - rhs, self.indices, self.upper, dict(self.facts))
+            if residual == 0:
+                steps.append(f"{_tex(lhs)} $-$ {_tex(rhs)} simplifies to $0$")
+                continue
+            if _both_real(lhs, rhs) and normal_form(sp.exp(lhs) - sp.exp(rhs), self.indices, self.upper) == 0:
+                steps.append(
+                    f"both sides are real and $e^{{\mathrm{{lhs}}}} - e^{{\mathrm{{rhs}}}}$ simplifies to $0$ "
+                    f"($\exp$ is injective on $\mathbb{{R}}$): {_tex(lhs)} $=$ {_tex(rhs)}"
+                )
+                continue
+            steps.append(f"difference does not simplify to 0: {_tex(residual)}")
+            return Outcome(Status.UNPROVED, "simplify", steps)
+        return Outcome(Status.PROVED, "symbolic simplification", steps)
+
+
+def _both_real(lhs: Expr, rhs: Expr) -> bool:
+    from .sums import expand_special
+
+    return all(bool(expand_special(e).doit().is_extended_real) and bool(expand_special(e).doit().is_finite) for e in (lhs, rhs))
+
+
+# -------------------------------------------------------------- inequalities
+@dataclass(frozen=True)
+class Sign:
+    r"""Prove a relational by showing the sign of :math:`\mathrm{rhs} - \mathrm{lhs}`.
+
+    ``substitutions`` rewrite the statement first (for instance the gap form
+    :math:`x_i = m - d_i`, :math:`d_i \ge 0`); their justification is stated.
+    """
+
+    size_lower_bounds: tuple[tuple[sp.Symbol, int], ...] = ()
+    substitutions: tuple[tuple[Basic, Basic], ...] = ()
+    why_substitutions: str = ""
+    indices: tuple[sp.Symbol, ...] = ()
+    upper: Expr | None = None
+    rewrite: Expr | None = None
+    facts: tuple[tuple[Basic, Basic], ...] = ()
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        if self.substitutions:
+            steps.append(
+                "substitute "
+                + ", ".join(f"{_tex(k)} $\\to$ {_tex(v)}" for k, v in self.substitutions)
+                + (f" ({self.why_substitutions})" if self.why_substitutions else "")
+            )
+        for part in _parts(statement):
+            if not isinstance(part, (sp.Le, sp.Lt, sp.Ge, sp.Gt)):
+                return Outcome(Status.UNPROVED, "sign analysis", [f"not an inequality: {_tex(part)}"])
+            if self.substitutions:
+                part = part.xreplace(dict(self.substitutions))
+            strict = isinstance(part, (sp.Lt, sp.Gt))
+            small, big = (part.lhs, part.rhs) if isinstance(part, (sp.Le, sp.Lt)) else (part.rhs, part.lhs)
+            gap = evaluate(big - small)
+            if self.upper is not None:
+                gap = resolve_index_ranges(gap, self.indices, self.upper)
+            gap = sp.simplify(gap)
+            if self.rewrite is not None:
+                same = Simplify(self.indices, self.upper, facts=self.facts).run(sp.Eq(gap, self.rewrite))
+                if same.status is not Status.PROVED:
+                    return Outcome(Status.UNPROVED, "sign analysis", steps + same.steps)
+                steps.append(f"rewrite the gap {_tex(gap)} as {_tex(self.rewrite)}")
+                steps.extend(same.steps)
+                gap = self.rewrite
+            prover = SignProver(dict(self.size_lower_bounds))
+            ok = prover.positive(gap) if strict else prover.nonnegative(gap)
+            if not ok:
+                steps.append(f"could not establish the sign of {_tex(gap)}")
+                return Outcome(Status.UNPROVED, "sign analysis", steps)
+            steps.extend(prover.steps)
+        return Outcome(Status.PROVED, "sign analysis (sum, monotonicity and calculus rules)", steps)
+
+
+# -------------------------------------------------------------------- limits
+@dataclass(frozen=True)
+class LimitOf:
+    r"""Prove ``Eq(Limit(f, v, v0, dir), L)``.
+
+    ``rewrite`` is the document's intermediate form ``g`` of ``f`` (for
+    instance with the maximum factored out), proved equal to ``f`` by
+    :class:`Simplify` first.  Sums over a fixed, finite range whose terms
+    depend on ``v`` are handled by the finite-sum rule: the limit of a sum of
+    n terms (n independent of ``v``) is the sum of the term limits when each is
+    finite; the outer expression must then be continuous at that value
+    (checked: finite value, non-vanishing denominator).
+    """
+
+    rewrite: Expr | None = None
+    simplify: Simplify = Simplify()
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        for part in _parts(statement):
+            if not (isinstance(part, sp.Eq) and isinstance(part.lhs, sp.Limit)):
+                return Outcome(Status.UNPROVED, "limit", [f"not a limit statement: {_tex(part)}"])
+            lim, target = part.lhs, part.rhs
+            f, var, point, direction = lim.args
+            g = f
+            if self.rewrite is not None:
+                step = self.simplify.run(sp.Eq(f, self.rewrite))
+                if step.status is not Status.PROVED:
+                    return Outcome(Status.UNPROVED, "limit", steps + step.steps)
+                steps.append(f"rewrite {_tex(f)} $=$ {_tex(self.rewrite)}")
+                g = self.rewrite
+            value = _limit_with_finite_sums(g, var, point, str(direction), steps)
+            if value is None:
+                return Outcome(Status.UNPROVED, "limit", steps)
+            if sp.simplify(value - target) != 0:
+                steps.append(f"the limit is {_tex(value)}, not {_tex(target)}")
+                return Outcome(Status.UNPROVED, "limit", steps)
+            steps.append(f"$\\lim = {sp.latex(value)}$")
+        return Outcome(Status.PROVED, "limit (SymPy gruntz, finite-sum rule)", steps)
+
+
+def _signed_placeholder(s: sp.Sum) -> sp.Dummy:
+    """A constant standing for a sum, with the sign the sign prover establishes."""
+    if SignProver().positive(s):
+        return sp.Dummy("R", positive=True)
+    if SignProver().nonnegative(s):
+        return sp.Dummy("R", nonnegative=True)
+    return sp.Dummy("R", real=True)
+
+
+def _continuous_at(outer: Expr, at: Mapping[Basic, Basic]) -> bool:
+    """Rational-exp-log expression: finite value, non-zero denominator, positive log arguments."""
+    value = sp.simplify(outer.xreplace(at))
+    if not value.is_finite:
+        return False
+    if sp.simplify(sp.denom(sp.together(outer)).xreplace(at)) == 0:
+        return False
+    return all(SignProver().positive(sp.simplify(lg.args[0].xreplace(at))) for lg in outer.atoms(sp.log))
+
+
+def _limit_with_finite_sums(
+    g: Expr, var: sp.Symbol, point: Expr, direction: str, steps: list[str]
+) -> Expr | None:
+    constants = {s: _signed_placeholder(s) for s in g.atoms(sp.Sum) if not s.has(var)}
+    g_const = g.xreplace(constants)
+    back = {v: k for k, v in constants.items()}
+    moving = [s for s in g_const.atoms(sp.Sum) if s.has(var)]
+    if not moving:
+        value = sp.limit(g_const, var, point, direction)
+        if value.has(sp.Limit) or value.has(sp.AccumBounds) or value is sp.nan:
+            steps.append(f"SymPy could not compute the limit of {_tex(g)}")
+            return None
+        value = value.xreplace(back)
+        steps.append(f"$\\lim_{{{sp.latex(var)} \\to {sp.latex(point)}}} {sp.latex(g)} = {sp.latex(value)}$")
+        return value
+    placeholders: dict[Basic, Basic] = {}
+    term_limits: dict[Basic, Basic] = {}
+    for s in moving:
+        (k, lo, hi) = s.limits[0]
+        if hi.has(var) or lo.has(var):
+            return None
+        term = sp.limit(s.function, var, point, direction)
+        if term.has(sp.Limit) or term.has(sp.AccumBounds) or not term.is_finite:
+            steps.append(f"term limit of {_tex(s.function)} is not a finite value")
+            return None
+        t = sp.Dummy("s")
+        placeholders[s] = t
+        term_limits[t] = sp.Sum(term, (k, lo, hi)).doit()
+        steps.append(
+            f"finite-sum rule (the number of terms does not depend on ${sp.latex(var)}$): "
+            f"$\\lim {sp.latex(s)} = {sp.latex(sp.Sum(term, (k, lo, hi)))} = {sp.latex(term_limits[t])}$"
+        )
+    outer = g_const.xreplace(placeholders)
+    # separate the factors that move with the limit variable from those that hold the sums
+    moving_part, sum_part = sp.Integer(1), sp.Integer(1)
+    for factor in sp.Mul.make_args(sp.factor_terms(outer)):
+        has_var = factor.has(var)
+        has_sum = bool(factor.free_symbols & set(placeholders.values()))
+        if has_var and has_sum:
+            steps.append("the limit variable and the sums are not separable")
+            return None
+        if has_var:
+            moving_part *= factor
+        else:
+            sum_part *= factor
+    if not _continuous_at(sum_part, term_limits):
+        steps.append("the outer expression is not continuous at the limit of the sums")
+        return None
+    factor_limit = sp.limit(moving_part, var, point, direction) if moving_part != 1 else sp.Integer(1)
+    if factor_limit.has(sp.Limit) or not factor_limit.is_finite:
+        steps.append(f"no finite limit for {_tex(moving_part)}")
+        return None
+    value = sp.simplify(factor_limit * sum_part.xreplace(term_limits)).xreplace(back)
+    steps.append(
+        f"product of limits: $\\lim {sp.latex(moving_part)} = {sp.latex(factor_limit)}$ and continuity of "
+        f"{_tex(sum_part.xreplace(back))} at the limit of the sums"
+    )
+    return value
+
+
+@dataclass(frozen=True)
+class Squeeze:
+    r"""Prove ``Eq(Limit(f, v, v0), L)`` from :math:`lo \le f \le hi` and equal limits."""
+
+    lower: Expr
+    upper: Expr
+    sign: Sign = Sign()
+    rewrite: Expr | None = None
+
+    def run(self, statement: Basic) -> Outcome:
+        (part,) = _parts(statement)
+        if not (isinstance(part, sp.Eq) and isinstance(part.lhs, sp.Limit)):
+            return Outcome(Status.UNPROVED, "squeeze", [f"not a limit statement: {_tex(part)}"])
+        f, var, point, direction = part.lhs.args
+        steps: list[str] = []
+        if self.rewrite is not None:
+            same = Simplify().run(sp.Eq(f, self.rewrite))
+            steps += same.steps
+            if same.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, "squeeze", steps)
+            f = self.rewrite
+        bounds = self.sign.run(sp.And(sp.Le(self.lower, f), sp.Le(f, self.upper)))
+        steps += bounds.steps
+        if bounds.status is not Status.PROVED:
+            return Outcome(Status.UNPROVED, "squeeze", steps)
+        lo = sp.limit(self.lower, var, point, str(direction))
+        hi = sp.limit(self.upper, var, point, str(direction))
+        steps.append(f"$\\lim$ of the bounds: {_tex(lo)} and {_tex(hi)}")
+        if sp.simplify(lo - hi) != 0 or sp.simplify(lo - part.rhs) != 0:
+            return Outcome(Status.UNPROVED, "squeeze", steps)
+        return Outcome(Status.PROVED, "squeeze (proven bounds with equal limits)", steps)
+
+
+# ----------------------------------------------------------------- per n
+@dataclass(frozen=True)
+class ForEachN:
+    """Prove for each concrete size in ``sizes`` with the sums expanded."""
+
+    size: sp.Symbol
+    sizes: tuple[int, ...]
+    inner: Strategy
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        for value in self.sizes:
+            concrete = statement.xreplace({self.size: value}).doit()
+            out = self.inner.run(concrete)
+            if out.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, out.method, steps + [f"${sp.latex(self.size)} = {value}$: not shown"] + out.steps)
+            steps.append(f"${sp.latex(self.size)} = {value}$: {out.method}")
+        return Outcome(Status.PROVED, f"per size ({self.sizes[0]}..{self.sizes[-1]}), terms expanded", steps)
+
+
+@dataclass(frozen=True)
+class EachPart:
+    """Prove every part of an ``And``: each by the first strategy that proves it."""
+
+    strategies: tuple[Strategy, ...]
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        methods: list[str] = []
+        for part in _parts(statement):
+            for strategy in self.strategies:
+                out = strategy.run(part)
+                if out.status is Status.PROVED:
+                    steps += out.steps
+                    methods.append(out.method)
+                    break
+            else:
+                return Outcome(Status.UNPROVED, "each part", steps + [f"no strategy proves {_tex(part)}"])
+        return Outcome(Status.PROVED, "; ".join(dict.fromkeys(methods)), steps)
+
+
+@dataclass(frozen=True)
+class CaseSplit:
+    r"""Remove ``Max``/``Min``/``Abs`` by cases on the order of two quantities.
+
+    For ``a`` and ``b`` it substitutes :math:`a = b + t, t \ge 0` and
+    :math:`a = b - t, t > 0`; SymPy then evaluates the piecewise functions, and
+    ``inner`` must prove each case.
+    """
+
+    a: sp.Symbol
+    b: Expr
+    inner: Strategy
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        t0 = sp.Dummy("t", nonnegative=True)
+        t1 = sp.Dummy("t", positive=True)
+        for label, value in ((r"\ge", self.b + t0), ("<", self.b - t1)):
+            case = statement.xreplace({self.a: value})
+            out = self.inner.run(case)
+            steps.append(f"case ${sp.latex(self.a)} {label} {sp.latex(self.b)}$: {out.status}")
+            steps += out.steps
+            if out.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, "case split", steps)
+        return Outcome(Status.PROVED, "case split; " + out.method, steps)
+
+
+@dataclass(frozen=True)
+class RealValued:
+    """Prove ``Contains(e, Reals)`` from SymPy's assumptions on the symbols."""
+
+    def run(self, statement: Basic) -> Outcome:
+        if isinstance(statement, sp.Contains) and statement.args[1] == sp.S.Reals:
+            elem = statement.args[0]
+            if elem.is_extended_real and elem.is_finite:
+                return Outcome(Status.PROVED, "assumptions", [f"{_tex(elem)} is a finite real number for all admissible values"])
+        return Outcome(Status.UNPROVED, "assumptions", [])
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    r"""Prove a closed numeric inequality by interval arithmetic (``mpmath.iv``).
+
+    Every operation rounds outward, so the computed interval contains the
+    exact value: a rigorous proof, not a floating-point check.
+    """
+
+    digits: int = 70
+
+    def run(self, statement: Basic) -> Outcome:
+        if not isinstance(statement, (sp.Le, sp.Lt)) or statement.free_symbols:
+            return Outcome(Status.UNPROVED, "interval arithmetic", ["not a closed inequality"])
+        saved = mpmath.iv.dps
+        mpmath.iv.dps = self.digits
+        try:
+            lhs = _interval(statement.lhs)
+            rhs = _interval(statement.rhs)
+            ok = lhs.b < rhs.a if isinstance(statement, sp.Lt) else lhs.b <= rhs.a
+            step = (
+                f"enclosures at {self.digits} digits: lhs $\\subseteq$ [{mpmath.nstr(lhs.a, 8)}, {mpmath.nstr(lhs.b, 8)}], "
+                f"rhs $\\subseteq$ [{mpmath.nstr(rhs.a, 8)}, {mpmath.nstr(rhs.b, 8)}]"
+            )
+        finally:
+            mpmath.iv.dps = saved
+        status = Status.PROVED if ok else Status.UNPROVED
+        return Outcome(status, "interval arithmetic (mpmath.iv, outward rounding)", [step])
+
+
+def _interval(e: Basic) -> "mpmath.ctx_iv.ivmpf":  # type: ignore[name-defined]
+    iv = mpmath.iv
+    if e.is_Rational:
+        return iv.mpf(int(e.p)) / int(e.q)
+    if e is sp.E:
+        return iv.e
+    if e.is_Add:
+        out = iv.mpf(0)
+        for a in e.args:
+            out = out + _interval(a)
+        return out
+    if e.is_Mul:
+        out = iv.mpf(1)
+        for a in e.args:
+            out = out * _interval(a)
+        return out
+    if e.is_Pow and e.exp.is_Integer:
+        return _interval(e.base) ** int(e.exp)
+    if isinstance(e, sp.exp):
+        return iv.exp(_interval(e.args[0]))
+    if isinstance(e, sp.log):
+        return iv.log(_interval(e.args[0]))
+    if isinstance(e, sp.Abs):
+        inner = _interval(e.args[0])
+        lo, hi = inner.a, inner.b
+        if lo >= 0:
+            return inner
+        if hi <= 0:
+            return -inner
+        return iv.mpf([0, max(-lo, hi)])
+    raise ValueError(f"no interval rule for {e!r}")
+
+
+# ------------------------------------------------------------ refutations
+def evaluate_at(expr: Basic, point: Mapping[Basic, object]) -> sp.Float | None:
+    """Value of ``expr`` at ``point`` with 60 significant digits (None if not finite)."""
+    value = instantiate(expr, point)  # type: ignore[arg-type]
+    value = sp.N(value, DIGITS)
+    if not value.is_number or not value.is_real or not value.is_finite:
+        return None
+    return value
+
+
+def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
+    """Is ``rel`` false at ``point`` by more than MARGIN?  Returns (violated, evidence)."""
+    if isinstance(rel, sp.Contains):
+        elem = instantiate(rel.args[0], point)  # type: ignore[arg-type]
+        if not elem.is_finite:
+            return True, f"{sp.latex(rel.args[0])} evaluates to {elem}, which is not a real number"
+        return False, ""
+    lhs_val = evaluate_at(rel.lhs, point)
+    rhs_val = evaluate_at(rel.rhs, point)
+    if lhs_val is None or rhs_val is None:
+        return False, ""
+    gap = lhs_val - rhs_val
+    evidence = (
+        f"lhs = {mpmath.nstr(mpmath.mpf(str(lhs_val)), 30)}, rhs = {mpmath.nstr(mpmath.mpf(str(rhs_val)), 30)}"
+    )
+    if isinstance(rel, sp.Eq):
+        return bool(abs(gap) > MARGIN), evidence
+    if isinstance(rel, sp.Le):
+        return bool(gap > MARGIN), evidence
+    if isinstance(rel, sp.Lt):
+        return bool(gap > -MARGIN), evidence
+    if isinstance(rel, sp.Ge):
+        return bool(gap < -MARGIN), evidence
+    if isinstance(rel, sp.Gt):
+        return bool(gap < MARGIN), evidence
+    return False, ""
+
+
+def _point_text(point: Mapping[Basic, object]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in point.items():
+        name = str(k.label) if isinstance(k, sp.IndexedBase) else str(k)
+        out[name] = str(list(v)) if isinstance(v, (list, tuple)) else str(v)  # type: ignore[arg-type]
+    return out
+
+
+_CANDIDATES: tuple[object, ...] = (0, 1, -1, 2, sp.Rational(1, 2), -3, 5, sp.Rational(-1, 3), 10, -20)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    r"""Refute a statement with a concrete point, confirmed at 60 digits.
+
+    ``hints`` are points tried first (the document's own examples); then a
+    deterministic search over small integers, halves and large gaps for every
+    free scalar, and sizes 1..4 for vectors (``vectors`` names the indexed
+    bases and their size symbol).  A point refutes only if the violation is
+    larger than :data:`MARGIN`.
+    """
+
+    hints: tuple[Mapping[Basic, object], ...] = ()
+    vectors: tuple[tuple[sp.IndexedBase, sp.Symbol], ...] = ()
+    search: bool = True
+    seed: int = 2018
+
+    def candidates(self, statement: Basic) -> Iterable[Mapping[Basic, object]]:
+        yield from self.hints
+        if not self.search:
+            return
+        sizes = {size for _, size in self.vectors}
+        scalars = sorted(
+            (s for s in statement.free_symbols if s not in sizes and isinstance(s, sp.Symbol) and not s.is_integer),
+            key=str,
+        )
+        integers = sorted((s for s in statement.free_symbols if s not in sizes and s.is_integer), key=str)
+        rng = random.Random(self.seed)
+        for size_value in (2, 3, 1, 4):
+            for trial in range(40):
+                point: dict[Basic, object] = {size: size_value for size in sizes}
+                for base, _ in self.vectors:
+                    point[base] = [rng.choice(_CANDIDATES) for _ in range(size_value)]
+                for s in scalars:
+                    value = _CANDIDATES[trial % len(_CANDIDATES)] if trial < len(_CANDIDATES) else rng.choice(_CANDIDATES)
+                    if s.is_positive and not (sp.sympify(value) > 0):
+                        value = abs(sp.sympify(value)) + 1
+                    point[s] = value
+                for s in integers:
+                    point[s] = rng.randint(1, max(1, size_value))
+                yield point
+            if not self.vectors:
+                return
+
+    def run(self, statement: Basic) -> Outcome:
+        tried = 0
+        for point in self.candidates(statement):
+            tried += 1
+            for part in _parts(statement):
+                try:
+                    bad, evidence = _violated(part, point)
+                except (TypeError, ValueError, ZeroDivisionError):
+                    continue
+                if bad:
+                    steps = [
+                        f"at {_point_text(point)}: {_tex(part)} fails ({evidence}; 60-digit evaluation)"
+                    ]
+                    cx = _point_text(point)
+                    cx["evidence"] = evidence
+                    return Outcome(Status.REFUTED, "counterexample (mpmath, 60 digits)", steps, cx)
+        return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points"])
+
+
+def first_of(strategies: Sequence[Strategy]) -> Callable[[Basic], Outcome]:
+    """Run strategies in order; return the first decisive outcome."""
+
+    def run(statement: Basic) -> Outcome:
+        last = Outcome(Status.UNPROVED, "none", [])
+        for s in strategies:
+            last = s.run(statement)
+            if last.status is not Status.UNPROVED:
+                return last
+        return last
+
+    return run
+

@@ -1,0 +1,343 @@
+r"""A small, sound sign prover: is an expression :math:`\ge 0` (or :math:`> 0`)?
+
+It combines SymPy's assumption system with a handful of rules that SymPy
+lacks for symbolic-length sums and monotone functions.  Each rule is a
+textbook fact; each application is recorded as a proof step:
+
+* **sum rule** -- :math:`\sum_{i=a}^b f_i \ge 0` if every :math:`f_i \ge 0`;
+  :math:`> 0` if every :math:`f_i > 0` and the range is non-empty
+  (:math:`b - a + 1 \ge 1` under the stated lower bounds of the sizes).
+* **sum comparison** -- :math:`\sum f_i - \sum g_i = \sum (f_i - g_i)` over equal ranges,
+  and a size :math:`n` equals :math:`\sum_{i=1}^n 1`.
+* **monotone pairs** -- :math:`e^a - e^b` has the sign of :math:`a - b`;
+  :math:`\log A - \log B` has the sign of :math:`A - B` for :math:`A, B > 0`.
+* **products and quotients** -- a product of non-negative factors with at
+  least the needed strictness; a quotient with a positive denominator.
+* **one-variable calculus** -- :math:`\min_{x \in \mathbb{R}} f(x) \ge 0` computed by
+  SymPy's ``minimum`` (stationary points and limits at the ends).
+
+If no rule applies the answer is "not shown"; it never guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy import Basic, Expr, Sum
+
+__all__ = ["SignProver"]
+
+
+@dataclass
+class SignProver:
+    """Prove :math:`e \\ge 0` or :math:`e > 0` for real expressions.
+
+    ``size_lower_bounds`` states facts such as :math:`n \\ge 2` for the size
+    symbols; they decide whether a sum's range is non-empty.
+    """
+
+    size_lower_bounds: Mapping[sp.Symbol, int] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
+    depth_limit: int = 12
+    memo: dict[tuple[Basic, bool], tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
+
+    # -- public -----------------------------------------------------------
+    def nonnegative(self, expr: Expr) -> bool:
+        return self._prove(sp.sympify(expr), strict=False, depth=0)
+
+    def positive(self, expr: Expr) -> bool:
+        return self._prove(sp.sympify(expr), strict=True, depth=0)
+
+    # -- helpers ----------------------------------------------------------
+    def _note(self, expr: Expr, strict: bool, why: str) -> None:
+        rel = ">" if strict else r"\ge"
+        self.steps.append(f"${sp.latex(expr)} {rel} 0$: {why}")
+
+    def _range_nonempty(self, lo: Expr, hi: Expr) -> bool:
+        count = sp.sympify(hi - lo + 1)
+        repl = {}
+        for size, bound in self.size_lower_bounds.items():
+            if size in count.free_symbols:
+                repl[size] = bound + sp.Dummy("r", integer=True, nonnegative=True)
+        return bool(sp.simplify(count.xreplace(repl)).is_positive)
+
+    def _range_size_nonnegative(self, lo: Expr, hi: Expr) -> bool:
+        count = sp.sympify(hi - lo + 1)
+        repl = {}
+        for size in count.free_symbols:
+            bound = self.size_lower_bounds.get(size, 1 if size.is_positive else 0)
+            repl[size] = bound + sp.Dummy("r", integer=True, nonnegative=True)
+        return bool(sp.simplify(count.xreplace(repl)).is_nonnegative)
+
+    def _sympy_says(self, expr: Expr, strict: bool) -> bool:
+        if expr.has(Sum):
+            return False
+        verdict = expr.is_positive if strict else expr.is_nonnegative
+        return bool(verdict)
+
+    def _atomise_sums(self, expr: Expr, depth: int) -> Expr:
+        """Replace each sum by a dummy that carries the sign proven for it."""
+        repl: dict[Basic, Basic] = {}
+        for s in expr.atoms(Sum):
+            probe = self._child()
+            if probe._prove(s, strict=True, depth=depth + 1):
+                repl[s] = sp.Dummy("S", positive=True)
+                self.steps.extend(probe.steps)
+            else:
+                probe = self._child()
+                if probe._prove(s, strict=False, depth=depth + 1):
+                    repl[s] = sp.Dummy("S", nonnegative=True)
+                    self.steps.extend(probe.steps)
+                elif s.function.is_extended_real:
+                    repl[s] = sp.Dummy("S", real=True)
+        return expr.xreplace(repl) if repl else expr
+
+    # -- the rules --------------------------------------------------------
+    def _child(self) -> "SignProver":
+        return SignProver(self.size_lower_bounds, [], self.depth_limit, self.memo)
+
+    def _prove(self, expr: Expr, strict: bool, depth: int) -> bool:
+        key = (expr, strict)
+        if key in self.memo:
+            ok, steps = self.memo[key]
+            if ok:
+                self.steps.extend(steps)
+            return ok
+        mark = len(self.steps)
+        ok = self._prove_uncached(expr, strict, depth)
+        if ok:  # a failure may be an artefact of the depth limit: only successes are final
+            self.memo[key] = (ok, tuple(self.steps[mark:]))
+        return ok
+
+    def _prove_uncached(self, expr: Expr, strict: bool, depth: int) -> bool:
+        if depth > self.depth_limit:
+            return False
+        if expr.is_number:
+            value = sp.N(expr, 50)
+            ok = bool(value > 0) if strict else bool(value >= 0)
+            if ok:
+                self._note(expr, strict, "numeric constant (50 digits)")
+            return ok
+        if self._sympy_says(expr, strict):
+            self._note(expr, strict, "sign of every factor/term is known (SymPy assumptions)")
+            return True
+        for rule in (self._rule_sum, self._rule_mul, self._rule_add, self._rule_quotient,
+                     self._rule_atomise, self._rule_calculus, self._rule_generalise):
+            mark = len(self.steps)
+            if rule(expr, strict, depth):
+                return True
+            del self.steps[mark:]
+        return False
+
+    def _rule_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        if not (isinstance(expr, Sum) and len(expr.limits) == 1):
+            return False
+        var, lo, hi = expr.limits[0]
+        if strict and not self._range_nonempty(lo, hi):
+            return False
+        if self._prove(expr.function, strict, depth + 1):
+            why = "sum rule: every term is " + ("positive and the range is non-empty" if strict else "non-negative")
+            self._note(expr, strict, why)
+            return True
+        return False
+
+    def _rule_mul(self, expr: Expr, strict: bool, depth: int) -> bool:
+        if not expr.is_Mul:
+            return False
+        factors = list(expr.args)
+        negatives = [f for f in factors if f.is_number and f.is_negative]
+        if len(negatives) % 2:
+            return False
+        others = [f for f in factors if not (f.is_number and f.is_negative)]
+        for f in others:
+            if f.is_number:
+                continue
+            if not self._prove(f, strict, depth + 1):
+                return False
+        self._note(expr, strict, "product of factors of known sign")
+        return True
+
+    def _rule_quotient(self, expr: Expr, strict: bool, depth: int) -> bool:
+        num, den = sp.fraction(sp.together(expr))
+        if den == 1:
+            return False
+        if self._prove(den, True, depth + 1) and self._prove(num, strict, depth + 1):
+            self._note(expr, strict, "quotient with positive denominator")
+            return True
+        return False
+
+    def _rule_add(self, expr: Expr, strict: bool, depth: int) -> bool:
+        if not expr.is_Add:
+            return False
+        terms = list(expr.args)
+        # (a) every term separately
+        mark = len(self.steps)
+        if all(self._prove(t, False, depth + 1) for t in terms) and (
+            not strict or any(self._prove(t, True, depth + 1) for t in terms)
+        ):
+            self._note(expr, strict, "sum of terms of known sign")
+            return True
+        del self.steps[mark:]
+        # (b) a positive term against a negative one of the same monotone kind
+        if len(terms) == 2:
+            a, b = terms
+            for pos, neg in ((a, -b), (b, -a)):
+                if self._monotone_pair(pos, neg, strict, depth):
+                    return True
+        # (c) a logarithm against the remaining terms: log A >= r  <=>  A >= e^r
+        if self._log_against_rest(expr, strict, depth):
+            return True
+        # (d) sums over equal ranges compared termwise; a size is a sum of ones
+        return self._sum_difference(expr, strict, depth)
+
+    def _log_against_rest(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""\log P - \log Q + r \ge 0 \iff P e^{r} - Q \ge 0 for P, Q > 0 (exp is increasing)."""
+        pos = [t for t in expr.args if isinstance(t, sp.log)]
+        neg = [t for t in expr.args if isinstance(-t, sp.log)]
+        if not pos and not neg:
+            return False
+        P = sp.Mul(*[t.args[0] for t in pos])
+        Q = sp.Mul(*[(-t).args[0] for t in neg])
+        rest = expr - sp.Add(*pos) - sp.Add(*neg)
+        for factor in (*[t.args[0] for t in pos], *[(-t).args[0] for t in neg]):
+            if not self._prove(factor, True, depth + 1):
+                return False
+        reduced = sp.simplify(sp.expand(P * sp.exp(rest) - Q))
+        if self._prove(reduced, strict, depth + 1):
+            self._note(expr, strict, "exp is strictly increasing, so compare after exponentiating")
+            return True
+        return False
+
+    def _monotone_pair(self, big: Expr, small: Expr, strict: bool, depth: int) -> bool:
+        exponent = _exponent_of(big), _exponent_of(small)
+        if exponent[0] is not None and exponent[1] is not None:
+            arg_gap = exponent[0] - exponent[1]
+            if self._prove(sp.simplify(arg_gap), strict, depth + 1):
+                self._note(big - small, strict, "exp is strictly increasing")
+                return True
+        if isinstance(big, sp.log) and isinstance(small, sp.log):
+            A, B = big.args[0], small.args[0]
+            if self._prove(B, True, depth + 1) and self._prove(sp.simplify(A - B), strict, depth + 1):
+                self._note(big - small, strict, "log is strictly increasing on $(0, \\infty)$")
+                return True
+        return False
+
+    def _sum_difference(self, expr: Expr, strict: bool, depth: int) -> bool:
+        sums = [t for t in expr.args if isinstance(t, Sum) or (t.is_Mul and any(isinstance(f, Sum) for f in t.args))]
+        if not sums:
+            return False
+        ranges = {s.limits[0][1:] for s in expr.atoms(Sum) if len(s.limits) == 1}
+        if len(ranges) != 1:
+            return False
+        lo, hi = next(iter(ranges))
+        var = sp.Dummy("i", integer=True)
+        body: Expr = sp.Integer(0)
+        count = hi - lo + 1
+        rest: Expr = sp.Integer(0)
+        for t in expr.args:
+            coeff, s = _split_sum_term(t)
+            if s is not None:
+                body += coeff * s.function.xreplace({s.limits[0][0]: var})
+            else:
+                rest += t
+        # spread the non-sum part evenly over the terms: rest = sum_i rest/count,
+        # valid for an empty range too when rest/count has no size in a denominator
+        per_term = sp.simplify(rest / count) if rest != 0 else sp.Integer(0)
+        if rest != 0:
+            sizes = set(self.size_lower_bounds) | {s for s in count.free_symbols if s.is_integer}
+            den_free = not (sp.denom(sp.together(per_term)).free_symbols & sizes)
+            if not ((den_free and self._range_size_nonnegative(lo, hi)) or self._range_nonempty(lo, hi)):
+                return False
+        combined = Sum(sp.simplify(body + per_term), (var, lo, hi))
+        if self._prove(combined, strict, depth + 1):
+            self._note(expr, strict, "sums over the same range compared term by term")
+            return True
+        return False
+
+    def _rule_atomise(self, expr: Expr, strict: bool, depth: int) -> bool:
+        if not expr.has(Sum):
+            return False
+        atomised = self._atomise_sums(expr, depth)
+        if atomised == expr:
+            return False
+        if self._sympy_says(atomised, strict) or self._prove(atomised, strict, depth + 1):
+            self._note(expr, strict, "with each sum replaced by a quantity of its proven sign")
+            return True
+        return False
+
+    def _rule_calculus(self, expr: Expr, strict: bool, depth: int) -> bool:
+        free = [s for s in expr.free_symbols if s.is_real]
+        if len(free) != 1 or len(expr.free_symbols) != 1 or expr.has(Sum):
+            return False
+        (x,) = free
+        domain = sp.Interval(-sp.oo, sp.oo)
+        if x.is_nonnegative:
+            domain = sp.Interval(0, sp.oo)
+        if x.is_positive:
+            domain = sp.Interval.open(0, sp.oo)
+        try:
+            low = sp.calculus.util.minimum(expr, x, domain)
+        except (NotImplementedError, ValueError, TypeError):
+            low = sp.nan
+        low = sp.simplify(low)
+        if low.is_number and not low.has(sp.nan):
+            ok = bool(low > 0) if strict else bool(low >= 0)
+            if ok:
+                self._note(expr, strict, f"one-variable calculus: $\\inf_{{{sp.latex(x)} \\in {sp.latex(domain)}}} = {sp.latex(low)}$")
+                return True
+        # on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 give f > 0 on (0, oo)
+        if x.is_nonnegative and depth < self.depth_limit - 2:
+            try:
+                continuous = sp.calculus.util.continuous_domain(expr, x, sp.Interval.open(0, sp.oo))
+            except (NotImplementedError, ValueError, TypeError):
+                return False
+            if continuous != sp.Interval.open(0, sp.oo):
+                return False
+            start = sp.limit(expr, x, 0, "+")
+            if start.is_number and bool(start >= 0):
+                probe = self._child()
+                slope = sp.simplify(sp.diff(expr, x))
+                if probe._prove(slope, True, depth + 1) and (x.is_positive or not strict or bool(start > 0)):
+                    self.steps.extend(probe.steps)
+                    self._note(expr, strict, f"value ${sp.latex(start)}$ at ${sp.latex(x)} = 0$ and increasing")
+                    return True
+        return False
+
+    def _rule_generalise(self, expr: Expr, strict: bool, depth: int) -> bool:
+        """f(u) >= 0 for a positive sub-expression u follows from f(s) >= 0 for all s > 0."""
+        for lg in expr.atoms(sp.log):
+            u = lg.args[0]
+            if u.is_Symbol or not self._prove(u, True, depth + 1):
+                continue
+            s = sp.Dummy("u", positive=True)
+            general = expr.subs(u, s)
+            if general.free_symbols == {s}:
+                probe = self._child()
+                if probe._prove(general, strict, depth + 1):
+                    self.steps.extend(probe.steps)
+                    self._note(expr, strict, f"holds for every positive value of ${sp.latex(u)}$")
+                    return True
+        return False
+
+
+def _split_sum_term(term: Expr) -> tuple[Expr, Sum | None]:
+    if isinstance(term, Sum):
+        return sp.Integer(1), term
+    if term.is_Mul:
+        sums = [f for f in term.args if isinstance(f, Sum)]
+        if len(sums) == 1 and len(sums[0].limits) == 1:
+            coeff = sp.Mul(*[f for f in term.args if f is not sums[0]])
+            if not coeff.has(sums[0].limits[0][0]):
+                return coeff, sums[0]
+    return term, None
+
+
+def _exponent_of(e: Expr) -> Expr | None:
+    """``a`` for ``exp(a)``, ``0`` for the constant 1 (= exp(0)), else None."""
+    if isinstance(e, sp.exp):
+        return e.args[0]
+    if e == 1:
+        return sp.Integer(0)
+    return None

@@ -1,0 +1,225 @@
+"""Normal forms for expressions holding symbolic-length sums.
+
+SymPy represents a vector of symbolic length n as an ``IndexedBase`` and its
+reductions as ``Sum(f(x[i]), (i, 1, n))``.  Two sums that differ only in the
+name of their bound index are the same number, but SymPy does not cancel them;
+derivatives of such sums produce ``KroneckerDelta`` terms that evaluate to a
+``Piecewise`` on whether the free index lies in ``1..n``.  The helpers here
+bring such expressions to a form in which ``simplify`` can decide equality.
+Every helper is an equivalence transformation (given the stated index facts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import sympy as sp
+from sympy import Basic, Expr, Sum
+
+__all__ = [
+    "canonical_sums",
+    "resolve_index_ranges",
+    "normal_form",
+    "pull_constants",
+    "evaluate",
+    "collapse_deltas",
+    "expand_special",
+    "instantiate",
+]
+
+_BOUND = sp.Dummy("i", integer=True)
+
+
+def canonical_sums(expr: Basic) -> Basic:
+    r"""Rename the bound index of every single-limit ``Sum`` to one shared dummy.
+
+    :math:`\sum_{i=1}^n f(i)` and :math:`\sum_{j=1}^n f(j)` become the same tree,
+    so ``S/S`` cancels.  Bound variables are local, so this is an identity.
+    """
+
+    def rename(s: Sum) -> Sum:
+        (var, lo, hi) = s.limits[0]
+        body = canonical_sums(s.function)
+        return Sum(body.xreplace({var: _BOUND}), (_BOUND, lo, hi))
+
+    return expr.replace(
+        lambda e: isinstance(e, Sum) and len(e.limits) == 1,
+        rename,
+    )
+
+
+def _range_facts(indices: Iterable[sp.Symbol], upper: Expr) -> dict[Basic, Basic]:
+    facts: dict[Basic, Basic] = {}
+    for k in indices:
+        for rel in (
+            sp.Ge(k, 1, evaluate=False),
+            sp.Le(1, k, evaluate=False),
+            sp.Gt(k, 0, evaluate=False),
+            sp.Lt(0, k, evaluate=False),
+            sp.Le(k, upper, evaluate=False),
+            sp.Ge(upper, k, evaluate=False),
+            sp.Lt(k, upper + 1, evaluate=False),
+            sp.Gt(upper + 1, k, evaluate=False),
+        ):
+            facts[rel] = sp.true
+            facts[rel.reversed] = sp.true
+    return facts
+
+
+def resolve_index_ranges(
+    expr: Basic, indices: Iterable[sp.Symbol], upper: Expr
+) -> Basic:
+    r"""Evaluate ``Piecewise`` conditions that only ask whether an index is in ``1..upper``.
+
+    Differentiating :math:`\sum_{i=1}^n e^{x_i}` by :math:`x_k` yields
+    ``Piecewise((exp(x[k]), (k >= 1) & (k <= n)), (0, True))``.  Under the
+    stated fact :math:`1 \le k \le n` the first branch is taken.
+    """
+    facts = _range_facts(list(indices), upper)
+    if not facts:
+        return expr
+
+    def choose(pw: sp.Piecewise) -> Basic:
+        for value, cond in pw.args:
+            decided = sp.simplify_logic(cond.xreplace(facts)) if cond not in (sp.true, sp.false) else cond
+            if decided == sp.true:
+                return value
+            if decided != sp.false:
+                return pw
+        return pw
+
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), choose)
+
+
+def expand_special(expr: Basic) -> Basic:
+    r"""Replace C99 helpers by their definitions: :math:`\operatorname{log1p}(u) = \log(1 + u)`,
+    :math:`\operatorname{expm1}(u) = e^u - 1`, ``logaddexp(a, b)`` :math:`= \log(e^a + e^b)`."""
+    from sympy.codegen.cfunctions import expm1, log1p
+    from sympy.codegen.numpy_nodes import logaddexp
+
+    return (
+        expr.replace(log1p, lambda u: sp.log(1 + u))
+        .replace(expm1, lambda u: sp.exp(u) - 1)
+        .replace(logaddexp, lambda a, b: sp.log(sp.exp(a) + sp.exp(b)))
+    )
+
+
+def evaluate(expr: Basic, rounds: int = 3) -> Basic:
+    """``doit`` until nothing changes: derivatives of sums yield delta sums, which evaluate next."""
+    for _ in range(rounds):
+        new = expr.doit()
+        if new == expr:
+            break
+        expr = new
+    return expr
+
+
+def collapse_deltas(expr: Basic) -> Basic:
+    r"""Use :math:`\delta_{ab} f(a) = \delta_{ab} f(b)` in every term that has a Kronecker delta factor."""
+    out = []
+    for term in sp.Add.make_args(sp.expand(expr)):
+        deltas = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.KroneckerDelta)]
+        for delta in deltas:
+            a, b = delta.args
+            if isinstance(a, sp.Symbol):
+                rest = sp.Mul(*[f for f in sp.Mul.make_args(term) if f is not delta])
+                term = delta * rest.xreplace({a: b})
+        out.append(term)
+    return sp.Add(*out)
+
+
+def pull_constants(expr: Basic) -> Basic:
+    r"""Linearity of finite sums: :math:`\sum_i (a f_i + g_i) = a \sum_i f_i + \sum_i g_i` for :math:`a` free of :math:`i`."""
+
+    def split(s: Sum) -> Basic:
+        if len(s.limits) != 1:
+            return s
+        var = s.limits[0][0]
+        out = []
+        for term in sp.Add.make_args(sp.expand(s.function)):
+            const = [f for f in sp.Mul.make_args(term) if var not in f.free_symbols]
+            rest = [f for f in sp.Mul.make_args(term) if var in f.free_symbols]
+            out.append(sp.Mul(*const) * Sum(sp.Mul(*rest), s.limits[0]))
+        return sp.Add(*out)
+
+    return sp.expand(expr).replace(lambda e: isinstance(e, Sum), split)
+
+
+_PIPELINES = (
+    lambda e: sp.cancel(sp.together(canonical_sums(pull_constants(e)))),
+    lambda e: sp.cancel(sp.together(e)),
+    sp.simplify,
+    lambda e: sp.simplify(canonical_sums(sp.expand(e))),
+    lambda e: sp.simplify(canonical_sums(sp.expand_log(sp.expand(e)))),
+)
+
+
+def _pipelines(expr: Basic) -> Iterable[Basic]:
+    for pipeline in _PIPELINES:
+        try:
+            yield pipeline(expr)
+        except (RuntimeError, NotImplementedError, TypeError, ValueError, RecursionError):
+            continue  # a SymPy internal failure in one pipeline is not a verdict
+
+
+def normal_form(
+    expr: Basic,
+    indices: Iterable[sp.Symbol] = (),
+    upper: Expr | None = None,
+    facts: Mapping[Basic, Basic] | None = None,
+) -> Basic:
+    """Evaluate derivatives and delta sums, resolve index ranges, cancel equal sums.
+
+    Returns 0 when one of a few simplification pipelines reaches 0; otherwise
+    the simplest residual found.
+    """
+    indices = tuple(indices)
+    known = {canonical_sums(k): v for k, v in (facts or {}).items()}
+    out = evaluate(expand_special(expr))
+    if any(isinstance(a, sp.Product) for a in out.atoms(sp.Product)):
+        out = out.rewrite(Sum)
+    best = out
+    for _ in range(2):
+        if upper is not None:
+            out = resolve_index_ranges(out, indices, upper)
+        out = canonical_sums(out)
+        if out.has(sp.KroneckerDelta):
+            out = collapse_deltas(out)
+        for candidate in _pipelines(out):
+            if upper is not None:
+                candidate = resolve_index_ranges(candidate, indices, upper)
+            candidate = canonical_sums(candidate)
+            if known:
+                candidate = sp.simplify(candidate.xreplace(known))
+            if candidate == 0 or sp.simplify(candidate) == 0:
+                return sp.Integer(0)
+            if sp.count_ops(candidate) < sp.count_ops(best):
+                best = candidate
+        out = best
+    return best
+
+
+def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
+    """Substitute a concrete point: first sizes (so sums expand), then entries.
+
+    ``point`` maps size symbols (``n``) and scalar symbols to numbers, and an
+    ``IndexedBase`` to a sequence of numbers (``x -> [0, 1]`` sets ``x[1] = 0``,
+    ``x[2] = 1``: indices start at 1 as in the documents).
+    """
+    sizes = {k: v for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
+    out = expr.xreplace(sizes) if sizes else expr
+    # expand sums and take derivatives symbolically; limits wait for the values
+    out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
+    vectors = {k: v for k, v in point.items() if isinstance(k, sp.IndexedBase)}
+    repl: dict[Basic, Basic] = {}
+    for base, values in vectors.items():
+        items = values.items() if isinstance(values, Mapping) else enumerate(values, start=1)  # type: ignore[union-attr, arg-type]
+        for pos, value in items:
+            repl[base[pos]] = sp.sympify(value)
+    scalars = {
+        k: sp.sympify(v)
+        for k, v in point.items()
+        if not isinstance(k, sp.IndexedBase) and k not in sizes
+    }
+    repl.update(scalars)
+    return out.xreplace(repl).doit()
