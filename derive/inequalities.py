@@ -116,9 +116,14 @@ class SignProver:
             return False
         if expr.is_number:
             value = sp.N(expr, 50)
-            ok = bool(value > 0) if strict else bool(value >= 0)
+            if not value.is_real:
+                return False
+            if abs(value) < sp.Float("1e-40"):  # too close to 0 to trust a numeric sign
+                ok = not strict and sp.simplify(expr) == 0
+            else:
+                ok = bool(value > 0)
             if ok:
-                self._note(expr, strict, "numeric constant (50 digits)")
+                self._note(expr, strict, "numeric constant (50 significant digits, far from 0)")
             return ok
         if self._sympy_says(expr, strict):
             self._note(expr, strict, "sign of every factor/term is known (SymPy assumptions)")

@@ -154,8 +154,34 @@ _PIPELINES = (
 )
 
 
+def atomise_sums(expr: Basic) -> tuple[Basic, dict[Basic, Basic]]:
+    """Replace each outermost sum by a symbol carrying its proven sign (positive, non-negative or real).
+
+    SymPy will not expand ``log(1/S)`` unless it knows ``S > 0``; the sign
+    prover establishes that for sums its assumption system cannot see into.
+    """
+    from .inequalities import SignProver
+
+    repl: dict[Basic, Basic] = {}
+    for s in sorted(expr.atoms(Sum), key=sp.default_sort_key):
+        if any(s in other.atoms(Sum) and s != other for other in expr.atoms(Sum)):
+            continue  # nested inside another sum: leave it to its parent
+        if SignProver().positive(s):
+            repl[s] = sp.Dummy("S", positive=True)
+        elif SignProver().nonnegative(s):
+            repl[s] = sp.Dummy("S", nonnegative=True)
+        elif s.function.is_extended_real:
+            repl[s] = sp.Dummy("S", real=True)
+    return expr.xreplace(repl), {v: k for k, v in repl.items()}
+
+
+def _atomised(expr: Basic) -> Basic:
+    atoms, back = atomise_sums(expr)
+    return sp.simplify(sp.expand_log(sp.simplify(atoms))).xreplace(back)
+
+
 def _pipelines(expr: Basic) -> Iterable[Basic]:
-    for pipeline in _PIPELINES:
+    for pipeline in (*_PIPELINES, _atomised):
         try:
             yield pipeline(expr)
         except (RuntimeError, NotImplementedError, TypeError, ValueError, RecursionError):

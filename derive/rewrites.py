@@ -1,0 +1,174 @@
+r"""The stabilising rewrites used by the generated code, each proved equal to the textbook form.
+
+Source ``codegen``.  A rewrite is trusted only once proved here; that holds
+for SymPy's own ``sympy.codegen.rewriting`` rules too, which are applied to a
+generic pattern and the result is checked -- ``logsumexp_2terms_opt`` fails.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy import Derivative, Sum
+from sympy.codegen.cfunctions import log1p
+from sympy.codegen.rewriting import expm1_opt, log1p_opt, logaddexp_opt, logsumexp_2terms_opt, optimize
+
+from .claims import CODEGEN, Claim, register
+from .engine import CaseSplit, Counterexample, Simplify, Status
+from .symbols import a, b, eq, i, j, k, m, n, sigmoid, softmax, sum_exp, x
+
+ALL_N = "all n"
+REAL = r"$x_i \in \mathbb{R}$, $n \in \mathbb{Z}_{\ge 1}$"
+MAX_FIRST = r"$x_1 = m = \max_i x_i$ (WLOG at index 1); the identity holds for any real $m$"
+
+T = sp.Symbol("T", positive=True)
+rest_shifted = Sum(sp.exp(x[i] - x[1]), (i, 2, n))
+S_split = sp.exp(x[1]) + Sum(sp.exp(x[i]), (i, 2, n))
+grad = sp.IndexedBase("g", real=True)
+
+
+def sympy_rule_claim(claim_id: str, rule_name: str, rule: object, pattern: sp.Expr) -> Claim:
+    """Apply one of SymPy's rewriting rules to ``pattern`` and claim the result equals it."""
+    rewritten = optimize(pattern, [rule])
+    return Claim(
+        id=claim_id,
+        source=CODEGEN,
+        quote=f"sympy.codegen.rewriting.{rule_name}: {sp.sstr(pattern)} -> {sp.sstr(rewritten)}",
+        statement=eq(pattern, rewritten),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        assumptions=(r"$a, b \in \mathbb{R}$",),
+    )
+
+
+lse2 = sp.log(sp.exp(a) + sp.exp(b))
+register(
+    Claim(
+        id="rewrite.softmax_max_shift",
+        source=CODEGEN,
+        quote="softmax kernels evaluate exp(x_i - max_j x_j) / sum_k exp(x_k - max_j x_j)",
+        statement=eq(sp.exp(x[k] - m) / Sum(sp.exp(x[i] - m), (i, 1, n)), softmax(x, k)),
+        strategy=Simplify((k,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"any real shift $m$; the kernels use $m = \max_i x_i$"),
+    ),
+    Claim(
+        id="rewrite.lse_max_shift",
+        source=CODEGEN,
+        quote="logsumexp kernels evaluate m + log(sum_i exp(x_i - m))",
+        statement=eq(sp.log(sum_exp(x)), m + sp.log(Sum(sp.exp(x[i] - m), (i, 1, n)))),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"any real $m$"),
+    ),
+    Claim(
+        id="rewrite.lse_log1p",
+        source=CODEGEN,
+        quote="logsumexp kernels take the max term out: m + log1p(sum over the others of exp(x_i - m))",
+        statement=eq(sp.log(S_split), x[1] + log1p(rest_shifted)),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, MAX_FIRST),
+    ),
+    Claim(
+        id="rewrite.log_softmax_log1p",
+        source=CODEGEN,
+        quote="log_softmax kernels evaluate (x_k - m) - log1p(sum over the others of exp(x_i - m))",
+        statement=sp.And(
+            eq(sp.log(sp.exp(x[1]) / S_split), -log1p(rest_shifted)),
+            eq(sp.log(sp.exp(x[2]) / S_split), x[2] - x[1] - log1p(rest_shifted)),
+            evaluate=False,
+        ),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, MAX_FIRST, r"the second part for any other entry (index 2, $n \ge 2$)"),
+    ),
+    Claim(
+        id="rewrite.cross_entropy_lse",
+        source=CODEGEN,
+        quote="cross_entropy kernels evaluate logsumexp(x) - x_t",
+        statement=eq(-sp.log(softmax(x, k)), sp.log(sum_exp(x)) - x[k]),
+        strategy=Simplify((k,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"target $t = k \in 1..n$"),
+    ),
+    Claim(
+        id="rewrite.softmax_backward",
+        source=CODEGEN,
+        quote="softmax_backward kernels evaluate p_j * (g_j - sum_k g_k p_k)",
+        statement=eq(
+            Sum(grad[k] * Derivative(softmax(x, k), x[j]), (k, 1, n)),
+            softmax(x, j) * (grad[j] - Sum(grad[k] * softmax(x, k), (k, 1, n))),
+        ),
+        strategy=Simplify((j,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"upstream gradient $g \in \mathbb{R}^n$; $1 \le j \le n$"),
+        note=r"The vector-Jacobian product $(J^T g)_j$ with $J_{kj} = \partial p_k / \partial x_j$.",
+    ),
+    Claim(
+        id="rewrite.sigmoid_negative_branch",
+        source=CODEGEN,
+        quote="sigmoid kernels evaluate exp(x) / (1 + exp(x)) for x < 0, 1 / (1 + exp(-x)) otherwise",
+        statement=eq(sigmoid(a), sp.exp(a) / (1 + sp.exp(a))),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        assumptions=(r"$x \in \mathbb{R}$ (the branch is chosen for accuracy, both forms are exact)",),
+    ),
+    Claim(
+        id="rewrite.log_sigmoid_branches",
+        source=CODEGEN,
+        quote="log_sigmoid kernels evaluate x - log1p(exp(x)) for x < 0, -log1p(exp(-x)) otherwise",
+        statement=sp.And(
+            eq(sp.log(sigmoid(a)), -log1p(sp.exp(-a))),
+            eq(sp.log(sigmoid(a)), a - log1p(sp.exp(a))),
+            evaluate=False,
+        ),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        assumptions=(r"$x \in \mathbb{R}$",),
+    ),
+    Claim(
+        id="rewrite.temperature_shift",
+        source=CODEGEN,
+        quote="tempered kernels evaluate exp((x_i - m) / T) / sum_k exp((x_k - m) / T)",
+        statement=eq(
+            sp.exp((x[k] - m) / T) / Sum(sp.exp((x[i] - m) / T), (i, 1, n)),
+            sp.exp(x[k] / T) / Sum(sp.exp(x[i] / T), (i, 1, n)),
+        ),
+        strategy=Simplify((k,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"$T > 0$, any real $m$"),
+    ),
+    Claim(
+        id="rewrite.logaddexp_stable",
+        source=CODEGEN,
+        quote="two-term logsumexp: max(a, b) + log1p(exp(min(a, b) - max(a, b)))",
+        statement=eq(lse2, sp.Max(a, b) + log1p(sp.exp(sp.Min(a, b) - sp.Max(a, b)))),
+        strategy=CaseSplit(a, b, Simplify()),
+        expected=Status.PROVED,
+        assumptions=(r"$a, b \in \mathbb{R}$",),
+    ),
+    sympy_rule_claim("rewrite.sympy_log1p_opt", "log1p_opt", log1p_opt, sp.log(a + 1)),
+    sympy_rule_claim("rewrite.sympy_expm1_opt", "expm1_opt", expm1_opt, sp.exp(a) - 1),
+    sympy_rule_claim("rewrite.sympy_logaddexp_opt", "logaddexp_opt", logaddexp_opt, lse2),
+    Claim(
+        id="rewrite.sympy_logsumexp_2terms_opt",
+        source=CODEGEN,
+        quote=f"sympy.codegen.rewriting.logsumexp_2terms_opt: {sp.sstr(lse2)} -> {sp.sstr(optimize(lse2, [logsumexp_2terms_opt]))}",
+        statement=eq(lse2, optimize(lse2, [logsumexp_2terms_opt])),
+        strategy=Counterexample(),
+        expected=Status.REFUTED,
+        assumptions=(r"$a, b \in \mathbb{R}$",),
+        correction=eq(lse2, sp.Max(a, b) + log1p(sp.exp(sp.Min(a, b) - sp.Max(a, b)))),
+        correction_strategy=CaseSplit(a, b, Simplify()),
+        note="SymPy's rule drops the '- max' inside the exponential; softproof does not use it.",
+    ),
+)
+
+
