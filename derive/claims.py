@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = [
     "catalogue",
     "select",
     "run_claim",
+    "run_claims",
     "seed_text",
     "SEED_FILES",
     "CODEGEN",
@@ -153,3 +155,14 @@ def run_claim(claim: Claim) -> Result:
             correction_outcome = Outcome(Status.UNPROVED, "error", [f"engine error: {type(exc).__name__}: {exc}"])
             errors.append(repr(exc))
     return Result(claim, outcome, correction_outcome, time.perf_counter() - start, errors)
+
+
+def run_claims(claims: Sequence[Claim], on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Decide each claim in order; ``on_result`` is called after each (progress display)."""
+    results = []
+    for claim in claims:
+        result = run_claim(claim)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results

@@ -78,7 +78,7 @@ register(
         source=S003,
         quote=r"W, b = \underset{W,b}{\text{argmin}} -\frac{1}{n} \sum_{i=1}^{n} \mathcal{L}_ i, \quad \mathcal{L}_ i = - \log f_ {y_ i}(x_ i)",
         statement=eq(-Sum(-sp.log(Pr[i]), (i, 1, n)) / n, -Sum(sp.log(Pr[i]), (i, 1, n)) / n),
-        strategy=Counterexample(vectors=((Pr, n),), hints=({n: 1, Pr: [sp.Rational(1, 2)]},)),
+        strategy=Counterexample(hints=({n: 1, Pr: [sp.Rational(1, 2)]},)),
         expected=Status.REFUTED,
         scope="all n",
         assumptions=(r"the objective to minimise must be the negative mean log-likelihood $-\frac1n\sum_i \ln P_i$",),

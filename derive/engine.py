@@ -21,7 +21,6 @@ Numeric evaluation never yields ``proved``.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -32,7 +31,7 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from .inequalities import SignProver
-from .sums import evaluate, instantiate, normal_form, resolve_index_ranges
+from .sums import evaluate, instantiate, normal_form, numerically_nonzero, resolve_index_ranges, sample_point
 
 __all__ = [
     "Status",
@@ -122,14 +121,19 @@ class Simplify:
                     + ", ".join(f"{_tex(k)} $\\to$ {_tex(v)}" for k, v in self.substitutions)
                     + (f" ({self.why_substitutions})" if self.why_substitutions else "")
                 )
+            if not self.facts:
+                witness = numerically_nonzero(lhs - rhs)
+                if witness is not None:
+                    steps.append(f"the two sides differ numerically at {_point_text(witness)}; no symbolic proof attempted")
+                    return Outcome(Status.UNPROVED, "simplify", steps)
             residual = normal_form(lhs - rhs, self.indices, self.upper, dict(self.facts))
             if residual == 0:
                 steps.append(f"{_tex(lhs)} $-$ {_tex(rhs)} simplifies to $0$")
                 continue
             if _both_real(lhs, rhs) and normal_form(sp.exp(lhs) - sp.exp(rhs), self.indices, self.upper) == 0:
                 steps.append(
-                    f"both sides are real and $e^{{\mathrm{{lhs}}}} - e^{{\mathrm{{rhs}}}}$ simplifies to $0$ "
-                    f"($\exp$ is injective on $\mathbb{{R}}$): {_tex(lhs)} $=$ {_tex(rhs)}"
+                    rf"both sides are real and $e^{{\mathrm{{lhs}}}} - e^{{\mathrm{{rhs}}}}$ simplifies to $0$ "
+                    rf"($\exp$ is injective on $\mathbb{{R}}$): {_tex(lhs)} $=$ {_tex(rhs)}"
                 )
                 continue
             steps.append(f"difference does not simplify to 0: {_tex(residual)}")
@@ -211,6 +215,7 @@ class LimitOf:
 
     rewrite: Expr | None = None
     simplify: Simplify = Simplify()
+    size_lower_bounds: tuple[tuple[sp.Symbol, int], ...] = ()
 
     def run(self, statement: Basic) -> Outcome:
         steps: list[str] = []
@@ -226,7 +231,7 @@ class LimitOf:
                     return Outcome(Status.UNPROVED, "limit", steps + step.steps)
                 steps.append(f"rewrite {_tex(f)} $=$ {_tex(self.rewrite)}")
                 g = self.rewrite
-            value = _limit_with_finite_sums(g, var, point, str(direction), steps)
+            value = _limit_with_finite_sums(g, var, point, str(direction), steps, dict(self.size_lower_bounds))
             if value is None:
                 return Outcome(Status.UNPROVED, "limit", steps)
             if sp.simplify(value - target) != 0:
@@ -236,11 +241,22 @@ class LimitOf:
         return Outcome(Status.PROVED, "limit (SymPy gruntz, finite-sum rule)", steps)
 
 
-def _signed_placeholder(s: sp.Sum) -> sp.Dummy:
+def _safe_limit(expr: Expr, var: sp.Symbol, point: Expr, direction: str) -> Expr | None:
+    """SymPy's limit, or None where it gives up (for instance on a sign it cannot decide)."""
+    try:
+        value = sp.limit(expr, var, point, direction)
+    except (NotImplementedError, ValueError, TypeError, RecursionError):
+        return None
+    if value.has(sp.Limit) or value.has(sp.AccumBounds) or value is sp.nan:
+        return None
+    return value
+
+
+def _signed_placeholder(s: sp.Sum, lower: Mapping[sp.Symbol, int]) -> sp.Dummy:
     """A constant standing for a sum, with the sign the sign prover establishes."""
-    if SignProver().positive(s):
+    if SignProver(lower).positive(s):
         return sp.Dummy("R", positive=True)
-    if SignProver().nonnegative(s):
+    if SignProver(lower).nonnegative(s):
         return sp.Dummy("R", nonnegative=True)
     return sp.Dummy("R", real=True)
 
@@ -256,15 +272,16 @@ def _continuous_at(outer: Expr, at: Mapping[Basic, Basic]) -> bool:
 
 
 def _limit_with_finite_sums(
-    g: Expr, var: sp.Symbol, point: Expr, direction: str, steps: list[str]
+    g: Expr, var: sp.Symbol, point: Expr, direction: str, steps: list[str],
+    lower: Mapping[sp.Symbol, int] | None = None,
 ) -> Expr | None:
-    constants = {s: _signed_placeholder(s) for s in g.atoms(sp.Sum) if not s.has(var)}
+    constants = {s: _signed_placeholder(s, lower or {}) for s in g.atoms(sp.Sum) if not s.has(var)}
     g_const = g.xreplace(constants)
     back = {v: k for k, v in constants.items()}
     moving = [s for s in g_const.atoms(sp.Sum) if s.has(var)]
     if not moving:
-        value = sp.limit(g_const, var, point, direction)
-        if value.has(sp.Limit) or value.has(sp.AccumBounds) or value is sp.nan:
+        value = _safe_limit(g_const, var, point, direction)
+        if value is None:
             steps.append(f"SymPy could not compute the limit of {_tex(g)}")
             return None
         value = value.xreplace(back)
@@ -276,8 +293,8 @@ def _limit_with_finite_sums(
         (k, lo, hi) = s.limits[0]
         if hi.has(var) or lo.has(var):
             return None
-        term = sp.limit(s.function, var, point, direction)
-        if term.has(sp.Limit) or term.has(sp.AccumBounds) or not term.is_finite:
+        term = _safe_limit(s.function, var, point, direction)
+        if term is None or not term.is_finite:
             steps.append(f"term limit of {_tex(s.function)} is not a finite value")
             return None
         t = sp.Dummy("s")
@@ -303,8 +320,8 @@ def _limit_with_finite_sums(
     if not _continuous_at(sum_part, term_limits):
         steps.append("the outer expression is not continuous at the limit of the sums")
         return None
-    factor_limit = sp.limit(moving_part, var, point, direction) if moving_part != 1 else sp.Integer(1)
-    if factor_limit.has(sp.Limit) or not factor_limit.is_finite:
+    factor_limit = _safe_limit(moving_part, var, point, direction) if moving_part != 1 else sp.Integer(1)
+    if factor_limit is None or not factor_limit.is_finite:
         steps.append(f"no finite limit for {_tex(moving_part)}")
         return None
     value = sp.simplify(factor_limit * sum_part.xreplace(term_limits)).xreplace(back)
@@ -340,8 +357,10 @@ class Squeeze:
         steps += bounds.steps
         if bounds.status is not Status.PROVED:
             return Outcome(Status.UNPROVED, "squeeze", steps)
-        lo = sp.limit(self.lower, var, point, str(direction))
-        hi = sp.limit(self.upper, var, point, str(direction))
+        lo = _safe_limit(self.lower, var, point, str(direction))
+        hi = _safe_limit(self.upper, var, point, str(direction))
+        if lo is None or hi is None:
+            return Outcome(Status.UNPROVED, "squeeze", steps + ["no limit for a bound"])
         steps.append(f"$\\lim$ of the bounds: {_tex(lo)} and {_tex(hi)}")
         if sp.simplify(lo - hi) != 0 or sp.simplify(lo - part.rhs) != 0:
             return Outcome(Status.UNPROVED, "squeeze", steps)
@@ -532,7 +551,12 @@ def _point_text(point: Mapping[Basic, object]) -> dict[str, str]:
     out: dict[str, str] = {}
     for k, v in point.items():
         name = str(k.label) if isinstance(k, sp.IndexedBase) else str(k)
-        out[name] = str(list(v)) if isinstance(v, (list, tuple)) else str(v)  # type: ignore[arg-type]
+        if isinstance(v, Mapping):
+            out[name] = "{" + ", ".join(f"{pos}: {v[pos]}" for pos in sorted(v)) + "}"
+        elif isinstance(v, (list, tuple)):
+            out[name] = "[" + ", ".join(str(e) for e in v) + "]"
+        else:
+            out[name] = str(v)
     return out
 
 
@@ -545,42 +569,29 @@ class Counterexample:
 
     ``hints`` are points tried first (the document's own examples); then a
     deterministic search over small integers, halves and large gaps for every
-    free scalar, and sizes 1..4 for vectors (``vectors`` names the indexed
-    bases and their size symbol).  A point refutes only if the violation is
-    larger than :data:`MARGIN`.
+    real scalar and vector entry, with sizes 2, 3, 1, 4 (at least the stated
+    ``size_lower_bounds``) and every index inside its range (``index_upper``
+    maps an index to its size symbol; the default range is ``1..size``).  A
+    point refutes only if the violation is larger than :data:`MARGIN`.
     """
 
     hints: tuple[Mapping[Basic, object], ...] = ()
-    vectors: tuple[tuple[sp.IndexedBase, sp.Symbol], ...] = ()
     search: bool = True
-    seed: int = 2018
+    size_lower_bounds: tuple[tuple[sp.Symbol, int], ...] = ()
+    index_upper: tuple[tuple[sp.Symbol, sp.Symbol], ...] = ()
+    trials: int = 40
 
     def candidates(self, statement: Basic) -> Iterable[Mapping[Basic, object]]:
         yield from self.hints
         if not self.search:
             return
-        sizes = {size for _, size in self.vectors}
-        scalars = sorted(
-            (s for s in statement.free_symbols if s not in sizes and isinstance(s, sp.Symbol) and not s.is_integer),
-            key=str,
-        )
-        integers = sorted((s for s in statement.free_symbols if s not in sizes and s.is_integer), key=str)
-        rng = random.Random(self.seed)
-        for size_value in (2, 3, 1, 4):
-            for trial in range(40):
-                point: dict[Basic, object] = {size: size_value for size in sizes}
-                for base, _ in self.vectors:
-                    point[base] = [rng.choice(_CANDIDATES) for _ in range(size_value)]
-                for s in scalars:
-                    value = _CANDIDATES[trial % len(_CANDIDATES)] if trial < len(_CANDIDATES) else rng.choice(_CANDIDATES)
-                    if s.is_positive and not (sp.sympify(value) > 0):
-                        value = abs(sp.sympify(value)) + 1
-                    point[s] = value
-                for s in integers:
-                    point[s] = rng.randint(1, max(1, size_value))
+        lower = dict(self.size_lower_bounds)
+        for size in (2, 3, 1, 4):
+            for trial in range(self.trials):
+                point = sample_point(statement, 1000 * size + trial, size, _CANDIDATES, dict(self.index_upper))
+                if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
+                    break
                 yield point
-            if not self.vectors:
-                return
 
     def run(self, statement: Basic) -> Outcome:
         tried = 0

@@ -42,6 +42,8 @@ class SignProver:
     steps: list[str] = field(default_factory=list)
     depth_limit: int = 12
     memo: dict[tuple[Basic, bool], tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
+    failed_at: dict[tuple[Basic, bool], int] = field(default_factory=dict)
+    budget: list[int] = field(default_factory=lambda: [600])  # shared count of rule applications left
 
     # -- public -----------------------------------------------------------
     def nonnegative(self, expr: Expr) -> bool:
@@ -96,19 +98,25 @@ class SignProver:
 
     # -- the rules --------------------------------------------------------
     def _child(self) -> "SignProver":
-        return SignProver(self.size_lower_bounds, [], self.depth_limit, self.memo)
+        return SignProver(self.size_lower_bounds, [], self.depth_limit, self.memo, self.failed_at, self.budget)
 
     def _prove(self, expr: Expr, strict: bool, depth: int) -> bool:
         key = (expr, strict)
         if key in self.memo:
             ok, steps = self.memo[key]
-            if ok:
-                self.steps.extend(steps)
+            self.steps.extend(steps)
             return ok
+        if depth >= self.failed_at.get(key, self.depth_limit + 1):
+            return False  # failed before with at least as much depth to spare
+        if self.budget[0] <= 0:
+            return False  # out of budget: "not shown", never "shown"
+        self.budget[0] -= 1
         mark = len(self.steps)
         ok = self._prove_uncached(expr, strict, depth)
-        if ok:  # a failure may be an artefact of the depth limit: only successes are final
+        if ok:
             self.memo[key] = (ok, tuple(self.steps[mark:]))
+        else:
+            self.failed_at[key] = min(depth, self.failed_at.get(key, depth))
         return ok
 
     def _prove_uncached(self, expr: Expr, strict: bool, depth: int) -> bool:
@@ -140,6 +148,10 @@ class SignProver:
         if not (isinstance(expr, Sum) and len(expr.limits) == 1):
             return False
         var, lo, hi = expr.limits[0]
+        # SymPy follows Karr's convention: a sum with hi < lo - 1 is minus a sum, so the
+        # range must have a non-negative number of terms (non-empty for strict positivity)
+        if not self._range_size_nonnegative(lo, hi):
+            return False
         if strict and not self._range_nonempty(lo, hi):
             return False
         if self._prove(expr.function, strict, depth + 1):

@@ -15,7 +15,25 @@ from sympy import Derivative, KroneckerDelta, Sum
 from .claims import Claim, register
 from .engine import Counterexample, Enclosure, LimitOf, Sign, Simplify, Squeeze, Status
 from .symbols import (
-    GAP_FORM, WLOG_FIRST, X, a, both, d, eq, gt, i, j, k, le, lse, m, n, softmax, sum_exp, v, x,
+    GAP_FORM,
+    WLOG_FIRST,
+    X,
+    a,
+    both,
+    d,
+    eq,
+    gt,
+    i,
+    j,
+    k,
+    le,
+    lse,
+    m,
+    n,
+    softmax,
+    sum_exp,
+    v,
+    x,
 )
 
 S000 = "000_1e86d526dfabe206.txt"
@@ -68,10 +86,10 @@ register(
         source=S000,
         quote="The MLE (negative log-likelihood) strongly penalizes the most active incorrect prediction.",
         statement=le(m - a, -sp.log(sp.exp(a) / (sp.exp(a) + sp.exp(m) + Sum(sp.exp(x[i]), (i, 3, n))))),
-        strategy=sign,
+        strategy=Sign(size_lower_bounds=((n, 2),)),
         expected=Status.PROVED,
         scope=ALL_N,
-        assumptions=(REAL, r"correct class logit $a$, most active incorrect logit $m$ (index 2, WLOG), others $x_3..x_n$"),
+        assumptions=(REAL, r"$n \ge 2$: correct class logit $a$, most active incorrect logit $m$ (index 2, WLOG), others $x_3..x_n$"),
         note="The loss is at least the margin by which the most active incorrect logit beats the correct one.",
     ),
     Claim(
@@ -149,7 +167,7 @@ register(
     ),
     rounded_claim(
         "lse.example_k1",
-        r"$$\ softmax(1, 2; 1)= 2.3132616875182226$$",
+        r"softmax(1, 2; 1)= 2.3132616875182226$$",
         sp.log(sp.E + sp.E**2),
         "2.3132616875182226",
         "2.3132616875182228",

@@ -11,7 +11,7 @@ from sympy import Derivative, Sum
 
 from .claims import Claim, register
 from .engine import Counterexample, EachPart, LimitOf, Sign, Simplify, Status
-from .symbols import WLOG_FIRST, both, eq, gt, le, lt, a, c, h, i, j, k, m, n, softmax, sum_exp, sum_exp_rest, x, z
+from .symbols import WLOG_FIRST, a, both, c, eq, gt, h, i, j, k, le, lt, m, n, softmax, sum_exp, sum_exp_rest, z
 
 S000 = "000_1e86d526dfabe206.txt"
 S001 = "001_53ebf737894507db.txt"
@@ -69,7 +69,7 @@ register(
         source=S000,
         quote=r"\\(\log\textrm{softmax}(z)_i\\) is linear in \\(z_i\\) - it never saturates in terms of \\(z_i\\).",
         statement=eq(Derivative(sp.log(p_k), z[k], 2), 0),
-        strategy=Counterexample(vectors=((z, n),)),
+        strategy=Counterexample(),
         expected=Status.REFUTED,
         scope=ALL_N,
         assumptions=(REAL, IN_RANGE, "linear in $z_k$ means: second derivative in $z_k$ is 0"),
@@ -83,7 +83,7 @@ register(
         source=S000,
         quote="observe that it is invariant to scalar scaling",
         statement=eq(sp.exp(c * z[k]) / Sum(sp.exp(c * z[i]), (i, 1, n)), p_k),
-        strategy=Counterexample(vectors=((z, n),)),
+        strategy=Counterexample(),
         expected=Status.REFUTED,
         scope=ALL_N,
         assumptions=(REAL, IN_RANGE),
@@ -130,10 +130,10 @@ register(
         statement=eq(
             sp.Limit(sp.exp(m - G) / (sp.exp(m) + sp.exp(m - G) + Sum(sp.exp(m - h[i]), (i, 3, n))), G, sp.oo), 0
         ),
-        strategy=LimitOf(),
+        strategy=LimitOf(size_lower_bounds=((n, 2),)),
         expected=Status.PROVED,
         scope=ALL_N,
-        assumptions=(r"$z_1 = m$ is the maximum, $z_2 = m - g$ the entry considered, $z_i = m - h_i \le m$ the rest", r"$g \to \infty$"),
+        assumptions=(r"$n \ge 2$; $z_1 = m$ is the maximum, $z_2 = m - g$ the entry considered, $z_i = m - h_i \le m$ the rest", r"$g \to \infty$"),
     ),
     Claim(
         id="softmax.unit_interval.001",
@@ -148,7 +148,7 @@ register(
     Claim(
         id="softmax.generalises_logistic",
         source=S001,
-        quote="It is a generalization of the logistic function",
+        quote="It is a generalization of the\xa0logistic function",
         statement=eq(sp.exp(a) / (sp.exp(a) + sp.exp(0)), 1 / (1 + sp.exp(-a))),
         strategy=Simplify(),
         expected=Status.PROVED,
@@ -199,7 +199,7 @@ register(
         statement=lt(
             Derivative(sp.exp(z[2]) / (sp.exp(z[1]) + sp.exp(z[2]) + sum_exp_rest(z, start=3)), z[1]), 0
         ),
-        strategy=sign,
+        strategy=Sign(size_lower_bounds=((n, 2),)),
         expected=Status.PROVED,
         scope=ALL_N,
         assumptions=(REAL, r"$n \ge 2$; entry 1 increases, entry 2 is another one (WLOG)"),

@@ -81,7 +81,7 @@ register(
         source=S004,
         quote=r"\lim_{T\to 0^+} \frac{1}{1 + \frac{\sum_{1 \leq i \neq j \leq n} e^{x_{i}/T}}{e^{x_j}}} = \frac{1}{1 + \sum_{1 \leq i \neq j \leq n} e^{(x_{i}-x_{j})/T}}",
         statement=eq(tempered_rest / sp.exp(x[1]), Sum(sp.exp((x[i] - x[1]) / T), (i, 2, n))),
-        strategy=Counterexample(vectors=((x, n),)),
+        strategy=Counterexample(),
         expected=Status.REFUTED,
         scope=ALL_N,
         assumptions=(REAL, r"$j = 1$ (WLOG)"),

@@ -1,0 +1,91 @@
+"""softproof command line: parses arguments and calls the library.
+
+    python cli.py prove [--json] [--report FILE.md] [--only PATTERN] [--source FILE]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="softproof: prove the softmax family's identities, generate and verify its code.",
+)
+
+
+@app.callback()
+def root() -> None:
+    """softproof: prove the softmax family's identities, generate and verify its code."""
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a one-line error to stderr and exit (never a traceback)."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def progress(total: int, label: str, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr when it is a terminal; a no-op when piped."""
+    if not (enabled and sys.stderr.isatty()):
+        yield lambda _name: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), transient=True, console=None,
+    ) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda name: bar.update(task, advance=1, description=name)
+
+
+@app.command()
+def prove(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array, one object per claim.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report with LaTeX.")] = None,
+    only: Annotated[str | None, typer.Option("--only", help="Claims whose id matches this glob or substring.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Claims of one seed file (or 'codegen').")] = None,
+) -> None:
+    """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected."""
+    from derive import CODEGEN, SEED_FILES, run_claims, select
+    from derive.files import atomic_write_text
+    from derive.report import render_report, render_table, summary_line
+
+    if source is not None and not any(s == source or s.startswith(source) for s in (*SEED_FILES, CODEGEN)):
+        fail(f"unknown source {source!r}; use one of {', '.join((*SEED_FILES, CODEGEN))} (a prefix such as 003 works)")
+    claims = select(only, source)
+    if not claims:
+        fail(f"no claim matches --only {only!r}" + (f" --source {source!r}" if source else "") + "; run without filters to list all")
+    with progress(len(claims), "proving", enabled=not as_json) as tick:
+        results = run_claims(claims, on_result=lambda r: tick(r.claim.id))
+    if as_json:
+        typer.echo(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render_table(results))
+        typer.echo(summary_line(results))
+    if report is not None:
+        try:
+            atomic_write_text(report, render_report(results))
+        except OSError as exc:
+            fail(f"cannot write the report to {str(report)!r}: {exc.strerror}; choose a writable path")
+        if not as_json:
+            typer.echo(f"report written to {report}")
+    raise typer.Exit(0 if all(r.as_expected for r in results) else 1)
+
+
+def main() -> Any:
+    """Console-script entry point (``softproof``)."""
+    return app()
+
+
+if __name__ == "__main__":
+    main()

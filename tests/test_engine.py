@@ -1,0 +1,111 @@
+"""The proof engine must never prove a false statement: mutation and soundness tests."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive import Status, select
+from derive.engine import Counterexample, LimitOf, Sign, Simplify
+from derive.inequalities import SignProver
+from derive.symbols import d, eq, i, le, n, x
+
+
+def perturb(statement: sp.Basic, how: str) -> sp.Basic:
+    """A near miss of a true statement: wrong constant, flipped sign, missing term, reversed bound."""
+    if isinstance(statement, sp.And):
+        parts = list(statement.args)
+        parts[0] = perturb(parts[0], how)
+        return sp.And(*parts, evaluate=False)
+    lhs, rhs = statement.lhs, statement.rhs
+    if isinstance(statement, sp.Eq):
+        if how == "constant":
+            return sp.Eq(lhs, rhs + 1, evaluate=False)
+        if how == "sign":
+            return sp.Eq(lhs, -rhs if rhs != 0 else rhs + sp.Rational(1, 3), evaluate=False)
+        if how == "scale":
+            return sp.Eq(lhs, 2 * rhs if rhs != 0 else rhs - 1, evaluate=False)
+    if isinstance(statement, (sp.Le, sp.Lt, sp.Ge, sp.Gt)):
+        if how == "constant":
+            return type(statement)(lhs + 3, rhs, evaluate=False) if isinstance(statement, (sp.Le, sp.Lt)) else type(statement)(lhs, rhs + 3, evaluate=False)
+        if how == "sign":
+            return type(statement)(rhs, lhs, evaluate=False)
+        if how == "scale":
+            return type(statement)(2 * lhs + 1, rhs, evaluate=False) if isinstance(statement, (sp.Le, sp.Lt)) else type(statement)(lhs, 2 * rhs + 1, evaluate=False)
+    raise ValueError(how)
+
+
+MUTATED = [
+    "softmax.sums_to_one", "softmax.log_softmax", "softmax.shift_invariance", "softmax.unit_interval",
+    "softmax.changes_compensate", "softmax.saturates_to_one", "lse.gradient_is_softmax", "lse.hessian",
+    "lse.bounds", "lse.exp_sum_bounds", "lse.x_le_exp_x", "temperature.uniform_limit",
+    "temperature.ties_share_mass", "temperature.argmax_unique", "ce.gradient_softmax_minus_onehot",
+    "sigmoid.complement_form", "rewrite.lse_log1p", "rewrite.softmax_backward", "rewrite.logaddexp_stable",
+]
+
+
+@pytest.mark.parametrize("claim_id", MUTATED)
+@pytest.mark.parametrize("how", ["constant", "sign", "scale"])
+def test_perturbed_true_claim_is_not_proved(claim_id: str, how: str) -> None:
+    (claim,) = [c for c in select(claim_id) if c.id == claim_id]
+    statement = claim.statement
+    if isinstance(statement, sp.Eq) and isinstance(statement.lhs, sp.Limit):
+        bad = sp.Eq(statement.lhs, statement.rhs + {"constant": 1, "sign": -2, "scale": sp.Rational(1, 2)}[how], evaluate=False)
+    else:
+        bad = perturb(statement, how)
+    assert claim.strategy.run(bad).status is not Status.PROVED
+    assert claim.strategy.run(statement).status is Status.PROVED
+
+
+def _search_within_assumptions(strategy: object) -> Counterexample:
+    """A counterexample search that respects the size bounds and index ranges a proof states."""
+    lower = getattr(strategy, "size_lower_bounds", ())
+    indices, upper = getattr(strategy, "indices", ()), getattr(strategy, "upper", None)
+    return Counterexample(size_lower_bounds=lower, index_upper=tuple((i, upper) for i in indices) if upper is not None else (), trials=8)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    # claims proved from extra facts (such as sum p_i = 1) are left out: the search cannot sample under them
+    [c for c in select() if c.expected is Status.PROVED and not c.statement.has(sp.Limit) and not getattr(c.strategy, "facts", ())],
+    ids=lambda c: c.id,
+)
+def test_counterexample_never_refutes_a_true_statement(claim) -> None:  # type: ignore[no-untyped-def]
+    out = _search_within_assumptions(claim.strategy).run(claim.statement)
+    assert out.status is not Status.REFUTED, out.steps
+
+
+@pytest.mark.parametrize(
+    "expr, strict",
+    [
+        (sp.Symbol("t", real=True), False),  # a real number need not be >= 0
+        (sp.exp(sp.Symbol("t", real=True)) - sp.Symbol("t", real=True) - 2, False),  # fails at t = 0
+        (sp.Sum(x[i], (i, 1, n)), False),
+        (sp.Sum(sp.exp(x[i]), (i, 2, n)), True),  # empty for n = 1
+        (sp.log(sp.Sum(sp.exp(-d[i]), (i, 1, n))), True),  # = 0 when n = 1, d = 0
+        (n - 1 - sp.Sum(sp.exp(-d[i]), (i, 1, n)), False),
+        (sp.exp(-1) - sp.exp(-1), True),
+        (1 / (sp.Symbol("t", positive=True) - 1) + 1, False),  # changes sign across t = 1
+    ],
+)
+def test_sign_prover_rejects_false_signs(expr: sp.Expr, strict: bool) -> None:
+    prover = SignProver()
+    assert not (prover.positive(expr) if strict else prover.nonnegative(expr))
+
+
+def test_sign_prover_records_its_reasons() -> None:
+    prover = SignProver()
+    assert prover.nonnegative(n - sp.Sum(sp.exp(-d[i]), (i, 1, n)))
+    assert any("sum rule" in s for s in prover.steps)
+
+
+def test_limit_rejects_wrong_value_and_sign_dependent_limits() -> None:
+    m = sp.Symbol("m", real=True)
+    T = sp.Symbol("T", positive=True)
+    wrong = eq(sp.Limit(sp.exp(m / T) / (1 + sp.exp(m / T)), T, 0, "+"), 1)  # depends on the sign of m
+    assert LimitOf().run(wrong).status is not Status.PROVED
+
+
+def test_simplify_and_sign_reject_non_matching_forms() -> None:
+    assert Simplify().run(le(x[1], x[2])).status is Status.UNPROVED
+    assert Sign().run(eq(x[1], x[1])).status is Status.UNPROVED

@@ -1,0 +1,28 @@
+"""The README's quick start: exactly two commands, the second one is what CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def quick_start_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^#+ [^\n]*quick ?start[^\n]*\n(.*?)(?=^#+ )", text, re.I | re.M | re.S)
+    assert section, "README has no Quick start section"
+    block = re.search(r"```sh\n(.*?)```", section.group(1), re.S)
+    assert block, "Quick start has no sh block"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_has_two_commands() -> None:
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    assert "prove" in commands[0] and "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert quick_start_commands()[1] in ci.splitlines()

@@ -1,0 +1,25 @@
+"""The Markdown report: every document, every claim, refutations linked to corrections."""
+
+from __future__ import annotations
+
+from derive import SEED_FILES, Result
+from derive.report import render_report, summary_line
+
+
+def test_report_covers_every_claim(results: list[Result]) -> None:
+    text = render_report(results)
+    for name in SEED_FILES:
+        assert f"Source: `{name}`" in text
+    for r in results:
+        assert f"### `{r.claim.id}`" in text
+    assert text.count("> [!WARNING]") == sum(1 for r in results if r.status.value == "refuted")
+
+
+def test_report_without_timings_is_deterministic(results: list[Result]) -> None:
+    assert render_report(results, timings=False) == render_report(results, timings=False)
+    assert "<sub>" not in render_report(results, timings=False)
+
+
+def test_summary_counts(results: list[Result]) -> None:
+    line = summary_line(results)
+    assert line.startswith(f"{len(results)} claims:") and "all as expected" in line
