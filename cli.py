@@ -1,12 +1,14 @@
 """softproof command line: parses arguments and calls the library.
 
     python cli.py prove [--json] [--report FILE.md] [--only PATTERN] [--source FILE]
+    python cli.py check LHS RHS [--relation REL] [--assume "n: positive integer" ...] [--json]
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +82,67 @@ def prove(
         if not as_json:
             typer.echo(f"report written to {report}")
     raise typer.Exit(0 if all(r.as_expected for r in results) else 1)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError after ``seconds`` (Unix main thread; elsewhere no limit)."""
+    import signal
+    import threading
+
+    if seconds <= 0 or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@app.command()
+def check(
+    lhs: Annotated[str, typer.Argument(help="Left-hand side in SymPy syntax, e.g. 'diff(log(exp(a)+exp(b)), a)'.")],
+    rhs: Annotated[str, typer.Argument(help="Right-hand side in SymPy syntax.")],
+    relation: Annotated[str, typer.Option("--relation", "-r", help="One of ==, <=, <, >=, >.")] = "==",
+    assume: Annotated[list[str] | None, typer.Option("--assume", "-a", help="e.g. 'n: positive integer', 'T: positive'.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Give up (verdict unknown) after this many seconds.")] = 120.0,
+) -> None:
+    """Prove or refute LHS REL RHS. Exit 0 proved, 1 refuted, 3 unknown, 2 bad input."""
+    from derive.check import CheckResult
+    from derive.check import check as decide
+    from derive.parsing import ExpressionError
+
+    started = time.perf_counter()
+    try:
+        with time_limit(timeout):
+            result = decide(lhs, rhs, relation, assume or [])
+    except ExpressionError as exc:
+        fail(str(exc))
+        return
+    except TimeoutError:
+        result = CheckResult("unknown", f"gave up after {timeout:g} s (--timeout)", lhs, rhs, relation,
+                             time.perf_counter() - started)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        typer.echo(f"{result.lhs} {result.relation} {result.rhs}")
+        for note in result.notes:
+            typer.echo(f"  note: {note}")
+        typer.echo(f"verdict: {result.verdict}  ({result.method}; {result.seconds:.2f} s)")
+        if result.counterexample:
+            point = ", ".join(f"{k} = {v}" for k, v in result.counterexample["point"].items())
+            typer.echo(f"counterexample: {point}")
+            typer.echo(f"  lhs = {result.counterexample['lhs_value']}")
+            typer.echo(f"  rhs = {result.counterexample['rhs_value']}")
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> Any:

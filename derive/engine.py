@@ -71,6 +71,7 @@ class Outcome:
     method: str
     steps: list[str] = field(default_factory=list)
     counterexample: dict[str, str] | None = None
+    point: Mapping[Basic, object] | None = None
 
 
 class Strategy(Protocol):
@@ -110,6 +111,9 @@ class Simplify:
         if self.facts:
             steps.append("using " + ", ".join(f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in self.facts))
         for part in _parts(statement):
+            if part is sp.true:
+                steps.append("SymPy evaluates the statement to True (both sides are the same expression)")
+                continue
             if not isinstance(part, sp.Eq):
                 return Outcome(Status.UNPROVED, "simplify", [f"not an equation: {_tex(part)}"])
             lhs, rhs = part.lhs, part.rhs
@@ -173,6 +177,9 @@ class Sign:
                 + (f" ({self.why_substitutions})" if self.why_substitutions else "")
             )
         for part in _parts(statement):
+            if part is sp.true:
+                steps.append("SymPy evaluates the statement to True from the assumptions")
+                continue
             if not isinstance(part, (sp.Le, sp.Lt, sp.Ge, sp.Gt)):
                 return Outcome(Status.UNPROVED, "sign analysis", [f"not an inequality: {_tex(part)}"])
             if self.substitutions:
@@ -531,9 +538,8 @@ def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
     if lhs_val is None or rhs_val is None:
         return False, ""
     gap = lhs_val - rhs_val
-    evidence = (
-        f"lhs = {mpmath.nstr(mpmath.mpf(str(lhs_val)), 30)}, rhs = {mpmath.nstr(mpmath.mpf(str(rhs_val)), 30)}"
-    )
+    with mpmath.workdps(DIGITS):
+        evidence = f"lhs = {mpmath.nstr(mpmath.mpf(str(lhs_val)), 30)}, rhs = {mpmath.nstr(mpmath.mpf(str(rhs_val)), 30)}"
     if isinstance(rel, sp.Eq):
         return bool(abs(gap) > MARGIN), evidence
     if isinstance(rel, sp.Le):
@@ -560,7 +566,8 @@ def _point_text(point: Mapping[Basic, object]) -> dict[str, str]:
     return out
 
 
-_CANDIDATES: tuple[object, ...] = (0, 1, -1, 2, sp.Rational(1, 2), -3, 5, sp.Rational(-1, 3), 10, -20)
+# small integers, halves and thirds, and large gaps; ties come from the tie trials
+_CANDIDATES: tuple[object, ...] = (0, 1, -1, 2, sp.Rational(1, 2), -3, 5, sp.Rational(-1, 3), 10, -20, 30, -40)
 
 
 @dataclass(frozen=True)
@@ -580,6 +587,7 @@ class Counterexample:
     size_lower_bounds: tuple[tuple[sp.Symbol, int], ...] = ()
     index_upper: tuple[tuple[sp.Symbol, sp.Symbol], ...] = ()
     trials: int = 40
+    seed_offset: int = 0
 
     def candidates(self, statement: Basic) -> Iterable[Mapping[Basic, object]]:
         yield from self.hints
@@ -588,7 +596,8 @@ class Counterexample:
         lower = dict(self.size_lower_bounds)
         for size in (2, 3, 1, 4):
             for trial in range(self.trials):
-                point = sample_point(statement, 1000 * size + trial, size, _CANDIDATES, dict(self.index_upper))
+                seed = 1000 * size + trial + 100_000 * self.seed_offset
+                point = sample_point(statement, seed, size, _CANDIDATES, dict(self.index_upper), tie=trial % 5 == 1)
                 if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
                     break
                 yield point
@@ -608,7 +617,7 @@ class Counterexample:
                     ]
                     cx = _point_text(point)
                     cx["evidence"] = evidence
-                    return Outcome(Status.REFUTED, "counterexample (mpmath, 60 digits)", steps, cx)
+                    return Outcome(Status.REFUTED, "counterexample (mpmath, 60 digits)", steps, cx, point)
         return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points"])
 
 

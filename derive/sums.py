@@ -257,6 +257,7 @@ def sample_point(
     size: int = 4,
     values: Sequence[object] | None = None,
     index_upper: Mapping[sp.Symbol, sp.Symbol] | None = None,
+    tie: bool = False,
 ) -> dict[Basic, object]:
     """A random admissible point for ``expr``.
 
@@ -264,15 +265,24 @@ def sample_point(
     indices (integer symbols without one: i, j, k, c, y, m) get a value in
     ``1..size`` (or ``1..value of index_upper[index]``); real scalars and the
     entries of every ``IndexedBase`` are drawn from ``values`` (default: sixteenths
-    in [-2.5, 2.5]) respecting positive / non-negative assumptions.  The label
+    in [-2.5, 2.5]) respecting positive / non-negative assumptions; with ``tie``
+    every scalar and entry gets the same value (ties are where piecewise
+    identities and argmax claims break).  The label
     symbol of an ``IndexedBase`` is never treated as a scalar.
     """
     import random
 
     rng = random.Random(seed)
 
+    shared = sp.sympify(rng.choice(values)) if values else sp.Rational(rng.randint(1, 40), 16)
+
     def draw(sym: Basic) -> sp.Expr:
-        value = sp.sympify(rng.choice(values)) if values else sp.Rational(rng.randint(1, 40), 16) * rng.choice((1, -1))
+        if tie:
+            value = shared
+        else:
+            value = sp.sympify(rng.choice(values)) if values else sp.Rational(rng.randint(1, 40), 16) * rng.choice((1, -1))
+        if getattr(sym, "is_nonzero", None) and value == 0:
+            value = sp.Integer(1)
         if getattr(sym, "is_positive", None):
             return abs(value) + (1 if value == 0 else 0)
         if getattr(sym, "is_nonnegative", None):

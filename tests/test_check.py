@@ -1,0 +1,121 @@
+"""`check`: a table of true and false identities, and untrusted input rejected cleanly."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from derive.check import check
+from derive.parsing import ExpressionError
+
+runner = CliRunner()
+
+TRUE = [
+    ("diff(log(exp(a)+exp(b)), a)", "exp(a)/(exp(a)+exp(b))", "==", []),
+    ("diff(exp(a)/(exp(a)+exp(b)), a)", "exp(a)*exp(b)/(exp(a)+exp(b))**2", "==", []),
+    ("diff(-log(exp(a)/(exp(a)+exp(b))), a)", "exp(a)/(exp(a)+exp(b)) - 1", "==", []),
+    ("diff(log(Sum(exp(x[i]),(i,1,n))), x[k])", "exp(x[k])/Sum(exp(x[i]),(i,1,n))", "==", []),
+    ("Sum(exp(x[i]+c),(i,1,n))", "exp(c)*Sum(exp(x[i]),(i,1,n))", "==", ["n: positive integer"]),
+    ("exp(a+c)/(exp(a+c)+exp(b+c))", "exp(a)/(exp(a)+exp(b))", "==", []),
+    ("diff(sigmoid(x), x)", "sigmoid(x)*(1-sigmoid(x))", "==", []),
+    ("1 - sigmoid(x)", "sigmoid(-x)", "==", []),
+    ("tanh(x)", "2*sigmoid(2*x) - 1", "==", []),
+    ("log(sigmoid(x))", "-log1p(exp(-x))", "==", []),
+    ("exp(x/T)/(exp(x/T)+exp(y/T))", "sigmoid((x-y)/T)", "==", ["T: positive"]),
+    ("log(exp(a)+exp(b))", "Max(a,b) + log1p(exp(-Abs(a-b)))", "==", []),
+    ("log(1+exp(x))", "Max(x,0) + log1p(exp(-Abs(x)))", "==", []),
+    ("Max(a,b) + Min(a,b)", "a + b", "==", []),
+    ("Max(a,b)", "log(exp(a)+exp(b))", "<=", []),
+    ("log(exp(a)+exp(b))", "Max(a,b) + log(2)", "<=", []),
+    ("exp(x)", "1 + x", ">=", []),
+    ("exp(a)/(exp(a)+exp(b))", "0", ">", []),
+]
+
+FALSE = [
+    ("log(exp(a)+exp(b))", "Max(a,b) + log1p(exp(Min(a,b)))", "==", []),  # sympy's logsumexp_2terms_opt
+    ("exp(a)/(exp(a)+exp(b))", "sigmoid(b - a)", "==", []),  # document 003's sign error
+    ("log(1+exp(x))", "x + log1p(exp(x))", "==", []),  # a plausible but wrong stable rewrite
+    ("diff(sigmoid(x), x)", "sigmoid(x)**2", "==", []),
+    ("exp(2*a)/(exp(2*a)+exp(2*b))", "exp(a)/(exp(a)+exp(b))", "==", []),  # "invariant to scaling"
+    ("log(exp(a)+exp(b))", "Max(a,b)", "<=", []),
+    ("exp(x) - 1 - x", "0", ">", []),  # fails exactly at x = 0
+    ("Sum(exp(x[i]),(i,1,n))/n", "exp(x[1])", "==", []),
+    ("log(Sum(exp(x[i]),(i,1,n)))", "log(n)", "<=", []),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, rel, assume", TRUE)
+def test_true_statements_are_proved(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
+    result = check(lhs, rhs, rel, assume)
+    assert result.verdict == "proved", result.steps[-3:]
+
+
+@pytest.mark.parametrize("lhs, rhs, rel, assume", FALSE)
+def test_false_statements_are_refuted_with_a_checked_point(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
+    result = check(lhs, rhs, rel, assume)
+    assert result.verdict == "refuted"
+    assert result.counterexample and result.counterexample["point"]
+    values = [result.counterexample["lhs_value"], result.counterexample["rhs_value"]]
+    assert values[0] != values[1] or rel in ("<", ">")  # a strict inequality fails with equality too
+    # both sides evaluated at 50 digits: an irrational side shows them all
+    assert any(len(v.lstrip("-").replace(".", "")) >= 40 for v in values) or all(len(v) < 8 for v in values)
+
+
+@pytest.mark.parametrize("lhs, rhs, rel, assume", FALSE)
+def test_false_statements_are_never_proved_by_the_proof_strategies(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
+    import sympy as sp
+
+    from derive.check import RELATIONS, _proof_strategies
+    from derive.engine import Status
+    from derive.parsing import SymbolTable, parse_assumption, parse_expression
+
+    table = SymbolTable(dict(parse_assumption(a) for a in assume))
+    statement = RELATIONS[rel](parse_expression(lhs, table), parse_expression(rhs, table), evaluate=False)
+    for strategy in _proof_strategies(statement, (), None):
+        assert strategy.run(statement).status is not Status.PROVED
+    assert isinstance(statement, sp.Basic)
+
+
+def test_cli_exit_codes_and_json() -> None:
+    proved = runner.invoke(app, ["check", "1 - sigmoid(x)", "sigmoid(-x)", "--json"])
+    assert proved.exit_code == 0
+    assert set(json.loads(proved.stdout)) == {"verdict", "counterexample", "method", "lhs", "rhs", "relation", "seconds"}
+    refuted = runner.invoke(app, ["check", "log(1+exp(x))", "x + log1p(exp(x))"])
+    assert refuted.exit_code == 1 and "counterexample:" in refuted.stdout
+    unknown = runner.invoke(app, ["check", "tanh(sinh(x))", "sinh(tanh(x))", "--relation", "<=", "--assume", "x: positive", "--timeout", "0.05"])
+    assert unknown.exit_code == 3 and "unknown" in unknown.stdout
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("__import__('os').system('ls')", "only direct calls"),
+        ("x.real", "attribute access"),
+        ("(lambda: 1)()", "only direct calls"),
+        ("lambda: 1", "a lambda"),
+        ("exp(x", "syntax error"),
+        ("eval('1')", "unknown function 'eval'"),
+        ("x^2", "'^' is not a power"),
+        ("'text'", "not a number"),
+        ("[x for x in y]", "a comprehension"),
+        ("exp(x=1)", "keyword arguments"),
+        ("__x", "not allowed"),
+        ("x < 1", "a comparison"),
+    ],
+)
+def test_untrusted_input_gets_a_one_line_error(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        check(text, "1")
+    result = runner.invoke(app, ["check", text, "1"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["x", "1", "--relation", "=<"], ["x", "1", "--assume", "x positive"], ["x", "1", "--assume", "x: happy"]])
+def test_bad_options_exit_two(args: list[str]) -> None:
+    result = runner.invoke(app, ["check", *args])
+    assert result.exit_code == 2 and "error:" in result.output
