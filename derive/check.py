@@ -83,10 +83,10 @@ class Cases:
         return CaseSplit(t, sp.Integer(0), Cases(self.base, self.depth - 1)).run(as_gap)
 
 
-def _linear_symbol(expr: Expr) -> sp.Symbol | None:
+def _linear_symbol(expr: Expr) -> sp.Symbol | sp.Indexed | None:
     """A real symbol without a sign assumption in which ``expr`` is linear (to solve for)."""
     for s in sorted(expr.free_symbols, key=str):
-        if not isinstance(s, sp.Symbol) or s.is_integer or not s.is_real:
+        if not isinstance(s, (sp.Symbol, sp.Indexed)) or s.is_integer or not s.is_real:
             continue
         if s.is_positive or s.is_nonnegative or s.is_negative or s.is_nonpositive:
             continue  # a substitution could leave its stated sign

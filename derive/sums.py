@@ -232,8 +232,8 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
     ``IndexedBase`` to a sequence of numbers (``x -> [0, 1]`` sets ``x[1] = 0``,
     ``x[2] = 1``: indices start at 1 as in the documents).
     """
-    sizes = {k: v for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
-    out = expr.xreplace(sizes) if sizes else expr
+    sizes = {k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
+    out = sp.sympify(expr).xreplace(sizes) if sizes else sp.sympify(expr)
     # expand sums and take derivatives symbolically; limits wait for the values
     out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
     vectors = {k: v for k, v in point.items() if isinstance(k, sp.IndexedBase)}
@@ -287,6 +287,10 @@ def sample_point(
             return abs(value) + (1 if value == 0 else 0)
         if getattr(sym, "is_nonnegative", None):
             return abs(value)
+        if getattr(sym, "is_negative", None):
+            return -abs(value) - (1 if value == 0 else 0)
+        if getattr(sym, "is_nonpositive", None):
+            return -abs(value)
         return value
 
     bases = {ix.base for ix in expr.atoms(sp.Indexed)}
@@ -300,7 +304,9 @@ def sample_point(
         if sym.is_integer and sym.is_nonnegative:
             point[sym] = size
     for sym in symbols:
-        if sym.is_integer and not sym.is_nonnegative:
+        if sym.is_integer and (sym.is_negative or sym.is_nonpositive):
+            point[sym] = -rng.randint(1 if sym.is_negative else 0, size)
+        elif sym.is_integer and not sym.is_nonnegative:
             bound = (index_upper or {}).get(sym)
             top = point.get(bound, size) if bound is not None else size
             point[sym] = rng.randint(1, max(1, int(top)))  # type: ignore[call-overload]

@@ -29,6 +29,7 @@ TRUE = [
     ("log(exp(a)+exp(b))", "Max(a,b) + log1p(exp(-Abs(a-b)))", "==", []),
     ("log(1+exp(x))", "Max(x,0) + log1p(exp(-Abs(x)))", "==", []),
     ("Max(a,b) + Min(a,b)", "a + b", "==", []),
+    ("Max(x[1],x[2])", "log(exp(x[1])+exp(x[2]))", "<=", []),
     ("Max(a,b)", "log(exp(a)+exp(b))", "<=", []),
     ("log(exp(a)+exp(b))", "Max(a,b) + log(2)", "<=", []),
     ("exp(x)", "1 + x", ">=", []),
@@ -119,3 +120,17 @@ def test_untrusted_input_gets_a_one_line_error(text: str, message: str) -> None:
 def test_bad_options_exit_two(args: list[str]) -> None:
     result = runner.invoke(app, ["check", *args])
     assert result.exit_code == 2 and "error:" in result.output
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs, rel, assume",
+    [
+        ("x", "0", "<", ["x: negative"]),
+        ("x", "0", "<=", ["x: nonpositive"]),
+        ("k", "0", "<", ["k: negative integer"]),
+        ("T", "0", ">", ["T: positive"]),
+        ("x**2", "0", ">", ["x: nonzero"]),
+    ],
+)
+def test_counterexamples_respect_the_assumptions(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
+    assert check(lhs, rhs, rel, assume).verdict != "refuted"
