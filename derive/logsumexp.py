@@ -88,7 +88,7 @@ register(
         statement=le(m - a, -sp.log(sp.exp(a) / (sp.exp(a) + sp.exp(m) + Sum(sp.exp(x[i]), (i, 3, n))))),
         strategy=Sign(size_lower_bounds=((n, 2),)),
         expected=Status.PROVED,
-        scope=ALL_N,
+        scope="all n >= 2",
         assumptions=(REAL, r"$n \ge 2$: correct class logit $a$, most active incorrect logit $m$ (index 2, WLOG), others $x_3..x_n$"),
         note="The loss is at least the margin by which the most active incorrect logit beats the correct one.",
     ),

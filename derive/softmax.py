@@ -132,7 +132,7 @@ register(
         ),
         strategy=LimitOf(size_lower_bounds=((n, 2),)),
         expected=Status.PROVED,
-        scope=ALL_N,
+        scope="all n >= 2",
         assumptions=(r"$n \ge 2$; $z_1 = m$ is the maximum, $z_2 = m - g$ the entry considered, $z_i = m - h_i \le m$ the rest", r"$g \to \infty$"),
     ),
     Claim(
@@ -201,7 +201,7 @@ register(
         ),
         strategy=Sign(size_lower_bounds=((n, 2),)),
         expected=Status.PROVED,
-        scope=ALL_N,
+        scope="all n >= 2",
         assumptions=(REAL, r"$n \ge 2$; entry 1 increases, entry 2 is another one (WLOG)"),
     ),
     Claim(

@@ -107,7 +107,7 @@ register(
         statement=eq(sp.Limit(other_entry, T, 0, "+"), 0),
         strategy=LimitOf(rewrite=sp.exp(-g[2] / T) * unique_max_divided),
         expected=Status.PROVED,
-        scope=ALL_N,
+        scope="all n >= 2",
         assumptions=(UNIQUE, r"$n \ge 2$; entry 2 stands for any non-maximal entry"),
     ),
     Claim(
@@ -117,7 +117,7 @@ register(
         statement=both(lt(p1_T, 1), lt(1 / (M + 1), 1)),
         strategy=Sign(size_lower_bounds=((n, 2),)),
         expected=Status.PROVED,
-        scope=ALL_N,
+        scope="all n >= 2",
         assumptions=(REAL, r"$n \ge 2$", r"a tie of $|M| = M + 1 \ge 2$ maxima has limit $1/|M|$ (temperature.ties_share_mass)"),
         note="At every finite T > 0 no entry reaches 1 when n >= 2; in the limit a tied maximum gets 1/|M| < 1.",
     ),
