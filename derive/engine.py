@@ -544,12 +544,17 @@ def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
         return bool(abs(gap) > MARGIN), evidence
     if isinstance(rel, sp.Le):
         return bool(gap > MARGIN), evidence
+    # a strict inequality fails on equality too, but only an exact 0 proves equality:
+    # a gap within MARGIN of 0 is no evidence either way
+    if isinstance(rel, (sp.Lt, sp.Gt)) and abs(gap) <= MARGIN:
+        exact = sp.simplify(instantiate(rel.lhs, point) - instantiate(rel.rhs, point))  # type: ignore[arg-type]
+        return exact == 0, evidence + ("; the two sides are exactly equal" if exact == 0 else "")
     if isinstance(rel, sp.Lt):
-        return bool(gap > -MARGIN), evidence
+        return bool(gap > MARGIN), evidence
     if isinstance(rel, sp.Ge):
         return bool(gap < -MARGIN), evidence
     if isinstance(rel, sp.Gt):
-        return bool(gap < MARGIN), evidence
+        return bool(gap < -MARGIN), evidence
     return False, ""
 
 

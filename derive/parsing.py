@@ -37,7 +37,7 @@ def _log(*args: sp.Expr) -> sp.Expr:
     return sp.log(*args)
 
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {
+FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the translator itself
     "exp": sp.exp, "log": _log, "ln": sp.log, "log1p": log1p, "expm1": expm1, "sqrt": sp.sqrt,
     "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": sp.Max, "Min": sp.Min, "Abs": sp.Abs,
     "sigmoid": _sigmoid, "diff": None, "Sum": None, "Rational": sp.Rational,
@@ -201,8 +201,10 @@ class _Translator:
             if len(args) < 2:
                 raise self.fail("diff needs an expression and a variable: diff(f, x)")
             return sp.Derivative(args[0], *args[1:])
+        function = FUNCTIONS[name]
+        assert function is not None  # diff and Sum returned above
         try:
-            return FUNCTIONS[name](*args)
+            return function(*args)
         except TypeError as exc:
             raise self.fail(f"bad arguments to {name}(): {exc}") from None
 

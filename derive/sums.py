@@ -307,8 +307,8 @@ def sample_point(
         if sym.is_integer and (sym.is_negative or sym.is_nonpositive):
             point[sym] = -rng.randint(1 if sym.is_negative else 0, size)
         elif sym.is_integer and not sym.is_nonnegative:
-            bound = (index_upper or {}).get(sym)
-            top = point.get(bound, size) if bound is not None else size
+            upper_symbol = (index_upper or {}).get(sym)
+            top = point.get(upper_symbol, size) if upper_symbol is not None else size
             point[sym] = rng.randint(1, max(1, int(top)))  # type: ignore[call-overload]
         elif not sym.is_integer:
             point[sym] = draw(sym)

@@ -109,3 +109,12 @@ def test_limit_rejects_wrong_value_and_sign_dependent_limits() -> None:
 def test_simplify_and_sign_reject_non_matching_forms() -> None:
     assert Simplify().run(le(x[1], x[2])).status is Status.UNPROVED
     assert Sign().run(eq(x[1], x[1])).status is Status.UNPROVED
+
+
+def test_strict_inequalities_are_refuted_only_by_exact_equality_or_a_clear_gap() -> None:
+    t = sp.Symbol("t", real=True)
+    tiny_but_true = sp.Lt(-sp.exp(-100 - t**2), 0, evaluate=False)  # about -3.7e-44 < 0
+    assert Counterexample().run(tiny_but_true).status is not Status.REFUTED
+    equal_at_zero = sp.Gt(sp.exp(t) - 1 - t, 0, evaluate=False)  # exactly 0 at t = 0
+    out = Counterexample().run(equal_at_zero)
+    assert out.status is Status.REFUTED and "exactly equal" in out.steps[0]
