@@ -11,8 +11,8 @@ import sympy as sp
 from sympy import Derivative, KroneckerDelta, Product, Sum
 
 from .claims import Claim, register
-from .engine import Counterexample, Sign, Simplify, Status
-from .symbols import N, both, c, eq, gt, i, k, lt, n, softmax, sum_exp_rest, y, z
+from .engine import Counterexample, LimitOf, Sign, Simplify, Status
+from .symbols import N, both, c, eq, gt, i, k, lt, n, sigmoid, softmax, sum_exp_rest, y, z
 
 S000 = "000_1e86d526dfabe206.txt"
 S003 = "003_06ee911ec9897575.txt"
@@ -32,6 +32,7 @@ logit_c = Sum(W[c, q] * xv[q], (q, 1, dim)) + B[c]
 p1 = sp.exp(z[1]) / (sp.exp(z[1]) + sum_exp_rest(z))
 p2 = sp.exp(z[2]) / (sp.exp(z[1]) + sp.exp(z[2]) + sum_exp_rest(z, start=3))
 frequencies_logits = Sum(sp.exp(sp.log(N[i])), (i, 1, n))
+margin = sp.Symbol("t", real=True)  # logit of the true class minus the other one (two classes)
 
 register(
     Claim(
@@ -140,5 +141,22 @@ register(
         expected=Status.PROVED,
         scope="all n >= 2",
         assumptions=(REAL, r"$n \ge 2$ classes (for $n = 1$, $\epsilon_y = 0$)", r"true class $y = 1$, another class 2 (WLOG)"),
+    ),
+    Claim(
+        id="mle.squared_error_saturates",
+        source=S000,
+        quote="Many object functions, other than log-likelihood, do not work well with softmax.",
+        statement=both(
+            eq(sp.Limit(Derivative((1 - sigmoid(margin)) ** 2, margin), margin, -sp.oo), 0),
+            eq(sp.Limit(Derivative(-sp.log(sigmoid(margin)), margin), margin, -sp.oo), -1),
+        ),
+        strategy=LimitOf(),
+        expected=Status.PROVED,
+        assumptions=(
+            r"two classes; $t$ = logit of the true class minus the other, $p = \sigma(t)$ (sigmoid.two_class_first_row)",
+            r"$t \to -\infty$: the model is confidently wrong",
+        ),
+        note="When the model is confidently wrong, the squared error's gradient vanishes (saturation) while the "
+        "log-likelihood's stays at -1: the log undoes the exp.",
     ),
 )

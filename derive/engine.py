@@ -282,6 +282,7 @@ def _limit_with_finite_sums(
     g: Expr, var: sp.Symbol, point: Expr, direction: str, steps: list[str],
     lower: Mapping[sp.Symbol, int] | None = None,
 ) -> Expr | None:
+    g = evaluate(g)  # derivatives first: the limit is of the evaluated expression
     constants = {s: _signed_placeholder(s, lower or {}) for s in g.atoms(sp.Sum) if not s.has(var)}
     g_const = g.xreplace(constants)
     back = {v: k for k, v in constants.items()}
