@@ -2,6 +2,7 @@
 
     python cli.py prove [--json] [--report FILE.md] [--only PATTERN] [--source FILE]
     python cli.py check LHS RHS [--relation REL] [--assume "n: positive integer" ...] [--json]
+    python cli.py codegen --target numpy|all [--out DIR] [--check]
 """
 
 from __future__ import annotations
@@ -143,6 +144,43 @@ def check(
             typer.echo(f"  lhs = {result.counterexample['lhs_value']}")
             typer.echo(f"  rhs = {result.counterexample['rhs_value']}")
     raise typer.Exit(result.exit_code)
+
+
+GENERATED = Path(__file__).resolve().parent / "generated"
+AVAILABLE_TARGETS = ("numpy",)
+
+
+@app.command()
+def codegen(
+    target: Annotated[str, typer.Option("--target", help="numpy, or all (the C target is not available yet).")] = "all",
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = GENERATED,
+    check_only: Annotated[bool, typer.Option("--check", help="Regenerate in memory; exit 1 with a diff if OUT is stale.")] = False,
+) -> None:
+    """Generate kernels from the proved expressions into generated/ (atomically)."""
+    from codegen.writer import drift, render, write
+
+    if target == "c":
+        fail("the C target is not generated yet in this version; use --target numpy")
+    if target not in (*AVAILABLE_TARGETS, "all"):
+        fail(f"unknown target {target!r}; use one of {', '.join((*AVAILABLE_TARGETS, 'all'))}")
+    files: dict[str, str] = {}
+    for name in AVAILABLE_TARGETS if target == "all" else (target,):
+        files.update(render(name))
+    if check_only:
+        diff = drift(files, out)
+        if diff:
+            typer.echo(diff, nl=False)
+            typer.secho(f"{out} is stale; run: python cli.py codegen --target {target}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(1)
+        typer.echo(f"{out}: {len(files)} file(s) up to date")
+        return
+    try:
+        written = write(files, out)
+    except OSError as exc:
+        fail(f"cannot write to {str(out)!r}: {exc.strerror}; choose a writable --out folder")
+        return
+    for path in written:
+        typer.echo(f"wrote {path}")
 
 
 def main() -> Any:

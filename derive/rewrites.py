@@ -41,6 +41,17 @@ def sympy_rule_claim(claim_id: str, rule_name: str, rule: object, pattern: sp.Ex
 
 
 lse2 = sp.log(sp.exp(a) + sp.exp(b))
+tempered_sum = Sum(sp.exp(x[i] / T), (i, 1, n))
+shifted_sum = Sum(sp.exp((x[i] - m) / T), (i, 1, n))
+decay = sp.exp(-sp.Abs(a))  # in (0, 1]: never overflows
+
+# the exact expressions the generated kernels evaluate (codegen/kernels.py prints these)
+SOFTMAX_STABLE = sp.exp((x[k] - m) / T) / shifted_sum
+LOG_SOFTMAX_STABLE = (x[k] - m) / T - sp.log(shifted_sum)
+SMOOTH_MAX_STABLE = m + T * sp.log(shifted_sum)
+SIGMOID_STABLE = sp.Piecewise((decay / (1 + decay), a < 0), (1 / (1 + decay), True))
+LOG_SIGMOID_STABLE = sp.Min(a, 0) - log1p(decay)
+
 register(
     Claim(
         id="rewrite.softmax_max_shift",
@@ -169,6 +180,52 @@ register(
         correction_strategy=CaseSplit(a, b, Simplify()),
         note="SymPy's rule drops the '- max' inside the exponential; softproof does not use it.",
     ),
+    Claim(
+        id="rewrite.log_softmax_shift",
+        source=CODEGEN,
+        quote="log_softmax kernels evaluate (x_k - m)/T - log(sum_i exp((x_i - m)/T))",
+        statement=eq(sp.log(sp.exp(x[k] / T) / tempered_sum), LOG_SOFTMAX_STABLE),
+        strategy=Simplify((k,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"$T > 0$, any real $m$ (the kernels use $m = \max_i x_i$)"),
+    ),
+    Claim(
+        id="rewrite.smooth_max_shift",
+        source=CODEGEN,
+        quote="logsumexp kernels evaluate m + T log(sum_i exp((x_i - m)/T))",
+        statement=eq(T * sp.log(tempered_sum), SMOOTH_MAX_STABLE),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"$T > 0$, any real $m$"),
+    ),
+    Claim(
+        id="rewrite.softmax_tempered_shift",
+        source=CODEGEN,
+        quote="softmax kernels evaluate exp((x_k - m)/T) / sum_i exp((x_i - m)/T)",
+        statement=eq(sp.exp(x[k] / T) / tempered_sum, SOFTMAX_STABLE),
+        strategy=Simplify((k,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"$T > 0$, any real $m$"),
+    ),
+    Claim(
+        id="rewrite.sigmoid_abs_form",
+        source=CODEGEN,
+        quote="sigmoid kernels evaluate t/(1+t) for x < 0 and 1/(1+t) otherwise, t = exp(-|x|)",
+        statement=eq(sigmoid(a), SIGMOID_STABLE),
+        strategy=CaseSplit(a, sp.Integer(0), Simplify()),
+        expected=Status.PROVED,
+        assumptions=(r"$x \in \mathbb{R}$",),
+    ),
+    Claim(
+        id="rewrite.log_sigmoid_abs_form",
+        source=CODEGEN,
+        quote="log_sigmoid kernels evaluate min(x, 0) - log1p(exp(-|x|))",
+        statement=eq(sp.log(sigmoid(a)), LOG_SIGMOID_STABLE),
+        strategy=CaseSplit(a, sp.Integer(0), Simplify()),
+        expected=Status.PROVED,
+        assumptions=(r"$x \in \mathbb{R}$",),
+    ),
 )
-
-
