@@ -1,0 +1,185 @@
+"""The generated NumPy module against the mpmath oracle, edge cases, and naive formulas that fail."""
+
+from __future__ import annotations
+
+import numpy as np
+import oracle
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from generated import softmax_np as K
+
+# Tolerances (float64). The rounding of d = (x - m)/T is unavoidable in a plain max-shifted kernel,
+# and exp turns an absolute error |d| eps in d into a relative error |d| eps in e^d: the bound is
+# the condition number of the computation times a few eps (found by running these tests with 2000
+# examples each; the compensated kernels of the accuracy work tighten it to ulps).
+EPS = np.finfo(np.float64).eps
+RTOL = {"softmax": 1e-14, "log": 1e-14, "sigmoid": 4e-16}
+ATOL = 1e-300
+
+
+def softmax_rtol(row: list[float], T: float) -> np.ndarray:
+    x = np.asarray(row, dtype=float)
+    return 8 * EPS * (1 + np.abs(x - x.max()) / T)
+
+
+def log_atol(row: list[float], T: float) -> float:
+    return float(8 * EPS * (1 + np.max(np.abs(row)) / T + np.log(len(row))))
+
+logits = st.lists(st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False), min_size=1, max_size=8)
+temperatures = st.one_of(st.just(1.0), st.floats(1e-3, 1e3))
+
+
+def close(actual: object, expected: object, rtol: float, atol: float = ATOL) -> bool:
+    a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    return bool(np.all(np.abs(a - e) <= atol + rtol * np.abs(e)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(logits, temperatures)
+@example([1000.0, 0.0], 1.0)
+@example([-1000.0, -1000.0, -999.0], 1.0)
+@example([1e4, -1e4], 1e-3)
+def test_softmax_matches_oracle(row: list[float], T: float) -> None:
+    actual, expected = K.softmax(row, temperature=T), np.asarray(oracle.softmax(row, T))
+    assert np.all(np.abs(actual - expected) <= ATOL + softmax_rtol(row, T) * expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(logits, temperatures)
+@example([1000.0, 0.0], 1.0)
+def test_log_softmax_matches_oracle(row: list[float], T: float) -> None:
+    expected = oracle.log_softmax(row, T)
+    assert close(K.log_softmax(row, temperature=T), expected, RTOL["log"], atol=log_atol(row, T))
+
+
+@settings(max_examples=150, deadline=None)
+@given(logits, temperatures)
+@example([710.0, 710.0], 1.0)
+@example([-800.0], 1.0)
+def test_logsumexp_matches_oracle(row: list[float], T: float) -> None:
+    assert close(K.logsumexp(row, temperature=T), oracle.logsumexp(row, T), RTOL["log"], atol=T * log_atol(row, T))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-745, 40))
+@example(-745.0)
+@example(-710.0)
+@example(1e-300)
+def test_sigmoid_matches_oracle(x: float) -> None:
+    assert close(K.sigmoid(x), oracle.sigmoid(x), RTOL["sigmoid"], atol=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-1e4, 1e4))
+@example(-800.0)
+@example(50.0)
+def test_log_sigmoid_matches_oracle(x: float) -> None:
+    assert close(K.log_sigmoid(x), oracle.log_sigmoid(x), RTOL["log"], atol=1e-300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=8), st.data())
+@example([800.0, 0.0], None)
+def test_cross_entropy_and_grad_match_oracle(row: list[float], data: st.DataObject | None) -> None:
+    target = 1 if data is None else data.draw(st.integers(0, len(row) - 1))
+    assert close(K.cross_entropy([row], [target])[0], oracle.cross_entropy(row, target), RTOL["log"], atol=log_atol(row, 1.0))
+    grad = oracle.cross_entropy_grad(row, target)
+    assert close(K.cross_entropy_grad([row], [target])[0], grad, float(softmax_rtol(row, 1.0).max()), atol=4 * EPS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.floats(-30, 30), st.floats(-10, 10)), min_size=1, max_size=8))
+def test_softmax_backward_matches_oracle(pairs: list[tuple[float, float]]) -> None:
+    x, g = zip(*pairs, strict=True)
+    p = oracle.softmax(list(x))
+    assert close(K.softmax_backward(p, list(g)), oracle.softmax_backward(p, list(g)), 1e-12, atol=1e-14)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), elements=st.floats(-50, 50)), st.data())
+def test_axis_forms_agree_with_moving_the_axes(x: np.ndarray, data: st.DataObject) -> None:
+    axes = data.draw(st.lists(st.integers(0, x.ndim - 1), unique=True, min_size=1).map(tuple))
+    rest = [a for a in range(x.ndim) if a not in axes]
+    moved = np.moveaxis(x, list(axes), list(range(x.ndim - len(axes), x.ndim)))
+    flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
+    expected = np.apply_along_axis(lambda r: np.array(oracle.softmax(list(r))), -1, flat).reshape(moved.shape)
+    expected = np.moveaxis(expected, list(range(x.ndim - len(axes), x.ndim)), list(axes))
+    assert close(K.softmax(x, axis=axes), expected, 1e-13)
+
+
+# ---------------------------------------------------------------- named edge cases
+def test_infinities_share_the_mass() -> None:
+    assert K.softmax([np.inf, 1.0]).tolist() == [1.0, 0.0]
+    assert K.softmax([np.inf, np.inf, 0.0]).tolist() == [0.5, 0.5, 0.0]
+    assert K.logsumexp([np.inf, 1.0]) == np.inf
+    out = K.log_softmax([np.inf, np.inf, 0.0])
+    assert out[0] == out[1] == pytest.approx(-np.log(2)) and out[2] == -np.inf
+
+
+def test_nan_and_all_minus_inf_and_empty() -> None:
+    assert np.isnan(K.softmax([1.0, np.nan])).all()
+    assert np.isnan(K.logsumexp([1.0, np.nan]))
+    assert np.isnan(K.softmax([-np.inf, -np.inf])).all() and np.isnan(K.log_softmax([-np.inf, -np.inf])).all()
+    assert K.logsumexp([-np.inf, -np.inf]) == -np.inf
+    assert K.logsumexp([]) == -np.inf and K.softmax([]).shape == (0,)
+    assert K.logsumexp(np.zeros((2, 0)), axis=1).tolist() == [-np.inf, -np.inf]
+
+
+def test_temperature_limits() -> None:
+    assert K.softmax([3.0, 1.0, 3.0], temperature=0).tolist() == [0.5, 0.0, 0.5]
+    assert K.logsumexp([3.0, 1.0], temperature=0) == 3.0
+    assert K.softmax([1.0, 2.0, 3.0], temperature=np.inf).tolist() == pytest.approx([1 / 3] * 3)
+    tiny = K.softmax([-1.0, -2.0, -1.0], temperature=1e-300)
+    assert not np.isnan(tiny).any() and tiny.tolist() == [0.5, 0.0, 0.5]
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="temperature"):
+            K.softmax([1.0], temperature=bad)
+
+
+def test_dtypes_and_bad_inputs() -> None:
+    assert K.softmax(np.float32([1, 2])).dtype == np.float32
+    assert K.softmax([1, 2]).dtype == np.float64 and K.softmax([True, False]).dtype == np.float64
+    for bad in ([1j], np.array(["a"]), np.array([object()], dtype=object)):
+        with pytest.raises(TypeError, match="real numbers"):
+            K.softmax(bad)
+    with pytest.raises(ValueError, match=r"target\[1\] = 3 is out of range"):
+        K.cross_entropy([[1.0, 2.0], [1.0, 2.0]], [0, 3])
+    with pytest.raises(ValueError, match="shape"):
+        K.cross_entropy([[1.0, 2.0]], [0, 1])
+    with pytest.raises(ValueError, match="out of range"):
+        K.softmax([1.0], axis=3)
+
+
+def test_scipy_documented_results_agree() -> None:
+    special = pytest.importorskip("scipy.special")
+    x = np.array([[1.0, 0.5, 0.2, 3.0], [1.0, -1.0, 7.0, 3.0], [2.0, 12.0, 13.0, 3.0]])
+    for axis in (None, 0, 1, (0, 1)):
+        assert close(K.softmax(x, axis=axis), special.softmax(x, axis=axis), 1e-14)
+        assert close(K.logsumexp(x, axis=axis), special.logsumexp(x, axis=axis), 1e-14)
+    assert close(K.sigmoid([-3.0, 0.0, 3.0]), special.expit([-3.0, 0.0, 3.0]), 1e-15)
+
+
+# ------------------------------------------------- the naive formula fails, ours passes
+def naive_softmax(x: np.ndarray) -> np.ndarray:
+    return np.exp(x) / np.sum(np.exp(x))
+
+
+@pytest.mark.parametrize(
+    "name, naive, generated, args, expected",
+    [
+        ("softmax max shift", lambda x: naive_softmax(np.array(x)), K.softmax, [1000.0, 0.0], oracle.softmax([1000.0, 0.0])),
+        ("logsumexp max shift", lambda x: np.log(np.sum(np.exp(np.array(x)))), K.logsumexp, [1000.0, 1000.0], oracle.logsumexp([1000.0, 1000.0])),
+        ("log_softmax shift", lambda x: np.log(naive_softmax(np.array(x))), K.log_softmax, [800.0, 0.0], oracle.log_softmax([800.0, 0.0])),
+        ("sigmoid negative branch", lambda x: 1 / (1 + np.exp(-np.array(x))), K.sigmoid, -745.0, oracle.sigmoid(-745.0)),
+        ("log_sigmoid log1p form", lambda x: np.log(1 / (1 + np.exp(-np.array(x)))), K.log_sigmoid, -800.0, oracle.log_sigmoid(-800.0)),
+        ("cross-entropy = LSE - x_t", lambda x: -np.log(naive_softmax(np.array(x[0]))[1]), lambda x: K.cross_entropy(x, [1])[0],
+         [[800.0, 0.0]], oracle.cross_entropy([800.0, 0.0], 1)),
+    ],
+)
+def test_naive_formula_fails_where_generated_passes(name, naive, generated, args, expected) -> None:  # type: ignore[no-untyped-def]
+    with np.errstate(all="ignore"):
+        assert not close(naive(args), expected, 1e-6, atol=0), f"{name}: the naive formula should fail here"
+    assert close(generated(args), expected, 1e-14, atol=0), name
