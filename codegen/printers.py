@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import sympy as sp
+from sympy.printing.c import C99CodePrinter
 from sympy.printing.numpy import NumPyPrinter
 
-__all__ = ["KernelNumPyPrinter", "print_numpy"]
+__all__ = ["KernelNumPyPrinter", "KernelCPrinter", "print_numpy", "print_c"]
 
 
 class KernelNumPyPrinter(NumPyPrinter):
@@ -49,3 +50,19 @@ class KernelNumPyPrinter(NumPyPrinter):
 def print_numpy(expr: sp.Expr, **settings: Any) -> str:
     """One expression as NumPy source text."""
     return KernelNumPyPrinter(settings or None).doprint(expr)
+
+
+class KernelCPrinter(C99CodePrinter):
+    """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).
+
+    ``log1p``/``expm1``/``fmin``/``fabs`` come from C99 ``<math.h>``; ``ReduceSum`` must
+    have been replaced by the loop's accumulator before printing.
+    """
+
+    def _print_ReduceSum(self, expr: sp.Expr) -> str:
+        raise ValueError(f"replace {expr} by its accumulator before printing C")
+
+
+def print_c(expr: sp.Expr) -> str:
+    """One scalar expression as C99 source text (a single line)."""
+    return " ".join(KernelCPrinter().doprint(expr).split())

@@ -14,15 +14,22 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 
+from .array_form import ReduceSum
 from .kernels import KERNELS, Kernel
-from .printers import print_numpy
+from .printers import print_c, print_numpy
 
 __all__ = ["TARGETS", "render", "write", "drift", "header"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TARGETS: dict[str, tuple[tuple[str, str], ...]] = {
     "numpy": (("__init__.py", "__init__.py.j2"), ("softmax_np.py", "softmax_np.py.j2")),
+    "c": (("c/softmax.h", "softmax.h.j2"), ("c/softmax.c", "softmax.c.j2"), ("softmax_c.py", "softmax_c.py.j2")),
 }
+FLOAT_WRAPPERS = (
+    ("softmax", "rows"), ("log_softmax", "rows"), ("logsumexp", "reduce"), ("sigmoid", "elementwise"),
+    ("log_sigmoid", "elementwise"), ("cross_entropy", "target_reduce"), ("cross_entropy_grad", "target_rows"),
+    ("softmax_backward", "pair"),
+)
 
 
 def header(template: str, comment: str = "#") -> str:
@@ -47,6 +54,36 @@ def _kernel_code(kernel: Kernel, indent: str) -> str:
     return ("\n" + indent).join(out)
 
 
+def _c_pieces() -> tuple[dict[str, str], dict[str, str]]:
+    """Scalar C expressions for the loop bodies (reductions become accumulators) and their claims."""
+    s, dot = sp.Symbol("s"), sp.Symbol("dot")
+
+    def last(name: str) -> sp.Expr:
+        return KERNELS[name].lines[-1].expr
+
+    def accumulate(expr: sp.Expr, into: sp.Symbol) -> sp.Expr:
+        return expr.replace(lambda e: isinstance(e, ReduceSum), lambda e: into)
+
+    pieces = {
+        "d": KERNELS["softmax"].lines[0].expr,
+        "e": KERNELS["softmax"].lines[1].expr,
+        "softmax": accumulate(last("softmax"), s),
+        "log_softmax": accumulate(last("log_softmax"), s),
+        "logsumexp": accumulate(last("logsumexp"), s),
+        "ties": last("ties"),
+        "uniform": last("uniform"),
+        "sigmoid": last("sigmoid"),
+        "log_sigmoid": last("log_sigmoid"),
+        "cross_entropy": accumulate(last("cross_entropy"), s),
+        "cross_entropy_grad": last("cross_entropy_grad"),
+        "softmax_backward": accumulate(last("softmax_backward"), dot),
+    }
+    code = {name: print_c(expr) for name, expr in pieces.items()}
+    claims = {name: "proved: " + kernel.lines[-1].claim for name, kernel in KERNELS.items()}
+    claims["smooth_max_limit"] = "proved: temperature.smooth_max_limit"
+    return code, claims
+
+
 def render(target: str) -> dict[str, str]:
     """File name -> text for one target (``numpy``)."""
     env = jinja2.Environment(
@@ -60,7 +97,11 @@ def render(target: str) -> dict[str, str]:
         source = (TEMPLATES / template).read_text(encoding="utf-8")
         indents = {name: _indent_of(source, name) for name in KERNELS}
         kernels = {name: _kernel_code(kernel, indents[name]) for name, kernel in KERNELS.items()}
-        files[filename] = env.get_template(template).render(header=header(template), kernels=kernels)
+        comment = "//" if filename.endswith((".c", ".h")) else "#"
+        c_code, c_claims = _c_pieces() if target == "c" else ({}, {})
+        files[filename] = env.get_template(template).render(
+            header=header(template, comment), kernels=kernels, c=c_code, claims=c_claims, float_wrappers=FLOAT_WRAPPERS
+        )
     return files
 
 

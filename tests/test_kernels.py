@@ -1,4 +1,4 @@
-"""The generated NumPy module against the mpmath oracle, edge cases, and naive formulas that fail."""
+"""Both generated targets (NumPy and C) against the mpmath oracle, edge cases, and naive formulas that fail."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from generated import softmax_np as K
+from generated import softmax_c, softmax_np
+
+TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c"])
 
 # Tolerances (float64). The rounding of d = (x - m)/T is unavoidable in a plain max-shifted kernel,
 # and exp turns an absolute error |d| eps in d into a relative error |d| eps in e^d: the bound is
@@ -42,7 +44,8 @@ def close(actual: object, expected: object, rtol: float, atol: float = ATOL) -> 
 @example([1000.0, 0.0], 1.0)
 @example([-1000.0, -1000.0, -999.0], 1.0)
 @example([1e4, -1e4], 1e-3)
-def test_softmax_matches_oracle(row: list[float], T: float) -> None:
+@TARGETS
+def test_softmax_matches_oracle(K, row: list[float], T: float) -> None:
     actual, expected = K.softmax(row, temperature=T), np.asarray(oracle.softmax(row, T))
     assert np.all(np.abs(actual - expected) <= ATOL + softmax_rtol(row, T) * expected)
 
@@ -50,7 +53,8 @@ def test_softmax_matches_oracle(row: list[float], T: float) -> None:
 @settings(max_examples=150, deadline=None)
 @given(logits, temperatures)
 @example([1000.0, 0.0], 1.0)
-def test_log_softmax_matches_oracle(row: list[float], T: float) -> None:
+@TARGETS
+def test_log_softmax_matches_oracle(K, row: list[float], T: float) -> None:
     expected = oracle.log_softmax(row, T)
     assert close(K.log_softmax(row, temperature=T), expected, RTOL["log"], atol=log_atol(row, T))
 
@@ -59,7 +63,8 @@ def test_log_softmax_matches_oracle(row: list[float], T: float) -> None:
 @given(logits, temperatures)
 @example([710.0, 710.0], 1.0)
 @example([-800.0], 1.0)
-def test_logsumexp_matches_oracle(row: list[float], T: float) -> None:
+@TARGETS
+def test_logsumexp_matches_oracle(K, row: list[float], T: float) -> None:
     assert close(K.logsumexp(row, temperature=T), oracle.logsumexp(row, T), RTOL["log"], atol=T * log_atol(row, T))
 
 
@@ -68,7 +73,8 @@ def test_logsumexp_matches_oracle(row: list[float], T: float) -> None:
 @example(-745.0)
 @example(-710.0)
 @example(1e-300)
-def test_sigmoid_matches_oracle(x: float) -> None:
+@TARGETS
+def test_sigmoid_matches_oracle(K, x: float) -> None:
     assert close(K.sigmoid(x), oracle.sigmoid(x), RTOL["sigmoid"], atol=0)
 
 
@@ -76,14 +82,16 @@ def test_sigmoid_matches_oracle(x: float) -> None:
 @given(st.floats(-1e4, 1e4))
 @example(-800.0)
 @example(50.0)
-def test_log_sigmoid_matches_oracle(x: float) -> None:
+@TARGETS
+def test_log_sigmoid_matches_oracle(K, x: float) -> None:
     assert close(K.log_sigmoid(x), oracle.log_sigmoid(x), RTOL["log"], atol=1e-300)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=8), st.data())
 @example([800.0, 0.0], None)
-def test_cross_entropy_and_grad_match_oracle(row: list[float], data: st.DataObject | None) -> None:
+@TARGETS
+def test_cross_entropy_and_grad_match_oracle(K, row: list[float], data: st.DataObject | None) -> None:
     target = 1 if data is None else data.draw(st.integers(0, len(row) - 1))
     assert close(K.cross_entropy([row], [target])[0], oracle.cross_entropy(row, target), RTOL["log"], atol=log_atol(row, 1.0))
     grad = oracle.cross_entropy_grad(row, target)
@@ -92,7 +100,8 @@ def test_cross_entropy_and_grad_match_oracle(row: list[float], data: st.DataObje
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.floats(-30, 30), st.floats(-10, 10)), min_size=1, max_size=8))
-def test_softmax_backward_matches_oracle(pairs: list[tuple[float, float]]) -> None:
+@TARGETS
+def test_softmax_backward_matches_oracle(K, pairs: list[tuple[float, float]]) -> None:
     x, g = zip(*pairs, strict=True)
     p = oracle.softmax(list(x))
     assert close(K.softmax_backward(p, list(g)), oracle.softmax_backward(p, list(g)), 1e-12, atol=1e-14)
@@ -100,7 +109,8 @@ def test_softmax_backward_matches_oracle(pairs: list[tuple[float, float]]) -> No
 
 @settings(max_examples=60, deadline=None)
 @given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), elements=st.floats(-50, 50)), st.data())
-def test_axis_forms_agree_with_moving_the_axes(x: np.ndarray, data: st.DataObject) -> None:
+@TARGETS
+def test_axis_forms_agree_with_moving_the_axes(K, x: np.ndarray, data: st.DataObject) -> None:
     axes = data.draw(st.lists(st.integers(0, x.ndim - 1), unique=True, min_size=1).map(tuple))
     rest = [a for a in range(x.ndim) if a not in axes]
     moved = np.moveaxis(x, list(axes), list(range(x.ndim - len(axes), x.ndim)))
@@ -111,7 +121,8 @@ def test_axis_forms_agree_with_moving_the_axes(x: np.ndarray, data: st.DataObjec
 
 
 # ---------------------------------------------------------------- named edge cases
-def test_infinities_share_the_mass() -> None:
+@TARGETS
+def test_infinities_share_the_mass(K) -> None:
     assert K.softmax([np.inf, 1.0]).tolist() == [1.0, 0.0]
     assert K.softmax([np.inf, np.inf, 0.0]).tolist() == [0.5, 0.5, 0.0]
     assert K.logsumexp([np.inf, 1.0]) == np.inf
@@ -119,7 +130,8 @@ def test_infinities_share_the_mass() -> None:
     assert out[0] == out[1] == pytest.approx(-np.log(2)) and out[2] == -np.inf
 
 
-def test_nan_and_all_minus_inf_and_empty() -> None:
+@TARGETS
+def test_nan_and_all_minus_inf_and_empty(K) -> None:
     assert np.isnan(K.softmax([1.0, np.nan])).all()
     assert np.isnan(K.logsumexp([1.0, np.nan]))
     assert np.isnan(K.softmax([-np.inf, -np.inf])).all() and np.isnan(K.log_softmax([-np.inf, -np.inf])).all()
@@ -128,7 +140,8 @@ def test_nan_and_all_minus_inf_and_empty() -> None:
     assert K.logsumexp(np.zeros((2, 0)), axis=1).tolist() == [-np.inf, -np.inf]
 
 
-def test_temperature_limits() -> None:
+@TARGETS
+def test_temperature_limits(K) -> None:
     assert K.softmax([3.0, 1.0, 3.0], temperature=0).tolist() == [0.5, 0.0, 0.5]
     assert K.logsumexp([3.0, 1.0], temperature=0) == 3.0
     assert K.softmax([1.0, 2.0, 3.0], temperature=np.inf).tolist() == pytest.approx([1 / 3] * 3)
@@ -139,7 +152,8 @@ def test_temperature_limits() -> None:
             K.softmax([1.0], temperature=bad)
 
 
-def test_dtypes_and_bad_inputs() -> None:
+@TARGETS
+def test_dtypes_and_bad_inputs(K) -> None:
     assert K.softmax(np.float32([1, 2])).dtype == np.float32
     assert K.softmax([1, 2]).dtype == np.float64 and K.softmax([True, False]).dtype == np.float64
     for bad in ([1j], np.array(["a"]), np.array([object()], dtype=object)):
@@ -153,7 +167,8 @@ def test_dtypes_and_bad_inputs() -> None:
         K.softmax([1.0], axis=3)
 
 
-def test_scipy_documented_results_agree() -> None:
+@TARGETS
+def test_scipy_documented_results_agree(K) -> None:
     special = pytest.importorskip("scipy.special")
     x = np.array([[1.0, 0.5, 0.2, 3.0], [1.0, -1.0, 7.0, 3.0], [2.0, 12.0, 13.0, 3.0]])
     for axis in (None, 0, 1, (0, 1)):
@@ -168,18 +183,32 @@ def naive_softmax(x: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize(
-    "name, naive, generated, args, expected",
+    "name, naive, kernel, args, expected",
     [
-        ("softmax max shift", lambda x: naive_softmax(np.array(x)), K.softmax, [1000.0, 0.0], oracle.softmax([1000.0, 0.0])),
-        ("logsumexp max shift", lambda x: np.log(np.sum(np.exp(np.array(x)))), K.logsumexp, [1000.0, 1000.0], oracle.logsumexp([1000.0, 1000.0])),
-        ("log_softmax shift", lambda x: np.log(naive_softmax(np.array(x))), K.log_softmax, [800.0, 0.0], oracle.log_softmax([800.0, 0.0])),
-        ("sigmoid negative branch", lambda x: 1 / (1 + np.exp(-np.array(x))), K.sigmoid, -745.0, oracle.sigmoid(-745.0)),
-        ("log_sigmoid log1p form", lambda x: np.log(1 / (1 + np.exp(-np.array(x)))), K.log_sigmoid, -800.0, oracle.log_sigmoid(-800.0)),
-        ("cross-entropy = LSE - x_t", lambda x: -np.log(naive_softmax(np.array(x[0]))[1]), lambda x: K.cross_entropy(x, [1])[0],
+        ("softmax max shift", lambda x: naive_softmax(np.array(x)), "softmax", [1000.0, 0.0], oracle.softmax([1000.0, 0.0])),
+        ("logsumexp max shift", lambda x: np.log(np.sum(np.exp(np.array(x)))), "logsumexp", [1000.0, 1000.0],
+         oracle.logsumexp([1000.0, 1000.0])),
+        ("log_softmax shift", lambda x: np.log(naive_softmax(np.array(x))), "log_softmax", [800.0, 0.0], oracle.log_softmax([800.0, 0.0])),
+        ("sigmoid negative branch", lambda x: 1 / (1 + np.exp(-np.array(x))), "sigmoid", -745.0, oracle.sigmoid(-745.0)),
+        ("log_sigmoid log1p form", lambda x: np.log(1 / (1 + np.exp(-np.array(x)))), "log_sigmoid", -800.0, oracle.log_sigmoid(-800.0)),
+        ("cross-entropy = LSE - x_t", lambda x: -np.log(naive_softmax(np.array(x[0]))[1]), "cross_entropy",
          [[800.0, 0.0]], oracle.cross_entropy([800.0, 0.0], 1)),
     ],
 )
-def test_naive_formula_fails_where_generated_passes(name, naive, generated, args, expected) -> None:  # type: ignore[no-untyped-def]
+@TARGETS
+def test_naive_formula_fails_where_generated_passes(K, name, naive, kernel, args, expected) -> None:  # type: ignore[no-untyped-def]
+    generated = (lambda x: K.cross_entropy(x, [1])[0]) if kernel == "cross_entropy" else getattr(K, kernel)
     with np.errstate(all="ignore"):
         assert not close(naive(args), expected, 1e-6, atol=0), f"{name}: the naive formula should fail here"
     assert close(generated(args), expected, 1e-14, atol=0), name
+
+
+@TARGETS
+@settings(max_examples=50, deadline=None)
+@given(hnp.arrays(np.float32, st.integers(1, 8), elements=st.floats(-80, 80, width=32)))
+def test_float32_is_computed_in_float64_and_rounded_once(K, x: np.ndarray) -> None:
+    for name in ("softmax", "log_softmax", "sigmoid", "log_sigmoid"):
+        out32 = getattr(K, name)(x)
+        assert out32.dtype == np.float32
+        assert np.array_equal(out32, getattr(K, name)(x.astype(np.float64)).astype(np.float32))
+    assert np.float32(K.logsumexp(x)) == np.float32(K.logsumexp(x.astype(np.float64)))
