@@ -53,10 +53,14 @@ def library_path():
     source = _SOURCE.read_bytes() + (_SOURCE.parent / "softmax.h").read_bytes()
     key = hashlib.sha256(source).hexdigest()[:16]
     cache = Path(os.environ.get("SOFTPROOF_CACHE", Path.home() / ".cache" / "softproof"))
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:  # read-only home: fall back to the temporary folder
+        cache = Path(tempfile.gettempdir()) / "softproof-cache"
+        cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"libsoftproof-{key}.so"
     if target.exists():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".libsoftproof-", suffix=".so", dir=cache)
     os.close(fd)
     command = [_compiler(), "-O2", "-std=c99", "-fPIC", "-shared", str(_SOURCE), "-o", tmp, "-lm"]

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler")
 
 
 def test_compiles_without_warnings_under_strict_c99(tmp_path: Path) -> None:
-    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"]
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wshadow", "-Wconversion", "-O2"]
     result = subprocess.run([CC, *flags, "-c", str(SOURCE), "-o", str(tmp_path / "softmax.o")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 

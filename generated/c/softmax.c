@@ -78,14 +78,14 @@ static int row_edges(const double *xr, double *outr, size_t n, double T, double 
     return 0;
 }
 
-static int softmax_rows(const double *x, double *out, size_t rows, size_t n, double T, int logarithm)
+static int softmax_rows(const double *logits, double *out, size_t rows, size_t n, double T, int logarithm)
 {
     size_t r, j;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     for (r = 0; r < rows; ++r) {
-        const double *xr = x + r * n;
+        const double *xr = logits + r * n;
         double *outr = out + r * n;
         const double m = row_max(xr, n);
         double s = 0.0;
@@ -114,14 +114,14 @@ static int softmax_rows(const double *x, double *out, size_t rows, size_t n, dou
     return SOFTPROOF_OK;
 }
 
-static int logsumexp_rows(const double *x, double *out, size_t rows, size_t n, double T)
+static int logsumexp_rows(const double *logits, double *out, size_t rows, size_t n, double T)
 {
     size_t r, j;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     for (r = 0; r < rows; ++r) {
-        const double *xr = x + r * n;
+        const double *xr = logits + r * n;
         const double m = row_max(xr, n);
         double s = 0.0, finite = 0.0;
         if (isnan(m) || isinf(m) || T == 0.0) {
@@ -162,7 +162,7 @@ static int sigmoid_all(const double *in, double *out, size_t count, int logarith
     return SOFTPROOF_OK;
 }
 
-static int cross_entropy_rows(const double *x, const long long *target, double *out, size_t rows, size_t n)
+static int cross_entropy_rows(const double *logits, const long long *target, double *out, size_t rows, size_t n)
 {
     const double T = 1.0;
     size_t r, j;
@@ -172,7 +172,7 @@ static int cross_entropy_rows(const double *x, const long long *target, double *
         }
     }
     for (r = 0; r < rows; ++r) {
-        const double *xr = x + r * n;
+        const double *xr = logits + r * n;
         const double m = row_max(xr, n);
         const double x_target = xr[target[r]];
         double s = 0.0, infinite = 0.0;
@@ -198,7 +198,7 @@ static int cross_entropy_rows(const double *x, const long long *target, double *
     return SOFTPROOF_OK;
 }
 
-static int cross_entropy_grad_rows(const double *x, const long long *target, double *out, size_t rows, size_t n)
+static int cross_entropy_grad_rows(const double *logits, const long long *target, double *out, size_t rows, size_t n)
 {
     size_t r, j;
     int status;
@@ -207,7 +207,7 @@ static int cross_entropy_grad_rows(const double *x, const long long *target, dou
             return SOFTPROOF_ERANGE;
         }
     }
-    status = softmax_rows(x, out, rows, n, 1.0, 0);
+    status = softmax_rows(logits, out, rows, n, 1.0, 0);
     if (status != SOFTPROOF_OK) {
         return status;
     }
