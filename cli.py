@@ -57,6 +57,7 @@ def prove(
     report: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report with LaTeX.")] = None,
     only: Annotated[str | None, typer.Option("--only", help="Claims whose id matches this glob or substring.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Claims of one seed file (or 'codegen').")] = None,
+    timings: Annotated[bool, typer.Option("--timings/--no-timings", help="Show seconds in the report (off: deterministic).")] = True,
 ) -> None:
     """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected."""
     from derive import CODEGEN, SEED_FILES, run_claims, select
@@ -77,7 +78,7 @@ def prove(
         typer.echo(summary_line(results))
     if report is not None:
         try:
-            atomic_write_text(report, render_report(results))
+            atomic_write_text(report, render_report(results, timings=timings))
         except OSError as exc:
             fail(f"cannot write the report to {str(report)!r}: {exc.strerror}; choose a writable path")
         if not as_json:

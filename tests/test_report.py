@@ -23,3 +23,12 @@ def test_report_without_timings_is_deterministic(results: list[Result]) -> None:
 def test_summary_counts(results: list[Result]) -> None:
     line = summary_line(results)
     assert line.startswith(f"{len(results)} claims:") and "all as expected" in line
+
+
+def test_committed_proof_report_is_current(results: list[Result]) -> None:
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parent.parent / "docs" / "proofs.md"
+    assert committed.read_text(encoding="utf-8") == render_report(results, timings=False), (
+        "docs/proofs.md is stale; run: python cli.py prove --report docs/proofs.md --no-timings"
+    )
