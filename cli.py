@@ -182,6 +182,25 @@ def codegen(
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+def plot(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PNG and SVG files.")] = Path("docs/figures"),
+) -> None:
+    """Draw the documents' figures (needs matplotlib)."""
+    from codegen.figures import MatplotlibMissingError, draw_all
+
+    try:
+        written = draw_all(out)
+    except MatplotlibMissingError as exc:
+        fail(str(exc))
+        return
+    except OSError as exc:
+        fail(f"cannot write to {str(out)!r}: {exc.strerror}; choose a writable --out folder")
+        return
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
 def main() -> Any:
     """Console-script entry point (``softproof``)."""
     return app()
