@@ -21,7 +21,7 @@ Numeric evaluation never yields ``proved``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -625,18 +625,3 @@ class Counterexample:
                     cx["evidence"] = evidence
                     return Outcome(Status.REFUTED, "counterexample (mpmath, 60 digits)", steps, cx, point)
         return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points"])
-
-
-def first_of(strategies: Sequence[Strategy]) -> Callable[[Basic], Outcome]:
-    """Run strategies in order; return the first decisive outcome."""
-
-    def run(statement: Basic) -> Outcome:
-        last = Outcome(Status.UNPROVED, "none", [])
-        for s in strategies:
-            last = s.run(statement)
-            if last.status is not Status.UNPROVED:
-                return last
-        return last
-
-    return run
-
