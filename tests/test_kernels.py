@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import oracle
 import pytest
@@ -11,6 +13,8 @@ from hypothesis.extra import numpy as hnp
 
 from generated import softmax_c, softmax_np
 
+# SOFTPROOF_EXAMPLES_SCALE=10 runs ten times more hypothesis examples (measured: all pass)
+SCALE = int(os.environ.get("SOFTPROOF_EXAMPLES_SCALE", "1"))
 TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c"])
 
 # Tolerances (float64). The rounding of d = (x - m)/T is unavoidable in a plain max-shifted kernel,
@@ -18,7 +22,7 @@ TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c
 # the condition number of the computation times a few eps (found by running these tests with 2000
 # examples each; the compensated kernels of the accuracy work tighten it to ulps).
 EPS = np.finfo(np.float64).eps
-RTOL = {"softmax": 1e-14, "log": 1e-14, "sigmoid": 4e-16}
+RTOL = {"softmax": 1e-14, "log": 1e-14}
 ATOL = 1e-300
 
 
@@ -39,7 +43,7 @@ def close(actual: object, expected: object, rtol: float, atol: float = ATOL) -> 
     return bool(np.all(np.abs(a - e) <= atol + rtol * np.abs(e)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * SCALE, deadline=None)
 @given(logits, temperatures)
 @example([1000.0, 0.0], 1.0)
 @example([-1000.0, -1000.0, -999.0], 1.0)
@@ -50,7 +54,7 @@ def test_softmax_matches_oracle(K, row: list[float], T: float) -> None:
     assert np.all(np.abs(actual - expected) <= ATOL + softmax_rtol(row, T) * expected)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * SCALE, deadline=None)
 @given(logits, temperatures)
 @example([1000.0, 0.0], 1.0)
 @TARGETS
@@ -59,7 +63,7 @@ def test_log_softmax_matches_oracle(K, row: list[float], T: float) -> None:
     assert close(K.log_softmax(row, temperature=T), expected, RTOL["log"], atol=log_atol(row, T))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * SCALE, deadline=None)
 @given(logits, temperatures)
 @example([710.0, 710.0], 1.0)
 @example([-800.0], 1.0)
@@ -68,17 +72,19 @@ def test_logsumexp_matches_oracle(K, row: list[float], T: float) -> None:
     assert close(K.logsumexp(row, temperature=T), oracle.logsumexp(row, T), RTOL["log"], atol=T * log_atol(row, T))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(st.floats(-745, 40))
 @example(-745.0)
 @example(-710.0)
 @example(1e-300)
 @TARGETS
 def test_sigmoid_matches_oracle(K, x: float) -> None:
-    assert close(K.sigmoid(x), oracle.sigmoid(x), RTOL["sigmoid"], atol=0)
+    # in ulps of the correctly rounded value, so that subnormal outputs are judged fairly
+    expected = oracle.sigmoid(x)
+    assert abs(float(K.sigmoid(x)) - expected) <= 3 * np.spacing(abs(expected))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(st.floats(-1e4, 1e4))
 @example(-800.0)
 @example(50.0)
@@ -87,7 +93,7 @@ def test_log_sigmoid_matches_oracle(K, x: float) -> None:
     assert close(K.log_sigmoid(x), oracle.log_sigmoid(x), RTOL["log"], atol=1e-300)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * SCALE, deadline=None)
 @given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=8), st.data())
 @example([800.0, 0.0], None)
 @TARGETS
@@ -98,7 +104,7 @@ def test_cross_entropy_and_grad_match_oracle(K, row: list[float], data: st.DataO
     assert close(K.cross_entropy_grad([row], [target])[0], grad, float(softmax_rtol(row, 1.0).max()), atol=4 * EPS)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100 * SCALE, deadline=None)
 @given(st.lists(st.tuples(st.floats(-30, 30), st.floats(-10, 10)), min_size=1, max_size=8))
 @TARGETS
 def test_softmax_backward_matches_oracle(K, pairs: list[tuple[float, float]]) -> None:
@@ -107,7 +113,7 @@ def test_softmax_backward_matches_oracle(K, pairs: list[tuple[float, float]]) ->
     assert close(K.softmax_backward(p, list(g)), oracle.softmax_backward(p, list(g)), 1e-12, atol=1e-14)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60 * SCALE, deadline=None)
 @given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), elements=st.floats(-50, 50)), st.data())
 @TARGETS
 def test_axis_forms_agree_with_moving_the_axes(K, x: np.ndarray, data: st.DataObject) -> None:
@@ -204,7 +210,7 @@ def test_naive_formula_fails_where_generated_passes(K, name, naive, kernel, args
 
 
 @TARGETS
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50 * SCALE, deadline=None)
 @given(hnp.arrays(np.float32, st.integers(1, 8), elements=st.floats(-80, 80, width=32)))
 def test_float32_is_computed_in_float64_and_rounded_once(K, x: np.ndarray) -> None:
     for name in ("softmax", "log_softmax", "sigmoid", "log_sigmoid"):
