@@ -7,12 +7,12 @@ fixed header naming the generator, the derivation and the template.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
 import sympy as sp
+
+from derive.files import atomic_write_text
 
 from .array_form import ReduceSum
 from .kernels import KERNELS, Kernel
@@ -115,21 +115,7 @@ def _indent_of(source: str, name: str) -> str:
 
 def write(files: dict[str, str], out: Path) -> list[Path]:
     """Write every file atomically (all rendered before the first write)."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in sorted(files.items()):
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+    return [atomic_write_text(out / name, text) for name, text in sorted(files.items())]
 
 
 def drift(files: dict[str, str], out: Path) -> str:

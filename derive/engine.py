@@ -148,7 +148,8 @@ class Simplify:
 def _both_real(lhs: Expr, rhs: Expr) -> bool:
     from .sums import expand_special
 
-    return all(bool(expand_special(e).doit().is_extended_real) and bool(expand_special(e).doit().is_finite) for e in (lhs, rhs))
+    evaluated = [expand_special(e).doit() for e in (lhs, rhs)]
+    return all(bool(e.is_extended_real) and bool(e.is_finite) for e in evaluated)
 
 
 # -------------------------------------------------------------- inequalities

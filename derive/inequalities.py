@@ -57,21 +57,20 @@ class SignProver:
         rel = ">" if strict else r"\ge"
         self.steps.append(f"${sp.latex(expr)} {rel} 0$: {why}")
 
-    def _range_nonempty(self, lo: Expr, hi: Expr) -> bool:
-        count = sp.sympify(hi - lo + 1)
-        repl = {}
-        for size, bound in self.size_lower_bounds.items():
-            if size in count.free_symbols:
-                repl[size] = bound + sp.Dummy("r", integer=True, nonnegative=True)
-        return bool(sp.simplify(count.xreplace(repl)).is_positive)
-
-    def _range_size_nonnegative(self, lo: Expr, hi: Expr) -> bool:
+    def _least_count(self, lo: Expr, hi: Expr) -> Expr:
+        """The number of terms hi - lo + 1 with every size at its lower bound plus r >= 0."""
         count = sp.sympify(hi - lo + 1)
         repl = {}
         for size in count.free_symbols:
             bound = self.size_lower_bounds.get(size, 1 if size.is_positive else 0)
             repl[size] = bound + sp.Dummy("r", integer=True, nonnegative=True)
-        return bool(sp.simplify(count.xreplace(repl)).is_nonnegative)
+        return sp.simplify(count.xreplace(repl))
+
+    def _range_nonempty(self, lo: Expr, hi: Expr) -> bool:
+        return bool(self._least_count(lo, hi).is_positive)
+
+    def _range_size_nonnegative(self, lo: Expr, hi: Expr) -> bool:
+        return bool(self._least_count(lo, hi).is_nonnegative)
 
     def _sympy_says(self, expr: Expr, strict: bool) -> bool:
         if expr.has(Sum):
