@@ -119,3 +119,91 @@ KERNELS: dict[str, Kernel] = {
     "cross_entropy_grad": Kernel("cross_entropy_grad", (Line("out", P - ONEHOT, "ce.gradient_softmax_minus_onehot"),)),
     "softmax_backward": Kernel("softmax_backward", (Line("out", _vjp(), "rewrite.softmax_backward"),)),
 }
+
+
+# ------------------------------------------------------------------------------------------
+# Scalar pieces of the accurate C kernels. Each is a two-term operation (or a call), so
+# that the printed C evaluates in the order the error analysis assumes; their composition
+# is checked against the proved claims in tests/test_kernels.py.
+from sympy.codegen.cfunctions import fma, log1p  # noqa: E402
+
+from derive.exp_kernel import exp_kernel  # noqa: E402
+
+TIES_C = sp.Symbol("st.ties")  # number of tied maxima c
+SUM_C = sp.Symbol("st.t")  # compensated sum t over the entries below the max
+EXTRA = sp.Symbol("extra")  # c - 1, exact
+LOGNORM = sp.Symbol("L")  # log1p((c - 1) + t)
+Q, QL = sp.Symbol("q"), sp.Symbol("ql")  # (x - m)/T = q + ql
+HEAD = sp.Symbol("head")
+GAP, GAP_ERR = sp.Symbol("gap"), sp.Symbol("gap_error")  # m - x_t = gap + gap_error
+INV_HI, INV_LO = sp.Symbol("inv_hi"), sp.Symbol("inv_lo")  # 1/(c + t) = inv_hi + inv_lo
+DECAY = sp.Symbol("decay")  # e^{-|x|}
+CLAMPED, KF, R, B = sp.Symbol("clamped"), sp.Symbol("kf"), sp.Symbol("r"), sp.Symbol("b")
+
+
+def _exp_pieces() -> dict[str, sp.Expr]:
+    """Range reduction and polynomial of the exp kernel (derive/exp_kernel.py), with FMAs."""
+    kernel = exp_kernel()
+    hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
+    q_poly = sp.Float(kernel.q[-1], 17)
+    for coeff in reversed(kernel.q[:-1]):
+        q_poly = fma(q_poly, R, sp.Float(coeff, 17))
+    return {
+        "exp_reduce": fma(-KF, lo, fma(-KF, hi, CLAMPED)) + B,
+        "exp_poly": fma(R * R, q_poly, R) + 1,
+    }
+
+
+def exp_constants() -> list[tuple[str, float]]:
+    kernel = exp_kernel()
+    return [("SP_INV_LN2", kernel.inv_ln2), ("SP_SHIFTER", kernel.shifter), ("SP_LN2_HI", kernel.ln2_hi), ("SP_LN2_LO", kernel.ln2_lo)]
+
+
+def c_pieces() -> dict[str, sp.Expr]:
+    """name -> scalar expression printed into the C template."""
+    pieces = _exp_pieces()
+    pieces.update(
+        extra=TIES_C - 1,
+        log_normaliser=log1p(EXTRA + SUM_C),
+        softmax=fma(E, INV_HI, E * INV_LO),
+        log_softmax_head=Q - LOGNORM,
+        log_softmax=HEAD + QL,
+        logsumexp=M + T * LOGNORM,
+        cross_entropy_head=GAP + LOGNORM,
+        cross_entropy=HEAD + GAP_ERR,
+        ce_grad_target=-(EXTRA + SUM_C) / (TIES_C + SUM_C),
+        sigmoid=SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY}),
+        log_sigmoid=LOG_SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY}),
+    )
+    return pieces
+
+
+C_CLAIMS = {
+    "exp": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error",
+    "exact_shift": "proved: rewrite.exact_shift",
+    "softmax": "proved: rewrite.softmax_ties_split",
+    "log_softmax": "proved: rewrite.log_softmax_ties_log1p",
+    "logsumexp": "proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift",
+    "cross_entropy": "proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p",
+    "ce_grad_target": "proved: rewrite.ce_grad_target",
+}
+
+
+# The NumPy kernels evaluate the same accurate scheme as the C ones: the skeleton's
+# ``_stats`` returns q + ql = (x - m)/T (TwoSum), e = e^{q}(1 + ql), the tie count c and
+# t = sum of e over the entries below the max; the lines below finish the job.
+_NP_STATS = Line("q, ql, e, st.ties, st.t", sp.Symbol("_stats(x, m, T, axis)"), "rewrite.exact_shift")
+_EXTRA = Line("extra", TIES_C - 1, "rewrite.lse_ties_log1p")
+_LOGNORM = Line("L", log1p(EXTRA + SUM_C), "rewrite.lse_ties_log1p")
+KERNELS["softmax"] = Kernel("softmax", (_NP_STATS, Line("p", E / (TIES_C + SUM_C), "rewrite.softmax_ties_split")))
+KERNELS["log_softmax"] = Kernel(
+    "log_softmax",
+    (_NP_STATS, _EXTRA, _LOGNORM, Line("head", Q - LOGNORM, "rewrite.log_softmax_ties_log1p"),
+     Line("out", HEAD + QL, "rewrite.log_softmax_ties_log1p")),
+)
+KERNELS["logsumexp"] = Kernel("logsumexp", (_NP_STATS, _EXTRA, _LOGNORM, Line("out", M + T * LOGNORM, "rewrite.lse_ties_log1p")))
+KERNELS["cross_entropy"] = Kernel(
+    "cross_entropy",
+    (_NP_STATS, _EXTRA, _LOGNORM, Line("gap, gap_error", sp.Symbol("_two_diff(m, x_target)"), "rewrite.exact_shift"),
+     Line("head", GAP + LOGNORM, "rewrite.cross_entropy_lse"), Line("out", HEAD + GAP_ERR, "rewrite.cross_entropy_lse")),
+)

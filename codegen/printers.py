@@ -62,6 +62,21 @@ class KernelCPrinter(C99CodePrinter):
     def _print_ReduceSum(self, expr: sp.Expr) -> str:
         raise ValueError(f"replace {expr} by its accumulator before printing C")
 
+    def _print_Float(self, expr: sp.Float) -> str:
+        """A double-precision constant as an exact C99 hexadecimal literal."""
+        value = float(expr)
+        return value.hex() if value != int(value) or abs(value) >= 2**53 else f"{value:.1f}"
+
+    def _print_Pow(self, expr: sp.Pow) -> str:
+        if expr.exp == 2:
+            base = self.parenthesize(expr.base, sp.printing.precedence.PRECEDENCE["Mul"])
+            return f"{base} * {base}"
+        return super()._print_Pow(expr)
+
+    def _print_fma(self, expr: sp.Expr) -> str:
+        """``SP_FMA`` (the skeleton maps it to C99 ``fma`` where the hardware fuses, else a*b + c)."""
+        return "SP_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
+
 
 def print_c(expr: sp.Expr) -> str:
     """One scalar expression as C99 source text (a single line)."""

@@ -15,7 +15,7 @@ import sympy as sp
 from derive.files import atomic_write_text
 
 from .array_form import ReduceSum
-from .kernels import KERNELS, Kernel
+from .kernels import C_CLAIMS, KERNELS, Kernel, c_pieces, exp_constants
 from .printers import print_c, print_numpy
 
 __all__ = ["TARGETS", "render", "write", "drift", "header"]
@@ -45,18 +45,21 @@ def _kernel_code(kernel: Kernel, indent: str) -> str:
     out: list[str] = []
     cited = ""
     for line in kernel.lines:
-        temps, (expr,) = sp.cse([line.expr], symbols=sp.numbered_symbols(f"_{line.name}_"), optimizations=None)
+        if isinstance(line.expr, sp.Symbol) and line.expr.name.startswith("_"):  # a skeleton helper call
+            temps, expr = [], line.expr
+        else:
+            temps, (expr,) = sp.cse([line.expr], symbols=sp.numbered_symbols(f"_{line.name}_"), optimizations=None)
         if line.claim != cited:
             out.append(f"# proved: {line.claim}")
             cited = line.claim
         out += [f"{name} = {print_numpy(value)}" for name, value in temps]
-        out.append(f"{line.name} = {print_numpy(expr)}")
+        out.append(f"{line.name.replace('st.ties', 'st').replace(', st.t', '')} = {expr.name if expr.is_Symbol and expr.name.startswith('_') else print_numpy(expr)}")
     return ("\n" + indent).join(out)
 
 
 def _c_pieces() -> tuple[dict[str, str], dict[str, str]]:
     """Scalar C expressions for the loop bodies (reductions become accumulators) and their claims."""
-    s, dot = sp.Symbol("s"), sp.Symbol("dot")
+    dot = sp.Symbol("dot")
 
     def last(name: str) -> sp.Expr:
         return KERNELS[name].lines[-1].expr
@@ -65,22 +68,16 @@ def _c_pieces() -> tuple[dict[str, str], dict[str, str]]:
         return expr.replace(lambda e: isinstance(e, ReduceSum), lambda e: into)
 
     pieces = {
-        "d": KERNELS["softmax"].lines[0].expr,
-        "e": KERNELS["softmax"].lines[1].expr,
-        "softmax": accumulate(last("softmax"), s),
-        "log_softmax": accumulate(last("log_softmax"), s),
-        "logsumexp": accumulate(last("logsumexp"), s),
         "ties": last("ties"),
         "uniform": last("uniform"),
-        "sigmoid": last("sigmoid"),
-        "log_sigmoid": last("log_sigmoid"),
-        "cross_entropy": accumulate(last("cross_entropy"), s),
         "cross_entropy_grad": last("cross_entropy_grad"),
         "softmax_backward": accumulate(last("softmax_backward"), dot),
+        **c_pieces(),
     }
     code = {name: print_c(expr) for name, expr in pieces.items()}
     claims = {name: "proved: " + kernel.lines[-1].claim for name, kernel in KERNELS.items()}
     claims["smooth_max_limit"] = "proved: temperature.smooth_max_limit"
+    claims.update(C_CLAIMS)
     return code, claims
 
 
@@ -100,7 +97,8 @@ def render(target: str) -> dict[str, str]:
         comment = "//" if filename.endswith((".c", ".h")) else "#"
         c_code, c_claims = _c_pieces() if target == "c" else ({}, {})
         files[filename] = env.get_template(template).render(
-            header=header(template, comment), kernels=kernels, c=c_code, claims=c_claims, float_wrappers=FLOAT_WRAPPERS
+            header=header(template, comment), kernels=kernels, c=c_code, claims=c_claims, float_wrappers=FLOAT_WRAPPERS,
+            exp_constants=[(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()], exp_clamp=print_c(sp.Float(-1080.0, 17)),
         )
     return files
 

@@ -47,6 +47,7 @@ __all__ = [
     "CaseSplit",
     "RealValued",
     "Enclosure",
+    "PolynomialEnclosure",
     "MARGIN",
     "DIGITS",
     "evaluate_at",
@@ -476,13 +477,18 @@ class Enclosure:
             rhs = _interval(statement.rhs)
             ok = lhs.b < rhs.a if isinstance(statement, sp.Lt) else lhs.b <= rhs.a
             step = (
-                f"enclosures at {self.digits} digits: lhs $\\subseteq$ [{mpmath.nstr(lhs.a, 8)}, {mpmath.nstr(lhs.b, 8)}], "
-                f"rhs $\\subseteq$ [{mpmath.nstr(rhs.a, 8)}, {mpmath.nstr(rhs.b, 8)}]"
+                f"enclosures at {self.digits} digits: lhs $\\subseteq$ [{_end(lhs.a)}, {_end(lhs.b)}], "
+                f"rhs $\\subseteq$ [{_end(rhs.a)}, {_end(rhs.b)}]"
             )
         finally:
             mpmath.iv.dps = saved
         status = Status.PROVED if ok else Status.UNPROVED
         return Outcome(status, "interval arithmetic (mpmath.iv, outward rounding)", [step])
+
+
+def _end(end: object) -> str:
+    """An interval end point (a point interval in ``mpmath.iv``) as 8 significant digits."""
+    return mpmath.nstr(mpmath.mpf(getattr(end, "a", end)), 8)
 
 
 def _interval(e: Basic) -> "mpmath.ctx_iv.ivmpf":  # type: ignore[name-defined]
@@ -626,3 +632,78 @@ class Counterexample:
                     cx["evidence"] = evidence
                     return Outcome(Status.REFUTED, "counterexample (mpmath, 60 digits)", steps, cx, point)
         return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points"])
+
+
+@dataclass(frozen=True)
+class PolynomialEnclosure:
+    r"""Prove :math:`|P(r)\,e^{-r} - 1| \le B` for every :math:`|r| \le R` (relative error of P as exp).
+
+    The statement reads ``Piecewise((Abs(P(r)*exp(-r) - 1), Abs(r) <= R), (0, True)) <= B``:
+    the domain is part of the statement, which is then true for every real ``r``.
+    Rigorous: ``[-R, R]`` is cut into ``pieces`` subintervals of centre :math:`c` and
+    radius :math:`h`. On each, :math:`P(c + t)` is expanded exactly (rational
+    arithmetic) and :math:`e^{-c-t} = e^{-c}\sum_{j \le K} (-t)^j/j! + R_K` with
+    :math:`|R_K| \le e^{-c} e^{h} h^{K+1}/(K+1)!`; every coefficient of the product is
+    enclosed in ``mpmath.iv`` (outward rounding) and :math:`|t|^j \le h^j`.
+    """
+
+    var: sp.Symbol
+    pieces: int = 64
+    order: int = 24
+    digits: int = 60
+
+    def run(self, statement: Basic) -> Outcome:
+        method = f"Taylor enclosure on {self.pieces} subintervals (mpmath.iv, outward rounding)"
+        shape = ["not of the form Piecewise((|P(r) exp(-r) - 1|, |r| <= R), (0, True)) <= B"]
+        if not isinstance(statement, sp.Le) or statement.rhs.free_symbols or not isinstance(statement.lhs, sp.Piecewise):
+            return Outcome(Status.UNPROVED, method, shape)
+        (inner, condition), rest = statement.lhs.args[0], statement.lhs.args[1:]
+        if not (isinstance(condition, sp.Le) and condition.lhs == sp.Abs(self.var) and condition.rhs.is_Rational
+                and len(rest) == 1 and rest[0].expr == 0 and isinstance(inner, sp.Abs)):
+            return Outcome(Status.UNPROVED, method, shape)
+        lo, hi = -condition.rhs, condition.rhs
+        poly = sp.expand((inner.args[0] + 1) * sp.exp(self.var))
+        if not poly.is_polynomial(self.var):
+            return Outcome(Status.UNPROVED, method, ["the left side is not |P(r) exp(-r) - 1| with P a polynomial"])
+        coeffs = [sp.Rational(c) for c in reversed(sp.Poly(poly, self.var).all_coeffs())]  # low degree first
+        iv = mpmath.iv
+        saved = iv.dps
+        iv.dps = self.digits
+        try:
+            bound = _interval(statement.rhs)
+            worst = iv.mpf(0)
+            width = (hi - lo) / self.pieces
+            for piece in range(self.pieces):
+                c = lo + width * piece + width / 2
+                h = iv.mpf(int((width / 2).p)) / int((width / 2).q)
+                worst = max(worst, self._piece_bound(coeffs, c, h), key=lambda v: v.b)
+            ok = worst.b <= bound.a and bound.a >= 0
+            step = (
+                f"on every piece of $[{lo}, {hi}]$, $|P(r)e^{{-r}} - 1| \\le$ {_end(worst.b)} "
+                f"(enclosure upper end), below the bound {_end(bound.a)}; outside, the left side is 0"
+            )
+        finally:
+            iv.dps = saved
+        return Outcome(Status.PROVED if ok else Status.UNPROVED, method, [step])
+
+    def _piece_bound(self, coeffs: list[sp.Rational], c: sp.Rational, h: "mpmath.ctx_iv.ivmpf") -> "mpmath.ctx_iv.ivmpf":  # type: ignore[name-defined]
+        iv = mpmath.iv
+        t = sp.Symbol("t")
+        shifted = sp.Poly(sum(a * (c + t) ** p for p, a in enumerate(coeffs)), t).all_coeffs()[::-1]
+        p_t = [iv.mpf(int(sp.Rational(a).p)) / int(sp.Rational(a).q) for a in shifted]
+        decay = iv.exp(-(iv.mpf(int(c.p)) / int(c.q)))
+        series = [iv.mpf((-1) ** j) / mpmath.factorial(j) for j in range(self.order + 1)]
+        product = [iv.mpf(0)] * (len(p_t) + self.order)
+        for i, a in enumerate(p_t):
+            for j, b in enumerate(series):
+                product[i + j] += a * b
+        product = [decay * v for v in product]
+        product[0] -= 1
+        total = iv.mpf(0)
+        for j, v in enumerate(product):
+            total += iv.mpf([0, max(abs(v.a), abs(v.b))]) * h**j
+        p_abs = iv.mpf(0)
+        for j, v in enumerate(p_t):
+            p_abs += iv.mpf([0, max(abs(v.a), abs(v.b))]) * h**j
+        remainder = decay * iv.exp(h) * h ** (self.order + 1) / mpmath.factorial(self.order + 1) * p_abs
+        return total + iv.mpf([0, remainder.b])

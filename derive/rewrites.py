@@ -229,3 +229,77 @@ register(
         assumptions=(r"$x \in \mathbb{R}$",),
     ),
 )
+
+# ---------------------------------------------------------------------------------------------
+# The accurate evaluation scheme of the generated kernels (python cli.py accuracy measures it).
+# The c tied maxima sit WLOG at indices 1..c (x_i = m there); the others at c+1..n.
+ties = sp.Symbol("c", integer=True, positive=True)
+rest_after_ties = Sum(sp.exp(x[i] - m), (i, ties + 1, n))
+S_with_ties = ties * sp.exp(m) + Sum(sp.exp(x[i]), (i, ties + 1, n))
+TIES = r"$x_1 = \dots = x_c = m = \max_i x_i$ (WLOG the $c \ge 1$ tied maxima first), $c \le n$"
+d_rounded, l_error, q_rounded = sp.symbols("d l q", real=True)
+
+register(
+    Claim(
+        id="rewrite.softmax_ties_split",
+        source=CODEGEN,
+        quote="softmax kernels divide exp(x_k - m) by c + t, t = sum of exp(x_i - m) over the entries below the max",
+        statement=sp.And(
+            eq(sp.exp(x[k]) / S_with_ties, sp.exp(x[k] - m) / (ties + rest_after_ties)),
+            eq(sp.exp(m) / S_with_ties, 1 / (ties + rest_after_ties)),
+            evaluate=False,
+        ),
+        strategy=Simplify((k,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, TIES, "the first part for an entry below the max, the second for a maximum"),
+        note="t holds no exp(0) = 1 term, so its relative accuracy survives when the max dominates.",
+    ),
+    Claim(
+        id="rewrite.lse_ties_log1p",
+        source=CODEGEN,
+        quote="logsumexp kernels evaluate m + log1p((c - 1) + t)",
+        statement=eq(sp.log(S_with_ties), m + log1p(ties - 1 + rest_after_ties)),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, TIES),
+    ),
+    Claim(
+        id="rewrite.log_softmax_ties_log1p",
+        source=CODEGEN,
+        quote="log_softmax kernels evaluate (x_k - m) - log1p((c - 1) + t)",
+        statement=eq(x[k] - sp.log(S_with_ties), (x[k] - m) - log1p(ties - 1 + rest_after_ties)),
+        strategy=Simplify((k,), n),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(
+            REAL, TIES, r"any entry $k$ (for a maximum $x_k - m = 0$)",
+            r"$\log p_k = x_k - \log\sum_i e^{x_i}$ (softmax.log_softmax)",
+        ),
+    ),
+    Claim(
+        id="rewrite.exact_shift",
+        source=CODEGEN,
+        quote="kernels evaluate exp((x - m)/T) as exp(q + ((d - qT) + l)/T), d + l = x - m, q = d/T rounded",
+        statement=eq(sp.exp((d_rounded + l_error) / T), sp.exp(q_rounded + ((d_rounded - q_rounded * T) + l_error) / T)),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        assumptions=(
+            r"$d = \mathrm{fl}(x - m)$ and $l = (x - m) - d$ exactly (TwoSum, Knuth TAOCP 4.2.2 Thm B; "
+            r"a floating-point theorem, tested in tests/test_accuracy.py)",
+            r"any real $q$; the kernels take $q = \mathrm{fl}(d/T)$, $d - qT$ exact by one FMA",
+        ),
+    ),
+    Claim(
+        id="rewrite.ce_grad_target",
+        source=CODEGEN,
+        quote="cross_entropy_grad kernels evaluate p_t - 1 at the target as -(sum of the other terms) / S",
+        statement=eq(sp.exp(x[1]) / S_split - 1, -Sum(sp.exp(x[i]), (i, 2, n)) / S_split),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        scope=ALL_N,
+        assumptions=(REAL, r"target at index 1 (WLOG), $S = e^{x_1} + \sum_{i=2}^n e^{x_i}$"),
+        note="p_t - 1 cancels when p_t is near 1; the sum of the others does not.",
+    ),
+)

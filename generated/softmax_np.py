@@ -103,6 +103,39 @@ def _uniform(x, axis):
     return numpy.where(numpy.isfinite(x), p, 0.0)
 
 
+class _Stats:
+    """c (tied maxima) and t (sum of the other terms) of each slice."""
+
+    def __init__(self, ties, t):
+        self.ties, self.t = ties, t
+
+
+def _two_diff(a, b):
+    """d + l = a - b exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B)."""
+    d = a - b
+    bb = d - a
+    return d, (a - (d - bb)) - (b + bb)
+
+
+def _stats(x, m, T, axis):
+    """q + ql = (x - m)/T, e = e^{q}(1 + ql), and the slice statistics (c, t).
+
+    For T != 1 the rounding of d/T is not recovered (NumPy has no FMA): ql = l/T.
+    """
+    q, ql = _two_diff(x, m)
+    if T != 1.0:
+        q, ql = q / T, ql / T
+    ql = numpy.where(numpy.isfinite(ql), ql, 0.0)
+    e = numpy.exp(q)
+    e = e + e * ql
+    tie = x == m
+    stats = _Stats(
+        numpy.sum(tie, axis=axis, keepdims=True).astype(numpy.float64),
+        numpy.sum(numpy.where(tie, 0.0, e), axis=axis, keepdims=True),
+    )
+    return q, ql, e, stats
+
+
 def _softmax(x, axis, T):
     m = _slice_max(x, axis)
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -112,10 +145,10 @@ def _softmax(x, axis, T):
             p = _ties(x, m, axis)
         else:
             m = _finite_or_zero(m)
-            # proved: rewrite.softmax_tempered_shift
-            d = (-m + x)/T
-            e = numpy.exp(d)
-            p = e/numpy.sum(e, axis=axis, keepdims=True)
+            # proved: rewrite.exact_shift
+            q, ql, e, st = _stats(x, m, T, axis)
+            # proved: rewrite.softmax_ties_split
+            p = e/(st.t + st.ties)
         top = _slice_max(x, axis)
         p = numpy.where(numpy.isposinf(top), _ties(x, top, axis), p)
         p = numpy.where(numpy.isneginf(top) | numpy.isnan(top), numpy.nan, p)
@@ -154,10 +187,14 @@ def log_softmax(x, axis=-1, temperature=1.0):
             out = numpy.log(_softmax(x, axis, T))
         else:
             m = _finite_or_zero(top)
-            # proved: rewrite.softmax_tempered_shift
-            d = (-m + x)/T
-            # proved: rewrite.log_softmax_shift
-            out = d - numpy.log(numpy.sum(numpy.exp(d), axis=axis, keepdims=True))
+            # proved: rewrite.exact_shift
+            q, ql, e, st = _stats(x, m, T, axis)
+            # proved: rewrite.lse_ties_log1p
+            extra = st.ties - 1
+            L = numpy.log1p(extra + st.t)
+            # proved: rewrite.log_softmax_ties_log1p
+            head = -L + q
+            out = head + ql
         out = numpy.where(numpy.isposinf(top), numpy.log(_ties(x, top, axis)), out)
         out = numpy.where(numpy.isneginf(top) | numpy.isnan(top), numpy.nan, out)
     return out.astype(dtype)
@@ -179,10 +216,12 @@ def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
             out = numpy.where(finite >= 2, numpy.inf, top)
         else:
             m = _finite_or_zero(top)
-            # proved: rewrite.softmax_tempered_shift
-            d = (-m + x)/T
-            # proved: rewrite.smooth_max_shift
-            out = T*numpy.log(numpy.sum(numpy.exp(d), axis=axis, keepdims=True)) + m
+            # proved: rewrite.exact_shift
+            q, ql, e, st = _stats(x, m, T, axis)
+            # proved: rewrite.lse_ties_log1p
+            extra = st.ties - 1
+            L = numpy.log1p(extra + st.t)
+            out = L*T + m
         out = numpy.where(numpy.isinf(top) | numpy.isnan(top), top, out)
     if not keepdims:
         out = numpy.squeeze(out, axis=axis)
@@ -243,10 +282,16 @@ def cross_entropy(logits, target, axis=-1):
         top = _slice_max(x, axis)
         m = _finite_or_zero(top)
         x_target = numpy.take_along_axis(x, index, axis=ax)
-        # proved: rewrite.softmax_tempered_shift
-        d = (-m + x)/T
+        # proved: rewrite.exact_shift
+        q, ql, e, st = _stats(x, m, T, axis)
+        # proved: rewrite.lse_ties_log1p
+        extra = st.ties - 1
+        L = numpy.log1p(extra + st.t)
+        # proved: rewrite.exact_shift
+        gap, gap_error = _two_diff(m, x_target)
         # proved: rewrite.cross_entropy_lse
-        out = m - x_target + numpy.log(numpy.sum(numpy.exp(d), axis=axis, keepdims=True))
+        head = L + gap
+        out = gap_error + head
         out = numpy.where(numpy.isnan(top), numpy.nan, out)
         out = numpy.where(numpy.isposinf(top), numpy.where(numpy.isposinf(x_target), -numpy.log(numpy.sum(numpy.isposinf(x), axis=axis, keepdims=True)), numpy.inf), out)
     return numpy.squeeze(out, axis=ax).astype(dtype)[()]

@@ -1,0 +1,253 @@
+r"""Accuracy in ULPs against a correctly rounded mpmath reference, the way Herbie measures.
+
+The reference evaluates the textbook definitions of documents 000-003 (softmax
+:math:`e^{x_i}/\sum_j e^{x_j}`, log-softmax :math:`x_i - \log\sum_j e^{x_j}`, LSE,
+:math:`\sigma(x) = 1/(1 + e^{-x})`, :math:`\log\sigma(x) = -\operatorname{log1p}(e^{-x})`,
+cross-entropy :math:`\mathrm{LSE}(x) - x_t`) with mpmath, raising the precision until the
+value rounded to the target format stops changing. The error of a result is its distance
+to that rounded reference in units in the last place (consecutive floats are 1 apart,
+subnormals included). No SymPy and no generated code is involved in the reference.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+
+import mpmath
+import numpy as np
+
+__all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS"]
+
+ROW_FUNCTIONS = ("softmax", "log_softmax", "logsumexp", "cross_entropy")
+ELEMENT_FUNCTIONS = ("sigmoid", "log_sigmoid")
+FUNCTIONS = ROW_FUNCTIONS + ELEMENT_FUNCTIONS
+# the targets of the accuracy issue: max ULP for (function, dtype)
+BOUNDS = {
+    ("softmax", "float64"): 3, ("softmax", "float32"): 1,
+    ("log_softmax", "float64"): 2, ("log_softmax", "float32"): 1,
+    ("logsumexp", "float64"): 1, ("logsumexp", "float32"): 1,
+    ("sigmoid", "float64"): 3, ("sigmoid", "float32"): 1,
+    ("log_sigmoid", "float64"): 2, ("log_sigmoid", "float32"): 1,
+    ("cross_entropy", "float64"): 2, ("cross_entropy", "float32"): 1,
+}
+STRETCH = {("logsumexp", "float64", "log-probabilities")}  # reported, not required
+BITS = {"float64": 53, "float32": 24}
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    kind: str  # "rows" or "elements"
+    rows: tuple[np.ndarray, ...]  # float64 values (exactly representable in float32 for that dtype)
+
+
+def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
+    """The input regions of the accuracy issue; ``scale`` multiplies the sample sizes."""
+    rng = np.random.default_rng(seed)
+
+    def count(k: int) -> int:
+        return max(1, int(round(k * scale)))
+
+    lengths = (2, 10, 1000)
+    long_rows = (100_000,) if scale >= 1 else (10_000,)
+    out = [
+        Region("randn", "rows", tuple(rng.standard_normal(n) for n in (*lengths, *long_rows) for _ in range(count(2)))),
+        Region("randn*30", "rows", tuple(30 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
+        Region("randn*300", "rows", tuple(300 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
+        Region("dominant gap 20..700", "rows", tuple(
+            np.concatenate([[0.0], -gap + rng.standard_normal(n - 1)]) for gap in (20, 37, 50, 100, 300, 700) for n in (2, 10, 1000)
+        )),
+        Region("near ties", "rows", tuple(5.0 + 1e-12 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
+        Region("offset 1e6+randn", "rows", tuple(1e6 + rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
+        Region("huge +-1e300", "rows", tuple(rng.uniform(-1e300, 1e300, n) for n in lengths for _ in range(count(2)))),
+        Region("short rows", "rows", tuple(rng.standard_normal(int(rng.integers(2, 11))) * 5 for _ in range(count(300)))),
+        Region("log-probabilities", "rows", tuple(np.log(rng.dirichlet(np.ones(n))) for n in lengths for _ in range(count(2)))),
+        Region("uniform [-745, 40]", "elements", (rng.uniform(-745, 40, count(2000)),)),
+        Region("subnormal outputs [-745, -709]", "elements", (rng.uniform(-745, -709, count(1000)),)),
+        Region("tiny |x|", "elements", (rng.choice([-1, 1], count(1000)) * 10.0 ** rng.uniform(-300, -5, count(1000)),)),
+        Region("randn*10", "elements", (10 * rng.standard_normal(count(1000)),)),
+    ]
+    return out
+
+
+def _round(value: mpmath.mpf, bits: int) -> float:
+    """Round to ``bits`` significant bits (binary64 or binary32, subnormals included)."""
+    if not mpmath.isfinite(value) or value == 0:
+        return float(value)
+    emin = -1074 if bits == 53 else -149
+    exponent = int(mpmath.floor(mpmath.log(abs(value), 2)))
+    quantum = max(exponent - bits + 1, emin)
+    return float(mpmath.nint(value / mpmath.mpf(2) ** quantum) * mpmath.mpf(2) ** quantum)
+
+
+def _row_values(x: np.ndarray, targets: np.ndarray) -> dict[str, list[mpmath.mpf]]:
+    values = [mpmath.mpf(float(v)) for v in x]
+    e = [mpmath.exp(v) for v in values]
+    s = mpmath.fsum(e)
+    lse = mpmath.log(s)
+    return {
+        "softmax": [v / s for v in e],
+        "log_softmax": [v - lse for v in values],
+        "logsumexp": [lse],
+        "cross_entropy": [lse - values[int(t)] for t in targets],
+    }
+
+
+def _element_values(x: np.ndarray) -> dict[str, list[mpmath.mpf]]:
+    values = [mpmath.mpf(float(v)) for v in x]
+    return {
+        "sigmoid": [1 / (1 + mpmath.exp(-v)) for v in values],
+        "log_sigmoid": [-mpmath.log1p(mpmath.exp(-v)) for v in values],
+    }
+
+
+def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Correctly rounded reference values: the precision doubles until the rounding is stable.
+
+    The starting precision covers the dynamic range of the terms (a sum 1 + e^{-700} needs
+    about 1010 bits before the small term registers; terms below 2^-1200 of the largest can
+    no longer change a result that is representable), so that agreement between two
+    precisions is not the agreement of two equally truncated sums.
+    """
+    bits = BITS[dtype]
+    previous: dict[str, list[float]] | None = None
+    finite = x[np.isfinite(x)]
+    span = float(finite.max() - finite.min()) if kind == "rows" and finite.size else float(np.abs(finite).max(initial=0.0))
+    prec = 128 + int(min(span, 1200.0) * 1.4427)
+    while True:
+        with mpmath.workprec(prec):
+            exact = _row_values(x, targets) if kind == "rows" else _element_values(x)  # type: ignore[arg-type]
+            rounded = {k: [_round(v, bits) for v in vs] for k, vs in exact.items()}
+        if previous is not None and all(np.array_equal(previous[k], rounded[k], equal_nan=True) for k in rounded):
+            return {k: np.array(v, dtype=dtype) for k, v in rounded.items()}
+        previous, prec = rounded, prec * 2
+        if prec > 1 << 16:
+            raise ArithmeticError("reference did not stabilise")
+
+
+def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Number of floats between ``a`` and ``b`` (same dtype); equal NaNs and infinities are 0 apart."""
+    a, b = np.asarray(a), np.asarray(b)
+    signed, width = (np.int64, 64) if a.dtype == np.float64 else (np.int32, 32)
+    def ordinal(v: np.ndarray) -> np.ndarray:
+        bits = v.view(signed).astype(np.int64)
+        return np.where(bits < 0, -(bits & ((1 << (width - 1)) - 1)), bits)
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    oa, ob = ordinal(a), ordinal(b)
+    same_sign = (oa >= 0) == (ob >= 0)  # int64 difference is exact there; otherwise add magnitudes
+    dist = np.where(same_sign, np.abs(np.where(same_sign, oa - ob, 0)).astype(np.float64),
+                    np.abs(oa).astype(np.float64) + np.abs(ob).astype(np.float64))
+    dist = np.where(np.isnan(a) != np.isnan(b), np.inf, dist)
+    return np.where(same, 0.0, dist)
+
+
+def implementations() -> dict[str, dict[str, Callable[..., np.ndarray]]]:
+    """name -> function name -> callable(x, targets?) for softproof's targets, scipy and torch if installed."""
+    from generated import softmax_c, softmax_np
+
+    out: dict[str, dict[str, Callable[..., np.ndarray]]] = {}
+    for name, module in (("softproof C", softmax_c), ("softproof NumPy", softmax_np)):
+        out[name] = {
+            "softmax": module.softmax, "log_softmax": module.log_softmax, "logsumexp": module.logsumexp,
+            "sigmoid": module.sigmoid, "log_sigmoid": module.log_sigmoid,
+            "cross_entropy": lambda x, t, m=module: m.cross_entropy(np.broadcast_to(x, (len(t), x.size)), t),
+        }
+    try:
+        special = importlib.import_module("scipy.special")
+        out["scipy.special"] = {
+            "softmax": special.softmax, "log_softmax": special.log_softmax, "logsumexp": special.logsumexp,
+            "sigmoid": special.expit, "log_sigmoid": special.log_expit,
+            "cross_entropy": lambda x, t: -special.log_softmax(x)[t],
+        }
+    except ImportError:
+        pass
+    try:
+        torch = importlib.import_module("torch")
+        def wrap(f: Callable[..., object]) -> Callable[..., np.ndarray]:
+            return lambda x: f(torch.from_numpy(np.ascontiguousarray(x))).numpy()
+        out["torch"] = {
+            "softmax": wrap(lambda v: torch.softmax(v, -1)), "log_softmax": wrap(lambda v: torch.log_softmax(v, -1)),
+            "logsumexp": wrap(lambda v: torch.logsumexp(v, -1)), "sigmoid": wrap(torch.sigmoid),
+            "log_sigmoid": wrap(torch.nn.functional.logsigmoid),
+            "cross_entropy": lambda x, t: torch.nn.functional.cross_entropy(
+                torch.from_numpy(np.ascontiguousarray(np.broadcast_to(x, (len(t), x.size)))), torch.from_numpy(t), reduction="none").numpy(),
+        }
+    except ImportError:
+        pass
+    return out
+
+
+@dataclass
+class Measurement:
+    function: str
+    implementation: str
+    dtype: str
+    region: str
+    max_ulp: float
+    mean_ulp: float
+    count: int
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _targets(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One random target and the argmax (cross-entropy 'also with the target at the argmax')."""
+    return np.array([int(rng.integers(0, x.size)), int(np.argmax(x))], dtype=np.int64)
+
+
+def measure(
+    seed: int = 0, scale: float = 1.0, functions: tuple[str, ...] = FUNCTIONS, dtypes: tuple[str, ...] = ("float64", "float32"),
+    only: tuple[str, ...] | None = None, progress: Callable[[Iterator[Region], int], Iterator[Region]] | None = None,
+) -> list[Measurement]:
+    """Max and mean ULP error per (function, implementation, dtype, region)."""
+    impls = implementations()
+    if only:
+        impls = {k: v for k, v in impls.items() if k in only}
+    chosen = regions(seed, scale)
+    iterator: Iterator[Region] = iter(chosen) if progress is None else progress(iter(chosen), len(chosen))
+    errors: dict[tuple[str, str, str, str], list[np.ndarray]] = {}
+    rng = np.random.default_rng(seed + 1)
+    for region in iterator:
+        wanted = [f for f in functions if f in (ROW_FUNCTIONS if region.kind == "rows" else ELEMENT_FUNCTIONS)]
+        if not wanted:
+            continue
+        for dtype in dtypes:
+            for row in region.rows:
+                # float32 has no room for 1e300: the huge region is scaled to +-1e38 there
+                x = (row * 1e-262 if dtype == "float32" and region.name.startswith("huge") else row).astype(dtype)
+                targets = _targets(x, rng) if region.kind == "rows" else None
+                ref = reference(x.astype(np.float64), region.kind, dtype, targets)
+                for impl, funcs in impls.items():
+                    for f in wanted:
+                        with np.errstate(all="ignore"):
+                            got = funcs[f](x, targets) if f == "cross_entropy" else funcs[f](x)
+                        got = np.asarray(got, dtype=dtype).reshape(-1)
+                        errors.setdefault((f, impl, dtype, region.name), []).append(ulp_distance(got, ref[f]))
+    out = []
+    for (f, impl, dtype, region_name), parts in errors.items():
+        err = np.concatenate(parts)
+        out.append(Measurement(f, impl, dtype, region_name, float(err.max()), float(err.mean()), int(err.size)))
+    return out
+
+
+def summary(measurements: list[Measurement]) -> dict[tuple[str, str, str], float]:
+    """(function, implementation, dtype) -> max ULP over every region (the stretch regions apart)."""
+    out: dict[tuple[str, str, str], float] = {}
+    for m in measurements:
+        if (m.function, m.dtype, m.region) in STRETCH:
+            continue
+        key = (m.function, m.implementation, m.dtype)
+        out[key] = max(out.get(key, 0.0), m.max_ulp)
+    return out
+
+
+def violations(measurements: list[Measurement], implementation: str) -> list[Measurement]:
+    """The measurements of ``implementation`` above their bound (stretch regions excluded)."""
+    return [
+        m for m in measurements
+        if m.implementation == implementation and (m.function, m.dtype, m.region) not in STRETCH
+        and m.max_ulp > BOUNDS[(m.function, m.dtype)]
+    ]
