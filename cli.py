@@ -3,6 +3,9 @@
     python cli.py prove [--json] [--report FILE.md] [--only PATTERN] [--source FILE]
     python cli.py check LHS RHS [--relation REL] [--assume "n: positive integer" ...] [--json]
     python cli.py codegen --target c|numpy|all [--out DIR] [--check]
+    python cli.py accuracy [--seed N] [--scale F] [--function NAME ...] [--json] [--plot FILE.png]
+    python cli.py bench [--sizes ...] [--dtype ...] [--json] [--plot FILE.png]
+    python cli.py plot [--out DIR]
 """
 
 from __future__ import annotations
@@ -199,6 +202,76 @@ def plot(
         return
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+@app.command()
+def accuracy(
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random inputs.")] = 0,
+    scale: Annotated[float, typer.Option("--scale", help="Multiplies the sample sizes (1: rows up to 1e5 long).")] = 1.0,
+    function: Annotated[list[str] | None, typer.Option("--function", help="Only these functions (repeatable).")] = None,
+    dtype: Annotated[list[str] | None, typer.Option("--dtype", help="float64 and/or float32 (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: every measurement and the summary.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the tables as Markdown.")] = False,
+    plot_file: Annotated[Path | None, typer.Option("--plot", help="Draw ULP error against input (PNG or SVG).")] = None,
+    plot_function: Annotated[str | None, typer.Option("--plot-function", help="The function drawn by --plot (default: the first --function, else softmax).")] = None,
+) -> None:
+    """ULP error of the generated code (and scipy, torch) against a correctly rounded mpmath reference.
+
+    Exit 1 if a softproof target is above a bound of the accuracy table.
+    """
+    from measure import accuracy as acc
+
+    functions = tuple(function) if function else acc.FUNCTIONS
+    dtypes = tuple(dtype) if dtype else ("float64", "float32")
+    for name in functions:
+        if name not in acc.FUNCTIONS:
+            fail(f"unknown function {name!r}; use one of {', '.join(acc.FUNCTIONS)}")
+    for name in dtypes:
+        if name not in acc.BITS:
+            fail(f"unknown dtype {name!r}; use float64 or float32")
+    plot_function = plot_function or functions[0]
+    if plot_function not in acc.FUNCTIONS:
+        fail(f"unknown --plot-function {plot_function!r}; use one of {', '.join(acc.FUNCTIONS)}")
+    if not scale > 0:
+        fail(f"--scale must be > 0, got {scale}")
+
+    def tracked(regions: Iterator[Any], total: int) -> Iterator[Any]:
+        with progress(total, "measuring", enabled=not as_json) as tick:
+            for region in regions:
+                tick(region.name)
+                yield region
+
+    measurements = acc.measure(seed, scale, functions, dtypes, progress=tracked)
+    if as_json:
+        worst = acc.summary(measurements)
+        typer.echo(json.dumps({
+            "seed": seed, "scale": scale, "bounds": {f"{f} {d}": b for (f, d), b in acc.BOUNDS.items()},
+            "measurements": [m.to_json() for m in measurements],
+            "summary": [{"function": f, "implementation": i, "dtype": d, "max_ulp": v} for (f, i, d), v in sorted(worst.items())],
+        }, indent=2))
+    else:
+        typer.echo(acc.region_table(measurements, markdown))
+        typer.echo("")
+        typer.echo(acc.summary_table(measurements, markdown))
+    if plot_file is not None:
+        try:
+            from measure.plots import plot_errors
+
+            inputs, errors = acc.pointwise(plot_function, seed, min(scale, 0.25))
+            path = plot_errors(plot_function, inputs, errors, plot_file)
+        except ImportError:
+            fail("--plot needs matplotlib: pip install 'softproof[plot]'")
+            return
+        except OSError as exc:
+            fail(f"cannot write {str(plot_file)!r}: {exc.strerror}; choose a writable path")
+            return
+        if not as_json:
+            typer.echo(f"wrote {path}")
+    failing = [m for impl in ("softproof C", "softproof NumPy") for m in acc.violations(measurements, impl)]
+    if failing:
+        for m in failing:
+            typer.secho(f"above bound: {m.function} {m.dtype} {m.region} {m.implementation}: {m.max_ulp:g} ULP", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
 
 
 def main() -> Any:

@@ -178,6 +178,13 @@ def c_pieces() -> dict[str, sp.Expr]:
     return pieces
 
 
+def c_wide_pieces() -> dict[str, sp.Expr]:
+    """Pieces printed in long double: the textbook shift form for the rows where m + T L cancels."""
+    wide_sum = sp.Symbol("wide_sum")
+    shifted = SMOOTH_MAX_STABLE.xreplace({m: M}).replace(lambda e: isinstance(e, sp.Sum), lambda e: wide_sum)
+    return {"wide_term": sp.exp((X - M) / T), "logsumexp_wide": shifted}
+
+
 C_CLAIMS = {
     "exp": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error",
     "exact_shift": "proved: rewrite.exact_shift",
@@ -186,6 +193,7 @@ C_CLAIMS = {
     "logsumexp": "proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift",
     "cross_entropy": "proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p",
     "ce_grad_target": "proved: rewrite.ce_grad_target",
+    "logsumexp_wide": "proved: rewrite.smooth_max_shift",
 }
 
 
@@ -206,4 +214,10 @@ KERNELS["cross_entropy"] = Kernel(
     "cross_entropy",
     (_NP_STATS, _EXTRA, _LOGNORM, Line("gap, gap_error", sp.Symbol("_two_diff(m, x_target)"), "rewrite.exact_shift"),
      Line("head", GAP + LOGNORM, "rewrite.cross_entropy_lse"), Line("out", HEAD + GAP_ERR, "rewrite.cross_entropy_lse")),
+)
+
+X_WIDE, M_WIDE = sp.Symbol("x_wide"), sp.Symbol("m_wide")  # numpy.longdouble copies
+KERNELS["logsumexp_wide"] = Kernel(
+    "logsumexp_wide",
+    (Line("out_wide", array_form(SMOOTH_MAX_STABLE.xreplace({m: M_WIDE}), {x: X_WIDE}, n), "rewrite.smooth_max_shift"),),
 )

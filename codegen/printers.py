@@ -78,6 +78,9 @@ class KernelCPrinter(C99CodePrinter):
         return "SP_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
 
 
-def print_c(expr: sp.Expr) -> str:
-    """One scalar expression as C99 source text (a single line)."""
-    return " ".join(KernelCPrinter().doprint(expr).split())
+def print_c(expr: sp.Expr, wide: bool = False) -> str:
+    """One scalar expression as C99 source text (a single line); ``wide``: in long double (``expl``, ``logl``)."""
+    from sympy.codegen.ast import float80, real
+
+    printer = KernelCPrinter({"type_aliases": {real: float80}} if wide else None)
+    return " ".join(printer.doprint(expr).split())

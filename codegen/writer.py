@@ -15,7 +15,7 @@ import sympy as sp
 from derive.files import atomic_write_text
 
 from .array_form import ReduceSum
-from .kernels import C_CLAIMS, KERNELS, Kernel, c_pieces, exp_constants
+from .kernels import C_CLAIMS, KERNELS, Kernel, c_pieces, c_wide_pieces, exp_constants
 from .printers import print_c, print_numpy
 
 __all__ = ["TARGETS", "render", "write", "drift", "header"]
@@ -75,6 +75,7 @@ def _c_pieces() -> tuple[dict[str, str], dict[str, str]]:
         **c_pieces(),
     }
     code = {name: print_c(expr) for name, expr in pieces.items()}
+    code.update({name: print_c(expr, wide=True) for name, expr in c_wide_pieces().items()})
     claims = {name: "proved: " + kernel.lines[-1].claim for name, kernel in KERNELS.items()}
     claims["smooth_max_limit"] = "proved: temperature.smooth_max_limit"
     claims.update(C_CLAIMS)

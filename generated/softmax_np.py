@@ -117,6 +117,25 @@ def _two_diff(a, b):
     return d, (a - (d - bb)) - (b + bb)
 
 
+def _compensated_sum(values, axis):
+    """Sum over ``axis`` (kept) by pairwise TwoSum: the rounding error of every addition is kept
+    and added back at the end, so the result is as if summed in twice the precision."""
+    moved = numpy.moveaxis(values, axis, tuple(range(-len(axis), 0)))
+    kept = moved.shape[: moved.ndim - len(axis)]
+    level = moved.reshape(kept + (-1,))
+    errors = numpy.zeros(kept)
+    while level.shape[-1] > 1:
+        if level.shape[-1] % 2:
+            level = numpy.concatenate([level, numpy.zeros(kept + (1,))], axis=-1)
+        a, b = level[..., 0::2], level[..., 1::2]
+        total = a + b
+        bp = total - a
+        errors = errors + numpy.sum((a - (total - bp)) + (b - bp), axis=-1)
+        level = total
+    result = (level[..., 0] if level.shape[-1] else numpy.zeros(kept)) + errors
+    return numpy.expand_dims(result, axis)
+
+
 def _stats(x, m, T, axis):
     """q + ql = (x - m)/T, e = e^{q}(1 + ql), and the slice statistics (c, t).
 
@@ -131,7 +150,7 @@ def _stats(x, m, T, axis):
     tie = x == m
     stats = _Stats(
         numpy.sum(tie, axis=axis, keepdims=True).astype(numpy.float64),
-        numpy.sum(numpy.where(tie, 0.0, e), axis=axis, keepdims=True),
+        _compensated_sum(numpy.where(tie, 0.0, e), axis),
     )
     return q, ql, e, stats
 
@@ -222,6 +241,12 @@ def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
             extra = st.ties - 1
             L = numpy.log1p(extra + st.t)
             out = L*T + m
+            cancelling = (m < 0) & (abs(out) < 0.5 * -m)
+            if numpy.any(cancelling):  # m + T L cancels: redo those slices in numpy.longdouble
+                x_wide, m_wide = x.astype(numpy.longdouble), m.astype(numpy.longdouble)
+                # proved: rewrite.smooth_max_shift
+                out_wide = T*numpy.log(numpy.sum(numpy.exp((-m_wide + x_wide)/T), axis=axis, keepdims=True)) + m_wide
+                out = numpy.where(cancelling, out_wide.astype(numpy.float64), out)
         out = numpy.where(numpy.isinf(top) | numpy.isnan(top), top, out)
     if not keepdims:
         out = numpy.squeeze(out, axis=axis)

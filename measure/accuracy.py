@@ -55,13 +55,13 @@ def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
     out = [
         Region("randn", "rows", tuple(rng.standard_normal(n) for n in (*lengths, *long_rows) for _ in range(count(2)))),
         Region("randn*30", "rows", tuple(30 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
-        Region("randn*300", "rows", tuple(300 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
+        Region("randn*300", "rows", tuple(300 * rng.standard_normal(n) for n in (2, 10, 300) for _ in range(count(2)))),
         Region("dominant gap 20..700", "rows", tuple(
             np.concatenate([[0.0], -gap + rng.standard_normal(n - 1)]) for gap in (20, 37, 50, 100, 300, 700) for n in (2, 10, 1000)
         )),
         Region("near ties", "rows", tuple(5.0 + 1e-12 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
         Region("offset 1e6+randn", "rows", tuple(1e6 + rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
-        Region("huge +-1e300", "rows", tuple(rng.uniform(-1e300, 1e300, n) for n in lengths for _ in range(count(2)))),
+        Region("huge +-1e300", "rows", tuple(rng.uniform(-1e300, 1e300, n) for n in (2, 10, 100) for _ in range(count(2)))),
         Region("short rows", "rows", tuple(rng.standard_normal(int(rng.integers(2, 11))) * 5 for _ in range(count(300)))),
         Region("log-probabilities", "rows", tuple(np.log(rng.dirichlet(np.ones(n))) for n in lengths for _ in range(count(2)))),
         Region("uniform [-745, 40]", "elements", (rng.uniform(-745, 40, count(2000)),)),
@@ -106,16 +106,20 @@ def _element_values(x: np.ndarray) -> dict[str, list[mpmath.mpf]]:
 def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Correctly rounded reference values: the precision doubles until the rounding is stable.
 
-    The starting precision covers the dynamic range of the terms (a sum 1 + e^{-700} needs
-    about 1010 bits before the small term registers; terms below 2^-1200 of the largest can
-    no longer change a result that is representable), so that agreement between two
-    precisions is not the agreement of two equally truncated sums.
+    Agreement between two precisions can be the agreement of two equally truncated sums, so
+    the starting precision covers what the definitions need before any digit is right: the
+    dynamic range of the terms (1 + e^{-700} needs about 1010 bits before the small term
+    registers; terms below 2^-1200 of the largest cannot change a representable result) and
+    tiny inputs (log(e^x) - x with |x| = 2^-k needs 2k bits). Then the precision doubles.
     """
     bits = BITS[dtype]
     previous: dict[str, list[float]] | None = None
     finite = x[np.isfinite(x)]
     span = float(finite.max() - finite.min()) if kind == "rows" and finite.size else float(np.abs(finite).max(initial=0.0))
-    prec = 128 + int(min(span, 1200.0) * 1.4427)
+    tiny = np.abs(finite[finite != 0])
+    # e^x = 1 + x + x^2/2 + ...: with |x| = 2^-k the x^2 term needs 2k bits before log(e^x) - x is not 0
+    small = max(0.0, -float(np.log2(tiny.min()))) if tiny.size else 0.0
+    prec = 128 + int(min(span, 1200.0) * 1.4427) + 2 * int(min(small, 1100.0))
     while True:
         with mpmath.workprec(prec):
             exact = _row_values(x, targets) if kind == "rows" else _element_values(x)  # type: ignore[arg-type]
@@ -123,7 +127,7 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
         if previous is not None and all(np.array_equal(previous[k], rounded[k], equal_nan=True) for k in rounded):
             return {k: np.array(v, dtype=dtype) for k, v in rounded.items()}
         previous, prec = rounded, prec * 2
-        if prec > 1 << 16:
+        if prec > 1 << 17:
             raise ArithmeticError("reference did not stabilise")
 
 
@@ -251,3 +255,78 @@ def violations(measurements: list[Measurement], implementation: str) -> list[Mea
         if m.implementation == implementation and (m.function, m.dtype, m.region) not in STRETCH
         and m.max_ulp > BOUNDS[(m.function, m.dtype)]
     ]
+
+
+def region_table(measurements: list[Measurement], markdown: bool = False) -> str:
+    """One line per (function, dtype, region): max / mean ULP of every implementation."""
+    from .tables import render
+
+    impls = sorted({m.implementation for m in measurements}, key=_impl_order)
+    cells: dict[tuple[str, str, str], dict[str, Measurement]] = {}
+    for m in measurements:
+        cells.setdefault((m.function, m.dtype, m.region), {})[m.implementation] = m
+    order = {name: i for i, name in enumerate(FUNCTIONS)}
+    rows = []
+    for (function, dtype, region), by_impl in sorted(cells.items(), key=lambda kv: (order[kv[0][0]], kv[0][1] != "float64", kv[0][2])):
+        rows.append([function, dtype, region, *(
+            f"{_num(by_impl[i].max_ulp)} / {by_impl[i].mean_ulp:.2f}" if i in by_impl else "-" for i in impls
+        )])
+    return render(["function", "dtype", "region", *(f"{i} max / mean" for i in impls)], rows, markdown)
+
+
+def summary_table(measurements: list[Measurement], markdown: bool = False) -> str:
+    """Max ULP over every region per (function, dtype) beside the bound of the accuracy issue."""
+    from .tables import render
+
+    worst = summary(measurements)
+    impls = sorted({m.implementation for m in measurements}, key=_impl_order)
+    rows = []
+    for function in FUNCTIONS:
+        for dtype in ("float64", "float32"):
+            if not any((function, i, dtype) in worst for i in impls):
+                continue
+            bound = BOUNDS[(function, dtype)]
+            ours = [worst.get((function, i, dtype)) for i in impls if i.startswith("softproof")]
+            verdict = "ok" if all(v is not None and v <= bound for v in ours) else "ABOVE BOUND"
+            rows.append([function, dtype, f"<= {bound}", *(_num(worst[(function, i, dtype)]) if (function, i, dtype) in worst else "-" for i in impls), verdict])
+    return render(["function", "dtype", "bound", *impls, "softproof"], rows, markdown)
+
+
+def _impl_order(name: str) -> tuple[int, str]:
+    return (0 if name.startswith("softproof") else 1, name)
+
+
+def _num(value: float) -> str:
+    if value == int(value) and value < 1e6:
+        return str(int(value))
+    return f"{value:.2e}"
+
+
+def pointwise(function: str, seed: int = 0, scale: float = 1.0) -> tuple[list[float], dict[str, list[float]]]:
+    """(inputs, implementation -> ULP errors), float64, over every region of ``function``.
+
+    The input of an entry is x_i - max_j x_j for the row functions (x for sigmoid and log_sigmoid;
+    the row's max for logsumexp and cross_entropy).
+    """
+    impls = implementations()
+    kind = "rows" if function in ROW_FUNCTIONS else "elements"
+    xs: list[float] = []
+    errs: dict[str, list[float]] = {name: [] for name in impls}
+    rng = np.random.default_rng(seed + 1)
+    for region in regions(seed, scale):
+        if region.kind != kind:
+            continue
+        for x in region.rows:
+            targets = _targets(x, rng) if kind == "rows" else None
+            ref = reference(x, kind, "float64", targets)[function]
+            if function in ("softmax", "log_softmax"):
+                xs += list(x - x.max())
+            elif kind == "rows":
+                xs += [float(x.max())] * ref.size
+            else:
+                xs += list(x)
+            for name, funcs in impls.items():
+                with np.errstate(all="ignore"):
+                    got = funcs[function](x, targets) if function == "cross_entropy" else funcs[function](x)
+                errs[name] += list(ulp_distance(np.asarray(got, dtype=np.float64).reshape(-1), ref))
+    return xs, errs

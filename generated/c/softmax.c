@@ -315,10 +315,31 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
     return SOFTPROOF_OK;
 }
 
+/* m + T log sum e^((x_i - m)/T) in long double (64-bit significand on x86; on platforms where
+ * long double is double this gains nothing): used only when m + T L cancels, so that the
+ * rounding errors of L, amplified by the cancellation, stay below the ulp of the result. */
+static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, double T_row)
+{
+    const long double m = (long double)m_row, T = (long double)T_row;
+    long double hi = 0.0L, lo = 0.0L, wide_sum;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const long double x = (long double)xr[j];
+        const long double v = expl((-m + x)/T);
+        const long double sum = hi + v;
+        const long double bp = sum - hi;
+        lo += (hi - (sum - bp)) + (v - bp);
+        hi = sum;
+    }
+    wide_sum = hi + lo;
+    /* proved: rewrite.smooth_max_shift */
+    return (double)(T*logl(wide_sum) + m);
+}
+
 static double logsumexp_row_d(const double *xr, size_t n, double T)
 {
     const double m = row_max_d(xr, n);
-    double finite = 0.0, extra, L;
+    double finite = 0.0, extra, L, out;
     row_stats st;
     size_t j;
     if (isnan(m) || isinf(m) || T == 0.0) {
@@ -334,7 +355,11 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
     extra = st.ties - 1;
     L = log1p(extra + st.t);
-    return L*T + m;
+    out = L*T + m;
+    if (m < 0.0 && fabs(out) < 0.5 * -m) {
+        return logsumexp_cancelling_d(xr, n, m, T); /* m + T L cancels: redo it wider */
+    }
+    return out;
 }
 
 static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size_t n, double T)
@@ -685,10 +710,31 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
     return SOFTPROOF_OK;
 }
 
+/* m + T log sum e^((x_i - m)/T) in long double (64-bit significand on x86; on platforms where
+ * long double is double this gains nothing): used only when m + T L cancels, so that the
+ * rounding errors of L, amplified by the cancellation, stay below the ulp of the result. */
+static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, double T_row)
+{
+    const long double m = (long double)m_row, T = (long double)T_row;
+    long double hi = 0.0L, lo = 0.0L, wide_sum;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const long double x = (long double)xr[j];
+        const long double v = expl((-m + x)/T);
+        const long double sum = hi + v;
+        const long double bp = sum - hi;
+        lo += (hi - (sum - bp)) + (v - bp);
+        hi = sum;
+    }
+    wide_sum = hi + lo;
+    /* proved: rewrite.smooth_max_shift */
+    return (double)(T*logl(wide_sum) + m);
+}
+
 static double logsumexp_row_f(const float *xr, size_t n, double T)
 {
     const double m = row_max_f(xr, n);
-    double finite = 0.0, extra, L;
+    double finite = 0.0, extra, L, out;
     row_stats st;
     size_t j;
     if (isnan(m) || isinf(m) || T == 0.0) {
@@ -704,7 +750,11 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
     extra = st.ties - 1;
     L = log1p(extra + st.t);
-    return L*T + m;
+    out = L*T + m;
+    if (m < 0.0 && fabs(out) < 0.5 * -m) {
+        return logsumexp_cancelling_f(xr, n, m, T); /* m + T L cancels: redo it wider */
+    }
+    return out;
 }
 
 static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t n, double T)

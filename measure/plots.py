@@ -1,0 +1,43 @@
+"""Figures of the measurements (matplotlib, optional)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["plot_errors"]
+
+
+def plot_errors(function: str, inputs: list[float], errors: dict[str, list[float]], out: Path) -> Path:
+    """ULP error against input, one marker series per implementation; written atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from derive.files import atomic_write_bytes
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    markers = ["o", "s", "^", "x", "+"]
+    x = np.asarray(inputs, dtype=float)
+    shown = np.abs(x) <= 1e4  # the +-1e300 region would squash the axis; its errors are in the table
+    for (name, err), marker in zip(sorted(errors.items()), markers, strict=False):
+        values = np.asarray(err, dtype=float)[shown]
+        ax.scatter(x[shown], np.where(values == 0, 0.5, values), s=6, marker=marker, alpha=0.5, label=f"{name} (max {values.max():.3g})")
+    ax.set_yscale("log")
+    ax.set_xscale("symlog", linthresh=1.0)
+    if function in ("softmax", "log_softmax"):
+        ax.set_xlim(right=0.5)
+    xlabel = "x_i - max_j x_j" if function in ("softmax", "log_softmax") else ("x" if "sigmoid" in function else "max_j x_j")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("error in ULPs (0 drawn at 0.5)")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.set_title(f"{function}, float64: error against a correctly rounded mpmath reference")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=out.suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return atomic_write_bytes(out, buffer.getvalue())

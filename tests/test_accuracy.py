@@ -1,0 +1,169 @@
+"""The accuracy bounds (in ULPs) of both generated targets, and the measuring instrument itself.
+
+The reference is mpmath evaluating the textbook definitions (measure.accuracy.reference),
+rounded correctly to the target format: no SymPy, no generated code. The bounds are the
+accuracy table of the README; a regression fails here.
+"""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from generated import softmax_c, softmax_np
+from measure import accuracy as acc
+
+SCALE = int(os.environ.get("SOFTPROOF_EXAMPLES_SCALE", "1"))
+TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c"])
+DTYPES = pytest.mark.parametrize("dtype", ["float64", "float32"])
+
+
+@pytest.fixture(scope="module")
+def measurements() -> list[acc.Measurement]:
+    """Every region at a small scale (rows up to 1e4 long), both targets, scipy for contrast."""
+    return acc.measure(seed=7, scale=0.05)
+
+
+@pytest.mark.parametrize("implementation", ["softproof C", "softproof NumPy"])
+def test_every_region_within_the_bounds(measurements: list[acc.Measurement], implementation: str) -> None:
+    mine = [m for m in measurements if m.implementation == implementation]
+    assert {m.region for m in mine} == {r.name for r in acc.regions(7, 0.05)}
+    assert not acc.violations(measurements, implementation)
+
+
+def test_the_instrument_sees_scipy_fail_where_the_issue_says(measurements: list[acc.Measurement]) -> None:
+    """Test the test: the same measurement puts the naive evaluations far above the bounds."""
+    scipy = {(m.function, m.dtype, m.region): m.max_ulp for m in measurements if m.implementation == "scipy.special"}
+    assert scipy[("softmax", "float64", "randn*30")] > 3  # the rounding of x - m, amplified by exp
+    assert scipy[("log_softmax", "float64", "dominant gap 20..700")] > 1e6  # log(1 + tiny) loses every digit
+    assert scipy[("cross_entropy", "float64", "dominant gap 20..700")] > 1e6
+    assert scipy[("sigmoid", "float64", "subnormal outputs [-745, -709]")] > 1e6  # expit returns 0
+
+
+# ------------------------------------------------------------------ property tests, both targets
+def _errors(K, function: str, x: np.ndarray, dtype: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+    x = x.astype(dtype)
+    kind = "rows" if function in acc.ROW_FUNCTIONS else "elements"
+    targets = np.array([0, int(np.argmax(x))], dtype=np.int64) if kind == "rows" else None
+    ref = acc.reference(x.astype(np.float64), kind, dtype, targets)[function]
+    with np.errstate(all="ignore"):
+        if function == "cross_entropy":
+            got = K.cross_entropy(np.broadcast_to(x, (2, x.size)), targets)
+        else:
+            got = getattr(K, function)(x)
+    return acc.ulp_distance(np.asarray(got, dtype=dtype).reshape(-1), ref)
+
+
+rows = st.one_of(
+    st.lists(st.floats(-50, 50), min_size=1, max_size=40),
+    st.lists(st.floats(-800, 800), min_size=1, max_size=20),
+    st.lists(st.floats(-1e300, 1e300), min_size=1, max_size=6),
+    st.builds(lambda gap, tail: [0.0] + [-gap + t for t in tail], st.floats(20, 700), st.lists(st.floats(-1, 1), min_size=1, max_size=20)),
+    st.builds(lambda c, eps: [c + e for e in eps], st.floats(-1e6, 1e6), st.lists(st.floats(-1e-9, 1e-9), min_size=2, max_size=20)),
+)
+
+
+@TARGETS
+@DTYPES
+@settings(max_examples=25 * SCALE, deadline=None)
+@given(rows)
+@example([0.0, 1.0, 2.0])  # randn-like
+@example(list(30 * np.random.default_rng(1).standard_normal(50)))  # wide spread
+@example(list(300 * np.random.default_rng(2).standard_normal(20)))  # wider
+@example([0.0, -37.0, -38.0])  # one dominant logit: log1p, not log(1 + t)
+@example([0.0, -700.0, -701.5, -699.0])  # gap 700: t is subnormal-scale
+@example([5.0, 5.0 + 1e-12, 5.0 - 1e-12])  # near ties
+@example(list(1e6 + np.random.default_rng(3).standard_normal(30)))  # large offset
+@example([1e300, -1e300, 5e299])  # huge magnitudes
+@example(list(np.log(np.random.default_rng(4).dirichlet(np.ones(30)))))  # log-probabilities
+@example([3.0, 3.0, 3.0, -1.0])  # exact ties with the max
+def test_row_functions_within_bounds(K, dtype: str, row: list[float]) -> None:  # type: ignore[no-untyped-def]
+    x = np.asarray(row, dtype=np.float64)
+    if dtype == "float32":
+        x = np.clip(x, -1e38, 1e38)
+    for function in acc.ROW_FUNCTIONS:
+        errors = _errors(K, function, x, dtype)
+        if function == "logsumexp" and _cancels(x.astype(dtype).astype(np.float64)):
+            continue  # LSE near 0 with |max| far larger (log-probabilities): the stretch goal, reported not required
+        assert errors.max() <= acc.BOUNDS[(function, dtype)], (function, dtype, row, errors.max())
+
+
+def _cancels(x: np.ndarray) -> bool:
+    """max + log(sum e^(x - max)) loses more than 8 bits to cancellation."""
+    finite = x[np.isfinite(x)]
+    if not finite.size:
+        return False
+    lse = acc.reference(x, "rows", "float64", np.zeros(2, np.int64))["logsumexp"][0]
+    return bool(abs(lse) < abs(finite.max()) / 256)
+
+
+@TARGETS
+@DTYPES
+@settings(max_examples=40 * SCALE, deadline=None)
+@given(st.lists(st.one_of(st.floats(-745, 40), st.floats(-745, -709), st.floats(-1e-5, 1e-5), st.floats(-1e300, 1e300)), min_size=1, max_size=30))
+@example([-744.5, -720.0, -709.1, -708.0])  # subnormal outputs
+@example([5e-324, -5e-324, 1e-300, -1e-20])  # tiny |x|
+@example([36.0, 37.0, 40.0, -40.0])  # saturation
+def test_sigmoid_functions_within_bounds(K, dtype: str, values: list[float]) -> None:  # type: ignore[no-untyped-def]
+    x = np.asarray(values, dtype=np.float64)
+    if dtype == "float32":
+        x = np.clip(x, -1e38, 1e38)
+    for function in ("sigmoid", "log_sigmoid"):
+        errors = _errors(K, function, x, dtype)
+        assert errors.max() <= acc.BOUNDS[(function, dtype)], (function, dtype, values, errors.max())
+
+
+def test_a_plain_max_shift_softmax_fails_the_bound() -> None:
+    """Test the test without scipy: exp(x - m)/sum, the textbook stable form, is not within 3 ULP."""
+    x = 30 * np.random.default_rng(0).standard_normal(200)
+    e = np.exp(x - x.max())
+    ref = acc.reference(x, "rows", "float64", np.zeros(2, np.int64))["softmax"]
+    assert acc.ulp_distance(e / e.sum(), ref).max() > 3
+    assert acc.ulp_distance(softmax_c.softmax(x), ref).max() <= 3
+
+
+# ------------------------------------------------------------------ the instrument
+def test_ulp_distance_counts_floats_between() -> None:
+    one = np.array([1.0])
+    assert acc.ulp_distance(one, np.nextafter(one, 2)) == 1
+    assert acc.ulp_distance(np.array([5e-324]), np.array([-5e-324])) == 2  # across zero, subnormals included
+    assert acc.ulp_distance(np.array([0.0]), np.array([-0.0])) == 0
+    assert acc.ulp_distance(np.array([np.nan]), np.array([np.nan])) == 0
+    assert acc.ulp_distance(np.array([np.nan]), np.array([1.0])) == np.inf
+    f = np.array([1.0], dtype=np.float32)
+    assert acc.ulp_distance(f, np.nextafter(f, np.float32(0))) == 1
+    big = np.array([1e300])
+    assert acc.ulp_distance(big, np.nextafter(big, 0)) == 1  # exact in int64, not rounded through float64
+
+
+def test_reference_is_correctly_rounded_where_cancellation_hides_the_answer() -> None:
+    # log_softmax of the max of [0, -700]: -log(1 + e^-700) = -e^-700 (1 - ...), far below the ulp of 1
+    ref = acc.reference(np.array([0.0, -700.0]), "rows", "float64", np.zeros(2, np.int64))
+    with mpmath.workprec(4000):
+        exact = -mpmath.log1p(mpmath.exp(-700))
+    assert ref["log_softmax"][0] == float(exact)
+    assert ref["logsumexp"][0] == float(-exact)
+
+
+def test_reference_rounds_float32_once() -> None:
+    # a value whose rounding to float32 differs from rounding first to float64 (double rounding)
+    value = Fraction(1) + Fraction(1, 2**24) + Fraction(1, 2**60)
+    with mpmath.workprec(200):
+        v = mpmath.mpf(value.numerator) / value.denominator
+        assert acc._round(v, 24) == 1.0 + 2.0**-23
+    assert float(np.float32(float(v))) == 1.0  # what double rounding would give
+
+
+@settings(max_examples=200 * SCALE, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False), st.floats(allow_nan=False, allow_infinity=False))
+def test_two_diff_is_exact(a: float, b: float) -> None:
+    """TwoSum (Knuth TAOCP 4.2.2 Theorem B), as the NumPy kernels use it: d + l = a - b exactly."""
+    d, error = softmax_np._two_diff(np.float64(a), np.float64(b))
+    if np.isfinite(d):
+        assert Fraction(float(d)) + Fraction(float(error)) == Fraction(a) - Fraction(b)
