@@ -33,6 +33,7 @@
 #define SP_FMA(a, b, c) ((a) * (b) + (c))
 #endif
 #define SP_LANES 16
+#define SP_NORMAL_LIMIT (-708.0) /* e^a is normal for a >= -708 (2^-1021.4) */
 #if defined(__GNUC__)
 #define SP_INLINE inline __attribute__((always_inline))
 #else
@@ -51,21 +52,40 @@ static const double SP_LN2_HI = 0x1.62e42fefa3800p-1;
 static const double SP_LN2_LO = 0x1.ef35793c76730p-45;
 
 
-/* e^(a + b) for a <= 0 and |b| <= 2^-40 |a| (b: the rounding error of a). */
+/* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a) */
+static SP_INLINE double sp_exp_poly(double clamped, double b, int64_t *k)
+{
+    const double kf = (clamped * SP_INV_LN2 + SP_SHIFTER) - SP_SHIFTER; /* round(a / ln 2) */
+    const double r = b + SP_FMA(-kf, SP_LN2_LO, SP_FMA(-kf, SP_LN2_HI, clamped));
+    const double p = SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
+    *k = (int64_t)kf;
+    return p;
+}
+
+/* e^(a + b) for SP_NORMAL_LIMIT <= a <= 0: the result is a normal number, one exact scaling */
+static SP_INLINE double sp_exp_normal(double a, double b)
+{
+    int64_t k;
+    const double p = sp_exp_poly(a, b, &k);
+    const uint64_t bits = (uint64_t)(k + 1023) << 52;
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/* e^(a + b) for any a <= 0, -inf included: 2^k in two normal factors, so that a subnormal
+ * result is rounded once */
 static SP_INLINE double sp_exp(double a, double correction)
 {
     const int underflow = a < -1080.0; /* e^-1080 rounds to 0; -inf too */
     const double clamped = underflow ? -1080.0 : a;
-    const double b = underflow ? 0.0 : correction;
-    const double kf = (clamped * SP_INV_LN2 + SP_SHIFTER) - SP_SHIFTER; /* round(a / ln 2) */
-    const double r = b + SP_FMA(-kf, SP_LN2_LO, SP_FMA(-kf, SP_LN2_HI, clamped));
-    const double p = SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
-    const int64_t k = (int64_t)kf;
-    const int64_t k_half = k / 2;
-    /* 2^k in two normal factors, so that subnormal results are rounded once */
-    const uint64_t bits_1 = (uint64_t)(k_half + 1023) << 52;
-    const uint64_t bits_2 = (uint64_t)(k - k_half + 1023) << 52;
+    int64_t k, k_half;
+    const double p = sp_exp_poly(clamped, underflow ? 0.0 : correction, &k);
+    uint64_t bits_1, bits_2;
     double scale_1, scale_2;
+    k_half = k / 2;
+    bits_1 = (uint64_t)(k_half + 1023) << 52;
+    bits_2 = (uint64_t)(k - k_half + 1023) << 52;
     memcpy(&scale_1, &bits_1, sizeof scale_1);
     memcpy(&scale_2, &bits_2, sizeof scale_2);
     return p * scale_1 * scale_2;
@@ -98,6 +118,21 @@ static int check_targets(const long long *target, size_t rows, size_t n)
         }
     }
     return SOFTPROOF_OK;
+}
+
+/* fold the lanes into lane 0 pairwise (a tree of depth log2 SP_LANES, TwoSum at every node) */
+static SP_INLINE void combine_lanes(double *hi, double *lo, double *ties)
+{
+    size_t width, l;
+    for (width = SP_LANES / 2; width > 0; width /= 2) {
+        for (l = 0; l < width; ++l) {
+            const double sum = hi[l] + hi[l + width];
+            const double bp = sum - hi[l];
+            lo[l] += lo[l + width] + ((hi[l] - (sum - bp)) + (hi[l + width] - bp));
+            hi[l] = sum;
+            ties[l] += ties[l + width];
+        }
+    }
 }
 
 /* the statistics of a row: max m, tied maxima c, and t = sum of e^((x_i - m)/T) over x_i < m */
@@ -135,15 +170,24 @@ static SP_INLINE double shift(double x, double m, double T, int tempered, double
     return q;
 }
 
+/* e^((x - m)/T), proved: rewrite.exact_shift */
+static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, int normal)
+{
+    double ql;
+    const double q = shift(x, m, T, tempered, &ql);
+    return normal ? sp_exp_normal(q, ql) : sp_exp(q, ql);
+}
+
 
 /* ==================================================== double entry points */
-/* max of a row; NaN if any entry is NaN; -inf for an empty row */
-static double row_max_d(const double *xr, size_t n)
+/* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry */
+static double row_max_d(const double *xr, size_t n, double *lowest)
 {
-    double lane_max[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, nan_seen = 0.0;
+    double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
     size_t j = 0, l;
     for (l = 0; l < SP_LANES; ++l) {
         lane_max[l] = -INFINITY;
+        lane_min[l] = INFINITY;
         lane_nan[l] = 0.0;
     }
     for (; j + SP_LANES <= n; j += SP_LANES) {
@@ -151,27 +195,51 @@ static double row_max_d(const double *xr, size_t n)
         for (l = 0; l < SP_LANES; ++l) {
             const double x = (double)xr[j + l];
             lane_max[l] = x > lane_max[l] ? x : lane_max[l];
+            lane_min[l] = x < lane_min[l] ? x : lane_min[l];
             lane_nan[l] += x != x ? 1.0 : 0.0;
         }
     }
     for (l = 0; l < SP_LANES; ++l) {
         m = lane_max[l] > m ? lane_max[l] : m;
+        low = lane_min[l] < low ? lane_min[l] : low;
         nan_seen += lane_nan[l];
     }
     for (; j < n; ++j) {
         const double x = (double)xr[j];
         m = x > m ? x : m;
+        low = x < low ? x : low;
         nan_seen += x != x ? 1.0 : 0.0;
     }
+    *lowest = low;
     return nan_seen > 0.0 ? NAN : m;
 }
 
-/* c and t for a row with finite max m; when `store`, out_j = e^((x_j - m)/T).
- * The last block is masked (entries past n count as nothing), so short rows vectorise too. */
-static SP_INLINE row_stats row_sum_d(const double *xr, double *outr, size_t n, double m, double T, int tempered, int store)
+/* one block of SP_LANES entries: e_j into ob (when `store`), ties and the compensated sums per lane */
+static SP_INLINE void sum_block_d(const double *xb, double *ob, double m, double T, int tempered, int store, int normal,
+                                     double *hi, double *lo, double *ties)
+{
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_LANES; ++l) {
+        const double x = (double)xb[l];
+        const double e = shifted_exp(x, m, T, tempered, normal);
+        const int tie = x == m;
+        const double term = tie ? 0.0 : e;
+        if (store) {
+            ob[l] = (double)e;
+        }
+        ties[l] += tie ? 1.0 : 0.0;
+        SP_ACCUMULATE(hi[l], lo[l], term);
+    }
+}
+
+/* c and t for a row with finite max m; when `store`, out_j = e^((x_j - m)/T). The last,
+ * partial block goes through a buffer padded with m (padding counted out of the ties). */
+static SP_INLINE row_stats row_sum_d(const double *xr, double *outr, size_t n, double m, double T, int tempered,
+                                       int store, int normal)
 {
     double hi[SP_LANES], lo[SP_LANES], ties[SP_LANES];
-    double t_hi = 0.0, t_lo = 0.0, c = 0.0;
+    double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
     for (l = 0; l < SP_LANES; ++l) {
@@ -179,40 +247,45 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *outr, size_t n, d
         lo[l] = 0.0;
         ties[l] = 0.0;
     }
-    for (j = 0; j < n; j += SP_LANES) {
-        SP_SIMD
+    for (j = 0; j + SP_LANES <= n; j += SP_LANES) {
+        sum_block_d(xr + j, store ? outr + j : NULL, m, T, tempered, store, normal, hi, lo, ties);
+    }
+    if (j < n) {
+        double x_tail[SP_LANES], out_tail[SP_LANES];
+        const size_t rest = n - j;
         for (l = 0; l < SP_LANES; ++l) {
-            const int valid = j + l < n;
-            const double x = valid ? (double)xr[j + l] : m;
-            double ql;
-            const double q = shift(x, m, T, tempered, &ql);
-            const double e = sp_exp(q, ql);
-            const int tie = x == m;
-            const double term = tie ? 0.0 : e;
-            if (store && valid) {
-                outr[j + l] = (double)e;
-            }
-            ties[l] += (tie && valid) ? 1.0 : 0.0;
-            SP_ACCUMULATE(hi[l], lo[l], term);
+            x_tail[l] = l < rest ? xr[j + l] : (double)m;
         }
+        sum_block_d(x_tail, out_tail, m, T, tempered, store, normal, hi, lo, ties);
+        for (l = 0; store && l < rest; ++l) {
+            outr[j + l] = out_tail[l];
+        }
+        c -= (double)(SP_LANES - rest);
     }
-    for (l = 0; l < SP_LANES; ++l) {
-        SP_ACCUMULATE(t_hi, t_lo, hi[l]);
-        t_lo += lo[l];
-        c += ties[l];
-    }
+    combine_lanes(hi, lo, ties);
+    t_hi = hi[0];
+    t_lo = lo[0];
+    c += ties[0];
     stats.m = m;
     stats.ties = c;
     stats.t = t_hi + t_lo;
     return stats;
 }
 
-static row_stats row_stats_d(const double *xr, double *outr, size_t n, double m, double T, int store)
+/* row_sum with the flags made constants (one specialised loop each) */
+static row_stats row_stats_d(const double *xr, double *outr, size_t n, double m, double lowest, double T, int store)
 {
+    const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
-        return store ? row_sum_d(xr, outr, n, m, 1.0, 0, 1) : row_sum_d(xr, outr, n, m, 1.0, 0, 0);
+        if (normal) {
+            return store ? row_sum_d(xr, outr, n, m, 1.0, 0, 1, 1) : row_sum_d(xr, outr, n, m, 1.0, 0, 0, 1);
+        }
+        return store ? row_sum_d(xr, outr, n, m, 1.0, 0, 1, 0) : row_sum_d(xr, outr, n, m, 1.0, 0, 0, 0);
     }
-    return store ? row_sum_d(xr, outr, n, m, T, 1, 1) : row_sum_d(xr, outr, n, m, T, 1, 0);
+    if (normal) {
+        return store ? row_sum_d(xr, outr, n, m, T, 1, 1, 1) : row_sum_d(xr, outr, n, m, T, 1, 0, 1);
+    }
+    return store ? row_sum_d(xr, outr, n, m, T, 1, 1, 0) : row_sum_d(xr, outr, n, m, T, 1, 0, 0);
 }
 
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
@@ -249,51 +322,89 @@ static int row_edges_d(const double *xr, double *outr, size_t n, double T, doubl
     return 0;
 }
 
-static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
+/* out_j = p_j = e_j / (c + t) with 1/(c + t) = inv_hi + inv_lo; e_j read back (double) or
+ * recomputed (float, so that it is rounded to float once) */
+static SP_INLINE void normalise_d(const double *xr, double *outr, size_t n, double m, double T, int tempered, int normal,
+                                     double inv_hi, double inv_lo)
 {
-    const double m = row_max_d(xr, n);
-    row_stats st;
-    double s_hi, s_lo, inv_hi, inv_lo;
     size_t j;
-    if (row_edges_d(xr, outr, n, T, m, 0)) {
-        return;
-    }
-
-    st = row_stats_d(xr, outr, n, m, T, 1);
-
-    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    s_hi = st.ties + st.t;
-    s_lo = (st.ties - (s_hi - (s_hi - st.ties))) + (st.t - (s_hi - st.ties));
-    inv_hi = 1.0 / s_hi;
-    inv_lo = (SP_FMA(-s_hi, inv_hi, 1.0) - s_lo * inv_hi) / s_hi;
     SP_SIMD
     for (j = 0; j < n; ++j) {
 
         const double e = outr[j];
+        (void)xr;
+        (void)m;
+        (void)T;
+        (void)tempered;
+        (void)normal;
 
         outr[j] = (double)(SP_FMA(e, inv_hi, e*inv_lo));
     }
 }
 
-static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T)
+static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
 {
-    const double m = row_max_d(xr, n);
+    double lowest;
+    const double m = row_max_d(xr, n, &lowest);
     row_stats st;
-    double extra, L;
-    size_t j;
-    if (row_edges_d(xr, outr, n, T, m, 1)) {
+    double s_hi, s_bp, s_lo, inv_hi, inv_lo;
+    int normal;
+    if (row_edges_d(xr, outr, n, T, m, 0)) {
         return;
     }
-    st = row_stats_d(xr, outr, n, m, T, 0);
-    /* proved: rewrite.log_softmax_ties_log1p */
-    extra = st.ties - 1;
-    L = log1p(extra + st.t);
+
+    st = row_stats_d(xr, outr, n, m, lowest, T, 1);
+
+    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
+    s_hi = st.ties + st.t;
+    s_bp = s_hi - st.ties;
+    s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
+    inv_hi = 1.0 / s_hi;
+    inv_lo = (SP_FMA(-s_hi, inv_hi, 1.0) - s_lo * inv_hi) / s_hi;
+    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
+    if (T == 1.0) {
+        if (normal) {
+            normalise_d(xr, outr, n, m, 1.0, 0, 1, inv_hi, inv_lo);
+        } else {
+            normalise_d(xr, outr, n, m, 1.0, 0, 0, inv_hi, inv_lo);
+        }
+    } else if (normal) {
+        normalise_d(xr, outr, n, m, T, 1, 1, inv_hi, inv_lo);
+    } else {
+        normalise_d(xr, outr, n, m, T, 1, 0, inv_hi, inv_lo);
+    }
+}
+
+/* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
+static SP_INLINE void log_normalise_d(const double *xr, double *outr, size_t n, double m, double T, int tempered, double L)
+{
+    size_t j;
     SP_SIMD
     for (j = 0; j < n; ++j) {
         double ql;
-        const double q = shift((double)xr[j], m, T, T != 1.0, &ql);
+        const double q = shift((double)xr[j], m, T, tempered, &ql);
         const double head = -L + q;
         outr[j] = (double)(head + ql);
+    }
+}
+
+static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T)
+{
+    double lowest;
+    const double m = row_max_d(xr, n, &lowest);
+    row_stats st;
+    double extra, L;
+    if (row_edges_d(xr, outr, n, T, m, 1)) {
+        return;
+    }
+    st = row_stats_d(xr, outr, n, m, lowest, T, 0);
+    /* proved: rewrite.log_softmax_ties_log1p */
+    extra = st.ties - 1;
+    L = log1p(extra + st.t);
+    if (T == 1.0) {
+        log_normalise_d(xr, outr, n, m, 1.0, 0, L);
+    } else {
+        log_normalise_d(xr, outr, n, m, T, 1, L);
     }
 }
 
@@ -338,7 +449,8 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
 
 static double logsumexp_row_d(const double *xr, size_t n, double T)
 {
-    const double m = row_max_d(xr, n);
+    double lowest;
+    const double m = row_max_d(xr, n, &lowest);
     double finite = 0.0, extra, L, out;
     row_stats st;
     size_t j;
@@ -351,7 +463,7 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_d(xr, NULL, n, m, T, 0);
+    st = row_stats_d(xr, NULL, n, m, lowest, T, 0);
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
     extra = st.ties - 1;
     L = log1p(extra + st.t);
@@ -416,7 +528,8 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         const double *xr = logits + (size_t)r * n;
-        const double m = row_max_d(xr, n);
+        double lowest;
+    const double m = row_max_d(xr, n, &lowest);
         const double x_target = (double)xr[target[r]];
         double gap, gap_error, extra, L, head;
         row_stats st;
@@ -428,7 +541,7 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
             out[r] = (double)(x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY);
             continue;
         }
-        st = row_stats_d(xr, NULL, n, m, 1.0, 0);
+        st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
         extra = st.ties - 1;
         L = log1p(extra + st.t);
@@ -450,11 +563,12 @@ static int cross_entropy_grad_rows_d(const double *logits, const long long *targ
         const double *xr = logits + (size_t)r * n;
         double *outr = out + (size_t)r * n;
         const size_t t_index = (size_t)target[r];
-        const double m = row_max_d(xr, n);
+        double lowest;
+    const double m = row_max_d(xr, n, &lowest);
         softmax_row_d(xr, outr, n, 1.0);
         if (isfinite(m) && (double)xr[t_index] == m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            const row_stats st = row_stats_d(xr, NULL, n, m, 1.0, 0);
+            const row_stats st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
             const double extra = st.ties - 1;
             outr[t_index] = (double)((-extra - st.t)/(st.t + st.ties));
             continue;
@@ -530,13 +644,14 @@ int softproof_softmax_backward_d(const double *p, const double *g, double *out, 
 }
 
 /* ==================================================== float entry points */
-/* max of a row; NaN if any entry is NaN; -inf for an empty row */
-static double row_max_f(const float *xr, size_t n)
+/* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry */
+static double row_max_f(const float *xr, size_t n, double *lowest)
 {
-    double lane_max[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, nan_seen = 0.0;
+    double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
     size_t j = 0, l;
     for (l = 0; l < SP_LANES; ++l) {
         lane_max[l] = -INFINITY;
+        lane_min[l] = INFINITY;
         lane_nan[l] = 0.0;
     }
     for (; j + SP_LANES <= n; j += SP_LANES) {
@@ -544,27 +659,51 @@ static double row_max_f(const float *xr, size_t n)
         for (l = 0; l < SP_LANES; ++l) {
             const double x = (double)xr[j + l];
             lane_max[l] = x > lane_max[l] ? x : lane_max[l];
+            lane_min[l] = x < lane_min[l] ? x : lane_min[l];
             lane_nan[l] += x != x ? 1.0 : 0.0;
         }
     }
     for (l = 0; l < SP_LANES; ++l) {
         m = lane_max[l] > m ? lane_max[l] : m;
+        low = lane_min[l] < low ? lane_min[l] : low;
         nan_seen += lane_nan[l];
     }
     for (; j < n; ++j) {
         const double x = (double)xr[j];
         m = x > m ? x : m;
+        low = x < low ? x : low;
         nan_seen += x != x ? 1.0 : 0.0;
     }
+    *lowest = low;
     return nan_seen > 0.0 ? NAN : m;
 }
 
-/* c and t for a row with finite max m; when `store`, out_j = e^((x_j - m)/T).
- * The last block is masked (entries past n count as nothing), so short rows vectorise too. */
-static SP_INLINE row_stats row_sum_f(const float *xr, float *outr, size_t n, double m, double T, int tempered, int store)
+/* one block of SP_LANES entries: e_j into ob (when `store`), ties and the compensated sums per lane */
+static SP_INLINE void sum_block_f(const float *xb, float *ob, double m, double T, int tempered, int store, int normal,
+                                     double *hi, double *lo, double *ties)
+{
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_LANES; ++l) {
+        const double x = (double)xb[l];
+        const double e = shifted_exp(x, m, T, tempered, normal);
+        const int tie = x == m;
+        const double term = tie ? 0.0 : e;
+        if (store) {
+            ob[l] = (float)e;
+        }
+        ties[l] += tie ? 1.0 : 0.0;
+        SP_ACCUMULATE(hi[l], lo[l], term);
+    }
+}
+
+/* c and t for a row with finite max m; when `store`, out_j = e^((x_j - m)/T). The last,
+ * partial block goes through a buffer padded with m (padding counted out of the ties). */
+static SP_INLINE row_stats row_sum_f(const float *xr, float *outr, size_t n, double m, double T, int tempered,
+                                       int store, int normal)
 {
     double hi[SP_LANES], lo[SP_LANES], ties[SP_LANES];
-    double t_hi = 0.0, t_lo = 0.0, c = 0.0;
+    double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
     for (l = 0; l < SP_LANES; ++l) {
@@ -572,40 +711,45 @@ static SP_INLINE row_stats row_sum_f(const float *xr, float *outr, size_t n, dou
         lo[l] = 0.0;
         ties[l] = 0.0;
     }
-    for (j = 0; j < n; j += SP_LANES) {
-        SP_SIMD
+    for (j = 0; j + SP_LANES <= n; j += SP_LANES) {
+        sum_block_f(xr + j, store ? outr + j : NULL, m, T, tempered, store, normal, hi, lo, ties);
+    }
+    if (j < n) {
+        float x_tail[SP_LANES], out_tail[SP_LANES];
+        const size_t rest = n - j;
         for (l = 0; l < SP_LANES; ++l) {
-            const int valid = j + l < n;
-            const double x = valid ? (double)xr[j + l] : m;
-            double ql;
-            const double q = shift(x, m, T, tempered, &ql);
-            const double e = sp_exp(q, ql);
-            const int tie = x == m;
-            const double term = tie ? 0.0 : e;
-            if (store && valid) {
-                outr[j + l] = (float)e;
-            }
-            ties[l] += (tie && valid) ? 1.0 : 0.0;
-            SP_ACCUMULATE(hi[l], lo[l], term);
+            x_tail[l] = l < rest ? xr[j + l] : (float)m;
         }
+        sum_block_f(x_tail, out_tail, m, T, tempered, store, normal, hi, lo, ties);
+        for (l = 0; store && l < rest; ++l) {
+            outr[j + l] = out_tail[l];
+        }
+        c -= (double)(SP_LANES - rest);
     }
-    for (l = 0; l < SP_LANES; ++l) {
-        SP_ACCUMULATE(t_hi, t_lo, hi[l]);
-        t_lo += lo[l];
-        c += ties[l];
-    }
+    combine_lanes(hi, lo, ties);
+    t_hi = hi[0];
+    t_lo = lo[0];
+    c += ties[0];
     stats.m = m;
     stats.ties = c;
     stats.t = t_hi + t_lo;
     return stats;
 }
 
-static row_stats row_stats_f(const float *xr, float *outr, size_t n, double m, double T, int store)
+/* row_sum with the flags made constants (one specialised loop each) */
+static row_stats row_stats_f(const float *xr, float *outr, size_t n, double m, double lowest, double T, int store)
 {
+    const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
-        return store ? row_sum_f(xr, outr, n, m, 1.0, 0, 1) : row_sum_f(xr, outr, n, m, 1.0, 0, 0);
+        if (normal) {
+            return store ? row_sum_f(xr, outr, n, m, 1.0, 0, 1, 1) : row_sum_f(xr, outr, n, m, 1.0, 0, 0, 1);
+        }
+        return store ? row_sum_f(xr, outr, n, m, 1.0, 0, 1, 0) : row_sum_f(xr, outr, n, m, 1.0, 0, 0, 0);
     }
-    return store ? row_sum_f(xr, outr, n, m, T, 1, 1) : row_sum_f(xr, outr, n, m, T, 1, 0);
+    if (normal) {
+        return store ? row_sum_f(xr, outr, n, m, T, 1, 1, 1) : row_sum_f(xr, outr, n, m, T, 1, 0, 1);
+    }
+    return store ? row_sum_f(xr, outr, n, m, T, 1, 1, 0) : row_sum_f(xr, outr, n, m, T, 1, 0, 0);
 }
 
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
@@ -642,53 +786,84 @@ static int row_edges_f(const float *xr, float *outr, size_t n, double T, double 
     return 0;
 }
 
-static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
+/* out_j = p_j = e_j / (c + t) with 1/(c + t) = inv_hi + inv_lo; e_j read back (double) or
+ * recomputed (float, so that it is rounded to float once) */
+static SP_INLINE void normalise_f(const float *xr, float *outr, size_t n, double m, double T, int tempered, int normal,
+                                     double inv_hi, double inv_lo)
 {
-    const double m = row_max_f(xr, n);
-    row_stats st;
-    double s_hi, s_lo, inv_hi, inv_lo;
     size_t j;
-    if (row_edges_f(xr, outr, n, T, m, 0)) {
-        return;
-    }
-
-    st = row_stats_f(xr, outr, n, m, T, 0); /* e is recomputed below: rounded to float once */
-
-    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    s_hi = st.ties + st.t;
-    s_lo = (st.ties - (s_hi - (s_hi - st.ties))) + (st.t - (s_hi - st.ties));
-    inv_hi = 1.0 / s_hi;
-    inv_lo = (SP_FMA(-s_hi, inv_hi, 1.0) - s_lo * inv_hi) / s_hi;
     SP_SIMD
     for (j = 0; j < n; ++j) {
 
-        double ql;
-        const double q = shift((double)xr[j], m, T, T != 1.0, &ql);
-        const double e = sp_exp(q, ql);
+        const double e = shifted_exp((double)xr[j], m, T, tempered, normal);
 
         outr[j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
     }
 }
 
-static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
+static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
 {
-    const double m = row_max_f(xr, n);
+    double lowest;
+    const double m = row_max_f(xr, n, &lowest);
     row_stats st;
-    double extra, L;
-    size_t j;
-    if (row_edges_f(xr, outr, n, T, m, 1)) {
+    double s_hi, s_bp, s_lo, inv_hi, inv_lo;
+    int normal;
+    if (row_edges_f(xr, outr, n, T, m, 0)) {
         return;
     }
-    st = row_stats_f(xr, outr, n, m, T, 0);
-    /* proved: rewrite.log_softmax_ties_log1p */
-    extra = st.ties - 1;
-    L = log1p(extra + st.t);
+
+    st = row_stats_f(xr, outr, n, m, lowest, T, 0); /* e is recomputed below: rounded to float once */
+
+    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
+    s_hi = st.ties + st.t;
+    s_bp = s_hi - st.ties;
+    s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
+    inv_hi = 1.0 / s_hi;
+    inv_lo = (SP_FMA(-s_hi, inv_hi, 1.0) - s_lo * inv_hi) / s_hi;
+    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
+    if (T == 1.0) {
+        if (normal) {
+            normalise_f(xr, outr, n, m, 1.0, 0, 1, inv_hi, inv_lo);
+        } else {
+            normalise_f(xr, outr, n, m, 1.0, 0, 0, inv_hi, inv_lo);
+        }
+    } else if (normal) {
+        normalise_f(xr, outr, n, m, T, 1, 1, inv_hi, inv_lo);
+    } else {
+        normalise_f(xr, outr, n, m, T, 1, 0, inv_hi, inv_lo);
+    }
+}
+
+/* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
+static SP_INLINE void log_normalise_f(const float *xr, float *outr, size_t n, double m, double T, int tempered, double L)
+{
+    size_t j;
     SP_SIMD
     for (j = 0; j < n; ++j) {
         double ql;
-        const double q = shift((double)xr[j], m, T, T != 1.0, &ql);
+        const double q = shift((double)xr[j], m, T, tempered, &ql);
         const double head = -L + q;
         outr[j] = (float)(head + ql);
+    }
+}
+
+static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
+{
+    double lowest;
+    const double m = row_max_f(xr, n, &lowest);
+    row_stats st;
+    double extra, L;
+    if (row_edges_f(xr, outr, n, T, m, 1)) {
+        return;
+    }
+    st = row_stats_f(xr, outr, n, m, lowest, T, 0);
+    /* proved: rewrite.log_softmax_ties_log1p */
+    extra = st.ties - 1;
+    L = log1p(extra + st.t);
+    if (T == 1.0) {
+        log_normalise_f(xr, outr, n, m, 1.0, 0, L);
+    } else {
+        log_normalise_f(xr, outr, n, m, T, 1, L);
     }
 }
 
@@ -733,7 +908,8 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
 
 static double logsumexp_row_f(const float *xr, size_t n, double T)
 {
-    const double m = row_max_f(xr, n);
+    double lowest;
+    const double m = row_max_f(xr, n, &lowest);
     double finite = 0.0, extra, L, out;
     row_stats st;
     size_t j;
@@ -746,7 +922,7 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_f(xr, NULL, n, m, T, 0);
+    st = row_stats_f(xr, NULL, n, m, lowest, T, 0);
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
     extra = st.ties - 1;
     L = log1p(extra + st.t);
@@ -811,7 +987,8 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         const float *xr = logits + (size_t)r * n;
-        const double m = row_max_f(xr, n);
+        double lowest;
+    const double m = row_max_f(xr, n, &lowest);
         const double x_target = (double)xr[target[r]];
         double gap, gap_error, extra, L, head;
         row_stats st;
@@ -823,7 +1000,7 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
             out[r] = (float)(x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY);
             continue;
         }
-        st = row_stats_f(xr, NULL, n, m, 1.0, 0);
+        st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
         extra = st.ties - 1;
         L = log1p(extra + st.t);
@@ -845,11 +1022,12 @@ static int cross_entropy_grad_rows_f(const float *logits, const long long *targe
         const float *xr = logits + (size_t)r * n;
         float *outr = out + (size_t)r * n;
         const size_t t_index = (size_t)target[r];
-        const double m = row_max_f(xr, n);
+        double lowest;
+    const double m = row_max_f(xr, n, &lowest);
         softmax_row_f(xr, outr, n, 1.0);
         if (isfinite(m) && (double)xr[t_index] == m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            const row_stats st = row_stats_f(xr, NULL, n, m, 1.0, 0);
+            const row_stats st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
             const double extra = st.ties - 1;
             outr[t_index] = (float)((-extra - st.t)/(st.t + st.ties));
             continue;
