@@ -109,8 +109,9 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     Agreement between two precisions can be the agreement of two equally truncated sums, so
     the starting precision covers what the definitions need before any digit is right: the
     dynamic range of the terms (1 + e^{-700} needs about 1010 bits before the small term
-    registers; terms below 2^-1200 of the largest cannot change a representable result) and
-    tiny inputs (log(e^x) - x with |x| = 2^-k needs 2k bits). Then the precision doubles.
+    registers; terms below 2^-1200 of the largest cannot change a representable result), tiny
+    inputs (log(e^x) - x with |x| = 2^-k needs 2k bits) and large ones (x - log(2 e^x) with
+    |x| = 2^k needs k bits for the integer part). Then the precision doubles.
     """
     bits = BITS[dtype]
     previous: dict[str, list[float]] | None = None
@@ -119,7 +120,9 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     tiny = np.abs(finite[finite != 0])
     # e^x = 1 + x + x^2/2 + ...: with |x| = 2^-k the x^2 term needs 2k bits before log(e^x) - x is not 0
     small = max(0.0, -float(np.log2(tiny.min()))) if tiny.size else 0.0
-    prec = 128 + int(min(span, 1200.0) * 1.4427) + 2 * int(min(small, 1100.0))
+    # x_i - log(sum e^x) with |x_i| = 2^k: k bits go to the integer part before any fraction
+    large = max(0.0, float(np.log2(np.abs(finite).max()))) if tiny.size else 0.0
+    prec = 128 + int(min(span, 1200.0) * 1.4427) + 2 * int(min(small, 1100.0)) + int(min(large, 1100.0))
     while True:
         with mpmath.workprec(prec):
             exact = _row_values(x, targets) if kind == "rows" else _element_values(x)  # type: ignore[arg-type]
