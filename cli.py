@@ -274,6 +274,61 @@ def accuracy(
         raise typer.Exit(1)
 
 
+@app.command()
+def bench(
+    sizes: Annotated[list[int] | None, typer.Option("--size", help="Array sizes (repeatable); default 1e3 1e5 1e6 1e7.")] = None,
+    row_length: Annotated[int, typer.Option("--row-length", help="Also time rows of this length (0: no row cases).")] = 10,
+    kernel: Annotated[list[str] | None, typer.Option("--kernel", help="Only these kernels (repeatable).")] = None,
+    dtype: Annotated[list[str] | None, typer.Option("--dtype", help="float64 and/or float32 (repeatable).")] = None,
+    repeats: Annotated[int, typer.Option("--repeats", help="Interleaved samples per implementation (median).")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: one object per timing.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown.")] = False,
+    plot_file: Annotated[Path | None, typer.Option("--plot", help="Draw ns per element against n (PNG or SVG).")] = None,
+    plot_kernel: Annotated[str, typer.Option("--plot-kernel", help="The kernel drawn by --plot (float64).")] = "softmax",
+) -> None:
+    """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
+    from measure import bench as b
+
+    kernels = tuple(kernel) if kernel else b.KERNELS
+    dtypes = tuple(dtype) if dtype else ("float64", "float32")
+    chosen_sizes = tuple(sizes) if sizes else (10**3, 10**5, 10**6, 10**7)
+    for name in kernels:
+        if name not in b.KERNELS:
+            fail(f"unknown kernel {name!r}; use one of {', '.join(b.KERNELS)}")
+    for name in dtypes:
+        if name not in ("float64", "float32"):
+            fail(f"unknown dtype {name!r}; use float64 or float32")
+    if any(size < 1 for size in chosen_sizes) or repeats < 1 or row_length < 0:
+        fail("--size and --repeats must be >= 1 and --row-length >= 0")
+    if plot_kernel not in b.KERNELS:
+        fail(f"unknown --plot-kernel {plot_kernel!r}; use one of {', '.join(b.KERNELS)}")
+
+    def tracked(cases: Iterator[Any], total: int) -> Iterator[Any]:
+        with progress(total, "timing", enabled=not as_json) as tick:
+            for case in cases:
+                tick(f"{case.kernel} {case.dtype} {case.label}")
+                yield case
+
+    timings = b.run(b.cases(chosen_sizes, row_length, kernels, dtypes), repeats, progress=tracked)
+    if as_json:
+        typer.echo(json.dumps([t.to_json() for t in timings], indent=2))
+    else:
+        typer.echo(b.table(timings, markdown))
+    if plot_file is not None:
+        try:
+            from measure.plots import plot_bench
+
+            path = plot_bench(plot_kernel, "float64", timings, plot_file)
+        except ImportError:
+            fail("--plot needs matplotlib: pip install 'softproof[plot]'")
+            return
+        except OSError as exc:
+            fail(f"cannot write {str(plot_file)!r}: {exc.strerror}; choose a writable path")
+            return
+        if not as_json:
+            typer.echo(f"wrote {path}")
+
+
 def main() -> Any:
     """Console-script entry point (``softproof``)."""
     return app()

@@ -166,6 +166,7 @@ def c_pieces() -> dict[str, sp.Expr]:
         extra=TIES_C - 1,
         log_normaliser=log1p(EXTRA + SUM_C),
         softmax=fma(E, INV_HI, E * INV_LO),
+        softmax_tile=fma(E, sp.Symbol("hi_l"), E * sp.Symbol("lo_l")),
         log_softmax_head=Q - LOGNORM,
         log_softmax=HEAD + QL,
         logsumexp=M + T * LOGNORM,

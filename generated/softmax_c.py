@@ -7,8 +7,9 @@ Same signatures, dtypes and edge semantics as :mod:`generated.softmax_np` (whose
 checks it shares). The library is compiled on first import into a cache folder
 (``$SOFTPROOF_CACHE``, default ``~/.cache/softproof``), keyed by a hash of the C source,
 with ``$CC`` or the first of cc, gcc, clang. Flags are chosen at build time: first
-``-O3 -march=native -fopenmp-simd`` (vector units of this machine), then plain ``-O2``
-if the compiler refuses them; never ``-ffast-math``. ``SOFTPROOF_OPENMP=1`` adds
+``-march=native -O3 -fno-trapping-math -fopenmp-simd`` (the vector units of this machine),
+then the same without ``-march=native``, then plain ``-O2`` if the compiler refuses them;
+never ``-ffast-math``. ``SOFTPROOF_OPENMP=1`` adds
 ``-fopenmp`` (rows in parallel, for large inputs); ``SOFTPROOF_PORTABLE=1`` forces the
 portable flags.
 ctypes is used because it ships with Python: no build-time dependency, and the kernels
@@ -52,16 +53,19 @@ def _compiler():
     )
 
 
-PORTABLE_FLAGS = ("-O2", "-std=c99")
-NATIVE_FLAGS = ("-O3", "-std=c99", "-march=native", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD")
+# -fno-trapping-math lets the vectoriser if-convert the branch-free selects of the kernels
+# (no result changes: softproof never enables floating-point traps; no value-changing flag).
+PORTABLE_FLAGS = ("-O3", "-std=c99", "-fno-trapping-math", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD")
+NATIVE_FLAGS = ("-march=native",) + PORTABLE_FLAGS
+MINIMAL_FLAGS = ("-O2", "-std=c99")
 
 
 def flag_sets():
     """The flag sets to try, best first (environment: SOFTPROOF_PORTABLE, SOFTPROOF_OPENMP)."""
     openmp = ("-fopenmp",) if os.environ.get("SOFTPROOF_OPENMP") == "1" else ()
     if os.environ.get("SOFTPROOF_PORTABLE") == "1":
-        return [PORTABLE_FLAGS + openmp]
-    return [NATIVE_FLAGS + openmp, PORTABLE_FLAGS + openmp, PORTABLE_FLAGS]
+        return [PORTABLE_FLAGS + openmp, MINIMAL_FLAGS]
+    return [NATIVE_FLAGS + openmp, PORTABLE_FLAGS + openmp, MINIMAL_FLAGS]
 
 
 def library_path():
@@ -100,20 +104,41 @@ def _build(flags):
 
 LIBRARY = library_path()
 _LIB = ctypes.CDLL(str(LIBRARY))
-_P = {numpy.float64: ctypes.POINTER(ctypes.c_double), numpy.float32: ctypes.POINTER(ctypes.c_float)}
 _SUFFIX = {numpy.float64: "d", numpy.float32: "f"}
-_I64 = ctypes.POINTER(ctypes.c_longlong)
+_VOID = ctypes.c_void_p
 _SIZE = ctypes.c_size_t
+_SIGNATURES = {
+    "softmax": (_VOID, _VOID, _SIZE, _SIZE, ctypes.c_double),
+    "log_softmax": (_VOID, _VOID, _SIZE, _SIZE, ctypes.c_double),
+    "logsumexp": (_VOID, _VOID, _SIZE, _SIZE, ctypes.c_double),
+    "sigmoid": (_VOID, _VOID, _SIZE),
+    "log_sigmoid": (_VOID, _VOID, _SIZE),
+    "cross_entropy": (_VOID, _VOID, _VOID, _SIZE, _SIZE),
+    "cross_entropy_grad": (_VOID, _VOID, _VOID, _SIZE, _SIZE),
+    "softmax_backward": (_VOID, _VOID, _VOID, _SIZE, _SIZE),
+}
+_FUNCTIONS = {}
+for _name, _argtypes in _SIGNATURES.items():
+    for _type, _suffix in _SUFFIX.items():
+        _function = getattr(_LIB, f"softproof_{_name}_{_suffix}")
+        _function.argtypes = _argtypes
+        _function.restype = ctypes.c_int
+        _FUNCTIONS[(_name, _type)] = _function
 
 
 def _call(name, dtype, *args):
-    status = getattr(_LIB, f"softproof_{name}_{_SUFFIX[dtype.type]}")(*args)
+    status = _FUNCTIONS[(name, dtype.type)](*args)
     if status:
         raise ValueError(f"{name}: {_ERRORS.get(status, f'error {status}')}")
 
 
 def _ptr(array):
-    return array.ctypes.data_as(_P[array.dtype.type])
+    return array.ctypes.data
+
+
+def _last_axis(axis, ndim):
+    """True when ``axis`` names the last axis only (the fast path: no transpose, no copy)."""
+    return ndim >= 1 and type(axis) is int and (axis == -1 or axis == ndim - 1)
 
 
 def _rows(x, axis, dtype):
@@ -146,6 +171,14 @@ def _work_dtype(dtype):
 
 def _softmax_like(name, x, axis, temperature):
     x, dtype = _as_work(x)
+    if _last_axis(axis, x.ndim) and x.size:
+        T = _temperature(temperature)
+        work = _work_dtype(dtype)
+        rows = numpy.ascontiguousarray(x, dtype=work)
+        out = numpy.empty_like(rows)
+        n = rows.shape[-1]
+        _call(name, work, _ptr(rows), _ptr(out), rows.size // n, n, T)
+        return out.astype(dtype, copy=False)
     axis = _axes(axis, x.ndim)
     T = _temperature(temperature)
     if x.size == 0:
@@ -170,6 +203,14 @@ def log_softmax(x, axis=-1, temperature=1.0):
 def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T}`; see :func:`generated.softmax_np.logsumexp`."""
     x, dtype = _as_work(x)
+    if _last_axis(axis, x.ndim) and x.shape[-1] and not keepdims:
+        T = _temperature(temperature)
+        work = _work_dtype(dtype)
+        rows = numpy.ascontiguousarray(x, dtype=work)
+        out = numpy.empty(x.shape[:-1], dtype=work)
+        n = rows.shape[-1]
+        _call("logsumexp", work, _ptr(rows), _ptr(out), rows.size // n, n, T)
+        return out.astype(dtype, copy=False)[()]
     axis = _axes(axis, x.ndim)
     T = _temperature(temperature)
     work = _work_dtype(dtype)
@@ -204,12 +245,23 @@ def log_sigmoid(x):
 
 def _with_target(name, logits, target, axis, reduce):
     x, dtype = _as_work(logits, "logits")
-    index, ax = _targets(x, target, axis)
     work = _work_dtype(dtype)
+    targets = numpy.asarray(target)
+    if _last_axis(axis, x.ndim) and x.size and targets.dtype.kind in "iu" and targets.shape == x.shape[:-1]:
+        # the fast path: classes on the last axis; the kernel checks the range of the targets
+        rows = numpy.ascontiguousarray(x, dtype=work)
+        flat_target = numpy.ascontiguousarray(targets, dtype=numpy.int64)
+        out = numpy.empty(x.shape[:-1] if reduce else x.shape, dtype=work)
+        n = x.shape[-1]
+        if _FUNCTIONS[(name, work.type)](_ptr(rows), flat_target.ctypes.data, _ptr(out), rows.size // n, n):
+            _targets(x, target, axis)  # raises the error that names the bad target
+            raise ValueError(f"{name}: a target is out of range")
+        return out.astype(dtype, copy=False)[()] if reduce else out.astype(dtype, copy=False)
+    index, ax = _targets(x, target, axis)
     rows, rest, shape = _rows(x, (ax,), work)
     flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
     out = numpy.empty(rows.shape[0] if reduce else rows.shape, dtype=work)
-    _call(name, work, _ptr(rows), flat_target.ctypes.data_as(_I64), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
+    _call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
     if reduce:
         return out.reshape(tuple(shape[: len(rest)])).astype(dtype, copy=False)[()]
     return _restore(out, rest, shape, (ax,)).astype(dtype, copy=False)

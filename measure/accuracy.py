@@ -62,7 +62,7 @@ def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
         Region("near ties", "rows", tuple(5.0 + 1e-12 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
         Region("offset 1e6+randn", "rows", tuple(1e6 + rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
         Region("huge +-1e300", "rows", tuple(rng.uniform(-1e300, 1e300, n) for n in (2, 10, 100) for _ in range(count(2)))),
-        Region("short rows", "rows", tuple(rng.standard_normal(int(rng.integers(2, 11))) * 5 for _ in range(count(300)))),
+        Region("short rows", "rows", tuple(5 * rng.standard_normal((count(40), n)) for n in (2, 3, 5, 10, 16, 17))),
         Region("log-probabilities", "rows", tuple(np.log(rng.dirichlet(np.ones(n))) for n in lengths for _ in range(count(2)))),
         Region("uniform [-745, 40]", "elements", (rng.uniform(-745, 40, count(2000)),)),
         Region("subnormal outputs [-745, -709]", "elements", (rng.uniform(-745, -709, count(1000)),)),
@@ -159,14 +159,14 @@ def implementations() -> dict[str, dict[str, Callable[..., np.ndarray]]]:
         out[name] = {
             "softmax": module.softmax, "log_softmax": module.log_softmax, "logsumexp": module.logsumexp,
             "sigmoid": module.sigmoid, "log_sigmoid": module.log_sigmoid,
-            "cross_entropy": lambda x, t, m=module: m.cross_entropy(np.broadcast_to(x, (len(t), x.size)), t),
+            "cross_entropy": lambda x, t, m=module: m.cross_entropy(x, t),
         }
     try:
         special = importlib.import_module("scipy.special")
         out["scipy.special"] = {
-            "softmax": special.softmax, "log_softmax": special.log_softmax, "logsumexp": special.logsumexp,
-            "sigmoid": special.expit, "log_sigmoid": special.log_expit,
-            "cross_entropy": lambda x, t: -special.log_softmax(x)[t],
+            "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
+            "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit, "log_sigmoid": special.log_expit,
+            "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
         }
     except ImportError:
         pass
@@ -179,7 +179,7 @@ def implementations() -> dict[str, dict[str, Callable[..., np.ndarray]]]:
             "logsumexp": wrap(lambda v: torch.logsumexp(v, -1)), "sigmoid": wrap(torch.sigmoid),
             "log_sigmoid": wrap(torch.nn.functional.logsigmoid),
             "cross_entropy": lambda x, t: torch.nn.functional.cross_entropy(
-                torch.from_numpy(np.ascontiguousarray(np.broadcast_to(x, (len(t), x.size)))), torch.from_numpy(t), reduction="none").numpy(),
+                torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(t), reduction="none").numpy(),
         }
     except ImportError:
         pass
@@ -198,6 +198,25 @@ class Measurement:
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
+
+
+def _batch_reference(x: np.ndarray, dtype: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(batch of rows, one target per row, references flattened row by row) for a row or a 2-D batch.
+
+    A single row is evaluated as a batch of two copies: one with a random target and one with
+    the target at the argmax (cross-entropy "also with the target at the argmax").
+    """
+    if x.ndim == 1:
+        targets = _targets(x, rng)
+        ref = reference(x.astype(np.float64), "rows", dtype, targets)
+        batch = np.stack([x, x])
+        return batch, targets, {
+            "softmax": np.concatenate([ref["softmax"]] * 2), "log_softmax": np.concatenate([ref["log_softmax"]] * 2),
+            "logsumexp": np.concatenate([ref["logsumexp"]] * 2), "cross_entropy": ref["cross_entropy"],
+        }
+    targets = np.array([int(rng.integers(0, x.shape[1])) if i % 2 else int(np.argmax(r)) for i, r in enumerate(x)], dtype=np.int64)
+    refs = [reference(r.astype(np.float64), "rows", dtype, targets[i:i + 1]) for i, r in enumerate(x)]
+    return x, targets, {f: np.concatenate([r[f] for r in refs]) for f in ROW_FUNCTIONS}
 
 
 def _targets(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -225,12 +244,14 @@ def measure(
             for row in region.rows:
                 # float32 has no room for 1e300: the huge region is scaled to +-1e38 there
                 x = (row * 1e-262 if dtype == "float32" and region.name.startswith("huge") else row).astype(dtype)
-                targets = _targets(x, rng) if region.kind == "rows" else None
-                ref = reference(x.astype(np.float64), region.kind, dtype, targets)
+                if region.kind == "rows":
+                    batch, targets, ref = _batch_reference(x, dtype, rng)
+                else:
+                    batch, targets, ref = x, None, reference(x.astype(np.float64), "elements", dtype)
                 for impl, funcs in impls.items():
                     for f in wanted:
                         with np.errstate(all="ignore"):
-                            got = funcs[f](x, targets) if f == "cross_entropy" else funcs[f](x)
+                            got = funcs[f](batch, targets) if f == "cross_entropy" else funcs[f](batch)
                         got = np.asarray(got, dtype=dtype).reshape(-1)
                         errors.setdefault((f, impl, dtype, region.name), []).append(ulp_distance(got, ref[f]))
     out = []
@@ -320,16 +341,18 @@ def pointwise(function: str, seed: int = 0, scale: float = 1.0) -> tuple[list[fl
         if region.kind != kind:
             continue
         for x in region.rows:
-            targets = _targets(x, rng) if kind == "rows" else None
-            ref = reference(x, kind, "float64", targets)[function]
-            if function in ("softmax", "log_softmax"):
-                xs += list(x - x.max())
-            elif kind == "rows":
-                xs += [float(x.max())] * ref.size
+            if kind == "rows":
+                batch, targets, refs = _batch_reference(x, "float64", rng)
+                ref = refs[function]
+                if function in ("softmax", "log_softmax"):
+                    xs += list((batch - batch.max(axis=-1, keepdims=True)).reshape(-1))
+                else:
+                    xs += list(batch.max(axis=-1))
             else:
+                batch, targets, ref = x, None, reference(x, kind, "float64")[function]
                 xs += list(x)
             for name, funcs in impls.items():
                 with np.errstate(all="ignore"):
-                    got = funcs[function](x, targets) if function == "cross_entropy" else funcs[function](x)
+                    got = funcs[function](batch, targets) if function == "cross_entropy" else funcs[function](batch)
                 errs[name] += list(ulp_distance(np.asarray(got, dtype=np.float64).reshape(-1), ref))
     return xs, errs

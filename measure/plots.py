@@ -41,3 +41,33 @@ def plot_errors(function: str, inputs: list[float], errors: dict[str, list[float
     fig.savefig(buffer, format=out.suffix.lstrip(".") or "png")
     plt.close(fig)
     return atomic_write_bytes(out, buffer.getvalue())
+
+
+def plot_bench(kernel: str, dtype: str, timings: list, out: Path) -> Path:  # type: ignore[type-arg]
+    """Nanoseconds per element against n (single-row cases), one line per implementation."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from derive.files import atomic_write_bytes
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    chosen = [t for t in timings if t.kernel == kernel and t.dtype == dtype and len(t.shape) == 1]
+    for name in sorted({t.implementation for t in chosen}):
+        points = sorted((t.shape[0], t.ns_per_element) for t in chosen if t.implementation == name)
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("n (one row)")
+    ax.set_ylabel("ns per element (median)")
+    ax.set_title(f"{kernel}, {dtype}: time per element")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=out.suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return atomic_write_bytes(out, buffer.getvalue())

@@ -33,6 +33,9 @@
 #define SP_FMA(a, b, c) ((a) * (b) + (c))
 #endif
 #define SP_LANES 16
+#define SP_TILE 8   /* short rows processed together, one per lane */
+#define SP_SHORT 16 /* rows up to this length go through tiles */
+#define SP_SHIFTER_BITS 0x4338000000000000u /* the bits of 1.5 * 2^52 */
 #define SP_NORMAL_LIMIT (-708.0) /* e^a is normal for a >= -708 (2^-1021.4) */
 #if defined(__GNUC__)
 #define SP_INLINE inline __attribute__((always_inline))
@@ -52,23 +55,28 @@ static const double SP_LN2_HI = 0x1.62e42fefa3800p-1;
 static const double SP_LN2_LO = 0x1.ef35793c76730p-45;
 
 
-/* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a) */
-static SP_INLINE double sp_exp_poly(double clamped, double b, int64_t *k)
+/* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a).
+ * k comes out as the low bits of round(a / ln 2) + 1.5 * 2^52 (two's complement in uint64):
+ * integer arithmetic only, so the loop vectorises without a double -> int64 conversion. */
+static SP_INLINE double sp_exp_poly(double clamped, double b, uint64_t *k)
 {
-    const double kf = (clamped * SP_INV_LN2 + SP_SHIFTER) - SP_SHIFTER; /* round(a / ln 2) */
+    const double shifted = clamped * SP_INV_LN2 + SP_SHIFTER;
+    const double kf = shifted - SP_SHIFTER; /* round(a / ln 2), exactly */
     const double r = b + SP_FMA(-kf, SP_LN2_LO, SP_FMA(-kf, SP_LN2_HI, clamped));
     const double p = SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
-    *k = (int64_t)kf;
+    uint64_t shifted_bits;
+    memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
+    *k = shifted_bits - SP_SHIFTER_BITS;
     return p;
 }
 
 /* e^(a + b) for SP_NORMAL_LIMIT <= a <= 0: the result is a normal number, one exact scaling */
 static SP_INLINE double sp_exp_normal(double a, double b)
 {
-    int64_t k;
+    uint64_t k, bits;
     const double p = sp_exp_poly(a, b, &k);
-    const uint64_t bits = (uint64_t)(k + 1023) << 52;
     double scale;
+    bits = (k + 1023u) << 52;
     memcpy(&scale, &bits, sizeof scale);
     return p * scale;
 }
@@ -79,13 +87,12 @@ static SP_INLINE double sp_exp(double a, double correction)
 {
     const int underflow = a < -1080.0; /* e^-1080 rounds to 0; -inf too */
     const double clamped = underflow ? -1080.0 : a;
-    int64_t k, k_half;
+    uint64_t k, k_half, bits_1, bits_2;
     const double p = sp_exp_poly(clamped, underflow ? 0.0 : correction, &k);
-    uint64_t bits_1, bits_2;
     double scale_1, scale_2;
-    k_half = k / 2;
-    bits_1 = (uint64_t)(k_half + 1023) << 52;
-    bits_2 = (uint64_t)(k - k_half + 1023) << 52;
+    k_half = ((k + 2048u) >> 1) - 1024u; /* floor(k / 2) for -2048 <= k <= 0, logical shift only */
+    bits_1 = (k_half + 1023u) << 52;
+    bits_2 = (k - k_half + 1023u) << 52;
     memcpy(&scale_1, &bits_1, sizeof scale_1);
     memcpy(&scale_2, &bits_2, sizeof scale_2);
     return p * scale_1 * scale_2;
@@ -161,12 +168,8 @@ static SP_INLINE double shift(double x, double m, double T, int tempered, double
 {
     double d, l, q;
     two_diff(x, m, &d, &l);
-    if (!tempered) {
-        *ql = l;
-        return d;
-    }
-    q = d / T;
-    *ql = (SP_FMA(-q, T, d) + l) / T;
+    q = tempered ? d / T : d;
+    *ql = tempered ? (SP_FMA(-q, T, d) + l) / T : l;
     return q;
 }
 
@@ -185,6 +188,16 @@ static double row_max_d(const double *xr, size_t n, double *lowest)
 {
     double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
     size_t j = 0, l;
+    if (n < SP_LANES) { /* short rows: no lanes to set up and fold */
+        for (; j < n; ++j) {
+            const double x = (double)xr[j];
+            m = x > m ? x : m;
+            low = x < low ? x : low;
+            nan_seen += x != x ? 1.0 : 0.0;
+        }
+        *lowest = low;
+        return nan_seen > 0.0 ? NAN : m;
+    }
     for (l = 0; l < SP_LANES; ++l) {
         lane_max[l] = -INFINITY;
         lane_min[l] = INFINITY;
@@ -247,20 +260,26 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *outr, size_t n, d
         lo[l] = 0.0;
         ties[l] = 0.0;
     }
-    for (j = 0; j + SP_LANES <= n; j += SP_LANES) {
-        sum_block_d(xr + j, store ? outr + j : NULL, m, T, tempered, store, normal, hi, lo, ties);
-    }
-    if (j < n) {
-        double x_tail[SP_LANES], out_tail[SP_LANES];
+    for (j = 0; j < n; j += SP_LANES) {
+        /* one loop body (one vectorised copy) for the full blocks and the padded last one */
         const size_t rest = n - j;
-        for (l = 0; l < SP_LANES; ++l) {
-            x_tail[l] = l < rest ? xr[j + l] : (double)m;
+        double x_tail[SP_LANES], out_tail[SP_LANES];
+        const double *xb = xr + j;
+        double *ob = store ? outr + j : NULL;
+        if (rest < SP_LANES) {
+            for (l = 0; l < SP_LANES; ++l) {
+                x_tail[l] = l < rest ? xr[j + l] : (double)m;
+            }
+            xb = x_tail;
+            ob = out_tail;
+            c -= (double)(SP_LANES - rest);
         }
-        sum_block_d(x_tail, out_tail, m, T, tempered, store, normal, hi, lo, ties);
-        for (l = 0; store && l < rest; ++l) {
-            outr[j + l] = out_tail[l];
+        sum_block_d(xb, ob, m, T, tempered, store, normal, hi, lo, ties);
+        if (rest < SP_LANES) {
+            for (l = 0; store && l < rest; ++l) {
+                outr[j + l] = out_tail[l];
+            }
         }
-        c -= (double)(SP_LANES - rest);
     }
     combine_lanes(hi, lo, ties);
     t_hi = hi[0];
@@ -408,20 +427,155 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
     }
 }
 
+/* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
+typedef struct {
+    double x[SP_SHORT][SP_TILE]; /* the tile transposed: x[j][row] */
+    double e[SP_SHORT][SP_TILE]; /* e^((x - m)/T) */
+    double m[SP_TILE], ties[SP_TILE], t[SP_TILE];
+} tile_d;
+
+/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats */
+static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, int normal)
+{
+    double hi[SP_TILE], lo[SP_TILE], ties[SP_TILE];
+    size_t j, l;
+    for (l = 0; l < SP_TILE; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+        ties[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double x = tl->x[j][l];
+            const double e = shifted_exp(x, tl->m[l], T, tempered, normal);
+            const int tie = x == tl->m[l];
+            const double term = tie ? 0.0 : e;
+            tl->e[j][l] = e;
+            ties[l] += tie ? 1.0 : 0.0;
+            SP_ACCUMULATE(hi[l], lo[l], term);
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        tl->ties[l] = ties[l];
+        tl->t[l] = hi[l] + lo[l];
+    }
+}
+
+/* load SP_TILE rows and reduce them; 0 when a row needs the general path (NaN, infinities) */
+static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T)
+{
+    double low[SP_TILE], bad[SP_TILE];
+    size_t j, l;
+    int normal = 1, ok = 1;
+    for (l = 0; l < SP_TILE; ++l) {
+        tl->m[l] = -INFINITY;
+        low[l] = INFINITY;
+        bad[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        for (l = 0; l < SP_TILE; ++l) {
+            tl->x[j][l] = (double)rows[l * n + j];
+        }
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double x = tl->x[j][l];
+            tl->m[l] = x > tl->m[l] ? x : tl->m[l];
+            low[l] = x < low[l] ? x : low[l];
+            bad[l] += (x != x || x == INFINITY) ? 1.0 : 0.0;
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        ok = ok && bad[l] == 0.0 && tl->m[l] > -INFINITY;
+        normal = normal && (low[l] - tl->m[l]) / T >= SP_NORMAL_LIMIT;
+    }
+    if (!ok || !(T > 0.0 && T < INFINITY)) {
+        return 0;
+    }
+    if (T == 1.0) {
+        if (normal) {
+            tile_sum_d(tl, n, 1.0, 0, 1);
+        } else {
+            tile_sum_d(tl, n, 1.0, 0, 0);
+        }
+    } else if (normal) {
+        tile_sum_d(tl, n, T, 1, 1);
+    } else {
+        tile_sum_d(tl, n, T, 1, 0);
+    }
+    return 1;
+}
+
+/* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
+static int softmax_tile_d(const double *rows, double *out, size_t n, double T, int logarithm)
+{
+    tile_d tl;
+    double inv_hi[SP_TILE], inv_lo[SP_TILE], log_norm[SP_TILE];
+    size_t j, l;
+    if (!tile_load_d(&tl, rows, n, T)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const double extra = st.ties - 1;
+        const double s_hi = st.ties + st.t;
+        const double s_bp = s_hi - st.ties;
+        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
+        inv_hi[l] = 1.0 / s_hi;
+        inv_lo[l] = (SP_FMA(-s_hi, inv_hi[l], 1.0) - s_lo * inv_hi[l]) / s_hi;
+        log_norm[l] = logarithm ? log1p(extra + st.t) : 0.0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        for (j = 0; j < n; ++j) {
+            if (logarithm) {
+                /* proved: rewrite.log_softmax_ties_log1p */
+                const double L = log_norm[l];
+                double ql;
+                const double q = shift(tl.x[j][l], tl.m[l], T, T != 1.0, &ql);
+                const double head = -L + q;
+                out[l * n + j] = (double)(head + ql);
+            } else {
+                /* proved: rewrite.softmax_ties_split */
+                const double e = tl.e[j][l];
+                const double hi_l = inv_hi[l], lo_l = inv_lo[l];
+                out[l * n + j] = (double)(SP_FMA(e, hi_l, e*lo_l));
+            }
+        }
+    }
+    return 1;
+}
+
+static void softmax_one_row_d(const double *xr, double *outr, size_t n, double T, int logarithm)
+{
+    if (logarithm) {
+        log_softmax_row_d(xr, outr, n, T);
+    } else {
+        softmax_row_d(xr, outr, n, T);
+    }
+}
+
 static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t n, double T, int logarithm)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        const size_t offset = (size_t)r * n;
-        if (logarithm) {
-            log_softmax_row_d(logits + offset, out + offset, n, T);
-        } else {
-            softmax_row_d(logits + offset, out + offset, n, T);
+    for (g = 0; g < tiles; ++g) {
+        const size_t offset = (size_t)g * SP_TILE * n;
+        if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                softmax_one_row_d(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
+            }
         }
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+        softmax_one_row_d(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
     }
     return SOFTPROOF_OK;
 }
@@ -474,14 +628,45 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
     return out;
 }
 
+/* logsumexp of SP_TILE short rows; 0 when they need the general path */
+static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
+{
+    tile_d tl;
+    size_t l;
+    if (!tile_load_d(&tl, rows, n, T)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const double m = st.m;
+        /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
+        const double extra = st.ties - 1;
+        const double L = log1p(extra + st.t);
+        const double value = L*T + m;
+        out[l] = (double)(m < 0.0 && fabs(value) < 0.5 * -m ? logsumexp_cancelling_d(rows + l * n, n, m, T) : value);
+    }
+    return 1;
+}
+
 static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size_t n, double T)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
+            }
+        }
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
         out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T);
     }
     return SOFTPROOF_OK;
@@ -519,35 +704,70 @@ static double infinite_count_d(const double *xr, size_t n)
     return infinite;
 }
 
+static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
+{
+    double lowest;
+    const double m = row_max_d(xr, n, &lowest);
+    const double x_target = (double)xr[t_index];
+    double gap, gap_error, extra, L, head;
+    row_stats st;
+    if (isnan(m) || m == -INFINITY) {
+        return NAN;
+    }
+    if (m == INFINITY) {
+        return x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY;
+    }
+    st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
+    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
+    extra = st.ties - 1;
+    L = log1p(extra + st.t);
+    two_diff(m, x_target, &gap, &gap_error);
+    head = L + gap;
+    return gap_error + head;
+}
+
+/* cross-entropy of SP_TILE short rows; 0 when they need the general path */
+static int cross_entropy_tile_d(const double *rows, const long long *target, double *out, size_t n)
+{
+    tile_d tl;
+    size_t l;
+    if (!tile_load_d(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        double gap, gap_error;
+        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
+        const double extra = st.ties - 1;
+        const double L = log1p(extra + st.t);
+        double head;
+        two_diff(st.m, tl.x[target[l]][l], &gap, &gap_error);
+        head = L + gap;
+        out[l] = (double)(gap_error + head);
+    }
+    return 1;
+}
+
 static int cross_entropy_rows_d(const double *logits, const long long *target, double *out, size_t rows, size_t n)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
     SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        const double *xr = logits + (size_t)r * n;
-        double lowest;
-    const double m = row_max_d(xr, n, &lowest);
-        const double x_target = (double)xr[target[r]];
-        double gap, gap_error, extra, L, head;
-        row_stats st;
-        if (isnan(m) || m == -INFINITY) {
-            out[r] = (double)NAN;
-            continue;
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!cross_entropy_tile_d(logits + first * n, target + first, out + first, n)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (double)cross_entropy_row_d(logits + (first + l) * n, n, (size_t)target[first + l]);
+            }
         }
-        if (m == INFINITY) {
-            out[r] = (double)(x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY);
-            continue;
-        }
-        st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
-        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-        extra = st.ties - 1;
-        L = log1p(extra + st.t);
-        two_diff(m, x_target, &gap, &gap_error);
-        head = L + gap;
-        out[r] = (double)(gap_error + head);
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+        out[r] = (double)cross_entropy_row_d(logits + (size_t)r * n, n, (size_t)target[r]);
     }
     return SOFTPROOF_OK;
 }
@@ -555,29 +775,27 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
 static int cross_entropy_grad_rows_d(const double *logits, const long long *target, double *out, size_t rows, size_t n)
 {
     long long r;
-    size_t j;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
+    softmax_rows_d(logits, out, rows, n, 1.0, 0);
+    SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         const double *xr = logits + (size_t)r * n;
         double *outr = out + (size_t)r * n;
         const size_t t_index = (size_t)target[r];
         double lowest;
-    const double m = row_max_d(xr, n, &lowest);
-        softmax_row_d(xr, outr, n, 1.0);
+        const double m = row_max_d(xr, n, &lowest);
         if (isfinite(m) && (double)xr[t_index] == m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
             const row_stats st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
             const double extra = st.ties - 1;
             outr[t_index] = (double)((-extra - st.t)/(st.t + st.ties));
-            continue;
-        }
-        /* proved: ce.gradient_softmax_minus_onehot */
-        for (j = 0; j < n; ++j) {
-            const double p = (double)outr[j];
-            const double onehot = (j == t_index) ? 1.0 : 0.0;
-            outr[j] = (double)(-onehot + p);
+        } else {
+            /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
+            const double p = (double)outr[t_index];
+            const double onehot = 1.0;
+            outr[t_index] = (double)(-onehot + p);
         }
     }
     return SOFTPROOF_OK;
@@ -649,6 +867,16 @@ static double row_max_f(const float *xr, size_t n, double *lowest)
 {
     double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
     size_t j = 0, l;
+    if (n < SP_LANES) { /* short rows: no lanes to set up and fold */
+        for (; j < n; ++j) {
+            const double x = (double)xr[j];
+            m = x > m ? x : m;
+            low = x < low ? x : low;
+            nan_seen += x != x ? 1.0 : 0.0;
+        }
+        *lowest = low;
+        return nan_seen > 0.0 ? NAN : m;
+    }
     for (l = 0; l < SP_LANES; ++l) {
         lane_max[l] = -INFINITY;
         lane_min[l] = INFINITY;
@@ -711,20 +939,26 @@ static SP_INLINE row_stats row_sum_f(const float *xr, float *outr, size_t n, dou
         lo[l] = 0.0;
         ties[l] = 0.0;
     }
-    for (j = 0; j + SP_LANES <= n; j += SP_LANES) {
-        sum_block_f(xr + j, store ? outr + j : NULL, m, T, tempered, store, normal, hi, lo, ties);
-    }
-    if (j < n) {
-        float x_tail[SP_LANES], out_tail[SP_LANES];
+    for (j = 0; j < n; j += SP_LANES) {
+        /* one loop body (one vectorised copy) for the full blocks and the padded last one */
         const size_t rest = n - j;
-        for (l = 0; l < SP_LANES; ++l) {
-            x_tail[l] = l < rest ? xr[j + l] : (float)m;
+        float x_tail[SP_LANES], out_tail[SP_LANES];
+        const float *xb = xr + j;
+        float *ob = store ? outr + j : NULL;
+        if (rest < SP_LANES) {
+            for (l = 0; l < SP_LANES; ++l) {
+                x_tail[l] = l < rest ? xr[j + l] : (float)m;
+            }
+            xb = x_tail;
+            ob = out_tail;
+            c -= (double)(SP_LANES - rest);
         }
-        sum_block_f(x_tail, out_tail, m, T, tempered, store, normal, hi, lo, ties);
-        for (l = 0; store && l < rest; ++l) {
-            outr[j + l] = out_tail[l];
+        sum_block_f(xb, ob, m, T, tempered, store, normal, hi, lo, ties);
+        if (rest < SP_LANES) {
+            for (l = 0; store && l < rest; ++l) {
+                outr[j + l] = out_tail[l];
+            }
         }
-        c -= (double)(SP_LANES - rest);
     }
     combine_lanes(hi, lo, ties);
     t_hi = hi[0];
@@ -867,20 +1101,155 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
     }
 }
 
+/* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
+typedef struct {
+    double x[SP_SHORT][SP_TILE]; /* the tile transposed: x[j][row] */
+    double e[SP_SHORT][SP_TILE]; /* e^((x - m)/T) */
+    double m[SP_TILE], ties[SP_TILE], t[SP_TILE];
+} tile_f;
+
+/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats */
+static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, int normal)
+{
+    double hi[SP_TILE], lo[SP_TILE], ties[SP_TILE];
+    size_t j, l;
+    for (l = 0; l < SP_TILE; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+        ties[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double x = tl->x[j][l];
+            const double e = shifted_exp(x, tl->m[l], T, tempered, normal);
+            const int tie = x == tl->m[l];
+            const double term = tie ? 0.0 : e;
+            tl->e[j][l] = e;
+            ties[l] += tie ? 1.0 : 0.0;
+            SP_ACCUMULATE(hi[l], lo[l], term);
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        tl->ties[l] = ties[l];
+        tl->t[l] = hi[l] + lo[l];
+    }
+}
+
+/* load SP_TILE rows and reduce them; 0 when a row needs the general path (NaN, infinities) */
+static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T)
+{
+    double low[SP_TILE], bad[SP_TILE];
+    size_t j, l;
+    int normal = 1, ok = 1;
+    for (l = 0; l < SP_TILE; ++l) {
+        tl->m[l] = -INFINITY;
+        low[l] = INFINITY;
+        bad[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        for (l = 0; l < SP_TILE; ++l) {
+            tl->x[j][l] = (double)rows[l * n + j];
+        }
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double x = tl->x[j][l];
+            tl->m[l] = x > tl->m[l] ? x : tl->m[l];
+            low[l] = x < low[l] ? x : low[l];
+            bad[l] += (x != x || x == INFINITY) ? 1.0 : 0.0;
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        ok = ok && bad[l] == 0.0 && tl->m[l] > -INFINITY;
+        normal = normal && (low[l] - tl->m[l]) / T >= SP_NORMAL_LIMIT;
+    }
+    if (!ok || !(T > 0.0 && T < INFINITY)) {
+        return 0;
+    }
+    if (T == 1.0) {
+        if (normal) {
+            tile_sum_f(tl, n, 1.0, 0, 1);
+        } else {
+            tile_sum_f(tl, n, 1.0, 0, 0);
+        }
+    } else if (normal) {
+        tile_sum_f(tl, n, T, 1, 1);
+    } else {
+        tile_sum_f(tl, n, T, 1, 0);
+    }
+    return 1;
+}
+
+/* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
+static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int logarithm)
+{
+    tile_f tl;
+    double inv_hi[SP_TILE], inv_lo[SP_TILE], log_norm[SP_TILE];
+    size_t j, l;
+    if (!tile_load_f(&tl, rows, n, T)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const double extra = st.ties - 1;
+        const double s_hi = st.ties + st.t;
+        const double s_bp = s_hi - st.ties;
+        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
+        inv_hi[l] = 1.0 / s_hi;
+        inv_lo[l] = (SP_FMA(-s_hi, inv_hi[l], 1.0) - s_lo * inv_hi[l]) / s_hi;
+        log_norm[l] = logarithm ? log1p(extra + st.t) : 0.0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        for (j = 0; j < n; ++j) {
+            if (logarithm) {
+                /* proved: rewrite.log_softmax_ties_log1p */
+                const double L = log_norm[l];
+                double ql;
+                const double q = shift(tl.x[j][l], tl.m[l], T, T != 1.0, &ql);
+                const double head = -L + q;
+                out[l * n + j] = (float)(head + ql);
+            } else {
+                /* proved: rewrite.softmax_ties_split */
+                const double e = tl.e[j][l];
+                const double hi_l = inv_hi[l], lo_l = inv_lo[l];
+                out[l * n + j] = (float)(SP_FMA(e, hi_l, e*lo_l));
+            }
+        }
+    }
+    return 1;
+}
+
+static void softmax_one_row_f(const float *xr, float *outr, size_t n, double T, int logarithm)
+{
+    if (logarithm) {
+        log_softmax_row_f(xr, outr, n, T);
+    } else {
+        softmax_row_f(xr, outr, n, T);
+    }
+}
+
 static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n, double T, int logarithm)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        const size_t offset = (size_t)r * n;
-        if (logarithm) {
-            log_softmax_row_f(logits + offset, out + offset, n, T);
-        } else {
-            softmax_row_f(logits + offset, out + offset, n, T);
+    for (g = 0; g < tiles; ++g) {
+        const size_t offset = (size_t)g * SP_TILE * n;
+        if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                softmax_one_row_f(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
+            }
         }
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+        softmax_one_row_f(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
     }
     return SOFTPROOF_OK;
 }
@@ -933,14 +1302,45 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
     return out;
 }
 
+/* logsumexp of SP_TILE short rows; 0 when they need the general path */
+static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
+{
+    tile_f tl;
+    size_t l;
+    if (!tile_load_f(&tl, rows, n, T)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const double m = st.m;
+        /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
+        const double extra = st.ties - 1;
+        const double L = log1p(extra + st.t);
+        const double value = L*T + m;
+        out[l] = (float)(m < 0.0 && fabs(value) < 0.5 * -m ? logsumexp_cancelling_f(rows + l * n, n, m, T) : value);
+    }
+    return 1;
+}
+
 static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t n, double T)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
+            }
+        }
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
         out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T);
     }
     return SOFTPROOF_OK;
@@ -978,35 +1378,70 @@ static double infinite_count_f(const float *xr, size_t n)
     return infinite;
 }
 
+static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
+{
+    double lowest;
+    const double m = row_max_f(xr, n, &lowest);
+    const double x_target = (double)xr[t_index];
+    double gap, gap_error, extra, L, head;
+    row_stats st;
+    if (isnan(m) || m == -INFINITY) {
+        return NAN;
+    }
+    if (m == INFINITY) {
+        return x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY;
+    }
+    st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
+    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
+    extra = st.ties - 1;
+    L = log1p(extra + st.t);
+    two_diff(m, x_target, &gap, &gap_error);
+    head = L + gap;
+    return gap_error + head;
+}
+
+/* cross-entropy of SP_TILE short rows; 0 when they need the general path */
+static int cross_entropy_tile_f(const float *rows, const long long *target, float *out, size_t n)
+{
+    tile_f tl;
+    size_t l;
+    if (!tile_load_f(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        double gap, gap_error;
+        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
+        const double extra = st.ties - 1;
+        const double L = log1p(extra + st.t);
+        double head;
+        two_diff(st.m, tl.x[target[l]][l], &gap, &gap_error);
+        head = L + gap;
+        out[l] = (float)(gap_error + head);
+    }
+    return 1;
+}
+
 static int cross_entropy_rows_f(const float *logits, const long long *target, float *out, size_t rows, size_t n)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
     SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        const float *xr = logits + (size_t)r * n;
-        double lowest;
-    const double m = row_max_f(xr, n, &lowest);
-        const double x_target = (double)xr[target[r]];
-        double gap, gap_error, extra, L, head;
-        row_stats st;
-        if (isnan(m) || m == -INFINITY) {
-            out[r] = (float)NAN;
-            continue;
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!cross_entropy_tile_f(logits + first * n, target + first, out + first, n)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (float)cross_entropy_row_f(logits + (first + l) * n, n, (size_t)target[first + l]);
+            }
         }
-        if (m == INFINITY) {
-            out[r] = (float)(x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY);
-            continue;
-        }
-        st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
-        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-        extra = st.ties - 1;
-        L = log1p(extra + st.t);
-        two_diff(m, x_target, &gap, &gap_error);
-        head = L + gap;
-        out[r] = (float)(gap_error + head);
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+        out[r] = (float)cross_entropy_row_f(logits + (size_t)r * n, n, (size_t)target[r]);
     }
     return SOFTPROOF_OK;
 }
@@ -1014,29 +1449,27 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
 static int cross_entropy_grad_rows_f(const float *logits, const long long *target, float *out, size_t rows, size_t n)
 {
     long long r;
-    size_t j;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
+    softmax_rows_f(logits, out, rows, n, 1.0, 0);
+    SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         const float *xr = logits + (size_t)r * n;
         float *outr = out + (size_t)r * n;
         const size_t t_index = (size_t)target[r];
         double lowest;
-    const double m = row_max_f(xr, n, &lowest);
-        softmax_row_f(xr, outr, n, 1.0);
+        const double m = row_max_f(xr, n, &lowest);
         if (isfinite(m) && (double)xr[t_index] == m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
             const row_stats st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
             const double extra = st.ties - 1;
             outr[t_index] = (float)((-extra - st.t)/(st.t + st.ties));
-            continue;
-        }
-        /* proved: ce.gradient_softmax_minus_onehot */
-        for (j = 0; j < n; ++j) {
-            const double p = (double)outr[j];
-            const double onehot = (j == t_index) ? 1.0 : 0.0;
-            outr[j] = (float)(-onehot + p);
+        } else {
+            /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
+            const double p = (double)outr[t_index];
+            const double onehot = 1.0;
+            outr[t_index] = (float)(-onehot + p);
         }
     }
     return SOFTPROOF_OK;

@@ -1,0 +1,186 @@
+r"""Speed: the generated C and NumPy kernels beside scipy.special, a plain NumPy max-shift and torch.
+
+Every implementation runs on the very same array; runs are interleaved (one sample of each
+implementation in turn, repeated), each sample calls the function enough times to last at
+least ``MIN_SAMPLE`` seconds, and the median sample is reported. A copy of the input
+array is timed the same way: the memory floor (a softmax must read its input twice and
+write its output once, so its floor is about 1.5 copies). Ratios are taken within one run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+__all__ = ["KERNELS", "Timing", "cases", "run", "table"]
+
+KERNELS = ("softmax", "log_softmax", "logsumexp", "sigmoid", "cross_entropy", "cross_entropy_grad")
+MIN_SAMPLE = 0.002  # seconds
+COPY = "copy (memory floor)"
+
+
+@dataclass(frozen=True)
+class Case:
+    kernel: str
+    dtype: str
+    shape: tuple[int, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.shape[0]} rows x {self.shape[1]}" if len(self.shape) == 2 else f"n = {self.shape[0]:.0e}".replace("e+0", "e")
+
+
+@dataclass
+class Timing:
+    kernel: str
+    dtype: str
+    shape: tuple[int, ...]
+    implementation: str
+    seconds: float  # median of the samples, per call
+    ns_per_element: float
+
+    def to_json(self) -> dict[str, object]:
+        out = asdict(self)
+        out["shape"] = list(self.shape)
+        return out
+
+
+def cases(sizes: tuple[int, ...], row_length: int, kernels: tuple[str, ...], dtypes: tuple[str, ...]) -> list[Case]:
+    """One case per kernel x dtype x size (a single row; the reductions over it), plus rows x ``row_length``."""
+    out = []
+    for kernel in kernels:
+        for dtype in dtypes:
+            for size in sizes:
+                if kernel.startswith("cross_entropy"):
+                    continue  # a loss over one example of 1e7 classes is not a use case; rows below
+                out.append(Case(kernel, dtype, (size,)))
+            for size in sizes:
+                if size >= 10 * row_length and row_length > 0:
+                    out.append(Case(kernel, dtype, (size // row_length, row_length)))
+    return out
+
+
+def _plain_numpy() -> dict[str, Callable[..., object]]:
+    """The textbook max-shifted formulas in NumPy (what most code does)."""
+
+    def softmax(x: np.ndarray) -> np.ndarray:
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def log_softmax(x: np.ndarray) -> np.ndarray:
+        d = x - x.max(axis=-1, keepdims=True)
+        return d - np.log(np.exp(d).sum(axis=-1, keepdims=True))
+
+    def logsumexp(x: np.ndarray) -> np.ndarray:
+        m = x.max(axis=-1, keepdims=True)
+        return (m + np.log(np.exp(x - m).sum(axis=-1, keepdims=True)))[..., 0]
+
+    return {
+        "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp,
+        "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+        "cross_entropy": lambda x, t: -np.take_along_axis(log_softmax(x), t[:, None], axis=-1)[:, 0],
+        "cross_entropy_grad": lambda x, t: softmax(x) - (np.arange(x.shape[-1]) == t[:, None]),
+    }
+
+
+def implementations() -> dict[str, dict[str, Callable[..., object]]]:
+    from generated import softmax_c, softmax_np
+
+    out: dict[str, dict[str, Callable[..., object]]] = {}
+    for name, module in (("softproof C", softmax_c), ("softproof NumPy", softmax_np)):
+        out[name] = {k: getattr(module, k) for k in KERNELS}
+    try:
+        special = importlib.import_module("scipy.special")
+        out["scipy.special"] = {
+            "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
+            "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit,
+            "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
+            "cross_entropy_grad": lambda x, t: special.softmax(x, axis=-1) - (np.arange(x.shape[-1]) == t[:, None]),
+        }
+    except ImportError:
+        pass
+    out["NumPy max-shift"] = _plain_numpy()
+    try:
+        torch = importlib.import_module("torch")
+        functional = torch.nn.functional
+        out["torch"] = {
+            "softmax": lambda x: torch.softmax(torch.from_numpy(x), -1), "log_softmax": lambda x: torch.log_softmax(torch.from_numpy(x), -1),
+            "logsumexp": lambda x: torch.logsumexp(torch.from_numpy(x), -1), "sigmoid": lambda x: torch.sigmoid(torch.from_numpy(x)),
+            "cross_entropy": lambda x, t: functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), reduction="none"),
+            "cross_entropy_grad": lambda x, t: torch.softmax(torch.from_numpy(x), -1) - functional.one_hot(torch.from_numpy(t), x.shape[-1]),
+        }
+    except ImportError:
+        pass
+    return out
+
+
+def _sample(call: Callable[[], object], number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        call()
+    return (time.perf_counter() - start) / number
+
+
+def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed: int) -> dict[str, Callable[[], object]]:
+    rng = np.random.default_rng(seed)
+    x = (3 * rng.standard_normal(case.shape)).astype(case.dtype)
+    calls: dict[str, Callable[[], object]] = {COPY: x.copy}
+    if case.kernel.startswith("cross_entropy"):
+        t = rng.integers(0, case.shape[-1], case.shape[0]).astype(np.int64)
+        calls.update({name: (lambda f=funcs[case.kernel]: f(x, t)) for name, funcs in impls.items()})
+    else:
+        calls.update({name: (lambda f=funcs[case.kernel]: f(x)) for name, funcs in impls.items()})
+    return calls
+
+
+def run(
+    chosen: list[Case], repeats: int = 7, seed: int = 0, only: tuple[str, ...] | None = None,
+    progress: Callable[[Iterator[Case], int], Iterator[Case]] | None = None,
+) -> list[Timing]:
+    """Median seconds per call of every implementation on every case, interleaved."""
+    impls = implementations()
+    if only:
+        impls = {k: v for k, v in impls.items() if k in only}
+    out: list[Timing] = []
+    iterator: Iterator[Case] = iter(chosen) if progress is None else progress(iter(chosen), len(chosen))
+    for case in iterator:
+        calls = _calls(case, impls, seed)
+        numbers = {}
+        for name, call in calls.items():  # warm up (builds, caches) and calibrate
+            once = _sample(call, 1)
+            numbers[name] = max(1, int(MIN_SAMPLE / max(once, 1e-9)))
+        samples: dict[str, list[float]] = {name: [] for name in calls}
+        for _ in range(repeats):
+            for name, call in calls.items():
+                samples[name].append(_sample(call, numbers[name]))
+        size = int(np.prod(case.shape))
+        for name, values in samples.items():
+            median = statistics.median(values)
+            out.append(Timing(case.kernel, case.dtype, case.shape, name, median, median / size * 1e9))
+    return out
+
+
+def table(timings: list[Timing], markdown: bool = False) -> str:
+    """Per case: milliseconds of each implementation, and softproof C's speed-up over each."""
+    from .tables import render
+
+    impls = [i for i in ("softproof C", "softproof NumPy", "scipy.special", "NumPy max-shift", "torch", COPY)
+             if any(t.implementation == i for t in timings)]
+    by_case: dict[tuple[str, str, tuple[int, ...]], dict[str, Timing]] = {}
+    for t in timings:
+        by_case.setdefault((t.kernel, t.dtype, t.shape), {})[t.implementation] = t
+    rows = []
+    for (kernel, dtype, shape), by_impl in by_case.items():
+        ours = by_impl["softproof C"].seconds
+        label = Case(kernel, dtype, shape).label
+        cells = [f"{by_impl[i].seconds * 1e3:.3g}" if i in by_impl else "-" for i in impls]
+        scipy = by_impl.get("scipy.special")
+        copy = by_impl[COPY].seconds
+        rows.append([kernel, dtype, label, *cells,
+                     f"{scipy.seconds / ours:.2f}x" if scipy else "-", f"{ours / copy:.2f}"])
+    return render(["kernel", "dtype", "size", *(f"{i} ms" for i in impls), "C vs scipy", "C / copy"], rows, markdown)
