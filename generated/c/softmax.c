@@ -35,6 +35,7 @@
 #define SP_LANES 16
 #define SP_TILE 8   /* short rows processed together, one per lane */
 #define SP_SHORT 16 /* rows up to this length go through tiles */
+#define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
 #define SP_SHIFTER_BITS 0x4338000000000000u /* the bits of 1.5 * 2^52 */
 #define SP_NORMAL_LIMIT (-708.0) /* e^a is normal for a >= -708 (2^-1021.4) */
 #if defined(__GNUC__)
@@ -672,9 +673,22 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
     return SOFTPROOF_OK;
 }
 
-static int sigmoid_all_d(const double *in, double *out, size_t count, int logarithm)
+/* sigmoid of count <= SP_BLOCK entries; `normal`: every |x| <= 708, so e^-|x| is a normal number */
+static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t count, int normal)
 {
     size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0) : sp_exp(-fabs(x), 0.0);
+        /* proved: rewrite.sigmoid_abs_form */
+        out[j] = (double)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+    }
+}
+
+static int sigmoid_all_d(const double *in, double *out, size_t count, int logarithm)
+{
+    size_t j, k;
     if (logarithm) {
         for (j = 0; j < count; ++j) {
             const double x = (double)in[j];
@@ -684,12 +698,18 @@ static int sigmoid_all_d(const double *in, double *out, size_t count, int logari
         }
         return SOFTPROOF_OK;
     }
-    SP_SIMD
-    for (j = 0; j < count; ++j) {
-        const double x = (double)in[j];
-        const double decay = sp_exp(-fabs(x), 0.0);
-        /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (double)(((x < 0) ? ( decay/(decay + 1) ) : ( 1.0/(decay + 1) )));
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            sigmoid_block_d(in + j, out + j, length, 0);
+        } else {
+            sigmoid_block_d(in + j, out + j, length, 1);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -1346,9 +1366,22 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
     return SOFTPROOF_OK;
 }
 
-static int sigmoid_all_f(const float *in, float *out, size_t count, int logarithm)
+/* sigmoid of count <= SP_BLOCK entries; `normal`: every |x| <= 708, so e^-|x| is a normal number */
+static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count, int normal)
 {
     size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0) : sp_exp(-fabs(x), 0.0);
+        /* proved: rewrite.sigmoid_abs_form */
+        out[j] = (float)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+    }
+}
+
+static int sigmoid_all_f(const float *in, float *out, size_t count, int logarithm)
+{
+    size_t j, k;
     if (logarithm) {
         for (j = 0; j < count; ++j) {
             const double x = (double)in[j];
@@ -1358,12 +1391,18 @@ static int sigmoid_all_f(const float *in, float *out, size_t count, int logarith
         }
         return SOFTPROOF_OK;
     }
-    SP_SIMD
-    for (j = 0; j < count; ++j) {
-        const double x = (double)in[j];
-        const double decay = sp_exp(-fabs(x), 0.0);
-        /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (float)(((x < 0) ? ( decay/(decay + 1) ) : ( 1.0/(decay + 1) )));
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            sigmoid_block_f(in + j, out + j, length, 0);
+        } else {
+            sigmoid_block_f(in + j, out + j, length, 1);
+        }
     }
     return SOFTPROOF_OK;
 }
