@@ -147,6 +147,9 @@ def run(
     if only:
         impls = {k: v for k, v in impls.items() if k in only}
     out: list[Timing] = []
+    for case in {Case(c.kernel, c.dtype, (8, 10)) for c in chosen}:  # warm up: libraries loaded, code paged in
+        for call in _calls(case, impls, seed).values():
+            _sample(call, 3)
     iterator: Iterator[Case] = iter(chosen) if progress is None else progress(iter(chosen), len(chosen))
     for case in iterator:
         calls = _calls(case, impls, seed)

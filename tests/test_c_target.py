@@ -65,3 +65,21 @@ def test_portable_build_without_native_flags_passes_the_c_program(tmp_path: Path
     assert build.returncode == 0, build.stderr
     run = subprocess.run([str(exe)], capture_output=True, text=True)
     assert run.returncode == 0 and "1 passed, 0 failed" in run.stdout, run.stdout
+
+
+def test_openmp_build_passes_the_c_program(tmp_path: Path) -> None:
+    """SOFTPROOF_OPENMP=1 adds -fopenmp (rows in parallel): the same program passes."""
+    from generated import softmax_c
+
+    exe = tmp_path / "test_softmax_openmp"
+    flags = [*softmax_c.NATIVE_FLAGS, "-fopenmp"]
+    build = subprocess.run(
+        [CC, *flags, "-Wall", "-Wextra", "-Werror", "-I", str(SOURCE.parent),
+         str(ROOT / "tests" / "c" / "test_softmax.c"), str(SOURCE), "-o", str(exe), "-lm"],
+        capture_output=True, text=True,
+    )
+    if build.returncode != 0 and "fopenmp" in build.stderr:
+        pytest.skip("the compiler has no OpenMP")
+    assert build.returncode == 0, build.stderr
+    run = subprocess.run([str(exe)], capture_output=True, text=True, env={"OMP_NUM_THREADS": "2"})
+    assert run.returncode == 0 and "1 passed, 0 failed" in run.stdout, run.stdout

@@ -1,0 +1,57 @@
+"""The accuracy and bench commands: output shape, exit codes, errors without tracebacks (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+
+def test_accuracy_json_and_plot(tmp_path: Path) -> None:
+    figure = tmp_path / "errors.png"
+    result = runner.invoke(app, ["accuracy", "--scale", "0.02", "--function", "sigmoid", "--json", "--plot", str(figure)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == {"seed", "scale", "bounds", "measurements", "summary"}
+    regions = {m["region"] for m in report["measurements"]}
+    assert {"subnormal outputs [-745, -709]", "tiny |x|", "uniform [-745, 40]"} <= regions
+    assert {m["implementation"] for m in report["measurements"]} >= {"softproof C", "softproof NumPy", "scipy.special"}
+    assert figure.stat().st_size > 10_000
+
+
+def test_accuracy_table_names_bounds_and_verdicts() -> None:
+    result = runner.invoke(app, ["accuracy", "--scale", "0.02", "--function", "logsumexp", "--dtype", "float32"])
+    assert result.exit_code == 0, result.output
+    assert "bound" in result.stdout and "<= 1" in result.stdout and "ok" in result.stdout
+
+
+def test_accuracy_rejects_bad_input_with_a_message() -> None:
+    for args, fragment in ((["--function", "softmaxx"], "unknown function 'softmaxx'"), (["--dtype", "float16"], "unknown dtype"),
+                           (["--scale", "0"], "--scale must be > 0")):
+        result = runner.invoke(app, ["accuracy", *args])
+        assert result.exit_code == 2 and fragment in result.output, result.output
+        assert "Traceback" not in result.output
+
+
+def test_bench_json_shape() -> None:
+    result = runner.invoke(app, ["bench", "--size", "1000", "--kernel", "softmax", "--kernel", "cross_entropy",
+                                 "--dtype", "float32", "--repeats", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["implementation"] for r in rows} >= {"softproof C", "softproof NumPy", "scipy.special", "NumPy max-shift", "copy (memory floor)"}
+    assert {tuple(r["shape"]) for r in rows} == {(1000,), (100, 10)}
+    assert {r["kernel"] for r in rows} == {"softmax", "cross_entropy"}
+    assert all(r["seconds"] > 0 and r["dtype"] == "float32" for r in rows)
+
+
+def test_bench_table_and_errors() -> None:
+    result = runner.invoke(app, ["bench", "--size", "200", "--row-length", "0", "--kernel", "sigmoid", "--dtype", "float64", "--repeats", "1"])
+    assert result.exit_code == 0, result.output
+    assert "C vs scipy" in result.stdout and "n = 2e2" in result.stdout
+    result = runner.invoke(app, ["bench", "--kernel", "softmin"])
+    assert result.exit_code == 2 and "unknown kernel 'softmin'" in result.output
