@@ -118,3 +118,25 @@ def test_strict_inequalities_are_refuted_only_by_exact_equality_or_a_clear_gap()
     equal_at_zero = sp.Gt(sp.exp(t) - 1 - t, 0, evaluate=False)  # exactly 0 at t = 0
     out = Counterexample().run(equal_at_zero)
     assert out.status is Status.REFUTED and "exactly equal" in out.steps[0]
+
+
+def test_polynomial_enclosure_is_not_fooled() -> None:
+    """The exp kernel's error claim fails when the bound is too tight or a coefficient is off."""
+    import sympy as sp
+
+    from derive.engine import PolynomialEnclosure, Status
+    from derive.exp_kernel import ERROR_BOUND, RADIUS, exp_kernel, r_sym
+
+    kernel = exp_kernel()
+
+    def statement(poly: sp.Expr, bound: sp.Expr, radius: sp.Expr = RADIUS) -> sp.Le:
+        inner = sp.Piecewise((sp.Abs(poly * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= radius), (0, True))
+        return sp.Le(inner, bound, evaluate=False)
+
+    strategy = PolynomialEnclosure(r_sym)
+    assert strategy.run(statement(kernel.polynomial(), ERROR_BOUND)).status is Status.PROVED
+    assert strategy.run(statement(kernel.polynomial(), sp.Rational(1, 2**62))).status is Status.UNPROVED  # true max 3.7e-19
+    nudged = kernel.polynomial() + sp.Rational(1, 2**50) * r_sym**5
+    assert strategy.run(statement(nudged, ERROR_BOUND)).status is Status.UNPROVED
+    assert strategy.run(statement(kernel.polynomial(), ERROR_BOUND, sp.Rational(1, 1))).status is Status.UNPROVED  # wider interval
+    assert strategy.run(sp.Le(kernel.polynomial() * sp.exp(-r_sym) - 1, ERROR_BOUND)).status is Status.UNPROVED  # no domain
