@@ -235,3 +235,7 @@ KERNELS["logsumexp_wide"] = Kernel(
     "logsumexp_wide",
     (Line("out_wide", array_form(SMOOTH_MAX_STABLE.xreplace({m: M_WIDE}), {x: X_WIDE}, n), "rewrite.smooth_max_shift"),),
 )
+
+KERNELS["ce_grad_target"] = Kernel(
+    "ce_grad_target", (_EXTRA, Line("grad_target", -(EXTRA + SUM_C) / (TIES_C + SUM_C), "rewrite.ce_grad_target"))
+)

@@ -332,6 +332,19 @@ def cross_entropy_grad(logits, target, axis=-1):
     numpy.put_along_axis(onehot, index, 1.0, axis=ax)
     # proved: ce.gradient_softmax_minus_onehot
     out = -onehot + p
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        top = _slice_max(x, (ax,))
+        x_target = numpy.take_along_axis(x, index, axis=ax)
+        at_max = numpy.isfinite(top) & (x_target == top)
+        if numpy.any(at_max):  # p_t - 1 cancels when p_t is near 1
+            m = _finite_or_zero(top)
+            T = 1.0
+            q, ql, e, st = _stats(x, m, T, (ax,))
+            # proved: rewrite.lse_ties_log1p
+            extra = st.ties - 1
+            # proved: rewrite.ce_grad_target
+            grad_target = (-extra - st.t)/(st.t + st.ties)
+            numpy.put_along_axis(out, index, numpy.where(at_max, grad_target, numpy.take_along_axis(out, index, axis=ax)), axis=ax)
     return out.astype(dtype)
 
 

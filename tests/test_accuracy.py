@@ -177,7 +177,7 @@ def test_ulp_distance_counts_floats_between() -> None:
 def test_reference_is_correctly_rounded_where_cancellation_hides_the_answer() -> None:
     # log_softmax of the max of [0, -700]: -log(1 + e^-700) = -e^-700 (1 - ...), far below the ulp of 1
     ref = acc.reference(np.array([0.0, -700.0]), "rows", "float64", np.zeros(2, np.int64))
-    with mpmath.workprec(4000):
+    with mpmath.workprec(3000):  # terms down to e^-2000 of the largest
         exact = -mpmath.log1p(mpmath.exp(-700))
     assert ref["log_softmax"][0] == float(exact)
     assert ref["logsumexp"][0] == float(-exact)
@@ -204,3 +204,29 @@ def test_two_diff_is_exact(a: float, b: float) -> None:
     d, error = softmax_np._two_diff(np.float64(a), np.float64(b))
     if np.isfinite(d):
         assert Fraction(float(d)) + Fraction(float(error)) == Fraction(a) - Fraction(b)
+
+
+@TARGETS
+@settings(max_examples=8 * SCALE, deadline=None)
+@given(batches, st.data())
+@example([[0.0, -40.0, -41.0]] * 9, None)  # p_t = 1 - 4e-18 at the argmax: p_t - 1 would be 0
+@example([[2.0, 2.0, -30.0, 1.0]] * 8, None)  # tied maxima, target among them
+def test_cross_entropy_grad_within_3_ulp(K, rows: list[list[float]], data) -> None:  # type: ignore[no-untyped-def]
+    """p - onehot(t), the target at the argmax included, on single rows' batches and on tiles."""
+    x = np.asarray(rows, dtype=np.float64)
+    x = x[np.isfinite(x).all(axis=1)]
+    if not x.size:
+        return
+    if data is None:
+        targets = np.argmax(x, axis=1)
+    else:
+        targets = np.array([data.draw(st.integers(0, x.shape[1] - 1)) for _ in range(x.shape[0])], dtype=np.int64)
+    got = K.cross_entropy_grad(x, targets)
+    for i, row in enumerate(x):
+        probabilities = acc.reference(row, "rows", "float64", np.zeros(2, np.int64))["softmax"]
+        with mpmath.workprec(3000):  # terms down to e^-2000 of the largest
+            e = [mpmath.exp(mpmath.mpf(float(v))) for v in row]
+            grad_target = float(-mpmath.fsum(e[:targets[i]] + e[targets[i] + 1:]) / mpmath.fsum(e))
+        expected = probabilities.copy()
+        expected[targets[i]] = grad_target
+        assert acc.ulp_distance(got[i], expected).max() <= 3, (row, targets[i], got[i], expected)

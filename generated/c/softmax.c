@@ -792,13 +792,69 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
     return SOFTPROOF_OK;
 }
 
+static void cross_entropy_grad_fix_d(const double *logits, const long long *target, double *out, size_t rows, size_t n);
+
+/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
+static int cross_entropy_grad_tile_d(const double *rows, const long long *target, double *out, size_t n)
+{
+    tile_d tl;
+    size_t j, l;
+    if (!tile_load_d(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const double extra = st.ties - 1;
+        const double s_hi = st.ties + st.t;
+        const double s_bp = s_hi - st.ties;
+        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
+        const double hi_l = 1.0 / s_hi;
+        const double lo_l = (SP_FMA(-s_hi, hi_l, 1.0) - s_lo * hi_l) / s_hi;
+        const size_t t_index = (size_t)target[l];
+        for (j = 0; j < n; ++j) {
+            /* proved: rewrite.softmax_ties_split */
+            const double e = tl.e[j][l];
+            const double p = SP_FMA(e, hi_l, e*lo_l);
+            const double onehot = 1.0;
+            if (j != t_index) {
+                out[l * n + j] = (double)p;
+            } else if (tl.x[j][l] == st.m) {
+                /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+                out[l * n + j] = (double)((-extra - st.t)/(st.t + st.ties));
+            } else {
+                /* proved: ce.gradient_softmax_minus_onehot */
+                out[l * n + j] = (double)(-onehot + p);
+            }
+        }
+    }
+    return 1;
+}
+
 static int cross_entropy_grad_rows_d(const double *logits, const long long *target, double *out, size_t rows, size_t n)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    softmax_rows_d(logits, out, rows, n, 1.0, 0);
+    SP_ROWS_PARALLEL
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n)) {
+            softmax_rows_d(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
+            cross_entropy_grad_fix_d(logits + first * n, target + first, out + first * n, SP_TILE, n);
+        }
+    }
+    softmax_rows_d(logits + (size_t)tiles * SP_TILE * n, out + (size_t)tiles * SP_TILE * n, rows - (size_t)tiles * SP_TILE, n, 1.0, 0);
+    cross_entropy_grad_fix_d(logits + (size_t)tiles * SP_TILE * n, target + tiles * SP_TILE, out + (size_t)tiles * SP_TILE * n,
+                                     rows - (size_t)tiles * SP_TILE, n);
+    return SOFTPROOF_OK;
+}
+
+/* out holds softmax rows: subtract the one-hot target */
+static void cross_entropy_grad_fix_d(const double *logits, const long long *target, double *out, size_t rows, size_t n)
+{
+    long long r;
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         const double *xr = logits + (size_t)r * n;
@@ -818,7 +874,6 @@ static int cross_entropy_grad_rows_d(const double *logits, const long long *targ
             outr[t_index] = (double)(-onehot + p);
         }
     }
-    return SOFTPROOF_OK;
 }
 
 static int softmax_backward_rows_d(const double *pv, const double *gv, double *out, size_t rows, size_t n)
@@ -1485,13 +1540,69 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
     return SOFTPROOF_OK;
 }
 
+static void cross_entropy_grad_fix_f(const float *logits, const long long *target, float *out, size_t rows, size_t n);
+
+/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
+static int cross_entropy_grad_tile_f(const float *rows, const long long *target, float *out, size_t n)
+{
+    tile_f tl;
+    size_t j, l;
+    if (!tile_load_f(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const double extra = st.ties - 1;
+        const double s_hi = st.ties + st.t;
+        const double s_bp = s_hi - st.ties;
+        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
+        const double hi_l = 1.0 / s_hi;
+        const double lo_l = (SP_FMA(-s_hi, hi_l, 1.0) - s_lo * hi_l) / s_hi;
+        const size_t t_index = (size_t)target[l];
+        for (j = 0; j < n; ++j) {
+            /* proved: rewrite.softmax_ties_split */
+            const double e = tl.e[j][l];
+            const double p = SP_FMA(e, hi_l, e*lo_l);
+            const double onehot = 1.0;
+            if (j != t_index) {
+                out[l * n + j] = (float)p;
+            } else if (tl.x[j][l] == st.m) {
+                /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+                out[l * n + j] = (float)((-extra - st.t)/(st.t + st.ties));
+            } else {
+                /* proved: ce.gradient_softmax_minus_onehot */
+                out[l * n + j] = (float)(-onehot + p);
+            }
+        }
+    }
+    return 1;
+}
+
 static int cross_entropy_grad_rows_f(const float *logits, const long long *target, float *out, size_t rows, size_t n)
 {
-    long long r;
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    softmax_rows_f(logits, out, rows, n, 1.0, 0);
+    SP_ROWS_PARALLEL
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n)) {
+            softmax_rows_f(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
+            cross_entropy_grad_fix_f(logits + first * n, target + first, out + first * n, SP_TILE, n);
+        }
+    }
+    softmax_rows_f(logits + (size_t)tiles * SP_TILE * n, out + (size_t)tiles * SP_TILE * n, rows - (size_t)tiles * SP_TILE, n, 1.0, 0);
+    cross_entropy_grad_fix_f(logits + (size_t)tiles * SP_TILE * n, target + tiles * SP_TILE, out + (size_t)tiles * SP_TILE * n,
+                                     rows - (size_t)tiles * SP_TILE, n);
+    return SOFTPROOF_OK;
+}
+
+/* out holds softmax rows: subtract the one-hot target */
+static void cross_entropy_grad_fix_f(const float *logits, const long long *target, float *out, size_t rows, size_t n)
+{
+    long long r;
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         const float *xr = logits + (size_t)r * n;
@@ -1511,7 +1622,6 @@ static int cross_entropy_grad_rows_f(const float *logits, const long long *targe
             outr[t_index] = (float)(-onehot + p);
         }
     }
-    return SOFTPROOF_OK;
 }
 
 static int softmax_backward_rows_f(const float *pv, const float *gv, float *out, size_t rows, size_t n)
