@@ -204,6 +204,34 @@ def plot(
         typer.echo(f"wrote {path}")
 
 
+def tracked_by(
+    bar: Callable[[int, str, bool], Any], label: str, describe: Callable[[Any], str], enabled: bool
+) -> Callable[[Iterator[Any], int], Iterator[Any]]:
+    """An iterator adapter for the measure library: ticks ``bar`` (``progress``) once per item."""
+
+    def tracked(items: Iterator[Any], total: int) -> Iterator[Any]:
+        with bar(total, label, enabled) as tick:
+            for item in items:
+                tick(describe(item))
+                yield item
+
+    return tracked
+
+
+def write_plot(draw: Callable[[], Path], plot_file: Path, quiet: bool) -> None:
+    """Run ``draw`` (which writes ``plot_file``), turning a missing matplotlib or a bad path into an error line."""
+    try:
+        path = draw()
+    except ImportError:
+        fail("--plot needs matplotlib: pip install 'softproof[plot]'")
+        return
+    except OSError as exc:
+        fail(f"cannot write {str(plot_file)!r}: {exc.strerror}; choose a writable path")
+        return
+    if not quiet:
+        typer.echo(f"wrote {path}")
+
+
 @app.command()
 def accuracy(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random inputs.")] = 0,
@@ -235,12 +263,7 @@ def accuracy(
     if not scale > 0:
         fail(f"--scale must be > 0, got {scale}")
 
-    def tracked(regions: Iterator[Any], total: int) -> Iterator[Any]:
-        with progress(total, "measuring", enabled=not as_json) as tick:
-            for region in regions:
-                tick(region.name)
-                yield region
-
+    tracked = tracked_by(progress, "measuring", lambda region: region.name, enabled=not as_json)
     measurements = acc.measure(seed, scale, functions, dtypes, progress=tracked)
     if as_json:
         worst = acc.summary(measurements)
@@ -254,19 +277,14 @@ def accuracy(
         typer.echo("")
         typer.echo(acc.summary_table(measurements, markdown))
     if plot_file is not None:
-        try:
+
+        def draw() -> Path:
             from measure.plots import plot_errors
 
             inputs, errors = acc.pointwise(plot_function, seed, min(scale, 0.25))
-            path = plot_errors(plot_function, inputs, errors, plot_file)
-        except ImportError:
-            fail("--plot needs matplotlib: pip install 'softproof[plot]'")
-            return
-        except OSError as exc:
-            fail(f"cannot write {str(plot_file)!r}: {exc.strerror}; choose a writable path")
-            return
-        if not as_json:
-            typer.echo(f"wrote {path}")
+            return plot_errors(plot_function, inputs, errors, plot_file)
+
+        write_plot(draw, plot_file, quiet=as_json)
     failing = [m for impl in ("softproof C", "softproof NumPy") for m in acc.violations(measurements, impl)]
     if failing:
         for m in failing:
@@ -303,30 +321,20 @@ def bench(
     if plot_kernel not in b.KERNELS:
         fail(f"unknown --plot-kernel {plot_kernel!r}; use one of {', '.join(b.KERNELS)}")
 
-    def tracked(cases: Iterator[Any], total: int) -> Iterator[Any]:
-        with progress(total, "timing", enabled=not as_json) as tick:
-            for case in cases:
-                tick(f"{case.kernel} {case.dtype} {case.label}")
-                yield case
-
+    tracked = tracked_by(progress, "timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
     timings = b.run(b.cases(chosen_sizes, row_length, kernels, dtypes), repeats, progress=tracked)
     if as_json:
         typer.echo(json.dumps([t.to_json() for t in timings], indent=2))
     else:
         typer.echo(b.table(timings, markdown))
     if plot_file is not None:
-        try:
+
+        def draw() -> Path:
             from measure.plots import plot_bench
 
-            path = plot_bench(plot_kernel, "float64", timings, plot_file)
-        except ImportError:
-            fail("--plot needs matplotlib: pip install 'softproof[plot]'")
-            return
-        except OSError as exc:
-            fail(f"cannot write {str(plot_file)!r}: {exc.strerror}; choose a writable path")
-            return
-        if not as_json:
-            typer.echo(f"wrote {path}")
+            return plot_bench(plot_kernel, "float64", timings, plot_file)
+
+        write_plot(draw, plot_file, quiet=as_json)
 
 
 def main() -> Any:

@@ -3,8 +3,12 @@ r"""The kernels: which proved expression each generated function evaluates.
 Every expression here is taken from a claim that ``python cli.py prove``
 proves (the claim id is recorded as the provenance of the printed line), put
 in array form (:mod:`codegen.array_form`) and given names for the shared
-sub-expressions: the shifted, tempered logits :math:`d = (x - m)/T` and
-:math:`e = e^{d}`.
+sub-expressions. The softmax-family kernels evaluate the accurate scheme of the
+``rewrite.*ties*`` claims: the exact shift :math:`(x - m)/T = q + q_l`,
+:math:`e = e^{(x-m)/T}`, the tie count :math:`c` and the sum :math:`t` of the terms
+below the max. Each line is a two-term operation (or a call), so that the printed
+code rounds in the order the error analysis assumes; ``tests/test_kernels.py``
+composes the lines back and proves the result equal to the claims.
 """
 
 from __future__ import annotations
@@ -12,15 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.codegen.cfunctions import fma, log1p
 
 from derive import select
-from derive.rewrites import (
-    LOG_SIGMOID_STABLE,
-    LOG_SOFTMAX_STABLE,
-    SIGMOID_STABLE,
-    SMOOTH_MAX_STABLE,
-    SOFTMAX_STABLE,
-)
+from derive.exp_kernel import exp_kernel
+from derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE
 from derive.symbols import a, k, m, n, x
 
 from .array_form import ReduceMax, array_form
@@ -30,8 +30,7 @@ __all__ = ["Line", "Kernel", "KERNELS", "ARRAY"]
 T = sp.Symbol("T", positive=True)
 X = sp.Symbol("x")  # the input slice
 M = sp.Symbol("m")  # its maximum (kept dims)
-D = sp.Symbol("d")  # (x - m) / T
-E = sp.Symbol("e")  # exp(d)
+E = sp.Symbol("e")  # exp((x - m)/T)
 P = sp.Symbol("p")  # probabilities
 G = sp.Symbol("g")  # upstream gradient
 ONEHOT = sp.Symbol("onehot")
@@ -39,6 +38,17 @@ TARGET_LOGIT = sp.Symbol("x_target")
 COUNT = sp.Symbol("count")  # number of tied maxima (or of finite entries)
 TIED = sp.Symbol("M", integer=True, positive=True)  # |M| in temperature.ties_share_mass
 ARRAY = {x: X}
+TIES_C = sp.Symbol("st.ties")  # number of tied maxima c
+SUM_C = sp.Symbol("st.t")  # compensated sum t over the entries below the max
+EXTRA = sp.Symbol("extra")  # c - 1, exact
+LOGNORM = sp.Symbol("L")  # log1p((c - 1) + t)
+Q, QL = sp.Symbol("q"), sp.Symbol("ql")  # (x - m)/T = q + ql
+HEAD = sp.Symbol("head")
+GAP, GAP_ERR = sp.Symbol("gap"), sp.Symbol("gap_error")  # m - x_t = gap + gap_error
+INV_HI, INV_LO = sp.Symbol("inv_hi"), sp.Symbol("inv_lo")  # 1/(c + t) = inv_hi + inv_lo
+DECAY = sp.Symbol("decay")  # e^{-|x|}
+CLAMPED, KF, R, B = sp.Symbol("clamped"), sp.Symbol("kf"), sp.Symbol("r"), sp.Symbol("b")
+X_WIDE, M_WIDE = sp.Symbol("x_wide"), sp.Symbol("m_wide")  # numpy.longdouble copies
 
 
 @dataclass(frozen=True)
@@ -63,12 +73,6 @@ def _claim_rhs(claim_id: str) -> sp.Expr:
     return statement.rhs
 
 
-def _named(expr: sp.Expr) -> sp.Expr:
-    """Array form with the shared sub-expressions named d and e."""
-    arr = array_form(expr.xreplace({m: M, x[k]: X}), ARRAY, n)
-    return arr.xreplace({sp.exp((X - M) / T): E}).xreplace({(X - M) / T: D})
-
-
 def _vjp() -> sp.Expr:
     """p * (g - sum(g * p)), checked to be the proved right-hand side with p = softmax(x).
 
@@ -86,17 +90,27 @@ def _vjp() -> sp.Expr:
     return P * (G - array_form(sp.Sum(grad[k] * P, (k, 1, n)), {grad: G}, n))
 
 
-SHIFT = Line("d", (X - M) / T, "rewrite.softmax_tempered_shift")
-EXP = Line("e", sp.exp(D), "rewrite.softmax_tempered_shift")
+# The NumPy skeleton's ``_stats`` returns q + ql = (x - m)/T (TwoSum), e = e^{q}(1 + ql), the tie
+# count c and t = sum of e over the entries below the max; the C loops compute the same.
+STATS = Line("q, ql, e, st.ties, st.t", sp.Symbol("_stats(x, m, T, axis)"), "rewrite.exact_shift")
+EXTRA_LINE = Line("extra", TIES_C - 1, "rewrite.lse_ties_log1p")
+LOGNORM_LINE = Line("L", log1p(EXTRA + SUM_C), "rewrite.lse_ties_log1p")
+LOG_SOFTMAX_HEAD = Line("head", Q - LOGNORM, "rewrite.log_softmax_ties_log1p")
+LOG_SOFTMAX_OUT = Line("out", HEAD + QL, "rewrite.log_softmax_ties_log1p")
+LOGSUMEXP_OUT = Line("out", M + T * LOGNORM, "rewrite.lse_ties_log1p")
+CE_HEAD = Line("head", GAP + LOGNORM, "rewrite.cross_entropy_lse")
+CE_OUT = Line("out", HEAD + GAP_ERR, "rewrite.cross_entropy_lse")
+CE_GRAD_TARGET = Line("grad_target", -(EXTRA + SUM_C) / (TIES_C + SUM_C), "rewrite.ce_grad_target")
 
 KERNELS: dict[str, Kernel] = {
     "max": Kernel("max", (Line("m", ReduceMax(X), "softmax.stable_form"),)),
-    "softmax": Kernel("softmax", (SHIFT, EXP, Line("p", _named(SOFTMAX_STABLE), "rewrite.softmax_tempered_shift"))),
-    "log_softmax": Kernel(
-        "log_softmax", (SHIFT, Line("out", _named(LOG_SOFTMAX_STABLE).xreplace({E: sp.exp(D)}), "rewrite.log_softmax_shift"))
-    ),
-    "logsumexp": Kernel(
-        "logsumexp", (SHIFT, Line("out", _named(SMOOTH_MAX_STABLE).xreplace({E: sp.exp(D)}), "rewrite.smooth_max_shift"))
+    "softmax": Kernel("softmax", (STATS, Line("p", E / (TIES_C + SUM_C), "rewrite.softmax_ties_split"))),
+    "log_softmax": Kernel("log_softmax", (STATS, EXTRA_LINE, LOGNORM_LINE, LOG_SOFTMAX_HEAD, LOG_SOFTMAX_OUT)),
+    "logsumexp": Kernel("logsumexp", (STATS, EXTRA_LINE, LOGNORM_LINE, LOGSUMEXP_OUT)),
+    # the rows where m + T L cancels, redone in numpy.longdouble
+    "logsumexp_wide": Kernel(
+        "logsumexp_wide",
+        (Line("out_wide", array_form(SMOOTH_MAX_STABLE.xreplace({m: M_WIDE}), {x: X_WIDE}, n), "rewrite.smooth_max_shift"),),
     ),
     # T -> 0+ (and +inf entries): tied maxima share the mass 1/|M|
     "ties": Kernel(
@@ -113,34 +127,18 @@ KERNELS: dict[str, Kernel] = {
     "log_sigmoid": Kernel("log_sigmoid", (Line("out", LOG_SIGMOID_STABLE.xreplace({a: X}), "rewrite.log_sigmoid_abs_form"),)),
     "cross_entropy": Kernel(
         "cross_entropy",
-        (SHIFT, Line("out", (_named(SMOOTH_MAX_STABLE).xreplace({E: sp.exp(D)}) - TARGET_LOGIT).xreplace({T: 1}),
-                     "rewrite.cross_entropy_lse"),),
+        (STATS, EXTRA_LINE, LOGNORM_LINE, Line("gap, gap_error", sp.Symbol("_two_diff(m, x_target)"), "rewrite.exact_shift"),
+         CE_HEAD, CE_OUT),
     ),
     "cross_entropy_grad": Kernel("cross_entropy_grad", (Line("out", P - ONEHOT, "ce.gradient_softmax_minus_onehot"),)),
+    "ce_grad_target": Kernel("ce_grad_target", (EXTRA_LINE, CE_GRAD_TARGET)),
     "softmax_backward": Kernel("softmax_backward", (Line("out", _vjp(), "rewrite.softmax_backward"),)),
 }
 
 
 # ------------------------------------------------------------------------------------------
-# Scalar pieces of the accurate C kernels. Each is a two-term operation (or a call), so
-# that the printed C evaluates in the order the error analysis assumes; their composition
-# is checked against the proved claims in tests/test_kernels.py.
-from sympy.codegen.cfunctions import fma, log1p  # noqa: E402
-
-from derive.exp_kernel import exp_kernel  # noqa: E402
-
-TIES_C = sp.Symbol("st.ties")  # number of tied maxima c
-SUM_C = sp.Symbol("st.t")  # compensated sum t over the entries below the max
-EXTRA = sp.Symbol("extra")  # c - 1, exact
-LOGNORM = sp.Symbol("L")  # log1p((c - 1) + t)
-Q, QL = sp.Symbol("q"), sp.Symbol("ql")  # (x - m)/T = q + ql
-HEAD = sp.Symbol("head")
-GAP, GAP_ERR = sp.Symbol("gap"), sp.Symbol("gap_error")  # m - x_t = gap + gap_error
-INV_HI, INV_LO = sp.Symbol("inv_hi"), sp.Symbol("inv_lo")  # 1/(c + t) = inv_hi + inv_lo
-DECAY = sp.Symbol("decay")  # e^{-|x|}
-CLAMPED, KF, R, B = sp.Symbol("clamped"), sp.Symbol("kf"), sp.Symbol("r"), sp.Symbol("b")
-
-
+# Scalar pieces of the C kernels: the same lines as the NumPy kernels (the C loops do the
+# reductions), plus the exp kernel and the FMA forms.
 def _exp_pieces() -> dict[str, sp.Expr]:
     """Range reduction and polynomial of the exp kernel (derive/exp_kernel.py), with FMAs."""
     kernel = exp_kernel()
@@ -176,16 +174,15 @@ def c_pieces() -> dict[str, sp.Expr]:
     """name -> scalar expression printed into the C template."""
     pieces = _exp_pieces()
     pieces.update(
-        extra=TIES_C - 1,
-        log_normaliser=log1p(EXTRA + SUM_C),
-        softmax=fma(E, INV_HI, E * INV_LO),
-        softmax_tile=fma(E, sp.Symbol("hi_l"), E * sp.Symbol("lo_l")),
-        log_softmax_head=Q - LOGNORM,
-        log_softmax=HEAD + QL,
-        logsumexp=M + T * LOGNORM,
-        cross_entropy_head=GAP + LOGNORM,
-        cross_entropy=HEAD + GAP_ERR,
-        ce_grad_target=-(EXTRA + SUM_C) / (TIES_C + SUM_C),
+        extra=EXTRA_LINE.expr,
+        log_normaliser=LOGNORM_LINE.expr,
+        softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
+        log_softmax_head=LOG_SOFTMAX_HEAD.expr,
+        log_softmax=LOG_SOFTMAX_OUT.expr,
+        logsumexp=LOGSUMEXP_OUT.expr,
+        cross_entropy_head=CE_HEAD.expr,
+        cross_entropy=CE_OUT.expr,
+        ce_grad_target=CE_GRAD_TARGET.expr,
         sigmoid=_one_division(SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY})),
         log_sigmoid=LOG_SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY}),
     )
@@ -209,33 +206,3 @@ C_CLAIMS = {
     "ce_grad_target": "proved: rewrite.ce_grad_target",
     "logsumexp_wide": "proved: rewrite.smooth_max_shift",
 }
-
-
-# The NumPy kernels evaluate the same accurate scheme as the C ones: the skeleton's
-# ``_stats`` returns q + ql = (x - m)/T (TwoSum), e = e^{q}(1 + ql), the tie count c and
-# t = sum of e over the entries below the max; the lines below finish the job.
-_NP_STATS = Line("q, ql, e, st.ties, st.t", sp.Symbol("_stats(x, m, T, axis)"), "rewrite.exact_shift")
-_EXTRA = Line("extra", TIES_C - 1, "rewrite.lse_ties_log1p")
-_LOGNORM = Line("L", log1p(EXTRA + SUM_C), "rewrite.lse_ties_log1p")
-KERNELS["softmax"] = Kernel("softmax", (_NP_STATS, Line("p", E / (TIES_C + SUM_C), "rewrite.softmax_ties_split")))
-KERNELS["log_softmax"] = Kernel(
-    "log_softmax",
-    (_NP_STATS, _EXTRA, _LOGNORM, Line("head", Q - LOGNORM, "rewrite.log_softmax_ties_log1p"),
-     Line("out", HEAD + QL, "rewrite.log_softmax_ties_log1p")),
-)
-KERNELS["logsumexp"] = Kernel("logsumexp", (_NP_STATS, _EXTRA, _LOGNORM, Line("out", M + T * LOGNORM, "rewrite.lse_ties_log1p")))
-KERNELS["cross_entropy"] = Kernel(
-    "cross_entropy",
-    (_NP_STATS, _EXTRA, _LOGNORM, Line("gap, gap_error", sp.Symbol("_two_diff(m, x_target)"), "rewrite.exact_shift"),
-     Line("head", GAP + LOGNORM, "rewrite.cross_entropy_lse"), Line("out", HEAD + GAP_ERR, "rewrite.cross_entropy_lse")),
-)
-
-X_WIDE, M_WIDE = sp.Symbol("x_wide"), sp.Symbol("m_wide")  # numpy.longdouble copies
-KERNELS["logsumexp_wide"] = Kernel(
-    "logsumexp_wide",
-    (Line("out_wide", array_form(SMOOTH_MAX_STABLE.xreplace({m: M_WIDE}), {x: X_WIDE}, n), "rewrite.smooth_max_shift"),),
-)
-
-KERNELS["ce_grad_target"] = Kernel(
-    "ce_grad_target", (_EXTRA, Line("grad_target", -(EXTRA + SUM_C) / (TIES_C + SUM_C), "rewrite.ce_grad_target"))
-)

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
-__all__ = ["plot_errors"]
+import numpy as np
+
+from derive.files import atomic_write_bytes
+
+__all__ = ["plot_errors", "plot_bench"]
 
 
-def plot_errors(function: str, inputs: list[float], errors: dict[str, list[float]], out: Path) -> Path:
-    """ULP error against input, one marker series per implementation; written atomically."""
+def _axes() -> tuple[Any, Any]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
-    from derive.files import atomic_write_bytes
+    return plt.subplots(figsize=(8, 4.5), dpi=120)
 
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+
+def _save(fig: Any, ax: Any, out: Path, legend: str = "best") -> Path:
+    """Grid, legend, layout; the figure rendered in memory and written atomically in OUT's format."""
+    import matplotlib.pyplot as plt
+
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8, loc=legend)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=out.suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return atomic_write_bytes(out, buffer.getvalue())
+
+
+def plot_errors(function: str, inputs: list[float], errors: dict[str, list[float]], out: Path) -> Path:
+    """ULP error against input, one marker series per implementation; written atomically."""
+    fig, ax = _axes()
     markers = ["o", "s", "^", "x", "+"]
     x = np.asarray(inputs, dtype=float)
     shown = np.abs(x) <= 1e4  # the +-1e300 region would squash the axis; its errors are in the table
@@ -31,30 +51,13 @@ def plot_errors(function: str, inputs: list[float], errors: dict[str, list[float
     xlabel = "x_i - max_j x_j" if function in ("softmax", "log_softmax") else ("x" if "sigmoid" in function else "max_j x_j")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("error in ULPs (0 drawn at 0.5)")
-    ax.grid(True, which="major", alpha=0.3)
     ax.set_title(f"{function}, float64: error against a correctly rounded mpmath reference")
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    import io
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=out.suffix.lstrip(".") or "png")
-    plt.close(fig)
-    return atomic_write_bytes(out, buffer.getvalue())
+    return _save(fig, ax, out, legend="upper left")
 
 
-def plot_bench(kernel: str, dtype: str, timings: list, out: Path) -> Path:  # type: ignore[type-arg]
+def plot_bench(kernel: str, dtype: str, timings: list[Any], out: Path) -> Path:
     """Nanoseconds per element against n (single-row cases), one line per implementation."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from derive.files import atomic_write_bytes
-
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    fig, ax = _axes()
     chosen = [t for t in timings if t.kernel == kernel and t.dtype == dtype and len(t.shape) == 1]
     for name in sorted({t.implementation for t in chosen}):
         points = sorted((t.shape[0], t.ns_per_element) for t in chosen if t.implementation == name)
@@ -64,10 +67,4 @@ def plot_bench(kernel: str, dtype: str, timings: list, out: Path) -> Path:  # ty
     ax.set_xlabel("n (one row)")
     ax.set_ylabel("ns per element (median)")
     ax.set_title(f"{kernel}, {dtype}: time per element")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=out.suffix.lstrip(".") or "png")
-    plt.close(fig)
-    return atomic_write_bytes(out, buffer.getvalue())
+    return _save(fig, ax, out)

@@ -218,3 +218,42 @@ def test_float32_is_computed_in_float64_and_rounded_once(K, x: np.ndarray) -> No
         assert out32.dtype == np.float32
         assert np.array_equal(out32, getattr(K, name)(x.astype(np.float64)).astype(np.float32))
     assert np.float32(K.logsumexp(x)) == np.float32(K.logsumexp(x.astype(np.float64)))
+
+
+def test_kernel_lines_compose_to_the_proved_claims() -> None:
+    """The two-term lines the kernels print, substituted back into each other, are the claims' right-hand sides."""
+    import sympy as sp
+    from sympy.codegen.cfunctions import fma
+
+    from codegen import kernels as kn
+    from derive import select
+    from derive.rewrites import rest_after_ties, ties
+    from derive.symbols import k, m, x
+
+    def claim(claim_id: str) -> sp.Expr:  # the right-hand side for an entry x_k, in the kernels' names, T = 1
+        (found,) = [c for c in select(claim_id) if c.id == claim_id]
+        parts = found.statement.args if isinstance(found.statement, sp.And) else (found.statement,)
+        (rhs,) = [part.rhs for part in parts if len(parts) == 1 or part.has(x[k])]
+        return rhs.xreplace({rest_after_ties: kn.SUM_C}).xreplace({ties: kn.TIES_C, x[k]: kn.X, m: kn.M})
+
+    shift = (kn.X - kn.M) / kn.T
+    common = {kn.EXTRA: kn.EXTRA_LINE.expr}
+    lognorm = kn.LOGNORM_LINE.expr.xreplace(common)
+    log_softmax = kn.LOG_SOFTMAX_OUT.expr.xreplace({kn.HEAD: kn.LOG_SOFTMAX_HEAD.expr}).xreplace({kn.LOGNORM: lognorm})
+    log_softmax = log_softmax.xreplace({kn.Q: shift - kn.QL})  # q + ql = (x - m)/T
+    assert sp.simplify(log_softmax.xreplace({kn.T: 1}) - claim("rewrite.log_softmax_ties_log1p")) == 0
+    lse = kn.LOGSUMEXP_OUT.expr.xreplace({kn.LOGNORM: lognorm})
+    assert sp.simplify(lse.xreplace({kn.T: 1}) - claim("rewrite.lse_ties_log1p")) == 0
+    x_target = sp.Symbol("x_target")
+    cross_entropy = kn.CE_OUT.expr.xreplace({kn.HEAD: kn.CE_HEAD.expr}).xreplace({kn.LOGNORM: lognorm})
+    cross_entropy = cross_entropy.xreplace({kn.GAP: kn.M - x_target - kn.GAP_ERR})  # gap + gap_error = m - x_t
+    assert sp.simplify(cross_entropy - (claim("rewrite.lse_ties_log1p") - x_target)) == 0
+    (softmax_line,) = [line for line in kn.KERNELS["softmax"].lines if line.name == "p"]
+    e_over_s = sp.exp(kn.X - kn.M) / (kn.TIES_C + kn.SUM_C)
+    assert sp.simplify(softmax_line.expr.xreplace({kn.E: sp.exp(kn.X - kn.M)}) - e_over_s) == 0
+    assert sp.simplify(claim("rewrite.softmax_ties_split") - e_over_s) == 0
+    c_softmax = kn.c_pieces()["softmax"].replace(lambda e: isinstance(e, fma), lambda e: e.args[0] * e.args[1] + e.args[2])
+    c_softmax = c_softmax.xreplace({kn.INV_LO: 1 / (kn.TIES_C + kn.SUM_C) - kn.INV_HI})  # inv_hi + inv_lo = 1/(c + t)
+    assert sp.simplify(c_softmax - kn.E / (kn.TIES_C + kn.SUM_C)) == 0
+    grad = kn.CE_GRAD_TARGET.expr.xreplace(common)  # at the argmax e_t = 1: p_t - 1 = (1 - S)/S with S = c + t
+    assert sp.simplify(grad - (1 / (kn.TIES_C + kn.SUM_C) - 1)) == 0

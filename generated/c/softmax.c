@@ -143,6 +143,16 @@ static SP_INLINE void combine_lanes(double *hi, double *lo, double *ties)
     }
 }
 
+/* 1/(c + t) as hi + lo: c + t kept exactly as a TwoSum pair, the reciprocal corrected by one FMA */
+static void reciprocal_of_sum(double c, double t, double *hi, double *lo)
+{
+    const double s_hi = c + t;
+    const double s_bp = s_hi - c;
+    const double s_lo = (c - (s_hi - s_bp)) + (t - s_bp);
+    *hi = 1.0 / s_hi;
+    *lo = (SP_FMA(-s_hi, *hi, 1.0) - s_lo * *hi) / s_hi;
+}
+
 /* the statistics of a row: max m, tied maxima c, and t = sum of e^((x_i - m)/T) over x_i < m */
 typedef struct {
     double m;
@@ -180,6 +190,18 @@ static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, 
     double ql;
     const double q = shift(x, m, T, tempered, &ql);
     return normal ? sp_exp_normal(q, ql) : sp_exp(q, ql);
+}
+
+/* (m - x_t) + log1p((c - 1) + t) from a row's statistics */
+static double cross_entropy_finish(row_stats st, double x_target)
+{
+    double gap, gap_error, head;
+    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
+    const double extra = st.ties - 1;
+    const double L = log1p(extra + st.t);
+    two_diff(st.m, x_target, &gap, &gap_error);
+    head = L + gap;
+    return gap_error + head;
 }
 
 
@@ -367,7 +389,7 @@ static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
     double lowest;
     const double m = row_max_d(xr, n, &lowest);
     row_stats st;
-    double s_hi, s_bp, s_lo, inv_hi, inv_lo;
+    double inv_hi, inv_lo;
     int normal;
     if (row_edges_d(xr, outr, n, T, m, 0)) {
         return;
@@ -376,11 +398,7 @@ static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
     st = row_stats_d(xr, outr, n, m, lowest, T, 1);
 
     /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    s_hi = st.ties + st.t;
-    s_bp = s_hi - st.ties;
-    s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
-    inv_hi = 1.0 / s_hi;
-    inv_lo = (SP_FMA(-s_hi, inv_hi, 1.0) - s_lo * inv_hi) / s_hi;
+    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
     normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
@@ -513,7 +531,7 @@ static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T)
 static int softmax_tile_d(const double *rows, double *out, size_t n, double T, int logarithm)
 {
     tile_d tl;
-    double inv_hi[SP_TILE], inv_lo[SP_TILE], log_norm[SP_TILE];
+    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE];
     size_t j, l;
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
@@ -521,11 +539,7 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
         const double extra = st.ties - 1;
-        const double s_hi = st.ties + st.t;
-        const double s_bp = s_hi - st.ties;
-        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
-        inv_hi[l] = 1.0 / s_hi;
-        inv_lo[l] = (SP_FMA(-s_hi, inv_hi[l], 1.0) - s_lo * inv_hi[l]) / s_hi;
+        reciprocal_of_sum(st.ties, st.t, &lane_inv_hi[l], &lane_inv_lo[l]);
         log_norm[l] = logarithm ? log1p(extra + st.t) : 0.0;
     }
     for (l = 0; l < SP_TILE; ++l) {
@@ -540,8 +554,8 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
             } else {
                 /* proved: rewrite.softmax_ties_split */
                 const double e = tl.e[j][l];
-                const double hi_l = inv_hi[l], lo_l = inv_lo[l];
-                out[l * n + j] = (double)(SP_FMA(e, hi_l, e*lo_l));
+                const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+                out[l * n + j] = (double)(SP_FMA(e, inv_hi, e*inv_lo));
             }
         }
     }
@@ -602,12 +616,25 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
     return (double)(T*logl(wide_sum) + m);
 }
 
+/* m + T log1p((c - 1) + t) from a row's statistics, redone wider when it cancels */
+static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
+{
+    const double m = st.m;
+    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
+    const double extra = st.ties - 1;
+    const double L = log1p(extra + st.t);
+    const double out = L*T + m;
+    if (m < 0.0 && fabs(out) < 0.5 * -m) {
+        return logsumexp_cancelling_d(xr, n, m, T); /* m + T L cancels: redo it wider */
+    }
+    return out;
+}
+
 static double logsumexp_row_d(const double *xr, size_t n, double T)
 {
     double lowest;
     const double m = row_max_d(xr, n, &lowest);
-    double finite = 0.0, extra, L, out;
-    row_stats st;
+    double finite = 0.0;
     size_t j;
     if (isnan(m) || isinf(m) || T == 0.0) {
         return m; /* proved: temperature.smooth_max_limit for T == 0 */
@@ -618,15 +645,7 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_d(xr, NULL, n, m, lowest, T, 0);
-    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    extra = st.ties - 1;
-    L = log1p(extra + st.t);
-    out = L*T + m;
-    if (m < 0.0 && fabs(out) < 0.5 * -m) {
-        return logsumexp_cancelling_d(xr, n, m, T); /* m + T L cancels: redo it wider */
-    }
-    return out;
+    return logsumexp_finish_d(xr, n, row_stats_d(xr, NULL, n, m, lowest, T, 0), T);
 }
 
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
@@ -639,12 +658,7 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
     }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        const double m = st.m;
-        /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-        const double extra = st.ties - 1;
-        const double L = log1p(extra + st.t);
-        const double value = L*T + m;
-        out[l] = (double)(m < 0.0 && fabs(value) < 0.5 * -m ? logsumexp_cancelling_d(rows + l * n, n, m, T) : value);
+        out[l] = (double)logsumexp_finish_d(rows + l * n, n, st, T);
     }
     return 1;
 }
@@ -729,21 +743,13 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
     double lowest;
     const double m = row_max_d(xr, n, &lowest);
     const double x_target = (double)xr[t_index];
-    double gap, gap_error, extra, L, head;
-    row_stats st;
     if (isnan(m) || m == -INFINITY) {
         return NAN;
     }
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY;
     }
-    st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
-    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-    extra = st.ties - 1;
-    L = log1p(extra + st.t);
-    two_diff(m, x_target, &gap, &gap_error);
-    head = L + gap;
-    return gap_error + head;
+    return cross_entropy_finish(row_stats_d(xr, NULL, n, m, lowest, 1.0, 0), x_target);
 }
 
 /* cross-entropy of SP_TILE short rows; 0 when they need the general path */
@@ -756,14 +762,7 @@ static int cross_entropy_tile_d(const double *rows, const long long *target, dou
     }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        double gap, gap_error;
-        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-        const double extra = st.ties - 1;
-        const double L = log1p(extra + st.t);
-        double head;
-        two_diff(st.m, tl.x[target[l]][l], &gap, &gap_error);
-        head = L + gap;
-        out[l] = (double)(gap_error + head);
+        out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l]);
     }
     return 1;
 }
@@ -805,16 +804,13 @@ static int cross_entropy_grad_tile_d(const double *rows, const long long *target
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
         const double extra = st.ties - 1;
-        const double s_hi = st.ties + st.t;
-        const double s_bp = s_hi - st.ties;
-        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
-        const double hi_l = 1.0 / s_hi;
-        const double lo_l = (SP_FMA(-s_hi, hi_l, 1.0) - s_lo * hi_l) / s_hi;
         const size_t t_index = (size_t)target[l];
+        double inv_hi, inv_lo;
+        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl.e[j][l];
-            const double p = SP_FMA(e, hi_l, e*lo_l);
+            const double p = SP_FMA(e, inv_hi, e*inv_lo);
             const double onehot = 1.0;
             if (j != t_index) {
                 out[l * n + j] = (double)p;
@@ -1115,7 +1111,7 @@ static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
     double lowest;
     const double m = row_max_f(xr, n, &lowest);
     row_stats st;
-    double s_hi, s_bp, s_lo, inv_hi, inv_lo;
+    double inv_hi, inv_lo;
     int normal;
     if (row_edges_f(xr, outr, n, T, m, 0)) {
         return;
@@ -1124,11 +1120,7 @@ static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
     st = row_stats_f(xr, outr, n, m, lowest, T, 0); /* e is recomputed below: rounded to float once */
 
     /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    s_hi = st.ties + st.t;
-    s_bp = s_hi - st.ties;
-    s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
-    inv_hi = 1.0 / s_hi;
-    inv_lo = (SP_FMA(-s_hi, inv_hi, 1.0) - s_lo * inv_hi) / s_hi;
+    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
     normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
@@ -1261,7 +1253,7 @@ static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T)
 static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int logarithm)
 {
     tile_f tl;
-    double inv_hi[SP_TILE], inv_lo[SP_TILE], log_norm[SP_TILE];
+    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE];
     size_t j, l;
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
@@ -1269,11 +1261,7 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
         const double extra = st.ties - 1;
-        const double s_hi = st.ties + st.t;
-        const double s_bp = s_hi - st.ties;
-        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
-        inv_hi[l] = 1.0 / s_hi;
-        inv_lo[l] = (SP_FMA(-s_hi, inv_hi[l], 1.0) - s_lo * inv_hi[l]) / s_hi;
+        reciprocal_of_sum(st.ties, st.t, &lane_inv_hi[l], &lane_inv_lo[l]);
         log_norm[l] = logarithm ? log1p(extra + st.t) : 0.0;
     }
     for (l = 0; l < SP_TILE; ++l) {
@@ -1288,8 +1276,8 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
             } else {
                 /* proved: rewrite.softmax_ties_split */
                 const double e = tl.e[j][l];
-                const double hi_l = inv_hi[l], lo_l = inv_lo[l];
-                out[l * n + j] = (float)(SP_FMA(e, hi_l, e*lo_l));
+                const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+                out[l * n + j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
             }
         }
     }
@@ -1350,12 +1338,25 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
     return (double)(T*logl(wide_sum) + m);
 }
 
+/* m + T log1p((c - 1) + t) from a row's statistics, redone wider when it cancels */
+static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
+{
+    const double m = st.m;
+    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
+    const double extra = st.ties - 1;
+    const double L = log1p(extra + st.t);
+    const double out = L*T + m;
+    if (m < 0.0 && fabs(out) < 0.5 * -m) {
+        return logsumexp_cancelling_f(xr, n, m, T); /* m + T L cancels: redo it wider */
+    }
+    return out;
+}
+
 static double logsumexp_row_f(const float *xr, size_t n, double T)
 {
     double lowest;
     const double m = row_max_f(xr, n, &lowest);
-    double finite = 0.0, extra, L, out;
-    row_stats st;
+    double finite = 0.0;
     size_t j;
     if (isnan(m) || isinf(m) || T == 0.0) {
         return m; /* proved: temperature.smooth_max_limit for T == 0 */
@@ -1366,15 +1367,7 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_f(xr, NULL, n, m, lowest, T, 0);
-    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    extra = st.ties - 1;
-    L = log1p(extra + st.t);
-    out = L*T + m;
-    if (m < 0.0 && fabs(out) < 0.5 * -m) {
-        return logsumexp_cancelling_f(xr, n, m, T); /* m + T L cancels: redo it wider */
-    }
-    return out;
+    return logsumexp_finish_f(xr, n, row_stats_f(xr, NULL, n, m, lowest, T, 0), T);
 }
 
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
@@ -1387,12 +1380,7 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
     }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        const double m = st.m;
-        /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-        const double extra = st.ties - 1;
-        const double L = log1p(extra + st.t);
-        const double value = L*T + m;
-        out[l] = (float)(m < 0.0 && fabs(value) < 0.5 * -m ? logsumexp_cancelling_f(rows + l * n, n, m, T) : value);
+        out[l] = (float)logsumexp_finish_f(rows + l * n, n, st, T);
     }
     return 1;
 }
@@ -1477,21 +1465,13 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
     double lowest;
     const double m = row_max_f(xr, n, &lowest);
     const double x_target = (double)xr[t_index];
-    double gap, gap_error, extra, L, head;
-    row_stats st;
     if (isnan(m) || m == -INFINITY) {
         return NAN;
     }
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY;
     }
-    st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
-    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-    extra = st.ties - 1;
-    L = log1p(extra + st.t);
-    two_diff(m, x_target, &gap, &gap_error);
-    head = L + gap;
-    return gap_error + head;
+    return cross_entropy_finish(row_stats_f(xr, NULL, n, m, lowest, 1.0, 0), x_target);
 }
 
 /* cross-entropy of SP_TILE short rows; 0 when they need the general path */
@@ -1504,14 +1484,7 @@ static int cross_entropy_tile_f(const float *rows, const long long *target, floa
     }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        double gap, gap_error;
-        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-        const double extra = st.ties - 1;
-        const double L = log1p(extra + st.t);
-        double head;
-        two_diff(st.m, tl.x[target[l]][l], &gap, &gap_error);
-        head = L + gap;
-        out[l] = (float)(gap_error + head);
+        out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l]);
     }
     return 1;
 }
@@ -1553,16 +1526,13 @@ static int cross_entropy_grad_tile_f(const float *rows, const long long *target,
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
         const double extra = st.ties - 1;
-        const double s_hi = st.ties + st.t;
-        const double s_bp = s_hi - st.ties;
-        const double s_lo = (st.ties - (s_hi - s_bp)) + (st.t - s_bp);
-        const double hi_l = 1.0 / s_hi;
-        const double lo_l = (SP_FMA(-s_hi, hi_l, 1.0) - s_lo * hi_l) / s_hi;
         const size_t t_index = (size_t)target[l];
+        double inv_hi, inv_lo;
+        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl.e[j][l];
-            const double p = SP_FMA(e, hi_l, e*lo_l);
+            const double p = SP_FMA(e, inv_hi, e*inv_lo);
             const double onehot = 1.0;
             if (j != t_index) {
                 out[l * n + j] = (float)p;
