@@ -19,7 +19,8 @@ import sympy as sp
 from sympy.codegen.cfunctions import fma, log1p
 
 from derive import select
-from derive.exp_kernel import exp_kernel
+from derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
+from derive.log1p_kernel import log1p_kernel
 from derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE
 from derive.symbols import a, k, m, n, x
 
@@ -139,16 +140,50 @@ KERNELS: dict[str, Kernel] = {
 # ------------------------------------------------------------------------------------------
 # Scalar pieces of the C kernels: the same lines as the NumPy kernels (the C loops do the
 # reductions), plus the exp kernel and the FMA forms.
-def _exp_pieces() -> dict[str, sp.Expr]:
-    """Range reduction and polynomial of the exp kernel (derive/exp_kernel.py), with FMAs."""
-    kernel = exp_kernel()
-    hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
-    q_poly = sp.Float(kernel.q[-1], 17)
-    for coeff in reversed(kernel.q[:-1]):
+def _exp_polynomial(degree: int) -> sp.Expr:
+    """:math:`P(r) = 1 + r + r^2 q(r)` with ``q`` in Horner form (FMAs), coefficients from derive/exp_kernel.py."""
+    coefficients = exp_kernel(degree).q
+    q_poly = sp.Float(coefficients[-1], 17)
+    for coeff in reversed(coefficients[:-1]):
         q_poly = fma(q_poly, R, sp.Float(coeff, 17))
+    return fma(R * R, q_poly, R) + 1
+
+
+def _exp_pieces() -> dict[str, sp.Expr]:
+    """Range reduction and polynomials of the exp kernel (derive/exp_kernel.py), with FMAs."""
+    hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
     return {
         "exp_reduce": fma(-KF, lo, fma(-KF, hi, CLAMPED)) + B,
-        "exp_poly": fma(R * R, q_poly, R) + 1,
+        "exp_poly": _exp_polynomial(DEGREE),
+        "exp_poly_single": _exp_polynomial(SINGLE_DEGREE),
+    }
+
+
+# the log1p kernel's values (derive/log1p_kernel.py): 1 + u = w + correction, w = 2^k (1 + f)
+W, CORRECTION, F_RED, KF_LOG = sp.Symbol("w"), sp.Symbol("correction"), sp.Symbol("f"), sp.Symbol("kf")
+S_LOG, Z_LOG, HFSQ, R_LOG = sp.Symbol("s"), sp.Symbol("z"), sp.Symbol("hfsq"), sp.Symbol("R")
+LOW, MID, GAP_LOG, TAIL = sp.Symbol("low"), sp.Symbol("mid"), sp.Symbol("gap"), sp.Symbol("tail")
+HEAD_ERR = sp.Symbol("head_error")
+SP_LOG1P = sp.Function("sp_log1p")  # the derived kernel, printed into the C template
+
+
+def _log1p_pieces() -> dict[str, sp.Expr]:
+    r"""fdlibm's arrangement :math:`k\ell_{hi} - (((h - (s(h + R) + (k\ell_{lo} + \epsilon/w))) - f)`, one operation per line."""
+    hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
+    rho = sp.Float(log1p_kernel().rho[-1], 17)
+    for coeff in reversed(log1p_kernel().rho[:-1]):
+        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    return {
+        "log1p_s": F_RED / (2 + F_RED),
+        "log1p_hfsq": sp.Float(0.5, 17) * F_RED * F_RED,
+        "log1p_z": S_LOG * S_LOG,
+        "log1p_R": Z_LOG * rho,
+        "log1p_low": fma(KF_LOG, lo, CORRECTION / W),
+        "log1p_mid": fma(S_LOG, HFSQ + R_LOG, LOW),
+        "log1p_gap": HFSQ - MID,
+        "log1p_scaled": KF_LOG * hi,  # exact (claim exp.cody_waite_exact); head + head_error = it + f (TwoSum)
+        "log1p_tail": HEAD_ERR - GAP_LOG,
+        "log1p_out": HEAD + TAIL,
     }
 
 
@@ -173,9 +208,10 @@ def exp_constants() -> list[tuple[str, float]]:
 def c_pieces() -> dict[str, sp.Expr]:
     """name -> scalar expression printed into the C template."""
     pieces = _exp_pieces()
+    pieces.update(_log1p_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,
-        log_normaliser=LOGNORM_LINE.expr,
+        log_normaliser=LOGNORM_LINE.expr.replace(log1p, SP_LOG1P),  # the derived log1p
         softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
         log_softmax_head=LOG_SOFTMAX_HEAD.expr,
         log_softmax=LOG_SOFTMAX_OUT.expr,
@@ -198,6 +234,8 @@ def c_wide_pieces() -> dict[str, sp.Expr]:
 
 C_CLAIMS = {
     "exp": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error",
+    "exp_single": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error_single",
+    "log1p": "proved: log1p.reduction, log1p.atanh_form, log1p.polynomial_error, exp.cody_waite_exact",
     "exact_shift": "proved: rewrite.exact_shift",
     "softmax": "proved: rewrite.softmax_ties_split",
     "log_softmax": "proved: rewrite.log_softmax_ties_log1p",

@@ -55,7 +55,8 @@ def print_numpy(expr: sp.Expr, **settings: Any) -> str:
 class KernelCPrinter(C99CodePrinter):
     """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).
 
-    ``log1p``/``expm1``/``fmin``/``fabs`` come from C99 ``<math.h>``; ``ReduceSum`` must
+    ``log1p``/``expm1``/``fmin``/``fabs`` come from C99 ``<math.h>``, ``sp_log1p`` from the
+    skeleton (the derived kernel); ``ReduceSum`` must
     have been replaced by the loop's accumulator before printing.
     """
 
@@ -82,5 +83,9 @@ def print_c(expr: sp.Expr, wide: bool = False) -> str:
     """One scalar expression as C99 source text (a single line); ``wide``: in long double (``expl``, ``logl``)."""
     from sympy.codegen.ast import float80, real
 
-    printer = KernelCPrinter({"type_aliases": {real: float80}} if wide else None)
+    # sp_log1p: the derived log1p of the C template (derive/log1p_kernel.py), for arguments u >= 0
+    settings: dict[str, object] = {"user_functions": {"sp_log1p": "sp_log1p"}}
+    if wide:
+        settings["type_aliases"] = {real: float80}
+    printer = KernelCPrinter(settings)
     return " ".join(printer.doprint(expr).split())

@@ -13,6 +13,7 @@ import jinja2
 import sympy as sp
 
 from derive.files import atomic_write_text
+from derive.log1p_kernel import log1p_kernel
 
 from .array_form import ReduceSum
 from .kernels import C_CLAIMS, KERNELS, Kernel, c_pieces, c_wide_pieces, exp_constants
@@ -100,6 +101,7 @@ def render(target: str) -> dict[str, str]:
         files[filename] = env.get_template(template).render(
             header=header(template, comment), kernels=kernels, c=c_code, claims=c_claims, float_wrappers=FLOAT_WRAPPERS,
             exp_constants=[(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()], exp_clamp=print_c(sp.Float(-1080.0, 17)),
+            sqrt_half_bits=f"0x{log1p_kernel().sqrt_half_bits:016X}u",
         )
     return files
 

@@ -48,6 +48,7 @@ __all__ = [
     "RealValued",
     "Enclosure",
     "PolynomialEnclosure",
+    "AtanhEnclosure",
     "MARGIN",
     "DIGITS",
     "evaluate_at",
@@ -135,6 +136,16 @@ class Simplify:
             if residual == 0:
                 steps.append(f"{_tex(lhs)} $-$ {_tex(rhs)} simplifies to $0$")
                 continue
+            inverse = (sp.atanh, sp.asinh, sp.acosh)
+            if residual.has(*inverse):
+                as_logs = sp.simplify(sp.expand_log(sp.simplify(residual.rewrite(sp.log))))
+                if as_logs == 0:
+                    steps.append(
+                        f"{_tex(lhs)} $-$ {_tex(rhs)} $=$ {_tex(residual)}; written with logarithms "
+                        r"($\operatorname{atanh} x = \frac12 \log\frac{1 + x}{1 - x}$, SymPy's definition) "
+                        "and the logarithms expanded (arguments positive), it is $0$"
+                    )
+                    continue
             if _both_real(lhs, rhs) and normal_form(sp.exp(lhs) - sp.exp(rhs), self.indices, self.upper) == 0:
                 steps.append(
                     rf"both sides are real and $e^{{\mathrm{{lhs}}}} - e^{{\mathrm{{rhs}}}}$ simplifies to $0$ "
@@ -707,3 +718,69 @@ class PolynomialEnclosure:
             p_abs += iv.mpf([0, max(abs(v.a), abs(v.b))]) * h**j
         remainder = decay * iv.exp(h) * h ** (self.order + 1) / mpmath.factorial(self.order + 1) * p_abs
         return total + iv.mpf([0, remainder.b])
+
+
+@dataclass(frozen=True)
+class AtanhEnclosure:
+    r"""Prove :math:`|N(s)/(2\operatorname{atanh} s) - 1| \le B` for every :math:`|s| \le S`, N an odd polynomial.
+
+    The statement reads ``Piecewise((Abs(N(s)/(2*atanh(s)) - 1), Abs(s) <= S), (0, True)) <= B``.
+    Rigorous, in exact rational arithmetic: with :math:`2\operatorname{atanh} s =
+    \sum_{k \ge 0} 2 s^{2k+1}/(2k+1)` and :math:`N(s) = \sum_k n_k s^{2k+1}`, the error is
+    :math:`s\,(E(z) - \tau(z))`, :math:`z = s^2`, :math:`E(z) = \sum_{k \le K}(n_k - 2/(2k+1)) z^k`
+    and the tail :math:`0 \le \tau(z) = \sum_{k > K} 2 z^k/(2k+1) \le 2 Z^{K+1}/((2K+3)(1 - Z))`.
+    Since :math:`|\operatorname{atanh} s| \ge |s|`, the relative error is at most
+    :math:`(|E(z)| + \tau(z))/2`. :math:`|E|` is bounded on ``pieces`` subintervals of
+    :math:`[0, Z]` by expanding :math:`E(c + t)` exactly and summing :math:`|a_j| h^j`.
+    """
+
+    var: sp.Symbol
+    pieces: int = 64
+    terms: int = 40  # K >= terms: the series terms kept inside E, so that the tail is negligible
+
+    def run(self, statement: Basic) -> Outcome:
+        from fractions import Fraction
+
+        method = f"odd Taylor series of atanh, |E(z)| on {self.pieces} subintervals (exact rationals)"
+        shape = ["not of the form Piecewise((|N(s)/(2 atanh(s)) - 1|, |s| <= S), (0, True)) <= B"]
+        if not isinstance(statement, sp.Le) or statement.rhs.free_symbols or not statement.rhs.is_Rational:
+            return Outcome(Status.UNPROVED, method, shape)
+        if not isinstance(statement.lhs, sp.Piecewise):
+            return Outcome(Status.UNPROVED, method, shape)
+        (inner, condition), rest = statement.lhs.args[0], statement.lhs.args[1:]
+        if not (isinstance(condition, sp.Le) and condition.lhs == sp.Abs(self.var) and condition.rhs.is_Rational
+                and len(rest) == 1 and rest[0].expr == 0 and isinstance(inner, sp.Abs)):
+            return Outcome(Status.UNPROVED, method, shape)
+        radius = Fraction(int(condition.rhs.p), int(condition.rhs.q))
+        numerator = sp.expand((inner.args[0] + 1) * 2 * sp.atanh(self.var))
+        if radius >= 1 or not numerator.is_polynomial(self.var):
+            return Outcome(Status.UNPROVED, method, ["N is not a polynomial, or S >= 1"])
+        coeffs = [Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q))
+                  for c in reversed(sp.Poly(numerator, self.var).all_coeffs())]  # low degree first
+        if any(c != 0 for c in coeffs[0::2]):
+            return Outcome(Status.UNPROVED, method, ["N is not odd"])
+        odd = coeffs[1::2]
+        top = max(len(odd) - 1, self.terms)  # the series is kept up to z^top, the rest bounded as the tail
+        odd += [Fraction(0)] * (top + 1 - len(odd))
+        error = [n_k - Fraction(2, 2 * k + 1) for k, n_k in enumerate(odd)]
+        z_max = radius * radius
+        tail = Fraction(2) * z_max ** (top + 1) / ((2 * top + 3) * (1 - z_max))
+        width = z_max / self.pieces
+        h = width / 2
+        worst = Fraction(0)
+        for piece in range(self.pieces):
+            centre = width * piece + h
+            # coefficients of E(centre + t) in t (Horner's shift, exact)
+            shifted = [Fraction(0)] * len(error)
+            for e_k in reversed(error):
+                for j in range(len(shifted) - 1, 0, -1):
+                    shifted[j] = shifted[j] * centre + shifted[j - 1]
+                shifted[0] = shifted[0] * centre + e_k
+            worst = max(worst, sum(abs(a) * h**j for j, a in enumerate(shifted)))
+        total = (worst + tail) / 2
+        bound = Fraction(int(statement.rhs.p), int(statement.rhs.q))
+        step = (
+            f"on $|s| \\le {condition.rhs}$: $|E(z)| \\le$ {float(worst):.8g}, tail $\\le$ {float(tail):.3g}, "
+            f"relative error $\\le$ {float(total):.8g} (upper bound), below {float(bound):.8g}; outside, the left side is 0"
+        )
+        return Outcome(Status.PROVED if total <= bound else Status.UNPROVED, method, [step])

@@ -14,6 +14,11 @@ doubles. The claims below prove the range reduction, the exactness of :math:`k\,
 the accuracy of the split and the relative error of :math:`P` on :math:`[-R, R]`
 (rigorously, by interval arithmetic). Rounding errors of the double evaluation are
 measured in ULPs by ``python cli.py accuracy``, not claimed here.
+
+Kernels whose result is rounded to float32 use a shorter polynomial (:math:`q` of degree
+6, relative error :math:`\le 2^{-37}`, proved the same way): a float32 result within 1 ULP
+needs a relative error below :math:`2^{-25}` before its final rounding, so the degree-10
+polynomial would buy digits that the rounding to float32 throws away.
 Source ``codegen`` (seed document 001 motivates the stable form).
 """
 
@@ -30,11 +35,13 @@ from .claims import CODEGEN, Claim, register
 from .engine import Enclosure, PolynomialEnclosure, Simplify, Status
 from .symbols import eq, le, lt
 
-__all__ = ["ExpKernel", "exp_kernel", "RADIUS", "DEGREE", "ERROR_BOUND"]
+__all__ = ["ExpKernel", "exp_kernel", "RADIUS", "DEGREE", "ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND"]
 
 RADIUS = sp.Rational(7, 20)  # > ln(2)/2 = 0.34657...: room for the rounding of k and the correction term
 DEGREE = 10  # of q; P has degree 12
 ERROR_BOUND = sp.Rational(1, 2**59)  # relative error of P on [-R, R]
+SINGLE_DEGREE = 6  # of q for float32 results; P has degree 8
+SINGLE_ERROR_BOUND = sp.Rational(1, 2**37)
 HI_BITS = 42  # significant bits of ln2_hi: |k| <= 2**11 keeps k * ln2_hi exact in 53 bits
 K_MAX = 2**11  # |k| for a >= -1080 (the kernels clamp there: exp(-1080) rounds to 0)
 r_sym = sp.Symbol("r", real=True)
@@ -64,8 +71,8 @@ def _round_bits(value: mpmath.mpf, bits: int) -> Fraction:
 
 
 @cache
-def exp_kernel() -> ExpKernel:
-    """Derive the constants (deterministic: fixed precision, fixed interval, fixed degree)."""
+def exp_kernel(degree: int = DEGREE) -> ExpKernel:
+    """Derive the constants (deterministic: fixed precision, fixed interval, the given degree of q)."""
     with mpmath.workdps(40):
         ln2 = mpmath.log(2)
         hi = _round_bits(ln2, HI_BITS)
@@ -75,7 +82,7 @@ def exp_kernel() -> ExpKernel:
             return mpmath.mpf(1) / 2 if r == 0 else (mpmath.expm1(r) - r) / r**2
 
         radius = mpmath.mpf(RADIUS.p) / RADIUS.q
-        coeffs = mpmath.chebyfit(q, [-radius, radius], DEGREE + 1)  # highest degree first
+        coeffs = mpmath.chebyfit(q, [-radius, radius], degree + 1)  # highest degree first
         return ExpKernel(
             inv_ln2=float(1 / ln2),
             ln2_hi=float(hi),
@@ -95,6 +102,7 @@ def _significand(value: float) -> int:
 
 
 _K = exp_kernel()
+_K_SINGLE = exp_kernel(SINGLE_DEGREE)
 register(
     Claim(
         id="exp.range_reduction",
@@ -143,6 +151,22 @@ register(
             r"$|r| \le 0.35$ ($\ln 2 / 2 = 0.3466$ plus room for the rounding of $k$ and the folded-in correction)",
             "coefficients as the exact doubles printed into the C source",
             "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)",
+        ),
+    ),
+    Claim(
+        id="exp.polynomial_error_single",
+        source=CODEGEN,
+        quote="|P(r) / exp(r) - 1| <= 2^-37 on [-0.35, 0.35], q of degree 6 (the exp of float32 results)",
+        statement=le(
+            sp.Piecewise((sp.Abs(_K_SINGLE.polynomial() * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)),
+            SINGLE_ERROR_BOUND,
+        ),
+        strategy=PolynomialEnclosure(r_sym),
+        expected=Status.PROVED,
+        assumptions=(
+            r"$|r| \le 0.35$, as for exp.polynomial_error",
+            "coefficients as the exact doubles printed into the C source",
+            r"approximation error only; a float32 result stays within 1 ULP while the double evaluation is within $2^{-25}$",
         ),
     ),
 )

@@ -83,3 +83,44 @@ def test_openmp_build_passes_the_c_program(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     run = subprocess.run([str(exe)], capture_output=True, text=True, env={"OMP_NUM_THREADS": "2"})
     assert run.returncode == 0 and "1 passed, 0 failed" in run.stdout, run.stdout
+
+
+def _log1p_shim(tmp_path: Path, native: bool) -> "ctypes.CDLL":  # noqa: F821
+    import ctypes
+
+    shim = tmp_path / "shim.c"
+    shim.write_text(f'#include "{SOURCE}"\n'
+                    "void shim_log1p(const double *u, double *out, size_t n)\n"
+                    "{ size_t i; SP_SIMD for (i = 0; i < n; ++i) out[i] = sp_log1p(u[i]); }\n")
+    flags = ["-march=native", "-O3", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD"] if native else ["-O2"]
+    library = tmp_path / ("shim_native.so" if native else "shim.so")
+    build = subprocess.run([CC, "-std=c99", "-shared", "-fPIC", "-fno-trapping-math", *flags, str(shim), "-o", str(library), "-lm"],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    lib = ctypes.CDLL(str(library))
+    lib.shim_log1p.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+    return lib
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool) -> None:
+    """sp_log1p (derive/log1p_kernel.py) against mpmath's log1p, correctly rounded, on u >= 0 of every scale."""
+    import mpmath
+    import numpy as np
+
+    from measure.accuracy import ulp_distance
+
+    rng = np.random.default_rng(7)
+    u = np.concatenate([
+        10 ** rng.uniform(-20, 15, 4000), rng.uniform(0, 1, 2000), rng.uniform(0.40, 0.43, 1000),  # around sqrt(2) - 1
+        rng.integers(0, 1 << 20, 1000).astype(float),  # (c - 1) + t with t = 0: tied maxima only
+        np.array([0.0, 5e-324, 1e-300, 2.0**-53, 1.0, np.sqrt(2) - 1, np.sqrt(0.5) * 2 - 1, 2.0**53, 1e300]),
+    ])
+    out = np.empty_like(u)
+    _log1p_shim(tmp_path, native).shim_log1p(u.ctypes.data, out.ctypes.data, u.size)
+    with mpmath.workprec(200):
+        exact = np.array([float(mpmath.log1p(mpmath.mpf(float(v)))) for v in u])
+    distance = ulp_distance(out, exact)
+    assert out[u == 0.0][0] == 0.0
+    assert distance.max() <= 1, (u[distance.argmax()], out[distance.argmax()], exact[distance.argmax()])
+    assert distance.mean() < 0.05

@@ -140,3 +140,36 @@ def test_polynomial_enclosure_is_not_fooled() -> None:
     assert strategy.run(statement(nudged, ERROR_BOUND)).status is Status.UNPROVED
     assert strategy.run(statement(kernel.polynomial(), ERROR_BOUND, sp.Rational(1, 1))).status is Status.UNPROVED  # wider interval
     assert strategy.run(sp.Le(kernel.polynomial() * sp.exp(-r_sym) - 1, ERROR_BOUND)).status is Status.UNPROVED  # no domain
+
+
+def test_atanh_enclosure_is_not_fooled() -> None:
+    """The log1p kernel's error claim fails when the bound is too tight, a coefficient is off or N is not odd."""
+    import sympy as sp
+
+    from derive.engine import AtanhEnclosure, Status
+    from derive.log1p_kernel import ERROR_BOUND, RADIUS, log1p_kernel, s_sym
+
+    odd = log1p_kernel().odd_polynomial()
+
+    def statement(poly: sp.Expr, bound: sp.Expr, radius: sp.Expr = RADIUS) -> sp.Le:
+        inner = sp.Piecewise((sp.Abs(poly / (2 * sp.atanh(s_sym)) - 1), sp.Abs(s_sym) <= radius), (0, True))
+        return sp.Le(inner, bound, evaluate=False)
+
+    strategy = AtanhEnclosure(s_sym)
+    assert strategy.run(statement(odd, ERROR_BOUND)).status is Status.PROVED
+    assert strategy.run(statement(odd, sp.Rational(1, 2**58))).status is Status.UNPROVED  # true max 4.9e-18
+    assert strategy.run(statement(odd + sp.Rational(1, 2**44) * s_sym**5, ERROR_BOUND)).status is Status.UNPROVED
+    assert strategy.run(statement(odd + sp.Rational(1, 2**70) * s_sym**2, ERROR_BOUND)).status is Status.UNPROVED  # not odd
+    assert strategy.run(statement(odd, ERROR_BOUND, sp.Rational(1, 4))).status is Status.UNPROVED  # wider interval
+    assert strategy.run(sp.Le(odd / (2 * sp.atanh(s_sym)) - 1, ERROR_BOUND)).status is Status.UNPROVED  # no domain
+
+
+def test_inverse_hyperbolic_identities_need_to_hold() -> None:
+    """Simplify's logarithm form of atanh proves the kernel's identity and nothing false next to it."""
+    import sympy as sp
+
+    from derive.engine import Simplify, Status
+
+    g = sp.Symbol("g", positive=True)
+    assert Simplify().run(sp.Eq(2 * sp.atanh((g - 1) / (g + 1)), sp.log(g))).status is Status.PROVED
+    assert Simplify().run(sp.Eq(2 * sp.atanh((g - 1) / (g + 2)), sp.log(g))).status is not Status.PROVED

@@ -212,12 +212,19 @@ def test_naive_formula_fails_where_generated_passes(K, name, naive, kernel, args
 @TARGETS
 @settings(max_examples=50 * SCALE, deadline=None)
 @given(hnp.arrays(np.float32, st.integers(1, 8), elements=st.floats(-80, 80, width=32)))
-def test_float32_is_computed_in_float64_and_rounded_once(K, x: np.ndarray) -> None:
+def test_float32_matches_the_float64_result_rounded_once(K, x: np.ndarray) -> None:
+    """NumPy target: the float64 result rounded once. C target: within 1 ULP of it (its float32 kernels use
+    the shorter exp polynomial of exp.polynomial_error_single and a once-rounded shift)."""
+    from measure.accuracy import ulp_distance
+
+    slack = 1 if K.__name__.endswith("softmax_c") else 0
     for name in ("softmax", "log_softmax", "sigmoid", "log_sigmoid"):
         out32 = getattr(K, name)(x)
         assert out32.dtype == np.float32
-        assert np.array_equal(out32, getattr(K, name)(x.astype(np.float64)).astype(np.float32))
-    assert np.float32(K.logsumexp(x)) == np.float32(K.logsumexp(x.astype(np.float64)))
+        rounded = getattr(K, name)(x.astype(np.float64)).astype(np.float32)
+        assert ulp_distance(out32, rounded).max() <= slack, name
+    lse = np.float32(K.logsumexp(x))
+    assert ulp_distance(np.array([lse]), np.array([np.float32(K.logsumexp(x.astype(np.float64)))])).max() <= slack
 
 
 def test_kernel_lines_compose_to_the_proved_claims() -> None:

@@ -45,7 +45,8 @@
 #endif
 
 /* ------------------------------------------------------------ exp kernel */
-/* proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error */
+/* proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error
+ * (float32 results: proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error_single) */
 
 static const double SP_INV_LN2 = 0x1.71547652b82fep+0;
 
@@ -59,23 +60,24 @@ static const double SP_LN2_LO = 0x1.ef35793c76730p-45;
 /* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a).
  * k comes out as the low bits of round(a / ln 2) + 1.5 * 2^52 (two's complement in uint64):
  * integer arithmetic only, so the loop vectorises without a double -> int64 conversion. */
-static SP_INLINE double sp_exp_poly(double clamped, double b, uint64_t *k)
+static SP_INLINE double sp_exp_poly(double clamped, double b, int single, uint64_t *k)
 {
     const double shifted = clamped * SP_INV_LN2 + SP_SHIFTER;
     const double kf = shifted - SP_SHIFTER; /* round(a / ln 2), exactly */
     const double r = b + SP_FMA(-kf, SP_LN2_LO, SP_FMA(-kf, SP_LN2_HI, clamped));
-    const double p = SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
+    const double p = single ? SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.a11807c893ad9p-16, r, 0x1.a1579c303d902p-13), r, 0x1.6c16832a27f13p-10), r, 0x1.1110c338a41bep-7), r, 0x1.5555555cf5f4ep-5), r, 0x1.55555568687a2p-3), r, 0x1.0000000000000p-1), r) + 1 : SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
     uint64_t shifted_bits;
     memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
     *k = shifted_bits - SP_SHIFTER_BITS;
     return p;
 }
 
-/* e^(a + b) for SP_NORMAL_LIMIT <= a <= 0: the result is a normal number, one exact scaling */
-static SP_INLINE double sp_exp_normal(double a, double b)
+/* e^(a + b) for SP_NORMAL_LIMIT <= a <= 0: the result is a normal number, one exact scaling.
+ * `single` (a constant): the shorter polynomial, for results rounded to float32 */
+static SP_INLINE double sp_exp_normal(double a, double b, int single)
 {
     uint64_t k, bits;
-    const double p = sp_exp_poly(a, b, &k);
+    const double p = sp_exp_poly(a, b, single, &k);
     double scale;
     bits = (k + 1023u) << 52;
     memcpy(&scale, &bits, sizeof scale);
@@ -84,12 +86,12 @@ static SP_INLINE double sp_exp_normal(double a, double b)
 
 /* e^(a + b) for any a <= 0, -inf included: 2^k in two normal factors, so that a subnormal
  * result is rounded once */
-static SP_INLINE double sp_exp(double a, double correction)
+static SP_INLINE double sp_exp(double a, double correction, int single)
 {
     const int underflow = a < -1080.0; /* e^-1080 rounds to 0; -inf too */
     const double clamped = underflow ? -1080.0 : a;
     uint64_t k, k_half, bits_1, bits_2;
-    const double p = sp_exp_poly(clamped, underflow ? 0.0 : correction, &k);
+    const double p = sp_exp_poly(clamped, underflow ? 0.0 : correction, single, &k);
     double scale_1, scale_2;
     k_half = ((k + 2048u) >> 1) - 1024u; /* floor(k / 2) for -2048 <= k <= 0, logical shift only */
     bits_1 = (k_half + 1023u) << 52;
@@ -106,6 +108,37 @@ static SP_INLINE void two_diff(double a, double b, double *d, double *l)
     const double bb = s - a;
     *d = s;
     *l = (a - (s - bb)) - (b + bb);
+}
+
+/* ---------------------------------------------------------- log1p kernel */
+/* log(1 + u) for u >= 0 (every logarithm of the scheme is log1p((c - 1) + t)), branch-free so that
+ * a tile's rows take it in one vector loop; proved: log1p.reduction, log1p.atanh_form, log1p.polynomial_error, exp.cody_waite_exact.
+ * 1 + u = w + correction exactly; w = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)) from the bits of
+ * w (w >= 1, so k >= 0 and a logical shift suffices); f = (1 + f) - 1 is exact (Sterbenz) */
+#define SP_SQRT_HALF_BITS 0x3FE6A09E667F3BCDu /* the bits of sqrt(2)/2 */
+static SP_INLINE double sp_log1p(double u)
+{
+    double w, correction, f, kf, s, hfsq, z, R, low, mid, gap, head, head_error, tail;
+    uint64_t bits, k;
+    two_diff(1.0, -u, &w, &correction);
+    memcpy(&bits, &w, sizeof bits);
+    k = (bits - SP_SQRT_HALF_BITS) >> 52;
+    bits -= k << 52;
+    memcpy(&f, &bits, sizeof f);
+    f -= 1.0;
+    bits = k + SP_SHIFTER_BITS; /* k as a double without an int -> double conversion */
+    memcpy(&kf, &bits, sizeof kf);
+    kf -= SP_SHIFTER;
+    s = f/(f + 2);
+    hfsq = 0x1.0000000000000p-1*f * f;
+    z = s * s;
+    R = z*SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.2b7bc779587e1p-3, z, 0x1.39fb7f933c60ep-3), z, 0x1.7462cae405989p-3), z, 0x1.c71c629739a16p-3), z, 0x1.2492492e2ed09p-2), z, 0x1.99999999950b5p-2), z, 0x1.5555555555558p-1);
+    low = SP_FMA(kf, SP_LN2_LO, correction/w);
+    mid = SP_FMA(s, R + hfsq, low);
+    gap = hfsq - mid;
+    two_diff(SP_LN2_HI*kf, -f, &head, &head_error); /* k ln2_hi + f = head + head_error */
+    tail = -gap + head_error;
+    return head + tail;
 }
 
 /* accumulate v into (hi, lo), hi + lo the running sum (TwoSum) */
@@ -184,25 +217,37 @@ static SP_INLINE double shift(double x, double m, double T, int tempered, double
     return q;
 }
 
-/* e^((x - m)/T), proved: rewrite.exact_shift */
-static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, int normal)
+/* e^((x - m)/T), proved: rewrite.exact_shift. For float32 results (`single`) the shift is rounded
+ * once: its relative error 2^-53 |x - m|/T moves e by at most 1080 * 2^-53 < 2^-42 (the exp
+ * clamps at -1080), far below the 2^-25 that a float32 result within 1 ULP allows */
+static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, int normal, int single)
 {
-    double ql;
-    const double q = shift(x, m, T, tempered, &ql);
-    return normal ? sp_exp_normal(q, ql) : sp_exp(q, ql);
+    double ql = 0.0, q;
+    if (single) {
+        q = tempered ? (x - m) / T : x - m;
+    } else {
+        q = shift(x, m, T, tempered, &ql);
+    }
+    return normal ? sp_exp_normal(q, ql, single) : sp_exp(q, ql, single);
 }
 
-/* (m - x_t) + log1p((c - 1) + t) from a row's statistics */
-static double cross_entropy_finish(row_stats st, double x_target)
+/* L = log1p((c - 1) + t) of a row, proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
+static SP_INLINE double log_normaliser(row_stats st)
+{
+    const double extra = st.ties - 1;
+    return sp_log1p(extra + st.t);
+}
+
+/* (m - x_t) + L from a row's statistics, L = log1p((c - 1) + t) */
+static double cross_entropy_finish(row_stats st, double x_target, double L)
 {
     double gap, gap_error, head;
     /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-    const double extra = st.ties - 1;
-    const double L = log1p(extra + st.t);
     two_diff(st.m, x_target, &gap, &gap_error);
     head = L + gap;
     return gap_error + head;
 }
+
 
 
 /* ==================================================== double entry points */
@@ -258,7 +303,7 @@ static SP_INLINE void sum_block_d(const double *xb, double *ob, double m, double
     SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
         const double x = (double)xb[l];
-        const double e = shifted_exp(x, m, T, tempered, normal);
+        const double e = shifted_exp(x, m, T, tempered, normal, 0);
         const int tie = x == m;
         const double term = tie ? 0.0 : e;
         if (store) {
@@ -438,7 +483,7 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
     st = row_stats_d(xr, outr, n, m, lowest, T, 0);
     /* proved: rewrite.log_softmax_ties_log1p */
     extra = st.ties - 1;
-    L = log1p(extra + st.t);
+    L = sp_log1p(extra + st.t);
     if (T == 1.0) {
         log_normalise_d(xr, outr, n, m, 1.0, 0, L);
     } else {
@@ -467,7 +512,7 @@ static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, i
         SP_SIMD
         for (l = 0; l < SP_TILE; ++l) {
             const double x = tl->x[j][l];
-            const double e = shifted_exp(x, tl->m[l], T, tempered, normal);
+            const double e = shifted_exp(x, tl->m[l], T, tempered, normal, 0);
             const int tie = x == tl->m[l];
             const double term = tie ? 0.0 : e;
             tl->e[j][l] = e;
@@ -527,6 +572,17 @@ static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T)
     return 1;
 }
 
+/* L = log1p((c - 1) + t) of every row of a tile, in one vector loop */
+static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, double *L)
+{
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l]};
+        L[l] = log_normaliser(st);
+    }
+}
+
 /* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
 static int softmax_tile_d(const double *rows, double *out, size_t n, double T, int logarithm)
 {
@@ -536,11 +592,12 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
     }
-    for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        const double extra = st.ties - 1;
-        reciprocal_of_sum(st.ties, st.t, &lane_inv_hi[l], &lane_inv_lo[l]);
-        log_norm[l] = logarithm ? log1p(extra + st.t) : 0.0;
+    if (logarithm) {
+        tile_log_normalisers_d(&tl, log_norm);
+    } else {
+        for (l = 0; l < SP_TILE; ++l) {
+            reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+        }
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
@@ -616,13 +673,11 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
     return (double)(T*logl(wide_sum) + m);
 }
 
-/* m + T log1p((c - 1) + t) from a row's statistics, redone wider when it cancels */
-static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
+/* m + T L from a row's statistics, L = log1p((c - 1) + t); redone wider when it cancels */
+static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T, double L)
 {
     const double m = st.m;
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    const double extra = st.ties - 1;
-    const double L = log1p(extra + st.t);
     const double out = L*T + m;
     if (m < 0.0 && fabs(out) < 0.5 * -m) {
         return logsumexp_cancelling_d(xr, n, m, T); /* m + T L cancels: redo it wider */
@@ -635,6 +690,7 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
     double lowest;
     const double m = row_max_d(xr, n, &lowest);
     double finite = 0.0;
+    row_stats st;
     size_t j;
     if (isnan(m) || isinf(m) || T == 0.0) {
         return m; /* proved: temperature.smooth_max_limit for T == 0 */
@@ -645,20 +701,23 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    return logsumexp_finish_d(xr, n, row_stats_d(xr, NULL, n, m, lowest, T, 0), T);
+    st = row_stats_d(xr, NULL, n, m, lowest, T, 0);
+    return logsumexp_finish_d(xr, n, st, T, log_normaliser(st));
 }
 
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
 static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
 {
     tile_d tl;
+    double L[SP_TILE];
     size_t l;
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
     }
+    tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        out[l] = (double)logsumexp_finish_d(rows + l * n, n, st, T);
+        out[l] = (double)logsumexp_finish_d(rows + l * n, n, st, T, L[l]);
     }
     return 1;
 }
@@ -694,7 +753,7 @@ static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t coun
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
-        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0) : sp_exp(-fabs(x), 0.0);
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.sigmoid_abs_form */
         out[j] = (double)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
     }
@@ -706,7 +765,7 @@ static int sigmoid_all_d(const double *in, double *out, size_t count, int logari
     if (logarithm) {
         for (j = 0; j < count; ++j) {
             const double x = (double)in[j];
-            const double decay = sp_exp(-fabs(x), 0.0);
+            const double decay = sp_exp(-fabs(x), 0.0, 0);
             /* proved: rewrite.log_sigmoid_abs_form */
             out[j] = (double)(-log1p(decay) + fmin(0, x));
         }
@@ -743,26 +802,30 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
     double lowest;
     const double m = row_max_d(xr, n, &lowest);
     const double x_target = (double)xr[t_index];
+    row_stats st;
     if (isnan(m) || m == -INFINITY) {
         return NAN;
     }
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY;
     }
-    return cross_entropy_finish(row_stats_d(xr, NULL, n, m, lowest, 1.0, 0), x_target);
+    st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
+    return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
 
 /* cross-entropy of SP_TILE short rows; 0 when they need the general path */
 static int cross_entropy_tile_d(const double *rows, const long long *target, double *out, size_t n)
 {
     tile_d tl;
+    double L[SP_TILE];
     size_t l;
     if (!tile_load_d(&tl, rows, n, 1.0)) {
         return 0;
     }
+    tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l]);
+        out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     return 1;
 }
@@ -932,6 +995,7 @@ int softproof_softmax_backward_d(const double *p, const double *g, double *out, 
     return softmax_backward_rows_d(p, g, out, rows, n);
 }
 
+
 /* ==================================================== float entry points */
 /* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry */
 static double row_max_f(const float *xr, size_t n, double *lowest)
@@ -985,7 +1049,7 @@ static SP_INLINE void sum_block_f(const float *xb, float *ob, double m, double T
     SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
         const double x = (double)xb[l];
-        const double e = shifted_exp(x, m, T, tempered, normal);
+        const double e = shifted_exp(x, m, T, tempered, normal, 1);
         const int tie = x == m;
         const double term = tie ? 0.0 : e;
         if (store) {
@@ -1100,7 +1164,7 @@ static SP_INLINE void normalise_f(const float *xr, float *outr, size_t n, double
     SP_SIMD
     for (j = 0; j < n; ++j) {
 
-        const double e = shifted_exp((double)xr[j], m, T, tempered, normal);
+        const double e = shifted_exp((double)xr[j], m, T, tempered, normal, 1);
 
         outr[j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
     }
@@ -1160,7 +1224,7 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
     st = row_stats_f(xr, outr, n, m, lowest, T, 0);
     /* proved: rewrite.log_softmax_ties_log1p */
     extra = st.ties - 1;
-    L = log1p(extra + st.t);
+    L = sp_log1p(extra + st.t);
     if (T == 1.0) {
         log_normalise_f(xr, outr, n, m, 1.0, 0, L);
     } else {
@@ -1189,7 +1253,7 @@ static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, i
         SP_SIMD
         for (l = 0; l < SP_TILE; ++l) {
             const double x = tl->x[j][l];
-            const double e = shifted_exp(x, tl->m[l], T, tempered, normal);
+            const double e = shifted_exp(x, tl->m[l], T, tempered, normal, 1);
             const int tie = x == tl->m[l];
             const double term = tie ? 0.0 : e;
             tl->e[j][l] = e;
@@ -1249,6 +1313,17 @@ static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T)
     return 1;
 }
 
+/* L = log1p((c - 1) + t) of every row of a tile, in one vector loop */
+static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, double *L)
+{
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l]};
+        L[l] = log_normaliser(st);
+    }
+}
+
 /* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
 static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int logarithm)
 {
@@ -1258,11 +1333,12 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
     }
-    for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        const double extra = st.ties - 1;
-        reciprocal_of_sum(st.ties, st.t, &lane_inv_hi[l], &lane_inv_lo[l]);
-        log_norm[l] = logarithm ? log1p(extra + st.t) : 0.0;
+    if (logarithm) {
+        tile_log_normalisers_f(&tl, log_norm);
+    } else {
+        for (l = 0; l < SP_TILE; ++l) {
+            reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+        }
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
@@ -1338,13 +1414,11 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
     return (double)(T*logl(wide_sum) + m);
 }
 
-/* m + T log1p((c - 1) + t) from a row's statistics, redone wider when it cancels */
-static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
+/* m + T L from a row's statistics, L = log1p((c - 1) + t); redone wider when it cancels */
+static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T, double L)
 {
     const double m = st.m;
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    const double extra = st.ties - 1;
-    const double L = log1p(extra + st.t);
     const double out = L*T + m;
     if (m < 0.0 && fabs(out) < 0.5 * -m) {
         return logsumexp_cancelling_f(xr, n, m, T); /* m + T L cancels: redo it wider */
@@ -1357,6 +1431,7 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
     double lowest;
     const double m = row_max_f(xr, n, &lowest);
     double finite = 0.0;
+    row_stats st;
     size_t j;
     if (isnan(m) || isinf(m) || T == 0.0) {
         return m; /* proved: temperature.smooth_max_limit for T == 0 */
@@ -1367,20 +1442,23 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    return logsumexp_finish_f(xr, n, row_stats_f(xr, NULL, n, m, lowest, T, 0), T);
+    st = row_stats_f(xr, NULL, n, m, lowest, T, 0);
+    return logsumexp_finish_f(xr, n, st, T, log_normaliser(st));
 }
 
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
 static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
 {
     tile_f tl;
+    double L[SP_TILE];
     size_t l;
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
     }
+    tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        out[l] = (float)logsumexp_finish_f(rows + l * n, n, st, T);
+        out[l] = (float)logsumexp_finish_f(rows + l * n, n, st, T, L[l]);
     }
     return 1;
 }
@@ -1416,7 +1494,7 @@ static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count,
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
-        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0) : sp_exp(-fabs(x), 0.0);
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.sigmoid_abs_form */
         out[j] = (float)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
     }
@@ -1428,7 +1506,7 @@ static int sigmoid_all_f(const float *in, float *out, size_t count, int logarith
     if (logarithm) {
         for (j = 0; j < count; ++j) {
             const double x = (double)in[j];
-            const double decay = sp_exp(-fabs(x), 0.0);
+            const double decay = sp_exp(-fabs(x), 0.0, 1);
             /* proved: rewrite.log_sigmoid_abs_form */
             out[j] = (float)(-log1p(decay) + fmin(0, x));
         }
@@ -1465,26 +1543,30 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
     double lowest;
     const double m = row_max_f(xr, n, &lowest);
     const double x_target = (double)xr[t_index];
+    row_stats st;
     if (isnan(m) || m == -INFINITY) {
         return NAN;
     }
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY;
     }
-    return cross_entropy_finish(row_stats_f(xr, NULL, n, m, lowest, 1.0, 0), x_target);
+    st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
+    return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
 
 /* cross-entropy of SP_TILE short rows; 0 when they need the general path */
 static int cross_entropy_tile_f(const float *rows, const long long *target, float *out, size_t n)
 {
     tile_f tl;
+    double L[SP_TILE];
     size_t l;
     if (!tile_load_f(&tl, rows, n, 1.0)) {
         return 0;
     }
+    tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
-        out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l]);
+        out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     return 1;
 }

@@ -1,0 +1,125 @@
+r"""The :math:`\log(1 + u)`, :math:`u \ge 0`, that the generated C evaluates, derived and proved here.
+
+Every logarithm in the softmax family's accurate scheme is :math:`L = \log(1 + u)` with
+:math:`u = (c - 1) + t \ge 0` (seed document 002: the log-sum-exp; 001: the log-softmax).
+The C kernels take it for a whole tile of rows at once, in a vector loop, so it is
+computed without branches or table look-ups:
+
+.. math:: 1 + u = w + \epsilon \ (\text{TwoSum, exact}), \quad w = 2^k (1 + f),
+          \quad \tfrac{\sqrt 2}{2} \le 1 + f < \sqrt 2,
+
+.. math:: \log(1 + u) = k \ln 2 + \log(1 + f) + \log(1 + \epsilon/w),
+          \quad \log(1 + \epsilon/w) = \epsilon/w + O(2^{-106}),
+
+.. math:: \log(1 + f) = f - (h - s\,(h + R)), \quad s = \frac{f}{2 + f}, \quad h = \frac{f^2}{2},
+          \quad R = \frac{2\operatorname{atanh}(s) - 2s}{s} \approx s^2 \rho(s^2),
+
+the decomposition of fdlibm's ``log1p`` (Sun Microsystems, 1993), with :math:`\rho` a degree-6
+polynomial fitted by Chebyshev interpolation (``mpmath.chebyfit``) to
+:math:`(2\operatorname{atanh}\sqrt z - 2\sqrt z)/z^{3/2}` on :math:`[0, S^2]` and rounded to doubles;
+:math:`k \ln 2` uses the Cody-Waite split of the exp kernel (claim ``exp.cody_waite_exact``).
+The claims prove the reduction, the rearrangement of :math:`\log(1 + f)` and the relative error
+of :math:`2s + s^3\rho(s^2)` as :math:`\log(1 + f) = 2\operatorname{atanh}(s)` (rigorously, in
+exact rationals); the rounding of the double evaluation is measured by ``python cli.py accuracy``.
+Source ``codegen``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+
+import mpmath
+import sympy as sp
+
+from .claims import CODEGEN, Claim, register
+from .engine import AtanhEnclosure, Simplify, Status
+from .symbols import eq, le
+
+__all__ = ["Log1pKernel", "log1p_kernel", "RADIUS", "DEGREE", "ERROR_BOUND"]
+
+RADIUS = sp.Rational(43, 250)  # 0.172 > 3 - 2 sqrt 2 = 0.17157...: |s| for 1 + f in [sqrt(2)/2, sqrt 2), plus rounding
+DEGREE = 6  # of rho; the odd polynomial 2s + s^3 rho(s^2) has degree 15
+ERROR_BOUND = sp.Rational(1, 2**57)  # relative error of 2s + s^3 rho(s^2) as 2 atanh(s) on [-S, S]
+s_sym = sp.Symbol("s", real=True)
+g_sym = sp.Symbol("g", positive=True)  # 1 + f
+v_sym = sp.Symbol("v", positive=True)  # 1 + epsilon/w
+k_sym = sp.Symbol("k", integer=True)
+
+@dataclass(frozen=True)
+class Log1pKernel:
+    """Constants of the log1p kernel, each an exact double (``float``)."""
+
+    sqrt_half_bits: int  # bits of the double nearest sqrt(2)/2: subtracting them centres 1 + f on 1
+    rho: tuple[float, ...]  # coefficients of rho, lowest degree first
+
+    def odd_polynomial(self, var: sp.Symbol = s_sym) -> sp.Expr:
+        r""":math:`2s + s^3 \rho(s^2)` with the double coefficients as exact rationals."""
+        rho = sum(sp.Rational(Fraction(c)) * var ** (2 * i) for i, c in enumerate(self.rho))
+        return 2 * var + var**3 * rho
+
+
+@cache
+def log1p_kernel() -> Log1pKernel:
+    """Derive the constants (deterministic: fixed precision, fixed interval, fixed degree)."""
+    import struct
+
+    with mpmath.workdps(40):
+        z_max = mpmath.mpf(RADIUS.p) ** 2 / RADIUS.q**2
+
+        def rho(z: mpmath.mpf) -> mpmath.mpf:
+            if z == 0:
+                return mpmath.mpf(2) / 3
+            root = mpmath.sqrt(z)
+            return (2 * mpmath.atanh(root) - 2 * root) / (z * root)
+
+        coeffs = mpmath.chebyfit(rho, [0, z_max], DEGREE + 1)  # highest degree first
+        sqrt_half = float(mpmath.sqrt(2) / 2)
+    return Log1pKernel(
+        sqrt_half_bits=struct.unpack("<Q", struct.pack("<d", sqrt_half))[0],
+        rho=tuple(float(c) for c in reversed(coeffs)),
+    )
+
+
+_L = log1p_kernel()
+_s = s_sym
+_f = g_sym - 1  # f > -1
+_h = _f**2 / 2
+_s_of_f = _f / (2 + _f)
+register(
+    Claim(
+        id="log1p.reduction",
+        source=CODEGEN,
+        quote="log(w + epsilon) = k log 2 + log(1 + f) + log(1 + epsilon/w) for w = 2^k (1 + f)",
+        statement=eq(sp.log(2**k_sym * g_sym * v_sym), k_sym * sp.log(2) + sp.log(g_sym) + sp.log(v_sym)),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        assumptions=(r"$k \in \mathbb{Z}$, $g = 1 + f > 0$, $v = 1 + \epsilon/w > 0$ (so $w + \epsilon = 2^k g v$)",),
+    ),
+    Claim(
+        id="log1p.atanh_form",
+        source=CODEGEN,
+        quote="log(1 + f) = f - (h - s (h + R)) with s = f/(2 + f), h = f^2/2, R = (2 atanh(s) - 2s)/s",
+        statement=eq(_f - (_h - _s_of_f * (_h + (2 * sp.atanh(_s_of_f) - 2 * _s_of_f) / _s_of_f)), sp.log(g_sym)),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        assumptions=(r"$g = 1 + f > 0$",),
+    ),
+    Claim(
+        id="log1p.polynomial_error",
+        source=CODEGEN,
+        quote="|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-57 on [-0.172, 0.172], rho of degree 6",
+        statement=le(
+            sp.Piecewise((sp.Abs(_L.odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= RADIUS), (0, True)),
+            ERROR_BOUND,
+        ),
+        strategy=AtanhEnclosure(_s),
+        expected=Status.PROVED,
+        assumptions=(
+            r"$|s| \le 0.172$ ($3 - 2\sqrt 2 = 0.17157$ for $1 + f \in [\sqrt 2/2, \sqrt 2)$, plus the rounding of $s$)",
+            "coefficients as the exact doubles printed into the C source",
+            "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)",
+        ),
+    ),
+)
