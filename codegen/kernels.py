@@ -163,27 +163,36 @@ def _exp_pieces() -> dict[str, sp.Expr]:
 W, CORRECTION, F_RED, KF_LOG = sp.Symbol("w"), sp.Symbol("correction"), sp.Symbol("f"), sp.Symbol("kf")
 S_LOG, Z_LOG, HFSQ, R_LOG = sp.Symbol("s"), sp.Symbol("z"), sp.Symbol("hfsq"), sp.Symbol("R")
 LOW, MID, GAP_LOG, TAIL = sp.Symbol("low"), sp.Symbol("mid"), sp.Symbol("gap"), sp.Symbol("tail")
-HEAD_ERR = sp.Symbol("head_error")
+HEAD_ERR, BODY, BODY_ERR = sp.Symbol("head_error"), sp.Symbol("body"), sp.Symbol("body_error")
+HFSQ_ERR, SMALL, SMALL_2 = sp.Symbol("hfsq_error"), sp.Symbol("errors"), sp.Symbol("small")
 SP_LOG1P = sp.Function("sp_log1p")  # the derived kernel, printed into the C template
 
 
 def _log1p_pieces() -> dict[str, sp.Expr]:
-    r"""fdlibm's arrangement :math:`k\ell_{hi} - (((h - (s(h + R) + (k\ell_{lo} + \epsilon/w))) - f)`, one operation per line."""
+    r"""fdlibm's :math:`\log(1 + f) = f - (h - s(h + R))`, plus :math:`k \ln 2`, one operation per line.
+
+    The large terms are added exactly, as TwoSum pairs in the skeleton: :math:`k\ell_{hi} + f =`
+    head + head_error, head :math:`- h =` body + body_error, and :math:`h = f^2/2` is split into
+    hfsq + hfsq_error by an FMA; so the result is rounded once at the end, up to the small terms.
+    """
     hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
     rho = sp.Float(log1p_kernel().rho[-1], 17)
     for coeff in reversed(log1p_kernel().rho[:-1]):
         rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    half_f = sp.Float(0.5, 17) * F_RED
     return {
         "log1p_s": F_RED / (2 + F_RED),
-        "log1p_hfsq": sp.Float(0.5, 17) * F_RED * F_RED,
+        "log1p_hfsq": half_f * F_RED,
+        "log1p_hfsq_error": fma(half_f, F_RED, -HFSQ),  # exact: f^2/2 = hfsq + hfsq_error
         "log1p_z": S_LOG * S_LOG,
         "log1p_R": Z_LOG * rho,
         "log1p_low": fma(KF_LOG, lo, CORRECTION / W),
         "log1p_mid": fma(S_LOG, HFSQ + R_LOG, LOW),
-        "log1p_gap": HFSQ - MID,
-        "log1p_scaled": KF_LOG * hi,  # exact (claim exp.cody_waite_exact); head + head_error = it + f (TwoSum)
-        "log1p_tail": HEAD_ERR - GAP_LOG,
-        "log1p_out": HEAD + TAIL,
+        "log1p_scaled": KF_LOG * hi,  # exact (claim exp.cody_waite_exact)
+        "log1p_errors": HEAD_ERR + BODY_ERR,
+        "log1p_small": SMALL - HFSQ_ERR,
+        "log1p_tail": SMALL_2 + MID,
+        "log1p_out": BODY + TAIL,
     }
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy
 
-from .softmax_np import _as_float, _axes, _targets, _temperature
+from .softmax_np import _as_float, _axes, _check_out, _deliver, _targets, _temperature
 
 __all__ = [
     "softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid",
@@ -169,35 +169,45 @@ def _work_dtype(dtype):
     return numpy.dtype(numpy.float32) if dtype == numpy.float32 else numpy.dtype(numpy.float64)
 
 
-def _softmax_like(name, x, axis, temperature):
+def _writes_directly(target, rows):
+    """True when the kernel can write into ``out`` itself: C-contiguous, of the working dtype (the
+    kernels read each entry before writing it, so ``out`` may be the input); else the result goes
+    to a fresh array that is copied into ``out``."""
+    return target is not None and target.flags.c_contiguous and target.dtype == rows.dtype
+
+
+def _softmax_like(name, x, axis, temperature, out):
+    source = x
     x, dtype = _as_work(x)
+    target = _check_out(out, source, x.shape, dtype)
     if _last_axis(axis, x.ndim) and x.size:
         T = _temperature(temperature)
         work = _work_dtype(dtype)
         rows = numpy.ascontiguousarray(x, dtype=work)
-        out = numpy.empty_like(rows)
+        direct = _writes_directly(target, rows)
+        result = target if direct else numpy.empty_like(rows)
         n = rows.shape[-1]
-        _call(name, work, _ptr(rows), _ptr(out), rows.size // n, n, T)
-        return out.astype(dtype, copy=False)
+        _call(name, work, _ptr(rows), _ptr(result), rows.size // n, n, T)
+        return result if direct else _deliver(result.astype(dtype, copy=False), target)
     axis = _axes(axis, x.ndim)
     T = _temperature(temperature)
     if x.size == 0:
-        return x.astype(dtype, copy=False)
+        return _deliver(x.astype(dtype, copy=False), target)
     work = _work_dtype(dtype)
     rows, rest, shape = _rows(x, axis, work)
-    out = numpy.empty_like(rows)
-    _call(name, work, _ptr(rows), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
-    return _restore(out, rest, shape, axis).astype(dtype, copy=False)
+    result = numpy.empty_like(rows)
+    _call(name, work, _ptr(rows), _ptr(result), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
+    return _deliver(_restore(result, rest, shape, axis).astype(dtype, copy=False), target)
 
 
-def softmax(x, axis=-1, temperature=1.0):
-    r"""Softmax along ``axis``; see :func:`generated.softmax_np.softmax` for the math and edges."""
-    return _softmax_like("softmax", x, axis, temperature)
+def softmax(x, axis=-1, temperature=1.0, out=None):
+    r"""Softmax along ``axis``; see :func:`generated.softmax_np.softmax` for the math, edges and ``out``."""
+    return _softmax_like("softmax", x, axis, temperature, out)
 
 
-def log_softmax(x, axis=-1, temperature=1.0):
+def log_softmax(x, axis=-1, temperature=1.0, out=None):
     r"""Log-softmax along ``axis``; see :func:`generated.softmax_np.log_softmax`."""
-    return _softmax_like("log_softmax", x, axis, temperature)
+    return _softmax_like("log_softmax", x, axis, temperature, out)
 
 
 def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
@@ -224,23 +234,28 @@ def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
     return numpy.asarray(out).astype(dtype, copy=False)[()]
 
 
-def _elementwise(name, x):
+def _elementwise(name, x, out):
+    source = x
     x, dtype = _as_work(x)
+    target = _check_out(out, source, x.shape, dtype)
     work = _work_dtype(dtype)
     flat = numpy.ascontiguousarray(x, dtype=work).reshape(-1)
-    out = numpy.empty_like(flat)
-    _call(name, work, _ptr(flat), _ptr(out), _SIZE(flat.size))
-    return out.reshape(x.shape).astype(dtype, copy=False)[()]
+    direct = _writes_directly(target, flat)
+    result = target if direct else numpy.empty_like(flat)
+    _call(name, work, _ptr(flat), _ptr(result), _SIZE(flat.size))
+    if direct:
+        return target
+    return _deliver(result.reshape(x.shape).astype(dtype, copy=False)[()], target)
 
 
-def sigmoid(x):
+def sigmoid(x, out=None):
     r"""Logistic sigmoid; see :func:`generated.softmax_np.sigmoid`."""
-    return _elementwise("sigmoid", x)
+    return _elementwise("sigmoid", x, out)
 
 
-def log_sigmoid(x):
+def log_sigmoid(x, out=None):
     r"""Log-sigmoid; see :func:`generated.softmax_np.log_sigmoid`."""
-    return _elementwise("log_sigmoid", x)
+    return _elementwise("log_sigmoid", x, out)
 
 
 def _with_target(name, logits, target, axis, reduce):

@@ -79,6 +79,36 @@ def _temperature(value):
     return T
 
 
+def _check_out(out, source, shape, dtype):
+    """``out=``: None, or a writeable ndarray of the result's shape and dtype that is either the input
+    itself (in place) or does not overlap it."""
+    if out is None:
+        return None
+    if not isinstance(out, numpy.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray; got {type(out).__name__}")
+    if out.shape != tuple(shape) or out.dtype != dtype:
+        raise ValueError(
+            f"out has shape {out.shape} and dtype {out.dtype}; it must have the result's shape {tuple(shape)} "
+            f"and dtype {dtype}, e.g. numpy.empty_like(x, dtype={dtype.name!r})"
+        )
+    if not out.flags.writeable:
+        raise ValueError("out is read-only; pass a writeable array")
+    if isinstance(source, numpy.ndarray) and numpy.shares_memory(out, source):
+        same = out.__array_interface__["data"][0] == source.__array_interface__["data"][0] and out.strides == source.strides
+        if not (same and out.dtype == source.dtype):
+            raise ValueError("out overlaps x without being x; pass x itself (in place) or a separate array")
+    return out
+
+
+def _deliver(result, out):
+    """The result, written into ``out`` when given (then ``out`` is returned)."""
+    if out is None:
+        return result
+    if result is not out:
+        numpy.copyto(out, result)
+    return out
+
+
 def _slice_max(x, axis):
     # proved: softmax.stable_form
     m = numpy.max(x, axis=axis, keepdims=True, initial=-numpy.inf)
@@ -175,31 +205,36 @@ def _softmax(x, axis, T):
 
 
 # ------------------------------------------------------------------ kernels
-def softmax(x, axis=-1, temperature=1.0):
+def softmax(x, axis=-1, temperature=1.0, out=None):
     r"""Softmax along ``axis``: :math:`p_i = e^{x_i/T} / \sum_j e^{x_j/T}`.
 
     Evaluated as :math:`e^{(x_i - m)/T} / \sum_j e^{(x_j - m)/T}` with :math:`m = \max_j x_j`
-    (``rewrite.softmax_tempered_shift``; document 000: ``softmax.stable_form``).
+    (``rewrite.softmax_tempered_shift``; document 000: ``softmax.stable_form``). ``out``: an
+    array of the result's shape and dtype to write into (``x`` itself for in place).
 
     >>> softmax([1.0, 1.0]).tolist()
     [0.5, 0.5]
     """
+    source = x
     x, dtype = _as_float(x)
     axis = _axes(axis, x.ndim)
     T = _temperature(temperature)
+    out = _check_out(out, source, x.shape, dtype)
     if x.size == 0:
-        return x.astype(dtype)
-    return _softmax(x, axis, T).astype(dtype)
+        return _deliver(x.astype(dtype), out)
+    return _deliver(_softmax(x, axis, T).astype(dtype), out)
 
 
-def log_softmax(x, axis=-1, temperature=1.0):
+def log_softmax(x, axis=-1, temperature=1.0, out=None):
     r"""Log-softmax: :math:`\log p_i = (x_i - m)/T - \log\sum_j e^{(x_j - m)/T}`
-    (``rewrite.log_softmax_shift``; document 000: ``softmax.log_softmax``)."""
+    (``rewrite.log_softmax_shift``; document 000: ``softmax.log_softmax``). ``out`` as for :func:`softmax`."""
+    source, target = x, out
     x, dtype = _as_float(x)
     axis = _axes(axis, x.ndim)
     T = _temperature(temperature)
+    target = _check_out(target, source, x.shape, dtype)
     if x.size == 0:
-        return x.astype(dtype)
+        return _deliver(x.astype(dtype), target)
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         top = _slice_max(x, axis)
         if T == 0.0 or T == numpy.inf:
@@ -216,7 +251,7 @@ def log_softmax(x, axis=-1, temperature=1.0):
             out = head + ql
         out = numpy.where(numpy.isposinf(top), numpy.log(_ties(x, top, axis)), out)
         out = numpy.where(numpy.isneginf(top) | numpy.isnan(top), numpy.nan, out)
-    return out.astype(dtype)
+    return _deliver(out.astype(dtype), target)
 
 
 def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
@@ -253,27 +288,31 @@ def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
     return numpy.asarray(out).astype(dtype)[()]
 
 
-def sigmoid(x):
+def sigmoid(x, out=None):
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
     as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
-    results survive (``rewrite.sigmoid_abs_form``; document 003)."""
+    results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`."""
+    source, target = x, out
     x, dtype = _as_float(x)
+    target = _check_out(target, source, x.shape, dtype)
     with numpy.errstate(invalid="ignore", over="ignore"):
         # proved: rewrite.sigmoid_abs_form
         _out_0 = numpy.exp(-abs(x))
         _out_1 = (_out_0 + 1)**(-1.0)
         out = numpy.select([numpy.less(x, 0),True], [_out_0*_out_1,_out_1], default=numpy.nan)
-    return numpy.asarray(out).astype(dtype)[()]
+    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def log_sigmoid(x):
+def log_sigmoid(x, out=None):
     r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
-    (``rewrite.log_sigmoid_abs_form``)."""
+    (``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`."""
+    source, target = x, out
     x, dtype = _as_float(x)
+    target = _check_out(target, source, x.shape, dtype)
     with numpy.errstate(invalid="ignore", over="ignore"):
         # proved: rewrite.log_sigmoid_abs_form
         out = -numpy.log1p(numpy.exp(-abs(x))) + numpy.minimum(0, x)
-    return numpy.asarray(out).astype(dtype)[()]
+    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
 def _targets(logits, target, axis):

@@ -123,4 +123,4 @@ def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool)
     distance = ulp_distance(out, exact)
     assert out[u == 0.0][0] == 0.0
     assert distance.max() <= 1, (u[distance.argmax()], out[distance.argmax()], exact[distance.argmax()])
-    assert distance.mean() < 0.05
+    assert distance.mean() < (0.02 if native else 0.05)  # without a fused multiply-add, f^2/2 is not split exactly

@@ -264,3 +264,93 @@ def test_kernel_lines_compose_to_the_proved_claims() -> None:
     assert sp.simplify(c_softmax - kn.E / (kn.TIES_C + kn.SUM_C)) == 0
     grad = kn.CE_GRAD_TARGET.expr.xreplace(common)  # at the argmax e_t = 1: p_t - 1 = (1 - S)/S with S = c + t
     assert sp.simplify(grad - (1 / (kn.TIES_C + kn.SUM_C) - 1)) == 0
+
+
+def test_log1p_lines_compose_to_the_proved_claims() -> None:
+    """The printed lines of sp_log1p, in exact arithmetic (fma exact, TwoSum exact, ln2_hi + ln2_lo = ln 2,
+    R exact), are k ln 2 + log(1 + f) + epsilon/w: log1p.reduction with log1p.atanh_form; a mutated line is not."""
+    import sympy as sp
+    from sympy.codegen.cfunctions import fma
+
+    from codegen import kernels as kn
+
+    pieces = kn._log1p_pieces()
+    g = sp.Symbol("g", positive=True)  # 1 + f
+    head = sp.Symbol("head")
+    ln2_hi, ln2_lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
+    f, s = kn.F_RED, kn.S_LOG
+
+    def compose(lines: dict[str, sp.Expr]) -> sp.Expr:
+        env: dict[sp.Basic, sp.Expr] = {}
+
+        def value(name: str) -> sp.Expr:
+            return lines[name].replace(fma, lambda a, b, c: a * b + c).xreplace(env)
+
+        env[s] = value("log1p_s")
+        env[kn.HFSQ] = value("log1p_hfsq")
+        env[kn.HFSQ_ERR] = value("log1p_hfsq_error")
+        env[kn.R_LOG] = (2 * sp.atanh(env[s]) - 2 * env[s]) / env[s]  # the polynomial's target (log1p.polynomial_error)
+        env[kn.LOW] = value("log1p_low")
+        env[kn.MID] = value("log1p_mid")
+        scaled = value("log1p_scaled")
+        env[kn.HEAD_ERR] = scaled + f - head  # TwoSum: exact
+        env[kn.BODY_ERR] = head - env[kn.HFSQ] - kn.BODY
+        env[kn.SMALL] = value("log1p_errors")
+        env[kn.SMALL_2] = value("log1p_small")
+        env[kn.TAIL] = value("log1p_tail")
+        return value("log1p_out").xreplace({ln2_lo: sp.log(2) - ln2_hi})
+
+    expected = kn.KF_LOG * sp.log(2) + sp.log(g) + kn.CORRECTION / kn.W
+    composed = compose(pieces).xreplace({f: g - 1})
+    assert sp.simplify(sp.expand_log(sp.simplify((composed - expected).rewrite(sp.log)))) == 0
+    mutated = dict(pieces, log1p_tail=kn.SMALL_2 - kn.MID)
+    residual = sp.simplify(sp.expand_log(sp.simplify((compose(mutated).xreplace({f: g - 1}) - expected).rewrite(sp.log))))
+    assert residual != 0
+
+
+OUT_FUNCTIONS = ("softmax", "log_softmax", "sigmoid", "log_sigmoid")
+VALUES = st.one_of(st.floats(-800, 800), st.sampled_from([np.inf, -np.inf, np.nan, 0.0, -0.0]))
+
+
+@TARGETS
+@settings(max_examples=40 * SCALE, deadline=None)
+@given(
+    st.sampled_from(OUT_FUNCTIONS),
+    st.sampled_from([np.float64, np.float32]),
+    hnp.arrays(np.float64, st.tuples(st.integers(1, 20), st.integers(1, 40)), elements=VALUES),
+)
+@example("softmax", np.float64, np.full((9, 3), np.inf))  # a tile of +inf ties, in place
+@example("log_softmax", np.float32, np.array([[0.0] * 20, [1.0] * 20]))  # long rows (the row path)
+def test_out_and_in_place_equal_the_fresh_result(K, name: str, dtype: type, x: np.ndarray) -> None:
+    """``out=`` (a separate array, or the input itself) gives the very values of a fresh call."""
+    f = getattr(K, name)
+    x = x.astype(dtype)
+    with np.errstate(all="ignore"):
+        fresh = f(x)
+        out = np.empty_like(x)
+        assert f(x, out=out) is out
+        assert np.array_equal(out, fresh, equal_nan=True)
+        y = x.copy()
+        assert f(y, out=y) is y
+        assert np.array_equal(y, fresh, equal_nan=True)
+        strided = np.empty((x.shape[1], x.shape[0]), dtype=dtype).T  # not contiguous: computed, then copied
+        assert f(x, out=strided) is strided
+        assert np.array_equal(strided, fresh, equal_nan=True)
+
+
+@TARGETS
+def test_out_errors_name_the_fix(K) -> None:  # type: ignore[no-untyped-def]
+    x = np.ones((3, 4))
+    with pytest.raises(ValueError, match="dtype float64"):
+        K.softmax(x, out=np.empty((3, 4), np.float32))
+    with pytest.raises(ValueError, match=r"shape \(3, 4\)"):
+        K.log_softmax(x, out=np.empty((4, 3)))
+    with pytest.raises(TypeError, match="numpy.ndarray"):
+        K.sigmoid(x, out=[0.0] * 12)
+    with pytest.raises(ValueError, match="overlaps"):
+        K.softmax(x[:, :3], out=x[:, 1:])
+    frozen = np.empty((3, 4))
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        K.log_sigmoid(x, out=frozen)
+    assert np.array_equal(x, np.ones((3, 4)))  # nothing written on error

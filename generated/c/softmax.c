@@ -118,7 +118,7 @@ static SP_INLINE void two_diff(double a, double b, double *d, double *l)
 #define SP_SQRT_HALF_BITS 0x3FE6A09E667F3BCDu /* the bits of sqrt(2)/2 */
 static SP_INLINE double sp_log1p(double u)
 {
-    double w, correction, f, kf, s, hfsq, z, R, low, mid, gap, head, head_error, tail;
+    double w, correction, f, kf, s, hfsq, hfsq_error, z, R, low, mid, head, head_error, body, body_error, errors, small, tail;
     uint64_t bits, k;
     two_diff(1.0, -u, &w, &correction);
     memcpy(&bits, &w, sizeof bits);
@@ -131,14 +131,17 @@ static SP_INLINE double sp_log1p(double u)
     kf -= SP_SHIFTER;
     s = f/(f + 2);
     hfsq = 0x1.0000000000000p-1*f * f;
+    hfsq_error = SP_FMA(0x1.0000000000000p-1*f, f, -hfsq);
     z = s * s;
     R = z*SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.2b7bc779587e1p-3, z, 0x1.39fb7f933c60ep-3), z, 0x1.7462cae405989p-3), z, 0x1.c71c629739a16p-3), z, 0x1.2492492e2ed09p-2), z, 0x1.99999999950b5p-2), z, 0x1.5555555555558p-1);
     low = SP_FMA(kf, SP_LN2_LO, correction/w);
     mid = SP_FMA(s, R + hfsq, low);
-    gap = hfsq - mid;
     two_diff(SP_LN2_HI*kf, -f, &head, &head_error); /* k ln2_hi + f = head + head_error */
-    tail = -gap + head_error;
-    return head + tail;
+    two_diff(head, hfsq, &body, &body_error);                /* head - hfsq = body + body_error */
+    errors = body_error + head_error;
+    small = errors - hfsq_error;
+    tail = mid + small;
+    return body + tail;
 }
 
 /* accumulate v into (hi, lo), hi + lo the running sum (TwoSum) */
