@@ -10,7 +10,9 @@ with ``$CC`` or the first of cc, gcc, clang. Flags are chosen at build time: fir
 ``-march=native -O3 -fno-trapping-math -fopenmp-simd`` (the vector units of this machine),
 then the same without ``-march=native``, then plain ``-O2`` if the compiler refuses them;
 never ``-ffast-math``. ``SOFTPROOF_OPENMP=1`` adds
-``-fopenmp`` (rows in parallel, for large inputs); ``SOFTPROOF_PORTABLE=1`` forces the
+``-fopenmp`` (rows in parallel for large inputs; one row of at least 262144 entries is cut
+into a chunk per thread, its sums added in chunk order, so that a given ``OMP_NUM_THREADS``
+always gives the same values); ``SOFTPROOF_PORTABLE=1`` forces the
 portable flags.
 ctypes is used because it ships with Python: no build-time dependency, and the kernels
 take plain pointers and sizes.

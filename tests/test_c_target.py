@@ -124,3 +124,55 @@ def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool)
     assert out[u == 0.0][0] == 0.0
     assert distance.max() <= 1, (u[distance.argmax()], out[distance.argmax()], exact[distance.argmax()])
     assert distance.mean() < (0.02 if native else 0.05)  # without a fused multiply-add, f^2/2 is not split exactly
+
+
+_LONG_ROWS = r"""
+import json, sys
+import numpy as np
+from generated import softmax_c as C
+rng = np.random.default_rng(3)
+result = {"openmp": "gomp" in open("/proc/self/maps").read()}
+for dtype in ("float64", "float32"):
+    x = (5 * rng.standard_normal(300_001)).astype(dtype)
+    x[123_456] = 40.0  # the maximum in one chunk only
+    result[dtype] = {
+        "softmax": C.softmax(x).tolist(), "log_softmax": C.log_softmax(x, temperature=0.7).tolist(),
+        "logsumexp": [float(C.logsumexp(x))], "cross_entropy": C.cross_entropy(x[None, :], [5]).tolist(),
+    }
+    with_nan = x.copy()
+    with_nan[250_000] = np.nan
+    with_inf = x.copy()
+    with_inf[[7, 299_999]] = np.inf
+    result[dtype]["edges"] = [bool(np.isnan(C.softmax(with_nan)).all()), C.softmax(with_inf)[[7, 299_999, 0]].tolist()]
+print(json.dumps(result))
+"""
+
+
+def test_one_long_row_split_across_openmp_threads_matches_the_serial_kernels() -> None:
+    """SOFTPROOF_OPENMP=1 cuts one long row into a chunk per thread (max, sums in chunk order, normalisation):
+    the values are those of the serial build, to 1 ULP, for 2 and 3 threads, edges included."""
+    import json
+    import os
+    import sys
+
+    import numpy as np
+
+    from measure.accuracy import ulp_distance
+
+    def run(env: dict[str, str]) -> dict:  # type: ignore[type-arg]
+        done = subprocess.run([sys.executable, "-c", _LONG_ROWS], env={**os.environ, **env}, cwd=ROOT,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    serial = run({"SOFTPROOF_OPENMP": "0"})
+    for threads in ("2", "3"):
+        split = run({"SOFTPROOF_OPENMP": "1", "OMP_NUM_THREADS": threads})
+        if not split["openmp"]:
+            pytest.skip("the compiler has no OpenMP")
+        for dtype in ("float64", "float32"):
+            for name in ("softmax", "log_softmax", "logsumexp", "cross_entropy"):
+                a, b = (np.array(r[dtype][name], dtype=dtype) for r in (serial, split))
+                assert ulp_distance(a, b).max() <= 1, (threads, dtype, name)
+            assert split[dtype]["edges"] == serial[dtype]["edges"]
+    assert serial["float64"]["edges"][1] == [0.5, 0.5, 0.0]

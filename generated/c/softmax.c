@@ -22,7 +22,11 @@
 #define SP_SIMD
 #endif
 #if defined(_OPENMP)
-#define SP_ROWS_PARALLEL _Pragma("omp parallel for schedule(static) if (rows * n > 65536)")
+#include <omp.h>
+/* rows in parallel; one row alone is split instead (SP_SPLIT) */
+#define SP_ROWS_PARALLEL _Pragma("omp parallel for schedule(static) if (rows > 1 && rows * n > 65536)")
+#define SP_SPLIT 262144   /* a row at least this long, outside a parallel region, is cut in chunks */
+#define SP_MAX_PARTS 64
 #else
 #define SP_ROWS_PARALLEL
 #endif
@@ -188,6 +192,28 @@ static void reciprocal_of_sum(double c, double t, double *hi, double *lo)
     *hi = 1.0 / s_hi;
     *lo = (SP_FMA(-s_hi, *hi, 1.0) - s_lo * *hi) / s_hi;
 }
+
+#if defined(_OPENMP)
+/* how many chunks a row of n entries is cut into: one per thread for a long row, else 1 */
+static int split_parts(size_t n)
+{
+    const int threads = omp_get_max_threads();
+    if (n < SP_SPLIT || omp_in_parallel() || threads < 2) {
+        return 1;
+    }
+    return threads < SP_MAX_PARTS ? threads : SP_MAX_PARTS;
+}
+
+/* [a, b): the k-th of `parts` chunks of [0, n), cut at multiples of SP_LANES */
+static void chunk_of(size_t n, int k, int parts, size_t *a, size_t *b)
+{
+    const size_t blocks = (n + SP_LANES - 1) / SP_LANES;
+    *a = blocks * (size_t)k / (size_t)parts * SP_LANES;
+    *b = blocks * (size_t)(k + 1) / (size_t)parts * SP_LANES;
+    *a = *a < n ? *a : n;
+    *b = *b < n ? *b : n;
+}
+#endif
 
 /* the statistics of a row: max m, tied maxima c, and t = sum of e^((x_i - m)/T) over x_i < m */
 typedef struct {
@@ -378,6 +404,61 @@ static row_stats row_stats_d(const double *xr, double *outr, size_t n, double m,
     return store ? row_sum_d(xr, outr, n, m, T, 1, 1, 0) : row_sum_d(xr, outr, n, m, T, 1, 0, 0);
 }
 
+/* row_max of one row, cut across the OpenMP threads when it is long (SOFTPROOF_OPENMP=1) */
+static double row_max_split_d(const double *xr, size_t n, double *lowest)
+{
+#if defined(_OPENMP)
+    const int parts = split_parts(n);
+    if (parts > 1) {
+        double part_max[SP_MAX_PARTS], part_low[SP_MAX_PARTS], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
+        int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+        for (k = 0; k < parts; ++k) {
+            size_t a, b;
+            chunk_of(n, k, parts, &a, &b);
+            part_max[k] = row_max_d(xr + a, b - a, &part_low[k]);
+        }
+        for (k = 0; k < parts; ++k) {
+            nan_seen += part_max[k] != part_max[k] ? 1.0 : 0.0;
+            m = part_max[k] > m ? part_max[k] : m;
+            low = part_low[k] < low ? part_low[k] : low;
+        }
+        *lowest = low;
+        return nan_seen > 0.0 ? NAN : m;
+    }
+#endif
+    return row_max_d(xr, n, lowest);
+}
+
+/* row_stats of one row, cut across the OpenMP threads when it is long; the chunks' sums are
+ * added in chunk order (TwoSum), so a given number of threads always gives the same result */
+static row_stats row_stats_split_d(const double *xr, double *outr, size_t n, double m, double lowest, double T, int store)
+{
+#if defined(_OPENMP)
+    const int parts = split_parts(n);
+    if (parts > 1) {
+        row_stats part[SP_MAX_PARTS], st;
+        double t_hi = 0.0, t_lo = 0.0, ties = 0.0;
+        int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+        for (k = 0; k < parts; ++k) {
+            size_t a, b;
+            chunk_of(n, k, parts, &a, &b);
+            part[k] = row_stats_d(xr + a, store ? outr + a : NULL, b - a, m, lowest, T, store);
+        }
+        for (k = 0; k < parts; ++k) {
+            ties += part[k].ties;
+            SP_ACCUMULATE(t_hi, t_lo, part[k].t);
+        }
+        st.m = m;
+        st.ties = ties;
+        st.t = t_hi + t_lo;
+        return st;
+    }
+#endif
+    return row_stats_d(xr, outr, n, m, lowest, T, store);
+}
+
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
 static int row_edges_d(const double *xr, double *outr, size_t n, double T, double m, int logarithm)
 {
@@ -432,22 +513,10 @@ static SP_INLINE void normalise_d(const double *xr, double *outr, size_t n, doub
     }
 }
 
-static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
+/* normalise with the flags made constants; the whole row or one chunk of it */
+static void normalise_all_d(const double *xr, double *outr, size_t n, double m, double T, int normal,
+                              double inv_hi, double inv_lo)
 {
-    double lowest;
-    const double m = row_max_d(xr, n, &lowest);
-    row_stats st;
-    double inv_hi, inv_lo;
-    int normal;
-    if (row_edges_d(xr, outr, n, T, m, 0)) {
-        return;
-    }
-
-    st = row_stats_d(xr, outr, n, m, lowest, T, 1);
-
-    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
-    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
             normalise_d(xr, outr, n, m, 1.0, 0, 1, inv_hi, inv_lo);
@@ -459,6 +528,40 @@ static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
     } else {
         normalise_d(xr, outr, n, m, T, 1, 0, inv_hi, inv_lo);
     }
+}
+
+static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
+{
+    double lowest;
+    const double m = row_max_split_d(xr, n, &lowest);
+    row_stats st;
+    double inv_hi, inv_lo;
+    int normal;
+    if (row_edges_d(xr, outr, n, T, m, 0)) {
+        return;
+    }
+
+    st = row_stats_split_d(xr, outr, n, m, lowest, T, 1);
+
+    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
+    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
+#if defined(_OPENMP)
+    {
+        const int parts = split_parts(n);
+        if (parts > 1) {
+            int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+            for (k = 0; k < parts; ++k) {
+                size_t a, b;
+                chunk_of(n, k, parts, &a, &b);
+                normalise_all_d(xr + a, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
+            }
+            return;
+        }
+    }
+#endif
+    normalise_all_d(xr, outr, n, m, T, normal, inv_hi, inv_lo);
 }
 
 /* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
@@ -474,24 +577,44 @@ static SP_INLINE void log_normalise_d(const double *xr, double *outr, size_t n, 
     }
 }
 
-static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T)
+static void log_normalise_all_d(const double *xr, double *outr, size_t n, double m, double T, double L)
 {
-    double lowest;
-    const double m = row_max_d(xr, n, &lowest);
-    row_stats st;
-    double extra, L;
-    if (row_edges_d(xr, outr, n, T, m, 1)) {
-        return;
-    }
-    st = row_stats_d(xr, outr, n, m, lowest, T, 0);
-    /* proved: rewrite.log_softmax_ties_log1p */
-    extra = st.ties - 1;
-    L = sp_log1p(extra + st.t);
     if (T == 1.0) {
         log_normalise_d(xr, outr, n, m, 1.0, 0, L);
     } else {
         log_normalise_d(xr, outr, n, m, T, 1, L);
     }
+}
+
+static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T)
+{
+    double lowest;
+    const double m = row_max_split_d(xr, n, &lowest);
+    row_stats st;
+    double extra, L;
+    if (row_edges_d(xr, outr, n, T, m, 1)) {
+        return;
+    }
+    st = row_stats_split_d(xr, outr, n, m, lowest, T, 0);
+    /* proved: rewrite.log_softmax_ties_log1p */
+    extra = st.ties - 1;
+    L = sp_log1p(extra + st.t);
+#if defined(_OPENMP)
+    {
+        const int parts = split_parts(n);
+        if (parts > 1) {
+            int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+            for (k = 0; k < parts; ++k) {
+                size_t a, b;
+                chunk_of(n, k, parts, &a, &b);
+                log_normalise_all_d(xr + a, outr + a, b - a, m, T, L);
+            }
+            return;
+        }
+    }
+#endif
+    log_normalise_all_d(xr, outr, n, m, T, L);
 }
 
 /* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
@@ -691,7 +814,7 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
 static double logsumexp_row_d(const double *xr, size_t n, double T)
 {
     double lowest;
-    const double m = row_max_d(xr, n, &lowest);
+    const double m = row_max_split_d(xr, n, &lowest);
     double finite = 0.0;
     row_stats st;
     size_t j;
@@ -704,7 +827,7 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_d(xr, NULL, n, m, lowest, T, 0);
+    st = row_stats_split_d(xr, NULL, n, m, lowest, T, 0);
     return logsumexp_finish_d(xr, n, st, T, log_normaliser(st));
 }
 
@@ -803,7 +926,7 @@ static double infinite_count_d(const double *xr, size_t n)
 static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
 {
     double lowest;
-    const double m = row_max_d(xr, n, &lowest);
+    const double m = row_max_split_d(xr, n, &lowest);
     const double x_target = (double)xr[t_index];
     row_stats st;
     if (isnan(m) || m == -INFINITY) {
@@ -812,7 +935,7 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY;
     }
-    st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
+    st = row_stats_split_d(xr, NULL, n, m, lowest, 1.0, 0);
     return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
 
@@ -1124,6 +1247,61 @@ static row_stats row_stats_f(const float *xr, float *outr, size_t n, double m, d
     return store ? row_sum_f(xr, outr, n, m, T, 1, 1, 0) : row_sum_f(xr, outr, n, m, T, 1, 0, 0);
 }
 
+/* row_max of one row, cut across the OpenMP threads when it is long (SOFTPROOF_OPENMP=1) */
+static double row_max_split_f(const float *xr, size_t n, double *lowest)
+{
+#if defined(_OPENMP)
+    const int parts = split_parts(n);
+    if (parts > 1) {
+        double part_max[SP_MAX_PARTS], part_low[SP_MAX_PARTS], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
+        int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+        for (k = 0; k < parts; ++k) {
+            size_t a, b;
+            chunk_of(n, k, parts, &a, &b);
+            part_max[k] = row_max_f(xr + a, b - a, &part_low[k]);
+        }
+        for (k = 0; k < parts; ++k) {
+            nan_seen += part_max[k] != part_max[k] ? 1.0 : 0.0;
+            m = part_max[k] > m ? part_max[k] : m;
+            low = part_low[k] < low ? part_low[k] : low;
+        }
+        *lowest = low;
+        return nan_seen > 0.0 ? NAN : m;
+    }
+#endif
+    return row_max_f(xr, n, lowest);
+}
+
+/* row_stats of one row, cut across the OpenMP threads when it is long; the chunks' sums are
+ * added in chunk order (TwoSum), so a given number of threads always gives the same result */
+static row_stats row_stats_split_f(const float *xr, float *outr, size_t n, double m, double lowest, double T, int store)
+{
+#if defined(_OPENMP)
+    const int parts = split_parts(n);
+    if (parts > 1) {
+        row_stats part[SP_MAX_PARTS], st;
+        double t_hi = 0.0, t_lo = 0.0, ties = 0.0;
+        int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+        for (k = 0; k < parts; ++k) {
+            size_t a, b;
+            chunk_of(n, k, parts, &a, &b);
+            part[k] = row_stats_f(xr + a, store ? outr + a : NULL, b - a, m, lowest, T, store);
+        }
+        for (k = 0; k < parts; ++k) {
+            ties += part[k].ties;
+            SP_ACCUMULATE(t_hi, t_lo, part[k].t);
+        }
+        st.m = m;
+        st.ties = ties;
+        st.t = t_hi + t_lo;
+        return st;
+    }
+#endif
+    return row_stats_f(xr, outr, n, m, lowest, T, store);
+}
+
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
 static int row_edges_f(const float *xr, float *outr, size_t n, double T, double m, int logarithm)
 {
@@ -1173,22 +1351,10 @@ static SP_INLINE void normalise_f(const float *xr, float *outr, size_t n, double
     }
 }
 
-static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
+/* normalise with the flags made constants; the whole row or one chunk of it */
+static void normalise_all_f(const float *xr, float *outr, size_t n, double m, double T, int normal,
+                              double inv_hi, double inv_lo)
 {
-    double lowest;
-    const double m = row_max_f(xr, n, &lowest);
-    row_stats st;
-    double inv_hi, inv_lo;
-    int normal;
-    if (row_edges_f(xr, outr, n, T, m, 0)) {
-        return;
-    }
-
-    st = row_stats_f(xr, outr, n, m, lowest, T, 0); /* e is recomputed below: rounded to float once */
-
-    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
-    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
             normalise_f(xr, outr, n, m, 1.0, 0, 1, inv_hi, inv_lo);
@@ -1200,6 +1366,40 @@ static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
     } else {
         normalise_f(xr, outr, n, m, T, 1, 0, inv_hi, inv_lo);
     }
+}
+
+static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
+{
+    double lowest;
+    const double m = row_max_split_f(xr, n, &lowest);
+    row_stats st;
+    double inv_hi, inv_lo;
+    int normal;
+    if (row_edges_f(xr, outr, n, T, m, 0)) {
+        return;
+    }
+
+    st = row_stats_split_f(xr, outr, n, m, lowest, T, 0); /* e is recomputed below: rounded to float once */
+
+    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
+    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
+#if defined(_OPENMP)
+    {
+        const int parts = split_parts(n);
+        if (parts > 1) {
+            int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+            for (k = 0; k < parts; ++k) {
+                size_t a, b;
+                chunk_of(n, k, parts, &a, &b);
+                normalise_all_f(xr + a, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
+            }
+            return;
+        }
+    }
+#endif
+    normalise_all_f(xr, outr, n, m, T, normal, inv_hi, inv_lo);
 }
 
 /* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
@@ -1215,24 +1415,44 @@ static SP_INLINE void log_normalise_f(const float *xr, float *outr, size_t n, do
     }
 }
 
-static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
+static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m, double T, double L)
 {
-    double lowest;
-    const double m = row_max_f(xr, n, &lowest);
-    row_stats st;
-    double extra, L;
-    if (row_edges_f(xr, outr, n, T, m, 1)) {
-        return;
-    }
-    st = row_stats_f(xr, outr, n, m, lowest, T, 0);
-    /* proved: rewrite.log_softmax_ties_log1p */
-    extra = st.ties - 1;
-    L = sp_log1p(extra + st.t);
     if (T == 1.0) {
         log_normalise_f(xr, outr, n, m, 1.0, 0, L);
     } else {
         log_normalise_f(xr, outr, n, m, T, 1, L);
     }
+}
+
+static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
+{
+    double lowest;
+    const double m = row_max_split_f(xr, n, &lowest);
+    row_stats st;
+    double extra, L;
+    if (row_edges_f(xr, outr, n, T, m, 1)) {
+        return;
+    }
+    st = row_stats_split_f(xr, outr, n, m, lowest, T, 0);
+    /* proved: rewrite.log_softmax_ties_log1p */
+    extra = st.ties - 1;
+    L = sp_log1p(extra + st.t);
+#if defined(_OPENMP)
+    {
+        const int parts = split_parts(n);
+        if (parts > 1) {
+            int k;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+            for (k = 0; k < parts; ++k) {
+                size_t a, b;
+                chunk_of(n, k, parts, &a, &b);
+                log_normalise_all_f(xr + a, outr + a, b - a, m, T, L);
+            }
+            return;
+        }
+    }
+#endif
+    log_normalise_all_f(xr, outr, n, m, T, L);
 }
 
 /* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
@@ -1432,7 +1652,7 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
 static double logsumexp_row_f(const float *xr, size_t n, double T)
 {
     double lowest;
-    const double m = row_max_f(xr, n, &lowest);
+    const double m = row_max_split_f(xr, n, &lowest);
     double finite = 0.0;
     row_stats st;
     size_t j;
@@ -1445,7 +1665,7 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_f(xr, NULL, n, m, lowest, T, 0);
+    st = row_stats_split_f(xr, NULL, n, m, lowest, T, 0);
     return logsumexp_finish_f(xr, n, st, T, log_normaliser(st));
 }
 
@@ -1544,7 +1764,7 @@ static double infinite_count_f(const float *xr, size_t n)
 static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
 {
     double lowest;
-    const double m = row_max_f(xr, n, &lowest);
+    const double m = row_max_split_f(xr, n, &lowest);
     const double x_target = (double)xr[t_index];
     row_stats st;
     if (isnan(m) || m == -INFINITY) {
@@ -1553,7 +1773,7 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY;
     }
-    st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
+    st = row_stats_split_f(xr, NULL, n, m, lowest, 1.0, 0);
     return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
 
