@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(SOFTPROOF_OMP_SIMD) || defined(_OPENMP)
@@ -37,8 +38,11 @@
 #define SP_FMA(a, b, c) ((a) * (b) + (c))
 #endif
 #define SP_LANES 16
+#define SP_FOLD 256       /* float32 results: plain sums over SP_FOLD blocks per lane, then folded exactly */
+#define SP_STASH 4194304  /* float32 softmax: rows up to this long keep e in double instead of recomputing it */
+#define SP_STASH_LOCAL 1024 /* ... on the stack up to this long, else in malloc'ed memory */
 #define SP_TILE 8   /* short rows processed together, one per lane */
-#define SP_SHORT 16 /* rows up to this length go through tiles */
+#define SP_SHORT 32 /* rows up to this length go through tiles */
 #define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
 #define SP_SHIFTER_BITS 0x4338000000000000u /* the bits of 1.5 * 2^52 */
 #define SP_NORMAL_LIMIT (-708.0) /* e^a is normal for a >= -708 (2^-1021.4) */
@@ -324,11 +328,17 @@ static double row_max_d(const double *xr, size_t n, double *lowest)
     return nan_seen > 0.0 ? NAN : m;
 }
 
-/* one block of SP_LANES entries: e_j into ob (when `store`), ties and the compensated sums per lane */
-static SP_INLINE void sum_block_d(const double *xb, double *ob, double m, double T, int tempered, int store, int normal,
-                                     double *hi, double *lo, double *ties)
+/* one block of SP_LANES entries: e_j into eb (when `store`; in double), ties and the sums per lane:
+ * compensated (TwoSum) for double results; for float32 results plain sums in `part`, which
+ * row_sum folds into the compensated ones every SP_FOLD blocks (relative error <= SP_FOLD * 2^-53
+ * = 2^-45 per fold, far below the 2^-25 that 1 ULP of float32 allows, whatever n) */
+static SP_INLINE void sum_block_d(const double *xb, double *eb, double m, double T, int tempered, int store, int normal,
+                                     double *hi, double *lo, double *part, double *ties)
 {
     size_t l;
+
+    (void)part;
+
     SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
         const double x = (double)xb[l];
@@ -336,47 +346,53 @@ static SP_INLINE void sum_block_d(const double *xb, double *ob, double m, double
         const int tie = x == m;
         const double term = tie ? 0.0 : e;
         if (store) {
-            ob[l] = (double)e;
+            eb[l] = e;
         }
         ties[l] += tie ? 1.0 : 0.0;
+
         SP_ACCUMULATE(hi[l], lo[l], term);
+
     }
 }
 
-/* c and t for a row with finite max m; when `store`, out_j = e^((x_j - m)/T). The last,
- * partial block goes through a buffer padded with m (padding counted out of the ties). */
-static SP_INLINE row_stats row_sum_d(const double *xr, double *outr, size_t n, double m, double T, int tempered,
+/* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
+ * output itself for double, a stash for float). The last, partial block goes through a buffer
+ * padded with m (padding counted out of the ties). */
+static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, double m, double T, int tempered,
                                        int store, int normal)
 {
-    double hi[SP_LANES], lo[SP_LANES], ties[SP_LANES];
+    double hi[SP_LANES], lo[SP_LANES], part[SP_LANES], ties[SP_LANES];
     double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
     for (l = 0; l < SP_LANES; ++l) {
         hi[l] = 0.0;
         lo[l] = 0.0;
+        part[l] = 0.0;
         ties[l] = 0.0;
     }
     for (j = 0; j < n; j += SP_LANES) {
         /* one loop body (one vectorised copy) for the full blocks and the padded last one */
         const size_t rest = n - j;
-        double x_tail[SP_LANES], out_tail[SP_LANES];
+        double x_tail[SP_LANES];
+        double e_tail[SP_LANES];
         const double *xb = xr + j;
-        double *ob = store ? outr + j : NULL;
+        double *eb = store ? er + j : NULL;
         if (rest < SP_LANES) {
             for (l = 0; l < SP_LANES; ++l) {
                 x_tail[l] = l < rest ? xr[j + l] : (double)m;
             }
             xb = x_tail;
-            ob = out_tail;
+            eb = e_tail;
             c -= (double)(SP_LANES - rest);
         }
-        sum_block_d(xb, ob, m, T, tempered, store, normal, hi, lo, ties);
+        sum_block_d(xb, eb, m, T, tempered, store, normal, hi, lo, part, ties);
         if (rest < SP_LANES) {
             for (l = 0; store && l < rest; ++l) {
-                outr[j + l] = out_tail[l];
+                er[j + l] = e_tail[l];
             }
         }
+
     }
     combine_lanes(hi, lo, ties);
     t_hi = hi[0];
@@ -389,19 +405,19 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *outr, size_t n, d
 }
 
 /* row_sum with the flags made constants (one specialised loop each) */
-static row_stats row_stats_d(const double *xr, double *outr, size_t n, double m, double lowest, double T, int store)
+static row_stats row_stats_d(const double *xr, double *er, size_t n, double m, double lowest, double T, int store)
 {
     const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
-            return store ? row_sum_d(xr, outr, n, m, 1.0, 0, 1, 1) : row_sum_d(xr, outr, n, m, 1.0, 0, 0, 1);
+            return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 1) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 1);
         }
-        return store ? row_sum_d(xr, outr, n, m, 1.0, 0, 1, 0) : row_sum_d(xr, outr, n, m, 1.0, 0, 0, 0);
+        return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 0) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 0);
     }
     if (normal) {
-        return store ? row_sum_d(xr, outr, n, m, T, 1, 1, 1) : row_sum_d(xr, outr, n, m, T, 1, 0, 1);
+        return store ? row_sum_d(xr, er, n, m, T, 1, 1, 1) : row_sum_d(xr, er, n, m, T, 1, 0, 1);
     }
-    return store ? row_sum_d(xr, outr, n, m, T, 1, 1, 0) : row_sum_d(xr, outr, n, m, T, 1, 0, 0);
+    return store ? row_sum_d(xr, er, n, m, T, 1, 1, 0) : row_sum_d(xr, er, n, m, T, 1, 0, 0);
 }
 
 /* row_max of one row, cut across the OpenMP threads when it is long (SOFTPROOF_OPENMP=1) */
@@ -432,7 +448,7 @@ static double row_max_split_d(const double *xr, size_t n, double *lowest)
 
 /* row_stats of one row, cut across the OpenMP threads when it is long; the chunks' sums are
  * added in chunk order (TwoSum), so a given number of threads always gives the same result */
-static row_stats row_stats_split_d(const double *xr, double *outr, size_t n, double m, double lowest, double T, int store)
+static row_stats row_stats_split_d(const double *xr, double *er, size_t n, double m, double lowest, double T, int store)
 {
 #if defined(_OPENMP)
     const int parts = split_parts(n);
@@ -444,7 +460,7 @@ static row_stats row_stats_split_d(const double *xr, double *outr, size_t n, dou
         for (k = 0; k < parts; ++k) {
             size_t a, b;
             chunk_of(n, k, parts, &a, &b);
-            part[k] = row_stats_d(xr + a, store ? outr + a : NULL, b - a, m, lowest, T, store);
+            part[k] = row_stats_d(xr + a, store ? er + a : NULL, b - a, m, lowest, T, store);
         }
         for (k = 0; k < parts; ++k) {
             ties += part[k].ties;
@@ -456,7 +472,7 @@ static row_stats row_stats_split_d(const double *xr, double *outr, size_t n, dou
         return st;
     }
 #endif
-    return row_stats_d(xr, outr, n, m, lowest, T, store);
+    return row_stats_d(xr, er, n, m, lowest, T, store);
 }
 
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
@@ -493,41 +509,31 @@ static int row_edges_d(const double *xr, double *outr, size_t n, double T, doubl
     return 0;
 }
 
-/* out_j = p_j = e_j / (c + t) with 1/(c + t) = inv_hi + inv_lo; e_j read back (double) or
- * recomputed (float, so that it is rounded to float once) */
-static SP_INLINE void normalise_d(const double *xr, double *outr, size_t n, double m, double T, int tempered, int normal,
-                                     double inv_hi, double inv_lo)
+/* out_j = p_j = e_j / (c + t) with 1/(c + t) = inv_hi + inv_lo; e_j read from er (`stashed`: the
+ * output itself for double, a double stash for float, so that p_j is rounded once) or recomputed */
+static SP_INLINE void normalise_d(const double *xr, const double *er, double *outr, size_t n, double m, double T,
+                                     int tempered, int normal, int stashed, double inv_hi, double inv_lo)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < n; ++j) {
-
-        const double e = outr[j];
-        (void)xr;
-        (void)m;
-        (void)T;
-        (void)tempered;
-        (void)normal;
-
+        const double e = stashed ? er[j] : shifted_exp((double)xr[j], m, T, tempered, normal, 0);
         outr[j] = (double)(SP_FMA(e, inv_hi, e*inv_lo));
     }
 }
 
-/* normalise with the flags made constants; the whole row or one chunk of it */
-static void normalise_all_d(const double *xr, double *outr, size_t n, double m, double T, int normal,
+/* normalise with the flags made constants; the whole row or one chunk of it; er == NULL: recompute e */
+static void normalise_all_d(const double *xr, const double *er, double *outr, size_t n, double m, double T, int normal,
                               double inv_hi, double inv_lo)
 {
-    if (T == 1.0) {
-        if (normal) {
-            normalise_d(xr, outr, n, m, 1.0, 0, 1, inv_hi, inv_lo);
-        } else {
-            normalise_d(xr, outr, n, m, 1.0, 0, 0, inv_hi, inv_lo);
-        }
-    } else if (normal) {
-        normalise_d(xr, outr, n, m, T, 1, 1, inv_hi, inv_lo);
-    } else {
-        normalise_d(xr, outr, n, m, T, 1, 0, inv_hi, inv_lo);
+    if (er != NULL) {
+        normalise_d(xr, er, outr, n, m, 1.0, 0, 1, 1, inv_hi, inv_lo);
+        return;
     }
+
+    (void)T; /* double rows always keep e in the output */
+    (void)normal;
+
 }
 
 static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
@@ -537,31 +543,35 @@ static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
     row_stats st;
     double inv_hi, inv_lo;
     int normal;
+    int parts = 1;
+    double *stash;
+
     if (row_edges_d(xr, outr, n, T, m, 0)) {
         return;
     }
 
-    st = row_stats_split_d(xr, outr, n, m, lowest, T, 1);
+    stash = outr; /* e_j in the output, scaled in place below */
 
+    st = row_stats_split_d(xr, stash, n, m, lowest, T, stash != NULL);
     /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
     reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
     normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
 #if defined(_OPENMP)
-    {
-        const int parts = split_parts(n);
-        if (parts > 1) {
-            int k;
+    parts = split_parts(n);
+    if (parts > 1) {
+        int k;
 #pragma omp parallel for num_threads(parts) schedule(static, 1)
-            for (k = 0; k < parts; ++k) {
-                size_t a, b;
-                chunk_of(n, k, parts, &a, &b);
-                normalise_all_d(xr + a, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
-            }
-            return;
+        for (k = 0; k < parts; ++k) {
+            size_t a, b;
+            chunk_of(n, k, parts, &a, &b);
+            normalise_all_d(xr + a, stash != NULL ? stash + a : NULL, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
         }
     }
 #endif
-    normalise_all_d(xr, outr, n, m, T, normal, inv_hi, inv_lo);
+    if (parts == 1) {
+        normalise_all_d(xr, stash, outr, n, m, T, normal, inv_hi, inv_lo);
+    }
+
 }
 
 /* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
@@ -595,7 +605,7 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
     if (row_edges_d(xr, outr, n, T, m, 1)) {
         return;
     }
-    st = row_stats_split_d(xr, outr, n, m, lowest, T, 0);
+    st = row_stats_split_d(xr, NULL, n, m, lowest, T, 0);
     /* proved: rewrite.log_softmax_ties_log1p */
     extra = st.ties - 1;
     L = sp_log1p(extra + st.t);
@@ -1167,11 +1177,18 @@ static double row_max_f(const float *xr, size_t n, double *lowest)
     return nan_seen > 0.0 ? NAN : m;
 }
 
-/* one block of SP_LANES entries: e_j into ob (when `store`), ties and the compensated sums per lane */
-static SP_INLINE void sum_block_f(const float *xb, float *ob, double m, double T, int tempered, int store, int normal,
-                                     double *hi, double *lo, double *ties)
+/* one block of SP_LANES entries: e_j into eb (when `store`; in double), ties and the sums per lane:
+ * compensated (TwoSum) for double results; for float32 results plain sums in `part`, which
+ * row_sum folds into the compensated ones every SP_FOLD blocks (relative error <= SP_FOLD * 2^-53
+ * = 2^-45 per fold, far below the 2^-25 that 1 ULP of float32 allows, whatever n) */
+static SP_INLINE void sum_block_f(const float *xb, double *eb, double m, double T, int tempered, int store, int normal,
+                                     double *hi, double *lo, double *part, double *ties)
 {
     size_t l;
+
+    (void)hi;
+    (void)lo;
+
     SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
         const double x = (double)xb[l];
@@ -1179,47 +1196,60 @@ static SP_INLINE void sum_block_f(const float *xb, float *ob, double m, double T
         const int tie = x == m;
         const double term = tie ? 0.0 : e;
         if (store) {
-            ob[l] = (float)e;
+            eb[l] = e;
         }
         ties[l] += tie ? 1.0 : 0.0;
-        SP_ACCUMULATE(hi[l], lo[l], term);
+
+        part[l] += term;
+
     }
 }
 
-/* c and t for a row with finite max m; when `store`, out_j = e^((x_j - m)/T). The last,
- * partial block goes through a buffer padded with m (padding counted out of the ties). */
-static SP_INLINE row_stats row_sum_f(const float *xr, float *outr, size_t n, double m, double T, int tempered,
+/* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
+ * output itself for double, a stash for float). The last, partial block goes through a buffer
+ * padded with m (padding counted out of the ties). */
+static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, double m, double T, int tempered,
                                        int store, int normal)
 {
-    double hi[SP_LANES], lo[SP_LANES], ties[SP_LANES];
+    double hi[SP_LANES], lo[SP_LANES], part[SP_LANES], ties[SP_LANES];
     double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
     for (l = 0; l < SP_LANES; ++l) {
         hi[l] = 0.0;
         lo[l] = 0.0;
+        part[l] = 0.0;
         ties[l] = 0.0;
     }
     for (j = 0; j < n; j += SP_LANES) {
         /* one loop body (one vectorised copy) for the full blocks and the padded last one */
         const size_t rest = n - j;
-        float x_tail[SP_LANES], out_tail[SP_LANES];
+        float x_tail[SP_LANES];
+        double e_tail[SP_LANES];
         const float *xb = xr + j;
-        float *ob = store ? outr + j : NULL;
+        double *eb = store ? er + j : NULL;
         if (rest < SP_LANES) {
             for (l = 0; l < SP_LANES; ++l) {
                 x_tail[l] = l < rest ? xr[j + l] : (float)m;
             }
             xb = x_tail;
-            ob = out_tail;
+            eb = e_tail;
             c -= (double)(SP_LANES - rest);
         }
-        sum_block_f(xb, ob, m, T, tempered, store, normal, hi, lo, ties);
+        sum_block_f(xb, eb, m, T, tempered, store, normal, hi, lo, part, ties);
         if (rest < SP_LANES) {
             for (l = 0; store && l < rest; ++l) {
-                outr[j + l] = out_tail[l];
+                er[j + l] = e_tail[l];
             }
         }
+
+        if ((j / SP_LANES) % SP_FOLD == SP_FOLD - 1 || rest <= SP_LANES) {
+            for (l = 0; l < SP_LANES; ++l) {
+                SP_ACCUMULATE(hi[l], lo[l], part[l]);
+                part[l] = 0.0;
+            }
+        }
+
     }
     combine_lanes(hi, lo, ties);
     t_hi = hi[0];
@@ -1232,19 +1262,19 @@ static SP_INLINE row_stats row_sum_f(const float *xr, float *outr, size_t n, dou
 }
 
 /* row_sum with the flags made constants (one specialised loop each) */
-static row_stats row_stats_f(const float *xr, float *outr, size_t n, double m, double lowest, double T, int store)
+static row_stats row_stats_f(const float *xr, double *er, size_t n, double m, double lowest, double T, int store)
 {
     const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
-            return store ? row_sum_f(xr, outr, n, m, 1.0, 0, 1, 1) : row_sum_f(xr, outr, n, m, 1.0, 0, 0, 1);
+            return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 1) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 1);
         }
-        return store ? row_sum_f(xr, outr, n, m, 1.0, 0, 1, 0) : row_sum_f(xr, outr, n, m, 1.0, 0, 0, 0);
+        return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 0) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 0);
     }
     if (normal) {
-        return store ? row_sum_f(xr, outr, n, m, T, 1, 1, 1) : row_sum_f(xr, outr, n, m, T, 1, 0, 1);
+        return store ? row_sum_f(xr, er, n, m, T, 1, 1, 1) : row_sum_f(xr, er, n, m, T, 1, 0, 1);
     }
-    return store ? row_sum_f(xr, outr, n, m, T, 1, 1, 0) : row_sum_f(xr, outr, n, m, T, 1, 0, 0);
+    return store ? row_sum_f(xr, er, n, m, T, 1, 1, 0) : row_sum_f(xr, er, n, m, T, 1, 0, 0);
 }
 
 /* row_max of one row, cut across the OpenMP threads when it is long (SOFTPROOF_OPENMP=1) */
@@ -1275,7 +1305,7 @@ static double row_max_split_f(const float *xr, size_t n, double *lowest)
 
 /* row_stats of one row, cut across the OpenMP threads when it is long; the chunks' sums are
  * added in chunk order (TwoSum), so a given number of threads always gives the same result */
-static row_stats row_stats_split_f(const float *xr, float *outr, size_t n, double m, double lowest, double T, int store)
+static row_stats row_stats_split_f(const float *xr, double *er, size_t n, double m, double lowest, double T, int store)
 {
 #if defined(_OPENMP)
     const int parts = split_parts(n);
@@ -1287,7 +1317,7 @@ static row_stats row_stats_split_f(const float *xr, float *outr, size_t n, doubl
         for (k = 0; k < parts; ++k) {
             size_t a, b;
             chunk_of(n, k, parts, &a, &b);
-            part[k] = row_stats_f(xr + a, store ? outr + a : NULL, b - a, m, lowest, T, store);
+            part[k] = row_stats_f(xr + a, store ? er + a : NULL, b - a, m, lowest, T, store);
         }
         for (k = 0; k < parts; ++k) {
             ties += part[k].ties;
@@ -1299,7 +1329,7 @@ static row_stats row_stats_split_f(const float *xr, float *outr, size_t n, doubl
         return st;
     }
 #endif
-    return row_stats_f(xr, outr, n, m, lowest, T, store);
+    return row_stats_f(xr, er, n, m, lowest, T, store);
 }
 
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
@@ -1336,36 +1366,40 @@ static int row_edges_f(const float *xr, float *outr, size_t n, double T, double 
     return 0;
 }
 
-/* out_j = p_j = e_j / (c + t) with 1/(c + t) = inv_hi + inv_lo; e_j read back (double) or
- * recomputed (float, so that it is rounded to float once) */
-static SP_INLINE void normalise_f(const float *xr, float *outr, size_t n, double m, double T, int tempered, int normal,
-                                     double inv_hi, double inv_lo)
+/* out_j = p_j = e_j / (c + t) with 1/(c + t) = inv_hi + inv_lo; e_j read from er (`stashed`: the
+ * output itself for double, a double stash for float, so that p_j is rounded once) or recomputed */
+static SP_INLINE void normalise_f(const float *xr, const double *er, float *outr, size_t n, double m, double T,
+                                     int tempered, int normal, int stashed, double inv_hi, double inv_lo)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < n; ++j) {
-
-        const double e = shifted_exp((double)xr[j], m, T, tempered, normal, 1);
-
+        const double e = stashed ? er[j] : shifted_exp((double)xr[j], m, T, tempered, normal, 1);
         outr[j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
     }
 }
 
-/* normalise with the flags made constants; the whole row or one chunk of it */
-static void normalise_all_f(const float *xr, float *outr, size_t n, double m, double T, int normal,
+/* normalise with the flags made constants; the whole row or one chunk of it; er == NULL: recompute e */
+static void normalise_all_f(const float *xr, const double *er, float *outr, size_t n, double m, double T, int normal,
                               double inv_hi, double inv_lo)
 {
+    if (er != NULL) {
+        normalise_f(xr, er, outr, n, m, 1.0, 0, 1, 1, inv_hi, inv_lo);
+        return;
+    }
+
     if (T == 1.0) {
         if (normal) {
-            normalise_f(xr, outr, n, m, 1.0, 0, 1, inv_hi, inv_lo);
+            normalise_f(xr, er, outr, n, m, 1.0, 0, 1, 0, inv_hi, inv_lo);
         } else {
-            normalise_f(xr, outr, n, m, 1.0, 0, 0, inv_hi, inv_lo);
+            normalise_f(xr, er, outr, n, m, 1.0, 0, 0, 0, inv_hi, inv_lo);
         }
     } else if (normal) {
-        normalise_f(xr, outr, n, m, T, 1, 1, inv_hi, inv_lo);
+        normalise_f(xr, er, outr, n, m, T, 1, 1, 0, inv_hi, inv_lo);
     } else {
-        normalise_f(xr, outr, n, m, T, 1, 0, inv_hi, inv_lo);
+        normalise_f(xr, er, outr, n, m, T, 1, 0, 0, inv_hi, inv_lo);
     }
+
 }
 
 static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
@@ -1375,31 +1409,43 @@ static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
     row_stats st;
     double inv_hi, inv_lo;
     int normal;
+    int parts = 1;
+    double *stash;
+
+    double local[SP_STASH_LOCAL];
+
     if (row_edges_f(xr, outr, n, T, m, 0)) {
         return;
     }
 
-    st = row_stats_split_f(xr, outr, n, m, lowest, T, 0); /* e is recomputed below: rounded to float once */
+    /* e_j kept in double, so that p_j is rounded to float once without a second exp; a row too long
+     * for the stash (or no memory for it) recomputes e_j */
+    stash = n <= SP_STASH_LOCAL ? local : n <= SP_STASH ? (double *)malloc(n * sizeof(double)) : NULL;
 
+    st = row_stats_split_f(xr, stash, n, m, lowest, T, stash != NULL);
     /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
     reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
     normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
 #if defined(_OPENMP)
-    {
-        const int parts = split_parts(n);
-        if (parts > 1) {
-            int k;
+    parts = split_parts(n);
+    if (parts > 1) {
+        int k;
 #pragma omp parallel for num_threads(parts) schedule(static, 1)
-            for (k = 0; k < parts; ++k) {
-                size_t a, b;
-                chunk_of(n, k, parts, &a, &b);
-                normalise_all_f(xr + a, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
-            }
-            return;
+        for (k = 0; k < parts; ++k) {
+            size_t a, b;
+            chunk_of(n, k, parts, &a, &b);
+            normalise_all_f(xr + a, stash != NULL ? stash + a : NULL, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
         }
     }
 #endif
-    normalise_all_f(xr, outr, n, m, T, normal, inv_hi, inv_lo);
+    if (parts == 1) {
+        normalise_all_f(xr, stash, outr, n, m, T, normal, inv_hi, inv_lo);
+    }
+
+    if (stash != local) {
+        free(stash);
+    }
+
 }
 
 /* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
@@ -1433,7 +1479,7 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
     if (row_edges_f(xr, outr, n, T, m, 1)) {
         return;
     }
-    st = row_stats_split_f(xr, outr, n, m, lowest, T, 0);
+    st = row_stats_split_f(xr, NULL, n, m, lowest, T, 0);
     /* proved: rewrite.log_softmax_ties_log1p */
     extra = st.ties - 1;
     L = sp_log1p(extra + st.t);
