@@ -251,8 +251,8 @@ static SP_INLINE double shift(double x, double m, double T, int tempered, double
 }
 
 /* e^((x - m)/T), proved: rewrite.exact_shift. For float32 results (`single`) the shift is rounded
- * once: its relative error 2^-53 |x - m|/T moves e by at most 1080 * 2^-53 < 2^-42 (the exp
- * clamps at -1080), far below the 2^-25 that a float32 result within 1 ULP allows */
+ * (twice with T): its relative error 2^-52 |x - m|/T moves e by at most 1080 * 2^-52 < 2^-41 (the
+ * exp clamps at -1080), far below the 2^-25 that a float32 result within 1 ULP allows */
 static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, int normal, int single)
 {
     double ql = 0.0, q;
