@@ -645,6 +645,19 @@ class Counterexample:
         return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points"])
 
 
+def _on_symmetric_interval(statement: Basic, var: sp.Symbol) -> tuple[Expr, sp.Rational] | None:
+    """``Piecewise((Abs(e), Abs(var) <= R), (0, True)) <= B`` with B free of symbols -> (e, R); else None.
+
+    The statement shape of the enclosure strategies: the domain is part of the statement."""
+    if not isinstance(statement, sp.Le) or statement.rhs.free_symbols or not isinstance(statement.lhs, sp.Piecewise):
+        return None
+    (inner, condition), rest = statement.lhs.args[0], statement.lhs.args[1:]
+    if not (isinstance(condition, sp.Le) and condition.lhs == sp.Abs(var) and condition.rhs.is_Rational
+            and len(rest) == 1 and rest[0].expr == 0 and isinstance(inner, sp.Abs)):
+        return None
+    return inner.args[0], condition.rhs
+
+
 @dataclass(frozen=True)
 class PolynomialEnclosure:
     r"""Prove :math:`|P(r)\,e^{-r} - 1| \le B` for every :math:`|r| \le R` (relative error of P as exp).
@@ -666,14 +679,12 @@ class PolynomialEnclosure:
     def run(self, statement: Basic) -> Outcome:
         method = f"Taylor enclosure on {self.pieces} subintervals (mpmath.iv, outward rounding)"
         shape = ["not of the form Piecewise((|P(r) exp(-r) - 1|, |r| <= R), (0, True)) <= B"]
-        if not isinstance(statement, sp.Le) or statement.rhs.free_symbols or not isinstance(statement.lhs, sp.Piecewise):
+        parts = _on_symmetric_interval(statement, self.var)
+        if parts is None:
             return Outcome(Status.UNPROVED, method, shape)
-        (inner, condition), rest = statement.lhs.args[0], statement.lhs.args[1:]
-        if not (isinstance(condition, sp.Le) and condition.lhs == sp.Abs(self.var) and condition.rhs.is_Rational
-                and len(rest) == 1 and rest[0].expr == 0 and isinstance(inner, sp.Abs)):
-            return Outcome(Status.UNPROVED, method, shape)
-        lo, hi = -condition.rhs, condition.rhs
-        poly = sp.expand((inner.args[0] + 1) * sp.exp(self.var))
+        error, radius = parts
+        lo, hi = -radius, radius
+        poly = sp.expand((error + 1) * sp.exp(self.var))
         if not poly.is_polynomial(self.var):
             return Outcome(Status.UNPROVED, method, ["the left side is not |P(r) exp(-r) - 1| with P a polynomial"])
         coeffs = [sp.Rational(c) for c in reversed(sp.Poly(poly, self.var).all_coeffs())]  # low degree first
@@ -743,16 +754,12 @@ class AtanhEnclosure:
 
         method = f"odd Taylor series of atanh, |E(z)| on {self.pieces} subintervals (exact rationals)"
         shape = ["not of the form Piecewise((|N(s)/(2 atanh(s)) - 1|, |s| <= S), (0, True)) <= B"]
-        if not isinstance(statement, sp.Le) or statement.rhs.free_symbols or not statement.rhs.is_Rational:
+        parts = _on_symmetric_interval(statement, self.var)
+        if parts is None or not statement.rhs.is_Rational:
             return Outcome(Status.UNPROVED, method, shape)
-        if not isinstance(statement.lhs, sp.Piecewise):
-            return Outcome(Status.UNPROVED, method, shape)
-        (inner, condition), rest = statement.lhs.args[0], statement.lhs.args[1:]
-        if not (isinstance(condition, sp.Le) and condition.lhs == sp.Abs(self.var) and condition.rhs.is_Rational
-                and len(rest) == 1 and rest[0].expr == 0 and isinstance(inner, sp.Abs)):
-            return Outcome(Status.UNPROVED, method, shape)
-        radius = Fraction(int(condition.rhs.p), int(condition.rhs.q))
-        numerator = sp.expand((inner.args[0] + 1) * 2 * sp.atanh(self.var))
+        error, interval_radius = parts
+        radius = Fraction(int(interval_radius.p), int(interval_radius.q))
+        numerator = sp.expand((error + 1) * 2 * sp.atanh(self.var))
         if radius >= 1 or not numerator.is_polynomial(self.var):
             return Outcome(Status.UNPROVED, method, ["N is not a polynomial, or S >= 1"])
         coeffs = [Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q))
@@ -780,7 +787,7 @@ class AtanhEnclosure:
         total = (worst + tail) / 2
         bound = Fraction(int(statement.rhs.p), int(statement.rhs.q))
         step = (
-            f"on $|s| \\le {condition.rhs}$: $|E(z)| \\le$ {float(worst):.8g}, tail $\\le$ {float(tail):.3g}, "
+            f"on $|s| \\le {interval_radius}$: $|E(z)| \\le$ {float(worst):.8g}, tail $\\le$ {float(tail):.3g}, "
             f"relative error $\\le$ {float(total):.8g} (upper bound), below {float(bound):.8g}; outside, the left side is 0"
         )
         return Outcome(Status.PROVED if total <= bound else Status.UNPROVED, method, [step])
