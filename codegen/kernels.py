@@ -235,10 +235,21 @@ def c_pieces() -> dict[str, sp.Expr]:
 
 
 def c_wide_pieces() -> dict[str, sp.Expr]:
-    """Pieces printed in long double: the textbook shift form for the rows where m + T L cancels."""
+    """Pieces printed in long double: the textbook shift form for the rows where m + T L cancels,
+    and the segment scaling of long rows read once."""
     wide_sum = sp.Symbol("wide_sum")
     shifted = SMOOTH_MAX_STABLE.xreplace({m: M}).replace(lambda e: isinstance(e, sp.Sum), lambda e: wide_sum)
-    return {"wide_term": sp.exp((X - M) / T), "logsumexp_wide": shifted}
+    # long rows read once (rewrite.blocked_shift): a segment's factor e^q, q = (mu - m)/T, its
+    # scaled sum and its softmax scale e^q / (c + t)
+    factor, q = sp.Symbol("factor"), sp.Symbol("q")
+    ties, t_hi, t_lo = sp.Symbol("segment_ties"), sp.Symbol("segment_hi"), sp.Symbol("segment_lo")
+    return {
+        "wide_term": sp.exp((X - M) / T),
+        "logsumexp_wide": shifted,
+        "segment_factor": sp.exp(q),
+        "segment_term": factor * (ties + t_hi + t_lo),
+        "segment_scale": factor / sp.Symbol("total"),
+    }
 
 
 C_CLAIMS = {
@@ -252,4 +263,5 @@ C_CLAIMS = {
     "cross_entropy": "proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p",
     "ce_grad_target": "proved: rewrite.ce_grad_target",
     "logsumexp_wide": "proved: rewrite.smooth_max_shift",
+    "blocked": "proved: rewrite.blocked_shift",
 }

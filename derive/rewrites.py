@@ -303,3 +303,37 @@ register(
         note="p_t - 1 cancels when p_t is near 1; the sum of the others does not.",
     ),
 )
+
+# ---------------------------------------------------------------------------------------------
+# Long rows read once (the online normaliser of Milakov and Gimelshein 2018, by chunks): the
+# entries p..q of a segment are summed with the running max mu as their shift, and the segment is
+# scaled once by exp((mu - m)/T) when the row max m is known.
+mu = sp.Symbol("mu", real=True)
+first, last = sp.symbols("p q", integer=True, positive=True)
+row_sum_shifted = sp.Symbol("S", positive=True)
+
+register(
+    Claim(
+        id="rewrite.blocked_shift",
+        source=CODEGEN,
+        quote="long rows: each segment summed with its own shift mu, scaled by exp((mu - m)/T); p_k = e_k * exp((mu - m)/T) / S",
+        statement=sp.And(
+            eq(
+                Sum(sp.exp((x[i] - m) / T), (i, first, last)),
+                sp.exp((mu - m) / T) * Sum(sp.exp((x[i] - mu) / T), (i, first, last)),
+            ),
+            eq(sp.exp((x[k] - m) / T) / row_sum_shifted, sp.exp((x[k] - mu) / T) * (sp.exp((mu - m) / T) / row_sum_shifted)),
+            evaluate=False,
+        ),
+        strategy=Simplify(),
+        expected=Status.PROVED,
+        scope="any segment p..q",
+        assumptions=(
+            REAL,
+            r"$T > 0$; any real $\mu$ (the kernels take the max of the chunks read so far, so "
+            r"$\mu \le m$ and no term overflows)",
+            r"$S = \sum_i e^{(x_i - m)/T}$, the sum over the row of its segments' sums",
+        ),
+        note="Each segment is scaled once, at the end; its factor is rounded once, so the errors do not grow with the number of segments.",
+    ),
+)

@@ -141,10 +141,11 @@ class _Stats:
 
 
 def _two_diff(a, b):
-    """d + l = a - b exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B)."""
+    """d + l = a - b exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B); l = 0 where d is infinite
+    (TwoSum's error is NaN there, and no error term is needed)."""
     d = a - b
     bb = d - a
-    return d, (a - (d - bb)) - (b + bb)
+    return d, numpy.where(numpy.isinf(d), 0.0, (a - (d - bb)) - (b + bb))
 
 
 def _compensated_sum(values, axis):

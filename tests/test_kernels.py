@@ -147,6 +147,22 @@ def test_nan_and_all_minus_inf_and_empty(K) -> None:
 
 
 @TARGETS
+@pytest.mark.parametrize("n", [3, 40, 32769])  # a tile, the general path, a row read once (SP_SCAN)
+def test_minus_inf_entries_give_minus_inf_logs_and_zero_probabilities(K, n: int) -> None:
+    """Regression: TwoSum's error for -inf - m is NaN; it made log_softmax NaN at -inf entries (rows
+    longer than a tile) and cross_entropy NaN for a -inf target, instead of -inf and +inf."""
+    x = np.random.default_rng(n).normal(size=(2, n))
+    x[:, 1] = -np.inf
+    for temperature in (1.0, 0.7):
+        out = K.log_softmax(x, temperature=temperature)
+        assert (out[:, 1] == -np.inf).all() and np.isfinite(np.delete(out, 1, axis=1)).all(), temperature
+        assert (K.softmax(x, temperature=temperature)[:, 1] == 0.0).all()
+    assert K.cross_entropy(x, np.array([1, 0]))[0] == np.inf
+    assert np.isfinite(K.cross_entropy(x, np.array([1, 0]))[1])
+    assert K.cross_entropy_grad(x, np.array([1, 1]))[0, 1] == -1.0
+
+
+@TARGETS
 def test_temperature_limits(K) -> None:
     assert K.softmax([3.0, 1.0, 3.0], temperature=0).tolist() == [0.5, 0.0, 0.5]
     assert K.logsumexp([3.0, 1.0], temperature=0) == 3.0

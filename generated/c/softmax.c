@@ -12,6 +12,7 @@
  */
 #include "softmax.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +45,15 @@
 #define SP_TILE 8   /* short rows processed together, one per lane */
 #define SP_SHORT 32 /* rows up to this length go through tiles */
 #define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
+#define SP_SCAN 32768 /* rows at least this long (and not split across threads) stream from memory once */
+#define SP_CHUNK 2048 /* ... chunk by chunk: a chunk stays in cache while its exp is taken */
+#define SP_AHEAD_X 2048 /* ... prefetching x this many entries past the chunk being scanned, */
+#define SP_AHEAD_E 1024 /* ... and e (softmax) this many entries past the one being written */
+#if defined(__GNUC__)
+#define SP_PREFETCH(p, write) __builtin_prefetch((p), (write))
+#else
+#define SP_PREFETCH(p, write)
+#endif
 #define SP_SHIFTER_BITS 0x4338000000000000u /* the bits of 1.5 * 2^52 */
 #define SP_NORMAL_LIMIT (-708.0) /* e^a is normal for a >= -708 (2^-1021.4) */
 #if defined(__GNUC__)
@@ -219,12 +229,78 @@ static void chunk_of(size_t n, int k, int parts, size_t *a, size_t *b)
 }
 #endif
 
+/* 1 when a row of n entries is not cut across threads */
+static int single_part(size_t n)
+{
+#if defined(_OPENMP)
+    return split_parts(n) == 1;
+#else
+    (void)n;
+    return 1;
+#endif
+}
+
 /* the statistics of a row: max m, tied maxima c, and t = sum of e^((x_i - m)/T) over x_i < m */
 typedef struct {
     double m;
     double ties;
     double t;
+    double t_lo; /* the rounding error of t where the sum keeps it (row_sum), else 0 */
 } row_stats;
+
+/* ------------------------------------------- long rows read once (row_scan) */
+/* a run of chunks summed with the same shift m: entries [start, next start), ties and
+ * t_hi + t_lo = sum of e^((x_j - m)/T) over the entries below m */
+typedef struct {
+    size_t start;
+    double m, ties, t_hi, t_lo;
+} scan_segment;
+
+/* the segments of a row read by row_scan (seg == NULL: the row took two passes) and
+ * total = c + t of the whole row in long double */
+typedef struct {
+    scan_segment *seg;
+    size_t count;
+    long double total;
+} scan_segments;
+
+/* e^((m_s - m)/T) in long double, m_s - m = d + l exactly; proved: rewrite.blocked_shift */
+static long double segment_factor(double m_s, double m, double T)
+{
+    double d, l;
+    long double q;
+    two_diff(m_s, m, &d, &l);
+    q = ((long double)d + (long double)l) / (long double)T;
+    return expl(q);
+}
+
+/* the row's statistics from its segments (the last one has the row max m as its shift): c of
+ * the last segment; t = its t plus each earlier segment's c_s + t_s scaled by e^((m_s - m)/T)
+ * (proved: rewrite.blocked_shift), added in long double (TwoSum). Every segment is scaled once, so the
+ * relative error of t stays near 2^-64 however many segments (new maxima) the row has. */
+static row_stats merge_segments(const scan_segment *seg, size_t count, double T, long double *total)
+{
+    const scan_segment *last = seg + count - 1;
+    long double hi = (long double)last->t_hi, lo = (long double)last->t_lo;
+    row_stats st;
+    size_t s;
+    for (s = 0; s + 1 < count; ++s) {
+        const long double factor = segment_factor(seg[s].m, last->m, T);
+        const long double segment_ties = (long double)seg[s].ties, segment_hi = (long double)seg[s].t_hi;
+        const long double segment_lo = (long double)seg[s].t_lo;
+        const long double v = factor*(segment_hi + segment_lo + segment_ties);
+        const long double sum = hi + v;
+        const long double bp = sum - hi;
+        lo += (hi - (sum - bp)) + (v - bp);
+        hi = sum;
+    }
+    st.m = last->m;
+    st.ties = last->ties;
+    st.t = (double)(hi + lo);
+    st.t_lo = 0.0;
+    *total = (long double)last->ties + (hi + lo);
+    return st;
+}
 
 /* ------------------------------------------------------ edge cases (double) */
 /* T -> 0+ (and +inf entries): the maxima share the mass, proved: temperature.ties_share_mass */
@@ -246,7 +322,8 @@ static SP_INLINE double shift(double x, double m, double T, int tempered, double
     double d, l, q;
     two_diff(x, m, &d, &l);
     q = tempered ? d / T : d;
-    *ql = tempered ? (SP_FMA(-q, T, d) + l) / T : l;
+    /* x = -inf: q = -inf exactly and TwoSum's error is NaN; e^-inf = 0 and log p = -inf need none */
+    *ql = x == -INFINITY ? 0.0 : tempered ? (SP_FMA(-q, T, d) + l) / T : l;
     return q;
 }
 
@@ -277,6 +354,7 @@ static double cross_entropy_finish(row_stats st, double x_target, double L)
     double gap, gap_error, head;
     /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
     two_diff(st.m, x_target, &gap, &gap_error);
+    gap_error = x_target == -INFINITY ? 0.0 : gap_error; /* gap = +inf exactly; TwoSum's error is NaN */
     head = L + gap;
     return gap_error + head;
 }
@@ -284,35 +362,34 @@ static double cross_entropy_finish(row_stats st, double x_target, double L)
 
 
 /* ==================================================== double entry points */
-/* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry */
-static double row_max_d(const double *xr, size_t n, double *lowest)
+/* the chunk after the one being summed (row_scan): its max (NaN if it holds a NaN) and lowest entry
+ * are taken in the same loop, so that the row streams from memory once; x[0..n), n <= the summed length */
+typedef struct {
+    const double *x;
+    size_t n;
+    size_t room; /* entries from x to the end of the row */
+    double max, low;
+} lookahead_d;
+
+/* lane-wise max, min and NaN count of one block of SP_LANES entries */
+static SP_INLINE void extremes_block_d(const double *xb, double *lane_max, double *lane_min, double *lane_nan)
 {
-    double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
-    size_t j = 0, l;
-    if (n < SP_LANES) { /* short rows: no lanes to set up and fold */
-        for (; j < n; ++j) {
-            const double x = (double)xr[j];
-            m = x > m ? x : m;
-            low = x < low ? x : low;
-            nan_seen += x != x ? 1.0 : 0.0;
-        }
-        *lowest = low;
-        return nan_seen > 0.0 ? NAN : m;
-    }
+    size_t l;
+    SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
-        lane_max[l] = -INFINITY;
-        lane_min[l] = INFINITY;
-        lane_nan[l] = 0.0;
+        const double x = (double)xb[l];
+        lane_max[l] = x > lane_max[l] ? x : lane_max[l];
+        lane_min[l] = x < lane_min[l] ? x : lane_min[l];
+        lane_nan[l] += x != x ? 1.0 : 0.0;
     }
-    for (; j + SP_LANES <= n; j += SP_LANES) {
-        SP_SIMD
-        for (l = 0; l < SP_LANES; ++l) {
-            const double x = (double)xr[j + l];
-            lane_max[l] = x > lane_max[l] ? x : lane_max[l];
-            lane_min[l] = x < lane_min[l] ? x : lane_min[l];
-            lane_nan[l] += x != x ? 1.0 : 0.0;
-        }
-    }
+}
+
+/* fold the lanes of extremes_block and the entries xr[j..n) past the last full block */
+static double extremes_finish_d(const double *xr, size_t j, size_t n, const double *lane_max, const double *lane_min,
+                                   const double *lane_nan, double *lowest)
+{
+    double m = -INFINITY, low = INFINITY, nan_seen = 0.0;
+    size_t l;
     for (l = 0; l < SP_LANES; ++l) {
         m = lane_max[l] > m ? lane_max[l] : m;
         low = lane_min[l] < low ? lane_min[l] : low;
@@ -326,6 +403,24 @@ static double row_max_d(const double *xr, size_t n, double *lowest)
     }
     *lowest = low;
     return nan_seen > 0.0 ? NAN : m;
+}
+
+/* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry */
+static double row_max_d(const double *xr, size_t n, double *lowest)
+{
+    double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES];
+    size_t j = 0, l;
+    for (l = 0; l < SP_LANES; ++l) {
+        lane_max[l] = -INFINITY;
+        lane_min[l] = INFINITY;
+        lane_nan[l] = 0.0;
+    }
+    if (n >= SP_LANES) { /* short rows: no lanes to run */
+        for (; j + SP_LANES <= n; j += SP_LANES) {
+            extremes_block_d(xr + j, lane_max, lane_min, lane_nan);
+        }
+    }
+    return extremes_finish_d(xr, j, n, lane_max, lane_min, lane_nan, lowest);
 }
 
 /* one block of SP_LANES entries: e_j into eb (when `store`; in double), ties and the sums per lane:
@@ -357,11 +452,14 @@ static SP_INLINE void sum_block_d(const double *xb, double *eb, double m, double
 
 /* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
  * output itself for double, a stash for float). The last, partial block goes through a buffer
- * padded with m (padding counted out of the ties). */
+ * padded with m (padding counted out of the ties). `ahead` (or NULL): a chunk whose extremes are
+ * taken along the way. */
 static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, double m, double T, int tempered,
-                                       int store, int normal)
+                                       int store, int normal, lookahead_d *ahead)
 {
     double hi[SP_LANES], lo[SP_LANES], part[SP_LANES], ties[SP_LANES];
+    double ahead_max[SP_LANES], ahead_min[SP_LANES], ahead_nan[SP_LANES];
+    const size_t ahead_blocks = ahead != NULL ? ahead->n / SP_LANES * SP_LANES : 0;
     double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
@@ -370,6 +468,9 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
         lo[l] = 0.0;
         part[l] = 0.0;
         ties[l] = 0.0;
+        ahead_max[l] = -INFINITY;
+        ahead_min[l] = INFINITY;
+        ahead_nan[l] = 0.0;
     }
     for (j = 0; j < n; j += SP_LANES) {
         /* one loop body (one vectorised copy) for the full blocks and the padded last one */
@@ -387,12 +488,29 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
             c -= (double)(SP_LANES - rest);
         }
         sum_block_d(xb, eb, m, T, tempered, store, normal, hi, lo, part, ties);
+        if (j < ahead_blocks) {
+            extremes_block_d(ahead->x + j, ahead_max, ahead_min, ahead_nan);
+            /* the hardware prefetcher alone leaves the scanned stream waiting on memory */
+            if (j + SP_AHEAD_X + SP_LANES <= ahead->room) {
+                SP_PREFETCH(ahead->x + j + SP_AHEAD_X, 0);
+
+                SP_PREFETCH(ahead->x + j + SP_AHEAD_X + SP_LANES / 2, 0);
+
+            }
+            if (store && j + SP_AHEAD_E + SP_LANES <= n + ahead->room) {
+                SP_PREFETCH(er + j + SP_AHEAD_E, 1);
+                SP_PREFETCH(er + j + SP_AHEAD_E + SP_LANES / 2, 1);
+            }
+        }
         if (rest < SP_LANES) {
             for (l = 0; store && l < rest; ++l) {
                 er[j + l] = e_tail[l];
             }
         }
 
+    }
+    if (ahead != NULL) {
+        ahead->max = extremes_finish_d(ahead->x, ahead_blocks, ahead->n, ahead_max, ahead_min, ahead_nan, &ahead->low);
     }
     combine_lanes(hi, lo, ties);
     t_hi = hi[0];
@@ -401,23 +519,30 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
     stats.m = m;
     stats.ties = c;
     stats.t = t_hi + t_lo;
+    stats.t_lo = (t_hi - stats.t) + t_lo; /* Fast2Sum: |t_lo| <= ulp(t_hi) */
     return stats;
 }
 
 /* row_sum with the flags made constants (one specialised loop each) */
-static row_stats row_stats_d(const double *xr, double *er, size_t n, double m, double lowest, double T, int store)
+static row_stats row_stats_ahead_d(const double *xr, double *er, size_t n, double m, double lowest, double T, int store,
+                                      lookahead_d *ahead)
 {
     const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
-            return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 1) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 1);
+            return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 1, ahead) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 1, ahead);
         }
-        return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 0) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 0);
+        return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 0, ahead) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 0, ahead);
     }
     if (normal) {
-        return store ? row_sum_d(xr, er, n, m, T, 1, 1, 1) : row_sum_d(xr, er, n, m, T, 1, 0, 1);
+        return store ? row_sum_d(xr, er, n, m, T, 1, 1, 1, ahead) : row_sum_d(xr, er, n, m, T, 1, 0, 1, ahead);
     }
-    return store ? row_sum_d(xr, er, n, m, T, 1, 1, 0) : row_sum_d(xr, er, n, m, T, 1, 0, 0);
+    return store ? row_sum_d(xr, er, n, m, T, 1, 1, 0, ahead) : row_sum_d(xr, er, n, m, T, 1, 0, 0, ahead);
+}
+
+static row_stats row_stats_d(const double *xr, double *er, size_t n, double m, double lowest, double T, int store)
+{
+    return row_stats_ahead_d(xr, er, n, m, lowest, T, store, NULL);
 }
 
 /* row_max of one row, cut across the OpenMP threads when it is long (SOFTPROOF_OPENMP=1) */
@@ -465,14 +590,103 @@ static row_stats row_stats_split_d(const double *xr, double *er, size_t n, doubl
         for (k = 0; k < parts; ++k) {
             ties += part[k].ties;
             SP_ACCUMULATE(t_hi, t_lo, part[k].t);
+            t_lo += part[k].t_lo;
         }
         st.m = m;
         st.ties = ties;
         st.t = t_hi + t_lo;
+        st.t_lo = (t_hi - st.t) + t_lo;
         return st;
     }
 #endif
     return row_stats_d(xr, er, n, m, lowest, T, store);
+}
+
+
+/* The max and statistics of a long row read once from memory: the online normaliser (Milakov and
+ * Gimelshein 2018) by chunks. Chunk k is summed with the shift m_k = max of chunks 0..k, and chunk
+ * k+1's extremes are taken in the same loop; consecutive chunks with the same shift form a segment
+ * (a row has at most one segment per chunk, a shuffled row about log(chunks)). Returns the number
+ * of segments; 0 for a row that is not ordinary (a NaN or +inf entry, or a first chunk all -inf):
+ * the caller takes the two passes then. In place (er == xr) that is safe: the chunks already summed
+ * hold finite e_j, which change neither a NaN or +inf max nor the edge results. */
+static size_t row_scan_d(const double *xr, double *er, size_t n, double T, int store, scan_segment *seg, double *lowest)
+{
+    lookahead_d ahead;
+    double m = -INFINITY, low = INFINITY, chunk_max, chunk_low;
+    size_t a, count = 0;
+    chunk_max = row_max_d(xr, n < SP_CHUNK ? n : SP_CHUNK, &chunk_low);
+    for (a = 0; a < n; a += SP_CHUNK) {
+        const size_t b = n - a > SP_CHUNK ? a + SP_CHUNK : n;
+        row_stats part;
+        if (isnan(chunk_max) || chunk_max == INFINITY || (chunk_max == -INFINITY && m == -INFINITY)) {
+            return 0;
+        }
+        m = chunk_max > m ? chunk_max : m;
+        low = chunk_low < low ? chunk_low : low;
+        ahead.x = xr + b;
+        ahead.n = n - b > SP_CHUNK ? SP_CHUNK : n - b;
+        ahead.room = n - b;
+        ahead.max = -INFINITY;
+        ahead.low = INFINITY;
+        part = row_stats_ahead_d(xr + a, store ? er + a : NULL, b - a, m, chunk_low, T, store, ahead.n > 0 ? &ahead : NULL);
+        chunk_max = ahead.max;
+        chunk_low = ahead.low;
+        if (count == 0 || seg[count - 1].m != m) {
+            seg[count].start = a;
+            seg[count].m = m;
+            seg[count].ties = 0.0;
+            seg[count].t_hi = 0.0;
+            seg[count].t_lo = 0.0;
+            ++count;
+        }
+        seg[count - 1].ties += part.ties;
+        SP_ACCUMULATE(seg[count - 1].t_hi, seg[count - 1].t_lo, part.t);
+        seg[count - 1].t_lo += part.t_lo;
+    }
+    *lowest = low;
+    return count;
+}
+
+
+/* m, the row max; for an ordinary row (m finite, 0 < T < oo) also its statistics in *st. A long
+ * double row that is not split across threads is read once (row_scan; where long double has a
+ * 64-bit significand), the others in two passes. `store`: e_j into er, and sg->seg says which shift each
+ * run of entries has (NULL after two passes: all relative to m); the caller frees sg->seg. */
+static double row_max_stats_d(const double *xr, double *er, size_t n, double T, int store, row_stats *st, double *lowest,
+                                 scan_segments *sg)
+{
+    double m;
+    sg->seg = NULL;
+    sg->count = 0;
+    st->m = NAN; /* filled below for an ordinary row */
+    st->ties = 0.0;
+    st->t = 0.0;
+    st->t_lo = 0.0;
+
+#if LDBL_MANT_DIG >= 64
+    if (n >= SP_SCAN && T > 0.0 && T < INFINITY && single_part(n)) {
+        scan_segment *seg = (scan_segment *)malloc((n + SP_CHUNK - 1) / SP_CHUNK * sizeof *seg);
+        const size_t count = seg != NULL ? row_scan_d(xr, er, n, T, store, seg, lowest) : 0;
+        if (count > 0) {
+            *st = merge_segments(seg, count, T, &sg->total);
+            if (store) {
+                sg->seg = seg;
+                sg->count = count;
+            } else {
+                free(seg);
+            }
+            return st->m;
+        }
+        free(seg);
+    }
+#endif
+
+    m = row_max_split_d(xr, n, lowest);
+    if (isfinite(m) && T > 0.0 && T < INFINITY) {
+        *st = row_stats_split_d(xr, er, n, m, *lowest, T, store);
+    }
+    return m;
 }
 
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
@@ -536,40 +750,63 @@ static void normalise_all_d(const double *xr, const double *er, double *outr, si
 
 }
 
+/* p_j of a row read by row_scan: e_j (in er) is relative to its segment's shift m_s, so
+ * p_j = e_j * (e^((m_s - m)/T) / (c + t)) (proved: rewrite.blocked_shift); the scale in long double, split
+ * into scale_hi + scale_lo, so that p_j is rounded once as in normalise */
+static void normalise_segments_d(const double *xr, const double *er, double *outr, size_t n, double T,
+                                   const scan_segments *sg)
+{
+    const double m = sg->seg[sg->count - 1].m;
+    const long double total = sg->total;
+    size_t s;
+    for (s = 0; s < sg->count; ++s) {
+        const size_t a = sg->seg[s].start, b = s + 1 < sg->count ? sg->seg[s + 1].start : n;
+        const long double factor = segment_factor(sg->seg[s].m, m, T);
+        const long double scale = factor/total;
+        const double scale_hi = (double)scale, scale_lo = (double)(scale - (long double)scale_hi);
+        normalise_all_d(xr + a, er + a, outr + a, b - a, m, T, 1, scale_hi, scale_lo);
+    }
+}
+
 static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
 {
-    double lowest;
-    const double m = row_max_split_d(xr, n, &lowest);
+    double lowest, m;
     row_stats st;
+    scan_segments sg;
     double inv_hi, inv_lo;
     int normal;
     int parts = 1;
     double *stash;
 
-    if (row_edges_d(xr, outr, n, T, m, 0)) {
-        return;
-    }
 
     stash = outr; /* e_j in the output, scaled in place below */
 
-    st = row_stats_split_d(xr, stash, n, m, lowest, T, stash != NULL);
-    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
-    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
+    m = row_max_stats_d(xr, stash, n, T, stash != NULL, &st, &lowest, &sg);
+    if (row_edges_d(xr, outr, n, T, m, 0)) {
+        parts = 0;
+    } else if (sg.seg != NULL) {
+        normalise_segments_d(xr, stash, outr, n, T, &sg);
+        free(sg.seg);
+        parts = 0;
+    } else {
+        /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
+        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+        normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
 #if defined(_OPENMP)
-    parts = split_parts(n);
-    if (parts > 1) {
-        int k;
+        parts = split_parts(n);
+        if (parts > 1) {
+            int k;
 #pragma omp parallel for num_threads(parts) schedule(static, 1)
-        for (k = 0; k < parts; ++k) {
-            size_t a, b;
-            chunk_of(n, k, parts, &a, &b);
-            normalise_all_d(xr + a, stash != NULL ? stash + a : NULL, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
+            for (k = 0; k < parts; ++k) {
+                size_t a, b;
+                chunk_of(n, k, parts, &a, &b);
+                normalise_all_d(xr + a, stash != NULL ? stash + a : NULL, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
+            }
         }
-    }
 #endif
-    if (parts == 1) {
-        normalise_all_d(xr, stash, outr, n, m, T, normal, inv_hi, inv_lo);
+        if (parts == 1) {
+            normalise_all_d(xr, stash, outr, n, m, T, normal, inv_hi, inv_lo);
+        }
     }
 
 }
@@ -598,14 +835,14 @@ static void log_normalise_all_d(const double *xr, double *outr, size_t n, double
 
 static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T)
 {
-    double lowest;
-    const double m = row_max_split_d(xr, n, &lowest);
+    double lowest, m;
     row_stats st;
+    scan_segments sg;
     double extra, L;
+    m = row_max_stats_d(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (row_edges_d(xr, outr, n, T, m, 1)) {
         return;
     }
-    st = row_stats_split_d(xr, NULL, n, m, lowest, T, 0);
     /* proved: rewrite.log_softmax_ties_log1p */
     extra = st.ties - 1;
     L = sp_log1p(extra + st.t);
@@ -714,7 +951,7 @@ static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, double *L)
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l]};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
         L[l] = log_normaliser(st);
     }
 }
@@ -823,11 +1060,12 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
 
 static double logsumexp_row_d(const double *xr, size_t n, double T)
 {
-    double lowest;
-    const double m = row_max_split_d(xr, n, &lowest);
+    double lowest, m;
     double finite = 0.0;
     row_stats st;
+    scan_segments sg;
     size_t j;
+    m = row_max_stats_d(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (isnan(m) || isinf(m) || T == 0.0) {
         return m; /* proved: temperature.smooth_max_limit for T == 0 */
     }
@@ -837,7 +1075,6 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_split_d(xr, NULL, n, m, lowest, T, 0);
     return logsumexp_finish_d(xr, n, st, T, log_normaliser(st));
 }
 
@@ -852,7 +1089,7 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
     }
     tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         out[l] = (double)logsumexp_finish_d(rows + l * n, n, st, T, L[l]);
     }
     return 1;
@@ -935,17 +1172,17 @@ static double infinite_count_d(const double *xr, size_t n)
 
 static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
 {
-    double lowest;
-    const double m = row_max_split_d(xr, n, &lowest);
+    double lowest, m;
     const double x_target = (double)xr[t_index];
     row_stats st;
+    scan_segments sg;
+    m = row_max_stats_d(xr, NULL, n, 1.0, 0, &st, &lowest, &sg);
     if (isnan(m) || m == -INFINITY) {
         return NAN;
     }
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY;
     }
-    st = row_stats_split_d(xr, NULL, n, m, lowest, 1.0, 0);
     return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
 
@@ -960,7 +1197,7 @@ static int cross_entropy_tile_d(const double *rows, const long long *target, dou
     }
     tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     return 1;
@@ -1001,7 +1238,7 @@ static int cross_entropy_grad_tile_d(const double *rows, const long long *target
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         const double extra = st.ties - 1;
         const size_t t_index = (size_t)target[l];
         double inv_hi, inv_lo;
@@ -1133,35 +1370,34 @@ int softproof_softmax_backward_d(const double *p, const double *g, double *out, 
 
 
 /* ==================================================== float entry points */
-/* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry */
-static double row_max_f(const float *xr, size_t n, double *lowest)
+/* the chunk after the one being summed (row_scan): its max (NaN if it holds a NaN) and lowest entry
+ * are taken in the same loop, so that the row streams from memory once; x[0..n), n <= the summed length */
+typedef struct {
+    const float *x;
+    size_t n;
+    size_t room; /* entries from x to the end of the row */
+    double max, low;
+} lookahead_f;
+
+/* lane-wise max, min and NaN count of one block of SP_LANES entries */
+static SP_INLINE void extremes_block_f(const float *xb, double *lane_max, double *lane_min, double *lane_nan)
 {
-    double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
-    size_t j = 0, l;
-    if (n < SP_LANES) { /* short rows: no lanes to set up and fold */
-        for (; j < n; ++j) {
-            const double x = (double)xr[j];
-            m = x > m ? x : m;
-            low = x < low ? x : low;
-            nan_seen += x != x ? 1.0 : 0.0;
-        }
-        *lowest = low;
-        return nan_seen > 0.0 ? NAN : m;
-    }
+    size_t l;
+    SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
-        lane_max[l] = -INFINITY;
-        lane_min[l] = INFINITY;
-        lane_nan[l] = 0.0;
+        const double x = (double)xb[l];
+        lane_max[l] = x > lane_max[l] ? x : lane_max[l];
+        lane_min[l] = x < lane_min[l] ? x : lane_min[l];
+        lane_nan[l] += x != x ? 1.0 : 0.0;
     }
-    for (; j + SP_LANES <= n; j += SP_LANES) {
-        SP_SIMD
-        for (l = 0; l < SP_LANES; ++l) {
-            const double x = (double)xr[j + l];
-            lane_max[l] = x > lane_max[l] ? x : lane_max[l];
-            lane_min[l] = x < lane_min[l] ? x : lane_min[l];
-            lane_nan[l] += x != x ? 1.0 : 0.0;
-        }
-    }
+}
+
+/* fold the lanes of extremes_block and the entries xr[j..n) past the last full block */
+static double extremes_finish_f(const float *xr, size_t j, size_t n, const double *lane_max, const double *lane_min,
+                                   const double *lane_nan, double *lowest)
+{
+    double m = -INFINITY, low = INFINITY, nan_seen = 0.0;
+    size_t l;
     for (l = 0; l < SP_LANES; ++l) {
         m = lane_max[l] > m ? lane_max[l] : m;
         low = lane_min[l] < low ? lane_min[l] : low;
@@ -1175,6 +1411,24 @@ static double row_max_f(const float *xr, size_t n, double *lowest)
     }
     *lowest = low;
     return nan_seen > 0.0 ? NAN : m;
+}
+
+/* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry */
+static double row_max_f(const float *xr, size_t n, double *lowest)
+{
+    double lane_max[SP_LANES], lane_min[SP_LANES], lane_nan[SP_LANES];
+    size_t j = 0, l;
+    for (l = 0; l < SP_LANES; ++l) {
+        lane_max[l] = -INFINITY;
+        lane_min[l] = INFINITY;
+        lane_nan[l] = 0.0;
+    }
+    if (n >= SP_LANES) { /* short rows: no lanes to run */
+        for (; j + SP_LANES <= n; j += SP_LANES) {
+            extremes_block_f(xr + j, lane_max, lane_min, lane_nan);
+        }
+    }
+    return extremes_finish_f(xr, j, n, lane_max, lane_min, lane_nan, lowest);
 }
 
 /* one block of SP_LANES entries: e_j into eb (when `store`; in double), ties and the sums per lane:
@@ -1207,11 +1461,14 @@ static SP_INLINE void sum_block_f(const float *xb, double *eb, double m, double 
 
 /* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
  * output itself for double, a stash for float). The last, partial block goes through a buffer
- * padded with m (padding counted out of the ties). */
+ * padded with m (padding counted out of the ties). `ahead` (or NULL): a chunk whose extremes are
+ * taken along the way. */
 static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, double m, double T, int tempered,
-                                       int store, int normal)
+                                       int store, int normal, lookahead_f *ahead)
 {
     double hi[SP_LANES], lo[SP_LANES], part[SP_LANES], ties[SP_LANES];
+    double ahead_max[SP_LANES], ahead_min[SP_LANES], ahead_nan[SP_LANES];
+    const size_t ahead_blocks = ahead != NULL ? ahead->n / SP_LANES * SP_LANES : 0;
     double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
@@ -1220,6 +1477,9 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
         lo[l] = 0.0;
         part[l] = 0.0;
         ties[l] = 0.0;
+        ahead_max[l] = -INFINITY;
+        ahead_min[l] = INFINITY;
+        ahead_nan[l] = 0.0;
     }
     for (j = 0; j < n; j += SP_LANES) {
         /* one loop body (one vectorised copy) for the full blocks and the padded last one */
@@ -1237,6 +1497,18 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
             c -= (double)(SP_LANES - rest);
         }
         sum_block_f(xb, eb, m, T, tempered, store, normal, hi, lo, part, ties);
+        if (j < ahead_blocks) {
+            extremes_block_f(ahead->x + j, ahead_max, ahead_min, ahead_nan);
+            /* the hardware prefetcher alone leaves the scanned stream waiting on memory */
+            if (j + SP_AHEAD_X + SP_LANES <= ahead->room) {
+                SP_PREFETCH(ahead->x + j + SP_AHEAD_X, 0);
+
+            }
+            if (store && j + SP_AHEAD_E + SP_LANES <= n + ahead->room) {
+                SP_PREFETCH(er + j + SP_AHEAD_E, 1);
+                SP_PREFETCH(er + j + SP_AHEAD_E + SP_LANES / 2, 1);
+            }
+        }
         if (rest < SP_LANES) {
             for (l = 0; store && l < rest; ++l) {
                 er[j + l] = e_tail[l];
@@ -1251,6 +1523,9 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
         }
 
     }
+    if (ahead != NULL) {
+        ahead->max = extremes_finish_f(ahead->x, ahead_blocks, ahead->n, ahead_max, ahead_min, ahead_nan, &ahead->low);
+    }
     combine_lanes(hi, lo, ties);
     t_hi = hi[0];
     t_lo = lo[0];
@@ -1258,23 +1533,30 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
     stats.m = m;
     stats.ties = c;
     stats.t = t_hi + t_lo;
+    stats.t_lo = (t_hi - stats.t) + t_lo; /* Fast2Sum: |t_lo| <= ulp(t_hi) */
     return stats;
 }
 
 /* row_sum with the flags made constants (one specialised loop each) */
-static row_stats row_stats_f(const float *xr, double *er, size_t n, double m, double lowest, double T, int store)
+static row_stats row_stats_ahead_f(const float *xr, double *er, size_t n, double m, double lowest, double T, int store,
+                                      lookahead_f *ahead)
 {
     const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
-            return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 1) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 1);
+            return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 1, ahead) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 1, ahead);
         }
-        return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 0) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 0);
+        return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 0, ahead) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 0, ahead);
     }
     if (normal) {
-        return store ? row_sum_f(xr, er, n, m, T, 1, 1, 1) : row_sum_f(xr, er, n, m, T, 1, 0, 1);
+        return store ? row_sum_f(xr, er, n, m, T, 1, 1, 1, ahead) : row_sum_f(xr, er, n, m, T, 1, 0, 1, ahead);
     }
-    return store ? row_sum_f(xr, er, n, m, T, 1, 1, 0) : row_sum_f(xr, er, n, m, T, 1, 0, 0);
+    return store ? row_sum_f(xr, er, n, m, T, 1, 1, 0, ahead) : row_sum_f(xr, er, n, m, T, 1, 0, 0, ahead);
+}
+
+static row_stats row_stats_f(const float *xr, double *er, size_t n, double m, double lowest, double T, int store)
+{
+    return row_stats_ahead_f(xr, er, n, m, lowest, T, store, NULL);
 }
 
 /* row_max of one row, cut across the OpenMP threads when it is long (SOFTPROOF_OPENMP=1) */
@@ -1322,14 +1604,42 @@ static row_stats row_stats_split_f(const float *xr, double *er, size_t n, double
         for (k = 0; k < parts; ++k) {
             ties += part[k].ties;
             SP_ACCUMULATE(t_hi, t_lo, part[k].t);
+            t_lo += part[k].t_lo;
         }
         st.m = m;
         st.ties = ties;
         st.t = t_hi + t_lo;
+        st.t_lo = (t_hi - st.t) + t_lo;
         return st;
     }
 #endif
     return row_stats_f(xr, er, n, m, lowest, T, store);
+}
+
+
+
+/* m, the row max; for an ordinary row (m finite, 0 < T < oo) also its statistics in *st. A long
+ * double row that is not split across threads is read once (row_scan; where long double has a
+ * 64-bit significand), the others in two passes. `store`: e_j into er, and sg->seg says which shift each
+ * run of entries has (NULL after two passes: all relative to m); the caller frees sg->seg. */
+static double row_max_stats_f(const float *xr, double *er, size_t n, double T, int store, row_stats *st, double *lowest,
+                                 scan_segments *sg)
+{
+    double m;
+    sg->seg = NULL;
+    sg->count = 0;
+    st->m = NAN; /* filled below for an ordinary row */
+    st->ties = 0.0;
+    st->t = 0.0;
+    st->t_lo = 0.0;
+
+    (void)sg; /* float32 rows: half the bytes to read, the scan measured no faster than two passes */
+
+    m = row_max_split_f(xr, n, lowest);
+    if (isfinite(m) && T > 0.0 && T < INFINITY) {
+        *st = row_stats_split_f(xr, er, n, m, *lowest, T, store);
+    }
+    return m;
 }
 
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
@@ -1402,11 +1712,29 @@ static void normalise_all_f(const float *xr, const double *er, float *outr, size
 
 }
 
+/* p_j of a row read by row_scan: e_j (in er) is relative to its segment's shift m_s, so
+ * p_j = e_j * (e^((m_s - m)/T) / (c + t)) (proved: rewrite.blocked_shift); the scale in long double, split
+ * into scale_hi + scale_lo, so that p_j is rounded once as in normalise */
+static void normalise_segments_f(const float *xr, const double *er, float *outr, size_t n, double T,
+                                   const scan_segments *sg)
+{
+    const double m = sg->seg[sg->count - 1].m;
+    const long double total = sg->total;
+    size_t s;
+    for (s = 0; s < sg->count; ++s) {
+        const size_t a = sg->seg[s].start, b = s + 1 < sg->count ? sg->seg[s + 1].start : n;
+        const long double factor = segment_factor(sg->seg[s].m, m, T);
+        const long double scale = factor/total;
+        const double scale_hi = (double)scale, scale_lo = (double)(scale - (long double)scale_hi);
+        normalise_all_f(xr + a, er + a, outr + a, b - a, m, T, 1, scale_hi, scale_lo);
+    }
+}
+
 static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
 {
-    double lowest;
-    const double m = row_max_split_f(xr, n, &lowest);
+    double lowest, m;
     row_stats st;
+    scan_segments sg;
     double inv_hi, inv_lo;
     int normal;
     int parts = 1;
@@ -1414,32 +1742,37 @@ static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
 
     double local[SP_STASH_LOCAL];
 
-    if (row_edges_f(xr, outr, n, T, m, 0)) {
-        return;
-    }
 
     /* e_j kept in double, so that p_j is rounded to float once without a second exp; a row too long
      * for the stash (or no memory for it) recomputes e_j */
     stash = n <= SP_STASH_LOCAL ? local : n <= SP_STASH ? (double *)malloc(n * sizeof(double)) : NULL;
 
-    st = row_stats_split_f(xr, stash, n, m, lowest, T, stash != NULL);
-    /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-    reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
-    normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
+    m = row_max_stats_f(xr, stash, n, T, stash != NULL, &st, &lowest, &sg);
+    if (row_edges_f(xr, outr, n, T, m, 0)) {
+        parts = 0;
+    } else if (sg.seg != NULL) {
+        normalise_segments_f(xr, stash, outr, n, T, &sg);
+        free(sg.seg);
+        parts = 0;
+    } else {
+        /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
+        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+        normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
 #if defined(_OPENMP)
-    parts = split_parts(n);
-    if (parts > 1) {
-        int k;
+        parts = split_parts(n);
+        if (parts > 1) {
+            int k;
 #pragma omp parallel for num_threads(parts) schedule(static, 1)
-        for (k = 0; k < parts; ++k) {
-            size_t a, b;
-            chunk_of(n, k, parts, &a, &b);
-            normalise_all_f(xr + a, stash != NULL ? stash + a : NULL, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
+            for (k = 0; k < parts; ++k) {
+                size_t a, b;
+                chunk_of(n, k, parts, &a, &b);
+                normalise_all_f(xr + a, stash != NULL ? stash + a : NULL, outr + a, b - a, m, T, normal, inv_hi, inv_lo);
+            }
         }
-    }
 #endif
-    if (parts == 1) {
-        normalise_all_f(xr, stash, outr, n, m, T, normal, inv_hi, inv_lo);
+        if (parts == 1) {
+            normalise_all_f(xr, stash, outr, n, m, T, normal, inv_hi, inv_lo);
+        }
     }
 
     if (stash != local) {
@@ -1472,14 +1805,14 @@ static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m
 
 static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
 {
-    double lowest;
-    const double m = row_max_split_f(xr, n, &lowest);
+    double lowest, m;
     row_stats st;
+    scan_segments sg;
     double extra, L;
+    m = row_max_stats_f(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (row_edges_f(xr, outr, n, T, m, 1)) {
         return;
     }
-    st = row_stats_split_f(xr, NULL, n, m, lowest, T, 0);
     /* proved: rewrite.log_softmax_ties_log1p */
     extra = st.ties - 1;
     L = sp_log1p(extra + st.t);
@@ -1588,7 +1921,7 @@ static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, double *L)
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l]};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
         L[l] = log_normaliser(st);
     }
 }
@@ -1697,11 +2030,12 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
 
 static double logsumexp_row_f(const float *xr, size_t n, double T)
 {
-    double lowest;
-    const double m = row_max_split_f(xr, n, &lowest);
+    double lowest, m;
     double finite = 0.0;
     row_stats st;
+    scan_segments sg;
     size_t j;
+    m = row_max_stats_f(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (isnan(m) || isinf(m) || T == 0.0) {
         return m; /* proved: temperature.smooth_max_limit for T == 0 */
     }
@@ -1711,7 +2045,6 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    st = row_stats_split_f(xr, NULL, n, m, lowest, T, 0);
     return logsumexp_finish_f(xr, n, st, T, log_normaliser(st));
 }
 
@@ -1726,7 +2059,7 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
     }
     tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         out[l] = (float)logsumexp_finish_f(rows + l * n, n, st, T, L[l]);
     }
     return 1;
@@ -1809,17 +2142,17 @@ static double infinite_count_f(const float *xr, size_t n)
 
 static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
 {
-    double lowest;
-    const double m = row_max_split_f(xr, n, &lowest);
+    double lowest, m;
     const double x_target = (double)xr[t_index];
     row_stats st;
+    scan_segments sg;
+    m = row_max_stats_f(xr, NULL, n, 1.0, 0, &st, &lowest, &sg);
     if (isnan(m) || m == -INFINITY) {
         return NAN;
     }
     if (m == INFINITY) {
         return x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY;
     }
-    st = row_stats_split_f(xr, NULL, n, m, lowest, 1.0, 0);
     return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
 
@@ -1834,7 +2167,7 @@ static int cross_entropy_tile_f(const float *rows, const long long *target, floa
     }
     tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     return 1;
@@ -1875,7 +2208,7 @@ static int cross_entropy_grad_tile_f(const float *rows, const long long *target,
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l]};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         const double extra = st.ties - 1;
         const size_t t_index = (size_t)target[l];
         double inv_hi, inv_lo;
