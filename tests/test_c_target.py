@@ -263,7 +263,8 @@ def test_long_row_with_a_late_nan_or_inf_falls_back_to_two_passes(in_place: bool
     assert np.array_equal(p, expected)
     y = x.copy()
     lp = softmax_c.log_softmax(y, out=y) if in_place else softmax_c.log_softmax(y)
-    assert np.array_equal(lp, np.log(expected))
+    with np.errstate(divide="ignore"):
+        assert np.array_equal(lp, np.log(expected))
     assert softmax_c.logsumexp(x) == np.inf
     x[-CHUNK - 1] = np.nan
     y = x.copy()
