@@ -62,7 +62,7 @@ def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
         Region("near ties", "rows", tuple(5.0 + 1e-12 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
         Region("offset 1e6+randn", "rows", tuple(1e6 + rng.standard_normal(n) for n in lengths for _ in range(count(2)))),
         Region("huge +-1e300", "rows", tuple(rng.uniform(-1e300, 1e300, n) for n in (2, 10, 100) for _ in range(count(2)))),
-        Region("short rows", "rows", tuple(5 * rng.standard_normal((count(40), n)) for n in (2, 3, 5, 10, 16, 17, 32, 33))),
+        Region("short rows", "rows", tuple(5 * rng.standard_normal((count(40), n)) for n in (2, 3, 5, 10, 16, 17, 33, 40, 64, 65))),
         Region("log-probabilities", "rows", tuple(np.log(rng.dirichlet(np.ones(n))) for n in lengths for _ in range(count(2)))),
         Region("uniform [-745, 40]", "elements", (rng.uniform(-745, 40, count(2000)),)),
         Region("subnormal outputs [-745, -709]", "elements", (rng.uniform(-745, -709, count(1000)),)),

@@ -43,7 +43,7 @@
 #define SP_STASH 4194304  /* float32 softmax: rows up to this long keep e in double instead of recomputing it */
 #define SP_STASH_LOCAL 1024 /* ... on the stack up to this long, else in malloc'ed memory */
 #define SP_TILE 8   /* short rows processed together, one per lane */
-#define SP_SHORT 32 /* rows up to this length go through tiles */
+#define SP_SHORT 64 /* rows up to this length go through tiles */
 #define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
 #define SP_SCAN 32768 /* rows at least this long (and not split across threads) stream from memory once */
 #define SP_CHUNK 2048 /* ... chunk by chunk: a chunk stays in cache while its exp is taken */
@@ -419,16 +419,20 @@ static double row_max_d(const double *xr, size_t n, double *lowest)
         for (; j + SP_LANES <= n; j += SP_LANES) {
             extremes_block_d(xr + j, lane_max, lane_min, lane_nan);
         }
+        if (j < n) { /* the last SP_LANES entries: repeats change neither max nor min, NaN counts only > 0 */
+            extremes_block_d(xr + n - SP_LANES, lane_max, lane_min, lane_nan);
+            j = n;
+        }
     }
     return extremes_finish_d(xr, j, n, lane_max, lane_min, lane_nan, lowest);
 }
 
-/* one block of SP_LANES entries: e_j into eb (when `store`; in double), ties and the sums per lane:
+/* one block of SP_LANES entries (the first `skip` counted out): e_j into eb (when `store`; in double), ties and the sums per lane:
  * compensated (TwoSum) for double results; for float32 results plain sums in `part`, which
  * row_sum folds into the compensated ones every SP_FOLD blocks (relative error <= SP_FOLD * 2^-53
  * = 2^-45 per fold, far below the 2^-25 that 1 ULP of float32 allows, whatever n) */
 static SP_INLINE void sum_block_d(const double *xb, double *eb, double m, double T, int tempered, int store, int normal,
-                                     double *hi, double *lo, double *part, double *ties)
+                                     size_t skip, double *hi, double *lo, double *part, double *ties)
 {
     size_t l;
 
@@ -438,8 +442,9 @@ static SP_INLINE void sum_block_d(const double *xb, double *eb, double m, double
     for (l = 0; l < SP_LANES; ++l) {
         const double x = (double)xb[l];
         const double e = shifted_exp(x, m, T, tempered, normal, 0);
-        const int tie = x == m;
-        const double term = tie ? 0.0 : e;
+        const int counted = l >= skip; /* the first `skip` entries were summed already */
+        const int tie = counted && x == m;
+        const double term = (tie || !counted) ? 0.0 : e;
         if (store) {
             eb[l] = e;
         }
@@ -450,10 +455,12 @@ static SP_INLINE void sum_block_d(const double *xb, double *eb, double m, double
     }
 }
 
+
+
 /* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
- * output itself for double, a stash for float). The last, partial block goes through a buffer
- * padded with m (padding counted out of the ties). `ahead` (or NULL): a chunk whose extremes are
- * taken along the way. */
+ * output itself for double, a stash for float). A last, partial block is taken as the last
+ * SP_LANES entries, or (short or in-place rows) through a buffer. `ahead` (or NULL): a chunk
+ * whose extremes are taken along the way. */
 static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, double m, double T, int tempered,
                                        int store, int normal, lookahead_d *ahead)
 {
@@ -472,22 +479,8 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
         ahead_min[l] = INFINITY;
         ahead_nan[l] = 0.0;
     }
-    for (j = 0; j < n; j += SP_LANES) {
-        /* one loop body (one vectorised copy) for the full blocks and the padded last one */
-        const size_t rest = n - j;
-        double x_tail[SP_LANES];
-        double e_tail[SP_LANES];
-        const double *xb = xr + j;
-        double *eb = store ? er + j : NULL;
-        if (rest < SP_LANES) {
-            for (l = 0; l < SP_LANES; ++l) {
-                x_tail[l] = l < rest ? xr[j + l] : (double)m;
-            }
-            xb = x_tail;
-            eb = e_tail;
-            c -= (double)(SP_LANES - rest);
-        }
-        sum_block_d(xb, eb, m, T, tempered, store, normal, hi, lo, part, ties);
+    for (j = 0; j + SP_LANES <= n; j += SP_LANES) {
+        sum_block_d(xr + j, store ? er + j : NULL, m, T, tempered, store, normal, 0, hi, lo, part, ties);
         if (j < ahead_blocks) {
             extremes_block_d(ahead->x + j, ahead_max, ahead_min, ahead_nan);
             /* the hardware prefetcher alone leaves the scanned stream waiting on memory */
@@ -502,13 +495,30 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
                 SP_PREFETCH(er + j + SP_AHEAD_E + SP_LANES / 2, 1);
             }
         }
-        if (rest < SP_LANES) {
+
+    }
+    if (j < n) {
+        const size_t rest = n - j;
+        if (n >= SP_LANES && (const void *)er != (const void *)xr) {
+            /* the last SP_LANES entries, overlapping the block before: its entries are counted out
+             * (their e_j stored again, the same values). Not in place: there e_j has replaced x_j. */
+            sum_block_d(xr + n - SP_LANES, store ? er + n - SP_LANES : NULL, m, T, tempered, store, normal,
+                                SP_LANES - rest, hi, lo, part, ties);
+        } else {
+            /* a buffer padded with m (the padding counted out of the ties) */
+            double x_tail[SP_LANES];
+            double e_tail[SP_LANES];
+            for (l = 0; l < SP_LANES; ++l) {
+                x_tail[l] = l < rest ? xr[j + l] : (double)m;
+            }
+            c -= (double)(SP_LANES - rest);
+            sum_block_d(x_tail, e_tail, m, T, tempered, store, normal, 0, hi, lo, part, ties);
             for (l = 0; store && l < rest; ++l) {
                 er[j + l] = e_tail[l];
             }
         }
-
     }
+
     if (ahead != NULL) {
         ahead->max = extremes_finish_d(ahead->x, ahead_blocks, ahead->n, ahead_max, ahead_min, ahead_nan, &ahead->low);
     }
@@ -659,6 +669,7 @@ static double row_max_stats_d(const double *xr, double *er, size_t n, double T, 
     double m;
     sg->seg = NULL;
     sg->count = 0;
+    sg->total = 0.0L;
     st->m = NAN; /* filled below for an ordinary row */
     st->ties = 0.0;
     st->t = 0.0;
@@ -1427,16 +1438,20 @@ static double row_max_f(const float *xr, size_t n, double *lowest)
         for (; j + SP_LANES <= n; j += SP_LANES) {
             extremes_block_f(xr + j, lane_max, lane_min, lane_nan);
         }
+        if (j < n) { /* the last SP_LANES entries: repeats change neither max nor min, NaN counts only > 0 */
+            extremes_block_f(xr + n - SP_LANES, lane_max, lane_min, lane_nan);
+            j = n;
+        }
     }
     return extremes_finish_f(xr, j, n, lane_max, lane_min, lane_nan, lowest);
 }
 
-/* one block of SP_LANES entries: e_j into eb (when `store`; in double), ties and the sums per lane:
+/* one block of SP_LANES entries (the first `skip` counted out): e_j into eb (when `store`; in double), ties and the sums per lane:
  * compensated (TwoSum) for double results; for float32 results plain sums in `part`, which
  * row_sum folds into the compensated ones every SP_FOLD blocks (relative error <= SP_FOLD * 2^-53
  * = 2^-45 per fold, far below the 2^-25 that 1 ULP of float32 allows, whatever n) */
 static SP_INLINE void sum_block_f(const float *xb, double *eb, double m, double T, int tempered, int store, int normal,
-                                     double *hi, double *lo, double *part, double *ties)
+                                     size_t skip, double *hi, double *lo, double *part, double *ties)
 {
     size_t l;
 
@@ -1447,8 +1462,9 @@ static SP_INLINE void sum_block_f(const float *xb, double *eb, double m, double 
     for (l = 0; l < SP_LANES; ++l) {
         const double x = (double)xb[l];
         const double e = shifted_exp(x, m, T, tempered, normal, 1);
-        const int tie = x == m;
-        const double term = tie ? 0.0 : e;
+        const int counted = l >= skip; /* the first `skip` entries were summed already */
+        const int tie = counted && x == m;
+        const double term = (tie || !counted) ? 0.0 : e;
         if (store) {
             eb[l] = e;
         }
@@ -1459,10 +1475,22 @@ static SP_INLINE void sum_block_f(const float *xb, double *eb, double m, double 
     }
 }
 
+
+/* float32 results: add the plain per-lane sums into the compensated ones */
+static SP_INLINE void fold_parts(double *hi, double *lo, double *part)
+{
+    size_t l;
+    for (l = 0; l < SP_LANES; ++l) {
+        SP_ACCUMULATE(hi[l], lo[l], part[l]);
+        part[l] = 0.0;
+    }
+}
+
+
 /* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
- * output itself for double, a stash for float). The last, partial block goes through a buffer
- * padded with m (padding counted out of the ties). `ahead` (or NULL): a chunk whose extremes are
- * taken along the way. */
+ * output itself for double, a stash for float). A last, partial block is taken as the last
+ * SP_LANES entries, or (short or in-place rows) through a buffer. `ahead` (or NULL): a chunk
+ * whose extremes are taken along the way. */
 static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, double m, double T, int tempered,
                                        int store, int normal, lookahead_f *ahead)
 {
@@ -1481,22 +1509,8 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
         ahead_min[l] = INFINITY;
         ahead_nan[l] = 0.0;
     }
-    for (j = 0; j < n; j += SP_LANES) {
-        /* one loop body (one vectorised copy) for the full blocks and the padded last one */
-        const size_t rest = n - j;
-        float x_tail[SP_LANES];
-        double e_tail[SP_LANES];
-        const float *xb = xr + j;
-        double *eb = store ? er + j : NULL;
-        if (rest < SP_LANES) {
-            for (l = 0; l < SP_LANES; ++l) {
-                x_tail[l] = l < rest ? xr[j + l] : (float)m;
-            }
-            xb = x_tail;
-            eb = e_tail;
-            c -= (double)(SP_LANES - rest);
-        }
-        sum_block_f(xb, eb, m, T, tempered, store, normal, hi, lo, part, ties);
+    for (j = 0; j + SP_LANES <= n; j += SP_LANES) {
+        sum_block_f(xr + j, store ? er + j : NULL, m, T, tempered, store, normal, 0, hi, lo, part, ties);
         if (j < ahead_blocks) {
             extremes_block_f(ahead->x + j, ahead_max, ahead_min, ahead_nan);
             /* the hardware prefetcher alone leaves the scanned stream waiting on memory */
@@ -1509,20 +1523,36 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
                 SP_PREFETCH(er + j + SP_AHEAD_E + SP_LANES / 2, 1);
             }
         }
-        if (rest < SP_LANES) {
+
+        if ((j / SP_LANES) % SP_FOLD == SP_FOLD - 1) {
+            fold_parts(hi, lo, part);
+        }
+
+    }
+    if (j < n) {
+        const size_t rest = n - j;
+        if (n >= SP_LANES && (const void *)er != (const void *)xr) {
+            /* the last SP_LANES entries, overlapping the block before: its entries are counted out
+             * (their e_j stored again, the same values). Not in place: there e_j has replaced x_j. */
+            sum_block_f(xr + n - SP_LANES, store ? er + n - SP_LANES : NULL, m, T, tempered, store, normal,
+                                SP_LANES - rest, hi, lo, part, ties);
+        } else {
+            /* a buffer padded with m (the padding counted out of the ties) */
+            float x_tail[SP_LANES];
+            double e_tail[SP_LANES];
+            for (l = 0; l < SP_LANES; ++l) {
+                x_tail[l] = l < rest ? xr[j + l] : (float)m;
+            }
+            c -= (double)(SP_LANES - rest);
+            sum_block_f(x_tail, e_tail, m, T, tempered, store, normal, 0, hi, lo, part, ties);
             for (l = 0; store && l < rest; ++l) {
                 er[j + l] = e_tail[l];
             }
         }
-
-        if ((j / SP_LANES) % SP_FOLD == SP_FOLD - 1 || rest <= SP_LANES) {
-            for (l = 0; l < SP_LANES; ++l) {
-                SP_ACCUMULATE(hi[l], lo[l], part[l]);
-                part[l] = 0.0;
-            }
-        }
-
     }
+
+    fold_parts(hi, lo, part);
+
     if (ahead != NULL) {
         ahead->max = extremes_finish_f(ahead->x, ahead_blocks, ahead->n, ahead_max, ahead_min, ahead_nan, &ahead->low);
     }
@@ -1628,6 +1658,7 @@ static double row_max_stats_f(const float *xr, double *er, size_t n, double T, i
     double m;
     sg->seg = NULL;
     sg->count = 0;
+    sg->total = 0.0L;
     st->m = NAN; /* filled below for an ordinary row */
     st->ties = 0.0;
     st->t = 0.0;
