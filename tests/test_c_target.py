@@ -20,6 +20,23 @@ def test_compiles_without_warnings_under_strict_c99(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_where_long_double_is_double_the_two_pass_path_compiles_and_passes(tmp_path: Path) -> None:
+    """Long rows are read once only where long double has a 64-bit significand (the segment scales);
+    elsewhere (emulated by gcc's -mlong-double-64 on x86) the source still compiles cleanly and passes.
+    (glibc's expl/logl keep the 80-bit ABI under that flag, so the C program's reference is in double.)"""
+    probe = subprocess.run([CC, "-mlong-double-64", "-x", "c", "-c", "-", "-o", str(tmp_path / "probe.o")],
+                           input="int main(void) { return 0; }", capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip("the compiler has no -mlong-double-64")
+    exe = tmp_path / "test_softmax_ld64"
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wshadow", "-O2", "-mlong-double-64"]
+    build = subprocess.run([CC, *flags, "-I", str(SOURCE.parent), str(ROOT / "tests" / "c" / "test_softmax.c"), str(SOURCE),
+                            "-o", str(exe), "-lm"], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    run = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert run.returncode == 0 and "1 passed, 0 failed" in run.stdout, run.stdout
+
+
 @pytest.mark.parametrize("extra", [[], ["-O0"], ["-O3", "-march=native"]])
 def test_c_program_against_the_header(tmp_path: Path, extra: list[str]) -> None:
     exe = tmp_path / "test_softmax"

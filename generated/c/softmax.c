@@ -229,6 +229,7 @@ static void chunk_of(size_t n, int k, int parts, size_t *a, size_t *b)
 }
 #endif
 
+#if LDBL_MANT_DIG >= 64
 /* 1 when a row of n entries is not cut across threads */
 static int single_part(size_t n)
 {
@@ -239,6 +240,7 @@ static int single_part(size_t n)
     return 1;
 #endif
 }
+#endif
 
 /* the statistics of a row: max m, tied maxima c, and t = sum of e^((x_i - m)/T) over x_i < m */
 typedef struct {
@@ -274,6 +276,7 @@ static long double segment_factor(double m_s, double m, double T)
     return expl(q);
 }
 
+#if LDBL_MANT_DIG >= 64 /* long rows are read once only where long double is wider than double */
 /* the row's statistics from its segments (the last one has the row max m as its shift): c of
  * the last segment; t = its t plus each earlier segment's c_s + t_s scaled by e^((m_s - m)/T)
  * (proved: rewrite.blocked_shift), added in long double (TwoSum). Every segment is scaled once, so the
@@ -301,6 +304,7 @@ static row_stats merge_segments(const scan_segment *seg, size_t count, double T,
     *total = (long double)last->ties + (hi + lo);
     return st;
 }
+#endif
 
 /* ------------------------------------------------------ edge cases (double) */
 /* T -> 0+ (and +inf entries): the maxima share the mass, proved: temperature.ties_share_mass */
@@ -613,6 +617,7 @@ static row_stats row_stats_split_d(const double *xr, double *er, size_t n, doubl
 }
 
 
+#if LDBL_MANT_DIG >= 64
 /* The max and statistics of a long row read once from memory: the online normaliser (Milakov and
  * Gimelshein 2018) by chunks. Chunk k is summed with the shift m_k = max of chunks 0..k, and chunk
  * k+1's extremes are taken in the same loop; consecutive chunks with the same shift form a segment
@@ -657,6 +662,7 @@ static size_t row_scan_d(const double *xr, double *er, size_t n, double T, int s
     *lowest = low;
     return count;
 }
+#endif
 
 
 /* m, the row max; for an ordinary row (m finite, 0 < T < oo) also its statistics in *st. A long
