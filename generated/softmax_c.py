@@ -107,6 +107,7 @@ def _build(flags):
 LIBRARY = library_path()
 _LIB = ctypes.CDLL(str(LIBRARY))
 _SUFFIX = {numpy.float64: "d", numpy.float32: "f"}
+_FLOAT64, _FLOAT32 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32)
 _VOID = ctypes.c_void_p
 _SIZE = ctypes.c_size_t
 _SIGNATURES = {
@@ -162,8 +163,11 @@ def _restore(out_rows, rest, moved_shape, axis):
 def _as_work(value, name="x"):
     """Like ``_as_float`` but float32 input stays float32 (the kernels widen it in registers)."""
     array = numpy.asarray(value)
-    if array.dtype == numpy.float32:
-        return array, numpy.dtype(numpy.float32)
+    kind = array.dtype.char
+    if kind == "d":
+        return array, _FLOAT64
+    if kind == "f":
+        return array, _FLOAT32
     return _as_float(value, name)
 
 

@@ -74,7 +74,7 @@ def _temperature(value):
         T = float(value)
     except (TypeError, ValueError):
         raise TypeError(f"temperature must be a real number; got {value!r}") from None
-    if numpy.isnan(T) or T < 0:
+    if not T >= 0:  # NaN or negative (a Python float comparison: no NumPy call per kernel call)
         raise ValueError(f"temperature must be >= 0 (0 means the argmax limit, inf the uniform one); got {value!r}")
     return T
 
