@@ -162,14 +162,15 @@ static SP_INLINE double sp_log1p(double u)
     return body + tail;
 }
 
-/* accumulate v into (hi, lo), hi + lo the running sum (TwoSum) */
-#define SP_ACCUMULATE(hi, lo, v)                                  \
+/* accumulate v into (hi, lo), hi + lo the running sum (TwoSum), in `type` (double or long double) */
+#define SP_ACCUMULATE_IN(type, hi, lo, v)                         \
     do {                                                          \
-        const double sp_sum_ = (hi) + (v);                        \
-        const double sp_bp_ = sp_sum_ - (hi);                     \
+        const type sp_sum_ = (hi) + (v);                          \
+        const type sp_bp_ = sp_sum_ - (hi);                       \
         (lo) += ((hi) - (sp_sum_ - sp_bp_)) + ((v) - sp_bp_);     \
         (hi) = sp_sum_;                                           \
     } while (0)
+#define SP_ACCUMULATE(hi, lo, v) SP_ACCUMULATE_IN(double, hi, lo, v)
 
 static int check_targets(const long long *target, size_t rows, size_t n)
 {
@@ -292,10 +293,7 @@ static row_stats merge_segments(const scan_segment *seg, size_t count, double T,
         const long double segment_ties = (long double)seg[s].ties, segment_hi = (long double)seg[s].t_hi;
         const long double segment_lo = (long double)seg[s].t_lo;
         const long double v = factor*(segment_hi + segment_lo + segment_ties);
-        const long double sum = hi + v;
-        const long double bp = sum - hi;
-        lo += (hi - (sum - bp)) + (v - bp);
-        hi = sum;
+        SP_ACCUMULATE_IN(long double, hi, lo, v);
     }
     st.m = last->m;
     st.ties = last->ties;
@@ -1053,10 +1051,7 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
     for (j = 0; j < n; ++j) {
         const long double x = (long double)xr[j];
         const long double v = expl((-m + x)/T);
-        const long double sum = hi + v;
-        const long double bp = sum - hi;
-        lo += (hi - (sum - bp)) + (v - bp);
-        hi = sum;
+        SP_ACCUMULATE_IN(long double, hi, lo, v);
     }
     wide_sum = hi + lo;
     /* proved: rewrite.smooth_max_shift */
@@ -2043,10 +2038,7 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
     for (j = 0; j < n; ++j) {
         const long double x = (long double)xr[j];
         const long double v = expl((-m + x)/T);
-        const long double sum = hi + v;
-        const long double bp = sum - hi;
-        lo += (hi - (sum - bp)) + (v - bp);
-        hi = sum;
+        SP_ACCUMULATE_IN(long double, hi, lo, v);
     }
     wide_sum = hi + lo;
     /* proved: rewrite.smooth_max_shift */
