@@ -91,3 +91,21 @@ def test_select_by_pattern_and_source() -> None:
     assert {c.id for c in select("lse.chain_*")} == {"lse.chain_lower", "lse.chain_middle", "lse.chain_third"}
     assert all(c.source.startswith("004") for c in select(source="004"))
     assert select("definitely-not-a-claim") == []
+
+
+def test_blocked_shift_proof_fails_for_a_wrong_segment_factor() -> None:
+    """rewrite.blocked_shift is proved by simplification, not assumed: with the factor
+    e^((mu + m)/T) (a sign slip) or the segment's own shift left in, the engine does not prove it."""
+    import sympy as sp
+    from sympy import Sum
+
+    from derive.engine import Simplify, Status
+    from derive.rewrites import T, first, last, mu
+    from derive.symbols import eq, i, m, x
+
+    segment = Sum(sp.exp((x[i] - m) / T), (i, first, last))
+    for wrong in (sp.exp((mu + m) / T) * Sum(sp.exp((x[i] - mu) / T), (i, first, last)),
+                  sp.exp((mu - m) / T) * Sum(sp.exp((x[i] - m) / T), (i, first, last))):
+        assert Simplify().run(eq(segment, wrong)).status is not Status.PROVED
+    right = sp.exp((mu - m) / T) * Sum(sp.exp((x[i] - mu) / T), (i, first, last))
+    assert Simplify().run(eq(segment, right)).status is Status.PROVED
