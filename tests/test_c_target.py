@@ -199,7 +199,16 @@ def test_one_long_row_split_across_openmp_threads_matches_the_serial_kernels() -
 
 
 # ------------------------------------------------------------------ long rows read once
-SCAN, CHUNK = 32768, 2048  # SP_SCAN and SP_CHUNK of the C template
+def _define(name: str) -> int:
+    """A size the C source defines (#define NAME value), so that the tests follow the source."""
+    import re
+
+    found = re.search(rf"^#define {name} (\d+)", SOURCE.read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, name
+    return int(found.group(1))
+
+
+SCAN, CHUNK = _define("SP_SCAN"), _define("SP_CHUNK")  # rows read once, chunk by chunk
 
 
 def _scanned_rows() -> dict:  # type: ignore[type-arg]

@@ -251,6 +251,16 @@ typedef struct {
     double t_lo; /* the rounding error of t where the sum keeps it (row_sum), else 0 */
 } row_stats;
 
+#if defined(_OPENMP) || LDBL_MANT_DIG >= 64 /* the row splits across threads, the one-read scan */
+/* add a part of a row (a thread's chunk, a scanned chunk) into running ties and t = t_hi + t_lo */
+static void add_part(row_stats part, double *ties, double *t_hi, double *t_lo)
+{
+    *ties += part.ties;
+    SP_ACCUMULATE(*t_hi, *t_lo, part.t);
+    *t_lo += part.t_lo;
+}
+#endif
+
 /* ------------------------------------------- long rows read once (row_scan) */
 /* a run of chunks summed with the same shift m: entries [start, next start), ties and
  * t_hi + t_lo = sum of e^((x_j - m)/T) over the entries below m */
@@ -600,9 +610,7 @@ static row_stats row_stats_split_d(const double *xr, double *er, size_t n, doubl
             part[k] = row_stats_d(xr + a, store ? er + a : NULL, b - a, m, lowest, T, store);
         }
         for (k = 0; k < parts; ++k) {
-            ties += part[k].ties;
-            SP_ACCUMULATE(t_hi, t_lo, part[k].t);
-            t_lo += part[k].t_lo;
+            add_part(part[k], &ties, &t_hi, &t_lo);
         }
         st.m = m;
         st.ties = ties;
@@ -653,9 +661,7 @@ static size_t row_scan_d(const double *xr, double *er, size_t n, double T, int s
             seg[count].t_lo = 0.0;
             ++count;
         }
-        seg[count - 1].ties += part.ties;
-        SP_ACCUMULATE(seg[count - 1].t_hi, seg[count - 1].t_lo, part.t);
-        seg[count - 1].t_lo += part.t_lo;
+        add_part(part, &seg[count - 1].ties, &seg[count - 1].t_hi, &seg[count - 1].t_lo);
     }
     *lowest = low;
     return count;
@@ -765,6 +771,7 @@ static void normalise_all_d(const double *xr, const double *er, double *outr, si
 
 }
 
+
 /* p_j of a row read by row_scan: e_j (in er) is relative to its segment's shift m_s, so
  * p_j = e_j * (e^((m_s - m)/T) / (c + t)) (proved: rewrite.blocked_shift); the scale in long double, split
  * into scale_hi + scale_lo, so that p_j is rounded once as in normalise */
@@ -783,6 +790,7 @@ static void normalise_segments_d(const double *xr, const double *er, double *out
     }
 }
 
+
 static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
 {
     double lowest, m;
@@ -799,10 +807,12 @@ static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
     m = row_max_stats_d(xr, stash, n, T, stash != NULL, &st, &lowest, &sg);
     if (row_edges_d(xr, outr, n, T, m, 0)) {
         parts = 0;
-    } else if (sg.seg != NULL) {
+
+    } else if (sg.seg != NULL) { /* read once (row_scan): e_j relative to their segments' shifts */
         normalise_segments_d(xr, stash, outr, n, T, &sg);
         free(sg.seg);
         parts = 0;
+
     } else {
         /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
         reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
@@ -853,14 +863,12 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
     double lowest, m;
     row_stats st;
     scan_segments sg;
-    double extra, L;
+    double L;
     m = row_max_stats_d(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (row_edges_d(xr, outr, n, T, m, 1)) {
         return;
     }
-    /* proved: rewrite.log_softmax_ties_log1p */
-    extra = st.ties - 1;
-    L = sp_log1p(extra + st.t);
+    L = log_normaliser(st); /* proved: rewrite.log_softmax_ties_log1p */
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
@@ -1633,9 +1641,7 @@ static row_stats row_stats_split_f(const float *xr, double *er, size_t n, double
             part[k] = row_stats_f(xr + a, store ? er + a : NULL, b - a, m, lowest, T, store);
         }
         for (k = 0; k < parts; ++k) {
-            ties += part[k].ties;
-            SP_ACCUMULATE(t_hi, t_lo, part[k].t);
-            t_lo += part[k].t_lo;
+            add_part(part[k], &ties, &t_hi, &t_lo);
         }
         st.m = m;
         st.ties = ties;
@@ -1744,23 +1750,7 @@ static void normalise_all_f(const float *xr, const double *er, float *outr, size
 
 }
 
-/* p_j of a row read by row_scan: e_j (in er) is relative to its segment's shift m_s, so
- * p_j = e_j * (e^((m_s - m)/T) / (c + t)) (proved: rewrite.blocked_shift); the scale in long double, split
- * into scale_hi + scale_lo, so that p_j is rounded once as in normalise */
-static void normalise_segments_f(const float *xr, const double *er, float *outr, size_t n, double T,
-                                   const scan_segments *sg)
-{
-    const double m = sg->seg[sg->count - 1].m;
-    const long double total = sg->total;
-    size_t s;
-    for (s = 0; s < sg->count; ++s) {
-        const size_t a = sg->seg[s].start, b = s + 1 < sg->count ? sg->seg[s + 1].start : n;
-        const long double factor = segment_factor(sg->seg[s].m, m, T);
-        const long double scale = factor/total;
-        const double scale_hi = (double)scale, scale_lo = (double)(scale - (long double)scale_hi);
-        normalise_all_f(xr + a, er + a, outr + a, b - a, m, T, 1, scale_hi, scale_lo);
-    }
-}
+
 
 static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
 {
@@ -1782,10 +1772,7 @@ static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
     m = row_max_stats_f(xr, stash, n, T, stash != NULL, &st, &lowest, &sg);
     if (row_edges_f(xr, outr, n, T, m, 0)) {
         parts = 0;
-    } else if (sg.seg != NULL) {
-        normalise_segments_f(xr, stash, outr, n, T, &sg);
-        free(sg.seg);
-        parts = 0;
+
     } else {
         /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
         reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
@@ -1840,14 +1827,12 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
     double lowest, m;
     row_stats st;
     scan_segments sg;
-    double extra, L;
+    double L;
     m = row_max_stats_f(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (row_edges_f(xr, outr, n, T, m, 1)) {
         return;
     }
-    /* proved: rewrite.log_softmax_ties_log1p */
-    extra = st.ties - 1;
-    L = sp_log1p(extra + st.t);
+    L = log_normaliser(st); /* proved: rewrite.log_softmax_ties_log1p */
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
