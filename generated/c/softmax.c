@@ -44,6 +44,8 @@
 #define SP_STASH_LOCAL 1024 /* ... on the stack up to this long, else in malloc'ed memory */
 #define SP_TILE 8   /* short rows processed together, one per lane */
 #define SP_SHORT 64 /* rows up to this length go through tiles */
+#define SP_LANEWISE_LOG 32 /* a tile of log_softmax rows shorter than this is written out lane by lane */
+#define SP_LANEWISE_BYTES 64 /* so is a tile of softmax rows that fit one 64-byte vector (measured: docs/bench.md) */
 #define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
 #define SP_SCAN 32768 /* rows at least this long (and not split across threads) stream from memory once */
 #define SP_CHUNK 2048 /* ... chunk by chunk: a chunk stays in cache while its exp is taken */
@@ -994,6 +996,40 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
+    }
+    if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(double) <= SP_LANEWISE_BYTES) {
+        /* short rows: the results go over the exponentials in vector loops across the rows,
+         * then out row by row (a loop along so short a row would be mostly remainder) */
+        if (logarithm) {
+            const int tempered = T != 1.0;
+            for (j = 0; j < n; ++j) {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    /* proved: rewrite.log_softmax_ties_log1p */
+                    const double L = log_norm[l];
+                    double ql;
+                    const double q = shift(tl.x[j][l], tl.m[l], T, tempered, &ql);
+                    const double head = -L + q;
+                    tl.e[j][l] = head + ql;
+                }
+            }
+        } else {
+            for (j = 0; j < n; ++j) {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    /* proved: rewrite.softmax_ties_split */
+                    const double e = tl.e[j][l];
+                    const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+                    tl.e[j][l] = SP_FMA(e, inv_hi, e*inv_lo);
+                }
+            }
+        }
+        for (l = 0; l < SP_TILE; ++l) {
+            for (j = 0; j < n; ++j) {
+                out[l * n + j] = (double)tl.e[j][l];
+            }
+        }
+        return 1;
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
@@ -1958,6 +1994,40 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
+    }
+    if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(float) <= SP_LANEWISE_BYTES) {
+        /* short rows: the results go over the exponentials in vector loops across the rows,
+         * then out row by row (a loop along so short a row would be mostly remainder) */
+        if (logarithm) {
+            const int tempered = T != 1.0;
+            for (j = 0; j < n; ++j) {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    /* proved: rewrite.log_softmax_ties_log1p */
+                    const double L = log_norm[l];
+                    double ql;
+                    const double q = shift(tl.x[j][l], tl.m[l], T, tempered, &ql);
+                    const double head = -L + q;
+                    tl.e[j][l] = head + ql;
+                }
+            }
+        } else {
+            for (j = 0; j < n; ++j) {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    /* proved: rewrite.softmax_ties_split */
+                    const double e = tl.e[j][l];
+                    const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+                    tl.e[j][l] = SP_FMA(e, inv_hi, e*inv_lo);
+                }
+            }
+        }
+        for (l = 0; l < SP_TILE; ++l) {
+            for (j = 0; j < n; ++j) {
+                out[l * n + j] = (float)tl.e[j][l];
+            }
+        }
+        return 1;
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
