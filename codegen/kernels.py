@@ -229,7 +229,7 @@ def c_pieces() -> dict[str, sp.Expr]:
         cross_entropy=CE_OUT.expr,
         ce_grad_target=CE_GRAD_TARGET.expr,
         sigmoid=_one_division(SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY})),
-        log_sigmoid=LOG_SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY}),
+        log_sigmoid=LOG_SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY}).replace(log1p, SP_LOG1P),
     )
     return pieces
 

@@ -5,7 +5,9 @@ Customisations (each a ``_print_*`` method):
 * ``ReduceSum(e)`` -> ``numpy.sum(e, axis=axis, keepdims=True)``
 * ``ReduceMax(e)`` -> ``numpy.max(e, axis=axis, keepdims=True, initial=-numpy.inf)`` (an empty slice has max -inf)
 * ``log1p`` / ``expm1`` (``sympy.codegen.cfunctions``) -> ``numpy.log1p`` / ``numpy.expm1``
-* ``Min`` / ``Max`` -> nested ``numpy.minimum`` / ``numpy.maximum`` (elementwise, NaN-propagating)
+* ``Min`` / ``Max`` -> nested ``numpy.minimum`` / ``numpy.maximum`` (elementwise, NaN-propagating);
+  in C a NaN-propagating select (C99 ``fmin`` ignores a NaN, and is a library call that stops
+  the vectoriser)
 """
 
 from __future__ import annotations
@@ -73,6 +75,22 @@ class KernelCPrinter(C99CodePrinter):
             base = self.parenthesize(expr.base, sp.printing.precedence.PRECEDENCE["Mul"])
             return f"{base} * {base}"
         return super()._print_Pow(expr)
+
+    def _print_Min(self, expr: sp.Expr) -> str:
+        return self._select(expr.args, "<")
+
+    def _print_Max(self, expr: sp.Expr) -> str:
+        return self._select(expr.args, ">")
+
+    def _select(self, args: tuple[sp.Expr, ...], order: str) -> str:
+        """Nested ``(a < b || a != a) ? a : b``: branch-free in a vector loop, and NaN if any argument is."""
+        first, out = args[0], self._print(args[0])
+        for arg in args[1:]:
+            other = self._print(arg)
+            keeps_nan = "" if first.is_number else f" || {out} != {out}"  # a number is never NaN here
+            out = f"(({out} {order} {other}{keeps_nan}) ? {out} : {other})"
+            first = sp.Symbol("selected")  # a nested select may be NaN
+        return out
 
     def _print_fma(self, expr: sp.Expr) -> str:
         """``SP_FMA`` (the skeleton maps it to C99 ``fma`` where the hardware fuses, else a*b + c)."""

@@ -147,6 +147,35 @@ def test_nan_and_all_minus_inf_and_empty(K) -> None:
 
 
 @TARGETS
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoids_of_long_arrays_with_special_values(K, dtype: type) -> None:
+    """Arrays cross the C kernels' blocks (SP_BLOCK = 512 entries, each block with or without
+    |x| > 708): NaN, infinities, subnormal outputs and signed zeros in any block, every entry
+    within the accuracy bound of the mpmath value (sigmoid 3, log_sigmoid 2 ulps in float64; 1 in float32)."""
+    x = np.random.default_rng(7).normal(scale=30.0, size=1500)
+    specials = [np.nan, np.inf, -np.inf, 0.0, -0.0, 800.0, -800.0, -720.0, 1e-300, -1e-300, 40.0, -103.0]
+    x[[0, 511, 512, 700, 1023, 1024, 1100, 1200, 1300, 1400, 1450, 1499]] = specials
+    x = x.astype(dtype)
+    bounds = {"sigmoid": 3 if dtype == np.float64 else 1, "log_sigmoid": 2 if dtype == np.float64 else 1}
+    for name, bound in bounds.items():
+        actual = getattr(K, name)(x)
+        assert actual.dtype == dtype
+        for value, result in zip(x.tolist(), actual.tolist(), strict=True):
+            if np.isnan(value):
+                assert np.isnan(result), name
+                continue
+            expected = dtype(getattr(oracle, name)(value)) if np.isfinite(value) else {
+                ("sigmoid", True): 1.0, ("sigmoid", False): 0.0,
+                ("log_sigmoid", True): 0.0, ("log_sigmoid", False): -np.inf,
+            }[(name, value > 0)]
+            if np.isinf(expected):
+                assert result == expected, (name, value)
+            else:
+                spacing = np.spacing(dtype(abs(expected)))
+                assert abs(result - float(expected)) <= bound * spacing, (name, value, result, expected)
+
+
+@TARGETS
 @pytest.mark.parametrize("n", [3, 40, 32769])  # a tile, the general path, a row read once (SP_SCAN)
 def test_minus_inf_entries_give_minus_inf_logs_and_zero_probabilities(K, n: int) -> None:
     """Regression: TwoSum's error for -inf - m is NaN; it made log_softmax NaN at -inf entries (rows

@@ -1175,31 +1175,28 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
     return SOFTPROOF_OK;
 }
 
-/* sigmoid of count <= SP_BLOCK entries; `normal`: every |x| <= 708, so e^-|x| is a normal number */
-static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t count, int normal)
+/* sigmoid (or, with `logarithm`, log_sigmoid) of count <= SP_BLOCK entries; `normal`: every
+ * |x| <= 708, so e^-|x| is a normal number. Both flags are constants where it is called. */
+static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t count, int normal, int logarithm)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
-        /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (double)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+        if (logarithm) {
+            /* proved: rewrite.log_sigmoid_abs_form */
+            out[j] = (double)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
+        } else {
+            /* proved: rewrite.sigmoid_abs_form */
+            out[j] = (double)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+        }
     }
 }
 
 static int sigmoid_all_d(const double *in, double *out, size_t count, int logarithm)
 {
     size_t j, k;
-    if (logarithm) {
-        for (j = 0; j < count; ++j) {
-            const double x = (double)in[j];
-            const double decay = sp_exp(-fabs(x), 0.0, 0);
-            /* proved: rewrite.log_sigmoid_abs_form */
-            out[j] = (double)(-log1p(decay) + fmin(0, x));
-        }
-        return SOFTPROOF_OK;
-    }
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
         int wide = 0;
@@ -1207,10 +1204,16 @@ static int sigmoid_all_d(const double *in, double *out, size_t count, int logari
         for (k = 0; k < length; ++k) {
             wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
         }
-        if (wide) {
-            sigmoid_block_d(in + j, out + j, length, 0);
+        if (logarithm) {
+            if (wide) {
+                sigmoid_block_d(in + j, out + j, length, 0, 1);
+            } else {
+                sigmoid_block_d(in + j, out + j, length, 1, 1);
+            }
+        } else if (wide) {
+            sigmoid_block_d(in + j, out + j, length, 0, 0);
         } else {
-            sigmoid_block_d(in + j, out + j, length, 1);
+            sigmoid_block_d(in + j, out + j, length, 1, 0);
         }
     }
     return SOFTPROOF_OK;
@@ -2173,31 +2176,28 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
     return SOFTPROOF_OK;
 }
 
-/* sigmoid of count <= SP_BLOCK entries; `normal`: every |x| <= 708, so e^-|x| is a normal number */
-static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count, int normal)
+/* sigmoid (or, with `logarithm`, log_sigmoid) of count <= SP_BLOCK entries; `normal`: every
+ * |x| <= 708, so e^-|x| is a normal number. Both flags are constants where it is called. */
+static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count, int normal, int logarithm)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
-        /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (float)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+        if (logarithm) {
+            /* proved: rewrite.log_sigmoid_abs_form */
+            out[j] = (float)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
+        } else {
+            /* proved: rewrite.sigmoid_abs_form */
+            out[j] = (float)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+        }
     }
 }
 
 static int sigmoid_all_f(const float *in, float *out, size_t count, int logarithm)
 {
     size_t j, k;
-    if (logarithm) {
-        for (j = 0; j < count; ++j) {
-            const double x = (double)in[j];
-            const double decay = sp_exp(-fabs(x), 0.0, 1);
-            /* proved: rewrite.log_sigmoid_abs_form */
-            out[j] = (float)(-log1p(decay) + fmin(0, x));
-        }
-        return SOFTPROOF_OK;
-    }
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
         int wide = 0;
@@ -2205,10 +2205,16 @@ static int sigmoid_all_f(const float *in, float *out, size_t count, int logarith
         for (k = 0; k < length; ++k) {
             wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
         }
-        if (wide) {
-            sigmoid_block_f(in + j, out + j, length, 0);
+        if (logarithm) {
+            if (wide) {
+                sigmoid_block_f(in + j, out + j, length, 0, 1);
+            } else {
+                sigmoid_block_f(in + j, out + j, length, 1, 1);
+            }
+        } else if (wide) {
+            sigmoid_block_f(in + j, out + j, length, 0, 0);
         } else {
-            sigmoid_block_f(in + j, out + j, length, 1);
+            sigmoid_block_f(in + j, out + j, length, 1, 0);
         }
     }
     return SOFTPROOF_OK;
