@@ -20,11 +20,11 @@ import numpy as np
 
 __all__ = ["KERNELS", "Timing", "cases", "run", "table"]
 
-KERNELS = ("softmax", "log_softmax", "logsumexp", "sigmoid", "cross_entropy", "cross_entropy_grad")
+KERNELS = ("softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "cross_entropy", "cross_entropy_grad")
 MIN_SAMPLE = 0.002  # seconds
 COPY = "copy (memory floor)"
 REUSED = "softproof C, out="  # the same kernels writing into a preallocated array: no page faults of a fresh output
-WITH_OUT = ("softmax", "log_softmax", "sigmoid")
+WITH_OUT = ("softmax", "log_softmax", "sigmoid", "log_sigmoid")
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ def _plain_numpy() -> dict[str, Callable[..., object]]:
     return {
         "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp,
         "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+        "log_sigmoid": lambda x: -np.logaddexp(0, -x),
         "cross_entropy": lambda x, t: -np.take_along_axis(log_softmax(x), t[:, None], axis=-1)[:, 0],
         "cross_entropy_grad": lambda x, t: softmax(x) - (np.arange(x.shape[-1]) == t[:, None]),
     }
@@ -102,6 +103,7 @@ def implementations() -> dict[str, dict[str, Callable[..., object]]]:
         out["scipy.special"] = {
             "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
             "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit,
+            "log_sigmoid": special.log_expit,
             "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
             "cross_entropy_grad": lambda x, t: special.softmax(x, axis=-1) - (np.arange(x.shape[-1]) == t[:, None]),
         }
@@ -114,6 +116,7 @@ def implementations() -> dict[str, dict[str, Callable[..., object]]]:
         out["torch"] = {
             "softmax": lambda x: torch.softmax(torch.from_numpy(x), -1), "log_softmax": lambda x: torch.log_softmax(torch.from_numpy(x), -1),
             "logsumexp": lambda x: torch.logsumexp(torch.from_numpy(x), -1), "sigmoid": lambda x: torch.sigmoid(torch.from_numpy(x)),
+            "log_sigmoid": lambda x: functional.logsigmoid(torch.from_numpy(x)),
             "cross_entropy": lambda x, t: functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), reduction="none"),
             "cross_entropy_grad": lambda x, t: torch.softmax(torch.from_numpy(x), -1) - functional.one_hot(torch.from_numpy(t), x.shape[-1]),
         }
