@@ -300,8 +300,8 @@ def cross_entropy_grad(logits, target, axis=-1):
 
 def softmax_backward(probs, grad, axis=-1):
     r""":math:`p \odot (g - \langle g, p\rangle)`; see :func:`generated.softmax_np.softmax_backward`."""
-    p, dtype = _as_float(probs, "probs")
-    g, _ = _as_float(grad, "grad")
+    p, dtype = _as_work(probs, "probs")
+    g, _ = _as_work(grad, "grad")
     if p.shape != g.shape:
         raise ValueError(f"probs has shape {p.shape} but grad has shape {g.shape}; they must match")
     axis = _axes(axis, p.ndim)

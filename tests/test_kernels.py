@@ -113,6 +113,21 @@ def test_softmax_backward_matches_oracle(K, pairs: list[tuple[float, float]]) ->
     assert close(K.softmax_backward(p, list(g)), oracle.softmax_backward(p, list(g)), 1e-12, atol=1e-14)
 
 
+@TARGETS
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [31, 32, 47, 100, 129])  # the C dot product runs in lanes from 32 entries
+def test_softmax_backward_of_longer_rows_matches_oracle(K, dtype: type, n: int) -> None:
+    rng = np.random.default_rng(n)
+    p = K.softmax(rng.normal(scale=3.0, size=(2, n)).astype(dtype))
+    g = rng.normal(scale=5.0, size=(2, n)).astype(dtype)
+    actual = K.softmax_backward(p, g)
+    assert actual.dtype == dtype
+    rtol, atol = (1e-12, 1e-14) if dtype == np.float64 else (2.0**-23, 1e-30)
+    for row in range(2):
+        expected = oracle.softmax_backward(p[row].tolist(), g[row].tolist())
+        assert close(actual[row], expected, rtol, atol=atol), (n, row)
+
+
 @settings(max_examples=60 * SCALE, deadline=None)
 @given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), elements=st.floats(-50, 50)), st.data())
 @TARGETS

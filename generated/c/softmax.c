@@ -1367,21 +1367,53 @@ static void cross_entropy_grad_fix_d(const double *logits, const long long *targ
     }
 }
 
+/* <g, p> of a row, products rounded once and added with TwoSum: in SP_LANES lanes folded as a tree
+ * when the row is long enough to fill them twice, else in one chain (a fold costs more than it saves) */
+static SP_INLINE double backward_dot_d(const double *pr, const double *gr, size_t n)
+{
+    double hi[SP_LANES], lo[SP_LANES], unused[SP_LANES];
+    size_t j = 0, l;
+    if (n < 2 * SP_LANES) {
+        double dot_hi = 0.0, dot_lo = 0.0;
+        for (; j < n; ++j) {
+            const double term = (double)gr[j] * (double)pr[j];
+            SP_ACCUMULATE(dot_hi, dot_lo, term);
+        }
+        return dot_hi + dot_lo;
+    }
+    for (l = 0; l < SP_LANES; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+        unused[l] = 0.0;
+    }
+    for (; j + SP_LANES <= n; j += SP_LANES) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            const double term = (double)gr[j + l] * (double)pr[j + l];
+            SP_ACCUMULATE(hi[l], lo[l], term);
+        }
+    }
+    for (l = 0; j + l < n; ++l) { /* the rest, one entry per lane */
+        const double term = (double)gr[j + l] * (double)pr[j + l];
+        SP_ACCUMULATE(hi[l], lo[l], term);
+    }
+    combine_lanes(hi, lo, unused);
+    return hi[0] + lo[0];
+}
+
 static int softmax_backward_rows_d(const double *pv, const double *gv, double *out, size_t rows, size_t n)
 {
     size_t r, j;
     for (r = 0; r < rows; ++r) {
-        double dot_hi = 0.0, dot_lo = 0.0, dot;
-        for (j = 0; j < n; ++j) {
-            const double term = (double)gv[r * n + j] * (double)pv[r * n + j];
-            SP_ACCUMULATE(dot_hi, dot_lo, term);
-        }
-        dot = dot_hi + dot_lo;
+        const double *pr = pv + r * n, *gr = gv + r * n;
+        double *outr = out + r * n;
+        const double dot = backward_dot_d(pr, gr, n);
         /* proved: rewrite.softmax_backward */
+        SP_SIMD
         for (j = 0; j < n; ++j) {
-            const double p = (double)pv[r * n + j];
-            const double g = (double)gv[r * n + j];
-            out[r * n + j] = (double)(p*(-dot + g));
+            const double p = (double)pr[j];
+            const double g = (double)gr[j];
+            outr[j] = (double)(p*(-dot + g));
         }
     }
     return SOFTPROOF_OK;
@@ -2368,21 +2400,53 @@ static void cross_entropy_grad_fix_f(const float *logits, const long long *targe
     }
 }
 
+/* <g, p> of a row, products rounded once and added with TwoSum: in SP_LANES lanes folded as a tree
+ * when the row is long enough to fill them twice, else in one chain (a fold costs more than it saves) */
+static SP_INLINE double backward_dot_f(const float *pr, const float *gr, size_t n)
+{
+    double hi[SP_LANES], lo[SP_LANES], unused[SP_LANES];
+    size_t j = 0, l;
+    if (n < 2 * SP_LANES) {
+        double dot_hi = 0.0, dot_lo = 0.0;
+        for (; j < n; ++j) {
+            const double term = (double)gr[j] * (double)pr[j];
+            SP_ACCUMULATE(dot_hi, dot_lo, term);
+        }
+        return dot_hi + dot_lo;
+    }
+    for (l = 0; l < SP_LANES; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+        unused[l] = 0.0;
+    }
+    for (; j + SP_LANES <= n; j += SP_LANES) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            const double term = (double)gr[j + l] * (double)pr[j + l];
+            SP_ACCUMULATE(hi[l], lo[l], term);
+        }
+    }
+    for (l = 0; j + l < n; ++l) { /* the rest, one entry per lane */
+        const double term = (double)gr[j + l] * (double)pr[j + l];
+        SP_ACCUMULATE(hi[l], lo[l], term);
+    }
+    combine_lanes(hi, lo, unused);
+    return hi[0] + lo[0];
+}
+
 static int softmax_backward_rows_f(const float *pv, const float *gv, float *out, size_t rows, size_t n)
 {
     size_t r, j;
     for (r = 0; r < rows; ++r) {
-        double dot_hi = 0.0, dot_lo = 0.0, dot;
-        for (j = 0; j < n; ++j) {
-            const double term = (double)gv[r * n + j] * (double)pv[r * n + j];
-            SP_ACCUMULATE(dot_hi, dot_lo, term);
-        }
-        dot = dot_hi + dot_lo;
+        const float *pr = pv + r * n, *gr = gv + r * n;
+        float *outr = out + r * n;
+        const double dot = backward_dot_f(pr, gr, n);
         /* proved: rewrite.softmax_backward */
+        SP_SIMD
         for (j = 0; j < n; ++j) {
-            const double p = (double)pv[r * n + j];
-            const double g = (double)gv[r * n + j];
-            out[r * n + j] = (float)(p*(-dot + g));
+            const double p = (double)pr[j];
+            const double g = (double)gr[j];
+            outr[j] = (float)(p*(-dot + g));
         }
     }
     return SOFTPROOF_OK;
