@@ -136,7 +136,13 @@ def _call(name, dtype, *args):
 
 
 def _ptr(array):
-    return array.ctypes.data
+    """The address of a contiguous array's data. ctypes' ``from_buffer`` takes 0.25 us where
+    ``array.ctypes.data`` takes 1 us (a quarter of a small call); it needs a writeable, non-empty
+    buffer, so read-only and empty arrays take ``array.ctypes.data``."""
+    try:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))
+    except (TypeError, ValueError):
+        return array.ctypes.data
 
 
 def _last_axis(axis, ndim):
