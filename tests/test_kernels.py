@@ -161,6 +161,33 @@ def test_nan_and_all_minus_inf_and_empty(K) -> None:
     assert K.logsumexp(np.zeros((2, 0)), axis=1).tolist() == [-np.inf, -np.inf]
 
 
+@pytest.mark.parametrize("n", [65, 100, 300, 2000])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_c_groups_of_rows_equal_the_rows_one_by_one(dtype: type, n: int) -> None:
+    """The C kernels take rows of SP_SHORT < n < SP_SCAN entries 8 at a time (group_stats: the
+    statistics row by row, the 8 logarithms in one vector loop) and leave edge rows (NaN, +inf,
+    all -inf, T = 0 or oo) to the row path: every row of a batch equals that row computed alone."""
+    rng = np.random.default_rng(n)
+    x = rng.normal(scale=4.0, size=(11, n)).astype(dtype)
+    x[1, 5] = np.nan
+    x[2, 7] = np.inf
+    x[3, :] = -np.inf
+    x[4, ::3] = -np.inf
+    x[5, 9] = x[5].max()  # a tie at the max
+    x[6, 4] = dtype(-1e30)  # one term far below the rest (e underflows)
+    target = rng.integers(0, n, 11)
+    target[4] = 0  # a -inf target
+    for temperature in (1.0, 0.5, 0.0, np.inf):
+        for name in ("logsumexp", "log_softmax", "softmax"):
+            batch = getattr(softmax_c, name)(x, temperature=temperature)
+            for row in range(11):
+                alone = getattr(softmax_c, name)(x[row], temperature=temperature)
+                np.testing.assert_array_equal(batch[row], alone, err_msg=f"{name} T={temperature} row {row}")
+    batch = softmax_c.cross_entropy(x, target)
+    for row in range(11):
+        np.testing.assert_array_equal(batch[row], softmax_c.cross_entropy(x[row : row + 1], target[row : row + 1])[0])
+
+
 @TARGETS
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_sigmoids_of_long_arrays_with_special_values(K, dtype: type) -> None:

@@ -46,6 +46,7 @@
 #define SP_SHORT 64 /* rows up to this length go through tiles */
 #define SP_LANEWISE_LOG 32 /* a tile of log_softmax rows shorter than this is written out lane by lane */
 #define SP_LANEWISE_BYTES 64 /* so is a tile of softmax rows that fit one 64-byte vector (measured: docs/bench.md) */
+#define SP_GROUP_BYTES 16384 /* log_softmax rows go by SP_TILE (group_stats) while the group stays in L1: it is read twice */
 #define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
 #define SP_SCAN 32768 /* rows at least this long (and not split across threads) stream from memory once */
 #define SP_CHUNK 2048 /* ... chunk by chunk: a chunk stays in cache while its exp is taken */
@@ -860,6 +861,31 @@ static void log_normalise_all_d(const double *xr, double *outr, size_t n, double
     }
 }
 
+/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then their log normalisers L in
+ * one vector loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a
+ * row, 10 % of a row of 100). plain[l] = 0 for an edge row (NaN, infinities, T = 0 or oo), which
+ * the caller leaves to its row path; its statistics are harmless meanwhile. */
+static void group_stats_d(const double *rows, size_t n, double T, row_stats *st, double *L, int *plain)
+{
+    size_t l;
+    for (l = 0; l < SP_TILE; ++l) {
+        double lowest;
+        scan_segments sg;
+        const double m = row_max_stats_d(rows + l * n, NULL, n, T, 0, &st[l], &lowest, &sg);
+        plain[l] = isfinite(m) && T > 0.0 && T < INFINITY;
+        if (!plain[l]) {
+            st[l].m = 0.0;
+            st[l].ties = 1.0;
+            st[l].t = 0.0;
+            st[l].t_lo = 0.0;
+        }
+    }
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) {
+        L[l] = log_normaliser(st[l]);
+    }
+}
+
 static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T)
 {
     double lowest, m;
@@ -1062,7 +1088,8 @@ static void softmax_one_row_d(const double *xr, double *outr, size_t n, double T
 
 static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t n, double T, int logarithm)
 {
-    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    const int grouped = logarithm && n > SP_SHORT && SP_TILE * n * sizeof(double) <= SP_GROUP_BYTES;
+    const long long tiles = n <= SP_SHORT || grouped ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
@@ -1070,7 +1097,20 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
     SP_ROWS_PARALLEL
     for (g = 0; g < tiles; ++g) {
         const size_t offset = (size_t)g * SP_TILE * n;
-        if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
+        if (grouped) {
+            row_stats st[SP_TILE];
+            double L[SP_TILE];
+            int plain[SP_TILE];
+            size_t l;
+            group_stats_d(logits + offset, n, T, st, L, plain);
+            for (l = 0; l < SP_TILE; ++l) {
+                if (plain[l]) {
+                    log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, st[l].m, T, L[l]);
+                } else {
+                    log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
+                }
+            }
+        } else if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
             size_t l;
             for (l = 0; l < SP_TILE; ++l) {
                 softmax_one_row_d(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
@@ -1153,15 +1193,26 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
 
 static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size_t n, double T)
 {
-    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    const long long groups = n < SP_SCAN ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
+    for (g = 0; g < groups; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
+        if (n > SP_SHORT && n < SP_SCAN) {
+            const double *group = logits + first * n;
+            row_stats st[SP_TILE];
+            double L[SP_TILE];
+            int plain[SP_TILE];
+            size_t l;
+            group_stats_d(group, n, T, st, L, plain);
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (double)(plain[l] ? logsumexp_finish_d(group + l * n, n, st[l], T, L[l])
+                                                       : logsumexp_row_d(group + l * n, n, T));
+            }
+        } else if (n <= SP_SHORT && !logsumexp_tile_d(logits + first * n, out + first, n, T)) {
             size_t l;
             for (l = 0; l < SP_TILE; ++l) {
                 out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
@@ -1169,7 +1220,7 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
         }
     }
     SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+    for (r = groups * SP_TILE; r < (long long)rows; ++r) {
         out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T);
     }
     return SOFTPROOF_OK;
@@ -1264,7 +1315,7 @@ static int cross_entropy_tile_d(const double *rows, const long long *target, dou
 
 static int cross_entropy_rows_d(const double *logits, const long long *target, double *out, size_t rows, size_t n)
 {
-    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    const long long tiles = n < SP_SCAN ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
@@ -1272,10 +1323,21 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
     SP_ROWS_PARALLEL
     for (g = 0; g < tiles; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        if (!cross_entropy_tile_d(logits + first * n, target + first, out + first, n)) {
-            size_t l;
+        const double *group = logits + first * n;
+        size_t l;
+        if (n > SP_SHORT) {
+            row_stats st[SP_TILE];
+            double L[SP_TILE];
+            int plain[SP_TILE];
+            group_stats_d(group, n, 1.0, st, L, plain);
             for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (double)cross_entropy_row_d(logits + (first + l) * n, n, (size_t)target[first + l]);
+                const size_t t_index = (size_t)target[first + l];
+                out[first + l] = (double)(plain[l] ? cross_entropy_finish(st[l], (double)group[l * n + t_index], L[l])
+                                                       : cross_entropy_row_d(group + l * n, n, t_index));
+            }
+        } else if (!cross_entropy_tile_d(group, target + first, out + first, n)) {
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (double)cross_entropy_row_d(group + l * n, n, (size_t)target[first + l]);
             }
         }
     }
@@ -1893,6 +1955,31 @@ static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m
     }
 }
 
+/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then their log normalisers L in
+ * one vector loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a
+ * row, 10 % of a row of 100). plain[l] = 0 for an edge row (NaN, infinities, T = 0 or oo), which
+ * the caller leaves to its row path; its statistics are harmless meanwhile. */
+static void group_stats_f(const float *rows, size_t n, double T, row_stats *st, double *L, int *plain)
+{
+    size_t l;
+    for (l = 0; l < SP_TILE; ++l) {
+        double lowest;
+        scan_segments sg;
+        const double m = row_max_stats_f(rows + l * n, NULL, n, T, 0, &st[l], &lowest, &sg);
+        plain[l] = isfinite(m) && T > 0.0 && T < INFINITY;
+        if (!plain[l]) {
+            st[l].m = 0.0;
+            st[l].ties = 1.0;
+            st[l].t = 0.0;
+            st[l].t_lo = 0.0;
+        }
+    }
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) {
+        L[l] = log_normaliser(st[l]);
+    }
+}
+
 static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
 {
     double lowest, m;
@@ -2095,7 +2182,8 @@ static void softmax_one_row_f(const float *xr, float *outr, size_t n, double T, 
 
 static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n, double T, int logarithm)
 {
-    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    const int grouped = logarithm && n > SP_SHORT && SP_TILE * n * sizeof(float) <= SP_GROUP_BYTES;
+    const long long tiles = n <= SP_SHORT || grouped ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
@@ -2103,7 +2191,20 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
     SP_ROWS_PARALLEL
     for (g = 0; g < tiles; ++g) {
         const size_t offset = (size_t)g * SP_TILE * n;
-        if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
+        if (grouped) {
+            row_stats st[SP_TILE];
+            double L[SP_TILE];
+            int plain[SP_TILE];
+            size_t l;
+            group_stats_f(logits + offset, n, T, st, L, plain);
+            for (l = 0; l < SP_TILE; ++l) {
+                if (plain[l]) {
+                    log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, st[l].m, T, L[l]);
+                } else {
+                    log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
+                }
+            }
+        } else if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
             size_t l;
             for (l = 0; l < SP_TILE; ++l) {
                 softmax_one_row_f(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
@@ -2186,15 +2287,26 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
 
 static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t n, double T)
 {
-    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    const long long groups = n < SP_SCAN ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
     SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
+    for (g = 0; g < groups; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
+        if (n > SP_SHORT && n < SP_SCAN) {
+            const float *group = logits + first * n;
+            row_stats st[SP_TILE];
+            double L[SP_TILE];
+            int plain[SP_TILE];
+            size_t l;
+            group_stats_f(group, n, T, st, L, plain);
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (float)(plain[l] ? logsumexp_finish_f(group + l * n, n, st[l], T, L[l])
+                                                       : logsumexp_row_f(group + l * n, n, T));
+            }
+        } else if (n <= SP_SHORT && !logsumexp_tile_f(logits + first * n, out + first, n, T)) {
             size_t l;
             for (l = 0; l < SP_TILE; ++l) {
                 out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
@@ -2202,7 +2314,7 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
         }
     }
     SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+    for (r = groups * SP_TILE; r < (long long)rows; ++r) {
         out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T);
     }
     return SOFTPROOF_OK;
@@ -2297,7 +2409,7 @@ static int cross_entropy_tile_f(const float *rows, const long long *target, floa
 
 static int cross_entropy_rows_f(const float *logits, const long long *target, float *out, size_t rows, size_t n)
 {
-    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    const long long tiles = n < SP_SCAN ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
@@ -2305,10 +2417,21 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
     SP_ROWS_PARALLEL
     for (g = 0; g < tiles; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        if (!cross_entropy_tile_f(logits + first * n, target + first, out + first, n)) {
-            size_t l;
+        const float *group = logits + first * n;
+        size_t l;
+        if (n > SP_SHORT) {
+            row_stats st[SP_TILE];
+            double L[SP_TILE];
+            int plain[SP_TILE];
+            group_stats_f(group, n, 1.0, st, L, plain);
             for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (float)cross_entropy_row_f(logits + (first + l) * n, n, (size_t)target[first + l]);
+                const size_t t_index = (size_t)target[first + l];
+                out[first + l] = (float)(plain[l] ? cross_entropy_finish(st[l], (double)group[l * n + t_index], L[l])
+                                                       : cross_entropy_row_f(group + l * n, n, t_index));
+            }
+        } else if (!cross_entropy_tile_f(group, target + first, out + first, n)) {
+            for (l = 0; l < SP_TILE; ++l) {
+                out[first + l] = (float)cross_entropy_row_f(group + l * n, n, (size_t)target[first + l]);
             }
         }
     }
