@@ -1354,30 +1354,33 @@ static void cross_entropy_grad_fix_d(const double *logits, const long long *targ
 static int cross_entropy_grad_tile_d(const double *rows, const long long *target, double *out, size_t n)
 {
     tile_d tl;
+    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
     if (!tile_load_d(&tl, rows, n, 1.0)) {
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
+        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) { /* p, a vector loop along the row; then the target entry alone */
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         const double extra = st.ties - 1;
         const size_t t_index = (size_t)target[l];
-        double inv_hi, inv_lo;
-        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl.e[j][l];
+            out[l * n + j] = (double)(SP_FMA(e, inv_hi, e*inv_lo));
+        }
+        if (tl.x[t_index][l] == st.m) {
+            /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+            out[l * n + t_index] = (double)((-extra - st.t)/(st.t + st.ties));
+        } else {
+            const double e = tl.e[t_index][l];
             const double p = SP_FMA(e, inv_hi, e*inv_lo);
             const double onehot = 1.0;
-            if (j != t_index) {
-                out[l * n + j] = (double)p;
-            } else if (tl.x[j][l] == st.m) {
-                /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-                out[l * n + j] = (double)((-extra - st.t)/(st.t + st.ties));
-            } else {
-                /* proved: ce.gradient_softmax_minus_onehot */
-                out[l * n + j] = (double)(-onehot + p);
-            }
+            /* proved: ce.gradient_softmax_minus_onehot */
+            out[l * n + t_index] = (double)(-onehot + p);
         }
     }
     return 1;
@@ -2448,30 +2451,33 @@ static void cross_entropy_grad_fix_f(const float *logits, const long long *targe
 static int cross_entropy_grad_tile_f(const float *rows, const long long *target, float *out, size_t n)
 {
     tile_f tl;
+    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
     if (!tile_load_f(&tl, rows, n, 1.0)) {
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
+        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) { /* p, a vector loop along the row; then the target entry alone */
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
         const double extra = st.ties - 1;
         const size_t t_index = (size_t)target[l];
-        double inv_hi, inv_lo;
-        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl.e[j][l];
+            out[l * n + j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
+        }
+        if (tl.x[t_index][l] == st.m) {
+            /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+            out[l * n + t_index] = (float)((-extra - st.t)/(st.t + st.ties));
+        } else {
+            const double e = tl.e[t_index][l];
             const double p = SP_FMA(e, inv_hi, e*inv_lo);
             const double onehot = 1.0;
-            if (j != t_index) {
-                out[l * n + j] = (float)p;
-            } else if (tl.x[j][l] == st.m) {
-                /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-                out[l * n + j] = (float)((-extra - st.t)/(st.t + st.ties));
-            } else {
-                /* proved: ce.gradient_softmax_minus_onehot */
-                out[l * n + j] = (float)(-onehot + p);
-            }
+            /* proved: ce.gradient_softmax_minus_onehot */
+            out[l * n + t_index] = (float)(-onehot + p);
         }
     }
     return 1;
