@@ -218,6 +218,15 @@ def tracked_by(
     return tracked
 
 
+PLOT_SUFFIXES = (".png", ".svg")
+
+
+def check_plot_file(plot_file: Path | None) -> None:
+    """Refuse a --plot file matplotlib cannot write, before any work is done."""
+    if plot_file is not None and plot_file.suffix.lower() not in PLOT_SUFFIXES:
+        fail(f"--plot {str(plot_file)!r}: the file name must end in .png or .svg, e.g. --plot figure.png")
+
+
 def write_plot(draw: Callable[[], Path], plot_file: Path, quiet: bool) -> None:
     """Run ``draw`` (which writes ``plot_file``), turning a missing matplotlib or a bad path into an error line."""
     try:
@@ -262,6 +271,7 @@ def accuracy(
         fail(f"unknown --plot-function {plot_function!r}; use one of {', '.join(acc.FUNCTIONS)}")
     if not scale > 0:
         fail(f"--scale must be > 0, got {scale}")
+    check_plot_file(plot_file)
 
     tracked = tracked_by(progress, "measuring", lambda region: region.name, enabled=not as_json)
     measurements = acc.measure(seed, scale, functions, dtypes, progress=tracked)
@@ -302,7 +312,7 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: one object per timing.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown.")] = False,
     plot_file: Annotated[Path | None, typer.Option("--plot", help="Draw ns per element against n (PNG or SVG).")] = None,
-    plot_kernel: Annotated[str, typer.Option("--plot-kernel", help="The kernel drawn by --plot (float64).")] = "softmax",
+    plot_kernel: Annotated[str | None, typer.Option("--plot-kernel", help="The kernel drawn by --plot, float64 (default: the first --kernel).")] = None,
 ) -> None:
     """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
     from measure import bench as b
@@ -318,8 +328,12 @@ def bench(
             fail(f"unknown dtype {name!r}; use float64 or float32")
     if any(size < 1 for size in chosen_sizes) or repeats < 1 or row_length < 0:
         fail("--size and --repeats must be >= 1 and --row-length >= 0")
+    plot_kernel = plot_kernel or kernels[0]
     if plot_kernel not in b.KERNELS:
         fail(f"unknown --plot-kernel {plot_kernel!r}; use one of {', '.join(b.KERNELS)}")
+    check_plot_file(plot_file)
+    if plot_file is not None and (plot_kernel not in kernels or "float64" not in dtypes):
+        fail(f"--plot draws {plot_kernel} in float64, which this run does not time; add --kernel {plot_kernel} --dtype float64")
 
     tracked = tracked_by(progress, "timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
     timings = b.run(b.cases(chosen_sizes, row_length, kernels, dtypes), repeats, progress=tracked)

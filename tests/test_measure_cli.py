@@ -55,3 +55,27 @@ def test_bench_table_and_errors() -> None:
     assert "C vs scipy" in result.stdout and "n = 2e2" in result.stdout
     result = runner.invoke(app, ["bench", "--kernel", "softmin"])
     assert result.exit_code == 2 and "unknown kernel 'softmin'" in result.output
+
+
+def test_plot_files_and_kernels_are_checked_before_any_work(tmp_path: Path) -> None:
+    """A --plot that matplotlib cannot write (its format from the suffix), or a bench plot of a
+    kernel or dtype the run does not time, is refused up front: exit 2, one line, no traceback."""
+    cases = (
+        (["accuracy", "--plot", str(tmp_path / "errors.txt")], "must end in .png or .svg"),
+        (["bench", "--plot", str(tmp_path / "speed.jpg")], "must end in .png or .svg"),
+        (["bench", "--kernel", "sigmoid", "--plot-kernel", "softmax", "--plot", str(tmp_path / "a.png")], "add --kernel softmax"),
+        (["bench", "--dtype", "float32", "--plot", str(tmp_path / "b.png")], "--dtype float64"),
+    )
+    for args, fragment in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and fragment in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_bench_plot_defaults_to_the_timed_kernel(tmp_path: Path) -> None:
+    figure = tmp_path / "sigmoid.svg"
+    result = runner.invoke(app, ["bench", "--size", "100", "--size", "1000", "--row-length", "0", "--kernel", "sigmoid",
+                                 "--dtype", "float64", "--repeats", "1", "--plot", str(figure)])
+    assert result.exit_code == 0, result.output
+    assert "sigmoid" in figure.read_text()
