@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -32,7 +33,7 @@ def root() -> None:
     """softproof: prove the softmax family's identities, generate and verify its code."""
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit (never a traceback)."""
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(code)
@@ -269,12 +270,17 @@ def accuracy(
     plot_function = plot_function or functions[0]
     if plot_function not in acc.FUNCTIONS:
         fail(f"unknown --plot-function {plot_function!r}; use one of {', '.join(acc.FUNCTIONS)}")
-    if not scale > 0:
-        fail(f"--scale must be > 0, got {scale}")
+    if not 0 < scale < math.inf:
+        fail(f"--scale must be a finite number > 0, got {scale}")
+    if seed < 0:
+        fail(f"--seed must be >= 0 (a NumPy seed), got {seed}")
     check_plot_file(plot_file)
 
     tracked = tracked_by(progress, "measuring", lambda region: region.name, enabled=not as_json)
-    measurements = acc.measure(seed, scale, functions, dtypes, progress=tracked)
+    try:
+        measurements = acc.measure(seed, scale, functions, dtypes, progress=tracked)
+    except MemoryError as exc:
+        fail(f"not enough memory at --scale {scale} ({exc}); use a smaller --scale")
     if as_json:
         worst = acc.summary(measurements)
         typer.echo(json.dumps({
@@ -336,7 +342,10 @@ def bench(
         fail(f"--plot draws {plot_kernel} in float64, which this run does not time; add --kernel {plot_kernel} --dtype float64")
 
     tracked = tracked_by(progress, "timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
-    timings = b.run(b.cases(chosen_sizes, row_length, kernels, dtypes), repeats, progress=tracked)
+    try:
+        timings = b.run(b.cases(chosen_sizes, row_length, kernels, dtypes), repeats, progress=tracked)
+    except MemoryError as exc:
+        fail(f"not enough memory for --size {max(chosen_sizes)} ({exc}); use smaller sizes")
     if as_json:
         typer.echo(json.dumps([t.to_json() for t in timings], indent=2))
     else:

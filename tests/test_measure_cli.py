@@ -32,7 +32,8 @@ def test_accuracy_table_names_bounds_and_verdicts() -> None:
 
 def test_accuracy_rejects_bad_input_with_a_message() -> None:
     for args, fragment in ((["--function", "softmaxx"], "unknown function 'softmaxx'"), (["--dtype", "float16"], "unknown dtype"),
-                           (["--scale", "0"], "--scale must be > 0")):
+                           (["--scale", "0"], "--scale must be a finite number > 0"),
+                           (["--scale", "inf"], "--scale must be a finite number > 0"), (["--seed", "-1"], "--seed must be >= 0")):
         result = runner.invoke(app, ["accuracy", *args])
         assert result.exit_code == 2 and fragment in result.output, result.output
         assert "Traceback" not in result.output
@@ -55,6 +56,8 @@ def test_bench_table_and_errors() -> None:
     assert "C vs scipy" in result.stdout and "n = 2e2" in result.stdout
     result = runner.invoke(app, ["bench", "--kernel", "softmin"])
     assert result.exit_code == 2 and "unknown kernel 'softmin'" in result.output
+    result = runner.invoke(app, ["bench", "--size", str(10**12), "--kernel", "sigmoid", "--dtype", "float64", "--row-length", "0"])
+    assert result.exit_code == 2 and "not enough memory for --size" in result.output, result.output
 
 
 def test_plot_files_and_kernels_are_checked_before_any_work(tmp_path: Path) -> None:
