@@ -178,7 +178,9 @@ def _as_work(value, name="x"):
 
 
 def _work_dtype(dtype):
-    return numpy.dtype(numpy.float32) if dtype == numpy.float32 else numpy.dtype(numpy.float64)
+    if dtype is _FLOAT64 or dtype is _FLOAT32:  # the usual cases, without a dtype comparison
+        return dtype
+    return _FLOAT32 if dtype == _FLOAT32 else _FLOAT64
 
 
 def _writes_directly(target, rows):
@@ -251,13 +253,14 @@ def _elementwise(name, x, out):
     x, dtype = _as_work(x)
     target = _check_out(out, source, x.shape, dtype)
     work = _work_dtype(dtype)
-    flat = numpy.ascontiguousarray(x, dtype=work).reshape(-1)
+    flat = numpy.ascontiguousarray(x, dtype=work)  # C order: the kernel sees one flat run
     direct = _writes_directly(target, flat)
-    result = target if direct else numpy.empty_like(flat)
+    result = target if direct else numpy.empty(x.shape, work)
     _call(name, work, _ptr(flat), _ptr(result), _SIZE(flat.size))
     if direct:
         return target
-    return _deliver(result.reshape(x.shape).astype(dtype, copy=False)[()], target)
+    result = result.astype(dtype, copy=False)
+    return _deliver(result[()] if result.ndim == 0 else result, target)
 
 
 def sigmoid(x, out=None):
