@@ -313,6 +313,13 @@ def softmax_backward(probs, grad, axis=-1):
     g, _ = _as_work(grad, "grad")
     if p.shape != g.shape:
         raise ValueError(f"probs has shape {p.shape} but grad has shape {g.shape}; they must match")
+    if _last_axis(axis, p.ndim) and p.size:  # the fast path: no transpose, no copy of contiguous input
+        work = _work_dtype(dtype)
+        prow, grow = numpy.ascontiguousarray(p, dtype=work), numpy.ascontiguousarray(g, dtype=work)
+        out = numpy.empty(prow.shape, work)
+        n = prow.shape[-1]
+        _call("softmax_backward", work, _ptr(prow), _ptr(grow), _ptr(out), _SIZE(prow.size // n), _SIZE(n))
+        return out.astype(dtype, copy=False)
     axis = _axes(axis, p.ndim)
     if p.size == 0:
         return p.astype(dtype, copy=False)

@@ -20,7 +20,7 @@ import numpy as np
 
 __all__ = ["KERNELS", "Timing", "cases", "run", "table"]
 
-KERNELS = ("softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "cross_entropy", "cross_entropy_grad")
+KERNELS = ("softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "cross_entropy", "cross_entropy_grad", "softmax_backward")
 MIN_SAMPLE = 0.002  # seconds
 COPY = "copy (memory floor)"
 REUSED = "softproof C, out="  # the same kernels writing into a preallocated array: no page faults of a fresh output
@@ -89,6 +89,7 @@ def _plain_numpy() -> dict[str, Callable[..., object]]:
         "log_sigmoid": lambda x: -np.logaddexp(0, -x),
         "cross_entropy": lambda x, t: -np.take_along_axis(log_softmax(x), t[:, None], axis=-1)[:, 0],
         "cross_entropy_grad": lambda x, t: softmax(x) - (np.arange(x.shape[-1]) == t[:, None]),
+        "softmax_backward": lambda p, g: p * (g - (p * g).sum(axis=-1, keepdims=True)),
     }
 
 
@@ -136,11 +137,17 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
     rng = np.random.default_rng(seed)
     x = (3 * rng.standard_normal(case.shape)).astype(case.dtype)
     calls: dict[str, Callable[[], object]] = {COPY: x.copy}
+    having = {name: funcs[case.kernel] for name, funcs in impls.items() if case.kernel in funcs}  # scipy has no softmax_backward
     if case.kernel.startswith("cross_entropy"):
         t = rng.integers(0, case.shape[-1], case.shape[0]).astype(np.int64)
-        calls.update({name: (lambda f=funcs[case.kernel]: f(x, t)) for name, funcs in impls.items()})
+        calls.update({name: (lambda f=f: f(x, t)) for name, f in having.items()})
+    elif case.kernel == "softmax_backward":  # the probabilities of x and an upstream gradient
+        p = np.exp(x - x.max(axis=-1, keepdims=True))
+        p /= p.sum(axis=-1, keepdims=True)
+        g = rng.standard_normal(case.shape).astype(case.dtype)
+        calls.update({name: (lambda f=f: f(p, g)) for name, f in having.items()})
     else:
-        calls.update({name: (lambda f=funcs[case.kernel]: f(x)) for name, funcs in impls.items()})
+        calls.update({name: (lambda f=f: f(x)) for name, f in having.items()})
     if case.kernel in WITH_OUT and "softproof C" in impls:
         reused = np.empty_like(x)
         calls[REUSED] = lambda f=impls["softproof C"][case.kernel]: f(x, out=reused)

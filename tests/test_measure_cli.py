@@ -82,3 +82,13 @@ def test_bench_plot_defaults_to_the_timed_kernel(tmp_path: Path) -> None:
                                  "--dtype", "float64", "--repeats", "1", "--plot", str(figure)])
     assert result.exit_code == 0, result.output
     assert "sigmoid" in figure.read_text()
+
+
+def test_bench_softmax_backward_has_no_scipy_column() -> None:
+    """scipy has no softmax_backward: the implementations that lack a kernel are left out of its row."""
+    result = runner.invoke(app, ["bench", "--size", "1000", "--kernel", "softmax_backward", "--dtype", "float64", "--repeats", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    names = {r["implementation"] for r in rows}
+    assert {"softproof C", "softproof NumPy", "NumPy max-shift", "copy (memory floor)"} <= names
+    assert "scipy.special" not in names
