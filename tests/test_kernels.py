@@ -188,6 +188,19 @@ def test_c_groups_of_rows_equal_the_rows_one_by_one(dtype: type, n: int) -> None
         np.testing.assert_array_equal(batch[row], softmax_c.cross_entropy(x[row : row + 1], target[row : row + 1])[0])
 
 
+@pytest.mark.parametrize("n", [1, 10, 31, 32, 100])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_c_softmax_backward_batches_equal_the_rows_one_by_one(dtype: type, n: int) -> None:
+    """Rows under 32 entries are taken 8 at a time (one row per lane, the same TwoSum chain in the
+    same order); every row of an 11-row batch equals that row alone, bit for bit."""
+    rng = np.random.default_rng(n)
+    p = softmax_c.softmax(rng.normal(scale=3.0, size=(11, n)).astype(dtype))
+    g = rng.normal(scale=5.0, size=(11, n)).astype(dtype)
+    batch = softmax_c.softmax_backward(p, g)
+    for row in range(11):
+        np.testing.assert_array_equal(batch[row], softmax_c.softmax_backward(p[row], g[row]), err_msg=f"row {row}")
+
+
 @TARGETS
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_sigmoids_of_long_arrays_with_special_values(K, dtype: type) -> None:

@@ -1466,19 +1466,48 @@ static SP_INLINE double backward_dot_d(const double *pr, const double *gr, size_
     return hi[0] + lo[0];
 }
 
+/* <g, p> of SP_TILE rows of n < 2 SP_LANES entries at once, one row per lane: the same chain of
+ * TwoSum additions, in the same order, as backward_dot gives each row alone */
+static SP_INLINE void backward_tile_dots_d(const double *pv, const double *gv, size_t n, double *dot)
+{
+    double hi[SP_TILE], lo[SP_TILE];
+    size_t j, l;
+    for (l = 0; l < SP_TILE; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double term = (double)gv[l * n + j] * (double)pv[l * n + j];
+            SP_ACCUMULATE(hi[l], lo[l], term);
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        dot[l] = hi[l] + lo[l];
+    }
+}
+
 static int softmax_backward_rows_d(const double *pv, const double *gv, double *out, size_t rows, size_t n)
 {
+    const size_t tiled = n < 2 * SP_LANES ? rows / SP_TILE * SP_TILE : 0;
+    double tile_dot[SP_TILE];
     size_t r, j;
     for (r = 0; r < rows; ++r) {
         const double *pr = pv + r * n, *gr = gv + r * n;
         double *outr = out + r * n;
-        const double dot = backward_dot_d(pr, gr, n);
-        /* proved: rewrite.softmax_backward */
-        SP_SIMD
-        for (j = 0; j < n; ++j) {
-            const double p = (double)pr[j];
-            const double g = (double)gr[j];
-            outr[j] = (double)(p*(-dot + g));
+        if (r < tiled && r % SP_TILE == 0) {
+            backward_tile_dots_d(pr, gr, n, tile_dot);
+        }
+        {
+            const double dot = r < tiled ? tile_dot[r % SP_TILE] : backward_dot_d(pr, gr, n);
+            /* proved: rewrite.softmax_backward */
+            SP_SIMD
+            for (j = 0; j < n; ++j) {
+                const double p = (double)pr[j];
+                const double g = (double)gr[j];
+                outr[j] = (double)(p*(-dot + g));
+            }
         }
     }
     return SOFTPROOF_OK;
@@ -2563,19 +2592,48 @@ static SP_INLINE double backward_dot_f(const float *pr, const float *gr, size_t 
     return hi[0] + lo[0];
 }
 
+/* <g, p> of SP_TILE rows of n < 2 SP_LANES entries at once, one row per lane: the same chain of
+ * TwoSum additions, in the same order, as backward_dot gives each row alone */
+static SP_INLINE void backward_tile_dots_f(const float *pv, const float *gv, size_t n, double *dot)
+{
+    double hi[SP_TILE], lo[SP_TILE];
+    size_t j, l;
+    for (l = 0; l < SP_TILE; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double term = (double)gv[l * n + j] * (double)pv[l * n + j];
+            SP_ACCUMULATE(hi[l], lo[l], term);
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        dot[l] = hi[l] + lo[l];
+    }
+}
+
 static int softmax_backward_rows_f(const float *pv, const float *gv, float *out, size_t rows, size_t n)
 {
+    const size_t tiled = n < 2 * SP_LANES ? rows / SP_TILE * SP_TILE : 0;
+    double tile_dot[SP_TILE];
     size_t r, j;
     for (r = 0; r < rows; ++r) {
         const float *pr = pv + r * n, *gr = gv + r * n;
         float *outr = out + r * n;
-        const double dot = backward_dot_f(pr, gr, n);
-        /* proved: rewrite.softmax_backward */
-        SP_SIMD
-        for (j = 0; j < n; ++j) {
-            const double p = (double)pr[j];
-            const double g = (double)gr[j];
-            outr[j] = (float)(p*(-dot + g));
+        if (r < tiled && r % SP_TILE == 0) {
+            backward_tile_dots_f(pr, gr, n, tile_dot);
+        }
+        {
+            const double dot = r < tiled ? tile_dot[r % SP_TILE] : backward_dot_f(pr, gr, n);
+            /* proved: rewrite.softmax_backward */
+            SP_SIMD
+            for (j = 0; j < n; ++j) {
+                const double p = (double)pr[j];
+                const double g = (double)gr[j];
+                outr[j] = (float)(p*(-dot + g));
+            }
         }
     }
     return SOFTPROOF_OK;
