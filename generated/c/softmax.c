@@ -45,7 +45,7 @@
 #define SP_TILE 8   /* short rows processed together, one per lane */
 #define SP_SHORT 64 /* rows up to this length go through tiles */
 #define SP_LANEWISE_LOG 32 /* a tile of log_softmax rows shorter than this is written out lane by lane */
-#define SP_LANEWISE_BYTES 64 /* so is a tile of softmax rows that fit one 64-byte vector (measured: docs/bench.md) */
+#define SP_LANEWISE_BYTES 64 /* so is a tile of softmax rows that fit one 64-byte vector (measured: longer rows write out faster along the row) */
 #define SP_GROUP_BYTES 16384 /* log_softmax rows go by SP_TILE (group_stats) while the group stays in L1: it is read twice */
 #define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
 #define SP_SCAN 32768 /* rows at least this long (and not split across threads) stream from memory once */
@@ -1007,11 +1007,31 @@ static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, double *L)
     }
 }
 
+/* entry j of the tile's row l: log p_j (L = log_norm[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
+static SP_INLINE double tile_entry_d(const tile_d *tl, size_t j, size_t l, double T, int tempered, int logarithm,
+                                      const double *log_norm, const double *lane_inv_hi, const double *lane_inv_lo)
+{
+    if (logarithm) {
+        /* proved: rewrite.log_softmax_ties_log1p */
+        const double L = log_norm[l];
+        double ql;
+        const double q = shift(tl->x[j][l], tl->m[l], T, tempered, &ql);
+        const double head = -L + q;
+        return head + ql;
+    } else {
+        /* proved: rewrite.softmax_ties_split */
+        const double e = tl->e[j][l];
+        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+        return SP_FMA(e, inv_hi, e*inv_lo);
+    }
+}
+
 /* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
 static int softmax_tile_d(const double *rows, double *out, size_t n, double T, int logarithm)
 {
     tile_d tl;
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE];
+    const int tempered = T != 1.0;
     size_t j, l;
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
@@ -1024,29 +1044,19 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
         }
     }
     if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(double) <= SP_LANEWISE_BYTES) {
-        /* short rows: the results go over the exponentials in vector loops across the rows,
-         * then out row by row (a loop along so short a row would be mostly remainder) */
-        if (logarithm) {
-            const int tempered = T != 1.0;
-            for (j = 0; j < n; ++j) {
+        /* short rows: the results go over the exponentials in vector loops across the rows (one
+         * loop per `logarithm`, a constant in each), then out row by row (a loop along so short a
+         * row would be mostly remainder) */
+        for (j = 0; j < n; ++j) {
+            if (logarithm) {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    /* proved: rewrite.log_softmax_ties_log1p */
-                    const double L = log_norm[l];
-                    double ql;
-                    const double q = shift(tl.x[j][l], tl.m[l], T, tempered, &ql);
-                    const double head = -L + q;
-                    tl.e[j][l] = head + ql;
+                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 1, log_norm, lane_inv_hi, lane_inv_lo);
                 }
-            }
-        } else {
-            for (j = 0; j < n; ++j) {
+            } else {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    /* proved: rewrite.softmax_ties_split */
-                    const double e = tl.e[j][l];
-                    const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-                    tl.e[j][l] = SP_FMA(e, inv_hi, e*inv_lo);
+                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 0, log_norm, lane_inv_hi, lane_inv_lo);
                 }
             }
         }
@@ -1059,19 +1069,7 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
-            if (logarithm) {
-                /* proved: rewrite.log_softmax_ties_log1p */
-                const double L = log_norm[l];
-                double ql;
-                const double q = shift(tl.x[j][l], tl.m[l], T, T != 1.0, &ql);
-                const double head = -L + q;
-                out[l * n + j] = (double)(head + ql);
-            } else {
-                /* proved: rewrite.softmax_ties_split */
-                const double e = tl.e[j][l];
-                const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-                out[l * n + j] = (double)(SP_FMA(e, inv_hi, e*inv_lo));
-            }
+            out[l * n + j] = (double)tile_entry_d(&tl, j, l, T, tempered, logarithm, log_norm, lane_inv_hi, lane_inv_lo);
         }
     }
     return 1;
@@ -2133,11 +2131,31 @@ static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, double *L)
     }
 }
 
+/* entry j of the tile's row l: log p_j (L = log_norm[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
+static SP_INLINE double tile_entry_f(const tile_f *tl, size_t j, size_t l, double T, int tempered, int logarithm,
+                                      const double *log_norm, const double *lane_inv_hi, const double *lane_inv_lo)
+{
+    if (logarithm) {
+        /* proved: rewrite.log_softmax_ties_log1p */
+        const double L = log_norm[l];
+        double ql;
+        const double q = shift(tl->x[j][l], tl->m[l], T, tempered, &ql);
+        const double head = -L + q;
+        return head + ql;
+    } else {
+        /* proved: rewrite.softmax_ties_split */
+        const double e = tl->e[j][l];
+        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+        return SP_FMA(e, inv_hi, e*inv_lo);
+    }
+}
+
 /* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
 static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int logarithm)
 {
     tile_f tl;
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE];
+    const int tempered = T != 1.0;
     size_t j, l;
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
@@ -2150,29 +2168,19 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
         }
     }
     if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(float) <= SP_LANEWISE_BYTES) {
-        /* short rows: the results go over the exponentials in vector loops across the rows,
-         * then out row by row (a loop along so short a row would be mostly remainder) */
-        if (logarithm) {
-            const int tempered = T != 1.0;
-            for (j = 0; j < n; ++j) {
+        /* short rows: the results go over the exponentials in vector loops across the rows (one
+         * loop per `logarithm`, a constant in each), then out row by row (a loop along so short a
+         * row would be mostly remainder) */
+        for (j = 0; j < n; ++j) {
+            if (logarithm) {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    /* proved: rewrite.log_softmax_ties_log1p */
-                    const double L = log_norm[l];
-                    double ql;
-                    const double q = shift(tl.x[j][l], tl.m[l], T, tempered, &ql);
-                    const double head = -L + q;
-                    tl.e[j][l] = head + ql;
+                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 1, log_norm, lane_inv_hi, lane_inv_lo);
                 }
-            }
-        } else {
-            for (j = 0; j < n; ++j) {
+            } else {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    /* proved: rewrite.softmax_ties_split */
-                    const double e = tl.e[j][l];
-                    const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-                    tl.e[j][l] = SP_FMA(e, inv_hi, e*inv_lo);
+                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 0, log_norm, lane_inv_hi, lane_inv_lo);
                 }
             }
         }
@@ -2185,19 +2193,7 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
-            if (logarithm) {
-                /* proved: rewrite.log_softmax_ties_log1p */
-                const double L = log_norm[l];
-                double ql;
-                const double q = shift(tl.x[j][l], tl.m[l], T, T != 1.0, &ql);
-                const double head = -L + q;
-                out[l * n + j] = (float)(head + ql);
-            } else {
-                /* proved: rewrite.softmax_ties_split */
-                const double e = tl.e[j][l];
-                const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-                out[l * n + j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
-            }
+            out[l * n + j] = (float)tile_entry_f(&tl, j, l, T, tempered, logarithm, log_norm, lane_inv_hi, lane_inv_lo);
         }
     }
     return 1;
