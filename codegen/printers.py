@@ -84,12 +84,13 @@ class KernelCPrinter(C99CodePrinter):
 
     def _select(self, args: tuple[sp.Expr, ...], order: str) -> str:
         """Nested ``(a < b || a != a) ? a : b``: branch-free in a vector loop, and NaN if any argument is."""
-        first, out = args[0], self._print(args[0])
+        out = self._print(args[0])
+        may_be_nan = not args[0].is_number  # a number is never NaN here; a nested select may be
         for arg in args[1:]:
             other = self._print(arg)
-            keeps_nan = "" if first.is_number else f" || {out} != {out}"  # a number is never NaN here
+            keeps_nan = f" || {out} != {out}" if may_be_nan else ""
             out = f"(({out} {order} {other}{keeps_nan}) ? {out} : {other})"
-            first = sp.Symbol("selected")  # a nested select may be NaN
+            may_be_nan = True
         return out
 
     def _print_fma(self, expr: sp.Expr) -> str:
