@@ -254,6 +254,14 @@ typedef struct {
     double t_lo; /* the rounding error of t where the sum keeps it (row_sum), else 0 */
 } row_stats;
 
+/* SP_TILE rows taken together (group_stats): their statistics, their log normalisers L, and
+ * plain[l] = 0 for an edge row, which goes through the row path instead */
+typedef struct {
+    row_stats st[SP_TILE];
+    double L[SP_TILE];
+    int plain[SP_TILE];
+} row_group;
+
 #if defined(_OPENMP) || LDBL_MANT_DIG >= 64 /* the row splits across threads, the one-read scan */
 /* add a part of a row (a thread's chunk, a scanned chunk) into running ties and t = t_hi + t_lo */
 static void add_part(row_stats part, double *ties, double *t_hi, double *t_lo)
@@ -863,26 +871,27 @@ static void log_normalise_all_d(const double *xr, double *outr, size_t n, double
 
 /* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then their log normalisers L in
  * one vector loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a
- * row, 10 % of a row of 100). plain[l] = 0 for an edge row (NaN, infinities, T = 0 or oo), which
- * the caller leaves to its row path; its statistics are harmless meanwhile. */
-static void group_stats_d(const double *rows, size_t n, double T, row_stats *st, double *L, int *plain)
+ * row, 10 % of a row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and
+ * left to the caller's row path; its statistics are harmless meanwhile. */
+static void group_stats_d(const double *rows, size_t n, double T, row_group *group)
 {
     size_t l;
     for (l = 0; l < SP_TILE; ++l) {
         double lowest;
         scan_segments sg;
-        const double m = row_max_stats_d(rows + l * n, NULL, n, T, 0, &st[l], &lowest, &sg);
-        plain[l] = isfinite(m) && T > 0.0 && T < INFINITY;
-        if (!plain[l]) {
-            st[l].m = 0.0;
-            st[l].ties = 1.0;
-            st[l].t = 0.0;
-            st[l].t_lo = 0.0;
+        row_stats *st = &group->st[l];
+        const double m = row_max_stats_d(rows + l * n, NULL, n, T, 0, st, &lowest, &sg);
+        group->plain[l] = isfinite(m) && T > 0.0 && T < INFINITY;
+        if (!group->plain[l]) {
+            st->m = 0.0;
+            st->ties = 1.0;
+            st->t = 0.0;
+            st->t_lo = 0.0;
         }
     }
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        L[l] = log_normaliser(st[l]);
+        group->L[l] = log_normaliser(group->st[l]);
     }
 }
 
@@ -1096,14 +1105,12 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
     for (g = 0; g < tiles; ++g) {
         const size_t offset = (size_t)g * SP_TILE * n;
         if (grouped) {
-            row_stats st[SP_TILE];
-            double L[SP_TILE];
-            int plain[SP_TILE];
+            row_group group;
             size_t l;
-            group_stats_d(logits + offset, n, T, st, L, plain);
+            group_stats_d(logits + offset, n, T, &group);
             for (l = 0; l < SP_TILE; ++l) {
-                if (plain[l]) {
-                    log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, st[l].m, T, L[l]);
+                if (group.plain[l]) {
+                    log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l]);
                 } else {
                     log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
                 }
@@ -1199,18 +1206,17 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
     SP_ROWS_PARALLEL
     for (g = 0; g < groups; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        if (n > SP_SHORT && n < SP_SCAN) {
-            const double *group = logits + first * n;
-            row_stats st[SP_TILE];
-            double L[SP_TILE];
-            int plain[SP_TILE];
+        if (n > SP_SHORT) {
+            const double *rows_of_group = logits + first * n;
+            row_group group;
             size_t l;
-            group_stats_d(group, n, T, st, L, plain);
+            group_stats_d(rows_of_group, n, T, &group);
             for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (double)(plain[l] ? logsumexp_finish_d(group + l * n, n, st[l], T, L[l])
-                                                       : logsumexp_row_d(group + l * n, n, T));
+                const double *xr = rows_of_group + l * n;
+                out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T, group.L[l])
+                                                             : logsumexp_row_d(xr, n, T));
             }
-        } else if (n <= SP_SHORT && !logsumexp_tile_d(logits + first * n, out + first, n, T)) {
+        } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
             size_t l;
             for (l = 0; l < SP_TILE; ++l) {
                 out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
@@ -1321,21 +1327,20 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
     SP_ROWS_PARALLEL
     for (g = 0; g < tiles; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        const double *group = logits + first * n;
+        const double *rows_of_group = logits + first * n;
         size_t l;
         if (n > SP_SHORT) {
-            row_stats st[SP_TILE];
-            double L[SP_TILE];
-            int plain[SP_TILE];
-            group_stats_d(group, n, 1.0, st, L, plain);
+            row_group group;
+            group_stats_d(rows_of_group, n, 1.0, &group);
             for (l = 0; l < SP_TILE; ++l) {
+                const double *xr = rows_of_group + l * n;
                 const size_t t_index = (size_t)target[first + l];
-                out[first + l] = (double)(plain[l] ? cross_entropy_finish(st[l], (double)group[l * n + t_index], L[l])
-                                                       : cross_entropy_row_d(group + l * n, n, t_index));
+                out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l])
+                                                             : cross_entropy_row_d(xr, n, t_index));
             }
-        } else if (!cross_entropy_tile_d(group, target + first, out + first, n)) {
+        } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n)) {
             for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (double)cross_entropy_row_d(group + l * n, n, (size_t)target[first + l]);
+                out[first + l] = (double)cross_entropy_row_d(rows_of_group + l * n, n, (size_t)target[first + l]);
             }
         }
     }
@@ -1486,27 +1491,32 @@ static SP_INLINE void backward_tile_dots_d(const double *pv, const double *gv, s
     }
 }
 
+/* out_j = p_j (g_j - <g, p>) along one row */
+static SP_INLINE void backward_row_d(const double *pr, const double *gr, double *outr, size_t n, double dot)
+{
+    size_t j;
+    /* proved: rewrite.softmax_backward */
+    SP_SIMD
+    for (j = 0; j < n; ++j) {
+        const double p = (double)pr[j];
+        const double g = (double)gr[j];
+        outr[j] = (double)(p*(-dot + g));
+    }
+}
+
 static int softmax_backward_rows_d(const double *pv, const double *gv, double *out, size_t rows, size_t n)
 {
     const size_t tiled = n < 2 * SP_LANES ? rows / SP_TILE * SP_TILE : 0;
-    double tile_dot[SP_TILE];
-    size_t r, j;
-    for (r = 0; r < rows; ++r) {
-        const double *pr = pv + r * n, *gr = gv + r * n;
-        double *outr = out + r * n;
-        if (r < tiled && r % SP_TILE == 0) {
-            backward_tile_dots_d(pr, gr, n, tile_dot);
+    size_t r, l;
+    for (r = 0; r < tiled; r += SP_TILE) {
+        double dot[SP_TILE];
+        backward_tile_dots_d(pv + r * n, gv + r * n, n, dot);
+        for (l = 0; l < SP_TILE; ++l) {
+            backward_row_d(pv + (r + l) * n, gv + (r + l) * n, out + (r + l) * n, n, dot[l]);
         }
-        {
-            const double dot = r < tiled ? tile_dot[r % SP_TILE] : backward_dot_d(pr, gr, n);
-            /* proved: rewrite.softmax_backward */
-            SP_SIMD
-            for (j = 0; j < n; ++j) {
-                const double p = (double)pr[j];
-                const double g = (double)gr[j];
-                outr[j] = (double)(p*(-dot + g));
-            }
-        }
+    }
+    for (; r < rows; ++r) {
+        backward_row_d(pv + r * n, gv + r * n, out + r * n, n, backward_dot_d(pv + r * n, gv + r * n, n));
     }
     return SOFTPROOF_OK;
 }
@@ -1987,26 +1997,27 @@ static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m
 
 /* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then their log normalisers L in
  * one vector loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a
- * row, 10 % of a row of 100). plain[l] = 0 for an edge row (NaN, infinities, T = 0 or oo), which
- * the caller leaves to its row path; its statistics are harmless meanwhile. */
-static void group_stats_f(const float *rows, size_t n, double T, row_stats *st, double *L, int *plain)
+ * row, 10 % of a row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and
+ * left to the caller's row path; its statistics are harmless meanwhile. */
+static void group_stats_f(const float *rows, size_t n, double T, row_group *group)
 {
     size_t l;
     for (l = 0; l < SP_TILE; ++l) {
         double lowest;
         scan_segments sg;
-        const double m = row_max_stats_f(rows + l * n, NULL, n, T, 0, &st[l], &lowest, &sg);
-        plain[l] = isfinite(m) && T > 0.0 && T < INFINITY;
-        if (!plain[l]) {
-            st[l].m = 0.0;
-            st[l].ties = 1.0;
-            st[l].t = 0.0;
-            st[l].t_lo = 0.0;
+        row_stats *st = &group->st[l];
+        const double m = row_max_stats_f(rows + l * n, NULL, n, T, 0, st, &lowest, &sg);
+        group->plain[l] = isfinite(m) && T > 0.0 && T < INFINITY;
+        if (!group->plain[l]) {
+            st->m = 0.0;
+            st->ties = 1.0;
+            st->t = 0.0;
+            st->t_lo = 0.0;
         }
     }
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        L[l] = log_normaliser(st[l]);
+        group->L[l] = log_normaliser(group->st[l]);
     }
 }
 
@@ -2220,14 +2231,12 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
     for (g = 0; g < tiles; ++g) {
         const size_t offset = (size_t)g * SP_TILE * n;
         if (grouped) {
-            row_stats st[SP_TILE];
-            double L[SP_TILE];
-            int plain[SP_TILE];
+            row_group group;
             size_t l;
-            group_stats_f(logits + offset, n, T, st, L, plain);
+            group_stats_f(logits + offset, n, T, &group);
             for (l = 0; l < SP_TILE; ++l) {
-                if (plain[l]) {
-                    log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, st[l].m, T, L[l]);
+                if (group.plain[l]) {
+                    log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l]);
                 } else {
                     log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
                 }
@@ -2323,18 +2332,17 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
     SP_ROWS_PARALLEL
     for (g = 0; g < groups; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        if (n > SP_SHORT && n < SP_SCAN) {
-            const float *group = logits + first * n;
-            row_stats st[SP_TILE];
-            double L[SP_TILE];
-            int plain[SP_TILE];
+        if (n > SP_SHORT) {
+            const float *rows_of_group = logits + first * n;
+            row_group group;
             size_t l;
-            group_stats_f(group, n, T, st, L, plain);
+            group_stats_f(rows_of_group, n, T, &group);
             for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (float)(plain[l] ? logsumexp_finish_f(group + l * n, n, st[l], T, L[l])
-                                                       : logsumexp_row_f(group + l * n, n, T));
+                const float *xr = rows_of_group + l * n;
+                out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T, group.L[l])
+                                                             : logsumexp_row_f(xr, n, T));
             }
-        } else if (n <= SP_SHORT && !logsumexp_tile_f(logits + first * n, out + first, n, T)) {
+        } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
             size_t l;
             for (l = 0; l < SP_TILE; ++l) {
                 out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
@@ -2445,21 +2453,20 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
     SP_ROWS_PARALLEL
     for (g = 0; g < tiles; ++g) {
         const size_t first = (size_t)g * SP_TILE;
-        const float *group = logits + first * n;
+        const float *rows_of_group = logits + first * n;
         size_t l;
         if (n > SP_SHORT) {
-            row_stats st[SP_TILE];
-            double L[SP_TILE];
-            int plain[SP_TILE];
-            group_stats_f(group, n, 1.0, st, L, plain);
+            row_group group;
+            group_stats_f(rows_of_group, n, 1.0, &group);
             for (l = 0; l < SP_TILE; ++l) {
+                const float *xr = rows_of_group + l * n;
                 const size_t t_index = (size_t)target[first + l];
-                out[first + l] = (float)(plain[l] ? cross_entropy_finish(st[l], (double)group[l * n + t_index], L[l])
-                                                       : cross_entropy_row_f(group + l * n, n, t_index));
+                out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l])
+                                                             : cross_entropy_row_f(xr, n, t_index));
             }
-        } else if (!cross_entropy_tile_f(group, target + first, out + first, n)) {
+        } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n)) {
             for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (float)cross_entropy_row_f(group + l * n, n, (size_t)target[first + l]);
+                out[first + l] = (float)cross_entropy_row_f(rows_of_group + l * n, n, (size_t)target[first + l]);
             }
         }
     }
@@ -2610,27 +2617,32 @@ static SP_INLINE void backward_tile_dots_f(const float *pv, const float *gv, siz
     }
 }
 
+/* out_j = p_j (g_j - <g, p>) along one row */
+static SP_INLINE void backward_row_f(const float *pr, const float *gr, float *outr, size_t n, double dot)
+{
+    size_t j;
+    /* proved: rewrite.softmax_backward */
+    SP_SIMD
+    for (j = 0; j < n; ++j) {
+        const double p = (double)pr[j];
+        const double g = (double)gr[j];
+        outr[j] = (float)(p*(-dot + g));
+    }
+}
+
 static int softmax_backward_rows_f(const float *pv, const float *gv, float *out, size_t rows, size_t n)
 {
     const size_t tiled = n < 2 * SP_LANES ? rows / SP_TILE * SP_TILE : 0;
-    double tile_dot[SP_TILE];
-    size_t r, j;
-    for (r = 0; r < rows; ++r) {
-        const float *pr = pv + r * n, *gr = gv + r * n;
-        float *outr = out + r * n;
-        if (r < tiled && r % SP_TILE == 0) {
-            backward_tile_dots_f(pr, gr, n, tile_dot);
+    size_t r, l;
+    for (r = 0; r < tiled; r += SP_TILE) {
+        double dot[SP_TILE];
+        backward_tile_dots_f(pv + r * n, gv + r * n, n, dot);
+        for (l = 0; l < SP_TILE; ++l) {
+            backward_row_f(pv + (r + l) * n, gv + (r + l) * n, out + (r + l) * n, n, dot[l]);
         }
-        {
-            const double dot = r < tiled ? tile_dot[r % SP_TILE] : backward_dot_f(pr, gr, n);
-            /* proved: rewrite.softmax_backward */
-            SP_SIMD
-            for (j = 0; j < n; ++j) {
-                const double p = (double)pr[j];
-                const double g = (double)gr[j];
-                outr[j] = (float)(p*(-dot + g));
-            }
-        }
+    }
+    for (; r < rows; ++r) {
+        backward_row_f(pv + r * n, gv + r * n, out + r * n, n, backward_dot_f(pv + r * n, gv + r * n, n));
     }
     return SOFTPROOF_OK;
 }
