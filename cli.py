@@ -90,28 +90,6 @@ def prove(
     raise typer.Exit(0 if all(r.as_expected for r in results) else 1)
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise TimeoutError after ``seconds`` (Unix main thread; elsewhere no limit)."""
-    import signal
-    import threading
-
-    if seconds <= 0 or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise TimeoutError
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @app.command()
 def check(
     lhs: Annotated[str, typer.Argument(help="Left-hand side in SymPy syntax, e.g. 'diff(log(exp(a)+exp(b)), a)'.")],
@@ -119,23 +97,30 @@ def check(
     relation: Annotated[str, typer.Option("--relation", "-r", help="One of ==, <=, <, >=, >.")] = "==",
     assume: Annotated[list[str] | None, typer.Option("--assume", "-a", help="e.g. 'n: positive integer', 'T: positive'.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="Give up (verdict unknown) after this many seconds.")] = 120.0,
+    timeout: Annotated[str, typer.Option("--timeout", help="Give up (verdict unknown, exit 3) after this many seconds, 0 < s <= 86400.")] = "120",
 ) -> None:
-    """Prove or refute LHS REL RHS. Exit 0 proved, 1 refuted, 3 unknown, 2 bad input."""
-    from derive.check import CheckResult
-    from derive.check import check as decide
+    """Prove or refute LHS REL RHS. Exit 0 proved, 1 refuted, 2 bad input, 3 unknown, 4 internal error."""
+    from derive.check import CheckResult, SoundnessError, decide, parse_problem
+    from derive.isolation import TimedOut, run_isolated
     from derive.parsing import ExpressionError
 
+    seconds = _positive_seconds(timeout)
     started = time.perf_counter()
     try:
-        with time_limit(timeout):
-            result = decide(lhs, rhs, relation, assume or [])
+        problem = parse_problem(lhs, rhs, relation, assume or [])
+        result = run_isolated(lambda: decide(problem, started), seconds)
     except ExpressionError as exc:
         fail(str(exc))
-        return
-    except TimeoutError:
-        result = CheckResult("unknown", f"gave up after {timeout:g} s (--timeout)", lhs, rhs, relation,
+    except TimedOut:
+        result = CheckResult("unknown", f"gave up after {seconds:g} s (--timeout)", lhs, rhs, relation,
                              time.perf_counter() - started)
+    except SoundnessError as exc:
+        fail(str(exc), code=4)
+    except MemoryError:
+        result = CheckResult("unknown", "gave up: the work needed more memory than the limit", lhs, rhs, relation,
+                             time.perf_counter() - started)
+    except (RecursionError, RuntimeError) as exc:
+        fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the command line", code=4)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2))
     else:
@@ -148,7 +133,20 @@ def check(
             typer.echo(f"counterexample: {point}")
             typer.echo(f"  lhs = {result.counterexample['lhs_value']}")
             typer.echo(f"  rhs = {result.counterexample['rhs_value']}")
+            if "difference" in result.counterexample:
+                typer.echo(f"  lhs - rhs = {result.counterexample['difference']}")
     raise typer.Exit(result.exit_code)
+
+
+def _positive_seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds in (0, 86400]; anything else is a one-line error."""
+    try:
+        value = float(text)
+    except ValueError:
+        fail(f"--timeout {text!r} is not a number of seconds; use e.g. --timeout 30")
+    if not (math.isfinite(value) and 0 < value <= 86400):
+        fail(f"--timeout {text} is out of range; use a number of seconds with 0 < s <= 86400")
+    return value
 
 
 GENERATED = Path(__file__).resolve().parent / "generated"

@@ -1,35 +1,54 @@
 r"""``check``: prove or refute a user's own identity or inequality with the claims engine.
 
-Order of work: a quick, principled counterexample search (edge values, ties,
-large gaps, random points; every candidate confirmed at 60 digits), then the
-proof strategies of :mod:`derive.engine` (simplification, sign analysis, case
-splits for ``Max``/``Min``/``Abs``, and for one-variable equalities the
-derivative test :math:`f' \equiv 0,\ f(p) = 0` on a connected domain where
-:math:`f` is continuous), then a longer search.  Anything else is ``unknown``:
-a false statement is never reported as proved.
+Meaning of a statement ``lhs REL rhs``: for every value of the symbols allowed
+by the stated assumptions (``--assume``), by the inferred roles (a name used as a
+summation bound is a positive integer, an index ``k`` of a vector of length
+``n`` lies in ``1..n``: both printed as notes) *and at which both sides are
+defined over the reals* (:mod:`derive.domain`), the relation holds.
+
+Verdict rules:
+
+* ``refuted`` -- a point inside that domain where an Arb enclosure of
+  lhs - rhs excludes the relation (:mod:`derive.enclosure`); the domain
+  conditions are certified at the point too.
+* ``proved`` -- a proof strategy completed (simplification to 0, sign rules,
+  case splits on ``Max``/``Min``/``Abs``, the derivative test), every domain
+  condition follows from the assumptions, *and* a cross-examination at edge and
+  random points found no contradiction.  A point that contradicts a completed
+  proof is an internal error (:class:`SoundnessError`), never ``proved``.
+* ``unknown`` -- anything else, including a statement that is proved only
+  where both sides are defined when the assumptions do not say so (the note
+  names the restriction and the ``--assume`` that states it).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import mpmath
 import sympy as sp
 from sympy import Basic, Expr
 
-from .engine import CaseSplit, Counterexample, Outcome, Sign, Simplify, Status, Strategy, evaluate_at
-from .parsing import SymbolTable, parse_assumption, parse_expression
-from .sums import normal_form
+from .domain import Condition, conditions
+from .engine import CaseSplit, Counterexample, Outcome, Sign, Simplify, Status, Strategy, side_value
+from .inequalities import SignProver
+from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_expression, separate_bound_names
+from .sums import bound_variables, evaluate
 
-__all__ = ["CheckResult", "check", "RELATIONS"]
+__all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
 
 RELATIONS: dict[str, type[sp.core.relational.Relational]] = {
     "==": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt,
 }
 _PIECEWISE = (sp.Max, sp.Min, sp.Abs)
+# what the derivative of a function with a kink evaluates to: not a derivative at the kink
+_NOT_SMOOTH = (sp.Heaviside, sp.DiracDelta, sp.sign, sp.Derivative, sp.Subs)
+
+
+class SoundnessError(RuntimeError):
+    """A completed proof is contradicted at a point: a bug in a proof rule, to be reported."""
 
 
 @dataclass
@@ -54,24 +73,35 @@ class CheckResult:
         return {
             "verdict": self.verdict, "counterexample": self.counterexample, "method": self.method,
             "lhs": self.lhs, "rhs": self.rhs, "relation": self.relation, "seconds": round(self.seconds, 3),
+            "notes": self.notes,
         }
 
 
 # ------------------------------------------------------------------ strategies
 @dataclass(frozen=True)
 class Cases:
-    """Split on the first ``Max``/``Min``/``Abs`` until none is left, then run ``base``."""
+    """Split on the first ``Max``/``Min``/``Abs`` until none is left, then run ``base``.
+
+    Side conditions: the split term is outside every sum (a term with a summation
+    index in it stands for n terms, not one: splitting it as one value would be
+    unsound), and the variable solved for is a real symbol without a sign
+    assumption (a substitution must not leave its stated range).
+    """
 
     base: Strategy
     depth: int = 4
 
     def run(self, statement: Basic) -> Outcome:
+        bound = bound_variables(statement)
         atoms = sorted((a for a in statement.atoms(*_PIECEWISE)), key=sp.default_sort_key)
+        splittable = [a for a in atoms if not (a.free_symbols & bound) and not _inside_sum(a, statement)]
         if not atoms or self.depth == 0:
             return self.base.run(statement)
-        first = atoms[0]
+        if not splittable:
+            return Outcome(Status.UNPROVED, "case split", ["every Max/Min/Abs is inside a sum: no split"])
+        first = splittable[0]
         left, right = (first.args[0], sp.Integer(0)) if isinstance(first, sp.Abs) else first.args[:2]
-        variable = _linear_symbol(left - right)
+        variable = _linear_symbol(left - right, bound)
         if variable is None:
             return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
         # left - right = t  <=>  variable = solution(t)
@@ -83,12 +113,18 @@ class Cases:
         return CaseSplit(t, sp.Integer(0), Cases(self.base, self.depth - 1)).run(as_gap)
 
 
-def _linear_symbol(expr: Expr) -> sp.Symbol | sp.Indexed | None:
+def _inside_sum(atom: Basic, statement: Basic) -> bool:
+    return any(atom in s.function.atoms(*_PIECEWISE) for s in statement.atoms(sp.Sum))
+
+
+def _linear_symbol(expr: Expr, bound: set[Basic]) -> sp.Symbol | sp.Indexed | None:
     """A real symbol without a sign assumption in which ``expr`` is linear (to solve for)."""
-    for s in sorted(expr.free_symbols, key=str):
+    for s in sorted(expr.free_symbols | expr.atoms(sp.Indexed), key=str):
         if not isinstance(s, (sp.Symbol, sp.Indexed)) or s.is_integer or not s.is_real:
             continue
-        if s.is_positive or s.is_nonnegative or s.is_negative or s.is_nonpositive:
+        if s.free_symbols & bound:
+            continue
+        if s.is_positive or s.is_nonnegative or s.is_negative or s.is_nonpositive or s.is_nonzero:
             continue  # a substitution could leave its stated sign
         if expr.is_polynomial(s) and sp.degree(expr, s) == 1:
             return s
@@ -97,8 +133,14 @@ def _linear_symbol(expr: Expr) -> sp.Symbol | sp.Indexed | None:
 
 @dataclass(frozen=True)
 class DerivativeTest:
-    r"""One real variable: :math:`f = \mathrm{lhs} - \mathrm{rhs}` continuous on a connected
-    domain, :math:`f' \equiv 0` symbolically and :math:`f(p) = 0` exactly give :math:`f \equiv 0`."""
+    r"""One real variable: :math:`f = \mathrm{lhs} - \mathrm{rhs}` real and continuous on a connected
+    domain, :math:`f' \equiv 0` symbolically and :math:`f(p) = 0` exactly give :math:`f \equiv 0`.
+
+    Side condition: :math:`f` must be real-valued (SymPy's assumptions say so for every
+    sub-expression); a complex-valued :math:`f` with :math:`f' = 0` is constant on a
+    connected domain only where it is also continuous as a complex function, which
+    SymPy's real continuity check does not see (``log(exp(I*x)) - I*x``).
+    """
 
     def run(self, statement: Basic) -> Outcome:
         if not isinstance(statement, sp.Eq):
@@ -107,6 +149,8 @@ class DerivativeTest:
         free = [s for s in f.free_symbols if isinstance(s, sp.Symbol)]
         if len(free) != 1 or f.has(sp.Sum) or f.atoms(sp.Indexed):
             return Outcome(Status.UNPROVED, "derivative test", ["needs exactly one real variable"])
+        if not all(e.is_extended_real for e in sp.preorder_traversal(f) if isinstance(e, Expr)):
+            return Outcome(Status.UNPROVED, "derivative test", ["f is not known to be real-valued"])
         (x,) = free
         domain = sp.Interval.open(0, sp.oo) if x.is_positive else sp.Interval(0, sp.oo) if x.is_nonnegative else sp.S.Reals
         try:
@@ -115,6 +159,8 @@ class DerivativeTest:
             return Outcome(Status.UNPROVED, "derivative test", ["continuity could not be established"])
         if continuous != domain:
             return Outcome(Status.UNPROVED, "derivative test", [f"not continuous on ${sp.latex(domain)}$"])
+        from .sums import normal_form
+
         if normal_form(sp.diff(f, x)) != 0:
             return Outcome(Status.UNPROVED, "derivative test", ["the derivative does not simplify to 0"])
         point = sp.Integer(1) if x.is_positive else sp.Integer(0)
@@ -136,54 +182,184 @@ def _proof_strategies(statement: Basic, indices: tuple[sp.Symbol, ...], upper: E
 
 
 # ---------------------------------------------------------------------- check
-def check(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] = ()) -> CheckResult:
-    """Decide ``lhs REL rhs``; raises :class:`derive.parsing.ExpressionError` on bad input."""
-    from .parsing import ExpressionError
+@dataclass(frozen=True)
+class Problem:
+    """A parsed statement with everything its meaning depends on."""
 
-    start = time.perf_counter()
+    statement: Basic
+    relation: str
+    assumptions: dict[str, dict[str, bool]]
+    texts: tuple[str, str]
+    domain: tuple[Condition, ...]
+    notes: tuple[str, ...]
+    indices: tuple[sp.Symbol, ...]
+    upper: Expr | None
+
+    @property
+    def index_upper(self) -> tuple[tuple[sp.Symbol, Expr], ...]:
+        return tuple((i, self.upper) for i in self.indices) if self.upper is not None else ()
+
+
+def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] | dict[str, dict[str, bool]] = ()) -> Problem:
+    """Parse and classify; raises :class:`ExpressionError` for bad input (an undefined side included)."""
     if relation not in RELATIONS:
         raise ExpressionError(f"unknown relation {relation!r}; use one of {', '.join(RELATIONS)}")
-    table = SymbolTable(dict(parse_assumption(a) for a in assumptions))
-    lhs = parse_expression(lhs_text, table, "LHS")
-    rhs = parse_expression(rhs_text, table, "RHS")
+    given = dict(assumptions) if isinstance(assumptions, dict) else parse_assumptions(assumptions)
+    table = SymbolTable(given)
+    raw = [parse_expression(lhs_text, table, "LHS"), parse_expression(rhs_text, table, "RHS")]
+    raw = separate_bound_names(raw, table)
+    try:
+        lhs, rhs = (evaluated(e) for e in raw)
+    except (RecursionError, MemoryError, OverflowError):
+        raise ExpressionError("the expression is too large to evaluate; simplify it or split it") from None
+    for label, side in zip(("LHS", "RHS"), raw):
+        for c in conditions(side):
+            if not c.expr.free_symbols and not c.limits and _certainly_fails(c):
+                raise ExpressionError(f"{label} is undefined over the reals: {c.why}")
+    for label, side in (("LHS", lhs), ("RHS", rhs)):
+        if side.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
+            raise ExpressionError(f"{label} is not a real number: it evaluates to {sp.sstr(side)}")
     statement = RELATIONS[relation](lhs, rhs, evaluate=False)
+    domain = tuple(c for side in raw for c in conditions(side))
     notes = [f"assumed {name}: {what} (used as a summation bound or index)" for name, what in table.inferred.items()]
-    sizes = [s for s in table.symbols.values() if s.is_integer and s.is_nonnegative]
-    indices = tuple(s for s in table.symbols.values() if s.is_integer and not s.is_nonnegative)
+    symbols = table.symbols.values()
+    subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
+    for d in statement.atoms(sp.Derivative):
+        for v, _ in d.variable_count:
+            if isinstance(v, sp.Indexed):
+                subscripts |= {s for s in v.indices if isinstance(s, sp.Symbol)}
+    in_limits = {s for e in statement.atoms(sp.Sum) for lim in e.limits for s in (lim[1].free_symbols | lim[2].free_symbols)}
+    sizes = [s for s in symbols if s.is_integer and s.is_nonnegative]
+    indices = tuple(s for s in symbols if s.is_integer and not s.is_nonnegative and s in subscripts and s not in in_limits)
     upper = sizes[0] if len(sizes) == 1 else None
-    index_upper = tuple((i, upper) for i in indices) if upper is not None else ()
+    if upper is not None:
+        notes += [f"assumed 1 <= {k} <= {upper} ({k} indexes the entries of a vector of length {upper})" for k in indices]
+    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper)
 
-    def result(outcome: Outcome, verdict: str) -> CheckResult:
+
+def _certainly_fails(c: Condition) -> bool:
+    from .inequalities import certified_sign
+
+    s = certified_sign(evaluated(c.expr))
+    return {"positive": s in (0, -1), "nonnegative": s == -1, "nonzero": s == 0}[c.kind]
+
+
+def _condition_follows(c: Condition, problem: Problem) -> bool:
+    """The assumptions imply ``c`` for every index of its range (sign rules; indices taken as any integers)."""
+    expr = evaluate(evaluated(c.expr))
+    prover = SignProver()
+    if c.kind == "positive":
+        return prover.positive(expr)
+    if c.kind == "nonnegative":
+        return prover.nonnegative(expr)
+    return prover.positive(expr) or SignProver().positive(-expr)
+
+
+def _refinement(pending: Sequence[Condition], problem: Problem) -> dict[str, dict[str, bool]] | None:
+    """Assumptions that make every pending condition hold by a symbol's own sign, or None."""
+    out = {k: dict(v) for k, v in problem.assumptions.items()}
+    strength = {"nonzero": 0, "nonnegative": 1, "positive": 2}
+    chosen: dict[str, str] = {}
+    for c in pending:
+        e = evaluated(c.expr)
+        name = e.name if isinstance(e, sp.Symbol) else e.base.label.name if isinstance(e, sp.Indexed) else None
+        if name is None or e.is_integer:
+            return None
+        kind = c.kind
+        if name in chosen and {chosen[name], kind} == {"nonzero", "nonnegative"}:
+            kind = "positive"
+        if strength[kind] >= strength.get(chosen.get(name, ""), -1):
+            chosen[name] = kind
+    for name, kind in chosen.items():
+        out[name] = {kind: True, "real": True}
+    return out
+
+
+def _assume_text(assumptions: dict[str, dict[str, bool]], original: dict[str, dict[str, bool]]) -> str:
+    return " ".join(
+        f"--assume '{name}: {' '.join(k for k, v in words.items() if v and k != 'real')}'"
+        for name, words in assumptions.items() if words != original.get(name)
+    )
+
+
+def check(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] = ()) -> CheckResult:
+    """Decide ``lhs REL rhs``; raises :class:`ExpressionError` on bad input, :class:`SoundnessError` on a bug."""
+    start = time.perf_counter()
+    return decide(parse_problem(lhs_text, rhs_text, relation, assumptions), start)
+
+
+def decide(problem: Problem, start: float | None = None) -> CheckResult:
+    """The verdict on a parsed problem (see the module docstring for the rules)."""
+    start = time.perf_counter() if start is None else start
+    statement = problem.statement
+    pending = [c for c in problem.domain if not _condition_follows(c, problem)]
+
+    def result(outcome: Outcome, verdict: str, extra: Sequence[str] = ()) -> CheckResult:
         counterexample = None
         if verdict == "refuted" and outcome.counterexample is not None:
             counterexample = _counterexample_values(statement, outcome)
-        return CheckResult(verdict, outcome.method, sp.sstr(lhs), sp.sstr(rhs), relation,
-                           time.perf_counter() - start, counterexample, outcome.steps, notes)
+        return CheckResult(verdict, outcome.method, sp.sstr(statement.lhs), sp.sstr(statement.rhs), problem.relation,
+                           time.perf_counter() - start, counterexample, outcome.steps, [*problem.notes, *extra])
 
-    quick = Counterexample(index_upper=index_upper, trials=12).run(statement)
+    search = Counterexample(index_upper=problem.index_upper, trials=12, domain=tuple(pending))
+    quick = search.run(statement)
     if quick.status is Status.REFUTED:
         return result(quick, "refuted")
+    if pending:
+        where = "; ".join(c.text() for c in pending)
+        refined = _refinement(pending, problem)
+        if refined is not None:
+            restricted = decide(parse_problem(*problem.texts, problem.relation, refined))
+            if restricted.verdict == "refuted":
+                return replace(restricted, notes=[*restricted.notes, f"the counterexample lies where both sides are defined ({where})"])
+            if restricted.verdict == "proved":
+                return result(Outcome(Status.UNPROVED, "proved only where both sides are defined", restricted.steps), "unknown", [
+                    f"a side is undefined over the reals unless {where}; "
+                    f"with {_assume_text(refined, problem.assumptions)} the statement is proved"])
+        thorough = replace(search, trials=80, seed_offset=1).run(statement)
+        if thorough.status is Status.REFUTED:
+            return result(thorough, "refuted")
+        return result(Outcome(Status.UNPROVED, "undefined for some values", []), "unknown",
+                      [f"a side is undefined over the reals unless {where}; state that with --assume"])
     last = quick
-    for strategy in _proof_strategies(statement, indices, upper):
+    smooth = not evaluate(statement).has(*_NOT_SMOOTH)
+    for strategy in (_proof_strategies(statement, problem.indices, problem.upper) if smooth else []):
         try:
             outcome = strategy.run(statement)
-        except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError) as exc:
+        except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
             outcome = Outcome(Status.UNPROVED, "error", [f"{type(exc).__name__}: {exc}"])
         if outcome.status is Status.PROVED:
+            cross_examine(statement, problem, outcome)
             return result(outcome, "proved")
         last = outcome
-    thorough = Counterexample(index_upper=index_upper, trials=80, seed_offset=1).run(statement)
+    thorough = replace(search, trials=80, seed_offset=1).run(statement)
     if thorough.status is Status.REFUTED:
         return result(thorough, "refuted")
-    return result(Outcome(Status.UNPROVED, last.method, last.steps), "unknown")
+    extra = [] if smooth else ["a derivative of Abs/Max/Min is not defined at the kink: no proof attempted"]
+    return result(Outcome(Status.UNPROVED, last.method, last.steps), "unknown", extra)
+
+
+# edge values for the cross-examination: zero, tiny, huge (exp overflows double there), fractions
+EDGE_VALUES: tuple[object, ...] = (
+    0, 1, -1, sp.Rational(1, 2), -sp.Rational(1, 3), sp.Rational(1, 10**30), -sp.Rational(1, 10**30),
+    700, -700, 3, -7, 40, 1000, -1000,
+)
+
+
+def cross_examine(statement: Basic, problem: Problem, outcome: Outcome) -> None:
+    """Defence in depth: raise :class:`SoundnessError` if a point contradicts a completed proof."""
+    examiner = Counterexample(index_upper=problem.index_upper, trials=10, seed_offset=7, values=EDGE_VALUES)
+    found = examiner.run(statement)
+    if found.status is Status.REFUTED:
+        raise SoundnessError(
+            f"internal error: '{outcome.method}' proved {sp.sstr(statement)}, but it fails at "
+            f"{found.counterexample}; please report this as a bug"
+        )
 
 
 def _counterexample_values(statement: Basic, outcome: Outcome) -> dict[str, Any]:
-    """The point as text, and both sides evaluated by mpmath at 60 significant digits."""
+    """The point as text, and both sides to 50 digits from rigorous enclosures."""
     assert outcome.counterexample is not None and outcome.point is not None
-    values = {}
-    for side, expr in (("lhs_value", statement.lhs), ("rhs_value", statement.rhs)):
-        value = evaluate_at(expr, outcome.point)
-        with mpmath.workdps(60):
-            values[side] = mpmath.nstr(mpmath.mpf(str(value)), 50) if value is not None else "undefined"
+    values = {side: side_value(expr, outcome.point, 50) for side, expr in (("lhs_value", statement.lhs), ("rhs_value", statement.rhs))}
+    values["difference"] = side_value(statement.lhs - statement.rhs, outcome.point, 20)
     return {"point": {k: v for k, v in outcome.counterexample.items() if k != "evidence"}, **values}

@@ -11,9 +11,9 @@ Verdicts:
 * ``proved`` -- a symbolic argument SymPy completed (a difference simplified
   to zero, a limit computed, a sign established by :mod:`derive.inequalities`,
   an interval enclosure for a decimal claim).
-* ``refuted`` -- a concrete point at which the statement is false, with both
-  sides evaluated by mpmath at 60 significant digits and the violation larger
-  than :data:`MARGIN`.
+* ``refuted`` -- a concrete point at which the statement is false: both sides
+  are real there and an Arb enclosure of their difference excludes the
+  relation (:mod:`derive.enclosure`).
 * ``unproved`` -- neither; honest and counted.
 
 Numeric evaluation never yields ``proved``.
@@ -24,12 +24,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import mpmath
 import sympy as sp
 from sympy import Basic, Expr
 
+from . import enclosure
+
+if TYPE_CHECKING:
+    from .domain import Condition
 from .inequalities import SignProver
 from .sums import evaluate, instantiate, normal_form, numerically_nonzero, resolve_index_ranges, sample_point
 
@@ -49,13 +53,9 @@ __all__ = [
     "Enclosure",
     "PolynomialEnclosure",
     "AtanhEnclosure",
-    "MARGIN",
-    "DIGITS",
-    "evaluate_at",
+    "side_value",
 ]
 
-DIGITS = 60
-MARGIN = sp.Float("1e-40", DIGITS)
 
 
 class Status(str, Enum):
@@ -536,45 +536,49 @@ def _interval(e: Basic) -> "mpmath.ctx_iv.ivmpf":  # type: ignore[name-defined]
 
 
 # ------------------------------------------------------------ refutations
-def evaluate_at(expr: Basic, point: Mapping[Basic, object]) -> sp.Float | None:
-    """Value of ``expr`` at ``point`` with 60 significant digits (None if not finite)."""
-    value = instantiate(expr, point)  # type: ignore[arg-type]
-    value = sp.N(value, DIGITS)
-    if not value.is_number or not value.is_real or not value.is_finite:
-        return None
-    return value
+def side_value(expr: Basic, point: Mapping[Basic, object], digits: int = 50) -> str:
+    """The value of ``expr`` at ``point`` to ``digits`` digits, from a rigorous enclosure."""
+    try:
+        return enclosure.text(instantiate(expr, point), digits)  # type: ignore[arg-type]
+    except (enclosure.NotReal, enclosure.Unsupported):
+        return "undefined"
 
 
 def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
-    """Is ``rel`` false at ``point`` by more than MARGIN?  Returns (violated, evidence)."""
+    r"""Is ``rel`` certainly false at ``point``?  Returns (violated, evidence).
+
+    Both sides must be real at the point (a side that is undefined there is no evidence),
+    and an Arb enclosure of :math:`\mathrm{lhs} - \mathrm{rhs}` must exclude the relation:
+    exclude 0 for ``==``, lie above 0 for ``<=``; a strict relation also fails at an
+    exact 0.  Where no precision decides, the point is no evidence either way.
+    """
     if isinstance(rel, sp.Contains):
         elem = instantiate(rel.args[0], point)  # type: ignore[arg-type]
-        if not elem.is_finite:
+        try:
+            enclosure.sign(elem)
+        except enclosure.NotReal:
             return True, f"{sp.latex(rel.args[0])} evaluates to {elem}, which is not a real number"
+        except enclosure.Unsupported:
+            return False, ""
         return False, ""
-    lhs_val = evaluate_at(rel.lhs, point)
-    rhs_val = evaluate_at(rel.rhs, point)
-    if lhs_val is None or rhs_val is None:
+    if not isinstance(rel, (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt)):
         return False, ""
-    gap = lhs_val - rhs_val
-    with mpmath.workdps(DIGITS):
-        evidence = f"lhs = {mpmath.nstr(mpmath.mpf(str(lhs_val)), 30)}, rhs = {mpmath.nstr(mpmath.mpf(str(rhs_val)), 30)}"
-    if isinstance(rel, sp.Eq):
-        return bool(abs(gap) > MARGIN), evidence
-    if isinstance(rel, sp.Le):
-        return bool(gap > MARGIN), evidence
-    # a strict inequality fails on equality too, but only an exact 0 proves equality:
-    # a gap within MARGIN of 0 is no evidence either way
-    if isinstance(rel, (sp.Lt, sp.Gt)) and abs(gap) <= MARGIN:
-        exact = sp.simplify(instantiate(rel.lhs, point) - instantiate(rel.rhs, point))  # type: ignore[arg-type]
-        return exact == 0, evidence + ("; the two sides are exactly equal" if exact == 0 else "")
-    if isinstance(rel, sp.Lt):
-        return bool(gap > MARGIN), evidence
-    if isinstance(rel, sp.Ge):
-        return bool(gap < -MARGIN), evidence
-    if isinstance(rel, sp.Gt):
-        return bool(gap < -MARGIN), evidence
-    return False, ""
+    lhs = instantiate(rel.lhs, point)  # type: ignore[arg-type]
+    rhs = instantiate(rel.rhs, point)  # type: ignore[arg-type]
+    strict = isinstance(rel, (sp.Lt, sp.Gt))
+    try:
+        gap = enclosure.sign(sp.Add(lhs, -rhs), exact_zero=strict)
+    except (enclosure.NotReal, enclosure.Unsupported):
+        return False, ""
+    if gap is None:
+        return False, ""
+    failing = {sp.Eq: (1, -1), sp.Le: (1,), sp.Lt: (1, 0), sp.Ge: (-1,), sp.Gt: (-1, 0)}[type(rel)]
+    if gap not in failing:
+        return False, ""
+    what = {1: "lhs - rhs > 0", -1: "lhs - rhs < 0", 0: "lhs = rhs exactly"}[gap]
+    evidence = (f"lhs = {side_value(rel.lhs, point, 30)}, rhs = {side_value(rel.rhs, point, 30)}; "
+                f"{what} (Arb ball arithmetic)")
+    return True, evidence
 
 
 def _point_text(point: Mapping[Basic, object]) -> dict[str, str]:
@@ -596,14 +600,14 @@ _CANDIDATES: tuple[object, ...] = (0, 1, -1, 2, sp.Rational(1, 2), -3, 5, sp.Rat
 
 @dataclass(frozen=True)
 class Counterexample:
-    r"""Refute a statement with a concrete point, confirmed at 60 digits.
+    r"""Refute a statement with a concrete point, confirmed by a rigorous enclosure.
 
     ``hints`` are points tried first (the document's own examples); then a
     deterministic search over small integers, halves and large gaps for every
     real scalar and vector entry, with sizes 2, 3, 1, 4 (at least the stated
     ``size_lower_bounds``) and every index inside its range (``index_upper``
     maps an index to its size symbol; the default range is ``1..size``).  A
-    point refutes only if the violation is larger than :data:`MARGIN`.
+    point refutes only where an Arb enclosure of lhs - rhs excludes the relation.
     """
 
     hints: tuple[Mapping[Basic, object], ...] = ()
@@ -612,6 +616,8 @@ class Counterexample:
     index_upper: tuple[tuple[sp.Symbol, sp.Symbol], ...] = ()
     trials: int = 40
     seed_offset: int = 0
+    domain: tuple["Condition", ...] = ()  # a point is evidence only where these are certified
+    values: tuple[object, ...] = ()  # the values drawn for reals (default: _CANDIDATES)
 
     def candidates(self, statement: Basic) -> Iterable[Mapping[Basic, object]]:
         yield from self.hints
@@ -621,28 +627,36 @@ class Counterexample:
         for size in (2, 3, 1, 4):
             for trial in range(self.trials):
                 seed = 1000 * size + trial + 100_000 * self.seed_offset
-                point = sample_point(statement, seed, size, _CANDIDATES, dict(self.index_upper), tie=trial % 5 == 1)
+                point = sample_point(statement, seed, size, self.values or _CANDIDATES, dict(self.index_upper),
+                                     tie=trial % 5 == 1)
                 if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
                     break
                 yield point
 
     def run(self, statement: Basic) -> Outcome:
+        from .domain import holds_at
+
         tried = 0
+        unevaluable = 0
         for point in self.candidates(statement):
             tried += 1
             for part in _parts(statement):
                 try:
                     bad, evidence = _violated(part, point)
-                except Exception:  # noqa: BLE001 - a point that cannot be evaluated is no evidence
+                    if bad and not all(holds_at(c, point, instantiate) for c in self.domain):
+                        bad = False  # outside the domain where both sides are defined: no evidence
+                except (ArithmeticError, ValueError, TypeError, NotImplementedError, RecursionError, KeyError):
+                    unevaluable += 1  # a point that cannot be evaluated is no evidence
                     continue
                 if bad:
                     steps = [
-                        f"at {_point_text(point)}: {_tex(part)} fails ({evidence}; 60-digit evaluation)"
+                        f"at {_point_text(point)}: {_tex(part)} fails ({evidence})"
                     ]
                     cx = _point_text(point)
                     cx["evidence"] = evidence
-                    return Outcome(Status.REFUTED, "counterexample (mpmath, 60 digits)", steps, cx, point)
-        return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points"])
+                    return Outcome(Status.REFUTED, "counterexample (Arb enclosure)", steps, cx, point)
+        note = f" ({unevaluable} could not be evaluated)" if unevaluable else ""
+        return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points{note}"])
 
 
 def _on_symmetric_interval(statement: Basic, var: sp.Symbol) -> tuple[Expr, sp.Rational] | None:

@@ -27,7 +27,40 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy import Basic, Expr, Sum
 
-__all__ = ["SignProver"]
+from . import enclosure
+from .sums import bound_variables
+
+__all__ = ["SignProver", "certified_sign", "signed_constants"]
+
+
+def certified_sign(expr: Expr, exact_zero: bool = False) -> int | None:
+    """+1, -1 or 0 where an Arb enclosure certifies it (0: exactly zero); None otherwise."""
+    try:
+        return enclosure.sign(expr, exact_zero=exact_zero)
+    except (enclosure.NotReal, enclosure.Unsupported):
+        return None
+
+
+def signed_constants(expr: Expr) -> Expr:
+    """``expr`` with each maximal non-rational numeric sub-expression replaced by a symbol of its certified sign."""
+    if expr.is_Rational or not expr.args:
+        return expr
+    if expr.is_number:
+        value = certified_sign(expr)
+        if value == 0:
+            return sp.Integer(0)
+        flags = {1: {"positive": True}, -1: {"negative": True}}.get(value, {"real": True})  # type: ignore[arg-type]
+        return sp.Dummy("c", **flags)
+    args = tuple(signed_constants(a) for a in expr.args)
+    return expr.func(*args) if args != expr.args else expr
+
+
+def _continuous_on(expr: Expr, x: sp.Symbol, domain: sp.Interval) -> bool:
+    """SymPy's continuity check (the minimum of a function with a pole in the domain means nothing)."""
+    try:
+        return bool(sp.calculus.util.continuous_domain(expr, x, domain) == domain)
+    except (NotImplementedError, ValueError, TypeError):
+        return False
 
 
 @dataclass
@@ -44,13 +77,14 @@ class SignProver:
     memo: dict[tuple[Basic, bool], tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
     failed_at: dict[tuple[Basic, bool], int] = field(default_factory=dict)
     budget: list[int] = field(default_factory=lambda: [600])  # shared count of rule applications left
+    base_depth: int = 0
 
     # -- public -----------------------------------------------------------
     def nonnegative(self, expr: Expr) -> bool:
-        return self._prove(sp.sympify(expr), strict=False, depth=0)
+        return self._prove(sp.sympify(expr), strict=False, depth=self.base_depth)
 
     def positive(self, expr: Expr) -> bool:
-        return self._prove(sp.sympify(expr), strict=True, depth=0)
+        return self._prove(sp.sympify(expr), strict=True, depth=self.base_depth)
 
     # -- helpers ----------------------------------------------------------
     def _note(self, expr: Expr, strict: bool, why: str) -> None:
@@ -58,11 +92,24 @@ class SignProver:
         self.steps.append(f"${sp.latex(expr)} {rel} 0$: {why}")
 
     def _least_count(self, lo: Expr, hi: Expr) -> Expr:
-        """The number of terms hi - lo + 1 with every size at its lower bound plus r >= 0."""
+        """The number of terms hi - lo + 1, every *size* written as its lower bound plus r >= 0.
+
+        Side condition: a symbol is a size only when it is a non-negative integer by its
+        assumptions, or has a stated lower bound in ``size_lower_bounds`` and is an integer.
+        Every other symbol (an integer of unknown sign, a real) is left as it is, so that
+        SymPy's assumptions decide the sign of the count from what is really known.
+        """
         count = sp.sympify(hi - lo + 1)
         repl = {}
         for size in count.free_symbols:
-            bound = self.size_lower_bounds.get(size, 1 if size.is_positive else 0)
+            if not size.is_integer:
+                continue
+            if size in self.size_lower_bounds:
+                bound = self.size_lower_bounds[size]
+            elif size.is_nonnegative:
+                bound = 1 if size.is_positive else 0
+            else:
+                continue
             repl[size] = bound + sp.Dummy("r", integer=True, nonnegative=True)
         return sp.simplify(count.xreplace(repl))
 
@@ -73,27 +120,30 @@ class SignProver:
         return bool(self._least_count(lo, hi).is_nonnegative)
 
     def _sympy_says(self, expr: Expr, strict: bool) -> bool:
+        """SymPy's assumption system, with every numeric constant replaced by a symbol of its certified sign.
+
+        Soundness: SymPy decides the sign of a constant from a low-precision evaluation,
+        which cancellation fools (exp(675)*(log(1 + exp(675)) - 675) - 1 reads as positive);
+        a constant whose sign no Arb enclosure certifies becomes a real of unknown sign.
+        """
         if expr.has(Sum):
             return False
-        verdict = expr.is_positive if strict else expr.is_nonnegative
+        guarded = signed_constants(expr)
+        verdict = guarded.is_positive if strict else guarded.is_nonnegative
         return bool(verdict)
 
     def _atomise_sums(self, expr: Expr, depth: int) -> Expr:
-        """Replace each sum by a dummy that carries the sign proven for it."""
-        repl: dict[Basic, Basic] = {}
-        for s in expr.atoms(Sum):
+        """Replace each outermost sum by a dummy that carries the sign proven for it."""
+        from .sums import atomise_sums
+
+        def child() -> "SignProver":
             probe = self._child()
-            if probe._prove(s, strict=True, depth=depth + 1):
-                repl[s] = sp.Dummy("S", positive=True)
-                self.steps.extend(probe.steps)
-            else:
-                probe = self._child()
-                if probe._prove(s, strict=False, depth=depth + 1):
-                    repl[s] = sp.Dummy("S", nonnegative=True)
-                    self.steps.extend(probe.steps)
-                elif s.function.is_extended_real:
-                    repl[s] = sp.Dummy("S", real=True)
-        return expr.xreplace(repl) if repl else expr
+            probe.base_depth = depth + 1
+            return probe
+
+        atomised, _, steps = atomise_sums(expr, child)
+        self.steps.extend(steps)
+        return atomised
 
     # -- the rules --------------------------------------------------------
     def _child(self) -> "SignProver":
@@ -122,15 +172,10 @@ class SignProver:
         if depth > self.depth_limit:
             return False
         if expr.is_number:
-            value = sp.N(expr, 50)
-            if not value.is_real:
-                return False
-            if abs(value) < sp.Float("1e-40"):  # too close to 0 to trust a numeric sign
-                ok = not strict and sp.simplify(expr) == 0
-            else:
-                ok = bool(value > 0)
+            value = certified_sign(expr, exact_zero=not strict)
+            ok = value == 1 if strict else value in (0, 1)
             if ok:
-                self._note(expr, strict, "numeric constant (50 significant digits, far from 0)")
+                self._note(expr, strict, "numeric constant: an Arb enclosure (rising precision) excludes the other signs")
             return ok
         if self._sympy_says(expr, strict):
             self._note(expr, strict, "sign of every factor/term is known (SymPy assumptions)")
@@ -162,12 +207,16 @@ class SignProver:
     def _rule_mul(self, expr: Expr, strict: bool, depth: int) -> bool:
         if not expr.is_Mul:
             return False
-        factors = list(expr.args)
-        negatives = [f for f in factors if f.is_number and f.is_negative]
-        if len(negatives) % 2:
+        # side condition: every numeric factor has a certified sign (Arb), never an assumed one
+        numbers = [certified_sign(f) for f in expr.args if f.is_number]
+        if None in numbers or (0 in numbers and strict):
             return False
-        others = [f for f in factors if not (f.is_number and f.is_negative)]
-        for f in others:
+        if 0 in numbers:
+            self._note(expr, strict, "a factor is exactly 0")
+            return True
+        if numbers.count(-1) % 2:
+            return False
+        for f in expr.args:
             if f.is_number:
                 continue
             if not self._prove(f, strict, depth + 1):
@@ -298,8 +347,8 @@ class SignProver:
         except (NotImplementedError, ValueError, TypeError):
             low = sp.nan
         low = sp.simplify(low)
-        if low.is_number and not low.has(sp.nan):
-            ok = bool(low > 0) if strict else bool(low >= 0)
+        if low.is_number and not low.has(sp.nan) and _continuous_on(expr, x, domain):
+            ok = certified_sign(low) == 1 if strict else certified_sign(low) in (0, 1)
             if ok:
                 self._note(expr, strict, f"one-variable calculus: $\\inf_{{{sp.latex(x)} \\in {sp.latex(domain)}}} = {sp.latex(low)}$")
                 return True
@@ -312,10 +361,11 @@ class SignProver:
             if continuous != sp.Interval.open(0, sp.oo):
                 return False
             start = sp.limit(expr, x, 0, "+")
-            if start.is_number and bool(start >= 0):
+            start_sign = certified_sign(start) if start.is_number and start.is_finite else None
+            if start_sign in (0, 1):
                 probe = self._child()
                 slope = sp.simplify(sp.diff(expr, x))
-                if probe._prove(slope, True, depth + 1) and (x.is_positive or not strict or bool(start > 0)):
+                if probe._prove(slope, True, depth + 1) and (x.is_positive or not strict or start_sign == 1):
                     self.steps.extend(probe.steps)
                     self._note(expr, strict, f"value ${sp.latex(start)}$ at ${sp.latex(x)} = 0$ and increasing")
                     return True
@@ -323,9 +373,11 @@ class SignProver:
 
     def _rule_generalise(self, expr: Expr, strict: bool, depth: int) -> bool:
         """f(u) >= 0 for a positive sub-expression u follows from f(s) >= 0 for all s > 0."""
+        bound = bound_variables(expr)
         for lg in expr.atoms(sp.log):
             u = lg.args[0]
-            if u.is_Symbol or not self._prove(u, True, depth + 1):
+            # side condition: u is one number for the whole expression (no summation index in it)
+            if u.is_Symbol or u.free_symbols & bound or not self._prove(u, True, depth + 1):
                 continue
             s = sp.Dummy("u", positive=True)
             general = expr.subs(u, s)

@@ -1,26 +1,43 @@
 """A whitelist parser for untrusted expressions in SymPy syntax.
 
 The text is parsed by Python's :mod:`ast` (never evaluated, never passed to
-``sympify``) and the tree is translated node by node into SymPy objects.
+``sympify``) and the tree is translated node by node into SymPy objects,
+*without* SymPy's automatic evaluation: ``exp(log(x))`` stays as written, so
+that :mod:`derive.domain` can read off where each side is defined over the
+reals before anything is folded (:func:`evaluated` then folds it).
 Only numbers, names, ``+ - * / **``, unary minus, subscripts ``x[i]``,
 tuples (for ``Sum`` limits) and calls of the functions in :data:`FUNCTIONS`
 are accepted; anything else -- attribute access, lambdas, comprehensions,
 keyword arguments, strings, dunder names -- is an :class:`ExpressionError`
 that names the problem.
+
+Bounds on what is built, so that no input ends in a traceback or exhausts memory:
+at most 2000 characters, nesting at most :data:`MAX_DEPTH` levels (chains of
+``+ - * /`` and unary signs are flattened, so long sums are not deep), integer
+powers of numbers at most :data:`MAX_BITS` bits, numeric literals at most
+:data:`MAX_EXPONENT` in decimal exponent.  A summation index is a fresh name
+wherever its name is also used free or by an enclosing sum (no capture).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
-__all__ = ["ExpressionError", "SymbolTable", "parse_expression", "parse_assumption", "FUNCTIONS"]
+__all__ = [
+    "ExpressionError", "SymbolTable", "parse_expression", "parse_assumption", "parse_assumptions",
+    "separate_bound_names", "evaluated", "FUNCTIONS",
+]
+
+MAX_DEPTH = 100
+MAX_BITS = 20_000
+MAX_EXPONENT = 4000
 
 
 class ExpressionError(ValueError):
@@ -34,15 +51,29 @@ def _sigmoid(t: sp.Expr) -> sp.Expr:
 def _log(*args: sp.Expr) -> sp.Expr:
     if len(args) not in (1, 2):
         raise ExpressionError("log takes 1 or 2 arguments: log(x) or log(x, base)")
-    return sp.log(*args)
+    if len(args) == 2:  # log(x, b) = log(x)/log(b), written out so that both logarithms are seen
+        return sp.Mul(sp.log(args[0]), sp.Pow(sp.log(args[1]), -1))
+    return sp.log(args[0])
+
+
+def _extremum(kind: type) -> Callable[..., sp.Expr]:
+    def build(*args: sp.Expr) -> sp.Expr:
+        if not args:
+            raise ExpressionError(f"{kind.__name__}() needs at least one argument")
+        return kind(*args) if len(args) > 1 else args[0]
+
+    return build
 
 
 FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the translator itself
     "exp": sp.exp, "log": _log, "ln": sp.log, "log1p": log1p, "expm1": expm1, "sqrt": sp.sqrt,
-    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": sp.Max, "Min": sp.Min, "Abs": sp.Abs,
+    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs,
     "sigmoid": _sigmoid, "diff": None, "Sum": None, "Rational": sp.Rational,
 }
-CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi, "oo": sp.oo}
+CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
+_NOT_REAL = {"oo": "oo (infinity) is not a real number; state a bound for every finite value instead",
+             "I": "I is not a real number; check decides statements about real numbers",
+             "nan": "nan is not a number", "zoo": "zoo is not a real number"}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _ASSUMPTION_WORDS = {"positive", "negative", "nonnegative", "nonpositive", "integer", "real", "nonzero"}
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
@@ -62,10 +93,13 @@ class SymbolTable:
     symbols: dict[str, sp.Symbol] = field(default_factory=dict)
     bases: dict[str, sp.IndexedBase] = field(default_factory=dict)
     inferred: dict[str, str] = field(default_factory=dict)
+    free_names: set[str] = field(default_factory=set)
+    bound_names: set[str] = field(default_factory=set)
 
     def symbol(self, name: str, **extra: bool) -> sp.Symbol:
         if name in self.bases:
             raise ExpressionError(f"'{name}' is used both as a vector ({name}[i]) and as a scalar; rename one")
+        self.free_names.add(name)
         if name not in self.symbols:
             given = dict(self.assumptions.get(name, {}))
             if not given:
@@ -78,18 +112,21 @@ class SymbolTable:
     def base(self, name: str) -> sp.IndexedBase:
         if name in self.symbols:
             raise ExpressionError(f"'{name}' is used both as a scalar and as a vector ({name}[i]); rename one")
+        self.free_names.add(name)
         if name not in self.bases:
             self.bases[name] = sp.IndexedBase(name, **(self.assumptions.get(name) or {"real": True}))
         return self.bases[name]
 
 
 def parse_assumption(text: str) -> tuple[str, dict[str, bool]]:
-    """``"n: positive integer"`` -> ``("n", {"positive": True, "integer": True})``."""
+    """``"n: positive integer"`` -> ``("n", {"positive": True, "integer": True})``; contradictions are refused."""
     if ":" not in text:
         raise ExpressionError(f"assumption {text!r} needs the form 'name: words', e.g. 'n: positive integer'")
     name, words = (part.strip() for part in text.split(":", 1))
     if not _NAME.match(name):
         raise ExpressionError(f"assumption names a bad symbol {name!r}; use a plain identifier such as n or T")
+    if name in FUNCTIONS or name in CONSTANTS or name in _NOT_REAL:
+        raise ExpressionError(f"assumption names {name!r}, which is a function or constant; pick another name")
     flags = words.replace(",", " ").split()
     unknown = [w for w in flags if w not in _ASSUMPTION_WORDS]
     if not flags or unknown:
@@ -99,25 +136,98 @@ def parse_assumption(text: str) -> tuple[str, dict[str, bool]]:
     given = {w: True for w in flags}
     if "integer" not in given:
         given["real"] = True
+    try:
+        sp.Symbol("probe", **given)
+    except Exception:  # noqa: BLE001 - SymPy's InconsistentAssumptions and friends
+        raise ExpressionError(f"assumption {text!r} contradicts itself ({' and '.join(flags)}); keep one") from None
     return name, given
 
 
+def parse_assumptions(texts: Sequence[str]) -> dict[str, dict[str, bool]]:
+    """Several ``--assume`` options; naming one symbol twice is refused (the last would silently win)."""
+    out: dict[str, dict[str, bool]] = {}
+    for text in texts:
+        name, given = parse_assumption(text)
+        if name in out:
+            raise ExpressionError(f"'{name}' is assumed twice; give all its words in one --assume, e.g. '{name}: positive integer'")
+        out[name] = given
+    return out
+
+
 def parse_expression(text: str, table: SymbolTable, label: str = "expression") -> sp.Expr:
-    """Translate ``text`` into a SymPy expression, or raise :class:`ExpressionError`."""
+    """Translate ``text`` into an *unevaluated* SymPy expression, or raise :class:`ExpressionError`."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError(f"{label} is empty; give an expression such as exp(x)")
     if len(text) > 2000:
         raise ExpressionError(f"{label} is {len(text)} characters long; the limit is 2000")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error in {label} at column {exc.offset}: {exc.msg}") from None
-    return _Translator(table, label).visit(tree.body)
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError(f"{label} is nested too deeply to parse; the limit is {MAX_DEPTH} levels") from None
+    with sp.evaluate(False):
+        return _Translator(table, label, text.strip()).visit(tree.body)
+
+
+def separate_bound_names(exprs: Sequence[sp.Expr], table: SymbolTable) -> list[sp.Expr]:
+    """Give every summation index a name used by no free symbol and no enclosing sum.
+
+    Soundness: renaming a bound variable inside its own body is an identity
+    (alpha-conversion); doing it here means that no later substitution of a free
+    symbol can reach into a sum, and no inner sum can capture an outer index.
+    """
+    names = set(table.free_names) | set(table.bound_names)
+
+    def fresh(name: str) -> sp.Symbol:
+        k = 1
+        while f"{name}{k}" in names:
+            k += 1
+        names.add(f"{name}{k}")
+        return sp.Symbol(f"{name}{k}", integer=True)
+
+    def walk(e: sp.Basic, enclosing: frozenset[str]) -> sp.Basic:
+        if isinstance(e, sp.Sum):
+            (var, lo, hi) = e.limits[0]
+            lo, hi = walk(lo, enclosing), walk(hi, enclosing)
+            body = e.function
+            if var.name in table.free_names or var.name in enclosing:
+                new = fresh(var.name)
+                body = body.xreplace({var: new})
+                var = new
+            return sp.Sum(walk(body, enclosing | {var.name}), (var, lo, hi))
+        if not e.args:
+            return e
+        args = tuple(walk(a, enclosing) for a in e.args)
+        return e.func(*args, evaluate=False) if _takes_evaluate(e) else e.func(*args)
+
+    with sp.evaluate(False):
+        return [walk(e, frozenset()) for e in exprs]
+
+
+def _takes_evaluate(e: sp.Basic) -> bool:
+    return isinstance(e, (sp.Add, sp.Mul, sp.Pow))
+
+
+def evaluated(expr: sp.Basic) -> sp.Basic:
+    """``expr`` rebuilt bottom-up with SymPy's automatic evaluation (the form the engine works on)."""
+    with sp.evaluate(True):
+        return _rebuild(expr)
+
+
+def _rebuild(expr: sp.Basic) -> sp.Basic:
+    if not expr.args:
+        return expr
+    return expr.func(*(_rebuild(a) for a in expr.args))
 
 
 class _Translator:
-    def __init__(self, table: SymbolTable, label: str) -> None:
+    def __init__(self, table: SymbolTable, label: str, source: str) -> None:
         self.table = table
         self.label = label
+        self.source = source
         self.bound: dict[str, sp.Symbol] = {}
+        self.depth = 0
 
     def fail(self, what: str) -> ExpressionError:
         return ExpressionError(f"{what} in {self.label}")
@@ -127,12 +237,24 @@ class _Translator:
         if method is None:
             raise self.fail(f"{_describe(node)} is not allowed (only numbers, names, + - * / **, calls of "
                             f"{', '.join(sorted(FUNCTIONS))} and x[i])")
-        return method(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"the expression nests more than {MAX_DEPTH} levels deep")
+        try:
+            return method(node)
+        finally:
+            self.depth -= 1
 
     def visit_Constant(self, node: ast.Constant) -> sp.Expr:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise self.fail(f"the constant {node.value!r} is not a number")
-        return sp.Rational(repr(node.value)) if isinstance(node.value, float) else sp.Integer(node.value)
+        literal = ast.get_source_segment(self.source, node) or repr(node.value)
+        mantissa, _, exponent = literal.lower().replace("_", "").partition("e")
+        if exponent and abs(int(exponent)) > MAX_EXPONENT:
+            raise self.fail(f"the number {literal} is too large or too small (decimal exponent at most {MAX_EXPONENT})")
+        if isinstance(node.value, float):
+            return sp.Rational(literal.replace("_", ""))  # exact decimal value, also for 1e400
+        return sp.Integer(node.value)
 
     def visit_Name(self, node: ast.Name) -> sp.Expr:
         name = node.id
@@ -142,40 +264,89 @@ class _Translator:
             return self.bound[name]
         if name in CONSTANTS:
             return CONSTANTS[name]
+        if name in _NOT_REAL:
+            raise self.fail(_NOT_REAL[name])
         if name in FUNCTIONS:
             raise self.fail(f"'{name}' is a function; call it, e.g. {name}(x)")
         return self.table.symbol(name)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> sp.Expr:
-        value = self.visit(node.operand)
-        if isinstance(node.op, ast.USub):
-            return -value
-        if isinstance(node.op, ast.UAdd):
-            return value
-        raise self.fail(f"the operator {type(node.op).__name__} is not allowed")
+        negate = False
+        operand: ast.AST = node
+        while isinstance(operand, ast.UnaryOp):  # a chain of signs, flattened (not recursed)
+            if isinstance(operand.op, ast.USub):
+                negate = not negate
+            elif not isinstance(operand.op, ast.UAdd):
+                raise self.fail(f"the operator {type(operand.op).__name__} is not allowed")
+            operand = operand.operand
+        value = self.visit(operand)
+        if negate and value.is_Number:
+            return -value  # a negative literal, not -1 * literal
+        return sp.Mul(-1, value) if negate else value
 
     def visit_BinOp(self, node: ast.BinOp) -> sp.Expr:
         if isinstance(node.op, ast.BitXor):
             raise self.fail("'^' is not a power; write x**2")
-        op = _BINARY.get(type(node.op))
-        if op is None:
+        if isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            return self._chain(node)
+        if not isinstance(node.op, ast.Pow):
             raise self.fail(f"the operator {type(node.op).__name__} is not allowed (use + - * / **)")
-        return op(self.visit(node.left), self.visit(node.right))
+        base, exponent = self.visit(node.left), self.visit(node.right)
+        self._check_size(base, exponent)
+        return sp.Pow(base, exponent)
+
+    def _chain(self, node: ast.BinOp) -> sp.Expr:
+        """``a + b - c + ...`` or ``a * b / c ...``: the left spine walked in a loop, not recursed."""
+        additive = isinstance(node.op, (ast.Add, ast.Sub))
+        kinds = (ast.Add, ast.Sub) if additive else (ast.Mult, ast.Div)
+        operands: list[tuple[bool, ast.AST]] = []
+        left: ast.AST = node
+        while isinstance(left, ast.BinOp) and isinstance(left.op, kinds):
+            operands.append((isinstance(left.op, (ast.Sub, ast.Div)), left.right))
+            left = left.left
+        operands.append((False, left))
+        parts = []
+        for inverse, operand in reversed(operands):
+            value = self.visit(operand)
+            if inverse:
+                value = sp.Mul(-1, value) if additive else sp.Pow(value, -1)
+            parts.append(value)
+        return sp.Add(*parts) if additive else sp.Mul(*parts)
+
+    def _check_size(self, base: sp.Expr, exponent: sp.Expr) -> None:
+        """Refuse a power of numbers whose exact value would have more than MAX_BITS bits."""
+        if not (exponent.is_number and base.is_number):
+            return
+        try:
+            e_bits = float(abs(sp.Rational(evaluated(exponent)))) if evaluated(exponent).is_Rational else None
+            b = evaluated(base)
+        except (TypeError, ValueError, OverflowError):
+            return
+        if e_bits is None or not b.is_Rational or b in (0, 1, -1):
+            return
+        size = max(abs(int(b.p)), int(b.q)).bit_length()
+        if e_bits * size > MAX_BITS:
+            raise self.fail(f"the power {sp.sstr(base)}**{sp.sstr(exponent)} has about {e_bits * size:.3g} bits; "
+                            f"the limit is {MAX_BITS}")
 
     def visit_Subscript(self, node: ast.Subscript) -> sp.Expr:
         if not isinstance(node.value, ast.Name) or node.value.id in FUNCTIONS or node.value.id in CONSTANTS:
             raise self.fail("only a plain name can be indexed, as in x[i]")
-        if node.value.id.startswith("_"):
-            raise self.fail(f"the name {node.value.id!r} is not allowed")
+        if node.value.id.startswith("_") or node.value.id in self.bound:
+            raise self.fail(f"the name {node.value.id!r} cannot be indexed here")
         if isinstance(node.slice, ast.Name) and node.slice.id not in self.bound and node.slice.id not in CONSTANTS:
             index = self._integer(node.slice.id, "an index")
         else:
             index = self.visit(node.slice)
+        if isinstance(index, tuple) or evaluated(index).is_integer is not True:
+            raise self.fail(f"the index {index} of {node.value.id} is not an integer; use x[i] with i an integer or x[2]")
         return self.table.base(node.value.id)[index]
 
     def _integer(self, name: str, role: str, **extra: bool) -> sp.Symbol:
         if name.startswith("_") or not _NAME.match(name):
             raise self.fail(f"the name {name!r} is not allowed")
+        if name in FUNCTIONS or name in _NOT_REAL:
+            raise self.fail(f"'{name}' cannot be used as {role}")
         symbol = self.table.symbol(name, integer=True, **extra)
         if symbol.is_integer is not True:
             raise self.fail(f"'{name}' is used as {role} but also as a real number; add --assume '{name}: integer'")
@@ -198,15 +369,30 @@ class _Translator:
         if any(isinstance(a, tuple) for a in args):
             raise self.fail(f"a tuple is only allowed as the limits of Sum, not in {name}()")
         if name == "diff":
-            if len(args) < 2:
-                raise self.fail("diff needs an expression and a variable: diff(f, x)")
-            return sp.Derivative(args[0], *args[1:])
+            return self._diff(args)
         function = FUNCTIONS[name]
         assert function is not None  # diff and Sum returned above
         try:
             return function(*args)
-        except TypeError as exc:
+        except ExpressionError as exc:
+            raise self.fail(str(exc)) from None
+        except (TypeError, ValueError) as exc:
             raise self.fail(f"bad arguments to {name}(): {exc}") from None
+
+    def _diff(self, args: list[Any]) -> sp.Expr:
+        """``diff(f, v, ...)``: each v a real variable (x or x[k]), optionally followed by an order 1..4."""
+        if len(args) < 2:
+            raise self.fail("diff needs an expression and a variable: diff(f, x)")
+        variables: list[Any] = []
+        for a in args[1:]:
+            if isinstance(a, (sp.Symbol, sp.Indexed)) and a.is_integer is not True:
+                variables.append((a, 1))
+            elif a.is_Integer and variables and 1 <= int(a) <= 4:
+                variables[-1] = (variables[-1][0], int(a))
+            else:
+                raise self.fail(f"diff: {sp.sstr(a)} is not a real variable to differentiate by "
+                                "(use diff(f, x), diff(f, x[k]) or diff(f, x, 2))")
+        return sp.Derivative(args[0], *variables)
 
     def _sum(self, node: ast.Call) -> sp.Expr:
         if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple) or len(node.args[1].elts) != 3:
@@ -214,12 +400,20 @@ class _Translator:
         var_node = node.args[1].elts[0]
         if not isinstance(var_node, ast.Name) or not _NAME.match(var_node.id):
             raise self.fail("the summation variable must be a plain name, as in Sum(f, (i, 1, n))")
+        if var_node.id in FUNCTIONS or var_node.id in CONSTANTS or var_node.id in _NOT_REAL:
+            raise self.fail(f"'{var_node.id}' cannot be a summation variable")
+        # the limits belong to the enclosing scope: Sum(f, (n, 1, n)) sums up to the outer n
+        low = self._bound(node.args[1].elts[1])
+        high = self._bound(node.args[1].elts[2])
+        for limit in (low, high):
+            if evaluated(limit).is_integer is not True:
+                raise self.fail(f"the summation bound {sp.sstr(evaluated(limit))} is not known to be an integer; "
+                                "use integer bounds (add --assume 'm: integer' for a symbol m in a bound)")
         var = sp.Symbol(var_node.id, integer=True)
+        self.table.bound_names.add(var_node.id)
         outer = self.bound.get(var_node.id)
         self.bound[var_node.id] = var
         try:
-            low = self.visit(node.args[1].elts[1])
-            high = self._bound(node.args[1].elts[2])
             body = self.visit(node.args[0])
         finally:
             if outer is None:

@@ -11,12 +11,14 @@ Every helper is an equivalence transformation (given the stated index facts).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy import Basic, Expr, Sum
 
 __all__ = [
+    "bound_variables",
     "canonical_sums",
     "resolve_index_ranges",
     "normal_form",
@@ -27,25 +29,50 @@ __all__ = [
     "instantiate",
 ]
 
-_BOUND = sp.Dummy("i", integer=True)
+if TYPE_CHECKING:
+    from .inequalities import SignProver
+
+_BOUND = tuple(sp.Dummy(f"i{depth}", integer=True) for depth in range(8))
+
+
+def bound_variables(expr: Basic) -> set[Basic]:
+    """Every variable bound by a ``Sum`` or ``Product`` anywhere in ``expr``."""
+    return {lim[0] for s in expr.atoms(Sum, sp.Product) for lim in s.limits}
 
 
 def canonical_sums(expr: Basic) -> Basic:
-    r"""Rename the bound index of every single-limit ``Sum`` to one shared dummy.
+    r"""Rename the bound index of every single-limit ``Sum`` to a canonical dummy.
 
     :math:`\sum_{i=1}^n f(i)` and :math:`\sum_{j=1}^n f(j)` become the same tree,
-    so ``S/S`` cancels.  Bound variables are local, so this is an identity.
+    so ``S/S`` cancels.  Soundness: renaming a bound variable is an identity
+    (alpha-conversion) *provided the new name is not captured*: the new name
+    must occur in the body neither free nor bound.  The canonical name is the
+    first of :data:`_BOUND` with that property, so an inner sum keeps its name
+    and the outer one takes the next (no inner sum can capture the outer index),
+    and two sums that differ only in their index names still get the same tree.
     """
 
-    def rename(s: Sum) -> Sum:
+    def rename(s: Sum) -> Basic:
+        if len(s.limits) != 1:
+            return s
         (var, lo, hi) = s.limits[0]
-        body = canonical_sums(s.function)
-        return Sum(body.xreplace({var: _BOUND}), (_BOUND, lo, hi))
+        body = s.function
+        taken = body.free_symbols | bound_variables(body)
+        for new in _BOUND:
+            if new == var:
+                return s
+            if new not in taken:
+                return Sum(body.xreplace({var: new}), (new, lo, hi))
+        return s
 
-    return expr.replace(
-        lambda e: isinstance(e, Sum) and len(e.limits) == 1,
-        rename,
-    )
+    def walk(e: Basic) -> Basic:
+        if not e.args:
+            return e
+        args = tuple(walk(a) for a in e.args)
+        e = e.func(*args) if args != e.args else e
+        return rename(e) if isinstance(e, Sum) else e
+
+    return walk(expr)
 
 
 def _range_facts(indices: Iterable[sp.Symbol], upper: Expr) -> dict[Basic, Basic]:
@@ -154,29 +181,49 @@ _PIPELINES = (
 )
 
 
-def atomise_sums(expr: Basic) -> tuple[Basic, dict[Basic, Basic]]:
+def atomise_sums(
+    expr: Basic,
+    prover: "Callable[[], SignProver] | None" = None,
+    keep: Callable[[Sum], bool] = lambda s: False,
+) -> tuple[Basic, dict[Basic, Basic], list[str]]:
     """Replace each outermost sum by a symbol carrying its proven sign (positive, non-negative or real).
+
+    Returns the new expression, the map back, and the proof steps of the signs.
+    Soundness: a sum that depends on no variable bound elsewhere in ``expr`` is one
+    real number, so it may be replaced by a symbol quantified over exactly the
+    values that number can take (its proven sign); a sum nested inside another
+    sum's body (it may depend on the outer index) is left to its parent, and so is
+    a sum whose terms are not known to be real.  ``keep`` leaves chosen sums alone
+    (a limit keeps the sums that move with the limit variable).
 
     SymPy will not expand ``log(1/S)`` unless it knows ``S > 0``; the sign
     prover establishes that for sums its assumption system cannot see into.
     """
     from .inequalities import SignProver
 
+    make = prover or SignProver
+    bound = bound_variables(expr)
     repl: dict[Basic, Basic] = {}
+    steps: list[str] = []
     for s in sorted(expr.atoms(Sum), key=sp.default_sort_key):
+        if keep(s) or s.free_symbols & bound:
+            continue
         if any(s in other.atoms(Sum) and s != other for other in expr.atoms(Sum)):
             continue  # nested inside another sum: leave it to its parent
-        if SignProver().positive(s):
-            repl[s] = sp.Dummy("S", positive=True)
-        elif SignProver().nonnegative(s):
-            repl[s] = sp.Dummy("S", nonnegative=True)
-        elif s.function.is_extended_real:
-            repl[s] = sp.Dummy("S", real=True)
-    return expr.xreplace(repl), {v: k for k, v in repl.items()}
+        for assumption in ("positive", "nonnegative"):
+            probe = make()
+            if probe.positive(s) if assumption == "positive" else probe.nonnegative(s):
+                repl[s] = sp.Dummy("S", **{assumption: True})
+                steps.extend(probe.steps)
+                break
+        else:
+            if s.function.is_extended_real:
+                repl[s] = sp.Dummy("S", real=True)
+    return expr.xreplace(repl), {v: k for k, v in repl.items()}, steps
 
 
 def _atomised(expr: Basic) -> Basic:
-    atoms, back = atomise_sums(expr)
+    atoms, back, _ = atomise_sums(expr)
     return sp.simplify(sp.expand_log(sp.simplify(atoms))).xreplace(back)
 
 
@@ -303,9 +350,13 @@ def sample_point(
     for sym in symbols:
         if sym.is_integer and sym.is_nonnegative:
             point[sym] = size
+    in_limits = {s for e in expr.atoms(Sum) for lim in e.limits for s in (lim[1].free_symbols | lim[2].free_symbols)}
     for sym in symbols:
         if sym.is_integer and (sym.is_negative or sym.is_nonpositive):
             point[sym] = -rng.randint(1 if sym.is_negative else 0, size)
+        elif sym.is_integer and not sym.is_nonnegative and sym in in_limits:
+            # an integer of unknown sign in a summation bound: empty and reversed ranges too (Karr)
+            point[sym] = rng.randint(-3, size)
         elif sym.is_integer and not sym.is_nonnegative:
             upper_symbol = (index_upper or {}).get(sym)
             top = point.get(upper_symbol, size) if upper_symbol is not None else size

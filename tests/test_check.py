@@ -84,7 +84,7 @@ def test_false_statements_are_never_proved_by_the_proof_strategies(lhs: str, rhs
 def test_cli_exit_codes_and_json() -> None:
     proved = runner.invoke(app, ["check", "1 - sigmoid(x)", "sigmoid(-x)", "--json"])
     assert proved.exit_code == 0
-    assert set(json.loads(proved.stdout)) == {"verdict", "counterexample", "method", "lhs", "rhs", "relation", "seconds"}
+    assert set(json.loads(proved.stdout)) == {"verdict", "counterexample", "method", "lhs", "rhs", "relation", "seconds", "notes"}
     refuted = runner.invoke(app, ["check", "log(1+exp(x))", "x + log1p(exp(x))"])
     assert refuted.exit_code == 1 and "counterexample:" in refuted.stdout
     unknown = runner.invoke(app, ["check", "tanh(sinh(x))", "sinh(tanh(x))", "--relation", "<=", "--assume", "x: positive", "--timeout", "0.05"])

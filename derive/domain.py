@@ -1,0 +1,120 @@
+r"""Where an expression is defined over the reals, read off the expression *as written*.
+
+The parser keeps the user's expression unevaluated (:mod:`derive.parsing`), so
+``exp(log(x))`` still shows its logarithm and ``sqrt(x)**2`` its square root.
+:func:`conditions` lists what every operation needs to be real (the same rules
+as the enclosures of :mod:`derive.enclosure`):
+
+==================  ==============================================
+``log(u)``          :math:`u > 0`
+``log1p(u)``        :math:`1 + u > 0`
+``u**(-k)``         :math:`u \ne 0` (``k`` a positive integer; ``1/u`` is ``u**-1``)
+``u**(p/q)``        :math:`u \ge 0` (:math:`u > 0` if :math:`p/q < 0`); ``sqrt`` is ``u**(1/2)``
+``u**v``            :math:`u > 0` (``v`` not a number)
+==================  ==============================================
+
+A condition inside ``Sum(f, (i, lo, hi))`` must hold for every index of the
+range: it carries the enclosing limits.  The statement ``lhs REL rhs`` means:
+for every admissible value of the symbols *at which both sides are defined*.
+:mod:`derive.check` decides whether the stated assumptions imply every
+condition; where they do not it says so and never answers ``proved``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy import Basic, Expr
+from sympy.codegen.cfunctions import log1p
+
+from . import enclosure
+
+__all__ = ["Condition", "conditions", "holds_at"]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``expr > 0`` (kind ``positive``), ``>= 0`` (``nonnegative``) or ``!= 0`` (``nonzero``) for every index in ``limits``."""
+
+    expr: Expr
+    kind: str
+    limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]
+    why: str
+
+    def relational(self) -> Basic:
+        rel = {"positive": sp.Gt, "nonnegative": sp.Ge, "nonzero": sp.Ne}[self.kind]
+        return rel(self.expr, 0, evaluate=False)
+
+    def text(self) -> str:
+        op = {"positive": ">", "nonnegative": ">=", "nonzero": "!="}[self.kind]
+        scope = "".join(f" for {sp.sstr(v)} in {sp.sstr(lo)}..{sp.sstr(hi)}" for v, lo, hi in self.limits)
+        return f"{sp.sstr(self.expr)} {op} 0{scope} ({self.why})"
+
+
+def conditions(expr: Basic) -> list[Condition]:
+    """Every definedness condition of the unevaluated ``expr``, outermost first, without repeats."""
+    out: dict[tuple[Basic, str, tuple[object, ...]], Condition] = {}
+    for c in _walk(expr, ()):
+        out.setdefault((c.expr, c.kind, c.limits), c)
+    return list(out.values())
+
+
+def _walk(e: Basic, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterator[Condition]:
+    if isinstance(e, sp.Sum):
+        for var, lo, hi in e.limits:
+            yield from _walk(lo, limits)
+            yield from _walk(hi, limits)
+            limits = (*limits, (var, lo, hi))
+        yield from _walk(e.function, limits)
+        return
+    if isinstance(e, sp.Derivative):
+        yield from _walk(e.expr, limits)
+        return
+    if isinstance(e, sp.log):
+        yield Condition(e.args[0], "positive", limits, f"log needs a positive argument: {sp.sstr(e)}")
+    elif isinstance(e, log1p):
+        yield Condition(sp.Add(1, e.args[0]), "positive", limits, f"log1p needs an argument > -1: {sp.sstr(e)}")
+    elif isinstance(e, sp.Pow):
+        base, exponent = e.args
+        if exponent.is_Integer:
+            if exponent < 0:
+                yield Condition(base, "nonzero", limits, f"division by {sp.sstr(base)}")
+        elif exponent.is_Rational:
+            kind = "positive" if exponent < 0 else "nonnegative"
+            yield Condition(base, kind, limits, f"a real {sp.sstr(exponent)} power needs a non-negative base: {sp.sstr(e)}")
+        else:
+            yield Condition(base, "positive", limits, f"a real power with exponent {sp.sstr(exponent)} needs a positive base")
+    for a in e.args:
+        if isinstance(a, Basic) and not isinstance(a, (sp.Symbol, sp.Indexed, sp.Number)):
+            yield from _walk(a, limits)
+
+
+def holds_at(condition: Condition, point: Mapping[Basic, object], instantiate: object) -> bool:
+    """True where an enclosure certifies the condition at ``point`` for every index of its range.
+
+    ``instantiate`` is :func:`derive.sums.instantiate` (passed in to keep this module below it).
+    """
+    substitute = instantiate  # type: ignore[assignment]
+    ranges: list[tuple[sp.Symbol, int, int]] = []
+    for var, lo, hi in condition.limits:
+        lo_v, hi_v = substitute(lo, point), substitute(hi, point)  # type: ignore[operator]
+        if not (lo_v.is_Integer and hi_v.is_Integer):
+            return False  # a limit that depends on an outer index: not certified here
+        if hi_v < lo_v - 1:  # Karr's convention: the terms of lo-1 .. hi+1 are taken
+            lo_v, hi_v = hi_v + 1, lo_v - 1
+        ranges.append((var, int(lo_v), int(hi_v)))
+        if int(hi_v) - int(lo_v) > 64:
+            return False
+    for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in ranges)):
+        value = substitute(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values))), point)  # type: ignore[operator]
+        try:
+            s = enclosure.sign(value)
+        except (enclosure.NotReal, enclosure.Unsupported):
+            return False
+        ok = {"positive": s == 1, "nonnegative": s in (0, 1), "nonzero": s in (1, -1)}[condition.kind]
+        if not ok:
+            return False
+    return True
