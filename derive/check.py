@@ -34,7 +34,7 @@ from sympy import Basic, Expr
 from .domain import Condition, conditions
 from .engine import CaseSplit, Counterexample, Outcome, Sign, Simplify, Status, Strategy, side_value
 from .inequalities import SignProver
-from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_expression, separate_bound_names
+from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
 from .sums import bound_variables, evaluate
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
@@ -206,13 +206,13 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
         raise ExpressionError(f"unknown relation {relation!r}; use one of {', '.join(RELATIONS)}")
     given = dict(assumptions) if isinstance(assumptions, dict) else parse_assumptions(assumptions)
     table = SymbolTable(given)
-    raw = [parse_expression(lhs_text, table, "LHS"), parse_expression(rhs_text, table, "RHS")]
+    raw = parse_sides([(lhs_text, "LHS"), (rhs_text, "RHS")], table)
     raw = separate_bound_names(raw, table)
     try:
         lhs, rhs = (evaluated(e) for e in raw)
     except (RecursionError, MemoryError, OverflowError):
         raise ExpressionError("the expression is too large to evaluate; simplify it or split it") from None
-    for label, side in zip(("LHS", "RHS"), raw):
+    for label, side in zip(("LHS", "RHS"), raw, strict=True):
         for c in conditions(side):
             if not c.expr.free_symbols and not c.limits and _certainly_fails(c):
                 raise ExpressionError(f"{label} is undefined over the reals: {c.why}")

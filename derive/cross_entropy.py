@@ -31,7 +31,11 @@ loss = -sp.log(softmax(z, y))
 logit_c = Sum(W[c, q] * xv[q], (q, 1, dim)) + B[c]
 p1 = sp.exp(z[1]) / (sp.exp(z[1]) + sum_exp_rest(z))
 p2 = sp.exp(z[2]) / (sp.exp(z[1]) + sp.exp(z[2]) + sum_exp_rest(z, start=3))
-frequencies_logits = Sum(sp.exp(sp.log(N[i])), (i, 1, n))
+log_likelihood = Sum(N[c] * sp.log(softmax(z, c)), (c, 1, n))
+# the gradient computed symbolically, then evaluated at the intercepts b_c = log N_c
+gradient_at_log_counts = Derivative(log_likelihood, z[k]).doit().replace(
+    lambda e: isinstance(e, sp.Indexed) and e.base == z, lambda e: sp.log(N[e.indices[0]])
+)
 margin = sp.Symbol("t", real=True)  # logit of the true class minus the other one (two classes)
 
 register(
@@ -39,16 +43,15 @@ register(
         id="mle.frequencies_stationary",
         source=S000,
         quote="unregularized MLE will drive the model to learn parameters that, drive the softmax to predict the fraction of counts of each outcome in the trainng set",
-        statement=eq(
-            N[k] - Sum(N[c], (c, 1, n)) * sp.exp(sp.log(N[k])) / frequencies_logits, 0
-        ),
-        strategy=Simplify(),
+        statement=eq(gradient_at_log_counts, 0),
+        strategy=Simplify((k,), n),
         expected=Status.PROVED,
         scope=ALL_N,
         assumptions=(
-            r"intercept-only model $p = \mathrm{softmax}(b)$; class $c$ seen $N_c > 0$ times",
-            r"the log-likelihood $\sum_c N_c \log p_c$ has gradient $N_k - (\sum_c N_c) p_k$ (mle.intercept_gradient); "
-            r"at $b_c = \log N_c$, i.e. $p_c = N_c / \sum N$, it vanishes; it is concave (lse.convex), so this is the maximum",
+            r"intercept-only model $p = \mathrm{softmax}(b)$; class $c$ seen $N_c > 0$ times; $1 \le k \le n$",
+            r"the statement is $\partial/\partial b_k \sum_c N_c \log \mathrm{softmax}(b)_c$, differentiated by SymPy "
+            r"and then evaluated at $b_c = \log N_c$ (i.e. $p_c = N_c / \sum N$): the gradient vanishes there; "
+            r"the log-likelihood is concave (lse.convex), so this stationary point is the maximum",
         ),
     ),
     Claim(

@@ -109,7 +109,7 @@ def holds_at(condition: Condition, point: Mapping[Basic, object], instantiate: o
         if int(hi_v) - int(lo_v) > 64:
             return False
     for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in ranges)):
-        value = substitute(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values))), point)  # type: ignore[operator]
+        value = substitute(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values, strict=True))), point)  # type: ignore[operator]
         try:
             s = enclosure.sign(value)
         except (enclosure.NotReal, enclosure.Unsupported):

@@ -35,7 +35,7 @@ from . import enclosure
 if TYPE_CHECKING:
     from .domain import Condition
 from .inequalities import SignProver
-from .sums import evaluate, instantiate, normal_form, numerically_nonzero, resolve_index_ranges, sample_point
+from .sums import evaluate, expand_special, instantiate, normal_form, numerically_nonzero, resolve_index_ranges, sample_point
 
 __all__ = [
     "Status",
@@ -199,7 +199,7 @@ class Sign:
                 part = part.xreplace(dict(self.substitutions))
             strict = isinstance(part, (sp.Lt, sp.Gt))
             small, big = (part.lhs, part.rhs) if isinstance(part, (sp.Le, sp.Lt)) else (part.rhs, part.lhs)
-            gap = evaluate(big - small)
+            gap = evaluate(expand_special(big - small))
             if self.upper is not None:
                 gap = resolve_index_ranges(gap, self.indices, self.upper)
             gap = sp.simplify(gap)
@@ -210,7 +210,8 @@ class Sign:
                 steps.append(f"rewrite the gap {_tex(gap)} as {_tex(self.rewrite)}")
                 steps.extend(same.steps)
                 gap = self.rewrite
-            prover = SignProver(dict(self.size_lower_bounds))
+            ranges = {k: (sp.Integer(1), self.upper) for k in self.indices} if self.upper is not None else {}
+            prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
             ok = prover.positive(gap) if strict else prover.nonnegative(gap)
             if not ok:
                 steps.append(f"could not establish the sign of {_tex(gap)}")

@@ -21,6 +21,7 @@ If no rule applies the answer is "not shown"; it never guesses.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,7 +31,9 @@ from sympy import Basic, Expr, Sum
 from . import enclosure
 from .sums import bound_variables
 
-__all__ = ["SignProver", "certified_sign", "signed_constants"]
+__all__ = ["SignProver", "certified_sign", "signed_constants", "SECONDS"]
+
+SECONDS = 6.0  # wall-clock budget of one sign proof (all its sub-goals)
 
 
 def certified_sign(expr: Expr, exact_zero: bool = False) -> int | None:
@@ -77,7 +80,10 @@ class SignProver:
     memo: dict[tuple[Basic, bool], tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
     failed_at: dict[tuple[Basic, bool], int] = field(default_factory=dict)
     budget: list[int] = field(default_factory=lambda: [600])  # shared count of rule applications left
+    # shared wall-clock limit (monotonic seconds): past it every further goal is "not shown"
+    deadline: list[float] = field(default_factory=lambda: [time.monotonic() + SECONDS])
     base_depth: int = 0
+    index_ranges: Mapping[sp.Symbol, tuple[Expr, Expr]] = field(default_factory=dict)
 
     # -- public -----------------------------------------------------------
     def nonnegative(self, expr: Expr) -> bool:
@@ -147,7 +153,8 @@ class SignProver:
 
     # -- the rules --------------------------------------------------------
     def _child(self) -> "SignProver":
-        return SignProver(self.size_lower_bounds, [], self.depth_limit, self.memo, self.failed_at, self.budget)
+        return SignProver(self.size_lower_bounds, [], self.depth_limit, self.memo, self.failed_at, self.budget,
+                          self.deadline, index_ranges=self.index_ranges)
 
     def _prove(self, expr: Expr, strict: bool, depth: int) -> bool:
         key = (expr, strict)
@@ -157,7 +164,7 @@ class SignProver:
             return ok
         if depth >= self.failed_at.get(key, self.depth_limit + 1):
             return False  # failed before with at least as much depth to spare
-        if self.budget[0] <= 0:
+        if self.budget[0] <= 0 or time.monotonic() > self.deadline[0]:
             return False  # out of budget: "not shown", never "shown"
         self.budget[0] -= 1
         mark = len(self.steps)
@@ -181,7 +188,8 @@ class SignProver:
             self._note(expr, strict, "sign of every factor/term is known (SymPy assumptions)")
             return True
         for rule in (self._rule_sum, self._rule_mul, self._rule_add, self._rule_quotient,
-                     self._rule_atomise, self._rule_calculus, self._rule_generalise):
+                     self._rule_atomise, self._rule_expand_log, self._rule_calculus, self._rule_generalise,
+                     self._rule_scale, self._rule_shift):
             mark = len(self.steps)
             if rule(expr, strict, depth):
                 return True
@@ -254,8 +262,86 @@ class SignProver:
         # (c) a logarithm against the remaining terms: log A >= r  <=>  A >= e^r
         if self._log_against_rest(expr, strict, depth):
             return True
+        # (e) every negative term dominated by its own positive term
+        if self._dominated(expr, strict, depth):
+            return True
+        # (f) a term of a sum against the whole sum
+        if self._term_of_sum(expr, strict, depth):
+            return True
         # (d) sums over equal ranges compared termwise; a size is a sum of ones
         return self._sum_difference(expr, strict, depth)
+
+    def _dominated(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Termwise domination: :math:`\sum_j p_j - \sum_k q_k \ge 0` if each :math:`q_k \le p_{\pi(k)}`.
+
+        Soundness: the terms with positive integer coefficient c are taken as c copies;
+        a matching assigns each negative term q_k its own positive term p with
+        :math:`p - q_k \ge 0` proven, and every positive term left over is proven
+        :math:`\ge 0`; adding these inequalities gives the claim (strict if any one is).
+        Bounded to 8 terms a side; the matching is greedy in a fixed order.
+        """
+        positives: list[Expr] = []
+        negatives: list[Expr] = []
+        for t in expr.args:
+            coeff, rest = t.as_coeff_Mul()
+            if not coeff.is_Integer or abs(coeff) > 4:
+                return False
+            (positives if coeff > 0 else negatives).extend([rest] * abs(int(coeff)))
+        if not negatives or len(positives) < len(negatives) or len(positives) > 8 or len(positives) + len(negatives) < 3:
+            return False  # with one term a side, p - q is expr itself: nothing gained
+        free = list(positives)
+        mark = len(self.steps)
+        for q in negatives:
+            for p in free:
+                if p != q and self._prove(p - q, False, depth + 1):
+                    free.remove(p)
+                    break
+            else:
+                del self.steps[mark:]
+                return False
+        if not all(self._prove(p, False, depth + 1) for p in free):
+            del self.steps[mark:]
+            return False
+        if strict and not any(self._prove(p, True, depth + 1) for p in free):
+            del self.steps[mark:]
+            return False
+        self._note(expr, strict, "each negative term is dominated by its own positive term")
+        return True
+
+    def _term_of_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A sum minus one of its own terms: :math:`c\sum_{i=a}^{b} f(i) - g \ge 0` where :math:`g = c f(k)`.
+
+        Side conditions: :math:`a \le k \le b` is a stated index range (``index_ranges``),
+        the range has :math:`b - a + 1 \ge 1` terms (so Karr's reversed convention does not
+        apply) and :math:`c f(i) \ge 0` for every i; then the difference is the sum of the
+        other terms, :math:`\ge 0`.  The remaining terms of ``expr`` must be proven
+        :math:`\ge 0` (:math:`> 0` for a strict claim).
+        """
+        if not self.index_ranges:
+            return False
+        terms = list(expr.args)
+        for t in terms:
+            coeff, s = _split_sum_term(t)
+            if s is None or coeff.has(s.limits[0][0]):
+                continue
+            var, lo, hi = s.limits[0]
+            for k, (k_lo, k_hi) in self.index_ranges.items():
+                if sp.simplify(k_lo - lo) != 0 or sp.simplify(k_hi - hi) != 0 or not self._range_nonempty(lo, hi):
+                    continue
+                term = sp.expand(coeff * s.function.xreplace({var: k}))
+                for other in terms:
+                    if other is t or sp.simplify(sp.expand(other + term)) != 0:
+                        continue
+                    rest = sp.Add(*[r for r in terms if r is not t and r is not other])
+                    mark = len(self.steps)
+                    probe_var = sp.Dummy("i", integer=True)
+                    if self._prove(sp.expand(coeff * s.function.xreplace({var: probe_var})), False, depth + 1) and \
+                            self._prove(rest, strict, depth + 1):
+                        self._note(expr, strict, f"a sum minus its own term ${sp.latex(k)}$ ({sp.latex(k_lo)} $\\le$ "
+                                                 f"${sp.latex(k)} \\le {sp.latex(k_hi)}$) is the sum of the others")
+                        return True
+                    del self.steps[mark:]
+        return False
 
     def _log_against_rest(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""\log P - \log Q + r \ge 0 \iff P e^{r} - Q \ge 0 for P, Q > 0 (exp is increasing)."""
@@ -387,6 +473,86 @@ class SignProver:
                     self.steps.extend(probe.steps)
                     self._note(expr, strict, f"holds for every positive value of ${sp.latex(u)}$")
                     return True
+        return False
+
+
+    def _rule_expand_log(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Expand logarithms: :math:`\log(u^p) = p\log u`, :math:`\log(uv) = \log u + \log v`.
+
+        Side conditions: every base and factor is proven :math:`> 0` first (the identities
+        hold for positive reals, real exponents); the rewritten expression is then proven.
+        """
+        repl: dict[Basic, Basic] = {}
+        for lg in expr.atoms(sp.log):
+            u = lg.args[0]
+            if u.is_number or not (u.is_Pow or u.is_Mul):
+                continue
+            if u.is_Pow and not (u.exp.is_Integer and u.exp < 0 and u.base.is_Integer):
+                if self._prove(u.base, True, depth + 1):
+                    repl[lg] = u.exp * sp.log(u.base)
+            elif u.is_Mul:
+                factors = [f for f in u.args if not f.is_number]
+                numbers = [f for f in u.args if f.is_number]
+                if all(self._prove(f, True, depth + 1) for f in factors) and \
+                        all(certified_sign(f) == 1 for f in numbers):
+                    repl[lg] = sp.Add(*[sp.log(f) for f in u.args])
+        if not repl:
+            return False
+        rewritten = sp.expand(expr.xreplace(repl))
+        if rewritten == expr:
+            return False
+        probe = self._child()
+        if probe._prove(rewritten, strict, depth + 1):
+            self.steps.extend(probe.steps)
+            self._note(expr, strict, "logarithms of positive products and powers expanded")
+            return True
+        return False
+
+    def _rule_scale(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Divide by a positive symbol: :math:`e \ge 0 \iff e/s \ge 0` for :math:`s > 0`.
+
+        Soundness: dividing by a positive number keeps the sign.  Tried for each positive
+        symbol of ``expr`` (a temperature T, say), on the expanded quotient.
+        """
+        if not expr.is_Add or depth > self.base_depth + 3:
+            return False
+        for s in sorted(expr.free_symbols, key=str):
+            if not (isinstance(s, sp.Symbol) and s.is_positive):
+                continue
+            scaled = sp.expand(expr / s)
+            if scaled == expr or sp.count_ops(scaled) > 2 * sp.count_ops(expr) + 10:
+                continue
+            probe = self._child()
+            if probe._prove(scaled, strict, depth + 1):
+                self.steps.extend(probe.steps)
+                self._note(expr, strict, f"divided by ${sp.latex(s)} > 0$")
+                return True
+        return False
+
+    def _rule_shift(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Change of variables :math:`a = b + s`: if the result does not depend on :math:`b`, fewer variables.
+
+        Soundness: for real :math:`a, b` without sign assumptions, :math:`(b, s) \mapsto (b + s, b)`
+        is a bijection of :math:`\mathbb{R}^2`, so :math:`e(a, b) \ge 0` for all :math:`a, b` iff
+        :math:`e(b + s, b) \ge 0` for all :math:`b, s`; when that no longer contains :math:`b` it
+        is a statement in :math:`s` alone (softmax-type expressions depend on differences only).
+        """
+        if expr.has(Sum) or depth > self.base_depth + 2:
+            return False
+        free = sorted((v for v in expr.free_symbols if isinstance(v, sp.Symbol) and v.is_real and not v.is_integer
+                       and not (v.is_positive or v.is_nonnegative or v.is_negative or v.is_nonpositive)), key=str)
+        if len(free) < 2:
+            return False
+        a, b = free[0], free[1]
+        gap = sp.Dummy("s", real=True)
+        shifted = sp.simplify(sp.expand(expr.xreplace({a: b + gap})))
+        if shifted.has(b) or shifted == expr:
+            return False
+        probe = self._child()
+        if probe._prove(shifted, strict, depth + 1):
+            self.steps.extend(probe.steps)
+            self._note(expr, strict, f"depends on ${sp.latex(a)} - {sp.latex(b)}$ only")
+            return True
         return False
 
 

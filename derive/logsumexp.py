@@ -54,10 +54,12 @@ upper_bound = le(lse_gap, m + sp.log(n))
 rescaled_gap = sp.log(sp.exp(K * m) + Sum(sp.exp(K * (m - d[i])), (i, 2, n))) / K
 rescaled_factored = m + sp.log(1 + Sum(sp.exp(-K * d[i]), (i, 2, n))) / K
 p = [softmax(x, idx) for idx in (j, k)]
-P = sp.IndexedBase("p", positive=True)  # p = softmax(x): positive, sums to 1 (softmax.sums_to_one)
-weights = Sum(P[i] * v[i] ** 2, (i, 1, n))
-mean = Sum(P[i] * v[i], (i, 1, n))
-variance = Sum(P[i] * (v[i] - mean) ** 2, (i, 1, n))
+# p = softmax(x) written out, so that the statement carries sum_i p_i = 1 itself (no side fact)
+_l = sp.Symbol("l", integer=True)
+_total = Sum(sp.exp(x[_l]), (_l, 1, n))
+weights = Sum(sp.exp(x[i]) / _total * v[i] ** 2, (i, 1, n))
+mean = Sum(sp.exp(x[j]) / _total * v[j], (j, 1, n))
+variance = Sum(sp.exp(x[i]) / _total * (v[i] - mean) ** 2, (i, 1, n))
 sign = Sign()
 
 
@@ -141,12 +143,12 @@ register(
         source=S002,
         quote="It's convenient to apply **convex optimization**.",
         statement=le(0, weights - mean**2),
-        strategy=Sign(rewrite=variance, facts=((Sum(P[i], (i, 1, n)), 1),)),
+        strategy=Sign(rewrite=variance),
         expected=Status.PROVED,
         scope=ALL_N,
         assumptions=(
-            r"$v \in \mathbb{R}^n$; $p = \mathrm{softmax}(x)$: $p_i > 0$, $\sum_i p_i = 1$ (softmax.positive, softmax.sums_to_one)",
-            r"the quadratic form $v^T \nabla^2 \mathrm{LSE}\, v$ (by lse.hessian)",
+            r"$x, v \in \mathbb{R}^n$; $p = \mathrm{softmax}(x)$ written out as $e^{x_i}/\sum_l e^{x_l}$ in the statement",
+            r"the quadratic form $v^T \nabla^2 \mathrm{LSE}(x)\, v = \sum_i p_i v_i^2 - (\sum_i p_i v_i)^2$ (by lse.hessian)",
         ),
         note=r"$v^T \nabla^2\mathrm{LSE}\,v = \sum_i p_i v_i^2 - (\sum_i p_i v_i)^2 = \sum_i p_i (v_i - \bar v)^2 \ge 0$.",
     ),

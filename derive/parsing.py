@@ -31,7 +31,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
 __all__ = [
-    "ExpressionError", "SymbolTable", "parse_expression", "parse_assumption", "parse_assumptions",
+    "ExpressionError", "SymbolTable", "parse_expression", "parse_sides", "parse_assumption", "parse_assumptions",
     "separate_bound_names", "evaluated", "FUNCTIONS",
 ]
 
@@ -95,6 +95,7 @@ class SymbolTable:
     inferred: dict[str, str] = field(default_factory=dict)
     free_names: set[str] = field(default_factory=set)
     bound_names: set[str] = field(default_factory=set)
+    roles: dict[str, dict[str, bool]] = field(default_factory=dict)  # inferred from all sides before parsing
 
     def symbol(self, name: str, **extra: bool) -> sp.Symbol:
         if name in self.bases:
@@ -103,9 +104,10 @@ class SymbolTable:
         if name not in self.symbols:
             given = dict(self.assumptions.get(name, {}))
             if not given:
-                given = dict(extra) if extra else {"real": True}
-                if extra:
-                    self.inferred[name] = " ".join(k for k, v in extra.items() if v)
+                role = self.roles.get(name) or extra
+                given = dict(role) if role else {"real": True}
+                if role:
+                    self.inferred[name] = " ".join(k for k, v in role.items() if v)
             self.symbols[name] = sp.Symbol(name, **given)
         return self.symbols[name]
 
@@ -154,20 +156,55 @@ def parse_assumptions(texts: Sequence[str]) -> dict[str, dict[str, bool]]:
     return out
 
 
-def parse_expression(text: str, table: SymbolTable, label: str = "expression") -> sp.Expr:
-    """Translate ``text`` into an *unevaluated* SymPy expression, or raise :class:`ExpressionError`."""
+def _tree(text: str, label: str) -> ast.Expression:
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError(f"{label} is empty; give an expression such as exp(x)")
     if len(text) > 2000:
         raise ExpressionError(f"{label} is {len(text)} characters long; the limit is 2000")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        return ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error in {label} at column {exc.offset}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError(f"{label} is nested too deeply to parse; the limit is {MAX_DEPTH} levels") from None
-    with sp.evaluate(False):
-        return _Translator(table, label, text.strip()).visit(tree.body)
+
+
+def parse_expression(text: str, table: SymbolTable, label: str = "expression") -> sp.Expr:
+    """Translate ``text`` into an *unevaluated* SymPy expression, or raise :class:`ExpressionError`."""
+    (expr,) = parse_sides([(text, label)], table)
+    return expr
+
+
+def parse_sides(texts: Sequence[tuple[str, str]], table: SymbolTable) -> list[sp.Expr]:
+    """Parse several ``(text, label)`` that share their symbols; roles are inferred from all of them first.
+
+    Inferred roles (for names without an ``--assume``): a name that is a whole summation
+    bound somewhere is a positive integer (a size); a name inside a compound bound
+    (``n + 1``) or a subscript is an integer.  Both are reported in ``table.inferred``.
+    """
+    trees = [(_tree(text, label), text.strip(), label) for text, label in texts]
+    bare: set[str] = set()
+    inner: set[str] = set()
+    for tree, _, _ in trees:
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Sum" and len(call.args) == 2 \
+                    and isinstance(call.args[1], ast.Tuple) and len(call.args[1].elts) == 3:
+                for limit in call.args[1].elts[1:]:
+                    if isinstance(limit, ast.Name):
+                        bare.add(limit.id)
+                    else:
+                        inner |= {n.id for n in ast.walk(limit) if isinstance(n, ast.Name)}
+            if isinstance(call, ast.Subscript):
+                inner |= {n.id for n in ast.walk(call.slice) if isinstance(n, ast.Name)}
+    for name in sorted(bare | inner):
+        if name in table.assumptions or name in CONSTANTS or name in FUNCTIONS or name in _NOT_REAL:
+            continue
+        table.roles[name] = {"integer": True, "positive": True} if name in bare else {"integer": True}
+    out = []
+    for tree, text, label in trees:
+        with sp.evaluate(False):
+            out.append(_Translator(table, label, text).visit(tree.body))
+    return out
 
 
 def separate_bound_names(exprs: Sequence[sp.Expr], table: SymbolTable) -> list[sp.Expr]:

@@ -345,7 +345,9 @@ def sample_point(
     point: dict[Basic, object] = {}
     # Derivative(f, x[j]) does not list j among its free symbols: collect the unbound ones too
     bound = {lim[0] for s in expr.atoms(Sum, sp.Product) for lim in s.limits}
-    found = expr.free_symbols | (expr.atoms(sp.Symbol) - bound)
+    # Limit(f, x, x0, '+') binds x, and '+' is no variable: neither gets a value
+    in_limits = {a for lim in expr.atoms(sp.Limit) for a in (lim.args[1], lim.args[3])}
+    found = (expr.free_symbols | (expr.atoms(sp.Symbol) - bound)) - in_limits
     symbols = sorted((s for s in found if isinstance(s, sp.Symbol) and s not in labels), key=str)
     for sym in symbols:
         if sym.is_integer and sym.is_nonnegative:

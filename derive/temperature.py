@@ -13,7 +13,7 @@ import sympy as sp
 from sympy import Derivative, Sum
 
 from .claims import Claim, register
-from .engine import Counterexample, LimitOf, RealValued, Sign, Simplify, Squeeze, Status
+from .engine import Counterexample, EachPart, LimitOf, RealValued, Sign, Simplify, Squeeze, Status
 from .symbols import WLOG_FIRST, both, d, eq, g, gt, i, j, le, lt, m, n, x
 
 S004 = "004_46e911c3fc6df586.txt"
@@ -29,11 +29,11 @@ r1 = sp.Symbol("r", integer=True, positive=True)
 X1 = sp.Symbol("x", real=True)
 
 tempered_rest = Sum(sp.exp(x[i] / T), (i, 2, n))
-p1_T = sp.exp(x[1] / T) / (sp.exp(x[1] / T) + tempered_rest)
 unique_max = sp.exp(m / T) / (sp.exp(m / T) + Sum(sp.exp((m - g[i]) / T), (i, 2, n)))
 unique_max_divided = 1 / (1 + Sum(sp.exp(-g[i] / T), (i, 2, n)))
 other_entry = sp.exp((m - g[2]) / T) / (sp.exp(m / T) + Sum(sp.exp((m - g[i]) / T), (i, 2, n)))
 ties = sp.exp(m / T) / (M * sp.exp(m / T) + Sum(sp.exp((m - g[i]) / T), (i, 1, r)))
+tied_at_least_two = sp.exp(m / T) / ((M + 1) * sp.exp(m / T) + Sum(sp.exp((m - g[i]) / T), (i, 1, r)))
 ties_nonmax = sp.exp((m - g[1]) / T) / (M * sp.exp(m / T) + Sum(sp.exp((m - g[i]) / T), (i, 1, r1)))
 smooth_max = T * sp.log(sp.exp(m / T) + Sum(sp.exp((m - d[i]) / T), (i, 2, n)))
 smooth_max_factored = m + T * sp.log(1 + Sum(sp.exp(-d[i] / T), (i, 2, n)))
@@ -114,12 +114,16 @@ register(
         id="temperature.not_unique_not_one",
         source=S004,
         quote=r"its clear that if $x_j$ was not the unique maximum, the softmax of $x_j$ cannot be 1",
-        statement=both(lt(p1_T, 1), lt(1 / (M + 1), 1)),
-        strategy=Sign(size_lower_bounds=((n, 2),)),
+        statement=both(eq(sp.Limit(tied_at_least_two, T, 0, "+"), 1 / (M + 1)), lt(1 / (M + 1), 1)),
+        strategy=EachPart((LimitOf(rewrite=1 / (M + 1 + Sum(sp.exp(-g[i] / T), (i, 1, r)))), Sign())),
         expected=Status.PROVED,
-        scope="all n >= 2",
-        assumptions=(REAL, r"$n \ge 2$", r"a tie of $|M| = M + 1 \ge 2$ maxima has limit $1/|M|$ (temperature.ties_share_mass)"),
-        note="At every finite T > 0 no entry reaches 1 when n >= 2; in the limit a tied maximum gets 1/|M| < 1.",
+        scope="all |M| >= 2",
+        assumptions=(
+            r"$x_j = m$ is a maximum tied with $M \ge 1$ others ($|M| = M + 1 \ge 2$ maxima equal to $m$); "
+            r"the $r \ge 0$ other entries are $m - g_i$, $g_i > 0$",
+        ),
+        note="A tied maximum's softmax tends to 1/|M| <= 1/2 as T -> 0+, so it cannot be 1 (at every finite T "
+        "no entry reaches 1 either when n >= 2: temperature.argmax_unique covers the unique case).",
     ),
     Claim(
         id="temperature.ties_factor",

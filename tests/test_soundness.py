@@ -1,0 +1,170 @@
+"""``check`` never proves a false statement nor refutes a true one: the corpus, the traps and a fuzzer.
+
+Every verdict is judged by the independent oracle of :mod:`statement_oracle` (mpmath at
+900 digits on the statement's text, never softproof's parser or SymPy):
+
+* a false statement (it has a witness point the oracle certifies) must not be ``proved``;
+  a ``refuted`` verdict's counterexample must itself fail under the oracle;
+* a true statement must not be ``refuted``; at least 90 % of the true corpus is ``proved``.
+
+CI runs a fixed share of the corpus (every base statement and trap, every fourth
+instance and mutant); ``SOFTPROOF_FULL_CORPUS=1`` runs all of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+import soundness_corpus as corpus
+import statement_oracle as oracle
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from derive.check import CheckResult, check
+from derive.isolation import TimedOut, run_isolated
+from derive.parsing import ExpressionError
+
+DATA = Path(__file__).resolve().parent / "data" / "soundness_corpus.json"
+FULL = os.environ.get("SOFTPROOF_FULL_CORPUS") == "1"
+SECONDS = 40.0  # per statement; past it the verdict is unknown (never a failure of soundness)
+
+
+def _load() -> dict[str, list[dict[str, Any]]]:
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def _share(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if FULL:
+        return entries
+    return [e for k, e in enumerate(entries) if e.get("core") or k % 4 == 0]
+
+
+def _statement(entry: dict[str, Any]) -> corpus.Statement:
+    return corpus.Statement(entry["lhs"], entry["rhs"], entry["relation"], tuple(entry["assume"]), entry.get("origin", ""))
+
+
+def _decide(s: corpus.Statement) -> CheckResult | None:
+    try:
+        return run_isolated(lambda: check(s.lhs, s.rhs, s.relation, s.assume), SECONDS)
+    except TimedOut:
+        return None
+
+
+def _point(counterexample: dict[str, Any]) -> dict[str, Any]:
+    """The counterexample's point (text) back as numbers for the oracle."""
+    out: dict[str, Any] = {}
+    for name, value in counterexample["point"].items():
+        if value.startswith("{"):
+            out[name] = {int(k): Fraction(v) for k, v in re.findall(r"(-?\d+): ([^,}]+)", value)}
+        else:
+            out[name] = Fraction(value)
+    return out
+
+
+def _confirmed(s: corpus.Statement, result: CheckResult) -> bool:
+    """The oracle agrees that the counterexample fails (a strict relation's tie: at a moderate point only)."""
+    assert result.counterexample is not None
+    point = _point(result.counterexample)
+    if s.relation in ("<", ">") and not oracle._moderate(point):
+        return True  # no numeric judge of a tie there; the engine's exact-zero check stands alone
+    return oracle.violated(s.lhs, s.rhs, s.relation, point)
+
+
+TRUE = _share(_load()["true"])
+FALSE = _share(_load()["false"])
+
+
+def test_the_committed_corpus_is_the_generated_one_and_large_enough() -> None:
+    data = _load()
+    assert [(e["lhs"], e["rhs"], e["relation"], tuple(e["assume"])) for e in data["true"]] == \
+        [s.key() for s in corpus.true_statements()]
+    assert len(data["true"]) >= 200 and len(data["false"]) >= 300
+    origins = {e["origin"].split(" ")[0] for e in data["false"]}
+    assert {"negated", "constant", "strict", "bound", "range", "index", "assumption", "nested"} <= origins
+
+
+@pytest.mark.parametrize("entry", FALSE, ids=lambda e: f"{e['lhs'][:40]} {e['relation']} {e['rhs'][:30]}")
+def test_a_false_statement_is_never_proved(entry: dict[str, Any]) -> None:
+    s = _statement(entry)
+    witness = json.loads(entry["witness"], object_hook=_numbers)
+    assert oracle.violated(s.lhs, s.rhs, s.relation, witness), "the witness no longer refutes: the corpus is wrong"
+    result = _decide(s)
+    if result is None:
+        return
+    assert result.verdict != "proved", (result.method, result.steps[-3:])
+    if result.verdict == "refuted":
+        assert _confirmed(s, result), result.counterexample
+
+
+@pytest.mark.parametrize("entry", TRUE, ids=lambda e: f"{e['lhs'][:40]} {e['relation']} {e['rhs'][:30]}")
+def test_a_true_statement_is_never_refuted(entry: dict[str, Any]) -> None:
+    result = _decide(_statement(entry))
+    assert result is None or result.verdict != "refuted", result.counterexample if result else None
+
+
+def test_completeness_on_the_listed_true_statements() -> None:
+    """The issue's list of true statements that were unknown: at least 90 % proved."""
+    listed = [
+        ("exp(x[j])/Sum(exp(x[i]), (i, 1, n))", "1", "<=", ()),
+        ("log(exp(a)+exp(b)+exp(c))", "Max(a,b,c) + log(3)", "<=", ()),
+        ("T*log(exp(a/T)+exp(b/T))", "Max(a,b)", ">=", ("T: positive",)),
+        ("T*log(exp(a/T)+exp(b/T))", "Max(a,b) + T*log(2)", "<=", ("T: positive",)),
+        ("expm1(x)", "x", ">=", ()),
+        ("log((exp(a)+exp(b))/2)", "(a+b)/2", ">=", ()),
+        ("exp(-100)", "0", ">", ()),
+        ("log(Sum(exp(x[i]),(i,1,n)))", "x[k]", ">=", ()),
+        ("log1p(x)", "x", "<=", ("x: nonnegative",)),
+        ("x/(1+x)", "log1p(x)", "<=", ("x: nonnegative",)),
+    ]
+    verdicts = [(_decide(corpus.Statement(*item)) or CheckResult("timeout", "", "", "", "", 0)).verdict for item in listed]
+    assert "refuted" not in verdicts
+    assert verdicts.count("proved") >= 0.9 * len(listed), list(zip(listed, verdicts, strict=True))
+
+
+def _numbers(obj: dict[str, Any]) -> dict[str, Any]:
+    """JSON object hook: "1/3" strings back to Fractions, "{...}" index keys back to ints."""
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        key: Any = int(k) if re.fullmatch(r"-?\d+", k) else k
+        out[key] = Fraction(v) if isinstance(v, str) else v
+    return out
+
+
+# ------------------------------------------------------------------ the fuzzer
+_LEAVES = st.sampled_from(["a", "b", "x", "0", "1", "2", "-1", "1/2", "3", "log(2)"])
+
+
+def _grow(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    unary = st.sampled_from(["exp({})", "log1p(exp({}))", "tanh({})", "sigmoid({})", "Abs({})", "-({})", "expm1({})",
+                             "log(1 + exp({}))", "cosh({})"])
+    binary = st.sampled_from(["({}) + ({})", "({}) - ({})", "({})*({})", "Max({}, {})", "Min({}, {})",
+                              "log(exp({}) + exp({}))", "exp({})/(exp({}) + 1)"])
+    return st.one_of(
+        st.builds(lambda f, a: f.format(a), unary, children),
+        st.builds(lambda f, a, b: f.format(a, b), binary, children, children),
+    )
+
+
+EXPRESSIONS = st.recursive(_LEAVES, _grow, max_leaves=5)
+
+
+@settings(max_examples=int(os.environ.get("SOFTPROOF_FUZZ_EXAMPLES", "30")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(lhs=EXPRESSIONS, rhs=EXPRESSIONS, relation=st.sampled_from(["==", "<=", "<", ">=", ">"]))
+def test_fuzzed_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str) -> None:
+    s = corpus.Statement(lhs, rhs, relation)
+    try:
+        result = run_isolated(lambda: check(lhs, rhs, relation), 15.0)
+    except (TimedOut, ExpressionError):
+        return
+    if result.verdict == "refuted":
+        assert _confirmed(s, result), (result.counterexample, result.steps[-2:])
+    if result.verdict == "proved":
+        bad = oracle.witness(lhs, rhs, relation, {}, count=60)
+        assert bad is None, (bad, result.method, result.steps[-3:])
