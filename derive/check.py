@@ -252,7 +252,9 @@ def _condition_follows(c: Condition, problem: Problem) -> bool:
         return prover.positive(expr)
     if c.kind == "nonnegative":
         return prover.nonnegative(expr)
-    return prover.positive(expr) or SignProver().positive(-expr)
+    from .inequalities import signed_constants
+
+    return bool(signed_constants(expr).is_nonzero) or prover.positive(expr) or SignProver().positive(-expr)
 
 
 def _refinement(pending: Sequence[Condition], problem: Problem) -> dict[str, dict[str, bool]] | None:
@@ -288,8 +290,11 @@ def check(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Seque
     return decide(parse_problem(lhs_text, rhs_text, relation, assumptions), start)
 
 
-def decide(problem: Problem, start: float | None = None) -> CheckResult:
-    """The verdict on a parsed problem (see the module docstring for the rules)."""
+def decide(problem: Problem, start: float | None = None, refine: bool = True) -> CheckResult:
+    """The verdict on a parsed problem (see the module docstring for the rules).
+
+    ``refine``: where a side is undefined somewhere, also decide the statement under the
+    assumptions that make it defined (once; the answer is then at most ``unknown``)."""
     start = time.perf_counter() if start is None else start
     statement = problem.statement
     pending = [c for c in problem.domain if not _condition_follows(c, problem)]
@@ -307,9 +312,9 @@ def decide(problem: Problem, start: float | None = None) -> CheckResult:
         return result(quick, "refuted")
     if pending:
         where = "; ".join(c.text() for c in pending)
-        refined = _refinement(pending, problem)
-        if refined is not None:
-            restricted = decide(parse_problem(*problem.texts, problem.relation, refined))
+        refined = _refinement(pending, problem) if refine else None
+        if refined is not None and refined != problem.assumptions:
+            restricted = decide(parse_problem(*problem.texts, problem.relation, refined), refine=False)
             if restricted.verdict == "refuted":
                 return replace(restricted, notes=[*restricted.notes, f"the counterexample lies where both sides are defined ({where})"])
             if restricted.verdict == "proved":

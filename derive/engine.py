@@ -312,6 +312,8 @@ def _limit_with_finite_sums(
     placeholders: dict[Basic, Basic] = {}
     term_limits: dict[Basic, Basic] = {}
     for s in moving:
+        if len(s.limits) != 1:
+            return None  # a flattened nested sum: the finite-sum rule is stated for one index
         (k, lo, hi) = s.limits[0]
         if hi.has(var) or lo.has(var):
             return None

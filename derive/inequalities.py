@@ -557,8 +557,9 @@ class SignProver:
 
 
 def _split_sum_term(term: Expr) -> tuple[Expr, Sum | None]:
+    """``c * Sum(f, (i, a, b))`` -> ``(c, Sum)``; a sum of several limits (a flattened nested sum) is no match."""
     if isinstance(term, Sum):
-        return sp.Integer(1), term
+        return (sp.Integer(1), term) if len(term.limits) == 1 else (term, None)
     if term.is_Mul:
         sums = [f for f in term.args if isinstance(f, Sum)]
         if len(sums) == 1 and len(sums[0].limits) == 1:

@@ -225,14 +225,22 @@ def separate_bound_names(exprs: Sequence[sp.Expr], table: SymbolTable) -> list[s
 
     def walk(e: sp.Basic, enclosing: frozenset[str]) -> sp.Basic:
         if isinstance(e, sp.Sum):
-            (var, lo, hi) = e.limits[0]
-            lo, hi = walk(lo, enclosing), walk(hi, enclosing)
+            # SymPy flattens Sum(Sum(f, inner), outer) into Sum(f, inner, outer): the last limit is
+            # the outermost, and an inner limit's bounds may use the outer indices
             body = e.function
-            if var.name in table.free_names or var.name in enclosing:
-                new = fresh(var.name)
-                body = body.xreplace({var: new})
-                var = new
-            return sp.Sum(walk(body, enclosing | {var.name}), (var, lo, hi))
+            limits = [list(lim) for lim in e.limits]
+            scope = set(enclosing)
+            for k in range(len(limits) - 1, -1, -1):
+                var, lo, hi = limits[k]
+                limits[k][1], limits[k][2] = walk(lo, frozenset(scope)), walk(hi, frozenset(scope))
+                if var.name in table.free_names or var.name in scope:
+                    new = fresh(var.name)
+                    body = body.xreplace({var: new})
+                    for inner in limits[:k]:
+                        inner[1], inner[2] = inner[1].xreplace({var: new}), inner[2].xreplace({var: new})
+                    limits[k][0] = var = new
+                scope.add(var.name)
+            return sp.Sum(walk(body, frozenset(scope)), *[tuple(lim) for lim in limits])
         if not e.args:
             return e
         args = tuple(walk(a, enclosing) for a in e.args)

@@ -53,17 +53,23 @@ def canonical_sums(expr: Basic) -> Basic:
     """
 
     def rename(s: Sum) -> Basic:
-        if len(s.limits) != 1:
-            return s
-        (var, lo, hi) = s.limits[0]
         body = s.function
-        taken = body.free_symbols | bound_variables(body)
-        for new in _BOUND:
-            if new == var:
-                return s
-            if new not in taken:
-                return Sum(body.xreplace({var: new}), (new, lo, hi))
-        return s
+        limits = [list(lim) for lim in s.limits]  # innermost first
+        for k, (var, _, _) in enumerate(limits):
+            taken = body.free_symbols | bound_variables(body)
+            for other in limits:
+                taken |= other[1].free_symbols | other[2].free_symbols
+            taken |= {lim[0] for m, lim in enumerate(limits) if m != k}
+            for new in _BOUND:
+                if new == var:
+                    break
+                if new not in taken:
+                    body = body.xreplace({var: new})
+                    for inner in limits[:k]:  # an inner range may depend on this index
+                        inner[1], inner[2] = inner[1].xreplace({var: new}), inner[2].xreplace({var: new})
+                    limits[k][0] = new
+                    break
+        return Sum(body, *[tuple(lim) for lim in limits])
 
     def walk(e: Basic) -> Basic:
         if not e.args:
@@ -155,12 +161,42 @@ def collapse_deltas(expr: Basic) -> Basic:
     return sp.Add(*out)
 
 
+def _factor_rectangular(s: Sum) -> Basic:
+    r"""Fubini for a flattened nested sum over a rectangle of indices:
+    :math:`\sum_i \sum_j a\, f(i)\, g(j) = a \sum_i f(i) \sum_j g(j)`.
+
+    Side conditions: no range depends on another index of the sum (a rectangle); each term
+    is a product whose factors each depend on at most one index.  Each finite sum (Karr's
+    convention included) is linear, so the nested sum of a product of one-index factors is
+    the product of the one-index sums; an index with no factor contributes its term count
+    :math:`hi - lo + 1`.  Anything else is returned unchanged.
+    """
+    variables = [lim[0] for lim in s.limits]
+    if any(lim[1].free_symbols & set(variables) or lim[2].free_symbols & set(variables) for lim in s.limits):
+        return s
+    out = []
+    for term in sp.Add.make_args(sp.expand(s.function)):
+        groups: dict[Basic, list[Basic]] = {v: [] for v in variables}
+        constant: list[Basic] = []
+        for f in sp.Mul.make_args(term):
+            used = [v for v in variables if v in f.free_symbols]
+            if len(used) > 1:
+                return s
+            (groups[used[0]] if used else constant).append(f)
+        product = sp.Mul(*constant)
+        for var, lo, hi in s.limits:
+            factors = groups[var]
+            product *= Sum(sp.Mul(*factors), (var, lo, hi)) if factors else (hi - lo + 1)
+        out.append(product)
+    return sp.Add(*out)
+
+
 def pull_constants(expr: Basic) -> Basic:
     r"""Linearity of finite sums: :math:`\sum_i (a f_i + g_i) = a \sum_i f_i + \sum_i g_i` for :math:`a` free of :math:`i`."""
 
     def split(s: Sum) -> Basic:
         if len(s.limits) != 1:
-            return s
+            return _factor_rectangular(s)
         var = s.limits[0][0]
         out = []
         for term in sp.Add.make_args(sp.expand(s.function)):
@@ -223,7 +259,12 @@ def atomise_sums(
 
 
 def _atomised(expr: Basic) -> Basic:
-    atoms, back, _ = atomise_sums(expr)
+    import time
+
+    from .inequalities import SECONDS, SignProver
+
+    deadline = [time.monotonic() + SECONDS]  # one budget for all the sums of this expression
+    atoms, back, _ = atomise_sums(expr, lambda: SignProver(deadline=deadline))
     return sp.simplify(sp.expand_log(sp.simplify(atoms))).xreplace(back)
 
 
@@ -272,6 +313,33 @@ def normal_form(
     return best
 
 
+def expand_finite_sums(e: Basic, limit: int = 4096) -> Basic:
+    """Write out every sum whose outermost range has integer bounds, term by term (Karr's convention).
+
+    SymPy's ``doit`` leaves a triangular sum such as ``Sum(f, (j, 1, i), (i, 1, 2))`` alone;
+    this expands the outer index first, so that the inner range becomes concrete.  A sum
+    whose outer index is also bound by an inner limit (shadowing), or with more than
+    ``limit`` terms, is left as it is.
+    """
+    if isinstance(e, Sum):
+        var, lo, hi = e.limits[-1]
+        lo, hi = expand_finite_sums(lo, limit), expand_finite_sums(hi, limit)
+        inner_vars = {lim[0] for lim in e.limits[:-1]}
+        if not (lo.is_Integer and hi.is_Integer) or var in inner_vars:
+            return e
+        sign = 1
+        if hi < lo - 1:
+            lo, hi, sign = hi + 1, lo - 1, -1
+        if hi - lo + 1 > limit:
+            return e
+        inner = Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
+        return sign * sp.Add(*[expand_finite_sums(inner.xreplace({var: k}), limit) for k in range(int(lo), int(hi) + 1)])
+    if not e.args:
+        return e
+    args = tuple(expand_finite_sums(a, limit) for a in e.args)
+    return e.func(*args) if args != e.args else e
+
+
 def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
     """Substitute a concrete point: first sizes (so sums expand), then entries.
 
@@ -283,6 +351,7 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
     out = sp.sympify(expr).xreplace(sizes) if sizes else sp.sympify(expr)
     # expand sums and take derivatives symbolically; limits wait for the values
     out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
+    out = expand_finite_sums(out)
     vectors = {k: v for k, v in point.items() if isinstance(k, sp.IndexedBase)}
     repl: dict[Basic, Basic] = {}
     for base, values in vectors.items():

@@ -252,7 +252,7 @@ def build(false_target: int = 360) -> dict[str, list[dict[str, Any]]]:
             continue
         false_rows.append({"lhs": statement.lhs, "rhs": statement.rhs, "relation": statement.relation,
                            "assume": list(statement.assume), "origin": statement.origin, "core": core,
-                           "witness": _encode(point)})
+                           "trap": statement in FALSE_TRAPS, "witness": _encode(point)})
     return {"true": true_rows, "false": false_rows}
 
 
