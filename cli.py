@@ -63,7 +63,7 @@ def prove(
     source: Annotated[str | None, typer.Option("--source", help="Claims of one seed file (or 'codegen').")] = None,
     timings: Annotated[bool, typer.Option("--timings/--no-timings", help="Show seconds in the report (off: deterministic).")] = True,
 ) -> None:
-    """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected."""
+    """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected, 4 on an internal error."""
     from derive import CODEGEN, SEED_FILES, run_claims, select
     from derive.files import atomic_write_text
     from derive.report import render_report, render_table, summary_line
@@ -73,8 +73,13 @@ def prove(
     claims = select(only, source)
     if not claims:
         fail(f"no claim matches --only {only!r}" + (f" --source {source!r}" if source else "") + "; run without filters to list all")
-    with progress(len(claims), "proving", enabled=not as_json) as tick:
-        results = run_claims(claims, on_result=lambda r: tick(r.claim.id))
+    from derive.check import SoundnessError
+
+    try:
+        with progress(len(claims), "proving", enabled=not as_json) as tick:
+            results = run_claims(claims, on_result=lambda r: tick(r.claim.id))
+    except SoundnessError as exc:
+        fail(str(exc), code=4)
     if as_json:
         typer.echo(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
     else:

@@ -206,3 +206,21 @@ def test_cli_timeout_answers_unknown_with_exit_3() -> None:
     assert done.returncode == 3, done.stdout + done.stderr
     assert "gave up after 0.3 s" in done.stdout
     assert time.monotonic() - started < 30
+
+
+def test_a_proof_contradicted_at_a_point_is_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defence in depth: a broken rule that 'proves' x <= 500 is caught at the edge point 700, exit 4."""
+    import derive.check as check_module
+    from derive.check import SoundnessError
+    from derive.engine import Outcome, Status
+
+    class BrokenRule:
+        def run(self, statement: sp.Basic) -> Outcome:
+            return Outcome(Status.PROVED, "a broken rule", [])
+
+    monkeypatch.setattr(check_module, "_proof_strategies", lambda *args: [BrokenRule()])
+    assert check("x", "2*x", "==").verdict == "refuted"  # the quick search still refutes before any proof
+    with pytest.raises(SoundnessError, match="please report"):
+        check("x", "500", "<=")  # only the cross-examination reaches x = 700
+    result = runner.invoke(app, ["check", "--relation", "<=", "x", "500"])
+    assert result.exit_code == 4 and "internal error" in result.output
