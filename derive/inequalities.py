@@ -197,6 +197,14 @@ class SignProver:
         return False
 
     def _rule_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Sum rule: :math:`\sum_{i=a}^{b} f_i \ge 0` if every :math:`f_i \ge 0` and :math:`b - a + 1 \ge 0`.
+
+        Side conditions: one index only (a flattened nested sum is no match); the term count is
+        proven non-negative from sizes (:meth:`_least_count`), since under Karr's convention a
+        range with :math:`b < a - 1` is *minus* the sum over :math:`b+1..a-1`; strict positivity
+        needs every term :math:`> 0` and a count :math:`\ge 1`.  The term is proven for its
+        index as an arbitrary integer (stronger than needed).
+        """
         if not (isinstance(expr, Sum) and len(expr.limits) == 1):
             return False
         var, lo, hi = expr.limits[0]
@@ -213,6 +221,9 @@ class SignProver:
         return False
 
     def _rule_mul(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Product rule: an even number of certified-negative numeric factors and every other factor
+        :math:`\ge 0` (:math:`> 0` for a strict claim) give a product :math:`\ge 0` (:math:`> 0`); an
+        exactly-zero factor gives 0.  A numeric factor whose sign no enclosure certifies fails the rule."""
         if not expr.is_Mul:
             return False
         # side condition: every numeric factor has a certified sign (Arb), never an assumed one
@@ -233,6 +244,8 @@ class SignProver:
         return True
 
     def _rule_quotient(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Quotient rule: :math:`N/D` has the sign of :math:`N` when :math:`D > 0` is proven
+        (``together`` and ``fraction`` are identities where :math:`D \ne 0`, which :math:`D > 0` gives)."""
         num, den = sp.fraction(sp.together(expr))
         if den == 1:
             return False
@@ -242,6 +255,9 @@ class SignProver:
         return False
 
     def _rule_add(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Sums of terms: (a) every term :math:`\ge 0` (one :math:`> 0` for strict); (b) a monotone pair;
+        (c) a logarithm against the rest; (d) sums over one range compared termwise; (e) termwise
+        domination; (f) a term of a sum against the sum.  Each sub-rule documents its own argument."""
         if not expr.is_Add:
             return False
         terms = list(expr.args)
@@ -362,6 +378,10 @@ class SignProver:
         return False
 
     def _monotone_pair(self, big: Expr, small: Expr, strict: bool, depth: int) -> bool:
+        r""":math:`e^a - e^b` has the sign of :math:`a - b` (exp is strictly increasing on the reals);
+        :math:`\log A - \log B` has the sign of :math:`A - B` once :math:`B > 0` is proven (then
+        :math:`A \ge B > 0` too).  The arguments are real: every expression reaching the prover is
+        real-valued (``check`` proves the definedness conditions first; the catalogue's symbols are real)."""
         exponent = _exponent_of(big), _exponent_of(small)
         if exponent[0] is not None and exponent[1] is not None:
             arg_gap = exponent[0] - exponent[1]
@@ -376,6 +396,11 @@ class SignProver:
         return False
 
     def _sum_difference(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Linearity over one range: :math:`\sum_i f_i - \sum_i g_i + r = \sum_i (f_i - g_i + r/c)` with
+        :math:`c = b - a + 1` terms.  Side conditions: every sum has the same single range; a
+        coefficient is free of the index; spreading :math:`r` needs :math:`c \ne 0` (a non-empty
+        range) or :math:`r/c` free of the sizes, where Karr's convention gives
+        :math:`\sum_{i=a}^{b} r/c = r` for every integer count."""
         sums = [t for t in expr.args if isinstance(t, Sum) or (t.is_Mul and any(isinstance(f, Sum) for f in t.args))]
         if not sums:
             return False
@@ -408,6 +433,9 @@ class SignProver:
         return False
 
     def _rule_atomise(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Each outermost sum that depends on no outer index is one number of proven sign: replacing
+        it by a symbol quantified over that sign, and proving the result for every such value,
+        proves it for the sum's value (see :func:`derive.sums.atomise_sums`)."""
         if not expr.has(Sum):
             return False
         atomised = self._atomise_sums(expr, depth)
@@ -419,6 +447,12 @@ class SignProver:
         return False
 
     def _rule_calculus(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""One real variable: (a) SymPy's ``minimum`` over the variable's domain (critical points by
+        ``solveset``, limits at the ends), used only where SymPy finds the function continuous on
+        the whole domain, its certified sign deciding; this trusts SymPy's ``minimum``, and the
+        cross-examination of every proof guards it; (b) on :math:`[0, \infty)`: a continuous
+        :math:`f` with :math:`f(0^+) \ge 0` and :math:`f' > 0` proven is :math:`> 0` on
+        :math:`(0, \infty)` (mean value theorem)."""
         free = [s for s in expr.free_symbols if s.is_real]
         if len(free) != 1 or len(expr.free_symbols) != 1 or expr.has(Sum):
             return False
