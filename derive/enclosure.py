@@ -180,8 +180,6 @@ def ball(e: Basic) -> arb:
         return arb.pi()
     if e is sp.E:
         return arb(1).exp()
-    if e is sp.S.Half:
-        return arb(fmpq(1, 2))
     if e.is_Add:
         out = arb(0)
         for a in e.args:
