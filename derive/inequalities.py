@@ -33,7 +33,7 @@ from .sums import bound_variables
 
 __all__ = ["SignProver", "certified_sign", "signed_constants", "SECONDS"]
 
-SECONDS = 6.0  # wall-clock budget of one sign proof (all its sub-goals)
+SECONDS = 20.0  # wall-clock budget of one sign proof (all its sub-goals); generous, so that load alone never decides
 
 
 def certified_sign(expr: Expr, exact_zero: bool = False) -> int | None:
@@ -501,14 +501,19 @@ class SignProver:
                 continue
             s = sp.Dummy("u", positive=True)
             general = expr.subs(u, s)
-            if general.free_symbols == {s}:
-                probe = self._child()
-                if probe._prove(general, strict, depth + 1):
-                    self.steps.extend(probe.steps)
-                    self._note(expr, strict, f"holds for every positive value of ${sp.latex(u)}$")
-                    return True
+            if general.free_symbols == {s} and self._by(general, expr, strict, depth,
+                                                        f"holds for every positive value of ${sp.latex(u)}$"):
+                return True
         return False
 
+    def _by(self, equivalent: Expr, expr: Expr, strict: bool, depth: int, why: str) -> bool:
+        """Prove ``expr`` through ``equivalent`` (a rewriting whose soundness the calling rule argues)."""
+        probe = self._child()
+        if not probe._prove(equivalent, strict, depth + 1):
+            return False
+        self.steps.extend(probe.steps)
+        self._note(expr, strict, why)
+        return True
 
     def _rule_expand_log(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Expand logarithms: :math:`\log(u^p) = p\log u`, :math:`\log(uv) = \log u + \log v`.
@@ -535,12 +540,7 @@ class SignProver:
         rewritten = sp.expand(expr.xreplace(repl))
         if rewritten == expr:
             return False
-        probe = self._child()
-        if probe._prove(rewritten, strict, depth + 1):
-            self.steps.extend(probe.steps)
-            self._note(expr, strict, "logarithms of positive products and powers expanded")
-            return True
-        return False
+        return self._by(rewritten, expr, strict, depth, "logarithms of positive products and powers expanded")
 
     def _rule_scale(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Divide by a positive symbol: :math:`e \ge 0 \iff e/s \ge 0` for :math:`s > 0`.
@@ -556,10 +556,7 @@ class SignProver:
             scaled = sp.expand(expr / s)
             if scaled == expr or sp.count_ops(scaled) > 2 * sp.count_ops(expr) + 10:
                 continue
-            probe = self._child()
-            if probe._prove(scaled, strict, depth + 1):
-                self.steps.extend(probe.steps)
-                self._note(expr, strict, f"divided by ${sp.latex(s)} > 0$")
+            if self._by(scaled, expr, strict, depth, f"divided by ${sp.latex(s)} > 0$"):
                 return True
         return False
 
@@ -582,12 +579,7 @@ class SignProver:
         shifted = sp.simplify(sp.expand(expr.xreplace({a: b + gap})))
         if shifted.has(b) or shifted == expr:
             return False
-        probe = self._child()
-        if probe._prove(shifted, strict, depth + 1):
-            self.steps.extend(probe.steps)
-            self._note(expr, strict, f"depends on ${sp.latex(a)} - {sp.latex(b)}$ only")
-            return True
-        return False
+        return self._by(shifted, expr, strict, depth, f"depends on ${sp.latex(a)} - {sp.latex(b)}$ only")
 
 
 def _split_sum_term(term: Expr) -> tuple[Expr, Sum | None]:
