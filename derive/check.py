@@ -32,8 +32,19 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from .domain import Condition, conditions
-from .engine import CaseSplit, Counterexample, Outcome, Sign, Simplify, Status, Strategy, side_value
-from .inequalities import SignProver
+from .engine import (
+    CaseSplit,
+    Counterexample,
+    Outcome,
+    Sign,
+    Simplify,
+    SoundnessError,
+    Status,
+    Strategy,
+    cross_examine,
+    side_value,
+)
+from .inequalities import SignProver, certified_sign, signed_constants
 from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
 from .sums import bound_variables, evaluate
 
@@ -45,10 +56,6 @@ RELATIONS: dict[str, type[sp.core.relational.Relational]] = {
 _PIECEWISE = (sp.Max, sp.Min, sp.Abs)
 # what the derivative of a function with a kink evaluates to: not a derivative at the kink
 _NOT_SMOOTH = (sp.Heaviside, sp.DiracDelta, sp.sign, sp.Derivative, sp.Subs)
-
-
-class SoundnessError(RuntimeError):
-    """A completed proof is contradicted at a point: a bug in a proof rule, to be reported."""
 
 
 @dataclass
@@ -212,15 +219,16 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
         lhs, rhs = (evaluated(e) for e in raw)
     except (RecursionError, MemoryError, OverflowError):
         raise ExpressionError("the expression is too large to evaluate; simplify it or split it") from None
-    for label, side in zip(("LHS", "RHS"), raw, strict=True):
-        for c in conditions(side):
+    side_conditions = [conditions(side) for side in raw]
+    for label, found in zip(("LHS", "RHS"), side_conditions, strict=True):
+        for c in found:
             if not c.expr.free_symbols and not c.limits and _certainly_fails(c):
                 raise ExpressionError(f"{label} is undefined over the reals: {c.why}")
     for label, side in (("LHS", lhs), ("RHS", rhs)):
         if side.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
             raise ExpressionError(f"{label} is not a real number: it evaluates to {sp.sstr(side)}")
     statement = RELATIONS[relation](lhs, rhs, evaluate=False)
-    domain = tuple(c for side in raw for c in conditions(side))
+    domain = tuple(c for found in side_conditions for c in found)
     notes = [f"assumed {name}: {what} (used as a summation bound or index)" for name, what in table.inferred.items()]
     symbols = table.symbols.values()
     subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
@@ -238,13 +246,11 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
 
 
 def _certainly_fails(c: Condition) -> bool:
-    from .inequalities import certified_sign
-
     s = certified_sign(evaluated(c.expr))
     return {"positive": s in (0, -1), "nonnegative": s == -1, "nonzero": s == 0}[c.kind]
 
 
-def _condition_follows(c: Condition, problem: Problem) -> bool:
+def _condition_follows(c: Condition) -> bool:
     """The assumptions imply ``c`` for every index of its range (sign rules; indices taken as any integers)."""
     expr = evaluate(evaluated(c.expr))
     prover = SignProver()
@@ -252,8 +258,6 @@ def _condition_follows(c: Condition, problem: Problem) -> bool:
         return prover.positive(expr)
     if c.kind == "nonnegative":
         return prover.nonnegative(expr)
-    from .inequalities import signed_constants
-
     return bool(signed_constants(expr).is_nonzero) or prover.positive(expr) or SignProver().positive(-expr)
 
 
@@ -297,7 +301,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
     assumptions that make it defined (once; the answer is then at most ``unknown``)."""
     start = time.perf_counter() if start is None else start
     statement = problem.statement
-    pending = [c for c in problem.domain if not _condition_follows(c, problem)]
+    pending = [c for c in problem.domain if not _condition_follows(c)]
 
     def result(outcome: Outcome, verdict: str, extra: Sequence[str] = ()) -> CheckResult:
         counterexample = None
@@ -334,7 +338,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
             outcome = Outcome(Status.UNPROVED, "error", [f"{type(exc).__name__}: {exc}"])
         if outcome.status is Status.PROVED:
-            cross_examine(statement, problem, outcome)
+            cross_examine(f"'{sp.sstr(statement)}'", statement, outcome, trials=10, index_upper=problem.index_upper)
             return result(outcome, "proved")
         last = outcome
     thorough = replace(search, trials=80, seed_offset=1).run(statement)
@@ -342,24 +346,6 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         return result(thorough, "refuted")
     extra = [] if smooth else ["a derivative of Abs/Max/Min is not defined at the kink: no proof attempted"]
     return result(Outcome(Status.UNPROVED, last.method, last.steps), "unknown", extra)
-
-
-# edge values for the cross-examination: zero, tiny, huge (exp overflows double there), fractions
-EDGE_VALUES: tuple[object, ...] = (
-    0, 1, -1, sp.Rational(1, 2), -sp.Rational(1, 3), sp.Rational(1, 10**30), -sp.Rational(1, 10**30),
-    700, -700, 3, -7, 40, 1000, -1000,
-)
-
-
-def cross_examine(statement: Basic, problem: Problem, outcome: Outcome) -> None:
-    """Defence in depth: raise :class:`SoundnessError` if a point contradicts a completed proof."""
-    examiner = Counterexample(index_upper=problem.index_upper, trials=10, seed_offset=7, values=EDGE_VALUES)
-    found = examiner.run(statement)
-    if found.status is Status.REFUTED:
-        raise SoundnessError(
-            f"internal error: '{outcome.method}' proved {sp.sstr(statement)}, but it fails at "
-            f"{found.counterexample}; please report this as a bug"
-        )
 
 
 def _counterexample_values(statement: Basic, outcome: Outcome) -> dict[str, Any]:

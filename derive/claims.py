@@ -19,7 +19,7 @@ from typing import Any
 import sympy as sp
 from sympy import Basic
 
-from .engine import Outcome, Status, Strategy
+from .engine import Outcome, Status, Strategy, cross_examine
 
 __all__ = [
     "Claim",
@@ -148,7 +148,7 @@ def run_claim(claim: Claim) -> Result:
         outcome = Outcome(Status.UNPROVED, "error", [f"engine error: {type(exc).__name__}: {exc}"])
         errors.append(repr(exc))
     if outcome.status is Status.PROVED:
-        cross_examine_claim(claim.id, claim.statement, claim.strategy, outcome)
+        _cross_examine(f"claim {claim.id}", claim.statement, claim.strategy, outcome)
     correction_outcome = None
     if outcome.status is Status.REFUTED and claim.correction is not None and claim.correction_strategy is not None:
         try:
@@ -157,30 +157,13 @@ def run_claim(claim: Claim) -> Result:
             correction_outcome = Outcome(Status.UNPROVED, "error", [f"engine error: {type(exc).__name__}: {exc}"])
             errors.append(repr(exc))
     if correction_outcome is not None and correction_outcome.status is Status.PROVED and claim.correction is not None:
-        cross_examine_claim(f"{claim.id} (correction)", claim.correction, claim.correction_strategy, correction_outcome)
+        _cross_examine(f"claim {claim.id} (correction)", claim.correction, claim.correction_strategy, correction_outcome)
     return Result(claim, outcome, correction_outcome, time.perf_counter() - start, errors)
 
 
-def cross_examine_claim(name: str, statement: Basic, strategy: object, outcome: Outcome) -> None:
-    """Defence in depth: a proved statement is evaluated at edge and random points (Arb enclosures).
-
-    A point where it certainly fails means a proof rule is unsound: :class:`derive.check.SoundnessError`
-    (the CLI exits 4 asking for a bug report), never ``proved``.  Statements that cannot be
-    evaluated at a point (limits) are skipped by the enclosures, not passed.
-    """
-    from .check import EDGE_VALUES, SoundnessError
-    from .engine import Counterexample
-
-    parts = [p for p in (statement.args if isinstance(statement, sp.And) else (statement,)) if not p.has(sp.Limit)]
-    if not parts:
-        return  # a limit is not evaluated at a point (SymPy's limit of huge constants can exhaust memory)
-    lower = getattr(strategy, "size_lower_bounds", ())
-    found = Counterexample(size_lower_bounds=lower, trials=6, seed_offset=7, values=EDGE_VALUES).run(sp.And(*parts))
-    if found.status is Status.REFUTED:
-        raise SoundnessError(
-            f"internal error: claim {name} was proved by '{outcome.method}' but fails at {found.counterexample}; "
-            "please report this as a bug"
-        )
+def _cross_examine(name: str, statement: Basic, strategy: object, outcome: Outcome) -> None:
+    """:func:`derive.engine.cross_examine` within the sizes the claim's strategy states."""
+    cross_examine(name, statement, outcome, trials=6, size_lower_bounds=getattr(strategy, "size_lower_bounds", ()))
 
 
 def run_claims(claims: Sequence[Claim], on_result: Callable[[Result], None] | None = None) -> list[Result]:

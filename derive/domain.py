@@ -31,6 +31,7 @@ from sympy import Basic, Expr
 from sympy.codegen.cfunctions import log1p
 
 from . import enclosure
+from .sums import instantiate
 
 __all__ = ["Condition", "conditions", "holds_at"]
 
@@ -43,10 +44,6 @@ class Condition:
     kind: str
     limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]
     why: str
-
-    def relational(self) -> Basic:
-        rel = {"positive": sp.Gt, "nonnegative": sp.Ge, "nonzero": sp.Ne}[self.kind]
-        return rel(self.expr, 0, evaluate=False)
 
     def text(self) -> str:
         op = {"positive": ">", "nonnegative": ">=", "nonzero": "!="}[self.kind]
@@ -92,15 +89,11 @@ def _walk(e: Basic, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterato
             yield from _walk(a, limits)
 
 
-def holds_at(condition: Condition, point: Mapping[Basic, object], instantiate: object) -> bool:
-    """True where an enclosure certifies the condition at ``point`` for every index of its range.
-
-    ``instantiate`` is :func:`derive.sums.instantiate` (passed in to keep this module below it).
-    """
-    substitute = instantiate  # type: ignore[assignment]
+def holds_at(condition: Condition, point: Mapping[Basic, object]) -> bool:
+    """True where an enclosure certifies the condition at ``point`` for every index of its range."""
     ranges: list[tuple[sp.Symbol, int, int]] = []
     for var, lo, hi in condition.limits:
-        lo_v, hi_v = substitute(lo, point), substitute(hi, point)  # type: ignore[operator]
+        lo_v, hi_v = instantiate(lo, point), instantiate(hi, point)  # type: ignore[arg-type]
         if not (lo_v.is_Integer and hi_v.is_Integer):
             return False  # a limit that depends on an outer index: not certified here
         if hi_v < lo_v - 1:  # Karr's convention: the terms of lo-1 .. hi+1 are taken
@@ -109,7 +102,7 @@ def holds_at(condition: Condition, point: Mapping[Basic, object], instantiate: o
         if int(hi_v) - int(lo_v) > 64:
             return False
     for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in ranges)):
-        value = substitute(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values, strict=True))), point)  # type: ignore[operator]
+        value = instantiate(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values, strict=True))), point)  # type: ignore[arg-type]
         try:
             s = enclosure.sign(value)
         except (enclosure.NotReal, enclosure.Unsupported):

@@ -474,11 +474,7 @@ class SignProver:
                 return True
         # on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 give f > 0 on (0, oo)
         if x.is_nonnegative and depth < self.depth_limit - 2:
-            try:
-                continuous = sp.calculus.util.continuous_domain(expr, x, sp.Interval.open(0, sp.oo))
-            except (NotImplementedError, ValueError, TypeError):
-                return False
-            if continuous != sp.Interval.open(0, sp.oo):
+            if not _continuous_on(expr, x, sp.Interval.open(0, sp.oo)):
                 return False
             start = sp.limit(expr, x, 0, "+")
             start_sign = certified_sign(start) if start.is_number and start.is_finite else None
