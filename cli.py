@@ -64,16 +64,16 @@ def prove(
     timings: Annotated[bool, typer.Option("--timings/--no-timings", help="Show seconds in the report (off: deterministic).")] = True,
 ) -> None:
     """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected, 4 on an internal error."""
-    from derive import CODEGEN, SEED_FILES, run_claims, select
-    from derive.files import atomic_write_text
-    from derive.report import render_report, render_table, summary_line
+    from softproof.derive import CODEGEN, SEED_FILES, run_claims, select
+    from softproof.derive.files import atomic_write_text
+    from softproof.derive.report import render_report, render_table, summary_line
 
     if source is not None and not any(s == source or s.startswith(source) for s in (*SEED_FILES, CODEGEN)):
         fail(f"unknown source {source!r}; use one of {', '.join((*SEED_FILES, CODEGEN))} (a prefix such as 003 works)")
     claims = select(only, source)
     if not claims:
         fail(f"no claim matches --only {only!r}" + (f" --source {source!r}" if source else "") + "; run without filters to list all")
-    from derive.check import SoundnessError
+    from softproof.derive.check import SoundnessError
 
     try:
         with progress(len(claims), "proving", enabled=not as_json) as tick:
@@ -105,9 +105,9 @@ def check(
     timeout: Annotated[str, typer.Option("--timeout", help="Give up (verdict unknown, exit 3) after this many seconds, 0 < s <= 86400.")] = "120",
 ) -> None:
     """Prove or refute LHS REL RHS. Exit 0 proved, 1 refuted, 2 bad input, 3 unknown, 4 internal error."""
-    from derive.check import CheckResult, SoundnessError, decide, parse_problem
-    from derive.isolation import TimedOut, run_isolated
-    from derive.parsing import ExpressionError
+    from softproof.derive.check import CheckResult, SoundnessError, decide, parse_problem
+    from softproof.derive.isolation import TimedOut, run_isolated
+    from softproof.derive.parsing import ExpressionError
 
     seconds = _positive_seconds(timeout)
     started = time.perf_counter()
@@ -154,19 +154,23 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
-GENERATED = Path(__file__).resolve().parent / "generated"
 AVAILABLE_TARGETS = ("numpy", "c")
 
 
 @app.command()
 def codegen(
     target: Annotated[str, typer.Option("--target", help="numpy, c, or all.")] = "all",
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = GENERATED,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: the clone's generated/).")] = None,
     check_only: Annotated[bool, typer.Option("--check", help="Regenerate in memory; exit 1 with a diff if OUT is stale.")] = False,
 ) -> None:
     """Generate kernels from the proved expressions into generated/ (atomically)."""
-    from codegen.writer import drift, render, write
+    from softproof.codegen.writer import OutputError, default_output, drift, render, write
 
+    try:
+        out = out if out is not None else default_output()
+    except OutputError as exc:
+        fail(str(exc))
+        return
     if target not in (*AVAILABLE_TARGETS, "all"):
         fail(f"unknown target {target!r}; use one of {', '.join((*AVAILABLE_TARGETS, 'all'))}")
     files: dict[str, str] = {}
@@ -182,6 +186,9 @@ def codegen(
         return
     try:
         written = write(files, out)
+    except OutputError as exc:
+        fail(str(exc))
+        return
     except OSError as exc:
         fail(f"cannot write to {str(out)!r}: {exc.strerror}; choose a writable --out folder")
         return
@@ -194,7 +201,7 @@ def plot(
     out: Annotated[Path, typer.Option("--out", help="Folder for the PNG and SVG files.")] = Path("docs/figures"),
 ) -> None:
     """Draw the documents' figures (needs matplotlib)."""
-    from codegen.figures import MatplotlibMissingError, draw_all
+    from softproof.codegen.figures import MatplotlibMissingError, draw_all
 
     try:
         written = draw_all(out)
@@ -260,7 +267,7 @@ def accuracy(
 
     Exit 1 if a softproof target is above a bound of the accuracy table.
     """
-    from measure import accuracy as acc
+    from softproof.measure import accuracy as acc
 
     functions = tuple(function) if function else acc.FUNCTIONS
     dtypes = tuple(dtype) if dtype else ("float64", "float32")
@@ -298,7 +305,7 @@ def accuracy(
     if plot_file is not None:
 
         def draw() -> Path:
-            from measure.plots import plot_errors
+            from softproof.measure.plots import plot_errors
 
             inputs, errors = acc.pointwise(plot_function, seed, min(scale, 0.25))
             return plot_errors(plot_function, inputs, errors, plot_file)
@@ -324,7 +331,7 @@ def bench(
     plot_kernel: Annotated[str | None, typer.Option("--plot-kernel", help="The kernel drawn by --plot, float64 (default: the first --kernel).")] = None,
 ) -> None:
     """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
-    from measure import bench as b
+    from softproof.measure import bench as b
 
     kernels = tuple(kernel) if kernel else b.KERNELS
     dtypes = tuple(dtype) if dtype else ("float64", "float32")
@@ -356,7 +363,7 @@ def bench(
     if plot_file is not None:
 
         def draw() -> Path:
-            from measure.plots import plot_bench
+            from softproof.measure.plots import plot_bench
 
             return plot_bench(plot_kernel, "float64", timings, plot_file)
 

@@ -40,7 +40,7 @@ def _pyplot() -> Any:
 
 
 def smooth_max(plt: Any) -> Any:
-    from generated import softmax_np as K
+    from softproof.generated import softmax_np as K
 
     xs = np.linspace(0, 6, 601)
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -57,7 +57,7 @@ def smooth_max(plt: Any) -> Any:
 
 
 def temperature(plt: Any) -> Any:
-    from generated import softmax_np as K
+    from softproof.generated import softmax_np as K
 
     logits = np.array([3.0, 1.0, 3.0, 0.0])
     Ts = np.logspace(-2, 2, 400)
@@ -78,7 +78,7 @@ def temperature(plt: Any) -> Any:
 
 
 def sigmoid(plt: Any) -> Any:
-    from generated import softmax_np as K
+    from softproof.generated import softmax_np as K
 
     u = np.linspace(-8, 8, 401)  # u = w^T x + b = z_2 - z_1
     two_class = K.softmax(np.stack([np.zeros_like(u), u], axis=-1), axis=-1)
@@ -93,7 +93,7 @@ def sigmoid(plt: Any) -> Any:
 
 
 def jacobian(plt: Any) -> Any:
-    from generated import softmax_np as K
+    from softproof.generated import softmax_np as K
 
     logits = np.array([2.0, 1.0, 0.5, 0.0, -1.0, 3.0])
     p = K.softmax(logits)

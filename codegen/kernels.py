@@ -2,7 +2,7 @@ r"""The kernels: which proved expression each generated function evaluates.
 
 Every expression here is taken from a claim that ``python cli.py prove``
 proves (the claim id is recorded as the provenance of the printed line), put
-in array form (:mod:`codegen.array_form`) and given names for the shared
+in array form (:mod:`softproof.codegen.array_form`) and given names for the shared
 sub-expressions. The softmax-family kernels evaluate the accurate scheme of the
 ``rewrite.*ties*`` claims: the exact shift :math:`(x - m)/T = q + q_l`,
 :math:`e = e^{(x-m)/T}`, the tie count :math:`c` and the sum :math:`t` of the terms
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.codegen.cfunctions import fma, log1p
 
-from derive import select
-from derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
-from derive.log1p_kernel import log1p_kernel
-from derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE
-from derive.symbols import a, k, m, n, x
+from softproof.derive import select
+from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
+from softproof.derive.log1p_kernel import log1p_kernel
+from softproof.derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE
+from softproof.derive.symbols import a, k, m, n, x
 
 from .array_form import ReduceMax, array_form
 
@@ -80,9 +80,9 @@ def _vjp() -> sp.Expr:
     (SymPy's ``subs`` does not enter a sum over its own bound index, so the array
     form is written out and proved equal to the claim instead.)
     """
-    from derive.engine import Simplify, Status
-    from derive.rewrites import grad
-    from derive.symbols import j, softmax
+    from softproof.derive.engine import Simplify, Status
+    from softproof.derive.rewrites import grad
+    from softproof.derive.symbols import j, softmax
 
     index_form = softmax(x, j) * (grad[j] - sp.Sum(grad[k] * softmax(x, k), (k, 1, n)))
     rhs = _claim_rhs("rewrite.softmax_backward")

@@ -7,19 +7,50 @@ fixed header naming the generator, the derivation and the template.
 from __future__ import annotations
 
 import difflib
+import sysconfig
 from pathlib import Path
 
 import jinja2
 import sympy as sp
 
-from derive.files import atomic_write_text
-from derive.log1p_kernel import log1p_kernel
+from softproof.derive.files import atomic_write_text
+from softproof.derive.log1p_kernel import log1p_kernel
 
 from .array_form import ReduceSum
 from .kernels import C_CLAIMS, KERNELS, Kernel, c_pieces, c_wide_pieces, exp_constants
 from .printers import print_c, print_numpy
 
-__all__ = ["TARGETS", "render", "write", "drift", "header"]
+__all__ = ["TARGETS", "OutputError", "render", "write", "drift", "header", "default_output"]
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class OutputError(ValueError):
+    """codegen was asked to write where generated code must not go (an installed package)."""
+
+
+def default_output() -> Path:
+    """The checkout's ``generated/`` folder: where ``codegen`` writes unless told otherwise.
+
+    Only a source checkout (the package root holds ``pyproject.toml``) has one; an installed
+    softproof must be given an output folder.
+    """
+    if not (PACKAGE_ROOT / "pyproject.toml").is_file():
+        raise OutputError(f"softproof at {PACKAGE_ROOT} is an installed package, not a clone; pass an output folder (--out DIR)")
+    return PACKAGE_ROOT / "generated"
+
+
+def _installed_locations() -> list[Path]:
+    paths = sysconfig.get_paths()
+    return [Path(paths[key]).resolve() for key in ("purelib", "platlib") if key in paths]
+
+
+def refuse_installed(out: Path) -> None:
+    """Raise :class:`OutputError` when ``out`` lies in an installed site-packages folder."""
+    resolved = out.resolve()
+    for location in _installed_locations():
+        if resolved == location or location in resolved.parents:
+            raise OutputError(f"{out} is inside the installed packages ({location}); write to a clone's generated/ or another --out DIR")
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TARGETS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -115,7 +146,8 @@ def _indent_of(source: str, name: str) -> str:
 
 
 def write(files: dict[str, str], out: Path) -> list[Path]:
-    """Write every file atomically (all rendered before the first write)."""
+    """Write every file atomically (all rendered before the first write); never into site-packages."""
+    refuse_installed(out)
     return [atomic_write_text(out / name, text) for name, text in sorted(files.items())]
 
 

@@ -4,12 +4,12 @@ Meaning of a statement ``lhs REL rhs``: for every value of the symbols allowed
 by the stated assumptions (``--assume``), by the inferred roles (a name used as a
 summation bound is a positive integer, an index ``k`` of a vector of length
 ``n`` lies in ``1..n``: both printed as notes) *and at which both sides are
-defined over the reals* (:mod:`derive.domain`), the relation holds.
+defined over the reals* (:mod:`softproof.derive.domain`), the relation holds.
 
 Verdict rules:
 
 * ``refuted`` -- a point inside that domain where an Arb enclosure of
-  lhs - rhs excludes the relation (:mod:`derive.enclosure`); the domain
+  lhs - rhs excludes the relation (:mod:`softproof.derive.enclosure`); the domain
   conditions are certified at the point too.
 * ``proved`` -- a proof strategy completed (simplification to 0, sign rules,
   case splits on ``Max``/``Min``/``Abs``, the derivative test), every domain

@@ -46,7 +46,7 @@ SEED_FILES: tuple[str, ...] = (
 
 def seed_text(name: str) -> str:
     """The text of a seed document (a copy ships in ``derive/seeds``)."""
-    return resources.files("derive").joinpath("seeds", name).read_text(encoding="utf-8")
+    return resources.files("softproof.derive").joinpath("seeds", name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def run_claim(claim: Claim) -> Result:
 
 
 def _cross_examine(name: str, statement: Basic, strategy: object, outcome: Outcome) -> None:
-    """:func:`derive.engine.cross_examine` within the sizes the claim's strategy states."""
+    """:func:`softproof.derive.engine.cross_examine` within the sizes the claim's strategy states."""
     cross_examine(name, statement, outcome, trials=6, size_lower_bounds=getattr(strategy, "size_lower_bounds", ()))
 
 

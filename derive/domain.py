@@ -1,9 +1,9 @@
 r"""Where an expression is defined over the reals, read off the expression *as written*.
 
-The parser keeps the user's expression unevaluated (:mod:`derive.parsing`), so
+The parser keeps the user's expression unevaluated (:mod:`softproof.derive.parsing`), so
 ``exp(log(x))`` still shows its logarithm and ``sqrt(x)**2`` its square root.
 :func:`conditions` lists what every operation needs to be real (the same rules
-as the enclosures of :mod:`derive.enclosure`):
+as the enclosures of :mod:`softproof.derive.enclosure`):
 
 ==================  ==============================================
 ``log(u)``          :math:`u > 0`
@@ -16,7 +16,7 @@ as the enclosures of :mod:`derive.enclosure`):
 A condition inside ``Sum(f, (i, lo, hi))`` must hold for every index of the
 range: it carries the enclosing limits.  The statement ``lhs REL rhs`` means:
 for every admissible value of the symbols *at which both sides are defined*.
-:mod:`derive.check` decides whether the stated assumptions imply every
+:mod:`softproof.derive.check` decides whether the stated assumptions imply every
 condition; where they do not it says so and never answers ``proved``.
 """
 

@@ -9,11 +9,11 @@ states explicitly (``size_lower_bounds``, index ranges).
 Verdicts:
 
 * ``proved`` -- a symbolic argument SymPy completed (a difference simplified
-  to zero, a limit computed, a sign established by :mod:`derive.inequalities`,
+  to zero, a limit computed, a sign established by :mod:`softproof.derive.inequalities`,
   an interval enclosure for a decimal claim).
 * ``refuted`` -- a concrete point at which the statement is false: both sides
   are real there and an Arb enclosure of their difference excludes the
-  relation (:mod:`derive.enclosure`).
+  relation (:mod:`softproof.derive.enclosure`).
 * ``unproved`` -- neither; honest and counted.
 
 Numeric evaluation never yields ``proved``.

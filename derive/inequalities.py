@@ -435,7 +435,7 @@ class SignProver:
     def _rule_atomise(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Each outermost sum that depends on no outer index is one number of proven sign: replacing
         it by a symbol quantified over that sign, and proving the result for every such value,
-        proves it for the sum's value (see :func:`derive.sums.atomise_sums`)."""
+        proves it for the sum's value (see :func:`softproof.derive.sums.atomise_sums`)."""
         if not expr.has(Sum):
             return False
         atomised = self._atomise_sums(expr, depth)

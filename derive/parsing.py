@@ -3,7 +3,7 @@
 The text is parsed by Python's :mod:`ast` (never evaluated, never passed to
 ``sympify``) and the tree is translated node by node into SymPy objects,
 *without* SymPy's automatic evaluation: ``exp(log(x))`` stays as written, so
-that :mod:`derive.domain` can read off where each side is defined over the
+that :mod:`softproof.derive.domain` can read off where each side is defined over the
 reals before anything is folded (:func:`evaluated` then folds it).
 Only numbers, names, ``+ - * / **``, unary minus, subscripts ``x[i]``,
 tuples (for ``Sum`` limits) and calls of the functions in :data:`FUNCTIONS`

@@ -4,7 +4,7 @@
 
 on scikit-learn's bundled digits (8x8 images, 10 classes; no download), by plain full-batch
 gradient descent on the mean cross-entropy plus (lam/2)||W||^2, with the loss and its gradient
-from ``generated.softmax_c`` (``cross_entropy``, ``cross_entropy_grad``; falls back to the NumPy
+from ``softproof.generated.softmax_c`` (``cross_entropy``, ``cross_entropy_grad``; falls back to the NumPy
 module without a C compiler). The result is compared with scikit-learn's multinomial
 LogisticRegression under the same regularisation (C = 1 / (lam * n_train)).
 
@@ -16,18 +16,14 @@ fitted by gradient descent predicts the class frequencies of the training set.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 try:
-    from generated import softmax_c as kernels
+    from softproof.generated import softmax_c as kernels
 except Exception:  # noqa: BLE001 - no compiler: the NumPy kernels have the same API
-    from generated import softmax_np as kernels
+    from softproof.generated import softmax_np as kernels
 
 
 @dataclass

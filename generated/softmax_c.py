@@ -3,7 +3,7 @@
 # template codegen/templates/softmax_c.py.j2. Do not edit: regenerate instead.
 """Softmax family through the generated C kernels (``generated/c/softmax.c``), via ctypes.
 
-Same signatures, dtypes and edge semantics as :mod:`generated.softmax_np` (whose input
+Same signatures, dtypes and edge semantics as :mod:`softproof.generated.softmax_np` (whose input
 checks it shares). The library is compiled on first import into a cache folder
 (``$SOFTPROOF_CACHE``, default ``~/.cache/softproof``), keyed by a hash of the C source,
 with ``$CC`` or the first of cc, gcc, clang. Flags are chosen at build time: first
@@ -51,7 +51,7 @@ def _compiler():
             return candidate
     raise CompilerNotFoundError(
         "softproof's C kernels need a C compiler and none of $CC, cc, gcc, clang was found; "
-        "install one (e.g. apt-get install gcc) or use generated.softmax_np"
+        "install one (e.g. apt-get install gcc) or use softproof.generated.softmax_np"
     )
 
 
@@ -215,17 +215,17 @@ def _softmax_like(name, x, axis, temperature, out):
 
 
 def softmax(x, axis=-1, temperature=1.0, out=None):
-    r"""Softmax along ``axis``; see :func:`generated.softmax_np.softmax` for the math, edges and ``out``."""
+    r"""Softmax along ``axis``; see :func:`softproof.generated.softmax_np.softmax` for the math, edges and ``out``."""
     return _softmax_like("softmax", x, axis, temperature, out)
 
 
 def log_softmax(x, axis=-1, temperature=1.0, out=None):
-    r"""Log-softmax along ``axis``; see :func:`generated.softmax_np.log_softmax`."""
+    r"""Log-softmax along ``axis``; see :func:`softproof.generated.softmax_np.log_softmax`."""
     return _softmax_like("log_softmax", x, axis, temperature, out)
 
 
 def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
-    r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T}`; see :func:`generated.softmax_np.logsumexp`."""
+    r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T}`; see :func:`softproof.generated.softmax_np.logsumexp`."""
     x, dtype = _as_work(x)
     if _last_axis(axis, x.ndim) and x.shape[-1] and not keepdims:
         T = _temperature(temperature)
@@ -264,12 +264,12 @@ def _elementwise(name, x, out):
 
 
 def sigmoid(x, out=None):
-    r"""Logistic sigmoid; see :func:`generated.softmax_np.sigmoid`."""
+    r"""Logistic sigmoid; see :func:`softproof.generated.softmax_np.sigmoid`."""
     return _elementwise("sigmoid", x, out)
 
 
 def log_sigmoid(x, out=None):
-    r"""Log-sigmoid; see :func:`generated.softmax_np.log_sigmoid`."""
+    r"""Log-sigmoid; see :func:`softproof.generated.softmax_np.log_sigmoid`."""
     return _elementwise("log_sigmoid", x, out)
 
 
@@ -298,17 +298,17 @@ def _with_target(name, logits, target, axis, reduce):
 
 
 def cross_entropy(logits, target, axis=-1):
-    r"""Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`; see :func:`generated.softmax_np.cross_entropy`."""
+    r"""Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`; see :func:`softproof.generated.softmax_np.cross_entropy`."""
     return _with_target("cross_entropy", logits, target, axis, reduce=True)
 
 
 def cross_entropy_grad(logits, target, axis=-1):
-    r""":math:`p - \mathrm{onehot}(t)`; see :func:`generated.softmax_np.cross_entropy_grad`."""
+    r""":math:`p - \mathrm{onehot}(t)`; see :func:`softproof.generated.softmax_np.cross_entropy_grad`."""
     return _with_target("cross_entropy_grad", logits, target, axis, reduce=False)
 
 
 def softmax_backward(probs, grad, axis=-1):
-    r""":math:`p \odot (g - \langle g, p\rangle)`; see :func:`generated.softmax_np.softmax_backward`."""
+    r""":math:`p \odot (g - \langle g, p\rangle)`; see :func:`softproof.generated.softmax_np.softmax_backward`."""
     p, dtype = _as_work(probs, "probs")
     g, _ = _as_work(grad, "grad")
     if p.shape != g.shape:

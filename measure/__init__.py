@@ -1,1 +1,1 @@
-"""Measurement of the generated code: accuracy in ULPs (:mod:`measure.accuracy`) and speed (:mod:`measure.bench`)."""
+"""Measurement of the generated code: accuracy in ULPs (:mod:`softproof.measure.accuracy`) and speed (:mod:`softproof.measure.bench`)."""

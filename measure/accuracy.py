@@ -152,7 +152,7 @@ def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def implementations() -> dict[str, dict[str, Callable[..., np.ndarray]]]:
     """name -> function name -> callable(x, targets?) for softproof's targets, scipy and torch if installed."""
-    from generated import softmax_c, softmax_np
+    from softproof.generated import softmax_c, softmax_np
 
     out: dict[str, dict[str, Callable[..., np.ndarray]]] = {}
     for name, module in (("softproof C", softmax_c), ("softproof NumPy", softmax_np)):

@@ -94,7 +94,7 @@ def _plain_numpy() -> dict[str, Callable[..., object]]:
 
 
 def implementations() -> dict[str, dict[str, Callable[..., object]]]:
-    from generated import softmax_c, softmax_np
+    from softproof.generated import softmax_c, softmax_np
 
     out: dict[str, dict[str, Callable[..., object]]] = {}
     for name, module in (("softproof C", softmax_c), ("softproof NumPy", softmax_np)):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from derive.files import atomic_write_bytes
+from softproof.derive.files import atomic_write_bytes
 
 __all__ = ["plot_errors", "plot_bench"]
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generated import softmax_c, softmax_np
-from measure import accuracy as acc
+from softproof.generated import softmax_c, softmax_np
+from softproof.measure import accuracy as acc
 
 SCALE = int(os.environ.get("SOFTPROOF_EXAMPLES_SCALE", "1"))
 TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c"])

@@ -56,7 +56,7 @@ VALUE_CHANGING = ("-ffast-math", "-Ofast", "-funsafe-math-optimizations", "-ffin
 
 
 def test_no_value_changing_flag_in_any_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generated import softmax_c
+    from softproof.generated import softmax_c
 
     for env in ({}, {"SOFTPROOF_PORTABLE": "1"}, {"SOFTPROOF_OPENMP": "1"}):
         for key in ("SOFTPROOF_PORTABLE", "SOFTPROOF_OPENMP"):
@@ -71,7 +71,7 @@ def test_no_value_changing_flag_in_any_build(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_portable_build_without_native_flags_passes_the_c_program(tmp_path: Path) -> None:
     """The same source compiles and passes with the baseline instruction set (no AVX)."""
-    from generated import softmax_c
+    from softproof.generated import softmax_c
 
     exe = tmp_path / "test_softmax_portable"
     build = subprocess.run(
@@ -86,7 +86,7 @@ def test_portable_build_without_native_flags_passes_the_c_program(tmp_path: Path
 
 def test_openmp_build_passes_the_c_program(tmp_path: Path) -> None:
     """SOFTPROOF_OPENMP=1 adds -fopenmp (rows in parallel): the same program passes."""
-    from generated import softmax_c
+    from softproof.generated import softmax_c
 
     exe = tmp_path / "test_softmax_openmp"
     flags = [*softmax_c.NATIVE_FLAGS, "-fopenmp"]
@@ -125,7 +125,7 @@ def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool)
     import mpmath
     import numpy as np
 
-    from measure.accuracy import ulp_distance
+    from softproof.measure.accuracy import ulp_distance
 
     rng = np.random.default_rng(7)
     u = np.concatenate([
@@ -146,7 +146,7 @@ def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool)
 _LONG_ROWS = r"""
 import json, sys
 import numpy as np
-from generated import softmax_c as C
+from softproof.generated import softmax_c as C
 rng = np.random.default_rng(3)
 result = {"openmp": "gomp" in open("/proc/self/maps").read()}
 for dtype in ("float64", "float32"):
@@ -174,7 +174,7 @@ def test_one_long_row_split_across_openmp_threads_matches_the_serial_kernels() -
 
     import numpy as np
 
-    from measure.accuracy import ulp_distance
+    from softproof.measure.accuracy import ulp_distance
 
     def run(env: dict[str, str]) -> dict:  # type: ignore[type-arg]
         done = subprocess.run([sys.executable, "-c", _LONG_ROWS], env={**os.environ, **env}, cwd=ROOT,
@@ -240,7 +240,7 @@ def _scanned_rows() -> dict:  # type: ignore[type-arg]
 def scanned_references() -> dict:  # type: ignore[type-arg]
     import numpy as np
 
-    from measure.accuracy import reference
+    from softproof.measure.accuracy import reference
 
     rows = _scanned_rows()
     targets = np.array([0, len(rows["shuffled"]) // 2, len(rows["shuffled"]) - 1])
@@ -253,8 +253,8 @@ def test_long_rows_read_once_are_within_the_bounds(scanned_references: dict, nam
     the accuracy bounds of the two-pass kernels against mpmath, whatever the number of segments."""
     import numpy as np
 
-    from generated import softmax_c
-    from measure.accuracy import BOUNDS, reference, ulp_distance
+    from softproof.generated import softmax_c
+    from softproof.measure.accuracy import BOUNDS, reference, ulp_distance
 
     x, targets, ref = scanned_references[name]
     got = {
@@ -278,7 +278,7 @@ def test_long_row_with_a_late_nan_or_inf_falls_back_to_two_passes(in_place: bool
     results; in place the chunks already summed hold finite e_j, which do not change them."""
     import numpy as np
 
-    from generated import softmax_c
+    from softproof.generated import softmax_c
 
     n = SCAN + 3 * CHUNK
     x = np.random.default_rng(3).normal(size=n)

@@ -8,9 +8,9 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
-from derive.check import check
-from derive.parsing import ExpressionError
+from softproof.cli import app
+from softproof.derive.check import check
+from softproof.derive.parsing import ExpressionError
 
 runner = CliRunner()
 
@@ -70,9 +70,9 @@ def test_false_statements_are_refuted_with_a_checked_point(lhs: str, rhs: str, r
 def test_false_statements_are_never_proved_by_the_proof_strategies(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
     import sympy as sp
 
-    from derive.check import RELATIONS, _proof_strategies
-    from derive.engine import Status
-    from derive.parsing import SymbolTable, parse_assumption, parse_expression
+    from softproof.derive.check import RELATIONS, _proof_strategies
+    from softproof.derive.engine import Status
+    from softproof.derive.parsing import SymbolTable, parse_assumption, parse_expression
 
     table = SymbolTable(dict(parse_assumption(a) for a in assume))
     statement = RELATIONS[rel](parse_expression(lhs, table), parse_expression(rhs, table), evaluate=False)

@@ -15,13 +15,13 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-from cli import app
-from derive import enclosure
-from derive.check import check
-from derive.inequalities import SignProver
-from derive.isolation import TimedOut, run_isolated
-from derive.parsing import ExpressionError
-from derive.sums import canonical_sums
+from softproof.cli import app
+from softproof.derive import enclosure
+from softproof.derive.check import check
+from softproof.derive.inequalities import SignProver
+from softproof.derive.isolation import TimedOut, run_isolated
+from softproof.derive.parsing import ExpressionError
+from softproof.derive.sums import canonical_sums
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,9 +210,9 @@ def test_cli_timeout_answers_unknown_with_exit_3() -> None:
 
 def test_a_proof_contradicted_at_a_point_is_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """Defence in depth: a broken rule that 'proves' x <= 500 is caught at the edge point 700, exit 4."""
-    import derive.check as check_module
-    from derive.check import SoundnessError
-    from derive.engine import Outcome, Status
+    import softproof.derive.check as check_module
+    from softproof.derive.check import SoundnessError
+    from softproof.derive.engine import Outcome, Status
 
     class BrokenRule:
         def run(self, statement: sp.Basic) -> Outcome:

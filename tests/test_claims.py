@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive import CODEGEN, SEED_FILES, Result, Status, catalogue, select
-from derive.claims import seed_text
+from softproof.derive import CODEGEN, SEED_FILES, Result, Status, catalogue, select
+from softproof.derive.claims import seed_text
 
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -99,9 +99,9 @@ def test_blocked_shift_proof_fails_for_a_wrong_segment_factor() -> None:
     import sympy as sp
     from sympy import Sum
 
-    from derive.engine import Simplify, Status
-    from derive.rewrites import T, first, last, mu
-    from derive.symbols import eq, i, m, x
+    from softproof.derive.engine import Simplify, Status
+    from softproof.derive.rewrites import T, first, last, mu
+    from softproof.derive.symbols import eq, i, m, x
 
     segment = Sum(sp.exp((x[i] - m) / T), (i, first, last))
     for wrong in (sp.exp((mu + m) / T) * Sum(sp.exp((x[i] - mu) / T), (i, first, last)),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli import app
+from softproof.cli import app
 
 runner = CliRunner()
 KEYS = {"id", "source", "quote", "statement", "status", "scope", "method", "counterexample", "correction", "seconds"}
@@ -42,8 +42,8 @@ def test_prove_writes_report(tmp_path: Path) -> None:
 
 
 def test_unexpected_verdict_exits_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import derive.claims as claims
-    from derive import Status
+    import softproof.derive.claims as claims
+    from softproof.derive import Status
 
     original = claims.run_claim
 

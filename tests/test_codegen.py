@@ -6,10 +6,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli import app
-from codegen.kernels import KERNELS
-from codegen.writer import render
-from derive import Status, run_claim, select
+from softproof.cli import app
+from softproof.codegen.kernels import KERNELS
+from softproof.codegen.writer import render
+from softproof.derive import Status, run_claim, select
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -66,7 +66,7 @@ def test_c_min_and_max_print_as_nan_propagating_selects() -> None:
     ran at 17 ns per entry with fmin); the printed select is branch-free and keeps NaN."""
     import sympy as sp
 
-    from codegen.printers import print_c
+    from softproof.codegen.printers import print_c
 
     x, y = sp.symbols("x y")
     assert print_c(sp.Min(0, x)) == "((0 < x) ? 0 : x)"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive import Status, select
-from derive.engine import Counterexample, LimitOf, Sign, Simplify
-from derive.inequalities import SignProver
-from derive.symbols import d, eq, i, le, n, x
+from softproof.derive import Status, select
+from softproof.derive.engine import Counterexample, LimitOf, Sign, Simplify
+from softproof.derive.inequalities import SignProver
+from softproof.derive.symbols import d, eq, i, le, n, x
 
 
 def perturb(statement: sp.Basic, how: str) -> sp.Basic:
@@ -124,8 +124,8 @@ def test_polynomial_enclosure_is_not_fooled() -> None:
     """The exp kernel's error claim fails when the bound is too tight or a coefficient is off."""
     import sympy as sp
 
-    from derive.engine import PolynomialEnclosure, Status
-    from derive.exp_kernel import ERROR_BOUND, RADIUS, exp_kernel, r_sym
+    from softproof.derive.engine import PolynomialEnclosure, Status
+    from softproof.derive.exp_kernel import ERROR_BOUND, RADIUS, exp_kernel, r_sym
 
     kernel = exp_kernel()
 
@@ -146,8 +146,8 @@ def test_atanh_enclosure_is_not_fooled() -> None:
     """The log1p kernel's error claim fails when the bound is too tight, a coefficient is off or N is not odd."""
     import sympy as sp
 
-    from derive.engine import AtanhEnclosure, Status
-    from derive.log1p_kernel import ERROR_BOUND, RADIUS, log1p_kernel, s_sym
+    from softproof.derive.engine import AtanhEnclosure, Status
+    from softproof.derive.log1p_kernel import ERROR_BOUND, RADIUS, log1p_kernel, s_sym
 
     odd = log1p_kernel().odd_polynomial()
 
@@ -168,7 +168,7 @@ def test_inverse_hyperbolic_identities_need_to_hold() -> None:
     """Simplify's logarithm form of atanh proves the kernel's identity and nothing false next to it."""
     import sympy as sp
 
-    from derive.engine import Simplify, Status
+    from softproof.derive.engine import Simplify, Status
 
     g = sp.Symbol("g", positive=True)
     assert Simplify().run(sp.Eq(2 * sp.atanh((g - 1) / (g + 1)), sp.log(g))).status is Status.PROVED

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
-from codegen.figures import FIGURES
+from softproof.cli import app
+from softproof.codegen.figures import FIGURES
 
 runner = CliRunner()
 

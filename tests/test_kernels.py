@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from generated import softmax_c, softmax_np
+from softproof.generated import softmax_c, softmax_np
 
 # SOFTPROOF_EXAMPLES_SCALE=10 runs ten times more hypothesis examples (measured: all pass)
 SCALE = int(os.environ.get("SOFTPROOF_EXAMPLES_SCALE", "1"))
@@ -315,7 +315,7 @@ def test_naive_formula_fails_where_generated_passes(K, name, naive, kernel, args
 def test_float32_matches_the_float64_result_rounded_once(K, x: np.ndarray) -> None:
     """NumPy target: the float64 result rounded once. C target: within 1 ULP of it (its float32 kernels use
     the shorter exp polynomial of exp.polynomial_error_single and a once-rounded shift)."""
-    from measure.accuracy import ulp_distance
+    from softproof.measure.accuracy import ulp_distance
 
     slack = 1 if K.__name__.endswith("softmax_c") else 0
     for name in ("softmax", "log_softmax", "sigmoid", "log_sigmoid"):
@@ -332,10 +332,10 @@ def test_kernel_lines_compose_to_the_proved_claims() -> None:
     import sympy as sp
     from sympy.codegen.cfunctions import fma
 
-    from codegen import kernels as kn
-    from derive import select
-    from derive.rewrites import rest_after_ties, ties
-    from derive.symbols import k, m, x
+    from softproof.codegen import kernels as kn
+    from softproof.derive import select
+    from softproof.derive.rewrites import rest_after_ties, ties
+    from softproof.derive.symbols import k, m, x
 
     def claim(claim_id: str) -> sp.Expr:  # the right-hand side for an entry x_k, in the kernels' names, T = 1
         (found,) = [c for c in select(claim_id) if c.id == claim_id]
@@ -372,7 +372,7 @@ def test_log1p_lines_compose_to_the_proved_claims() -> None:
     import sympy as sp
     from sympy.codegen.cfunctions import fma
 
-    from codegen import kernels as kn
+    from softproof.codegen import kernels as kn
 
     pieces = kn._log1p_pieces()
     g = sp.Symbol("g", positive=True)  # 1 + f

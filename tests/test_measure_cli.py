@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli import app
+from softproof.cli import app
 
 runner = CliRunner()
 

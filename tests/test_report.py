@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from derive import SEED_FILES, Result
-from derive.report import render_report, summary_line
+from softproof.derive import SEED_FILES, Result
+from softproof.derive.report import render_report, summary_line
 
 
 def test_report_covers_every_claim(results: list[Result]) -> None:

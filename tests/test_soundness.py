@@ -26,9 +26,9 @@ import statement_oracle as oracle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive.check import CheckResult, check
-from derive.isolation import TimedOut, run_isolated
-from derive.parsing import ExpressionError
+from softproof.derive.check import CheckResult, check
+from softproof.derive.isolation import TimedOut, run_isolated
+from softproof.derive.parsing import ExpressionError
 
 DATA = Path(__file__).resolve().parent / "data" / "soundness_corpus.json"
 FULL = os.environ.get("SOFTPROOF_FULL_CORPUS") == "1"
