@@ -201,7 +201,7 @@ def plot(
     out: Annotated[Path, typer.Option("--out", help="Folder for the PNG and SVG files.")] = Path("docs/figures"),
 ) -> None:
     """Draw the documents' figures (needs matplotlib)."""
-    from softproof.codegen.figures import MatplotlibMissingError, draw_all
+    from softproof.measure.figures import MatplotlibMissingError, draw_all
 
     try:
         written = draw_all(out)

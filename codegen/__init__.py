@@ -1,3 +1,5 @@
 """softproof.codegen: printers, templates and writers that turn proved expressions into code."""
 
-__all__: list[str] = []
+from .writer import TARGETS, drift, render, write
+
+__all__ = ["TARGETS", "render", "write", "drift"]

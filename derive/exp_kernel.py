@@ -35,7 +35,7 @@ from .claims import CODEGEN, Claim, register
 from .engine import Enclosure, PolynomialEnclosure, Simplify, Status
 from .symbols import eq, le, lt
 
-__all__ = ["ExpKernel", "exp_kernel", "RADIUS", "DEGREE", "ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND"]
+__all__ = ["ExpKernel", "exp_kernel", "CLAMP", "NORMAL_LIMIT", "RADIUS", "DEGREE", "ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND"]
 
 RADIUS = sp.Rational(7, 20)  # > ln(2)/2 = 0.34657...: room for the rounding of k and the correction term
 DEGREE = 10  # of q; P has degree 12
@@ -43,7 +43,9 @@ ERROR_BOUND = sp.Rational(1, 2**59)  # relative error of P on [-R, R]
 SINGLE_DEGREE = 6  # of q for float32 results; P has degree 8
 SINGLE_ERROR_BOUND = sp.Rational(1, 2**37)
 HI_BITS = 42  # significant bits of ln2_hi: |k| <= 2**11 keeps k * ln2_hi exact in 53 bits
-K_MAX = 2**11  # |k| for a >= -1080 (the kernels clamp there: exp(-1080) rounds to 0)
+CLAMP = -1080.0  # the kernels evaluate e^max(a, CLAMP): e^-1080 < 2^-1558 rounds to 0 (and -inf clamps too)
+NORMAL_LIMIT = -708.0  # e^a is a normal double for a >= -708 (2^-1021.4): no subnormal scaling needed
+K_MAX = 2**11  # |k| for a >= CLAMP
 r_sym = sp.Symbol("r", real=True)
 k_sym = sp.Symbol("k", integer=True)
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from softproof.cli import app
-from softproof.codegen.figures import FIGURES
+from softproof.measure.figures import FIGURES
 
 runner = CliRunner()
 

@@ -333,6 +333,7 @@ def test_kernel_lines_compose_to_the_proved_claims() -> None:
     from sympy.codegen.cfunctions import fma
 
     from softproof.codegen import kernels as kn
+    from softproof.codegen.backends.c.pieces import c_pieces
     from softproof.derive import select
     from softproof.derive.rewrites import rest_after_ties, ties
     from softproof.derive.symbols import k, m, x
@@ -359,7 +360,7 @@ def test_kernel_lines_compose_to_the_proved_claims() -> None:
     e_over_s = sp.exp(kn.X - kn.M) / (kn.TIES_C + kn.SUM_C)
     assert sp.simplify(softmax_line.expr.xreplace({kn.E: sp.exp(kn.X - kn.M)}) - e_over_s) == 0
     assert sp.simplify(claim("rewrite.softmax_ties_split") - e_over_s) == 0
-    c_softmax = kn.c_pieces()["softmax"].replace(lambda e: isinstance(e, fma), lambda e: e.args[0] * e.args[1] + e.args[2])
+    c_softmax = c_pieces()["softmax"].replace(lambda e: isinstance(e, fma), lambda e: e.args[0] * e.args[1] + e.args[2])
     c_softmax = c_softmax.xreplace({kn.INV_LO: 1 / (kn.TIES_C + kn.SUM_C) - kn.INV_HI})  # inv_hi + inv_lo = 1/(c + t)
     assert sp.simplify(c_softmax - kn.E / (kn.TIES_C + kn.SUM_C)) == 0
     grad = kn.CE_GRAD_TARGET.expr.xreplace(common)  # at the argmax e_t = 1: p_t - 1 = (1 - S)/S with S = c + t
@@ -372,9 +373,9 @@ def test_log1p_lines_compose_to_the_proved_claims() -> None:
     import sympy as sp
     from sympy.codegen.cfunctions import fma
 
-    from softproof.codegen import kernels as kn
+    from softproof.codegen.backends.c import pieces as kn
 
-    pieces = kn._log1p_pieces()
+    pieces = kn.log1p_pieces()
     g = sp.Symbol("g", positive=True)  # 1 + f
     head = sp.Symbol("head")
     ln2_hi, ln2_lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")

@@ -1,58 +1,21 @@
-"""Printers: SymPy's NumPy printer with the reductions and C99 helpers softproof uses.
+"""The C99 printer: SymPy's ``C99CodePrinter`` for the scalar kernel expressions.
 
 Customisations (each a ``_print_*`` method):
 
-* ``ReduceSum(e)`` -> ``numpy.sum(e, axis=axis, keepdims=True)``
-* ``ReduceMax(e)`` -> ``numpy.max(e, axis=axis, keepdims=True, initial=-numpy.inf)`` (an empty slice has max -inf)
-* ``log1p`` / ``expm1`` (``sympy.codegen.cfunctions``) -> ``numpy.log1p`` / ``numpy.expm1``
-* ``Min`` / ``Max`` -> nested ``numpy.minimum`` / ``numpy.maximum`` (elementwise, NaN-propagating);
-  in C a NaN-propagating select (C99 ``fmin`` ignores a NaN, and is a library call that stops
-  the vectoriser)
+* ``Float`` -> an exact C99 hexadecimal literal (no decimal rounding of a derived constant)
+* ``x**2`` -> ``x * x``
+* ``Min`` / ``Max`` -> a NaN-propagating select (C99 ``fmin`` ignores a NaN, and is a library
+  call that stops the vectoriser)
+* ``fma`` -> ``SP_FMA`` (the skeleton maps it to C99 ``fma`` where the hardware fuses)
+* ``ReduceSum`` is refused: the loops replace it by their accumulator first
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import sympy as sp
 from sympy.printing.c import C99CodePrinter
-from sympy.printing.numpy import NumPyPrinter
 
-__all__ = ["KernelNumPyPrinter", "KernelCPrinter", "print_numpy", "print_c"]
-
-
-class KernelNumPyPrinter(NumPyPrinter):
-    """NumPy printer for kernel bodies; ``axis`` names the reduced axes in the generated code."""
-
-    def _print_ReduceSum(self, expr: sp.Expr) -> str:
-        return f"{self._module_format('numpy.sum')}({self._print(expr.args[0])}, axis=axis, keepdims=True)"
-
-    def _print_ReduceMax(self, expr: sp.Expr) -> str:
-        return f"{self._module_format('numpy.max')}({self._print(expr.args[0])}, axis=axis, keepdims=True, initial=-numpy.inf)"
-
-    def _print_Min(self, expr: sp.Expr) -> str:
-        return self._fold("numpy.minimum", expr.args)
-
-    def _print_Max(self, expr: sp.Expr) -> str:
-        return self._fold("numpy.maximum", expr.args)
-
-    def _fold(self, func: str, args: tuple[sp.Expr, ...]) -> str:
-        out = self._print(args[0])
-        for arg in args[1:]:
-            out = f"{self._module_format(func)}({out}, {self._print(arg)})"
-        return out
-
-    def _print_log1p(self, expr: sp.Expr) -> str:
-        return f"{self._module_format('numpy.log1p')}({self._print(expr.args[0])})"
-
-    def _print_expm1(self, expr: sp.Expr) -> str:
-        return f"{self._module_format('numpy.expm1')}({self._print(expr.args[0])})"
-
-
-def print_numpy(expr: sp.Expr, **settings: Any) -> str:
-    """One expression as NumPy source text."""
-    return KernelNumPyPrinter(settings or None).doprint(expr)
-
+__all__ = ["KernelCPrinter", "print_c"]
 
 class KernelCPrinter(C99CodePrinter):
     """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).

@@ -1,0 +1,36 @@
+"""What a code-generation target is: the files it renders and the values its templates need."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["OutputFile", "Target"]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One generated file: its path under the output folder, its template (relative to the
+    backend's ``templates/``) and the comment leader of its preamble.
+
+    ``runtime``: the template is instead a hand-written module of ``codegen/runtime/``, copied
+    verbatim under the preamble (typed and linted where it is written). An empty ``comment``
+    writes the file without a preamble (the ``py.typed`` marker).
+    """
+
+    path: str
+    template: str
+    comment: str = "#"
+    runtime: bool = False
+
+
+class Target(ABC):
+    """A backend: ``codegen/backends/<name>/`` holds its printer, pieces, templates and this class."""
+
+    name: str
+    files: tuple[OutputFile, ...]
+
+    @abstractmethod
+    def context(self) -> dict[str, Any]:
+        """The values every template of this target renders with (besides ``header``)."""

@@ -1,0 +1,1 @@
+"""The c backend: printer, pieces, templates and the target class."""

@@ -1,0 +1,196 @@
+r"""The C backend's pieces: the scalar expressions printed into the C loops.
+
+The same lines as the NumPy kernels (:mod:`softproof.codegen.kernels`; the C loops do the
+reductions as accumulators), plus the derived exp and log1p kernels
+(:mod:`softproof.derive.exp_kernel`, :mod:`softproof.derive.log1p_kernel`) and the FMA forms.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.codegen.cfunctions import fma, log1p
+
+from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
+from softproof.derive.log1p_kernel import log1p_kernel
+from softproof.derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE
+from softproof.derive.symbols import a, m
+
+from ...array_form import ReduceSum
+from ...kernels import (
+    CE_GRAD_TARGET,
+    CE_HEAD,
+    CE_OUT,
+    CLAMPED,
+    DECAY,
+    EXTRA_LINE,
+    INV_HI,
+    INV_LO,
+    KERNELS,
+    KF,
+    LOG_SOFTMAX_HEAD,
+    LOG_SOFTMAX_OUT,
+    LOGNORM_LINE,
+    LOGSUMEXP_OUT,
+    B,
+    E,
+    M,
+    R,
+    T,
+    X,
+)
+from .printer import print_c
+
+__all__ = ["c_pieces", "c_wide_pieces", "exp_constants", "printed_pieces", "C_CLAIMS"]
+
+
+# reductions), plus the exp kernel and the FMA forms.
+def _exp_polynomial(degree: int) -> sp.Expr:
+    """:math:`P(r) = 1 + r + r^2 q(r)` with ``q`` in Horner form (FMAs), coefficients from derive/exp_kernel.py."""
+    coefficients = exp_kernel(degree).q
+    q_poly = sp.Float(coefficients[-1], 17)
+    for coeff in reversed(coefficients[:-1]):
+        q_poly = fma(q_poly, R, sp.Float(coeff, 17))
+    return fma(R * R, q_poly, R) + 1
+
+
+def _exp_pieces() -> dict[str, sp.Expr]:
+    """Range reduction and polynomials of the exp kernel (derive/exp_kernel.py), with FMAs."""
+    hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
+    return {
+        "exp_reduce": fma(-KF, lo, fma(-KF, hi, CLAMPED)) + B,
+        "exp_poly": _exp_polynomial(DEGREE),
+        "exp_poly_single": _exp_polynomial(SINGLE_DEGREE),
+    }
+
+
+# the log1p kernel's values (derive/log1p_kernel.py): 1 + u = w + correction, w = 2^k (1 + f)
+W, CORRECTION, F_RED, KF_LOG = sp.Symbol("w"), sp.Symbol("correction"), sp.Symbol("f"), sp.Symbol("kf")
+S_LOG, Z_LOG, HFSQ, R_LOG = sp.Symbol("s"), sp.Symbol("z"), sp.Symbol("hfsq"), sp.Symbol("R")
+LOW, MID, TAIL = sp.Symbol("low"), sp.Symbol("mid"), sp.Symbol("tail")
+HEAD_ERR, BODY, BODY_ERR = sp.Symbol("head_error"), sp.Symbol("body"), sp.Symbol("body_error")
+HFSQ_ERR, SMALL, SMALL_2 = sp.Symbol("hfsq_error"), sp.Symbol("errors"), sp.Symbol("small")
+SP_LOG1P = sp.Function("sp_log1p")  # the derived kernel, printed into the C template
+
+
+def log1p_pieces() -> dict[str, sp.Expr]:
+    r"""fdlibm's :math:`\log(1 + f) = f - (h - s(h + R))`, plus :math:`k \ln 2`, one operation per line.
+
+    The large terms are added exactly, as TwoSum pairs in the skeleton: :math:`k\ell_{hi} + f =`
+    head + head_error, head :math:`- h =` body + body_error, and :math:`h = f^2/2` is split into
+    hfsq + hfsq_error by an FMA; so the result is rounded once at the end, up to the small terms.
+    """
+    hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
+    rho = sp.Float(log1p_kernel().rho[-1], 17)
+    for coeff in reversed(log1p_kernel().rho[:-1]):
+        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    half_f = sp.Float(0.5, 17) * F_RED
+    return {
+        "log1p_s": F_RED / (2 + F_RED),
+        "log1p_hfsq": half_f * F_RED,
+        "log1p_hfsq_error": fma(half_f, F_RED, -HFSQ),  # exact: f^2/2 = hfsq + hfsq_error
+        "log1p_z": S_LOG * S_LOG,
+        "log1p_R": Z_LOG * rho,
+        "log1p_low": fma(KF_LOG, lo, CORRECTION / W),
+        "log1p_mid": fma(S_LOG, HFSQ + R_LOG, LOW),
+        "log1p_scaled": KF_LOG * hi,  # exact (claim exp.cody_waite_exact)
+        "log1p_errors": HEAD_ERR + BODY_ERR,
+        "log1p_small": SMALL - HFSQ_ERR,
+        "log1p_tail": SMALL_2 + MID,
+        "log1p_out": BODY + TAIL,
+    }
+
+
+def _one_division(piecewise: sp.Piecewise) -> sp.Expr:
+    """Piecewise((u/(1 + d), c), (1/(1 + d), True)) -> Piecewise((u, c), (1, True)) / (1 + d), checked equal.
+
+    The same value with one division instead of two (both branches run in a vector loop).
+    """
+    (first, condition), (second, _) = piecewise.args
+    denominator = 1 / second
+    merged = sp.Piecewise((sp.simplify(first * denominator), condition), (1, True)) / denominator
+    if sp.simplify(sp.piecewise_fold(merged - piecewise)) != 0:
+        raise RuntimeError(f"{merged} is not {piecewise}")
+    return merged
+
+
+def exp_constants() -> list[tuple[str, float]]:
+    kernel = exp_kernel()
+    return [("SP_INV_LN2", kernel.inv_ln2), ("SP_SHIFTER", kernel.shifter), ("SP_LN2_HI", kernel.ln2_hi), ("SP_LN2_LO", kernel.ln2_lo)]
+
+
+def c_pieces() -> dict[str, sp.Expr]:
+    """name -> scalar expression printed into the C template."""
+    pieces = _exp_pieces()
+    pieces.update(log1p_pieces())
+    pieces.update(
+        extra=EXTRA_LINE.expr,
+        log_normaliser=LOGNORM_LINE.expr.replace(log1p, SP_LOG1P),  # the derived log1p
+        softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
+        log_softmax_head=LOG_SOFTMAX_HEAD.expr,
+        log_softmax=LOG_SOFTMAX_OUT.expr,
+        logsumexp=LOGSUMEXP_OUT.expr,
+        cross_entropy_head=CE_HEAD.expr,
+        cross_entropy=CE_OUT.expr,
+        ce_grad_target=CE_GRAD_TARGET.expr,
+        sigmoid=_one_division(SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY})),
+        log_sigmoid=LOG_SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY}).replace(log1p, SP_LOG1P),
+    )
+    return pieces
+
+
+def c_wide_pieces() -> dict[str, sp.Expr]:
+    """Pieces printed in long double: the textbook shift form for the rows where m + T L cancels,
+    and the segment scaling of long rows read once."""
+    wide_sum = sp.Symbol("wide_sum")
+    shifted = SMOOTH_MAX_STABLE.xreplace({m: M}).replace(lambda e: isinstance(e, sp.Sum), lambda e: wide_sum)
+    # long rows read once (rewrite.blocked_shift): a segment's factor e^q, q = (mu - m)/T, its
+    # scaled sum and its softmax scale e^q / (c + t)
+    factor, q = sp.Symbol("factor"), sp.Symbol("q")
+    ties, t_hi, t_lo = sp.Symbol("segment_ties"), sp.Symbol("segment_hi"), sp.Symbol("segment_lo")
+    return {
+        "wide_term": sp.exp((X - M) / T),
+        "logsumexp_wide": shifted,
+        "segment_factor": sp.exp(q),
+        "segment_term": factor * (ties + t_hi + t_lo),
+        "segment_scale": factor / sp.Symbol("total"),
+    }
+
+
+C_CLAIMS = {
+    "exp": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error",
+    "exp_single": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error_single",
+    "log1p": "proved: log1p.reduction, log1p.atanh_form, log1p.polynomial_error, exp.cody_waite_exact",
+    "exact_shift": "proved: rewrite.exact_shift",
+    "softmax": "proved: rewrite.softmax_ties_split",
+    "log_softmax": "proved: rewrite.log_softmax_ties_log1p",
+    "logsumexp": "proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift",
+    "cross_entropy": "proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p",
+    "ce_grad_target": "proved: rewrite.ce_grad_target",
+    "logsumexp_wide": "proved: rewrite.smooth_max_shift",
+    "blocked": "proved: rewrite.blocked_shift",
+}
+
+
+def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
+    """Scalar C expressions for the loop bodies (reductions become accumulators) and the claims they cite."""
+    dot = sp.Symbol("dot")
+
+    def last(name: str) -> sp.Expr:
+        return KERNELS[name].lines[-1].expr
+
+    def accumulate(expr: sp.Expr, into: sp.Symbol) -> sp.Expr:
+        return expr.replace(lambda e: isinstance(e, ReduceSum), lambda e: into)
+
+    pieces = {
+        "ties": last("ties"),
+        "uniform": last("uniform"),
+        "cross_entropy_grad": last("cross_entropy_grad"),
+        "softmax_backward": accumulate(last("softmax_backward"), dot),
+        **c_pieces(),
+    }
+    code = {name: print_c(expr) for name, expr in pieces.items()}
+    code.update({name: print_c(expr, wide=True) for name, expr in c_wide_pieces().items()})
+    claims = {name: "proved: " + kernel.lines[-1].claim for name, kernel in KERNELS.items()}
+    claims["smooth_max_limit"] = "proved: temperature.smooth_max_limit"
+    claims.update(C_CLAIMS)
+    return code, claims

@@ -1,0 +1,46 @@
+"""The C target: ``generated/c/softmax.{h,c}`` and the ctypes binding ``generated/softmax_c.py``."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import sympy as sp
+
+from softproof.derive.exp_kernel import CLAMP, NORMAL_LIMIT, exp_kernel
+from softproof.derive.log1p_kernel import log1p_kernel
+
+from ...api import FUNCTIONS
+from ..base import OutputFile, Target
+from .pieces import exp_constants, printed_pieces
+from .printer import print_c
+
+__all__ = ["CTarget"]
+
+
+def _bits(value: float) -> int:
+    """The IEEE binary64 bits of ``value``."""
+    return int.from_bytes(struct.pack("<d", value), "little")
+
+
+class CTarget(Target):
+    name = "c"
+    files = (
+        OutputFile("c/softmax.h", "softmax.h.j2", "//"),
+        OutputFile("c/softmax.c", "softmax.c.j2", "//"),
+        OutputFile("_clib.py", "_clib.py", runtime=True),
+        OutputFile("softmax_c.py", "softmax_c.py.j2"),
+    )
+
+    def context(self) -> dict[str, Any]:
+        code, claims = printed_pieces()
+        return {
+            "c": code,
+            "claims": claims,
+            "functions": FUNCTIONS,
+            "exp_constants": [(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()],
+            "exp_clamp": print_c(sp.Float(CLAMP, 17)),
+            "normal_limit": print_c(sp.Float(NORMAL_LIMIT, 17)),
+            "shifter_bits": f"0x{_bits(exp_kernel().shifter):016X}u",
+            "sqrt_half_bits": f"0x{log1p_kernel().sqrt_half_bits:016X}u",
+        }

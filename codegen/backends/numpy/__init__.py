@@ -1,0 +1,1 @@
+"""The numpy backend: printer, pieces, templates and the target class."""

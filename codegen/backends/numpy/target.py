@@ -1,0 +1,46 @@
+"""The NumPy target: ``generated/softmax_np.py`` (and the package's ``__init__.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from ...api import FUNCTIONS
+from ...kernels import KERNELS, Kernel
+from ..base import OutputFile, Target
+from .printer import print_numpy
+
+__all__ = ["NumPyTarget", "kernel_code"]
+
+def kernel_code(kernel: Kernel) -> str:
+    """The kernel's lines as NumPy statements, common sub-expressions named, claims cited
+    (the template indents them with Jinja's ``indent`` filter)."""
+    out: list[str] = []
+    cited = ""
+    for line in kernel.lines:
+        if isinstance(line.expr, sp.Symbol) and line.expr.name.startswith("_"):  # a skeleton helper call
+            temps, expr = [], line.expr
+        else:
+            temps, (expr,) = sp.cse([line.expr], symbols=sp.numbered_symbols(f"_{line.name}_"), optimizations=None)
+        if line.claim != cited:
+            out.append(f"# proved: {line.claim}")
+            cited = line.claim
+        out += [f"{name} = {print_numpy(value)}" for name, value in temps]
+        target = line.name.replace("st.ties", "st").replace(", st.t", "")
+        value = expr.name if expr.is_Symbol and expr.name.startswith("_") else print_numpy(expr)
+        out.append(f"{target} = {value}")
+    return "\n".join(out)
+
+
+class NumPyTarget(Target):
+    name = "numpy"
+    files = (
+        OutputFile("__init__.py", "__init__.py.j2"),
+        OutputFile("py.typed", "py.typed", comment="", runtime=True),
+        OutputFile("_checks.py", "_checks.py", runtime=True),
+        OutputFile("softmax_np.py", "softmax_np.py.j2"),
+    )
+
+    def context(self) -> dict[str, Any]:
+        return {"kernels": {name: kernel_code(kernel) for name, kernel in KERNELS.items()}, "functions": FUNCTIONS}

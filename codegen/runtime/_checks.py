@@ -1,0 +1,121 @@
+"""Input checks shared by the generated NumPy and C modules (hand-written, copied verbatim).
+
+Each check names the bad value and the fix. Nothing here computes a result: the math is in the
+generated modules, printed from proved expressions.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["as_float", "axes", "temperature_value", "check_out", "deliver", "targets"]
+
+FloatArray = NDArray[numpy.floating[Any]]
+
+
+def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype[Any]]:
+    """Array-like -> (float64 array to compute in, dtype to return); float32 stays float32.
+
+    Integers and booleans compute in float64; other float types (float16, longdouble) compute in
+    float64 and come back as float64. Anything else is a ``TypeError`` naming the dtype.
+    """
+    array = numpy.asarray(value)
+    if array.dtype.kind in "biu":
+        return array.astype(numpy.float64), numpy.dtype(numpy.float64)
+    if array.dtype == numpy.float32:
+        return array.astype(numpy.float64), numpy.dtype(numpy.float32)
+    if array.dtype == numpy.float64:
+        return array, numpy.dtype(numpy.float64)
+    if array.dtype.kind == "f":
+        return array.astype(numpy.float64), numpy.dtype(numpy.float64)
+    raise TypeError(
+        f"{name} must be real numbers (float32, float64, int or bool); got dtype {array.dtype}. "
+        "Convert it first, e.g. numpy.asarray(x, dtype=float)"
+    )
+
+
+def axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
+    """int, tuple of ints or None -> sorted tuple of non-negative axes (a 0-d array has axis 0 or -1)."""
+    if axis is None:
+        return tuple(range(ndim))
+    items = axis if isinstance(axis, tuple) else (axis,)
+    out = []
+    for item in items:
+        if not isinstance(item, numbers.Integral) or isinstance(item, bool):
+            raise TypeError(f"axis must be an int, a tuple of ints or None; got {axis!r}")
+        if not -max(ndim, 1) <= item < max(ndim, 1):
+            raise ValueError(f"axis {item} is out of range for an array with {ndim} dimension(s)")
+        out.append(int(item) % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"axis {axis!r} repeats an axis")
+    return tuple(sorted(out))
+
+
+def temperature_value(value: object) -> float:
+    """``temperature`` as a float >= 0: 0 is the argmax limit, inf the uniform one; NaN and < 0 refused."""
+    try:
+        T = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise TypeError(f"temperature must be a real number; got {value!r}") from None
+    if not T >= 0:  # NaN or negative (a Python float comparison: no NumPy call per kernel call)
+        raise ValueError(f"temperature must be >= 0 (0 means the argmax limit, inf the uniform one); got {value!r}")
+    return T
+
+
+def check_out(out: object, source: object, shape: tuple[int, ...], dtype: numpy.dtype[Any]) -> NDArray[Any] | None:
+    """``out=``: None, or a writeable ndarray of the result's shape and dtype that is either the input
+    itself (in place) or does not overlap it."""
+    if out is None:
+        return None
+    if not isinstance(out, numpy.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray; got {type(out).__name__}")
+    if out.shape != tuple(shape) or out.dtype != dtype:
+        raise ValueError(
+            f"out has shape {out.shape} and dtype {out.dtype}; it must have the result's shape {tuple(shape)} "
+            f"and dtype {dtype}, e.g. numpy.empty_like(x, dtype={dtype.name!r})"
+        )
+    if not out.flags.writeable:
+        raise ValueError("out is read-only; pass a writeable array")
+    if isinstance(source, numpy.ndarray) and numpy.shares_memory(out, source):
+        same = out.__array_interface__["data"][0] == source.__array_interface__["data"][0] and out.strides == source.strides
+        if not (same and out.dtype == source.dtype):
+            raise ValueError("out overlaps x without being x; pass x itself (in place) or a separate array")
+    return out
+
+
+def deliver(result: Any, out: NDArray[Any] | None) -> Any:
+    """The result, written into ``out`` when given (then ``out`` is returned)."""
+    if out is None:
+        return result
+    if result is not out:
+        numpy.copyto(out, result)
+    return out
+
+
+def targets(logits: NDArray[Any], target: ArrayLike, axis: object) -> tuple[NDArray[Any], int]:
+    """Class indices for ``logits`` along ``axis``: (indices with the class axis kept, that axis).
+
+    The target must hold integers, have the logits' shape without the class axis, and each index
+    must lie in ``0..classes-1``; the error names the first bad index.
+    """
+    index = numpy.asarray(target)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"target must hold integer class indices; got dtype {index.dtype}")
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"axis must be an int for cross_entropy; got {axis!r}")
+    if logits.ndim == 0:
+        raise ValueError("logits must have at least one dimension (the classes)")
+    ax = axes(int(axis), logits.ndim)[0]
+    expected = logits.shape[:ax] + logits.shape[ax + 1:]
+    if index.shape != expected:
+        raise ValueError(f"target has shape {index.shape} but logits {logits.shape} need {expected} (axis {axis})")
+    classes = logits.shape[ax]
+    bad = (index < 0) | (index >= classes)
+    if numpy.any(bad):
+        where = tuple(int(i) for i in numpy.argwhere(bad)[0])
+        raise ValueError(f"target{list(where)} = {int(index[where])} is out of range for {classes} classes (0..{classes - 1})")
+    return numpy.expand_dims(index, ax), ax

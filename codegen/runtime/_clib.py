@@ -1,0 +1,294 @@
+"""The ctypes plumbing of the generated C module (hand-written, copied verbatim into generated/).
+
+Builds ``c/softmax.c`` (next to this file) into a shared library on first use, loads it and
+prepares arrays for its entry points: the reduced axes moved last and flattened into contiguous
+``(rows, n)`` rows, the result moved back. The generated ``softmax_c.py`` lists the entry points
+(from the function table, ``codegen/api.py``) and calls the :class:`Kernels` routine of each
+function's form.
+
+The library is compiled into a cache folder (``$SOFTPROOF_CACHE``, default
+``~/.cache/softproof``), keyed by a hash of the C source and the flags, with ``$CC`` or the first
+of cc, gcc, clang. Flags: first ``-march=native -O3 -fno-trapping-math -fopenmp-simd``, then the
+same without ``-march=native``, then plain ``-O2``; never ``-ffast-math``. ``SOFTPROOF_OPENMP=1``
+adds ``-fopenmp``; ``SOFTPROOF_PORTABLE=1`` forces the portable flags.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy
+from numpy.typing import ArrayLike, NDArray
+
+from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
+
+__all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "SOURCE", "CTYPES"]
+
+SOURCE = Path(__file__).resolve().parent / "c" / "softmax.c"
+ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range", 3: "out of memory"}
+CTYPES: Mapping[str, Any] = {"pointer": ctypes.c_void_p, "size": ctypes.c_size_t, "double": ctypes.c_double}
+SUFFIX = {numpy.float64: "d", numpy.float32: "f"}
+FLOAT64, FLOAT32 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32)
+_SIZE = ctypes.c_size_t
+
+
+class CompilerNotFoundError(RuntimeError):
+    """No C compiler to build the kernels with."""
+
+
+def _compiler() -> str:
+    for candidate in (os.environ.get("CC"), "cc", "gcc", "clang"):
+        if candidate and shutil.which(candidate):
+            return candidate
+    raise CompilerNotFoundError(
+        "softproof's C kernels need a C compiler and none of $CC, cc, gcc, clang was found; "
+        "install one (e.g. apt-get install gcc) or use softproof.generated.softmax_np"
+    )
+
+
+# -fno-trapping-math lets the vectoriser if-convert the branch-free selects of the kernels
+# (no result changes: softproof never enables floating-point traps; no value-changing flag).
+PORTABLE_FLAGS = ("-O3", "-std=c99", "-fno-trapping-math", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD")
+NATIVE_FLAGS = ("-march=native",) + PORTABLE_FLAGS
+MINIMAL_FLAGS = ("-O2", "-std=c99")
+
+
+def flag_sets() -> list[tuple[str, ...]]:
+    """The flag sets to try, best first (environment: SOFTPROOF_PORTABLE, SOFTPROOF_OPENMP)."""
+    openmp = ("-fopenmp",) if os.environ.get("SOFTPROOF_OPENMP") == "1" else ()
+    if os.environ.get("SOFTPROOF_PORTABLE") == "1":
+        return [PORTABLE_FLAGS + openmp, MINIMAL_FLAGS]
+    return [NATIVE_FLAGS + openmp, PORTABLE_FLAGS + openmp, MINIMAL_FLAGS]
+
+
+def library_path() -> Path:
+    """Build the shared library if needed and return its path (the first flag set that compiles)."""
+    error: RuntimeError | None = None
+    for flags in flag_sets():
+        try:
+            return _build(flags)
+        except CompilerNotFoundError:
+            raise
+        except RuntimeError as exc:
+            error = exc
+    assert error is not None  # flag_sets() is never empty
+    raise error
+
+
+def _build(flags: tuple[str, ...]) -> Path:
+    source = SOURCE.read_bytes() + (SOURCE.parent / "softmax.h").read_bytes() + " ".join(flags).encode()
+    key = hashlib.sha256(source).hexdigest()[:16]
+    cache = Path(os.environ.get("SOFTPROOF_CACHE", Path.home() / ".cache" / "softproof"))
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:  # read-only home: fall back to the temporary folder
+        cache = Path(tempfile.gettempdir()) / "softproof-cache"
+        cache.mkdir(parents=True, exist_ok=True)
+    target = cache / f"libsoftproof-{key}.so"
+    if target.exists():
+        return target
+    fd, tmp = tempfile.mkstemp(prefix=".libsoftproof-", suffix=".so", dir=cache)
+    os.close(fd)
+    command = [_compiler(), *flags, "-fPIC", "-shared", str(SOURCE), "-o", tmp, "-lm"]
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True)
+        os.replace(tmp, target)
+    except subprocess.CalledProcessError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise RuntimeError(f"building the C kernels failed: {' '.join(command)}\n{exc.stderr}") from None
+    return target
+
+
+def _ptr(array: NDArray[Any]) -> int:
+    """The address of a contiguous array's data. ctypes' ``from_buffer`` takes 0.25 us where
+    ``array.ctypes.data`` takes 1 us (a quarter of a small call); it needs a writeable, non-empty
+    buffer, so read-only and empty arrays take ``array.ctypes.data``."""
+    try:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))
+    except (TypeError, ValueError):
+        return int(array.ctypes.data)
+
+
+def _last_axis(axis: object, ndim: int) -> bool:
+    """True when ``axis`` names the last axis only (the fast path: no transpose, no copy)."""
+    return ndim >= 1 and type(axis) is int and (axis == -1 or axis == ndim - 1)
+
+
+def _rows(x: NDArray[Any], axis: tuple[int, ...], dtype: numpy.dtype[Any]) -> tuple[NDArray[Any], list[int], tuple[int, ...]]:
+    """Move the reduced axes last and flatten to a contiguous (rows, n) array of ``dtype``."""
+    rest = [a for a in range(x.ndim) if a not in axis]
+    moved = numpy.transpose(x, rest + list(axis))
+    kept = moved.shape[: len(rest)]
+    n = int(numpy.prod(moved.shape[len(rest):], dtype=numpy.int64))
+    flat = moved.reshape(-1, n) if moved.size else moved.reshape(int(numpy.prod(kept, dtype=numpy.int64)), n)
+    return numpy.ascontiguousarray(flat, dtype=dtype), rest, moved.shape
+
+
+def _restore(out_rows: NDArray[Any], rest: list[int], moved_shape: tuple[int, ...], axis: tuple[int, ...]) -> NDArray[Any]:
+    moved = out_rows.reshape(moved_shape)
+    order = rest + list(axis)
+    return numpy.transpose(moved, numpy.argsort(order))
+
+
+def _as_work(value: ArrayLike, name: str = "x") -> tuple[NDArray[Any], numpy.dtype[Any]]:
+    """Like ``as_float`` but float32 input stays float32 (the kernels widen it in registers)."""
+    array = numpy.asarray(value)
+    kind = array.dtype.char
+    if kind == "d":
+        return array, FLOAT64
+    if kind == "f":
+        return array, FLOAT32
+    return as_float(value, name)
+
+
+def _work_dtype(dtype: numpy.dtype[Any]) -> numpy.dtype[Any]:
+    if dtype is FLOAT64 or dtype is FLOAT32:  # the usual cases, without a dtype comparison
+        return dtype
+    return FLOAT32 if dtype == FLOAT32 else FLOAT64
+
+
+def _writes_directly(target: NDArray[Any] | None, rows: NDArray[Any]) -> bool:
+    """True when the kernel can write into ``out`` itself: C-contiguous, of the working dtype (the
+    kernels read each entry before writing it, so ``out`` may be the input); else the result goes
+    to a fresh array that is copied into ``out``."""
+    return target is not None and bool(target.flags.c_contiguous) and target.dtype == rows.dtype
+
+
+class Kernels:
+    """The entry points of a loaded library, and one routine per form of ``codegen/api.py``.
+
+    ``signatures``: entry point name -> argument kinds (``pointer``, ``size``, ``double``); each
+    is loaded for float64 (``_d``) and float32 (``_f``).
+    """
+
+    def __init__(self, library: Path, signatures: Mapping[str, tuple[str, ...]]) -> None:
+        self.library = ctypes.CDLL(str(library))
+        self.functions: dict[tuple[str, type], Any] = {}
+        for name, kinds in signatures.items():
+            for scalar, suffix in SUFFIX.items():
+                function = getattr(self.library, f"softproof_{name}_{suffix}")
+                function.argtypes = [CTYPES[kind] for kind in kinds]
+                function.restype = ctypes.c_int
+                self.functions[(name, scalar)] = function
+
+    def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> None:
+        """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""
+        status = self.functions[(name, dtype.type)](*args)
+        if status:
+            raise ValueError(f"{name}: {ERRORS.get(status, f'error {status}')}")
+
+    def rows(self, name: str, x: ArrayLike, axis: Any, temperature: object, out: object) -> Any:
+        """Row-wise, result of the input's shape (softmax, log_softmax)."""
+        source = x
+        x, dtype = _as_work(x)
+        target = check_out(out, source, x.shape, dtype)
+        if _last_axis(axis, x.ndim) and x.size:
+            T = temperature_value(temperature)
+            work = _work_dtype(dtype)
+            rows = numpy.ascontiguousarray(x, dtype=work)
+            direct = _writes_directly(target, rows)
+            result = target if direct and target is not None else numpy.empty_like(rows)
+            n = rows.shape[-1]
+            self.call(name, work, _ptr(rows), _ptr(result), rows.size // n, n, T)
+            return result if direct else deliver(result.astype(dtype, copy=False), target)
+        chosen = axes(axis, x.ndim)
+        T = temperature_value(temperature)
+        if x.size == 0:
+            return deliver(x.astype(dtype, copy=False), target)
+        work = _work_dtype(dtype)
+        rows, rest, shape = _rows(x, chosen, work)
+        result = numpy.empty_like(rows)
+        self.call(name, work, _ptr(rows), _ptr(result), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
+        return deliver(_restore(result, rest, shape, chosen).astype(dtype, copy=False), target)
+
+    def reduce(self, name: str, x: ArrayLike, axis: Any, keepdims: bool, temperature: object) -> Any:
+        """Row-wise, one value per row (logsumexp)."""
+        x, dtype = _as_work(x)
+        if _last_axis(axis, x.ndim) and x.shape[-1] and not keepdims:
+            T = temperature_value(temperature)
+            work = _work_dtype(dtype)
+            rows = numpy.ascontiguousarray(x, dtype=work)
+            out = numpy.empty(x.shape[:-1], dtype=work)
+            n = rows.shape[-1]
+            self.call(name, work, _ptr(rows), _ptr(out), rows.size // n, n, T)
+            return out.astype(dtype, copy=False)[()]
+        chosen = axes(axis, x.ndim)
+        T = temperature_value(temperature)
+        work = _work_dtype(dtype)
+        rows, rest, shape = _rows(x, chosen, work)
+        out = numpy.empty(rows.shape[0], dtype=work)
+        self.call(name, work, _ptr(rows), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
+        result: NDArray[Any] = out.reshape(tuple(shape[: len(rest)]))
+        if keepdims:
+            result = numpy.expand_dims(result, chosen)
+        return numpy.asarray(result).astype(dtype, copy=False)[()]
+
+    def elementwise(self, name: str, x: ArrayLike, out: object) -> Any:
+        """Entry by entry over the whole array (sigmoid, log_sigmoid, softplus)."""
+        source = x
+        x, dtype = _as_work(x)
+        target = check_out(out, source, x.shape, dtype)
+        work = _work_dtype(dtype)
+        flat = numpy.ascontiguousarray(x, dtype=work)  # C order: the kernel sees one flat run
+        direct = _writes_directly(target, flat)
+        result = target if direct and target is not None else numpy.empty(x.shape, work)
+        self.call(name, work, _ptr(flat), _ptr(result), _SIZE(flat.size))
+        if direct:
+            return target
+        result = result.astype(dtype, copy=False)
+        return deliver(result[()] if result.ndim == 0 else result, target)
+
+    def with_target(self, name: str, logits: ArrayLike, target: ArrayLike, axis: Any, reduce: bool) -> Any:
+        """Row-wise with one class index per row (cross_entropy: one value per row; its gradient: rows)."""
+        x, dtype = _as_work(logits, "logits")
+        work = _work_dtype(dtype)
+        indices = numpy.asarray(target)
+        if _last_axis(axis, x.ndim) and x.size and indices.dtype.kind in "iu" and indices.shape == x.shape[:-1]:
+            # the fast path: classes on the last axis; the kernel checks the range of the targets
+            rows = numpy.ascontiguousarray(x, dtype=work)
+            flat_target = numpy.ascontiguousarray(indices, dtype=numpy.int64)
+            out = numpy.empty(x.shape[:-1] if reduce else x.shape, dtype=work)
+            n = x.shape[-1]
+            if self.functions[(name, work.type)](_ptr(rows), flat_target.ctypes.data, _ptr(out), rows.size // n, n):
+                targets(x, target, axis)  # raises the error that names the bad target
+                raise ValueError(f"{name}: a target is out of range")
+            return out.astype(dtype, copy=False)[()] if reduce else out.astype(dtype, copy=False)
+        index, ax = targets(x, target, axis)
+        rows, rest, shape = _rows(x, (ax,), work)
+        flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
+        out = numpy.empty(rows.shape[0] if reduce else rows.shape, dtype=work)
+        self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
+        if reduce:
+            return out.reshape(tuple(shape[: len(rest)])).astype(dtype, copy=False)[()]
+        return _restore(out, rest, shape, (ax,)).astype(dtype, copy=False)
+
+    def pair(self, name: str, probs: ArrayLike, grad: ArrayLike, axis: Any) -> Any:
+        """Row-wise over two arrays of one shape (softmax_backward)."""
+        p, dtype = _as_work(probs, "probs")
+        g, _ = _as_work(grad, "grad")
+        if p.shape != g.shape:
+            raise ValueError(f"probs has shape {p.shape} but grad has shape {g.shape}; they must match")
+        if _last_axis(axis, p.ndim) and p.size:  # the fast path: no transpose, no copy of contiguous input
+            work = _work_dtype(dtype)
+            prow, grow = numpy.ascontiguousarray(p, dtype=work), numpy.ascontiguousarray(g, dtype=work)
+            out = numpy.empty(prow.shape, work)
+            n = prow.shape[-1]
+            self.call(name, work, _ptr(prow), _ptr(grow), _ptr(out), _SIZE(prow.size // n), _SIZE(n))
+            return out.astype(dtype, copy=False)
+        chosen = axes(axis, p.ndim)
+        if p.size == 0:
+            return p.astype(dtype, copy=False)
+        work = _work_dtype(dtype)
+        prow, rest, shape = _rows(p, chosen, work)
+        grow, _, _ = _rows(g, chosen, work)
+        out = numpy.empty_like(prow)
+        self.call(name, work, _ptr(prow), _ptr(grow), _ptr(out), _SIZE(prow.shape[0]), _SIZE(prow.shape[1]))
+        return _restore(out, rest, shape, chosen).astype(dtype, copy=False)
