@@ -311,7 +311,7 @@ def accuracy(
             return plot_errors(plot_function, inputs, errors, plot_file)
 
         write_plot(draw, plot_file, quiet=as_json)
-    failing = [m for impl in ("softproof C", "softproof NumPy") for m in acc.violations(measurements, impl)]
+    failing = acc.failures(measurements)
     if failing:
         for m in failing:
             typer.secho(f"above bound: {m.function} {m.dtype} {m.region} {m.implementation}: {m.max_ulp:g} ULP", err=True, fg=typer.colors.RED)

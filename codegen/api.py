@@ -89,6 +89,8 @@ class Function:
     to the entry point's own arguments. ``claims``: the proved claims its kernel prints.
     ``bounds``: max ULP per dtype (the accuracy contract), or ``None`` where it is not measured
     in ULPs (a difference or a product of probabilities: the error is absolute near 0).
+    ``doc``: the docstring of a function whose whole body the table generates (the math, the
+    stable form with its claim, the source); skeleton functions keep theirs in the template.
     """
 
     name: str
@@ -100,6 +102,7 @@ class Function:
     claims: tuple[str, ...]
     bounds: dict[str, float] | None = None
     flags: tuple[int, ...] = ()
+    doc: str = ""
 
     @property
     def c_args(self) -> str:
@@ -133,9 +136,24 @@ FUNCTIONS: tuple[Function, ...] = (
              "T log sum exp(x / T) per row: out has `rows` entries", (*inputs("x"), AXIS, KEEPDIMS, TEMPERATURE),
              "logsumexp_rows", ("rewrite.lse_ties_log1p", "rewrite.smooth_max_shift"), {"float64": 1, "float32": 1}),
     Function("sigmoid", ELEMENTWISE, "Logistic sigmoid", "elementwise 1 / (1 + e^-x) of `count` entries",
-             (*inputs("x"), OUT), "sigmoid_all", ("rewrite.sigmoid_abs_form",), {"float64": 3, "float32": 1}, (0,)),
+             (*inputs("x"), OUT), "sigmoid_all", ("rewrite.sigmoid_abs_form",), {"float64": 3, "float32": 1},
+             doc=r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
+as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
+results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`."""),
     Function("log_sigmoid", ELEMENTWISE, "Log-sigmoid", "elementwise log(1 / (1 + e^-x)) of `count` entries",
-             (*inputs("x"), OUT), "sigmoid_all", ("rewrite.log_sigmoid_abs_form",), {"float64": 2, "float32": 1}, (1,)),
+             (*inputs("x"), OUT), "log_sigmoid_all", ("rewrite.log_sigmoid_abs_form",), {"float64": 2, "float32": 1},
+             doc=r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
+(``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`."""),
+    Function("softplus", ELEMENTWISE, "Softplus", "elementwise log(1 + e^x) of `count` entries",
+             (*inputs("x"), OUT), "softplus_all", ("rewrite.softplus_abs_form",), {"float64": 1, "float32": 1},
+             doc=r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
+:math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})` (``rewrite.softplus_abs_form``): no overflow
+for large :math:`x` (where it is :math:`x`), and :math:`e^x` itself, subnormals included, for very
+negative :math:`x`; :math:`\mathrm{softplus}(x) = -\log\sigma(-x)`. ``+inf`` gives ``+inf``,
+``-inf`` gives 0, NaN gives NaN. ``out`` as for :func:`softmax`.
+
+>>> float(softplus(0.0)) == float(numpy.log(2.0))
+True"""),
     Function("cross_entropy", TARGET_REDUCE, r"Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`",
              "-log softmax(x)[target] per row (out has `rows` entries)", (*inputs("logits", "target"), CLASS_AXIS),
              "cross_entropy_rows", ("rewrite.cross_entropy_lse", "rewrite.lse_ties_log1p"), {"float64": 2, "float32": 1}),

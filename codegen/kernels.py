@@ -19,7 +19,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import log1p
 
 from softproof.derive import select
-from softproof.derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE
+from softproof.derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE, SOFTPLUS_STABLE
 from softproof.derive.symbols import a, k, m, n, x
 
 from .array_form import ReduceMax, array_form
@@ -124,6 +124,7 @@ KERNELS: dict[str, Kernel] = {
     ),
     "sigmoid": Kernel("sigmoid", (Line("out", SIGMOID_STABLE.xreplace({a: X}), "rewrite.sigmoid_abs_form"),)),
     "log_sigmoid": Kernel("log_sigmoid", (Line("out", LOG_SIGMOID_STABLE.xreplace({a: X}), "rewrite.log_sigmoid_abs_form"),)),
+    "softplus": Kernel("softplus", (Line("out", SOFTPLUS_STABLE.xreplace({a: X}), "rewrite.softplus_abs_form"),)),
     "cross_entropy": Kernel(
         "cross_entropy",
         (STATS, EXTRA_LINE, LOGNORM_LINE, Line("gap, gap_error", sp.Symbol("_two_diff(m, x_target)"), "rewrite.exact_shift"),

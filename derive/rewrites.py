@@ -51,6 +51,7 @@ LOG_SOFTMAX_STABLE = (x[k] - m) / T - sp.log(shifted_sum)
 SMOOTH_MAX_STABLE = m + T * sp.log(shifted_sum)
 SIGMOID_STABLE = sp.Piecewise((decay / (1 + decay), a < 0), (1 / (1 + decay), True))
 LOG_SIGMOID_STABLE = sp.Min(a, 0) - log1p(decay)
+SOFTPLUS_STABLE = sp.Max(a, 0) + log1p(decay)
 
 register(
     Claim(
@@ -224,6 +225,15 @@ register(
         source=CODEGEN,
         quote="log_sigmoid kernels evaluate min(x, 0) - log1p(exp(-|x|))",
         statement=eq(sp.log(sigmoid(a)), LOG_SIGMOID_STABLE),
+        strategy=CaseSplit(a, sp.Integer(0), Simplify()),
+        expected=Status.PROVED,
+        assumptions=(r"$x \in \mathbb{R}$",),
+    ),
+    Claim(
+        id="rewrite.softplus_abs_form",
+        source=CODEGEN,
+        quote="softplus kernels evaluate max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no log(1) for very negative x",
+        statement=eq(sp.log(1 + sp.exp(a)), SOFTPLUS_STABLE),
         strategy=CaseSplit(a, sp.Integer(0), Simplify()),
         expected=Status.PROVED,
         assumptions=(r"$x \in \mathbb{R}$",),

@@ -32,6 +32,7 @@ __all__ = [
     "logsumexp",
     "sigmoid",
     "log_sigmoid",
+    "softplus",
     "cross_entropy",
     "cross_entropy_grad",
     "softmax_backward",
@@ -47,6 +48,7 @@ _SIGNATURES = {
     "logsumexp": ('pointer', 'pointer', 'size', 'size', 'double'),
     "sigmoid": ('pointer', 'pointer', 'size'),
     "log_sigmoid": ('pointer', 'pointer', 'size'),
+    "softplus": ('pointer', 'pointer', 'size'),
     "cross_entropy": ('pointer', 'pointer', 'pointer', 'size', 'size'),
     "cross_entropy_grad": ('pointer', 'pointer', 'pointer', 'size', 'size'),
     "softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
@@ -78,6 +80,11 @@ def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
 def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     r"""Log-sigmoid; see :func:`softproof.generated.softmax_np.log_sigmoid` for the math, edges and arguments."""
     return _KERNELS.elementwise("log_sigmoid", x, out)
+
+
+def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+    r"""Softplus; see :func:`softproof.generated.softmax_np.softplus` for the math, edges and arguments."""
+    return _KERNELS.elementwise("softplus", x, out)
 
 
 def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> Any:

@@ -39,6 +39,7 @@ __all__ = [
     "logsumexp",
     "sigmoid",
     "log_sigmoid",
+    "softplus",
     "cross_entropy",
     "cross_entropy_grad",
     "softmax_backward",
@@ -250,6 +251,24 @@ def log_sigmoid(x, out=None):
     with numpy.errstate(invalid="ignore", over="ignore"):
         # proved: rewrite.log_sigmoid_abs_form
         out = -numpy.log1p(numpy.exp(-abs(x))) + numpy.minimum(0, x)
+    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+
+
+def softplus(x, out=None):
+    r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
+    :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})` (``rewrite.softplus_abs_form``): no overflow
+    for large :math:`x` (where it is :math:`x`), and :math:`e^x` itself, subnormals included, for very
+    negative :math:`x`; :math:`\mathrm{softplus}(x) = -\log\sigma(-x)`. ``+inf`` gives ``+inf``,
+    ``-inf`` gives 0, NaN gives NaN. ``out`` as for :func:`softmax`.
+
+    >>> float(softplus(0.0)) == float(numpy.log(2.0))
+    True"""
+    source, target = x, out
+    x, dtype = _as_float(x)
+    target = _check_out(target, source, x.shape, dtype)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        # proved: rewrite.softplus_abs_form
+        out = numpy.log1p(numpy.exp(-abs(x))) + numpy.maximum(0, x)
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 

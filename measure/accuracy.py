@@ -11,27 +11,26 @@ subnormals included). No SymPy and no generated code is involved in the referenc
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import mpmath
 import numpy as np
 
+from softproof.codegen.api import by_name, measured
+
+from . import reference as textbook
+from .implementations import SOFTPROOF
+from .implementations import implementations as all_implementations
+
 __all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS"]
 
-ROW_FUNCTIONS = ("softmax", "log_softmax", "logsumexp", "cross_entropy")
-ELEMENT_FUNCTIONS = ("sigmoid", "log_sigmoid")
+# the functions with an accuracy contract (codegen/api.py), row-wise and element-wise
+ROW_FUNCTIONS = tuple(f.name for f in measured() if f.form.row_wise)
+ELEMENT_FUNCTIONS = tuple(f.name for f in measured() if not f.form.row_wise)
 FUNCTIONS = ROW_FUNCTIONS + ELEMENT_FUNCTIONS
-# the targets of the accuracy issue: max ULP for (function, dtype)
-BOUNDS = {
-    ("softmax", "float64"): 3, ("softmax", "float32"): 1,
-    ("log_softmax", "float64"): 2, ("log_softmax", "float32"): 1,
-    ("logsumexp", "float64"): 1, ("logsumexp", "float32"): 1,
-    ("sigmoid", "float64"): 3, ("sigmoid", "float32"): 1,
-    ("log_sigmoid", "float64"): 2, ("log_sigmoid", "float32"): 1,
-    ("cross_entropy", "float64"): 2, ("cross_entropy", "float32"): 1,
-}
+# max ULP for (function, dtype): the bounds of the function table
+BOUNDS = {(f.name, dtype): bound for f in measured() for dtype, bound in (f.bounds or {}).items()}
 STRETCH = {("logsumexp", "float64", "log-probabilities")}  # reported, not required
 BITS = {"float64": 53, "float32": 24}
 
@@ -68,6 +67,7 @@ def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
         Region("subnormal outputs [-745, -709]", "elements", (rng.uniform(-745, -709, count(1000)),)),
         Region("tiny |x|", "elements", (rng.choice([-1, 1], count(1000)) * 10.0 ** rng.uniform(-300, -5, count(1000)),)),
         Region("randn*10", "elements", (10 * rng.standard_normal(count(1000)),)),
+        Region("uniform [-745, 745]", "elements", (rng.uniform(-745, 745, count(2000)),)),
     ]
     return out
 
@@ -82,25 +82,28 @@ def _round(value: mpmath.mpf, bits: int) -> float:
     return float(mpmath.nint(value / mpmath.mpf(2) ** quantum) * mpmath.mpf(2) ** quantum)
 
 
+def takes_targets(function: str) -> bool:
+    """True for the functions called with one class index per row (``f(x, t)``)."""
+    return by_name(function).form.name.startswith("target")
+
+
 def _row_values(x: np.ndarray, targets: np.ndarray) -> dict[str, list[mpmath.mpf]]:
-    values = [mpmath.mpf(float(v)) for v in x]
-    e = [mpmath.exp(v) for v in values]
-    s = mpmath.fsum(e)
-    lse = mpmath.log(s)
-    return {
-        "softmax": [v / s for v in e],
-        "log_softmax": [v - lse for v in values],
-        "logsumexp": [lse],
-        "cross_entropy": [lse - values[int(t)] for t in targets],
-    }
+    """The textbook value of every measured row function, entry by entry (one per row for a reduction)."""
+    values = textbook.row(x)
+    out: dict[str, list[mpmath.mpf]] = {}
+    for name in ROW_FUNCTIONS:
+        definition = textbook.ROW[name]
+        if takes_targets(name):
+            out[name] = [definition(values, int(t)) for t in targets]  # type: ignore[misc]
+        else:
+            value = definition(values)
+            out[name] = value if isinstance(value, list) else [value]  # type: ignore[list-item]
+    return out
 
 
 def _element_values(x: np.ndarray) -> dict[str, list[mpmath.mpf]]:
-    values = [mpmath.mpf(float(v)) for v in x]
-    return {
-        "sigmoid": [1 / (1 + mpmath.exp(-v)) for v in values],
-        "log_sigmoid": [-mpmath.log1p(mpmath.exp(-v)) for v in values],
-    }
+    values = textbook.row(x)
+    return {name: [textbook.ELEMENT[name](v) for v in values] for name in ELEMENT_FUNCTIONS}
 
 
 def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None) -> dict[str, np.ndarray]:
@@ -151,39 +154,8 @@ def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def implementations() -> dict[str, dict[str, Callable[..., np.ndarray]]]:
-    """name -> function name -> callable(x, targets?) for softproof's targets, scipy and torch if installed."""
-    from softproof.generated import softmax_c, softmax_np
-
-    out: dict[str, dict[str, Callable[..., np.ndarray]]] = {}
-    for name, module in (("softproof C", softmax_c), ("softproof NumPy", softmax_np)):
-        out[name] = {
-            "softmax": module.softmax, "log_softmax": module.log_softmax, "logsumexp": module.logsumexp,
-            "sigmoid": module.sigmoid, "log_sigmoid": module.log_sigmoid,
-            "cross_entropy": lambda x, t, m=module: m.cross_entropy(x, t),
-        }
-    try:
-        special = importlib.import_module("scipy.special")
-        out["scipy.special"] = {
-            "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
-            "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit, "log_sigmoid": special.log_expit,
-            "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
-        }
-    except ImportError:
-        pass
-    try:
-        torch = importlib.import_module("torch")
-        def wrap(f: Callable[..., object]) -> Callable[..., np.ndarray]:
-            return lambda x: f(torch.from_numpy(np.ascontiguousarray(x))).numpy()
-        out["torch"] = {
-            "softmax": wrap(lambda v: torch.softmax(v, -1)), "log_softmax": wrap(lambda v: torch.log_softmax(v, -1)),
-            "logsumexp": wrap(lambda v: torch.logsumexp(v, -1)), "sigmoid": wrap(torch.sigmoid),
-            "log_sigmoid": wrap(torch.nn.functional.logsigmoid),
-            "cross_entropy": lambda x, t: torch.nn.functional.cross_entropy(
-                torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(t), reduction="none").numpy(),
-        }
-    except ImportError:
-        pass
-    return out
+    """name -> function name -> callable(x) or callable(x, targets): softproof's targets, scipy and torch if installed."""
+    return all_implementations(textbook=False)
 
 
 @dataclass
@@ -211,8 +183,7 @@ def _batch_reference(x: np.ndarray, dtype: str, rng: np.random.Generator) -> tup
         ref = reference(x.astype(np.float64), "rows", dtype, targets)
         batch = np.stack([x, x])
         return batch, targets, {
-            "softmax": np.concatenate([ref["softmax"]] * 2), "log_softmax": np.concatenate([ref["log_softmax"]] * 2),
-            "logsumexp": np.concatenate([ref["logsumexp"]] * 2), "cross_entropy": ref["cross_entropy"],
+            name: ref[name] if takes_targets(name) else np.concatenate([ref[name]] * 2) for name in ROW_FUNCTIONS
         }
     targets = np.array([int(rng.integers(0, x.shape[1])) if i % 2 else int(np.argmax(r)) for i, r in enumerate(x)], dtype=np.int64)
     refs = [reference(r.astype(np.float64), "rows", dtype, targets[i:i + 1]) for i, r in enumerate(x)]
@@ -250,8 +221,10 @@ def measure(
                     batch, targets, ref = x, None, reference(x.astype(np.float64), "elements", dtype)
                 for impl, funcs in impls.items():
                     for f in wanted:
+                        if f not in funcs:
+                            continue  # a comparator without this function
                         with np.errstate(all="ignore"):
-                            got = funcs[f](batch, targets) if f == "cross_entropy" else funcs[f](batch)
+                            got = funcs[f](batch, targets) if takes_targets(f) else funcs[f](batch)
                         got = np.asarray(got, dtype=dtype).reshape(-1)
                         errors.setdefault((f, impl, dtype, region.name), []).append(ulp_distance(got, ref[f]))
     out = []
@@ -279,6 +252,11 @@ def violations(measurements: list[Measurement], implementation: str) -> list[Mea
         if m.implementation == implementation and (m.function, m.dtype, m.region) not in STRETCH
         and m.max_ulp > BOUNDS[(m.function, m.dtype)]
     ]
+
+
+def failures(measurements: list[Measurement]) -> list[Measurement]:
+    """The measurements of softproof's own targets above their bound."""
+    return [m for implementation in SOFTPROOF for m in violations(measurements, implementation)]
 
 
 def region_table(measurements: list[Measurement], markdown: bool = False) -> str:
@@ -352,7 +330,9 @@ def pointwise(function: str, seed: int = 0, scale: float = 1.0) -> tuple[list[fl
                 batch, targets, ref = x, None, reference(x, kind, "float64")[function]
                 xs += list(x)
             for name, funcs in impls.items():
+                if function not in funcs:
+                    continue
                 with np.errstate(all="ignore"):
-                    got = funcs[function](batch, targets) if function == "cross_entropy" else funcs[function](batch)
+                    got = funcs[function](batch, targets) if takes_targets(function) else funcs[function](batch)
                 errs[name] += list(ulp_distance(np.asarray(got, dtype=np.float64).reshape(-1), ref))
     return xs, errs

@@ -10,7 +10,6 @@ write its output once, so its floor is about 1.5 copies). Ratios are taken withi
 
 from __future__ import annotations
 
-import importlib
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -18,13 +17,17 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from softproof.codegen.api import FUNCTIONS, by_name, names
+
+from .implementations import implementations
+
 __all__ = ["KERNELS", "Timing", "cases", "run", "table"]
 
-KERNELS = ("softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "cross_entropy", "cross_entropy_grad", "softmax_backward")
+KERNELS = names()  # every public function of codegen/api.py
 MIN_SAMPLE = 0.002  # seconds
 COPY = "copy (memory floor)"
 REUSED = "softproof C, out="  # the same kernels writing into a preallocated array: no page faults of a fresh output
-WITH_OUT = ("softmax", "log_softmax", "sigmoid", "log_sigmoid")
+WITH_OUT = tuple(f.name for f in FUNCTIONS if f.has_out)
 
 
 @dataclass(frozen=True)
@@ -59,70 +62,12 @@ def cases(sizes: tuple[int, ...], row_length: int, kernels: tuple[str, ...], dty
     for kernel in kernels:
         for dtype in dtypes:
             for size in sizes:
-                if kernel.startswith("cross_entropy"):
+                if by_name(kernel).form.name.startswith("target"):
                     continue  # a loss over one example of 1e7 classes is not a use case; rows below
                 out.append(Case(kernel, dtype, (size,)))
             for size in sizes:
                 if size >= 10 * row_length and row_length > 0:
                     out.append(Case(kernel, dtype, (size // row_length, row_length)))
-    return out
-
-
-def _plain_numpy() -> dict[str, Callable[..., object]]:
-    """The textbook max-shifted formulas in NumPy (what most code does)."""
-
-    def softmax(x: np.ndarray) -> np.ndarray:
-        e = np.exp(x - x.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
-
-    def log_softmax(x: np.ndarray) -> np.ndarray:
-        d = x - x.max(axis=-1, keepdims=True)
-        return d - np.log(np.exp(d).sum(axis=-1, keepdims=True))
-
-    def logsumexp(x: np.ndarray) -> np.ndarray:
-        m = x.max(axis=-1, keepdims=True)
-        return (m + np.log(np.exp(x - m).sum(axis=-1, keepdims=True)))[..., 0]
-
-    return {
-        "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp,
-        "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
-        "log_sigmoid": lambda x: -np.logaddexp(0, -x),
-        "cross_entropy": lambda x, t: -np.take_along_axis(log_softmax(x), t[:, None], axis=-1)[:, 0],
-        "cross_entropy_grad": lambda x, t: softmax(x) - (np.arange(x.shape[-1]) == t[:, None]),
-        "softmax_backward": lambda p, g: p * (g - (p * g).sum(axis=-1, keepdims=True)),
-    }
-
-
-def implementations() -> dict[str, dict[str, Callable[..., object]]]:
-    from softproof.generated import softmax_c, softmax_np
-
-    out: dict[str, dict[str, Callable[..., object]]] = {}
-    for name, module in (("softproof C", softmax_c), ("softproof NumPy", softmax_np)):
-        out[name] = {k: getattr(module, k) for k in KERNELS}
-    try:
-        special = importlib.import_module("scipy.special")
-        out["scipy.special"] = {
-            "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
-            "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit,
-            "log_sigmoid": special.log_expit,
-            "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
-            "cross_entropy_grad": lambda x, t: special.softmax(x, axis=-1) - (np.arange(x.shape[-1]) == t[:, None]),
-        }
-    except ImportError:
-        pass
-    out["NumPy max-shift"] = _plain_numpy()
-    try:
-        torch = importlib.import_module("torch")
-        functional = torch.nn.functional
-        out["torch"] = {
-            "softmax": lambda x: torch.softmax(torch.from_numpy(x), -1), "log_softmax": lambda x: torch.log_softmax(torch.from_numpy(x), -1),
-            "logsumexp": lambda x: torch.logsumexp(torch.from_numpy(x), -1), "sigmoid": lambda x: torch.sigmoid(torch.from_numpy(x)),
-            "log_sigmoid": lambda x: functional.logsigmoid(torch.from_numpy(x)),
-            "cross_entropy": lambda x, t: functional.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), reduction="none"),
-            "cross_entropy_grad": lambda x, t: torch.softmax(torch.from_numpy(x), -1) - functional.one_hot(torch.from_numpy(t), x.shape[-1]),
-        }
-    except ImportError:
-        pass
     return out
 
 
@@ -138,10 +83,11 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
     x = (3 * rng.standard_normal(case.shape)).astype(case.dtype)
     calls: dict[str, Callable[[], object]] = {COPY: x.copy}
     having = {name: funcs[case.kernel] for name, funcs in impls.items() if case.kernel in funcs}  # scipy has no softmax_backward
-    if case.kernel.startswith("cross_entropy"):
+    form = by_name(case.kernel).form.name
+    if form.startswith("target"):
         t = rng.integers(0, case.shape[-1], case.shape[0]).astype(np.int64)
         calls.update({name: (lambda f=f: f(x, t)) for name, f in having.items()})
-    elif case.kernel == "softmax_backward":  # the probabilities of x and an upstream gradient
+    elif form == "pair":  # the probabilities of x and an upstream gradient
         p = np.exp(x - x.max(axis=-1, keepdims=True))
         p /= p.sum(axis=-1, keepdims=True)
         g = rng.standard_normal(case.shape).astype(case.dtype)
@@ -159,7 +105,7 @@ def run(
     progress: Callable[[Iterator[Case], int], Iterator[Case]] | None = None,
 ) -> list[Timing]:
     """Median seconds per call of every implementation on every case, interleaved."""
-    impls = implementations()
+    impls = implementations(textbook=True)
     if only:
         impls = {k: v for k, v in impls.items() if k in only}
     out: list[Timing] = []

@@ -1,7 +1,7 @@
 """The independent oracle: mpmath evaluating the textbook definitions at high precision.
 
-Nothing here uses SymPy or the generated code: softmax is exp(x_i/T) / sum_j exp(x_j/T)
-exactly as document 000 writes it (mpmath's exponent range makes the naive form safe).
+The definitions are the one reference, :mod:`softproof.measure.reference` (no SymPy, no
+generated code): softmax is exp(x_i/T) / sum_j exp(x_j/T) exactly as document 000 writes it.
 The definitions cancel (log(1 + 1e-38), p - 1), so each value is recomputed with the
 precision doubled until two evaluations agree to 30 digits, as Herbie does.
 """
@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import mpmath
+
+from softproof.measure import reference
+from softproof.measure.reference import row
 
 DPS = 50
 MAX_DPS = 40_000
@@ -48,65 +51,39 @@ def _scale(scope: dict[str, object]) -> float:
     return (max(numbers) if numbers else 1.0) / float(scope.get("temperature", 1.0))  # type: ignore[arg-type]
 
 
-def _row(values: Sequence[float]) -> list[mpmath.mpf]:
-    return [mpmath.mpf(float(v)) for v in values]
-
-
 def softmax(values: Sequence[float], temperature: float = 1.0) -> list[float]:
-    def compute():  # type: ignore[no-untyped-def]
-        e = [mpmath.exp(v / temperature) for v in _row(values)]
-        s = mpmath.fsum(e)
-        return [t / s for t in e]
-
-    return converged(compute, _scale(locals()))  # type: ignore[no-any-return]
+    return converged(lambda: reference.softmax(row(values), temperature), _scale(locals()))  # type: ignore[no-any-return]
 
 
 def log_softmax(values: Sequence[float], temperature: float = 1.0) -> list[float]:
-    def compute():  # type: ignore[no-untyped-def]
-        row = _row(values)
-        lse = mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in row))
-        return [v / temperature - lse for v in row]
-
-    return converged(compute, _scale(locals()))  # type: ignore[no-any-return]
+    return converged(lambda: reference.log_softmax(row(values), temperature), _scale(locals()))  # type: ignore[no-any-return]
 
 
 def logsumexp(values: Sequence[float], temperature: float = 1.0) -> float:
     return converged(  # type: ignore[no-any-return]
-        lambda: temperature * mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in _row(values))),
-        max(abs(float(v)) for v in values) if len(values) else 1.0,
+        lambda: reference.logsumexp(row(values), temperature), max(abs(float(v)) for v in values) if len(values) else 1.0
     )
 
 
 def sigmoid(value: float) -> float:
-    return converged(lambda: 1 / (1 + mpmath.exp(-mpmath.mpf(float(value)))), abs(float(value)))  # type: ignore[no-any-return]
+    return converged(lambda: reference.sigmoid(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
 
 
 def log_sigmoid(value: float) -> float:
-    return converged(lambda: mpmath.log(1 / (1 + mpmath.exp(-mpmath.mpf(float(value))))), abs(float(value)))  # type: ignore[no-any-return]
+    return converged(lambda: reference.log_sigmoid(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
+
+
+def softplus(value: float) -> float:
+    return converged(lambda: reference.softplus(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
 
 
 def cross_entropy(values: Sequence[float], target: int) -> float:
-    def compute():  # type: ignore[no-untyped-def]
-        row = _row(values)
-        return -mpmath.log(mpmath.exp(row[target]) / mpmath.fsum(mpmath.exp(v) for v in row))
-
-    return converged(compute, _scale(locals()))  # type: ignore[no-any-return]
+    return converged(lambda: reference.cross_entropy(row(values), target), _scale(locals()))  # type: ignore[no-any-return]
 
 
 def cross_entropy_grad(values: Sequence[float], target: int) -> list[float]:
-    def compute():  # type: ignore[no-untyped-def]
-        row = _row(values)
-        s = mpmath.fsum(mpmath.exp(v) for v in row)
-        return [mpmath.exp(v) / s - (1 if i == target else 0) for i, v in enumerate(row)]
-
-    return converged(compute, _scale(locals()))  # type: ignore[no-any-return]
+    return converged(lambda: reference.cross_entropy_grad(row(values), target), _scale(locals()))  # type: ignore[no-any-return]
 
 
 def softmax_backward(probs: Sequence[float], grad: Sequence[float]) -> list[float]:
-    """(J^T g)_j with the Jacobian J_ij = p_i (delta_ij - p_j) written out entry by entry."""
-    def compute():  # type: ignore[no-untyped-def]
-        p, g = _row(probs), _row(grad)
-        n = len(p)
-        return [mpmath.fsum(g[i] * p[i] * ((1 if i == j else 0) - p[j]) for i in range(n)) for j in range(n)]
-
-    return converged(compute, _scale(locals()))  # type: ignore[no-any-return]
+    return converged(lambda: reference.softmax_backward(row(probs), row(grad)), _scale(locals()))  # type: ignore[no-any-return]

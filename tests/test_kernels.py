@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from softproof.codegen.api import FUNCTIONS, by_name, names
 from softproof.generated import softmax_c, softmax_np
 
 # SOFTPROOF_EXAMPLES_SCALE=10 runs ten times more hypothesis examples (measured: all pass)
@@ -201,33 +202,39 @@ def test_c_softmax_backward_batches_equal_the_rows_one_by_one(dtype: type, n: in
         np.testing.assert_array_equal(batch[row], softmax_c.softmax_backward(p[row], g[row]), err_msg=f"row {row}")
 
 
+# the limits of the element-wise functions at -inf and +inf (independent of the oracle's mpmath)
+ELEMENT_LIMITS = {"sigmoid": (0.0, 1.0), "log_sigmoid": (-np.inf, 0.0), "softplus": (0.0, np.inf)}
+
+
+def test_every_element_wise_function_has_its_limits_and_reference() -> None:
+    assert set(ELEMENT_LIMITS) == set(names(form="elementwise"))
+    assert all(hasattr(oracle, name) for name in names())
+
+
 @TARGETS
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_sigmoids_of_long_arrays_with_special_values(K, dtype: type) -> None:
+@pytest.mark.parametrize("name", names(form="elementwise"))
+def test_element_wise_functions_of_long_arrays_with_special_values(K, dtype: type, name: str) -> None:
     """Arrays cross the C kernels' blocks (SP_BLOCK = 512 entries, each block with or without
     |x| > 708): NaN, infinities, subnormal outputs and signed zeros in any block, every entry
-    within the accuracy bound of the mpmath value (sigmoid 3, log_sigmoid 2 ulps in float64; 1 in float32)."""
+    within the function's accuracy bound (codegen/api.py) of the mpmath value."""
     x = np.random.default_rng(7).normal(scale=30.0, size=1500)
     specials = [np.nan, np.inf, -np.inf, 0.0, -0.0, 800.0, -800.0, -720.0, 1e-300, -1e-300, 40.0, -103.0]
     x[[0, 511, 512, 700, 1023, 1024, 1100, 1200, 1300, 1400, 1450, 1499]] = specials
     x = x.astype(dtype)
-    bounds = {"sigmoid": 3 if dtype == np.float64 else 1, "log_sigmoid": 2 if dtype == np.float64 else 1}
-    for name, bound in bounds.items():
-        actual = getattr(K, name)(x)
-        assert actual.dtype == dtype
-        for value, result in zip(x.tolist(), actual.tolist(), strict=True):
-            if np.isnan(value):
-                assert np.isnan(result), name
-                continue
-            expected = dtype(getattr(oracle, name)(value)) if np.isfinite(value) else {
-                ("sigmoid", True): 1.0, ("sigmoid", False): 0.0,
-                ("log_sigmoid", True): 0.0, ("log_sigmoid", False): -np.inf,
-            }[(name, value > 0)]
-            if np.isinf(expected):
-                assert result == expected, (name, value)
-            else:
-                spacing = np.spacing(dtype(abs(expected)))
-                assert abs(result - float(expected)) <= bound * spacing, (name, value, result, expected)
+    bound = by_name(name).bounds[np.dtype(dtype).name]
+    actual = getattr(K, name)(x)
+    assert actual.dtype == dtype
+    for value, result in zip(x.tolist(), actual.tolist(), strict=True):
+        if np.isnan(value):
+            assert np.isnan(result), name
+            continue
+        expected = dtype(getattr(oracle, name)(value)) if np.isfinite(value) else ELEMENT_LIMITS[name][value > 0]
+        if np.isinf(expected):
+            assert result == expected, (name, value)
+        else:
+            spacing = np.spacing(dtype(abs(expected)))
+            assert abs(result - float(expected)) <= bound * spacing, (name, value, result, expected)
 
 
 @TARGETS
@@ -297,6 +304,8 @@ def naive_softmax(x: np.ndarray) -> np.ndarray:
         ("log_softmax shift", lambda x: np.log(naive_softmax(np.array(x))), "log_softmax", [800.0, 0.0], oracle.log_softmax([800.0, 0.0])),
         ("sigmoid negative branch", lambda x: 1 / (1 + np.exp(-np.array(x))), "sigmoid", -745.0, oracle.sigmoid(-745.0)),
         ("log_sigmoid log1p form", lambda x: np.log(1 / (1 + np.exp(-np.array(x)))), "log_sigmoid", -800.0, oracle.log_sigmoid(-800.0)),
+        ("softplus overflow", lambda x: np.log(1 + np.exp(np.array(x))), "softplus", 800.0, oracle.softplus(800.0)),
+        ("softplus log1p form", lambda x: np.log(1 + np.exp(np.array(x))), "softplus", -40.0, oracle.softplus(-40.0)),
         ("cross-entropy = LSE - x_t", lambda x: -np.log(naive_softmax(np.array(x[0]))[1]), "cross_entropy",
          [[800.0, 0.0]], oracle.cross_entropy([800.0, 0.0], 1)),
     ],
@@ -318,7 +327,7 @@ def test_float32_matches_the_float64_result_rounded_once(K, x: np.ndarray) -> No
     from softproof.measure.accuracy import ulp_distance
 
     slack = 1 if K.__name__.endswith("softmax_c") else 0
-    for name in ("softmax", "log_softmax", "sigmoid", "log_sigmoid"):
+    for name in names(form="rows") + names(form="elementwise"):
         out32 = getattr(K, name)(x)
         assert out32.dtype == np.float32
         rounded = getattr(K, name)(x.astype(np.float64)).astype(np.float32)
@@ -409,7 +418,7 @@ def test_log1p_lines_compose_to_the_proved_claims() -> None:
     assert residual != 0
 
 
-OUT_FUNCTIONS = ("softmax", "log_softmax", "sigmoid", "log_sigmoid")
+OUT_FUNCTIONS = tuple(f.name for f in FUNCTIONS if f.has_out)
 VALUES = st.one_of(st.floats(-800, 800), st.sampled_from([np.inf, -np.inf, np.nan, 0.0, -0.0]))
 
 

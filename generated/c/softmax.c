@@ -1200,26 +1200,21 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
     return SOFTPROOF_OK;
 }
 
-/* sigmoid (or, with `logarithm`, log_sigmoid) of count <= SP_BLOCK entries; `normal`: every
- * |x| <= 708, so e^-|x| is a normal number. Both flags are constants where it is called. */
-static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t count, int normal, int logarithm)
+/* sigmoid of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t count, int normal)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
-        if (logarithm) {
-            /* proved: rewrite.log_sigmoid_abs_form */
-            out[j] = (double)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
-        } else {
-            /* proved: rewrite.sigmoid_abs_form */
-            out[j] = (double)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
-        }
+        /* proved: rewrite.sigmoid_abs_form */
+        out[j] = (double)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
     }
 }
 
-static int sigmoid_all_d(const double *in, double *out, size_t count, int logarithm)
+static int sigmoid_all_d(const double *in, double *out, size_t count)
 {
     size_t j, k;
     for (j = 0; j < count; j += SP_BLOCK) {
@@ -1229,16 +1224,76 @@ static int sigmoid_all_d(const double *in, double *out, size_t count, int logari
         for (k = 0; k < length; ++k) {
             wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
         }
-        if (logarithm) {
-            if (wide) {
-                sigmoid_block_d(in + j, out + j, length, 0, 1);
-            } else {
-                sigmoid_block_d(in + j, out + j, length, 1, 1);
-            }
-        } else if (wide) {
-            sigmoid_block_d(in + j, out + j, length, 0, 0);
+        if (wide) {
+            sigmoid_block_d(in + j, out + j, length, 0);
         } else {
-            sigmoid_block_d(in + j, out + j, length, 1, 0);
+            sigmoid_block_d(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+/* log_sigmoid of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void log_sigmoid_block_d(const double *in, double *out, size_t count, int normal)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
+        /* proved: rewrite.log_sigmoid_abs_form */
+        out[j] = (double)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
+    }
+}
+
+static int log_sigmoid_all_d(const double *in, double *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            log_sigmoid_block_d(in + j, out + j, length, 0);
+        } else {
+            log_sigmoid_block_d(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+/* softplus of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void softplus_block_d(const double *in, double *out, size_t count, int normal)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
+        /* proved: rewrite.softplus_abs_form */
+        out[j] = (double)(sp_log1p(decay) + ((0 > x) ? 0 : x));
+    }
+}
+
+static int softplus_all_d(const double *in, double *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            softplus_block_d(in + j, out + j, length, 0);
+        } else {
+            softplus_block_d(in + j, out + j, length, 1);
         }
     }
     return SOFTPROOF_OK;
@@ -1509,12 +1564,17 @@ int softproof_logsumexp_d(const double *x, double *out, size_t rows, size_t n, d
 
 int softproof_sigmoid_d(const double *x, double *out, size_t count)
 {
-    return sigmoid_all_d(x, out, count, 0);
+    return sigmoid_all_d(x, out, count);
 }
 
 int softproof_log_sigmoid_d(const double *x, double *out, size_t count)
 {
-    return sigmoid_all_d(x, out, count, 1);
+    return log_sigmoid_all_d(x, out, count);
+}
+
+int softproof_softplus_d(const double *x, double *out, size_t count)
+{
+    return softplus_all_d(x, out, count);
 }
 
 int softproof_cross_entropy_d(const double *x, const long long *target, double *out, size_t rows, size_t n)
@@ -2301,26 +2361,21 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
     return SOFTPROOF_OK;
 }
 
-/* sigmoid (or, with `logarithm`, log_sigmoid) of count <= SP_BLOCK entries; `normal`: every
- * |x| <= 708, so e^-|x| is a normal number. Both flags are constants where it is called. */
-static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count, int normal, int logarithm)
+/* sigmoid of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count, int normal)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
-        if (logarithm) {
-            /* proved: rewrite.log_sigmoid_abs_form */
-            out[j] = (float)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
-        } else {
-            /* proved: rewrite.sigmoid_abs_form */
-            out[j] = (float)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
-        }
+        /* proved: rewrite.sigmoid_abs_form */
+        out[j] = (float)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
     }
 }
 
-static int sigmoid_all_f(const float *in, float *out, size_t count, int logarithm)
+static int sigmoid_all_f(const float *in, float *out, size_t count)
 {
     size_t j, k;
     for (j = 0; j < count; j += SP_BLOCK) {
@@ -2330,16 +2385,76 @@ static int sigmoid_all_f(const float *in, float *out, size_t count, int logarith
         for (k = 0; k < length; ++k) {
             wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
         }
-        if (logarithm) {
-            if (wide) {
-                sigmoid_block_f(in + j, out + j, length, 0, 1);
-            } else {
-                sigmoid_block_f(in + j, out + j, length, 1, 1);
-            }
-        } else if (wide) {
-            sigmoid_block_f(in + j, out + j, length, 0, 0);
+        if (wide) {
+            sigmoid_block_f(in + j, out + j, length, 0);
         } else {
-            sigmoid_block_f(in + j, out + j, length, 1, 0);
+            sigmoid_block_f(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+/* log_sigmoid of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t count, int normal)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
+        /* proved: rewrite.log_sigmoid_abs_form */
+        out[j] = (float)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
+    }
+}
+
+static int log_sigmoid_all_f(const float *in, float *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            log_sigmoid_block_f(in + j, out + j, length, 0);
+        } else {
+            log_sigmoid_block_f(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+/* softplus of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count, int normal)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
+        /* proved: rewrite.softplus_abs_form */
+        out[j] = (float)(sp_log1p(decay) + ((0 > x) ? 0 : x));
+    }
+}
+
+static int softplus_all_f(const float *in, float *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            softplus_block_f(in + j, out + j, length, 0);
+        } else {
+            softplus_block_f(in + j, out + j, length, 1);
         }
     }
     return SOFTPROOF_OK;
@@ -2610,12 +2725,17 @@ int softproof_logsumexp_f(const float *x, float *out, size_t rows, size_t n, dou
 
 int softproof_sigmoid_f(const float *x, float *out, size_t count)
 {
-    return sigmoid_all_f(x, out, count, 0);
+    return sigmoid_all_f(x, out, count);
 }
 
 int softproof_log_sigmoid_f(const float *x, float *out, size_t count)
 {
-    return sigmoid_all_f(x, out, count, 1);
+    return log_sigmoid_all_f(x, out, count);
+}
+
+int softproof_softplus_f(const float *x, float *out, size_t count)
+{
+    return softplus_all_f(x, out, count);
 }
 
 int softproof_cross_entropy_f(const float *x, const long long *target, float *out, size_t rows, size_t n)

@@ -43,6 +43,8 @@ int softproof_logsumexp_d(const double *x, double *out, size_t rows, size_t n, d
 int softproof_sigmoid_d(const double *x, double *out, size_t count);
 /* elementwise log(1 / (1 + e^-x)) of `count` entries */
 int softproof_log_sigmoid_d(const double *x, double *out, size_t count);
+/* elementwise log(1 + e^x) of `count` entries */
+int softproof_softplus_d(const double *x, double *out, size_t count);
 /* -log softmax(x)[target] per row (out has `rows` entries) */
 int softproof_cross_entropy_d(const double *x, const long long *target, double *out, size_t rows, size_t n);
 /* the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row */
@@ -59,6 +61,8 @@ int softproof_logsumexp_f(const float *x, float *out, size_t rows, size_t n, dou
 int softproof_sigmoid_f(const float *x, float *out, size_t count);
 /* elementwise log(1 / (1 + e^-x)) of `count` entries */
 int softproof_log_sigmoid_f(const float *x, float *out, size_t count);
+/* elementwise log(1 + e^x) of `count` entries */
+int softproof_softplus_f(const float *x, float *out, size_t count);
 /* -log softmax(x)[target] per row (out has `rows` entries) */
 int softproof_cross_entropy_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
 /* the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row */

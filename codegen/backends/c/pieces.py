@@ -12,9 +12,10 @@ from sympy.codegen.cfunctions import fma, log1p
 
 from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
-from softproof.derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE
-from softproof.derive.symbols import a, m
+from softproof.derive.rewrites import SMOOTH_MAX_STABLE
+from softproof.derive.symbols import m
 
+from ...api import FUNCTIONS
 from ...array_form import ReduceSum
 from ...kernels import (
     CE_GRAD_TARGET,
@@ -132,10 +133,26 @@ def c_pieces() -> dict[str, sp.Expr]:
         cross_entropy_head=CE_HEAD.expr,
         cross_entropy=CE_OUT.expr,
         ce_grad_target=CE_GRAD_TARGET.expr,
-        sigmoid=_one_division(SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY})),
-        log_sigmoid=LOG_SIGMOID_STABLE.xreplace({a: X}).xreplace({sp.exp(-sp.Abs(X)): DECAY}).replace(log1p, SP_LOG1P),
     )
+    for function in FUNCTIONS:
+        if function.form.name == "elementwise":
+            pieces[function.name] = elementwise_piece(function.name, KERNELS[function.name].lines[-1].expr)
     return pieces
+
+
+def elementwise_piece(name: str, expr: sp.Expr) -> sp.Expr:
+    """An element-wise kernel as the C loop evaluates it: of ``x`` and ``decay`` = e^-|x| only.
+
+    ``exp(-|x|)`` becomes the loop's ``decay`` (one exp per entry, never overflowing), ``log1p``
+    the derived ``sp_log1p``, and a two-branch Piecewise over one denominator takes one division.
+    """
+    piece = expr.xreplace({sp.exp(-sp.Abs(X)): DECAY}).replace(log1p, SP_LOG1P)
+    if isinstance(piece, sp.Piecewise) and len(piece.args) == 2 and piece.args[1].cond is sp.true:
+        piece = _one_division(piece)
+    stray = piece.free_symbols - {X, DECAY}
+    if stray or piece.has(sp.exp):
+        raise ValueError(f"the element-wise kernel {name} = {expr} must be a function of x and exp(-|x|) only; it has {stray or 'another exp'}")
+    return piece
 
 
 def c_wide_pieces() -> dict[str, sp.Expr]:

@@ -1,0 +1,98 @@
+"""The implementations measured side by side: softproof's two targets and the comparators.
+
+One table for ``accuracy`` and ``bench``: implementation name -> function name -> callable.
+Calling conventions follow the function's form (``codegen/api.py``): ``f(x)`` (rows over the
+last axis, or element-wise), ``f(x, t)`` (one class index per row) and ``f(p, g)`` (the
+softmax backward pass). A comparator without a function leaves it out (scipy has no
+``softmax_backward``); scipy and torch are used when installed. Results may be NumPy arrays or
+torch tensors; ``numpy.asarray`` takes either.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from softproof.codegen.api import FUNCTIONS
+
+__all__ = ["SOFTPROOF", "TEXTBOOK", "implementations", "textbook_numpy"]
+
+SOFTPROOF = ("softproof C", "softproof NumPy")
+TEXTBOOK = "NumPy max-shift"
+Table = dict[str, dict[str, Callable[..., Any]]]
+
+
+def textbook_numpy() -> dict[str, Callable[..., Any]]:
+    """The max-shifted textbook formulas in NumPy (what most code does)."""
+
+    def softmax(x: np.ndarray) -> np.ndarray:
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def log_softmax(x: np.ndarray) -> np.ndarray:
+        d = x - x.max(axis=-1, keepdims=True)
+        return d - np.log(np.exp(d).sum(axis=-1, keepdims=True))
+
+    def logsumexp(x: np.ndarray) -> np.ndarray:
+        m = x.max(axis=-1, keepdims=True)
+        return (m + np.log(np.exp(x - m).sum(axis=-1, keepdims=True)))[..., 0]
+
+    return {
+        "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp,
+        "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+        "log_sigmoid": lambda x: -np.logaddexp(0, -x),
+        "softplus": lambda x: np.logaddexp(0, x),
+        "cross_entropy": lambda x, t: -np.take_along_axis(log_softmax(x), t[:, None], axis=-1)[:, 0],
+        "cross_entropy_grad": lambda x, t: softmax(x) - (np.arange(x.shape[-1]) == t[:, None]),
+        "softmax_backward": lambda p, g: p * (g - (p * g).sum(axis=-1, keepdims=True)),
+    }
+
+
+def _scipy() -> dict[str, Callable[..., Any]]:
+    special = importlib.import_module("scipy.special")
+    out: dict[str, Callable[..., Any]] = {
+        "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
+        "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit, "log_sigmoid": special.log_expit,
+        "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
+        "cross_entropy_grad": lambda x, t: special.softmax(x, axis=-1) - (np.arange(x.shape[-1]) == t[:, None]),
+    }
+    if hasattr(special, "softplus"):  # scipy >= 1.15
+        out["softplus"] = special.softplus
+    return out
+
+
+def _torch() -> dict[str, Callable[..., Any]]:
+    torch = importlib.import_module("torch")
+    functional = torch.nn.functional
+
+    def tensor(x: np.ndarray) -> Any:
+        return torch.from_numpy(np.ascontiguousarray(x))
+
+    return {
+        "softmax": lambda x: torch.softmax(tensor(x), -1), "log_softmax": lambda x: torch.log_softmax(tensor(x), -1),
+        "logsumexp": lambda x: torch.logsumexp(tensor(x), -1), "sigmoid": lambda x: torch.sigmoid(tensor(x)),
+        "log_sigmoid": lambda x: functional.logsigmoid(tensor(x)), "softplus": lambda x: functional.softplus(tensor(x)),
+        "cross_entropy": lambda x, t: functional.cross_entropy(tensor(x), torch.from_numpy(t), reduction="none"),
+        "cross_entropy_grad": lambda x, t: torch.softmax(tensor(x), -1) - functional.one_hot(torch.from_numpy(t), x.shape[-1]),
+    }
+
+
+def implementations(textbook: bool = True) -> Table:
+    """name -> function name -> callable: softproof C and NumPy (every function of the table),
+    scipy.special and torch if installed, and the textbook NumPy formulas (``textbook``)."""
+    from softproof.generated import softmax_c, softmax_np
+
+    out: Table = {}
+    for name, module in zip(SOFTPROOF, (softmax_c, softmax_np), strict=True):
+        out[name] = {f.name: getattr(module, f.name) for f in FUNCTIONS}
+    for name, load in (("scipy.special", _scipy), ("torch", _torch)):
+        try:
+            out[name] = load()
+        except ImportError:
+            pass
+    if textbook:
+        out[TEXTBOOK] = textbook_numpy()
+    return out

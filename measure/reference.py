@@ -1,0 +1,88 @@
+r"""The one mpmath reference: the textbook definitions of the seed documents, nothing else.
+
+Each function evaluates the definition as the documents write it (softmax
+:math:`e^{x_i/T}/\sum_j e^{x_j/T}`, not the stable form the generated code uses) at whatever
+precision the caller's mpmath context has; mpmath's exponent range makes the naive forms safe.
+No SymPy and no generated code is involved: this is the independent oracle of
+``measure/accuracy.py`` (which raises the precision until the rounded value is stable) and of
+``tests/oracle.py`` (which raises it until two evaluations agree).
+
+``ROW`` and ``ELEMENT`` name the reference of every public function (``codegen/api.py``);
+a test checks that the table and the references cover each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import mpmath
+
+__all__ = [
+    "softmax", "log_softmax", "logsumexp", "cross_entropy", "cross_entropy_grad", "softmax_backward",
+    "sigmoid", "log_sigmoid", "softplus", "ROW", "ELEMENT", "row",
+]
+
+Number = mpmath.mpf
+
+
+def row(values: Sequence[float]) -> list[Number]:
+    """Floats as exact mpmath numbers."""
+    return [mpmath.mpf(float(v)) for v in values]
+
+
+def softmax(x: Sequence[Number], temperature: Number = 1) -> list[Number]:
+    """Document 000: :math:`p_i = e^{x_i/T} / \\sum_j e^{x_j/T}`."""
+    e = [mpmath.exp(v / temperature) for v in x]
+    s = mpmath.fsum(e)
+    return [t / s for t in e]
+
+
+def logsumexp(x: Sequence[Number], temperature: Number = 1) -> Number:
+    """Documents 002 and 004: :math:`T \\log \\sum_i e^{x_i/T}`."""
+    return temperature * mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in x))
+
+
+def log_softmax(x: Sequence[Number], temperature: Number = 1) -> list[Number]:
+    """Document 000: :math:`x_i/T - \\log\\sum_j e^{x_j/T}`."""
+    lse = mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in x))
+    return [v / temperature - lse for v in x]
+
+
+def cross_entropy(x: Sequence[Number], target: int) -> Number:
+    """Document 003: :math:`-\\log p_t` with :math:`p = \\mathrm{softmax}(x)`."""
+    return -mpmath.log(mpmath.exp(x[target]) / mpmath.fsum(mpmath.exp(v) for v in x))
+
+
+def cross_entropy_grad(x: Sequence[Number], target: int) -> list[Number]:
+    """Document 003: :math:`\\partial(-\\log p_t)/\\partial x_i = p_i - [i = t]`."""
+    s = mpmath.fsum(mpmath.exp(v) for v in x)
+    return [mpmath.exp(v) / s - (1 if i == target else 0) for i, v in enumerate(x)]
+
+
+def softmax_backward(p: Sequence[Number], g: Sequence[Number]) -> list[Number]:
+    """:math:`(J^T g)_j` with the Jacobian :math:`J_{ij} = p_i(\\delta_{ij} - p_j)` written out entry by entry."""
+    n = len(p)
+    return [mpmath.fsum(g[i] * p[i] * ((1 if i == j else 0) - p[j]) for i in range(n)) for j in range(n)]
+
+
+def sigmoid(x: Number) -> Number:
+    """Document 003: :math:`1/(1 + e^{-x})`."""
+    return 1 / (1 + mpmath.exp(-x))
+
+
+def log_sigmoid(x: Number) -> Number:
+    """:math:`\\log(1/(1 + e^{-x}))`."""
+    return mpmath.log(1 / (1 + mpmath.exp(-x)))
+
+
+def softplus(x: Number) -> Number:
+    """:math:`\\log(1 + e^x)`."""
+    return mpmath.log(1 + mpmath.exp(x))
+
+
+# function name -> reference; the row-wise ones take (row, temperature) or (row, target) or (p, g)
+ROW: dict[str, Callable[..., object]] = {
+    "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp, "cross_entropy": cross_entropy,
+    "cross_entropy_grad": cross_entropy_grad, "softmax_backward": softmax_backward,
+}
+ELEMENT: dict[str, Callable[[Number], Number]] = {"sigmoid": sigmoid, "log_sigmoid": log_sigmoid, "softplus": softplus}
