@@ -1,0 +1,145 @@
+"""Identities and inequalities decided symbolically: :class:`Simplify` (a difference that simplifies to
+zero, or a refutation at a sampled point) and :class:`Sign` (the sign prover of :mod:`softproof.derive.inequalities`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sympy as sp
+from sympy import Basic, Expr
+
+from ..inequalities import SignProver
+from ..sums import evaluate, expand_special, normal_form, numerically_nonzero, resolve_index_ranges
+from .core import Outcome, Status, _parts, _tex
+from .refute import _point_text
+
+if TYPE_CHECKING:
+    pass
+
+
+@dataclass(frozen=True)
+class Simplify:
+    r"""Prove ``Eq(lhs, rhs)`` by reducing :math:`\mathrm{lhs} - \mathrm{rhs}` to 0.
+
+    ``indices`` are free indices known to lie in ``1..upper`` (resolves the
+    ``Piecewise`` that derivatives of sums produce).  ``rewrite`` is an optional
+    intermediate form (a derivation step), proved equal to both sides.
+    """
+
+    indices: tuple[sp.Symbol, ...] = ()
+    upper: Expr | None = None
+    substitutions: tuple[tuple[Basic, Basic], ...] = ()
+    why_substitutions: str = ""
+    facts: tuple[tuple[Basic, Basic], ...] = ()
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        if self.facts:
+            steps.append("using " + ", ".join(f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in self.facts))
+        for part in _parts(statement):
+            if part is sp.true:
+                steps.append("SymPy evaluates the statement to True (both sides are the same expression)")
+                continue
+            if not isinstance(part, sp.Eq):
+                return Outcome(Status.UNPROVED, "simplify", [f"not an equation: {_tex(part)}"])
+            lhs, rhs = part.lhs, part.rhs
+            if self.substitutions:
+                subs = dict(self.substitutions)
+                lhs, rhs = lhs.xreplace(subs).doit(), rhs.xreplace(subs).doit()
+                steps.append(
+                    "substitute "
+                    + ", ".join(f"{_tex(k)} $\\to$ {_tex(v)}" for k, v in self.substitutions)
+                    + (f" ({self.why_substitutions})" if self.why_substitutions else "")
+                )
+            if not self.facts:
+                witness = numerically_nonzero(lhs - rhs)
+                if witness is not None:
+                    steps.append(f"the two sides differ numerically at {_point_text(witness)}; no symbolic proof attempted")
+                    return Outcome(Status.UNPROVED, "simplify", steps)
+            residual = normal_form(lhs - rhs, self.indices, self.upper, dict(self.facts))
+            if residual == 0:
+                steps.append(f"{_tex(lhs)} $-$ {_tex(rhs)} simplifies to $0$")
+                continue
+            inverse = (sp.atanh, sp.asinh, sp.acosh)
+            if residual.has(*inverse):
+                as_logs = sp.simplify(sp.expand_log(sp.simplify(residual.rewrite(sp.log))))
+                if as_logs == 0:
+                    steps.append(
+                        f"{_tex(lhs)} $-$ {_tex(rhs)} $=$ {_tex(residual)}; written with logarithms "
+                        r"($\operatorname{atanh} x = \frac12 \log\frac{1 + x}{1 - x}$, SymPy's definition) "
+                        "and the logarithms expanded (arguments positive), it is $0$"
+                    )
+                    continue
+            if _both_real(lhs, rhs) and normal_form(sp.exp(lhs) - sp.exp(rhs), self.indices, self.upper) == 0:
+                steps.append(
+                    rf"both sides are real and $e^{{\mathrm{{lhs}}}} - e^{{\mathrm{{rhs}}}}$ simplifies to $0$ "
+                    rf"($\exp$ is injective on $\mathbb{{R}}$): {_tex(lhs)} $=$ {_tex(rhs)}"
+                )
+                continue
+            steps.append(f"difference does not simplify to 0: {_tex(residual)}")
+            return Outcome(Status.UNPROVED, "simplify", steps)
+        return Outcome(Status.PROVED, "symbolic simplification", steps)
+
+
+def _both_real(lhs: Expr, rhs: Expr) -> bool:
+    from ..sums import expand_special
+
+    evaluated = [expand_special(e).doit() for e in (lhs, rhs)]
+    return all(bool(e.is_extended_real) and bool(e.is_finite) for e in evaluated)
+
+
+# -------------------------------------------------------------- inequalities
+@dataclass(frozen=True)
+class Sign:
+    r"""Prove a relational by showing the sign of :math:`\mathrm{rhs} - \mathrm{lhs}`.
+
+    ``substitutions`` rewrite the statement first (for instance the gap form
+    :math:`x_i = m - d_i`, :math:`d_i \ge 0`); their justification is stated.
+    """
+
+    size_lower_bounds: tuple[tuple[sp.Symbol, int], ...] = ()
+    substitutions: tuple[tuple[Basic, Basic], ...] = ()
+    why_substitutions: str = ""
+    indices: tuple[sp.Symbol, ...] = ()
+    upper: Expr | None = None
+    rewrite: Expr | None = None
+    facts: tuple[tuple[Basic, Basic], ...] = ()
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        if self.substitutions:
+            steps.append(
+                "substitute "
+                + ", ".join(f"{_tex(k)} $\\to$ {_tex(v)}" for k, v in self.substitutions)
+                + (f" ({self.why_substitutions})" if self.why_substitutions else "")
+            )
+        for part in _parts(statement):
+            if part is sp.true:
+                steps.append("SymPy evaluates the statement to True from the assumptions")
+                continue
+            if not isinstance(part, (sp.Le, sp.Lt, sp.Ge, sp.Gt)):
+                return Outcome(Status.UNPROVED, "sign analysis", [f"not an inequality: {_tex(part)}"])
+            if self.substitutions:
+                part = part.xreplace(dict(self.substitutions))
+            strict = isinstance(part, (sp.Lt, sp.Gt))
+            small, big = (part.lhs, part.rhs) if isinstance(part, (sp.Le, sp.Lt)) else (part.rhs, part.lhs)
+            gap = evaluate(expand_special(big - small))
+            if self.upper is not None:
+                gap = resolve_index_ranges(gap, self.indices, self.upper)
+            gap = sp.simplify(gap)
+            if self.rewrite is not None:
+                same = Simplify(self.indices, self.upper, facts=self.facts).run(sp.Eq(gap, self.rewrite))
+                if same.status is not Status.PROVED:
+                    return Outcome(Status.UNPROVED, "sign analysis", steps + same.steps)
+                steps.append(f"rewrite the gap {_tex(gap)} as {_tex(self.rewrite)}")
+                steps.extend(same.steps)
+                gap = self.rewrite
+            ranges = {k: (sp.Integer(1), self.upper) for k in self.indices} if self.upper is not None else {}
+            prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
+            ok = prover.positive(gap) if strict else prover.nonnegative(gap)
+            if not ok:
+                steps.append(f"could not establish the sign of {_tex(gap)}")
+                return Outcome(Status.UNPROVED, "sign analysis", steps)
+            steps.extend(prover.steps)
+        return Outcome(Status.PROVED, "sign analysis (sum, monotonicity and calculus rules)", steps)
