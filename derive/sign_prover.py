@@ -1,0 +1,210 @@
+r"""The sign prover's machinery: certified constants, the goal cache, the budget and the search.
+
+:class:`SignProverBase` proves a goal :math:`e \ge 0` (or :math:`> 0`) by trying its rules in order
+(:meth:`SignProverBase.rules`); a goal is "shown" only when a rule's argument completes. The
+rules are in :mod:`softproof.derive.sign_rules` (sums, products, monotone pairs) and
+:mod:`softproof.derive.sign_rewrites` (equivalent forms, calculus); :mod:`softproof.derive.inequalities`
+puts them together.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Self
+
+import sympy as sp
+from sympy import Basic, Expr, Sum
+
+from . import enclosure
+
+__all__ = ["SignProverBase", "certified_sign", "signed_constants", "continuous_on", "split_sum_term", "exponent_of", "SECONDS"]
+
+SECONDS = 20.0  # wall-clock budget of one sign proof (all its sub-goals); generous, so that load alone never decides
+
+
+def certified_sign(expr: Expr, exact_zero: bool = False) -> int | None:
+    """+1, -1 or 0 where an Arb enclosure certifies it (0: exactly zero); None otherwise."""
+    try:
+        return enclosure.sign(expr, exact_zero=exact_zero)
+    except (enclosure.NotReal, enclosure.Unsupported):
+        return None
+
+
+def signed_constants(expr: Expr) -> Expr:
+    """``expr`` with each maximal non-rational numeric sub-expression replaced by a symbol of its certified sign."""
+    if expr.is_Rational or not expr.args:
+        return expr
+    if expr.is_number:
+        value = certified_sign(expr)
+        if value == 0:
+            return sp.Integer(0)
+        flags = {1: {"positive": True}, -1: {"negative": True}}.get(value, {"real": True})  # type: ignore[arg-type]
+        return sp.Dummy("c", **flags)
+    args = tuple(signed_constants(a) for a in expr.args)
+    return expr.func(*args) if args != expr.args else expr
+
+
+def continuous_on(expr: Expr, x: sp.Symbol, domain: sp.Interval) -> bool:
+    """SymPy's continuity check (the minimum of a function with a pole in the domain means nothing)."""
+    try:
+        return bool(sp.calculus.util.continuous_domain(expr, x, domain) == domain)
+    except (NotImplementedError, ValueError, TypeError):
+        return False
+
+
+
+def split_sum_term(term: Expr) -> tuple[Expr, Sum | None]:
+    """``c * Sum(f, (i, a, b))`` -> ``(c, Sum)``; a sum of several limits (a flattened nested sum) is no match."""
+    if isinstance(term, Sum):
+        return (sp.Integer(1), term) if len(term.limits) == 1 else (term, None)
+    if term.is_Mul:
+        sums = [f for f in term.args if isinstance(f, Sum)]
+        if len(sums) == 1 and len(sums[0].limits) == 1:
+            coeff = sp.Mul(*[f for f in term.args if f is not sums[0]])
+            if not coeff.has(sums[0].limits[0][0]):
+                return coeff, sums[0]
+    return term, None
+
+
+def exponent_of(e: Expr) -> Expr | None:
+    """``a`` for ``exp(a)``, ``0`` for the constant 1 (= exp(0)), else None."""
+    if isinstance(e, sp.exp):
+        return e.args[0]
+    if e == 1:
+        return sp.Integer(0)
+    return None
+
+
+@dataclass
+class SignProverBase:
+    """Prove :math:`e \\ge 0` or :math:`e > 0` for real expressions.
+
+    ``size_lower_bounds`` states facts such as :math:`n \\ge 2` for the size
+    symbols; they decide whether a sum's range is non-empty.
+    """
+
+    size_lower_bounds: Mapping[sp.Symbol, int] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
+    depth_limit: int = 12
+    memo: dict[tuple[Basic, bool], tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
+    failed_at: dict[tuple[Basic, bool], int] = field(default_factory=dict)
+    budget: list[int] = field(default_factory=lambda: [600])  # shared count of rule applications left
+    # shared wall-clock limit (monotonic seconds): past it every further goal is "not shown"
+    deadline: list[float] = field(default_factory=lambda: [time.monotonic() + SECONDS])
+    base_depth: int = 0
+    index_ranges: Mapping[sp.Symbol, tuple[Expr, Expr]] = field(default_factory=dict)
+
+    # -- public -----------------------------------------------------------
+    def nonnegative(self, expr: Expr) -> bool:
+        return self._prove(sp.sympify(expr), strict=False, depth=self.base_depth)
+
+    def positive(self, expr: Expr) -> bool:
+        return self._prove(sp.sympify(expr), strict=True, depth=self.base_depth)
+
+    # -- helpers ----------------------------------------------------------
+    def _note(self, expr: Expr, strict: bool, why: str) -> None:
+        rel = ">" if strict else r"\ge"
+        self.steps.append(f"${sp.latex(expr)} {rel} 0$: {why}")
+
+    def _least_count(self, lo: Expr, hi: Expr) -> Expr:
+        """The number of terms hi - lo + 1, every *size* written as its lower bound plus r >= 0.
+
+        Side condition: a symbol is a size only when it is a non-negative integer by its
+        assumptions, or has a stated lower bound in ``size_lower_bounds`` and is an integer.
+        Every other symbol (an integer of unknown sign, a real) is left as it is, so that
+        SymPy's assumptions decide the sign of the count from what is really known.
+        """
+        count = sp.sympify(hi - lo + 1)
+        repl = {}
+        for size in count.free_symbols:
+            if not size.is_integer:
+                continue
+            if size in self.size_lower_bounds:
+                bound = self.size_lower_bounds[size]
+            elif size.is_nonnegative:
+                bound = 1 if size.is_positive else 0
+            else:
+                continue
+            repl[size] = bound + sp.Dummy("r", integer=True, nonnegative=True)
+        return sp.simplify(count.xreplace(repl))
+
+    def _range_nonempty(self, lo: Expr, hi: Expr) -> bool:
+        return bool(self._least_count(lo, hi).is_positive)
+
+    def _range_size_nonnegative(self, lo: Expr, hi: Expr) -> bool:
+        return bool(self._least_count(lo, hi).is_nonnegative)
+
+    def _sympy_says(self, expr: Expr, strict: bool) -> bool:
+        """SymPy's assumption system, with every numeric constant replaced by a symbol of its certified sign.
+
+        Soundness: SymPy decides the sign of a constant from a low-precision evaluation,
+        which cancellation fools (exp(675)*(log(1 + exp(675)) - 675) - 1 reads as positive);
+        a constant whose sign no Arb enclosure certifies becomes a real of unknown sign.
+        """
+        if expr.has(Sum):
+            return False
+        guarded = signed_constants(expr)
+        verdict = guarded.is_positive if strict else guarded.is_nonnegative
+        return bool(verdict)
+
+    def _atomise_sums(self, expr: Expr, depth: int) -> Expr:
+        """Replace each outermost sum by a dummy that carries the sign proven for it."""
+        from .sums import atomise_sums
+
+        def child() -> SignProverBase:
+            probe = self._child()
+            probe.base_depth = depth + 1
+            return probe
+
+        atomised, _, steps = atomise_sums(expr, child)
+        self.steps.extend(steps)
+        return atomised
+
+    # -- the search -------------------------------------------------------
+    def rules(self) -> tuple[Callable[[Expr, bool, int], bool], ...]:
+        """The rules in the order they are tried (the subclass that has them lists them)."""
+        return ()
+
+    def _child(self) -> Self:
+        return type(self)(self.size_lower_bounds, [], self.depth_limit, self.memo, self.failed_at, self.budget,
+                          self.deadline, index_ranges=self.index_ranges)
+
+    def _prove(self, expr: Expr, strict: bool, depth: int) -> bool:
+        key = (expr, strict)
+        if key in self.memo:
+            ok, steps = self.memo[key]
+            self.steps.extend(steps)
+            return ok
+        if depth >= self.failed_at.get(key, self.depth_limit + 1):
+            return False  # failed before with at least as much depth to spare
+        if self.budget[0] <= 0 or time.monotonic() > self.deadline[0]:
+            return False  # out of budget: "not shown", never "shown"
+        self.budget[0] -= 1
+        mark = len(self.steps)
+        ok = self._prove_uncached(expr, strict, depth)
+        if ok:
+            self.memo[key] = (ok, tuple(self.steps[mark:]))
+        else:
+            self.failed_at[key] = min(depth, self.failed_at.get(key, depth))
+        return ok
+
+    def _prove_uncached(self, expr: Expr, strict: bool, depth: int) -> bool:
+        if depth > self.depth_limit:
+            return False
+        if expr.is_number:
+            value = certified_sign(expr, exact_zero=not strict)
+            ok = value == 1 if strict else value in (0, 1)
+            if ok:
+                self._note(expr, strict, "numeric constant: an Arb enclosure (rising precision) excludes the other signs")
+            return ok
+        if self._sympy_says(expr, strict):
+            self._note(expr, strict, "sign of every factor/term is known (SymPy assumptions)")
+            return True
+        for rule in self.rules():
+            mark = len(self.steps)
+            if rule(expr, strict, depth):
+                return True
+            del self.steps[mark:]
+        return False

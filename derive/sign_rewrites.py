@@ -1,0 +1,165 @@
+r"""The sign prover's rewriting rules: prove an equivalent goal instead, or use calculus.
+
+Sums atomised into placeholders of proven sign, one-variable calculus (a minimum computed by
+SymPy, continuity checked), generalisation of a repeated sub-expression, expanded logarithms,
+and positive scalings and shifts; each with its soundness argument as its docstring.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy import Basic, Expr, Sum
+
+from .sign_prover import SignProverBase, certified_sign, continuous_on
+from .sums import bound_variables
+
+__all__ = ["RewriteRules"]
+
+
+class RewriteRules(SignProverBase):
+    """Rules that replace the goal by an equivalent one (or decide it by calculus)."""
+
+    def _rule_atomise(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Each outermost sum that depends on no outer index is one number of proven sign: replacing
+        it by a symbol quantified over that sign, and proving the result for every such value,
+        proves it for the sum's value (see :func:`softproof.derive.sums.atomise_sums`)."""
+        if not expr.has(Sum):
+            return False
+        atomised = self._atomise_sums(expr, depth)
+        if atomised == expr:
+            return False
+        if self._sympy_says(atomised, strict) or self._prove(atomised, strict, depth + 1):
+            self._note(expr, strict, "with each sum replaced by a quantity of its proven sign")
+            return True
+        return False
+
+    def _rule_calculus(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""One real variable: (a) SymPy's ``minimum`` over the variable's domain (critical points by
+        ``solveset``, limits at the ends), used only where SymPy finds the function continuous on
+        the whole domain, its certified sign deciding; this trusts SymPy's ``minimum``, and the
+        cross-examination of every proof guards it; (b) on :math:`[0, \infty)`: a continuous
+        :math:`f` with :math:`f(0^+) \ge 0` and :math:`f' > 0` proven is :math:`> 0` on
+        :math:`(0, \infty)` (mean value theorem)."""
+        free = [s for s in expr.free_symbols if s.is_real]
+        if len(free) != 1 or len(expr.free_symbols) != 1 or expr.has(Sum):
+            return False
+        (x,) = free
+        domain = sp.Interval(-sp.oo, sp.oo)
+        if x.is_nonnegative:
+            domain = sp.Interval(0, sp.oo)
+        if x.is_positive:
+            domain = sp.Interval.open(0, sp.oo)
+        try:
+            low = sp.calculus.util.minimum(expr, x, domain)
+        except (NotImplementedError, ValueError, TypeError):
+            low = sp.nan
+        low = sp.simplify(low)
+        if low.is_number and not low.has(sp.nan) and continuous_on(expr, x, domain):
+            ok = certified_sign(low) == 1 if strict else certified_sign(low) in (0, 1)
+            if ok:
+                self._note(expr, strict, f"one-variable calculus: $\\inf_{{{sp.latex(x)} \\in {sp.latex(domain)}}} = {sp.latex(low)}$")
+                return True
+        # on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 give f > 0 on (0, oo)
+        if x.is_nonnegative and depth < self.depth_limit - 2:
+            if not continuous_on(expr, x, sp.Interval.open(0, sp.oo)):
+                return False
+            start = sp.limit(expr, x, 0, "+")
+            start_sign = certified_sign(start) if start.is_number and start.is_finite else None
+            if start_sign in (0, 1):
+                probe = self._child()
+                slope = sp.simplify(sp.diff(expr, x))
+                if probe._prove(slope, True, depth + 1) and (x.is_positive or not strict or start_sign == 1):
+                    self.steps.extend(probe.steps)
+                    self._note(expr, strict, f"value ${sp.latex(start)}$ at ${sp.latex(x)} = 0$ and increasing")
+                    return True
+        return False
+
+    def _rule_generalise(self, expr: Expr, strict: bool, depth: int) -> bool:
+        """f(u) >= 0 for a positive sub-expression u follows from f(s) >= 0 for all s > 0."""
+        bound = bound_variables(expr)
+        for lg in expr.atoms(sp.log):
+            u = lg.args[0]
+            # side condition: u is one number for the whole expression (no summation index in it)
+            if u.is_Symbol or u.free_symbols & bound or not self._prove(u, True, depth + 1):
+                continue
+            s = sp.Dummy("u", positive=True)
+            general = expr.subs(u, s)
+            if general.free_symbols == {s} and self._by(general, expr, strict, depth,
+                                                        f"holds for every positive value of ${sp.latex(u)}$"):
+                return True
+        return False
+
+    def _by(self, equivalent: Expr, expr: Expr, strict: bool, depth: int, why: str) -> bool:
+        """Prove ``expr`` through ``equivalent`` (a rewriting whose soundness the calling rule argues)."""
+        probe = self._child()
+        if not probe._prove(equivalent, strict, depth + 1):
+            return False
+        self.steps.extend(probe.steps)
+        self._note(expr, strict, why)
+        return True
+
+    def _rule_expand_log(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Expand logarithms: :math:`\log(u^p) = p\log u`, :math:`\log(uv) = \log u + \log v`.
+
+        Side conditions: every base and factor is proven :math:`> 0` first (the identities
+        hold for positive reals, real exponents); the rewritten expression is then proven.
+        """
+        repl: dict[Basic, Basic] = {}
+        for lg in expr.atoms(sp.log):
+            u = lg.args[0]
+            if u.is_number or not (u.is_Pow or u.is_Mul):
+                continue
+            if u.is_Pow and not (u.exp.is_Integer and u.exp < 0 and u.base.is_Integer):
+                if self._prove(u.base, True, depth + 1):
+                    repl[lg] = u.exp * sp.log(u.base)
+            elif u.is_Mul:
+                factors = [f for f in u.args if not f.is_number]
+                numbers = [f for f in u.args if f.is_number]
+                if all(self._prove(f, True, depth + 1) for f in factors) and \
+                        all(certified_sign(f) == 1 for f in numbers):
+                    repl[lg] = sp.Add(*[sp.log(f) for f in u.args])
+        if not repl:
+            return False
+        rewritten = sp.expand(expr.xreplace(repl))
+        if rewritten == expr:
+            return False
+        return self._by(rewritten, expr, strict, depth, "logarithms of positive products and powers expanded")
+
+    def _rule_scale(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Divide by a positive symbol: :math:`e \ge 0 \iff e/s \ge 0` for :math:`s > 0`.
+
+        Soundness: dividing by a positive number keeps the sign.  Tried for each positive
+        symbol of ``expr`` (a temperature T, say), on the expanded quotient.
+        """
+        if not expr.is_Add or depth > self.base_depth + 3:
+            return False
+        for s in sorted(expr.free_symbols, key=str):
+            if not (isinstance(s, sp.Symbol) and s.is_positive):
+                continue
+            scaled = sp.expand(expr / s)
+            if scaled == expr or sp.count_ops(scaled) > 2 * sp.count_ops(expr) + 10:
+                continue
+            if self._by(scaled, expr, strict, depth, f"divided by ${sp.latex(s)} > 0$"):
+                return True
+        return False
+
+    def _rule_shift(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Change of variables :math:`a = b + s`: if the result does not depend on :math:`b`, fewer variables.
+
+        Soundness: for real :math:`a, b` without sign assumptions, :math:`(b, s) \mapsto (b + s, b)`
+        is a bijection of :math:`\mathbb{R}^2`, so :math:`e(a, b) \ge 0` for all :math:`a, b` iff
+        :math:`e(b + s, b) \ge 0` for all :math:`b, s`; when that no longer contains :math:`b` it
+        is a statement in :math:`s` alone (softmax-type expressions depend on differences only).
+        """
+        if expr.has(Sum) or depth > self.base_depth + 2:
+            return False
+        free = sorted((v for v in expr.free_symbols if isinstance(v, sp.Symbol) and v.is_real and not v.is_integer
+                       and not (v.is_positive or v.is_nonnegative or v.is_negative or v.is_nonpositive)), key=str)
+        if len(free) < 2:
+            return False
+        a, b = free[0], free[1]
+        gap = sp.Dummy("s", real=True)
+        shifted = sp.simplify(sp.expand(expr.xreplace({a: b + gap})))
+        if shifted.has(b) or shifted == expr:
+            return False
+        return self._by(shifted, expr, strict, depth, f"depends on ${sp.latex(a)} - {sp.latex(b)}$ only")

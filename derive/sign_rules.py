@@ -1,0 +1,255 @@
+r"""The sign prover's algebraic rules, each with its soundness argument as its docstring.
+
+Sums of non-negative terms, products and quotients of signed factors, a term dominated by a sum
+it belongs to, monotone pairs (:math:`e^a - e^b`, :math:`\log A - \log B`) and the difference of
+two sums over one range.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy import Expr, Sum
+
+from .sign_prover import SignProverBase, certified_sign, exponent_of, split_sum_term
+
+__all__ = ["AlgebraRules"]
+
+
+class AlgebraRules(SignProverBase):
+    """Rules on the shape of the goal: sums, products, quotients and sums of terms."""
+
+    def _rule_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Sum rule: :math:`\sum_{i=a}^{b} f_i \ge 0` if every :math:`f_i \ge 0` and :math:`b - a + 1 \ge 0`.
+
+        Side conditions: one index only (a flattened nested sum is no match); the term count is
+        proven non-negative from sizes (:meth:`_least_count`), since under Karr's convention a
+        range with :math:`b < a - 1` is *minus* the sum over :math:`b+1..a-1`; strict positivity
+        needs every term :math:`> 0` and a count :math:`\ge 1`.  The term is proven for its
+        index as an arbitrary integer (stronger than needed).
+        """
+        if not (isinstance(expr, Sum) and len(expr.limits) == 1):
+            return False
+        var, lo, hi = expr.limits[0]
+        # SymPy follows Karr's convention: a sum with hi < lo - 1 is minus a sum, so the
+        # range must have a non-negative number of terms (non-empty for strict positivity)
+        if not self._range_size_nonnegative(lo, hi):
+            return False
+        if strict and not self._range_nonempty(lo, hi):
+            return False
+        if self._prove(expr.function, strict, depth + 1):
+            why = "sum rule: every term is " + ("positive and the range is non-empty" if strict else "non-negative")
+            self._note(expr, strict, why)
+            return True
+        return False
+
+    def _rule_mul(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Product rule: an even number of certified-negative numeric factors and every other factor
+        :math:`\ge 0` (:math:`> 0` for a strict claim) give a product :math:`\ge 0` (:math:`> 0`); an
+        exactly-zero factor gives 0.  A numeric factor whose sign no enclosure certifies fails the rule."""
+        if not expr.is_Mul:
+            return False
+        # side condition: every numeric factor has a certified sign (Arb), never an assumed one
+        numbers = [certified_sign(f) for f in expr.args if f.is_number]
+        if None in numbers or (0 in numbers and strict):
+            return False
+        if 0 in numbers:
+            self._note(expr, strict, "a factor is exactly 0")
+            return True
+        if numbers.count(-1) % 2:
+            return False
+        for f in expr.args:
+            if f.is_number:
+                continue
+            if not self._prove(f, strict, depth + 1):
+                return False
+        self._note(expr, strict, "product of factors of known sign")
+        return True
+
+    def _rule_quotient(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Quotient rule: :math:`N/D` has the sign of :math:`N` when :math:`D > 0` is proven
+        (``together`` and ``fraction`` are identities where :math:`D \ne 0`, which :math:`D > 0` gives)."""
+        num, den = sp.fraction(sp.together(expr))
+        if den == 1:
+            return False
+        if self._prove(den, True, depth + 1) and self._prove(num, strict, depth + 1):
+            self._note(expr, strict, "quotient with positive denominator")
+            return True
+        return False
+
+    def _rule_add(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Sums of terms: (a) every term :math:`\ge 0` (one :math:`> 0` for strict); (b) a monotone pair;
+        (c) a logarithm against the rest; (d) sums over one range compared termwise; (e) termwise
+        domination; (f) a term of a sum against the sum.  Each sub-rule documents its own argument."""
+        if not expr.is_Add:
+            return False
+        terms = list(expr.args)
+        # (a) every term separately
+        mark = len(self.steps)
+        if all(self._prove(t, False, depth + 1) for t in terms) and (
+            not strict or any(self._prove(t, True, depth + 1) for t in terms)
+        ):
+            self._note(expr, strict, "sum of terms of known sign")
+            return True
+        del self.steps[mark:]
+        # (b) a positive term against a negative one of the same monotone kind
+        if len(terms) == 2:
+            a, b = terms
+            for pos, neg in ((a, -b), (b, -a)):
+                if self._monotone_pair(pos, neg, strict, depth):
+                    return True
+        # (c) a logarithm against the remaining terms: log A >= r  <=>  A >= e^r
+        if self._log_against_rest(expr, strict, depth):
+            return True
+        # (e) every negative term dominated by its own positive term
+        if self._dominated(expr, strict, depth):
+            return True
+        # (f) a term of a sum against the whole sum
+        if self._term_of_sum(expr, strict, depth):
+            return True
+        # (d) sums over equal ranges compared termwise; a size is a sum of ones
+        return self._sum_difference(expr, strict, depth)
+
+    def _dominated(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Termwise domination: :math:`\sum_j p_j - \sum_k q_k \ge 0` if each :math:`q_k \le p_{\pi(k)}`.
+
+        Soundness: the terms with positive integer coefficient c are taken as c copies;
+        a matching assigns each negative term q_k its own positive term p with
+        :math:`p - q_k \ge 0` proven, and every positive term left over is proven
+        :math:`\ge 0`; adding these inequalities gives the claim (strict if any one is).
+        Bounded to 8 terms a side; the matching is greedy in a fixed order.
+        """
+        positives: list[Expr] = []
+        negatives: list[Expr] = []
+        for t in expr.args:
+            coeff, rest = t.as_coeff_Mul()
+            if not coeff.is_Integer or abs(coeff) > 4:
+                return False
+            (positives if coeff > 0 else negatives).extend([rest] * abs(int(coeff)))
+        if not negatives or len(positives) < len(negatives) or len(positives) > 8 or len(positives) + len(negatives) < 3:
+            return False  # with one term a side, p - q is expr itself: nothing gained
+        free = list(positives)
+        mark = len(self.steps)
+        for q in negatives:
+            for p in free:
+                if p != q and self._prove(p - q, False, depth + 1):
+                    free.remove(p)
+                    break
+            else:
+                del self.steps[mark:]
+                return False
+        if not all(self._prove(p, False, depth + 1) for p in free):
+            del self.steps[mark:]
+            return False
+        if strict and not any(self._prove(p, True, depth + 1) for p in free):
+            del self.steps[mark:]
+            return False
+        self._note(expr, strict, "each negative term is dominated by its own positive term")
+        return True
+
+    def _term_of_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A sum minus one of its own terms: :math:`c\sum_{i=a}^{b} f(i) - g \ge 0` where :math:`g = c f(k)`.
+
+        Side conditions: :math:`a \le k \le b` is a stated index range (``index_ranges``),
+        the range has :math:`b - a + 1 \ge 1` terms (so Karr's reversed convention does not
+        apply) and :math:`c f(i) \ge 0` for every i; then the difference is the sum of the
+        other terms, :math:`\ge 0`.  The remaining terms of ``expr`` must be proven
+        :math:`\ge 0` (:math:`> 0` for a strict claim).
+        """
+        if not self.index_ranges:
+            return False
+        terms = list(expr.args)
+        for t in terms:
+            coeff, s = split_sum_term(t)
+            if s is None or coeff.has(s.limits[0][0]):
+                continue
+            var, lo, hi = s.limits[0]
+            for k, (k_lo, k_hi) in self.index_ranges.items():
+                if sp.simplify(k_lo - lo) != 0 or sp.simplify(k_hi - hi) != 0 or not self._range_nonempty(lo, hi):
+                    continue
+                term = sp.expand(coeff * s.function.xreplace({var: k}))
+                for other in terms:
+                    if other is t or sp.simplify(sp.expand(other + term)) != 0:
+                        continue
+                    rest = sp.Add(*[r for r in terms if r is not t and r is not other])
+                    mark = len(self.steps)
+                    probe_var = sp.Dummy("i", integer=True)
+                    if self._prove(sp.expand(coeff * s.function.xreplace({var: probe_var})), False, depth + 1) and \
+                            self._prove(rest, strict, depth + 1):
+                        self._note(expr, strict, f"a sum minus its own term ${sp.latex(k)}$ ({sp.latex(k_lo)} $\\le$ "
+                                                 f"${sp.latex(k)} \\le {sp.latex(k_hi)}$) is the sum of the others")
+                        return True
+                    del self.steps[mark:]
+        return False
+
+    def _log_against_rest(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""\log P - \log Q + r \ge 0 \iff P e^{r} - Q \ge 0 for P, Q > 0 (exp is increasing)."""
+        pos = [t for t in expr.args if isinstance(t, sp.log)]
+        neg = [t for t in expr.args if isinstance(-t, sp.log)]
+        if not pos and not neg:
+            return False
+        P = sp.Mul(*[t.args[0] for t in pos])
+        Q = sp.Mul(*[(-t).args[0] for t in neg])
+        rest = expr - sp.Add(*pos) - sp.Add(*neg)
+        for factor in (*[t.args[0] for t in pos], *[(-t).args[0] for t in neg]):
+            if not self._prove(factor, True, depth + 1):
+                return False
+        reduced = sp.simplify(sp.expand(P * sp.exp(rest) - Q))
+        if self._prove(reduced, strict, depth + 1):
+            self._note(expr, strict, "exp is strictly increasing, so compare after exponentiating")
+            return True
+        return False
+
+    def _monotone_pair(self, big: Expr, small: Expr, strict: bool, depth: int) -> bool:
+        r""":math:`e^a - e^b` has the sign of :math:`a - b` (exp is strictly increasing on the reals);
+        :math:`\log A - \log B` has the sign of :math:`A - B` once :math:`B > 0` is proven (then
+        :math:`A \ge B > 0` too).  The arguments are real: every expression reaching the prover is
+        real-valued (``check`` proves the definedness conditions first; the catalogue's symbols are real)."""
+        exponent = exponent_of(big), exponent_of(small)
+        if exponent[0] is not None and exponent[1] is not None:
+            arg_gap = exponent[0] - exponent[1]
+            if self._prove(sp.simplify(arg_gap), strict, depth + 1):
+                self._note(big - small, strict, "exp is strictly increasing")
+                return True
+        if isinstance(big, sp.log) and isinstance(small, sp.log):
+            A, B = big.args[0], small.args[0]
+            if self._prove(B, True, depth + 1) and self._prove(sp.simplify(A - B), strict, depth + 1):
+                self._note(big - small, strict, "log is strictly increasing on $(0, \\infty)$")
+                return True
+        return False
+
+    def _sum_difference(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Linearity over one range: :math:`\sum_i f_i - \sum_i g_i + r = \sum_i (f_i - g_i + r/c)` with
+        :math:`c = b - a + 1` terms.  Side conditions: every sum has the same single range; a
+        coefficient is free of the index; spreading :math:`r` needs :math:`c \ne 0` (a non-empty
+        range) or :math:`r/c` free of the sizes, where Karr's convention gives
+        :math:`\sum_{i=a}^{b} r/c = r` for every integer count."""
+        sums = [t for t in expr.args if isinstance(t, Sum) or (t.is_Mul and any(isinstance(f, Sum) for f in t.args))]
+        if not sums:
+            return False
+        ranges = {s.limits[0][1:] for s in expr.atoms(Sum) if len(s.limits) == 1}
+        if len(ranges) != 1:
+            return False
+        lo, hi = next(iter(ranges))
+        var = sp.Dummy("i", integer=True)
+        body: Expr = sp.Integer(0)
+        count = hi - lo + 1
+        rest: Expr = sp.Integer(0)
+        for t in expr.args:
+            coeff, s = split_sum_term(t)
+            if s is not None:
+                body += coeff * s.function.xreplace({s.limits[0][0]: var})
+            else:
+                rest += t
+        # spread the non-sum part evenly over the terms: rest = sum_i rest/count,
+        # valid for an empty range too when rest/count has no size in a denominator
+        per_term = sp.simplify(rest / count) if rest != 0 else sp.Integer(0)
+        if rest != 0:
+            sizes = set(self.size_lower_bounds) | {s for s in count.free_symbols if s.is_integer}
+            den_free = not (sp.denom(sp.together(per_term)).free_symbols & sizes)
+            if not ((den_free and self._range_size_nonnegative(lo, hi)) or self._range_nonempty(lo, hi)):
+                return False
+        combined = Sum(sp.simplify(body + per_term), (var, lo, hi))
+        if self._prove(combined, strict, depth + 1):
+            self._note(expr, strict, "sums over the same range compared term by term")
+            return True
+        return False
