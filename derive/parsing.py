@@ -22,67 +22,19 @@ wherever its name is also used free or by an enclosing sum (no capture).
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1, log1p
+
+from .translator import _NAME, _NOT_REAL, CONSTANTS, FUNCTIONS, MAX_DEPTH, ExpressionError, Translator, _takes_evaluate, evaluated
 
 __all__ = [
     "ExpressionError", "SymbolTable", "parse_expression", "parse_sides", "parse_assumption", "parse_assumptions",
     "separate_bound_names", "evaluated", "FUNCTIONS",
 ]
 
-MAX_DEPTH = 100
-MAX_BITS = 20_000
-MAX_EXPONENT = 4000
-
-
-class ExpressionError(ValueError):
-    """The input text is not an admissible expression; the message says why and how to fix it."""
-
-
-def _sigmoid(t: sp.Expr) -> sp.Expr:
-    return 1 / (1 + sp.exp(-t))
-
-
-def _log(*args: sp.Expr) -> sp.Expr:
-    if len(args) not in (1, 2):
-        raise ExpressionError("log takes 1 or 2 arguments: log(x) or log(x, base)")
-    if len(args) == 2:  # log(x, b) = log(x)/log(b), written out so that both logarithms are seen
-        return sp.Mul(sp.log(args[0]), sp.Pow(sp.log(args[1]), -1))
-    return sp.log(args[0])
-
-
-def _extremum(kind: type) -> Callable[..., sp.Expr]:
-    def build(*args: sp.Expr) -> sp.Expr:
-        if not args:
-            raise ExpressionError(f"{kind.__name__}() needs at least one argument")
-        return kind(*args) if len(args) > 1 else args[0]
-
-    return build
-
-
-FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the translator itself
-    "exp": sp.exp, "log": _log, "ln": sp.log, "log1p": log1p, "expm1": expm1, "sqrt": sp.sqrt,
-    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs,
-    "sigmoid": _sigmoid, "diff": None, "Sum": None, "Rational": sp.Rational,
-}
-CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
-_NOT_REAL = {"oo": "oo (infinity) is not a real number; state a bound for every finite value instead",
-             "I": "I is not a real number; check decides statements about real numbers",
-             "nan": "nan is not a number", "zoo": "zoo is not a real number"}
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _ASSUMPTION_WORDS = {"positive", "negative", "nonnegative", "nonpositive", "integer", "real", "nonzero"}
-_BINARY: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
-}
 
 
 @dataclass
@@ -203,7 +155,7 @@ def parse_sides(texts: Sequence[tuple[str, str]], table: SymbolTable) -> list[sp
     out = []
     for tree, text, label in trees:
         with sp.evaluate(False):
-            out.append(_Translator(table, label, text).visit(tree.body))
+            out.append(Translator(table, label, text).visit(tree.body))
     return out
 
 
@@ -248,236 +200,3 @@ def separate_bound_names(exprs: Sequence[sp.Expr], table: SymbolTable) -> list[s
 
     with sp.evaluate(False):
         return [walk(e, frozenset()) for e in exprs]
-
-
-def _takes_evaluate(e: sp.Basic) -> bool:
-    return isinstance(e, (sp.Add, sp.Mul, sp.Pow))
-
-
-def evaluated(expr: sp.Basic) -> sp.Basic:
-    """``expr`` rebuilt bottom-up with SymPy's automatic evaluation (the form the engine works on)."""
-    with sp.evaluate(True):
-        return _rebuild(expr)
-
-
-def _rebuild(expr: sp.Basic) -> sp.Basic:
-    if not expr.args:
-        return expr
-    return expr.func(*(_rebuild(a) for a in expr.args))
-
-
-class _Translator:
-    def __init__(self, table: SymbolTable, label: str, source: str) -> None:
-        self.table = table
-        self.label = label
-        self.source = source
-        self.bound: dict[str, sp.Symbol] = {}
-        self.depth = 0
-
-    def fail(self, what: str) -> ExpressionError:
-        return ExpressionError(f"{what} in {self.label}")
-
-    def visit(self, node: ast.AST) -> Any:
-        method = getattr(self, f"visit_{type(node).__name__}", None)
-        if method is None:
-            raise self.fail(f"{_describe(node)} is not allowed (only numbers, names, + - * / **, calls of "
-                            f"{', '.join(sorted(FUNCTIONS))} and x[i])")
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.fail(f"the expression nests more than {MAX_DEPTH} levels deep")
-        try:
-            return method(node)
-        finally:
-            self.depth -= 1
-
-    def visit_Constant(self, node: ast.Constant) -> sp.Expr:
-        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise self.fail(f"the constant {node.value!r} is not a number")
-        literal = ast.get_source_segment(self.source, node) or repr(node.value)
-        mantissa, _, exponent = literal.lower().replace("_", "").partition("e")
-        if exponent and abs(int(exponent)) > MAX_EXPONENT:
-            raise self.fail(f"the number {literal} is too large or too small (decimal exponent at most {MAX_EXPONENT})")
-        if isinstance(node.value, float):
-            return sp.Rational(literal.replace("_", ""))  # exact decimal value, also for 1e400
-        return sp.Integer(node.value)
-
-    def visit_Name(self, node: ast.Name) -> sp.Expr:
-        name = node.id
-        if name.startswith("_") or not _NAME.match(name):
-            raise self.fail(f"the name {name!r} is not allowed")
-        if name in self.bound:
-            return self.bound[name]
-        if name in CONSTANTS:
-            return CONSTANTS[name]
-        if name in _NOT_REAL:
-            raise self.fail(_NOT_REAL[name])
-        if name in FUNCTIONS:
-            raise self.fail(f"'{name}' is a function; call it, e.g. {name}(x)")
-        return self.table.symbol(name)
-
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> sp.Expr:
-        negate = False
-        operand: ast.AST = node
-        while isinstance(operand, ast.UnaryOp):  # a chain of signs, flattened (not recursed)
-            if isinstance(operand.op, ast.USub):
-                negate = not negate
-            elif not isinstance(operand.op, ast.UAdd):
-                raise self.fail(f"the operator {type(operand.op).__name__} is not allowed")
-            operand = operand.operand
-        value = self.visit(operand)
-        if negate and value.is_Number:
-            return -value  # a negative literal, not -1 * literal
-        return sp.Mul(-1, value) if negate else value
-
-    def visit_BinOp(self, node: ast.BinOp) -> sp.Expr:
-        if isinstance(node.op, ast.BitXor):
-            raise self.fail("'^' is not a power; write x**2")
-        if isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-            return self._chain(node)
-        if not isinstance(node.op, ast.Pow):
-            raise self.fail(f"the operator {type(node.op).__name__} is not allowed (use + - * / **)")
-        base, exponent = self.visit(node.left), self.visit(node.right)
-        self._check_size(base, exponent)
-        return sp.Pow(base, exponent)
-
-    def _chain(self, node: ast.BinOp) -> sp.Expr:
-        """``a + b - c + ...`` or ``a * b / c ...``: the left spine walked in a loop, not recursed."""
-        additive = isinstance(node.op, (ast.Add, ast.Sub))
-        kinds = (ast.Add, ast.Sub) if additive else (ast.Mult, ast.Div)
-        operands: list[tuple[bool, ast.AST]] = []
-        left: ast.AST = node
-        while isinstance(left, ast.BinOp) and isinstance(left.op, kinds):
-            operands.append((isinstance(left.op, (ast.Sub, ast.Div)), left.right))
-            left = left.left
-        operands.append((False, left))
-        parts = []
-        for inverse, operand in reversed(operands):
-            value = self.visit(operand)
-            if inverse:
-                value = sp.Mul(-1, value) if additive else sp.Pow(value, -1)
-            parts.append(value)
-        return sp.Add(*parts) if additive else sp.Mul(*parts)
-
-    def _check_size(self, base: sp.Expr, exponent: sp.Expr) -> None:
-        """Refuse a power of numbers whose exact value would have more than MAX_BITS bits."""
-        if not (exponent.is_number and base.is_number):
-            return
-        try:
-            e_bits = float(abs(sp.Rational(evaluated(exponent)))) if evaluated(exponent).is_Rational else None
-            b = evaluated(base)
-        except (TypeError, ValueError, OverflowError):
-            return
-        if e_bits is None or not b.is_Rational or b in (0, 1, -1):
-            return
-        size = max(abs(int(b.p)), int(b.q)).bit_length()
-        if e_bits * size > MAX_BITS:
-            raise self.fail(f"the power {sp.sstr(base)}**{sp.sstr(exponent)} has about {e_bits * size:.3g} bits; "
-                            f"the limit is {MAX_BITS}")
-
-    def visit_Subscript(self, node: ast.Subscript) -> sp.Expr:
-        if not isinstance(node.value, ast.Name) or node.value.id in FUNCTIONS or node.value.id in CONSTANTS:
-            raise self.fail("only a plain name can be indexed, as in x[i]")
-        if node.value.id.startswith("_") or node.value.id in self.bound:
-            raise self.fail(f"the name {node.value.id!r} cannot be indexed here")
-        if isinstance(node.slice, ast.Name) and node.slice.id not in self.bound and node.slice.id not in CONSTANTS:
-            index = self._integer(node.slice.id, "an index")
-        else:
-            index = self.visit(node.slice)
-        if isinstance(index, tuple) or evaluated(index).is_integer is not True:
-            raise self.fail(f"the index {index} of {node.value.id} is not an integer; use x[i] with i an integer or x[2]")
-        return self.table.base(node.value.id)[index]
-
-    def _integer(self, name: str, role: str, **extra: bool) -> sp.Symbol:
-        if name.startswith("_") or not _NAME.match(name):
-            raise self.fail(f"the name {name!r} is not allowed")
-        if name in FUNCTIONS or name in _NOT_REAL:
-            raise self.fail(f"'{name}' cannot be used as {role}")
-        symbol = self.table.symbol(name, integer=True, **extra)
-        if symbol.is_integer is not True:
-            raise self.fail(f"'{name}' is used as {role} but also as a real number; add --assume '{name}: integer'")
-        return symbol
-
-    def visit_Tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
-        return tuple(self.visit(e) for e in node.elts)
-
-    def visit_Call(self, node: ast.Call) -> sp.Expr:
-        if not isinstance(node.func, ast.Name):
-            raise self.fail("only direct calls such as exp(x) are allowed (no attribute access or computed functions)")
-        name = node.func.id
-        if name not in FUNCTIONS:
-            raise self.fail(f"unknown function {name!r}; allowed: {', '.join(sorted(FUNCTIONS))}")
-        if node.keywords:
-            raise self.fail(f"keyword arguments are not allowed in {name}()")
-        if name == "Sum":
-            return self._sum(node)
-        args = [self.visit(a) for a in node.args]
-        if any(isinstance(a, tuple) for a in args):
-            raise self.fail(f"a tuple is only allowed as the limits of Sum, not in {name}()")
-        if name == "diff":
-            return self._diff(args)
-        function = FUNCTIONS[name]
-        assert function is not None  # diff and Sum returned above
-        try:
-            return function(*args)
-        except ExpressionError as exc:
-            raise self.fail(str(exc)) from None
-        except (TypeError, ValueError) as exc:
-            raise self.fail(f"bad arguments to {name}(): {exc}") from None
-
-    def _diff(self, args: list[Any]) -> sp.Expr:
-        """``diff(f, v, ...)``: each v a real variable (x or x[k]), optionally followed by an order 1..4."""
-        if len(args) < 2:
-            raise self.fail("diff needs an expression and a variable: diff(f, x)")
-        variables: list[Any] = []
-        for a in args[1:]:
-            if isinstance(a, (sp.Symbol, sp.Indexed)) and a.is_integer is not True:
-                variables.append((a, 1))
-            elif a.is_Integer and variables and 1 <= int(a) <= 4:
-                variables[-1] = (variables[-1][0], int(a))
-            else:
-                raise self.fail(f"diff: {sp.sstr(a)} is not a real variable to differentiate by "
-                                "(use diff(f, x), diff(f, x[k]) or diff(f, x, 2))")
-        return sp.Derivative(args[0], *variables)
-
-    def _sum(self, node: ast.Call) -> sp.Expr:
-        if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple) or len(node.args[1].elts) != 3:
-            raise self.fail("Sum takes a body and one limit tuple: Sum(f, (i, 1, n))")
-        var_node = node.args[1].elts[0]
-        if not isinstance(var_node, ast.Name) or not _NAME.match(var_node.id):
-            raise self.fail("the summation variable must be a plain name, as in Sum(f, (i, 1, n))")
-        if var_node.id in FUNCTIONS or var_node.id in CONSTANTS or var_node.id in _NOT_REAL:
-            raise self.fail(f"'{var_node.id}' cannot be a summation variable")
-        # the limits belong to the enclosing scope: Sum(f, (n, 1, n)) sums up to the outer n
-        low = self._bound(node.args[1].elts[1])
-        high = self._bound(node.args[1].elts[2])
-        for limit in (low, high):
-            if evaluated(limit).is_integer is not True:
-                raise self.fail(f"the summation bound {sp.sstr(evaluated(limit))} is not known to be an integer; "
-                                "use integer bounds (add --assume 'm: integer' for a symbol m in a bound)")
-        var = sp.Symbol(var_node.id, integer=True)
-        self.table.bound_names.add(var_node.id)
-        outer = self.bound.get(var_node.id)
-        self.bound[var_node.id] = var
-        try:
-            body = self.visit(node.args[0])
-        finally:
-            if outer is None:
-                self.bound.pop(var_node.id)
-            else:
-                self.bound[var_node.id] = outer
-        return sp.Sum(body, (var, low, high))
-
-    def _bound(self, node: ast.AST) -> sp.Expr:
-        if isinstance(node, ast.Name) and node.id not in self.bound and node.id not in CONSTANTS:
-            return self._integer(node.id, "a summation bound", positive=True)
-        return self.visit(node)
-
-
-def _describe(node: ast.AST) -> str:
-    names = {
-        "Attribute": "attribute access (a.b)", "Lambda": "a lambda", "ListComp": "a comprehension",
-        "GeneratorExp": "a generator", "Compare": "a comparison (give the relation with --relation)",
-        "BoolOp": "and/or", "IfExp": "an if-expression", "List": "a list", "Dict": "a dict", "Set": "a set",
-        "JoinedStr": "an f-string", "NamedExpr": "an assignment (:=)", "Starred": "a starred argument",
-    }
-    return names.get(type(node).__name__, f"the syntax {type(node).__name__}")
