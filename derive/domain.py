@@ -93,7 +93,7 @@ def holds_at(condition: Condition, point: Mapping[Basic, object]) -> bool:
     """True where an enclosure certifies the condition at ``point`` for every index of its range."""
     ranges: list[tuple[sp.Symbol, int, int]] = []
     for var, lo, hi in condition.limits:
-        lo_v, hi_v = instantiate(lo, point), instantiate(hi, point)  # type: ignore[arg-type]
+        lo_v, hi_v = instantiate(lo, point), instantiate(hi, point)
         if not (lo_v.is_Integer and hi_v.is_Integer):
             return False  # a limit that depends on an outer index: not certified here
         if hi_v < lo_v - 1:  # Karr's convention: the terms of lo-1 .. hi+1 are taken
@@ -102,7 +102,7 @@ def holds_at(condition: Condition, point: Mapping[Basic, object]) -> bool:
         if int(hi_v) - int(lo_v) > 64:
             return False
     for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in ranges)):
-        value = instantiate(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values, strict=True))), point)  # type: ignore[arg-type]
+        value = instantiate(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values, strict=True))), point)
         try:
             s = enclosure.sign(value)
         except (enclosure.NotReal, enclosure.Unsupported):

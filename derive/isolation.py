@@ -66,7 +66,7 @@ def run_isolated(work: Callable[[], Any], seconds: float, memory: int = MEMORY_L
         except EOFError:
             raise RuntimeError(f"the worker died (exit code {process.exitcode})") from None
     finally:
-        if process.is_alive():
+        if process.is_alive() and process.pid is not None:
             os.kill(process.pid, signal.SIGKILL)
         process.join()
         receive.close()

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .inequalities import SignProver
+    from .sign_prover import SignProverBase
 
 _BOUND = tuple(sp.Dummy(f"i{depth}", integer=True) for depth in range(8))
 
@@ -219,7 +219,7 @@ _PIPELINES = (
 
 def atomise_sums(
     expr: Basic,
-    prover: "Callable[[], SignProver] | None" = None,
+    prover: "Callable[[], SignProverBase] | None" = None,
     keep: Callable[[Sum], bool] = lambda s: False,
 ) -> tuple[Basic, dict[Basic, Basic], list[str]]:
     """Replace each outermost sum by a symbol carrying its proven sign (positive, non-negative or real).
@@ -355,7 +355,7 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
     vectors = {k: v for k, v in point.items() if isinstance(k, sp.IndexedBase)}
     repl: dict[Basic, Basic] = {}
     for base, values in vectors.items():
-        items = values.items() if isinstance(values, Mapping) else enumerate(values, start=1)  # type: ignore[union-attr, arg-type]
+        items = values.items() if isinstance(values, Mapping) else enumerate(values, start=1)
         for pos, value in items:
             repl[base[pos]] = sp.sympify(value)
     scalars = {

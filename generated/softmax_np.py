@@ -24,7 +24,10 @@ Edge semantics (the same on every target):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float as _as_float
 from ._checks import axes as _axes
@@ -46,25 +49,29 @@ __all__ = [
 ]
 
 
+Array = NDArray[Any]
+Axes = tuple[int, ...]
+
+
 # ----------------------------------------------------------------- skeleton
-def _slice_max(x, axis):
+def _slice_max(x: Array, axis: Axes) -> Array:
     # proved: softmax.stable_form
     m = numpy.max(x, axis=axis, keepdims=True, initial=-numpy.inf)
     return m
 
 
-def _finite_or_zero(m):
+def _finite_or_zero(m: Array) -> Array:
     return numpy.where(numpy.isfinite(m), m, 0.0)
 
 
-def _ties(x, m, axis):
+def _ties(x: Array, m: Array, axis: Axes) -> Array:
     count = numpy.sum(x == m, axis=axis, keepdims=True)
     # proved: temperature.ties_share_mass
     p = numpy.select([numpy.equal(m, x),True], [count**(-1.0),0], default=numpy.nan)
     return p
 
 
-def _uniform(x, axis):
+def _uniform(x: Array, axis: Axes) -> Array:
     count = numpy.sum(numpy.isfinite(x), axis=axis, keepdims=True)
     # proved: temperature.uniform_limit
     p = count**(-1.0)
@@ -74,11 +81,11 @@ def _uniform(x, axis):
 class _Stats:
     """c (tied maxima) and t (sum of the other terms) of each slice."""
 
-    def __init__(self, ties, t):
+    def __init__(self, ties: Array, t: Array) -> None:
         self.ties, self.t = ties, t
 
 
-def _two_diff(a, b):
+def _two_diff(a: Array, b: Array) -> tuple[Array, Array]:
     """d + l = a - b exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B); l = 0 where d is infinite
     (TwoSum's error is NaN there, and no error term is needed)."""
     d = a - b
@@ -86,12 +93,12 @@ def _two_diff(a, b):
     return d, numpy.where(numpy.isinf(d), 0.0, (a - (d - bb)) - (b + bb))
 
 
-def _compensated_sum(values, axis):
+def _compensated_sum(values: Array, axis: Axes) -> Array:
     """Sum over ``axis`` (kept) by pairwise TwoSum: the rounding error of every addition is kept
     and added back at the end, so the result is as if summed in twice the precision."""
     moved = numpy.moveaxis(values, axis, tuple(range(-len(axis), 0)))
     kept = moved.shape[: moved.ndim - len(axis)]
-    level = moved.reshape(kept + (-1,))
+    level: Array = moved.reshape(kept + (-1,))
     errors = numpy.zeros(kept)
     while level.shape[-1] > 1:
         if level.shape[-1] % 2:
@@ -105,7 +112,7 @@ def _compensated_sum(values, axis):
     return numpy.expand_dims(result, axis)
 
 
-def _stats(x, m, T, axis):
+def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Array, _Stats]:
     """q + ql = (x - m)/T, e = e^{q}(1 + ql), and the slice statistics (c, t).
 
     For T != 1 the rounding of d/T is not recovered (NumPy has no FMA): ql = l/T.
@@ -124,7 +131,7 @@ def _stats(x, m, T, axis):
     return q, ql, e, stats
 
 
-def _softmax(x, axis, T):
+def _softmax(x: Array, axis: Axes, T: float) -> Array:
     m = _slice_max(x, axis)
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if T == numpy.inf:
@@ -144,7 +151,7 @@ def _softmax(x, axis, T):
 
 
 # ------------------------------------------------------------------ kernels
-def softmax(x, axis=-1, temperature=1.0, out=None):
+def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
     r"""Softmax along ``axis``: :math:`p_i = e^{x_i/T} / \sum_j e^{x_j/T}`.
 
     Evaluated as :math:`e^{(x_i - m)/T} / \sum_j e^{(x_j - m)/T}` with :math:`m = \max_j x_j`
@@ -164,7 +171,7 @@ def softmax(x, axis=-1, temperature=1.0, out=None):
     return _deliver(_softmax(x, axis, T).astype(dtype), out)
 
 
-def log_softmax(x, axis=-1, temperature=1.0, out=None):
+def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
     r"""Log-softmax: :math:`\log p_i = (x_i - m)/T - \log\sum_j e^{(x_j - m)/T}`
     (``rewrite.log_softmax_shift``; document 000: ``softmax.log_softmax``). ``out`` as for :func:`softmax`."""
     source, target = x, out
@@ -193,7 +200,7 @@ def log_softmax(x, axis=-1, temperature=1.0, out=None):
     return _deliver(out.astype(dtype), target)
 
 
-def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
+def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0) -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T} = m + T\log\sum_i e^{(x_i - m)/T}`
     (``rewrite.smooth_max_shift``; documents 002 and 004). ``T = 0`` gives the max
     (``temperature.smooth_max_limit``); ``T = inf`` gives ``+inf`` for two or more finite entries."""
@@ -227,7 +234,7 @@ def logsumexp(x, axis=-1, keepdims=False, temperature=1.0):
     return numpy.asarray(out).astype(dtype)[()]
 
 
-def sigmoid(x, out=None):
+def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
     as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
     results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`."""
@@ -242,7 +249,7 @@ def sigmoid(x, out=None):
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def log_sigmoid(x, out=None):
+def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
     (``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`."""
     source, target = x, out
@@ -254,7 +261,7 @@ def log_sigmoid(x, out=None):
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def softplus(x, out=None):
+def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
     :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})` (``rewrite.softplus_abs_form``): no overflow
     for large :math:`x` (where it is :math:`x`), and :math:`e^x` itself, subnormals included, for very
@@ -272,12 +279,16 @@ def softplus(x, out=None):
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def cross_entropy(logits, target, axis=-1):
+def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> Any:
     r"""Per-example loss :math:`-\log p_t = \mathrm{LSE}(x) - x_t` (``rewrite.cross_entropy_lse``;
     document 003), no reduction."""
     x, dtype = _as_float(logits, "logits")
     index, ax = _targets(x, target, axis)
-    axis = (ax,)
+    return _cross_entropy(x, index, ax, (ax,)).astype(dtype)[()]
+
+
+def _cross_entropy(x: Array, index: Array, ax: int, axis: Axes) -> Array:
+    """The per-example loss with the classes on axis ``ax`` (``axis`` = (ax,)), squeezed."""
     T = 1.0
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         top = _slice_max(x, axis)
@@ -295,10 +306,10 @@ def cross_entropy(logits, target, axis=-1):
         out = gap_error + head
         out = numpy.where(numpy.isnan(top), numpy.nan, out)
         out = numpy.where(numpy.isposinf(top), numpy.where(numpy.isposinf(x_target), -numpy.log(numpy.sum(numpy.isposinf(x), axis=axis, keepdims=True)), numpy.inf), out)
-    return numpy.squeeze(out, axis=ax).astype(dtype)[()]
+    return numpy.squeeze(out, axis=ax)
 
 
-def cross_entropy_grad(logits, target, axis=-1):
+def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> Any:
     r"""Gradient of the cross-entropy in the logits: :math:`p - \mathrm{onehot}(t)`
     (``ce.gradient_softmax_minus_onehot``; document 003)."""
     x, dtype = _as_float(logits, "logits")
@@ -324,7 +335,7 @@ def cross_entropy_grad(logits, target, axis=-1):
     return out.astype(dtype)
 
 
-def softmax_backward(probs, grad, axis=-1):
+def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
     r"""Vector-Jacobian product of softmax: :math:`p \odot (g - \langle g, p\rangle)`
     (``rewrite.softmax_backward``)."""
     p, dtype = _as_float(probs, "probs")

@@ -94,10 +94,10 @@ def _row_values(x: np.ndarray, targets: np.ndarray) -> dict[str, list[mpmath.mpf
     for name in ROW_FUNCTIONS:
         definition = textbook.ROW[name]
         if takes_targets(name):
-            out[name] = [definition(values, int(t)) for t in targets]  # type: ignore[misc]
+            out[name] = [definition(values, int(t)) for t in targets]
         else:
             value = definition(values)
-            out[name] = value if isinstance(value, list) else [value]  # type: ignore[list-item]
+            out[name] = value if isinstance(value, list) else [value]
     return out
 
 

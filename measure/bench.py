@@ -10,6 +10,7 @@ write its output once, so its floor is about 1.5 copies). Ratios are taken withi
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -86,17 +87,17 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
     form = by_name(case.kernel).form.name
     if form.startswith("target"):
         t = rng.integers(0, case.shape[-1], case.shape[0]).astype(np.int64)
-        calls.update({name: (lambda f=f: f(x, t)) for name, f in having.items()})
+        calls.update({name: functools.partial(f, x, t) for name, f in having.items()})
     elif form == "pair":  # the probabilities of x and an upstream gradient
         p = np.exp(x - x.max(axis=-1, keepdims=True))
         p /= p.sum(axis=-1, keepdims=True)
         g = rng.standard_normal(case.shape).astype(case.dtype)
-        calls.update({name: (lambda f=f: f(p, g)) for name, f in having.items()})
+        calls.update({name: functools.partial(f, p, g) for name, f in having.items()})
     else:
-        calls.update({name: (lambda f=f: f(x)) for name, f in having.items()})
+        calls.update({name: functools.partial(f, x) for name, f in having.items()})
     if case.kernel in WITH_OUT and "softproof C" in impls:
         reused = np.empty_like(x)
-        calls[REUSED] = lambda f=impls["softproof C"][case.kernel]: f(x, out=reused)
+        calls[REUSED] = functools.partial(impls["softproof C"][case.kernel], x, out=reused)
     return calls
 
 

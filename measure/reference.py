@@ -13,7 +13,8 @@ a test checks that the table and the references cover each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeAlias
 
 import mpmath
 
@@ -22,10 +23,10 @@ __all__ = [
     "sigmoid", "log_sigmoid", "softplus", "ROW", "ELEMENT", "row",
 ]
 
-Number = mpmath.mpf
+Number: TypeAlias = Any  # an mpmath.mpf (mpmath is untyped)
 
 
-def row(values: Sequence[float]) -> list[Number]:
+def row(values: Iterable[Any]) -> list[Number]:
     """Floats as exact mpmath numbers."""
     return [mpmath.mpf(float(v)) for v in values]
 

@@ -56,7 +56,7 @@ VALUE_CHANGING = ("-ffast-math", "-Ofast", "-funsafe-math-optimizations", "-ffin
 
 
 def test_no_value_changing_flag_in_any_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    from softproof.generated import _clib, softmax_c
+    from softproof.generated import _clib
 
     for env in ({}, {"SOFTPROOF_PORTABLE": "1"}, {"SOFTPROOF_OPENMP": "1"}):
         for key in ("SOFTPROOF_PORTABLE", "SOFTPROOF_OPENMP"):
@@ -71,7 +71,7 @@ def test_no_value_changing_flag_in_any_build(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_portable_build_without_native_flags_passes_the_c_program(tmp_path: Path) -> None:
     """The same source compiles and passes with the baseline instruction set (no AVX)."""
-    from softproof.generated import _clib, softmax_c
+    from softproof.generated import _clib
 
     exe = tmp_path / "test_softmax_portable"
     build = subprocess.run(
@@ -86,7 +86,7 @@ def test_portable_build_without_native_flags_passes_the_c_program(tmp_path: Path
 
 def test_openmp_build_passes_the_c_program(tmp_path: Path) -> None:
     """SOFTPROOF_OPENMP=1 adds -fopenmp (rows in parallel): the same program passes."""
-    from softproof.generated import _clib, softmax_c
+    from softproof.generated import _clib
 
     exe = tmp_path / "test_softmax_openmp"
     flags = [*_clib.NATIVE_FLAGS, "-fopenmp"]
@@ -253,7 +253,7 @@ def test_long_rows_read_once_are_within_the_bounds(scanned_references: dict, nam
     the accuracy bounds of the two-pass kernels against mpmath, whatever the number of segments."""
     import numpy as np
 
-    from softproof.generated import _clib, softmax_c
+    from softproof.generated import softmax_c
     from softproof.measure.accuracy import BOUNDS, reference, ulp_distance
 
     x, targets, ref = scanned_references[name]
@@ -278,7 +278,7 @@ def test_long_row_with_a_late_nan_or_inf_falls_back_to_two_passes(in_place: bool
     results; in place the chunks already summed hold finite e_j, which do not change them."""
     import numpy as np
 
-    from softproof.generated import _clib, softmax_c
+    from softproof.generated import softmax_c
 
     n = SCAN + 3 * CHUNK
     x = np.random.default_rng(3).normal(size=n)

@@ -43,7 +43,7 @@ def axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(ndim))
     items = axis if isinstance(axis, tuple) else (axis,)
-    out = []
+    out: list[int] = []
     for item in items:
         if not isinstance(item, numbers.Integral) or isinstance(item, bool):
             raise TypeError(f"axis must be an int, a tuple of ints or None; got {axis!r}")

@@ -112,7 +112,7 @@ def _ptr(array: NDArray[Any]) -> int:
     ``array.ctypes.data`` takes 1 us (a quarter of a small call); it needs a writeable, non-empty
     buffer, so read-only and empty arrays take ``array.ctypes.data``."""
     try:
-        return ctypes.addressof(ctypes.c_char.from_buffer(array))
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))  # type: ignore[arg-type]  # an ndarray exports a buffer; numpy's stubs do not say so
     except (TypeError, ValueError):
         return int(array.ctypes.data)
 

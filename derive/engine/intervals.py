@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy as sp
@@ -46,10 +46,10 @@ class Enclosure:
 
 def _end(end: object) -> str:
     """An interval end point (a point interval in ``mpmath.iv``) as 8 significant digits."""
-    return mpmath.nstr(mpmath.mpf(getattr(end, "a", end)), 8)
+    return str(mpmath.nstr(mpmath.mpf(getattr(end, "a", end)), 8))
 
 
-def _interval(e: Basic) -> "mpmath.ctx_iv.ivmpf":  # type: ignore[name-defined]
+def _interval(e: Basic) -> Any:  # an mpmath.iv interval (mpmath is untyped)
     iv = mpmath.iv
     if e.is_Rational:
         return iv.mpf(int(e.p)) / int(e.q)
@@ -146,7 +146,7 @@ class PolynomialEnclosure:
             iv.dps = saved
         return Outcome(Status.PROVED if ok else Status.UNPROVED, method, [step])
 
-    def _piece_bound(self, coeffs: list[sp.Rational], c: sp.Rational, h: "mpmath.ctx_iv.ivmpf") -> "mpmath.ctx_iv.ivmpf":  # type: ignore[name-defined]
+    def _piece_bound(self, coeffs: list[sp.Rational], c: sp.Rational, h: Any) -> Any:  # mpmath.iv intervals
         iv = mpmath.iv
         t = sp.Symbol("t")
         shifted = sp.Poly(sum(a * (c + t) ** p for p, a in enumerate(coeffs)), t).all_coeffs()[::-1]
@@ -221,7 +221,7 @@ class AtanhEnclosure:
                 for j in range(len(shifted) - 1, 0, -1):
                     shifted[j] = shifted[j] * centre + shifted[j - 1]
                 shifted[0] = shifted[0] * centre + e_k
-            worst = max(worst, sum(abs(a) * h**j for j, a in enumerate(shifted)))
+            worst = max(worst, sum((abs(a) * h**j for j, a in enumerate(shifted)), Fraction(0)))
         total = (worst + tail) / 2
         bound = Fraction(int(statement.rhs.p), int(statement.rhs.q))
         step = (

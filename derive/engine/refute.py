@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def side_value(expr: Basic, point: Mapping[Basic, object], digits: int = 50) -> str:
     """The value of ``expr`` at ``point`` to ``digits`` digits, from a rigorous enclosure."""
     try:
-        return enclosure.text(instantiate(expr, point), digits)  # type: ignore[arg-type]
+        return enclosure.text(instantiate(expr, point), digits)
     except (enclosure.NotReal, enclosure.Unsupported):
         return "undefined"
 
@@ -34,7 +34,7 @@ def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
     exact 0.  Where no precision decides, the point is no evidence either way.
     """
     if isinstance(rel, sp.Contains):
-        elem = instantiate(rel.args[0], point)  # type: ignore[arg-type]
+        elem = instantiate(rel.args[0], point)
         try:
             enclosure.sign(elem)
         except enclosure.NotReal:
@@ -44,8 +44,8 @@ def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
         return False, ""
     if not isinstance(rel, (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt)):
         return False, ""
-    lhs = instantiate(rel.lhs, point)  # type: ignore[arg-type]
-    rhs = instantiate(rel.rhs, point)  # type: ignore[arg-type]
+    lhs = instantiate(rel.lhs, point)
+    rhs = instantiate(rel.rhs, point)
     strict = isinstance(rel, (sp.Lt, sp.Gt))
     try:
         gap = enclosure.sign(sp.Add(lhs, -rhs), exact_zero=strict)

@@ -37,7 +37,7 @@ class KernelCPrinter(C99CodePrinter):
         if expr.exp == 2:
             base = self.parenthesize(expr.base, sp.printing.precedence.PRECEDENCE["Mul"])
             return f"{base} * {base}"
-        return super()._print_Pow(expr)
+        return str(super()._print_Pow(expr))
 
     def _print_Min(self, expr: sp.Expr) -> str:
         return self._select(expr.args, "<")
@@ -47,7 +47,7 @@ class KernelCPrinter(C99CodePrinter):
 
     def _select(self, args: tuple[sp.Expr, ...], order: str) -> str:
         """Nested ``(a < b || a != a) ? a : b``: branch-free in a vector loop, and NaN if any argument is."""
-        out = self._print(args[0])
+        out = str(self._print(args[0]))
         may_be_nan = not args[0].is_number  # a number is never NaN here; a nested select may be
         for arg in args[1:]:
             other = self._print(arg)

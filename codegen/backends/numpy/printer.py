@@ -33,7 +33,7 @@ class KernelNumPyPrinter(NumPyPrinter):
         return self._fold("numpy.maximum", expr.args)
 
     def _fold(self, func: str, args: tuple[sp.Expr, ...]) -> str:
-        out = self._print(args[0])
+        out = str(self._print(args[0]))
         for arg in args[1:]:
             out = f"{self._module_format(func)}({out}, {self._print(arg)})"
         return out
@@ -47,4 +47,4 @@ class KernelNumPyPrinter(NumPyPrinter):
 
 def print_numpy(expr: sp.Expr, **settings: Any) -> str:
     """One expression as NumPy source text."""
-    return KernelNumPyPrinter(settings or None).doprint(expr)
+    return str(KernelNumPyPrinter(settings or None).doprint(expr))

@@ -43,4 +43,8 @@ class NumPyTarget(Target):
     )
 
     def context(self) -> dict[str, Any]:
-        return {"kernels": {name: kernel_code(kernel) for name, kernel in KERNELS.items()}, "functions": FUNCTIONS}
+        return {
+            "kernels": {name: kernel_code(kernel) for name, kernel in KERNELS.items()},
+            "functions": FUNCTIONS,
+            "signature": {f.name: f.typed_params for f in FUNCTIONS},
+        }
