@@ -38,8 +38,13 @@ def test_wheel_holds_only_softproof(wheel: Path) -> None:
     tops = {name.split("/")[0] for name in names}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"softproof"}, tops
     for needed in ("softproof/__init__.py", "softproof/cli.py", "softproof/py.typed", "softproof/generated/c/softmax.c",
-                   "softproof/derive/seeds", "softproof/codegen/templates"):
+                   "softproof/generated/py.typed", "softproof/derive/seeds/", "softproof/codegen/backends/c/templates/parts/"):
         assert any(name.startswith(needed) for name in names), needed
+    # every package folder and every template of the repository is in the wheel
+    for folder in ("derive", "codegen", "generated", "measure"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in (".py", ".j2", ".txt", ".c", ".h", ".typed") and "__pycache__" not in path.parts:
+                assert f"softproof/{path.relative_to(ROOT).as_posix()}" in names, path
     assert not any(name.startswith(("softproof/tests/", "softproof/examples/", "softproof/docs/")) for name in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "softproof = softproof.cli:main" in entry_points
