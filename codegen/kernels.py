@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
 
-from softproof.derive import select
+from softproof.derive import claim
 from softproof.derive.rewrites import LOG_SIGMOID_STABLE, SIGMOID_STABLE, SMOOTH_MAX_STABLE, SOFTPLUS_STABLE
 from softproof.derive.symbols import a, k, m, n, x
 
@@ -67,8 +67,8 @@ class Kernel:
 
 def _claim_rhs(claim_id: str) -> sp.Expr:
     """The right-hand side of a proved claim's statement (or of its first part)."""
-    (claim,) = [c for c in select(claim_id) if c.id == claim_id]
-    statement = claim.statement.args[0] if isinstance(claim.statement, sp.And) else claim.statement
+    found = claim(claim_id)
+    statement = found.statement.args[0] if isinstance(found.statement, sp.And) else found.statement
     return statement.rhs
 
 

@@ -1,6 +1,10 @@
 """softproof.derive: the claims of the seed documents, formalised and proved with SymPy."""
 
-from .claims import CODEGEN, SEED_FILES, Claim, Result, catalogue, run_claim, run_claims, select
+from .catalogue import catalogue, claim, select
+from .claims import Claim, Result, run_claim, run_claims
 from .engine import Outcome, Status
+from .sources import CODEGEN, SEED_FILES
 
-__all__ = ["CODEGEN", "SEED_FILES", "Claim", "Result", "Outcome", "Status", "catalogue", "run_claim", "run_claims", "select"]
+__all__ = [
+    "CODEGEN", "SEED_FILES", "Claim", "Result", "Outcome", "Status", "catalogue", "claim", "run_claim", "run_claims", "select",
+]

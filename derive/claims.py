@@ -1,4 +1,4 @@
-"""The claims catalogue: every statement of the seed documents, formalised.
+"""A claim and its verdict: every statement of the seed documents, formalised, and how it is decided.
 
 A :class:`Claim` ties a verbatim quote of a seed document (or the source
 ``codegen`` for the stabilising rewrites the generated code relies on) to a
@@ -9,11 +9,9 @@ corrected statement, which must itself be proved.
 
 from __future__ import annotations
 
-import fnmatch
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -21,33 +19,7 @@ from sympy import Basic
 
 from .engine import Outcome, Status, Strategy, cross_examine
 
-__all__ = [
-    "Claim",
-    "Result",
-    "register",
-    "catalogue",
-    "select",
-    "run_claim",
-    "run_claims",
-    "seed_text",
-    "SEED_FILES",
-    "CODEGEN",
-]
-
-CODEGEN = "codegen"
-SEED_FILES: tuple[str, ...] = (
-    "000_1e86d526dfabe206.txt",
-    "001_53ebf737894507db.txt",
-    "002_47792574109cb198.txt",
-    "003_06ee911ec9897575.txt",
-    "004_46e911c3fc6df586.txt",
-)
-
-
-def seed_text(name: str) -> str:
-    """The text of a seed document (a copy ships in ``derive/seeds``)."""
-    return resources.files("softproof.derive").joinpath("seeds", name).read_text(encoding="utf-8")
-
+__all__ = ["Claim", "Result", "run_claim", "run_claims"]
 
 @dataclass(frozen=True)
 class Claim:
@@ -78,7 +50,6 @@ class Result:
     outcome: Outcome
     correction_outcome: Outcome | None
     seconds: float
-    errors: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> Status:
@@ -109,44 +80,13 @@ class Result:
         }
 
 
-_REGISTRY: dict[str, Claim] = {}
-
-
-def register(*claims: Claim) -> None:
-    """Add claims to the catalogue; ids are unique."""
-    for claim in claims:
-        if claim.id in _REGISTRY:
-            raise ValueError(f"duplicate claim id {claim.id!r}")
-        _REGISTRY[claim.id] = claim
-
-
-def catalogue() -> list[Claim]:
-    """Every claim, in document order (sources sorted, then registration order)."""
-    from . import families  # noqa: F401  (registers the claims on import)
-
-    order = {name: pos for pos, name in enumerate((*SEED_FILES, CODEGEN))}
-    return sorted(_REGISTRY.values(), key=lambda c: order.get(c.source, len(order)))
-
-
-def select(pattern: str | None = None, source: str | None = None) -> list[Claim]:
-    """Claims whose id matches the glob ``pattern`` (or contains it) and whose source matches."""
-    chosen = catalogue()
-    if pattern:
-        chosen = [c for c in chosen if fnmatch.fnmatch(c.id, pattern) or pattern in c.id]
-    if source:
-        chosen = [c for c in chosen if c.source == source or c.source.startswith(source)]
-    return chosen
-
-
 def run_claim(claim: Claim) -> Result:
     """Decide one claim (and its correction); never raises for a failing proof."""
     start = time.perf_counter()
-    errors: list[str] = []
     try:
         outcome = claim.strategy.run(claim.statement)
     except Exception as exc:  # noqa: BLE001 - a SymPy failure is "unproved", never a crash
         outcome = Outcome(Status.UNPROVED, "error", [f"engine error: {type(exc).__name__}: {exc}"])
-        errors.append(repr(exc))
     if outcome.status is Status.PROVED:
         _cross_examine(f"claim {claim.id}", claim.statement, claim.strategy, outcome)
     correction_outcome = None
@@ -155,10 +95,9 @@ def run_claim(claim: Claim) -> Result:
             correction_outcome = claim.correction_strategy.run(claim.correction)
         except Exception as exc:
             correction_outcome = Outcome(Status.UNPROVED, "error", [f"engine error: {type(exc).__name__}: {exc}"])
-            errors.append(repr(exc))
     if correction_outcome is not None and correction_outcome.status is Status.PROVED and claim.correction is not None:
         _cross_examine(f"claim {claim.id} (correction)", claim.correction, claim.correction_strategy, correction_outcome)
-    return Result(claim, outcome, correction_outcome, time.perf_counter() - start, errors)
+    return Result(claim, outcome, correction_outcome, time.perf_counter() - start)
 
 
 def _cross_examine(name: str, statement: Basic, strategy: object, outcome: Outcome) -> None:

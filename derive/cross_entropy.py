@@ -10,12 +10,13 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, KroneckerDelta, Product, Sum
 
-from .claims import Claim, register
+from .claims import Claim
 from .engine import Counterexample, LimitOf, Sign, Simplify, Status
+from .sources import S000, S003
 from .symbols import N, both, c, eq, gt, i, k, lt, n, sigmoid, softmax, sum_exp_rest, y, z
 
-S000 = "000_1e86d526dfabe206.txt"
-S003 = "003_06ee911ec9897575.txt"
+CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
+
 ALL_N = "all n"
 REAL = r"$z_c \in \mathbb{R}$, $n \in \mathbb{Z}_{\ge 1}$ classes"
 IN_RANGE = r"class indices lie in $1..n$"
@@ -38,7 +39,7 @@ gradient_at_log_counts = Derivative(log_likelihood, z[k]).doit().replace(
 )
 margin = sp.Symbol("t", real=True)  # logit of the true class minus the other one (two classes)
 
-register(
+CLAIMS.extend((
     Claim(
         id="mle.frequencies_stationary",
         source=S000,
@@ -162,4 +163,4 @@ register(
         note="When the model is confidently wrong, the squared error's gradient vanishes (saturation) while the "
         "log-likelihood's stays at -1: the log undoes the exp.",
     ),
-)
+))

@@ -12,8 +12,9 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, KroneckerDelta, Sum
 
-from .claims import Claim, register
+from .claims import Claim
 from .engine import Counterexample, Enclosure, LimitOf, Sign, Simplify, Squeeze, Status
+from .sources import S000, S002, S004
 from .symbols import (
     GAP_FORM,
     WLOG_FIRST,
@@ -36,9 +37,8 @@ from .symbols import (
     x,
 )
 
-S000 = "000_1e86d526dfabe206.txt"
-S002 = "002_47792574109cb198.txt"
-S004 = "004_46e911c3fc6df586.txt"
+CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
+
 ALL_N = "all n"
 REAL = r"$x_i \in \mathbb{R}$, $n \in \mathbb{Z}_{\ge 1}$"
 IN_RANGE = r"free indices lie in $1..n$"
@@ -82,7 +82,7 @@ def rounded_claim(claim_id: str, quote: str, exact: sp.Expr, printed: str, corre
     )
 
 
-register(
+CLAIMS.extend((
     Claim(
         id="lse.nll_penalises_most_active",
         source=S000,
@@ -313,6 +313,6 @@ register(
         scope=ALL_N,
         assumptions=(REAL, WLOG_FIRST),
     ),
-)
+))
 
 

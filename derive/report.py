@@ -11,19 +11,13 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from .claims import CODEGEN, SEED_FILES, Result
+from .claims import Result
 from .engine import Outcome, Status
+from .sources import CODEGEN, SEED_FILES, TITLES
 
 __all__ = ["render_report", "render_table", "summary_line", "DOCUMENT_TITLES"]
 
-DOCUMENT_TITLES: dict[str, str] = {
-    SEED_FILES[0]: "000 - Softmax Unit (Deep Learning book notes)",
-    SEED_FILES[1]: "001 - Softmax function, softmax regression",
-    SEED_FILES[2]: "002 - Softmax as a smooth maximum (log-sum-exp)",
-    SEED_FILES[3]: "003 - Softmax, sigmoid and cross-entropy (UIUC notes)",
-    SEED_FILES[4]: "004 - Log-sum-exp, its gradient, and temperature",
-    CODEGEN: "codegen - stabilising rewrites used by the generated code",
-}
+DOCUMENT_TITLES: dict[str, str] = TITLES
 
 
 def summary_line(results: Sequence[Result]) -> str:

@@ -12,9 +12,12 @@ from sympy import Derivative, Sum
 from sympy.codegen.cfunctions import log1p
 from sympy.codegen.rewriting import expm1_opt, log1p_opt, logaddexp_opt, logsumexp_2terms_opt, optimize
 
-from .claims import CODEGEN, Claim, register
+from .claims import Claim
 from .engine import CaseSplit, Counterexample, Simplify, Status
+from .sources import CODEGEN
 from .symbols import a, b, eq, i, j, k, m, n, sigmoid, softmax, sum_exp, x
+
+CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
 
 ALL_N = "all n"
 REAL = r"$x_i \in \mathbb{R}$, $n \in \mathbb{Z}_{\ge 1}$"
@@ -53,7 +56,7 @@ SIGMOID_STABLE = sp.Piecewise((decay / (1 + decay), a < 0), (1 / (1 + decay), Tr
 LOG_SIGMOID_STABLE = sp.Min(a, 0) - log1p(decay)
 SOFTPLUS_STABLE = sp.Max(a, 0) + log1p(decay)
 
-register(
+CLAIMS.extend((
     Claim(
         id="rewrite.softmax_max_shift",
         source=CODEGEN,
@@ -238,7 +241,7 @@ register(
         expected=Status.PROVED,
         assumptions=(r"$x \in \mathbb{R}$",),
     ),
-)
+))
 
 # ---------------------------------------------------------------------------------------------
 # The accurate evaluation scheme of the generated kernels (python cli.py accuracy measures it).
@@ -249,7 +252,7 @@ S_with_ties = ties * sp.exp(m) + Sum(sp.exp(x[i]), (i, ties + 1, n))
 TIES = r"$x_1 = \dots = x_c = m = \max_i x_i$ (WLOG the $c \ge 1$ tied maxima first), $c \le n$"
 d_rounded, l_error, q_rounded = sp.symbols("d l q", real=True)
 
-register(
+CLAIMS.extend((
     Claim(
         id="rewrite.softmax_ties_split",
         source=CODEGEN,
@@ -312,7 +315,7 @@ register(
         assumptions=(REAL, r"target at index 1 (WLOG), $S = e^{x_1} + \sum_{i=2}^n e^{x_i}$"),
         note="p_t - 1 cancels when p_t is near 1; the sum of the others does not.",
     ),
-)
+))
 
 # ---------------------------------------------------------------------------------------------
 # Long rows read once (the online normaliser of Milakov and Gimelshein 2018, by chunks): the
@@ -322,7 +325,7 @@ mu = sp.Symbol("mu", real=True)
 first, last = sp.symbols("p q", integer=True, positive=True)
 row_sum_shifted = sp.Symbol("S", positive=True)
 
-register(
+CLAIMS.extend((
     Claim(
         id="rewrite.blocked_shift",
         source=CODEGEN,
@@ -346,4 +349,4 @@ register(
         ),
         note="Each segment is scaled once, at the end; its factor is rounded once, so the errors do not grow with the number of segments.",
     ),
-)
+))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .claims import Claim, register
+from .claims import Claim
 from .engine import Counterexample, EachPart, LimitOf, Sign, Simplify, Status
+from .sources import S003
 from .symbols import both, eq, gt, lt, sigmoid
 
-S003 = "003_06ee911ec9897575.txt"
+CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
+
 z1, z2, t = sp.symbols("z_1 z_2 t", real=True)
 tp = sp.Symbol("t", positive=True)
 u = z2 - z1  # w^T x + b with w = w_2 - w_1, b = b_2 - b_1
@@ -21,7 +23,7 @@ pr2 = sp.exp(z2) / (sp.exp(z1) + sp.exp(z2))
 LOGITS = r"$z_c = w_c^T x + b_c \in \mathbb{R}$; $w^T x + b = z_2 - z_1$"
 dsig = sp.diff(sigmoid(t), t)
 
-register(
+CLAIMS.extend((
     Claim(
         id="sigmoid.two_class_first_row",
         source=S003,
@@ -101,4 +103,4 @@ register(
         assumptions=(r"true class 1, predicted class 1 iff the score $t > 0$: the loss is $H(-t)$",),
         note="The one-sided limits differ at t = 0, so the loss is not even continuous there; elsewhere its derivative is 0.",
     ),
-)
+))

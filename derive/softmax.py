@@ -9,13 +9,13 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, Sum
 
-from .claims import Claim, register
+from .claims import Claim
 from .engine import Counterexample, EachPart, LimitOf, Sign, Simplify, Status
+from .sources import S000, S001, S003
 from .symbols import WLOG_FIRST, a, both, c, eq, gt, h, i, j, k, le, lt, m, n, softmax, sum_exp, sum_exp_rest, z
 
-S000 = "000_1e86d526dfabe206.txt"
-S001 = "001_53ebf737894507db.txt"
-S003 = "003_06ee911ec9897575.txt"
+CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
+
 
 ALL_N = "all n"
 REAL = r"$x_i, z_i \in \mathbb{R}$, $n \in \mathbb{Z}_{\ge 1}$"
@@ -33,7 +33,7 @@ simplify_k = Simplify((k,), n)
 G = sp.Symbol("g", positive=True)
 saturating = sp.exp(m) / (sp.exp(m) + Sum(sp.exp(m - G - h[i]), (i, 2, n)))
 
-register(
+CLAIMS.extend((
     Claim(
         id="softmax.unit_interval",
         source=S000,
@@ -238,4 +238,4 @@ register(
         note=r"The normaliser sums over $k = 0..v-1$ while the classes and the axiom run over $1..v$; "
         r"with mismatched ranges the outputs do not sum to 1. Use one range, $k = 1..v$.",
     ),
-)
+))

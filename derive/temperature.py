@@ -12,11 +12,13 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, Sum
 
-from .claims import Claim, register
+from .claims import Claim
 from .engine import Counterexample, EachPart, LimitOf, RealValued, Sign, Simplify, Squeeze, Status
+from .sources import S004
 from .symbols import WLOG_FIRST, both, d, eq, g, gt, i, j, le, lt, m, n, x
 
-S004 = "004_46e911c3fc6df586.txt"
+CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
+
 ALL_N = "all n"
 REAL = r"$x_i \in \mathbb{R}$, $n \in \mathbb{Z}_{\ge 1}$, $T > 0$"
 UNIQUE = r"$x_1 = m$ is the unique maximum (WLOG at index 1): $x_i = m - g_i$, $g_i > 0$ for $i \ge 2$"
@@ -38,7 +40,7 @@ ties_nonmax = sp.exp((m - g[1]) / T) / (M * sp.exp(m / T) + Sum(sp.exp((m - g[i]
 smooth_max = T * sp.log(sp.exp(m / T) + Sum(sp.exp((m - d[i]) / T), (i, 2, n)))
 smooth_max_factored = m + T * sp.log(1 + Sum(sp.exp(-d[i] / T), (i, 2, n)))
 
-register(
+CLAIMS.extend((
     Claim(
         id="temperature.positive_T",
         source=S004,
@@ -177,4 +179,4 @@ register(
         assumptions=(r"$x_1 = m = \max_i x_i$, $x_i = m - d_i$, $d_i \ge 0$ (ties allowed)",),
         note=r"The smooth maximum $T\,\mathrm{LSE}(x/T)$ tends to $\max_i x_i$, the value of the argmax entry.",
     ),
-)
+))

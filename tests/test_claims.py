@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from softproof.derive import CODEGEN, SEED_FILES, Result, Status, catalogue, select
-from softproof.derive.claims import seed_text
+from softproof.derive.sources import seed_text
 
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

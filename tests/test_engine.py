@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from softproof.derive import Status, select
+from softproof.derive import Status, claim, select
 from softproof.derive.engine import Counterexample, LimitOf, Sign, Simplify
 from softproof.derive.inequalities import SignProver
 from softproof.derive.symbols import d, eq, i, le, n, x
@@ -47,14 +47,14 @@ MUTATED = [
 @pytest.mark.parametrize("claim_id", MUTATED)
 @pytest.mark.parametrize("how", ["constant", "sign", "scale"])
 def test_perturbed_true_claim_is_not_proved(claim_id: str, how: str) -> None:
-    (claim,) = [c for c in select(claim_id) if c.id == claim_id]
-    statement = claim.statement
+    found = claim(claim_id)
+    statement = found.statement
     if isinstance(statement, sp.Eq) and isinstance(statement.lhs, sp.Limit):
         bad = sp.Eq(statement.lhs, statement.rhs + {"constant": 1, "sign": -2, "scale": sp.Rational(1, 2)}[how], evaluate=False)
     else:
         bad = perturb(statement, how)
-    assert claim.strategy.run(bad).status is not Status.PROVED
-    assert claim.strategy.run(statement).status is Status.PROVED
+    assert found.strategy.run(bad).status is not Status.PROVED
+    assert found.strategy.run(statement).status is Status.PROVED
 
 
 def _search_within_assumptions(strategy: object) -> Counterexample:

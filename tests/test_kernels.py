@@ -343,12 +343,12 @@ def test_kernel_lines_compose_to_the_proved_claims() -> None:
 
     from softproof.codegen import kernels as kn
     from softproof.codegen.backends.c.pieces import c_pieces
-    from softproof.derive import select
+    from softproof.derive import claim as by_id
     from softproof.derive.rewrites import rest_after_ties, ties
     from softproof.derive.symbols import k, m, x
 
     def claim(claim_id: str) -> sp.Expr:  # the right-hand side for an entry x_k, in the kernels' names, T = 1
-        (found,) = [c for c in select(claim_id) if c.id == claim_id]
+        found = by_id(claim_id)
         parts = found.statement.args if isinstance(found.statement, sp.And) else (found.statement,)
         (rhs,) = [part.rhs for part in parts if len(parts) == 1 or part.has(x[k])]
         return rhs.xreplace({rest_after_ties: kn.SUM_C}).xreplace({ties: kn.TIES_C, x[k]: kn.X, m: kn.M})

@@ -61,7 +61,7 @@ def test_installed_wheel_imports_as_softproof_only(wheel: Path, tmp_path: Path) 
         "for name in ('derive', 'cli', 'codegen', 'generated', 'measure'):\n"
         "    try:\n        importlib.import_module(name)\n    except ModuleNotFoundError:\n        pass\n"
         "    else:\n        raise SystemExit(name + ' is importable')\n"
-        "from softproof.derive.claims import seed_text, SEED_FILES\n"
+        "from softproof.derive.sources import seed_text, SEED_FILES\n"
         "assert seed_text(SEED_FILES[0])\n"
         "try:\n    w.default_output()\nexcept w.OutputError as exc:\n    print('refused:', exc)\n"
     ) % str(site)
