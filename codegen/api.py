@@ -16,6 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from softproof.derive import cross_entropy as ce
+from softproof.derive import rewrites as rw
+from softproof.derive.claims import Claim, Rewrite
+
 __all__ = ["Form", "Function", "Parameter", "FORMS", "FUNCTIONS", "DTYPES", "by_name", "names", "measured"]
 
 DTYPES = ("float64", "float32")
@@ -84,9 +88,10 @@ def inputs(*names: str) -> tuple[Parameter, ...]:
 class Function:
     """One public function of every target.
 
-    ``params``: the Python parameters after the inputs, with defaults, as written in the
-    signature. ``c_call``: the internal C routine the entry point calls, with ``flags`` appended
-    to the entry point's own arguments. ``claims``: the proved claims its kernel prints.
+    ``params``: the Python parameters, annotated, with defaults. ``c_call``: the internal C routine
+    the entry point calls, with ``flags`` appended to the entry point's own arguments. ``proofs``:
+    the claims its kernel prints (objects, never ids); an element-wise function instead names its
+    ``rewrite`` (:class:`softproof.derive.claims.Rewrite`), whose stable side is its whole kernel.
     ``bounds``: max ULP per dtype (the accuracy contract), or ``None`` where it is not measured
     in ULPs (a difference or a product of probabilities: the error is absolute near 0).
     ``doc``: the docstring of a function whose whole body the table generates (the math, the
@@ -99,10 +104,20 @@ class Function:
     summary: str
     params: tuple[Parameter, ...]
     c_call: str
-    claims: tuple[str, ...]
+    proofs: tuple[Claim, ...]
     bounds: dict[str, float] | None = None
     flags: tuple[int, ...] = ()
     doc: str = ""
+    rewrite: Rewrite | None = None
+
+    def __post_init__(self) -> None:
+        if (self.form.name == "elementwise") != (self.rewrite is not None):
+            raise ValueError(f"{self.name}: an element-wise function prints one rewrite (and only it has one)")
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every claim the function's kernel cites (its rewrite's first)."""
+        return ((self.rewrite.claim,) if self.rewrite is not None else ()) + self.proofs
 
     @property
     def c_args(self) -> str:
@@ -127,25 +142,25 @@ class Function:
 
 FUNCTIONS: tuple[Function, ...] = (
     Function("softmax", ROWS, "Softmax along ``axis``", "p = softmax(x / T) per row",
-             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", ("rewrite.softmax_ties_split",),
+             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.SOFTMAX_TIES_SPLIT,),
              {"float64": 3, "float32": 1}, (0,)),
     Function("log_softmax", ROWS, "Log-softmax along ``axis``", "log softmax(x / T) per row",
-             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", ("rewrite.log_softmax_ties_log1p",),
+             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.LOG_SOFTMAX_TIES_LOG1P,),
              {"float64": 2, "float32": 1}, (1,)),
     Function("logsumexp", REDUCE, r"Smooth maximum :math:`T \log\sum_i e^{x_i/T}`",
              "T log sum exp(x / T) per row: out has `rows` entries", (*inputs("x"), AXIS, KEEPDIMS, TEMPERATURE),
-             "logsumexp_rows", ("rewrite.lse_ties_log1p", "rewrite.smooth_max_shift"), {"float64": 1, "float32": 1}),
+             "logsumexp_rows", (rw.LSE_TIES_LOG1P, rw.SMOOTH_MAX_SHIFT), {"float64": 1, "float32": 1}),
     Function("sigmoid", ELEMENTWISE, "Logistic sigmoid", "elementwise 1 / (1 + e^-x) of `count` entries",
-             (*inputs("x"), OUT), "sigmoid_all", ("rewrite.sigmoid_abs_form",), {"float64": 3, "float32": 1},
+             (*inputs("x"), OUT), "sigmoid_all", (), {"float64": 3, "float32": 1},
              doc=r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
 as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
-results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`."""),
+results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`.""", rewrite=rw.SIGMOID),
     Function("log_sigmoid", ELEMENTWISE, "Log-sigmoid", "elementwise log(1 / (1 + e^-x)) of `count` entries",
-             (*inputs("x"), OUT), "log_sigmoid_all", ("rewrite.log_sigmoid_abs_form",), {"float64": 2, "float32": 1},
+             (*inputs("x"), OUT), "log_sigmoid_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
-(``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`."""),
+(``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID),
     Function("softplus", ELEMENTWISE, "Softplus", "elementwise log(1 + e^x) of `count` entries",
-             (*inputs("x"), OUT), "softplus_all", ("rewrite.softplus_abs_form",), {"float64": 1, "float32": 1},
+             (*inputs("x"), OUT), "softplus_all", (), {"float64": 1, "float32": 1},
              doc=r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
 :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})` (``rewrite.softplus_abs_form``): no overflow
 for large :math:`x` (where it is :math:`x`), and :math:`e^x` itself, subnormals included, for very
@@ -153,17 +168,17 @@ negative :math:`x`; :math:`\mathrm{softplus}(x) = -\log\sigma(-x)`. ``+inf`` giv
 ``-inf`` gives 0, NaN gives NaN. ``out`` as for :func:`softmax`.
 
 >>> float(softplus(0.0)) == float(numpy.log(2.0))
-True"""),
+True""", rewrite=rw.SOFTPLUS),
     Function("cross_entropy", TARGET_REDUCE, r"Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`",
              "-log softmax(x)[target] per row (out has `rows` entries)", (*inputs("logits", "target"), CLASS_AXIS),
-             "cross_entropy_rows", ("rewrite.cross_entropy_lse", "rewrite.lse_ties_log1p"), {"float64": 2, "float32": 1}),
+             "cross_entropy_rows", (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P), {"float64": 2, "float32": 1}),
     Function("cross_entropy_grad", TARGET_ROWS, r":math:`p - \mathrm{onehot}(t)`",
              "the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row",
              (*inputs("logits", "target"), CLASS_AXIS), "cross_entropy_grad_rows",
-             ("ce.gradient_softmax_minus_onehot", "rewrite.ce_grad_target")),
+             (ce.GRADIENT_SOFTMAX_MINUS_ONEHOT, rw.CE_GRAD_TARGET)),
     Function("softmax_backward", PAIR, r":math:`p \odot (g - \langle g, p\rangle)`",
              "vector-Jacobian product p * (g - sum(g * p)) per row", (*inputs("probs", "grad"), AXIS),
-             "softmax_backward_rows", ("rewrite.softmax_backward",)),
+             "softmax_backward_rows", (rw.SOFTMAX_BACKWARD,)),
 )
 
 

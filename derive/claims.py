@@ -19,7 +19,7 @@ from sympy import Basic
 
 from .engine import Outcome, Status, Strategy, cross_examine
 
-__all__ = ["Claim", "Result", "run_claim", "run_claims"]
+__all__ = ["Claim", "Rewrite", "Result", "run_claim", "run_claims"]
 
 @dataclass(frozen=True)
 class Claim:
@@ -40,6 +40,38 @@ class Claim:
     def __post_init__(self) -> None:
         if self.expected is Status.REFUTED and (self.correction is None or self.correction_strategy is None):
             raise ValueError(f"claim {self.id}: a refuted claim needs a correction and a strategy to prove it")
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A stabilising rewrite, the shape of SymPy's ``ReplaceOptim`` plus its proof.
+
+    ``textbook`` (the left side of the claim's equation) is replaced by ``stable`` (its right
+    side); ``claim`` proves the two equal under its stated assumptions. Code generation prints
+    ``stable`` and cites ``claim.id``; it never looks a claim up by its id.
+    """
+
+    claim: Claim
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.claim.statement, sp.Eq) or self.claim.expected is not Status.PROVED:
+            raise ValueError(f"claim {self.claim.id}: a rewrite needs an equation expected to be proved")
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    @property
+    def textbook(self) -> Basic:
+        return self.claim.statement.lhs
+
+    @property
+    def stable(self) -> Basic:
+        return self.claim.statement.rhs
+
+    def __call__(self, expr: Basic) -> Basic:
+        """``expr`` with every occurrence of the textbook form replaced by the stable one."""
+        return expr.xreplace({self.textbook: self.stable})
 
 
 @dataclass

@@ -39,6 +39,17 @@ gradient_at_log_counts = Derivative(log_likelihood, z[k]).doit().replace(
 )
 margin = sp.Symbol("t", real=True)  # logit of the true class minus the other one (two classes)
 
+GRADIENT_SOFTMAX_MINUS_ONEHOT = Claim(
+    id="ce.gradient_softmax_minus_onehot",
+    source=S003,
+    quote=r"f_{c}(x_i) - 1 & c = y \\\\",
+    statement=eq(Derivative(loss, z[c]), softmax(z, c) - KroneckerDelta(c, y)),
+    strategy=Simplify((c, y), n),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, IN_RANGE),
+)
+
 CLAIMS.extend((
     Claim(
         id="mle.frequencies_stationary",
@@ -112,16 +123,7 @@ CLAIMS.extend((
         scope="all d",
         assumptions=(r"$z_c = \sum_{q=1}^d W_{cq} x_q + b_c$; only $z_c$ depends on row $w_c$", r"$1 \le m \le d$"),
     ),
-    Claim(
-        id="ce.gradient_softmax_minus_onehot",
-        source=S003,
-        quote=r"f_{c}(x_i) - 1 & c = y \\\\",
-        statement=eq(Derivative(loss, z[c]), softmax(z, c) - KroneckerDelta(c, y)),
-        strategy=Simplify((c, y), n),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, IN_RANGE),
-    ),
+    GRADIENT_SOFTMAX_MINUS_ONEHOT,
     Claim(
         id="ce.linear_regression_gradient",
         source=S003,

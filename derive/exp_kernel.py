@@ -108,70 +108,80 @@ def _significand(value: float) -> int:
 
 _K = exp_kernel()
 _K_SINGLE = exp_kernel(SINGLE_DEGREE)
+RANGE_REDUCTION = Claim(
+    id="exp.range_reduction",
+    source=CODEGEN,
+    quote="the exp kernel evaluates 2^k * exp(r) with r = a - k ln 2",
+    statement=eq(sp.exp(r_sym + k_sym * sp.log(2)), 2**k_sym * sp.exp(r_sym)),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    assumptions=(r"$r \in \mathbb{R}$, $k \in \mathbb{Z}$",),
+)
+
+CODY_WAITE_EXACT = Claim(
+    id="exp.cody_waite_exact",
+    source=CODEGEN,
+    quote=f"k * ln2_hi is exact in double precision for |k| <= {K_MAX} (ln2_hi = {_K.ln2_hi.hex()})",
+    statement=lt(K_MAX * _significand(_K.ln2_hi), sp.Integer(2) ** 53),
+    strategy=Enclosure(),
+    expected=Status.PROVED,
+    assumptions=(
+        r"$|k| \le 2^{11}$ (the kernels clamp $a \ge -1080$, so $|k| \le 1559$)",
+        "a product of integers below 2^53 in magnitude is exact in binary64",
+    ),
+    note=f"ln2_hi has {_significand(_K.ln2_hi).bit_length()} significant bits.",
+)
+
+LN2_SPLIT = Claim(
+    id="exp.ln2_split",
+    source=CODEGEN,
+    quote=f"ln2_hi + ln2_lo = ln 2 to within 2^-100 (ln2_lo = {_K.ln2_lo.hex()})",
+    statement=le(
+        sp.Abs(sp.Rational(Fraction(_K.ln2_hi)) + sp.Rational(Fraction(_K.ln2_lo)) - sp.log(2)),
+        sp.Rational(1, 2**100),
+    ),
+    strategy=Enclosure(),
+    expected=Status.PROVED,
+    assumptions=("the constants as the exact doubles printed into the C source",),
+)
+
+POLYNOMIAL_ERROR = Claim(
+    id="exp.polynomial_error",
+    source=CODEGEN,
+    quote="|P(r) / exp(r) - 1| <= 2^-59 on [-0.35, 0.35], P(r) = 1 + r + r^2 q(r), q of degree 10",
+    statement=le(
+        sp.Piecewise((sp.Abs(_K.polynomial() * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)), ERROR_BOUND
+    ),
+    strategy=PolynomialEnclosure(r_sym),
+    expected=Status.PROVED,
+    assumptions=(
+        r"$|r| \le 0.35$ ($\ln 2 / 2 = 0.3466$ plus room for the rounding of $k$ and the folded-in correction)",
+        "coefficients as the exact doubles printed into the C source",
+        "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)",
+    ),
+)
+
+POLYNOMIAL_ERROR_SINGLE = Claim(
+    id="exp.polynomial_error_single",
+    source=CODEGEN,
+    quote="|P(r) / exp(r) - 1| <= 2^-37 on [-0.35, 0.35], q of degree 6 (the exp of float32 results)",
+    statement=le(
+        sp.Piecewise((sp.Abs(_K_SINGLE.polynomial() * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)),
+        SINGLE_ERROR_BOUND,
+    ),
+    strategy=PolynomialEnclosure(r_sym),
+    expected=Status.PROVED,
+    assumptions=(
+        r"$|r| \le 0.35$, as for exp.polynomial_error",
+        "coefficients as the exact doubles printed into the C source",
+        r"approximation error only; a float32 result stays within 1 ULP while the double evaluation is within $2^{-25}$",
+    ),
+)
+
 CLAIMS.extend((
-    Claim(
-        id="exp.range_reduction",
-        source=CODEGEN,
-        quote="the exp kernel evaluates 2^k * exp(r) with r = a - k ln 2",
-        statement=eq(sp.exp(r_sym + k_sym * sp.log(2)), 2**k_sym * sp.exp(r_sym)),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        assumptions=(r"$r \in \mathbb{R}$, $k \in \mathbb{Z}$",),
-    ),
-    Claim(
-        id="exp.cody_waite_exact",
-        source=CODEGEN,
-        quote=f"k * ln2_hi is exact in double precision for |k| <= {K_MAX} (ln2_hi = {_K.ln2_hi.hex()})",
-        statement=lt(K_MAX * _significand(_K.ln2_hi), sp.Integer(2) ** 53),
-        strategy=Enclosure(),
-        expected=Status.PROVED,
-        assumptions=(
-            r"$|k| \le 2^{11}$ (the kernels clamp $a \ge -1080$, so $|k| \le 1559$)",
-            "a product of integers below 2^53 in magnitude is exact in binary64",
-        ),
-        note=f"ln2_hi has {_significand(_K.ln2_hi).bit_length()} significant bits.",
-    ),
-    Claim(
-        id="exp.ln2_split",
-        source=CODEGEN,
-        quote=f"ln2_hi + ln2_lo = ln 2 to within 2^-100 (ln2_lo = {_K.ln2_lo.hex()})",
-        statement=le(
-            sp.Abs(sp.Rational(Fraction(_K.ln2_hi)) + sp.Rational(Fraction(_K.ln2_lo)) - sp.log(2)),
-            sp.Rational(1, 2**100),
-        ),
-        strategy=Enclosure(),
-        expected=Status.PROVED,
-        assumptions=("the constants as the exact doubles printed into the C source",),
-    ),
-    Claim(
-        id="exp.polynomial_error",
-        source=CODEGEN,
-        quote="|P(r) / exp(r) - 1| <= 2^-59 on [-0.35, 0.35], P(r) = 1 + r + r^2 q(r), q of degree 10",
-        statement=le(
-            sp.Piecewise((sp.Abs(_K.polynomial() * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)), ERROR_BOUND
-        ),
-        strategy=PolynomialEnclosure(r_sym),
-        expected=Status.PROVED,
-        assumptions=(
-            r"$|r| \le 0.35$ ($\ln 2 / 2 = 0.3466$ plus room for the rounding of $k$ and the folded-in correction)",
-            "coefficients as the exact doubles printed into the C source",
-            "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)",
-        ),
-    ),
-    Claim(
-        id="exp.polynomial_error_single",
-        source=CODEGEN,
-        quote="|P(r) / exp(r) - 1| <= 2^-37 on [-0.35, 0.35], q of degree 6 (the exp of float32 results)",
-        statement=le(
-            sp.Piecewise((sp.Abs(_K_SINGLE.polynomial() * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)),
-            SINGLE_ERROR_BOUND,
-        ),
-        strategy=PolynomialEnclosure(r_sym),
-        expected=Status.PROVED,
-        assumptions=(
-            r"$|r| \le 0.35$, as for exp.polynomial_error",
-            "coefficients as the exact doubles printed into the C source",
-            r"approximation error only; a float32 result stays within 1 ULP while the double evaluation is within $2^{-25}$",
-        ),
-    ),
+    RANGE_REDUCTION,
+    CODY_WAITE_EXACT,
+    LN2_SPLIT,
+    POLYNOMIAL_ERROR,
+    POLYNOMIAL_ERROR_SINGLE,
 ))

@@ -90,39 +90,45 @@ _s = s_sym
 _f = g_sym - 1  # f > -1
 _h = _f**2 / 2
 _s_of_f = _f / (2 + _f)
+REDUCTION = Claim(
+    id="log1p.reduction",
+    source=CODEGEN,
+    quote="log(w + epsilon) = k log 2 + log(1 + f) + log(1 + epsilon/w) for w = 2^k (1 + f)",
+    statement=eq(sp.log(2**k_sym * g_sym * v_sym), k_sym * sp.log(2) + sp.log(g_sym) + sp.log(v_sym)),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    assumptions=(r"$k \in \mathbb{Z}$, $g = 1 + f > 0$, $v = 1 + \epsilon/w > 0$ (so $w + \epsilon = 2^k g v$)",),
+)
+
+ATANH_FORM = Claim(
+    id="log1p.atanh_form",
+    source=CODEGEN,
+    quote="log(1 + f) = f - (h - s (h + R)) with s = f/(2 + f), h = f^2/2, R = (2 atanh(s) - 2s)/s",
+    statement=eq(_f - (_h - _s_of_f * (_h + (2 * sp.atanh(_s_of_f) - 2 * _s_of_f) / _s_of_f)), sp.log(g_sym)),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    assumptions=(r"$g = 1 + f > 0$",),
+)
+
+POLYNOMIAL_ERROR = Claim(
+    id="log1p.polynomial_error",
+    source=CODEGEN,
+    quote="|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-57 on [-0.172, 0.172], rho of degree 6",
+    statement=le(
+        sp.Piecewise((sp.Abs(_L.odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= RADIUS), (0, True)),
+        ERROR_BOUND,
+    ),
+    strategy=AtanhEnclosure(_s),
+    expected=Status.PROVED,
+    assumptions=(
+        r"$|s| \le 0.172$ ($3 - 2\sqrt 2 = 0.17157$ for $1 + f \in [\sqrt 2/2, \sqrt 2)$, plus the rounding of $s$)",
+        "coefficients as the exact doubles printed into the C source",
+        "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)",
+    ),
+)
+
 CLAIMS.extend((
-    Claim(
-        id="log1p.reduction",
-        source=CODEGEN,
-        quote="log(w + epsilon) = k log 2 + log(1 + f) + log(1 + epsilon/w) for w = 2^k (1 + f)",
-        statement=eq(sp.log(2**k_sym * g_sym * v_sym), k_sym * sp.log(2) + sp.log(g_sym) + sp.log(v_sym)),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        assumptions=(r"$k \in \mathbb{Z}$, $g = 1 + f > 0$, $v = 1 + \epsilon/w > 0$ (so $w + \epsilon = 2^k g v$)",),
-    ),
-    Claim(
-        id="log1p.atanh_form",
-        source=CODEGEN,
-        quote="log(1 + f) = f - (h - s (h + R)) with s = f/(2 + f), h = f^2/2, R = (2 atanh(s) - 2s)/s",
-        statement=eq(_f - (_h - _s_of_f * (_h + (2 * sp.atanh(_s_of_f) - 2 * _s_of_f) / _s_of_f)), sp.log(g_sym)),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        assumptions=(r"$g = 1 + f > 0$",),
-    ),
-    Claim(
-        id="log1p.polynomial_error",
-        source=CODEGEN,
-        quote="|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-57 on [-0.172, 0.172], rho of degree 6",
-        statement=le(
-            sp.Piecewise((sp.Abs(_L.odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= RADIUS), (0, True)),
-            ERROR_BOUND,
-        ),
-        strategy=AtanhEnclosure(_s),
-        expected=Status.PROVED,
-        assumptions=(
-            r"$|s| \le 0.172$ ($3 - 2\sqrt 2 = 0.17157$ for $1 + f \in [\sqrt 2/2, \sqrt 2)$, plus the rounding of $s$)",
-            "coefficients as the exact doubles printed into the C source",
-            "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)",
-        ),
-    ),
+    REDUCTION,
+    ATANH_FORM,
+    POLYNOMIAL_ERROR,
 ))

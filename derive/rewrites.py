@@ -12,7 +12,7 @@ from sympy import Derivative, Sum
 from sympy.codegen.cfunctions import log1p
 from sympy.codegen.rewriting import expm1_opt, log1p_opt, logaddexp_opt, logsumexp_2terms_opt, optimize
 
-from .claims import Claim
+from .claims import Claim, Rewrite
 from .engine import CaseSplit, Counterexample, Simplify, Status
 from .sources import CODEGEN
 from .symbols import a, b, eq, i, j, k, m, n, sigmoid, softmax, sum_exp, x
@@ -55,6 +55,73 @@ SMOOTH_MAX_STABLE = m + T * sp.log(shifted_sum)
 SIGMOID_STABLE = sp.Piecewise((decay / (1 + decay), a < 0), (1 / (1 + decay), True))
 LOG_SIGMOID_STABLE = sp.Min(a, 0) - log1p(decay)
 SOFTPLUS_STABLE = sp.Max(a, 0) + log1p(decay)
+
+CROSS_ENTROPY_LSE = Claim(
+    id="rewrite.cross_entropy_lse",
+    source=CODEGEN,
+    quote="cross_entropy kernels evaluate logsumexp(x) - x_t",
+    statement=eq(-sp.log(softmax(x, k)), sp.log(sum_exp(x)) - x[k]),
+    strategy=Simplify((k,), n),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, r"target $t = k \in 1..n$"),
+)
+
+SOFTMAX_BACKWARD = Claim(
+    id="rewrite.softmax_backward",
+    source=CODEGEN,
+    quote="softmax_backward kernels evaluate p_j * (g_j - sum_k g_k p_k)",
+    statement=eq(
+        Sum(grad[k] * Derivative(softmax(x, k), x[j]), (k, 1, n)),
+        softmax(x, j) * (grad[j] - Sum(grad[k] * softmax(x, k), (k, 1, n))),
+    ),
+    strategy=Simplify((j,), n),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, r"upstream gradient $g \in \mathbb{R}^n$; $1 \le j \le n$"),
+    note=r"The vector-Jacobian product $(J^T g)_j$ with $J_{kj} = \partial p_k / \partial x_j$.",
+)
+
+SMOOTH_MAX_SHIFT = Claim(
+    id="rewrite.smooth_max_shift",
+    source=CODEGEN,
+    quote="logsumexp kernels evaluate m + T log(sum_i exp((x_i - m)/T))",
+    statement=eq(T * sp.log(tempered_sum), SMOOTH_MAX_STABLE),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, r"$T > 0$, any real $m$"),
+)
+
+SIGMOID_ABS_FORM = Claim(
+    id="rewrite.sigmoid_abs_form",
+    source=CODEGEN,
+    quote="sigmoid kernels evaluate t/(1+t) for x < 0 and 1/(1+t) otherwise, t = exp(-|x|)",
+    statement=eq(sigmoid(a), SIGMOID_STABLE),
+    strategy=CaseSplit(a, sp.Integer(0), Simplify()),
+    expected=Status.PROVED,
+    assumptions=(r"$x \in \mathbb{R}$",),
+)
+
+LOG_SIGMOID_ABS_FORM = Claim(
+    id="rewrite.log_sigmoid_abs_form",
+    source=CODEGEN,
+    quote="log_sigmoid kernels evaluate min(x, 0) - log1p(exp(-|x|))",
+    statement=eq(sp.log(sigmoid(a)), LOG_SIGMOID_STABLE),
+    strategy=CaseSplit(a, sp.Integer(0), Simplify()),
+    expected=Status.PROVED,
+    assumptions=(r"$x \in \mathbb{R}$",),
+)
+
+SOFTPLUS_ABS_FORM = Claim(
+    id="rewrite.softplus_abs_form",
+    source=CODEGEN,
+    quote="softplus kernels evaluate max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no log(1) for very negative x",
+    statement=eq(sp.log(1 + sp.exp(a)), SOFTPLUS_STABLE),
+    strategy=CaseSplit(a, sp.Integer(0), Simplify()),
+    expected=Status.PROVED,
+    assumptions=(r"$x \in \mathbb{R}$",),
+)
 
 CLAIMS.extend((
     Claim(
@@ -101,30 +168,8 @@ CLAIMS.extend((
         scope=ALL_N,
         assumptions=(REAL, MAX_FIRST, r"the second part for any other entry (index 2, $n \ge 2$)"),
     ),
-    Claim(
-        id="rewrite.cross_entropy_lse",
-        source=CODEGEN,
-        quote="cross_entropy kernels evaluate logsumexp(x) - x_t",
-        statement=eq(-sp.log(softmax(x, k)), sp.log(sum_exp(x)) - x[k]),
-        strategy=Simplify((k,), n),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, r"target $t = k \in 1..n$"),
-    ),
-    Claim(
-        id="rewrite.softmax_backward",
-        source=CODEGEN,
-        quote="softmax_backward kernels evaluate p_j * (g_j - sum_k g_k p_k)",
-        statement=eq(
-            Sum(grad[k] * Derivative(softmax(x, k), x[j]), (k, 1, n)),
-            softmax(x, j) * (grad[j] - Sum(grad[k] * softmax(x, k), (k, 1, n))),
-        ),
-        strategy=Simplify((j,), n),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, r"upstream gradient $g \in \mathbb{R}^n$; $1 \le j \le n$"),
-        note=r"The vector-Jacobian product $(J^T g)_j$ with $J_{kj} = \partial p_k / \partial x_j$.",
-    ),
+    CROSS_ENTROPY_LSE,
+    SOFTMAX_BACKWARD,
     Claim(
         id="rewrite.sigmoid_negative_branch",
         source=CODEGEN,
@@ -194,16 +239,7 @@ CLAIMS.extend((
         scope=ALL_N,
         assumptions=(REAL, r"$T > 0$, any real $m$ (the kernels use $m = \max_i x_i$)"),
     ),
-    Claim(
-        id="rewrite.smooth_max_shift",
-        source=CODEGEN,
-        quote="logsumexp kernels evaluate m + T log(sum_i exp((x_i - m)/T))",
-        statement=eq(T * sp.log(tempered_sum), SMOOTH_MAX_STABLE),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, r"$T > 0$, any real $m$"),
-    ),
+    SMOOTH_MAX_SHIFT,
     Claim(
         id="rewrite.softmax_tempered_shift",
         source=CODEGEN,
@@ -214,33 +250,9 @@ CLAIMS.extend((
         scope=ALL_N,
         assumptions=(REAL, r"$T > 0$, any real $m$"),
     ),
-    Claim(
-        id="rewrite.sigmoid_abs_form",
-        source=CODEGEN,
-        quote="sigmoid kernels evaluate t/(1+t) for x < 0 and 1/(1+t) otherwise, t = exp(-|x|)",
-        statement=eq(sigmoid(a), SIGMOID_STABLE),
-        strategy=CaseSplit(a, sp.Integer(0), Simplify()),
-        expected=Status.PROVED,
-        assumptions=(r"$x \in \mathbb{R}$",),
-    ),
-    Claim(
-        id="rewrite.log_sigmoid_abs_form",
-        source=CODEGEN,
-        quote="log_sigmoid kernels evaluate min(x, 0) - log1p(exp(-|x|))",
-        statement=eq(sp.log(sigmoid(a)), LOG_SIGMOID_STABLE),
-        strategy=CaseSplit(a, sp.Integer(0), Simplify()),
-        expected=Status.PROVED,
-        assumptions=(r"$x \in \mathbb{R}$",),
-    ),
-    Claim(
-        id="rewrite.softplus_abs_form",
-        source=CODEGEN,
-        quote="softplus kernels evaluate max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no log(1) for very negative x",
-        statement=eq(sp.log(1 + sp.exp(a)), SOFTPLUS_STABLE),
-        strategy=CaseSplit(a, sp.Integer(0), Simplify()),
-        expected=Status.PROVED,
-        assumptions=(r"$x \in \mathbb{R}$",),
-    ),
+    SIGMOID_ABS_FORM,
+    LOG_SIGMOID_ABS_FORM,
+    SOFTPLUS_ABS_FORM,
 ))
 
 # ---------------------------------------------------------------------------------------------
@@ -252,69 +264,79 @@ S_with_ties = ties * sp.exp(m) + Sum(sp.exp(x[i]), (i, ties + 1, n))
 TIES = r"$x_1 = \dots = x_c = m = \max_i x_i$ (WLOG the $c \ge 1$ tied maxima first), $c \le n$"
 d_rounded, l_error, q_rounded = sp.symbols("d l q", real=True)
 
+SOFTMAX_TIES_SPLIT = Claim(
+    id="rewrite.softmax_ties_split",
+    source=CODEGEN,
+    quote="softmax kernels divide exp(x_k - m) by c + t, t = sum of exp(x_i - m) over the entries below the max",
+    statement=sp.And(
+        eq(sp.exp(x[k]) / S_with_ties, sp.exp(x[k] - m) / (ties + rest_after_ties)),
+        eq(sp.exp(m) / S_with_ties, 1 / (ties + rest_after_ties)),
+        evaluate=False,
+    ),
+    strategy=Simplify((k,), n),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, TIES, "the first part for an entry below the max, the second for a maximum"),
+    note="t holds no exp(0) = 1 term, so its relative accuracy survives when the max dominates.",
+)
+
+LSE_TIES_LOG1P = Claim(
+    id="rewrite.lse_ties_log1p",
+    source=CODEGEN,
+    quote="logsumexp kernels evaluate m + log1p((c - 1) + t)",
+    statement=eq(sp.log(S_with_ties), m + log1p(ties - 1 + rest_after_ties)),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, TIES),
+)
+
+LOG_SOFTMAX_TIES_LOG1P = Claim(
+    id="rewrite.log_softmax_ties_log1p",
+    source=CODEGEN,
+    quote="log_softmax kernels evaluate (x_k - m) - log1p((c - 1) + t)",
+    statement=eq(x[k] - sp.log(S_with_ties), (x[k] - m) - log1p(ties - 1 + rest_after_ties)),
+    strategy=Simplify((k,), n),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(
+        REAL, TIES, r"any entry $k$ (for a maximum $x_k - m = 0$)",
+        r"$\log p_k = x_k - \log\sum_i e^{x_i}$ (softmax.log_softmax)",
+    ),
+)
+
+EXACT_SHIFT = Claim(
+    id="rewrite.exact_shift",
+    source=CODEGEN,
+    quote="kernels evaluate exp((x - m)/T) as exp(q + ((d - qT) + l)/T), d + l = x - m, q = d/T rounded",
+    statement=eq(sp.exp((d_rounded + l_error) / T), sp.exp(q_rounded + ((d_rounded - q_rounded * T) + l_error) / T)),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    assumptions=(
+        r"$d = \mathrm{fl}(x - m)$ and $l = (x - m) - d$ exactly (TwoSum, Knuth TAOCP 4.2.2 Thm B; "
+        r"a floating-point theorem, tested in tests/test_accuracy.py)",
+        r"any real $q$; the kernels take $q = \mathrm{fl}(d/T)$, $d - qT$ exact by one FMA",
+    ),
+)
+
+CE_GRAD_TARGET = Claim(
+    id="rewrite.ce_grad_target",
+    source=CODEGEN,
+    quote="cross_entropy_grad kernels evaluate p_t - 1 at the target as -(sum of the other terms) / S",
+    statement=eq(sp.exp(x[1]) / S_split - 1, -Sum(sp.exp(x[i]), (i, 2, n)) / S_split),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, r"target at index 1 (WLOG), $S = e^{x_1} + \sum_{i=2}^n e^{x_i}$"),
+    note="p_t - 1 cancels when p_t is near 1; the sum of the others does not.",
+)
+
 CLAIMS.extend((
-    Claim(
-        id="rewrite.softmax_ties_split",
-        source=CODEGEN,
-        quote="softmax kernels divide exp(x_k - m) by c + t, t = sum of exp(x_i - m) over the entries below the max",
-        statement=sp.And(
-            eq(sp.exp(x[k]) / S_with_ties, sp.exp(x[k] - m) / (ties + rest_after_ties)),
-            eq(sp.exp(m) / S_with_ties, 1 / (ties + rest_after_ties)),
-            evaluate=False,
-        ),
-        strategy=Simplify((k,), n),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, TIES, "the first part for an entry below the max, the second for a maximum"),
-        note="t holds no exp(0) = 1 term, so its relative accuracy survives when the max dominates.",
-    ),
-    Claim(
-        id="rewrite.lse_ties_log1p",
-        source=CODEGEN,
-        quote="logsumexp kernels evaluate m + log1p((c - 1) + t)",
-        statement=eq(sp.log(S_with_ties), m + log1p(ties - 1 + rest_after_ties)),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, TIES),
-    ),
-    Claim(
-        id="rewrite.log_softmax_ties_log1p",
-        source=CODEGEN,
-        quote="log_softmax kernels evaluate (x_k - m) - log1p((c - 1) + t)",
-        statement=eq(x[k] - sp.log(S_with_ties), (x[k] - m) - log1p(ties - 1 + rest_after_ties)),
-        strategy=Simplify((k,), n),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(
-            REAL, TIES, r"any entry $k$ (for a maximum $x_k - m = 0$)",
-            r"$\log p_k = x_k - \log\sum_i e^{x_i}$ (softmax.log_softmax)",
-        ),
-    ),
-    Claim(
-        id="rewrite.exact_shift",
-        source=CODEGEN,
-        quote="kernels evaluate exp((x - m)/T) as exp(q + ((d - qT) + l)/T), d + l = x - m, q = d/T rounded",
-        statement=eq(sp.exp((d_rounded + l_error) / T), sp.exp(q_rounded + ((d_rounded - q_rounded * T) + l_error) / T)),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        assumptions=(
-            r"$d = \mathrm{fl}(x - m)$ and $l = (x - m) - d$ exactly (TwoSum, Knuth TAOCP 4.2.2 Thm B; "
-            r"a floating-point theorem, tested in tests/test_accuracy.py)",
-            r"any real $q$; the kernels take $q = \mathrm{fl}(d/T)$, $d - qT$ exact by one FMA",
-        ),
-    ),
-    Claim(
-        id="rewrite.ce_grad_target",
-        source=CODEGEN,
-        quote="cross_entropy_grad kernels evaluate p_t - 1 at the target as -(sum of the other terms) / S",
-        statement=eq(sp.exp(x[1]) / S_split - 1, -Sum(sp.exp(x[i]), (i, 2, n)) / S_split),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, r"target at index 1 (WLOG), $S = e^{x_1} + \sum_{i=2}^n e^{x_i}$"),
-        note="p_t - 1 cancels when p_t is near 1; the sum of the others does not.",
-    ),
+    SOFTMAX_TIES_SPLIT,
+    LSE_TIES_LOG1P,
+    LOG_SOFTMAX_TIES_LOG1P,
+    EXACT_SHIFT,
+    CE_GRAD_TARGET,
 ))
 
 # ---------------------------------------------------------------------------------------------
@@ -325,28 +347,35 @@ mu = sp.Symbol("mu", real=True)
 first, last = sp.symbols("p q", integer=True, positive=True)
 row_sum_shifted = sp.Symbol("S", positive=True)
 
-CLAIMS.extend((
-    Claim(
-        id="rewrite.blocked_shift",
-        source=CODEGEN,
-        quote="long rows: each segment summed with its own shift mu, scaled by exp((mu - m)/T); p_k = e_k * exp((mu - m)/T) / S",
-        statement=sp.And(
-            eq(
-                Sum(sp.exp((x[i] - m) / T), (i, first, last)),
-                sp.exp((mu - m) / T) * Sum(sp.exp((x[i] - mu) / T), (i, first, last)),
-            ),
-            eq(sp.exp((x[k] - m) / T) / row_sum_shifted, sp.exp((x[k] - mu) / T) * (sp.exp((mu - m) / T) / row_sum_shifted)),
-            evaluate=False,
+BLOCKED_SHIFT = Claim(
+    id="rewrite.blocked_shift",
+    source=CODEGEN,
+    quote="long rows: each segment summed with its own shift mu, scaled by exp((mu - m)/T); p_k = e_k * exp((mu - m)/T) / S",
+    statement=sp.And(
+        eq(
+            Sum(sp.exp((x[i] - m) / T), (i, first, last)),
+            sp.exp((mu - m) / T) * Sum(sp.exp((x[i] - mu) / T), (i, first, last)),
         ),
-        strategy=Simplify(),
-        expected=Status.PROVED,
-        scope="any segment p..q",
-        assumptions=(
-            REAL,
-            r"$T > 0$; any real $\mu$ (the kernels take the max of the chunks read so far, so "
-            r"$\mu \le m$ and no term overflows)",
-            r"$S = \sum_i e^{(x_i - m)/T}$, the sum over the row of its segments' sums",
-        ),
-        note="Each segment is scaled once, at the end; its factor is rounded once, so the errors do not grow with the number of segments.",
+        eq(sp.exp((x[k] - m) / T) / row_sum_shifted, sp.exp((x[k] - mu) / T) * (sp.exp((mu - m) / T) / row_sum_shifted)),
+        evaluate=False,
     ),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    scope="any segment p..q",
+    assumptions=(
+        REAL,
+        r"$T > 0$; any real $\mu$ (the kernels take the max of the chunks read so far, so "
+        r"$\mu \le m$ and no term overflows)",
+        r"$S = \sum_i e^{(x_i - m)/T}$, the sum over the row of its segments' sums",
+    ),
+    note="Each segment is scaled once, at the end; its factor is rounded once, so the errors do not grow with the number of segments.",
+)
+
+CLAIMS.extend((
+    BLOCKED_SHIFT,
 ))
+
+# the rewrites the element-wise kernels print (codegen/api.py names them per function)
+SIGMOID = Rewrite(SIGMOID_ABS_FORM)
+LOG_SIGMOID = Rewrite(LOG_SIGMOID_ABS_FORM)
+SOFTPLUS = Rewrite(SOFTPLUS_ABS_FORM)

@@ -33,6 +33,17 @@ simplify_k = Simplify((k,), n)
 G = sp.Symbol("g", positive=True)
 saturating = sp.exp(m) / (sp.exp(m) + Sum(sp.exp(m - G - h[i]), (i, 2, n)))
 
+STABLE_FORM = Claim(
+    id="softmax.stable_form",
+    source=S000,
+    quote=r"\\[\textrm{softmax}(z)=\textrm{softmax}(z-\max_j{z_j}).\\]",
+    statement=eq(sp.exp(z[k] - m) / Sum(sp.exp(z[i] - m), (i, 1, n)), p_k),
+    strategy=simplify_k,
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, r"holds for every real $m$, in particular $m = \max_j z_j$", IN_RANGE),
+)
+
 CLAIMS.extend((
     Claim(
         id="softmax.unit_interval",
@@ -103,16 +114,7 @@ CLAIMS.extend((
         assumptions=(REAL, r"$c \in \mathbb{R}$", IN_RANGE),
         note=r"The document's denominator $\sum_j \exp(z)$ should read $\sum_j \exp(z_j)$.",
     ),
-    Claim(
-        id="softmax.stable_form",
-        source=S000,
-        quote=r"\\[\textrm{softmax}(z)=\textrm{softmax}(z-\max_j{z_j}).\\]",
-        statement=eq(sp.exp(z[k] - m) / Sum(sp.exp(z[i] - m), (i, 1, n)), p_k),
-        strategy=simplify_k,
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL, r"holds for every real $m$, in particular $m = \max_j z_j$", IN_RANGE),
-    ),
+    STABLE_FORM,
     Claim(
         id="softmax.saturates_to_one",
         source=S000,

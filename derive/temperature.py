@@ -40,6 +40,40 @@ ties_nonmax = sp.exp((m - g[1]) / T) / (M * sp.exp(m / T) + Sum(sp.exp((m - g[i]
 smooth_max = T * sp.log(sp.exp(m / T) + Sum(sp.exp((m - d[i]) / T), (i, 2, n)))
 smooth_max_factored = m + T * sp.log(1 + Sum(sp.exp(-d[i] / T), (i, 2, n)))
 
+UNIFORM_LIMIT = Claim(
+    id="temperature.uniform_limit",
+    source=S004,
+    quote=r"\lim_{T\to\infty} \frac{e^{x_j/T}}{\sum_{i=1}^n e^{x_{i}/T}} = \frac{1}{\sum_{i=1}^n 1} = \frac{1}{n}",
+    statement=eq(sp.Limit(sp.exp(x[j] / T) / Sum(sp.exp(x[i] / T), (i, 1, n)), T, sp.oo), 1 / n),
+    strategy=LimitOf(),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL,),
+)
+
+TIES_SHARE_MASS = Claim(
+    id="temperature.ties_share_mass",
+    source=S004,
+    quote=r"\lim_{T\to 0^+} \frac{1}{\|M\|+\sum_{x_{i} \not\in M} e^{(x_{i}-m)/T}} = \frac{1}{\|M\|}",
+    statement=eq(sp.Limit(ties, T, 0, "+"), 1 / M),
+    strategy=LimitOf(rewrite=1 / (M + Sum(sp.exp(-g[i] / T), (i, 1, r)))),
+    expected=Status.PROVED,
+    scope="all n, |M|",
+    assumptions=(r"$|M| = M \ge 1$ maxima equal to $m$; the $r = n - |M| \ge 0$ others are $m - g_i$, $g_i > 0$",),
+)
+
+SMOOTH_MAX_LIMIT = Claim(
+    id="temperature.smooth_max_limit",
+    source=S004,
+    quote=r"So functionally, the softmax with temperature 0, is equivalent to the argmax function.",
+    statement=eq(sp.Limit(smooth_max, T, 0, "+"), m),
+    strategy=Squeeze(lower=m, upper=m + T * sp.log(n), rewrite=smooth_max_factored),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(r"$x_1 = m = \max_i x_i$, $x_i = m - d_i$, $d_i \ge 0$ (ties allowed)",),
+    note=r"The smooth maximum $T\,\mathrm{LSE}(x/T)$ tends to $\max_i x_i$, the value of the argmax entry.",
+)
+
 CLAIMS.extend((
     Claim(
         id="temperature.positive_T",
@@ -68,16 +102,7 @@ CLAIMS.extend((
         assumptions=(REAL, WLOG_FIRST, r"the tempered smooth maximum is $T \log\sum_i e^{x_i/T}$"),
         note=r"Without the factor $T$, $\partial_{x_i} \log\sum_j e^{x_j/T} = p_i/T$ is not bounded by 1 for $T < 1$.",
     ),
-    Claim(
-        id="temperature.uniform_limit",
-        source=S004,
-        quote=r"\lim_{T\to\infty} \frac{e^{x_j/T}}{\sum_{i=1}^n e^{x_{i}/T}} = \frac{1}{\sum_{i=1}^n 1} = \frac{1}{n}",
-        statement=eq(sp.Limit(sp.exp(x[j] / T) / Sum(sp.exp(x[i] / T), (i, 1, n)), T, sp.oo), 1 / n),
-        strategy=LimitOf(),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(REAL,),
-    ),
+    UNIFORM_LIMIT,
     Claim(
         id="temperature.divide_step",
         source=S004,
@@ -137,16 +162,7 @@ CLAIMS.extend((
         scope="all |M|",
         assumptions=(r"$|M| = M \ge 1$ tied maxima, each equal to $m$",),
     ),
-    Claim(
-        id="temperature.ties_share_mass",
-        source=S004,
-        quote=r"\lim_{T\to 0^+} \frac{1}{\|M\|+\sum_{x_{i} \not\in M} e^{(x_{i}-m)/T}} = \frac{1}{\|M\|}",
-        statement=eq(sp.Limit(ties, T, 0, "+"), 1 / M),
-        strategy=LimitOf(rewrite=1 / (M + Sum(sp.exp(-g[i] / T), (i, 1, r)))),
-        expected=Status.PROVED,
-        scope="all n, |M|",
-        assumptions=(r"$|M| = M \ge 1$ maxima equal to $m$; the $r = n - |M| \ge 0$ others are $m - g_i$, $g_i > 0$",),
-    ),
+    TIES_SHARE_MASS,
     Claim(
         id="temperature.ties_others_vanish",
         source=S004,
@@ -168,15 +184,5 @@ CLAIMS.extend((
         assumptions=(r"the probability of the maximum $m = x_1$ with gaps $d_i = m - x_i \ge 0$",),
         note="The probability of the maximum never increases with T: lowering T sharpens, raising it dampens.",
     ),
-    Claim(
-        id="temperature.smooth_max_limit",
-        source=S004,
-        quote=r"So functionally, the softmax with temperature 0, is equivalent to the argmax function.",
-        statement=eq(sp.Limit(smooth_max, T, 0, "+"), m),
-        strategy=Squeeze(lower=m, upper=m + T * sp.log(n), rewrite=smooth_max_factored),
-        expected=Status.PROVED,
-        scope=ALL_N,
-        assumptions=(r"$x_1 = m = \max_i x_i$, $x_i = m - d_i$, $d_i \ge 0$ (ties allowed)",),
-        note=r"The smooth maximum $T\,\mathrm{LSE}(x/T)$ tends to $\max_i x_i$, the value of the argmax entry.",
-    ),
+    SMOOTH_MAX_LIMIT,
 ))

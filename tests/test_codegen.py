@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sympy as sp
 from typer.testing import CliRunner
 
 from softproof.cli import app
@@ -53,9 +54,9 @@ def test_output_is_deterministic_and_headed() -> None:
 def test_every_kernel_line_cites_a_proved_claim() -> None:
     for kernel in KERNELS.values():
         for line in kernel.lines:
-            found = claim(line.claim)
-            assert found.expected is Status.PROVED
-            assert run_claim(found).status is Status.PROVED, line.claim
+            assert claim(line.proof.id) is line.proof  # the cited object is the catalogue's claim
+            assert line.proof.expected is Status.PROVED
+            assert run_claim(line.proof).status is Status.PROVED, line.proof.id
 
 
 def test_unknown_and_missing_targets_fail_cleanly() -> None:
@@ -74,3 +75,28 @@ def test_c_min_and_max_print_as_nan_propagating_selects() -> None:
     x, y = sp.symbols("x y")
     assert print_c(sp.Min(0, x)) == "((0 < x) ? 0 : x)"
     assert print_c(sp.Max(x, y)) == "((x > y || x != x) ? x : y)"
+
+
+def test_softmax_backward_kernel_is_the_proved_right_hand_side() -> None:
+    """The array form p * (g - sum(g p)) printed for softmax_backward, in index form, equals the claim's right side."""
+    import sympy as sp
+
+    from softproof.codegen.kernels import vjp_index_form
+    from softproof.derive.engine import Simplify
+    from softproof.derive.rewrites import SOFTMAX_BACKWARD
+    from softproof.derive.symbols import j, n
+
+    statement = sp.Eq(vjp_index_form(), SOFTMAX_BACKWARD.statement.rhs)
+    assert Simplify((j,), n).run(statement).status is Status.PROVED
+    mutated = sp.Eq(vjp_index_form() * 2, SOFTMAX_BACKWARD.statement.rhs)
+    assert Simplify((j,), n).run(mutated).status is not Status.PROVED
+
+
+def test_element_wise_kernels_print_their_rewrite() -> None:
+    from softproof.codegen.api import FUNCTIONS
+
+    for f in FUNCTIONS:
+        if f.rewrite is not None:
+            (line,) = KERNELS[f.name].lines
+            assert line.proof is f.rewrite.claim
+            assert line.expr.free_symbols == {sp.Symbol("x")} or line.expr.free_symbols <= {sp.Symbol("x")}

@@ -10,10 +10,15 @@ from __future__ import annotations
 import sympy as sp
 from sympy.codegen.cfunctions import fma, log1p
 
+from softproof.derive import exp_kernel as ek
+from softproof.derive import log1p_kernel as lk
+from softproof.derive import rewrites as rw
+from softproof.derive.claims import Claim
 from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
 from softproof.derive.rewrites import SMOOTH_MAX_STABLE
 from softproof.derive.symbols import m
+from softproof.derive.temperature import SMOOTH_MAX_LIMIT
 
 from ...api import FUNCTIONS
 from ...array_form import ReduceSum
@@ -173,18 +178,19 @@ def c_wide_pieces() -> dict[str, sp.Expr]:
     }
 
 
-C_CLAIMS = {
-    "exp": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error",
-    "exp_single": "proved: exp.range_reduction, exp.cody_waite_exact, exp.ln2_split, exp.polynomial_error_single",
-    "log1p": "proved: log1p.reduction, log1p.atanh_form, log1p.polynomial_error, exp.cody_waite_exact",
-    "exact_shift": "proved: rewrite.exact_shift",
-    "softmax": "proved: rewrite.softmax_ties_split",
-    "log_softmax": "proved: rewrite.log_softmax_ties_log1p",
-    "logsumexp": "proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift",
-    "cross_entropy": "proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p",
-    "ce_grad_target": "proved: rewrite.ce_grad_target",
-    "logsumexp_wide": "proved: rewrite.smooth_max_shift",
-    "blocked": "proved: rewrite.blocked_shift",
+# the claims each C section cites
+C_CLAIMS: dict[str, tuple[Claim, ...]] = {
+    "exp": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR),
+    "exp_single": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR_SINGLE),
+    "log1p": (lk.REDUCTION, lk.ATANH_FORM, lk.POLYNOMIAL_ERROR, ek.CODY_WAITE_EXACT),
+    "exact_shift": (rw.EXACT_SHIFT,),
+    "softmax": (rw.SOFTMAX_TIES_SPLIT,),
+    "log_softmax": (rw.LOG_SOFTMAX_TIES_LOG1P,),
+    "logsumexp": (rw.LSE_TIES_LOG1P, rw.SMOOTH_MAX_SHIFT),
+    "cross_entropy": (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P),
+    "ce_grad_target": (rw.CE_GRAD_TARGET,),
+    "logsumexp_wide": (rw.SMOOTH_MAX_SHIFT,),
+    "blocked": (rw.BLOCKED_SHIFT,),
 }
 
 
@@ -207,7 +213,7 @@ def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
     }
     code = {name: print_c(expr) for name, expr in pieces.items()}
     code.update({name: print_c(expr, wide=True) for name, expr in c_wide_pieces().items()})
-    claims = {name: "proved: " + kernel.lines[-1].claim for name, kernel in KERNELS.items()}
-    claims["smooth_max_limit"] = "proved: temperature.smooth_max_limit"
-    claims.update(C_CLAIMS)
+    claims = {name: "proved: " + kernel.lines[-1].proof.id for name, kernel in KERNELS.items()}
+    claims["smooth_max_limit"] = "proved: " + SMOOTH_MAX_LIMIT.id
+    claims.update({name: "proved: " + ", ".join(c.id for c in proofs) for name, proofs in C_CLAIMS.items()})
     return code, claims

@@ -23,9 +23,9 @@ def kernel_code(kernel: Kernel) -> str:
             temps, expr = [], line.expr
         else:
             temps, (expr,) = sp.cse([line.expr], symbols=sp.numbered_symbols(f"_{line.name}_"), optimizations=None)
-        if line.claim != cited:
-            out.append(f"# proved: {line.claim}")
-            cited = line.claim
+        if line.proof.id != cited:
+            out.append(f"# proved: {line.proof.id}")
+            cited = line.proof.id
         out += [f"{name} = {print_numpy(value)}" for name, value in temps]
         target = line.name.replace("st.ties", "st").replace(", st.t", "")
         value = expr.name if expr.is_Symbol and expr.name.startswith("_") else print_numpy(expr)
