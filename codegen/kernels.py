@@ -53,6 +53,11 @@ CLAMPED, KF, R, B = sp.Symbol("clamped"), sp.Symbol("kf"), sp.Symbol("r"), sp.Sy
 X_WIDE, M_WIDE = sp.Symbol("x_wide"), sp.Symbol("m_wide")  # numpy.longdouble copies
 
 
+# m + T L cancels (the rows redone in long double / numpy.longdouble) when |m + T L| < CANCELLATION |m|,
+# m < 0: at most one bit of the result is lost to the cancellation before the wide path takes over
+CANCELLATION = 0.5
+
+
 @dataclass(frozen=True)
 class Line:
     """``name = expr``, printed from ``expr``; ``proof`` is the claim it comes from (cited by its id)."""

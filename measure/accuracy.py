@@ -197,12 +197,10 @@ def _targets(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def measure(
     seed: int = 0, scale: float = 1.0, functions: tuple[str, ...] = FUNCTIONS, dtypes: tuple[str, ...] = ("float64", "float32"),
-    only: tuple[str, ...] | None = None, progress: Callable[[Iterator[Region], int], Iterator[Region]] | None = None,
+    progress: Callable[[Iterator[Region], int], Iterator[Region]] | None = None,
 ) -> list[Measurement]:
     """Max and mean ULP error per (function, implementation, dtype, region)."""
     impls = implementations()
-    if only:
-        impls = {k: v for k, v in impls.items() if k in only}
     chosen = regions(seed, scale)
     iterator: Iterator[Region] = iter(chosen) if progress is None else progress(iter(chosen), len(chosen))
     errors: dict[tuple[str, str, str, str], list[np.ndarray]] = {}

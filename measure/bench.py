@@ -102,13 +102,11 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
 
 
 def run(
-    chosen: list[Case], repeats: int = 7, seed: int = 0, only: tuple[str, ...] | None = None,
+    chosen: list[Case], repeats: int = 7, seed: int = 0,
     progress: Callable[[Iterator[Case], int], Iterator[Case]] | None = None,
 ) -> list[Timing]:
     """Median seconds per call of every implementation on every case, interleaved."""
     impls = implementations(textbook=True)
-    if only:
-        impls = {k: v for k, v in impls.items() if k in only}
     out: list[Timing] = []
     for case in {Case(c.kernel, c.dtype, (8, 10)) for c in chosen}:  # warm up: libraries loaded, code paged in
         for call in _calls(case, impls, seed).values():

@@ -33,7 +33,7 @@ from ._checks import as_float, axes, check_out, deliver, targets, temperature_va
 __all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "SOURCE", "CTYPES"]
 
 SOURCE = Path(__file__).resolve().parent / "c" / "softmax.c"
-ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range", 3: "out of memory"}
+ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range"}
 CTYPES: Mapping[str, Any] = {"pointer": ctypes.c_void_p, "size": ctypes.c_size_t, "double": ctypes.c_double}
 SUFFIX = {numpy.float64: "d", numpy.float32: "f"}
 FLOAT64, FLOAT32 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32)

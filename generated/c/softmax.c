@@ -1123,7 +1123,7 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
     const double m = st.m;
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
     const double out = L*T + m;
-    if (m < 0.0 && fabs(out) < 0.5 * -m) {
+    if (m < 0.0 && fabs(out) < 0x1.0000000000000p-1 * -m) {
         return logsumexp_cancelling_d(xr, n, m, T); /* m + T L cancels: redo it wider */
     }
     return out;
@@ -2284,7 +2284,7 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
     const double m = st.m;
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
     const double out = L*T + m;
-    if (m < 0.0 && fabs(out) < 0.5 * -m) {
+    if (m < 0.0 && fabs(out) < 0x1.0000000000000p-1 * -m) {
         return logsumexp_cancelling_f(xr, n, m, T); /* m + T L cancels: redo it wider */
     }
     return out;

@@ -31,7 +31,6 @@ extern "C" {
 #define SOFTPROOF_OK 0
 #define SOFTPROOF_EDOMAIN 1
 #define SOFTPROOF_ERANGE 2
-#define SOFTPROOF_ENOMEM 3
 
 /* p = softmax(x / T) per row */
 int softproof_softmax_d(const double *x, double *out, size_t rows, size_t n, double temperature);

@@ -20,9 +20,9 @@ __all__ = ["KernelCPrinter", "print_c"]
 class KernelCPrinter(C99CodePrinter):
     """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).
 
-    ``log1p``/``expm1``/``fmin``/``fabs`` come from C99 ``<math.h>``, ``sp_log1p`` from the
-    skeleton (the derived kernel); ``ReduceSum`` must
-    have been replaced by the loop's accumulator before printing.
+    ``fabs``, ``exp`` and ``log`` (``expl``, ``logl`` in long double) come from C99 ``<math.h>``,
+    ``sp_log1p`` from the skeleton (the derived kernel); ``Min``/``Max`` print as selects, never
+    ``fmin``/``fmax``; ``ReduceSum`` must have been replaced by the loop's accumulator before printing.
     """
 
     def _print_ReduceSum(self, expr: sp.Expr) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import sympy as sp
 
 from ...api import FUNCTIONS
-from ...kernels import KERNELS, Kernel
+from ...kernels import CANCELLATION, KERNELS, Kernel
 from ..base import OutputFile, Target
 from .printer import print_numpy
 
@@ -47,4 +47,5 @@ class NumPyTarget(Target):
             "kernels": {name: kernel_code(kernel) for name, kernel in KERNELS.items()},
             "functions": FUNCTIONS,
             "signature": {f.name: f.typed_params for f in FUNCTIONS},
+            "cancellation": repr(CANCELLATION),
         }
