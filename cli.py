@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -39,22 +36,6 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-@contextmanager
-def progress(total: int, label: str, enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A progress bar on stderr when it is a terminal; a no-op when piped."""
-    if not (enabled and sys.stderr.isatty()):
-        yield lambda _name: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), transient=True, console=None,
-    ) as bar:
-        task = bar.add_task("", total=total)
-        yield lambda name: bar.update(task, advance=1, description=name)
-
-
 @app.command()
 def prove(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array, one object per claim.")] = False,
@@ -67,6 +48,7 @@ def prove(
     from softproof.derive import CODEGEN, SEED_FILES, run_claims, select
     from softproof.derive.files import atomic_write_text
     from softproof.derive.report import render_report, render_table, summary_line
+    from softproof.measure.progress import progress
 
     if source is not None and not any(s == source or s.startswith(source) for s in (*SEED_FILES, CODEGEN)):
         fail(f"unknown source {source!r}; use one of {', '.join((*SEED_FILES, CODEGEN))} (a prefix such as 003 works)")
@@ -105,41 +87,20 @@ def check(
     timeout: Annotated[str, typer.Option("--timeout", help="Give up (verdict unknown, exit 3) after this many seconds, 0 < s <= 86400.")] = "120",
 ) -> None:
     """Prove or refute LHS REL RHS. Exit 0 proved, 1 refuted, 2 bad input, 3 unknown, 4 internal error."""
-    from softproof.derive.check import CheckResult, SoundnessError, decide, parse_problem
-    from softproof.derive.isolation import TimedOut, run_isolated
+    from softproof.derive.check import SoundnessError
+    from softproof.derive.check import check as decide
     from softproof.derive.parsing import ExpressionError
 
     seconds = _positive_seconds(timeout)
-    started = time.perf_counter()
     try:
-        problem = parse_problem(lhs, rhs, relation, assume or [])
-        result = run_isolated(lambda: decide(problem, started), seconds)
+        result = decide(lhs, rhs, relation, assume or [], timeout=seconds)
     except ExpressionError as exc:
         fail(str(exc))
-    except TimedOut:
-        result = CheckResult("unknown", f"gave up after {seconds:g} s (--timeout)", lhs, rhs, relation,
-                             time.perf_counter() - started)
     except SoundnessError as exc:
         fail(str(exc), code=4)
-    except MemoryError:
-        result = CheckResult("unknown", "gave up: the work needed more memory than the limit", lhs, rhs, relation,
-                             time.perf_counter() - started)
     except (RecursionError, RuntimeError) as exc:
         fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the command line", code=4)
-    if as_json:
-        typer.echo(json.dumps(result.to_json(), indent=2))
-    else:
-        typer.echo(f"{result.lhs} {result.relation} {result.rhs}")
-        for note in result.notes:
-            typer.echo(f"  note: {note}")
-        typer.echo(f"verdict: {result.verdict}  ({result.method}; {result.seconds:.2f} s)")
-        if result.counterexample:
-            point = ", ".join(f"{k} = {v}" for k, v in result.counterexample["point"].items())
-            typer.echo(f"counterexample: {point}")
-            typer.echo(f"  lhs = {result.counterexample['lhs_value']}")
-            typer.echo(f"  rhs = {result.counterexample['rhs_value']}")
-            if "difference" in result.counterexample:
-                typer.echo(f"  lhs - rhs = {result.counterexample['difference']}")
+    typer.echo(json.dumps(result.to_json(), indent=2) if as_json else result.text())
     raise typer.Exit(result.exit_code)
 
 
@@ -215,20 +176,6 @@ def plot(
         typer.echo(f"wrote {path}")
 
 
-def tracked_by(
-    bar: Callable[[int, str, bool], Any], label: str, describe: Callable[[Any], str], enabled: bool
-) -> Callable[[Iterator[Any], int], Iterator[Any]]:
-    """An iterator adapter for the measure library: ticks ``bar`` (``progress``) once per item."""
-
-    def tracked(items: Iterator[Any], total: int) -> Iterator[Any]:
-        with bar(total, label, enabled) as tick:
-            for item in items:
-                tick(describe(item))
-                yield item
-
-    return tracked
-
-
 PLOT_SUFFIXES = (".png", ".svg")
 
 
@@ -268,6 +215,7 @@ def accuracy(
     Exit 1 if a softproof target is above a bound of the accuracy table.
     """
     from softproof.measure import accuracy as acc
+    from softproof.measure.progress import tracked_by
 
     functions = tuple(function) if function else acc.FUNCTIONS
     dtypes = tuple(dtype) if dtype else ("float64", "float32")
@@ -286,18 +234,13 @@ def accuracy(
         fail(f"--seed must be >= 0 (a NumPy seed), got {seed}")
     check_plot_file(plot_file)
 
-    tracked = tracked_by(progress, "measuring", lambda region: region.name, enabled=not as_json)
+    tracked = tracked_by("measuring", lambda region: region.name, enabled=not as_json)
     try:
         measurements = acc.measure(seed, scale, functions, dtypes, progress=tracked)
     except MemoryError as exc:
         fail(f"not enough memory at --scale {scale} ({exc}); use a smaller --scale")
     if as_json:
-        worst = acc.summary(measurements)
-        typer.echo(json.dumps({
-            "seed": seed, "scale": scale, "bounds": {f"{f} {d}": b for (f, d), b in acc.BOUNDS.items()},
-            "measurements": [m.to_json() for m in measurements],
-            "summary": [{"function": f, "implementation": i, "dtype": d, "max_ulp": v} for (f, i, d), v in sorted(worst.items())],
-        }, indent=2))
+        typer.echo(json.dumps(acc.to_json(measurements, seed, scale), indent=2))
     else:
         typer.echo(acc.region_table(measurements, markdown))
         typer.echo("")
@@ -332,6 +275,7 @@ def bench(
 ) -> None:
     """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
     from softproof.measure import bench as b
+    from softproof.measure.progress import tracked_by
 
     kernels = tuple(kernel) if kernel else b.KERNELS
     dtypes = tuple(dtype) if dtype else ("float64", "float32")
@@ -351,7 +295,7 @@ def bench(
     if plot_file is not None and (plot_kernel not in kernels or "float64" not in dtypes):
         fail(f"--plot draws {plot_kernel} in float64, which this run does not time; add --kernel {plot_kernel} --dtype float64")
 
-    tracked = tracked_by(progress, "timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
+    tracked = tracked_by("timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
     try:
         timings = b.run(b.cases(chosen_sizes, row_length, kernels, dtypes), repeats, progress=tracked)
     except MemoryError as exc:

@@ -45,6 +45,7 @@ from .engine import (
     side_value,
 )
 from .inequalities import SignProver, certified_sign, signed_constants
+from .isolation import TimedOut, run_isolated
 from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
 from .sums import bound_variables, evaluate
 
@@ -82,6 +83,18 @@ class CheckResult:
             "lhs": self.lhs, "rhs": self.rhs, "relation": self.relation, "seconds": round(self.seconds, 3),
             "notes": self.notes,
         }
+
+    def text(self) -> str:
+        """The verdict as the command line prints it: statement, notes, verdict, counterexample."""
+        out = [f"{self.lhs} {self.relation} {self.rhs}", *(f"  note: {note}" for note in self.notes),
+               f"verdict: {self.verdict}  ({self.method}; {self.seconds:.2f} s)"]
+        if self.counterexample:
+            out.append("counterexample: " + ", ".join(f"{k} = {v}" for k, v in self.counterexample["point"].items()))
+            out.append(f"  lhs = {self.counterexample['lhs_value']}")
+            out.append(f"  rhs = {self.counterexample['rhs_value']}")
+            if "difference" in self.counterexample:
+                out.append(f"  lhs - rhs = {self.counterexample['difference']}")
+        return "\n".join(out)
 
 
 # ------------------------------------------------------------------ strategies
@@ -288,10 +301,26 @@ def _assume_text(assumptions: dict[str, dict[str, bool]], original: dict[str, di
     )
 
 
-def check(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] = ()) -> CheckResult:
-    """Decide ``lhs REL rhs``; raises :class:`ExpressionError` on bad input, :class:`SoundnessError` on a bug."""
+def check(
+    lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] = (), timeout: float | None = None,
+) -> CheckResult:
+    """Decide ``lhs REL rhs``; raises :class:`ExpressionError` on bad input, :class:`SoundnessError` on a bug.
+
+    With ``timeout`` (seconds), the decision runs in a forked child with an address-space limit
+    (:mod:`softproof.derive.isolation`), killed at the deadline: then, or when it runs out of
+    memory, the verdict is ``unknown``. The input is parsed first, in this process.
+    """
     start = time.perf_counter()
-    return decide(parse_problem(lhs_text, rhs_text, relation, assumptions), start)
+    problem = parse_problem(lhs_text, rhs_text, relation, assumptions)
+    if timeout is None:
+        return decide(problem, start)
+    try:
+        return run_isolated(lambda: decide(problem, start), timeout)
+    except TimedOut:
+        why = f"gave up after {timeout:g} s (--timeout)"
+    except MemoryError:
+        why = "gave up: the work needed more memory than the limit"
+    return CheckResult("unknown", why, lhs_text, rhs_text, relation, time.perf_counter() - start)
 
 
 def decide(problem: Problem, start: float | None = None, refine: bool = True) -> CheckResult:

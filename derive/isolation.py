@@ -16,7 +16,7 @@ import resource
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 __all__ = ["TimedOut", "run_isolated", "MEMORY_LIMIT"]
 
@@ -49,7 +49,10 @@ def _child(connection: Any, work: Callable[[], Any], memory: int) -> None:
         connection.close()
 
 
-def run_isolated(work: Callable[[], Any], seconds: float, memory: int = MEMORY_LIMIT) -> Any:
+T = TypeVar("T")
+
+
+def run_isolated(work: Callable[[], T], seconds: float, memory: int = MEMORY_LIMIT) -> T:
     """``work()`` in a forked child; :class:`TimedOut` after ``seconds``; the child's exception re-raised."""
     if "fork" not in mp.get_all_start_methods():  # no fork (Windows): run in process, without the guarantee
         return work()
@@ -72,4 +75,4 @@ def run_isolated(work: Callable[[], Any], seconds: float, memory: int = MEMORY_L
         receive.close()
     if isinstance(outcome, _Failure):
         raise outcome.kind(outcome.message)
-    return outcome
+    return cast(T, outcome)  # what work() returned, pickled through the pipe

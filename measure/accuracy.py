@@ -252,6 +252,16 @@ def violations(measurements: list[Measurement], implementation: str) -> list[Mea
     ]
 
 
+def to_json(measurements: list[Measurement], seed: int, scale: float) -> dict[str, object]:
+    """Every measurement, the bounds and the worst case per (function, implementation, dtype)."""
+    worst = summary(measurements)
+    return {
+        "seed": seed, "scale": scale, "bounds": {f"{f} {d}": b for (f, d), b in BOUNDS.items()},
+        "measurements": [m.to_json() for m in measurements],
+        "summary": [{"function": f, "implementation": i, "dtype": d, "max_ulp": v} for (f, i, d), v in sorted(worst.items())],
+    }
+
+
 def failures(measurements: list[Measurement]) -> list[Measurement]:
     """The measurements of softproof's own targets above their bound."""
     return [m for implementation in SOFTPROOF for m in violations(measurements, implementation)]
