@@ -73,6 +73,83 @@ static const double SP_SHIFTER = 6755399441055744.0;
 static const double SP_LN2_HI = 0x1.62e42fefa3800p-1;
 static const double SP_LN2_LO = 0x1.ef35793c76730p-45;
 
+/* the pieces of the exp and log1p kernels, printed from their derivations (derive/exp_kernel.py,
+ * derive/log1p_kernel.py) as functions of explicit parameters */
+static SP_INLINE double piece_exp_reduce(double b, double clamped, double kf)
+{
+    return b + SP_FMA(-kf, SP_LN2_LO, SP_FMA(-kf, SP_LN2_HI, clamped));
+}
+
+static SP_INLINE double piece_exp_poly(double r)
+{
+    return SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
+}
+
+static SP_INLINE double piece_exp_poly_single(double r)
+{
+    return SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.a11807c893ad9p-16, r, 0x1.a1579c303d902p-13), r, 0x1.6c16832a27f13p-10), r, 0x1.1110c338a41bep-7), r, 0x1.5555555cf5f4ep-5), r, 0x1.55555568687a2p-3), r, 0x1.0000000000000p-1), r) + 1;
+}
+
+static SP_INLINE double piece_log1p_s(double f)
+{
+    return f/(f + 2);
+}
+
+static SP_INLINE double piece_log1p_hfsq(double f)
+{
+    return 0x1.0000000000000p-1*f * f;
+}
+
+static SP_INLINE double piece_log1p_hfsq_error(double f, double hfsq)
+{
+    return SP_FMA(0x1.0000000000000p-1*f, f, -hfsq);
+}
+
+static SP_INLINE double piece_log1p_z(double s)
+{
+    return s * s;
+}
+
+static SP_INLINE double piece_log1p_R(double z)
+{
+    return z*SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.2b7bc779587e1p-3, z, 0x1.39fb7f933c60ep-3), z, 0x1.7462cae405989p-3), z, 0x1.c71c629739a16p-3), z, 0x1.2492492e2ed09p-2), z, 0x1.99999999950b5p-2), z, 0x1.5555555555558p-1);
+}
+
+static SP_INLINE double piece_log1p_low(double correction, double kf, double w)
+{
+    return SP_FMA(kf, SP_LN2_LO, correction/w);
+}
+
+static SP_INLINE double piece_log1p_mid(double R, double hfsq, double low, double s)
+{
+    return SP_FMA(s, R + hfsq, low);
+}
+
+static SP_INLINE double piece_log1p_scaled(double kf)
+{
+    return SP_LN2_HI*kf;
+}
+
+static SP_INLINE double piece_log1p_errors(double body_error, double head_error)
+{
+    return body_error + head_error;
+}
+
+static SP_INLINE double piece_log1p_small(double errors, double hfsq_error)
+{
+    return errors - hfsq_error;
+}
+
+static SP_INLINE double piece_log1p_tail(double mid, double small)
+{
+    return mid + small;
+}
+
+static SP_INLINE double piece_log1p_out(double body, double tail)
+{
+    return body + tail;
+}
+
 /* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a).
  * k comes out as the low bits of round(a / ln 2) + 1.5 * 2^52 (two's complement in uint64):
  * integer arithmetic only, so the loop vectorises without a double -> int64 conversion. */
@@ -80,8 +157,8 @@ static SP_INLINE double sp_exp_poly(double clamped, double b, int single, uint64
 {
     const double shifted = clamped * SP_INV_LN2 + SP_SHIFTER;
     const double kf = shifted - SP_SHIFTER; /* round(a / ln 2), exactly */
-    const double r = b + SP_FMA(-kf, SP_LN2_LO, SP_FMA(-kf, SP_LN2_HI, clamped));
-    const double p = single ? SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.a11807c893ad9p-16, r, 0x1.a1579c303d902p-13), r, 0x1.6c16832a27f13p-10), r, 0x1.1110c338a41bep-7), r, 0x1.5555555cf5f4ep-5), r, 0x1.55555568687a2p-3), r, 0x1.0000000000000p-1), r) + 1 : SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
+    const double r = piece_exp_reduce(b, clamped, kf);
+    const double p = single ? piece_exp_poly_single(r) : piece_exp_poly(r);
     uint64_t shifted_bits;
     memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
     *k = shifted_bits - SP_SHIFTER_BITS;
@@ -145,19 +222,126 @@ static SP_INLINE double sp_log1p(double u)
     bits = k + SP_SHIFTER_BITS; /* k as a double without an int -> double conversion */
     memcpy(&kf, &bits, sizeof kf);
     kf -= SP_SHIFTER;
-    s = f/(f + 2);
-    hfsq = 0x1.0000000000000p-1*f * f;
-    hfsq_error = SP_FMA(0x1.0000000000000p-1*f, f, -hfsq);
-    z = s * s;
-    R = z*SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.2b7bc779587e1p-3, z, 0x1.39fb7f933c60ep-3), z, 0x1.7462cae405989p-3), z, 0x1.c71c629739a16p-3), z, 0x1.2492492e2ed09p-2), z, 0x1.99999999950b5p-2), z, 0x1.5555555555558p-1);
-    low = SP_FMA(kf, SP_LN2_LO, correction/w);
-    mid = SP_FMA(s, R + hfsq, low);
-    two_diff(SP_LN2_HI*kf, -f, &head, &head_error); /* k ln2_hi + f = head + head_error */
+    s = piece_log1p_s(f);
+    hfsq = piece_log1p_hfsq(f);
+    hfsq_error = piece_log1p_hfsq_error(f, hfsq);
+    z = piece_log1p_z(s);
+    R = piece_log1p_R(z);
+    low = piece_log1p_low(correction, kf, w);
+    mid = piece_log1p_mid(R, hfsq, low, s);
+    two_diff(piece_log1p_scaled(kf), -f, &head, &head_error); /* k ln2_hi + f = head + head_error */
     two_diff(head, hfsq, &body, &body_error);                /* head - hfsq = body + body_error */
-    errors = body_error + head_error;
-    small = errors - hfsq_error;
-    tail = mid + small;
-    return body + tail;
+    errors = piece_log1p_errors(body_error, head_error);
+    small = piece_log1p_small(errors, hfsq_error);
+    tail = piece_log1p_tail(mid, small);
+    return piece_log1p_out(body, tail);
+}
+
+/* --------------------------------------------------------------- printed pieces */
+/* every scalar expression of the kernels below, printed from the proved claims it cites there */
+static SP_INLINE double piece_ties(double count, double m, double x)
+{
+    return ((m == x) ? ( 1.0/count ) : ( 0 ));
+}
+
+static SP_INLINE double piece_uniform(double count)
+{
+    return 1.0/count;
+}
+
+static SP_INLINE double piece_cross_entropy_grad(double onehot, double p)
+{
+    return -onehot + p;
+}
+
+static SP_INLINE double piece_softmax_backward(double dot, double g, double p)
+{
+    return p*(-dot + g);
+}
+
+static SP_INLINE double piece_extra(double st_ties)
+{
+    return st_ties - 1;
+}
+
+static SP_INLINE double piece_log_normaliser(double extra, double st_t)
+{
+    return sp_log1p(extra + st_t);
+}
+
+static SP_INLINE double piece_softmax(double e, double inv_hi, double inv_lo)
+{
+    return SP_FMA(e, inv_hi, e*inv_lo);
+}
+
+static SP_INLINE double piece_log_softmax_head(double L, double q)
+{
+    return -L + q;
+}
+
+static SP_INLINE double piece_log_softmax(double head, double ql)
+{
+    return head + ql;
+}
+
+static SP_INLINE double piece_logsumexp(double L, double T, double m)
+{
+    return L*T + m;
+}
+
+static SP_INLINE double piece_cross_entropy_head(double L, double gap)
+{
+    return L + gap;
+}
+
+static SP_INLINE double piece_cross_entropy(double gap_error, double head)
+{
+    return gap_error + head;
+}
+
+static SP_INLINE double piece_ce_grad_target(double extra, double st_t, double st_ties)
+{
+    return (-extra - st_t)/(st_t + st_ties);
+}
+
+static SP_INLINE double piece_sigmoid(double decay, double x)
+{
+    return ((x < 0) ? ( decay ) : ( 1 ))/(decay + 1);
+}
+
+static SP_INLINE double piece_log_sigmoid(double decay, double x)
+{
+    return -sp_log1p(decay) + ((0 < x) ? 0 : x);
+}
+
+static SP_INLINE double piece_softplus(double decay, double x)
+{
+    return sp_log1p(decay) + ((0 > x) ? 0 : x);
+}
+
+static SP_INLINE long double piece_wide_term(long double T, long double m, long double x)
+{
+    return expl((-m + x)/T);
+}
+
+static SP_INLINE long double piece_logsumexp_wide(long double T, long double m, long double wide_sum)
+{
+    return T*logl(wide_sum) + m;
+}
+
+static SP_INLINE long double piece_segment_factor(long double q)
+{
+    return expl(q);
+}
+
+static SP_INLINE long double piece_segment_term(long double factor, long double segment_hi, long double segment_lo, long double segment_ties)
+{
+    return factor*(segment_hi + segment_lo + segment_ties);
+}
+
+static SP_INLINE long double piece_segment_scale(long double factor, long double total)
+{
+    return factor/total;
 }
 
 /* accumulate v into (hi, lo), hi + lo the running sum (TwoSum), in `type` (double or long double) */
@@ -290,7 +474,7 @@ static long double segment_factor(double m_s, double m, double T)
     long double q;
     two_diff(m_s, m, &d, &l);
     q = ((long double)d + (long double)l) / (long double)T;
-    return expl(q);
+    return piece_segment_factor(q);
 }
 
 #if LDBL_MANT_DIG >= 64 /* long rows are read once only where long double is wider than double */
@@ -308,7 +492,7 @@ static row_stats merge_segments(const scan_segment *seg, size_t count, double T,
         const long double factor = segment_factor(seg[s].m, last->m, T);
         const long double segment_ties = (long double)seg[s].ties, segment_hi = (long double)seg[s].t_hi;
         const long double segment_lo = (long double)seg[s].t_lo;
-        const long double v = factor*(segment_hi + segment_lo + segment_ties);
+        const long double v = piece_segment_term(factor, segment_hi, segment_lo, segment_ties);
         SP_ACCUMULATE_IN(long double, hi, lo, v);
     }
     st.m = last->m;
@@ -324,13 +508,13 @@ static row_stats merge_segments(const scan_segment *seg, size_t count, double T,
 /* T -> 0+ (and +inf entries): the maxima share the mass, proved: temperature.ties_share_mass */
 static double tie_share(double x, double m, double count)
 {
-    return ((m == x) ? ( 1.0/count ) : ( 0 ));
+    return piece_ties(count, m, x);
 }
 
 /* T -> oo: uniform over the finite entries, proved: temperature.uniform_limit */
 static double uniform_share(double count)
 {
-    return 1.0/count;
+    return piece_uniform(count);
 }
 
 /* the shift (x - m)/T as q + ql with q + ql = (x - m)/T to twice the working precision,
@@ -362,8 +546,8 @@ static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, 
 /* L = log1p((c - 1) + t) of a row, proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
 static SP_INLINE double log_normaliser(row_stats st)
 {
-    const double extra = st.ties - 1;
-    return sp_log1p(extra + st.t);
+    const double extra = piece_extra(st.ties);
+    return piece_log_normaliser(extra, st.t);
 }
 
 /* (m - x_t) + L from a row's statistics, L = log1p((c - 1) + t) */
@@ -373,8 +557,8 @@ static double cross_entropy_finish(row_stats st, double x_target, double L)
     /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
     two_diff(st.m, x_target, &gap, &gap_error);
     gap_error = x_target == -INFINITY ? 0.0 : gap_error; /* gap = +inf exactly; TwoSum's error is NaN */
-    head = L + gap;
-    return gap_error + head;
+    head = piece_cross_entropy_head(L, gap);
+    return piece_cross_entropy(gap_error, head);
 }
 
 /* ==================================================== double entry points */
@@ -744,7 +928,7 @@ static SP_INLINE void normalise_d(const double *xr, const double *er, double *ou
     SP_SIMD
     for (j = 0; j < n; ++j) {
         const double e = stashed ? er[j] : shifted_exp((double)xr[j], m, T, tempered, normal, 0);
-        outr[j] = (double)(SP_FMA(e, inv_hi, e*inv_lo));
+        outr[j] = (double)(piece_softmax(e, inv_hi, inv_lo));
     }
 }
 
@@ -772,7 +956,7 @@ static void normalise_segments_d(const double *xr, const double *er, double *out
     for (s = 0; s < sg->count; ++s) {
         const size_t a = sg->seg[s].start, b = s + 1 < sg->count ? sg->seg[s + 1].start : n;
         const long double factor = segment_factor(sg->seg[s].m, m, T);
-        const long double scale = factor/total;
+        const long double scale = piece_segment_scale(factor, total);
         const double scale_hi = (double)scale, scale_lo = (double)(scale - (long double)scale_hi);
         normalise_all_d(xr + a, er + a, outr + a, b - a, m, T, 1, scale_hi, scale_lo);
     }
@@ -825,8 +1009,8 @@ static SP_INLINE void log_normalise_d(const double *xr, double *outr, size_t n, 
     for (j = 0; j < n; ++j) {
         double ql;
         const double q = shift((double)xr[j], m, T, tempered, &ql);
-        const double head = -L + q;
-        outr[j] = (double)(head + ql);
+        const double head = piece_log_softmax_head(L, q);
+        outr[j] = (double)(piece_log_softmax(head, ql));
     }
 }
 
@@ -995,13 +1179,13 @@ static SP_INLINE double tile_entry_d(const tile_d *tl, size_t j, size_t l, doubl
         const double L = log_norm[l];
         double ql;
         const double q = shift(tl->x[j][l], tl->m[l], T, tempered, &ql);
-        const double head = -L + q;
-        return head + ql;
+        const double head = piece_log_softmax_head(L, q);
+        return piece_log_softmax(head, ql);
     } else {
         /* proved: rewrite.softmax_ties_split */
         const double e = tl->e[j][l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-        return SP_FMA(e, inv_hi, e*inv_lo);
+        return piece_softmax(e, inv_hi, inv_lo);
     }
 }
 
@@ -1109,12 +1293,12 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
     size_t j;
     for (j = 0; j < n; ++j) {
         const long double x = (long double)xr[j];
-        const long double v = expl((-m + x)/T);
+        const long double v = piece_wide_term(T, m, x);
         SP_ACCUMULATE_IN(long double, hi, lo, v);
     }
     wide_sum = hi + lo;
     /* proved: rewrite.smooth_max_shift */
-    return (double)(T*logl(wide_sum) + m);
+    return (double)(piece_logsumexp_wide(T, m, wide_sum));
 }
 
 /* m + T L from a row's statistics, L = log1p((c - 1) + t); redone wider when it cancels */
@@ -1122,7 +1306,7 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
 {
     const double m = st.m;
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    const double out = L*T + m;
+    const double out = piece_logsumexp(L, T, m);
     if (m < 0.0 && fabs(out) < 0x1.0000000000000p-1 * -m) {
         return logsumexp_cancelling_d(xr, n, m, T); /* m + T L cancels: redo it wider */
     }
@@ -1210,7 +1394,7 @@ static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t coun
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (double)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+        out[j] = (double)(piece_sigmoid(decay, x));
     }
 }
 
@@ -1243,7 +1427,7 @@ static SP_INLINE void log_sigmoid_block_d(const double *in, double *out, size_t 
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.log_sigmoid_abs_form */
-        out[j] = (double)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
+        out[j] = (double)(piece_log_sigmoid(decay, x));
     }
 }
 
@@ -1276,7 +1460,7 @@ static SP_INLINE void softplus_block_d(const double *in, double *out, size_t cou
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.softplus_abs_form */
-        out[j] = (double)(sp_log1p(decay) + ((0 > x) ? 0 : x));
+        out[j] = (double)(piece_softplus(decay, x));
     }
 }
 
@@ -1392,23 +1576,23 @@ static int cross_entropy_grad_tile_d(const double *rows, const long long *target
     }
     for (l = 0; l < SP_TILE; ++l) { /* p, a vector loop along the row; then the target entry alone */
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        const double extra = st.ties - 1;
+        const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl.e[j][l];
-            out[l * n + j] = (double)(SP_FMA(e, inv_hi, e*inv_lo));
+            out[l * n + j] = (double)(piece_softmax(e, inv_hi, inv_lo));
         }
         if (tl.x[t_index][l] == st.m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            out[l * n + t_index] = (double)((-extra - st.t)/(st.t + st.ties));
+            out[l * n + t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
             const double e = tl.e[t_index][l];
-            const double p = SP_FMA(e, inv_hi, e*inv_lo);
+            const double p = piece_softmax(e, inv_hi, inv_lo);
             const double onehot = 1.0;
             /* proved: ce.gradient_softmax_minus_onehot */
-            out[l * n + t_index] = (double)(-onehot + p);
+            out[l * n + t_index] = (double)(piece_cross_entropy_grad(onehot, p));
         }
     }
     return 1;
@@ -1449,13 +1633,13 @@ static void cross_entropy_grad_fix_d(const double *logits, const long long *targ
         if (isfinite(m) && (double)xr[t_index] == m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
             const row_stats st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
-            const double extra = st.ties - 1;
-            outr[t_index] = (double)((-extra - st.t)/(st.t + st.ties));
+            const double extra = piece_extra(st.ties);
+            outr[t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
             /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
             const double p = (double)outr[t_index];
             const double onehot = 1.0;
-            outr[t_index] = (double)(-onehot + p);
+            outr[t_index] = (double)(piece_cross_entropy_grad(onehot, p));
         }
     }
 }
@@ -1525,7 +1709,7 @@ static SP_INLINE void backward_row_d(const double *pr, const double *gr, double 
     for (j = 0; j < n; ++j) {
         const double p = (double)pr[j];
         const double g = (double)gr[j];
-        outr[j] = (double)(p*(-dot + g));
+        outr[j] = (double)(piece_softmax_backward(dot, g, p));
     }
 }
 
@@ -1911,7 +2095,7 @@ static SP_INLINE void normalise_f(const float *xr, const double *er, float *outr
     SP_SIMD
     for (j = 0; j < n; ++j) {
         const double e = stashed ? er[j] : shifted_exp((double)xr[j], m, T, tempered, normal, 1);
-        outr[j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
+        outr[j] = (float)(piece_softmax(e, inv_hi, inv_lo));
     }
 }
 
@@ -1986,8 +2170,8 @@ static SP_INLINE void log_normalise_f(const float *xr, float *outr, size_t n, do
     for (j = 0; j < n; ++j) {
         double ql;
         const double q = shift((double)xr[j], m, T, tempered, &ql);
-        const double head = -L + q;
-        outr[j] = (float)(head + ql);
+        const double head = piece_log_softmax_head(L, q);
+        outr[j] = (float)(piece_log_softmax(head, ql));
     }
 }
 
@@ -2156,13 +2340,13 @@ static SP_INLINE double tile_entry_f(const tile_f *tl, size_t j, size_t l, doubl
         const double L = log_norm[l];
         double ql;
         const double q = shift(tl->x[j][l], tl->m[l], T, tempered, &ql);
-        const double head = -L + q;
-        return head + ql;
+        const double head = piece_log_softmax_head(L, q);
+        return piece_log_softmax(head, ql);
     } else {
         /* proved: rewrite.softmax_ties_split */
         const double e = tl->e[j][l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-        return SP_FMA(e, inv_hi, e*inv_lo);
+        return piece_softmax(e, inv_hi, inv_lo);
     }
 }
 
@@ -2270,12 +2454,12 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
     size_t j;
     for (j = 0; j < n; ++j) {
         const long double x = (long double)xr[j];
-        const long double v = expl((-m + x)/T);
+        const long double v = piece_wide_term(T, m, x);
         SP_ACCUMULATE_IN(long double, hi, lo, v);
     }
     wide_sum = hi + lo;
     /* proved: rewrite.smooth_max_shift */
-    return (double)(T*logl(wide_sum) + m);
+    return (double)(piece_logsumexp_wide(T, m, wide_sum));
 }
 
 /* m + T L from a row's statistics, L = log1p((c - 1) + t); redone wider when it cancels */
@@ -2283,7 +2467,7 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
 {
     const double m = st.m;
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    const double out = L*T + m;
+    const double out = piece_logsumexp(L, T, m);
     if (m < 0.0 && fabs(out) < 0x1.0000000000000p-1 * -m) {
         return logsumexp_cancelling_f(xr, n, m, T); /* m + T L cancels: redo it wider */
     }
@@ -2371,7 +2555,7 @@ static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count,
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (float)(((x < 0) ? ( decay ) : ( 1 ))/(decay + 1));
+        out[j] = (float)(piece_sigmoid(decay, x));
     }
 }
 
@@ -2404,7 +2588,7 @@ static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t co
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.log_sigmoid_abs_form */
-        out[j] = (float)(-sp_log1p(decay) + ((0 < x) ? 0 : x));
+        out[j] = (float)(piece_log_sigmoid(decay, x));
     }
 }
 
@@ -2437,7 +2621,7 @@ static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.softplus_abs_form */
-        out[j] = (float)(sp_log1p(decay) + ((0 > x) ? 0 : x));
+        out[j] = (float)(piece_softplus(decay, x));
     }
 }
 
@@ -2553,23 +2737,23 @@ static int cross_entropy_grad_tile_f(const float *rows, const long long *target,
     }
     for (l = 0; l < SP_TILE; ++l) { /* p, a vector loop along the row; then the target entry alone */
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        const double extra = st.ties - 1;
+        const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl.e[j][l];
-            out[l * n + j] = (float)(SP_FMA(e, inv_hi, e*inv_lo));
+            out[l * n + j] = (float)(piece_softmax(e, inv_hi, inv_lo));
         }
         if (tl.x[t_index][l] == st.m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            out[l * n + t_index] = (float)((-extra - st.t)/(st.t + st.ties));
+            out[l * n + t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
             const double e = tl.e[t_index][l];
-            const double p = SP_FMA(e, inv_hi, e*inv_lo);
+            const double p = piece_softmax(e, inv_hi, inv_lo);
             const double onehot = 1.0;
             /* proved: ce.gradient_softmax_minus_onehot */
-            out[l * n + t_index] = (float)(-onehot + p);
+            out[l * n + t_index] = (float)(piece_cross_entropy_grad(onehot, p));
         }
     }
     return 1;
@@ -2610,13 +2794,13 @@ static void cross_entropy_grad_fix_f(const float *logits, const long long *targe
         if (isfinite(m) && (double)xr[t_index] == m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
             const row_stats st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
-            const double extra = st.ties - 1;
-            outr[t_index] = (float)((-extra - st.t)/(st.t + st.ties));
+            const double extra = piece_extra(st.ties);
+            outr[t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
             /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
             const double p = (double)outr[t_index];
             const double onehot = 1.0;
-            outr[t_index] = (float)(-onehot + p);
+            outr[t_index] = (float)(piece_cross_entropy_grad(onehot, p));
         }
     }
 }
@@ -2686,7 +2870,7 @@ static SP_INLINE void backward_row_f(const float *pr, const float *gr, float *ou
     for (j = 0; j < n; ++j) {
         const double p = (double)pr[j];
         const double g = (double)gr[j];
-        outr[j] = (float)(p*(-dot + g));
+        outr[j] = (float)(piece_softmax_backward(dot, g, p));
     }
 }
 

@@ -7,6 +7,8 @@ reductions as accumulators), plus the derived exp and log1p kernels
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 from sympy.codegen.cfunctions import fma, log1p
 
@@ -44,9 +46,9 @@ from ...kernels import (
     T,
     X,
 )
-from .printer import print_c
+from .printer import print_c_function
 
-__all__ = ["c_pieces", "c_wide_pieces", "exp_constants", "printed_pieces", "C_CLAIMS"]
+__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "printed_pieces", "C_CLAIMS"]
 
 
 # reductions), plus the exp kernel and the FMA forms.
@@ -194,8 +196,35 @@ C_CLAIMS: dict[str, tuple[Claim, ...]] = {
 }
 
 
-def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
-    """Scalar C expressions for the loop bodies (reductions become accumulators) and the claims they cite."""
+@dataclass(frozen=True)
+class Piece:
+    """A scalar expression of the C kernels, printed as a whole function ``piece_<name>`` of its free
+    symbols (alphabetical; ``SP_*`` constants are globals). ``primitive``: used inside the exp and
+    log1p primitives (printed before them); ``wide``: in long double."""
+
+    name: str
+    expr: sp.Expr
+    primitive: bool = False
+    wide: bool = False
+
+    @property
+    def params(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sorted((s for s in self.expr.free_symbols if not s.name.startswith("SP_")), key=lambda s: s.name))
+
+    @property
+    def function(self) -> str:
+        return f"piece_{self.name}"
+
+    def definition(self) -> str:
+        return print_c_function(self.function, self.expr, self.params, self.wide)
+
+    def call(self) -> str:
+        """The call with the skeleton's arguments named as the parameters (the template writes its own)."""
+        return f"{self.function}({', '.join(s.name for s in self.params)})"
+
+
+def pieces() -> dict[str, Piece]:
+    """Every piece the C skeleton calls: reductions become the loop's accumulators."""
     dot = sp.Symbol("dot")
 
     def last(name: str) -> sp.Expr:
@@ -204,16 +233,28 @@ def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
     def accumulate(expr: sp.Expr, into: sp.Symbol) -> sp.Expr:
         return expr.replace(lambda e: isinstance(e, ReduceSum), lambda e: into)
 
-    pieces = {
+    scalar = {
         "ties": last("ties"),
         "uniform": last("uniform"),
         "cross_entropy_grad": last("cross_entropy_grad"),
         "softmax_backward": accumulate(last("softmax_backward"), dot),
         **c_pieces(),
     }
-    code = {name: print_c(expr) for name, expr in pieces.items()}
-    code.update({name: print_c(expr, wide=True) for name, expr in c_wide_pieces().items()})
+    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_"))}
+    out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
+    out.update({name: Piece(name, expr, wide=True) for name, expr in c_wide_pieces().items()})
+    return out
+
+
+def printed_pieces() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(piece name -> its call, section -> the printed piece functions, name -> the claims cited)."""
+    every = pieces()
+    calls = {name: piece.call() for name, piece in every.items()}
+    sections = {
+        "primitive": "\n".join(p.definition() for p in every.values() if p.primitive),
+        "kernel": "\n".join(p.definition() for p in every.values() if not p.primitive),
+    }
     claims = {name: "proved: " + kernel.lines[-1].proof.id for name, kernel in KERNELS.items()}
     claims["smooth_max_limit"] = "proved: " + SMOOTH_MAX_LIMIT.id
     claims.update({name: "proved: " + ", ".join(c.id for c in proofs) for name, proofs in C_CLAIMS.items()})
-    return code, claims
+    return calls, sections, claims

@@ -12,10 +12,13 @@ Customisations (each a ``_print_*`` method):
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import sympy as sp
 from sympy.printing.c import C99CodePrinter
 
-__all__ = ["KernelCPrinter", "print_c"]
+__all__ = ["KernelCPrinter", "print_c", "print_c_function", "c_identifier"]
 
 class KernelCPrinter(C99CodePrinter):
     """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).
@@ -71,3 +74,30 @@ def print_c(expr: sp.Expr, wide: bool = False) -> str:
         settings["type_aliases"] = {real: float80}
     printer = KernelCPrinter(settings)
     return " ".join(printer.doprint(expr).split())
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def c_identifier(symbol: sp.Symbol) -> str:
+    """The C parameter name of a SymPy symbol (``st.ties`` -> ``st_ties``); a ``ValueError`` if there is none."""
+    name = symbol.name.replace(".", "_")
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"the symbol {symbol.name!r} has no C name; rename it to letters, digits and _")
+    return name
+
+
+def print_c_function(name: str, expr: sp.Expr, params: Sequence[sp.Symbol], wide: bool = False) -> str:
+    """A whole ``static SP_INLINE`` C function ``name(params)`` returning ``expr`` (``long double`` when ``wide``).
+
+    The parameters are explicit, so a caller passes its own values: no local of the C skeleton
+    has to carry the name of a SymPy symbol. Every free symbol of ``expr`` must be a parameter
+    or a global constant of the skeleton (a name starting ``SP_``).
+    """
+    stray = {s.name for s in expr.free_symbols if s not in params and not s.name.startswith("SP_")}
+    if stray:
+        raise ValueError(f"{name}: {', '.join(sorted(stray))} must be parameters of the printed function")
+    ctype = "long double" if wide else "double"
+    renamed = expr.xreplace({s: sp.Symbol(c_identifier(s), **s.assumptions0) for s in params})
+    signature = ", ".join(f"{ctype} {c_identifier(s)}" for s in params) or "void"
+    return f"static SP_INLINE {ctype} {name}({signature})\n{{\n    return {print_c(renamed, wide)};\n}}\n"

@@ -34,9 +34,10 @@ class CTarget(Target):
     )
 
     def context(self) -> dict[str, Any]:
-        code, claims = printed_pieces()
+        calls, functions, claims = printed_pieces()
         return {
-            "c": code,
+            "c": calls,
+            "piece_functions": functions,
             "claims": claims,
             "functions": FUNCTIONS,
             "exp_constants": [(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()],
