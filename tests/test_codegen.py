@@ -100,3 +100,20 @@ def test_element_wise_kernels_print_their_rewrite() -> None:
             (line,) = KERNELS[f.name].lines
             assert line.proof is f.rewrite.claim
             assert line.expr.free_symbols == {sp.Symbol("x")} or line.expr.free_symbols <= {sp.Symbol("x")}
+
+
+def test_every_printed_piece_is_called_with_its_arity() -> None:
+    """The C skeleton passes its own values to the printed piece functions: each call has as many
+    arguments as the function has parameters, and every piece is called."""
+    import re
+
+    from softproof.codegen.backends.c.pieces import pieces
+
+    text = render("c")["c/softmax.c"]
+    every = pieces()
+    for name, piece in every.items():
+        assert f"static SP_INLINE {'long double' if piece.wide else 'double'} piece_{name}(" in text, name
+        calls = re.findall(rf"(?<!double )\bpiece_{name}\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text)
+        assert calls, f"piece_{name} is printed but never called"
+        for args in calls:
+            assert len([a for a in args.split(",") if a.strip()]) == len(piece.params), (name, args)

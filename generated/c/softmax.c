@@ -1394,7 +1394,7 @@ static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t coun
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (double)(piece_sigmoid(decay, x));
+        out[j] = (double)piece_sigmoid(decay, x);
     }
 }
 
@@ -1427,7 +1427,7 @@ static SP_INLINE void log_sigmoid_block_d(const double *in, double *out, size_t 
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.log_sigmoid_abs_form */
-        out[j] = (double)(piece_log_sigmoid(decay, x));
+        out[j] = (double)piece_log_sigmoid(decay, x);
     }
 }
 
@@ -1460,7 +1460,7 @@ static SP_INLINE void softplus_block_d(const double *in, double *out, size_t cou
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.softplus_abs_form */
-        out[j] = (double)(piece_softplus(decay, x));
+        out[j] = (double)piece_softplus(decay, x);
     }
 }
 
@@ -2555,7 +2555,7 @@ static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count,
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (float)(piece_sigmoid(decay, x));
+        out[j] = (float)piece_sigmoid(decay, x);
     }
 }
 
@@ -2588,7 +2588,7 @@ static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t co
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.log_sigmoid_abs_form */
-        out[j] = (float)(piece_log_sigmoid(decay, x));
+        out[j] = (float)piece_log_sigmoid(decay, x);
     }
 }
 
@@ -2621,7 +2621,7 @@ static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.softplus_abs_form */
-        out[j] = (float)(piece_softplus(decay, x));
+        out[j] = (float)piece_softplus(decay, x);
     }
 }
 

@@ -206,9 +206,12 @@ class Piece:
     expr: sp.Expr
     primitive: bool = False
     wide: bool = False
+    signature: tuple[sp.Symbol, ...] | None = None  # the parameters when fixed by the skeleton's contract
 
     @property
     def params(self) -> tuple[sp.Symbol, ...]:
+        if self.signature is not None:
+            return self.signature
         return tuple(sorted((s for s in self.expr.free_symbols if not s.name.startswith("SP_")), key=lambda s: s.name))
 
     @property
@@ -218,9 +221,6 @@ class Piece:
     def definition(self) -> str:
         return print_c_function(self.function, self.expr, self.params, self.wide)
 
-    def call(self) -> str:
-        """The call with the skeleton's arguments named as the parameters (the template writes its own)."""
-        return f"{self.function}({', '.join(s.name for s in self.params)})"
 
 
 def pieces() -> dict[str, Piece]:
@@ -242,14 +242,16 @@ def pieces() -> dict[str, Piece]:
     }
     primitive = {name for name in scalar if name.startswith(("exp_", "log1p_"))}
     out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
+    for function in FUNCTIONS:  # the element-wise loop calls piece_<name>(decay, x) for every such function
+        if function.form.name == "elementwise":
+            out[function.name] = Piece(function.name, scalar[function.name], signature=(DECAY, X))
     out.update({name: Piece(name, expr, wide=True) for name, expr in c_wide_pieces().items()})
     return out
 
 
-def printed_pieces() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(piece name -> its call, section -> the printed piece functions, name -> the claims cited)."""
+def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
+    """(section -> the printed piece functions, name -> the claims cited)."""
     every = pieces()
-    calls = {name: piece.call() for name, piece in every.items()}
     sections = {
         "primitive": "\n".join(p.definition() for p in every.values() if p.primitive),
         "kernel": "\n".join(p.definition() for p in every.values() if not p.primitive),
@@ -257,4 +259,4 @@ def printed_pieces() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     claims = {name: "proved: " + kernel.lines[-1].proof.id for name, kernel in KERNELS.items()}
     claims["smooth_max_limit"] = "proved: " + SMOOTH_MAX_LIMIT.id
     claims.update({name: "proved: " + ", ".join(c.id for c in proofs) for name, proofs in C_CLAIMS.items()})
-    return calls, sections, claims
+    return sections, claims

@@ -34,9 +34,8 @@ class CTarget(Target):
     )
 
     def context(self) -> dict[str, Any]:
-        calls, functions, claims = printed_pieces()
+        functions, claims = printed_pieces()
         return {
-            "c": calls,
             "piece_functions": functions,
             "claims": claims,
             "functions": FUNCTIONS,
