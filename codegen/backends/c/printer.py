@@ -81,7 +81,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def c_identifier(symbol: sp.Symbol) -> str:
     """The C parameter name of a SymPy symbol (``st.ties`` -> ``st_ties``); a ``ValueError`` if there is none."""
-    name = symbol.name.replace(".", "_")
+    name = str(symbol.name).replace(".", "_")
     if not _IDENTIFIER.match(name):
         raise ValueError(f"the symbol {symbol.name!r} has no C name; rename it to letters, digits and _")
     return name
