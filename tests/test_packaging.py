@@ -75,3 +75,16 @@ def test_codegen_refuses_to_write_into_site_packages() -> None:
     with pytest.raises(OutputError, match="installed packages"):
         write({"x.py": "pass\n"}, purelib / "softproof-should-not-exist")
     assert not (purelib / "softproof-should-not-exist").exists()
+
+
+def test_public_functions_import_from_the_package() -> None:
+    """``from softproof import softmax`` gives the C kernel (a compiler is present here) for every function of the table."""
+    import softproof
+    from softproof.codegen.api import names
+    from softproof.generated import softmax_c
+
+    for name in names():
+        assert getattr(softproof, name) is getattr(softmax_c, name)
+        assert name in dir(softproof)
+    with pytest.raises(AttributeError, match="no attribute 'softmax_forward'"):
+        softproof.softmax_forward  # noqa: B018
