@@ -8,7 +8,7 @@ precision doubled until two evaluations agree to 30 digits, as Herbie does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import mpmath
 
@@ -65,16 +65,17 @@ def logsumexp(values: Sequence[float], temperature: float = 1.0) -> float:
     )
 
 
-def sigmoid(value: float) -> float:
-    return converged(lambda: reference.sigmoid(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
+def _element(definition: Callable[[mpmath.mpf], mpmath.mpf]) -> Callable[[float], float]:
+    def oracle(value: float) -> float:
+        return converged(lambda: definition(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
+
+    return oracle
 
 
-def log_sigmoid(value: float) -> float:
-    return converged(lambda: reference.log_sigmoid(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
-
-
-def softplus(value: float) -> float:
-    return converged(lambda: reference.softplus(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
+# every element-wise function of the reference (sigmoid, log_sigmoid, softplus, ...)
+for _name, _definition in reference.ELEMENT.items():
+    globals()[_name] = _element(_definition)
+sigmoid, log_sigmoid = _element(reference.sigmoid), _element(reference.log_sigmoid)  # named for readers and linters
 
 
 def cross_entropy(values: Sequence[float], target: int) -> float:
