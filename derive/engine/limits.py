@@ -11,7 +11,7 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from ..inequalities import SignProver
-from ..sums import evaluate
+from ..sums import atomise_sums, evaluate
 from .core import Outcome, Status, _parts, _tex
 from .symbolic import Sign, Simplify
 
@@ -71,15 +71,6 @@ def _safe_limit(expr: Expr, var: sp.Symbol, point: Expr, direction: str) -> Expr
     return value
 
 
-def _signed_placeholder(s: sp.Sum, lower: Mapping[sp.Symbol, int]) -> sp.Dummy:
-    """A constant standing for a sum, with the sign the sign prover establishes."""
-    if SignProver(lower).positive(s):
-        return sp.Dummy("R", positive=True)
-    if SignProver(lower).nonnegative(s):
-        return sp.Dummy("R", nonnegative=True)
-    return sp.Dummy("R", real=True)
-
-
 def _continuous_at(outer: Expr, at: Mapping[Basic, Basic]) -> bool:
     """Rational-exp-log expression: finite value, non-zero denominator, positive log arguments."""
     value = sp.simplify(outer.xreplace(at))
@@ -95,9 +86,8 @@ def _limit_with_finite_sums(
     lower: Mapping[sp.Symbol, int] | None = None,
 ) -> Expr | None:
     g = evaluate(g)  # derivatives first: the limit is of the evaluated expression
-    constants = {s: _signed_placeholder(s, lower or {}) for s in g.atoms(sp.Sum) if not s.has(var)}
-    g_const = g.xreplace(constants)
-    back = {v: k for k, v in constants.items()}
+    # each sum that does not move with the limit variable becomes a constant of its proven sign
+    g_const, back, _ = atomise_sums(g, lambda: SignProver(lower or {}), keep=lambda s: s.has(var))
     moving = [s for s in g_const.atoms(sp.Sum) if s.has(var)]
     if not moving:
         value = _safe_limit(g_const, var, point, direction)
