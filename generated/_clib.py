@@ -2,7 +2,7 @@
 # codegen/runtime/_clib.py. Do not edit: edit that file and regenerate instead.
 """The ctypes plumbing of the generated C module (hand-written, copied verbatim into generated/).
 
-Builds ``c/softmax.c`` (next to this file) into a shared library on first use, loads it and
+Builds ``c/softmax.c`` (package data next to this module) into a shared library on first use, loads it and
 prepares arrays for its entry points: the reduced axes moved last and flattened into contiguous
 ``(rows, n)`` rows, the result moved back. The generated ``softmax_c.py`` lists the entry points
 (from the function table, ``codegen/api.py``) and calls the :class:`Kernels` routine of each
@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
 
-__all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "SOURCE", "CTYPES"]
+__all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "source_files", "CTYPES"]
 
-SOURCE = Path(__file__).resolve().parent / "c" / "softmax.c"
+SOURCES = ("softmax.c", "softmax.h")  # package data of this package's c/ folder (importlib.resources)
 ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range"}
 CTYPES: Mapping[str, Any] = {"pointer": ctypes.c_void_p, "size": ctypes.c_size_t, "double": ctypes.c_double}
 SUFFIX = {numpy.float64: "d", numpy.float32: "f"}
@@ -85,9 +86,15 @@ def library_path() -> Path:
     raise error
 
 
+def source_files() -> dict[str, bytes]:
+    """The C source and header, read as package data (a zip or any importer works)."""
+    folder = resources.files(__package__ or "softproof.generated").joinpath("c")
+    return {name: folder.joinpath(name).read_bytes() for name in SOURCES}
+
+
 def _build(flags: tuple[str, ...]) -> Path:
-    source = SOURCE.read_bytes() + (SOURCE.parent / "softmax.h").read_bytes() + " ".join(flags).encode()
-    key = hashlib.sha256(source).hexdigest()[:16]
+    files = source_files()
+    key = hashlib.sha256(b"".join(files.values()) + " ".join(flags).encode()).hexdigest()[:16]
     cache = Path(os.environ.get("SOFTPROOF_CACHE", Path.home() / ".cache" / "softproof"))
     try:
         cache.mkdir(parents=True, exist_ok=True)
@@ -99,13 +106,16 @@ def _build(flags: tuple[str, ...]) -> Path:
         return target
     fd, tmp = tempfile.mkstemp(prefix=".libsoftproof-", suffix=".so", dir=cache)
     os.close(fd)
-    command = [_compiler(), *flags, "-fPIC", "-shared", str(SOURCE), "-o", tmp, "-lm"]
-    try:
-        subprocess.run(command, check=True, capture_output=True, text=True)
-        os.replace(tmp, target)
-    except subprocess.CalledProcessError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise RuntimeError(f"building the C kernels failed: {' '.join(command)}\n{exc.stderr}") from None
+    with tempfile.TemporaryDirectory(prefix="softproof-build-") as build:
+        for name, data in files.items():
+            (Path(build) / name).write_bytes(data)
+        command = [_compiler(), *flags, "-fPIC", "-shared", str(Path(build) / SOURCES[0]), "-o", tmp, "-lm"]
+        try:
+            subprocess.run(command, check=True, capture_output=True, text=True)
+            os.replace(tmp, target)
+        except subprocess.CalledProcessError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise RuntimeError(f"building the C kernels failed: {' '.join(command)}\n{exc.stderr}") from None
     return target
 
 
