@@ -731,14 +731,33 @@ static row_stats row_stats_ahead_d(const double *xr, double *er, size_t n, doubl
     const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
-            return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 1, ahead) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 1, ahead);
+            if (store) {
+                return row_sum_d(xr, er, n, m, 1.0, 0, 1, 1, ahead);
+            } else {
+                return row_sum_d(xr, er, n, m, 1.0, 0, 0, 1, ahead);
+            }
+        } else {
+            if (store) {
+                return row_sum_d(xr, er, n, m, 1.0, 0, 1, 0, ahead);
+            } else {
+                return row_sum_d(xr, er, n, m, 1.0, 0, 0, 0, ahead);
+            }
         }
-        return store ? row_sum_d(xr, er, n, m, 1.0, 0, 1, 0, ahead) : row_sum_d(xr, er, n, m, 1.0, 0, 0, 0, ahead);
+    } else {
+        if (normal) {
+            if (store) {
+                return row_sum_d(xr, er, n, m, T, 1, 1, 1, ahead);
+            } else {
+                return row_sum_d(xr, er, n, m, T, 1, 0, 1, ahead);
+            }
+        } else {
+            if (store) {
+                return row_sum_d(xr, er, n, m, T, 1, 1, 0, ahead);
+            } else {
+                return row_sum_d(xr, er, n, m, T, 1, 0, 0, ahead);
+            }
+        }
     }
-    if (normal) {
-        return store ? row_sum_d(xr, er, n, m, T, 1, 1, 1, ahead) : row_sum_d(xr, er, n, m, T, 1, 0, 1, ahead);
-    }
-    return store ? row_sum_d(xr, er, n, m, T, 1, 1, 0, ahead) : row_sum_d(xr, er, n, m, T, 1, 0, 0, ahead);
 }
 
 static row_stats row_stats_d(const double *xr, double *er, size_t n, double m, double lowest, double T, int store)
@@ -1151,10 +1170,12 @@ static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T)
         } else {
             tile_sum_d(tl, n, 1.0, 0, 0);
         }
-    } else if (normal) {
-        tile_sum_d(tl, n, T, 1, 1);
     } else {
-        tile_sum_d(tl, n, T, 1, 0);
+        if (normal) {
+            tile_sum_d(tl, n, T, 1, 1);
+        } else {
+            tile_sum_d(tl, n, T, 1, 0);
+        }
     }
     return 1;
 }
@@ -1958,14 +1979,33 @@ static row_stats row_stats_ahead_f(const float *xr, double *er, size_t n, double
     const int normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
     if (T == 1.0) {
         if (normal) {
-            return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 1, ahead) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 1, ahead);
+            if (store) {
+                return row_sum_f(xr, er, n, m, 1.0, 0, 1, 1, ahead);
+            } else {
+                return row_sum_f(xr, er, n, m, 1.0, 0, 0, 1, ahead);
+            }
+        } else {
+            if (store) {
+                return row_sum_f(xr, er, n, m, 1.0, 0, 1, 0, ahead);
+            } else {
+                return row_sum_f(xr, er, n, m, 1.0, 0, 0, 0, ahead);
+            }
         }
-        return store ? row_sum_f(xr, er, n, m, 1.0, 0, 1, 0, ahead) : row_sum_f(xr, er, n, m, 1.0, 0, 0, 0, ahead);
+    } else {
+        if (normal) {
+            if (store) {
+                return row_sum_f(xr, er, n, m, T, 1, 1, 1, ahead);
+            } else {
+                return row_sum_f(xr, er, n, m, T, 1, 0, 1, ahead);
+            }
+        } else {
+            if (store) {
+                return row_sum_f(xr, er, n, m, T, 1, 1, 0, ahead);
+            } else {
+                return row_sum_f(xr, er, n, m, T, 1, 0, 0, ahead);
+            }
+        }
     }
-    if (normal) {
-        return store ? row_sum_f(xr, er, n, m, T, 1, 1, 1, ahead) : row_sum_f(xr, er, n, m, T, 1, 0, 1, ahead);
-    }
-    return store ? row_sum_f(xr, er, n, m, T, 1, 1, 0, ahead) : row_sum_f(xr, er, n, m, T, 1, 0, 0, ahead);
 }
 
 static row_stats row_stats_f(const float *xr, double *er, size_t n, double m, double lowest, double T, int store)
@@ -2113,10 +2153,12 @@ static void normalise_all_f(const float *xr, const double *er, float *outr, size
         } else {
             normalise_f(xr, er, outr, n, m, 1.0, 0, 0, 0, inv_hi, inv_lo);
         }
-    } else if (normal) {
-        normalise_f(xr, er, outr, n, m, T, 1, 1, 0, inv_hi, inv_lo);
     } else {
-        normalise_f(xr, er, outr, n, m, T, 1, 0, 0, inv_hi, inv_lo);
+        if (normal) {
+            normalise_f(xr, er, outr, n, m, T, 1, 1, 0, inv_hi, inv_lo);
+        } else {
+            normalise_f(xr, er, outr, n, m, T, 1, 0, 0, inv_hi, inv_lo);
+        }
     }
 }
 
@@ -2312,10 +2354,12 @@ static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T)
         } else {
             tile_sum_f(tl, n, 1.0, 0, 0);
         }
-    } else if (normal) {
-        tile_sum_f(tl, n, T, 1, 1);
     } else {
-        tile_sum_f(tl, n, T, 1, 0);
+        if (normal) {
+            tile_sum_f(tl, n, T, 1, 1);
+        } else {
+            tile_sum_f(tl, n, T, 1, 0);
+        }
     }
     return 1;
 }
