@@ -31,7 +31,7 @@ from typing import Any
 import sympy as sp
 from sympy import Basic, Expr
 
-from .domain import Condition, conditions
+from .domain import Condition, conditions, holds_at
 from .engine import (
     CaseSplit,
     Counterexample,
@@ -214,6 +214,7 @@ class Problem:
     notes: tuple[str, ...]
     indices: tuple[sp.Symbol, ...]
     upper: Expr | None
+    symbols: tuple[sp.Symbol, ...] = ()  # every free symbol of the sides as written (some may evaluate away)
 
     @property
     def index_upper(self) -> tuple[tuple[sp.Symbol, Expr], ...]:
@@ -255,7 +256,10 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     upper = sizes[0] if len(sizes) == 1 else None
     if upper is not None:
         notes += [f"assumed 1 <= {k} <= {upper} ({k} indexes the entries of a vector of length {upper})" for k in indices]
-    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper)
+    labels = {ix.base.label for side in raw for ix in side.atoms(sp.Indexed)}  # a vector's name is not a scalar
+    written = tuple(sorted((s for side in raw for s in side.free_symbols if isinstance(s, sp.Symbol) and s not in labels),
+                           key=sp.default_sort_key))
+    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written)
 
 
 def _certainly_fails(c: Condition) -> bool:
@@ -335,6 +339,12 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
     def result(outcome: Outcome, verdict: str, extra: Sequence[str] = ()) -> CheckResult:
         counterexample = None
         if verdict == "refuted" and outcome.counterexample is not None:
+            complete = _complete_point(outcome, problem)
+            if complete is None:  # no admissible value for a symbol that evaluated away: no full counterexample
+                return CheckResult("unknown", "counterexample incomplete", sp.sstr(statement.lhs), sp.sstr(statement.rhs),
+                                   problem.relation, time.perf_counter() - start, None, outcome.steps,
+                                   [*problem.notes, "a refuting point was found, but no admissible value of every symbol"])
+            outcome = complete
             counterexample = _counterexample_values(statement, outcome)
         return CheckResult(verdict, outcome.method, sp.sstr(statement.lhs), sp.sstr(statement.rhs), problem.relation,
                            time.perf_counter() - start, counterexample, outcome.steps, [*problem.notes, *extra])
@@ -375,6 +385,43 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         return result(thorough, "refuted")
     extra = [] if smooth else ["a derivative of Abs/Max/Min is not defined at the kink: no proof attempted"]
     return result(Outcome(Status.UNPROVED, last.method, last.steps), "unknown", extra)
+
+
+ADMISSIBLE = (sp.Integer(1), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(1, 2), sp.Integer(-2))
+
+
+def _admissible(symbol: sp.Symbol, value: sp.Expr) -> bool:
+    """``value`` satisfies every assumption ``symbol`` carries."""
+    checks = {
+        "integer": value.is_integer, "positive": value > 0, "nonnegative": value >= 0,
+        "negative": value < 0, "nonpositive": value <= 0, "nonzero": value != 0,
+    }
+    return all(bool(ok) for name, ok in checks.items() if getattr(symbol, f"is_{name}") is True)
+
+
+def _complete_point(outcome: Outcome, problem: Problem) -> Outcome | None:
+    """The counterexample with a value for every symbol of the statement as written.
+
+    A symbol can evaluate away (``b*0``) and so be absent from the refuting point; the statement is
+    about every value of it, so any admissible value completes the counterexample, provided every
+    definedness condition still holds there (certified). ``None`` when no tried value does.
+    """
+    assert outcome.point is not None and outcome.counterexample is not None
+    point = dict(outcome.point)
+    added: dict[str, str] = {}
+    for symbol in problem.symbols:
+        if symbol in point:
+            continue
+        value = next((v for v in ADMISSIBLE if _admissible(symbol, v)), None)
+        if value is None:
+            return None
+        point[symbol] = value
+        added[symbol.name] = sp.sstr(value)
+    if not added:
+        return outcome
+    if not all(holds_at(c, point) for c in problem.domain):
+        return None
+    return replace(outcome, point=point, counterexample={**outcome.counterexample, **added})
 
 
 def _counterexample_values(statement: Basic, outcome: Outcome) -> dict[str, Any]:

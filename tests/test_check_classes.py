@@ -224,3 +224,17 @@ def test_a_proof_contradicted_at_a_point_is_an_internal_error(monkeypatch: pytes
         check("x", "500", "<=")  # only the cross-examination reaches x = 700
     result = runner.invoke(app, ["check", "--relation", "<=", "x", "500"])
     assert result.exit_code == 4 and "internal error" in result.output
+
+
+@pytest.mark.parametrize("rhs", ["(b)*(0)", "log(b)*0", "0*sqrt(-b)"])
+def test_a_counterexample_gives_every_symbol_of_the_statement(rhs: str) -> None:
+    """Regression (found by the fuzzer): b evaluates away, and the counterexample named only a; it
+    now gives every symbol as written a value that satisfies its assumptions and the definedness
+    conditions, and the independent oracle confirms the statement false there."""
+    from statement_oracle import violated
+
+    result = check("a", rhs)
+    assert result.verdict == "refuted"
+    point = result.counterexample["point"]
+    assert set(point) == {"a", "b"}
+    assert violated("a", rhs, "==", point)

@@ -105,10 +105,12 @@ class Counterexample:
         if not self.search:
             return
         lower = dict(self.size_lower_bounds)
+        # the symbols of the definedness conditions are drawn too (one may have evaluated away from the statement)
+        drawn = sp.Tuple(statement, *(c.expr for c in self.domain)) if self.domain else statement
         for size in (2, 3, 1, 4):
             for trial in range(self.trials):
                 seed = 1000 * size + trial + 100_000 * self.seed_offset
-                point = sample_point(statement, seed, size, self.values or _CANDIDATES, dict(self.index_upper),
+                point = sample_point(drawn, seed, size, self.values or _CANDIDATES, dict(self.index_upper),
                                      tie=trial % 5 == 1)
                 if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
                     break
