@@ -33,8 +33,9 @@ from sympy import Basic, Expr
 
 from .domain import Condition, conditions, holds_at
 from .engine import (
-    CaseSplit,
+    Cases,
     Counterexample,
+    DerivativeTest,
     Outcome,
     Sign,
     Simplify,
@@ -47,14 +48,13 @@ from .engine import (
 from .inequalities import SignProver, certified_sign, signed_constants
 from .isolation import TimedOut, run_isolated
 from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
-from .sums import bound_variables, evaluate
+from .sums import evaluate
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
 
 RELATIONS: dict[str, type[sp.core.relational.Relational]] = {
     "==": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt,
 }
-_PIECEWISE = (sp.Max, sp.Min, sp.Abs)
 # what the derivative of a function with a kink evaluates to: not a derivative at the kink
 _NOT_SMOOTH = (sp.Heaviside, sp.DiracDelta, sp.sign, sp.Derivative, sp.Subs)
 
@@ -95,102 +95,6 @@ class CheckResult:
             if "difference" in self.counterexample:
                 out.append(f"  lhs - rhs = {self.counterexample['difference']}")
         return "\n".join(out)
-
-
-# ------------------------------------------------------------------ strategies
-@dataclass(frozen=True)
-class Cases:
-    """Split on the first ``Max``/``Min``/``Abs`` until none is left, then run ``base``.
-
-    Side conditions: the split term is outside every sum (a term with a summation
-    index in it stands for n terms, not one: splitting it as one value would be
-    unsound), and the variable solved for is a real symbol without a sign
-    assumption (a substitution must not leave its stated range).
-    """
-
-    base: Strategy
-    depth: int = 4
-
-    def run(self, statement: Basic) -> Outcome:
-        bound = bound_variables(statement)
-        atoms = sorted((a for a in statement.atoms(*_PIECEWISE)), key=sp.default_sort_key)
-        splittable = [a for a in atoms if not (a.free_symbols & bound) and not _inside_sum(a, statement)]
-        if not atoms or self.depth == 0:
-            return self.base.run(statement)
-        if not splittable:
-            return Outcome(Status.UNPROVED, "case split", ["every Max/Min/Abs is inside a sum: no split"])
-        first = splittable[0]
-        left, right = (first.args[0], sp.Integer(0)) if isinstance(first, sp.Abs) else first.args[:2]
-        variable = _linear_symbol(left - right, bound)
-        if variable is None:
-            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
-        # left - right = t  <=>  variable = solution(t)
-        t = sp.Dummy("t", real=True)
-        solution = sp.solve(sp.Eq(left - right, t), variable, dict=True)
-        if len(solution) != 1:
-            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
-        as_gap = statement.xreplace({variable: solution[0][variable]})
-        return CaseSplit(t, sp.Integer(0), Cases(self.base, self.depth - 1)).run(as_gap)
-
-
-def _inside_sum(atom: Basic, statement: Basic) -> bool:
-    return any(atom in s.function.atoms(*_PIECEWISE) for s in statement.atoms(sp.Sum))
-
-
-def _linear_symbol(expr: Expr, bound: set[Basic]) -> sp.Symbol | sp.Indexed | None:
-    """A real symbol without a sign assumption in which ``expr`` is linear (to solve for)."""
-    for s in sorted(expr.free_symbols | expr.atoms(sp.Indexed), key=str):
-        if not isinstance(s, (sp.Symbol, sp.Indexed)) or s.is_integer or not s.is_real:
-            continue
-        if s.free_symbols & bound:
-            continue
-        if s.is_positive or s.is_nonnegative or s.is_negative or s.is_nonpositive or s.is_nonzero:
-            continue  # a substitution could leave its stated sign
-        if expr.is_polynomial(s) and sp.degree(expr, s) == 1:
-            return s
-    return None
-
-
-@dataclass(frozen=True)
-class DerivativeTest:
-    r"""One real variable: :math:`f = \mathrm{lhs} - \mathrm{rhs}` real and continuous on a connected
-    domain, :math:`f' \equiv 0` symbolically and :math:`f(p) = 0` exactly give :math:`f \equiv 0`.
-
-    Side condition: :math:`f` must be real-valued (SymPy's assumptions say so for every
-    sub-expression); a complex-valued :math:`f` with :math:`f' = 0` is constant on a
-    connected domain only where it is also continuous as a complex function, which
-    SymPy's real continuity check does not see (``log(exp(I*x)) - I*x``).
-    """
-
-    def run(self, statement: Basic) -> Outcome:
-        if not isinstance(statement, sp.Eq):
-            return Outcome(Status.UNPROVED, "derivative test", [])
-        f = statement.lhs - statement.rhs
-        free = [s for s in f.free_symbols if isinstance(s, sp.Symbol)]
-        if len(free) != 1 or f.has(sp.Sum) or f.atoms(sp.Indexed):
-            return Outcome(Status.UNPROVED, "derivative test", ["needs exactly one real variable"])
-        if not all(e.is_extended_real for e in sp.preorder_traversal(f) if isinstance(e, Expr)):
-            return Outcome(Status.UNPROVED, "derivative test", ["f is not known to be real-valued"])
-        (x,) = free
-        domain = sp.Interval.open(0, sp.oo) if x.is_positive else sp.Interval(0, sp.oo) if x.is_nonnegative else sp.S.Reals
-        try:
-            continuous = sp.calculus.util.continuous_domain(f, x, domain)
-        except (NotImplementedError, ValueError, TypeError):
-            return Outcome(Status.UNPROVED, "derivative test", ["continuity could not be established"])
-        if continuous != domain:
-            return Outcome(Status.UNPROVED, "derivative test", [f"not continuous on ${sp.latex(domain)}$"])
-        from .sums import normal_form
-
-        if normal_form(sp.diff(f, x)) != 0:
-            return Outcome(Status.UNPROVED, "derivative test", ["the derivative does not simplify to 0"])
-        point = sp.Integer(1) if x.is_positive else sp.Integer(0)
-        if sp.simplify(f.subs(x, point)) != 0:
-            return Outcome(Status.UNPROVED, "derivative test", [f"f({point}) does not simplify to 0"])
-        return Outcome(
-            Status.PROVED,
-            "derivative test (f' = 0 and f(p) = 0 on a connected domain)",
-            [f"$f' = 0$ on ${sp.latex(domain)}$, where $f$ is continuous", f"$f({point}) = 0$"],
-        )
 
 
 def _proof_strategies(statement: Basic, indices: tuple[sp.Symbol, ...], upper: Expr | None) -> list[Strategy]:

@@ -31,7 +31,7 @@ from sympy import Basic, Expr
 from sympy.codegen.cfunctions import log1p
 
 from . import enclosure
-from .sums import instantiate
+from .engine.sampling import instantiate
 
 __all__ = ["Condition", "conditions", "holds_at"]
 

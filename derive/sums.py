@@ -11,7 +11,7 @@ Every helper is an equivalence transformation (given the stated index facts).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -26,7 +26,6 @@ __all__ = [
     "evaluate",
     "collapse_deltas",
     "expand_special",
-    "instantiate",
 ]
 
 if TYPE_CHECKING:
@@ -311,146 +310,3 @@ def normal_form(
                 best = candidate
         out = best
     return best
-
-
-def expand_finite_sums(e: Basic, limit: int = 4096) -> Basic:
-    """Write out every sum whose outermost range has integer bounds, term by term (Karr's convention).
-
-    SymPy's ``doit`` leaves a triangular sum such as ``Sum(f, (j, 1, i), (i, 1, 2))`` alone;
-    this expands the outer index first, so that the inner range becomes concrete.  A sum
-    whose outer index is also bound by an inner limit (shadowing), or with more than
-    ``limit`` terms, is left as it is.
-    """
-    if isinstance(e, Sum):
-        var, lo, hi = e.limits[-1]
-        lo, hi = expand_finite_sums(lo, limit), expand_finite_sums(hi, limit)
-        inner_vars = {lim[0] for lim in e.limits[:-1]}
-        if not (lo.is_Integer and hi.is_Integer) or var in inner_vars:
-            return e
-        sign = 1
-        if hi < lo - 1:
-            lo, hi, sign = hi + 1, lo - 1, -1
-        if hi - lo + 1 > limit:
-            return e
-        inner = Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
-        return sign * sp.Add(*[expand_finite_sums(inner.xreplace({var: k}), limit) for k in range(int(lo), int(hi) + 1)])
-    if not e.args:
-        return e
-    args = tuple(expand_finite_sums(a, limit) for a in e.args)
-    return e.func(*args) if args != e.args else e
-
-
-def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
-    """Substitute a concrete point: first sizes (so sums expand), then entries.
-
-    ``point`` maps size symbols (``n``) and scalar symbols to numbers, and an
-    ``IndexedBase`` to a sequence of numbers (``x -> [0, 1]`` sets ``x[1] = 0``,
-    ``x[2] = 1``: indices start at 1 as in the documents).
-    """
-    sizes = {k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
-    out = sp.sympify(expr).xreplace(sizes) if sizes else sp.sympify(expr)
-    # expand sums and take derivatives symbolically; limits wait for the values
-    out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
-    out = expand_finite_sums(out)
-    vectors = {k: v for k, v in point.items() if isinstance(k, sp.IndexedBase)}
-    repl: dict[Basic, Basic] = {}
-    for base, values in vectors.items():
-        items = values.items() if isinstance(values, Mapping) else enumerate(values, start=1)
-        for pos, value in items:
-            repl[base[pos]] = sp.sympify(value)
-    scalars = {
-        k: sp.sympify(v)
-        for k, v in point.items()
-        if not isinstance(k, sp.IndexedBase) and k not in sizes
-    }
-    repl.update(scalars)
-    return out.xreplace(repl).doit()
-
-
-def sample_point(
-    expr: Basic,
-    seed: int,
-    size: int = 4,
-    values: Sequence[object] | None = None,
-    index_upper: Mapping[sp.Symbol, sp.Symbol] | None = None,
-    tie: bool = False,
-) -> dict[Basic, object]:
-    """A random admissible point for ``expr``.
-
-    Sizes (integer symbols with a sign assumption: n, |M|, r, d) get ``size``;
-    indices (integer symbols without one: i, j, k, c, y, m) get a value in
-    ``1..size`` (or ``1..value of index_upper[index]``); real scalars and the
-    entries of every ``IndexedBase`` are drawn from ``values`` (default: sixteenths
-    in [-2.5, 2.5]) respecting positive / non-negative assumptions; with ``tie``
-    every scalar and entry gets the same value (ties are where piecewise
-    identities and argmax claims break).  The label
-    symbol of an ``IndexedBase`` is never treated as a scalar.
-    """
-    import random
-
-    rng = random.Random(seed)
-
-    shared = sp.sympify(rng.choice(values)) if values else sp.Rational(rng.randint(1, 40), 16)
-
-    def draw(sym: Basic) -> sp.Expr:
-        if tie:
-            value = shared
-        else:
-            value = sp.sympify(rng.choice(values)) if values else sp.Rational(rng.randint(1, 40), 16) * rng.choice((1, -1))
-        if getattr(sym, "is_nonzero", None) and value == 0:
-            value = sp.Integer(1)
-        if getattr(sym, "is_positive", None):
-            return abs(value) + (1 if value == 0 else 0)
-        if getattr(sym, "is_nonnegative", None):
-            return abs(value)
-        if getattr(sym, "is_negative", None):
-            return -abs(value) - (1 if value == 0 else 0)
-        if getattr(sym, "is_nonpositive", None):
-            return -abs(value)
-        return value
-
-    bases = {ix.base for ix in expr.atoms(sp.Indexed)}
-    labels = {b.label for b in bases}
-    point: dict[Basic, object] = {}
-    # Derivative(f, x[j]) does not list j among its free symbols: collect the unbound ones too
-    bound = {lim[0] for s in expr.atoms(Sum, sp.Product) for lim in s.limits}
-    # Limit(f, x, x0, '+') binds x, and '+' is no variable: neither gets a value
-    in_limits = {a for lim in expr.atoms(sp.Limit) for a in (lim.args[1], lim.args[3])}
-    found = (expr.free_symbols | (expr.atoms(sp.Symbol) - bound)) - in_limits
-    symbols = sorted((s for s in found if isinstance(s, sp.Symbol) and s not in labels), key=str)
-    for sym in symbols:
-        if sym.is_integer and sym.is_nonnegative:
-            point[sym] = size
-    in_limits = {s for e in expr.atoms(Sum) for lim in e.limits for s in (lim[1].free_symbols | lim[2].free_symbols)}
-    for sym in symbols:
-        if sym.is_integer and (sym.is_negative or sym.is_nonpositive):
-            point[sym] = -rng.randint(1 if sym.is_negative else 0, size)
-        elif sym.is_integer and not sym.is_nonnegative and sym in in_limits:
-            # an integer of unknown sign in a summation bound: empty and reversed ranges too (Karr)
-            point[sym] = rng.randint(-3, size)
-        elif sym.is_integer and not sym.is_nonnegative:
-            upper_symbol = (index_upper or {}).get(sym)
-            top = point.get(upper_symbol, size) if upper_symbol is not None else size
-            point[sym] = rng.randint(1, max(1, int(top)))  # type: ignore[call-overload]
-        elif not sym.is_integer:
-            point[sym] = draw(sym)
-    for base in sorted(bases, key=str):
-        point[base] = {pos: draw(base) for pos in range(0, size + 2)}
-    return point
-
-
-def numerically_nonzero(expr: Basic, trials: int = 2) -> dict[Basic, object] | None:
-    """A point where ``expr`` is clearly not 0 (30 digits), or None.
-
-    Used only to stop early on a false identity: it can make the engine say
-    "not proved" sooner, never "proved".
-    """
-    for seed in range(trials):
-        point = sample_point(expr, seed)
-        try:
-            value = sp.N(instantiate(expr, point), 30)
-        except Exception:  # noqa: BLE001 - an evaluation failure is no evidence either way
-            return None
-        if value.is_number and value.is_finite and abs(value) > sp.Float("1e-20"):
-            return point
-    return None

@@ -18,8 +18,9 @@ Verdicts:
 
 Numeric evaluation never yields ``proved``. One module per job: :mod:`.core` (verdicts and the
 strategy protocol), :mod:`.symbolic` (identities, signs), :mod:`.limits`, :mod:`.combinators`,
-:mod:`.intervals` (enclosures of decimal and polynomial claims), :mod:`.refute` (counterexamples
-and the cross-examination of proofs).
+:mod:`.intervals` (enclosures of decimal and polynomial claims), :mod:`.splits` (case splits on
+Max/Min/Abs and the derivative test, for ``check``), :mod:`.refute` (counterexamples and the
+cross-examination of proofs).
 """
 
 from .combinators import CaseSplit, EachPart, RealValued
@@ -27,6 +28,7 @@ from .core import Outcome, Status, Strategy
 from .intervals import AtanhEnclosure, Enclosure, PolynomialEnclosure
 from .limits import LimitOf, Squeeze
 from .refute import EDGE_VALUES, Counterexample, SoundnessError, cross_examine, side_value
+from .splits import Cases, DerivativeTest
 from .symbolic import Sign, Simplify
 
 __all__ = [
@@ -40,6 +42,8 @@ __all__ = [
     "Counterexample",
     "EachPart",
     "CaseSplit",
+    "Cases",
+    "DerivativeTest",
     "RealValued",
     "Enclosure",
     "PolynomialEnclosure",

@@ -10,8 +10,8 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from .. import enclosure
-from ..sums import instantiate, sample_point
 from .core import Outcome, Status, _parts, _tex
+from .sampling import instantiate, sample_point
 
 if TYPE_CHECKING:
     from ..domain import Condition

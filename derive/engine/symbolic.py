@@ -10,9 +10,10 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from ..inequalities import SignProver
-from ..sums import evaluate, expand_special, normal_form, numerically_nonzero, resolve_index_ranges
+from ..sums import evaluate, expand_special, normal_form, resolve_index_ranges
 from .core import Outcome, Status, _parts, _tex
 from .refute import _point_text
+from .sampling import numerically_nonzero
 
 if TYPE_CHECKING:
     pass
