@@ -7,9 +7,10 @@ per dtype, that ``python cli.py accuracy`` must not exceed against the correctly
 reference (``None``: not measured in ULPs). The shape of SLEEF's ``funcproto.h``, where the ULP
 bound sits beside each name.
 
-Adding a function: a row here, its stable form proved in ``derive/``, its kernel lines in
-``codegen/kernels.py``, its reference in ``measure/reference.py``; see the README's
-"Adding a function".
+Adding a function: its stable form proved in ``derive/`` (a ``Rewrite`` for an element-wise
+function, whose stable side is then its whole kernel), a row here, its reference in
+``measure/reference.py`` (a row-wise function also needs its kernel lines in
+``codegen/kernels.py`` and its loops in the skeletons); see the README's "Adding a function".
 """
 
 from __future__ import annotations
