@@ -46,12 +46,14 @@ def prove(
 ) -> None:
     """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected, 4 on an internal error."""
     from softproof.derive import CODEGEN, SEED_FILES, run_claims, select
-    from softproof.derive.files import atomic_write_text
+    from softproof.derive.files import atomic_write_text, unwritable
     from softproof.derive.report import render_report, render_table, summary_line
     from softproof.measure.progress import progress
 
     if source is not None and not any(s == source or s.startswith(source) for s in (*SEED_FILES, CODEGEN)):
         fail(f"unknown source {source!r}; use one of {', '.join((*SEED_FILES, CODEGEN))} (a prefix such as 003 works)")
+    if report is not None and (why := unwritable(report)):
+        fail(f"--report {str(report)!r}: {why}")
     claims = select(only, source)
     if not claims:
         fail(f"no claim matches --only {only!r}" + (f" --source {source!r}" if source else "") + "; run without filters to list all")
@@ -128,6 +130,7 @@ def codegen(
     from softproof.codegen.writer import OutputError, default_output, drift, render, write
 
     try:
+        explicit = out
         out = out if out is not None else default_output()
     except OutputError as exc:
         fail(str(exc))
@@ -141,7 +144,8 @@ def codegen(
         diff = drift(files, out)
         if diff:
             typer.echo(diff, nl=False)
-            typer.secho(f"{out} is stale; run: python cli.py codegen --target {target}", err=True, fg=typer.colors.RED)
+            again = f"python cli.py codegen --target {target}" + ("" if explicit is None else f" --out {explicit}")
+            typer.secho(f"{out} is stale; run: {again}", err=True, fg=typer.colors.RED)
             raise typer.Exit(1)
         typer.echo(f"{out}: {len(files)} file(s) up to date")
         return
@@ -159,11 +163,17 @@ def codegen(
 
 @app.command()
 def plot(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the PNG and SVG files.")] = Path("docs/figures"),
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the PNG and SVG files (default: the clone's docs/figures).")] = None,
 ) -> None:
     """Draw the documents' figures (needs matplotlib)."""
+    from softproof.derive.files import NotACheckoutError, checkout_path
     from softproof.measure.figures import MatplotlibMissingError, draw_all
 
+    try:
+        out = out if out is not None else checkout_path("docs", "figures")
+    except NotACheckoutError as exc:
+        fail(str(exc))
+        return
     try:
         written = draw_all(out)
     except MatplotlibMissingError as exc:
@@ -181,8 +191,14 @@ PLOT_SUFFIXES = (".png", ".svg")
 
 def check_plot_file(plot_file: Path | None) -> None:
     """Refuse a --plot file matplotlib cannot write, before any work is done."""
-    if plot_file is not None and plot_file.suffix.lower() not in PLOT_SUFFIXES:
+    from softproof.derive.files import unwritable
+
+    if plot_file is None:
+        return
+    if plot_file.suffix.lower() not in PLOT_SUFFIXES:
         fail(f"--plot {str(plot_file)!r}: the file name must end in .png or .svg, e.g. --plot figure.png")
+    if why := unwritable(plot_file):
+        fail(f"--plot {str(plot_file)!r}: {why}")
 
 
 def write_plot(draw: Callable[[], Path], plot_file: Path, quiet: bool) -> None:
@@ -288,6 +304,8 @@ def bench(
             fail(f"unknown dtype {name!r}; use float64 or float32")
     if any(size < 1 for size in chosen_sizes) or repeats < 1 or row_length < 0:
         fail("--size and --repeats must be >= 1 and --row-length >= 0")
+    if max(chosen_sizes) > b.MAX_SIZE:
+        fail(f"--size {max(chosen_sizes)} is more than {b.MAX_SIZE:.0e} entries; use a smaller size")
     plot_kernel = plot_kernel or kernels[0]
     if plot_kernel not in b.KERNELS:
         fail(f"unknown --plot-kernel {plot_kernel!r}; use one of {', '.join(b.KERNELS)}")
@@ -295,9 +313,13 @@ def bench(
     if plot_file is not None and (plot_kernel not in kernels or "float64" not in dtypes):
         fail(f"--plot draws {plot_kernel} in float64, which this run does not time; add --kernel {plot_kernel} --dtype float64")
 
+    chosen_cases = b.cases(chosen_sizes, row_length, kernels, dtypes)
+    if not chosen_cases:
+        fail("nothing to time: the cross-entropy kernels run on rows only; give --row-length >= 1 "
+             "(and a --size at least 10 times it)")
     tracked = tracked_by("timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
     try:
-        timings = b.run(b.cases(chosen_sizes, row_length, kernels, dtypes), repeats, progress=tracked)
+        timings = b.run(chosen_cases, repeats, progress=tracked)
     except MemoryError as exc:
         fail(f"not enough memory for --size {max(chosen_sizes)} ({exc}); use smaller sizes")
     if as_json:

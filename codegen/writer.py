@@ -12,15 +12,12 @@ from pathlib import Path
 
 import jinja2
 
-from softproof.derive.files import atomic_write_text
+from softproof.derive.files import NotACheckoutError, atomic_write_text, checkout_path
 
 from .backends import TARGETS
 from .backends.base import OutputFile, Target
 
 __all__ = ["TARGETS", "OutputError", "render", "write", "drift", "header", "default_output", "environment"]
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
 
 class OutputError(ValueError):
     """codegen was asked to write where generated code must not go (an installed package)."""
@@ -32,9 +29,10 @@ def default_output() -> Path:
     Only a source checkout (the package root holds ``pyproject.toml``) has one; an installed
     softproof must be given an output folder.
     """
-    if not (PACKAGE_ROOT / "pyproject.toml").is_file():
-        raise OutputError(f"softproof at {PACKAGE_ROOT} is an installed package, not a clone; pass an output folder (--out DIR)")
-    return PACKAGE_ROOT / "generated"
+    try:
+        return checkout_path("generated")
+    except NotACheckoutError as exc:
+        raise OutputError(str(exc)) from None
 
 
 def _installed_locations() -> list[Path]:
@@ -98,7 +96,7 @@ def render(target: str) -> dict[str, str]:
 def write(files: dict[str, str], out: Path) -> list[Path]:
     """Write every file atomically (all rendered before the first write); never into site-packages."""
     refuse_installed(out)
-    return [atomic_write_text(out / name, text) for name, text in sorted(files.items())]
+    return [atomic_write_text(out / name, text, make_parents=True) for name, text in sorted(files.items())]
 
 
 def drift(files: dict[str, str], out: Path) -> str:

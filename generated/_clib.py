@@ -8,9 +8,10 @@ prepares arrays for its entry points: the reduced axes moved last and flattened 
 (from the function table, ``codegen/api.py``) and calls the :class:`Kernels` routine of each
 function's form.
 
-The library is compiled into a cache folder (``$SOFTPROOF_CACHE``, default
-``~/.cache/softproof``), keyed by a hash of the C source and the flags, with ``$CC`` or the first
-of cc, gcc, clang. Flags: first ``-march=native -O3 -fno-trapping-math -fopenmp-simd``, then the
+The library is compiled into a private cache folder (``_cache.py``: ``$SOFTPROOF_CACHE``, default
+``~/.cache/softproof``, mode 0700, refused when another user owns it or others can write it),
+keyed by a hash of the C source, the flags and the compiler, with ``$CC`` or the first of cc, gcc,
+clang; a cached library is loaded only when it is ours and private, and checked by a smoke call. Flags: first ``-march=native -O3 -fno-trapping-math -fopenmp-simd``, then the
 same without ``-march=native``, then plain ``-O2``; never ``-ffast-math``. ``SOFTPROOF_OPENMP=1``
 adds ``-fopenmp``; ``SOFTPROOF_PORTABLE=1`` forces the portable flags.
 """
@@ -18,7 +19,6 @@ adds ``-fopenmp``; ``SOFTPROOF_PORTABLE=1`` forces the portable flags.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import os
 import shutil
 import subprocess
@@ -31,9 +31,10 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
+from ._cache import build_key, cache_folder, untrusted
 from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
 
-__all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "source_files", "CTYPES"]
+__all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "load", "source_files", "CTYPES"]
 
 SOURCES = ("softmax.c", "softmax.h")  # package data of this package's c/ folder (importlib.resources)
 ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range"}
@@ -93,30 +94,44 @@ def source_files() -> dict[str, bytes]:
 
 
 def _build(flags: tuple[str, ...]) -> Path:
+    """The library for ``flags``: the cached one if it may be trusted, else built now (atomically)."""
     files = source_files()
-    key = hashlib.sha256(b"".join(files.values()) + " ".join(flags).encode()).hexdigest()[:16]
-    cache = Path(os.environ.get("SOFTPROOF_CACHE", Path.home() / ".cache" / "softproof"))
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError:  # read-only home: fall back to the temporary folder
-        cache = Path(tempfile.gettempdir()) / "softproof-cache"
-        cache.mkdir(parents=True, exist_ok=True)
-    target = cache / f"libsoftproof-{key}.so"
-    if target.exists():
+    compiler = _compiler()
+    folder, _ = cache_folder()
+    target = folder / f"libsoftproof-{build_key(files, flags, compiler)}.so"
+    if target.exists() and untrusted(target, folder=False) is None:
         return target
-    fd, tmp = tempfile.mkstemp(prefix=".libsoftproof-", suffix=".so", dir=cache)
+    fd, tmp = tempfile.mkstemp(prefix=".libsoftproof-", suffix=".so", dir=folder)
     os.close(fd)
     with tempfile.TemporaryDirectory(prefix="softproof-build-") as build:
         for name, data in files.items():
             (Path(build) / name).write_bytes(data)
-        command = [_compiler(), *flags, "-fPIC", "-shared", str(Path(build) / SOURCES[0]), "-o", tmp, "-lm"]
+        command = [compiler, *flags, "-fPIC", "-shared", str(Path(build) / SOURCES[0]), "-o", tmp, "-lm"]
         try:
             subprocess.run(command, check=True, capture_output=True, text=True)
-            os.replace(tmp, target)
+            os.chmod(tmp, 0o700)
+            os.replace(tmp, target)  # replaces a foreign or broken file of that name too
         except subprocess.CalledProcessError as exc:
             Path(tmp).unlink(missing_ok=True)
             raise RuntimeError(f"building the C kernels failed: {' '.join(command)}\n{exc.stderr}") from None
     return target
+
+
+def load(signatures: Mapping[str, tuple[str, ...]]) -> Kernels:
+    """Build (or find) the library, load it and check it with a smoke call; a cached library that
+    fails to load or to compute is removed and built again once."""
+    path = library_path()
+    try:
+        kernels = Kernels(path, signatures)
+        if kernels.smoke():
+            return kernels
+    except (OSError, AttributeError):  # a truncated or foreign file, or one without our entry points
+        pass
+    path.unlink(missing_ok=True)
+    kernels = Kernels(library_path(), signatures)
+    if not kernels.smoke():
+        raise RuntimeError(f"the C kernels built at {kernels.path} fail their smoke test (softmax([0, 0]) != [0.5, 0.5])")
+    return kernels
 
 
 def _ptr(array: NDArray[Any]) -> int:
@@ -182,6 +197,7 @@ class Kernels:
     """
 
     def __init__(self, library: Path, signatures: Mapping[str, tuple[str, ...]]) -> None:
+        self.path = library
         self.library = ctypes.CDLL(str(library))
         self.functions: dict[tuple[str, type], Any] = {}
         for name, kinds in signatures.items():
@@ -190,6 +206,15 @@ class Kernels:
                 function.argtypes = [CTYPES[kind] for kind in kinds]
                 function.restype = ctypes.c_int
                 self.functions[(name, scalar)] = function
+
+    def smoke(self) -> bool:
+        """softmax([0, 0]) is [0.5, 0.5] in both dtypes: the library computes, not merely loads."""
+        for dtype in (FLOAT64, FLOAT32):
+            x = numpy.zeros(2, dtype)
+            out = numpy.full(2, numpy.nan, dtype)
+            if self.functions[("softmax", dtype.type)](_ptr(x), _ptr(out), 1, 2, 1.0) or not (out == 0.5).all():
+                return False
+        return True
 
     def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> None:
         """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from numpy.typing import ArrayLike, NDArray
 
-from ._clib import CompilerNotFoundError, Kernels, library_path
+from ._clib import CompilerNotFoundError, library_path, load
 
 __all__ = [
     "softmax",
@@ -53,8 +53,8 @@ _SIGNATURES = {
     "cross_entropy_grad": ('pointer', 'pointer', 'pointer', 'size', 'size'),
     "softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
 }
-LIBRARY = library_path()
-_KERNELS = Kernels(LIBRARY, _SIGNATURES)
+_KERNELS = load(_SIGNATURES)
+LIBRARY = _KERNELS.path
 
 
 def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:

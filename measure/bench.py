@@ -22,10 +22,11 @@ from softproof.codegen.api import FUNCTIONS, by_name, names
 
 from .implementations import implementations
 
-__all__ = ["KERNELS", "Timing", "cases", "run", "table"]
+__all__ = ["KERNELS", "MAX_SIZE", "Timing", "cases", "run", "table"]
 
 KERNELS = names()  # every public function of codegen/api.py
 MIN_SAMPLE = 0.002  # seconds
+MAX_SIZE = 10**9  # entries: 8 GB of float64 per array, and the input is copied; beyond it no run is useful
 COPY = "copy (memory floor)"
 REUSED = "softproof C, out="  # the same kernels writing into a preallocated array: no page faults of a fresh output
 WITH_OUT = tuple(f.name for f in FUNCTIONS if f.has_out)

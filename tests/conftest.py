@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from softproof.derive import Result, catalogue, run_claims
+
+# the tests build the C kernels and draw figures into a folder of the checkout (git-ignored), never
+# into the home directory; a private folder (mode 0700), as the build cache requires
+_TEST_CACHE = Path(__file__).resolve().parent.parent / ".test-cache"
+_TEST_CACHE.mkdir(mode=0o700, exist_ok=True)
+os.environ.setdefault("SOFTPROOF_CACHE", str(_TEST_CACHE / "softproof"))
+os.environ.setdefault("MPLCONFIGDIR", str(_TEST_CACHE / "matplotlib"))
 
 # CI runs a fixed, derandomised set of examples so that a red run can be reproduced exactly;
 # locally hypothesis explores new examples on every run.

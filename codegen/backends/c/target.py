@@ -29,6 +29,10 @@ class CTarget(Target):
     files = (
         OutputFile("c/softmax.h", "softmax.h.j2", "//"),
         OutputFile("c/softmax.c", "softmax.c.j2", "//"),
+        OutputFile("__init__.py", "package_init.py", runtime=True),
+        OutputFile("py.typed", "py.typed", comment="", runtime=True),
+        OutputFile("_checks.py", "_checks.py", runtime=True),
+        OutputFile("_cache.py", "_cache.py", runtime=True),
         OutputFile("_clib.py", "_clib.py", runtime=True),
         OutputFile("softmax_c.py", "softmax_c.py.j2"),
     )

@@ -36,7 +36,7 @@ def kernel_code(kernel: Kernel) -> str:
 class NumPyTarget(Target):
     name = "numpy"
     files = (
-        OutputFile("__init__.py", "__init__.py.j2"),
+        OutputFile("__init__.py", "package_init.py", runtime=True),
         OutputFile("py.typed", "py.typed", comment="", runtime=True),
         OutputFile("_checks.py", "_checks.py", runtime=True),
         OutputFile("softmax_np.py", "softmax_np.py.j2"),
