@@ -24,6 +24,7 @@ from typing import Any
 
 from numpy.typing import ArrayLike, NDArray
 
+from ._checks import one_entry_slice
 from ._clib import CompilerNotFoundError, library_path, load
 
 __all__ = [
@@ -57,16 +58,19 @@ _KERNELS = load(_SIGNATURES)
 LIBRARY = _KERNELS.path
 
 
+@one_entry_slice(arrays=1)
 def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
     r"""Softmax along ``axis``; see :func:`softproof.generated.softmax_np.softmax` for the math, edges and arguments."""
     return _KERNELS.rows("softmax", x, axis, temperature, out)
 
 
+@one_entry_slice(arrays=1)
 def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
     r"""Log-softmax along ``axis``; see :func:`softproof.generated.softmax_np.log_softmax` for the math, edges and arguments."""
     return _KERNELS.rows("log_softmax", x, axis, temperature, out)
 
 
+@one_entry_slice(arrays=1)
 def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0) -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T}`; see :func:`softproof.generated.softmax_np.logsumexp` for the math, edges and arguments."""
     return _KERNELS.reduce("logsumexp", x, axis, keepdims, temperature)
@@ -97,6 +101,7 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> 
     return _KERNELS.with_target("cross_entropy_grad", logits, target, axis, reduce=False)
 
 
+@one_entry_slice(arrays=2)
 def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
     r""":math:`p \odot (g - \langle g, p\rangle)`; see :func:`softproof.generated.softmax_np.softmax_backward` for the math, edges and arguments."""
     return _KERNELS.pair("softmax_backward", probs, grad, axis)

@@ -33,6 +33,7 @@ from ._checks import as_float as _as_float
 from ._checks import axes as _axes
 from ._checks import check_out as _check_out
 from ._checks import deliver as _deliver
+from ._checks import one_entry_slice as _one_entry_slice
 from ._checks import targets as _targets
 from ._checks import temperature_value as _temperature
 
@@ -98,7 +99,7 @@ def _compensated_sum(values: Array, axis: Axes) -> Array:
     and added back at the end, so the result is as if summed in twice the precision."""
     moved = numpy.moveaxis(values, axis, tuple(range(-len(axis), 0)))
     kept = moved.shape[: moved.ndim - len(axis)]
-    level: Array = moved.reshape(kept + (-1,))
+    level: Array = moved.reshape(kept + (int(numpy.prod(moved.shape[len(kept):], dtype=numpy.int64)),))  # no -1: kept may hold a 0
     errors = numpy.zeros(kept)
     while level.shape[-1] > 1:
         if level.shape[-1] % 2:
@@ -151,6 +152,7 @@ def _softmax(x: Array, axis: Axes, T: float) -> Array:
 
 
 # ------------------------------------------------------------------ kernels
+@_one_entry_slice()
 def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
     r"""Softmax along ``axis``: :math:`p_i = e^{x_i/T} / \sum_j e^{x_j/T}`.
 
@@ -171,6 +173,7 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
     return _deliver(_softmax(x, axis, T).astype(dtype), out)
 
 
+@_one_entry_slice()
 def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
     r"""Log-softmax: :math:`\log p_i = (x_i - m)/T - \log\sum_j e^{(x_j - m)/T}`
     (``rewrite.log_softmax_shift``; document 000: ``softmax.log_softmax``). ``out`` as for :func:`softmax`."""
@@ -200,6 +203,7 @@ def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperatu
     return _deliver(out.astype(dtype), target)
 
 
+@_one_entry_slice()
 def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0) -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T} = m + T\log\sum_i e^{(x_i - m)/T}`
     (``rewrite.smooth_max_shift``; documents 002 and 004). ``T = 0`` gives the max
@@ -335,6 +339,7 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> 
     return out.astype(dtype)
 
 
+@_one_entry_slice(arrays=2)
 def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
     r"""Vector-Jacobian product of softmax: :math:`p \odot (g - \langle g, p\rangle)`
     (``rewrite.softmax_backward``)."""

@@ -6,13 +6,16 @@ generated modules, printed from proved expressions.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float", "axes", "temperature_value", "check_out", "deliver", "targets"]
+__all__ = ["as_float", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice"]
 
 FloatArray = NDArray[numpy.floating[Any]]
 
@@ -24,6 +27,8 @@ def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype
     float64 and come back as float64. Anything else is a ``TypeError`` naming the dtype.
     """
     array = numpy.asarray(value)
+    if array.dtype.kind == "f" and not array.dtype.isnative:  # big-endian on a little-endian machine: same values, native order
+        array = array.astype(array.dtype.newbyteorder("="))
     if array.dtype.kind in "biu":
         return array.astype(numpy.float64), numpy.dtype(numpy.float64)
     if array.dtype == numpy.float32:
@@ -56,9 +61,17 @@ def axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
 
 
 def temperature_value(value: object) -> float:
-    """``temperature`` as a float >= 0: 0 is the argmax limit, inf the uniform one; NaN and < 0 refused."""
+    """``temperature`` as a float >= 0: 0 is the argmax limit, inf the uniform one; NaN and < 0 refused.
+
+    A real number (int, float, a NumPy scalar or 0-d array); a bool, a string or an array of several
+    values is a ``TypeError``, an integer too large for a float a ``ValueError``.
+    """
+    if isinstance(value, (bool, numpy.bool_, str, bytes)) or (isinstance(value, numpy.ndarray) and value.ndim):
+        raise TypeError(f"temperature must be one real number; got {value!r}")
     try:
         T = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        raise ValueError("temperature is too large for a float; use temperature=float('inf') for the uniform limit") from None
     except (TypeError, ValueError):
         raise TypeError(f"temperature must be a real number; got {value!r}") from None
     if not T >= 0:  # NaN or negative (a Python float comparison: no NumPy call per kernel call)
@@ -73,6 +86,9 @@ def check_out(out: object, source: object, shape: tuple[int, ...], dtype: numpy.
         return None
     if not isinstance(out, numpy.ndarray):
         raise TypeError(f"out must be a numpy.ndarray; got {type(out).__name__}")
+    if out.dtype.kind == "f" and not out.dtype.isnative:
+        raise ValueError(f"out has the non-native byte order of dtype {out.dtype.str!r}; pass a native-order array, "
+                         f"e.g. numpy.empty_like(x, dtype={dtype.name!r})")
     if out.shape != tuple(shape) or out.dtype != dtype:
         raise ValueError(
             f"out has shape {out.shape} and dtype {out.dtype}; it must have the result's shape {tuple(shape)} "
@@ -114,8 +130,50 @@ def targets(logits: NDArray[Any], target: ArrayLike, axis: object) -> tuple[NDAr
     if index.shape != expected:
         raise ValueError(f"target has shape {index.shape} but logits {logits.shape} need {expected} (axis {axis})")
     classes = logits.shape[ax]
+    if classes == 0 and index.size:
+        raise ValueError(f"logits have no classes along axis {axis} (shape {logits.shape}): no target is valid")
     bad = (index < 0) | (index >= classes)
     if numpy.any(bad):
         where = tuple(int(i) for i in numpy.argwhere(bad)[0])
-        raise ValueError(f"target{list(where)} = {int(index[where])} is out of range for {classes} classes (0..{classes - 1})")
+        name = f"target{list(where)}" if where else "target"
+        raise ValueError(f"{name} = {int(index[where])} is out of range: the valid classes are 0..{classes - 1}")
     return numpy.expand_dims(index, ax), ax
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_entry_slice(arrays: int = 1) -> Callable[[F], F]:
+    """A 0-d input is a one-entry slice (scipy's rule): softmax(3.0) = 1.0, logsumexp(2.0) = 2.0.
+
+    For a row-wise function whose first ``arrays`` parameters are arrays: when the first is 0-d,
+    every array argument (and ``out``) is viewed as shape (1,), the function runs along axis -1,
+    and the result comes back 0-d. ``axis`` must still be valid for a 0-d array (-1, 0 or None).
+    """
+
+    def decorate(function: F) -> F:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not args or numpy.ndim(args[0]) != 0:
+                return function(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            names = list(signature.parameters)
+            axis = bound.arguments.get("axis", -1)
+            if axis is not None:
+                axes(axis, 0)  # the error names a bad axis as for any array
+            bound.arguments["axis"] = -1
+            for name in names[:arrays]:
+                bound.arguments[name] = numpy.reshape(numpy.asarray(bound.arguments[name]), (1,))
+            out = bound.arguments.get("out")
+            if isinstance(out, numpy.ndarray) and out.ndim == 0:
+                bound.arguments["out"] = out.reshape(1)
+                function(**bound.arguments)
+                return out
+            return numpy.asarray(function(**bound.arguments)).reshape(())[()]
+
+        return cast(F, wrapper)
+
+    return decorate

@@ -1,0 +1,66 @@
+"""Hostile values at the API: both targets answer alike, with a result or a clear error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from softproof.generated import softmax_c, softmax_np
+
+TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c"])
+
+
+@TARGETS
+def test_empty_batches_give_empty_results(K) -> None:  # type: ignore[no-untyped-def]
+    x, t = np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+    assert K.logsumexp(x).shape == (0,) and K.softmax(x).shape == (0, 3)
+    assert K.cross_entropy(x, t).shape == (0,) and K.cross_entropy_grad(x, t).shape == (0, 3)
+    assert K.softmax_backward(x, x).shape == (0, 3)
+
+
+@TARGETS
+def test_a_0d_input_is_a_one_entry_slice(K) -> None:  # type: ignore[no-untyped-def]
+    """scipy's rule: softmax(3.0) = 1, log_softmax = 0, logsumexp(x) = x, for any temperature."""
+    assert K.softmax(3.0) == 1.0 and K.log_softmax(np.float32(2.0)) == 0.0 and K.logsumexp(2.5) == 2.5
+    assert K.logsumexp(2.5, temperature=0.5) == 2.5 and np.isnan(K.softmax(-np.inf))  # an all -inf slice
+    assert K.softmax_backward(1.0, 4.0) == 0.0
+    assert np.ndim(K.softmax(3.0)) == 0 and K.log_softmax(np.float32(2.0)).dtype == np.float32
+    out = np.empty(())
+    assert K.softmax(np.array(1.5), out=out) is out and out == 1.0
+    with pytest.raises(ValueError, match="out of range"):
+        K.softmax(1.0, axis=1)
+    with pytest.raises(ValueError, match="at least one dimension"):
+        K.cross_entropy(1.0, 0)
+
+
+@TARGETS
+@pytest.mark.parametrize("bad, error, says", [
+    (10**400, ValueError, "too large for a float"), ("2", TypeError, "one real number"), (True, TypeError, "one real number"),
+    (np.array([1.0, 2.0]), TypeError, "one real number"), (-1.0, ValueError, ">= 0"), (float("nan"), ValueError, ">= 0"),
+])
+def test_bad_temperatures_raise_one_clear_error(K, bad: object, error: type, says: str) -> None:  # type: ignore[no-untyped-def]
+    for f in (K.softmax, K.log_softmax, K.logsumexp):
+        with pytest.raises(error, match=says):
+            f([1.0, 2.0], temperature=bad)
+    assert K.softmax([1.0, 2.0], temperature=np.float64(2.0)).tolist() == K.softmax([1.0, 2.0], temperature=2.0).tolist()
+
+
+@TARGETS
+def test_big_endian_input_computes_in_its_native_precision(K) -> None:  # type: ignore[no-untyped-def]
+    for order, native in ((">f4", np.float32), (">f8", np.float64)):
+        x = np.array([1.0, 2.0, 3.0], dtype=order)
+        got = K.softmax(x)
+        assert got.dtype == native
+        assert got.tolist() == K.softmax(x.astype(native)).tolist()
+    with pytest.raises(ValueError, match="byte order"):
+        K.softmax(np.ones(2), out=np.empty(2, ">f8"))
+
+
+@TARGETS
+def test_target_errors_name_the_index_and_the_valid_classes(K) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=r"^target = 3 is out of range: the valid classes are 0\.\.1$"):
+        K.cross_entropy(np.array([1.0, 2.0]), 3)
+    with pytest.raises(ValueError, match=r"target\[1\] = -1 is out of range: the valid classes are 0\.\.2"):
+        K.cross_entropy(np.zeros((2, 3)), np.array([0, -1]))
+    with pytest.raises(ValueError, match="no classes"):
+        K.cross_entropy(np.zeros((2, 0)), np.array([0, 0]))
