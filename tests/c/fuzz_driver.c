@@ -1,0 +1,126 @@
+/* A bounded random driver over every entry point of softmax.h, for the sanitizers
+ * (-fsanitize=address,undefined): sizes across the tile, block, chunk and one-read boundaries,
+ * temperatures 0, tiny, 1, huge and inf, and inputs with NaN, infinities, subnormals and huge
+ * values, in double and float, out of place and in place. It checks only the contract's cheap
+ * invariants (status codes, no NaN where none belongs is left to the Python tests); the
+ * sanitizers report any out-of-bounds access, use of uninitialised memory or undefined behaviour.
+ * Usage: fuzz_driver ITERATIONS SEED. Exit 0 when every call returned the documented status. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "softmax.h"
+
+static unsigned long long state;
+
+static unsigned long long next(void)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+}
+
+static double uniform(void) { return (double)(next() >> 11) / 9007199254740992.0; }
+
+static double value(void)
+{
+    switch (next() % 12) {
+    case 0: return NAN;
+    case 1: return INFINITY;
+    case 2: return -INFINITY;
+    case 3: return 4.9e-324 * (double)(next() % 1000);    /* subnormal */
+    case 4: return (uniform() - 0.5) * 1e300;
+    case 5: return (uniform() - 0.5) * 1600.0;          /* around the exp limits */
+    case 6: return 0.0;
+    default: return (uniform() - 0.5) * 20.0;
+    }
+}
+
+static const size_t LENGTHS[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100, 511, 512, 513, 2047, 2049, 4097, 32769};
+static const double TEMPERATURES[] = {1.0, 0.0, 1e-300, 0.5, 3.0, 1e300, INFINITY};
+
+static int bad_status = 0;
+
+static void status_is(int got, int expected, const char *what, size_t rows, size_t n)
+{
+    if (got != expected) {
+        printf("FAIL: %s rows=%zu n=%zu returned %d, expected %d\n", what, rows, n, got, expected);
+        ++bad_status;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const long iterations = argc > 1 ? atol(argv[1]) : 200;
+    long it;
+    state = argc > 2 ? strtoull(argv[2], NULL, 10) | 1u : 88172645463325252ull;
+    for (it = 0; it < iterations; ++it) {
+        const size_t n = LENGTHS[next() % (sizeof LENGTHS / sizeof LENGTHS[0])];
+        const size_t rows = n > 4096 ? 1 : 1 + next() % 12;
+        const size_t count = rows * n;
+        const double T = TEMPERATURES[next() % (sizeof TEMPERATURES / sizeof TEMPERATURES[0])];
+        const size_t size = count ? count : 1;
+        double *x = malloc(size * sizeof *x), *y = malloc(size * sizeof *y), *g = malloc(size * sizeof *g);
+        float *xf = malloc(size * sizeof *xf), *yf = malloc(size * sizeof *yf), *gf = malloc(size * sizeof *gf);
+        double *r = malloc((rows ? rows : 1) * sizeof *r);
+        float *rf = malloc((rows ? rows : 1) * sizeof *rf);
+        long long *target = malloc((rows ? rows : 1) * sizeof *target);
+        size_t i;
+        if (!x || !y || !g || !xf || !yf || !gf || !r || !rf || !target) {
+            return 2;
+        }
+        for (i = 0; i < count; ++i) {
+            x[i] = value();
+            g[i] = value();
+            xf[i] = (float)x[i];
+            gf[i] = (float)g[i];
+        }
+        for (i = 0; i < rows; ++i) {
+            target[i] = n ? (long long)(next() % n) : 0;
+        }
+        status_is(softproof_softmax_d(x, y, rows, n, T), 0, "softmax_d", rows, n);
+        status_is(softproof_softmax_f(xf, yf, rows, n, T), 0, "softmax_f", rows, n);
+        status_is(softproof_log_softmax_d(x, y, rows, n, T), 0, "log_softmax_d", rows, n);
+        status_is(softproof_log_softmax_f(xf, yf, rows, n, T), 0, "log_softmax_f", rows, n);
+        status_is(softproof_logsumexp_d(x, r, rows, n, T), 0, "logsumexp_d", rows, n);
+        status_is(softproof_logsumexp_f(xf, rf, rows, n, T), 0, "logsumexp_f", rows, n);
+        status_is(softproof_softmax_d(x, y, rows, n, -1.0), SOFTPROOF_EDOMAIN, "softmax_d T < 0", rows, n);
+        status_is(softproof_sigmoid_d(x, y, count), 0, "sigmoid_d", rows, n);
+        status_is(softproof_sigmoid_f(xf, yf, count), 0, "sigmoid_f", rows, n);
+        status_is(softproof_log_sigmoid_d(x, y, count), 0, "log_sigmoid_d", rows, n);
+        status_is(softproof_log_sigmoid_f(xf, yf, count), 0, "log_sigmoid_f", rows, n);
+        status_is(softproof_softplus_d(x, y, count), 0, "softplus_d", rows, n);
+        status_is(softproof_softplus_f(xf, yf, count), 0, "softplus_f", rows, n);
+        if (n) {
+            status_is(softproof_cross_entropy_d(x, target, r, rows, n), 0, "cross_entropy_d", rows, n);
+            status_is(softproof_cross_entropy_f(xf, target, rf, rows, n), 0, "cross_entropy_f", rows, n);
+            status_is(softproof_cross_entropy_grad_d(x, target, y, rows, n), 0, "cross_entropy_grad_d", rows, n);
+            status_is(softproof_cross_entropy_grad_f(xf, target, yf, rows, n), 0, "cross_entropy_grad_f", rows, n);
+            target[rows - 1] = (long long)n;  /* out of range: refused, nothing read past the row */
+            status_is(softproof_cross_entropy_d(x, target, r, rows, n), SOFTPROOF_ERANGE, "cross_entropy_d bad target", rows, n);
+        }
+        status_is(softproof_softmax_backward_d(x, g, y, rows, n), 0, "softmax_backward_d", rows, n);
+        status_is(softproof_softmax_backward_f(xf, gf, yf, rows, n), 0, "softmax_backward_f", rows, n);
+        /* in place: the output is the input */
+        memcpy(y, x, count * sizeof *x);
+        status_is(softproof_softmax_d(y, y, rows, n, T), 0, "softmax_d in place", rows, n);
+        memcpy(y, x, count * sizeof *x);
+        status_is(softproof_log_softmax_d(y, y, rows, n, T), 0, "log_softmax_d in place", rows, n);
+        memcpy(yf, xf, count * sizeof *xf);
+        status_is(softproof_softmax_f(yf, yf, rows, n, T), 0, "softmax_f in place", rows, n);
+        status_is(softproof_softplus_d(y, y, count), 0, "softplus_d in place", rows, n);
+        free(x);
+        free(y);
+        free(g);
+        free(xf);
+        free(yf);
+        free(gf);
+        free(r);
+        free(rf);
+        free(target);
+    }
+    printf("%ld iterations, %d bad statuses\n", iterations, bad_status);
+    return bad_status ? 1 : 0;
+}

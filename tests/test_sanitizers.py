@@ -1,0 +1,64 @@
+"""The C kernels under AddressSanitizer and UBSan: the C test program and a random driver over
+every entry point (tests/c/fuzz_driver.c), built with the production loop flags; zero findings."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "generated" / "c" / "softmax.c"
+CC = shutil.which("gcc") or shutil.which("cc")
+SANITIZE = ("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g")
+# the production build's loop flags (vectorised paths included), at -O2 to keep the build short
+FLAGS = ("-std=c99", "-O2", "-fno-trapping-math", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD")
+pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler")
+
+
+@pytest.fixture(scope="module")
+def kernels_object(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("asan") / "softmax.o"
+    done = subprocess.run([CC, *FLAGS, *SANITIZE, "-c", str(SOURCE), "-o", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _run(program: str, kernels_object: Path, *args: str) -> str:
+    exe = kernels_object.parent / program
+    build = subprocess.run([CC, *FLAGS, *SANITIZE, "-I", str(SOURCE.parent), str(ROOT / "tests" / "c" / f"{program}.c"),
+                            str(kernels_object), "-o", str(exe), "-lm"], capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+    env = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0", "UBSAN_OPTIONS": "print_stacktrace=1"}
+    done = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0 and "runtime error" not in done.stderr and "Sanitizer" not in done.stderr, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_c_program_is_clean_under_the_sanitizers(kernels_object: Path) -> None:
+    _run("test_softmax", kernels_object)
+
+
+@pytest.mark.parametrize("seed", ["1", "20261201"])
+def test_random_calls_of_every_entry_point_are_clean(kernels_object: Path, seed: str) -> None:
+    assert "0 bad statuses" in _run("fuzz_driver", kernels_object, "600", seed)
+
+
+def test_the_driver_calls_every_entry_point() -> None:
+    header = (ROOT / "generated" / "c" / "softmax.h").read_text()
+    driver = (ROOT / "tests" / "c" / "fuzz_driver.c").read_text()
+    entry_points = set(re.findall(r"\b(softproof_\w+_[df])\(", header))
+    assert entry_points and all(f"{name}(" in driver for name in entry_points), entry_points - set(re.findall(r"softproof_\w+", driver))
+
+
+def test_the_sanitizer_build_catches_an_out_of_bounds_read(tmp_path: Path) -> None:
+    """The test of the test: the same flags turn a one-past-the-end read into a failure."""
+    bad = tmp_path / "bad.c"
+    bad.write_text("#include <stdlib.h>\nint main(void) { volatile double *p = malloc(4 * sizeof *p); double v = p[4]; free((void *)p); return v > 0; }\n")
+    exe = tmp_path / "bad"
+    assert subprocess.run([CC, *FLAGS, *SANITIZE, str(bad), "-o", str(exe)], capture_output=True).returncode == 0
+    done = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "heap-buffer-overflow" in done.stderr
