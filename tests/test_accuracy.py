@@ -27,7 +27,7 @@ DTYPES = pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.fixture(scope="module")
 def measurements() -> list[acc.Measurement]:
     """Every region at a small scale (rows up to 1e4 long), both targets, scipy for contrast."""
-    return acc.measure(seed=7, scale=0.05)
+    return acc.measure(seed=7, scale=0.03)
 
 
 @pytest.mark.parametrize("implementation", ["softproof C", "softproof NumPy"])
@@ -128,12 +128,12 @@ def test_element_wise_functions_within_bounds(K, dtype: str, values: list[float]
 
 
 batches = st.integers(2, 65).flatmap(lambda n: st.lists(
-    st.lists(st.one_of(st.floats(-40, 40), st.floats(-1000, 1000)), min_size=n, max_size=n), min_size=1, max_size=12))
+    st.lists(st.one_of(st.floats(-40, 40), st.floats(-1000, 1000)), min_size=n, max_size=n), min_size=1, max_size=9))  # a tile of 8 and one more
 
 
 @TARGETS
 @DTYPES
-@settings(max_examples=10 * SCALE, deadline=None)
+@settings(max_examples=4 * SCALE, deadline=None)  # 4 random batches + the @examples (tuned for a 5-minute suite)
 @given(batches)
 @example([[0.0, 1.0]] * 9)  # a full tile of 8 rows and one more
 @example([[0.0, -800.0, 3.0, 3.0]] * 8 + [[np.nan, 0.0, 1.0, 2.0]] * 8)  # wide range; a NaN row sends its tile to the row path
@@ -210,7 +210,7 @@ def test_two_diff_is_exact(a: float, b: float) -> None:
 
 
 @TARGETS
-@settings(max_examples=8 * SCALE, deadline=None)
+@settings(max_examples=3 * SCALE, deadline=None)  # tuned for a 5-minute suite; SOFTPROOF_EXAMPLES_SCALE raises it
 @given(batches, st.data())
 @example([[0.0, -40.0, -41.0]] * 9, None)  # p_t = 1 - 4e-18 at the argmax: p_t - 1 would be 0
 @example([[2.0, 2.0, -30.0, 1.0]] * 8, None)  # tied maxima, target among them

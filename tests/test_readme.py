@@ -26,3 +26,11 @@ def test_quick_start_has_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert quick_start_commands()[1] in ci.splitlines()
+
+
+def test_the_quick_start_states_the_catalogue_size() -> None:
+    """The figure is the catalogue's, not a typed-in number that drifts (it said 101 when there were 102)."""
+    from softproof.derive import catalogue
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"({len(catalogue())} claims," in text
