@@ -50,7 +50,7 @@ def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
         return max(1, int(round(k * scale)))
 
     lengths = (2, 10, 1000)
-    long_rows = (100_000,) if scale >= 1 else (10_000,)
+    long_rows = (100_000,) if scale >= 1 else (max(2_000, int(100_000 * scale)),)  # 1e5 at scale 1, shorter below
     out = [
         Region("randn", "rows", tuple(rng.standard_normal(n) for n in (*lengths, *long_rows) for _ in range(count(2)))),
         Region("randn*30", "rows", tuple(30 * rng.standard_normal(n) for n in lengths for _ in range(count(2)))),

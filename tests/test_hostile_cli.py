@@ -71,3 +71,9 @@ def test_check_with_out_suggests_the_same_out(tmp_path: Path) -> None:
     (tmp_path / "softmax_np.py").write_text("stale\n")
     result = runner.invoke(app, ["codegen", "--target", "numpy", "--check", "--out", str(tmp_path)])
     assert result.exit_code == 1 and f"--out {tmp_path}" in result.output
+
+
+def test_a_huge_literal_is_a_number_not_a_traceback() -> None:
+    """check '1e400' '1' (a traceback once): 1e400 is an exact real number, and the statement is false."""
+    result = runner.invoke(app, ["check", "1e400", "1"])
+    assert result.exit_code == 1 and "verdict: refuted" in result.output and "Traceback" not in result.output
