@@ -27,9 +27,3 @@ if os.environ.get("CI"):
 def results() -> list[Result]:
     return run_claims(catalogue())
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test of the proved catalogue runs on one xdist worker (--dist loadgroup): proved once."""
-    for item in items:
-        if "results" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("catalogue"))
