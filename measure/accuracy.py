@@ -77,9 +77,10 @@ def _round(value: mpmath.mpf, bits: int) -> float:
     if not mpmath.isfinite(value) or value == 0:
         return float(value)
     emin = -1074 if bits == 53 else -149
-    exponent = int(mpmath.floor(mpmath.log(abs(value), 2)))
+    _, _, exp, bc = value._mpf_  # value = man * 2**exp with bc bits in man: floor(log2 |value|) = exp + bc - 1, exactly
+    exponent = exp + bc - 1
     quantum = max(exponent - bits + 1, emin)
-    return float(mpmath.nint(value / mpmath.mpf(2) ** quantum) * mpmath.mpf(2) ** quantum)
+    return float(mpmath.nint(mpmath.ldexp(value, -quantum)) * mpmath.ldexp(1, quantum))
 
 
 def takes_targets(function: str) -> bool:
