@@ -81,3 +81,14 @@ def test_the_key_names_sources_flags_and_compiler(cache: Path, tmp_path: Path) -
     fake = tmp_path / "fakecc"
     fake.write_text("#!/bin/sh\n")
     assert key != _cache.build_key(files, ("-O2",), str(fake))
+
+
+def test_the_suite_builds_and_draws_outside_the_home_folder() -> None:
+    """conftest points the build cache and matplotlib at the clone's .test-cache (private), not ~/.cache."""
+    from softproof.generated import softmax_c
+
+    root = Path(__file__).resolve().parent.parent
+    for variable in ("SOFTPROOF_CACHE", "MPLCONFIGDIR"):
+        assert Path(os.environ[variable]).resolve().is_relative_to(root / ".test-cache"), variable
+    assert Path(softmax_c.LIBRARY).resolve().is_relative_to(root / ".test-cache")
+    assert ((root / ".test-cache").stat().st_mode & 0o077) == 0
