@@ -75,7 +75,6 @@ def _element(definition: Callable[[mpmath.mpf], mpmath.mpf]) -> Callable[[float]
 # every element-wise function of the reference (sigmoid, log_sigmoid, softplus, ...)
 for _name, _definition in reference.ELEMENT.items():
     globals()[_name] = _element(_definition)
-sigmoid, log_sigmoid = _element(reference.sigmoid), _element(reference.log_sigmoid)  # named for readers and linters
 
 
 def cross_entropy(values: Sequence[float], target: int) -> float:

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["OutputFile", "Target"]
+__all__ = ["OutputFile", "Target", "PACKAGE_FILES"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,14 @@ class OutputFile:
     template: str
     comment: str = "#"
     runtime: bool = False
+
+
+# what every target writes so that its folder alone is an importable, typed package
+PACKAGE_FILES = (
+    OutputFile("__init__.py", "package_init.py", runtime=True),
+    OutputFile("py.typed", "py.typed", comment="", runtime=True),
+    OutputFile("_checks.py", "_checks.py", runtime=True),
+)
 
 
 class Target(ABC):

@@ -12,7 +12,7 @@ from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...api import FUNCTIONS
 from ...kernels import CANCELLATION
-from ..base import OutputFile, Target
+from ..base import PACKAGE_FILES, OutputFile, Target
 from .pieces import exp_constants, printed_pieces
 from .printer import print_c
 
@@ -29,9 +29,7 @@ class CTarget(Target):
     files = (
         OutputFile("c/softmax.h", "softmax.h.j2", "//"),
         OutputFile("c/softmax.c", "softmax.c.j2", "//"),
-        OutputFile("__init__.py", "package_init.py", runtime=True),
-        OutputFile("py.typed", "py.typed", comment="", runtime=True),
-        OutputFile("_checks.py", "_checks.py", runtime=True),
+        *PACKAGE_FILES,
         OutputFile("_cache.py", "_cache.py", runtime=True),
         OutputFile("_clib.py", "_clib.py", runtime=True),
         OutputFile("softmax_c.py", "softmax_c.py.j2"),

@@ -8,7 +8,7 @@ import sympy as sp
 
 from ...api import FUNCTIONS
 from ...kernels import CANCELLATION, KERNELS, Kernel
-from ..base import OutputFile, Target
+from ..base import PACKAGE_FILES, OutputFile, Target
 from .printer import print_numpy
 
 __all__ = ["NumPyTarget", "kernel_code"]
@@ -36,9 +36,7 @@ def kernel_code(kernel: Kernel) -> str:
 class NumPyTarget(Target):
     name = "numpy"
     files = (
-        OutputFile("__init__.py", "package_init.py", runtime=True),
-        OutputFile("py.typed", "py.typed", comment="", runtime=True),
-        OutputFile("_checks.py", "_checks.py", runtime=True),
+        *PACKAGE_FILES,
         OutputFile("softmax_np.py", "softmax_np.py.j2"),
     )
 
