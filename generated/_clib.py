@@ -310,7 +310,9 @@ class Kernels:
     def pair(self, name: str, probs: ArrayLike, grad: ArrayLike, axis: Any) -> Any:
         """Row-wise over two arrays of one shape (softmax_backward)."""
         p, dtype = _as_work(probs, "probs")
-        g, _ = _as_work(grad, "grad")
+        g, grad_dtype = _as_work(grad, "grad")
+        if grad_dtype is not dtype:  # float32 probs with a float64 grad: computed and returned in float64
+            dtype = numpy.result_type(dtype, grad_dtype)
         if p.shape != g.shape:
             raise ValueError(f"probs has shape {p.shape} but grad has shape {g.shape}; they must match")
         if _last_axis(axis, p.ndim) and p.size:  # the fast path: no transpose, no copy of contiguous input

@@ -113,15 +113,38 @@ def _compensated_sum(values: Array, axis: Axes) -> Array:
     return numpy.expand_dims(result, axis)
 
 
+def _exact_residual(d: Array, q: Array, T: float) -> Array:
+    """d - q T rounded once, where it is exact (q = d/T rounded: Boldo and Daumas): Dekker's product
+    q T = p + err (Veltkamp's split, Dekker 1971; NumPy has no FMA), then (d - p) - err with d - p
+    exact (Sterbenz). A factor above 2^995 is scaled by 2^-64 first, and d with it (exact), so that
+    the split cannot overflow; the C target's sp_exact_fma, the same bits as an FMA."""
+    scale_t = 2.0**-64 if T > 2.0**995 else 1.0
+    scale = numpy.where(numpy.abs(q) > 2.0**995, 2.0**-64, 1.0) * scale_t
+    qs, ts, ds = q * (scale / scale_t), T * scale_t, d * scale
+    p = qs * ts
+    q_big, t_big = qs * 134217729.0, ts * 134217729.0  # 2^27 + 1
+    q_hi = q_big - (q_big - qs)
+    t_hi = t_big - (t_big - ts)
+    q_lo, t_lo = qs - q_hi, ts - t_hi
+    err = ((q_hi * t_hi - p) + q_hi * t_lo + q_lo * t_hi) + q_lo * t_lo
+    return ((ds - p) - err) / scale
+
+
 def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Array, _Stats]:
     """q + ql = (x - m)/T, e = e^{q}(1 + ql), and the slice statistics (c, t).
 
-    For T != 1 the rounding of d/T is not recovered (NumPy has no FMA): ql = l/T.
+    For T > 1 the shift is taken as (x/2 - m/2)/(T/2), which cannot overflow (x - m overflows only
+    for |x|, |m| >= 2^970, where halving is exact); for T <= 1 an overflowing shift is -inf correctly
+    rounded. The rounding of d/T is recovered exactly (:func:`_exact_residual`).
     """
-    q, ql = _two_diff(x, m)
-    if T != 1.0:
-        q, ql = q / T, ql / T
-    ql = numpy.where(numpy.isfinite(ql), ql, 0.0)
+    if T == 1.0:
+        q, ql = _two_diff(x, m)
+    else:
+        h = 0.5 if T > 1.0 else 1.0
+        d, l = _two_diff(x * h, m * h)
+        q = d / (T * h)
+        ql = (_exact_residual(d, q, T * h) + l) / (T * h)
+    ql = numpy.where(numpy.isfinite(ql) & numpy.isfinite(q), ql, 0.0)
     e = numpy.exp(q)
     e = e + e * ql
     tie = x == m
@@ -130,6 +153,31 @@ def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Arra
         _compensated_sum(numpy.where(tie, 0.0, e), axis),
     )
     return q, ql, e, stats
+
+
+def _backward_limits(p: Array, g: Array, out: Array, axis: Axes) -> Array:
+    r"""Slices whose grad has an infinite entry: :math:`\sum_j p_i (\delta_{ij} - p_j) g_j` as the limit
+    of each infinite :math:`g_j \to \pm\infty` on its own (the C target's backward_infinite_row).
+
+    An infinite g_j moves out_i only through a nonzero coefficient: +inf or -inf when the nonzero
+    terms agree in sign, NaN when they do not, and the finite entries' value when no coefficient
+    of an infinite entry is nonzero (p_i = 0, or p_i = 1 with its own g_i infinite).
+    """
+    infinite = numpy.isinf(g)
+    if not infinite.any():
+        return out
+    carries = p > 0
+    up_own, down_own = infinite & (g > 0) & carries, infinite & (g < 0) & carries
+    up = numpy.sum(up_own, axis=axis, keepdims=True) - up_own
+    down = numpy.sum(down_own, axis=axis, keepdims=True) - down_own
+    finite_g = numpy.where(infinite, 0.0, g)
+    dot = numpy.sum(finite_g * p, axis=axis, keepdims=True)
+    finite = p * (finite_g - dot)
+    rises = carries & ((down > 0) | (numpy.isposinf(g) & (p < 1)))
+    falls = carries & ((up > 0) | (numpy.isneginf(g) & (p < 1)))
+    limit = numpy.where(rises & falls, numpy.nan, numpy.where(rises, numpy.inf, numpy.where(falls, -numpy.inf, finite)))
+    limit = numpy.where(numpy.isnan(p) | numpy.isnan(dot), numpy.nan, limit)
+    return numpy.where(numpy.any(infinite, axis=axis, keepdims=True), limit, out)
 
 
 def _softmax(x: Array, axis: Axes, T: float) -> Array:
@@ -344,10 +392,12 @@ def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, .
     r"""Vector-Jacobian product of softmax: :math:`p \odot (g - \langle g, p\rangle)`
     (``rewrite.softmax_backward``)."""
     p, dtype = _as_float(probs, "probs")
-    g, _ = _as_float(grad, "grad")
+    g, grad_dtype = _as_float(grad, "grad")
     if p.shape != g.shape:
         raise ValueError(f"probs has shape {p.shape} but grad has shape {g.shape}; they must match")
     axis = _axes(axis, p.ndim)
-    # proved: rewrite.softmax_backward
-    out = p*(g - numpy.sum(g*p, axis=axis, keepdims=True))
-    return out.astype(dtype)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        # proved: rewrite.softmax_backward
+        out = p*(g - numpy.sum(g*p, axis=axis, keepdims=True))
+        out = _backward_limits(p, g, out, axis)
+    return out.astype(numpy.result_type(dtype, grad_dtype))  # float32 probs with a float64 grad: float64

@@ -18,6 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The rounding order is the source's: no compiler may contract a*b + c into an FMA (GCC does by
+ * default outside ISO mode, clang by default in every mode), so that every build of this file gives
+ * the same bits and the error analysis of the printed operations holds. An FMA is written as fma(). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #if defined(SOFTPROOF_OMP_SIMD) || defined(_OPENMP)
 #define SP_SIMD _Pragma("omp simd")
 #else
@@ -32,11 +42,17 @@
 #else
 #define SP_ROWS_PARALLEL
 #endif
-/* fused multiply-add where the hardware has it, two roundings elsewhere */
-#if defined(FP_FAST_FMA)
+/* fused multiply-add where the hardware has it (the target's own macro, the same for GCC and clang;
+ * glibc's FP_FAST_FMA follows GCC only), two roundings elsewhere; SP_EXACT_FMA where the analysis needs
+ * the residual a*b + c exactly: Dekker's product without FMA hardware (sp_exact_fma), the same bits */
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(FP_FAST_FMA)
+#define SP_HAS_FMA 1
 #define SP_FMA(a, b, c) fma((a), (b), (c))
+#define SP_EXACT_FMA(a, b, c) fma((a), (b), (c))
 #else
+#define SP_HAS_FMA 0
 #define SP_FMA(a, b, c) ((a) * (b) + (c))
+#define SP_EXACT_FMA(a, b, c) sp_exact_fma((a), (b), (c))
 #endif
 #define SP_LANES 16
 #define SP_FOLD 256       /* float32 results: plain sums over SP_FOLD blocks per lane, then folded exactly */
@@ -63,6 +79,25 @@
 #define SP_INLINE inline __attribute__((always_inline))
 #else
 #define SP_INLINE inline
+#endif
+
+#if !SP_HAS_FMA
+/* a*b + c rounded once, for the residuals of the kernels (a*b + c representable, |c| close to |a*b|,
+ * so that a*b + c is exact: Sterbenz): Dekker's product p + e = a*b exactly (Veltkamp's split,
+ * Dekker 1971), then (p + c) + e with p + c exact. A factor above 2^995 is scaled by 2^-64 first
+ * (exact; c with it) so that the split cannot overflow; the error term is exact while |a*b| >= 2^-969,
+ * below that the residual is within 2^-1022 of the truth. FMA hardware gives the same bits. */
+static SP_INLINE double sp_exact_fma(double a, double b, double c)
+{
+    const double scale_a = fabs(a) > 0x1p995 ? 0x1p-64 : 1.0, scale_b = fabs(b) > 0x1p995 ? 0x1p-64 : 1.0;
+    const double as = a * scale_a, bs = b * scale_b, cs = c * scale_a * scale_b;
+    const double p = as * bs;
+    const double a_big = as * 134217729.0, b_big = bs * 134217729.0; /* 2^27 + 1 */
+    const double a_hi = a_big - (a_big - as), a_lo = as - a_hi;
+    const double b_hi = b_big - (b_big - bs), b_lo = bs - b_hi;
+    const double e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
+    return ((p + cs) + e) / (scale_a * scale_b);
+}
 #endif
 
 /* ------------------------------------------------------------ exp kernel */
@@ -102,7 +137,7 @@ static SP_INLINE double piece_log1p_hfsq(double f)
 
 static SP_INLINE double piece_log1p_hfsq_error(double f, double hfsq)
 {
-    return SP_FMA(0x1.0000000000000p-1*f, f, -hfsq);
+    return SP_EXACT_FMA(0x1.0000000000000p-1*f, f, -hfsq);
 }
 
 static SP_INLINE double piece_log1p_z(double s)
@@ -387,7 +422,7 @@ static void reciprocal_of_sum(double c, double t, double *hi, double *lo)
     const double s_bp = s_hi - c;
     const double s_lo = (c - (s_hi - s_bp)) + (t - s_bp);
     *hi = 1.0 / s_hi;
-    *lo = (SP_FMA(-s_hi, *hi, 1.0) - s_lo * *hi) / s_hi;
+    *lo = (SP_EXACT_FMA(-s_hi, *hi, 1.0) - s_lo * *hi) / s_hi;
 }
 
 #if defined(_OPENMP)
@@ -518,15 +553,25 @@ static double uniform_share(double count)
 }
 
 /* the shift (x - m)/T as q + ql with q + ql = (x - m)/T to twice the working precision,
- * proved: rewrite.exact_shift */
+ * proved: rewrite.exact_shift. For T > 1 it is taken as (x/2 - m/2)/(T/2): x/2 - m/2 cannot overflow,
+ * and the halving is exact where it matters (x - m overflows only for |x|, |m| >= 2^970; a subnormal
+ * x loses at most 2^-1075, far below the rounding of d). For T <= 1 an overflowing x - m (or d/T, T
+ * tiny) is -inf correctly rounded, and so are e = 0 and log p = -inf: ql = 0 there (not NaN). */
 static SP_INLINE double shift(double x, double m, double T, int tempered, double *ql)
 {
     double d, l, q;
-    two_diff(x, m, &d, &l);
-    q = tempered ? d / T : d;
-    /* x = -inf: q = -inf exactly and TwoSum's error is NaN; e^-inf = 0 and log p = -inf need none */
-    *ql = x == -INFINITY ? 0.0 : tempered ? (SP_FMA(-q, T, d) + l) / T : l;
-    return q;
+    if (!tempered) {
+        two_diff(x, m, &d, &l);
+        *ql = fabs(d) <= DBL_MAX ? l : 0.0;
+        return d;
+    }
+    {
+        const double h = T > 1.0 ? 0.5 : 1.0, Th = T * h;
+        two_diff(x * h, m * h, &d, &l);
+        q = d / Th;
+        *ql = fabs(q) <= DBL_MAX ? (SP_EXACT_FMA(-q, Th, d) + l) / Th : 0.0;
+        return q;
+    }
 }
 
 /* e^((x - m)/T), proved: rewrite.exact_shift. For float32 results (`single`) the shift is rounded
@@ -536,7 +581,8 @@ static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, 
 {
     double ql = 0.0, q;
     if (single) {
-        q = tempered ? (x - m) / T : x - m;
+        const double h = T > 1.0 ? 0.5 : 1.0; /* as in shift: no overflow of x - m */
+        q = tempered ? (x * h - m * h) / (T * h) : x - m;
     } else {
         q = shift(x, m, T, tempered, &ql);
     }
@@ -556,7 +602,7 @@ static double cross_entropy_finish(row_stats st, double x_target, double L)
     double gap, gap_error, head;
     /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
     two_diff(st.m, x_target, &gap, &gap_error);
-    gap_error = x_target == -INFINITY ? 0.0 : gap_error; /* gap = +inf exactly; TwoSum's error is NaN */
+    gap_error = fabs(gap) <= DBL_MAX ? gap_error : 0.0; /* gap = +inf (x_t = -inf, or m - x_t > DBL_MAX: the loss is +inf correctly rounded); TwoSum's error is NaN */
     head = piece_cross_entropy_head(L, gap);
     return piece_cross_entropy(gap_error, head);
 }
@@ -1721,10 +1767,48 @@ static SP_INLINE void backward_tile_dots_d(const double *pv, const double *gv, s
     }
 }
 
-/* out_j = p_j (g_j - <g, p>) along one row */
+/* a row whose grad has an infinite entry (then <g, p> is not finite): out_i = sum_j p_i (delta_ij - p_j) g_j
+ * as the limit of g_j -> +-inf, each j on its own: an infinite g_j moves out_i only through a nonzero
+ * coefficient, so out_i is +inf or -inf when the nonzero terms agree in sign, NaN when they do not,
+ * and p_i (g_i - <g, p>) over the finite entries when no coefficient of an infinite g_j is nonzero
+ * (p_i = 0, or p_i = 1 with its own g_i infinite). A NaN in the row gives NaN, as the plain formula. */
+static void backward_infinite_row_d(const double *pr, const double *gr, double *outr, size_t n)
+{
+    double up = 0.0, down = 0.0, dot_hi = 0.0, dot_lo = 0.0, dot;
+    size_t j;
+    for (j = 0; j < n; ++j) { /* how many infinite g_j of each sign carry mass; <g, p> over the finite ones */
+        const double p = (double)pr[j], g = (double)gr[j];
+        if (g == INFINITY || g == -INFINITY) {
+            up += g > 0.0 && p > 0.0 ? 1.0 : 0.0;
+            down += g < 0.0 && p > 0.0 ? 1.0 : 0.0;
+        } else {
+            const double term = g * p;
+            SP_ACCUMULATE(dot_hi, dot_lo, term);
+        }
+    }
+    dot = dot_hi + dot_lo;
+    for (j = 0; j < n; ++j) {
+        const double p = (double)pr[j], g = (double)gr[j];
+        const int infinite = g == INFINITY || g == -INFINITY;
+        /* the others' infinite entries with mass (this one's own removed), then this one's (coefficient p (1 - p)) */
+        const double up_others = up - (infinite && g > 0.0 && p > 0.0 ? 1.0 : 0.0);
+        const double down_others = down - (infinite && g < 0.0 && p > 0.0 ? 1.0 : 0.0);
+        const int rises = p > 0.0 && (down_others > 0.0 || (g == INFINITY && p < 1.0));
+        const int falls = p > 0.0 && (up_others > 0.0 || (g == -INFINITY && p < 1.0));
+        const double finite = piece_softmax_backward(dot, infinite ? 0.0 : g, p);
+        outr[j] = (double)(p != p || dot != dot || (rises && falls) ? NAN : rises ? INFINITY : falls ? -INFINITY : finite);
+    }
+}
+
+/* out_j = p_j (g_j - <g, p>) along one row (an infinite grad entry makes <g, p> infinite or NaN:
+ * such a row takes backward_infinite_row) */
 static SP_INLINE void backward_row_d(const double *pr, const double *gr, double *outr, size_t n, double dot)
 {
     size_t j;
+    if (!(fabs(dot) <= DBL_MAX)) {
+        backward_infinite_row_d(pr, gr, outr, n);
+        return;
+    }
     /* proved: rewrite.softmax_backward */
     SP_SIMD
     for (j = 0; j < n; ++j) {
@@ -2905,10 +2989,48 @@ static SP_INLINE void backward_tile_dots_f(const float *pv, const float *gv, siz
     }
 }
 
-/* out_j = p_j (g_j - <g, p>) along one row */
+/* a row whose grad has an infinite entry (then <g, p> is not finite): out_i = sum_j p_i (delta_ij - p_j) g_j
+ * as the limit of g_j -> +-inf, each j on its own: an infinite g_j moves out_i only through a nonzero
+ * coefficient, so out_i is +inf or -inf when the nonzero terms agree in sign, NaN when they do not,
+ * and p_i (g_i - <g, p>) over the finite entries when no coefficient of an infinite g_j is nonzero
+ * (p_i = 0, or p_i = 1 with its own g_i infinite). A NaN in the row gives NaN, as the plain formula. */
+static void backward_infinite_row_f(const float *pr, const float *gr, float *outr, size_t n)
+{
+    double up = 0.0, down = 0.0, dot_hi = 0.0, dot_lo = 0.0, dot;
+    size_t j;
+    for (j = 0; j < n; ++j) { /* how many infinite g_j of each sign carry mass; <g, p> over the finite ones */
+        const double p = (double)pr[j], g = (double)gr[j];
+        if (g == INFINITY || g == -INFINITY) {
+            up += g > 0.0 && p > 0.0 ? 1.0 : 0.0;
+            down += g < 0.0 && p > 0.0 ? 1.0 : 0.0;
+        } else {
+            const double term = g * p;
+            SP_ACCUMULATE(dot_hi, dot_lo, term);
+        }
+    }
+    dot = dot_hi + dot_lo;
+    for (j = 0; j < n; ++j) {
+        const double p = (double)pr[j], g = (double)gr[j];
+        const int infinite = g == INFINITY || g == -INFINITY;
+        /* the others' infinite entries with mass (this one's own removed), then this one's (coefficient p (1 - p)) */
+        const double up_others = up - (infinite && g > 0.0 && p > 0.0 ? 1.0 : 0.0);
+        const double down_others = down - (infinite && g < 0.0 && p > 0.0 ? 1.0 : 0.0);
+        const int rises = p > 0.0 && (down_others > 0.0 || (g == INFINITY && p < 1.0));
+        const int falls = p > 0.0 && (up_others > 0.0 || (g == -INFINITY && p < 1.0));
+        const double finite = piece_softmax_backward(dot, infinite ? 0.0 : g, p);
+        outr[j] = (float)(p != p || dot != dot || (rises && falls) ? NAN : rises ? INFINITY : falls ? -INFINITY : finite);
+    }
+}
+
+/* out_j = p_j (g_j - <g, p>) along one row (an infinite grad entry makes <g, p> infinite or NaN:
+ * such a row takes backward_infinite_row) */
 static SP_INLINE void backward_row_f(const float *pr, const float *gr, float *outr, size_t n, double dot)
 {
     size_t j;
+    if (!(fabs(dot) <= DBL_MAX)) {
+        backward_infinite_row_f(pr, gr, outr, n);
+        return;
+    }
     /* proved: rewrite.softmax_backward */
     SP_SIMD
     for (j = 0; j < n; ++j) {

@@ -46,7 +46,7 @@ from ...kernels import (
     T,
     X,
 )
-from .printer import print_c_function
+from .printer import exact_fma, print_c_function
 
 __all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "printed_pieces", "C_CLAIMS"]
 
@@ -95,7 +95,7 @@ def log1p_pieces() -> dict[str, sp.Expr]:
     return {
         "log1p_s": F_RED / (2 + F_RED),
         "log1p_hfsq": half_f * F_RED,
-        "log1p_hfsq_error": fma(half_f, F_RED, -HFSQ),  # exact: f^2/2 = hfsq + hfsq_error
+        "log1p_hfsq_error": exact_fma(half_f, F_RED, -HFSQ),  # exact: f^2/2 = hfsq + hfsq_error
         "log1p_z": S_LOG * S_LOG,
         "log1p_R": Z_LOG * rho,
         "log1p_low": fma(KF_LOG, lo, CORRECTION / W),

@@ -7,6 +7,8 @@ Customisations (each a ``_print_*`` method):
 * ``Min`` / ``Max`` -> a NaN-propagating select (C99 ``fmin`` ignores a NaN, and is a library
   call that stops the vectoriser)
 * ``fma`` -> ``SP_FMA`` (the skeleton maps it to C99 ``fma`` where the hardware fuses)
+* ``exact_fma`` -> ``SP_EXACT_FMA``: an FMA whose exactness the error analysis needs (a residual
+  such as ``f^2/2 - hfsq``); without FMA hardware the skeleton computes it by Dekker's product
 * ``ReduceSum`` is refused: the loops replace it by their accumulator first
 """
 
@@ -16,9 +18,17 @@ import re
 from collections.abc import Sequence
 
 import sympy as sp
+from sympy.codegen.cfunctions import fma
 from sympy.printing.c import C99CodePrinter
 
-__all__ = ["KernelCPrinter", "print_c", "print_c_function", "c_identifier"]
+__all__ = ["KernelCPrinter", "exact_fma", "print_c", "print_c_function", "c_identifier"]
+
+
+class exact_fma(fma):  # noqa: N801 - named like the SymPy function it refines
+    r""":math:`a b + c` rounded once, where the analysis needs it exactly: the residual of a product
+    (:math:`a b + c` representable, :math:`|c| \approx |a b|`). Mathematically ``fma``; printed as
+    ``SP_EXACT_FMA``, which is C99 ``fma`` with FMA hardware and Dekker's exact product without
+    (the same value whenever the residual is exact, so both builds agree bit for bit)."""
 
 class KernelCPrinter(C99CodePrinter):
     """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).
@@ -62,6 +72,10 @@ class KernelCPrinter(C99CodePrinter):
     def _print_fma(self, expr: sp.Expr) -> str:
         """``SP_FMA`` (the skeleton maps it to C99 ``fma`` where the hardware fuses, else a*b + c)."""
         return "SP_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
+
+    def _print_exact_fma(self, expr: sp.Expr) -> str:
+        """``SP_EXACT_FMA`` (C99 ``fma`` with FMA hardware, Dekker's exact product without)."""
+        return "SP_EXACT_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
 
 
 def print_c(expr: sp.Expr, wide: bool = False) -> str:

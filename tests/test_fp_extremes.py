@@ -1,0 +1,136 @@
+"""Extreme inputs and temperatures on every target and build: the correctly rounded value or the
+right infinity, never NaN where the truth is a number or an infinity (issue 16).
+
+The oracle is mpmath on the textbook definitions (measure/reference.py), rounded to the output
+format; the builds are the NumPy target, the C target as built here, and the C target built
+with the portable flags (no FMA hardware: the exact residuals go through Dekker's product), run
+in a subprocess so that its own library is built and loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import mpmath
+import numpy as np
+import pytest
+
+from softproof.measure import reference as ref
+from softproof.measure.accuracy import _round, ulp_distance
+
+DBL_MAX = float(np.finfo(np.float64).max)
+# (function, x, temperature): rows whose shift overflows, temperatures at the ends of the range
+ROW_CASES = [
+    ("log_softmax", [1e308, -1e308], 1.0),
+    ("log_softmax", [1.0, 0.5, -2.0], 5e-324),
+    ("log_softmax", [1.0, 0.5, -2.0], 1e-306),
+    ("log_softmax", [0.0, -DBL_MAX], 3.0),
+    ("log_softmax", [DBL_MAX, -DBL_MAX, 0.0], DBL_MAX),
+    ("log_softmax", [DBL_MAX, -DBL_MAX], 1.5),
+    ("softmax", [1e308, -1e308, 0.0], DBL_MAX),
+    ("softmax", [DBL_MAX, -DBL_MAX], 1.25),
+    ("softmax", [-22.042275446775076, -7.215724705298151], 0.37),
+    ("softmax", [1.0, 0.5, -2.0], 5e-324),
+    ("logsumexp", [1e308, -1e308, 0.0], DBL_MAX),
+    ("logsumexp", [DBL_MAX, -DBL_MAX], 3.0),
+    ("logsumexp", [1.0, 0.5, -2.0], 5e-324),
+]
+# the bounds of the function table for float64 (the row is tiny: every entry must hold them)
+BOUND = {"softmax": 3, "log_softmax": 2, "logsumexp": 1, "cross_entropy": 2}
+
+
+def _truth(function: str, x: list[float], T: float) -> np.ndarray:
+    with mpmath.workprec(3000):
+        values, temperature = ref.row(x), mpmath.mpf(T)
+        exact = {"softmax": lambda: ref.softmax(values, temperature), "log_softmax": lambda: ref.log_softmax(values, temperature),
+                 "logsumexp": lambda: [ref.logsumexp(values, temperature)]}[function]()
+        return np.array([_round(v, 53) for v in exact])
+
+
+_PORTABLE_SCRIPT = """
+import json, sys
+import numpy as np
+import softproof.generated.softmax_c as c
+cases = json.loads(sys.stdin.read())
+out = [np.atleast_1d(getattr(c, f)(np.array([float.fromhex(v) for v in x]), temperature=float.fromhex(T))).tolist() for f, x, T in cases]
+print(json.dumps([[float(v).hex() for v in row] for row in out]))
+"""
+
+
+def _portable_results() -> list[np.ndarray]:
+    cases = [[f, [v.hex() for v in x], T.hex()] for f, x, T in ROW_CASES]
+    env = {**os.environ, "SOFTPROOF_PORTABLE": "1"}
+    done = subprocess.run([sys.executable, "-c", _PORTABLE_SCRIPT], input=json.dumps(cases), capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return [np.array([float.fromhex(v) for v in row]) for row in json.loads(done.stdout)]
+
+
+@pytest.fixture(scope="module")
+def portable() -> list[np.ndarray]:
+    return _portable_results()
+
+
+def _check(got: np.ndarray, truth: np.ndarray, bound: int, what: str) -> None:
+    assert not np.isnan(got).any(), f"{what}: NaN in {got}, truth {truth}"
+    assert np.array_equal(np.isinf(got), np.isinf(truth)) and np.array_equal(got[np.isinf(got)], truth[np.isinf(truth)]), (
+        f"{what}: {got} has other infinities than the truth {truth}")
+    assert float(ulp_distance(got, truth).max()) <= bound, f"{what}: {got} vs truth {truth}"
+
+
+@pytest.mark.parametrize("case", range(len(ROW_CASES)))
+def test_extreme_rows_on_both_targets_and_the_portable_build(case: int, portable: list[np.ndarray]) -> None:
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    function, x, T = ROW_CASES[case]
+    truth = _truth(function, x, T)
+    for name, module in (("numpy", np_target), ("c", c_target)):
+        got = np.atleast_1d(getattr(module, function)(np.array(x), temperature=T))
+        _check(got, truth, BOUND[function], f"{name} {function}({x}, T={T})")
+    _check(portable[case], truth, BOUND[function], f"portable c {function}({x}, T={T})")
+
+
+def test_the_naive_shift_fails_the_first_case() -> None:
+    """The test of the test: x - m before dividing by T (the old kernels) overflows to NaN / wrong mass."""
+    x, T = np.array([1e308, -1e308, 0.0]), DBL_MAX
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp((x - x.max()) / T)
+    naive = e / e.sum()
+    assert float(ulp_distance(naive, _truth("softmax", x.tolist(), T)).max()) > 1e6
+
+
+@pytest.mark.parametrize("target", ["numpy", "c"])
+def test_cross_entropy_of_a_row_spanning_more_than_dbl_max_is_inf(target: str) -> None:
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    module = c_target if target == "c" else np_target
+    assert module.cross_entropy(np.array([1e308, -1e308]), np.array(1)) == np.inf
+    assert module.cross_entropy(np.array([1e308, -1e308]), np.array(0)) == 0.0
+
+
+@pytest.mark.parametrize("target", ["numpy", "c"])
+def test_softmax_backward_keeps_a_wider_grad_and_takes_infinite_entries_as_limits(target: str) -> None:
+    """float32 probs with a float64 grad are computed and returned in float64 (1e40 would overflow
+    float32); an infinite grad entry gives the limit of p_i (delta_ij - p_j) g_j, entry by entry."""
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    module = c_target if target == "c" else np_target
+    out = module.softmax_backward(np.array([0.5, 0.5], np.float32), np.array([1e40, 0.0]))
+    assert out.dtype == np.float64 and np.array_equal(out, [2.5e39, -2.5e39])
+    cases = [  # (p, g, limit)
+        ([0.5, 0.5], [np.inf, 0.0], [np.inf, -np.inf]),
+        ([0.5, 0.5], [np.inf, -np.inf], [np.inf, -np.inf]),
+        ([1.0, 0.0], [np.inf, 3.0], [0.0, 0.0]),  # p_0 = 1: its own coefficient p (1 - p) is 0
+        ([0.2, 0.3, 0.5], [np.inf, np.inf, 1.0], [np.nan, np.nan, -np.inf]),  # two independent limits: undetermined
+        ([0.25, 0.75], [-np.inf, 2.0], [-np.inf, np.inf]),
+    ]
+    for p, g, limit in cases:
+        for rows in (1, 9):  # one row, and the tiled path of many short rows
+            got = module.softmax_backward(np.tile(p, (rows, 1)), np.tile(g, (rows, 1)))[-1]
+            assert np.array_equal(got, limit, equal_nan=True), (p, g, got)
