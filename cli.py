@@ -45,7 +45,8 @@ def prove(
     timings: Annotated[bool, typer.Option("--timings/--no-timings", help="Show seconds in the report (off: deterministic).")] = True,
 ) -> None:
     """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected, 4 on an internal error."""
-    from softproof.derive import CODEGEN, SEED_FILES, run_claims, select
+    from softproof.codegen.backends.gappa.claims import CLAIMS as FP_CLAIMS
+    from softproof.derive import CODEGEN, SEED_FILES, catalogue, run_claims, select
     from softproof.derive.files import atomic_write_text, unwritable
     from softproof.derive.report import render_report, render_table, summary_line
     from softproof.measure.progress import progress
@@ -54,7 +55,7 @@ def prove(
         fail(f"unknown source {source!r}; use one of {', '.join((*SEED_FILES, CODEGEN))} (a prefix such as 003 works)")
     if report is not None and (why := unwritable(report)):
         fail(f"--report {str(report)!r}: {why}")
-    claims = select(only, source)
+    claims = select(only, source, pool=[*catalogue(), *FP_CLAIMS])  # the seeds' and the rewrites' claims, then the fp.* ones
     if not claims:
         fail(f"no claim matches --only {only!r}" + (f" --source {source!r}" if source else "") + "; run without filters to list all")
     from softproof.derive.check import SoundnessError
@@ -117,12 +118,12 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
-AVAILABLE_TARGETS = ("numpy", "c")
+AVAILABLE_TARGETS = ("numpy", "c", "gappa")
 
 
 @app.command()
 def codegen(
-    target: Annotated[str, typer.Option("--target", help="numpy, c, or all.")] = "all",
+    target: Annotated[str, typer.Option("--target", help="numpy, c, gappa (the proof scripts of the fp.* claims), or all.")] = "all",
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: the clone's generated/).")] = None,
     check_only: Annotated[bool, typer.Option("--check", help="Regenerate in memory; exit 1 with a diff if OUT is stale.")] = False,
 ) -> None:

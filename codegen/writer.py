@@ -79,7 +79,7 @@ def environment() -> jinja2.Environment:
 
 
 def render(target: str) -> dict[str, str]:
-    """File name -> text for one target (``numpy`` or ``c``)."""
+    """File name -> text for one target (``numpy``, ``c`` or ``gappa``)."""
     backend = TARGETS[target]
     env = environment()
     context = backend.context()
@@ -89,7 +89,8 @@ def render(target: str) -> dict[str, str]:
             text = (RUNTIME / output.template).read_text(encoding="utf-8")
             files[output.path] = (header(backend, output) + text) if output.comment else text
         else:
-            files[output.path] = env.get_template(f"{target}/{output.template}").render(header=header(backend, output), **context)
+            template = env.get_template(f"{target}/{output.template}")
+            files[output.path] = template.render(header=header(backend, output), **context, **dict(output.values))
     return files
 
 

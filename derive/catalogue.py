@@ -45,9 +45,10 @@ def claim(claim_id: str) -> Claim:
         raise KeyError(f"no claim {claim_id!r}; ids of that family: {', '.join(near) or 'none'}") from None
 
 
-def select(pattern: str | None = None, source: str | None = None) -> list[Claim]:
-    """Claims whose id matches the glob ``pattern`` (or contains it) and whose source matches."""
-    chosen = catalogue()
+def select(pattern: str | None = None, source: str | None = None, pool: list[Claim] | None = None) -> list[Claim]:
+    """Claims of ``pool`` (default: the catalogue) whose id matches the glob ``pattern`` (or contains it)
+    and whose source matches."""
+    chosen = catalogue() if pool is None else pool
     if pattern:
         chosen = [c for c in chosen if fnmatch.fnmatch(c.id, pattern) or pattern in c.id]
     if source:

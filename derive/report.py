@@ -26,9 +26,11 @@ def summary_line(results: Sequence[Result]) -> str:
     unexpected = [r.claim.id for r in results if not r.as_expected]
     seconds = sum(r.seconds for r in results)
     tail = "all as expected" if not unexpected else f"{len(unexpected)} NOT as expected: {', '.join(unexpected)}"
+    skipped = Counter(r.outcome.skipped for r in results if r.outcome.skipped)
+    skips = "".join(f" ({count} of them skipped: {why})" for why, count in sorted(skipped.items()))
     return (
         f"{len(results)} claims: {counts[Status.PROVED]} proved, {counts[Status.REFUTED]} refuted, "
-        f"{counts[Status.UNPROVED]} unproved; {tail} ({seconds:.1f} s)"
+        f"{counts[Status.UNPROVED]} unproved{skips}; {tail} ({seconds:.1f} s)"
     )
 
 

@@ -40,7 +40,7 @@ def test_check_reports_drift_with_a_diff(tmp_path: Path) -> None:
 
 
 def test_output_is_deterministic_and_headed() -> None:
-    for target in ("numpy", "c"):
+    for target in ("numpy", "c", "gappa"):
         first, second = render(target), render(target)
         assert first == second
         for name, text in first.items():

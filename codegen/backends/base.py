@@ -23,6 +23,7 @@ class OutputFile:
     template: str
     comment: str = "#"
     runtime: bool = False
+    values: tuple[tuple[str, str], ...] = ()  # extra template values of this file alone (one Gappa script of many)
 
 
 # what every target writes so that its folder alone is an importable, typed package

@@ -30,6 +30,7 @@ class Outcome:
     steps: list[str] = field(default_factory=list)
     counterexample: dict[str, str] | None = None
     point: Mapping[Basic, object] | None = None
+    skipped: str = ""  # why the strategy could not run here (a missing external prover); then UNPROVED
 
 
 class Strategy(Protocol):

@@ -1,0 +1,112 @@
+r"""The Gappa printer: a C kernel expression as Gappa sees it, every operation rounded where C rounds.
+
+The text is the C printer's (:func:`softproof.codegen.backends.c.printer.print_c`), parsed back
+with C's grammar for the subset it prints (numbers, names, unary minus, ``+ - * /`` left to
+right, parentheses, ``SP_FMA``/``SP_EXACT_FMA``/``fma`` calls), so that the proof is about the
+operations the compiler evaluates, in their order: ``a + b + c`` is ``rnd(rnd(a + b) + c)``,
+``SP_FMA(a, b, c)`` is ``rnd(a*b + c)`` (one rounding). ``rounded=False`` prints the exact twin
+(no rounding anywhere), the value the rounded one is compared with. The rounding contract of the
+C source (no contraction, FMA only where written) is what makes this the printed code's semantics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..c.printer import print_c
+
+__all__ = ["GappaSyntaxError", "to_gappa", "print_gappa", "gappa_number"]
+
+_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F.]+p[-+]?\d+)|(\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(.))")
+FUSED = {"SP_FMA", "SP_EXACT_FMA", "fma"}
+
+
+class GappaSyntaxError(ValueError):
+    """The C text uses something outside the subset the Gappa printer knows (a select, a call)."""
+
+
+def gappa_number(text: str) -> str:
+    """A C literal as an exact Gappa constant (hex floats and decimals are exact in both)."""
+    return text
+
+
+@dataclass
+class _Parser:
+    tokens: list[str]
+    rounded: bool
+    pos: int = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise GappaSyntaxError(f"expected {expected or 'more'} at token {self.pos} of {' '.join(self.tokens)!r}")
+        self.pos += 1
+        return token
+
+    def rnd(self, text: str) -> str:
+        return f"rnd({text})" if self.rounded else f"({text})"
+
+    def expression(self) -> str:
+        out = self.term()
+        while self.peek() in ("+", "-"):
+            op = self.take()
+            out = self.rnd(f"{out} {op} {self.term()}")
+        return out
+
+    def term(self) -> str:
+        out = self.unary()
+        while self.peek() in ("*", "/"):
+            op = self.take()
+            out = self.rnd(f"{out} {op} {self.unary()}")
+        return out
+
+    def unary(self) -> str:
+        if self.peek() == "-":
+            self.take()
+            return f"-({self.unary()})"  # negation is exact
+        return self.primary()
+
+    def primary(self) -> str:
+        token = self.take()
+        if token == "(":
+            inner = self.expression()
+            self.take(")")
+            return f"({inner})"
+        if token in FUSED:
+            self.take("(")
+            a = self.expression()
+            self.take(",")
+            b = self.expression()
+            self.take(",")
+            c = self.expression()
+            self.take(")")
+            return self.rnd(f"{a} * {b} + {c}")  # one rounding: the fused operation
+        if re.match(r"^(0x|\d)", token):
+            return gappa_number(token)
+        if re.match(r"^[A-Za-z_]", token):
+            if self.peek() == "(":
+                raise GappaSyntaxError(f"the call {token}(...) has no Gappa semantics here; prove its result separately")
+            return token
+        raise GappaSyntaxError(f"the token {token!r} is outside the printed subset (+ - * / fma)")
+
+
+def to_gappa(c_text: str, rounded: bool = True) -> str:
+    """The printed C expression ``c_text`` in Gappa syntax (``rounded``: every C operation in ``rnd``)."""
+    tokens = [next(t for t in m.groups() if t is not None) for m in _TOKEN.finditer(c_text) if any(m.groups())]
+    tokens = [t for t in tokens if t.strip()]
+    parser = _Parser(tokens, rounded)
+    out = parser.expression()
+    if parser.peek() is not None:
+        raise GappaSyntaxError(f"unexpected {parser.peek()!r} in {c_text!r}")
+    return out
+
+
+def print_gappa(expr: sp.Expr, rounded: bool = True) -> str:
+    """A SymPy kernel expression as the C printer prints it, then in Gappa syntax."""
+    return to_gappa(print_c(expr), rounded)

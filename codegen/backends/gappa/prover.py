@@ -1,0 +1,70 @@
+"""Running Gappa on a script and reading the enclosure it derives.
+
+Gappa (https://gappa.gitlabpages.inria.fr/, Debian package ``gappa``) proves bounds on the
+rounding errors of floating-point programs by interval arithmetic, forward error analysis and
+rewriting; every step it takes is backed by a lemma of its Coq library (``gappa -Bcoq`` writes
+the certificate). A goal written ``e in ?`` asks Gappa for the tightest enclosure it can prove;
+it prints the bounds exactly, as ``mantissa b exponent``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+__all__ = ["GAPPA_MISSING", "Enclosure", "gappa_executable", "run_gappa"]
+
+GAPPA_MISSING = "gappa not found: apt-get install gappa"
+_BOUND = re.compile(r"(-?\d+)(?:b(-?\d+))?")
+_RESULT = re.compile(r"^\s*(.+?) in \[(\S+)(?: \{[^}]*\})?, (\S+)(?: \{[^}]*\})?\]\s*$")
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """Gappa's proved enclosure ``[low, high]`` of one goal expression (exact rationals)."""
+
+    expression: str
+    low: Fraction
+    high: Fraction
+
+    @property
+    def magnitude(self) -> Fraction:
+        return max(abs(self.low), abs(self.high))
+
+
+def _exact(text: str) -> Fraction:
+    match = _BOUND.fullmatch(text)
+    if match is None:
+        raise ValueError(f"cannot read the Gappa bound {text!r}")
+    mantissa, exponent = int(match.group(1)), int(match.group(2) or 0)
+    return Fraction(mantissa) * (Fraction(2) ** exponent)
+
+
+def gappa_executable() -> str | None:
+    """The ``gappa`` program on PATH, or None."""
+    return shutil.which("gappa")
+
+
+def run_gappa(text: str, timeout: float = 120.0) -> tuple[list[Enclosure], str]:
+    """Run Gappa on ``text``; (the enclosures it proved, its whole output). A failed goal gives no
+    enclosure for it; a missing Gappa raises ``FileNotFoundError`` with :data:`GAPPA_MISSING`."""
+    program = gappa_executable()
+    if program is None:
+        raise FileNotFoundError(GAPPA_MISSING)
+    with tempfile.TemporaryDirectory(prefix="softproof-gappa-") as folder:
+        path = Path(folder) / "script.g"
+        path.write_text(text, encoding="utf-8")
+        done = subprocess.run([program, str(path)], capture_output=True, text=True, timeout=timeout)
+    output = (done.stdout + done.stderr).strip()
+    enclosures = []
+    if done.returncode == 0:
+        for line in output.splitlines():
+            match = _RESULT.match(line)
+            if match:
+                enclosures.append(Enclosure(match.group(1), _exact(match.group(2)), _exact(match.group(3))))
+    return enclosures, output

@@ -1,0 +1,95 @@
+"""The Gappa backend: the printer keeps C's operations and order, the fp.* claims are proved by Gappa
+(skipped, and said so, where Gappa is not installed), and a bound tighter than the truth is not."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import pytest
+
+from softproof.codegen.backends.c.pieces import pieces
+from softproof.codegen.backends.c.printer import print_c
+from softproof.codegen.backends.gappa.claims import CLAIMS, GappaBound
+from softproof.codegen.backends.gappa.printer import GappaSyntaxError, print_gappa, to_gappa
+from softproof.codegen.backends.gappa.prover import GAPPA_MISSING, gappa_executable, run_gappa
+from softproof.derive import Status, run_claim
+from softproof.derive.report import summary_line
+
+needs_gappa = pytest.mark.skipif(gappa_executable() is None, reason=GAPPA_MISSING)
+
+
+def test_every_c_operation_is_rounded_once_left_to_right() -> None:
+    assert to_gappa("a + b + c") == "rnd(rnd(a + b) + c)"
+    assert to_gappa("a - b*c/d") == "rnd(a - rnd(rnd(b * c) / d))"
+    assert to_gappa("SP_FMA(a, b, c) + 1") == "rnd(rnd(a * b + c) + 1)"  # one rounding for the fused operation
+    assert to_gappa("-x*0x1.8p-1") == "rnd(-(x) * 0x1.8p-1)"
+    assert to_gappa("a + b", rounded=False) == "(a + b)"
+
+
+def test_the_printer_refuses_what_it_cannot_translate() -> None:
+    for text in ("(x < 0) ? a : b", "sp_log1p(x)", "a +"):
+        with pytest.raises(GappaSyntaxError):
+            to_gappa(text)
+
+
+def test_each_translated_piece_keeps_the_c_operands_and_operators_in_order() -> None:
+    """Strip the rounding, the parentheses and the commas of the fused calls: the operands and the
+    operators come in the same order as in the C text (an FMA's ``,`` reads as ``*`` then ``+``)."""
+    def tokens(text: str) -> list[str]:
+        found = re.findall(r"0x[0-9a-fA-F.]+p[-+]?\d+|\b(?:rnd|SP_FMA|SP_EXACT_FMA|fma)\b|[A-Za-z_][A-Za-z0-9_.]*|\d+\.?\d*|[-+*/,()]", text)
+        out: list[str] = []
+        calls: list[int] = []  # per open parenthesis: -1, or the commas seen so far in a fused call
+        fused_next = False
+        for token in found:
+            if token in ("rnd", "SP_FMA", "SP_EXACT_FMA", "fma"):
+                fused_next = token != "rnd"
+            elif token == "(":
+                calls.append(0 if fused_next else -1)
+                fused_next = False
+            elif token == ")":
+                calls.pop()
+            elif token == ",":
+                out.append("*" if calls[-1] == 0 else "+")
+                calls[-1] += 1
+            else:
+                out.append(token)
+        return out
+
+    translated = 0
+    for piece in pieces().values():
+        if piece.wide:
+            continue
+        try:
+            gappa = print_gappa(piece.expr)
+        except GappaSyntaxError:
+            continue  # selects and calls: proved as branches, or not at all
+        assert tokens(gappa) == tokens(print_c(piece.expr)), piece.name
+        translated += 1
+    assert translated >= 15
+
+
+@needs_gappa
+@pytest.mark.parametrize("fp_claim", CLAIMS, ids=[c.id for c in CLAIMS])
+def test_every_fp_claim_is_proved_by_gappa(fp_claim) -> None:  # type: ignore[no-untyped-def]
+    result = run_claim(fp_claim)
+    assert result.status is Status.PROVED, result.outcome.steps
+    assert "Gappa proved" in result.outcome.steps[0]
+
+
+@needs_gappa
+def test_a_bound_tighter_than_the_truth_is_not_proved() -> None:
+    """The test of the test: half of the exp polynomial's proved error, or 1 ulp of a Horner step, fails."""
+    strategy = CLAIMS[0].strategy
+    assert isinstance(strategy, GappaBound)
+    tight = GappaBound(strategy.script_name, strategy.bound / 2)
+    assert tight.run(CLAIMS[0].statement).status is Status.UNPROVED
+    enclosures, _ = run_gappa("@rnd = float<ieee_64, ne>;\nx = rnd(x_);\ny = rnd(x * x);\n{ x in [1, 2] -> y - x * x in ? }\n")
+    assert enclosures and enclosures[0].magnitude > 0 and enclosures[0].magnitude <= Fraction(2, 2**53)
+
+
+def test_without_gappa_the_claims_are_skipped_not_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("softproof.codegen.backends.gappa.prover.gappa_executable", lambda: None)
+    results = [run_claim(c) for c in CLAIMS]
+    assert all(r.status is Status.UNPROVED and r.outcome.skipped == GAPPA_MISSING and r.as_expected for r in results)
+    assert f"{len(CLAIMS)} of them skipped: {GAPPA_MISSING}" in summary_line(results)
