@@ -12,6 +12,7 @@ C source (no contraction, FMA only where written) is what makes this the printed
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -52,19 +53,19 @@ class _Parser:
     def rnd(self, text: str) -> str:
         return f"rnd({text})" if self.rounded else f"({text})"
 
-    def expression(self) -> str:
-        out = self.term()
-        while self.peek() in ("+", "-"):
+    def binary(self, operators: tuple[str, str], operand: Callable[[], str]) -> str:
+        """Operands joined by ``operators``, left to right (C's associativity), each step rounded."""
+        out = operand()
+        while self.peek() in operators:
             op = self.take()
-            out = self.rnd(f"{out} {op} {self.term()}")
+            out = self.rnd(f"{out} {op} {operand()}")
         return out
 
+    def expression(self) -> str:
+        return self.binary(("+", "-"), self.term)
+
     def term(self) -> str:
-        out = self.unary()
-        while self.peek() in ("*", "/"):
-            op = self.take()
-            out = self.rnd(f"{out} {op} {self.unary()}")
-        return out
+        return self.binary(("*", "/"), self.unary)
 
     def unary(self) -> str:
         if self.peek() == "-":
