@@ -29,7 +29,7 @@ from softproof.derive.symbols import a, k, m, n, x
 from .api import FUNCTIONS
 from .array_form import ReduceMax, array_form
 
-__all__ = ["Line", "Kernel", "KERNELS", "vjp_index_form"]
+__all__ = ["Line", "Kernel", "KERNELS", "LOGSUMEXP_ERRORS", "LogsumexpErrors", "vjp_index_form"]
 
 T = sp.Symbol("T", positive=True)
 X = sp.Symbol("x")  # the input slice
@@ -53,9 +53,28 @@ CLAMPED, KF, R, B = sp.Symbol("clamped"), sp.Symbol("kf"), sp.Symbol("r"), sp.Sy
 X_WIDE, M_WIDE = sp.Symbol("x_wide"), sp.Symbol("m_wide")  # numpy.longdouble copies
 
 
-# m + T L cancels (the rows redone in long double / numpy.longdouble) when |m + T L| < CANCELLATION |m|,
-# m < 0: at most one bit of the result is lost to the cancellation before the wide path takes over
-CANCELLATION = 0.5
+@dataclass(frozen=True)
+class LogsumexpErrors:
+    r"""The relative error bounds behind logsumexp's certified finish (both targets).
+
+    :math:`\mathrm{out} = m + T L`, :math:`L = \log(c + t)`. A relative error :math:`\epsilon_t` of the
+    terms (hence of t, a sum of positive terms, compensated) moves L by at most
+    :math:`\epsilon_t\, t/(c + t)`; a relative error :math:`\epsilon_L` of the logarithm moves it by
+    :math:`\epsilon_L L`. So before its last rounding the result is within
+    :math:`E = T(\epsilon_t t/(c+t) + \epsilon_L L)` (plus :math:`2^{-100}|\mathrm{out}|` for the exact
+    double-double finish). Where :math:`E \le 2^{-54}|\mathrm{out}|` (half an ulp at least) the rounded
+    result is within 1 ULP of the correctly rounded one; elsewhere the slice is redone wider.
+    """
+
+    terms_c_float64: float = 2.0**-52  # the exp kernel (exp.polynomial_error 2^-59, fp.exp.poly.float64 1.25 u, the reduction)
+    terms_c_dd: float = 2.0**-54  # sp_exp_dd: the polynomial's tail rounded (2^-54.5), q's evaluation (2^-57), 2^-59
+    terms_c_float32: float = 2.0**-36  # the shorter polynomial of float32 results (2^-37) and plain lane sums (2^-45)
+    terms_numpy: float = 2.0**-50  # numpy.exp, times (1 + ql): 8 u, generously above the few ULP NumPy documents
+    log_c: float = 2.0**-56  # sp_log1p_dd: body + tail, the tail's own rounding (|tail| <= 2^-4 |body|) and R's 2^-58
+    log_numpy_units: float = 8.0  # numpy.log1p in numpy.longdouble, in units of its epsilon
+
+
+LOGSUMEXP_ERRORS = LogsumexpErrors()
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,65 @@ def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Arra
     return q, ql, e, stats
 
 
+_EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
+
+
+def _logsumexp_finish(m: Array, T: float, st: _Stats) -> tuple[Array, Array]:
+    r"""m + T log1p((c - 1) + t) in numpy.longdouble, rounded once to float64, and where that may be
+    off by more than 1 ULP: the error before the rounding is at most
+    :math:`E = T(\epsilon_t t/(c+t) + \epsilon_L L)` (``codegen/kernels.py``, ``LogsumexpErrors``);
+    certified where :math:`E \le 2^{-54}|\mathrm{out}|`."""
+    wide = numpy.longdouble
+    L = numpy.log1p((st.ties - 1).astype(wide) + st.t.astype(wide))
+    out = (m.astype(wide) + wide(T) * L).astype(numpy.float64)
+    eps_log = 8.0 * _EPS_WIDE
+    bound = T * (8.881784197001252e-16 * (st.t / (st.ties + st.t)) + eps_log * L.astype(numpy.float64) + 2 * _EPS_WIDE * abs(out) / T)
+    return out, ~(bound <= 2.0**-54 * abs(out)) & numpy.isfinite(out)
+
+
+def _wide_certified(out_wide: Array, m_wide: Array, T: float, n: int) -> Array:
+    r"""Where the numpy.longdouble recomputation is within half an ulp of float64: its terms are within
+    :math:`(|q| + 2)\epsilon` each, :math:`e^q |q| \le 1/e`, so the sum of n terms is within
+    :math:`(n + 2)\epsilon` of :math:`c + t \ge 1` relative, and the log and the finish add
+    :math:`2\epsilon(|L| T + |m| + |\mathrm{out}|)` (:math:`\epsilon` the long double's)."""
+    eps = _EPS_WIDE
+    out = abs(out_wide.astype(numpy.float64))
+    L = abs((out_wide - m_wide).astype(numpy.float64))
+    bound = T * (n + 2) * eps + 2 * eps * (L + abs(m_wide.astype(numpy.float64)) + out)
+    return bound <= 2.0**-54 * out
+
+
+def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array) -> Array:
+    """The slices where neither finish is certified (m + T L cancels to far below the terms, as for
+    log-probabilities, whose LSE is within 1e-16 of 0): T log sum e^(x/T) with mpmath, the precision
+    doubled until the interval result +- its error bound rounds to one float64. Without mpmath (the
+    generated package alone) those slices keep the long double value."""
+    try:
+        import mpmath
+    except ImportError:  # pragma: no cover - mpmath ships with softproof
+        return out
+    moved = numpy.moveaxis(x, axis, tuple(range(-len(axis), 0)))
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axis)] + (-1,))
+    result = numpy.moveaxis(out, axis, tuple(range(-len(axis), 0))).reshape(flat.shape[:-1]).copy()
+    where = numpy.moveaxis(uncertain, axis, tuple(range(-len(axis), 0))).reshape(flat.shape[:-1])
+    for index in numpy.ndindex(where.shape):
+        if not where[index]:
+            continue
+        values, temperature = [mpmath.mpf(float(v)) for v in flat[index]], mpmath.mpf(T)
+        precision = 128
+        while precision <= 1 << 16:
+            with mpmath.workprec(precision):
+                value = temperature * mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in values))
+                error = (len(values) + 8) * mpmath.ldexp(abs(value) + temperature * abs(mpmath.log(len(values) + 1)) + max(abs(v) for v in values), -precision + 4)
+                low, high = float(value - error), float(value + error)
+            if low == high:
+                result[index] = low
+                break
+            precision *= 2
+    shape = numpy.moveaxis(out, axis, tuple(range(-len(axis), 0))).shape
+    return numpy.moveaxis(result.reshape(shape), tuple(range(-len(axis), 0)), axis)
+
+
 def _backward_limits(p: Array, g: Array, out: Array, axis: Axes) -> Array:
     r"""Slices whose grad has an infinite entry: :math:`\sum_j p_i (\delta_{ij} - p_j) g_j` as the limit
     of each infinite :math:`g_j \to \pm\infty` on its own (the C target's backward_infinite_row).
@@ -274,12 +333,15 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
             extra = st.ties - 1
             L = numpy.log1p(extra + st.t)
             out = L*T + m
-            cancelling = (m < 0) & (abs(out) < 0.5 * -m)
-            if numpy.any(cancelling):  # m + T L cancels: redo those slices in numpy.longdouble
+            out, uncertain = _logsumexp_finish(m, T, st)
+            if numpy.any(uncertain):  # may be off by more than 1 ULP: redo those slices in numpy.longdouble
                 x_wide, m_wide = x.astype(numpy.longdouble), m.astype(numpy.longdouble)
                 # proved: rewrite.smooth_max_shift
                 out_wide = T*numpy.log(numpy.sum(numpy.exp((-m_wide + x_wide)/T), axis=axis, keepdims=True)) + m_wide
-                out = numpy.where(cancelling, out_wide.astype(numpy.float64), out)
+                out = numpy.where(uncertain, out_wide.astype(numpy.float64), out)
+                uncertain &= ~_wide_certified(out_wide, m_wide, T, x.size // max(out.size, 1))
+                if numpy.any(uncertain):  # still: exactly, slice by slice
+                    out = _logsumexp_exact(x, T, axis, uncertain, out)
         out = numpy.where(numpy.isinf(top) | numpy.isnan(top), top, out)
     if not keepdims:
         out = numpy.squeeze(out, axis=axis)

@@ -75,6 +75,11 @@
 #endif
 #define SP_SHIFTER_BITS 0x4338000000000000u /* the bits of 1.5 * 2^52 */
 #define SP_NORMAL_LIMIT (-708.0) /* e^a is normal for a >= -708 (2^-1021.4) */
+/* logsumexp's certified finish (codegen/kernels.py, LogsumexpErrors): the terms' and the log's relative errors */
+#define SP_TERMS_ERROR_D 0x1.0000000000000p-52
+#define SP_TERMS_ERROR_F 0x1.0000000000000p-36
+#define SP_TERMS_ERROR_DD 0x1.0000000000000p-54
+#define SP_LOG_ERROR 0x1.0000000000000p-56
 #if defined(__GNUC__)
 #define SP_INLINE inline __attribute__((always_inline))
 #else
@@ -118,6 +123,16 @@ static SP_INLINE double piece_exp_reduce(double b, double clamped, double kf)
 static SP_INLINE double piece_exp_poly(double r)
 {
     return SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
+}
+
+static SP_INLINE double piece_exp_poly_tail(double r)
+{
+    return SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r);
+}
+
+static SP_INLINE double piece_exp_reduce_head(double clamped, double kf)
+{
+    return SP_FMA(-kf, SP_LN2_HI, clamped);
 }
 
 static SP_INLINE double piece_exp_poly_single(double r)
@@ -238,17 +253,44 @@ static SP_INLINE void two_diff(double a, double b, double *d, double *l)
     *l = (a - (s - bb)) - (b + bb);
 }
 
+/* e^(a + b) = hi + lo to within 2^-54 relative (SP_TERMS_ERROR_DD), for SP_NORMAL_LIMIT <= a <= 0: logsumexp's
+ * certified recomputation. r = a + b - k ln2 is kept as r + r_lo (a - k ln2_hi exact, k ln2_lo split
+ * exactly by SP_EXACT_FMA), the polynomial's tail s = P(r) - 1 is added to 1 exactly (Fast2Sum,
+ * |s| <= 0.42), and e^(r + r_lo) = (1 + s)(1 + r_lo) to first order in r_lo (|r_lo| <= 2^-53). Error:
+ * half an ulp of s (2^-54.5 of the result), q's evaluation (2^-57), the approximation (2^-59). */
+static SP_INLINE double sp_exp_dd(double a, double b, double *lo)
+{
+    const double shifted = a * SP_INV_LN2 + SP_SHIFTER;
+    const double kf = shifted - SP_SHIFTER;
+    const double head = piece_exp_reduce_head(a, kf);
+    const double product = -kf * SP_LN2_LO;
+    const double product_lo = SP_EXACT_FMA(-kf, SP_LN2_LO, -product);
+    double r, r_lo, s, p, scale;
+    uint64_t bits, k;
+    two_diff(head, -product, &r, &r_lo);
+    r_lo += product_lo + b;
+    s = piece_exp_poly_tail(r);
+    p = 1.0 + s;
+    memcpy(&bits, &shifted, sizeof bits);
+    k = bits - SP_SHIFTER_BITS;
+    bits = (k + 1023u) << 52;
+    memcpy(&scale, &bits, sizeof scale);
+    *lo = ((s - (p - 1.0)) + r_lo * p) * scale;
+    return p * scale;
+}
+
 /* ---------------------------------------------------------- log1p kernel */
-/* log(1 + u) for u >= 0 (every logarithm of the scheme is log1p((c - 1) + t)), branch-free so that
+/* log(1 + u + u_lo) = out + lo for u >= 0, |u_lo| <= ulp(u) (every logarithm of the scheme is log1p((c - 1) + t)), branch-free so that
  * a tile's rows take it in one vector loop; proved: log1p.reduction, log1p.atanh_form, log1p.polynomial_error, exp.cody_waite_exact.
  * 1 + u = w + correction exactly; w = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)) from the bits of
  * w (w >= 1, so k >= 0 and a logical shift suffices); f = (1 + f) - 1 is exact (Sterbenz) */
 #define SP_SQRT_HALF_BITS 0x3FE6A09E667F3BCDu /* the bits of sqrt(2)/2 */
-static SP_INLINE double sp_log1p(double u)
+static SP_INLINE double sp_log1p_dd(double u, double u_lo, double *lo)
 {
-    double w, correction, f, kf, s, hfsq, hfsq_error, z, R, low, mid, head, head_error, body, body_error, errors, small, tail;
+    double w, correction, f, kf, s, hfsq, hfsq_error, z, R, low, mid, head, head_error, body, body_error, errors, small, tail, out;
     uint64_t bits, k;
     two_diff(1.0, -u, &w, &correction);
+    correction = u_lo == 0.0 ? correction : correction + u_lo; /* 1 + u + u_lo = w + correction, to 2^-53 of u_lo */
     memcpy(&bits, &w, sizeof bits);
     k = (bits - SP_SQRT_HALF_BITS) >> 52;
     bits -= k << 52;
@@ -269,7 +311,16 @@ static SP_INLINE double sp_log1p(double u)
     errors = piece_log1p_errors(body_error, head_error);
     small = piece_log1p_small(errors, hfsq_error);
     tail = piece_log1p_tail(mid, small);
-    return piece_log1p_out(body, tail);
+    out = piece_log1p_out(body, tail);
+    *lo = tail - (out - body); /* Fast2Sum (|body| >= |tail|): out + lo = body + tail exactly */
+    return out;
+}
+
+/* log(1 + u) rounded once (the head of sp_log1p_dd) */
+static SP_INLINE double sp_log1p(double u)
+{
+    double unused;
+    return sp_log1p_dd(u, 0.0, &unused);
 }
 
 /* --------------------------------------------------------------- printed pieces */
@@ -317,11 +368,6 @@ static SP_INLINE double piece_log_softmax_head(double L, double q)
 static SP_INLINE double piece_log_softmax(double head, double ql)
 {
     return head + ql;
-}
-
-static SP_INLINE double piece_logsumexp(double L, double T, double m)
-{
-    return L*T + m;
 }
 
 static SP_INLINE double piece_cross_entropy_head(double L, double gap)
@@ -1368,16 +1414,72 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
     return (double)(piece_logsumexp_wide(T, m, wide_sum));
 }
 
-/* m + T L from a row's statistics, L = log1p((c - 1) + t); redone wider when it cancels */
-static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T, double L)
+/* m + T L from a row's statistics, L = log1p((c - 1) + t) taken in double-double (sp_log1p_dd, the
+ * argument (c - 1) + t + t_lo kept as a TwoSum pair) and m + T L_hi summed exactly (TwoSum, the
+ * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
+ * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
+ * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
+static double logsumexp_certified_d(row_stats st, double T, double terms_error, double *bound)
 {
     const double m = st.m;
-    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    const double out = piece_logsumexp(L, T, m);
-    if (m < 0.0 && fabs(out) < 0x1.0000000000000p-1 * -m) {
-        return logsumexp_cancelling_d(xr, n, m, T); /* m + T L cancels: redo it wider */
+    double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
+    two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
+    u_lo += st.t_lo;
+    L = sp_log1p_dd(u, u_lo, &L_lo);
+    product = T * L;
+    *bound = T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
+    if (!(product <= DBL_MAX)) {
+        *bound = 0.0;
+        return product; /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded */
     }
-    return out;
+    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
+    product_lo = SP_EXACT_FMA(T, L, -product);
+    two_diff(m, -product, &head, &head_lo);
+    return head + (head_lo + (product_lo + T * L_lo));
+}
+
+/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD) */
+static row_stats stats_dd_d(const double *xr, size_t n, double m, double T)
+{
+    row_stats st;
+    double hi = 0.0, lo = 0.0, ties = 0.0;
+    size_t j;
+    const int tempered = T != 1.0;
+    for (j = 0; j < n; ++j) { /* branch-free: a term below e^-708 < 2^-1021 counts 0 (absolute error 2^-1021, c >= 1) */
+        const double x = (double)xr[j];
+        double ql, e_lo;
+        const double q = shift(x, m, T, tempered, &ql);
+        const int counted = x != m && q >= SP_NORMAL_LIMIT;
+        const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
+        ties += x == m ? 1.0 : 0.0;
+        SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
+        lo += counted ? e_lo : 0.0;
+    }
+    st.m = m;
+    st.ties = ties;
+    st.t = hi;
+    st.t_lo = lo;
+    return st;
+}
+
+/* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
+ * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
+ * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
+ * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
+ * every term in double-double, then in long double. */
+static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
+{
+    const double within_ulp = 0x1.6a09e667f3bcdp-54; /* 2^-53.5 (2^-25.5) */
+    double bound, out;
+    out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound);
+    if (bound <= within_ulp * fabs(out)) {
+        return out;
+    }
+    out = logsumexp_certified_d(stats_dd_d(xr, n, st.m, T), T, SP_TERMS_ERROR_DD, &bound);
+    if (bound <= within_ulp * fabs(out)) {
+        return out;
+    }
+    return logsumexp_cancelling_d(xr, n, st.m, T); /* m + T L cancels: redo it wider */
 }
 
 static double logsumexp_row_d(const double *xr, size_t n, double T)
@@ -1397,22 +1499,20 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    return logsumexp_finish_d(xr, n, st, T, log_normaliser(st));
+    return logsumexp_finish_d(xr, n, st, T);
 }
 
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
 static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
 {
     tile_d tl;
-    double L[SP_TILE];
     size_t l;
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
     }
-    tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        out[l] = (double)logsumexp_finish_d(rows + l * n, n, st, T, L[l]);
+        out[l] = (double)logsumexp_finish_d(rows + l * n, n, st, T);
     }
     return 1;
 }
@@ -1434,7 +1534,7 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
             group_stats_d(rows_of_group, n, T, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 const double *xr = rows_of_group + l * n;
-                out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T, group.L[l])
+                out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
                                                              : logsumexp_row_d(xr, n, T));
             }
         } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
@@ -2590,16 +2690,72 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
     return (double)(piece_logsumexp_wide(T, m, wide_sum));
 }
 
-/* m + T L from a row's statistics, L = log1p((c - 1) + t); redone wider when it cancels */
-static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T, double L)
+/* m + T L from a row's statistics, L = log1p((c - 1) + t) taken in double-double (sp_log1p_dd, the
+ * argument (c - 1) + t + t_lo kept as a TwoSum pair) and m + T L_hi summed exactly (TwoSum, the
+ * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
+ * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
+ * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
+static double logsumexp_certified_f(row_stats st, double T, double terms_error, double *bound)
 {
     const double m = st.m;
-    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    const double out = piece_logsumexp(L, T, m);
-    if (m < 0.0 && fabs(out) < 0x1.0000000000000p-1 * -m) {
-        return logsumexp_cancelling_f(xr, n, m, T); /* m + T L cancels: redo it wider */
+    double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
+    two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
+    u_lo += st.t_lo;
+    L = sp_log1p_dd(u, u_lo, &L_lo);
+    product = T * L;
+    *bound = T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
+    if (!(product <= DBL_MAX)) {
+        *bound = 0.0;
+        return product; /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded */
     }
-    return out;
+    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
+    product_lo = SP_EXACT_FMA(T, L, -product);
+    two_diff(m, -product, &head, &head_lo);
+    return head + (head_lo + (product_lo + T * L_lo));
+}
+
+/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD) */
+static row_stats stats_dd_f(const float *xr, size_t n, double m, double T)
+{
+    row_stats st;
+    double hi = 0.0, lo = 0.0, ties = 0.0;
+    size_t j;
+    const int tempered = T != 1.0;
+    for (j = 0; j < n; ++j) { /* branch-free: a term below e^-708 < 2^-1021 counts 0 (absolute error 2^-1021, c >= 1) */
+        const double x = (double)xr[j];
+        double ql, e_lo;
+        const double q = shift(x, m, T, tempered, &ql);
+        const int counted = x != m && q >= SP_NORMAL_LIMIT;
+        const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
+        ties += x == m ? 1.0 : 0.0;
+        SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
+        lo += counted ? e_lo : 0.0;
+    }
+    st.m = m;
+    st.ties = ties;
+    st.t = hi;
+    st.t_lo = lo;
+    return st;
+}
+
+/* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
+ * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
+ * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
+ * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
+ * every term in double-double, then in long double. */
+static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
+{
+    const double within_ulp = 0x1.6a09e667f3bcdp-26; /* 2^-53.5 (2^-25.5) */
+    double bound, out;
+    out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound);
+    if (bound <= within_ulp * fabs(out)) {
+        return out;
+    }
+    out = logsumexp_certified_f(stats_dd_f(xr, n, st.m, T), T, SP_TERMS_ERROR_DD, &bound);
+    if (bound <= within_ulp * fabs(out)) {
+        return out;
+    }
+    return logsumexp_cancelling_f(xr, n, st.m, T); /* m + T L cancels: redo it wider */
 }
 
 static double logsumexp_row_f(const float *xr, size_t n, double T)
@@ -2619,22 +2775,20 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    return logsumexp_finish_f(xr, n, st, T, log_normaliser(st));
+    return logsumexp_finish_f(xr, n, st, T);
 }
 
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
 static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
 {
     tile_f tl;
-    double L[SP_TILE];
     size_t l;
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
     }
-    tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        out[l] = (float)logsumexp_finish_f(rows + l * n, n, st, T, L[l]);
+        out[l] = (float)logsumexp_finish_f(rows + l * n, n, st, T);
     }
     return 1;
 }
@@ -2656,7 +2810,7 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
             group_stats_f(rows_of_group, n, T, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 const float *xr = rows_of_group + l * n;
-                out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T, group.L[l])
+                out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
                                                              : logsumexp_row_f(xr, n, T));
             }
         } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {

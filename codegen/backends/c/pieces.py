@@ -38,7 +38,6 @@ from ...kernels import (
     LOG_SOFTMAX_HEAD,
     LOG_SOFTMAX_OUT,
     LOGNORM_LINE,
-    LOGSUMEXP_OUT,
     B,
     E,
     M,
@@ -67,6 +66,8 @@ def _exp_pieces() -> dict[str, sp.Expr]:
     return {
         "exp_reduce": fma(-KF, lo, fma(-KF, hi, CLAMPED)) + B,
         "exp_poly": _exp_polynomial(DEGREE),
+        "exp_poly_tail": _exp_polynomial(DEGREE) - 1,  # P(r) - 1 (sp_exp_dd adds the 1 exactly)
+        "exp_reduce_head": fma(-KF, hi, CLAMPED),  # a - k ln2_hi, exact (exp.cody_waite_exact)
         "exp_poly_single": _exp_polynomial(SINGLE_DEGREE),
     }
 
@@ -136,7 +137,6 @@ def c_pieces() -> dict[str, sp.Expr]:
         softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
         log_softmax_head=LOG_SOFTMAX_HEAD.expr,
         log_softmax=LOG_SOFTMAX_OUT.expr,
-        logsumexp=LOGSUMEXP_OUT.expr,
         cross_entropy_head=CE_HEAD.expr,
         cross_entropy=CE_OUT.expr,
         ce_grad_target=CE_GRAD_TARGET.expr,

@@ -11,7 +11,7 @@ from softproof.derive.exp_kernel import CLAMP, NORMAL_LIMIT, exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...api import FUNCTIONS
-from ...kernels import CANCELLATION
+from ...kernels import LOGSUMEXP_ERRORS
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .pieces import exp_constants, printed_pieces
 from .printer import print_c
@@ -44,7 +44,7 @@ class CTarget(Target):
             "exp_constants": [(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()],
             "exp_clamp": print_c(sp.Float(CLAMP, 17)),
             "normal_limit": print_c(sp.Float(NORMAL_LIMIT, 17)),
-            "cancellation": print_c(sp.Float(CANCELLATION, 17)),
+            "logsumexp_errors": {name: print_c(sp.Float(value, 17)) for name, value in vars(LOGSUMEXP_ERRORS).items()},
             "shifter_bits": f"0x{_bits(exp_kernel().shifter):016X}u",
             "sqrt_half_bits": f"0x{log1p_kernel().sqrt_half_bits:016X}u",
         }

@@ -7,7 +7,7 @@ from typing import Any
 import sympy as sp
 
 from ...api import FUNCTIONS
-from ...kernels import CANCELLATION, KERNELS, Kernel
+from ...kernels import KERNELS, LOGSUMEXP_ERRORS, Kernel
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .printer import print_numpy
 
@@ -45,5 +45,5 @@ class NumPyTarget(Target):
             "kernels": {name: kernel_code(kernel) for name, kernel in KERNELS.items()},
             "functions": FUNCTIONS,
             "signature": {f.name: f.typed_params for f in FUNCTIONS},
-            "cancellation": repr(CANCELLATION),
+            "logsumexp_errors": {name: repr(value) for name, value in vars(LOGSUMEXP_ERRORS).items()},
         }
