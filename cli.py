@@ -226,6 +226,7 @@ def accuracy(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the tables as Markdown.")] = False,
     plot_file: Annotated[Path | None, typer.Option("--plot", help="Draw ULP error against input (PNG or SVG).")] = None,
     plot_function: Annotated[str | None, typer.Option("--plot-function", help="The function drawn by --plot (default: the first --function, else softmax).")] = None,
+    search_seconds: Annotated[float | None, typer.Option("--search", help="Instead: hill-climb on ULP error for this many seconds per function, target and dtype; print the worst input found.")] = None,
 ) -> None:
     """ULP error of the generated code (and scipy, torch) against a correctly rounded mpmath reference.
 
@@ -250,6 +251,11 @@ def accuracy(
     if seed < 0:
         fail(f"--seed must be >= 0 (a NumPy seed), got {seed}")
     check_plot_file(plot_file)
+    if search_seconds is not None:
+        if not 0 < search_seconds <= 86400:
+            fail(f"--search {search_seconds} is out of range; use a number of seconds with 0 < s <= 86400")
+        _search_worst(functions, dtypes, search_seconds, seed)
+        return
 
     tracked = tracked_by("measuring", lambda region: region.name, enabled=not as_json)
     try:
@@ -275,6 +281,27 @@ def accuracy(
     if failing:
         for m in failing:
             typer.secho(f"above bound: {m.function} {m.dtype} {m.region} {m.implementation}: {m.max_ulp:g} ULP", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
+
+
+def _search_worst(functions: tuple[str, ...], dtypes: tuple[str, ...], seconds: float, seed: int) -> None:
+    """``accuracy --search``: the worst input per function, target and dtype; exit 1 above a bound."""
+    from softproof.measure import accuracy as acc
+    from softproof.measure.implementations import SOFTPROOF
+    from softproof.measure.search import search
+
+    table = {name: impl for name, impl in acc.implementations().items() if name in SOFTPROOF}
+    above = []
+    for function in functions:
+        for dtype in dtypes:
+            for worst in search(function, {name: impls[function] for name, impls in table.items()}, dtype, seconds, seed):
+                typer.echo(worst.describe())
+                bound = acc.BOUNDS.get((function, dtype))
+                if bound is not None and worst.ulps > bound:
+                    above.append(f"above bound: {function} {dtype} {worst.target}: {worst.ulps:g} ULP (bound {bound})")
+    for line in above:
+        typer.secho(line, err=True, fg=typer.colors.RED)
+    if above:
         raise typer.Exit(1)
 
 

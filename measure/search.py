@@ -1,0 +1,172 @@
+r"""Searching for the worst inputs instead of hoping to sample them: hill climbing on ULP error.
+
+For each function the search starts from random inputs of the kinds that break kernels (short
+rows with a negative maximum, near ties, lengths across the tile and chunk boundaries, dominant
+entries, huge and tiny values, random temperatures from 1e-3 to 1e3 for the row functions that
+take one), and from each start climbs: it moves one entry (or the temperature) by a random number
+of ULPs, from 1 to 2^40, and keeps the move when the error does not drop. The error of an input
+is its largest distance, in ULPs, to the correctly rounded mpmath value of the textbook
+definition (:mod:`softproof.measure.reference`), the precision raised until the rounding is
+stable. The budget is wall-clock seconds per function and target.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from softproof.codegen.api import by_name
+
+from . import reference as textbook
+from .accuracy import BITS, ELEMENT_FUNCTIONS, ROW_FUNCTIONS, _round, reference, takes_targets, ulp_distance
+
+__all__ = ["Worst", "search", "truth", "TEMPERED"]
+
+TEMPERED = ("softmax", "log_softmax", "logsumexp")  # the row functions with a temperature
+LENGTHS = (2, 2, 2, 3, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100)
+
+
+@dataclass(frozen=True)
+class Worst:
+    """The worst input found for one function, target and dtype."""
+
+    function: str
+    target: str
+    dtype: str
+    ulps: float
+    x: tuple[float, ...]
+    temperature: float
+    target_index: int
+    evaluations: int
+
+    def describe(self) -> str:
+        shown = ", ".join(repr(v) for v in self.x[:8]) + (", ..." if len(self.x) > 8 else "")
+        extra = f", T={self.temperature!r}" if self.function in TEMPERED else ""
+        extra += f", target={self.target_index}" if takes_targets(self.function) else ""
+        return f"{self.function:14s} {self.target:16s} {self.dtype:8s} {self.ulps:10.4g} ULP  x=[{shown}] (n={len(self.x)}){extra}"
+
+
+def truth(function: str, x: np.ndarray, temperature: float, target_index: int, dtype: str) -> np.ndarray:
+    """The correctly rounded value(s) of the textbook definition: :func:`softproof.measure.accuracy.reference`
+    for the functions without a temperature, and the same rule with the span divided by T otherwise."""
+    if function not in TEMPERED or temperature == 1.0:
+        kind = "rows" if function in ROW_FUNCTIONS else "elements"
+        targets = np.array([target_index]) if kind == "rows" else None
+        return reference(x, kind, dtype, targets)[function]
+    bits = BITS[dtype]
+    finite = x[np.isfinite(x)]
+    span = float(finite.max() - finite.min()) / temperature if finite.size else 0.0
+    tiny = np.abs(finite[finite != 0]) / temperature
+    small = max(0.0, -float(np.log2(tiny.min()))) if tiny.size else 0.0
+    large = max(0.0, float(np.log2(np.abs(finite).max() / temperature))) if tiny.size else 0.0
+    precision = 128 + int(min(span, 1200.0) * 1.45) + 2 * int(min(small, 1100.0)) + int(min(large, 1100.0))
+    previous = None
+    while precision <= 1 << 17:
+        with mpmath.workprec(precision):
+            values, T = textbook.row(x), mpmath.mpf(temperature)
+            exact: list[Any] = textbook.softmax(values, T) if function == "softmax" else (
+                textbook.log_softmax(values, T) if function == "log_softmax" else [textbook.logsumexp(values, T)])
+            rounded = np.array([_round(v, bits) for v in exact], dtype=dtype)
+        if previous is not None and np.array_equal(previous, rounded, equal_nan=True):
+            return rounded
+        previous, precision = rounded, precision * 2
+    raise ArithmeticError(f"the reference of {function} did not stabilise")
+
+
+def _call(implementation: Callable[..., Any], function: str, x: np.ndarray, temperature: float, target_index: int) -> np.ndarray:
+    if function in TEMPERED:
+        return np.atleast_1d(np.asarray(implementation(x, temperature=temperature)))
+    if takes_targets(function):
+        return np.atleast_1d(np.asarray(implementation(x, np.array(target_index))))
+    return np.atleast_1d(np.asarray(implementation(x)))
+
+
+def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """A random start of one of the hard kinds."""
+    temperature = float(10 ** rng.uniform(-3, 3)) if function in TEMPERED and rng.random() < 0.7 else 1.0
+    if function in ELEMENT_FUNCTIONS:
+        kind = rng.integers(4)
+        scale = (1.0, 30.0, 700.0, 1e-8)[kind]
+        return rng.standard_normal(int(rng.integers(1, 9))) * scale, temperature
+    n = int(rng.choice(LENGTHS))
+    kind = rng.integers(6)
+    if kind == 0:  # short rows with a negative maximum
+        x = rng.standard_normal(n) - float(rng.uniform(0.5, 20))
+    elif kind == 1:  # near ties
+        x = 3.0 + 1e-9 * rng.standard_normal(n)
+    elif kind == 2:  # one dominant entry
+        x = np.concatenate([[0.0], -float(rng.uniform(5, 700)) + rng.standard_normal(n - 1)])
+    elif kind == 3:  # log-probabilities
+        x = np.log(rng.dirichlet(np.ones(n)))
+    elif kind == 4:  # wide values
+        x = rng.standard_normal(n) * float(10 ** rng.uniform(0, 3))
+    else:
+        x = rng.standard_normal(n)
+    return x, temperature
+
+
+def _move(x: np.ndarray, temperature: float, tempered: bool, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """One entry (or the temperature) moved by a random number of ULPs, 1 to 2^40."""
+    steps = int(2 ** rng.uniform(0, 40)) * int(rng.choice([-1, 1]))
+    if tempered and rng.random() < 0.2:
+        moved = float(np.nextafter(temperature, np.inf)) if steps > 0 else float(np.nextafter(temperature, 0.0))
+        bits = np.array([temperature]).view(np.int64)[0] + steps
+        candidate = float(np.array([bits]).view(np.float64)[0])
+        return x, candidate if np.isfinite(candidate) and candidate > 0 else moved
+    y = x.copy()
+    i = int(rng.integers(len(y)))
+    bits = y[i : i + 1].view(np.int64)[0]
+    signed = bits if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
+    signed += steps
+    new_bits = signed if signed >= 0 else (-signed) | np.int64(-0x8000000000000000)
+    candidate = float(np.array([new_bits], dtype=np.int64).view(np.float64)[0])
+    if np.isfinite(candidate):
+        y[i] = candidate
+    return y, temperature
+
+
+def search(
+    function: str,
+    implementations: dict[str, Callable[..., Any]],
+    dtype: str = "float64",
+    seconds: float = 10.0,
+    seed: int = 0,
+    climb: int = 40,
+) -> list[Worst]:
+    """The worst input found for ``function`` in each implementation (name -> callable), within
+    ``seconds`` each: random starts, each climbed for ``climb`` moves."""
+    by_name(function)  # a KeyError naming the functions for an unknown one
+    out = []
+    for target, implementation in implementations.items():
+        rng = np.random.default_rng(seed)
+        best = Worst(function, target, dtype, -1.0, (), 1.0, 0, 0)
+        evaluations = 0
+        deadline = time.monotonic() + seconds
+
+        def error(x: np.ndarray, T: float, t: int, implementation: Callable[..., Any] = implementation) -> float:
+            data = x.astype(dtype)
+            got = _call(implementation, function, data, T, t).astype(dtype)
+            return float(ulp_distance(got, truth(function, data.astype(np.float64), T, t, dtype)).max())
+
+        while time.monotonic() < deadline:
+            x, T = _start(function, rng)
+            t = int(rng.integers(len(x)))
+            current = error(x, T, t)
+            evaluations += 1
+            for _ in range(climb):
+                if time.monotonic() >= deadline:
+                    break
+                y, S = _move(x, T, function in TEMPERED, rng)
+                value = error(y, S, t)
+                evaluations += 1
+                if value >= current:
+                    x, T, current = y, S, value
+            if current > best.ulps:
+                best = Worst(function, target, dtype, current, tuple(float(v) for v in x.astype(dtype)), T, t, evaluations)
+        out.append(Worst(best.function, best.target, dtype, best.ulps, best.x, best.temperature, best.target_index, evaluations))
+    return out
