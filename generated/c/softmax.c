@@ -653,6 +653,146 @@ static double cross_entropy_finish(row_stats st, double x_target, double L)
     return piece_cross_entropy(gap_error, head);
 }
 
+/* ------------------------------------------------ triple-double arithmetic */
+/* h + m + l with |m| <= ulp(h), |l| <= ulp(m): about 150 significant bits, for logsumexp's last resort
+ * (the rows whose m + T L cancels beyond what long double certifies: log-probabilities, LSE near 0).
+ * Every operation is exact up to a relative error of about 2^-145 (Hida, Li and Bailey's quad-double
+ * algorithms cut to three terms): no operation here is as accurate as claimed by a proof yet; the
+ * caller's certificate uses 2^-140 per operation. */
+typedef struct {
+    double h, m, l;
+} triple;
+
+/* s + e = a + b exactly (TwoSum) */
+static SP_INLINE void two_sum(double a, double b, double *s, double *e)
+{
+    two_diff(a, -b, s, e);
+}
+
+/* a + b + c as a normalised triple */
+static triple triple_renorm(double a, double b, double c)
+{
+    triple out;
+    double s, e, t, f;
+    two_sum(b, c, &s, &e);
+    two_sum(a, s, &t, &f);
+    two_sum(f, e, &s, &e);
+    out.h = t;
+    two_sum(t, s, &out.h, &f);
+    out.m = f;
+    two_sum(out.m, e, &out.m, &out.l);
+    return out;
+}
+
+static triple triple_of(double h, double m)
+{
+    return triple_renorm(h, m, 0.0);
+}
+
+static triple triple_add(triple x, triple y)
+{
+    double s0, t0, s1, t1, s2;
+    two_sum(x.h, y.h, &s0, &t0);
+    two_sum(x.m, y.m, &s1, &t1);
+    s2 = x.l + y.l;
+    two_sum(s1, t0, &s1, &t0);
+    s2 += t0 + t1;
+    return triple_renorm(s0, s1, s2);
+}
+
+static triple triple_neg(triple x)
+{
+    triple out = {-x.h, -x.m, -x.l};
+    return out;
+}
+
+static triple triple_mul(triple x, triple y)
+{
+    const double p0 = x.h * y.h, q0 = SP_EXACT_FMA(x.h, y.h, -p0);
+    const double p1 = x.h * y.m, q1 = SP_EXACT_FMA(x.h, y.m, -p1);
+    const double p2 = x.m * y.h, q2 = SP_EXACT_FMA(x.m, y.h, -p2);
+    const double p3 = x.h * y.l + x.m * y.m + x.l * y.h;
+    double s1, t, t2;
+    two_sum(p1, p2, &s1, &t);
+    two_sum(s1, q0, &s1, &t2);
+    return triple_renorm(p0, s1, t + t2 + q1 + q2 + p3);
+}
+
+static triple triple_mul_d(triple x, double d)
+{
+    const triple y = {d, 0.0, 0.0};
+    return triple_mul(x, y);
+}
+
+/* x / d: three quotient digits, each from the exact remainder so far */
+static triple triple_div_d(triple x, double d)
+{
+    const double q0 = x.h / d;
+    triple r = triple_add(x, triple_neg(triple_mul_d(triple_of(q0, 0.0), d)));
+    const double q1 = r.h / d;
+    double q2;
+    r = triple_add(r, triple_neg(triple_mul_d(triple_of(q1, 0.0), d)));
+    q2 = r.h / d;
+    return triple_renorm(q0, q1, q2);
+}
+
+/* ln 2 and 1/j! (j = 0..14) as three doubles each (h + m + l within 2^-160 relative; mpmath at 400 bits) */
+static const triple SP_LN2_TRIPLE = {0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56, 0x1.7b57a079a1934p-111};
+static const triple SP_INVERSE_FACTORIALS[15] = {
+    {0x1.0000000000000p+0, 0.0, 0.0},
+    {0x1.0000000000000p+0, 0.0, 0.0},
+    {0x1.0000000000000p-1, 0.0, 0.0},
+    {0x1.5555555555555p-3, 0x1.5555555555555p-57, 0x1.5555555555555p-111},
+    {0x1.5555555555555p-5, 0x1.5555555555555p-59, 0x1.5555555555555p-113},
+    {0x1.1111111111111p-7, 0x1.1111111111111p-63, 0x1.1111111111111p-119},
+    {0x1.6c16c16c16c17p-10, -0x1.f49f49f49f49fp-65, -0x1.27d27d27d27d2p-119},
+    {0x1.a01a01a01a01ap-13, 0x1.a01a01a01a01ap-73, 0x1.a01a01a01a01ap-133},
+    {0x1.a01a01a01a01ap-16, 0x1.a01a01a01a01ap-76, 0x1.a01a01a01a01ap-136},
+    {0x1.71de3a556c734p-19, -0x1.c154f8ddc6c00p-73, 0x1.71de3a556c734p-127},
+    {0x1.27e4fb7789f5cp-22, 0x1.cbbc05b4fa99ap-76, -0x1.c6d278883e8f5p-132},
+    {0x1.ae64567f544e4p-26, -0x1.c062e06d1f209p-80, 0x1.c7880adcbc46ep-136},
+    {0x1.1eed8eff8d898p-29, -0x1.2aec959e14c06p-83, 0x1.2fb0073dd2d9ep-139},
+    {0x1.6124613a86d09p-33, 0x1.f28e0cc748ebep-87, -0x1.7b2c4c8a840bcp-141},
+    {0x1.93974a8c07c9dp-37, 0x1.05d6f8a2efd1fp-92, 0x1.3aa3346236a5dp-147},
+};
+
+/* e^y for -750 <= y <= 1: y = k ln 2 + r, |r| <= 0.35, e^r = (e^(r/256))^256 with e^(r/256) from 14
+ * Taylor terms (|r/256| < 2^-9.5: the remainder is below 2^-160), 2^k applied last */
+static triple triple_exp(triple y)
+{
+    const double k = nearbyint(y.h / SP_LN2_TRIPLE.h);
+    triple r = triple_add(y, triple_neg(triple_mul_d(SP_LN2_TRIPLE, k)));
+    triple p = {1.0, 0.0, 0.0};
+    int j;
+    r.h = ldexp(r.h, -8);
+    r.m = ldexp(r.m, -8);
+    r.l = ldexp(r.l, -8);
+    p = SP_INVERSE_FACTORIALS[14];
+    for (j = 13; j >= 0; --j) { /* Horner: p = p r + 1/j! */
+        p = triple_add(triple_mul(p, r), SP_INVERSE_FACTORIALS[j]);
+    }
+    for (j = 0; j < 8; ++j) {
+        p = triple_mul(p, p);
+    }
+    p.h = ldexp(p.h, (int)k);
+    p.m = ldexp(p.m, (int)k);
+    p.l = ldexp(p.l, (int)k);
+    return p;
+}
+
+/* log s for 1 <= s <= 2^64: log(s_h) from libm, then two Newton steps L += s e^-L - 1 (each squares
+ * the relative error: 2^-52, 2^-104, then the triple's own 2^-145) */
+static triple triple_log(triple s)
+{
+    triple L = triple_of(log(s.h), 0.0);
+    int step;
+    for (step = 0; step < 2; ++step) {
+        const triple correction = triple_add(triple_mul(s, triple_exp(triple_neg(L))), triple_of(-1.0, 0.0));
+        L = triple_add(L, correction);
+    }
+    return L;
+}
+
 /* ==================================================== double entry points */
 /* the chunk after the one being summed (row_scan): its max (NaN if it holds a NaN) and lowest entry
  * are taken in the same loop, so that the row streams from memory once; x[0..n), n <= the summed length */
@@ -1462,6 +1602,31 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T)
     return st;
 }
 
+/* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
+ * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
+ * below (n + 64) 2^-140 (|m| + T L) (the triple operations' 2^-145 each, generously); *bound says so */
+static double logsumexp_exact_d(const double *xr, size_t n, double m, double T, double *bound)
+{
+    triple sum = {0.0, 0.0, 0.0}, L, out;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        double d, l;
+        triple y;
+        two_diff((double)xr[j], m, &d, &l);
+        if (!(fabs(d) <= DBL_MAX)) {
+            continue; /* x = -inf, or x - m < -DBL_MAX: e^(x - m)/T < e^-745 here (T <= DBL_MAX/745 when we get here) */
+        }
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        if (y.h >= -745.0) {
+            sum = triple_add(sum, triple_exp(y));
+        }
+    }
+    L = triple_log(sum);
+    out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
+    *bound = ((double)n + 64.0) * 0x1p-140 * (fabs(m) + T * L.h);
+    return out.h + (out.m + out.l);
+}
+
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
  * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
@@ -1479,7 +1644,14 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
     if (bound <= within_ulp * fabs(out)) {
         return out;
     }
-    return logsumexp_cancelling_d(xr, n, st.m, T); /* m + T L cancels: redo it wider */
+    out = logsumexp_cancelling_d(xr, n, st.m, T); /* m + T L cancels: redo it wider */
+    /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
+     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
+    bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - st.m) + fabs(st.m) + fabs(out)));
+    if (bound <= within_ulp * fabs(out) || T > DBL_MAX / 745.0) {
+        return out;
+    }
+    return logsumexp_exact_d(xr, n, st.m, T, &bound); /* best effort where even that is not certified */
 }
 
 static double logsumexp_row_d(const double *xr, size_t n, double T)
@@ -2738,6 +2910,31 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T)
     return st;
 }
 
+/* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
+ * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
+ * below (n + 64) 2^-140 (|m| + T L) (the triple operations' 2^-145 each, generously); *bound says so */
+static double logsumexp_exact_f(const float *xr, size_t n, double m, double T, double *bound)
+{
+    triple sum = {0.0, 0.0, 0.0}, L, out;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        double d, l;
+        triple y;
+        two_diff((double)xr[j], m, &d, &l);
+        if (!(fabs(d) <= DBL_MAX)) {
+            continue; /* x = -inf, or x - m < -DBL_MAX: e^(x - m)/T < e^-745 here (T <= DBL_MAX/745 when we get here) */
+        }
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        if (y.h >= -745.0) {
+            sum = triple_add(sum, triple_exp(y));
+        }
+    }
+    L = triple_log(sum);
+    out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
+    *bound = ((double)n + 64.0) * 0x1p-140 * (fabs(m) + T * L.h);
+    return out.h + (out.m + out.l);
+}
+
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
  * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
@@ -2755,7 +2952,14 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
     if (bound <= within_ulp * fabs(out)) {
         return out;
     }
-    return logsumexp_cancelling_f(xr, n, st.m, T); /* m + T L cancels: redo it wider */
+    out = logsumexp_cancelling_f(xr, n, st.m, T); /* m + T L cancels: redo it wider */
+    /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
+     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
+    bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - st.m) + fabs(st.m) + fabs(out)));
+    if (bound <= within_ulp * fabs(out) || T > DBL_MAX / 745.0) {
+        return out;
+    }
+    return logsumexp_exact_f(xr, n, st.m, T, &bound); /* best effort where even that is not certified */
 }
 
 static double logsumexp_row_f(const float *xr, size_t n, double T)

@@ -1,7 +1,7 @@
 /* A bounded random driver over every entry point of softmax.h, for the sanitizers
  * (-fsanitize=address,undefined): sizes across the tile, block, chunk and one-read boundaries,
  * temperatures 0, tiny, 1, huge and inf, and inputs with NaN, infinities, subnormals and huge
- * values, in double and float, out of place and in place. It checks only the contract's cheap
+ * values, and rows of log-probabilities, in double and float, out of place and in place. It checks only the contract's cheap
  * invariants (status codes, no NaN where none belongs is left to the Python tests); the
  * sanitizers report any out-of-bounds access, use of uninitialised memory or undefined behaviour.
  * It also prints a digest of every output bit (tests/test_rounding_order.py builds it with several
@@ -104,6 +104,21 @@ int main(int argc, char **argv)
         for (i = 0; i < count; ++i) {
             x[i] = value();
             g[i] = value();
+        }
+        if (n > 0 && next() % 6 == 0) { /* rows of log-probabilities: logsumexp within 1e-16 of 0 (its exact path) */
+            size_t r, j;
+            for (r = 0; r < rows; ++r) {
+                double total = 0.0;
+                for (j = 0; j < n; ++j) {
+                    x[r * n + j] = 1e-3 + uniform();
+                    total += x[r * n + j];
+                }
+                for (j = 0; j < n; ++j) {
+                    x[r * n + j] = log(x[r * n + j] / total);
+                }
+            }
+        }
+        for (i = 0; i < count; ++i) {
             xf[i] = (float)x[i];
             gf[i] = (float)g[i];
         }

@@ -19,6 +19,27 @@ from .printer import print_c
 __all__ = ["CTarget"]
 
 
+def _triple(value: object) -> str:
+    """An mpmath number as three doubles h, m, l (each the rounding of what the previous left), C hex literals."""
+    import mpmath
+
+    parts = []
+    rest = mpmath.mpf(value)
+    for _ in range(3):
+        part = float(rest)
+        parts.append(part.hex() if part else "0.0")
+        rest -= part
+    return ", ".join(parts)
+
+
+def triple_constants() -> dict[str, Any]:
+    """ln 2 and the inverse factorials 1/j! (j = 0..14) as triples, for the triple-double exp."""
+    import mpmath
+
+    with mpmath.workprec(400):
+        return {"ln2": _triple(mpmath.log(2)), "inverse_factorials": [_triple(1 / mpmath.factorial(j)) for j in range(15)]}
+
+
 def _bits(value: float) -> int:
     """The IEEE binary64 bits of ``value``."""
     return int.from_bytes(struct.pack("<d", value), "little")
@@ -47,4 +68,5 @@ class CTarget(Target):
             "logsumexp_errors": {name: print_c(sp.Float(value, 17)) for name, value in vars(LOGSUMEXP_ERRORS).items()},
             "shifter_bits": f"0x{_bits(exp_kernel().shifter):016X}u",
             "sqrt_half_bits": f"0x{log1p_kernel().sqrt_half_bits:016X}u",
+            "triples": triple_constants(),
         }

@@ -1,29 +1,36 @@
 r"""The floating-point claims (``fp.*``, source ``codegen``): rounding errors of the printed C pieces,
-proved by Gappa from the scripts of :mod:`~softproof.codegen.backends.gappa.scripts`.
+proved by Gappa from the scripts of :mod:`~softproof.codegen.backends.gappa.scripts`, and composed.
 
-Each claim states a bound; :class:`GappaBound` runs the script, reads the enclosure Gappa proved
-for the error and compares. The statement is written with ``fl(e)``, the value of ``e`` as the C
-source evaluates it (every operation rounded to nearest-even binary64, FMAs fused, in the printed
-order, which the source pins: no contraction). Without Gappa the claims are unproved and said so
+Each Gappa claim states a bound; :class:`GappaBound` runs the script, reads the enclosure Gappa proved
+for the error and compares. A composed claim (:class:`ComposedBound`) decides its parts first and
+combines their stated bounds in exact rational arithmetic, with the argument written beside the
+combining function. Statements are written with ``fl(e)``, the value of ``e`` as the C source
+evaluates it (every operation rounded to nearest-even binary64, FMAs fused, in the printed order,
+which the source pins: no contraction). Without Gappa the claims are unproved and said so
 (``skipped``), which does not make ``prove`` fail.
 
-What is proved so far: the building blocks below. Not yet: the range reduction of exp (Gappa needs
-hints to correlate k in r and in the exact value), the compensated sums as a function of n, the
-reciprocal, and the assembly of each public function; so no claim here is an end-to-end bound of a
-public function yet, and the accuracy table's bounds remain measured.
+Proved: the exp kernel end to end for normal results (reduction, polynomial evaluation,
+approximation: fp.exp.float64, 1.953 u), log1p's polynomial, and sigmoid in float64 for every input
+(fp.sigmoid.float64, 4 ULP, from four ranges). Not yet: the rest of log1p, the compensated sums as a
+function of n, the reciprocal, and the assembly of the other public functions, whose accuracy-table
+bounds remain measured.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
 
+from softproof.derive import exp_kernel as ek
 from softproof.derive.claims import Claim
 from softproof.derive.engine import Outcome, Status
+from softproof.derive.exp_kernel import RADIUS
 from softproof.derive.sources import CODEGEN
 
+from . import prover
 from .prover import GAPPA_MISSING, run_gappa
 from .scripts import EXP_ERROR, render, script
 
@@ -39,31 +46,90 @@ def _power_of_two(value: Fraction) -> str:
     return f"2^{math.log2(value):.3f}" if value > 0 else "0"
 
 
+_DECIDED: dict[tuple[str, str | None], Outcome] = {}
+
+
+def _decide(claim: Claim) -> Outcome:
+    """A part's outcome, decided once per process and Gappa (the sigmoid branches all rest on fp.exp.float64)."""
+    key = (claim.id, prover.gappa_executable())
+    if key not in _DECIDED:
+        _DECIDED[key] = claim.strategy.run(claim.statement)
+    return _DECIDED[key]
+
+
 @dataclass(frozen=True)
 class GappaBound:
-    """Prove ``|goal| <= bound`` by running the Gappa script ``script_name`` (its ``goal in ?``)."""
+    """Prove ``|goal| <= bound`` (and ``|extra goal k| <= extra[k]``) by running the Gappa script
+    ``script_name``: Gappa derives each enclosure (``goal in ?``), the claim compares."""
 
     script_name: str
     bound: Fraction
+    extra: tuple[Fraction, ...] = ()
+    requires: tuple[Claim, ...] = ()  # claims whose bounds the script's hypotheses state (decided first)
 
     def run(self, statement: sp.Basic) -> Outcome:
         del statement  # the script is the formal content; the statement is its reading
         item = script(self.script_name)
         method = f"Gappa on generated/gappa/{item.filename}"
+        for needed in self.requires:
+            outcome = _decide(needed)
+            if outcome.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, method, [f"{needed.id}, which the hypotheses state, is not proved here"],
+                               skipped=outcome.skipped)
         try:
-            enclosures, output = run_gappa(render(item))
+            enclosures, output = run_gappa(render(item), precision=item.precision)
         except FileNotFoundError:
             return Outcome(Status.UNPROVED, method, [GAPPA_MISSING], skipped=GAPPA_MISSING)
-        found = [e for e in enclosures if e.expression.replace(" ", "") == item.goal.replace(" ", "")]
-        if not found:
-            return Outcome(Status.UNPROVED, method, ["Gappa proved no enclosure of the goal:", *output.splitlines()[-4:]])
-        enclosure = found[0]
-        steps = [f"Gappa proved {item.goal} in [{float(enclosure.low):.6g}, {float(enclosure.high):.6g}] "
-                 f"(magnitude {_power_of_two(enclosure.magnitude)})",
-                 f"the claim's bound is {_power_of_two(self.bound)}"]
-        if enclosure.magnitude <= self.bound:
+        steps: list[str] = []
+        proved = True
+        for goal, bound in zip((item.goal, *item.extra_goals), (self.bound, *self.extra), strict=True):
+            found = [e for e in enclosures if e.expression.replace(" ", "") == goal.replace(" ", "")]
+            if not found:
+                return Outcome(Status.UNPROVED, method, [f"Gappa proved no enclosure of {goal}:", *output.splitlines()[-4:]])
+            enclosure = found[0]
+            steps.append(f"Gappa proved {goal} in [{float(enclosure.low):.6g}, {float(enclosure.high):.6g}] "
+                         f"(magnitude {_power_of_two(enclosure.magnitude)}); the claim's bound is {_power_of_two(bound)}")
+            proved = proved and enclosure.magnitude <= bound
+        if proved:
             return Outcome(Status.PROVED, method, steps)
-        return Outcome(Status.UNPROVED, method, [*steps, "the proved enclosure is wider than the claim's bound"])
+        return Outcome(Status.UNPROVED, method, [*steps, "a proved enclosure is wider than the claim's bound"])
+
+
+@dataclass(frozen=True)
+class ComposedBound:
+    r"""Prove a bound composed from proved parts: each part claim is decided first (all must be
+    proved), then ``combine`` computes, in exact rational arithmetic, a bound that follows from the
+    parts' stated bounds; the claim holds when that is at most ``bound``. The soundness argument of
+    ``combine`` is written next to it."""
+
+    parts: tuple[Claim, ...]
+    combine: Callable[[], Fraction]
+    bound: Fraction
+    in_ulps: bool = False  # the bound counts ULPs (else it is a relative error)
+
+    def run(self, statement: sp.Basic) -> Outcome:
+        del statement
+        method = "composition of " + ", ".join(part.id for part in self.parts)
+        steps = []
+        for part in self.parts:
+            outcome = _decide(part)
+            if outcome.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
+            steps.append(f"{part.id}: proved")
+        combined = self.combine()
+        if self.in_ulps:
+            steps.append(f"combined bound {combined} ULP; the claim's bound is {self.bound} ULP")
+        else:
+            steps.append(f"combined bound {_power_of_two(combined)} ({float(combined / U):.4f} u); the claim's bound is "
+                         f"{_power_of_two(self.bound)} ({float(self.bound / U):.4f} u)")
+        return Outcome(Status.PROVED if combined <= self.bound else Status.UNPROVED, method, steps)
+
+
+def exp_upper(c: Fraction) -> Fraction:
+    """An upper bound of e^c for 0 <= c <= 1: 1 + c + c^2 (the series' tail from c^2 on is at most c^2 (e - 2) <= c^2)."""
+    if not 0 <= c <= 1:
+        raise ValueError(f"exp_upper needs 0 <= c <= 1, got {c}")
+    return 1 + c + c * c
 
 
 r, z, decay, md = sp.symbols("r z decay M_d")
@@ -73,44 +139,146 @@ def _relative(expr: sp.Expr) -> sp.Expr:
     return sp.Abs((FL(expr) - expr) / expr)
 
 
-def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, script_name: str, bound: Fraction,
+def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, strategy: GappaBound | ComposedBound,
               assumptions: tuple[str, ...]) -> Claim:
-    return Claim(id=claim_id, source=CODEGEN, quote=quote, statement=statement, strategy=GappaBound(script_name, bound),
+    return Claim(id=claim_id, source=CODEGEN, quote=quote, statement=statement, strategy=strategy,
                  expected=Status.PROVED, assumptions=("binary64, round to nearest even; the operations and their order as printed in "
                                                       "generated/c/softmax.c (no contraction: the source pins it)", *assumptions))
 
 
-EXP_POLY_BOUND = Fraction(5, 4) * U
 P = sp.Function("P")(r)
 R_POLY = sp.Function("R")(z)
-EXP_ERR = Fraction(2) ** int(EXP_ERROR.split("b")[1])  # the scripts' 1b-52
+a, b, k = sp.symbols("a b k")
+EXP_POLY_BOUND = Fraction(117, 100) * U  # Gappa: 1.1615 u
+EXP_REDUCE_BOUND = 3 * Fraction(1, 2**55) + Fraction(1, 2**90)  # three roundings of half an ulp of 0.35, and k (ln 2 - ln2_hi - ln2_lo)
+EXP_BOUND = Fraction(int(EXP_ERROR[2:].split("p")[0].replace(".", ""), 16), 16 ** len(EXP_ERROR[2:].split("p")[0].split(".")[1])) * Fraction(2) ** int(EXP_ERROR.split("p")[1])
+RADIUS_BOUND = Fraction(str(RADIUS))
+
+EXP_REDUCE = _fp_claim(
+    "fp.exp.reduce",
+    "the exp kernel's reduction r = (a - k ln2_hi) - k ln2_lo + b is within 3 2^-55 + 2^-90 of a + b - k ln 2, and |r| <= 0.35, "
+    "for -1080 <= a <= 0, |b| <= 2^-42",
+    sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), sp.Rational(3, 2**55) + sp.Rational(1, 2**90)), sp.Le(sp.Abs(FL(r)), RADIUS)),
+    GappaBound("fp_exp_reduce", EXP_REDUCE_BOUND, (RADIUS_BOUND,)),
+    (r"$k = \mathrm{round}(\mathrm{fl}(a \cdot \mathrm{INV\_LN2}))$, ties to even: the shifter trick of sp_exp_poly",
+     r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)"),
+)
+EXP_POLY = _fp_claim(
+    "fp.exp.poly.float64",
+    "the printed polynomial of the exp kernel (degree 12, FMAs) is within 1.17 u of its exact value on |r| <= 0.35",
+    sp.Le(_relative(P), sp.Rational(117, 100) * sp.Rational(1, 2**53)), GappaBound("fp_exp_poly", EXP_POLY_BOUND),
+    (r"$|r| \le 0.35$ (exp.polynomial_error bounds $|P(r) e^{-r} - 1|$ by $2^{-59}$ there)",),
+)
+
+
+def _exp_total() -> Fraction:
+    r"""The exp kernel's relative error for a normal result, from its three parts.
+
+    sp_exp_normal returns :math:`2^k \hat P` with :math:`\hat P = P(\hat r)(1 + \delta_1)` (fp.exp.poly.float64),
+    :math:`P(\hat r) = e^{\hat r}(1 + \delta_2)` (exp.polynomial_error, valid because :math:`|\hat r| \le 0.35`
+    by fp.exp.reduce) and :math:`\hat r = a + b - k\ln 2 + \delta_3` (fp.exp.reduce); the scaling by
+    :math:`2^k` is exact for a normal result. So :math:`2^k\hat P = e^{a+b}(1+\delta_1)(1+\delta_2)e^{\delta_3}`,
+    whose relative error is at most :math:`(1+\epsilon_1)(1+\epsilon_2)e^{\epsilon_3} - 1` on either side
+    (:math:`1 - (1-\epsilon_1)(1-\epsilon_2)e^{-\epsilon_3} \le \epsilon_1 + \epsilon_2 + \epsilon_3`).
+    """
+    approx = Fraction(int(ek.ERROR_BOUND.p), int(ek.ERROR_BOUND.q))
+    return (1 + EXP_POLY_BOUND) * (1 + approx) * exp_upper(EXP_REDUCE_BOUND) - 1
+
+
+EXP_TOTAL = _fp_claim(
+    "fp.exp.float64",
+    "the exp kernel (sp_exp_normal) is within 1.953 u of e^(a + b) for SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42",
+    sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), sp.Rational(500, 256) * sp.Rational(1, 2**53)),
+    ComposedBound((EXP_REDUCE, EXP_POLY, ek.POLYNOMIAL_ERROR), _exp_total, EXP_BOUND),
+    (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
+)
+
+def ulps_from_relative(rho: Fraction) -> int:
+    r"""ULPs between a result within relative error :math:`\rho` of the truth and the correctly rounded truth.
+
+    :math:`|y - \mathrm{RN}(t)| \le \rho|t| + 2^{-53}|t|` (half an ulp of t is at most :math:`2^{-53}|t|`),
+    and consecutive doubles between them are at least :math:`2^{-53}|t|(1 - \rho - u)` apart (the
+    smaller of the two, normal numbers); so at most :math:`\lfloor(\rho/u + 1)/(1 - \rho - u)\rfloor` steps.
+    """
+    return int((rho / U + 1) / (1 - rho - U))
+
+
+def ulps_from_absolute(error: Fraction, spacing: Fraction) -> int:
+    """ULPs between a result within ``error`` of the truth and the correctly rounded truth, where the
+    doubles around both are ``spacing`` apart (and at least that): (error + spacing/2) / spacing steps."""
+    return int((error + spacing / 2) / spacing)
+
+
+SUBNORMAL_SPACING = Fraction(1, 2**1074)
+BELOW_ONE_SPACING = Fraction(1, 2**53)  # the doubles in [1/2, 1)
+SIGMOID_BOUNDS = {  # branch -> (the Gappa bound, relative or absolute, and the ULPs it gives)
+    "nonnegative": Fraction(2977, 1000) * U,
+    "negative": Fraction(3954, 1000) * U,
+    "saturated": Fraction(1, 2**59),
+    "subnormal": Fraction(347, 100) * SUBNORMAL_SPACING,
+}
+_SIGMOID_ULPS = {
+    "nonnegative": ulps_from_relative(SIGMOID_BOUNDS["nonnegative"]),
+    "negative": ulps_from_relative(SIGMOID_BOUNDS["negative"]),
+    "saturated": ulps_from_absolute(SIGMOID_BOUNDS["saturated"], BELOW_ONE_SPACING),
+    "subnormal": ulps_from_absolute(SIGMOID_BOUNDS["subnormal"], SUBNORMAL_SPACING),
+}
+_SIGMOID_QUOTES = {
+    "nonnegative": "sigmoid for x >= 0 with e^-x >= 2^-1021, 1/(1 + decay), is within 2.977 u relative",
+    "negative": "sigmoid for x < 0 with e^x >= 2^-1021, decay/(1 + decay), is within 3.954 u relative",
+    "saturated": "sigmoid for x > 0 with e^-x <= 2^-1021 is within 2^-59 of the truth (1 + decay rounds to 1)",
+    "subnormal": "sigmoid for x < 0 with e^x <= 2^-1021 is within 3.47 2^-1074 of the truth",
+}
+_SIGMOID_EXACT = {"nonnegative": 1 / (1 + md), "negative": md / (1 + md), "saturated": 1 / (1 + md), "subnormal": md / (1 + md)}
+SIGMOID_BRANCHES = tuple(
+    _fp_claim(
+        f"fp.sigmoid.{branch}.float64",
+        f"{_SIGMOID_QUOTES[branch]}, so within {_SIGMOID_ULPS[branch]} ULP of the correctly rounded value, "
+        "with decay from the exp kernel (fp.exp.float64)",
+        sp.Le(_relative(_SIGMOID_EXACT[branch]) if branch in ("nonnegative", "negative") else sp.Abs(FL(_SIGMOID_EXACT[branch]) - _SIGMOID_EXACT[branch]),
+              sp.Rational(SIGMOID_BOUNDS[branch].numerator, SIGMOID_BOUNDS[branch].denominator)),
+        GappaBound(f"fp_sigmoid_{branch}", SIGMOID_BOUNDS[branch], requires=(EXP_TOTAL,)),
+        (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.953\,u$ (fp.exp.float64); for the two tails also half a "
+         r"subnormal ulp, the exp kernel's last scaling",),
+    )
+    for branch in ("nonnegative", "negative", "saturated", "subnormal")
+)
+x_sym = sp.Symbol("x", real=True)
+SIGMOID = _fp_claim(
+    "fp.sigmoid.float64",
+    f"for every double x, the C sigmoid is within {max(_SIGMOID_ULPS.values())} ULP of the correctly rounded "
+    "1/(1 + e^-x) (the accuracy table's 3 ULP is measured: the proof reaches 4 in the negative branch)",
+    sp.Le(sp.Function("ulps")(FL(1 / (1 + sp.exp(-x_sym)))), max(_SIGMOID_ULPS.values())),
+    ComposedBound(SIGMOID_BRANCHES, lambda: Fraction(max(_SIGMOID_ULPS.values())), Fraction(4), in_ulps=True),
+    ("the four ranges cover every double x (NaN and infinities aside): e^-|x| >= 2^-1021 or <= 2^-1021, x >= 0 or < 0",
+     "each branch's bound converted to ULPs by ulps_from_relative / ulps_from_absolute (their arguments beside them)"),
+)
 
 CLAIMS = [
-    _fp_claim("fp.exp.poly.float64",
-              "the printed polynomial of the exp kernel (degree 12, FMAs) is within 1.25 u of its exact value on |r| <= 0.35",
-              sp.Le(_relative(P), sp.Rational(5, 4) * sp.Rational(1, 2**53)), "fp_exp_poly", EXP_POLY_BOUND,
-              (r"$|r| \le 0.35$ (exp.polynomial_error bounds $|P(r) e^{-r} - 1|$ by $2^{-59}$ there)",)),
+    EXP_REDUCE,
+    EXP_POLY,
     _fp_claim("fp.exp.poly.float32",
-              "the shorter polynomial of float32 results (degree 8, evaluated in binary64) is within 1.25 u of its exact value",
-              sp.Le(_relative(P), sp.Rational(5, 4) * sp.Rational(1, 2**53)), "fp_exp_poly_single", EXP_POLY_BOUND,
+              "the shorter polynomial of float32 results (degree 8, evaluated in binary64) is within 1.17 u of its exact value",
+              sp.Le(_relative(P), sp.Rational(117, 100) * sp.Rational(1, 2**53)), GappaBound("fp_exp_poly_single", EXP_POLY_BOUND),
               (r"$|r| \le 0.35$",)),
+    EXP_TOTAL,
     _fp_claim("fp.log1p.R",
               "the printed R = z rho(z) of the log1p kernel is within 2^-58 (absolute) of its exact value for z <= 0.0295",
-              sp.Le(sp.Abs(FL(R_POLY) - R_POLY), sp.Rational(1, 2**58)), "fp_log1p_R", Fraction(1, 2**58),
+              sp.Le(sp.Abs(FL(R_POLY) - R_POLY), sp.Rational(1, 2**58)), GappaBound("fp_log1p_R", Fraction(1, 2**58)),
               (r"$0 \le z = s^2 \le 0.0295$ ($|s| \le 0.1716$ for $1 + f \in [\sqrt2/2, \sqrt2)$)",)),
-    _fp_claim("fp.sigmoid.nonnegative.float64",
-              "sigmoid for x >= 0, 1/(1 + decay), is within 3 u relative (so within 3 ULP of the correctly rounded value) "
-              "when decay = e^-x (1 + eps), |eps| <= 2^-52",
-              sp.Le(_relative(1 / (1 + md)), 3 * sp.Rational(1, 2**53) * sp.Rational(1001, 1000)), "fp_sigmoid_nonnegative",
-              3 * U * Fraction(1001, 1000),
-              (r"the exp kernel's relative error $|\epsilon| \le 2^{-52}$: exp.polynomial_error ($2^{-59}$) and "
-               r"fp.exp.poly.float64 are proved, the reduction's rounding is measured, not yet proved",
-               r"$e^{-x} \ge 2^{-1020}$ ($x \le 707$); beyond, $1/(1 + d)$ rounds to 1 whatever d's error")),
-    _fp_claim("fp.sigmoid.negative.float64",
-              "sigmoid for x < 0, decay/(1 + decay), is within 5 u relative when decay = e^x (1 + eps), |eps| <= 2^-52 "
-              "(the accuracy table's 3 ULP is measured; Gappa's interval bound does not correlate the errors)",
-              sp.Le(_relative(md / (1 + md)), 5 * sp.Rational(1, 2**53) * sp.Rational(1001, 1000)), "fp_sigmoid_negative",
-              5 * U * Fraction(1001, 1000),
-              (r"the exp kernel's relative error $|\epsilon| \le 2^{-52}$, as for fp.sigmoid.nonnegative.float64",
-               r"$e^{x} \ge 2^{-1020}$: normal results (subnormal ones are not covered yet)")),
+    *SIGMOID_BRANCHES,
+    SIGMOID,
 ]
+
+# the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
+PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID}
+
+
+def proved_ulps(function: str, dtype: str) -> int | None:
+    """The proved bound in ULPs of ``function`` in ``dtype`` (C target), or None where none is proved yet."""
+    claim = PROVED_ULPS.get((function, dtype))
+    if claim is None:
+        return None
+    strategy = claim.strategy
+    assert isinstance(strategy, ComposedBound) and strategy.in_ulps
+    return int(strategy.bound)

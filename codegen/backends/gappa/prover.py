@@ -50,16 +50,17 @@ def gappa_executable() -> str | None:
     return shutil.which("gappa")
 
 
-def run_gappa(text: str, timeout: float = 120.0) -> tuple[list[Enclosure], str]:
-    """Run Gappa on ``text``; (the enclosures it proved, its whole output). A failed goal gives no
-    enclosure for it; a missing Gappa raises ``FileNotFoundError`` with :data:`GAPPA_MISSING`."""
+def run_gappa(text: str, timeout: float = 120.0, precision: int = 60) -> tuple[list[Enclosure], str]:
+    """Run Gappa on ``text`` with ``precision`` bits of interval arithmetic (``-Eprecision``); (the
+    enclosures it proved, its whole output). A failed goal gives no enclosure for it; a missing Gappa
+    raises ``FileNotFoundError`` with :data:`GAPPA_MISSING`."""
     program = gappa_executable()
-    if program is None:
+    if program is None:  # looked up at each call (a test may hide it)
         raise FileNotFoundError(GAPPA_MISSING)
     with tempfile.TemporaryDirectory(prefix="softproof-gappa-") as folder:
         path = Path(folder) / "script.g"
         path.write_text(text, encoding="utf-8")
-        done = subprocess.run([program, str(path)], capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run([program, f"-Eprecision={precision}", str(path)], capture_output=True, text=True, timeout=timeout)
     output = (done.stdout + done.stderr).strip()
     enclosures = []
     if done.returncode == 0:

@@ -41,7 +41,9 @@ class GappaScript:
     hypotheses: tuple[str, ...]
     goal: str
     hints: tuple[str, ...] = ()
+    extra_goals: tuple[str, ...] = ()  # further expressions whose enclosures the script also asks for
     constants: tuple[tuple[str, str], ...] = ()
+    precision: int = 60  # bits of Gappa's interval arithmetic (-Eprecision); ln2's enclosure needs more
 
     @property
     def filename(self) -> str:
@@ -78,6 +80,49 @@ def _exp_poly(single: bool) -> GappaScript:
     )
 
 
+def _ln2_bounds() -> tuple[str, str]:
+    """A rigorous enclosure of ln 2 as two Gappa constants m b-130 (mpmath at 400 bits, floor and ceiling)."""
+    import mpmath
+
+    with mpmath.workprec(400):
+        scaled = mpmath.log(2) * mpmath.mpf(2) ** 130
+        return f"{int(mpmath.floor(scaled))}b-130", f"{int(mpmath.ceil(scaled))}b-130"
+
+
+def _exp_reduce() -> GappaScript:
+    r"""The range reduction of sp_exp_poly: r = (a - k ln2_hi) - k ln2_lo + b against a + b - k ln 2.
+
+    k is the integer the template's shifter trick gives (``shifted = a/ln2 + 1.5 2^52``, ``kf =
+    shifted - 1.5 2^52``: round-to-nearest-even of rnd(a * INV_LN2), exact for |a/ln2| < 2^51). The
+    hints say how the error splits: three roundings, and k (ln 2 - ln2_hi - ln2_lo); and why a - k ln 2
+    is small: k - y (the integer rounding), y - a INV_LN2 (one rounding), a (INV_LN2 - 1/ln 2).
+    """
+    head = _piece("exp_reduce_head")
+    r_text = _piece("exp_reduce")
+    inner = f"rnd(-(kf) * SP_LN2_LO + {head})"
+    if r_text != f"rnd(b + {inner})":
+        raise ValueError(f"piece_exp_reduce is printed as {r_text}; the reduction script's hints expect rnd(b + {inner})")
+    low, high = _ln2_bounds()
+    exact_head = "-(kf) * SP_LN2_HI + clamped"
+    return GappaScript(
+        name="fp_exp_reduce",
+        title="range reduction of the exp kernel: r = piece_exp_reduce(b, a, k) against a + b - k ln 2, and |r|",
+        inputs=("clamped", "b"),
+        definitions=(("y", "rnd(clamped * SP_INV_LN2)"), ("kf", "int<ne>(y)"), ("r", r_text),
+                     ("Mred", "clamped - kf * ln2"), ("Mr", "Mred + b"), ("split", "ln2 - SP_LN2_HI - SP_LN2_LO")),
+        hypotheses=("clamped in [-1080, 0]", "|b| <= 1b-42", f"ln2 in [{low}, {high}]"),
+        goal="r - Mr",
+        extra_goals=("r",),
+        hints=(
+            "Mred -> -ln2 * ((kf - y) + (y - clamped * SP_INV_LN2) + clamped * (SP_INV_LN2 - 1 / ln2));",
+            f"r - Mr -> (r - (b + {inner})) + ({inner} - (-(kf) * SP_LN2_LO + {head})) + ({head} - ({exact_head})) + kf * split;",
+            f"{exact_head} -> Mred + kf * (ln2 - SP_LN2_HI);",
+            f"-(kf) * SP_LN2_LO + {head} -> ({head} - ({exact_head})) + Mred + kf * split;",
+        ),
+        precision=200,
+    )
+
+
 def _log1p_poly() -> GappaScript:
     return GappaScript(
         name="fp_log1p_R",
@@ -90,35 +135,88 @@ def _log1p_poly() -> GappaScript:
     )
 
 
-# the exp kernel's relative error assumed by the element-wise assembly scripts: 2^-59 of approximation
-# (exp.polynomial_error), the polynomial's evaluation (fp.exp.poly.float64) and the reduction's rounding
-EXP_ERROR = "1b-52"
+# the exp kernel's relative error (1.953 u), the hypothesis of the element-wise assembly scripts: the
+# bound of fp.exp.float64, composed from exp.polynomial_error, fp.exp.poly.float64 and fp.exp.reduce
+EXP_ERROR = "0x1.f4p-53"
+
+
+def _hex_value(text: str) -> Fraction:
+    """The exact value of a C99 hexadecimal floating constant such as ``0x1.f4p-53``."""
+    return Fraction(float.fromhex(text))
+
+
+def _binary(value: Fraction) -> str:
+    """An exact Gappa constant ``m b e`` for a dyadic rational."""
+    denominator = value.denominator
+    if denominator & (denominator - 1):
+        raise ValueError(f"{value} is not dyadic")
+    return f"{value.numerator}b-{denominator.bit_length() - 1}"
+
+
+def _sigmoid_branch(negative: bool) -> str:
+    """The printed sigmoid piece with its select resolved for one sign of x (a function of decay)."""
+    value = sp.piecewise_fold(pieces()["sigmoid"].expr).subs(sp.Symbol("x"), -1 if negative else 1)
+    return print_gappa(value)
 
 
 def _sigmoid(branch: str) -> GappaScript:
-    positive = branch == "nonnegative"
-    expr = pieces()["sigmoid"].expr
-    x = sp.Symbol("x")
-    value = sp.piecewise_fold(expr).subs(x, 1 if positive else -1)  # the branch's expression of decay
-    text = print_gappa(value)
-    exact = "1 / (Md + 1)" if positive else "Md / (Md + 1)"
+    r"""sigmoid's assembly from decay = e^-|x| as the exp kernel returns it, in four ranges of x.
+
+    ``nonnegative`` (0 <= x <= 707) and ``negative`` (-707 <= x < 0): decay normal, within
+    :data:`EXP_ERROR` relative (fp.exp.float64), the error relative to the exact value. For the
+    negative branch the hints say how the errors correlate: with den = rnd(1 + decay) and q =
+    decay/den, :math:`q/M_y - 1 = \epsilon/\mathrm{den} - \delta/(1 + \delta)` where :math:`\epsilon`
+    is decay's relative error and :math:`\delta` den's. ``saturated`` (x > 707): decay <= 2^-1020,
+    1 + decay rounds to 1. ``subnormal`` (x < -707): decay <= 2^-1020 within 1.953 u of e^x plus half a
+    subnormal ulp (the exp kernel's second scaling rounds once); the error is absolute.
+    """
+    negative = branch in ("negative", "subnormal")
+    text = _sigmoid_branch(negative)
+    exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
+    den = "rnd(decay + 1)"
+    if branch in ("nonnegative", "negative"):
+        hypotheses = ("Md in [1b-1021, 1]", f"(decay - Md) / Md in [-{EXP_ERROR}, {EXP_ERROR}]")
+        goal = "(y - My) / My"
+    else:  # decay within 1.953 u of e^-|x| <= 2^-1021, plus half a subnormal ulp from the exp kernel's last scaling
+        hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(EXP_ERROR) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
+        goal = "y - My"
+    hints: tuple[str, ...] = ()
+    if branch == "subnormal":
+        hints = (f"y - My -> (y - decay / {den}) + (decay - Md) / {den} + Md * ((Md + 1) - {den}) / ({den} * (Md + 1));",)
+    if branch == "negative":
+        if text != f"rnd(decay / ({den}))":
+            raise ValueError(f"the negative sigmoid branch is printed as {text}; the script's hints expect rnd(decay / ({den}))")
+        q = f"decay / {den}"
+        hints = (
+            f"(y - My) / My -> (y - {q}) / ({q}) + ({q} - My) / My + (y - {q}) / ({q}) * (({q} - My) / My);",
+            f"({q} - My) / My -> (decay - Md) / Md / {den} - ({den} - (decay + 1)) / (decay + 1) / (1 + ({den} - (decay + 1)) / (decay + 1));",
+        )
+    title = {
+        "nonnegative": "sigmoid for x >= 0 with e^-x >= 2^-1021: 1/(1 + decay), relative error",
+        "negative": "sigmoid for x < 0 with e^x >= 2^-1021: decay/(1 + decay), relative error",
+        "saturated": "sigmoid for x > 0 with e^-x <= 2^-1021: 1/(1 + decay), absolute error",
+        "subnormal": "sigmoid for x < 0 with e^x <= 2^-1021 (results at most 2^-1021, spaced 2^-1074): decay/(1 + decay), absolute error",
+    }[branch]
     return GappaScript(
         name=f"fp_sigmoid_{branch}",
-        title=f"sigmoid for x {'>= 0' if positive else '< 0'}: the printed division of decay = e^-|x| (1 + eps), "
-              f"|eps| <= {EXP_ERROR}, decay >= 2^-1020",
+        title=f"{title}; decay = e^-|x| from the exp kernel (|error| <= {EXP_ERROR} relative, fp.exp.float64)",
         inputs=("decay",),
         definitions=(("y", text), ("My", exact)),
-        hypotheses=("Md in [1b-1020, 1]", f"(decay - Md) / Md in [-{EXP_ERROR}, {EXP_ERROR}]"),
-        goal="(y - My) / My",
+        hypotheses=hypotheses,
+        goal=goal,
+        hints=hints,
     )
+
+
+SIGMOID_BRANCHES = ("nonnegative", "negative", "saturated", "subnormal")
 
 
 def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
-    return (_exp_poly(False), _exp_poly(True), _log1p_poly(), _sigmoid("nonnegative"), _sigmoid("negative"))
+    return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), *(_sigmoid(b) for b in SIGMOID_BRANCHES))
 
 
-SCRIPTS = ("fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", "fp_sigmoid_nonnegative", "fp_sigmoid_negative")
+SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES))
 
 
 def script(name: str) -> GappaScript:
@@ -135,6 +233,7 @@ def render(item: GappaScript, fmt: str = "float64") -> str:
     lines += [f"{name} = {value};" for name, value in _constants()]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]
-    lines += ["", "{ " + " /\\ ".join(item.hypotheses), f"  -> {item.goal} in ? }}"]
+    goals = " /\\ ".join(f"{goal} in ?" for goal in (item.goal, *item.extra_goals))
+    lines += ["", "{ " + " /\\ ".join(item.hypotheses), f"  -> {goals} }}"]
     lines += list(item.hints)
     return "\n".join(lines) + "\n"
