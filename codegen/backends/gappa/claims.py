@@ -254,24 +254,99 @@ SIGMOID = _fp_claim(
      "each branch's bound converted to ULPs by ulps_from_relative / ulps_from_absolute (their arguments beside them)"),
 )
 
+U_SINGLE = Fraction(1, 2**24)  # the unit roundoff of binary32
+EXP_SINGLE_BOUND = Fraction(17, 16) * Fraction(1, 2**37)  # 0x1.1p-37, the float32 scripts' hypothesis
+EXP_POLY_SINGLE = _fp_claim(
+    "fp.exp.poly.float32",
+    "the shorter polynomial of float32 results (degree 8, evaluated in binary64) is within 1.17 u of its exact value",
+    sp.Le(_relative(P), sp.Rational(117, 100) * sp.Rational(1, 2**53)), GappaBound("fp_exp_poly_single", EXP_POLY_BOUND),
+    (r"$|r| \le 0.35$",),
+)
+
+
+def _exp_single_total() -> Fraction:
+    """As :func:`_exp_total`, with the degree-8 polynomial: its evaluation (fp.exp.poly.float32) and its
+    approximation error 2^-37 (exp.polynomial_error_single)."""
+    approx = Fraction(int(ek.SINGLE_ERROR_BOUND.p), int(ek.SINGLE_ERROR_BOUND.q))
+    return (1 + EXP_POLY_BOUND) * (1 + approx) * exp_upper(EXP_REDUCE_BOUND) - 1
+
+
+EXP_SINGLE_TOTAL = _fp_claim(
+    "fp.exp.float32",
+    "the exp kernel of float32 results is within 1.0625 2^-37 of e^(a + b) for -708 <= a <= 0, |b| <= 2^-42",
+    sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), sp.Rational(17, 16) * sp.Rational(1, 2**37)),
+    ComposedBound((EXP_REDUCE, EXP_POLY_SINGLE, ek.POLYNOMIAL_ERROR_SINGLE), _exp_single_total, EXP_SINGLE_BOUND),
+    (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
+)
+
+
+def ulps_after_rounding(rho: Fraction, unit: Fraction) -> int:
+    r"""ULPs between RN(v) and RN(t) in a format of unit roundoff ``unit`` when :math:`|v - t| \le \rho|t|`.
+
+    The two roundings differ by at most the number of rounding boundaries (midpoints) between v and t;
+    in an interval of length :math:`\rho|t|` there are at most :math:`\rho|t|/s + 1` of them, s the
+    smallest spacing there, :math:`s \ge u|t|` (half the spacing of t's binade, for the binade below).
+    So at most :math:`\lfloor 2\rho/u\rfloor + 1` steps (for :math:`\rho < u/2`: 1).
+    """
+    return int(2 * rho / unit) + 1
+
+
+SINGLE_SIGMOID_BOUNDS = {"nonnegative": Fraction(54, 100) * Fraction(1, 2**37), "negative": Fraction(107, 100) * Fraction(1, 2**37)}
+SINGLE_SIGMOID_BRANCHES = tuple(
+    _fp_claim(
+        f"fp.sigmoid.{branch}.float32",
+        f"sigmoid of float32 results for x {'>= 0' if branch == 'nonnegative' else '< 0'} with e^-|x| >= 2^-1021 is within "
+        f"{float(SINGLE_SIGMOID_BOUNDS[branch] * 2**37):.2f} 2^-37 relative before its rounding to float32",
+        sp.Le(_relative(_SIGMOID_EXACT[branch]), sp.Rational(SINGLE_SIGMOID_BOUNDS[branch].numerator, SINGLE_SIGMOID_BOUNDS[branch].denominator)),
+        GappaBound(f"fp_sigmoid_{branch}_single", SINGLE_SIGMOID_BOUNDS[branch], requires=(EXP_SINGLE_TOTAL,)),
+        (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.0625 \cdot 2^{-37}$ (fp.exp.float32), the assembly in binary64",),
+    )
+    for branch in ("nonnegative", "negative")
+)
+
+
+def _sigmoid_single_ulps() -> Fraction:
+    r"""sigmoid's float32 result: the binary64 value v rounded once to float32.
+
+    Where :math:`t = \sigma(x) \ge 2^{-126}` and :math:`e^{-|x|} \ge 2^{-1021}`: :math:`|v - t| \le \rho t`
+    with the branch's :math:`\rho` (the two float32 scripts), so at most :func:`ulps_after_rounding`
+    steps. Where :math:`t < 2^{-126}` (float32 subnormals, constant spacing :math:`2^{-149}`):
+    :math:`|v - t| \le \rho\, 2^{-126}` (or, for :math:`e^x < 2^{-1021}`, at most
+    :math:`|v| + |t| \le 2^{-1019}`), far below :math:`2^{-149}`: one rounding boundary at most, 1 step.
+    Where :math:`e^{-x} < 2^{-1021}`, x > 0: decay < 2^-1020 (1 + 2^-36) < 2^-54, so 1 + decay and the
+    quotient round to 1, and t > 1 - 2^-1020 rounds to 1 too: 0 steps.
+    """
+    normal = max(ulps_after_rounding(bound, U_SINGLE) for bound in SINGLE_SIGMOID_BOUNDS.values())
+    subnormal = int(Fraction(1, 2**1019) / Fraction(1, 2**149)) + 1
+    return Fraction(max(normal, subnormal, 0))
+
+
+SIGMOID_SINGLE = _fp_claim(
+    "fp.sigmoid.float32",
+    "for every float32 x, the C sigmoid's float32 result is within 1 ULP of the correctly rounded 1/(1 + e^-x)",
+    sp.Le(sp.Function("ulps32")(FL(1 / (1 + sp.exp(-x_sym)))), 1),
+    ComposedBound(SINGLE_SIGMOID_BRANCHES, _sigmoid_single_ulps, Fraction(1), in_ulps=True),
+    ("the ranges cover every x (NaN and infinities aside); the argument is _sigmoid_single_ulps's docstring",),
+)
+
 CLAIMS = [
     EXP_REDUCE,
     EXP_POLY,
-    _fp_claim("fp.exp.poly.float32",
-              "the shorter polynomial of float32 results (degree 8, evaluated in binary64) is within 1.17 u of its exact value",
-              sp.Le(_relative(P), sp.Rational(117, 100) * sp.Rational(1, 2**53)), GappaBound("fp_exp_poly_single", EXP_POLY_BOUND),
-              (r"$|r| \le 0.35$",)),
+    EXP_POLY_SINGLE,
     EXP_TOTAL,
     _fp_claim("fp.log1p.R",
               "the printed R = z rho(z) of the log1p kernel is within 2^-58 (absolute) of its exact value for z <= 0.0295",
               sp.Le(sp.Abs(FL(R_POLY) - R_POLY), sp.Rational(1, 2**58)), GappaBound("fp_log1p_R", Fraction(1, 2**58)),
               (r"$0 \le z = s^2 \le 0.0295$ ($|s| \le 0.1716$ for $1 + f \in [\sqrt2/2, \sqrt2)$)",)),
+    EXP_SINGLE_TOTAL,
     *SIGMOID_BRANCHES,
     SIGMOID,
+    *SINGLE_SIGMOID_BRANCHES,
+    SIGMOID_SINGLE,
 ]
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
-PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID}
+PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE}
 
 
 def proved_ulps(function: str, dtype: str) -> int | None:

@@ -138,6 +138,8 @@ def _log1p_poly() -> GappaScript:
 # the exp kernel's relative error (1.953 u), the hypothesis of the element-wise assembly scripts: the
 # bound of fp.exp.float64, composed from exp.polynomial_error, fp.exp.poly.float64 and fp.exp.reduce
 EXP_ERROR = "0x1.f4p-53"
+# the same for float32 results (the degree-8 polynomial, 2^-37 of approximation): fp.exp.float32
+EXP_ERROR_SINGLE = "0x1.1p-37"
 
 
 def _hex_value(text: str) -> Fraction:
@@ -159,7 +161,7 @@ def _sigmoid_branch(negative: bool) -> str:
     return print_gappa(value)
 
 
-def _sigmoid(branch: str) -> GappaScript:
+def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     r"""sigmoid's assembly from decay = e^-|x| as the exp kernel returns it, in four ranges of x.
 
     ``nonnegative`` (0 <= x <= 707) and ``negative`` (-707 <= x < 0): decay normal, within
@@ -171,11 +173,12 @@ def _sigmoid(branch: str) -> GappaScript:
     subnormal ulp (the exp kernel's second scaling rounds once); the error is absolute.
     """
     negative = branch in ("negative", "subnormal")
+    error = EXP_ERROR_SINGLE if single else EXP_ERROR
     text = _sigmoid_branch(negative)
     exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
     den = "rnd(decay + 1)"
     if branch in ("nonnegative", "negative"):
-        hypotheses = ("Md in [1b-1021, 1]", f"(decay - Md) / Md in [-{EXP_ERROR}, {EXP_ERROR}]")
+        hypotheses = ("Md in [1b-1021, 1]", f"(decay - Md) / Md in [-{error}, {error}]")
         goal = "(y - My) / My"
     else:  # decay within 1.953 u of e^-|x| <= 2^-1021, plus half a subnormal ulp from the exp kernel's last scaling
         hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(EXP_ERROR) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
@@ -198,8 +201,8 @@ def _sigmoid(branch: str) -> GappaScript:
         "subnormal": "sigmoid for x < 0 with e^x <= 2^-1021 (results at most 2^-1021, spaced 2^-1074): decay/(1 + decay), absolute error",
     }[branch]
     return GappaScript(
-        name=f"fp_sigmoid_{branch}",
-        title=f"{title}; decay = e^-|x| from the exp kernel (|error| <= {EXP_ERROR} relative, fp.exp.float64)",
+        name=f"fp_sigmoid_{branch}" + ("_single" if single else ""),
+        title=f"{title}; decay = e^-|x| from the exp kernel (|error| <= {error} relative, fp.exp.{'float32' if single else 'float64'})",
         inputs=("decay",),
         definitions=(("y", text), ("My", exact)),
         hypotheses=hypotheses,
@@ -213,10 +216,13 @@ SIGMOID_BRANCHES = ("nonnegative", "negative", "saturated", "subnormal")
 
 def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
-    return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), *(_sigmoid(b) for b in SIGMOID_BRANCHES))
+    return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
+            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES))
 
 
-SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES))
+SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
+SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
+           *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES))
 
 
 def script(name: str) -> GappaScript:
