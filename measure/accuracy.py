@@ -23,7 +23,7 @@ from . import reference as textbook
 from .implementations import SOFTPROOF
 from .implementations import implementations as all_implementations
 
-__all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS"]
+__all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS", "TEMPERED"]
 
 # the functions with an accuracy contract (codegen/api.py), row-wise and element-wise
 ROW_FUNCTIONS = tuple(f.name for f in measured() if f.form.row_wise)
@@ -38,8 +38,9 @@ BITS = {"float64": 53, "float32": 24}
 @dataclass(frozen=True)
 class Region:
     name: str
-    kind: str  # "rows" or "elements"
+    kind: str  # "rows", "elements", or "tempered" (rows with one temperature each, for the functions that take one)
     rows: tuple[np.ndarray, ...]  # float64 values (exactly representable in float32 for that dtype)
+    temperatures: tuple[float, ...] = ()  # kind "tempered": the temperature of each row
 
 
 def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
@@ -63,6 +64,7 @@ def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
         Region("huge +-1e300", "rows", tuple(rng.uniform(-1e300, 1e300, n) for n in (2, 10, 100) for _ in range(count(2)))),
         Region("short rows", "rows", tuple(5 * rng.standard_normal((count(40), n)) for n in (2, 3, 5, 10, 16, 17, 33, 40, 64, 65))),
         Region("log-probabilities", "rows", tuple(np.log(rng.dirichlet(np.ones(n))) for n in lengths for _ in range(count(2)))),
+        _tempered(rng, count(60)),
         Region("uniform [-745, 40]", "elements", (rng.uniform(-745, 40, count(2000)),)),
         Region("subnormal outputs [-745, -709]", "elements", (rng.uniform(-745, -709, count(1000)),)),
         Region("tiny |x|", "elements", (rng.choice([-1, 1], count(1000)) * 10.0 ** rng.uniform(-300, -5, count(1000)),)),
@@ -70,6 +72,18 @@ def regions(seed: int = 0, scale: float = 1.0) -> list[Region]:
         Region("uniform [-745, 745]", "elements", (rng.uniform(-745, 745, count(2000)),)),
     ]
     return out
+
+
+TEMPERED = ("softmax", "log_softmax", "logsumexp")  # the row functions with a temperature
+
+
+def _tempered(rng: np.random.Generator, rows: int) -> Region:
+    """Short rows (2 to 17 entries, half of them with a negative maximum) at temperatures drawn
+    log-uniformly from 1e-2 to 1e2: where the rounding of (x - m)/T and of m + T L used to hide."""
+    lengths = rng.choice([2, 3, 4, 5, 8, 10, 17], rows)
+    values = tuple(rng.standard_normal(int(n)) * float(10 ** rng.uniform(-1, 1.5)) - (float(rng.uniform(0, 5)) if i % 2 else 0.0)
+                   for i, n in enumerate(lengths))
+    return Region("random temperatures", "tempered", values, tuple(float(10 ** rng.uniform(-2, 2)) for _ in range(rows)))
 
 
 def _round(value: mpmath.mpf, bits: int) -> float:
@@ -207,6 +221,9 @@ def measure(
     errors: dict[tuple[str, str, str, str], list[np.ndarray]] = {}
     rng = np.random.default_rng(seed + 1)
     for region in iterator:
+        if region.kind == "tempered":
+            _measure_tempered(region, impls, [f for f in functions if f in TEMPERED], dtypes, errors)
+            continue
         wanted = [f for f in functions if f in (ROW_FUNCTIONS if region.kind == "rows" else ELEMENT_FUNCTIONS)]
         if not wanted:
             continue
@@ -231,6 +248,30 @@ def measure(
         err = np.concatenate(parts)
         out.append(Measurement(f, impl, dtype, region_name, float(err.max()), float(err.mean()), int(err.size)))
     return out
+
+
+def _measure_tempered(region: Region, impls: dict[str, dict[str, Callable[..., np.ndarray]]], wanted: list[str],
+                      dtypes: tuple[str, ...], errors: dict[tuple[str, str, str, str], list[np.ndarray]]) -> None:
+    """The tempered rows: softproof's targets called with ``temperature=T``; a comparator without a
+    temperature parameter on x/T (and logsumexp times T), which is what its users write."""
+    from .search import truth
+
+    for dtype in dtypes:
+        for row, T in zip(region.rows, region.temperatures, strict=True):
+            x = row.astype(dtype)
+            for f in wanted:
+                ref = truth(f, x.astype(np.float64), T, 0, dtype)
+                for impl, funcs in impls.items():
+                    if f not in funcs:
+                        continue
+                    with np.errstate(all="ignore"):
+                        if impl in SOFTPROOF:
+                            got = funcs[f](x, temperature=T)
+                        else:
+                            got = funcs[f](x / np.asarray(T, dtype=dtype))
+                            got = np.asarray(got) * T if f == "logsumexp" else got
+                    got = np.asarray(got, dtype=dtype).reshape(-1)
+                    errors.setdefault((f, impl, dtype, region.name), []).append(ulp_distance(got, ref))
 
 
 def summary(measurements: list[Measurement]) -> dict[tuple[str, str, str], float]:

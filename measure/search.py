@@ -23,11 +23,10 @@ import numpy as np
 from softproof.codegen.api import by_name
 
 from . import reference as textbook
-from .accuracy import BITS, ELEMENT_FUNCTIONS, ROW_FUNCTIONS, _round, reference, takes_targets, ulp_distance
+from .accuracy import BITS, ELEMENT_FUNCTIONS, ROW_FUNCTIONS, TEMPERED, _round, reference, takes_targets, ulp_distance
 
 __all__ = ["Worst", "search", "truth", "TEMPERED"]
 
-TEMPERED = ("softmax", "log_softmax", "logsumexp")  # the row functions with a temperature
 LENGTHS = (2, 2, 2, 3, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100)
 
 
