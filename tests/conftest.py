@@ -27,3 +27,11 @@ if os.environ.get("CI"):
 def results() -> list[Result]:
     return run_claims(catalogue())
 
+
+@pytest.fixture(scope="session")
+def fp_results() -> list[Result]:
+    """The fp.* claims (Gappa), decided once per test session."""
+    from softproof.codegen.backends.gappa.claims import CLAIMS
+
+    return run_claims(CLAIMS)
+

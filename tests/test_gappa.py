@@ -20,7 +20,7 @@ from softproof.codegen.backends.gappa.claims import (
 )
 from softproof.codegen.backends.gappa.printer import GappaSyntaxError, print_gappa, to_gappa
 from softproof.codegen.backends.gappa.prover import GAPPA_MISSING, gappa_executable, run_gappa
-from softproof.derive import Status, run_claim
+from softproof.derive import Result, Status, run_claim
 from softproof.derive.report import summary_line
 
 needs_gappa = pytest.mark.skipif(gappa_executable() is None, reason=GAPPA_MISSING)
@@ -77,11 +77,11 @@ def test_each_translated_piece_keeps_the_c_operands_and_operators_in_order() -> 
 
 
 @needs_gappa
-@pytest.mark.parametrize("fp_claim", CLAIMS, ids=[c.id for c in CLAIMS])
-def test_every_fp_claim_is_proved_by_gappa(fp_claim) -> None:  # type: ignore[no-untyped-def]
-    result = run_claim(fp_claim)
-    assert result.status is Status.PROVED, result.outcome.steps
-    assert "Gappa proved" in result.outcome.steps[0] or "combined bound" in result.outcome.steps[-1]
+def test_every_fp_claim_is_proved_by_gappa(fp_results: list[Result]) -> None:
+    assert [r.claim.id for r in fp_results] == [c.id for c in CLAIMS]
+    for result in fp_results:
+        assert result.status is Status.PROVED, (result.claim.id, result.outcome.steps)
+        assert "Gappa proved" in result.outcome.steps[0] or "combined bound" in result.outcome.steps[-1]
 
 
 @needs_gappa

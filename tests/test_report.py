@@ -25,16 +25,12 @@ def test_summary_counts(results: list[Result]) -> None:
     assert line.startswith(f"{len(results)} claims:") and "all as expected" in line
 
 
-def test_committed_proof_report_is_current(results: list[Result]) -> None:
+def test_committed_proof_report_is_current(results: list[Result], fp_results: list[Result]) -> None:
     """The report of ``prove``: the catalogue, then the fp.* claims (their verdicts need Gappa)."""
     from pathlib import Path
 
     import pytest
 
-    from softproof.codegen.backends.gappa.claims import CLAIMS as FP_CLAIMS
-    from softproof.derive import run_claims
-
-    fp_results = run_claims(FP_CLAIMS)
     if any(r.outcome.skipped for r in fp_results):
         pytest.skip("Gappa is not installed: the committed report holds its verdicts on the fp.* claims")
     committed = Path(__file__).resolve().parent.parent / "docs" / "proofs.md"

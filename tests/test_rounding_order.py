@@ -25,7 +25,7 @@ NATIVE = ("-march=native",)
 BUILDS = {
     "native": [("gcc", ("-std=c99", "-O2")), ("gcc", ("-O3", "-fno-trapping-math", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD", "-fopenmp")),
                ("clang", ("-O2",))],
-    "baseline": [("gcc", ("-O2",)), ("clang", ("-std=c99", "-O3"))],
+    "baseline": [("gcc", ("-O2",)), ("clang", ("-std=c99", "-O2"))],
 }
 
 
