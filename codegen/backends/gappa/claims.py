@@ -32,7 +32,7 @@ from softproof.derive.sources import CODEGEN
 
 from . import prover
 from .prover import GAPPA_MISSING, run_gappa
-from .scripts import EXP_ERROR, render, script
+from .scripts import EXP_ERROR, EXP_ERROR_SINGLE, render, script
 
 __all__ = ["GappaBound", "CLAIMS", "FL"]
 
@@ -151,7 +151,7 @@ R_POLY = sp.Function("R")(z)
 a, b, k = sp.symbols("a b k")
 EXP_POLY_BOUND = Fraction(117, 100) * U  # Gappa: 1.1615 u
 EXP_REDUCE_BOUND = 3 * Fraction(1, 2**55) + Fraction(1, 2**90)  # three roundings of half an ulp of 0.35, and k (ln 2 - ln2_hi - ln2_lo)
-EXP_BOUND = Fraction(int(EXP_ERROR[2:].split("p")[0].replace(".", ""), 16), 16 ** len(EXP_ERROR[2:].split("p")[0].split(".")[1])) * Fraction(2) ** int(EXP_ERROR.split("p")[1])
+EXP_BOUND = Fraction(float.fromhex(EXP_ERROR))  # 0x1.f4p-53 = 1.953 u, the element-wise scripts' hypothesis
 RADIUS_BOUND = Fraction(str(RADIUS))
 
 EXP_REDUCE = _fp_claim(
@@ -171,27 +171,33 @@ EXP_POLY = _fp_claim(
 )
 
 
-def _exp_total() -> Fraction:
+def _exp_total(approximation: sp.Rational) -> Fraction:
     r"""The exp kernel's relative error for a normal result, from its three parts.
 
-    sp_exp_normal returns :math:`2^k \hat P` with :math:`\hat P = P(\hat r)(1 + \delta_1)` (fp.exp.poly.float64),
-    :math:`P(\hat r) = e^{\hat r}(1 + \delta_2)` (exp.polynomial_error, valid because :math:`|\hat r| \le 0.35`
+    sp_exp_normal returns :math:`2^k \hat P` with :math:`\hat P = P(\hat r)(1 + \delta_1)` (fp.exp.poly.*),
+    :math:`P(\hat r) = e^{\hat r}(1 + \delta_2)` (exp.polynomial_error*, valid because :math:`|\hat r| \le 0.35`
     by fp.exp.reduce) and :math:`\hat r = a + b - k\ln 2 + \delta_3` (fp.exp.reduce); the scaling by
     :math:`2^k` is exact for a normal result. So :math:`2^k\hat P = e^{a+b}(1+\delta_1)(1+\delta_2)e^{\delta_3}`,
     whose relative error is at most :math:`(1+\epsilon_1)(1+\epsilon_2)e^{\epsilon_3} - 1` on either side
     (:math:`1 - (1-\epsilon_1)(1-\epsilon_2)e^{-\epsilon_3} \le \epsilon_1 + \epsilon_2 + \epsilon_3`).
     """
-    approx = Fraction(int(ek.ERROR_BOUND.p), int(ek.ERROR_BOUND.q))
+    approx = Fraction(int(approximation.p), int(approximation.q))
     return (1 + EXP_POLY_BOUND) * (1 + approx) * exp_upper(EXP_REDUCE_BOUND) - 1
 
 
-EXP_TOTAL = _fp_claim(
-    "fp.exp.float64",
-    "the exp kernel (sp_exp_normal) is within 1.953 u of e^(a + b) for SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42",
-    sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), sp.Rational(500, 256) * sp.Rational(1, 2**53)),
-    ComposedBound((EXP_REDUCE, EXP_POLY, ek.POLYNOMIAL_ERROR), _exp_total, EXP_BOUND),
-    (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
-)
+def _exp_claim(dtype: str, poly: Claim, approximation: Claim, approximation_bound: sp.Rational, bound: Fraction, quote: str) -> Claim:
+    """fp.exp.<dtype>: the exp kernel end to end for normal results, composed by :func:`_exp_total`."""
+    return _fp_claim(
+        f"fp.exp.{dtype}", quote,
+        sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), sp.Rational(bound.numerator, bound.denominator)),
+        ComposedBound((EXP_REDUCE, poly, approximation), lambda: _exp_total(approximation_bound), bound),
+        (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
+    )
+
+
+EXP_TOTAL = _exp_claim("float64", EXP_POLY, ek.POLYNOMIAL_ERROR, ek.ERROR_BOUND, EXP_BOUND,
+                       "the exp kernel (sp_exp_normal) is within 1.953 u of e^(a + b) for SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42")
+
 
 def ulps_from_relative(rho: Fraction) -> int:
     r"""ULPs between a result within relative error :math:`\rho` of the truth and the correctly rounded truth.
@@ -255,7 +261,7 @@ SIGMOID = _fp_claim(
 )
 
 U_SINGLE = Fraction(1, 2**24)  # the unit roundoff of binary32
-EXP_SINGLE_BOUND = Fraction(17, 16) * Fraction(1, 2**37)  # 0x1.1p-37, the float32 scripts' hypothesis
+EXP_SINGLE_BOUND = Fraction(float.fromhex(EXP_ERROR_SINGLE))  # 0x1.1p-37, the float32 scripts' hypothesis
 EXP_POLY_SINGLE = _fp_claim(
     "fp.exp.poly.float32",
     "the shorter polynomial of float32 results (degree 8, evaluated in binary64) is within 1.17 u of its exact value",
@@ -264,20 +270,9 @@ EXP_POLY_SINGLE = _fp_claim(
 )
 
 
-def _exp_single_total() -> Fraction:
-    """As :func:`_exp_total`, with the degree-8 polynomial: its evaluation (fp.exp.poly.float32) and its
-    approximation error 2^-37 (exp.polynomial_error_single)."""
-    approx = Fraction(int(ek.SINGLE_ERROR_BOUND.p), int(ek.SINGLE_ERROR_BOUND.q))
-    return (1 + EXP_POLY_BOUND) * (1 + approx) * exp_upper(EXP_REDUCE_BOUND) - 1
-
-
-EXP_SINGLE_TOTAL = _fp_claim(
-    "fp.exp.float32",
-    "the exp kernel of float32 results is within 1.0625 2^-37 of e^(a + b) for -708 <= a <= 0, |b| <= 2^-42",
-    sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), sp.Rational(17, 16) * sp.Rational(1, 2**37)),
-    ComposedBound((EXP_REDUCE, EXP_POLY_SINGLE, ek.POLYNOMIAL_ERROR_SINGLE), _exp_single_total, EXP_SINGLE_BOUND),
-    (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
-)
+EXP_SINGLE_TOTAL = _exp_claim("float32", EXP_POLY_SINGLE, ek.POLYNOMIAL_ERROR_SINGLE, ek.SINGLE_ERROR_BOUND, EXP_SINGLE_BOUND,
+                              "the exp kernel of float32 results (the degree-8 polynomial, 2^-37) is within 1.0625 2^-37 of "
+                              "e^(a + b) for -708 <= a <= 0, |b| <= 2^-42")
 
 
 def ulps_after_rounding(rho: Fraction, unit: Fraction) -> int:
