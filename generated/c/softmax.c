@@ -1627,31 +1627,39 @@ static double logsumexp_exact_d(const double *xr, size_t n, double m, double T, 
     return out.h + (out.m + out.l);
 }
 
+#define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
+
+/* the row again in long double, then (where that is not certified either) in triple-double */
+static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
+{
+    double bound;
+    const double out = logsumexp_cancelling_d(xr, n, m, T);
+    /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
+     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
+    bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
+    if (bound <= SP_WITHIN_ULP_D * fabs(out) || T > DBL_MAX / 745.0) {
+        return out;
+    }
+    return logsumexp_exact_d(xr, n, m, T, &bound); /* best effort where even that is not certified */
+}
+
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
  * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
- * every term in double-double, then in long double. */
+ * every term in double-double, then in long double, then in triple-double. */
 static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
 {
-    const double within_ulp = 0x1.6a09e667f3bcdp-54; /* 2^-53.5 (2^-25.5) */
     double bound, out;
     out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound);
-    if (bound <= within_ulp * fabs(out)) {
+    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
     out = logsumexp_certified_d(stats_dd_d(xr, n, st.m, T), T, SP_TERMS_ERROR_DD, &bound);
-    if (bound <= within_ulp * fabs(out)) {
+    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
-    out = logsumexp_cancelling_d(xr, n, st.m, T); /* m + T L cancels: redo it wider */
-    /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
-     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
-    bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - st.m) + fabs(st.m) + fabs(out)));
-    if (bound <= within_ulp * fabs(out) || T > DBL_MAX / 745.0) {
-        return out;
-    }
-    return logsumexp_exact_d(xr, n, st.m, T, &bound); /* best effort where even that is not certified */
+    return logsumexp_wider_d(xr, n, st.m, T);
 }
 
 static double logsumexp_row_d(const double *xr, size_t n, double T)
@@ -2935,31 +2943,39 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T, d
     return out.h + (out.m + out.l);
 }
 
+#define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
+
+/* the row again in long double, then (where that is not certified either) in triple-double */
+static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
+{
+    double bound;
+    const double out = logsumexp_cancelling_f(xr, n, m, T);
+    /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
+     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
+    bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
+    if (bound <= SP_WITHIN_ULP_F * fabs(out) || T > DBL_MAX / 745.0) {
+        return out;
+    }
+    return logsumexp_exact_f(xr, n, m, T, &bound); /* best effort where even that is not certified */
+}
+
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
  * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
- * every term in double-double, then in long double. */
+ * every term in double-double, then in long double, then in triple-double. */
 static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
 {
-    const double within_ulp = 0x1.6a09e667f3bcdp-26; /* 2^-53.5 (2^-25.5) */
     double bound, out;
     out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound);
-    if (bound <= within_ulp * fabs(out)) {
+    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
     out = logsumexp_certified_f(stats_dd_f(xr, n, st.m, T), T, SP_TERMS_ERROR_DD, &bound);
-    if (bound <= within_ulp * fabs(out)) {
+    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
-    out = logsumexp_cancelling_f(xr, n, st.m, T); /* m + T L cancels: redo it wider */
-    /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
-     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
-    bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - st.m) + fabs(st.m) + fabs(out)));
-    if (bound <= within_ulp * fabs(out) || T > DBL_MAX / 745.0) {
-        return out;
-    }
-    return logsumexp_exact_f(xr, n, st.m, T, &bound); /* best effort where even that is not certified */
+    return logsumexp_wider_f(xr, n, st.m, T);
 }
 
 static double logsumexp_row_f(const float *xr, size_t n, double T)
