@@ -2,6 +2,7 @@
 # codegen/api.py, codegen/kernels.py and codegen/backends/gappa/templates/script.g.j2.
 # Do not edit: regenerate instead.
 # rounding error of piece_exp_poly_single (Horner with FMAs) relative to the same polynomial in exact arithmetic
+# run: gappa -Eprecision=60 fp_exp_poly_single.g
 @rnd = float<ieee_64, ne>;
 
 SP_INV_LN2 = 0x1.71547652b82fep+0;

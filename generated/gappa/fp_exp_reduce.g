@@ -2,6 +2,7 @@
 # codegen/api.py, codegen/kernels.py and codegen/backends/gappa/templates/script.g.j2.
 # Do not edit: regenerate instead.
 # range reduction of the exp kernel: r = piece_exp_reduce(b, a, k) against a + b - k ln 2, and |r|
+# run: gappa -Eprecision=200 fp_exp_reduce.g
 @rnd = float<ieee_64, ne>;
 
 SP_INV_LN2 = 0x1.71547652b82fep+0;

@@ -2,6 +2,7 @@
 # codegen/api.py, codegen/kernels.py and codegen/backends/gappa/templates/script.g.j2.
 # Do not edit: regenerate instead.
 # rounding error of piece_log1p_R = z rho(z) (Horner with FMAs), absolute, for z = s^2 <= 0.0295
+# run: gappa -Eprecision=60 fp_log1p_R.g
 @rnd = float<ieee_64, ne>;
 
 SP_INV_LN2 = 0x1.71547652b82fep+0;

@@ -2,6 +2,7 @@
 # codegen/api.py, codegen/kernels.py and codegen/backends/gappa/templates/script.g.j2.
 # Do not edit: regenerate instead.
 # sigmoid for x < 0 with e^x >= 2^-1021: decay/(1 + decay), relative error; decay = e^-|x| from the exp kernel (|error| <= 0x1.f4p-53 relative, fp.exp.float64)
+# run: gappa -Eprecision=60 fp_sigmoid_negative.g
 @rnd = float<ieee_64, ne>;
 
 SP_INV_LN2 = 0x1.71547652b82fep+0;

@@ -42,7 +42,6 @@ class GappaScript:
     goal: str
     hints: tuple[str, ...] = ()
     extra_goals: tuple[str, ...] = ()  # further expressions whose enclosures the script also asks for
-    constants: tuple[tuple[str, str], ...] = ()
     precision: int = 60  # bits of Gappa's interval arithmetic (-Eprecision); ln2's enclosure needs more
 
     @property
@@ -235,7 +234,7 @@ def script(name: str) -> GappaScript:
 
 def render(item: GappaScript, fmt: str = "float64") -> str:
     """The script's text (without the generated-file header)."""
-    lines = [f"# {item.title}", f"@rnd = float<{FORMATS[fmt]}, ne>;", ""]
+    lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", f"@rnd = float<{FORMATS[fmt]}, ne>;", ""]
     lines += [f"{name} = {value};" for name, value in _constants()]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]
