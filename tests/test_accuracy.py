@@ -93,18 +93,7 @@ def test_row_functions_within_bounds(K, dtype: str, row: list[float]) -> None:  
     all_errors = _errors(K, x, dtype, acc.ROW_FUNCTIONS)
     for function in acc.ROW_FUNCTIONS:
         errors = all_errors[function]
-        if function == "logsumexp" and _cancels(x.astype(dtype).astype(np.float64)):
-            continue  # LSE near 0 with |max| far larger (log-probabilities): the stretch goal, reported not required
         assert errors.max() <= acc.BOUNDS[(function, dtype)], (function, dtype, row, errors.max())
-
-
-def _cancels(x: np.ndarray) -> bool:
-    """max + log(sum e^(x - max)) loses more than 8 bits to cancellation."""
-    finite = x[np.isfinite(x)]
-    if not finite.size:
-        return False
-    lse = acc.reference(x, "rows", "float64", np.zeros(2, np.int64))["logsumexp"][0]
-    return bool(abs(lse) < abs(finite.max()) / 256)
 
 
 @TARGETS
@@ -146,8 +135,6 @@ def test_batches_of_short_rows_within_bounds(K, dtype: str, rows: list[list[floa
     for function in acc.ROW_FUNCTIONS:
         errors = all_errors[function].reshape(x.shape[0], -1)
         for i, row in enumerate(x):
-            if function == "logsumexp" and _cancels(row.astype(dtype).astype(np.float64)):
-                continue
             if finite_rows[i]:
                 assert errors[i].max() <= acc.BOUNDS[(function, dtype)], (function, dtype, row, errors[i])
             else:
