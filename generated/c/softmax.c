@@ -200,31 +200,42 @@ static SP_INLINE double piece_log1p_out(double body, double tail)
     return body + tail;
 }
 
-/* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a).
- * k comes out as the low bits of round(a / ln 2) + 1.5 * 2^52 (two's complement in uint64):
- * integer arithmetic only, so the loop vectorises without a double -> int64 conversion. */
-static SP_INLINE double sp_exp_poly(double clamped, double b, int single, uint64_t *k)
+/* k = round(a / ln 2) for |a| <= 1080, as the double kf and as the low bits of a / ln 2 + 1.5 * 2^52
+ * (two's complement in uint64): integer arithmetic only, so the loop vectorises without a
+ * double -> int64 conversion */
+static SP_INLINE double sp_exp_index(double a, uint64_t *k)
 {
-    const double shifted = clamped * SP_INV_LN2 + SP_SHIFTER;
-    const double kf = shifted - SP_SHIFTER; /* round(a / ln 2), exactly */
-    const double r = piece_exp_reduce(b, clamped, kf);
-    const double p = single ? piece_exp_poly_single(r) : piece_exp_poly(r);
+    const double shifted = a * SP_INV_LN2 + SP_SHIFTER;
     uint64_t shifted_bits;
     memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
     *k = shifted_bits - SP_SHIFTER_BITS;
-    return p;
+    return shifted - SP_SHIFTER; /* round(a / ln 2), exactly */
+}
+
+/* 2^k for -1022 <= k <= 1023 (k in two's complement), from its bits */
+static SP_INLINE double sp_pow2(uint64_t k)
+{
+    const uint64_t bits = (k + 1023u) << 52;
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return scale;
+}
+
+/* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a) */
+static SP_INLINE double sp_exp_poly(double clamped, double b, int single, uint64_t *k)
+{
+    const double kf = sp_exp_index(clamped, k);
+    const double r = piece_exp_reduce(b, clamped, kf);
+    return single ? piece_exp_poly_single(r) : piece_exp_poly(r);
 }
 
 /* e^(a + b) for SP_NORMAL_LIMIT <= a <= 0: the result is a normal number, one exact scaling.
  * `single` (a constant): the shorter polynomial, for results rounded to float32 */
 static SP_INLINE double sp_exp_normal(double a, double b, int single)
 {
-    uint64_t k, bits;
+    uint64_t k;
     const double p = sp_exp_poly(a, b, single, &k);
-    double scale;
-    bits = (k + 1023u) << 52;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    return p * sp_pow2(k);
 }
 
 /* e^(a + b) for any a <= 0, -inf included: 2^k in two normal factors, so that a subnormal
@@ -233,15 +244,10 @@ static SP_INLINE double sp_exp(double a, double correction, int single)
 {
     const int underflow = a < -1080.0; /* e^-1080 rounds to 0; -inf too */
     const double clamped = underflow ? -1080.0 : a;
-    uint64_t k, k_half, bits_1, bits_2;
+    uint64_t k, k_half;
     const double p = sp_exp_poly(clamped, underflow ? 0.0 : correction, single, &k);
-    double scale_1, scale_2;
     k_half = ((k + 2048u) >> 1) - 1024u; /* floor(k / 2) for -2048 <= k <= 0, logical shift only */
-    bits_1 = (k_half + 1023u) << 52;
-    bits_2 = (k - k_half + 1023u) << 52;
-    memcpy(&scale_1, &bits_1, sizeof scale_1);
-    memcpy(&scale_2, &bits_2, sizeof scale_2);
-    return p * scale_1 * scale_2;
+    return p * sp_pow2(k_half) * sp_pow2(k - k_half);
 }
 
 /* d + l = a - b exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B) */
@@ -260,21 +266,17 @@ static SP_INLINE void two_diff(double a, double b, double *d, double *l)
  * half an ulp of s (2^-54.5 of the result), q's evaluation (2^-57), the approximation (2^-59). */
 static SP_INLINE double sp_exp_dd(double a, double b, double *lo)
 {
-    const double shifted = a * SP_INV_LN2 + SP_SHIFTER;
-    const double kf = shifted - SP_SHIFTER;
+    uint64_t k;
+    const double kf = sp_exp_index(a, &k);
     const double head = piece_exp_reduce_head(a, kf);
     const double product = -kf * SP_LN2_LO;
     const double product_lo = SP_EXACT_FMA(-kf, SP_LN2_LO, -product);
-    double r, r_lo, s, p, scale;
-    uint64_t bits, k;
+    const double scale = sp_pow2(k);
+    double r, r_lo, s, p;
     two_diff(head, -product, &r, &r_lo);
     r_lo += product_lo + b;
     s = piece_exp_poly_tail(r);
     p = 1.0 + s;
-    memcpy(&bits, &shifted, sizeof bits);
-    k = bits - SP_SHIFTER_BITS;
-    bits = (k + 1023u) << 52;
-    memcpy(&scale, &bits, sizeof scale);
     *lo = ((s - (p - 1.0)) + r_lo * p) * scale;
     return p * scale;
 }
@@ -603,6 +605,11 @@ static double uniform_share(double count)
  * and the halving is exact where it matters (x - m overflows only for |x|, |m| >= 2^970; a subnormal
  * x loses at most 2^-1075, far below the rounding of d). For T <= 1 an overflowing x - m (or d/T, T
  * tiny) is -inf correctly rounded, and so are e = 0 and log p = -inf: ql = 0 there (not NaN). */
+static SP_INLINE double shift_halving(double T)
+{
+    return T > 1.0 ? 0.5 : 1.0;
+}
+
 static SP_INLINE double shift(double x, double m, double T, int tempered, double *ql)
 {
     double d, l, q;
@@ -612,7 +619,7 @@ static SP_INLINE double shift(double x, double m, double T, int tempered, double
         return d;
     }
     {
-        const double h = T > 1.0 ? 0.5 : 1.0, Th = T * h;
+        const double h = shift_halving(T), Th = T * h;
         two_diff(x * h, m * h, &d, &l);
         q = d / Th;
         *ql = fabs(q) <= DBL_MAX ? (SP_EXACT_FMA(-q, Th, d) + l) / Th : 0.0;
@@ -627,7 +634,7 @@ static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, 
 {
     double ql = 0.0, q;
     if (single) {
-        const double h = T > 1.0 ? 0.5 : 1.0; /* as in shift: no overflow of x - m */
+        const double h = shift_halving(T); /* as in shift: no overflow of x - m */
         q = tempered ? (x * h - m * h) / (T * h) : x - m;
     } else {
         q = shift(x, m, T, tempered, &ql);
@@ -1274,11 +1281,12 @@ static void log_normalise_all_d(const double *xr, double *outr, size_t n, double
     }
 }
 
-/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then their log normalisers L in
- * one vector loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a
- * row, 10 % of a row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and
- * left to the caller's row path; its statistics are harmless meanwhile. */
-static void group_stats_d(const double *rows, size_t n, double T, row_group *group)
+/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then (`normalisers`: for the callers
+ * that use them; logsumexp takes its L in double-double instead) their log normalisers L in one vector
+ * loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a row, 10 % of a
+ * row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and left to the
+ * caller's row path; its statistics are harmless meanwhile. */
+static void group_stats_d(const double *rows, size_t n, double T, int normalisers, row_group *group)
 {
     size_t l;
     for (l = 0; l < SP_TILE; ++l) {
@@ -1293,6 +1301,9 @@ static void group_stats_d(const double *rows, size_t n, double T, row_group *gro
             st->t = 0.0;
             st->t_lo = 0.0;
         }
+    }
+    if (!normalisers) {
+        return;
     }
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
@@ -1514,7 +1525,7 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
         if (grouped) {
             row_group group;
             size_t l;
-            group_stats_d(logits + offset, n, T, &group);
+            group_stats_d(logits + offset, n, T, 1, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 if (group.plain[l]) {
                     log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l]);
@@ -1711,7 +1722,7 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
             const double *rows_of_group = logits + first * n;
             row_group group;
             size_t l;
-            group_stats_d(rows_of_group, n, T, &group);
+            group_stats_d(rows_of_group, n, T, 0, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 const double *xr = rows_of_group + l * n;
                 out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
@@ -1887,7 +1898,7 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
         size_t l;
         if (n > SP_SHORT) {
             row_group group;
-            group_stats_d(rows_of_group, n, 1.0, &group);
+            group_stats_d(rows_of_group, n, 1.0, 1, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 const double *xr = rows_of_group + l * n;
                 const size_t t_index = (size_t)target[first + l];
@@ -2590,11 +2601,12 @@ static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m
     }
 }
 
-/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then their log normalisers L in
- * one vector loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a
- * row, 10 % of a row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and
- * left to the caller's row path; its statistics are harmless meanwhile. */
-static void group_stats_f(const float *rows, size_t n, double T, row_group *group)
+/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then (`normalisers`: for the callers
+ * that use them; logsumexp takes its L in double-double instead) their log normalisers L in one vector
+ * loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a row, 10 % of a
+ * row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and left to the
+ * caller's row path; its statistics are harmless meanwhile. */
+static void group_stats_f(const float *rows, size_t n, double T, int normalisers, row_group *group)
 {
     size_t l;
     for (l = 0; l < SP_TILE; ++l) {
@@ -2609,6 +2621,9 @@ static void group_stats_f(const float *rows, size_t n, double T, row_group *grou
             st->t = 0.0;
             st->t_lo = 0.0;
         }
+    }
+    if (!normalisers) {
+        return;
     }
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
@@ -2830,7 +2845,7 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
         if (grouped) {
             row_group group;
             size_t l;
-            group_stats_f(logits + offset, n, T, &group);
+            group_stats_f(logits + offset, n, T, 1, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 if (group.plain[l]) {
                     log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l]);
@@ -3027,7 +3042,7 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
             const float *rows_of_group = logits + first * n;
             row_group group;
             size_t l;
-            group_stats_f(rows_of_group, n, T, &group);
+            group_stats_f(rows_of_group, n, T, 0, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 const float *xr = rows_of_group + l * n;
                 out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
@@ -3203,7 +3218,7 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
         size_t l;
         if (n > SP_SHORT) {
             row_group group;
-            group_stats_f(rows_of_group, n, 1.0, &group);
+            group_stats_f(rows_of_group, n, 1.0, 1, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 const float *xr = rows_of_group + l * n;
                 const size_t t_index = (size_t)target[first + l];
