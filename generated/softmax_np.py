@@ -192,10 +192,12 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
         import mpmath
     except ImportError:  # pragma: no cover - mpmath ships with softproof
         return out
-    moved = numpy.moveaxis(x, axis, tuple(range(-len(axis), 0)))
+    last = tuple(range(-len(axis), 0))  # the reduced axes moved to the end
+    moved = numpy.moveaxis(x, axis, last)
     flat = moved.reshape(moved.shape[: moved.ndim - len(axis)] + (-1,))
-    result = numpy.moveaxis(out, axis, tuple(range(-len(axis), 0))).reshape(flat.shape[:-1]).copy()
-    where = numpy.moveaxis(uncertain, axis, tuple(range(-len(axis), 0))).reshape(flat.shape[:-1])
+    kept = numpy.moveaxis(out, axis, last).shape
+    result = numpy.moveaxis(out, axis, last).reshape(flat.shape[:-1]).copy()
+    where = numpy.moveaxis(uncertain, axis, last).reshape(flat.shape[:-1])
     for index in numpy.ndindex(where.shape):
         if not where[index]:
             continue
@@ -210,8 +212,7 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
                 result[index] = low
                 break
             precision *= 2
-    shape = numpy.moveaxis(out, axis, tuple(range(-len(axis), 0))).shape
-    return numpy.moveaxis(result.reshape(shape), tuple(range(-len(axis), 0)), axis)
+    return numpy.moveaxis(result.reshape(kept), last, axis)
 
 
 def _backward_limits(p: Array, g: Array, out: Array, axis: Axes) -> Array:
@@ -329,10 +330,7 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
             m = _finite_or_zero(top)
             # proved: rewrite.exact_shift
             q, ql, e, st = _stats(x, m, T, axis)
-            # proved: rewrite.lse_ties_log1p
-            extra = st.ties - 1
-            L = numpy.log1p(extra + st.t)
-            out = L*T + m
+            # proved: rewrite.lse_ties_log1p: out = m + T log1p((c - 1) + t), in long double
             out, uncertain = _logsumexp_finish(m, T, st)
             if numpy.any(uncertain):  # may be off by more than 1 ULP: redo those slices in numpy.longdouble
                 x_wide, m_wide = x.astype(numpy.longdouble), m.astype(numpy.longdouble)

@@ -43,6 +43,10 @@ class NumPyTarget(Target):
     def context(self) -> dict[str, Any]:
         return {
             "kernels": {name: kernel_code(kernel) for name, kernel in KERNELS.items()},
+            # logsumexp prints its statistics only: m + T log1p((c - 1) + t) is taken in long double by
+            # the skeleton's _logsumexp_finish, which cites the last line's claim
+            "logsumexp_stats": kernel_code(Kernel(KERNELS["logsumexp"].lines[:1])),
+            "logsumexp_proof": KERNELS["logsumexp"].lines[-1].proof.id,
             "functions": FUNCTIONS,
             "signature": {f.name: f.typed_params for f in FUNCTIONS},
             "logsumexp_errors": {name: repr(value) for name, value in vars(LOGSUMEXP_ERRORS).items()},
