@@ -21,6 +21,6 @@ split = ln2 - SP_LN2_HI - SP_LN2_LO;
 { clamped in [-1080, 0] /\ |b| <= 1b-42 /\ ln2 in [943463052902053176551776571056617937597b-130, 943463052902053176551776571056617937598b-130]
   -> r - Mr in ? /\ r in ? }
 Mred -> -ln2 * ((kf - y) + (y - clamped * SP_INV_LN2) + clamped * (SP_INV_LN2 - 1 / ln2));
-r - Mr -> (r - (b + rnd(-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped)))) + (rnd(-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped)) - (-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped))) + (rnd(-(kf) * SP_LN2_HI + clamped) - (-(kf) * SP_LN2_HI + clamped)) + kf * split;
--(kf) * SP_LN2_HI + clamped -> Mred + kf * (ln2 - SP_LN2_HI);
--(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped) -> (rnd(-(kf) * SP_LN2_HI + clamped) - (-(kf) * SP_LN2_HI + clamped)) + Mred + kf * split;
+r - Mr -> (r - (b + rnd(-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped)))) + (rnd(-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped)) - (-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped))) + (rnd(-(kf) * SP_LN2_HI + clamped) - ((-(kf) * SP_LN2_HI + clamped))) + kf * split;
+(-(kf) * SP_LN2_HI + clamped) -> Mred + kf * (ln2 - SP_LN2_HI);
+-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped) -> (rnd(-(kf) * SP_LN2_HI + clamped) - ((-(kf) * SP_LN2_HI + clamped))) + Mred + kf * split;

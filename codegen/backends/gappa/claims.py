@@ -57,6 +57,15 @@ def _decide(claim: Claim) -> Outcome:
     return _DECIDED[key]
 
 
+def _first_unproved(claims: tuple[Claim, ...]) -> tuple[Claim, Outcome] | None:
+    """The first of ``claims`` that is not proved here (decided once per process), with its outcome."""
+    for needed in claims:
+        outcome = _decide(needed)
+        if outcome.status is not Status.PROVED:
+            return needed, outcome
+    return None
+
+
 @dataclass(frozen=True)
 class GappaBound:
     """Prove ``|goal| <= bound`` (and ``|extra goal k| <= extra[k]``) by running the Gappa script
@@ -71,11 +80,10 @@ class GappaBound:
         del statement  # the script is the formal content; the statement is its reading
         item = script(self.script_name)
         method = f"Gappa on generated/gappa/{item.filename}"
-        for needed in self.requires:
-            outcome = _decide(needed)
-            if outcome.status is not Status.PROVED:
-                return Outcome(Status.UNPROVED, method, [f"{needed.id}, which the hypotheses state, is not proved here"],
-                               skipped=outcome.skipped)
+        if (failed := _first_unproved(self.requires)) is not None:
+            needed, outcome = failed
+            return Outcome(Status.UNPROVED, method, [f"{needed.id}, which the hypotheses state, is not proved here"],
+                           skipped=outcome.skipped)
         try:
             enclosures, output = run_gappa(render(item), precision=item.precision)
         except FileNotFoundError:
@@ -110,12 +118,10 @@ class ComposedBound:
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
         method = "composition of " + ", ".join(part.id for part in self.parts)
-        steps = []
-        for part in self.parts:
-            outcome = _decide(part)
-            if outcome.status is not Status.PROVED:
-                return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
-            steps.append(f"{part.id}: proved")
+        if (failed := _first_unproved(self.parts)) is not None:
+            part, outcome = failed
+            return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
+        steps = [f"{part.id}: proved" for part in self.parts]
         combined = self.combine()
         if self.in_ulps:
             steps.append(f"combined bound {combined} ULP; the claim's bound is {self.bound} ULP")
@@ -133,6 +139,11 @@ def exp_upper(c: Fraction) -> Fraction:
 
 
 r, z, decay, md = sp.symbols("r z decay M_d")
+
+
+def _sym(bound: Fraction) -> sp.Rational:
+    """A bound as the SymPy number of a claim's statement: the statement and the check read one value."""
+    return sp.Rational(bound.numerator, bound.denominator)
 
 
 def _relative(expr: sp.Expr) -> sp.Expr:
@@ -153,12 +164,13 @@ EXP_POLY_BOUND = Fraction(117, 100) * U  # Gappa: 1.1615 u
 EXP_REDUCE_BOUND = 3 * Fraction(1, 2**55) + Fraction(1, 2**90)  # three roundings of half an ulp of 0.35, and k (ln 2 - ln2_hi - ln2_lo)
 EXP_BOUND = Fraction(float.fromhex(EXP_ERROR))  # 0x1.f4p-53 = 1.953 u, the element-wise scripts' hypothesis
 RADIUS_BOUND = Fraction(str(RADIUS))
+LOG1P_R_BOUND = Fraction(1, 2**58)
 
 EXP_REDUCE = _fp_claim(
     "fp.exp.reduce",
     "the exp kernel's reduction r = (a - k ln2_hi) - k ln2_lo + b is within 3 2^-55 + 2^-90 of a + b - k ln 2, and |r| <= 0.35, "
     "for -1080 <= a <= 0, |b| <= 2^-42",
-    sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), sp.Rational(3, 2**55) + sp.Rational(1, 2**90)), sp.Le(sp.Abs(FL(r)), RADIUS)),
+    sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), _sym(EXP_REDUCE_BOUND)), sp.Le(sp.Abs(FL(r)), _sym(RADIUS_BOUND))),
     GappaBound("fp_exp_reduce", EXP_REDUCE_BOUND, (RADIUS_BOUND,)),
     (r"$k = \mathrm{round}(\mathrm{fl}(a \cdot \mathrm{INV\_LN2}))$, ties to even: the shifter trick of sp_exp_poly",
      r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)"),
@@ -166,7 +178,7 @@ EXP_REDUCE = _fp_claim(
 EXP_POLY = _fp_claim(
     "fp.exp.poly.float64",
     "the printed polynomial of the exp kernel (degree 12, FMAs) is within 1.17 u of its exact value on |r| <= 0.35",
-    sp.Le(_relative(P), sp.Rational(117, 100) * sp.Rational(1, 2**53)), GappaBound("fp_exp_poly", EXP_POLY_BOUND),
+    sp.Le(_relative(P), _sym(EXP_POLY_BOUND)), GappaBound("fp_exp_poly", EXP_POLY_BOUND),
     (r"$|r| \le 0.35$ (exp.polynomial_error bounds $|P(r) e^{-r} - 1|$ by $2^{-59}$ there)",),
 )
 
@@ -189,7 +201,7 @@ def _exp_claim(dtype: str, poly: Claim, approximation: Claim, approximation_boun
     """fp.exp.<dtype>: the exp kernel end to end for normal results, composed by :func:`_exp_total`."""
     return _fp_claim(
         f"fp.exp.{dtype}", quote,
-        sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), sp.Rational(bound.numerator, bound.denominator)),
+        sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), _sym(bound)),
         ComposedBound((EXP_REDUCE, poly, approximation), lambda: _exp_total(approximation_bound), bound),
         (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
     )
@@ -242,7 +254,7 @@ SIGMOID_BRANCHES = tuple(
         f"{_SIGMOID_QUOTES[branch]}, so within {_SIGMOID_ULPS[branch]} ULP of the correctly rounded value, "
         "with decay from the exp kernel (fp.exp.float64)",
         sp.Le(_relative(_SIGMOID_EXACT[branch]) if branch in ("nonnegative", "negative") else sp.Abs(FL(_SIGMOID_EXACT[branch]) - _SIGMOID_EXACT[branch]),
-              sp.Rational(SIGMOID_BOUNDS[branch].numerator, SIGMOID_BOUNDS[branch].denominator)),
+              _sym(SIGMOID_BOUNDS[branch])),
         GappaBound(f"fp_sigmoid_{branch}", SIGMOID_BOUNDS[branch], requires=(EXP_TOTAL,)),
         (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.953\,u$ (fp.exp.float64); for the two tails also half a "
          r"subnormal ulp, the exp kernel's last scaling",),
@@ -265,7 +277,7 @@ EXP_SINGLE_BOUND = Fraction(float.fromhex(EXP_ERROR_SINGLE))  # 0x1.1p-37, the f
 EXP_POLY_SINGLE = _fp_claim(
     "fp.exp.poly.float32",
     "the shorter polynomial of float32 results (degree 8, evaluated in binary64) is within 1.17 u of its exact value",
-    sp.Le(_relative(P), sp.Rational(117, 100) * sp.Rational(1, 2**53)), GappaBound("fp_exp_poly_single", EXP_POLY_BOUND),
+    sp.Le(_relative(P), _sym(EXP_POLY_BOUND)), GappaBound("fp_exp_poly_single", EXP_POLY_BOUND),
     (r"$|r| \le 0.35$",),
 )
 
@@ -292,7 +304,7 @@ SINGLE_SIGMOID_BRANCHES = tuple(
         f"fp.sigmoid.{branch}.float32",
         f"sigmoid of float32 results for x {'>= 0' if branch == 'nonnegative' else '< 0'} with e^-|x| >= 2^-1021 is within "
         f"{float(SINGLE_SIGMOID_BOUNDS[branch] * 2**37):.2f} 2^-37 relative before its rounding to float32",
-        sp.Le(_relative(_SIGMOID_EXACT[branch]), sp.Rational(SINGLE_SIGMOID_BOUNDS[branch].numerator, SINGLE_SIGMOID_BOUNDS[branch].denominator)),
+        sp.Le(_relative(_SIGMOID_EXACT[branch]), _sym(SINGLE_SIGMOID_BOUNDS[branch])),
         GappaBound(f"fp_sigmoid_{branch}_single", SINGLE_SIGMOID_BOUNDS[branch], requires=(EXP_SINGLE_TOTAL,)),
         (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.0625 \cdot 2^{-37}$ (fp.exp.float32), the assembly in binary64",),
     )
@@ -331,7 +343,7 @@ CLAIMS = [
     EXP_TOTAL,
     _fp_claim("fp.log1p.R",
               "the printed R = z rho(z) of the log1p kernel is within 2^-58 (absolute) of its exact value for z <= 0.0295",
-              sp.Le(sp.Abs(FL(R_POLY) - R_POLY), sp.Rational(1, 2**58)), GappaBound("fp_log1p_R", Fraction(1, 2**58)),
+              sp.Le(sp.Abs(FL(R_POLY) - R_POLY), _sym(LOG1P_R_BOUND)), GappaBound("fp_log1p_R", LOG1P_R_BOUND),
               (r"$0 \le z = s^2 \le 0.0295$ ($|s| \le 0.1716$ for $1 + f \in [\sqrt2/2, \sqrt2)$)",)),
     EXP_SINGLE_TOTAL,
     *SIGMOID_BRANCHES,

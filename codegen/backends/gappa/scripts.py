@@ -22,9 +22,6 @@ from .printer import print_gappa
 
 __all__ = ["GappaScript", "SCRIPTS", "script"]
 
-FORMATS = {"float64": "ieee_64", "float32": "ieee_32"}
-
-
 @dataclass(frozen=True)
 class GappaScript:
     """One Gappa proof: ``{ hypotheses -> goal in ? }`` after the definitions.
@@ -102,7 +99,7 @@ def _exp_reduce() -> GappaScript:
     if r_text != f"rnd(b + {inner})":
         raise ValueError(f"piece_exp_reduce is printed as {r_text}; the reduction script's hints expect rnd(b + {inner})")
     low, high = _ln2_bounds()
-    exact_head = "-(kf) * SP_LN2_HI + clamped"
+    exact_head = _piece("exp_reduce_head", rounded=False)
     return GappaScript(
         name="fp_exp_reduce",
         title="range reduction of the exp kernel: r = piece_exp_reduce(b, a, k) against a + b - k ln 2, and |r|",
@@ -232,9 +229,10 @@ def script(name: str) -> GappaScript:
     raise KeyError(f"no Gappa script {name!r}; scripts: {', '.join(SCRIPTS)}")
 
 
-def render(item: GappaScript, fmt: str = "float64") -> str:
-    """The script's text (without the generated-file header)."""
-    lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", f"@rnd = float<{FORMATS[fmt]}, ne>;", ""]
+def render(item: GappaScript) -> str:
+    """The script's text (without the generated-file header). Every script rounds in binary64: the
+    kernels evaluate in double, float32 results included, and round to float32 once at the end."""
+    lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", "@rnd = float<ieee_64, ne>;", ""]
     lines += [f"{name} = {value};" for name, value in _constants()]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]
