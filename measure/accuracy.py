@@ -121,7 +121,14 @@ def _element_values(x: np.ndarray) -> dict[str, list[mpmath.mpf]]:
     return {name: [textbook.ELEMENT[name](v) for v in values] for name in ELEMENT_FUNCTIONS}
 
 
-def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _tempered_values(x: np.ndarray, temperature: float) -> dict[str, list[mpmath.mpf]]:
+    """The textbook value of every function with a temperature (:data:`TEMPERED`) at ``temperature``."""
+    values, T = textbook.row(x), mpmath.mpf(temperature)
+    return {"softmax": textbook.softmax(values, T), "log_softmax": textbook.log_softmax(values, T),
+            "logsumexp": [textbook.logsumexp(values, T)]}
+
+
+def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None, temperature: float = 1.0) -> dict[str, np.ndarray]:
     """Correctly rounded reference values: the precision doubles until the rounding is stable.
 
     Agreement between two precisions can be the agreement of two equally truncated sums, so
@@ -130,10 +137,17 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     registers; terms below 2^-1200 of the largest cannot change a representable result), tiny
     inputs (log(e^x) - x with |x| = 2^-k needs 2k bits) and large ones (x - log(2 e^x) with
     |x| = 2^k needs k bits for the integer part). Then the precision doubles.
+
+    A ``temperature`` other than 1 (rows only) gives the :data:`TEMPERED` functions at that
+    temperature, the rules above applied to x/T.
     """
     bits = BITS[dtype]
     previous: dict[str, list[float]] | None = None
-    finite = x[np.isfinite(x)]
+    tempered = temperature != 1.0
+    if tempered and kind != "rows":
+        raise ValueError(f"a temperature ({temperature}) applies to rows only, not to {kind}")
+    with np.errstate(over="ignore", divide="ignore"):
+        finite = x[np.isfinite(x)] / temperature
     span = float(finite.max() - finite.min()) if kind == "rows" and finite.size else float(np.abs(finite).max(initial=0.0))
     tiny = np.abs(finite[finite != 0])
     # e^x = 1 + x + x^2/2 + ...: with |x| = 2^-k the x^2 term needs 2k bits before log(e^x) - x is not 0
@@ -143,7 +157,10 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     prec = 128 + int(min(span, 1200.0) * 1.4427) + 2 * int(min(small, 1100.0)) + int(min(large, 1100.0))
     while True:
         with mpmath.workprec(prec):
-            exact = _row_values(x, targets) if kind == "rows" else _element_values(x)  # type: ignore[arg-type]
+            if tempered:
+                exact = _tempered_values(x, temperature)
+            else:
+                exact = _row_values(x, targets) if kind == "rows" else _element_values(x)  # type: ignore[arg-type]
             rounded = {k: [_round(v, bits) for v in vs] for k, vs in exact.items()}
         if previous is not None and all(np.array_equal(previous[k], rounded[k], equal_nan=True) for k in rounded):
             return {k: np.array(v, dtype=dtype) for k, v in rounded.items()}
@@ -254,13 +271,11 @@ def _measure_tempered(region: Region, impls: dict[str, dict[str, Callable[..., n
                       dtypes: tuple[str, ...], errors: dict[tuple[str, str, str, str], list[np.ndarray]]) -> None:
     """The tempered rows: softproof's targets called with ``temperature=T``; a comparator without a
     temperature parameter on x/T (and logsumexp times T), which is what its users write."""
-    from .search import truth
-
     for dtype in dtypes:
         for row, T in zip(region.rows, region.temperatures, strict=True):
             x = row.astype(dtype)
             for f in wanted:
-                ref = truth(f, x.astype(np.float64), T, 0, dtype)
+                ref = reference(x.astype(np.float64), "rows", dtype, temperature=T)[f]
                 for impl, funcs in impls.items():
                     if f not in funcs:
                         continue

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-import mpmath
 import numpy as np
 
 from softproof.codegen.api import by_name
 
-from . import reference as textbook
-from .accuracy import BITS, ELEMENT_FUNCTIONS, ROW_FUNCTIONS, TEMPERED, _round, reference, takes_targets, ulp_distance
+from .accuracy import ELEMENT_FUNCTIONS, ROW_FUNCTIONS, TEMPERED, reference, takes_targets, ulp_distance
 
 __all__ = ["Worst", "search", "truth", "TEMPERED"]
 
@@ -51,30 +49,10 @@ class Worst:
 
 
 def truth(function: str, x: np.ndarray, temperature: float, target_index: int, dtype: str) -> np.ndarray:
-    """The correctly rounded value(s) of the textbook definition: :func:`softproof.measure.accuracy.reference`
-    for the functions without a temperature, and the same rule with the span divided by T otherwise."""
-    if function not in TEMPERED or temperature == 1.0:
-        kind = "rows" if function in ROW_FUNCTIONS else "elements"
-        targets = np.array([target_index]) if kind == "rows" else None
-        return reference(x, kind, dtype, targets)[function]
-    bits = BITS[dtype]
-    finite = x[np.isfinite(x)]
-    span = float(finite.max() - finite.min()) / temperature if finite.size else 0.0
-    tiny = np.abs(finite[finite != 0]) / temperature
-    small = max(0.0, -float(np.log2(tiny.min()))) if tiny.size else 0.0
-    large = max(0.0, float(np.log2(np.abs(finite).max() / temperature))) if tiny.size else 0.0
-    precision = 128 + int(min(span, 1200.0) * 1.45) + 2 * int(min(small, 1100.0)) + int(min(large, 1100.0))
-    previous = None
-    while precision <= 1 << 17:
-        with mpmath.workprec(precision):
-            values, T = textbook.row(x), mpmath.mpf(temperature)
-            exact: list[Any] = textbook.softmax(values, T) if function == "softmax" else (
-                textbook.log_softmax(values, T) if function == "log_softmax" else [textbook.logsumexp(values, T)])
-            rounded = np.array([_round(v, bits) for v in exact], dtype=dtype)
-        if previous is not None and np.array_equal(previous, rounded, equal_nan=True):
-            return rounded
-        previous, precision = rounded, precision * 2
-    raise ArithmeticError(f"the reference of {function} did not stabilise")
+    """The correctly rounded value(s) of the textbook definition (:func:`softproof.measure.accuracy.reference`)."""
+    kind = "rows" if function in ROW_FUNCTIONS else "elements"
+    targets = np.array([target_index]) if kind == "rows" else None
+    return reference(x, kind, dtype, targets, temperature if function in TEMPERED else 1.0)[function]
 
 
 def _call(implementation: Callable[..., Any], function: str, x: np.ndarray, temperature: float, target_index: int) -> np.ndarray:
@@ -109,21 +87,26 @@ def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
     return x, temperature
 
 
+def _step_ulps(value: float, steps: int) -> float:
+    """``value`` moved by ``steps`` doubles (through zero and across the sign; may reach inf or NaN)."""
+    bits = int(np.array([value]).view(np.int64)[0])
+    ordinal = bits if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
+    ordinal += steps
+    moved = ordinal if ordinal >= 0 else (-ordinal) | -0x8000000000000000
+    return float(np.array([moved], dtype=np.int64).view(np.float64)[0])
+
+
 def _move(x: np.ndarray, temperature: float, tempered: bool, rng: np.random.Generator) -> tuple[np.ndarray, float]:
     """One entry (or the temperature) moved by a random number of ULPs, 1 to 2^40."""
     steps = int(2 ** rng.uniform(0, 40)) * int(rng.choice([-1, 1]))
     if tempered and rng.random() < 0.2:
-        moved = float(np.nextafter(temperature, np.inf)) if steps > 0 else float(np.nextafter(temperature, 0.0))
-        bits = np.array([temperature]).view(np.int64)[0] + steps
-        candidate = float(np.array([bits]).view(np.float64)[0])
-        return x, candidate if np.isfinite(candidate) and candidate > 0 else moved
+        candidate = _step_ulps(temperature, steps)
+        if np.isfinite(candidate) and candidate > 0:
+            return x, candidate
+        return x, float(np.nextafter(temperature, np.inf if steps > 0 else 0.0))
     y = x.copy()
     i = int(rng.integers(len(y)))
-    bits = y[i : i + 1].view(np.int64)[0]
-    signed = bits if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
-    signed += steps
-    new_bits = signed if signed >= 0 else (-signed) | np.int64(-0x8000000000000000)
-    candidate = float(np.array([new_bits], dtype=np.int64).view(np.float64)[0])
+    candidate = _step_ulps(float(y[i]), steps)
     if np.isfinite(candidate):
         y[i] = candidate
     return y, temperature
@@ -167,5 +150,5 @@ def search(
                     x, T, current = y, S, value
             if current > best.ulps:
                 best = Worst(function, target, dtype, current, tuple(float(v) for v in x.astype(dtype)), T, t, evaluations)
-        out.append(Worst(best.function, best.target, dtype, best.ulps, best.x, best.temperature, best.target_index, evaluations))
+        out.append(replace(best, evaluations=evaluations))
     return out
