@@ -81,6 +81,19 @@ static void status_is(int got, int expected, const char *what, size_t rows, size
     }
 }
 
+/* a call that must succeed, its output absorbed into the digest */
+static void checked_d(int got, const char *what, size_t rows, size_t n, const double *out, size_t count)
+{
+    status_is(got, 0, what, rows, n);
+    absorb_d(out, count);
+}
+
+static void checked_f(int got, const char *what, size_t rows, size_t n, const float *out, size_t count)
+{
+    status_is(got, 0, what, rows, n);
+    absorb_f(out, count);
+}
+
 int main(int argc, char **argv)
 {
     const long iterations = argc > 1 ? atol(argv[1]) : 200;
@@ -125,47 +138,29 @@ int main(int argc, char **argv)
         for (i = 0; i < rows; ++i) {
             target[i] = n ? (long long)(next() % n) : 0;
         }
-        status_is(softproof_softmax_d(x, y, rows, n, T), 0, "softmax_d", rows, n);
-        absorb_d(y, count);
-        status_is(softproof_softmax_f(xf, yf, rows, n, T), 0, "softmax_f", rows, n);
-        absorb_f(yf, count);
-        status_is(softproof_log_softmax_d(x, y, rows, n, T), 0, "log_softmax_d", rows, n);
-        absorb_d(y, count);
-        status_is(softproof_log_softmax_f(xf, yf, rows, n, T), 0, "log_softmax_f", rows, n);
-        absorb_f(yf, count);
-        status_is(softproof_logsumexp_d(x, r, rows, n, T), 0, "logsumexp_d", rows, n);
-        absorb_d(r, rows);
-        status_is(softproof_logsumexp_f(xf, rf, rows, n, T), 0, "logsumexp_f", rows, n);
-        absorb_f(rf, rows);
+        checked_d(softproof_softmax_d(x, y, rows, n, T), "softmax_d", rows, n, y, count);
+        checked_f(softproof_softmax_f(xf, yf, rows, n, T), "softmax_f", rows, n, yf, count);
+        checked_d(softproof_log_softmax_d(x, y, rows, n, T), "log_softmax_d", rows, n, y, count);
+        checked_f(softproof_log_softmax_f(xf, yf, rows, n, T), "log_softmax_f", rows, n, yf, count);
+        checked_d(softproof_logsumexp_d(x, r, rows, n, T), "logsumexp_d", rows, n, r, rows);
+        checked_f(softproof_logsumexp_f(xf, rf, rows, n, T), "logsumexp_f", rows, n, rf, rows);
         status_is(softproof_softmax_d(x, y, rows, n, -1.0), SOFTPROOF_EDOMAIN, "softmax_d T < 0", rows, n);
-        status_is(softproof_sigmoid_d(x, y, count), 0, "sigmoid_d", rows, n);
-        absorb_d(y, count);
-        status_is(softproof_sigmoid_f(xf, yf, count), 0, "sigmoid_f", rows, n);
-        absorb_f(yf, count);
-        status_is(softproof_log_sigmoid_d(x, y, count), 0, "log_sigmoid_d", rows, n);
-        absorb_d(y, count);
-        status_is(softproof_log_sigmoid_f(xf, yf, count), 0, "log_sigmoid_f", rows, n);
-        absorb_f(yf, count);
-        status_is(softproof_softplus_d(x, y, count), 0, "softplus_d", rows, n);
-        absorb_d(y, count);
-        status_is(softproof_softplus_f(xf, yf, count), 0, "softplus_f", rows, n);
-        absorb_f(yf, count);
+        checked_d(softproof_sigmoid_d(x, y, count), "sigmoid_d", rows, n, y, count);
+        checked_f(softproof_sigmoid_f(xf, yf, count), "sigmoid_f", rows, n, yf, count);
+        checked_d(softproof_log_sigmoid_d(x, y, count), "log_sigmoid_d", rows, n, y, count);
+        checked_f(softproof_log_sigmoid_f(xf, yf, count), "log_sigmoid_f", rows, n, yf, count);
+        checked_d(softproof_softplus_d(x, y, count), "softplus_d", rows, n, y, count);
+        checked_f(softproof_softplus_f(xf, yf, count), "softplus_f", rows, n, yf, count);
         if (n) {
-            status_is(softproof_cross_entropy_d(x, target, r, rows, n), 0, "cross_entropy_d", rows, n);
-            absorb_d(r, rows);
-            status_is(softproof_cross_entropy_f(xf, target, rf, rows, n), 0, "cross_entropy_f", rows, n);
-            absorb_f(rf, rows);
-            status_is(softproof_cross_entropy_grad_d(x, target, y, rows, n), 0, "cross_entropy_grad_d", rows, n);
-            absorb_d(y, count);
-            status_is(softproof_cross_entropy_grad_f(xf, target, yf, rows, n), 0, "cross_entropy_grad_f", rows, n);
-            absorb_f(yf, count);
+            checked_d(softproof_cross_entropy_d(x, target, r, rows, n), "cross_entropy_d", rows, n, r, rows);
+            checked_f(softproof_cross_entropy_f(xf, target, rf, rows, n), "cross_entropy_f", rows, n, rf, rows);
+            checked_d(softproof_cross_entropy_grad_d(x, target, y, rows, n), "cross_entropy_grad_d", rows, n, y, count);
+            checked_f(softproof_cross_entropy_grad_f(xf, target, yf, rows, n), "cross_entropy_grad_f", rows, n, yf, count);
             target[rows - 1] = (long long)n;  /* out of range: refused, nothing read past the row */
             status_is(softproof_cross_entropy_d(x, target, r, rows, n), SOFTPROOF_ERANGE, "cross_entropy_d bad target", rows, n);
         }
-        status_is(softproof_softmax_backward_d(x, g, y, rows, n), 0, "softmax_backward_d", rows, n);
-        absorb_d(y, count);
-        status_is(softproof_softmax_backward_f(xf, gf, yf, rows, n), 0, "softmax_backward_f", rows, n);
-        absorb_f(yf, count);
+        checked_d(softproof_softmax_backward_d(x, g, y, rows, n), "softmax_backward_d", rows, n, y, count);
+        checked_f(softproof_softmax_backward_f(xf, gf, yf, rows, n), "softmax_backward_f", rows, n, yf, count);
         /* in place: the output is the input */
         memcpy(y, x, count * sizeof *x);
         status_is(softproof_softmax_d(y, y, rows, n, T), 0, "softmax_d in place", rows, n);
