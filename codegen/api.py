@@ -17,13 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from softproof.derive import conventions as cv
 from softproof.derive import cross_entropy as ce
 from softproof.derive import rewrites as rw
 from softproof.derive.claims import Claim, Rewrite
 
-__all__ = ["Form", "Function", "Parameter", "FORMS", "FUNCTIONS", "DTYPES", "by_name", "names", "measured"]
+__all__ = ["Form", "Function", "Parameter", "FORMS", "FUNCTIONS", "DTYPES", "DOMAINS", "by_name", "names", "measured"]
 
 DTYPES = ("float64", "float32")
+# where an element-wise function's inputs lie (``Function.domain``): the accuracy table and the tests
+# draw them there (``measure/accuracy.py``, ``in_domain``); outside it the result is NaN
+DOMAINS = ("real", "nonpositive", "probability")
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,15 @@ TARGET_REDUCE = Form("target_reduce", "const {real} *x, const long long *target,
                      ("pointer", "pointer", "pointer", "size", "size"), "with_target", row_wise=True, binding_args=", reduce=True")
 TARGET_ROWS = Form("target_rows", "const {real} *x, const long long *target, {real} *out, size_t rows, size_t n",
                    ("pointer", "pointer", "pointer", "size", "size"), "with_target", row_wise=True, binding_args=", reduce=False")
+TARGET_BOTH = Form("target_both", "const {real} *x, const long long *target, {real} *loss, {real} *grad, size_t rows, size_t n",
+                   ("pointer", "pointer", "pointer", "pointer", "size", "size"), "with_target_both", row_wise=True)
 PAIR = Form("pair", "const {real} *p, const {real} *g, {real} *out, size_t rows, size_t n",
             ("pointer", "pointer", "pointer", "size", "size"), "pair", row_wise=True)
-FORMS = {form.name: form for form in (ROWS, REDUCE, ELEMENTWISE, TARGET_REDUCE, TARGET_ROWS, PAIR)}
+# composed in Python from the table's kernels (``codegen/runtime/_options.py``), the same code on every
+# target: no C entry point of its own
+COMPOSED_ROWS = Form("composed_rows", "", (), "", row_wise=True)
+COMPOSED_ELEMENTS = Form("composed_elements", "", (), "", row_wise=False)
+FORMS = {form.name: form for form in (ROWS, REDUCE, ELEMENTWISE, TARGET_REDUCE, TARGET_ROWS, TARGET_BOTH, PAIR, COMPOSED_ROWS, COMPOSED_ELEMENTS)}
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,12 @@ CLASS_AXIS = Parameter("axis", "int", "-1")
 TEMPERATURE = Parameter("temperature", "float", "1.0")
 KEEPDIMS = Parameter("keepdims", "bool", "False")
 OUT = Parameter("out", "NDArray[Any] | None", "None")
+WHERE = Parameter("where", "ArrayLike | None", "None")
+# torch.nn.functional.cross_entropy's options (keyword-only; softproof's default reduction is "none")
+LOSS_OPTIONS = (
+    Parameter("weight", "ArrayLike | None", "None"), Parameter("ignore_index", "int", "-100"),
+    Parameter("reduction", "str", '"none"'), Parameter("label_smoothing", "float", "0.0"), WHERE,
+)
 
 
 def inputs(*names: str) -> tuple[Parameter, ...]:
@@ -97,6 +113,10 @@ class Function:
     in ULPs (a difference or a product of probabilities: the error is absolute near 0).
     ``doc``: the docstring of a function whose whole body the table generates (the math, the
     stable form with its claim, the source); skeleton functions keep theirs in the template.
+    ``options``: the peers' keyword-only parameters (``where=``, ``b=``, class weights...); ``plain``
+    the Python condition under which they are all off and the kernel is called directly, else the
+    function of the same name in ``_options.py`` composes the result from the kernels. A
+    ``composed`` form has no kernel: ``_options.py`` is its whole body on every target.
     """
 
     name: str
@@ -110,10 +130,17 @@ class Function:
     flags: tuple[int, ...] = ()
     doc: str = ""
     rewrite: Rewrite | None = None
+    domain: str = "real"
+    options: tuple[Parameter, ...] = ()
+    plain: str = ""
 
     def __post_init__(self) -> None:
         if (self.form.name == "elementwise") != (self.rewrite is not None):
             raise ValueError(f"{self.name}: an element-wise function prints one rewrite (and only it has one)")
+        if bool(self.options) != bool(self.plain) and self.has_kernel:
+            raise ValueError(f"{self.name}: options need the condition under which they are off (plain), and only they")
+        if self.domain not in DOMAINS:
+            raise ValueError(f"{self.name}: domain {self.domain!r} is not one of {', '.join(DOMAINS)}")
 
     @property
     def claims(self) -> tuple[Claim, ...]:
@@ -128,29 +155,46 @@ class Function:
 
     @property
     def typed_params(self) -> str:
-        """The Python signature's parameters, annotated, with defaults."""
-        return ", ".join(p.declaration() for p in self.params)
+        """The Python signature's parameters, annotated, with defaults (the options keyword-only)."""
+        options = ("*", *(p.declaration() for p in self.options)) if self.options else ()
+        return ", ".join([*(p.declaration() for p in self.params), *options])
 
     @property
     def call_args(self) -> str:
-        """The parameters passed on, by position, in signature order."""
+        """The parameters passed on, by position, in signature order (the kernel's, without the options)."""
         return ", ".join(p.name for p in self.params)
+
+    @property
+    def all_args(self) -> str:
+        """Every parameter passed on: the kernel's by position, the options by keyword."""
+        return ", ".join([*(p.name for p in self.params), *(f"{p.name}={p.name}" for p in self.options)])
+
+    @property
+    def has_kernel(self) -> bool:
+        """True when the function has C entry points (its form is not composed)."""
+        return bool(self.form.c_params)
 
     @property
     def has_out(self) -> bool:
         return any(p.name == "out" for p in self.params)
 
 
+CE_CONVENTIONS = (cv.MASK_ENTRY_LIMIT, cv.MASK_FULLY_MASKED, cv.CE_SMOOTHING_MIX, cv.CE_MEAN_REDUCTION)
+PLAIN_LOSS = 'weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)'
+
 FUNCTIONS: tuple[Function, ...] = (
     Function("softmax", ROWS, "Softmax along ``axis``", "p = softmax(x / T) per row",
-             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.SOFTMAX_TIES_SPLIT,),
-             {"float64": 3, "float32": 1}, (0,)),
+             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.SOFTMAX_TIES_SPLIT, cv.MASK_ENTRY_LIMIT),
+             {"float64": 3, "float32": 1}, (0,), options=(WHERE,), plain="where is None"),
     Function("log_softmax", ROWS, "Log-softmax along ``axis``", "log softmax(x / T) per row",
-             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.LOG_SOFTMAX_TIES_LOG1P,),
-             {"float64": 2, "float32": 1}, (1,)),
+             (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.LOG_SOFTMAX_TIES_LOG1P, cv.MASK_ENTRY_LIMIT),
+             {"float64": 2, "float32": 1}, (1,), options=(WHERE,), plain="where is None"),
     Function("logsumexp", REDUCE, r"Smooth maximum :math:`T \log\sum_i e^{x_i/T}`",
              "T log sum exp(x / T) per row: out has `rows` entries", (*inputs("x"), AXIS, KEEPDIMS, TEMPERATURE),
-             "logsumexp_rows", (rw.LSE_TIES_LOG1P, rw.SMOOTH_MAX_SHIFT), {"float64": 1, "float32": 1}),
+             "logsumexp_rows", (rw.LSE_TIES_LOG1P, rw.SMOOTH_MAX_SHIFT, cv.LSE_WEIGHTED, cv.LSE_SIGN_SPLIT, cv.MASK_FULLY_MASKED),
+             {"float64": 1, "float32": 1},
+             options=(Parameter("b", "ArrayLike | None", "None"), Parameter("return_sign", "bool", "False"), WHERE),
+             plain="b is None and not return_sign and where is None"),
     Function("sigmoid", ELEMENTWISE, "Logistic sigmoid", "elementwise 1 / (1 + e^-x) of `count` entries",
              (*inputs("x"), OUT), "sigmoid_all", (), {"float64": 3, "float32": 1},
              doc=r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
@@ -170,17 +214,69 @@ negative :math:`x`; :math:`\mathrm{softplus}(x) = -\log\sigma(-x)`. ``+inf`` giv
 
 >>> float(softplus(0.0)) == float(numpy.log(2.0))
 True""", rewrite=rw.SOFTPLUS),
+    Function("log1mexp", ELEMENTWISE, "log(1 - e^x)", "elementwise log(1 - e^x) of `count` entries (x <= 0)",
+             (*inputs("x"), OUT), "log1mexp_all", (), {"float64": 2, "float32": 1},
+             doc=r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for
+:math:`x \ge -\log 2` and :math:`\operatorname{log1p}(-e^x)` below (``rewrite.log1mexp_switch``; Maechler 2012,
+the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``). ``0`` gives ``-inf``,
+``-inf`` gives 0, ``x > 0`` and NaN give NaN (``jax.nn.log1mexp`` and ``tfp.math.log1mexp`` take
+:math:`-|x|` instead: write ``log1mexp(-abs(x))`` for that). ``out`` as for :func:`softmax`.
+
+>>> float(log1mexp(-numpy.log(2.0))) == float(-numpy.log(2.0))
+True""", rewrite=rw.LOG1MEXP, domain="nonpositive"),
+    Function("logit", ELEMENTWISE, "Logit", "elementwise log(p / (1 - p)) of `count` entries (0 <= p <= 1)",
+             (*inputs("x"), OUT), "logit_all", (), {"float64": 2, "float32": 1},
+             doc=r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as
+:math:`\operatorname{log1p}(2p - 1) - \operatorname{log1p}(1 - 2p)` (:math:`2p - 1` exact) for :math:`p \ge 1/4` and :math:`\log p - \operatorname{log1p}(-p)`
+below (``rewrite.logit_halves``): no cancellation at :math:`p = 1/2`, where ``log(p/(1-p))`` loses the
+digits of a small result. ``0`` gives ``-inf``, ``1`` gives ``+inf``, outside :math:`[0, 1]` and NaN give NaN
+(as ``scipy.special.logit``); torch's ``eps`` clamp is ``logit(numpy.clip(p, eps, 1 - eps))``. ``out`` as
+for :func:`softmax`.
+
+>>> float(logit(0.5))
+0.0""", rewrite=rw.LOGIT, domain="probability"),
     Function("cross_entropy", TARGET_REDUCE, r"Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`",
              "-log softmax(x)[target] per row (out has `rows` entries)", (*inputs("logits", "target"), CLASS_AXIS),
-             "cross_entropy_rows", (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P), {"float64": 2, "float32": 1}),
+             "cross_entropy_rows", (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P, *CE_CONVENTIONS), {"float64": 2, "float32": 1},
+             options=LOSS_OPTIONS, plain=PLAIN_LOSS),
     Function("cross_entropy_grad", TARGET_ROWS, r":math:`p - \mathrm{onehot}(t)`",
              "the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row",
              (*inputs("logits", "target"), CLASS_AXIS), "cross_entropy_grad_rows",
-             (ce.GRADIENT_SOFTMAX_MINUS_ONEHOT, rw.CE_GRAD_TARGET)),
+             (ce.GRADIENT_SOFTMAX_MINUS_ONEHOT, rw.CE_GRAD_TARGET, cv.CE_SMOOTHING_GRAD, cv.CE_WEIGHTED_SMOOTHING_GRAD,
+              cv.CE_SOFT_TARGET_GRAD), options=LOSS_OPTIONS, plain=PLAIN_LOSS),
+    Function("cross_entropy_with_grad", TARGET_BOTH, "Cross-entropy and its gradient from one read of each row",
+             "the loss (`rows` entries) and p - onehot(target) (rows x n) of each row, from one read of the row",
+             (*inputs("logits", "target"), CLASS_AXIS), "cross_entropy_with_grad_rows",
+             (rw.CROSS_ENTROPY_LSE, ce.GRADIENT_SOFTMAX_MINUS_ONEHOT, rw.CE_GRAD_TARGET, *CE_CONVENTIONS),
+             options=LOSS_OPTIONS, plain=PLAIN_LOSS),
     Function("softmax_backward", PAIR, r":math:`p \odot (g - \langle g, p\rangle)`",
              "vector-Jacobian product p * (g - sum(g * p)) per row", (*inputs("probs", "grad"), AXIS),
              "softmax_backward_rows", (rw.SOFTMAX_BACKWARD,)),
 )
+
+
+COMPOSED: tuple[Function, ...] = (
+    Function("softmin", COMPOSED_ROWS, "Softmin along ``axis``", "softmax(-x / T) per row (torch.nn.functional.softmin)",
+             (*inputs("x"), AXIS, TEMPERATURE, OUT), "", (rw.SOFTMAX_TIES_SPLIT,), None,
+             options=(WHERE,)),  # softmax(-x) bit for bit (tests/test_options.py): softmax's bounds, not measured twice
+    Function("logmeanexp", COMPOSED_ROWS, r":math:`\log(\frac{1}{n}\sum_i e^{x_i})`", "log mean exp(x) per row (jax.nn.logmeanexp)",
+             (*inputs("x"), AXIS, KEEPDIMS), "", (cv.LOGMEANEXP_EXPM1,), {"float64": 1, "float32": 1}, options=(WHERE,)),
+    Function("nll_loss", COMPOSED_ROWS, "Negative log-likelihood of log-probabilities",
+             "-w[t] log_probs[t] per row, torch.nn.functional.nll_loss", (*inputs("log_probs", "target"), CLASS_AXIS), "",
+             (cv.CE_MEAN_REDUCTION,), options=LOSS_OPTIONS[:3]),
+    Function("binary_cross_entropy_with_logits", COMPOSED_ELEMENTS, "Binary cross-entropy from logits",
+             "(1 - y) softplus(x) + w_p y softplus(-x), torch.nn.functional.binary_cross_entropy_with_logits",
+             (*inputs("logits", "target"),), "", (cv.BCE_STABLE, rw.SOFTPLUS_ABS_FORM),
+             options=(Parameter("weight", "ArrayLike | None", "None"), Parameter("pos_weight", "ArrayLike | None", "None"),
+                      Parameter("reduction", "str", '"none"'))),
+    Function("log_softmax_backward", COMPOSED_ROWS, r":math:`g - \mathrm{softmax} \sum g`",
+             "vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g)",
+             (*inputs("log_probs", "grad"), AXIS), "", (cv.LOG_SOFTMAX_BACKWARD,)),
+    Function("logsumexp_backward", COMPOSED_ROWS, r":math:`g\,\mathrm{softmax}(x/T)`",
+             "vector-Jacobian product of logsumexp: grad * softmax(x / T), grad broadcast over the reduced axes",
+             (*inputs("x", "grad"), AXIS, TEMPERATURE), "", (cv.LOGSUMEXP_BACKWARD,)),
+)
+FUNCTIONS = FUNCTIONS + COMPOSED
 
 
 def by_name(name: str) -> Function:

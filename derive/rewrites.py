@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy import Derivative, Sum
-from sympy.codegen.cfunctions import log1p
+from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.rewriting import expm1_opt, log1p_opt, logaddexp_opt, logsumexp_2terms_opt, optimize
 
 from .claims import Claim, Rewrite
-from .engine import CaseSplit, Counterexample, Simplify, Status
+from .engine import CaseSplit, Counterexample, EachPart, Sign, Simplify, Status
 from .sources import CODEGEN
-from .symbols import a, b, eq, i, j, k, m, n, sigmoid, softmax, sum_exp, x
+from .symbols import a, b, both, eq, i, j, k, m, n, sigmoid, softmax, sum_exp, x
 
 CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
 
@@ -27,6 +27,7 @@ T = sp.Symbol("T", positive=True)
 rest_shifted = Sum(sp.exp(x[i] - x[1]), (i, 2, n))
 S_split = sp.exp(x[1]) + Sum(sp.exp(x[i]), (i, 2, n))
 grad = sp.IndexedBase("g", real=True)
+b_pos = sp.Symbol("d", positive=True)
 
 
 def sympy_rule_claim(claim_id: str, rule_name: str, rule: object, pattern: sp.Expr) -> Claim:
@@ -55,6 +56,11 @@ SMOOTH_MAX_STABLE = m + T * sp.log(shifted_sum)
 SIGMOID_STABLE = sp.Piecewise((decay / (1 + decay), a < 0), (1 / (1 + decay), True))
 LOG_SIGMOID_STABLE = sp.Min(a, 0) - log1p(decay)
 SOFTPLUS_STABLE = sp.Max(a, 0) + log1p(decay)
+# log(1 - e^x), x <= 0 (Maechler 2012): -expm1(x) is exact to 1/2 ulp where 1 - e^x cancels; e^x = e^-|x| there
+LOG1MEXP_STABLE = sp.Piecewise((sp.log(-expm1(a)), a >= -sp.log(2)), (log1p(-decay), True))
+# log(p/(1 - p)), 0 <= p <= 1: for p >= 1/4, y = 2p - 1 is exact (Sterbenz) and log1p(y) - log1p(-y) = 2 atanh(y)
+# adds two terms of one sign; below 1/4, log p dominates log1p(-p)
+LOGIT_STABLE = sp.Piecewise((log1p(2 * a - 1) - log1p(1 - 2 * a), a >= sp.Rational(1, 4)), (sp.log(a) - log1p(-a), True))
 
 CROSS_ENTROPY_LSE = Claim(
     id="rewrite.cross_entropy_lse",
@@ -121,6 +127,49 @@ SOFTPLUS_ABS_FORM = Claim(
     strategy=CaseSplit(a, sp.Integer(0), Simplify()),
     expected=Status.PROVED,
     assumptions=(r"$x \in \mathbb{R}$",),
+)
+
+LOG1MEXP_SWITCH = Claim(
+    id="rewrite.log1mexp_switch",
+    source=CODEGEN,
+    quote="log1mexp kernels evaluate log(-expm1(x)) for x >= -log 2 and log1p(-exp(x)) below",
+    statement=eq(sp.log(1 - sp.exp(a)), LOG1MEXP_STABLE),
+    strategy=CaseSplit(a, -sp.log(2), Simplify()),
+    expected=Status.PROVED,
+    assumptions=(r"$x < 0$ (at $x = 0$ both sides are $-\infty$; for $x > 0$ both are the same complex logarithm, "
+                 r"and the kernels return NaN)", r"$e^{-|x|} = e^x$ for $x < 0$: the kernels' one exponential"),
+    note=r"Maechler (2012), 'Accurately computing log(1 - exp(-|a|))': $-\mathrm{expm1}(x)$ is accurate where "
+         r"$1 - e^x$ cancels ($x$ near 0), $\mathrm{log1p}(-e^x)$ where $e^x$ is small; the switch is where the two "
+         r"arguments are equal (rewrite.log1mexp_switch_point).",
+)
+
+LOG1MEXP_SWITCH_POINT = Claim(
+    id="rewrite.log1mexp_switch_point",
+    source=CODEGEN,
+    quote="the switch at x = -log 2 is where -expm1(x) = e^x: below it e^x < 1/2 < -expm1(x), above it the reverse",
+    statement=both(eq(-sp.exp(-sp.log(2)) + 1, sp.exp(-sp.log(2))),
+                   sp.Lt(sp.exp(-sp.log(2) - b_pos), 1 - sp.exp(-sp.log(2) - b_pos)),
+                   sp.Lt(1 - sp.exp(-sp.log(2) + b_pos), sp.exp(-sp.log(2) + b_pos))),
+    strategy=EachPart((Simplify(), Sign())),
+    expected=Status.PROVED,
+    assumptions=(r"$d > 0$: the distance of $x$ from $-\log 2$",),
+    note=r"Each branch hands its logarithm the smaller of the two complementary quantities $e^x$ and $1 - e^x$, "
+         r"so the relative error of that argument (one rounding of exp or expm1) is the smaller one: Maechler's "
+         r"optimal cutoff $a_0 = \log 2$.",
+)
+
+LOGIT_HALVES = Claim(
+    id="rewrite.logit_halves",
+    source=CODEGEN,
+    quote="logit kernels evaluate log1p(2p - 1) - log1p(1 - 2p) for p >= 1/4 and log(p) - log1p(-p) below",
+    statement=eq(sp.log(a / (1 - a)), LOGIT_STABLE),
+    strategy=CaseSplit(a, sp.Rational(1, 4), Simplify(), within=(sp.Integer(0), sp.Integer(1))),
+    expected=Status.PROVED,
+    assumptions=(r"$0 < p < 1$ (at 0 and 1 both sides are $\mp\infty$, outside both are the same complex "
+                 r"logarithm and the kernels return NaN)",),
+    note=r"For $p \ge 1/4$, $y = 2p - 1$ is exact (Sterbenz), and $\mathrm{log1p}(y)$ and $-\mathrm{log1p}(-y)$ "
+         r"have one sign ($2\,\mathrm{atanh}\,y$, the form of scipy.special.logit near 1/2): no cancellation; "
+         r"below 1/4, $|\log p| > 1.38 > 4|\mathrm{log1p}(-p)|$, so the difference does not cancel either.",
 )
 
 CLAIMS.extend((
@@ -253,6 +302,9 @@ CLAIMS.extend((
     SIGMOID_ABS_FORM,
     LOG_SIGMOID_ABS_FORM,
     SOFTPLUS_ABS_FORM,
+    LOG1MEXP_SWITCH,
+    LOG1MEXP_SWITCH_POINT,
+    LOGIT_HALVES,
 ))
 
 # ---------------------------------------------------------------------------------------------
@@ -379,3 +431,5 @@ CLAIMS.extend((
 SIGMOID = Rewrite(SIGMOID_ABS_FORM)
 LOG_SIGMOID = Rewrite(LOG_SIGMOID_ABS_FORM)
 SOFTPLUS = Rewrite(SOFTPLUS_ABS_FORM)
+LOG1MEXP = Rewrite(LOG1MEXP_SWITCH)
+LOGIT = Rewrite(LOGIT_HALVES)

@@ -17,30 +17,44 @@ from typing import Any, TypeVar, cast
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice"]
+__all__ = ["as_float", "half_dtype", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice"]
 
 FloatArray = NDArray[numpy.floating[Any]]
 
 
-def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype[Any]]:
-    """Array-like -> (float64 array to compute in, dtype to return); float32 stays float32.
+def half_dtype(name: str) -> numpy.dtype[Any] | None:
+    """A 16-bit float dtype of ``ml_dtypes`` (``"bfloat16"``, the dtype JAX uses), or None without ml_dtypes."""
+    try:
+        import ml_dtypes
+    except ImportError:
+        return None
+    found: numpy.dtype[Any] = numpy.dtype(getattr(ml_dtypes, name))
+    return found
 
-    Integers and booleans compute in float64; other float types (float16, longdouble) compute in
-    float64 and come back as float64. Anything else is a ``TypeError`` naming the dtype.
+
+def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype[Any]]:
+    """Array-like -> (float64 array to compute in, dtype to return).
+
+    float32, float16 and bfloat16 (``ml_dtypes``) compute in float64 and come back in their own
+    type, each result rounded once (NumPy and ml_dtypes round from float64 directly, to nearest
+    even); integers and booleans compute in float64; longdouble computes in float64 and comes back
+    as float64. Anything else is a ``TypeError`` naming the dtype.
     """
     array = numpy.asarray(value)
     if array.dtype.kind == "f" and not array.dtype.isnative:  # big-endian on a little-endian machine: same values, native order
         array = array.astype(array.dtype.newbyteorder("="))
     if array.dtype.kind in "biu":
         return array.astype(numpy.float64), numpy.dtype(numpy.float64)
-    if array.dtype == numpy.float32:
-        return array.astype(numpy.float64), numpy.dtype(numpy.float32)
+    if array.dtype == numpy.float32 or array.dtype == numpy.float16:
+        return array.astype(numpy.float64), array.dtype
     if array.dtype == numpy.float64:
         return array, numpy.dtype(numpy.float64)
     if array.dtype.kind == "f":
         return array.astype(numpy.float64), numpy.dtype(numpy.float64)
+    if array.dtype.name == "bfloat16" and array.dtype.itemsize == 2:
+        return array.astype(numpy.float64), array.dtype
     raise TypeError(
-        f"{name} must be real numbers (float32, float64, int or bool); got dtype {array.dtype}. "
+        f"{name} must be real numbers (float64, float32, float16, bfloat16, int or bool); got dtype {array.dtype}. "
         "Convert it first, e.g. numpy.asarray(x, dtype=float)"
     )
 

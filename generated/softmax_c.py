@@ -20,10 +20,12 @@ take plain pointers and sizes.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from numpy.typing import ArrayLike, NDArray
 
+from . import _options
 from ._checks import one_entry_slice
 from ._clib import CompilerNotFoundError, library_path, load
 
@@ -34,9 +36,18 @@ __all__ = [
     "sigmoid",
     "log_sigmoid",
     "softplus",
+    "log1mexp",
+    "logit",
     "cross_entropy",
     "cross_entropy_grad",
+    "cross_entropy_with_grad",
     "softmax_backward",
+    "softmin",
+    "logmeanexp",
+    "nll_loss",
+    "binary_cross_entropy_with_logits",
+    "log_softmax_backward",
+    "logsumexp_backward",
     "library_path",
     "LIBRARY",
     "CompilerNotFoundError",
@@ -50,29 +61,39 @@ _SIGNATURES = {
     "sigmoid": ('pointer', 'pointer', 'size'),
     "log_sigmoid": ('pointer', 'pointer', 'size'),
     "softplus": ('pointer', 'pointer', 'size'),
+    "log1mexp": ('pointer', 'pointer', 'size'),
+    "logit": ('pointer', 'pointer', 'size'),
     "cross_entropy": ('pointer', 'pointer', 'pointer', 'size', 'size'),
     "cross_entropy_grad": ('pointer', 'pointer', 'pointer', 'size', 'size'),
+    "cross_entropy_with_grad": ('pointer', 'pointer', 'pointer', 'pointer', 'size', 'size'),
     "softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
 }
 _KERNELS = load(_SIGNATURES)
 LIBRARY = _KERNELS.path
+_THIS = sys.modules[__name__]  # the kernels the peers' options (_options.py) compose
 
 
 @one_entry_slice(arrays=1)
-def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
+def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
     r"""Softmax along ``axis``; see :func:`softproof.generated.softmax_np.softmax` for the math, edges and arguments."""
+    if not (where is None):
+        return _options.softmax(_THIS, x, axis, temperature, out, where=where)
     return _KERNELS.rows("softmax", x, axis, temperature, out)
 
 
 @one_entry_slice(arrays=1)
-def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
+def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
     r"""Log-softmax along ``axis``; see :func:`softproof.generated.softmax_np.log_softmax` for the math, edges and arguments."""
+    if not (where is None):
+        return _options.log_softmax(_THIS, x, axis, temperature, out, where=where)
     return _KERNELS.rows("log_softmax", x, axis, temperature, out)
 
 
 @one_entry_slice(arrays=1)
-def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0) -> Any:
+def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0, *, b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None) -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T}`; see :func:`softproof.generated.softmax_np.logsumexp` for the math, edges and arguments."""
+    if not (b is None and not return_sign and where is None):
+        return _options.logsumexp(_THIS, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
     return _KERNELS.reduce("logsumexp", x, axis, keepdims, temperature)
 
 
@@ -91,17 +112,68 @@ def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     return _KERNELS.elementwise("softplus", x, out)
 
 
-def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> Any:
+def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+    r"""log(1 - e^x); see :func:`softproof.generated.softmax_np.log1mexp` for the math, edges and arguments."""
+    return _KERNELS.elementwise("log1mexp", x, out)
+
+
+def logit(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+    r"""Logit; see :func:`softproof.generated.softmax_np.logit` for the math, edges and arguments."""
+    return _KERNELS.elementwise("logit", x, out)
+
+
+def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
     r"""Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`; see :func:`softproof.generated.softmax_np.cross_entropy` for the math, edges and arguments."""
+    if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
+        return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return _KERNELS.with_target("cross_entropy", logits, target, axis, reduce=True)
 
 
-def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> Any:
+def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
     r""":math:`p - \mathrm{onehot}(t)`; see :func:`softproof.generated.softmax_np.cross_entropy_grad` for the math, edges and arguments."""
+    if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
+        return _options.cross_entropy_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return _KERNELS.with_target("cross_entropy_grad", logits, target, axis, reduce=False)
+
+
+def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+    r"""Cross-entropy and its gradient from one read of each row; see :func:`softproof.generated.softmax_np.cross_entropy_with_grad` for the math, edges and arguments."""
+    if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
+        return _options.cross_entropy_with_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
+    return _KERNELS.with_target_both("cross_entropy_with_grad", logits, target, axis)
 
 
 @one_entry_slice(arrays=2)
 def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
     r""":math:`p \odot (g - \langle g, p\rangle)`; see :func:`softproof.generated.softmax_np.softmax_backward` for the math, edges and arguments."""
     return _KERNELS.pair("softmax_backward", probs, grad, axis)
+
+
+def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+    r"""Softmin along ``axis``; see :func:`softproof.generated.softmax_np.softmin` for the math, edges and arguments."""
+    return _options.softmin(_THIS, x, axis, temperature, out, where=where)
+
+
+def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None) -> Any:
+    r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})`; see :func:`softproof.generated.softmax_np.logmeanexp` for the math, edges and arguments."""
+    return _options.logmeanexp(_THIS, x, axis, keepdims, where=where)
+
+
+def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none") -> Any:
+    r"""Negative log-likelihood of log-probabilities; see :func:`softproof.generated.softmax_np.nll_loss` for the math, edges and arguments."""
+    return _options.nll_loss(_THIS, log_probs, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
+    r"""Binary cross-entropy from logits; see :func:`softproof.generated.softmax_np.binary_cross_entropy_with_logits` for the math, edges and arguments."""
+    return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+
+
+def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+    r""":math:`g - \mathrm{softmax} \sum g`; see :func:`softproof.generated.softmax_np.log_softmax_backward` for the math, edges and arguments."""
+    return _options.log_softmax_backward(_THIS, log_probs, grad, axis)
+
+
+def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
+    r""":math:`g\,\mathrm{softmax}(x/T)`; see :func:`softproof.generated.softmax_np.logsumexp_backward` for the math, edges and arguments."""
+    return _options.logsumexp_backward(_THIS, x, grad, axis, temperature)

@@ -16,6 +16,11 @@ Edge semantics (the same on every target):
 * A NaN anywhere in a slice makes that slice NaN. An all ``-inf`` slice: logsumexp
   ``-inf``, softmax and log_softmax NaN. An empty slice: logsumexp ``-inf``, softmax
   returns the empty array.
+* ``where=`` (softmax, log_softmax, logsumexp, the cross-entropies): masked entries are the proved
+  limit x_j -> -inf (``mask.entry_limit``); a slice with no kept entry gives probabilities 0,
+  log-probabilities -inf, logsumexp -inf, a loss and a gradient of 0, never NaN. The peers'
+  options are composed from these kernels by ``_options.py``, the same on both targets.
+* float16 and bfloat16 (``ml_dtypes``) compute in float64 and come back rounded once.
 * ``temperature``: finite ``T > 0`` scales the logits by ``1/T``; ``T = 0`` is the proved
   limit (argmax, ties sharing ``1/|M|``; logsumexp gives the max); ``T = inf`` gives the
   uniform distribution over the finite entries (``temperature.uniform_limit``);
@@ -24,11 +29,13 @@ Edge semantics (the same on every target):
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
+from . import _options
 from ._checks import as_float as _as_float
 from ._checks import axes as _axes
 from ._checks import check_out as _check_out
@@ -44,14 +51,24 @@ __all__ = [
     "sigmoid",
     "log_sigmoid",
     "softplus",
+    "log1mexp",
+    "logit",
     "cross_entropy",
     "cross_entropy_grad",
+    "cross_entropy_with_grad",
     "softmax_backward",
+    "softmin",
+    "logmeanexp",
+    "nll_loss",
+    "binary_cross_entropy_with_logits",
+    "log_softmax_backward",
+    "logsumexp_backward",
 ]
 
 
 Array = NDArray[Any]
 Axes = tuple[int, ...]
+_THIS = sys.modules[__name__]  # the kernels the peers' options (_options.py) compose
 
 
 # ----------------------------------------------------------------- skeleton
@@ -130,8 +147,8 @@ def _exact_residual(d: Array, q: Array, T: float) -> Array:
     return ((ds - p) - err) / scale
 
 
-def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Array, _Stats]:
-    """q + ql = (x - m)/T, e = e^{q}(1 + ql), and the slice statistics (c, t).
+def _shift(x: Array, m: Array, T: float) -> tuple[Array, Array]:
+    """q + ql = (x - m)/T exactly to twice the precision (rewrite.exact_shift).
 
     For T > 1 the shift is taken as (x/2 - m/2)/(T/2), which cannot overflow (x - m overflows only
     for |x|, |m| >= 2^970, where halving is exact); for T <= 1 an overflowing shift is -inf correctly
@@ -144,7 +161,12 @@ def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Arra
         d, l = _two_diff(x * h, m * h)
         q = d / (T * h)
         ql = (_exact_residual(d, q, T * h) + l) / (T * h)
-    ql = numpy.where(numpy.isfinite(ql) & numpy.isfinite(q), ql, 0.0)
+    return q, numpy.where(numpy.isfinite(ql) & numpy.isfinite(q), ql, 0.0)
+
+
+def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Array, _Stats]:
+    """q + ql = (x - m)/T (:func:`_shift`), e = e^{q}(1 + ql), and the slice statistics (c, t)."""
+    q, ql = _shift(x, m, T)
     e = numpy.exp(q)
     e = e + e * ql
     tie = x == m
@@ -183,11 +205,13 @@ def _wide_certified(out_wide: Array, m_wide: Array, T: float, n: int) -> Array:
     return bound <= 2.0**-54 * out
 
 
-def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array) -> Array:
+def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array, count: Array | None = None) -> Array:
     """The slices where neither finish is certified (m + T L cancels to far below the terms, as for
     log-probabilities, whose LSE is within 1e-16 of 0): T log sum e^(x/T) with mpmath, the precision
     doubled until the interval result +- its error bound rounds to one float64. Without mpmath (the
-    generated package alone) those slices keep the long double value."""
+    generated package alone) those slices keep the long double value. ``count`` (kept dims): the
+    log of the mean instead, the sum divided by the slice's count (logmeanexp). -inf entries add
+    nothing and are left out."""
     try:
         import mpmath
     except ImportError:  # pragma: no cover - mpmath ships with softproof
@@ -198,21 +222,93 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
     kept = numpy.moveaxis(out, axis, last).shape
     result = numpy.moveaxis(out, axis, last).reshape(flat.shape[:-1]).copy()
     where = numpy.moveaxis(uncertain, axis, last).reshape(flat.shape[:-1])
+    divisors = None if count is None else numpy.moveaxis(count, axis, last).reshape(flat.shape[:-1])
     for index in numpy.ndindex(where.shape):
         if not where[index]:
             continue
-        values, temperature = [mpmath.mpf(float(v)) for v in flat[index]], mpmath.mpf(T)
+        values, temperature = [mpmath.mpf(float(v)) for v in flat[index] if v != -numpy.inf], mpmath.mpf(T)
+        divisor = 1 if divisors is None else int(divisors[index])
         precision = 128
         while precision <= 1 << 16:
             with mpmath.workprec(precision):
-                value = temperature * mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in values))
-                error = (len(values) + 8) * mpmath.ldexp(abs(value) + temperature * abs(mpmath.log(len(values) + 1)) + max(abs(v) for v in values), -precision + 4)
+                value = temperature * mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in values) / divisor)
+                error = (len(values) + 8) * mpmath.ldexp(abs(value) + temperature * abs(mpmath.log(len(values) + divisor + 1)) + max(abs(v) for v in values), -precision + 4)
                 low, high = float(value - error), float(value + error)
             if low == high:
                 result[index] = low
                 break
             precision *= 2
     return numpy.moveaxis(result.reshape(kept), last, axis)
+
+
+def _weighted_logsumexp(x: Array, b: Array, live: Array, T: float, axis: Axes) -> tuple[Array, Array]:
+    r"""(:math:`T \log|s|`, sign of s) with :math:`s = \sum_i b_i e^{x_i/T}` over the ``live`` entries
+    (kept by the mask, nonzero weight), kept dims, for a finite ``T > 0``.
+
+    ``lse.weighted_shift`` and ``lse.sign_split``: with :math:`m` the largest live entry,
+    :math:`s = e^{m/T} \sum_i b_i e^{(x_i - m)/T}`. Each term is :math:`f_i e^{q_i}(1 + q_l) 2^{k_i - K}`
+    with :math:`b_i = f_i 2^{k_i}` (``frexp``, exact) and :math:`K = \max k_i`, so no term overflows
+    however large the weights; the terms are summed by TwoSum (their signs may differ) and
+    :math:`m + T(\log|s'| + K\log 2)` is taken in numpy.longdouble and rounded once. The relative
+    error of s is about :math:`2^{-50}\kappa`, :math:`\kappa = \sum|b_i| e^{x_i/T} / |s|` (the condition
+    number: a sum that cancels is ill-conditioned by nature), so the result is within about
+    :math:`2^{-50}\kappa T` absolutely, plus its rounding.
+    """
+    xl = numpy.where(live, x, -numpy.inf)
+    top = _slice_max(xl, axis)
+    m = _finite_or_zero(top)
+    q, ql = _shift(xl, m, T)
+    e = numpy.exp(q)
+    e = numpy.where(live, e + e * ql, 0.0)
+    f, k = numpy.frexp(numpy.where(live, b, 1.0))
+    big = numpy.max(numpy.where(live, k, numpy.iinfo(k.dtype).min), axis=axis, keepdims=True)
+    big = numpy.where(numpy.any(live, axis=axis, keepdims=True), big, 0)
+    terms = numpy.where(live, numpy.ldexp(f * e, numpy.maximum(k - big, -1100)), 0.0)
+    total = _compensated_sum(terms, axis)
+    wide = numpy.longdouble
+    log_abs = numpy.log(numpy.abs(total).astype(wide)) + big.astype(wide) * numpy.log(wide(2))
+    out = (m.astype(wide) + wide(T) * log_abs).astype(numpy.float64)
+    sign = numpy.sign(total)
+    # +inf among the live entries: the sign of the sum of their weights (inf - inf: NaN)
+    at_inf = live & numpy.isposinf(xl)
+    weight_inf = numpy.sum(numpy.where(at_inf, b, 0.0), axis=axis, keepdims=True)
+    has_inf = numpy.isposinf(top)
+    out = numpy.where(has_inf, numpy.where(weight_inf != 0, numpy.inf, numpy.nan), out)
+    sign = numpy.where(has_inf, numpy.sign(weight_inf), sign)
+    out = numpy.where(numpy.isnan(top), numpy.nan, numpy.where(numpy.isneginf(top), -numpy.inf, out))
+    sign = numpy.where(numpy.isnan(top), numpy.nan, numpy.where(numpy.isneginf(top), 0.0, sign))
+    return out, sign
+
+
+def _logmeanexp(x: Array, keep: Array, axis: Axes) -> Array:
+    r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})` over the kept entries (n of them), kept dims.
+
+    ``lse.logmeanexp_expm1``: :math:`m + \operatorname{log1p}(\frac{1}{n}\sum_i \operatorname{expm1}(x_i - m))`
+    with :math:`x_i - m = q + q_l` exactly (TwoSum) and :math:`\operatorname{expm1}(q + q_l) \approx
+    \operatorname{expm1}(q) + e^q q_l`: every term lies in [-1, 0], so the sum does not cancel, and
+    near-equal entries keep all their digits (the mean of :math:`e^{x_i - m}` would be 1 rounded).
+    The finish :math:`m + L` is taken in numpy.longdouble; where it may still be off by more than
+    half an ulp (:math:`m` and :math:`L` cancel), the slice is redone exactly with mpmath.
+    A slice with no kept entry is NaN (the mean of nothing), as ``jax.nn.logmeanexp``.
+    """
+    xk = numpy.where(keep, x, -numpy.inf)
+    top = _slice_max(xk, axis)
+    m = _finite_or_zero(top)
+    q, ql = _shift(xk, m, 1.0)
+    terms = numpy.where(keep, numpy.expm1(q) + numpy.exp(q) * ql, 0.0)
+    count = numpy.sum(keep, axis=axis, keepdims=True).astype(numpy.float64)
+    u = _compensated_sum(terms, axis) / count
+    wide = numpy.longdouble
+    L = numpy.log1p(u.astype(wide))
+    out = (m.astype(wide) + L).astype(numpy.float64)
+    # the terms are within 2^-50 relative, so u is; L moves by at most 2^-50 |u|/(1 + u), plus its own rounding
+    bound = 2.0**-50 * abs(u) / (1 + u) + 4 * _EPS_WIDE * (abs(L.astype(numpy.float64)) + abs(m))
+    uncertain = ~(bound <= 2.0**-54 * abs(out)) & numpy.isfinite(out) & (count > 0)
+    if numpy.any(uncertain):  # m + L cancels: exactly, slice by slice (log of the mean = LSE - log n)
+        exact = _logsumexp_exact(xk, 1.0, axis, uncertain, out, count)
+        out = numpy.where(uncertain, exact, out)
+    out = numpy.where(numpy.isinf(top) | numpy.isnan(top), top, out)
+    return numpy.where(count > 0, out, numpy.nan)
 
 
 def _backward_limits(p: Array, g: Array, out: Array, axis: Axes) -> Array:
@@ -261,7 +357,7 @@ def _softmax(x: Array, axis: Axes, T: float) -> Array:
 
 # ------------------------------------------------------------------ kernels
 @_one_entry_slice()
-def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
+def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
     r"""Softmax along ``axis``: :math:`p_i = e^{x_i/T} / \sum_j e^{x_j/T}`.
 
     Evaluated as :math:`e^{(x_i - m)/T} / \sum_j e^{(x_j - m)/T}` with :math:`m = \max_j x_j`
@@ -271,6 +367,8 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
     >>> softmax([1.0, 1.0]).tolist()
     [0.5, 0.5]
     """
+    if not (where is None):
+        return _options.softmax(_THIS, x, axis, temperature, out, where=where)
     source = x
     x, dtype = _as_float(x)
     axis = _axes(axis, x.ndim)
@@ -282,9 +380,11 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
 
 
 @_one_entry_slice()
-def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None) -> Any:
+def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
     r"""Log-softmax: :math:`\log p_i = (x_i - m)/T - \log\sum_j e^{(x_j - m)/T}`
     (``rewrite.log_softmax_shift``; document 000: ``softmax.log_softmax``). ``out`` as for :func:`softmax`."""
+    if not (where is None):
+        return _options.log_softmax(_THIS, x, axis, temperature, out, where=where)
     source, target = x, out
     x, dtype = _as_float(x)
     axis = _axes(axis, x.ndim)
@@ -312,10 +412,12 @@ def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperatu
 
 
 @_one_entry_slice()
-def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0) -> Any:
+def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0, *, b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None) -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T} = m + T\log\sum_i e^{(x_i - m)/T}`
     (``rewrite.smooth_max_shift``; documents 002 and 004). ``T = 0`` gives the max
     (``temperature.smooth_max_limit``); ``T = inf`` gives ``+inf`` for two or more finite entries."""
+    if not (b is None and not return_sign and where is None):
+        return _options.logsumexp(_THIS, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
     x, dtype = _as_float(x)
     axis = _axes(axis, x.ndim)
     T = _temperature(temperature)
@@ -353,7 +455,7 @@ def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
-    with numpy.errstate(invalid="ignore", over="ignore"):
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # proved: rewrite.sigmoid_abs_form
         _out_0 = numpy.exp(-abs(x))
         _out_1 = (_out_0 + 1)**(-1.0)
@@ -367,7 +469,7 @@ def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
-    with numpy.errstate(invalid="ignore", over="ignore"):
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # proved: rewrite.log_sigmoid_abs_form
         out = -numpy.log1p(numpy.exp(-abs(x))) + numpy.minimum(0, x)
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
@@ -385,15 +487,55 @@ def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
-    with numpy.errstate(invalid="ignore", over="ignore"):
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # proved: rewrite.softplus_abs_form
         out = numpy.log1p(numpy.exp(-abs(x))) + numpy.maximum(0, x)
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> Any:
+def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+    r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for
+    :math:`x \ge -\log 2` and :math:`\operatorname{log1p}(-e^x)` below (``rewrite.log1mexp_switch``; Maechler 2012,
+    the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``). ``0`` gives ``-inf``,
+    ``-inf`` gives 0, ``x > 0`` and NaN give NaN (``jax.nn.log1mexp`` and ``tfp.math.log1mexp`` take
+    :math:`-|x|` instead: write ``log1mexp(-abs(x))`` for that). ``out`` as for :func:`softmax`.
+
+    >>> float(log1mexp(-numpy.log(2.0))) == float(-numpy.log(2.0))
+    True"""
+    source, target = x, out
+    x, dtype = _as_float(x)
+    target = _check_out(target, source, x.shape, dtype)
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # proved: rewrite.log1mexp_switch
+        out = numpy.select([numpy.greater_equal(x, -numpy.log(2)),True], [numpy.log(-numpy.expm1(x)),numpy.log1p(-numpy.exp(-abs(x)))], default=numpy.nan)
+    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+
+
+def logit(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+    r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as
+    :math:`\operatorname{log1p}(2p - 1) - \operatorname{log1p}(1 - 2p)` (:math:`2p - 1` exact) for :math:`p \ge 1/4` and :math:`\log p - \operatorname{log1p}(-p)`
+    below (``rewrite.logit_halves``): no cancellation at :math:`p = 1/2`, where ``log(p/(1-p))`` loses the
+    digits of a small result. ``0`` gives ``-inf``, ``1`` gives ``+inf``, outside :math:`[0, 1]` and NaN give NaN
+    (as ``scipy.special.logit``); torch's ``eps`` clamp is ``logit(numpy.clip(p, eps, 1 - eps))``. ``out`` as
+    for :func:`softmax`.
+
+    >>> float(logit(0.5))
+    0.0"""
+    source, target = x, out
+    x, dtype = _as_float(x)
+    target = _check_out(target, source, x.shape, dtype)
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # proved: rewrite.logit_halves
+        _out_0 = 2*x - 1
+        out = numpy.select([numpy.greater_equal(x, 1/4),True], [-numpy.log1p(-_out_0) + numpy.log1p(_out_0),numpy.log(x) - numpy.log1p(-x)], default=numpy.nan)
+    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+
+
+def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
     r"""Per-example loss :math:`-\log p_t = \mathrm{LSE}(x) - x_t` (``rewrite.cross_entropy_lse``;
     document 003), no reduction."""
+    if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
+        return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")
     index, ax = _targets(x, target, axis)
     return _cross_entropy(x, index, ax, (ax,)).astype(dtype)[()]
@@ -421,9 +563,11 @@ def _cross_entropy(x: Array, index: Array, ax: int, axis: Axes) -> Array:
     return numpy.squeeze(out, axis=ax)
 
 
-def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> Any:
+def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
     r"""Gradient of the cross-entropy in the logits: :math:`p - \mathrm{onehot}(t)`
     (``ce.gradient_softmax_minus_onehot``; document 003)."""
+    if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
+        return _options.cross_entropy_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")
     index, ax = _targets(x, target, axis)
     p = _softmax(x, (ax,), 1.0)
@@ -447,6 +591,14 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1) -> 
     return out.astype(dtype)
 
 
+def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+    r"""(:func:`cross_entropy`, :func:`cross_entropy_grad`) of the same logits and targets, in one call (the C
+    target reads each row once for both); with options, :func:`softproof.generated._options.cross_entropy_with_grad`."""
+    if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
+        return _options.cross_entropy_with_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
+    return cross_entropy(logits, target, axis), cross_entropy_grad(logits, target, axis)
+
+
 @_one_entry_slice(arrays=2)
 def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
     r"""Vector-Jacobian product of softmax: :math:`p \odot (g - \langle g, p\rangle)`
@@ -461,3 +613,33 @@ def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, .
         out = p*(g - numpy.sum(g*p, axis=axis, keepdims=True))
         out = _backward_limits(p, g, out, axis)
     return out.astype(numpy.result_type(dtype, grad_dtype))  # float32 probs with a float64 grad: float64
+
+
+def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+    r"""Softmin along ``axis``: softmax(-x / T) per row (torch.nn.functional.softmin); the math, edges and claims: :func:`softproof.generated._options.softmin`."""
+    return _options.softmin(_THIS, x, axis, temperature, out, where=where)
+
+
+def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None) -> Any:
+    r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})`: log mean exp(x) per row (jax.nn.logmeanexp); the math, edges and claims: :func:`softproof.generated._options.logmeanexp`."""
+    return _options.logmeanexp(_THIS, x, axis, keepdims, where=where)
+
+
+def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none") -> Any:
+    r"""Negative log-likelihood of log-probabilities: -w[t] log_probs[t] per row, torch.nn.functional.nll_loss; the math, edges and claims: :func:`softproof.generated._options.nll_loss`."""
+    return _options.nll_loss(_THIS, log_probs, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
+    r"""Binary cross-entropy from logits: (1 - y) softplus(x) + w_p y softplus(-x), torch.nn.functional.binary_cross_entropy_with_logits; the math, edges and claims: :func:`softproof.generated._options.binary_cross_entropy_with_logits`."""
+    return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+
+
+def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+    r""":math:`g - \mathrm{softmax} \sum g`: vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g); the math, edges and claims: :func:`softproof.generated._options.log_softmax_backward`."""
+    return _options.log_softmax_backward(_THIS, log_probs, grad, axis)
+
+
+def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
+    r""":math:`g\,\mathrm{softmax}(x/T)`: vector-Jacobian product of logsumexp: grad * softmax(x / T), grad broadcast over the reduced axes; the math, edges and claims: :func:`softproof.generated._options.logsumexp_backward`."""
+    return _options.logsumexp_backward(_THIS, x, grad, axis, temperature)

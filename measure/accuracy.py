@@ -23,7 +23,7 @@ from . import reference as textbook
 from .implementations import SOFTPROOF
 from .implementations import implementations as all_implementations
 
-__all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS", "TEMPERED"]
+__all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS", "TEMPERED", "in_domain", "element_groups"]
 
 # the functions with an accuracy contract (codegen/api.py), row-wise and element-wise
 ROW_FUNCTIONS = tuple(f.name for f in measured() if f.form.row_wise)
@@ -116,9 +116,34 @@ def _row_values(x: np.ndarray, targets: np.ndarray) -> dict[str, list[mpmath.mpf
     return out
 
 
-def _element_values(x: np.ndarray) -> dict[str, list[mpmath.mpf]]:
+def _element_values(x: np.ndarray, functions: tuple[str, ...]) -> dict[str, list[mpmath.mpf]]:
     values = textbook.row(x)
-    return {name: [textbook.ELEMENT[name](v) for v in values] for name in ELEMENT_FUNCTIONS}
+    return {name: [textbook.ELEMENT[name](v) for v in values] for name in functions}
+
+
+def in_domain(function: str, x: np.ndarray) -> np.ndarray:
+    """``x`` (any reals) carried into the domain of an element-wise ``function`` (``Function.domain``),
+    in ``x``'s dtype: ``nonpositive`` takes :math:`-|x|`; ``probability`` the logistic
+    :math:`1/(1 + e^{-x})` rounded (so tiny, near-1/2 and near-1 probabilities all occur); ``real``
+    leaves it. Deterministic, so the reference is taken at the very inputs the targets get."""
+    domain = by_name(function).domain
+    if domain == "nonpositive":
+        nonpositive: np.ndarray = -np.abs(x)
+        return nonpositive
+    if domain == "probability":
+        with np.errstate(over="ignore"):
+            logistic: np.ndarray = (1.0 / (1.0 + np.exp(-x.astype(np.float64)))).astype(x.dtype)
+        return logistic
+    return x
+
+
+def element_groups(functions: tuple[str, ...] | list[str]) -> dict[str, tuple[str, ...]]:
+    """The element-wise functions among ``functions`` grouped by domain (one input and one reference per group)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for name in functions:
+        if name in ELEMENT_FUNCTIONS:
+            groups[by_name(name).domain] = groups.get(by_name(name).domain, ()) + (name,)
+    return groups
 
 
 def _tempered_values(x: np.ndarray, temperature: float) -> dict[str, list[mpmath.mpf]]:
@@ -128,7 +153,8 @@ def _tempered_values(x: np.ndarray, temperature: float) -> dict[str, list[mpmath
             "logsumexp": [textbook.logsumexp(values, T)]}
 
 
-def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None, temperature: float = 1.0) -> dict[str, np.ndarray]:
+def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None, temperature: float = 1.0,
+              functions: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
     """Correctly rounded reference values: the precision doubles until the rounding is stable.
 
     Agreement between two precisions can be the agreement of two equally truncated sums, so
@@ -139,7 +165,8 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     |x| = 2^k needs k bits for the integer part). Then the precision doubles.
 
     A ``temperature`` other than 1 (rows only) gives the :data:`TEMPERED` functions at that
-    temperature, the rules above applied to x/T.
+    temperature, the rules above applied to x/T. ``functions``: the element-wise functions to
+    evaluate (default all; ``x`` must lie in their domain, :func:`in_domain`).
     """
     bits = BITS[dtype]
     previous: dict[str, list[float]] | None = None
@@ -160,7 +187,7 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
             if tempered:
                 exact = _tempered_values(x, temperature)
             else:
-                exact = _row_values(x, targets) if kind == "rows" else _element_values(x)  # type: ignore[arg-type]
+                exact = _row_values(x, targets) if kind == "rows" else _element_values(x, functions or ELEMENT_FUNCTIONS)  # type: ignore[arg-type]
             rounded = {k: [_round(v, bits) for v in vs] for k, vs in exact.items()}
         if previous is not None and all(np.array_equal(previous[k], rounded[k], equal_nan=True) for k in rounded):
             return {k: np.array(v, dtype=dtype) for k, v in rounded.items()}
@@ -248,18 +275,21 @@ def measure(
             for row in region.rows:
                 # float32 has no room for 1e300: the huge region is scaled to +-1e38 there
                 x = (row * 1e-262 if dtype == "float32" and region.name.startswith("huge") else row).astype(dtype)
+                groups: list[tuple[tuple[str, ...], np.ndarray, np.ndarray | None, dict[str, np.ndarray]]]
                 if region.kind == "rows":
-                    batch, targets, ref = _batch_reference(x, dtype, rng)
+                    groups = [(tuple(wanted), *_batch_reference(x, dtype, rng))]
                 else:
-                    batch, targets, ref = x, None, reference(x.astype(np.float64), "elements", dtype)
-                for impl, funcs in impls.items():
-                    for f in wanted:
-                        if f not in funcs:
-                            continue  # a comparator without this function
-                        with np.errstate(all="ignore"):
-                            got = funcs[f](batch, targets) if takes_targets(f) else funcs[f](batch)
-                        got = np.asarray(got, dtype=dtype).reshape(-1)
-                        errors.setdefault((f, impl, dtype, region.name), []).append(ulp_distance(got, ref[f]))
+                    groups = [(names, in_domain(names[0], x), None, reference(in_domain(names[0], x).astype(np.float64), "elements", dtype, functions=names))
+                              for names in element_groups(wanted).values()]
+                for names, batch, targets, ref in groups:
+                    for impl, funcs in impls.items():
+                        for f in names:
+                            if f not in funcs:
+                                continue  # a comparator without this function
+                            with np.errstate(all="ignore"):
+                                got = funcs[f](batch, targets) if takes_targets(f) else funcs[f](batch)
+                            got = np.asarray(got, dtype=dtype).reshape(-1)
+                            errors.setdefault((f, impl, dtype, region.name), []).append(ulp_distance(got, ref[f]))
     out = []
     for (f, impl, dtype, region_name), parts in errors.items():
         err = np.concatenate(parts)
@@ -392,8 +422,9 @@ def pointwise(function: str, seed: int = 0, scale: float = 1.0) -> tuple[list[fl
                 else:
                     xs += list(batch.max(axis=-1))
             else:
-                batch, targets, ref = x, None, reference(x, kind, "float64")[function]
-                xs += list(x)
+                batch, targets = in_domain(function, x), None
+                ref = reference(batch, kind, "float64", functions=(function,))[function]
+                xs += list(batch)
             for name, funcs in impls.items():
                 if function not in funcs:
                     continue

@@ -45,6 +45,8 @@ def textbook_numpy() -> dict[str, Callable[..., Any]]:
         "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
         "log_sigmoid": lambda x: -np.logaddexp(0, -x),
         "softplus": lambda x: np.logaddexp(0, x),
+        "log1mexp": lambda x: np.log(1 - np.exp(x)),
+        "logit": lambda p: np.log(p / (1 - p)),
         "cross_entropy": lambda x, t: -np.take_along_axis(log_softmax(x), t[:, None], axis=-1)[:, 0],
         "cross_entropy_grad": lambda x, t: softmax(x) - (np.arange(x.shape[-1]) == t[:, None]),
         "softmax_backward": lambda p, g: p * (g - (p * g).sum(axis=-1, keepdims=True)),
@@ -56,6 +58,7 @@ def _scipy() -> dict[str, Callable[..., Any]]:
     out: dict[str, Callable[..., Any]] = {
         "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
         "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit, "log_sigmoid": special.log_expit,
+        "logit": special.logit,
         "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
         "cross_entropy_grad": lambda x, t: special.softmax(x, axis=-1) - (np.arange(x.shape[-1]) == t[:, None]),
     }
@@ -75,6 +78,7 @@ def _torch() -> dict[str, Callable[..., Any]]:
         "softmax": lambda x: torch.softmax(tensor(x), -1), "log_softmax": lambda x: torch.log_softmax(tensor(x), -1),
         "logsumexp": lambda x: torch.logsumexp(tensor(x), -1), "sigmoid": lambda x: torch.sigmoid(tensor(x)),
         "log_sigmoid": lambda x: functional.logsigmoid(tensor(x)), "softplus": lambda x: functional.softplus(tensor(x)),
+        "logit": lambda p: torch.special.logit(tensor(p)),
         "cross_entropy": lambda x, t: functional.cross_entropy(tensor(x), torch.from_numpy(t), reduction="none"),
         "cross_entropy_grad": lambda x, t: torch.softmax(tensor(x), -1) - functional.one_hot(torch.from_numpy(t), x.shape[-1]),
     }

@@ -19,8 +19,8 @@ from typing import Any, TypeAlias
 import mpmath
 
 __all__ = [
-    "softmax", "log_softmax", "logsumexp", "cross_entropy", "cross_entropy_grad", "softmax_backward",
-    "sigmoid", "log_sigmoid", "softplus", "ROW", "ELEMENT", "row",
+    "softmax", "log_softmax", "logsumexp", "softmin", "logmeanexp", "cross_entropy", "cross_entropy_grad", "softmax_backward",
+    "sigmoid", "log_sigmoid", "softplus", "log1mexp", "logit", "ROW", "ELEMENT", "row",
 ]
 
 Number: TypeAlias = Any  # an mpmath.mpf (mpmath is untyped)
@@ -47,6 +47,16 @@ def log_softmax(x: Sequence[Number], temperature: Number = 1) -> list[Number]:
     """Document 000: :math:`x_i/T - \\log\\sum_j e^{x_j/T}`."""
     lse = mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in x))
     return [v / temperature - lse for v in x]
+
+
+def softmin(x: Sequence[Number], temperature: Number = 1) -> list[Number]:
+    """:math:`e^{-x_i/T} / \\sum_j e^{-x_j/T}` (torch.nn.functional.softmin)."""
+    return softmax([-v for v in x], temperature)
+
+
+def logmeanexp(x: Sequence[Number]) -> Number:
+    """:math:`\\log(\\frac{1}{n}\\sum_i e^{x_i})` (jax.nn.logmeanexp)."""
+    return mpmath.log(mpmath.fsum(mpmath.exp(v) for v in x) / len(x))
 
 
 def cross_entropy(x: Sequence[Number], target: int) -> Number:
@@ -81,9 +91,26 @@ def softplus(x: Number) -> Number:
     return mpmath.log(1 + mpmath.exp(x))
 
 
+def log1mexp(x: Number) -> Number:
+    r""":math:`\log(1 - e^x)`, :math:`x \le 0` (NaN above: the real function's domain)."""
+    return mpmath.log(1 - mpmath.exp(x)) if x <= 0 else mpmath.nan
+
+
+def logit(p: Number) -> Number:
+    r""":math:`\log(p/(1 - p))`, :math:`0 \le p \le 1` (NaN outside)."""
+    if p == 0:
+        return mpmath.ninf
+    if p == 1:
+        return mpmath.inf
+    return mpmath.log(p / (1 - p)) if 0 < p < 1 else mpmath.nan
+
+
 # function name -> reference; the row-wise ones take (row, temperature) or (row, target) or (p, g)
 ROW: dict[str, Callable[..., object]] = {
     "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp, "cross_entropy": cross_entropy,
     "cross_entropy_grad": cross_entropy_grad, "softmax_backward": softmax_backward,
+    "softmin": softmin, "logmeanexp": logmeanexp,
 }
-ELEMENT: dict[str, Callable[[Number], Number]] = {"sigmoid": sigmoid, "log_sigmoid": log_sigmoid, "softplus": softplus}
+ELEMENT: dict[str, Callable[[Number], Number]] = {
+    "sigmoid": sigmoid, "log_sigmoid": log_sigmoid, "softplus": softplus, "log1mexp": log1mexp, "logit": logit,
+}

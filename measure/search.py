@@ -21,7 +21,7 @@ import numpy as np
 
 from softproof.codegen.api import by_name
 
-from .accuracy import ELEMENT_FUNCTIONS, ROW_FUNCTIONS, TEMPERED, reference, takes_targets, ulp_distance
+from .accuracy import ELEMENT_FUNCTIONS, TEMPERED, in_domain, reference, takes_targets, ulp_distance
 
 __all__ = ["Worst", "search", "truth", "TEMPERED"]
 
@@ -50,9 +50,9 @@ class Worst:
 
 def truth(function: str, x: np.ndarray, temperature: float, target_index: int, dtype: str) -> np.ndarray:
     """The correctly rounded value(s) of the textbook definition (:func:`softproof.measure.accuracy.reference`)."""
-    kind = "rows" if function in ROW_FUNCTIONS else "elements"
-    targets = np.array([target_index]) if kind == "rows" else None
-    return reference(x, kind, dtype, targets, temperature if function in TEMPERED else 1.0)[function]
+    if function in ELEMENT_FUNCTIONS:  # the search walks all reals; the function sees them carried into its domain
+        return reference(in_domain(function, x), "elements", dtype, functions=(function,))[function]
+    return reference(x, "rows", dtype, np.array([target_index]), temperature if function in TEMPERED else 1.0)[function]
 
 
 def _call(implementation: Callable[..., Any], function: str, x: np.ndarray, temperature: float, target_index: int) -> np.ndarray:
@@ -60,7 +60,7 @@ def _call(implementation: Callable[..., Any], function: str, x: np.ndarray, temp
         return np.atleast_1d(np.asarray(implementation(x, temperature=temperature)))
     if takes_targets(function):
         return np.atleast_1d(np.asarray(implementation(x, np.array(target_index))))
-    return np.atleast_1d(np.asarray(implementation(x)))
+    return np.atleast_1d(np.asarray(implementation(in_domain(function, x))))
 
 
 def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:

@@ -8,6 +8,7 @@ precision doubled until two evaluations agree to 30 digits, as Herbie does.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import mpmath
@@ -19,21 +20,24 @@ DPS = 50
 MAX_DPS = 40_000
 
 
-def converged(compute, scale: float = 1.0):  # type: ignore[no-untyped-def]
+def converged(compute, scale: float = 1.0, extra_digits: int = 0):  # type: ignore[no-untyped-def]
     """Evaluate ``compute()`` (a number or a list) with the precision doubled until stable.
 
     At ``dps`` digits, values below ``10**(10 - dps) * scale`` are rounding noise of the
     cancellation. A value is accepted when two successive precisions agree to 30 digits above
-    the noise, or when both are noise and the noise is below the smallest float64 (1e-340).
+    the noise, or when both are noise and the noise is below the smallest float64 (1e-340), or
+    when both are the same infinity (log 0) or both NaN (outside a function's domain).
+    ``extra_digits``: start that much higher (1 - e^x with |x| = 10^-k needs k digits before it is not 0).
     """
-    dps, previous, previous_floor = DPS, None, None
+    dps, previous, previous_floor = DPS + extra_digits, None, None
     while True:
         floor = mpmath.mpf(10) ** (10 - dps) * (1 + abs(scale))
         with mpmath.workdps(dps):
             value = compute()
             flat = value if isinstance(value, list) else [value]
             if previous is not None and all(
-                (abs(a) <= floor and abs(b) <= previous_floor and floor < mpmath.mpf("1e-340"))
+                (not mpmath.isfinite(a) and not mpmath.isfinite(b) and (a == b or (mpmath.isnan(a) and mpmath.isnan(b))))
+                or (abs(a) <= floor and abs(b) <= previous_floor and floor < mpmath.mpf("1e-340"))
                 or (abs(a) > floor and abs(b) > previous_floor and abs(a - b) <= mpmath.mpf(10) ** -30 * abs(a))
                 for a, b in zip(flat, previous, strict=True)
             ):
@@ -65,9 +69,19 @@ def logsumexp(values: Sequence[float], temperature: float = 1.0) -> float:
     )
 
 
+def softmin(values: Sequence[float], temperature: float = 1.0) -> list[float]:
+    return converged(lambda: reference.softmin(row(values), temperature), _scale(locals()))  # type: ignore[no-any-return]
+
+
+def logmeanexp(values: Sequence[float]) -> float:
+    return converged(lambda: reference.logmeanexp(row(values)), max(abs(float(v)) for v in values))  # type: ignore[no-any-return]
+
+
 def _element(definition: Callable[[mpmath.mpf], mpmath.mpf]) -> Callable[[float], float]:
     def oracle(value: float) -> float:
-        return converged(lambda: definition(mpmath.mpf(float(value))), abs(float(value)))  # type: ignore[no-any-return]
+        tiny = 0 < abs(float(value)) < 1
+        extra = int(-2 * math.log10(abs(float(value)))) if tiny else 0  # 1 - e^x, p/(1 - p): x itself must register
+        return converged(lambda: definition(mpmath.mpf(float(value))), abs(float(value)), extra)  # type: ignore[no-any-return]
 
     return oracle
 
@@ -83,6 +97,10 @@ def cross_entropy(values: Sequence[float], target: int) -> float:
 
 def cross_entropy_grad(values: Sequence[float], target: int) -> list[float]:
     return converged(lambda: reference.cross_entropy_grad(row(values), target), _scale(locals()))  # type: ignore[no-any-return]
+
+
+def cross_entropy_with_grad(values: Sequence[float], target: int) -> tuple[float, list[float]]:
+    return cross_entropy(values, target), cross_entropy_grad(values, target)
 
 
 def softmax_backward(probs: Sequence[float], grad: Sequence[float]) -> list[float]:

@@ -51,14 +51,16 @@ def _errors(K, x: np.ndarray, dtype: str, functions: tuple[str, ...]) -> dict[st
     """ULP errors of one row (or of a 2-D batch of rows, the short-row path), one reference for all."""
     x = x.astype(dtype)
     if functions[0] in acc.ROW_FUNCTIONS:
-        batch, targets, refs = acc._batch_reference(x, dtype, np.random.default_rng(0))
-    else:
-        batch, targets, refs = x, None, acc.reference(x.astype(np.float64), "elements", dtype)
+        groups = [(functions, *acc._batch_reference(x, dtype, np.random.default_rng(0)))]
+    else:  # each element-wise function at x carried into its domain (acc.in_domain)
+        groups = [(names, acc.in_domain(names[0], x), None, acc.reference(acc.in_domain(names[0], x).astype(np.float64), "elements", dtype, functions=names))
+                  for names in acc.element_groups(functions).values()]
     out = {}
-    for function in functions:
-        with np.errstate(all="ignore"):
-            got = getattr(K, function)(batch, targets) if acc.takes_targets(function) else getattr(K, function)(batch)
-        out[function] = acc.ulp_distance(np.asarray(got, dtype=dtype).reshape(-1), refs[function])
+    for names, batch, targets, refs in groups:
+        for function in names:
+            with np.errstate(all="ignore"):
+                got = getattr(K, function)(batch, targets) if acc.takes_targets(function) else getattr(K, function)(batch)
+            out[function] = acc.ulp_distance(np.asarray(got, dtype=dtype).reshape(-1), refs[function])
     return out
 
 

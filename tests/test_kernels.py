@@ -13,6 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 from softproof.codegen.api import FUNCTIONS, by_name, names
 from softproof.generated import softmax_c, softmax_np
+from softproof.measure.accuracy import in_domain
 
 # SOFTPROOF_EXAMPLES_SCALE=10 runs ten times more hypothesis examples (measured: all pass)
 SCALE = int(os.environ.get("SOFTPROOF_EXAMPLES_SCALE", "1"))
@@ -203,12 +204,15 @@ def test_c_softmax_backward_batches_equal_the_rows_one_by_one(dtype: type, n: in
 
 
 # the limits of the element-wise functions at -inf and +inf (independent of the oracle's mpmath)
-ELEMENT_LIMITS = {"sigmoid": (0.0, 1.0), "log_sigmoid": (-np.inf, 0.0), "softplus": (0.0, np.inf)}
+ELEMENT_LIMITS = {"sigmoid": (0.0, 1.0), "log_sigmoid": (-np.inf, 0.0), "softplus": (0.0, np.inf),
+                  "log1mexp": (0.0, np.nan), "logit": (np.nan, np.nan)}
+# outside its domain (codegen/api.py, Function.domain) an element-wise function is NaN
+OUTSIDE = {"nonpositive": [1e-40, 0.5, 1.0, 800.0, np.inf], "probability": [-1e-40, -0.5, 1.0001, 2.0, np.inf, -np.inf]}
 
 
 def test_every_element_wise_function_has_its_limits_and_reference() -> None:
     assert set(ELEMENT_LIMITS) == set(names(form="elementwise"))
-    assert all(hasattr(oracle, name) for name in names())
+    assert all(hasattr(oracle, f.name) for f in FUNCTIONS if f.has_kernel or f.bounds)
 
 
 @TARGETS
@@ -221,7 +225,7 @@ def test_element_wise_functions_of_long_arrays_with_special_values(K, dtype: typ
     x = np.random.default_rng(7).normal(scale=30.0, size=1500)
     specials = [np.nan, np.inf, -np.inf, 0.0, -0.0, 800.0, -800.0, -720.0, 1e-300, -1e-300, 40.0, -103.0]
     x[[0, 511, 512, 700, 1023, 1024, 1100, 1200, 1300, 1400, 1450, 1499]] = specials
-    x = x.astype(dtype)
+    x = in_domain(name, x.astype(dtype))
     bound = by_name(name).bounds[np.dtype(dtype).name]
     actual = getattr(K, name)(x)
     assert actual.dtype == dtype
@@ -230,7 +234,9 @@ def test_element_wise_functions_of_long_arrays_with_special_values(K, dtype: typ
             assert np.isnan(result), name
             continue
         expected = dtype(getattr(oracle, name)(value)) if np.isfinite(value) else ELEMENT_LIMITS[name][value > 0]
-        if np.isinf(expected):
+        if np.isnan(expected):
+            assert np.isnan(result), (name, value, result)
+        elif np.isinf(expected):
             assert result == expected, (name, value)
         else:
             spacing = np.spacing(dtype(abs(expected)))
@@ -316,6 +322,18 @@ def test_naive_formula_fails_where_generated_passes(K, name, naive, kernel, args
     with np.errstate(all="ignore"):
         assert not close(naive(args), expected, 1e-6, atol=0), f"{name}: the naive formula should fail here"
     assert close(generated(args), expected, 1e-14, atol=0), name
+
+
+@TARGETS
+@pytest.mark.parametrize("name", [f.name for f in FUNCTIONS if f.domain != "real"])
+def test_element_wise_functions_are_nan_outside_their_domain(K, name: str) -> None:
+    """Real-valued functions of a restricted domain (log(1 - e^x) for x <= 0, logit on [0, 1]) give NaN
+    outside it, as scipy.special does, never a finite number; at its ends, the proved infinities."""
+    outside = np.array(OUTSIDE[by_name(name).domain])
+    for dtype in (np.float64, np.float32):
+        assert np.isnan(getattr(K, name)(outside.astype(dtype))).all(), name
+    ends = {"log1mexp": ([0.0, -0.0, -np.inf], [-np.inf, -np.inf, 0.0]), "logit": ([0.0, 1.0, 0.5], [-np.inf, np.inf, 0.0])}[name]
+    np.testing.assert_array_equal(getattr(K, name)(np.array(ends[0])), ends[1])
 
 
 @TARGETS

@@ -54,8 +54,8 @@ def test_bench_table_and_errors() -> None:
     result = runner.invoke(app, ["bench", "--size", "200", "--row-length", "0", "--kernel", "sigmoid", "--dtype", "float64", "--repeats", "1"])
     assert result.exit_code == 0, result.output
     assert "C vs scipy" in result.stdout and "n = 2e2" in result.stdout
-    result = runner.invoke(app, ["bench", "--kernel", "softmin"])
-    assert result.exit_code == 2 and "unknown kernel 'softmin'" in result.output
+    result = runner.invoke(app, ["bench", "--kernel", "tanh"])
+    assert result.exit_code == 2 and "unknown kernel 'tanh'" in result.output
     result = runner.invoke(app, ["bench", "--size", str(10**12), "--kernel", "sigmoid", "--dtype", "float64", "--row-length", "0"])
     assert result.exit_code == 2 and "use a smaller size" in result.output, result.output
 

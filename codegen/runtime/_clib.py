@@ -30,15 +30,19 @@ import numpy
 from numpy.typing import ArrayLike, NDArray
 
 from ._cache import build_key, cache_folder, untrusted
-from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
+from ._checks import as_float, axes, check_out, deliver, half_dtype, targets, temperature_value
 
 __all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "load", "source_files", "CTYPES"]
 
 SOURCES = ("softmax.c", "softmax.h")  # package data of this package's c/ folder (importlib.resources)
 ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range"}
 CTYPES: Mapping[str, Any] = {"pointer": ctypes.c_void_p, "size": ctypes.c_size_t, "double": ctypes.c_double}
-SUFFIX = {numpy.float64: "d", numpy.float32: "f"}
-FLOAT64, FLOAT32 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32)
+FLOAT64, FLOAT32, FLOAT16 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32), numpy.dtype(numpy.float16)
+BFLOAT16 = half_dtype("bfloat16")  # ml_dtypes' bfloat16 (JAX's), when installed
+# scalar type -> entry point suffix: binary64, binary32, and the two 16-bit formats in uint16_t storage
+SUFFIX: dict[Any, str] = {numpy.float64: "d", numpy.float32: "f", numpy.float16: "h"}
+if BFLOAT16 is not None:
+    SUFFIX[BFLOAT16.type] = "b"
 _SIZE = ctypes.c_size_t
 
 
@@ -164,18 +168,22 @@ def _restore(out_rows: NDArray[Any], rest: list[int], moved_shape: tuple[int, ..
 
 
 def _as_work(value: ArrayLike, name: str = "x") -> tuple[NDArray[Any], numpy.dtype[Any]]:
-    """Like ``as_float`` but float32 input stays float32 (the kernels widen it in registers)."""
+    """Like ``as_float`` but float32, float16 and bfloat16 input stays as it is (the kernels widen it)."""
     array = numpy.asarray(value)
     kind = array.dtype.char
     if kind == "d":
         return array, FLOAT64
     if kind == "f":
         return array, FLOAT32
+    if kind == "e" or (BFLOAT16 is not None and array.dtype == BFLOAT16):  # the 16-bit entry points read it as is
+        return array, array.dtype
     return as_float(value, name)
 
 
 def _work_dtype(dtype: numpy.dtype[Any]) -> numpy.dtype[Any]:
     if dtype is FLOAT64 or dtype is FLOAT32:  # the usual cases, without a dtype comparison
+        return dtype
+    if dtype == FLOAT16 or (BFLOAT16 is not None and dtype == BFLOAT16):  # the 16-bit entry points
         return dtype
     return FLOAT32 if dtype == FLOAT32 else FLOAT64
 
@@ -304,6 +312,20 @@ class Kernels:
         if reduce:
             return out.reshape(tuple(shape[: len(rest)])).astype(dtype, copy=False)[()]
         return _restore(out, rest, shape, (ax,)).astype(dtype, copy=False)
+
+    def with_target_both(self, name: str, logits: ArrayLike, target: ArrayLike, axis: Any) -> Any:
+        """Row-wise with one class index per row, two results: the loss per row and the gradient rows
+        (cross_entropy_with_grad: one read of each row for both)."""
+        x, dtype = _as_work(logits, "logits")
+        work = _work_dtype(dtype)
+        index, ax = targets(x, target, axis)  # the error names a bad target
+        rows, rest, shape = _rows(x, (ax,), work)
+        flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
+        loss = numpy.empty(rows.shape[0], dtype=work)
+        grad = numpy.empty(rows.shape, dtype=work)
+        self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(loss), _ptr(grad), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
+        loss_out = loss.reshape(tuple(shape[: len(rest)])).astype(dtype, copy=False)[()]
+        return loss_out, _restore(grad, rest, shape, (ax,)).astype(dtype, copy=False)
 
     def pair(self, name: str, probs: ArrayLike, grad: ArrayLike, axis: Any) -> Any:
         """Row-wise over two arrays of one shape (softmax_backward)."""

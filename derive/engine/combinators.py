@@ -41,18 +41,28 @@ class CaseSplit:
 
     For ``a`` and ``b`` it substitutes :math:`a = b + t, t \ge 0` and
     :math:`a = b - t, t > 0`; SymPy then evaluates the piecewise functions, and
-    ``inner`` must prove each case.
+    ``inner`` must prove each case. ``within = (low, high)`` restricts ``a`` to the open interval
+    (the claim's stated domain): :math:`a = b + (h - b)\,t/(1 + t)` covers :math:`[b, h)` and
+    :math:`a = b - (b - l)\,t/(1 + t)` covers :math:`(l, b)`, each one to one, so every point of the
+    domain is one case's point.
     """
 
     a: sp.Symbol
     b: Expr
     inner: Strategy
+    within: tuple[Expr, Expr] | None = None
 
     def run(self, statement: Basic) -> Outcome:
         steps: list[str] = []
         t0 = sp.Dummy("t", nonnegative=True)
         t1 = sp.Dummy("t", positive=True)
-        for label, value in ((r"\ge", self.b + t0), ("<", self.b - t1)):
+        if self.within is None:
+            cases = ((r"\ge", self.b + t0), ("<", self.b - t1))
+        else:
+            low, high = self.within
+            cases = ((r"\ge", self.b + (high - self.b) * t0 / (1 + t0)), ("<", self.b - (self.b - low) * t1 / (1 + t1)))
+            steps.append(f"${sp.latex(low)} < {sp.latex(self.a)} < {sp.latex(high)}$")
+        for label, value in cases:
             case = statement.xreplace({self.a: value})
             out = self.inner.run(case)
             steps.append(f"case ${sp.latex(self.a)} {label} {sp.latex(self.b)}$: {out.status}")

@@ -53,7 +53,7 @@ class LimitOf:
             value = _limit_with_finite_sums(g, var, point, str(direction), steps, dict(self.size_lower_bounds))
             if value is None:
                 return Outcome(Status.UNPROVED, "limit", steps)
-            if sp.simplify(value - target) != 0:
+            if value != target and sp.simplify(value - target) != 0:  # (-oo) - (-oo) is nan: compare infinities as they are
                 steps.append(f"the limit is {_tex(value)}, not {_tex(target)}")
                 return Outcome(Status.UNPROVED, "limit", steps)
             steps.append(f"$\\lim = {sp.latex(value)}$")

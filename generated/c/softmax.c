@@ -28,6 +28,7 @@
 #else
 #pragma STDC FP_CONTRACT OFF
 #endif
+#define SP_HALF_CHUNK 4096 /* entries converted to double at a time by the binary16 and bfloat16 entry points */
 #if defined(SOFTPROOF_OMP_SIMD) || defined(_OPENMP)
 #define SP_SIMD _Pragma("omp simd")
 #else
@@ -394,12 +395,22 @@ static SP_INLINE double piece_sigmoid(double decay, double x)
 
 static SP_INLINE double piece_log_sigmoid(double decay, double x)
 {
-    return -sp_log1p(decay) + ((0 < x) ? 0 : x);
+    return -log1p(decay) + ((0 < x) ? 0 : x);
 }
 
 static SP_INLINE double piece_softplus(double decay, double x)
 {
-    return sp_log1p(decay) + ((0 > x) ? 0 : x);
+    return log1p(decay) + ((0 > x) ? 0 : x);
+}
+
+static SP_INLINE double piece_log1mexp(double decay, double x)
+{
+    return ((x >= -0x1.62e42fefa39efp-1) ? ( log(-expm1(x)) ) : ( log1p(-decay) ));
+}
+
+static SP_INLINE double piece_logit(double x)
+{
+    return ((x >= 1.0/4.0) ? ( -log1p(1 - 2*x) + log1p(2*x - 1) ) : ( log(x) - log1p(-x) ));
 }
 
 static SP_INLINE long double piece_wide_term(long double T, long double m, long double x)
@@ -1220,7 +1231,9 @@ static void normalise_segments_d(const double *xr, const double *er, double *out
     }
 }
 
-static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
+/* softmax of one row; `row` (or NULL) receives its statistics and `row_max` its max (cross_entropy_with_grad
+ * finishes the loss from them: one read of the row for both) */
+static void softmax_row_stats_d(const double *xr, double *outr, size_t n, double T, row_stats *row, double *row_max)
 {
     double lowest, m;
     row_stats st;
@@ -1231,6 +1244,10 @@ static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
     double *stash;
     stash = outr; /* e_j in the output, scaled in place below */
     m = row_max_stats_d(xr, stash, n, T, stash != NULL, &st, &lowest, &sg);
+    if (row != NULL) {
+        *row = st;
+        *row_max = m;
+    }
     if (row_edges_d(xr, outr, n, T, m, 0)) {
         parts = 0;
     } else if (sg.seg != NULL) { /* read once (row_scan): e_j relative to their segments' shifts */
@@ -1309,6 +1326,11 @@ static void group_stats_d(const double *rows, size_t n, double T, int normaliser
     for (l = 0; l < SP_TILE; ++l) {
         group->L[l] = log_normaliser(group->st[l]);
     }
+}
+
+static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
+{
+    softmax_row_stats_d(xr, outr, n, T, NULL, NULL);
 }
 
 static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T)
@@ -1841,6 +1863,70 @@ static int softplus_all_d(const double *in, double *out, size_t count)
     return SOFTPROOF_OK;
 }
 
+/* log1mexp of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void log1mexp_block_d(const double *in, double *out, size_t count, int normal)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
+        /* proved: rewrite.log1mexp_switch */
+        out[j] = (double)piece_log1mexp(decay, x);
+    }
+}
+
+static int log1mexp_all_d(const double *in, double *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            log1mexp_block_d(in + j, out + j, length, 0);
+        } else {
+            log1mexp_block_d(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+/* logit of count <= SP_BLOCK entries, a function of x only (`normal` unused) */
+static SP_INLINE void logit_block_d(const double *in, double *out, size_t count, int normal)
+{
+    size_t j;
+    (void)normal;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        /* proved: rewrite.logit_halves */
+        out[j] = (double)piece_logit((double)in[j]);
+    }
+}
+
+static int logit_all_d(const double *in, double *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            logit_block_d(in + j, out + j, length, 0);
+        } else {
+            logit_block_d(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
 static double infinite_count_d(const double *xr, size_t n)
 {
     double infinite = 0.0;
@@ -2002,6 +2088,99 @@ static void cross_entropy_grad_fix_d(const double *logits, const long long *targ
     }
 }
 
+/* ------------------------------------------------ loss and gradient from one read of each row */
+/* the loss of a row and its gradient p - onehot(t), written by softmax_row_stats (p, from one read of the
+ * row) and finished from the statistics it returns: the loss as cross_entropy_row, the target entry as
+ * cross_entropy_grad_fix */
+static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_t n, size_t t_index, double *loss)
+{
+    row_stats st;
+    double m;
+    const double x_target = (double)xr[t_index];
+    softmax_row_stats_d(xr, gradr, n, 1.0, &st, &m);
+    if (isnan(m) || m == -INFINITY) {
+        *loss = (double)NAN;
+    } else if (m == INFINITY) {
+        *loss = (double)(x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY);
+    } else {
+        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
+        *loss = (double)cross_entropy_finish(st, x_target, log_normaliser(st));
+    }
+    if (isfinite(m) && x_target == m) {
+        /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+        const double extra = piece_extra(st.ties);
+        gradr[t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
+    } else {
+        /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
+        const double p = (double)gradr[t_index];
+        const double onehot = 1.0;
+        gradr[t_index] = (double)(piece_cross_entropy_grad(onehot, p));
+    }
+}
+
+/* SP_TILE short rows: one tile load for the loss and the gradient; 0 when they need the general path */
+static int cross_entropy_with_grad_tile_d(const double *rows, const long long *target, double *loss, double *grad, size_t n)
+{
+    tile_d tl;
+    double L[SP_TILE], lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
+    size_t j, l;
+    if (!tile_load_d(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    tile_log_normalisers_d(&tl, L);
+    for (l = 0; l < SP_TILE; ++l) {
+        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const double extra = piece_extra(st.ties);
+        const size_t t_index = (size_t)target[l];
+        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+        loss[l] = (double)cross_entropy_finish(st, tl.x[t_index][l], L[l]);
+        for (j = 0; j < n; ++j) {
+            /* proved: rewrite.softmax_ties_split */
+            const double e = tl.e[j][l];
+            grad[l * n + j] = (double)(piece_softmax(e, inv_hi, inv_lo));
+        }
+        if (tl.x[t_index][l] == st.m) {
+            /* proved: rewrite.ce_grad_target */
+            grad[l * n + t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
+        } else {
+            const double e = tl.e[t_index][l];
+            const double p = piece_softmax(e, inv_hi, inv_lo);
+            const double onehot = 1.0;
+            /* proved: ce.gradient_softmax_minus_onehot */
+            grad[l * n + t_index] = (double)(piece_cross_entropy_grad(onehot, p));
+        }
+    }
+    return 1;
+}
+
+static int cross_entropy_with_grad_rows_d(const double *logits, const long long *target, double *loss, double *grad,
+                                           size_t rows, size_t n)
+{
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
+    if (check_targets(target, rows, n) != SOFTPROOF_OK) {
+        return SOFTPROOF_ERANGE;
+    }
+    SP_ROWS_PARALLEL
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                cross_entropy_with_grad_row_d(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+            }
+        }
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+        cross_entropy_with_grad_row_d(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+    }
+    return SOFTPROOF_OK;
+}
+
 /* <g, p> of a row, products rounded once and added with TwoSum: in SP_LANES lanes folded as a tree
  * when the row is long enough to fill them twice, else in one chain (a fold costs more than it saves) */
 static SP_INLINE double backward_dot_d(const double *pr, const double *gr, size_t n)
@@ -2157,6 +2336,16 @@ int softproof_softplus_d(const double *x, double *out, size_t count)
     return softplus_all_d(x, out, count);
 }
 
+int softproof_log1mexp_d(const double *x, double *out, size_t count)
+{
+    return log1mexp_all_d(x, out, count);
+}
+
+int softproof_logit_d(const double *x, double *out, size_t count)
+{
+    return logit_all_d(x, out, count);
+}
+
 int softproof_cross_entropy_d(const double *x, const long long *target, double *out, size_t rows, size_t n)
 {
     return cross_entropy_rows_d(x, target, out, rows, n);
@@ -2165,6 +2354,11 @@ int softproof_cross_entropy_d(const double *x, const long long *target, double *
 int softproof_cross_entropy_grad_d(const double *x, const long long *target, double *out, size_t rows, size_t n)
 {
     return cross_entropy_grad_rows_d(x, target, out, rows, n);
+}
+
+int softproof_cross_entropy_with_grad_d(const double *x, const long long *target, double *loss, double *grad, size_t rows, size_t n)
+{
+    return cross_entropy_with_grad_rows_d(x, target, loss, grad, rows, n);
 }
 
 int softproof_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n)
@@ -2538,7 +2732,9 @@ static void normalise_all_f(const float *xr, const double *er, float *outr, size
 }
 
 
-static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
+/* softmax of one row; `row` (or NULL) receives its statistics and `row_max` its max (cross_entropy_with_grad
+ * finishes the loss from them: one read of the row for both) */
+static void softmax_row_stats_f(const float *xr, float *outr, size_t n, double T, row_stats *row, double *row_max)
 {
     double lowest, m;
     row_stats st;
@@ -2552,6 +2748,10 @@ static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
      * for the stash (or no memory for it) recomputes e_j */
     stash = n <= SP_STASH_LOCAL ? local : n <= SP_STASH ? (double *)malloc(n * sizeof(double)) : NULL;
     m = row_max_stats_f(xr, stash, n, T, stash != NULL, &st, &lowest, &sg);
+    if (row != NULL) {
+        *row = st;
+        *row_max = m;
+    }
     if (row_edges_f(xr, outr, n, T, m, 0)) {
         parts = 0;
     } else {
@@ -2629,6 +2829,11 @@ static void group_stats_f(const float *rows, size_t n, double T, int normalisers
     for (l = 0; l < SP_TILE; ++l) {
         group->L[l] = log_normaliser(group->st[l]);
     }
+}
+
+static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
+{
+    softmax_row_stats_f(xr, outr, n, T, NULL, NULL);
 }
 
 static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
@@ -3161,6 +3366,70 @@ static int softplus_all_f(const float *in, float *out, size_t count)
     return SOFTPROOF_OK;
 }
 
+/* log1mexp of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
+ * every |x| <= 708, so decay is a normal number (a constant where it is called) */
+static SP_INLINE void log1mexp_block_f(const float *in, float *out, size_t count, int normal)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double x = (double)in[j];
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
+        /* proved: rewrite.log1mexp_switch */
+        out[j] = (float)piece_log1mexp(decay, x);
+    }
+}
+
+static int log1mexp_all_f(const float *in, float *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            log1mexp_block_f(in + j, out + j, length, 0);
+        } else {
+            log1mexp_block_f(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+/* logit of count <= SP_BLOCK entries, a function of x only (`normal` unused) */
+static SP_INLINE void logit_block_f(const float *in, float *out, size_t count, int normal)
+{
+    size_t j;
+    (void)normal;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        /* proved: rewrite.logit_halves */
+        out[j] = (float)piece_logit((double)in[j]);
+    }
+}
+
+static int logit_all_f(const float *in, float *out, size_t count)
+{
+    size_t j, k;
+    for (j = 0; j < count; j += SP_BLOCK) {
+        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        int wide = 0;
+        SP_SIMD
+        for (k = 0; k < length; ++k) {
+            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+        }
+        if (wide) {
+            logit_block_f(in + j, out + j, length, 0);
+        } else {
+            logit_block_f(in + j, out + j, length, 1);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
 static double infinite_count_f(const float *xr, size_t n)
 {
     double infinite = 0.0;
@@ -3322,6 +3591,99 @@ static void cross_entropy_grad_fix_f(const float *logits, const long long *targe
     }
 }
 
+/* ------------------------------------------------ loss and gradient from one read of each row */
+/* the loss of a row and its gradient p - onehot(t), written by softmax_row_stats (p, from one read of the
+ * row) and finished from the statistics it returns: the loss as cross_entropy_row, the target entry as
+ * cross_entropy_grad_fix */
+static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t n, size_t t_index, float *loss)
+{
+    row_stats st;
+    double m;
+    const double x_target = (double)xr[t_index];
+    softmax_row_stats_f(xr, gradr, n, 1.0, &st, &m);
+    if (isnan(m) || m == -INFINITY) {
+        *loss = (float)NAN;
+    } else if (m == INFINITY) {
+        *loss = (float)(x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY);
+    } else {
+        /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
+        *loss = (float)cross_entropy_finish(st, x_target, log_normaliser(st));
+    }
+    if (isfinite(m) && x_target == m) {
+        /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+        const double extra = piece_extra(st.ties);
+        gradr[t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
+    } else {
+        /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
+        const double p = (double)gradr[t_index];
+        const double onehot = 1.0;
+        gradr[t_index] = (float)(piece_cross_entropy_grad(onehot, p));
+    }
+}
+
+/* SP_TILE short rows: one tile load for the loss and the gradient; 0 when they need the general path */
+static int cross_entropy_with_grad_tile_f(const float *rows, const long long *target, float *loss, float *grad, size_t n)
+{
+    tile_f tl;
+    double L[SP_TILE], lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
+    size_t j, l;
+    if (!tile_load_f(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    tile_log_normalisers_f(&tl, L);
+    for (l = 0; l < SP_TILE; ++l) {
+        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const double extra = piece_extra(st.ties);
+        const size_t t_index = (size_t)target[l];
+        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
+        loss[l] = (float)cross_entropy_finish(st, tl.x[t_index][l], L[l]);
+        for (j = 0; j < n; ++j) {
+            /* proved: rewrite.softmax_ties_split */
+            const double e = tl.e[j][l];
+            grad[l * n + j] = (float)(piece_softmax(e, inv_hi, inv_lo));
+        }
+        if (tl.x[t_index][l] == st.m) {
+            /* proved: rewrite.ce_grad_target */
+            grad[l * n + t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
+        } else {
+            const double e = tl.e[t_index][l];
+            const double p = piece_softmax(e, inv_hi, inv_lo);
+            const double onehot = 1.0;
+            /* proved: ce.gradient_softmax_minus_onehot */
+            grad[l * n + t_index] = (float)(piece_cross_entropy_grad(onehot, p));
+        }
+    }
+    return 1;
+}
+
+static int cross_entropy_with_grad_rows_f(const float *logits, const long long *target, float *loss, float *grad,
+                                           size_t rows, size_t n)
+{
+    const long long tiles = n <= SP_SHORT ? (long long)(rows / SP_TILE) : 0;
+    long long g, r;
+    if (check_targets(target, rows, n) != SOFTPROOF_OK) {
+        return SOFTPROOF_ERANGE;
+    }
+    SP_ROWS_PARALLEL
+    for (g = 0; g < tiles; ++g) {
+        const size_t first = (size_t)g * SP_TILE;
+        if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+            size_t l;
+            for (l = 0; l < SP_TILE; ++l) {
+                cross_entropy_with_grad_row_f(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+            }
+        }
+    }
+    SP_ROWS_PARALLEL
+    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+        cross_entropy_with_grad_row_f(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+    }
+    return SOFTPROOF_OK;
+}
+
 /* <g, p> of a row, products rounded once and added with TwoSum: in SP_LANES lanes folded as a tree
  * when the row is long enough to fill them twice, else in one chain (a fold costs more than it saves) */
 static SP_INLINE double backward_dot_f(const float *pr, const float *gr, size_t n)
@@ -3477,6 +3839,16 @@ int softproof_softplus_f(const float *x, float *out, size_t count)
     return softplus_all_f(x, out, count);
 }
 
+int softproof_log1mexp_f(const float *x, float *out, size_t count)
+{
+    return log1mexp_all_f(x, out, count);
+}
+
+int softproof_logit_f(const float *x, float *out, size_t count)
+{
+    return logit_all_f(x, out, count);
+}
+
 int softproof_cross_entropy_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
 {
     return cross_entropy_rows_f(x, target, out, rows, n);
@@ -3487,7 +3859,771 @@ int softproof_cross_entropy_grad_f(const float *x, const long long *target, floa
     return cross_entropy_grad_rows_f(x, target, out, rows, n);
 }
 
+int softproof_cross_entropy_with_grad_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n)
+{
+    return cross_entropy_with_grad_rows_f(x, target, loss, grad, rows, n);
+}
+
 int softproof_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n)
 {
     return softmax_backward_rows_f(p, g, out, rows, n);
 }
+
+/* ------------------------------------------------- binary16 and bfloat16 storage (uint16_t) */
+/* A 16-bit format with `frac` fraction bits and exponent bias `bias` (binary16: 10, 15; bfloat16: 7,
+ * 127), converted bit by bit: to double exactly (subnormals, signed zeros, infinities; a NaN stays a
+ * NaN with its payload's top bits), and from double rounded once to nearest, ties to even, straight
+ * from the double's 53-bit significand (no float in between, so no double rounding), subnormals and
+ * overflow to infinity included. The entry points below compute in double (the _d kernels) and round
+ * each result once: within one unit of the correctly rounded result, and correctly rounded unless the
+ * double result lies within its own error of a midpoint between two 16-bit values.
+ * tests/test_half.py checks both conversions exhaustively over all 65536 patterns (and every midpoint). */
+static SP_INLINE double sp_from_binary16(uint16_t h, int frac, int bias)
+{
+    const unsigned hv = (unsigned)h;
+    const uint64_t sign = (uint64_t)(hv >> 15) << 63;
+    const unsigned exp_mask = (1u << (15 - frac)) - 1u;
+    const unsigned exp = (hv >> frac) & exp_mask;
+    const uint64_t fraction = hv & ((1u << frac) - 1u);
+    uint64_t bits;
+    double out;
+    if (exp == exp_mask) {
+        bits = sign | ((uint64_t)0x7FF << 52) | (fraction << (52 - frac)) | (fraction ? (uint64_t)1 << 51 : 0);
+    } else if (exp == 0) {
+        /* fraction * 2^(1 - bias - frac): exact (an integer below 2^10 times a power of two) */
+        out = (double)fraction;
+        bits = ((uint64_t)(1023 + 1 - bias - frac) << 52);
+        {
+            double scale;
+            memcpy(&scale, &bits, sizeof scale);
+            out *= scale;
+        }
+        memcpy(&bits, &out, sizeof bits);
+        bits |= sign;
+    } else {
+        bits = sign | ((uint64_t)(exp - (unsigned)bias + 1023u) << 52) | (fraction << (52 - frac));
+    }
+    memcpy(&out, &bits, sizeof out);
+    return out;
+}
+
+static SP_INLINE uint16_t sp_to_binary16(double v, int frac, int bias)
+{
+    uint64_t bits, m, kept, rest, half;
+    int e, shift;
+    const int emax = (1 << (14 - frac)) - 1;          /* the largest unbiased exponent: 15 or 127 */
+    const int emin = 1 - bias;                         /* the smallest normal exponent: -14 or -126 */
+    const uint16_t infinity = (uint16_t)(((1u << (15 - frac)) - 1u) << frac);
+    uint16_t sign;
+    memcpy(&bits, &v, sizeof bits);
+    sign = (uint16_t)((bits >> 48) & 0x8000u);
+    if (((bits >> 52) & 0x7FF) == 0x7FF) {
+        const uint64_t payload = bits & (((uint64_t)1 << 52) - 1);
+        return payload ? (uint16_t)(sign | infinity | (1u << (frac - 1)) | (uint16_t)(payload >> (52 - frac))) : (uint16_t)(sign | infinity);
+    }
+    e = (int)((bits >> 52) & 0x7FF) - 1023;
+    if (e > emax) {
+        return (uint16_t)(sign | infinity);
+    }
+    if (e < emin - frac - 1) {                         /* below half the smallest subnormal (or a double subnormal): 0 */
+        return sign;
+    }
+    m = (bits & (((uint64_t)1 << 52) - 1)) | ((uint64_t)1 << 52);
+    shift = 52 - frac + (e < emin ? emin - e : 0);    /* the significand bits the format cannot keep */
+    kept = m >> shift;
+    rest = m & (((uint64_t)1 << shift) - 1);
+    half = (uint64_t)1 << (shift - 1);
+    if (rest > half || (rest == half && (kept & 1))) { /* round to nearest, ties to even */
+        kept += 1;
+    }
+    if (e < emin) {                                    /* subnormal; kept = 2^frac is the smallest normal */
+        return (uint16_t)(sign | kept);
+    }
+    if (kept == ((uint64_t)2 << frac)) {               /* the significand rounded up to the next binade */
+        kept >>= 1;
+        e += 1;
+        if (e > emax) {
+            return (uint16_t)(sign | infinity);
+        }
+    }
+    return (uint16_t)(sign | ((uint64_t)(e + bias) << frac) | (kept - ((uint64_t)1 << frac)));
+}
+
+int softproof_to_double_h(const uint16_t *in, double *out, size_t count)
+{
+    size_t j;
+    for (j = 0; j < count; ++j) {
+        out[j] = sp_from_binary16(in[j], 10, 15);
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_from_double_h(const double *in, uint16_t *out, size_t count)
+{
+    size_t j;
+    for (j = 0; j < count; ++j) {
+        out[j] = sp_to_binary16(in[j], 10, 15);
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_softmax_d(a, result, chunk, n, temperature);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_log_softmax_d(a, result, chunk, n, temperature);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_logsumexp_d(a, result, chunk, n, temperature);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_sigmoid_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_log_sigmoid_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_softplus_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_log1mexp_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_logit_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_cross_entropy_d(a, target + done, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_cross_entropy_grad_d(a, target + done, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per, *losses = work + 2 * step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
+        }
+        status = softproof_cross_entropy_with_grad_d(a, target + done, losses, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk; ++j) {
+            loss[done + j] = sp_to_binary16(losses[j], 10, 15);
+        }
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            grad[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per, *b = work + 2 * step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(p[done * n + j], 10, 15);
+            b[j] = sp_from_binary16(g[done * n + j], 10, 15);
+        }
+        status = softproof_softmax_backward_d(a, b, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_to_double_b(const uint16_t *in, double *out, size_t count)
+{
+    size_t j;
+    for (j = 0; j < count; ++j) {
+        out[j] = sp_from_binary16(in[j], 7, 127);
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_from_double_b(const double *in, uint16_t *out, size_t count)
+{
+    size_t j;
+    for (j = 0; j < count; ++j) {
+        out[j] = sp_to_binary16(in[j], 7, 127);
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_softmax_d(a, result, chunk, n, temperature);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_log_softmax_d(a, result, chunk, n, temperature);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_logsumexp_d(a, result, chunk, n, temperature);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_sigmoid_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_log_sigmoid_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_softplus_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_log1mexp_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t rows = count, n = 1;
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_logit_d(a, result, chunk);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = 1;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_cross_entropy_d(a, target + done, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_cross_entropy_grad_d(a, target + done, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per, *losses = work + 2 * step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
+        }
+        status = softproof_cross_entropy_with_grad_d(a, target + done, losses, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk; ++j) {
+            loss[done + j] = sp_to_binary16(losses[j], 7, 127);
+        }
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            grad[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per, *b = work + 2 * step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(p[done * n + j], 7, 127);
+            b[j] = sp_from_binary16(g[done * n + j], 7, 127);
+        }
+        status = softproof_softmax_backward_d(a, b, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+

@@ -23,6 +23,7 @@
 #define SOFTPROOF_SOFTMAX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,6 +32,7 @@ extern "C" {
 #define SOFTPROOF_OK 0
 #define SOFTPROOF_EDOMAIN 1
 #define SOFTPROOF_ERANGE 2
+#define SOFTPROOF_ENOMEM 3
 
 /* p = softmax(x / T) per row */
 int softproof_softmax_d(const double *x, double *out, size_t rows, size_t n, double temperature);
@@ -44,10 +46,16 @@ int softproof_sigmoid_d(const double *x, double *out, size_t count);
 int softproof_log_sigmoid_d(const double *x, double *out, size_t count);
 /* elementwise log(1 + e^x) of `count` entries */
 int softproof_softplus_d(const double *x, double *out, size_t count);
+/* elementwise log(1 - e^x) of `count` entries (x <= 0) */
+int softproof_log1mexp_d(const double *x, double *out, size_t count);
+/* elementwise log(p / (1 - p)) of `count` entries (0 <= p <= 1) */
+int softproof_logit_d(const double *x, double *out, size_t count);
 /* -log softmax(x)[target] per row (out has `rows` entries) */
 int softproof_cross_entropy_d(const double *x, const long long *target, double *out, size_t rows, size_t n);
 /* the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row */
 int softproof_cross_entropy_grad_d(const double *x, const long long *target, double *out, size_t rows, size_t n);
+/* the loss (`rows` entries) and p - onehot(target) (rows x n) of each row, from one read of the row */
+int softproof_cross_entropy_with_grad_d(const double *x, const long long *target, double *loss, double *grad, size_t rows, size_t n);
 /* vector-Jacobian product p * (g - sum(g * p)) per row */
 int softproof_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n);
 /* p = softmax(x / T) per row */
@@ -62,12 +70,50 @@ int softproof_sigmoid_f(const float *x, float *out, size_t count);
 int softproof_log_sigmoid_f(const float *x, float *out, size_t count);
 /* elementwise log(1 + e^x) of `count` entries */
 int softproof_softplus_f(const float *x, float *out, size_t count);
+/* elementwise log(1 - e^x) of `count` entries (x <= 0) */
+int softproof_log1mexp_f(const float *x, float *out, size_t count);
+/* elementwise log(p / (1 - p)) of `count` entries (0 <= p <= 1) */
+int softproof_logit_f(const float *x, float *out, size_t count);
 /* -log softmax(x)[target] per row (out has `rows` entries) */
 int softproof_cross_entropy_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
 /* the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row */
 int softproof_cross_entropy_grad_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
+/* the loss (`rows` entries) and p - onehot(target) (rows x n) of each row, from one read of the row */
+int softproof_cross_entropy_with_grad_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n);
 /* vector-Jacobian product p * (g - sum(g * p)) per row */
 int softproof_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n);
+
+/* binary16 (_h) and bfloat16 (_b) in uint16_t storage: computed in double, each result rounded once to
+ * nearest even (within one unit of the correctly rounded value); SOFTPROOF_ENOMEM if the double work
+ * buffer (at most 4096 entries or one row) cannot be allocated. The conversions themselves: */
+int softproof_to_double_h(const uint16_t *in, double *out, size_t count);
+int softproof_from_double_h(const double *in, uint16_t *out, size_t count);
+int softproof_to_double_b(const uint16_t *in, double *out, size_t count);
+int softproof_from_double_b(const double *in, uint16_t *out, size_t count);
+int softproof_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
+int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
+int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
+int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n);
+int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n);
+int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n);
+int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n);
+int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
+int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
+int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
+int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count);
+int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n);
+int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n);
+int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n);
+int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n);
 #ifdef __cplusplus
 }
 #endif

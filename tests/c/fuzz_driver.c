@@ -8,6 +8,7 @@
  * dialects, compilers and optimisation levels and compares the digests).
  * Usage: fuzz_driver ITERATIONS SEED. Exit 0 when every call returned the documented status. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,41 @@ static void checked_f(int got, const char *what, size_t rows, size_t n, const fl
     absorb_f(out, count);
 }
 
+/* a 16-bit output: its NaNs as one pattern (`nan_above`: the largest non-NaN magnitude, `quiet`: the pattern) */
+static void checked_u16(int got, const char *what, size_t rows, size_t n, const uint16_t *out, size_t count, unsigned nan_above, uint16_t quiet)
+{
+    size_t i;
+    status_is(got, 0, what, rows, n);
+    for (i = 0; i < count; ++i) {
+        const uint16_t canonical = (unsigned)(out[i] & 0x7FFFu) > nan_above ? quiet : out[i];
+        absorb_bytes((const unsigned char *)&canonical, sizeof canonical);
+    }
+}
+
+/* every binary16 (h) or bfloat16 (b) entry point on x and g rounded to the format */
+#define HALF_CALLS(F, NAN_ABOVE, QUIET)                                                                              \
+    do {                                                                                                             \
+        status_is(softproof_from_double_##F(x, xh, count), 0, "from_double_" #F, rows, n);                          \
+        status_is(softproof_from_double_##F(g, gh, count), 0, "from_double_" #F, rows, n);                          \
+        checked_u16(0, "from_double_" #F, rows, n, xh, count, NAN_ABOVE, QUIET);                                    \
+        checked_d(softproof_to_double_##F(xh, y, count), "to_double_" #F, rows, n, y, count);                       \
+        checked_u16(softproof_softmax_##F(xh, yh, rows, n, T), "softmax_" #F, rows, n, yh, count, NAN_ABOVE, QUIET);  \
+        checked_u16(softproof_log_softmax_##F(xh, yh, rows, n, T), "log_softmax_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
+        checked_u16(softproof_logsumexp_##F(xh, rh, rows, n, T), "logsumexp_" #F, rows, n, rh, rows, NAN_ABOVE, QUIET); \
+        checked_u16(softproof_sigmoid_##F(xh, yh, count), "sigmoid_" #F, rows, n, yh, count, NAN_ABOVE, QUIET);      \
+        checked_u16(softproof_logit_##F(yh, yh, count), "logit_" #F, rows, n, yh, count, NAN_ABOVE, QUIET);         \
+        checked_u16(softproof_log_sigmoid_##F(xh, yh, count), "log_sigmoid_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
+        checked_u16(softproof_log1mexp_##F(yh, yh, count), "log1mexp_" #F, rows, n, yh, count, NAN_ABOVE, QUIET);   \
+        checked_u16(softproof_softplus_##F(xh, yh, count), "softplus_" #F, rows, n, yh, count, NAN_ABOVE, QUIET);    \
+        checked_u16(softproof_softmax_backward_##F(xh, gh, yh, rows, n), "softmax_backward_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
+        if (n) {                                                                                                     \
+            checked_u16(softproof_cross_entropy_##F(xh, target, rh, rows, n), "cross_entropy_" #F, rows, n, rh, rows, NAN_ABOVE, QUIET); \
+            checked_u16(softproof_cross_entropy_grad_##F(xh, target, yh, rows, n), "cross_entropy_grad_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
+            checked_u16(softproof_cross_entropy_with_grad_##F(xh, target, rh, yh, rows, n), "cross_entropy_with_grad_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
+            checked_u16(0, "cross_entropy_with_grad_" #F " loss", rows, n, rh, rows, NAN_ABOVE, QUIET);            \
+        }                                                                                                            \
+    } while (0)
+
 int main(int argc, char **argv)
 {
     const long iterations = argc > 1 ? atol(argv[1]) : 200;
@@ -110,8 +146,10 @@ int main(int argc, char **argv)
         double *r = malloc((rows ? rows : 1) * sizeof *r);
         float *rf = malloc((rows ? rows : 1) * sizeof *rf);
         long long *target = malloc((rows ? rows : 1) * sizeof *target);
+        uint16_t *xh = malloc(size * sizeof *xh), *yh = malloc(size * sizeof *yh), *gh = malloc(size * sizeof *gh);
+        uint16_t *rh = malloc((rows ? rows : 1) * sizeof *rh);
         size_t i;
-        if (!x || !y || !g || !xf || !yf || !gf || !r || !rf || !target) {
+        if (!x || !y || !g || !xf || !yf || !gf || !r || !rf || !target || !xh || !yh || !gh || !rh) {
             return 2;
         }
         for (i = 0; i < count; ++i) {
@@ -146,9 +184,13 @@ int main(int argc, char **argv)
         checked_f(softproof_logsumexp_f(xf, rf, rows, n, T), "logsumexp_f", rows, n, rf, rows);
         status_is(softproof_softmax_d(x, y, rows, n, -1.0), SOFTPROOF_EDOMAIN, "softmax_d T < 0", rows, n);
         checked_d(softproof_sigmoid_d(x, y, count), "sigmoid_d", rows, n, y, count);
+        checked_d(softproof_logit_d(y, y, count), "logit_d of sigmoid_d, in place", rows, n, y, count);
         checked_f(softproof_sigmoid_f(xf, yf, count), "sigmoid_f", rows, n, yf, count);
+        checked_f(softproof_logit_f(yf, yf, count), "logit_f of sigmoid_f, in place", rows, n, yf, count);
         checked_d(softproof_log_sigmoid_d(x, y, count), "log_sigmoid_d", rows, n, y, count);
+        checked_d(softproof_log1mexp_d(y, y, count), "log1mexp_d of log_sigmoid_d, in place", rows, n, y, count);
         checked_f(softproof_log_sigmoid_f(xf, yf, count), "log_sigmoid_f", rows, n, yf, count);
+        checked_f(softproof_log1mexp_f(yf, yf, count), "log1mexp_f of log_sigmoid_f, in place", rows, n, yf, count);
         checked_d(softproof_softplus_d(x, y, count), "softplus_d", rows, n, y, count);
         checked_f(softproof_softplus_f(xf, yf, count), "softplus_f", rows, n, yf, count);
         if (n) {
@@ -156,11 +198,19 @@ int main(int argc, char **argv)
             checked_f(softproof_cross_entropy_f(xf, target, rf, rows, n), "cross_entropy_f", rows, n, rf, rows);
             checked_d(softproof_cross_entropy_grad_d(x, target, y, rows, n), "cross_entropy_grad_d", rows, n, y, count);
             checked_f(softproof_cross_entropy_grad_f(xf, target, yf, rows, n), "cross_entropy_grad_f", rows, n, yf, count);
+            checked_d(softproof_cross_entropy_with_grad_d(x, target, r, y, rows, n), "cross_entropy_with_grad_d", rows, n, y, count);
+            checked_d(0, "cross_entropy_with_grad_d loss", rows, n, r, rows);
+            checked_f(softproof_cross_entropy_with_grad_f(xf, target, rf, yf, rows, n), "cross_entropy_with_grad_f", rows, n, yf, count);
+            checked_f(0, "cross_entropy_with_grad_f loss", rows, n, rf, rows);
             target[rows - 1] = (long long)n;  /* out of range: refused, nothing read past the row */
             status_is(softproof_cross_entropy_d(x, target, r, rows, n), SOFTPROOF_ERANGE, "cross_entropy_d bad target", rows, n);
+            status_is(softproof_cross_entropy_h(xh, target, rh, rows, n), SOFTPROOF_ERANGE, "cross_entropy_h bad target", rows, n);
+            target[rows - 1] = (long long)(n - 1);
         }
         checked_d(softproof_softmax_backward_d(x, g, y, rows, n), "softmax_backward_d", rows, n, y, count);
         checked_f(softproof_softmax_backward_f(xf, gf, yf, rows, n), "softmax_backward_f", rows, n, yf, count);
+        HALF_CALLS(h, 0x7C00u, 0x7E00u);
+        HALF_CALLS(b, 0x7F80u, 0x7FC0u);
         /* in place: the output is the input */
         memcpy(y, x, count * sizeof *x);
         status_is(softproof_softmax_d(y, y, rows, n, T), 0, "softmax_d in place", rows, n);
@@ -178,6 +228,10 @@ int main(int argc, char **argv)
         free(r);
         free(rf);
         free(target);
+        free(xh);
+        free(yh);
+        free(gh);
+        free(rh);
     }
     printf("%ld iterations, %d bad statuses, digest %016llx\n", iterations, bad_status, digest);
     return bad_status ? 1 : 0;

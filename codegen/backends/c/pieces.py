@@ -109,6 +109,11 @@ def log1p_pieces() -> dict[str, sp.Expr]:
     }
 
 
+def _reciprocal(expr: sp.Expr) -> bool:
+    """True for ``1/d``: the shape whose two branches share a denominator (sigmoid)."""
+    return isinstance(expr, sp.Pow) and expr.exp == -1
+
+
 def _one_division(piecewise: sp.Piecewise) -> sp.Expr:
     """Piecewise((u/(1 + d), c), (1/(1 + d), True)) -> Piecewise((u, c), (1, True)) / (1 + d), checked equal.
 
@@ -150,11 +155,15 @@ def c_pieces() -> dict[str, sp.Expr]:
 def elementwise_piece(name: str, expr: sp.Expr) -> sp.Expr:
     """An element-wise kernel as the C loop evaluates it: of ``x`` and ``decay`` = e^-|x| only.
 
-    ``exp(-|x|)`` becomes the loop's ``decay`` (one exp per entry, never overflowing), ``log1p``
-    the derived ``sp_log1p``, and a two-branch Piecewise over one denominator takes one division.
+    ``exp(-|x|)`` becomes the loop's ``decay`` (one exp per entry, never overflowing), ``log1p`` of a
+    nonnegative argument the derived ``sp_log1p`` (C99 ``log1p``, ``expm1`` and ``log`` otherwise), and a two-branch Piecewise over one denominator takes one division.
     """
-    piece = expr.xreplace({sp.exp(-sp.Abs(X)): DECAY}).replace(log1p, SP_LOG1P)
-    if isinstance(piece, sp.Piecewise) and len(piece.args) == 2 and piece.args[1].cond is sp.true:
+    # the derived kernel where its argument is >= 0 (its domain); C99 log1p elsewhere (log1p(-e^x))
+    derived = expr.replace(lambda e: isinstance(e, log1p) and bool(e.args[0].is_nonnegative), lambda e: SP_LOG1P(*e.args))
+    piece = derived.xreplace({sp.exp(-sp.Abs(X)): DECAY})
+    # a constant such as log 2 (a branch point) becomes the nearest double, not a POSIX macro like M_LN2
+    piece = piece.replace(lambda e: isinstance(e, sp.Function) and e.is_number, lambda e: sp.Float(e.evalf(30), 30))
+    if isinstance(piece, sp.Piecewise) and len(piece.args) == 2 and piece.args[1].cond is sp.true and _reciprocal(piece.args[1].expr):
         piece = _one_division(piece)
     stray = piece.free_symbols - {X, DECAY}
     if stray or piece.has(sp.exp):
@@ -244,7 +253,8 @@ def pieces() -> dict[str, Piece]:
     out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
     for function in FUNCTIONS:  # the element-wise loop calls piece_<name>(decay, x) for every such function
         if function.form.name == "elementwise":
-            out[function.name] = Piece(function.name, scalar[function.name], signature=(DECAY, X))
+            uses_decay = DECAY in scalar[function.name].free_symbols
+            out[function.name] = Piece(function.name, scalar[function.name], signature=(DECAY, X) if uses_decay else (X,))
     out.update({name: Piece(name, expr, wide=True) for name, expr in c_wide_pieces().items()})
     return out
 

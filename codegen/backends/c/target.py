@@ -11,9 +11,9 @@ from softproof.derive.exp_kernel import CLAMP, NORMAL_LIMIT, exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...api import FUNCTIONS
-from ...kernels import LOGSUMEXP_ERRORS
+from ...kernels import LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
-from .pieces import exp_constants, printed_pieces
+from .pieces import exp_constants, pieces, printed_pieces
 from .printer import print_c
 
 __all__ = ["CTarget"]
@@ -60,6 +60,7 @@ class CTarget(Target):
         functions, claims = printed_pieces()
         return {
             "piece_functions": functions,
+            "decay_free": {name for name, piece in pieces().items() if piece.signature == (X,)},
             "claims": claims,
             "functions": FUNCTIONS,
             "exp_constants": [(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()],

@@ -1,0 +1,465 @@
+"""The peers' parameters on every target (hand-written, copied verbatim into generated/).
+
+scipy.special, torch.nn.functional and jax.nn give the softmax family options that are bookkeeping
+around the kernels: masks (``where=``), weights (``b=``, ``weight=``, ``pos_weight=``), signs,
+targets to ignore, label smoothing, reductions. This module composes them from the kernels of one
+target -- ``kernels`` is the generated module itself (``softmax_np`` or ``softmax_c``), called with
+every option off -- so both targets share one semantics. The identities it relies on are claims of
+``derive/conventions.py`` (``python cli.py prove``), cited where they are used:
+
+* ``mask.entry_limit``: a masked entry is the limit x_j -> -inf of the unmasked function, so
+  masking is putting -inf there and calling the kernel;
+* ``mask.fully_masked_limits``: a slice with no unmasked entry has logsumexp -inf, loss 0 and
+  gradient 0 (limits of the one-entry case); probabilities 0 and log-probabilities -inf there are
+  the frameworks' convention (PyTorch ``_safe_softmax``, oneDNN ``inf_as_zero``), not a limit;
+* ``ce.label_smoothing_mix``, ``ce.weighted_smoothing_grad``, ``ce.soft_target_grad``,
+  ``ce.mean_reduction_split``: torch's cross-entropy options and their gradients;
+* ``lse.weighted_shift``, ``lse.sign_split``, ``lse.logmeanexp_expm1``, ``bce.stable_form``,
+  ``backward.log_softmax``, ``backward.logsumexp``.
+
+The kernels are called on float64 arrays and the result is rounded once to the input's dtype.
+``b=``, ``return_sign``, ``logmeanexp`` and the reductions are evaluated by NumPy on both targets
+(``softmax_np``'s ``_weighted_logsumexp`` and ``_logmeanexp``): they have no C kernel of their own.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+import numpy
+from numpy.typing import ArrayLike, NDArray
+
+from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
+
+__all__ = [
+    "plain_targets", "softmax", "log_softmax", "softmin", "logsumexp", "logmeanexp", "cross_entropy",
+    "cross_entropy_grad", "cross_entropy_with_grad", "nll_loss", "binary_cross_entropy_with_logits",
+    "log_softmax_backward", "logsumexp_backward",
+]
+
+Array = NDArray[Any]
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def plain_targets(target: ArrayLike, ignore_index: int) -> bool:
+    """True when ``target`` holds class indices none of which is ``ignore_index``: the kernel's own path."""
+    index = numpy.asarray(target)
+    return index.dtype.kind in "iu" and not bool(numpy.any(index == ignore_index))
+
+
+def _numpy_target() -> Any:
+    """The generated NumPy module, whose skeleton helpers (TwoSum sums, the weighted and mean
+    log-sum-exp) both targets share; imported on use (it imports this module)."""
+    return importlib.import_module(f"{__package__}.softmax_np")
+
+
+def _sum(values: Array, axis: tuple[int, ...]) -> Array:
+    """The sum over ``axis`` (kept dims), compensated (TwoSum, as the kernels' own sums) when every value
+    is finite; with an infinity or a NaN, NumPy's sum, whose inf and NaN are the right ones."""
+    if values.size and bool(numpy.isfinite(values).all()):
+        return numpy.asarray(_numpy_target()._compensated_sum(values, axis))
+    total: Array = numpy.sum(values, axis=axis, keepdims=True)
+    return total
+
+
+def _keep(where: ArrayLike, shape: tuple[int, ...]) -> Array:
+    """``where`` as a boolean mask of ``shape`` (broadcast); True keeps an entry."""
+    mask = numpy.asarray(where)
+    if mask.dtype != numpy.bool_:
+        raise TypeError(f"where must be a boolean mask (True keeps an entry); got dtype {mask.dtype}. "
+                        "Pass e.g. numpy.asarray(mask, dtype=bool)")
+    try:
+        return numpy.broadcast_to(mask, shape)
+    except ValueError:
+        raise ValueError(f"where has shape {mask.shape}, which does not broadcast to the input's shape {shape}") from None
+
+
+def _masked(x: ArrayLike, where: ArrayLike | None, name: str = "x") -> tuple[Array, Array | None, numpy.dtype[Any]]:
+    """(float64 input with -inf at the masked entries, the mask or None, the dtype to return)."""
+    array, dtype = as_float(x, name)
+    array = numpy.asarray(array, dtype=numpy.float64)
+    if where is None:
+        return array, None, dtype
+    keep = _keep(where, array.shape)
+    return numpy.where(keep, array, -numpy.inf), keep, dtype  # mask.entry_limit
+
+
+def _empty(keep: Array | None, axis: tuple[int, ...]) -> Array | bool:
+    """The slices with no kept entry (kept dims); False without a mask."""
+    return False if keep is None else ~numpy.any(keep, axis=axis, keepdims=True)
+
+
+def _normalised(kernel: Any, fill: float, x: ArrayLike, axis: Any, temperature: object, out: Any, where: ArrayLike | None) -> Any:
+    array, keep, dtype = _masked(x, where)
+    target = check_out(out, x, array.shape, dtype)
+    chosen = axes(axis, array.ndim)
+    result = numpy.asarray(kernel(array, axis, temperature), dtype=numpy.float64)
+    result = numpy.where(_empty(keep, chosen), fill, result)  # mask.fully_masked_limits: the convention
+    return deliver(result.astype(dtype), target)
+
+
+def softmax(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: object = 1.0, out: Any = None, *,
+            where: ArrayLike | None = None) -> Any:
+    r"""Softmax with a mask, as ``jax.nn.softmax(x, axis, where=)``: masked entries get probability 0
+    and the others the softmax of the kept entries (``mask.entry_limit``); a slice with no kept entry
+    gives 0 everywhere (PyTorch's ``_safe_softmax``), never NaN."""
+    return _normalised(kernels.softmax, 0.0, x, axis, temperature, out, where)
+
+
+def log_softmax(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: object = 1.0, out: Any = None, *,
+                where: ArrayLike | None = None) -> Any:
+    r"""Log-softmax with a mask, as ``jax.nn.log_softmax(x, axis, where=)``: masked entries get -inf, a
+    slice with no kept entry -inf everywhere."""
+    return _normalised(kernels.log_softmax, -numpy.inf, x, axis, temperature, out, where)
+
+
+def softmin(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: object = 1.0, out: Any = None, *,
+            where: ArrayLike | None = None) -> Any:
+    r"""Softmin :math:`\mathrm{softmax}(-x/T)` (``torch.nn.functional.softmin``): the negation is exact,
+    so the bounds, edges and mask semantics are softmax's."""
+    array, dtype = as_float(x)
+    return kernels.softmax((-numpy.asarray(array)).astype(dtype), axis, temperature, out, where=where)
+
+
+def logsumexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool = False, temperature: object = 1.0, *,
+              b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None) -> Any:
+    r""":math:`T\log\sum_i b_i e^{x_i/T}` with scipy's and JAX's ``b=``, ``return_sign=`` and ``where=``.
+
+    ``where``: masked entries are left out (``mask.entry_limit``); a fully masked slice gives -inf
+    (``mask.fully_masked_limits``). ``b`` (broadcast to x): weights of either sign, a zero weight
+    leaving its entry out (``lse.weighted_shift``: :math:`\log\sum b e^x = \mathrm{LSE}(x + \log b)`
+    for b > 0). With ``return_sign=True`` the result is :math:`T\log|s|` and the sign of s
+    (``lse.sign_split``; 0 for a sum of 0, whose log is -inf); without it a negative sum gives NaN,
+    as scipy does. The result's dtype is that of x and b together (NumPy's promotion, as scipy).
+
+    Accuracy: with b the evaluation is within about :math:`2^{-50}\kappa T` of the truth, absolutely,
+    plus its rounding, where :math:`\kappa = \sum|b_i|e^{x_i/T}/|\sum b_i e^{x_i/T}|` is the
+    condition number of the sum (1 for positive weights; large where the sum cancels, which no
+    evaluation in working precision can avoid). ``b`` or ``return_sign`` need a finite T > 0.
+    """
+    array, keep, dtype = _masked(x, where)
+    chosen = axes(axis, array.ndim)
+    T = temperature_value(temperature)
+    if b is None and not return_sign:
+        return kernels.logsumexp(array.astype(dtype), axis, keepdims, T)
+    if not 0.0 < T < numpy.inf:
+        raise ValueError(f"logsumexp with b= or return_sign=True needs a finite temperature > 0; got {temperature!r}")
+    if b is None:
+        weights, weight_dtype = numpy.ones_like(array), dtype
+    else:
+        weights, weight_dtype = as_float(b, "b")
+        try:
+            weights = numpy.broadcast_to(numpy.asarray(weights, dtype=numpy.float64), array.shape)
+        except ValueError:
+            raise ValueError(f"b has shape {numpy.shape(b)}, which does not broadcast to x's shape {array.shape}") from None
+    live = weights != 0
+    if keep is not None:
+        live = live & keep
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out, sign = _numpy_target()._weighted_logsumexp(array, weights, live, T, chosen)
+    result_dtype = numpy.result_type(dtype, weight_dtype)
+    if not return_sign:
+        out = numpy.where(sign < 0, numpy.nan, out)
+    if not keepdims:
+        out, sign = numpy.squeeze(out, axis=chosen), numpy.squeeze(sign, axis=chosen)
+    value = numpy.asarray(out).astype(result_dtype)[()]
+    return (value, numpy.asarray(sign).astype(result_dtype)[()]) if return_sign else value
+
+
+def logmeanexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool = False, *, where: ArrayLike | None = None) -> Any:
+    r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})` over ``axis`` (``jax.nn.logmeanexp``; softproof's default
+    axis is -1 as for its other functions, JAX's is None). ``where``: the mean over the kept entries
+    only; a slice with none is NaN, the mean of nothing (as JAX). Evaluated as
+    :math:`m + \operatorname{log1p}(\frac{1}{n}\sum\operatorname{expm1}(x_i - m))` (``lse.logmeanexp_expm1``),
+    rounded once; within 1 ULP (slices where :math:`m` and the log cancel are redone exactly)."""
+    array, keep, dtype = _masked(x, where)
+    chosen = axes(axis, array.ndim)
+    kept = numpy.ones(array.shape, dtype=bool) if keep is None else keep
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out = _numpy_target()._logmeanexp(array, kept, chosen)
+    if not keepdims:
+        out = numpy.squeeze(out, axis=chosen)
+    return numpy.asarray(out).astype(dtype)[()]
+
+
+# ----------------------------------------------------------------------------------------------- losses
+class _Loss:
+    """The checked arguments of a cross-entropy-like call: float64 logits (-inf at masked classes), the
+    class axis, the mask, the class weights along that axis, and the targets (indices or probabilities)."""
+
+    def __init__(self, logits: ArrayLike, target: ArrayLike, axis: object, weight: ArrayLike | None, ignore_index: int,
+                 reduction: str, label_smoothing: float, where: ArrayLike | None, name: str = "logits") -> None:
+        if reduction not in REDUCTIONS:
+            raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}")
+        smoothing = float(label_smoothing)
+        if not 0.0 <= smoothing <= 1.0:
+            raise ValueError(f"label_smoothing must lie in [0, 1]; got {label_smoothing!r}")
+        self.x, self.keep, self.dtype = _masked(logits, where, name)
+        if self.x.ndim == 0:
+            raise ValueError(f"{name} must have at least one dimension (the classes)")
+        if not isinstance(axis, (int, numpy.integer)) or isinstance(axis, bool):
+            raise TypeError(f"axis must be an int for {name}; got {axis!r}")
+        self.ax = axes(int(axis), self.x.ndim)[0]
+        self.classes = self.x.shape[self.ax]
+        self.reduction, self.smoothing = reduction, smoothing
+        shape = [1] * self.x.ndim
+        shape[self.ax] = self.classes
+        if weight is None:
+            self.w: Array | None = None
+        else:
+            w, _ = as_float(weight, "weight")
+            if numpy.shape(w) != (self.classes,):
+                raise ValueError(f"weight has shape {numpy.shape(w)}; it needs one weight per class, shape ({self.classes},)")
+            self.w = numpy.asarray(w, dtype=numpy.float64).reshape(shape)
+        index = numpy.asarray(target)
+        self.soft = index.dtype.kind == "f"
+        if self.soft:  # class probabilities, the logits' shape (torch); ignore_index does not apply
+            if index.shape != self.x.shape:
+                raise ValueError(f"probability targets must have the logits' shape {self.x.shape}; got {index.shape}")
+            probs, _ = as_float(index, "target")
+            self.probs = numpy.asarray(probs, dtype=numpy.float64)
+            self.ignored = numpy.zeros(numpy.delete(numpy.array(self.x.shape), self.ax), dtype=bool)
+        else:
+            if index.dtype.kind not in "iu":
+                raise TypeError(f"target must hold integer class indices or float class probabilities; got dtype {index.dtype}")
+            self.ignored = index == ignore_index
+            safe = numpy.where(self.ignored, 0, index)
+            self.index, _ = targets(self.x, safe, self.ax)  # the error names a bad target
+            self.safe = safe
+        kept = numpy.ones(self.x.shape, dtype=bool) if self.keep is None else self.keep
+        self.kept = kept
+        self.empty = numpy.squeeze(~numpy.any(kept, axis=self.ax, keepdims=True), axis=self.ax)  # no class left
+        self.count = numpy.sum(kept, axis=self.ax, keepdims=True).astype(numpy.float64)  # classes per row
+
+    def weights(self) -> Array:
+        """The class weights along the class axis (1 without ``weight``), 0 at masked classes."""
+        w = numpy.ones_like(self.x) if self.w is None else numpy.broadcast_to(self.w, self.x.shape)
+        return numpy.where(self.kept, w, 0.0)
+
+    def target_weight(self) -> Array:
+        """w[target] per row (1 without ``weight``; 0 for an ignored row)."""
+        if self.w is None:
+            return numpy.where(self.ignored, 0.0, 1.0)
+        picked = numpy.squeeze(numpy.take_along_axis(numpy.broadcast_to(self.w, self.x.shape), self.index, axis=self.ax), axis=self.ax)
+        return numpy.where(self.ignored, 0.0, picked)
+
+    def mixed_targets(self) -> Array:
+        """The probability targets mixed with the uniform distribution over the kept classes (label smoothing)."""
+        probs = numpy.where(self.kept, self.probs, 0.0)
+        if self.smoothing:
+            probs = (1 - self.smoothing) * probs + numpy.where(self.kept, self.smoothing / numpy.maximum(self.count, 1), 0.0)
+        return probs
+
+    def reduce(self, per_row: Array) -> Any:
+        """torch's reduction of the per-row losses: none, sum, or mean over the weight of the non-ignored rows
+        (index targets; ``ce.mean_reduction_split``) or over the rows (probability targets)."""
+        if self.reduction == "none":
+            return per_row.astype(self.dtype)[()]
+        total = _sum(per_row.reshape(-1), (0,))[0]
+        if self.reduction == "sum":
+            return numpy.asarray(total).astype(self.dtype)[()]
+        with numpy.errstate(invalid="ignore", divide="ignore"):
+            mean = total / self.denominator()  # every row ignored: 0/0, NaN as in torch
+        return numpy.asarray(mean).astype(self.dtype)[()]
+
+    def denominator(self) -> float:
+        if self.soft:
+            return float(self.ignored.size)
+        return float(numpy.sum(self.target_weight()))
+
+    def scale_grad(self, grad: Array) -> Array:
+        """The gradient of the reduced loss: per row for none and sum, over the denominator for mean."""
+        if self.reduction == "mean":
+            with numpy.errstate(invalid="ignore", divide="ignore"):
+                grad = grad / self.denominator()
+        return grad.astype(self.dtype)
+
+
+def _log_probs(kernels: ModuleType, loss: _Loss) -> Array:
+    """-log p at every class (LSE - x_c, the accurate kernel), 0 where the class is masked."""
+    with numpy.errstate(invalid="ignore"):
+        lsm = numpy.asarray(kernels.log_softmax(loss.x, loss.ax), dtype=numpy.float64)
+    return numpy.where(loss.kept, -lsm, 0.0)
+
+
+def _per_row_loss(kernels: ModuleType, loss: _Loss) -> Array:
+    """The loss of each row before the reduction, float64."""
+    if loss.soft:
+        probs, weights = loss.mixed_targets(), loss.weights()
+        coefficient = probs * weights
+        terms = numpy.where(coefficient != 0, coefficient * _log_probs(kernels, loss), 0.0)  # 0 log 0 = 0
+        per_row = numpy.squeeze(_sum(terms, (loss.ax,)), axis=loss.ax)
+    else:
+        with numpy.errstate(invalid="ignore"):
+            ce = numpy.asarray(kernels.cross_entropy(loss.x, loss.safe, loss.ax), dtype=numpy.float64)
+        per_row = loss.target_weight() * ce if loss.w is not None else ce
+        if loss.smoothing:  # ce.label_smoothing_mix, with torch's class weights on both terms
+            smooth = _sum(loss.weights() * _log_probs(kernels, loss), (loss.ax,))
+            share = numpy.squeeze(loss.smoothing / numpy.maximum(loss.count, 1) * smooth, axis=loss.ax)
+            per_row = (1 - loss.smoothing) * per_row + share
+        per_row = numpy.where(loss.ignored, 0.0, per_row)
+    return numpy.where(loss.empty, 0.0, per_row)  # mask.fully_masked_limits: a loss of 0
+
+
+def _per_row_grad(kernels: ModuleType, loss: _Loss) -> Array:
+    """The gradient of the sum of the per-row losses in the logits, float64."""
+    def probabilities() -> Array:  # only where p itself is needed (p - onehot comes from its own kernel)
+        with numpy.errstate(invalid="ignore"):
+            return numpy.where(loss.kept, numpy.asarray(kernels.softmax(loss.x, loss.ax), dtype=numpy.float64), 0.0)
+
+    if loss.soft:  # ce.soft_target_grad: p sum_c t_c w_c - t w
+        coefficient = loss.mixed_targets() * loss.weights()
+        grad = probabilities() * _sum(coefficient, (loss.ax,)) - coefficient
+    else:
+        with numpy.errstate(invalid="ignore"):
+            base = numpy.asarray(kernels.cross_entropy_grad(loss.x, loss.safe, loss.ax), dtype=numpy.float64)  # p - onehot
+        base = numpy.where(loss.kept, base, 0.0)
+        row_weight = numpy.expand_dims(loss.target_weight(), loss.ax)
+        grad = row_weight * base
+        if loss.smoothing:  # ce.weighted_smoothing_grad: (1 - eps) w_y (p - onehot) + (eps/n)(W p - w)
+            weights = loss.weights()
+            total = numpy.sum(weights, axis=loss.ax, keepdims=True)
+            smooth = loss.smoothing / numpy.maximum(loss.count, 1) * (total * probabilities() - weights)
+            grad = (1 - loss.smoothing) * grad + smooth
+    ignored = numpy.expand_dims(loss.ignored | loss.empty, loss.ax)
+    return numpy.where(ignored | ~loss.kept, 0.0, grad)  # ignored rows, masked classes, empty rows: 0
+
+
+def cross_entropy(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, axis: object = -1, *, weight: ArrayLike | None = None,
+                  ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0,
+                  where: ArrayLike | None = None) -> Any:
+    r"""``torch.nn.functional.cross_entropy`` with softproof's kernels (default ``reduction="none"``,
+    torch's is ``"mean"``).
+
+    ``target``: integer class indices (the logits' shape without the class axis) or float class
+    probabilities (the logits' shape). ``weight``: one weight per class, applied as torch applies it
+    (to the target's term and to every class of the smoothing term). ``ignore_index``: rows with that
+    index give 0 and leave the mean's denominator. ``reduction="mean"`` divides by the sum of
+    ``weight[target]`` over the non-ignored rows (index targets; every row ignored gives NaN, as
+    torch) or by the number of rows (probability targets). ``label_smoothing`` mixes the target with
+    the uniform distribution over the classes (``ce.label_smoothing_mix``). ``where`` (broadcast to
+    the logits): masked classes are left out of every sum (the loss of the kept classes; a masked
+    target gives +inf, the limit); a row with no kept class has loss 0.
+
+    Differences from torch, each provably better: a class with target probability 0 adds 0 even
+    where its logit is -inf (torch: NaN); the per-row terms are combined and then reduced once, which
+    ``ce.mean_reduction_split`` proves equal to torch's separate reductions.
+    """
+    loss = _Loss(logits, target, axis, weight, ignore_index, reduction, label_smoothing, where)
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return loss.reduce(_per_row_loss(kernels, loss))
+
+
+def cross_entropy_grad(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, axis: object = -1, *, weight: ArrayLike | None = None,
+                       ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0,
+                       where: ArrayLike | None = None) -> Any:
+    r"""The gradient of :func:`cross_entropy` in the logits, with the same options: per row
+    :math:`(1-\epsilon) w_y (p - \mathrm{onehot}) + \frac{\epsilon}{n}(W p - w)` (``ce.weighted_smoothing_grad``)
+    or :math:`p\sum_c t_c w_c - t\,w` for probability targets (``ce.soft_target_grad``). ``"none"`` and
+    ``"sum"`` give the gradient of the summed loss; ``"mean"`` divides it by the mean's denominator.
+    0 at ignored rows, masked classes and rows with no kept class."""
+    loss = _Loss(logits, target, axis, weight, ignore_index, reduction, label_smoothing, where)
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return loss.scale_grad(_per_row_grad(kernels, loss))
+
+
+def cross_entropy_with_grad(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, axis: object = -1, *,
+                            weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none",
+                            label_smoothing: float = 0.0, where: ArrayLike | None = None) -> tuple[Any, Any]:
+    """(:func:`cross_entropy`, :func:`cross_entropy_grad`) with the same options, the arguments checked once."""
+    loss = _Loss(logits, target, axis, weight, ignore_index, reduction, label_smoothing, where)
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return loss.reduce(_per_row_loss(kernels, loss)), loss.scale_grad(_per_row_grad(kernels, loss))
+
+
+def nll_loss(kernels: ModuleType, log_probs: ArrayLike, target: ArrayLike, axis: object = -1, *, weight: ArrayLike | None = None,
+             ignore_index: int = -100, reduction: str = "none") -> Any:
+    r"""``torch.nn.functional.nll_loss``: :math:`-w_t \log p_t` per row from log-probabilities (e.g. the
+    output of :func:`log_softmax`), ignored rows 0, ``"mean"`` over the sum of ``weight[target]`` of the
+    non-ignored rows (``ce.mean_reduction_split`` with no smoothing). Default ``reduction="none"``."""
+    loss = _Loss(log_probs, target, axis, weight, ignore_index, reduction, 0.0, None, name="log_probs")
+    if loss.soft:
+        raise TypeError("nll_loss takes integer class indices as target; for probabilities use cross_entropy")
+    picked = numpy.squeeze(numpy.take_along_axis(loss.x, loss.index, axis=loss.ax), axis=loss.ax)
+    with numpy.errstate(invalid="ignore"):
+        per_row = numpy.where(loss.ignored, 0.0, -loss.target_weight() * picked if loss.w is not None else -picked)
+    return loss.reduce(per_row)
+
+
+def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None,
+                                     pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
+    r"""``torch.nn.functional.binary_cross_entropy_with_logits`` (default ``reduction="none"``; torch's is
+    ``"mean"``): :math:`w\,[(1 - y)\,\mathrm{softplus}(x) + w_p\, y\,\mathrm{softplus}(-x)]` element-wise
+    (``bce.stable_form``), both terms from the softplus kernel and never negative, so nothing cancels:
+    torch's :math:`(1 - y)x + (1 + (w_p - 1)y)\,\mathrm{softplus}(-x)` returns 0 for :math:`y = 0, x = -40`
+    where the loss is :math:`4.2\cdot 10^{-18}`. ``weight`` broadcasts to the logits, ``pos_weight``
+    along the last axis (the classes), as torch; ``"mean"`` averages over every element. A term whose
+    coefficient is 0 adds 0 (its softplus may be +inf at an infinite logit)."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}")
+    x, dtype = as_float(logits, "logits")
+    y, _ = as_float(target, "target")
+    x = numpy.asarray(x, dtype=numpy.float64)
+    if numpy.shape(y) != x.shape:
+        raise ValueError(f"target has shape {numpy.shape(y)}; it must have the logits' shape {x.shape}")
+    y = numpy.asarray(y, dtype=numpy.float64)
+    positive = numpy.asarray(kernels.softplus(-x), dtype=numpy.float64)  # -log sigma(x)
+    negative = numpy.asarray(kernels.softplus(x), dtype=numpy.float64)  # -log(1 - sigma(x))
+    pos = 1.0 if pos_weight is None else numpy.asarray(as_float(pos_weight, "pos_weight")[0], dtype=numpy.float64)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        up, down = pos * y, 1 - y
+        loss = numpy.where(down != 0, down * negative, 0.0) + numpy.where(up != 0, up * positive, 0.0)
+        if weight is not None:
+            loss = loss * numpy.asarray(as_float(weight, "weight")[0], dtype=numpy.float64)
+    if reduction == "none":
+        return loss.astype(dtype)[()]
+    total = _sum(loss.reshape(-1), (0,))[0] if loss.size else 0.0
+    if reduction == "mean":
+        with numpy.errstate(invalid="ignore", divide="ignore"):
+            total = total / loss.size
+    return numpy.asarray(total).astype(dtype)[()]
+
+
+# --------------------------------------------------------------------------------------------- backward
+def _pair(first: ArrayLike, second: ArrayLike, names: tuple[str, str]) -> tuple[Array, Array, numpy.dtype[Any]]:
+    a, a_dtype = as_float(first, names[0])
+    g, g_dtype = as_float(second, names[1])
+    return numpy.asarray(a, dtype=numpy.float64), numpy.asarray(g, dtype=numpy.float64), numpy.result_type(a_dtype, g_dtype)
+
+
+def log_softmax_backward(kernels: ModuleType, log_probs: ArrayLike, grad: ArrayLike, axis: Any = -1) -> Any:
+    r"""Vector-Jacobian product of log_softmax from its output: :math:`g - e^{\log p}\sum g`
+    (``backward.log_softmax``; torch's ``_log_softmax_backward_data``). The sum of g is compensated.
+    A slice whose log-probabilities are all -inf (a fully masked output) gets gradient 0
+    (``mask.fully_masked_limits``)."""
+    lp, g, dtype = _pair(log_probs, grad, ("log_probs", "grad"))
+    if lp.shape != g.shape:
+        raise ValueError(f"log_probs has shape {lp.shape} but grad has shape {g.shape}; they must match")
+    chosen = axes(axis, lp.ndim)
+    if lp.size == 0:
+        return lp.astype(dtype)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        out = g - numpy.exp(lp) * _sum(g, chosen)
+    empty = numpy.all(numpy.isneginf(lp), axis=chosen, keepdims=True)
+    return numpy.where(empty, 0.0, out).astype(dtype)
+
+
+def logsumexp_backward(kernels: ModuleType, x: ArrayLike, grad: ArrayLike, axis: Any = -1, temperature: object = 1.0) -> Any:
+    r"""Vector-Jacobian product of logsumexp: :math:`g\,\mathrm{softmax}(x/T)` (``backward.logsumexp``), the
+    upstream ``grad`` of logsumexp's output (keepdims or not) broadcast over the reduced axes. -inf
+    entries get 0, and so does a slice of -inf entries only (``mask.fully_masked_limits``), where
+    ``jax.grad(logsumexp)`` and torch give NaN (JAX #6811, PyTorch #49724)."""
+    array, upstream, dtype = _pair(x, grad, ("x", "grad"))
+    chosen = axes(axis, array.ndim)
+    reduced = tuple(1 if a in chosen else n for a, n in enumerate(array.shape))
+    kept = tuple(n for a, n in enumerate(array.shape) if a not in chosen)
+    if upstream.shape == kept:
+        upstream = upstream.reshape(reduced)
+    elif upstream.shape != reduced:
+        raise ValueError(f"grad has shape {upstream.shape}; logsumexp's output has shape {kept} (or {reduced} with keepdims)")
+    p = numpy.asarray(kernels.softmax(array, axis, temperature, where=~numpy.isneginf(array)), dtype=numpy.float64)
+    with numpy.errstate(invalid="ignore"):
+        out = numpy.where(p != 0, upstream * p, 0.0)  # an entry of probability 0 adds 0, even for an infinite g
+    return out.astype(dtype)

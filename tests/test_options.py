@@ -1,0 +1,275 @@
+"""The peers' options (where=, b=, return_sign=, weights, ignore_index, reductions, label smoothing, soft
+targets, nll_loss, binary cross-entropy, logmeanexp, softmin, the backward kernels), both targets,
+against mpmath references written from the peers' documented formulas (``peer_reference.py``)."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import peer_reference as ref
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from softproof.generated import softmax_c, softmax_np
+
+TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c"])
+EPS = 2.0**-52
+
+
+def close(got: float, want: mpmath.mpf, ulps: float = 4.0, absolute: float = 0.0) -> bool:
+    """``got`` within ``ulps`` ULP of ``want`` (or ``absolute``), equal infinities and NaNs included."""
+    if mpmath.isnan(want):
+        return bool(np.isnan(got))
+    if mpmath.isinf(want):
+        return bool(got == float(want))
+    return abs(mpmath.mpf(float(got)) - want) <= ulps * EPS * abs(want) + absolute + 2.0**-1074
+
+
+# ----------------------------------------------------------------------------------------------- masks
+@TARGETS
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 7), st.integers(0, 2**32 - 1))
+def test_a_masked_entry_is_left_out(K, rows: int, n: int, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """mask.entry_limit: softmax, log_softmax and logsumexp with where= equal the functions of the kept
+    entries alone; a row with no kept entry gives 0, -inf and -inf (never NaN)."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((rows, n)) * 5
+    keep = rng.random((rows, n)) < 0.6
+    p, lp, lse = K.softmax(x, where=keep), K.log_softmax(x, where=keep), K.logsumexp(x, where=keep)
+    for r in range(rows):
+        if not keep[r].any():
+            assert (p[r] == 0).all() and np.isneginf(lp[r]).all() and np.isneginf(lse[r])
+            continue
+        np.testing.assert_array_equal(p[r][keep[r]], K.softmax(x[r][keep[r]]))
+        np.testing.assert_array_equal(lp[r][keep[r]], K.log_softmax(x[r][keep[r]]))
+        assert (p[r][~keep[r]] == 0).all() and np.isneginf(lp[r][~keep[r]]).all()
+        assert lse[r] == K.logsumexp(x[r][keep[r]])
+
+
+@TARGETS
+def test_where_broadcasts_and_is_checked(K) -> None:  # type: ignore[no-untyped-def]
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(K.softmax(x, where=np.array([True, False, True])), K.softmax(x, where=np.array([[True, False, True]] * 2)))
+    np.testing.assert_array_equal(K.softmax(x, where=np.array(False)), np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="boolean mask"):
+        K.softmax(x, where=np.array([1, 0, 1]))
+    with pytest.raises(ValueError, match="does not broadcast"):
+        K.log_softmax(x, where=np.array([True, False]))
+    out = np.empty_like(x)
+    assert K.softmax(x, out=out, where=np.array([True, True, False])) is out and out[0, 2] == 0
+    assert K.softmax(x.astype(np.float32), where=np.array([True, True, False])).dtype == np.float32
+
+
+# ----------------------------------------------------------------------------------------- logsumexp
+weights = st.lists(st.tuples(st.floats(-30, 30), st.one_of(st.floats(0.01, 100), st.floats(-100, -0.01), st.just(0.0))),
+                   min_size=1, max_size=12)
+
+
+@TARGETS
+@settings(max_examples=60, deadline=None)
+@given(weights)
+def test_weighted_logsumexp_and_its_sign(K, pairs: list[tuple[float, float]]) -> None:  # type: ignore[no-untyped-def]
+    """lse.weighted_shift, lse.sign_split: log|sum b e^x| and the sign, within 4 ULP plus 2^-49 kappa
+    absolutely (kappa the condition number of the sum, 1 for positive weights)."""
+    x, b = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    value, sign = K.logsumexp(x, b=b, return_sign=True)
+    want, want_sign, kappa = ref.weighted_lse(x, b)
+    assert sign == want_sign
+    assert close(value, want, 4, 2.0**-49 * float(kappa) if mpmath.isfinite(kappa) else 0.0), (value, want, kappa)
+    plain = K.logsumexp(x, b=b)
+    assert np.isnan(plain) if want_sign < 0 else plain == value  # scipy: a negative sum has no real log
+
+
+@TARGETS
+def test_weighted_logsumexp_edges(K) -> None:  # type: ignore[no-untyped-def]
+    """Zero weights leave their entry out (even +inf), huge weights do not overflow, cancelling sums give
+    -inf with sign 0, +inf entries take the sign of their weights (NaN when those cancel)."""
+    assert K.logsumexp([1.0, np.inf], b=[1.0, 0.0]) == 1.0
+    assert K.logsumexp([1.0, 1.0], b=[1.0, -1.0], return_sign=True) == (-np.inf, 0.0)
+    assert K.logsumexp([np.inf, 0.0], b=[-2.0, 1.0], return_sign=True) == (np.inf, -1.0)
+    assert np.isnan(K.logsumexp([np.inf, np.inf], b=[1.0, -1.0]))
+    with mpmath.workprec(200):
+        assert close(K.logsumexp([0.0, 0.0, 0.0], b=[1e308, 1e308, 1e308]), mpmath.log(3 * mpmath.mpf(1e308)))
+        assert close(K.logsumexp([700.0], b=[1e-300]), mpmath.mpf(700) + mpmath.log(mpmath.mpf(1e-300)))
+    rows = np.array([[1.0, 2.0], [3.0, 4.0]])
+    value, sign = K.logsumexp(rows, b=np.array([1.0, 2.0]), keepdims=True, return_sign=True)
+    assert value.shape == sign.shape == (2, 1)
+    assert K.logsumexp(rows.astype(np.float32), b=np.array([1.0, 2.0], dtype=np.float32)).dtype == np.float32
+    assert K.logsumexp(rows.astype(np.float32), b=[1, 2]).dtype == np.float64  # promoted with b, as scipy
+    with pytest.raises(ValueError, match="finite temperature"):
+        K.logsumexp(rows, b=[1.0, 2.0], temperature=0.0)
+    with pytest.raises(ValueError, match="does not broadcast"):
+        K.logsumexp(rows, b=[1.0, 2.0, 3.0])
+
+
+def test_weighted_logsumexp_beats_the_naive_log_of_the_sum() -> None:
+    """Test the test: the textbook log(sum b e^x) overflows where the weighted shift does not."""
+    x, b = np.array([800.0, 799.0]), np.array([2.0, 3.0])
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.log(np.sum(b * np.exp(x))))
+    want, _, _ = ref.weighted_lse(x, b)
+    assert close(softmax_c.logsumexp(x, b=b), want)
+
+
+@TARGETS
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.floats(-40, 40), st.floats(-1e-6, 1e-6), st.floats(-800, 800)), min_size=1, max_size=20),
+       st.integers(0, 2**32 - 1))
+def test_logmeanexp_within_one_ulp(K, values: list[float], seed: int) -> None:  # type: ignore[no-untyped-def]
+    """lse.logmeanexp_expm1: within 1 ULP, with and without a mask; equal entries give their value exactly."""
+    x = np.array(values)
+    keep = np.random.default_rng(seed).random(x.size) < 0.7
+    for mask in (None, keep):
+        got = K.logmeanexp(x, where=mask)
+        assert close(got, ref.logmeanexp(x, [True] * x.size if mask is None else mask), 1), (values, mask)
+    assert K.logmeanexp(np.full(7, x[0])) == x[0]
+
+
+# ----------------------------------------------------------------------------------------- cross-entropy
+@st.composite
+def loss_cases(draw):  # type: ignore[no-untyped-def]
+    rows, n = draw(st.integers(1, 4)), draw(st.integers(1, 6))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((rows, n)) * draw(st.sampled_from([1.0, 10.0]))
+    soft = draw(st.booleans())
+    if soft:
+        target = rng.dirichlet(np.ones(n), rows)
+        target[rng.random((rows, n)) < 0.2] = 0.0
+    else:
+        target = rng.integers(0, n, rows)
+        target[rng.random(rows) < 0.25] = -100
+    weight = rng.uniform(0.2, 3.0, n) if draw(st.booleans()) else None
+    keep = rng.random((rows, n)) < 0.8 if draw(st.booleans()) else None
+    if keep is not None and not soft:  # the target stays kept (a masked target's loss is +inf, tested apart)
+        for r, t in enumerate(target):
+            if t >= 0:
+                keep[r, t] = True
+    return x, target, weight, keep, draw(st.sampled_from([0.0, 0.1, 0.6])), draw(st.sampled_from(["none", "mean", "sum"]))
+
+
+@TARGETS
+@settings(max_examples=40, deadline=None)
+@given(loss_cases())
+def test_cross_entropy_options_match_torch_formulas(K, case) -> None:  # type: ignore[no-untyped-def]
+    """ce.label_smoothing_mix, ce.mean_reduction_split, ce.weighted_smoothing_grad, ce.soft_target_grad:
+    every option combination against torch's documented definition in mpmath (the gradient by
+    central differences at 400 bits)."""
+    x, target, weight, keep, eps, reduction = case
+    keep_rows = np.ones(x.shape, dtype=bool) if keep is None else keep
+    t = [list(map(float, row)) for row in target] if target.dtype.kind == "f" else [int(v) for v in target]
+    losses, total, denominator = ref.cross_entropy_rows(x.tolist(), t, None if weight is None else weight.tolist(), -100, eps, keep_rows.tolist())
+    got = K.cross_entropy(x, target, weight=weight, reduction=reduction, label_smoothing=eps, where=keep)
+    if reduction == "none":
+        assert all(close(g, w, 8, 2**-50) for g, w in zip(np.ravel(got), losses, strict=True)), (got, losses)
+    elif reduction == "sum":
+        assert close(got, total, 8, 2**-50 * len(losses))
+    elif denominator == 0:
+        assert np.isnan(got)  # every row ignored: torch's 0/0
+    else:
+        assert close(got, total / denominator, 8, 2**-50 * len(losses))
+    grad = K.cross_entropy_grad(x, target, weight=weight, reduction=reduction, label_smoothing=eps, where=keep)
+    want = ref.cross_entropy_grad_rows(x.tolist(), t, None if weight is None else weight.tolist(), -100, eps, keep_rows.tolist())
+    scale = denominator if reduction == "mean" else 1
+    if scale:
+        for g_row, w_row in zip(grad, want, strict=True):
+            assert all(close(g, w / scale, 16, 2**-48) for g, w in zip(g_row, w_row, strict=True)), (g_row, w_row)
+    loss2, grad2 = K.cross_entropy_with_grad(x, target, weight=weight, reduction=reduction, label_smoothing=eps, where=keep)
+    np.testing.assert_array_equal(loss2, got)
+    np.testing.assert_array_equal(grad2, grad)
+
+
+@TARGETS
+def test_cross_entropy_edges(K) -> None:  # type: ignore[no-untyped-def]
+    """Fully masked rows: loss 0, gradient 0. A masked target: +inf (the limit). ignore_index may be a
+    valid class. Bad options: one-line errors naming the value."""
+    x = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+    t = np.array([0, 1])
+    masked = np.array([[True, True, False], [False, False, False]])
+    np.testing.assert_array_equal(K.cross_entropy(x, t, where=masked)[1:], [0.0])
+    np.testing.assert_array_equal(K.cross_entropy_grad(x, t, where=masked)[1], [0.0, 0.0, 0.0])
+    assert np.isposinf(K.cross_entropy(x, np.array([2, 1]), where=masked)[0])
+    np.testing.assert_array_equal(K.cross_entropy(x, t, ignore_index=1), [K.cross_entropy(x[:1], t[:1])[0], 0.0])
+    assert np.isnan(K.cross_entropy(x, np.array([-100, -100]), reduction="mean"))
+    assert K.cross_entropy(x, np.array([-100, -100]), reduction="sum") == 0.0
+    np.testing.assert_array_equal(K.cross_entropy_grad(x, np.array([-100, 1]))[0], [0.0, 0.0, 0.0])
+    soft = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert np.isfinite(K.cross_entropy(np.array([[-np.inf, 0.0], [0.0, -np.inf]]), soft)).all()  # 0 log 0 = 0 (torch: NaN)
+    for kwargs, message in (({"reduction": "avg"}, "reduction must be one of"), ({"label_smoothing": 1.5}, r"label_smoothing must lie in \[0, 1\]"),
+                            ({"weight": [1.0, 2.0]}, "one weight per class")):
+        with pytest.raises(ValueError, match=message):
+            K.cross_entropy(x, t, **kwargs)
+    with pytest.raises(ValueError, match="out of range"):
+        K.cross_entropy(x, np.array([0, 3]), reduction="mean")
+    with pytest.raises(ValueError, match="probability targets must have the logits' shape"):
+        K.cross_entropy(x, np.ones((2, 2)))
+
+
+@TARGETS
+def test_nll_loss_and_binary_cross_entropy(K) -> None:  # type: ignore[no-untyped-def]
+    """nll_loss against its definition; binary_cross_entropy_with_logits against torch's definition in mpmath,
+    with a loss of 4.2e-18 where torch's own formula returns 0."""
+    rng = np.random.default_rng(3)
+    lp = softmax_np.log_softmax(rng.standard_normal((5, 4)))
+    t = np.array([0, 3, -100, 2, 1])
+    w = rng.uniform(0.5, 2, 4)
+    picked = -lp[[0, 1, 3, 4], [0, 3, 2, 1]] * w[[0, 3, 2, 1]]
+    assert close(K.nll_loss(lp, t, weight=w, reduction="mean"), mpmath.fsum(map(mpmath.mpf, picked)) / mpmath.fsum(map(mpmath.mpf, w[[0, 3, 2, 1]])))
+    np.testing.assert_array_equal(K.nll_loss(lp, t)[2], 0.0)
+    x = np.array([-40.0, -800.0, 3.0, 0.5, 30.0, -2.0])
+    y = np.array([0.0, 0.0, 1.0, 0.3, 0.9, 1.0])
+    pw, weight = 2.5, np.array([1.0, 1.0, 0.5, 2.0, 1.0, 1.0])
+    got = K.binary_cross_entropy_with_logits(x, y, pos_weight=np.array(pw), weight=weight)
+    for g, xi, yi, wi in zip(got, x, y, weight, strict=True):
+        assert close(g, ref.bce(xi, yi, pw, wi), 4), (xi, yi, g)
+    with np.errstate(over="ignore"):
+        torch_form = (1 - y) * x + (1 + (pw - 1) * y) * np.logaddexp(0, -x)
+    assert torch_form[0] == 0.0 and got[0] > 4e-18  # test the test: torch's form cancels to 0
+    assert close(K.binary_cross_entropy_with_logits(x, y, reduction="mean"), mpmath.fsum(ref.bce(a, b, 1, 1) for a, b in zip(x, y, strict=True)) / 6)
+
+
+@TARGETS
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_backward_kernels(K, rows: int, n: int, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """backward.log_softmax and backward.logsumexp against mpmath's derivatives of the textbook forms;
+    a slice of -inf entries gets 0, never NaN."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((rows, n)) * 3
+    g = rng.standard_normal((rows, n))
+    g1 = rng.standard_normal(rows)
+    back = K.log_softmax_backward(K.log_softmax(x), g)
+    lse_back = K.logsumexp_backward(x, g1)
+    with mpmath.workprec(200):
+        for r in range(rows):
+            e = [mpmath.exp(mpmath.mpf(v)) for v in x[r]]
+            s = mpmath.fsum(e)
+            for j in range(n):
+                want = mpmath.mpf(g[r, j]) - e[j] / s * mpmath.fsum(map(mpmath.mpf, g[r]))
+                assert close(back[r, j], want, 8, 8 * EPS * float(mpmath.fsum(abs(mpmath.mpf(v)) for v in g[r]))), (r, j)
+                assert close(lse_back[r, j], mpmath.mpf(g1[r]) * e[j] / s, 4)
+    np.testing.assert_array_equal(K.logsumexp_backward(np.full((2, 3), -np.inf), np.ones(2)), np.zeros((2, 3)))
+    np.testing.assert_array_equal(K.log_softmax_backward(np.full(3, -np.inf), np.ones(3)), np.zeros(3))
+    np.testing.assert_array_equal(K.softmin(x), K.softmax(-x))
+
+
+@TARGETS
+@pytest.mark.parametrize("shape", [(3, 5), (17, 4), (9, 40), (2, 70000)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cross_entropy_with_grad_is_the_two_kernels_in_one(K, shape: tuple[int, int], dtype: type) -> None:  # type: ignore[no-untyped-def]
+    """The C target reads each row once for both (tiles of short rows, one softmax pass for the others,
+    the loss finished from its statistics): the same bits as cross_entropy and cross_entropy_grad,
+    edge rows included."""
+    rng = np.random.default_rng(sum(shape))
+    x = (rng.standard_normal(shape) * 10).astype(dtype)
+    x[0, :3] = [np.inf, 1.0, np.inf]
+    x[1, 0] = 80.0
+    if shape[0] > 2:
+        x[2] = -np.inf
+    t = rng.integers(0, shape[1], shape[0])
+    t[1] = 0
+    loss, grad = K.cross_entropy_with_grad(x, t)
+    np.testing.assert_array_equal(loss, K.cross_entropy(x, t))
+    np.testing.assert_array_equal(grad, K.cross_entropy_grad(x, t))
+    assert loss.dtype == grad.dtype == dtype
