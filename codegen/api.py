@@ -252,6 +252,9 @@ for :func:`softmax`.
     Function("softmax_backward", PAIR, r":math:`p \odot (g - \langle g, p\rangle)`",
              "vector-Jacobian product p * (g - sum(g * p)) per row", (*inputs("probs", "grad"), AXIS),
              "softmax_backward_rows", (rw.SOFTMAX_BACKWARD,)),
+    Function("log_softmax_backward", PAIR, r":math:`g - \mathrm{softmax} \sum g`",
+             "vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g) per row",
+             (*inputs("log_probs", "grad"), AXIS), "log_softmax_backward_rows", (cv.LOG_SOFTMAX_BACKWARD,)),
 )
 
 
@@ -269,9 +272,6 @@ COMPOSED: tuple[Function, ...] = (
              (*inputs("logits", "target"),), "", (cv.BCE_STABLE, rw.SOFTPLUS_ABS_FORM),
              options=(Parameter("weight", "ArrayLike | None", "None"), Parameter("pos_weight", "ArrayLike | None", "None"),
                       Parameter("reduction", "str", '"none"'))),
-    Function("log_softmax_backward", COMPOSED_ROWS, r":math:`g - \mathrm{softmax} \sum g`",
-             "vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g)",
-             (*inputs("log_probs", "grad"), AXIS), "", (cv.LOG_SOFTMAX_BACKWARD,)),
     Function("logsumexp_backward", COMPOSED_ROWS, r":math:`g\,\mathrm{softmax}(x/T)`",
              "vector-Jacobian product of logsumexp: grad * softmax(x / T), grad broadcast over the reduced axes",
              (*inputs("x", "grad"), AXIS, TEMPERATURE), "", (cv.LOGSUMEXP_BACKWARD,)),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
 
+from softproof.derive import conventions as cv
 from softproof.derive import cross_entropy as ce
 from softproof.derive import rewrites as rw
 from softproof.derive import softmax as sm
@@ -111,6 +112,8 @@ def vjp_index_form() -> sp.Expr:
 
 
 VJP = P * (G - array_form(sp.Sum(grad[k] * P, (k, 1, n)), {grad: G}, n))
+# log_softmax's vector-Jacobian product from its output: g - e sum_k g_k, e = exp(log p) (backward.log_softmax)
+LOG_SOFTMAX_VJP = G - E * array_form(sp.Sum(grad[k], (k, 1, n)), {grad: G}, n)
 
 
 # The NumPy skeleton's ``_stats`` returns q + ql = (x - m)/T (TwoSum), e = e^{q}(1 + ql), the tie
@@ -146,6 +149,7 @@ KERNELS: dict[str, Kernel] = {
     "cross_entropy_grad": Kernel((Line("out", P - ONEHOT, ce.GRADIENT_SOFTMAX_MINUS_ONEHOT),)),
     "ce_grad_target": Kernel((EXTRA_LINE, CE_GRAD_TARGET)),
     "softmax_backward": Kernel((Line("out", VJP, rw.SOFTMAX_BACKWARD),)),
+    "log_softmax_backward": Kernel((Line("out", LOG_SOFTMAX_VJP, cv.LOG_SOFTMAX_BACKWARD),)),
 }
 # the element-wise functions: each prints the stable side of its rewrite (codegen/api.py)
 KERNELS.update({

@@ -17,7 +17,7 @@ every option off -- so both targets share one semantics. The identities it relie
 * ``ce.label_smoothing_mix``, ``ce.weighted_smoothing_grad``, ``ce.soft_target_grad``,
   ``ce.mean_reduction_split``: torch's cross-entropy options and their gradients;
 * ``lse.weighted_shift``, ``lse.sign_split``, ``lse.logmeanexp_expm1``, ``bce.stable_form``,
-  ``backward.log_softmax``, ``backward.logsumexp``.
+  ``backward.logsumexp``.
 
 The kernels are called on float64 arrays and the result is rounded once to the input's dtype.
 ``b=``, ``return_sign``, ``logmeanexp`` and the reductions are evaluated by NumPy on both targets
@@ -38,7 +38,7 @@ from ._checks import as_float, axes, check_out, deliver, targets, temperature_va
 __all__ = [
     "plain_targets", "softmax", "log_softmax", "softmin", "logsumexp", "logmeanexp", "cross_entropy",
     "cross_entropy_grad", "cross_entropy_with_grad", "nll_loss", "binary_cross_entropy_with_logits",
-    "log_softmax_backward", "logsumexp_backward",
+    "logsumexp_backward",
 ]
 
 Array = NDArray[Any]
@@ -429,23 +429,6 @@ def _pair(first: ArrayLike, second: ArrayLike, names: tuple[str, str]) -> tuple[
     a, a_dtype = as_float(first, names[0])
     g, g_dtype = as_float(second, names[1])
     return numpy.asarray(a, dtype=numpy.float64), numpy.asarray(g, dtype=numpy.float64), numpy.result_type(a_dtype, g_dtype)
-
-
-def log_softmax_backward(kernels: ModuleType, log_probs: ArrayLike, grad: ArrayLike, axis: Any = -1) -> Any:
-    r"""Vector-Jacobian product of log_softmax from its output: :math:`g - e^{\log p}\sum g`
-    (``backward.log_softmax``; torch's ``_log_softmax_backward_data``). The sum of g is compensated.
-    A slice whose log-probabilities are all -inf (a fully masked output) gets gradient 0
-    (``mask.fully_masked_limits``)."""
-    lp, g, dtype = _pair(log_probs, grad, ("log_probs", "grad"))
-    if lp.shape != g.shape:
-        raise ValueError(f"log_probs has shape {lp.shape} but grad has shape {g.shape}; they must match")
-    chosen = axes(axis, lp.ndim)
-    if lp.size == 0:
-        return lp.astype(dtype)
-    with numpy.errstate(invalid="ignore", over="ignore"):
-        out = g - numpy.exp(lp) * _sum(g, chosen)
-    empty = numpy.all(numpy.isneginf(lp), axis=chosen, keepdims=True)
-    return numpy.where(empty, 0.0, out).astype(dtype)
 
 
 def logsumexp_backward(kernels: ModuleType, x: ArrayLike, grad: ArrayLike, axis: Any = -1, temperature: object = 1.0) -> Any:

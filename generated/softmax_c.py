@@ -42,11 +42,11 @@ __all__ = [
     "cross_entropy_grad",
     "cross_entropy_with_grad",
     "softmax_backward",
+    "log_softmax_backward",
     "softmin",
     "logmeanexp",
     "nll_loss",
     "binary_cross_entropy_with_logits",
-    "log_softmax_backward",
     "logsumexp_backward",
     "library_path",
     "LIBRARY",
@@ -67,6 +67,7 @@ _SIGNATURES = {
     "cross_entropy_grad": ('pointer', 'pointer', 'pointer', 'size', 'size'),
     "cross_entropy_with_grad": ('pointer', 'pointer', 'pointer', 'pointer', 'size', 'size'),
     "softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
+    "log_softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
 }
 _KERNELS = load(_SIGNATURES)
 LIBRARY = _KERNELS.path
@@ -149,6 +150,12 @@ def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, .
     return _KERNELS.pair("softmax_backward", probs, grad, axis)
 
 
+@one_entry_slice(arrays=2)
+def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+    r""":math:`g - \mathrm{softmax} \sum g`; see :func:`softproof.generated.softmax_np.log_softmax_backward` for the math, edges and arguments."""
+    return _KERNELS.pair("log_softmax_backward", log_probs, grad, axis)
+
+
 def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
     r"""Softmin along ``axis``; see :func:`softproof.generated.softmax_np.softmin` for the math, edges and arguments."""
     return _options.softmin(_THIS, x, axis, temperature, out, where=where)
@@ -167,11 +174,6 @@ def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight:
 def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
     r"""Binary cross-entropy from logits; see :func:`softproof.generated.softmax_np.binary_cross_entropy_with_logits` for the math, edges and arguments."""
     return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
-
-
-def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
-    r""":math:`g - \mathrm{softmax} \sum g`; see :func:`softproof.generated.softmax_np.log_softmax_backward` for the math, edges and arguments."""
-    return _options.log_softmax_backward(_THIS, log_probs, grad, axis)
 
 
 def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:

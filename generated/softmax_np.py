@@ -57,11 +57,11 @@ __all__ = [
     "cross_entropy_grad",
     "cross_entropy_with_grad",
     "softmax_backward",
+    "log_softmax_backward",
     "softmin",
     "logmeanexp",
     "nll_loss",
     "binary_cross_entropy_with_logits",
-    "log_softmax_backward",
     "logsumexp_backward",
 ]
 
@@ -261,7 +261,7 @@ def _weighted_logsumexp(x: Array, b: Array, live: Array, T: float, axis: Axes) -
     e = numpy.exp(q)
     e = numpy.where(live, e + e * ql, 0.0)
     f, k = numpy.frexp(numpy.where(live, b, 1.0))
-    big = numpy.max(numpy.where(live, k, numpy.iinfo(k.dtype).min), axis=axis, keepdims=True)
+    big = numpy.max(numpy.where(live, k, numpy.iinfo(k.dtype).min), axis=axis, keepdims=True, initial=numpy.iinfo(k.dtype).min)
     big = numpy.where(numpy.any(live, axis=axis, keepdims=True), big, 0)
     terms = numpy.where(live, numpy.ldexp(f * e, numpy.maximum(k - big, -1100)), 0.0)
     total = _compensated_sum(terms, axis)
@@ -615,6 +615,25 @@ def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, .
     return out.astype(numpy.result_type(dtype, grad_dtype))  # float32 probs with a float64 grad: float64
 
 
+@_one_entry_slice(arrays=2)
+def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+    r"""Vector-Jacobian product of log_softmax from its output: :math:`g - e^{\log p}\sum g`
+    (``backward.log_softmax``; torch's ``_log_softmax_backward_data``). An entry of probability 0 takes
+    no share of :math:`\sum g` (its coefficient is 0, even where the sum is infinite); a slice whose
+    log-probabilities are all -inf (a fully masked output) gets 0 (``mask.fully_masked_limits``)."""
+    lp, dtype = _as_float(log_probs, "log_probs")
+    g, grad_dtype = _as_float(grad, "grad")
+    if lp.shape != g.shape:
+        raise ValueError(f"log_probs has shape {lp.shape} but grad has shape {g.shape}; they must match")
+    axis = _axes(axis, lp.ndim)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        e = numpy.exp(lp)
+        # proved: backward.log_softmax
+        out = -e*numpy.sum(g, axis=axis, keepdims=True) + g
+        out = numpy.where(e == 0, g, out)
+        out = numpy.where(numpy.all(numpy.isneginf(lp), axis=axis, keepdims=True), 0.0, out)
+    return out.astype(numpy.result_type(dtype, grad_dtype))
+
 def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
     r"""Softmin along ``axis``: softmax(-x / T) per row (torch.nn.functional.softmin); the math, edges and claims: :func:`softproof.generated._options.softmin`."""
     return _options.softmin(_THIS, x, axis, temperature, out, where=where)
@@ -633,11 +652,6 @@ def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight:
 def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
     r"""Binary cross-entropy from logits: (1 - y) softplus(x) + w_p y softplus(-x), torch.nn.functional.binary_cross_entropy_with_logits; the math, edges and claims: :func:`softproof.generated._options.binary_cross_entropy_with_logits`."""
     return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
-
-
-def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
-    r""":math:`g - \mathrm{softmax} \sum g`: vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g); the math, edges and claims: :func:`softproof.generated._options.log_softmax_backward`."""
-    return _options.log_softmax_backward(_THIS, log_probs, grad, axis)
 
 
 def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:

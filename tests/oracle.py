@@ -103,5 +103,14 @@ def cross_entropy_with_grad(values: Sequence[float], target: int) -> tuple[float
     return cross_entropy(values, target), cross_entropy_grad(values, target)
 
 
+def log_softmax_backward(log_probs: Sequence[float], grad: Sequence[float]) -> list[float]:
+    """g_j - p_j sum_k g_k with p = exp(log_probs): the derivative written out (backward.log_softmax)."""
+    def compute() -> list[mpmath.mpf]:
+        g = row(grad)
+        total = mpmath.fsum(g)
+        return [gj - mpmath.exp(mpmath.mpf(float(lp))) * total for gj, lp in zip(g, log_probs, strict=True)]
+    return converged(compute, _scale({"values": grad}))  # type: ignore[no-any-return]
+
+
 def softmax_backward(probs: Sequence[float], grad: Sequence[float]) -> list[float]:
     return converged(lambda: reference.softmax_backward(row(probs), row(grad)), _scale(locals()))  # type: ignore[no-any-return]

@@ -251,6 +251,10 @@ def test_backward_kernels(K, rows: int, n: int, seed: int) -> None:  # type: ign
                 assert close(lse_back[r, j], mpmath.mpf(g1[r]) * e[j] / s, 4)
     np.testing.assert_array_equal(K.logsumexp_backward(np.full((2, 3), -np.inf), np.ones(2)), np.zeros((2, 3)))
     np.testing.assert_array_equal(K.log_softmax_backward(np.full(3, -np.inf), np.ones(3)), np.zeros(3))
+    # an entry of probability 0 takes no share of an infinite sum of g
+    np.testing.assert_array_equal(K.log_softmax_backward(np.array([0.0, -np.inf]), np.array([np.inf, 2.0])), [np.nan, 2.0])
+    np.testing.assert_array_equal(K.log_softmax_backward(np.array([[0.0, -np.inf]], dtype=np.float32), np.array([[1.0, 2.0]], dtype=np.float32)),
+                                  np.array([[-2.0, 2.0]], dtype=np.float32))
     np.testing.assert_array_equal(K.softmin(x), K.softmax(-x))
 
 

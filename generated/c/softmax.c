@@ -348,6 +348,11 @@ static SP_INLINE double piece_softmax_backward(double dot, double g, double p)
     return p*(-dot + g);
 }
 
+static SP_INLINE double piece_log_softmax_backward(double e, double g, double total)
+{
+    return -e*total + g;
+}
+
 static SP_INLINE double piece_extra(double st_ties)
 {
     return st_ties - 1;
@@ -2305,6 +2310,40 @@ static int softmax_backward_rows_d(const double *pv, const double *gv, double *o
     return SOFTPROOF_OK;
 }
 
+/* log_softmax's vector-Jacobian product from its output, out_j = g_j - e_j sum_k g_k with e_j = exp(lp_j):
+ * the sum of g by TwoSum (the plain sum where it is infinite or NaN); an entry of probability 0 takes no
+ * share of the sum (out_j = g_j, even where the sum is infinite); a row of -inf log-probabilities (a fully
+ * masked output) gets 0 */
+static int log_softmax_backward_rows_d(const double *lpv, const double *gv, double *out, size_t rows, size_t n)
+{
+    size_t r, j;
+    for (r = 0; r < rows; ++r) {
+        const double *lpr = lpv + r * n, *gr = gv + r * n;
+        double *outr = out + r * n;
+        double hi = 0.0, lo = 0.0, total, top = -INFINITY;
+        for (j = 0; j < n; ++j) {
+            const double g = (double)gr[j], lp = (double)lpr[j];
+            SP_ACCUMULATE(hi, lo, g);
+            top = (lp > top || lp != lp) ? lp : top;
+        }
+        total = fabs(hi) <= DBL_MAX ? hi + lo : hi; /* hi is the plain sum: its inf or NaN is the right one */
+        if (top == -INFINITY) {
+            for (j = 0; j < n; ++j) {
+                outr[j] = (double)0.0;
+            }
+            continue;
+        }
+        /* proved: backward.log_softmax */
+        SP_SIMD
+        for (j = 0; j < n; ++j) {
+            const double lp = (double)lpr[j], g = (double)gr[j];
+            const double e = lp > 0.0 ? exp(lp) : sp_exp(lp, 0.0, 0);
+            outr[j] = (double)(e == 0.0 ? g : piece_log_softmax_backward(e, g, total));
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
 /* the entry points of softmax.h, one per row of codegen/api.py */
 int softproof_softmax_d(const double *x, double *out, size_t rows, size_t n, double temperature)
 {
@@ -2364,6 +2403,11 @@ int softproof_cross_entropy_with_grad_d(const double *x, const long long *target
 int softproof_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n)
 {
     return softmax_backward_rows_d(p, g, out, rows, n);
+}
+
+int softproof_log_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n)
+{
+    return log_softmax_backward_rows_d(p, g, out, rows, n);
 }
 /* ==================================================== float entry points */
 /* the chunk after the one being summed (row_scan): its max (NaN if it holds a NaN) and lowest entry
@@ -3808,6 +3852,40 @@ static int softmax_backward_rows_f(const float *pv, const float *gv, float *out,
     return SOFTPROOF_OK;
 }
 
+/* log_softmax's vector-Jacobian product from its output, out_j = g_j - e_j sum_k g_k with e_j = exp(lp_j):
+ * the sum of g by TwoSum (the plain sum where it is infinite or NaN); an entry of probability 0 takes no
+ * share of the sum (out_j = g_j, even where the sum is infinite); a row of -inf log-probabilities (a fully
+ * masked output) gets 0 */
+static int log_softmax_backward_rows_f(const float *lpv, const float *gv, float *out, size_t rows, size_t n)
+{
+    size_t r, j;
+    for (r = 0; r < rows; ++r) {
+        const float *lpr = lpv + r * n, *gr = gv + r * n;
+        float *outr = out + r * n;
+        double hi = 0.0, lo = 0.0, total, top = -INFINITY;
+        for (j = 0; j < n; ++j) {
+            const double g = (double)gr[j], lp = (double)lpr[j];
+            SP_ACCUMULATE(hi, lo, g);
+            top = (lp > top || lp != lp) ? lp : top;
+        }
+        total = fabs(hi) <= DBL_MAX ? hi + lo : hi; /* hi is the plain sum: its inf or NaN is the right one */
+        if (top == -INFINITY) {
+            for (j = 0; j < n; ++j) {
+                outr[j] = (float)0.0;
+            }
+            continue;
+        }
+        /* proved: backward.log_softmax */
+        SP_SIMD
+        for (j = 0; j < n; ++j) {
+            const double lp = (double)lpr[j], g = (double)gr[j];
+            const double e = lp > 0.0 ? exp(lp) : sp_exp(lp, 0.0, 1);
+            outr[j] = (float)(e == 0.0 ? g : piece_log_softmax_backward(e, g, total));
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
 /* the entry points of softmax.h, one per row of codegen/api.py */
 int softproof_softmax_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
@@ -3867,6 +3945,11 @@ int softproof_cross_entropy_with_grad_f(const float *x, const long long *target,
 int softproof_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n)
 {
     return softmax_backward_rows_f(p, g, out, rows, n);
+}
+
+int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n)
+{
+    return log_softmax_backward_rows_f(p, g, out, rows, n);
 }
 
 /* ------------------------------------------------- binary16 and bfloat16 storage (uint16_t) */
@@ -4288,6 +4371,33 @@ int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t 
     return status;
 }
 
+int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per, *b = work + 2 * step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(p[done * n + j], 10, 15);
+            b[j] = sp_from_binary16(g[done * n + j], 10, 15);
+        }
+        status = softproof_log_softmax_backward_d(a, b, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        }
+    }
+    free(work);
+    return status;
+}
+
 int softproof_to_double_b(const uint16_t *in, double *out, size_t count)
 {
     size_t j;
@@ -4619,6 +4729,33 @@ int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t 
             b[j] = sp_from_binary16(g[done * n + j], 7, 127);
         }
         status = softproof_softmax_backward_d(a, b, result, chunk, n);
+        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
+            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        }
+    }
+    free(work);
+    return status;
+}
+
+int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
+{
+    /* in chunks of whole rows, at most SP_HALF_CHUNK entries (or one row) at a time, in double */
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    const size_t out_per = n;
+    double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per, *b = work + 2 * step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = sp_from_binary16(p[done * n + j], 7, 127);
+            b[j] = sp_from_binary16(g[done * n + j], 7, 127);
+        }
+        status = softproof_log_softmax_backward_d(a, b, result, chunk, n);
         for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
             out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
         }

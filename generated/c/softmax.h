@@ -58,6 +58,8 @@ int softproof_cross_entropy_grad_d(const double *x, const long long *target, dou
 int softproof_cross_entropy_with_grad_d(const double *x, const long long *target, double *loss, double *grad, size_t rows, size_t n);
 /* vector-Jacobian product p * (g - sum(g * p)) per row */
 int softproof_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n);
+/* vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g) per row */
+int softproof_log_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n);
 /* p = softmax(x / T) per row */
 int softproof_softmax_f(const float *x, float *out, size_t rows, size_t n, double temperature);
 /* log softmax(x / T) per row */
@@ -82,6 +84,8 @@ int softproof_cross_entropy_grad_f(const float *x, const long long *target, floa
 int softproof_cross_entropy_with_grad_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n);
 /* vector-Jacobian product p * (g - sum(g * p)) per row */
 int softproof_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n);
+/* vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g) per row */
+int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n);
 
 /* binary16 (_h) and bfloat16 (_b) in uint16_t storage: computed in double, each result rounded once to
  * nearest even (within one unit of the correctly rounded value); SOFTPROOF_ENOMEM if the double work
@@ -102,6 +106,7 @@ int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16
 int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n);
 int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n);
 int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n);
+int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n);
 int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
 int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
 int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature);
@@ -114,6 +119,7 @@ int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16
 int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n);
 int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n);
 int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n);
+int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n);
 #ifdef __cplusplus
 }
 #endif

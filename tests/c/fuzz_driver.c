@@ -122,6 +122,7 @@ static void checked_u16(int got, const char *what, size_t rows, size_t n, const 
         checked_u16(softproof_log1mexp_##F(yh, yh, count), "log1mexp_" #F, rows, n, yh, count, NAN_ABOVE, QUIET);   \
         checked_u16(softproof_softplus_##F(xh, yh, count), "softplus_" #F, rows, n, yh, count, NAN_ABOVE, QUIET);    \
         checked_u16(softproof_softmax_backward_##F(xh, gh, yh, rows, n), "softmax_backward_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
+        checked_u16(softproof_log_softmax_backward_##F(xh, gh, yh, rows, n), "log_softmax_backward_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
         if (n) {                                                                                                     \
             checked_u16(softproof_cross_entropy_##F(xh, target, rh, rows, n), "cross_entropy_" #F, rows, n, rh, rows, NAN_ABOVE, QUIET); \
             checked_u16(softproof_cross_entropy_grad_##F(xh, target, yh, rows, n), "cross_entropy_grad_" #F, rows, n, yh, count, NAN_ABOVE, QUIET); \
@@ -209,8 +210,12 @@ int main(int argc, char **argv)
         }
         checked_d(softproof_softmax_backward_d(x, g, y, rows, n), "softmax_backward_d", rows, n, y, count);
         checked_f(softproof_softmax_backward_f(xf, gf, yf, rows, n), "softmax_backward_f", rows, n, yf, count);
-        HALF_CALLS(h, 0x7C00u, 0x7E00u);
-        HALF_CALLS(b, 0x7F80u, 0x7FC0u);
+        checked_d(softproof_log_softmax_backward_d(x, g, y, rows, n), "log_softmax_backward_d", rows, n, y, count);
+        checked_f(softproof_log_softmax_backward_f(xf, gf, yf, rows, n), "log_softmax_backward_f", rows, n, yf, count);
+        if (it % 3 == 0) { /* every third size: the 16-bit entry points convert and call the double kernels above */
+            HALF_CALLS(h, 0x7C00u, 0x7E00u);
+            HALF_CALLS(b, 0x7F80u, 0x7FC0u);
+        }
         /* in place: the output is the input */
         memcpy(y, x, count * sizeof *x);
         status_is(softproof_softmax_d(y, y, rows, n, T), 0, "softmax_d in place", rows, n);

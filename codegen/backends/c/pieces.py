@@ -247,6 +247,7 @@ def pieces() -> dict[str, Piece]:
         "uniform": last("uniform"),
         "cross_entropy_grad": last("cross_entropy_grad"),
         "softmax_backward": accumulate(last("softmax_backward"), dot),
+        "log_softmax_backward": accumulate(last("log_softmax_backward"), sp.Symbol("total")),
         **c_pieces(),
     }
     primitive = {name for name in scalar if name.startswith(("exp_", "log1p_"))}
