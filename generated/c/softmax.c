@@ -1597,23 +1597,22 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
  * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
  * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
  * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
-static double logsumexp_certified_d(row_stats st, double T, double terms_error, double *bound)
+static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double terms_error, double *bound)
 {
     const double m = st.m;
     double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
+    int overflow;
     two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
     u_lo += st.t_lo;
     L = sp_log1p_dd(u, u_lo, &L_lo);
     product = T * L;
-    *bound = T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
-    if (!(product <= DBL_MAX)) {
-        *bound = 0.0;
-        return product; /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded */
-    }
+    /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
+    overflow = !(product <= DBL_MAX);
+    *bound = overflow ? 0.0 : T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
     product_lo = SP_EXACT_FMA(T, L, -product);
     two_diff(m, -product, &head, &head_lo);
-    return head + (head_lo + (product_lo + T * L_lo));
+    return overflow ? product : head + (head_lo + (product_lo + T * L_lo));
 }
 
 /* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD) */
@@ -1686,18 +1685,42 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
  * every term in double-double, then in long double, then in triple-double. */
+/* the stages after the first (the terms in double-double, then long double, then triple-double) */
+static double logsumexp_redo_d(const double *xr, size_t n, double m, double T)
+{
+    double bound;
+    const double out = logsumexp_certified_d(stats_dd_d(xr, n, m, T), T, SP_TERMS_ERROR_DD, &bound);
+    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
+        return out;
+    }
+    return logsumexp_wider_d(xr, n, m, T);
+}
+
 static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
 {
-    double bound, out;
-    out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound);
+    double bound;
+    const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound);
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
-    out = logsumexp_certified_d(stats_dd_d(xr, n, st.m, T), T, SP_TERMS_ERROR_DD, &bound);
-    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
-        return out;
+    return logsumexp_redo_d(xr, n, st.m, T);
+}
+
+/* logsumexp_finish of SP_TILE rows (xr + l n): the first stage for every row in one vector loop, the
+ * others for the rows it does not certify; the same operations per row, so the same bits */
+static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *m, const double *ties, const double *t,
+                                     const double *t_lo, double T, double *out)
+{
+    double value[SP_TILE], bound[SP_TILE];
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
+        value[l] = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound[l]);
     }
-    return logsumexp_wider_d(xr, n, st.m, T);
+    for (l = 0; l < SP_TILE; ++l) {
+        out[l] = (double)(bound[l] <= SP_WITHIN_ULP_D * fabs(value[l]) ? value[l] : logsumexp_redo_d(rows + l * n, n, m[l], T));
+    }
 }
 
 static double logsumexp_row_d(const double *xr, size_t n, double T)
@@ -1720,17 +1743,72 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
     return logsumexp_finish_d(xr, n, st, T);
 }
 
+/* stats_dd of every row of a loaded tile at once: the same operations, in the same order, per row */
+static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, double *t, double *t_lo)
+{
+    double hi[SP_TILE], lo[SP_TILE], c[SP_TILE];
+    size_t j, l;
+    const int tempered = T != 1.0;
+    for (l = 0; l < SP_TILE; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+        c[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double x = tl->x[j][l], m = tl->m[l];
+            double ql, e_lo;
+            const double q = shift(x, m, T, tempered, &ql);
+            const int counted = x != m && q >= SP_NORMAL_LIMIT;
+            const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
+            c[l] += x == m ? 1.0 : 0.0;
+            SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
+            lo[l] += counted ? e_lo : 0.0;
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        ties[l] = c[l];
+        t[l] = hi[l];
+        t_lo[l] = lo[l];
+    }
+}
+
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
 static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
 {
     tile_d tl;
+    double value[SP_TILE], bound[SP_TILE];
     size_t l;
+    int redo = 0;
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
     }
-    for (l = 0; l < SP_TILE; ++l) {
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) { /* logsumexp_finish's first stage, every row in one vector loop */
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        out[l] = (double)logsumexp_finish_d(rows + l * n, n, st, T);
+        value[l] = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const int certified = bound[l] <= SP_WITHIN_ULP_D * fabs(value[l]);
+        out[l] = (double)value[l];
+        redo |= !certified;
+        bound[l] = certified ? 1.0 : 0.0;
+    }
+    if (redo) { /* its second stage (the terms in double-double), every row of the tile in one vector loop too */
+        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
+        tile_stats_dd_d(&tl, n, T, ties, t, t_lo);
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const row_stats st = {tl.m[l], ties[l], t[l], t_lo[l]};
+            value_dd[l] = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD, &bound_dd[l]);
+        }
+        for (l = 0; l < SP_TILE; ++l) {
+            if (bound[l] == 0.0) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
+                out[l] = (double)(bound_dd[l] <= SP_WITHIN_ULP_D * fabs(value_dd[l]) ? value_dd[l]
+                                                                                                  : logsumexp_wider_d(rows + l * n, n, tl.m[l], T));
+            }
+        }
     }
     return 1;
 }
@@ -1749,11 +1827,26 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
             const double *rows_of_group = logits + first * n;
             row_group group;
             size_t l;
+            int plain = 1;
             group_stats_d(rows_of_group, n, T, 0, &group);
             for (l = 0; l < SP_TILE; ++l) {
-                const double *xr = rows_of_group + l * n;
-                out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
-                                                             : logsumexp_row_d(xr, n, T));
+                plain &= group.plain[l];
+            }
+            if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
+                double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+                for (l = 0; l < SP_TILE; ++l) {
+                    m[l] = group.st[l].m;
+                    ties[l] = group.st[l].ties;
+                    t[l] = group.st[l].t;
+                    t_lo[l] = group.st[l].t_lo;
+                }
+                logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+            } else {
+                for (l = 0; l < SP_TILE; ++l) {
+                    const double *xr = rows_of_group + l * n;
+                    out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
+                                                                 : logsumexp_row_d(xr, n, T));
+                }
             }
         } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
             size_t l;
@@ -3139,23 +3232,22 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
  * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
  * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
  * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
-static double logsumexp_certified_f(row_stats st, double T, double terms_error, double *bound)
+static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double terms_error, double *bound)
 {
     const double m = st.m;
     double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
+    int overflow;
     two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
     u_lo += st.t_lo;
     L = sp_log1p_dd(u, u_lo, &L_lo);
     product = T * L;
-    *bound = T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
-    if (!(product <= DBL_MAX)) {
-        *bound = 0.0;
-        return product; /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded */
-    }
+    /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
+    overflow = !(product <= DBL_MAX);
+    *bound = overflow ? 0.0 : T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
     product_lo = SP_EXACT_FMA(T, L, -product);
     two_diff(m, -product, &head, &head_lo);
-    return head + (head_lo + (product_lo + T * L_lo));
+    return overflow ? product : head + (head_lo + (product_lo + T * L_lo));
 }
 
 /* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD) */
@@ -3228,18 +3320,42 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
  * every term in double-double, then in long double, then in triple-double. */
+/* the stages after the first (the terms in double-double, then long double, then triple-double) */
+static double logsumexp_redo_f(const float *xr, size_t n, double m, double T)
+{
+    double bound;
+    const double out = logsumexp_certified_f(stats_dd_f(xr, n, m, T), T, SP_TERMS_ERROR_DD, &bound);
+    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
+        return out;
+    }
+    return logsumexp_wider_f(xr, n, m, T);
+}
+
 static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
 {
-    double bound, out;
-    out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound);
+    double bound;
+    const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound);
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
-    out = logsumexp_certified_f(stats_dd_f(xr, n, st.m, T), T, SP_TERMS_ERROR_DD, &bound);
-    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
-        return out;
+    return logsumexp_redo_f(xr, n, st.m, T);
+}
+
+/* logsumexp_finish of SP_TILE rows (xr + l n): the first stage for every row in one vector loop, the
+ * others for the rows it does not certify; the same operations per row, so the same bits */
+static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m, const double *ties, const double *t,
+                                     const double *t_lo, double T, float *out)
+{
+    double value[SP_TILE], bound[SP_TILE];
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
+        value[l] = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound[l]);
     }
-    return logsumexp_wider_f(xr, n, st.m, T);
+    for (l = 0; l < SP_TILE; ++l) {
+        out[l] = (float)(bound[l] <= SP_WITHIN_ULP_F * fabs(value[l]) ? value[l] : logsumexp_redo_f(rows + l * n, n, m[l], T));
+    }
 }
 
 static double logsumexp_row_f(const float *xr, size_t n, double T)
@@ -3262,17 +3378,72 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
     return logsumexp_finish_f(xr, n, st, T);
 }
 
+/* stats_dd of every row of a loaded tile at once: the same operations, in the same order, per row */
+static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, double *t, double *t_lo)
+{
+    double hi[SP_TILE], lo[SP_TILE], c[SP_TILE];
+    size_t j, l;
+    const int tempered = T != 1.0;
+    for (l = 0; l < SP_TILE; ++l) {
+        hi[l] = 0.0;
+        lo[l] = 0.0;
+        c[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double x = tl->x[j][l], m = tl->m[l];
+            double ql, e_lo;
+            const double q = shift(x, m, T, tempered, &ql);
+            const int counted = x != m && q >= SP_NORMAL_LIMIT;
+            const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
+            c[l] += x == m ? 1.0 : 0.0;
+            SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
+            lo[l] += counted ? e_lo : 0.0;
+        }
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        ties[l] = c[l];
+        t[l] = hi[l];
+        t_lo[l] = lo[l];
+    }
+}
+
 /* logsumexp of SP_TILE short rows; 0 when they need the general path */
 static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
 {
     tile_f tl;
+    double value[SP_TILE], bound[SP_TILE];
     size_t l;
+    int redo = 0;
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
     }
-    for (l = 0; l < SP_TILE; ++l) {
+    SP_SIMD
+    for (l = 0; l < SP_TILE; ++l) { /* logsumexp_finish's first stage, every row in one vector loop */
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        out[l] = (float)logsumexp_finish_f(rows + l * n, n, st, T);
+        value[l] = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const int certified = bound[l] <= SP_WITHIN_ULP_F * fabs(value[l]);
+        out[l] = (float)value[l];
+        redo |= !certified;
+        bound[l] = certified ? 1.0 : 0.0;
+    }
+    if (redo) { /* its second stage (the terms in double-double), every row of the tile in one vector loop too */
+        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
+        tile_stats_dd_f(&tl, n, T, ties, t, t_lo);
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const row_stats st = {tl.m[l], ties[l], t[l], t_lo[l]};
+            value_dd[l] = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD, &bound_dd[l]);
+        }
+        for (l = 0; l < SP_TILE; ++l) {
+            if (bound[l] == 0.0) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
+                out[l] = (float)(bound_dd[l] <= SP_WITHIN_ULP_F * fabs(value_dd[l]) ? value_dd[l]
+                                                                                                  : logsumexp_wider_f(rows + l * n, n, tl.m[l], T));
+            }
+        }
     }
     return 1;
 }
@@ -3291,11 +3462,26 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
             const float *rows_of_group = logits + first * n;
             row_group group;
             size_t l;
+            int plain = 1;
             group_stats_f(rows_of_group, n, T, 0, &group);
             for (l = 0; l < SP_TILE; ++l) {
-                const float *xr = rows_of_group + l * n;
-                out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
-                                                             : logsumexp_row_f(xr, n, T));
+                plain &= group.plain[l];
+            }
+            if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
+                double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+                for (l = 0; l < SP_TILE; ++l) {
+                    m[l] = group.st[l].m;
+                    ties[l] = group.st[l].ties;
+                    t[l] = group.st[l].t;
+                    t_lo[l] = group.st[l].t_lo;
+                }
+                logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+            } else {
+                for (l = 0; l < SP_TILE; ++l) {
+                    const float *xr = rows_of_group + l * n;
+                    out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
+                                                                 : logsumexp_row_f(xr, n, T));
+                }
             }
         } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
             size_t l;
