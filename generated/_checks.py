@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float", "half_dtype", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice"]
+__all__ = ["as_float", "half_dtype", "paired", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice"]
 
 FloatArray = NDArray[numpy.floating[Any]]
 
@@ -57,6 +57,17 @@ def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype
         f"{name} must be real numbers (float64, float32, float16, bfloat16, int or bool); got dtype {array.dtype}. "
         "Convert it first, e.g. numpy.asarray(x, dtype=float)"
     )
+
+
+def paired(first: ArrayLike, second: ArrayLike, names: tuple[str, str]) -> tuple[FloatArray, FloatArray, numpy.dtype[Any]]:
+    """Two arrays of one shape (a backward kernel's output or probabilities and its upstream gradient):
+    (float64 first, float64 second, the dtype to return: both dtypes promoted, so float32 probabilities
+    with a float64 gradient give float64)."""
+    a, a_dtype = as_float(first, names[0])
+    b, b_dtype = as_float(second, names[1])
+    if a.shape != b.shape:
+        raise ValueError(f"{names[0]} has shape {a.shape} but {names[1]} has shape {b.shape}; they must match")
+    return a, b, numpy.result_type(a_dtype, b_dtype)
 
 
 def axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:

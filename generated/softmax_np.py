@@ -41,6 +41,7 @@ from ._checks import axes as _axes
 from ._checks import check_out as _check_out
 from ._checks import deliver as _deliver
 from ._checks import one_entry_slice as _one_entry_slice
+from ._checks import paired as _paired
 from ._checks import targets as _targets
 from ._checks import temperature_value as _temperature
 
@@ -603,16 +604,13 @@ def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1
 def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
     r"""Vector-Jacobian product of softmax: :math:`p \odot (g - \langle g, p\rangle)`
     (``rewrite.softmax_backward``)."""
-    p, dtype = _as_float(probs, "probs")
-    g, grad_dtype = _as_float(grad, "grad")
-    if p.shape != g.shape:
-        raise ValueError(f"probs has shape {p.shape} but grad has shape {g.shape}; they must match")
+    p, g, dtype = _paired(probs, grad, ("probs", "grad"))  # float32 probs with a float64 grad: float64
     axis = _axes(axis, p.ndim)
     with numpy.errstate(invalid="ignore", over="ignore"):
         # proved: rewrite.softmax_backward
         out = p*(g - numpy.sum(g*p, axis=axis, keepdims=True))
         out = _backward_limits(p, g, out, axis)
-    return out.astype(numpy.result_type(dtype, grad_dtype))  # float32 probs with a float64 grad: float64
+    return out.astype(dtype)
 
 
 @_one_entry_slice(arrays=2)
@@ -621,10 +619,7 @@ def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tupl
     (``backward.log_softmax``; torch's ``_log_softmax_backward_data``). An entry of probability 0 takes
     no share of :math:`\sum g` (its coefficient is 0, even where the sum is infinite); a slice whose
     log-probabilities are all -inf (a fully masked output) gets 0 (``mask.fully_masked_limits``)."""
-    lp, dtype = _as_float(log_probs, "log_probs")
-    g, grad_dtype = _as_float(grad, "grad")
-    if lp.shape != g.shape:
-        raise ValueError(f"log_probs has shape {lp.shape} but grad has shape {g.shape}; they must match")
+    lp, g, dtype = _paired(log_probs, grad, ("log_probs", "grad"))
     axis = _axes(axis, lp.ndim)
     with numpy.errstate(invalid="ignore", over="ignore"):
         e = numpy.exp(lp)
@@ -632,7 +627,7 @@ def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tupl
         out = -e*numpy.sum(g, axis=axis, keepdims=True) + g
         out = numpy.where(e == 0, g, out)
         out = numpy.where(numpy.all(numpy.isneginf(lp), axis=axis, keepdims=True), 0.0, out)
-    return out.astype(numpy.result_type(dtype, grad_dtype))
+    return out.astype(dtype)
 
 def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
     r"""Softmin along ``axis``: softmax(-x / T) per row (torch.nn.functional.softmin); the math, edges and claims: :func:`softproof.generated._options.softmin`."""
