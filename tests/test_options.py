@@ -277,3 +277,28 @@ def test_cross_entropy_with_grad_is_the_two_kernels_in_one(K, shape: tuple[int, 
     np.testing.assert_array_equal(loss, K.cross_entropy(x, t))
     np.testing.assert_array_equal(grad, K.cross_entropy_grad(x, t))
     assert loss.dtype == grad.dtype == dtype
+
+
+@TARGETS
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["none", "mean", "sum"]), st.booleans(), st.booleans())
+def test_options_along_any_axis(K, seed: int, reduction: str, soft: bool, masked: bool) -> None:  # type: ignore[no-untyped-def]
+    """The class axis anywhere (torch's (N, C, d) layout is axis=1): the same as moving it last; a mask and
+    a temperature over a tuple of axes: the same as flattening those axes into one."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((3, 4, 5)) * 4
+    keep = rng.random(x.shape) < 0.7 if masked else None
+    target = np.moveaxis(rng.dirichlet(np.ones(4), (3, 5)), -1, 1) if soft else rng.integers(0, 4, (3, 5))
+    options = {"weight": rng.uniform(0.5, 2, 4), "reduction": reduction, "label_smoothing": 0.1, "where": keep}
+    last = dict(options, where=None if keep is None else np.moveaxis(keep, 1, -1))
+    moved_target = np.moveaxis(target, 1, -1) if soft else target
+    loss, grad = K.cross_entropy_with_grad(x, target, axis=1, **options)
+    loss_last, grad_last = K.cross_entropy_with_grad(np.moveaxis(x, 1, -1), moved_target, axis=-1, **last)
+    np.testing.assert_allclose(loss, loss_last, rtol=1e-14)
+    np.testing.assert_allclose(grad, np.moveaxis(grad_last, -1, 1), rtol=1e-13, atol=1e-300)
+    flat = x.reshape(3, 20)
+    flat_keep = None if keep is None else keep.reshape(3, 20)
+    np.testing.assert_array_equal(K.softmax(x, axis=(1, 2), temperature=2.5, where=keep).reshape(3, 20),
+                                  K.softmax(flat, axis=-1, temperature=2.5, where=flat_keep))
+    np.testing.assert_array_equal(K.logsumexp(x, axis=(1, 2), where=keep), K.logsumexp(flat, where=flat_keep))
+    np.testing.assert_array_equal(K.logmeanexp(x, axis=(1, 2), where=keep), K.logmeanexp(flat, where=flat_keep))
