@@ -28,6 +28,11 @@
 #else
 #pragma STDC FP_CONTRACT OFF
 #endif
+#if defined(__GNUC__)
+#define SP_NOINLINE __attribute__((noinline))
+#else
+#define SP_NOINLINE
+#endif
 #define SP_HALF_CHUNK 4096 /* entries converted to double at a time by the binary16 and bfloat16 entry points */
 #if defined(SOFTPROOF_OMP_SIMD) || defined(_OPENMP)
 #define SP_SIMD _Pragma("omp simd")
@@ -2437,68 +2442,69 @@ static int log_softmax_backward_rows_d(const double *lpv, const double *gv, doub
     return SOFTPROOF_OK;
 }
 
-/* the entry points of softmax.h, one per row of codegen/api.py */
-int softproof_softmax_d(const double *x, double *out, size_t rows, size_t n, double temperature)
+/* the entry points of softmax.h, one per row of codegen/api.py (SP_NOINLINE: the 16-bit entry points call
+ * these, and a copy of every kernel inlined into each of them would double the compile time) */
+SP_NOINLINE int softproof_softmax_d(const double *x, double *out, size_t rows, size_t n, double temperature)
 {
     return softmax_rows_d(x, out, rows, n, temperature, 0);
 }
 
-int softproof_log_softmax_d(const double *x, double *out, size_t rows, size_t n, double temperature)
+SP_NOINLINE int softproof_log_softmax_d(const double *x, double *out, size_t rows, size_t n, double temperature)
 {
     return softmax_rows_d(x, out, rows, n, temperature, 1);
 }
 
-int softproof_logsumexp_d(const double *x, double *out, size_t rows, size_t n, double temperature)
+SP_NOINLINE int softproof_logsumexp_d(const double *x, double *out, size_t rows, size_t n, double temperature)
 {
     return logsumexp_rows_d(x, out, rows, n, temperature);
 }
 
-int softproof_sigmoid_d(const double *x, double *out, size_t count)
+SP_NOINLINE int softproof_sigmoid_d(const double *x, double *out, size_t count)
 {
     return sigmoid_all_d(x, out, count);
 }
 
-int softproof_log_sigmoid_d(const double *x, double *out, size_t count)
+SP_NOINLINE int softproof_log_sigmoid_d(const double *x, double *out, size_t count)
 {
     return log_sigmoid_all_d(x, out, count);
 }
 
-int softproof_softplus_d(const double *x, double *out, size_t count)
+SP_NOINLINE int softproof_softplus_d(const double *x, double *out, size_t count)
 {
     return softplus_all_d(x, out, count);
 }
 
-int softproof_log1mexp_d(const double *x, double *out, size_t count)
+SP_NOINLINE int softproof_log1mexp_d(const double *x, double *out, size_t count)
 {
     return log1mexp_all_d(x, out, count);
 }
 
-int softproof_logit_d(const double *x, double *out, size_t count)
+SP_NOINLINE int softproof_logit_d(const double *x, double *out, size_t count)
 {
     return logit_all_d(x, out, count);
 }
 
-int softproof_cross_entropy_d(const double *x, const long long *target, double *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_cross_entropy_d(const double *x, const long long *target, double *out, size_t rows, size_t n)
 {
     return cross_entropy_rows_d(x, target, out, rows, n);
 }
 
-int softproof_cross_entropy_grad_d(const double *x, const long long *target, double *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_cross_entropy_grad_d(const double *x, const long long *target, double *out, size_t rows, size_t n)
 {
     return cross_entropy_grad_rows_d(x, target, out, rows, n);
 }
 
-int softproof_cross_entropy_with_grad_d(const double *x, const long long *target, double *loss, double *grad, size_t rows, size_t n)
+SP_NOINLINE int softproof_cross_entropy_with_grad_d(const double *x, const long long *target, double *loss, double *grad, size_t rows, size_t n)
 {
     return cross_entropy_with_grad_rows_d(x, target, loss, grad, rows, n);
 }
 
-int softproof_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n)
 {
     return softmax_backward_rows_d(p, g, out, rows, n);
 }
 
-int softproof_log_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_log_softmax_backward_d(const double *p, const double *g, double *out, size_t rows, size_t n)
 {
     return log_softmax_backward_rows_d(p, g, out, rows, n);
 }
@@ -4072,68 +4078,69 @@ static int log_softmax_backward_rows_f(const float *lpv, const float *gv, float 
     return SOFTPROOF_OK;
 }
 
-/* the entry points of softmax.h, one per row of codegen/api.py */
-int softproof_softmax_f(const float *x, float *out, size_t rows, size_t n, double temperature)
+/* the entry points of softmax.h, one per row of codegen/api.py (SP_NOINLINE: the 16-bit entry points call
+ * these, and a copy of every kernel inlined into each of them would double the compile time) */
+SP_NOINLINE int softproof_softmax_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
     return softmax_rows_f(x, out, rows, n, temperature, 0);
 }
 
-int softproof_log_softmax_f(const float *x, float *out, size_t rows, size_t n, double temperature)
+SP_NOINLINE int softproof_log_softmax_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
     return softmax_rows_f(x, out, rows, n, temperature, 1);
 }
 
-int softproof_logsumexp_f(const float *x, float *out, size_t rows, size_t n, double temperature)
+SP_NOINLINE int softproof_logsumexp_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
     return logsumexp_rows_f(x, out, rows, n, temperature);
 }
 
-int softproof_sigmoid_f(const float *x, float *out, size_t count)
+SP_NOINLINE int softproof_sigmoid_f(const float *x, float *out, size_t count)
 {
     return sigmoid_all_f(x, out, count);
 }
 
-int softproof_log_sigmoid_f(const float *x, float *out, size_t count)
+SP_NOINLINE int softproof_log_sigmoid_f(const float *x, float *out, size_t count)
 {
     return log_sigmoid_all_f(x, out, count);
 }
 
-int softproof_softplus_f(const float *x, float *out, size_t count)
+SP_NOINLINE int softproof_softplus_f(const float *x, float *out, size_t count)
 {
     return softplus_all_f(x, out, count);
 }
 
-int softproof_log1mexp_f(const float *x, float *out, size_t count)
+SP_NOINLINE int softproof_log1mexp_f(const float *x, float *out, size_t count)
 {
     return log1mexp_all_f(x, out, count);
 }
 
-int softproof_logit_f(const float *x, float *out, size_t count)
+SP_NOINLINE int softproof_logit_f(const float *x, float *out, size_t count)
 {
     return logit_all_f(x, out, count);
 }
 
-int softproof_cross_entropy_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_cross_entropy_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
 {
     return cross_entropy_rows_f(x, target, out, rows, n);
 }
 
-int softproof_cross_entropy_grad_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_cross_entropy_grad_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
 {
     return cross_entropy_grad_rows_f(x, target, out, rows, n);
 }
 
-int softproof_cross_entropy_with_grad_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n)
+SP_NOINLINE int softproof_cross_entropy_with_grad_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n)
 {
     return cross_entropy_with_grad_rows_f(x, target, loss, grad, rows, n);
 }
 
-int softproof_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n)
 {
     return softmax_backward_rows_f(p, g, out, rows, n);
 }
 
-int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n)
+SP_NOINLINE int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n)
 {
     return log_softmax_backward_rows_f(p, g, out, rows, n);
 }
@@ -4218,7 +4225,9 @@ static SP_INLINE uint16_t sp_to_binary16(double v, int frac, int bias)
     return (uint16_t)(sign | ((uint64_t)(e + bias) << frac) | (kept - ((uint64_t)1 << frac)));
 }
 
-int softproof_to_double_h(const uint16_t *in, double *out, size_t count)
+/* the bulk conversions (not inlined: the entry points below call them, and one inlined copy of the
+ * conversion loops per entry point would add half of this file's compile time) */
+SP_NOINLINE int softproof_to_double_h(const uint16_t *in, double *out, size_t count)
 {
     size_t j;
     for (j = 0; j < count; ++j) {
@@ -4227,7 +4236,7 @@ int softproof_to_double_h(const uint16_t *in, double *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-int softproof_from_double_h(const double *in, uint16_t *out, size_t count)
+SP_NOINLINE int softproof_from_double_h(const double *in, uint16_t *out, size_t count)
 {
     size_t j;
     for (j = 0; j < count; ++j) {
@@ -4242,7 +4251,7 @@ int softproof_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4250,12 +4259,10 @@ int softproof_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_softmax_d(a, result, chunk, n, temperature);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4268,7 +4275,7 @@ int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4276,12 +4283,10 @@ int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_log_softmax_d(a, result, chunk, n, temperature);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4294,7 +4299,7 @@ int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t 
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4302,12 +4307,10 @@ int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t 
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_logsumexp_d(a, result, chunk, n, temperature);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4321,7 +4324,7 @@ int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4329,12 +4332,10 @@ int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_sigmoid_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4348,7 +4349,7 @@ int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4356,12 +4357,10 @@ int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_log_sigmoid_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4375,7 +4374,7 @@ int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4383,12 +4382,10 @@ int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_softplus_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4402,7 +4399,7 @@ int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4410,12 +4407,10 @@ int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_log1mexp_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4429,7 +4424,7 @@ int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4437,12 +4432,10 @@ int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_logit_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4455,7 +4448,7 @@ int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4463,12 +4456,10 @@ int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_cross_entropy_d(a, target + done, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4481,7 +4472,7 @@ int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, u
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4489,12 +4480,10 @@ int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, u
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_cross_entropy_grad_d(a, target + done, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4507,7 +4496,7 @@ int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *targ
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4515,15 +4504,13 @@ int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *targ
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per, *losses = work + 2 * step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_cross_entropy_with_grad_d(a, target + done, losses, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk; ++j) {
-            loss[done + j] = sp_to_binary16(losses[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(losses, loss + done, chunk);
         }
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            grad[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, grad + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4536,7 +4523,7 @@ int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t 
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4544,13 +4531,11 @@ int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t 
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per, *b = work + 2 * step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(p[done * n + j], 10, 15);
-            b[j] = sp_from_binary16(g[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(p + done * n, a, chunk * n);
+        softproof_to_double_h(g + done * n, b, chunk * n);
         status = softproof_softmax_backward_d(a, b, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4563,7 +4548,7 @@ int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint1
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4571,20 +4556,20 @@ int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint1
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per, *b = work + 2 * step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(p[done * n + j], 10, 15);
-            b[j] = sp_from_binary16(g[done * n + j], 10, 15);
-        }
+        softproof_to_double_h(p + done * n, a, chunk * n);
+        softproof_to_double_h(g + done * n, b, chunk * n);
         status = softproof_log_softmax_backward_d(a, b, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 10, 15);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
     return status;
 }
 
-int softproof_to_double_b(const uint16_t *in, double *out, size_t count)
+/* the bulk conversions (not inlined: the entry points below call them, and one inlined copy of the
+ * conversion loops per entry point would add half of this file's compile time) */
+SP_NOINLINE int softproof_to_double_b(const uint16_t *in, double *out, size_t count)
 {
     size_t j;
     for (j = 0; j < count; ++j) {
@@ -4593,7 +4578,7 @@ int softproof_to_double_b(const uint16_t *in, double *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-int softproof_from_double_b(const double *in, uint16_t *out, size_t count)
+SP_NOINLINE int softproof_from_double_b(const double *in, uint16_t *out, size_t count)
 {
     size_t j;
     for (j = 0; j < count; ++j) {
@@ -4608,7 +4593,7 @@ int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4616,12 +4601,10 @@ int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_softmax_d(a, result, chunk, n, temperature);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4634,7 +4617,7 @@ int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4642,12 +4625,10 @@ int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_log_softmax_d(a, result, chunk, n, temperature);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4660,7 +4641,7 @@ int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t 
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4668,12 +4649,10 @@ int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t 
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_logsumexp_d(a, result, chunk, n, temperature);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4687,7 +4666,7 @@ int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4695,12 +4674,10 @@ int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_sigmoid_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4714,7 +4691,7 @@ int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4722,12 +4699,10 @@ int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_log_sigmoid_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4741,7 +4716,7 @@ int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4749,12 +4724,10 @@ int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_softplus_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4768,7 +4741,7 @@ int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4776,12 +4749,10 @@ int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_log1mexp_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4795,7 +4766,7 @@ int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4803,12 +4774,10 @@ int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_logit_d(a, result, chunk);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4821,7 +4790,7 @@ int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4829,12 +4798,10 @@ int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_cross_entropy_d(a, target + done, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4847,7 +4814,7 @@ int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, u
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4855,12 +4822,10 @@ int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, u
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_cross_entropy_grad_d(a, target + done, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4873,7 +4838,7 @@ int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *targ
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4881,15 +4846,13 @@ int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *targ
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per, *losses = work + 2 * step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(x[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_cross_entropy_with_grad_d(a, target + done, losses, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk; ++j) {
-            loss[done + j] = sp_to_binary16(losses[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(losses, loss + done, chunk);
         }
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            grad[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, grad + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4902,7 +4865,7 @@ int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t 
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4910,13 +4873,11 @@ int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t 
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per, *b = work + 2 * step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(p[done * n + j], 7, 127);
-            b[j] = sp_from_binary16(g[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(p + done * n, a, chunk * n);
+        softproof_to_double_b(g + done * n, b, chunk * n);
         status = softproof_softmax_backward_d(a, b, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
@@ -4929,7 +4890,7 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
     const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
-    size_t done, j;
+    size_t done;
     int status = SOFTPROOF_OK;
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
@@ -4937,13 +4898,11 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
     for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per, *b = work + 2 * step * per;
-        for (j = 0; j < chunk * n; ++j) {
-            a[j] = sp_from_binary16(p[done * n + j], 7, 127);
-            b[j] = sp_from_binary16(g[done * n + j], 7, 127);
-        }
+        softproof_to_double_b(p + done * n, a, chunk * n);
+        softproof_to_double_b(g + done * n, b, chunk * n);
         status = softproof_log_softmax_backward_d(a, b, result, chunk, n);
-        for (j = 0; status == SOFTPROOF_OK && j < chunk * out_per; ++j) {
-            out[done * out_per + j] = sp_to_binary16(result[j], 7, 127);
+        if (status == SOFTPROOF_OK) {
+            softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
