@@ -10,13 +10,13 @@ import fnmatch
 from functools import cache
 from types import ModuleType
 
-from . import conventions, cross_entropy, exp_kernel, log1p_kernel, logsumexp, rewrites, sigmoid, softmax, temperature
+from . import conventions, cross_entropy, exp_kernel, log1p_kernel, logsumexp, rewrites, sigmoid, softmax, state, temperature
 from .claims import Claim
 from .sources import CODEGEN, SEED_FILES
 
 __all__ = ["FAMILIES", "catalogue", "claim", "select"]
 
-FAMILIES: tuple[ModuleType, ...] = (conventions, cross_entropy, exp_kernel, log1p_kernel, logsumexp, rewrites, sigmoid, softmax, temperature)
+FAMILIES: tuple[ModuleType, ...] = (conventions, cross_entropy, exp_kernel, log1p_kernel, logsumexp, rewrites, sigmoid, softmax, state, temperature)
 
 
 @cache

