@@ -170,6 +170,12 @@ class Function:
         return ", ".join([*(p.name for p in self.params), *(f"{p.name}={p.name}" for p in self.options)])
 
     @property
+    def dispatch(self) -> str:
+        """The Python lines every target's function opens with when it has options: unless all are off
+        (``plain``), the function of the same name in ``_options.py`` composes the result."""
+        return f"if not ({self.plain}):\n    return _options.{self.name}(_THIS, {self.all_args})" if self.options and self.has_kernel else ""
+
+    @property
     def has_kernel(self) -> bool:
         """True when the function has C entry points (its form is not composed)."""
         return bool(self.form.c_params)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
+from ._checks import as_float, axes, check_out, deliver, paired, targets, temperature_value
 
 __all__ = [
     "plain_targets", "softmax", "log_softmax", "softmin", "logsumexp", "logmeanexp", "cross_entropy",
@@ -425,18 +425,12 @@ def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, tar
 
 
 # --------------------------------------------------------------------------------------------- backward
-def _pair(first: ArrayLike, second: ArrayLike, names: tuple[str, str]) -> tuple[Array, Array, numpy.dtype[Any]]:
-    a, a_dtype = as_float(first, names[0])
-    g, g_dtype = as_float(second, names[1])
-    return numpy.asarray(a, dtype=numpy.float64), numpy.asarray(g, dtype=numpy.float64), numpy.result_type(a_dtype, g_dtype)
-
-
 def logsumexp_backward(kernels: ModuleType, x: ArrayLike, grad: ArrayLike, axis: Any = -1, temperature: object = 1.0) -> Any:
     r"""Vector-Jacobian product of logsumexp: :math:`g\,\mathrm{softmax}(x/T)` (``backward.logsumexp``), the
     upstream ``grad`` of logsumexp's output (keepdims or not) broadcast over the reduced axes. -inf
     entries get 0, and so does a slice of -inf entries only (``mask.fully_masked_limits``), where
     ``jax.grad(logsumexp)`` and torch give NaN (JAX #6811, PyTorch #49724)."""
-    array, upstream, dtype = _pair(x, grad, ("x", "grad"))
+    array, upstream, dtype = paired(x, grad, ("x", "grad"), same_shape=False)  # grad has logsumexp's output shape
     chosen = axes(axis, array.ndim)
     reduced = tuple(1 if a in chosen else n for a, n in enumerate(array.shape))
     kept = tuple(n for a, n in enumerate(array.shape) if a not in chosen)

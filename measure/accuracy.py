@@ -23,7 +23,7 @@ from . import reference as textbook
 from .implementations import SOFTPROOF
 from .implementations import implementations as all_implementations
 
-__all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS", "TEMPERED", "in_domain", "element_groups"]
+__all__ = ["BOUNDS", "Region", "Measurement", "regions", "measure", "ulp_distance", "reference", "implementations", "ROW_FUNCTIONS", "TEMPERED", "in_domain", "element_groups", "element_batches"]
 
 # the functions with an accuracy contract (codegen/api.py), row-wise and element-wise
 ROW_FUNCTIONS = tuple(f.name for f in measured() if f.form.row_wise)
@@ -144,6 +144,19 @@ def element_groups(functions: tuple[str, ...] | list[str]) -> dict[str, tuple[st
         if name in ELEMENT_FUNCTIONS:
             groups[by_name(name).domain] = groups.get(by_name(name).domain, ()) + (name,)
     return groups
+
+
+Batch = tuple[tuple[str, ...], np.ndarray, np.ndarray | None, dict[str, np.ndarray]]
+
+
+def element_batches(x: np.ndarray, dtype: str, functions: tuple[str, ...] | list[str]) -> list[Batch]:
+    """(functions, their input, no targets, the references) per domain group of the element-wise
+    ``functions``: ``x`` carried into the group's domain once, and its correctly rounded references."""
+    out: list[Batch] = []
+    for names in element_groups(functions).values():
+        batch = in_domain(names[0], x)
+        out.append((names, batch, None, reference(batch.astype(np.float64), "elements", dtype, functions=names)))
+    return out
 
 
 def _tempered_values(x: np.ndarray, temperature: float) -> dict[str, list[mpmath.mpf]]:
@@ -275,12 +288,11 @@ def measure(
             for row in region.rows:
                 # float32 has no room for 1e300: the huge region is scaled to +-1e38 there
                 x = (row * 1e-262 if dtype == "float32" and region.name.startswith("huge") else row).astype(dtype)
-                groups: list[tuple[tuple[str, ...], np.ndarray, np.ndarray | None, dict[str, np.ndarray]]]
+                groups: list[Batch]
                 if region.kind == "rows":
                     groups = [(tuple(wanted), *_batch_reference(x, dtype, rng))]
                 else:
-                    groups = [(names, in_domain(names[0], x), None, reference(in_domain(names[0], x).astype(np.float64), "elements", dtype, functions=names))
-                              for names in element_groups(wanted).values()]
+                    groups = element_batches(x, dtype, wanted)
                 for names, batch, targets, ref in groups:
                     for impl, funcs in impls.items():
                         for f in names:

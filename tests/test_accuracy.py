@@ -53,8 +53,7 @@ def _errors(K, x: np.ndarray, dtype: str, functions: tuple[str, ...]) -> dict[st
     if functions[0] in acc.ROW_FUNCTIONS:
         groups = [(functions, *acc._batch_reference(x, dtype, np.random.default_rng(0)))]
     else:  # each element-wise function at x carried into its domain (acc.in_domain)
-        groups = [(names, acc.in_domain(names[0], x), None, acc.reference(acc.in_domain(names[0], x).astype(np.float64), "elements", dtype, functions=names))
-                  for names in acc.element_groups(functions).values()]
+        groups = acc.element_batches(x, dtype, functions)
     out = {}
     for names, batch, targets, refs in groups:
         for function in names:

@@ -122,9 +122,7 @@ def test_half_results_within_one_unit_of_the_correctly_rounded(K, fmt: str, valu
         got = getattr(K, name)(batch.astype(dtype), targets) if acc.takes_targets(name) else getattr(K, name)(batch.astype(dtype))
         assert got.dtype == dtype, name
         assert _ulps16(np.ravel(got), rows[name].astype(dtype)).max() <= 1, (name, values)
-    for group in acc.element_groups(names(form="elementwise")).values():
-        inputs = acc.in_domain(group[0], exact).astype(dtype)
-        ref = acc.reference(inputs.astype(np.float64), "elements", "float64", functions=group)
+    for group, inputs, _, ref in acc.element_batches(exact.astype(dtype), "float64", names(form="elementwise")):
         for name in group:
             got = getattr(K, name)(inputs)
             assert got.dtype == dtype and _ulps16(got, ref[name].astype(dtype)).max() <= 1, (name, values)

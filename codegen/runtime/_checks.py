@@ -57,13 +57,13 @@ def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype
     )
 
 
-def paired(first: ArrayLike, second: ArrayLike, names: tuple[str, str]) -> tuple[FloatArray, FloatArray, numpy.dtype[Any]]:
+def paired(first: ArrayLike, second: ArrayLike, names: tuple[str, str], same_shape: bool = True) -> tuple[FloatArray, FloatArray, numpy.dtype[Any]]:
     """Two arrays of one shape (a backward kernel's output or probabilities and its upstream gradient):
     (float64 first, float64 second, the dtype to return: both dtypes promoted, so float32 probabilities
-    with a float64 gradient give float64)."""
+    with a float64 gradient give float64). ``same_shape=False``: the caller checks the shapes."""
     a, a_dtype = as_float(first, names[0])
     b, b_dtype = as_float(second, names[1])
-    if a.shape != b.shape:
+    if same_shape and a.shape != b.shape:
         raise ValueError(f"{names[0]} has shape {a.shape} but {names[1]} has shape {b.shape}; they must match")
     return a, b, numpy.result_type(a_dtype, b_dtype)
 

@@ -161,6 +161,15 @@ def _rows(x: NDArray[Any], axis: tuple[int, ...], dtype: numpy.dtype[Any]) -> tu
     return numpy.ascontiguousarray(flat, dtype=dtype), rest, moved.shape
 
 
+def _target_rows(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype[Any]) -> tuple[NDArray[Any], NDArray[Any], list[int], tuple[int, ...], int]:
+    """The class axis moved last as contiguous (rows, n) rows of ``work``, with one int64 target per row
+    (checked: the error names a bad target), and what :func:`_restore` needs: (rows, targets, rest, shape, axis)."""
+    index, ax = targets(x, target, axis)
+    rows, rest, shape = _rows(x, (ax,), work)
+    flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
+    return rows, flat_target, rest, shape, ax
+
+
 def _restore(out_rows: NDArray[Any], rest: list[int], moved_shape: tuple[int, ...], axis: tuple[int, ...]) -> NDArray[Any]:
     moved = out_rows.reshape(moved_shape)
     order = rest + list(axis)
@@ -304,9 +313,7 @@ class Kernels:
                 targets(x, target, axis)  # raises the error that names the bad target
                 raise ValueError(f"{name}: a target is out of range")
             return out.astype(dtype, copy=False)[()] if reduce else out.astype(dtype, copy=False)
-        index, ax = targets(x, target, axis)
-        rows, rest, shape = _rows(x, (ax,), work)
-        flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
+        rows, flat_target, rest, shape, ax = _target_rows(x, target, axis, work)
         out = numpy.empty(rows.shape[0] if reduce else rows.shape, dtype=work)
         self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
         if reduce:
@@ -318,9 +325,7 @@ class Kernels:
         (cross_entropy_with_grad: one read of each row for both)."""
         x, dtype = _as_work(logits, "logits")
         work = _work_dtype(dtype)
-        index, ax = targets(x, target, axis)  # the error names a bad target
-        rows, rest, shape = _rows(x, (ax,), work)
-        flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
+        rows, flat_target, rest, shape, ax = _target_rows(x, target, axis, work)
         loss = numpy.empty(rows.shape[0], dtype=work)
         grad = numpy.empty(rows.shape, dtype=work)
         self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(loss), _ptr(grad), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))

@@ -1711,20 +1711,32 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
     return logsumexp_redo_d(xr, n, st.m, T);
 }
 
-/* logsumexp_finish of SP_TILE rows (xr + l n): the first stage for every row in one vector loop, the
- * others for the rows it does not certify; the same operations per row, so the same bits */
-static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *m, const double *ties, const double *t,
-                                     const double *t_lo, double T, double *out)
+/* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
+ * statistics, with terms within terms_error, and whether it is certified (its bound within SP_WITHIN_ULP) */
+static SP_INLINE void logsumexp_lanes_d(const double *m, const double *ties, const double *t, const double *t_lo, double T,
+                                         double terms_error, double *value, int *certified)
 {
-    double value[SP_TILE], bound[SP_TILE];
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
-        value[l] = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound[l]);
+        double bound;
+        value[l] = logsumexp_certified_d(st, T, terms_error, &bound);
+        certified[l] = bound <= SP_WITHIN_ULP_D * fabs(value[l]);
     }
+}
+
+/* logsumexp_finish of SP_TILE rows (rows + l n): the first stage for every row in one vector loop, the
+ * others for the rows it does not certify; the same operations per row, so the same bits */
+static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *m, const double *ties, const double *t,
+                                     const double *t_lo, double T, double *out)
+{
+    double value[SP_TILE];
+    int certified[SP_TILE];
+    size_t l;
+    logsumexp_lanes_d(m, ties, t, t_lo, T, SP_TERMS_ERROR_D, value, certified);
     for (l = 0; l < SP_TILE; ++l) {
-        out[l] = (double)(bound[l] <= SP_WITHIN_ULP_D * fabs(value[l]) ? value[l] : logsumexp_redo_d(rows + l * n, n, m[l], T));
+        out[l] = (double)(certified[l] ? value[l] : logsumexp_redo_d(rows + l * n, n, m[l], T));
     }
 }
 
@@ -1783,35 +1795,26 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
 static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
 {
     tile_d tl;
-    double value[SP_TILE], bound[SP_TILE];
+    const double zero[SP_TILE] = {0.0};
+    double value[SP_TILE];
+    int certified[SP_TILE], redo = 0;
     size_t l;
-    int redo = 0;
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
     }
-    SP_SIMD
-    for (l = 0; l < SP_TILE; ++l) { /* logsumexp_finish's first stage, every row in one vector loop */
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        value[l] = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound[l]);
-    }
+    logsumexp_lanes_d(tl.m, tl.ties, tl.t, zero, T, SP_TERMS_ERROR_D, value, certified); /* the first stage */
     for (l = 0; l < SP_TILE; ++l) {
-        const int certified = bound[l] <= SP_WITHIN_ULP_D * fabs(value[l]);
         out[l] = (double)value[l];
-        redo |= !certified;
-        bound[l] = certified ? 1.0 : 0.0;
+        redo |= !certified[l];
     }
-    if (redo) { /* its second stage (the terms in double-double), every row of the tile in one vector loop too */
-        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
+    if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
+        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
+        int certified_dd[SP_TILE];
         tile_stats_dd_d(&tl, n, T, ties, t, t_lo);
-        SP_SIMD
+        logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD, value_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
-            const row_stats st = {tl.m[l], ties[l], t[l], t_lo[l]};
-            value_dd[l] = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD, &bound_dd[l]);
-        }
-        for (l = 0; l < SP_TILE; ++l) {
-            if (bound[l] == 0.0) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
-                out[l] = (double)(bound_dd[l] <= SP_WITHIN_ULP_D * fabs(value_dd[l]) ? value_dd[l]
-                                                                                                  : logsumexp_wider_d(rows + l * n, n, tl.m[l], T));
+            if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
+                out[l] = (double)(certified_dd[l] ? value_dd[l] : logsumexp_wider_d(rows + l * n, n, tl.m[l], T));
             }
         }
     }
@@ -2109,39 +2112,62 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
 
 static void cross_entropy_grad_fix_d(const double *logits, const long long *target, double *out, size_t rows, size_t n);
 
-/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
-static int cross_entropy_grad_tile_d(const double *rows, const long long *target, double *out, size_t n)
+/* the target entry of a gradient row that holds p: p_t - 1, from the row's statistics where the target is
+ * a maximum (`at_max`: p_t - 1 cancels when p_t is near 1; `st` is read only then) */
+static SP_INLINE void cross_entropy_grad_target_d(double *outr, size_t t_index, int at_max, row_stats st)
 {
-    tile_d tl;
+    if (at_max) {
+        /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+        const double extra = piece_extra(st.ties);
+        outr[t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
+    } else {
+        /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
+        const double p = (double)outr[t_index];
+        const double onehot = 1.0;
+        outr[t_index] = (double)(piece_cross_entropy_grad(onehot, p));
+    }
+}
+
+/* p - onehot(t) of a loaded tile's SP_TILE rows into out (rows of n): p along each row (a vector loop),
+ * then the target entry alone */
+static void cross_entropy_grad_tile_write_d(const tile_d *tl, const long long *target, double *out, size_t n)
+{
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
-    if (!tile_load_d(&tl, rows, n, 1.0)) {
-        return 0;
+    for (l = 0; l < SP_TILE; ++l) {
+        reciprocal_of_sum(tl->ties[l], tl->t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
     for (l = 0; l < SP_TILE; ++l) {
-        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
-    }
-    for (l = 0; l < SP_TILE; ++l) { /* p, a vector loop along the row; then the target entry alone */
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
         const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
-            const double e = tl.e[j][l];
+            const double e = tl->e[j][l];
             out[l * n + j] = (double)(piece_softmax(e, inv_hi, inv_lo));
         }
-        if (tl.x[t_index][l] == st.m) {
+        if (tl->x[t_index][l] == st.m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
             out[l * n + t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
-            const double e = tl.e[t_index][l];
+            const double e = tl->e[t_index][l];
             const double p = piece_softmax(e, inv_hi, inv_lo);
             const double onehot = 1.0;
             /* proved: ce.gradient_softmax_minus_onehot */
             out[l * n + t_index] = (double)(piece_cross_entropy_grad(onehot, p));
         }
     }
+}
+
+/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
+static int cross_entropy_grad_tile_d(const double *rows, const long long *target, double *out, size_t n)
+{
+    tile_d tl;
+    if (!tile_load_d(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    cross_entropy_grad_tile_write_d(&tl, target, out, n);
     return 1;
 }
 
@@ -2177,17 +2203,9 @@ static void cross_entropy_grad_fix_d(const double *logits, const long long *targ
         const size_t t_index = (size_t)target[r];
         double lowest;
         const double m = row_max_d(xr, n, &lowest);
-        if (isfinite(m) && (double)xr[t_index] == m) {
-            /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            const row_stats st = row_stats_d(xr, NULL, n, m, lowest, 1.0, 0);
-            const double extra = piece_extra(st.ties);
-            outr[t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
-        } else {
-            /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
-            const double p = (double)outr[t_index];
-            const double onehot = 1.0;
-            outr[t_index] = (double)(piece_cross_entropy_grad(onehot, p));
-        }
+        const int at_max = isfinite(m) && (double)xr[t_index] == m;
+        const row_stats none = {0.0, 0.0, 0.0, 0.0};
+        cross_entropy_grad_target_d(outr, t_index, at_max, at_max ? row_stats_d(xr, NULL, n, m, lowest, 1.0, 0) : none);
     }
 }
 
@@ -2209,53 +2227,24 @@ static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         *loss = (double)cross_entropy_finish(st, x_target, log_normaliser(st));
     }
-    if (isfinite(m) && x_target == m) {
-        /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-        const double extra = piece_extra(st.ties);
-        gradr[t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
-    } else {
-        /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
-        const double p = (double)gradr[t_index];
-        const double onehot = 1.0;
-        gradr[t_index] = (double)(piece_cross_entropy_grad(onehot, p));
-    }
+    cross_entropy_grad_target_d(gradr, t_index, isfinite(m) && x_target == m, st);
 }
 
 /* SP_TILE short rows: one tile load for the loss and the gradient; 0 when they need the general path */
 static int cross_entropy_with_grad_tile_d(const double *rows, const long long *target, double *loss, double *grad, size_t n)
 {
     tile_d tl;
-    double L[SP_TILE], lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
-    size_t j, l;
+    double L[SP_TILE];
+    size_t l;
     if (!tile_load_d(&tl, rows, n, 1.0)) {
         return 0;
     }
     tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
-    }
-    for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        const double extra = piece_extra(st.ties);
-        const size_t t_index = (size_t)target[l];
-        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-        loss[l] = (double)cross_entropy_finish(st, tl.x[t_index][l], L[l]);
-        for (j = 0; j < n; ++j) {
-            /* proved: rewrite.softmax_ties_split */
-            const double e = tl.e[j][l];
-            grad[l * n + j] = (double)(piece_softmax(e, inv_hi, inv_lo));
-        }
-        if (tl.x[t_index][l] == st.m) {
-            /* proved: rewrite.ce_grad_target */
-            grad[l * n + t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
-        } else {
-            const double e = tl.e[t_index][l];
-            const double p = piece_softmax(e, inv_hi, inv_lo);
-            const double onehot = 1.0;
-            /* proved: ce.gradient_softmax_minus_onehot */
-            grad[l * n + t_index] = (double)(piece_cross_entropy_grad(onehot, p));
-        }
+        loss[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
+    cross_entropy_grad_tile_write_d(&tl, target, grad, n);
     return 1;
 }
 
@@ -3347,20 +3336,32 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
     return logsumexp_redo_f(xr, n, st.m, T);
 }
 
-/* logsumexp_finish of SP_TILE rows (xr + l n): the first stage for every row in one vector loop, the
- * others for the rows it does not certify; the same operations per row, so the same bits */
-static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m, const double *ties, const double *t,
-                                     const double *t_lo, double T, float *out)
+/* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
+ * statistics, with terms within terms_error, and whether it is certified (its bound within SP_WITHIN_ULP) */
+static SP_INLINE void logsumexp_lanes_f(const double *m, const double *ties, const double *t, const double *t_lo, double T,
+                                         double terms_error, double *value, int *certified)
 {
-    double value[SP_TILE], bound[SP_TILE];
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
-        value[l] = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound[l]);
+        double bound;
+        value[l] = logsumexp_certified_f(st, T, terms_error, &bound);
+        certified[l] = bound <= SP_WITHIN_ULP_F * fabs(value[l]);
     }
+}
+
+/* logsumexp_finish of SP_TILE rows (rows + l n): the first stage for every row in one vector loop, the
+ * others for the rows it does not certify; the same operations per row, so the same bits */
+static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m, const double *ties, const double *t,
+                                     const double *t_lo, double T, float *out)
+{
+    double value[SP_TILE];
+    int certified[SP_TILE];
+    size_t l;
+    logsumexp_lanes_f(m, ties, t, t_lo, T, SP_TERMS_ERROR_F, value, certified);
     for (l = 0; l < SP_TILE; ++l) {
-        out[l] = (float)(bound[l] <= SP_WITHIN_ULP_F * fabs(value[l]) ? value[l] : logsumexp_redo_f(rows + l * n, n, m[l], T));
+        out[l] = (float)(certified[l] ? value[l] : logsumexp_redo_f(rows + l * n, n, m[l], T));
     }
 }
 
@@ -3419,35 +3420,26 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
 static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
 {
     tile_f tl;
-    double value[SP_TILE], bound[SP_TILE];
+    const double zero[SP_TILE] = {0.0};
+    double value[SP_TILE];
+    int certified[SP_TILE], redo = 0;
     size_t l;
-    int redo = 0;
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
     }
-    SP_SIMD
-    for (l = 0; l < SP_TILE; ++l) { /* logsumexp_finish's first stage, every row in one vector loop */
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        value[l] = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound[l]);
-    }
+    logsumexp_lanes_f(tl.m, tl.ties, tl.t, zero, T, SP_TERMS_ERROR_F, value, certified); /* the first stage */
     for (l = 0; l < SP_TILE; ++l) {
-        const int certified = bound[l] <= SP_WITHIN_ULP_F * fabs(value[l]);
         out[l] = (float)value[l];
-        redo |= !certified;
-        bound[l] = certified ? 1.0 : 0.0;
+        redo |= !certified[l];
     }
-    if (redo) { /* its second stage (the terms in double-double), every row of the tile in one vector loop too */
-        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
+    if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
+        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
+        int certified_dd[SP_TILE];
         tile_stats_dd_f(&tl, n, T, ties, t, t_lo);
-        SP_SIMD
+        logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD, value_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
-            const row_stats st = {tl.m[l], ties[l], t[l], t_lo[l]};
-            value_dd[l] = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD, &bound_dd[l]);
-        }
-        for (l = 0; l < SP_TILE; ++l) {
-            if (bound[l] == 0.0) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
-                out[l] = (float)(bound_dd[l] <= SP_WITHIN_ULP_F * fabs(value_dd[l]) ? value_dd[l]
-                                                                                                  : logsumexp_wider_f(rows + l * n, n, tl.m[l], T));
+            if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
+                out[l] = (float)(certified_dd[l] ? value_dd[l] : logsumexp_wider_f(rows + l * n, n, tl.m[l], T));
             }
         }
     }
@@ -3745,39 +3737,62 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
 
 static void cross_entropy_grad_fix_f(const float *logits, const long long *target, float *out, size_t rows, size_t n);
 
-/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
-static int cross_entropy_grad_tile_f(const float *rows, const long long *target, float *out, size_t n)
+/* the target entry of a gradient row that holds p: p_t - 1, from the row's statistics where the target is
+ * a maximum (`at_max`: p_t - 1 cancels when p_t is near 1; `st` is read only then) */
+static SP_INLINE void cross_entropy_grad_target_f(float *outr, size_t t_index, int at_max, row_stats st)
 {
-    tile_f tl;
+    if (at_max) {
+        /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
+        const double extra = piece_extra(st.ties);
+        outr[t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
+    } else {
+        /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
+        const double p = (double)outr[t_index];
+        const double onehot = 1.0;
+        outr[t_index] = (float)(piece_cross_entropy_grad(onehot, p));
+    }
+}
+
+/* p - onehot(t) of a loaded tile's SP_TILE rows into out (rows of n): p along each row (a vector loop),
+ * then the target entry alone */
+static void cross_entropy_grad_tile_write_f(const tile_f *tl, const long long *target, float *out, size_t n)
+{
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
-    if (!tile_load_f(&tl, rows, n, 1.0)) {
-        return 0;
+    for (l = 0; l < SP_TILE; ++l) {
+        reciprocal_of_sum(tl->ties[l], tl->t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
     for (l = 0; l < SP_TILE; ++l) {
-        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
-    }
-    for (l = 0; l < SP_TILE; ++l) { /* p, a vector loop along the row; then the target entry alone */
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
         const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
         for (j = 0; j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
-            const double e = tl.e[j][l];
+            const double e = tl->e[j][l];
             out[l * n + j] = (float)(piece_softmax(e, inv_hi, inv_lo));
         }
-        if (tl.x[t_index][l] == st.m) {
+        if (tl->x[t_index][l] == st.m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
             out[l * n + t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
-            const double e = tl.e[t_index][l];
+            const double e = tl->e[t_index][l];
             const double p = piece_softmax(e, inv_hi, inv_lo);
             const double onehot = 1.0;
             /* proved: ce.gradient_softmax_minus_onehot */
             out[l * n + t_index] = (float)(piece_cross_entropy_grad(onehot, p));
         }
     }
+}
+
+/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
+static int cross_entropy_grad_tile_f(const float *rows, const long long *target, float *out, size_t n)
+{
+    tile_f tl;
+    if (!tile_load_f(&tl, rows, n, 1.0)) {
+        return 0;
+    }
+    cross_entropy_grad_tile_write_f(&tl, target, out, n);
     return 1;
 }
 
@@ -3813,17 +3828,9 @@ static void cross_entropy_grad_fix_f(const float *logits, const long long *targe
         const size_t t_index = (size_t)target[r];
         double lowest;
         const double m = row_max_f(xr, n, &lowest);
-        if (isfinite(m) && (double)xr[t_index] == m) {
-            /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            const row_stats st = row_stats_f(xr, NULL, n, m, lowest, 1.0, 0);
-            const double extra = piece_extra(st.ties);
-            outr[t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
-        } else {
-            /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
-            const double p = (double)outr[t_index];
-            const double onehot = 1.0;
-            outr[t_index] = (float)(piece_cross_entropy_grad(onehot, p));
-        }
+        const int at_max = isfinite(m) && (double)xr[t_index] == m;
+        const row_stats none = {0.0, 0.0, 0.0, 0.0};
+        cross_entropy_grad_target_f(outr, t_index, at_max, at_max ? row_stats_f(xr, NULL, n, m, lowest, 1.0, 0) : none);
     }
 }
 
@@ -3845,53 +3852,24 @@ static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t 
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         *loss = (float)cross_entropy_finish(st, x_target, log_normaliser(st));
     }
-    if (isfinite(m) && x_target == m) {
-        /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-        const double extra = piece_extra(st.ties);
-        gradr[t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
-    } else {
-        /* proved: ce.gradient_softmax_minus_onehot: only the target entry changes (onehot = 1 there) */
-        const double p = (double)gradr[t_index];
-        const double onehot = 1.0;
-        gradr[t_index] = (float)(piece_cross_entropy_grad(onehot, p));
-    }
+    cross_entropy_grad_target_f(gradr, t_index, isfinite(m) && x_target == m, st);
 }
 
 /* SP_TILE short rows: one tile load for the loss and the gradient; 0 when they need the general path */
 static int cross_entropy_with_grad_tile_f(const float *rows, const long long *target, float *loss, float *grad, size_t n)
 {
     tile_f tl;
-    double L[SP_TILE], lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
-    size_t j, l;
+    double L[SP_TILE];
+    size_t l;
     if (!tile_load_f(&tl, rows, n, 1.0)) {
         return 0;
     }
     tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
-    }
-    for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
-        const double extra = piece_extra(st.ties);
-        const size_t t_index = (size_t)target[l];
-        const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-        loss[l] = (float)cross_entropy_finish(st, tl.x[t_index][l], L[l]);
-        for (j = 0; j < n; ++j) {
-            /* proved: rewrite.softmax_ties_split */
-            const double e = tl.e[j][l];
-            grad[l * n + j] = (float)(piece_softmax(e, inv_hi, inv_lo));
-        }
-        if (tl.x[t_index][l] == st.m) {
-            /* proved: rewrite.ce_grad_target */
-            grad[l * n + t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
-        } else {
-            const double e = tl.e[t_index][l];
-            const double p = piece_softmax(e, inv_hi, inv_lo);
-            const double onehot = 1.0;
-            /* proved: ce.gradient_softmax_minus_onehot */
-            grad[l * n + t_index] = (float)(piece_cross_entropy_grad(onehot, p));
-        }
+        loss[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
+    cross_entropy_grad_tile_write_f(&tl, target, grad, n);
     return 1;
 }
 

@@ -49,8 +49,6 @@ class NumPyTarget(Target):
             "logsumexp_proof": KERNELS["logsumexp"].lines[-1].proof.id,
             "functions": FUNCTIONS,
             "signature": {f.name: f.typed_params for f in FUNCTIONS},
-            # a kernel with the peers' options: they compose it (_options.py) unless all are off
-            "dispatch": {f.name: f"if not ({f.plain}):\n    return _options.{f.name}(_THIS, {f.all_args})"
-                         for f in FUNCTIONS if f.options and f.has_kernel},
+            "dispatch": {f.name: f.dispatch for f in FUNCTIONS if f.dispatch},
             "logsumexp_errors": {name: repr(value) for name, value in vars(LOGSUMEXP_ERRORS).items()},
         }
