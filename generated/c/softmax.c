@@ -206,6 +206,31 @@ static SP_INLINE double piece_log1p_out(double body, double tail)
     return body + tail;
 }
 
+static SP_INLINE double piece_quotient_reciprocal(double d)
+{
+    return 1.0/(d + 1);
+}
+
+static SP_INLINE double piece_quotient_complement(double r)
+{
+    return 1 - r;
+}
+
+static SP_INLINE double piece_quotient_error(double complement, double d, double r)
+{
+    return SP_EXACT_FMA(-r, d, complement);
+}
+
+static SP_INLINE double piece_quotient_low(double eps, double r)
+{
+    return eps*r;
+}
+
+static SP_INLINE double piece_quotient_out(double num, double r, double r_lo)
+{
+    return SP_FMA(num, r, num*r_lo);
+}
+
 /* k = round(a / ln 2) for |a| <= 1080, as the double kf and as the low bits of a / ln 2 + 1.5 * 2^52
  * (two's complement in uint64): integer arithmetic only, so the loop vectorises without a
  * double -> int64 conversion */
@@ -324,6 +349,19 @@ static SP_INLINE double sp_log1p_dd(double u, double u_lo, double *lo)
     return out;
 }
 
+/* ------------------------------------------------------- quotient 1 + d */
+/* num / (1 + d) for 0 <= d <= 1 (sigmoid), rounded once up to O(u^2): r = 1/(1 + d) rounded, its
+ * error eps = 1 - r (1 + d) in one FMA, r_lo = r eps, then fma(num, r, num r_lo)
+ * (codegen/backends/c/pieces.py, quotient_pieces; Gappa: fp.sigmoid.*) */
+static SP_INLINE double sp_quotient_1p(double num, double d)
+{
+    const double r = piece_quotient_reciprocal(d);
+    const double complement = piece_quotient_complement(r);
+    const double eps = piece_quotient_error(complement, d, r);
+    const double r_lo = piece_quotient_low(eps, r);
+    return piece_quotient_out(num, r, r_lo);
+}
+
 /* log(1 + u) rounded once (the head of sp_log1p_dd) */
 static SP_INLINE double sp_log1p(double u)
 {
@@ -399,6 +437,11 @@ static SP_INLINE double piece_ce_grad_target(double extra, double st_t, double s
 }
 
 static SP_INLINE double piece_sigmoid(double decay, double x)
+{
+    return sp_quotient_1p(((x < 0) ? ( decay ) : ( 1 )), decay);
+}
+
+static SP_INLINE double piece_sigmoid_single(double decay, double x)
 {
     return ((x < 0) ? ( decay ) : ( 1 ))/(decay + 1);
 }
@@ -3505,7 +3548,7 @@ static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count,
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (float)piece_sigmoid(decay, x);
+        out[j] = (float)piece_sigmoid_single(decay, x);
     }
 }
 

@@ -10,10 +10,27 @@ SP_SHIFTER = 0x1.8000000000000p+52;
 SP_LN2_HI = 0x1.62e42fefa3800p-1;
 SP_LN2_LO = 0x1.ef35793c76730p-45;
 decay = rnd(decay_);
-y = rnd(decay / (rnd(decay + 1)));
+den = rnd(decay + 1);
+r = rnd(1.0 / den);
+complement = rnd(1 - r);
+eps = rnd(-(r) * decay + complement);
+r_lo = rnd(eps * r);
+p = rnd(decay * r_lo);
+y = rnd(decay * r + p);
+D = decay + 1;
+T = decay / D;
+E = 1 - r * D;
 My = Md / (Md + 1);
 
 { Md in [1b-1021, 1] /\ (decay - Md) / Md in [-0x1.f4p-53, 0x1.f4p-53]
   -> (y - My) / My in ? }
-(y - My) / My -> (y - decay / rnd(decay + 1)) / (decay / rnd(decay + 1)) + (decay / rnd(decay + 1) - My) / My + (y - decay / rnd(decay + 1)) / (decay / rnd(decay + 1)) * ((decay / rnd(decay + 1) - My) / My);
-(decay / rnd(decay + 1) - My) / My -> (decay - Md) / Md / rnd(decay + 1) - (rnd(decay + 1) - (decay + 1)) / (decay + 1) / (1 + (rnd(decay + 1) - (decay + 1)) / (decay + 1));
+(y - My) / My -> (y - T) / T + (T - My) / My + (y - T) / T * ((T - My) / My);
+(T - My) / My -> (decay - Md) / Md / (1 + decay);
+E -> -((r - 1 / den) / (1 / den)) - r * (D - den);
+-(r) * decay + complement -> E + (complement - (1 - r));
+eps - E -> (eps - (-(r) * decay + complement)) + (complement - (1 - r));
+(y - T) / T -> (y - (decay * r + p)) / (decay * r + p) * (1 + ((decay * r + p) - T) / T) + ((decay * r + p) - T) / T;
+((decay * r + p) - T) / T -> (eps - E) - E * eps + (r_lo - eps * r) * D + (p - decay * r_lo) / decay * D;
+(p - decay * r_lo) / decay -> (p - decay * r_lo) / (decay * r_lo) * r_lo;
+(p - decay * r_lo) / decay -> p / decay - r_lo;
+$ Md in (1b-969), decay * r_lo in (-1b-1021, 1b-1021);

@@ -10,8 +10,24 @@ SP_SHIFTER = 0x1.8000000000000p+52;
 SP_LN2_HI = 0x1.62e42fefa3800p-1;
 SP_LN2_LO = 0x1.ef35793c76730p-45;
 decay = rnd(decay_);
-y = rnd(1.0 / (rnd(decay + 1)));
+den = rnd(decay + 1);
+r = rnd(1.0 / den);
+complement = rnd(1 - r);
+eps = rnd(-(r) * decay + complement);
+r_lo = rnd(eps * r);
+p = r_lo;
+y = rnd(1 * r + p);
+D = decay + 1;
+T = 1 / D;
+E = 1 - r * D;
 My = 1 / (Md + 1);
 
 { Md in [1b-1021, 1] /\ (decay - Md) / Md in [-0x1.f4p-53, 0x1.f4p-53]
   -> (y - My) / My in ? }
+(y - My) / My -> (y - T) / T + (T - My) / My + (y - T) / T * ((T - My) / My);
+(T - My) / My -> -((decay - Md) / Md) * (Md / (1 + decay));
+E -> -((r - 1 / den) / (1 / den)) - r * (D - den);
+-(r) * decay + complement -> E + (complement - (1 - r));
+eps - E -> (eps - (-(r) * decay + complement)) + (complement - (1 - r));
+(y - T) / T -> (y - (1 * r + p)) / (1 * r + p) * (1 + ((1 * r + p) - T) / T) + ((1 * r + p) - T) / T;
+((1 * r + p) - T) / T -> (eps - E) - E * eps + (r_lo - eps * r) * D;

@@ -10,8 +10,19 @@ SP_SHIFTER = 0x1.8000000000000p+52;
 SP_LN2_HI = 0x1.62e42fefa3800p-1;
 SP_LN2_LO = 0x1.ef35793c76730p-45;
 decay = rnd(decay_);
-y = rnd(1.0 / (rnd(decay + 1)));
+den = rnd(decay + 1);
+r = rnd(1.0 / den);
+complement = rnd(1 - r);
+eps = rnd(-(r) * decay + complement);
+r_lo = rnd(eps * r);
+p = r_lo;
+y = rnd(1 * r + p);
+D = decay + 1;
+T = 1 / D;
+E = 1 - r * D;
 My = 1 / (Md + 1);
 
 { Md in [0, 1b-1021] /\ |decay - Md| <= 157b-1080
   -> y - My in ? }
+y - My -> (y - (1 * r + p)) + (1 * (r - 1 / D) + p) + (T - My);
+T - My -> (Md - decay) / ((1 + decay) * (1 + Md));

@@ -10,9 +10,19 @@ SP_SHIFTER = 0x1.8000000000000p+52;
 SP_LN2_HI = 0x1.62e42fefa3800p-1;
 SP_LN2_LO = 0x1.ef35793c76730p-45;
 decay = rnd(decay_);
-y = rnd(decay / (rnd(decay + 1)));
+den = rnd(decay + 1);
+r = rnd(1.0 / den);
+complement = rnd(1 - r);
+eps = rnd(-(r) * decay + complement);
+r_lo = rnd(eps * r);
+p = rnd(decay * r_lo);
+y = rnd(decay * r + p);
+D = decay + 1;
+T = decay / D;
+E = 1 - r * D;
 My = Md / (Md + 1);
 
 { Md in [0, 1b-1021] /\ |decay - Md| <= 157b-1080
   -> y - My in ? }
-y - My -> (y - decay / rnd(decay + 1)) + (decay - Md) / rnd(decay + 1) + Md * ((Md + 1) - rnd(decay + 1)) / (rnd(decay + 1) * (Md + 1));
+y - My -> (y - (decay * r + p)) + (decay * (r - 1 / D) + p) + (T - My);
+T - My -> (decay - Md) / ((1 + decay) * (1 + Md));

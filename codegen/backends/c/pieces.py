@@ -109,6 +109,35 @@ def log1p_pieces() -> dict[str, sp.Expr]:
     }
 
 
+# the quotient num / (1 + d) for 0 <= d <= 1 (sigmoid): the values of sp_quotient_1p's lines
+Q_D, RCP, COMPLEMENT, RCP_ERROR = sp.Symbol("d"), sp.Symbol("r"), sp.Symbol("complement"), sp.Symbol("eps")
+RCP_LO, NUM = sp.Symbol("r_lo"), sp.Symbol("num")
+SP_QUOTIENT_1P = sp.Function("sp_quotient_1p")  # num / (1 + d), printed into the C template
+
+
+def quotient_pieces() -> dict[str, sp.Expr]:
+    r""":math:`\mathrm{num}/(1 + d)` for :math:`0 \le d \le 1`, rounded once up to :math:`O(u^2)`.
+
+    ``num/(1 + d)`` as written rounds the sum and the quotient: two roundings of :math:`u` beside
+    num's own error. Instead :math:`r = \mathrm{fl}(1/\mathrm{fl}(1 + d))` and its error
+    :math:`\epsilon = 1 - r(1 + d) = (1 - r) - r d` (:math:`1 - r` exact by Sterbenz,
+    :math:`r \in [1/2, 1]`; the FMA rounds :math:`\epsilon` once, :math:`|\epsilon| \lesssim 2u`) give
+    :math:`1/(1 + d) = r + r_{lo} + O(\epsilon^2)` with :math:`r_{lo} = r\epsilon`, and
+    :math:`\mathrm{fma}(\mathrm{num}, r, \mathrm{num}\,r_{lo})` rounds once. Without FMA hardware ``SP_EXACT_FMA`` gives the same
+    :math:`\epsilon` (Dekker's product: :math:`(1 - r) - \mathrm{fl}(rd)` is exact by Sterbenz, the
+    product's error is added with one rounding), the last FMA rounds twice. Gappa bounds the
+    printed lines (fp.sigmoid.*). One division, as before.
+    """
+    return {
+        "quotient_reciprocal": 1 / (Q_D + 1),
+        "quotient_complement": 1 - RCP,  # exact: r in [1/2, 1]
+        "quotient_error": exact_fma(-RCP, Q_D, COMPLEMENT),  # 1 - r (1 + d), rounded once
+        "quotient_low": RCP * RCP_ERROR,  # 1/(1 + d) = r + r_lo + O(u^2)
+        "quotient_out": fma(NUM, RCP, NUM * RCP_LO),
+    }
+    # float32 results keep num / (1 + d): one rounding to float32 hides the two roundings (fp.sigmoid.float32)
+
+
 def _reciprocal(expr: sp.Expr) -> bool:
     """True for ``1/d``: the shape whose two branches share a denominator (sigmoid)."""
     return isinstance(expr, sp.Pow) and expr.exp == -1
@@ -117,13 +146,17 @@ def _reciprocal(expr: sp.Expr) -> bool:
 def _one_division(piecewise: sp.Piecewise) -> sp.Expr:
     """Piecewise((u/(1 + d), c), (1/(1 + d), True)) -> Piecewise((u, c), (1, True)) / (1 + d), checked equal.
 
-    The same value with one division instead of two (both branches run in a vector loop).
+    The same value with one division instead of two (both branches run in a vector loop); a
+    denominator 1 + decay becomes :data:`SP_QUOTIENT_1P` (one rounding, :func:`quotient_pieces`).
     """
     (first, condition), (second, _) = piecewise.args
     denominator = 1 / second
-    merged = sp.Piecewise((sp.simplify(first * denominator), condition), (1, True)) / denominator
+    numerator = sp.Piecewise((sp.simplify(first * denominator), condition), (1, True))
+    merged = numerator / denominator
     if sp.simplify(sp.piecewise_fold(merged - piecewise)) != 0:
         raise RuntimeError(f"{merged} is not {piecewise}")
+    if sp.expand(denominator - DECAY) == 1:
+        return SP_QUOTIENT_1P(numerator, DECAY)
     return merged
 
 
@@ -136,6 +169,7 @@ def c_pieces() -> dict[str, sp.Expr]:
     """name -> scalar expression printed into the C template."""
     pieces = _exp_pieces()
     pieces.update(log1p_pieces())
+    pieces.update(quotient_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,
         log_normaliser=LOGNORM_LINE.expr.replace(log1p, SP_LOG1P),  # the derived log1p
@@ -149,7 +183,12 @@ def c_pieces() -> dict[str, sp.Expr]:
     for function in FUNCTIONS:
         if function.form.name == "elementwise":
             pieces[function.name] = elementwise_piece(function.name, KERNELS[function.name].lines[-1].expr)
+            if pieces[function.name].has(SP_QUOTIENT_1P):  # float32 results: one plain division (fp.sigmoid.float32)
+                pieces[f"{function.name}{SINGLE_SUFFIX}"] = pieces[function.name].replace(SP_QUOTIENT_1P, lambda num, d: num / (d + 1))
     return pieces
+
+
+SINGLE_SUFFIX = "_single"  # the variant of an element-wise piece for float32 results, where one exists
 
 
 def elementwise_piece(name: str, expr: sp.Expr) -> sp.Expr:
@@ -250,12 +289,14 @@ def pieces() -> dict[str, Piece]:
         "log_softmax_backward": accumulate(last("log_softmax_backward"), sp.Symbol("total")),
         **c_pieces(),
     }
-    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_"))}
+    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_"))}
     out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
     for function in FUNCTIONS:  # the element-wise loop calls piece_<name>(decay, x) for every such function
         if function.form.name == "elementwise":
             uses_decay = DECAY in scalar[function.name].free_symbols
-            out[function.name] = Piece(function.name, scalar[function.name], signature=(DECAY, X) if uses_decay else (X,))
+            for name in (function.name, function.name + SINGLE_SUFFIX):
+                if name in scalar:
+                    out[name] = Piece(name, scalar[name], signature=(DECAY, X) if uses_decay else (X,))
     out.update({name: Piece(name, expr, wide=True) for name, expr in c_wide_pieces().items()})
     return out
 

@@ -82,8 +82,9 @@ def print_c(expr: sp.Expr, wide: bool = False) -> str:
     """One scalar expression as C99 source text (a single line); ``wide``: in long double (``expl``, ``logl``)."""
     from sympy.codegen.ast import float80, real
 
-    # sp_log1p: the derived log1p of the C template (derive/log1p_kernel.py), for arguments u >= 0
-    settings: dict[str, object] = {"user_functions": {"sp_log1p": "sp_log1p"}}
+    # sp_log1p: the derived log1p of the C template (derive/log1p_kernel.py), for arguments u >= 0;
+    # sp_quotient_1p(num, d): num / (1 + d) rounded once (codegen/backends/c/pieces.py, quotient_pieces)
+    settings: dict[str, object] = {"user_functions": {"sp_log1p": "sp_log1p", "sp_quotient_1p": "sp_quotient_1p"}}
     if wide:
         settings["type_aliases"] = {real: float80}
     printer = KernelCPrinter(settings)

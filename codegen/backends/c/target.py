@@ -13,7 +13,7 @@ from softproof.derive.log1p_kernel import log1p_kernel
 from ...api import FUNCTIONS
 from ...kernels import LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
-from .pieces import exp_constants, pieces, printed_pieces
+from .pieces import SINGLE_SUFFIX, exp_constants, pieces, printed_pieces
 from .printer import print_c
 
 __all__ = ["CTarget"]
@@ -61,6 +61,8 @@ class CTarget(Target):
         return {
             "piece_functions": functions,
             "decay_free": {name for name, piece in pieces().items() if piece.signature == (X,)},
+            "piece_names": set(pieces()),
+            "single_suffix": SINGLE_SUFFIX,
             "claims": claims,
             "functions": FUNCTIONS,
             "exp_constants": [(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()],

@@ -17,7 +17,8 @@ import sympy as sp
 
 from softproof.derive.exp_kernel import RADIUS
 
-from ..c.pieces import exp_constants, pieces
+from ...kernels import DECAY
+from ..c.pieces import NUM, Q_D, RCP_LO, SINGLE_SUFFIX, SP_QUOTIENT_1P, exp_constants, pieces, quotient_pieces
 from .printer import print_gappa
 
 __all__ = ["GappaScript", "SCRIPTS", "script"]
@@ -151,45 +152,62 @@ def _binary(value: Fraction) -> str:
     return f"{value.numerator}b-{denominator.bit_length() - 1}"
 
 
-def _sigmoid_branch(negative: bool) -> str:
-    """The printed sigmoid piece with its select resolved for one sign of x (a function of decay)."""
-    value = sp.piecewise_fold(pieces()["sigmoid"].expr).subs(sp.Symbol("x"), -1 if negative else 1)
-    return print_gappa(value)
+def _sigmoid_numerator(negative: bool) -> sp.Expr:
+    """The numerator of the printed sigmoid piece, ``sp_quotient_1p(num, decay)``, its select resolved
+    for one sign of x: decay for x < 0, 1 for x >= 0."""
+    piece = pieces()["sigmoid"].expr
+    calls = list(piece.atoms(SP_QUOTIENT_1P))
+    if len(calls) != 1 or piece != calls[0] or calls[0].args[1] != DECAY:
+        raise ValueError(f"the sigmoid piece is printed as {piece}; the scripts expect sp_quotient_1p(num, decay)")
+    return sp.piecewise_fold(calls[0].args[0]).subs(sp.Symbol("x"), -1 if negative else 1)
+
+
+def _quotient_lines(num: sp.Expr) -> tuple[tuple[str, str], ...]:
+    """sp_quotient_1p(num, decay) line by line as the C template runs it, from the printed pieces
+    (codegen/backends/c/pieces.py, quotient_pieces): y = num / (1 + decay) rounded once up to O(u^2)."""
+    lines = quotient_pieces()
+    text = {name: print_gappa(lines[f"quotient_{name}"].xreplace({Q_D: DECAY, NUM: num}))
+            for name in ("reciprocal", "complement", "error", "low", "out")}
+    num_text = print_gappa(num, rounded=False)
+    product = print_gappa(num * RCP_LO)  # num r_lo: rounded, or r_lo itself for num = 1
+    expected = {"reciprocal": "rnd(1.0 / (rnd(decay + 1)))", "out": f"rnd({num_text} * r + {product})"}
+    for name, form in expected.items():
+        if text[name] != form:
+            raise ValueError(f"piece_quotient_{name} is printed as {text[name]}; the sigmoid scripts' hints expect {form}")
+    return (("den", "rnd(decay + 1)"), ("r", "rnd(1.0 / den)"), ("complement", text["complement"]), ("eps", text["error"]),
+            ("r_lo", text["low"]), ("p", product), ("y", f"rnd({num_text} * r + p)"))
 
 
 def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     r"""sigmoid's assembly from decay = e^-|x| as the exp kernel returns it, in four ranges of x.
 
+    Float64 results: the piece is :math:`\mathrm{num}/(1 + \mathrm{decay})` by sp_quotient_1p:
+    :math:`r = \mathrm{fl}(1/\mathrm{fl}(1 + d))`, :math:`E = 1 - r(1 + d)` (Gappa proves :math:`1 - r`
+    exact, Sterbenz), and the hints spell out why the result is rounded once up to :math:`O(u^2)`:
+    the computed eps is :math:`E` rounded once (:math:`|E| \lesssim 2u`), and with :math:`Y =
+    \mathrm{num}\,r + p`, :math:`Y (1 + d)/\mathrm{num} - 1 = (\mathrm{eps} - E) - E\,\mathrm{eps} +
+    (r_{lo} - r\,\mathrm{eps})(1 + d) + (p - \mathrm{num}\,r_{lo})(1 + d)/\mathrm{num}`. The last
+    rounding error is bounded relatively where :math:`|\mathrm{num}\,r_{lo}| \ge 2^{-1021}` and by
+    :math:`|p|/\mathrm{num} + |r_{lo}|` below (Gappa's relative bound of a rounding needs a normal
+    value): hence the case split. Float32 results: one division (:func:`_single_division`).
+
     ``nonnegative`` (0 <= x <= 707) and ``negative`` (-707 <= x < 0): decay normal, within
-    :data:`EXP_ERROR` relative (fp.exp.float64), the error relative to the exact value. For the
-    negative branch the hints say how the errors correlate: with den = rnd(1 + decay) and q =
-    decay/den, :math:`q/M_y - 1 = \epsilon/\mathrm{den} - \delta/(1 + \delta)` where :math:`\epsilon`
-    is decay's relative error and :math:`\delta` den's. ``saturated`` (x > 707): decay <= 2^-1020,
-    1 + decay rounds to 1. ``subnormal`` (x < -707): decay <= 2^-1020 within 1.953 u of e^x plus half a
-    subnormal ulp (the exp kernel's second scaling rounds once); the error is absolute.
+    :data:`EXP_ERROR` relative (fp.exp.float64), the error relative to the exact value; decay's
+    own error enters as :math:`\epsilon_d/(1 + d)` (negative) or :math:`-\epsilon_d d/(1 + d)`.
+    ``saturated`` (x > 707): decay <= 2^-1020, 1 + decay rounds to 1. ``subnormal`` (x < -707):
+    decay <= 2^-1020 within 1.953 u of e^x plus half a subnormal ulp (the exp kernel's second
+    scaling rounds once); the error is absolute.
     """
     negative = branch in ("negative", "subnormal")
     error = EXP_ERROR_SINGLE if single else EXP_ERROR
-    text = _sigmoid_branch(negative)
     exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
-    den = "rnd(decay + 1)"
     if branch in ("nonnegative", "negative"):
         hypotheses = ("Md in [1b-1021, 1]", f"(decay - Md) / Md in [-{error}, {error}]")
         goal = "(y - My) / My"
     else:  # decay within 1.953 u of e^-|x| <= 2^-1021, plus half a subnormal ulp from the exp kernel's last scaling
         hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(EXP_ERROR) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
         goal = "y - My"
-    hints: tuple[str, ...] = ()
-    if branch == "subnormal":
-        hints = (f"y - My -> (y - decay / {den}) + (decay - Md) / {den} + Md * ((Md + 1) - {den}) / ({den} * (Md + 1));",)
-    if branch == "negative":
-        if text != f"rnd(decay / ({den}))":
-            raise ValueError(f"the negative sigmoid branch is printed as {text}; the script's hints expect rnd(decay / ({den}))")
-        q = f"decay / {den}"
-        hints = (
-            f"(y - My) / My -> (y - {q}) / ({q}) + ({q} - My) / My + (y - {q}) / ({q}) * (({q} - My) / My);",
-            f"({q} - My) / My -> (decay - Md) / Md / {den} - ({den} - (decay + 1)) / (decay + 1) / (1 + ({den} - (decay + 1)) / (decay + 1));",
-        )
+    definitions, hints = _single_division(negative) if single else _corrected_division(branch)
     title = {
         "nonnegative": "sigmoid for x >= 0 with e^-x >= 2^-1021: 1/(1 + decay), relative error",
         "negative": "sigmoid for x < 0 with e^x >= 2^-1021: decay/(1 + decay), relative error",
@@ -200,10 +218,64 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
         name=f"fp_sigmoid_{branch}" + ("_single" if single else ""),
         title=f"{title}; decay = e^-|x| from the exp kernel (|error| <= {error} relative, fp.exp.{'float32' if single else 'float64'})",
         inputs=("decay",),
-        definitions=(("y", text), ("My", exact)),
+        definitions=(*definitions, ("My", exact)),
         hypotheses=hypotheses,
         goal=goal,
         hints=hints,
+    )
+
+
+def _corrected_division(branch: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Float64 results' piece sp_quotient_1p(num, decay): its definitions and the hints of ``branch``
+    (the argument in :func:`_sigmoid`'s docstring)."""
+    negative = branch in ("negative", "subnormal")
+    num = _sigmoid_numerator(negative)
+    n = print_gappa(num, rounded=False)
+    definitions = (*_quotient_lines(num), ("D", "decay + 1"), ("T", f"{n} / D"), ("E", "1 - r * D"))
+    quotient = (
+        "E -> -((r - 1 / den) / (1 / den)) - r * (D - den);",
+        "-(r) * decay + complement -> E + (complement - (1 - r));",
+        "eps - E -> (eps - (-(r) * decay + complement)) + (complement - (1 - r));",
+    )
+    if branch in ("nonnegative", "negative"):
+        decay_error = "(decay - Md) / Md / (1 + decay)" if negative else "-((decay - Md) / Md) * (Md / (1 + decay))"
+        # num = 1: p is r_lo itself, nothing to split; num = decay: p's rounding, relative or absolute
+        product_hints = () if num == 1 else (
+            f"(p - {n} * r_lo) / {n} -> (p - {n} * r_lo) / ({n} * r_lo) * r_lo;",
+            f"(p - {n} * r_lo) / {n} -> p / {n} - r_lo;",
+            f"$ Md in (1b-969), {n} * r_lo in (-1b-1021, 1b-1021);",
+        )
+        product_error = "" if num == 1 else f" + (p - {n} * r_lo) / {n} * D"
+        hints = (
+            "(y - My) / My -> (y - T) / T + (T - My) / My + (y - T) / T * ((T - My) / My);",
+            f"(T - My) / My -> {decay_error};",
+            *quotient,
+            f"(y - T) / T -> (y - ({n} * r + p)) / ({n} * r + p) * (1 + (({n} * r + p) - T) / T) + (({n} * r + p) - T) / T;",
+            f"(({n} * r + p) - T) / T -> (eps - E) - E * eps + (r_lo - eps * r) * D{product_error};",
+            *product_hints,
+        )
+    else:
+        # 1 + decay rounds to den = 1 and r = 1: y is num r + p to one (subnormal) rounding, p is num r_lo rounded to 0
+        hints = (f"y - My -> (y - ({n} * r + p)) + ({n} * (r - 1 / D) + p) + (T - My);",
+                 f"T - My -> {'(decay - Md) / ((1 + decay) * (1 + Md))' if negative else '(Md - decay) / ((1 + decay) * (1 + Md))'};")
+    return definitions, hints
+
+
+def _single_division(negative: bool) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    r"""Float32 results' piece ``num/(1 + decay)`` (one division): its definition and, for the negative
+    branch, how the errors correlate: with den = rnd(1 + decay) and q = decay/den,
+    :math:`q/M_y - 1 = \epsilon/\mathrm{den} - \delta/(1 + \delta)`, :math:`\epsilon` decay's relative error
+    and :math:`\delta` den's."""
+    text = print_gappa(sp.piecewise_fold(pieces()["sigmoid" + SINGLE_SUFFIX].expr).subs(sp.Symbol("x"), -1 if negative else 1))
+    den = "rnd(decay + 1)"
+    if not negative:
+        return (("y", text),), ()
+    if text != f"rnd(decay / ({den}))":
+        raise ValueError(f"the negative float32 sigmoid branch is printed as {text}; the script's hints expect rnd(decay / ({den}))")
+    q = f"decay / {den}"
+    return (("y", text),), (
+        f"(y - My) / My -> (y - {q}) / ({q}) + ({q} - My) / My + (y - {q}) / ({q}) * (({q} - My) / My);",
+        f"({q} - My) / My -> (decay - Md) / Md / {den} - ({den} - (decay + 1)) / (decay + 1) / (1 + ({den} - (decay + 1)) / (decay + 1));",
     )
 
 
