@@ -14,6 +14,7 @@ a test checks that the table and the references cover each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 import mpmath
@@ -26,6 +27,18 @@ __all__ = [
 Number: TypeAlias = Any  # an mpmath.mpf (mpmath is untyped)
 
 
+@lru_cache(maxsize=1 << 17)
+def _exp_at(v: Number, precision: int) -> Number:
+    return mpmath.exp(v)
+
+
+def _exp(v: Number) -> Number:
+    """mpmath.exp at the context's precision, remembered: each definition below takes e^{x_j} of the
+    same entries (softmax, its log, the LSE, one cross-entropy per target), and the callers evaluate
+    all of them at each precision. The value is mpmath's, keyed by the argument and the precision."""
+    return _exp_at(v, mpmath.mp.prec)
+
+
 def row(values: Iterable[Any]) -> list[Number]:
     """Floats as exact mpmath numbers."""
     return [mpmath.mpf(float(v)) for v in values]
@@ -33,19 +46,19 @@ def row(values: Iterable[Any]) -> list[Number]:
 
 def softmax(x: Sequence[Number], temperature: Number = 1) -> list[Number]:
     """Document 000: :math:`p_i = e^{x_i/T} / \\sum_j e^{x_j/T}`."""
-    e = [mpmath.exp(v / temperature) for v in x]
+    e = [_exp(v / temperature) for v in x]
     s = mpmath.fsum(e)
     return [t / s for t in e]
 
 
 def logsumexp(x: Sequence[Number], temperature: Number = 1) -> Number:
     """Documents 002 and 004: :math:`T \\log \\sum_i e^{x_i/T}`."""
-    return temperature * mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in x))
+    return temperature * mpmath.log(mpmath.fsum(_exp(v / temperature) for v in x))
 
 
 def log_softmax(x: Sequence[Number], temperature: Number = 1) -> list[Number]:
     """Document 000: :math:`x_i/T - \\log\\sum_j e^{x_j/T}`."""
-    lse = mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in x))
+    lse = mpmath.log(mpmath.fsum(_exp(v / temperature) for v in x))
     return [v / temperature - lse for v in x]
 
 
@@ -56,18 +69,18 @@ def softmin(x: Sequence[Number], temperature: Number = 1) -> list[Number]:
 
 def logmeanexp(x: Sequence[Number]) -> Number:
     """:math:`\\log(\\frac{1}{n}\\sum_i e^{x_i})` (jax.nn.logmeanexp)."""
-    return mpmath.log(mpmath.fsum(mpmath.exp(v) for v in x) / len(x))
+    return mpmath.log(mpmath.fsum(_exp(v) for v in x) / len(x))
 
 
 def cross_entropy(x: Sequence[Number], target: int) -> Number:
     """Document 003: :math:`-\\log p_t` with :math:`p = \\mathrm{softmax}(x)`."""
-    return -mpmath.log(mpmath.exp(x[target]) / mpmath.fsum(mpmath.exp(v) for v in x))
+    return -mpmath.log(_exp(x[target]) / mpmath.fsum(_exp(v) for v in x))
 
 
 def cross_entropy_grad(x: Sequence[Number], target: int) -> list[Number]:
     """Document 003: :math:`\\partial(-\\log p_t)/\\partial x_i = p_i - [i = t]`."""
-    s = mpmath.fsum(mpmath.exp(v) for v in x)
-    return [mpmath.exp(v) / s - (1 if i == target else 0) for i, v in enumerate(x)]
+    s = mpmath.fsum(_exp(v) for v in x)
+    return [_exp(v) / s - (1 if i == target else 0) for i, v in enumerate(x)]
 
 
 def softmax_backward(p: Sequence[Number], g: Sequence[Number]) -> list[Number]:
