@@ -284,6 +284,10 @@ COMPOSED: tuple[Function, ...] = (
 )
 FUNCTIONS = FUNCTIONS + COMPOSED
 
+# the mergeable log-sum-exp states (issue 19): the same four functions and record dtype on both targets,
+# composed by the runtime module _state.py (C entry points softproof_lse_state_d/_f, _merge, _finish)
+STATE_API: tuple[str, ...] = ("STATE_DTYPE", "lse_state", "merge", "finish", "normalise")
+
 
 def by_name(name: str) -> Function:
     """The row of ``name``; a ``KeyError`` that lists the known names otherwise."""

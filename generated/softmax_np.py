@@ -35,7 +35,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from . import _options
+from . import _options, _state
 from ._checks import as_float as _as_float
 from ._checks import axes as _axes
 from ._checks import check_out as _check_out
@@ -64,6 +64,11 @@ __all__ = [
     "nll_loss",
     "binary_cross_entropy_with_logits",
     "logsumexp_backward",
+    "STATE_DTYPE",
+    "lse_state",
+    "merge",
+    "finish",
+    "normalise",
 ]
 
 
@@ -652,3 +657,30 @@ def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, we
 def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
     r""":math:`g\,\mathrm{softmax}(x/T)`: vector-Jacobian product of logsumexp: grad * softmax(x / T), grad broadcast over the reduced axes; the math, edges and claims: :func:`softproof.generated._options.logsumexp_backward`."""
     return _options.logsumexp_backward(_THIS, x, grad, axis, temperature)
+
+
+# ------------------------------------------------------- mergeable states (_state.py, both targets)
+STATE_DTYPE = _state.STATE_DTYPE
+
+
+def lse_state(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
+    r"""The mergeable log-sum-exp state of each slice of ``x`` along ``axis`` (records of
+    :data:`STATE_DTYPE`, the C struct ``softproof_lse_state``): see :mod:`softproof.generated._state`."""
+    return _state.lse_state(_THIS, x, axis, temperature)
+
+
+def merge(a: ArrayLike, b: ArrayLike) -> Any:
+    r"""The state of two slices together (broadcast): ``finish(merge(a, b))`` is the log-sum-exp of their
+    concatenation (``state.finish_of_merge``); commutative and associative (``state.merge_commutative_associative``)."""
+    return _state.merge(_THIS, a, b)
+
+
+def finish(state: ArrayLike, *, return_bound: bool = False) -> Any:
+    r""":math:`m + T\log S`, the log-sum-exp of each state's slice, rounded once; ``return_bound``: also
+    the bound of its error before that rounding (1 ULP where it is below :math:`2^{-53.5}|\mathrm{LSE}|`)."""
+    return _state.finish(_THIS, state, return_bound=return_bound)
+
+
+def normalise(x: ArrayLike, state: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, log: bool = False) -> Any:
+    r"""softmax (``log``: log_softmax) of ``x``'s slices given the state of the whole row they belong to."""
+    return _state.normalise(_THIS, x, state, axis, log=log)

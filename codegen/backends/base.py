@@ -32,6 +32,7 @@ PACKAGE_FILES = (
     OutputFile("py.typed", "py.typed", comment="", runtime=True),
     OutputFile("_checks.py", "_checks.py", runtime=True),
     OutputFile("_options.py", "_options.py", runtime=True),
+    OutputFile("_state.py", "_state.py", runtime=True),
 )
 
 

@@ -231,6 +231,27 @@ class Kernels:
                 return False
         return True
 
+    # the mergeable-state entry points (softmax.h, softproof_lse_state): name -> argument kinds
+    STATE_SIGNATURES: Mapping[str, tuple[str, ...]] = {
+        "lse_state_d": ("pointer", "pointer", "size", "size", "double"),
+        "lse_merge": ("pointer", "pointer", "pointer", "size"),
+        "lse_finish": ("pointer", "pointer", "pointer", "size"),
+    }
+
+    def state_call(self, name: str, *arrays: Any) -> None:
+        """Call a state entry point on contiguous arrays: ``lse_state_d(rows, out, T)`` with (rows, n)
+        float64 rows, ``lse_merge(a, b, out)`` and ``lse_finish(states, out, bound)`` over flat arrays."""
+        function = getattr(self.library, f"softproof_{name}")
+        function.argtypes = [CTYPES[kind] for kind in self.STATE_SIGNATURES[name]]
+        function.restype = ctypes.c_int
+        if name == "lse_state_d":
+            rows, out, T = arrays
+            status = function(_ptr(rows), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(float(T)))
+        else:
+            status = function(*(_ptr(array) for array in arrays), _SIZE(arrays[0].shape[0]))
+        if status:
+            raise ValueError(f"{name}: a state needs one finite temperature > 0")
+
     def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> None:
         """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""
         status = self.functions[(name, dtype.type)](*args)

@@ -4166,6 +4166,223 @@ SP_NOINLINE int softproof_log_softmax_backward_f(const float *p, const float *g,
     return log_softmax_backward_rows_f(p, g, out, rows, n);
 }
 
+/* ------------------------------------------------ mergeable log-sum-exp states */
+/* A slice's state (softmax.h, softproof_lse_state): S = ties + t_hi + t_lo is sum e^((x_i - m)/T) with m
+ * the slice's max, within relative error `error` of the exact sum (derive/state.py proves that merging
+ * and finishing give the concatenation's LSE in real arithmetic; proved: state.finish_of_merge, state.merge_commutative_associative). */
+static softproof_lse_state state_edge(double m, double ties, double T)
+{
+    softproof_lse_state s;
+    s.m = m;
+    s.ties = ties;
+    s.t_hi = 0.0;
+    s.t_lo = 0.0;
+    s.error = 0.0;
+    s.temperature = T;
+    return s;
+}
+
+/* the summation's part of a state's error: Sum2 (Ogita, Rump and Oishi 2005) keeps hi + lo of n positive
+ * terms within gamma_(n-1)^2 of their sum, gamma_k = k u / (1 - k u), u = 2^-53 */
+static double sum_error(size_t n)
+{
+    const double k = (double)(n > 0 ? n - 1 : 0) * 0x1p-53;
+    const double gamma = k < 0.5 ? k / (1.0 - k) : 1.0;
+    return gamma * gamma;
+}
+
+/* the state of one row: its max, ties and the other terms by sp_exp_dd (SP_TERMS_ERROR_DD each) */
+static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
+{
+    double lowest;
+    const double m = n > 0 ? row_max_d(xr, n, &lowest) : -INFINITY;
+    softproof_lse_state s;
+    row_stats st;
+    size_t j;
+    if (m != m) {
+        return state_edge(NAN, 0.0, T);
+    }
+    if (m == -INFINITY) { /* no entry, or every entry -inf: the empty sum */
+        return state_edge(m, 0.0, T);
+    }
+    if (m == INFINITY) { /* the +inf entries are the ties; LSE = +inf */
+        double ties = 0.0;
+        for (j = 0; j < n; ++j) {
+            ties += (double)xr[j] == INFINITY ? 1.0 : 0.0;
+        }
+        return state_edge(m, ties, T);
+    }
+    st = stats_dd_d(xr, n, m, T);
+    s.m = m;
+    s.ties = st.ties;
+    s.t_hi = st.t;
+    s.t_lo = st.t_lo;
+    s.error = SP_TERMS_ERROR_DD + sum_error(n);
+    s.temperature = T;
+    return s;
+}
+
+SP_NOINLINE int softproof_lse_state_d(const double *x, softproof_lse_state *out, size_t rows, size_t n, double temperature)
+{
+    size_t r;
+    if (!(temperature > 0.0 && temperature < INFINITY)) {
+        return SOFTPROOF_EDOMAIN;
+    }
+    for (r = 0; r < rows; ++r) {
+        out[r] = state_of_row_d(x + r * n, n, temperature);
+    }
+    return SOFTPROOF_OK;
+}
+
+/* the state of one row: its max, ties and the other terms by sp_exp_dd (SP_TERMS_ERROR_DD each) */
+static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
+{
+    double lowest;
+    const double m = n > 0 ? row_max_f(xr, n, &lowest) : -INFINITY;
+    softproof_lse_state s;
+    row_stats st;
+    size_t j;
+    if (m != m) {
+        return state_edge(NAN, 0.0, T);
+    }
+    if (m == -INFINITY) { /* no entry, or every entry -inf: the empty sum */
+        return state_edge(m, 0.0, T);
+    }
+    if (m == INFINITY) { /* the +inf entries are the ties; LSE = +inf */
+        double ties = 0.0;
+        for (j = 0; j < n; ++j) {
+            ties += (double)xr[j] == INFINITY ? 1.0 : 0.0;
+        }
+        return state_edge(m, ties, T);
+    }
+    st = stats_dd_f(xr, n, m, T);
+    s.m = m;
+    s.ties = st.ties;
+    s.t_hi = st.t;
+    s.t_lo = st.t_lo;
+    s.error = SP_TERMS_ERROR_DD + sum_error(n);
+    s.temperature = T;
+    return s;
+}
+
+SP_NOINLINE int softproof_lse_state_f(const float *x, softproof_lse_state *out, size_t rows, size_t n, double temperature)
+{
+    size_t r;
+    if (!(temperature > 0.0 && temperature < INFINITY)) {
+        return SOFTPROOF_EDOMAIN;
+    }
+    for (r = 0; r < rows; ++r) {
+        out[r] = state_of_row_f(x + r * n, n, temperature);
+    }
+    return SOFTPROOF_OK;
+}
+
+/* merge(a, b) with a.m >= b.m, both finite: b's sum rescaled by F = e^((b.m - a.m)/T) (rewrite.blocked_shift)
+ * in triple-double (about 2^-140), F S_b in double-double, added to a's t exactly (TwoSum). Relative
+ * error of the merged sum: at most max(a.error, b.error (1 + SP_MERGE_ERROR) + SP_MERGE_ERROR), since
+ * S = S_a + F S_b with positive terms (derive/state.py); a factor below e^-745 is left out (F S_b <
+ * 2^-1075 n_b against S_a >= 1, inside SP_MERGE_ERROR for n_b < 2^970). */
+#define SP_MERGE_ERROR 0x1p-100
+static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_state b)
+{
+    const double T = a.temperature;
+    softproof_lse_state out = a;
+    double d, l, s_hi, s_lo, v_hi, v_lo, e;
+    triple y, F;
+    out.error = a.error > b.error * (1.0 + SP_MERGE_ERROR) + SP_MERGE_ERROR ? a.error : b.error * (1.0 + SP_MERGE_ERROR) + SP_MERGE_ERROR;
+    two_diff(b.m, a.m, &d, &l);
+    if (!(fabs(d) <= DBL_MAX)) { /* b.m - a.m < -DBL_MAX: F = 0 */
+        return out;
+    }
+    y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+    if (y.h < -745.0) {
+        return out;
+    }
+    F = triple_exp(y);
+    two_sum(b.ties, b.t_hi, &s_hi, &s_lo); /* S_b = s_hi + s_lo */
+    s_lo += b.t_lo;
+    v_hi = F.h * s_hi;
+    v_lo = SP_EXACT_FMA(F.h, s_hi, -v_hi) + (F.h * s_lo + F.m * s_hi);
+    two_sum(a.t_hi, v_hi, &out.t_hi, &e);
+    out.t_lo = a.t_lo + (e + v_lo);
+    return out;
+}
+
+/* the state of two slices together: NaN if either is; an empty (-inf) one adds nothing; equal maxima
+ * (+inf included) add their ties and sums; else the smaller max's sum is rescaled */
+static softproof_lse_state merge_states(softproof_lse_state a, softproof_lse_state b)
+{
+    softproof_lse_state out;
+    double e;
+    if (a.m != a.m || b.m != b.m) {
+        return state_edge(NAN, 0.0, a.temperature);
+    }
+    if (a.m < b.m) {
+        out = a;
+        a = b;
+        b = out;
+    }
+    if (b.m == -INFINITY) {
+        return a;
+    }
+    if (a.m == b.m) {
+        out = a;
+        out.ties = a.ties + b.ties;
+        two_sum(a.t_hi, b.t_hi, &out.t_hi, &e);
+        out.t_lo = a.t_lo + (b.t_lo + e);
+        out.error = a.error > b.error ? a.error : b.error;
+        out.error += a.m == INFINITY ? 0.0 : 0x1p-104; /* the t_lo sum's rounding, |t_lo| <= 2^-51 S */
+        return out;
+    }
+    if (a.m == INFINITY) {
+        return a;
+    }
+    return merge_finite(a, b);
+}
+
+SP_NOINLINE int softproof_lse_merge(const softproof_lse_state *a, const softproof_lse_state *b, softproof_lse_state *out, size_t count)
+{
+    size_t r;
+    for (r = 0; r < count; ++r) {
+        if (!(a[r].temperature == b[r].temperature && a[r].temperature > 0.0 && a[r].temperature < INFINITY)) {
+            return SOFTPROOF_EDOMAIN;
+        }
+    }
+    for (r = 0; r < count; ++r) {
+        out[r] = merge_states(a[r], b[r]);
+    }
+    return SOFTPROOF_OK;
+}
+
+/* m + T log S, rounded once (logsumexp_certified); within 1 ULP where `bound` (T (error t/(c + t) +
+ * SP_LOG_ERROR L)) is below 2^-53.5 |out|, else within bound plus half an ulp */
+static double finish_state(softproof_lse_state s, double *bound)
+{
+    row_stats st;
+    *bound = 0.0;
+    if (!(s.m > -INFINITY && s.m < INFINITY)) {
+        return s.m; /* NaN, -inf (empty), +inf */
+    }
+    st.m = s.m;
+    st.ties = s.ties;
+    st.t = s.t_hi;
+    st.t_lo = s.t_lo;
+    return logsumexp_certified_d(st, s.temperature, s.error, bound);
+}
+
+SP_NOINLINE int softproof_lse_finish(const softproof_lse_state *s, double *out, double *bound, size_t count)
+{
+    size_t r;
+    for (r = 0; r < count; ++r) {
+        double b;
+        out[r] = finish_state(s[r], &b);
+        if (bound != NULL) {
+            bound[r] = b;
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
 /* ------------------------------------------------- binary16 and bfloat16 storage (uint16_t) */
 /* A 16-bit format with `frac` fraction bits and exponent bias `bias` (binary16: 10, 15; bfloat16: 7,
  * 127), converted bit by bit: to double exactly (subnormals, signed zeros, infinities; a NaN stays a

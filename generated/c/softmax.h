@@ -87,6 +87,25 @@ int softproof_softmax_backward_f(const float *p, const float *g, float *out, siz
 /* vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g) per row */
 int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n);
 
+/* The mergeable state of a slice (a row of n entries) for its log-sum-exp at temperature T: 6 doubles,
+ * 48 bytes, no padding (the same layout as softproof's NumPy STATE_DTYPE, so states travel as raw
+ * bytes between machines of one byte order). With m the slice's max, S = ties + t_hi + t_lo is
+ * sum_i e^((x_i - m)/T) (ties: how many entries equal m; t_hi + t_lo: the others, a double-double),
+ * within relative error `error` of the exact sum; LSE = m + T log S. Edges: m = NaN (a NaN entry;
+ * merging with it gives NaN), m = -inf (empty or all -inf: adds nothing), m = +inf (ties = how many
+ * +inf entries). 0 < temperature < inf, the same for every state merged (else SOFTPROOF_EDOMAIN).
+ * merge is commutative and associative in real arithmetic (derive/state.py); in floating point each
+ * merge adds at most 2^-100 relative to `error`, so a tree of merges of depth D stays within
+ * max error + D 2^-100 (tracked in `error`). finish gives the LSE rounded once, within 1 ULP where
+ * its `bound` (may be NULL) is below 2^-53.5 |LSE|, else within bound plus half an ulp. */
+typedef struct {
+    double m, ties, t_hi, t_lo, error, temperature;
+} softproof_lse_state;
+int softproof_lse_state_d(const double *x, softproof_lse_state *out, size_t rows, size_t n, double temperature);
+int softproof_lse_state_f(const float *x, softproof_lse_state *out, size_t rows, size_t n, double temperature);
+int softproof_lse_merge(const softproof_lse_state *a, const softproof_lse_state *b, softproof_lse_state *out, size_t count);
+int softproof_lse_finish(const softproof_lse_state *s, double *out, double *bound, size_t count);
+
 /* binary16 (_h) and bfloat16 (_b) in uint16_t storage: computed in double, each result rounded once to
  * nearest even (within one unit of the correctly rounded value); SOFTPROOF_ENOMEM if the double work
  * buffer (at most 4096 entries or one row) cannot be allocated. The conversions themselves: */

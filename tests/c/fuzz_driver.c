@@ -212,6 +212,33 @@ int main(int argc, char **argv)
         checked_f(softproof_softmax_backward_f(xf, gf, yf, rows, n), "softmax_backward_f", rows, n, yf, count);
         checked_d(softproof_log_softmax_backward_d(x, g, y, rows, n), "log_softmax_backward_d", rows, n, y, count);
         checked_f(softproof_log_softmax_backward_f(xf, gf, yf, rows, n), "log_softmax_backward_f", rows, n, yf, count);
+        { /* mergeable states: each row's halves (the second from its float32 copy), merged, finished */
+            softproof_lse_state *sa = malloc((rows ? rows : 1) * sizeof *sa), *sb = malloc((rows ? rows : 1) * sizeof *sb);
+            softproof_lse_state *sm = malloc((rows ? rows : 1) * sizeof *sm);
+            double *bound = malloc((rows ? rows : 1) * sizeof *bound);
+            const size_t h = n / 2;
+            const int valid = T > 0.0 && T < INFINITY;
+            int status = 0;
+            size_t rr;
+            if (!sa || !sb || !sm || !bound) {
+                return 2;
+            }
+            for (rr = 0; rr < rows; ++rr) {
+                status |= softproof_lse_state_d(x + rr * n, sa + rr, 1, h, T);
+                status |= softproof_lse_state_f(xf + rr * n + h, sb + rr, 1, n - h, T);
+            }
+            if (valid) {
+                status |= softproof_lse_merge(sa, sb, sm, rows);
+                status |= softproof_lse_finish(sm, r, bound, rows);
+                checked_d(status, "lse_state, lse_merge, lse_finish", rows, n, r, rows);
+            } else {
+                status_is(status, rows ? SOFTPROOF_EDOMAIN : 0, "lse_state with T not finite > 0", rows, n);
+            }
+            free(sa);
+            free(sb);
+            free(sm);
+            free(bound);
+        }
         if (it % 3 == 0) { /* every third size: the 16-bit entry points convert and call the double kernels above */
             HALF_CALLS(h, 0x7C00u, 0x7E00u);
             HALF_CALLS(b, 0x7F80u, 0x7FC0u);

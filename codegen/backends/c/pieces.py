@@ -15,6 +15,7 @@ from sympy.codegen.cfunctions import fma, log1p
 from softproof.derive import exp_kernel as ek
 from softproof.derive import log1p_kernel as lk
 from softproof.derive import rewrites as rw
+from softproof.derive import state as st
 from softproof.derive.claims import Claim
 from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
@@ -241,6 +242,7 @@ C_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "ce_grad_target": (rw.CE_GRAD_TARGET,),
     "logsumexp_wide": (rw.SMOOTH_MAX_SHIFT,),
     "blocked": (rw.BLOCKED_SHIFT,),
+    "state": (st.STATE_FINISH_MERGE, st.STATE_MERGE_ALGEBRA),
 }
 
 

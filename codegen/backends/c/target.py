@@ -10,7 +10,7 @@ import sympy as sp
 from softproof.derive.exp_kernel import CLAMP, NORMAL_LIMIT, exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
 
-from ...api import FUNCTIONS
+from ...api import FUNCTIONS, STATE_API
 from ...kernels import LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .pieces import SINGLE_SUFFIX, exp_constants, pieces, printed_pieces
@@ -65,6 +65,7 @@ class CTarget(Target):
             "single_suffix": SINGLE_SUFFIX,
             "claims": claims,
             "functions": FUNCTIONS,
+            "state_api": STATE_API,
             "exp_constants": [(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()],
             "exp_clamp": print_c(sp.Float(CLAMP, 17)),
             "normal_limit": print_c(sp.Float(NORMAL_LIMIT, 17)),

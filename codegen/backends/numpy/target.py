@@ -6,7 +6,7 @@ from typing import Any
 
 import sympy as sp
 
-from ...api import FUNCTIONS
+from ...api import FUNCTIONS, STATE_API
 from ...kernels import KERNELS, LOGSUMEXP_ERRORS, Kernel
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .printer import print_numpy
@@ -48,6 +48,7 @@ class NumPyTarget(Target):
             "logsumexp_stats": kernel_code(Kernel(KERNELS["logsumexp"].lines[:1])),
             "logsumexp_proof": KERNELS["logsumexp"].lines[-1].proof.id,
             "functions": FUNCTIONS,
+            "state_api": STATE_API,
             "signature": {f.name: f.typed_params for f in FUNCTIONS},
             "dispatch": {f.name: f.dispatch for f in FUNCTIONS if f.dispatch},
             "logsumexp_errors": {name: repr(value) for name, value in vars(LOGSUMEXP_ERRORS).items()},

@@ -1,0 +1,255 @@
+"""Mergeable log-sum-exp states (hand-written, copied verbatim into generated/): one slice's summary,
+merged with others' in any tree and order, finished into the log-sum-exp of all of them.
+
+A state is a record of :data:`STATE_DTYPE` (six float64, 48 bytes: the C struct
+``softproof_lse_state`` of ``softmax.h``, byte for byte): with m the slice's max,
+
+    S = ties + t_hi + t_lo = sum_i e^((x_i - m)/T)    (within relative error ``error``),
+    LSE = m + T log S,
+
+``ties`` counting the entries equal to m, ``t_hi + t_lo`` the others' terms as a double-double. The
+real-number identities are claims of ``derive/state.py`` (``state.finish_of_merge``: finishing a
+merge gives the log-sum-exp of the concatenation for every split; ``state.merge_commutative_associative``),
+``rewrite.blocked_shift`` rescales a sum to a new max. Each state carries the bound ``error`` of its
+sum, which a merge propagates: S = S_a + F S_b with positive terms, so the merged sum's relative error
+is at most max(error_a, error_b + the merge's own), and ``finish`` certifies 1 ULP from it.
+
+Edges: a NaN entry gives m = NaN (merging with it gives NaN); an empty slice or one of -inf entries
+gives m = -inf (adds nothing; finishes to -inf); +inf entries give m = +inf with ties = their count
+(finishes to +inf). The temperature must be finite and > 0, and the same for states merged.
+
+``kernels`` is the target module: ``softmax_c`` computes states, merges and finishes in C
+(``softproof_lse_state_d``, ``softproof_lse_merge``, ``softproof_lse_finish``; the exp of each term
+in double-double, 2^-54, merge factors in triple-double), ``softmax_np`` in NumPy (terms and factors
+in ``numpy.longdouble``, whose error the state records). The two give states of one layout, each
+within its recorded bound; a state from one finishes on the other. ``normalise`` (softmax of a slice
+given the whole row's state) is NumPy on both.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+import numpy
+from numpy.typing import ArrayLike, NDArray
+
+from ._checks import as_float, axes
+
+__all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise"]
+
+STATE_DTYPE = numpy.dtype([("m", "<f8"), ("ties", "<f8"), ("t_hi", "<f8"), ("t_lo", "<f8"), ("error", "<f8"), ("temperature", "<f8")])
+_EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
+_MERGE_FLOOR = 2.0**-100  # the double-double roundings of one merge (C: SP_MERGE_ERROR)
+_LOG_ERROR = 8.0 * _EPS_WIDE  # numpy.log1p in numpy.longdouble
+
+
+def _state_temperature(value: object) -> float:
+    """The temperature of a state: a real number, finite and > 0 (states have no argmax or uniform limit)."""
+    try:
+        T = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"temperature must be a real number; got {value!r}") from None
+    if not 0.0 < T < numpy.inf:
+        raise ValueError(f"a state needs a finite temperature > 0; got {value!r} (use logsumexp for the limits T = 0 and T = inf)")
+    return T
+
+
+def _states(value: object, name: str) -> NDArray[Any]:
+    """``value`` as an array of :data:`STATE_DTYPE`, or a ``TypeError`` saying where states come from."""
+    array = numpy.asarray(value)
+    if array.dtype != STATE_DTYPE:
+        raise TypeError(f"{name} must be states from lse_state (dtype {STATE_DTYPE.descr}); got dtype {array.dtype}")
+    return array
+
+
+def _rows(x: NDArray[Any], axis: tuple[int, ...]) -> tuple[NDArray[Any], tuple[int, ...]]:
+    """The reduced axes moved last, flattened to contiguous (rows, n) float64, and the kept shape."""
+    rest = [a for a in range(x.ndim) if a not in axis]
+    moved = numpy.transpose(x, rest + list(axis))
+    kept = tuple(moved.shape[: len(rest)])
+    n = int(numpy.prod(moved.shape[len(rest):], dtype=numpy.int64))
+    return numpy.ascontiguousarray(moved.reshape(int(numpy.prod(kept, dtype=numpy.int64)), n), dtype=numpy.float64), kept
+
+
+def _numpy_module() -> ModuleType:
+    return importlib.import_module(f"{__package__}.softmax_np")
+
+
+def _is_c(kernels: ModuleType) -> bool:
+    return hasattr(kernels, "_KERNELS")
+
+
+def _split(wide: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+    """A numpy.longdouble array as hi + lo float64 (hi rounded, lo the rest rounded)."""
+    hi = wide.astype(numpy.float64)
+    return hi, (wide - hi).astype(numpy.float64)
+
+
+def _numpy_states(rows: NDArray[Any], T: float) -> NDArray[Any]:
+    """States of (rows, n) float64 rows in NumPy: terms e^(q + ql) in numpy.longdouble (q + ql the
+    exact shift of softmax_np._shift), summed pairwise in numpy.longdouble."""
+    count, n = rows.shape
+    out = numpy.zeros(count, STATE_DTYPE)
+    out["temperature"] = T
+    if n == 0:
+        out["m"] = -numpy.inf
+        return out
+    with numpy.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        m = rows.max(axis=1, keepdims=True)  # NaN where any entry is NaN
+        finite = numpy.isfinite(m)
+        m_safe = numpy.where(finite, m, 0.0)
+        q, ql = _numpy_module()._shift(rows, m_safe, T)
+        terms = numpy.exp(q.astype(numpy.longdouble) + ql)
+        below = finite & (rows != m)
+        t = numpy.sum(numpy.where(below, terms, 0.0), axis=1)
+    t_hi, t_lo = _split(t)
+    out["m"] = m[:, 0]
+    out["ties"] = numpy.where(numpy.isneginf(m[:, 0]), 0.0, numpy.sum(rows == m, axis=1))
+    out["t_hi"] = numpy.where(finite[:, 0], t_hi, 0.0)
+    out["t_lo"] = numpy.where(finite[:, 0], t_lo, 0.0)
+    # each term within 8 eps (exp of q + ql, the argument rounded to eps |q|, |q| e^q <= 1/e), the
+    # pairwise sum of n positive terms within (min(n, 128) + log2 n) eps (numpy's blocks of 128)
+    summation = (min(n, 128) + numpy.log2(max(n, 2))) * _EPS_WIDE
+    out["error"] = numpy.where(finite[:, 0], 9.0 * _EPS_WIDE + summation, 0.0)
+    return out
+
+
+def lse_state(kernels: ModuleType, x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
+    """The state of each slice of ``x`` along ``axis`` (all of ``axis`` reduced; the result has the
+    other dimensions' shape)."""
+    array, _ = as_float(x)
+    chosen = axes(axis, array.ndim)
+    T = _state_temperature(temperature)
+    rows, kept = _rows(array, chosen)
+    if _is_c(kernels):
+        out = numpy.zeros(rows.shape[0], STATE_DTYPE)
+        kernels._KERNELS.state_call("lse_state_d", rows, out, T)
+    else:
+        out = _numpy_states(rows, T)
+    return out.reshape(kept)[()]
+
+
+def _check_pair(a: NDArray[Any], b: NDArray[Any]) -> None:
+    temperatures = numpy.broadcast_arrays(a["temperature"], b["temperature"])
+    if not numpy.array_equal(temperatures[0], temperatures[1]):
+        raise ValueError("merge needs states of one temperature; got "
+                         f"{sorted({float(v) for v in numpy.unique(numpy.concatenate([temperatures[0].ravel(), temperatures[1].ravel()]))})}")
+    for T in numpy.unique(temperatures[0]):
+        _state_temperature(T)
+
+
+def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
+    """merge in NumPy: the larger max's state, the other's sum rescaled by F = e^((m_b - m_a)/T) in
+    numpy.longdouble (the argument (m_b - m_a)/T exact to two doubles, then rounded to eps |y|)."""
+    wide = numpy.longdouble
+    first = a["m"] >= b["m"]
+    big, small = numpy.where(first, a, b), numpy.where(first, b, a)
+    out = big.copy()
+    T = big["temperature"]
+    with numpy.errstate(invalid="ignore", over="ignore", under="ignore"):
+        d, d_lo = _numpy_module()._two_diff(small["m"], big["m"])  # m_b - m_a exactly
+        y = (d.astype(wide) + d_lo) / T.astype(wide)
+        F = numpy.exp(y)
+        s_small = small["ties"].astype(wide) + small["t_hi"] + small["t_lo"]
+        s_big = big["t_hi"].astype(wide) + big["t_lo"]
+        rescaled = s_big + F * s_small
+        equal = big["m"] == small["m"]
+        summed = s_big + (small["t_hi"].astype(wide) + small["t_lo"])
+    finite = numpy.isfinite(big["m"]) & numpy.isfinite(small["m"])
+    t_new = numpy.where(equal, summed, rescaled)
+    t_hi, t_lo = _split(t_new)
+    update = finite | (equal & numpy.isposinf(big["m"]))
+    out["t_hi"] = numpy.where(update & finite, t_hi, out["t_hi"])
+    out["t_lo"] = numpy.where(update & finite, t_lo, out["t_lo"])
+    out["ties"] = numpy.where(update & equal, big["ties"] + small["ties"], out["ties"])
+    # F within (|y| + 8) eps (the argument rounded to eps |y|, exp's own 8 eps), F S_b and the sum 3 eps
+    own = numpy.where(equal, 2.0 * _EPS_WIDE, (numpy.abs(numpy.nan_to_num(y.astype(numpy.float64))) + 11.0) * _EPS_WIDE) + _MERGE_FLOOR
+    merged_error = numpy.maximum(big["error"], small["error"] * (1.0 + own) + own)
+    out["error"] = numpy.where(finite, merged_error, out["error"])
+    nan = numpy.isnan(a["m"]) | numpy.isnan(b["m"])
+    out["m"] = numpy.where(nan, numpy.nan, out["m"])
+    for field in ("ties", "t_hi", "t_lo", "error"):
+        out[field] = numpy.where(nan, 0.0, out[field])
+    return out
+
+
+def merge(kernels: ModuleType, a: ArrayLike, b: ArrayLike) -> Any:
+    """The state of each pair of slices together (broadcast): ``finish(merge(a, b))`` is the
+    log-sum-exp of the two slices concatenated (``state.finish_of_merge``)."""
+    first, second = numpy.broadcast_arrays(_states(a, "a"), _states(b, "b"))
+    _check_pair(first, second)
+    shape = first.shape
+    first, second = numpy.ascontiguousarray(first).reshape(-1), numpy.ascontiguousarray(second).reshape(-1)
+    if _is_c(kernels):
+        out = numpy.zeros(first.shape, STATE_DTYPE)
+        kernels._KERNELS.state_call("lse_merge", first, second, out)
+    else:
+        out = _numpy_merge(first, second)
+    return out.reshape(shape)[()]
+
+
+def _numpy_finish(s: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+    """m + T log1p((c - 1) + t) in numpy.longdouble, rounded once, and the bound of its error before
+    that rounding: T (error t/(c + t) + 8 eps L) + 2 eps |out| (as softmax_np's certified finish)."""
+    wide = numpy.longdouble
+    T = s["temperature"]
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        u = (s["ties"] - 1).astype(wide) + s["t_hi"] + s["t_lo"]
+        L = numpy.log1p(u)
+        out = (s["m"].astype(wide) + T.astype(wide) * L).astype(numpy.float64)
+        t = s["t_hi"] + s["t_lo"]
+        bound = T * (s["error"] * (t / (s["ties"] + t)) + _LOG_ERROR * L.astype(numpy.float64)) + 2 * _EPS_WIDE * numpy.abs(out)
+    edge = ~numpy.isfinite(s["m"])
+    return numpy.where(edge, s["m"], out), numpy.where(edge, 0.0, bound)
+
+
+def finish(kernels: ModuleType, state: ArrayLike, *, return_bound: bool = False) -> Any:
+    """The log-sum-exp of each state's slice, rounded once: within 1 ULP of the correctly rounded value
+    where the bound of its error before rounding is below 2^-53.5 |LSE| (it is, unless m + T log S
+    cancels to far below T), else within that bound plus half an ulp. ``return_bound``: also the bounds."""
+    s = _states(state, "state")
+    shape = s.shape
+    flat = numpy.ascontiguousarray(s).reshape(-1)
+    for T in numpy.unique(flat["temperature"]):
+        _state_temperature(T)
+    if _is_c(kernels):
+        out, bound = numpy.empty(flat.shape), numpy.empty(flat.shape)
+        kernels._KERNELS.state_call("lse_finish", flat, out, bound)
+    else:
+        out, bound = _numpy_finish(flat)
+    values, bounds = out.reshape(shape)[()], bound.reshape(shape)[()]
+    return (values, bounds) if return_bound else values
+
+
+def normalise(kernels: ModuleType, x: ArrayLike, state: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, log: bool = False) -> Any:
+    """softmax (``log``: log_softmax) of ``x``'s slices along ``axis`` given the state of the whole row
+    they belong to (``merge`` of every part's state): e^((x_i - m)/T) / S, or (x_i - m)/T - log S, with
+    the exact shift of softmax_np and numpy.longdouble. Edges as the kernels: +inf entries share the
+    mass (ties), a NaN or all -inf row gives NaN."""
+    del kernels  # NumPy on both targets
+    array, dtype = as_float(x)
+    chosen = axes(axis, array.ndim)
+    s = _states(state, "state")
+    kept = tuple(d for i, d in enumerate(array.shape) if i not in chosen)
+    if s.shape != kept:
+        raise ValueError(f"state has shape {s.shape} but x without axis {chosen} has shape {kept}; pass the states lse_state gave for this axis")
+    temperatures = numpy.unique(s["temperature"])
+    if temperatures.size > 1:
+        raise ValueError(f"normalise needs states of one temperature; got {sorted(float(t) for t in temperatures)}")
+    T = _state_temperature(temperatures[0]) if temperatures.size else 1.0
+    full = numpy.expand_dims(s, chosen)
+    m = full["m"]
+    wide = numpy.longdouble
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        q, ql = _numpy_module()._shift(array, numpy.where(numpy.isfinite(m), m, 0.0), T)
+        u = (full["ties"] - 1).astype(wide) + full["t_hi"] + full["t_lo"]  # S - 1: log S = log1p(u) keeps small logs accurate
+        shifted = q.astype(wide) + ql
+        value = shifted - numpy.log1p(u) if log else numpy.exp(shifted) / (u + 1)
+        value = value.astype(numpy.float64)
+        tie_share = numpy.where(array == numpy.inf, 1.0 / full["ties"], 0.0)
+        ties = numpy.log(tie_share) if log else tie_share
+    value = numpy.where(numpy.isposinf(m), ties, value)
+    value = numpy.where(numpy.isnan(m) | numpy.isneginf(m), numpy.nan, value)
+    return numpy.asarray(value).astype(dtype)

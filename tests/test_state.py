@@ -1,0 +1,163 @@
+"""Mergeable log-sum-exp states (generated/_state.py, C softproof_lse_state): any split of a row, merged
+in any tree and order, finishes within 1 ULP of the mpmath value where its bound certifies it, and the
+bound is never below the true error; edges, errors and the C struct's layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from softproof.generated import softmax_c, softmax_np
+from softproof.measure.accuracy import reference, ulp_distance
+
+TARGETS = {"c": softmax_c, "numpy": softmax_np}
+CERTIFIED = 2.0**-53.5  # finish's bound below this times |LSE|: within 1 ULP
+
+
+def _rows(rng: np.random.Generator) -> list[tuple[np.ndarray, float]]:
+    """Ordinary rows of several kinds (lengths 1 to 300), each with a temperature."""
+    out = []
+    for _ in range(6):
+        n = int(rng.integers(1, 300))
+        out += [
+            (rng.normal(size=n), 1.0),
+            (rng.normal(size=n) * 3 - 9, 1.0),  # a negative maximum: m + L cancels partly
+            (rng.normal(size=n) * 30, float(rng.choice([0.37, 3.3]))),
+            (1e6 + rng.normal(size=n), 1.0),
+            (np.round(rng.normal(size=n)), 0.5),  # ties
+        ]
+    return out
+
+
+def _split(x: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """1 to 6 parts at random cuts, empty parts included."""
+    cuts = np.sort(rng.integers(0, x.size + 1, size=int(rng.integers(0, 6))))
+    return np.split(x, cuts)
+
+
+def _merge_randomly(module: Any, states: list[Any], rng: np.random.Generator) -> Any:
+    """Merge in a random tree: two random states of the pool at a time, in a random order."""
+    pool = list(states)
+    while len(pool) > 1:
+        i, j = sorted(rng.choice(len(pool), size=2, replace=False))
+        b, a = pool.pop(j), pool.pop(i)
+        pool.append(module.merge(a, b) if rng.random() < 0.5 else module.merge(b, a))
+    return pool[0]
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_any_split_merged_in_any_order_finishes_within_1_ulp(target: str) -> None:
+    """state.finish_of_merge in floating point: the LSE of the whole row, within its bound plus half an ulp
+    of the truth always, and within 1 ULP where the bound certifies it (every row whose |LSE| is not
+    below about T: where m + T log S cancels, a state cannot be refined, unlike the in-memory kernel)."""
+    module = TARGETS[target]
+    rng = np.random.default_rng(19)
+    certified = total = 0
+    for x, T in _rows(rng):
+        parts = _split(x, rng)
+        merged = _merge_randomly(module, [module.lse_state(part, temperature=T) for part in parts], rng)
+        value, bound = module.finish(merged, return_bound=True)
+        truth = reference(x, "rows", "float64", np.array([0]), temperature=T)["logsumexp"][0]
+        assert abs(value - truth) <= bound + np.spacing(abs(truth)), (target, x[:4], T, len(parts), bound)  # sound
+        if bound <= CERTIFIED * abs(value):
+            certified += 1
+            assert ulp_distance(np.atleast_1d(value), np.atleast_1d(truth)).max() <= 1, (target, x[:4], T, len(parts))
+        else:  # m + T log S cancels: |LSE| below about T, as the in-memory kernel's first stages
+            assert abs(value) < 2 * T, (target, x[:4], T, value, bound)
+        assert merged["error"] < 2.0**-49  # the terms' error plus 2^-100 per merge
+        total += 1
+    assert certified >= 0.75 * total, (certified, total)
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_states_over_an_axis_and_across_targets(target: str) -> None:
+    """A 3-d array's states over axis 1 (shape of the other axes), merged along a split of that axis;
+    a state from one target finishes on the other within 1 ULP of the kernel's logsumexp."""
+    module, other = TARGETS[target], TARGETS["numpy" if target == "c" else "c"]
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(3, 40, 5)) * 4
+    merged = module.merge(module.lse_state(x[:, :17], axis=1), module.lse_state(x[:, 17:], axis=1))
+    assert merged.shape == (3, 5) and merged.dtype == module.STATE_DTYPE
+    expected = softmax_c.logsumexp(x, axis=1)
+    assert ulp_distance(module.finish(merged), expected).max() <= 1
+    assert ulp_distance(other.finish(merged), expected).max() <= 1
+    whole = module.lse_state(x, axis=(0, 2))
+    assert whole.shape == (40,) and ulp_distance(module.finish(whole), softmax_c.logsumexp(x, axis=(0, 2))).max() <= 1
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_normalise_gives_the_rows_softmax(target: str) -> None:
+    """normalise(part, state of the whole row) is the row's softmax (log_softmax) on that part, within the
+    kernels' bounds of the mpmath values, at T = 1 and T = 0.37."""
+    module = TARGETS[target]
+    rng = np.random.default_rng(5)
+    for T in (1.0, 0.37):
+        x = rng.normal(size=60) * 5
+        state = module.merge(module.lse_state(x[:25], temperature=T), module.lse_state(x[25:], temperature=T))
+        truth = reference(x, "rows", "float64", np.array([0]), temperature=T)
+        p = np.concatenate([module.normalise(x[:25], state), module.normalise(x[25:], state)])
+        lp = np.concatenate([module.normalise(x[:25], state, log=True), module.normalise(x[25:], state, log=True)])
+        assert ulp_distance(p, truth["softmax"]).max() <= 3
+        assert ulp_distance(lp, truth["log_softmax"]).max() <= 2
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_edges(target: str) -> None:
+    """NaN spreads; an empty or all -inf slice adds nothing; +inf entries are ties (LSE +inf, shares 1/k)."""
+    module = TARGETS[target]
+    rows = np.array([[np.nan, 1.0], [-np.inf, -np.inf], [np.inf, 2.0], [np.inf, np.inf]])
+    s = module.lse_state(rows)
+    assert np.array_equal(s["ties"], [0, 0, 1, 2])
+    assert np.array_equal(module.finish(s), [np.nan, -np.inf, np.inf, np.inf], equal_nan=True)
+    ordinary = module.lse_state(np.array([[0.0], [0.0], [0.0], [5.0]]))
+    merged = module.merge(s, ordinary)
+    assert np.array_equal(module.finish(merged), [np.nan, 0.0, np.inf, np.inf], equal_nan=True)
+    assert merged[1].tobytes() == ordinary[1].tobytes()  # -inf adds nothing, bit for bit
+    assert module.merge(s[3], s[3])["ties"] == 4
+    empty = module.lse_state(np.zeros((2, 0)))
+    assert np.array_equal(module.finish(empty), [-np.inf, -np.inf])
+    one = module.lse_state(np.array([[3.0, 1.0]]))
+    assert module.merge(empty[:1], one)[0].tobytes() == one[0].tobytes()
+    assert np.array_equal(module.normalise(np.array([np.inf, 2.0, np.inf]), module.lse_state(np.array([np.inf, 2.0, np.inf]))), [0.5, 0.0, 0.5])
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_bad_input_is_named(target: str) -> None:
+    module = TARGETS[target]
+    a = module.lse_state(np.zeros(3))
+    with pytest.raises(ValueError, match="one temperature"):
+        module.merge(a, module.lse_state(np.zeros(3), temperature=2.0))
+    with pytest.raises(ValueError, match="finite temperature > 0"):
+        module.lse_state(np.zeros(3), temperature=0.0)
+    with pytest.raises(ValueError, match="finite temperature > 0"):
+        module.lse_state(np.zeros(3), temperature=np.inf)
+    with pytest.raises(TypeError, match="states from lse_state"):
+        module.merge(a, np.zeros(3))
+    with pytest.raises(ValueError, match="state has shape"):
+        module.normalise(np.zeros((2, 3)), a)
+
+
+def test_the_state_is_the_c_struct() -> None:
+    """STATE_DTYPE is six float64 without padding, and the C functions read and write it as such: a state
+    written by NumPy and finished by C (and the reverse) gives the same LSE as on its own target."""
+    assert softmax_c.STATE_DTYPE.itemsize == 48 and softmax_c.STATE_DTYPE is softmax_np.STATE_DTYPE
+    from softproof.generated import _clib
+
+    text = _clib.source_files()["softmax.h"].decode()
+    assert "double m, ties, t_hi, t_lo, error, temperature;" in text
+    x = np.random.default_rng(0).normal(size=(4, 9))
+    for state in (softmax_np.lse_state(x), softmax_c.lse_state(x)):
+        assert ulp_distance(softmax_c.finish(state), softmax_np.finish(state)).max() <= 1
+
+
+def test_the_bound_check_can_fail() -> None:
+    """The test of the test: a state whose sum is off by 2^-40 while its recorded error says 2^-54 finishes
+    more than 1 ULP off with a bound that claims certification: the checks above would catch it."""
+    x = np.random.default_rng(2).normal(size=50)
+    state = softmax_c.lse_state(x)
+    state["t_hi"] *= 1 + 2.0**-40
+    value, bound = softmax_c.finish(state, return_bound=True)
+    truth = reference(x, "rows", "float64", np.array([0]))["logsumexp"]
+    assert bound <= CERTIFIED * abs(value) and ulp_distance(np.atleast_1d(value), truth).max() > 1
