@@ -316,6 +316,7 @@ def bench(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown.")] = False,
     plot_file: Annotated[Path | None, typer.Option("--plot", help="Draw ns per element against n (PNG or SVG).")] = None,
     plot_kernel: Annotated[str | None, typer.Option("--plot-kernel", help="The kernel drawn by --plot, float64 (default: the first --kernel).")] = None,
+    threads: Annotated[int, typer.Option("--threads", help="Threads for softproof C and torch (scipy and NumPy have one).")] = 1,
 ) -> None:
     """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
     from softproof.measure import bench as b
@@ -332,6 +333,8 @@ def bench(
             fail(f"unknown dtype {name!r}; use float64 or float32")
     if any(size < 1 for size in chosen_sizes) or repeats < 1 or row_length < 0:
         fail("--size and --repeats must be >= 1 and --row-length >= 0")
+    if not 1 <= threads <= 4096:
+        fail(f"--threads {threads}: use 1 to 4096")
     if max(chosen_sizes) > b.MAX_SIZE:
         fail(f"--size {max(chosen_sizes)} is more than {b.MAX_SIZE:.0e} entries; use a smaller size")
     plot_kernel = plot_kernel or kernels[0]
@@ -346,6 +349,7 @@ def bench(
         fail("nothing to time: the cross-entropy kernels run on rows only; give --row-length >= 1 "
              "(and a --size at least 10 times it)")
     tracked = tracked_by("timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
+    b.use_threads(threads)
     try:
         timings = b.run(chosen_cases, repeats, progress=tracked)
     except MemoryError as exc:

@@ -9,11 +9,11 @@ checks it shares, ``_checks.py``); the build and the array plumbing are in ``_cl
 with ``$CC`` or the first of cc, gcc, clang. Flags are chosen at build time: first
 ``-march=native -O3 -fno-trapping-math -fopenmp-simd`` (the vector units of this machine),
 then the same without ``-march=native``, then plain ``-O2`` if the compiler refuses them;
-never ``-ffast-math``. ``SOFTPROOF_OPENMP=1`` adds
-``-fopenmp`` (rows in parallel for large inputs; one row of at least 262144 entries is cut
-into a chunk per thread, its sums added in chunk order, so that a given ``OMP_NUM_THREADS``
-always gives the same values); ``SOFTPROOF_PORTABLE=1`` forces the
-portable flags.
+never ``-ffast-math``. Threads (``-fopenmp``, unless ``SOFTPROOF_OPENMP=0``): rows in
+parallel for large inputs, one row of at least 262144 entries cut into fixed chunks of 131072
+added in chunk order, so that every thread count gives the same bits; :func:`set_num_threads`
+(or ``SOFTPROOF_NUM_THREADS``, else ``OMP_NUM_THREADS``) sets the count. ``SOFTPROOF_PORTABLE=1``
+forces the portable flags.
 ctypes is used because it ships with Python: no build-time dependency, and the kernels
 take plain pointers and sizes.
 """
@@ -53,6 +53,8 @@ __all__ = [
     "merge",
     "finish",
     "normalise",
+    "set_num_threads",
+    "num_threads",
     "library_path",
     "LIBRARY",
     "CompilerNotFoundError",
@@ -211,3 +213,14 @@ def finish(state: ArrayLike, *, return_bound: bool = False) -> Any:
 def normalise(x: ArrayLike, state: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, log: bool = False) -> Any:
     r"""softmax (``log``: log_softmax) of ``x``'s slices given the state of the whole row they belong to."""
     return _state.normalise(_THIS, x, state, axis, log=log)
+
+
+def set_num_threads(threads: int) -> None:
+    """The threads the C kernels use from now on (1 to 4096; like torch.set_num_threads). Every count
+    gives the same bits; without OpenMP in the build the kernels run on one thread whatever is set."""
+    _KERNELS.set_num_threads(threads)
+
+
+def num_threads() -> int:
+    """The threads the C kernels use (1 in a build without OpenMP)."""
+    return _KERNELS.num_threads()

@@ -102,6 +102,20 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
     return calls
 
 
+def use_threads(threads: int) -> None:
+    """The threads of the implementations that have a count: softproof C (bit-identical results for any
+    count) and torch, when installed; scipy.special and NumPy run on one."""
+    import importlib.util
+
+    from softproof.generated import softmax_c
+
+    softmax_c.set_num_threads(threads)
+    if importlib.util.find_spec("torch") is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 def run(
     chosen: list[Case], repeats: int = 7, seed: int = 0,
     progress: Callable[[Iterator[Case], int], Iterator[Case]] | None = None,

@@ -16,6 +16,9 @@ _TEST_CACHE = Path(__file__).resolve().parent.parent / ".test-cache"
 _TEST_CACHE.mkdir(mode=0o700, exist_ok=True)
 os.environ.setdefault("SOFTPROOF_CACHE", str(_TEST_CACHE / "softproof"))
 os.environ.setdefault("MPLCONFIGDIR", str(_TEST_CACHE / "matplotlib"))
+# the C kernels on one thread each: pytest-xdist already runs a worker per core (tests/test_threads.py
+# sets the count itself; every count gives the same bits)
+os.environ.setdefault("SOFTPROOF_NUM_THREADS", "1")
 
 # CI runs a fixed, derandomised set of examples so that a red run can be reproduced exactly;
 # locally hypothesis explores new examples on every run.

@@ -86,7 +86,7 @@ def test_portable_build_without_native_flags_passes_the_c_program(tmp_path: Path
 
 
 def test_openmp_build_passes_the_c_program(tmp_path: Path) -> None:
-    """SOFTPROOF_OPENMP=1 adds -fopenmp (rows in parallel): the same program passes."""
+    """The OpenMP build (the default; rows in parallel, long rows in fixed chunks): the same program passes."""
     from softproof.generated import _clib
 
     exe = tmp_path / "test_softmax_openmp"
@@ -167,8 +167,9 @@ print(json.dumps(result))
 
 
 def test_one_long_row_split_across_openmp_threads_matches_the_serial_kernels() -> None:
-    """SOFTPROOF_OPENMP=1 cuts one long row into a chunk per thread (max, sums in chunk order, normalisation):
-    the values are those of the serial build, to 1 ULP (2 for float64 softmax), for 2 and 3 threads, edges included."""
+    """The OpenMP build cuts one long row into fixed chunks (max, sums in chunk order, normalisation): the
+    values are those of the build without OpenMP, to 1 ULP (2 for float64 softmax), for 2 and 3 threads,
+    edges included (tests/test_threads.py: every thread count gives the same bits)."""
     import json
     import os
     import sys
@@ -185,7 +186,7 @@ def test_one_long_row_split_across_openmp_threads_matches_the_serial_kernels() -
 
     serial = run({"SOFTPROOF_OPENMP": "0"})
     for threads in ("2", "3"):
-        split = run({"SOFTPROOF_OPENMP": "1", "OMP_NUM_THREADS": threads})
+        split = run({"SOFTPROOF_OPENMP": "1", "SOFTPROOF_NUM_THREADS": threads})
         if not split["openmp"]:
             pytest.skip("the compiler has no OpenMP")
         for dtype in ("float64", "float32"):

@@ -9,9 +9,11 @@ function's form.
 The library is compiled into a private cache folder (``_cache.py``: ``$SOFTPROOF_CACHE``, default
 ``~/.cache/softproof``, mode 0700, refused when another user owns it or others can write it),
 keyed by a hash of the C source, the flags and the compiler, with ``$CC`` or the first of cc, gcc,
-clang; a cached library is loaded only when it is ours and private, and checked by a smoke call. Flags: first ``-march=native -O3 -fno-trapping-math -fopenmp-simd``, then the
-same without ``-march=native``, then plain ``-O2``; never ``-ffast-math``. ``SOFTPROOF_OPENMP=1``
-adds ``-fopenmp``; ``SOFTPROOF_PORTABLE=1`` forces the portable flags.
+clang; a cached library is loaded only when it is ours and private, and checked by a smoke call. Flags: first
+``-march=native -O3 -fno-trapping-math -fopenmp-simd -fopenmp`` (threads: results bit-identical for any
+count, ``softmax.h``), then the same without ``-fopenmp`` (a compiler without an OpenMP runtime), then
+both without ``-march=native``, then plain ``-O2``; never ``-ffast-math``. ``SOFTPROOF_OPENMP=0`` leaves
+``-fopenmp`` out; ``SOFTPROOF_PORTABLE=1`` forces the portable flags.
 """
 
 from __future__ import annotations
@@ -68,11 +70,11 @@ MINIMAL_FLAGS = ("-O2", "-std=c99")
 
 
 def flag_sets() -> list[tuple[str, ...]]:
-    """The flag sets to try, best first (environment: SOFTPROOF_PORTABLE, SOFTPROOF_OPENMP)."""
-    openmp = ("-fopenmp",) if os.environ.get("SOFTPROOF_OPENMP") == "1" else ()
-    if os.environ.get("SOFTPROOF_PORTABLE") == "1":
-        return [PORTABLE_FLAGS + openmp, MINIMAL_FLAGS]
-    return [NATIVE_FLAGS + openmp, PORTABLE_FLAGS + openmp, MINIMAL_FLAGS]
+    """The flag sets to try, best first (environment: SOFTPROOF_PORTABLE, SOFTPROOF_OPENMP): each with
+    ``-fopenmp`` first (threads by default) unless ``SOFTPROOF_OPENMP=0``, then without it."""
+    openmp = [("-fopenmp",), ()] if os.environ.get("SOFTPROOF_OPENMP") != "0" else [()]
+    bases = [PORTABLE_FLAGS] if os.environ.get("SOFTPROOF_PORTABLE") == "1" else [NATIVE_FLAGS, PORTABLE_FLAGS]
+    return [base + extra for base in bases for extra in openmp] + [MINIMAL_FLAGS]
 
 
 def library_path() -> Path:
@@ -251,6 +253,18 @@ class Kernels:
             status = function(*(_ptr(array) for array in arrays), _SIZE(arrays[0].shape[0]))
         if status:
             raise ValueError(f"{name}: a state needs one finite temperature > 0")
+
+    def set_num_threads(self, threads: int) -> None:
+        """The threads the kernels use from now on (any count gives the same bits)."""
+        if isinstance(threads, bool) or not isinstance(threads, (int, numpy.integer)) or not 1 <= threads <= 4096:
+            raise ValueError(f"threads must be an integer from 1 to 4096; got {threads!r}")
+        self.library.softproof_set_num_threads.argtypes = [ctypes.c_int]
+        self.library.softproof_set_num_threads(ctypes.c_int(int(threads)))
+
+    def num_threads(self) -> int:
+        """The threads the kernels use: set_num_threads, else SOFTPROOF_NUM_THREADS, else OpenMP's (1 without OpenMP)."""
+        self.library.softproof_num_threads.restype = ctypes.c_int
+        return int(self.library.softproof_num_threads())
 
     def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> None:
         """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""

@@ -39,11 +39,28 @@
 #else
 #define SP_SIMD
 #endif
+#define SP_MAX_THREADS 4096
 #if defined(_OPENMP)
 #include <omp.h>
-/* rows in parallel; one row alone is split instead (SP_SPLIT) */
-#define SP_ROWS_PARALLEL _Pragma("omp parallel for schedule(static) if (rows > 1 && rows * n > 65536)")
-#define SP_SPLIT 262144   /* a row at least this long, outside a parallel region, is cut in chunks */
+/* the threads to use: softproof_set_num_threads, else SOFTPROOF_NUM_THREADS (a positive integer) if
+ * set, else OpenMP's own count (OMP_NUM_THREADS, else the machine's), read at the first call. The count
+ * never changes a result, only the speed: rows are computed alone or in fixed tiles, a long row in
+ * fixed chunks (split_parts). */
+static int sp_thread_count = 0;
+static int sp_threads(void)
+{
+    if (sp_thread_count == 0) {
+        const char *text = getenv("SOFTPROOF_NUM_THREADS");
+        char *end = NULL;
+        const long wanted = text != NULL ? strtol(text, &end, 10) : 0;
+        sp_thread_count = (text != NULL && end != text && *end == '\0' && wanted > 0 && wanted <= SP_MAX_THREADS) ? (int)wanted : omp_get_max_threads();
+    }
+    return sp_thread_count;
+}
+/* rows in parallel (each row computed alone or in its fixed tile of SP_TILE rows, whichever thread takes it) */
+#define SP_ROWS_PARALLEL _Pragma("omp parallel for schedule(static) num_threads(sp_threads()) if (rows > 1 && rows * n > 65536)")
+#define SP_SPLIT 262144   /* a row at least this long is cut in chunks of SP_PART entries (split_parts) */
+#define SP_PART 131072
 #define SP_MAX_PARTS 64
 #else
 #define SP_ROWS_PARALLEL
@@ -538,14 +555,17 @@ static void reciprocal_of_sum(double c, double t, double *hi, double *lo)
 }
 
 #if defined(_OPENMP)
-/* how many chunks a row of n entries is cut into: one per thread for a long row, else 1 */
+/* how many chunks a row of n entries is cut into: a function of n only (SP_PART entries each, at most
+ * SP_MAX_PARTS), never of the thread count or of an enclosing parallel region, so that the chunks,
+ * their sums and the order they are added in are the same for any number of threads: results are
+ * bit-identical for 1 thread and for 8 (the threads only decide who computes which chunk) */
 static int split_parts(size_t n)
 {
-    const int threads = omp_get_max_threads();
-    if (n < SP_SPLIT || omp_in_parallel() || threads < 2) {
+    const size_t parts = (n + SP_PART - 1) / SP_PART;
+    if (n < SP_SPLIT) {
         return 1;
     }
-    return threads < SP_MAX_PARTS ? threads : SP_MAX_PARTS;
+    return parts < SP_MAX_PARTS ? (int)parts : SP_MAX_PARTS;
 }
 
 /* [a, b): the k-th of `parts` chunks of [0, n), cut at multiples of SP_LANES */
@@ -1076,7 +1096,7 @@ static double row_max_split_d(const double *xr, size_t n, double *lowest)
     if (parts > 1) {
         double part_max[SP_MAX_PARTS], part_low[SP_MAX_PARTS], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
         int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
         for (k = 0; k < parts; ++k) {
             size_t a, b;
             chunk_of(n, k, parts, &a, &b);
@@ -1104,7 +1124,7 @@ static row_stats row_stats_split_d(const double *xr, double *er, size_t n, doubl
         row_stats part[SP_MAX_PARTS], st;
         double t_hi = 0.0, t_lo = 0.0, ties = 0.0;
         int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
         for (k = 0; k < parts; ++k) {
             size_t a, b;
             chunk_of(n, k, parts, &a, &b);
@@ -1315,7 +1335,7 @@ static void softmax_row_stats_d(const double *xr, double *outr, size_t n, double
         parts = split_parts(n);
         if (parts > 1) {
             int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
             for (k = 0; k < parts; ++k) {
                 size_t a, b;
                 chunk_of(n, k, parts, &a, &b);
@@ -1402,7 +1422,7 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
         const int parts = split_parts(n);
         if (parts > 1) {
             int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
             for (k = 0; k < parts; ++k) {
                 size_t a, b;
                 chunk_of(n, k, parts, &a, &b);
@@ -2765,7 +2785,7 @@ static double row_max_split_f(const float *xr, size_t n, double *lowest)
     if (parts > 1) {
         double part_max[SP_MAX_PARTS], part_low[SP_MAX_PARTS], m = -INFINITY, low = INFINITY, nan_seen = 0.0;
         int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
         for (k = 0; k < parts; ++k) {
             size_t a, b;
             chunk_of(n, k, parts, &a, &b);
@@ -2793,7 +2813,7 @@ static row_stats row_stats_split_f(const float *xr, double *er, size_t n, double
         row_stats part[SP_MAX_PARTS], st;
         double t_hi = 0.0, t_lo = 0.0, ties = 0.0;
         int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
         for (k = 0; k < parts; ++k) {
             size_t a, b;
             chunk_of(n, k, parts, &a, &b);
@@ -2937,7 +2957,7 @@ static void softmax_row_stats_f(const float *xr, float *outr, size_t n, double T
         parts = split_parts(n);
         if (parts > 1) {
             int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
             for (k = 0; k < parts; ++k) {
                 size_t a, b;
                 chunk_of(n, k, parts, &a, &b);
@@ -3027,7 +3047,7 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
         const int parts = split_parts(n);
         if (parts > 1) {
             int k;
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#pragma omp parallel for num_threads(parts < sp_threads() ? parts : sp_threads()) schedule(static, 1)
             for (k = 0; k < parts; ++k) {
                 size_t a, b;
                 chunk_of(n, k, parts, &a, &b);
@@ -4381,6 +4401,27 @@ SP_NOINLINE int softproof_lse_finish(const softproof_lse_state *s, double *out, 
         }
     }
     return SOFTPROOF_OK;
+}
+
+/* ------------------------------------------------------------------ threads */
+int softproof_set_num_threads(int threads)
+{
+    if (threads < 1 || threads > SP_MAX_THREADS) {
+        return SOFTPROOF_EDOMAIN;
+    }
+#if defined(_OPENMP)
+    sp_thread_count = threads;
+#endif
+    return SOFTPROOF_OK;
+}
+
+int softproof_num_threads(void)
+{
+#if defined(_OPENMP)
+    return sp_threads();
+#else
+    return 1;
+#endif
 }
 
 /* ------------------------------------------------- binary16 and bfloat16 storage (uint16_t) */

@@ -87,6 +87,16 @@ int softproof_softmax_backward_f(const float *p, const float *g, float *out, siz
 /* vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g) per row */
 int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n);
 
+/* Threads (where the library is built with OpenMP, the default): a call with several rows and more than
+ * 65536 entries takes its rows in parallel, one row of at least 262144 entries is cut into fixed chunks
+ * of 131072 (at most 64) summed in parallel and added in chunk order. The results are bit-identical
+ * for any number of threads: the threads only decide who computes which row or chunk. The count is
+ * softproof_set_num_threads(k) (1 <= k <= 4096, else SOFTPROOF_EDOMAIN), else SOFTPROOF_NUM_THREADS,
+ * else OpenMP's (OMP_NUM_THREADS, else the machine's); softproof_num_threads() says it (1 without
+ * OpenMP). Not thread-safe to change while another thread is in a kernel. */
+int softproof_set_num_threads(int threads);
+int softproof_num_threads(void);
+
 /* The mergeable state of a slice (a row of n entries) for its log-sum-exp at temperature T: 6 doubles,
  * 48 bytes, no padding (the same layout as softproof's NumPy STATE_DTYPE, so states travel as raw
  * bytes between machines of one byte order). With m the slice's max, S = ties + t_hi + t_lo is
