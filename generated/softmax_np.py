@@ -565,7 +565,7 @@ def _cross_entropy(x: Array, index: Array, ax: int, axis: Axes) -> Array:
         head = L + gap
         out = gap_error + head
         out = numpy.where(numpy.isnan(top), numpy.nan, out)
-        out = numpy.where(numpy.isposinf(top), numpy.where(numpy.isposinf(x_target), -numpy.log(numpy.sum(numpy.isposinf(x), axis=axis, keepdims=True)), numpy.inf), out)
+        out = numpy.where(numpy.isposinf(top), numpy.where(numpy.isposinf(x_target), numpy.log(numpy.sum(numpy.isposinf(x), axis=axis, keepdims=True)), numpy.inf), out)
     return numpy.squeeze(out, axis=ax)
 
 

@@ -64,3 +64,17 @@ def test_target_errors_name_the_index_and_the_valid_classes(K) -> None:  # type:
         K.cross_entropy(np.zeros((2, 3)), np.array([0, -1]))
     with pytest.raises(ValueError, match="no classes"):
         K.cross_entropy(np.zeros((2, 0)), np.array([0, 0]))
+
+
+@TARGETS
+def test_cross_entropy_with_infinite_logits_is_the_ties_limit(K) -> None:  # type: ignore[no-untyped-def]
+    """+inf logits share the mass (temperature.ties_share_mass): the loss of a target among k infinite
+    logits is -log(1/k) = log k >= 0 (it was -log k), +inf for a finite target, and its gradient 1/k - 1."""
+    x = np.array([[np.inf, np.inf, 1.0], [np.inf, np.inf, 1.0], [np.inf, 2.0, 1.0], [np.inf, np.inf, np.inf]])
+    target = np.array([0, 2, 0, 1])
+    for dtype in (np.float64, np.float32):
+        loss, grad = K.cross_entropy(x.astype(dtype), target), K.cross_entropy_grad(x.astype(dtype), target)
+        assert np.array_equal(loss, np.array([np.log(2.0), np.inf, 0.0, np.log(3.0)], dtype=dtype))
+        assert np.signbit(loss[2]) == np.False_  # log 1 = +0
+        assert np.allclose(grad[0], [-0.5, 0.5, 0.0]) and np.allclose(grad[3], [1 / 3, -2 / 3, 1 / 3])
+        assert np.array_equal(K.cross_entropy_with_grad(x.astype(dtype), target)[0], loss)

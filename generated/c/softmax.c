@@ -2117,7 +2117,7 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
         return NAN;
     }
     if (m == INFINITY) {
-        return x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY;
+        return x_target == INFINITY ? log(infinite_count_d(xr, n)) : INFINITY;
     }
     return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
@@ -2285,7 +2285,7 @@ static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_
     if (isnan(m) || m == -INFINITY) {
         *loss = (double)NAN;
     } else if (m == INFINITY) {
-        *loss = (double)(x_target == INFINITY ? -log(infinite_count_d(xr, n)) : INFINITY);
+        *loss = (double)(x_target == INFINITY ? log(infinite_count_d(xr, n)) : INFINITY);
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         *loss = (double)cross_entropy_finish(st, x_target, log_normaliser(st));
@@ -3742,7 +3742,7 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
         return NAN;
     }
     if (m == INFINITY) {
-        return x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY;
+        return x_target == INFINITY ? log(infinite_count_f(xr, n)) : INFINITY;
     }
     return cross_entropy_finish(st, x_target, log_normaliser(st));
 }
@@ -3910,7 +3910,7 @@ static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t 
     if (isnan(m) || m == -INFINITY) {
         *loss = (float)NAN;
     } else if (m == INFINITY) {
-        *loss = (float)(x_target == INFINITY ? -log(infinite_count_f(xr, n)) : INFINITY);
+        *loss = (float)(x_target == INFINITY ? log(infinite_count_f(xr, n)) : INFINITY);
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         *loss = (float)cross_entropy_finish(st, x_target, log_normaliser(st));
