@@ -45,7 +45,10 @@ def test_wheel_holds_only_softproof(wheel: Path) -> None:
         for path in (ROOT / folder).rglob("*"):
             if path.suffix in (".py", ".j2", ".txt", ".c", ".h", ".typed") and "__pycache__" not in path.parts:
                 assert f"softproof/{path.relative_to(ROOT).as_posix()}" in names, path
-    assert not any(name.startswith(("softproof/tests/", "softproof/examples/", "softproof/docs/")) for name in names)
+    # softproof.dask from scaleout/ (a top-level folder named dask would shadow the library)
+    for path in (ROOT / "scaleout").glob("*.py"):
+        assert f"softproof/dask/{path.name}" in names, path
+    assert not any(name.startswith(("softproof/tests/", "softproof/examples/", "softproof/docs/", "softproof/scaleout/")) for name in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "softproof = softproof.cli:main" in entry_points
 

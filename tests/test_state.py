@@ -65,7 +65,7 @@ def test_any_split_merged_in_any_order_finishes_within_1_ulp(target: str) -> Non
             certified += 1
             assert ulp_distance(np.atleast_1d(value), np.atleast_1d(truth)).max() <= 1, (target, x[:4], T, len(parts))
         else:  # m + T log S cancels: |LSE| below about T, as the in-memory kernel's first stages
-            assert abs(value) < 2 * T, (target, x[:4], T, value, bound)
+            assert abs(value) < 4 * T, (target, x[:4], T, value, bound)
         assert merged["error"] < 2.0**-49  # the terms' error plus 2^-100 per merge
         total += 1
     assert certified >= 0.75 * total, (certified, total)
@@ -153,7 +153,7 @@ def test_the_state_is_the_c_struct() -> None:
 
 
 def test_the_bound_check_can_fail() -> None:
-    """The test of the test: a state whose sum is off by 2^-40 while its recorded error says 2^-54 finishes
+    """The test of the test: a state whose sum is off by 2^-40 while its recorded error says 2^-52 finishes
     more than 1 ULP off with a bound that claims certification: the checks above would catch it."""
     x = np.random.default_rng(2).normal(size=50)
     state = softmax_c.lse_state(x)

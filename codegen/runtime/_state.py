@@ -19,8 +19,8 @@ gives m = -inf (adds nothing; finishes to -inf); +inf entries give m = +inf with
 (finishes to +inf). The temperature must be finite and > 0, and the same for states merged.
 
 ``kernels`` is the target module: ``softmax_c`` computes states, merges and finishes in C
-(``softproof_lse_state_d``, ``softproof_lse_merge``, ``softproof_lse_finish``; the exp of each term
-in double-double, 2^-54, merge factors in triple-double), ``softmax_np`` in NumPy (terms and factors
+(``softproof_lse_state_d``, ``softproof_lse_merge``, ``softproof_lse_finish``; each term by the exp
+kernel, 2^-52, as logsumexp's first stage, merge factors in triple-double), ``softmax_np`` in NumPy (terms and factors
 in ``numpy.longdouble``, whose error the state records). The two give states of one layout, each
 within its recorded bound; a state from one finishes on the other. ``normalise`` (softmax of a slice
 given the whole row's state) is NumPy on both.

@@ -4211,18 +4211,24 @@ static double sum_error(size_t n)
     return gamma * gamma;
 }
 
-/* the state of one row: its max, ties and the other terms by sp_exp_dd (SP_TERMS_ERROR_DD each) */
+/* the state of one row from the kernels' own statistics (row_max_stats: lanes, the exp kernel, TwoSum;
+ * read once where the row is long): each term within SP_TERMS_ERROR_D, as logsumexp's first stage */
 static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
 {
     double lowest;
-    const double m = n > 0 ? row_max_d(xr, n, &lowest) : -INFINITY;
+    double m;
     softproof_lse_state s;
     row_stats st;
+    scan_segments sg;
     size_t j;
+    if (n == 0) {
+        return state_edge(-INFINITY, 0.0, T);
+    }
+    m = row_max_stats_d(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (m != m) {
         return state_edge(NAN, 0.0, T);
     }
-    if (m == -INFINITY) { /* no entry, or every entry -inf: the empty sum */
+    if (m == -INFINITY) { /* every entry -inf: the empty sum */
         return state_edge(m, 0.0, T);
     }
     if (m == INFINITY) { /* the +inf entries are the ties; LSE = +inf */
@@ -4232,12 +4238,11 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
         }
         return state_edge(m, ties, T);
     }
-    st = stats_dd_d(xr, n, m, T);
     s.m = m;
     s.ties = st.ties;
     s.t_hi = st.t;
     s.t_lo = st.t_lo;
-    s.error = SP_TERMS_ERROR_DD + sum_error(n);
+    s.error = SP_TERMS_ERROR_D + sum_error(n);
     s.temperature = T;
     return s;
 }
@@ -4254,18 +4259,24 @@ SP_NOINLINE int softproof_lse_state_d(const double *x, softproof_lse_state *out,
     return SOFTPROOF_OK;
 }
 
-/* the state of one row: its max, ties and the other terms by sp_exp_dd (SP_TERMS_ERROR_DD each) */
+/* the state of one row from the kernels' own statistics (row_max_stats: lanes, the exp kernel, TwoSum;
+ * read once where the row is long): each term within SP_TERMS_ERROR_F, as logsumexp's first stage */
 static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
 {
     double lowest;
-    const double m = n > 0 ? row_max_f(xr, n, &lowest) : -INFINITY;
+    double m;
     softproof_lse_state s;
     row_stats st;
+    scan_segments sg;
     size_t j;
+    if (n == 0) {
+        return state_edge(-INFINITY, 0.0, T);
+    }
+    m = row_max_stats_f(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (m != m) {
         return state_edge(NAN, 0.0, T);
     }
-    if (m == -INFINITY) { /* no entry, or every entry -inf: the empty sum */
+    if (m == -INFINITY) { /* every entry -inf: the empty sum */
         return state_edge(m, 0.0, T);
     }
     if (m == INFINITY) { /* the +inf entries are the ties; LSE = +inf */
@@ -4275,12 +4286,11 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
         }
         return state_edge(m, ties, T);
     }
-    st = stats_dd_f(xr, n, m, T);
     s.m = m;
     s.ties = st.ties;
     s.t_hi = st.t;
     s.t_lo = st.t_lo;
-    s.error = SP_TERMS_ERROR_DD + sum_error(n);
+    s.error = SP_TERMS_ERROR_F + sum_error(n);
     s.temperature = T;
     return s;
 }
