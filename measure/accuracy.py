@@ -93,6 +93,8 @@ def _round(value: mpmath.mpf, bits: int) -> float:
     emin = -1074 if bits == 53 else -149
     _, _, exp, bc = value._mpf_  # value = man * 2**exp with bc bits in man: floor(log2 |value|) = exp + bc - 1, exactly
     exponent = exp + bc - 1
+    if -1022 <= exponent <= 1023 and bits == 53:  # a normal double: mpmath's own rounding to 53 bits, to nearest even, is exact
+        return float(mpmath.libmp.to_float(mpmath.libmp.normalize1(*value._mpf_, 53, mpmath.libmp.round_nearest)))
     quantum = max(exponent - bits + 1, emin)
     return float(mpmath.nint(mpmath.ldexp(value, -quantum)) * mpmath.ldexp(1, quantum))
 
