@@ -164,8 +164,10 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     out["t_hi"] = numpy.where(update & finite, t_hi, out["t_hi"])
     out["t_lo"] = numpy.where(update & finite, t_lo, out["t_lo"])
     out["ties"] = numpy.where(update & equal, big["ties"] + small["ties"], out["ties"])
-    # F within (|y| + 8) eps (the argument rounded to eps |y|, exp's own 8 eps), F S_b and the sum 3 eps
-    own = numpy.where(equal, 2.0 * _EPS_WIDE, (numpy.abs(numpy.nan_to_num(y.astype(numpy.float64))) + 11.0) * _EPS_WIDE) + _MERGE_FLOOR
+    # F within (2 |y| + 8) eps (the argument's sum and division each rounded to eps |y|, exp's own 8 eps),
+    # F S_b and the two sums 3 eps more
+    magnitude = numpy.where(finite & ~equal, numpy.abs(y.astype(numpy.float64)), 0.0)
+    own = numpy.where(equal, 2.0 * _EPS_WIDE, (2.0 * magnitude + 11.0) * _EPS_WIDE) + _MERGE_FLOOR
     merged_error = numpy.maximum(big["error"], small["error"] * (1.0 + own) + own)
     out["error"] = numpy.where(finite, merged_error, out["error"])
     nan = numpy.isnan(a["m"]) | numpy.isnan(b["m"])
