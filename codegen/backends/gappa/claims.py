@@ -11,7 +11,7 @@ which the source pins: no contraction). Without Gappa the claims are unproved an
 
 Proved: the exp kernel end to end for normal results (reduction, polynomial evaluation,
 approximation: fp.exp.float64, 1.953 u), log1p's polynomial, and sigmoid in float64 for every input
-(fp.sigmoid.float64, 3 ULP, from four ranges; its quotient num/(1 + decay) rounds once up to O(u^2)). Not yet: the rest of log1p, the compensated sums as a
+(fp.sigmoid.float64, 3 ULP, from five ranges; its quotient num/(1 + decay) rounds once up to O(u^2)). Not yet: the rest of log1p, the compensated sums as a
 function of n, the reciprocal, and the assembly of the other public functions, whose accuracy-table
 bounds remain measured.
 """
@@ -232,34 +232,38 @@ BELOW_ONE_SPACING = Fraction(1, 2**53)  # the doubles in [1/2, 1)
 SIGMOID_BOUNDS = {  # branch -> (the Gappa bound, relative or absolute, and the ULPs it gives)
     "nonnegative": Fraction(198, 100) * U,
     "negative": Fraction(2954, 1000) * U,
+    "negative_low": Fraction(2954, 1000) * U,
     "saturated": Fraction(1, 2**59),
     "subnormal": Fraction(349, 100) * SUBNORMAL_SPACING,
 }
 _SIGMOID_ULPS = {
     "nonnegative": ulps_from_relative(SIGMOID_BOUNDS["nonnegative"]),
     "negative": ulps_from_relative(SIGMOID_BOUNDS["negative"]),
+    "negative_low": ulps_from_relative(SIGMOID_BOUNDS["negative_low"]),
     "saturated": ulps_from_absolute(SIGMOID_BOUNDS["saturated"], BELOW_ONE_SPACING),
     "subnormal": ulps_from_absolute(SIGMOID_BOUNDS["subnormal"], SUBNORMAL_SPACING),
 }
 _SIGMOID_QUOTES = {
     "nonnegative": "sigmoid for x >= 0 with e^-x >= 2^-1021, 1/(1 + decay), is within 1.98 u relative",
-    "negative": "sigmoid for x < 0 with e^x >= 2^-1021, decay/(1 + decay), is within 2.954 u relative",
+    "negative": "sigmoid for x < 0 with e^x >= 2^-969, decay/(1 + decay), is within 2.954 u relative",
+    "negative_low": "sigmoid for x < 0 with 2^-1021 <= e^x <= 2^-969, decay/(1 + decay), is within 2.954 u relative",
     "saturated": "sigmoid for x > 0 with e^-x <= 2^-1021 is within 2^-59 of the truth (1 + decay rounds to 1)",
     "subnormal": "sigmoid for x < 0 with e^x <= 2^-1021 is within 3.49 2^-1074 of the truth",
 }
-_SIGMOID_EXACT = {"nonnegative": 1 / (1 + md), "negative": md / (1 + md), "saturated": 1 / (1 + md), "subnormal": md / (1 + md)}
+_SIGMOID_EXACT = {"nonnegative": 1 / (1 + md), "negative": md / (1 + md), "negative_low": md / (1 + md), "saturated": 1 / (1 + md),
+                  "subnormal": md / (1 + md)}
 SIGMOID_BRANCHES = tuple(
     _fp_claim(
         f"fp.sigmoid.{branch}.float64",
         f"{_SIGMOID_QUOTES[branch]}, so within {_SIGMOID_ULPS[branch]} ULP of the correctly rounded value, "
         "with decay from the exp kernel (fp.exp.float64)",
-        sp.Le(_relative(_SIGMOID_EXACT[branch]) if branch in ("nonnegative", "negative") else sp.Abs(FL(_SIGMOID_EXACT[branch]) - _SIGMOID_EXACT[branch]),
+        sp.Le(_relative(_SIGMOID_EXACT[branch]) if branch in ("nonnegative", "negative", "negative_low") else sp.Abs(FL(_SIGMOID_EXACT[branch]) - _SIGMOID_EXACT[branch]),
               _sym(SIGMOID_BOUNDS[branch])),
         GappaBound(f"fp_sigmoid_{branch}", SIGMOID_BOUNDS[branch], requires=(EXP_TOTAL,)),
         (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.953\,u$ (fp.exp.float64); for the two tails also half a "
          r"subnormal ulp, the exp kernel's last scaling",),
     )
-    for branch in ("nonnegative", "negative", "saturated", "subnormal")
+    for branch in ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 )
 x_sym = sp.Symbol("x", real=True)
 SIGMOID = _fp_claim(
@@ -268,7 +272,8 @@ SIGMOID = _fp_claim(
     "1/(1 + e^-x)",
     sp.Le(sp.Function("ulps")(FL(1 / (1 + sp.exp(-x_sym)))), max(_SIGMOID_ULPS.values())),
     ComposedBound(SIGMOID_BRANCHES, lambda: Fraction(max(_SIGMOID_ULPS.values())), Fraction(3), in_ulps=True),
-    ("the four ranges cover every double x (NaN and infinities aside): e^-|x| >= 2^-1021 or <= 2^-1021, x >= 0 or < 0",
+    ("the five ranges cover every double x (NaN and infinities aside): e^-|x| >= 2^-1021 or <= 2^-1021, x >= 0 or < 0, "
+     "and for x < 0 e^x above or below 2^-969",
      "each branch's bound converted to ULPs by ulps_from_relative / ulps_from_absolute (their arguments beside them)"),
 )
 

@@ -191,18 +191,20 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     :math:`|p|/\mathrm{num} + |r_{lo}|` below (Gappa's relative bound of a rounding needs a normal
     value): hence the case split. Float32 results: one division (:func:`_single_division`).
 
-    ``nonnegative`` (0 <= x <= 707) and ``negative`` (-707 <= x < 0): decay normal, within
+    ``nonnegative`` (0 <= x <= 707) and ``negative`` (-671 <= x < 0) and ``negative_low`` (-707 <= x <
+    -671, e^x in [2^-1021, 2^-969], where the product num r_lo may underflow): decay normal, within
     :data:`EXP_ERROR` relative (fp.exp.float64), the error relative to the exact value; decay's
     own error enters as :math:`\epsilon_d/(1 + d)` (negative) or :math:`-\epsilon_d d/(1 + d)`.
     ``saturated`` (x > 707): decay <= 2^-1020, 1 + decay rounds to 1. ``subnormal`` (x < -707):
     decay <= 2^-1020 within 1.953 u of e^x plus half a subnormal ulp (the exp kernel's second
     scaling rounds once); the error is absolute.
     """
-    negative = branch in ("negative", "subnormal")
+    negative = branch in ("negative", "negative_low", "subnormal")
     error = EXP_ERROR_SINGLE if single else EXP_ERROR
     exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
-    if branch in ("nonnegative", "negative"):
-        hypotheses = ("Md in [1b-1021, 1]", f"(decay - Md) / Md in [-{error}, {error}]")
+    if branch in ("nonnegative", "negative", "negative_low"):
+        low, high = _NORMAL_RANGES["nonnegative" if single else branch]  # float32 results: one script over the whole range
+        hypotheses = (f"Md in [{low}, {high}]", f"(decay - Md) / Md in [-{error}, {error}]")
         goal = "(y - My) / My"
     else:  # decay within 1.953 u of e^-|x| <= 2^-1021, plus half a subnormal ulp from the exp kernel's last scaling
         hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(EXP_ERROR) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
@@ -210,7 +212,8 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     definitions, hints = _single_division(negative) if single else _corrected_division(branch)
     title = {
         "nonnegative": "sigmoid for x >= 0 with e^-x >= 2^-1021: 1/(1 + decay), relative error",
-        "negative": "sigmoid for x < 0 with e^x >= 2^-1021: decay/(1 + decay), relative error",
+        "negative": "sigmoid for x < 0 with e^x >= 2^-969: decay/(1 + decay), relative error",
+        "negative_low": "sigmoid for x < 0 with 2^-1021 <= e^x <= 2^-969: decay/(1 + decay), relative error",
         "saturated": "sigmoid for x > 0 with e^-x <= 2^-1021: 1/(1 + decay), absolute error",
         "subnormal": "sigmoid for x < 0 with e^x <= 2^-1021 (results at most 2^-1021, spaced 2^-1074): decay/(1 + decay), absolute error",
     }[branch]
@@ -228,7 +231,7 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
 def _corrected_division(branch: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     """Float64 results' piece sp_quotient_1p(num, decay): its definitions and the hints of ``branch``
     (the argument in :func:`_sigmoid`'s docstring)."""
-    negative = branch in ("negative", "subnormal")
+    negative = branch in ("negative", "negative_low", "subnormal")
     num = _sigmoid_numerator(negative)
     n = print_gappa(num, rounded=False)
     definitions = (*_quotient_lines(num), ("D", "decay + 1"), ("T", f"{n} / D"), ("E", "1 - r * D"))
@@ -237,14 +240,18 @@ def _corrected_division(branch: str) -> tuple[tuple[tuple[str, str], ...], tuple
         "-(r) * decay + complement -> E + (complement - (1 - r));",
         "eps - E -> (eps - (-(r) * decay + complement)) + (complement - (1 - r));",
     )
-    if branch in ("nonnegative", "negative"):
+    if branch in ("nonnegative", "negative", "negative_low"):
         decay_error = "(decay - Md) / Md / (1 + decay)" if negative else "-((decay - Md) / Md) * (Md / (1 + decay))"
-        # num = 1: p is r_lo itself, nothing to split; num = decay: p's rounding, relative or absolute
-        product_hints = () if num == 1 else (
-            f"(p - {n} * r_lo) / {n} -> (p - {n} * r_lo) / ({n} * r_lo) * r_lo;",
-            f"(p - {n} * r_lo) / {n} -> p / {n} - r_lo;",
-            f"$ Md in (1b-969), {n} * r_lo in (-1b-1021, 1b-1021);",
-        )
+        # num = 1: p is r_lo itself. num = decay: p's rounding, relative where |num r_lo| >= 2^-1021 (split
+        # there), and below 2^-969 (negative_low: r_lo = -decay, p rounds to 0) as p/num - r_lo. One hint per
+        # expression and range: Gappa picks among hints of one expression in no fixed order (1 run in 40
+        # gave 3.45 u with both in one script)
+        product_hints: tuple[str, ...] = ()
+        if branch == "negative":
+            product_hints = (f"(p - {n} * r_lo) / {n} -> (p - {n} * r_lo) / ({n} * r_lo) * r_lo;",
+                             f"$ {n} * r_lo in (-1b-1021, 1b-1021);")
+        elif branch == "negative_low":
+            product_hints = (f"(p - {n} * r_lo) / {n} -> p / {n} - r_lo;",)
         product_error = "" if num == 1 else f" + (p - {n} * r_lo) / {n} * D"
         hints = (
             "(y - My) / My -> (y - T) / T + (T - My) / My + (y - T) / T * ((T - My) / My);",
@@ -279,7 +286,9 @@ def _single_division(negative: bool) -> tuple[tuple[tuple[str, str], ...], tuple
     )
 
 
-SIGMOID_BRANCHES = ("nonnegative", "negative", "saturated", "subnormal")
+SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
+# e^-|x| ranges of the relative-error branches (Gappa's Md)
+_NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
 
 
 def scripts() -> tuple[GappaScript, ...]:
