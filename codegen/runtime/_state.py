@@ -41,7 +41,7 @@ __all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise"]
 
 STATE_DTYPE = numpy.dtype([("m", "<f8"), ("ties", "<f8"), ("t_hi", "<f8"), ("t_lo", "<f8"), ("error", "<f8"), ("temperature", "<f8")])
 _EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
-_MERGE_FLOOR = 2.0**-100  # the double-double roundings of one merge (C: SP_MERGE_ERROR)
+_MERGE_FLOOR = 2.0**-98  # the double-double roundings of one merge (C: SP_MERGE_ERROR, fp.state.merge)
 _LOG_ERROR = 8.0 * _EPS_WIDE  # numpy.log1p in numpy.longdouble
 
 

@@ -248,6 +248,41 @@ static SP_INLINE double piece_quotient_out(double num, double r, double r_lo)
     return SP_FMA(num, r, num*r_lo);
 }
 
+static SP_INLINE double piece_merge_sum_lo(double b_lo, double s_err)
+{
+    return b_lo + s_err;
+}
+
+static SP_INLINE double piece_merge_product(double f_hi, double s_hi)
+{
+    return f_hi*s_hi;
+}
+
+static SP_INLINE double piece_merge_product_error(double f_hi, double s_hi, double v_hi)
+{
+    return SP_EXACT_FMA(f_hi, s_hi, -v_hi);
+}
+
+static SP_INLINE double piece_merge_cross(double f_hi, double f_mid, double s_hi, double s_lo)
+{
+    return f_hi*s_lo + f_mid*s_hi;
+}
+
+static SP_INLINE double piece_merge_product_lo(double cross, double product_error)
+{
+    return cross + product_error;
+}
+
+static SP_INLINE double piece_merge_tail(double sum_error, double v_lo)
+{
+    return sum_error + v_lo;
+}
+
+static SP_INLINE double piece_merge_low(double a_lo, double tail)
+{
+    return a_lo + tail;
+}
+
 /* k = round(a / ln 2) for |a| <= 1080, as the double kf and as the low bits of a / ln 2 + 1.5 * 2^52
  * (two's complement in uint64): integer arithmetic only, so the loop vectorises without a
  * double -> int64 conversion */
@@ -4240,8 +4275,8 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
     }
     s.m = m;
     s.ties = st.ties;
-    s.t_hi = st.t;
-    s.t_lo = st.t_lo;
+    s.t_hi = st.t + st.t_lo; /* Fast2Sum (|t| >= |t_lo|): |t_lo| <= 2^-53 |t_hi| in every state (fp.state.merge) */
+    s.t_lo = st.t_lo - (s.t_hi - st.t);
     s.error = SP_TERMS_ERROR_D + sum_error(n);
     s.temperature = T;
     return s;
@@ -4288,8 +4323,8 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
     }
     s.m = m;
     s.ties = st.ties;
-    s.t_hi = st.t;
-    s.t_lo = st.t_lo;
+    s.t_hi = st.t + st.t_lo; /* Fast2Sum (|t| >= |t_lo|): |t_lo| <= 2^-53 |t_hi| in every state (fp.state.merge) */
+    s.t_lo = st.t_lo - (s.t_hi - st.t);
     s.error = SP_TERMS_ERROR_F + sum_error(n);
     s.temperature = T;
     return s;
@@ -4308,16 +4343,17 @@ SP_NOINLINE int softproof_lse_state_f(const float *x, softproof_lse_state *out, 
 }
 
 /* merge(a, b) with a.m >= b.m, both finite: b's sum rescaled by F = e^((b.m - a.m)/T) (rewrite.blocked_shift)
- * in triple-double (about 2^-140), F S_b in double-double, added to a's t exactly (TwoSum). Relative
- * error of the merged sum: at most max(a.error, b.error (1 + SP_MERGE_ERROR) + SP_MERGE_ERROR), since
- * S = S_a + F S_b with positive terms (derive/state.py); a factor below e^-745 is left out (F S_b <
- * 2^-1075 n_b against S_a >= 1, inside SP_MERGE_ERROR for n_b < 2^970). */
-#define SP_MERGE_ERROR 0x1p-100
+ * in triple-double (about 2^-140), F S_b as v_hi + v_lo, added to a's t exactly (TwoSum), then t_hi + t_lo
+ * renormalised (Fast2Sum: |t_lo| <= 2^-53 |t_hi| in every state). fp.state.merge (Gappa) proves the merged sum
+ * within 2^-98.7 relative of S_a + F S_b (for F within 2^-130: the triple-double exp); with S = S_a + F S_b, positive terms, its relative error is at
+ * most max(a.error, b.error (1 + SP_MERGE_ERROR) + SP_MERGE_ERROR). A factor below e^-745 is left out
+ * (F S_b < 2^-1075 n_b against S_a >= 1, inside SP_MERGE_ERROR for n_b < 2^970). */
+#define SP_MERGE_ERROR 0x1p-98
 static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_state b)
 {
     const double T = a.temperature;
     softproof_lse_state out = a;
-    double d, l, s_hi, s_lo, v_hi, v_lo, e;
+    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo;
     triple y, F;
     out.error = a.error > b.error * (1.0 + SP_MERGE_ERROR) + SP_MERGE_ERROR ? a.error : b.error * (1.0 + SP_MERGE_ERROR) + SP_MERGE_ERROR;
     two_diff(b.m, a.m, &d, &l);
@@ -4329,12 +4365,17 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
         return out;
     }
     F = triple_exp(y);
-    two_sum(b.ties, b.t_hi, &s_hi, &s_lo); /* S_b = s_hi + s_lo */
-    s_lo += b.t_lo;
-    v_hi = F.h * s_hi;
-    v_lo = SP_EXACT_FMA(F.h, s_hi, -v_hi) + (F.h * s_lo + F.m * s_hi);
-    two_sum(a.t_hi, v_hi, &out.t_hi, &e);
-    out.t_lo = a.t_lo + (e + v_lo);
+    two_sum(b.ties, b.t_hi, &s_hi, &s_err); /* S_b = s_hi + s_lo */
+    s_lo = piece_merge_sum_lo(b.t_lo, s_err);
+    v_hi = piece_merge_product(F.h, s_hi);
+    cross = piece_merge_cross(F.h, F.m, s_hi, s_lo);
+    product_error = piece_merge_product_error(F.h, s_hi, v_hi);
+    v_lo = piece_merge_product_lo(cross, product_error);
+    two_sum(a.t_hi, v_hi, &hi, &sum_error);
+    tail = piece_merge_tail(sum_error, v_lo);
+    t_lo = piece_merge_low(a.t_lo, tail);
+    out.t_hi = hi + t_lo; /* Fast2Sum (|hi| >= |t_lo|): t_hi + t_lo = hi + t_lo exactly */
+    out.t_lo = t_lo - (out.t_hi - hi);
     return out;
 }
 
@@ -4343,7 +4384,7 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
 static softproof_lse_state merge_states(softproof_lse_state a, softproof_lse_state b)
 {
     softproof_lse_state out;
-    double e;
+    double e, hi;
     if (a.m != a.m || b.m != b.m) {
         return state_edge(NAN, 0.0, a.temperature);
     }
@@ -4359,7 +4400,10 @@ static softproof_lse_state merge_states(softproof_lse_state a, softproof_lse_sta
         out = a;
         out.ties = a.ties + b.ties;
         two_sum(a.t_hi, b.t_hi, &out.t_hi, &e);
-        out.t_lo = a.t_lo + (b.t_lo + e);
+        e = a.t_lo + (b.t_lo + e);
+        hi = out.t_hi;
+        out.t_hi = hi + e; /* Fast2Sum: |t_lo| <= 2^-53 |t_hi| in every state */
+        out.t_lo = e - (out.t_hi - hi);
         out.error = a.error > b.error ? a.error : b.error;
         out.error += a.m == INFINITY ? 0.0 : 0x1p-104; /* the t_lo sum's rounding, |t_lo| <= 2^-51 S */
         return out;

@@ -105,8 +105,8 @@ int softproof_num_threads(void);
  * merging with it gives NaN), m = -inf (empty or all -inf: adds nothing), m = +inf (ties = how many
  * +inf entries). 0 < temperature < inf, the same for every state merged (else SOFTPROOF_EDOMAIN).
  * merge is commutative and associative in real arithmetic (derive/state.py); in floating point each
- * merge adds at most 2^-100 relative to `error`, so a tree of merges of depth D stays within
- * max error + D 2^-100 (tracked in `error`). finish gives the LSE rounded once, within 1 ULP where
+ * merge adds at most 2^-98 relative to `error` (fp.state.merge, proved by Gappa), so a tree of merges
+ * of depth D stays within max error + D 2^-98 (tracked in `error`). finish gives the LSE rounded once, within 1 ULP where
  * its `bound` (may be NULL) is below 2^-53.5 |LSE|, else within bound plus half an ulp. */
 typedef struct {
     double m, ties, t_hi, t_lo, error, temperature;

@@ -139,6 +139,28 @@ def quotient_pieces() -> dict[str, sp.Expr]:
     # float32 results keep num / (1 + d): one rounding to float32 hides the two roundings (fp.sigmoid.float32)
 
 
+# one merge of two mergeable log-sum-exp states (state.c, merge_finite): b's sum s_hi + s_lo rescaled by the
+# triple-double factor f_hi + f_mid and added to a's t (TwoSum pairs in the skeleton)
+F_HI, F_MID, S_HI, S_ERR, S_LO = (sp.Symbol(name) for name in ("f_hi", "f_mid", "s_hi", "s_err", "s_lo"))
+B_LO, V_HI, PRODUCT_ERROR, CROSS = (sp.Symbol(name) for name in ("b_lo", "v_hi", "product_error", "cross"))
+SUM_ERROR, V_LO, TAIL, A_LO = (sp.Symbol(name) for name in ("sum_error", "v_lo", "tail", "a_lo"))
+
+
+def merge_pieces() -> dict[str, sp.Expr]:
+    r"""The rounded lines of one merge, one operation or one FMA each, so that their order is the
+    printed one: :math:`F S_b` as :math:`v_{hi} + v_{lo}` (the product's error by an exact FMA, the
+    cross terms of the double-doubles), added to :math:`a`'s :math:`t_{hi} + t_{lo}` (Gappa: fp.state.merge)."""
+    return {
+        "merge_sum_lo": S_ERR + B_LO,  # b's ties + t_hi = s_hi + s_err (TwoSum), then + t_lo
+        "merge_product": F_HI * S_HI,
+        "merge_product_error": exact_fma(F_HI, S_HI, -V_HI),  # exact: f_hi s_hi - v_hi
+        "merge_cross": F_HI * S_LO + F_MID * S_HI,
+        "merge_product_lo": PRODUCT_ERROR + CROSS,
+        "merge_tail": SUM_ERROR + V_LO,  # a's t_hi + v_hi = hi + sum_error (TwoSum)
+        "merge_low": A_LO + TAIL,
+    }
+
+
 def _reciprocal(expr: sp.Expr) -> bool:
     """True for ``1/d``: the shape whose two branches share a denominator (sigmoid)."""
     return isinstance(expr, sp.Pow) and expr.exp == -1
@@ -171,6 +193,7 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces = _exp_pieces()
     pieces.update(log1p_pieces())
     pieces.update(quotient_pieces())
+    pieces.update(merge_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,
         log_normaliser=LOGNORM_LINE.expr.replace(log1p, SP_LOG1P),  # the derived log1p
@@ -291,7 +314,7 @@ def pieces() -> dict[str, Piece]:
         "log_softmax_backward": accumulate(last("log_softmax_backward"), sp.Symbol("total")),
         **c_pieces(),
     }
-    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_"))}
+    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_", "merge_"))}
     out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
     for function in FUNCTIONS:  # the element-wise loop calls piece_<name>(decay, x) for every such function
         if function.form.name == "elementwise":

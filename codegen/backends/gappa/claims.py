@@ -341,6 +341,21 @@ SIGMOID_SINGLE = _fp_claim(
     ("the ranges cover every x (NaN and infinities aside); the argument is _sigmoid_single_ulps's docstring",),
 )
 
+MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
+sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
+STATE_MERGE = _fp_claim(
+    "fp.state.merge",
+    "one merge of two finite log-sum-exp states (state.c, merge_finite) gives a sum within 2^-98 of S_a + F S_b, "
+    "relative, when the factor F = e^((m_b - m_a)/T) comes as a triple-double within 2^-130",
+    sp.Le(sp.Abs((FL(sa + factor * sb) - (sa + factor * sb)) / (sa + factor * sb)), _sym(MERGE_BOUND)),
+    GappaBound("fp_state_merge", MERGE_BOUND),
+    (r"the factor $f_{hi} + f_{mid}$ within $2^{-130}$ of $F$ (triple\_exp; the triple-double arithmetic's own "
+     r"$2^{-140}$ per operation is documented, not proved here)",
+     "TwoSum's outputs exact (Knuth, TAOCP 4.2.2 Theorem B); every state keeps |t_lo| <= 2^-53 |t_hi| (Fast2Sum after each merge)",
+     "scaled to S_a + F S_b in [1, 4] and rounded without underflow (float<53,-9000>): scaling by powers of two is exact "
+     "without underflow, and underflow adds under 2^-1066 relative (S_a >= c_a >= 1); the argument in scripts._state_merge"),
+)
+
 CLAIMS = [
     EXP_REDUCE,
     EXP_POLY,
@@ -355,6 +370,7 @@ CLAIMS = [
     SIGMOID,
     *SINGLE_SIGMOID_BRANCHES,
     SIGMOID_SINGLE,
+    STATE_MERGE,
 ]
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)

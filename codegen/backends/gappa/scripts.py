@@ -18,7 +18,7 @@ import sympy as sp
 from softproof.derive.exp_kernel import RADIUS
 
 from ...kernels import DECAY
-from ..c.pieces import NUM, Q_D, RCP_LO, SINGLE_SUFFIX, SP_QUOTIENT_1P, exp_constants, pieces, quotient_pieces
+from ..c.pieces import NUM, Q_D, RCP_LO, SINGLE_SUFFIX, SP_QUOTIENT_1P, exp_constants, merge_pieces, pieces, quotient_pieces
 from .printer import print_gappa
 
 __all__ = ["GappaScript", "SCRIPTS", "script"]
@@ -41,6 +41,7 @@ class GappaScript:
     hints: tuple[str, ...] = ()
     extra_goals: tuple[str, ...] = ()  # further expressions whose enclosures the script also asks for
     precision: int = 60  # bits of Gappa's interval arithmetic (-Eprecision); ln2's enclosure needs more
+    rounding: str = "float<ieee_64, ne>"  # the format of rnd: binary64 (subnormals included), or one without underflow
 
     @property
     def filename(self) -> str:
@@ -286,6 +287,68 @@ def _single_division(negative: bool) -> tuple[tuple[tuple[str, str], ...], tuple
     )
 
 
+def _state_merge() -> GappaScript:
+    r"""One merge of two finite log-sum-exp states (state.c, merge_finite), in binary64 without underflow
+    (``float<53,-9000>``), scaled so that :math:`S_a + F S_b \in [1, 4]`: the merged
+    :math:`c_a + h + t_{lo}` against :math:`S_a + F S_b` with :math:`S = c + t_{hi} + t_{lo}` and
+    :math:`F = (f_{hi} + f_{mid})/(1 + \rho)`, :math:`|\rho| \le 2^{-130}` (the triple-double factor).
+
+    Why the scaling and the format are enough: multiplying every input by a power of two multiplies every
+    rounded value by it as long as nothing underflows or overflows; so the bound proved at scale [1, 4] holds
+    at every scale for the computation without underflow. Underflow in the real computation changes each
+    of its roundings by at most 2^-1074 absolute, against :math:`S_a \ge c_a \ge 1`: below 2^-1066 relative in
+    all. TwoSum's outputs are exact (Knuth, TAOCP 4.2.2 Theorem B): its error terms are written as the
+    exact differences. The hints say how the error splits: the factor's error, the roundings of
+    :math:`s_{lo}`, of :math:`v_{lo}`'s parts and of :math:`t_{lo}`'s two sums.
+    """
+    lines = merge_pieces()
+
+    def text(name: str) -> str:
+        return print_gappa(lines[f"merge_{name}"])
+
+    definitions = (
+        ("s_hi", "rnd(b_ties + b_hi)"), ("s_err", "b_ties + b_hi - s_hi"), ("s_lo", text("sum_lo")),
+        ("v_hi", text("product")), ("product_error", text("product_error")), ("cross", text("cross")),
+        ("v_lo", text("product_lo")), ("hi", "rnd(a_hi + v_hi)"), ("sum_error", "a_hi + v_hi - hi"),
+        ("tail", text("tail")), ("t_lo", text("low")),
+        ("Sa", "a_ties + a_hi + a_lo"), ("Sb", "b_ties + b_hi + b_lo"), ("F", "(f_hi + f_mid) / (1 + rho)"),
+        ("Exact", "Sa + F * Sb"), ("Got", "a_ties + hi + t_lo"),
+    )
+    hypotheses = ("a_ties in [0, 2]", "a_hi in [0, 2]", "b_ties in [0, 2]", "b_hi in [0, 2]", "f_hi in [0, 1]",
+                  "|a_lo| <= 1b-49", "|b_lo| <= 1b-49", "|f_mid| <= 1b-52", "|rho| <= 1b-130",
+                  "f_hi * (b_ties + b_hi) in [0, 2]", "Exact in [1, 4]")
+    exact_error = "f_hi * s_hi + -(v_hi)"  # the FMA's argument as printed: v_hi's rounding error, negated
+    if text("product_error") != f"rnd({exact_error})":
+        raise ValueError(f"piece_merge_product_error is printed as {text('product_error')}; the hints expect rnd({exact_error})")
+    hints = (
+        f"Got - Exact -> F * rho * Sb + F * (1 + rho) * (s_lo - (b_lo + s_err)) - f_mid * s_lo"
+        f" + (v_lo - (({exact_error}) + f_hi * s_lo + f_mid * s_hi)) + (t_lo - (a_lo + sum_error + v_lo));",
+        "sum_error -> -(hi - (a_hi + v_hi));",
+        "s_err -> -(s_hi - (b_ties + b_hi));",
+        f"{exact_error} -> -(v_hi - f_hi * s_hi);",
+        "t_lo - (a_lo + sum_error + v_lo) -> (t_lo - (a_lo + tail)) + (tail - (sum_error + v_lo));",
+        f"v_lo - (({exact_error}) + f_hi * s_lo + f_mid * s_hi) -> (v_lo - (cross + product_error))"
+        f" + (product_error - ({exact_error})) + (cross - (rnd(f_hi * s_lo) + rnd(f_mid * s_hi)))"
+        " + (rnd(f_hi * s_lo) - f_hi * s_lo) + (rnd(f_mid * s_hi) - f_mid * s_hi);",
+    )
+    for name, expected in (("sum_lo", "rnd(b_lo + s_err)"), ("cross", "rnd(rnd(f_hi * s_lo) + rnd(f_mid * s_hi))"),
+                           ("product_lo", "rnd(cross + product_error)"),
+                           ("tail", "rnd(sum_error + v_lo)"), ("low", "rnd(a_lo + tail)")):
+        if text(name) != expected:
+            raise ValueError(f"piece_merge_{name} is printed as {text(name)}; the merge script's hints expect {expected}")
+    return GappaScript(
+        name="fp_state_merge",
+        title="one merge of two finite log-sum-exp states (state.c), relative to S_a + F S_b, at scale [1, 4], no underflow",
+        inputs=("a_ties", "a_hi", "a_lo", "b_ties", "b_hi", "b_lo", "f_hi", "f_mid"),
+        definitions=definitions,
+        hypotheses=hypotheses,
+        goal="Got - Exact",
+        hints=hints,
+        precision=120,
+        rounding="float<53,-9000,ne>",
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
@@ -294,12 +357,12 @@ _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), 
 def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
     return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
-            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES))
+            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge())
 
 
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
-           *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES))
+           *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge")
 
 
 def script(name: str) -> GappaScript:
@@ -313,7 +376,7 @@ def script(name: str) -> GappaScript:
 def render(item: GappaScript) -> str:
     """The script's text (without the generated-file header). Every script rounds in binary64: the
     kernels evaluate in double, float32 results included, and round to float32 once at the end."""
-    lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", "@rnd = float<ieee_64, ne>;", ""]
+    lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", f"@rnd = {item.rounding};", ""]
     lines += [f"{name} = {value};" for name, value in _constants()]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]
