@@ -1,4 +1,4 @@
-r"""Speed: the generated C and NumPy kernels beside scipy.special, a plain NumPy max-shift and torch.
+r"""Speed: the generated C and NumPy kernels beside scipy.special, a plain NumPy max-shift, torch and jax.
 
 Every implementation runs on the very same array; runs are interleaved (one sample of each
 implementation in turn, repeated), each sample calls the function enough times to last at
@@ -148,7 +148,7 @@ def table(timings: list[Timing], markdown: bool = False) -> str:
     """Per case: milliseconds of each implementation, and softproof C's speed-up over each."""
     from .tables import render
 
-    impls = [i for i in ("softproof C", REUSED, "softproof NumPy", "scipy.special", "NumPy max-shift", "torch", COPY)
+    impls = [i for i in ("softproof C", REUSED, "softproof NumPy", "scipy.special", "NumPy max-shift", "torch", "jax", COPY)
              if any(t.implementation == i for t in timings)]
     by_case: dict[tuple[str, str, tuple[int, ...]], dict[str, Timing]] = {}
     for t in timings:

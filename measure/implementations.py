@@ -84,15 +84,36 @@ def _torch() -> dict[str, Callable[..., Any]]:
     }
 
 
+def _jax() -> dict[str, Callable[..., Any]]:
+    """jax.nn on the CPU, each function jit-compiled (float64 enabled, so float64 stays float64), the result
+    waited for (``block_until_ready``); the copy of the NumPy input into a JAX array is part of the call."""
+    jax = importlib.import_module("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp, nn = jax.numpy, jax.nn
+    special = importlib.import_module("jax.scipy.special")
+
+    def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+        jitted = jax.jit(function)
+        return lambda *arrays: jitted(*(jnp.asarray(a) for a in arrays)).block_until_ready()
+
+    return {
+        "softmax": compiled(lambda x: nn.softmax(x, axis=-1)), "log_softmax": compiled(lambda x: nn.log_softmax(x, axis=-1)),
+        "logsumexp": compiled(lambda x: nn.logsumexp(x, axis=-1)), "sigmoid": compiled(nn.sigmoid),
+        "log_sigmoid": compiled(nn.log_sigmoid), "softplus": compiled(nn.softplus), "logit": compiled(special.logit),
+        "cross_entropy": compiled(lambda x, t: -jnp.take_along_axis(nn.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0]),
+        "cross_entropy_grad": compiled(lambda x, t: nn.softmax(x, axis=-1) - nn.one_hot(t, x.shape[-1], dtype=x.dtype)),
+    }
+
+
 def implementations(textbook: bool = True) -> Table:
     """name -> function name -> callable: softproof C and NumPy (every function of the table),
-    scipy.special and torch if installed, and the textbook NumPy formulas (``textbook``)."""
+    scipy.special, torch and jax if installed, and the textbook NumPy formulas (``textbook``)."""
     from softproof.generated import softmax_c, softmax_np
 
     out: Table = {}
     for name, module in zip(SOFTPROOF, (softmax_c, softmax_np), strict=True):
         out[name] = {f.name: getattr(module, f.name) for f in FUNCTIONS}
-    for name, load in (("scipy.special", _scipy), ("torch", _torch)):
+    for name, load in (("scipy.special", _scipy), ("torch", _torch), ("jax", _jax)):
         try:
             out[name] = load()
         except ImportError:
