@@ -18,6 +18,7 @@ found. Results keep the input's dtype (float32 computes in float64 and is rounde
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -25,7 +26,7 @@ import dask.array as da
 import numpy as np
 
 from softproof.generated._checks import axes as _axes
-from softproof.generated._checks import temperature_value
+from softproof.generated._state import state_temperature
 
 __all__ = ["lse_state", "logsumexp", "softmax", "log_softmax", "cross_entropy", "cross_entropy_grad", "kernels"]
 
@@ -98,30 +99,16 @@ def _out_dtype(x: da.Array) -> np.dtype[Any]:
     return np.dtype(np.float32) if x.dtype == np.float32 else np.dtype(np.float64)
 
 
-def _state_temperature(temperature: object) -> float:
-    T = temperature_value(temperature)
-    if not 0.0 < T < np.inf:
-        raise ValueError(f"the Dask functions need a finite temperature > 0; got {temperature!r} "
-                         "(the limits T = 0 and T = inf are the max and a uniform distribution: take them in memory)")
-    return T
-
-
 def lse_state(x: Any, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, keepdims: bool = False,
               split_every: int | None = None) -> da.Array:
     """The merged state of each slice (records of ``STATE_DTYPE``), one per slice of ``x`` along ``axis``."""
     array = _as_dask(x)
     chosen = _axes(axis, array.ndim)
-    T = _state_temperature(temperature)
+    T = state_temperature(temperature)
     dtype = kernels().STATE_DTYPE
-    return da.reduction(array, _chunk_at(T), _state_aggregate, combine=_state_combine, axis=chosen, keepdims=keepdims,
-                        dtype=dtype, split_every=split_every, concatenate=False, meta=np.empty((0,) * (array.ndim if keepdims else array.ndim - len(chosen)), dtype))
-
-
-def _chunk_at(T: float) -> Any:
-    def chunk(x: np.ndarray, axis: tuple[int, ...], keepdims: bool, computing_meta: bool = False, **kwargs: Any) -> Any:
-        return _state_chunk(x, axis, keepdims, T, computing_meta)
-
-    return chunk
+    return da.reduction(array, partial(_state_chunk, temperature=T), _state_aggregate, combine=_state_combine, axis=chosen,
+                        keepdims=keepdims, dtype=dtype, split_every=split_every, concatenate=False,
+                        meta=np.empty((0,) * (array.ndim if keepdims else array.ndim - len(chosen)), dtype))
 
 
 def logsumexp(x: Any, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0,
@@ -129,14 +116,11 @@ def logsumexp(x: Any, axis: int | tuple[int, ...] | None = -1, keepdims: bool = 
     r""":math:`T\log\sum_i e^{x_i/T}` of each slice along ``axis``: one read of the data, the chunks' states merged."""
     array = _as_dask(x)
     chosen = _axes(axis, array.ndim)
-    T = _state_temperature(temperature)
+    T = state_temperature(temperature)
     out = _out_dtype(array)
-
-    def aggregate(parts: Any, axis: tuple[int, ...], keepdims: bool, computing_meta: bool = False, **kwargs: Any) -> Any:
-        return _finish_aggregate(parts, axis, keepdims, computing_meta, out_dtype=out)
-
-    return da.reduction(array, _chunk_at(T), aggregate, combine=_state_combine, axis=chosen, keepdims=keepdims, dtype=out,
-                        split_every=split_every, concatenate=False)
+    return da.reduction(array, partial(_state_chunk, temperature=T), partial(_finish_aggregate, out_dtype=out),
+                        combine=_state_combine, axis=chosen, keepdims=keepdims, dtype=out, split_every=split_every,
+                        concatenate=False)
 
 
 def _normalised(x: np.ndarray, state: np.ndarray, axis: tuple[int, ...], log: bool, out: np.dtype[Any]) -> np.ndarray:
@@ -147,8 +131,7 @@ def _normalised(x: np.ndarray, state: np.ndarray, axis: tuple[int, ...], log: bo
 def _by_row(x: Any, axis: int | tuple[int, ...] | None, temperature: float, log: bool) -> da.Array:
     array = _as_dask(x)
     chosen = _axes(axis, array.ndim)
-    T = _state_temperature(temperature)
-    state = lse_state(array, chosen, T, keepdims=True)
+    state = lse_state(array, chosen, temperature, keepdims=True)
     out = _out_dtype(array)
     return da.map_blocks(_normalised, array, state, axis=chosen, log=log, out=out, dtype=out, meta=np.empty((0,) * array.ndim, out))
 
@@ -164,7 +147,8 @@ def log_softmax(x: Any, axis: int | tuple[int, ...] | None = -1, temperature: fl
 
 
 def _targets(logits: da.Array, target: Any, ax: int) -> da.Array:
-    """The integer targets as a Dask array of the logits' shape without the class axis, chunked alike."""
+    """The integer targets as a Dask array of the logits' shape with the class axis kept (size 1), chunked
+    alike, each checked against the number of classes when it is computed."""
     shape = logits.shape[:ax] + logits.shape[ax + 1:]
     chunks = logits.chunks[:ax] + logits.chunks[ax + 1:]
     t = target if isinstance(target, da.Array) else np.asarray(target)
@@ -172,7 +156,8 @@ def _targets(logits: da.Array, target: Any, ax: int) -> da.Array:
         raise TypeError(f"target must be integer class indices; got dtype {t.dtype}")
     if t.shape != shape:
         raise ValueError(f"target has shape {t.shape} but the logits without axis {ax} have shape {shape}")
-    return t.rechunk(chunks) if isinstance(t, da.Array) else da.from_array(t, chunks=chunks)
+    t = t.rechunk(chunks) if isinstance(t, da.Array) else da.from_array(t, chunks=chunks)
+    return da.expand_dims(da.map_blocks(_checked_target, t, logits.shape[ax], dtype=t.dtype), ax)
 
 
 def _checked_target(t: np.ndarray, n: int) -> np.ndarray:
@@ -182,14 +167,17 @@ def _checked_target(t: np.ndarray, n: int) -> np.ndarray:
     return t
 
 
+def _in_chunk(x: np.ndarray, t: np.ndarray, ax: int, block_info: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Where each slice's target falls in this chunk of the class axis (``t`` with that axis kept): whether
+    it does, and its index in the chunk (clipped into it where it does not)."""
+    index = t.astype(np.int64) - block_info[0]["array-location"][ax][0]
+    return (index >= 0) & (index < x.shape[ax]), np.clip(index, 0, x.shape[ax] - 1)
+
+
 def _picked_chunk(x: np.ndarray, t: np.ndarray, ax: int, block_info: Any = None) -> np.ndarray:
-    """x[t] where the target falls in this chunk of the class axis, else 0 (one exact term per slice);
-    ``t`` has the class axis kept (size 1)."""
-    start = block_info[0]["array-location"][ax][0]
-    index = t.astype(np.int64) - start
-    inside = (index >= 0) & (index < x.shape[ax])
-    picked = np.take_along_axis(x.astype(np.float64), np.clip(index, 0, x.shape[ax] - 1), axis=ax)
-    return np.where(inside, picked, 0.0)
+    """x[t] where the target falls in this chunk of the class axis, else 0 (one exact term per slice)."""
+    inside, index = _in_chunk(x, t, ax, block_info)
+    return np.where(inside, np.take_along_axis(x.astype(np.float64), index, axis=ax), 0.0)
 
 
 def _loss_from_state(state: np.ndarray, x_target: np.ndarray, out: np.dtype[Any]) -> np.ndarray:
@@ -213,8 +201,6 @@ def cross_entropy(logits: Any, target: Any, axis: int = -1) -> da.Array:
     x = _as_dask(logits)
     (ax,) = _axes(axis, x.ndim)
     t = _targets(x, target, ax)
-    n = x.shape[ax]
-    t = da.map_blocks(_checked_target, t, n, dtype=t.dtype)
     state = lse_state(x, ax, 1.0, keepdims=True)
     picked = _picked(x, t, ax)
     out = _out_dtype(x)
@@ -224,7 +210,7 @@ def cross_entropy(logits: Any, target: Any, axis: int = -1) -> da.Array:
 
 def _picked(x: da.Array, t: da.Array, ax: int) -> da.Array:
     """The target's logit of each slice (reduced axis kept): each chunk's x[t] or 0, summed exactly."""
-    per_chunk = da.map_blocks(_picked_chunk, x, da.expand_dims(t, ax), ax, dtype=np.float64,
+    per_chunk = da.map_blocks(_picked_chunk, x, t, ax, dtype=np.float64,
                               chunks=tuple((1,) * len(c) if i == ax else c for i, c in enumerate(x.chunks)))
     return per_chunk.sum(axis=ax, keepdims=True)
 
@@ -232,12 +218,8 @@ def _picked(x: da.Array, t: da.Array, ax: int) -> da.Array:
 def _grad_chunk(x: np.ndarray, state: np.ndarray, t: np.ndarray, ax: int, out: np.dtype[Any], block_info: Any = None) -> np.ndarray:
     """softmax - onehot(t) on one chunk: p from the slice's state; the target's entry as -((c - 1) + t)/(c + t)
     where it is a tied maximum (p - 1 without cancellation), p - 1 elsewhere."""
-    s = np.squeeze(state, ax)
-    p = np.asarray(kernels().normalise(x, s, ax), dtype=np.float64)
-    start = block_info[0]["array-location"][ax][0]
-    index = np.expand_dims(np.squeeze(t, ax).astype(np.int64) - start, ax)
-    inside = (index >= 0) & (index < x.shape[ax])
-    clipped = np.clip(index, 0, x.shape[ax] - 1)
+    p = np.asarray(kernels().normalise(x, np.squeeze(state, ax), ax), dtype=np.float64)
+    inside, clipped = _in_chunk(x, t, ax, block_info)
     x_t = np.take_along_axis(x.astype(np.float64), clipped, axis=ax)
     p_t = np.take_along_axis(p, clipped, axis=ax)
     wide = np.longdouble
@@ -255,7 +237,6 @@ def cross_entropy_grad(logits: Any, target: Any, axis: int = -1) -> da.Array:
     x = _as_dask(logits)
     (ax,) = _axes(axis, x.ndim)
     t = _targets(x, target, ax)
-    t = da.map_blocks(_checked_target, t, x.shape[ax], dtype=t.dtype)
     state = lse_state(x, ax, 1.0, keepdims=True)
     out = _out_dtype(x)
-    return da.map_blocks(_grad_chunk, x, state, da.expand_dims(t, ax), ax, out, dtype=out, meta=np.empty((0,) * x.ndim, out))
+    return da.map_blocks(_grad_chunk, x, state, t, ax, out, dtype=out, meta=np.empty((0,) * x.ndim, out))

@@ -5,20 +5,26 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_softmax_regression_matches_sklearn_and_mle_frequencies() -> None:
-    pytest.importorskip("sklearn")
-    spec = importlib.util.spec_from_file_location("softmax_regression", ROOT / "examples" / "softmax_regression.py")
+def _example(name: str) -> ModuleType:
+    """examples/<name>.py imported as a module (registered first: dataclasses look their module up)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    report = module.run()
+    return module
+
+
+def test_softmax_regression_matches_sklearn_and_mle_frequencies() -> None:
+    pytest.importorskip("sklearn")
+    report = _example("softmax_regression").run()
     assert abs(report.accuracy - report.sklearn_accuracy) <= 0.01
     assert report.accuracy > 0.9
     assert abs(report.loss - report.sklearn_loss) < 0.05
@@ -33,12 +39,7 @@ def test_out_of_core_example_matches_the_in_memory_kernels() -> None:
     from softproof.generated import softmax_c
     from softproof.measure.accuracy import ulp_distance
 
-    spec = importlib.util.spec_from_file_location("out_of_core", ROOT / "examples" / "out_of_core.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    report = module.run(gigabytes=0.02, progress=False)
+    report = _example("out_of_core").run(gigabytes=0.02, progress=False)
     rows = len(report.sample)
     assert report.rows == len(report.logsumexp) == len(report.loss) > rows
     assert ulp_distance(report.logsumexp[:rows], softmax_c.logsumexp(report.sample)).max() <= 1

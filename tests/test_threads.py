@@ -4,24 +4,14 @@ boundaries, edge rows and batches included."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from test_c_target import _define
 
 from softproof.generated import softmax_c
-
-SOURCE = Path(softmax_c.__file__).parent / "c" / "softmax.c"
-
-
-def _define(name: str) -> int:
-    found = re.search(rf"^#define {name} (\d+)", SOURCE.read_text(encoding="utf-8"), re.MULTILINE)
-    assert found, name
-    return int(found.group(1))
-
 
 SPLIT, PART = _define("SP_SPLIT"), _define("SP_PART")
 

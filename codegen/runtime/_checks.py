@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float", "half_dtype", "paired", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice"]
+__all__ = ["as_float", "half_dtype", "paired", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice", "slice_rows"]
 
 FloatArray = NDArray[numpy.floating[Any]]
 
@@ -83,6 +83,17 @@ def axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"axis {axis!r} repeats an axis")
     return tuple(sorted(out))
+
+
+def slice_rows(x: NDArray[Any], axis: tuple[int, ...], dtype: numpy.dtype[Any]) -> tuple[NDArray[Any], list[int], tuple[int, ...]]:
+    """Move the reduced axes last and flatten to a contiguous (rows, n) array of ``dtype``; also the kept
+    axes and the moved shape (the C binding moves results back with them; the states keep the shape)."""
+    rest = [a for a in range(x.ndim) if a not in axis]
+    moved = numpy.transpose(x, rest + list(axis))
+    kept = moved.shape[: len(rest)]
+    n = int(numpy.prod(moved.shape[len(rest):], dtype=numpy.int64))
+    flat = moved.reshape(-1, n) if moved.size else moved.reshape(int(numpy.prod(kept, dtype=numpy.int64)), n)
+    return numpy.ascontiguousarray(flat, dtype=dtype), rest, moved.shape
 
 
 def temperature_value(value: object) -> float:

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._cache import build_key, cache_folder, untrusted
 from ._checks import as_float, axes, check_out, deliver, half_dtype, targets, temperature_value
+from ._checks import slice_rows as _rows
 
 __all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "load", "source_files", "CTYPES"]
 
@@ -151,16 +152,6 @@ def _ptr(array: NDArray[Any]) -> int:
 def _last_axis(axis: object, ndim: int) -> bool:
     """True when ``axis`` names the last axis only (the fast path: no transpose, no copy)."""
     return ndim >= 1 and type(axis) is int and (axis == -1 or axis == ndim - 1)
-
-
-def _rows(x: NDArray[Any], axis: tuple[int, ...], dtype: numpy.dtype[Any]) -> tuple[NDArray[Any], list[int], tuple[int, ...]]:
-    """Move the reduced axes last and flatten to a contiguous (rows, n) array of ``dtype``."""
-    rest = [a for a in range(x.ndim) if a not in axis]
-    moved = numpy.transpose(x, rest + list(axis))
-    kept = moved.shape[: len(rest)]
-    n = int(numpy.prod(moved.shape[len(rest):], dtype=numpy.int64))
-    flat = moved.reshape(-1, n) if moved.size else moved.reshape(int(numpy.prod(kept, dtype=numpy.int64)), n)
-    return numpy.ascontiguousarray(flat, dtype=dtype), rest, moved.shape
 
 
 def _target_rows(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype[Any]) -> tuple[NDArray[Any], NDArray[Any], list[int], tuple[int, ...], int]:

@@ -35,9 +35,9 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float, axes
+from ._checks import as_float, axes, slice_rows
 
-__all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise"]
+__all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise", "state_temperature"]
 
 STATE_DTYPE = numpy.dtype([("m", "<f8"), ("ties", "<f8"), ("t_hi", "<f8"), ("t_lo", "<f8"), ("error", "<f8"), ("temperature", "<f8")])
 _EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
@@ -45,7 +45,7 @@ _MERGE_FLOOR = 2.0**-98  # the double-double roundings of one merge (C: SP_MERGE
 _LOG_ERROR = 8.0 * _EPS_WIDE  # numpy.log1p in numpy.longdouble
 
 
-def _state_temperature(value: object) -> float:
+def state_temperature(value: object) -> float:
     """The temperature of a state: a real number, finite and > 0 (states have no argmax or uniform limit)."""
     try:
         T = float(value)  # type: ignore[arg-type]
@@ -62,15 +62,6 @@ def _states(value: object, name: str) -> NDArray[Any]:
     if array.dtype != STATE_DTYPE:
         raise TypeError(f"{name} must be states from lse_state (dtype {STATE_DTYPE.descr}); got dtype {array.dtype}")
     return array
-
-
-def _rows(x: NDArray[Any], axis: tuple[int, ...]) -> tuple[NDArray[Any], tuple[int, ...]]:
-    """The reduced axes moved last, flattened to contiguous (rows, n) float64, and the kept shape."""
-    rest = [a for a in range(x.ndim) if a not in axis]
-    moved = numpy.transpose(x, rest + list(axis))
-    kept = tuple(moved.shape[: len(rest)])
-    n = int(numpy.prod(moved.shape[len(rest):], dtype=numpy.int64))
-    return numpy.ascontiguousarray(moved.reshape(int(numpy.prod(kept, dtype=numpy.int64)), n), dtype=numpy.float64), kept
 
 
 def _numpy_module() -> ModuleType:
@@ -121,8 +112,9 @@ def lse_state(kernels: ModuleType, x: ArrayLike, axis: int | tuple[int, ...] | N
     other dimensions' shape)."""
     array, _ = as_float(x)
     chosen = axes(axis, array.ndim)
-    T = _state_temperature(temperature)
-    rows, kept = _rows(array, chosen)
+    T = state_temperature(temperature)
+    rows, rest, moved = slice_rows(array, chosen, numpy.dtype(numpy.float64))
+    kept = moved[: len(rest)]
     if _is_c(kernels):
         out = numpy.zeros(rows.shape[0], STATE_DTYPE)
         kernels._KERNELS.state_call("lse_state_d", rows, out, T)
@@ -137,7 +129,7 @@ def _check_pair(a: NDArray[Any], b: NDArray[Any]) -> None:
         raise ValueError("merge needs states of one temperature; got "
                          f"{sorted({float(v) for v in numpy.unique(numpy.concatenate([temperatures[0].ravel(), temperatures[1].ravel()]))})}")
     for T in numpy.unique(temperatures[0]):
-        _state_temperature(T)
+        state_temperature(T)
 
 
 def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
@@ -215,7 +207,7 @@ def finish(kernels: ModuleType, state: ArrayLike, *, return_bound: bool = False)
     shape = s.shape
     flat = numpy.ascontiguousarray(s).reshape(-1)
     for T in numpy.unique(flat["temperature"]):
-        _state_temperature(T)
+        state_temperature(T)
     if _is_c(kernels):
         out, bound = numpy.empty(flat.shape), numpy.empty(flat.shape)
         kernels._KERNELS.state_call("lse_finish", flat, out, bound)
@@ -240,7 +232,7 @@ def normalise(kernels: ModuleType, x: ArrayLike, state: ArrayLike, axis: int | t
     temperatures = numpy.unique(s["temperature"])
     if temperatures.size > 1:
         raise ValueError(f"normalise needs states of one temperature; got {sorted(float(t) for t in temperatures)}")
-    T = _state_temperature(temperatures[0]) if temperatures.size else 1.0
+    T = state_temperature(temperatures[0]) if temperatures.size else 1.0
     full = numpy.expand_dims(s, chosen)
     m = full["m"]
     wide = numpy.longdouble

@@ -4237,6 +4237,14 @@ static softproof_lse_state state_edge(double m, double ties, double T)
     return s;
 }
 
+/* a state's sum hi + lo as t_hi + t_lo with |t_lo| <= 2^-53 |t_hi|, exactly (Fast2Sum, |hi| >= |lo|): the
+ * invariant every state keeps (fp.state.merge assumes it) */
+static SP_INLINE void state_sum(softproof_lse_state *s, double hi, double lo)
+{
+    s->t_hi = hi + lo;
+    s->t_lo = lo - (s->t_hi - hi);
+}
+
 /* the summation's part of a state's error: Sum2 (Ogita, Rump and Oishi 2005) keeps hi + lo of n positive
  * terms within gamma_(n-1)^2 of their sum, gamma_k = k u / (1 - k u), u = 2^-53 */
 static double sum_error(size_t n)
@@ -4275,8 +4283,7 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
     }
     s.m = m;
     s.ties = st.ties;
-    s.t_hi = st.t + st.t_lo; /* Fast2Sum (|t| >= |t_lo|): |t_lo| <= 2^-53 |t_hi| in every state (fp.state.merge) */
-    s.t_lo = st.t_lo - (s.t_hi - st.t);
+    state_sum(&s, st.t, st.t_lo);
     s.error = SP_TERMS_ERROR_D + sum_error(n);
     s.temperature = T;
     return s;
@@ -4323,8 +4330,7 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
     }
     s.m = m;
     s.ties = st.ties;
-    s.t_hi = st.t + st.t_lo; /* Fast2Sum (|t| >= |t_lo|): |t_lo| <= 2^-53 |t_hi| in every state (fp.state.merge) */
-    s.t_lo = st.t_lo - (s.t_hi - st.t);
+    state_sum(&s, st.t, st.t_lo);
     s.error = SP_TERMS_ERROR_F + sum_error(n);
     s.temperature = T;
     return s;
@@ -4374,8 +4380,7 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
     two_sum(a.t_hi, v_hi, &hi, &sum_error);
     tail = piece_merge_tail(sum_error, v_lo);
     t_lo = piece_merge_low(a.t_lo, tail);
-    out.t_hi = hi + t_lo; /* Fast2Sum (|hi| >= |t_lo|): t_hi + t_lo = hi + t_lo exactly */
-    out.t_lo = t_lo - (out.t_hi - hi);
+    state_sum(&out, hi, t_lo);
     return out;
 }
 
@@ -4399,11 +4404,8 @@ static softproof_lse_state merge_states(softproof_lse_state a, softproof_lse_sta
     if (a.m == b.m) {
         out = a;
         out.ties = a.ties + b.ties;
-        two_sum(a.t_hi, b.t_hi, &out.t_hi, &e);
-        e = a.t_lo + (b.t_lo + e);
-        hi = out.t_hi;
-        out.t_hi = hi + e; /* Fast2Sum: |t_lo| <= 2^-53 |t_hi| in every state */
-        out.t_lo = e - (out.t_hi - hi);
+        two_sum(a.t_hi, b.t_hi, &hi, &e);
+        state_sum(&out, hi, a.t_lo + (b.t_lo + e));
         out.error = a.error > b.error ? a.error : b.error;
         out.error += a.m == INFINITY ? 0.0 : 0x1p-104; /* the t_lo sum's rounding, |t_lo| <= 2^-51 S */
         return out;

@@ -153,6 +153,11 @@ def _binary(value: Fraction) -> str:
     return f"{value.numerator}b-{denominator.bit_length() - 1}"
 
 
+def _for_sign(expr: sp.Expr, negative: bool) -> sp.Expr:
+    """A printed sigmoid expression with its select on the sign of x resolved (x = -1 or x = 1 stands for the branch)."""
+    return sp.piecewise_fold(expr).subs(sp.Symbol("x"), -1 if negative else 1)
+
+
 def _sigmoid_numerator(negative: bool) -> sp.Expr:
     """The numerator of the printed sigmoid piece, ``sp_quotient_1p(num, decay)``, its select resolved
     for one sign of x: decay for x < 0, 1 for x >= 0."""
@@ -160,7 +165,7 @@ def _sigmoid_numerator(negative: bool) -> sp.Expr:
     calls = list(piece.atoms(SP_QUOTIENT_1P))
     if len(calls) != 1 or piece != calls[0] or calls[0].args[1] != DECAY:
         raise ValueError(f"the sigmoid piece is printed as {piece}; the scripts expect sp_quotient_1p(num, decay)")
-    return sp.piecewise_fold(calls[0].args[0]).subs(sp.Symbol("x"), -1 if negative else 1)
+    return _for_sign(calls[0].args[0], negative)
 
 
 def _quotient_lines(num: sp.Expr) -> tuple[tuple[str, str], ...]:
@@ -274,7 +279,7 @@ def _single_division(negative: bool) -> tuple[tuple[tuple[str, str], ...], tuple
     branch, how the errors correlate: with den = rnd(1 + decay) and q = decay/den,
     :math:`q/M_y - 1 = \epsilon/\mathrm{den} - \delta/(1 + \delta)`, :math:`\epsilon` decay's relative error
     and :math:`\delta` den's."""
-    text = print_gappa(sp.piecewise_fold(pieces()["sigmoid" + SINGLE_SUFFIX].expr).subs(sp.Symbol("x"), -1 if negative else 1))
+    text = print_gappa(_for_sign(pieces()["sigmoid" + SINGLE_SUFFIX].expr, negative))
     den = "rnd(decay + 1)"
     if not negative:
         return (("y", text),), ()
