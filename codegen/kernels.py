@@ -71,7 +71,7 @@ class LogsumexpErrors:
     terms_c_dd: float = 2.0**-54  # sp_exp_dd: the polynomial's tail rounded (2^-54.5), q's evaluation (2^-57), 2^-59
     terms_c_float32: float = 2.0**-36  # the shorter polynomial of float32 results (2^-37) and plain lane sums (2^-45)
     terms_numpy: float = 2.0**-50  # numpy.exp, times (1 + ql): 8 u, generously above the few ULP NumPy documents
-    log_c: float = 2.0**-56  # sp_log1p_dd: body + tail, the tail's own rounding (|tail| <= 2^-4 |body|) and R's 2^-58
+    log_c: float = 2.0**-56  # sp_log1p_dd, out + lo: proved by Gappa (fp.log1p.float64: 2^-56.21 at most, u >= 2^-968)
     log_numpy_units: float = 8.0  # numpy.log1p in numpy.longdouble, in units of its epsilon
 
 

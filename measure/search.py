@@ -1,7 +1,7 @@
 r"""Searching for the worst inputs instead of hoping to sample them: hill climbing on ULP error.
 
 For each function the search starts from random inputs of the kinds that break kernels (short
-rows with a negative maximum, near ties, lengths across the tile and chunk boundaries, dominant
+rows with a negative maximum, results near 0 from a tiny negative maximum, near ties, lengths across the tile and chunk boundaries, dominant
 entries, huge and tiny values, random temperatures from 1e-3 to 1e3 for the row functions that
 take one), and from each start climbs: it moves one entry (or the temperature) by a random number
 of ULPs, from 1 to 2^40, and keeps the move when the error does not drop. The error of an input
@@ -71,7 +71,7 @@ def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
         scale = (1.0, 30.0, 700.0, 1e-8)[kind]
         return rng.standard_normal(int(rng.integers(1, 9))) * scale, temperature
     n = int(rng.choice(LENGTHS))
-    kind = rng.integers(6)
+    kind = rng.integers(7)
     if kind == 0:  # short rows with a negative maximum
         x = rng.standard_normal(n) - float(rng.uniform(0.5, 20))
     elif kind == 1:  # near ties
@@ -82,6 +82,10 @@ def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
         x = np.log(rng.dirichlet(np.ones(n)))
     elif kind == 4:  # wide values
         x = rng.standard_normal(n) * float(10 ** rng.uniform(0, 3))
+    elif kind == 5:  # the result near 0 from a tiny negative max: m + T L cancels in part (L = r |m|/T, r in [1.05, 30])
+        tiny = float(10 ** rng.uniform(-30, -1))
+        gaps = -np.log(float(rng.uniform(1.05, 30)) * tiny / max(n - 1, 1)) + 0.01 * rng.standard_normal(n - 1)
+        x = -tiny * temperature - temperature * np.concatenate([[0.0], gaps])
     else:
         x = rng.standard_normal(n)
     return x, temperature

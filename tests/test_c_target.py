@@ -109,7 +109,9 @@ def _log1p_shim(tmp_path: Path, native: bool) -> "ctypes.CDLL":  # noqa: F821
     shim = tmp_path / "shim.c"
     shim.write_text(f'#include "{SOURCE}"\n'
                     "void shim_log1p(const double *u, double *out, size_t n)\n"
-                    "{ size_t i; SP_SIMD for (i = 0; i < n; ++i) out[i] = sp_log1p(u[i]); }\n")
+                    "{ size_t i; SP_SIMD for (i = 0; i < n; ++i) out[i] = sp_log1p(u[i]); }\n"
+                    "void shim_log1p_dd(const double *u, const double *u_lo, double *out, double *lo, size_t n)\n"
+                    "{ size_t i; SP_SIMD for (i = 0; i < n; ++i) out[i] = sp_log1p_dd(u[i], u_lo[i], lo + i); }\n")
     flags = ["-march=native", "-O3", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD"] if native else ["-O2"]
     library = tmp_path / ("shim_native.so" if native else "shim.so")
     build = subprocess.run([CC, "-std=c99", "-shared", "-fPIC", "-fno-trapping-math", *flags, str(shim), "-o", str(library), "-lm"],
@@ -117,6 +119,7 @@ def _log1p_shim(tmp_path: Path, native: bool) -> "ctypes.CDLL":  # noqa: F821
     assert build.returncode == 0, build.stderr
     lib = ctypes.CDLL(str(library))
     lib.shim_log1p.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+    lib.shim_log1p_dd.argtypes = [ctypes.c_void_p] * 4 + [ctypes.c_size_t]
     return lib
 
 
@@ -142,6 +145,36 @@ def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool)
     assert out[u == 0.0][0] == 0.0
     assert distance.max() <= 1, (u[distance.argmax()], out[distance.argmax()], exact[distance.argmax()])
     assert distance.mean() < (0.02 if native else 0.05)  # without a fused multiply-add, f^2/2 is not split exactly
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_double_double_log1p_is_within_its_proved_bound(tmp_path: Path, native: bool) -> None:
+    """sp_log1p_dd's out + lo against mpmath's log1p(u + u_lo) at 200 bits: within fp.log1p.float64's
+    2^-56 (relative, u >= 2^-968) on u of every scale, u_lo up to ulp(u)/2, the series threshold 2^-30
+    and the ends of 1 + f's range included. Test of the test: one rounding of the result, log1p(u) as a
+    double, is 2^-54 off on the same inputs, and so was the kernel before its series and s + s_low
+    (2^-52.7 for u < 2^-50, 2^-55 near f = 0.41: logsumexp 2 ULP off on [-4.2e-18, -37.39])."""
+    import mpmath
+    import numpy as np
+
+    from softproof.codegen.backends.gappa.claims import LOG1P_BOUND
+
+    rng = np.random.default_rng(11)
+    u = np.concatenate([
+        2.0 ** rng.uniform(-968, 30, 3000), 2.0 ** rng.uniform(-60, -20, 3000), rng.uniform(0.40, 0.4143, 1000),
+        2.0**-30 * (1 + rng.uniform(-1e-3, 1e-3, 500)), np.sqrt(2) * 2.0 ** rng.integers(-2, 40, 500) * (1 + rng.uniform(-1e-9, 1e-9, 500)),
+        np.array([2.0**-968, 2.0**-30, np.nextafter(2.0**-30, 0), 2.0**-53, 1.0, np.sqrt(2) - 1, 2.0**53, 1e300]),
+    ])
+    u_lo = rng.uniform(-0.5, 0.5, u.size) * np.spacing(u) * (rng.random(u.size) < 0.7)
+    out, lo = np.empty_like(u), np.empty_like(u)
+    _log1p_shim(tmp_path, native).shim_log1p_dd(u.ctypes.data, u_lo.ctypes.data, out.ctypes.data, lo.ctypes.data, u.size)
+    bound = float(LOG1P_BOUND)
+    with mpmath.workprec(200):
+        exact = [mpmath.log1p(mpmath.mpf(float(a)) + mpmath.mpf(float(b))) for a, b in zip(u, u_lo, strict=True)]
+        error = np.array([float(abs((mpmath.mpf(float(o)) + mpmath.mpf(float(low)) - e) / e)) for o, low, e in zip(out, lo, exact, strict=True)])
+        rounded = np.array([float(abs((mpmath.mpf(float(e)) - e) / e)) for e in exact])  # log1p(u + u_lo) rounded once
+    assert error.max() <= bound, (u[error.argmax()], u_lo[error.argmax()], error.max() / bound)
+    assert rounded.max() > bound  # a double alone cannot hold the bound: the test can fail
 
 
 _LONG_ROWS = r"""

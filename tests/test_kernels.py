@@ -395,8 +395,10 @@ def test_kernel_lines_compose_to_the_proved_claims() -> None:
 
 
 def test_log1p_lines_compose_to_the_proved_claims() -> None:
-    """The printed lines of sp_log1p, in exact arithmetic (fma exact, TwoSum exact, ln2_hi + ln2_lo = ln 2,
-    R exact), are k ln 2 + log(1 + f) + epsilon/w: log1p.reduction with log1p.atanh_form; a mutated line is not."""
+    """The printed lines of sp_log1p's main path, in exact arithmetic (fma exact, TwoSum exact, ln2_hi +
+    ln2_lo = ln 2, R exact, s the exact quotient f/(2 + f)), are k ln 2 + log(1 + f) + epsilon/w:
+    log1p.reduction with log1p.atanh_form; the series lines are u + u_lo - u^2/2 + u^3/3 (1/3 and the
+    cross term u u_lo aside); a mutated line is not."""
     import sympy as sp
     from sympy.codegen.cfunctions import fma
 
@@ -404,36 +406,43 @@ def test_log1p_lines_compose_to_the_proved_claims() -> None:
 
     pieces = kn.log1p_pieces()
     g = sp.Symbol("g", positive=True)  # 1 + f
-    head = sp.Symbol("head")
     ln2_hi, ln2_lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
-    f, s = kn.F_RED, kn.S_LOG
+    f, s, d = kn.F_RED, kn.S_LOG, kn.D_LOG
 
     def compose(lines: dict[str, sp.Expr]) -> sp.Expr:
-        env: dict[sp.Basic, sp.Expr] = {}
+        env: dict[sp.Basic, sp.Expr] = {kn.D_LO: 2 + f - d}  # TwoSum: 2 + f = d + d_lo exactly
 
         def value(name: str) -> sp.Expr:
             return lines[name].replace(fma, lambda a, b, c: a * b + c).xreplace(env)
 
-        env[s] = value("log1p_s")
-        env[kn.HFSQ] = value("log1p_hfsq")
-        env[kn.HFSQ_ERR] = value("log1p_hfsq_error")
+        env[s] = f / (2 + f)  # the quotient itself: then the remainder lines give s_low = 0
+        env[kn.RESIDUAL] = value("log1p_residual")
+        env[kn.S_LOW] = value("log1p_s_low")
+        env[kn.Z_LOG] = value("log1p_z")
         env[kn.R_LOG] = (2 * sp.atanh(env[s]) - 2 * env[s]) / env[s]  # the polynomial's target (log1p.polynomial_error)
         env[kn.LOW] = value("log1p_low")
-        env[kn.MID] = value("log1p_mid")
-        scaled = value("log1p_scaled")
-        env[kn.HEAD_ERR] = scaled + f - head  # TwoSum: exact
-        env[kn.BODY_ERR] = head - env[kn.HFSQ] - kn.BODY
-        env[kn.SMALL] = value("log1p_errors")
-        env[kn.SMALL_2] = value("log1p_small")
         env[kn.TAIL] = value("log1p_tail")
+        head = sp.Symbol("head")
+        env[kn.HEAD_ERR] = value("log1p_scaled") + value("log1p_twice") - head  # TwoSum: exact
+        env[kn.HEAD_LOG] = head
+        env[kn.SMALL] = value("log1p_small")
         return value("log1p_out").xreplace({ln2_lo: sp.log(2) - ln2_hi})
 
     expected = kn.KF_LOG * sp.log(2) + sp.log(g) + kn.CORRECTION / kn.W
-    composed = compose(pieces).xreplace({f: g - 1})
-    assert sp.simplify(sp.expand_log(sp.simplify((composed - expected).rewrite(sp.log)))) == 0
-    mutated = dict(pieces, log1p_tail=kn.SMALL_2 - kn.MID)
-    residual = sp.simplify(sp.expand_log(sp.simplify((compose(mutated).xreplace({f: g - 1}) - expected).rewrite(sp.log))))
-    assert residual != 0
+
+    def residual(lines: dict[str, sp.Expr]) -> sp.Expr:
+        return sp.simplify(sp.expand_log(sp.simplify((compose(lines).xreplace({f: g - 1}) - expected).rewrite(sp.log))))
+
+    assert residual(pieces) == 0
+    assert residual(dict(pieces, log1p_tail=fma(s, kn.R_LOG, kn.LOW))) == 0  # s_low = 0 here: the tail's other terms vanish
+    assert residual(dict(pieces, log1p_tail=fma(s, -kn.R_LOG, kn.LOW))) != 0
+    assert residual(dict(pieces, log1p_twice=s)) != 0
+    series = pieces["log1p_series_out"].xreplace({kn.SERIES_LOW: pieces["log1p_series_low"]})
+    series = series.xreplace({kn.SERIES_POLY: pieces["log1p_series_poly"]}).replace(fma, lambda a, b, c: a * b + c)
+    u, u_lo = kn.U_LOG, kn.U_LO
+    third = pieces["log1p_series_poly"].args[1]
+    assert abs(third - sp.Rational(1, 3)) < sp.Rational(1, 2**54)
+    assert sp.expand(series.xreplace({third: sp.Rational(1, 3)}) - (u + u_lo - u**2 / 2 + u**3 / 3)) == 0
 
 
 OUT_FUNCTIONS = tuple(f.name for f in FUNCTIONS if f.has_out)

@@ -163,19 +163,19 @@ static SP_INLINE double piece_exp_poly_single(double r)
     return SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.a11807c893ad9p-16, r, 0x1.a1579c303d902p-13), r, 0x1.6c16832a27f13p-10), r, 0x1.1110c338a41bep-7), r, 0x1.5555555cf5f4ep-5), r, 0x1.55555568687a2p-3), r, 0x1.0000000000000p-1), r) + 1;
 }
 
-static SP_INLINE double piece_log1p_s(double f)
+static SP_INLINE double piece_log1p_s(double d, double f)
 {
-    return f/(f + 2);
+    return f/d;
 }
 
-static SP_INLINE double piece_log1p_hfsq(double f)
+static SP_INLINE double piece_log1p_residual(double d, double f, double s)
 {
-    return 0x1.0000000000000p-1*f * f;
+    return SP_EXACT_FMA(-s, d, f);
 }
 
-static SP_INLINE double piece_log1p_hfsq_error(double f, double hfsq)
+static SP_INLINE double piece_log1p_s_low(double d, double d_lo, double residual, double s)
 {
-    return SP_EXACT_FMA(0x1.0000000000000p-1*f, f, -hfsq);
+    return (-d_lo*s + residual)/d;
 }
 
 static SP_INLINE double piece_log1p_z(double s)
@@ -193,9 +193,9 @@ static SP_INLINE double piece_log1p_low(double correction, double kf, double w)
     return SP_FMA(kf, SP_LN2_LO, correction/w);
 }
 
-static SP_INLINE double piece_log1p_mid(double R, double hfsq, double low, double s)
+static SP_INLINE double piece_log1p_tail(double R, double low, double s, double s_low, double z)
 {
-    return SP_FMA(s, R + hfsq, low);
+    return SP_FMA(s, R, SP_FMA(2.0*s_low, z, SP_FMA(2.0, s_low, low)));
 }
 
 static SP_INLINE double piece_log1p_scaled(double kf)
@@ -203,24 +203,34 @@ static SP_INLINE double piece_log1p_scaled(double kf)
     return SP_LN2_HI*kf;
 }
 
-static SP_INLINE double piece_log1p_errors(double body_error, double head_error)
+static SP_INLINE double piece_log1p_twice(double s)
 {
-    return body_error + head_error;
+    return 2.0*s;
 }
 
-static SP_INLINE double piece_log1p_small(double errors, double hfsq_error)
+static SP_INLINE double piece_log1p_small(double head_error, double tail)
 {
-    return errors - hfsq_error;
+    return head_error + tail;
 }
 
-static SP_INLINE double piece_log1p_tail(double mid, double small)
+static SP_INLINE double piece_log1p_out(double head, double small)
 {
-    return mid + small;
+    return head + small;
 }
 
-static SP_INLINE double piece_log1p_out(double body, double tail)
+static SP_INLINE double piece_log1p_series_poly(double u)
 {
-    return body + tail;
+    return SP_FMA(u, 0x1.5555555555555p-2, -0x1.0000000000000p-1);
+}
+
+static SP_INLINE double piece_log1p_series_low(double series_poly, double u, double u_lo)
+{
+    return SP_FMA(u * u, series_poly, u_lo);
+}
+
+static SP_INLINE double piece_log1p_series_out(double series_low, double u)
+{
+    return series_low + u;
 }
 
 static SP_INLINE double piece_quotient_reciprocal(double d)
@@ -365,14 +375,18 @@ static SP_INLINE double sp_exp_dd(double a, double b, double *lo)
 }
 
 /* ---------------------------------------------------------- log1p kernel */
-/* log(1 + u + u_lo) = out + lo for u >= 0, |u_lo| <= ulp(u) (every logarithm of the scheme is log1p((c - 1) + t)), branch-free so that
+/* log(1 + u + u_lo) = out + lo for u >= 0, |u_lo| <= ulp(u)/2 (every logarithm of the scheme is log1p((c - 1) + t)), branch-free so that
  * a tile's rows take it in one vector loop; proved: log1p.reduction, log1p.atanh_form, log1p.polynomial_error, exp.cody_waite_exact.
- * 1 + u = w + correction exactly; w = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)) from the bits of
- * w (w >= 1, so k >= 0 and a logical shift suffices); f = (1 + f) - 1 is exact (Sterbenz) */
+ * Main path: 1 + u = w + correction exactly; w = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)) from the bits of
+ * w (w >= 1, so k >= 0 and a logical shift suffices); f = (1 + f) - 1 is exact (Sterbenz); log(1 + f) = 2 atanh(s),
+ * s = f/(2 + f) kept as s + s_low, and k ln2_hi + 2s added exactly. u < SP_LOG1P_SERIES: the series
+ * u + u_lo - u^2/2 + u^3/3 (codegen/backends/c/pieces.py, log1p_pieces; Gappa: fp.log1p.*) */
 #define SP_SQRT_HALF_BITS 0x3FE6A09E667F3BCDu /* the bits of sqrt(2)/2 */
+#define SP_LOG1P_SERIES 0x1.0000000000000p-30 /* 2^-30 */
 static SP_INLINE double sp_log1p_dd(double u, double u_lo, double *lo)
 {
-    double w, correction, f, kf, s, hfsq, hfsq_error, z, R, low, mid, head, head_error, body, body_error, errors, small, tail, out;
+    double w, correction, f, kf, d, d_lo, s, residual, s_low, z, R, low, tail, head, head_error, small, out, series_poly, series_low,
+        series_out;
     uint64_t bits, k;
     two_diff(1.0, -u, &w, &correction);
     correction = u_lo == 0.0 ? correction : correction + u_lo; /* 1 + u + u_lo = w + correction, to 2^-53 of u_lo */
@@ -384,21 +398,22 @@ static SP_INLINE double sp_log1p_dd(double u, double u_lo, double *lo)
     bits = k + SP_SHIFTER_BITS; /* k as a double without an int -> double conversion */
     memcpy(&kf, &bits, sizeof kf);
     kf -= SP_SHIFTER;
-    s = piece_log1p_s(f);
-    hfsq = piece_log1p_hfsq(f);
-    hfsq_error = piece_log1p_hfsq_error(f, hfsq);
+    two_diff(2.0, -f, &d, &d_lo); /* 2 + f = d + d_lo */
+    s = piece_log1p_s(d, f);
+    residual = piece_log1p_residual(d, f, s);
+    s_low = piece_log1p_s_low(d, d_lo, residual, s);
     z = piece_log1p_z(s);
     R = piece_log1p_R(z);
     low = piece_log1p_low(correction, kf, w);
-    mid = piece_log1p_mid(R, hfsq, low, s);
-    two_diff(piece_log1p_scaled(kf), -f, &head, &head_error); /* k ln2_hi + f = head + head_error */
-    two_diff(head, hfsq, &body, &body_error);                /* head - hfsq = body + body_error */
-    errors = piece_log1p_errors(body_error, head_error);
-    small = piece_log1p_small(errors, hfsq_error);
-    tail = piece_log1p_tail(mid, small);
-    out = piece_log1p_out(body, tail);
-    *lo = tail - (out - body); /* Fast2Sum (|body| >= |tail|): out + lo = body + tail exactly */
-    return out;
+    tail = piece_log1p_tail(R, low, s, s_low, z);
+    two_diff(piece_log1p_scaled(kf), -piece_log1p_twice(s), &head, &head_error); /* k ln2_hi + 2s = head + head_error */
+    small = piece_log1p_small(head_error, tail);
+    out = piece_log1p_out(head, small);
+    series_poly = piece_log1p_series_poly(u);
+    series_low = piece_log1p_series_low(series_poly, u, u_lo);
+    series_out = piece_log1p_series_out(series_low, u);
+    *lo = u < SP_LOG1P_SERIES ? series_low - (series_out - u) : small - (out - head); /* Fast2Sum: out + lo = head + small exactly */
+    return u < SP_LOG1P_SERIES ? series_out : out;
 }
 
 /* ------------------------------------------------------- quotient 1 + d */
@@ -1696,7 +1711,7 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
 }
 
 /* m + T L from a row's statistics, L = log1p((c - 1) + t) taken in double-double (sp_log1p_dd, the
- * argument (c - 1) + t + t_lo kept as a TwoSum pair) and m + T L_hi summed exactly (TwoSum, the
+ * argument (c - 1) + t + t_lo kept as a normalised pair) and m + T L_hi summed exactly (TwoSum, the
  * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
  * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
  * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
@@ -1707,6 +1722,9 @@ static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double ter
     int overflow;
     two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
     u_lo += st.t_lo;
+    L = u + u_lo; /* Fast2Sum (|u_lo| <= |u|): u + u_lo renormalised, |u_lo| <= ulp(u)/2 as sp_log1p_dd needs */
+    u_lo -= L - u;
+    u = L;
     L = sp_log1p_dd(u, u_lo, &L_lo);
     product = T * L;
     /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
@@ -3321,7 +3339,7 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
 }
 
 /* m + T L from a row's statistics, L = log1p((c - 1) + t) taken in double-double (sp_log1p_dd, the
- * argument (c - 1) + t + t_lo kept as a TwoSum pair) and m + T L_hi summed exactly (TwoSum, the
+ * argument (c - 1) + t + t_lo kept as a normalised pair) and m + T L_hi summed exactly (TwoSum, the
  * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
  * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
  * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
@@ -3332,6 +3350,9 @@ static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double ter
     int overflow;
     two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
     u_lo += st.t_lo;
+    L = u + u_lo; /* Fast2Sum (|u_lo| <= |u|): u + u_lo renormalised, |u_lo| <= ulp(u)/2 as sp_log1p_dd needs */
+    u_lo -= L - u;
+    u = L;
     L = sp_log1p_dd(u, u_lo, &L_lo);
     product = T * L;
     /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */

@@ -8,6 +8,7 @@ reductions as accumulators), plus the derived exp and log1p kernels
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy as sp
 from sympy.codegen.cfunctions import fma, log1p
@@ -75,38 +76,55 @@ def _exp_pieces() -> dict[str, sp.Expr]:
 
 # the log1p kernel's values (derive/log1p_kernel.py): 1 + u = w + correction, w = 2^k (1 + f)
 W, CORRECTION, F_RED, KF_LOG = sp.Symbol("w"), sp.Symbol("correction"), sp.Symbol("f"), sp.Symbol("kf")
-S_LOG, Z_LOG, HFSQ, R_LOG = sp.Symbol("s"), sp.Symbol("z"), sp.Symbol("hfsq"), sp.Symbol("R")
-LOW, MID, TAIL = sp.Symbol("low"), sp.Symbol("mid"), sp.Symbol("tail")
-HEAD_ERR, BODY, BODY_ERR = sp.Symbol("head_error"), sp.Symbol("body"), sp.Symbol("body_error")
-HFSQ_ERR, SMALL, SMALL_2 = sp.Symbol("hfsq_error"), sp.Symbol("errors"), sp.Symbol("small")
+D_LOG, D_LO, S_LOG, RESIDUAL, S_LOW = sp.Symbol("d"), sp.Symbol("d_lo"), sp.Symbol("s"), sp.Symbol("residual"), sp.Symbol("s_low")
+Z_LOG, R_LOG, LOW, TAIL, HEAD_ERR = sp.Symbol("z"), sp.Symbol("R"), sp.Symbol("low"), sp.Symbol("tail"), sp.Symbol("head_error")
+HEAD_LOG, SMALL = sp.Symbol("head"), sp.Symbol("small")
+U_LOG, U_LO, SERIES_POLY, SERIES_LOW = sp.Symbol("u"), sp.Symbol("u_lo"), sp.Symbol("series_poly"), sp.Symbol("series_low")
 SP_LOG1P = sp.Function("sp_log1p")  # the derived kernel, printed into the C template
+SERIES_LIMIT = 2.0**-30  # SP_LOG1P_SERIES: u below it takes the series (log1p_pieces)
 
 
 def log1p_pieces() -> dict[str, sp.Expr]:
-    r"""fdlibm's :math:`\log(1 + f) = f - (h - s(h + R))`, plus :math:`k \ln 2`, one operation per line.
+    r""":math:`\log(1 + u + u_{lo})` in double-double, one operation per line.
 
-    The large terms are added exactly, as TwoSum pairs in the skeleton: :math:`k\ell_{hi} + f =`
-    head + head_error, head :math:`- h =` body + body_error, and :math:`h = f^2/2` is split into
-    hfsq + hfsq_error by an FMA; so the result is rounded once at the end, up to the small terms.
+    Main path (:math:`u \ge 2^{-30}`): :math:`\log(1 + f) = 2\operatorname{atanh}(s) \approx 2s + s R`,
+    :math:`s = f/(2 + f)`, :math:`R = z\rho(z)`, :math:`z = s^2` (claims log1p.atanh_form,
+    log1p.polynomial_error). :math:`s` is carried as s + s_low: :math:`2 + f = d + d_{lo}` (TwoSum),
+    :math:`s = \mathrm{fl}(f/d)`, the division's remainder :math:`f - sd` exact by one FMA, so
+    :math:`s_{low} = (f - s d - s d_{lo})/d` and :math:`s + s_{low} = f/(2 + f)` up to :math:`O(u^2)`;
+    the odd polynomial's derivative at s is :math:`2 + 2z + O(z^2)`, so :math:`s_{low}` enters as
+    :math:`2 s_{low}(1 + z)`. The large terms :math:`k\ell_{hi} + 2s` are added exactly (TwoSum in the
+    skeleton); the tail :math:`sR + 2s_{low}(1 + z) + k\ell_{lo} + \epsilon/w` is at most 1.1 % of the
+    result, so its roundings cost under :math:`2^{-59}` of it.
+
+    Series (:math:`u < 2^{-30}`): :math:`\log(1 + v) = v - v^2/2 + v^3/3 - \dots` for :math:`v = u + u_{lo}`,
+    alternating, so the first neglected term bounds the error: :math:`v^4/4 < 2^{-92} v`, and
+    :math:`u\,u_{lo}` (left out of the square) is below :math:`2^{-82} v`. Where :math:`u` is that small the
+    main path's tail is as large as the result (:math:`f` and :math:`\epsilon/w` both near
+    :math:`2^{-52}`) and :math:`\log(1 + \epsilon/w) \ne \epsilon/w` to :math:`2^{-54}` relative: the series
+    avoids both (fp.log1p.*).
     """
     hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
     rho = sp.Float(log1p_kernel().rho[-1], 17)
     for coeff in reversed(log1p_kernel().rho[:-1]):
         rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
-    half_f = sp.Float(0.5, 17) * F_RED
+    two = sp.Float(2.0, 17)
+    third = sp.Float(float(Fraction(1, 3)), 17)  # the double nearest 1/3 (its 2^-54 relative error costs 2^-115 of v)
     return {
-        "log1p_s": F_RED / (2 + F_RED),
-        "log1p_hfsq": half_f * F_RED,
-        "log1p_hfsq_error": exact_fma(half_f, F_RED, -HFSQ),  # exact: f^2/2 = hfsq + hfsq_error
+        "log1p_s": F_RED / D_LOG,
+        "log1p_residual": exact_fma(-S_LOG, D_LOG, F_RED),  # exact: the remainder of a rounded quotient
+        "log1p_s_low": (RESIDUAL - S_LOG * D_LO) / D_LOG,
         "log1p_z": S_LOG * S_LOG,
         "log1p_R": Z_LOG * rho,
         "log1p_low": fma(KF_LOG, lo, CORRECTION / W),
-        "log1p_mid": fma(S_LOG, HFSQ + R_LOG, LOW),
+        "log1p_tail": fma(S_LOG, R_LOG, fma(two * S_LOW, Z_LOG, fma(two, S_LOW, LOW))),
         "log1p_scaled": KF_LOG * hi,  # exact (claim exp.cody_waite_exact)
-        "log1p_errors": HEAD_ERR + BODY_ERR,
-        "log1p_small": SMALL - HFSQ_ERR,
-        "log1p_tail": SMALL_2 + MID,
-        "log1p_out": BODY + TAIL,
+        "log1p_twice": two * S_LOG,  # exact
+        "log1p_small": HEAD_ERR + TAIL,
+        "log1p_out": HEAD_LOG + SMALL,
+        "log1p_series_poly": fma(U_LOG, third, sp.Float(-0.5, 17)),
+        "log1p_series_low": fma(U_LOG * U_LOG, SERIES_POLY, U_LO),
+        "log1p_series_out": U_LOG + SERIES_LOW,
     }
 
 

@@ -10,10 +10,12 @@ which the source pins: no contraction). Without Gappa the claims are unproved an
 (``skipped``), which does not make ``prove`` fail.
 
 Proved: the exp kernel end to end for normal results (reduction, polynomial evaluation,
-approximation: fp.exp.float64, 1.953 u), log1p's polynomial, and sigmoid in float64 for every input
-(fp.sigmoid.float64, 3 ULP, from five ranges; its quotient num/(1 + decay) rounds once up to O(u^2)). Not yet: the rest of log1p, the compensated sums as a
-function of n, the reciprocal, and the assembly of the other public functions, whose accuracy-table
-bounds remain measured.
+approximation: fp.exp.float64, 1.953 u), the log1p kernel in double-double (fp.log1p.float64,
+2^-56 relative, the bound logsumexp's certificate uses), sigmoid in float64 for every input
+(fp.sigmoid.float64, 3 ULP, from five ranges; its quotient num/(1 + decay) rounds once up to
+O(u^2)) and one merge of two states. Not yet: the compensated sums as a function of n, the
+reciprocal, and the assembly of the other public functions, whose accuracy-table bounds remain
+measured.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from fractions import Fraction
 import sympy as sp
 
 from softproof.derive import exp_kernel as ek
+from softproof.derive import log1p_kernel as lk
 from softproof.derive.claims import Claim
 from softproof.derive.engine import Outcome, Status
 from softproof.derive.exp_kernel import RADIUS
 from softproof.derive.sources import CODEGEN
 
 from . import prover
-from .prover import GAPPA_MISSING, run_gappa
+from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import EXP_ERROR, EXP_ERROR_SINGLE, render, script
 
 __all__ = ["GappaBound", "CLAIMS", "FL"]
@@ -43,7 +46,7 @@ U = Fraction(1, 2**53)  # the unit roundoff of binary64
 def _power_of_two(value: Fraction) -> str:
     import math
 
-    return f"2^{math.log2(value):.3f}" if value > 0 else "0"
+    return f"2^{math.log2(value.numerator) - math.log2(value.denominator):.3f}" if value > 0 else "0"  # exact ints: no underflow
 
 
 _DECIDED: dict[tuple[str, str | None], Outcome] = {}
@@ -55,6 +58,21 @@ def _decide(claim: Claim) -> Outcome:
     if key not in _DECIDED:
         _DECIDED[key] = claim.strategy.run(claim.statement)
     return _DECIDED[key]
+
+
+_RUNS: dict[tuple[str, str, int], tuple[list[Enclosure], str]] = {}
+
+
+def _run_once(text: str, precision: int) -> tuple[list[Enclosure], str]:
+    """Gappa's enclosures for a script, run once per process and Gappa (a claim and the composed claims
+    that rest on it read the same run)."""
+    program = prover.gappa_executable()
+    if program is None:
+        raise FileNotFoundError(GAPPA_MISSING)
+    key = (program, text, precision)
+    if key not in _RUNS:
+        _RUNS[key] = run_gappa(text, precision=precision)
+    return _RUNS[key]
 
 
 def _first_unproved(claims: tuple[Claim, ...]) -> tuple[Claim, Outcome] | None:
@@ -85,7 +103,7 @@ class GappaBound:
             return Outcome(Status.UNPROVED, method, [f"{needed.id}, which the hypotheses state, is not proved here"],
                            skipped=outcome.skipped)
         try:
-            enclosures, output = run_gappa(render(item), precision=item.precision)
+            enclosures, output = _run_once(render(item), item.precision)
         except FileNotFoundError:
             return Outcome(Status.UNPROVED, method, [GAPPA_MISSING], skipped=GAPPA_MISSING)
         steps: list[str] = []
@@ -341,6 +359,59 @@ SIGMOID_SINGLE = _fp_claim(
     ("the ranges cover every x (NaN and infinities aside); the argument is _sigmoid_single_ulps's docstring",),
 )
 
+def _largest_bound(parts: tuple[Claim, ...]) -> Fraction:
+    """The largest stated bound of Gappa claims that cover a range together: each holds on its part."""
+    bounds = [part.strategy.bound for part in parts if isinstance(part.strategy, GappaBound)]
+    if len(bounds) != len(parts):
+        raise TypeError("every part must be a Gappa claim")
+    return max(bounds)
+
+
+LOG1P_R = _fp_claim(
+    "fp.log1p.R", "the printed R = z rho(z) of the log1p kernel is within 2^-58 (absolute) of its exact value for z <= 0.0295",
+    sp.Le(sp.Abs(FL(R_POLY) - R_POLY), _sym(LOG1P_R_BOUND)), GappaBound("fp_log1p_R", LOG1P_R_BOUND),
+    (r"$0 \le z = s^2 \le 0.0295$ ($|s| \le 0.1716$ for $1 + f \in [\sqrt2/2, \sqrt2)$)",),
+)
+LOG1P_BOUND = Fraction(1, 2**56)  # SP_LOG_ERROR of logsumexp's certificate (codegen/kernels.py, LogsumexpErrors.log_c)
+LOG1P_SERIES_BOUND = Fraction(1, 2**61)
+u_sym, u_lo_sym = sp.symbols("u u_lo", nonnegative=True)
+_LOG1P_EXACT = sp.log(1 + u_sym + u_lo_sym)
+_LOG1P_ASSUMED = (r"$u \ge 0$ and $|u_{lo}| \le \mathrm{ulp}(u)/2$ (logsumexp_certified renormalises its pair by Fast2Sum before the call)",)
+_LOG1P_MAIN_ASSUMED = (
+    *_LOG1P_ASSUMED,
+    r"$\log(1 + f)$ within $2^{-57}$ of $2s + s R(s^2)$ at the exact $s = f/(2 + f)$ (log1p.polynomial_error, log1p.atanh_form); "
+    r"R's rounding within $2^{-58}$ (fp.log1p.R)",
+    r"$|\log(1 + y) - y| \le 2^{-100}$ for $y = (c_0 + u_{lo})/w$, $|y| \le 2^{-50}$ (ulp(w)/w $\le 2^{-52}$)",
+    r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)",
+)
+LOG1P_PARTS = (
+    _fp_claim("fp.log1p.near", "sp_log1p_dd for u >= 2^-30 with k = 0 (1 + u < sqrt 2): out + lo within 2^-56 of log(1 + u + u_lo), relative",
+              sp.Le(sp.Abs((FL(_LOG1P_EXACT) - _LOG1P_EXACT) / _LOG1P_EXACT), _sym(LOG1P_BOUND)),
+              GappaBound("fp_log1p_near", LOG1P_BOUND, requires=(LOG1P_R, lk.POLYNOMIAL_ERROR, lk.ATANH_FORM, lk.REDUCTION)),
+              (*_LOG1P_MAIN_ASSUMED, r"$w = \mathrm{fl}(1 + u) \ge 1 + 2^{-30}$, so $f \ge 2^{-31}$")),
+    _fp_claim("fp.log1p.scaled", "sp_log1p_dd for u >= 2^-30 with 1 <= k <= 1024: out + lo within 2^-56 of log(1 + u + u_lo), relative",
+              sp.Le(sp.Abs((FL(_LOG1P_EXACT) - _LOG1P_EXACT) / _LOG1P_EXACT), _sym(LOG1P_BOUND)),
+              GappaBound("fp_log1p_scaled", LOG1P_BOUND, requires=(LOG1P_R, lk.POLYNOMIAL_ERROR, lk.ATANH_FORM, lk.REDUCTION)),
+              _LOG1P_MAIN_ASSUMED),
+    _fp_claim("fp.log1p.series", "sp_log1p_dd for 2^-968 <= u < 2^-30 (the series): out + lo within 2^-61 of log(1 + u + u_lo), relative",
+              sp.Le(sp.Abs((FL(_LOG1P_EXACT) - _LOG1P_EXACT) / _LOG1P_EXACT), _sym(LOG1P_SERIES_BOUND)),
+              GappaBound("fp_log1p_series", LOG1P_SERIES_BOUND),
+              (*_LOG1P_ASSUMED, r"$S_3 - v^4/4 \le \log(1 + v) \le S_3$ for $v \ge 0$ (an alternating series with falling terms)")),
+    _fp_claim("fp.log1p.tiny", "sp_log1p_dd for u <= 2^-968 (the series): out + lo within 2^-1074 of log(1 + u + u_lo), absolute",
+              sp.Le(sp.Abs(FL(_LOG1P_EXACT) - _LOG1P_EXACT), _sym(SUBNORMAL_SPACING)),
+              GappaBound("fp_log1p_tiny", SUBNORMAL_SPACING),
+              (*_LOG1P_ASSUMED, "no double-double near 2^-968 is relative to 2^-56: its low part is below the subnormal spacing")),
+)
+LOG1P = _fp_claim(
+    "fp.log1p.float64",
+    "for every u >= 2^-968 (and |u_lo| <= ulp(u)/2), sp_log1p_dd's out + lo is within 2^-56 of log(1 + u + u_lo), relative "
+    "(SP_LOG_ERROR, which logsumexp's certificate uses); below, within one subnormal ulp",
+    sp.Le(sp.Abs((FL(_LOG1P_EXACT) - _LOG1P_EXACT) / _LOG1P_EXACT), _sym(LOG1P_BOUND)),
+    ComposedBound(LOG1P_PARTS[:3], lambda: _largest_bound(LOG1P_PARTS[:3]), LOG1P_BOUND),
+    ("the parts cover u >= 2^-968: u < 2^-30 takes the series (a select in the C source), u >= 2^-30 the main path, whose "
+     "w = fl(1 + u) >= 1 has k = 0 or 1 <= k <= 1024 (u <= DBL_MAX)",),
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -361,10 +432,9 @@ CLAIMS = [
     EXP_POLY,
     EXP_POLY_SINGLE,
     EXP_TOTAL,
-    _fp_claim("fp.log1p.R",
-              "the printed R = z rho(z) of the log1p kernel is within 2^-58 (absolute) of its exact value for z <= 0.0295",
-              sp.Le(sp.Abs(FL(R_POLY) - R_POLY), _sym(LOG1P_R_BOUND)), GappaBound("fp_log1p_R", LOG1P_R_BOUND),
-              (r"$0 \le z = s^2 \le 0.0295$ ($|s| \le 0.1716$ for $1 + f \in [\sqrt2/2, \sqrt2)$)",)),
+    LOG1P_R,
+    *LOG1P_PARTS,
+    LOG1P,
     EXP_SINGLE_TOTAL,
     *SIGMOID_BRANCHES,
     SIGMOID,

@@ -354,6 +354,173 @@ def _state_merge() -> GappaScript:
     )
 
 
+def _dyadic_text(expr: sp.Expr, names: dict[sp.Symbol, str]) -> str:
+    """A polynomial with dyadic rational coefficients in Gappa syntax (exact constants ``m b-e``), as SymPy nests it."""
+    if expr.is_Rational:
+        value = Fraction(int(expr.p), int(expr.q))
+        return f"({value.numerator})" if value.denominator == 1 else f"({_binary(value)})"
+    if expr.is_Symbol:
+        return names[expr]
+    if expr.is_Add:
+        return "(" + " + ".join(_dyadic_text(arg, names) for arg in expr.args) + ")"
+    if expr.is_Mul:
+        return "(" + " * ".join(_dyadic_text(arg, names) for arg in expr.args) + ")"
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        return "(" + " * ".join([_dyadic_text(expr.base, names)] * int(expr.exp)) + ")"
+    raise ValueError(f"{expr} is not a polynomial with dyadic coefficients")
+
+
+def _divided_difference(poly: sp.Expr, var: sp.Symbol, left: str, right: str) -> str:
+    r"""The divided difference :math:`(p(a) - p(b))/(a - b)` of a polynomial, in Horner form in a and b,
+    printed with ``a`` = ``left``, ``b`` = ``right``: Gappa bounds :math:`p(a) - p(b)` as
+    :math:`(a - b)` times it, without the cancellation of two interval evaluations."""
+    a, b = sp.symbols("a b")
+    quotient = sp.cancel((poly.subs(var, a) - poly.subs(var, b)) / (a - b))
+    return _dyadic_text(sp.horner(sp.Poly(quotient, a, b).as_expr(), a, b), {a: left, b: right})
+
+
+def _log1p_main(scaled: bool) -> GappaScript:
+    r"""sp_log1p_dd's main path (:math:`u \ge 2^{-30}`) line by line as the C template runs it (the
+    printed pieces), against :math:`\log(1 + u + u_{lo}) = k\ln 2 + \log(1 + f) + \log(1 + y)`
+    (claim log1p.reduction), :math:`y = (c_0 + u_{lo})/w`, :math:`1 + u = w + c_0` (TwoSum, exact).
+
+    ``scaled``: :math:`1 \le k \le 1024` (the result is at least :math:`\ln 2 + \log(\sqrt2/2) = 0.3466`);
+    else :math:`k = 0` and :math:`f \ge 2^{-31}` (:math:`w = \mathrm{fl}(1 + u) \ge 1 + 2^{-30}`).
+    Exact values: :math:`M_s = f/(2 + f)` (a free variable equal to it, which keeps Gappa's check of the
+    hints polynomial), :math:`M_{lf} = \log(1 + f)` within :math:`2^{-57}` of
+    :math:`P = 2M_s + M_s H(M_s^2)` (log1p.polynomial_error with log1p.atanh_form; H(z) = z rho(z) is
+    piece_log1p_R in exact arithmetic), :math:`M_{ly} = \log(1 + y)` within :math:`2^{-100}` of y
+    (:math:`|\log(1 + y) - y| \le y^2/(2(1 - |y|))`, :math:`|y| \le 2^{-50}`: :math:`|c_0| \le`
+    ulp(w)/2, :math:`|u_{lo}| \le` ulp(u)/2 :math:`\le` ulp(w)/2, ulp(w)/w :math:`\le 2^{-52}`), and
+    R within :math:`2^{-58}` of H(z) (fp.log1p.R). The first hint splits the error exactly: the
+    roundings of small, tail, low, the Cody-Waite split, s + s_low against :math:`M_s`
+    (:math:`\delta`), R's rounding and z's, and the polynomial through its divided differences
+    DH, DG (the derivative of :math:`2s + G(s)` at s is :math:`2 + 2z + O(z^2)`, which the tail's
+    :math:`2 s_{low}(1 + z)` takes); the others say why each part is relative to the result.
+    """
+    from softproof.derive.log1p_kernel import log1p_kernel
+
+    from ..c.pieces import Z_LOG, log1p_pieces
+
+    lines = log1p_pieces()
+
+    def text(name: str) -> str:
+        return print_gappa(lines[f"log1p_{name}"])
+
+    expected = {"residual": "rnd(-(s) * d + f)", "s_low": "rnd((rnd(rnd(-(d_lo) * s) + residual)) / d)", "low": "rnd(kf * SP_LN2_LO + rnd(correction / w))",
+                "tail": "rnd(s * R + rnd(rnd(2.0 * s_low) * z + rnd(2.0 * s_low + low)))", "scaled": "rnd(SP_LN2_HI * kf)",
+                "twice": "rnd(2.0 * s)", "small": "rnd(head_error + tail)"}
+    for name, form in expected.items():
+        if text(name) != form:
+            raise ValueError(f"piece_log1p_{name} is printed as {text(name)}; the log1p scripts' hints expect {form}")
+    x = sp.Symbol("x")
+    rho = sum(sp.Rational(Fraction(c)) * x**i for i, c in enumerate(log1p_kernel().rho))
+    exact_r = print_gappa(lines["log1p_R"], rounded=False)
+    mz_r = print_gappa(lines["log1p_R"].xreplace({Z_LOG: sp.Symbol("Mz")}), rounded=False)
+    definitions = (
+        ("kf", "int<ne>(kf_)" if scaled else "0"), ("d", "rnd(2 + f)"), ("d_lo", "2 + f - d"), ("s", text("s")),
+        ("residual", text("residual")), ("s_low", text("s_low")), ("z", text("z")), ("R", text("R")), ("correction", "rnd(c0 + u_lo)"),
+        ("low", text("low")), ("tail", text("tail")), ("scaled", text("scaled")), ("twice", text("twice")), ("head", "rnd(scaled + twice)"),
+        ("head_error", "scaled + twice - head"), ("small", text("small")), ("Got", "head + small"),
+        ("s2", "s * s"), ("Rz", exact_r), ("Mz", "Ms * Ms"), ("MR", mz_r), ("Poly", "2 * Ms + Ms * MR"), ("My", "(c0 + u_lo) / w"),
+        ("Exact", "kf * ln2 + Mlf + Mly"), ("yc", "rnd(correction / w)"), ("delta", "Ms - s - s_low"),
+        ("DH", _divided_difference(x * rho, x, "z", "s2")), ("DG", _divided_difference(x**3 * rho.subs(x, x**2), x, "s", "Ms")),
+    )
+    low, high = _ln2_bounds()
+    hypotheses = ("f in [-0.29290, 0.41422]" if scaled else "f in [1b-31, 0.41422]", "Ms - f / (2 + f) in [0, 0]", "w in [1, 1b1024]",
+                  "My in [-1b-50, 1b-50]", "(Poly - Mlf) / Mlf in [-1b-57, 1b-57]", "Mly - My in [-1b-100, 1b-100]", "R - Rz in [-1b-58, 1b-58]",
+                  f"ln2 in [{low}, {high}]", *(("kf_ in [1, 1024]",) if scaled else ()))
+    tail_exact = "(s * R + (2 * s_low * z + (2 * s_low + low)))"
+    s_low_sum = "rnd(rnd(-(d_lo) * s) + residual)"
+    terms = ("(small - (head_error + tail))", f"(tail - {tail_exact})", "(low - (kf * SP_LN2_LO + yc))", "(scaled - SP_LN2_HI * kf)",
+             "(twice - 2 * s)", "kf * (SP_LN2_HI + SP_LN2_LO - ln2)", "(-2 * delta)", "s * (R - Rz)", "s * (z - s2) * DH",
+             "s_low * (2 * z - DG)", "-(delta * DG)", "(Poly - Mlf)", "(yc - Mly)")
+    hints: tuple[str, ...] = (
+        "Got - Exact -> " + " + ".join(terms) + ";",
+        "(Got - Exact) / Exact -> " + " + ".join(f"{term} / Exact" for term in terms) + ";",
+        "(Poly - Mlf) / Exact -> ((Poly - Mlf) / Mlf) * (Mlf / Exact);",
+        "Mlf -> Poly / (1 + (Poly - Mlf) / Mlf);",
+        "2 + f - d -> -(d - (2 + f));",
+        "-(s) * d + f -> -((s - f / d) * d);",
+        f"delta -> (Ms - f / (2 + f)) - ((-(s) * d + f) - s * d_lo) * d_lo / ((2 + f) * d) + ((-(s) * d + f) - residual) / d"
+        f" + ((residual - s * d_lo) - {s_low_sum}) / d + ({s_low_sum} / d - s_low);",
+        f"(residual - s * d_lo) - {s_low_sum} -> (-(d_lo) * s - rnd(-(d_lo) * s)) + ((rnd(-(d_lo) * s) + residual) - {s_low_sum});",
+    )
+    if scaled:
+        hints += ("$ f in 16;",)
+    else:  # k = 0: the result is near 2s; binades of f, finer where the tail is largest
+        points = [f"1b-{j}" for j in range(30, 8, -1)] + [f"{m}b-{j + 2}" for j in range(8, 2, -1) for m in (4, 5, 6, 7)]
+        hints += ("Mlf / Exact -> 1 / (1 + Mly / Mlf);", "$ f in (" + ", ".join(points + [f"{m}b-5" for m in range(8, 14)]) + ");")
+    return GappaScript(
+        name=f"fp_log1p_{'scaled' if scaled else 'near'}",
+        title=("log1p's main path for u >= 2^-30 with 1 <= k <= 1024" if scaled else "log1p's main path for u >= 2^-30 with k = 0")
+        + ": out + lo against log(1 + u + u_lo), relative",
+        inputs=("f", "c0", "u_lo", "w"),
+        definitions=definitions,
+        hypotheses=hypotheses,
+        goal="(Got - Exact) / Exact",
+        hints=hints,
+        precision=80,
+    )
+
+
+def _log1p_series(tiny: bool) -> GappaScript:
+    r"""sp_log1p_dd for :math:`u < 2^{-30}`: out + lo = u + series_low exactly (Fast2Sum), against
+    :math:`M_l = \log(1 + v)`, :math:`v = u + u_{lo}`, :math:`|u_{lo}| \le 2^{-53} u` (ulp(u)/2).
+    The series alternates for :math:`v \ge 0`, so :math:`S_3 - v^4/4 \le M_l \le S_3`,
+    :math:`S_3 = v - v^2/2 + v^3/3`: :math:`(M_l - S_3)/v \in [-2^{-92}, 0]` for :math:`v \le 2^{-30}(1 + 2^{-53})`.
+    The hint splits the error: series_low's rounding, u^2's, series_poly's, 1/3's, the cross terms of
+    u_lo left out, and the series' tail; the others make each relative to v.
+
+    ``tiny``: :math:`u \le 2^{-968}`, where no double-double is relative to u to :math:`2^{-56}` (its
+    low part is below the subnormal spacing): the error is absolute, and it is below one subnormal ulp.
+    """
+    from ..c.pieces import log1p_pieces
+
+    lines = log1p_pieces()
+    poly, low = (print_gappa(lines[f"log1p_series_{name}"]) for name in ("poly", "low"))
+    third = lines["log1p_series_poly"].args[1]
+    third_text = print_gappa(third, rounded=False)
+    if poly != f"rnd(u * {third_text} + -(0x1.0000000000000p-1))" or low != "rnd(rnd(u * u) * series_poly + u_lo)":
+        raise ValueError(f"the series pieces are printed as {poly}, {low}; the series scripts' hints expect fma(u, 1/3, -1/2), fma(u u, poly, u_lo)")
+    definitions = (("series_poly", poly), ("series_low", low), ("Got", "u + series_low"), ("v", "u + u_lo"),
+                   ("S3", "v - v * v / 2 + v * v * v / 3"), ("X", "rnd(u * u) * series_poly + u_lo"))
+    terms = ("(series_low - X)", "(rnd(u * u) - u * u) * series_poly", f"u * u * (series_poly - (u * {third_text} - 0.5))",
+             f"u * u * u * ({third_text} - 1 / 3)", "(-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3)", "(S3 - Ml)")
+    hints: tuple[str, ...] = ("Got - Ml -> " + " + ".join(terms) + ";",)
+    if tiny:
+        hypotheses: tuple[str, ...] = ("u in [0, 1b-968]", "|u_lo| <= 1b-1075", "Ml - S3 in [-1b-3000, 0]")
+    else:
+        hypotheses = ("u in [1b-968, 1b-30]", "u_lo / u in [-1b-53, 1b-53]", "(Ml - S3) / v in [-1b-92, 0]")
+        hints += (
+            "(Got - Ml) / Ml -> (" + " + ".join(f"{term} / v" for term in terms) + ") * (v / Ml);",
+            "v / Ml -> 1 / (1 + (Ml - S3) / v + (S3 - v) / v);",
+            "(S3 - Ml) / v -> -((Ml - S3) / v);",
+            "(S3 - v) / v -> -(v / 2) + v * v / 3;",
+            "(series_low - X) / v -> ((series_low - X) / X) * (X / v);",
+            "X / v -> rnd(u * u) / u * series_poly * (u / v) + u_lo / u * (u / v);",
+            "u / v -> 1 / (1 + u_lo / u);",
+            "rnd(u * u) / u -> (rnd(u * u) - u * u) / (u * u) * u + u;",
+            "(rnd(u * u) - u * u) * series_poly / v -> ((rnd(u * u) - u * u) / (u * u)) * u * series_poly * (u / v);",
+            f"u * u * (series_poly - (u * {third_text} - 0.5)) / v -> ((series_poly - (u * {third_text} - 0.5)) / (u * {third_text} - 0.5))"
+            f" * (u * {third_text} - 0.5) * u * (u / v);",
+            f"u * u * u * ({third_text} - 1 / 3) / v -> u * u * ({third_text} - 1 / 3) * (u / v);",
+            "(-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3) / v -> (u_lo / u) * (-(2 * u + u_lo) / 2"
+            " + (v * v + v * u + u * u) / 3) * (u / v);",
+            "$ u in (" + ", ".join(f"1b-{j}" for j in range(960, 30, -10)) + ");",
+        )
+    return GappaScript(
+        name=f"fp_log1p_{'tiny' if tiny else 'series'}",
+        title=f"log1p's series for {'u <= 2^-968: out + lo against log(1 + u + u_lo), absolute' if tiny else '2^-968 <= u < 2^-30: out + lo against log(1 + u + u_lo), relative'}",
+        inputs=("u", "u_lo"),
+        definitions=definitions,
+        hypotheses=hypotheses,
+        goal="Got - Ml" if tiny else "(Got - Ml) / Ml",
+        hints=hints,
+        precision=80,
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
@@ -361,12 +528,14 @@ _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), 
 
 def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
-    return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
+    return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), _log1p_main(False), _log1p_main(True),
+            _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge())
 
 
+LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
-SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
+SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge")
 
 
