@@ -140,3 +140,41 @@ def test_no_script_gives_gappa_two_rewritings_of_one_expression() -> None:
     for item in scripts():
         targets = [hint.split("->")[0].replace(" ", "") for hint in item.hints if "->" in hint]
         assert len(targets) == len(set(targets)), (item.name, sorted(t for t in targets if targets.count(t) > 1))
+
+
+def test_the_certificate_argument_needs_its_margin() -> None:
+    """fp.logsumexp.certified.float64's conversion: 2^-53.5 (SP_WITHIN_ULP_D) leaves one rounding boundary at
+    most between the computed and the exact value; a threshold of 2^-53 would not (two ULPs)."""
+    from softproof.codegen.backends.gappa.claims import WITHIN_ULP, certified_ulps
+
+    assert certified_ulps() == 1
+    assert float(WITHIN_ULP) == float.fromhex("0x1.6a09e667f3bcdp-54")
+    assert certified_ulps(Fraction(1, 2**53)) == 2
+
+
+def test_row_sums_are_within_the_terms_bound() -> None:
+    """fp.logsumexp.terms.float64 against mpmath: a state's t_hi + t_lo (the kernels' own row statistics, C
+    target) is within (2^-52 + gamma^2) of the exact sum of e^((x_j - m)/T), plus n 2^-1074, on rows of
+    1 to 300 000 entries (lanes, split rows, rows read once), temperatures and entries far below the max.
+    Test of the test: a bound of 2^-54 (what the exp kernel alone does not hold) fails."""
+    import mpmath
+    import numpy as np
+
+    import softproof.generated.softmax_c as c_target
+
+    rng = np.random.default_rng(8)
+    worst = 0.0
+    for n, T, spread in ((2, 1.0, 3.0), (3, 0.37, 10.0), (17, 1.0, 700.0), (100, 3.3, 30.0), (40_000, 1.0, 5.0), (300_000, 1.0, 3.0)):
+        for _ in range(1 if n > 1000 else 40):
+            x = rng.standard_normal(n) * spread
+            state = c_target.lse_state(x, temperature=T)
+            got = mpmath.mpf(float(state["t_hi"])) + mpmath.mpf(float(state["t_lo"]))
+            m = x.max()
+            with mpmath.workprec(120):
+                exact = mpmath.fsum(mpmath.exp((mpmath.mpf(float(v)) - float(m)) / T) for v in x if v != m)
+                gamma = (n - 1) * 2.0**-53 / (1 - (n - 1) * 2.0**-53)
+                error = abs(got - exact)
+                assert error <= (2.0**-52 + gamma**2) * exact + n * 2.0**-1074, (n, T, float(error / exact))
+                worst = max(worst, float(error / exact)) if exact > 0 else worst
+    assert worst > 2.0**-54  # the terms' error is real: a 2^-54 bound would be false
+

@@ -642,6 +642,20 @@ static int single_part(size_t n)
 }
 #endif
 
+/* the summation's part of the terms' error (logsumexp's first stage, a state): the lanes' Sum2 (TwoSum on hi,
+ * plain sums of the errors in lo; Ogita, Rump and Oishi 2005, in any tree order) keeps hi + lo of n positive
+ * terms within gamma_(n-1)^2 of their sum, gamma_k = k u / (1 - k u), u = 2^-53 (fp.logsumexp.terms.float64) */
+static double sum_error(size_t n)
+{
+    const double k = (double)(n > 0 ? n - 1 : 0) * 0x1p-53;
+    const double gamma = k < 0.5 ? k / (1.0 - k) : 1.0;
+    return gamma * gamma;
+}
+
+/* the terms' absolute error beyond their relative one, for n terms: a term below the normal range is
+ * rounded once more at its last scaling (half a subnormal ulp), or to 0 below e^-745 (under 2^-1075) */
+#define SUBNORMAL_TERMS(n) ((double)(n) * 0x1p-1074) /* exact for n < 2^52: one subnormal ulp a term */
+
 /* the statistics of a row: max m, tied maxima c, and t = sum of e^((x_i - m)/T) over x_i < m */
 typedef struct {
     double m;
@@ -715,7 +729,7 @@ static row_stats merge_segments(const scan_segment *seg, size_t count, double T,
     st.m = last->m;
     st.ties = last->ties;
     st.t = (double)(hi + lo);
-    st.t_lo = 0.0;
+    st.t_lo = (double)((hi + lo) - (long double)st.t); /* t's rounding kept: the certificate's terms error has no room for it */
     *total = (long double)last->ties + (hi + lo);
     return st;
 }
@@ -898,21 +912,24 @@ static const triple SP_INVERSE_FACTORIALS[15] = {
 };
 
 /* e^y for -750 <= y <= 1: y = k ln 2 + r, |r| <= 0.35, e^r = (e^(r/256))^256 with e^(r/256) from 14
- * Taylor terms (|r/256| < 2^-9.5: the remainder is below 2^-160), 2^k applied last */
+ * Taylor terms (|r/256| < 2^-9.5: the remainder is below 2^-160), 2^k applied last. A tiny r (below
+ * 2^-900: the Newton steps of triple_log near s = 1) is not scaled, which would make it subnormal and cut
+ * its bits (logsumexp([0, -704.34]) was 3 ULP off there); its series is 1 + r to far below 2^-160 */
 static triple triple_exp(triple y)
 {
     const double k = nearbyint(y.h / SP_LN2_TRIPLE.h);
     triple r = triple_add(y, triple_neg(triple_mul_d(SP_LN2_TRIPLE, k)));
     triple p = {1.0, 0.0, 0.0};
+    const int squarings = fabs(r.h) < 0x1p-900 ? 0 : 8;
     int j;
-    r.h = ldexp(r.h, -8);
-    r.m = ldexp(r.m, -8);
-    r.l = ldexp(r.l, -8);
+    r.h = ldexp(r.h, -squarings);
+    r.m = ldexp(r.m, -squarings);
+    r.l = ldexp(r.l, -squarings);
     p = SP_INVERSE_FACTORIALS[14];
     for (j = 13; j >= 0; --j) { /* Horner: p = p r + 1/j! */
         p = triple_add(triple_mul(p, r), SP_INVERSE_FACTORIALS[j]);
     }
-    for (j = 0; j < 8; ++j) {
+    for (j = 0; j < squarings; ++j) {
         p = triple_mul(p, p);
     }
     p.h = ldexp(p.h, (int)k);
@@ -1489,7 +1506,7 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
 typedef struct {
     double x[SP_SHORT][SP_TILE]; /* the tile transposed: x[j][row] */
     double e[SP_SHORT][SP_TILE]; /* e^((x - m)/T) */
-    double m[SP_TILE], ties[SP_TILE], t[SP_TILE];
+    double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE]; /* t + t_lo: the lane's sum, renormalised (Fast2Sum) */
 } tile_d;
 
 /* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats */
@@ -1517,6 +1534,7 @@ static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, i
     for (l = 0; l < SP_TILE; ++l) {
         tl->ties[l] = ties[l];
         tl->t[l] = hi[l] + lo[l];
+        tl->t_lo[l] = (hi[l] - tl->t[l]) + lo[l];
     }
 }
 
@@ -1574,7 +1592,7 @@ static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, double *L)
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         L[l] = log_normaliser(st);
     }
 }
@@ -1713,9 +1731,10 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
 /* m + T L from a row's statistics, L = log1p((c - 1) + t) taken in double-double (sp_log1p_dd, the
  * argument (c - 1) + t + t_lo kept as a normalised pair) and m + T L_hi summed exactly (TwoSum, the
  * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
- * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
- * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
-static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double terms_error, double *bound)
+ * rounding is at most *bound = T ((terms_error t + absolute)/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
+ * LogsumexpErrors): an error of the terms (relative, plus `absolute` for the terms below e^-708) moves L
+ * by at most that much over c + t. */
+static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double terms_error, double absolute, double *bound)
 {
     const double m = st.m;
     double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
@@ -1729,32 +1748,48 @@ static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double ter
     product = T * L;
     /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
     overflow = !(product <= DBL_MAX);
-    *bound = overflow ? 0.0 : T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
+    *bound = overflow ? 0.0 : T * ((terms_error * st.t + absolute) / (st.ties + st.t) + SP_LOG_ERROR * L);
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
     product_lo = SP_EXACT_FMA(T, L, -product);
     two_diff(m, -product, &head, &head_lo);
     return overflow ? product : head + (head_lo + (product_lo + T * L_lo));
 }
 
-/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD) */
-static row_stats stats_dd_d(const double *xr, size_t n, double m, double T)
+/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
+ * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.953 u and half a subnormal
+ * ulp each), summed plainly: *absolute bounds their error, small (2^-52 + n 2^-53) + n 2^-1074 */
+static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, double *absolute)
 {
     row_stats st;
-    double hi = 0.0, lo = 0.0, ties = 0.0;
+    double hi = 0.0, lo = 0.0, ties = 0.0, dropped = 0.0;
     size_t j;
     const int tempered = T != 1.0;
-    for (j = 0; j < n; ++j) { /* branch-free: a term below e^-708 < 2^-1021 counts 0 (absolute error 2^-1021, c >= 1) */
+    for (j = 0; j < n; ++j) { /* branch-free: a term below e^-708 counts 0 here, and into `dropped` */
         const double x = (double)xr[j];
         double ql, e_lo;
         const double q = shift(x, m, T, tempered, &ql);
         const int counted = x != m && q >= SP_NORMAL_LIMIT;
         const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
         ties += x == m ? 1.0 : 0.0;
+        dropped += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
         SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
         lo += counted ? e_lo : 0.0;
     }
     st.m = m;
     st.ties = ties;
+    if (dropped > 0.0) {
+        double small = 0.0;
+        for (j = 0; j < n; ++j) {
+            const double x = (double)xr[j];
+            double ql;
+            const double q = shift(x, m, T, tempered, &ql);
+            small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+        }
+        SP_ACCUMULATE(hi, lo, small);
+        *absolute = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+    } else {
+        *absolute = 0.0;
+    }
     st.t = hi;
     st.t_lo = lo;
     return st;
@@ -1809,8 +1844,9 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
 /* the stages after the first (the terms in double-double, then long double, then triple-double) */
 static double logsumexp_redo_d(const double *xr, size_t n, double m, double T)
 {
-    double bound;
-    const double out = logsumexp_certified_d(stats_dd_d(xr, n, m, T), T, SP_TERMS_ERROR_DD, &bound);
+    double bound, absolute;
+    const row_stats st = stats_dd_d(xr, n, m, T, &absolute);
+    const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
@@ -1820,7 +1856,7 @@ static double logsumexp_redo_d(const double *xr, size_t n, double m, double T)
 static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
 {
     double bound;
-    const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D, &bound);
+    const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D + sum_error(n), SUBNORMAL_TERMS(n), &bound);
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
@@ -1830,14 +1866,14 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
  * statistics, with terms within terms_error, and whether it is certified (its bound within SP_WITHIN_ULP) */
 static SP_INLINE void logsumexp_lanes_d(const double *m, const double *ties, const double *t, const double *t_lo, double T,
-                                         double terms_error, double *value, int *certified)
+                                         double terms_error, const double *absolute, double *value, int *certified)
 {
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
         double bound;
-        value[l] = logsumexp_certified_d(st, T, terms_error, &bound);
+        value[l] = logsumexp_certified_d(st, T, terms_error, absolute[l], &bound);
         certified[l] = bound <= SP_WITHIN_ULP_D * fabs(value[l]);
     }
 }
@@ -1850,7 +1886,11 @@ static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *
     double value[SP_TILE];
     int certified[SP_TILE];
     size_t l;
-    logsumexp_lanes_d(m, ties, t, t_lo, T, SP_TERMS_ERROR_D, value, certified);
+    double absolute[SP_TILE];
+    for (l = 0; l < SP_TILE; ++l) {
+        absolute[l] = SUBNORMAL_TERMS(n);
+    }
+    logsumexp_lanes_d(m, ties, t, t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, certified);
     for (l = 0; l < SP_TILE; ++l) {
         out[l] = (double)(certified[l] ? value[l] : logsumexp_redo_d(rows + l * n, n, m[l], T));
     }
@@ -1877,15 +1917,16 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
 }
 
 /* stats_dd of every row of a loaded tile at once: the same operations, in the same order, per row */
-static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, double *t, double *t_lo)
+static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, double *t, double *t_lo, double *absolute)
 {
-    double hi[SP_TILE], lo[SP_TILE], c[SP_TILE];
+    double hi[SP_TILE], lo[SP_TILE], c[SP_TILE], dropped[SP_TILE];
     size_t j, l;
     const int tempered = T != 1.0;
     for (l = 0; l < SP_TILE; ++l) {
         hi[l] = 0.0;
         lo[l] = 0.0;
         c[l] = 0.0;
+        dropped[l] = 0.0;
     }
     for (j = 0; j < n; ++j) {
         SP_SIMD
@@ -1896,6 +1937,7 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
             const int counted = x != m && q >= SP_NORMAL_LIMIT;
             const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
             c[l] += x == m ? 1.0 : 0.0;
+            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
             lo[l] += counted ? e_lo : 0.0;
         }
@@ -1904,6 +1946,20 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
         ties[l] = c[l];
         t[l] = hi[l];
         t_lo[l] = lo[l];
+        absolute[l] = 0.0;
+        if (dropped[l] > 0.0) { /* the terms below e^-708 in double, as stats_dd */
+            double small = 0.0;
+            for (j = 0; j < n; ++j) {
+                const double x = tl->x[j][l], m = tl->m[l];
+                double ql;
+                const double q = shift(x, m, T, tempered, &ql);
+                small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+            }
+            SP_ACCUMULATE(hi[l], lo[l], small);
+            t[l] = hi[l];
+            t_lo[l] = lo[l];
+            absolute[l] = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+        }
     }
 }
 
@@ -1911,14 +1967,16 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
 static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
 {
     tile_d tl;
-    const double zero[SP_TILE] = {0.0};
-    double value[SP_TILE];
+    double value[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
     if (!tile_load_d(&tl, rows, n, T)) {
         return 0;
     }
-    logsumexp_lanes_d(tl.m, tl.ties, tl.t, zero, T, SP_TERMS_ERROR_D, value, certified); /* the first stage */
+    for (l = 0; l < SP_TILE; ++l) {
+        absolute[l] = SUBNORMAL_TERMS(n);
+    }
+    logsumexp_lanes_d(tl.m, tl.ties, tl.t, tl.t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, certified); /* the first stage */
     for (l = 0; l < SP_TILE; ++l) {
         out[l] = (double)value[l];
         redo |= !certified[l];
@@ -1926,8 +1984,8 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
     if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
         int certified_dd[SP_TILE];
-        tile_stats_dd_d(&tl, n, T, ties, t, t_lo);
-        logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD, value_dd, certified_dd);
+        tile_stats_dd_d(&tl, n, T, ties, t, t_lo, absolute);
+        logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, value_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
             if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
                 out[l] = (double)(certified_dd[l] ? value_dd[l] : logsumexp_wider_d(rows + l * n, n, tl.m[l], T));
@@ -2186,7 +2244,7 @@ static int cross_entropy_tile_d(const double *rows, const long long *target, dou
     }
     tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     return 1;
@@ -2254,7 +2312,7 @@ static void cross_entropy_grad_tile_write_d(const tile_d *tl, const long long *t
         reciprocal_of_sum(tl->ties[l], tl->t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
@@ -2357,7 +2415,7 @@ static int cross_entropy_with_grad_tile_d(const double *rows, const long long *t
     }
     tile_log_normalisers_d(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         loss[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     cross_entropy_grad_tile_write_d(&tl, target, grad, n);
@@ -3117,7 +3175,7 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
 typedef struct {
     double x[SP_SHORT][SP_TILE]; /* the tile transposed: x[j][row] */
     double e[SP_SHORT][SP_TILE]; /* e^((x - m)/T) */
-    double m[SP_TILE], ties[SP_TILE], t[SP_TILE];
+    double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE]; /* t + t_lo: the lane's sum, renormalised (Fast2Sum) */
 } tile_f;
 
 /* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats */
@@ -3145,6 +3203,7 @@ static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, i
     for (l = 0; l < SP_TILE; ++l) {
         tl->ties[l] = ties[l];
         tl->t[l] = hi[l] + lo[l];
+        tl->t_lo[l] = (hi[l] - tl->t[l]) + lo[l];
     }
 }
 
@@ -3202,7 +3261,7 @@ static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, double *L)
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         L[l] = log_normaliser(st);
     }
 }
@@ -3341,9 +3400,10 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
 /* m + T L from a row's statistics, L = log1p((c - 1) + t) taken in double-double (sp_log1p_dd, the
  * argument (c - 1) + t + t_lo kept as a normalised pair) and m + T L_hi summed exactly (TwoSum, the
  * product's residual by SP_EXACT_FMA), so that the result is rounded once. The error before that
- * rounding is at most *bound = T (terms_error t/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
- * LogsumexpErrors): a relative error of the terms moves L by at most that much times t/(c + t). */
-static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double terms_error, double *bound)
+ * rounding is at most *bound = T ((terms_error t + absolute)/(c + t) + SP_LOG_ERROR L) (codegen/kernels.py,
+ * LogsumexpErrors): an error of the terms (relative, plus `absolute` for the terms below e^-708) moves L
+ * by at most that much over c + t. */
+static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double terms_error, double absolute, double *bound)
 {
     const double m = st.m;
     double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
@@ -3357,32 +3417,48 @@ static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double ter
     product = T * L;
     /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
     overflow = !(product <= DBL_MAX);
-    *bound = overflow ? 0.0 : T * (terms_error * (st.t / (st.ties + st.t)) + SP_LOG_ERROR * L);
+    *bound = overflow ? 0.0 : T * ((terms_error * st.t + absolute) / (st.ties + st.t) + SP_LOG_ERROR * L);
     /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
     product_lo = SP_EXACT_FMA(T, L, -product);
     two_diff(m, -product, &head, &head_lo);
     return overflow ? product : head + (head_lo + (product_lo + T * L_lo));
 }
 
-/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD) */
-static row_stats stats_dd_f(const float *xr, size_t n, double m, double T)
+/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
+ * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.953 u and half a subnormal
+ * ulp each), summed plainly: *absolute bounds their error, small (2^-52 + n 2^-53) + n 2^-1074 */
+static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, double *absolute)
 {
     row_stats st;
-    double hi = 0.0, lo = 0.0, ties = 0.0;
+    double hi = 0.0, lo = 0.0, ties = 0.0, dropped = 0.0;
     size_t j;
     const int tempered = T != 1.0;
-    for (j = 0; j < n; ++j) { /* branch-free: a term below e^-708 < 2^-1021 counts 0 (absolute error 2^-1021, c >= 1) */
+    for (j = 0; j < n; ++j) { /* branch-free: a term below e^-708 counts 0 here, and into `dropped` */
         const double x = (double)xr[j];
         double ql, e_lo;
         const double q = shift(x, m, T, tempered, &ql);
         const int counted = x != m && q >= SP_NORMAL_LIMIT;
         const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
         ties += x == m ? 1.0 : 0.0;
+        dropped += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
         SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
         lo += counted ? e_lo : 0.0;
     }
     st.m = m;
     st.ties = ties;
+    if (dropped > 0.0) {
+        double small = 0.0;
+        for (j = 0; j < n; ++j) {
+            const double x = (double)xr[j];
+            double ql;
+            const double q = shift(x, m, T, tempered, &ql);
+            small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+        }
+        SP_ACCUMULATE(hi, lo, small);
+        *absolute = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+    } else {
+        *absolute = 0.0;
+    }
     st.t = hi;
     st.t_lo = lo;
     return st;
@@ -3437,8 +3513,9 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
 /* the stages after the first (the terms in double-double, then long double, then triple-double) */
 static double logsumexp_redo_f(const float *xr, size_t n, double m, double T)
 {
-    double bound;
-    const double out = logsumexp_certified_f(stats_dd_f(xr, n, m, T), T, SP_TERMS_ERROR_DD, &bound);
+    double bound, absolute;
+    const row_stats st = stats_dd_f(xr, n, m, T, &absolute);
+    const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
@@ -3448,7 +3525,7 @@ static double logsumexp_redo_f(const float *xr, size_t n, double m, double T)
 static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
 {
     double bound;
-    const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F, &bound);
+    const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F + sum_error(n), SUBNORMAL_TERMS(n), &bound);
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
@@ -3458,14 +3535,14 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
  * statistics, with terms within terms_error, and whether it is certified (its bound within SP_WITHIN_ULP) */
 static SP_INLINE void logsumexp_lanes_f(const double *m, const double *ties, const double *t, const double *t_lo, double T,
-                                         double terms_error, double *value, int *certified)
+                                         double terms_error, const double *absolute, double *value, int *certified)
 {
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
         double bound;
-        value[l] = logsumexp_certified_f(st, T, terms_error, &bound);
+        value[l] = logsumexp_certified_f(st, T, terms_error, absolute[l], &bound);
         certified[l] = bound <= SP_WITHIN_ULP_F * fabs(value[l]);
     }
 }
@@ -3478,7 +3555,11 @@ static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m
     double value[SP_TILE];
     int certified[SP_TILE];
     size_t l;
-    logsumexp_lanes_f(m, ties, t, t_lo, T, SP_TERMS_ERROR_F, value, certified);
+    double absolute[SP_TILE];
+    for (l = 0; l < SP_TILE; ++l) {
+        absolute[l] = SUBNORMAL_TERMS(n);
+    }
+    logsumexp_lanes_f(m, ties, t, t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, certified);
     for (l = 0; l < SP_TILE; ++l) {
         out[l] = (float)(certified[l] ? value[l] : logsumexp_redo_f(rows + l * n, n, m[l], T));
     }
@@ -3505,15 +3586,16 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
 }
 
 /* stats_dd of every row of a loaded tile at once: the same operations, in the same order, per row */
-static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, double *t, double *t_lo)
+static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, double *t, double *t_lo, double *absolute)
 {
-    double hi[SP_TILE], lo[SP_TILE], c[SP_TILE];
+    double hi[SP_TILE], lo[SP_TILE], c[SP_TILE], dropped[SP_TILE];
     size_t j, l;
     const int tempered = T != 1.0;
     for (l = 0; l < SP_TILE; ++l) {
         hi[l] = 0.0;
         lo[l] = 0.0;
         c[l] = 0.0;
+        dropped[l] = 0.0;
     }
     for (j = 0; j < n; ++j) {
         SP_SIMD
@@ -3524,6 +3606,7 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
             const int counted = x != m && q >= SP_NORMAL_LIMIT;
             const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
             c[l] += x == m ? 1.0 : 0.0;
+            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
             lo[l] += counted ? e_lo : 0.0;
         }
@@ -3532,6 +3615,20 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
         ties[l] = c[l];
         t[l] = hi[l];
         t_lo[l] = lo[l];
+        absolute[l] = 0.0;
+        if (dropped[l] > 0.0) { /* the terms below e^-708 in double, as stats_dd */
+            double small = 0.0;
+            for (j = 0; j < n; ++j) {
+                const double x = tl->x[j][l], m = tl->m[l];
+                double ql;
+                const double q = shift(x, m, T, tempered, &ql);
+                small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+            }
+            SP_ACCUMULATE(hi[l], lo[l], small);
+            t[l] = hi[l];
+            t_lo[l] = lo[l];
+            absolute[l] = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+        }
     }
 }
 
@@ -3539,14 +3636,16 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
 static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
 {
     tile_f tl;
-    const double zero[SP_TILE] = {0.0};
-    double value[SP_TILE];
+    double value[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
     if (!tile_load_f(&tl, rows, n, T)) {
         return 0;
     }
-    logsumexp_lanes_f(tl.m, tl.ties, tl.t, zero, T, SP_TERMS_ERROR_F, value, certified); /* the first stage */
+    for (l = 0; l < SP_TILE; ++l) {
+        absolute[l] = SUBNORMAL_TERMS(n);
+    }
+    logsumexp_lanes_f(tl.m, tl.ties, tl.t, tl.t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, certified); /* the first stage */
     for (l = 0; l < SP_TILE; ++l) {
         out[l] = (float)value[l];
         redo |= !certified[l];
@@ -3554,8 +3653,8 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
     if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
         int certified_dd[SP_TILE];
-        tile_stats_dd_f(&tl, n, T, ties, t, t_lo);
-        logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD, value_dd, certified_dd);
+        tile_stats_dd_f(&tl, n, T, ties, t, t_lo, absolute);
+        logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, value_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
             if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
                 out[l] = (float)(certified_dd[l] ? value_dd[l] : logsumexp_wider_f(rows + l * n, n, tl.m[l], T));
@@ -3814,7 +3913,7 @@ static int cross_entropy_tile_f(const float *rows, const long long *target, floa
     }
     tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     return 1;
@@ -3882,7 +3981,7 @@ static void cross_entropy_grad_tile_write_f(const tile_f *tl, const long long *t
         reciprocal_of_sum(tl->ties[l], tl->t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], 0.0};
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
@@ -3985,7 +4084,7 @@ static int cross_entropy_with_grad_tile_f(const float *rows, const long long *ta
     }
     tile_log_normalisers_f(&tl, L);
     for (l = 0; l < SP_TILE; ++l) {
-        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], 0.0};
+        const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         loss[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
     }
     cross_entropy_grad_tile_write_f(&tl, target, grad, n);
@@ -4266,15 +4365,6 @@ static SP_INLINE void state_sum(softproof_lse_state *s, double hi, double lo)
     s->t_lo = lo - (s->t_hi - hi);
 }
 
-/* the summation's part of a state's error: Sum2 (Ogita, Rump and Oishi 2005) keeps hi + lo of n positive
- * terms within gamma_(n-1)^2 of their sum, gamma_k = k u / (1 - k u), u = 2^-53 */
-static double sum_error(size_t n)
-{
-    const double k = (double)(n > 0 ? n - 1 : 0) * 0x1p-53;
-    const double gamma = k < 0.5 ? k / (1.0 - k) : 1.0;
-    return gamma * gamma;
-}
-
 /* the state of one row from the kernels' own statistics (row_max_stats: lanes, the exp kernel, TwoSum;
  * read once where the row is long): each term within SP_TERMS_ERROR_D, as logsumexp's first stage */
 static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
@@ -4305,7 +4395,8 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
     s.m = m;
     s.ties = st.ties;
     state_sum(&s, st.t, st.t_lo);
-    s.error = SP_TERMS_ERROR_D + sum_error(n);
+    /* the terms below e^-708 (half a subnormal ulp each, SUBNORMAL_TERMS) as a part of t; with t = 0 they are all 0 */
+    s.error = SP_TERMS_ERROR_D + sum_error(n) + (st.t > 0.0 ? SUBNORMAL_TERMS(n) / st.t : 0.0);
     s.temperature = T;
     return s;
 }
@@ -4352,7 +4443,8 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
     s.m = m;
     s.ties = st.ties;
     state_sum(&s, st.t, st.t_lo);
-    s.error = SP_TERMS_ERROR_F + sum_error(n);
+    /* the terms below e^-708 (half a subnormal ulp each, SUBNORMAL_TERMS) as a part of t; with t = 0 they are all 0 */
+    s.error = SP_TERMS_ERROR_F + sum_error(n) + (st.t > 0.0 ? SUBNORMAL_TERMS(n) / st.t : 0.0);
     s.temperature = T;
     return s;
 }
@@ -4464,7 +4556,7 @@ static double finish_state(softproof_lse_state s, double *bound)
     st.ties = s.ties;
     st.t = s.t_hi;
     st.t_lo = s.t_lo;
-    return logsumexp_certified_d(st, s.temperature, s.error, bound);
+    return logsumexp_certified_d(st, s.temperature, s.error, 0.0, bound); /* the subnormal terms are in s.error (state_of_row) */
 }
 
 SP_NOINLINE int softproof_lse_finish(const softproof_lse_state *s, double *out, double *bound, size_t count)

@@ -49,6 +49,31 @@ def _power_of_two(value: Fraction) -> str:
     return f"2^{math.log2(value.numerator) - math.log2(value.denominator):.3f}" if value > 0 else "0"  # exact ints: no underflow
 
 
+def _reported(enclosure_low: Fraction, enclosure_high: Fraction) -> str:
+    """Gappa's enclosure as the report prints it: its ends rounded outward to two significant digits and its
+    magnitude's log2 rounded up to a tenth. Gappa's search depends on heap addresses (ASLR): the same
+    script proves 2^-56.250 in one run and 2^-56.266 in the next, so the report, which is committed and
+    diffed, keeps only what every run gives."""
+    import math
+
+    def outward(value: Fraction, up: bool) -> str:
+        if value == 0:
+            return "0"
+        exponent = math.floor(math.log10(abs(value.numerator)) - math.log10(value.denominator)) - 1
+        scaled = value / Fraction(10) ** exponent
+        digits = math.ceil(scaled) if up else math.floor(scaled)  # two significant digits, outward
+        sign, digits = ("-" if digits < 0 else ""), abs(digits)
+        if digits >= 100:  # 99.x rounded up
+            digits, exponent = digits // 10, exponent + 1
+        return f"{sign}{digits // 10}.{digits % 10}e{exponent + 1}"
+
+    magnitude = max(abs(enclosure_low), abs(enclosure_high))
+    if magnitude == 0:
+        return "[0, 0]"
+    log2 = math.log2(magnitude.numerator) - math.log2(magnitude.denominator)
+    return f"[{outward(enclosure_low, up=False)}, {outward(enclosure_high, up=True)}] (magnitude below 2^{math.ceil(log2 * 10) / 10:.1f})"
+
+
 _DECIDED: dict[tuple[str, str | None], Outcome] = {}
 
 
@@ -113,8 +138,7 @@ class GappaBound:
             if not found:
                 return Outcome(Status.UNPROVED, method, [f"Gappa proved no enclosure of {goal}:", *output.splitlines()[-4:]])
             enclosure = found[0]
-            steps.append(f"Gappa proved {goal} in [{float(enclosure.low):.6g}, {float(enclosure.high):.6g}] "
-                         f"(magnitude {_power_of_two(enclosure.magnitude)}); the claim's bound is {_power_of_two(bound)}")
+            steps.append(f"Gappa proved {goal} in {_reported(enclosure.low, enclosure.high)}; the claim's bound is {_power_of_two(bound)}")
             proved = proved and enclosure.magnitude <= bound
         if proved:
             return Outcome(Status.PROVED, method, steps)
@@ -412,6 +436,83 @@ LOG1P = _fp_claim(
      "w = fl(1 + u) >= 1 has k = 0 or 1 <= k <= 1024 (u <= DBL_MAX)",),
 )
 
+TERMS_BOUND = Fraction(1, 2**52)  # SP_TERMS_ERROR_D (codegen/kernels.py, LogsumexpErrors.terms_c_float64)
+SEGMENTS_BOUND = Fraction(1, 2**61)  # long rows read once: the segments' factors and sums in long double
+
+
+def _terms_total() -> Fraction:
+    r"""The relative error of a row's t + t_lo that logsumexp's first stage assumes, beside the sum's own
+    :math:`\gamma_{n-1}^2` and the subnormal terms' :math:`n\,2^{-1074}`, which the C code adds at run time
+    (sum_error(n), SUBNORMAL_TERMS(n)).
+
+    Every term :math:`e^{q_j}`, :math:`q_j + ql_j = (x_j - m)/T` to :math:`O(u^2)` (rewrite.exact_shift; the
+    exp kernel takes ql as its correction b), is within :math:`\epsilon_e` = 1.953 u of its value where
+    it is normal (fp.exp.float64), and within that plus half a subnormal ulp below (the kernel's last
+    scaling rounds once; a term under :math:`2^{-1075}` may give 0). A sum of positive terms, each within
+    :math:`\epsilon_e`, is within :math:`\epsilon_e` of the sum of the exact terms. Every path adds the
+    computed terms by TwoSum on hi with the errors summed plainly in lo (the lanes' Sum2, the lane tree,
+    the tiles, the chunks of a split row, the chunks of a row read once): in any tree order the errors of
+    the hi additions add up to at most :math:`(n - 1) u \sum p_j` and their plain sum errs by at most
+    :math:`\gamma_{n-1}` of that (Ogita, Rump and Oishi 2005, Prop. 4.5, whose argument holds for any
+    order), so hi + lo is within :math:`\gamma_{n-1}^2` of the computed terms' sum, and every path keeps
+    t's final rounding as t_lo (tiles and rows read once rounded it away: 2.953 u, beyond the bound).
+    A row read once scales its segments by :math:`e^{(m_s - m)/T}` in long double and adds them in long
+    double: :data:`SEGMENTS_BOUND` (expl and the sums within a few units of :math:`2^{-64}`, an assumption on
+    the C library). So the relative part is at most :math:`\epsilon_e + 2^{-61}`.
+    """
+    return EXP_BOUND + SEGMENTS_BOUND
+
+
+n_sym = sp.Symbol("n", integer=True, positive=True)
+t_sym, t_exact = sp.symbols("t t_x", nonnegative=True)
+TERMS = _fp_claim(
+    "fp.logsumexp.terms.float64",
+    "a row's t + t_lo is within (2^-52 + gamma_(n-1)^2) t_x + n 2^-1074 of t_x = sum of e^((x_j - m)/T) over the entries "
+    "below the max, on every path of the C kernels (SP_TERMS_ERROR_D + sum_error(n), SUBNORMAL_TERMS(n))",
+    sp.Le(sp.Abs(FL(t_exact) - t_exact), (_sym(TERMS_BOUND) + sp.Function("gamma")(n_sym - 1) ** 2) * t_exact + n_sym * sp.Rational(1, 2**1074)),
+    ComposedBound((EXP_TOTAL,), _terms_total, TERMS_BOUND),
+    ("the summation bound of Ogita, Rump and Oishi (2005) for TwoSum cascades with the errors summed plainly, in any tree order",
+     "long double expl and sums within 2^-61 over a row read once (the C library's long double, x86's 64-bit significand)",
+     "the exp kernel's subnormal results: 1.953 u of e^a before its last scaling, which rounds once (as fp.sigmoid.subnormal)"),
+)
+
+
+WITHIN_ULP = Fraction(float.fromhex("0x1.6a09e667f3bcdp-54"))  # SP_WITHIN_ULP_D as printed into the C source
+
+
+def certified_ulps(within_ulp: Fraction = WITHIN_ULP) -> Fraction:
+    r"""ULPs of a result that logsumexp's first stage certifies (codegen/kernels.py, LogsumexpErrors).
+
+    With :math:`v = m + T\log(c + t_x)` and s the value before the last rounding (out = fl(s)):
+    :math:`|s - v| \le T(\epsilon_t t_x + a)/(c + t_x) + T\,2^{-56} L` + the assembly's roundings, by
+    fp.logsumexp.terms.float64 (:math:`\epsilon_t, a`: a relative error of t moves :math:`\log(c + t)` by at
+    most that much over c + t), fp.log1p.float64 (u >= 2^-968; the pair renormalised by Fast2Sum as it
+    assumes) and TwoSum / the exact FMA residual for :math:`m + T L` (head + head_lo + product_lo exact;
+    the three small roundings, of :math:`T L_{lo}` and two sums, are at most :math:`2^{-104}(|m| + 2TL)`,
+    and a certified row has :math:`|out| \ge T L\,2^{-56}/2^{-53.5}`, so :math:`|m| + 2TL \le 8.7 \cdot 5.7 |out|`:
+    below :math:`2^{-98}|s|`). The bound E is computed in five roundings of its own (within :math:`(1 + u)^5`),
+    from the computed t and L (within :math:`1 + 2^{-51}` of theirs). Certified: :math:`E \le 2^{-53.5}|out|`,
+    :math:`|out| \le (1 + u)|s|`. So :math:`|s - v| \le \rho |s|`, :math:`\rho = 2^{-53.5}(1 + 2^{-51})(1 + u)^6 + 2^{-98}`.
+    Between s and v there is then at most one rounding boundary (a midpoint between doubles) where
+    :math:`\rho < 2^{-53}`: inside a binade :math:`[2^e, 2^{e+1})` the midpoints are :math:`2^{e-52}
+    \ge 2^{-53}|v|` apart; across :math:`2^e` the nearest two are :math:`3 \cdot 2^{e-54}` apart; so out =
+    fl(s) and fl(v) differ by one step at most. Results below :math:`2^{-1000}` are out of scope (the
+    roundings of the assembly are then absolute, :math:`2^{-1075}` each).
+    """
+    rho = within_ulp * (1 + Fraction(1, 2**51)) * (1 + U) ** 6 + Fraction(1, 2**98)
+    return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+
+
+LOGSUMEXP_CERTIFIED = _fp_claim(
+    "fp.logsumexp.certified.float64",
+    "every float64 result that logsumexp's first stage certifies (its error bound E <= 2^-53.5 |out|) is within 1 ULP of "
+    "the correctly rounded logsumexp, for results of magnitude at least 2^-1000 and (c - 1) + t >= 2^-968",
+    sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
+    ComposedBound((TERMS, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
+    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
+     "the later stages (double-double terms, long double, triple-double) are argued in the source, not proved here"),
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -440,6 +541,8 @@ CLAIMS = [
     SIGMOID,
     *SINGLE_SIGMOID_BRANCHES,
     SIGMOID_SINGLE,
+    TERMS,
+    LOGSUMEXP_CERTIFIED,
     STATE_MERGE,
 ]
 
