@@ -145,11 +145,16 @@ def test_no_script_gives_gappa_two_rewritings_of_one_expression() -> None:
 def test_the_certificate_argument_needs_its_margin() -> None:
     """fp.logsumexp.certified.float64's conversion: 2^-53.5 (SP_WITHIN_ULP_D) leaves one rounding boundary at
     most between the computed and the exact value; a threshold of 2^-53 would not (two ULPs)."""
-    from softproof.codegen.backends.gappa.claims import WITHIN_ULP, certified_ulps
+    from pathlib import Path
 
-    assert certified_ulps() == 1
-    assert float(WITHIN_ULP) == float.fromhex("0x1.6a09e667f3bcdp-54")
-    assert certified_ulps(Fraction(1, 2**53)) == 2
+    from softproof.codegen.backends.gappa.claims import WITHIN_ULP, WITHIN_ULP_SINGLE, certified_ulps
+
+    assert certified_ulps() == 1 and certified_ulps(WITHIN_ULP_SINGLE, single=True) == 1
+    source = (Path(__file__).resolve().parent.parent / "generated" / "c" / "softmax.c").read_text(encoding="utf-8")
+    printed = dict(re.findall(r"^#define (SP_WITHIN_ULP_[DF]) (0x[0-9a-fp.+-]+)", source, re.MULTILINE))
+    assert Fraction(float.fromhex(printed["SP_WITHIN_ULP_D"])) == WITHIN_ULP  # the claim reads the thresholds the C compares with
+    assert Fraction(float.fromhex(printed["SP_WITHIN_ULP_F"])) == WITHIN_ULP_SINGLE
+    assert certified_ulps(Fraction(1, 2**53)) == 2 and certified_ulps(Fraction(1, 2**24), single=True) == 2
 
 
 def test_row_sums_are_within_the_terms_bound() -> None:
@@ -164,17 +169,20 @@ def test_row_sums_are_within_the_terms_bound() -> None:
 
     rng = np.random.default_rng(8)
     worst = 0.0
-    for n, T, spread in ((2, 1.0, 3.0), (3, 0.37, 10.0), (17, 1.0, 700.0), (100, 3.3, 30.0), (40_000, 1.0, 5.0), (300_000, 1.0, 3.0)):
+    cases = [(n, T, spread, np.float64, 2.0**-52) for n, T, spread in
+             ((2, 1.0, 3.0), (3, 0.37, 10.0), (17, 1.0, 700.0), (100, 3.3, 30.0), (40_000, 1.0, 5.0), (300_000, 1.0, 3.0))]
+    cases += [(n, 1.0, 3.0, np.float32, 2.0**-36) for n in (5, 5000)]  # fp.logsumexp.terms.float32: plain sums of 256 blocks
+    for n, T, spread, dtype, bound in cases:
         for _ in range(1 if n > 1000 else 40):
-            x = rng.standard_normal(n) * spread
+            x = (rng.standard_normal(n) * spread).astype(dtype)
             state = c_target.lse_state(x, temperature=T)
             got = mpmath.mpf(float(state["t_hi"])) + mpmath.mpf(float(state["t_lo"]))
-            m = x.max()
+            m = float(x.max())
             with mpmath.workprec(120):
                 exact = mpmath.fsum(mpmath.exp((mpmath.mpf(float(v)) - float(m)) / T) for v in x if v != m)
                 gamma = (n - 1) * 2.0**-53 / (1 - (n - 1) * 2.0**-53)
                 error = abs(got - exact)
-                assert error <= (2.0**-52 + gamma**2) * exact + n * 2.0**-1074, (n, T, float(error / exact))
-                worst = max(worst, float(error / exact)) if exact > 0 else worst
+                assert error <= (bound + gamma**2) * exact + n * 2.0**-1074, (n, T, dtype, float(error / exact))
+                worst = max(worst, float(error / exact)) if exact > 0 and dtype is np.float64 else worst
     assert worst > 2.0**-54  # the terms' error is real: a 2^-54 bound would be false
 

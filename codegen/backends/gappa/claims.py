@@ -463,6 +463,19 @@ def _terms_total() -> Fraction:
     return EXP_BOUND + SEGMENTS_BOUND
 
 
+TERMS_BOUND_SINGLE = Fraction(1, 2**36)  # SP_TERMS_ERROR_F
+FOLD_BOUND = Fraction(255, 2**53 - 255)  # gamma_255: a plain sum of SP_FOLD = 256 blocks' terms per lane
+
+
+def _terms_total_single() -> Fraction:
+    r"""As :func:`_terms_total` for float32 inputs: the terms from the shorter polynomial (fp.exp.float32,
+    :math:`1.0625 \cdot 2^{-37}`), and the row loops add each lane's terms plainly for SP_FOLD = 256 blocks before
+    folding the sum into the lane's Sum2 pair: a plain sum of at most 256 positive terms errs by at most
+    :math:`\gamma_{255}` of it (:data:`FOLD_BOUND`, about :math:`2^{-45}`); tiles, split rows and rows read once as
+    for float64 (:data:`SEGMENTS_BOUND`)."""
+    return EXP_SINGLE_BOUND + FOLD_BOUND + SEGMENTS_BOUND
+
+
 n_sym = sp.Symbol("n", integer=True, positive=True)
 t_sym, t_exact = sp.symbols("t t_x", nonnegative=True)
 TERMS = _fp_claim(
@@ -478,9 +491,10 @@ TERMS = _fp_claim(
 
 
 WITHIN_ULP = Fraction(float.fromhex("0x1.6a09e667f3bcdp-54"))  # SP_WITHIN_ULP_D as printed into the C source
+WITHIN_ULP_SINGLE = Fraction(float.fromhex("0x1.6a09e667f3bcdp-26"))  # SP_WITHIN_ULP_F
 
 
-def certified_ulps(within_ulp: Fraction = WITHIN_ULP) -> Fraction:
+def certified_ulps(within_ulp: Fraction = WITHIN_ULP, single: bool = False) -> Fraction:
     r"""ULPs of a result that logsumexp's first stage certifies (codegen/kernels.py, LogsumexpErrors).
 
     With :math:`v = m + T\log(c + t_x)` and s the value before the last rounding (out = fl(s)):
@@ -497,9 +511,17 @@ def certified_ulps(within_ulp: Fraction = WITHIN_ULP) -> Fraction:
     :math:`\rho < 2^{-53}`: inside a binade :math:`[2^e, 2^{e+1})` the midpoints are :math:`2^{e-52}
     \ge 2^{-53}|v|` apart; across :math:`2^e` the nearest two are :math:`3 \cdot 2^{e-54}` apart; so out =
     fl(s) and fl(v) differ by one step at most. Results below :math:`2^{-1000}` are out of scope (the
-    roundings of the assembly are then absolute, :math:`2^{-1075}` each).
+    roundings of the assembly are then absolute, :math:`2^{-1075}` each), and so are rows with
+    :math:`(c - 1) + t < 2^{-968}` (there fp.log1p.float64 is absolute).
+
+    ``single``: float32 results are the double result rounded once more, to float32: s is first rounded to
+    a double (:math:`2^{-53}` more), and the float32 midpoints are :math:`2^{-24}|v|` apart at least (three
+    halves of that across a binade; below :math:`2^{-126}` the spacing :math:`2^{-149}` is far above any of
+    these errors), so the condition is :math:`\rho + 2^{-53} < 2^{-24}`.
     """
     rho = within_ulp * (1 + Fraction(1, 2**51)) * (1 + U) ** 6 + Fraction(1, 2**98)
+    if single:
+        return Fraction(1) if rho + U < Fraction(1, 2**24) else Fraction(2)
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
 
 
@@ -510,6 +532,25 @@ LOGSUMEXP_CERTIFIED = _fp_claim(
     sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
     ComposedBound((TERMS, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
     ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
+     "the later stages (double-double terms, long double, triple-double) are argued in the source, not proved here"),
+)
+
+TERMS_SINGLE = _fp_claim(
+    "fp.logsumexp.terms.float32",
+    "a float32 row's t + t_lo is within (2^-36 + gamma_(n-1)^2) t_x + n 2^-1074 of t_x = sum of e^((x_j - m)/T) over the "
+    "entries below the max, on every path of the C kernels (SP_TERMS_ERROR_F + sum_error(n), SUBNORMAL_TERMS(n))",
+    sp.Le(sp.Abs(FL(t_exact) - t_exact), (_sym(TERMS_BOUND_SINGLE) + sp.Function("gamma")(n_sym - 1) ** 2) * t_exact
+          + n_sym * sp.Rational(1, 2**1074)),
+    ComposedBound((EXP_SINGLE_TOTAL,), _terms_total_single, TERMS_BOUND_SINGLE),
+    TERMS.assumptions[1:],
+)
+LOGSUMEXP_CERTIFIED_SINGLE = _fp_claim(
+    "fp.logsumexp.certified.float32",
+    "every float32 logsumexp that the first stage certifies (E <= 2^-25.5 |out|) is within 1 ULP of the correctly rounded "
+    "logsumexp, for (c - 1) + t >= 2^-968",
+    sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LSE"))), 1),
+    ComposedBound((TERMS_SINGLE, LOG1P), lambda: certified_ulps(WITHIN_ULP_SINGLE, single=True), Fraction(1), in_ulps=True),
+    ("2^-25.5 stands for SP_WITHIN_ULP_F = 0x1.6a09e667f3bcdp-26",
      "the later stages (double-double terms, long double, triple-double) are argued in the source, not proved here"),
 )
 
@@ -543,6 +584,8 @@ CLAIMS = [
     SIGMOID_SINGLE,
     TERMS,
     LOGSUMEXP_CERTIFIED,
+    TERMS_SINGLE,
+    LOGSUMEXP_CERTIFIED_SINGLE,
     STATE_MERGE,
 ]
 
