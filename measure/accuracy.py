@@ -386,7 +386,10 @@ def region_table(measurements: list[Measurement], markdown: bool = False) -> str
 
 
 def summary_table(measurements: list[Measurement], markdown: bool = False) -> str:
-    """Max ULP over every region per (function, dtype) beside the bound of the accuracy issue."""
+    """Max ULP over every region per (function, dtype) beside the bound of the accuracy issue and what the
+    fp.* claims prove of the C target (``prove`` decides them; they need Gappa)."""
+    from softproof.codegen.backends.gappa.claims import proved_column
+
     from .tables import render
 
     worst = summary(measurements)
@@ -399,8 +402,9 @@ def summary_table(measurements: list[Measurement], markdown: bool = False) -> st
             bound = BOUNDS[(function, dtype)]
             ours = [worst.get((function, i, dtype)) for i in impls if i.startswith("softproof")]
             verdict = "ok" if all(v is not None and v <= bound for v in ours) else "ABOVE BOUND"
-            rows.append([function, dtype, f"<= {bound}", *(_num(worst[(function, i, dtype)]) if (function, i, dtype) in worst else "-" for i in impls), verdict])
-    return render(["function", "dtype", "bound", *impls, "softproof"], rows, markdown)
+            rows.append([function, dtype, f"<= {bound}", proved_column(function, dtype),
+                         *(_num(worst[(function, i, dtype)]) if (function, i, dtype) in worst else "-" for i in impls), verdict])
+    return render(["function", "dtype", "bound", "proved (C)", *impls, "softproof"], rows, markdown)
 
 
 def _impl_order(name: str) -> tuple[int, str]:

@@ -28,6 +28,15 @@ def test_accuracy_table_names_bounds_and_verdicts() -> None:
     result = runner.invoke(app, ["accuracy", "--scale", "0.02", "--function", "logsumexp", "--dtype", "float32"])
     assert result.exit_code == 0, result.output
     assert "bound" in result.stdout and "<= 1" in result.stdout and "ok" in result.stdout
+    assert "proved (C)" in result.stdout and "1 where certified (fp.logsumexp.certified.float32)" in result.stdout
+
+
+def test_the_proved_column_names_the_claims() -> None:
+    from softproof.codegen.backends.gappa.claims import proved_column
+
+    assert proved_column("sigmoid", "float64") == "3 (fp.sigmoid.float64)"
+    assert proved_column("logsumexp", "float64") == "1 where certified (fp.logsumexp.certified.float64)"
+    assert proved_column("softmax", "float64") == "-"
 
 
 def test_accuracy_rejects_bad_input_with_a_message() -> None:

@@ -31,6 +31,15 @@ def test_the_search_finds_nothing_above_the_bounds(function: str) -> None:
         assert worst.evaluations > 5
 
 
+def test_the_search_takes_the_reference_at_the_inputs_the_targets_get() -> None:
+    """float32 logit: x = 45.4 is carried to the logistic in float32 (1.0, logit +inf); the reference took it
+    in float64 (1 - 2e-20, logit 45.4), so the search reported 1e9 ULP on a correct kernel. It now rounds
+    the carried input to the dtype first, as the targets get it."""
+    targets = {"c": c_target.logit, "numpy": np_target.logit}
+    for worst in search("logit", targets, dtype="float32", seconds=0.8, seed=0):
+        assert worst.ulps <= BOUNDS[("logit", "float32")], worst.describe()
+
+
 def test_logsumexp_is_within_one_ulp_where_the_search_looks_including_log_probabilities() -> None:
     for worst in search("logsumexp", {"c": c_target.logsumexp, "numpy": np_target.logsumexp}, seconds=1.5, seed=5):
         assert worst.ulps <= 1, worst.describe()

@@ -1771,7 +1771,7 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, doub
         const int counted = x != m && q >= SP_NORMAL_LIMIT;
         const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
         ties += x == m ? 1.0 : 0.0;
-        dropped += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
+        dropped += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0; /* -inf entries (masks) add exactly 0 */
         SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
         lo += counted ? e_lo : 0.0;
     }
@@ -1937,7 +1937,7 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
             const int counted = x != m && q >= SP_NORMAL_LIMIT;
             const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
             c[l] += x == m ? 1.0 : 0.0;
-            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
+            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
             lo[l] += counted ? e_lo : 0.0;
         }
@@ -3440,7 +3440,7 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, doubl
         const int counted = x != m && q >= SP_NORMAL_LIMIT;
         const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
         ties += x == m ? 1.0 : 0.0;
-        dropped += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
+        dropped += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0; /* -inf entries (masks) add exactly 0 */
         SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
         lo += counted ? e_lo : 0.0;
     }
@@ -3606,7 +3606,7 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
             const int counted = x != m && q >= SP_NORMAL_LIMIT;
             const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
             c[l] += x == m ? 1.0 : 0.0;
-            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) ? 1.0 : 0.0;
+            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
             lo[l] += counted ? e_lo : 0.0;
         }

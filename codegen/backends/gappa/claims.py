@@ -13,9 +13,10 @@ Proved: the exp kernel end to end for normal results (reduction, polynomial eval
 approximation: fp.exp.float64, 1.953 u), the log1p kernel in double-double (fp.log1p.float64,
 2^-56 relative, the bound logsumexp's certificate uses), sigmoid in float64 for every input
 (fp.sigmoid.float64, 3 ULP, from five ranges; its quotient num/(1 + decay) rounds once up to
-O(u^2)) and one merge of two states. Not yet: the compensated sums as a function of n, the
-reciprocal, and the assembly of the other public functions, whose accuracy-table bounds remain
-measured.
+O(u^2)), logsumexp's first stage wherever it certifies (fp.logsumexp.certified.*, 1 ULP, from the
+row sums' bound fp.logsumexp.terms.*, whose Sum2 part gamma_(n-1)^2 the C code adds at run time)
+and one merge of two states. Not yet: logsumexp's later stages, the reciprocal, and the assembly of
+the other public functions, whose accuracy-table bounds remain measured.
 """
 
 from __future__ import annotations
@@ -591,6 +592,25 @@ CLAIMS = [
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
 PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE}
+
+
+# the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)
+PROVED_WHERE_CERTIFIED: dict[tuple[str, str], Claim] = {("logsumexp", "float64"): LOGSUMEXP_CERTIFIED,
+                                                        ("logsumexp", "float32"): LOGSUMEXP_CERTIFIED_SINGLE}
+
+
+def proved_column(function: str, dtype: str) -> str:
+    """What the fp.* claims state for ``function`` in ``dtype`` (C target), for the accuracy table: the bound
+    for every input, the bound where certified, or "-"."""
+    every = proved_ulps(function, dtype)
+    if every is not None:
+        return f"{every} ({PROVED_ULPS[(function, dtype)].id})"
+    claim = PROVED_WHERE_CERTIFIED.get((function, dtype))
+    if claim is not None:
+        strategy = claim.strategy
+        assert isinstance(strategy, ComposedBound) and strategy.in_ulps
+        return f"{int(strategy.bound)} where certified ({claim.id})"
+    return "-"
 
 
 def proved_ulps(function: str, dtype: str) -> int | None:
