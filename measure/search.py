@@ -49,9 +49,13 @@ class Worst:
 
 
 def truth(function: str, x: np.ndarray, temperature: float, target_index: int, dtype: str) -> np.ndarray:
-    """The correctly rounded value(s) of the textbook definition (:func:`softproof.measure.accuracy.reference`)."""
-    if function in ELEMENT_FUNCTIONS:  # the search walks all reals; the function sees them carried into its domain
-        return reference(in_domain(function, x), "elements", dtype, functions=(function,))[function]
+    """The correctly rounded value(s) of the textbook definition (:func:`softproof.measure.accuracy.reference`).
+
+    An element-wise function sees the reals the search walks carried into its domain in ``dtype``, as the
+    targets get them (float32 logit: logistic(45.4) is 1.0 there, 1 - 2e-20 in float64)."""
+    if function in ELEMENT_FUNCTIONS:
+        carried = in_domain(function, x.astype(dtype)).astype(np.float64)
+        return reference(carried, "elements", dtype, functions=(function,))[function]
     return reference(x, "rows", dtype, np.array([target_index]), temperature if function in TEMPERED else 1.0)[function]
 
 
@@ -137,11 +141,7 @@ def search(
         def error(x: np.ndarray, T: float, t: int, implementation: Callable[..., Any] = implementation) -> float:
             data = x.astype(dtype)
             got = _call(implementation, function, data, T, t).astype(dtype)
-            if function in ELEMENT_FUNCTIONS:  # the reference at the very inputs the target got: carried into the domain in dtype
-                exact = reference(in_domain(function, data).astype(np.float64), "elements", dtype, functions=(function,))[function]
-            else:
-                exact = truth(function, data.astype(np.float64), T, t, dtype)
-            return float(ulp_distance(got, exact).max())
+            return float(ulp_distance(got, truth(function, data.astype(np.float64), T, t, dtype)).max())
 
         while time.monotonic() < deadline:
             x, T = _start(function, rng)

@@ -656,6 +656,19 @@ static double sum_error(size_t n)
  * rounded once more at its last scaling (half a subnormal ulp), or to 0 below e^-745 (under 2^-1075) */
 #define SUBNORMAL_TERMS(n) ((double)(n) * 0x1p-1074) /* exact for n < 2^52: one subnormal ulp a term */
 
+/* a term the double-double stage sums apart, in double: not a tie, e^q below e^-708 (sp_exp_dd's range), and
+ * not exactly 0 (-inf entries, masks, add exactly 0) */
+static SP_INLINE int below_normal(double x, double m, double q)
+{
+    return x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY;
+}
+
+/* the error of `small`, the plain sum of n such terms from sp_exp (1.953 u and half a subnormal ulp each) */
+static SP_INLINE double small_terms_error(double small, size_t n)
+{
+    return small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+}
+
 /* the statistics of a row: max m, tied maxima c, and t = sum of e^((x_i - m)/T) over x_i < m */
 typedef struct {
     double m;
@@ -1771,7 +1784,7 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, doub
         const int counted = x != m && q >= SP_NORMAL_LIMIT;
         const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
         ties += x == m ? 1.0 : 0.0;
-        dropped += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0; /* -inf entries (masks) add exactly 0 */
+        dropped += below_normal(x, m, q) ? 1.0 : 0.0;
         SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
         lo += counted ? e_lo : 0.0;
     }
@@ -1783,10 +1796,10 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, doub
             const double x = (double)xr[j];
             double ql;
             const double q = shift(x, m, T, tempered, &ql);
-            small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+            small += below_normal(x, m, q) ? sp_exp(q, ql, 0) : 0.0;
         }
         SP_ACCUMULATE(hi, lo, small);
-        *absolute = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+        *absolute = small_terms_error(small, n);
     } else {
         *absolute = 0.0;
     }
@@ -1937,7 +1950,7 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
             const int counted = x != m && q >= SP_NORMAL_LIMIT;
             const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
             c[l] += x == m ? 1.0 : 0.0;
-            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0;
+            dropped[l] += below_normal(x, m, q) ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
             lo[l] += counted ? e_lo : 0.0;
         }
@@ -1953,12 +1966,12 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
                 const double x = tl->x[j][l], m = tl->m[l];
                 double ql;
                 const double q = shift(x, m, T, tempered, &ql);
-                small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+                small += below_normal(x, m, q) ? sp_exp(q, ql, 0) : 0.0;
             }
             SP_ACCUMULATE(hi[l], lo[l], small);
             t[l] = hi[l];
             t_lo[l] = lo[l];
-            absolute[l] = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+            absolute[l] = small_terms_error(small, n);
         }
     }
 }
@@ -3440,7 +3453,7 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, doubl
         const int counted = x != m && q >= SP_NORMAL_LIMIT;
         const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
         ties += x == m ? 1.0 : 0.0;
-        dropped += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0; /* -inf entries (masks) add exactly 0 */
+        dropped += below_normal(x, m, q) ? 1.0 : 0.0;
         SP_ACCUMULATE(hi, lo, counted ? e : 0.0);
         lo += counted ? e_lo : 0.0;
     }
@@ -3452,10 +3465,10 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, doubl
             const double x = (double)xr[j];
             double ql;
             const double q = shift(x, m, T, tempered, &ql);
-            small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+            small += below_normal(x, m, q) ? sp_exp(q, ql, 0) : 0.0;
         }
         SP_ACCUMULATE(hi, lo, small);
-        *absolute = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+        *absolute = small_terms_error(small, n);
     } else {
         *absolute = 0.0;
     }
@@ -3606,7 +3619,7 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
             const int counted = x != m && q >= SP_NORMAL_LIMIT;
             const double e = sp_exp_dd(q >= SP_NORMAL_LIMIT ? q : 0.0, ql, &e_lo);
             c[l] += x == m ? 1.0 : 0.0;
-            dropped[l] += x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY ? 1.0 : 0.0;
+            dropped[l] += below_normal(x, m, q) ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], counted ? e : 0.0);
             lo[l] += counted ? e_lo : 0.0;
         }
@@ -3622,12 +3635,12 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
                 const double x = tl->x[j][l], m = tl->m[l];
                 double ql;
                 const double q = shift(x, m, T, tempered, &ql);
-                small += x != m && !(q >= SP_NORMAL_LIMIT) ? sp_exp(q, ql, 0) : 0.0;
+                small += below_normal(x, m, q) ? sp_exp(q, ql, 0) : 0.0;
             }
             SP_ACCUMULATE(hi[l], lo[l], small);
             t[l] = hi[l];
             t_lo[l] = lo[l];
-            absolute[l] = small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
+            absolute[l] = small_terms_error(small, n);
         }
     }
 }

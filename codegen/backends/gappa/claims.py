@@ -44,10 +44,15 @@ FL = sp.Function("fl")  # fl(e): e evaluated as the printed C evaluates it
 U = Fraction(1, 2**53)  # the unit roundoff of binary64
 
 
-def _power_of_two(value: Fraction) -> str:
+def _log2(value: Fraction) -> float:
+    """log2 of a positive rational, from its integers (a float conversion would underflow below 2^-1074)."""
     import math
 
-    return f"2^{math.log2(value.numerator) - math.log2(value.denominator):.3f}" if value > 0 else "0"  # exact ints: no underflow
+    return math.log2(value.numerator) - math.log2(value.denominator)
+
+
+def _power_of_two(value: Fraction) -> str:
+    return f"2^{_log2(value):.3f}" if value > 0 else "0"
 
 
 def _reported(enclosure_low: Fraction, enclosure_high: Fraction) -> str:
@@ -71,8 +76,7 @@ def _reported(enclosure_low: Fraction, enclosure_high: Fraction) -> str:
     magnitude = max(abs(enclosure_low), abs(enclosure_high))
     if magnitude == 0:
         return "[0, 0]"
-    log2 = math.log2(magnitude.numerator) - math.log2(magnitude.denominator)
-    return f"[{outward(enclosure_low, up=False)}, {outward(enclosure_high, up=True)}] (magnitude below 2^{math.ceil(log2 * 10) / 10:.1f})"
+    return f"[{outward(enclosure_low, up=False)}, {outward(enclosure_high, up=True)}] (magnitude below 2^{math.ceil(_log2(magnitude) * 10) / 10:.1f})"
 
 
 _DECIDED: dict[tuple[str, str | None], Outcome] = {}

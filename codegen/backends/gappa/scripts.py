@@ -16,9 +16,22 @@ from fractions import Fraction
 import sympy as sp
 
 from softproof.derive.exp_kernel import RADIUS
+from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...kernels import DECAY
-from ..c.pieces import NUM, Q_D, RCP_LO, SINGLE_SUFFIX, SP_QUOTIENT_1P, exp_constants, merge_pieces, pieces, quotient_pieces
+from ..c.pieces import (
+    NUM,
+    Q_D,
+    RCP_LO,
+    SINGLE_SUFFIX,
+    SP_QUOTIENT_1P,
+    Z_LOG,
+    exp_constants,
+    log1p_pieces,
+    merge_pieces,
+    pieces,
+    quotient_pieces,
+)
 from .printer import print_gappa
 
 __all__ = ["GappaScript", "SCRIPTS", "script"]
@@ -398,10 +411,6 @@ def _log1p_main(scaled: bool) -> GappaScript:
     DH, DG (the derivative of :math:`2s + G(s)` at s is :math:`2 + 2z + O(z^2)`, which the tail's
     :math:`2 s_{low}(1 + z)` takes); the others say why each part is relative to the result.
     """
-    from softproof.derive.log1p_kernel import log1p_kernel
-
-    from ..c.pieces import Z_LOG, log1p_pieces
-
     lines = log1p_pieces()
 
     def text(name: str) -> str:
@@ -475,8 +484,6 @@ def _log1p_series(tiny: bool) -> GappaScript:
     ``tiny``: :math:`u \le 2^{-968}`, where no double-double is relative to u to :math:`2^{-56}` (its
     low part is below the subnormal spacing): the error is absolute, and it is below one subnormal ulp.
     """
-    from ..c.pieces import log1p_pieces
-
     lines = log1p_pieces()
     poly, low = (print_gappa(lines[f"log1p_series_{name}"]) for name in ("poly", "low"))
     third = lines["log1p_series_poly"].args[1]
