@@ -67,7 +67,7 @@ class LogsumexpErrors:
     result is within 1 ULP of the correctly rounded one; elsewhere the slice is redone wider.
     """
 
-    terms_c_float64: float = 2.0**-52  # the exp kernel (fp.exp.float64, 1.953 u) and the lanes' Sum2 (gamma_n^2); every path keeps t's
+    terms_c_float64: float = 2.0**-52  # the exp kernel (fp.exp.float64, 1.4375 u) and the lanes' Sum2 (gamma_n^2); every path keeps t's
     # own rounding as t_lo (tiles and long rows read once rounded t to a double: 2.953 u, beyond this bound)
     terms_c_dd: float = 2.0**-54  # sp_exp_dd: the polynomial's tail rounded (2^-54.5), q's evaluation (2^-57), 2^-59
     terms_c_float32: float = 2.0**-36  # the shorter polynomial of float32 results (2^-37) and plain lane sums (2^-45)

@@ -177,6 +177,46 @@ def test_double_double_log1p_is_within_its_proved_bound(tmp_path: Path, native: 
     assert rounded.max() > bound  # a double alone cannot hold the bound: the test can fail
 
 
+@pytest.mark.parametrize("native", [True, False])
+def test_reciprocal_of_sum_is_within_its_proved_bound(tmp_path: Path, native: bool) -> None:
+    """reciprocal_of_sum's inv_hi + inv_lo against 1/(c + t + t_lo) in exact rationals: within
+    fp.softmax.assembly.float64's 2^-100, for tie counts c >= 1, t of every scale and |t_lo| <= ulp(t)/2.
+    Test of the test: the reciprocal of c + t alone (t_lo left out, as before the claim) is 2^-60 off."""
+    import ctypes
+    from fractions import Fraction
+
+    import numpy as np
+
+    from softproof.codegen.backends.gappa.claims import SOFTMAX_ASSEMBLY_BOUND
+
+    shim = tmp_path / "shim.c"
+    shim.write_text(f'#include "{SOURCE}"\n'
+                    "void shim_reciprocal(const double *c, const double *t, const double *t_lo, double *hi, double *lo, size_t n)\n"
+                    "{ size_t i; for (i = 0; i < n; ++i) reciprocal_of_sum(c[i], t[i], t_lo[i], hi + i, lo + i); }\n")
+    flags = ["-march=native", "-O3"] if native else ["-O2"]
+    library = tmp_path / "reciprocal.so"
+    build = subprocess.run([CC, "-std=c99", "-shared", "-fPIC", "-fno-trapping-math", *flags, str(shim), "-o", str(library), "-lm"],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    rng = np.random.default_rng(5)
+    size = 4000
+    c = rng.integers(1, 1 << 20, size).astype(float)
+    c[: size // 2] = 1.0
+    t = 2.0 ** rng.uniform(-60, 31, size)
+    t_lo = rng.uniform(-0.5, 0.5, size) * np.spacing(t)
+    hi, lo = np.empty(size), np.empty(size)
+    lib = ctypes.CDLL(str(library))
+    lib.shim_reciprocal.argtypes = [ctypes.c_void_p] * 5 + [ctypes.c_size_t]
+    lib.shim_reciprocal(*(a.ctypes.data for a in (c, t, t_lo, hi, lo)), size)
+    worst = without = Fraction(0)
+    for ci, ti, tli, h, low in zip(c, t, t_lo, hi, lo, strict=True):
+        exact = 1 / (Fraction(ci) + Fraction(ti) + Fraction(tli))
+        worst = max(worst, abs((Fraction(h) + Fraction(low)) / exact - 1))
+        without = max(without, abs(Fraction(1) / (Fraction(ci) + Fraction(ti)) / exact - 1))
+    assert worst <= SOFTMAX_ASSEMBLY_BOUND, float(worst)
+    assert without > Fraction(1, 2**60)
+
+
 _LONG_ROWS = r"""
 import json, sys
 import numpy as np

@@ -36,7 +36,7 @@ def test_the_proved_column_names_the_claims() -> None:
 
     assert proved_column("sigmoid", "float64") == "3 (fp.sigmoid.float64)"
     assert proved_column("logsumexp", "float64") == "1 where certified (fp.logsumexp.certified.float64)"
-    assert proved_column("softmax", "float64") == "-"
+    assert proved_column("softmax", "float64") == "3 (fp.softmax.float64)"
 
 
 def test_accuracy_rejects_bad_input_with_a_message() -> None:

@@ -140,7 +140,7 @@ static const double SP_LN2_LO = 0x1.ef35793c76730p-45;
  * derive/log1p_kernel.py) as functions of explicit parameters */
 static SP_INLINE double piece_exp_reduce(double b, double clamped, double kf)
 {
-    return b + SP_FMA(-kf, SP_LN2_LO, SP_FMA(-kf, SP_LN2_HI, clamped));
+    return SP_FMA(-kf, SP_LN2_HI, clamped) + SP_FMA(-kf, SP_LN2_LO, b);
 }
 
 static SP_INLINE double piece_exp_poly(double r)
@@ -463,6 +463,21 @@ static SP_INLINE double piece_log_softmax_backward(double e, double g, double to
     return -e*total + g;
 }
 
+static SP_INLINE double piece_reciprocal_sum_lo(double s_err, double t_lo)
+{
+    return s_err + t_lo;
+}
+
+static SP_INLINE double piece_reciprocal_hi(double s_hi)
+{
+    return 1.0/s_hi;
+}
+
+static SP_INLINE double piece_reciprocal_lo(double inv_hi, double s_hi, double s_lo)
+{
+    return (-inv_hi*s_lo + SP_EXACT_FMA(-s_hi, inv_hi, 1))/s_hi;
+}
+
 static SP_INLINE double piece_extra(double st_ties)
 {
     return st_ties - 1;
@@ -594,14 +609,17 @@ static SP_INLINE void combine_lanes(double *hi, double *lo, double *ties)
     }
 }
 
-/* 1/(c + t) as hi + lo: c + t kept exactly as a TwoSum pair, the reciprocal corrected by one FMA */
-static void reciprocal_of_sum(double c, double t, double *hi, double *lo)
+/* 1/(c + t + t_lo) as hi + lo up to O(u^2): c + t kept exactly as a TwoSum pair, t_lo added to its low part, the
+ * reciprocal corrected by its exact remainder (codegen/backends/c/pieces.py, reciprocal_pieces; Gappa: fp.softmax.assembly.float64) */
+static void reciprocal_of_sum(double c, double t, double t_lo, double *hi, double *lo)
 {
     const double s_hi = c + t;
     const double s_bp = s_hi - c;
-    const double s_lo = (c - (s_hi - s_bp)) + (t - s_bp);
-    *hi = 1.0 / s_hi;
-    *lo = (SP_EXACT_FMA(-s_hi, *hi, 1.0) - s_lo * *hi) / s_hi;
+    const double s_err = (c - (s_hi - s_bp)) + (t - s_bp);
+    const double s_lo = piece_reciprocal_sum_lo(s_err, t_lo);
+    const double inv_hi = piece_reciprocal_hi(s_hi);
+    *hi = inv_hi;
+    *lo = piece_reciprocal_lo(inv_hi, s_hi, s_lo);
 }
 
 #if defined(_OPENMP)
@@ -663,7 +681,7 @@ static SP_INLINE int below_normal(double x, double m, double q)
     return x != m && !(q >= SP_NORMAL_LIMIT) && q > -INFINITY;
 }
 
-/* the error of `small`, the plain sum of n such terms from sp_exp (1.953 u and half a subnormal ulp each) */
+/* the error of `small`, the plain sum of n such terms from sp_exp (1.4375 u and half a subnormal ulp each) */
 static SP_INLINE double small_terms_error(double small, size_t n)
 {
     return small * (0x1p-52 + (double)n * 0x1p-53) + SUBNORMAL_TERMS(n);
@@ -1409,7 +1427,7 @@ static void softmax_row_stats_d(const double *xr, double *outr, size_t n, double
         parts = 0;
     } else {
         /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+        reciprocal_of_sum(st.ties, st.t, st.t_lo, &inv_hi, &inv_lo);
         normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
 #if defined(_OPENMP)
         parts = split_parts(n);
@@ -1643,7 +1661,7 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
         tile_log_normalisers_d(&tl, log_norm);
     } else {
         for (l = 0; l < SP_TILE; ++l) {
-            reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+            reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
     }
     if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(double) <= SP_LANEWISE_BYTES) {
@@ -1769,7 +1787,7 @@ static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double ter
 }
 
 /* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
- * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.953 u and half a subnormal
+ * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.4375 u and half a subnormal
  * ulp each), summed plainly: *absolute bounds their error, small (2^-52 + n 2^-53) + n 2^-1074 */
 static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, double *absolute)
 {
@@ -2322,7 +2340,7 @@ static void cross_entropy_grad_tile_write_d(const tile_d *tl, const long long *t
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
     for (l = 0; l < SP_TILE; ++l) {
-        reciprocal_of_sum(tl->ties[l], tl->t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+        reciprocal_of_sum(tl->ties[l], tl->t[l], tl->t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
@@ -3075,7 +3093,7 @@ static void softmax_row_stats_f(const float *xr, float *outr, size_t n, double T
         parts = 0;
     } else {
         /* proved: rewrite.softmax_ties_split: p = e / (c + t), 1/(c + t) as inv_hi + inv_lo */
-        reciprocal_of_sum(st.ties, st.t, &inv_hi, &inv_lo);
+        reciprocal_of_sum(st.ties, st.t, st.t_lo, &inv_hi, &inv_lo);
         normal = (lowest - m) / T >= SP_NORMAL_LIMIT;
 #if defined(_OPENMP)
         parts = split_parts(n);
@@ -3312,7 +3330,7 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
         tile_log_normalisers_f(&tl, log_norm);
     } else {
         for (l = 0; l < SP_TILE; ++l) {
-            reciprocal_of_sum(tl.ties[l], tl.t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+            reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
     }
     if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(float) <= SP_LANEWISE_BYTES) {
@@ -3438,7 +3456,7 @@ static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double ter
 }
 
 /* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
- * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.953 u and half a subnormal
+ * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.4375 u and half a subnormal
  * ulp each), summed plainly: *absolute bounds their error, small (2^-52 + n 2^-53) + n 2^-1074 */
 static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, double *absolute)
 {
@@ -3991,7 +4009,7 @@ static void cross_entropy_grad_tile_write_f(const tile_f *tl, const long long *t
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
     for (l = 0; l < SP_TILE; ++l) {
-        reciprocal_of_sum(tl->ties[l], tl->t[l], &lane_inv_hi[l], &lane_inv_lo[l]);
+        reciprocal_of_sum(tl->ties[l], tl->t[l], tl->t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};

@@ -13,7 +13,7 @@ clamped = rnd(clamped_);
 b = rnd(b_);
 y = rnd(clamped * SP_INV_LN2);
 kf = int<ne>(y);
-r = rnd(b + rnd(-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped)));
+r = rnd(rnd(-(kf) * SP_LN2_HI + clamped) + rnd(-(kf) * SP_LN2_LO + b));
 Mred = clamped - kf * ln2;
 Mr = Mred + b;
 split = ln2 - SP_LN2_HI - SP_LN2_LO;
@@ -21,6 +21,7 @@ split = ln2 - SP_LN2_HI - SP_LN2_LO;
 { clamped in [-1080, 0] /\ |b| <= 1b-42 /\ ln2 in [943463052902053176551776571056617937597b-130, 943463052902053176551776571056617937598b-130]
   -> r - Mr in ? /\ r in ? }
 Mred -> -ln2 * ((kf - y) + (y - clamped * SP_INV_LN2) + clamped * (SP_INV_LN2 - 1 / ln2));
-r - Mr -> (r - (b + rnd(-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped)))) + (rnd(-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped)) - (-(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped))) + (rnd(-(kf) * SP_LN2_HI + clamped) - ((-(kf) * SP_LN2_HI + clamped))) + kf * split;
+r - Mr -> (r - (rnd(-(kf) * SP_LN2_HI + clamped) + rnd(-(kf) * SP_LN2_LO + b))) + (rnd(-(kf) * SP_LN2_LO + b) - (-(kf) * SP_LN2_LO + b)) + (rnd(-(kf) * SP_LN2_HI + clamped) - ((-(kf) * SP_LN2_HI + clamped))) + kf * split;
 (-(kf) * SP_LN2_HI + clamped) -> Mred + kf * (ln2 - SP_LN2_HI);
--(kf) * SP_LN2_LO + rnd(-(kf) * SP_LN2_HI + clamped) -> (rnd(-(kf) * SP_LN2_HI + clamped) - ((-(kf) * SP_LN2_HI + clamped))) + Mred + kf * split;
+rnd(-(kf) * SP_LN2_HI + clamped) + rnd(-(kf) * SP_LN2_LO + b) -> (rnd(-(kf) * SP_LN2_HI + clamped) - ((-(kf) * SP_LN2_HI + clamped))) + (rnd(-(kf) * SP_LN2_LO + b) - (-(kf) * SP_LN2_LO + b)) + Mred + b + kf * split;
+$ clamped in (-1b-2, -1b-3, -1b-4, -1b-5, -1b-6, -1b-7, -1b-8, -1b-9, -1b-10, -1b-11, -1b-12, -1b-13, -1b-14, -1b-15, -1b-16, -1b-17, -1b-18, -1b-19, -1b-20, -1b-21, -1b-22, -1b-23, -1b-24, -1b-25, -1b-26, -1b-27, -1b-28, -1b-29, -1b-30, -1b-31, -1b-32, -1b-33, -1b-34, -1b-35, -1b-36, -1b-37, -1b-38, -1b-39, -1b-40, -1b-41, -1b-42, -1b-43, -1b-44, -1b-45, -1b-46, -1b-47, -1b-48, -1b-49, -1b-50, -1b-51, -1b-52, -1b-53, -1b-54, -1b-55, -1b-56, -1b-57, -1b-58, -1b-59, -1b-60);

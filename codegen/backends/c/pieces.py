@@ -66,7 +66,7 @@ def _exp_pieces() -> dict[str, sp.Expr]:
     """Range reduction and polynomials of the exp kernel (derive/exp_kernel.py), with FMAs."""
     hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
     return {
-        "exp_reduce": fma(-KF, lo, fma(-KF, hi, CLAMPED)) + B,
+        "exp_reduce": fma(-KF, hi, CLAMPED) + fma(-KF, lo, B),  # exact head, tiny correction (|.| <= 2^-33): r rounds once
         "exp_poly": _exp_polynomial(DEGREE),
         "exp_poly_tail": _exp_polynomial(DEGREE) - 1,  # P(r) - 1 (sp_exp_dd adds the 1 exactly)
         "exp_reduce_head": fma(-KF, hi, CLAMPED),  # a - k ln2_hi, exact (exp.cody_waite_exact)
@@ -157,6 +157,28 @@ def quotient_pieces() -> dict[str, sp.Expr]:
     # float32 results keep num / (1 + d): one rounding to float32 hides the two roundings (fp.sigmoid.float32)
 
 
+# 1/(c + t + t_lo) of a row (row_state.c, reciprocal_of_sum): c + t = s_hi + s_err by TwoSum in the skeleton
+S_SUM_HI, S_SUM_ERR, S_SUM_LO, T_SUM_LO, INV_SUM_HI = (sp.Symbol(name) for name in ("s_hi", "s_err", "s_lo", "t_lo", "inv_hi"))
+
+
+def reciprocal_pieces() -> dict[str, sp.Expr]:
+    r""":math:`1/(c + t + t_{lo}) = \mathrm{inv}_{hi} + \mathrm{inv}_{lo}` up to :math:`O(u^2)`, for softmax's
+    :math:`p_j = e_j/(c + t)`.
+
+    :math:`c + t = s_{hi} + s_{err}` exactly (TwoSum in the skeleton), :math:`s_{lo} = s_{err} + t_{lo}`
+    (one rounding of a value below :math:`2u(c + t)`), :math:`\mathrm{inv}_{hi} = \mathrm{fl}(1/s_{hi})`,
+    whose remainder :math:`1 - s_{hi}\mathrm{inv}_{hi}` one FMA gives exactly, and
+    :math:`\mathrm{inv}_{lo} = (1 - s_{hi}\mathrm{inv}_{hi} - s_{lo}\mathrm{inv}_{hi})/s_{hi}`: the first-order
+    correction, :math:`1/(s + \delta) = 1/s - \delta/s^2 + O(\delta^2)`. Gappa bounds the lines
+    (fp.softmax.assembly.float64).
+    """
+    return {
+        "reciprocal_sum_lo": S_SUM_ERR + T_SUM_LO,
+        "reciprocal_hi": 1 / S_SUM_HI,
+        "reciprocal_lo": (exact_fma(-S_SUM_HI, INV_SUM_HI, 1) - S_SUM_LO * INV_SUM_HI) / S_SUM_HI,
+    }
+
+
 # one merge of two mergeable log-sum-exp states (state.c, merge_finite): b's sum s_hi + s_lo rescaled by the
 # triple-double factor f_hi + f_mid and added to a's t (TwoSum pairs in the skeleton)
 F_HI, F_MID, S_HI, S_ERR, S_LO = (sp.Symbol(name) for name in ("f_hi", "f_mid", "s_hi", "s_err", "s_lo"))
@@ -211,6 +233,7 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces = _exp_pieces()
     pieces.update(log1p_pieces())
     pieces.update(quotient_pieces())
+    pieces.update(reciprocal_pieces())
     pieces.update(merge_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,

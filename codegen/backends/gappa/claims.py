@@ -10,7 +10,7 @@ which the source pins: no contraction). Without Gappa the claims are unproved an
 (``skipped``), which does not make ``prove`` fail.
 
 Proved: the exp kernel end to end for normal results (reduction, polynomial evaluation,
-approximation: fp.exp.float64, 1.953 u), the log1p kernel in double-double (fp.log1p.float64,
+approximation: fp.exp.float64, 1.4375 u), the log1p kernel in double-double (fp.log1p.float64,
 2^-56 relative, the bound logsumexp's certificate uses), sigmoid in float64 for every input
 (fp.sigmoid.float64, 3 ULP, from five ranges; its quotient num/(1 + decay) rounds once up to
 O(u^2)), logsumexp's first stage wherever it certifies (fp.logsumexp.certified.*, 1 ULP, from the
@@ -208,14 +208,14 @@ P = sp.Function("P")(r)
 R_POLY = sp.Function("R")(z)
 a, b, k = sp.symbols("a b k")
 EXP_POLY_BOUND = Fraction(117, 100) * U  # Gappa: 1.1615 u
-EXP_REDUCE_BOUND = 3 * Fraction(1, 2**55) + Fraction(1, 2**90)  # three roundings of half an ulp of 0.35, and k (ln 2 - ln2_hi - ln2_lo)
-EXP_BOUND = Fraction(float.fromhex(EXP_ERROR))  # 0x1.f4p-53 = 1.953 u, the element-wise scripts' hypothesis
+EXP_REDUCE_BOUND = Fraction(1, 2**55) + Fraction(1, 2**86)  # one rounding of half an ulp of 0.35; the correction's, and k (ln 2 - ln2_hi - ln2_lo)
+EXP_BOUND = Fraction(float.fromhex(EXP_ERROR))  # 0x1.7p-53 = 1.4375 u, the element-wise scripts' hypothesis
 RADIUS_BOUND = Fraction(str(RADIUS))
 LOG1P_R_BOUND = Fraction(1, 2**58)
 
 EXP_REDUCE = _fp_claim(
     "fp.exp.reduce",
-    "the exp kernel's reduction r = (a - k ln2_hi) - k ln2_lo + b is within 3 2^-55 + 2^-90 of a + b - k ln 2, and |r| <= 0.35, "
+    "the exp kernel's reduction r = (a - k ln2_hi) + (b - k ln2_lo) is within 2^-55 + 2^-86 of a + b - k ln 2, and |r| <= 0.35, "
     "for -1080 <= a <= 0, |b| <= 2^-42",
     sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), _sym(EXP_REDUCE_BOUND)), sp.Le(sp.Abs(FL(r)), _sym(RADIUS_BOUND))),
     GappaBound("fp_exp_reduce", EXP_REDUCE_BOUND, (RADIUS_BOUND,)),
@@ -255,7 +255,7 @@ def _exp_claim(dtype: str, poly: Claim, approximation: Claim, approximation_boun
 
 
 EXP_TOTAL = _exp_claim("float64", EXP_POLY, ek.POLYNOMIAL_ERROR, ek.ERROR_BOUND, EXP_BOUND,
-                       "the exp kernel (sp_exp_normal) is within 1.953 u of e^(a + b) for SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42")
+                       "the exp kernel (sp_exp_normal) is within 1.4375 u of e^(a + b) for SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42")
 
 
 def ulps_from_relative(rho: Fraction) -> int:
@@ -307,7 +307,7 @@ SIGMOID_BRANCHES = tuple(
         sp.Le(_relative(_SIGMOID_EXACT[branch]) if branch in ("nonnegative", "negative", "negative_low") else sp.Abs(FL(_SIGMOID_EXACT[branch]) - _SIGMOID_EXACT[branch]),
               _sym(SIGMOID_BOUNDS[branch])),
         GappaBound(f"fp_sigmoid_{branch}", SIGMOID_BOUNDS[branch], requires=(EXP_TOTAL,)),
-        (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.953\,u$ (fp.exp.float64); for the two tails also half a "
+        (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.4375\,u$ (fp.exp.float64); for the two tails also half a "
          r"subnormal ulp, the exp kernel's last scaling",),
     )
     for branch in ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
@@ -451,7 +451,7 @@ def _terms_total() -> Fraction:
     (sum_error(n), SUBNORMAL_TERMS(n)).
 
     Every term :math:`e^{q_j}`, :math:`q_j + ql_j = (x_j - m)/T` to :math:`O(u^2)` (rewrite.exact_shift; the
-    exp kernel takes ql as its correction b), is within :math:`\epsilon_e` = 1.953 u of its value where
+    exp kernel takes ql as its correction b), is within :math:`\epsilon_e` = 1.4375 u of its value where
     it is normal (fp.exp.float64), and within that plus half a subnormal ulp below (the kernel's last
     scaling rounds once; a term under :math:`2^{-1075}` may give 0). A sum of positive terms, each within
     :math:`\epsilon_e`, is within :math:`\epsilon_e` of the sum of the exact terms. Every path adds the
@@ -469,6 +469,14 @@ def _terms_total() -> Fraction:
 
 
 TERMS_BOUND_SINGLE = Fraction(1, 2**36)  # SP_TERMS_ERROR_F
+# float32 results take the shift (x - m)/T rounded (twice with T; shifted_exp): |q| <= 1080 (the exp clamps below)
+# moves by at most 2 u |q| < 1080 2^-52 < 2^-41.9, so e^q by a factor within e^(2^-41.9) - 1 < 2^-41
+SHIFT_SINGLE_BOUND = Fraction(1, 2**41)
+# float64 results take q + ql = (x - m)/T to O(u^2) (rewrite.exact_shift): x - m = d + l exactly (TwoSum; with T > 1
+# of x/2 and m/2, exact but for subnormal x, 2^-1075), q = fl(d/T), ql = (fma(-q, T, d) + l)/T with the remainder
+# exact and two roundings of a value below 2 ulp(q): |q + ql - (x - m)/T| <= 4 u ulp(q) + 2^-1075/T <= 2^-94 for
+# |q| <= 1080 (where e^q is not 0), so e^(q + ql) is within 2^-93 of e^((x - m)/T), relative
+SHIFT_BOUND = Fraction(1, 2**93)
 FOLD_BOUND = Fraction(255, 2**53 - 255)  # gamma_255: a plain sum of SP_FOLD = 256 blocks' terms per lane
 
 
@@ -477,8 +485,8 @@ def _terms_total_single() -> Fraction:
     :math:`1.0625 \cdot 2^{-37}`), and the row loops add each lane's terms plainly for SP_FOLD = 256 blocks before
     folding the sum into the lane's Sum2 pair: a plain sum of at most 256 positive terms errs by at most
     :math:`\gamma_{255}` of it (:data:`FOLD_BOUND`, about :math:`2^{-45}`); tiles, split rows and rows read once as
-    for float64 (:data:`SEGMENTS_BOUND`)."""
-    return EXP_SINGLE_BOUND + FOLD_BOUND + SEGMENTS_BOUND
+    for float64 (:data:`SEGMENTS_BOUND`). Float32 results take the shift rounded (:data:`SHIFT_SINGLE_BOUND`)."""
+    return EXP_SINGLE_BOUND + SHIFT_SINGLE_BOUND + FOLD_BOUND + SEGMENTS_BOUND
 
 
 n_sym = sp.Symbol("n", integer=True, positive=True)
@@ -491,7 +499,7 @@ TERMS = _fp_claim(
     ComposedBound((EXP_TOTAL,), _terms_total, TERMS_BOUND),
     ("the summation bound of Ogita, Rump and Oishi (2005) for TwoSum cascades with the errors summed plainly, in any tree order",
      "long double expl and sums within 2^-61 over a row read once (the C library's long double, x86's 64-bit significand)",
-     "the exp kernel's subnormal results: 1.953 u of e^a before its last scaling, which rounds once (as fp.sigmoid.subnormal)"),
+     "the exp kernel's subnormal results: 1.4375 u of e^a before its last scaling, which rounds once (as fp.sigmoid.subnormal)"),
 )
 
 
@@ -559,6 +567,99 @@ LOGSUMEXP_CERTIFIED_SINGLE = _fp_claim(
      "the later stages (double-double terms, long double, triple-double) are argued in the source, not proved here"),
 )
 
+SOFTMAX_ASSEMBLY_BOUND = Fraction(1, 2**100)  # Gappa: 2^-100.8 (v), 2^-101.2 (the reciprocal pair)
+e_sym, c_sym = sp.symbols("e c", positive=True)
+SOFTMAX_ASSEMBLY = _fp_claim(
+    "fp.softmax.assembly.float64",
+    "softmax's assembly (reciprocal_of_sum, piece_softmax) gives e/(c + t + t_lo) within 2^-100 relative before its last "
+    "rounding, and 1/(c + t + t_lo) as inv_hi + inv_lo within 2^-100, for c + t >= 1, |t_lo| <= 2^-53 t",
+    sp.Le(sp.Abs((FL(e_sym / (c_sym + t_sym)) - e_sym / (c_sym + t_sym)) / (e_sym / (c_sym + t_sym))), _sym(SOFTMAX_ASSEMBLY_BOUND)),
+    GappaBound("fp_softmax_assembly", SOFTMAX_ASSEMBLY_BOUND, (SOFTMAX_ASSEMBLY_BOUND,)),
+    ("TwoSum's outputs exact (Knuth, TAOCP 4.2.2 Theorem B); t_lo renormalised (|t_lo| <= 2^-53 t) on every path",
+     "scaled to c + t in [1, 2] and e in [1/2, 1] without underflow (float<53,-9000>): the argument in scripts._softmax_assembly; "
+     "the product e inv_lo may underflow, 2^-1075 absolute, counted by the claims that use this one"),
+)
+SOFTMAX_ROWS = 2**24  # the row length up to which fp.softmax.float64 holds: gamma_(n-1)^2 <= 2^-58
+SOFTMAX_LOW = Fraction(1, 2**1018)  # float64 results in [2^-1022, 2^-1018): e inv_lo's underflow may cost a fourth ULP
+
+
+def steps_after_rounding(rho: Fraction, unit: Fraction = U) -> int:
+    r"""ULPs between RN(v) and RN(p) when :math:`|v - p| \le \rho|p|` and v is rounded once (unit roundoff ``unit``).
+
+    The two roundings differ by the number of rounding boundaries (midpoints between consecutive floats) in the
+    closed interval between v and p. That interval lies in :math:`[p(1 - \rho), p(1 + \rho)]`; every binade it
+    touches, :math:`[2^E, 2^{E+1})` with :math:`2^{E+1} > p(1 - \rho)`, has its midpoints
+    :math:`2^{E+1}\,u \ge u(1 - \rho)p` apart (across :math:`2^E` they are :math:`1.5\cdot 2^{E-53}` apart, more than the
+    lower binade's spacing). An interval of length at most :math:`\rho p` holds at most
+    :math:`\lfloor \rho/(u(1 - \rho)) \rfloor + 1` of them.
+    """
+    return int(rho / (unit * (1 - rho))) + 1
+
+
+def _gamma_squared(n: int, unit: Fraction = U) -> Fraction:
+    gamma = (n - 1) * unit / (1 - (n - 1) * unit)
+    return gamma * gamma
+
+
+def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fraction, rows: int) -> Fraction:
+    r"""The relative error of softmax's v = e (inv_hi + inv_lo) (before its last rounding) against
+    :math:`p = e_x/(c + t_x)`, for rows of at most ``rows`` entries, results at least :math:`2^{-1018}`.
+
+    :math:`e = e_x(1 + \epsilon_1)` with :math:`|\epsilon_1| \le` ``exp_bound`` (fp.exp.*, the shift's ``shift_bound``
+    on top; a row read once scales e by its segment's factor, within :data:`SEGMENTS_BOUND`);
+    :math:`t + t_{lo} = t_x(1 + \theta) + a` with :math:`|\theta| \le` ``terms_bound`` :math:`+ \gamma_{n-1}^2` and
+    :math:`|a| \le n 2^{-1074}` (fp.logsumexp.terms.*: the composed bound its proof computes, below the 2^-52 its
+    statement rounds up to; the terms' shifts as e's), so :math:`c + t + t_{lo} = (c + t_x)(1 + \theta')` with
+    :math:`|\theta'| \le |\theta| + n 2^{-1074} =: \epsilon_t` (as :math:`c \ge 1`); the assembly adds
+    :data:`SOFTMAX_ASSEMBLY_BOUND` (fp.softmax.assembly.float64) and the underflow of :math:`e\,\mathrm{inv}_{lo}`,
+    :math:`2^{-1075} \le 2^{-57} p` for :math:`p \ge 2^{-1018}`. So :math:`v/p = (1 + \epsilon_1)(1 + \sigma)(1 + \alpha)/(1 + \theta')`,
+    within :math:`(1 + \epsilon_1)(1 + \sigma)(1 + \alpha)/(1 - \epsilon_t) - 1` of 1 on either side.
+    """
+    eps_t = terms_bound + shift_bound + _gamma_squared(rows) + rows * Fraction(1, 2**1074)
+    alpha = SOFTMAX_ASSEMBLY_BOUND + Fraction(1, 2**57)
+    return (1 + exp_bound) * (1 + shift_bound) * (1 + SEGMENTS_BOUND) * (1 + alpha) / (1 - eps_t) - 1
+
+
+def _softmax_ulps() -> Fraction:
+    r"""fp.softmax.float64 in ULPs: :func:`steps_after_rounding` of :func:`softmax_relative` (p = fl(v), the FMA's one
+    rounding) for results :math:`p \ge 2^{-1018}`. Subnormal results (:math:`p < 2^{-1022}`, spacing :math:`2^{-1074}`):
+    :math:`|v - p| \le 3u\,2^{-1022} + 2^{-1075}` (the product's underflow) :math:`+ 2^{-1075}` (e's own last scaling,
+    over :math:`c + t \ge 1`) :math:`< 2^{-1074}`, two boundaries at most. The edge rows (T = 0 or oo, infinities) give
+    1/count or 0, one rounding (temperature.uniform_limit, the ties' share): 0 steps. Results in
+    :math:`[2^{-1022}, 2^{-1018})` are the exception the statement names (:math:`2^{-1075}/p` up to u more: 4)."""
+    normal = steps_after_rounding(softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS))
+    return Fraction(max(normal, 2))
+
+
+def _softmax_single_ulps() -> Fraction:
+    r"""fp.softmax.float32 in ULPs: the double v within :func:`softmax_relative` (the float32 exp, the rounded shift,
+    the float32 terms, rows up to 2^31) is rounded to a double (u more) and then to float32: at most
+    :func:`ulps_after_rounding` steps. Below :math:`2^{-126}` (float32 spacing :math:`2^{-149}`) the errors, under
+    :math:`2^{-34} 2^{-126} + 2^{-1073}`, leave one boundary at most: 1 step."""
+    rho = softmax_relative(EXP_SINGLE_BOUND, _terms_total_single(), SHIFT_SINGLE_BOUND, 2**31)
+    return Fraction(max(ulps_after_rounding(rho + U * (1 + rho), U_SINGLE), 1))
+
+
+p_sym = sp.Symbol("p", positive=True)
+SOFTMAX = _fp_claim(
+    "fp.softmax.float64",
+    f"for every finite row of n <= 2^24 entries and every T > 0, each C softmax result p >= 2^-1018 or p < 2^-1022 is "
+    f"within {int(_softmax_ulps())} ULP of the correctly rounded e^((x_j - m)/T) / sum_k e^((x_k - m)/T) "
+    "(in [2^-1022, 2^-1018): 4)",
+    sp.Le(sp.Function("ulps")(FL(p_sym)), 3),
+    ComposedBound((EXP_TOTAL, TERMS, SOFTMAX_ASSEMBLY), _softmax_ulps, Fraction(3), in_ulps=True),
+    ("e_j's from the same exp kernel as the sum's terms (one function of the entry, stashed or recomputed)",
+     "the argument in _softmax_ulps and softmax_relative (codegen/backends/gappa/claims.py)"),
+)
+SOFTMAX_SINGLE = _fp_claim(
+    "fp.softmax.float32",
+    "for every finite float32 row of n <= 2^31 entries and every T > 0, each C softmax result is within 1 ULP of the "
+    "correctly rounded softmax",
+    sp.Le(sp.Function("ulps32")(FL(p_sym)), 1),
+    ComposedBound((EXP_SINGLE_TOTAL, TERMS_SINGLE, SOFTMAX_ASSEMBLY), _softmax_single_ulps, Fraction(1), in_ulps=True),
+    ("the double result rounded once to float32; the argument in _softmax_single_ulps",),
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -592,10 +693,14 @@ CLAIMS = [
     TERMS_SINGLE,
     LOGSUMEXP_CERTIFIED_SINGLE,
     STATE_MERGE,
+    SOFTMAX_ASSEMBLY,
+    SOFTMAX,
+    SOFTMAX_SINGLE,
 ]
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
-PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE}
+PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE,
+                                             ("softmax", "float64"): SOFTMAX, ("softmax", "float32"): SOFTMAX_SINGLE}
 
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)

@@ -101,18 +101,22 @@ def _ln2_bounds() -> tuple[str, str]:
 
 
 def _exp_reduce() -> GappaScript:
-    r"""The range reduction of sp_exp_poly: r = (a - k ln2_hi) - k ln2_lo + b against a + b - k ln 2.
+    r"""The range reduction of sp_exp_poly: r = (a - k ln2_hi) + (b - k ln2_lo) against a + b - k ln 2.
 
     k is the integer the template's shifter trick gives (``shifted = a/ln2 + 1.5 2^52``, ``kf =
     shifted - 1.5 2^52``: round-to-nearest-even of rnd(a * INV_LN2), exact for |a/ln2| < 2^51). The
-    hints say how the error splits: three roundings, and k (ln 2 - ln2_hi - ln2_lo); and why a - k ln 2
-    is small: k - y (the integer rounding), y - a INV_LN2 (one rounding), a (INV_LN2 - 1/ln 2).
+    hints say how the error splits: the rounding of r, that of the small correction b - k ln2_lo, that
+    of the head a - k ln2_hi (exact: exp.cody_waite_exact), and k (ln 2 - ln2_hi - ln2_lo); and why
+    a - k ln 2 is small: k - y (the integer rounding), y - a INV_LN2 (one rounding), a (INV_LN2 - 1/ln 2).
+    The split of a at -2^-2, -2^-3, ..., -2^-60 lets Gappa see the head exact: below -1/4, a and k ln2_hi lie
+    on the grid 2^-54 and |a - k ln2_hi| < 1/2; in [-2^-j, -2^-(j+1)] k = 0 and a lies on the grid 2^-(j+53);
+    above -2^-60 the head's rounding is below 2^-114.
     """
     head = _piece("exp_reduce_head")
     r_text = _piece("exp_reduce")
-    inner = f"rnd(-(kf) * SP_LN2_LO + {head})"
-    if r_text != f"rnd(b + {inner})":
-        raise ValueError(f"piece_exp_reduce is printed as {r_text}; the reduction script's hints expect rnd(b + {inner})")
+    correction = "rnd(-(kf) * SP_LN2_LO + b)"
+    if r_text != f"rnd({head} + {correction})":
+        raise ValueError(f"piece_exp_reduce is printed as {r_text}; the reduction script's hints expect rnd({head} + {correction})")
     low, high = _ln2_bounds()
     exact_head = _piece("exp_reduce_head", rounded=False)
     return GappaScript(
@@ -126,9 +130,10 @@ def _exp_reduce() -> GappaScript:
         extra_goals=("r",),
         hints=(
             "Mred -> -ln2 * ((kf - y) + (y - clamped * SP_INV_LN2) + clamped * (SP_INV_LN2 - 1 / ln2));",
-            f"r - Mr -> (r - (b + {inner})) + ({inner} - (-(kf) * SP_LN2_LO + {head})) + ({head} - ({exact_head})) + kf * split;",
+            f"r - Mr -> (r - ({head} + {correction})) + ({correction} - (-(kf) * SP_LN2_LO + b)) + ({head} - ({exact_head})) + kf * split;",
             f"{exact_head} -> Mred + kf * (ln2 - SP_LN2_HI);",
-            f"-(kf) * SP_LN2_LO + {head} -> ({head} - ({exact_head})) + Mred + kf * split;",
+            f"{head} + {correction} -> ({head} - ({exact_head})) + ({correction} - (-(kf) * SP_LN2_LO + b)) + Mred + b + kf * split;",
+            "$ clamped in (" + ", ".join(f"-1b-{j}" for j in range(2, 61)) + ");",
         ),
         precision=200,
     )
@@ -146,9 +151,9 @@ def _log1p_poly() -> GappaScript:
     )
 
 
-# the exp kernel's relative error (1.953 u), the hypothesis of the element-wise assembly scripts: the
+# the exp kernel's relative error (1.4375 u), the hypothesis of the element-wise assembly scripts: the
 # bound of fp.exp.float64, composed from exp.polynomial_error, fp.exp.poly.float64 and fp.exp.reduce
-EXP_ERROR = "0x1.f4p-53"
+EXP_ERROR = "0x1.7p-53"
 # the same for float32 results (the degree-8 polynomial, 2^-37 of approximation): fp.exp.float32
 EXP_ERROR_SINGLE = "0x1.1p-37"
 
@@ -215,7 +220,7 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     :data:`EXP_ERROR` relative (fp.exp.float64), the error relative to the exact value; decay's
     own error enters as :math:`\epsilon_d/(1 + d)` (negative) or :math:`-\epsilon_d d/(1 + d)`.
     ``saturated`` (x > 707): decay <= 2^-1020, 1 + decay rounds to 1. ``subnormal`` (x < -707):
-    decay <= 2^-1020 within 1.953 u of e^x plus half a subnormal ulp (the exp kernel's second
+    decay <= 2^-1020 within 1.4375 u of e^x plus half a subnormal ulp (the exp kernel's second
     scaling rounds once); the error is absolute.
     """
     negative = branch in ("negative", "negative_low", "subnormal")
@@ -225,7 +230,7 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
         low, high = _NORMAL_RANGES["nonnegative" if single else branch]  # float32 results: one script over the whole range
         hypotheses = (f"Md in [{low}, {high}]", f"(decay - Md) / Md in [-{error}, {error}]")
         goal = "(y - My) / My"
-    else:  # decay within 1.953 u of e^-|x| <= 2^-1021, plus half a subnormal ulp from the exp kernel's last scaling
+    else:  # decay within 1.4375 u of e^-|x| <= 2^-1021, plus half a subnormal ulp from the exp kernel's last scaling
         hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(EXP_ERROR) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
         goal = "y - My"
     definitions, hints = _single_division(negative) if single else _corrected_division(branch)
@@ -528,6 +533,64 @@ def _log1p_series(tiny: bool) -> GappaScript:
     )
 
 
+def _softmax_assembly() -> GappaScript:
+    r"""softmax's assembly p = e/(c + t + t_lo) (row_state.c reciprocal_of_sum, then piece_softmax), in binary64
+    without underflow (``float<53,-9000>``), scaled so that :math:`c + t \in [1, 2]` and :math:`e \in [1/2, 1]`:
+    the value v before the last rounding (the FMA's) against :math:`e/(c + t + t_{lo})`, and the reciprocal
+    pair inv_hi + inv_lo against :math:`1/(c + t + t_{lo})`.
+
+    Why the scaling and the format are enough: every operation is a product, a quotient or a sum of
+    values scaled alike, so multiplying c, t, t_lo (or e) by a power of two multiplies each rounded value
+    by it as long as nothing underflows or overflows (:math:`1 \le c + t \le 2^{32}`: none does in the
+    reciprocal); the one product that may underflow, :math:`e\,\mathrm{inv}_{lo}`, adds at most
+    :math:`2^{-1075}` absolute, which the claims count apart. TwoSum's outputs are exact (Knuth, TAOCP
+    4.2.2 Theorem B): s_err is written as the exact difference. The hints say how the error splits:
+    :math:`\mathrm{inv}_{hi} + I_{lo} - 1/S = (D_{lo}/s_{hi})(E - \mathrm{inv}_{hi} D_{lo})/S` for the exact
+    correction :math:`I_{lo} = (E - \mathrm{inv}_{hi} D_{lo})/s_{hi}`, :math:`E = 1 - s_{hi}\mathrm{inv}_{hi}`,
+    :math:`D_{lo} = s_{err} + t_{lo}`, both :math:`O(u)`; then the roundings of inv_lo's three lines
+    and of :math:`e\,\mathrm{inv}_{lo}`.
+    """
+    table = pieces()
+    s_lo, inv_hi, inv_lo = (print_gappa(table[f"reciprocal_{name}"].expr) for name in ("sum_lo", "hi", "lo"))
+    product, remainder = "rnd(-(inv_hi) * s_lo)", "rnd(-(s_hi) * inv_hi + 1)"
+    for name, got, expected in (("reciprocal_sum_lo", s_lo, "rnd(s_err + t_lo)"), ("reciprocal_hi", inv_hi, "rnd(1.0 / s_hi)"),
+                                ("reciprocal_lo", inv_lo, f"rnd((rnd({product} + {remainder})) / s_hi)")):
+        if got != expected:
+            raise ValueError(f"piece_{name} is printed as {got}; the softmax script's hints expect {expected}")
+    out = print_gappa(table["softmax"].expr)
+    if not (out.startswith("rnd(") and out.endswith(")")):
+        raise ValueError(f"piece_softmax is printed as {out}; the script expects one outer rounding")
+    definitions = (
+        ("s_hi", "rnd(c + t)"), ("s_err", "c + t - s_hi"), ("s_lo", s_lo), ("inv_hi", inv_hi),
+        ("A", product), ("B", remainder), ("X", "rnd(A + B)"), ("inv_lo", "rnd((X) / s_hi)"),
+        ("v", out[len("rnd("):-1]),
+        ("S", "c + t + t_lo"), ("Minv", "1 / S"), ("Mp", "e * Minv"),
+        ("Dl", "s_err + t_lo"), ("E", "1 - s_hi * inv_hi"), ("Ilo", "(E - inv_hi * Dl) / s_hi"),
+    )
+    hints = (
+        "(inv_hi + inv_lo - Minv) / Minv -> Dl / s_hi * (E - inv_hi * Dl) + (inv_lo - Ilo) * S;",
+        "inv_hi * Dl -> (1 - E) * (Dl / s_hi);",
+        "(inv_lo - Ilo) * S -> ((inv_lo - X / s_hi) + (X - (E - inv_hi * Dl)) / s_hi) * S;",
+        "X - (E - inv_hi * Dl) -> (X - (A + B)) + (A - (-(inv_hi) * s_lo)) + (B - E) - inv_hi * (s_lo - Dl);",
+        "B - E -> B - (-(s_hi) * inv_hi + 1);",
+        "E -> -((inv_hi - 1.0 / s_hi) / (1.0 / s_hi));",
+        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_lo) - e * inv_lo) / Mp;",
+    )
+    return GappaScript(
+        name="fp_softmax_assembly",
+        title="softmax's assembly e/(c + t + t_lo): the reciprocal pair and the value before the last rounding, "
+              "relative, at scale c + t in [1, 2], no underflow",
+        inputs=("c", "t", "t_lo", "e"),
+        definitions=definitions,
+        hypotheses=("c in [0, 2]", "t in [0, 2]", "c + t in [1, 2]", "t_lo / (c + t) in [-1b-53, 1b-53]", "e in [0.5, 1]"),
+        goal="(v - Mp) / Mp",
+        extra_goals=("(inv_hi + inv_lo - Minv) / Minv",),
+        hints=hints,
+        precision=120,
+        rounding="float<53,-9000,ne>",
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
@@ -537,13 +600,14 @@ def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
     return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
-            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge())
+            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly())
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
-           *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge")
+           *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
+           "fp_softmax_assembly")
 
 
 def script(name: str) -> GappaScript:
