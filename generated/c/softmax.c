@@ -478,39 +478,34 @@ static SP_INLINE double piece_reciprocal_lo(double inv_hi, double s_hi, double s
     return (-inv_hi*s_lo + SP_EXACT_FMA(-s_hi, inv_hi, 1))/s_hi;
 }
 
+static SP_INLINE double piece_log_share_head(double L, double q)
+{
+    return -L + q;
+}
+
+static SP_INLINE double piece_log_share_low(double L_lo, double ql)
+{
+    return -L_lo + ql;
+}
+
+static SP_INLINE double piece_log_share_tail(double head_error, double low)
+{
+    return head_error + low;
+}
+
+static SP_INLINE double piece_log_share(double head, double tail)
+{
+    return head + tail;
+}
+
 static SP_INLINE double piece_extra(double st_ties)
 {
     return st_ties - 1;
 }
 
-static SP_INLINE double piece_log_normaliser(double extra, double st_t)
-{
-    return sp_log1p(extra + st_t);
-}
-
 static SP_INLINE double piece_softmax(double e, double inv_hi, double inv_lo)
 {
     return SP_FMA(e, inv_hi, e*inv_lo);
-}
-
-static SP_INLINE double piece_log_softmax_head(double L, double q)
-{
-    return -L + q;
-}
-
-static SP_INLINE double piece_log_softmax(double head, double ql)
-{
-    return head + ql;
-}
-
-static SP_INLINE double piece_cross_entropy_head(double L, double gap)
-{
-    return L + gap;
-}
-
-static SP_INLINE double piece_cross_entropy(double gap_error, double head)
-{
-    return gap_error + head;
 }
 
 static SP_INLINE double piece_ce_grad_target(double extra, double st_t, double st_ties)
@@ -699,7 +694,7 @@ typedef struct {
  * plain[l] = 0 for an edge row, which goes through the row path instead */
 typedef struct {
     row_stats st[SP_TILE];
-    double L[SP_TILE];
+    double L[SP_TILE], L_lo[SP_TILE];
     int plain[SP_TILE];
 } row_group;
 
@@ -789,54 +784,101 @@ static SP_INLINE double shift_halving(double T)
     return T > 1.0 ? 0.5 : 1.0;
 }
 
-static SP_INLINE double shift(double x, double m, double T, int tempered, double *ql)
+/* q + ql as above, ql unguarded: NaN where q is infinite (log_share guards its whole tail at once) */
+static SP_INLINE double shift_pair(double x, double m, double T, int tempered, double *ql)
 {
     double d, l, q;
     if (!tempered) {
         two_diff(x, m, &d, &l);
-        *ql = fabs(d) <= DBL_MAX ? l : 0.0;
+        *ql = l;
         return d;
     }
     {
         const double h = shift_halving(T), Th = T * h;
         two_diff(x * h, m * h, &d, &l);
         q = d / Th;
-        *ql = fabs(q) <= DBL_MAX ? (SP_EXACT_FMA(-q, Th, d) + l) / Th : 0.0;
+        *ql = (SP_EXACT_FMA(-q, Th, d) + l) / Th;
         return q;
     }
 }
 
-/* e^((x - m)/T), proved: rewrite.exact_shift. For float32 results (`single`) the shift is rounded
- * (twice with T): its relative error 2^-52 |x - m|/T moves e by at most 1080 * 2^-52 < 2^-41 (the
- * exp clamps at -1080), far below the 2^-25 that a float32 result within 1 ULP allows */
-static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, int normal, int single)
+static SP_INLINE double shift(double x, double m, double T, int tempered, double *ql)
 {
-    double ql = 0.0, q;
+    const double q = shift_pair(x, m, T, tempered, ql);
+    *ql = fabs(q) <= DBL_MAX ? *ql : 0.0;
+    return q;
+}
+
+/* the shift as each result needs it: q + ql exact to O(u^2) (proved: rewrite.exact_shift) for float64 results; for
+ * float32 results (`single`) rounded (twice with T), ql = 0: its relative error 2^-52 |x - m|/T moves e by at most
+ * 1080 * 2^-52 < 2^-41 (the exp clamps at -1080) and log p by 2^-52 of itself, far below the 2^-25 that a
+ * float32 result within 1 ULP allows (fp.softmax.float32, fp.log_softmax.float32) */
+static SP_INLINE double shift_for(double x, double m, double T, int tempered, int single, double *ql)
+{
     if (single) {
         const double h = shift_halving(T); /* as in shift: no overflow of x - m */
-        q = tempered ? (x * h - m * h) / (T * h) : x - m;
-    } else {
-        q = shift(x, m, T, tempered, &ql);
+        *ql = 0.0;
+        return tempered ? (x * h - m * h) / (T * h) : x - m;
     }
+    return shift(x, m, T, tempered, ql);
+}
+
+/* e^((x - m)/T) */
+static SP_INLINE double shifted_exp(double x, double m, double T, int tempered, int normal, int single)
+{
+    double ql;
+    const double q = shift_for(x, m, T, tempered, single, &ql);
     return normal ? sp_exp_normal(q, ql, single) : sp_exp(q, ql, single);
 }
 
-/* L = log1p((c - 1) + t) of a row, proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-static SP_INLINE double log_normaliser(row_stats st)
+/* L + L_lo = log1p((c - 1) + t + t_lo) of a row in double-double (proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift): the argument kept as a
+ * pair, (c - 1) + t exactly by TwoSum, t_lo added to its low part, renormalised by Fast2Sum (|u_lo| <= ulp(u)/2,
+ * as sp_log1p_dd needs: fp.log1p.float64, 2^-56 relative for (c - 1) + t >= 2^-968) */
+static SP_INLINE double log_normaliser(row_stats st, double *L_lo)
 {
-    const double extra = piece_extra(st.ties);
-    return piece_log_normaliser(extra, st.t);
+    double u, u_lo, sum;
+    two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
+    u_lo += st.t_lo;
+    sum = u + u_lo; /* Fast2Sum (|u_lo| <= |u|) */
+    u_lo -= sum - u;
+    return sp_log1p_dd(sum, u_lo, L_lo);
 }
 
-/* (m - x_t) + L from a row's statistics, L = log1p((c - 1) + t) */
-static double cross_entropy_finish(row_stats st, double x_target, double L)
+/* log p = q + ql - (L + L_lo) for float64 results, rounded once up to O(u^2): q - L by Fast2Sum, the small parts
+ * added in two roundings of values within two ulps of the result (codegen/backends/c/pieces.py, log_share_pieces;
+ * Gappa: fp.log_softmax.assembly.float64). Float32 results (`single`): q - L in one rounding (the double is rounded
+ * to float32 after: fp.log_softmax.float32) */
+static SP_INLINE double log_share_of(double q, double ql, double L, double L_lo, int single)
 {
-    double gap, gap_error, head;
-    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L with m - x_t = gap + gap_error exactly */
-    two_diff(st.m, x_target, &gap, &gap_error);
-    gap_error = fabs(gap) <= DBL_MAX ? gap_error : 0.0; /* gap = +inf (x_t = -inf, or m - x_t > DBL_MAX: the loss is +inf correctly rounded); TwoSum's error is NaN */
-    head = piece_cross_entropy_head(L, gap);
-    return piece_cross_entropy(gap_error, head);
+    if (single) {
+        return piece_log_share_head(L, q);
+    }
+    {
+        /* q - L = head + head_error exactly: both terms <= 0, Fast2Sum with the larger magnitude first (Dekker 1971) */
+        const double big = q < -L ? q : -L, small = q < -L ? -L : q;
+        const double head = big + small;
+        const double head_error = small - (head - big);
+        const double low = piece_log_share_low(L_lo, ql);
+        const double tail = piece_log_share_tail(head_error, low);
+        /* q = -inf: log p = -inf, correctly rounded; the small parts are NaN there */
+        return piece_log_share(head, fabs(head) <= DBL_MAX ? tail : 0.0);
+    }
+}
+
+/* log p_j = (x - m)/T - (L + L_lo) */
+static SP_INLINE double log_share(double x, double m, double T, int tempered, double L, double L_lo, int single)
+{
+    double ql;
+    const double q = single ? shift_for(x, m, T, tempered, 1, &ql) : shift_pair(x, m, T, tempered, &ql);
+    return log_share_of(q, ql, L, L_lo, single);
+}
+
+/* (m - x_t) + L from a row's statistics, L + L_lo = log1p((c - 1) + t): proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p, the loss is
+ * -log p_t, the same rounding as log_softmax's entry (RN(-y) = -RN(y)); x_t = -inf, or m - x_t > DBL_MAX, gives
+ * +inf, correctly rounded */
+static double cross_entropy_finish(row_stats st, double x_target, double L, double L_lo, int single)
+{
+    return -log_share(x_target, st.m, 1.0, 0, L, L_lo, single);
 }
 
 /* ------------------------------------------------ triple-double arithmetic */
@@ -1447,25 +1489,23 @@ static void softmax_row_stats_d(const double *xr, double *outr, size_t n, double
     }
 }
 
-/* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
-static SP_INLINE void log_normalise_d(const double *xr, double *outr, size_t n, double m, double T, int tempered, double L)
+/* out_j = (x_j - m)/T - (L + L_lo), rounded once up to O(u^2) (log_share) */
+static SP_INLINE void log_normalise_d(const double *xr, double *outr, size_t n, double m, double T, int tempered, double L,
+                                        double L_lo)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < n; ++j) {
-        double ql;
-        const double q = shift((double)xr[j], m, T, tempered, &ql);
-        const double head = piece_log_softmax_head(L, q);
-        outr[j] = (double)(piece_log_softmax(head, ql));
+        outr[j] = (double)(log_share((double)xr[j], m, T, tempered, L, L_lo, 0));
     }
 }
 
-static void log_normalise_all_d(const double *xr, double *outr, size_t n, double m, double T, double L)
+static void log_normalise_all_d(const double *xr, double *outr, size_t n, double m, double T, double L, double L_lo)
 {
     if (T == 1.0) {
-        log_normalise_d(xr, outr, n, m, 1.0, 0, L);
+        log_normalise_d(xr, outr, n, m, 1.0, 0, L, L_lo);
     } else {
-        log_normalise_d(xr, outr, n, m, T, 1, L);
+        log_normalise_d(xr, outr, n, m, T, 1, L, L_lo);
     }
 }
 
@@ -1495,7 +1535,7 @@ static void group_stats_d(const double *rows, size_t n, double T, int normaliser
     }
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        group->L[l] = log_normaliser(group->st[l]);
+        group->L[l] = log_normaliser(group->st[l], &group->L_lo[l]);
     }
 }
 
@@ -1509,12 +1549,12 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
     double lowest, m;
     row_stats st;
     scan_segments sg;
-    double L;
+    double L, L_lo;
     m = row_max_stats_d(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (row_edges_d(xr, outr, n, T, m, 1)) {
         return;
     }
-    L = log_normaliser(st); /* proved: rewrite.log_softmax_ties_log1p */
+    L = log_normaliser(st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
@@ -1524,13 +1564,13 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
             for (k = 0; k < parts; ++k) {
                 size_t a, b;
                 chunk_of(n, k, parts, &a, &b);
-                log_normalise_all_d(xr + a, outr + a, b - a, m, T, L);
+                log_normalise_all_d(xr + a, outr + a, b - a, m, T, L, L_lo);
             }
             return;
         }
     }
 #endif
-    log_normalise_all_d(xr, outr, n, m, T, L);
+    log_normalise_all_d(xr, outr, n, m, T, L, L_lo);
 }
 
 /* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
@@ -1540,8 +1580,10 @@ typedef struct {
     double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE]; /* t + t_lo: the lane's sum, renormalised (Fast2Sum) */
 } tile_d;
 
-/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats */
-static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, int normal)
+/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats. `shifts` (log_softmax): keep the exact
+ * shift q + ql (rewrite.exact_shift) in e and x instead, for the entries' log p = q + ql - L (the tile's x and e are
+ * not read again) */
+static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, int normal, int shifts)
 {
     double hi[SP_TILE], lo[SP_TILE], ties[SP_TILE];
     size_t j, l;
@@ -1554,10 +1596,13 @@ static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, i
         SP_SIMD
         for (l = 0; l < SP_TILE; ++l) {
             const double x = tl->x[j][l];
-            const double e = shifted_exp(x, tl->m[l], T, tempered, normal, 0);
+            double ql;
+            const double q = shift_for(x, tl->m[l], T, tempered, 0, &ql);
+            const double e = normal ? sp_exp_normal(q, ql, 0) : sp_exp(q, ql, 0);
             const int tie = x == tl->m[l];
             const double term = tie ? 0.0 : e;
-            tl->e[j][l] = e;
+            tl->e[j][l] = shifts ? q : e;
+            tl->x[j][l] = shifts ? ql : x;
             ties[l] += tie ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], term);
         }
@@ -1570,7 +1615,7 @@ static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, i
 }
 
 /* load SP_TILE rows and reduce them; 0 when a row needs the general path (NaN, infinities) */
-static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T)
+static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T, int shifts)
 {
     double low[SP_TILE], bad[SP_TILE];
     size_t j, l;
@@ -1601,44 +1646,59 @@ static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T)
     if (!ok || !(T > 0.0 && T < INFINITY)) {
         return 0;
     }
-    if (T == 1.0) {
-        if (normal) {
-            tile_sum_d(tl, n, 1.0, 0, 1);
+    if (shifts) {
+        if (T == 1.0) {
+            if (normal) {
+                tile_sum_d(tl, n, 1.0, 0, 1, 1);
+            } else {
+                tile_sum_d(tl, n, 1.0, 0, 0, 1);
+            }
         } else {
-            tile_sum_d(tl, n, 1.0, 0, 0);
+            if (normal) {
+                tile_sum_d(tl, n, T, 1, 1, 1);
+            } else {
+                tile_sum_d(tl, n, T, 1, 0, 1);
+            }
         }
     } else {
-        if (normal) {
-            tile_sum_d(tl, n, T, 1, 1);
+        if (T == 1.0) {
+            if (normal) {
+                tile_sum_d(tl, n, 1.0, 0, 1, 0);
+            } else {
+                tile_sum_d(tl, n, 1.0, 0, 0, 0);
+            }
         } else {
-            tile_sum_d(tl, n, T, 1, 0);
+            if (normal) {
+                tile_sum_d(tl, n, T, 1, 1, 0);
+            } else {
+                tile_sum_d(tl, n, T, 1, 0, 0);
+            }
         }
     }
     return 1;
 }
 
 /* L = log1p((c - 1) + t) of every row of a tile, in one vector loop */
-static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, double *L)
+static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, double *L, double *L_lo)
 {
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
-        L[l] = log_normaliser(st);
+        L[l] = log_normaliser(st, &L_lo[l]);
     }
 }
 
-/* entry j of the tile's row l: log p_j (L = log_norm[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
+/* entry j of the tile's row l: log p_j (L + L_lo = log_norm[l] + log_norm_lo[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
 static SP_INLINE double tile_entry_d(const tile_d *tl, size_t j, size_t l, double T, int tempered, int logarithm,
-                                      const double *log_norm, const double *lane_inv_hi, const double *lane_inv_lo)
+                                      const double *log_norm, const double *log_norm_lo, const double *lane_inv_hi,
+                                      const double *lane_inv_lo)
 {
     if (logarithm) {
         /* proved: rewrite.log_softmax_ties_log1p */
-        const double L = log_norm[l];
-        double ql;
-        const double q = shift(tl->x[j][l], tl->m[l], T, tempered, &ql);
-        const double head = piece_log_softmax_head(L, q);
-        return piece_log_softmax(head, ql);
+        (void)T;
+        (void)tempered;
+        return log_share_of(tl->e[j][l], tl->x[j][l], log_norm[l], log_norm_lo[l], 0); /* q and ql, kept by tile_sum */
     } else {
         /* proved: rewrite.softmax_ties_split */
         const double e = tl->e[j][l];
@@ -1651,14 +1711,14 @@ static SP_INLINE double tile_entry_d(const tile_d *tl, size_t j, size_t l, doubl
 static int softmax_tile_d(const double *rows, double *out, size_t n, double T, int logarithm)
 {
     tile_d tl;
-    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE];
+    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE], log_norm_lo[SP_TILE];
     const int tempered = T != 1.0;
     size_t j, l;
-    if (!tile_load_d(&tl, rows, n, T)) {
+    if (!tile_load_d(&tl, rows, n, T, logarithm)) {
         return 0;
     }
     if (logarithm) {
-        tile_log_normalisers_d(&tl, log_norm);
+        tile_log_normalisers_d(&tl, log_norm, log_norm_lo);
     } else {
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
@@ -1672,12 +1732,12 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
             if (logarithm) {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 1, log_norm, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             } else {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 0, log_norm, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             }
         }
@@ -1690,7 +1750,7 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
-            out[l * n + j] = (double)tile_entry_d(&tl, j, l, T, tempered, logarithm, log_norm, lane_inv_hi, lane_inv_lo);
+            out[l * n + j] = (double)tile_entry_d(&tl, j, l, T, tempered, logarithm, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
         }
     }
     return 1;
@@ -1722,7 +1782,7 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
             group_stats_d(logits + offset, n, T, 1, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 if (group.plain[l]) {
-                    log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l]);
+                    log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
                 } else {
                     log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
                 }
@@ -1768,14 +1828,9 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
 static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double terms_error, double absolute, double *bound)
 {
     const double m = st.m;
-    double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
+    double L, L_lo, product, product_lo, head, head_lo;
     int overflow;
-    two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
-    u_lo += st.t_lo;
-    L = u + u_lo; /* Fast2Sum (|u_lo| <= |u|): u + u_lo renormalised, |u_lo| <= ulp(u)/2 as sp_log1p_dd needs */
-    u_lo -= L - u;
-    u = L;
-    L = sp_log1p_dd(u, u_lo, &L_lo);
+    L = log_normaliser(st, &L_lo);
     product = T * L;
     /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
     overflow = !(product <= DBL_MAX);
@@ -2001,7 +2056,7 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
     double value[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
-    if (!tile_load_d(&tl, rows, n, T)) {
+    if (!tile_load_d(&tl, rows, n, T, 0)) {
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
@@ -2261,22 +2316,24 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
     if (m == INFINITY) {
         return x_target == INFINITY ? log(infinite_count_d(xr, n)) : INFINITY;
     }
-    return cross_entropy_finish(st, x_target, log_normaliser(st));
+    double L_lo;
+    const double L = log_normaliser(st, &L_lo);
+    return cross_entropy_finish(st, x_target, L, L_lo, 0);
 }
 
 /* cross-entropy of SP_TILE short rows; 0 when they need the general path */
 static int cross_entropy_tile_d(const double *rows, const long long *target, double *out, size_t n)
 {
     tile_d tl;
-    double L[SP_TILE];
+    double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_d(&tl, rows, n, 1.0)) {
+    if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_d(&tl, L);
+    tile_log_normalisers_d(&tl, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
-        out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
+        out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 0);
     }
     return 1;
 }
@@ -2299,7 +2356,7 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
             for (l = 0; l < SP_TILE; ++l) {
                 const double *xr = rows_of_group + l * n;
                 const size_t t_index = (size_t)target[first + l];
-                out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l])
+                out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 0)
                                                              : cross_entropy_row_d(xr, n, t_index));
             }
         } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n)) {
@@ -2369,7 +2426,7 @@ static void cross_entropy_grad_tile_write_d(const tile_d *tl, const long long *t
 static int cross_entropy_grad_tile_d(const double *rows, const long long *target, double *out, size_t n)
 {
     tile_d tl;
-    if (!tile_load_d(&tl, rows, n, 1.0)) {
+    if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
     cross_entropy_grad_tile_write_d(&tl, target, out, n);
@@ -2430,7 +2487,9 @@ static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_
         *loss = (double)(x_target == INFINITY ? log(infinite_count_d(xr, n)) : INFINITY);
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
-        *loss = (double)cross_entropy_finish(st, x_target, log_normaliser(st));
+        double L_lo;
+        const double L = log_normaliser(st, &L_lo);
+        *loss = (double)cross_entropy_finish(st, x_target, L, L_lo, 0);
     }
     cross_entropy_grad_target_d(gradr, t_index, isfinite(m) && x_target == m, st);
 }
@@ -2439,15 +2498,15 @@ static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_
 static int cross_entropy_with_grad_tile_d(const double *rows, const long long *target, double *loss, double *grad, size_t n)
 {
     tile_d tl;
-    double L[SP_TILE];
+    double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_d(&tl, rows, n, 1.0)) {
+    if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_d(&tl, L);
+    tile_log_normalisers_d(&tl, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
-        loss[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
+        loss[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 0);
     }
     cross_entropy_grad_tile_write_d(&tl, target, grad, n);
     return 1;
@@ -3116,25 +3175,23 @@ static void softmax_row_stats_f(const float *xr, float *outr, size_t n, double T
     }
 }
 
-/* out_j = ((x_j - m)/T - L): the shift recomputed exactly, q + ql */
-static SP_INLINE void log_normalise_f(const float *xr, float *outr, size_t n, double m, double T, int tempered, double L)
+/* out_j = (x_j - m)/T - (L + L_lo), rounded once up to O(u^2) (log_share) */
+static SP_INLINE void log_normalise_f(const float *xr, float *outr, size_t n, double m, double T, int tempered, double L,
+                                        double L_lo)
 {
     size_t j;
     SP_SIMD
     for (j = 0; j < n; ++j) {
-        double ql;
-        const double q = shift((double)xr[j], m, T, tempered, &ql);
-        const double head = piece_log_softmax_head(L, q);
-        outr[j] = (float)(piece_log_softmax(head, ql));
+        outr[j] = (float)(log_share((double)xr[j], m, T, tempered, L, L_lo, 1));
     }
 }
 
-static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m, double T, double L)
+static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m, double T, double L, double L_lo)
 {
     if (T == 1.0) {
-        log_normalise_f(xr, outr, n, m, 1.0, 0, L);
+        log_normalise_f(xr, outr, n, m, 1.0, 0, L, L_lo);
     } else {
-        log_normalise_f(xr, outr, n, m, T, 1, L);
+        log_normalise_f(xr, outr, n, m, T, 1, L, L_lo);
     }
 }
 
@@ -3164,7 +3221,7 @@ static void group_stats_f(const float *rows, size_t n, double T, int normalisers
     }
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
-        group->L[l] = log_normaliser(group->st[l]);
+        group->L[l] = log_normaliser(group->st[l], &group->L_lo[l]);
     }
 }
 
@@ -3178,12 +3235,12 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
     double lowest, m;
     row_stats st;
     scan_segments sg;
-    double L;
+    double L, L_lo;
     m = row_max_stats_f(xr, NULL, n, T, 0, &st, &lowest, &sg);
     if (row_edges_f(xr, outr, n, T, m, 1)) {
         return;
     }
-    L = log_normaliser(st); /* proved: rewrite.log_softmax_ties_log1p */
+    L = log_normaliser(st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
@@ -3193,13 +3250,13 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
             for (k = 0; k < parts; ++k) {
                 size_t a, b;
                 chunk_of(n, k, parts, &a, &b);
-                log_normalise_all_f(xr + a, outr + a, b - a, m, T, L);
+                log_normalise_all_f(xr + a, outr + a, b - a, m, T, L, L_lo);
             }
             return;
         }
     }
 #endif
-    log_normalise_all_f(xr, outr, n, m, T, L);
+    log_normalise_all_f(xr, outr, n, m, T, L, L_lo);
 }
 
 /* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
@@ -3209,8 +3266,10 @@ typedef struct {
     double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE]; /* t + t_lo: the lane's sum, renormalised (Fast2Sum) */
 } tile_f;
 
-/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats */
-static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, int normal)
+/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats. `shifts` (log_softmax): keep the exact
+ * shift q + ql (rewrite.exact_shift) in e and x instead, for the entries' log p = q + ql - L (the tile's x and e are
+ * not read again) */
+static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, int normal, int shifts)
 {
     double hi[SP_TILE], lo[SP_TILE], ties[SP_TILE];
     size_t j, l;
@@ -3223,10 +3282,13 @@ static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, i
         SP_SIMD
         for (l = 0; l < SP_TILE; ++l) {
             const double x = tl->x[j][l];
-            const double e = shifted_exp(x, tl->m[l], T, tempered, normal, 1);
+            double ql;
+            const double q = shift_for(x, tl->m[l], T, tempered, 1, &ql);
+            const double e = normal ? sp_exp_normal(q, ql, 1) : sp_exp(q, ql, 1);
             const int tie = x == tl->m[l];
             const double term = tie ? 0.0 : e;
-            tl->e[j][l] = e;
+            tl->e[j][l] = shifts ? q : e;
+            tl->x[j][l] = shifts ? ql : x;
             ties[l] += tie ? 1.0 : 0.0;
             SP_ACCUMULATE(hi[l], lo[l], term);
         }
@@ -3239,7 +3301,7 @@ static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, i
 }
 
 /* load SP_TILE rows and reduce them; 0 when a row needs the general path (NaN, infinities) */
-static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T)
+static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T, int shifts)
 {
     double low[SP_TILE], bad[SP_TILE];
     size_t j, l;
@@ -3270,44 +3332,59 @@ static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T)
     if (!ok || !(T > 0.0 && T < INFINITY)) {
         return 0;
     }
-    if (T == 1.0) {
-        if (normal) {
-            tile_sum_f(tl, n, 1.0, 0, 1);
+    if (shifts) {
+        if (T == 1.0) {
+            if (normal) {
+                tile_sum_f(tl, n, 1.0, 0, 1, 1);
+            } else {
+                tile_sum_f(tl, n, 1.0, 0, 0, 1);
+            }
         } else {
-            tile_sum_f(tl, n, 1.0, 0, 0);
+            if (normal) {
+                tile_sum_f(tl, n, T, 1, 1, 1);
+            } else {
+                tile_sum_f(tl, n, T, 1, 0, 1);
+            }
         }
     } else {
-        if (normal) {
-            tile_sum_f(tl, n, T, 1, 1);
+        if (T == 1.0) {
+            if (normal) {
+                tile_sum_f(tl, n, 1.0, 0, 1, 0);
+            } else {
+                tile_sum_f(tl, n, 1.0, 0, 0, 0);
+            }
         } else {
-            tile_sum_f(tl, n, T, 1, 0);
+            if (normal) {
+                tile_sum_f(tl, n, T, 1, 1, 0);
+            } else {
+                tile_sum_f(tl, n, T, 1, 0, 0);
+            }
         }
     }
     return 1;
 }
 
 /* L = log1p((c - 1) + t) of every row of a tile, in one vector loop */
-static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, double *L)
+static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, double *L, double *L_lo)
 {
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
-        L[l] = log_normaliser(st);
+        L[l] = log_normaliser(st, &L_lo[l]);
     }
 }
 
-/* entry j of the tile's row l: log p_j (L = log_norm[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
+/* entry j of the tile's row l: log p_j (L + L_lo = log_norm[l] + log_norm_lo[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
 static SP_INLINE double tile_entry_f(const tile_f *tl, size_t j, size_t l, double T, int tempered, int logarithm,
-                                      const double *log_norm, const double *lane_inv_hi, const double *lane_inv_lo)
+                                      const double *log_norm, const double *log_norm_lo, const double *lane_inv_hi,
+                                      const double *lane_inv_lo)
 {
     if (logarithm) {
         /* proved: rewrite.log_softmax_ties_log1p */
-        const double L = log_norm[l];
-        double ql;
-        const double q = shift(tl->x[j][l], tl->m[l], T, tempered, &ql);
-        const double head = piece_log_softmax_head(L, q);
-        return piece_log_softmax(head, ql);
+        (void)T;
+        (void)tempered;
+        return log_share_of(tl->e[j][l], tl->x[j][l], log_norm[l], log_norm_lo[l], 1); /* q and ql, kept by tile_sum */
     } else {
         /* proved: rewrite.softmax_ties_split */
         const double e = tl->e[j][l];
@@ -3320,14 +3397,14 @@ static SP_INLINE double tile_entry_f(const tile_f *tl, size_t j, size_t l, doubl
 static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int logarithm)
 {
     tile_f tl;
-    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE];
+    double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE], log_norm_lo[SP_TILE];
     const int tempered = T != 1.0;
     size_t j, l;
-    if (!tile_load_f(&tl, rows, n, T)) {
+    if (!tile_load_f(&tl, rows, n, T, logarithm)) {
         return 0;
     }
     if (logarithm) {
-        tile_log_normalisers_f(&tl, log_norm);
+        tile_log_normalisers_f(&tl, log_norm, log_norm_lo);
     } else {
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
@@ -3341,12 +3418,12 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
             if (logarithm) {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 1, log_norm, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             } else {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 0, log_norm, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             }
         }
@@ -3359,7 +3436,7 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
-            out[l * n + j] = (float)tile_entry_f(&tl, j, l, T, tempered, logarithm, log_norm, lane_inv_hi, lane_inv_lo);
+            out[l * n + j] = (float)tile_entry_f(&tl, j, l, T, tempered, logarithm, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
         }
     }
     return 1;
@@ -3391,7 +3468,7 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
             group_stats_f(logits + offset, n, T, 1, &group);
             for (l = 0; l < SP_TILE; ++l) {
                 if (group.plain[l]) {
-                    log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l]);
+                    log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
                 } else {
                     log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
                 }
@@ -3437,14 +3514,9 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
 static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double terms_error, double absolute, double *bound)
 {
     const double m = st.m;
-    double u, u_lo, L, L_lo, product, product_lo, head, head_lo;
+    double L, L_lo, product, product_lo, head, head_lo;
     int overflow;
-    two_diff(st.ties - 1.0, -st.t, &u, &u_lo);
-    u_lo += st.t_lo;
-    L = u + u_lo; /* Fast2Sum (|u_lo| <= |u|): u + u_lo renormalised, |u_lo| <= ulp(u)/2 as sp_log1p_dd needs */
-    u_lo -= L - u;
-    u = L;
-    L = sp_log1p_dd(u, u_lo, &L_lo);
+    L = log_normaliser(st, &L_lo);
     product = T * L;
     /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
     overflow = !(product <= DBL_MAX);
@@ -3670,7 +3742,7 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
     double value[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
-    if (!tile_load_f(&tl, rows, n, T)) {
+    if (!tile_load_f(&tl, rows, n, T, 0)) {
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
@@ -3930,22 +4002,24 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
     if (m == INFINITY) {
         return x_target == INFINITY ? log(infinite_count_f(xr, n)) : INFINITY;
     }
-    return cross_entropy_finish(st, x_target, log_normaliser(st));
+    double L_lo;
+    const double L = log_normaliser(st, &L_lo);
+    return cross_entropy_finish(st, x_target, L, L_lo, 1);
 }
 
 /* cross-entropy of SP_TILE short rows; 0 when they need the general path */
 static int cross_entropy_tile_f(const float *rows, const long long *target, float *out, size_t n)
 {
     tile_f tl;
-    double L[SP_TILE];
+    double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_f(&tl, rows, n, 1.0)) {
+    if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_f(&tl, L);
+    tile_log_normalisers_f(&tl, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
-        out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
+        out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 1);
     }
     return 1;
 }
@@ -3968,7 +4042,7 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
             for (l = 0; l < SP_TILE; ++l) {
                 const float *xr = rows_of_group + l * n;
                 const size_t t_index = (size_t)target[first + l];
-                out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l])
+                out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 1)
                                                              : cross_entropy_row_f(xr, n, t_index));
             }
         } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n)) {
@@ -4038,7 +4112,7 @@ static void cross_entropy_grad_tile_write_f(const tile_f *tl, const long long *t
 static int cross_entropy_grad_tile_f(const float *rows, const long long *target, float *out, size_t n)
 {
     tile_f tl;
-    if (!tile_load_f(&tl, rows, n, 1.0)) {
+    if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
     cross_entropy_grad_tile_write_f(&tl, target, out, n);
@@ -4099,7 +4173,9 @@ static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t 
         *loss = (float)(x_target == INFINITY ? log(infinite_count_f(xr, n)) : INFINITY);
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
-        *loss = (float)cross_entropy_finish(st, x_target, log_normaliser(st));
+        double L_lo;
+        const double L = log_normaliser(st, &L_lo);
+        *loss = (float)cross_entropy_finish(st, x_target, L, L_lo, 1);
     }
     cross_entropy_grad_target_f(gradr, t_index, isfinite(m) && x_target == m, st);
 }
@@ -4108,15 +4184,15 @@ static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t 
 static int cross_entropy_with_grad_tile_f(const float *rows, const long long *target, float *loss, float *grad, size_t n)
 {
     tile_f tl;
-    double L[SP_TILE];
+    double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_f(&tl, rows, n, 1.0)) {
+    if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_f(&tl, L);
+    tile_log_normalisers_f(&tl, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
-        loss[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l]);
+        loss[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 1);
     }
     cross_entropy_grad_tile_write_f(&tl, target, grad, n);
     return 1;

@@ -28,8 +28,6 @@ from ...api import FUNCTIONS
 from ...array_form import ReduceSum
 from ...kernels import (
     CE_GRAD_TARGET,
-    CE_HEAD,
-    CE_OUT,
     CLAMPED,
     DECAY,
     EXTRA_LINE,
@@ -37,9 +35,6 @@ from ...kernels import (
     INV_LO,
     KERNELS,
     KF,
-    LOG_SOFTMAX_HEAD,
-    LOG_SOFTMAX_OUT,
-    LOGNORM_LINE,
     B,
     E,
     M,
@@ -179,6 +174,27 @@ def reciprocal_pieces() -> dict[str, sp.Expr]:
     }
 
 
+# log p = q + ql - (L + L_lo) (row_state.c, log_share): q - L = head + head_error by TwoSum in the skeleton
+HEAD_SHARE, HEAD_ERROR_SHARE, QL_SHARE, L_LO_SHARE = (sp.Symbol(name) for name in ("head", "head_error", "ql", "L_lo"))
+LOW_SHARE, TAIL_SHARE = sp.Symbol("low"), sp.Symbol("tail")
+
+
+def log_share_pieces() -> dict[str, sp.Expr]:
+    r""":math:`\log p = (x - m)/T - L` (log_softmax's entries, cross-entropy's loss negated) rounded once up to
+    :math:`O(u^2)`, for :math:`L + L_{lo}` in double-double (log_normaliser) and :math:`q + ql = (x - m)/T`
+    (rewrite.exact_shift). :math:`q \le 0 \le L`: q - L adds two values of one sign, no cancellation, and
+    TwoSum gives it as head + head_error exactly; the small parts :math:`ql - L_{lo}` and head_error are
+    within an ulp of head each, so their two roundings cost :math:`O(u^2)` of the result, and the last
+    addition rounds once (one operation a line, in this order; Gappa:
+    fp.log_softmax.assembly.float64)."""
+    return {
+        "log_share_head": sp.Symbol("q") - sp.Symbol("L"),  # float32 results: q - L rounded once (fp.log_softmax.float32)
+        "log_share_low": QL_SHARE - L_LO_SHARE,
+        "log_share_tail": HEAD_ERROR_SHARE + LOW_SHARE,
+        "log_share": HEAD_SHARE + TAIL_SHARE,
+    }
+
+
 # one merge of two mergeable log-sum-exp states (state.c, merge_finite): b's sum s_hi + s_lo rescaled by the
 # triple-double factor f_hi + f_mid and added to a's t (TwoSum pairs in the skeleton)
 F_HI, F_MID, S_HI, S_ERR, S_LO = (sp.Symbol(name) for name in ("f_hi", "f_mid", "s_hi", "s_err", "s_lo"))
@@ -234,15 +250,11 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces.update(log1p_pieces())
     pieces.update(quotient_pieces())
     pieces.update(reciprocal_pieces())
+    pieces.update(log_share_pieces())
     pieces.update(merge_pieces())
     pieces.update(
-        extra=EXTRA_LINE.expr,
-        log_normaliser=LOGNORM_LINE.expr.replace(log1p, SP_LOG1P),  # the derived log1p
+        extra=EXTRA_LINE.expr,  # c - 1 (cross_entropy's gradient at a maximal target)
         softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
-        log_softmax_head=LOG_SOFTMAX_HEAD.expr,
-        log_softmax=LOG_SOFTMAX_OUT.expr,
-        cross_entropy_head=CE_HEAD.expr,
-        cross_entropy=CE_OUT.expr,
         ce_grad_target=CE_GRAD_TARGET.expr,
     )
     for function in FUNCTIONS:

@@ -660,6 +660,93 @@ SOFTMAX_SINGLE = _fp_claim(
     ("the double result rounded once to float32; the argument in _softmax_single_ulps",),
 )
 
+LOG_SHARE_ASSEMBLY_BOUND = Fraction(1, 2**101)  # Gappa: 2^-102
+q_sym, L_sym = sp.symbols("q L", real=True)
+LOG_SHARE_ASSEMBLY = _fp_claim(
+    "fp.log_softmax.assembly.float64",
+    "log_softmax's entry (log_share) gives q + ql - (L + L_lo) within 2^-101 relative before its last rounding, for q <= 0 <= L, "
+    "|ql| <= 2 ulp(q), |L_lo| <= ulp(L)/2",
+    sp.Le(sp.Abs((FL(q_sym - L_sym) - (q_sym - L_sym)) / (q_sym - L_sym)), _sym(LOG_SHARE_ASSEMBLY_BOUND)),
+    GappaBound("fp_log_softmax_assembly", LOG_SHARE_ASSEMBLY_BOUND),
+    ("TwoSum's outputs exact (Knuth, TAOCP 4.2.2 Theorem B)",
+     "scaled to L - q in [1, 2] without underflow (float<53,-9000>): the argument in scripts._softmax_assembly; each "
+     "underflowing rounding adds at most 2^-1075, counted by the claims that use this one"),
+)
+LOG_SHARE_SCOPE = Fraction(1, 2**968)  # (c - 1) + t below it: fp.log1p.float64 is absolute there (fp.log1p.tiny)
+
+
+def log_share_relative(terms_bound: Fraction, rows: int) -> Fraction:
+    r"""The relative error of log_share's v (before its last rounding) against :math:`y = (x - m)/T - L_x`,
+    :math:`L_x = \log(c + t_x)`, for rows of at most ``rows`` entries with :math:`(c - 1) + t \ge 2^{-968}`.
+
+    :math:`|y| = |(x - m)/T| + L_x` (both terms of one sign). The parts:
+    L + L_lo: log_normaliser's argument :math:`(c - 1) + t + t_{lo}` is kept exactly but for one rounding of a value
+    below :math:`2u` of it (u_lo's sum; Fast2Sum exact), so within :math:`2^{-104}` of it;
+    :math:`t + t_{lo} = t_x(1 + \theta) + a` (fp.logsumexp.terms.*, ``terms_bound`` :math:`+ \gamma_{n-1}^2`,
+    :math:`|a| \le n 2^{-1074}`) moves :math:`\log(c + t)` by at most :math:`(|\theta| t_x + |a|)/(c + t_x)`
+    :math:`\le |\theta| L_x + |a|/(c + t_x)` (:math:`t/(c + t) \le \log(1 + t) \le \log(c + t)` for :math:`c \ge 1`),
+    and :math:`|a| \le n 2^{-1074} \le 2^{-75} L_x` in scope (:math:`L_x \ge 2^{-969}`); sp_log1p_dd adds
+    :math:`2^{-56} L` (fp.log1p.float64). The shift: :math:`q + ql` within :math:`8u^2|q|` of
+    :math:`(x - m)/T` (two roundings of a value below :math:`2\,\mathrm{ulp}(q)`) plus :math:`2^{-1075}` (the halving of a
+    subnormal x for T > 1), below :math:`2^{-100}|y|` where :math:`|y| \ge 2^{-969}`. The assembly adds
+    :data:`LOG_SHARE_ASSEMBLY_BOUND` (fp.log_softmax.assembly.float64) and its three roundings' underflow,
+    :math:`3 \cdot 2^{-1075} \le 2^{-100}|y|`. Each part is a fraction of :math:`|y|`; they add.
+    """
+    eta = (terms_bound + _gamma_squared(rows)) * (1 + Fraction(1, 2**104)) + Fraction(1, 2**104) + Fraction(1, 2**75) + LOG1P_BOUND
+    return eta * (1 + LOG1P_BOUND) + 2 * Fraction(1, 2**100) + LOG_SHARE_ASSEMBLY_BOUND
+
+
+def _log_share_ulps() -> Fraction:
+    """fp.log_softmax.float64 (and cross-entropy's) in ULPs: the one rounding of v (:func:`steps_after_rounding`)."""
+    return Fraction(steps_after_rounding(log_share_relative(_terms_total() + SHIFT_BOUND, SOFTMAX_ROWS)))
+
+
+def _log_share_single_ulps() -> Fraction:
+    r"""The float32 results: log_share takes q rounded (twice with T: :math:`\hat q = q(1 + \delta_1)(1 + \delta_2)`),
+    L's head alone (within :math:`u L` of L + L_lo) and :math:`\hat q - L` rounded once, in binary64: with |y| = |q| + L
+    the double is within :math:`(\eta + u)L + (2u + u^2)|q| + u|y| \le (\eta + 4u)|y|` of y (:math:`\eta` of
+    :func:`log_share_relative` without the float64 assembly), then rounded once to float32: at most
+    :func:`ulps_after_rounding` steps; below :math:`2^{-126}` the float32 spacing :math:`2^{-149}` is far above these errors."""
+    rho = log_share_relative(_terms_total_single(), 2**31) - LOG_SHARE_ASSEMBLY_BOUND + 4 * U
+    return Fraction(ulps_after_rounding(rho, U_SINGLE))
+
+
+_LOG_SHARE_ASSUMED = ("the argument in log_share_relative (codegen/backends/gappa/claims.py)",
+                      "rows with (c - 1) + t < 2^-968 are out of scope for their maximal entries (log p = -L with L below 2^-968: "
+                      "fp.log1p.float64 and the terms' n 2^-1074 are absolute there)")
+LOG_SOFTMAX = _fp_claim(
+    "fp.log_softmax.float64",
+    "for every finite row of n <= 2^24 entries with (c - 1) + t >= 2^-968 and every T > 0, each C log_softmax result is within "
+    "2 ULP of the correctly rounded (x_j - m)/T - log sum_k e^((x_k - m)/T)",
+    sp.Le(sp.Function("ulps")(FL(q_sym - L_sym)), 2),
+    ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY), _log_share_ulps, Fraction(2), in_ulps=True),
+    _LOG_SHARE_ASSUMED,
+)
+LOG_SOFTMAX_SINGLE = _fp_claim(
+    "fp.log_softmax.float32",
+    "for every finite float32 row of n <= 2^31 entries with (c - 1) + t >= 2^-968 and every T > 0, each C log_softmax result is "
+    "within 1 ULP of the correctly rounded log_softmax",
+    sp.Le(sp.Function("ulps32")(FL(q_sym - L_sym)), 1),
+    ComposedBound((TERMS_SINGLE, LOG1P), _log_share_single_ulps, Fraction(1), in_ulps=True),
+    _LOG_SHARE_ASSUMED,
+)
+CROSS_ENTROPY = _fp_claim(
+    "fp.cross_entropy.float64",
+    "for every finite row of n <= 2^24 entries with (c - 1) + t >= 2^-968 and every target, the C cross-entropy loss is within 2 ULP "
+    "of the correctly rounded log sum_k e^(x_k) - x_target (it is -log_share of the target: log_softmax's rounding, negated)",
+    sp.Le(sp.Function("ulps")(FL(L_sym - q_sym)), 2),
+    ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY), _log_share_ulps, Fraction(2), in_ulps=True),
+    _LOG_SHARE_ASSUMED,
+)
+CROSS_ENTROPY_SINGLE = _fp_claim(
+    "fp.cross_entropy.float32",
+    "for every finite float32 row of n <= 2^31 entries with (c - 1) + t >= 2^-968 and every target, the C cross-entropy loss is "
+    "within 1 ULP of the correctly rounded loss",
+    sp.Le(sp.Function("ulps32")(FL(L_sym - q_sym)), 1),
+    ComposedBound((TERMS_SINGLE, LOG1P), _log_share_single_ulps, Fraction(1), in_ulps=True),
+    _LOG_SHARE_ASSUMED,
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -696,11 +783,18 @@ CLAIMS = [
     SOFTMAX_ASSEMBLY,
     SOFTMAX,
     SOFTMAX_SINGLE,
+    LOG_SHARE_ASSEMBLY,
+    LOG_SOFTMAX,
+    LOG_SOFTMAX_SINGLE,
+    CROSS_ENTROPY,
+    CROSS_ENTROPY_SINGLE,
 ]
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
 PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE,
-                                             ("softmax", "float64"): SOFTMAX, ("softmax", "float32"): SOFTMAX_SINGLE}
+                                             ("softmax", "float64"): SOFTMAX, ("softmax", "float32"): SOFTMAX_SINGLE,
+                                             ("log_softmax", "float64"): LOG_SOFTMAX, ("log_softmax", "float32"): LOG_SOFTMAX_SINGLE,
+                                             ("cross_entropy", "float64"): CROSS_ENTROPY, ("cross_entropy", "float32"): CROSS_ENTROPY_SINGLE}
 
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)

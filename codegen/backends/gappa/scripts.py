@@ -591,6 +591,34 @@ def _softmax_assembly() -> GappaScript:
     )
 
 
+def _log_share_assembly() -> GappaScript:
+    r"""log_softmax's entry (row_state.c, log_share; cross-entropy's loss is its negation): the value v before the
+    last rounding against :math:`q + ql - L - L_{lo}`, relative, in binary64 without underflow, scaled so that
+    :math:`L - q \in [1, 2]` (q <= 0 <= L), with :math:`|ql| \le 2\,\mathrm{ulp}(q) \le 2^{-50}` (the shift's
+    low part: the division's remainder and TwoSum's error over T) and :math:`|L_{lo}| \le \mathrm{ulp}(L)/2 \le 2^{-52}`
+    (sp_log1p_dd's Fast2Sum). The argument for the scaling is :func:`_softmax_assembly`'s; underflow adds at most
+    :math:`2^{-1075}` a rounding, counted by the claims. TwoSum's outputs exact: head_error is the exact
+    difference. v - Y is the roundings of the two small sums."""
+    table = pieces()
+    low, tail, out = (print_gappa(table[name].expr) for name in ("log_share_low", "log_share_tail", "log_share"))
+    for name, got, expected in (("log_share_low", low, "rnd(-(L_lo) + ql)"), ("log_share_tail", tail, "rnd(head_error + low)"),
+                                ("log_share", out, "rnd(head + tail)")):
+        if got != expected:
+            raise ValueError(f"piece_{name} is printed as {got}; the log_share script's hints expect {expected}")
+    return GappaScript(
+        name="fp_log_softmax_assembly",
+        title="log_softmax's entry q + ql - (L + L_lo) before its last rounding, relative, at scale L - q in [1, 2], no underflow",
+        inputs=("q", "ql", "L", "L_lo"),
+        definitions=(("head", "rnd(q - L)"), ("head_error", "q - L - head"), ("low", low), ("tail", tail),
+                     ("v", out[len("rnd("):-1]), ("Y", "q + ql - L - L_lo")),
+        hypotheses=("q in [-2, 0]", "L in [0, 2]", "L - q in [1, 2]", "|ql| <= 1b-50", "|L_lo| <= 1b-52"),
+        goal="(v - Y) / Y",
+        hints=("(v - Y) / Y -> ((tail - (head_error + low)) + (low - (-(L_lo) + ql))) / Y;", "Y -> -(L - q) + (ql - L_lo);"),
+        precision=120,
+        rounding="float<53,-9000,ne>",
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
@@ -600,14 +628,14 @@ def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
     return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
-            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly())
+            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly())
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
-           "fp_softmax_assembly")
+           "fp_softmax_assembly", "fp_log_softmax_assembly")
 
 
 def script(name: str) -> GappaScript:
