@@ -180,7 +180,27 @@ def _stats(x: Array, m: Array, T: float, axis: Axes) -> tuple[Array, Array, Arra
         numpy.sum(tie, axis=axis, keepdims=True).astype(numpy.float64),
         _compensated_sum(numpy.where(tie, 0.0, e), axis),
     )
+    tiny = (stats.ties == 1.0) & (stats.t > 0.0) & (stats.t < _TINY_SUM)
+    if tiny.any():
+        stats.t = numpy.where(tiny, _raised_sum(q, ql, tie, axis), stats.t)
     return q, ql, e, stats
+
+
+_TINY_SUM = 2.0**-968
+_RAISE = 1000
+_RAISE_LN2_HI, _RAISE_LN2_LO = 693.1471805599454, -4.5199270178446646e-14  # 1000 ln 2 = hi + lo to 1e-30 (mpmath)
+
+
+def _raised_sum(q: Array, ql: Array, tie: Array, axis: Axes) -> Array:
+    r"""t of the slices whose terms are all below :math:`2^{-968}` (one maximum): their terms rounded onto the
+    subnormal grid lose up to half a subnormal ulp each, so t (and log_softmax's maximal entry -t, a
+    logsumexp near 0) could be n/2 ulps off. The terms are taken raised by :math:`2^{1000}` instead,
+    :math:`e^{q + 1000\ln 2}` with the shift split exactly (TwoSum) and the small parts as a first-order
+    factor, summed with :func:`_compensated_sum` and scaled back once."""
+    head, error = _two_diff(q, numpy.full_like(q, -_RAISE_LN2_HI))  # q + 1000 ln2_hi exactly
+    raised = numpy.exp(head)
+    raised = raised + raised * (error + ql + _RAISE_LN2_LO)
+    return numpy.ldexp(_compensated_sum(numpy.where(tie | (q < -1080.0), 0.0, raised), axis), -_RAISE)
 
 
 _EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)

@@ -156,3 +156,49 @@ def test_softmax_backward_keeps_a_wider_grad_and_takes_infinite_entries_as_limit
         for rows in (1, 9):  # one row, and the tiled path of many short rows
             got = module.softmax_backward(np.tile(p, (rows, 1)), np.tile(g, (rows, 1)))[-1]
             assert np.array_equal(got, limit, equal_nan=True), (p, g, got)
+
+
+def test_rows_whose_terms_are_all_below_the_normal_range_keep_their_small_results() -> None:
+    """A row whose terms below its maximum all lie under 2^-968 (log-probabilities with one 0 and the rest
+    below -670): log_softmax's maximal entry is -t, a cross-entropy at it t and logsumexp near 0 m + T t, with t
+    the sum of those terms. Summed from terms rounded onto the subnormal grid (half an ulp each), t was n/2
+    subnormal ulps off: [0, -745 x 3000] gave 1286 ULP, [0, -740 x 1000] 219, on both targets. Those rows now
+    sum their terms raised by 2^1000. Every row length path (tiles, groups, rows) and temperatures, against
+    mpmath on the textbook sum; test of the test: the sum of the terms each rounded to a double
+    is off by hundreds of ULP on the first row."""
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    def truth(x: np.ndarray, T: float) -> tuple[float, float]:
+        with mpmath.workprec(120):  # mpf exponents are unbounded: t ~ 2^-1070 keeps its 120 bits
+            m = mpmath.mpf(float(x.max()))
+            t = mpmath.fsum(mpmath.exp((mpmath.mpf(float(v)) - m) / T) for v in x if v != x.max())
+            L = mpmath.log1p(t)
+            return float(-L), float(m + T * L)
+
+    rng = np.random.default_rng(12)
+    rows = [(np.array([0.0] + [-745.0] * 3000), 1.0), (np.array([0.0] + [-740.0] * 1000), 1.0)]
+    for n in (3, 9, 70, 300, 33_000):
+        for T in (1.0, 0.5, 2.5):
+            x = -T * rng.uniform(690.0, 760.0, n)
+            x[rng.integers(0, n)] = 0.0
+            rows.append((x, T))
+    worst = 0.0
+    for x, T in rows:
+        want_log_p, want_lse = truth(x, T)
+        top = int(np.argmax(x))
+        for target in (c_target, np_target):
+            batch = np.repeat(x[None, :], 9, axis=0)  # tiles and groups of rows as well as single rows
+            got = [target.log_softmax(x, temperature=T)[top], target.log_softmax(batch, temperature=T)[4, top]]
+            want = [want_log_p, want_log_p]
+            if target is c_target or x.size <= 300:  # NumPy's logsumexp redoes these rows in mpmath (8 s at 33 000)
+                got += [target.logsumexp(x, temperature=T), target.logsumexp(batch[:2], temperature=T)[1]]
+                want += [want_lse, want_lse]
+            if T == 1.0:
+                got += [target.cross_entropy(batch, [top] * 9)[4], target.cross_entropy(x[None, :], [top])[0]]
+                want += [-want_log_p, -want_log_p]
+            distance = ulp_distance(np.array(got, dtype=np.float64), np.array(want)).max()
+            worst = max(worst, distance)
+            assert distance <= 2, (target.__name__, x.size, T, got, want)
+    terms = np.exp(np.full(3000, -745.0))  # each term rounded onto the subnormal grid, as the kernels summed them
+    assert ulp_distance(np.array([-terms.sum()]), np.array([truth(rows[0][0], 1.0)[0]]))[0] > 100

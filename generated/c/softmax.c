@@ -343,6 +343,18 @@ static SP_INLINE double sp_exp(double a, double correction, int single)
     return p * sp_pow2(k_half) * sp_pow2(k - k_half);
 }
 
+/* e^(a + b) 2^SP_RAISE for a <= -600: the terms of a row whose sum is below 2^-968, kept normal (e^-1080 2^1000 =
+ * 2^-558; e^-600 2^1000 < 2^135), so that they keep every bit a subnormal result of theirs can show; one
+ * exact scaling, the error of sp_exp_normal (fp.exp.float64); a < -1080 gives 0 as sp_exp does */
+#define SP_RAISE 1000
+static SP_INLINE double sp_exp_raised(double a, double correction)
+{
+    const int underflow = a < -1080.0;
+    uint64_t k;
+    const double p = sp_exp_poly(underflow ? -1080.0 : a, underflow ? 0.0 : correction, 0, &k);
+    return underflow ? 0.0 : p * sp_pow2(k + (uint64_t)SP_RAISE);
+}
+
 /* d + l = a - b exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B) */
 static SP_INLINE void two_diff(double a, double b, double *d, double *l)
 {
@@ -842,6 +854,41 @@ static SP_INLINE double log_normaliser(row_stats st, double *L_lo)
     sum = u + u_lo; /* Fast2Sum (|u_lo| <= |u|) */
     u_lo -= sum - u;
     return sp_log1p_dd(sum, u_lo, L_lo);
+}
+
+/* m + T (L + L_lo) rounded once: m + T L summed exactly (TwoSum, the product's residual by SP_EXACT_FMA) */
+static SP_INLINE double logsumexp_assemble(double m, double T, double L, double L_lo)
+{
+    double product_lo, head, head_lo;
+    const double product = T * L;
+    /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
+    const int overflow = !(product <= DBL_MAX);
+    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
+    product_lo = SP_EXACT_FMA(T, L, -product);
+    two_diff(m, -product, &head, &head_lo);
+    return overflow ? product : head + (head_lo + (product_lo + T * L_lo));
+}
+
+/* (c - 1) + t below this: the row's terms are all below 2^-968 and L = log1p(t) = t to 2^-969 relative, but t,
+ * summed from terms rounded onto the subnormal grid (2^-1075 each), may be n/2 subnormal ulps off: log_softmax's
+ * maximal entry, a cross-entropy at it and a logsumexp near 0 are -L, L and m + T L (measured 1286 ULP off on
+ * [0, -745 x 3000]). Those rows sum their terms again raised by 2^SP_RAISE (tiny_sum) */
+#define SP_TINY_SUM 0x1p-968
+
+/* t + t_lo of a row whose terms are all below 2^-968, each raised by 2^SP_RAISE (sp_exp_raised) and summed by
+ * the lanes' TwoSum, the pair scaled back: L + L_lo = t + t_lo within the terms' 1.4375 u + gamma_(n-1)^2 (one more
+ * rounding, of half a subnormal ulp, where L is below 2^-1022). `q` and `ql` give entry j's exact shift
+ * (rewrite.exact_shift); entries with q = 0 are the maximum (c = 1) */
+static SP_INLINE void tiny_sum(double hi, double lo, double *L, double *L_lo)
+{
+    const double sum = hi + lo;
+    *L = sum * 0x1p-1000;
+    *L_lo = ((hi - sum) + lo) * 0x1p-1000;
+}
+
+static SP_INLINE int is_tiny(row_stats st)
+{
+    return st.ties == 1.0 && st.t > 0.0 && st.t < SP_TINY_SUM;
 }
 
 /* log p = q + ql - (L + L_lo) for float64 results, rounded once up to O(u^2): q - L by Fast2Sum, the small parts
@@ -1367,6 +1414,25 @@ static double row_max_stats_d(const double *xr, double *er, size_t n, double T, 
     return m;
 }
 
+/* L + L_lo of a row with is_tiny(st): its terms again, raised (tiny_sum); 0 where the row is not tiny */
+static int tiny_normaliser_d(const double *xr, size_t n, double T, row_stats st, double *L, double *L_lo)
+{
+    double hi = 0.0, lo = 0.0;
+    const int tempered = T != 1.0;
+    size_t j;
+    if (!is_tiny(st)) {
+        return 0;
+    }
+    for (j = 0; j < n; ++j) {
+        double ql;
+        const double x = (double)xr[j];
+        const double q = shift(x, st.m, T, tempered, &ql);
+        SP_ACCUMULATE(hi, lo, x == st.m ? 0.0 : sp_exp_raised(q, ql));
+    }
+    tiny_sum(hi, lo, L, L_lo);
+    return 1;
+}
+
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
 static int row_edges_d(const double *xr, double *outr, size_t n, double T, double m, int logarithm)
 {
@@ -1537,6 +1603,9 @@ static void group_stats_d(const double *rows, size_t n, double T, int normaliser
     for (l = 0; l < SP_TILE; ++l) {
         group->L[l] = log_normaliser(group->st[l], &group->L_lo[l]);
     }
+    for (l = 0; l < SP_TILE; ++l) {
+        tiny_normaliser_d(rows + l * n, n, T, group->st[l], &group->L[l], &group->L_lo[l]);
+    }
 }
 
 static void softmax_row_d(const double *xr, double *outr, size_t n, double T)
@@ -1555,6 +1624,7 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
         return;
     }
     L = log_normaliser(st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
+    tiny_normaliser_d(xr, n, T, st, &L, &L_lo);
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
@@ -1678,14 +1748,30 @@ static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T, int s
     return 1;
 }
 
-/* L = log1p((c - 1) + t) of every row of a tile, in one vector loop */
-static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, double *L, double *L_lo)
+/* L + L_lo = log1p((c - 1) + t) of every row of a tile, in one vector loop; a tiny row's (is_tiny) again from its
+ * terms raised (tiny_sum), from the shifts tile_sum kept (`shifts`: q in e, ql in x; the maximum has q = 0) or
+ * from x */
+static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, size_t n, double T, int shifts, double *L, double *L_lo)
 {
-    size_t l;
+    size_t l, j;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         L[l] = log_normaliser(st, &L_lo[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
+        double hi = 0.0, lo = 0.0;
+        if (!is_tiny(st)) {
+            continue;
+        }
+        for (j = 0; j < n; ++j) {
+            double ql = tl->x[j][l];
+            const double q = shifts ? tl->e[j][l] : shift(tl->x[j][l], st.m, T, T != 1.0, &ql);
+            const int maximum = shifts ? q == 0.0 : tl->x[j][l] == st.m;
+            SP_ACCUMULATE(hi, lo, maximum ? 0.0 : sp_exp_raised(q, ql));
+        }
+        tiny_sum(hi, lo, &L[l], &L_lo[l]);
     }
 }
 
@@ -1718,7 +1804,7 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
         return 0;
     }
     if (logarithm) {
-        tile_log_normalisers_d(&tl, log_norm, log_norm_lo);
+        tile_log_normalisers_d(&tl, n, T, 1, log_norm, log_norm_lo);
     } else {
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
@@ -1827,18 +1913,10 @@ static double logsumexp_cancelling_d(const double *xr, size_t n, double m_row, d
  * by at most that much over c + t. */
 static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double terms_error, double absolute, double *bound)
 {
-    const double m = st.m;
-    double L, L_lo, product, product_lo, head, head_lo;
-    int overflow;
-    L = log_normaliser(st, &L_lo);
-    product = T * L;
-    /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
-    overflow = !(product <= DBL_MAX);
-    *bound = overflow ? 0.0 : T * ((terms_error * st.t + absolute) / (st.ties + st.t) + SP_LOG_ERROR * L);
-    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
-    product_lo = SP_EXACT_FMA(T, L, -product);
-    two_diff(m, -product, &head, &head_lo);
-    return overflow ? product : head + (head_lo + (product_lo + T * L_lo));
+    double L_lo;
+    const double L = log_normaliser(st, &L_lo);
+    *bound = !(T * L <= DBL_MAX) ? 0.0 : T * ((terms_error * st.t + absolute) / (st.ties + st.t) + SP_LOG_ERROR * L);
+    return logsumexp_assemble(st.m, T, L, L_lo);
 }
 
 /* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
@@ -1928,10 +2006,15 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
  * every term in double-double, then in long double, then in triple-double. */
 /* the stages after the first (the terms in double-double, then long double, then triple-double) */
-static double logsumexp_redo_d(const double *xr, size_t n, double m, double T)
+static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, double T)
 {
-    double bound, absolute;
+    double bound, absolute, L, L_lo;
+    const double m = first.m;
     const row_stats st = stats_dd_d(xr, n, m, T, &absolute);
+    if (tiny_normaliser_d(xr, n, T, first, &L, &L_lo)) {
+        /* the terms all below 2^-968: L = t summed raised (a result near 0 is T L; not certified: a few ULP) */
+        return logsumexp_assemble(m, T, L, L_lo);
+    }
     const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
@@ -1946,7 +2029,7 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
-    return logsumexp_redo_d(xr, n, st.m, T);
+    return logsumexp_redo_d(xr, n, st, T);
 }
 
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
@@ -1978,7 +2061,8 @@ static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *
     }
     logsumexp_lanes_d(m, ties, t, t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, certified);
     for (l = 0; l < SP_TILE; ++l) {
-        out[l] = (double)(certified[l] ? value[l] : logsumexp_redo_d(rows + l * n, n, m[l], T));
+        const row_stats first = {m[l], ties[l], t[l], t_lo[l]};
+        out[l] = (double)(certified[l] ? value[l] : logsumexp_redo_d(rows + l * n, n, first, T));
     }
 }
 
@@ -2317,7 +2401,8 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
         return x_target == INFINITY ? log(infinite_count_d(xr, n)) : INFINITY;
     }
     double L_lo;
-    const double L = log_normaliser(st, &L_lo);
+    double L = log_normaliser(st, &L_lo);
+    tiny_normaliser_d(xr, n, 1.0, st, &L, &L_lo);
     return cross_entropy_finish(st, x_target, L, L_lo, 0);
 }
 
@@ -2330,7 +2415,7 @@ static int cross_entropy_tile_d(const double *rows, const long long *target, dou
     if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_d(&tl, L, L_lo);
+    tile_log_normalisers_d(&tl, n, 1.0, 0, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         out[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 0);
@@ -2488,7 +2573,8 @@ static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         double L_lo;
-        const double L = log_normaliser(st, &L_lo);
+        double L = log_normaliser(st, &L_lo);
+        tiny_normaliser_d(xr, n, 1.0, st, &L, &L_lo);
         *loss = (double)cross_entropy_finish(st, x_target, L, L_lo, 0);
     }
     cross_entropy_grad_target_d(gradr, t_index, isfinite(m) && x_target == m, st);
@@ -2503,7 +2589,7 @@ static int cross_entropy_with_grad_tile_d(const double *rows, const long long *t
     if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_d(&tl, L, L_lo);
+    tile_log_normalisers_d(&tl, n, 1.0, 0, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         loss[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 0);
@@ -3057,6 +3143,25 @@ static double row_max_stats_f(const float *xr, double *er, size_t n, double T, i
     return m;
 }
 
+/* L + L_lo of a row with is_tiny(st): its terms again, raised (tiny_sum); 0 where the row is not tiny */
+static int tiny_normaliser_f(const float *xr, size_t n, double T, row_stats st, double *L, double *L_lo)
+{
+    double hi = 0.0, lo = 0.0;
+    const int tempered = T != 1.0;
+    size_t j;
+    if (!is_tiny(st)) {
+        return 0;
+    }
+    for (j = 0; j < n; ++j) {
+        double ql;
+        const double x = (double)xr[j];
+        const double q = shift(x, st.m, T, tempered, &ql);
+        SP_ACCUMULATE(hi, lo, x == st.m ? 0.0 : sp_exp_raised(q, ql));
+    }
+    tiny_sum(hi, lo, L, L_lo);
+    return 1;
+}
+
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
 static int row_edges_f(const float *xr, float *outr, size_t n, double T, double m, int logarithm)
 {
@@ -3223,6 +3328,9 @@ static void group_stats_f(const float *rows, size_t n, double T, int normalisers
     for (l = 0; l < SP_TILE; ++l) {
         group->L[l] = log_normaliser(group->st[l], &group->L_lo[l]);
     }
+    for (l = 0; l < SP_TILE; ++l) {
+        tiny_normaliser_f(rows + l * n, n, T, group->st[l], &group->L[l], &group->L_lo[l]);
+    }
 }
 
 static void softmax_row_f(const float *xr, float *outr, size_t n, double T)
@@ -3241,6 +3349,7 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
         return;
     }
     L = log_normaliser(st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
+    tiny_normaliser_f(xr, n, T, st, &L, &L_lo);
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
@@ -3364,14 +3473,30 @@ static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T, int sh
     return 1;
 }
 
-/* L = log1p((c - 1) + t) of every row of a tile, in one vector loop */
-static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, double *L, double *L_lo)
+/* L + L_lo = log1p((c - 1) + t) of every row of a tile, in one vector loop; a tiny row's (is_tiny) again from its
+ * terms raised (tiny_sum), from the shifts tile_sum kept (`shifts`: q in e, ql in x; the maximum has q = 0) or
+ * from x */
+static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, size_t n, double T, int shifts, double *L, double *L_lo)
 {
-    size_t l;
+    size_t l, j;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         L[l] = log_normaliser(st, &L_lo[l]);
+    }
+    for (l = 0; l < SP_TILE; ++l) {
+        const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
+        double hi = 0.0, lo = 0.0;
+        if (!is_tiny(st)) {
+            continue;
+        }
+        for (j = 0; j < n; ++j) {
+            double ql = tl->x[j][l];
+            const double q = shifts ? tl->e[j][l] : shift(tl->x[j][l], st.m, T, T != 1.0, &ql);
+            const int maximum = shifts ? q == 0.0 : tl->x[j][l] == st.m;
+            SP_ACCUMULATE(hi, lo, maximum ? 0.0 : sp_exp_raised(q, ql));
+        }
+        tiny_sum(hi, lo, &L[l], &L_lo[l]);
     }
 }
 
@@ -3404,7 +3529,7 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
         return 0;
     }
     if (logarithm) {
-        tile_log_normalisers_f(&tl, log_norm, log_norm_lo);
+        tile_log_normalisers_f(&tl, n, T, 1, log_norm, log_norm_lo);
     } else {
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
@@ -3513,18 +3638,10 @@ static double logsumexp_cancelling_f(const float *xr, size_t n, double m_row, do
  * by at most that much over c + t. */
 static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double terms_error, double absolute, double *bound)
 {
-    const double m = st.m;
-    double L, L_lo, product, product_lo, head, head_lo;
-    int overflow;
-    L = log_normaliser(st, &L_lo);
-    product = T * L;
-    /* T L > DBL_MAX with m >= -DBL_MAX: +inf, correctly rounded (a select, so that a loop over rows vectorises) */
-    overflow = !(product <= DBL_MAX);
-    *bound = overflow ? 0.0 : T * ((terms_error * st.t + absolute) / (st.ties + st.t) + SP_LOG_ERROR * L);
-    /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L, as head + head_lo + product_lo + T L_lo */
-    product_lo = SP_EXACT_FMA(T, L, -product);
-    two_diff(m, -product, &head, &head_lo);
-    return overflow ? product : head + (head_lo + (product_lo + T * L_lo));
+    double L_lo;
+    const double L = log_normaliser(st, &L_lo);
+    *bound = !(T * L <= DBL_MAX) ? 0.0 : T * ((terms_error * st.t + absolute) / (st.ties + st.t) + SP_LOG_ERROR * L);
+    return logsumexp_assemble(st.m, T, L, L_lo);
 }
 
 /* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
@@ -3614,10 +3731,15 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
  * every term in double-double, then in long double, then in triple-double. */
 /* the stages after the first (the terms in double-double, then long double, then triple-double) */
-static double logsumexp_redo_f(const float *xr, size_t n, double m, double T)
+static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, double T)
 {
-    double bound, absolute;
+    double bound, absolute, L, L_lo;
+    const double m = first.m;
     const row_stats st = stats_dd_f(xr, n, m, T, &absolute);
+    if (tiny_normaliser_f(xr, n, T, first, &L, &L_lo)) {
+        /* the terms all below 2^-968: L = t summed raised (a result near 0 is T L; not certified: a few ULP) */
+        return logsumexp_assemble(m, T, L, L_lo);
+    }
     const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
@@ -3632,7 +3754,7 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
-    return logsumexp_redo_f(xr, n, st.m, T);
+    return logsumexp_redo_f(xr, n, st, T);
 }
 
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
@@ -3664,7 +3786,8 @@ static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m
     }
     logsumexp_lanes_f(m, ties, t, t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, certified);
     for (l = 0; l < SP_TILE; ++l) {
-        out[l] = (float)(certified[l] ? value[l] : logsumexp_redo_f(rows + l * n, n, m[l], T));
+        const row_stats first = {m[l], ties[l], t[l], t_lo[l]};
+        out[l] = (float)(certified[l] ? value[l] : logsumexp_redo_f(rows + l * n, n, first, T));
     }
 }
 
@@ -4003,7 +4126,8 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
         return x_target == INFINITY ? log(infinite_count_f(xr, n)) : INFINITY;
     }
     double L_lo;
-    const double L = log_normaliser(st, &L_lo);
+    double L = log_normaliser(st, &L_lo);
+    tiny_normaliser_f(xr, n, 1.0, st, &L, &L_lo);
     return cross_entropy_finish(st, x_target, L, L_lo, 1);
 }
 
@@ -4016,7 +4140,7 @@ static int cross_entropy_tile_f(const float *rows, const long long *target, floa
     if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_f(&tl, L, L_lo);
+    tile_log_normalisers_f(&tl, n, 1.0, 0, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         out[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 1);
@@ -4174,7 +4298,8 @@ static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t 
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         double L_lo;
-        const double L = log_normaliser(st, &L_lo);
+        double L = log_normaliser(st, &L_lo);
+        tiny_normaliser_f(xr, n, 1.0, st, &L, &L_lo);
         *loss = (float)cross_entropy_finish(st, x_target, L, L_lo, 1);
     }
     cross_entropy_grad_target_f(gradr, t_index, isfinite(m) && x_target == m, st);
@@ -4189,7 +4314,7 @@ static int cross_entropy_with_grad_tile_f(const float *rows, const long long *ta
     if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
         return 0;
     }
-    tile_log_normalisers_f(&tl, L, L_lo);
+    tile_log_normalisers_f(&tl, n, 1.0, 0, L, L_lo);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         loss[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 1);

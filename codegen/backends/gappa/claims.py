@@ -713,7 +713,7 @@ def _log_share_single_ulps() -> Fraction:
 
 _LOG_SHARE_ASSUMED = ("the argument in log_share_relative (codegen/backends/gappa/claims.py)",
                       "rows with (c - 1) + t < 2^-968 are out of scope for their maximal entries (log p = -L with L below 2^-968: "
-                      "fp.log1p.float64 and the terms' n 2^-1074 are absolute there)")
+                      "their L comes from the terms raised by 2^1000, tiny_sum, measured within 2 ULP, not proved here)")
 LOG_SOFTMAX = _fp_claim(
     "fp.log_softmax.float64",
     "for every finite row of n <= 2^24 entries with (c - 1) + t >= 2^-968 and every T > 0, each C log_softmax result is within "
