@@ -119,7 +119,7 @@ def test_measured_error_is_within_the_proved_bound(key: tuple[str, str], fp_resu
     assert verdict.status is Status.PROVED
     bound = proved_ulps(function, dtype)
     assert bound is not None
-    measured = max(m.max_ulp for m in measure(0, 0.1, (function,), (dtype,)) if m.implementation == "softproof C")
+    measured = max(m.max_ulp for m in measure(0, 0.05, (function,), (dtype,)) if m.implementation == "softproof C")
     (worst,) = search(function, {"c": getattr(c_target, function)}, dtype, seconds=1, seed=11)
     assert max(measured, worst.ulps) <= bound, (measured, worst.describe())
 

@@ -258,6 +258,26 @@ static SP_INLINE double piece_quotient_out(double num, double r, double r_lo)
     return SP_FMA(num, r, num*r_lo);
 }
 
+static SP_INLINE double piece_log_share_head(double L, double q)
+{
+    return -L + q;
+}
+
+static SP_INLINE double piece_log_share_low(double L_lo, double ql)
+{
+    return -L_lo + ql;
+}
+
+static SP_INLINE double piece_log_share_tail(double head_error, double low)
+{
+    return head_error + low;
+}
+
+static SP_INLINE double piece_log_share(double head, double tail)
+{
+    return head + tail;
+}
+
 static SP_INLINE double piece_merge_sum_lo(double b_lo, double s_err)
 {
     return b_lo + s_err;
@@ -441,6 +461,37 @@ static SP_INLINE double sp_quotient_1p(double num, double d)
     return piece_quotient_out(num, r, r_lo);
 }
 
+/* log p = q + ql - (L + L_lo) for float64 results, rounded once up to O(u^2): q - L by Fast2Sum, the small parts
+ * added in two roundings of values within two ulps of the result (codegen/backends/c/pieces.py, log_share_pieces;
+ * Gappa: fp.log_softmax.assembly.float64). Float32 results (`single`): q - L in one rounding (the double is rounded
+ * to float32 after: fp.log_softmax.float32) */
+static SP_INLINE double log_share_of(double q, double ql, double L, double L_lo, int single)
+{
+    if (single) {
+        return piece_log_share_head(L, q);
+    }
+    {
+        /* q - L = head + head_error exactly: both terms <= 0, Fast2Sum with the larger magnitude first (Dekker 1971) */
+        const double big = q < -L ? q : -L, small = q < -L ? -L : q;
+        const double head = big + small;
+        const double head_error = small - (head - big);
+        const double low = piece_log_share_low(L_lo, ql);
+        const double tail = piece_log_share_tail(head_error, low);
+        /* q = -inf: log p = -inf, correctly rounded; the small parts are NaN there */
+        return piece_log_share(head, fabs(head) <= DBL_MAX ? tail : 0.0);
+    }
+}
+
+/* q - log1p(d) for q <= 0 <= d (log_sigmoid: min(x, 0) - log1p(e^-|x|)), rounded once up to O(u^2): the log in
+ * double-double (sp_log1p_dd), q - L by log_share_of (codegen/backends/c/pieces.py, elementwise_piece; Gappa:
+ * fp.log_sigmoid.float64) */
+static SP_INLINE double sp_log1p_diff(double q, double d)
+{
+    double L_lo;
+    const double L = sp_log1p_dd(d, 0.0, &L_lo);
+    return log_share_of(q, 0.0, L, L_lo, 0);
+}
+
 /* log(1 + u) rounded once (the head of sp_log1p_dd) */
 static SP_INLINE double sp_log1p(double u)
 {
@@ -490,26 +541,6 @@ static SP_INLINE double piece_reciprocal_lo(double inv_hi, double s_hi, double s
     return (-inv_hi*s_lo + SP_EXACT_FMA(-s_hi, inv_hi, 1))/s_hi;
 }
 
-static SP_INLINE double piece_log_share_head(double L, double q)
-{
-    return -L + q;
-}
-
-static SP_INLINE double piece_log_share_low(double L_lo, double ql)
-{
-    return -L_lo + ql;
-}
-
-static SP_INLINE double piece_log_share_tail(double head_error, double low)
-{
-    return head_error + low;
-}
-
-static SP_INLINE double piece_log_share(double head, double tail)
-{
-    return head + tail;
-}
-
 static SP_INLINE double piece_extra(double st_ties)
 {
     return st_ties - 1;
@@ -537,12 +568,12 @@ static SP_INLINE double piece_sigmoid_single(double decay, double x)
 
 static SP_INLINE double piece_log_sigmoid(double decay, double x)
 {
-    return -log1p(decay) + ((0 < x) ? 0 : x);
+    return sp_log1p_diff(((0 < x) ? 0 : x), decay);
 }
 
 static SP_INLINE double piece_softplus(double decay, double x)
 {
-    return log1p(decay) + ((0 > x) ? 0 : x);
+    return -sp_log1p_diff(-((0 > x) ? 0 : x), decay);
 }
 
 static SP_INLINE double piece_log1mexp(double decay, double x)
@@ -889,27 +920,6 @@ static SP_INLINE void tiny_sum(double hi, double lo, double *L, double *L_lo)
 static SP_INLINE int is_tiny(row_stats st)
 {
     return st.ties == 1.0 && st.t > 0.0 && st.t < SP_TINY_SUM;
-}
-
-/* log p = q + ql - (L + L_lo) for float64 results, rounded once up to O(u^2): q - L by Fast2Sum, the small parts
- * added in two roundings of values within two ulps of the result (codegen/backends/c/pieces.py, log_share_pieces;
- * Gappa: fp.log_softmax.assembly.float64). Float32 results (`single`): q - L in one rounding (the double is rounded
- * to float32 after: fp.log_softmax.float32) */
-static SP_INLINE double log_share_of(double q, double ql, double L, double L_lo, int single)
-{
-    if (single) {
-        return piece_log_share_head(L, q);
-    }
-    {
-        /* q - L = head + head_error exactly: both terms <= 0, Fast2Sum with the larger magnitude first (Dekker 1971) */
-        const double big = q < -L ? q : -L, small = q < -L ? -L : q;
-        const double head = big + small;
-        const double head_error = small - (head - big);
-        const double low = piece_log_share_low(L_lo, ql);
-        const double tail = piece_log_share_tail(head_error, low);
-        /* q = -inf: log p = -inf, correctly rounded; the small parts are NaN there */
-        return piece_log_share(head, fabs(head) <= DBL_MAX ? tail : 0.0);
-    }
 }
 
 /* log p_j = (x - m)/T - (L + L_lo) */

@@ -127,6 +127,7 @@ def log1p_pieces() -> dict[str, sp.Expr]:
 Q_D, RCP, COMPLEMENT, RCP_ERROR = sp.Symbol("d"), sp.Symbol("r"), sp.Symbol("complement"), sp.Symbol("eps")
 RCP_LO, NUM = sp.Symbol("r_lo"), sp.Symbol("num")
 SP_QUOTIENT_1P = sp.Function("sp_quotient_1p")  # num / (1 + d), printed into the C template
+SP_LOG1P_DIFF = sp.Function("sp_log1p_diff")  # q - log1p(d) for q <= 0 <= d, rounded once up to O(u^2) (prims.c)
 
 
 def quotient_pieces() -> dict[str, sp.Expr]:
@@ -281,9 +282,30 @@ def elementwise_piece(name: str, expr: sp.Expr) -> sp.Expr:
     piece = piece.replace(lambda e: isinstance(e, sp.Function) and e.is_number, lambda e: sp.Float(e.evalf(30), 30))
     if isinstance(piece, sp.Piecewise) and len(piece.args) == 2 and piece.args[1].cond is sp.true and _reciprocal(piece.args[1].expr):
         piece = _one_division(piece)
+    piece = _log1p_difference(piece)
     stray = piece.free_symbols - {X, DECAY}
     if stray or piece.has(sp.exp):
         raise ValueError(f"the element-wise kernel {name} = {expr} must be a function of x and exp(-|x|) only; it has {stray or 'another exp'}")
+    return piece
+
+
+def _log1p_difference(piece: sp.Expr) -> sp.Expr:
+    """``A - log1p(decay)`` with ``A <= 0`` for every real x -> ``sp_log1p_diff(A, decay)`` (log_sigmoid's
+    min(x, 0) - log1p(e^-|x|)), and ``A + log1p(decay)`` with ``A >= 0`` -> ``-sp_log1p_diff(-A, decay)``
+    (softplus): the same value, rounded once up to O(u^2) instead of three roundings (libm's log1p, the
+    sum), and in vector lanes. Soundness: sp_log1p_diff(q, d) evaluates q - log1p(d) for d >= 0 (decay is
+    in (0, 1]), and negation is exact; its Fast2Sum picks the larger magnitude by comparing q with
+    -log1p(d), right when both are <= 0, which the sign of ``A`` (x real) guarantees; any other piece is
+    returned unchanged."""
+    real = {X: sp.Symbol("x", real=True)}
+    for sign in (-1, 1):
+        rest = piece - sign * log1p(DECAY)
+        if not piece.has(log1p(DECAY)) or rest.has(log1p) or sp.expand(rest + sign * log1p(DECAY) - piece) != 0:
+            continue
+        if sign == -1 and rest.xreplace(real).is_nonpositive is True:
+            return SP_LOG1P_DIFF(rest, DECAY)
+        if sign == 1 and rest.xreplace(real).is_nonnegative is True:
+            return -SP_LOG1P_DIFF(-rest, DECAY)
     return piece
 
 
@@ -367,7 +389,7 @@ def pieces() -> dict[str, Piece]:
         "log_softmax_backward": accumulate(last("log_softmax_backward"), sp.Symbol("total")),
         **c_pieces(),
     }
-    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_", "merge_"))}
+    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_", "merge_", "log_share"))}
     out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
     for function in FUNCTIONS:  # the element-wise loop calls piece_<name>(decay, x) for every such function
         if function.form.name == "elementwise":

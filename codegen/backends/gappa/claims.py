@@ -747,6 +747,62 @@ CROSS_ENTROPY_SINGLE = _fp_claim(
     _LOG_SHARE_ASSUMED,
 )
 
+def log_sigmoid_relative(exp_bound: Fraction) -> Fraction:
+    r"""The relative error of log_sigmoid's v (sp_log1p_diff, before its last rounding) against
+    :math:`y = \min(x, 0) - \log(1 + e^{-|x|})`, for :math:`x \le 670`.
+
+    decay :math:`\hat d = d(1 + \epsilon)`, :math:`|\epsilon| \le` ``exp_bound`` (fp.exp.*; for :math:`|x| > 708` also half
+    a subnormal ulp, below). Where :math:`d \ge 2^{-968}`: :math:`|\log(1 + \hat d) - \log(1 + d)| \le |\epsilon|(1 + |\epsilon|)
+    d/(1 + d) \le |\epsilon|(1 + |\epsilon|) L` (:math:`d/(1 + d) \le \log(1 + d)`), sp_log1p_dd adds :math:`2^{-56}`
+    (fp.log1p.float64), the assembly :data:`LOG_SHARE_ASSEMBLY_BOUND` with q = min(x, 0) exact and ql = 0
+    (fp.log_softmax.assembly.float64), and its roundings' underflow :math:`3 \cdot 2^{-1075} \le 2^{-100}|y|`
+    (:math:`|y| \ge L \ge 2^{-969}`); each is a fraction of :math:`|y| = |q| + L`. Where :math:`d < 2^{-968}` and x < -670:
+    :math:`|y| > 670` and L's error is absolute, below :math:`2^{-1070}` (fp.log1p.tiny and decay's), under
+    :math:`2^{-1000}|y|`. Results for x > 670 (:math:`|y| < 2^{-968}`) are out of scope.
+    """
+    return exp_bound * (1 + exp_bound) * (1 + LOG1P_BOUND) + LOG1P_BOUND + LOG_SHARE_ASSEMBLY_BOUND + Fraction(1, 2**100)
+
+
+_LOG_SIGMOID_PARTS = (EXP_TOTAL, LOG1P, LOG1P_PARTS[3], LOG_SHARE_ASSEMBLY)
+_LOG_SIGMOID_SINGLE_PARTS = (EXP_SINGLE_TOTAL, LOG1P, LOG_SHARE_ASSEMBLY)
+LOG_SIGMOID = _fp_claim(
+    "fp.log_sigmoid.float64",
+    "for every double x <= 670, the C log_sigmoid is within 2 ULP of the correctly rounded min(x, 0) - log(1 + e^-|x|)",
+    sp.Le(sp.Function("ulps")(FL(-sp.log(1 + sp.exp(-x_sym)))), 2),
+    ComposedBound(_LOG_SIGMOID_PARTS,
+                  lambda: Fraction(steps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2), in_ulps=True),
+    ("the argument in log_sigmoid_relative; log_sigmoid is sp_log1p_diff(min(x, 0), e^-|x|) (pieces._log1p_difference)",),
+)
+LOG_SIGMOID_SINGLE = _fp_claim(
+    "fp.log_sigmoid.float32",
+    "for every float32 x, the C log_sigmoid's float32 result is within 1 ULP of the correctly rounded log_sigmoid",
+    sp.Le(sp.Function("ulps32")(FL(-sp.log(1 + sp.exp(-x_sym)))), 1),
+    ComposedBound(_LOG_SIGMOID_SINGLE_PARTS,
+                  lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_SINGLE_BOUND) + U * 2, U_SINGLE)), Fraction(1), in_ulps=True),
+    ("the argument in log_sigmoid_relative with the float32 exp for |x| <= 104 (e^-|x| >= 2^-150 > 2^-968), the double "
+     "rounded once more to float32 (ulps_after_rounding); for |x| > 104, y is within 2^-150 of min(x, 0) and the double "
+     "within 2^-1000 of y: one float32 rounding boundary at most",),
+)
+_SOFTPLUS_ASSUMED = ("softplus(x) = -log_sigmoid(-x): the C piece is -sp_log1p_diff(-max(x, 0), e^-|x|) "
+                     "(pieces._log1p_difference), negation exact; the argument in log_sigmoid_relative",)
+SOFTPLUS = _fp_claim(
+    "fp.softplus.float64",
+    "for every double x >= -670, the C softplus is within 2 ULP of the correctly rounded log(1 + e^x) (the accuracy "
+    "table's bound, 1 ULP, is measured)",
+    sp.Le(sp.Function("ulps")(FL(sp.log(1 + sp.exp(x_sym)))), 2),
+    ComposedBound(_LOG_SIGMOID_PARTS, lambda: Fraction(steps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2),
+                  in_ulps=True),
+    _SOFTPLUS_ASSUMED,
+)
+SOFTPLUS_SINGLE = _fp_claim(
+    "fp.softplus.float32",
+    "for every float32 x, the C softplus's float32 result is within 1 ULP of the correctly rounded log(1 + e^x)",
+    sp.Le(sp.Function("ulps32")(FL(sp.log(1 + sp.exp(x_sym)))), 1),
+    ComposedBound(_LOG_SIGMOID_SINGLE_PARTS,
+                  lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_SINGLE_BOUND) + U * 2, U_SINGLE)), Fraction(1), in_ulps=True),
+    (*_SOFTPLUS_ASSUMED, LOG_SIGMOID_SINGLE.assumptions[-1]),
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -788,13 +844,19 @@ CLAIMS = [
     LOG_SOFTMAX_SINGLE,
     CROSS_ENTROPY,
     CROSS_ENTROPY_SINGLE,
+    LOG_SIGMOID,
+    LOG_SIGMOID_SINGLE,
+    SOFTPLUS,
+    SOFTPLUS_SINGLE,
 ]
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
 PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE,
                                              ("softmax", "float64"): SOFTMAX, ("softmax", "float32"): SOFTMAX_SINGLE,
                                              ("log_softmax", "float64"): LOG_SOFTMAX, ("log_softmax", "float32"): LOG_SOFTMAX_SINGLE,
-                                             ("cross_entropy", "float64"): CROSS_ENTROPY, ("cross_entropy", "float32"): CROSS_ENTROPY_SINGLE}
+                                             ("cross_entropy", "float64"): CROSS_ENTROPY, ("cross_entropy", "float32"): CROSS_ENTROPY_SINGLE,
+                                             ("log_sigmoid", "float64"): LOG_SIGMOID, ("log_sigmoid", "float32"): LOG_SIGMOID_SINGLE,
+                                             ("softplus", "float64"): SOFTPLUS, ("softplus", "float32"): SOFTPLUS_SINGLE}
 
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)
