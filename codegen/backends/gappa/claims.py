@@ -714,38 +714,27 @@ def _log_share_single_ulps() -> Fraction:
 _LOG_SHARE_ASSUMED = ("the argument in log_share_relative (codegen/backends/gappa/claims.py)",
                       "rows with (c - 1) + t < 2^-968 are out of scope for their maximal entries (log p = -L with L below 2^-968: "
                       "their L comes from the terms raised by 2^1000, tiny_sum, measured within 2 ULP, not proved here)")
-LOG_SOFTMAX = _fp_claim(
-    "fp.log_softmax.float64",
-    "for every finite row of n <= 2^24 entries with (c - 1) + t >= 2^-968 and every T > 0, each C log_softmax result is within "
-    "2 ULP of the correctly rounded (x_j - m)/T - log sum_k e^((x_k - m)/T)",
-    sp.Le(sp.Function("ulps")(FL(q_sym - L_sym)), 2),
-    ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY), _log_share_ulps, Fraction(2), in_ulps=True),
-    _LOG_SHARE_ASSUMED,
-)
-LOG_SOFTMAX_SINGLE = _fp_claim(
-    "fp.log_softmax.float32",
-    "for every finite float32 row of n <= 2^31 entries with (c - 1) + t >= 2^-968 and every T > 0, each C log_softmax result is "
-    "within 1 ULP of the correctly rounded log_softmax",
-    sp.Le(sp.Function("ulps32")(FL(q_sym - L_sym)), 1),
-    ComposedBound((TERMS_SINGLE, LOG1P), _log_share_single_ulps, Fraction(1), in_ulps=True),
-    _LOG_SHARE_ASSUMED,
-)
-CROSS_ENTROPY = _fp_claim(
-    "fp.cross_entropy.float64",
-    "for every finite row of n <= 2^24 entries with (c - 1) + t >= 2^-968 and every target, the C cross-entropy loss is within 2 ULP "
-    "of the correctly rounded log sum_k e^(x_k) - x_target (it is -log_share of the target: log_softmax's rounding, negated)",
-    sp.Le(sp.Function("ulps")(FL(L_sym - q_sym)), 2),
-    ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY), _log_share_ulps, Fraction(2), in_ulps=True),
-    _LOG_SHARE_ASSUMED,
-)
-CROSS_ENTROPY_SINGLE = _fp_claim(
-    "fp.cross_entropy.float32",
-    "for every finite float32 row of n <= 2^31 entries with (c - 1) + t >= 2^-968 and every target, the C cross-entropy loss is "
-    "within 1 ULP of the correctly rounded loss",
-    sp.Le(sp.Function("ulps32")(FL(L_sym - q_sym)), 1),
-    ComposedBound((TERMS_SINGLE, LOG1P), _log_share_single_ulps, Fraction(1), in_ulps=True),
-    _LOG_SHARE_ASSUMED,
-)
+def _log_share_claims(function: str, what: str, exact: sp.Expr) -> tuple[Claim, Claim]:
+    """fp.<function>.float64 (2 ULP) and .float32 (1 ULP) for a result assembled by log_share: log_softmax's
+    entries, the cross-entropy loss (the target's entry negated, the same rounding)."""
+    scope = "with (c - 1) + t >= 2^-968"
+    return (
+        _fp_claim(f"fp.{function}.float64",
+                  f"for every finite row of n <= 2^24 entries {scope} and every T > 0, {what} is within 2 ULP of the correctly rounded value",
+                  sp.Le(sp.Function("ulps")(FL(exact)), 2),
+                  ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY), _log_share_ulps, Fraction(2), in_ulps=True), _LOG_SHARE_ASSUMED),
+        _fp_claim(f"fp.{function}.float32",
+                  f"for every finite float32 row of n <= 2^31 entries {scope} and every T > 0, {what} is within 1 ULP of the correctly "
+                  "rounded value",
+                  sp.Le(sp.Function("ulps32")(FL(exact)), 1),
+                  ComposedBound((TERMS_SINGLE, LOG1P), _log_share_single_ulps, Fraction(1), in_ulps=True), _LOG_SHARE_ASSUMED),
+    )
+
+
+LOG_SOFTMAX, LOG_SOFTMAX_SINGLE = _log_share_claims(
+    "log_softmax", "each C log_softmax result (x_j - m)/T - log sum_k e^((x_k - m)/T)", q_sym - L_sym)
+CROSS_ENTROPY, CROSS_ENTROPY_SINGLE = _log_share_claims(
+    "cross_entropy", "the C cross-entropy loss log sum_k e^(x_k) - x_target (T = 1; -log_share of the target)", L_sym - q_sym)
 
 def log_sigmoid_relative(exp_bound: Fraction) -> Fraction:
     r"""The relative error of log_sigmoid's v (sp_log1p_diff, before its last rounding) against
@@ -763,45 +752,38 @@ def log_sigmoid_relative(exp_bound: Fraction) -> Fraction:
     return exp_bound * (1 + exp_bound) * (1 + LOG1P_BOUND) + LOG1P_BOUND + LOG_SHARE_ASSEMBLY_BOUND + Fraction(1, 2**100)
 
 
-_LOG_SIGMOID_PARTS = (EXP_TOTAL, LOG1P, LOG1P_PARTS[3], LOG_SHARE_ASSEMBLY)
-_LOG_SIGMOID_SINGLE_PARTS = (EXP_SINGLE_TOTAL, LOG1P, LOG_SHARE_ASSEMBLY)
-LOG_SIGMOID = _fp_claim(
-    "fp.log_sigmoid.float64",
-    "for every double x <= 670, the C log_sigmoid is within 2 ULP of the correctly rounded min(x, 0) - log(1 + e^-|x|)",
-    sp.Le(sp.Function("ulps")(FL(-sp.log(1 + sp.exp(-x_sym)))), 2),
-    ComposedBound(_LOG_SIGMOID_PARTS,
-                  lambda: Fraction(steps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2), in_ulps=True),
-    ("the argument in log_sigmoid_relative; log_sigmoid is sp_log1p_diff(min(x, 0), e^-|x|) (pieces._log1p_difference)",),
-)
-LOG_SIGMOID_SINGLE = _fp_claim(
-    "fp.log_sigmoid.float32",
-    "for every float32 x, the C log_sigmoid's float32 result is within 1 ULP of the correctly rounded log_sigmoid",
-    sp.Le(sp.Function("ulps32")(FL(-sp.log(1 + sp.exp(-x_sym)))), 1),
-    ComposedBound(_LOG_SIGMOID_SINGLE_PARTS,
-                  lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_SINGLE_BOUND) + U * 2, U_SINGLE)), Fraction(1), in_ulps=True),
-    ("the argument in log_sigmoid_relative with the float32 exp for |x| <= 104 (e^-|x| >= 2^-150 > 2^-968), the double "
-     "rounded once more to float32 (ulps_after_rounding); for |x| > 104, y is within 2^-150 of min(x, 0) and the double "
-     "within 2^-1000 of y: one float32 rounding boundary at most",),
-)
-_SOFTPLUS_ASSUMED = ("softplus(x) = -log_sigmoid(-x): the C piece is -sp_log1p_diff(-max(x, 0), e^-|x|) "
-                     "(pieces._log1p_difference), negation exact; the argument in log_sigmoid_relative",)
-SOFTPLUS = _fp_claim(
-    "fp.softplus.float64",
-    "for every double x >= -670, the C softplus is within 2 ULP of the correctly rounded log(1 + e^x) (the accuracy "
-    "table's bound, 1 ULP, is measured)",
-    sp.Le(sp.Function("ulps")(FL(sp.log(1 + sp.exp(x_sym)))), 2),
-    ComposedBound(_LOG_SIGMOID_PARTS, lambda: Fraction(steps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2),
-                  in_ulps=True),
-    _SOFTPLUS_ASSUMED,
-)
-SOFTPLUS_SINGLE = _fp_claim(
-    "fp.softplus.float32",
-    "for every float32 x, the C softplus's float32 result is within 1 ULP of the correctly rounded log(1 + e^x)",
-    sp.Le(sp.Function("ulps32")(FL(sp.log(1 + sp.exp(x_sym)))), 1),
-    ComposedBound(_LOG_SIGMOID_SINGLE_PARTS,
-                  lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_SINGLE_BOUND) + U * 2, U_SINGLE)), Fraction(1), in_ulps=True),
-    (*_SOFTPLUS_ASSUMED, LOG_SIGMOID_SINGLE.assumptions[-1]),
-)
+_SINGLE_TAIL = ("the argument in log_sigmoid_relative with the float32 exp for |x| <= 104 (e^-|x| >= 2^-150 > 2^-968), the double "
+                "rounded once more to float32 (ulps_after_rounding); for |x| > 104, y is within 2^-150 of min(x, 0) and the double "
+                "within 2^-1000 of y: one float32 rounding boundary at most")
+
+
+def _log1p_diff_claims(function: str, domain: str, exact: sp.Expr, how: str) -> tuple[Claim, Claim]:
+    """fp.<function>.float64 (2 ULP on ``domain``) and .float32 (1 ULP, every x) for an element-wise piece printed as
+    sp_log1p_diff (log_sigmoid; softplus, its negation at -x)."""
+    return (
+        _fp_claim(f"fp.{function}.float64",
+                  f"for every double x {domain}, the C {function} is within 2 ULP of the correctly rounded {exact}",
+                  sp.Le(sp.Function("ulps")(FL(exact)), 2),
+                  ComposedBound((EXP_TOTAL, LOG1P, LOG1P_PARTS[3], LOG_SHARE_ASSEMBLY),
+                                lambda: Fraction(steps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2), in_ulps=True),
+                  (how,)),
+        _fp_claim(f"fp.{function}.float32",
+                  f"for every float32 x, the C {function}'s float32 result is within 1 ULP of the correctly rounded {exact}",
+                  sp.Le(sp.Function("ulps32")(FL(exact)), 1),
+                  ComposedBound((EXP_SINGLE_TOTAL, LOG1P, LOG_SHARE_ASSEMBLY),
+                                lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_SINGLE_BOUND) + U * 2, U_SINGLE)),
+                                Fraction(1), in_ulps=True),
+                  (how, _SINGLE_TAIL)),
+    )
+
+
+LOG_SIGMOID, LOG_SIGMOID_SINGLE = _log1p_diff_claims(
+    "log_sigmoid", "<= 670", -sp.log(1 + sp.exp(-x_sym)),
+    "the argument in log_sigmoid_relative; log_sigmoid is sp_log1p_diff(min(x, 0), e^-|x|) (pieces._log1p_difference)")
+SOFTPLUS, SOFTPLUS_SINGLE = _log1p_diff_claims(
+    "softplus", ">= -670 (the accuracy table's 1 ULP is measured)", sp.log(1 + sp.exp(x_sym)),
+    "softplus(x) = -log_sigmoid(-x): the C piece is -sp_log1p_diff(-max(x, 0), e^-|x|) (pieces._log1p_difference), negation "
+    "exact; the argument in log_sigmoid_relative")
 
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
