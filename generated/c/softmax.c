@@ -4636,9 +4636,19 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
     }
     s.m = m;
     s.ties = st.ties;
-    state_sum(&s, st.t, st.t_lo);
     /* the terms below e^-708 (half a subnormal ulp each, SUBNORMAL_TERMS) as a part of t; with t = 0 they are all 0 */
     s.error = SP_TERMS_ERROR_D + sum_error(n) + (st.t > 0.0 ? SUBNORMAL_TERMS(n) / st.t : 0.0);
+    {
+        double tiny, tiny_lo;
+        if (tiny_normaliser_d(xr, n, T, st, &tiny, &tiny_lo)) {
+            /* every term below 2^-968 (c = 1): t again from the terms raised by 2^1000 (tiny_sum), rounded once where
+             * it is subnormal: L = log1p(t) = t to 2^-969, so the finish gets it as the row kernels do */
+            st.t = tiny;
+            st.t_lo = tiny_lo;
+            s.error = SP_TERMS_ERROR_D + sum_error(n) + 0x1p-1075 / tiny;
+        }
+    }
+    state_sum(&s, st.t, st.t_lo);
     s.temperature = T;
     return s;
 }
@@ -4684,9 +4694,19 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
     }
     s.m = m;
     s.ties = st.ties;
-    state_sum(&s, st.t, st.t_lo);
     /* the terms below e^-708 (half a subnormal ulp each, SUBNORMAL_TERMS) as a part of t; with t = 0 they are all 0 */
     s.error = SP_TERMS_ERROR_F + sum_error(n) + (st.t > 0.0 ? SUBNORMAL_TERMS(n) / st.t : 0.0);
+    {
+        double tiny, tiny_lo;
+        if (tiny_normaliser_f(xr, n, T, st, &tiny, &tiny_lo)) {
+            /* every term below 2^-968 (c = 1): t again from the terms raised by 2^1000 (tiny_sum), rounded once where
+             * it is subnormal: L = log1p(t) = t to 2^-969, so the finish gets it as the row kernels do */
+            st.t = tiny;
+            st.t_lo = tiny_lo;
+            s.error = SP_TERMS_ERROR_F + sum_error(n) + 0x1p-1075 / tiny;
+        }
+    }
+    state_sum(&s, st.t, st.t_lo);
     s.temperature = T;
     return s;
 }
