@@ -367,6 +367,7 @@ static SP_INLINE double sp_exp(double a, double correction, int single)
  * 2^-558; e^-600 2^1000 < 2^135), so that they keep every bit a subnormal result of theirs can show; one
  * exact scaling, the error of sp_exp_normal (fp.exp.float64); a < -1080 gives 0 as sp_exp does */
 #define SP_RAISE 1000
+#define SP_LOWER 0x1p-1000 /* 2^-SP_RAISE */
 static SP_INLINE double sp_exp_raised(double a, double correction)
 {
     const int underflow = a < -1080.0;
@@ -906,15 +907,14 @@ static SP_INLINE double logsumexp_assemble(double m, double T, double L, double 
  * [0, -745 x 3000]). Those rows sum their terms again raised by 2^SP_RAISE (tiny_sum) */
 #define SP_TINY_SUM 0x1p-968
 
-/* t + t_lo of a row whose terms are all below 2^-968, each raised by 2^SP_RAISE (sp_exp_raised) and summed by
- * the lanes' TwoSum, the pair scaled back: L + L_lo = t + t_lo within the terms' 1.4375 u + gamma_(n-1)^2 (one more
- * rounding, of half a subnormal ulp, where L is below 2^-1022). `q` and `ql` give entry j's exact shift
- * (rewrite.exact_shift); entries with q = 0 are the maximum (c = 1) */
+/* L + L_lo from hi + lo, the TwoSum pair of a tiny row's terms each raised by 2^SP_RAISE (sp_exp_raised): the pair
+ * renormalised (Fast2Sum) and scaled back, L + L_lo = t + t_lo within the terms' 1.4375 u + gamma_(n-1)^2 (one more
+ * rounding, of half a subnormal ulp, where L is below 2^-1022); log1p(t) = t to 2^-969 */
 static SP_INLINE void tiny_sum(double hi, double lo, double *L, double *L_lo)
 {
     const double sum = hi + lo;
-    *L = sum * 0x1p-1000;
-    *L_lo = ((hi - sum) + lo) * 0x1p-1000;
+    *L = sum * SP_LOWER;
+    *L_lo = ((hi - sum) + lo) * SP_LOWER;
 }
 
 static SP_INLINE int is_tiny(row_stats st)
@@ -4645,7 +4645,7 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
              * it is subnormal: L = log1p(t) = t to 2^-969, so the finish gets it as the row kernels do */
             st.t = tiny;
             st.t_lo = tiny_lo;
-            s.error = SP_TERMS_ERROR_D + sum_error(n) + 0x1p-1075 / tiny;
+            s.error = SP_TERMS_ERROR_D + sum_error(n) + 0x1p-1074 / tiny; /* its one rounding: at most half a subnormal ulp, bounded by a whole one (2^-1075 is no double) */
         }
     }
     state_sum(&s, st.t, st.t_lo);
@@ -4703,7 +4703,7 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
              * it is subnormal: L = log1p(t) = t to 2^-969, so the finish gets it as the row kernels do */
             st.t = tiny;
             st.t_lo = tiny_lo;
-            s.error = SP_TERMS_ERROR_F + sum_error(n) + 0x1p-1075 / tiny;
+            s.error = SP_TERMS_ERROR_F + sum_error(n) + 0x1p-1074 / tiny; /* its one rounding: at most half a subnormal ulp, bounded by a whole one (2^-1075 is no double) */
         }
     }
     state_sum(&s, st.t, st.t_lo);
