@@ -1443,6 +1443,14 @@ static int tiny_normaliser_d(const double *xr, size_t n, double T, row_stats st,
     return 1;
 }
 
+/* L + L_lo of a row from its statistics (log_normaliser), a tiny row's from its terms raised (tiny_normaliser) */
+static double row_log_normaliser_d(const double *xr, size_t n, double T, row_stats st, double *L_lo)
+{
+    double L = log_normaliser(st, L_lo);
+    tiny_normaliser_d(xr, n, T, st, &L, L_lo);
+    return L;
+}
+
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
 static int row_edges_d(const double *xr, double *outr, size_t n, double T, double m, int logarithm)
 {
@@ -1633,8 +1641,7 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
     if (row_edges_d(xr, outr, n, T, m, 1)) {
         return;
     }
-    L = log_normaliser(st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
-    tiny_normaliser_d(xr, n, T, st, &L, &L_lo);
+    L = row_log_normaliser_d(xr, n, T, st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
@@ -1760,7 +1767,8 @@ static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T, int s
 
 /* L + L_lo = log1p((c - 1) + t) of every row of a tile, in one vector loop; a tiny row's (is_tiny) again from its
  * terms raised (tiny_sum), from the shifts tile_sum kept (`shifts`: q in e, ql in x; the maximum has q = 0) or
- * from x */
+ * from x. The rows' tiny_normaliser on rows + l n gives the same bits, but calling it from here measured 1.06-1.16x
+ * slower on float32 log_softmax 1e5 x 40 (the tile path's code generation), so the tile keeps this loop */
 static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, size_t n, double T, int shifts, double *L, double *L_lo)
 {
     size_t l, j;
@@ -1786,14 +1794,11 @@ static SP_INLINE void tile_log_normalisers_d(const tile_d *tl, size_t n, double 
 }
 
 /* entry j of the tile's row l: log p_j (L + L_lo = log_norm[l] + log_norm_lo[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
-static SP_INLINE double tile_entry_d(const tile_d *tl, size_t j, size_t l, double T, int tempered, int logarithm,
-                                      const double *log_norm, const double *log_norm_lo, const double *lane_inv_hi,
-                                      const double *lane_inv_lo)
+static SP_INLINE double tile_entry_d(const tile_d *tl, size_t j, size_t l, int logarithm, const double *log_norm,
+                                      const double *log_norm_lo, const double *lane_inv_hi, const double *lane_inv_lo)
 {
     if (logarithm) {
         /* proved: rewrite.log_softmax_ties_log1p */
-        (void)T;
-        (void)tempered;
         return log_share_of(tl->e[j][l], tl->x[j][l], log_norm[l], log_norm_lo[l], 0); /* q and ql, kept by tile_sum */
     } else {
         /* proved: rewrite.softmax_ties_split */
@@ -1808,7 +1813,6 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
 {
     tile_d tl;
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE], log_norm_lo[SP_TILE];
-    const int tempered = T != 1.0;
     size_t j, l;
     if (!tile_load_d(&tl, rows, n, T, logarithm)) {
         return 0;
@@ -1828,12 +1832,12 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
             if (logarithm) {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_d(&tl, j, l, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             } else {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_d(&tl, j, l, T, tempered, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_d(&tl, j, l, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             }
         }
@@ -1846,7 +1850,7 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
-            out[l * n + j] = (double)tile_entry_d(&tl, j, l, T, tempered, logarithm, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+            out[l * n + j] = (double)tile_entry_d(&tl, j, l, logarithm, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
         }
     }
     return 1;
@@ -2018,14 +2022,15 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
 /* the stages after the first (the terms in double-double, then long double, then triple-double) */
 static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, double T)
 {
-    double bound, absolute, L, L_lo;
+    double bound, absolute, L, L_lo, out;
     const double m = first.m;
-    const row_stats st = stats_dd_d(xr, n, m, T, &absolute);
+    row_stats st;
     if (tiny_normaliser_d(xr, n, T, first, &L, &L_lo)) {
         /* the terms all below 2^-968: L = t summed raised (a result near 0 is T L; not certified: a few ULP) */
         return logsumexp_assemble(m, T, L, L_lo);
     }
-    const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
+    st = stats_dd_d(xr, n, m, T, &absolute);
+    out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
@@ -2411,8 +2416,7 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
         return x_target == INFINITY ? log(infinite_count_d(xr, n)) : INFINITY;
     }
     double L_lo;
-    double L = log_normaliser(st, &L_lo);
-    tiny_normaliser_d(xr, n, 1.0, st, &L, &L_lo);
+    const double L = row_log_normaliser_d(xr, n, 1.0, st, &L_lo);
     return cross_entropy_finish(st, x_target, L, L_lo, 0);
 }
 
@@ -2583,8 +2587,7 @@ static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         double L_lo;
-        double L = log_normaliser(st, &L_lo);
-        tiny_normaliser_d(xr, n, 1.0, st, &L, &L_lo);
+        const double L = row_log_normaliser_d(xr, n, 1.0, st, &L_lo);
         *loss = (double)cross_entropy_finish(st, x_target, L, L_lo, 0);
     }
     cross_entropy_grad_target_d(gradr, t_index, isfinite(m) && x_target == m, st);
@@ -3172,6 +3175,14 @@ static int tiny_normaliser_f(const float *xr, size_t n, double T, row_stats st, 
     return 1;
 }
 
+/* L + L_lo of a row from its statistics (log_normaliser), a tiny row's from its terms raised (tiny_normaliser) */
+static double row_log_normaliser_f(const float *xr, size_t n, double T, row_stats st, double *L_lo)
+{
+    double L = log_normaliser(st, L_lo);
+    tiny_normaliser_f(xr, n, T, st, &L, L_lo);
+    return L;
+}
+
 /* edge rows (NaN, all -inf, +inf entries, T = 0 or oo); returns 1 when the row is done */
 static int row_edges_f(const float *xr, float *outr, size_t n, double T, double m, int logarithm)
 {
@@ -3358,8 +3369,7 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
     if (row_edges_f(xr, outr, n, T, m, 1)) {
         return;
     }
-    L = log_normaliser(st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
-    tiny_normaliser_f(xr, n, T, st, &L, &L_lo);
+    L = row_log_normaliser_f(xr, n, T, st, &L_lo); /* proved: rewrite.log_softmax_ties_log1p */
 #if defined(_OPENMP)
     {
         const int parts = split_parts(n);
@@ -3485,7 +3495,8 @@ static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T, int sh
 
 /* L + L_lo = log1p((c - 1) + t) of every row of a tile, in one vector loop; a tiny row's (is_tiny) again from its
  * terms raised (tiny_sum), from the shifts tile_sum kept (`shifts`: q in e, ql in x; the maximum has q = 0) or
- * from x */
+ * from x. The rows' tiny_normaliser on rows + l n gives the same bits, but calling it from here measured 1.06-1.16x
+ * slower on float32 log_softmax 1e5 x 40 (the tile path's code generation), so the tile keeps this loop */
 static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, size_t n, double T, int shifts, double *L, double *L_lo)
 {
     size_t l, j;
@@ -3511,14 +3522,11 @@ static SP_INLINE void tile_log_normalisers_f(const tile_f *tl, size_t n, double 
 }
 
 /* entry j of the tile's row l: log p_j (L + L_lo = log_norm[l] + log_norm_lo[l]) or p_j (1/(c + t) = inv_hi + inv_lo) */
-static SP_INLINE double tile_entry_f(const tile_f *tl, size_t j, size_t l, double T, int tempered, int logarithm,
-                                      const double *log_norm, const double *log_norm_lo, const double *lane_inv_hi,
-                                      const double *lane_inv_lo)
+static SP_INLINE double tile_entry_f(const tile_f *tl, size_t j, size_t l, int logarithm, const double *log_norm,
+                                      const double *log_norm_lo, const double *lane_inv_hi, const double *lane_inv_lo)
 {
     if (logarithm) {
         /* proved: rewrite.log_softmax_ties_log1p */
-        (void)T;
-        (void)tempered;
         return log_share_of(tl->e[j][l], tl->x[j][l], log_norm[l], log_norm_lo[l], 1); /* q and ql, kept by tile_sum */
     } else {
         /* proved: rewrite.softmax_ties_split */
@@ -3533,7 +3541,6 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
 {
     tile_f tl;
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE], log_norm_lo[SP_TILE];
-    const int tempered = T != 1.0;
     size_t j, l;
     if (!tile_load_f(&tl, rows, n, T, logarithm)) {
         return 0;
@@ -3553,12 +3560,12 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
             if (logarithm) {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_f(&tl, j, l, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             } else {
                 SP_SIMD
                 for (l = 0; l < SP_TILE; ++l) {
-                    tl.e[j][l] = tile_entry_f(&tl, j, l, T, tempered, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                    tl.e[j][l] = tile_entry_f(&tl, j, l, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
                 }
             }
         }
@@ -3571,7 +3578,7 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
     }
     for (l = 0; l < SP_TILE; ++l) {
         for (j = 0; j < n; ++j) {
-            out[l * n + j] = (float)tile_entry_f(&tl, j, l, T, tempered, logarithm, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+            out[l * n + j] = (float)tile_entry_f(&tl, j, l, logarithm, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
         }
     }
     return 1;
@@ -3743,14 +3750,15 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
 /* the stages after the first (the terms in double-double, then long double, then triple-double) */
 static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, double T)
 {
-    double bound, absolute, L, L_lo;
+    double bound, absolute, L, L_lo, out;
     const double m = first.m;
-    const row_stats st = stats_dd_f(xr, n, m, T, &absolute);
+    row_stats st;
     if (tiny_normaliser_f(xr, n, T, first, &L, &L_lo)) {
         /* the terms all below 2^-968: L = t summed raised (a result near 0 is T L; not certified: a few ULP) */
         return logsumexp_assemble(m, T, L, L_lo);
     }
-    const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
+    st = stats_dd_f(xr, n, m, T, &absolute);
+    out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
@@ -4136,8 +4144,7 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
         return x_target == INFINITY ? log(infinite_count_f(xr, n)) : INFINITY;
     }
     double L_lo;
-    double L = log_normaliser(st, &L_lo);
-    tiny_normaliser_f(xr, n, 1.0, st, &L, &L_lo);
+    const double L = row_log_normaliser_f(xr, n, 1.0, st, &L_lo);
     return cross_entropy_finish(st, x_target, L, L_lo, 1);
 }
 
@@ -4308,8 +4315,7 @@ static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t 
     } else {
         /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p */
         double L_lo;
-        double L = log_normaliser(st, &L_lo);
-        tiny_normaliser_f(xr, n, 1.0, st, &L, &L_lo);
+        const double L = row_log_normaliser_f(xr, n, 1.0, st, &L_lo);
         *loss = (float)cross_entropy_finish(st, x_target, L, L_lo, 1);
     }
     cross_entropy_grad_target_f(gradr, t_index, isfinite(m) && x_target == m, st);

@@ -175,8 +175,9 @@ def reciprocal_pieces() -> dict[str, sp.Expr]:
     }
 
 
-# log p = q + ql - (L + L_lo) (row_state.c, log_share): q - L = head + head_error by TwoSum in the skeleton
+# log p = q + ql - (L + L_lo) (prims.c, log_share_of): q - L = head + head_error by Fast2Sum in the skeleton
 HEAD_SHARE, HEAD_ERROR_SHARE, QL_SHARE, L_LO_SHARE = (sp.Symbol(name) for name in ("head", "head_error", "ql", "L_lo"))
+Q_SHARE, L_SHARE = sp.Symbol("q"), sp.Symbol("L")
 LOW_SHARE, TAIL_SHARE = sp.Symbol("low"), sp.Symbol("tail")
 
 
@@ -184,12 +185,12 @@ def log_share_pieces() -> dict[str, sp.Expr]:
     r""":math:`\log p = (x - m)/T - L` (log_softmax's entries, cross-entropy's loss negated) rounded once up to
     :math:`O(u^2)`, for :math:`L + L_{lo}` in double-double (log_normaliser) and :math:`q + ql = (x - m)/T`
     (rewrite.exact_shift). :math:`q \le 0 \le L`: q - L adds two values of one sign, no cancellation, and
-    TwoSum gives it as head + head_error exactly; the small parts :math:`ql - L_{lo}` and head_error are
+    Fast2Sum (the larger magnitude first) gives it as head + head_error exactly; the small parts :math:`ql - L_{lo}` and head_error are
     within an ulp of head each, so their two roundings cost :math:`O(u^2)` of the result, and the last
     addition rounds once (one operation a line, in this order; Gappa:
     fp.log_softmax.assembly.float64)."""
     return {
-        "log_share_head": sp.Symbol("q") - sp.Symbol("L"),  # float32 results: q - L rounded once (fp.log_softmax.float32)
+        "log_share_head": Q_SHARE - L_SHARE,  # float32 results: q - L rounded once (fp.log_softmax.float32)
         "log_share_low": QL_SHARE - L_LO_SHARE,
         "log_share_tail": HEAD_ERROR_SHARE + LOW_SHARE,
         "log_share": HEAD_SHARE + TAIL_SHARE,
