@@ -15,6 +15,7 @@ from softproof.codegen.backends.gappa.claims import (
     PROVED_ULPS,
     GappaBound,
     proved_ulps,
+    ulps_after_rounding,
     ulps_from_absolute,
     ulps_from_relative,
 )
@@ -130,6 +131,9 @@ def test_the_ulp_conversions() -> None:
     assert ulps_from_relative(Fraction(3954, 1000) * u) == 4
     assert ulps_from_absolute(Fraction(1, 2**1075), Fraction(1, 2**1074)) == 1
     assert ulps_from_absolute(Fraction(1, 2**60), Fraction(1, 2**53)) == 0
+    # one rounding of a value within rho: fp.softmax.float64's 2.98 u leaves 3 boundaries, the 3.9 u before the fix 4
+    assert ulps_after_rounding(Fraction(298, 100) * u) == 3 and ulps_after_rounding(Fraction(39, 10) * u) == 4
+    assert ulps_after_rounding(Fraction(1, 2**35), Fraction(1, 2**24)) == 1
 
 
 def test_no_script_gives_gappa_two_rewritings_of_one_expression() -> None:

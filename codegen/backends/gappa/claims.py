@@ -339,15 +339,17 @@ EXP_SINGLE_TOTAL = _exp_claim("float32", EXP_POLY_SINGLE, ek.POLYNOMIAL_ERROR_SI
                               "e^(a + b) for -708 <= a <= 0, |b| <= 2^-42")
 
 
-def ulps_after_rounding(rho: Fraction, unit: Fraction) -> int:
-    r"""ULPs between RN(v) and RN(t) in a format of unit roundoff ``unit`` when :math:`|v - t| \le \rho|t|`.
+def ulps_after_rounding(rho: Fraction, unit: Fraction = U) -> int:
+    r"""ULPs between RN(v) and RN(p) when :math:`|v - p| \le \rho|p|` and v is rounded once (unit roundoff ``unit``).
 
-    The two roundings differ by at most the number of rounding boundaries (midpoints) between v and t;
-    in an interval of length :math:`\rho|t|` there are at most :math:`\rho|t|/s + 1` of them, s the
-    smallest spacing there, :math:`s \ge u|t|` (half the spacing of t's binade, for the binade below).
-    So at most :math:`\lfloor 2\rho/u\rfloor + 1` steps (for :math:`\rho < u/2`: 1).
+    The two roundings differ by the number of rounding boundaries (midpoints between consecutive floats) in the
+    closed interval between v and p. That interval lies in :math:`[p(1 - \rho), p(1 + \rho)]`; every binade it
+    touches, :math:`[2^E, 2^{E+1})` with :math:`2^{E+1} > p(1 - \rho)`, has its midpoints
+    :math:`2^{E+1}u \ge u(1 - \rho)p` apart, u = ``unit`` (across :math:`2^E` one and a half times the lower binade's
+    spacing). An interval of length at most :math:`\rho p` holds at most :math:`\lfloor \rho/(u(1 - \rho)) \rfloor + 1`
+    of them (for :math:`\rho < u/2`: 1).
     """
-    return int(2 * rho / unit) + 1
+    return int(rho / (unit * (1 - rho))) + 1
 
 
 SINGLE_SIGMOID_BOUNDS = {"nonnegative": Fraction(54, 100) * Fraction(1, 2**37), "negative": Fraction(107, 100) * Fraction(1, 2**37)}
@@ -583,19 +585,6 @@ SOFTMAX_ROWS = 2**24  # the row length up to which fp.softmax.float64 holds: gam
 SOFTMAX_LOW = Fraction(1, 2**1018)  # float64 results in [2^-1022, 2^-1018): e inv_lo's underflow may cost a fourth ULP
 
 
-def steps_after_rounding(rho: Fraction, unit: Fraction = U) -> int:
-    r"""ULPs between RN(v) and RN(p) when :math:`|v - p| \le \rho|p|` and v is rounded once (unit roundoff ``unit``).
-
-    The two roundings differ by the number of rounding boundaries (midpoints between consecutive floats) in the
-    closed interval between v and p. That interval lies in :math:`[p(1 - \rho), p(1 + \rho)]`; every binade it
-    touches, :math:`[2^E, 2^{E+1})` with :math:`2^{E+1} > p(1 - \rho)`, has its midpoints
-    :math:`2^{E+1}\,u \ge u(1 - \rho)p` apart (across :math:`2^E` they are :math:`1.5\cdot 2^{E-53}` apart, more than the
-    lower binade's spacing). An interval of length at most :math:`\rho p` holds at most
-    :math:`\lfloor \rho/(u(1 - \rho)) \rfloor + 1` of them.
-    """
-    return int(rho / (unit * (1 - rho))) + 1
-
-
 def _gamma_squared(n: int, unit: Fraction = U) -> Fraction:
     gamma = (n - 1) * unit / (1 - (n - 1) * unit)
     return gamma * gamma
@@ -621,13 +610,13 @@ def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fr
 
 
 def _softmax_ulps() -> Fraction:
-    r"""fp.softmax.float64 in ULPs: :func:`steps_after_rounding` of :func:`softmax_relative` (p = fl(v), the FMA's one
+    r"""fp.softmax.float64 in ULPs: :func:`ulps_after_rounding` of :func:`softmax_relative` (p = fl(v), the FMA's one
     rounding) for results :math:`p \ge 2^{-1018}`. Subnormal results (:math:`p < 2^{-1022}`, spacing :math:`2^{-1074}`):
     :math:`|v - p| \le 3u\,2^{-1022} + 2^{-1075}` (the product's underflow) :math:`+ 2^{-1075}` (e's own last scaling,
     over :math:`c + t \ge 1`) :math:`< 2^{-1074}`, two boundaries at most. The edge rows (T = 0 or oo, infinities) give
     1/count or 0, one rounding (temperature.uniform_limit, the ties' share): 0 steps. Results in
     :math:`[2^{-1022}, 2^{-1018})` are the exception the statement names (:math:`2^{-1075}/p` up to u more: 4)."""
-    normal = steps_after_rounding(softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS))
+    normal = ulps_after_rounding(softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS))
     return Fraction(max(normal, 2))
 
 
@@ -697,8 +686,8 @@ def log_share_relative(terms_bound: Fraction, rows: int) -> Fraction:
 
 
 def _log_share_ulps() -> Fraction:
-    """fp.log_softmax.float64 (and cross-entropy's) in ULPs: the one rounding of v (:func:`steps_after_rounding`)."""
-    return Fraction(steps_after_rounding(log_share_relative(_terms_total() + SHIFT_BOUND, SOFTMAX_ROWS)))
+    """fp.log_softmax.float64 (and cross-entropy's) in ULPs: the one rounding of v (:func:`ulps_after_rounding`)."""
+    return Fraction(ulps_after_rounding(log_share_relative(_terms_total() + SHIFT_BOUND, SOFTMAX_ROWS)))
 
 
 def _log_share_single_ulps() -> Fraction:
@@ -765,7 +754,7 @@ def _log1p_diff_claims(function: str, domain: str, exact: sp.Expr, how: str) -> 
                   f"for every double x {domain}, the C {function} is within 2 ULP of the correctly rounded {exact}",
                   sp.Le(sp.Function("ulps")(FL(exact)), 2),
                   ComposedBound((EXP_TOTAL, LOG1P, LOG1P_PARTS[3], LOG_SHARE_ASSEMBLY),
-                                lambda: Fraction(steps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2), in_ulps=True),
+                                lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2), in_ulps=True),
                   (how,)),
         _fp_claim(f"fp.{function}.float32",
                   f"for every float32 x, the C {function}'s float32 result is within 1 ULP of the correctly rounded {exact}",
