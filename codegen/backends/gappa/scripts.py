@@ -69,6 +69,15 @@ def _piece(name: str, rounded: bool = True) -> str:
     return print_gappa(pieces()[name].expr, rounded)
 
 
+def _expect_printed(expected: dict[str, str], script: str) -> None:
+    """Check that each piece (by name) is printed as the form ``script``'s hints are written for: a script's hints
+    name the printed roundings, so a change of the printed order must fail here, not leave a hint that no
+    longer applies."""
+    for name, form in expected.items():
+        if (text := _piece(name)) != form:
+            raise ValueError(f"piece_{name} is printed as {text}; the {script} script's hints expect {form}")
+
+
 def _decimal(value: sp.Expr) -> str:
     """An exact decimal Gappa constant for a rational with a terminating decimal expansion."""
     q = Fraction(str(sp.Rational(value)))
@@ -115,8 +124,7 @@ def _exp_reduce() -> GappaScript:
     head = _piece("exp_reduce_head")
     r_text = _piece("exp_reduce")
     correction = "rnd(-(kf) * SP_LN2_LO + b)"
-    if r_text != f"rnd({head} + {correction})":
-        raise ValueError(f"piece_exp_reduce is printed as {r_text}; the reduction script's hints expect rnd({head} + {correction})")
+    _expect_printed({"exp_reduce": f"rnd({head} + {correction})"}, "reduction")
     low, high = _ln2_bounds()
     exact_head = _piece("exp_reduce_head", rounded=False)
     return GappaScript(
@@ -341,8 +349,6 @@ def _state_merge() -> GappaScript:
                   "|a_lo| <= 1b-49", "|b_lo| <= 1b-49", "|f_mid| <= 1b-52", "|rho| <= 1b-130",
                   "f_hi * (b_ties + b_hi) in [0, 2]", "Exact in [1, 4]")
     exact_error = "f_hi * s_hi + -(v_hi)"  # the FMA's argument as printed: v_hi's rounding error, negated
-    if text("product_error") != f"rnd({exact_error})":
-        raise ValueError(f"piece_merge_product_error is printed as {text('product_error')}; the hints expect rnd({exact_error})")
     hints = (
         f"Got - Exact -> F * rho * Sb + F * (1 + rho) * (s_lo - (b_lo + s_err)) - f_mid * s_lo"
         f" + (v_lo - (({exact_error}) + f_hi * s_lo + f_mid * s_hi)) + (t_lo - (a_lo + sum_error + v_lo));",
@@ -354,11 +360,9 @@ def _state_merge() -> GappaScript:
         f" + (product_error - ({exact_error})) + (cross - (rnd(f_hi * s_lo) + rnd(f_mid * s_hi)))"
         " + (rnd(f_hi * s_lo) - f_hi * s_lo) + (rnd(f_mid * s_hi) - f_mid * s_hi);",
     )
-    for name, expected in (("sum_lo", "rnd(b_lo + s_err)"), ("cross", "rnd(rnd(f_hi * s_lo) + rnd(f_mid * s_hi))"),
-                           ("product_lo", "rnd(cross + product_error)"),
-                           ("tail", "rnd(sum_error + v_lo)"), ("low", "rnd(a_lo + tail)")):
-        if text(name) != expected:
-            raise ValueError(f"piece_merge_{name} is printed as {text(name)}; the merge script's hints expect {expected}")
+    _expect_printed({"merge_product_error": f"rnd({exact_error})", "merge_sum_lo": "rnd(b_lo + s_err)",
+                     "merge_cross": "rnd(rnd(f_hi * s_lo) + rnd(f_mid * s_hi))", "merge_product_lo": "rnd(cross + product_error)",
+                     "merge_tail": "rnd(sum_error + v_lo)", "merge_low": "rnd(a_lo + tail)"}, "merge")
     return GappaScript(
         name="fp_state_merge",
         title="one merge of two finite log-sum-exp states (state.c), relative to S_a + F S_b, at scale [1, 4], no underflow",
@@ -424,9 +428,7 @@ def _log1p_main(scaled: bool) -> GappaScript:
     expected = {"residual": "rnd(-(s) * d + f)", "s_low": "rnd((rnd(rnd(-(d_lo) * s) + residual)) / d)", "low": "rnd(kf * SP_LN2_LO + rnd(correction / w))",
                 "tail": "rnd(s * R + rnd(rnd(2.0 * s_low) * z + rnd(2.0 * s_low + low)))", "scaled": "rnd(SP_LN2_HI * kf)",
                 "twice": "rnd(2.0 * s)", "small": "rnd(head_error + tail)"}
-    for name, form in expected.items():
-        if text(name) != form:
-            raise ValueError(f"piece_log1p_{name} is printed as {text(name)}; the log1p scripts' hints expect {form}")
+    _expect_printed({f"log1p_{name}": form for name, form in expected.items()}, "log1p")
     x = sp.Symbol("x")
     rho = sum(sp.Rational(Fraction(c)) * x**i for i, c in enumerate(log1p_kernel().rho))
     exact_r = print_gappa(lines["log1p_R"], rounded=False)
@@ -550,14 +552,11 @@ def _softmax_assembly() -> GappaScript:
     :math:`D_{lo} = s_{err} + t_{lo}`, both :math:`O(u)`; then the roundings of inv_lo's three lines
     and of :math:`e\,\mathrm{inv}_{lo}`.
     """
-    table = pieces()
-    s_lo, inv_hi, inv_lo = (print_gappa(table[f"reciprocal_{name}"].expr) for name in ("sum_lo", "hi", "lo"))
     product, remainder = "rnd(-(inv_hi) * s_lo)", "rnd(-(s_hi) * inv_hi + 1)"
-    for name, got, expected in (("reciprocal_sum_lo", s_lo, "rnd(s_err + t_lo)"), ("reciprocal_hi", inv_hi, "rnd(1.0 / s_hi)"),
-                                ("reciprocal_lo", inv_lo, f"rnd((rnd({product} + {remainder})) / s_hi)")):
-        if got != expected:
-            raise ValueError(f"piece_{name} is printed as {got}; the softmax script's hints expect {expected}")
-    out = print_gappa(table["softmax"].expr)
+    s_lo, inv_hi = "rnd(s_err + t_lo)", "rnd(1.0 / s_hi)"
+    _expect_printed({"reciprocal_sum_lo": s_lo, "reciprocal_hi": inv_hi,
+                     "reciprocal_lo": f"rnd((rnd({product} + {remainder})) / s_hi)"}, "softmax")
+    out = _piece("softmax")
     if not (out.startswith("rnd(") and out.endswith(")")):
         raise ValueError(f"piece_softmax is printed as {out}; the script expects one outer rounding")
     definitions = (
@@ -599,12 +598,8 @@ def _log_share_assembly() -> GappaScript:
     (sp_log1p_dd's Fast2Sum). The argument for the scaling is :func:`_softmax_assembly`'s; underflow adds at most
     :math:`2^{-1075}` a rounding, counted by the claims. TwoSum's outputs exact: head_error is the exact
     difference. v - Y is the roundings of the two small sums."""
-    table = pieces()
-    low, tail, out = (print_gappa(table[name].expr) for name in ("log_share_low", "log_share_tail", "log_share"))
-    for name, got, expected in (("log_share_low", low, "rnd(-(L_lo) + ql)"), ("log_share_tail", tail, "rnd(head_error + low)"),
-                                ("log_share", out, "rnd(head + tail)")):
-        if got != expected:
-            raise ValueError(f"piece_{name} is printed as {got}; the log_share script's hints expect {expected}")
+    low, tail, out = "rnd(-(L_lo) + ql)", "rnd(head_error + low)", "rnd(head + tail)"
+    _expect_printed({"log_share_low": low, "log_share_tail": tail, "log_share": out}, "log_share")
     return GappaScript(
         name="fp_log_softmax_assembly",
         title="log_softmax's entry q + ql - (L + L_lo) before its last rounding, relative, at scale L - q in [1, 2], no underflow",
