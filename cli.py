@@ -317,6 +317,8 @@ def bench(
     plot_file: Annotated[Path | None, typer.Option("--plot", help="Draw ns per element against n (PNG or SVG).")] = None,
     plot_kernel: Annotated[str | None, typer.Option("--plot-kernel", help="The kernel drawn by --plot, float64 (default: the first --kernel).")] = None,
     threads: Annotated[int, typer.Option("--threads", help="Threads for softproof C and torch (scipy and NumPy have one).")] = 1,
+    shape: Annotated[list[str] | None, typer.Option("--shape", help="Time these shapes instead of --size/--row-length: N or ROWSxN, e.g. 1e6, 4096x1000 (repeatable).")] = None,
+    pin: Annotated[bool, typer.Option("--pin", help="Run on one core: every library, JAX's thread pool included, gets one core.")] = False,
 ) -> None:
     """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
     from softproof.measure import bench as b
@@ -344,12 +346,25 @@ def bench(
     if plot_file is not None and (plot_kernel not in kernels or "float64" not in dtypes):
         fail(f"--plot draws {plot_kernel} in float64, which this run does not time; add --kernel {plot_kernel} --dtype float64")
 
-    chosen_cases = b.cases(chosen_sizes, row_length, kernels, dtypes)
+    shapes: tuple[tuple[int, ...], ...] = ()
+    for text in shape or ():
+        try:
+            shapes += (b.parse_shape(text),)
+        except ValueError as exc:
+            fail(str(exc))
+    if shapes and max(math.prod(s) for s in shapes) > b.MAX_SIZE:
+        fail(f"a --shape has more than {b.MAX_SIZE:.0e} entries; use a smaller shape")
+    if pin and threads != 1:
+        fail("--pin runs everything on one core; leave out --threads (or use --threads 1)")
+    chosen_cases = b.shape_cases(shapes, kernels, dtypes) if shapes else b.cases(chosen_sizes, row_length, kernels, dtypes)
     if not chosen_cases:
-        fail("nothing to time: the cross-entropy kernels run on rows only; give --row-length >= 1 "
+        fail("nothing to time: the cross-entropy kernels run on rows only; give a --shape ROWSxN" if shapes else
+             "nothing to time: the cross-entropy kernels run on rows only; give --row-length >= 1 "
              "(and a --size at least 10 times it)")
     tracked = tracked_by("timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
     b.use_threads(threads)
+    if pin:
+        b.pin_to_one_core()
     try:
         timings = b.run(chosen_cases, repeats, progress=tracked)
     except MemoryError as exc:

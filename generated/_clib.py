@@ -30,6 +30,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: no build lock
+    fcntl = None  # type: ignore[assignment]
+
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
@@ -101,13 +106,28 @@ def source_files() -> dict[str, bytes]:
 
 
 def _build(flags: tuple[str, ...]) -> Path:
-    """The library for ``flags``: the cached one if it may be trusted, else built now (atomically)."""
+    """The library for ``flags``: the cached one if it may be trusted, else built now (atomically).
+
+    Processes that need the same library at once (the workers of a test run, a pool's children) build
+    it once: the build holds an exclusive lock on a file of the private cache folder named by the key,
+    and a process that waited for it finds the library built (POSIX ``flock``; elsewhere each builds)."""
     files = source_files()
     compiler = _compiler()
     folder, _ = cache_folder()
-    target = folder / f"libsoftproof-{build_key(files, flags, compiler)}.so"
+    key = build_key(files, flags, compiler)
+    target = folder / f"libsoftproof-{key}.so"
     if target.exists() and untrusted(target, folder=False) is None:
         return target
+    with open(folder / f".libsoftproof-{key}.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if target.exists() and untrusted(target, folder=False) is None:
+            return target
+        return _compile(files, flags, compiler, folder, target)
+
+
+def _compile(files: dict[str, bytes], flags: tuple[str, ...], compiler: str, folder: Path, target: Path) -> Path:
+    """Build the library into a temporary file of ``folder`` and move it to ``target``."""
     fd, tmp = tempfile.mkstemp(prefix=".libsoftproof-", suffix=".so", dir=folder)
     os.close(fd)
     with tempfile.TemporaryDirectory(prefix="softproof-build-") as build:

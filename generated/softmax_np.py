@@ -232,12 +232,22 @@ def _wide_certified(out_wide: Array, m_wide: Array, T: float, n: int) -> Array:
 
 
 def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array, count: Array | None = None) -> Array:
-    """The slices where neither finish is certified (m + T L cancels to far below the terms, as for
-    log-probabilities, whose LSE is within 1e-16 of 0): T log sum e^(x/T) with mpmath, the precision
-    doubled until the interval result +- its error bound rounds to one float64. Without mpmath (the
-    generated package alone) those slices keep the long double value. ``count`` (kept dims): the
-    log of the mean instead, the sum divided by the slice's count (logmeanexp). -inf entries add
-    nothing and are left out."""
+    r"""The slices where neither finish is certified (m + T L cancels to far below the terms, as for
+    log-probabilities, whose LSE is within 1e-16 of 0; or L is too small for the terms' error, as in a
+    row whose other entries are 700 below its max): with mpmath, the precision doubled from 128 bits
+    until the result +- its error bound rounds to one float64. Without mpmath (the generated package
+    alone) those slices keep the long double value. ``count`` (kept dims): the log of the mean instead,
+    the sum divided by the slice's count (logmeanexp). -inf entries add nothing and are left out.
+
+    As the kernels do, the max m is taken out exactly (``rewrite.smooth_max_shift``, ``rewrite.lse_ties_log1p``):
+    :math:`m + T(\operatorname{log1p}((c - 1) + \sum_{x_i \ne m} e^{d_i}) - \log k)`, :math:`d_i = (x_i - m)/T`
+    (the difference exact, one rounding of the quotient), c the ties, k the divisor (1 for the LSE), so the
+    precision needed follows the result, not 1 + the tiny sum. Error at precision p, with
+    :math:`L_1 = \operatorname{log1p}(u)` and :math:`u = (c - 1) + \sum e^{d_i}`: each term within
+    :math:`(|d_i| + 2) 2^{-p}` relative, the sum of n positive terms within :math:`(n + \max|d_i| + 4) 2^{-p}`,
+    and since :math:`u/(1 + u) \le \operatorname{log1p}(u)` the log within :math:`(n + \max|d_i| + 5) 2^{-p} L_1`;
+    the log of k, the difference, the product by T and the sum with m add :math:`2^{-p}` of their
+    results each. The bound taken is four times the sum of these terms."""
     try:
         import mpmath
     except ImportError:  # pragma: no cover - mpmath ships with softproof
@@ -252,13 +262,22 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
     for index in numpy.ndindex(where.shape):
         if not where[index]:
             continue
-        values, temperature = [mpmath.mpf(float(v)) for v in flat[index] if v != -numpy.inf], mpmath.mpf(T)
+        values = [float(v) for v in flat[index] if v != -numpy.inf]
+        top = max(values)
+        ties = sum(1 for v in values if v == top)
+        differences = [mpmath.fsub(v, top, exact=True) for v in values if v != top]
         divisor = 1 if divisors is None else int(divisors[index])
         precision = 128
         while precision <= 1 << 16:
             with mpmath.workprec(precision):
-                value = temperature * mpmath.log(mpmath.fsum(mpmath.exp(v / temperature) for v in values) / divisor)
-                error = (len(values) + 8) * mpmath.ldexp(abs(value) + temperature * abs(mpmath.log(len(values) + divisor + 1)) + max(abs(v) for v in values), -precision + 4)
+                temperature = mpmath.mpf(float(T))
+                shifts = [d / temperature for d in differences]
+                log_sum = mpmath.log1p((ties - 1) + mpmath.fsum(mpmath.exp(d) for d in shifts))
+                log_divisor = mpmath.log(divisor)
+                value = top + temperature * (log_sum - log_divisor)
+                spread = max((-d for d in shifts), default=mpmath.mpf(0))
+                error = mpmath.ldexp(temperature * ((len(values) + spread + 5) * log_sum + 2 * log_divisor + abs(log_sum - log_divisor))
+                                     + abs(value), -precision + 2)
                 low, high = float(value - error), float(value + error)
             if low == high:
                 result[index] = low

@@ -104,11 +104,11 @@ def takes_targets(function: str) -> bool:
     return by_name(function).form.name.startswith("target")
 
 
-def _row_values(x: np.ndarray, targets: np.ndarray) -> dict[str, list[mpmath.mpf]]:
-    """The textbook value of every measured row function, entry by entry (one per row for a reduction)."""
+def _row_values(x: np.ndarray, targets: np.ndarray, functions: tuple[str, ...]) -> dict[str, list[mpmath.mpf]]:
+    """The textbook value of each of ``functions`` (row functions), entry by entry (one per row for a reduction)."""
     values = textbook.row(x)
     out: dict[str, list[mpmath.mpf]] = {}
-    for name in ROW_FUNCTIONS:
+    for name in functions:
         definition = textbook.ROW[name]
         if takes_targets(name):
             out[name] = [definition(values, int(t)) for t in targets]
@@ -161,11 +161,14 @@ def element_batches(x: np.ndarray, dtype: str, functions: tuple[str, ...] | list
     return out
 
 
-def _tempered_values(x: np.ndarray, temperature: float) -> dict[str, list[mpmath.mpf]]:
-    """The textbook value of every function with a temperature (:data:`TEMPERED`) at ``temperature``."""
+def _tempered_values(x: np.ndarray, temperature: float, functions: tuple[str, ...]) -> dict[str, list[mpmath.mpf]]:
+    """The textbook value of each of ``functions`` (functions with a temperature, :data:`TEMPERED`) at ``temperature``."""
     values, T = textbook.row(x), mpmath.mpf(temperature)
-    return {"softmax": textbook.softmax(values, T), "log_softmax": textbook.log_softmax(values, T),
-            "logsumexp": [textbook.logsumexp(values, T)]}
+    out: dict[str, list[mpmath.mpf]] = {}
+    for name in functions:
+        value = textbook.ROW[name](values, T)
+        out[name] = value if isinstance(value, list) else [value]
+    return out
 
 
 def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None, temperature: float = 1.0,
@@ -180,14 +183,19 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     |x| = 2^k needs k bits for the integer part). Then the precision doubles.
 
     A ``temperature`` other than 1 (rows only) gives the :data:`TEMPERED` functions at that
-    temperature, the rules above applied to x/T. ``functions``: the element-wise functions to
-    evaluate (default all; ``x`` must lie in their domain, :func:`in_domain`).
+    temperature, the rules above applied to x/T. ``functions``: the functions to evaluate, and the
+    keys of the result (default: every row function, every tempered one at T != 1, or every
+    element-wise one; elements must lie in their domain, :func:`in_domain`).
     """
     bits = BITS[dtype]
     previous: dict[str, list[float]] | None = None
     tempered = temperature != 1.0
     if tempered and kind != "rows":
         raise ValueError(f"a temperature ({temperature}) applies to rows only, not to {kind}")
+    chosen = functions or (TEMPERED if tempered else ROW_FUNCTIONS if kind == "rows" else ELEMENT_FUNCTIONS)
+    offered = TEMPERED if tempered else ROW_FUNCTIONS if kind == "rows" else ELEMENT_FUNCTIONS
+    if unknown := [f for f in chosen if f not in offered]:
+        raise ValueError(f"no {kind} reference for {', '.join(unknown)}{' at T != 1' if tempered else ''}; use some of {', '.join(offered)}")
     with np.errstate(over="ignore", divide="ignore"):
         finite = x[np.isfinite(x)] / temperature
     span = float(finite.max() - finite.min()) if kind == "rows" and finite.size else float(np.abs(finite).max(initial=0.0))
@@ -200,9 +208,9 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     while True:
         with mpmath.workprec(prec):
             if tempered:
-                exact = _tempered_values(x, temperature)
+                exact = _tempered_values(x, temperature, chosen)
             else:
-                exact = _row_values(x, targets) if kind == "rows" else _element_values(x, functions or ELEMENT_FUNCTIONS)  # type: ignore[arg-type]
+                exact = _row_values(x, targets, chosen) if kind == "rows" else _element_values(x, chosen)  # type: ignore[arg-type]
             rounded = {k: [_round(v, bits) for v in vs] for k, vs in exact.items()}
         if previous is not None and all(np.array_equal(previous[k], rounded[k], equal_nan=True) for k in rounded):
             return {k: np.array(v, dtype=dtype) for k, v in rounded.items()}
@@ -319,7 +327,7 @@ def _measure_tempered(region: Region, impls: dict[str, dict[str, Callable[..., n
         for row, T in zip(region.rows, region.temperatures, strict=True):
             x = row.astype(dtype)
             for f in wanted:
-                ref = reference(x.astype(np.float64), "rows", dtype, temperature=T)[f]
+                ref = reference(x.astype(np.float64), "rows", dtype, temperature=T, functions=(f,))[f]
                 for impl, funcs in impls.items():
                     if f not in funcs:
                         continue

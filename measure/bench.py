@@ -22,7 +22,7 @@ from softproof.codegen.api import FUNCTIONS, by_name
 
 from .implementations import implementations
 
-__all__ = ["KERNELS", "MAX_SIZE", "Timing", "cases", "run", "table"]
+__all__ = ["KERNELS", "MAX_SIZE", "Timing", "cases", "parse_shape", "pin_to_one_core", "run", "shape_cases", "table"]
 
 KERNELS = tuple(f.name for f in FUNCTIONS if f.has_kernel)  # the functions with C kernels (codegen/api.py)
 MIN_SAMPLE = 0.002  # seconds
@@ -71,6 +71,36 @@ def cases(sizes: tuple[int, ...], row_length: int, kernels: tuple[str, ...], dty
                 if size >= 10 * row_length and row_length > 0:
                     out.append(Case(kernel, dtype, (size // row_length, row_length)))
     return out
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    """``"1e6"`` or ``"1000000"`` (one row of that many entries) or ``"4096x1000"`` (rows x entries);
+    ValueError names the bad text and the form expected."""
+    parts = text.lower().replace(" ", "").split("x")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"--shape {text!r}: use N or ROWSxN, e.g. 1e6 or 4096x1000") from None
+    if len(numbers) > 2 or any(not v.is_integer() or v < 1 for v in numbers):
+        raise ValueError(f"--shape {text!r}: use N or ROWSxN with whole numbers >= 1, e.g. 1e6 or 4096x1000")
+    return tuple(int(v) for v in numbers)
+
+
+def shape_cases(shapes: tuple[tuple[int, ...], ...], kernels: tuple[str, ...], dtypes: tuple[str, ...]) -> list[Case]:
+    """One case per kernel x dtype x shape; the losses over one example (a 1-D shape) left out."""
+    return [Case(kernel, dtype, shape) for kernel in kernels for dtype in dtypes for shape in shapes
+            if len(shape) == 2 or not by_name(kernel).form.name.startswith("target")]
+
+
+def pin_to_one_core() -> int:
+    """Run this process (and the threads every library starts from now on) on one core, the first
+    allowed; returns it. Every implementation then has one core, whatever its own thread count
+    (JAX's XLA thread pool included, which no setting after its start changes)."""
+    import os
+
+    core = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    return core
 
 
 def _sample(call: Callable[[], object], number: int) -> float:
@@ -145,11 +175,13 @@ def run(
 
 
 def table(timings: list[Timing], markdown: bool = False) -> str:
-    """Per case: milliseconds of each implementation, and softproof C's speed-up over each."""
+    """Per case: milliseconds of each implementation, and softproof C's speed-up over each peer (the peer's
+    time over softproof C's: above 1x softproof is faster)."""
     from .tables import render
 
     impls = [i for i in ("softproof C", REUSED, "softproof NumPy", "scipy.special", "NumPy max-shift", "torch", "jax", COPY)
              if any(t.implementation == i for t in timings)]
+    peers = [i for i in ("scipy.special", "torch", "jax") if i in impls]
     by_case: dict[tuple[str, str, tuple[int, ...]], dict[str, Timing]] = {}
     for t in timings:
         by_case.setdefault((t.kernel, t.dtype, t.shape), {})[t.implementation] = t
@@ -158,8 +190,8 @@ def table(timings: list[Timing], markdown: bool = False) -> str:
         ours = by_impl["softproof C"].seconds
         label = Case(kernel, dtype, shape).label
         cells = [f"{by_impl[i].seconds * 1e3:.3g}" if i in by_impl else "-" for i in impls]
-        scipy = by_impl.get("scipy.special")
+        speedups = [f"{by_impl[i].seconds / ours:.2f}x" if i in by_impl else "-" for i in peers]
         copy = by_impl[COPY].seconds
-        rows.append([kernel, dtype, label, *cells,
-                     f"{scipy.seconds / ours:.2f}x" if scipy else "-", f"{ours / copy:.2f}"])
-    return render(["kernel", "dtype", "size", *(f"{i} ms" for i in impls), "C vs scipy", "C / copy"], rows, markdown)
+        rows.append([kernel, dtype, label, *cells, *speedups, f"{ours / copy:.2f}"])
+    return render(["kernel", "dtype", "size", *(f"{i} ms" for i in impls), *(f"C vs {i.split('.')[0]}" for i in peers), "C / copy"],
+                  rows, markdown)

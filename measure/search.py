@@ -56,7 +56,7 @@ def truth(function: str, x: np.ndarray, temperature: float, target_index: int, d
     if function in ELEMENT_FUNCTIONS:
         carried = in_domain(function, x.astype(dtype)).astype(np.float64)
         return reference(carried, "elements", dtype, functions=(function,))[function]
-    return reference(x, "rows", dtype, np.array([target_index]), temperature if function in TEMPERED else 1.0)[function]
+    return reference(x, "rows", dtype, np.array([target_index]), temperature if function in TEMPERED else 1.0, functions=(function,))[function]
 
 
 def _call(implementation: Callable[..., Any], function: str, x: np.ndarray, temperature: float, target_index: int) -> np.ndarray:

@@ -174,6 +174,22 @@ def test_reference_is_correctly_rounded_where_cancellation_hides_the_answer() ->
     assert ref["logsumexp"][0] == float(-exact)
 
 
+def test_reference_of_chosen_functions_only() -> None:
+    """``functions`` picks the references computed (the same values as computing all of them); a function
+    without a reference of that kind is refused by name."""
+    import pytest
+
+    x, targets = np.array([0.5, -1.25, 3.0]), np.array([1])
+    everything = acc.reference(x, "rows", "float64", targets)
+    chosen = acc.reference(x, "rows", "float64", targets, functions=("cross_entropy", "logsumexp"))
+    assert set(chosen) == {"cross_entropy", "logsumexp"}
+    assert all(np.array_equal(chosen[k], everything[k]) for k in chosen)
+    assert set(acc.reference(x, "rows", "float64", temperature=0.5, functions=("softmax",))) == {"softmax"}
+    for kind, functions, temperature in (("rows", ("sigmoid",), 1.0), ("elements", ("softmax",), 1.0), ("rows", ("cross_entropy",), 0.5)):
+        with pytest.raises(ValueError, match="no .* reference for"):
+            acc.reference(x, kind, "float64", targets, temperature=temperature, functions=functions)
+
+
 def test_reference_keeps_the_fraction_of_huge_logits() -> None:
     ref = acc.reference(np.array([1e77, 1e77]), "rows", "float64", np.zeros(2, np.int64))
     assert ref["log_softmax"][0] == -np.log(2.0)

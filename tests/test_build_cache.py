@@ -43,6 +43,21 @@ def test_builds_into_a_private_folder_and_reuses_it(cache: Path) -> None:
     assert _clib.load(_SIGNATURES).path == first.path and first.path.stat().st_mtime_ns == mtime  # reused, not rebuilt
 
 
+def test_processes_that_need_the_library_at_once_build_it_once(cache: Path, tmp_path: Path) -> None:
+    """Three processes loading the kernels at the same moment (the workers of a test run) wait for one
+    build instead of compiling the same library three times; each counts its compiler calls in a log."""
+    log = tmp_path / "compiles.log"
+    counting = tmp_path / "countingcc"
+    counting.write_text(f'#!/bin/sh\necho "$$" >> {log}\nexec {os.environ["CC"]} "$@"\n', encoding="utf-8")
+    counting.chmod(0o700)
+    program = "from softproof.generated import softmax_c; print(softmax_c.softmax([0.0, 0.0]))"
+    children = [subprocess.Popen([sys.executable, "-c", program], env={**os.environ, "CC": str(counting)},
+                                 stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [child.communicate(timeout=120)[0] for child in children]
+    assert all(child.returncode == 0 for child in children) and all("0.5" in out for out in outputs), outputs
+    assert len(log.read_text(encoding="utf-8").split()) == 1, "the library was built more than once"
+
+
 @pytest.mark.parametrize("problem", ["others_can_write", "foreign_owner", "symlink"])
 def test_a_shared_or_foreign_cache_folder_is_never_used(cache: Path, monkeypatch: pytest.MonkeyPatch, problem: str) -> None:
     """A library planted in such a folder, under the very name the key gives, is not loaded."""

@@ -5,8 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import ctypes
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "generated" / "c" / "softmax.c"
@@ -103,28 +107,36 @@ def test_openmp_build_passes_the_c_program(tmp_path: Path) -> None:
     assert run.returncode == 0 and "1 passed, 0 failed" in run.stdout, run.stdout
 
 
-def _log1p_shim(tmp_path: Path, native: bool) -> "ctypes.CDLL":  # noqa: F821
+@pytest.fixture(scope="module", params=[True, False], ids=["native", "portable"])
+def piece_shim(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> ctypes.CDLL:
+    """The kernels' pieces callable one input at a time: sp_log1p, sp_log1p_dd and reciprocal_of_sum, from
+    the generated source built natively (vectorised, FMA) or portably (-O2, no FMA); one build per flavour."""
     import ctypes
 
-    shim = tmp_path / "shim.c"
+    native = request.param
+    folder = tmp_path_factory.mktemp("native" if native else "portable")
+    shim = folder / "shim.c"
     shim.write_text(f'#include "{SOURCE}"\n'
                     "void shim_log1p(const double *u, double *out, size_t n)\n"
                     "{ size_t i; SP_SIMD for (i = 0; i < n; ++i) out[i] = sp_log1p(u[i]); }\n"
                     "void shim_log1p_dd(const double *u, const double *u_lo, double *out, double *lo, size_t n)\n"
-                    "{ size_t i; SP_SIMD for (i = 0; i < n; ++i) out[i] = sp_log1p_dd(u[i], u_lo[i], lo + i); }\n")
+                    "{ size_t i; SP_SIMD for (i = 0; i < n; ++i) out[i] = sp_log1p_dd(u[i], u_lo[i], lo + i); }\n"
+                    "void shim_reciprocal(const double *c, const double *t, const double *t_lo, double *hi, double *lo, size_t n)\n"
+                    "{ size_t i; for (i = 0; i < n; ++i) reciprocal_of_sum(c[i], t[i], t_lo[i], hi + i, lo + i); }\n")
     flags = ["-march=native", "-O3", "-fopenmp-simd", "-DSOFTPROOF_OMP_SIMD"] if native else ["-O2"]
-    library = tmp_path / ("shim_native.so" if native else "shim.so")
+    library = folder / "shim.so"
     build = subprocess.run([CC, "-std=c99", "-shared", "-fPIC", "-fno-trapping-math", *flags, str(shim), "-o", str(library), "-lm"],
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     lib = ctypes.CDLL(str(library))
     lib.shim_log1p.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
     lib.shim_log1p_dd.argtypes = [ctypes.c_void_p] * 4 + [ctypes.c_size_t]
+    lib.shim_reciprocal.argtypes = [ctypes.c_void_p] * 5 + [ctypes.c_size_t]
+    lib.native = native
     return lib
 
 
-@pytest.mark.parametrize("native", [True, False])
-def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool) -> None:
+def test_derived_log1p_is_within_one_ulp_of_mpmath(piece_shim: ctypes.CDLL) -> None:
     """sp_log1p (derive/log1p_kernel.py) against mpmath's log1p, correctly rounded, on u >= 0 of every scale."""
     import mpmath
     import numpy as np
@@ -138,17 +150,16 @@ def test_derived_log1p_is_within_one_ulp_of_mpmath(tmp_path: Path, native: bool)
         np.array([0.0, 5e-324, 1e-300, 2.0**-53, 1.0, np.sqrt(2) - 1, np.sqrt(0.5) * 2 - 1, 2.0**53, 1e300]),
     ])
     out = np.empty_like(u)
-    _log1p_shim(tmp_path, native).shim_log1p(u.ctypes.data, out.ctypes.data, u.size)
+    piece_shim.shim_log1p(u.ctypes.data, out.ctypes.data, u.size)
     with mpmath.workprec(200):
         exact = np.array([float(mpmath.log1p(mpmath.mpf(float(v)))) for v in u])
     distance = ulp_distance(out, exact)
     assert out[u == 0.0][0] == 0.0
     assert distance.max() <= 1, (u[distance.argmax()], out[distance.argmax()], exact[distance.argmax()])
-    assert distance.mean() < (0.02 if native else 0.05)  # without a fused multiply-add, f^2/2 is not split exactly
+    assert distance.mean() < (0.02 if piece_shim.native else 0.05)  # without a fused multiply-add, f^2/2 is not split exactly
 
 
-@pytest.mark.parametrize("native", [True, False])
-def test_double_double_log1p_is_within_its_proved_bound(tmp_path: Path, native: bool) -> None:
+def test_double_double_log1p_is_within_its_proved_bound(piece_shim: ctypes.CDLL) -> None:
     """sp_log1p_dd's out + lo against mpmath's log1p(u + u_lo) at 200 bits: within fp.log1p.float64's
     2^-56 (relative, u >= 2^-968) on u of every scale, u_lo up to ulp(u)/2, the series threshold 2^-30
     and the ends of 1 + f's range included. Test of the test: one rounding of the result, log1p(u) as a
@@ -167,7 +178,7 @@ def test_double_double_log1p_is_within_its_proved_bound(tmp_path: Path, native: 
     ])
     u_lo = rng.uniform(-0.5, 0.5, u.size) * np.spacing(u) * (rng.random(u.size) < 0.7)
     out, lo = np.empty_like(u), np.empty_like(u)
-    _log1p_shim(tmp_path, native).shim_log1p_dd(u.ctypes.data, u_lo.ctypes.data, out.ctypes.data, lo.ctypes.data, u.size)
+    piece_shim.shim_log1p_dd(u.ctypes.data, u_lo.ctypes.data, out.ctypes.data, lo.ctypes.data, u.size)
     bound = float(LOG1P_BOUND)
     with mpmath.workprec(200):
         exact = [mpmath.log1p(mpmath.mpf(float(a)) + mpmath.mpf(float(b))) for a, b in zip(u, u_lo, strict=True)]
@@ -177,27 +188,16 @@ def test_double_double_log1p_is_within_its_proved_bound(tmp_path: Path, native: 
     assert rounded.max() > bound  # a double alone cannot hold the bound: the test can fail
 
 
-@pytest.mark.parametrize("native", [True, False])
-def test_reciprocal_of_sum_is_within_its_proved_bound(tmp_path: Path, native: bool) -> None:
+def test_reciprocal_of_sum_is_within_its_proved_bound(piece_shim: ctypes.CDLL) -> None:
     """reciprocal_of_sum's inv_hi + inv_lo against 1/(c + t + t_lo) in exact rationals: within
     fp.softmax.assembly.float64's 2^-100, for tie counts c >= 1, t of every scale and |t_lo| <= ulp(t)/2.
     Test of the test: the reciprocal of c + t alone (t_lo left out, as before the claim) is 2^-60 off."""
-    import ctypes
     from fractions import Fraction
 
     import numpy as np
 
     from softproof.codegen.backends.gappa.claims import SOFTMAX_ASSEMBLY_BOUND
 
-    shim = tmp_path / "shim.c"
-    shim.write_text(f'#include "{SOURCE}"\n'
-                    "void shim_reciprocal(const double *c, const double *t, const double *t_lo, double *hi, double *lo, size_t n)\n"
-                    "{ size_t i; for (i = 0; i < n; ++i) reciprocal_of_sum(c[i], t[i], t_lo[i], hi + i, lo + i); }\n")
-    flags = ["-march=native", "-O3"] if native else ["-O2"]
-    library = tmp_path / "reciprocal.so"
-    build = subprocess.run([CC, "-std=c99", "-shared", "-fPIC", "-fno-trapping-math", *flags, str(shim), "-o", str(library), "-lm"],
-                           capture_output=True, text=True)
-    assert build.returncode == 0, build.stderr
     rng = np.random.default_rng(5)
     size = 4000
     c = rng.integers(1, 1 << 20, size).astype(float)
@@ -205,9 +205,7 @@ def test_reciprocal_of_sum_is_within_its_proved_bound(tmp_path: Path, native: bo
     t = 2.0 ** rng.uniform(-60, 31, size)
     t_lo = rng.uniform(-0.5, 0.5, size) * np.spacing(t)
     hi, lo = np.empty(size), np.empty(size)
-    lib = ctypes.CDLL(str(library))
-    lib.shim_reciprocal.argtypes = [ctypes.c_void_p] * 5 + [ctypes.c_size_t]
-    lib.shim_reciprocal(*(a.ctypes.data for a in (c, t, t_lo, hi, lo)), size)
+    piece_shim.shim_reciprocal(*(a.ctypes.data for a in (c, t, t_lo, hi, lo)), size)
     worst = without = Fraction(0)
     for ci, ti, tli, h, low in zip(c, t, t_lo, hi, lo, strict=True):
         exact = 1 / (Fraction(ci) + Fraction(ti) + Fraction(tli))
@@ -319,7 +317,8 @@ def scanned_references() -> dict:  # type: ignore[type-arg]
 
     rows = _scanned_rows()
     targets = np.array([0, len(rows["shuffled"]) // 2, len(rows["shuffled"]) - 1])
-    return {name: (x, targets, reference(x, "rows", "float64", targets)) for name, x in rows.items()}
+    measured = ("softmax", "log_softmax", "logsumexp", "cross_entropy")
+    return {name: (x, targets, reference(x, "rows", "float64", targets, functions=measured)) for name, x in rows.items()}
 
 
 @pytest.mark.parametrize("name", list(_scanned_rows()))
@@ -341,7 +340,7 @@ def test_long_rows_read_once_are_within_the_bounds(scanned_references: dict, nam
     for function, values in got.items():
         assert ulp_distance(values, ref[function]).max() <= BOUNDS[(function, "float64")], (name, function)
     # T = 1/2: the same row scaled by 2 (exact), so the textbook reference applies
-    scaled_ref = reference(2.0 * x, "rows", "float64", targets) if name == "ascending" else None
+    scaled_ref = reference(2.0 * x, "rows", "float64", targets, functions=("softmax", "log_softmax")) if name == "ascending" else None
     if scaled_ref is not None:
         assert ulp_distance(softmax_c.softmax(x, temperature=0.5), scaled_ref["softmax"]).max() <= BOUNDS[("softmax", "float64")]
         assert ulp_distance(softmax_c.log_softmax(x, temperature=0.5), scaled_ref["log_softmax"]).max() <= 1

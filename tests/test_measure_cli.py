@@ -69,6 +69,36 @@ def test_bench_table_and_errors() -> None:
     assert result.exit_code == 2 and "use a smaller size" in result.output, result.output
 
 
+def test_bench_shapes_and_the_peers_columns() -> None:
+    """--shape times exactly the shapes given (a loss needs rows); every peer that ran has a speed-up column."""
+    result = runner.invoke(app, ["bench", "--shape", "3x40", "--shape", "1e2", "--kernel", "softmax", "--kernel", "cross_entropy",
+                                 "--dtype", "float64", "--repeats", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {(r["kernel"], tuple(r["shape"])) for r in rows} == {("softmax", (3, 40)), ("softmax", (100,)), ("cross_entropy", (3, 40))}
+    result = runner.invoke(app, ["bench", "--shape", "3x40", "--kernel", "softmax", "--dtype", "float32", "--repeats", "1"])
+    assert result.exit_code == 0 and "3 rows x 40" in result.stdout and "C vs scipy" in result.stdout, result.output
+    for args, fragment in ((["--shape", "4096x"], "use N or ROWSxN"), (["--shape", "2.5"], "whole numbers"),
+                           (["--shape", "1x2x3"], "whole numbers"), (["--shape", "1e12"], "smaller shape"),
+                           (["--shape", "100", "--kernel", "cross_entropy"], "give a --shape ROWSxN"),
+                           (["--pin", "--threads", "2"], "leave out --threads")):
+        result = runner.invoke(app, ["bench", *args])
+        assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output, (args, result.output)
+
+
+def test_bench_pin_runs_on_one_core() -> None:
+    """--pin: the whole process on one core (a child process, so that this worker keeps its cores)."""
+    import os
+    import subprocess
+    import sys
+
+    program = ("import os; from typer.testing import CliRunner; from softproof.cli import app; "
+               "r = CliRunner().invoke(app, ['bench', '--pin', '--shape', '50', '--kernel', 'sigmoid', '--dtype', 'float64', '--repeats', '1']); "
+               "print(r.exit_code, len(os.sched_getaffinity(0)))")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, env=os.environ)
+    assert run.stdout.split() == ["0", "1"], run.stdout + run.stderr
+
+
 def test_plot_files_and_kernels_are_checked_before_any_work(tmp_path: Path) -> None:
     """A --plot that matplotlib cannot write (its format from the suffix), or a bench plot of a
     kernel or dtype the run does not time, is refused up front: exit 2, one line, no traceback."""
