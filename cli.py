@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperCommand
 
 app = typer.Typer(
     add_completion=False,
@@ -80,7 +81,42 @@ def prove(
     raise typer.Exit(0 if all(r.as_expected for r in results) else 1)
 
 
-@app.command()
+RELATIONS = ("==", "<=", "<", ">=", ">")
+
+
+class SidesMayBeginWithMinus(TyperCommand):
+    """A command whose arguments may begin with '-' ('-log(p)', '-exp(a)*b'): click would read such a
+    word as a cluster of short options (and '-exp(a)' as '-a' with the value 'xp(a)'). The words are
+    sorted before parsing: this command's options (with their values) first, then '--', then every
+    other word as an argument. A word beginning with '--' that names no option stays an option, so
+    that click refuses it; a short option with its value attached ('-r<=') is taken only for a
+    relation, anything else beginning with one '-' is an argument."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: click's Context (typer may vendor click)
+        takes_value = {"--help": False}
+        for param in self.params:
+            if param.param_type_name == "option":
+                takes_value.update({name: not getattr(param, "is_flag", False) for name in (*param.opts, *param.secondary_opts)})
+        options: list[str] = []
+        arguments: list[str] = []
+        words = iter(args)
+        for word in words:
+            name = word.split("=", 1)[0]
+            if word == "--":
+                arguments.extend(words)
+            elif name in takes_value:
+                options.append(word)
+                value = next(words, None) if takes_value[name] and "=" not in word else None
+                if value is not None:
+                    options.append(value)
+            elif word.startswith("--") or (word[:2] in takes_value and word[2:] in RELATIONS):
+                options.append(word)
+            else:
+                arguments.append(word)
+        return super().parse_args(ctx, [*options, "--", *arguments])
+
+
+@app.command(cls=SidesMayBeginWithMinus)
 def check(
     lhs: Annotated[str, typer.Argument(help="Left-hand side in SymPy syntax, e.g. 'diff(log(exp(a)+exp(b)), a)'.")],
     rhs: Annotated[str, typer.Argument(help="Right-hand side in SymPy syntax.")],

@@ -43,6 +43,7 @@ from .engine import (
     Status,
     Strategy,
     cross_examine,
+    difference_value,
     side_value,
 )
 from .inequalities import SignProver, certified_sign, signed_constants
@@ -284,7 +285,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
             cross_examine(f"'{sp.sstr(statement)}'", statement, outcome, trials=10, index_upper=problem.index_upper)
             return result(outcome, "proved")
         last = outcome
-    thorough = replace(search, trials=80, seed_offset=1).run(statement)
+    thorough = replace(search, trials=80, seed_offset=1, descend=True).run(statement)
     if thorough.status is Status.REFUTED:
         return result(thorough, "refuted")
     extra = [] if smooth else ["a derivative of Abs/Max/Min is not defined at the kink: no proof attempted"]
@@ -332,5 +333,5 @@ def _counterexample_values(statement: Basic, outcome: Outcome) -> dict[str, Any]
     """The point as text, and both sides to 50 digits from rigorous enclosures."""
     assert outcome.counterexample is not None and outcome.point is not None
     values = {side: side_value(expr, outcome.point, 50) for side, expr in (("lhs_value", statement.lhs), ("rhs_value", statement.rhs))}
-    values["difference"] = side_value(statement.lhs - statement.rhs, outcome.point, 20)
+    values["difference"] = difference_value(statement.lhs - statement.rhs, outcome.point, 20)
     return {"point": {k: v for k, v in outcome.counterexample.items() if k != "evidence"}, **values}

@@ -52,7 +52,7 @@ def _extremum(kind: type) -> Callable[..., sp.Expr]:
 
 FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the translator itself
     "exp": sp.exp, "log": _log, "ln": sp.log, "log1p": log1p, "expm1": expm1, "sqrt": sp.sqrt,
-    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs,
+    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs, "abs": sp.Abs,
     "sigmoid": _sigmoid, "diff": None, "Sum": None, "Rational": sp.Rational,
 }
 CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}

@@ -66,6 +66,25 @@ def test_false_statements_are_refuted_with_a_checked_point(lhs: str, rhs: str, r
     assert any(len(v.lstrip("-").replace(".", "")) >= 40 for v in values) or all(len(v) < 8 for v in values)
 
 
+@pytest.mark.parametrize("lhs, rhs, rel", [
+    ("x*sigmoid(x)", "-0.27846", ">="),  # min -0.2784645... at x = -1.2785: false on an interval of width 0.004
+    ("x*(1 - sigmoid(x))", "0.27846", "<="),  # its mirror image, max at x = +1.2785
+    ("a*sigmoid(a) + b*sigmoid(b)", "-0.5569", ">="),  # two variables, both near -1.28
+])
+def test_narrow_counterexamples_between_the_drawn_values_are_found(lhs: str, rhs: str, rel: str) -> None:
+    """No drawn value (integers, halves, thirds) falsifies these; the climb from the best of them does,
+    and the point it proposes is checked like any other, here against mpmath at 50 digits as well."""
+    import mpmath
+    import sympy as sp
+
+    result = check(lhs, rhs, rel, [])
+    assert result.verdict == "refuted", (result.method, result.steps[-2:])
+    point = {name: sp.Rational(value) for name, value in result.counterexample["point"].items()}
+    with mpmath.workdps(50):
+        gap = sp.N(sp.sympify(f"({lhs}) - ({rhs})", locals={"sigmoid": lambda v: 1 / (1 + sp.exp(-v))}).subs(point), 50)
+    assert (gap < 0) if rel == ">=" else (gap > 0), gap
+
+
 @pytest.mark.parametrize("lhs, rhs, rel, assume", FALSE)
 def test_false_statements_are_never_proved_by_the_proof_strategies(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
     import sympy as sp
@@ -89,6 +108,26 @@ def test_cli_exit_codes_and_json() -> None:
     assert refuted.exit_code == 1 and "counterexample:" in refuted.stdout
     unknown = runner.invoke(app, ["check", "tanh(sinh(x))", "sinh(tanh(x))", "--relation", "<=", "--assume", "x: positive", "--timeout", "0.05"])
     assert unknown.exit_code == 3 and "unknown" in unknown.stdout
+
+
+def test_a_side_may_begin_with_a_minus_sign() -> None:
+    """'-log(p)' and '-exp(a)*b' are expressions, not options (either side, options before, between or after;
+    '-exp(a)' holds the letter of the short option -a); '--name' stays an unknown option, refused."""
+    for args in (["-log(sigmoid(x))", "log(1+exp(-x))"], ["log(1+exp(-x))", "-r", "==", "-log(sigmoid(x))"],
+                 ["-r", ">=", "abs(x)", "-x"], ["diff(exp(a)/(exp(a)+exp(b)), b)", "-exp(a)*exp(b)/(exp(a)+exp(b))**2", "--json"],
+                 ["-r<=", "-Abs(x)", "x", "--timeout=60"], ["--relation=<", "-exp(a)", "0", "-a", "a: positive"]):
+        result = runner.invoke(app, ["check", *args])
+        assert result.exit_code == 0 and "proved" in result.stdout, (args, result.output)
+    for args in (["x", "--jsn"], ["--asume=x: positive", "x", "y"]):
+        result = runner.invoke(app, ["check", *args])
+        assert result.exit_code == 2 and "No such option" in result.output and "Traceback" not in result.output, (args, result.output)
+
+
+def test_a_strict_relation_refuted_at_equality_says_the_difference_is_exactly_zero() -> None:
+    """No enclosure decides an exact 0; the refutation rests on SymPy reducing lhs - rhs to 0, and says so."""
+    refuted = runner.invoke(app, ["check", "log(exp(a)+exp(b))", "Max(a,b) + log(2)", "--relation", "<", "--json"])
+    assert refuted.exit_code == 1, refuted.stdout
+    assert json.loads(refuted.stdout)["counterexample"]["difference"].startswith("0 (exactly"), refuted.stdout
 
 
 @pytest.mark.parametrize(

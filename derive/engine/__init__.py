@@ -27,7 +27,7 @@ from .combinators import CaseSplit, EachPart, RealValued
 from .core import Outcome, Status, Strategy
 from .intervals import AtanhEnclosure, Enclosure, PolynomialEnclosure
 from .limits import LimitOf, Squeeze
-from .refute import EDGE_VALUES, Counterexample, SoundnessError, cross_examine, side_value
+from .refute import EDGE_VALUES, Counterexample, SoundnessError, cross_examine, difference_value, side_value
 from .splits import Cases, DerivativeTest
 from .symbolic import Sign, Simplify
 
@@ -49,6 +49,7 @@ __all__ = [
     "PolynomialEnclosure",
     "AtanhEnclosure",
     "side_value",
+    "difference_value",
     "SoundnessError",
     "EDGE_VALUES",
     "cross_examine",

@@ -25,6 +25,16 @@ def side_value(expr: Basic, point: Mapping[Basic, object], digits: int = 50) -> 
         return "undefined"
 
 
+def difference_value(difference: Basic, point: Mapping[Basic, object], digits: int = 20) -> str:
+    """lhs - rhs at ``point`` as :func:`side_value` gives it, or "0 (exactly ...)" where no enclosure can
+    decide because it is an exact zero that SymPy reduces to 0 (how a strict relation's counterexample
+    at equality is confirmed, :func:`_violated`)."""
+    value = side_value(difference, point, digits)
+    if value == "undecided" and enclosure.is_exact_zero(instantiate(difference, point)):
+        return "0 (exactly: SymPy reduces it to 0)"
+    return value
+
+
 def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
     r"""Is ``rel`` certainly false at ``point``?  Returns (violated, evidence).
 
@@ -99,6 +109,7 @@ class Counterexample:
     seed_offset: int = 0
     domain: tuple["Condition", ...] = ()  # a point is evidence only where these are certified
     values: tuple[object, ...] = ()  # the values drawn for reals (default: _CANDIDATES)
+    descend: bool = False  # then climb towards a violation of an inequality from the best points tried (:func:`descend`)
 
     def candidates(self, statement: Basic) -> Iterable[Mapping[Basic, object]]:
         yield from self.hints
@@ -121,7 +132,8 @@ class Counterexample:
 
         tried = 0
         unevaluable = 0
-        for point in self.candidates(statement):
+        points: list[Mapping[Basic, object]] = []
+        for point in self._points(statement, points):
             tried += 1
             for part in _parts(statement):
                 try:
@@ -140,6 +152,175 @@ class Counterexample:
                     return Outcome(Status.REFUTED, "counterexample (Arb enclosure)", steps, cx, point)
         note = f" ({unevaluable} could not be evaluated)" if unevaluable else ""
         return Outcome(Status.UNPROVED, "counterexample search", [f"no counterexample among {tried} points{note}"])
+
+    def _points(self, statement: Basic, tried: list[Mapping[Basic, object]]) -> Iterable[Mapping[Basic, object]]:
+        """The candidates, each kept in ``tried``; then (``descend``) the points the climb ends at."""
+        for point in self.candidates(statement):
+            tried.append(point)
+            yield point
+        if self.descend:
+            for part in _parts(statement):
+                yield from descend(part, tried)
+
+
+_CLIMB_STEPS = 300  # objective evaluations per start, at most
+_CLIMB_STARTS = 3  # the best points tried of each of the first two shapes (sizes)
+
+
+def descend(part: Basic, tried: list[Mapping[Basic, object]]) -> Iterable[Mapping[Basic, object]]:
+    r"""Points where the inequality ``part`` may fail, found by climbing: only candidates, never evidence.
+
+    For ``lhs <= rhs`` (or ``<``) the objective is :math:`\mathrm{lhs} - \mathrm{rhs}` (the other way round for
+    ``>=``, ``>``), evaluated in mpmath at 30 digits with the sizes and indices of a point tried fixed and
+    its real scalars and vector entries free (respecting their sign assumptions). From the best points
+    tried, a pattern search moves one coordinate at a time by a step that shrinks fourfold when no move
+    improves, and stops at a positive objective; that point is then offered rounded to the simplest
+    fractions that keep the objective positive (a readable counterexample). Each is confirmed by the
+    caller, with an Arb enclosure, exactly as a drawn point: the climb only proposes.
+    (Narrow refutations such as :math:`x\sigma(x) \ge -0.2784`, false near x = -1.28 only, lie between
+    the drawn values.)
+    """
+    import mpmath
+
+    sense = 1 if isinstance(part, (sp.Le, sp.Lt)) else -1 if isinstance(part, (sp.Ge, sp.Gt)) else 0
+    if sense == 0 or not tried:
+        return
+    shapes: dict[tuple[object, ...], list[Mapping[Basic, object]]] = {}
+    for point in tried:
+        shapes.setdefault(_shape(point), []).append(point)
+    for group in list(shapes.values())[:2]:
+        climb = _Climb.of(sense * (part.lhs - part.rhs), group[0])
+        if climb is None:
+            continue
+        with mpmath.workdps(30):
+            ranked = sorted(group, key=lambda p: -climb.objective(climb.values(p)))
+            for start in ranked[:_CLIMB_STARTS]:
+                found = climb.search(climb.values(start))
+                if found is not None:
+                    yield climb.point(found)
+
+
+def _shape(point: Mapping[Basic, object]) -> tuple[object, ...]:
+    """What a climb keeps fixed: the integer symbols' values and the vectors' lengths."""
+    fixed: list[tuple[str, object]] = []
+    for key, value in sorted(point.items(), key=lambda kv: str(kv[0])):
+        if isinstance(key, sp.IndexedBase):
+            fixed.append((str(key), len(value)))  # type: ignore[arg-type]
+        elif isinstance(key, sp.Symbol) and key.is_integer:
+            fixed.append((str(key), str(value)))
+    return tuple(fixed)
+
+
+@dataclass
+class _Climb:
+    """The objective of one shape of point as a function of its free real slots."""
+
+    start: Mapping[Basic, object]
+    slots: list[tuple[Basic, object, Basic]]  # (symbol or vector, position or None, the symbol whose assumptions apply)
+    function: object
+
+    @classmethod
+    def of(cls, objective: Basic, start: Mapping[Basic, object]) -> _Climb | None:
+        slots: list[tuple[Basic, object, Basic]] = []
+        template: dict[Basic, object] = {}
+        dummies: list[sp.Dummy] = []
+        for key, value in start.items():
+            if isinstance(key, sp.IndexedBase):
+                items = list(value.items()) if isinstance(value, Mapping) else list(enumerate(value, start=1))  # type: ignore[arg-type]
+                entries: dict[object, Basic] = {}
+                for position, _ in items:
+                    dummy = sp.Dummy(real=True)
+                    dummies.append(dummy)
+                    entries[position] = dummy
+                    slots.append((key, position, key.label))
+                template[key] = entries
+            elif isinstance(key, sp.Symbol) and not key.is_integer:
+                dummy = sp.Dummy(real=True)
+                dummies.append(dummy)
+                template[key] = dummy
+                slots.append((key, None, key))
+            else:
+                template[key] = value
+        if not dummies or len(dummies) > 8:
+            return None
+        try:
+            expr = instantiate(objective, template)
+            if expr.free_symbols - set(dummies):
+                return None
+            function = sp.lambdify(dummies, expr, modules="mpmath")
+        except (TypeError, ValueError, NotImplementedError, RecursionError, KeyError, AttributeError, SyntaxError):
+            return None
+        return cls(start, slots, function)
+
+    def values(self, point: Mapping[Basic, object]) -> list[float]:
+        out = []
+        for key, position, _ in self.slots:
+            value = point[key]
+            if position is not None:
+                value = value[position] if isinstance(value, Mapping) else value[int(position) - 1]  # type: ignore[index,call-overload]
+            out.append(float(sp.sympify(value)))
+        return out
+
+    def objective(self, values: list[float]) -> float:
+        """lhs - rhs signed so that a violation is positive; -inf where undefined, complex or inadmissible."""
+        import mpmath
+
+        if not all(_admissible(owner, v) for (_, _, owner), v in zip(self.slots, values, strict=True)):
+            return -float("inf")
+        try:
+            result = self.function(*(mpmath.mpf(v) for v in values))  # type: ignore[operator]
+        except (ArithmeticError, ValueError, TypeError, ZeroDivisionError, OverflowError):
+            return -float("inf")
+        if not isinstance(result, mpmath.mpf) or not mpmath.isfinite(result):
+            return -float("inf")
+        return float(result)
+
+    def search(self, x: list[float]) -> list[float] | None:
+        best = self.objective(x)
+        step = 1.0
+        evaluations = 0
+        while evaluations < _CLIMB_STEPS and step > 1e-12 and best <= 0:
+            moved = False
+            for i in range(len(x)):
+                for delta in (step, -step):
+                    y = list(x)
+                    y[i] += delta
+                    value = self.objective(y)
+                    evaluations += 1
+                    if value > best:
+                        x, best, moved = y, value, True
+                        break
+            if not moved:
+                step /= 4
+        return x if best > 0 else None
+
+    def point(self, x: list[float]) -> dict[Basic, object]:
+        """``x`` as a point of exact fractions: the simplest denominators that keep the objective positive."""
+        from fractions import Fraction
+
+        for limit in (10, 100, 1000, 10**6, 10**12, None):
+            fractions = [Fraction(v) if limit is None else Fraction(v).limit_denominator(limit) for v in x]
+            if limit is None or self.objective([float(f) for f in fractions]) > 0:
+                break
+        out: dict[Basic, object] = {k: v for k, v in self.start.items()}
+        vectors: dict[Basic, dict[object, object]] = {}
+        for (key, position, _), f in zip(self.slots, fractions, strict=True):
+            value = sp.Rational(f.numerator, f.denominator)
+            if position is None:
+                out[key] = value
+            else:
+                vectors.setdefault(key, {})[position] = value
+        for key, entries in vectors.items():
+            start = self.start[key]
+            out[key] = entries if isinstance(start, Mapping) else [entries[p] for p in sorted(entries)]  # type: ignore[type-var]
+        return out
+
+
+def _admissible(owner: Basic, value: float) -> bool:
+    """``value`` satisfies the sign assumptions of ``owner`` (a scalar symbol or a vector's label)."""
+    checks = (("is_positive", value > 0), ("is_nonnegative", value >= 0), ("is_negative", value < 0),
+              ("is_nonpositive", value <= 0), ("is_nonzero", value != 0))
+    return all(ok for attribute, ok in checks if getattr(owner, attribute, None))
 
 
 class SoundnessError(RuntimeError):
