@@ -355,6 +355,7 @@ def bench(
     threads: Annotated[int, typer.Option("--threads", help="Threads for softproof C and torch (scipy and NumPy have one).")] = 1,
     shape: Annotated[list[str] | None, typer.Option("--shape", help="Time these shapes instead of --size/--row-length: N or ROWSxN, e.g. 1e6, 4096x1000 (repeatable).")] = None,
     pin: Annotated[bool, typer.Option("--pin", help="Run on one core: every library, JAX's thread pool included, gets one core.")] = False,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Time only these beside softproof C and the copy (repeatable): softproof NumPy, scipy.special, NumPy max-shift, torch, jax, 'softproof C, out='.")] = None,
 ) -> None:
     """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
     from softproof.measure import bench as b
@@ -390,6 +391,10 @@ def bench(
             fail(str(exc))
     if shapes and max(math.prod(s) for s in shapes) > b.MAX_SIZE:
         fail(f"a --shape has more than {b.MAX_SIZE:.0e} entries; use a smaller shape")
+    known = ("softproof NumPy", "scipy.special", "NumPy max-shift", "torch", "jax", b.REUSED)
+    for name in only or ():
+        if name not in known:
+            fail(f"--only {name!r}: use one of {', '.join(repr(k) for k in known)}")
     if pin and threads != 1:
         fail("--pin runs everything on one core; leave out --threads (or use --threads 1)")
     chosen_cases = b.shape_cases(shapes, kernels, dtypes) if shapes else b.cases(chosen_sizes, row_length, kernels, dtypes)
@@ -402,7 +407,7 @@ def bench(
     if pin:
         b.pin_to_one_core()
     try:
-        timings = b.run(chosen_cases, repeats, progress=tracked)
+        timings = b.run(chosen_cases, repeats, progress=tracked, only=tuple(only or ()))
     except MemoryError as exc:
         fail(f"not enough memory for --size {max(chosen_sizes)} ({exc}); use smaller sizes")
     if as_json:

@@ -78,7 +78,10 @@ def test_bench_shapes_and_the_peers_columns() -> None:
     assert {(r["kernel"], tuple(r["shape"])) for r in rows} == {("softmax", (3, 40)), ("softmax", (100,)), ("cross_entropy", (3, 40))}
     result = runner.invoke(app, ["bench", "--shape", "3x40", "--kernel", "softmax", "--dtype", "float32", "--repeats", "1"])
     assert result.exit_code == 0 and "3 rows x 40" in result.stdout and "C vs scipy" in result.stdout, result.output
-    for args, fragment in ((["--shape", "4096x"], "use N or ROWSxN"), (["--shape", "2.5"], "whole numbers"),
+    result = runner.invoke(app, ["bench", "--shape", "3x40", "--kernel", "softmax", "--dtype", "float64", "--repeats", "1",
+                                 "--only", "NumPy max-shift", "--json"])
+    assert {r["implementation"] for r in json.loads(result.stdout)} == {"softproof C", "NumPy max-shift", "copy (memory floor)"}
+    for args, fragment in ((["--shape", "4096x"], "use N or ROWSxN"), (["--only", "tourch"], "use one of"), (["--shape", "2.5"], "whole numbers"),
                            (["--shape", "1x2x3"], "whole numbers"), (["--shape", "1e12"], "smaller shape"),
                            (["--shape", "100", "--kernel", "cross_entropy"], "give a --shape ROWSxN"),
                            (["--pin", "--threads", "2"], "leave out --threads")):

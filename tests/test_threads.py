@@ -1,6 +1,6 @@
 """Threads: every thread count gives the same bits (the C kernels cut rows and long rows into fixed
-tiles and chunks; the threads only decide who computes which), on rows across the split and chunk
-boundaries, edge rows and batches included."""
+tiles and chunks, element-wise inputs into fixed blocks; the threads only decide who computes which),
+on rows across the split and chunk boundaries, edge rows and batches included."""
 
 from __future__ import annotations
 
@@ -57,6 +57,11 @@ def _results(inputs: list[tuple[str, np.ndarray]]) -> dict[str, bytes]:
         "logsumexp float32": lambda x: softmax_c.logsumexp(x.astype(np.float32)),
         "cross_entropy_with_grad": lambda x: np.concatenate([np.ravel(v) for v in softmax_c.cross_entropy_with_grad(
             np.atleast_2d(x), np.zeros(np.atleast_2d(x).shape[0], dtype=np.int64))]),
+        # element-wise: blocks in parallel above 65536 entries
+        "sigmoid": softmax_c.sigmoid, "log_sigmoid": softmax_c.log_sigmoid, "softplus": softmax_c.softplus,
+        "log1mexp": lambda x: softmax_c.log1mexp(-np.abs(x)), "logit": lambda x: softmax_c.logit(1 / (1 + np.exp(-x))),
+        "sigmoid float32": lambda x: softmax_c.sigmoid(x.astype(np.float32)),
+        "log_sigmoid float32": lambda x: softmax_c.log_sigmoid(x.astype(np.float32)),
     }
     return {f"{name}: {label}": np.asarray(call(x)).tobytes() for label, x in inputs for name, call in calls.items()}
 

@@ -59,11 +59,15 @@ static int sp_threads(void)
 }
 /* rows in parallel (each row computed alone or in its fixed tile of SP_TILE rows, whichever thread takes it) */
 #define SP_ROWS_PARALLEL _Pragma("omp parallel for schedule(static) num_threads(sp_threads()) if (rows > 1 && rows * n > 65536)")
+/* blocks of an element-wise function in parallel: each entry's result depends on that entry only, so
+ * any count of threads gives the same bits */
+#define SP_ELEMENTS_PARALLEL _Pragma("omp parallel for schedule(static) num_threads(sp_threads()) if (count > 65536)")
 #define SP_SPLIT 262144   /* a row at least this long is cut in chunks of SP_PART entries (split_parts) */
 #define SP_PART 131072
 #define SP_MAX_PARTS 64
 #else
 #define SP_ROWS_PARALLEL
+#define SP_ELEMENTS_PARALLEL
 #endif
 /* fused multiply-add where the hardware has it (the target's own macro, the same for GCC and clang;
  * glibc's FP_FAST_FMA follows GCC only), two roundings elsewhere; SP_EXACT_FMA where the analysis needs
@@ -2245,9 +2249,11 @@ static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t coun
 
 static int sigmoid_all_d(const double *in, double *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -2278,9 +2284,11 @@ static SP_INLINE void log_sigmoid_block_d(const double *in, double *out, size_t 
 
 static int log_sigmoid_all_d(const double *in, double *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -2311,9 +2319,11 @@ static SP_INLINE void softplus_block_d(const double *in, double *out, size_t cou
 
 static int softplus_all_d(const double *in, double *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -2344,9 +2354,11 @@ static SP_INLINE void log1mexp_block_d(const double *in, double *out, size_t cou
 
 static int log1mexp_all_d(const double *in, double *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -2375,9 +2387,11 @@ static SP_INLINE void logit_block_d(const double *in, double *out, size_t count,
 
 static int logit_all_d(const double *in, double *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -3973,9 +3987,11 @@ static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count,
 
 static int sigmoid_all_f(const float *in, float *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -4006,9 +4022,11 @@ static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t co
 
 static int log_sigmoid_all_f(const float *in, float *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -4039,9 +4057,11 @@ static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count
 
 static int softplus_all_f(const float *in, float *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -4072,9 +4092,11 @@ static SP_INLINE void log1mexp_block_f(const float *in, float *out, size_t count
 
 static int log1mexp_all_f(const float *in, float *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
@@ -4103,9 +4125,11 @@ static SP_INLINE void logit_block_f(const float *in, float *out, size_t count, i
 
 static int logit_all_f(const float *in, float *out, size_t count)
 {
-    size_t j, k;
+    size_t j;
+    SP_ELEMENTS_PARALLEL
     for (j = 0; j < count; j += SP_BLOCK) {
         const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+        size_t k;
         int wide = 0;
         SP_SIMD
         for (k = 0; k < length; ++k) {
