@@ -59,15 +59,12 @@ static int sp_threads(void)
 }
 /* rows in parallel (each row computed alone or in its fixed tile of SP_TILE rows, whichever thread takes it) */
 #define SP_ROWS_PARALLEL _Pragma("omp parallel for schedule(static) num_threads(sp_threads()) if (rows > 1 && rows * n > 65536)")
-/* blocks of an element-wise function in parallel: each entry's result depends on that entry only, so
- * any count of threads gives the same bits */
-#define SP_ELEMENTS_PARALLEL _Pragma("omp parallel for schedule(static) num_threads(sp_threads()) if (count > 65536)")
+#define SP_ELEMENTS_SPLIT 65536 /* element-wise inputs longer than this: blocks in parallel */
 #define SP_SPLIT 262144   /* a row at least this long is cut in chunks of SP_PART entries (split_parts) */
 #define SP_PART 131072
 #define SP_MAX_PARTS 64
 #else
 #define SP_ROWS_PARALLEL
-#define SP_ELEMENTS_PARALLEL
 #endif
 /* fused multiply-add where the hardware has it (the target's own macro, the same for GCC and clang;
  * glibc's FP_FAST_FMA follows GCC only), two roundings elsewhere; SP_EXACT_FMA where the analysis needs
@@ -2247,23 +2244,42 @@ static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t coun
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void sigmoid_one_block_d(const double *in, double *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        sigmoid_block_d(in + j, out + j, length, 0);
+    } else {
+        sigmoid_block_d(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int sigmoid_all_d(const double *in, double *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            sigmoid_one_block_d(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            sigmoid_block_d(in + j, out + j, length, 0);
-        } else {
-            sigmoid_block_d(in + j, out + j, length, 1);
-        }
+        sigmoid_one_block_d(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -2282,23 +2298,42 @@ static SP_INLINE void log_sigmoid_block_d(const double *in, double *out, size_t 
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void log_sigmoid_one_block_d(const double *in, double *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        log_sigmoid_block_d(in + j, out + j, length, 0);
+    } else {
+        log_sigmoid_block_d(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int log_sigmoid_all_d(const double *in, double *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            log_sigmoid_one_block_d(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            log_sigmoid_block_d(in + j, out + j, length, 0);
-        } else {
-            log_sigmoid_block_d(in + j, out + j, length, 1);
-        }
+        log_sigmoid_one_block_d(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -2317,23 +2352,42 @@ static SP_INLINE void softplus_block_d(const double *in, double *out, size_t cou
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void softplus_one_block_d(const double *in, double *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        softplus_block_d(in + j, out + j, length, 0);
+    } else {
+        softplus_block_d(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int softplus_all_d(const double *in, double *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            softplus_one_block_d(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            softplus_block_d(in + j, out + j, length, 0);
-        } else {
-            softplus_block_d(in + j, out + j, length, 1);
-        }
+        softplus_one_block_d(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -2352,23 +2406,42 @@ static SP_INLINE void log1mexp_block_d(const double *in, double *out, size_t cou
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void log1mexp_one_block_d(const double *in, double *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        log1mexp_block_d(in + j, out + j, length, 0);
+    } else {
+        log1mexp_block_d(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int log1mexp_all_d(const double *in, double *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            log1mexp_one_block_d(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            log1mexp_block_d(in + j, out + j, length, 0);
-        } else {
-            log1mexp_block_d(in + j, out + j, length, 1);
-        }
+        log1mexp_one_block_d(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -2385,23 +2458,42 @@ static SP_INLINE void logit_block_d(const double *in, double *out, size_t count,
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void logit_one_block_d(const double *in, double *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        logit_block_d(in + j, out + j, length, 0);
+    } else {
+        logit_block_d(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int logit_all_d(const double *in, double *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            logit_one_block_d(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            logit_block_d(in + j, out + j, length, 0);
-        } else {
-            logit_block_d(in + j, out + j, length, 1);
-        }
+        logit_one_block_d(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -3985,23 +4077,42 @@ static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count,
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void sigmoid_one_block_f(const float *in, float *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        sigmoid_block_f(in + j, out + j, length, 0);
+    } else {
+        sigmoid_block_f(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int sigmoid_all_f(const float *in, float *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            sigmoid_one_block_f(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            sigmoid_block_f(in + j, out + j, length, 0);
-        } else {
-            sigmoid_block_f(in + j, out + j, length, 1);
-        }
+        sigmoid_one_block_f(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -4020,23 +4131,42 @@ static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t co
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void log_sigmoid_one_block_f(const float *in, float *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        log_sigmoid_block_f(in + j, out + j, length, 0);
+    } else {
+        log_sigmoid_block_f(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int log_sigmoid_all_f(const float *in, float *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            log_sigmoid_one_block_f(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            log_sigmoid_block_f(in + j, out + j, length, 0);
-        } else {
-            log_sigmoid_block_f(in + j, out + j, length, 1);
-        }
+        log_sigmoid_one_block_f(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -4055,23 +4185,42 @@ static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void softplus_one_block_f(const float *in, float *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        softplus_block_f(in + j, out + j, length, 0);
+    } else {
+        softplus_block_f(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int softplus_all_f(const float *in, float *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            softplus_one_block_f(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            softplus_block_f(in + j, out + j, length, 0);
-        } else {
-            softplus_block_f(in + j, out + j, length, 1);
-        }
+        softplus_one_block_f(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -4090,23 +4239,42 @@ static SP_INLINE void log1mexp_block_f(const float *in, float *out, size_t count
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void log1mexp_one_block_f(const float *in, float *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        log1mexp_block_f(in + j, out + j, length, 0);
+    } else {
+        log1mexp_block_f(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int log1mexp_all_f(const float *in, float *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            log1mexp_one_block_f(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            log1mexp_block_f(in + j, out + j, length, 0);
-        } else {
-            log1mexp_block_f(in + j, out + j, length, 1);
-        }
+        log1mexp_one_block_f(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
@@ -4123,23 +4291,42 @@ static SP_INLINE void logit_block_f(const float *in, float *out, size_t count, i
     }
 }
 
+/* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
+static SP_INLINE void logit_one_block_f(const float *in, float *out, size_t j, size_t count)
+{
+    const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
+    }
+    if (wide) {
+        logit_block_f(in + j, out + j, length, 0);
+    } else {
+        logit_block_f(in + j, out + j, length, 1);
+    }
+}
+
+/* every block; above SP_ELEMENTS_SPLIT entries the blocks in parallel (each entry's result depends on
+ * that entry only, so any count of threads gives the same bits); below it no parallel region at all
+ * (entering one, even with an if clause that declines, costs about a microsecond) */
 static int logit_all_f(const float *in, float *out, size_t count)
 {
     size_t j;
-    SP_ELEMENTS_PARALLEL
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            logit_one_block_f(in, out, (size_t)b * SP_BLOCK, count);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
     for (j = 0; j < count; j += SP_BLOCK) {
-        const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-        size_t k;
-        int wide = 0;
-        SP_SIMD
-        for (k = 0; k < length; ++k) {
-            wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-        }
-        if (wide) {
-            logit_block_f(in + j, out + j, length, 0);
-        } else {
-            logit_block_f(in + j, out + j, length, 1);
-        }
+        logit_one_block_f(in, out, j, count);
     }
     return SOFTPROOF_OK;
 }
