@@ -405,11 +405,14 @@ def bench(
     tracked = tracked_by("timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)
     b.use_threads(threads)
     if pin:
-        b.pin_to_one_core()
+        try:
+            b.pin_to_one_core()
+        except (AttributeError, OSError) as exc:  # no sched_setaffinity here (macOS, Windows)
+            fail(f"--pin needs os.sched_setaffinity (Linux): {exc}; time without --pin")
     try:
         timings = b.run(chosen_cases, repeats, progress=tracked, only=tuple(only or ()))
     except MemoryError as exc:
-        fail(f"not enough memory for --size {max(chosen_sizes)} ({exc}); use smaller sizes")
+        fail(f"not enough memory for the largest case ({exc}); use smaller sizes or shapes")
     if as_json:
         typer.echo(json.dumps([t.to_json() for t in timings], indent=2))
     else:

@@ -110,7 +110,7 @@ def _sample(call: Callable[[], object], number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
-def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed: int, reused: bool = True) -> dict[str, Callable[[], object]]:
+def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed: int, with_out: bool = True) -> dict[str, Callable[[], object]]:
     rng = np.random.default_rng(seed)
     x = (3 * rng.standard_normal(case.shape)).astype(case.dtype)
     calls: dict[str, Callable[[], object]] = {COPY: x.copy}
@@ -126,7 +126,7 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
         calls.update({name: functools.partial(f, p, g) for name, f in having.items()})
     else:
         calls.update({name: functools.partial(f, x) for name, f in having.items()})
-    if case.kernel in WITH_OUT and "softproof C" in impls and reused:
+    if case.kernel in WITH_OUT and "softproof C" in impls and with_out:
         reused = np.empty_like(x)
         calls[REUSED] = functools.partial(impls["softproof C"][case.kernel], x, out=reused)
     return calls
@@ -156,14 +156,14 @@ def run(
     impls = implementations(textbook=True)
     if only:
         impls = {name: funcs for name, funcs in impls.items() if name in (*only, "softproof C")}
-    reused = not only or REUSED in only
+    with_out = not only or REUSED in only
     out: list[Timing] = []
     for case in {Case(c.kernel, c.dtype, (8, 10)) for c in chosen}:  # warm up: libraries loaded, code paged in
-        for call in _calls(case, impls, seed, reused).values():
+        for call in _calls(case, impls, seed, with_out).values():
             _sample(call, 3)
     iterator: Iterator[Case] = iter(chosen) if progress is None else progress(iter(chosen), len(chosen))
     for case in iterator:
-        calls = _calls(case, impls, seed, reused)
+        calls = _calls(case, impls, seed, with_out)
         numbers = {}
         for name, call in calls.items():  # warm up (builds, caches) and calibrate
             once = _sample(call, 1)

@@ -269,7 +269,7 @@ class _Climb:
             return -float("inf")
         try:
             result = self.function(*(mpmath.mpf(v) for v in values))  # type: ignore[operator]
-        except (ArithmeticError, ValueError, TypeError, ZeroDivisionError, OverflowError):
+        except Exception:  # noqa: BLE001 - the climb only proposes: a point it cannot evaluate is no proposal
             return -float("inf")
         if not isinstance(result, mpmath.mpf) or not mpmath.isfinite(result):
             return -float("inf")
