@@ -5,8 +5,9 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -29,36 +30,57 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-def _shared_verdicts(claims: Sequence[Claim], factory: pytest.TempPathFactory) -> list[Result]:
-    """Each claim decided once per test run, shared by the pytest-xdist workers.
-
-    A verdict is kept in the run's private temporary folder (mode 0700, pytest's own), one file per
-    claim, written under an exclusive lock on that claim: a worker that needs a verdict another
-    worker is deciding waits for it instead of deciding it again. The workers walk the claims in
-    opposite orders, so two that need the catalogue at once split it between them. Only the
-    outcomes are kept; the claim objects are this process's own.
-    """
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    folder = (factory.getbasetemp().parent if worker else factory.getbasetemp()) / "verdicts"
+def _run_folder(factory: pytest.TempPathFactory) -> Path:
+    """A private folder shared by the pytest-xdist workers of this run (pytest's own temporary folder,
+    mode 0700): the parent of the workers' folders, or the run's folder without xdist."""
+    base = factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
     folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _computed_once(folder: Path, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per run for ``key``: the first worker to ask holds an exclusive lock on the
+    key's file while it computes and pickles the value; the others wait for it and load it."""
+    path = folder / f"{key}.pickle"
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():
+            return pickle.loads(path.read_bytes())
+        value = compute()
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(value))
+        partial.replace(path)
+        return value
+
+
+def _shared_verdicts(claims: Sequence[Claim], factory: pytest.TempPathFactory) -> list[Result]:
+    """Each claim decided once per test run, shared by the pytest-xdist workers (:func:`_computed_once`,
+    one key per claim). The workers walk the claims in opposite orders, so two that need the catalogue
+    at once split it between them. Only the outcomes are kept; the claim objects are this process's own.
+    """
+    folder = _run_folder(factory)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     order = list(claims)
     if worker.removeprefix("gw").isdigit() and int(worker.removeprefix("gw")) % 2:
         order.reverse()
     decided: dict[str, Result] = {}
     for claim in order:
-        path = folder / f"{claim.id}.pickle"
-        with open(folder / f"{claim.id}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if path.is_file():
-                outcome, correction, seconds = pickle.loads(path.read_bytes())
-                decided[claim.id] = Result(claim, outcome, correction, seconds)
-            else:
-                result = run_claim(claim)
-                partial = path.with_suffix(".partial")
-                partial.write_bytes(pickle.dumps((result.outcome, result.correction_outcome, result.seconds)))
-                partial.replace(path)
-                decided[claim.id] = result
+        def decide(claim: Claim = claim) -> tuple[Any, Any, float]:
+            result = run_claim(claim)
+            return result.outcome, result.correction_outcome, result.seconds
+
+        outcome, correction, seconds = _computed_once(folder, f"verdict-{claim.id}", decide)
+        decided[claim.id] = Result(claim, outcome, correction, seconds)
     return [decided[claim.id] for claim in claims]
+
+
+@pytest.fixture(scope="session")
+def computed_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[], Any]], Any]:
+    """``computed_once(key, compute)``: an expensive fixture value (mpmath references, measurements)
+    computed by one worker of the run and loaded by the others."""
+    folder = _run_folder(tmp_path_factory)
+    return lambda key, compute: _computed_once(folder, key, compute)
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -310,15 +311,19 @@ def _scanned_rows() -> dict:  # type: ignore[type-arg]
 
 
 @pytest.fixture(scope="module")
-def scanned_references() -> dict:  # type: ignore[type-arg]
-    import numpy as np
+def scanned_references(computed_once: Callable[[str, Callable[[], Any]], Any]) -> dict:  # type: ignore[type-arg]
+    """The mpmath references of the scanned rows, computed once per run (about 30 s)."""
+    def compute() -> dict:  # type: ignore[type-arg]
+        import numpy as np
 
-    from softproof.measure.accuracy import reference
+        from softproof.measure.accuracy import reference
 
-    rows = _scanned_rows()
-    targets = np.array([0, len(rows["shuffled"]) // 2, len(rows["shuffled"]) - 1])
-    measured = ("softmax", "log_softmax", "logsumexp", "cross_entropy")
-    return {name: (x, targets, reference(x, "rows", "float64", targets, functions=measured)) for name, x in rows.items()}
+        rows = _scanned_rows()
+        targets = np.array([0, len(rows["shuffled"]) // 2, len(rows["shuffled"]) - 1])
+        measured = ("softmax", "log_softmax", "logsumexp", "cross_entropy")
+        return {name: (x, targets, reference(x, "rows", "float64", targets, functions=measured)) for name, x in rows.items()}
+
+    return computed_once("scanned-references", compute)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("name", list(_scanned_rows()))
