@@ -3,10 +3,13 @@ every entry point (tests/c/fuzz_driver.c), built with the production loop flags;
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,15 +23,19 @@ pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler")
 
 
 @pytest.fixture(scope="module")
-def kernels_object(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("asan") / "softmax.o"
-    done = subprocess.run([CC, *FLAGS, *SANITIZE, "-c", str(SOURCE), "-o", str(out)], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return out
+def kernels_object(tmp_path_factory: pytest.TempPathFactory, computed_once: Callable[[str, Callable[[], Any]], Any]) -> Path:
+    """The kernels built with the sanitizers (about 25 s), once per run whichever worker asks first."""
+    def build() -> Path:
+        out = tmp_path_factory.mktemp("asan") / "softmax.o"
+        done = subprocess.run([CC, *FLAGS, *SANITIZE, "-c", str(SOURCE), "-o", str(out)], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return out
+
+    return computed_once("asan-object", build)  # type: ignore[no-any-return]
 
 
 def _run(program: str, kernels_object: Path, *args: str) -> str:
-    exe = kernels_object.parent / program
+    exe = kernels_object.parent / f"{program}-{os.getpid()}"  # the workers share the object, not the programs
     build = subprocess.run([CC, *FLAGS, *SANITIZE, "-I", str(SOURCE.parent), str(ROOT / "tests" / "c" / f"{program}.c"),
                             str(kernels_object), "-o", str(exe), "-lm"], capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stderr
