@@ -70,18 +70,24 @@ def test_false_statements_are_refuted_with_a_checked_point(lhs: str, rhs: str, r
     ("x*sigmoid(x)", "-0.27846", ">="),  # min -0.2784645... at x = -1.2785: false on an interval of width 0.004
     ("x*(1 - sigmoid(x))", "0.27846", "<="),  # its mirror image, max at x = +1.2785
     ("a*sigmoid(a) + b*sigmoid(b)", "-0.5569", ">="),  # two variables, both near -1.28
+    ("sigmoid(x)", "1e-320", ">="),  # false below x = -736 only: far from every drawn value
+    ("log(1+exp(x)) - x", "1e-300", ">="),  # false above x = 690, where 30 digits see only cancellation
 ])
 def test_narrow_counterexamples_between_the_drawn_values_are_found(lhs: str, rhs: str, rel: str) -> None:
-    """No drawn value (integers, halves, thirds) falsifies these; the climb from the best of them does,
-    and the point it proposes is checked like any other, here against mpmath at 50 digits as well."""
+    """No drawn value (integers, halves, thirds, up to 40 in size) falsifies these; the climb from the best of them
+    does (its step doubles after a gain; near 0 it raises the precision), and the point it proposes is checked
+    like any other, here against mpmath at 1500 digits as well."""
     import mpmath
     import sympy as sp
 
     result = check(lhs, rhs, rel, [])
     assert result.verdict == "refuted", (result.method, result.steps[-2:])
-    point = {name: sp.Rational(value) for name, value in result.counterexample["point"].items()}
-    with mpmath.workdps(50):
-        gap = sp.N(sp.sympify(f"({lhs}) - ({rhs})", locals={"sigmoid": lambda v: 1 / (1 + sp.exp(-v))}).subs(point), 50)
+    point = result.counterexample["point"]
+    difference = sp.sympify(f"({lhs}) - ({rhs})", locals={"sigmoid": lambda v: 1 / (1 + sp.exp(-v))})
+    names = sorted(point)
+    evaluate = sp.lambdify([sp.Symbol(n) for n in names], difference, modules="mpmath")
+    with mpmath.workdps(1500):  # far past the cancellation of log(1 + e^1000) - 1000
+        gap = evaluate(*(mpmath.mpf(sp.Rational(point[n]).p) / sp.Rational(point[n]).q for n in names))
     assert (gap < 0) if rel == ">=" else (gap > 0), gap
 
 

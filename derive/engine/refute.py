@@ -165,23 +165,23 @@ class Counterexample:
 
 _CLIMB_STEPS = 300  # objective evaluations per start, at most
 _CLIMB_STARTS = 3  # the best points tried of each of the first two shapes (sizes)
+_CLIMB_DIGITS = (30, 120, 480, 1200)  # the objective's precisions: the next where the value is within 10^(8 - digits) of 0
 
 
 def descend(part: Basic, tried: list[Mapping[Basic, object]]) -> Iterable[Mapping[Basic, object]]:
     r"""Points where the inequality ``part`` may fail, found by climbing: only candidates, never evidence.
 
     For ``lhs <= rhs`` (or ``<``) the objective is :math:`\mathrm{lhs} - \mathrm{rhs}` (the other way round for
-    ``>=``, ``>``), evaluated in mpmath at 30 digits with the sizes and indices of a point tried fixed and
+    ``>=``, ``>``), evaluated in mpmath at 30 digits (more where the value is near 0 and may be cancellation
+    noise, :data:`_CLIMB_DIGITS`) with the sizes and indices of a point tried fixed and
     its real scalars and vector entries free (respecting their sign assumptions). From the best points
-    tried, a pattern search moves one coordinate at a time by a step that shrinks fourfold when no move
-    improves, and stops at a positive objective; that point is then offered rounded to the simplest
+    tried, a pattern search moves one coordinate at a time by a step that doubles after a move that
+    improves and shrinks fourfold after a round without one, and stops at a positive objective; that point is then offered rounded to the simplest
     fractions that keep the objective positive (a readable counterexample). Each is confirmed by the
     caller, with an Arb enclosure, exactly as a drawn point: the climb only proposes.
     (Narrow refutations such as :math:`x\sigma(x) \ge -0.2784`, false near x = -1.28 only, lie between
     the drawn values.)
     """
-    import mpmath
-
     sense = 1 if isinstance(part, (sp.Le, sp.Lt)) else -1 if isinstance(part, (sp.Ge, sp.Gt)) else 0
     if sense == 0 or not tried:
         return
@@ -192,12 +192,11 @@ def descend(part: Basic, tried: list[Mapping[Basic, object]]) -> Iterable[Mappin
         climb = _Climb.of(sense * (part.lhs - part.rhs), group[0])
         if climb is None:
             continue
-        with mpmath.workdps(30):
-            ranked = sorted(group, key=lambda p: -climb.objective(climb.values(p)))
-            for start in ranked[:_CLIMB_STARTS]:
-                found = climb.search(climb.values(start))
-                if found is not None:
-                    yield climb.point(found)
+        ranked = sorted(group, key=lambda p: -climb.objective(climb.values(p)))
+        for start in ranked[:_CLIMB_STARTS]:
+            found = climb.search(climb.values(start))
+            if found is not None:
+                yield climb.point(found)
 
 
 def _shape(point: Mapping[Basic, object]) -> tuple[object, ...]:
@@ -267,19 +266,25 @@ class _Climb:
 
         if not all(_admissible(owner, v) for (_, _, owner), v in zip(self.slots, values, strict=True)):
             return -float("inf")
-        try:
-            result = self.function(*(mpmath.mpf(v) for v in values))  # type: ignore[operator]
-        except Exception:  # noqa: BLE001 - the climb only proposes: a point it cannot evaluate is no proposal
-            return -float("inf")
-        if not isinstance(result, mpmath.mpf) or not mpmath.isfinite(result):
-            return -float("inf")
+        for digits in _CLIMB_DIGITS:  # a value near 0 may be cancellation noise: raise the precision past it
+            with mpmath.workdps(digits):
+                try:
+                    result = self.function(*(mpmath.mpf(v) for v in values))  # type: ignore[operator]
+                except Exception:  # noqa: BLE001 - the climb only proposes: a point it cannot evaluate is no proposal
+                    return -float("inf")
+            if not isinstance(result, mpmath.mpf) or not mpmath.isfinite(result):
+                return -float("inf")
+            if abs(result) > mpmath.mpf(10) ** (8 - digits):
+                break
         return float(result)
 
     def search(self, x: list[float]) -> list[float] | None:
+        """Pattern search from ``x``: a move that improves doubles the step (so a violation 700 away, as
+        for e^-x below a tiny constant, is reached in a dozen moves), a round without one quarters it."""
         best = self.objective(x)
         step = 1.0
         evaluations = 0
-        while evaluations < _CLIMB_STEPS and step > 1e-12 and best <= 0:
+        while evaluations < _CLIMB_STEPS and 1e-12 < step < 1e6 and best <= 0:
             moved = False
             for i in range(len(x)):
                 for delta in (step, -step):
@@ -290,8 +295,7 @@ class _Climb:
                     if value > best:
                         x, best, moved = y, value, True
                         break
-            if not moved:
-                step /= 4
+            step = step * 2 if moved else step / 4
         return x if best > 0 else None
 
     def point(self, x: list[float]) -> dict[Basic, object]:
