@@ -357,7 +357,7 @@ def bench(
     pin: Annotated[bool, typer.Option("--pin", help="Run on one core: every library, JAX's thread pool included, gets one core.")] = False,
     only: Annotated[list[str] | None, typer.Option("--only", help="Time only these beside softproof C and the copy (repeatable): softproof NumPy, scipy.special, NumPy max-shift, torch, jax, 'softproof C, out='.")] = None,
 ) -> None:
-    """Time the generated kernels beside scipy.special, plain NumPy (and torch), with a copy as the memory floor."""
+    """Time the generated kernels beside scipy.special, plain NumPy (and torch and jax when installed), with a copy as the memory floor."""
     from softproof.measure import bench as b
     from softproof.measure.progress import tracked_by
 
