@@ -81,9 +81,6 @@ def prove(
     raise typer.Exit(0 if all(r.as_expected for r in results) else 1)
 
 
-RELATIONS = ("==", "<=", "<", ">=", ">")
-
-
 class SidesMayBeginWithMinus(TyperCommand):
     """A command whose arguments may begin with '-' ('-log(p)', '-exp(a)*b'): click would read such a
     word as a cluster of short options (and '-exp(a)' as '-a' with the value 'xp(a)'). The words are
@@ -93,6 +90,8 @@ class SidesMayBeginWithMinus(TyperCommand):
     relation, anything else beginning with one '-' is an argument."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: click's Context (typer may vendor click)
+        from softproof.derive.check import RELATIONS
+
         takes_value = {"--help": False}
         for param in self.params:
             if param.param_type_name == "option":
@@ -391,10 +390,9 @@ def bench(
             fail(str(exc))
     if shapes and max(math.prod(s) for s in shapes) > b.MAX_SIZE:
         fail(f"a --shape has more than {b.MAX_SIZE:.0e} entries; use a smaller shape")
-    known = ("softproof NumPy", "scipy.special", "NumPy max-shift", "torch", "jax", b.REUSED)
     for name in only or ():
-        if name not in known:
-            fail(f"--only {name!r}: use one of {', '.join(repr(k) for k in known)}")
+        if name not in b.OPTIONAL:
+            fail(f"--only {name!r}: use one of {', '.join(repr(k) for k in b.OPTIONAL)}")
     if pin and threads != 1:
         fail("--pin runs everything on one core; leave out --threads (or use --threads 1)")
     chosen_cases = b.shape_cases(shapes, kernels, dtypes) if shapes else b.cases(chosen_sizes, row_length, kernels, dtypes)

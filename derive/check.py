@@ -46,6 +46,7 @@ from .engine import (
     difference_value,
     side_value,
 )
+from .engine.sampling import admissible
 from .inequalities import SignProver, certified_sign, signed_constants
 from .isolation import TimedOut, run_isolated
 from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
@@ -295,15 +296,6 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
 ADMISSIBLE = (sp.Integer(1), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(1, 2), sp.Integer(-2))
 
 
-def _admissible(symbol: sp.Symbol, value: sp.Expr) -> bool:
-    """``value`` satisfies every assumption ``symbol`` carries."""
-    checks = {
-        "integer": value.is_integer, "positive": value > 0, "nonnegative": value >= 0,
-        "negative": value < 0, "nonpositive": value <= 0, "nonzero": value != 0,
-    }
-    return all(bool(ok) for name, ok in checks.items() if getattr(symbol, f"is_{name}") is True)
-
-
 def _complete_point(outcome: Outcome, problem: Problem) -> Outcome | None:
     """The counterexample with a value for every symbol of the statement as written.
 
@@ -317,7 +309,7 @@ def _complete_point(outcome: Outcome, problem: Problem) -> Outcome | None:
     for symbol in problem.symbols:
         if symbol in point:
             continue
-        value = next((v for v in ADMISSIBLE if _admissible(symbol, v)), None)
+        value = next((v for v in ADMISSIBLE if admissible(symbol, v)), None)
         if value is None:
             return None
         point[symbol] = value

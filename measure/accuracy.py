@@ -104,16 +104,19 @@ def takes_targets(function: str) -> bool:
     return by_name(function).form.name.startswith("target")
 
 
-def _row_values(x: np.ndarray, targets: np.ndarray, functions: tuple[str, ...]) -> dict[str, list[mpmath.mpf]]:
-    """The textbook value of each of ``functions`` (row functions), entry by entry (one per row for a reduction)."""
+def _row_values(x: np.ndarray, targets: np.ndarray | None, functions: tuple[str, ...],
+                temperature: float | None = None) -> dict[str, list[mpmath.mpf]]:
+    """The textbook value of each of ``functions`` (row functions), entry by entry (one per row for a reduction);
+    with a ``temperature``, the functions that take one (:data:`TEMPERED`) at it."""
     values = textbook.row(x)
+    tempered = () if temperature is None else (mpmath.mpf(temperature),)
     out: dict[str, list[mpmath.mpf]] = {}
     for name in functions:
         definition = textbook.ROW[name]
         if takes_targets(name):
-            out[name] = [definition(values, int(t)) for t in targets]
+            out[name] = [definition(values, int(t)) for t in targets]  # type: ignore[union-attr]
         else:
-            value = definition(values)
+            value = definition(values, *tempered)
             out[name] = value if isinstance(value, list) else [value]
     return out
 
@@ -161,16 +164,6 @@ def element_batches(x: np.ndarray, dtype: str, functions: tuple[str, ...] | list
     return out
 
 
-def _tempered_values(x: np.ndarray, temperature: float, functions: tuple[str, ...]) -> dict[str, list[mpmath.mpf]]:
-    """The textbook value of each of ``functions`` (functions with a temperature, :data:`TEMPERED`) at ``temperature``."""
-    values, T = textbook.row(x), mpmath.mpf(temperature)
-    out: dict[str, list[mpmath.mpf]] = {}
-    for name in functions:
-        value = textbook.ROW[name](values, T)
-        out[name] = value if isinstance(value, list) else [value]
-    return out
-
-
 def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None = None, temperature: float = 1.0,
               functions: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
     """Correctly rounded reference values: the precision doubles until the rounding is stable.
@@ -192,8 +185,8 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     tempered = temperature != 1.0
     if tempered and kind != "rows":
         raise ValueError(f"a temperature ({temperature}) applies to rows only, not to {kind}")
-    chosen = functions or (TEMPERED if tempered else ROW_FUNCTIONS if kind == "rows" else ELEMENT_FUNCTIONS)
     offered = TEMPERED if tempered else ROW_FUNCTIONS if kind == "rows" else ELEMENT_FUNCTIONS
+    chosen = functions or offered
     if unknown := [f for f in chosen if f not in offered]:
         raise ValueError(f"no {kind} reference for {', '.join(unknown)}{' at T != 1' if tempered else ''}; use some of {', '.join(offered)}")
     with np.errstate(over="ignore", divide="ignore"):
@@ -207,10 +200,10 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     prec = 128 + int(min(span, 1200.0) * 1.4427) + 2 * int(min(small, 1100.0)) + int(min(large, 1100.0))
     while True:
         with mpmath.workprec(prec):
-            if tempered:
-                exact = _tempered_values(x, temperature, chosen)
+            if kind == "rows":
+                exact = _row_values(x, targets, chosen, temperature if tempered else None)
             else:
-                exact = _row_values(x, targets, chosen) if kind == "rows" else _element_values(x, chosen)  # type: ignore[arg-type]
+                exact = _element_values(x, chosen)
             rounded = {k: [_round(v, bits) for v in vs] for k, vs in exact.items()}
         if previous is not None and all(np.array_equal(previous[k], rounded[k], equal_nan=True) for k in rounded):
             return {k: np.array(v, dtype=dtype) for k, v in rounded.items()}

@@ -20,15 +20,19 @@ import numpy as np
 
 from softproof.codegen.api import FUNCTIONS, by_name
 
-from .implementations import implementations
+from .implementations import SOFTPROOF, TEXTBOOK, implementations
 
-__all__ = ["KERNELS", "MAX_SIZE", "Timing", "cases", "parse_shape", "pin_to_one_core", "run", "shape_cases", "table"]
+__all__ = ["KERNELS", "MAX_SIZE", "OPTIONAL", "Timing", "cases", "parse_shape", "pin_to_one_core", "run", "shape_cases", "table"]
 
 KERNELS = tuple(f.name for f in FUNCTIONS if f.has_kernel)  # the functions with C kernels (codegen/api.py)
 MIN_SAMPLE = 0.002  # seconds
 MAX_SIZE = 10**9  # entries: 8 GB of float64 per array, and the input is copied; beyond it no run is useful
 COPY = "copy (memory floor)"
 REUSED = "softproof C, out="  # the same kernels writing into a preallocated array: no page faults of a fresh output
+# every implementation in the tables' column order; the ones ``run(only=...)`` may keep or leave out
+ORDER = (SOFTPROOF[0], REUSED, SOFTPROOF[1], "scipy.special", TEXTBOOK, "torch", "jax", COPY)
+OPTIONAL = tuple(name for name in ORDER if name not in (SOFTPROOF[0], COPY))
+PEERS = ("scipy.special", "torch", "jax")  # the tables' speed-up columns
 WITH_OUT = tuple(f.name for f in FUNCTIONS if f.has_out)
 
 
@@ -184,9 +188,8 @@ def table(timings: list[Timing], markdown: bool = False) -> str:
     time over softproof C's: above 1x softproof is faster)."""
     from .tables import render
 
-    impls = [i for i in ("softproof C", REUSED, "softproof NumPy", "scipy.special", "NumPy max-shift", "torch", "jax", COPY)
-             if any(t.implementation == i for t in timings)]
-    peers = [i for i in ("scipy.special", "torch", "jax") if i in impls]
+    impls = [i for i in ORDER if any(t.implementation == i for t in timings)]
+    peers = [i for i in PEERS if i in impls]
     by_case: dict[tuple[str, str, tuple[int, ...]], dict[str, Timing]] = {}
     for t in timings:
         by_case.setdefault((t.kernel, t.dtype, t.shape), {})[t.implementation] = t

@@ -11,7 +11,7 @@ from sympy import Basic, Expr
 
 from .. import enclosure
 from .core import Outcome, Status, _parts, _tex
-from .sampling import instantiate, sample_point
+from .sampling import admissible, instantiate, sample_point, vector_entries
 
 if TYPE_CHECKING:
     from ..domain import Condition
@@ -225,9 +225,8 @@ class _Climb:
         dummies: list[sp.Dummy] = []
         for key, value in start.items():
             if isinstance(key, sp.IndexedBase):
-                items = list(value.items()) if isinstance(value, Mapping) else list(enumerate(value, start=1))  # type: ignore[arg-type]
                 entries: dict[object, Basic] = {}
-                for position, _ in items:
+                for position, _ in vector_entries(value):
                     dummy = sp.Dummy(real=True)
                     dummies.append(dummy)
                     entries[position] = dummy
@@ -254,9 +253,7 @@ class _Climb:
     def values(self, point: Mapping[Basic, object]) -> list[float]:
         out = []
         for key, position, _ in self.slots:
-            value = point[key]
-            if position is not None:
-                value = value[position] if isinstance(value, Mapping) else value[int(position) - 1]  # type: ignore[index,call-overload]
+            value = point[key] if position is None else dict(vector_entries(point[key]))[position]
             out.append(float(sp.sympify(value)))
         return out
 
@@ -264,7 +261,7 @@ class _Climb:
         """lhs - rhs signed so that a violation is positive; -inf where undefined, complex or inadmissible."""
         import mpmath
 
-        if not all(_admissible(owner, v) for (_, _, owner), v in zip(self.slots, values, strict=True)):
+        if not all(admissible(owner, v) for (_, _, owner), v in zip(self.slots, values, strict=True)):
             return -float("inf")
         for digits in _CLIMB_DIGITS:  # a value near 0 may be cancellation noise: raise the precision past it
             with mpmath.workdps(digits):
@@ -318,13 +315,6 @@ class _Climb:
             start = self.start[key]
             out[key] = entries if isinstance(start, Mapping) else [entries[p] for p in sorted(entries)]  # type: ignore[type-var]
         return out
-
-
-def _admissible(owner: Basic, value: float) -> bool:
-    """``value`` satisfies the sign assumptions of ``owner`` (a scalar symbol or a vector's label)."""
-    checks = (("is_positive", value > 0), ("is_nonnegative", value >= 0), ("is_negative", value < 0),
-              ("is_nonpositive", value <= 0), ("is_nonzero", value != 0))
-    return all(ok for attribute, ok in checks if getattr(owner, attribute, None))
 
 
 class SoundnessError(RuntimeError):

@@ -6,14 +6,16 @@ produce and substitute points. :func:`numerically_nonzero` can stop a doomed pro
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import sympy as sp
 from sympy import Basic, Sum
 
 from ..sums import evaluate
 
-__all__ = ["expand_finite_sums", "instantiate", "sample_point", "numerically_nonzero"]
+__all__ = ["admissible", "expand_finite_sums", "instantiate", "sample_point", "numerically_nonzero", "vector_entries"]
 
 
 def expand_finite_sums(e: Basic, limit: int = 4096) -> Basic:
@@ -43,6 +45,30 @@ def expand_finite_sums(e: Basic, limit: int = 4096) -> Basic:
     return e.func(*args) if args != e.args else e
 
 
+def vector_entries(values: object) -> list[tuple[object, object]]:
+    """A point's vector as (position, value) pairs: a mapping position -> value as it is, a sequence with
+    positions from 1 (``[0, 1]`` sets ``x[1] = 0``, ``x[2] = 1``, as in the documents)."""
+    if isinstance(values, Mapping):
+        return list(values.items())
+    if isinstance(values, Iterable):
+        return list(enumerate(values, start=1))
+    raise TypeError(f"a vector's values must be a mapping or a sequence, not {values!r}")
+
+
+_SIGNS: dict[str, Callable[[Any, int], Any]] = {
+    "positive": operator.gt, "nonnegative": operator.ge, "negative": operator.lt, "nonpositive": operator.le, "nonzero": operator.ne,
+}
+
+
+def admissible(symbol: Basic, value: object) -> bool:
+    """``value`` (a SymPy number or a float) satisfies every assumption of sign and integrality that ``symbol``
+    (a scalar, or a vector's label for its entries) carries."""
+    number: sp.Expr = sp.sympify(value)
+    if getattr(symbol, "is_integer", None) is True and number.is_integer is not True:
+        return False
+    return all(bool(test(number, 0)) for name, test in _SIGNS.items() if getattr(symbol, f"is_{name}", None) is True)
+
+
 def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
     """Substitute a concrete point: first sizes (so sums expand), then entries.
 
@@ -58,8 +84,7 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
     vectors = {k: v for k, v in point.items() if isinstance(k, sp.IndexedBase)}
     repl: dict[Basic, Basic] = {}
     for base, values in vectors.items():
-        items = values.items() if isinstance(values, Mapping) else enumerate(values, start=1)
-        for pos, value in items:
+        for pos, value in vector_entries(values):
             repl[base[pos]] = sp.sympify(value)
     scalars = {
         k: sp.sympify(v)
