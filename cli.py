@@ -322,16 +322,15 @@ def accuracy(
 def _search_worst(functions: tuple[str, ...], dtypes: tuple[str, ...], seconds: float, seed: int) -> None:
     """``accuracy --search``: the worst input per function, target and dtype; exit 1 above a bound."""
     from softproof.measure import accuracy as acc
-    from softproof.measure.implementations import SOFTPROOF
     from softproof.measure.search import search
 
-    table = {name: impl for name, impl in acc.implementations().items() if name in SOFTPROOF}
+    table = {name: impl for name, impl in acc.implementations().items() if name in acc.OURS}  # the fast tier where it has a kernel
     above = []
     for function in functions:
         for dtype in dtypes:
-            for worst in search(function, {name: impls[function] for name, impls in table.items()}, dtype, seconds, seed):
+            for worst in search(function, {name: impls[function] for name, impls in table.items() if function in impls}, dtype, seconds, seed):
                 typer.echo(worst.describe())
-                bound = acc.BOUNDS.get((function, dtype))
+                bound = acc.bound_of(function, dtype, worst.target) if (function, dtype) in acc.BOUNDS else None
                 if bound is not None and worst.ulps > bound:
                     above.append(f"above bound: {function} {dtype} {worst.target}: {worst.ulps:g} ULP (bound {bound})")
     for line in above:
@@ -355,6 +354,7 @@ def bench(
     shape: Annotated[list[str] | None, typer.Option("--shape", help="Time these shapes instead of --size/--row-length: N or ROWSxN, e.g. 1e6, 4096x1000 (repeatable).")] = None,
     pin: Annotated[bool, typer.Option("--pin", help="Run on one core: every library, JAX's thread pool included, gets one core.")] = False,
     only: Annotated[list[str] | None, typer.Option("--only", help="Time only these beside softproof C and the copy (repeatable): softproof NumPy, scipy.special, NumPy max-shift, torch, jax, 'softproof C, out='.")] = None,
+    tier: Annotated[list[str] | None, typer.Option("--tier", help="accurate (default) and/or fast: time softproof C with precision='fast' too, with its own speed-up columns (repeatable).")] = None,
 ) -> None:
     """Time the generated kernels beside scipy.special, plain NumPy (and torch and jax when installed), with a copy as the memory floor."""
     from softproof.measure import bench as b
@@ -393,6 +393,9 @@ def bench(
     for name in only or ():
         if name not in b.OPTIONAL:
             fail(f"--only {name!r}: use one of {', '.join(repr(k) for k in b.OPTIONAL)}")
+    for name in tier or ():
+        if name not in b.TIERS:
+            fail(f"--tier {name!r}: use accurate or fast")
     if pin and threads != 1:
         fail("--pin runs everything on one core; leave out --threads (or use --threads 1)")
     chosen_cases = b.shape_cases(shapes, kernels, dtypes) if shapes else b.cases(chosen_sizes, row_length, kernels, dtypes)
@@ -408,7 +411,7 @@ def bench(
         except (AttributeError, OSError) as exc:  # no sched_setaffinity here (macOS, Windows)
             fail(f"--pin needs os.sched_setaffinity (Linux): {exc}; time without --pin")
     try:
-        timings = b.run(chosen_cases, repeats, progress=tracked, only=tuple(only or ()))
+        timings = b.run(chosen_cases, repeats, progress=tracked, only=tuple(only or ()), tiers=tuple(tier or ("accurate",)))
     except MemoryError as exc:
         fail(f"not enough memory for the largest case ({exc}); use smaller sizes or shapes")
     if as_json:

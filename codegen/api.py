@@ -90,6 +90,9 @@ TEMPERATURE = Parameter("temperature", "float", "1.0")
 KEEPDIMS = Parameter("keepdims", "bool", "False")
 OUT = Parameter("out", "NDArray[Any] | None", "None")
 WHERE = Parameter("where", "ArrayLike | None", "None")
+# every function's last keyword: "accurate" (the default bounds) or "fast" (binary32 lanes for float32, the
+# fast tier's proved bounds; the accurate result where a function has no fast kernel)
+PRECISION = Parameter("precision", "str", '"accurate"')
 # torch.nn.functional.cross_entropy's options (keyword-only; softproof's default reduction is "none")
 LOSS_OPTIONS = (
     Parameter("weight", "ArrayLike | None", "None"), Parameter("ignore_index", "int", "-100"),
@@ -133,6 +136,7 @@ class Function:
     domain: str = "real"
     options: tuple[Parameter, ...] = ()
     plain: str = ""
+    fast: bool = False  # a binary32 kernel for precision="fast" (C target, float32; elsewhere the accurate result)
 
     def __post_init__(self) -> None:
         if (self.form.name == "elementwise") != (self.rewrite is not None):
@@ -155,9 +159,8 @@ class Function:
 
     @property
     def typed_params(self) -> str:
-        """The Python signature's parameters, annotated, with defaults (the options keyword-only)."""
-        options = ("*", *(p.declaration() for p in self.options)) if self.options else ()
-        return ", ".join([*(p.declaration() for p in self.params), *options])
+        """The Python signature's parameters, annotated, with defaults (the options and ``precision`` keyword-only)."""
+        return ", ".join([*(p.declaration() for p in self.params), "*", *(p.declaration() for p in (*self.options, PRECISION))])
 
     @property
     def call_args(self) -> str:
@@ -171,9 +174,19 @@ class Function:
 
     @property
     def dispatch(self) -> str:
-        """The Python lines every target's function opens with when it has options: unless all are off
-        (``plain``), the function of the same name in ``_options.py`` composes the result."""
-        return f"if not ({self.plain}):\n    return _options.{self.name}(_THIS, {self.all_args})" if self.options and self.has_kernel else ""
+        """The Python lines every target's function opens with: ``precision`` checked, then, where it has
+        options, unless all are off (``plain``), the function of the same name in ``_options.py`` composes the
+        result (from the accurate kernels)."""
+        check = "_options.check_precision(precision)"
+        if self.options and self.has_kernel:
+            return f"{check}\nif not ({self.plain}):\n    return _options.{self.name}(_THIS, {self.all_args})"
+        return check
+
+    @property
+    def entry(self) -> str:
+        """The Python expression naming the C entry point to call: ``<name>_fast`` for ``precision="fast"``
+        where the function has a fast kernel (``fast``), else ``<name>``."""
+        return f'"{self.name}_fast" if precision == "fast" else "{self.name}"' if self.fast else f'"{self.name}"'
 
     @property
     def has_kernel(self) -> bool:
@@ -191,21 +204,21 @@ PLAIN_LOSS = 'weight is None and reduction == "none" and label_smoothing == 0.0 
 FUNCTIONS: tuple[Function, ...] = (
     Function("softmax", ROWS, "Softmax along ``axis``", "p = softmax(x / T) per row",
              (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.SOFTMAX_TIES_SPLIT, cv.MASK_ENTRY_LIMIT),
-             {"float64": 3, "float32": 1}, (0,), options=(WHERE,), plain="where is None"),
+             {"float64": 3, "float32": 1}, (0,), options=(WHERE,), plain="where is None", fast=True),
     Function("log_softmax", ROWS, "Log-softmax along ``axis``", "log softmax(x / T) per row",
              (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.LOG_SOFTMAX_TIES_LOG1P, cv.MASK_ENTRY_LIMIT),
-             {"float64": 2, "float32": 1}, (1,), options=(WHERE,), plain="where is None"),
+             {"float64": 2, "float32": 1}, (1,), options=(WHERE,), plain="where is None", fast=True),
     Function("logsumexp", REDUCE, r"Smooth maximum :math:`T \log\sum_i e^{x_i/T}`",
              "T log sum exp(x / T) per row: out has `rows` entries", (*inputs("x"), AXIS, KEEPDIMS, TEMPERATURE),
              "logsumexp_rows", (rw.LSE_TIES_LOG1P, rw.SMOOTH_MAX_SHIFT, cv.LSE_WEIGHTED, cv.LSE_SIGN_SPLIT, cv.MASK_FULLY_MASKED),
              {"float64": 1, "float32": 1},
              options=(Parameter("b", "ArrayLike | None", "None"), Parameter("return_sign", "bool", "False"), WHERE),
-             plain="b is None and not return_sign and where is None"),
+             plain="b is None and not return_sign and where is None", fast=True),
     Function("sigmoid", ELEMENTWISE, "Logistic sigmoid", "elementwise 1 / (1 + e^-x) of `count` entries",
              (*inputs("x"), OUT), "sigmoid_all", (), {"float64": 3, "float32": 1},
              doc=r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
 as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
-results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`.""", rewrite=rw.SIGMOID),
+results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`.""", rewrite=rw.SIGMOID, fast=True),
     Function("log_sigmoid", ELEMENTWISE, "Log-sigmoid", "elementwise log(1 / (1 + e^-x)) of `count` entries",
              (*inputs("x"), OUT), "log_sigmoid_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
@@ -244,12 +257,12 @@ for :func:`softmax`.
     Function("cross_entropy", TARGET_REDUCE, r"Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`",
              "-log softmax(x)[target] per row (out has `rows` entries)", (*inputs("logits", "target"), CLASS_AXIS),
              "cross_entropy_rows", (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P, *CE_CONVENTIONS), {"float64": 2, "float32": 1},
-             options=LOSS_OPTIONS, plain=PLAIN_LOSS),
+             options=LOSS_OPTIONS, plain=PLAIN_LOSS, fast=True),
     Function("cross_entropy_grad", TARGET_ROWS, r":math:`p - \mathrm{onehot}(t)`",
              "the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row",
              (*inputs("logits", "target"), CLASS_AXIS), "cross_entropy_grad_rows",
              (ce.GRADIENT_SOFTMAX_MINUS_ONEHOT, rw.CE_GRAD_TARGET, cv.CE_SMOOTHING_GRAD, cv.CE_WEIGHTED_SMOOTHING_GRAD,
-              cv.CE_SOFT_TARGET_GRAD), options=LOSS_OPTIONS, plain=PLAIN_LOSS),
+              cv.CE_SOFT_TARGET_GRAD), options=LOSS_OPTIONS, plain=PLAIN_LOSS, fast=True),
     Function("cross_entropy_with_grad", TARGET_BOTH, "Cross-entropy and its gradient from one read of each row",
              "the loss (`rows` entries) and p - onehot(target) (rows x n) of each row, from one read of the row",
              (*inputs("logits", "target"), CLASS_AXIS), "cross_entropy_with_grad_rows",

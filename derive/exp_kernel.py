@@ -38,7 +38,7 @@ from .symbols import eq, le, lt
 
 CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
 
-__all__ = ["ExpKernel", "exp_kernel", "CLAMP", "NORMAL_LIMIT", "RADIUS", "DEGREE", "ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND"]
+__all__ = ["ExpKernel", "exp_kernel", "FastExpKernel", "fast_exp_kernel", "FAST_CLAMP", "FAST_DEGREE", "FAST_ERROR_BOUND", "CLAMP", "NORMAL_LIMIT", "RADIUS", "DEGREE", "ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND"]
 
 RADIUS = sp.Rational(7, 20)  # > ln(2)/2 = 0.34657...: room for the rounding of k and the correction term
 DEGREE = 10  # of q; P has degree 12
@@ -106,6 +106,27 @@ def _significand(value: float) -> int:
     return abs(fraction.numerator)
 
 
+def _cody_waite_claim(claim_id: str, quote: str, k_max: int, ln2_hi: float, bits: int, assumptions: tuple[str, ...]) -> Claim:
+    """k * ln2_hi is exact in a ``bits``-bit significand for |k| <= k_max: the integers' product stays below 2^bits."""
+    return Claim(id=claim_id, source=CODEGEN, quote=quote, statement=lt(k_max * _significand(ln2_hi), sp.Integer(2) ** bits),
+                 strategy=Enclosure(), expected=Status.PROVED, assumptions=assumptions,
+                 note=f"ln2_hi has {_significand(ln2_hi).bit_length()} significant bits.")
+
+
+def _ln2_split_claim(claim_id: str, quote: str, ln2_hi: float, ln2_lo: float, within: sp.Rational, what: str) -> Claim:
+    """|ln2_hi + ln2_lo - ln 2| <= within, the constants as the exact numbers printed (``what``)."""
+    return Claim(id=claim_id, source=CODEGEN, quote=quote,
+                 statement=le(sp.Abs(sp.Rational(Fraction(ln2_hi)) + sp.Rational(Fraction(ln2_lo)) - sp.log(2)), within),
+                 strategy=Enclosure(), expected=Status.PROVED, assumptions=(f"the constants as the exact {what} printed into the C source",))
+
+
+def _polynomial_claim(claim_id: str, quote: str, polynomial: sp.Expr, bound: sp.Rational, assumptions: tuple[str, ...]) -> Claim:
+    """|P(r) e^-r - 1| <= bound on |r| <= RADIUS, by interval arithmetic on the polynomial (PolynomialEnclosure)."""
+    return Claim(id=claim_id, source=CODEGEN, quote=quote,
+                 statement=le(sp.Piecewise((sp.Abs(polynomial * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)), bound),
+                 strategy=PolynomialEnclosure(r_sym), expected=Status.PROVED, assumptions=assumptions)
+
+
 _K = exp_kernel()
 _K_SINGLE = exp_kernel(SINGLE_DEGREE)
 RANGE_REDUCTION = Claim(
@@ -118,64 +139,31 @@ RANGE_REDUCTION = Claim(
     assumptions=(r"$r \in \mathbb{R}$, $k \in \mathbb{Z}$",),
 )
 
-CODY_WAITE_EXACT = Claim(
-    id="exp.cody_waite_exact",
-    source=CODEGEN,
-    quote=f"k * ln2_hi is exact in double precision for |k| <= {K_MAX} (ln2_hi = {_K.ln2_hi.hex()})",
-    statement=lt(K_MAX * _significand(_K.ln2_hi), sp.Integer(2) ** 53),
-    strategy=Enclosure(),
-    expected=Status.PROVED,
-    assumptions=(
-        r"$|k| \le 2^{11}$ (the kernels clamp $a \ge -1080$, so $|k| \le 1559$)",
-        "a product of integers below 2^53 in magnitude is exact in binary64",
-    ),
-    note=f"ln2_hi has {_significand(_K.ln2_hi).bit_length()} significant bits.",
+CODY_WAITE_EXACT = _cody_waite_claim(
+    "exp.cody_waite_exact", f"k * ln2_hi is exact in double precision for |k| <= {K_MAX} (ln2_hi = {_K.ln2_hi.hex()})", K_MAX, _K.ln2_hi, 53,
+    (r"$|k| \le 2^{11}$ (the kernels clamp $a \ge -1080$, so $|k| \le 1559$)",
+     "a product of integers below 2^53 in magnitude is exact in binary64"),
 )
 
-LN2_SPLIT = Claim(
-    id="exp.ln2_split",
-    source=CODEGEN,
-    quote=f"ln2_hi + ln2_lo = ln 2 to within 2^-100 (ln2_lo = {_K.ln2_lo.hex()})",
-    statement=le(
-        sp.Abs(sp.Rational(Fraction(_K.ln2_hi)) + sp.Rational(Fraction(_K.ln2_lo)) - sp.log(2)),
-        sp.Rational(1, 2**100),
-    ),
-    strategy=Enclosure(),
-    expected=Status.PROVED,
-    assumptions=("the constants as the exact doubles printed into the C source",),
+LN2_SPLIT = _ln2_split_claim(
+    "exp.ln2_split", f"ln2_hi + ln2_lo = ln 2 to within 2^-100 (ln2_lo = {_K.ln2_lo.hex()})", _K.ln2_hi, _K.ln2_lo,
+    sp.Rational(1, 2**100), "doubles",
 )
 
-POLYNOMIAL_ERROR = Claim(
-    id="exp.polynomial_error",
-    source=CODEGEN,
-    quote="|P(r) / exp(r) - 1| <= 2^-59 on [-0.35, 0.35], P(r) = 1 + r + r^2 q(r), q of degree 10",
-    statement=le(
-        sp.Piecewise((sp.Abs(_K.polynomial() * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)), ERROR_BOUND
-    ),
-    strategy=PolynomialEnclosure(r_sym),
-    expected=Status.PROVED,
-    assumptions=(
-        r"$|r| \le 0.35$ ($\ln 2 / 2 = 0.3466$ plus room for the rounding of $k$ and the folded-in correction)",
-        "coefficients as the exact doubles printed into the C source",
-        "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)",
-    ),
+POLYNOMIAL_ERROR = _polynomial_claim(
+    "exp.polynomial_error", "|P(r) / exp(r) - 1| <= 2^-59 on [-0.35, 0.35], P(r) = 1 + r + r^2 q(r), q of degree 10",
+    _K.polynomial(), ERROR_BOUND,
+    (r"$|r| \le 0.35$ ($\ln 2 / 2 = 0.3466$ plus room for the rounding of $k$ and the folded-in correction)",
+     "coefficients as the exact doubles printed into the C source",
+     "approximation error only: the rounding of the evaluation is measured (python cli.py accuracy)"),
 )
 
-POLYNOMIAL_ERROR_SINGLE = Claim(
-    id="exp.polynomial_error_single",
-    source=CODEGEN,
-    quote="|P(r) / exp(r) - 1| <= 2^-37 on [-0.35, 0.35], q of degree 6 (the exp of float32 results)",
-    statement=le(
-        sp.Piecewise((sp.Abs(_K_SINGLE.polynomial() * sp.exp(-r_sym) - 1), sp.Abs(r_sym) <= RADIUS), (0, True)),
-        SINGLE_ERROR_BOUND,
-    ),
-    strategy=PolynomialEnclosure(r_sym),
-    expected=Status.PROVED,
-    assumptions=(
-        r"$|r| \le 0.35$, as for exp.polynomial_error",
-        "coefficients as the exact doubles printed into the C source",
-        r"approximation error only; a float32 result stays within 1 ULP while the double evaluation is within $2^{-25}$",
-    ),
+POLYNOMIAL_ERROR_SINGLE = _polynomial_claim(
+    "exp.polynomial_error_single", "|P(r) / exp(r) - 1| <= 2^-37 on [-0.35, 0.35], q of degree 6 (the exp of float32 results)",
+    _K_SINGLE.polynomial(), SINGLE_ERROR_BOUND,
+    (r"$|r| \le 0.35$, as for exp.polynomial_error",
+     "coefficients as the exact doubles printed into the C source",
+     r"approximation error only; a float32 result stays within 1 ULP while the double evaluation is within $2^{-25}$"),
 )
 
 CLAIMS.extend((
@@ -185,3 +173,83 @@ CLAIMS.extend((
     POLYNOMIAL_ERROR,
     POLYNOMIAL_ERROR_SINGLE,
 ))
+
+
+# ------------------------------------------------------------------ the fast tier's binary32 exp
+FAST_DEGREE = 4  # of q; P has degree 6
+FAST_ERROR_BOUND = sp.Rational(1, 2**26)  # relative error of the binary32 P on [-R, R]
+FAST_HI_BITS = 16  # significant bits of the binary32 ln2_hi: |k| <= 151 keeps k * ln2_hi exact in 24 bits
+FAST_CLAMP = -104.0  # e^-104 < 2^-150: rounds to 0 in binary32 (and so does anything below)
+FAST_K_MAX = 151  # |k| for FAST_CLAMP <= a <= 0: round(104 / ln 2) = 150
+
+
+@dataclass(frozen=True)
+class FastExpKernel:
+    r"""Constants of the fast tier's exp, :math:`e^{a}` for :math:`-104 \le a \le 0` evaluated in binary32 lanes
+    (``precision="fast"``): the same reduction as :func:`exp_kernel` with binary32 constants and a degree-6
+    polynomial. Each constant is an exact binary32 number (``float`` holding it)."""
+
+    inv_ln2: float
+    ln2_hi: float
+    ln2_lo: float
+    shifter: float  # 1.5 * 2**23: (y + shifter) - shifter rounds y to an integer in binary32
+    q: tuple[float, ...]  # coefficients of q, lowest degree first, each a binary32 number
+
+    def polynomial(self, var: sp.Symbol = r_sym) -> sp.Expr:
+        """:math:`P(r) = 1 + r + r^2 q(r)` with the binary32 coefficients as exact rationals."""
+        q = sum(sp.Rational(Fraction(c)) * var**i for i, c in enumerate(self.q))
+        return 1 + var + var**2 * q
+
+
+def _binary32(value: mpmath.mpf) -> float:
+    """``value`` rounded to the nearest binary32 number (returned as the float that holds it exactly)."""
+    import numpy
+
+    return float(numpy.float32(float(value)))
+
+
+@cache
+def fast_exp_kernel() -> FastExpKernel:
+    """Derive the binary32 constants (deterministic: fixed precision, interval and degree)."""
+    with mpmath.workdps(40):
+        ln2 = mpmath.log(2)
+        hi = _round_bits(ln2, FAST_HI_BITS)
+        lo = _binary32(ln2 - mpmath.mpf(hi.numerator) / hi.denominator)
+
+        def q(r: mpmath.mpf) -> mpmath.mpf:
+            return mpmath.mpf(1) / 2 if r == 0 else (mpmath.expm1(r) - r) / r**2
+
+        radius = mpmath.mpf(RADIUS.p) / RADIUS.q
+        coeffs = mpmath.chebyfit(q, [-radius, radius], FAST_DEGREE + 1)
+        return FastExpKernel(
+            inv_ln2=_binary32(1 / ln2),
+            ln2_hi=float(hi),
+            ln2_lo=lo,
+            shifter=1.5 * 2.0**23,
+            q=tuple(_binary32(c) for c in reversed(coeffs)),
+        )
+
+
+_F = fast_exp_kernel()
+FAST_CODY_WAITE_EXACT = _cody_waite_claim(
+    "exp.fast.cody_waite_exact", f"k * ln2_hi is exact in binary32 for |k| <= {FAST_K_MAX} (ln2_hi = {_F.ln2_hi.hex()}, the fast tier)",
+    FAST_K_MAX, _F.ln2_hi, 24,
+    (r"$|k| \le 151$ (the fast kernels clamp $a \ge -104$, so $|k| \le 150$)",
+     "a product of integers below 2^24 in magnitude is exact in binary32"),
+)
+
+FAST_LN2_SPLIT = _ln2_split_claim(
+    "exp.fast.ln2_split", f"ln2_hi + ln2_lo = ln 2 to within 2^-40 in binary32 (ln2_lo = {_F.ln2_lo.hex()})", _F.ln2_hi, _F.ln2_lo,
+    sp.Rational(1, 2**40), "binary32 numbers",
+)
+
+FAST_POLYNOMIAL_ERROR = _polynomial_claim(
+    "exp.fast.polynomial_error",
+    "|P(r) / exp(r) - 1| <= 2^-26 on [-0.35, 0.35], P(r) = 1 + r + r^2 q(r), q of degree 4 with binary32 coefficients (the fast tier's exp)",
+    _F.polynomial(), FAST_ERROR_BOUND,
+    (r"$|r| \le 0.35$, as for exp.polynomial_error",
+     "coefficients as the exact binary32 numbers printed into the C source",
+     "approximation error only: the binary32 evaluation's rounding is fp.exp.fast.poly"),
+)
+
+CLAIMS.extend((FAST_CODY_WAITE_EXACT, FAST_LN2_SPLIT, FAST_POLYNOMIAL_ERROR))

@@ -144,18 +144,18 @@ def _compile(files: dict[str, bytes], flags: tuple[str, ...], compiler: str, fol
     return target
 
 
-def load(signatures: Mapping[str, tuple[str, ...]]) -> Kernels:
+def load(signatures: Mapping[str, tuple[str, ...]], fast: tuple[str, ...] = ()) -> Kernels:
     """Build (or find) the library, load it and check it with a smoke call; a cached library that
     fails to load or to compute is removed and built again once."""
     path = library_path()
     try:
-        kernels = Kernels(path, signatures)
+        kernels = Kernels(path, signatures, fast)
         if kernels.smoke():
             return kernels
     except (OSError, AttributeError):  # a truncated or foreign file, or one without our entry points
         pass
     path.unlink(missing_ok=True)
-    kernels = Kernels(library_path(), signatures)
+    kernels = Kernels(library_path(), signatures, fast)
     if not kernels.smoke():
         raise RuntimeError(f"the C kernels built at {kernels.path} fail their smoke test (softmax([0, 0]) != [0.5, 0.5])")
     return kernels
@@ -226,7 +226,7 @@ class Kernels:
     is loaded for float64 (``_d``) and float32 (``_f``).
     """
 
-    def __init__(self, library: Path, signatures: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, library: Path, signatures: Mapping[str, tuple[str, ...]], fast: tuple[str, ...] = ()) -> None:
         self.path = library
         self.library = ctypes.CDLL(str(library))
         self.functions: dict[tuple[str, type], Any] = {}
@@ -236,6 +236,12 @@ class Kernels:
                 function.argtypes = [CTYPES[kind] for kind in kinds]
                 function.restype = ctypes.c_int
                 self.functions[(name, scalar)] = function
+        for name in fast:  # "<name>_fast": softproof_<name>_fast_f for float32, the accurate entry points otherwise
+            function = getattr(self.library, f"softproof_{name}_fast_f")
+            function.argtypes = [CTYPES[kind] for kind in signatures[name]]
+            function.restype = ctypes.c_int
+            for scalar in SUFFIX:
+                self.functions[(f"{name}_fast", scalar)] = function if scalar is numpy.float32 else self.functions[(name, scalar)]
 
     def smoke(self) -> bool:
         """softmax([0, 0]) is [0.5, 0.5] in both dtypes: the library computes, not merely loads."""
@@ -283,7 +289,7 @@ class Kernels:
         """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""
         status = self.functions[(name, dtype.type)](*args)
         if status:
-            raise ValueError(f"{name}: {ERRORS.get(status, f'error {status}')}")
+            raise ValueError(f"{name.removesuffix('_fast')}: {ERRORS.get(status, f'error {status}')}")
 
     def rows(self, name: str, x: ArrayLike, axis: Any, temperature: object, out: object) -> Any:
         """Row-wise, result of the input's shape (softmax, log_softmax)."""

@@ -36,13 +36,23 @@ from numpy.typing import ArrayLike, NDArray
 from ._checks import as_float, axes, check_out, deliver, paired, targets, temperature_value
 
 __all__ = [
-    "plain_targets", "softmax", "log_softmax", "softmin", "logsumexp", "logmeanexp", "cross_entropy",
+    "PRECISIONS", "check_precision", "plain_targets", "softmax", "log_softmax", "softmin", "logsumexp", "logmeanexp", "cross_entropy",
     "cross_entropy_grad", "cross_entropy_with_grad", "nll_loss", "binary_cross_entropy_with_logits",
     "logsumexp_backward",
 ]
 
 Array = NDArray[Any]
 REDUCTIONS = ("none", "mean", "sum")
+# every public function's ``precision``: "accurate" (the default bounds) or "fast" (the C target's binary32
+# kernels for float32, within the fp.*.fast.float32 bounds; every other case gives the accurate result,
+# which is within them too)
+PRECISIONS = ("accurate", "fast")
+
+
+def check_precision(precision: object) -> None:
+    """A ``ValueError`` naming ``precision`` unless it is one of :data:`PRECISIONS`."""
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise ValueError(f'precision must be "accurate" or "fast"; got {precision!r}')
 
 
 def plain_targets(target: ArrayLike, ignore_index: int) -> bool:

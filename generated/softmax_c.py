@@ -76,115 +76,135 @@ _SIGNATURES = {
     "softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
     "log_softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
 }
-_KERNELS = load(_SIGNATURES)
+# the functions with a binary32 kernel for precision="fast" (softproof_<name>_fast_f)
+_FAST = ("softmax", "log_softmax", "logsumexp", "sigmoid", "cross_entropy", "cross_entropy_grad", )
+_KERNELS = load(_SIGNATURES, _FAST)
 LIBRARY = _KERNELS.path
 _THIS = sys.modules[__name__]  # the kernels the peers' options (_options.py) compose
 
 
 @one_entry_slice(arrays=1)
-def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmax along ``axis``; see :func:`softproof.generated.softmax_np.softmax` for the math, edges and arguments."""
+    _options.check_precision(precision)
     if not (where is None):
         return _options.softmax(_THIS, x, axis, temperature, out, where=where)
-    return _KERNELS.rows("softmax", x, axis, temperature, out)
+    return _KERNELS.rows("softmax_fast" if precision == "fast" else "softmax", x, axis, temperature, out)
 
 
 @one_entry_slice(arrays=1)
-def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Log-softmax along ``axis``; see :func:`softproof.generated.softmax_np.log_softmax` for the math, edges and arguments."""
+    _options.check_precision(precision)
     if not (where is None):
         return _options.log_softmax(_THIS, x, axis, temperature, out, where=where)
-    return _KERNELS.rows("log_softmax", x, axis, temperature, out)
+    return _KERNELS.rows("log_softmax_fast" if precision == "fast" else "log_softmax", x, axis, temperature, out)
 
 
 @one_entry_slice(arrays=1)
-def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0, *, b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None) -> Any:
+def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0, *, b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T}`; see :func:`softproof.generated.softmax_np.logsumexp` for the math, edges and arguments."""
+    _options.check_precision(precision)
     if not (b is None and not return_sign and where is None):
         return _options.logsumexp(_THIS, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
-    return _KERNELS.reduce("logsumexp", x, axis, keepdims, temperature)
+    return _KERNELS.reduce("logsumexp_fast" if precision == "fast" else "logsumexp", x, axis, keepdims, temperature)
 
 
-def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Logistic sigmoid; see :func:`softproof.generated.softmax_np.sigmoid` for the math, edges and arguments."""
-    return _KERNELS.elementwise("sigmoid", x, out)
+    _options.check_precision(precision)
+    return _KERNELS.elementwise("sigmoid_fast" if precision == "fast" else "sigmoid", x, out)
 
 
-def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Log-sigmoid; see :func:`softproof.generated.softmax_np.log_sigmoid` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _KERNELS.elementwise("log_sigmoid", x, out)
 
 
-def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Softplus; see :func:`softproof.generated.softmax_np.softplus` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _KERNELS.elementwise("softplus", x, out)
 
 
-def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""log(1 - e^x); see :func:`softproof.generated.softmax_np.log1mexp` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _KERNELS.elementwise("log1mexp", x, out)
 
 
-def logit(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Logit; see :func:`softproof.generated.softmax_np.logit` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _KERNELS.elementwise("logit", x, out)
 
 
-def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`; see :func:`softproof.generated.softmax_np.cross_entropy` for the math, edges and arguments."""
+    _options.check_precision(precision)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
-    return _KERNELS.with_target("cross_entropy", logits, target, axis, reduce=True)
+    return _KERNELS.with_target("cross_entropy_fast" if precision == "fast" else "cross_entropy", logits, target, axis, reduce=True)
 
 
-def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r""":math:`p - \mathrm{onehot}(t)`; see :func:`softproof.generated.softmax_np.cross_entropy_grad` for the math, edges and arguments."""
+    _options.check_precision(precision)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
-    return _KERNELS.with_target("cross_entropy_grad", logits, target, axis, reduce=False)
+    return _KERNELS.with_target("cross_entropy_grad_fast" if precision == "fast" else "cross_entropy_grad", logits, target, axis, reduce=False)
 
 
-def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Cross-entropy and its gradient from one read of each row; see :func:`softproof.generated.softmax_np.cross_entropy_with_grad` for the math, edges and arguments."""
+    _options.check_precision(precision)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_with_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return _KERNELS.with_target_both("cross_entropy_with_grad", logits, target, axis)
 
 
 @one_entry_slice(arrays=2)
-def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, precision: str = "accurate") -> Any:
     r""":math:`p \odot (g - \langle g, p\rangle)`; see :func:`softproof.generated.softmax_np.softmax_backward` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _KERNELS.pair("softmax_backward", probs, grad, axis)
 
 
 @one_entry_slice(arrays=2)
-def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, precision: str = "accurate") -> Any:
     r""":math:`g - \mathrm{softmax} \sum g`; see :func:`softproof.generated.softmax_np.log_softmax_backward` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _KERNELS.pair("log_softmax_backward", log_probs, grad, axis)
 
 
-def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmin along ``axis``; see :func:`softproof.generated.softmax_np.softmin` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _options.softmin(_THIS, x, axis, temperature, out, where=where)
 
 
-def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None) -> Any:
+def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})`; see :func:`softproof.generated.softmax_np.logmeanexp` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _options.logmeanexp(_THIS, x, axis, keepdims, where=where)
 
 
-def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none") -> Any:
+def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Negative log-likelihood of log-probabilities; see :func:`softproof.generated.softmax_np.nll_loss` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _options.nll_loss(_THIS, log_probs, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction)
 
 
-def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
+def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Binary cross-entropy from logits; see :func:`softproof.generated.softmax_np.binary_cross_entropy_with_logits` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
-def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
+def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, *, precision: str = "accurate") -> Any:
     r""":math:`g\,\mathrm{softmax}(x/T)`; see :func:`softproof.generated.softmax_np.logsumexp_backward` for the math, edges and arguments."""
+    _options.check_precision(precision)
     return _options.logsumexp_backward(_THIS, x, grad, axis, temperature)
 
 

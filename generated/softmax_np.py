@@ -402,7 +402,7 @@ def _softmax(x: Array, axis: Axes, T: float) -> Array:
 
 # ------------------------------------------------------------------ kernels
 @_one_entry_slice()
-def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmax along ``axis``: :math:`p_i = e^{x_i/T} / \sum_j e^{x_j/T}`.
 
     Evaluated as :math:`e^{(x_i - m)/T} / \sum_j e^{(x_j - m)/T}` with :math:`m = \max_j x_j`
@@ -412,6 +412,7 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
     >>> softmax([1.0, 1.0]).tolist()
     [0.5, 0.5]
     """
+    _options.check_precision(precision)
     if not (where is None):
         return _options.softmax(_THIS, x, axis, temperature, out, where=where)
     source = x
@@ -425,9 +426,10 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
 
 
 @_one_entry_slice()
-def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Log-softmax: :math:`\log p_i = (x_i - m)/T - \log\sum_j e^{(x_j - m)/T}`
     (``rewrite.log_softmax_shift``; document 000: ``softmax.log_softmax``). ``out`` as for :func:`softmax`."""
+    _options.check_precision(precision)
     if not (where is None):
         return _options.log_softmax(_THIS, x, axis, temperature, out, where=where)
     source, target = x, out
@@ -457,10 +459,11 @@ def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperatu
 
 
 @_one_entry_slice()
-def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0, *, b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None) -> Any:
+def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0, *, b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T} = m + T\log\sum_i e^{(x_i - m)/T}`
     (``rewrite.smooth_max_shift``; documents 002 and 004). ``T = 0`` gives the max
     (``temperature.smooth_max_limit``); ``T = inf`` gives ``+inf`` for two or more finite entries."""
+    _options.check_precision(precision)
     if not (b is None and not return_sign and where is None):
         return _options.logsumexp(_THIS, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
     x, dtype = _as_float(x)
@@ -493,10 +496,11 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
     return numpy.asarray(out).astype(dtype)[()]
 
 
-def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
     as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
     results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`."""
+    _options.check_precision(precision)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -508,9 +512,10 @@ def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
     (``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`."""
+    _options.check_precision(precision)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -520,7 +525,7 @@ def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
     :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})` (``rewrite.softplus_abs_form``): no overflow
     for large :math:`x` (where it is :math:`x`), and :math:`e^x` itself, subnormals included, for very
@@ -529,6 +534,7 @@ def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
 
     >>> float(softplus(0.0)) == float(numpy.log(2.0))
     True"""
+    _options.check_precision(precision)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -538,7 +544,7 @@ def softplus(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for
     :math:`x \ge -\log 2` and :math:`\operatorname{log1p}(-e^x)` below (``rewrite.log1mexp_switch``; Maechler 2012,
     the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``). ``0`` gives ``-inf``,
@@ -547,6 +553,7 @@ def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
 
     >>> float(log1mexp(-numpy.log(2.0))) == float(-numpy.log(2.0))
     True"""
+    _options.check_precision(precision)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -556,7 +563,7 @@ def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def logit(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
+def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as
     :math:`\operatorname{log1p}(2p - 1) - \operatorname{log1p}(1 - 2p)` (:math:`2p - 1` exact) for :math:`p \ge 1/4` and :math:`\log p - \operatorname{log1p}(-p)`
     below (``rewrite.logit_halves``): no cancellation at :math:`p = 1/2`, where ``log(p/(1-p))`` loses the
@@ -566,6 +573,7 @@ def logit(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
 
     >>> float(logit(0.5))
     0.0"""
+    _options.check_precision(precision)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -576,9 +584,10 @@ def logit(x: ArrayLike, out: NDArray[Any] | None = None) -> Any:
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 
-def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Per-example loss :math:`-\log p_t = \mathrm{LSE}(x) - x_t` (``rewrite.cross_entropy_lse``;
     document 003), no reduction."""
+    _options.check_precision(precision)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")
@@ -608,9 +617,10 @@ def _cross_entropy(x: Array, index: Array, ax: int, axis: Axes) -> Array:
     return numpy.squeeze(out, axis=ax)
 
 
-def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Gradient of the cross-entropy in the logits: :math:`p - \mathrm{onehot}(t)`
     (``ce.gradient_softmax_minus_onehot``; document 003)."""
+    _options.check_precision(precision)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")
@@ -636,18 +646,20 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, 
     return out.astype(dtype)
 
 
-def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None) -> Any:
+def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""(:func:`cross_entropy`, :func:`cross_entropy_grad`) of the same logits and targets, in one call (the C
     target reads each row once for both); with options, :func:`softproof.generated._options.cross_entropy_with_grad`."""
+    _options.check_precision(precision)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_with_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return cross_entropy(logits, target, axis), cross_entropy_grad(logits, target, axis)
 
 
 @_one_entry_slice(arrays=2)
-def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, precision: str = "accurate") -> Any:
     r"""Vector-Jacobian product of softmax: :math:`p \odot (g - \langle g, p\rangle)`
     (``rewrite.softmax_backward``)."""
+    _options.check_precision(precision)
     p, g, dtype = _paired(probs, grad, ("probs", "grad"))  # float32 probs with a float64 grad: float64
     axis = _axes(axis, p.ndim)
     with numpy.errstate(invalid="ignore", over="ignore"):
@@ -658,11 +670,12 @@ def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, .
 
 
 @_one_entry_slice(arrays=2)
-def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Any:
+def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, precision: str = "accurate") -> Any:
     r"""Vector-Jacobian product of log_softmax from its output: :math:`g - e^{\log p}\sum g`
     (``backward.log_softmax``; torch's ``_log_softmax_backward_data``). An entry of probability 0 takes
     no share of :math:`\sum g` (its coefficient is 0, even where the sum is infinite); a slice whose
     log-probabilities are all -inf (a fully masked output) gets 0 (``mask.fully_masked_limits``)."""
+    _options.check_precision(precision)
     lp, g, dtype = _paired(log_probs, grad, ("log_probs", "grad"))
     axis = _axes(axis, lp.ndim)
     with numpy.errstate(invalid="ignore", over="ignore"):
@@ -673,28 +686,33 @@ def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tupl
         out = numpy.where(numpy.all(numpy.isneginf(lp), axis=axis, keepdims=True), 0.0, out)
     return out.astype(dtype)
 
-def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None) -> Any:
+def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmin along ``axis``: softmax(-x / T) per row (torch.nn.functional.softmin); the math, edges and claims: :func:`softproof.generated._options.softmin`."""
+    _options.check_precision(precision)
     return _options.softmin(_THIS, x, axis, temperature, out, where=where)
 
 
-def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None) -> Any:
+def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})`: log mean exp(x) per row (jax.nn.logmeanexp); the math, edges and claims: :func:`softproof.generated._options.logmeanexp`."""
+    _options.check_precision(precision)
     return _options.logmeanexp(_THIS, x, axis, keepdims, where=where)
 
 
-def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none") -> Any:
+def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Negative log-likelihood of log-probabilities: -w[t] log_probs[t] per row, torch.nn.functional.nll_loss; the math, edges and claims: :func:`softproof.generated._options.nll_loss`."""
+    _options.check_precision(precision)
     return _options.nll_loss(_THIS, log_probs, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction)
 
 
-def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
+def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Binary cross-entropy from logits: (1 - y) softplus(x) + w_p y softplus(-x), torch.nn.functional.binary_cross_entropy_with_logits; the math, edges and claims: :func:`softproof.generated._options.binary_cross_entropy_with_logits`."""
+    _options.check_precision(precision)
     return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
-def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
+def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, *, precision: str = "accurate") -> Any:
     r""":math:`g\,\mathrm{softmax}(x/T)`: vector-Jacobian product of logsumexp: grad * softmax(x / T), grad broadcast over the reduced axes; the math, edges and claims: :func:`softproof.generated._options.logsumexp_backward`."""
+    _options.check_precision(precision)
     return _options.logsumexp_backward(_THIS, x, grad, axis, temperature)
 
 

@@ -20,18 +20,20 @@ import numpy as np
 
 from softproof.codegen.api import FUNCTIONS, by_name
 
-from .implementations import SOFTPROOF, TEXTBOOK, implementations
+from .implementations import FAST_TIER, SOFTPROOF, TEXTBOOK, implementations
 
-__all__ = ["KERNELS", "MAX_SIZE", "OPTIONAL", "Timing", "cases", "parse_shape", "pin_to_one_core", "run", "shape_cases", "table"]
+__all__ = ["FAST", "KERNELS", "MAX_SIZE", "OPTIONAL", "TIERS", "Timing", "cases", "parse_shape", "pin_to_one_core", "run", "shape_cases", "table"]
 
 KERNELS = tuple(f.name for f in FUNCTIONS if f.has_kernel)  # the functions with C kernels (codegen/api.py)
 MIN_SAMPLE = 0.002  # seconds
 MAX_SIZE = 10**9  # entries: 8 GB of float64 per array, and the input is copied; beyond it no run is useful
 COPY = "copy (memory floor)"
 REUSED = "softproof C, out="  # the same kernels writing into a preallocated array: no page faults of a fresh output
+FAST = FAST_TIER  # the same C with precision="fast" (run(tiers=("fast",))): its own speed-up columns
+TIERS = ("accurate", "fast")
 # every implementation in the tables' column order; the ones ``run(only=...)`` may keep or leave out
-ORDER = (SOFTPROOF[0], REUSED, SOFTPROOF[1], "scipy.special", TEXTBOOK, "torch", "jax", COPY)
-OPTIONAL = tuple(name for name in ORDER if name not in (SOFTPROOF[0], COPY))
+ORDER = (SOFTPROOF[0], FAST, REUSED, SOFTPROOF[1], "scipy.special", TEXTBOOK, "torch", "jax", COPY)
+OPTIONAL = tuple(name for name in ORDER if name not in (SOFTPROOF[0], FAST, COPY))
 PEERS = ("scipy.special", "torch", "jax")  # the tables' speed-up columns
 WITH_OUT = tuple(f.name for f in FUNCTIONS if f.has_out)
 
@@ -120,16 +122,14 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
     calls: dict[str, Callable[[], object]] = {COPY: x.copy}
     having = {name: funcs[case.kernel] for name, funcs in impls.items() if case.kernel in funcs}  # scipy has no softmax_backward
     form = by_name(case.kernel).form.name
+    arguments: tuple[np.ndarray, ...] = (x,)
     if form.startswith("target"):
-        t = rng.integers(0, case.shape[-1], case.shape[0]).astype(np.int64)
-        calls.update({name: functools.partial(f, x, t) for name, f in having.items()})
+        arguments = (x, rng.integers(0, case.shape[-1], case.shape[0]).astype(np.int64))
     elif form == "pair":  # the probabilities of x and an upstream gradient
         p = np.exp(x - x.max(axis=-1, keepdims=True))
         p /= p.sum(axis=-1, keepdims=True)
-        g = rng.standard_normal(case.shape).astype(case.dtype)
-        calls.update({name: functools.partial(f, p, g) for name, f in having.items()})
-    else:
-        calls.update({name: functools.partial(f, x) for name, f in having.items()})
+        arguments = (p, rng.standard_normal(case.shape).astype(case.dtype))
+    calls.update({name: functools.partial(f, *arguments) for name, f in having.items()})
     if case.kernel in WITH_OUT and "softproof C" in impls and with_out:
         reused = np.empty_like(x)
         calls[REUSED] = functools.partial(impls["softproof C"][case.kernel], x, out=reused)
@@ -154,12 +154,16 @@ def run(
     chosen: list[Case], repeats: int = 7, seed: int = 0,
     progress: Callable[[Iterator[Case], int], Iterator[Case]] | None = None,
     only: tuple[str, ...] = (),
+    tiers: tuple[str, ...] = ("accurate",),
 ) -> list[Timing]:
     """Median seconds per call of every implementation on every case, interleaved; ``only``: these
-    implementations besides softproof C and the copy (the ratios' references), when not empty."""
+    implementations besides softproof C and the copy (the ratios' references), when not empty; ``tiers``
+    with "fast": softproof C with precision="fast" too (the kernels that have a fast kernel)."""
     impls = implementations(textbook=True)
+    if "fast" not in tiers:
+        del impls[FAST]
     if only:
-        impls = {name: funcs for name, funcs in impls.items() if name in (*only, "softproof C")}
+        impls = {name: funcs for name, funcs in impls.items() if name in (*only, "softproof C", FAST)}
     with_out = not only or REUSED in only
     out: list[Timing] = []
     for case in {Case(c.kernel, c.dtype, (8, 10)) for c in chosen}:  # warm up: libraries loaded, code paged in
@@ -185,11 +189,12 @@ def run(
 
 def table(timings: list[Timing], markdown: bool = False) -> str:
     """Per case: milliseconds of each implementation, and softproof C's speed-up over each peer (the peer's
-    time over softproof C's: above 1x softproof is faster)."""
+    time over softproof C's: above 1x softproof is faster); with the fast tier timed, its speed-ups too."""
     from .tables import render
 
     impls = [i for i in ORDER if any(t.implementation == i for t in timings)]
     peers = [i for i in PEERS if i in impls]
+    fast = FAST in impls
     by_case: dict[tuple[str, str, tuple[int, ...]], dict[str, Timing]] = {}
     for t in timings:
         by_case.setdefault((t.kernel, t.dtype, t.shape), {})[t.implementation] = t
@@ -199,7 +204,10 @@ def table(timings: list[Timing], markdown: bool = False) -> str:
         label = Case(kernel, dtype, shape).label
         cells = [f"{by_impl[i].seconds * 1e3:.3g}" if i in by_impl else "-" for i in impls]
         speedups = [f"{by_impl[i].seconds / ours:.2f}x" if i in by_impl else "-" for i in peers]
+        if fast:
+            speedups += [f"{by_impl[i].seconds / by_impl[FAST].seconds:.2f}x" if i in by_impl and FAST in by_impl else "-" for i in peers]
         copy = by_impl[COPY].seconds
         rows.append([kernel, dtype, label, *cells, *speedups, f"{ours / copy:.2f}"])
-    return render(["kernel", "dtype", "size", *(f"{i} ms" for i in impls), *(f"C vs {i.split('.')[0]}" for i in peers), "C / copy"],
-                  rows, markdown)
+    fast_columns = [f"fast vs {i.split('.')[0]}" for i in peers] if fast else []
+    return render(["kernel", "dtype", "size", *(f"{i} ms" for i in impls), *(f"C vs {i.split('.')[0]}" for i in peers),
+                   *fast_columns, "C / copy"], rows, markdown)

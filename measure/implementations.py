@@ -10,6 +10,7 @@ torch tensors; ``numpy.asarray`` takes either.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -18,9 +19,10 @@ import numpy as np
 
 from softproof.codegen.api import FUNCTIONS
 
-__all__ = ["SOFTPROOF", "TEXTBOOK", "implementations", "textbook_numpy"]
+__all__ = ["FAST_TIER", "SOFTPROOF", "TEXTBOOK", "implementations", "textbook_numpy"]
 
 SOFTPROOF = ("softproof C", "softproof NumPy")
+FAST_TIER = "softproof C, fast"  # the C target with precision="fast" (the functions with a fast kernel)
 TEXTBOOK = "NumPy max-shift"
 Table = dict[str, dict[str, Callable[..., Any]]]
 
@@ -106,13 +108,14 @@ def _jax() -> dict[str, Callable[..., Any]]:
 
 
 def implementations(textbook: bool = True) -> Table:
-    """name -> function name -> callable: softproof C and NumPy (every function of the table),
-    scipy.special, torch and jax if installed, and the textbook NumPy formulas (``textbook``)."""
+    """name -> function name -> callable: softproof C and NumPy (every function of the table), softproof C with
+    precision="fast" (the functions with a fast kernel), scipy.special, torch and jax if installed, and the textbook NumPy formulas (``textbook``)."""
     from softproof.generated import softmax_c, softmax_np
 
     out: Table = {}
     for name, module in zip(SOFTPROOF, (softmax_c, softmax_np), strict=True):
         out[name] = {f.name: getattr(module, f.name) for f in FUNCTIONS}
+    out[FAST_TIER] = {f.name: functools.partial(getattr(softmax_c, f.name), precision="fast") for f in FUNCTIONS if f.fast}
     for name, load in (("scipy.special", _scipy), ("torch", _torch), ("jax", _jax)):
         try:
             out[name] = load()

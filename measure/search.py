@@ -59,12 +59,18 @@ def truth(function: str, x: np.ndarray, temperature: float, target_index: int, d
     return reference(x, "rows", dtype, np.array([target_index]), temperature if function in TEMPERED else 1.0, functions=(function,))[function]
 
 
+BATCH = 16  # a row is evaluated as the first of this many copies: the batched paths (tiles of short rows) are searched too
+
+
 def _call(implementation: Callable[..., Any], function: str, x: np.ndarray, temperature: float, target_index: int) -> np.ndarray:
+    if function in ELEMENT_FUNCTIONS:
+        return np.atleast_1d(np.asarray(implementation(in_domain(function, x))))
+    rows = np.tile(x, (BATCH, 1))
     if function in TEMPERED:
-        return np.atleast_1d(np.asarray(implementation(x, temperature=temperature)))
+        return np.atleast_1d(np.asarray(implementation(rows, temperature=temperature))[0])
     if takes_targets(function):
-        return np.atleast_1d(np.asarray(implementation(x, np.array(target_index))))
-    return np.atleast_1d(np.asarray(implementation(in_domain(function, x))))
+        return np.atleast_1d(np.asarray(implementation(rows, np.full(BATCH, target_index)))[0])
+    return np.atleast_1d(np.asarray(implementation(rows))[0])
 
 
 def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
@@ -128,8 +134,9 @@ def search(
     seed: int = 0,
     climb: int = 40,
 ) -> list[Worst]:
-    """The worst input found for ``function`` in each implementation (name -> callable), within
-    ``seconds`` each: random starts, each climbed for ``climb`` moves."""
+    """The worst input found for ``function`` in each implementation (name -> callable taking rows over the last
+    axis, as the targets do; a row is evaluated as the first of :data:`BATCH` copies), within ``seconds`` each:
+    random starts, each climbed for ``climb`` moves."""
     by_name(function)  # a KeyError naming the functions for an unknown one
     out = []
     for target, implementation in implementations.items():

@@ -32,7 +32,7 @@ def measurements(computed_once: Callable[[str, Callable[[], Any]], Any]) -> list
     return computed_once("accuracy-measurements", lambda: acc.measure(seed=7, scale=0.03))  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("implementation", ["softproof C", "softproof NumPy"])
+@pytest.mark.parametrize("implementation", ["softproof C", "softproof NumPy", "softproof C, fast"])
 def test_every_region_within_the_bounds(measurements: list[acc.Measurement], implementation: str) -> None:
     mine = [m for m in measurements if m.implementation == implementation]
     assert {m.region for m in mine} == {r.name for r in acc.regions(7, 0.05)}

@@ -112,8 +112,8 @@ def test_every_printed_piece_is_called_with_its_arity() -> None:
     text = render("c")["c/softmax.c"]
     every = pieces()
     for name, piece in every.items():
-        assert f"static SP_INLINE {'long double' if piece.wide else 'double'} piece_{name}(" in text, name
-        calls = re.findall(rf"(?<!double )\bpiece_{name}\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text)
+        assert f"static SP_INLINE {'long double' if piece.wide else 'float' if piece.single else 'double'} piece_{name}(" in text, name
+        calls = re.findall(rf"(?<!double )(?<!float )\bpiece_{name}\(([^()]*(?:\([^()]*\)[^()]*)*)\)", text)
         assert calls, f"piece_{name} is printed but never called"
         for args in calls:
             assert len([a for a in args.split(",") if a.strip()]) == len(piece.params), (name, args)

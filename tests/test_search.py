@@ -15,9 +15,9 @@ from softproof.measure.search import search, truth
 
 def test_the_search_finds_what_breaks_the_plain_max_shift_logsumexp() -> None:
     """The test of the test: the textbook max-shift form is off by many ULPs on rows the search reaches."""
-    def naive(x: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-        m = x.max()
-        return m + temperature * np.log(np.sum(np.exp((x - m) / temperature)))
+    def naive(x: np.ndarray, temperature: float = 1.0) -> np.ndarray:  # rows over the last axis, as the targets take them
+        m = x.max(axis=-1, keepdims=True)
+        return (m + temperature * np.log(np.sum(np.exp((x - m) / temperature), axis=-1, keepdims=True)))[..., 0]
 
     (worst,) = search("logsumexp", {"naive": naive}, seconds=2, seed=0)
     assert worst.ulps > 4, worst.describe()

@@ -4800,6 +4800,669 @@ SP_NOINLINE int softproof_log_softmax_backward_f(const float *p, const float *g,
     return log_softmax_backward_rows_f(p, g, out, rows, n);
 }
 
+/* ------------------------------------------------------------ the fast tier (precision="fast")
+ * float32 rows and entries in binary32 lanes (16 to an AVX-512 register) instead of double: the exp of
+ * derive/exp_kernel.py's fast_exp_kernel (proved: exp.range_reduction, exp.fast.cody_waite_exact, exp.fast.ln2_split, exp.fast.polynomial_error), the row sums in double over fixed chunks
+ * added in chunk order (any thread count gives the same bits). The bounds are the fp.*.fast.float32 claims
+ * (codegen/backends/gappa/claims.py). A temperature other than 1, a row whose max or sum is not finite
+ * (infinities, NaN), a log-domain row dominated by one entry (fast_log_sum), a logsumexp whose m + L would
+ * cancel and the last rows (fewer than SP_LANES) of a batch of short rows are computed by the accurate kernel. */
+#if SP_HAS_FMA
+#define SP_FMAF(a, b, c) fmaf((a), (b), (c))
+#else
+/* without FMA hardware the product is exact in double and the sum rounds twice (to double, to float):
+ * the Gappa proofs model the fused build */
+#define SP_FMAF(a, b, c) ((float)((double)(a) * (double)(b) + (double)(c)))
+#endif
+static const float SP_F_INV_LN2 = 0x1.7154760000000p+0f;
+static const float SP_F_SHIFTER = 12582912.0f;
+static const float SP_F_LN2_HI = 0x1.62e4000000000p-1f;
+static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
+#define SP_FAST_CLAMP (-104.0f) /* e^-104 < 2^-150 rounds to 0 in binary32 */
+#define SP_FAST_SHIFTER_BITS 0x4B400000u /* the bits of 1.5 * 2^23 */
+#define SP_FAST_PART 131072 /* rows are summed in chunks of this many entries, added in chunk order */
+#define SP_FAST_SPLIT 4194304 /* one row at least this long is split across threads (measured here: below it the parallel
+                                   regions cost more than they give, 0.54 ms on one thread against 0.86 on two for 1e6) */
+#define SP_FAST_SHORT 32 /* rows shorter than this go SP_LANES at a time, one row per lane (fast_tile) */
+
+static SP_INLINE float piece_fast_exp_reduce(float b, float clamped, float kf)
+{
+    return SP_FMAF(-kf, SP_F_LN2_HI, clamped) + SP_FMAF(-kf, SP_F_LN2_LO, b);
+}
+
+static SP_INLINE float piece_fast_exp_poly(float r)
+{
+    return SP_FMAF(r * r, SP_FMAF(SP_FMAF(SP_FMAF(SP_FMAF(0x1.6d15f80000000p-10f, r, 0x1.12105c0000000p-7f), r, 0x1.5555160000000p-5f), r, 0x1.5554d80000000p-3f), r, 0x1.0000000000000p-1f), r) + 1;
+}
+
+/* 2^k for -126 <= k <= 127 (k in two's complement), from its bits */
+static SP_INLINE float sp_pow2f(uint32_t k)
+{
+    const uint32_t bits = (k + 127u) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return scale;
+}
+
+/* e^(a + b) for SP_FAST_CLAMP <= a <= 0, |b| <= 2^-18, in binary32: k = round(a / ln 2) by the shifter
+ * (its low bits are k), r and P(r) printed above, 2^k in two normal factors so that a subnormal result is
+ * rounded once (fp.exp.fast.float32) */
+static SP_INLINE float sp_exp_fast(float a, float b)
+{
+    const float shifted = a * SP_F_INV_LN2 + SP_F_SHIFTER;
+    const float kf = shifted - SP_F_SHIFTER;
+    const float r = piece_fast_exp_reduce(b, a, kf);
+    uint32_t bits, k, k_half;
+    memcpy(&bits, &shifted, sizeof bits);
+    k = bits - SP_FAST_SHIFTER_BITS;
+    k_half = ((k + 256u) >> 1) - 128u; /* floor(k / 2) for -256 <= k <= 0, logical shift only */
+    return piece_fast_exp_poly(r) * sp_pow2f(k_half) * sp_pow2f(k - k_half);
+}
+
+/* e^(x - m) for finite m: x - m = s + lo exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B), s clamped at
+ * SP_FAST_CLAMP (lo dropped there: the result rounds to 0 either way; it is NaN where s overflowed) */
+static SP_INLINE float sp_fast_term(float x, float m)
+{
+    const float s = x - m;
+    const float bb = s - x;
+    const float lo = (x - (s - bb)) + (-m - bb);
+    const int under = s < SP_FAST_CLAMP;
+    return sp_exp_fast(under ? SP_FAST_CLAMP : s, under ? 0.0f : lo);
+}
+
+/* the max of x[0..n), NaN ignored (a NaN makes the row's sum NaN, which sends it to the accurate kernel) */
+static float fast_max(const float *x, size_t n)
+{
+    float lane[4 * SP_LANES];
+    float m = -INFINITY;
+    size_t j = 0, l, w;
+    for (l = 0; l < 4 * SP_LANES; ++l) {
+        lane[l] = -INFINITY;
+    }
+    for (; j + 4 * SP_LANES <= n; j += 4 * SP_LANES) {
+        SP_SIMD
+        for (l = 0; l < 4 * SP_LANES; ++l) {
+            lane[l] = x[j + l] > lane[l] ? x[j + l] : lane[l];
+        }
+    }
+    for (; j + SP_LANES <= n; j += SP_LANES) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            lane[l] = x[j + l] > lane[l] ? x[j + l] : lane[l];
+        }
+    }
+    for (; j < n; ++j) {
+        m = x[j] > m ? x[j] : m;
+    }
+    for (w = 2 * SP_LANES; w >= 1; w /= 2) { /* a tree of halves: short rows pay log2(64) steps, not 64 */
+        SP_SIMD
+        for (l = 0; l < w; ++l) {
+            lane[l] = lane[l + w] > lane[l] ? lane[l + w] : lane[l];
+        }
+    }
+    return lane[0] > m ? lane[0] : m;
+}
+
+/* over a chunk x[0..n): e_j = e^(x_j - m), stored to out when `store`; with `split`, *ties counts the
+ * entries equal to m (e_j = 1 exactly) and *t sums the others' e_j, else *t sums every e_j (*ties = 0);
+ * sums in double, 16 lanes folded in lane order (`store`, `split`: constants where called) */
+static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, int store, int split, const float *ahead, double *ties,
+                                  double *t)
+{
+    double acc[SP_LANES], count[SP_LANES];
+    size_t j = 0, l, w;
+    for (l = 0; l < SP_LANES; ++l) {
+        acc[l] = 0.0;
+        count[l] = 0.0;
+    }
+    for (; j + SP_LANES <= n; j += SP_LANES) {
+        if (ahead != NULL) { /* the next row, a cache line per block: its max pass then reads from cache */
+            SP_PREFETCH(ahead + j, 0);
+        }
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            const float e = sp_fast_term(x[j + l], m);
+            if (store) {
+                out[j + l] = e;
+            }
+            if (split) {
+                const int tie = x[j + l] == m;
+                acc[l] += tie ? 0.0 : (double)e;
+                count[l] += tie ? 1.0 : 0.0;
+            } else {
+                acc[l] += (double)e;
+            }
+        }
+    }
+    if (j < n) { /* the last entries as one block padded with -inf (e = 0, no tie): the same lanes, vectorised */
+        float tail[SP_LANES], e_tail[SP_LANES];
+        for (l = 0; l < SP_LANES; ++l) {
+            tail[l] = j + l < n ? x[j + l] : -INFINITY;
+        }
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            const float e = sp_fast_term(tail[l], m);
+            e_tail[l] = e;
+            if (split) {
+                const int tie = tail[l] == m;
+                acc[l] += tie ? 0.0 : (double)e;
+                count[l] += tie ? 1.0 : 0.0;
+            } else {
+                acc[l] += (double)e;
+            }
+        }
+        if (store) {
+            for (l = 0; j + l < n; ++l) {
+                out[j + l] = e_tail[l];
+            }
+        }
+    }
+    for (w = SP_LANES / 2; w >= 1; w /= 2) { /* folded in a fixed tree of halves */
+        SP_SIMD
+        for (l = 0; l < w; ++l) {
+            acc[l] += acc[l + w];
+            count[l] += count[l + w];
+        }
+    }
+    *t = acc[0];
+    *ties = count[0];
+}
+
+static void fast_chunk_any(const float *x, float *out, size_t n, float m, int store, int split, const float *ahead, double *ties, double *t)
+{
+    if (store && split) {
+        fast_chunk(x, out, n, m, 1, 1, ahead, ties, t);
+    } else if (store) {
+        fast_chunk(x, out, n, m, 1, 0, ahead, ties, t);
+    } else {
+        fast_chunk(x, out, n, m, 0, 1, ahead, ties, t);
+    }
+}
+
+/* the statistics of a row: m, and (split) ties + t or (not split) t = sum of e_j; 0 where the row
+ * needs the accurate kernel (m or the sum not finite). `inner`: the row's chunks may run in parallel */
+typedef struct {
+    float m;
+    double ties, t;
+} fast_stats;
+
+static int fast_stats_of(const float *x, float *out, size_t n, int store, int split, int inner, const float *ahead, fast_stats *st)
+{
+    const size_t parts = (n + SP_FAST_PART - 1) / SP_FAST_PART;
+    double *sums = NULL;
+    size_t p;
+    st->m = -INFINITY;
+    st->ties = 0.0;
+    st->t = 0.0;
+    (void)inner;
+#if defined(_OPENMP)
+    if (inner && n >= SP_FAST_SPLIT) {
+        sums = (double *)malloc(3 * parts * sizeof(double)); /* NULL: the same chunks, one thread */
+    }
+#endif
+    if (sums != NULL) {
+#if defined(_OPENMP)
+        long long q;
+        float m = -INFINITY;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (q = 0; q < (long long)parts; ++q) {
+            const size_t a = (size_t)q * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+            sums[2 * parts + (size_t)q] = (double)fast_max(x + a, b - a);
+        }
+        for (p = 0; p < parts; ++p) {
+            m = (float)sums[2 * parts + p] > m ? (float)sums[2 * parts + p] : m;
+        }
+        st->m = m;
+        if (m > -INFINITY && m < INFINITY) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+            for (q = 0; q < (long long)parts; ++q) {
+                const size_t a = (size_t)q * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, NULL, &sums[2 * (size_t)q], &sums[2 * (size_t)q + 1]);
+            }
+            for (p = 0; p < parts; ++p) {
+                st->ties += sums[2 * p];
+                st->t += sums[2 * p + 1];
+            }
+        }
+#endif
+        free(sums);
+    } else {
+        st->m = fast_max(x, n);
+        if (st->m > -INFINITY && st->m < INFINITY) {
+            for (p = 0; p < parts; ++p) {
+                const size_t a = p * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+                double ties, t;
+                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, st->m, store, split, parts == 1 ? ahead : NULL, &ties, &t);
+                st->ties += ties;
+                st->t += t;
+            }
+        }
+    }
+    return st->m > -INFINITY && st->m < INFINITY && st->ties + st->t < INFINITY;
+}
+
+/* out_j = e_j * scale in double, rounded once to float, over a row (its chunks in parallel where `inner`) */
+static void fast_scale(float *out, size_t n, double scale, int inner)
+{
+    size_t j;
+#if defined(_OPENMP)
+    if (inner && n >= SP_FAST_SPLIT) {
+        const long long parts = (long long)((n + SP_FAST_PART - 1) / SP_FAST_PART);
+        long long q;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (q = 0; q < parts; ++q) {
+            const size_t a = (size_t)q * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+            size_t i;
+            SP_SIMD
+            for (i = a; i < b; ++i) {
+                out[i] = (float)((double)out[i] * scale);
+            }
+        }
+        return;
+    }
+#endif
+    (void)inner;
+    SP_SIMD
+    for (j = 0; j < n; ++j) {
+        out[j] = (float)((double)out[j] * scale);
+    }
+}
+
+/* L = log(ties + t) = log1p((ties - 1) + t) in double (sp_log1p; ties >= 1, so (ties - 1) + t is t's relative
+ * error plus one rounding), or -1 where the accurate kernel must take the row: one max and t < 2^-80, where
+ * the subnormal terms' roundings (2^-150 each) could matter against t itself (fp.*.fast.float32) */
+static SP_INLINE double fast_log_sum(const fast_stats *st)
+{
+    if (st->ties == 1.0 && st->t < 0x1p-80) {
+        return -1.0;
+    }
+    return sp_log1p((st->ties - 1.0) + st->t);
+}
+
+/* out_j = (x_j - m) - L: x_j - m in double (exact unless the exponents differ by more than 29, then within 2^-53),
+ * minus L, rounded to float (measured: binary32 lanes with two TwoSums are no faster here) */
+static void fast_log_shares(const float *x, float *out, size_t n, float m, double L)
+{
+    const double md = (double)m;
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < n; ++j) {
+        out[j] = (float)(((double)x[j] - md) - L);
+    }
+}
+
+/* softmax (grad_target < 0) or p - onehot(grad_target) of one row, T = 1 */
+static void softmax_fast_row(const float *x, float *out, size_t n, int inner, const float *ahead, long long grad_target)
+{
+    fast_stats st;
+    if (!fast_stats_of(x, out, n, 1, grad_target >= 0, inner, ahead, &st)) {
+        if (grad_target < 0) {
+            softproof_softmax_f(x, out, 1, n, 1.0);
+        } else {
+            softproof_cross_entropy_grad_f(x, &grad_target, out, 1, n);
+        }
+        return;
+    }
+    {
+        const double sum = st.ties + st.t;
+        fast_scale(out, n, 1.0 / sum, inner);
+        if (grad_target >= 0) {
+            /* proved: rewrite.ce_grad_target: p_t - 1 = -(sum of the others' e_j) / sum, without cancellation */
+            const size_t target = (size_t)grad_target;
+            const int tie = x[target] == st.m;
+            const double others = (st.ties - (tie ? 1.0 : 0.0)) + (st.t - (tie ? 0.0 : (double)sp_fast_term(x[target], st.m)));
+            out[target] = (float)(-(others / sum));
+        }
+    }
+}
+
+static void log_softmax_fast_row(const float *x, float *out, size_t n, int inner, const float *ahead)
+{
+    fast_stats st;
+    double L;
+    if (!fast_stats_of(x, NULL, n, 0, 1, inner, ahead, &st)) {
+        softproof_log_softmax_f(x, out, 1, n, 1.0);
+        return;
+    }
+    /* proved: rewrite.log_softmax_ties_log1p: (x_j - m) - L, both parts <= 0 after the sign: no cancellation */
+    L = fast_log_sum(&st);
+    if (L < 0.0) {
+        softproof_log_softmax_f(x, out, 1, n, 1.0);
+        return;
+    }
+    fast_log_shares(x, out, n, st.m, L);
+}
+
+/* logsumexp of one row, or 0 where the accurate kernel must take it (m + L would cancel: m < 0 < -m/2 < L) */
+static int logsumexp_fast_row(const float *x, size_t n, int inner, const float *ahead, float *out)
+{
+    fast_stats st;
+    double L;
+    if (!fast_stats_of(x, NULL, n, 0, 1, inner, ahead, &st)) {
+        return 0;
+    }
+    L = fast_log_sum(&st);
+    if (L < 0.0 || (st.m < 0.0f && L > -0.5 * (double)st.m)) {
+        return 0;
+    }
+    *out = (float)((double)st.m + L); /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
+    return 1;
+}
+
+static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int inner, const float *ahead, float *out)
+{
+    fast_stats st;
+    double L;
+    if (!fast_stats_of(x, NULL, n, 0, 1, inner, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
+        return 0;
+    }
+    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L, two terms >= 0 */
+    *out = (float)(((double)st.m - (double)x[target]) + L);
+    return 1;
+}
+
+/* ---- short rows (n < SP_FAST_SHORT): SP_LANES rows at a time, one row per lane (the row's entries
+ * transposed into the tile), so that the exp runs in vector lanes however short the rows are */
+typedef struct {
+    float x[SP_FAST_SHORT][SP_LANES], e[SP_FAST_SHORT][SP_LANES];
+    float m[SP_LANES];
+    double ties[SP_LANES], t[SP_LANES];
+    int ok[SP_LANES]; /* 0: the row takes the accurate kernel (an infinity or a NaN) */
+} fast_tile;
+
+/* the statistics of rows x[0..SP_LANES) of n < SP_FAST_SHORT entries, as fast_stats_of (split: ties and t
+ * apart; store: e_j kept in the tile); each row's terms added in order, in double */
+static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int split, fast_tile *tl)
+{
+    size_t j, l;
+    for (l = 0; l < SP_LANES; ++l) {
+        for (j = 0; j < n; ++j) {
+            tl->x[j][l] = x[l * n + j];
+        }
+    }
+    for (l = 0; l < SP_LANES; ++l) {
+        tl->m[l] = -INFINITY;
+        tl->ties[l] = 0.0;
+        tl->t[l] = 0.0;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            tl->m[l] = tl->x[j][l] > tl->m[l] ? tl->x[j][l] : tl->m[l];
+        }
+    }
+    for (l = 0; l < SP_LANES; ++l) { /* a non-finite max would make the terms NaN: 0 there, the row redone */
+        tl->ok[l] = tl->m[l] > -INFINITY && tl->m[l] < INFINITY;
+        tl->m[l] = tl->ok[l] ? tl->m[l] : 0.0f;
+    }
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            const float e = sp_fast_term(tl->x[j][l], tl->m[l]);
+            if (store) {
+                tl->e[j][l] = e;
+            }
+            if (split) {
+                const int tie = tl->x[j][l] == tl->m[l];
+                tl->t[l] += tie ? 0.0 : (double)e;
+                tl->ties[l] += tie ? 1.0 : 0.0;
+            } else {
+                tl->t[l] += (double)e;
+            }
+        }
+    }
+    for (l = 0; l < SP_LANES; ++l) {
+        tl->ok[l] = tl->ok[l] && tl->ties[l] + tl->t[l] < INFINITY;
+    }
+}
+
+/* L of each row of a tile (fast_log_sum), -1 where the accurate kernel must take it */
+static SP_INLINE void fast_tile_logs(fast_tile *tl, double *L)
+{
+    size_t l;
+    for (l = 0; l < SP_LANES; ++l) {
+        fast_stats st;
+        st.m = tl->m[l];
+        st.ties = tl->ties[l];
+        st.t = tl->t[l];
+        L[l] = tl->ok[l] ? fast_log_sum(&st) : -1.0;
+    }
+}
+
+/* softmax (target == NULL) or p - onehot(target) of SP_LANES short rows */
+static void softmax_fast_tile(const float *x, float *out, size_t n, const long long *target)
+{
+    fast_tile tl;
+    double inv[SP_LANES];
+    size_t j, l;
+    if (target != NULL) { /* the flags as constants: one vectorised loop each */
+        fast_tile_stats(x, n, 1, 1, &tl);
+    } else {
+        fast_tile_stats(x, n, 1, 0, &tl);
+    }
+    for (l = 0; l < SP_LANES; ++l) {
+        inv[l] = 1.0 / (tl.ties[l] + tl.t[l]);
+    }
+    for (l = 0; l < SP_LANES; ++l) {
+        float *outr = out + l * n;
+        if (!tl.ok[l]) {
+            if (target == NULL) {
+                softproof_softmax_f(x + l * n, outr, 1, n, 1.0);
+            } else {
+                softproof_cross_entropy_grad_f(x + l * n, target + l, outr, 1, n);
+            }
+            continue;
+        }
+        for (j = 0; j < n; ++j) {
+            outr[j] = (float)((double)tl.e[j][l] * inv[l]);
+        }
+        if (target != NULL) { /* proved: rewrite.ce_grad_target, as in softmax_fast_row */
+            const size_t t = (size_t)target[l];
+            const int tie = tl.x[t][l] == tl.m[l];
+            const double others = (tl.ties[l] - (tie ? 1.0 : 0.0)) + (tl.t[l] - (tie ? 0.0 : (double)tl.e[t][l]));
+            outr[t] = (float)(-(others * inv[l]));
+        }
+    }
+}
+
+static void log_softmax_fast_tile(const float *x, float *out, size_t n)
+{
+    fast_tile tl;
+    double L[SP_LANES];
+    size_t j, l;
+    fast_tile_stats(x, n, 0, 1, &tl);
+    fast_tile_logs(&tl, L);
+    for (l = 0; l < SP_LANES; ++l) {
+        float *outr = out + l * n;
+        if (L[l] < 0.0) {
+            softproof_log_softmax_f(x + l * n, outr, 1, n, 1.0);
+            continue;
+        }
+        for (j = 0; j < n; ++j) { /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row */
+            outr[j] = (float)(((double)tl.x[j][l] - (double)tl.m[l]) - L[l]);
+        }
+    }
+}
+
+/* logsumexp (target == NULL) or cross_entropy of SP_LANES short rows, one value each */
+static void reduce_fast_tile(const float *x, float *out, size_t n, const long long *target)
+{
+    fast_tile tl;
+    double L[SP_LANES];
+    size_t l;
+    fast_tile_stats(x, n, 0, 1, &tl);
+    fast_tile_logs(&tl, L);
+    for (l = 0; l < SP_LANES; ++l) {
+        const double m = (double)tl.m[l];
+        if (target == NULL) {
+            if (L[l] < 0.0 || (m < 0.0 && L[l] > -0.5 * m)) { /* as logsumexp_fast_row */
+                softproof_logsumexp_f(x + l * n, out + l, 1, n, 1.0);
+            } else {
+                out[l] = (float)(m + L[l]);
+            }
+        } else if (L[l] < 0.0) {
+            softproof_cross_entropy_f(x + l * n, target + l, out + l, 1, n);
+        } else {
+            out[l] = (float)((m - (double)tl.x[(size_t)target[l]][l]) + L[l]);
+        }
+    }
+}
+
+#define SP_NEXT_ROW (r + 1 < (long long)rows ? x + (size_t)(r + 1) * n : NULL) /* prefetched during row r's exp pass */
+
+/* the entry points: rows in parallel for large inputs (SP_ROWS_PARALLEL), one long row's chunks in
+ * parallel, short rows SP_LANES at a time (the last rows of fewer than a tile by the accurate kernel);
+ * T != 1 and n == 0 go to the accurate kernel */
+int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
+{
+    long long r;
+    if (temperature != 1.0 || n == 0) {
+        return softproof_softmax_f(x, out, rows, n, temperature);
+    }
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+        const long long tiles = (long long)(rows / SP_LANES);
+        const size_t done = (size_t)tiles * SP_LANES;
+        SP_ROWS_PARALLEL
+        for (r = 0; r < tiles; ++r) {
+            const size_t first = (size_t)r * SP_LANES;
+            softmax_fast_tile(x + first * n, out + first * n, n, NULL);
+        }
+        return softproof_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, 1.0);
+    }
+    SP_ROWS_PARALLEL
+    for (r = 0; r < (long long)rows; ++r) {
+        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, SP_NEXT_ROW, -1);
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
+{
+    long long r;
+    if (temperature != 1.0 || n == 0) {
+        return softproof_log_softmax_f(x, out, rows, n, temperature);
+    }
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+        const long long tiles = (long long)(rows / SP_LANES);
+        const size_t done = (size_t)tiles * SP_LANES;
+        SP_ROWS_PARALLEL
+        for (r = 0; r < tiles; ++r) {
+            const size_t first = (size_t)r * SP_LANES;
+            log_softmax_fast_tile(x + first * n, out + first * n, n);
+        }
+        return softproof_log_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, 1.0);
+    }
+    SP_ROWS_PARALLEL
+    for (r = 0; r < (long long)rows; ++r) {
+        log_softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, SP_NEXT_ROW);
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
+{
+    long long r;
+    if (temperature != 1.0 || n == 0) {
+        return softproof_logsumexp_f(x, out, rows, n, temperature);
+    }
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+        const long long tiles = (long long)(rows / SP_LANES);
+        const size_t done = (size_t)tiles * SP_LANES;
+        SP_ROWS_PARALLEL
+        for (r = 0; r < tiles; ++r) {
+            const size_t first = (size_t)r * SP_LANES;
+            reduce_fast_tile(x + first * n, out + first, n, NULL);
+        }
+        return softproof_logsumexp_f(x + done * n, out + done, rows % SP_LANES, n, 1.0);
+    }
+    SP_ROWS_PARALLEL
+    for (r = 0; r < (long long)rows; ++r) {
+        if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, SP_NEXT_ROW, out + r)) {
+            softproof_logsumexp_f(x + (size_t)r * n, out + r, 1, n, 1.0);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_cross_entropy_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
+{
+    long long r;
+    if (n == 0 || check_targets(target, rows, n) != SOFTPROOF_OK) {
+        return softproof_cross_entropy_f(x, target, out, rows, n);
+    }
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+        const long long tiles = (long long)(rows / SP_LANES);
+        const size_t done = (size_t)tiles * SP_LANES;
+        SP_ROWS_PARALLEL
+        for (r = 0; r < tiles; ++r) {
+            const size_t first = (size_t)r * SP_LANES;
+            reduce_fast_tile(x + first * n, out + first, n, target + first);
+        }
+        return softproof_cross_entropy_f(x + done * n, target + done, out + done, rows % SP_LANES, n);
+    }
+    SP_ROWS_PARALLEL
+    for (r = 0; r < (long long)rows; ++r) {
+        if (!cross_entropy_fast_row(x + (size_t)r * n, n, (size_t)target[r], rows == 1, SP_NEXT_ROW, out + r)) {
+            softproof_cross_entropy_f(x + (size_t)r * n, target + r, out + r, 1, n);
+        }
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
+{
+    long long r;
+    if (n == 0 || check_targets(target, rows, n) != SOFTPROOF_OK) {
+        return softproof_cross_entropy_grad_f(x, target, out, rows, n);
+    }
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+        const long long tiles = (long long)(rows / SP_LANES);
+        const size_t done = (size_t)tiles * SP_LANES;
+        SP_ROWS_PARALLEL
+        for (r = 0; r < tiles; ++r) {
+            const size_t first = (size_t)r * SP_LANES;
+            softmax_fast_tile(x + first * n, out + first * n, n, target + first);
+        }
+        return softproof_cross_entropy_grad_f(x + done * n, target + done, out + done * n, rows % SP_LANES, n);
+    }
+    SP_ROWS_PARALLEL
+    for (r = 0; r < (long long)rows; ++r) {
+        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, SP_NEXT_ROW, target[r]);
+    }
+    return SOFTPROOF_OK;
+}
+
+/* proved: rewrite.sigmoid_abs_form: 1/(1 + e) for x >= 0, e/(1 + e) below, e = e^-|x| (one division in binary32) */
+static SP_INLINE void sigmoid_fast_block(const float *in, float *out, size_t count)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const float x = in[j];
+        const float a = -fabsf(x);
+        const float e = sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
+        out[j] = (x >= 0.0f ? 1.0f : e) / (1.0f + e);
+    }
+}
+
+int softproof_sigmoid_fast_f(const float *x, float *out, size_t count)
+{
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            const size_t j = (size_t)b * SP_BLOCK;
+            sigmoid_fast_block(x + j, out + j, count - j < SP_BLOCK ? count - j : SP_BLOCK);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
+    sigmoid_fast_block(x, out, count);
+    return SOFTPROOF_OK;
+}
+
 /* ------------------------------------------------ mergeable log-sum-exp states */
 /* A slice's state (softmax.h, softproof_lse_state): S = ties + t_hi + t_lo is sum e^((x_i - m)/T) with m
  * the slice's max, within relative error `error` of the exact sum (derive/state.py proves that merging

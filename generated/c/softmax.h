@@ -87,6 +87,19 @@ int softproof_softmax_backward_f(const float *p, const float *g, float *out, siz
 /* vector-Jacobian product of log_softmax from its output: g - exp(log_probs) * sum(g) per row */
 int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n);
 
+/* The fast tier (softproof's precision="fast"): float32 computed in binary32 lanes, within the bounds of the
+ * fp.*.fast.float32 claims (softmax 4 ULP, log_softmax, logsumexp and cross_entropy 2, sigmoid 3) instead of
+ * 1 ULP; the same arguments, edges and errors as the entry point of the same name without _fast, which
+ * computes what the fast kernels leave to it: a temperature other than 1, rows with an infinity or a NaN,
+ * log-domain rows dominated by one entry (the others' sum below 2^-80), a logsumexp whose m + L would cancel,
+ * and the last rows (fewer than 16) of a batch of rows shorter than 32 entries. */
+int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
+int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
+int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
+int softproof_sigmoid_fast_f(const float *x, float *out, size_t count);
+int softproof_cross_entropy_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
+int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
+
 /* Threads (where the library is built with OpenMP, the default): a call with several rows and more than
  * 65536 entries takes its rows in parallel, one row of at least 262144 entries is cut into fixed chunks
  * of 131072 (at most 64) summed in parallel and added in chunk order. The results are bit-identical

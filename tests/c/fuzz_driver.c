@@ -194,6 +194,14 @@ int main(int argc, char **argv)
         checked_f(softproof_log1mexp_f(yf, yf, count), "log1mexp_f of log_sigmoid_f, in place", rows, n, yf, count);
         checked_d(softproof_softplus_d(x, y, count), "softplus_d", rows, n, y, count);
         checked_f(softproof_softplus_f(xf, yf, count), "softplus_f", rows, n, yf, count);
+        /* the fast tier (precision="fast"): at the drawn T (mostly the accurate kernel) and at T = 1 (its own) */
+        checked_f(softproof_softmax_fast_f(xf, yf, rows, n, T), "softmax_fast_f", rows, n, yf, count);
+        checked_f(softproof_softmax_fast_f(xf, yf, rows, n, 1.0), "softmax_fast_f T = 1", rows, n, yf, count);
+        checked_f(softproof_log_softmax_fast_f(xf, yf, rows, n, T), "log_softmax_fast_f", rows, n, yf, count);
+        checked_f(softproof_log_softmax_fast_f(xf, yf, rows, n, 1.0), "log_softmax_fast_f T = 1", rows, n, yf, count);
+        checked_f(softproof_logsumexp_fast_f(xf, rf, rows, n, T), "logsumexp_fast_f", rows, n, rf, rows);
+        checked_f(softproof_logsumexp_fast_f(xf, rf, rows, n, 1.0), "logsumexp_fast_f T = 1", rows, n, rf, rows);
+        checked_f(softproof_sigmoid_fast_f(xf, yf, count), "sigmoid_fast_f", rows, n, yf, count);
         if (n) {
             checked_d(softproof_cross_entropy_d(x, target, r, rows, n), "cross_entropy_d", rows, n, r, rows);
             checked_f(softproof_cross_entropy_f(xf, target, rf, rows, n), "cross_entropy_f", rows, n, rf, rows);
@@ -203,7 +211,11 @@ int main(int argc, char **argv)
             checked_d(0, "cross_entropy_with_grad_d loss", rows, n, r, rows);
             checked_f(softproof_cross_entropy_with_grad_f(xf, target, rf, yf, rows, n), "cross_entropy_with_grad_f", rows, n, yf, count);
             checked_f(0, "cross_entropy_with_grad_f loss", rows, n, rf, rows);
+            checked_f(softproof_cross_entropy_fast_f(xf, target, rf, rows, n), "cross_entropy_fast_f", rows, n, rf, rows);
+            checked_f(softproof_cross_entropy_grad_fast_f(xf, target, yf, rows, n), "cross_entropy_grad_fast_f", rows, n, yf, count);
             target[rows - 1] = (long long)n;  /* out of range: refused, nothing read past the row */
+            status_is(softproof_cross_entropy_fast_f(xf, target, rf, rows, n), SOFTPROOF_ERANGE, "cross_entropy_fast_f bad target", rows, n);
+            status_is(softproof_cross_entropy_grad_fast_f(xf, target, yf, rows, n), SOFTPROOF_ERANGE, "cross_entropy_grad_fast_f bad target", rows, n);
             status_is(softproof_cross_entropy_d(x, target, r, rows, n), SOFTPROOF_ERANGE, "cross_entropy_d bad target", rows, n);
             status_is(softproof_cross_entropy_h(xh, target, rh, rows, n), SOFTPROOF_ERANGE, "cross_entropy_h bad target", rows, n);
             target[rows - 1] = (long long)(n - 1);

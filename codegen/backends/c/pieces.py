@@ -18,7 +18,7 @@ from softproof.derive import log1p_kernel as lk
 from softproof.derive import rewrites as rw
 from softproof.derive import state as st
 from softproof.derive.claims import Claim
-from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel
+from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel, fast_exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
 from softproof.derive.rewrites import SMOOTH_MAX_STABLE
 from softproof.derive.symbols import m
@@ -44,7 +44,7 @@ from ...kernels import (
 )
 from .printer import exact_fma, print_c_function
 
-__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "printed_pieces", "C_CLAIMS"]
+__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "fast_exp_constants", "fast_exp_pieces", "printed_pieces", "C_CLAIMS"]
 
 
 # reductions), plus the exp kernel and the FMA forms.
@@ -67,6 +67,27 @@ def _exp_pieces() -> dict[str, sp.Expr]:
         "exp_reduce_head": fma(-KF, hi, CLAMPED),  # a - k ln2_hi, exact (exp.cody_waite_exact)
         "exp_poly_single": _exp_polynomial(SINGLE_DEGREE),
     }
+
+
+def fast_exp_pieces() -> dict[str, sp.Expr]:
+    r"""The fast tier's exp in binary32 (derive/exp_kernel.py, ``fast_exp_kernel``): the reduction
+    :math:`r = (a - k\ell_{hi}) + (b - k\ell_{lo})` (the head exact: exp.fast.cody_waite_exact) and
+    :math:`P(r) = 1 + r + r^2 q(r)`, :math:`q` of degree 4 in Horner form with FMAs (fp.exp.fast.*)."""
+    kernel = fast_exp_kernel()
+    hi, lo = sp.Symbol("SP_F_LN2_HI"), sp.Symbol("SP_F_LN2_LO")
+    q_poly = sp.Float(kernel.q[-1], 17)
+    for coeff in reversed(kernel.q[:-1]):
+        q_poly = fma(q_poly, R, sp.Float(coeff, 17))
+    return {
+        "fast_exp_reduce": fma(-KF, hi, CLAMPED) + fma(-KF, lo, B),  # the head exact (fp.exp.fast.reduce)
+        "fast_exp_poly": fma(R * R, q_poly, R) + 1,
+    }
+
+
+def fast_exp_constants() -> list[tuple[str, float]]:
+    kernel = fast_exp_kernel()
+    return [("SP_F_INV_LN2", kernel.inv_ln2), ("SP_F_SHIFTER", kernel.shifter), ("SP_F_LN2_HI", kernel.ln2_hi),
+            ("SP_F_LN2_LO", kernel.ln2_lo)]
 
 
 # the log1p kernel's values (derive/log1p_kernel.py): 1 + u = w + correction, w = 2^k (1 + f)
@@ -332,6 +353,7 @@ def c_wide_pieces() -> dict[str, sp.Expr]:
 C_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "exp": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR),
     "exp_single": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR_SINGLE),
+    "fast_exp": (ek.RANGE_REDUCTION, ek.FAST_CODY_WAITE_EXACT, ek.FAST_LN2_SPLIT, ek.FAST_POLYNOMIAL_ERROR),
     "log1p": (lk.REDUCTION, lk.ATANH_FORM, lk.POLYNOMIAL_ERROR, ek.CODY_WAITE_EXACT),
     "exact_shift": (rw.EXACT_SHIFT,),
     "softmax": (rw.SOFTMAX_TIES_SPLIT,),
@@ -355,6 +377,7 @@ class Piece:
     expr: sp.Expr
     primitive: bool = False
     wide: bool = False
+    single: bool = False  # in binary32 (the fast tier)
     signature: tuple[sp.Symbol, ...] | None = None  # the parameters when fixed by the skeleton's contract
 
     @property
@@ -368,7 +391,7 @@ class Piece:
         return f"piece_{self.name}"
 
     def definition(self) -> str:
-        return print_c_function(self.function, self.expr, self.params, self.wide)
+        return print_c_function(self.function, self.expr, self.params, self.wide, self.single)
 
 
 
@@ -399,6 +422,7 @@ def pieces() -> dict[str, Piece]:
                 if name in scalar:
                     out[name] = Piece(name, scalar[name], signature=(DECAY, X) if uses_decay else (X,))
     out.update({name: Piece(name, expr, wide=True) for name, expr in c_wide_pieces().items()})
+    out.update({name: Piece(name, expr, single=True) for name, expr in fast_exp_pieces().items()})
     return out
 
 
@@ -407,7 +431,8 @@ def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
     every = pieces()
     sections = {
         "primitive": "\n".join(p.definition() for p in every.values() if p.primitive),
-        "kernel": "\n".join(p.definition() for p in every.values() if not p.primitive),
+        "kernel": "\n".join(p.definition() for p in every.values() if not p.primitive and not p.single),
+        "fast": "\n".join(p.definition() for p in every.values() if p.single),
     }
     claims = {name: "proved: " + kernel.lines[-1].proof.id for name, kernel in KERNELS.items()}
     claims["smooth_max_limit"] = "proved: " + SMOOTH_MAX_LIMIT.id

@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import fma
 from sympy.printing.c import C99CodePrinter
 
-__all__ = ["KernelCPrinter", "exact_fma", "print_c", "print_c_function", "c_identifier"]
+__all__ = ["KernelCPrinter", "SingleKernelCPrinter", "exact_fma", "print_c", "print_c_function", "c_identifier"]
 
 
 class exact_fma(fma):  # noqa: N801 - named like the SymPy function it refines
@@ -78,8 +78,26 @@ class KernelCPrinter(C99CodePrinter):
         return "SP_EXACT_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
 
 
-def print_c(expr: sp.Expr, wide: bool = False) -> str:
-    """One scalar expression as C99 source text (a single line); ``wide``: in long double (``expl``, ``logl``)."""
+class SingleKernelCPrinter(KernelCPrinter):
+    """The kernel printer for binary32 pieces (the fast tier): constants as exact ``f``-suffixed hexadecimal
+    literals (a constant that is not a binary32 number is refused), ``fma`` as ``SP_FMAF``."""
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        import numpy
+
+        value = float(expr)
+        if float(numpy.float32(value)) != value:
+            raise ValueError(f"the constant {value!r} is not a binary32 number; round it to float32 where it is derived")
+        return (value.hex() if value != int(value) else f"{value:.1f}") + "f"
+
+    def _print_fma(self, expr: sp.Expr) -> str:
+        """``SP_FMAF`` (C99 ``fmaf`` where the hardware fuses)."""
+        return "SP_FMAF({})".format(", ".join(self._print(arg) for arg in expr.args))
+
+
+def print_c(expr: sp.Expr, wide: bool = False, single: bool = False) -> str:
+    """One scalar expression as C99 source text (a single line); ``wide``: in long double (``expl``, ``logl``);
+    ``single``: in binary32 (``f`` constants, ``SP_FMAF``)."""
     from sympy.codegen.ast import float80, real
 
     # sp_log1p: the derived log1p of the C template (derive/log1p_kernel.py), for arguments u >= 0;
@@ -89,7 +107,7 @@ def print_c(expr: sp.Expr, wide: bool = False) -> str:
                                                       "sp_log1p_diff": "sp_log1p_diff"}}
     if wide:
         settings["type_aliases"] = {real: float80}
-    printer = KernelCPrinter(settings)
+    printer = SingleKernelCPrinter(settings) if single else KernelCPrinter(settings)
     return " ".join(printer.doprint(expr).split())
 
 
@@ -104,8 +122,9 @@ def c_identifier(symbol: sp.Symbol) -> str:
     return name
 
 
-def print_c_function(name: str, expr: sp.Expr, params: Sequence[sp.Symbol], wide: bool = False) -> str:
-    """A whole ``static SP_INLINE`` C function ``name(params)`` returning ``expr`` (``long double`` when ``wide``).
+def print_c_function(name: str, expr: sp.Expr, params: Sequence[sp.Symbol], wide: bool = False, single: bool = False) -> str:
+    """A whole ``static SP_INLINE`` C function ``name(params)`` returning ``expr`` (``long double`` when ``wide``,
+    ``float`` when ``single``).
 
     The parameters are explicit, so a caller passes its own values: no local of the C skeleton
     has to carry the name of a SymPy symbol. Every free symbol of ``expr`` must be a parameter
@@ -114,7 +133,7 @@ def print_c_function(name: str, expr: sp.Expr, params: Sequence[sp.Symbol], wide
     stray = {s.name for s in expr.free_symbols if s not in params and not s.name.startswith("SP_")}
     if stray:
         raise ValueError(f"{name}: {', '.join(sorted(stray))} must be parameters of the printed function")
-    ctype = "long double" if wide else "double"
+    ctype = "long double" if wide else "float" if single else "double"
     renamed = expr.xreplace({s: sp.Symbol(c_identifier(s), **s.assumptions0) for s in params})
     signature = ", ".join(f"{ctype} {c_identifier(s)}" for s in params) or "void"
-    return f"static SP_INLINE {ctype} {name}({signature})\n{{\n    return {print_c(renamed, wide)};\n}}\n"
+    return f"static SP_INLINE {ctype} {name}({signature})\n{{\n    return {print_c(renamed, wide, single)};\n}}\n"

@@ -7,13 +7,13 @@ from typing import Any
 
 import sympy as sp
 
-from softproof.derive.exp_kernel import CLAMP, NORMAL_LIMIT, exp_kernel
+from softproof.derive.exp_kernel import CLAMP, FAST_CLAMP, NORMAL_LIMIT, exp_kernel, fast_exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...api import FUNCTIONS, STATE_API
 from ...kernels import LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
-from .pieces import SERIES_LIMIT, SINGLE_SUFFIX, exp_constants, pieces, printed_pieces
+from .pieces import SERIES_LIMIT, SINGLE_SUFFIX, exp_constants, fast_exp_constants, pieces, printed_pieces
 from .printer import print_c
 
 __all__ = ["CTarget"]
@@ -68,6 +68,9 @@ class CTarget(Target):
             "state_api": STATE_API,
             "exp_constants": [(name, print_c(sp.Float(value, 17))) for name, value in exp_constants()],
             "exp_clamp": print_c(sp.Float(CLAMP, 17)),
+            "fast_constants": [(name, print_c(sp.Float(value, 17), single=True)) for name, value in fast_exp_constants()],
+            "fast_clamp": print_c(sp.Float(FAST_CLAMP, 17), single=True),
+            "fast_shifter_bits": f"0x{struct.unpack('<I', struct.pack('<f', fast_exp_kernel().shifter))[0]:08X}u",
             "normal_limit": print_c(sp.Float(NORMAL_LIMIT, 17)),
             "logsumexp_errors": {name: print_c(sp.Float(value, 17)) for name, value in vars(LOGSUMEXP_ERRORS).items()},
             "shifter_bits": f"0x{_bits(exp_kernel().shifter):016X}u",

@@ -38,7 +38,7 @@ from . import prover
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import EXP_ERROR, EXP_ERROR_SINGLE, render, script
 
-__all__ = ["GappaBound", "CLAIMS", "FL"]
+__all__ = ["GappaBound", "CLAIMS", "FL", "PROVED_FAST_ULPS", "proved_fast_ulps"]
 
 FL = sp.Function("fl")  # fl(e): e evaluated as the printed C evaluates it
 U = Fraction(1, 2**53)  # the unit roundoff of binary64
@@ -161,6 +161,7 @@ class ComposedBound:
     combine: Callable[[], Fraction]
     bound: Fraction
     in_ulps: bool = False  # the bound counts ULPs (else it is a relative error)
+    unit: Fraction = U  # the unit roundoff a relative bound is printed in (binary64's u, or binary32's)
 
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
@@ -173,8 +174,9 @@ class ComposedBound:
         if self.in_ulps:
             steps.append(f"combined bound {combined} ULP; the claim's bound is {self.bound} ULP")
         else:
-            steps.append(f"combined bound {_power_of_two(combined)} ({float(combined / U):.4f} u); the claim's bound is "
-                         f"{_power_of_two(self.bound)} ({float(self.bound / U):.4f} u)")
+            unit = "u" if self.unit == U else f"2^{_log2(self.unit):.0f}"
+            steps.append(f"combined bound {_power_of_two(combined)} ({float(combined / self.unit):.4f} {unit}); the claim's bound is "
+                         f"{_power_of_two(self.bound)} ({float(self.bound / self.unit):.4f} {unit})")
         return Outcome(Status.PROVED if combined <= self.bound else Status.UNPROVED, method, steps)
 
 
@@ -789,6 +791,151 @@ STATE_MERGE = _fp_claim(
      "without underflow, and underflow adds under 2^-1066 relative (S_a >= c_a >= 1); the argument in scripts._state_merge"),
 )
 
+
+# ------------------------------------------------------------------ the fast tier (precision="fast": float32 in binary32 lanes)
+FAST_POLY_BOUND = Fraction(117, 100) * Fraction(1, 2**24)  # Gappa: 1.161 2^-24
+FAST_REDUCE_BOUND = Fraction(1, 2**26) + Fraction(1, 2**34)  # Gappa: 2^-25.9985
+FAST_EXP_BOUND = Fraction(27, 16 * 2**24)  # the fast kernels' relative bound of a term, 1.6875 2^-24 (composed: 1.671 2^-24)
+FAST_UNDERFLOW = Fraction(1, 2**150)  # half the binary32 subnormal spacing: the last scaling's rounding
+FAST_SPACING = Fraction(1, 2**149)  # the binary32 subnormal spacing
+FAST_ROWS = 2**31  # the row length the fast claims cover
+FAST_PART, FAST_LANES = 131072, 16  # SP_FAST_PART and SP_LANES of fast.c: the row sums' tree
+FAST_T_FLOOR = Fraction(1, 2**80)  # a row with one max and t below it takes the accurate kernel (fast_log_sum)
+
+FAST_EXP_REDUCE = _fp_claim(
+    "fp.exp.fast.reduce",
+    "the fast tier's reduction r = (a - k ln2_hi) + (b - k ln2_lo) in binary32 is within 2^-26 + 2^-34 of a + b - k ln 2, and "
+    "|r| <= 0.35, for -104 <= a <= 0, |b| <= 2^-18",
+    sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), _sym(FAST_REDUCE_BOUND)), sp.Le(sp.Abs(FL(r)), _sym(RADIUS_BOUND))),
+    GappaBound("fp_fast_exp_reduce", FAST_REDUCE_BOUND, (RADIUS_BOUND,)),
+    (r"$k = \mathrm{round}(\mathrm{fl}(a \cdot \mathrm{INV\_LN2}))$ in binary32, ties to even: the shifter 1.5 2^23 of sp_exp_fast",
+     r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)", "binary32 rounding: the script's rnd"),
+)
+FAST_EXP_POLY = _fp_claim(
+    "fp.exp.fast.poly",
+    "the fast tier's polynomial (degree 6, binary32 FMAs) is within 1.17 2^-24 of its exact value on |r| <= 0.35",
+    sp.Le(_relative(P), _sym(FAST_POLY_BOUND)), GappaBound("fp_fast_exp_poly", FAST_POLY_BOUND),
+    (r"$|r| \le 0.35$", "binary32 rounding: the script's rnd"),
+)
+
+
+def _fast_exp_total() -> Fraction:
+    r"""The fast exp's relative error before its scaling, as :func:`_exp_total` with the binary32 parts:
+    :math:`(1 + \epsilon_{poly})(1 + 2^{-26})e^{\epsilon_{red}} - 1`. The scaling :math:`\hat P\,2^{k_h}2^{k - k_h}`:
+    the first product is exact (:math:`\hat P \ge 0.7`, :math:`k_h \ge -75`: a normal number), the second is exact when
+    its result is normal and rounds once (at most :math:`2^{-150}`) when subnormal; so
+    :math:`|\hat e - e^{a+b}| \le \epsilon e^{a+b} + 2^{-150}`, the 2^-150 only where the computed value is below
+    :math:`2^{-126}`, so only for :math:`e^{a+b} < 2^{-126}/(1 - \epsilon) < 2^{-125}`."""
+    return (1 + FAST_POLY_BOUND) * (1 + Fraction(1, 2**26)) * exp_upper(FAST_REDUCE_BOUND) - 1
+
+
+FAST_EXP = _fp_claim(
+    "fp.exp.fast.float32",
+    "the fast tier's exp (sp_exp_fast) is within 1.6875 2^-24 e^(a + b) + 2^-150 of e^(a + b) for -104 <= a <= 0, |b| <= 2^-18 "
+    "(the 2^-150 only for results below 2^-126)",
+    sp.Le(sp.Abs(FL(sp.exp(a + b)) - sp.exp(a + b)), _sym(FAST_EXP_BOUND) * sp.exp(a + b) + _sym(FAST_UNDERFLOW)),
+    ComposedBound((FAST_EXP_REDUCE, FAST_EXP_POLY, ek.FAST_POLYNOMIAL_ERROR), _fast_exp_total, FAST_EXP_BOUND, unit=U_SINGLE),
+    ("the argument in _fast_exp_total (codegen/backends/gappa/claims.py)",),
+)
+
+
+def _fast_gamma() -> Fraction:
+    r""":math:`\gamma_d` for the depth d of the fast row sums: a term passes through at most SP_FAST_PART/16 lane additions,
+    4 levels of the lanes' tree and :math:`\lceil n/\mathrm{SP\_FAST\_PART}\rceil` chunk additions (Higham, Accuracy and
+    Stability, (4.4): a sum whose every term meets at most d roundings is within :math:`\gamma_d \sum |x_i|`)."""
+    depth = FAST_PART // FAST_LANES + 4 + -(-FAST_ROWS // FAST_PART)
+    return depth * U / (1 - depth * U)
+
+
+def _fast_sum_error(floor: Fraction) -> Fraction:
+    r"""The relative error of a fast row sum (double) of terms :math:`\hat e_i`, each within
+    :math:`\epsilon e_i + 2^{-150}` (fp.exp.fast.float32, ``FAST_EXP_BOUND``), when the exact sum is at least ``floor``:
+    :math:`\epsilon + \gamma_d(1 + \epsilon) + n 2^{-150}/\mathrm{floor}` for :math:`n \le 2^{31}`."""
+    return FAST_EXP_BOUND + _fast_gamma() * (1 + FAST_EXP_BOUND) + FAST_ROWS * FAST_UNDERFLOW / floor
+
+
+def _fast_softmax_ulps() -> Fraction:
+    r"""softmax (fast): :math:`\hat p = \mathrm{RN}_{32}(\mathrm{RN}_{64}(\hat e\,\hat s))`, :math:`\hat s = \mathrm{RN}_{64}(1/\hat S)`,
+    :math:`\hat S` the sum of every term (:math:`S \ge 1`: the max's term is 1 exactly; :func:`_fast_sum_error` with floor 1).
+    For :math:`p \ge 2^{-125}` (so :math:`e \ge 2^{-125}` and :math:`\hat e` relative, fp.exp.fast.float32): :math:`v = \hat e\hat s` is within
+    :math:`\rho = (1 + \epsilon)(1 + 2^{-53})^2/(1 - \theta) - 1` of p, and :func:`ulps_after_rounding` counts the
+    steps. Below (spacing :math:`2^{-149}` in the subnormals and in :math:`[2^{-126}, 2^{-125})`): :math:`|v - p| \le \rho\,2^{-125}
+    + 2^{-150}` (e's last scaling, times :math:`\hat s \le 1`), so at most :math:`\lfloor(\rho 2^{-125} + 2^{-150})/2^{-149}\rfloor + 1`
+    boundaries. A row with
+    an infinity or NaN, T != 1 or n < 32 takes the accurate kernel (1 ULP, fp.softmax.float32)."""
+    theta = _fast_sum_error(Fraction(1))
+    rho = (1 + FAST_EXP_BOUND) * (1 + U) * (1 + U) / (1 - theta) - 1
+    normal = ulps_after_rounding(rho, U_SINGLE)
+    subnormal = int((rho * Fraction(1, 2**125) + FAST_UNDERFLOW) / FAST_SPACING) + 1
+    return Fraction(max(normal, subnormal))
+
+
+def _fast_log_rho() -> Fraction:
+    r"""The relative error of L = sp_log1p((c - 1) + t) in the fast kernels: t within :func:`_fast_sum_error` (floor
+    :math:`2^{-80}`: a row with c = 1 and t below it takes the accurate kernel; with c >= 2 the sum (c - 1) + t >= 1), the
+    addition one rounding of :math:`2^{-53}`, so :math:`u = (c - 1 + t)(1 + \theta')`; :math:`\log1p(u(1 + \theta'))`
+    is within :math:`\theta'/(1 - \theta')` of :math:`\log1p(u)` relative (its derivative is :math:`1/(1 + u) \le
+    \log1p(u)/u`), and sp_log1p rounds once after its own :math:`2^{-56}` (fp.log1p.float64)."""
+    theta = (1 + _fast_sum_error(FAST_T_FLOOR)) * (1 + U) - 1
+    return (1 + theta / (1 - theta)) * (1 + LOG1P_BOUND) * (1 + U) - 1
+
+
+def _fast_log_share_ulps() -> Fraction:
+    r"""log_softmax and cross_entropy (fast): :math:`\mathrm{RN}_{32}(\mathrm{RN}_{64}(q - \hat L))` with
+    :math:`q = \mathrm{RN}_{64}(x - m)` (or :math:`m - x_t`) of one sign with :math:`-L`: no cancellation, so the error is at
+    most :math:`\max(2^{-53}, \rho_L)(1 + 2^{-53}) + 2^{-53}` of the result (:func:`_fast_log_rho`), and
+    :func:`ulps_after_rounding` counts the steps (a subnormal float32 result: one boundary at most, as the error is far below
+    :math:`2^{-149}`)."""
+    rho = max(U, _fast_log_rho()) * (1 + U) + U
+    return Fraction(ulps_after_rounding(rho, U_SINGLE))
+
+
+def _fast_logsumexp_ulps() -> Fraction:
+    r"""logsumexp (fast): :math:`\mathrm{RN}_{32}(\mathrm{RN}_{64}(m + \hat L))`, taken only where m >= 0 or
+    :math:`\hat L \le -m/2`; then :math:`L \le |m + L|/(1 - 2\rho_L)` (with m >= 0, :math:`|m + L| \ge L`; else
+    :math:`|m + L| = -m - L \ge 2\hat L - L`), so the error is within :math:`\rho_L/(1 - 2\rho_L)(1 + 2^{-53}) + 2^{-53}`
+    of the result. Other rows take the accurate kernel (1 ULP where certified)."""
+    rho_L = _fast_log_rho()
+    rho = rho_L / (1 - 2 * rho_L) * (1 + U) + U
+    return Fraction(ulps_after_rounding(rho, U_SINGLE))
+
+
+def _fast_sigmoid_ulps() -> Fraction:
+    r"""sigmoid (fast): :math:`\mathrm{RN}_{32}(\mathrm{num}/\mathrm{RN}_{32}(1 + \hat e))`, :math:`e = e^{-|x|} \le 1`,
+    num = 1 (x >= 0) or :math:`\hat e`. With :math:`\hat e = e(1 + \epsilon)`, :math:`w = e/(1 + e) \le 1/2`:
+    :math:`1 + \hat e = (1 + e)(1 + \epsilon w)`, and the quotient before its rounding is :math:`\sigma(1 + \epsilon)/((1 + \epsilon
+    w)(1 + \delta))` (x < 0) or :math:`\sigma/((1 + \epsilon w)(1 + \delta))`: within :math:`(1 + \epsilon/(1 - \epsilon/2))/(1 - u)
+    - 1` (as :math:`(1 + \epsilon)/(1 + \epsilon w) - 1 = \epsilon(1 - w)/(1 + \epsilon w)`), for :math:`e \ge 2^{-125}` (ê
+    relative, fp.exp.fast.float32). Where :math:`e < 2^{-125}` (|x| > 86.6): 1 + ê rounds to 1, so x < 0 gives ê itself,
+    within :math:`\epsilon e + 2^{-150} + e^2` of σ, whose spacing there is :math:`2^{-149}`: at most
+    :math:`\lfloor\epsilon 2^{24} + 1/2 + 2^{-100}\rfloor + 1` steps; x > 0 gives 1, as RN(σ) is."""
+    eps = FAST_EXP_BOUND
+    normal = ulps_after_rounding((1 + eps / (1 - eps / 2)) / (1 - U_SINGLE) - 1, U_SINGLE)
+    subnormal = int((eps * Fraction(1, 2**125) + FAST_UNDERFLOW + Fraction(1, 2**248)) / FAST_SPACING) + 1
+    return Fraction(max(normal, subnormal))
+
+
+_FAST_ASSUMED = ("float32 input, T = 1 and n >= 32 in the fast kernel (the other calls take the accurate one, within its bound); "
+                 "rows of at most 2^31 entries; binary32 and binary64 arithmetic with FMA hardware (the portable build's "
+                 "SP_FMAF rounds twice: measured, not proved)",)
+
+
+def _fast_claim(function: str, ulps: Callable[[], Fraction], bound: int, parts: tuple[Claim, ...], what: str) -> Claim:
+    return _fp_claim(
+        f"fp.{function}.fast.float32",
+        f"with precision=\"fast\", every float32 {function} result of the C target is within {bound} ULP of the correctly rounded {what}",
+        sp.Le(sp.Function("ulps32")(FL(sp.Symbol(function))), bound),
+        ComposedBound(parts, ulps, Fraction(bound), in_ulps=True),
+        (*_FAST_ASSUMED, f"the argument in {ulps.__name__} (codegen/backends/gappa/claims.py)"),
+    )
+
+
+FAST_SOFTMAX = _fast_claim("softmax", _fast_softmax_ulps, 4, (FAST_EXP,), "softmax")
+FAST_LOG_SOFTMAX = _fast_claim("log_softmax", _fast_log_share_ulps, 2, (FAST_EXP, LOG1P), "log_softmax")
+FAST_LOGSUMEXP = _fast_claim("logsumexp", _fast_logsumexp_ulps, 2, (FAST_EXP, LOG1P), "logsumexp")
+FAST_CROSS_ENTROPY = _fast_claim("cross_entropy", _fast_log_share_ulps, 2, (FAST_EXP, LOG1P), "-log softmax(x)[t]")
+FAST_SIGMOID = _fast_claim("sigmoid", _fast_sigmoid_ulps, 3, (FAST_EXP,), "sigmoid")
+
 CLAIMS = [
     EXP_REDUCE,
     EXP_POLY,
@@ -819,7 +966,19 @@ CLAIMS = [
     LOG_SIGMOID_SINGLE,
     SOFTPLUS,
     SOFTPLUS_SINGLE,
+    FAST_EXP_REDUCE,
+    FAST_EXP_POLY,
+    FAST_EXP,
+    FAST_SOFTMAX,
+    FAST_LOG_SOFTMAX,
+    FAST_LOGSUMEXP,
+    FAST_CROSS_ENTROPY,
+    FAST_SIGMOID,
 ]
+
+# the fast tier's end-to-end claims: function -> the claim proving its float32 bound with precision="fast"
+PROVED_FAST_ULPS: dict[str, Claim] = {"softmax": FAST_SOFTMAX, "log_softmax": FAST_LOG_SOFTMAX, "logsumexp": FAST_LOGSUMEXP,
+                                      "cross_entropy": FAST_CROSS_ENTROPY, "sigmoid": FAST_SIGMOID}
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
 PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE,
@@ -852,6 +1011,16 @@ def proved_column(function: str, dtype: str) -> str:
 def proved_ulps(function: str, dtype: str) -> int | None:
     """The proved bound in ULPs of ``function`` in ``dtype`` (C target), or None where none is proved yet."""
     claim = PROVED_ULPS.get((function, dtype))
+    if claim is None:
+        return None
+    strategy = claim.strategy
+    assert isinstance(strategy, ComposedBound) and strategy.in_ulps
+    return int(strategy.bound)
+
+
+def proved_fast_ulps(function: str) -> int | None:
+    """The proved float32 bound in ULPs of ``function`` with ``precision="fast"`` (C target), or None where it has no fast kernel."""
+    claim = PROVED_FAST_ULPS.get(function)
     if claim is None:
         return None
     strategy = claim.strategy

@@ -21,8 +21,8 @@ from ..c.printer import print_c
 
 __all__ = ["GappaSyntaxError", "to_gappa", "print_gappa", "gappa_number"]
 
-_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F.]+p[-+]?\d+)|(\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(.))")
-FUSED = {"SP_FMA", "SP_EXACT_FMA", "fma"}
+_TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F.]+p[-+]?\d+)f?|(\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)f?|([A-Za-z_][A-Za-z0-9_]*)|(.))")
+FUSED = {"SP_FMA", "SP_EXACT_FMA", "SP_FMAF", "fma"}
 
 
 class GappaSyntaxError(ValueError):
@@ -108,6 +108,7 @@ def to_gappa(c_text: str, rounded: bool = True) -> str:
     return out
 
 
-def print_gappa(expr: sp.Expr, rounded: bool = True) -> str:
-    """A SymPy kernel expression as the C printer prints it, then in Gappa syntax."""
-    return to_gappa(print_c(expr), rounded)
+def print_gappa(expr: sp.Expr, rounded: bool = True, single: bool = False) -> str:
+    """A SymPy kernel expression as the C printer prints it (``single``: the binary32 printer, whose ``f``
+    suffixes and ``SP_FMAF`` read as the same numbers and one rounding), then in Gappa syntax."""
+    return to_gappa(print_c(expr, single=single), rounded)

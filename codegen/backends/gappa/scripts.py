@@ -27,6 +27,7 @@ from ..c.pieces import (
     SP_QUOTIENT_1P,
     Z_LOG,
     exp_constants,
+    fast_exp_constants,
     log1p_pieces,
     merge_pieces,
     pieces,
@@ -55,18 +56,20 @@ class GappaScript:
     extra_goals: tuple[str, ...] = ()  # further expressions whose enclosures the script also asks for
     precision: int = 60  # bits of Gappa's interval arithmetic (-Eprecision); ln2's enclosure needs more
     rounding: str = "float<ieee_64, ne>"  # the format of rnd: binary64 (subnormals included), or one without underflow
+    fast: bool = False  # a script of the fast tier: binary32 rounding and the binary32 exp constants
 
     @property
     def filename(self) -> str:
         return f"{self.name}.g"
 
 
-def _constants() -> tuple[tuple[str, str], ...]:
-    return tuple((name, float(value).hex()) for name, value in exp_constants())
+def _constants(fast: bool = False) -> tuple[tuple[str, str], ...]:
+    return tuple((name, float(value).hex()) for name, value in (fast_exp_constants() if fast else exp_constants()))
 
 
 def _piece(name: str, rounded: bool = True) -> str:
-    return print_gappa(pieces()[name].expr, rounded)
+    item = pieces()[name]
+    return print_gappa(item.expr, rounded, single=item.single)
 
 
 def _expect_printed(expected: dict[str, str], script: str) -> None:
@@ -144,6 +147,60 @@ def _exp_reduce() -> GappaScript:
             "$ clamped in (" + ", ".join(f"-1b-{j}" for j in range(2, 61)) + ");",
         ),
         precision=200,
+    )
+
+
+BINARY32 = "float<ieee_32, ne>"
+
+
+def _fast_exp_poly() -> GappaScript:
+    """The fast tier's polynomial (degree 6, Horner with binary32 FMAs) against its exact value on |r| <= 0.35."""
+    return GappaScript(
+        name="fp_fast_exp_poly",
+        title="rounding error of piece_fast_exp_poly (binary32 Horner with FMAs) relative to the same polynomial in exact arithmetic",
+        inputs=("r",),
+        definitions=(("y", _piece("fast_exp_poly")), ("My", _piece("fast_exp_poly", rounded=False))),
+        hypotheses=(f"r in [-{_decimal(RADIUS)}, {_decimal(RADIUS)}]",),
+        goal="(y - My) / My",
+        hints=("$ r in 64;",),
+        rounding=BINARY32,
+        fast=True,
+    )
+
+
+def _fast_exp_reduce() -> GappaScript:
+    r"""The fast tier's range reduction in binary32, as :func:`_exp_reduce` in binary64: k = round(a INV_LN2) by
+    the shifter 1.5 2^23 (exact for |a/ln2| < 2^22), r = (a - k ln2_hi) + (b - k ln2_lo) against a + b - k ln 2.
+    The head is exact: below -1/4, a lies on the grid 2^-25 and k ln2_hi (16 bits) on 2^-16, and
+    |a - k ln2_hi| < 1/2; in [-2^-j, -2^-(j+1)] (j >= 2) k = 0 and the head is a; above -2^-30 its rounding
+    is below 2^-54."""
+    reduction = pieces()["fast_exp_reduce"].expr
+    head_expr = next(term for term in reduction.args if term.has(sp.Symbol("SP_F_LN2_HI")))  # fma(-k, ln2_hi, a)
+    head = print_gappa(head_expr, True, single=True)
+    r_text = _piece("fast_exp_reduce")
+    correction = "rnd(-(kf) * SP_F_LN2_LO + b)"
+    _expect_printed({"fast_exp_reduce": f"rnd({head} + {correction})"}, "fast reduction")
+    low, high = _ln2_bounds()
+    exact_head = print_gappa(head_expr, False, single=True)
+    return GappaScript(
+        name="fp_fast_exp_reduce",
+        title="range reduction of the fast tier's exp: r = piece_fast_exp_reduce(b, a, k) in binary32 against a + b - k ln 2, and |r|",
+        inputs=("clamped", "b"),
+        definitions=(("y", "rnd(clamped * SP_F_INV_LN2)"), ("kf", "int<ne>(y)"), ("r", r_text),
+                     ("Mred", "clamped - kf * ln2"), ("Mr", "Mred + b"), ("split", "ln2 - SP_F_LN2_HI - SP_F_LN2_LO")),
+        hypotheses=("clamped in [-104, 0]", "|b| <= 1b-18", f"ln2 in [{low}, {high}]"),
+        goal="r - Mr",
+        extra_goals=("r",),
+        hints=(
+            "Mred -> -ln2 * ((kf - y) + (y - clamped * SP_F_INV_LN2) + clamped * (SP_F_INV_LN2 - 1 / ln2));",
+            f"r - Mr -> (r - ({head} + {correction})) + ({correction} - (-(kf) * SP_F_LN2_LO + b)) + ({head} - ({exact_head})) + kf * split;",
+            f"{exact_head} -> Mred + kf * (ln2 - SP_F_LN2_HI);",
+            f"{head} + {correction} -> ({head} - ({exact_head})) + ({correction} - (-(kf) * SP_F_LN2_LO + b)) + Mred + b + kf * split;",
+            "$ clamped in (" + ", ".join(f"-1b-{j}" for j in range(2, 31)) + ");",
+        ),
+        precision=200,
+        rounding=BINARY32,
+        fast=True,
     )
 
 
@@ -623,14 +680,15 @@ def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
     return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
-            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly())
+            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
+            _fast_exp_reduce(), _fast_exp_poly())
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
-           "fp_softmax_assembly", "fp_log_softmax_assembly")
+           "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly")
 
 
 def script(name: str) -> GappaScript:
@@ -645,7 +703,7 @@ def render(item: GappaScript) -> str:
     """The script's text (without the generated-file header). Every script rounds in binary64: the
     kernels evaluate in double, float32 results included, and round to float32 once at the end."""
     lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", f"@rnd = {item.rounding};", ""]
-    lines += [f"{name} = {value};" for name, value in _constants()]
+    lines += [f"{name} = {value};" for name, value in _constants(item.fast)]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]
     goals = " /\\ ".join(f"{goal} in ?" for goal in (item.goal, *item.extra_goals))

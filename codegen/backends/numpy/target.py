@@ -50,6 +50,6 @@ class NumPyTarget(Target):
             "functions": FUNCTIONS,
             "state_api": STATE_API,
             "signature": {f.name: f.typed_params for f in FUNCTIONS},
-            "dispatch": {f.name: f.dispatch for f in FUNCTIONS if f.dispatch},
+            "dispatch": {f.name: f.dispatch for f in FUNCTIONS},
             "logsumexp_errors": {name: repr(value) for name, value in vars(LOGSUMEXP_ERRORS).items()},
         }
