@@ -1,7 +1,7 @@
 """The fast tier (``precision="fast"``): binary32 kernels for float32 on the C target, within the bounds the
 fp.*.fast.float32 claims prove, against the correctly rounded mpmath reference of the textbook definitions
-(measure/accuracy.py ``reference``); every other case (float64, T != 1, short rows, infinities, NaN, the NumPy
-target, the functions without a fast kernel) gives the accurate result bit for bit."""
+(measure/accuracy.py ``reference``); every other case (float64, T outside [2^-20, 2^20], the last rows of a batch of
+short rows, infinities, NaN, the NumPy target, the functions without a fast kernel) gives the accurate result bit for bit."""
 
 from __future__ import annotations
 
@@ -34,10 +34,10 @@ def _hard_rows(seed: int, n: int) -> np.ndarray:
     return np.array(rows, dtype=np.float32)
 
 
-def _reference(x: np.ndarray, functions: tuple[str, ...], targets: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _reference(x: np.ndarray, functions: tuple[str, ...], targets: np.ndarray | None = None, temperature: float = 1.0) -> dict[str, np.ndarray]:
     """The correctly rounded float32 values of ``functions`` row by row (one value per row for a reduction)."""
     rows = [acc.reference(row.astype(np.float64), "rows", "float32", targets=None if targets is None else targets[i:i + 1],
-                          functions=functions) for i, row in enumerate(x)]
+                          temperature=temperature, functions=functions) for i, row in enumerate(x)]
     return {f: np.array([r[f] for r in rows]).reshape(x.shape[0], -1).squeeze(-1) if f in ("logsumexp", "cross_entropy")
             else np.array([r[f] for r in rows]) for f in functions}
 
@@ -68,6 +68,22 @@ def test_fast_short_rows_within_the_proved_bounds(n: int) -> None:
         args = (x, targets) if function == "cross_entropy" else (x,)
         worst = acc.ulp_distance(np.asarray(getattr(C, function)(*args, precision="fast"), np.float32), reference[function]).max()
         assert worst <= proved_fast_ulps(function), (function, n, worst)
+
+
+@pytest.mark.parametrize("n", [5, 40])
+@pytest.mark.parametrize("temperature", [0.03, 0.7, 25.0])
+def test_fast_tempered_rows_within_the_proved_bounds(n: int, temperature: float) -> None:
+    """A temperature in [2^-20, 2^20] stays in the fast kernels: (x - m)/T as a + b within 2^-44 (sp_fast_term)."""
+    from softproof.generated import softmax_c as C
+
+    x = np.concatenate([_hard_rows(seed, max(n, 8))[:, :n] for seed in range(3)])[:18]
+    tempered = ("softmax", "log_softmax", "logsumexp")
+    reference = _reference(x, tempered, temperature=temperature)
+    for function in tempered:
+        fast = getattr(C, function)(x, temperature=temperature, precision="fast")
+        assert not np.array_equal(fast[:16], getattr(C, function)(x, temperature=temperature)[:16]) or function == "logsumexp"
+        worst = acc.ulp_distance(np.asarray(fast, np.float32), reference[function]).max()
+        assert worst <= proved_fast_ulps(function), (function, n, temperature, worst)
 
 
 def test_fast_sigmoid_within_the_proved_bound() -> None:
@@ -119,7 +135,7 @@ def test_every_other_case_is_the_accurate_result() -> None:
     edges = x32[:3].copy()  # every row with an infinity or a NaN
     edges[0, 3], edges[1, 5], edges[2, :] = np.inf, np.nan, -np.inf
     for module in (C, N):
-        for array, T in ((x32.astype(np.float64), 1.0), (x32, 0.7), (short, 1.0), (edges, 1.0)):
+        for array, T in ((x32.astype(np.float64), 1.0), (x32, 2.0**21), (x32, 2.0**-21), (short[:5], 1.0), (edges, 1.0)):
             for function in ("softmax", "log_softmax", "logsumexp"):
                 f = getattr(module, function)
                 if module is N or array is not x32:

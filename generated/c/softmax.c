@@ -4804,7 +4804,7 @@ SP_NOINLINE int softproof_log_softmax_backward_f(const float *p, const float *g,
  * float32 rows and entries in binary32 lanes (16 to an AVX-512 register) instead of double: the exp of
  * derive/exp_kernel.py's fast_exp_kernel (proved: exp.range_reduction, exp.fast.cody_waite_exact, exp.fast.ln2_split, exp.fast.polynomial_error), the row sums in double over fixed chunks
  * added in chunk order (any thread count gives the same bits). The bounds are the fp.*.fast.float32 claims
- * (codegen/backends/gappa/claims.py). A temperature other than 1, a row whose max or sum is not finite
+ * (codegen/backends/gappa/claims.py). A temperature outside [2^-20, 2^20], a row whose max or sum is not finite
  * (infinities, NaN), a log-domain row dominated by one entry (fast_log_sum), a logsumexp whose m + L would
  * cancel and the last rows (fewer than SP_LANES) of a batch of short rows are computed by the accurate kernel. */
 #if SP_HAS_FMA
@@ -4859,15 +4859,49 @@ static SP_INLINE float sp_exp_fast(float a, float b)
     return piece_fast_exp_poly(r) * sp_pow2f(k_half) * sp_pow2f(k - k_half);
 }
 
-/* e^(x - m) for finite m: x - m = s + lo exactly (TwoSum, Knuth TAOCP 4.2.2 Theorem B), s clamped at
- * SP_FAST_CLAMP (lo dropped there: the result rounds to 0 either way; it is NaN where s overflowed) */
-static SP_INLINE float sp_fast_term(float x, float m)
+/* a temperature T != 1 of the fast kernels (SP_FAST_T_MIN <= T <= SP_FAST_T_MAX): 1/T as the binary32 pair
+ * hi + lo (within 2^-48 of 1/T) and in double */
+typedef struct {
+    float hi, lo;
+    float floor; /* below it (x - m)/T < -105: the term is 0 (and -inf, or a product that overflows, never reaches it) */
+    double inv, T;
+} fast_temp;
+#define SP_FAST_T_MIN 0x1p-20
+#define SP_FAST_T_MAX 0x1p20
+
+static fast_temp fast_temperature(double T)
+{
+    fast_temp tp;
+    tp.T = T;
+    tp.inv = 1.0 / T;
+    tp.hi = (float)tp.inv;
+    tp.lo = (float)(tp.inv - (double)tp.hi);
+    tp.floor = (float)(-105.0 * T); /* within 2^-24 of -105 T: below -104.9 T */
+    return tp;
+}
+
+/* e^((x - m)/T) for finite m (T = 1 unless `tempered`, a constant where called): x - m = s + lo exactly (TwoSum,
+ * Knuth TAOCP 4.2.2 Theorem B); with a temperature, (s + lo)(hi + lo_T) = p + small, p = s hi and its error by
+ * one FMA (exact), the small products rounded, renormalised by Fast2Sum into a + b with |b| <= ulp(a)/2: within
+ * 2^-45 of (x - m)/T, relative. a clamped at SP_FAST_CLAMP (b dropped there: the result rounds to 0 either way;
+ * it is NaN where a product overflowed) */
+static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int tempered)
 {
     const float s = x - m;
     const float bb = s - x;
     const float lo = (x - (s - bb)) + (-m - bb);
-    const int under = s < SP_FAST_CLAMP;
-    return sp_exp_fast(under ? SP_FAST_CLAMP : s, under ? 0.0f : lo);
+    float a = s, b = lo;
+    int under = 0;
+    if (tempered) {
+        const float p = s * tp->hi;
+        const float p_err = SP_FMAF(s, tp->hi, -p); /* exact: the residual of a rounded product */
+        const float small = SP_FMAF(s, tp->lo, SP_FMAF(lo, tp->hi, p_err));
+        a = p + small; /* Fast2Sum: |p| >= |small| */
+        b = small - (a - p);
+        under = s < tp->floor; /* a is NaN there when s is -inf; a NaN entry stays NaN */
+    }
+    under = under || a < SP_FAST_CLAMP;
+    return sp_exp_fast(under ? SP_FAST_CLAMP : a, under ? 0.0f : b);
 }
 
 /* the max of x[0..n), NaN ignored (a NaN makes the row's sum NaN, which sends it to the accurate kernel) */
@@ -4906,14 +4940,15 @@ static float fast_max(const float *x, size_t n)
 /* over a chunk x[0..n): e_j = e^(x_j - m), stored to out when `store`; with `split`, *ties counts the
  * entries equal to m (e_j = 1 exactly) and *t sums the others' e_j, else *t sums every e_j (*ties = 0);
  * sums in double, 16 lanes folded in lane order (`store`, `split`: constants where called) */
-static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, int store, int split, const float *ahead, double *ties,
-                                  double *t)
+static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, int store, int split, const fast_temp *tp,
+                                  int tempered, const float *ahead, double *ties, double *t)
 {
-    double acc[SP_LANES], count[SP_LANES];
+    double acc[SP_LANES];
+    float count[SP_LANES]; /* exact: at most SP_FAST_PART / SP_LANES + 1 per lane, far below 2^24 */
     size_t j = 0, l, w;
     for (l = 0; l < SP_LANES; ++l) {
         acc[l] = 0.0;
-        count[l] = 0.0;
+        count[l] = 0.0f;
     }
     for (; j + SP_LANES <= n; j += SP_LANES) {
         if (ahead != NULL) { /* the next row, a cache line per block: its max pass then reads from cache */
@@ -4921,14 +4956,14 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
         }
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(x[j + l], m);
+            const float e = sp_fast_term(x[j + l], m, tp, tempered);
             if (store) {
                 out[j + l] = e;
             }
-            if (split) {
+            if (split) { /* a tie's term set to 0 in binary32 lanes, then added: the same sums, fewer double lanes */
                 const int tie = x[j + l] == m;
-                acc[l] += tie ? 0.0 : (double)e;
-                count[l] += tie ? 1.0 : 0.0;
+                acc[l] += (double)(tie ? 0.0f : e);
+                count[l] += tie ? 1.0f : 0.0f;
             } else {
                 acc[l] += (double)e;
             }
@@ -4941,12 +4976,12 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
         }
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(tail[l], m);
+            const float e = sp_fast_term(tail[l], m, tp, tempered);
             e_tail[l] = e;
             if (split) {
                 const int tie = tail[l] == m;
-                acc[l] += tie ? 0.0 : (double)e;
-                count[l] += tie ? 1.0 : 0.0;
+                acc[l] += (double)(tie ? 0.0f : e);
+                count[l] += tie ? 1.0f : 0.0f;
             } else {
                 acc[l] += (double)e;
             }
@@ -4965,17 +5000,27 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
         }
     }
     *t = acc[0];
-    *ties = count[0];
+    *ties = (double)count[0];
 }
 
-static void fast_chunk_any(const float *x, float *out, size_t n, float m, int store, int split, const float *ahead, double *ties, double *t)
+/* fast_chunk with its flags as constants (tp == NULL: T = 1) */
+static void fast_chunk_any(const float *x, float *out, size_t n, float m, int store, int split, const fast_temp *tp, const float *ahead,
+                           double *ties, double *t)
 {
-    if (store && split) {
-        fast_chunk(x, out, n, m, 1, 1, ahead, ties, t);
+    if (tp != NULL) {
+        if (store && split) {
+            fast_chunk(x, out, n, m, 1, 1, tp, 1, ahead, ties, t);
+        } else if (store) {
+            fast_chunk(x, out, n, m, 1, 0, tp, 1, ahead, ties, t);
+        } else {
+            fast_chunk(x, out, n, m, 0, 1, tp, 1, ahead, ties, t);
+        }
+    } else if (store && split) {
+        fast_chunk(x, out, n, m, 1, 1, NULL, 0, ahead, ties, t);
     } else if (store) {
-        fast_chunk(x, out, n, m, 1, 0, ahead, ties, t);
+        fast_chunk(x, out, n, m, 1, 0, NULL, 0, ahead, ties, t);
     } else {
-        fast_chunk(x, out, n, m, 0, 1, ahead, ties, t);
+        fast_chunk(x, out, n, m, 0, 1, NULL, 0, ahead, ties, t);
     }
 }
 
@@ -4986,7 +5031,8 @@ typedef struct {
     double ties, t;
 } fast_stats;
 
-static int fast_stats_of(const float *x, float *out, size_t n, int store, int split, int inner, const float *ahead, fast_stats *st)
+static int fast_stats_of(const float *x, float *out, size_t n, int store, int split, int inner, const fast_temp *tp, const float *ahead,
+                         fast_stats *st)
 {
     const size_t parts = (n + SP_FAST_PART - 1) / SP_FAST_PART;
     double *sums = NULL;
@@ -5017,7 +5063,7 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
             for (q = 0; q < (long long)parts; ++q) {
                 const size_t a = (size_t)q * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
-                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, NULL, &sums[2 * (size_t)q], &sums[2 * (size_t)q + 1]);
+                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, tp, NULL, &sums[2 * (size_t)q], &sums[2 * (size_t)q + 1]);
             }
             for (p = 0; p < parts; ++p) {
                 st->ties += sums[2 * p];
@@ -5032,7 +5078,7 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
             for (p = 0; p < parts; ++p) {
                 const size_t a = p * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
                 double ties, t;
-                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, st->m, store, split, parts == 1 ? ahead : NULL, &ties, &t);
+                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, st->m, store, split, tp, parts == 1 ? ahead : NULL, &ties, &t);
                 st->ties += ties;
                 st->t += t;
             }
@@ -5079,25 +5125,34 @@ static SP_INLINE double fast_log_sum(const fast_stats *st)
     return sp_log1p((st->ties - 1.0) + st->t);
 }
 
-/* out_j = (x_j - m) - L: x_j - m in double (exact unless the exponents differ by more than 29, then within 2^-53),
- * minus L, rounded to float (measured: binary32 lanes with two TwoSums are no faster here) */
-static void fast_log_shares(const float *x, float *out, size_t n, float m, double L)
+/* out_j = (x_j - m)/T - L: x_j - m in double (exact unless the exponents differ by more than 29, then within 2^-53),
+ * times 1/T (rounded twice: 1/T, the product), minus L, rounded to float (measured: binary32 lanes with two
+ * TwoSums are no faster here) */
+static void fast_log_shares(const float *x, float *out, size_t n, float m, double L, const fast_temp *tp)
 {
     const double md = (double)m;
     size_t j;
+    if (tp != NULL) {
+        const double inv = tp->inv;
+        SP_SIMD
+        for (j = 0; j < n; ++j) {
+            out[j] = (float)((((double)x[j] - md) * inv) - L);
+        }
+        return;
+    }
     SP_SIMD
     for (j = 0; j < n; ++j) {
         out[j] = (float)(((double)x[j] - md) - L);
     }
 }
 
-/* softmax (grad_target < 0) or p - onehot(grad_target) of one row, T = 1 */
-static void softmax_fast_row(const float *x, float *out, size_t n, int inner, const float *ahead, long long grad_target)
+/* softmax (grad_target < 0) or p - onehot(grad_target) (T = 1, tp == NULL) of one row */
+static void softmax_fast_row(const float *x, float *out, size_t n, int inner, const fast_temp *tp, const float *ahead, long long grad_target)
 {
     fast_stats st;
-    if (!fast_stats_of(x, out, n, 1, grad_target >= 0, inner, ahead, &st)) {
+    if (!fast_stats_of(x, out, n, 1, grad_target >= 0, inner, tp, ahead, &st)) {
         if (grad_target < 0) {
-            softproof_softmax_f(x, out, 1, n, 1.0);
+            softproof_softmax_f(x, out, 1, n, tp != NULL ? tp->T : 1.0);
         } else {
             softproof_cross_entropy_grad_f(x, &grad_target, out, 1, n);
         }
@@ -5110,39 +5165,34 @@ static void softmax_fast_row(const float *x, float *out, size_t n, int inner, co
             /* proved: rewrite.ce_grad_target: p_t - 1 = -(sum of the others' e_j) / sum, without cancellation */
             const size_t target = (size_t)grad_target;
             const int tie = x[target] == st.m;
-            const double others = (st.ties - (tie ? 1.0 : 0.0)) + (st.t - (tie ? 0.0 : (double)sp_fast_term(x[target], st.m)));
+            const double others = (st.ties - (tie ? 1.0 : 0.0)) + (st.t - (tie ? 0.0 : (double)sp_fast_term(x[target], st.m, NULL, 0)));
             out[target] = (float)(-(others / sum));
         }
     }
 }
 
-static void log_softmax_fast_row(const float *x, float *out, size_t n, int inner, const float *ahead)
+static void log_softmax_fast_row(const float *x, float *out, size_t n, int inner, const fast_temp *tp, const float *ahead)
 {
     fast_stats st;
     double L;
-    if (!fast_stats_of(x, NULL, n, 0, 1, inner, ahead, &st)) {
-        softproof_log_softmax_f(x, out, 1, n, 1.0);
+    if (!fast_stats_of(x, NULL, n, 0, 1, inner, tp, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
+        softproof_log_softmax_f(x, out, 1, n, tp != NULL ? tp->T : 1.0);
         return;
     }
-    /* proved: rewrite.log_softmax_ties_log1p: (x_j - m) - L, both parts <= 0 after the sign: no cancellation */
-    L = fast_log_sum(&st);
-    if (L < 0.0) {
-        softproof_log_softmax_f(x, out, 1, n, 1.0);
-        return;
-    }
-    fast_log_shares(x, out, n, st.m, L);
+    /* proved: rewrite.log_softmax_ties_log1p: (x_j - m)/T - L, both parts <= 0 after the sign: no cancellation */
+    fast_log_shares(x, out, n, st.m, L, tp);
 }
 
-/* logsumexp of one row, or 0 where the accurate kernel must take it (m + L would cancel: m < 0 < -m/2 < L) */
-static int logsumexp_fast_row(const float *x, size_t n, int inner, const float *ahead, float *out)
+/* logsumexp of one row, or 0 where the accurate kernel must take it (m + T L would cancel: m < 0 < -m/2 < T L) */
+static int logsumexp_fast_row(const float *x, size_t n, int inner, const fast_temp *tp, const float *ahead, float *out)
 {
     fast_stats st;
     double L;
-    if (!fast_stats_of(x, NULL, n, 0, 1, inner, ahead, &st)) {
+    if (!fast_stats_of(x, NULL, n, 0, 1, inner, tp, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
         return 0;
     }
-    L = fast_log_sum(&st);
-    if (L < 0.0 || (st.m < 0.0f && L > -0.5 * (double)st.m)) {
+    L = tp != NULL ? tp->T * L : L;
+    if (st.m < 0.0f && L > -0.5 * (double)st.m) {
         return 0;
     }
     *out = (float)((double)st.m + L); /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
@@ -5153,7 +5203,7 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
 {
     fast_stats st;
     double L;
-    if (!fast_stats_of(x, NULL, n, 0, 1, inner, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
+    if (!fast_stats_of(x, NULL, n, 0, 1, inner, NULL, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
         return 0;
     }
     /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L, two terms >= 0 */
@@ -5172,7 +5222,7 @@ typedef struct {
 
 /* the statistics of rows x[0..SP_LANES) of n < SP_FAST_SHORT entries, as fast_stats_of (split: ties and t
  * apart; store: e_j kept in the tile); each row's terms added in order, in double */
-static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int split, fast_tile *tl)
+static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int split, const fast_temp *tp, int tempered, fast_tile *tl)
 {
     size_t j, l;
     for (l = 0; l < SP_LANES; ++l) {
@@ -5198,7 +5248,7 @@ static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int s
     for (j = 0; j < n; ++j) {
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(tl->x[j][l], tl->m[l]);
+            const float e = sp_fast_term(tl->x[j][l], tl->m[l], tp, tempered);
             if (store) {
                 tl->e[j][l] = e;
             }
@@ -5230,15 +5280,17 @@ static SP_INLINE void fast_tile_logs(fast_tile *tl, double *L)
 }
 
 /* softmax (target == NULL) or p - onehot(target) of SP_LANES short rows */
-static void softmax_fast_tile(const float *x, float *out, size_t n, const long long *target)
+static void softmax_fast_tile(const float *x, float *out, size_t n, const long long *target, const fast_temp *tp)
 {
     fast_tile tl;
     double inv[SP_LANES];
     size_t j, l;
     if (target != NULL) { /* the flags as constants: one vectorised loop each */
-        fast_tile_stats(x, n, 1, 1, &tl);
+        fast_tile_stats(x, n, 1, 1, NULL, 0, &tl);
+    } else if (tp != NULL) {
+        fast_tile_stats(x, n, 1, 0, tp, 1, &tl);
     } else {
-        fast_tile_stats(x, n, 1, 0, &tl);
+        fast_tile_stats(x, n, 1, 0, NULL, 0, &tl);
     }
     for (l = 0; l < SP_LANES; ++l) {
         inv[l] = 1.0 / (tl.ties[l] + tl.t[l]);
@@ -5247,7 +5299,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
         float *outr = out + l * n;
         if (!tl.ok[l]) {
             if (target == NULL) {
-                softproof_softmax_f(x + l * n, outr, 1, n, 1.0);
+                softproof_softmax_f(x + l * n, outr, 1, n, tp != NULL ? tp->T : 1.0);
             } else {
                 softproof_cross_entropy_grad_f(x + l * n, target + l, outr, 1, n);
             }
@@ -5265,40 +5317,50 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
     }
 }
 
-static void log_softmax_fast_tile(const float *x, float *out, size_t n)
+static void log_softmax_fast_tile(const float *x, float *out, size_t n, const fast_temp *tp)
 {
     fast_tile tl;
     double L[SP_LANES];
+    const double inv = tp != NULL ? tp->inv : 1.0;
     size_t j, l;
-    fast_tile_stats(x, n, 0, 1, &tl);
+    if (tp != NULL) {
+        fast_tile_stats(x, n, 0, 1, tp, 1, &tl);
+    } else {
+        fast_tile_stats(x, n, 0, 1, NULL, 0, &tl);
+    }
     fast_tile_logs(&tl, L);
     for (l = 0; l < SP_LANES; ++l) {
         float *outr = out + l * n;
         if (L[l] < 0.0) {
-            softproof_log_softmax_f(x + l * n, outr, 1, n, 1.0);
+            softproof_log_softmax_f(x + l * n, outr, 1, n, tp != NULL ? tp->T : 1.0);
             continue;
         }
-        for (j = 0; j < n; ++j) { /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row */
-            outr[j] = (float)(((double)tl.x[j][l] - (double)tl.m[l]) - L[l]);
+        for (j = 0; j < n; ++j) { /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row (times 1 exactly at T = 1) */
+            outr[j] = (float)((((double)tl.x[j][l] - (double)tl.m[l]) * inv) - L[l]);
         }
     }
 }
 
 /* logsumexp (target == NULL) or cross_entropy of SP_LANES short rows, one value each */
-static void reduce_fast_tile(const float *x, float *out, size_t n, const long long *target)
+static void reduce_fast_tile(const float *x, float *out, size_t n, const long long *target, const fast_temp *tp)
 {
     fast_tile tl;
     double L[SP_LANES];
     size_t l;
-    fast_tile_stats(x, n, 0, 1, &tl);
+    if (tp != NULL) {
+        fast_tile_stats(x, n, 0, 1, tp, 1, &tl);
+    } else {
+        fast_tile_stats(x, n, 0, 1, NULL, 0, &tl);
+    }
     fast_tile_logs(&tl, L);
     for (l = 0; l < SP_LANES; ++l) {
         const double m = (double)tl.m[l];
         if (target == NULL) {
-            if (L[l] < 0.0 || (m < 0.0 && L[l] > -0.5 * m)) { /* as logsumexp_fast_row */
-                softproof_logsumexp_f(x + l * n, out + l, 1, n, 1.0);
+            const double TL = tp != NULL ? tp->T * L[l] : L[l];
+            if (L[l] < 0.0 || (m < 0.0 && TL > -0.5 * m)) { /* as logsumexp_fast_row */
+                softproof_logsumexp_f(x + l * n, out + l, 1, n, tp != NULL ? tp->T : 1.0);
             } else {
-                out[l] = (float)(m + L[l]);
+                out[l] = (float)(m + TL);
             }
         } else if (L[l] < 0.0) {
             softproof_cross_entropy_f(x + l * n, target + l, out + l, 1, n);
@@ -5312,26 +5374,29 @@ static void reduce_fast_tile(const float *x, float *out, size_t n, const long lo
 
 /* the entry points: rows in parallel for large inputs (SP_ROWS_PARALLEL), one long row's chunks in
  * parallel, short rows SP_LANES at a time (the last rows of fewer than a tile by the accurate kernel);
- * T != 1 and n == 0 go to the accurate kernel */
+ * a temperature outside [2^-20, 2^20] and n == 0 go to the accurate kernel */
 int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
     long long r;
-    if (temperature != 1.0 || n == 0) {
+    fast_temp temp;
+    const fast_temp *tp = temperature != 1.0 ? &temp : NULL;
+    if (!(temperature >= SP_FAST_T_MIN && temperature <= SP_FAST_T_MAX) || n == 0) {
         return softproof_softmax_f(x, out, rows, n, temperature);
     }
+    temp = fast_temperature(temperature);
     if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
         SP_ROWS_PARALLEL
         for (r = 0; r < tiles; ++r) {
             const size_t first = (size_t)r * SP_LANES;
-            softmax_fast_tile(x + first * n, out + first * n, n, NULL);
+            softmax_fast_tile(x + first * n, out + first * n, n, NULL, tp);
         }
-        return softproof_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, 1.0);
+        return softproof_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, temperature);
     }
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
-        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, SP_NEXT_ROW, -1);
+        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, -1);
     }
     return SOFTPROOF_OK;
 }
@@ -5339,22 +5404,25 @@ int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, 
 int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
     long long r;
-    if (temperature != 1.0 || n == 0) {
+    fast_temp temp;
+    const fast_temp *tp = temperature != 1.0 ? &temp : NULL;
+    if (!(temperature >= SP_FAST_T_MIN && temperature <= SP_FAST_T_MAX) || n == 0) {
         return softproof_log_softmax_f(x, out, rows, n, temperature);
     }
+    temp = fast_temperature(temperature);
     if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
         SP_ROWS_PARALLEL
         for (r = 0; r < tiles; ++r) {
             const size_t first = (size_t)r * SP_LANES;
-            log_softmax_fast_tile(x + first * n, out + first * n, n);
+            log_softmax_fast_tile(x + first * n, out + first * n, n, tp);
         }
-        return softproof_log_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, 1.0);
+        return softproof_log_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, temperature);
     }
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
-        log_softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, SP_NEXT_ROW);
+        log_softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW);
     }
     return SOFTPROOF_OK;
 }
@@ -5362,23 +5430,26 @@ int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t
 int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
     long long r;
-    if (temperature != 1.0 || n == 0) {
+    fast_temp temp;
+    const fast_temp *tp = temperature != 1.0 ? &temp : NULL;
+    if (!(temperature >= SP_FAST_T_MIN && temperature <= SP_FAST_T_MAX) || n == 0) {
         return softproof_logsumexp_f(x, out, rows, n, temperature);
     }
+    temp = fast_temperature(temperature);
     if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
         SP_ROWS_PARALLEL
         for (r = 0; r < tiles; ++r) {
             const size_t first = (size_t)r * SP_LANES;
-            reduce_fast_tile(x + first * n, out + first, n, NULL);
+            reduce_fast_tile(x + first * n, out + first, n, NULL, tp);
         }
-        return softproof_logsumexp_f(x + done * n, out + done, rows % SP_LANES, n, 1.0);
+        return softproof_logsumexp_f(x + done * n, out + done, rows % SP_LANES, n, temperature);
     }
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
-        if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, SP_NEXT_ROW, out + r)) {
-            softproof_logsumexp_f(x + (size_t)r * n, out + r, 1, n, 1.0);
+        if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
+            softproof_logsumexp_f(x + (size_t)r * n, out + r, 1, n, temperature);
         }
     }
     return SOFTPROOF_OK;
@@ -5396,7 +5467,7 @@ int softproof_cross_entropy_fast_f(const float *x, const long long *target, floa
         SP_ROWS_PARALLEL
         for (r = 0; r < tiles; ++r) {
             const size_t first = (size_t)r * SP_LANES;
-            reduce_fast_tile(x + first * n, out + first, n, target + first);
+            reduce_fast_tile(x + first * n, out + first, n, target + first, NULL);
         }
         return softproof_cross_entropy_f(x + done * n, target + done, out + done, rows % SP_LANES, n);
     }
@@ -5421,13 +5492,13 @@ int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target,
         SP_ROWS_PARALLEL
         for (r = 0; r < tiles; ++r) {
             const size_t first = (size_t)r * SP_LANES;
-            softmax_fast_tile(x + first * n, out + first * n, n, target + first);
+            softmax_fast_tile(x + first * n, out + first * n, n, target + first, NULL);
         }
         return softproof_cross_entropy_grad_f(x + done * n, target + done, out + done * n, rows % SP_LANES, n);
     }
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
-        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, SP_NEXT_ROW, target[r]);
+        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r]);
     }
     return SOFTPROOF_OK;
 }

@@ -801,6 +801,7 @@ FAST_SPACING = Fraction(1, 2**149)  # the binary32 subnormal spacing
 FAST_ROWS = 2**31  # the row length the fast claims cover
 FAST_PART, FAST_LANES = 131072, 16  # SP_FAST_PART and SP_LANES of fast.c: the row sums' tree
 FAST_T_FLOOR = Fraction(1, 2**80)  # a row with one max and t below it takes the accurate kernel (fast_log_sum)
+FAST_TEMPERED_SHIFT = Fraction(1, 2**37)  # |a + b - (x - m)/T| for a temperature: 2^-44 relative of |a| <= 105 (sp_fast_term)
 
 FAST_EXP_REDUCE = _fp_claim(
     "fp.exp.fast.reduce",
@@ -847,11 +848,25 @@ def _fast_gamma() -> Fraction:
     return depth * U / (1 - depth * U)
 
 
+def _fast_term_error() -> Fraction:
+    r"""The relative error of a term :math:`e^{(x - m)/T}` of the fast kernels (the 2^-150 of fp.exp.fast.float32 aside).
+    x - m = s + lo exactly (TwoSum); at T = 1 that is the exp's a + b. With a temperature (:math:`2^{-20} \le T \le 2^{20}`),
+    1/T = hi + lo_T within :math:`2^{-48} + 2^{-53}` (the double 1/T, then its binary32 pair), :math:`s\,hi = p + p_{err}`
+    exactly (one FMA: the residual of a rounded product is representable), the small products rounded twice
+    (:math:`\le 2 \cdot 3 \cdot 2^{-48}|p|`) and :math:`lo\,lo_T` dropped (:math:`2^{-48}|p|`), the Fast2Sum exact: a + b is
+    within :math:`2^{-44}` of (x - m)/T, relative, so within :math:`105 \cdot 2^{-44} < 2^{-37}` absolute where the term is not
+    0 (:math:`a \ge -104`, or s below -105 T flushed). So :math:`\hat e = e^{(x-m)/T}(1 + \epsilon)(1 + \eta)`,
+    :math:`|\eta| \le e^{2^{-37}} - 1`."""
+    return (1 + FAST_EXP_BOUND) * exp_upper(FAST_TEMPERED_SHIFT) - 1
+
+
 def _fast_sum_error(floor: Fraction) -> Fraction:
     r"""The relative error of a fast row sum (double) of terms :math:`\hat e_i`, each within
     :math:`\epsilon e_i + 2^{-150}` (fp.exp.fast.float32, ``FAST_EXP_BOUND``), when the exact sum is at least ``floor``:
-    :math:`\epsilon + \gamma_d(1 + \epsilon) + n 2^{-150}/\mathrm{floor}` for :math:`n \le 2^{31}`."""
-    return FAST_EXP_BOUND + _fast_gamma() * (1 + FAST_EXP_BOUND) + FAST_ROWS * FAST_UNDERFLOW / floor
+    :math:`\epsilon + \gamma_d(1 + \epsilon) + n 2^{-150}/\mathrm{floor}` for :math:`n \le 2^{31}`, :math:`\epsilon` the term's
+    error with its temperature (:func:`_fast_term_error`)."""
+    term = _fast_term_error()
+    return term + _fast_gamma() * (1 + term) + FAST_ROWS * FAST_UNDERFLOW / floor
 
 
 def _fast_softmax_ulps() -> Fraction:
@@ -864,7 +879,7 @@ def _fast_softmax_ulps() -> Fraction:
     boundaries. A row with
     an infinity or NaN, T != 1 or n < 32 takes the accurate kernel (1 ULP, fp.softmax.float32)."""
     theta = _fast_sum_error(Fraction(1))
-    rho = (1 + FAST_EXP_BOUND) * (1 + U) * (1 + U) / (1 - theta) - 1
+    rho = (1 + _fast_term_error()) * (1 + U) * (1 + U) / (1 - theta) - 1
     normal = ulps_after_rounding(rho, U_SINGLE)
     subnormal = int((rho * Fraction(1, 2**125) + FAST_UNDERFLOW) / FAST_SPACING) + 1
     return Fraction(max(normal, subnormal))
@@ -882,20 +897,22 @@ def _fast_log_rho() -> Fraction:
 
 def _fast_log_share_ulps() -> Fraction:
     r"""log_softmax and cross_entropy (fast): :math:`\mathrm{RN}_{32}(\mathrm{RN}_{64}(q - \hat L))` with
-    :math:`q = \mathrm{RN}_{64}(x - m)` (or :math:`m - x_t`) of one sign with :math:`-L`: no cancellation, so the error is at
-    most :math:`\max(2^{-53}, \rho_L)(1 + 2^{-53}) + 2^{-53}` of the result (:func:`_fast_log_rho`), and
+    :math:`q = \mathrm{RN}_{64}(x - m)` (or :math:`m - x_t`; with a temperature :math:`\mathrm{RN}_{64}(\mathrm{RN}_{64}(x - m)\,
+    \mathrm{RN}_{64}(1/T))`, three roundings) of one sign with :math:`-L`: no cancellation, so the error is at
+    most :math:`\max(3 \cdot 2^{-53}, \rho_L)(1 + 2^{-53}) + 2^{-53}` of the result (:func:`_fast_log_rho`), and
     :func:`ulps_after_rounding` counts the steps (a subnormal float32 result: one boundary at most, as the error is far below
     :math:`2^{-149}`)."""
-    rho = max(U, _fast_log_rho()) * (1 + U) + U
+    rho = max(3 * U, _fast_log_rho()) * (1 + U) + U
     return Fraction(ulps_after_rounding(rho, U_SINGLE))
 
 
 def _fast_logsumexp_ulps() -> Fraction:
-    r"""logsumexp (fast): :math:`\mathrm{RN}_{32}(\mathrm{RN}_{64}(m + \hat L))`, taken only where m >= 0 or
+    r"""logsumexp (fast): :math:`\mathrm{RN}_{32}(\mathrm{RN}_{64}(m + \hat L))` (:math:`\hat L` the rounded product T L with a
+    temperature: :math:`\rho_L + 2^{-53}`), taken only where m >= 0 or
     :math:`\hat L \le -m/2`; then :math:`L \le |m + L|/(1 - 2\rho_L)` (with m >= 0, :math:`|m + L| \ge L`; else
     :math:`|m + L| = -m - L \ge 2\hat L - L`), so the error is within :math:`\rho_L/(1 - 2\rho_L)(1 + 2^{-53}) + 2^{-53}`
     of the result. Other rows take the accurate kernel (1 ULP where certified)."""
-    rho_L = _fast_log_rho()
+    rho_L = (1 + _fast_log_rho()) * (1 + U) - 1
     rho = rho_L / (1 - 2 * rho_L) * (1 + U) + U
     return Fraction(ulps_after_rounding(rho, U_SINGLE))
 
@@ -915,7 +932,7 @@ def _fast_sigmoid_ulps() -> Fraction:
     return Fraction(max(normal, subnormal))
 
 
-_FAST_ASSUMED = ("float32 input, T = 1 and n >= 32 in the fast kernel (the other calls take the accurate one, within its bound); "
+_FAST_ASSUMED = ("float32 input, 2^-20 <= T <= 2^20 in the fast kernel (other calls take the accurate one, within its bound); "
                  "rows of at most 2^31 entries; binary32 and binary64 arithmetic with FMA hardware (the portable build's "
                  "SP_FMAF rounds twice: measured, not proved)",)
 
