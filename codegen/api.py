@@ -267,7 +267,7 @@ for :func:`softmax`.
              "the loss (`rows` entries) and p - onehot(target) (rows x n) of each row, from one read of the row",
              (*inputs("logits", "target"), CLASS_AXIS), "cross_entropy_with_grad_rows",
              (rw.CROSS_ENTROPY_LSE, ce.GRADIENT_SOFTMAX_MINUS_ONEHOT, rw.CE_GRAD_TARGET, *CE_CONVENTIONS),
-             options=LOSS_OPTIONS, plain=PLAIN_LOSS),
+             options=LOSS_OPTIONS, plain=PLAIN_LOSS, fast=True),
     Function("softmax_backward", PAIR, r":math:`p \odot (g - \langle g, p\rangle)`",
              "vector-Jacobian product p * (g - sum(g * p)) per row", (*inputs("probs", "grad"), AXIS),
              "softmax_backward_rows", (rw.SOFTMAX_BACKWARD,)),

@@ -77,7 +77,7 @@ _SIGNATURES = {
     "log_softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
 }
 # the functions with a binary32 kernel for precision="fast" (softproof_<name>_fast_f)
-_FAST = ("softmax", "log_softmax", "logsumexp", "sigmoid", "cross_entropy", "cross_entropy_grad", )
+_FAST = ("softmax", "log_softmax", "logsumexp", "sigmoid", "cross_entropy", "cross_entropy_grad", "cross_entropy_with_grad", )
 _KERNELS = load(_SIGNATURES, _FAST)
 LIBRARY = _KERNELS.path
 _THIS = sys.modules[__name__]  # the kernels the peers' options (_options.py) compose
@@ -161,7 +161,7 @@ def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1
     _options.check_precision(precision)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_with_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
-    return _KERNELS.with_target_both("cross_entropy_with_grad", logits, target, axis)
+    return _KERNELS.with_target_both("cross_entropy_with_grad_fast" if precision == "fast" else "cross_entropy_with_grad", logits, target, axis)
 
 
 @one_entry_slice(arrays=2)

@@ -125,6 +125,20 @@ def test_fast_cross_entropy_grad_close_to_the_reference(n: int) -> None:
     assert acc.ulp_distance(fast, reference).max() <= proved_fast_ulps("softmax") + 1
 
 
+@pytest.mark.parametrize("n", [12, 100])
+def test_fast_cross_entropy_with_grad_is_the_loss_and_the_gradient(n: int) -> None:
+    """One read of each row for both, the same statistics: bit for bit the fast cross_entropy and cross_entropy_grad,
+    dominated rows (sent to the accurate kernel) included."""
+    from softproof.generated import softmax_c as C
+
+    x = np.concatenate([_hard_rows(13, 100)[:, :n]] * 3)[:19]
+    targets = np.array([3, 0, n - 1, 5, 0, 7, 0] * 3)[:19]
+    loss, grad = C.cross_entropy_with_grad(x, targets, precision="fast")
+    np.testing.assert_array_equal(loss, C.cross_entropy(x, targets, precision="fast"))
+    np.testing.assert_array_equal(grad, C.cross_entropy_grad(x, targets, precision="fast"))
+    assert not np.array_equal(grad, C.cross_entropy_grad(x, targets))  # the fast kernels ran
+
+
 def test_every_other_case_is_the_accurate_result() -> None:
     from softproof.generated import softmax_c as C
     from softproof.generated import softmax_np as N
@@ -178,7 +192,7 @@ def test_a_bad_precision_is_one_clear_error(module_name: str) -> None:
 
 
 def test_every_fast_kernel_has_a_proved_bound() -> None:
-    assert set(PROVED_FAST_ULPS) == set(FAST) - {"cross_entropy_grad"}
+    assert set(PROVED_FAST_ULPS) == set(FAST) - {"cross_entropy_grad", "cross_entropy_with_grad"}  # the loss: fp.cross_entropy.fast
 
 
 _PORTABLE_FAST = """

@@ -5146,17 +5146,30 @@ static void fast_log_shares(const float *x, float *out, size_t n, float m, doubl
     }
 }
 
-/* softmax (grad_target < 0) or p - onehot(grad_target) (T = 1, tp == NULL) of one row */
-static void softmax_fast_row(const float *x, float *out, size_t n, int inner, const fast_temp *tp, const float *ahead, long long grad_target)
+/* softmax (grad_target < 0) or p - onehot(grad_target) (T = 1, tp == NULL) of one row, and with `loss` (not NULL)
+ * the cross-entropy loss from the same statistics (cross_entropy_with_grad: one read of the row for both) */
+static void softmax_fast_row(const float *x, float *out, size_t n, int inner, const fast_temp *tp, const float *ahead, long long grad_target,
+                             float *loss)
 {
     fast_stats st;
     if (!fast_stats_of(x, out, n, 1, grad_target >= 0, inner, tp, ahead, &st)) {
-        if (grad_target < 0) {
+        if (loss != NULL) {
+            softproof_cross_entropy_with_grad_f(x, &grad_target, loss, out, 1, n);
+        } else if (grad_target < 0) {
             softproof_softmax_f(x, out, 1, n, tp != NULL ? tp->T : 1.0);
         } else {
             softproof_cross_entropy_grad_f(x, &grad_target, out, 1, n);
         }
         return;
+    }
+    if (loss != NULL) { /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L, as cross_entropy_fast_row (a dominated row's loss by the
+                          * accurate kernel, as there) */
+        const double L = fast_log_sum(&st);
+        if (L < 0.0) {
+            softproof_cross_entropy_f(x, &grad_target, loss, 1, n);
+        } else {
+            *loss = (float)(((double)st.m - (double)x[grad_target]) + L);
+        }
     }
     {
         const double sum = st.ties + st.t;
@@ -5279,11 +5292,12 @@ static SP_INLINE void fast_tile_logs(fast_tile *tl, double *L)
     }
 }
 
-/* softmax (target == NULL) or p - onehot(target) of SP_LANES short rows */
-static void softmax_fast_tile(const float *x, float *out, size_t n, const long long *target, const fast_temp *tp)
+/* softmax (target == NULL) or p - onehot(target) of SP_LANES short rows, and with `loss` (not NULL) their
+ * cross-entropy losses from the same statistics */
+static void softmax_fast_tile(const float *x, float *out, size_t n, const long long *target, const fast_temp *tp, float *loss)
 {
     fast_tile tl;
-    double inv[SP_LANES];
+    double inv[SP_LANES], L[SP_LANES];
     size_t j, l;
     if (target != NULL) { /* the flags as constants: one vectorised loop each */
         fast_tile_stats(x, n, 1, 1, NULL, 0, &tl);
@@ -5295,10 +5309,15 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
     for (l = 0; l < SP_LANES; ++l) {
         inv[l] = 1.0 / (tl.ties[l] + tl.t[l]);
     }
+    if (loss != NULL) {
+        fast_tile_logs(&tl, L);
+    }
     for (l = 0; l < SP_LANES; ++l) {
         float *outr = out + l * n;
         if (!tl.ok[l]) {
-            if (target == NULL) {
+            if (loss != NULL) {
+                softproof_cross_entropy_with_grad_f(x + l * n, target + l, loss + l, outr, 1, n);
+            } else if (target == NULL) {
                 softproof_softmax_f(x + l * n, outr, 1, n, tp != NULL ? tp->T : 1.0);
             } else {
                 softproof_cross_entropy_grad_f(x + l * n, target + l, outr, 1, n);
@@ -5313,6 +5332,11 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
             const int tie = tl.x[t][l] == tl.m[l];
             const double others = (tl.ties[l] - (tie ? 1.0 : 0.0)) + (tl.t[l] - (tie ? 0.0 : (double)tl.e[t][l]));
             outr[t] = (float)(-(others * inv[l]));
+            if (loss != NULL && L[l] < 0.0) { /* as reduce_fast_tile */
+                softproof_cross_entropy_f(x + l * n, target + l, loss + l, 1, n);
+            } else if (loss != NULL) {
+                loss[l] = (float)(((double)tl.m[l] - (double)tl.x[t][l]) + L[l]);
+            }
         }
     }
 }
@@ -5390,13 +5414,13 @@ int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, 
         SP_ROWS_PARALLEL
         for (r = 0; r < tiles; ++r) {
             const size_t first = (size_t)r * SP_LANES;
-            softmax_fast_tile(x + first * n, out + first * n, n, NULL, tp);
+            softmax_fast_tile(x + first * n, out + first * n, n, NULL, tp, NULL);
         }
         return softproof_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, temperature);
     }
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
-        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, -1);
+        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, -1, NULL);
     }
     return SOFTPROOF_OK;
 }
@@ -5492,13 +5516,36 @@ int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target,
         SP_ROWS_PARALLEL
         for (r = 0; r < tiles; ++r) {
             const size_t first = (size_t)r * SP_LANES;
-            softmax_fast_tile(x + first * n, out + first * n, n, target + first, NULL);
+            softmax_fast_tile(x + first * n, out + first * n, n, target + first, NULL, NULL);
         }
         return softproof_cross_entropy_grad_f(x + done * n, target + done, out + done * n, rows % SP_LANES, n);
     }
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
-        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r]);
+        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], NULL);
+    }
+    return SOFTPROOF_OK;
+}
+
+int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n)
+{
+    long long r;
+    if (n == 0 || check_targets(target, rows, n) != SOFTPROOF_OK) {
+        return softproof_cross_entropy_with_grad_f(x, target, loss, grad, rows, n);
+    }
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+        const long long tiles = (long long)(rows / SP_LANES);
+        const size_t done = (size_t)tiles * SP_LANES;
+        SP_ROWS_PARALLEL
+        for (r = 0; r < tiles; ++r) {
+            const size_t first = (size_t)r * SP_LANES;
+            softmax_fast_tile(x + first * n, grad + first * n, n, target + first, NULL, loss + first);
+        }
+        return softproof_cross_entropy_with_grad_f(x + done * n, target + done, loss + done, grad + done * n, rows % SP_LANES, n);
+    }
+    SP_ROWS_PARALLEL
+    for (r = 0; r < (long long)rows; ++r) {
+        softmax_fast_row(x + (size_t)r * n, grad + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], loss + r);
     }
     return SOFTPROOF_OK;
 }

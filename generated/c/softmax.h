@@ -99,6 +99,7 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
 int softproof_sigmoid_fast_f(const float *x, float *out, size_t count);
 int softproof_cross_entropy_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
 int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
+int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n);
 
 /* Threads (where the library is built with OpenMP, the default): a call with several rows and more than
  * 65536 entries takes its rows in parallel, one row of at least 262144 entries is cut into fixed chunks

@@ -213,9 +213,12 @@ int main(int argc, char **argv)
             checked_f(0, "cross_entropy_with_grad_f loss", rows, n, rf, rows);
             checked_f(softproof_cross_entropy_fast_f(xf, target, rf, rows, n), "cross_entropy_fast_f", rows, n, rf, rows);
             checked_f(softproof_cross_entropy_grad_fast_f(xf, target, yf, rows, n), "cross_entropy_grad_fast_f", rows, n, yf, count);
+            checked_f(softproof_cross_entropy_with_grad_fast_f(xf, target, rf, yf, rows, n), "cross_entropy_with_grad_fast_f", rows, n, yf, count);
+            checked_f(0, "cross_entropy_with_grad_fast_f loss", rows, n, rf, rows);
             target[rows - 1] = (long long)n;  /* out of range: refused, nothing read past the row */
             status_is(softproof_cross_entropy_fast_f(xf, target, rf, rows, n), SOFTPROOF_ERANGE, "cross_entropy_fast_f bad target", rows, n);
             status_is(softproof_cross_entropy_grad_fast_f(xf, target, yf, rows, n), SOFTPROOF_ERANGE, "cross_entropy_grad_fast_f bad target", rows, n);
+            status_is(softproof_cross_entropy_with_grad_fast_f(xf, target, rf, yf, rows, n), SOFTPROOF_ERANGE, "cross_entropy_with_grad_fast_f bad target", rows, n);
             status_is(softproof_cross_entropy_d(x, target, r, rows, n), SOFTPROOF_ERANGE, "cross_entropy_d bad target", rows, n);
             status_is(softproof_cross_entropy_h(xh, target, rh, rows, n), SOFTPROOF_ERANGE, "cross_entropy_h bad target", rows, n);
             target[rows - 1] = (long long)(n - 1);
