@@ -4883,8 +4883,8 @@ static fast_temp fast_temperature(double T)
 /* e^((x - m)/T) for finite m (T = 1 unless `tempered`, a constant where called): x - m = s + lo exactly (TwoSum,
  * Knuth TAOCP 4.2.2 Theorem B); with a temperature, (s + lo)(hi + lo_T) = p + small, p = s hi and its error by
  * one FMA (exact), the small products rounded, renormalised by Fast2Sum into a + b with |b| <= ulp(a)/2: within
- * 2^-45 of (x - m)/T, relative. a clamped at SP_FAST_CLAMP (b dropped there: the result rounds to 0 either way;
- * it is NaN where a product overflowed) */
+ * 2^-44 of (x - m)/T, relative (claims.py, _fast_term_error). a clamped at SP_FAST_CLAMP (b dropped there: the
+ * result rounds to 0 either way; it is NaN where a product overflowed) */
 static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int tempered)
 {
     const float s = x - m;
