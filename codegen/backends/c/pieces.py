@@ -44,28 +44,39 @@ from ...kernels import (
 )
 from .printer import exact_fma, print_c_function
 
-__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "fast_exp_constants", "fast_exp_pieces", "printed_pieces", "C_CLAIMS"]
+__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
+           "printed_pieces", "C_CLAIMS"]
 
 
 # reductions), plus the exp kernel and the FMA forms.
-def _exp_polynomial(degree: int) -> sp.Expr:
-    """:math:`P(r) = 1 + r + r^2 q(r)` with ``q`` in Horner form (FMAs), coefficients from derive/exp_kernel.py."""
-    coefficients = exp_kernel(degree).q
+def _exp_polynomial(coefficients: tuple[float, ...]) -> sp.Expr:
+    """:math:`P(r) = 1 + r + r^2 q(r)` with ``q`` in Horner form (FMAs), coefficients (lowest degree first) from
+    derive/exp_kernel.py."""
     q_poly = sp.Float(coefficients[-1], 17)
     for coeff in reversed(coefficients[:-1]):
         q_poly = fma(q_poly, R, sp.Float(coeff, 17))
     return fma(R * R, q_poly, R) + 1
 
 
+def exp_reduction_head(prefix: str = "SP") -> sp.Expr:
+    """a - k ln2_hi with the constants ``<prefix>_LN2_HI`` (``SP`` double, ``SP_F`` binary32): exact by Cody and Waite's
+    split (exp.cody_waite_exact, exp.fast.cody_waite_exact)."""
+    return fma(-KF, sp.Symbol(f"{prefix}_LN2_HI"), CLAMPED)
+
+
+def _exp_reduction(prefix: str = "SP") -> sp.Expr:
+    """r = (a - k ln2_hi) + (b - k ln2_lo): the exact head, then the tiny correction, so that r rounds once."""
+    return exp_reduction_head(prefix) + fma(-KF, sp.Symbol(f"{prefix}_LN2_LO"), B)
+
+
 def _exp_pieces() -> dict[str, sp.Expr]:
     """Range reduction and polynomials of the exp kernel (derive/exp_kernel.py), with FMAs."""
-    hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
     return {
-        "exp_reduce": fma(-KF, hi, CLAMPED) + fma(-KF, lo, B),  # exact head, tiny correction (|.| <= 2^-33): r rounds once
-        "exp_poly": _exp_polynomial(DEGREE),
-        "exp_poly_tail": _exp_polynomial(DEGREE) - 1,  # P(r) - 1 (sp_exp_dd adds the 1 exactly)
-        "exp_reduce_head": fma(-KF, hi, CLAMPED),  # a - k ln2_hi, exact (exp.cody_waite_exact)
-        "exp_poly_single": _exp_polynomial(SINGLE_DEGREE),
+        "exp_reduce": _exp_reduction(),  # exact head, tiny correction (|.| <= 2^-33): r rounds once
+        "exp_poly": _exp_polynomial(exp_kernel(DEGREE).q),
+        "exp_poly_tail": _exp_polynomial(exp_kernel(DEGREE).q) - 1,  # P(r) - 1 (sp_exp_dd adds the 1 exactly)
+        "exp_reduce_head": exp_reduction_head(),  # a - k ln2_hi, exact (exp.cody_waite_exact)
+        "exp_poly_single": _exp_polynomial(exp_kernel(SINGLE_DEGREE).q),
     }
 
 
@@ -73,14 +84,9 @@ def fast_exp_pieces() -> dict[str, sp.Expr]:
     r"""The fast tier's exp in binary32 (derive/exp_kernel.py, ``fast_exp_kernel``): the reduction
     :math:`r = (a - k\ell_{hi}) + (b - k\ell_{lo})` (the head exact: exp.fast.cody_waite_exact) and
     :math:`P(r) = 1 + r + r^2 q(r)`, :math:`q` of degree 4 in Horner form with FMAs (fp.exp.fast.*)."""
-    kernel = fast_exp_kernel()
-    hi, lo = sp.Symbol("SP_F_LN2_HI"), sp.Symbol("SP_F_LN2_LO")
-    q_poly = sp.Float(kernel.q[-1], 17)
-    for coeff in reversed(kernel.q[:-1]):
-        q_poly = fma(q_poly, R, sp.Float(coeff, 17))
     return {
-        "fast_exp_reduce": fma(-KF, hi, CLAMPED) + fma(-KF, lo, B),  # the head exact (fp.exp.fast.reduce)
-        "fast_exp_poly": fma(R * R, q_poly, R) + 1,
+        "fast_exp_reduce": _exp_reduction("SP_F"),  # the head exact (fp.exp.fast.reduce)
+        "fast_exp_poly": _exp_polynomial(fast_exp_kernel().q),
     }
 
 

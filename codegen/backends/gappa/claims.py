@@ -200,9 +200,10 @@ def _relative(expr: sp.Expr) -> sp.Expr:
 
 
 def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, strategy: GappaBound | ComposedBound,
-              assumptions: tuple[str, ...]) -> Claim:
+              assumptions: tuple[str, ...], formats: str = "binary64") -> Claim:
+    """A claim about the printed C operations, evaluated in ``formats`` (the fast tier's: binary32 and binary64)."""
     return Claim(id=claim_id, source=CODEGEN, quote=quote, statement=statement, strategy=strategy,
-                 expected=Status.PROVED, assumptions=("binary64, round to nearest even; the operations and their order as printed in "
+                 expected=Status.PROVED, assumptions=(f"{formats}, round to nearest even; the operations and their order as printed in "
                                                       "generated/c/softmax.c (no contraction: the source pins it)", *assumptions))
 
 
@@ -215,14 +216,23 @@ EXP_BOUND = Fraction(float.fromhex(EXP_ERROR))  # 0x1.7p-53 = 1.4375 u, the elem
 RADIUS_BOUND = Fraction(str(RADIUS))
 LOG1P_R_BOUND = Fraction(1, 2**58)
 
-EXP_REDUCE = _fp_claim(
+def _reduce_claim(claim_id: str, quote: str, script_name: str, bound: Fraction, shifter: str, formats: str = "binary64") -> Claim:
+    """|r - (a + b - k ln 2)| <= bound and |r| <= RADIUS for an exp kernel's reduction (Gappa, ``script_name``)."""
+    return _fp_claim(
+        claim_id, quote,
+        sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), _sym(bound)), sp.Le(sp.Abs(FL(r)), _sym(RADIUS_BOUND))),
+        GappaBound(script_name, bound, (RADIUS_BOUND,)),
+        (r"$k = \mathrm{round}(\mathrm{fl}(a \cdot \mathrm{INV\_LN2}))$" + shifter,
+         r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)"),
+        formats,
+    )
+
+
+EXP_REDUCE = _reduce_claim(
     "fp.exp.reduce",
     "the exp kernel's reduction r = (a - k ln2_hi) + (b - k ln2_lo) is within 2^-55 + 2^-86 of a + b - k ln 2, and |r| <= 0.35, "
     "for -1080 <= a <= 0, |b| <= 2^-42",
-    sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), _sym(EXP_REDUCE_BOUND)), sp.Le(sp.Abs(FL(r)), _sym(RADIUS_BOUND))),
-    GappaBound("fp_exp_reduce", EXP_REDUCE_BOUND, (RADIUS_BOUND,)),
-    (r"$k = \mathrm{round}(\mathrm{fl}(a \cdot \mathrm{INV\_LN2}))$, ties to even: the shifter trick of sp_exp_poly",
-     r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)"),
+    "fp_exp_reduce", EXP_REDUCE_BOUND, ", ties to even: the shifter trick of sp_exp_poly",
 )
 EXP_POLY = _fp_claim(
     "fp.exp.poly.float64",
@@ -242,8 +252,13 @@ def _exp_total(approximation: sp.Rational) -> Fraction:
     whose relative error is at most :math:`(1+\epsilon_1)(1+\epsilon_2)e^{\epsilon_3} - 1` on either side
     (:math:`1 - (1-\epsilon_1)(1-\epsilon_2)e^{-\epsilon_3} \le \epsilon_1 + \epsilon_2 + \epsilon_3`).
     """
+    return _exp_composed(approximation, EXP_POLY_BOUND, EXP_REDUCE_BOUND)
+
+
+def _exp_composed(approximation: sp.Rational, poly: Fraction, reduction: Fraction) -> Fraction:
+    r""":math:`(1 + \epsilon_{poly})(1 + \epsilon_{approx})e^{\epsilon_{red}} - 1`, the argument in :func:`_exp_total`."""
     approx = Fraction(int(approximation.p), int(approximation.q))
-    return (1 + EXP_POLY_BOUND) * (1 + approx) * exp_upper(EXP_REDUCE_BOUND) - 1
+    return (1 + poly) * (1 + approx) * exp_upper(reduction) - 1
 
 
 def _exp_claim(dtype: str, poly: Claim, approximation: Claim, approximation_bound: sp.Rational, bound: Fraction, quote: str) -> Claim:
@@ -803,20 +818,17 @@ FAST_PART, FAST_LANES = 131072, 16  # SP_FAST_PART and SP_LANES of fast.c: the r
 FAST_T_FLOOR = Fraction(1, 2**80)  # a row with one max and t below it takes the accurate kernel (fast_log_sum)
 FAST_TEMPERED_SHIFT = Fraction(1, 2**37)  # |a + b - (x - m)/T| for a temperature: 2^-44 relative of |a| <= 105 (sp_fast_term)
 
-FAST_EXP_REDUCE = _fp_claim(
+FAST_EXP_REDUCE = _reduce_claim(
     "fp.exp.fast.reduce",
     "the fast tier's reduction r = (a - k ln2_hi) + (b - k ln2_lo) in binary32 is within 2^-26 + 2^-34 of a + b - k ln 2, and "
     "|r| <= 0.35, for -104 <= a <= 0, |b| <= 2^-18",
-    sp.And(sp.Le(sp.Abs(FL(r) - (a + b - k * sp.log(2))), _sym(FAST_REDUCE_BOUND)), sp.Le(sp.Abs(FL(r)), _sym(RADIUS_BOUND))),
-    GappaBound("fp_fast_exp_reduce", FAST_REDUCE_BOUND, (RADIUS_BOUND,)),
-    (r"$k = \mathrm{round}(\mathrm{fl}(a \cdot \mathrm{INV\_LN2}))$ in binary32, ties to even: the shifter 1.5 2^23 of sp_exp_fast",
-     r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)", "binary32 rounding: the script's rnd"),
+    "fp_fast_exp_reduce", FAST_REDUCE_BOUND, " in binary32, ties to even: the shifter 1.5 2^23 of sp_exp_fast", "binary32",
 )
 FAST_EXP_POLY = _fp_claim(
     "fp.exp.fast.poly",
     "the fast tier's polynomial (degree 6, binary32 FMAs) is within 1.17 2^-24 of its exact value on |r| <= 0.35",
     sp.Le(_relative(P), _sym(FAST_POLY_BOUND)), GappaBound("fp_fast_exp_poly", FAST_POLY_BOUND),
-    (r"$|r| \le 0.35$", "binary32 rounding: the script's rnd"),
+    (r"$|r| \le 0.35$",), "binary32",
 )
 
 
@@ -827,7 +839,7 @@ def _fast_exp_total() -> Fraction:
     its result is normal and rounds once (at most :math:`2^{-150}`) when subnormal; so
     :math:`|\hat e - e^{a+b}| \le \epsilon e^{a+b} + 2^{-150}`, the 2^-150 only where the computed value is below
     :math:`2^{-126}`, so only for :math:`e^{a+b} < 2^{-126}/(1 - \epsilon) < 2^{-125}`."""
-    return (1 + FAST_POLY_BOUND) * (1 + Fraction(1, 2**26)) * exp_upper(FAST_REDUCE_BOUND) - 1
+    return _exp_composed(ek.FAST_ERROR_BOUND, FAST_POLY_BOUND, FAST_REDUCE_BOUND)
 
 
 FAST_EXP = _fp_claim(
@@ -836,7 +848,7 @@ FAST_EXP = _fp_claim(
     "(the 2^-150 only for results below 2^-126)",
     sp.Le(sp.Abs(FL(sp.exp(a + b)) - sp.exp(a + b)), _sym(FAST_EXP_BOUND) * sp.exp(a + b) + _sym(FAST_UNDERFLOW)),
     ComposedBound((FAST_EXP_REDUCE, FAST_EXP_POLY, ek.FAST_POLYNOMIAL_ERROR), _fast_exp_total, FAST_EXP_BOUND, unit=U_SINGLE),
-    ("the argument in _fast_exp_total (codegen/backends/gappa/claims.py)",),
+    ("the argument in _fast_exp_total (codegen/backends/gappa/claims.py)",), "binary32",
 )
 
 
@@ -933,7 +945,7 @@ def _fast_sigmoid_ulps() -> Fraction:
 
 
 _FAST_ASSUMED = ("float32 input, 2^-20 <= T <= 2^20 in the fast kernel (other calls take the accurate one, within its bound); "
-                 "rows of at most 2^31 entries; binary32 and binary64 arithmetic with FMA hardware (the portable build's "
+                 "rows of at most 2^31 entries; FMA hardware (the portable build's "
                  "SP_FMAF rounds twice: measured, not proved)",)
 
 
@@ -943,7 +955,7 @@ def _fast_claim(function: str, ulps: Callable[[], Fraction], bound: int, parts: 
         f"with precision=\"fast\", every float32 {function} result of the C target is within {bound} ULP of the correctly rounded {what}",
         sp.Le(sp.Function("ulps32")(FL(sp.Symbol(function))), bound),
         ComposedBound(parts, ulps, Fraction(bound), in_ulps=True),
-        (*_FAST_ASSUMED, f"the argument in {ulps.__name__} (codegen/backends/gappa/claims.py)"),
+        (*_FAST_ASSUMED, f"the argument in {ulps.__name__} (codegen/backends/gappa/claims.py)"), "binary32 and binary64",
     )
 
 

@@ -27,6 +27,7 @@ from ..c.pieces import (
     SP_QUOTIENT_1P,
     Z_LOG,
     exp_constants,
+    exp_reduction_head,
     fast_exp_constants,
     log1p_pieces,
     merge_pieces,
@@ -36,6 +37,9 @@ from ..c.pieces import (
 from .printer import print_gappa
 
 __all__ = ["GappaScript", "SCRIPTS", "script"]
+
+BINARY64, BINARY32 = "float<ieee_64, ne>", "float<ieee_32, ne>"  # Gappa's round-to-nearest-even formats
+
 
 @dataclass(frozen=True)
 class GappaScript:
@@ -55,7 +59,7 @@ class GappaScript:
     hints: tuple[str, ...] = ()
     extra_goals: tuple[str, ...] = ()  # further expressions whose enclosures the script also asks for
     precision: int = 60  # bits of Gappa's interval arithmetic (-Eprecision); ln2's enclosure needs more
-    rounding: str = "float<ieee_64, ne>"  # the format of rnd: binary64 (subnormals included), or one without underflow
+    rounding: str = BINARY64  # the format of rnd: binary64 (subnormals included), binary32, or one without underflow
     fast: bool = False  # a script of the fast tier: binary32 rounding and the binary32 exp constants
 
     @property
@@ -90,16 +94,21 @@ def _decimal(value: sp.Expr) -> str:
     return text
 
 
-def _exp_poly(single: bool) -> GappaScript:
-    name = "exp_poly_single" if single else "exp_poly"
+def _exp_poly(name: str) -> GappaScript:
+    """The rounding error of an exp polynomial piece (``exp_poly``, ``exp_poly_single``: binary64 FMAs; ``fast_exp_poly``:
+    binary32 FMAs, the fast tier) against the same polynomial in exact arithmetic, on |r| <= RADIUS."""
+    fast = pieces()[name].single
     return GappaScript(
         name=f"fp_{name}",
-        title=f"rounding error of piece_{name} (Horner with FMAs) relative to the same polynomial in exact arithmetic",
+        title=f"rounding error of piece_{name} ({'binary32 ' if fast else ''}Horner with FMAs) relative to the same polynomial "
+              "in exact arithmetic",
         inputs=("r",),
         definitions=(("y", _piece(name)), ("My", _piece(name, rounded=False))),
         hypotheses=(f"r in [-{_decimal(RADIUS)}, {_decimal(RADIUS)}]",),
         goal="(y - My) / My",
         hints=("$ r in 64;",),
+        rounding=BINARY32 if fast else BINARY64,
+        fast=fast,
     )
 
 
@@ -112,7 +121,7 @@ def _ln2_bounds() -> tuple[str, str]:
         return f"{int(mpmath.floor(scaled))}b-130", f"{int(mpmath.ceil(scaled))}b-130"
 
 
-def _exp_reduce() -> GappaScript:
+def _exp_reduce(fast: bool = False) -> GappaScript:
     r"""The range reduction of sp_exp_poly: r = (a - k ln2_hi) + (b - k ln2_lo) against a + b - k ln 2.
 
     k is the integer the template's shifter trick gives (``shifted = a/ln2 + 1.5 2^52``, ``kf =
@@ -123,84 +132,39 @@ def _exp_reduce() -> GappaScript:
     The split of a at -2^-2, -2^-3, ..., -2^-60 lets Gappa see the head exact: below -1/4, a and k ln2_hi lie
     on the grid 2^-54 and |a - k ln2_hi| < 1/2; in [-2^-j, -2^-(j+1)] k = 0 and a lies on the grid 2^-(j+53);
     above -2^-60 the head's rounding is below 2^-114.
+
+    ``fast``: the fast tier's reduction in binary32 (sp_exp_fast: the shifter 1.5 2^23, exact for |a/ln2| < 2^22,
+    -104 <= a <= 0, |b| <= 2^-18). Below -1/4, a lies on the grid 2^-25 and k ln2_hi (16 bits) on 2^-16, and
+    |a - k ln2_hi| < 1/2; in [-2^-j, -2^-(j+1)] k = 0 and the head is a; above -2^-30 its rounding is below 2^-54.
     """
-    head = _piece("exp_reduce_head")
-    r_text = _piece("exp_reduce")
-    correction = "rnd(-(kf) * SP_LN2_LO + b)"
-    _expect_printed({"exp_reduce": f"rnd({head} + {correction})"}, "reduction")
+    prefix, piece = ("SP_F", "fast_exp_reduce") if fast else ("SP", "exp_reduce")
+    head = print_gappa(exp_reduction_head(prefix), True, single=fast)
+    exact_head = print_gappa(exp_reduction_head(prefix), False, single=fast)
+    r_text = _piece(piece)
+    correction = f"rnd(-(kf) * {prefix}_LN2_LO + b)"
+    _expect_printed({piece: f"rnd({head} + {correction})"}, "reduction")
     low, high = _ln2_bounds()
-    exact_head = _piece("exp_reduce_head", rounded=False)
+    clamp, b_bound, splits = ("-104", "1b-18", 31) if fast else ("-1080", "1b-42", 61)
     return GappaScript(
-        name="fp_exp_reduce",
-        title="range reduction of the exp kernel: r = piece_exp_reduce(b, a, k) against a + b - k ln 2, and |r|",
+        name=f"fp_{piece}",
+        title=(f"range reduction of the fast tier's exp: r = piece_{piece}(b, a, k) in binary32 against a + b - k ln 2, and |r|" if fast
+               else f"range reduction of the exp kernel: r = piece_{piece}(b, a, k) against a + b - k ln 2, and |r|"),
         inputs=("clamped", "b"),
-        definitions=(("y", "rnd(clamped * SP_INV_LN2)"), ("kf", "int<ne>(y)"), ("r", r_text),
-                     ("Mred", "clamped - kf * ln2"), ("Mr", "Mred + b"), ("split", "ln2 - SP_LN2_HI - SP_LN2_LO")),
-        hypotheses=("clamped in [-1080, 0]", "|b| <= 1b-42", f"ln2 in [{low}, {high}]"),
+        definitions=(("y", f"rnd(clamped * {prefix}_INV_LN2)"), ("kf", "int<ne>(y)"), ("r", r_text),
+                     ("Mred", "clamped - kf * ln2"), ("Mr", "Mred + b"), ("split", f"ln2 - {prefix}_LN2_HI - {prefix}_LN2_LO")),
+        hypotheses=(f"clamped in [{clamp}, 0]", f"|b| <= {b_bound}", f"ln2 in [{low}, {high}]"),
         goal="r - Mr",
         extra_goals=("r",),
         hints=(
-            "Mred -> -ln2 * ((kf - y) + (y - clamped * SP_INV_LN2) + clamped * (SP_INV_LN2 - 1 / ln2));",
-            f"r - Mr -> (r - ({head} + {correction})) + ({correction} - (-(kf) * SP_LN2_LO + b)) + ({head} - ({exact_head})) + kf * split;",
-            f"{exact_head} -> Mred + kf * (ln2 - SP_LN2_HI);",
-            f"{head} + {correction} -> ({head} - ({exact_head})) + ({correction} - (-(kf) * SP_LN2_LO + b)) + Mred + b + kf * split;",
-            "$ clamped in (" + ", ".join(f"-1b-{j}" for j in range(2, 61)) + ");",
+            f"Mred -> -ln2 * ((kf - y) + (y - clamped * {prefix}_INV_LN2) + clamped * ({prefix}_INV_LN2 - 1 / ln2));",
+            f"r - Mr -> (r - ({head} + {correction})) + ({correction} - (-(kf) * {prefix}_LN2_LO + b)) + ({head} - ({exact_head})) + kf * split;",
+            f"{exact_head} -> Mred + kf * (ln2 - {prefix}_LN2_HI);",
+            f"{head} + {correction} -> ({head} - ({exact_head})) + ({correction} - (-(kf) * {prefix}_LN2_LO + b)) + Mred + b + kf * split;",
+            "$ clamped in (" + ", ".join(f"-1b-{j}" for j in range(2, splits)) + ");",
         ),
         precision=200,
-    )
-
-
-BINARY32 = "float<ieee_32, ne>"
-
-
-def _fast_exp_poly() -> GappaScript:
-    """The fast tier's polynomial (degree 6, Horner with binary32 FMAs) against its exact value on |r| <= 0.35."""
-    return GappaScript(
-        name="fp_fast_exp_poly",
-        title="rounding error of piece_fast_exp_poly (binary32 Horner with FMAs) relative to the same polynomial in exact arithmetic",
-        inputs=("r",),
-        definitions=(("y", _piece("fast_exp_poly")), ("My", _piece("fast_exp_poly", rounded=False))),
-        hypotheses=(f"r in [-{_decimal(RADIUS)}, {_decimal(RADIUS)}]",),
-        goal="(y - My) / My",
-        hints=("$ r in 64;",),
-        rounding=BINARY32,
-        fast=True,
-    )
-
-
-def _fast_exp_reduce() -> GappaScript:
-    r"""The fast tier's range reduction in binary32, as :func:`_exp_reduce` in binary64: k = round(a INV_LN2) by
-    the shifter 1.5 2^23 (exact for |a/ln2| < 2^22), r = (a - k ln2_hi) + (b - k ln2_lo) against a + b - k ln 2.
-    The head is exact: below -1/4, a lies on the grid 2^-25 and k ln2_hi (16 bits) on 2^-16, and
-    |a - k ln2_hi| < 1/2; in [-2^-j, -2^-(j+1)] (j >= 2) k = 0 and the head is a; above -2^-30 its rounding
-    is below 2^-54."""
-    reduction = pieces()["fast_exp_reduce"].expr
-    head_expr = next(term for term in reduction.args if term.has(sp.Symbol("SP_F_LN2_HI")))  # fma(-k, ln2_hi, a)
-    head = print_gappa(head_expr, True, single=True)
-    r_text = _piece("fast_exp_reduce")
-    correction = "rnd(-(kf) * SP_F_LN2_LO + b)"
-    _expect_printed({"fast_exp_reduce": f"rnd({head} + {correction})"}, "fast reduction")
-    low, high = _ln2_bounds()
-    exact_head = print_gappa(head_expr, False, single=True)
-    return GappaScript(
-        name="fp_fast_exp_reduce",
-        title="range reduction of the fast tier's exp: r = piece_fast_exp_reduce(b, a, k) in binary32 against a + b - k ln 2, and |r|",
-        inputs=("clamped", "b"),
-        definitions=(("y", "rnd(clamped * SP_F_INV_LN2)"), ("kf", "int<ne>(y)"), ("r", r_text),
-                     ("Mred", "clamped - kf * ln2"), ("Mr", "Mred + b"), ("split", "ln2 - SP_F_LN2_HI - SP_F_LN2_LO")),
-        hypotheses=("clamped in [-104, 0]", "|b| <= 1b-18", f"ln2 in [{low}, {high}]"),
-        goal="r - Mr",
-        extra_goals=("r",),
-        hints=(
-            "Mred -> -ln2 * ((kf - y) + (y - clamped * SP_F_INV_LN2) + clamped * (SP_F_INV_LN2 - 1 / ln2));",
-            f"r - Mr -> (r - ({head} + {correction})) + ({correction} - (-(kf) * SP_F_LN2_LO + b)) + ({head} - ({exact_head})) + kf * split;",
-            f"{exact_head} -> Mred + kf * (ln2 - SP_F_LN2_HI);",
-            f"{head} + {correction} -> ({head} - ({exact_head})) + ({correction} - (-(kf) * SP_F_LN2_LO + b)) + Mred + b + kf * split;",
-            "$ clamped in (" + ", ".join(f"-1b-{j}" for j in range(2, 31)) + ");",
-        ),
-        precision=200,
-        rounding=BINARY32,
-        fast=True,
+        rounding=BINARY32 if fast else BINARY64,
+        fast=fast,
     )
 
 
@@ -678,10 +642,10 @@ _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), 
 
 def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
-    return (_exp_reduce(), _exp_poly(False), _exp_poly(True), _log1p_poly(), _log1p_main(False), _log1p_main(True),
+    return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
-            _fast_exp_reduce(), _fast_exp_poly())
+            _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
