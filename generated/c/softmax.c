@@ -5024,6 +5024,12 @@ static void fast_chunk_any(const float *x, float *out, size_t n, float m, int st
     }
 }
 
+/* the end of the chunk of a row of n entries that starts at a (chunks of SP_FAST_PART entries, the last shorter) */
+static SP_INLINE size_t fast_part_end(size_t a, size_t n)
+{
+    return a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+}
+
 /* the statistics of a row: m, and (split) ties + t or (not split) t = sum of e_j; 0 where the row
  * needs the accurate kernel (m or the sum not finite). `inner`: the row's chunks may run in parallel */
 typedef struct {
@@ -5052,7 +5058,7 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
         float m = -INFINITY;
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
         for (q = 0; q < (long long)parts; ++q) {
-            const size_t a = (size_t)q * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+            const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
             sums[2 * parts + (size_t)q] = (double)fast_max(x + a, b - a);
         }
         for (p = 0; p < parts; ++p) {
@@ -5062,7 +5068,7 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
         if (m > -INFINITY && m < INFINITY) {
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
             for (q = 0; q < (long long)parts; ++q) {
-                const size_t a = (size_t)q * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+                const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
                 fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, tp, NULL, &sums[2 * (size_t)q], &sums[2 * (size_t)q + 1]);
             }
             for (p = 0; p < parts; ++p) {
@@ -5076,7 +5082,7 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
         st->m = fast_max(x, n);
         if (st->m > -INFINITY && st->m < INFINITY) {
             for (p = 0; p < parts; ++p) {
-                const size_t a = p * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+                const size_t a = p * SP_FAST_PART, b = fast_part_end(a, n);
                 double ties, t;
                 fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, st->m, store, split, tp, parts == 1 ? ahead : NULL, &ties, &t);
                 st->ties += ties;
@@ -5097,7 +5103,7 @@ static void fast_scale(float *out, size_t n, double scale, int inner)
         long long q;
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
         for (q = 0; q < parts; ++q) {
-            const size_t a = (size_t)q * SP_FAST_PART, b = a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
+            const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
             size_t i;
             SP_SIMD
             for (i = a; i < b; ++i) {
@@ -5123,6 +5129,12 @@ static SP_INLINE double fast_log_sum(const fast_stats *st)
         return -1.0;
     }
     return sp_log1p((st->ties - 1.0) + st->t);
+}
+
+/* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: the loss (m - x_t) + L, two terms >= 0 (no cancellation), rounded once to float */
+static SP_INLINE float fast_ce_loss(float m, float x_t, double L)
+{
+    return (float)(((double)m - (double)x_t) + L);
 }
 
 /* out_j = (x_j - m)/T - L: x_j - m in double (exact unless the exponents differ by more than 29, then within 2^-53),
@@ -5162,23 +5174,23 @@ static void softmax_fast_row(const float *x, float *out, size_t n, int inner, co
         }
         return;
     }
-    if (loss != NULL) { /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L, as cross_entropy_fast_row (a dominated row's loss by the
-                          * accurate kernel, as there) */
+    if (loss != NULL) { /* as cross_entropy_fast_row (a dominated row's loss by the accurate kernel, as there) */
         const double L = fast_log_sum(&st);
         if (L < 0.0) {
             softproof_cross_entropy_f(x, &grad_target, loss, 1, n);
         } else {
-            *loss = (float)(((double)st.m - (double)x[grad_target]) + L);
+            *loss = fast_ce_loss(st.m, x[grad_target], L);
         }
     }
     {
         const double sum = st.ties + st.t;
+        const double e_target = grad_target >= 0 ? (double)out[grad_target] : 0.0; /* e_t, stored by the sums' pass */
         fast_scale(out, n, 1.0 / sum, inner);
         if (grad_target >= 0) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -(sum of the others' e_j) / sum, without cancellation */
             const size_t target = (size_t)grad_target;
             const int tie = x[target] == st.m;
-            const double others = (st.ties - (tie ? 1.0 : 0.0)) + (st.t - (tie ? 0.0 : (double)sp_fast_term(x[target], st.m, NULL, 0)));
+            const double others = (st.ties - (tie ? 1.0 : 0.0)) + (st.t - (tie ? 0.0 : e_target));
             out[target] = (float)(-(others / sum));
         }
     }
@@ -5196,20 +5208,23 @@ static void log_softmax_fast_row(const float *x, float *out, size_t n, int inner
     fast_log_shares(x, out, n, st.m, L, tp);
 }
 
-/* logsumexp of one row, or 0 where the accurate kernel must take it (m + T L would cancel: m < 0 < -m/2 < T L) */
+/* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L rounded to float, or 0 where the accurate kernel must take the row (L < 0: fast_log_sum's
+ * dominated row; m + T L would cancel: m < 0 < -m/2 < T L) */
+static SP_INLINE int fast_lse(float m, double L, const fast_temp *tp, float *out)
+{
+    const double TL = tp != NULL ? tp->T * L : L;
+    if (L < 0.0 || (m < 0.0f && TL > -0.5 * (double)m)) {
+        return 0;
+    }
+    *out = (float)((double)m + TL);
+    return 1;
+}
+
+/* logsumexp of one row, or 0 where the accurate kernel must take it (fast_lse) */
 static int logsumexp_fast_row(const float *x, size_t n, int inner, const fast_temp *tp, const float *ahead, float *out)
 {
     fast_stats st;
-    double L;
-    if (!fast_stats_of(x, NULL, n, 0, 1, inner, tp, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
-        return 0;
-    }
-    L = tp != NULL ? tp->T * L : L;
-    if (st.m < 0.0f && L > -0.5 * (double)st.m) {
-        return 0;
-    }
-    *out = (float)((double)st.m + L); /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift */
-    return 1;
+    return fast_stats_of(x, NULL, n, 0, 1, inner, tp, ahead, &st) && fast_lse(st.m, fast_log_sum(&st), tp, out);
 }
 
 static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int inner, const float *ahead, float *out)
@@ -5219,8 +5234,7 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
     if (!fast_stats_of(x, NULL, n, 0, 1, inner, NULL, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
         return 0;
     }
-    /* proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p: (m - x_t) + L, two terms >= 0 */
-    *out = (float)(((double)st.m - (double)x[target]) + L);
+    *out = fast_ce_loss(st.m, x[target], L);
     return 1;
 }
 
@@ -5335,7 +5349,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
             if (loss != NULL && L[l] < 0.0) { /* as reduce_fast_tile */
                 softproof_cross_entropy_f(x + l * n, target + l, loss + l, 1, n);
             } else if (loss != NULL) {
-                loss[l] = (float)(((double)tl.m[l] - (double)tl.x[t][l]) + L[l]);
+                loss[l] = fast_ce_loss(tl.m[l], tl.x[t][l], L[l]);
             }
         }
     }
@@ -5378,18 +5392,14 @@ static void reduce_fast_tile(const float *x, float *out, size_t n, const long lo
     }
     fast_tile_logs(&tl, L);
     for (l = 0; l < SP_LANES; ++l) {
-        const double m = (double)tl.m[l];
         if (target == NULL) {
-            const double TL = tp != NULL ? tp->T * L[l] : L[l];
-            if (L[l] < 0.0 || (m < 0.0 && TL > -0.5 * m)) { /* as logsumexp_fast_row */
+            if (!fast_lse(tl.m[l], L[l], tp, out + l)) {
                 softproof_logsumexp_f(x + l * n, out + l, 1, n, tp != NULL ? tp->T : 1.0);
-            } else {
-                out[l] = (float)(m + TL);
             }
         } else if (L[l] < 0.0) {
             softproof_cross_entropy_f(x + l * n, target + l, out + l, 1, n);
         } else {
-            out[l] = (float)((m - (double)tl.x[(size_t)target[l]][l]) + L[l]);
+            out[l] = fast_ce_loss(tl.m[l], tl.x[(size_t)target[l]][l], L[l]);
         }
     }
 }
