@@ -50,7 +50,7 @@ from .engine.sampling import admissible
 from .inequalities import SignProver, certified_sign, signed_constants
 from .isolation import TimedOut, run_isolated
 from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
-from .sums import evaluate
+from .sums import evaluate, expand_special
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
 
@@ -174,8 +174,11 @@ def _certainly_fails(c: Condition) -> bool:
 
 
 def _condition_follows(c: Condition) -> bool:
-    """The assumptions imply ``c`` for every index of its range (sign rules; indices taken as any integers)."""
-    expr = evaluate(evaluated(c.expr))
+    """The assumptions imply ``c`` for every index of its range (sign rules; indices taken as any integers).
+
+    ``log1p``/``expm1`` are replaced by their definitions first (an identity), so that the sign rules,
+    which know ``exp`` and ``log``, see ``-expm1(-x) > 0`` as ``1 - exp(-x) > 0``."""
+    expr = evaluate(expand_special(evaluated(c.expr)))
     prover = SignProver()
     if c.kind == "positive":
         return prover.positive(expr)
@@ -270,7 +273,9 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
                 return result(Outcome(Status.UNPROVED, "proved only where both sides are defined", restricted.steps), "unknown", [
                     f"a side is undefined over the reals unless {where}; "
                     f"with {_assume_text(refined, problem.assumptions)} the statement is proved"])
-        thorough = replace(search, trials=80, seed_offset=1).run(statement)
+        # the climb too: where the drawn values miss a narrow domain (logit(p) >= 0 is defined for 0 < p < 1
+        # only, and fails there below 1/2), it proposes points inside it; each is confirmed as any other
+        thorough = replace(search, trials=80, seed_offset=1, descend=True).run(statement)
         if thorough.status is Status.REFUTED:
             return result(thorough, "refuted")
         return result(Outcome(Status.UNPROVED, "undefined for some values", []), "unknown",

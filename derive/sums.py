@@ -207,12 +207,23 @@ def pull_constants(expr: Basic) -> Basic:
     return sp.expand(expr).replace(lambda e: isinstance(e, Sum), split)
 
 
+def _hyperbolic_as_exp(expr: Basic) -> Basic:
+    r"""tanh, sinh, cosh written with exponentials (their definitions, e.g.
+    :math:`\tanh u = (e^u - e^{-u})/(e^u + e^{-u})`), then simplified: ``(e^a - e^b)/(e^a + e^b)`` and
+    ``tanh((a - b)/2)`` meet only there. Unchanged when there is none."""
+    hyperbolic = (sp.tanh, sp.sinh, sp.cosh)
+    if not expr.has(*hyperbolic):
+        return expr
+    return sp.simplify(expr.rewrite(list(hyperbolic), sp.exp))
+
+
 _PIPELINES = (
     lambda e: sp.cancel(sp.together(canonical_sums(pull_constants(e)))),
     lambda e: sp.cancel(sp.together(e)),
     sp.simplify,
     lambda e: sp.simplify(canonical_sums(sp.expand(e))),
     lambda e: sp.simplify(canonical_sums(sp.expand_log(sp.expand(e)))),
+    _hyperbolic_as_exp,
 )
 
 

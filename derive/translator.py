@@ -33,6 +33,28 @@ def _sigmoid(t: sp.Expr) -> sp.Expr:
     return 1 / (1 + sp.exp(-t))
 
 
+def _softplus(t: sp.Expr) -> sp.Expr:
+    """softplus(t) = log(1 + e^t), written out (so that the domain and the rules see its logarithm)."""
+    return sp.log(1 + sp.exp(t))
+
+
+def _log_sigmoid(t: sp.Expr) -> sp.Expr:
+    """log sigmoid(t) = -log(1 + e^-t)."""
+    return sp.Mul(-1, sp.log(1 + sp.exp(sp.Mul(-1, t))))
+
+
+def _logit(p: sp.Expr) -> sp.Expr:
+    """logit(p) = log(p / (1 - p)): real for 0 < p < 1 only (the domain reads that off the log and the division)."""
+    return sp.log(sp.Mul(p, sp.Pow(1 - p, -1)))
+
+
+def _logsumexp(*args: sp.Expr) -> sp.Expr:
+    """logsumexp(a, b, ...) = log(e^a + e^b + ...) of scalars (a vector's is log(Sum(exp(x[i]), (i, 1, n))))."""
+    if not args:
+        raise ExpressionError("logsumexp() needs at least one argument: logsumexp(a, b)")
+    return sp.log(sp.Add(*(sp.exp(a) for a in args)))
+
+
 def _log(*args: sp.Expr) -> sp.Expr:
     if len(args) not in (1, 2):
         raise ExpressionError("log takes 1 or 2 arguments: log(x) or log(x, base)")
@@ -53,7 +75,9 @@ def _extremum(kind: type) -> Callable[..., sp.Expr]:
 FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the translator itself
     "exp": sp.exp, "log": _log, "ln": sp.log, "log1p": log1p, "expm1": expm1, "sqrt": sp.sqrt,
     "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs, "abs": sp.Abs,
-    "sigmoid": _sigmoid, "diff": None, "Sum": None, "Rational": sp.Rational,
+    "max": _extremum(sp.Max), "min": _extremum(sp.Min),  # Python's spelling, the same functions
+    "sigmoid": _sigmoid, "softplus": _softplus, "log_sigmoid": _log_sigmoid, "logit": _logit, "logsumexp": _logsumexp,
+    "diff": None, "Sum": None, "Rational": sp.Rational,
 }
 CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

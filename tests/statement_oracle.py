@@ -32,6 +32,27 @@ class Undefined(ArithmeticError):
     """The text has no real value at this point."""
 
 
+class TooLarge(ArithmeticError):
+    """An exp of an argument beyond :data:`EXP_LIMIT` in size: its value would take more memory than
+    the machine has (``cosh(cosh(exp(40)))`` is e^(e^(1.2e17)); its binary exponent alone has 1.7e17
+    bits), so the oracle gives no judgement there rather than run out of memory."""
+
+
+EXP_LIMIT = mpmath.mpf(2) ** 64
+
+
+def _guarded(f: Callable[[mpmath.mpf], mpmath.mpf]) -> Callable[[mpmath.mpf], mpmath.mpf]:
+    def apply(u: mpmath.mpf) -> mpmath.mpf:
+        if abs(u) > EXP_LIMIT:
+            raise TooLarge(f"{f.__name__} of an argument beyond 2^64")
+        return f(u)
+
+    return apply
+
+
+_exp = _guarded(mpmath.exp)
+
+
 def _log(u: mpmath.mpf, base: mpmath.mpf | None = None) -> mpmath.mpf:
     if u <= 0 or (base is not None and (base <= 0 or base == 1)):
         raise Undefined("log of a non-positive number")
@@ -51,10 +72,14 @@ def _sqrt(u: mpmath.mpf) -> mpmath.mpf:
 
 
 FUNCTIONS: dict[str, Callable[..., mpmath.mpf]] = {
-    "exp": mpmath.exp, "log": _log, "ln": _log, "log1p": _log1p, "expm1": mpmath.expm1, "sqrt": _sqrt,
-    "tanh": mpmath.tanh, "sinh": mpmath.sinh, "cosh": mpmath.cosh, "Abs": abs,
-    "Max": lambda *a: max(a), "Min": lambda *a: min(a), "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
+    "exp": _exp, "log": _log, "ln": _log, "log1p": _log1p, "expm1": _guarded(mpmath.expm1), "sqrt": _sqrt,
+    "tanh": mpmath.tanh, "sinh": _guarded(mpmath.sinh), "cosh": _guarded(mpmath.cosh), "Abs": abs,
+    "Max": lambda *a: max(a), "Min": lambda *a: min(a), "sigmoid": lambda t: 1 / (1 + _exp(-t)),
     "Rational": lambda p, q: mpmath.mpf(p) / q,
+    "max": lambda *a: max(a), "min": lambda *a: min(a), "abs": abs,
+    "softplus": lambda t: mpmath.log1p(_exp(t)), "log_sigmoid": lambda t: -mpmath.log1p(_exp(-t)),
+    "logit": lambda p: _log(p) - _log(1 - p) if 0 < p < 1 else _log(-1),
+    "logsumexp": lambda *a: _log(mpmath.fsum(_exp(t) for t in a)),
 }
 CONSTANTS = {"E": mpmath.e, "pi": mpmath.pi}
 
@@ -165,11 +190,23 @@ def evaluate(text: str, point: Mapping[str, Any]) -> mpmath.mpf:
             raise Undefined("division by zero") from None
 
 
+def judgeable(lhs: str, rhs: str, point: Mapping[str, Any]) -> bool:
+    """False where a side needs an exp beyond :data:`EXP_LIMIT` (:class:`TooLarge`): no judgement there."""
+    try:
+        for side in (lhs, rhs):
+            evaluate(side, point)
+    except TooLarge:
+        return False
+    except (Undefined, KeyError, ValueError, OverflowError):
+        pass
+    return True
+
+
 def violated(lhs: str, rhs: str, relation: str, point: Mapping[str, Any]) -> bool:
     """Both sides are defined at ``point`` and ``lhs relation rhs`` certainly fails there."""
     try:
         gap = evaluate(lhs, point) - evaluate(rhs, point)
-    except (Undefined, KeyError, ValueError, OverflowError):
+    except (Undefined, TooLarge, KeyError, ValueError, OverflowError):
         return False
     return {
         "==": abs(gap) > TOLERANCE,

@@ -34,6 +34,21 @@ TRUE = [
     ("log(exp(a)+exp(b))", "Max(a,b) + log(2)", "<=", []),
     ("exp(x)", "1 + x", ">=", []),
     ("exp(a)/(exp(a)+exp(b))", "0", ">", []),
+    # the named functions: softplus, log_sigmoid, logit, logsumexp, and Python's max/min
+    ("softplus(x) - softplus(-x)", "x", "==", []),
+    ("diff(softplus(x), x)", "sigmoid(x)", "==", []),
+    ("log_sigmoid(x)", "x - softplus(x)", "==", []),
+    ("logit(sigmoid(x))", "x", "==", []),
+    ("logsumexp(a, b, c)", "logsumexp(logsumexp(a, b), c)", "==", []),
+    ("logsumexp(a, b)", "max(a, b) + log1p(exp(-abs(a - b)))", "==", []),
+    ("logsumexp(a, b)", "min(a, b)", ">", []),
+    # a domain condition through expm1: -expm1(-x) > 0 follows from x > 0 (expm1(u) = e^u - 1)
+    ("log(1 - exp(-x))", "log(-expm1(-x))", "==", ["x: positive"]),
+    ("log1p(expm1(x))", "x", "==", []),
+    # hyperbolic functions against exponentials of two variables (their definitions, then simplified)
+    ("(exp(a)-exp(b))/(exp(a)+exp(b))", "tanh((a-b)/2)", "==", []),
+    ("2*sigmoid(a-b) - 1", "tanh((a-b)/2)", "==", []),
+    ("cosh(x) + sinh(x)", "exp(x)", "==", []),
 ]
 
 FALSE = [
@@ -46,6 +61,12 @@ FALSE = [
     ("exp(x) - 1 - x", "0", ">", []),  # fails exactly at x = 0
     ("Sum(exp(x[i]),(i,1,n))/n", "exp(x[1])", "==", []),
     ("log(Sum(exp(x[i]),(i,1,n)))", "log(n)", "<=", []),
+    ("softplus(x)", "max(x, 0) + log(2)", ">", []),  # equality at x = 0
+    ("logsumexp(a, b)", "max(a, b) + log(2)", "<", []),  # equality at a tie
+    # defined only for 0 < p < 1, false below 1/2 there; no drawn value lies in (0, 1/2): the climb finds one
+    ("logit(p)", "0", ">=", []),
+    ("log(p/(1 - p))", "2*p - 1", ">=", []),
+    ("(exp(a)-exp(b))/(exp(a)+exp(b))", "tanh((b-a)/2)", "==", []),  # the sign flipped
 ]
 
 
@@ -104,6 +125,26 @@ def test_false_statements_are_never_proved_by_the_proof_strategies(lhs: str, rhs
     for strategy in _proof_strategies(statement, (), None):
         assert strategy.run(statement).status is not Status.PROVED
     assert isinstance(statement, sp.Basic)
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("max", "max(a, b, c)", "Max(a, b, c)"), ("min", "min(a, b)", "Min(a, b)"),
+    ("softplus", "softplus(x)", "log(exp(x) + 1)"), ("log_sigmoid", "log_sigmoid(x)", "-log(1 + exp(-x))"),
+    ("logit", "logit(p)", "log(p/(1 - p))"), ("logsumexp", "logsumexp(a, b)", "log(exp(a) + exp(b))"),
+])
+def test_the_named_functions_are_their_textbook_definitions(name: str, text: str, expected: str) -> None:
+    import sympy as sp
+
+    from softproof.derive.parsing import SymbolTable, evaluated, parse_expression
+
+    table = SymbolTable()
+    assert evaluated(parse_expression(text, table)) == evaluated(parse_expression(expected, table)), name
+    assert sp.sstr(evaluated(parse_expression(text, SymbolTable()))) == sp.sstr(evaluated(parse_expression(expected, SymbolTable())))
+
+
+def test_logsumexp_needs_an_argument() -> None:
+    with pytest.raises(ExpressionError, match="logsumexp"):
+        check("logsumexp()", "0")
 
 
 def test_cli_exit_codes_and_json() -> None:
