@@ -21,6 +21,7 @@ __all__ = [
     "bound_variables",
     "canonical_sums",
     "resolve_index_ranges",
+    "resolve_summation_ranges",
     "normal_form",
     "pull_constants",
     "evaluate",
@@ -121,6 +122,43 @@ def resolve_index_ranges(
         return pw
 
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), choose)
+
+
+def resolve_summation_ranges(expr: Basic) -> Basic:
+    r"""Inside ``Sum(f, (j, lo, hi))``, decide the ``Piecewise`` conditions of ``f`` that only ask whether
+    :math:`lo \le j \le hi`: :math:`\sum_{j=1}^n \partial_{x_j} \log\sum_k e^{x_k}` is
+    :math:`\sum_{j=1}^n` ``Piecewise((e^{x_j}/S, j <= n), (0, True))``, whose first branch every term takes.
+
+    Soundness: where :math:`hi - lo + 1 \ge 0` (proven by SymPy's assumptions, e.g. ``n`` a positive
+    integer), the terms of the sum are exactly the :math:`j` with :math:`lo \le j \le hi`, at each of
+    which those relations are true. A range that may be reversed (Karr's convention takes the
+    terms :math:`hi + 1 .. lo - 1`, where :math:`j \le hi` is false) is left alone, and so is a sum of
+    several limits (each limit's own range is not known to hold for the others' bounds)."""
+
+    def resolve(s: Sum) -> Basic:
+        if len(s.limits) != 1 or not s.function.has(sp.Piecewise):
+            return s
+        j, lo, hi = s.limits[0]
+        if sp.simplify(hi - lo + 1).is_nonnegative is not True:
+            return s
+        facts: dict[Basic, Basic] = {}
+        for rel in (sp.Ge(j, lo, evaluate=False), sp.Le(j, hi, evaluate=False), sp.Gt(j, lo - 1, evaluate=False),
+                    sp.Lt(j, hi + 1, evaluate=False)):
+            facts[rel] = sp.true
+            facts[rel.reversed] = sp.true
+
+        def choose(pw: sp.Piecewise) -> Basic:
+            for value, cond in pw.args:
+                decided = sp.simplify_logic(cond.xreplace(facts)) if cond not in (sp.true, sp.false) else cond
+                if decided == sp.true:
+                    return value
+                if decided != sp.false:
+                    return pw
+            return pw
+
+        return Sum(s.function.replace(lambda e: isinstance(e, sp.Piecewise), choose), s.limits[0])
+
+    return expr.replace(lambda e: isinstance(e, Sum), resolve)
 
 
 def expand_special(expr: Basic) -> Basic:
@@ -299,7 +337,7 @@ def normal_form(
     """
     indices = tuple(indices)
     known = {canonical_sums(k): v for k, v in (facts or {}).items()}
-    out = evaluate(expand_special(expr))
+    out = resolve_summation_ranges(evaluate(expand_special(expr)))
     if any(isinstance(a, sp.Product) for a in out.atoms(sp.Product)):
         out = out.rewrite(Sum)
     best = out

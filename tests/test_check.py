@@ -49,6 +49,8 @@ TRUE = [
     ("(exp(a)-exp(b))/(exp(a)+exp(b))", "tanh((a-b)/2)", "==", []),
     ("2*sigmoid(a-b) - 1", "tanh((a-b)/2)", "==", []),
     ("cosh(x) + sinh(x)", "exp(x)", "==", []),
+    # a derivative inside a sum: its Piecewise (j <= n) decided by the sum's own range
+    ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,n))", "1", "==", []),
 ]
 
 FALSE = [
@@ -67,6 +69,8 @@ FALSE = [
     ("logit(p)", "0", ">=", []),
     ("log(p/(1 - p))", "2*p - 1", ">=", []),
     ("(exp(a)-exp(b))/(exp(a)+exp(b))", "tanh((b-a)/2)", "==", []),  # the sign flipped
+    # the same sum over a range that may be reversed (m = -3: Karr's convention takes j = -2..0, all outside 1..n)
+    ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,m))", "1", "==", ["m: integer"]),
 ]
 
 
@@ -140,6 +144,23 @@ def test_the_named_functions_are_their_textbook_definitions(name: str, text: str
     table = SymbolTable()
     assert evaluated(parse_expression(text, table)) == evaluated(parse_expression(expected, table)), name
     assert sp.sstr(evaluated(parse_expression(text, SymbolTable()))) == sp.sstr(evaluated(parse_expression(expected, SymbolTable())))
+
+
+def test_a_sums_own_range_decides_only_where_it_cannot_be_reversed() -> None:
+    """Soundness of resolve_summation_ranges: with n >= 0 every term has 1 <= j <= n; with m of unknown sign
+    the range may be reversed and its terms lie outside it, so the Piecewise is kept."""
+    import sympy as sp
+
+    from softproof.derive.sums import resolve_summation_ranges
+
+    j = sp.Symbol("j", integer=True)
+    n, m = sp.Symbol("n", integer=True, nonnegative=True), sp.Symbol("m", integer=True)
+    body = sp.Piecewise((sp.exp(j), j <= n), (0, True))
+    assert resolve_summation_ranges(sp.Sum(body, (j, 1, n))) == sp.Sum(sp.exp(j), (j, 1, n))
+    kept = sp.Sum(sp.Piecewise((sp.exp(j), j <= m), (0, True)), (j, 1, m))
+    assert resolve_summation_ranges(kept) == kept
+    assert sp.Sum(sp.Piecewise((1, j <= m), (0, True)), (j, 1, m)).subs(m, -3).doit() == 0  # reversed: no term takes it
+    assert sp.Sum(1, (j, 1, m)).subs(m, -3).doit() == -3
 
 
 def test_logsumexp_needs_an_argument() -> None:

@@ -86,10 +86,11 @@ def test_every_fp_claim_is_proved_by_gappa(fp_results: list[Result]) -> None:
 
 
 @needs_gappa
-def test_a_bound_tighter_than_the_truth_is_not_proved() -> None:
+def test_a_bound_tighter_than_the_truth_is_not_proved(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test of the test: half of the exp polynomial's proved error, or 1 ulp of a Horner step, fails."""
     import dataclasses
 
+    monkeypatch.setattr("softproof.codegen.backends.gappa.claims.GAPPA_RUNS", 1)  # one run each: half the truth is far
     for fp_claim in CLAIMS:
         strategy = fp_claim.strategy
         if isinstance(strategy, GappaBound):
@@ -97,6 +98,34 @@ def test_a_bound_tighter_than_the_truth_is_not_proved() -> None:
             assert tight.run(fp_claim.statement).status is Status.UNPROVED, fp_claim.id
     enclosures, _ = run_gappa("@rnd = float<ieee_64, ne>;\nx = rnd(x_);\ny = rnd(x * x);\n{ x in [1, 2] -> y - x * x in ? }\n")
     assert enclosures and enclosures[0].magnitude > 0 and enclosures[0].magnitude <= Fraction(2, 2**53)
+
+
+@pytest.mark.parametrize("runs, proved", [([1, 0], True), ([1, 1, 1, 1, 1], False), ([0], True)])
+def test_a_claim_is_proved_by_any_run_that_meets_its_bound(monkeypatch: pytest.MonkeyPatch, runs: list[int],
+                                                           proved: bool) -> None:
+    """Gappa's search varies between runs: a wide enclosure (1) then a tight one (0) proves the claim, as
+    the second run is a theorem too; five wide ones do not; the runs stop at the first that proves."""
+    from softproof.codegen.backends.gappa import claims as gappa_claims
+    from softproof.codegen.backends.gappa.prover import Enclosure
+
+    claim = next(c for c in CLAIMS if isinstance(c.strategy, GappaBound) and not c.strategy.extra and not c.strategy.requires)
+    strategy = claim.strategy
+    assert isinstance(strategy, GappaBound)
+    goal = gappa_claims.script(strategy.script_name).goal
+    calls: list[int] = []
+
+    def fake_run(text: str, timeout: float = 120.0, precision: int = 60) -> tuple[list[Enclosure], str]:
+        wide = runs[len(calls)]
+        calls.append(wide)
+        half = strategy.bound * (2 if wide else Fraction(1, 2))
+        return [Enclosure(goal, -half, half)], "Results: ..."
+
+    monkeypatch.setattr(gappa_claims, "run_gappa", fake_run)
+    monkeypatch.setattr(gappa_claims.prover, "gappa_executable", lambda: "/fake/gappa")
+    monkeypatch.setattr(gappa_claims, "_RUNS", {})
+    outcome = strategy.run(claim.statement)
+    assert (outcome.status is Status.PROVED) == proved, outcome.steps
+    assert calls == runs
 
 
 def test_without_gappa_the_claims_are_skipped_not_failed(monkeypatch: pytest.MonkeyPatch) -> None:

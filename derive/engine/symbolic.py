@@ -10,7 +10,7 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from ..inequalities import SignProver
-from ..sums import evaluate, expand_special, normal_form, resolve_index_ranges
+from ..sums import evaluate, expand_special, normal_form, resolve_index_ranges, resolve_summation_ranges
 from .core import Outcome, Status, _parts, _tex
 from .refute import _point_text
 from .sampling import numerically_nonzero
@@ -125,7 +125,7 @@ class Sign:
                 part = part.xreplace(dict(self.substitutions))
             strict = isinstance(part, (sp.Lt, sp.Gt))
             small, big = (part.lhs, part.rhs) if isinstance(part, (sp.Le, sp.Lt)) else (part.rhs, part.lhs)
-            gap = evaluate(expand_special(big - small))
+            gap = resolve_summation_ranges(evaluate(expand_special(big - small)))
             if self.upper is not None:
                 gap = resolve_index_ranges(gap, self.indices, self.upper)
             gap = sp.simplify(gap)
