@@ -4806,7 +4806,10 @@ SP_NOINLINE int softproof_log_softmax_backward_f(const float *p, const float *g,
  * added in chunk order (any thread count gives the same bits). The bounds are the fp.*.fast.float32 claims
  * (codegen/backends/gappa/claims.py). A temperature outside [2^-20, 2^20], a row whose max or sum is not finite
  * (infinities, NaN), a log-domain row dominated by one entry (fast_log_sum), a logsumexp whose m + L would
- * cancel and the last rows (fewer than SP_LANES) of a batch of short rows are computed by the accurate kernel. */
+ * cancel and the last rows (fewer than SP_LANES) of a batch of short rows are computed by the accurate kernel:
+ * one row by its row function (softmax_row_f, log_softmax_row_f, logsumexp_row_f, cross_entropy_row_f: what the
+ * accurate entry point computes for one row, without entering its parallel region, which costs about a
+ * microsecond even when its if clause declines: 125 of 1000 random rows of 3 fell back, 6x the time) */
 #if SP_HAS_FMA
 #define SP_FMAF(a, b, c) fmaf((a), (b), (c))
 #else
@@ -4904,6 +4907,42 @@ static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int t
     return sp_exp_fast(under ? SP_FAST_CLAMP : a, under ? 0.0f : b);
 }
 
+/* the lanes folded in the fixed tree of halves (lane l takes lane l + w for w = 8, 4, 2, 1), each step a loop of
+ * constant length (a loop over w compiled to scalar steps through memory: a tenth of a 128-entry row's exp pass) */
+static SP_INLINE double fold_sum_lanes(double *acc)
+{
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_LANES / 2; ++l) {
+        acc[l] += acc[l + SP_LANES / 2];
+    }
+    SP_SIMD
+    for (l = 0; l < SP_LANES / 4; ++l) {
+        acc[l] += acc[l + SP_LANES / 4];
+    }
+    for (l = 0; l < SP_LANES / 8; ++l) {
+        acc[l] += acc[l + SP_LANES / 8];
+    }
+    return acc[0] + acc[1];
+}
+
+/* the count of ties, as fold_sum_lanes (exact in binary32: each lane at most SP_FAST_PART / SP_LANES + 1) */
+static SP_INLINE float fold_count_lanes(float *count)
+{
+    size_t l;
+    SP_SIMD
+    for (l = 0; l < SP_LANES / 2; ++l) {
+        count[l] += count[l + SP_LANES / 2];
+    }
+    for (l = 0; l < SP_LANES / 4; ++l) {
+        count[l] += count[l + SP_LANES / 4];
+    }
+    for (l = 0; l < SP_LANES / 8; ++l) {
+        count[l] += count[l + SP_LANES / 8];
+    }
+    return count[0] + count[1];
+}
+
 /* the max of x[0..n), NaN ignored (a NaN makes the row's sum NaN, which sends it to the accurate kernel) */
 static float fast_max(const float *x, size_t n)
 {
@@ -4928,8 +4967,16 @@ static float fast_max(const float *x, size_t n)
     for (; j < n; ++j) {
         m = x[j] > m ? x[j] : m;
     }
-    for (w = 2 * SP_LANES; w >= 1; w /= 2) { /* a tree of halves: short rows pay log2(64) steps, not 64 */
-        SP_SIMD
+    /* a tree of halves (short rows pay log2(64) steps, not 64), each step of constant length */
+    SP_SIMD
+    for (l = 0; l < 2 * SP_LANES; ++l) {
+        lane[l] = lane[l + 2 * SP_LANES] > lane[l] ? lane[l + 2 * SP_LANES] : lane[l];
+    }
+    SP_SIMD
+    for (l = 0; l < SP_LANES; ++l) {
+        lane[l] = lane[l + SP_LANES] > lane[l] ? lane[l + SP_LANES] : lane[l];
+    }
+    for (w = SP_LANES / 2; w >= 1; w /= 2) {
         for (l = 0; l < w; ++l) {
             lane[l] = lane[l + w] > lane[l] ? lane[l + w] : lane[l];
         }
@@ -4945,7 +4992,7 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
 {
     double acc[SP_LANES];
     float count[SP_LANES]; /* exact: at most SP_FAST_PART / SP_LANES + 1 per lane, far below 2^24 */
-    size_t j = 0, l, w;
+    size_t j = 0, l;
     for (l = 0; l < SP_LANES; ++l) {
         acc[l] = 0.0;
         count[l] = 0.0f;
@@ -4992,15 +5039,8 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
             }
         }
     }
-    for (w = SP_LANES / 2; w >= 1; w /= 2) { /* folded in a fixed tree of halves */
-        SP_SIMD
-        for (l = 0; l < w; ++l) {
-            acc[l] += acc[l + w];
-            count[l] += count[l + w];
-        }
-    }
-    *t = acc[0];
-    *ties = (double)count[0];
+    *t = fold_sum_lanes(acc); /* folded in a fixed tree of halves */
+    *ties = split ? (double)fold_count_lanes(count) : 0.0;
 }
 
 /* fast_chunk with its flags as constants (tp == NULL: T = 1) */
@@ -5168,7 +5208,7 @@ static void softmax_fast_row(const float *x, float *out, size_t n, int inner, co
         if (loss != NULL) {
             softproof_cross_entropy_with_grad_f(x, &grad_target, loss, out, 1, n);
         } else if (grad_target < 0) {
-            softproof_softmax_f(x, out, 1, n, tp != NULL ? tp->T : 1.0);
+            softmax_row_f(x, out, n, tp != NULL ? tp->T : 1.0);
         } else {
             softproof_cross_entropy_grad_f(x, &grad_target, out, 1, n);
         }
@@ -5177,7 +5217,7 @@ static void softmax_fast_row(const float *x, float *out, size_t n, int inner, co
     if (loss != NULL) { /* as cross_entropy_fast_row (a dominated row's loss by the accurate kernel, as there) */
         const double L = fast_log_sum(&st);
         if (L < 0.0) {
-            softproof_cross_entropy_f(x, &grad_target, loss, 1, n);
+            *loss = (float)cross_entropy_row_f(x, n, (size_t)grad_target);
         } else {
             *loss = fast_ce_loss(st.m, x[grad_target], L);
         }
@@ -5201,7 +5241,7 @@ static void log_softmax_fast_row(const float *x, float *out, size_t n, int inner
     fast_stats st;
     double L;
     if (!fast_stats_of(x, NULL, n, 0, 1, inner, tp, ahead, &st) || (L = fast_log_sum(&st)) < 0.0) {
-        softproof_log_softmax_f(x, out, 1, n, tp != NULL ? tp->T : 1.0);
+        log_softmax_row_f(x, out, n, tp != NULL ? tp->T : 1.0);
         return;
     }
     /* proved: rewrite.log_softmax_ties_log1p: (x_j - m)/T - L, both parts <= 0 after the sign: no cancellation */
@@ -5332,7 +5372,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
             if (loss != NULL) {
                 softproof_cross_entropy_with_grad_f(x + l * n, target + l, loss + l, outr, 1, n);
             } else if (target == NULL) {
-                softproof_softmax_f(x + l * n, outr, 1, n, tp != NULL ? tp->T : 1.0);
+                softmax_row_f(x + l * n, outr, n, tp != NULL ? tp->T : 1.0);
             } else {
                 softproof_cross_entropy_grad_f(x + l * n, target + l, outr, 1, n);
             }
@@ -5347,7 +5387,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
             const double others = (tl.ties[l] - (tie ? 1.0 : 0.0)) + (tl.t[l] - (tie ? 0.0 : (double)tl.e[t][l]));
             outr[t] = (float)(-(others * inv[l]));
             if (loss != NULL && L[l] < 0.0) { /* as reduce_fast_tile */
-                softproof_cross_entropy_f(x + l * n, target + l, loss + l, 1, n);
+                loss[l] = (float)cross_entropy_row_f(x + l * n, n, (size_t)target[l]);
             } else if (loss != NULL) {
                 loss[l] = fast_ce_loss(tl.m[l], tl.x[t][l], L[l]);
             }
@@ -5370,7 +5410,7 @@ static void log_softmax_fast_tile(const float *x, float *out, size_t n, const fa
     for (l = 0; l < SP_LANES; ++l) {
         float *outr = out + l * n;
         if (L[l] < 0.0) {
-            softproof_log_softmax_f(x + l * n, outr, 1, n, tp != NULL ? tp->T : 1.0);
+            log_softmax_row_f(x + l * n, outr, n, tp != NULL ? tp->T : 1.0);
             continue;
         }
         for (j = 0; j < n; ++j) { /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row (times 1 exactly at T = 1) */
@@ -5394,10 +5434,10 @@ static void reduce_fast_tile(const float *x, float *out, size_t n, const long lo
     for (l = 0; l < SP_LANES; ++l) {
         if (target == NULL) {
             if (!fast_lse(tl.m[l], L[l], tp, out + l)) {
-                softproof_logsumexp_f(x + l * n, out + l, 1, n, tp != NULL ? tp->T : 1.0);
+                out[l] = (float)logsumexp_row_f(x + l * n, n, tp != NULL ? tp->T : 1.0);
             }
         } else if (L[l] < 0.0) {
-            softproof_cross_entropy_f(x + l * n, target + l, out + l, 1, n);
+            out[l] = (float)cross_entropy_row_f(x + l * n, n, (size_t)target[l]);
         } else {
             out[l] = fast_ce_loss(tl.m[l], tl.x[(size_t)target[l]][l], L[l]);
         }
@@ -5483,7 +5523,7 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
-            softproof_logsumexp_f(x + (size_t)r * n, out + r, 1, n, temperature);
+            out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
         }
     }
     return SOFTPROOF_OK;
@@ -5508,7 +5548,7 @@ int softproof_cross_entropy_fast_f(const float *x, const long long *target, floa
     SP_ROWS_PARALLEL
     for (r = 0; r < (long long)rows; ++r) {
         if (!cross_entropy_fast_row(x + (size_t)r * n, n, (size_t)target[r], rows == 1, SP_NEXT_ROW, out + r)) {
-            softproof_cross_entropy_f(x + (size_t)r * n, target + r, out + r, 1, n);
+            out[r] = (float)cross_entropy_row_f(x + (size_t)r * n, n, (size_t)target[r]);
         }
     }
     return SOFTPROOF_OK;
