@@ -42,8 +42,10 @@ def _reference(x: np.ndarray, functions: tuple[str, ...], targets: np.ndarray | 
             else np.array([r[f] for r in rows]) for f in functions}
 
 
-@pytest.mark.parametrize("n", [32, 47, 200])
+@pytest.mark.parametrize("n", [32, 47, 128, 200])
 def test_fast_rows_within_the_proved_bounds(n: int) -> None:
+    """Rows of SP_FAST_SHORT or more entries: softmax one row at a time; log_softmax, logsumexp and cross_entropy
+    16 at a time below SP_FAST_SHORT_LOG (129) entries (n = 32, 47, 128), one at a time above (200)."""
     from softproof.generated import softmax_c as C
 
     x = _hard_rows(n, n)
