@@ -49,7 +49,7 @@ from .engine import (
 from .engine.sampling import admissible
 from .inequalities import SignProver, certified_sign, signed_constants
 from .isolation import TimedOut, run_isolated
-from .parsing import ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
+from .parsing import UNIT, ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
 from .sums import evaluate, expand_special
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
@@ -121,6 +121,7 @@ class Problem:
     indices: tuple[sp.Symbol, ...]
     upper: Expr | None
     symbols: tuple[sp.Symbol, ...] = ()  # every free symbol of the sides as written (some may evaluate away)
+    units: tuple[tuple[str, sp.Symbol], ...] = ()  # (name, q): the name assumed 'unit' is sigmoid(q) (unit_substitution)
 
     @property
     def index_upper(self) -> tuple[tuple[sp.Symbol, Expr], ...]:
@@ -135,6 +136,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     table = SymbolTable(given)
     raw = parse_sides([(lhs_text, "LHS"), (rhs_text, "RHS")], table)
     raw = separate_bound_names(raw, table)
+    raw, units, unit_notes = unit_substitution(raw, table)
     try:
         lhs, rhs = (evaluated(e) for e in raw)
     except (RecursionError, MemoryError, OverflowError):
@@ -150,6 +152,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     statement = RELATIONS[relation](lhs, rhs, evaluate=False)
     domain = tuple(c for found in side_conditions for c in found)
     notes = [f"assumed {name}: {what} (used as a summation bound or index)" for name, what in table.inferred.items()]
+    notes += unit_notes
     symbols = table.symbols.values()
     subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
     for d in statement.atoms(sp.Derivative):
@@ -165,7 +168,44 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     labels = {ix.base.label for side in raw for ix in side.atoms(sp.Indexed)}  # a vector's name is not a scalar
     written = tuple(sorted((s for side in raw for s in side.free_symbols if isinstance(s, sp.Symbol) and s not in labels),
                            key=sp.default_sort_key))
-    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written)
+    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, units)
+
+
+def _logistic(q: sp.Symbol) -> Expr:
+    """1/(1 + e^-q), unevaluated (so that the domain reads its division)."""
+    with sp.evaluate(False):
+        return sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), -1)
+
+
+def unit_substitution(sides: Sequence[Basic], table: SymbolTable) -> tuple[list[Basic], tuple[tuple[str, sp.Symbol], ...], list[str]]:
+    r"""Read every scalar assumed ``unit`` (:math:`0 < p < 1`) as :math:`p = 1/(1 + e^{-q})` with a fresh real :math:`q`.
+
+    Soundness: :math:`q \mapsto 1/(1 + e^{-q})` maps :math:`\mathbb{R}` onto :math:`(0, 1)` one to one (it is
+    continuous, strictly increasing, with limits 0 and 1), so a statement holds for every :math:`p \in (0, 1)` exactly
+    when the substituted one holds for every real :math:`q`; a counterexample :math:`q_0` gives the counterexample
+    :math:`p = 1/(1 + e^{-q_0})`, reported with it. The engine's sign rules and enclosures then see no constraint
+    they cannot state (SymPy's assumptions have no interval).
+    """
+    units: list[tuple[str, sp.Symbol]] = []
+    notes: list[str] = []
+    taken = set(table.free_names) | set(table.bound_names)
+    mapping: dict[Basic, Basic] = {}
+    for name, symbol in sorted(table.symbols.items()):
+        if not table.assumptions.get(name, {}).get(UNIT):
+            continue
+        fresh = f"logit_{name}"
+        while fresh in taken:
+            fresh += "_"
+        taken.add(fresh)
+        q = sp.Symbol(fresh, real=True)
+        mapping[symbol] = _logistic(q)
+        units.append((name, q))
+        notes.append(f"{name}: unit (0 < {name} < 1) is read as {name} = 1/(1 + exp(-{fresh})) with {fresh} real "
+                     f"(every value in (0, 1) is one such value, and only those)")
+    if not mapping:
+        return list(sides), (), []
+    with sp.evaluate(False):
+        return [side.xreplace(mapping) for side in sides], tuple(units), notes
 
 
 def _certainly_fails(c: Condition) -> bool:
@@ -255,6 +295,10 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
                                    [*problem.notes, "a refuting point was found, but no admissible value of every symbol"])
             outcome = complete
             counterexample = _counterexample_values(statement, outcome)
+            point = outcome.point or {}
+            for name, q in problem.units:  # the assumed name's value at the point, exact
+                if q in point:
+                    counterexample["point"][name] = sp.sstr(evaluated(_logistic(q)).xreplace({q: point[q]}))
         return CheckResult(verdict, outcome.method, sp.sstr(statement.lhs), sp.sstr(statement.rhs), problem.relation,
                            time.perf_counter() - start, counterexample, outcome.steps, [*problem.notes, *extra])
 

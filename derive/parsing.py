@@ -31,10 +31,11 @@ from .translator import _NAME, _NOT_REAL, CONSTANTS, FUNCTIONS, MAX_DEPTH, Expre
 
 __all__ = [
     "ExpressionError", "SymbolTable", "parse_expression", "parse_sides", "parse_assumption", "parse_assumptions",
-    "separate_bound_names", "evaluated", "FUNCTIONS",
+    "separate_bound_names", "evaluated", "FUNCTIONS", "UNIT",
 ]
 
-_ASSUMPTION_WORDS = {"positive", "negative", "nonnegative", "nonpositive", "integer", "real", "nonzero"}
+_ASSUMPTION_WORDS = {"positive", "negative", "nonnegative", "nonpositive", "integer", "real", "nonzero", "unit"}
+UNIT = "unit"  # 0 < p < 1: check reads p as sigmoid(q) for a real q (see softproof.derive.check.unit_substitution)
 
 
 @dataclass
@@ -66,6 +67,9 @@ class SymbolTable:
     def base(self, name: str) -> sp.IndexedBase:
         if name in self.symbols:
             raise ExpressionError(f"'{name}' is used both as a scalar and as a vector ({name}[i]); rename one")
+        if self.assumptions.get(name, {}).get(UNIT):
+            raise ExpressionError(f"'{name}: unit' applies to a scalar, not to the vector {name}[i]; "
+                                  f"write the entries' sign instead (e.g. '{name}: positive')")
         self.free_names.add(name)
         if name not in self.bases:
             self.bases[name] = sp.IndexedBase(name, **(self.assumptions.get(name) or {"real": True}))
@@ -88,6 +92,11 @@ def parse_assumption(text: str) -> tuple[str, dict[str, bool]]:
             f"assumption {text!r}: unknown word(s) {unknown or ['(none)']}; use {', '.join(sorted(_ASSUMPTION_WORDS))}"
         )
     given = {w: True for w in flags}
+    if UNIT in given:
+        others = set(given) - {UNIT, "real", "positive", "nonnegative", "nonzero"}
+        if others:
+            raise ExpressionError(f"assumption {text!r}: 'unit' (0 < {name} < 1) cannot be combined with {' '.join(sorted(others))}")
+        given = {UNIT: True, "positive": True}
     if "integer" not in given:
         given["real"] = True
     try:

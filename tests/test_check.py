@@ -49,6 +49,10 @@ TRUE = [
     ("(exp(a)-exp(b))/(exp(a)+exp(b))", "tanh((a-b)/2)", "==", []),
     ("2*sigmoid(a-b) - 1", "tanh((a-b)/2)", "==", []),
     ("cosh(x) + sinh(x)", "exp(x)", "==", []),
+    # 0 < p < 1 ('unit'): p read as sigmoid(q), q real
+    ("sigmoid(logit(p))", "p", "==", ["p: unit"]),
+    ("-p*log(p) - (1-p)*log(1-p)", "log(2)", "<=", ["p: unit"]),  # binary entropy
+    ("log(p)", "p - 1", "<=", ["p: unit"]),
     # a derivative inside a sum: its Piecewise (j <= n) decided by the sum's own range
     ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,n))", "1", "==", []),
 ]
@@ -69,6 +73,8 @@ FALSE = [
     ("logit(p)", "0", ">=", []),
     ("log(p/(1 - p))", "2*p - 1", ">=", []),
     ("(exp(a)-exp(b))/(exp(a)+exp(b))", "tanh((b-a)/2)", "==", []),  # the sign flipped
+    ("logit(p)", "0", ">=", ["p: unit"]),
+    ("-p*log(p) - (1-p)*log(1-p)", "log(2)", "<", ["p: unit"]),  # equality at p = 1/2 (q = 0)
     # the same sum over a range that may be reversed (m = -3: Karr's convention takes j = -2..0, all outside 1..n)
     ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,m))", "1", "==", ["m: integer"]),
 ]
@@ -161,6 +167,29 @@ def test_a_sums_own_range_decides_only_where_it_cannot_be_reversed() -> None:
     assert resolve_summation_ranges(kept) == kept
     assert sp.Sum(sp.Piecewise((1, j <= m), (0, True)), (j, 1, m)).subs(m, -3).doit() == 0  # reversed: no term takes it
     assert sp.Sum(1, (j, 1, m)).subs(m, -3).doit() == -3
+
+
+def test_a_unit_counterexample_names_the_value_of_p_in_0_1() -> None:
+    import sympy as sp
+
+    result = check("logit(p)", "0", ">=", ["p: unit"])
+    assert result.verdict == "refuted"
+    p = sp.sympify(result.counterexample["point"]["p"])
+    assert 0 < p < sp.Rational(1, 2)
+    assert any("p = 1/(1 + exp(-logit_p))" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("assume, message", [
+    ("p: unit integer", "cannot be combined with integer"), ("p: unit negative", "cannot be combined with negative"),
+])
+def test_unit_is_refused_where_it_contradicts(assume: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        check("p", "0", ">", [assume])
+
+
+def test_unit_applies_to_scalars_only() -> None:
+    with pytest.raises(ExpressionError, match="applies to a scalar"):
+        check("x[1]", "0", ">", ["x: unit"])
 
 
 def test_logsumexp_needs_an_argument() -> None:
