@@ -35,16 +35,17 @@ class Undefined(ArithmeticError):
 class TooLarge(ArithmeticError):
     """An exp of an argument beyond :data:`EXP_LIMIT` in size: its value would take more memory than
     the machine has (``cosh(cosh(exp(40)))`` is e^(e^(1.2e17)); its binary exponent alone has 1.7e17
-    bits), so the oracle gives no judgement there rather than run out of memory."""
+    bits), so the oracle gives no judgement there rather than run out of memory. Below the limit the
+    exponent of the result has at most about 1000 bits (e^(-2e31), from T = 1e-30, is judged as before)."""
 
 
-EXP_LIMIT = mpmath.mpf(2) ** 64
+EXP_LIMIT = mpmath.mpf(2) ** 1000
 
 
 def _guarded(f: Callable[[mpmath.mpf], mpmath.mpf]) -> Callable[[mpmath.mpf], mpmath.mpf]:
     def apply(u: mpmath.mpf) -> mpmath.mpf:
         if abs(u) > EXP_LIMIT:
-            raise TooLarge(f"{f.__name__} of an argument beyond 2^64")
+            raise TooLarge(f"{f.__name__} of an argument beyond 2^1000")
         return f(u)
 
     return apply

@@ -75,7 +75,7 @@ def _confirmed(s: corpus.Statement, result: CheckResult) -> bool:
     if s.relation in ("<", ">") and not oracle._moderate(point):
         return True  # no numeric judge of a tie there; the engine's exact-zero check stands alone
     if not oracle.judgeable(s.lhs, s.rhs, point):
-        return True  # a side too large for mpmath to hold (exp beyond 2^64): the Arb enclosure stands alone
+        return True  # a side too large for mpmath to hold (exp beyond 2^1000): the Arb enclosure stands alone
     return oracle.violated(s.lhs, s.rhs, s.relation, point)
 
 
