@@ -5299,9 +5299,8 @@ typedef struct {
 static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int split, const fast_temp *tp, int tempered, fast_tile *tl)
 {
     size_t j, l;
-    for (j = 0; j < n; ++j) {
-        SP_SIMD
-        for (l = 0; l < SP_LANES; ++l) {
+    for (l = 0; l < SP_LANES; ++l) {
+        for (j = 0; j < n; ++j) {
             tl->x[j][l] = x[l * n + j];
         }
     }
