@@ -184,12 +184,14 @@ def unit_substitution(sides: Sequence[Basic], table: SymbolTable) -> tuple[list[
     continuous, strictly increasing, with limits 0 and 1), so a statement holds for every :math:`p \in (0, 1)` exactly
     when the substituted one holds for every real :math:`q`; a counterexample :math:`q_0` gives the counterexample
     :math:`p = 1/(1 + e^{-q_0})`, reported with it. The engine's sign rules and enclosures then see no constraint
-    they cannot state (SymPy's assumptions have no interval).
+    they cannot state (SymPy's assumptions have no interval). A derivative by :math:`p` becomes one by :math:`q`
+    through the chain rule (``chain_rule``; :math:`\sigma' > 0`, so nothing is divided by 0).
     """
     units: list[tuple[str, sp.Symbol]] = []
     notes: list[str] = []
     taken = set(table.free_names) | set(table.bound_names)
     mapping: dict[Basic, Basic] = {}
+    qs: dict[Basic, sp.Symbol] = {}  # p -> q
     for name, symbol in sorted(table.symbols.items()):
         if not table.assumptions.get(name, {}).get(UNIT):
             continue
@@ -199,13 +201,30 @@ def unit_substitution(sides: Sequence[Basic], table: SymbolTable) -> tuple[list[
         taken.add(fresh)
         q = sp.Symbol(fresh, real=True)
         mapping[symbol] = _logistic(q)
+        qs[symbol] = q
         units.append((name, q))
         notes.append(f"{name}: unit (0 < {name} < 1) is read as {name} = 1/(1 + exp(-{fresh})) with {fresh} real "
                      f"(every value in (0, 1) is one such value, and only those)")
     if not mapping:
         return list(sides), (), []
+
+    def chain_rule(d: sp.Derivative) -> Basic:
+        r""":math:`\partial_p f = \partial_q f(\sigma(q)) \cdot (1 + e^{-q})^2 e^q`, as
+        :math:`d\sigma/dq = e^{-q}/(1 + e^{-q})^2 > 0` (SymPy differentiates by a symbol only); other variables kept."""
+        out: Basic = d.expr.xreplace(mapping)
+        for variable, count in d.variable_count:
+            if variable in qs:
+                q = qs[variable]
+                for _ in range(int(count)):
+                    out = sp.Mul(sp.Derivative(out, q), sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), 2), sp.exp(q))
+            else:
+                out = sp.Derivative(out, (variable, count))
+        return out
+
     with sp.evaluate(False):
-        return [side.xreplace(mapping) for side in sides], tuple(units), notes
+        out = [side.replace(lambda e: isinstance(e, sp.Derivative) and any(v in qs for v, _ in e.variable_count), chain_rule)
+               for side in sides]
+        return [side.xreplace(mapping) for side in out], tuple(units), notes
 
 
 def _certainly_fails(c: Condition) -> bool:

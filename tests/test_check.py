@@ -53,6 +53,9 @@ TRUE = [
     ("sigmoid(logit(p))", "p", "==", ["p: unit"]),
     ("-p*log(p) - (1-p)*log(1-p)", "log(2)", "<=", ["p: unit"]),  # binary entropy
     ("log(p)", "p - 1", "<=", ["p: unit"]),
+    # a derivative by a unit name: the chain rule through p = sigmoid(q)
+    ("diff(p*log(p) + (1-p)*log(1-p), p)", "logit(p)", "==", ["p: unit"]),
+    ("diff(p**2*x, p, x)", "2*p", "==", ["p: unit"]),
     # a derivative inside a sum: its Piecewise (j <= n) decided by the sum's own range
     ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,n))", "1", "==", []),
 ]
@@ -75,6 +78,7 @@ FALSE = [
     ("(exp(a)-exp(b))/(exp(a)+exp(b))", "tanh((b-a)/2)", "==", []),  # the sign flipped
     ("logit(p)", "0", ">=", ["p: unit"]),
     ("-p*log(p) - (1-p)*log(1-p)", "log(2)", "<", ["p: unit"]),  # equality at p = 1/2 (q = 0)
+    ("diff(log(p), p)", "1/(2*p)", "==", ["p: unit"]),
     # the same sum over a range that may be reversed (m = -3: Karr's convention takes j = -2..0, all outside 1..n)
     ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,m))", "1", "==", ["m: integer"]),
 ]
