@@ -136,8 +136,9 @@ def check(
         fail(str(exc))
     except SoundnessError as exc:
         fail(str(exc), code=4)
-    except (RecursionError, RuntimeError) as exc:
-        fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the command line", code=4)
+    except Exception as exc:  # noqa: BLE001 - a SymPy failure on an admitted input: one line and exit 4, never a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        fail(f"internal error ({type(exc).__name__}: {first}); please report it with the command line", code=4)
     typer.echo(json.dumps(result.to_json(), indent=2) if as_json else result.text())
     raise typer.Exit(result.exit_code)
 

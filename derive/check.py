@@ -136,16 +136,18 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     table = SymbolTable(given)
     raw = parse_sides([(lhs_text, "LHS"), (rhs_text, "RHS")], table)
     raw = separate_bound_names(raw, table)
-    raw, units, unit_notes = unit_substitution(raw, table)
     try:
-        lhs, rhs = (evaluated(e) for e in raw)
-    except (RecursionError, MemoryError, OverflowError):
-        raise ExpressionError("the expression is too large to evaluate; simplify it or split it") from None
-    side_conditions = [conditions(side) for side in raw]
-    for label, found in zip(("LHS", "RHS"), side_conditions, strict=True):
-        for c in found:
-            if not c.expr.free_symbols and not c.limits and _certainly_fails(c):
-                raise ExpressionError(f"{label} is undefined over the reals: {c.why}")
+        raw, units, unit_notes = unit_substitution(raw, table)
+        side_conditions = [conditions(side) for side in raw]
+        for label, found in zip(("LHS", "RHS"), side_conditions, strict=True):
+            for c in found:
+                if not c.expr.free_symbols and not c.limits and _certainly_fails(c):
+                    raise ExpressionError(f"{label} is undefined over the reals: {c.why}")
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        if isinstance(exc, ExpressionError):
+            raise
+        raise _unevaluable("the statement", exc) from None
+    lhs, rhs = (_evaluated_side(e, label) for e, label in zip(raw, ("LHS", "RHS"), strict=True))
     for label, side in (("LHS", lhs), ("RHS", rhs)):
         if side.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
             raise ExpressionError(f"{label} is not a real number: it evaluates to {sp.sstr(side)}")
@@ -169,6 +171,23 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     written = tuple(sorted((s for side in raw for s in side.free_symbols if isinstance(s, sp.Symbol) and s not in labels),
                            key=sp.default_sort_key))
     return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, units)
+
+
+def _evaluated_side(side: Basic, label: str) -> Basic:
+    """``evaluated(side)``, or an :class:`ExpressionError` that says why SymPy could not (a constant part with no
+    real value, such as ``Max(x, 1/0)`` or ``log(x, 1)``, which SymPy refuses to compare or divide by)."""
+    try:
+        return evaluated(side)
+    except (RecursionError, MemoryError, OverflowError):
+        raise ExpressionError("the expression is too large to evaluate; simplify it or split it") from None
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise _unevaluable(label, exc) from None
+
+
+def _unevaluable(what: str, exc: Exception) -> ExpressionError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ExpressionError(f"{what} cannot be evaluated ({first}): a constant part of it is undefined or not "
+                           "real (a division by 0, log(x, 1), the log of a non-positive constant)")
 
 
 def _logistic(q: sp.Symbol) -> Expr:
@@ -215,7 +234,7 @@ def unit_substitution(sides: Sequence[Basic], table: SymbolTable) -> tuple[list[
         for variable, count in d.variable_count:
             if variable in qs:
                 q = qs[variable]
-                for _ in range(int(count)):
+                for _ in range(int(evaluated(count))):
                     out = sp.Mul(sp.Derivative(out, q), sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), 2), sp.exp(q))
             else:
                 out = sp.Derivative(out, (variable, count))

@@ -191,6 +191,21 @@ def test_unit_is_refused_where_it_contradicts(assume: str, message: str) -> None
         check("p", "0", ">", [assume])
 
 
+@pytest.mark.parametrize("lhs, rhs", [
+    ("max(x, exp(0)/0)", "1"),  # SymPy cannot compare zoo
+    ("log(x, 1)", "0"),  # division by log(1) = 0
+    ("max(-1, logit(-1))", "x"),  # a non-real constant inside Max
+])
+def test_a_side_sympy_cannot_evaluate_is_a_one_line_error(lhs: str, rhs: str) -> None:
+    """Found by a random grammar over the whole vocabulary (3000 statements): these were tracebacks."""
+    with pytest.raises(ExpressionError, match="cannot be evaluated|undefined"):
+        check(lhs, rhs)
+
+
+def test_derivatives_by_a_unit_name_nest() -> None:
+    assert check("diff(diff(p**3, p), p)", "6*p", "==", ["p: unit"]).verdict == "proved"
+
+
 def test_unit_applies_to_scalars_only() -> None:
     with pytest.raises(ExpressionError, match="applies to a scalar"):
         check("x[1]", "0", ">", ["x: unit"])
