@@ -111,6 +111,12 @@ def resolve_index_ranges(
     facts = _range_facts(list(indices), upper)
     if not facts:
         return expr
+    return _decide_piecewise(expr, facts)
+
+
+def _decide_piecewise(expr: Basic, facts: Mapping[Basic, Basic]) -> Basic:
+    """Each ``Piecewise`` of ``expr`` replaced by its first branch whose condition ``facts`` make true, provided
+    every condition before it is made false; left as it is where a condition stays undecided."""
 
     def choose(pw: sp.Piecewise) -> Basic:
         for value, cond in pw.args:
@@ -146,17 +152,7 @@ def resolve_summation_ranges(expr: Basic) -> Basic:
                     sp.Lt(j, hi + 1, evaluate=False)):
             facts[rel] = sp.true
             facts[rel.reversed] = sp.true
-
-        def choose(pw: sp.Piecewise) -> Basic:
-            for value, cond in pw.args:
-                decided = sp.simplify_logic(cond.xreplace(facts)) if cond not in (sp.true, sp.false) else cond
-                if decided == sp.true:
-                    return value
-                if decided != sp.false:
-                    return pw
-            return pw
-
-        return Sum(s.function.replace(lambda e: isinstance(e, sp.Piecewise), choose), s.limits[0])
+        return Sum(_decide_piecewise(s.function, facts), s.limits[0])
 
     return expr.replace(lambda e: isinstance(e, Sum), resolve)
 

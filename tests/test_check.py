@@ -130,12 +130,10 @@ def test_narrow_counterexamples_between_the_drawn_values_are_found(lhs: str, rhs
 def test_false_statements_are_never_proved_by_the_proof_strategies(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
     import sympy as sp
 
-    from softproof.derive.check import RELATIONS, _proof_strategies
+    from softproof.derive.check import _proof_strategies, parse_problem
     from softproof.derive.engine import Status
-    from softproof.derive.parsing import SymbolTable, parse_assumption, parse_expression
 
-    table = SymbolTable(dict(parse_assumption(a) for a in assume))
-    statement = RELATIONS[rel](parse_expression(lhs, table), parse_expression(rhs, table), evaluate=False)
+    statement = parse_problem(lhs, rhs, rel, assume).statement  # as check reads it ('unit' substituted)
     for strategy in _proof_strategies(statement, (), None):
         assert strategy.run(statement).status is not Status.PROVED
     assert isinstance(statement, sp.Basic)
