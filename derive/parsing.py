@@ -77,7 +77,10 @@ class SymbolTable:
 
 
 def parse_assumption(text: str) -> tuple[str, dict[str, bool]]:
-    """``"n: positive integer"`` -> ``("n", {"positive": True, "integer": True})``; contradictions are refused."""
+    """``"n: positive integer"`` -> ``("n", {"positive": True, "integer": True})``; contradictions are refused.
+
+    ``unit`` (0 < p < 1) may come with the signs it implies only; the checker substitutes it away
+    (:func:`softproof.derive.check.unit_substitution`)."""
     if ":" not in text:
         raise ExpressionError(f"assumption {text!r} needs the form 'name: words', e.g. 'n: positive integer'")
     name, words = (part.strip() for part in text.split(":", 1))

@@ -96,7 +96,7 @@ def _decide(claim: Claim) -> Outcome:
 _RUNS: dict[tuple[str, str, int, int], tuple[list[Enclosure], str]] = {}
 
 GAPPA_RUNS = 5
-"""Gappa's search is not deterministic: on the same script one run in a few proves a wider enclosure
+"""Gappa's search is not deterministic: on the same script a run now and then proves a wider enclosure
 (measured here: fp_sigmoid_nonnegative.g gave 2^-52.22 in 19 of 20 runs and 2^-51.7 in one; the
 log1p scripts' enclosures differ in their last digits from run to run). Every run's enclosures are
 theorems, each checked by Gappa on its own, so a claim whose bound one run meets is proved; a claim
