@@ -261,6 +261,8 @@ def _bare_bounds(text: str) -> set[str]:
             for lim in c.args[1].elts[1:] if isinstance(lim, ast.Name)}  # type: ignore[attr-defined]
 
 
+UNIT_VALUES = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 10), Fraction(9, 10), Fraction(1, 1000),
+               Fraction(999, 1000), Fraction(1, 4))
 SCALARS = (0, 1, -1, 2, -2, Fraction(1, 2), Fraction(-1, 3), 3, -5, 10, -20, 40, -40, Fraction(1, 10**30))
 
 
@@ -276,6 +278,8 @@ def points(lhs: str, rhs: str, assumptions: Mapping[str, str], seed: int = 0, co
 
         def draw(name: str, tie: Any = tie) -> Any:
             words = assumptions.get(name, "")
+            if "unit" in words.split():  # 0 < v < 1
+                return rng.choice(UNIT_VALUES)
             v = tie if tie is not None else rng.choice(SCALARS)
             if "positive" in words.split() and v <= 0:
                 v = -v + 1

@@ -139,6 +139,37 @@ def _numbers(obj: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# ------------------------------------------------------------------ 0 < p < 1 ('unit'), judged by the oracle on the text
+UNIT_STATEMENTS = [
+    ("sigmoid(logit(p))", "p", "=="), ("logit(p)", "0", ">="), ("-p*log(p) - (1-p)*log(1-p)", "log(2)", "<="),
+    ("-p*log(p) - (1-p)*log(1-p)", "log(2)", "<"), ("log(p)", "p - 1", "<="), ("log(p)", "p - 1", "<"),
+    ("p*(1-p)", "1/4", "<="), ("p*(1-p)", "1/5", "<="), ("logit(p)", "log(p) - log(1-p)", "=="),
+    ("diff(-p*log(p) - (1-p)*log(1-p), p)", "-logit(p)", "=="), ("diff(-p*log(p) - (1-p)*log(1-p), p)", "logit(p)", "=="),
+    ("sqrt(p)", "p", ">="), ("sqrt(p)", "p", "<="),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, relation", UNIT_STATEMENTS)
+def test_unit_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str) -> None:
+    """Refuted: the reported p (in (0, 1), from q) fails by the oracle; proved: no drawn p in (0, 1) fails."""
+    import sympy as sp
+
+    result = check(lhs, rhs, relation, ["p: unit"], timeout=30.0)
+    if result.verdict == "refuted":
+        point = result.counterexample["point"]
+        assert 0 < sp.sympify(point["p"]) < 1
+        if "diff(" in lhs + rhs:  # the oracle differentiates by a name: p itself, to 40 digits
+            value = sp.N(sp.sympify(point["p"]), 60)
+            at: dict[str, Any] = {"p": Fraction(int(value * 10**40), 10**40)}
+            texts = (lhs, rhs)
+        else:  # exactly: p written as sigmoid(q) in the text, q the rational the engine refuted at
+            at = {"q": Fraction(str(sp.Rational(point["logit_p"])))}
+            texts = tuple(re.sub(r"\bp\b", "sigmoid(q)", t) for t in (lhs, rhs))
+        assert oracle.violated(texts[0], texts[1], relation, at), (lhs, relation, rhs, point)
+    if result.verdict == "proved":
+        assert oracle.witness(lhs, rhs, relation, {"p": "unit"}, count=60) is None
+
+
 # ------------------------------------------------------------------ the fuzzer
 _LEAVES = st.sampled_from(["a", "b", "x", "0", "1", "2", "-1", "1/2", "3", "log(2)"])
 
