@@ -49,7 +49,16 @@ from .engine import (
 from .engine.sampling import admissible
 from .inequalities import SignProver, certified_sign, signed_constants
 from .isolation import TimedOut, run_isolated
-from .parsing import UNIT, ExpressionError, SymbolTable, evaluated, parse_assumptions, parse_sides, separate_bound_names
+from .parsing import (
+    FUNCTIONS,
+    UNIT,
+    ExpressionError,
+    SymbolTable,
+    evaluated,
+    parse_assumptions,
+    parse_sides,
+    separate_bound_names,
+)
 from .sums import evaluate, expand_special
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
@@ -143,9 +152,9 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
             for c in found:
                 if not c.expr.free_symbols and not c.limits and _certainly_fails(c):
                     raise ExpressionError(f"{label} is undefined over the reals: {c.why}")
+    except ExpressionError:
+        raise
     except (ValueError, TypeError, ArithmeticError) as exc:
-        if isinstance(exc, ExpressionError):
-            raise
         raise _unevaluable("the statement", exc) from None
     lhs, rhs = (_evaluated_side(e, label) for e, label in zip(raw, ("LHS", "RHS"), strict=True))
     for label, side in (("LHS", lhs), ("RHS", rhs)):
@@ -191,9 +200,11 @@ def _unevaluable(what: str, exc: Exception) -> ExpressionError:
 
 
 def _logistic(q: sp.Symbol) -> Expr:
-    """1/(1 + e^-q), unevaluated (so that the domain reads its division)."""
+    """1/(1 + e^-q) as the parser writes ``sigmoid(q)``, unevaluated (so that the domain reads its division)."""
+    sigmoid = FUNCTIONS["sigmoid"]
+    assert sigmoid is not None  # only diff and Sum are None (built by the translator itself)
     with sp.evaluate(False):
-        return sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), -1)
+        return sigmoid(q)
 
 
 def unit_substitution(sides: Sequence[Basic], table: SymbolTable) -> tuple[list[Basic], tuple[tuple[str, sp.Symbol], ...], list[str]]:

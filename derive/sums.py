@@ -81,21 +81,21 @@ def canonical_sums(expr: Basic) -> Basic:
     return walk(expr)
 
 
+def _interval_facts(k: Basic, lo: Expr, hi: Expr) -> dict[Basic, Basic]:
+    """``lo <= k <= hi`` as the relations SymPy may write for it (``k >= lo``, ``k > lo - 1``, ``k <= hi``,
+    ``k < hi + 1`` and each reversed), each mapped to true."""
+    facts: dict[Basic, Basic] = {}
+    for rel in (sp.Ge(k, lo, evaluate=False), sp.Gt(k, lo - 1, evaluate=False), sp.Le(k, hi, evaluate=False),
+                sp.Lt(k, hi + 1, evaluate=False)):
+        facts[rel] = sp.true
+        facts[rel.reversed] = sp.true
+    return facts
+
+
 def _range_facts(indices: Iterable[sp.Symbol], upper: Expr) -> dict[Basic, Basic]:
     facts: dict[Basic, Basic] = {}
     for k in indices:
-        for rel in (
-            sp.Ge(k, 1, evaluate=False),
-            sp.Le(1, k, evaluate=False),
-            sp.Gt(k, 0, evaluate=False),
-            sp.Lt(0, k, evaluate=False),
-            sp.Le(k, upper, evaluate=False),
-            sp.Ge(upper, k, evaluate=False),
-            sp.Lt(k, upper + 1, evaluate=False),
-            sp.Gt(upper + 1, k, evaluate=False),
-        ):
-            facts[rel] = sp.true
-            facts[rel.reversed] = sp.true
+        facts.update(_interval_facts(k, sp.Integer(1), upper))
     return facts
 
 
@@ -147,12 +147,7 @@ def resolve_summation_ranges(expr: Basic) -> Basic:
         j, lo, hi = s.limits[0]
         if sp.simplify(hi - lo + 1).is_nonnegative is not True:
             return s
-        facts: dict[Basic, Basic] = {}
-        for rel in (sp.Ge(j, lo, evaluate=False), sp.Le(j, hi, evaluate=False), sp.Gt(j, lo - 1, evaluate=False),
-                    sp.Lt(j, hi + 1, evaluate=False)):
-            facts[rel] = sp.true
-            facts[rel.reversed] = sp.true
-        return Sum(_decide_piecewise(s.function, facts), s.limits[0])
+        return Sum(_decide_piecewise(s.function, _interval_facts(j, lo, hi)), s.limits[0])
 
     return expr.replace(lambda e: isinstance(e, Sum), resolve)
 

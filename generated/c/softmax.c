@@ -4807,9 +4807,10 @@ SP_NOINLINE int softproof_log_softmax_backward_f(const float *p, const float *g,
  * (codegen/backends/gappa/claims.py). A temperature outside [2^-20, 2^20], a row whose max or sum is not finite
  * (infinities, NaN), a log-domain row dominated by one entry (fast_log_sum), a logsumexp whose m + L would
  * cancel and the last rows (fewer than SP_LANES) of a batch of short rows are computed by the accurate kernel:
- * one row by its row function (softmax_row_f, log_softmax_row_f, logsumexp_row_f, cross_entropy_row_f: what the
- * accurate entry point computes for one row, without entering its parallel region, which costs about a
- * microsecond even when its if clause declines: 125 of 1000 random rows of 3 fell back, 6x the time) */
+ * one row by its row function (softmax_row_f, log_softmax_row_f, logsumexp_row_f, cross_entropy_row_f,
+ * cross_entropy_with_grad_row_f: what the accurate entry point computes for one row, without entering its parallel
+ * region, which costs about a microsecond even when its if clause declines: 125 of 1000 random rows of 3 fell
+ * back, 6x the time; the gradient alone, which has no one-row function, only for rows with an infinity or a NaN) */
 #if SP_HAS_FMA
 #define SP_FMAF(a, b, c) fmaf((a), (b), (c))
 #else
@@ -4827,9 +4828,7 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
 #define SP_FAST_SPLIT 4194304 /* one row at least this long is split across threads (measured here: below it the parallel
                                    regions cost more than they give, 0.54 ms on one thread against 0.86 on two for 1e6) */
 #define SP_FAST_SHORT 32 /* rows shorter than this go SP_LANES at a time, one row per lane (fast_tile) */
-#ifndef SP_FAST_SHORT_LOG
 #define SP_FAST_SHORT_LOG 129 /* ... for log_softmax, logsumexp and cross_entropy, shorter than this (see below) */
-#endif
 #define SP_FAST_TILE_ROWS (SP_FAST_SHORT_LOG > SP_FAST_SHORT ? SP_FAST_SHORT_LOG : SP_FAST_SHORT)
 
 static SP_INLINE float piece_fast_exp_reduce(float b, float clamped, float kf)
@@ -5210,7 +5209,7 @@ static void softmax_fast_row(const float *x, float *out, size_t n, int inner, co
     fast_stats st;
     if (!fast_stats_of(x, out, n, 1, grad_target >= 0, inner, tp, ahead, &st)) {
         if (loss != NULL) {
-            softproof_cross_entropy_with_grad_f(x, &grad_target, loss, out, 1, n);
+            cross_entropy_with_grad_row_f(x, out, n, (size_t)grad_target, loss);
         } else if (grad_target < 0) {
             softmax_row_f(x, out, n, tp != NULL ? tp->T : 1.0);
         } else {
@@ -5377,7 +5376,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, const long l
         float *outr = out + l * n;
         if (!tl.ok[l]) {
             if (loss != NULL) {
-                softproof_cross_entropy_with_grad_f(x + l * n, target + l, loss + l, outr, 1, n);
+                cross_entropy_with_grad_row_f(x + l * n, outr, n, (size_t)target[l], loss + l);
             } else if (target == NULL) {
                 softmax_row_f(x + l * n, outr, n, tp != NULL ? tp->T : 1.0);
             } else {
@@ -5406,8 +5405,7 @@ static void log_softmax_fast_tile(const float *x, float *out, size_t n, const fa
 {
     fast_tile tl;
     double L[SP_LANES];
-    const double inv = tp != NULL ? tp->inv : 1.0;
-    size_t j, l;
+    size_t l;
     if (tp != NULL) {
         fast_tile_stats(x, n, 0, 1, tp, 1, &tl);
     } else {
@@ -5420,15 +5418,9 @@ static void log_softmax_fast_tile(const float *x, float *out, size_t n, const fa
             log_softmax_row_f(x + l * n, outr, n, tp != NULL ? tp->T : 1.0);
             continue;
         }
-        { /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row (times 1 exactly at T = 1); x read along the row
-           * (the tile's copy is the same values, across lanes: a strided loop) */
-            const float *xr = x + l * n;
-            const double m = (double)tl.m[l], Ll = L[l];
-            SP_SIMD
-            for (j = 0; j < n; ++j) {
-                outr[j] = (float)((((double)xr[j] - m) * inv) - Ll);
-            }
-        }
+        /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row; x read along the row (the tile's copy holds the
+         * same values across lanes: a strided loop) */
+        fast_log_shares(x + l * n, outr, n, tl.m[l], L[l], tp);
     }
 }
 
