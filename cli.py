@@ -117,7 +117,7 @@ class SidesMayBeginWithMinus(TyperCommand):
 
 @app.command(cls=SidesMayBeginWithMinus)
 def check(
-    lhs: Annotated[str, typer.Argument(help="Left-hand side in SymPy syntax, e.g. 'diff(log(exp(a)+exp(b)), a)'.")],
+    lhs: Annotated[str, typer.Argument(help="Left-hand side in SymPy syntax, e.g. 'diff(log(exp(a)+exp(b)), a)' or 'limit(sigmoid(x/T), T, oo)'.")],
     rhs: Annotated[str, typer.Argument(help="Right-hand side in SymPy syntax.")],
     relation: Annotated[str, typer.Option("--relation", "-r", help="One of ==, <=, <, >=, >.")] = "==",
     assume: Annotated[list[str] | None, typer.Option("--assume", "-a", help="e.g. 'n: positive integer', 'T: positive', 'p: unit' (0 < p < 1).")] = None,

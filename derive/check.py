@@ -49,6 +49,7 @@ from .engine import (
 from .engine.sampling import admissible
 from .inequalities import SignProver, certified_sign, signed_constants
 from .isolation import TimedOut, run_isolated
+from .limit_values import Elimination, eliminate_limits
 from .parsing import (
     FUNCTIONS,
     UNIT,
@@ -131,14 +132,19 @@ class Problem:
     upper: Expr | None
     symbols: tuple[sp.Symbol, ...] = ()  # every free symbol of the sides as written (some may evaluate away)
     units: tuple[tuple[str, sp.Symbol], ...] = ()  # (name, q): the name assumed 'unit' is sigmoid(q) (unit_substitution)
+    blocked: tuple[str, ...] = ()  # why a limit could not be replaced by its value: the verdict is unknown
 
     @property
     def index_upper(self) -> tuple[tuple[sp.Symbol, Expr], ...]:
         return tuple((i, self.upper) for i in self.indices) if self.upper is not None else ()
 
 
-def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] | dict[str, dict[str, bool]] = ()) -> Problem:
-    """Parse and classify; raises :class:`ExpressionError` for bad input (an undefined side included)."""
+def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] | dict[str, dict[str, bool]] = (),
+                  limits: bool = True) -> Problem:
+    """Parse and classify; raises :class:`ExpressionError` for bad input (an undefined side included).
+
+    ``limits``: replace each ``limit(...)`` by its value (:func:`eliminate_limits`: SymPy's work, which may take
+    long; ``check`` parses without it first, then eliminates inside the time limit)."""
     if relation not in RELATIONS:
         raise ExpressionError(f"unknown relation {relation!r}; use one of {', '.join(RELATIONS)}")
     given = dict(assumptions) if isinstance(assumptions, dict) else parse_assumptions(assumptions)
@@ -147,7 +153,10 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     raw = separate_bound_names(raw, table)
     try:
         raw, units, unit_notes = unit_substitution(raw, table)
+        elimination = eliminate_limits(raw) if limits else Elimination(list(raw))  # each limit by its value
+        raw = elimination.sides
         side_conditions = [conditions(side) for side in raw]
+        side_conditions[0] += [c for c in elimination.conditions if c not in side_conditions[0]]
         for label, found in zip(("LHS", "RHS"), side_conditions, strict=True):
             for c in found:
                 if not c.expr.free_symbols and not c.limits and _certainly_fails(c):
@@ -158,12 +167,12 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
         raise _unevaluable("the statement", exc) from None
     lhs, rhs = (_evaluated_side(e, label) for e, label in zip(raw, ("LHS", "RHS"), strict=True))
     for label, side in (("LHS", lhs), ("RHS", rhs)):
-        if side.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
+        if side.replace(lambda e: isinstance(e, sp.Limit), lambda e: sp.Integer(0)).has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
             raise ExpressionError(f"{label} is not a real number: it evaluates to {sp.sstr(side)}")
     statement = RELATIONS[relation](lhs, rhs, evaluate=False)
     domain = tuple(c for found in side_conditions for c in found)
     notes = [f"assumed {name}: {what} (used as a summation bound or index)" for name, what in table.inferred.items()]
-    notes += unit_notes
+    notes += unit_notes + elimination.notes
     symbols = table.symbols.values()
     subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
     for d in statement.atoms(sp.Derivative):
@@ -179,7 +188,8 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     labels = {ix.base.label for side in raw for ix in side.atoms(sp.Indexed)}  # a vector's name is not a scalar
     written = tuple(sorted((s for side in raw for s in side.free_symbols if isinstance(s, sp.Symbol) and s not in labels),
                            key=sp.default_sort_key))
-    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, units)
+    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, units,
+                   tuple(elimination.blocked))
 
 
 def _evaluated_side(side: Basic, label: str) -> Basic:
@@ -313,11 +323,16 @@ def check(
     memory, the verdict is ``unknown``. The input is parsed first, in this process.
     """
     start = time.perf_counter()
-    problem = parse_problem(lhs_text, rhs_text, relation, assumptions)
+    problem = parse_problem(lhs_text, rhs_text, relation, assumptions, limits=False)  # bad input: an error here
+
+    def run() -> CheckResult:
+        has_limits = problem.statement.has(sp.Limit)
+        return decide(parse_problem(lhs_text, rhs_text, relation, assumptions) if has_limits else problem, start)
+
     if timeout is None:
-        return decide(problem, start)
+        return run()
     try:
-        return run_isolated(lambda: decide(problem, start), timeout)
+        return run_isolated(run, timeout)
     except TimedOut:
         why = f"gave up after {timeout:g} s (--timeout)"
     except MemoryError:
@@ -332,6 +347,9 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
     assumptions that make it defined (once; the answer is then at most ``unknown``)."""
     start = time.perf_counter() if start is None else start
     statement = problem.statement
+    if problem.blocked:
+        return CheckResult("unknown", "a limit could not be evaluated", *problem.texts,
+                           problem.relation, time.perf_counter() - start, None, [], [*problem.notes, *problem.blocked])
     pending = [c for c in problem.domain if not _condition_follows(c)]
 
     def result(outcome: Outcome, verdict: str, extra: Sequence[str] = ()) -> CheckResult:

@@ -77,7 +77,7 @@ FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the tran
     "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs, "abs": sp.Abs,
     "max": _extremum(sp.Max), "min": _extremum(sp.Min),  # Python's spelling, the same functions
     "sigmoid": _sigmoid, "softplus": _softplus, "log_sigmoid": _log_sigmoid, "logit": _logit, "logsumexp": _logsumexp,
-    "diff": None, "Sum": None, "Rational": sp.Rational,
+    "diff": None, "Sum": None, "limit": None, "Rational": sp.Rational,
 }
 CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -255,6 +255,8 @@ class Translator:
             raise self.fail(f"keyword arguments are not allowed in {name}()")
         if name == "Sum":
             return self._sum(node)
+        if name == "limit":
+            return self._limit(node)
         args = [self.visit(a) for a in node.args]
         if any(isinstance(a, tuple) for a in args):
             raise self.fail(f"a tuple is only allowed as the limits of Sum, not in {name}()")
@@ -311,6 +313,45 @@ class Translator:
             else:
                 self.bound[var_node.id] = outer
         return sp.Sum(body, (var, low, high))
+
+    def _limit(self, node: ast.Call) -> sp.Expr:
+        """``limit(f, v, a)`` or ``limit(f, v, a, '+')`` / ``'-'``: v a name bound inside f (a fresh real variable),
+        a a real constant or ``oo`` / ``-oo`` (here only); without a direction a finite point is two-sided.
+        The limit is replaced by its value before the decision (:mod:`softproof.derive.limit_values`)."""
+        usage = "limit takes an expression, a variable, a point and optionally '+' or '-': limit(f, T, oo), limit(f, T, 0, '+')"
+        if len(node.args) not in (3, 4):
+            raise self.fail(usage)
+        var_node, point_node = node.args[1], node.args[2]
+        if not isinstance(var_node, ast.Name) or not _NAME.match(var_node.id) or var_node.id.startswith("_"):
+            raise self.fail("the limit variable must be a plain name, as in limit(f, T, oo)")
+        if var_node.id in FUNCTIONS or var_node.id in CONSTANTS or var_node.id in _NOT_REAL or var_node.id in self.bound:
+            raise self.fail(f"'{var_node.id}' cannot be a limit variable here")
+        direction = "+-"
+        if len(node.args) == 4:
+            d = node.args[3]
+            if not (isinstance(d, ast.Constant) and d.value in ("+", "-")):
+                raise self.fail("the direction of a limit is '+' (from the right) or '-' (from the left)")
+            direction = str(d.value)
+        infinite = {"oo": sp.oo, "-oo": -sp.oo, "+oo": sp.oo}.get("".join((ast.get_source_segment(self.source, point_node) or "").split()))
+        if infinite is not None:
+            point: sp.Expr = infinite
+            direction = "-" if infinite == sp.oo else "+"
+        else:
+            point = evaluated(self.visit(point_node))
+            if point.free_symbols or not point.is_real or not point.is_finite:
+                raise self.fail(f"the limit point {sp.sstr(point)} must be a real constant, oo or -oo")
+        var = sp.Dummy(var_node.id, real=True)
+        self.table.bound_names.add(var_node.id)
+        outer = self.bound.get(var_node.id)
+        self.bound[var_node.id] = var
+        try:
+            body = self.visit(node.args[0])
+        finally:
+            if outer is None:
+                self.bound.pop(var_node.id)
+            else:
+                self.bound[var_node.id] = outer
+        return sp.Limit(body, var, point, direction)
 
     def _bound(self, node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.Name) and node.id not in self.bound and node.id not in CONSTANTS:

@@ -1,0 +1,100 @@
+"""Limits in `check`: each replaced by its value (Gruntz, the finite-sum rule), only where f is defined near the
+point and a numeric approach agrees; the verdicts below are the textbook answers, labelled by hand."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from softproof.derive import limit_values
+from softproof.derive.check import check
+from softproof.derive.parsing import ExpressionError
+
+PROVED = [
+    # the temperature limits of the seeds, as a user would write them
+    ("limit(exp(x[j]/T)/Sum(exp(x[i]/T),(i,1,n)),T,oo)", "1/n", "==", []),
+    ("limit(1/(1+exp(-d/T)),T,0,'+')", "1", "==", ["d: positive"]),
+    ("limit(exp(-d/T)/(1+exp(-d/T)),T,0,'+')", "0", "==", ["d: positive"]),
+    ("limit(T*logsumexp(a/T,(a-d)/T),T,0,'+')", "a", "==", ["d: positive"]),
+    ("limit(T*log(n*exp(a/T)),T,0,'+')", "a", "==", ["n: positive integer"]),
+    ("limit(exp(x/T)/(M*exp(x/T) + Sum(exp((x - g[i])/T),(i,1,r))), T, 0, '+')", "1/M", "==",
+     ["g: positive", "M: positive integer"]),  # ties share the mass (|M| tied maxima, r entries below by g_i)
+    ("limit(exp(x[1]/T)/(exp(x[1]/T) + exp((x[1]-d)/T)), T, 0, '+')", "1", "==", ["d: positive"]),
+    ("limit(sigmoid(x),x,oo)", "1", "==", []),
+    ("limit(sigmoid(x),x,-oo)", "0", "==", []),
+    ("limit(softplus(x)-x,x,oo)", "0", "==", []),
+    ("limit(sigmoid(x/T),T,oo) + limit(sigmoid(-x/T),T,oo)", "1", "==", []),
+    ("limit((exp(x)-1)/x,x,0)", "1", "==", []),  # two-sided
+    ("limit(x*log(x),x,0,'+')", "0", "==", []),
+    ("limit(exp(-1/T)/T**5,T,0,'+')", "0", "==", []),
+    ("limit(x*T, T, 0) + T", "T", "==", []),  # the limit's T is bound: the free T outside is another
+    ("limit(log(1+exp(x))-x,x,oo)", "1", "<", []),
+]
+REFUTED = [
+    ("limit(sigmoid(x),x,oo)", "0", "==", []),
+    ("limit(softplus(x)-x,x,oo)", "1/1000", "==", []),
+    ("limit(exp(x[j]/T)/Sum(exp(x[i]/T),(i,1,n)),T,oo)", "0", "==", []),
+    ("limit(1/(1+exp(-d/T)),T,0,'+')", "1/2", "==", ["d: positive"]),
+    ("limit(sigmoid(x/T),T,oo)", "sigmoid(x)", "==", []),
+    ("limit(exp(x/T)/(M*exp(x/T) + Sum(exp((x - g[i])/T),(i,1,r))), T, 0, '+')", "1/(M + 1)", "==",
+     ["g: positive", "M: positive integer"]),  # 1/2, not sigmoid(x): refuted at any x != 0
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "rel", "assume"), PROVED)
+def test_true_limit_statements_are_proved(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
+    result = check(lhs, rhs, rel, assume)
+    assert result.verdict == "proved", (result.method, result.notes)
+    assert any("Gruntz" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "rel", "assume"), REFUTED)
+def test_false_limit_statements_are_refuted(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
+    result = check(lhs, rhs, rel, assume)
+    assert result.verdict == "refuted", (result.method, result.notes)
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "assume", "why"), [
+    ("limit(exp(a/T),T,0,'+')", "0", [], "sign of a symbol"),  # 0 for a < 0, 1 at 0, oo above: Gruntz raises
+    ("limit(T*log(exp(1/T)+exp(2/T)),T,0)", "2", [], "one-sided limits differ"),  # 2 from the right, 1 from the left
+    ("limit(Abs(x)/x,x,0)", "1", [], "one-sided limits differ"),
+    ("limit(log(x),x,0,'-')", "0", [], "defined near the point"),  # log of negative numbers
+    ("limit(T*log(exp(a/T)+exp(b/T)),T,oo)", "0", [], "not a finite real number"),  # T log 2 + (a + b)/2 + ... -> oo
+    ("limit(T*log(x),T,0,'+')", "0", [], "log needs a positive argument"),  # 0 where defined, i.e. x > 0
+])
+def test_a_limit_that_cannot_be_replaced_leaves_the_verdict_unknown(lhs: str, rhs: str, assume: list[str], why: str) -> None:
+    result = check(lhs, rhs, "==", assume)
+    assert result.verdict == "unknown"
+    assert any(why in note for note in result.notes), result.notes
+
+
+def test_a_condition_of_the_body_without_the_variable_is_the_statements_own() -> None:
+    assert check("limit(T*log(x),T,0,'+')", "0", "==", ["x: positive"]).verdict == "proved"
+
+
+def test_a_wrong_value_from_sympy_is_caught_by_the_numeric_approach(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defence in depth: were Gruntz to return a wrong value, the approach at h = 2^-24, 2^-48 would not meet it."""
+    real = limit_values._limit_with_finite_sums
+
+    def off_by_a_little(*args: object, **kwargs: object) -> object:
+        value = real(*args, **kwargs)  # type: ignore[arg-type]
+        return None if value is None else value + sp.Rational(1, 10**5)
+
+    monkeypatch.setattr(limit_values, "_limit_with_finite_sums", off_by_a_little)
+    for lhs, rhs in (("limit(sigmoid(x),x,oo)", "1 + 1/100000"), ("limit(exp(x[j]/T)/Sum(exp(x[i]/T),(i,1,n)),T,oo)", "1/n + 1/100000")):
+        result = check(lhs, rhs)
+        assert result.verdict == "unknown"
+        assert any("not confirmed numerically" in note for note in result.notes), result.notes
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("limit(x, 1, 0)", "limit variable must be a plain name"),
+    ("limit(x, T)", "limit takes an expression, a variable, a point"),
+    ("limit(x, T, 0, 'x')", "direction of a limit"),
+    ("limit(x, T, a)", "must be a real constant"),
+    ("limit(x, exp, 0)", "cannot be a limit variable"),
+    ("oo", "not a real number"),  # infinity only as a limit's point
+])
+def test_bad_limits_are_one_line_errors(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        check(text, "0")
