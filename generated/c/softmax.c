@@ -57,14 +57,13 @@ static int sp_threads(void)
     }
     return sp_thread_count;
 }
-/* rows in parallel (each row computed alone or in its fixed tile of SP_TILE rows, whichever thread takes it) */
-#define SP_ROWS_PARALLEL _Pragma("omp parallel for schedule(static) num_threads(sp_threads()) if (rows > 1 && rows * n > 65536)")
+/* rows in parallel where there are enough (each row computed alone or in its fixed tile of SP_TILE rows, whichever
+ * thread takes it); below, no parallel region at all (util.jinja, rows_parallel) */
+#define SP_ROWS_WIDE (rows > 1 && rows * n > 65536)
 #define SP_ELEMENTS_SPLIT 65536 /* element-wise inputs longer than this: blocks in parallel */
 #define SP_SPLIT 262144   /* a row at least this long is cut in chunks of SP_PART entries (split_parts) */
 #define SP_PART 131072
 #define SP_MAX_PARTS 64
-#else
-#define SP_ROWS_PARALLEL
 #endif
 /* fused multiply-add where the hardware has it (the target's own macro, the same for GCC and clang;
  * glibc's FP_FAST_FMA follows GCC only), two roundings elsewhere; SP_EXACT_FMA where the analysis needs
@@ -1874,30 +1873,65 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t offset = (size_t)g * SP_TILE * n;
-        if (grouped) {
-            row_group group;
-            size_t l;
-            group_stats_d(logits + offset, n, T, 1, &group);
-            for (l = 0; l < SP_TILE; ++l) {
-                if (group.plain[l]) {
-                    log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
-                } else {
-                    log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t offset = (size_t)g * SP_TILE * n;
+            if (grouped) {
+                row_group group;
+                size_t l;
+                group_stats_d(logits + offset, n, T, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    if (group.plain[l]) {
+                        log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
+                    } else {
+                        log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
+                    }
+                }
+            } else if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    softmax_one_row_d(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
                 }
             }
-        } else if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
-            size_t l;
-            for (l = 0; l < SP_TILE; ++l) {
-                softmax_one_row_d(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t offset = (size_t)g * SP_TILE * n;
+            if (grouped) {
+                row_group group;
+                size_t l;
+                group_stats_d(logits + offset, n, T, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    if (group.plain[l]) {
+                        log_normalise_all_d(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
+                    } else {
+                        log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
+                    }
+                }
+            } else if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    softmax_one_row_d(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
-        softmax_one_row_d(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            softmax_one_row_d(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
+        }
+    } else
+#endif
+    {
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            softmax_one_row_d(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -2188,44 +2222,93 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < groups; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        if (n > SP_SHORT) {
-            const double *rows_of_group = logits + first * n;
-            row_group group;
-            size_t l;
-            int plain = 1;
-            group_stats_d(rows_of_group, n, T, 0, &group);
-            for (l = 0; l < SP_TILE; ++l) {
-                plain &= group.plain[l];
-            }
-            if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
-                double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < groups; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (n > SP_SHORT) {
+                const double *rows_of_group = logits + first * n;
+                row_group group;
+                size_t l;
+                int plain = 1;
+                group_stats_d(rows_of_group, n, T, 0, &group);
                 for (l = 0; l < SP_TILE; ++l) {
-                    m[l] = group.st[l].m;
-                    ties[l] = group.st[l].ties;
-                    t[l] = group.st[l].t;
-                    t_lo[l] = group.st[l].t_lo;
+                    plain &= group.plain[l];
                 }
-                logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first);
-            } else {
+                if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
+                    double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+                    for (l = 0; l < SP_TILE; ++l) {
+                        m[l] = group.st[l].m;
+                        ties[l] = group.st[l].ties;
+                        t[l] = group.st[l].t;
+                        t_lo[l] = group.st[l].t_lo;
+                    }
+                    logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                } else {
+                    for (l = 0; l < SP_TILE; ++l) {
+                        const double *xr = rows_of_group + l * n;
+                        out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
+                                                                     : logsumexp_row_d(xr, n, T));
+                    }
+                }
+            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
+                size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
-                    const double *xr = rows_of_group + l * n;
-                    out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
-                                                                 : logsumexp_row_d(xr, n, T));
+                    out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
                 }
             }
-        } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
-            size_t l;
-            for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < groups; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (n > SP_SHORT) {
+                const double *rows_of_group = logits + first * n;
+                row_group group;
+                size_t l;
+                int plain = 1;
+                group_stats_d(rows_of_group, n, T, 0, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    plain &= group.plain[l];
+                }
+                if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
+                    double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+                    for (l = 0; l < SP_TILE; ++l) {
+                        m[l] = group.st[l].m;
+                        ties[l] = group.st[l].ties;
+                        t[l] = group.st[l].t;
+                        t_lo[l] = group.st[l].t_lo;
+                    }
+                    logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                } else {
+                    for (l = 0; l < SP_TILE; ++l) {
+                        const double *xr = rows_of_group + l * n;
+                        out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
+                                                                     : logsumexp_row_d(xr, n, T));
+                    }
+                }
+            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = groups * SP_TILE; r < (long long)rows; ++r) {
-        out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = groups * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T);
+        }
+    } else
+#endif
+    {
+        for (r = groups * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -2550,29 +2633,63 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        const double *rows_of_group = logits + first * n;
-        size_t l;
-        if (n > SP_SHORT) {
-            row_group group;
-            group_stats_d(rows_of_group, n, 1.0, 1, &group);
-            for (l = 0; l < SP_TILE; ++l) {
-                const double *xr = rows_of_group + l * n;
-                const size_t t_index = (size_t)target[first + l];
-                out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 0)
-                                                             : cross_entropy_row_d(xr, n, t_index));
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            const double *rows_of_group = logits + first * n;
+            size_t l;
+            if (n > SP_SHORT) {
+                row_group group;
+                group_stats_d(rows_of_group, n, 1.0, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    const double *xr = rows_of_group + l * n;
+                    const size_t t_index = (size_t)target[first + l];
+                    out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 0)
+                                                                 : cross_entropy_row_d(xr, n, t_index));
+                }
+            } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n)) {
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[first + l] = (double)cross_entropy_row_d(rows_of_group + l * n, n, (size_t)target[first + l]);
+                }
             }
-        } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n)) {
-            for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (double)cross_entropy_row_d(rows_of_group + l * n, n, (size_t)target[first + l]);
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            const double *rows_of_group = logits + first * n;
+            size_t l;
+            if (n > SP_SHORT) {
+                row_group group;
+                group_stats_d(rows_of_group, n, 1.0, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    const double *xr = rows_of_group + l * n;
+                    const size_t t_index = (size_t)target[first + l];
+                    out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 0)
+                                                                 : cross_entropy_row_d(xr, n, t_index));
+                }
+            } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n)) {
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[first + l] = (double)cross_entropy_row_d(rows_of_group + l * n, n, (size_t)target[first + l]);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
-        out[r] = (double)cross_entropy_row_d(logits + (size_t)r * n, n, (size_t)target[r]);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (double)cross_entropy_row_d(logits + (size_t)r * n, n, (size_t)target[r]);
+        }
+    } else
+#endif
+    {
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (double)cross_entropy_row_d(logits + (size_t)r * n, n, (size_t)target[r]);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -2645,12 +2762,25 @@ static int cross_entropy_grad_rows_d(const double *logits, const long long *targ
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n)) {
-            softmax_rows_d(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
-            cross_entropy_grad_fix_d(logits + first * n, target + first, out + first * n, SP_TILE, n);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n)) {
+                softmax_rows_d(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
+                cross_entropy_grad_fix_d(logits + first * n, target + first, out + first * n, SP_TILE, n);
+            }
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n)) {
+                softmax_rows_d(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
+                cross_entropy_grad_fix_d(logits + first * n, target + first, out + first * n, SP_TILE, n);
+            }
         }
     }
     softmax_rows_d(logits + (size_t)tiles * SP_TILE * n, out + (size_t)tiles * SP_TILE * n, rows - (size_t)tiles * SP_TILE, n, 1.0, 0);
@@ -2663,16 +2793,32 @@ static int cross_entropy_grad_rows_d(const double *logits, const long long *targ
 static void cross_entropy_grad_fix_d(const double *logits, const long long *target, double *out, size_t rows, size_t n)
 {
     long long r;
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        const double *xr = logits + (size_t)r * n;
-        double *outr = out + (size_t)r * n;
-        const size_t t_index = (size_t)target[r];
-        double lowest;
-        const double m = row_max_d(xr, n, &lowest);
-        const int at_max = isfinite(m) && (double)xr[t_index] == m;
-        const row_stats none = {0.0, 0.0, 0.0, 0.0};
-        cross_entropy_grad_target_d(outr, t_index, at_max, at_max ? row_stats_d(xr, NULL, n, m, lowest, 1.0, 0) : none);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            const double *xr = logits + (size_t)r * n;
+            double *outr = out + (size_t)r * n;
+            const size_t t_index = (size_t)target[r];
+            double lowest;
+            const double m = row_max_d(xr, n, &lowest);
+            const int at_max = isfinite(m) && (double)xr[t_index] == m;
+            const row_stats none = {0.0, 0.0, 0.0, 0.0};
+            cross_entropy_grad_target_d(outr, t_index, at_max, at_max ? row_stats_d(xr, NULL, n, m, lowest, 1.0, 0) : none);
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            const double *xr = logits + (size_t)r * n;
+            double *outr = out + (size_t)r * n;
+            const size_t t_index = (size_t)target[r];
+            double lowest;
+            const double m = row_max_d(xr, n, &lowest);
+            const int at_max = isfinite(m) && (double)xr[t_index] == m;
+            const row_stats none = {0.0, 0.0, 0.0, 0.0};
+            cross_entropy_grad_target_d(outr, t_index, at_max, at_max ? row_stats_d(xr, NULL, n, m, lowest, 1.0, 0) : none);
+        }
     }
 }
 
@@ -2725,19 +2871,43 @@ static int cross_entropy_with_grad_rows_d(const double *logits, const long long 
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n)) {
-            size_t l;
-            for (l = 0; l < SP_TILE; ++l) {
-                cross_entropy_with_grad_row_d(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    cross_entropy_with_grad_row_d(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+                }
+            }
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    cross_entropy_with_grad_row_d(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
-        cross_entropy_with_grad_row_d(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            cross_entropy_with_grad_row_d(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+        }
+    } else
+#endif
+    {
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            cross_entropy_with_grad_row_d(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -3707,30 +3877,65 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t offset = (size_t)g * SP_TILE * n;
-        if (grouped) {
-            row_group group;
-            size_t l;
-            group_stats_f(logits + offset, n, T, 1, &group);
-            for (l = 0; l < SP_TILE; ++l) {
-                if (group.plain[l]) {
-                    log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
-                } else {
-                    log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t offset = (size_t)g * SP_TILE * n;
+            if (grouped) {
+                row_group group;
+                size_t l;
+                group_stats_f(logits + offset, n, T, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    if (group.plain[l]) {
+                        log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
+                    } else {
+                        log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
+                    }
+                }
+            } else if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    softmax_one_row_f(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
                 }
             }
-        } else if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
-            size_t l;
-            for (l = 0; l < SP_TILE; ++l) {
-                softmax_one_row_f(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t offset = (size_t)g * SP_TILE * n;
+            if (grouped) {
+                row_group group;
+                size_t l;
+                group_stats_f(logits + offset, n, T, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    if (group.plain[l]) {
+                        log_normalise_all_f(logits + offset + l * n, out + offset + l * n, n, group.st[l].m, T, group.L[l], group.L_lo[l]);
+                    } else {
+                        log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
+                    }
+                }
+            } else if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    softmax_one_row_f(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
-        softmax_one_row_f(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            softmax_one_row_f(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
+        }
+    } else
+#endif
+    {
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            softmax_one_row_f(logits + (size_t)r * n, out + (size_t)r * n, n, T, logarithm);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -4021,44 +4226,93 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < groups; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        if (n > SP_SHORT) {
-            const float *rows_of_group = logits + first * n;
-            row_group group;
-            size_t l;
-            int plain = 1;
-            group_stats_f(rows_of_group, n, T, 0, &group);
-            for (l = 0; l < SP_TILE; ++l) {
-                plain &= group.plain[l];
-            }
-            if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
-                double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < groups; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (n > SP_SHORT) {
+                const float *rows_of_group = logits + first * n;
+                row_group group;
+                size_t l;
+                int plain = 1;
+                group_stats_f(rows_of_group, n, T, 0, &group);
                 for (l = 0; l < SP_TILE; ++l) {
-                    m[l] = group.st[l].m;
-                    ties[l] = group.st[l].ties;
-                    t[l] = group.st[l].t;
-                    t_lo[l] = group.st[l].t_lo;
+                    plain &= group.plain[l];
                 }
-                logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first);
-            } else {
+                if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
+                    double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+                    for (l = 0; l < SP_TILE; ++l) {
+                        m[l] = group.st[l].m;
+                        ties[l] = group.st[l].ties;
+                        t[l] = group.st[l].t;
+                        t_lo[l] = group.st[l].t_lo;
+                    }
+                    logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                } else {
+                    for (l = 0; l < SP_TILE; ++l) {
+                        const float *xr = rows_of_group + l * n;
+                        out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
+                                                                     : logsumexp_row_f(xr, n, T));
+                    }
+                }
+            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
+                size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
-                    const float *xr = rows_of_group + l * n;
-                    out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
-                                                                 : logsumexp_row_f(xr, n, T));
+                    out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
                 }
             }
-        } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
-            size_t l;
-            for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < groups; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (n > SP_SHORT) {
+                const float *rows_of_group = logits + first * n;
+                row_group group;
+                size_t l;
+                int plain = 1;
+                group_stats_f(rows_of_group, n, T, 0, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    plain &= group.plain[l];
+                }
+                if (plain) { /* the usual case: every row ordinary, the first stage in one vector loop */
+                    double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE];
+                    for (l = 0; l < SP_TILE; ++l) {
+                        m[l] = group.st[l].m;
+                        ties[l] = group.st[l].ties;
+                        t[l] = group.st[l].t;
+                        t_lo[l] = group.st[l].t_lo;
+                    }
+                    logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                } else {
+                    for (l = 0; l < SP_TILE; ++l) {
+                        const float *xr = rows_of_group + l * n;
+                        out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
+                                                                     : logsumexp_row_f(xr, n, T));
+                    }
+                }
+            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = groups * SP_TILE; r < (long long)rows; ++r) {
-        out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = groups * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T);
+        }
+    } else
+#endif
+    {
+        for (r = groups * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -4383,29 +4637,63 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        const float *rows_of_group = logits + first * n;
-        size_t l;
-        if (n > SP_SHORT) {
-            row_group group;
-            group_stats_f(rows_of_group, n, 1.0, 1, &group);
-            for (l = 0; l < SP_TILE; ++l) {
-                const float *xr = rows_of_group + l * n;
-                const size_t t_index = (size_t)target[first + l];
-                out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 1)
-                                                             : cross_entropy_row_f(xr, n, t_index));
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            const float *rows_of_group = logits + first * n;
+            size_t l;
+            if (n > SP_SHORT) {
+                row_group group;
+                group_stats_f(rows_of_group, n, 1.0, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    const float *xr = rows_of_group + l * n;
+                    const size_t t_index = (size_t)target[first + l];
+                    out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 1)
+                                                                 : cross_entropy_row_f(xr, n, t_index));
+                }
+            } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n)) {
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[first + l] = (float)cross_entropy_row_f(rows_of_group + l * n, n, (size_t)target[first + l]);
+                }
             }
-        } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n)) {
-            for (l = 0; l < SP_TILE; ++l) {
-                out[first + l] = (float)cross_entropy_row_f(rows_of_group + l * n, n, (size_t)target[first + l]);
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            const float *rows_of_group = logits + first * n;
+            size_t l;
+            if (n > SP_SHORT) {
+                row_group group;
+                group_stats_f(rows_of_group, n, 1.0, 1, &group);
+                for (l = 0; l < SP_TILE; ++l) {
+                    const float *xr = rows_of_group + l * n;
+                    const size_t t_index = (size_t)target[first + l];
+                    out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 1)
+                                                                 : cross_entropy_row_f(xr, n, t_index));
+                }
+            } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n)) {
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[first + l] = (float)cross_entropy_row_f(rows_of_group + l * n, n, (size_t)target[first + l]);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
-        out[r] = (float)cross_entropy_row_f(logits + (size_t)r * n, n, (size_t)target[r]);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (float)cross_entropy_row_f(logits + (size_t)r * n, n, (size_t)target[r]);
+        }
+    } else
+#endif
+    {
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            out[r] = (float)cross_entropy_row_f(logits + (size_t)r * n, n, (size_t)target[r]);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -4478,12 +4766,25 @@ static int cross_entropy_grad_rows_f(const float *logits, const long long *targe
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n)) {
-            softmax_rows_f(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
-            cross_entropy_grad_fix_f(logits + first * n, target + first, out + first * n, SP_TILE, n);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n)) {
+                softmax_rows_f(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
+                cross_entropy_grad_fix_f(logits + first * n, target + first, out + first * n, SP_TILE, n);
+            }
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n)) {
+                softmax_rows_f(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
+                cross_entropy_grad_fix_f(logits + first * n, target + first, out + first * n, SP_TILE, n);
+            }
         }
     }
     softmax_rows_f(logits + (size_t)tiles * SP_TILE * n, out + (size_t)tiles * SP_TILE * n, rows - (size_t)tiles * SP_TILE, n, 1.0, 0);
@@ -4496,16 +4797,32 @@ static int cross_entropy_grad_rows_f(const float *logits, const long long *targe
 static void cross_entropy_grad_fix_f(const float *logits, const long long *target, float *out, size_t rows, size_t n)
 {
     long long r;
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        const float *xr = logits + (size_t)r * n;
-        float *outr = out + (size_t)r * n;
-        const size_t t_index = (size_t)target[r];
-        double lowest;
-        const double m = row_max_f(xr, n, &lowest);
-        const int at_max = isfinite(m) && (double)xr[t_index] == m;
-        const row_stats none = {0.0, 0.0, 0.0, 0.0};
-        cross_entropy_grad_target_f(outr, t_index, at_max, at_max ? row_stats_f(xr, NULL, n, m, lowest, 1.0, 0) : none);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            const float *xr = logits + (size_t)r * n;
+            float *outr = out + (size_t)r * n;
+            const size_t t_index = (size_t)target[r];
+            double lowest;
+            const double m = row_max_f(xr, n, &lowest);
+            const int at_max = isfinite(m) && (double)xr[t_index] == m;
+            const row_stats none = {0.0, 0.0, 0.0, 0.0};
+            cross_entropy_grad_target_f(outr, t_index, at_max, at_max ? row_stats_f(xr, NULL, n, m, lowest, 1.0, 0) : none);
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            const float *xr = logits + (size_t)r * n;
+            float *outr = out + (size_t)r * n;
+            const size_t t_index = (size_t)target[r];
+            double lowest;
+            const double m = row_max_f(xr, n, &lowest);
+            const int at_max = isfinite(m) && (double)xr[t_index] == m;
+            const row_stats none = {0.0, 0.0, 0.0, 0.0};
+            cross_entropy_grad_target_f(outr, t_index, at_max, at_max ? row_stats_f(xr, NULL, n, m, lowest, 1.0, 0) : none);
+        }
     }
 }
 
@@ -4558,19 +4875,43 @@ static int cross_entropy_with_grad_rows_f(const float *logits, const long long *
     if (check_targets(target, rows, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
-    SP_ROWS_PARALLEL
-    for (g = 0; g < tiles; ++g) {
-        const size_t first = (size_t)g * SP_TILE;
-        if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n)) {
-            size_t l;
-            for (l = 0; l < SP_TILE; ++l) {
-                cross_entropy_with_grad_row_f(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    cross_entropy_with_grad_row_f(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+                }
+            }
+        }
+    } else
+#endif
+    {
+        for (g = 0; g < tiles; ++g) {
+            const size_t first = (size_t)g * SP_TILE;
+            if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+                size_t l;
+                for (l = 0; l < SP_TILE; ++l) {
+                    cross_entropy_with_grad_row_f(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
+                }
             }
         }
     }
-    SP_ROWS_PARALLEL
-    for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
-        cross_entropy_with_grad_row_f(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            cross_entropy_with_grad_row_f(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+        }
+    } else
+#endif
+    {
+        for (r = tiles * SP_TILE; r < (long long)rows; ++r) {
+            cross_entropy_with_grad_row_f(logits + (size_t)r * n, grad + (size_t)r * n, n, (size_t)target[r], loss + r);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -5451,7 +5792,7 @@ static void reduce_fast_tile(const float *x, float *out, size_t n, const long lo
 
 #define SP_NEXT_ROW (r + 1 < (long long)rows ? x + (size_t)(r + 1) * n : NULL) /* prefetched during row r's exp pass */
 
-/* the entry points: rows in parallel for large inputs (SP_ROWS_PARALLEL), one long row's chunks in
+/* the entry points: rows in parallel for large inputs (SP_ROWS_WIDE), one long row's chunks in
  * parallel, short rows SP_LANES at a time (the last rows of fewer than a tile by the accurate kernel);
  * a temperature outside [2^-20, 2^20] and n == 0 go to the accurate kernel */
 int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
@@ -5466,16 +5807,35 @@ int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, 
     if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
-        SP_ROWS_PARALLEL
-        for (r = 0; r < tiles; ++r) {
-            const size_t first = (size_t)r * SP_LANES;
-            softmax_fast_tile(x + first * n, out + first * n, n, NULL, tp, NULL);
+#if defined(_OPENMP)
+        if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                softmax_fast_tile(x + first * n, out + first * n, n, NULL, tp, NULL);
+            }
+        } else
+#endif
+        {
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                softmax_fast_tile(x + first * n, out + first * n, n, NULL, tp, NULL);
+            }
         }
         return softproof_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, temperature);
     }
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, -1, NULL);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, -1, NULL);
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, -1, NULL);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -5492,16 +5852,35 @@ int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t
     if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
-        SP_ROWS_PARALLEL
-        for (r = 0; r < tiles; ++r) {
-            const size_t first = (size_t)r * SP_LANES;
-            log_softmax_fast_tile(x + first * n, out + first * n, n, tp);
+#if defined(_OPENMP)
+        if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                log_softmax_fast_tile(x + first * n, out + first * n, n, tp);
+            }
+        } else
+#endif
+        {
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                log_softmax_fast_tile(x + first * n, out + first * n, n, tp);
+            }
         }
         return softproof_log_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, temperature);
     }
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        log_softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            log_softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW);
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            log_softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -5518,17 +5897,38 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
     if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
-        SP_ROWS_PARALLEL
-        for (r = 0; r < tiles; ++r) {
-            const size_t first = (size_t)r * SP_LANES;
-            reduce_fast_tile(x + first * n, out + first, n, NULL, tp);
+#if defined(_OPENMP)
+        if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                reduce_fast_tile(x + first * n, out + first, n, NULL, tp);
+            }
+        } else
+#endif
+        {
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                reduce_fast_tile(x + first * n, out + first, n, NULL, tp);
+            }
         }
         return softproof_logsumexp_f(x + done * n, out + done, rows % SP_LANES, n, temperature);
     }
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
-            out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
+                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
+            }
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
+                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
+            }
         }
     }
     return SOFTPROOF_OK;
@@ -5543,17 +5943,38 @@ int softproof_cross_entropy_fast_f(const float *x, const long long *target, floa
     if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
-        SP_ROWS_PARALLEL
-        for (r = 0; r < tiles; ++r) {
-            const size_t first = (size_t)r * SP_LANES;
-            reduce_fast_tile(x + first * n, out + first, n, target + first, NULL);
+#if defined(_OPENMP)
+        if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                reduce_fast_tile(x + first * n, out + first, n, target + first, NULL);
+            }
+        } else
+#endif
+        {
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                reduce_fast_tile(x + first * n, out + first, n, target + first, NULL);
+            }
         }
         return softproof_cross_entropy_f(x + done * n, target + done, out + done, rows % SP_LANES, n);
     }
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        if (!cross_entropy_fast_row(x + (size_t)r * n, n, (size_t)target[r], rows == 1, SP_NEXT_ROW, out + r)) {
-            out[r] = (float)cross_entropy_row_f(x + (size_t)r * n, n, (size_t)target[r]);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            if (!cross_entropy_fast_row(x + (size_t)r * n, n, (size_t)target[r], rows == 1, SP_NEXT_ROW, out + r)) {
+                out[r] = (float)cross_entropy_row_f(x + (size_t)r * n, n, (size_t)target[r]);
+            }
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            if (!cross_entropy_fast_row(x + (size_t)r * n, n, (size_t)target[r], rows == 1, SP_NEXT_ROW, out + r)) {
+                out[r] = (float)cross_entropy_row_f(x + (size_t)r * n, n, (size_t)target[r]);
+            }
         }
     }
     return SOFTPROOF_OK;
@@ -5568,16 +5989,35 @@ int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target,
     if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
-        SP_ROWS_PARALLEL
-        for (r = 0; r < tiles; ++r) {
-            const size_t first = (size_t)r * SP_LANES;
-            softmax_fast_tile(x + first * n, out + first * n, n, target + first, NULL, NULL);
+#if defined(_OPENMP)
+        if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                softmax_fast_tile(x + first * n, out + first * n, n, target + first, NULL, NULL);
+            }
+        } else
+#endif
+        {
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                softmax_fast_tile(x + first * n, out + first * n, n, target + first, NULL, NULL);
+            }
         }
         return softproof_cross_entropy_grad_f(x + done * n, target + done, out + done * n, rows % SP_LANES, n);
     }
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], NULL);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], NULL);
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], NULL);
+        }
     }
     return SOFTPROOF_OK;
 }
@@ -5591,16 +6031,35 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
     if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
-        SP_ROWS_PARALLEL
-        for (r = 0; r < tiles; ++r) {
-            const size_t first = (size_t)r * SP_LANES;
-            softmax_fast_tile(x + first * n, grad + first * n, n, target + first, NULL, loss + first);
+#if defined(_OPENMP)
+        if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                softmax_fast_tile(x + first * n, grad + first * n, n, target + first, NULL, loss + first);
+            }
+        } else
+#endif
+        {
+            for (r = 0; r < tiles; ++r) {
+                const size_t first = (size_t)r * SP_LANES;
+                softmax_fast_tile(x + first * n, grad + first * n, n, target + first, NULL, loss + first);
+            }
         }
         return softproof_cross_entropy_with_grad_f(x + done * n, target + done, loss + done, grad + done * n, rows % SP_LANES, n);
     }
-    SP_ROWS_PARALLEL
-    for (r = 0; r < (long long)rows; ++r) {
-        softmax_fast_row(x + (size_t)r * n, grad + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], loss + r);
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, grad + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], loss + r);
+        }
+    } else
+#endif
+    {
+        for (r = 0; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, grad + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], loss + r);
+        }
     }
     return SOFTPROOF_OK;
 }
