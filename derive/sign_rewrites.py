@@ -39,7 +39,7 @@ class RewriteRules(SignProverBase):
         the whole domain, its certified sign deciding; this trusts SymPy's ``minimum``, and the
         cross-examination of every proof guards it; (b) on :math:`[0, \infty)`: a continuous
         :math:`f` with :math:`f(0^+) \ge 0` and :math:`f' > 0` proven is :math:`> 0` on
-        :math:`(0, \infty)` (mean value theorem)."""
+        :math:`(0, \infty)` (mean value theorem); (c) towards an infinite end (:func:`_toward_end`)."""
         free = [s for s in expr.free_symbols if s.is_real]
         if len(free) != 1 or len(expr.free_symbols) != 1 or expr.has(Sum):
             return False
@@ -59,6 +59,8 @@ class RewriteRules(SignProverBase):
             if ok:
                 self._note(expr, strict, f"one-variable calculus: $\\inf_{{{sp.latex(x)} \\in {sp.latex(domain)}}} = {sp.latex(low)}$")
                 return True
+        if depth <= self.base_depth + 1 and self._toward_end(expr, x, domain, strict, depth):
+            return True
         # on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 give f > 0 on (0, oo)
         if x.is_nonnegative and depth < self.depth_limit - 2:
             if not continuous_on(expr, x, sp.Interval.open(0, sp.oo)):
@@ -72,6 +74,38 @@ class RewriteRules(SignProverBase):
                     self.steps.extend(probe.steps)
                     self._note(expr, strict, f"value ${sp.latex(start)}$ at ${sp.latex(x)} = 0$ and increasing")
                     return True
+        return False
+
+    def _toward_end(self, expr: Expr, x: sp.Symbol, domain: sp.Interval, strict: bool, depth: int) -> bool:
+        r"""Monotone towards an infinite end of the domain: :math:`f' < 0` proven on the whole domain and
+        :math:`L = \lim_{x \to +\infty} f \ge 0` certified give :math:`f > 0` (or :math:`f' > 0`,
+        :math:`L = \lim_{x \to -\infty} f` on :math:`\mathbb{R}`).
+
+        Soundness: f continuous on the interval (checked, and so is f'), f' < 0 there: for every x and y > x,
+        f(x) > f(y) (mean value theorem), and f(y) -> L, so f(x) > f(x + 1) >= L >= 0: strictly positive with
+        f' < 0 alone. The limit is SymPy's (Gruntz), trusted as (a) trusts ``minimum``; the cross-examination of
+        every proof guards it. Proves log(1 + e^x) < e^x (L = 0 at -oo) and, with p = sigmoid(q), log p < p - 1.
+        """
+        ends = [(sp.oo, -1)] + ([(-sp.oo, 1)] if domain.inf == -sp.oo else [])
+        if not continuous_on(expr, x, domain):
+            return False
+        slope = sp.simplify(sp.diff(expr, x))
+        if not continuous_on(slope, x, domain):
+            return False
+        for end, direction in ends:
+            try:
+                at_end = sp.limit(expr, x, end)
+            except (NotImplementedError, ValueError, TypeError, RecursionError):
+                continue
+            if not (at_end.is_number and at_end.is_finite and certified_sign(at_end) in (0, 1)):
+                continue
+            probe = self._child()
+            if probe._prove(direction * slope, True, depth + 1):
+                self.steps.extend(probe.steps)
+                way = "decreasing" if direction < 0 else "increasing"
+                self._note(expr, strict, f"{way} on ${sp.latex(domain)}$ towards its limit ${sp.latex(at_end)} \\ge 0$ "
+                                         f"at ${sp.latex(x)} \\to {sp.latex(end)}$")
+                return True
         return False
 
     def _rule_generalise(self, expr: Expr, strict: bool, depth: int) -> bool:

@@ -34,6 +34,10 @@ TRUE = [
     ("log(exp(a)+exp(b))", "Max(a,b) + log(2)", "<=", []),
     ("exp(x)", "1 + x", ">=", []),
     ("exp(a)/(exp(a)+exp(b))", "0", ">", []),
+    # strict, by monotonicity towards a limit of 0 at an infinite end
+    ("softplus(x)", "exp(x)", "<", []),
+    ("-log(sigmoid(x))", "exp(-x)", "<", []),
+    ("log(p)", "p - 1", "<", ["p: unit"]),
     # the named functions: softplus, log_sigmoid, logit, logsumexp, and Python's max/min
     ("softplus(x) - softplus(-x)", "x", "==", []),
     ("diff(softplus(x), x)", "sigmoid(x)", "==", []),
@@ -61,6 +65,7 @@ TRUE = [
 ]
 
 FALSE = [
+    ("log(p)", "p - 1 - 1/100", "<", ["p: unit"]),
     ("log(exp(a)+exp(b))", "Max(a,b) + log1p(exp(Min(a,b)))", "==", []),  # sympy's logsumexp_2terms_opt
     ("exp(a)/(exp(a)+exp(b))", "sigmoid(b - a)", "==", []),  # document 003's sign error
     ("log(1+exp(x))", "x + log1p(exp(x))", "==", []),  # a plausible but wrong stable rewrite

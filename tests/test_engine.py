@@ -86,11 +86,27 @@ def test_counterexample_never_refutes_a_true_statement(claim) -> None:  # type: 
         (n - 1 - sp.Sum(sp.exp(-d[i]), (i, 1, n)), False),
         (sp.exp(-1) - sp.exp(-1), True),
         (1 / (sp.Symbol("t", positive=True) - 1) + 1, False),  # changes sign across t = 1
+        # decreasing, but towards -1/2 (the rule towards an end needs a limit >= 0)
+        (sp.exp(-sp.Symbol("t", real=True)) - sp.Rational(1, 2), False),
+        # tends to 0 at both ends but dips below it: neither monotone nor of one sign
+        (sp.Symbol("t", real=True) * sp.exp(-sp.Symbol("t", real=True) ** 2), False),
+        # -> 0 at -oo but negative on the way (t e^t < 0 for t < 0; not monotone)
+        (sp.Symbol("t", real=True) * sp.exp(sp.Symbol("t", real=True)), False),
     ],
 )
 def test_sign_prover_rejects_false_signs(expr: sp.Expr, strict: bool) -> None:
     prover = SignProver()
     assert not (prover.positive(expr) if strict else prover.nonnegative(expr))
+
+
+@pytest.mark.parametrize("expr", [
+    sp.exp(sp.Symbol("t", real=True)) - sp.log(1 + sp.exp(sp.Symbol("t", real=True))),  # softplus < exp: -> 0 at -oo, increasing
+    sp.exp(-sp.Symbol("t", real=True)) + sp.log(1 / (1 + sp.exp(-sp.Symbol("t", real=True)))),  # -log sigmoid < e^-t
+])
+def test_monotone_towards_a_limit_of_zero_proves_strict_positivity(expr: sp.Expr) -> None:
+    prover = SignProver()
+    assert prover.positive(expr)
+    assert any("towards its limit" in s for s in prover.steps)
 
 
 def test_sign_prover_records_its_reasons() -> None:
