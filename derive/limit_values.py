@@ -28,7 +28,7 @@ statements).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import sympy as sp
@@ -41,9 +41,8 @@ from .inequalities import SignProver
 from .sums import evaluate, expand_special
 from .translator import evaluated
 
-__all__ = ["Elimination", "eliminate_limits", "DIRECTIONS"]
+__all__ = ["Elimination", "eliminate_limits"]
 
-DIRECTIONS = ("+", "-", "+-")
 _PROBES = (sp.Rational(1, 2**24), sp.Rational(1, 2**48))
 _TOLERANCE = sp.Float("1e-6")
 
@@ -58,10 +57,8 @@ class Elimination:
     blocked: list[str] = field(default_factory=list)  # why a limit could not be replaced: verdict at best unknown
 
 
-def eliminate_limits(sides: Sequence[Basic], sizes: Mapping[sp.Symbol, int] | None = None) -> Elimination:
-    """Replace each ``Limit`` of the (unevaluated) sides by its value, innermost first (see the module docstring).
-
-    ``sizes``: lower bounds of size symbols (``n >= 1``) for the sign rules of the finite-sum rule."""
+def eliminate_limits(sides: Sequence[Basic]) -> Elimination:
+    """Replace each ``Limit`` of the (unevaluated) sides by its value, innermost first (see the module docstring)."""
     out = Elimination(list(sides))
     if not any(side.has(sp.Limit) for side in sides):
         return out
@@ -77,7 +74,7 @@ def eliminate_limits(sides: Sequence[Basic], sizes: Mapping[sp.Symbol, int] | No
         if rebuilt not in memo:
             with sp.evaluate(True):  # the computation itself on evaluated expressions
                 try:
-                    memo[rebuilt] = _value(rebuilt, out, sizes or {})
+                    memo[rebuilt] = _value(rebuilt, out)
                 except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
                     out.blocked.append(f"{sp.sstr(_plain(rebuilt))}: SymPy could not work with it ({type(exc).__name__})")
                     memo[rebuilt] = rebuilt
@@ -93,7 +90,8 @@ def _plain(e: Basic) -> Basic:
     return e.xreplace({d: sp.Symbol(d.name, real=True) for d in e.atoms(sp.Dummy)})
 
 
-def _approach(var: sp.Symbol, point: Expr, side: str, h: sp.Symbol) -> Expr:
+def _approach(point: Expr, side: str, h: sp.Symbol) -> Expr:
+    """Where v goes as h -> 0+: a + h, a - h, 1/h or -1/h."""
     if point == sp.oo:
         return 1 / h
     if point == -sp.oo:
@@ -101,7 +99,7 @@ def _approach(var: sp.Symbol, point: Expr, side: str, h: sp.Symbol) -> Expr:
     return point + h if side == "+" else point - h
 
 
-def _value(lim: sp.Limit, out: Elimination, sizes: Mapping[sp.Symbol, int]) -> Basic:
+def _value(lim: sp.Limit, out: Elimination) -> Basic:
     """The value of one limit, or the limit itself (with a reason in ``out.blocked``)."""
     body, var, point, direction = lim.args
     # for the notes: T, not the dummy _T (of this limit or an enclosing one)
@@ -115,7 +113,7 @@ def _value(lim: sp.Limit, out: Elimination, sizes: Mapping[sp.Symbol, int]) -> B
         sides = ("+",)  # v = +-1/h: one way in
     values: list[Expr] = []
     for side in sides:
-        approach = _approach(var, point, side, h)
+        approach = _approach(point, side, h)
         g = smooth.xreplace({var: approach})
         reason = _defined_near(written, var, approach, out)
         if reason is not None:
@@ -124,7 +122,7 @@ def _value(lim: sp.Limit, out: Elimination, sizes: Mapping[sp.Symbol, int]) -> B
         value, failure = None, "it may depend on the sign of a symbol: --assume it"
         for form in _forms(g):
             try:
-                value = _limit_with_finite_sums(form, h, sp.Integer(0), "+", [], sizes)
+                value = _limit_with_finite_sums(form, h, sp.Integer(0), "+", [])
             except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
                 failure = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             if value is not None:
@@ -142,7 +140,7 @@ def _value(lim: sp.Limit, out: Elimination, sizes: Mapping[sp.Symbol, int]) -> B
         out.blocked.append(f"{shown}: the limit is {sp.sstr(value)}, not a finite real number")
         return lim
     for side in sides:
-        disagreement = _numeric_disagreement(smooth.xreplace({var: _approach(var, point, side, h)}), h, value)
+        disagreement = _numeric_disagreement(smooth.xreplace({var: _approach(point, side, h)}), h, value)
         if disagreement is not None:
             out.blocked.append(f"{shown}: SymPy's value {sp.sstr(value)} is not confirmed numerically ({disagreement})")
             return lim

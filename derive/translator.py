@@ -302,17 +302,21 @@ class Translator:
                 raise self.fail(f"the summation bound {sp.sstr(evaluated(limit))} is not known to be an integer; "
                                 "use integer bounds (add --assume 'm: integer' for a symbol m in a bound)")
         var = sp.Symbol(var_node.id, integer=True)
-        self.table.bound_names.add(var_node.id)
-        outer = self.bound.get(var_node.id)
-        self.bound[var_node.id] = var
+        return sp.Sum(self._bound_body(node.args[0], var_node.id, var), (var, low, high))
+
+    def _bound_body(self, body: ast.AST, name: str, var: sp.Symbol) -> sp.Expr:
+        """``body`` translated with ``name`` bound to ``var`` (a summation index, a limit's variable); the
+        enclosing binding of the name, if any, restored after."""
+        self.table.bound_names.add(name)
+        outer = self.bound.get(name)
+        self.bound[name] = var
         try:
-            body = self.visit(node.args[0])
+            return self.visit(body)
         finally:
             if outer is None:
-                self.bound.pop(var_node.id)
+                self.bound.pop(name)
             else:
-                self.bound[var_node.id] = outer
-        return sp.Sum(body, (var, low, high))
+                self.bound[name] = outer
 
     def _limit(self, node: ast.Call) -> sp.Expr:
         """``limit(f, v, a)`` or ``limit(f, v, a, '+')`` / ``'-'``: v a name bound inside f (a fresh real variable),
@@ -341,17 +345,7 @@ class Translator:
             if point.free_symbols or not point.is_real or not point.is_finite:
                 raise self.fail(f"the limit point {sp.sstr(point)} must be a real constant, oo or -oo")
         var = sp.Dummy(var_node.id, real=True)
-        self.table.bound_names.add(var_node.id)
-        outer = self.bound.get(var_node.id)
-        self.bound[var_node.id] = var
-        try:
-            body = self.visit(node.args[0])
-        finally:
-            if outer is None:
-                self.bound.pop(var_node.id)
-            else:
-                self.bound[var_node.id] = outer
-        return sp.Limit(body, var, point, direction)
+        return sp.Limit(self._bound_body(node.args[0], var_node.id, var), var, point, direction)
 
     def _bound(self, node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.Name) and node.id not in self.bound and node.id not in CONSTANTS:
