@@ -28,6 +28,7 @@ statements).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -119,14 +120,9 @@ def _value(lim: sp.Limit, out: Elimination) -> Basic:
         if reason is not None:
             out.blocked.append(f"{shown}: {reason}")
             return lim
-        value, failure = None, "it may depend on the sign of a symbol: --assume it"
-        for form in _forms(g):
-            try:
-                value = _limit_with_finite_sums(form, h, sp.Integer(0), "+", [])
-            except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
-                failure = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-            if value is not None:
-                break
+        value, failure = _limit_of(g, h)
+        if value is None:
+            value = _by_order(g, h)
         if value is None:
             out.blocked.append(f"{shown}: SymPy could not compute it ({failure})")
             return lim
@@ -148,6 +144,97 @@ def _value(lim: sp.Limit, out: Elimination) -> Basic:
                      f"{', finite-sum rule' if body.has(sp.Sum) else ''}; f defined near the point; "
                      f"approached numerically at drawn values)")
     return value
+
+
+def _limit_of(g: Expr, h: sp.Symbol) -> tuple[Expr | None, str]:
+    """The limit of g as h -> 0+ by the first of its forms (:func:`_forms`) that SymPy computes, or why none."""
+    failure = "it may depend on the sign or the order of symbols: --assume a sign"
+    for form in _forms(g):
+        try:
+            value = _limit_with_finite_sums(form, h, sp.Integer(0), "+", [])
+        except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
+            failure = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            continue
+        if value is not None:
+            return value, failure
+    return None, failure
+
+
+_MAX_ORDERED = 2  # scalars split by their order with 0 and each other: 3 weak orders for one, 13 for two
+
+
+def _weak_orders(items: list[Expr]) -> list[list[list[Expr]]]:
+    """Every ordered partition of ``items`` (a weak order: groups of equal values, increasing)."""
+    if not items:
+        return [[]]
+    first, rest = items[0], items[1:]
+    out = []
+    for order in _weak_orders(rest):
+        for k in range(len(order)):  # first joins a group ...
+            out.append([*order[:k], [first, *order[k]], *order[k + 1:]])
+        for k in range(len(order) + 1):  # ... or stands alone between two
+            out.append([*order[:k], [first], *order[k:]])
+    return out
+
+
+def _by_order(g: Expr, h: sp.Symbol) -> Expr | None:
+    r"""The limit where it depends on the order of g's real scalars with 0 and each other: one closed form
+    that fits every region (as T :math:`\to 0^+`: :math:`T \log(e^{a/T} + e^{b/T}) \to \max(a, b)`), else a
+    ``Piecewise`` over the regions.
+
+    Each weak order of :math:`\{0, a, b\}` is a region of the plane; in it the scalars are written from the
+    group of 0 outwards, each group the one before plus (or minus) a fresh positive :math:`d_k`: a one-to-one
+    map of :math:`d \in (0, \infty)^k` onto the region, so the limit computed for every positive d (signs known:
+    Gruntz decides) is the limit on the whole region, written back with :math:`d_k` the difference of the
+    groups. The regions partition the space, so the pieces cover every value (the last is ``True``). At most
+    :data:`_MAX_ORDERED` scalars, none with a sign assumption that a region contradicts (those regions are
+    empty and skipped); any region SymPy cannot do leaves the limit undecided (None)."""
+    scalars = sorted((v for v in g.free_symbols if isinstance(v, sp.Symbol) and v != h and v.is_real and not v.is_integer),
+                     key=sp.default_sort_key)
+    if not 1 <= len(scalars) <= _MAX_ORDERED or g.has(sp.Indexed):
+        return None
+    pieces: list[tuple[Expr, Basic]] = []
+    regions: list[tuple[dict[sp.Symbol, Expr], Expr]] = []  # each region's map from d and the value there
+    zero = sp.Integer(0)
+    for order in _weak_orders([zero, *scalars]):
+        base = next(k for k, group in enumerate(order) if zero in group)
+        level: dict[int, Expr] = {base: zero}
+        gaps: dict[sp.Symbol, Expr] = {}
+        for k in [*range(base + 1, len(order)), *range(base - 1, -1, -1)]:
+            d = sp.Dummy(f"d{k}", positive=True)
+            near = k - 1 if k > base else k + 1
+            level[k] = level[near] + d if k > base else level[near] - d
+            gaps[d] = order[k][0] - order[near][0] if k > base else order[near][0] - order[k][0]
+        mapping = {v: level[k] for k, group in enumerate(order) for v in group if v != zero}
+        if any((v.is_positive and not mapping[v].is_positive) or (v.is_negative and not mapping[v].is_negative)
+               or (v.is_nonnegative and not mapping[v].is_nonnegative) or (v.is_nonpositive and not mapping[v].is_nonpositive)
+               for v in scalars):
+            continue  # a region the assumptions exclude
+        value, _ = _limit_of(g.xreplace(mapping), h)
+        if value is None or value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+            return None
+        region = sp.And(*(sp.Eq(v, group[0]) for group in order for v in group[1:]),
+                        *(sp.StrictGreaterThan(order[k][0], order[k - 1][0]) for k in range(1, len(order))))
+        pieces.append((sp.simplify(value.xreplace(gaps)), region))
+        regions.append((mapping, value))
+    if not pieces:
+        return None
+    # one closed form where one fits every region: 0, a scalar or its negation, or a max or min of them
+    # (T log(e^(a/T) + e^(b/T)) -> max(a, b)); each candidate compared with the region's value on that region,
+    # where the signs are known (so Max and Min evaluate); a candidate that fits every region is the limit there
+    items = [sp.Integer(0), *scalars, *(-v for v in scalars)]
+    candidates = [*items] + [kind(*chosen) for size in range(2, len(items) + 1)
+                             for chosen in itertools.combinations(items, size) for kind in (sp.Max, sp.Min)]
+    for candidate in candidates:
+        if all(sp.expand(candidate.xreplace(mapping) - value) == 0 for mapping, value in regions):
+            return candidate
+    merged: dict[Expr, list[Basic]] = {}  # equal values: one piece, its regions joined
+    for value, region in pieces:
+        merged.setdefault(value, []).append(region)
+    if len(merged) == 1:
+        return next(iter(merged))
+    joined = [(value, sp.Or(*regions)) for value, regions in merged.items()]
+    return sp.Piecewise(*joined[:-1], (joined[-1][0], True))
 
 
 def _forms(g: Expr) -> list[Expr]:

@@ -20,6 +20,11 @@ PROVED = [
     ("limit(exp(x/T)/(M*exp(x/T) + Sum(exp((x - g[i])/T),(i,1,r))), T, 0, '+')", "1/M", "==",
      ["g: positive", "M: positive integer"]),  # ties share the mass (|M| tied maxima, r entries below by g_i)
     ("limit(exp(x[1]/T)/(exp(x[1]/T) + exp((x[1]-d)/T)), T, 0, '+')", "1", "==", ["d: positive"]),
+    # where the limit depends on the order of the scalars with 0 and each other: split by it
+    ("limit(T*logsumexp(a/T,b/T),T,0,'+')", "max(a,b)", "==", []),
+    ("limit(T*logsumexp(a/T,b/T),T,0,'-')", "min(a,b)", "==", []),
+    ("limit(T*softplus(x/T),T,0,'+')", "max(x,0)", "==", []),
+    ("limit(-T*log_sigmoid(x/T),T,0,'+')", "max(-x,0)", "==", []),
     ("limit(sigmoid(x),x,oo)", "1", "==", []),
     ("limit(sigmoid(x),x,-oo)", "0", "==", []),
     ("limit(softplus(x)-x,x,oo)", "0", "==", []),
@@ -36,6 +41,9 @@ REFUTED = [
     ("limit(exp(x[j]/T)/Sum(exp(x[i]/T),(i,1,n)),T,oo)", "0", "==", []),
     ("limit(1/(1+exp(-d/T)),T,0,'+')", "1/2", "==", ["d: positive"]),
     ("limit(sigmoid(x/T),T,oo)", "sigmoid(x)", "==", []),
+    ("limit(T*logsumexp(a/T,b/T),T,0,'+')", "min(a,b)", "==", []),
+    ("limit(exp(a/T)/(exp(a/T)+exp(b/T)),T,0,'+')", "1", "==", []),  # 1/2 at a tie (a piecewise limit)
+    ("limit(T*softplus(x/T),T,0,'+')", "x", "==", []),
     ("limit(exp(x/T)/(M*exp(x/T) + Sum(exp((x - g[i])/T),(i,1,r))), T, 0, '+')", "1/(M + 1)", "==",
      ["g: positive", "M: positive integer"]),  # 1/2, not sigmoid(x): refuted at any x != 0
 ]
@@ -55,7 +63,7 @@ def test_false_limit_statements_are_refuted(lhs: str, rhs: str, rel: str, assume
 
 
 @pytest.mark.parametrize(("lhs", "rhs", "assume", "why"), [
-    ("limit(exp(a/T),T,0,'+')", "0", [], "sign of a symbol"),  # 0 for a < 0, 1 at 0, oo above: Gruntz raises
+    ("limit(exp(a/T),T,0,'+')", "0", [], "sign or the order"),  # 0 for a < 0, 1 at 0, oo above: no finite limit
     ("limit(T*log(exp(1/T)+exp(2/T)),T,0)", "2", [], "one-sided limits differ"),  # 2 from the right, 1 from the left
     ("limit(Abs(x)/x,x,0)", "1", [], "one-sided limits differ"),
     ("limit(log(x),x,0,'-')", "0", [], "defined near the point"),  # log of negative numbers
@@ -66,6 +74,15 @@ def test_a_limit_that_cannot_be_replaced_leaves_the_verdict_unknown(lhs: str, rh
     result = check(lhs, rhs, "==", assume)
     assert result.verdict == "unknown"
     assert any(why in note for note in result.notes), result.notes
+
+
+def test_a_piecewise_limit_is_exact_on_every_region() -> None:
+    """Two logits as T -> 0+: 1 where a > b, 0 where a < b, 1/2 at a tie; each region's value is its own."""
+    result = check("limit(exp(a/T)/(exp(a/T)+exp(b/T)),T,0,'+')", "1/2")
+    assert result.verdict == "refuted"
+    assert result.counterexample is not None
+    point = result.counterexample["point"]
+    assert point["a"] != point["b"]  # the statement holds exactly at the ties
 
 
 def test_a_condition_of_the_body_without_the_variable_is_the_statements_own() -> None:
