@@ -187,11 +187,15 @@ def _by_order(g: Expr, h: sp.Symbol) -> Expr | None:
     map of :math:`d \in (0, \infty)^k` onto the region, so the limit computed for every positive d (signs known:
     Gruntz decides) is the limit on the whole region, written back with :math:`d_k` the difference of the
     groups. The regions partition the space, so the pieces cover every value (the last is ``True``). At most
-    :data:`_MAX_ORDERED` scalars, none with a sign assumption that a region contradicts (those regions are
+    :data:`_MAX_ORDERED` scalars (a vector's entries at fixed positions count), none with a sign assumption that a region contradicts (those regions are
     empty and skipped); any region SymPy cannot do leaves the limit undecided (None)."""
-    scalars = sorted((v for v in g.free_symbols if isinstance(v, sp.Symbol) and v != h and v.is_real and not v.is_integer),
-                     key=sp.default_sort_key)
-    if not 1 <= len(scalars) <= _MAX_ORDERED or g.has(sp.Indexed):
+    entries = g.atoms(sp.Indexed)  # a vector's entries at fixed positions (x[1], x[2]) are scalars too
+    if any(not ix.indices[0].is_Integer for ix in entries):
+        return None
+    labels = {ix.base.label for ix in entries}
+    scalars = sorted([*(v for v in g.free_symbols if isinstance(v, sp.Symbol) and v != h and v not in labels
+                        and v.is_real and not v.is_integer), *entries], key=sp.default_sort_key)
+    if not 1 <= len(scalars) <= _MAX_ORDERED:
         return None
     pieces: list[tuple[Expr, Basic]] = []
     regions: list[tuple[dict[sp.Symbol, Expr], Expr]] = []  # each region's map from d and the value there

@@ -25,6 +25,7 @@ PROVED = [
     ("limit(T*logsumexp(a/T,b/T),T,0,'-')", "min(a,b)", "==", []),
     ("limit(T*softplus(x/T),T,0,'+')", "max(x,0)", "==", []),
     ("limit(-T*log_sigmoid(x/T),T,0,'+')", "max(-x,0)", "==", []),
+    ("limit(T*log(Sum(exp(x[i]/T),(i,1,2))),T,0,'+')", "max(x[1],x[2])", "==", []),  # entries at fixed positions
     ("limit(sigmoid(x),x,oo)", "1", "==", []),
     ("limit(sigmoid(x),x,-oo)", "0", "==", []),
     ("limit(softplus(x)-x,x,oo)", "0", "==", []),
@@ -44,6 +45,7 @@ REFUTED = [
     ("limit(T*logsumexp(a/T,b/T),T,0,'+')", "min(a,b)", "==", []),
     ("limit(exp(a/T)/(exp(a/T)+exp(b/T)),T,0,'+')", "1", "==", []),  # 1/2 at a tie (a piecewise limit)
     ("limit(T*softplus(x/T),T,0,'+')", "x", "==", []),
+    ("limit(exp(x[1]/T)/(exp(x[1]/T)+exp(x[2]/T)),T,0,'+')", "1", "==", []),
     ("limit(exp(x/T)/(M*exp(x/T) + Sum(exp((x - g[i])/T),(i,1,r))), T, 0, '+')", "1/(M + 1)", "==",
      ["g: positive", "M: positive integer"]),  # 1/2, not sigmoid(x): refuted at any x != 0
 ]
