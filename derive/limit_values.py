@@ -214,8 +214,9 @@ def _by_order(g: Expr, h: sp.Symbol) -> Expr | None:
                or (v.is_nonnegative and not mapping[v].is_nonnegative) or (v.is_nonpositive and not mapping[v].is_nonpositive)
                for v in scalars):
             continue  # a region the assumptions exclude
-        value, _ = _limit_of(g.xreplace(mapping), h)
-        if value is None or value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+        inside = g.xreplace(mapping)
+        value, _ = _limit_of(inside, h)
+        if value is None or value.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or not _holds_across(inside, h, value, list(gaps)):
             return None
         region = sp.And(*(sp.Eq(v, group[0]) for group in order for v in group[1:]),
                         *(sp.StrictGreaterThan(order[k][0], order[k - 1][0]) for k in range(1, len(order))))
@@ -239,6 +240,24 @@ def _by_order(g: Expr, h: sp.Symbol) -> Expr | None:
         return next(iter(merged))
     joined = [(value, sp.Or(*regions)) for value, regions in merged.items()]
     return sp.Piecewise(*joined[:-1], (joined[-1][0], True))
+
+
+_GAP_VALUES = (sp.Rational(1, 8), sp.Rational(1, 2), sp.Rational(3, 2), sp.Integer(4), sp.Integer(20))
+
+
+def _holds_across(g: Expr, h: sp.Symbol, value: Expr, gaps: list[sp.Symbol]) -> bool:
+    r"""Defence in depth for one region: g at h = 2^-24, 2^-48 approaches ``value`` at gaps spread over the
+    scales (each gap 1/8, 1/2, 3/2, 4, 20 in turn, and the gaps unequal), the other symbols drawn. Gruntz
+    compares exponentials whose exponents hold symbols as if their ratio were generic: with d > 0 it gives
+    :math:`\lim h \log(e^{-d/h} + e^{-1/h}) = -1`, true only for d > 1; the gaps below 1 show it."""
+    tuples = [[v] * len(gaps) for v in _GAP_VALUES]
+    if len(gaps) > 1:
+        tuples += [[_GAP_VALUES[(k + shift) % len(_GAP_VALUES)] for k in range(len(gaps))] for shift in range(len(_GAP_VALUES))]
+    for values in tuples or [[]]:
+        fixed = {d: v for d, v in zip(gaps, values, strict=True)}
+        if _numeric_disagreement(g.xreplace(fixed), h, value.xreplace(fixed), trials=1) is not None:
+            return False
+    return True
 
 
 def _forms(g: Expr) -> list[Expr]:
@@ -325,11 +344,19 @@ def _defined_near(written: Sequence[Condition], var: sp.Symbol, approach: Expr, 
     return None
 
 
-def _numeric_disagreement(g: Basic, h: sp.Symbol, value: Expr, trials: int = 3) -> str | None:
-    """None if g(h) approaches ``value`` at every drawn point where both evaluate (at least one), else why not."""
+_SPREAD = (sp.Rational(1, 8), sp.Rational(1, 2), sp.Rational(3, 2), sp.Integer(4), sp.Integer(20),
+           -sp.Rational(1, 8), -sp.Rational(1, 2), -sp.Rational(3, 2), -sp.Integer(4), -sp.Integer(20))
+
+
+def _numeric_disagreement(g: Basic, h: sp.Symbol, value: Expr, trials: int = 8) -> str | None:
+    """None if g(h) approaches ``value`` at every drawn point where both evaluate (at least one), else why not.
+
+    The first three points draw sixteenths in [-2.5, 2.5], the rest values spread over the scales (1/8 to 20,
+    both signs): a wrong value of Gruntz's is often right on one side of a constant (``T log(e^(a/T) + e^(1/T))``
+    -> a, true only for a >= 1), so the draws must fall on both sides."""
     seen = 0
     for seed in range(trials):
-        point = sample_point(sp.Add(g, value, evaluate=False), seed, size=3)
+        point = sample_point(sp.Add(g, value, evaluate=False), seed, size=3, values=None if seed < 3 else _SPREAD)
         point.pop(h, None)
         try:
             target = sp.N(instantiate(value, point), 60)

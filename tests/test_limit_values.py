@@ -91,6 +91,18 @@ def test_a_condition_of_the_body_without_the_variable_is_the_statements_own() ->
     assert check("limit(T*log(x),T,0,'+')", "0", "==", ["x: positive"]).verdict == "proved"
 
 
+@pytest.mark.parametrize(("lhs", "rhs", "assume"), [
+    # SymPy's Gruntz compares e^(a/T) with e^(1/T) as if a's ratio to 1 were generic: it answers a (true only for
+    # a >= 1), and inside the order split's region a < 0 it answered -1 for max(a, -1) (true only for a <= -1)
+    ("limit(T*logsumexp(a/T,1/T),T,0,'+')", "a", ["a: positive"]),
+    ("limit(T*logsumexp(a/T,-1/T),T,0,'+')", "-1", []),
+])
+def test_gruntz_wrong_on_one_side_of_a_constant_is_not_taken(lhs: str, rhs: str, assume: list[str]) -> None:
+    result = check(lhs, rhs, "==", assume)
+    assert result.verdict != "proved"
+    assert check(lhs, "max(a, 1)" if "1/T),T" in lhs else "max(a, -1)", "==", assume).verdict != "refuted"
+
+
 def test_a_wrong_value_from_sympy_is_caught_by_the_numeric_approach(monkeypatch: pytest.MonkeyPatch) -> None:
     """Defence in depth: were Gruntz to return a wrong value, the approach at h = 2^-24, 2^-48 would not meet it."""
     real = limit_values._limit_with_finite_sums
