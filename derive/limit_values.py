@@ -36,7 +36,7 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from .domain import Condition, conditions
-from .engine.limits import _limit_with_finite_sums
+from .engine.limits import _limit_with_finite_sums, ordered_exponentials
 from .engine.sampling import instantiate, sample_point
 from .inequalities import SignProver
 from .sums import evaluate, expand_special
@@ -150,7 +150,7 @@ def _limit_of(g: Expr, h: sp.Symbol) -> tuple[Expr | None, str]:
     """The limit of g as h -> 0+ by the first of its forms (:func:`_forms`) that SymPy computes, or why none."""
     failure = "it may depend on the sign or the order of symbols: --assume a sign"
     for form in _forms(g):
-        if not _ordered_exponentials(form, h):
+        if not ordered_exponentials(form, h, sp.Integer(0), "+"):
             failure = "exponentials whose order of growth depends on the symbols"
             continue
         try:
@@ -161,41 +161,6 @@ def _limit_of(g: Expr, h: sp.Symbol) -> tuple[Expr | None, str]:
         if value is not None:
             return value, failure
     return None, failure
-
-
-_ERRORS = (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError)
-
-
-def _ordered_exponentials(g: Expr, h: sp.Symbol) -> bool:
-    r"""Whether Gruntz may be asked: every two exponentials of g whose exponents u, v diverge as h -> 0+ must
-    have u - v of a known sign near 0 (:math:`\lim \operatorname{sign}(u - v)` a number).
-
-    Gruntz compares such exponentials by the ratio of their exponents and, where the ratio holds a symbol,
-    answers as if it were generic instead of raising: :math:`\lim h \log(e^{a/h} + e^{1/(100 h)}) = a` for
-    a > 0, false for a < 1/100; :math:`\lim h \log(e^{-d/h} + e^{-1/h}) = -1`, false for d < 1. Where the order
-    is known (:math:`e^{a/h}` against :math:`e^{(a - d)/h}` with d > 0) its answer is the limit. An exponent
-    whose own limit SymPy cannot take counts as divergent of unknown sign: not asked."""
-    divergent = []
-    for e in g.atoms(sp.exp):
-        u = e.args[0]
-        if not u.has(h):
-            continue
-        try:
-            end = sp.limit(u, h, 0, "+")
-        except _ERRORS:
-            return False
-        if end.has(sp.oo, -sp.oo, sp.zoo, sp.nan, sp.AccumBounds):
-            divergent.append(u)
-        elif end.is_finite is not True:
-            return False
-    for u, v in itertools.combinations(divergent, 2):
-        try:
-            way = sp.limit(sp.sign(u - v), h, 0, "+")
-        except _ERRORS:
-            return False
-        if way not in (-1, 0, 1):
-            return False
-    return True
 
 
 _MAX_ORDERED = 2  # scalars split by their order with 0 and each other: 3 weak orders for one, 13 for two
@@ -371,7 +336,7 @@ def _defined_near(written: Sequence[Condition], var: sp.Symbol, approach: Expr, 
             held = prover.nonnegative(expr)
         if held:
             continue
-        if not c.limits:
+        if not c.limits and ordered_exponentials(expr, h, sp.Integer(0), "+"):
             try:
                 s = sp.limit(sp.sign(expr), h, 0, "+")
             except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError):

@@ -122,6 +122,14 @@ def test_limit_rejects_wrong_value_and_sign_dependent_limits() -> None:
     assert LimitOf().run(wrong).status is not Status.PROVED
 
 
+def test_limit_refuses_exponentials_of_unknown_order() -> None:
+    """SymPy's Gruntz answers a here for every a > 0 (true only for a >= 1/100): LimitOf must not take it."""
+    a = sp.Symbol("a", positive=True)
+    T = sp.Symbol("T", positive=True)
+    wrong = eq(sp.Limit(T * sp.log(sp.exp(a / T) + sp.exp(1 / (100 * T))), T, 0, "+"), a)
+    assert LimitOf().run(wrong).status is not Status.PROVED
+
+
 def test_simplify_and_sign_reject_non_matching_forms() -> None:
     assert Simplify().run(le(x[1], x[2])).status is Status.UNPROVED
     assert Sign().run(eq(x[1], x[1])).status is Status.UNPROVED

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,8 +61,45 @@ class LimitOf:
         return Outcome(Status.PROVED, "limit (SymPy gruntz, finite-sum rule)", steps)
 
 
+_ERRORS = (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError)
+
+
+def ordered_exponentials(g: Expr, var: sp.Symbol, point: Expr, direction: str) -> bool:
+    r"""Whether Gruntz may be asked for the limit of g: every two exponentials of g whose exponents u, v diverge
+    as var -> point must have u - v of a known sign near the point (:math:`\lim \operatorname{sign}(u - v)` a number).
+
+    Gruntz compares such exponentials by the ratio of their exponents and, where the ratio holds a symbol,
+    answers as if it were generic instead of raising: :math:`\lim_{h \to 0^+} h \log(e^{a/h} + e^{1/(100 h)}) = a`
+    for a > 0, false for a < 1/100; :math:`h \log(e^{-d/h} + e^{-1/h}) \to -1`, false for d < 1. Where the order
+    is known (:math:`e^{a/h}` against :math:`e^{(a - d)/h}` with d > 0) its answer is the limit. An exponent
+    whose own limit SymPy cannot take counts as divergent of unknown sign: not asked."""
+    divergent = []
+    for e in g.atoms(sp.exp):
+        u = e.args[0]
+        if not u.has(var):
+            continue
+        try:
+            end = sp.limit(u, var, point, direction)
+        except _ERRORS:
+            return False
+        if end.has(sp.oo, -sp.oo, sp.zoo, sp.nan, sp.AccumBounds):
+            divergent.append(u)
+        elif end.is_finite is not True:
+            return False
+    for u, v in itertools.combinations(divergent, 2):
+        try:
+            way = sp.limit(sp.sign(u - v), var, point, direction)
+        except _ERRORS:
+            return False
+        if way not in (-1, 0, 1):
+            return False
+    return True
+
+
 def _safe_limit(expr: Expr, var: sp.Symbol, point: Expr, direction: str) -> Expr | None:
     """SymPy's limit, or None where it gives up (for instance on a sign it cannot decide)."""
+    if not ordered_exponentials(expr, var, point, direction):
+        return None  # Gruntz would compare exponentials of unknown order as if generic
     try:
         value = sp.limit(expr, var, point, direction)
     except (NotImplementedError, ValueError, TypeError, RecursionError):
