@@ -31,7 +31,7 @@ from typing import Any
 import sympy as sp
 from sympy import Basic, Expr
 
-from .domain import Condition, conditions, holds_at
+from .domain import Condition, conditions, follows, holds_at
 from .engine import (
     Cases,
     Counterexample,
@@ -47,7 +47,7 @@ from .engine import (
     side_value,
 )
 from .engine.sampling import admissible
-from .inequalities import SignProver, certified_sign, signed_constants
+from .inequalities import certified_sign
 from .isolation import TimedOut, run_isolated
 from .limit_values import Elimination, eliminate_limits
 from .parsing import (
@@ -60,7 +60,7 @@ from .parsing import (
     parse_sides,
     separate_bound_names,
 )
-from .sums import evaluate, expand_special
+from .sums import evaluate
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
 
@@ -212,7 +212,7 @@ def _unevaluable(what: str, exc: Exception) -> ExpressionError:
 def _logistic(q: sp.Symbol) -> Expr:
     """1/(1 + e^-q) as the parser writes ``sigmoid(q)``, unevaluated (so that the domain reads its division)."""
     sigmoid = FUNCTIONS["sigmoid"]
-    assert sigmoid is not None  # only diff and Sum are None (built by the translator itself)
+    assert sigmoid is not None  # only diff, Sum and limit are None (built by the translator itself)
     with sp.evaluate(False):
         return sigmoid(q)
 
@@ -270,20 +270,6 @@ def unit_substitution(sides: Sequence[Basic], table: SymbolTable) -> tuple[list[
 def _certainly_fails(c: Condition) -> bool:
     s = certified_sign(evaluated(c.expr))
     return {"positive": s in (0, -1), "nonnegative": s == -1, "nonzero": s == 0}[c.kind]
-
-
-def _condition_follows(c: Condition) -> bool:
-    """The assumptions imply ``c`` for every index of its range (sign rules; indices taken as any integers).
-
-    ``log1p``/``expm1`` are replaced by their definitions first (an identity), so that the sign rules,
-    which know ``exp`` and ``log``, see ``-expm1(-x) > 0`` as ``1 - exp(-x) > 0``."""
-    expr = evaluate(expand_special(evaluated(c.expr)))
-    prover = SignProver()
-    if c.kind == "positive":
-        return prover.positive(expr)
-    if c.kind == "nonnegative":
-        return prover.nonnegative(expr)
-    return bool(signed_constants(expr).is_nonzero) or prover.positive(expr) or SignProver().positive(-expr)
 
 
 def _refinement(pending: Sequence[Condition], problem: Problem) -> dict[str, dict[str, bool]] | None:
@@ -350,7 +336,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
     if problem.blocked:
         return CheckResult("unknown", "a limit could not be evaluated", *problem.texts,
                            problem.relation, time.perf_counter() - start, None, [], [*problem.notes, *problem.blocked])
-    pending = [c for c in problem.domain if not _condition_follows(c)]
+    pending = [c for c in problem.domain if not follows(c)]
 
     def result(outcome: Outcome, verdict: str, extra: Sequence[str] = ()) -> CheckResult:
         counterexample = None

@@ -32,8 +32,11 @@ from sympy.codegen.cfunctions import log1p
 
 from . import enclosure
 from .engine.sampling import instantiate
+from .inequalities import SignProver, signed_constants
+from .sums import evaluate, expand_special
+from .translator import evaluated
 
-__all__ = ["Condition", "conditions", "holds_at"]
+__all__ = ["Condition", "conditions", "holds_at", "follows", "sign_form"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,24 @@ def _walk(e: Basic, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterato
     for a in e.args:
         if isinstance(a, Basic) and not isinstance(a, (sp.Symbol, sp.Indexed, sp.Number)):
             yield from _walk(a, limits)
+
+
+def sign_form(expr: Basic) -> Expr:
+    """``expr`` as the sign rules read it: evaluated, ``log1p``/``expm1`` replaced by their definitions (an
+    identity), so that rules which know ``exp`` and ``log`` see ``-expm1(-x) > 0`` as ``1 - exp(-x) > 0``."""
+    return evaluate(expand_special(evaluated(expr)))
+
+
+def follows(condition: Condition) -> bool:
+    """The assumptions on its symbols imply ``condition`` for every index of its range (sign rules; indices
+    taken as any integers), read in :func:`sign_form`."""
+    expr = sign_form(condition.expr)
+    prover = SignProver()
+    if condition.kind == "positive":
+        return prover.positive(expr)
+    if condition.kind == "nonnegative":
+        return prover.nonnegative(expr)
+    return bool(signed_constants(expr).is_nonzero) or prover.positive(expr) or SignProver().positive(-expr)
 
 
 def holds_at(condition: Condition, point: Mapping[Basic, object]) -> bool:

@@ -35,11 +35,10 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 from sympy import Basic, Expr
 
-from .domain import Condition, conditions
-from .engine.limits import _limit_with_finite_sums, ordered_exponentials
+from .domain import Condition, conditions, follows, sign_form
+from .engine.limits import SYMPY_ERRORS, _limit_with_finite_sums, ordered_exponentials
 from .engine.sampling import instantiate, sample_point
-from .inequalities import SignProver
-from .sums import evaluate, expand_special
+from .sums import evaluate
 from .translator import evaluated
 
 __all__ = ["Elimination", "eliminate_limits"]
@@ -76,7 +75,7 @@ def eliminate_limits(sides: Sequence[Basic]) -> Elimination:
             with sp.evaluate(True):  # the computation itself on evaluated expressions
                 try:
                     memo[rebuilt] = _value(rebuilt, out)
-                except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
+                except SYMPY_ERRORS as exc:
                     out.blocked.append(f"{sp.sstr(_plain(rebuilt))}: SymPy could not work with it ({type(exc).__name__})")
                     memo[rebuilt] = rebuilt
         return memo[rebuilt]
@@ -104,9 +103,10 @@ def _value(lim: sp.Limit, out: Elimination) -> Basic:
     """The value of one limit, or the limit itself (with a reason in ``out.blocked``)."""
     body, var, point, direction = lim.args
     # for the notes: T, not the dummy _T (of this limit or an enclosing one)
-    plain = _plain(evaluated(body))
+    folded = evaluated(body)
+    plain = _plain(folded)
     written = conditions(body)  # as written, before derivatives are taken
-    smooth = evaluate(evaluated(body))  # derivatives (by v too) taken before v moves
+    smooth = evaluate(folded)  # derivatives (by v too) taken before v moves
     shown = f"limit({sp.sstr(plain)}, {var.name}, {sp.sstr(point)}" + (f", '{direction}')" if point.is_finite else ")")
     h = sp.Dummy("h", positive=True)
     sides = ("+", "-") if str(direction) == "+-" and point.is_finite else (str(direction),)
@@ -155,7 +155,7 @@ def _limit_of(g: Expr, h: sp.Symbol) -> tuple[Expr | None, str]:
             continue
         try:
             value = _limit_with_finite_sums(form, h, sp.Integer(0), "+", [])
-        except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError) as exc:
+        except SYMPY_ERRORS as exc:
             failure = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             continue
         if value is not None:
@@ -200,8 +200,7 @@ def _by_order(g: Expr, h: sp.Symbol) -> Expr | None:
                         and v.is_real and not v.is_integer), *entries], key=sp.default_sort_key)
     if not 1 <= len(scalars) <= _MAX_ORDERED:
         return None
-    pieces: list[tuple[Expr, Basic]] = []
-    regions: list[tuple[dict[sp.Symbol, Expr], Expr]] = []  # each region's map from d and the value there
+    regions: list[tuple[dict[sp.Symbol, Expr], Expr, dict[sp.Symbol, Expr], Basic]] = []  # map from d, value, d back, where
     zero = sp.Integer(0)
     for order in _weak_orders([zero, *scalars]):
         base = next(k for k, group in enumerate(order) if zero in group)
@@ -223,25 +222,24 @@ def _by_order(g: Expr, h: sp.Symbol) -> Expr | None:
             return None
         region = sp.And(*(sp.Eq(v, group[0]) for group in order for v in group[1:]),
                         *(sp.StrictGreaterThan(order[k][0], order[k - 1][0]) for k in range(1, len(order))))
-        pieces.append((sp.simplify(value.xreplace(gaps)), region))
-        regions.append((mapping, value))
-    if not pieces:
+        regions.append((mapping, value, gaps, region))
+    if not regions:
         return None
     # one closed form where one fits every region: 0, a scalar or its negation, or a max or min of them
     # (T log(e^(a/T) + e^(b/T)) -> max(a, b)); each candidate compared with the region's value on that region,
     # where the signs are known (so Max and Min evaluate); a candidate that fits every region is the limit there
-    items = [sp.Integer(0), *scalars, *(-v for v in scalars)]
+    items = [zero, *scalars, *(-v for v in scalars)]
     candidates = [*items] + [kind(*chosen) for size in range(2, len(items) + 1)
                              for chosen in itertools.combinations(items, size) for kind in (sp.Max, sp.Min)]
     for candidate in candidates:
-        if all(sp.expand(candidate.xreplace(mapping) - value) == 0 for mapping, value in regions):
+        if all(sp.expand(candidate.xreplace(mapping) - value) == 0 for mapping, value, _, _ in regions):
             return candidate
-    merged: dict[Expr, list[Basic]] = {}  # equal values: one piece, its regions joined
-    for value, region in pieces:
-        merged.setdefault(value, []).append(region)
+    merged: dict[Expr, list[Basic]] = {}  # equal values (written back): one piece, its regions joined
+    for _, value, gaps, region in regions:
+        merged.setdefault(sp.simplify(value.xreplace(gaps)), []).append(region)
     if len(merged) == 1:
         return next(iter(merged))
-    joined = [(value, sp.Or(*regions)) for value, regions in merged.items()]
+    joined = [(value, sp.Or(*where)) for value, where in merged.items()]
     return sp.Piecewise(*joined[:-1], (joined[-1][0], True))
 
 
@@ -326,20 +324,14 @@ def _defined_near(written: Sequence[Condition], var: sp.Symbol, approach: Expr, 
             if c not in out.conditions:
                 out.conditions.append(c)
             continue
-        expr = evaluate(expand_special(evaluated(c.expr.xreplace({var: approach}))))
-        prover = SignProver()
-        if c.kind == "nonzero":
-            held = prover.positive(expr) or SignProver().positive(-expr)
-        elif c.kind == "positive":
-            held = prover.positive(expr)
-        else:
-            held = prover.nonnegative(expr)
-        if held:
+        near = replace(c, expr=c.expr.xreplace({var: approach}))
+        if follows(near):  # for every h > 0
             continue
+        expr = sign_form(near.expr)
         if not c.limits and ordered_exponentials(expr, h, sp.Integer(0), "+"):
             try:
                 s = sp.limit(sp.sign(expr), h, 0, "+")
-            except (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError):
+            except SYMPY_ERRORS:
                 s = None
             if s == 1 or (c.kind == "nonzero" and s == -1):
                 continue

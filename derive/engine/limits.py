@@ -61,7 +61,8 @@ class LimitOf:
         return Outcome(Status.PROVED, "limit (SymPy gruntz, finite-sum rule)", steps)
 
 
-_ERRORS = (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError)
+# what SymPy raises where it cannot take a limit or a sign (never a verdict, only "not computed")
+SYMPY_ERRORS = (NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, ArithmeticError)
 
 
 def ordered_exponentials(g: Expr, var: sp.Symbol, point: Expr, direction: str) -> bool:
@@ -80,7 +81,7 @@ def ordered_exponentials(g: Expr, var: sp.Symbol, point: Expr, direction: str) -
             continue
         try:
             end = sp.limit(u, var, point, direction)
-        except _ERRORS:
+        except SYMPY_ERRORS:
             return False
         if end.has(sp.oo, -sp.oo, sp.zoo, sp.nan, sp.AccumBounds):
             divergent.append(u)
@@ -89,7 +90,7 @@ def ordered_exponentials(g: Expr, var: sp.Symbol, point: Expr, direction: str) -
     for u, v in itertools.combinations(divergent, 2):
         try:
             way = sp.limit(sp.sign(u - v), var, point, direction)
-        except _ERRORS:
+        except SYMPY_ERRORS:
             return False
         if way not in (-1, 0, 1):
             return False
