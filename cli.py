@@ -43,7 +43,7 @@ def prove(
     report: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report with LaTeX.")] = None,
     only: Annotated[str | None, typer.Option("--only", help="Claims whose id matches this glob or substring.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Claims of one seed file (or 'codegen').")] = None,
-    timings: Annotated[bool, typer.Option("--timings/--no-timings", help="Show seconds in the report (off: deterministic).")] = True,
+    timings: Annotated[bool, typer.Option("--timings/--no-timings", help="Show seconds and what varies between runs (Gappa's enclosures) in the report (off: deterministic).")] = True,
 ) -> None:
     """Prove or refute every claim of the seed documents; exit 1 if any verdict is unexpected, 4 on an internal error."""
     from softproof.codegen.backends.gappa.claims import CLAIMS as FP_CLAIMS

@@ -90,6 +90,8 @@ def _claim_section(result: Result, timings: bool) -> list[str]:
     else:
         out += [f"Verdict: **{verdict}**{scope}{expected} by {result.outcome.method}.", ""]
         out += ["Proof steps:", ""] + _steps(result.outcome) + [""]
+        if timings and result.outcome.observed:  # run-dependent: kept out of the deterministic report
+            out += ["This run:", ""] + [f"   - {seen}" for seen in result.outcome.observed] + [""]
     if c.note:
         out += [f"*Note.* {c.note}", ""]
     if timings:

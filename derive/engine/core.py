@@ -31,6 +31,9 @@ class Outcome:
     counterexample: dict[str, str] | None = None
     point: Mapping[Basic, object] | None = None
     skipped: str = ""  # why the strategy could not run here (a missing external prover); then UNPROVED
+    # what this run saw that another run of the same proof may not (an external prover's search, e.g. the
+    # enclosure Gappa found inside the claim's bound): shown in timed reports only, never in the committed one
+    observed: list[str] = field(default_factory=list)
 
 
 class Strategy(Protocol):
