@@ -224,7 +224,7 @@ results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :fu
              doc=r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
 (``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID),
     Function("softplus", ELEMENTWISE, "Softplus", "elementwise log(1 + e^x) of `count` entries",
-             (*inputs("x"), OUT), "softplus_all", (), {"float64": 1, "float32": 1},
+             (*inputs("x"), OUT), "softplus_all", (), {"float64": 2, "float32": 1},
              doc=r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
 :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})` (``rewrite.softplus_abs_form``): no overflow
 for large :math:`x` (where it is :math:`x`), and :math:`e^x` itself, subnormals included, for very

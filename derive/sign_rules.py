@@ -109,6 +109,48 @@ class AlgebraRules(SignProverBase):
         # (d) sums over equal ranges compared termwise; a size is a sum of ones
         return self._sum_difference(expr, strict, depth)
 
+    def _rule_extremum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A term :math:`c\,|u|`, :math:`c \max(v_1, .., v_k)` or :math:`c \min(v_1, .., v_k)` (c a nonzero rational)
+        of a sum :math:`R + c F` is the minimum or the maximum of the terms :math:`c\,w_j` over its arguments
+        :math:`w_j` (:math:`|u| = \max(u, -u)`; a negative c turns a max into a min).
+
+        Soundness: :math:`R + \min_j c w_j \ge 0 \iff R + c w_j \ge 0` for every j (the minimum is one of them and
+        no larger than any), so a min-type term is replaced by each of its arguments and all must be proven;
+        :math:`R + \max_j c w_j \ge R + c w_j` for each j, so for a max-type term one proven argument suffices.
+        The same holds with :math:`>` throughout.  Min-type terms are taken first (an equivalence loses nothing);
+        at most 4 arguments a term.  Example: :math:`|a| + |b| - |a + b| \ge 0` (the triangle inequality), which a
+        case split cannot reach once every variable carries a sign.
+        """
+        terms = list(sp.Add.make_args(expr))
+        candidates: list[tuple[bool, int, list[Expr]]] = []  # (is min-type, position, the c w_j)
+        for position, term in enumerate(terms):
+            coeff, rest = term.as_coeff_Mul()
+            if not (coeff.is_Rational and coeff != 0 and isinstance(rest, (sp.Abs, sp.Max, sp.Min))):
+                continue
+            arguments = [rest.args[0], -rest.args[0]] if isinstance(rest, sp.Abs) else list(rest.args)
+            if len(arguments) > 4:
+                continue
+            is_max = isinstance(rest, (sp.Abs, sp.Max))
+            candidates.append((is_max != (coeff > 0), position, [coeff * w for w in arguments]))
+        if not candidates:
+            return False
+        is_min, position, choices = sorted(candidates, key=lambda c: not c[0])[0]
+        others = sp.Add(*(t for j, t in enumerate(terms) if j != position))
+        if is_min:
+            mark = len(self.steps)
+            if all(self._prove(others + w, strict, depth + 1) for w in choices):
+                self._note(expr, strict, "a minimum term: the claim holds with each of its arguments in its place")
+                return True
+            del self.steps[mark:]
+            return False
+        for w in choices:
+            mark = len(self.steps)
+            if self._prove(others + w, strict, depth + 1):
+                self._note(expr, strict, "a maximum term is at least one of its arguments, with which the claim holds")
+                return True
+            del self.steps[mark:]
+        return False
+
     def _dominated(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Termwise domination: :math:`\sum_j p_j - \sum_k q_k \ge 0` if each :math:`q_k \le p_{\pi(k)}`.
 

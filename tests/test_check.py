@@ -62,6 +62,9 @@ TRUE = [
     ("diff(p**2*x, p, x)", "2*p", "==", ["p: unit"]),
     # a derivative inside a sum: its Piecewise (j <= n) decided by the sum's own range
     ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,n))", "1", "==", []),
+    # Abs/Max/Min terms as minima and maxima of their arguments (the sign prover's _rule_extremum)
+    ("abs(a + b)", "abs(a) + abs(b)", "<=", []),  # the triangle inequality
+    ("abs(logsumexp(a, b) - logsumexp(c, d))", "max(abs(a - c), abs(b - d))", "<=", []),  # LSE is 1-Lipschitz
 ]
 
 FALSE = [
@@ -86,6 +89,9 @@ FALSE = [
     ("diff(log(p), p)", "1/(2*p)", "==", ["p: unit"]),
     # the same sum over a range that may be reversed (m = -3: Karr's convention takes j = -2..0, all outside 1..n)
     ("Sum(diff(log(Sum(exp(x[k]),(k,1,n))), x[j]), (j,1,m))", "1", "==", ["m: integer"]),
+    ("abs(a + b + c)", "abs(a) + abs(b) + abs(c) - 1/100", "<=", []),
+    ("abs(a + b)", "abs(a) + abs(b)", "<", []),  # equality where a and b share a sign
+    ("abs(max(a, b) - max(c, d))", "min(abs(a - c), abs(b - d))", "<=", []),
 ]
 
 

@@ -115,6 +115,31 @@ def test_sign_prover_records_its_reasons() -> None:
     assert any("sum rule" in s for s in prover.steps)
 
 
+def test_minimum_and_maximum_terms_prove_only_true_signs() -> None:
+    """_rule_extremum: R + min_j w_j >= 0 needs every R + w_j >= 0, R + max_j w_j >= 0 one of them."""
+    a, b = sp.symbols("a b", real=True)
+    assert SignProver().nonnegative(sp.Abs(a) + sp.Abs(b) - sp.Abs(a + b))
+    assert SignProver().nonnegative(sp.Max(a, b) - sp.Min(a, b))
+    assert not SignProver().nonnegative(sp.Abs(a + b) - sp.Abs(a) - sp.Abs(b))  # false at a = 1, b = -1
+    assert not SignProver().positive(sp.Abs(a) + sp.Abs(b) - sp.Abs(a + b))  # 0 at a = b = 1
+    assert not SignProver().nonnegative(sp.Min(a, b) - a)  # false at b < a
+    assert not SignProver().nonnegative(a - sp.Max(a, b))
+
+
+def test_a_rule_that_fails_inside_sympy_is_no_proof_and_no_crash() -> None:
+    """SymPy's sum_simplify raised StopIteration on log(S) - Sum(x_i e^(x_i))/S over n terms inside the sum rule
+    (check gave an internal error on the entropy's sign): a rule that raises has shown nothing, the next rules run."""
+    def broken(expr: sp.Expr, strict: bool, depth: int) -> bool:
+        raise StopIteration
+
+    class Failing(SignProver):
+        def rules(self):  # type: ignore[no-untyped-def]
+            return (broken, *super().rules())
+
+    assert Failing().nonnegative(n - sp.Sum(sp.exp(-d[i]), (i, 1, n)))
+    assert not Failing().positive(-sp.exp(sp.Symbol("t", real=True)))
+
+
 def test_limit_rejects_wrong_value_and_sign_dependent_limits() -> None:
     m = sp.Symbol("m", real=True)
     T = sp.Symbol("T", positive=True)
