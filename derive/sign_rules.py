@@ -118,7 +118,8 @@ class AlgebraRules(SignProverBase):
         no larger than any), so a min-type term is replaced by each of its arguments and all must be proven;
         :math:`R + \max_j c w_j \ge R + c w_j` for each j, so for a max-type term one proven argument suffices.
         The same holds with :math:`>` throughout.  Min-type terms are taken first (an equivalence loses nothing);
-        at most 4 arguments a term.  Example: :math:`|a| + |b| - |a + b| \ge 0` (the triangle inequality), which a
+        at most 4 arguments a term; a max-type term only without exp and log (with them one argument rarely serves
+        every value, and the failing search cost 10 s on max(a, b) + log 2 - log(e^a + e^b)).  Example: :math:`|a| + |b| - |a + b| \ge 0` (the triangle inequality), which a
         case split cannot reach once every variable carries a sign.
         """
         terms = list(sp.Add.make_args(expr))
@@ -143,10 +144,53 @@ class AlgebraRules(SignProverBase):
                 return True
             del self.steps[mark:]
             return False
+        if expr.has(sp.exp, sp.log):
+            return False  # one argument for all values is rare there: a case split (engine.splits.Cases) takes it
         for w in choices:
             mark = len(self.steps)
             if self._prove(others + w, strict, depth + 1):
                 self._note(expr, strict, "a maximum term is at least one of its arguments, with which the claim holds")
+                return True
+            del self.steps[mark:]
+        return False
+
+    def _rule_jensen(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Jensen for exp, by its tangent: a term :math:`K \sum_{i=a}^{b} e^{u_i}` with :math:`K > 0` proven and free
+        of i, over a range of :math:`N = b - a + 1 \ge 1` terms (proven), is replaced by its lower bound
+        :math:`K N e^{c}` with :math:`c = \frac1N \sum_{i=a}^{b} u_i`; the claim is then proven of the result.
+
+        Soundness: exp is convex, so :math:`e^{y} \ge e^{c}(1 + y - c)` for all real y and c (its tangent at c);
+        summing over the N terms, :math:`\sum_i e^{u_i} \ge e^{c}(N + \sum_i u_i - N c) = N e^{c}` for that c (the
+        u_i are real: every expression reaching the prover is).  K > 0 keeps the direction, so the new expression
+        is at most the old one, and proving it :math:`\ge 0` (:math:`> 0`) proves the claim.  Examples: the smooth
+        maximum's lower bound :math:`\log \sum_i e^{x_i} \ge \log n + \frac1n \sum_i x_i`, and the mean of
+        :math:`e^{x_i}` at least the exp of the mean.  One term is replaced per application (the first found), and
+        only where another sum over the same range occurs (the mean it is compared with); the rule comes before the
+        sum rules, whose search would spend the time budget first.
+        """
+        terms = list(sp.Add.make_args(expr))
+        for position, term in enumerate(terms):
+            sums = [f for f in sp.Mul.make_args(term) if isinstance(f, Sum) and len(f.limits) == 1 and isinstance(f.function, sp.exp)]
+            if len(sums) != 1:
+                continue
+            total = sums[0]
+            index, lo, hi = total.limits[0]
+            factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total))
+            if index in factor.free_symbols or not self._range_nonempty(lo, hi):
+                continue
+            if not any(other != total and other.limits[0][1:] == (lo, hi) for other in expr.atoms(Sum)):
+                continue  # tried only against a second sum over the range (the mean's): elsewhere it only costs time
+            if not (factor.is_number and certified_sign(factor) == 1) and not (
+                    not factor.is_number and self._prove(factor, True, depth + 1)):
+                continue
+            count = sp.sympify(hi - lo + 1)
+            mean = sp.factor_terms(Sum(sp.expand(total.function.args[0]), (index, lo, hi))) / count  # constants out of the sum
+            lower = factor * count * sp.exp(sp.expand(mean))
+            bounded = sp.Add(*(t for j, t in enumerate(terms) if j != position)) + lower
+            mark = len(self.steps)
+            if self._prove(sp.simplify(bounded), strict, depth + 1):
+                self._note(expr, strict, "exp is convex: a sum of exponentials is at least n times the exp of the mean "
+                           "exponent (Jensen, by the tangent at the mean)")
                 return True
             del self.steps[mark:]
         return False

@@ -65,6 +65,9 @@ TRUE = [
     # Abs/Max/Min terms as minima and maxima of their arguments (the sign prover's _rule_extremum)
     ("abs(a + b)", "abs(a) + abs(b)", "<=", []),  # the triangle inequality
     ("abs(logsumexp(a, b) - logsumexp(c, d))", "max(abs(a - c), abs(b - d))", "<=", []),  # LSE is 1-Lipschitz
+    # Jensen for exp (the sign prover's _rule_jensen): the smooth maximum is at least the mean plus log n
+    ("log(Sum(exp(x[i]),(i,1,n)))", "Sum(x[i],(i,1,n))/n + log(n)", ">=", []),
+    ("Sum(exp(2*x[i]),(i,1,n))/n", "exp(2*Sum(x[i],(i,1,n))/n)", ">=", []),
 ]
 
 FALSE = [
@@ -92,6 +95,8 @@ FALSE = [
     ("abs(a + b + c)", "abs(a) + abs(b) + abs(c) - 1/100", "<=", []),
     ("abs(a + b)", "abs(a) + abs(b)", "<", []),  # equality where a and b share a sign
     ("abs(max(a, b) - max(c, d))", "min(abs(a - c), abs(b - d))", "<=", []),
+    ("log(Sum(exp(x[i]),(i,1,n)))", "Sum(x[i],(i,1,n))/n + log(n)", ">", []),  # equality where all x_i are equal
+    ("Sum(exp(x[i]),(i,1,n))", "n*exp(Sum(x[i],(i,1,n)))", ">=", []),  # the sum in place of the mean
 ]
 
 

@@ -126,6 +126,15 @@ def test_minimum_and_maximum_terms_prove_only_true_signs() -> None:
     assert not SignProver().nonnegative(a - sp.Max(a, b))
 
 
+def test_jensen_for_exp_proves_only_true_signs() -> None:
+    """_rule_jensen: sum_i e^(u_i) >= N e^(mean of u), for a positive factor and a non-empty range only."""
+    x, i = sp.IndexedBase("x", real=True), sp.Symbol("i", integer=True)
+    size = sp.Symbol("n", integer=True, positive=True)
+    total, mean = sp.Sum(sp.exp(x[i]), (i, 1, size)), sp.Sum(x[i], (i, 1, size)) / size
+    assert SignProver().nonnegative(total - size * sp.exp(mean))
+    assert not SignProver().nonnegative(total - (size + 1) * sp.exp(mean))  # false where all x_i are equal
+
+
 def test_a_rule_that_fails_inside_sympy_is_no_proof_and_no_crash() -> None:
     """SymPy's sum_simplify raised StopIteration on log(S) - Sum(x_i e^(x_i))/S over n terms inside the sum rule
     (check gave an internal error on the entropy's sign): a rule that raises has shown nothing, the next rules run."""
