@@ -119,8 +119,9 @@ class AlgebraRules(SignProverBase):
         :math:`R + \max_j c w_j \ge R + c w_j` for each j, so for a max-type term one proven argument suffices.
         The same holds with :math:`>` throughout.  Min-type terms are taken first (an equivalence loses nothing);
         at most 4 arguments a term; a max-type term only without exp and log (with them one argument rarely serves
-        every value, and the failing search cost 10 s on max(a, b) + log 2 - log(e^a + e^b)).  Example: :math:`|a| + |b| - |a + b| \ge 0` (the triangle inequality), which a
-        case split cannot reach once every variable carries a sign.
+        every value, and the failing search cost 10 s on max(a, b) + log 2 - log(e^a + e^b)).  Example:
+        :math:`|a| + |b| - |a + b| \ge 0` (the triangle inequality), which a case split cannot reach once every
+        variable carries a sign.
         """
         terms = list(sp.Add.make_args(expr))
         candidates: list[tuple[bool, int, list[Expr]]] = []  # (is min-type, position, the c w_j)
