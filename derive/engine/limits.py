@@ -103,7 +103,7 @@ def _safe_limit(expr: Expr, var: sp.Symbol, point: Expr, direction: str) -> Expr
         return None  # Gruntz would compare exponentials of unknown order as if generic
     try:
         value = sp.limit(expr, var, point, direction)
-    except (NotImplementedError, ValueError, TypeError, RecursionError):
+    except SYMPY_ERRORS:
         return None
     if value.has(sp.Limit) or value.has(sp.AccumBounds) or value is sp.nan:
         return None
