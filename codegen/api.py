@@ -137,10 +137,16 @@ class Function:
     options: tuple[Parameter, ...] = ()
     plain: str = ""
     fast: bool = False  # a binary32 kernel for precision="fast" (C target, float32; elsewhere the accurate result)
+    # an element-wise function the C target evaluates by a derived double-double kernel: the rewrite (of the same
+    # textbook form as ``rewrite``) whose stable side that kernel evaluates (codegen/backends/c/pieces.py, DERIVED_KERNELS)
+    c_rewrite: Rewrite | None = None
 
     def __post_init__(self) -> None:
         if (self.form.name == "elementwise") != (self.rewrite is not None):
             raise ValueError(f"{self.name}: an element-wise function prints one rewrite (and only it has one)")
+        if self.c_rewrite is not None and (self.rewrite is None or self.c_rewrite.textbook != self.rewrite.textbook):
+            raise ValueError(f"{self.name}: the C target's rewrite {self.c_rewrite.id} must replace the same textbook form as "
+                             f"{self.rewrite.id if self.rewrite else 'the function rewrite'}")
         if bool(self.options) != bool(self.plain) and self.has_kernel:
             raise ValueError(f"{self.name}: options need the condition under which they are off (plain), and only they")
         if self.domain not in DOMAINS:
@@ -148,8 +154,9 @@ class Function:
 
     @property
     def claims(self) -> tuple[Claim, ...]:
-        """Every claim the function's kernel cites (its rewrite's first)."""
-        return ((self.rewrite.claim,) if self.rewrite is not None else ()) + self.proofs
+        """Every claim the function's kernels cite (its rewrites' first)."""
+        rewrites = tuple(r.claim for r in (self.rewrite, self.c_rewrite) if r is not None)
+        return rewrites + self.proofs
 
     @property
     def c_args(self) -> str:
@@ -247,13 +254,14 @@ True""", rewrite=rw.LOG1MEXP, domain="nonpositive"),
              (*inputs("x"), OUT), "logit_all", (), {"float64": 2, "float32": 1},
              doc=r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as
 :math:`\operatorname{log1p}(2p - 1) - \operatorname{log1p}(1 - 2p)` (:math:`2p - 1` exact) for :math:`p \ge 1/4` and :math:`\log p - \operatorname{log1p}(-p)`
-below (``rewrite.logit_halves``): no cancellation at :math:`p = 1/2`, where ``log(p/(1-p))`` loses the
-digits of a small result. ``0`` gives ``-inf``, ``1`` gives ``+inf``, outside :math:`[0, 1]` and NaN give NaN
+below (``rewrite.logit_halves``; the C target: :math:`\pm\operatorname{log1p}` of the ratio :math:`(2p - 1)/(1 - p)`
+or :math:`(1 - 2p)/p` in double-double, ``rewrite.logit_ratio``, rounded once): no cancellation at :math:`p = 1/2`, where
+``log(p/(1-p))`` loses the digits of a small result. ``0`` gives ``-inf``, ``1`` gives ``+inf``, outside :math:`[0, 1]` and NaN give NaN
 (as ``scipy.special.logit``); torch's ``eps`` clamp is ``logit(numpy.clip(p, eps, 1 - eps))``. ``out`` as
 for :func:`softmax`.
 
 >>> float(logit(0.5))
-0.0""", rewrite=rw.LOGIT, domain="probability"),
+0.0""", rewrite=rw.LOGIT, domain="probability", c_rewrite=rw.LOGIT_C),
     Function("cross_entropy", TARGET_REDUCE, r"Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`",
              "-log softmax(x)[target] per row (out has `rows` entries)", (*inputs("logits", "target"), CLASS_AXIS),
              "cross_entropy_rows", (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P, *CE_CONVENTIONS), {"float64": 2, "float32": 1},

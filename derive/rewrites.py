@@ -61,6 +61,8 @@ LOG1MEXP_STABLE = sp.Piecewise((sp.log(-expm1(a)), a >= -sp.log(2)), (log1p(-dec
 # log(p/(1 - p)), 0 <= p <= 1: for p >= 1/4, y = 2p - 1 is exact (Sterbenz) and log1p(y) - log1p(-y) = 2 atanh(y)
 # adds two terms of one sign; below 1/4, log p dominates log1p(-p)
 LOGIT_STABLE = sp.Piecewise((log1p(2 * a - 1) - log1p(1 - 2 * a), a >= sp.Rational(1, 4)), (sp.log(a) - log1p(-a), True))
+# the same as one log1p of a nonnegative ratio with exact parts (the C target's double-double kernel, sp_logit)
+LOGIT_RATIO_STABLE = sp.Piecewise((log1p((2 * a - 1) / (1 - a)), a >= sp.Rational(1, 2)), (-log1p((1 - 2 * a) / a), True))
 
 CROSS_ENTROPY_LSE = Claim(
     id="rewrite.cross_entropy_lse",
@@ -170,6 +172,21 @@ LOGIT_HALVES = Claim(
     note=r"For $p \ge 1/4$, $y = 2p - 1$ is exact (Sterbenz), and $\mathrm{log1p}(y)$ and $-\mathrm{log1p}(-y)$ "
          r"have one sign ($2\,\mathrm{atanh}\,y$, the form of scipy.special.logit near 1/2): no cancellation; "
          r"below 1/4, $|\log p| > 1.38 > 4|\mathrm{log1p}(-p)|$, so the difference does not cancel either.",
+)
+
+LOGIT_RATIO = Claim(
+    id="rewrite.logit_ratio",
+    source=CODEGEN,
+    quote="the C logit kernel evaluates log1p((2p - 1)/(1 - p)) for p >= 1/2 and -log1p((1 - 2p)/p) below, "
+          "the ratio in double-double",
+    statement=eq(sp.log(a / (1 - a)), LOGIT_RATIO_STABLE),
+    strategy=CaseSplit(a, sp.Rational(1, 2), Simplify(), within=(sp.Integer(0), sp.Integer(1))),
+    expected=Status.PROVED,
+    assumptions=(r"$0 < p < 1$ (at 0 and 1 both sides are $\mp\infty$; the kernel returns NaN outside $[0, 1]$)",),
+    note=r"One logarithm of an argument $\ge 0$, the domain of the derived log1p kernel (fp.log1p.float64): for "
+         r"$p \ge 1/2$ the numerator $2p - 1$ and the denominator $1 - p$ are exact (Sterbenz), below $1/2$ the "
+         r"denominator $p$ is and $1 - 2p$ is exact as a TwoSum pair; the quotient's remainder is exact by one FMA, so "
+         r"the ratio reaches log1p as a double-double (fp.logit.ratio) and the result is rounded once.",
 )
 
 CLAIMS.extend((
@@ -305,6 +322,7 @@ CLAIMS.extend((
     LOG1MEXP_SWITCH,
     LOG1MEXP_SWITCH_POINT,
     LOGIT_HALVES,
+    LOGIT_RATIO,
 ))
 
 # ---------------------------------------------------------------------------------------------
@@ -433,3 +451,4 @@ LOG_SIGMOID = Rewrite(LOG_SIGMOID_ABS_FORM)
 SOFTPLUS = Rewrite(SOFTPLUS_ABS_FORM)
 LOG1MEXP = Rewrite(LOG1MEXP_SWITCH)
 LOGIT = Rewrite(LOGIT_HALVES)
+LOGIT_C = Rewrite(LOGIT_RATIO)  # the C target's form of the same function (codegen/api.py, c_rewrite)

@@ -566,8 +566,9 @@ def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = 
 def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as
     :math:`\operatorname{log1p}(2p - 1) - \operatorname{log1p}(1 - 2p)` (:math:`2p - 1` exact) for :math:`p \ge 1/4` and :math:`\log p - \operatorname{log1p}(-p)`
-    below (``rewrite.logit_halves``): no cancellation at :math:`p = 1/2`, where ``log(p/(1-p))`` loses the
-    digits of a small result. ``0`` gives ``-inf``, ``1`` gives ``+inf``, outside :math:`[0, 1]` and NaN give NaN
+    below (``rewrite.logit_halves``; the C target: :math:`\pm\operatorname{log1p}` of the ratio :math:`(2p - 1)/(1 - p)`
+    or :math:`(1 - 2p)/p` in double-double, ``rewrite.logit_ratio``, rounded once): no cancellation at :math:`p = 1/2`, where
+    ``log(p/(1-p))`` loses the digits of a small result. ``0`` gives ``-inf``, ``1`` gives ``+inf``, outside :math:`[0, 1]` and NaN give NaN
     (as ``scipy.special.logit``); torch's ``eps`` clamp is ``logit(numpy.clip(p, eps, 1 - eps))``. ``out`` as
     for :func:`softmax`.
 

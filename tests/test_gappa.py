@@ -220,3 +220,34 @@ def test_row_sums_are_within_the_terms_bound() -> None:
                 worst = max(worst, float(error / exact)) if exact > 0 and dtype is np.float64 else worst
     assert worst > 2.0**-54  # the terms' error is real: a 2^-54 bound would be false
 
+
+
+def test_the_logit_argument_reads_the_printed_constants() -> None:
+    """fp.logit.*'s argument (logit_relative) states two facts about sp_logit's constants as printed into the C source:
+    SP_LOGIT_SHIFT_HI + SP_LOGIT_SHIFT_LO is 64 ln 2 to LN2_PAIR_ERROR, and below SP_LOGIT_TINY the scaling's
+    error log1p(-x) - log1p(-2^64 x) is under LOGIT_SCALING_ERROR of |logit(x)| (checked at the threshold, where it is
+    largest: it grows with x while |logit(x)| falls). Test of the test: the low part cut to 20 bits is not within."""
+    import math
+    from pathlib import Path
+
+    import mpmath
+
+    from softproof.codegen.backends.gappa.claims import LN2_PAIR_ERROR, LOGIT_SCALING_ERROR
+
+    source = (Path(__file__).resolve().parent.parent / "generated" / "c" / "softmax.c").read_text(encoding="utf-8")
+    printed = {name: float.fromhex(value) for name, value in re.findall(r"^static const double (SP_LOGIT_\w+) = (0x[0-9a-fp.+-]+);",
+                                                                        source, re.MULTILINE)}
+    assert printed["SP_LOGIT_SCALE"] == 2.0**64
+    hi, lo = printed["SP_LOGIT_SHIFT_HI"], printed["SP_LOGIT_SHIFT_LO"]
+    mantissa, exponent = math.frexp(lo)
+    cut = math.ldexp(math.floor(math.ldexp(mantissa, 20)), exponent - 20)
+    with mpmath.workprec(400):
+        shift = 64 * mpmath.log(2)
+
+        def within(bound: Fraction, value: mpmath.mpf) -> bool:
+            return bool(value <= mpmath.mpf(bound.numerator) / bound.denominator)
+
+        assert within(LN2_PAIR_ERROR, abs(shift - hi - lo) / shift)
+        assert not within(LN2_PAIR_ERROR, abs(shift - hi - cut) / shift)
+        x = mpmath.mpf(printed["SP_LOGIT_TINY"])
+        assert within(LOGIT_SCALING_ERROR, abs(mpmath.log1p(-x) - mpmath.log1p(-x * 2**64)) / abs(mpmath.log(x / (1 - x))))

@@ -313,6 +313,21 @@ static SP_INLINE double piece_merge_low(double a_lo, double tail)
     return a_lo + tail;
 }
 
+static SP_INLINE double piece_logit_quotient(double d, double n)
+{
+    return n/d;
+}
+
+static SP_INLINE double piece_logit_remainder(double d, double n, double q)
+{
+    return SP_EXACT_FMA(-q, d, n);
+}
+
+static SP_INLINE double piece_logit_low(double d, double n_lo, double remainder)
+{
+    return (n_lo + remainder)/d;
+}
+
 /* k = round(a / ln 2) for |a| <= 1080, as the double kf and as the low bits of a / ln 2 + 1.5 * 2^52
  * (two's complement in uint64): integer arithmetic only, so the loop vectorises without a
  * double -> int64 conversion */
@@ -500,6 +515,41 @@ static SP_INLINE double sp_log1p(double u)
     return sp_log1p_dd(u, 0.0, &unused);
 }
 
+/* ----------------------------------------------------------------- logit */
+/* logit(x) = log(x/(1 - x)) for 0 < x < 1, rounded once up to O(u^2) (proved: rewrite.logit_ratio): one log1p of the ratio
+ * u = (2x - 1)/(1 - x) for x >= 1/2 (n and d exact, Sterbenz) or (1 - 2x)/x below (negated; 1 - 2x = n + n_lo by
+ * TwoSum), u carried as q + u_lo (codegen/backends/c/pieces.py, logit_ratio_pieces) into sp_log1p_dd, the sign and
+ * the scale's shift applied by log_share_of (Gappa: fp.logit.*). Below SP_LOGIT_TINY (1/x would overflow) x is scaled
+ * by 2^64 exactly and 64 ln 2 subtracted: logit(x) = logit(2^64 x) - 64 ln 2 + (log1p(-2^64 x) - log1p(-x)), the last
+ * term below 2^-895 of a result above 665. 0 gives -inf, 1 gives +inf, outside [0, 1] and NaN give NaN; branch-free
+ * (the lanes of one vector loop take both sides and select). */
+static const double SP_LOGIT_TINY = 0x1.0000000000000p-960;
+static const double SP_LOGIT_SCALE = 0x1.0000000000000p+64;
+static const double SP_LOGIT_SHIFT_HI = 0x1.62e42fefa39efp+5;
+static const double SP_LOGIT_SHIFT_LO = 0x1.abc9e3b39803fp-50;
+static SP_INLINE double sp_logit(double x)
+{
+    const int upper = x >= 0.5, tiny = x < SP_LOGIT_TINY;
+    const double xs = tiny ? x * SP_LOGIT_SCALE : x;
+    const double twice = 2.0 * xs;
+    const double d = upper ? 1.0 - xs : xs; /* exact: Sterbenz for x in [1/2, 1] */
+    double n, n_lo, L, L_lo, u, u_lo;
+    two_diff(upper ? twice : 1.0, upper ? 1.0 : twice, &n, &n_lo); /* 2x - 1 or 1 - 2x, exactly */
+    {
+        const double q = piece_logit_quotient(d, n);
+        const double remainder = piece_logit_remainder(d, n, q);
+        const double low = piece_logit_low(d, n_lo, remainder);
+        u = q + low; /* Fast2Sum: |low| <= 2^-52 q */
+        u_lo = low - (u - q);
+    }
+    L = sp_log1p_dd(u, u_lo, &L_lo);
+    {
+        const double lower = log_share_of(tiny ? -SP_LOGIT_SHIFT_HI : 0.0, tiny ? -SP_LOGIT_SHIFT_LO : 0.0, L, L_lo, 0);
+        const double value = upper ? L : lower;
+        return (x > 0.0 && x < 1.0) ? value : (x == 0.0 ? -INFINITY : (x == 1.0 ? INFINITY : NAN));
+    }
+}
+
 /* --------------------------------------------------------------- printed pieces */
 /* every scalar expression of the kernels below, printed from the proved claims it cites there */
 static SP_INLINE double piece_ties(double count, double m, double x)
@@ -584,7 +634,7 @@ static SP_INLINE double piece_log1mexp(double decay, double x)
 
 static SP_INLINE double piece_logit(double x)
 {
-    return ((x >= 1.0/4.0) ? ( -log1p(1 - 2*x) + log1p(2*x - 1) ) : ( log(x) - log1p(-x) ));
+    return sp_logit(x);
 }
 
 static SP_INLINE long double piece_wide_term(long double T, long double m, long double x)
@@ -2536,7 +2586,7 @@ static SP_INLINE void logit_block_d(const double *in, double *out, size_t count,
     (void)normal;
     SP_SIMD
     for (j = 0; j < count; ++j) {
-        /* proved: rewrite.logit_halves */
+        /* proved: rewrite.logit_ratio */
         out[j] = (double)piece_logit((double)in[j]);
     }
 }
@@ -4540,7 +4590,7 @@ static SP_INLINE void logit_block_f(const float *in, float *out, size_t count, i
     (void)normal;
     SP_SIMD
     for (j = 0; j < count; ++j) {
-        /* proved: rewrite.logit_halves */
+        /* proved: rewrite.logit_ratio */
         out[j] = (float)piece_logit((double)in[j]);
     }
 }

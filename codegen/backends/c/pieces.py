@@ -17,7 +17,7 @@ from softproof.derive import exp_kernel as ek
 from softproof.derive import log1p_kernel as lk
 from softproof.derive import rewrites as rw
 from softproof.derive import state as st
-from softproof.derive.claims import Claim
+from softproof.derive.claims import Claim, Rewrite
 from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel, fast_exp_kernel
 from softproof.derive.log1p_kernel import log1p_kernel
 from softproof.derive.rewrites import SMOOTH_MAX_STABLE
@@ -45,7 +45,7 @@ from ...kernels import (
 from .printer import exact_fma, print_c_function
 
 __all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
-           "printed_pieces", "C_CLAIMS"]
+           "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT"]
 
 
 # reductions), plus the exp kernel and the FMA forms.
@@ -202,6 +202,53 @@ def reciprocal_pieces() -> dict[str, sp.Expr]:
     }
 
 
+# logit through one log1p of a ratio (prims.c, sp_logit; rewrite.logit_ratio): u = (n + n_lo)/d as q + u_lo
+N_RATIO, N_RATIO_LO, D_RATIO, Q_RATIO, REM_RATIO = (sp.Symbol(name) for name in ("n", "n_lo", "d", "q", "remainder"))
+SP_LOGIT = sp.Function("sp_logit")  # logit(x) in double-double, rounded once (prims.c)
+LOGIT_TINY = 2.0**-960  # SP_LOGIT_TINY: below it sp_logit takes logit(2^64 x) - 64 ln 2 (the ratio 1/x would overflow)
+LOGIT_SCALE = 64  # the power of two that scales such x
+
+
+def logit_ratio_pieces() -> dict[str, sp.Expr]:
+    r"""The ratio :math:`u = (n + n_{lo})/d \ge 0` of ``rewrite.logit_ratio`` as :math:`q + u_{lo}`, one operation
+    a line: :math:`n = 2x - 1`, :math:`d = 1 - x` (:math:`x \ge 1/2`, both exact by Sterbenz, :math:`n_{lo} = 0`) or
+    :math:`n + n_{lo} = 1 - 2x` (TwoSum, exact) and :math:`d = x`. :math:`q = \mathrm{fl}(n/d)`; its remainder
+    :math:`n - qd` is exact by one FMA (the remainder of a rounded quotient is a double, Bohlender et al. 1991, while
+    n is at least :math:`2^{-53}`, far from underflow); :math:`u_{lo} = (n - qd + n_{lo})/d` rounds twice a value
+    below :math:`2^{-52}u`, so :math:`q + u_{lo}` is :math:`u` to :math:`O(u^2)` (Gappa: fp.logit.ratio). A Fast2Sum
+    in the skeleton renormalises the pair for sp_log1p_dd (:math:`|u_{lo}| \le \mathrm{ulp}(u)/2`)."""
+    return {
+        "logit_quotient": N_RATIO / D_RATIO,
+        "logit_remainder": exact_fma(-Q_RATIO, D_RATIO, N_RATIO),  # exact: the remainder of a rounded quotient
+        "logit_low": (REM_RATIO + N_RATIO_LO) / D_RATIO,
+    }
+
+
+def logit_constants() -> list[tuple[str, float]]:
+    """sp_logit's constants: the threshold below which x is scaled, the scale, and LOGIT_SCALE ln 2 as the double-double
+    hi + lo (hi the double nearest, lo the double nearest the rest: within 2^-107 of it, relative; mpmath at 400 bits)."""
+    import mpmath
+
+    with mpmath.workprec(400):
+        shift = LOGIT_SCALE * mpmath.log(2)
+        hi = float(shift)
+        lo = float(shift - hi)
+    return [("SP_LOGIT_TINY", LOGIT_TINY), ("SP_LOGIT_SCALE", float(2**LOGIT_SCALE)), ("SP_LOGIT_SHIFT_HI", hi), ("SP_LOGIT_SHIFT_LO", lo)]
+
+
+# the derived double-double kernels of element-wise functions (Function.c_rewrite): the rewrite whose stable side
+# each evaluates, and its call in the C piece
+DERIVED_KERNELS: tuple[tuple[Rewrite, sp.FunctionClass], ...] = ((rw.LOGIT_C, SP_LOGIT),)
+
+
+def derived_call(rewrite: Rewrite) -> sp.Expr:
+    """The C piece of an element-wise function whose C form is ``rewrite``: its derived kernel called on x."""
+    for known, call in DERIVED_KERNELS:
+        if known is rewrite:
+            return call(X)
+    raise ValueError(f"no derived C kernel evaluates {rewrite.id}; derived: {', '.join(k.id for k, _ in DERIVED_KERNELS)}")
+
+
 # log p = q + ql - (L + L_lo) (prims.c, log_share_of): q - L = head + head_error by Fast2Sum in the skeleton
 HEAD_SHARE, HEAD_ERROR_SHARE, QL_SHARE, L_LO_SHARE = (sp.Symbol(name) for name in ("head", "head_error", "ql", "L_lo"))
 Q_SHARE, L_SHARE = sp.Symbol("q"), sp.Symbol("L")
@@ -281,13 +328,16 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces.update(reciprocal_pieces())
     pieces.update(log_share_pieces())
     pieces.update(merge_pieces())
+    pieces.update(logit_ratio_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,  # c - 1 (cross_entropy's gradient at a maximal target)
         softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
         ce_grad_target=CE_GRAD_TARGET.expr,
     )
     for function in FUNCTIONS:
-        if function.form.name == "elementwise":
+        if function.form.name == "elementwise" and function.c_rewrite is not None:
+            pieces[function.name] = derived_call(function.c_rewrite)
+        elif function.form.name == "elementwise":
             pieces[function.name] = elementwise_piece(function.name, KERNELS[function.name].lines[-1].expr)
             if pieces[function.name].has(SP_QUOTIENT_1P):  # float32 results: one plain division (fp.sigmoid.float32)
                 pieces[f"{function.name}{SINGLE_SUFFIX}"] = pieces[function.name].replace(SP_QUOTIENT_1P, lambda num, d: num / (d + 1))
@@ -361,6 +411,7 @@ C_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "exp_single": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR_SINGLE),
     "fast_exp": (ek.RANGE_REDUCTION, ek.FAST_CODY_WAITE_EXACT, ek.FAST_LN2_SPLIT, ek.FAST_POLYNOMIAL_ERROR),
     "log1p": (lk.REDUCTION, lk.ATANH_FORM, lk.POLYNOMIAL_ERROR, ek.CODY_WAITE_EXACT),
+    "logit": (rw.LOGIT_RATIO,),
     "exact_shift": (rw.EXACT_SHIFT,),
     "softmax": (rw.SOFTMAX_TIES_SPLIT,),
     "log_softmax": (rw.LOG_SOFTMAX_TIES_LOG1P,),
@@ -419,7 +470,7 @@ def pieces() -> dict[str, Piece]:
         "log_softmax_backward": accumulate(last("log_softmax_backward"), sp.Symbol("total")),
         **c_pieces(),
     }
-    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_", "merge_", "log_share"))}
+    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_", "merge_", "log_share", "logit_"))}
     out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
     for function in FUNCTIONS:  # the element-wise loop calls piece_<name>(decay, x) for every such function
         if function.form.name == "elementwise":
@@ -441,6 +492,7 @@ def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
         "fast": "\n".join(p.definition() for p in every.values() if p.single),
     }
     claims = {name: "proved: " + kernel.lines[-1].proof.id for name, kernel in KERNELS.items()}
+    claims.update({f.name: "proved: " + f.c_rewrite.id for f in FUNCTIONS if f.c_rewrite is not None})
     claims["smooth_max_limit"] = "proved: " + SMOOTH_MAX_LIMIT.id
     claims.update({name: "proved: " + ", ".join(c.id for c in proofs) for name, proofs in C_CLAIMS.items()})
     return sections, claims

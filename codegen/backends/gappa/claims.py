@@ -798,6 +798,65 @@ SOFTPLUS, SOFTPLUS_SINGLE = _log1p_diff_claims(
     "softplus(x) = -log_sigmoid(-x): the C piece is -sp_log1p_diff(-max(x, 0), e^-|x|) (pieces._log1p_difference), negation "
     "exact; the argument in log_sigmoid_relative")
 
+LOGIT_RATIO_BOUND = Fraction(1, 2**103)  # Gappa: 2^-103.4
+n_ratio, d_ratio = sp.symbols("n d", positive=True)
+LOGIT_RATIO = _fp_claim(
+    "fp.logit.ratio",
+    "sp_logit's ratio q + u_lo (the rounded quotient n/d, its remainder by one FMA, then (remainder + n_lo)/d) is within "
+    "2^-103 of (n + n_lo)/d, relative",
+    sp.Le(_relative(n_ratio / d_ratio), _sym(LOGIT_RATIO_BOUND)),
+    GappaBound("fp_logit_ratio", LOGIT_RATIO_BOUND),
+    ("|n_lo| <= ulp(n)/2 (TwoSum's error, or 0), n >= 2^-53 and 2^-1010 <= d <= 1 (sp_logit's n and d)",
+     "scaled to n, d in [1, 2] without underflow (float<53,-9000>): the argument in scripts._logit_ratio"),
+)
+LN2_PAIR_ERROR = Fraction(1, 2**108)  # |64 ln 2 - (SP_LOGIT_SHIFT_HI + SP_LOGIT_SHIFT_LO)| / (64 ln 2): half an ulp of lo
+LOGIT_SCALING_ERROR = Fraction(1, 2**900)  # |log1p(-x) - log1p(-2^64 x)| / |logit(x)| for x < 2^-960
+
+
+def logit_relative() -> Fraction:
+    r"""The relative error of sp_logit's value before its last rounding, against :math:`y = \operatorname{logit}(x)`,
+    for every double :math:`0 < x < 1`.
+
+    The ratio: :math:`G = q + u_{lo} = U(1 + \epsilon)`, :math:`|\epsilon| \le` :data:`LOGIT_RATIO_BOUND`
+    (fp.logit.ratio; the Fast2Sum keeps the sum, and :math:`u \ge 2^{-52}` or u = 0 exactly at x = 1/2, so
+    fp.log1p.float64's scope :math:`u \ge 2^{-968}` holds; u = 0 gives 0 exactly). :math:`|\log(1 + G) - \log(1 + U)| \le
+    |G - U|/(1 + \min(G, U)) \le \epsilon' U/(1 + U) \le \epsilon'\log(1 + U)` with :math:`\epsilon' =
+    \epsilon/(1 - \epsilon)`, and sp_log1p_dd's :math:`L + L_{lo}` is within :math:`2^{-56}` of :math:`\log(1 + G)`
+    (fp.log1p.float64): :math:`\eta = \epsilon' + 2^{-56}(1 + \epsilon')` of :math:`\log(1 + U) = |y|`. For
+    :math:`x \ge 1/2` the result is L itself, the rounding of :math:`L + L_{lo}` (Fast2Sum). Below 1/2 it is
+    log_share_of(q, ql, L, L_lo): q = ql = 0, or, for :math:`x < 2^{-960}` (x scaled by :math:`2^{64}`),
+    :math:`q + ql = -64\ln 2` to :data:`LN2_PAIR_ERROR` relative, and :math:`y = q + ql - \log(1 + U')` up to
+    :math:`\log1p(-x) - \log1p(-2^{64}x)`, below :math:`2^{-895}` while :math:`|y| > 665`
+    (:data:`LOGIT_SCALING_ERROR`). The assembly adds :data:`LOG_SHARE_ASSEMBLY_BOUND` (fp.log_softmax.assembly.float64:
+    :math:`q \le 0 \le L`, :math:`|ql| \le \mathrm{ulp}(q)/2`, :math:`|L_{lo}| \le \mathrm{ulp}(L)/2`) and its roundings'
+    underflow at most :math:`2 \cdot 2^{-1075}`, under :math:`2^{-1000}|y|` (:math:`|y| \ge 2^{-53}`: the ratio is 0 or
+    at least :math:`2^{-52}`)."""
+    ratio = LOGIT_RATIO_BOUND / (1 - LOGIT_RATIO_BOUND)
+    eta = ratio + LOG1P_BOUND * (1 + ratio)
+    return (eta + LN2_PAIR_ERROR + LOGIT_SCALING_ERROR) * (1 + LOG_SHARE_ASSEMBLY_BOUND) + LOG_SHARE_ASSEMBLY_BOUND + Fraction(1, 2**1000)
+
+
+_LOGIT_ASSUMED = ("the argument in logit_relative (codegen/backends/gappa/claims.py); 0 < x < 1 (0, 1, outside and NaN are "
+                  "selected apart: -inf, +inf, NaN)",)
+LOGIT = _fp_claim(
+    "fp.logit.float64",
+    "for every double 0 < x < 1, the C logit is within 1 ULP of the correctly rounded log(x/(1 - x))",
+    sp.Le(sp.Function("ulps")(FL(sp.log(x_sym / (1 - x_sym)))), 1),
+    ComposedBound((LOGIT_RATIO, LOG1P, LOG_SHARE_ASSEMBLY), lambda: Fraction(ulps_after_rounding(logit_relative())), Fraction(1),
+                  in_ulps=True),
+    _LOGIT_ASSUMED,
+)
+LOGIT_SINGLE = _fp_claim(
+    "fp.logit.float32",
+    "for every float32 0 < x < 1, the C logit's float32 result is within 1 ULP of the correctly rounded log(x/(1 - x))",
+    sp.Le(sp.Function("ulps32")(FL(sp.log(x_sym / (1 - x_sym)))), 1),
+    ComposedBound((LOGIT_RATIO, LOG1P, LOG_SHARE_ASSEMBLY),
+                  lambda: Fraction(ulps_after_rounding(logit_relative() + U * (1 + logit_relative()), U_SINGLE)), Fraction(1),
+                  in_ulps=True),
+    (*_LOGIT_ASSUMED, "the double result (one more rounding, 2^-53) rounded to float32; float32 results of logit are normal "
+                      "(|y| >= 2^-23 or y = 0 at x = 1/2)"),
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -1003,6 +1062,9 @@ CLAIMS = [
     LOG_SIGMOID_SINGLE,
     SOFTPLUS,
     SOFTPLUS_SINGLE,
+    LOGIT_RATIO,
+    LOGIT,
+    LOGIT_SINGLE,
     FAST_EXP_REDUCE,
     FAST_EXP_POLY,
     FAST_EXP,
@@ -1023,7 +1085,8 @@ PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("
                                              ("log_softmax", "float64"): LOG_SOFTMAX, ("log_softmax", "float32"): LOG_SOFTMAX_SINGLE,
                                              ("cross_entropy", "float64"): CROSS_ENTROPY, ("cross_entropy", "float32"): CROSS_ENTROPY_SINGLE,
                                              ("log_sigmoid", "float64"): LOG_SIGMOID, ("log_sigmoid", "float32"): LOG_SIGMOID_SINGLE,
-                                             ("softplus", "float64"): SOFTPLUS, ("softplus", "float32"): SOFTPLUS_SINGLE}
+                                             ("softplus", "float64"): SOFTPLUS, ("softplus", "float32"): SOFTPLUS_SINGLE,
+                                             ("logit", "float64"): LOGIT, ("logit", "float32"): LOGIT_SINGLE}
 
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)

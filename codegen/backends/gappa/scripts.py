@@ -635,6 +635,38 @@ def _log_share_assembly() -> GappaScript:
     )
 
 
+def _logit_ratio() -> GappaScript:
+    r"""sp_logit's ratio (prims.c; codegen/backends/c/pieces.py, logit_ratio_pieces): :math:`q + u_{lo}` against
+    :math:`U = (n + n_{lo})/d`, relative, in binary64 without underflow, scaled so that n and d lie in [1, 2]
+    (:math:`|n_{lo}| \le \mathrm{ulp}(n)/2 = 2^{-53}` there). The Fast2Sum after these lines (u, u_lo) keeps the sum
+    :math:`q + u_{lo}` exactly, so this is the pair sp_log1p_dd receives.
+
+    Why the scaling and the format are enough: q, the remainder and :math:`u_{lo}` are quotients, products and sums of
+    n, :math:`n_{lo}` and d scaled alike (n and :math:`n_{lo}` by one power of two, d by another), so every rounded
+    value scales exactly while nothing underflows or overflows. In sp_logit, :math:`n \ge 2^{-53}` (:math:`2x - 1`
+    or :math:`1 - 2x` of a double, when not 0), :math:`2^{-1010} \le d \le 1` and :math:`q \le 2^{1011}`: every
+    exact intermediate (:math:`n - qd`, :math:`n_{lo} + (n - qd)`, their quotient by d) is 0 or a multiple of a power of
+    two above :math:`2^{-1074}` with at least :math:`2^{-160}` magnitude, so none is subnormal and no rounding
+    underflows. The hints split the error into the three roundings after q (the remainder's is 0, which Gappa finds
+    from the remainder's bound and grid, or bounds)."""
+    quotient, remainder, low = "rnd(n / d)", "rnd(-(q) * d + n)", "rnd((rnd(n_lo + remainder)) / d)"
+    _expect_printed({"logit_quotient": quotient, "logit_remainder": remainder, "logit_low": low}, "logit")
+    return GappaScript(
+        name="fp_logit_ratio",
+        title="logit's ratio (n + n_lo)/d as q + u_lo (the quotient's remainder by one FMA), relative, at scale n, d in [1, 2], "
+              "no underflow",
+        inputs=("n", "n_lo", "d"),
+        definitions=(("q", quotient), ("remainder", remainder), ("s", "rnd(n_lo + remainder)"), ("u_lo", low),
+                     ("Got", "q + u_lo"), ("U", "(n + n_lo) / d")),
+        hypotheses=("n in [1, 2]", "d in [1, 2]", "|n_lo| <= 1b-53"),
+        goal="(Got - U) / U",
+        hints=("(Got - U) / U -> ((remainder - (-(q) * d + n)) + (s - (n_lo + remainder)) + (u_lo - s / d) * d) / (n + n_lo);",
+               "-(q) * d + n -> -((q - n / d) * d);"),
+        precision=120,
+        rounding="float<53,-9000,ne>",
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
@@ -645,14 +677,14 @@ def scripts() -> tuple[GappaScript, ...]:
     return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
-            _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
+            _logit_ratio(), _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
-           "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly")
+           "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_fast_exp_reduce", "fp_fast_exp_poly")
 
 
 def script(name: str) -> GappaScript:
