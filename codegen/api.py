@@ -140,13 +140,16 @@ class Function:
     # an element-wise function the C target evaluates by a derived double-double kernel: the rewrite (of the same
     # textbook form as ``rewrite``) whose stable side that kernel evaluates (codegen/backends/c/pieces.py, DERIVED_KERNELS)
     c_rewrite: Rewrite | None = None
+    # the same for the C target's float32 results only (a kernel in binary64 whose margin is the float32 rounding)
+    c_single_rewrite: Rewrite | None = None
 
     def __post_init__(self) -> None:
         if (self.form.name == "elementwise") != (self.rewrite is not None):
             raise ValueError(f"{self.name}: an element-wise function prints one rewrite (and only it has one)")
-        if self.c_rewrite is not None and (self.rewrite is None or self.c_rewrite.textbook != self.rewrite.textbook):
-            raise ValueError(f"{self.name}: the C target's rewrite {self.c_rewrite.id} must replace the same textbook form as "
-                             f"{self.rewrite.id if self.rewrite else 'the function rewrite'}")
+        for c_form in (self.c_rewrite, self.c_single_rewrite):
+            if c_form is not None and (self.rewrite is None or c_form.textbook != self.rewrite.textbook):
+                raise ValueError(f"{self.name}: the C target's rewrite {c_form.id} must replace the same textbook form as "
+                                 f"{self.rewrite.id if self.rewrite else 'the function rewrite'}")
         if bool(self.options) != bool(self.plain) and self.has_kernel:
             raise ValueError(f"{self.name}: options need the condition under which they are off (plain), and only they")
         if self.domain not in DOMAINS:
@@ -155,7 +158,7 @@ class Function:
     @property
     def claims(self) -> tuple[Claim, ...]:
         """Every claim the function's kernels cite (its rewrites' first)."""
-        rewrites = tuple(r.claim for r in (self.rewrite, self.c_rewrite) if r is not None)
+        rewrites = tuple(r.claim for r in (self.rewrite, self.c_rewrite, self.c_single_rewrite) if r is not None)
         return rewrites + self.proofs
 
     @property
@@ -244,12 +247,13 @@ True""", rewrite=rw.SOFTPLUS),
              (*inputs("x"), OUT), "log1mexp_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for
 :math:`x \ge -\log 2` and :math:`\operatorname{log1p}(-e^x)` below (``rewrite.log1mexp_switch``; Maechler 2012,
-the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``). ``0`` gives ``-inf``,
+the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``; the C target's float32 results:
+:math:`-\operatorname{log1p}(e^x/(1 - e^x))`, ``rewrite.log1mexp_ratio``, in binary64, vectorised). ``0`` gives ``-inf``,
 ``-inf`` gives 0, ``x > 0`` and NaN give NaN (``jax.nn.log1mexp`` and ``tfp.math.log1mexp`` take
 :math:`-|x|` instead: write ``log1mexp(-abs(x))`` for that). ``out`` as for :func:`softmax`.
 
 >>> float(log1mexp(-numpy.log(2.0))) == float(-numpy.log(2.0))
-True""", rewrite=rw.LOG1MEXP, domain="nonpositive"),
+True""", rewrite=rw.LOG1MEXP, domain="nonpositive", c_single_rewrite=rw.LOG1MEXP_SINGLE_C),
     Function("logit", ELEMENTWISE, "Logit", "elementwise log(p / (1 - p)) of `count` entries (0 <= p <= 1)",
              (*inputs("x"), OUT), "logit_all", (), {"float64": 2, "float32": 1},
              doc=r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as

@@ -48,6 +48,7 @@ lse2 = sp.log(sp.exp(a) + sp.exp(b))
 tempered_sum = Sum(sp.exp(x[i] / T), (i, 1, n))
 shifted_sum = Sum(sp.exp((x[i] - m) / T), (i, 1, n))
 decay = sp.exp(-sp.Abs(a))  # in (0, 1]: never overflows
+s_pos = sp.Symbol("s", positive=True)
 
 # the exact expressions the generated kernels evaluate (codegen/kernels.py prints these)
 SOFTMAX_STABLE = sp.exp((x[k] - m) / T) / shifted_sum
@@ -172,6 +173,21 @@ LOGIT_HALVES = Claim(
     note=r"For $p \ge 1/4$, $y = 2p - 1$ is exact (Sterbenz), and $\mathrm{log1p}(y)$ and $-\mathrm{log1p}(-y)$ "
          r"have one sign ($2\,\mathrm{atanh}\,y$, the form of scipy.special.logit near 1/2): no cancellation; "
          r"below 1/4, $|\log p| > 1.38 > 4|\mathrm{log1p}(-p)|$, so the difference does not cancel either.",
+)
+
+LOG1MEXP_RATIO = Claim(
+    id="rewrite.log1mexp_ratio",
+    source=CODEGEN,
+    quote="the C log1mexp kernel of float32 results evaluates -log1p(e^x/(1 - e^x)), the ratio as (1 - w)/w with w = -expm1(x) "
+          "by its series near 0 and as e^x/(1 - e^x) elsewhere",
+    statement=eq(sp.log(1 - sp.exp(a)), -log1p(sp.exp(a) / (1 - sp.exp(a)))),
+    strategy=Simplify(substitutions=((a, -sp.log(1 + s_pos)),), why_substitutions="every x < 0 is -log(1 + s) for one s > 0"),
+    expected=Status.PROVED,
+    assumptions=(r"$x < 0$ (at 0 the left side is $-\infty$, the kernel's select; above 0 the kernel returns NaN)",),
+    note=r"One logarithm of an argument $\ge 0$, the domain of the derived log1p kernel (fp.log1p.float64), whose "
+         r"relative error passes to the result undiminished at most (the derivative of $\mathrm{log1p}(u)$ is $1/(1 + u) "
+         r"\le \mathrm{log1p}(u)/u$). Near 0 the ratio's denominator $1 - e^x$ cancels, so it comes from the series of "
+         r"$-\mathrm{expm1}(x)$ instead (fp.log1mexp.float32).",
 )
 
 LOGIT_RATIO = Claim(
@@ -323,6 +339,7 @@ CLAIMS.extend((
     LOG1MEXP_SWITCH_POINT,
     LOGIT_HALVES,
     LOGIT_RATIO,
+    LOG1MEXP_RATIO,
 ))
 
 # ---------------------------------------------------------------------------------------------
@@ -451,4 +468,5 @@ LOG_SIGMOID = Rewrite(LOG_SIGMOID_ABS_FORM)
 SOFTPLUS = Rewrite(SOFTPLUS_ABS_FORM)
 LOG1MEXP = Rewrite(LOG1MEXP_SWITCH)
 LOGIT = Rewrite(LOGIT_HALVES)
-LOGIT_C = Rewrite(LOGIT_RATIO)  # the C target's form of the same function (codegen/api.py, c_rewrite)
+LOGIT_C = Rewrite(LOGIT_RATIO)
+LOG1MEXP_SINGLE_C = Rewrite(LOG1MEXP_RATIO)  # the C target's form for float32 results (codegen/api.py, c_single_rewrite)  # the C target's form of the same function (codegen/api.py, c_rewrite)

@@ -263,3 +263,47 @@ def test_logit_is_within_its_proved_ulp_on_every_build_and_the_naive_forms_are_n
     assert float(ulp_distance(naive, truth).max()) > 100
     off_by_one = (float((ulp_distance(halves, truth) > 0).mean()), float((ulp_distance(native, truth) > 0).mean()))
     assert off_by_one[0] > 0.05 and off_by_one[1] < 0.01, off_by_one
+
+
+_PORTABLE_LOG1MEXP = """
+import json, sys
+import numpy as np
+import softproof.generated.softmax_c as c
+x = np.array([float.fromhex(v) for v in json.loads(sys.stdin.read())], dtype=np.float32)
+print(json.dumps([float(v).hex() for v in c.log1mexp(x)]))
+"""
+
+
+def test_float32_log1mexp_is_within_its_proved_ulp_on_every_build(portable: list[np.ndarray]) -> None:
+    """C log1mexp of float32 x (sp_log1mexp_single: -log1p(e^x/(1 - e^x)), rewrite.log1mexp_ratio) within
+    fp.log1mexp.float32's 1 ULP on hard inputs, natively and in the portable build: x near 0 down to the smallest
+    subnormal float32 (the series of -expm1), both sides of the series' switch at -2^-10 and of -log 2, results in the
+    float32 subnormal range (x near -87 to -104) and below it (-0). The edges: 0 gives -inf, -inf gives -0, x > 0 and
+    NaN give NaN. Test of the test: log(1 - exp(x)) in float32 is millions of ULP off near 0, and the far branch's
+    ratio taken near 0 (decay/(1 - decay), 1 - decay cancelling) is off by more than 1 ULP."""
+    import softproof.generated.softmax_c as c_target
+
+    del portable  # built by the module's fixture: the portable library is cached for the subprocess below
+    rng = np.random.default_rng(22)
+    x = np.concatenate([-np.exp(rng.uniform(-103.0, 4.7, 3000)), -(2.0**-10) * (1 + rng.uniform(-0.02, 0.02, 300)),
+                        -np.log(2.0) * (1 + rng.uniform(-0.02, 0.02, 300)), -rng.uniform(86.0, 106.0, 300),
+                        -np.array([2.0**-149, 2.0**-126, 1e-30, 2.0**-10, 103.97, 104.0, 200.0, 1e30])]).astype(np.float32)
+    with mpmath.workprec(300):
+        truth = np.array([_round(mpmath.log(1 - mpmath.exp(mpmath.mpf(float(v)))), 24) for v in x], dtype=np.float32)
+    native = c_target.log1mexp(x)
+    assert native.dtype == np.float32 and float(ulp_distance(native, truth).max()) <= 1
+    env = {**os.environ, "SOFTPROOF_PORTABLE": "1"}
+    done = subprocess.run([sys.executable, "-c", _PORTABLE_LOG1MEXP], input=json.dumps([float(v).hex() for v in x]),
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    portable_out = np.array([float.fromhex(v) for v in json.loads(done.stdout)], dtype=np.float32)
+    assert float(ulp_distance(portable_out, truth).max()) <= 1
+    edges = c_target.log1mexp(np.array([0.0, -0.0, -np.inf, 1.0, np.nan], dtype=np.float32))
+    assert np.array_equal(edges, [-np.inf, -np.inf, 0.0, np.nan, np.nan], equal_nan=True)
+    near = x > -(2.0**-10)
+    with np.errstate(divide="ignore"):
+        naive = np.log(np.float32(1) - np.exp(x))
+        decay = np.exp(x.astype(np.float64))
+        far_ratio = (-np.log1p(decay / (1.0 - decay))).astype(np.float32)
+    assert float(ulp_distance(naive[near], truth[near]).max()) > 1e6
+    assert float(ulp_distance(far_ratio[near], truth[near]).max()) > 1

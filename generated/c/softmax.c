@@ -328,6 +328,21 @@ static SP_INLINE double piece_logit_low(double d, double n_lo, double remainder)
     return (n_lo + remainder)/d;
 }
 
+static SP_INLINE double piece_expm1_series(double t)
+{
+    return t*(t*(t*(0x1.5555555555555p-3 - 0x1.5555555555555p-5*t) - 0x1.0000000000000p-1) + 1.0);
+}
+
+static SP_INLINE double piece_expm1_near_ratio(double w)
+{
+    return (1 - w)/w;
+}
+
+static SP_INLINE double piece_expm1_far_ratio(double decay)
+{
+    return decay/(1 - decay);
+}
+
 /* k = round(a / ln 2) for |a| <= 1080, as the double kf and as the low bits of a / ln 2 + 1.5 * 2^52
  * (two's complement in uint64): integer arithmetic only, so the loop vectorises without a
  * double -> int64 conversion */
@@ -515,6 +530,21 @@ static SP_INLINE double sp_log1p(double u)
     return sp_log1p_dd(u, 0.0, &unused);
 }
 
+/* ------------------------------------------------------ log1mexp, float32 */
+/* log(1 - e^x) for x < 0 and float32 results (proved: rewrite.log1mexp_ratio): -log1p(u), u = e^x/(1 - e^x) >= 0, in
+ * binary64 (codegen/backends/c/pieces.py, expm1_pieces): u = decay/(1 - decay) for t = -x >= SP_LOG1MEXP_NEAR, and
+ * (1 - w)/w with w = -expm1(-t) by its series below, where 1 - decay cancels (Gappa: fp.log1mexp.float32).
+ * 0 gives -inf, -inf gives -0, x > 0 and NaN give NaN; branch-free. */
+static const double SP_LOG1MEXP_NEAR = 0x1.0000000000000p-10;
+static SP_INLINE double sp_log1mexp_single(double decay, double x)
+{
+    const double t = -x;
+    const double w = piece_expm1_series(t);
+    const double u = t < SP_LOG1MEXP_NEAR ? piece_expm1_near_ratio(w) : piece_expm1_far_ratio(decay);
+    const double y = -sp_log1p(u);
+    return x < 0.0 ? y : (x == 0.0 ? -INFINITY : NAN);
+}
+
 /* ----------------------------------------------------------------- logit */
 /* logit(x) = log(x/(1 - x)) for 0 < x < 1, rounded once up to O(u^2) (proved: rewrite.logit_ratio): one log1p of the ratio
  * u = (2x - 1)/(1 - x) for x >= 1/2 (n and d exact, Sterbenz) or (1 - 2x)/x below (negated; 1 - 2x = n + n_lo by
@@ -630,6 +660,11 @@ static SP_INLINE double piece_softplus(double decay, double x)
 static SP_INLINE double piece_log1mexp(double decay, double x)
 {
     return ((x >= -0x1.62e42fefa39efp-1) ? ( log(-expm1(x)) ) : ( log1p(-decay) ));
+}
+
+static SP_INLINE double piece_log1mexp_single(double decay, double x)
+{
+    return sp_log1mexp_single(decay, x);
 }
 
 static SP_INLINE double piece_logit(double x)
@@ -4538,8 +4573,8 @@ static SP_INLINE void log1mexp_block_f(const float *in, float *out, size_t count
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
-        /* proved: rewrite.log1mexp_switch */
-        out[j] = (float)piece_log1mexp(decay, x);
+        /* proved: rewrite.log1mexp_ratio */
+        out[j] = (float)piece_log1mexp_single(decay, x);
     }
 }
 

@@ -45,7 +45,7 @@ from ...kernels import (
 from .printer import exact_fma, print_c_function
 
 __all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
-           "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT"]
+           "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE"]
 
 
 # reductions), plus the exp kernel and the FMA forms.
@@ -236,16 +236,41 @@ def logit_constants() -> list[tuple[str, float]]:
     return [("SP_LOGIT_TINY", LOGIT_TINY), ("SP_LOGIT_SCALE", float(2**LOGIT_SCALE)), ("SP_LOGIT_SHIFT_HI", hi), ("SP_LOGIT_SHIFT_LO", lo)]
 
 
-# the derived double-double kernels of element-wise functions (Function.c_rewrite): the rewrite whose stable side
+# log1mexp for float32 results (prims.c, sp_log1mexp_single; rewrite.log1mexp_ratio): -log1p(u), u = e^x/(1 - e^x)
+T_M1, W_M1 = sp.Symbol("t"), sp.Symbol("w")
+SP_LOG1MEXP_SINGLE = sp.Function("sp_log1mexp_single")  # log1mexp(x) for float32 results (prims.c)
+LOG1MEXP_NEAR = 2.0**-10  # SP_LOG1MEXP_NEAR: t = -x below it takes the series of -expm1(-t)
+EXPM1_TERMS = 4  # the series' terms: t - t^2/2 + t^3/6 - t^4/24
+
+
+def expm1_pieces() -> dict[str, sp.Expr]:
+    r"""The ratio :math:`u = e^{-t}/(1 - e^{-t})` of ``rewrite.log1mexp_ratio`` (t = -x > 0), one operation a line
+    (no FMA: the proof holds in every build). Far from 0 (:math:`t \ge 2^{-10}`): ``decay/(1 - decay)`` from the exp
+    kernel's :math:`e^{-t}`, whose relative error the subtraction amplifies by :math:`d/(1 - d) \le 1024` at most.
+    Near 0, where :math:`1 - e^{-t}` cancels: :math:`w = -\mathrm{expm1}(-t)` by its alternating series
+    :math:`t - t^2/2 + t^3/6 - t^4/24` in Horner's form (the first left out, :math:`t^5/120`, bounds the rest:
+    :math:`2^{-46.9}` of w for :math:`t < 2^{-10}`), then :math:`(1 - w)/w` (Gappa: fp.expm1.series, the composition
+    in fp.log1mexp.float32). The coefficients 1/6 and 1/24 are the nearest doubles."""
+    series = sp.Float(-1.0 / 24.0, 17)
+    for coefficient in (1.0 / 6.0, -0.5, 1.0):
+        series = T_M1 * series + sp.Float(coefficient, 17)
+    return {
+        "expm1_series": sp.Mul(T_M1, series, evaluate=False),
+        "expm1_near_ratio": (1 - W_M1) / W_M1,
+        "expm1_far_ratio": DECAY / (1 - DECAY),
+    }
+
+
+# the derived kernels of element-wise functions (Function.c_rewrite, c_single_rewrite): the rewrite whose stable side
 # each evaluates, and its call in the C piece
-DERIVED_KERNELS: tuple[tuple[Rewrite, sp.FunctionClass], ...] = ((rw.LOGIT_C, SP_LOGIT),)
+DERIVED_KERNELS: tuple[tuple[Rewrite, sp.Expr], ...] = ((rw.LOGIT_C, SP_LOGIT(X)), (rw.LOG1MEXP_SINGLE_C, SP_LOG1MEXP_SINGLE(DECAY, X)))
 
 
 def derived_call(rewrite: Rewrite) -> sp.Expr:
     """The C piece of an element-wise function whose C form is ``rewrite``: its derived kernel called on x."""
     for known, call in DERIVED_KERNELS:
         if known is rewrite:
-            return call(X)
+            return call
     raise ValueError(f"no derived C kernel evaluates {rewrite.id}; derived: {', '.join(k.id for k, _ in DERIVED_KERNELS)}")
 
 
@@ -329,6 +354,7 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces.update(log_share_pieces())
     pieces.update(merge_pieces())
     pieces.update(logit_ratio_pieces())
+    pieces.update(expm1_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,  # c - 1 (cross_entropy's gradient at a maximal target)
         softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
@@ -341,6 +367,8 @@ def c_pieces() -> dict[str, sp.Expr]:
             pieces[function.name] = elementwise_piece(function.name, KERNELS[function.name].lines[-1].expr)
             if pieces[function.name].has(SP_QUOTIENT_1P):  # float32 results: one plain division (fp.sigmoid.float32)
                 pieces[f"{function.name}{SINGLE_SUFFIX}"] = pieces[function.name].replace(SP_QUOTIENT_1P, lambda num, d: num / (d + 1))
+            if function.c_single_rewrite is not None:
+                pieces[f"{function.name}{SINGLE_SUFFIX}"] = derived_call(function.c_single_rewrite)
     return pieces
 
 
@@ -412,6 +440,7 @@ C_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "fast_exp": (ek.RANGE_REDUCTION, ek.FAST_CODY_WAITE_EXACT, ek.FAST_LN2_SPLIT, ek.FAST_POLYNOMIAL_ERROR),
     "log1p": (lk.REDUCTION, lk.ATANH_FORM, lk.POLYNOMIAL_ERROR, ek.CODY_WAITE_EXACT),
     "logit": (rw.LOGIT_RATIO,),
+    "log1mexp_single": (rw.LOG1MEXP_RATIO,),
     "exact_shift": (rw.EXACT_SHIFT,),
     "softmax": (rw.SOFTMAX_TIES_SPLIT,),
     "log_softmax": (rw.LOG_SOFTMAX_TIES_LOG1P,),
@@ -470,7 +499,7 @@ def pieces() -> dict[str, Piece]:
         "log_softmax_backward": accumulate(last("log_softmax_backward"), sp.Symbol("total")),
         **c_pieces(),
     }
-    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_", "merge_", "log_share", "logit_"))}
+    primitive = {name for name in scalar if name.startswith(("exp_", "log1p_", "quotient_", "merge_", "log_share", "logit_", "expm1_"))}
     out = {name: Piece(name, expr, primitive=name in primitive) for name, expr in scalar.items()}
     for function in FUNCTIONS:  # the element-wise loop calls piece_<name>(decay, x) for every such function
         if function.form.name == "elementwise":
@@ -493,6 +522,7 @@ def printed_pieces() -> tuple[dict[str, str], dict[str, str]]:
     }
     claims = {name: "proved: " + kernel.lines[-1].proof.id for name, kernel in KERNELS.items()}
     claims.update({f.name: "proved: " + f.c_rewrite.id for f in FUNCTIONS if f.c_rewrite is not None})
+    claims.update({f.name + SINGLE_SUFFIX: "proved: " + f.c_single_rewrite.id for f in FUNCTIONS if f.c_single_rewrite is not None})
     claims["smooth_max_limit"] = "proved: " + SMOOTH_MAX_LIMIT.id
     claims.update({name: "proved: " + ", ".join(c.id for c in proofs) for name, proofs in C_CLAIMS.items()})
     return sections, claims

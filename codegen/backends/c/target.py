@@ -13,7 +13,16 @@ from softproof.derive.log1p_kernel import log1p_kernel
 from ...api import FUNCTIONS, STATE_API
 from ...kernels import LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
-from .pieces import SERIES_LIMIT, SINGLE_SUFFIX, exp_constants, fast_exp_constants, logit_constants, pieces, printed_pieces
+from .pieces import (
+    LOG1MEXP_NEAR,
+    SERIES_LIMIT,
+    SINGLE_SUFFIX,
+    exp_constants,
+    fast_exp_constants,
+    logit_constants,
+    pieces,
+    printed_pieces,
+)
 from .printer import print_c
 
 __all__ = ["CTarget"]
@@ -76,6 +85,7 @@ class CTarget(Target):
             "shifter_bits": f"0x{_bits(exp_kernel().shifter):016X}u",
             "sqrt_half_bits": f"0x{log1p_kernel().sqrt_half_bits:016X}u",
             "log1p_series": print_c(sp.Float(SERIES_LIMIT, 17)),
+            "log1mexp_near": print_c(sp.Float(LOG1MEXP_NEAR, 17)),
             "logit_constants": [(name, print_c(sp.Float(value, 17))) for name, value in logit_constants()],
             "triples": triple_constants(),
         }

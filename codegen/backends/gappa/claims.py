@@ -857,6 +857,59 @@ LOGIT_SINGLE = _fp_claim(
                       "(|y| >= 2^-23 or y = 0 at x = 1/2)"),
 )
 
+EXPM1_SERIES_BOUND = Fraction(1, 2**52)  # Gappa: 2^-52.41
+t_sym = sp.Symbol("t", positive=True)
+_EXPM1_POLY = t_sym - t_sym**2 / 2 + t_sym**3 / 6 - t_sym**4 / 24
+EXPM1_SERIES = _fp_claim(
+    "fp.expm1.series",
+    "log1mexp's series of -expm1(-t) (Horner, no FMA) is within 2^-52 of t - t^2/2 + t^3/6 - t^4/24, relative, for "
+    "2^-149 <= t <= 2^-10",
+    sp.Le(_relative(_EXPM1_POLY), _sym(EXPM1_SERIES_BOUND)),
+    GappaBound("fp_expm1_series", EXPM1_SERIES_BOUND),
+    ("t = -x of a float32 x (so t >= 2^-149, exact in binary64)",),
+)
+LOG1MEXP_NEAR_T = Fraction(1, 2**10)  # SP_LOG1MEXP_NEAR
+
+
+def log1mexp_single_relative() -> Fraction:
+    r"""The relative error of sp_log1mexp_single's double before its last rounding, against
+    :math:`y = \log(1 - e^{-t})`, t = -x, for every float32 x < 0 with :math:`t \le 104` (beyond, see the claim).
+
+    Far (:math:`t \ge 2^{-10}`): :math:`\hat d = d(1 + \epsilon)`, :math:`|\epsilon| \le E` (fp.exp.float32; d is a
+    normal double for :math:`t \le 104`), and :math:`k = d/(1 - d) = 1/(e^t - 1) \le 1/t \le 2^{10}`: :math:`1 - \hat d =
+    (1 - d)(1 - k\epsilon)`, so the two roundings give :math:`\hat u = u(1 + \epsilon)(1 + \delta_2)/((1 - k\epsilon)(1 +
+    \delta_1))`. Near (:math:`t < 2^{-10}`): :math:`W = 1 - e^{-t}`, the alternating series with falling terms gives
+    :math:`|W - P(t)| \le t^5/120` and :math:`W \ge t(1 - t/2)`, so :math:`P = W(1 + \tau)`,
+    :math:`|\tau| \le t^4/(120(1 - 2^{-11}))`; :math:`\hat w = P(1 + \sigma)` (fp.expm1.series), :math:`\hat w = W(1 +
+    \epsilon_w)`; :math:`1 - \hat w = (1 - W)(1 - \epsilon_w W/(1 - W))` with :math:`W/(1 - W) = e^t - 1 \le 2^{-9}`, and
+    :math:`\hat u = (1 - \hat w)(1 + \delta_1)(1 + \delta_2)/\hat w`. Either way :math:`\hat u = u(1 + \epsilon_u)`; then
+    :math:`|\log(1 + \hat u) - \log(1 + u)| \le \epsilon_u'\log(1 + u)` (:math:`\epsilon_u' = \epsilon_u/(1 - \epsilon_u)`,
+    as in :func:`logit_relative`) and sp_log1p's :math:`2^{-56}` (fp.log1p.float64; :math:`u \ge d \ge 2^{-151}`), the
+    negation exact."""
+    e, k = EXP_SINGLE_BOUND, Fraction(2**10)
+    far = (1 + e) * (1 + U) / ((1 - k * e) * (1 - U)) - 1
+    tau = LOG1MEXP_NEAR_T**4 / (120 * (1 - LOG1MEXP_NEAR_T / 2))
+    eps_w = (1 + EXPM1_SERIES_BOUND) * (1 + tau) - 1
+    near = (1 + eps_w * Fraction(1, 2**9)) * (1 + U) ** 2 / (1 - eps_w) - 1
+    eps_u = max(far, near)
+    ratio = eps_u / (1 - eps_u)
+    return ratio + LOG1P_BOUND * (1 + ratio)
+
+
+LOG1MEXP_SINGLE = _fp_claim(
+    "fp.log1mexp.float32",
+    "for every float32 x <= 0, the C log1mexp's float32 result is within 1 ULP of the correctly rounded log(1 - e^x)",
+    sp.Le(sp.Function("ulps32")(FL(sp.log(1 - sp.exp(x_sym)))), 1),
+    ComposedBound((EXP_SINGLE_TOTAL, EXPM1_SERIES, LOG1P),
+                  lambda: Fraction(ulps_after_rounding(log1mexp_single_relative() + U * (1 + log1mexp_single_relative()), U_SINGLE)),
+                  Fraction(1), in_ulps=True),
+    ("the argument in log1mexp_single_relative (codegen/backends/gappa/claims.py), then the double rounded to float32: "
+     "ulps_after_rounding (float32 results in the subnormal range: the error, under 2^-150, crosses one boundary at most)",
+     "t = -x > 104: |y| < 2^-150 and the computed value is within 2^-25 of y (t <= 708) or below 2^-1000: both round to -0",
+     "0 gives -inf, -inf gives -0, x > 0 and NaN give NaN (selected apart)"),
+    "binary64 (the float32 input and result converted exactly and rounded once)",
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -1065,6 +1118,8 @@ CLAIMS = [
     LOGIT_RATIO,
     LOGIT,
     LOGIT_SINGLE,
+    EXPM1_SERIES,
+    LOG1MEXP_SINGLE,
     FAST_EXP_REDUCE,
     FAST_EXP_POLY,
     FAST_EXP,
@@ -1086,7 +1141,8 @@ PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("
                                              ("cross_entropy", "float64"): CROSS_ENTROPY, ("cross_entropy", "float32"): CROSS_ENTROPY_SINGLE,
                                              ("log_sigmoid", "float64"): LOG_SIGMOID, ("log_sigmoid", "float32"): LOG_SIGMOID_SINGLE,
                                              ("softplus", "float64"): SOFTPLUS, ("softplus", "float32"): SOFTPLUS_SINGLE,
-                                             ("logit", "float64"): LOGIT, ("logit", "float32"): LOGIT_SINGLE}
+                                             ("logit", "float64"): LOGIT, ("logit", "float32"): LOGIT_SINGLE,
+                                             ("log1mexp", "float32"): LOG1MEXP_SINGLE}
 
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)

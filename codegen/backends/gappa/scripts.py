@@ -667,6 +667,34 @@ def _logit_ratio() -> GappaScript:
     )
 
 
+def _expm1_series() -> GappaScript:
+    r"""sp_log1mexp_single's series (prims.c; codegen/backends/c/pieces.py, expm1_pieces): the printed Horner form of
+    :math:`t - t^2/2 + t^3/6 - t^4/24` (coefficients the nearest doubles, every operation rounded) against that
+    polynomial with the exact coefficients, relative, for :math:`2^{-149} \le t \le 2^{-10}` (t = -x of a float32 x;
+    the smallest products are near :math:`2^{-600}`, far above the subnormal range, so every rounding is relative).
+    The hints follow Horner's steps: each level's error is its rounding, the product's rounding, and t times the level
+    below's (the coefficients' own errors in the innermost), which Gappa would otherwise bound as unrelated intervals."""
+    sixth, twenty_fourth, half = (float(c).hex() for c in (Fraction(1, 6), Fraction(1, 24), Fraction(1, 2)))
+    c3, c2, c1 = f"rnd({sixth} - rnd({twenty_fourth} * t))", f"rnd(rnd(t * c3) - {half})", "rnd(rnd(t * c2) + 1.0)"
+    inner = c3.replace("c3", "")  # the printed form, level by level
+    expected = f"rnd(t * (rnd(rnd(t * (rnd(rnd(t * ({inner})) - {half}))) + 1.0)))"
+    _expect_printed({"expm1_series": expected}, "expm1_series")
+    return GappaScript(
+        name="fp_expm1_series",
+        title="log1mexp's series of -expm1(-t) (Horner, no FMA) against t - t^2/2 + t^3/6 - t^4/24, relative, 2^-149 <= t <= 2^-10",
+        inputs=("t",),
+        definitions=(("c3", c3), ("c2", c2), ("c1", c1), ("w", "rnd(t * c1)"),
+                     ("Mc3", "1 / 6 - t / 24"), ("Mc2", "t * Mc3 - 1 / 2"), ("Mc1", "t * Mc2 + 1"), ("Mw", "t * Mc1")),
+        hypotheses=("t in [1b-149, 1b-10]",),
+        goal="(w - Mw) / Mw",
+        hints=(f"c3 - Mc3 -> (c3 - ({sixth} - rnd({twenty_fourth} * t))) + ({sixth} - 1 / 6) - (rnd({twenty_fourth} * t) - "
+               f"{twenty_fourth} * t) - ({twenty_fourth} - 1 / 24) * t;",
+               f"c2 - Mc2 -> (c2 - (rnd(t * c3) - {half})) + (rnd(t * c3) - t * c3) + t * (c3 - Mc3);",
+               "c1 - Mc1 -> (c1 - (rnd(t * c2) + 1.0)) + (rnd(t * c2) - t * c2) + t * (c2 - Mc2);",
+               "(w - Mw) / Mw -> (w - t * c1) / (t * c1) * (c1 / Mc1) + (c1 - Mc1) / Mc1;"),
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
@@ -677,14 +705,14 @@ def scripts() -> tuple[GappaScript, ...]:
     return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
-            _logit_ratio(), _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
+            _logit_ratio(), _expm1_series(), _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
-           "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_fast_exp_reduce", "fp_fast_exp_poly")
+           "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_fast_exp_reduce", "fp_fast_exp_poly")
 
 
 def script(name: str) -> GappaScript:
