@@ -269,7 +269,11 @@ class AlgebraRules(SignProverBase):
         return False
 
     def _log_against_rest(self, expr: Expr, strict: bool, depth: int) -> bool:
-        r"""\log P - \log Q + r \ge 0 \iff P e^{r} - Q \ge 0 for P, Q > 0 (exp is increasing)."""
+        r""":math:`\log P - \log Q + r \ge 0 \iff P e^{r} - Q \ge 0` for P, Q > 0 (exp is increasing). Logarithms
+        that share one symbolic factor c (:math:`c \log P`, a temperature's :math:`T \log \sum_i e^{x_i/T}`) are
+        first freed of it: once :math:`c > 0` is proven, :math:`E \ge 0 \iff E/c \ge 0` (and with :math:`>`)."""
+        if self._common_log_factor(expr, strict, depth):
+            return True
         pos = [t for t in expr.args if isinstance(t, sp.log)]
         neg = [t for t in expr.args if isinstance(-t, sp.log)]
         if not pos and not neg:
@@ -283,6 +287,26 @@ class AlgebraRules(SignProverBase):
         reduced = sp.simplify(sp.expand(P * sp.exp(rest) - Q))
         if self._prove(reduced, strict, depth + 1):
             self._note(expr, strict, "exp is strictly increasing, so compare after exponentiating")
+            return True
+        return False
+
+    def _common_log_factor(self, expr: Expr, strict: bool, depth: int) -> bool:
+        """The sub-rule of :meth:`_log_against_rest` that divides by the symbolic factor every logarithm term shares."""
+        shared: set[Expr] = set()
+        for term in expr.args:
+            if not term.has(sp.log):
+                continue
+            factor, core = term.as_independent(sp.log, as_Add=False)
+            if not isinstance(core, sp.log):
+                return False
+            shared.add(factor.as_coeff_Mul()[1])
+        if len(shared) != 1:
+            return False
+        (factor,) = shared
+        if factor.is_number or not self._prove(factor, True, depth + 1):
+            return False
+        if self._prove(sp.expand(expr / factor), strict, depth + 1):
+            self._note(expr, strict, f"divided by ${sp.latex(factor)} > 0$, the factor of every logarithm")
             return True
         return False
 

@@ -68,6 +68,8 @@ TRUE = [
     # Jensen for exp (the sign prover's _rule_jensen): the smooth maximum is at least the mean plus log n
     ("log(Sum(exp(x[i]),(i,1,n)))", "Sum(x[i],(i,1,n))/n + log(n)", ">=", []),
     ("Sum(exp(2*x[i]),(i,1,n))/n", "exp(2*Sum(x[i],(i,1,n))/n)", ">=", []),
+    # with a temperature: every logarithm's positive factor T divided out first (_log_against_rest)
+    ("T*log(Sum(exp(x[i]/T),(i,1,n)))", "Sum(x[i],(i,1,n))/n + T*log(n)", ">=", ["T: positive"]),
 ]
 
 FALSE = [
@@ -97,6 +99,8 @@ FALSE = [
     ("abs(max(a, b) - max(c, d))", "min(abs(a - c), abs(b - d))", "<=", []),
     ("log(Sum(exp(x[i]),(i,1,n)))", "Sum(x[i],(i,1,n))/n + log(n)", ">", []),  # equality where all x_i are equal
     ("Sum(exp(x[i]),(i,1,n))", "n*exp(Sum(x[i],(i,1,n)))", ">=", []),  # the sum in place of the mean
+    ("T*log(Sum(exp(x[i]/T),(i,1,n)))", "Sum(x[i],(i,1,n))/n + T*log(n) + T/100", ">=", ["T: positive"]),
+    ("T*log(Sum(exp(x[i]/T),(i,1,n)))", "Sum(x[i],(i,1,n))/n + T*log(n)", ">=", []),  # T < 0 reverses it
 ]
 
 
