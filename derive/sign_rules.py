@@ -196,6 +196,59 @@ class AlgebraRules(SignProverBase):
             del self.steps[mark:]
         return False
 
+    def by_log_tangent(self, expr: Expr, strict: bool) -> bool:
+        """Gibbs' inequality alone (:meth:`_rule_log_tangent`) on ``expr`` as written: for a gap whose simplified form
+        gathered its logarithms into one (``sp.simplify`` writes p log(p/q) + (1 - p) log(...) as a single log of a
+        power), where the rule no longer sees the terms."""
+        return self._rule_log_tangent(sp.sympify(expr), strict, self.base_depth)
+
+    def _rule_log_tangent(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Gibbs' inequality, by the tangent of log at 1: every term :math:`c \log R` of a sum (c free of log, of a
+        proven sign, R free of log) is replaced by its lower bound, :math:`c(1 - 1/R)` for :math:`c \ge 0` and
+        :math:`c(R - 1)` for :math:`c \le 0`; the claim is then proven of the result.
+
+        Terms :math:`c \log A` and :math:`-c \log B` are first gathered into :math:`c \log(A/B)` (exact for A, B > 0).
+        Soundness: log is concave with tangent :math:`y - 1` at 1, so :math:`1 - 1/R \le \log R \le R - 1` for every
+        R > 0 (the left one is the right one at 1/R); R > 0 wherever the term is defined over the reals, which
+        ``check`` proves before the prover runs (the catalogue's logs are of positive quantities). Each replacement is at
+        most the term it replaces, so the new sum is at most the old one, and proving it :math:`\ge 0` (:math:`> 0`)
+        proves the claim. Example: the relative entropy of two probabilities,
+        :math:`p\log(p/q) + (1 - p)\log((1 - p)/(1 - q)) \ge (p - q) + (q - p) = 0`. Tried only on sums of at least
+        two such groups and nothing else with a log, after the other rules (it gives up information: the bound may fail
+        where the claim holds).
+        """
+        if not expr.is_Add:
+            return False
+        bounded: list[Expr] = []
+        groups: dict[Expr, Expr] = {}  # c -> R: the terms c log A - c log B gathered into c log(A/B)
+        for term in expr.args:
+            if not term.has(sp.log):
+                bounded.append(term)
+                continue
+            factor, core = term.as_independent(sp.log, as_Add=False)
+            if not isinstance(core, sp.log) or factor.has(sp.log) or core.args[0].has(sp.log):
+                return False
+            argument = core.args[0]
+            if factor.could_extract_minus_sign():
+                factor, argument = -factor, 1 / argument
+            groups[factor] = groups.get(factor, sp.Integer(1)) * argument
+        if len(groups) < 2:
+            return False
+        for factor, ratio in groups.items():
+            if self._prove(factor, False, depth + 1):
+                bounded.append(factor * (1 - 1 / ratio))
+            elif self._prove(-factor, False, depth + 1):
+                bounded.append(factor * (ratio - 1))
+            else:
+                return False
+        mark = len(self.steps)
+        if self._prove(sp.simplify(sp.Add(*bounded)), strict, depth + 1):
+            self._note(expr, strict, "log is concave: 1 - 1/R <= log R <= R - 1 (its tangent at 1), each log term replaced "
+                       "by the bound below it (Gibbs' inequality)")
+            return True
+        del self.steps[mark:]
+        return False
+
     def _dominated(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Termwise domination: :math:`\sum_j p_j - \sum_k q_k \ge 0` if each :math:`q_k \le p_{\pi(k)}`.
 

@@ -70,6 +70,10 @@ TRUE = [
     ("Sum(exp(2*x[i]),(i,1,n))/n", "exp(2*Sum(x[i],(i,1,n))/n)", ">=", []),
     # with a temperature: every logarithm's positive factor T divided out first (_log_against_rest)
     ("T*log(Sum(exp(x[i]/T),(i,1,n)))", "Sum(x[i],(i,1,n))/n + T*log(n)", ">=", ["T: positive"]),
+    # Gibbs' inequality (the sign prover's _rule_log_tangent): relative entropy >= 0, cross-entropy >= entropy
+    ("p*log(p/q) + (1-p)*log((1-p)/(1-q))", "0", ">=", ["p: unit", "q: unit"]),
+    ("-p*log(q) - (1-p)*log(1-q)", "-p*log(p) - (1-p)*log(1-p)", ">=", ["p: unit", "q: unit"]),
+    ("a*log(a/b) + b*log(b/a)", "0", ">=", ["a: positive", "b: positive"]),
 ]
 
 FALSE = [
@@ -101,6 +105,8 @@ FALSE = [
     ("Sum(exp(x[i]),(i,1,n))", "n*exp(Sum(x[i],(i,1,n)))", ">=", []),  # the sum in place of the mean
     ("T*log(Sum(exp(x[i]/T),(i,1,n)))", "Sum(x[i],(i,1,n))/n + T*log(n) + T/100", ">=", ["T: positive"]),
     ("T*log(Sum(exp(x[i]/T),(i,1,n)))", "Sum(x[i],(i,1,n))/n + T*log(n)", ">=", []),  # T < 0 reverses it
+    ("p*log(p/q) + (1-p)*log((1-p)/(1-q))", "0", ">", ["p: unit", "q: unit"]),  # equality at p = q
+    ("a*log(a/b) + b*log(b/c)", "0", ">=", ["a: positive", "b: positive", "c: positive"]),  # not a relative entropy
 ]
 
 

@@ -128,6 +128,7 @@ class Sign:
             gap = resolve_summation_ranges(evaluate(expand_special(big - small)))
             if self.upper is not None:
                 gap = resolve_index_ranges(gap, self.indices, self.upper)
+            written = gap  # before simplify, which may gather every logarithm into one
             gap = sp.simplify(gap)
             if self.rewrite is not None:
                 same = Simplify(self.indices, self.upper, facts=self.facts).run(sp.Eq(gap, self.rewrite))
@@ -138,7 +139,12 @@ class Sign:
                 gap = self.rewrite
             ranges = {k: (sp.Integer(1), self.upper) for k in self.indices} if self.upper is not None else {}
             prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
-            ok = prover.positive(gap) if strict else prover.nonnegative(gap)
+            # Gibbs' inequality first on the gap as written, where simplify gathered its logarithms into one (the rule
+            # alone, cheap where it does not apply); then every rule on the simplified gap
+            ok = self.rewrite is None and written != gap and len(written.atoms(sp.log)) >= 2 and prover.by_log_tangent(written, strict)
+            if not ok:
+                prover.steps.clear()
+                ok = prover.positive(gap) if strict else prover.nonnegative(gap)
             if not ok:
                 steps.append(f"could not establish the sign of {_tex(gap)}")
                 return Outcome(Status.UNPROVED, "sign analysis", steps)
