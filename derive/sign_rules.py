@@ -15,6 +15,24 @@ from .sign_prover import SignProverBase, certified_sign, exponent_of, split_sum_
 __all__ = ["AlgebraRules"]
 
 
+def _log_terms(expr: Expr) -> tuple[list[Expr], list[tuple[Expr, Expr]]] | None:
+    """A sum's terms without a logarithm, and each other term as (c, R) for c log R (c the factor free of that log);
+    None unless ``expr`` is a sum whose every term with a logarithm has that shape."""
+    if not expr.is_Add:
+        return None
+    rest: list[Expr] = []
+    logs: list[tuple[Expr, Expr]] = []
+    for term in expr.args:
+        if not term.has(sp.log):
+            rest.append(term)
+            continue
+        factor, core = term.as_independent(sp.log, as_Add=False)
+        if not isinstance(core, sp.log):
+            return None
+        logs.append((factor, core.args[0]))
+    return rest, logs
+
+
 class AlgebraRules(SignProverBase):
     """Rules on the shape of the goal: sums, products, quotients and sums of terms."""
 
@@ -214,34 +232,32 @@ class AlgebraRules(SignProverBase):
         most the term it replaces, so the new sum is at most the old one, and proving it :math:`\ge 0` (:math:`> 0`)
         proves the claim. Example: the relative entropy of two probabilities,
         :math:`p\log(p/q) + (1 - p)\log((1 - p)/(1 - q)) \ge (p - q) + (q - p) = 0`. Tried only on sums of at least
-        two such groups and nothing else with a log, after the other rules (it gives up information: the bound may fail
-        where the claim holds).
+        two such groups and nothing else with a log, after the sum, product, Jensen, extremum and quotient rules and
+        before the costlier ones (it gives up information: the bound may fail where the claim holds).
         """
-        if not expr.is_Add:
+        split = _log_terms(expr)
+        if split is None:
             return False
-        bounded: list[Expr] = []
+        rest, logs = split
         groups: dict[Expr, Expr] = {}  # c -> R: the terms c log A - c log B gathered into c log(A/B)
-        for term in expr.args:
-            if not term.has(sp.log):
-                bounded.append(term)
-                continue
-            factor, core = term.as_independent(sp.log, as_Add=False)
-            if not isinstance(core, sp.log) or factor.has(sp.log) or core.args[0].has(sp.log):
+        for factor, argument in logs:
+            if factor.has(sp.log) or argument.has(sp.log):
                 return False
-            argument = core.args[0]
             if factor.could_extract_minus_sign():
                 factor, argument = -factor, 1 / argument
             groups[factor] = groups.get(factor, sp.Integer(1)) * argument
         if len(groups) < 2:
             return False
+        mark = len(self.steps)
+        bounded = list(rest)
         for factor, ratio in groups.items():
             if self._prove(factor, False, depth + 1):
                 bounded.append(factor * (1 - 1 / ratio))
             elif self._prove(-factor, False, depth + 1):
                 bounded.append(factor * (ratio - 1))
             else:
+                del self.steps[mark:]
                 return False
-        mark = len(self.steps)
         if self._prove(sp.simplify(sp.Add(*bounded)), strict, depth + 1):
             self._note(expr, strict, "log is concave: 1 - 1/R <= log R <= R - 1 (its tangent at 1), each log term replaced "
                        "by the bound below it (Gibbs' inequality)")
@@ -345,14 +361,10 @@ class AlgebraRules(SignProverBase):
 
     def _common_log_factor(self, expr: Expr, strict: bool, depth: int) -> bool:
         """The sub-rule of :meth:`_log_against_rest` that divides by the symbolic factor every logarithm term shares."""
-        shared: set[Expr] = set()
-        for term in expr.args:
-            if not term.has(sp.log):
-                continue
-            factor, core = term.as_independent(sp.log, as_Add=False)
-            if not isinstance(core, sp.log):
-                return False
-            shared.add(factor.as_coeff_Mul()[1])
+        split = _log_terms(expr)
+        if split is None:
+            return False
+        shared = {factor.as_coeff_Mul()[1] for factor, _ in split[1]}
         if len(shared) != 1:
             return False
         (factor,) = shared

@@ -142,8 +142,7 @@ class Sign:
             # Gibbs' inequality first on the gap as written, where simplify gathered its logarithms into one (the rule
             # alone, cheap where it does not apply); then every rule on the simplified gap
             ok = self.rewrite is None and written != gap and len(written.atoms(sp.log)) >= 2 and prover.by_log_tangent(written, strict)
-            if not ok:
-                prover.steps.clear()
+            if not ok:  # the rule keeps no steps where it fails
                 ok = prover.positive(gap) if strict else prover.nonnegative(gap)
             if not ok:
                 steps.append(f"could not establish the sign of {_tex(gap)}")

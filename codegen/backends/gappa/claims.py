@@ -37,6 +37,7 @@ from softproof.derive.engine import Outcome, Status
 from softproof.derive.exp_kernel import RADIUS
 from softproof.derive.sources import CODEGEN
 
+from ..c.pieces import LOG1MEXP_NEAR
 from . import prover
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import EXP_ERROR, EXP_ERROR_SINGLE, GappaScript, render, script
@@ -813,16 +814,30 @@ LN2_PAIR_ERROR = Fraction(1, 2**108)  # |64 ln 2 - (SP_LOGIT_SHIFT_HI + SP_LOGIT
 LOGIT_SCALING_ERROR = Fraction(1, 2**900)  # |log1p(-x) - log1p(-2^64 x)| / |logit(x)| for x < 2^-960
 
 
+def log1p_of_perturbed(eps: Fraction) -> Fraction:
+    r"""The relative error of sp_log1p_dd's :math:`L + L_{lo}` against :math:`\log(1 + u)` when it receives
+    :math:`u(1 + \epsilon)`, :math:`|\epsilon| \le` ``eps``, u >= 2^-968: :math:`|\log(1 + \hat u) - \log(1 + u)| \le
+    |\hat u - u|/(1 + \min(\hat u, u)) \le \epsilon' u/(1 + u) \le \epsilon'\log(1 + u)` with :math:`\epsilon' =
+    \epsilon/(1 - \epsilon)` (as :math:`1 + \min \ge (1 - \epsilon)(1 + u)` and :math:`u/(1 + u) \le \log(1 + u)`), then the
+    kernel's own :math:`2^{-56}` of :math:`\log(1 + \hat u)` (fp.log1p.float64)."""
+    ratio = eps / (1 - eps)
+    return ratio + LOG1P_BOUND * (1 + ratio)
+
+
+def float32_of_double(rho: Fraction) -> int:
+    """ULPs of a float32 result that rounds to float32 the double RN(v), v within ``rho`` of the truth (relative): the double
+    is within rho + u(1 + rho), and :func:`ulps_after_rounding` counts the float32 boundaries."""
+    return ulps_after_rounding(rho + U * (1 + rho), U_SINGLE)
+
+
 def logit_relative() -> Fraction:
     r"""The relative error of sp_logit's value before its last rounding, against :math:`y = \operatorname{logit}(x)`,
     for every double :math:`0 < x < 1`.
 
     The ratio: :math:`G = q + u_{lo} = U(1 + \epsilon)`, :math:`|\epsilon| \le` :data:`LOGIT_RATIO_BOUND`
     (fp.logit.ratio; the Fast2Sum keeps the sum, and :math:`u \ge 2^{-52}` or u = 0 exactly at x = 1/2, so
-    fp.log1p.float64's scope :math:`u \ge 2^{-968}` holds; u = 0 gives 0 exactly). :math:`|\log(1 + G) - \log(1 + U)| \le
-    |G - U|/(1 + \min(G, U)) \le \epsilon' U/(1 + U) \le \epsilon'\log(1 + U)` with :math:`\epsilon' =
-    \epsilon/(1 - \epsilon)`, and sp_log1p_dd's :math:`L + L_{lo}` is within :math:`2^{-56}` of :math:`\log(1 + G)`
-    (fp.log1p.float64): :math:`\eta = \epsilon' + 2^{-56}(1 + \epsilon')` of :math:`\log(1 + U) = |y|`. For
+    fp.log1p.float64's scope :math:`u \ge 2^{-968}` holds; u = 0 gives 0 exactly), so sp_log1p_dd's :math:`L + L_{lo}`
+    is within :math:`\eta` of :math:`\log(1 + U) = |y|` (:func:`log1p_of_perturbed`). For
     :math:`x \ge 1/2` the result is L itself, the rounding of :math:`L + L_{lo}` (Fast2Sum). Below 1/2 it is
     log_share_of(q, ql, L, L_lo): q = ql = 0, or, for :math:`x < 2^{-960}` (x scaled by :math:`2^{64}`),
     :math:`q + ql = -64\ln 2` to :data:`LN2_PAIR_ERROR` relative, and :math:`y = q + ql - \log(1 + U')` up to
@@ -831,8 +846,7 @@ def logit_relative() -> Fraction:
     :math:`q \le 0 \le L`, :math:`|ql| \le \mathrm{ulp}(q)/2`, :math:`|L_{lo}| \le \mathrm{ulp}(L)/2`) and its roundings'
     underflow at most :math:`2 \cdot 2^{-1075}`, under :math:`2^{-1000}|y|` (:math:`|y| \ge 2^{-53}`: the ratio is 0 or
     at least :math:`2^{-52}`)."""
-    ratio = LOGIT_RATIO_BOUND / (1 - LOGIT_RATIO_BOUND)
-    eta = ratio + LOG1P_BOUND * (1 + ratio)
+    eta = log1p_of_perturbed(LOGIT_RATIO_BOUND)
     return (eta + LN2_PAIR_ERROR + LOGIT_SCALING_ERROR) * (1 + LOG_SHARE_ASSEMBLY_BOUND) + LOG_SHARE_ASSEMBLY_BOUND + Fraction(1, 2**1000)
 
 
@@ -851,7 +865,7 @@ LOGIT_SINGLE = _fp_claim(
     "for every float32 0 < x < 1, the C logit's float32 result is within 1 ULP of the correctly rounded log(x/(1 - x))",
     sp.Le(sp.Function("ulps32")(FL(sp.log(x_sym / (1 - x_sym)))), 1),
     ComposedBound((LOGIT_RATIO, LOG1P, LOG_SHARE_ASSEMBLY),
-                  lambda: Fraction(ulps_after_rounding(logit_relative() + U * (1 + logit_relative()), U_SINGLE)), Fraction(1),
+                  lambda: Fraction(float32_of_double(logit_relative())), Fraction(1),
                   in_ulps=True),
     (*_LOGIT_ASSUMED, "the double result (one more rounding, 2^-53) rounded to float32; float32 results of logit are normal "
                       "(|y| >= 2^-23 or y = 0 at x = 1/2)"),
@@ -868,7 +882,7 @@ EXPM1_SERIES = _fp_claim(
     GappaBound("fp_expm1_series", EXPM1_SERIES_BOUND),
     ("t = -x of a float32 x (so t >= 2^-149, exact in binary64)",),
 )
-LOG1MEXP_NEAR_T = Fraction(1, 2**10)  # SP_LOG1MEXP_NEAR
+LOG1MEXP_NEAR_T = Fraction(LOG1MEXP_NEAR)  # SP_LOG1MEXP_NEAR, as printed into the C source
 
 
 def log1mexp_single_relative() -> Fraction:
@@ -882,18 +896,14 @@ def log1mexp_single_relative() -> Fraction:
     :math:`|W - P(t)| \le t^5/120` and :math:`W \ge t(1 - t/2)`, so :math:`P = W(1 + \tau)`,
     :math:`|\tau| \le t^4/(120(1 - 2^{-11}))`; :math:`\hat w = P(1 + \sigma)` (fp.expm1.series), :math:`\hat w = W(1 +
     \epsilon_w)`; :math:`1 - \hat w = (1 - W)(1 - \epsilon_w W/(1 - W))` with :math:`W/(1 - W) = e^t - 1 \le 2^{-9}`, and
-    :math:`\hat u = (1 - \hat w)(1 + \delta_1)(1 + \delta_2)/\hat w`. Either way :math:`\hat u = u(1 + \epsilon_u)`; then
-    :math:`|\log(1 + \hat u) - \log(1 + u)| \le \epsilon_u'\log(1 + u)` (:math:`\epsilon_u' = \epsilon_u/(1 - \epsilon_u)`,
-    as in :func:`logit_relative`) and sp_log1p's :math:`2^{-56}` (fp.log1p.float64; :math:`u \ge d \ge 2^{-151}`), the
-    negation exact."""
-    e, k = EXP_SINGLE_BOUND, Fraction(2**10)
+    :math:`\hat u = (1 - \hat w)(1 + \delta_1)(1 + \delta_2)/\hat w`. Either way :math:`\hat u = u(1 + \epsilon_u)`, and
+    :func:`log1p_of_perturbed` gives the log's error (:math:`u \ge d \ge 2^{-151}`); the negation is exact."""
+    e, k = EXP_SINGLE_BOUND, 1 / LOG1MEXP_NEAR_T
     far = (1 + e) * (1 + U) / ((1 - k * e) * (1 - U)) - 1
     tau = LOG1MEXP_NEAR_T**4 / (120 * (1 - LOG1MEXP_NEAR_T / 2))
     eps_w = (1 + EXPM1_SERIES_BOUND) * (1 + tau) - 1
-    near = (1 + eps_w * Fraction(1, 2**9)) * (1 + U) ** 2 / (1 - eps_w) - 1
-    eps_u = max(far, near)
-    ratio = eps_u / (1 - eps_u)
-    return ratio + LOG1P_BOUND * (1 + ratio)
+    near = (1 + eps_w * 2 * LOG1MEXP_NEAR_T) * (1 + U) ** 2 / (1 - eps_w) - 1
+    return log1p_of_perturbed(max(far, near))
 
 
 LOG1MEXP_SINGLE = _fp_claim(
@@ -901,7 +911,7 @@ LOG1MEXP_SINGLE = _fp_claim(
     "for every float32 x <= 0, the C log1mexp's float32 result is within 1 ULP of the correctly rounded log(1 - e^x)",
     sp.Le(sp.Function("ulps32")(FL(sp.log(1 - sp.exp(x_sym)))), 1),
     ComposedBound((EXP_SINGLE_TOTAL, EXPM1_SERIES, LOG1P),
-                  lambda: Fraction(ulps_after_rounding(log1mexp_single_relative() + U * (1 + log1mexp_single_relative()), U_SINGLE)),
+                  lambda: Fraction(float32_of_double(log1mexp_single_relative())),
                   Fraction(1), in_ulps=True),
     ("the argument in log1mexp_single_relative (codegen/backends/gappa/claims.py), then the double rounded to float32: "
      "ulps_after_rounding (float32 results in the subnormal range: the error, under 2^-150, crosses one boundary at most)",

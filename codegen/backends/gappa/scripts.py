@@ -20,6 +20,7 @@ from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...kernels import DECAY
 from ..c.pieces import (
+    LOG1MEXP_NEAR,
     NUM,
     Q_D,
     RCP_LO,
@@ -685,7 +686,7 @@ def _expm1_series() -> GappaScript:
         inputs=("t",),
         definitions=(("c3", c3), ("c2", c2), ("c1", c1), ("w", "rnd(t * c1)"),
                      ("Mc3", "1 / 6 - t / 24"), ("Mc2", "t * Mc3 - 1 / 2"), ("Mc1", "t * Mc2 + 1"), ("Mw", "t * Mc1")),
-        hypotheses=("t in [1b-149, 1b-10]",),
+        hypotheses=(f"t in [1b-149, {_binary(Fraction(LOG1MEXP_NEAR))}]",),
         goal="(w - Mw) / Mw",
         hints=(f"c3 - Mc3 -> (c3 - ({sixth} - rnd({twenty_fourth} * t))) + ({sixth} - 1 / 6) - (rnd({twenty_fourth} * t) - "
                f"{twenty_fourth} * t) - ({twenty_fourth} - 1 / 24) * t;",
