@@ -2,12 +2,12 @@ r"""The softmax family on Dask arrays, over any axis, that axis split across any
 
 Each chunk is summarised by its mergeable log-sum-exp state (``lse_state``: the max, the tied maxima
 and the other terms' sum as a double-double, with the bound of its error; ``generated/_state.py``),
-the states are merged up a tree (``dask.array.reduction`` with ``concatenate=False``: 48 bytes per
+the states are merged up a tree (``dask.array.reduction`` with ``concatenate=False``: 56 bytes per
 slice travel, never the data) and finished. ``state.finish_of_merge`` proves that this is the
 log-sum-exp of the whole slice for every split, ``state.merge_commutative_associative`` that the tree's
 shape and order do not matter in real arithmetic; in floating point each merge adds at most 2^-98
-(C; fp.state.merge, proved by Gappa) to the state's recorded error, and ``finish`` certifies 1 ULP from it where ``|LSE|`` is not below
-about ``T`` (see ``generated/_state.py``).
+(C; fp.state.merge, proved by Gappa) to the state's recorded error, and ``finish`` certifies 1 ULP from it,
+rows whose ``m + T log S`` cancels included: their chunks' sums are precise (see ``generated/_state.py``).
 
 Reads of the data: logsumexp and cross_entropy one (the states and the target logit come from the
 same chunk tasks); softmax, log_softmax and the gradient two (the states, then each chunk normalised
@@ -187,7 +187,7 @@ def _loss_from_state(state: np.ndarray, x_target: np.ndarray, out: np.dtype[Any]
     wide = np.longdouble
     m = state["m"]
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        L = np.log1p((state["ties"] - 1).astype(wide) + state["t_hi"] + state["t_lo"])
+        L = np.log1p((state["ties"] - 1).astype(wide) + state["t_hi"] + state["t_lo"] + state["t_ll"])
         loss = ((m.astype(wide) - x_target) + L).astype(np.float64)
         ties = np.where(x_target == np.inf, np.log(state["ties"]), np.inf)
     loss = np.where(np.isposinf(m), ties, loss)
@@ -224,7 +224,7 @@ def _grad_chunk(x: np.ndarray, state: np.ndarray, t: np.ndarray, ax: int, out: n
     p_t = np.take_along_axis(p, clipped, axis=ax)
     wide = np.longdouble
     with np.errstate(invalid="ignore", divide="ignore"):
-        rest = (state["ties"] - 1).astype(wide) + state["t_hi"] + state["t_lo"]
+        rest = (state["ties"] - 1).astype(wide) + state["t_hi"] + state["t_lo"] + state["t_ll"]
         at_max = (-rest / (rest + 1)).astype(np.float64)
     value = np.where((x_t == state["m"]) & np.isfinite(state["m"]), at_max, p_t - 1.0)
     value = np.where(np.isnan(p_t), np.nan, value)

@@ -1,18 +1,24 @@
 """Mergeable log-sum-exp states (hand-written, copied verbatim into generated/): one slice's summary,
 merged with others' in any tree and order, finished into the log-sum-exp of all of them.
 
-A state is a record of :data:`STATE_DTYPE` (six float64, 48 bytes: the C struct
+A state is a record of :data:`STATE_DTYPE` (seven float64, 56 bytes: the C struct
 ``softproof_lse_state`` of ``softmax.h``, byte for byte): with m the slice's max,
 
-    S = ties + t_hi + t_lo = sum_i e^((x_i - m)/T)    (within relative error ``error``),
+    S = ties + t = sum_i e^((x_i - m)/T),  t = t_hi + t_lo + t_ll  (within relative error ``error`` of t),
     LSE = m + T log S,
 
-``ties`` counting the entries equal to m, ``t_hi + t_lo`` the others' terms as a double-double. The
+``ties`` counting the entries equal to m, t the others' terms as a double-double (``t_ll = 0``) or,
+where the slice's own LSE does not certify itself (it may be the part of a row whose m + T log S
+cancels, as rows of log-probabilities do), a triple-double within ``PRECISE_ERROR``. The
 real-number identities are claims of ``derive/state.py`` (``state.finish_of_merge``: finishing a
 merge gives the log-sum-exp of the concatenation for every split; ``state.merge_commutative_associative``),
 ``rewrite.blocked_shift`` rescales a sum to a new max. Each state carries the bound ``error`` of its
-sum, which a merge propagates: S = S_a + F S_b with positive terms, so the merged sum's relative error
-is at most max(error_a, error_b + the merge's own), and ``finish`` certifies 1 ULP from it.
+sum, which a merge propagates: t = t_a + F S_b with positive parts, so the merged relative error is
+the parts' errors weighted by their shares plus the merge's own; merges whose result is that accurate
+are taken in triple-double (C) or with mpmath (NumPy), and so is ``finish``'s log where the double-double
+(C) or ``numpy.longdouble`` (NumPy) one is not certified: 1 ULP wherever the bound certifies it, and it
+does for every row but those whose LSE is within about 2^-80 of 0 relative to |m| (the in-memory
+kernels' last stage reaches the same).
 
 Edges: a NaN entry gives m = NaN (merging with it gives NaN); an empty slice or one of -inf entries
 gives m = -inf (adds nothing; finishes to -inf); +inf entries give m = +inf with ties = their count
@@ -21,7 +27,7 @@ gives m = -inf (adds nothing; finishes to -inf); +inf entries give m = +inf with
 ``kernels`` is the target module: ``softmax_c`` computes states, merges and finishes in C
 (``softproof_lse_state_d``, ``softproof_lse_merge``, ``softproof_lse_finish``; each term by the exp
 kernel, 2^-52, as logsumexp's first stage, merge factors in triple-double), ``softmax_np`` in NumPy (terms and factors
-in ``numpy.longdouble``, whose error the state records). The two give states of one layout, each
+in ``numpy.longdouble``, whose error the state records; the precise parts with mpmath). The two give states of one layout, each
 within its recorded bound; a state from one finishes on the other. ``normalise`` (softmax of a slice
 given the whole row's state) is NumPy on both.
 """
@@ -39,10 +45,16 @@ from ._checks import as_float, axes, slice_rows
 
 __all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise", "state_temperature"]
 
-STATE_DTYPE = numpy.dtype([("m", "<f8"), ("ties", "<f8"), ("t_hi", "<f8"), ("t_lo", "<f8"), ("error", "<f8"), ("temperature", "<f8")])
+STATE_DTYPE = numpy.dtype([("m", "<f8"), ("ties", "<f8"), ("t_hi", "<f8"), ("t_lo", "<f8"), ("t_ll", "<f8"), ("error", "<f8"),
+                          ("temperature", "<f8")])
 _EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
 _MERGE_FLOOR = 2.0**-98  # the double-double roundings of one merge (C: SP_MERGE_ERROR, fp.state.merge)
 _LOG_ERROR = 8.0 * _EPS_WIDE  # numpy.log1p in numpy.longdouble
+PRECISE_ERROR = 2.0**-100  # a state this accurate carries t as a triple-double; merged and finished precisely (C: SP_PRECISE_ERROR)
+_TRIPLE_MERGE_ERROR = 2.0**-134  # a precise merge's own error (C: triple-double; NumPy: mpmath at _BITS, rounded to three doubles)
+_NEGLIGIBLE = -128.0  # a slice whose own LSE is below -128 T never needs a precise sum (C: SP_STATE_NEGLIGIBLE)
+_BITS = 200  # mpmath's precision for the precise sums, merges and logs
+_CERTIFIED = 2.0**-53.5  # a bound below this times |LSE|: within 1 ULP
 
 
 def state_temperature(value: object) -> float:
@@ -78,6 +90,53 @@ def _split(wide: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     return hi, (wide - hi).astype(numpy.float64)
 
 
+def _mp() -> Any:
+    """mpmath (a dependency of softproof), imported where a precise sum is needed."""
+    return importlib.import_module("mpmath")
+
+
+def _t_exact(record: Any) -> Any:
+    """A state's t = t_hi + t_lo + t_ll as an exact mpmath number."""
+    mp = _mp()
+    return mp.mpf(float(record["t_hi"])) + mp.mpf(float(record["t_lo"])) + mp.mpf(float(record["t_ll"]))
+
+
+def _set_t(record: Any, value: Any) -> None:
+    """t = value as t_hi + t_lo + t_ll, each the rest rounded to nearest (within 2^-159 of t where t is normal)."""
+    hi = float(value)
+    lo = float(value - hi)
+    record["t_hi"], record["t_lo"], record["t_ll"] = hi, lo, float(value - hi - lo)
+
+
+def _precise_error(n: int, t: float) -> float:
+    """The error of a precise t of n terms: mpmath's at _BITS and the three doubles' rounding (2^-150,
+    generously), and three subnormal ulps where t is that small."""
+    return 2.0**-150 * (n + 1) + (2.0**-1072 / t if t > 0 else 0.0)
+
+
+def _refine(rows: NDArray[Any], out: NDArray[Any], T: float) -> None:
+    """The rows a merged row containing them might not certify again with mpmath: t = sum over x < m of
+    e^((x - m)/T) at _BITS bits. A merged row's LSE is at least each part's own, lse, so a part with lse > 0
+    whose terms' bound T error t/(c + t) is below 2^-53.5 lse needs nothing more (the merged bound is the
+    parts' weighted by their shares); nor does a part below _NEGLIGIBLE T (C: refine_state)."""
+    value, _ = _numpy_finish(out, precise=False)
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        terms = T * out["error"] * (out["t_hi"] / (out["ties"] + out["t_hi"]))
+        certifies = (value > 0) & (terms <= _CERTIFIED * value)
+        chosen = numpy.flatnonzero(numpy.isfinite(out["m"]) & ~certifies & (value > _NEGLIGIBLE * T))
+    if chosen.size == 0:
+        return
+    mp = _mp()
+    with mp.workprec(_BITS):
+        temperature = mp.mpf(T)
+        for r in chosen:
+            m = float(out["m"][r])
+            top = mp.mpf(m)
+            t = mp.fsum(mp.exp((mp.mpf(float(x)) - top) / temperature) for x in rows[r] if x < m)
+            _set_t(out[r:r + 1], t)
+            out["error"][r] = _precise_error(rows.shape[1], float(t))
+
+
 def _numpy_states(rows: NDArray[Any], T: float) -> NDArray[Any]:
     """States of (rows, n) float64 rows in NumPy: terms e^(q + ql) in numpy.longdouble (q + ql the
     exact shift of softmax_np._shift), summed pairwise in numpy.longdouble."""
@@ -104,6 +163,7 @@ def _numpy_states(rows: NDArray[Any], T: float) -> NDArray[Any]:
     # pairwise sum of n positive terms within (min(n, 128) + log2 n) eps (numpy's blocks of 128)
     summation = (min(n, 128) + numpy.log2(max(n, 2))) * _EPS_WIDE
     out["error"] = numpy.where(finite[:, 0], 9.0 * _EPS_WIDE + summation, 0.0)
+    _refine(rows, out, T)
     return out
 
 
@@ -132,23 +192,52 @@ def _check_pair(a: NDArray[Any], b: NDArray[Any]) -> None:
         state_temperature(T)
 
 
+def _merged_error(error_a: Any, t_a: Any, error_b: Any, v: Any, own: Any) -> Any:
+    """The relative error of t_a + v with t_a within error_a and v within error_b (1 + own) + own (positive
+    parts): each part's error weighted by its share plus the merge's own, the roundings here within
+    1 + 2^-48 (C: merged_error)."""
+    b = error_b * (1.0 + own) + own
+    total = t_a + v
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        w = numpy.where(total > 0, (error_a * t_a + b * v) / numpy.where(total > 0, total, 1.0), numpy.maximum(error_a, b))
+    return (w * (1.0 + own) + own) * (1.0 + 2.0**-48)
+
+
+def _precise_merge(big: NDArray[Any], small: NDArray[Any], out: NDArray[Any], chosen: NDArray[Any]) -> None:
+    """The pairs ``chosen`` with mpmath: t = t_big + e^((m_small - m_big)/T) (ties_small + t_small) at _BITS bits
+    (the exponent exact: both maxima and T are doubles), rounded to three doubles; t_big + t_small where the
+    maxima are equal (the ties add apart)."""
+    mp = _mp()
+    with mp.workprec(_BITS):
+        for r in chosen:
+            if big["m"][r] == small["m"][r]:
+                t = _t_exact(big[r]) + _t_exact(small[r])
+            else:
+                factor = mp.exp((mp.mpf(float(small["m"][r])) - mp.mpf(float(big["m"][r]))) / mp.mpf(float(big["temperature"][r])))
+                t = _t_exact(big[r]) + factor * (mp.mpf(float(small["ties"][r])) + _t_exact(small[r]))
+            _set_t(out[r:r + 1], t)
+
+
 def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     """merge in NumPy: the larger max's state, the other's sum rescaled by F = e^((m_b - m_a)/T) in
-    numpy.longdouble (the argument (m_b - m_a)/T exact to two doubles, then rounded to eps |y|)."""
+    numpy.longdouble (the argument (m_b - m_a)/T exact to two doubles, then rounded to eps |y|), or with
+    mpmath where the merged error is within PRECISE_ERROR (both parts precise, or one negligible)."""
     wide = numpy.longdouble
     first = a["m"] >= b["m"]
     big, small = numpy.where(first, a, b), numpy.where(first, b, a)
     out = big.copy()
+    out["t_ll"] = 0.0
     T = big["temperature"]
     with numpy.errstate(invalid="ignore", over="ignore", under="ignore"):
         d, d_lo = _numpy_module()._two_diff(small["m"], big["m"])  # m_b - m_a exactly
         y = (d.astype(wide) + d_lo) / T.astype(wide)
         F = numpy.exp(y)
-        s_small = small["ties"].astype(wide) + small["t_hi"] + small["t_lo"]
-        s_big = big["t_hi"].astype(wide) + big["t_lo"]
+        s_small = small["ties"].astype(wide) + small["t_hi"] + small["t_lo"] + small["t_ll"]
+        s_big = big["t_hi"].astype(wide) + big["t_lo"] + big["t_ll"]
         rescaled = s_big + F * s_small
         equal = big["m"] == small["m"]
-        summed = s_big + (small["t_hi"].astype(wide) + small["t_lo"])
+        summed = s_big + (small["t_hi"].astype(wide) + small["t_lo"] + small["t_ll"])
+        share = numpy.where(equal, small["t_hi"], (F * s_small).astype(numpy.float64))
     finite = numpy.isfinite(big["m"]) & numpy.isfinite(small["m"])
     t_new = numpy.where(equal, summed, rescaled)
     t_hi, t_lo = _split(t_new)
@@ -157,14 +246,19 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     out["t_lo"] = numpy.where(update & finite, t_lo, out["t_lo"])
     out["ties"] = numpy.where(update & equal, big["ties"] + small["ties"], out["ties"])
     # F within (2 |y| + 8) eps (the argument's sum and division each rounded to eps |y|, exp's own 8 eps),
-    # F S_b and the two sums 3 eps more
+    # F S_b and the two sums 3 eps more; the longdouble sum of three doubles within 2 eps
     magnitude = numpy.where(finite & ~equal, numpy.abs(y.astype(numpy.float64)), 0.0)
-    own = numpy.where(equal, 2.0 * _EPS_WIDE, (2.0 * magnitude + 11.0) * _EPS_WIDE) + _MERGE_FLOOR
-    merged_error = numpy.maximum(big["error"], small["error"] * (1.0 + own) + own)
+    own = numpy.where(equal, 4.0 * _EPS_WIDE, (2.0 * magnitude + 13.0) * _EPS_WIDE) + _MERGE_FLOOR
+    merged_error = _merged_error(big["error"], big["t_hi"], small["error"], share, own)
     out["error"] = numpy.where(finite, merged_error, out["error"])
+    precise = _merged_error(big["error"], big["t_hi"], small["error"], share, _TRIPLE_MERGE_ERROR)
+    chosen = numpy.flatnonzero(finite & (precise <= PRECISE_ERROR))
+    if chosen.size:
+        _precise_merge(big, small, out, chosen)
+        out["error"][chosen] = precise[chosen]
     nan = numpy.isnan(a["m"]) | numpy.isnan(b["m"])
     out["m"] = numpy.where(nan, numpy.nan, out["m"])
-    for field in ("ties", "t_hi", "t_lo", "error"):
+    for field in ("ties", "t_hi", "t_lo", "t_ll", "error"):
         out[field] = numpy.where(nan, 0.0, out[field])
     return out
 
@@ -184,18 +278,30 @@ def merge(kernels: ModuleType, a: ArrayLike, b: ArrayLike) -> Any:
     return out.reshape(shape)[()]
 
 
-def _numpy_finish(s: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+def _numpy_finish(s: NDArray[Any], precise: bool = True) -> tuple[NDArray[Any], NDArray[Any]]:
     """m + T log1p((c - 1) + t) in numpy.longdouble, rounded once, and the bound of its error before
-    that rounding: T (error t/(c + t) + 8 eps L) + 2 eps |out| (as softmax_np's certified finish)."""
+    that rounding: T (error t/(c + t) + 8 eps L) + 2 eps |out| (as softmax_np's certified finish); where
+    that is not certified and the state is precise enough (and ``precise``), m + T log(c + t) with mpmath
+    at _BITS bits."""
     wide = numpy.longdouble
     T = s["temperature"]
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        u = (s["ties"] - 1).astype(wide) + s["t_hi"] + s["t_lo"]
+        u = (s["ties"] - 1).astype(wide) + s["t_hi"] + s["t_lo"] + s["t_ll"]
         L = numpy.log1p(u)
         out = (s["m"].astype(wide) + T.astype(wide) * L).astype(numpy.float64)
         t = s["t_hi"] + s["t_lo"]
-        bound = T * (s["error"] * (t / (s["ties"] + t)) + _LOG_ERROR * L.astype(numpy.float64)) + 2 * _EPS_WIDE * numpy.abs(out)
-    edge = ~numpy.isfinite(s["m"])
+        terms = T * s["error"] * (t / (s["ties"] + t))
+        bound = terms + T * _LOG_ERROR * L.astype(numpy.float64) + 2 * _EPS_WIDE * numpy.abs(out)
+        edge = ~numpy.isfinite(s["m"])
+        hope = ~edge & ~(bound <= _CERTIFIED * numpy.abs(out)) & (terms < bound)
+    chosen = numpy.flatnonzero(hope) if precise else numpy.zeros(0, int)
+    if chosen.size:
+        mp = _mp()
+        with mp.workprec(_BITS):
+            for r in chosen:
+                value = mp.mpf(float(s["m"][r])) + mp.mpf(float(T[r])) * mp.log(mp.mpf(float(s["ties"][r])) + _t_exact(s[r]))
+                out[r] = float(value)
+                bound[r] = terms[r] * (1 + 2.0**-48) + 2.0**-150 * (abs(float(s["m"][r])) + abs(float(value)))
     return numpy.where(edge, s["m"], out), numpy.where(edge, 0.0, bound)
 
 
@@ -238,7 +344,7 @@ def normalise(kernels: ModuleType, x: ArrayLike, state: ArrayLike, axis: int | t
     wide = numpy.longdouble
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         q, ql = _numpy_module()._shift(array, numpy.where(numpy.isfinite(m), m, 0.0), T)
-        u = (full["ties"] - 1).astype(wide) + full["t_hi"] + full["t_lo"]  # S - 1: log S = log1p(u) keeps small logs accurate
+        u = (full["ties"] - 1).astype(wide) + full["t_hi"] + full["t_lo"] + full["t_ll"]  # S - 1: log S = log1p(u) keeps small logs accurate
         shifted = q.astype(wide) + ql
         value = shifted - numpy.log1p(u) if log else numpy.exp(shifted) / (u + 1)
         value = value.astype(numpy.float64)

@@ -1040,7 +1040,7 @@ static SP_INLINE void two_sum(double a, double b, double *s, double *e)
 }
 
 /* a + b + c as a normalised triple */
-static triple triple_renorm(double a, double b, double c)
+static SP_INLINE triple triple_renorm(double a, double b, double c)
 {
     triple out;
     double s, e, t, f;
@@ -1054,12 +1054,12 @@ static triple triple_renorm(double a, double b, double c)
     return out;
 }
 
-static triple triple_of(double h, double m)
+static SP_INLINE triple triple_of(double h, double m)
 {
     return triple_renorm(h, m, 0.0);
 }
 
-static triple triple_add(triple x, triple y)
+static SP_INLINE triple triple_add(triple x, triple y)
 {
     double s0, t0, s1, t1, s2;
     two_sum(x.h, y.h, &s0, &t0);
@@ -1070,13 +1070,13 @@ static triple triple_add(triple x, triple y)
     return triple_renorm(s0, s1, s2);
 }
 
-static triple triple_neg(triple x)
+static SP_INLINE triple triple_neg(triple x)
 {
     triple out = {-x.h, -x.m, -x.l};
     return out;
 }
 
-static triple triple_mul(triple x, triple y)
+static SP_INLINE triple triple_mul(triple x, triple y)
 {
     const double p0 = x.h * y.h, q0 = SP_EXACT_FMA(x.h, y.h, -p0);
     const double p1 = x.h * y.m, q1 = SP_EXACT_FMA(x.h, y.m, -p1);
@@ -1088,7 +1088,7 @@ static triple triple_mul(triple x, triple y)
     return triple_renorm(p0, s1, t + t2 + q1 + q2 + p3);
 }
 
-static triple triple_mul_d(triple x, double d)
+static SP_INLINE triple triple_mul_d(triple x, double d)
 {
     const triple y = {d, 0.0, 0.0};
     return triple_mul(x, y);
@@ -1106,7 +1106,8 @@ static triple triple_div_d(triple x, double d)
     return triple_renorm(q0, q1, q2);
 }
 
-/* ln 2 and 1/j! (j = 0..14) as three doubles each (h + m + l within 2^-160 relative; mpmath at 400 bits) */
+/* ln 2, 1/j! (j = 0..14) and 2^(j/64) (j = 0..63) as three doubles each (h + m + l within 2^-160 relative;
+ * mpmath at 400 bits) */
 static const triple SP_LN2_TRIPLE = {0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56, 0x1.7b57a079a1934p-111};
 static const triple SP_INVERSE_FACTORIALS[15] = {
     {0x1.0000000000000p+0, 0.0, 0.0},
@@ -1125,36 +1126,154 @@ static const triple SP_INVERSE_FACTORIALS[15] = {
     {0x1.6124613a86d09p-33, 0x1.f28e0cc748ebep-87, -0x1.7b2c4c8a840bcp-141},
     {0x1.93974a8c07c9dp-37, 0x1.05d6f8a2efd1fp-92, 0x1.3aa3346236a5dp-147},
 };
+static const triple SP_POWERS_64[64] = {
+    {0x1.0000000000000p+0, 0.0, 0.0},
+    {0x1.02c9a3e778061p+0, -0x1.19083535b085dp-56, -0x1.9085b0a3d74d5p-110},
+    {0x1.059b0d3158574p+0, 0x1.d73e2a475b465p-55, 0x1.05ff94f8d257ep-110},
+    {0x1.0874518759bc8p+0, 0x1.186be4bb284ffp-57, 0x1.15820d96b414fp-111},
+    {0x1.0b5586cf9890fp+0, 0x1.8a62e4adc610bp-54, -0x1.67c9bd6ebf74cp-108},
+    {0x1.0e3ec32d3d1a2p+0, 0x1.03a1727c57b53p-59, -0x1.5aa76994e9ddbp-113},
+    {0x1.11301d0125b51p+0, -0x1.6c51039449b3ap-54, 0x1.9d58b988f562dp-109},
+    {0x1.1429aaea92de0p+0, -0x1.32fbf9af1369ep-54, -0x1.2fe7bb4c76416p-108},
+    {0x1.172b83c7d517bp+0, -0x1.19041b9d78a76p-55, 0x1.4f2406aa13ff0p-109},
+    {0x1.1a35beb6fcb75p+0, 0x1.e5b4c7b4968e4p-55, 0x1.ad36183926ae8p-111},
+    {0x1.1d4873168b9aap+0, 0x1.e016e00a2643cp-54, 0x1.ea62d0881b918p-110},
+    {0x1.2063b88628cd6p+0, 0x1.dc775814a8495p-55, -0x1.781dbc16f1ea4p-111},
+    {0x1.2387a6e756238p+0, 0x1.9b07eb6c70573p-54, -0x1.4d89f9af532e0p-109},
+    {0x1.26b4565e27cddp+0, 0x1.2bd339940e9d9p-55, 0x1.277393a461b77p-110},
+    {0x1.29e9df51fdee1p+0, 0x1.612e8afad1255p-55, 0x1.de54485604690p-111},
+    {0x1.2d285a6e4030bp+0, 0x1.0024754db41d5p-54, -0x1.ee9d8f8cb9307p-110},
+    {0x1.306fe0a31b715p+0, 0x1.6f46ad23182e4p-55, 0x1.7b7b2f09cd0d9p-110},
+    {0x1.33c08b26416ffp+0, 0x1.32721843659a6p-54, -0x1.406a2ea6cfc6bp-108},
+    {0x1.371a7373aa9cbp+0, -0x1.63aeabf42eae2p-54, 0x1.87e3e12516bfap-108},
+    {0x1.3a7db34e59ff7p+0, -0x1.5e436d661f5e3p-56, 0x1.9b0b1ff17c296p-111},
+    {0x1.3dea64c123422p+0, 0x1.ada0911f09ebcp-55, -0x1.808ba68fa8fb7p-109},
+    {0x1.4160a21f72e2ap+0, -0x1.ef3691c309278p-58, -0x1.32b43eafc6518p-114},
+    {0x1.44e086061892dp+0, 0x1.89b7a04ef80d0p-59, -0x1.0ac312de3d922p-114},
+    {0x1.486a2b5c13cd0p+0, 0x1.3c1a3b69062f0p-56, 0x1.e1eebae743ac0p-111},
+    {0x1.4bfdad5362a27p+0, 0x1.d4397afec42e2p-56, 0x1.c06c7745c2b39p-113},
+    {0x1.4f9b2769d2ca7p+0, -0x1.4b309d25957e3p-54, -0x1.1aa1fd7b685cdp-112},
+    {0x1.5342b569d4f82p+0, -0x1.07abe1db13cadp-55, 0x1.fa733951f214cp-111},
+    {0x1.56f4736b527dap+0, 0x1.9bb2c011d93adp-54, -0x1.ff86852a613ffp-111},
+    {0x1.5ab07dd485429p+0, 0x1.6324c054647adp-54, -0x1.744ee506fdafep-109},
+    {0x1.5e76f15ad2148p+0, 0x1.ba6f93080e65ep-54, -0x1.95f9ab75fa7d6p-108},
+    {0x1.6247eb03a5585p+0, -0x1.383c17e40b497p-54, 0x1.5d8e757cfb991p-111},
+    {0x1.6623882552225p+0, -0x1.bb60987591c34p-54, 0x1.4a337f4dc0a3bp-108},
+    {0x1.6a09e667f3bcdp+0, -0x1.bdd3413b26456p-54, 0x1.57d3e3adec175p-108},
+    {0x1.6dfb23c651a2fp+0, -0x1.bbe3a683c88abp-57, 0x1.a59f88abbe778p-115},
+    {0x1.71f75e8ec5f74p+0, -0x1.16e4786887a99p-55, -0x1.269796953a4c3p-109},
+    {0x1.75feb564267c9p+0, -0x1.0245957316dd3p-54, -0x1.8f8e7fa19e5e8p-108},
+    {0x1.7a11473eb0187p+0, -0x1.41577ee04992fp-55, -0x1.4217a932d10d4p-113},
+    {0x1.7e2f336cf4e62p+0, 0x1.05d02ba15797ep-56, 0x1.70a1427f8fcdfp-112},
+    {0x1.82589994cce13p+0, -0x1.d4c1dd41532d8p-54, 0x1.0f6ad65cbbac1p-112},
+    {0x1.868d99b4492edp+0, -0x1.fc6f89bd4f6bap-54, -0x1.f16f65181d921p-109},
+    {0x1.8ace5422aa0dbp+0, 0x1.6e9f156864b27p-54, -0x1.30644a7836333p-110},
+    {0x1.8f1ae99157736p+0, 0x1.5cc13a2e3976cp-55, 0x1.3bf26d2b85163p-114},
+    {0x1.93737b0cdc5e5p+0, -0x1.75fc781b57ebcp-57, 0x1.697e257ac0db2p-111},
+    {0x1.97d829fde4e50p+0, -0x1.d185b7c1b85d1p-54, 0x1.7edb9d7144b6fp-108},
+    {0x1.9c49182a3f090p+0, 0x1.c7c46b071f2bep-56, 0x1.6376b7943085cp-110},
+    {0x1.a0c667b5de565p+0, -0x1.359495d1cd533p-54, 0x1.354084551b4fbp-109},
+    {0x1.a5503b23e255dp+0, -0x1.d2f6edb8d41e1p-54, -0x1.bfd7adfd63f48p-111},
+    {0x1.a9e6b5579fdbfp+0, 0x1.0fac90ef7fd31p-54, 0x1.8b16ae39e8cb9p-109},
+    {0x1.ae89f995ad3adp+0, 0x1.7a1cd345dcc81p-54, 0x1.a7fbc3ae675eap-108},
+    {0x1.b33a2b84f15fbp+0, -0x1.2805e3084d708p-57, 0x1.2babc0edda4d9p-111},
+    {0x1.b7f76f2fb5e47p+0, -0x1.5584f7e54ac3bp-56, 0x1.aa64481e1ab72p-111},
+    {0x1.bcc1e904bc1d2p+0, 0x1.23dd07a2d9e84p-55, 0x1.9a164050e1258p-109},
+    {0x1.c199bdd85529cp+0, 0x1.11065895048ddp-55, 0x1.99e51125928dap-110},
+    {0x1.c67f12e57d14bp+0, 0x1.2884dff483cadp-54, -0x1.fc44c329d5cb2p-109},
+    {0x1.cb720dcef9069p+0, 0x1.503cbd1e949dbp-56, 0x1.d8765566b032ep-110},
+    {0x1.d072d4a07897cp+0, -0x1.cbc3743797a9cp-54, -0x1.e7044039da0f6p-108},
+    {0x1.d5818dcfba487p+0, 0x1.2ed02d75b3707p-55, -0x1.ab053b05531fcp-111},
+    {0x1.da9e603db3285p+0, 0x1.c2300696db532p-54, 0x1.7f6246f0ec615p-108},
+    {0x1.dfc97337b9b5fp+0, -0x1.1a5cd4f184b5cp-54, 0x1.b7225a944efd6p-108},
+    {0x1.e502ee78b3ff6p+0, 0x1.39e8980a9cc8fp-55, 0x1.1e92cb3c2d278p-109},
+    {0x1.ea4afa2a490dap+0, -0x1.e9c23179c2893p-54, -0x1.fc0f242bbf3dep-109},
+    {0x1.efa1bee615a27p+0, 0x1.dc7f486a4b6b0p-54, 0x1.f6dd5d229ff69p-108},
+    {0x1.f50765b6e4540p+0, 0x1.9d3e12dd8a18bp-54, -0x1.4019bffc80ef3p-110},
+    {0x1.fa7c1819e90d8p+0, 0x1.74853f3a5931ep-55, 0x1.dc060c36f7651p-112},
+};
 
-/* e^y for -750 <= y <= 1: y = k ln 2 + r, |r| <= 0.35, e^r = (e^(r/256))^256 with e^(r/256) from 14
- * Taylor terms (|r/256| < 2^-9.5: the remainder is below 2^-160), 2^k applied last. A tiny r (below
- * 2^-900: the Newton steps of triple_log near s = 1) is not scaled, which would make it subnormal and cut
- * its bits (logsumexp([0, -704.34]) was 3 ULP off there); its series is 1 + r to far below 2^-160 */
-static triple triple_exp(triple y)
+/* a double-double a_h + a_l, |a_l| <= ulp(a_h): the middle terms of triple_exp's series */
+typedef struct {
+    double h, l;
+} duo;
+
+/* a b + c in double-double (a's low part times b's and below dropped: 2^-104 relative, generously) */
+static SP_INLINE duo duo_mul_add(duo a, duo b, duo c)
 {
-    const double k = nearbyint(y.h / SP_LN2_TRIPLE.h);
-    triple r = triple_add(y, triple_neg(triple_mul_d(SP_LN2_TRIPLE, k)));
-    triple p = {1.0, 0.0, 0.0};
-    const int squarings = fabs(r.h) < 0x1p-900 ? 0 : 8;
-    int j;
-    r.h = ldexp(r.h, -squarings);
-    r.m = ldexp(r.m, -squarings);
-    r.l = ldexp(r.l, -squarings);
-    p = SP_INVERSE_FACTORIALS[14];
-    for (j = 13; j >= 0; --j) { /* Horner: p = p r + 1/j! */
-        p = triple_add(triple_mul(p, r), SP_INVERSE_FACTORIALS[j]);
+    const double p = a.h * b.h;
+    const double e = SP_EXACT_FMA(a.h, b.h, -p) + (a.h * b.l + a.l * b.h);
+    double s, f;
+    duo out;
+    two_sum(p, c.h, &s, &f);
+    f += e + c.l;
+    out.h = s + f;
+    out.l = f - (out.h - s);
+    return out;
+}
+
+/* x 2^k, k an integer: by a power of 2 built from its bits where that is a normal double, else ldexp */
+static SP_INLINE double times_pow2(double x, int k)
+{
+    if (k >= -1022 && k <= 1023) {
+        uint64_t bits = (uint64_t)(k + 1023) << 52;
+        double scale;
+        memcpy(&scale, &bits, sizeof scale);
+        return x * scale;
     }
-    for (j = 0; j < squarings; ++j) {
-        p = triple_mul(p, p);
+    return ldexp(x, k);
+}
+
+/* e^y for -750 <= y <= 709, Tang's table method in triple-double: i = round(64 y / ln 2) = 64 k + j (0 <= j < 64),
+ * r = y - i ln2/64 (|r| <= ln2/128 < 2^-7.4; ln2/64 the triple ln 2 times 2^-6, exact), e^y = 2^k 2^(j/64) e^r.
+ * e^r = sum_{i <= 14} r^i/i! (the remainder below r^15/15! < 2^-152) by Horner: the terms from r^11/11! on
+ * (below 2^-107) in double, from r^5/5! (below 2^-44) in double-double with r to two parts, the first five in
+ * triple-double, so that each part's rounding is below 2^-148 of the sum; then one triple product by 2^(j/64),
+ * and 2^k applied last (a subnormal result rounds there, as with ldexp) */
+static triple triple_exp_domain(triple y)
+{
+    const double i = nearbyint(y.h * (64.0 / SP_LN2_TRIPLE.h));
+    const double k = floor(i * 0x1p-6);
+    const int j = (int)(i - 64.0 * k);
+    const triple ln2_64 = {SP_LN2_TRIPLE.h * 0x1p-6, SP_LN2_TRIPLE.m * 0x1p-6, SP_LN2_TRIPLE.l * 0x1p-6};
+    const triple r = triple_add(y, triple_neg(triple_mul_d(ln2_64, i)));
+    const duo r2 = {r.h, r.m};
+    double q = SP_INVERSE_FACTORIALS[14].h;
+    duo middle;
+    triple p;
+    int n;
+    for (n = 13; n >= 11; --n) {
+        q = q * r.h + SP_INVERSE_FACTORIALS[n].h;
     }
-    p.h = ldexp(p.h, (int)k);
-    p.m = ldexp(p.m, (int)k);
-    p.l = ldexp(p.l, (int)k);
+    middle.h = q;
+    middle.l = 0.0;
+    for (n = 10; n >= 5; --n) {
+        const duo c = {SP_INVERSE_FACTORIALS[n].h, SP_INVERSE_FACTORIALS[n].m};
+        middle = duo_mul_add(middle, r2, c);
+    }
+    p = triple_of(middle.h, middle.l);
+    for (n = 4; n >= 0; --n) {
+        p = triple_add(triple_mul(p, r), SP_INVERSE_FACTORIALS[n]);
+    }
+    p = triple_mul(p, SP_POWERS_64[j]);
+    p.h = times_pow2(p.h, (int)k);
+    p.m = times_pow2(p.m, (int)k);
+    p.l = times_pow2(p.l, (int)k);
     return p;
 }
 
+static triple triple_exp(triple y)
+{
+    if (!(y.h >= -750.0 && y.h <= 709.0)) { /* outside the domain (a NaN or a state no merge made): exp's 0, +inf or NaN */
+        const triple out = {exp(y.h), 0.0, 0.0};
+        return out;
+    }
+    return triple_exp_domain(y);
+}
+
 /* log s for 1 <= s <= 2^64: log(s_h) from libm, then two Newton steps L += s e^-L - 1 (each squares
- * the relative error: 2^-52, 2^-104, then the triple's own 2^-145) */
+ * the relative error: 2^-52, 2^-104, then the triple's own 2^-145 of s e^-L, which is near 1: within
+ * 2^-140 (1 + L) absolute, tests/test_triple.py) */
 static triple triple_log(triple s)
 {
     triple L = triple_of(log(s.h), 0.0);
@@ -2095,8 +2214,8 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, doub
 
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
- * below (n + 64) 2^-140 (|m| + T L) (the triple operations' 2^-145 each, generously): within 1 ULP
- * unless the result is within that of 0 relative to |m| + T L, which no test has reached */
+ * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
+ * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
 static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
 {
     triple sum = {0.0, 0.0, 0.0}, L, out;
@@ -4099,8 +4218,8 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, doubl
 
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
- * below (n + 64) 2^-140 (|m| + T L) (the triple operations' 2^-145 each, generously): within 1 ULP
- * unless the result is within that of 0 relative to |m| + T L, which no test has reached */
+ * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
+ * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
 static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
 {
     triple sum = {0.0, 0.0, 0.0}, L, out;
@@ -6181,9 +6300,22 @@ int softproof_sigmoid_fast_f(const float *x, float *out, size_t count)
 }
 
 /* ------------------------------------------------ mergeable log-sum-exp states */
-/* A slice's state (softmax.h, softproof_lse_state): S = ties + t_hi + t_lo is sum e^((x_i - m)/T) with m
- * the slice's max, within relative error `error` of the exact sum (derive/state.py proves that merging
- * and finishing give the concatenation's LSE in real arithmetic; proved: state.finish_of_merge, state.merge_commutative_associative). */
+/* A slice's state (softmax.h, softproof_lse_state): S = ties + t with t = t_hi + t_lo + t_ll is sum e^((x_i - m)/T)
+ * with m the slice's max, within relative error `error` of the exact t (derive/state.py proves that merging
+ * and finishing give the concatenation's LSE in real arithmetic; proved: state.finish_of_merge, state.merge_commutative_associative).
+ * Where a merged row's m + T log S cancels (|LSE| below about 3T, as for rows of log-probabilities), its
+ * result is certified only if the parts that carry its mass have sums far more accurate than the exp
+ * kernel's 2^-52: a slice whose own LSE does not certify itself (a merged row's LSE is at least each
+ * part's) takes its terms again in double-double (sp_exp_dd, 2^-54) or, where that does not do or its
+ * LSE is <= 0, in triple-double (triple_exp, a state within SP_PRECISE_ERROR, t_ll its third part), as the
+ * in-memory kernel's later stages (refine_state); a slice below -128 T carries under e^-125 of any row
+ * whose LSE is above -3 T and stays as it is. A merge weighs each part's error by its share of the merged t, and keeps the sum in
+ * triple-double where that weighted error is within SP_PRECISE_ERROR; finish takes the log in
+ * triple-double where the double-double log is not certified. */
+#define SP_PRECISE_ERROR 0x1p-100 /* a state this accurate is merged and finished in triple-double */
+#define SP_TRIPLE_MERGE_ERROR 0x1p-134 /* the triple-double merge: F, ties + t, F S_b and the sum, 2^-140 each (the triple arithmetic's documented accuracy, as logsumexp_exact's certificate), generously */
+#define SP_STATE_CERTIFIES 0x1.6a09e667f3bcdp-54 /* 2^-53.5: a part whose own terms' bound is below this times its LSE needs no more */
+#define SP_STATE_NEGLIGIBLE (-128.0) /* a part whose own LSE is below -128 T stays as it is */
 static softproof_lse_state state_edge(double m, double ties, double T)
 {
     softproof_lse_state s;
@@ -6191,17 +6323,122 @@ static softproof_lse_state state_edge(double m, double ties, double T)
     s.ties = ties;
     s.t_hi = 0.0;
     s.t_lo = 0.0;
+    s.t_ll = 0.0;
     s.error = 0.0;
     s.temperature = T;
     return s;
 }
 
-/* a state's sum hi + lo as t_hi + t_lo with |t_lo| <= 2^-53 |t_hi|, exactly (Fast2Sum, |hi| >= |lo|): the
- * invariant every state keeps (fp.state.merge assumes it) */
+/* a state's sum hi + lo as t_hi + t_lo with |t_lo| <= 2^-53 |t_hi|, exactly (Fast2Sum, |hi| >= |lo|), t_ll = 0:
+ * the invariant every state keeps (fp.state.merge assumes it) */
 static SP_INLINE void state_sum(softproof_lse_state *s, double hi, double lo)
 {
     s->t_hi = hi + lo;
     s->t_lo = lo - (s->t_hi - hi);
+    s->t_ll = 0.0;
+}
+
+static SP_INLINE triple state_t(softproof_lse_state s)
+{
+    const triple t = {s.t_hi, s.t_lo, s.t_ll};
+    return t;
+}
+
+/* t = h + m + l as t_hi + t_lo + t_ll exactly (two TwoSums, then Fast2Sum), |t_lo| <= 2^-53 |t_hi| kept */
+static void state_set_t(softproof_lse_state *s, triple t)
+{
+    double hi, e, lo, ll;
+    two_sum(t.h, t.m, &hi, &e);
+    two_sum(e, t.l, &lo, &ll);
+    state_sum(s, hi, lo);
+    s->t_ll = ll;
+}
+
+/* the relative error of t_a + v when t_a is within error_a and v within error_b (1 + own) + own, both positive:
+ * each part's error weighted by its share, plus the operation's own; the weights' and this expression's
+ * roundings (a few u) within the factor 1 + 2^-48 */
+static double merged_error(double error_a, double t_a, double error_b, double v, double own)
+{
+    const double b = error_b * (1.0 + own) + own;
+    const double total = t_a + v;
+    const double w = total > 0.0 ? (error_a * t_a + b * v) / total : (error_a > b ? error_a : b);
+    return (w * (1.0 + own) + own) * (1.0 + 0x1p-48);
+}
+
+/* m + T log1p((c - 1) + t) from a state with the double-double log (logsumexp_certified; t_ll folded into
+ * t_lo, a rounding within 2^-104 of t) and its bound */
+static double state_value(softproof_lse_state s, double *bound)
+{
+    row_stats st;
+    st.m = s.m;
+    st.ties = s.ties;
+    st.t = s.t_hi;
+    st.t_lo = s.t_lo + s.t_ll;
+    return logsumexp_certified_d(st, s.temperature, s.error + (s.t_ll != 0.0 ? 0x1p-104 : 0.0), 0.0, bound); /* the subnormal terms are in s.error (state_of_row) */
+}
+
+/* T error t/(c + t): what a state's sum moves its LSE by (the log's own error apart) */
+static SP_INLINE double terms_bound(softproof_lse_state s)
+{
+    return s.temperature * ((s.error * s.t_hi) / (s.ties + s.t_hi));
+}
+
+/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
+ * division; each e^y by triple_exp and added by triple_add, as logsumexp_exact), terms below e^-745 left out */
+static triple exact_terms_d(const double *xr, size_t n, double m, double T)
+{
+    triple t = {0.0, 0.0, 0.0};
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double d, l;
+        triple y;
+        two_diff(x, m, &d, &l);
+        if (x == m || !(fabs(d) <= DBL_MAX)) {
+            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
+        }
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        if (y.h >= -745.0) {
+            t = triple_add(t, triple_exp(y));
+        }
+    }
+    return t;
+}
+
+/* a row state again where a merged row containing it might not certify: a merged row's LSE is at least
+ * each part's own (lse > 0 here: |LSE| >= lse), and its terms' bound is the parts' bounds weighted by their
+ * shares, so a part whose own terms' bound is below SP_STATE_CERTIFIES lse needs nothing more. Else the
+ * terms in double-double (stats_dd, within SP_TERMS_ERROR_DD, as logsumexp's second stage) where that
+ * suffices, and in triple-double where it does not or where lse <= 0 (a merged row may then cancel to
+ * any |LSE|): (n + 64) 2^-140 relative (the triple operations' 2^-145 each, generously, as
+ * logsumexp_exact), plus a subnormal ulp a term (the parts of terms below e^-708, the terms left out
+ * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T stays as it is. */
+static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
+{
+    const double T = s->temperature;
+    double bound, lse;
+    triple t;
+    if (!(T <= DBL_MAX / 745.0)) {
+        return;
+    }
+    lse = state_value(*s, &bound);
+    if (!(lse > SP_STATE_NEGLIGIBLE * T) || (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse)) {
+        return;
+    }
+    if (lse > 0.0) {
+        double absolute;
+        softproof_lse_state dd = *s;
+        const row_stats st = stats_dd_d(xr, n, s->m, T, &absolute);
+        state_sum(&dd, st.t, st.t_lo);
+        dd.error = SP_TERMS_ERROR_DD + sum_error(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
+        if (terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
+            *s = dd;
+            return;
+        }
+    }
+    t = exact_terms_d(xr, n, s->m, T);
+    state_set_t(s, t);
+    s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
 }
 
 /* the state of one row from the kernels' own statistics (row_max_stats: lanes, the exp kernel, TwoSum;
@@ -6237,16 +6474,20 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
     s.error = SP_TERMS_ERROR_D + sum_error(n) + (st.t > 0.0 ? SUBNORMAL_TERMS(n) / st.t : 0.0);
     {
         double tiny, tiny_lo;
-        if (tiny_normaliser_d(xr, n, T, st, &tiny, &tiny_lo)) {
+        const int raised = tiny_normaliser_d(xr, n, T, st, &tiny, &tiny_lo);
+        if (raised) {
             /* every term below 2^-968 (c = 1): t again from the terms raised by 2^1000 (tiny_sum), rounded once where
              * it is subnormal: L = log1p(t) = t to 2^-969, so the finish gets it as the row kernels do */
             st.t = tiny;
             st.t_lo = tiny_lo;
             s.error = SP_TERMS_ERROR_D + sum_error(n) + 0x1p-1074 / tiny; /* its one rounding: at most half a subnormal ulp, bounded by a whole one (2^-1075 is no double) */
         }
+        state_sum(&s, st.t, st.t_lo);
+        s.temperature = T;
+        if (!raised) {
+            refine_state_d(xr, n, &s);
+        }
     }
-    state_sum(&s, st.t, st.t_lo);
-    s.temperature = T;
     return s;
 }
 
@@ -6260,6 +6501,64 @@ SP_NOINLINE int softproof_lse_state_d(const double *x, softproof_lse_state *out,
         out[r] = state_of_row_d(x + r * n, n, temperature);
     }
     return SOFTPROOF_OK;
+}
+
+/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
+ * division; each e^y by triple_exp and added by triple_add, as logsumexp_exact), terms below e^-745 left out */
+static triple exact_terms_f(const float *xr, size_t n, double m, double T)
+{
+    triple t = {0.0, 0.0, 0.0};
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double d, l;
+        triple y;
+        two_diff(x, m, &d, &l);
+        if (x == m || !(fabs(d) <= DBL_MAX)) {
+            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
+        }
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        if (y.h >= -745.0) {
+            t = triple_add(t, triple_exp(y));
+        }
+    }
+    return t;
+}
+
+/* a row state again where a merged row containing it might not certify: a merged row's LSE is at least
+ * each part's own (lse > 0 here: |LSE| >= lse), and its terms' bound is the parts' bounds weighted by their
+ * shares, so a part whose own terms' bound is below SP_STATE_CERTIFIES lse needs nothing more. Else the
+ * terms in double-double (stats_dd, within SP_TERMS_ERROR_DD, as logsumexp's second stage) where that
+ * suffices, and in triple-double where it does not or where lse <= 0 (a merged row may then cancel to
+ * any |LSE|): (n + 64) 2^-140 relative (the triple operations' 2^-145 each, generously, as
+ * logsumexp_exact), plus a subnormal ulp a term (the parts of terms below e^-708, the terms left out
+ * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T stays as it is. */
+static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
+{
+    const double T = s->temperature;
+    double bound, lse;
+    triple t;
+    if (!(T <= DBL_MAX / 745.0)) {
+        return;
+    }
+    lse = state_value(*s, &bound);
+    if (!(lse > SP_STATE_NEGLIGIBLE * T) || (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse)) {
+        return;
+    }
+    if (lse > 0.0) {
+        double absolute;
+        softproof_lse_state dd = *s;
+        const row_stats st = stats_dd_f(xr, n, s->m, T, &absolute);
+        state_sum(&dd, st.t, st.t_lo);
+        dd.error = SP_TERMS_ERROR_DD + sum_error(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
+        if (terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
+            *s = dd;
+            return;
+        }
+    }
+    t = exact_terms_f(xr, n, s->m, T);
+    state_set_t(s, t);
+    s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
 }
 
 /* the state of one row from the kernels' own statistics (row_max_stats: lanes, the exp kernel, TwoSum;
@@ -6295,16 +6594,20 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
     s.error = SP_TERMS_ERROR_F + sum_error(n) + (st.t > 0.0 ? SUBNORMAL_TERMS(n) / st.t : 0.0);
     {
         double tiny, tiny_lo;
-        if (tiny_normaliser_f(xr, n, T, st, &tiny, &tiny_lo)) {
+        const int raised = tiny_normaliser_f(xr, n, T, st, &tiny, &tiny_lo);
+        if (raised) {
             /* every term below 2^-968 (c = 1): t again from the terms raised by 2^1000 (tiny_sum), rounded once where
              * it is subnormal: L = log1p(t) = t to 2^-969, so the finish gets it as the row kernels do */
             st.t = tiny;
             st.t_lo = tiny_lo;
             s.error = SP_TERMS_ERROR_F + sum_error(n) + 0x1p-1074 / tiny; /* its one rounding: at most half a subnormal ulp, bounded by a whole one (2^-1075 is no double) */
         }
+        state_sum(&s, st.t, st.t_lo);
+        s.temperature = T;
+        if (!raised) {
+            refine_state_f(xr, n, &s);
+        }
     }
-    state_sum(&s, st.t, st.t_lo);
-    s.temperature = T;
     return s;
 }
 
@@ -6320,20 +6623,33 @@ SP_NOINLINE int softproof_lse_state_f(const float *x, softproof_lse_state *out, 
     return SOFTPROOF_OK;
 }
 
+/* a state's t_ll folded into t_lo (Fast2Sum renormalised): the double-double form the Gappa-proved merge
+ * takes, within 2^-104 more of t (the rounding of t_lo + t_ll, |t_lo + t_ll| <= 2^-51 t) */
+static softproof_lse_state as_double_double(softproof_lse_state s)
+{
+    if (s.t_ll != 0.0) {
+        state_sum(&s, s.t_hi, s.t_lo + s.t_ll);
+        s.error += 0x1p-104;
+    }
+    return s;
+}
+
 /* merge(a, b) with a.m >= b.m, both finite: b's sum rescaled by F = e^((b.m - a.m)/T) (rewrite.blocked_shift)
- * in triple-double (about 2^-140), F S_b as v_hi + v_lo, added to a's t exactly (TwoSum), then t_hi + t_lo
- * renormalised (Fast2Sum: |t_lo| <= 2^-53 |t_hi| in every state). fp.state.merge (Gappa) proves the merged sum
- * within 2^-98.7 relative of S_a + F S_b (for F within 2^-130: the triple-double exp); with S = S_a + F S_b, positive terms, its relative error is at
- * most max(a.error, b.error (1 + SP_MERGE_ERROR) + SP_MERGE_ERROR). A factor below e^-745 is left out
- * (F S_b < 2^-1075 n_b against S_a >= 1, inside SP_MERGE_ERROR for n_b < 2^970). */
+ * in triple-double (about 2^-140) and added to a's t. Where the merged error would be within
+ * SP_PRECISE_ERROR (both parts triple-double, or one negligible), in triple-double: S_b = ties + t, F S_b
+ * and the sum by the triple operations (SP_TRIPLE_MERGE_ERROR). Else F S_b as v_hi + v_lo, added to a's t
+ * exactly (TwoSum), then t_hi + t_lo renormalised (Fast2Sum: |t_lo| <= 2^-53 |t_hi| in every state):
+ * fp.state.merge (Gappa) proves that merged sum within 2^-98.7 relative of t_a + F S_b (for F within 2^-130:
+ * the triple-double exp). With positive parts the merged relative error is each part's weighted by its
+ * share, plus the merge's own (merged_error). A factor below e^-745 is left out (F S_b < 2^-1075 n_b:
+ * b's share is nothing a double holds) */
 #define SP_MERGE_ERROR 0x1p-98
 static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_state b)
 {
     const double T = a.temperature;
     softproof_lse_state out = a;
-    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo;
+    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share;
     triple y, F;
-    out.error = a.error > b.error * (1.0 + SP_MERGE_ERROR) + SP_MERGE_ERROR ? a.error : b.error * (1.0 + SP_MERGE_ERROR) + SP_MERGE_ERROR;
     two_diff(b.m, a.m, &d, &l);
     if (!(fabs(d) <= DBL_MAX)) { /* b.m - a.m < -DBL_MAX: F = 0 */
         return out;
@@ -6343,6 +6659,16 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
         return out;
     }
     F = triple_exp(y);
+    share = F.h * (b.ties + b.t_hi); /* F S_b to a few u: a weight of the merged error */
+    if (merged_error(a.error, a.t_hi, b.error, share, SP_TRIPLE_MERGE_ERROR) <= SP_PRECISE_ERROR) {
+        const triple v = triple_mul(F, triple_add(triple_of(b.ties, 0.0), state_t(b)));
+        state_set_t(&out, triple_add(state_t(a), v));
+        out.error = merged_error(a.error, a.t_hi, b.error, share, SP_TRIPLE_MERGE_ERROR);
+        return out;
+    }
+    a = as_double_double(a);
+    b = as_double_double(b);
+    out.error = merged_error(a.error, a.t_hi, b.error, share, SP_MERGE_ERROR);
     two_sum(b.ties, b.t_hi, &s_hi, &s_err); /* S_b = s_hi + s_lo */
     s_lo = piece_merge_sum_lo(b.t_lo, s_err);
     v_hi = piece_merge_product(F.h, s_hi);
@@ -6357,7 +6683,8 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
 }
 
 /* the state of two slices together: NaN if either is; an empty (-inf) one adds nothing; equal maxima
- * (+inf included) add their ties and sums; else the smaller max's sum is rescaled */
+ * (+inf included) add their ties and sums (in triple-double where both are that accurate); else the
+ * smaller max's sum is rescaled */
 static softproof_lse_state merge_states(softproof_lse_state a, softproof_lse_state b)
 {
     softproof_lse_state out;
@@ -6376,10 +6703,19 @@ static softproof_lse_state merge_states(softproof_lse_state a, softproof_lse_sta
     if (a.m == b.m) {
         out = a;
         out.ties = a.ties + b.ties;
+        if (a.m == INFINITY) {
+            return out;
+        }
+        if (merged_error(a.error, a.t_hi, b.error, b.t_hi, 0x1p-140) <= SP_PRECISE_ERROR) {
+            state_set_t(&out, triple_add(state_t(a), state_t(b)));
+            out.error = merged_error(a.error, a.t_hi, b.error, b.t_hi, 0x1p-140); /* one triple_add */
+            return out;
+        }
+        a = as_double_double(a);
+        b = as_double_double(b);
         two_sum(a.t_hi, b.t_hi, &hi, &e);
         state_sum(&out, hi, a.t_lo + (b.t_lo + e));
-        out.error = a.error > b.error ? a.error : b.error;
-        out.error += a.m == INFINITY ? 0.0 : 0x1p-104; /* the t_lo sum's rounding, |t_lo| <= 2^-51 S */
+        out.error = merged_error(a.error, a.t_hi, b.error, b.t_hi, 0x1p-104); /* the t_lo sum's rounding, |t_lo| <= 2^-51 t */
         return out;
     }
     if (a.m == INFINITY) {
@@ -6402,20 +6738,33 @@ SP_NOINLINE int softproof_lse_merge(const softproof_lse_state *a, const softproo
     return SOFTPROOF_OK;
 }
 
-/* m + T log S, rounded once (logsumexp_certified); within 1 ULP where `bound` (T (error t/(c + t) +
- * SP_LOG_ERROR L)) is below 2^-53.5 |out|, else within bound plus half an ulp */
+/* m + T log S, rounded once: with the double-double log (state_value, logsumexp_certified), and where that is
+ * not certified, with S and the log in triple-double (triple_log, within 2^-140 (1 + L) absolute; m + T L by
+ * triple_add: 2^-134 (|m| + T (L + 1)) in all, generously), whichever bound is smaller. Within 1 ULP where `bound` is below 2^-53.5 |out| (T error
+ * t/(c + t) plus the log's), else within bound plus half an ulp */
 static double finish_state(softproof_lse_state s, double *bound)
 {
-    row_stats st;
+    const double T = s.temperature;
+    double out, terms, precise;
+    triple S, L, sum;
     *bound = 0.0;
     if (!(s.m > -INFINITY && s.m < INFINITY)) {
         return s.m; /* NaN, -inf (empty), +inf */
     }
-    st.m = s.m;
-    st.ties = s.ties;
-    st.t = s.t_hi;
-    st.t_lo = s.t_lo;
-    return logsumexp_certified_d(st, s.temperature, s.error, 0.0, bound); /* the subnormal terms are in s.error (state_of_row) */
+    out = state_value(s, bound);
+    if (*bound <= SP_WITHIN_ULP_D * fabs(out) || !(T <= DBL_MAX / 745.0)) {
+        return out;
+    }
+    S = triple_add(triple_of(s.ties, 0.0), state_t(s));
+    L = triple_log(S);
+    sum = triple_add(triple_of(s.m, 0.0), triple_mul_d(L, T));
+    terms = T * ((s.error * s.t_hi) / (s.ties + s.t_hi)) * (1.0 + 0x1p-48);
+    precise = terms + 0x1p-134 * (fabs(s.m) + T * (L.h + 1.0)); /* the log within 2^-140 (1 + L) absolute */
+    if (precise < *bound) {
+        *bound = precise;
+        return sum.h + (sum.m + sum.l);
+    }
+    return out;
 }
 
 SP_NOINLINE int softproof_lse_finish(const softproof_lse_state *s, double *out, double *bound, size_t count)

@@ -111,19 +111,21 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
 int softproof_set_num_threads(int threads);
 int softproof_num_threads(void);
 
-/* The mergeable state of a slice (a row of n entries) for its log-sum-exp at temperature T: 6 doubles,
- * 48 bytes, no padding (the same layout as softproof's NumPy STATE_DTYPE, so states travel as raw
- * bytes between machines of one byte order). With m the slice's max, S = ties + t_hi + t_lo is
- * sum_i e^((x_i - m)/T) (ties: how many entries equal m; t_hi + t_lo: the others, a double-double),
- * within relative error `error` of the exact sum; LSE = m + T log S. Edges: m = NaN (a NaN entry;
+/* The mergeable state of a slice (a row of n entries) for its log-sum-exp at temperature T: 7 doubles,
+ * 56 bytes, no padding (the same layout as softproof's NumPy STATE_DTYPE, so states travel as raw
+ * bytes between machines of one byte order). With m the slice's max, S = ties + t is
+ * sum_i e^((x_i - m)/T) (ties: how many entries equal m; t = t_hi + t_lo + t_ll: the others, a
+ * double-double with t_ll = 0, or a triple-double where the slice's own LSE is below T, which a merged
+ * row may cancel), within relative error `error` of the exact t; LSE = m + T log S. Edges: m = NaN (a NaN entry;
  * merging with it gives NaN), m = -inf (empty or all -inf: adds nothing), m = +inf (ties = how many
  * +inf entries). 0 < temperature < inf, the same for every state merged (else SOFTPROOF_EDOMAIN).
  * merge is commutative and associative in real arithmetic (derive/state.py); in floating point each
- * merge adds at most 2^-98 relative to `error` (fp.state.merge, proved by Gappa), so a tree of merges
- * of depth D stays within max error + D 2^-98 (tracked in `error`). finish gives the LSE rounded once, within 1 ULP where
+ * merge adds at most 2^-98 relative to `error` (fp.state.merge, proved by Gappa; 2^-134 where both
+ * states are triple-double), and the merged error is the parts' errors weighted by their shares
+ * (tracked in `error`). finish gives the LSE rounded once, within 1 ULP where
  * its `bound` (may be NULL) is below 2^-53.5 |LSE|, else within bound plus half an ulp. */
 typedef struct {
-    double m, ties, t_hi, t_lo, error, temperature;
+    double m, ties, t_hi, t_lo, t_ll, error, temperature;
 } softproof_lse_state;
 int softproof_lse_state_d(const double *x, softproof_lse_state *out, size_t rows, size_t n, double temperature);
 int softproof_lse_state_f(const float *x, softproof_lse_state *out, size_t rows, size_t n, double temperature);

@@ -42,11 +42,13 @@ def _triple(value: object) -> str:
 
 
 def triple_constants() -> dict[str, Any]:
-    """ln 2 and the inverse factorials 1/j! (j = 0..14) as triples, for the triple-double exp."""
+    """ln 2, the inverse factorials 1/j! (j = 0..14) and 2^(j/64) (j = 0..63) as triples, for the
+    triple-double exp (Tang's table method)."""
     import mpmath
 
     with mpmath.workprec(400):
-        return {"ln2": _triple(mpmath.log(2)), "inverse_factorials": [_triple(1 / mpmath.factorial(j)) for j in range(15)]}
+        return {"ln2": _triple(mpmath.log(2)), "inverse_factorials": [_triple(1 / mpmath.factorial(j)) for j in range(15)],
+                "powers": [_triple(mpmath.mpf(2) ** (mpmath.mpf(j) / 64)) for j in range(64)]}
 
 
 def _bits(value: float) -> int:
