@@ -415,11 +415,12 @@ static SP_INLINE void two_diff(double a, double b, double *d, double *l)
     *l = (a - (s - bb)) - (b + bb);
 }
 
-/* e^(a + b) = hi + lo to within 2^-54 relative (SP_TERMS_ERROR_DD), for SP_NORMAL_LIMIT <= a <= 0: logsumexp's
- * certified recomputation. r = a + b - k ln2 is kept as r + r_lo (a - k ln2_hi exact, k ln2_lo split
+/* e^(a + b) = hi + lo to within 2^-54 relative (SP_TERMS_ERROR_DD) and half a subnormal ulp (lo's last scaling), for
+ * SP_NORMAL_LIMIT <= a <= 0, |b| <= 2^-42: logsumexp's certified recomputation (fp.exp.dd.float64, composed in
+ * codegen/backends/gappa/claims.py). r = a + b - k ln2 is kept as r + r_lo (a - k ln2_hi exact, k ln2_lo split
  * exactly by SP_EXACT_FMA), the polynomial's tail s = P(r) - 1 is added to 1 exactly (Fast2Sum,
- * |s| <= 0.42), and e^(r + r_lo) = (1 + s)(1 + r_lo) to first order in r_lo (|r_lo| <= 2^-53). Error:
- * half an ulp of s (2^-54.5 of the result), q's evaluation (2^-57), the approximation (2^-59). */
+ * |s| <= 0.42), and e^(r + r_lo) = (1 + s)(1 + r_lo) to first order in r_lo (|r_lo| <= 2^-41.9). Error:
+ * s's evaluation with its last rounding (Gappa, fp.exp.poly_tail: 2^-54.15 of 1 + s), the approximation (2^-59). */
 static SP_INLINE double sp_exp_dd(double a, double b, double *lo)
 {
     uint64_t k;
@@ -792,6 +793,16 @@ static double sum_error(size_t n)
     const double k = (double)(n > 0 ? n - 1 : 0) * 0x1p-53;
     const double gamma = k < 0.5 ? k / (1.0 - k) : 1.0;
     return gamma * gamma;
+}
+
+/* the same for the double-double stage (stats_dd): TwoSum on hi, and lo the plain sum of the TwoSum errors and
+ * of each term's low part (|e_lo| <= 2^-41.99 e: sp_exp_dd's r_lo, fp.exp.dd.reduce), 2n + 1 values: within
+ * gamma_2n (1.001 gamma_(n-1) + 1.002 2^-42) of the terms' sum (fp.logsumexp.terms_dd.float64) */
+static double sum_error_dd(size_t n)
+{
+    const double k = (double)(n > 0 ? n - 1 : 0) * 0x1p-53, k2 = 2.0 * (double)n * 0x1p-53;
+    const double gamma = k < 0.5 ? k / (1.0 - k) : 1.0, gamma2 = k2 < 0.5 ? k2 / (1.0 - k2) : 1.0;
+    return gamma2 * (1.001 * gamma + 0x1.02p-42);
 }
 
 /* the terms' absolute error beyond their relative one, for n terms: a term below the normal range is
@@ -2172,9 +2183,10 @@ static SP_INLINE double logsumexp_certified_d(row_stats st, double T, double ter
     return logsumexp_assemble(st.m, T, L, L_lo);
 }
 
-/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
- * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.4375 u and half a subnormal
- * ulp each), summed plainly: *absolute bounds their error, small (2^-52 + n 2^-53) + n 2^-1074 */
+/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD and half a
+ * subnormal ulp: fp.exp.dd.float64); the terms below e^-708, where a row has any, in a second loop in double
+ * (sp_exp: 1.4375 u and half a subnormal ulp each), summed plainly: *absolute bounds what is not relative,
+ * small (2^-52 + n 2^-53) + n 2^-1074 (n 2^-1074 where there are none: the low parts of terms near e^-708) */
 static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, double *absolute)
 {
     row_stats st;
@@ -2205,7 +2217,7 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, doub
         SP_ACCUMULATE(hi, lo, small);
         *absolute = small_terms_error(small, n);
     } else {
-        *absolute = 0.0;
+        *absolute = SUBNORMAL_TERMS(n);
     }
     st.t = hi;
     st.t_lo = lo;
@@ -2269,7 +2281,7 @@ static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, doub
         return logsumexp_assemble(m, T, L, L_lo);
     }
     st = stats_dd_d(xr, n, m, T, &absolute);
-    out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
+    out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
@@ -2370,7 +2382,7 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
         ties[l] = c[l];
         t[l] = hi[l];
         t_lo[l] = lo[l];
-        absolute[l] = 0.0;
+        absolute[l] = SUBNORMAL_TERMS(n); /* the low parts of terms near e^-708 (fp.exp.dd.float64), as stats_dd */
         if (dropped[l] > 0.0) { /* the terms below e^-708 in double, as stats_dd */
             double small = 0.0;
             for (j = 0; j < n; ++j) {
@@ -2409,7 +2421,7 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
         int certified_dd[SP_TILE];
         tile_stats_dd_d(&tl, n, T, ties, t, t_lo, absolute);
-        logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, value_dd, certified_dd);
+        logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
             if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
                 out[l] = (double)(certified_dd[l] ? value_dd[l] : logsumexp_wider_d(rows + l * n, n, tl.m[l], T));
@@ -4176,9 +4188,10 @@ static SP_INLINE double logsumexp_certified_f(row_stats st, double T, double ter
     return logsumexp_assemble(st.m, T, L, L_lo);
 }
 
-/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD); the
- * terms below e^-708, where a row has any, in a second loop in double (sp_exp: 1.4375 u and half a subnormal
- * ulp each), summed plainly: *absolute bounds their error, small (2^-52 + n 2^-53) + n 2^-1074 */
+/* c and t + t_lo of a row again, every term in double-double (sp_exp_dd, within SP_TERMS_ERROR_DD and half a
+ * subnormal ulp: fp.exp.dd.float64); the terms below e^-708, where a row has any, in a second loop in double
+ * (sp_exp: 1.4375 u and half a subnormal ulp each), summed plainly: *absolute bounds what is not relative,
+ * small (2^-52 + n 2^-53) + n 2^-1074 (n 2^-1074 where there are none: the low parts of terms near e^-708) */
 static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, double *absolute)
 {
     row_stats st;
@@ -4209,7 +4222,7 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, doubl
         SP_ACCUMULATE(hi, lo, small);
         *absolute = small_terms_error(small, n);
     } else {
-        *absolute = 0.0;
+        *absolute = SUBNORMAL_TERMS(n);
     }
     st.t = hi;
     st.t_lo = lo;
@@ -4273,7 +4286,7 @@ static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, doubl
         return logsumexp_assemble(m, T, L, L_lo);
     }
     st = stats_dd_f(xr, n, m, T, &absolute);
-    out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, &bound);
+    out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
@@ -4374,7 +4387,7 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
         ties[l] = c[l];
         t[l] = hi[l];
         t_lo[l] = lo[l];
-        absolute[l] = 0.0;
+        absolute[l] = SUBNORMAL_TERMS(n); /* the low parts of terms near e^-708 (fp.exp.dd.float64), as stats_dd */
         if (dropped[l] > 0.0) { /* the terms below e^-708 in double, as stats_dd */
             double small = 0.0;
             for (j = 0; j < n; ++j) {
@@ -4413,7 +4426,7 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
         int certified_dd[SP_TILE];
         tile_stats_dd_f(&tl, n, T, ties, t, t_lo, absolute);
-        logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error(n), absolute, value_dd, certified_dd);
+        logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
             if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
                 out[l] = (float)(certified_dd[l] ? value_dd[l] : logsumexp_wider_f(rows + l * n, n, tl.m[l], T));
@@ -6430,7 +6443,7 @@ static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
         softproof_lse_state dd = *s;
         const row_stats st = stats_dd_d(xr, n, s->m, T, &absolute);
         state_sum(&dd, st.t, st.t_lo);
-        dd.error = SP_TERMS_ERROR_DD + sum_error(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
+        dd.error = SP_TERMS_ERROR_DD + sum_error_dd(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
         if (terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
             *s = dd;
             return;
@@ -6550,7 +6563,7 @@ static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
         softproof_lse_state dd = *s;
         const row_stats st = stats_dd_f(xr, n, s->m, T, &absolute);
         state_sum(&dd, st.t, st.t_lo);
-        dd.error = SP_TERMS_ERROR_DD + sum_error(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
+        dd.error = SP_TERMS_ERROR_DD + sum_error_dd(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
         if (terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
             *s = dd;
             return;

@@ -14,10 +14,11 @@ approximation: fp.exp.float64, 1.4375 u), the log1p kernel in double-double (fp.
 2^-56 relative, the bound logsumexp's certificate uses), sigmoid in float64 for every input
 (fp.sigmoid.float64, 3 ULP, from five ranges; its quotient num/(1 + decay) rounds once up to
 O(u^2)), logsumexp's first stage wherever it certifies (fp.logsumexp.certified.*, 1 ULP, from the
-row sums' bound fp.logsumexp.terms.*, whose Sum2 part gamma_(n-1)^2 the C code adds at run time),
+row sums' bound fp.logsumexp.terms.*, whose Sum2 part gamma_(n-1)^2 the C code adds at run time), the
+double-double exp and logsumexp's second stage (fp.exp.dd.float64, fp.logsumexp.certified_dd.float64),
 one merge of two states, the assemblies of softmax, log_softmax, cross_entropy, log_sigmoid and
 softplus (fp.<function>.float64/float32) and the fast tier's float32 kernels (fp.*.fast.float32).
-Not yet: logsumexp's later stages (the rows its certificate refuses, finished in triple-double),
+Not yet: logsumexp's last stages (long double, triple-double: the rows the second stage refuses),
 logmeanexp, log1mexp, logit, the backward kernels and the portable build without FMA, whose
 accuracy-table bounds remain measured.
 """
@@ -281,6 +282,64 @@ def _exp_claim(dtype: str, poly: Claim, approximation: Claim, approximation_boun
 
 EXP_TOTAL = _exp_claim("float64", EXP_POLY, ek.POLYNOMIAL_ERROR, ek.ERROR_BOUND, EXP_BOUND,
                        "the exp kernel (sp_exp_normal) is within 1.4375 u of e^(a + b) for SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42")
+
+
+EXP_DD_REDUCE_BOUND = Fraction(1, 2**91)  # Gappa: 2^-91.70
+R_LO_BOUND = Fraction(1001, 1000) / 2**42  # Gappa: |r_lo| <= 2^-41.9998
+EXP_DD_REDUCE = _fp_claim(
+    "fp.exp.dd.reduce",
+    "sp_exp_dd's reduction r + r_lo is within 2^-91 of a + b - k ln 2, |r| <= 0.35 and |r_lo| <= 1.001 2^-42, "
+    "for -708 <= a <= 0, |b| <= 2^-42",
+    sp.And(sp.Le(sp.Abs(FL(r) + FL(sp.Symbol("r_lo")) - (a + b - k * sp.log(2))), _sym(EXP_DD_REDUCE_BOUND)),
+           sp.Le(sp.Abs(FL(r)), _sym(RADIUS_BOUND)), sp.Le(sp.Abs(FL(sp.Symbol("r_lo"))), _sym(R_LO_BOUND))),
+    GappaBound("fp_exp_dd_reduce", EXP_DD_REDUCE_BOUND, (RADIUS_BOUND, R_LO_BOUND)),
+    (r"$k = \mathrm{round}(\mathrm{fl}(a \cdot \mathrm{INV\_LN2}))$, ties to even (sp_exp_index, as sp_exp's)",
+     r"$\ln 2$ enclosed in $[m, m + 1]\,2^{-130}$ (mpmath at 400 bits)",
+     "the FMA remainder of -k ln2_lo and TwoSum's error term are exact (Boldo and Muller 2011; Knuth, TAOCP 4.2.2 Theorem B)"),
+)
+EXP_TAIL_BOUND = Fraction(9, 10) / 2**54  # Gappa: 2^-54.157 = 0.8971 2^-54
+S_BOUND = Fraction(43, 100)  # |P(r) - 1| on |r| <= 0.35: Fast2Sum(1, s) is exact
+EXP_TAIL = _fp_claim(
+    "fp.exp.poly_tail.float64",
+    "sp_exp_dd's printed tail s = P(r) - 1 (degree 12, FMAs) is within 0.9 2^-54 of P(r) - 1, relative to P(r), and |s| <= 0.43, "
+    "on |r| <= 0.35",
+    sp.And(sp.Le(sp.Abs((FL(P - 1) - (P - 1)) / P), _sym(EXP_TAIL_BOUND)), sp.Le(sp.Abs(FL(P - 1)), _sym(S_BOUND))),
+    GappaBound("fp_exp_poly_tail", EXP_TAIL_BOUND, (S_BOUND,)),
+    (r"$|r| \le 0.35$ (fp.exp.dd.reduce)",),
+)
+
+
+def _exp_dd_total() -> Fraction:
+    r"""sp_exp_dd's relative error, the absolute half subnormal ulp apart.
+
+    hi + lo = :math:`2^k(p + \ell)` with p = fl(1 + s), :math:`e_1 = s - (p - 1)` exact (Fast2Sum: |s| <= 0.43 < 1,
+    fp.exp.poly_tail.float64), so :math:`p + e_1 = 1 + s`, and :math:`\ell = \mathrm{fl}(e_1 + \mathrm{fl}(r_{lo} p))`.
+    Then :math:`p + \ell = (1 + s) + r_{lo} p + \delta` with :math:`|\delta| \le u|r_{lo} p| + u|e_1 + \mathrm{fl}(r_{lo}p)|`,
+    and :math:`(1 + s) + r_{lo} p = (1 + s)(1 + r_{lo}) - r_{lo} e_1`; with :math:`|e_1| \le u p`, :math:`p \le (1 + u)(1 + s)`
+    and :math:`\rho = |r_{lo}| \le 1.001\,2^{-42}` (fp.exp.dd.reduce): :math:`p + \ell = (1 + s)(1 + r_{lo})(1 + \eta)`,
+    :math:`|\eta| \le (1 + u)(2\rho u + u^2 + u\rho(1 + u))/(1 - \rho)`. Next :math:`1 + s = P(r)(1 + \epsilon_s)`
+    (fp.exp.poly_tail.float64), :math:`P(r) = e^r(1 + \epsilon_a)`, :math:`|\epsilon_a| \le 2^{-59}` (exp.polynomial_error),
+    :math:`1 + r_{lo} = e^{r_{lo}}(1 + \epsilon_l)`, :math:`|\epsilon_l| \le \rho^2` (:math:`|e^{-x}(1 + x) - 1| \le x^2`
+    for :math:`|x| \le 1/2`), and :math:`e^{r + r_{lo}} = e^{a + b - k\ln 2} e^{\delta_r}`, :math:`|\delta_r| \le 2^{-91}`
+    (fp.exp.dd.reduce). The scaling by :math:`2^k` is exact for hi (:math:`a \ge -708`: a normal result) and for lo
+    where lo is normal; a subnormal lo rounds once, half a subnormal ulp (the claim's absolute part). So the relative
+    error is at most :math:`(1 + \epsilon_s)(1 + \epsilon_a)(1 + \rho^2)(1 + \eta)e^{2^{-91}} - 1`.
+    """
+    rho = R_LO_BOUND
+    eta = (1 + U) * (2 * rho * U + U * U + U * rho * (1 + U)) / (1 - rho)
+    approx = Fraction(int(ek.ERROR_BOUND.p), int(ek.ERROR_BOUND.q))
+    return (1 + EXP_TAIL_BOUND) * (1 + approx) * (1 + rho * rho) * (1 + eta) * exp_upper(EXP_DD_REDUCE_BOUND) - 1
+
+
+EXP_DD_BOUND = Fraction(1, 2**54)  # SP_TERMS_ERROR_DD
+hi_sym, lo_sym = sp.symbols("hi lo")
+EXP_DD = _fp_claim(
+    "fp.exp.dd.float64",
+    "sp_exp_dd's hi + lo is within 2^-54 of e^(a + b), relative, plus half a subnormal ulp, for -708 <= a <= 0, |b| <= 2^-42",
+    sp.Le(sp.Abs(FL(hi_sym + lo_sym) - sp.exp(a + b)), _sym(EXP_DD_BOUND) * sp.exp(a + b) + sp.Rational(1, 2**1075)),
+    ComposedBound((EXP_DD_REDUCE, EXP_TAIL, ek.POLYNOMIAL_ERROR), _exp_dd_total, EXP_DD_BOUND),
+    ("Fast2Sum(1, s) exact for |s| <= 1 (Dekker 1971)", "FMAs fused (the native build; the portable one is measured)"),
+)
 
 
 def ulps_from_relative(rho: Fraction) -> int:
@@ -572,7 +631,43 @@ LOGSUMEXP_CERTIFIED = _fp_claim(
     sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
     ComposedBound((TERMS, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
     ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
-     "the later stages (double-double terms, long double, triple-double) are argued in the source, not proved here"),
+     "the later stages: double-double terms in fp.logsumexp.certified_dd.float64; long double and triple-double argued in the source, not proved here"),
+)
+
+def _terms_dd_total() -> Fraction:
+    r"""The relative error of the double-double stage's t + t_lo (stats_dd, tile_stats_dd) beside the sum's own
+    sum_error_dd(n) and the n 2^-1074 of the terms' subnormal parts, which the C code adds at run time.
+
+    Every counted term is :math:`hi_j + \ell_j` = sp_exp_dd(q_j, ql_j) with :math:`q_j \ge -708` and
+    :math:`|ql_j| \le 2^{-42}`: within :math:`\epsilon_{dd}` (fp.exp.dd.float64) of :math:`e^{q_j + ql_j}`, which is within
+    :data:`SHIFT_BOUND` of :math:`e^{(x_j - m)/T}` (rewrite.exact_shift). The loop adds :math:`hi_j` by TwoSum into hi and the
+    TwoSum error and :math:`\ell_j` plainly into lo, so hi + (the exact sum of lo's inputs) is exactly
+    :math:`\sum (hi_j + \ell_j)`; lo's plain sum of 2n + 1 values errs by at most :math:`\gamma_{2n}` of their absolute sum:
+    the TwoSum errors add up to at most :math:`\gamma_{n-1}\sum hi_j` (Ogita, Rump and Oishi 2005) and
+    :math:`|\ell_j| \le 1.0016\,2^{-42} hi_j` (:math:`|e_1 + r_{lo}p| \le (u + 1.001\,2^{-42})p`, two roundings), with
+    :math:`\sum hi_j \le (1 + 2^{-41.9})` times the exact sum: sum_error_dd(n) = :math:`\gamma_{2n}(1.001\gamma_{n-1} + 1.002\,2^{-42})`.
+    The terms below :math:`e^{-708}` are summed apart and counted in the absolute part (small_terms_error), as the first
+    stage's. So the relative part is at most :math:`\epsilon_{dd} + 2^{-93}`."""
+    return _exp_dd_total() + SHIFT_BOUND
+
+
+TERMS_DD = _fp_claim(
+    "fp.logsumexp.terms_dd.float64",
+    "the double-double stage's t + t_lo (every term by sp_exp_dd) is within (2^-54 + sum_error_dd(n)) t_x + n 2^-1074 of "
+    "t_x = sum of e^((x_j - m)/T) over the entries below the max (SP_TERMS_ERROR_DD + sum_error_dd(n), SUBNORMAL_TERMS(n))",
+    sp.Le(sp.Abs(FL(t_exact) - t_exact), (_sym(EXP_DD_BOUND) + sp.Function("sum_error_dd")(n_sym)) * t_exact + n_sym * sp.Rational(1, 2**1074)),
+    ComposedBound((EXP_DD,), _terms_dd_total, EXP_DD_BOUND),
+    (TERMS.assumptions[0], "q + ql = (x - m)/T to 2^-94 with |ql| <= 2^-42 (rewrite.exact_shift)"),
+)
+LOGSUMEXP_CERTIFIED_DD = _fp_claim(
+    "fp.logsumexp.certified_dd.float64",
+    "every float64 result that logsumexp's double-double stage certifies (its bound E <= 2^-53.5 |out|, the terms by sp_exp_dd) "
+    "is within 1 ULP of the correctly rounded logsumexp, for results of magnitude at least 2^-1000 and (c - 1) + t >= 2^-968",
+    sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
+    ComposedBound((TERMS_DD, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
+    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
+     "the argument of the first stage's certificate (fp.logsumexp.certified.float64), with these terms",
+     "the last stages (long double, triple-double) are argued in the source, not proved here"),
 )
 
 TERMS_SINGLE = _fp_claim(
@@ -1112,6 +1207,11 @@ CLAIMS = [
     LOGSUMEXP_CERTIFIED,
     TERMS_SINGLE,
     LOGSUMEXP_CERTIFIED_SINGLE,
+    EXP_DD_REDUCE,
+    EXP_TAIL,
+    EXP_DD,
+    TERMS_DD,
+    LOGSUMEXP_CERTIFIED_DD,
     STATE_MERGE,
     SOFTMAX_ASSEMBLY,
     SOFTMAX,

@@ -113,6 +113,23 @@ def _exp_poly(name: str) -> GappaScript:
     )
 
 
+def _exp_poly_tail() -> GappaScript:
+    """sp_exp_dd's tail s = P(r) - 1 (``exp_poly_tail``: Horner with FMAs, the last operation an FMA r^2 q + r, rounded
+    once) against the same polynomial in exact arithmetic, as a fraction of 1 + (P(r) - 1) = P(r): the part of
+    sp_exp_dd's relative error that its evaluation makes (1 + s is then split exactly by Fast2Sum), on |r| <= RADIUS."""
+    return GappaScript(
+        name="fp_exp_poly_tail",
+        title="rounding error of piece_exp_poly_tail (sp_exp_dd's s = P(r) - 1, Horner with FMAs) relative to P(r), the polynomial "
+              "in exact arithmetic",
+        inputs=("r",),
+        definitions=(("s", _piece("exp_poly_tail")), ("Ms", _piece("exp_poly_tail", rounded=False))),
+        hypotheses=(f"r in [-{_decimal(RADIUS)}, {_decimal(RADIUS)}]",),
+        goal="(s - Ms) / (1 + Ms)",
+        extra_goals=("s",),
+        hints=("$ r in 64;",),
+    )
+
+
 def _ln2_bounds() -> tuple[str, str]:
     """A rigorous enclosure of ln 2 as two Gappa constants m b-130 (mpmath at 400 bits, floor and ceiling)."""
     import mpmath
@@ -166,6 +183,39 @@ def _exp_reduce(fast: bool = False) -> GappaScript:
         precision=200,
         rounding=BINARY32 if fast else BINARY64,
         fast=fast,
+    )
+
+
+def _exp_dd_reduce() -> GappaScript:
+    r"""sp_exp_dd's range reduction, kept as r + r_lo: the head a - k ln2_hi (printed, one FMA rounding), the
+    product -k ln2_lo rounded and its remainder (an FMA, exact), r + r_pre = head + product (TwoSum, exact), and
+    r_lo = r_pre + (remainder + b), two roundings; against a + b - k ln 2, for SP_NORMAL_LIMIT = -708 <= a <= 0,
+    |b| <= 2^-42. k as in :func:`_exp_reduce` (the same sp_exp_index), and so are the hints: the head's rounding
+    (none: the split of a shows it exact), the two roundings of r_lo, and k (ln 2 - ln2_hi - ln2_lo). Also |r|
+    (the polynomial's domain) and |r_lo| (e^(r_lo) = 1 + r_lo to r_lo^2)."""
+    head = print_gappa(exp_reduction_head("SP"), True)
+    exact_head = print_gappa(exp_reduction_head("SP"), False)
+    low, high = _ln2_bounds()
+    return GappaScript(
+        name="fp_exp_dd_reduce",
+        title="range reduction of sp_exp_dd: r + r_lo (TwoSum of the head and -k ln2_lo, the FMA remainder, b) against a + b - k ln 2, "
+              "|r| and |r_lo|",
+        inputs=("clamped", "b"),
+        definitions=(("y", "rnd(clamped * SP_INV_LN2)"), ("kf", "int<ne>(y)"), ("head", head), ("product", "rnd(-(kf) * SP_LN2_LO)"),
+                     ("product_lo", "-(kf) * SP_LN2_LO - product"), ("r", "rnd(head + product)"), ("r_pre", "head + product - r"),
+                     ("correction", "rnd(product_lo + b)"), ("r_lo", "rnd(r_pre + correction)"),
+                     ("Mred", "clamped - kf * ln2"), ("Mr", "Mred + b"), ("split", "ln2 - SP_LN2_HI - SP_LN2_LO")),
+        hypotheses=("clamped in [-708, 0]", "|b| <= 1b-42", f"ln2 in [{low}, {high}]"),
+        goal="r + r_lo - Mr",
+        extra_goals=("r", "r_lo"),
+        hints=(
+            "Mred -> -ln2 * ((kf - y) + (y - clamped * SP_INV_LN2) + clamped * (SP_INV_LN2 - 1 / ln2));",
+            f"r + r_lo - Mr -> (head - ({exact_head})) + (r_lo - (r_pre + correction)) + (correction - (product_lo + b)) + kf * split;",
+            f"{exact_head} -> Mred + kf * (ln2 - SP_LN2_HI);",
+            f"head + product -> (head - ({exact_head})) + Mred + kf * split + kf * SP_LN2_LO + product;",
+            "$ clamped in (" + ", ".join(f"-1b-{j}" for j in range(2, 61)) + ");",
+        ),
+        precision=200,
     )
 
 
@@ -703,7 +753,7 @@ _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), 
 
 def scripts() -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them."""
-    return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _log1p_poly(), _log1p_main(False), _log1p_main(True),
+    return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _exp_dd_reduce(), _exp_poly_tail(), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
             _logit_ratio(), _expm1_series(), _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
@@ -711,7 +761,7 @@ def scripts() -> tuple[GappaScript, ...]:
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
-SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
+SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
            "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_fast_exp_reduce", "fp_fast_exp_poly")
 
