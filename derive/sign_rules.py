@@ -212,6 +212,40 @@ class AlgebraRules(SignProverBase):
                            "exponent (Jensen, by the tangent at the mean)")
                 return True
             del self.steps[mark:]
+        return self._explicit_jensen(terms, expr, strict, depth)
+
+    def _explicit_jensen(self, terms: list[Expr], expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Jensen for exp on written-out terms, weighted: the terms :math:`w_k e^{u_k}` of a sum with numbers
+        :math:`w_k > 0` (two at least) are replaced by :math:`W e^{c}`, :math:`W = \sum_k w_k`,
+        :math:`c = \frac1W \sum_k w_k u_k`; the claim is then proven of the result (AM-GM:
+        :math:`e^a + e^b + e^c \ge 3 e^{(a + b + c)/3}`, the smooth maximum above the mean plus log 3).
+
+        Soundness: :math:`e^{y} \ge e^{c}(1 + y - c)` for all real y (the tangent of the convex exp at c); with
+        weights :math:`w_k > 0`, :math:`\sum_k w_k e^{u_k} \ge e^{c}(W + \sum_k w_k u_k - W c) = W e^{c}`. So the new
+        expression is at most the old one, and proving it :math:`\ge 0` (:math:`> 0`) proves the claim. Tried only
+        where another term with an exponential has a negative coefficient (the mean's, compared with): elsewhere it
+        would only cost time."""
+        group: list[int] = []
+        for position, term in enumerate(terms):
+            weight, core = term.as_coeff_Mul()
+            if isinstance(core, sp.exp) and weight.is_number and weight > 0 and core.args[0].is_real is not False:
+                group.append(position)
+        if len(group) < 2:
+            return False
+        others = [t for j, t in enumerate(terms) if j not in group]
+        if not any(t.has(sp.exp) and t.could_extract_minus_sign() for t in others):
+            return False
+        weights = [terms[j].as_coeff_Mul()[0] for j in group]
+        exponents = [terms[j].as_coeff_Mul()[1].args[0] for j in group]
+        total = sp.Add(*weights)
+        mean = sp.expand(sp.Add(*(w * u for w, u in zip(weights, exponents, strict=True))) / total)
+        bounded = sp.Add(*others) + total * sp.exp(mean)
+        mark = len(self.steps)
+        if self._prove(sp.simplify(bounded), strict, depth + 1):
+            self._note(expr, strict, "exp is convex: written-out exponentials with positive weights are at least their total "
+                       "weight times the exp of the weighted mean exponent (Jensen, by the tangent at the mean)")
+            return True
+        del self.steps[mark:]
         return False
 
     def by_log_tangent(self, expr: Expr, strict: bool) -> bool:

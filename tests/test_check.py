@@ -74,6 +74,11 @@ TRUE = [
     ("p*log(p/q) + (1-p)*log((1-p)/(1-q))", "0", ">=", ["p: unit", "q: unit"]),
     ("-p*log(q) - (1-p)*log(1-q)", "-p*log(p) - (1-p)*log(1-p)", ">=", ["p: unit", "q: unit"]),
     ("a*log(a/b) + b*log(b/a)", "0", ">=", ["a: positive", "b: positive"]),
+    # Jensen on written-out exponentials, weighted (_explicit_jensen): AM-GM, the smooth maximum of three above the mean
+    ("exp(a) + exp(b) + exp(c)", "3*exp((a + b + c)/3)", ">=", []),
+    ("log(exp(a) + exp(b) + exp(c))", "(a + b + c)/3 + log(3)", ">=", []),
+    ("exp(a) + 2*exp(b)", "3*exp((a + 2*b)/3)", ">=", []),
+    ("T*log(exp(a/T) + exp(b/T) + exp(c/T))", "(a + b + c)/3 + T*log(3)", ">=", ["T: positive"]),
 ]
 
 FALSE = [
@@ -107,6 +112,9 @@ FALSE = [
     ("T*log(Sum(exp(x[i]/T),(i,1,n)))", "Sum(x[i],(i,1,n))/n + T*log(n)", ">=", []),  # T < 0 reverses it
     ("p*log(p/q) + (1-p)*log((1-p)/(1-q))", "0", ">", ["p: unit", "q: unit"]),  # equality at p = q
     ("a*log(a/b) + b*log(b/c)", "0", ">=", ["a: positive", "b: positive", "c: positive"]),  # not a relative entropy
+    ("log(exp(a) + exp(b) + exp(c))", "(a + b + c)/3 + log(3)", ">", []),  # equality where a = b = c
+    ("exp(a) + exp(b) + exp(c)", "3*exp((a + b)/2)", ">=", []),  # not the mean of the exponents
+    ("exp(2*a) + exp(2*b)", "2*exp(a + b) + (a - b)**2", ">=", []),
 ]
 
 
