@@ -339,22 +339,28 @@ class AlgebraRules(SignProverBase):
     def _term_of_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A sum minus one of its own terms: :math:`c\sum_{i=a}^{b} f(i) - g \ge 0` where :math:`g = c f(k)`.
 
-        Side conditions: :math:`a \le k \le b` is a stated index range (``index_ranges``),
-        the range has :math:`b - a + 1 \ge 1` terms (so Karr's reversed convention does not
-        apply) and :math:`c f(i) \ge 0` for every i; then the difference is the sum of the
+        Side conditions: :math:`a \le k \le b` is a stated index range (``index_ranges``), or k is an
+        integer (a written index such as the 1 of :math:`x_1`) with :math:`k - a \ge 0` and
+        :math:`b - k \ge 0` proven; the range has :math:`b - a + 1 \ge 1` terms (so Karr's reversed
+        convention does not apply) and :math:`c f(i) \ge 0` for every i; then the difference is the sum of the
         other terms, :math:`\ge 0`.  The remaining terms of ``expr`` must be proven
         :math:`\ge 0` (:math:`> 0` for a strict claim).
         """
-        if not self.index_ranges:
-            return False
         terms = list(expr.args)
+        written = {i for term in terms for item in term.atoms(sp.Indexed) for i in item.indices if i.is_Integer}
+        if not self.index_ranges and not written:
+            return False
         for t in terms:
             coeff, s = split_sum_term(t)
             if s is None or coeff.has(s.limits[0][0]):
                 continue
             var, lo, hi = s.limits[0]
-            for k, (k_lo, k_hi) in self.index_ranges.items():
-                if sp.simplify(k_lo - lo) != 0 or sp.simplify(k_hi - hi) != 0 or not self._range_nonempty(lo, hi):
+            candidates = [(k, k_lo, k_hi) for k, (k_lo, k_hi) in self.index_ranges.items()
+                          if sp.simplify(k_lo - lo) == 0 and sp.simplify(k_hi - hi) == 0]
+            candidates += [(k, lo, hi) for k in sorted(written, key=int)
+                           if self._prove(sp.sympify(k - lo), False, depth + 1) and self._prove(sp.sympify(hi - k), False, depth + 1)]
+            for k, k_lo, k_hi in candidates:
+                if not self._range_nonempty(lo, hi):
                     continue
                 term = sp.expand(coeff * s.function.xreplace({var: k}))
                 for other in terms:

@@ -72,12 +72,18 @@ def _extremum(kind: type) -> Callable[..., sp.Expr]:
     return build
 
 
+def _rational(*args: Any) -> sp.Rational:
+    """``Rational(p, q)`` of exact numbers written as expressions too (``Rational(1, 10**6)``): each argument
+    evaluated first (parsing leaves ``10**6`` unevaluated), then SymPy's Rational, which names a bad one."""
+    return sp.Rational(*(evaluated(a) if isinstance(a, sp.Basic) else a for a in args))
+
+
 FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the translator itself
     "exp": sp.exp, "log": _log, "ln": sp.log, "log1p": log1p, "expm1": expm1, "sqrt": sp.sqrt,
     "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs, "abs": sp.Abs,
     "max": _extremum(sp.Max), "min": _extremum(sp.Min),  # Python's spelling, the same functions
     "sigmoid": _sigmoid, "softplus": _softplus, "log_sigmoid": _log_sigmoid, "logit": _logit, "logsumexp": _logsumexp,
-    "diff": None, "Sum": None, "limit": None, "Rational": sp.Rational,
+    "diff": None, "Sum": None, "limit": None, "Rational": _rational,
 }
 CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

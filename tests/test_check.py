@@ -79,6 +79,10 @@ TRUE = [
     ("log(exp(a) + exp(b) + exp(c))", "(a + b + c)/3 + log(3)", ">=", []),
     ("exp(a) + 2*exp(b)", "3*exp((a + 2*b)/3)", ">=", []),
     ("T*log(exp(a/T) + exp(b/T) + exp(c/T))", "(a + b + c)/3 + T*log(3)", ">=", ["T: positive"]),
+    # a written index in a sum's range (_term_of_sum): softmax's first entry <= 1, the smooth maximum >= x_1
+    ("exp(x[1])/Sum(exp(x[i]),(i,1,n))", "1", "<=", ["n: positive integer"]),
+    ("log(Sum(exp(x[i]),(i,1,n)))", "x[1]", ">=", ["n: positive integer"]),
+    ("logsumexp(a, b)", "max(a, b) + log(2) + Rational(1, 10**6)", "<", []),  # Rational of written powers (parsed unevaluated)
 ]
 
 FALSE = [
@@ -115,6 +119,9 @@ FALSE = [
     ("log(exp(a) + exp(b) + exp(c))", "(a + b + c)/3 + log(3)", ">", []),  # equality where a = b = c
     ("exp(a) + exp(b) + exp(c)", "3*exp((a + b)/2)", ">=", []),  # not the mean of the exponents
     ("exp(2*a) + exp(2*b)", "2*exp(a + b) + (a - b)**2", ">=", []),
+    ("Sum(exp(x[i]),(i,1,n))", "exp(x[2])", ">=", ["n: positive integer"]),  # x_2 is no term where n = 1
+    ("Sum(exp(x[i]),(i,2,n))", "exp(x[1])", ">=", ["n: positive integer"]),  # x_1 is below the range
+    ("Sum(exp(x[i]),(i,1,n))", "exp(x[1])", ">", ["n: positive integer"]),  # equality where n = 1
 ]
 
 
