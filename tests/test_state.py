@@ -35,6 +35,8 @@ def _rows(rng: np.random.Generator) -> list[tuple[np.ndarray, float]]:
             (T * softmax_c.log_softmax(rng.normal(size=n) * 2, temperature=T), T),  # the same at T
             (rng.normal(size=int(rng.integers(2, 4))) - 1.5, 1.0),  # short, max negative: |LSE| below T
             (np.concatenate([softmax_c.log_softmax(rng.normal(size=n)), rng.normal(size=9) - 400]), 1.0),  # a part far below
+            (T * np.concatenate([softmax_c.log_softmax(rng.normal(size=n)), rng.normal(size=3) - 300]), T),
+            (np.concatenate([[0.0], rng.normal(size=n) - 300]), 1.0),  # one certain class: LSE = log1p(t), t near e^-300
         ]
     return out
 

@@ -52,7 +52,7 @@ _MERGE_FLOOR = 2.0**-98  # the double-double roundings of one merge (C: SP_MERGE
 _LOG_ERROR = 8.0 * _EPS_WIDE  # numpy.log1p in numpy.longdouble
 PRECISE_ERROR = 2.0**-100  # a state this accurate carries t as a triple-double; merged and finished precisely (C: SP_PRECISE_ERROR)
 _TRIPLE_MERGE_ERROR = 2.0**-134  # a precise merge's own error (C: triple-double; NumPy: mpmath at _BITS, rounded to three doubles)
-_NEGLIGIBLE = -128.0  # a slice whose own LSE is below -128 T never needs a precise sum (C: SP_STATE_NEGLIGIBLE)
+_NEGLIGIBLE = -128.0  # below -128 T a slice needs no precise sum: its numpy.longdouble terms (2^-57) suffice (C: SP_STATE_NEGLIGIBLE)
 _BITS = 200  # mpmath's precision for the precise sums, merges and logs
 _CERTIFIED = 2.0**-53.5  # a bound below this times |LSE|: within 1 ULP
 
@@ -192,15 +192,17 @@ def _check_pair(a: NDArray[Any], b: NDArray[Any]) -> None:
         state_temperature(T)
 
 
-def _merged_error(error_a: Any, t_a: Any, error_b: Any, v: Any, own: Any) -> Any:
-    """The relative error of t_a + v with t_a within error_a and v within error_b (1 + own) + own (positive
-    parts): each part's error weighted by its share plus the merge's own, the roundings here within
-    1 + 2^-48 (C: merged_error)."""
-    b = error_b * (1.0 + own) + own
-    total = t_a + v
-    with numpy.errstate(invalid="ignore", divide="ignore"):
+def _merged_error(error_a: Any, t_a: Any, error_b: Any, v: Any, own: Any, own_v: Any = None) -> Any:
+    """The relative error of t_a + v with t_a within error_a and v = F S_b within error_b (1 + own_v) + own_v
+    (the factor's and product's errors, relative to v; ``own`` where not given), positive parts: each part's
+    error weighted by its share, plus the sum's own ``own`` relative to the total; the roundings here within
+    1 + 2^-48 (C: merged_error, which takes one ``own`` for both)."""
+    own_v = own if own_v is None else own_v
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        b = error_b * (1.0 + own_v) + own_v
+        total = t_a + v
         w = numpy.where(total > 0, (error_a * t_a + b * v) / numpy.where(total > 0, total, 1.0), numpy.maximum(error_a, b))
-    return (w * (1.0 + own) + own) * (1.0 + 2.0**-48)
+        return (w * (1.0 + own) + own) * (1.0 + 2.0**-48)
 
 
 def _precise_merge(big: NDArray[Any], small: NDArray[Any], out: NDArray[Any], chosen: NDArray[Any]) -> None:
@@ -226,7 +228,6 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     first = a["m"] >= b["m"]
     big, small = numpy.where(first, a, b), numpy.where(first, b, a)
     out = big.copy()
-    out["t_ll"] = 0.0
     T = big["temperature"]
     with numpy.errstate(invalid="ignore", over="ignore", under="ignore"):
         d, d_lo = _numpy_module()._two_diff(small["m"], big["m"])  # m_b - m_a exactly
@@ -244,14 +245,18 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     update = finite | (equal & numpy.isposinf(big["m"]))
     out["t_hi"] = numpy.where(update & finite, t_hi, out["t_hi"])
     out["t_lo"] = numpy.where(update & finite, t_lo, out["t_lo"])
+    out["t_ll"] = numpy.where(update & finite, 0.0, out["t_ll"])  # a state merged with an empty one keeps its third part
     out["ties"] = numpy.where(update & equal, big["ties"] + small["ties"], out["ties"])
-    # F within (2 |y| + 8) eps (the argument's sum and division each rounded to eps |y|, exp's own 8 eps),
-    # F S_b and the two sums 3 eps more; the longdouble sum of three doubles within 2 eps
+    # F within (2 |y| + 8) eps (the argument's sum and division each rounded to eps |y|, exp's own 8 eps) and F S_b
+    # 3 eps more, relative to F S_b; the sums of three doubles and of the parts 4 eps of the total, and the
+    # rounding to two doubles (_MERGE_FLOOR)
     magnitude = numpy.where(finite & ~equal, numpy.abs(y.astype(numpy.float64)), 0.0)
-    own = numpy.where(equal, 4.0 * _EPS_WIDE, (2.0 * magnitude + 13.0) * _EPS_WIDE) + _MERGE_FLOOR
-    merged_error = _merged_error(big["error"], big["t_hi"], small["error"], share, own)
+    own_v = numpy.where(equal, 2.0 * _EPS_WIDE, (2.0 * magnitude + 13.0) * _EPS_WIDE)
+    with numpy.errstate(invalid="ignore", divide="ignore"):  # S_b's relative error (its ties exact; t's where the maxima are equal)
+        small_error = numpy.where(equal, small["error"], small["error"] * (small["t_hi"] / (small["ties"] + small["t_hi"])))
+    merged_error = _merged_error(big["error"], big["t_hi"], small_error, share, 4.0 * _EPS_WIDE + _MERGE_FLOOR, own_v)
     out["error"] = numpy.where(finite, merged_error, out["error"])
-    precise = _merged_error(big["error"], big["t_hi"], small["error"], share, _TRIPLE_MERGE_ERROR)
+    precise = _merged_error(big["error"], big["t_hi"], small_error, share, _TRIPLE_MERGE_ERROR)
     chosen = numpy.flatnonzero(finite & (precise <= PRECISE_ERROR))
     if chosen.size:
         _precise_merge(big, small, out, chosen)
@@ -281,8 +286,8 @@ def merge(kernels: ModuleType, a: ArrayLike, b: ArrayLike) -> Any:
 def _numpy_finish(s: NDArray[Any], precise: bool = True) -> tuple[NDArray[Any], NDArray[Any]]:
     """m + T log1p((c - 1) + t) in numpy.longdouble, rounded once, and the bound of its error before
     that rounding: T (error t/(c + t) + 8 eps L) + 2 eps |out| (as softmax_np's certified finish); where
-    that is not certified and the state is precise enough (and ``precise``), m + T log(c + t) with mpmath
-    at _BITS bits."""
+    that is not certified and the state is precise enough (and ``precise``), m + T log1p((c - 1) + t) with
+    mpmath at _BITS bits (log1p: a t far below 2^-_BITS is kept)."""
     wide = numpy.longdouble
     T = s["temperature"]
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -299,7 +304,7 @@ def _numpy_finish(s: NDArray[Any], precise: bool = True) -> tuple[NDArray[Any], 
         mp = _mp()
         with mp.workprec(_BITS):
             for r in chosen:
-                value = mp.mpf(float(s["m"][r])) + mp.mpf(float(T[r])) * mp.log(mp.mpf(float(s["ties"][r])) + _t_exact(s[r]))
+                value = mp.mpf(float(s["m"][r])) + mp.mpf(float(T[r])) * mp.log1p(mp.mpf(float(s["ties"][r]) - 1) + _t_exact(s[r]))
                 out[r] = float(value)
                 bound[r] = terms[r] * (1 + 2.0**-48) + 2.0**-150 * (abs(float(s["m"][r])) + abs(float(value)))
     return numpy.where(edge, s["m"], out), numpy.where(edge, 0.0, bound)

@@ -6321,14 +6321,14 @@ int softproof_sigmoid_fast_f(const float *x, float *out, size_t count)
  * kernel's 2^-52: a slice whose own LSE does not certify itself (a merged row's LSE is at least each
  * part's) takes its terms again in double-double (sp_exp_dd, 2^-54) or, where that does not do or its
  * LSE is <= 0, in triple-double (triple_exp, a state within SP_PRECISE_ERROR, t_ll its third part), as the
- * in-memory kernel's later stages (refine_state); a slice below -128 T carries under e^-125 of any row
- * whose LSE is above -3 T and stays as it is. A merge weighs each part's error by its share of the merged t, and keeps the sum in
+ * in-memory kernel's later stages (refine_state); a slice below -128 T carries under e^-125 of a row
+ * whose m + T log S cancels and takes the double-double terms (refine_state). A merge weighs each part's error by its share of the merged t, and keeps the sum in
  * triple-double where that weighted error is within SP_PRECISE_ERROR; finish takes the log in
  * triple-double where the double-double log is not certified. */
 #define SP_PRECISE_ERROR 0x1p-100 /* a state this accurate is merged and finished in triple-double */
 #define SP_TRIPLE_MERGE_ERROR 0x1p-134 /* the triple-double merge: F, ties + t, F S_b and the sum, 2^-140 each (the triple arithmetic's documented accuracy, as logsumexp_exact's certificate), generously */
 #define SP_STATE_CERTIFIES 0x1.6a09e667f3bcdp-54 /* 2^-53.5: a part whose own terms' bound is below this times its LSE needs no more */
-#define SP_STATE_NEGLIGIBLE (-128.0) /* a part whose own LSE is below -128 T stays as it is */
+#define SP_STATE_NEGLIGIBLE (-128.0) /* a part whose own LSE is below -128 T: the double-double terms suffice */
 static softproof_lse_state state_edge(double m, double ties, double T)
 {
     softproof_lse_state s;
@@ -6425,7 +6425,9 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T)
  * suffices, and in triple-double where it does not or where lse <= 0 (a merged row may then cancel to
  * any |LSE|): (n + 64) 2^-140 relative (the triple operations' 2^-145 each, generously, as
  * logsumexp_exact), plus a subnormal ulp a term (the parts of terms below e^-708, the terms left out
- * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T stays as it is. */
+ * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T carries under e^-125 of a row whose
+ * m + T log S cancels, but all of t where m = 0 and c = 1 (LSE = T log1p(t): a row of log-probabilities
+ * with one certain class), so it takes the double-double terms, which certify that. */
 static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
 {
     const double T = s->temperature;
@@ -6435,16 +6437,16 @@ static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
         return;
     }
     lse = state_value(*s, &bound);
-    if (!(lse > SP_STATE_NEGLIGIBLE * T) || (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse)) {
+    if (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse) {
         return;
     }
-    if (lse > 0.0) {
+    if (lse > 0.0 || !(lse > SP_STATE_NEGLIGIBLE * T)) {
         double absolute;
         softproof_lse_state dd = *s;
         const row_stats st = stats_dd_d(xr, n, s->m, T, &absolute);
         state_sum(&dd, st.t, st.t_lo);
         dd.error = SP_TERMS_ERROR_DD + sum_error_dd(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
-        if (terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
+        if (lse <= 0.0 || terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
             *s = dd;
             return;
         }
@@ -6545,7 +6547,9 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T)
  * suffices, and in triple-double where it does not or where lse <= 0 (a merged row may then cancel to
  * any |LSE|): (n + 64) 2^-140 relative (the triple operations' 2^-145 each, generously, as
  * logsumexp_exact), plus a subnormal ulp a term (the parts of terms below e^-708, the terms left out
- * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T stays as it is. */
+ * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T carries under e^-125 of a row whose
+ * m + T log S cancels, but all of t where m = 0 and c = 1 (LSE = T log1p(t): a row of log-probabilities
+ * with one certain class), so it takes the double-double terms, which certify that. */
 static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
 {
     const double T = s->temperature;
@@ -6555,16 +6559,16 @@ static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
         return;
     }
     lse = state_value(*s, &bound);
-    if (!(lse > SP_STATE_NEGLIGIBLE * T) || (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse)) {
+    if (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse) {
         return;
     }
-    if (lse > 0.0) {
+    if (lse > 0.0 || !(lse > SP_STATE_NEGLIGIBLE * T)) {
         double absolute;
         softproof_lse_state dd = *s;
         const row_stats st = stats_dd_f(xr, n, s->m, T, &absolute);
         state_sum(&dd, st.t, st.t_lo);
         dd.error = SP_TERMS_ERROR_DD + sum_error_dd(n) + (st.t > 0.0 ? absolute / st.t : 0.0);
-        if (terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
+        if (lse <= 0.0 || terms_bound(dd) <= SP_STATE_CERTIFIES * lse) {
             *s = dd;
             return;
         }
@@ -6661,7 +6665,7 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
 {
     const double T = a.temperature;
     softproof_lse_state out = a;
-    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share;
+    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share, b_error;
     triple y, F;
     two_diff(b.m, a.m, &d, &l);
     if (!(fabs(d) <= DBL_MAX)) { /* b.m - a.m < -DBL_MAX: F = 0 */
@@ -6673,15 +6677,17 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
     }
     F = triple_exp(y);
     share = F.h * (b.ties + b.t_hi); /* F S_b to a few u: a weight of the merged error */
-    if (merged_error(a.error, a.t_hi, b.error, share, SP_TRIPLE_MERGE_ERROR) <= SP_PRECISE_ERROR) {
+    b_error = b.error * (b.t_hi / (b.ties + b.t_hi)); /* S_b's relative error: its ties are exact */
+    if (merged_error(a.error, a.t_hi, b_error, share, SP_TRIPLE_MERGE_ERROR) <= SP_PRECISE_ERROR) {
         const triple v = triple_mul(F, triple_add(triple_of(b.ties, 0.0), state_t(b)));
         state_set_t(&out, triple_add(state_t(a), v));
-        out.error = merged_error(a.error, a.t_hi, b.error, share, SP_TRIPLE_MERGE_ERROR);
+        out.error = merged_error(a.error, a.t_hi, b_error, share, SP_TRIPLE_MERGE_ERROR);
         return out;
     }
     a = as_double_double(a);
     b = as_double_double(b);
-    out.error = merged_error(a.error, a.t_hi, b.error, share, SP_MERGE_ERROR);
+    b_error = b.error * (b.t_hi / (b.ties + b.t_hi));
+    out.error = merged_error(a.error, a.t_hi, b_error, share, SP_MERGE_ERROR);
     two_sum(b.ties, b.t_hi, &s_hi, &s_err); /* S_b = s_hi + s_lo */
     s_lo = piece_merge_sum_lo(b.t_lo, s_err);
     v_hi = piece_merge_product(F.h, s_hi);
