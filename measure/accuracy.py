@@ -202,15 +202,17 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
     chosen = functions or offered
     if unknown := [f for f in chosen if f not in offered]:
         raise ValueError(f"no {kind} reference for {', '.join(unknown)}{' at T != 1' if tempered else ''}; use some of {', '.join(offered)}")
-    with np.errstate(over="ignore", divide="ignore"):
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
         finite = x[np.isfinite(x)] / temperature
     span = float(finite.max() - finite.min()) if kind == "rows" and finite.size else float(np.abs(finite).max(initial=0.0))
-    tiny = np.abs(finite[finite != 0])
-    # e^x = 1 + x + x^2/2 + ...: with |x| = 2^-k the x^2 term needs 2k bits before log(e^x) - x is not 0
-    small = max(0.0, -float(np.log2(tiny.min()))) if tiny.size else 0.0
+    written = np.abs(x[np.isfinite(x) & (x != 0)])
+    # e^x = 1 + x + x^2/2 + ...: with |x/T| = 2^-k the x^2 term needs 2k bits before log(e^x) - x is not 0 (k from the
+    # logarithms: x/T itself may underflow, as x = 1e-301 at T = 1e200 does, whose LSE is x to the last bit)
+    small = max(0.0, float(np.log2(temperature)) - float(np.log2(written.min()))) if written.size else 0.0
     # x_i - log(sum e^x) with |x_i| = 2^k: k bits go to the integer part before any fraction
-    large = max(0.0, float(np.log2(np.abs(finite).max()))) if tiny.size else 0.0
-    prec = 128 + int(min(span, 1200.0) * 1.4427) + 2 * int(min(small, 1100.0)) + int(min(large, 1100.0))
+    with np.errstate(divide="ignore"):  # every x/T underflowed to 0: no integer part
+        large = max(0.0, float(np.log2(np.abs(finite).max()))) if written.size else 0.0
+    prec = 128 + int(min(span, 1200.0) * 1.4427) + 2 * int(min(small, 2200.0)) + int(min(large, 1100.0))
     while True:
         with mpmath.workprec(prec):
             if kind == "rows":

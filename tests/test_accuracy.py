@@ -192,6 +192,13 @@ def test_reference_of_chosen_functions_only() -> None:
             acc.reference(x, kind, "float64", targets, temperature=temperature, functions=functions)
 
 
+def test_reference_sizes_its_precision_by_x_over_t_even_where_that_underflows() -> None:
+    """A one-entry row's logsumexp is the entry at any T; at T = 1e200 and x = -2.8e-301, x/T underflows in
+    float64, and the precision sized from it left 1 + x/T = 1 at two precisions: 0.0, agreed (found by a search)."""
+    x = np.array([-2.837981802135376e-301])
+    assert acc.reference(x, "rows", "float64", np.zeros(1, np.int64), temperature=1e200)["logsumexp"][0] == x[0]
+
+
 def test_reference_keeps_the_fraction_of_huge_logits() -> None:
     ref = acc.reference(np.array([1e77, 1e77]), "rows", "float64", np.zeros(2, np.int64))
     assert ref["log_softmax"][0] == -np.log(2.0)
