@@ -624,14 +624,23 @@ def certified_ulps(within_ulp: Fraction = WITHIN_ULP, single: bool = False) -> F
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
 
 
-LOGSUMEXP_CERTIFIED = _fp_claim(
-    "fp.logsumexp.certified.float64",
-    "every float64 result that logsumexp's first stage certifies (its error bound E <= 2^-53.5 |out|) is within 1 ULP of "
-    "the correctly rounded logsumexp, for results of magnitude at least 2^-1000 and (c - 1) + t >= 2^-968",
-    sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
-    ComposedBound((TERMS, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
-    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
-     "the later stages: double-double terms in fp.logsumexp.certified_dd.float64; long double and triple-double argued in the source, not proved here"),
+def _certified_claim(claim_id: str, stage: str, terms: Claim, later: tuple[str, ...]) -> Claim:
+    """fp.logsumexp.certified*.float64: every float64 result a stage certifies, from that stage's terms (``terms``)
+    and the log kernel, by :func:`certified_ulps`."""
+    return _fp_claim(
+        claim_id,
+        f"every float64 result that logsumexp's {stage} certifies (its error bound E <= 2^-53.5 |out|) is within 1 ULP of "
+        "the correctly rounded logsumexp, for results of magnitude at least 2^-1000 and (c - 1) + t >= 2^-968",
+        sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
+        ComposedBound((terms, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
+        ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)", *later),
+    )
+
+
+LOGSUMEXP_CERTIFIED = _certified_claim(
+    "fp.logsumexp.certified.float64", "first stage", TERMS,
+    ("the later stages: double-double terms in fp.logsumexp.certified_dd.float64; long double and triple-double argued in the source, "
+     "not proved here",),
 )
 
 def _terms_dd_total() -> Fraction:
@@ -659,14 +668,9 @@ TERMS_DD = _fp_claim(
     ComposedBound((EXP_DD,), _terms_dd_total, EXP_DD_BOUND),
     (TERMS.assumptions[0], "q + ql = (x - m)/T to 2^-94 with |ql| <= 2^-42 (rewrite.exact_shift)"),
 )
-LOGSUMEXP_CERTIFIED_DD = _fp_claim(
-    "fp.logsumexp.certified_dd.float64",
-    "every float64 result that logsumexp's double-double stage certifies (its bound E <= 2^-53.5 |out|, the terms by sp_exp_dd) "
-    "is within 1 ULP of the correctly rounded logsumexp, for results of magnitude at least 2^-1000 and (c - 1) + t >= 2^-968",
-    sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
-    ComposedBound((TERMS_DD, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
-    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
-     "the argument of the first stage's certificate (fp.logsumexp.certified.float64), with these terms",
+LOGSUMEXP_CERTIFIED_DD = _certified_claim(
+    "fp.logsumexp.certified_dd.float64", "double-double stage (the terms by sp_exp_dd)", TERMS_DD,
+    ("the argument of the first stage's certificate (fp.logsumexp.certified.float64), with these terms",
      "the last stages (long double, triple-double) are argued in the source, not proved here"),
 )
 
