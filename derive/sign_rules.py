@@ -42,8 +42,10 @@ class AlgebraRules(SignProverBase):
         Side conditions: one index only (a flattened nested sum is no match); the term count is
         proven non-negative from sizes (:meth:`_least_count`), since under Karr's convention a
         range with :math:`b < a - 1` is *minus* the sum over :math:`b+1..a-1`; strict positivity
-        needs every term :math:`> 0` and a count :math:`\ge 1`.  The term is proven for its
-        index as an arbitrary integer (stronger than needed).
+        needs every term :math:`> 0` and a count :math:`\ge 1`.  The term is proven for its index as an
+        integer with :math:`a \le i \le b` (the only terms the sum has, the range not reversed), which a
+        sum in the term may use (``index_ranges``: :math:`\sum_j e^{x_j} \ge e^{x_i}`); that proof gets its own
+        memo, so that nothing shown under the range is reused where the index is unconstrained.
         """
         if not (isinstance(expr, Sum) and len(expr.limits) == 1):
             return False
@@ -54,7 +56,10 @@ class AlgebraRules(SignProverBase):
             return False
         if strict and not self._range_nonempty(lo, hi):
             return False
-        if self._prove(expr.function, strict, depth + 1):
+        ranged = type(self)(self.size_lower_bounds, [], self.depth_limit, {}, {}, self.budget, self.deadline,
+                            index_ranges={**self.index_ranges, var: (lo, hi)})
+        if ranged._prove(expr.function, strict, depth + 1):
+            self.steps.extend(ranged.steps)
             why = "sum rule: every term is " + ("positive and the range is non-empty" if strict else "non-negative")
             self._note(expr, strict, why)
             return True

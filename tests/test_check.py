@@ -83,6 +83,8 @@ TRUE = [
     ("exp(x[1])/Sum(exp(x[i]),(i,1,n))", "1", "<=", ["n: positive integer"]),
     ("log(Sum(exp(x[i]),(i,1,n)))", "x[1]", ">=", ["n: positive integer"]),
     ("logsumexp(a, b)", "max(a, b) + log(2) + Rational(1, 10**6)", "<", []),  # Rational of written powers (parsed unevaluated)
+    # a sum's term proven for its index in the sum's range (_rule_sum): entropy >= 0 in the form sum_i e^(x_i) (LSE - x_i)
+    ("Sum(exp(x[i])*x[i],(i,1,n))", "Sum(exp(x[i]),(i,1,n))*log(Sum(exp(x[j]),(j,1,n)))", "<=", ["n: positive integer"]),
 ]
 
 FALSE = [
@@ -122,6 +124,7 @@ FALSE = [
     ("Sum(exp(x[i]),(i,1,n))", "exp(x[2])", ">=", ["n: positive integer"]),  # x_2 is no term where n = 1
     ("Sum(exp(x[i]),(i,2,n))", "exp(x[1])", ">=", ["n: positive integer"]),  # x_1 is below the range
     ("Sum(exp(x[i]),(i,1,n))", "exp(x[1])", ">", ["n: positive integer"]),  # equality where n = 1
+    ("Sum(exp(x[i])*(log(Sum(exp(x[j]),(j,2,n)))-x[i]),(i,1,n))", "0", ">=", ["n: positive integer"]),  # x_1 is not in 2..n
 ]
 
 
