@@ -2224,28 +2224,44 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, doub
     return st;
 }
 
+/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
+ * division; each e^y by triple_exp and added by triple_add), terms below e^-745 left out; *ties (where not NULL)
+ * counts the entries equal to m (logsumexp_exact; the mergeable states' precise sums) */
+static triple exact_terms_d(const double *xr, size_t n, double m, double T, double *ties)
+{
+    triple t = {0.0, 0.0, 0.0};
+    double c = 0.0;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double d, l;
+        triple y;
+        two_diff(x, m, &d, &l);
+        c += x == m ? 1.0 : 0.0;
+        if (x == m || !(fabs(d) <= DBL_MAX)) {
+            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
+        }
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        if (y.h >= -745.0) {
+            t = triple_add(t, triple_exp(y));
+        }
+    }
+    if (ties != NULL) {
+        *ties = c;
+    }
+    return t;
+}
+
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
  * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
 static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
 {
-    triple sum = {0.0, 0.0, 0.0}, L, out;
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        double d, l;
-        triple y;
-        two_diff((double)xr[j], m, &d, &l);
-        if (!(fabs(d) <= DBL_MAX)) {
-            continue; /* x = -inf, or x - m < -DBL_MAX: e^(x - m)/T < e^-745 here (T <= DBL_MAX/745 when we get here) */
-        }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
-        if (y.h >= -745.0) {
-            sum = triple_add(sum, triple_exp(y));
-        }
-    }
-    L = triple_log(sum);
-    out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
+    double ties;
+    const triple t = exact_terms_d(xr, n, m, T, &ties);
+    const triple L = triple_log(triple_add(triple_of(ties, 0.0), t));
+    const triple out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
     return out.h + (out.m + out.l);
 }
 
@@ -4229,28 +4245,44 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, doubl
     return st;
 }
 
+/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
+ * division; each e^y by triple_exp and added by triple_add), terms below e^-745 left out; *ties (where not NULL)
+ * counts the entries equal to m (logsumexp_exact; the mergeable states' precise sums) */
+static triple exact_terms_f(const float *xr, size_t n, double m, double T, double *ties)
+{
+    triple t = {0.0, 0.0, 0.0};
+    double c = 0.0;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double d, l;
+        triple y;
+        two_diff(x, m, &d, &l);
+        c += x == m ? 1.0 : 0.0;
+        if (x == m || !(fabs(d) <= DBL_MAX)) {
+            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
+        }
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        if (y.h >= -745.0) {
+            t = triple_add(t, triple_exp(y));
+        }
+    }
+    if (ties != NULL) {
+        *ties = c;
+    }
+    return t;
+}
+
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
  * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
 static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
 {
-    triple sum = {0.0, 0.0, 0.0}, L, out;
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        double d, l;
-        triple y;
-        two_diff((double)xr[j], m, &d, &l);
-        if (!(fabs(d) <= DBL_MAX)) {
-            continue; /* x = -inf, or x - m < -DBL_MAX: e^(x - m)/T < e^-745 here (T <= DBL_MAX/745 when we get here) */
-        }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
-        if (y.h >= -745.0) {
-            sum = triple_add(sum, triple_exp(y));
-        }
-    }
-    L = triple_log(sum);
-    out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
+    double ties;
+    const triple t = exact_terms_f(xr, n, m, T, &ties);
+    const triple L = triple_log(triple_add(triple_of(ties, 0.0), t));
+    const triple out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
     return out.h + (out.m + out.l);
 }
 
@@ -6396,28 +6428,6 @@ static SP_INLINE double terms_bound(softproof_lse_state s)
     return s.temperature * ((s.error * s.t_hi) / (s.ties + s.t_hi));
 }
 
-/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
- * division; each e^y by triple_exp and added by triple_add, as logsumexp_exact), terms below e^-745 left out */
-static triple exact_terms_d(const double *xr, size_t n, double m, double T)
-{
-    triple t = {0.0, 0.0, 0.0};
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        const double x = (double)xr[j];
-        double d, l;
-        triple y;
-        two_diff(x, m, &d, &l);
-        if (x == m || !(fabs(d) <= DBL_MAX)) {
-            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
-        }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
-        if (y.h >= -745.0) {
-            t = triple_add(t, triple_exp(y));
-        }
-    }
-    return t;
-}
-
 /* a row state again where a merged row containing it might not certify: a merged row's LSE is at least
  * each part's own (lse > 0 here: |LSE| >= lse), and its terms' bound is the parts' bounds weighted by their
  * shares, so a part whose own terms' bound is below SP_STATE_CERTIFIES lse needs nothing more. Else the
@@ -6451,7 +6461,7 @@ static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
             return;
         }
     }
-    t = exact_terms_d(xr, n, s->m, T);
+    t = exact_terms_d(xr, n, s->m, T, NULL);
     state_set_t(s, t);
     s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
 }
@@ -6518,28 +6528,6 @@ SP_NOINLINE int softproof_lse_state_d(const double *x, softproof_lse_state *out,
     return SOFTPROOF_OK;
 }
 
-/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
- * division; each e^y by triple_exp and added by triple_add, as logsumexp_exact), terms below e^-745 left out */
-static triple exact_terms_f(const float *xr, size_t n, double m, double T)
-{
-    triple t = {0.0, 0.0, 0.0};
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        const double x = (double)xr[j];
-        double d, l;
-        triple y;
-        two_diff(x, m, &d, &l);
-        if (x == m || !(fabs(d) <= DBL_MAX)) {
-            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
-        }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
-        if (y.h >= -745.0) {
-            t = triple_add(t, triple_exp(y));
-        }
-    }
-    return t;
-}
-
 /* a row state again where a merged row containing it might not certify: a merged row's LSE is at least
  * each part's own (lse > 0 here: |LSE| >= lse), and its terms' bound is the parts' bounds weighted by their
  * shares, so a part whose own terms' bound is below SP_STATE_CERTIFIES lse needs nothing more. Else the
@@ -6573,7 +6561,7 @@ static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
             return;
         }
     }
-    t = exact_terms_f(xr, n, s->m, T);
+    t = exact_terms_f(xr, n, s->m, T, NULL);
     state_set_t(s, t);
     s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
 }
@@ -6665,7 +6653,7 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
 {
     const double T = a.temperature;
     softproof_lse_state out = a;
-    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share, b_error;
+    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share, b_error, precise;
     triple y, F;
     two_diff(b.m, a.m, &d, &l);
     if (!(fabs(d) <= DBL_MAX)) { /* b.m - a.m < -DBL_MAX: F = 0 */
@@ -6678,10 +6666,11 @@ static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_sta
     F = triple_exp(y);
     share = F.h * (b.ties + b.t_hi); /* F S_b to a few u: a weight of the merged error */
     b_error = b.error * (b.t_hi / (b.ties + b.t_hi)); /* S_b's relative error: its ties are exact */
-    if (merged_error(a.error, a.t_hi, b_error, share, SP_TRIPLE_MERGE_ERROR) <= SP_PRECISE_ERROR) {
+    precise = merged_error(a.error, a.t_hi, b_error, share, SP_TRIPLE_MERGE_ERROR);
+    if (precise <= SP_PRECISE_ERROR) {
         const triple v = triple_mul(F, triple_add(triple_of(b.ties, 0.0), state_t(b)));
         state_set_t(&out, triple_add(state_t(a), v));
-        out.error = merged_error(a.error, a.t_hi, b_error, share, SP_TRIPLE_MERGE_ERROR);
+        out.error = precise;
         return out;
     }
     a = as_double_double(a);
