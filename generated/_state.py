@@ -45,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float, axes, slice_rows
 
-__all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise", "state_temperature"]
+__all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise", "state_temperature", "state_excess"]
 
 STATE_DTYPE = numpy.dtype([("m", "<f8"), ("ties", "<f8"), ("t_hi", "<f8"), ("t_lo", "<f8"), ("t_ll", "<f8"), ("error", "<f8"),
                           ("temperature", "<f8")])
@@ -92,6 +92,19 @@ def _split(wide: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     return hi, (wide - hi).astype(numpy.float64)
 
 
+def state_excess(state: Any) -> Any:
+    """S - 1 = (c - 1) + t_hi + t_lo + t_ll of states in numpy.longdouble: log S = log1p of it keeps a small log
+    accurate (finish, normalise, and softproof.dask's loss and gradient)."""
+    return (state["ties"] - 1).astype(numpy.longdouble) + state["t_hi"] + state["t_lo"] + state["t_ll"]
+
+
+def _terms_bound(s: NDArray[Any]) -> Any:
+    """T error t/(c + t): how far a state's sum moves its LSE (the log's own error apart; C: terms_bound)."""
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        t = s["t_hi"] + s["t_lo"]
+        return s["temperature"] * s["error"] * (t / (s["ties"] + t))
+
+
 def _mp() -> Any:
     """mpmath (a dependency of softproof), imported where a precise sum is needed."""
     return importlib.import_module("mpmath")
@@ -122,9 +135,8 @@ def _refine(rows: NDArray[Any], out: NDArray[Any], T: float) -> None:
     whose terms' bound T error t/(c + t) is below 2^-53.5 lse needs nothing more (the merged bound is the
     parts' weighted by their shares); nor does a part below _NEGLIGIBLE T (C: refine_state)."""
     value, _ = _numpy_finish(out, precise=False)
-    with numpy.errstate(invalid="ignore", divide="ignore"):
-        terms = T * out["error"] * (out["t_hi"] / (out["ties"] + out["t_hi"]))
-        certifies = (value > 0) & (terms <= _CERTIFIED * value)
+    with numpy.errstate(invalid="ignore"):
+        certifies = (value > 0) & (_terms_bound(out) <= _CERTIFIED * value)
         chosen = numpy.flatnonzero(numpy.isfinite(out["m"]) & ~certifies & (value > _NEGLIGIBLE * T))
     if chosen.size == 0:
         return
@@ -292,12 +304,10 @@ def _numpy_finish(s: NDArray[Any], precise: bool = True) -> tuple[NDArray[Any], 
     mpmath at _BITS bits (log1p: a t far below 2^-_BITS is kept)."""
     wide = numpy.longdouble
     T = s["temperature"]
+    terms = _terms_bound(s)
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        u = (s["ties"] - 1).astype(wide) + s["t_hi"] + s["t_lo"] + s["t_ll"]
-        L = numpy.log1p(u)
+        L = numpy.log1p(state_excess(s))
         out = (s["m"].astype(wide) + T.astype(wide) * L).astype(numpy.float64)
-        t = s["t_hi"] + s["t_lo"]
-        terms = T * s["error"] * (t / (s["ties"] + t))
         bound = terms + T * _LOG_ERROR * L.astype(numpy.float64) + 2 * _EPS_WIDE * numpy.abs(out)
         edge = ~numpy.isfinite(s["m"])
         hope = ~edge & ~(bound <= _CERTIFIED * numpy.abs(out)) & (terms < bound)
@@ -351,7 +361,7 @@ def normalise(kernels: ModuleType, x: ArrayLike, state: ArrayLike, axis: int | t
     wide = numpy.longdouble
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         q, ql = _numpy_module()._shift(array, numpy.where(numpy.isfinite(m), m, 0.0), T)
-        u = (full["ties"] - 1).astype(wide) + full["t_hi"] + full["t_lo"] + full["t_ll"]  # S - 1: log S = log1p(u) keeps small logs accurate
+        u = state_excess(full)
         shifted = q.astype(wide) + ql
         value = shifted - numpy.log1p(u) if log else numpy.exp(shifted) / (u + 1)
         value = value.astype(numpy.float64)

@@ -26,7 +26,7 @@ import dask.array as da
 import numpy as np
 
 from softproof.generated._checks import axes as _axes
-from softproof.generated._state import state_temperature
+from softproof.generated._state import state_excess, state_temperature
 
 __all__ = ["lse_state", "logsumexp", "softmax", "log_softmax", "cross_entropy", "cross_entropy_grad", "kernels"]
 
@@ -187,7 +187,7 @@ def _loss_from_state(state: np.ndarray, x_target: np.ndarray, out: np.dtype[Any]
     wide = np.longdouble
     m = state["m"]
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        L = np.log1p((state["ties"] - 1).astype(wide) + state["t_hi"] + state["t_lo"] + state["t_ll"])
+        L = np.log1p(state_excess(state))
         loss = ((m.astype(wide) - x_target) + L).astype(np.float64)
         ties = np.where(x_target == np.inf, np.log(state["ties"]), np.inf)
     loss = np.where(np.isposinf(m), ties, loss)
@@ -222,9 +222,8 @@ def _grad_chunk(x: np.ndarray, state: np.ndarray, t: np.ndarray, ax: int, out: n
     inside, clipped = _in_chunk(x, t, ax, block_info)
     x_t = np.take_along_axis(x.astype(np.float64), clipped, axis=ax)
     p_t = np.take_along_axis(p, clipped, axis=ax)
-    wide = np.longdouble
     with np.errstate(invalid="ignore", divide="ignore"):
-        rest = (state["ties"] - 1).astype(wide) + state["t_hi"] + state["t_lo"] + state["t_ll"]
+        rest = state_excess(state)
         at_max = (-rest / (rest + 1)).astype(np.float64)
     value = np.where((x_t == state["m"]) & np.isfinite(state["m"]), at_max, p_t - 1.0)
     value = np.where(np.isnan(p_t), np.nan, value)
