@@ -167,9 +167,15 @@ class SignProverBase:
         """The rules in the order they are tried (the subclass that has them lists them)."""
         return ()
 
-    def _child(self) -> Self:
-        return type(self)(self.size_lower_bounds, [], self.depth_limit, self.memo, self.failed_at, self.budget,
-                          self.deadline, index_ranges=self.index_ranges)
+    def _child(self, index_range: tuple[sp.Symbol, Expr, Expr] | None = None) -> Self:
+        """A prover sharing this one's budget and deadline; with ``index_range`` (i, a, b) it also knows
+        a <= i <= b and keeps its own memo, so that nothing shown under the range is reused where i is free."""
+        if index_range is None:
+            return type(self)(self.size_lower_bounds, [], self.depth_limit, self.memo, self.failed_at, self.budget,
+                              self.deadline, index_ranges=self.index_ranges)
+        var, lo, hi = index_range
+        return type(self)(self.size_lower_bounds, [], self.depth_limit, {}, {}, self.budget, self.deadline,
+                          index_ranges={**self.index_ranges, var: (lo, hi)})
 
     def _prove(self, expr: Expr, strict: bool, depth: int) -> bool:
         key = (expr, strict)

@@ -56,8 +56,7 @@ class AlgebraRules(SignProverBase):
             return False
         if strict and not self._range_nonempty(lo, hi):
             return False
-        ranged = type(self)(self.size_lower_bounds, [], self.depth_limit, {}, {}, self.budget, self.deadline,
-                            index_ranges={**self.index_ranges, var: (lo, hi)})
+        ranged = self._child((var, lo, hi))
         if ranged._prove(expr.function, strict, depth + 1):
             self.steps.extend(ranged.steps)
             why = "sum rule: every term is " + ("positive and the range is non-empty" if strict else "non-negative")
@@ -230,18 +229,18 @@ class AlgebraRules(SignProverBase):
         expression is at most the old one, and proving it :math:`\ge 0` (:math:`> 0`) proves the claim. Tried only
         where another term with an exponential has a negative coefficient (the mean's, compared with): elsewhere it
         would only cost time."""
-        group: list[int] = []
-        for position, term in enumerate(terms):
+        weighted: list[tuple[Expr, Expr]] = []  # (w_k, u_k)
+        others: list[Expr] = []
+        for term in terms:
             weight, core = term.as_coeff_Mul()
             if isinstance(core, sp.exp) and weight.is_number and weight > 0 and core.args[0].is_real is not False:
-                group.append(position)
-        if len(group) < 2:
+                weighted.append((weight, core.args[0]))
+            else:
+                others.append(term)
+        if len(weighted) < 2 or not any(t.has(sp.exp) and t.could_extract_minus_sign() for t in others):
             return False
-        others = [t for j, t in enumerate(terms) if j not in group]
-        if not any(t.has(sp.exp) and t.could_extract_minus_sign() for t in others):
-            return False
-        weights = [terms[j].as_coeff_Mul()[0] for j in group]
-        exponents = [terms[j].as_coeff_Mul()[1].args[0] for j in group]
+        weights = [w for w, _ in weighted]
+        exponents = [u for _, u in weighted]
         total = sp.Add(*weights)
         mean = sp.expand(sp.Add(*(w * u for w, u in zip(weights, exponents, strict=True))) / total)
         bounded = sp.Add(*others) + total * sp.exp(mean)
@@ -360,13 +359,13 @@ class AlgebraRules(SignProverBase):
             if s is None or coeff.has(s.limits[0][0]):
                 continue
             var, lo, hi = s.limits[0]
+            if not self._range_nonempty(lo, hi):
+                continue
             candidates = [(k, k_lo, k_hi) for k, (k_lo, k_hi) in self.index_ranges.items()
                           if sp.simplify(k_lo - lo) == 0 and sp.simplify(k_hi - hi) == 0]
             candidates += [(k, lo, hi) for k in sorted(written, key=int)
                            if self._prove(sp.sympify(k - lo), False, depth + 1) and self._prove(sp.sympify(hi - k), False, depth + 1)]
             for k, k_lo, k_hi in candidates:
-                if not self._range_nonempty(lo, hi):
-                    continue
                 term = sp.expand(coeff * s.function.xreplace({var: k}))
                 for other in terms:
                     if other is t or sp.simplify(sp.expand(other + term)) != 0:
