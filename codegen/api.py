@@ -247,13 +247,15 @@ True""", rewrite=rw.SOFTPLUS),
              (*inputs("x"), OUT), "log1mexp_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for
 :math:`x \ge -\log 2` and :math:`\operatorname{log1p}(-e^x)` below (``rewrite.log1mexp_switch``; Maechler 2012,
-the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``; the C target's float32 results:
-:math:`-\operatorname{log1p}(e^x/(1 - e^x))`, ``rewrite.log1mexp_ratio``, in binary64, vectorised). ``0`` gives ``-inf``,
+the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``; the C target:
+:math:`-\operatorname{log1p}(e^x/(1 - e^x))`, ``rewrite.log1mexp_ratio``, vectorised, the ratio in double-double from
+:math:`\operatorname{expm1}` near 0 for double results, in binary64 for float32 results). ``0`` gives ``-inf``,
 ``-inf`` gives 0, ``x > 0`` and NaN give NaN (``jax.nn.log1mexp`` and ``tfp.math.log1mexp`` take
 :math:`-|x|` instead: write ``log1mexp(-abs(x))`` for that). ``out`` as for :func:`softmax`.
 
 >>> float(log1mexp(-numpy.log(2.0))) == float(-numpy.log(2.0))
-True""", rewrite=rw.LOG1MEXP, domain="nonpositive", c_single_rewrite=rw.LOG1MEXP_SINGLE_C),
+True""", rewrite=rw.LOG1MEXP, domain="nonpositive", c_rewrite=rw.LOG1MEXP_C,
+             c_single_rewrite=rw.LOG1MEXP_SINGLE_C),
     Function("logit", ELEMENTWISE, "Logit", "elementwise log(p / (1 - p)) of `count` entries (0 <= p <= 1)",
              (*inputs("x"), OUT), "logit_all", (), {"float64": 2, "float32": 1},
              doc=r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as

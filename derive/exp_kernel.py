@@ -32,19 +32,20 @@ import mpmath
 import sympy as sp
 
 from .claims import Claim
-from .engine import Enclosure, PolynomialEnclosure, Simplify, Status
+from .engine import Enclosure, ExpTailEnclosure, PolynomialEnclosure, Simplify, Status
 from .sources import CODEGEN
 from .symbols import eq, le, lt
 
 CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
 
-__all__ = ["ExpKernel", "exp_kernel", "FastExpKernel", "fast_exp_kernel", "FAST_CLAMP", "FAST_DEGREE", "FAST_ERROR_BOUND", "CLAMP", "NORMAL_LIMIT", "RADIUS", "DEGREE", "ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND"]
+__all__ = ["ExpKernel", "exp_kernel", "FastExpKernel", "fast_exp_kernel", "FAST_CLAMP", "FAST_DEGREE", "FAST_ERROR_BOUND", "CLAMP", "NORMAL_LIMIT", "RADIUS", "DEGREE", "ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND", "TAIL_ERROR_BOUND"]
 
 RADIUS = sp.Rational(7, 20)  # > ln(2)/2 = 0.34657...: room for the rounding of k and the correction term
 DEGREE = 10  # of q; P has degree 12
 ERROR_BOUND = sp.Rational(1, 2**59)  # relative error of P on [-R, R]
 SINGLE_DEGREE = 6  # of q for float32 results; P has degree 8
 SINGLE_ERROR_BOUND = sp.Rational(1, 2**37)
+TAIL_ERROR_BOUND = sp.Rational(1, 2**59)  # |P(r) - e^r| relative to |e^r - 1|: P(r) - 1 as expm1(r) (log1mexp's near branch)
 HI_BITS = 42  # significant bits of ln2_hi: |k| <= 2**11 keeps k * ln2_hi exact in 53 bits
 CLAMP = -1080.0  # the kernels evaluate e^max(a, CLAMP): e^-1080 < 2^-1558 rounds to 0 (and -inf clamps too)
 NORMAL_LIMIT = -708.0  # e^a is a normal double for a >= -708 (2^-1021.4): no subnormal scaling needed
@@ -166,12 +167,29 @@ POLYNOMIAL_ERROR_SINGLE = _polynomial_claim(
      r"approximation error only; a float32 result stays within 1 ULP while the double evaluation is within $2^{-25}$"),
 )
 
+TAIL_ERROR = Claim(
+    id="exp.tail_error",
+    source=CODEGEN,
+    quote="|P(r) - exp(r)| <= 2^-59 |exp(r) - 1| on 0 < |r| <= 0.35: the polynomial's tail P(r) - 1 = r + r^2 q(r) is expm1(r) "
+          "to 2^-59, relative (the float64 log1mexp near 0)",
+    statement=le(sp.Piecewise((sp.Abs((_K.polynomial() - sp.exp(r_sym)) / (sp.exp(r_sym) - 1)),
+                               sp.And(sp.Abs(r_sym) <= RADIUS, sp.Ne(r_sym, 0))), (0, True)), TAIL_ERROR_BOUND),
+    strategy=ExpTailEnclosure(r_sym),
+    expected=Status.PROVED,
+    assumptions=(r"$0 < |r| \le 0.35$ (at $r = 0$ both sides vanish)",
+                 "coefficients as the exact doubles printed into the C source",
+                 "approximation error only: the evaluation's rounding is fp.expm1.tail"),
+    note=r"Where $e^r - 1$ is small, the relative error of $P$ as $e^r$ (exp.polynomial_error) says nothing about "
+         r"$P(r) - 1$ as $e^r - 1$; this bound is relative to $e^r - 1$ itself.",
+)
+
 CLAIMS.extend((
     RANGE_REDUCTION,
     CODY_WAITE_EXACT,
     LN2_SPLIT,
     POLYNOMIAL_ERROR,
     POLYNOMIAL_ERROR_SINGLE,
+    TAIL_ERROR,
 ))
 
 

@@ -178,8 +178,8 @@ LOGIT_HALVES = Claim(
 LOG1MEXP_RATIO = Claim(
     id="rewrite.log1mexp_ratio",
     source=CODEGEN,
-    quote="the C log1mexp kernel of float32 results evaluates -log1p(e^x/(1 - e^x)), the ratio as (1 - w)/w with w = -expm1(x) "
-          "by its series near 0 and as e^x/(1 - e^x) elsewhere",
+    quote="the C log1mexp kernels evaluate -log1p(e^x/(1 - e^x)), the ratio as (1 - w)/w with w = -expm1(x) near 0 and as "
+          "e^x/(1 - e^x) elsewhere",
     statement=eq(sp.log(1 - sp.exp(a)), -log1p(sp.exp(a) / (1 - sp.exp(a)))),
     strategy=Simplify(substitutions=((a, -sp.log(1 + s_pos)),), why_substitutions="every x < 0 is -log(1 + s) for one s > 0"),
     expected=Status.PROVED,
@@ -187,7 +187,7 @@ LOG1MEXP_RATIO = Claim(
     note=r"One logarithm of an argument $\ge 0$, the domain of the derived log1p kernel (fp.log1p.float64), whose "
          r"relative error passes to the result undiminished at most (the derivative of $\mathrm{log1p}(u)$ is $1/(1 + u) "
          r"\le \mathrm{log1p}(u)/u$). Near 0 the ratio's denominator $1 - e^x$ cancels, so it comes from the series of "
-         r"$-\mathrm{expm1}(x)$ instead (fp.log1mexp.float32).",
+         r"$-\mathrm{expm1}(x)$ instead (fp.log1mexp.float32, fp.log1mexp.float64).",
 )
 
 LOGIT_RATIO = Claim(
@@ -469,4 +469,5 @@ SOFTPLUS = Rewrite(SOFTPLUS_ABS_FORM)
 LOG1MEXP = Rewrite(LOG1MEXP_SWITCH)
 LOGIT = Rewrite(LOGIT_HALVES)
 LOGIT_C = Rewrite(LOGIT_RATIO)
+LOG1MEXP_C = Rewrite(LOG1MEXP_RATIO)  # the C target's form for double results (codegen/api.py, c_rewrite)
 LOG1MEXP_SINGLE_C = Rewrite(LOG1MEXP_RATIO)  # the C target's form for float32 results (codegen/api.py, c_single_rewrite)  # the C target's form of the same function (codegen/api.py, c_rewrite)

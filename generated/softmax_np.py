@@ -547,8 +547,9 @@ def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = 
 def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for
     :math:`x \ge -\log 2` and :math:`\operatorname{log1p}(-e^x)` below (``rewrite.log1mexp_switch``; Maechler 2012,
-    the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``; the C target's float32 results:
-    :math:`-\operatorname{log1p}(e^x/(1 - e^x))`, ``rewrite.log1mexp_ratio``, in binary64, vectorised). ``0`` gives ``-inf``,
+    the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point``; the C target:
+    :math:`-\operatorname{log1p}(e^x/(1 - e^x))`, ``rewrite.log1mexp_ratio``, vectorised, the ratio in double-double from
+    :math:`\operatorname{expm1}` near 0 for double results, in binary64 for float32 results). ``0`` gives ``-inf``,
     ``-inf`` gives 0, ``x > 0`` and NaN give NaN (``jax.nn.log1mexp`` and ``tfp.math.log1mexp`` take
     :math:`-|x|` instead: write ``log1mexp(-abs(x))`` for that). ``out`` as for :func:`softmax`.
 

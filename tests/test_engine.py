@@ -222,6 +222,31 @@ def test_atanh_enclosure_is_not_fooled() -> None:
     assert strategy.run(sp.Le(odd / (2 * sp.atanh(s_sym)) - 1, ERROR_BOUND)).status is Status.UNPROVED  # no domain
 
 
+def test_exp_tail_enclosure_is_not_fooled() -> None:
+    """exp.tail_error (P(r) - 1 as expm1(r), relative to e^r - 1) fails when the bound is too tight, a coefficient is off,
+    P is not 1 + r + O(r^2) (a tiny linear error: relative to e^r - 1 near 0 it does not vanish), the interval is wider
+    or the domain is left out."""
+    import sympy as sp
+
+    from softproof.derive.engine import ExpTailEnclosure, Status
+    from softproof.derive.exp_kernel import RADIUS, TAIL_ERROR_BOUND, exp_kernel, r_sym
+
+    poly = exp_kernel().polynomial()
+
+    def statement(p: sp.Expr, bound: sp.Expr, radius: sp.Expr = RADIUS) -> sp.Le:
+        inner = sp.Piecewise((sp.Abs((p - sp.exp(r_sym)) / (sp.exp(r_sym) - 1)), sp.And(sp.Abs(r_sym) <= radius, sp.Ne(r_sym, 0))),
+                             (0, True))
+        return sp.Le(inner, bound, evaluate=False)
+
+    strategy = ExpTailEnclosure(r_sym)
+    assert strategy.run(statement(poly, TAIL_ERROR_BOUND)).status is Status.PROVED
+    assert strategy.run(statement(poly, sp.Rational(1, 2**61))).status is Status.UNPROVED  # true max 2^-60.1
+    assert strategy.run(statement(poly + sp.Rational(1, 2**50) * r_sym**5, TAIL_ERROR_BOUND)).status is Status.UNPROVED
+    assert strategy.run(statement(poly + sp.Rational(1, 2**80) * r_sym, TAIL_ERROR_BOUND)).status is Status.UNPROVED
+    assert strategy.run(statement(poly, TAIL_ERROR_BOUND, sp.Rational(1, 2))).status is Status.UNPROVED
+    assert strategy.run(sp.Le(sp.Abs((poly - sp.exp(r_sym)) / (sp.exp(r_sym) - 1)), TAIL_ERROR_BOUND)).status is Status.UNPROVED
+
+
 def test_inverse_hyperbolic_identities_need_to_hold() -> None:
     """Simplify's logarithm form of atanh proves the kernel's identity and nothing false next to it."""
     import sympy as sp

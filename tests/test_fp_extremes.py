@@ -307,3 +307,60 @@ def test_float32_log1mexp_is_within_its_proved_ulp_on_every_build(portable: list
         far_ratio = (-np.log1p(decay / (1.0 - decay))).astype(np.float32)
     assert float(ulp_distance(naive[near], truth[near]).max()) > 1e6
     assert float(ulp_distance(far_ratio[near], truth[near]).max()) > 1
+
+
+_PORTABLE_LOG1MEXP64 = """
+import json, sys
+import numpy as np
+import softproof.generated.softmax_c as c
+x = np.array([float.fromhex(v) for v in json.loads(sys.stdin.read())])
+print(json.dumps([float(v).hex() for v in c.log1mexp(x)]))
+"""
+
+
+def _log1mexp_inputs() -> np.ndarray:
+    """Doubles x <= 0 where log1mexp is hardest: every scale from the smallest subnormal to -800, both sides of
+    sp_log1mexp's branch points (the split -0.34 between expm1's series and 1 - e^x, the scaling at -2^-960, the tiny
+    branch at -670), -log 2, the subnormal results (x from -708.4 to -745) and the ones rounding to -0."""
+    rng = np.random.default_rng(23)
+    split, scaled, tiny = -0.34, -(2.0**-960), -670.0
+    sides = [np.nextafter(v, 0.0) if k % 2 else np.nextafter(v, -np.inf) for v in (split, scaled, tiny) for k in range(2)]
+    x = np.concatenate([-np.exp(rng.uniform(np.log(5e-324), np.log(800.0), 4000)), split * (1 + rng.uniform(-0.03, 0.03, 400)),
+                        -np.log(2.0) * (1 + rng.uniform(-0.02, 0.02, 200)), tiny + rng.uniform(-3.0, 3.0, 200),
+                        -rng.uniform(708.0, 746.0, 400), -rng.uniform(0.0, 0.34, 400),
+                        np.array([split, scaled, tiny, -5e-324, -2.0**-1022, -np.log(2.0), -708.0, -708.4, -745.1, -1080.0, -1e300,
+                                  *sides])])
+    return x
+
+
+def test_float64_log1mexp_is_within_its_proved_ulps_on_every_build(portable: list[np.ndarray]) -> None:
+    """C log1mexp of doubles (sp_log1mexp: -log1p(u) of u = e^x/(1 - e^x) carried as a double-double, rewrite.log1mexp_ratio)
+    within fp.log1mexp.float64's 2 ULP on hard inputs, natively and in the portable build (measured there: the proof assumes
+    fused FMAs); the edges: 0 and -0 give -inf, -inf gives -0, x > 0 and NaN give NaN. Test of the test: log(1 - e^x) is
+    thousands of ULP off near 0, and the far branch's 1 - e^x taken near 0 (from a correctly rounded e^x: its own half
+    ulp, amplified by e^x/(1 - e^x)) is off by more than 2 ULP, which is why the near branch takes expm1's series."""
+    import softproof.generated.softmax_c as c_target
+
+    del portable  # built by the module's fixture: the portable library is cached for the subprocess below
+    x = _log1mexp_inputs()
+    with mpmath.workprec(400):
+        truth = np.array([_round(mpmath.log(-mpmath.expm1(v)) if v > -1 else mpmath.log1p(-mpmath.exp(v)), 53)
+                          for v in (mpmath.mpf(float(t)) for t in x)])
+    native = c_target.log1mexp(x)
+    assert float(ulp_distance(native, truth).max()) <= 2, x[np.argmax(ulp_distance(native, truth))]
+    env = {**os.environ, "SOFTPROOF_PORTABLE": "1"}
+    done = subprocess.run([sys.executable, "-c", _PORTABLE_LOG1MEXP64], input=json.dumps([float(v).hex() for v in x]),
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    portable_out = np.array([float.fromhex(v) for v in json.loads(done.stdout)])
+    assert float(ulp_distance(portable_out, truth).max()) <= 2
+    edges = c_target.log1mexp(np.array([0.0, -0.0, -np.inf, 1.0, 5e-324, np.nan]))
+    assert np.array_equal(edges, [-np.inf, -np.inf, 0.0, np.nan, np.nan, np.nan], equal_nan=True) and np.signbit(edges[2])
+    near = (x > -0.34) & (x < 0.0)
+    with np.errstate(divide="ignore"):
+        naive = np.log(1.0 - np.exp(x))
+        with mpmath.workprec(400):
+            decay = np.array([_round(mpmath.exp(mpmath.mpf(float(v))), 53) for v in x[near]])  # e^x correctly rounded
+        cancelling = -np.log1p(decay / (1.0 - decay))
+    assert float(ulp_distance(naive[near], truth[near]).max()) > 1000
+    assert float(ulp_distance(cancelling, truth[near]).max()) > 2

@@ -165,6 +165,20 @@ def test_the_ulp_conversions() -> None:
     assert ulps_after_rounding(Fraction(1, 2**35), Fraction(1, 2**24)) == 1
 
 
+def test_the_log1mexp_argument_needs_its_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fp.log1mexp.float64's composition: 2 ULP with sp_exp_dd's 2^-54 and the split at -0.34; an e^x only as good as the
+    exp kernel's 1.4375 u (1 - e^x amplifies it by up to 2.5) or a split beyond the tail's interval (|x| <= 0.35) does not
+    prove it; the near branch alone (expm1's tail) is within about 0.8 u before the log."""
+    from softproof.codegen.backends.gappa import claims as gappa_claims
+
+    assert gappa_claims.log1mexp_ulps() == 2 and gappa_claims.log1mexp_relative() < 2 * gappa_claims.U
+    monkeypatch.setattr(gappa_claims, "EXP_DD_BOUND", gappa_claims.EXP_BOUND)
+    assert gappa_claims.log1mexp_ulps() > 2
+    monkeypatch.undo()
+    monkeypatch.setattr(gappa_claims, "LOG1MEXP_SPLIT_T", Fraction(1, 2))
+    assert gappa_claims.log1mexp_ulps() > 2
+
+
 def test_no_script_gives_gappa_two_rewritings_of_one_expression() -> None:
     """Gappa picks among several ``->`` hints of one expression in no fixed order: with two for
     (p - decay r_lo)/decay in one script, 1 run in 40 proved 3.45 u instead of 2.954 u (and the claim

@@ -25,7 +25,7 @@ cross-examination of proofs).
 
 from .combinators import CaseSplit, EachPart, RealValued
 from .core import Outcome, Status, Strategy
-from .intervals import AtanhEnclosure, Enclosure, PolynomialEnclosure
+from .intervals import AtanhEnclosure, Enclosure, ExpTailEnclosure, PolynomialEnclosure
 from .limits import LimitOf, Squeeze
 from .refute import EDGE_VALUES, Counterexample, SoundnessError, cross_examine, difference_value, side_value
 from .splits import Cases, DerivativeTest
@@ -48,6 +48,7 @@ __all__ = [
     "Enclosure",
     "PolynomialEnclosure",
     "AtanhEnclosure",
+    "ExpTailEnclosure",
     "side_value",
     "difference_value",
     "SoundnessError",

@@ -229,3 +229,94 @@ class AtanhEnclosure:
             f"relative error $\\le$ {float(total):.8g} (upper bound), below {float(bound):.8g}; outside, the left side is 0"
         )
         return Outcome(Status.PROVED if total <= bound else Status.UNPROVED, method, [step])
+
+
+@dataclass(frozen=True)
+class ExpTailEnclosure:
+    r"""Prove :math:`|P(r) - e^r| \le B\,|e^r - 1|` for every :math:`0 < |r| \le R`: the polynomial
+    :math:`P(r) - 1` as :math:`\operatorname{expm1}(r)`, relative (where :math:`e^r - 1` is small, the
+    relative error of :math:`P` as :math:`e^r`, which :class:`PolynomialEnclosure` bounds, says nothing).
+
+    The statement reads ``Piecewise((Abs((P(r) - exp(r))/(exp(r) - 1)), (Abs(r) <= R) & Ne(r, 0)), (0, True)) <= B``.
+    Rigorous, in exact rational arithmetic: P must be :math:`1 + r + r^2 q(r)` (else the quotient does not even tend
+    to 0). With :math:`g(r) = (e^r - 1 - r)/r^2 = \sum_{k \ge 0} r^k/(k+2)!` and :math:`b(r) = (e^r - 1)/r =
+    \sum_{k \ge 0} r^k/(k+1)! = \int_0^1 e^{rs}\,ds` (increasing in r, so :math:`b(r) \ge b(-R) > 0`), the
+    quotient is :math:`r\,(q(r) - g(r))/b(r)`. :math:`E(r) = \sum_{k \le K}(q_k - 1/(k+2)!)\,r^k` is bounded on
+    ``pieces`` subintervals of :math:`[-R, R]` by expanding :math:`E(c + t)` exactly and summing :math:`|a_j| h^j`;
+    the series' rest is at most :math:`R^{K+1}/((K+3)!\,(1 - R))`; :math:`b(-R)` is bounded below by its
+    alternating series cut after a negative term (:math:`R < 1`: the terms fall). The bound per piece is
+    :math:`(|c| + h)(|E| + \text{rest})/b(-R)`.
+    """
+
+    var: sp.Symbol
+    pieces: int = 64
+    terms: int = 30  # K >= terms: the series terms kept inside E
+
+    def run(self, statement: Basic) -> Outcome:
+        from fractions import Fraction
+        from math import factorial
+
+        method = f"Taylor series of (e^r - 1 - r)/r^2 and (e^r - 1)/r, |E(r)| on {self.pieces} subintervals (exact rationals)"
+        parts = self._parts(statement)
+        if parts is None:
+            return Outcome(Status.UNPROVED, method,
+                           ["not of the form Piecewise((|(P(r) - exp(r))/(exp(r) - 1)|, |r| <= R & r != 0), (0, True)) <= B"])
+        polynomial, interval_radius = parts
+        radius = Fraction(int(interval_radius.p), int(interval_radius.q))
+        if not polynomial.is_polynomial(self.var) or radius >= 1:
+            return Outcome(Status.UNPROVED, method, ["P is not a polynomial, or R >= 1"])
+        coeffs = [Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q))
+                  for c in reversed(sp.Poly(polynomial, self.var).all_coeffs())]  # low degree first
+        coeffs += [Fraction(0)] * max(0, 2 - len(coeffs))
+        if coeffs[0] != 1 or coeffs[1] != 1:
+            return Outcome(Status.UNPROVED, method, ["P is not 1 + r + r^2 q(r): P(r) - e^r is not O(r^2)"])
+        q = coeffs[2:]
+        top = max(len(q) - 1, self.terms)
+        q += [Fraction(0)] * (top + 1 - len(q))
+        error = [q_k - Fraction(1, factorial(k + 2)) for k, q_k in enumerate(q)]
+        rest = radius ** (top + 1) / (factorial(top + 3) * (1 - radius))
+        odd_cut = top if top % 2 == 1 else top + 1  # b(-R) cut after a negative term (an odd power): a lower bound
+        b_low = sum((Fraction((-1) ** k) * radius**k / factorial(k + 1) for k in range(odd_cut + 1)), Fraction(0))
+        width = 2 * radius / self.pieces
+        h = width / 2
+        worst = Fraction(0)
+        for piece in range(self.pieces):
+            centre = -radius + width * piece + h
+            shifted = [Fraction(0)] * len(error)  # E(centre + t) in t (Horner's shift, exact)
+            for e_k in reversed(error):
+                for j in range(len(shifted) - 1, 0, -1):
+                    shifted[j] = shifted[j] * centre + shifted[j - 1]
+                shifted[0] = shifted[0] * centre + e_k
+            size = sum((abs(a_j) * h**j for j, a_j in enumerate(shifted)), Fraction(0)) + rest
+            worst = max(worst, (abs(centre) + h) * size / b_low)
+        bound = Fraction(int(statement.rhs.p), int(statement.rhs.q))
+        step = (
+            f"on $0 < |r| \\le {interval_radius}$: $|P(r) - e^r| / |e^r - 1| \\le$ {float(worst):.8g} (upper bound; "
+            f"$b(-R) \\ge$ {float(b_low):.8g}, series rest $\\le$ {float(rest):.3g}), below {float(bound):.8g}; outside, the left side is 0"
+        )
+        return Outcome(Status.PROVED if worst <= bound else Status.UNPROVED, method, [step])
+
+    def _parts(self, statement: Basic) -> tuple[Expr, sp.Rational] | None:
+        """(P, R) from the statement's shape, or None."""
+        if not isinstance(statement, sp.Le) or not statement.rhs.is_Rational or not isinstance(statement.lhs, sp.Piecewise):
+            return None
+        (inner, condition), rest = statement.lhs.args[0], statement.lhs.args[1:]
+        if len(rest) != 1 or rest[0].expr != 0 or not isinstance(inner, sp.Abs) or not isinstance(condition, sp.And):
+            return None
+        radius = None
+        for term in condition.args:
+            if isinstance(term, sp.Le) and term.lhs == sp.Abs(self.var) and term.rhs.is_Rational:
+                radius = term.rhs
+            elif not (isinstance(term, sp.Ne) and {term.lhs, term.rhs} == {self.var, sp.Integer(0)}):
+                return None
+        if radius is None or len(condition.args) != 2:
+            return None
+        numerator, denominator = sp.fraction(inner.args[0])
+        expm1 = sp.exp(self.var) - 1
+        if sp.expand(denominator - expm1) == 0:
+            polynomial = sp.expand(numerator + sp.exp(self.var))
+        elif sp.expand(denominator + expm1) == 0:
+            polynomial = sp.expand(-numerator + sp.exp(self.var))
+        else:
+            return None
+        return (polynomial, radius) if not polynomial.has(sp.exp) else None

@@ -163,6 +163,11 @@ static SP_INLINE double piece_exp_poly_single(double r)
     return SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.a11807c893ad9p-16, r, 0x1.a1579c303d902p-13), r, 0x1.6c16832a27f13p-10), r, 0x1.1110c338a41bep-7), r, 0x1.5555555cf5f4ep-5), r, 0x1.55555568687a2p-3), r, 0x1.0000000000000p-1), r) + 1;
 }
 
+static SP_INLINE double piece_expm1_tail(double r)
+{
+    return r * r*SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1);
+}
+
 static SP_INLINE double piece_log1p_s(double d, double f)
 {
     return f/d;
@@ -326,6 +331,21 @@ static SP_INLINE double piece_logit_remainder(double d, double n, double q)
 static SP_INLINE double piece_logit_low(double d, double n_lo, double remainder)
 {
     return (n_lo + remainder)/d;
+}
+
+static SP_INLINE double piece_expm1_quotient(double d, double n)
+{
+    return n/d;
+}
+
+static SP_INLINE double piece_expm1_remainder(double d, double n, double q)
+{
+    return SP_EXACT_FMA(-q, d, n);
+}
+
+static SP_INLINE double piece_expm1_low(double d, double d_lo, double n_lo, double q, double remainder)
+{
+    return SP_FMA(-q, d_lo, n_lo + remainder)/d;
 }
 
 static SP_INLINE double piece_expm1_series(double t)
@@ -581,6 +601,57 @@ static SP_INLINE double sp_logit(double x)
     }
 }
 
+/* ------------------------------------------------------ log1mexp, float64 */
+/* log(1 - e^x) for x <= 0 and double results (proved: rewrite.log1mexp_ratio): -log1p(u), u = e^x/(1 - e^x) >= 0, carried as
+ * q + u_lo (codegen/backends/c/pieces.py, log1mexp_ratio_pieces) into sp_log1p_dd and rounded once by log_share_of.
+ * Near 0 (x > SP_LOG1MEXP_SPLIT, so |x| <= 0.35 and no reduction): u = (1 + s)/(-s) with s + s_lo = expm1(x), the exp
+ * polynomial's tail x^2 q(x) rounded on its own and added to x by Fast2Sum (exp.tail_error: relative to e^x - 1, which
+ * e^x's own error is not); where -x < SP_LOGIT_TINY (u would overflow), x is scaled by 2^64 and 64 ln 2 subtracted, as
+ * in sp_logit. Down to SP_LOG1MEXP_SMALL, u = d/(1 - d) with d = e^x from sp_exp_dd (2^-54; 1 - d amplifies it by
+ * d/(1 - d) <= 2.5 at most). Below, log(1 - e^x) = -e^x (1 + O(e^x)), e^x <= 2^-57.7: -e^x from sp_exp_dd rounded once
+ * down to SP_LOG1MEXP_TINY, then -decay, subnormal results included. (Gappa: fp.log1mexp.float64.) 0 gives -inf, -inf
+ * gives -0, x > 0 and NaN give NaN; branch-free. */
+static const double SP_LOG1MEXP_SPLIT = -0x1.5c28f5c28f5c3p-2;
+static const double SP_LOG1MEXP_SMALL = -40.0;
+static const double SP_LOG1MEXP_TINY = -700.0;
+static SP_INLINE double sp_log1mexp(double decay, double x)
+{
+    const int near = x > SP_LOG1MEXP_SPLIT, scaled = x > -SP_LOGIT_TINY;
+    const int small = !near && x < SP_LOG1MEXP_SMALL; /* `!near`, which changes nothing, keeps GCC 12 vectorising the loop */
+    const double xn = near ? (scaled ? x * SP_LOGIT_SCALE : x) : SP_LOG1MEXP_SPLIT; /* the other lanes: harmless values */
+    const double xf = (near || !(x >= SP_LOG1MEXP_TINY)) ? SP_LOG1MEXP_SPLIT : x;
+    double e_hi, n, n_lo, d, d_lo, L, L_lo, u, u_lo;
+    {
+        const double tail = piece_expm1_tail(xn);
+        const double s = xn + tail; /* Fast2Sum: |tail| <= 0.06 |xn| */
+        const double s_lo = tail - (s - xn);
+        const double p = 1.0 + s; /* Fast2Sum: |s| < 1 */
+        const double p_lo = s - (p - 1.0);
+        double e_lo, e_rest, w, w_lo;
+        const double e = sp_exp_dd(xf, 0.0, &e_lo);
+        e_hi = e + e_lo; /* Fast2Sum: |e_lo| <= 2^-41 e */
+        e_rest = e_lo - (e_hi - e);
+        two_diff(1.0, e_hi, &w, &w_lo); /* 1 - e^x, exactly */
+        n = near ? p : (small ? 1.0 : e_hi);
+        n_lo = near ? p_lo + s_lo : (small ? 0.0 : e_rest);
+        d = near ? -s : (small ? 1.0 : w);
+        d_lo = near ? -s_lo : (small ? 0.0 : w_lo - e_rest);
+    }
+    {
+        const double q = piece_expm1_quotient(d, n);
+        const double remainder = piece_expm1_remainder(d, n, q);
+        const double low = piece_expm1_low(d, d_lo, n_lo, q, remainder);
+        u = q + low; /* Fast2Sum: |low| <= 2^-50 q */
+        u_lo = low - (u - q);
+    }
+    L = sp_log1p_dd(u, u_lo, &L_lo);
+    {
+        const int shift = near && scaled;
+        const double y = log_share_of(shift ? -SP_LOGIT_SHIFT_HI : 0.0, shift ? -SP_LOGIT_SHIFT_LO : 0.0, L, L_lo, 0);
+        return x < SP_LOG1MEXP_TINY ? -decay : (small ? -e_hi : (x < 0.0 ? y : (x == 0.0 ? -INFINITY : NAN)));
+    }
+}
+
 /* --------------------------------------------------------------- printed pieces */
 /* every scalar expression of the kernels below, printed from the proved claims it cites there */
 static SP_INLINE double piece_ties(double count, double m, double x)
@@ -660,7 +731,7 @@ static SP_INLINE double piece_softplus(double decay, double x)
 
 static SP_INLINE double piece_log1mexp(double decay, double x)
 {
-    return ((x >= -0x1.62e42fefa39efp-1) ? ( log(-expm1(x)) ) : ( log1p(-decay) ));
+    return sp_log1mexp(decay, x);
 }
 
 static SP_INLINE double piece_log1mexp_single(double decay, double x)
@@ -2716,7 +2787,7 @@ static SP_INLINE void log1mexp_block_d(const double *in, double *out, size_t cou
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
-        /* proved: rewrite.log1mexp_switch */
+        /* proved: rewrite.log1mexp_ratio */
         out[j] = (double)piece_log1mexp(decay, x);
     }
 }

@@ -45,17 +45,23 @@ from ...kernels import (
 from .printer import exact_fma, print_c_function
 
 __all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
-           "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE"]
+           "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE",
+           "SP_LOG1MEXP", "LOG1MEXP_SMALL", "LOG1MEXP_SPLIT", "LOG1MEXP_TINY", "log1mexp_ratio_pieces"]
 
 
 # reductions), plus the exp kernel and the FMA forms.
-def _exp_polynomial(coefficients: tuple[float, ...]) -> sp.Expr:
-    """:math:`P(r) = 1 + r + r^2 q(r)` with ``q`` in Horner form (FMAs), coefficients (lowest degree first) from
-    derive/exp_kernel.py."""
+def _exp_q(coefficients: tuple[float, ...]) -> sp.Expr:
+    """q(r) in Horner form (FMAs), coefficients (lowest degree first) from derive/exp_kernel.py."""
     q_poly = sp.Float(coefficients[-1], 17)
     for coeff in reversed(coefficients[:-1]):
         q_poly = fma(q_poly, R, sp.Float(coeff, 17))
-    return fma(R * R, q_poly, R) + 1
+    return q_poly
+
+
+def _exp_polynomial(coefficients: tuple[float, ...]) -> sp.Expr:
+    """:math:`P(r) = 1 + r + r^2 q(r)` with ``q`` in Horner form (FMAs), coefficients (lowest degree first) from
+    derive/exp_kernel.py."""
+    return fma(R * R, _exp_q(coefficients), R) + 1
 
 
 def exp_reduction_head(prefix: str = "SP") -> sp.Expr:
@@ -77,6 +83,9 @@ def _exp_pieces() -> dict[str, sp.Expr]:
         "exp_poly_tail": _exp_polynomial(exp_kernel(DEGREE).q) - 1,  # P(r) - 1 (sp_exp_dd adds the 1 exactly)
         "exp_reduce_head": exp_reduction_head(),  # a - k ln2_hi, exact (exp.cody_waite_exact)
         "exp_poly_single": _exp_polynomial(exp_kernel(SINGLE_DEGREE).q),
+        # r^2 q(r) rounded on its own (r * r, q's Horner, the product): added to r by Fast2Sum, the pair is expm1(r)
+        # to O(u) of the tail only (exp.tail_error, fp.expm1.tail; sp_log1mexp's near branch)
+        "expm1_tail": sp.Mul(R * R, _exp_q(exp_kernel(DEGREE).q), evaluate=False),
     }
 
 
@@ -224,6 +233,30 @@ def logit_ratio_pieces() -> dict[str, sp.Expr]:
     }
 
 
+# log1mexp for float64 results (prims.c, sp_log1mexp): u = (n + n_lo)/(d + d_lo) as q + u_lo
+D_RATIO_LO = sp.Symbol("d_lo")
+SP_LOG1MEXP = sp.Function("sp_log1mexp")  # log1mexp(x) for double results (prims.c)
+LOG1MEXP_SPLIT = -0.34  # SP_LOG1MEXP_SPLIT: x above it takes expm1's series (|x| <= 0.35: no reduction, k = 0)
+LOG1MEXP_SMALL = -40.0  # SP_LOG1MEXP_SMALL: x below it gives -e^x from sp_exp_dd (log(1 - e^x) = -e^x to 2^-58.7)
+LOG1MEXP_TINY = -700.0  # SP_LOG1MEXP_TINY: x below it gives -decay (sp_exp_dd's subnormal lo would matter: 2^-65 above it)
+
+
+def log1mexp_ratio_pieces() -> dict[str, sp.Expr]:
+    r"""The ratio :math:`u = (n + n_{lo})/(d + d_{lo}) \ge 0` of ``rewrite.log1mexp_ratio`` as :math:`q + u_{lo}`, one
+    operation a line: near 0 :math:`n + n_{lo} = 1 + s + s_{lo}` and :math:`d + d_{lo} = -(s + s_{lo})` with
+    :math:`s + s_{lo} = \operatorname{expm1}(x)`; elsewhere :math:`n + n_{lo} = e^x` (sp_exp_dd, renormalised) and
+    :math:`d + d_{lo} = 1 - e^x` (TwoSum, then the low parts' difference rounded once). :math:`q = \mathrm{fl}(n/d)`,
+    its remainder :math:`n - qd` exact by one FMA (Bohlender et al. 1991), then :math:`u_{lo} = ((n - qd + n_{lo}) -
+    q d_{lo})/d`: :math:`(n + n_{lo})/(d + d_{lo}) = q + (n - qd + n_{lo} - q d_{lo})/(d + d_{lo})` exactly, and
+    dividing by d instead of :math:`d + d_{lo}` moves a value below :math:`2^{-50}u` by :math:`2^{-50}` of itself
+    (Gappa: fp.log1mexp.ratio). A Fast2Sum in the skeleton renormalises the pair for sp_log1p_dd."""
+    return {
+        "expm1_quotient": N_RATIO / D_RATIO,
+        "expm1_remainder": exact_fma(-Q_RATIO, D_RATIO, N_RATIO),  # exact: the remainder of a rounded quotient
+        "expm1_low": fma(-Q_RATIO, D_RATIO_LO, REM_RATIO + N_RATIO_LO) / D_RATIO,
+    }
+
+
 def logit_constants() -> list[tuple[str, float]]:
     """sp_logit's constants: the threshold below which x is scaled, the scale, and LOGIT_SCALE ln 2 as the double-double
     hi + lo (hi the double nearest, lo the double nearest the rest: within 2^-107 of it, relative; mpmath at 400 bits)."""
@@ -263,7 +296,8 @@ def expm1_pieces() -> dict[str, sp.Expr]:
 
 # the derived kernels of element-wise functions (Function.c_rewrite, c_single_rewrite): the rewrite whose stable side
 # each evaluates, and its call in the C piece
-DERIVED_KERNELS: tuple[tuple[Rewrite, sp.Expr], ...] = ((rw.LOGIT_C, SP_LOGIT(X)), (rw.LOG1MEXP_SINGLE_C, SP_LOG1MEXP_SINGLE(DECAY, X)))
+DERIVED_KERNELS: tuple[tuple[Rewrite, sp.Expr], ...] = ((rw.LOGIT_C, SP_LOGIT(X)), (rw.LOG1MEXP_SINGLE_C, SP_LOG1MEXP_SINGLE(DECAY, X)),
+                                                       (rw.LOG1MEXP_C, SP_LOG1MEXP(DECAY, X)))
 
 
 def derived_call(rewrite: Rewrite) -> sp.Expr:
@@ -354,6 +388,7 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces.update(log_share_pieces())
     pieces.update(merge_pieces())
     pieces.update(logit_ratio_pieces())
+    pieces.update(log1mexp_ratio_pieces())
     pieces.update(expm1_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,  # c - 1 (cross_entropy's gradient at a maximal target)
@@ -361,14 +396,16 @@ def c_pieces() -> dict[str, sp.Expr]:
         ce_grad_target=CE_GRAD_TARGET.expr,
     )
     for function in FUNCTIONS:
-        if function.form.name == "elementwise" and function.c_rewrite is not None:
+        if function.form.name != "elementwise":
+            continue
+        if function.c_rewrite is not None:
             pieces[function.name] = derived_call(function.c_rewrite)
-        elif function.form.name == "elementwise":
+        else:
             pieces[function.name] = elementwise_piece(function.name, KERNELS[function.name].lines[-1].expr)
             if pieces[function.name].has(SP_QUOTIENT_1P):  # float32 results: one plain division (fp.sigmoid.float32)
                 pieces[f"{function.name}{SINGLE_SUFFIX}"] = pieces[function.name].replace(SP_QUOTIENT_1P, lambda num, d: num / (d + 1))
-            if function.c_single_rewrite is not None:
-                pieces[f"{function.name}{SINGLE_SUFFIX}"] = derived_call(function.c_single_rewrite)
+        if function.c_single_rewrite is not None:
+            pieces[f"{function.name}{SINGLE_SUFFIX}"] = derived_call(function.c_single_rewrite)
     return pieces
 
 

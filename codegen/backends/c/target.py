@@ -15,6 +15,9 @@ from ...kernels import LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .pieces import (
     LOG1MEXP_NEAR,
+    LOG1MEXP_SMALL,
+    LOG1MEXP_SPLIT,
+    LOG1MEXP_TINY,
     SERIES_LIMIT,
     SINGLE_SUFFIX,
     exp_constants,
@@ -88,6 +91,9 @@ class CTarget(Target):
             "sqrt_half_bits": f"0x{log1p_kernel().sqrt_half_bits:016X}u",
             "log1p_series": print_c(sp.Float(SERIES_LIMIT, 17)),
             "log1mexp_near": print_c(sp.Float(LOG1MEXP_NEAR, 17)),
+            "log1mexp_split": print_c(sp.Float(LOG1MEXP_SPLIT, 17)),
+            "log1mexp_small": print_c(sp.Float(LOG1MEXP_SMALL, 17)),
+            "log1mexp_tiny": print_c(sp.Float(LOG1MEXP_TINY, 17)),
             "logit_constants": [(name, print_c(sp.Float(value, 17))) for name, value in logit_constants()],
             "triples": triple_constants(),
         }

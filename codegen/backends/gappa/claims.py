@@ -38,7 +38,7 @@ from softproof.derive.engine import Outcome, Status
 from softproof.derive.exp_kernel import RADIUS
 from softproof.derive.sources import CODEGEN
 
-from ..c.pieces import LOG1MEXP_NEAR
+from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_TINY
 from . import prover
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import EXP_ERROR, EXP_ERROR_SINGLE, GappaScript, render, script
@@ -1019,6 +1019,141 @@ LOG1MEXP_SINGLE = _fp_claim(
     "binary64 (the float32 input and result converted exactly and rounded once)",
 )
 
+EXPM1_TAIL_BOUND = Fraction(26, 10) * U  # Gappa: 2^-51.63 = 2.58 u
+EXPM1_TAIL = _fp_claim(
+    "fp.expm1.tail",
+    "sp_log1mexp's tail r^2 q(r) (the square, q by Horner with FMAs, the product, each rounded) is within 2.6 u of its exact "
+    "value, relative, for 2^-500 <= -r <= 0.35",
+    sp.Le(_relative(r**2 * sp.Function("q")(r)), _sym(EXPM1_TAIL_BOUND)),
+    GappaBound("fp_expm1_tail", EXPM1_TAIL_BOUND),
+    (r"$r$ a double, $2^{-500} \le -r \le 0.35$ (the square a normal number; below, log1mexp_relative's argument)",),
+)
+EXPM1_RATIO_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.17
+nd_lo = sp.Symbol("d_lo")
+EXPM1_RATIO = _fp_claim(
+    "fp.expm1.ratio",
+    "sp_log1mexp's ratio q + u_lo (the rounded quotient n/d, its remainder by one FMA, then ((remainder + n_lo) - q d_lo)/d) "
+    "is within 2^-98 of (n + n_lo)/(d + d_lo), relative",
+    sp.Le(_relative((n_ratio + sp.Symbol("n_lo")) / (d_ratio + nd_lo)), _sym(EXPM1_RATIO_BOUND)),
+    GappaBound("fp_expm1_ratio", EXPM1_RATIO_BOUND),
+    ("|n_lo| <= 2 u |n| and |d_lo| <= 4 u |d| (sp_log1mexp's pairs: log1mexp_relative)",
+     "scaled to n, d in [1, 2] without underflow (float<53,-9000>): the argument in scripts._logit_ratio; an intermediate "
+     "below the normal range errs by 2^-1075 at most, which log1mexp_relative adds"),
+)
+LOG1MEXP_SPLIT_T = -Fraction(LOG1MEXP_SPLIT)  # t = -x at SP_LOG1MEXP_SPLIT, the printed double: near below, far from it on
+
+
+def _exp_between(x: float, low: Fraction, high: Fraction) -> Fraction:
+    """``low`` after checking low <= e^x <= high with a margin of 1 % (mpmath at 200 bits): the printed thresholds of
+    sp_log1mexp read as the powers of two its argument uses."""
+    import mpmath
+
+    with mpmath.workprec(200):
+        value = mpmath.exp(mpmath.mpf(x))
+        if not (mpmath.mpf(low.numerator) / low.denominator * 1.01 <= value <= mpmath.mpf(high.numerator) / high.denominator / 1.01):
+            raise ValueError(f"e^{x} is not within [{low}, {high}]: sp_log1mexp's thresholds and their argument disagree")
+    return low
+
+
+# e^-40 = 2^-57.7: the least e^x of the far branch (SP_LOG1MEXP_SMALL), and below it log(1 - D) = -D(1 + theta),
+# 0 <= theta <= D/(2(1 - D)) <= 2^-58 (D <= 2^-57 keeps D/(2(1 - D)) below 2^-57/(2(1 - 2^-57)) < 2^-57.99...)
+LOG1MEXP_D_MIN = _exp_between(LOG1MEXP_SMALL, Fraction(1, 2**58), Fraction(1, 2**57))
+LOG1MEXP_SMALL_THETA = Fraction(1, 2**57) / (2 * (1 - Fraction(1, 2**57)))
+LOG1MEXP_SMALL_D_MIN = _exp_between(LOG1MEXP_TINY, Fraction(1, 2**1010), Fraction(1, 2**1009))  # sp_exp_dd's subnormal lo: 2^-65 of it
+LOG1MEXP_SCALING = Fraction(1, 2**895)  # e^(2^64 x) - 1 against 2^64 (e^x - 1) for -x < 2^-960, relative
+
+
+def exp_bounds(c: Fraction, terms: int = 8) -> tuple[Fraction, Fraction]:
+    r"""Rational :math:`\ell \le e^c \le h` for :math:`0 \le c \le 1`: the series up to :math:`c^{terms}/terms!` (every term
+    positive: a lower bound), plus twice the next term (the rest is at most :math:`c^{K+1}/(K+1)!\,e^c \le` three times it;
+    :math:`e^c \le e < 3`, generously bounded by the first term times 3)."""
+    if not 0 <= c <= 1:
+        raise ValueError(f"exp_bounds needs 0 <= c <= 1, got {c}")
+    term, total = Fraction(1), Fraction(1)
+    for k in range(1, terms + 1):
+        term = term * c / k
+        total += term
+    return total, total + 3 * term * c / (terms + 1)
+
+
+def log1mexp_relative() -> Fraction:
+    r"""The relative error of sp_log1mexp's value before its last rounding, against :math:`y = \log(1 - e^{x})`, for every
+    double :math:`-40 \le x < 0` (below, :func:`log1mexp_ulps`). t = -x; :math:`t_0` the printed split.
+
+    **Far** (:math:`t_0 \le t \le 40`): hi + lo = sp_exp_dd(x) = :math:`D(1 + \epsilon_d)`, :math:`D = e^x`, :math:`|\epsilon_d| \le E =
+    2^{-54} + 2^{-1075}/D` (fp.exp.dd.float64; :math:`D \ge 2^{-58}`); Fast2Sum keeps it as :math:`n + n_{lo}`,
+    :math:`|n_{lo}| \le u n`; TwoSum gives :math:`w + w_{lo} = 1 - n` exactly and :math:`d_{lo} = \mathrm{fl}(w_{lo} - n_{lo})` errs
+    by :math:`u^2(w + n)` at most, so :math:`d + d_{lo} = W(1 + \eta_w)` with :math:`W = 1 - D`, :math:`|\eta_w| \le k_0E +
+    4u^2(1 + k_0)`, :math:`k_0 = D/W = 1/(e^t - 1) \le 1/(e^{t_0} - 1)`. The ratio gives :math:`U(1 + \epsilon_r)`
+    (fp.expm1.ratio; with :math:`n \ge 2^{-58}` and :math:`d \ge 0.28` no intermediate falls below the normal range); so
+    :math:`\hat u = u(1 + \epsilon_d)(1 + \epsilon_r)/(1 + \eta_w)`.
+
+    **Near** (:math:`2^{-960} \le t < t_0`, x itself, :math:`|x| \le 0.35`): :math:`S = e^x - 1`; :math:`x + x^2q(x) = S(1 + \alpha)`,
+    :math:`|\alpha| \le 2^{-59}` (exp.tail_error); the tail :math:`\hat t_2 = x^2q(x)(1 + \epsilon_t)` (fp.expm1.tail; below
+    :math:`|x| = 2^{-500}`, :math:`|\hat t_2 - x^2 q| \le 2.4x^2 \le 2^{-497}|S|`), and :math:`|x^2 q| \le \tau|S|` with
+    :math:`\tau = t_0/(1 - e^{-t_0}) - 1 + 2^{-59}` (:math:`|x^2q| \le |x + x^2q - S| + |S - x|` and :math:`(e^{-t} - 1 + t)/(1 -
+    e^{-t})` grows with t; :math:`1 - e^{-t_0} \ge t_0 - t_0^2/2 + t_0^3/6 - t_0^4/24`). Fast2Sum keeps :math:`s + s_{lo} =
+    x + \hat t_2 = S(1 + \sigma)`, :math:`|\sigma| \le 2^{-59} + \max(\tau\epsilon_t, 2^{-497})`. Then :math:`p + p_{lo} = 1 +
+    s` exactly and :math:`n_{lo} = \mathrm{fl}(p_{lo} + s_{lo})` errs by :math:`1.3u^2 \le 2u^2(1 + S)`; :math:`1 + S(1 + \sigma) =
+    (1 + S)(1 + \sigma S/(1 + S))` with :math:`|S/(1 + S)| = e^t - 1 \le \kappa = e^{t_0} - 1`; :math:`d + d_{lo} = -S(1 +
+    \sigma)` exactly. So :math:`\hat u = u(1 + \kappa\sigma)(1 + 2u^2)(1 + \epsilon_r)/(1 + \sigma)`.
+
+    **Scaled** (:math:`t < 2^{-960}`): the same on :math:`x' = 2^{64}x` (exact), :math:`|x'| < 2^{-896}`, against
+    :math:`u' = (1 - 2^{64}W)/(2^{64}W)`: :math:`e^{x'} - 1` and :math:`2^{64}(e^x - 1)` differ by :math:`2^{-895}` relative
+    (:math:`(1 - e^{-a})/a \in [1 - a/2, 1]`), and :math:`y = -64\ln 2 - \log(1 + u')`.
+
+    In each, :math:`u \ge 2^{-58}` (far: :math:`u \ge D`; near: :math:`u \ge 1`), so :func:`log1p_of_perturbed` gives the log's
+    error :math:`\eta`; the assembly is logit's (log_share_of, fp.log_softmax.assembly.float64), with 64 ln 2 as a pair
+    within :data:`LN2_PAIR_ERROR` where scaled (both terms of y then have one sign), its roundings' underflow
+    :math:`2 \cdot 2^{-1075} \le 2^{-1000}|y|` (:math:`|y| \ge \log1p(2^{-58})`)."""
+    t0 = LOG1MEXP_SPLIT_T
+    if t0 > RADIUS_BOUND:  # the near branch evaluates the tail at x itself: exp.tail_error and fp.expm1.tail hold for |x| <= 0.35
+        return Fraction(1, 2)  # no bound (a relative error of 1/2 proves nothing)
+    e_low, e_high = exp_bounds(t0)
+    k0 = 1 / (e_low - 1)
+    ratio = EXPM1_RATIO_BOUND
+    e_d = EXP_DD_BOUND + Fraction(1, 2**1075) / LOG1MEXP_D_MIN
+    far = (1 + e_d) * (1 + ratio) / (1 - k0 * e_d - 4 * U * U * (1 + k0)) - 1
+    alpha = Fraction(int(ek.TAIL_ERROR_BOUND.p), int(ek.TAIL_ERROR_BOUND.q))
+    tau = t0 / (t0 - t0**2 / 2 + t0**3 / 6 - t0**4 / 24) - 1 + alpha
+    sigma = alpha + max(tau * EXPM1_TAIL_BOUND, Fraction(1, 2**497))
+    kappa = e_high - 1
+    near = (1 + kappa * sigma) * (1 + 2 * U * U) * (1 + ratio) / (1 - sigma) - 1
+    scaled = (1 + near) * (1 + LOG1MEXP_SCALING) ** 2 - 1
+    eta = log1p_of_perturbed(max(far, near, scaled))
+    return (eta + LN2_PAIR_ERROR) * (1 + LOG_SHARE_ASSEMBLY_BOUND) + LOG_SHARE_ASSEMBLY_BOUND + Fraction(1, 2**1000)
+
+
+def log1mexp_ulps() -> Fraction:
+    r"""sp_log1mexp's result in ULPs of the correctly rounded :math:`y = \log(1 - e^x)`, every double :math:`x \le 0`.
+
+    :math:`-40 \le x < 0`: :func:`log1mexp_relative`, one rounding (:func:`ulps_after_rounding`). :math:`-700 \le x < -40`:
+    the result is :math:`-\mathrm{fl}(hi + lo)` with :math:`hi + lo = D(1 + \epsilon_d)`, :math:`|\epsilon_d| \le 2^{-54} +
+    2^{-1075}/D` (fp.exp.dd.float64, :math:`D = e^x \ge 2^{-1010}`), while :math:`-y = D(1 + \theta)`, :math:`0 \le \theta \le
+    D/(2(1 - D)) \le 2^{-58}`: within :math:`|\epsilon_d| + \theta` of -y, rounded once. :math:`x < -700`: the result is -decay,
+    decay :math:`= e^x(1 + \epsilon)`, :math:`|\epsilon| \le 1.4375u` where it is a normal number (fp.exp.float64; below -708 the
+    same composition, fp.exp.reduce covering :math:`a \ge -1080`, the two scalings exact), and :math:`\theta \le 2^{-1009}`:
+    :func:`ulps_from_relative` of the two, not rounded again. Where decay is subnormal it is :math:`\hat p 2^{k_h}` (within
+    1.4375u of :math:`e^x`) rounded once: :math:`|\hat y - y| \le 1.4375u\,2^{-1022} + 2^{-1075} + e^{2x}`,
+    :func:`ulps_from_absolute` in the subnormal spacing (x < -1080: 0, and y rounds to -0 as well). x = 0: -inf; -inf:
+    -0; x > 0, NaN: NaN (selected apart)."""
+    main = ulps_after_rounding(log1mexp_relative())
+    small = ulps_after_rounding(EXP_DD_BOUND + Fraction(1, 2**1075) / LOG1MEXP_SMALL_D_MIN + LOG1MEXP_SMALL_THETA)
+    tiny = ulps_from_relative((1 + EXP_BOUND) / (1 - Fraction(1, 2**1009)) - 1)
+    subnormal = ulps_from_absolute(EXP_BOUND * Fraction(1, 2**1022) + Fraction(1, 2**1075) + Fraction(1, 2**2000), SUBNORMAL_SPACING)
+    return Fraction(max(main, small, tiny, subnormal))
+
+
+LOG1MEXP = _fp_claim(
+    "fp.log1mexp.float64",
+    "for every double x <= 0, the C log1mexp is within 2 ULP of the correctly rounded log(1 - e^x)",
+    sp.Le(sp.Function("ulps")(FL(sp.log(1 - sp.exp(x_sym)))), 2),
+    ComposedBound((ek.TAIL_ERROR, EXPM1_TAIL, EXP_DD, EXPM1_RATIO, LOG1P, LOG_SHARE_ASSEMBLY, EXP_TOTAL), log1mexp_ulps, Fraction(2),
+                  in_ulps=True),
+    ("the argument in log1mexp_relative and log1mexp_ulps (codegen/backends/gappa/claims.py)",
+     "FMAs fused (the native build; the portable one is measured)"),
+)
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -1234,6 +1369,9 @@ CLAIMS = [
     LOGIT_SINGLE,
     EXPM1_SERIES,
     LOG1MEXP_SINGLE,
+    EXPM1_TAIL,
+    EXPM1_RATIO,
+    LOG1MEXP,
     FAST_EXP_REDUCE,
     FAST_EXP_POLY,
     FAST_EXP,
@@ -1256,7 +1394,7 @@ PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("
                                              ("log_sigmoid", "float64"): LOG_SIGMOID, ("log_sigmoid", "float32"): LOG_SIGMOID_SINGLE,
                                              ("softplus", "float64"): SOFTPLUS, ("softplus", "float32"): SOFTPLUS_SINGLE,
                                              ("logit", "float64"): LOGIT, ("logit", "float32"): LOGIT_SINGLE,
-                                             ("log1mexp", "float32"): LOG1MEXP_SINGLE}
+                                             ("log1mexp", "float32"): LOG1MEXP_SINGLE, ("log1mexp", "float64"): LOG1MEXP}
 
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)

@@ -130,6 +130,24 @@ def _exp_poly_tail() -> GappaScript:
     )
 
 
+def _expm1_tail() -> GappaScript:
+    r"""sp_log1mexp's near tail ``expm1_tail``, :math:`t_2 = \mathrm{fl}(\mathrm{fl}(r \cdot r)\,\hat q(r))` (q by Horner with FMAs),
+    against :math:`r^2 q(r)` in exact arithmetic, relative, for :math:`2^{-500} \le |r| \le` RADIUS, r < 0 (log1mexp's
+    arguments). Above :math:`2^{-500}` the square is a normal number and every rounding relative. Below, the
+    composition (log1mexp_relative) bounds :math:`|t_2 - r^2 q(r)|` by :math:`|t_2| + |r^2 q| \le 2.4 r^2 \le 2^{-498}|r|`
+    (a rounding to nearest at most doubles a magnitude: 0 or within half a spacing of it), which is all it needs."""
+    return GappaScript(
+        name="fp_expm1_tail",
+        title="rounding error of piece_expm1_tail (sp_log1mexp's r^2 q(r): the square, q by Horner with FMAs, the product) "
+              "relative to r^2 q(r) in exact arithmetic",
+        inputs=("r",),
+        definitions=(("t2", _piece("expm1_tail")), ("Mt", _piece("expm1_tail", rounded=False))),
+        hypotheses=(f"r in [-{_decimal(RADIUS)}, -1b-500]",),
+        goal="(t2 - Mt) / Mt",
+        hints=("$ r in 64;",),
+    )
+
+
 def _ln2_bounds() -> tuple[str, str]:
     """A rigorous enclosure of ln 2 as two Gappa constants m b-130 (mpmath at 400 bits, floor and ceiling)."""
     import mpmath
@@ -718,6 +736,33 @@ def _logit_ratio() -> GappaScript:
     )
 
 
+def _expm1_ratio() -> GappaScript:
+    r"""sp_log1mexp's ratio (prims.c; codegen/backends/c/pieces.py, log1mexp_ratio_pieces): :math:`q + u_{lo}` against
+    :math:`U = (n + n_{lo})/(d + d_{lo})`, relative, in binary64 without underflow, scaled so that n and d lie in [1, 2]:
+    :math:`|n_{lo}| \le 2^{-51}` and :math:`|d_{lo}| \le 2^{-50}` there (the skeleton's pairs: :math:`n_{lo}` within an ulp of n,
+    :math:`d_{lo}` within 3.5 half-ulps of d, see log1mexp_relative). The scaling argument is fp.logit.ratio's
+    (scripts._logit_ratio); where an intermediate of the far branch falls below the normal range (n near :math:`2^{-966}`),
+    its rounding errs by :math:`2^{-1075}` absolute at most, which log1mexp_relative adds. The hints split the error into
+    the roundings after q (the remainder's is 0)."""
+    quotient, remainder, low = "rnd(n / d)", "rnd(-(q) * d + n)", "rnd(rnd(-(q) * d_lo + rnd(n_lo + remainder)) / d)"
+    _expect_printed({"expm1_quotient": quotient, "expm1_remainder": remainder, "expm1_low": low}, "expm1_ratio")
+    return GappaScript(
+        name="fp_expm1_ratio",
+        title="log1mexp's ratio (n + n_lo)/(d + d_lo) as q + u_lo (the quotient's remainder by one FMA), relative, at scale n, d "
+              "in [1, 2], no underflow",
+        inputs=("n", "n_lo", "d", "d_lo"),
+        definitions=(("q", quotient), ("remainder", remainder), ("s", "rnd(n_lo + remainder)"), ("v", "rnd(-(q) * d_lo + s)"),
+                     ("u_lo", low), ("Got", "q + u_lo"), ("U", "(n + n_lo) / (d + d_lo)")),
+        hypotheses=("n in [1, 2]", "d in [1, 2]", "|n_lo| <= 1b-51", "|d_lo| <= 1b-50"),
+        goal="(Got - U) / U",
+        hints=("(Got - U) / U -> ((u_lo - v / d) * (d + d_lo) + (v - (-(q) * d_lo + s)) + (s - (n_lo + remainder)) "
+               "+ (remainder - (-(q) * d + n)) + v * d_lo / d) / (n + n_lo);",
+               "-(q) * d + n -> -((q - n / d) * d);"),
+        precision=120,
+        rounding="float<53,-9000,ne>",
+    )
+
+
 def _expm1_series() -> GappaScript:
     r"""sp_log1mexp_single's series (prims.c; codegen/backends/c/pieces.py, expm1_pieces): the printed Horner form of
     :math:`t - t^2/2 + t^3/6 - t^4/24` (coefficients the nearest doubles, every operation rounded) against that
@@ -756,14 +801,15 @@ def scripts() -> tuple[GappaScript, ...]:
     return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _exp_dd_reduce(), _exp_poly_tail(), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
-            _logit_ratio(), _expm1_series(), _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
+            _logit_ratio(), _expm1_series(), _expm1_tail(), _expm1_ratio(), _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
 SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the tails round to 1 and 0 whatever decay's error
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
-           "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_fast_exp_reduce", "fp_fast_exp_poly")
+           "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail",
+           "fp_expm1_ratio", "fp_fast_exp_reduce", "fp_fast_exp_poly")
 
 
 def script(name: str) -> GappaScript:
