@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+import mpmath
+import numpy as np
 import pytest
 
 from softproof.codegen.backends.c.pieces import pieces
@@ -266,3 +268,68 @@ def test_the_logit_argument_reads_the_printed_constants() -> None:
         assert not within(LN2_PAIR_ERROR, abs(shift - hi - cut) / shift)
         x = mpmath.mpf(printed["SP_LOGIT_TINY"])
         assert within(LOGIT_SCALING_ERROR, abs(mpmath.log1p(-x) - mpmath.log1p(-x * 2**64)) / abs(mpmath.log(x / (1 - x))))
+
+
+def _backward_rows(dtype: type) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(p, g) rows where the backward kernels' results cancel: g_i near <g, p> (a constant plus tiny noise), upstream
+    entries of both signs and of every scale (sums that cancel), a dominant probability, lengths across the lane and tile
+    paths (1 to 3000 entries)."""
+    import softproof.generated.softmax_c as c_target
+
+    rng = np.random.default_rng(31)
+    rows = []
+    for n in (1, 2, 3, 7, 31, 32, 33, 100, 257, 1000, 3000):
+        x = rng.normal(scale=3.0, size=n)
+        p = c_target.softmax(x.astype(dtype))
+        for g in (rng.normal(size=n), 5.0 + rng.normal(scale=1e-9, size=n), rng.normal(size=n) * 10.0 ** rng.uniform(-8, 8, n),
+                  np.where(rng.random(n) < 0.5, 1e6, -1e6) + rng.normal(size=n)):
+            rows.append((p, g.astype(dtype)))
+    return rows
+
+
+def _fraction(value: float) -> Fraction:
+    return Fraction(float(value))
+
+
+def _exp_fraction(value: float) -> Fraction:
+    """e^value to 2^-250 relative, as a rational (mpmath at 260 bits)."""
+    with mpmath.workprec(260):
+        mantissa, exponent = mpmath.exp(mpmath.mpf(value)).man_exp
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+
+
+def test_backward_kernels_are_within_their_proved_mixed_bounds() -> None:
+    """fp.softmax_backward.* and fp.log_softmax_backward.*: every entry of the C kernels within c (|the result's parts|) of
+    the exact value, computed in rationals from the very inputs, on rows that cancel. Test of the test: the same formulas
+    with a plain left-to-right sum (no TwoSum) break the float64 bounds on these rows."""
+    import softproof.generated.softmax_c as c_target
+    from softproof.codegen.backends.gappa.claims import LOG_SOFTMAX_BACKWARD_BOUNDS, SOFTMAX_BACKWARD_BOUNDS
+
+    naive_over = 0
+    for dtype, name, floor in ((np.float64, "float64", Fraction(1, 2**1074)), (np.float32, "float32", Fraction(1, 2**149))):
+        c_soft, c_log = SOFTMAX_BACKWARD_BOUNDS[name], LOG_SOFTMAX_BACKWARD_BOUNDS[name]
+        for p, g in _backward_rows(dtype):
+            n = p.size
+            P, G = [_fraction(v) for v in p], [_fraction(v) for v in g]
+            D, A = sum((a * b for a, b in zip(P, G, strict=True)), Fraction(0)), sum((a * abs(b) for a, b in zip(P, G, strict=True)), Fraction(0))
+            out = c_target.softmax_backward(p[None, :], g[None, :])[0]
+            plain = 0.0
+            for a, b in zip(p.astype(np.float64), g.astype(np.float64), strict=True):
+                plain += a * b
+            for i in range(n):
+                exact = P[i] * (G[i] - D)
+                allowed = c_soft * P[i] * (abs(G[i] - D) + A) + (n + 1) * floor
+                assert abs(_fraction(out[i]) - exact) <= allowed, (name, n, i)
+                if dtype is np.float64:
+                    naive_over += abs(_fraction(float(p[i]) * (float(g[i]) - plain)) - exact) > allowed
+            lp = np.log(p.astype(np.float64)).astype(dtype)
+            E = [_exp_fraction(float(v)) for v in lp] if n <= 100 else None
+            if E is None:
+                continue
+            total, size = sum(G, Fraction(0)), sum((abs(b) for b in G), Fraction(0))
+            out = c_target.log_softmax_backward(lp[None, :], g[None, :])[0]
+            for j in range(n):
+                exact = G[j] - E[j] * total
+                allowed = c_log * (abs(exact) + E[j] * size) + (size + 1) * floor + Fraction(1, 2**200) * E[j] * size
+                assert abs(_fraction(out[j]) - exact) <= allowed, (name, n, j)
+    assert naive_over > 0

@@ -17,9 +17,11 @@ O(u^2)), logsumexp's first stage wherever it certifies (fp.logsumexp.certified.*
 row sums' bound fp.logsumexp.terms.*, whose Sum2 part gamma_(n-1)^2 the C code adds at run time), the
 double-double exp and logsumexp's second stage (fp.exp.dd.float64, fp.logsumexp.certified_dd.float64),
 one merge of two states, the assemblies of softmax, log_softmax, cross_entropy, log_sigmoid and
-softplus (fp.<function>.float64/float32) and the fast tier's float32 kernels (fp.*.fast.float32).
+softplus (fp.<function>.float64/float32), logit and log1mexp (both dtypes), the backward kernels softmax_backward
+and log_softmax_backward (mixed bounds: their results cancel, so the error is bounded by the sizes that cancel)
+and the fast tier's float32 kernels (fp.*.fast.float32).
 Not yet: logsumexp's last stages (long double, triple-double: the rows the second stage refuses),
-logmeanexp, log1mexp, logit, the backward kernels and the portable build without FMA, whose
+logmeanexp, logsumexp_backward (composed in NumPy) and the portable build without FMA, whose
 accuracy-table bounds remain measured.
 """
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 import sympy as sp
 
@@ -1154,6 +1157,122 @@ LOG1MEXP = _fp_claim(
      "FMAs fused (the native build; the portable one is measured)"),
 )
 
+# ------------------------------------------------------------------ the backward kernels (mixed bounds: their results cancel)
+BACKWARD_ROWS = 2**24  # the float64 claims' row length (gamma_(n-1)^2 <= 2^-58); float32 rows: FAST_ROWS = 2^31
+p_i, g_i, dot_sym, mass_sym, n_sym = sp.symbols("p_i g_i D A n", real=True)
+SOFTMAX_BACKWARD_ASSEMBLY_BOUND = Fraction(1, 2**52) + Fraction(1, 2**105)  # Gappa: 2^-52 + 2^-106 (2u + u^2)
+SOFTMAX_BACKWARD_ASSEMBLY = _fp_claim(
+    "fp.softmax_backward.assembly",
+    "softmax_backward's entry fl(p fl(g - D)) is within 2^-52 + 2^-105 of p (g - D), relative, for the computed D, where "
+    "2^-60 <= p <= 1 and 2^-400 <= |g - D| <= 2^500",
+    sp.Le(_relative(p_i * (g_i - dot_sym)), _sym(SOFTMAX_BACKWARD_ASSEMBLY_BOUND)),
+    GappaBound("fp_softmax_backward_assembly", SOFTMAX_BACKWARD_ASSEMBLY_BOUND),
+    ("elsewhere the rounding model's absolute part: softmax_backward_constant",),
+)
+e_j, total_sym, abs_total = sp.symbols("E_j G S", real=True)
+
+
+def softmax_backward_constant(rows: int, single: bool) -> Fraction:
+    r"""c such that softmax_backward's entry is within :math:`c\,p_i(|g_i - D| + A) + (n + 1)2^{-1074}` of
+    :math:`p_i(g_i - D)`, :math:`D = \langle g, p\rangle`, :math:`A = \sum_j p_j|g_j|`, for rows of at most ``rows`` entries
+    (``single``: float32 inputs and results, the last term :math:`2^{-149}`).
+
+    The C kernel (backward_dot, backward_tile_dots, backward_row): :math:`t_j = \mathrm{fl}(g_jp_j)`, within
+    :math:`u|g_jp_j| + 2^{-1075}` (float32 inputs: exact, 24 + 24 bits in 53, above :math:`2^{-298}`); their sum by TwoSum
+    in lanes folded as a tree, or one chain: :math:`hi + lo` within :math:`\gamma_{n-1}^2\sum|t_j|` of :math:`\sum t_j` (Ogita,
+    Rump and Oishi 2005, Sum2, whose argument holds for any order of the TwoSum additions), :math:`\hat D =
+    \mathrm{fl}(hi + lo)` one more rounding; so :math:`|\hat D - D| \le (u + (1 + u)(u + \gamma^2(1 + u)))A + n2^{-1074}`
+    (:math:`|D| \le A`; the products' underflow doubled for the rounding after). Then :math:`w = \mathrm{fl}(g_i - \hat D)`
+    (exact where the difference is subnormal) and :math:`\mathrm{fl}(p_iw)`: within :math:`\beta p_i|g_i - \hat D|` of
+    :math:`p_i(g_i - \hat D)`, :math:`\beta = 2^{-52} + 2^{-105}` (fp.softmax_backward.assembly where the product is normal;
+    elsewhere the rounding model, plus :math:`2^{-1075}`), so the error is at most
+    :math:`\beta p_i|g_i - D| + (1 + \beta)p_i|\hat D - D| + 2^{-1075}`. Float32 results round that double once
+    more: with :math:`E_v` the error before, :math:`|v| \le p_i|g_i - D| + E_v`, so :math:`(1 + u_{32})E_v + u_{32}p_i|g_i - D|`,
+    plus :math:`2^{-150}` where it is subnormal. c is the larger of the two coefficients (of :math:`p_i|g_i - D|` and of
+    :math:`p_iA`)."""
+    gamma2 = _gamma_squared(rows)
+    products = 0 if single else U
+    dot = U + (1 + U) * (products + gamma2 * (1 + products))
+    first, second = SOFTMAX_BACKWARD_ASSEMBLY_BOUND, (1 + SOFTMAX_BACKWARD_ASSEMBLY_BOUND) * dot
+    if single:  # |RN32(v) - exact| <= E_v + u32 |v| <= (1 + u32) E_v + u32 p_i |g_i - D|
+        first, second = U_SINGLE + (1 + U_SINGLE) * first, (1 + U_SINGLE) * second
+    return max(first, second)
+
+
+def log_softmax_backward_constant(rows: int, single: bool) -> Fraction:
+    r"""c such that log_softmax_backward's entry is within :math:`c(|g_j - E_jG| + E_jS) + (S + 1)2^{-1074}` of
+    :math:`g_j - E_jG`, :math:`E_j = e^{lp_j}` (:math:`lp_j \le 0`), :math:`G = \sum_k g_k`, :math:`S = \sum_k|g_k|` (``single``: float32).
+
+    The C kernel (log_softmax_backward_rows): the total :math:`\hat G = \mathrm{fl}(hi + lo)` by TwoSum in one chain,
+    within :math:`u|G| + \gamma_{n-1}^2(1 + u)S \le (u + \gamma^2(1 + u))S`; :math:`e_j` = sp_exp(lp_j) within
+    :math:`\epsilon E_j + 2^{-1075}` (fp.exp.float64: 1.4375u, float32 results fp.exp.float32: 1.0625 2^-37; the 2^-1075
+    where :math:`e_j` is subnormal: the same composition below -708, fp.exp.reduce covering :math:`a \ge -1080`); the
+    product :math:`\mathrm{fl}(e_j\hat G)` within :math:`u` and :math:`2^{-1075}`; so :math:`|\mathrm{fl}(e_j\hat G) - E_jG| \le
+    E_jS((1 + \epsilon)(1 + u)(1 + u + \gamma^2(1 + u)) - 1) + 2^{-1075}(2S + 1)`, and the last difference rounds once
+    (:math:`u|g_j - E_jG|` plus :math:`(1 + u)` times that). An :math:`e_j` of 0 returns :math:`g_j`: within
+    :math:`E_j|G| \le 2^{-1075}S`. Float32 results: one more rounding (:math:`u_{32}` of the result, and :math:`2^{-150}`)."""
+    gamma2 = _gamma_squared(rows)
+    eps = EXP_SINGLE_BOUND if single else EXP_BOUND
+    product = (1 + eps) * (1 + U) * (1 + U + gamma2 * (1 + U)) - 1
+    first, second = U, (1 + U) * product
+    if single:  # as in softmax_backward_constant
+        first, second = U_SINGLE + (1 + U_SINGLE) * first, (1 + U_SINGLE) * second
+    return max(first, second)
+
+
+SOFTMAX_BACKWARD_BOUNDS = {"float64": Fraction(21, 10) * U, "float32": Fraction(10001, 10000) * U_SINGLE}
+LOG_SOFTMAX_BACKWARD_BOUNDS = {"float64": Fraction(35, 10) * U, "float32": Fraction(10001, 10000) * U_SINGLE}
+_BACKWARD_ROWS = {"float64": BACKWARD_ROWS, "float32": 2**31}
+_BACKWARD_FLOOR = {"float64": Fraction(1, 2**1074), "float32": Fraction(1, 2**149)}
+
+
+def _backward_claims() -> tuple[Claim, ...]:
+    """fp.softmax_backward.<dtype> and fp.log_softmax_backward.<dtype>: no bound in ULPs can hold (g_i - <g, p> cancels
+    to anything), so the claims bound the error by the condition of the sum (a mixed bound: c times the sizes that
+    cancel, plus underflow)."""
+    from softproof.derive import conventions as cv
+    from softproof.derive import rewrites as rw
+
+    out: list[Claim] = []
+    for dtype in ("float64", "float32"):
+        single, rows, floor = dtype == "float32", _BACKWARD_ROWS[dtype], _BACKWARD_FLOOR[dtype]
+        unit, what = (U_SINGLE, "2^-24") if single else (U, "u")
+        bound = SOFTMAX_BACKWARD_BOUNDS[dtype]
+        out.append(_fp_claim(
+            f"fp.softmax_backward.{dtype}",
+            f"for every finite {dtype} row of n <= 2^{rows.bit_length() - 1} entries, softmax_backward's entry is within "
+            f"{float(bound / unit):.4g} {what} p_i (|g_i - <g, p>| + sum_j p_j |g_j|) + (n + 1) {'2^-149' if single else '2^-1074'} "
+            "of p_i (g_i - <g, p>)",
+            sp.Le(sp.Abs(FL(p_i * (g_i - dot_sym)) - p_i * (g_i - dot_sym)),
+                  _sym(bound) * p_i * (sp.Abs(g_i - dot_sym) + mass_sym) + (n_sym + 1) * _sym(floor)),
+            ComposedBound((rw.SOFTMAX_BACKWARD, SOFTMAX_BACKWARD_ASSEMBLY),
+                          partial(softmax_backward_constant, rows, single), bound,
+                          unit=unit),
+            (r"$D = \sum_j p_jg_j$, $A = \sum_j p_j|g_j|$; finite inputs, no overflow (every partial sum of $|p_jg_j|$ and "
+             r"$|g_i| + A$ below DBL_MAX / 2); $0 \le p_j \le 1$",
+             "the argument in softmax_backward_constant (codegen/backends/gappa/claims.py)"),
+            "binary64" if not single else "binary64 (the float32 inputs and result converted exactly and rounded once)",
+        ))
+        bound = LOG_SOFTMAX_BACKWARD_BOUNDS[dtype]
+        exp_claim = EXP_SINGLE_TOTAL if single else EXP_TOTAL
+        out.append(_fp_claim(
+            f"fp.log_softmax_backward.{dtype}",
+            f"for every finite {dtype} row of n <= 2^{rows.bit_length() - 1} entries with log-probabilities lp <= 0, "
+            f"log_softmax_backward's entry is within {float(bound / unit):.4g} {what} (|g_j - e^lp_j sum g| + e^lp_j sum |g|) "
+            f"+ (sum |g| + 1) {'2^-149' if single else '2^-1074'} of g_j - e^lp_j sum g",
+            sp.Le(sp.Abs(FL(g_i - e_j * total_sym) - (g_i - e_j * total_sym)),
+                  _sym(bound) * (sp.Abs(g_i - e_j * total_sym) + e_j * abs_total) + (abs_total + 1) * _sym(floor)),
+            ComposedBound((cv.LOG_SOFTMAX_BACKWARD, exp_claim), partial(log_softmax_backward_constant, rows, single), bound, unit=unit),
+            (r"$E_j = e^{lp_j}$, $lp_j \le 0$ (the kernel takes libm's exp above 0: not log-probabilities), $G = \sum_k g_k$, "
+             r"$S = \sum_k |g_k|$; finite inputs, no overflow ($S$ below DBL_MAX / 2)",
+             "the argument in log_softmax_backward_constant (codegen/backends/gappa/claims.py)"),
+            "binary64" if not single else "binary64 (the float32 inputs and result converted exactly and rounded once)",
+        ))
+    return tuple(out)
+
+
+BACKWARD = _backward_claims()
+
 MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
 STATE_MERGE = _fp_claim(
@@ -1372,6 +1491,8 @@ CLAIMS = [
     EXPM1_TAIL,
     EXPM1_RATIO,
     LOG1MEXP,
+    SOFTMAX_BACKWARD_ASSEMBLY,
+    *BACKWARD,
     FAST_EXP_REDUCE,
     FAST_EXP_POLY,
     FAST_EXP,

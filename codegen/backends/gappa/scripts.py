@@ -763,6 +763,28 @@ def _expm1_ratio() -> GappaScript:
     )
 
 
+def _softmax_backward_assembly() -> GappaScript:
+    r"""softmax_backward's entry (``softmax_backward``: :math:`\mathrm{fl}(p\,\mathrm{fl}(g - \hat D))`) against
+    :math:`p(g - \hat D)` for the computed :math:`\hat D`, relative, where :math:`2^{-60} \le p \le 1` and
+    :math:`2^{-400} \le |g - \hat D| \le 2^{500}` (the product a normal number, both roundings relative). Elsewhere the
+    composition (softmax_backward_constant) takes the rounding model's absolute part: a subnormal difference is
+    exact (Hauser 1996) and a subnormal product errs by :math:`2^{-1075}` at most. The hint splits the error into the two
+    roundings and bounds the product from x = g - D, which Gappa does not do from the rounded difference alone."""
+    entry = "rnd(p * (rnd(-(dot) + g)))"
+    _expect_printed({"softmax_backward": entry}, "softmax_backward_assembly")
+    return GappaScript(
+        name="fp_softmax_backward_assembly",
+        title="softmax_backward's entry p (g - dot) (the difference, the product, each rounded) relative to its exact value "
+              "for the computed dot, where the product is a normal number",
+        inputs=("p", "g", "dot"),
+        definitions=(("x", "-(dot) + g"), ("w", "rnd(-(dot) + g)"), ("y", entry), ("My", "p * x")),
+        hypotheses=("p in [1b-60, 1]", "|x| in [1b-400, 1b500]"),
+        goal="(y - My) / My",
+        hints=("(y - My) / My -> (y - p * w) / (p * w) * ((w - x) / x + 1) + (w - x) / x;",
+               "p * w -> (p * x) * ((w - x) / x + 1);"),
+    )
+
+
 def _expm1_series() -> GappaScript:
     r"""sp_log1mexp_single's series (prims.c; codegen/backends/c/pieces.py, expm1_pieces): the printed Horner form of
     :math:`t - t^2/2 + t^3/6 - t^4/24` (coefficients the nearest doubles, every operation rounded) against that
@@ -801,7 +823,8 @@ def scripts() -> tuple[GappaScript, ...]:
     return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _exp_dd_reduce(), _exp_poly_tail(), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
-            _logit_ratio(), _expm1_series(), _expm1_tail(), _expm1_ratio(), _exp_reduce(fast=True), _exp_poly("fast_exp_poly"))
+            _logit_ratio(), _expm1_series(), _expm1_tail(), _expm1_ratio(), _softmax_backward_assembly(), _exp_reduce(fast=True),
+            _exp_poly("fast_exp_poly"))
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
@@ -809,7 +832,7 @@ SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the ta
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
            "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail",
-           "fp_expm1_ratio", "fp_fast_exp_reduce", "fp_fast_exp_poly")
+           "fp_expm1_ratio", "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly")
 
 
 def script(name: str) -> GappaScript:
