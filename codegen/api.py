@@ -296,7 +296,7 @@ COMPOSED: tuple[Function, ...] = (
              (*inputs("x"), AXIS, TEMPERATURE, OUT), "", (rw.SOFTMAX_TIES_SPLIT,), None,
              options=(WHERE,)),  # softmax(-x) bit for bit (tests/test_options.py): softmax's bounds, not measured twice
     Function("logmeanexp", COMPOSED_ROWS, r":math:`\log(\frac{1}{n}\sum_i e^{x_i})`", "log mean exp(x) per row (jax.nn.logmeanexp)",
-             (*inputs("x"), AXIS, KEEPDIMS), "", (cv.LOGMEANEXP_EXPM1,), {"float64": 1, "float32": 1}, options=(WHERE,)),
+             (*inputs("x"), AXIS, KEEPDIMS), "", (cv.LOGMEANEXP_EXPM1, cv.LOGMEANEXP_RATIO), {"float64": 1, "float32": 1}, options=(WHERE,)),
     Function("nll_loss", COMPOSED_ROWS, "Negative log-likelihood of log-probabilities",
              "-w[t] log_probs[t] per row, torch.nn.functional.nll_loss", (*inputs("log_probs", "target"), CLASS_AXIS), "",
              (cv.CE_MEAN_REDUCTION,), options=LOSS_OPTIONS[:3]),

@@ -112,7 +112,21 @@ LOGMEANEXP_EXPM1 = Claim(
          r"$\mathrm{expm1}$ keeps its digits, so logmeanexp of equal entries is their value exactly.",
 )
 
-CLAIMS.extend((MASK_ENTRY_LIMIT, MASK_FULLY_MASKED, LSE_WEIGHTED, LSE_SIGN_SPLIT, LOGMEANEXP_EXPM1))
+_EXPM1_SUM = Sum(expm1(x[i] - m), (i, 1, n))
+LOGMEANEXP_RATIO = Claim(
+    id="lse.logmeanexp_ratio",
+    source=CODEGEN,
+    quote="the C logmeanexp kernel evaluates m - log1p(-S/(n + S)) with S = sum_i expm1(x_i - m)",
+    statement=eq(sp.log(S / n), m - log1p(-_EXPM1_SUM / (n + _EXPM1_SUM))),
+    strategy=Simplify(),
+    expected=Status.PROVED,
+    scope=ALL_N,
+    assumptions=(REAL, r"any real $m$ (the kernel takes the max, so $S \le 0$ and $n + S = \sum_i e^{x_i - m} \ge 1$)"),
+    note=r"One log of an argument $u = -S/(n + S) \ge 0$ (the derived log1p kernel's domain), a ratio of two sums "
+         r"whose terms have one sign each: $n + S$ is summed as $\sum_i e^{x_i - m}$, not as $n$ plus $S$.",
+)
+
+CLAIMS.extend((MASK_ENTRY_LIMIT, MASK_FULLY_MASKED, LSE_WEIGHTED, LSE_SIGN_SPLIT, LOGMEANEXP_EXPM1, LOGMEANEXP_RATIO))
 
 # ---------------------------------------------------------------------------------------------
 # Cross-entropy like torch.nn.functional.cross_entropy: class weights w, label smoothing eps over

@@ -259,6 +259,18 @@ class Kernels:
         "lse_finish": ("pointer", "pointer", "pointer", "size"),
     }
 
+    def logmeanexp_rows(self, rows: Any) -> tuple[Any, Any]:
+        """logmeanexp of each row of a C-contiguous (rows, n) float64 array, n >= 1 (softproof_logmeanexp_d): the
+        results and a boolean mask of the rows to redo exactly (neither of the kernel's stages certifies them)."""
+        function = self.library.softproof_logmeanexp_d
+        function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t]
+        function.restype = ctypes.c_int
+        out = numpy.empty(rows.shape[0], FLOAT64)
+        uncertain = numpy.zeros(rows.shape[0], numpy.uint8)
+        if function(_ptr(rows), _ptr(out), _ptr(uncertain), _SIZE(rows.shape[0]), _SIZE(rows.shape[1])):
+            raise ValueError(f"logmeanexp needs rows of at least one entry; got shape {rows.shape}")
+        return out, uncertain.astype(bool)
+
     def state_call(self, name: str, *arrays: Any) -> None:
         """Call a state entry point on contiguous arrays: ``lse_state_d(rows, out, T)`` with (rows, n)
         float64 rows, ``lse_merge(a, b, out)`` and ``lse_finish(states, out, bound)`` over flat arrays."""

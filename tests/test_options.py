@@ -126,6 +126,52 @@ def test_logmeanexp_within_one_ulp(K, values: list[float], seed: int) -> None:  
     assert K.logmeanexp(np.full(7, x[0])) == x[0]
 
 
+def _logmeanexp_rows() -> list[np.ndarray]:
+    """Rows where logmeanexp is hard: near ties (the mean of e^(x - m) near 1), offsets far from 0 (the first stage
+    certifies), m and the log cancelling (a result near 0: the second stage; about 1e-60: neither, mpmath), one entry,
+    -inf entries, a dominant entry, lengths across the lanes (1 to 3000)."""
+    rng = np.random.default_rng(41)
+    rows = [rng.normal(size=n) for n in (1, 2, 3, 10, 33, 3000)]
+    rows += [1e-10 * rng.normal(size=12), -1000.0 + rng.normal(size=50), 300.0 + 30.0 * rng.normal(size=20)]
+    t = 0.5
+    rows += [np.array([t, np.log(2.0 - np.exp(t))]), np.array([1e-30, -1e-30]), np.array([2.0, -np.inf, 1.0]),
+             np.array([0.0, -800.0, -1e300]), np.array([-5.0])]
+    return rows
+
+
+def _logmeanexp_truth(x: np.ndarray) -> mpmath.mpf:
+    """log((1/n) sum e^x) at 3000 bits (the rows above need about 200: results near 1e-60 from entries near 1)."""
+    with mpmath.workprec(3000):
+        return mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(float(v))) for v in x) / len(x))
+
+
+def test_c_logmeanexp_kernel_certifies_or_flags_every_row() -> None:
+    """softproof_logmeanexp_d (fp.logmeanexp.certified.*): every row within 1 ULP of the correctly rounded mpmath value,
+    both dtypes, the rows neither stage certifies flagged and redone exactly (here the row whose result is about 1e-60);
+    the ordinary rows are not flagged. The edges: NaN, +inf and a row of -inf. Test of the test: log(mean(exp(x))) is
+    thousands of ULP off on the near ties and the cancelling row, and overflows at x = 800."""
+    library = softmax_c._KERNELS
+    for x in _logmeanexp_rows():
+        want = _logmeanexp_truth(x)
+        assert close(softmax_c.logmeanexp(x), want, 1), x
+        _, flagged = library.logmeanexp_rows(np.ascontiguousarray(x[None, :]))
+        assert bool(flagged[0]) == (x.size == 2 and x[0] == 1e-30), x
+        with np.errstate(over="ignore"):
+            single = x.astype(np.float32)  # -1e300 becomes -inf
+        got32 = softmax_c.logmeanexp(single)
+        assert got32.dtype == np.float32
+        want32 = np.float32(float(_logmeanexp_truth(single.astype(np.float64))))
+        assert abs(float(got32) - float(want32)) <= abs(float(np.spacing(want32))) or got32 == want32, x
+    edges = softmax_c.logmeanexp(np.array([[1.0, np.nan], [np.inf, 0.0], [-np.inf, -np.inf]]))
+    assert np.isnan(edges[0]) and edges[1] == np.inf and edges[2] == -np.inf
+    near, cancelling = _logmeanexp_rows()[6], _logmeanexp_rows()[9]
+    for x in (near, cancelling):
+        naive = float(np.log(np.mean(np.exp(x))))
+        assert not close(naive, _logmeanexp_truth(x), 1000), x
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.log(np.mean(np.exp(np.array([800.0, 799.0])))))
+
+
 # ----------------------------------------------------------------------------------------- cross-entropy
 @st.composite
 def loss_cases(draw):  # type: ignore[no-untyped-def]

@@ -18,8 +18,9 @@ every option off -- so both targets share one semantics. The identities it relie
   ``backward.logsumexp``.
 
 The kernels are called on float64 arrays and the result is rounded once to the input's dtype.
-``b=``, ``return_sign``, ``logmeanexp`` and the reductions are evaluated by NumPy on both targets
-(``softmax_np``'s ``_weighted_logsumexp`` and ``_logmeanexp``): they have no C kernel of their own.
+``b=``, ``return_sign`` and the reductions are evaluated by NumPy on both targets (``softmax_np``'s
+``_weighted_logsumexp``): they have no C kernel of their own; ``logmeanexp`` has one on the C target
+(``softproof_logmeanexp_d``; with ``where=`` it is NumPy's ``_logmeanexp`` on both).
 """
 
 from __future__ import annotations
@@ -188,10 +189,34 @@ def logmeanexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool
     chosen = axes(axis, array.ndim)
     kept = numpy.ones(array.shape, dtype=bool) if keep is None else keep
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        out = _numpy_target()._logmeanexp(array, kept, chosen)
+        out = _c_logmeanexp(kernels, array, chosen) if keep is None else None
+        if out is None:
+            out = _numpy_target()._logmeanexp(array, kept, chosen)
     if not keepdims:
         out = numpy.squeeze(out, axis=chosen)
     return numpy.asarray(out).astype(dtype)[()]
+
+
+def _c_logmeanexp(kernels: ModuleType, array: Array, chosen: tuple[int, ...]) -> Array | None:
+    """logmeanexp over ``chosen`` (kept dims) by the C target's kernel (softproof_logmeanexp_d: within 1 ULP where it
+    certifies a row), the rows it flags redone exactly (``softmax_np._logsumexp_exact`` with the count, mpmath); None
+    where there is no C kernel (the NumPy target) or nothing to reduce."""
+    library = getattr(kernels, "_KERNELS", None)
+    if library is None or array.size == 0:
+        return None
+    last = tuple(range(-len(chosen), 0))
+    moved = numpy.moveaxis(array, chosen, last)
+    kept_shape = moved.shape[: moved.ndim - len(chosen)]
+    n = int(numpy.prod(moved.shape[moved.ndim - len(chosen):]))
+    rows = numpy.ascontiguousarray(moved.reshape(-1, n), dtype=numpy.float64)
+    out: Array
+    uncertain: Array
+    out, uncertain = library.logmeanexp_rows(rows)
+    if uncertain.any():
+        count = numpy.full((rows.shape[0], 1), float(n))
+        out = _numpy_target()._logsumexp_exact(rows, 1.0, (1,), uncertain[:, None], out[:, None], count)[:, 0]
+    result: Array = numpy.moveaxis(out.reshape(kept_shape + (1,) * len(chosen)), last, chosen)
+    return result
 
 
 # ----------------------------------------------------------------------------------------------- losses

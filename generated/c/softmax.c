@@ -6859,6 +6859,123 @@ SP_NOINLINE int softproof_lse_finish(const softproof_lse_state *s, double *out, 
     return SOFTPROOF_OK;
 }
 
+/* ------------------------------------------------------------------ logmeanexp (double rows)
+ * log((1/n) sum_i e^(x_i)) = m + log(P/n) = m - log1p(u), u = -S/P >= 0 (proved: lse.logmeanexp_ratio), where m is the max,
+ * S = sum_i expm1(x_i - m) <= 0 and P = n + S = sum_i e^(x_i - m) >= 1: every term of either sum has one sign, so
+ * neither cancels, and u is the ratio of two accurate sums (P - n would cancel where the entries are near m; -S/P
+ * does not). The first stage takes each term as a double-double: near m (x - m > SP_LOG1MEXP_SPLIT) expm1 from the
+ * exp polynomial's tail added to x - m exactly (sp_log1mexp's; exp.tail_error, fp.expm1.tail), elsewhere e^(x - m)
+ * from sp_exp_dd (2^-54) and e - 1 by TwoSum; the ratio with its FMA remainder (fp.expm1.ratio), the log in
+ * double-double and m - L by TwoSum. It keeps its result where the bound E = (SP_LME_ETA + n^2 2^-100) L
+ * + 2^-104 (|m| + L) + 2^-1074 on the error before the last rounding is at most 2^-53.5 |out| (then within 1 ULP:
+ * fp.logmeanexp.certified.float64), that is, where m and L do not cancel. Else the row again in triple-double (the
+ * terms by exact_terms, (c + t)/n, triple_log: within (n + 66) 2^-140 (|m| + |L| + 1), the triple arithmetic's
+ * documented accuracy), kept where that is within 2^-53.5 |out| too; the rows neither certifies are flagged
+ * (*uncertain = 1) for the caller, which redoes them exactly (mpmath). A NaN entry gives NaN, +inf gives +inf, a row of
+ * -inf gives -inf. */
+#define SP_LME_ETA 0x1.0000000000000p-52 /* the relative error of L from the first stage's terms, sums, ratio and log, n <= 2^24 */
+
+/* e^q - 1 = *term + *term_lo and e^q = *e + *e_lo for q + ql = x - m (TwoSum), q <= 0: branch-free */
+static SP_INLINE void logmeanexp_term(double q, double ql, double *term, double *term_lo, double *e, double *e_lo)
+{
+    const int gone = !(q >= SP_NORMAL_LIMIT); /* -inf, or e^q < 2^-1021: the term is -1 within 2^-1021 */
+    const int near = q > SP_LOG1MEXP_SPLIT;
+    const double qn = near ? q : SP_LOG1MEXP_SPLIT, qf = (near || gone) ? SP_LOG1MEXP_SPLIT : q;
+    const double qlf = (near || gone) ? 0.0 : ql;
+    /* near: expm1(q + ql) = s + s_lo + ql e^q to O(ql^2), e^q = 1 + s + s_lo */
+    const double tail = piece_expm1_tail(qn);
+    const double s = qn + tail; /* Fast2Sum: |tail| <= 0.06 |q| */
+    const double s_lo = tail - (s - qn);
+    const double p = 1.0 + s; /* Fast2Sum: |s| < 1 */
+    const double p_lo = s - (p - 1.0);
+    const double near_lo = s_lo + ql * p;
+    /* far: e^(q + ql) = hi + lo (sp_exp_dd), e - 1 = f + f_lo exactly (TwoSum) plus lo */
+    double lo, f, f_lo;
+    const double hi = sp_exp_dd(qf, qlf, &lo);
+    two_diff(hi, 1.0, &f, &f_lo);
+    *term = gone ? -1.0 : (near ? s : f);
+    *term_lo = gone ? 0.0 : (near ? near_lo : f_lo + lo);
+    *e = gone ? 0.0 : (near ? p : hi);
+    *e_lo = gone ? 0.0 : (near ? p_lo + near_lo : lo);
+}
+
+/* logmeanexp of one row of n >= 1 entries (the header above); *uncertain = 1 where neither stage certifies */
+static double logmeanexp_row_d(const double *xr, size_t n, unsigned char *uncertain)
+{
+    double lowest, s_hi = 0.0, s_lo = 0.0, p_hi = 0.0, p_lo = 0.0, sn, sn_lo, pd, pd_lo, L, L_lo, h, l, out, bound;
+    const double m = row_max_d(xr, n, &lowest);
+    size_t j;
+    *uncertain = 0;
+    if (!isfinite(m)) {
+        return m; /* NaN, +inf, or a row of -inf */
+    }
+    for (j = 0; j < n; ++j) {
+        double q, ql, term, term_lo, e, e_lo;
+        two_diff((double)xr[j], m, &q, &ql);
+        logmeanexp_term(q, ql, &term, &term_lo, &e, &e_lo);
+        SP_ACCUMULATE(s_hi, s_lo, term);
+        s_lo += term_lo;
+        SP_ACCUMULATE(p_hi, p_lo, e);
+        p_lo += e_lo;
+    }
+    sn = s_hi + s_lo; /* Fast2Sum: |s_lo| <= 2^-50 |s_hi| */
+    sn_lo = s_lo - (sn - s_hi);
+    pd = p_hi + p_lo;
+    pd_lo = p_lo - (pd - p_hi);
+    if (sn == 0.0) {
+        return m; /* every entry equals m: the mean of equal terms is exact */
+    }
+    {
+        double u, u_lo;
+        const double q = piece_expm1_quotient(pd, -sn);
+        const double remainder = piece_expm1_remainder(pd, -sn, q);
+        const double low = piece_expm1_low(pd, pd_lo, -sn_lo, q, remainder);
+        u = q + low; /* Fast2Sum: |low| <= 2^-50 q */
+        u_lo = low - (u - q);
+        L = sp_log1p_dd(u, u_lo, &L_lo);
+        two_diff(m, L, &h, &l); /* m - L exactly */
+        out = h + (l - L_lo);
+        bound = (SP_LME_ETA + (double)n * (double)n * 0x1p-100) * L + 0x1p-104 * (fabs(m) + L) + 0x1p-1074;
+        if (u >= 0x1p-968 && n <= 16777216u && bound <= SP_WITHIN_ULP_D * fabs(out)) {
+            return out;
+        }
+    }
+    {
+        double ties;
+        const triple t = exact_terms_d(xr, n, m, 1.0, &ties);
+        const triple mean = triple_div_d(triple_add(triple_of(ties, 0.0), t), (double)n);
+        const triple L3 = triple_log(mean);
+        const triple sum = triple_add(triple_of(m, 0.0), L3);
+        out = sum.h + (sum.m + sum.l);
+        bound = ((double)n + 66.0) * 0x1p-140 * (fabs(m) + fabs(L3.h) + 1.0);
+        *uncertain = bound <= SP_WITHIN_ULP_D * fabs(out) ? 0 : 1;
+        return out;
+    }
+}
+
+/* logmeanexp of `rows` rows of n >= 1 doubles; uncertain[r] = 1 for the rows the caller must redo exactly. Rows in
+ * parallel for large inputs (each row's result depends on that row only: any thread count gives the same bits) */
+SP_NOINLINE int softproof_logmeanexp_d(const double *x, double *out, unsigned char *uncertain, size_t rows, size_t n)
+{
+    long long r;
+    if (n == 0) {
+        return SOFTPROOF_ERANGE;
+    }
+#if defined(_OPENMP)
+    if (SP_ROWS_WIDE) {
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (r = 0; r < (long long)rows; ++r) {
+            out[r] = logmeanexp_row_d(x + (size_t)r * n, n, uncertain + r);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
+    for (r = 0; r < (long long)rows; ++r) {
+        out[r] = logmeanexp_row_d(x + (size_t)r * n, n, uncertain + r);
+    }
+    return SOFTPROOF_OK;
+}
+
 /* ------------------------------------------------------------------ threads */
 int softproof_set_num_threads(int threads)
 {

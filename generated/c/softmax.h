@@ -132,6 +132,11 @@ int softproof_lse_state_f(const float *x, softproof_lse_state *out, size_t rows,
 int softproof_lse_merge(const softproof_lse_state *a, const softproof_lse_state *b, softproof_lse_state *out, size_t count);
 int softproof_lse_finish(const softproof_lse_state *s, double *out, double *bound, size_t count);
 
+/* log((1/n) sum_j e^(x_j)) of each of `rows` rows of n >= 1 doubles (SOFTPROOF_ERANGE for n = 0): within 1 ULP
+ * where uncertain[r] is 0; uncertain[r] = 1 marks a row whose result neither stage certifies (m and the log
+ * cancel to within about 2^-70 of them), which the caller redoes exactly (softproof's Python does, with mpmath) */
+int softproof_logmeanexp_d(const double *x, double *out, unsigned char *uncertain, size_t rows, size_t n);
+
 /* binary16 (_h) and bfloat16 (_b) in uint16_t storage: computed in double, each result rounded once to
  * nearest even (within one unit of the correctly rounded value); SOFTPROOF_ENOMEM if the double work
  * buffer (at most 4096 entries or one row) cannot be allocated. The conversions themselves: */

@@ -227,6 +227,19 @@ int main(int argc, char **argv)
         checked_f(softproof_softmax_backward_f(xf, gf, yf, rows, n), "softmax_backward_f", rows, n, yf, count);
         checked_d(softproof_log_softmax_backward_d(x, g, y, rows, n), "log_softmax_backward_d", rows, n, y, count);
         checked_f(softproof_log_softmax_backward_f(xf, gf, yf, rows, n), "log_softmax_backward_f", rows, n, yf, count);
+        { /* logmeanexp: every row, the flags of the rows to redo; n = 0 is refused */
+            unsigned char *flags = malloc(rows ? rows : 1);
+            if (!flags) {
+                return 2;
+            }
+            if (n) {
+                checked_d(softproof_logmeanexp_d(x, r, flags, rows, n), "logmeanexp_d", rows, n, r, rows);
+                absorb_bytes(flags, rows);
+            } else {
+                status_is(softproof_logmeanexp_d(x, r, flags, rows, n), SOFTPROOF_ERANGE, "logmeanexp_d n = 0", rows, n);
+            }
+            free(flags);
+        }
         { /* mergeable states: each row's halves (the second from its float32 copy), merged, finished */
             softproof_lse_state *sa = malloc((rows ? rows : 1) * sizeof *sa), *sb = malloc((rows ? rows : 1) * sizeof *sb);
             softproof_lse_state *sm = malloc((rows ? rows : 1) * sizeof *sm);

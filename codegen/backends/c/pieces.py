@@ -13,6 +13,7 @@ from fractions import Fraction
 import sympy as sp
 from sympy.codegen.cfunctions import fma, log1p
 
+from softproof.derive import conventions as cv
 from softproof.derive import exp_kernel as ek
 from softproof.derive import log1p_kernel as lk
 from softproof.derive import rewrites as rw
@@ -46,7 +47,7 @@ from .printer import exact_fma, print_c_function
 
 __all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
            "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE",
-           "SP_LOG1MEXP", "LOG1MEXP_SMALL", "LOG1MEXP_SPLIT", "LOG1MEXP_TINY", "log1mexp_ratio_pieces"]
+           "SP_LOG1MEXP", "LOGMEANEXP_ETA", "LOG1MEXP_SMALL", "LOG1MEXP_SPLIT", "LOG1MEXP_TINY", "log1mexp_ratio_pieces"]
 
 
 # reductions), plus the exp kernel and the FMA forms.
@@ -238,6 +239,7 @@ D_RATIO_LO = sp.Symbol("d_lo")
 SP_LOG1MEXP = sp.Function("sp_log1mexp")  # log1mexp(x) for double results (prims.c)
 LOG1MEXP_SPLIT = -0.34  # SP_LOG1MEXP_SPLIT: x above it takes expm1's series (|x| <= 0.35: no reduction, k = 0)
 LOG1MEXP_SMALL = -40.0  # SP_LOG1MEXP_SMALL: x below it gives -e^x from sp_exp_dd (log(1 - e^x) = -e^x to 2^-58.7)
+LOGMEANEXP_ETA = 2.0**-52  # SP_LME_ETA: logmeanexp's first stage, L's relative error for n <= 2^24 (fp.logmeanexp.certified)
 LOG1MEXP_TINY = -700.0  # SP_LOG1MEXP_TINY: x below it gives -decay (sp_exp_dd's subnormal lo would matter: 2^-65 above it)
 
 
@@ -487,6 +489,7 @@ C_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "logsumexp_wide": (rw.SMOOTH_MAX_SHIFT,),
     "blocked": (rw.BLOCKED_SHIFT,),
     "state": (st.STATE_FINISH_MERGE, st.STATE_MERGE_ALGEBRA),
+    "logmeanexp": (cv.LOGMEANEXP_RATIO,),
 }
 
 

@@ -41,7 +41,7 @@ from softproof.derive.engine import Outcome, Status
 from softproof.derive.exp_kernel import RADIUS
 from softproof.derive.sources import CODEGEN
 
-from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_TINY
+from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_TINY, LOGMEANEXP_ETA
 from . import prover
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import EXP_ERROR, EXP_ERROR_SINGLE, GappaScript, render, script
@@ -1157,6 +1157,80 @@ LOG1MEXP = _fp_claim(
      "FMAs fused (the native build; the portable one is measured)"),
 )
 
+# ------------------------------------------------------------------ logmeanexp's first stage (C: softproof_logmeanexp_d)
+LOGMEANEXP_ROWS = 2**24  # the first stage certifies rows of at most this many entries (the C checks n)
+LOGMEANEXP_SQUARE = Fraction(1, 2**100)  # the runtime bound's n^2 coefficient: (SP_LME_ETA + n^2 2^-100) L
+
+
+def logmeanexp_eta(n: int) -> Fraction:
+    r"""The relative error of logmeanexp's first-stage :math:`L + L_{lo}` against :math:`\log1p(u)`, :math:`u = -S/P`,
+    for a row of n entries (logmeanexp.c: logmeanexp_term, logmeanexp_row_d; :math:`S = \sum_i \operatorname{expm1}(d_i)`,
+    :math:`P = \sum_i e^{d_i}`, :math:`d_i = x_i - m = q_i + ql_i` by TwoSum).
+
+    Each term of S (same sign: every :math:`d_i \le 0`): near (:math:`q > t_0`, no reduction) :math:`s + s_{lo} = \operatorname{expm1}(q)
+    (1 + \sigma)`, :math:`|\sigma| \le 2^{-59} + \tau\,2.6u` as in :func:`log1mexp_relative` (exp.tail_error, fp.expm1.tail),
+    and :math:`ql\,p` for :math:`e^q ql` (:math:`|ql| \le u|q| \le 1.2u|\operatorname{expm1}(q)|`; p within
+    :math:`u + \sigma` of :math:`e^q`, the neglected :math:`ql^2` and the two roundings of the low part: :math:`4u^2` of the term at
+    most); far (:math:`-708 \le q \le t_0`): hi + lo within :math:`2^{-54}` of :math:`e^{q + ql}` (fp.exp.dd.float64), hi - 1 by TwoSum
+    exact, so the term within :math:`2^{-54}k_0` (:math:`k_0 = e^{q}/(1 - e^{q}) \le 1/(e^{t_0} - 1)`) plus the low parts'
+    rounding :math:`u(u + 2^{-41.9}k_0)`; below -708, -1 within :math:`2^{-1020}`. Each term of P: near within
+    :math:`\sigma\kappa + 4u^2` (:math:`\kappa = e^{t_0} - 1` bounds :math:`|\operatorname{expm1}(q)|/e^q`), far :math:`2^{-54} + 2^{-92}`, and
+    below -708 absent: :math:`2^{-1021}` absolute against :math:`P \ge 1`.
+    Sums: the heads by TwoSum (exact), the low parts (the TwoSum errors, each at most u of a partial sum, which is at
+    most the whole: one sign; and the terms' low parts, :math:`2u` of theirs) summed plainly, within :math:`\gamma_{2n}(n + 2)u`
+    of the sum; the renormalising Fast2Sum exact. The ratio: fp.expm1.ratio (its pairs: :math:`|n_{lo}|, |d_{lo}| \le 2^{-50}`
+    of theirs); the log: :func:`log1p_of_perturbed` (u >= 2^-968: the kernel checks it)."""
+    t0 = LOG1MEXP_SPLIT_T
+    e_low, e_high = exp_bounds(t0)
+    k0, kappa = 1 / (e_low - 1), e_high - 1
+    alpha = Fraction(int(ek.TAIL_ERROR_BOUND.p), int(ek.TAIL_ERROR_BOUND.q))
+    tau = t0 / (t0 - t0**2 / 2 + t0**3 / 6 - t0**4 / 24) - 1 + alpha
+    sigma = alpha + tau * EXPM1_TAIL_BOUND
+    term = max(sigma + 4 * U * U, EXP_DD_BOUND * k0 + U * (U + R_LO_BOUND * k0 * 2), Fraction(1, 2**1020))
+    exp_term = max(sigma * kappa + 4 * U * U, EXP_DD_BOUND + Fraction(1, 2**92))
+    gamma = 2 * n * U / (1 - 2 * n * U)
+    sums = gamma * (n + 2) * U
+    rho_s, rho_p = term + sums, exp_term + sums + n * Fraction(1, 2**1021)
+    eps_u = (1 + rho_s) * (1 + EXPM1_RATIO_BOUND) / (1 - rho_p) - 1
+    return log1p_of_perturbed(eps_u)
+
+
+def logmeanexp_certified_ulps() -> Fraction:
+    r"""ULPs of a logmeanexp result the first stage certifies: its runtime bound :math:`E = (\eta_0 + n^2 2^{-100})L +
+    2^{-104}(|m| + L) + 2^{-1074}` (:math:`\eta_0` = SP_LME_ETA) covers the error of :math:`s = h + \mathrm{fl}(l - L_{lo})`
+    (m - L by TwoSum) against :math:`m + \log(P/n)`: :func:`logmeanexp_eta` of L, plus the one small rounding
+    (:math:`u|l - L_{lo}| \le 2u^2(|m| + L)`), whenever :math:`\eta(n) \le \eta_0 + n^2 2^{-100}` for every :math:`n \le 2^{24}`:
+    :math:`\eta(n) - n^2 2^{-100}` falls with n (its n-dependent part, about :math:`4n^2u^2`, grows slower than
+    :math:`n^2 2^{-100}`), so n = 1 is its largest; both ends are checked. Then, certified (:math:`E \le 2^{-53.5}|out|`),
+    :func:`certified_ulps`' argument gives 1 ULP."""
+    eta0 = Fraction(LOGMEANEXP_ETA)
+    covered = all(logmeanexp_eta(n) <= eta0 + n * n * LOGMEANEXP_SQUARE for n in (1, 2, 1024, LOGMEANEXP_ROWS))
+    return certified_ulps() if covered else Fraction(2)
+
+
+LOGMEANEXP_CERTIFIED = _fp_claim(
+    "fp.logmeanexp.certified.float64",
+    "every float64 result that logmeanexp's first stage certifies (its error bound E <= 2^-53.5 |out|, rows of n <= 2^24 "
+    "entries with u >= 2^-968) is within 1 ULP of the correctly rounded log((1/n) sum e^x)",
+    sp.Le(sp.Function("ulps")(FL(sp.Symbol("LME"))), 1),
+    ComposedBound((ek.TAIL_ERROR, EXPM1_TAIL, EXP_DD, EXPM1_RATIO, LOG1P), logmeanexp_certified_ulps, Fraction(1), in_ulps=True),
+    ("the arguments in logmeanexp_eta and logmeanexp_certified_ulps (codegen/backends/gappa/claims.py)",
+     "the second stage (triple-double: the triple arithmetic's documented accuracy) is argued in the source, not proved; "
+     "the rows neither certifies are redone exactly with mpmath (a Ziv loop on a proved error bound)"),
+)
+
+LOGMEANEXP_CERTIFIED_SINGLE = _fp_claim(
+    "fp.logmeanexp.certified.float32",
+    "every float32 result whose double logmeanexp the first stage certifies is within 1 ULP of the correctly rounded "
+    "log((1/n) sum e^x): the float32 rows converted exactly, the double result rounded once to float32",
+    sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LME"))), 1),
+    ComposedBound((ek.TAIL_ERROR, EXPM1_TAIL, EXP_DD, EXPM1_RATIO, LOG1P),
+                  lambda: certified_ulps(single=True) if logmeanexp_certified_ulps() == 1 else Fraction(2), Fraction(1), in_ulps=True),
+    ("certified_ulps with single=True: the double before its rounding within 2^-53.5 (1 + ...) of the result, then 2^-53 "
+     "more, below the float32 midpoints' 2^-24",),
+)
+
+
 # ------------------------------------------------------------------ the backward kernels (mixed bounds: their results cancel)
 BACKWARD_ROWS = 2**24  # the float64 claims' row length (gamma_(n-1)^2 <= 2^-58); float32 rows: FAST_ROWS = 2^31
 p_i, g_i, dot_sym, mass_sym, n_sym = sp.symbols("p_i g_i D A n", real=True)
@@ -1491,6 +1565,8 @@ CLAIMS = [
     EXPM1_TAIL,
     EXPM1_RATIO,
     LOG1MEXP,
+    LOGMEANEXP_CERTIFIED,
+    LOGMEANEXP_CERTIFIED_SINGLE,
     SOFTMAX_BACKWARD_ASSEMBLY,
     *BACKWARD,
     FAST_EXP_REDUCE,
@@ -1520,7 +1596,9 @@ PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)
 PROVED_WHERE_CERTIFIED: dict[tuple[str, str], Claim] = {("logsumexp", "float64"): LOGSUMEXP_CERTIFIED,
-                                                        ("logsumexp", "float32"): LOGSUMEXP_CERTIFIED_SINGLE}
+                                                        ("logsumexp", "float32"): LOGSUMEXP_CERTIFIED_SINGLE,
+                                                        ("logmeanexp", "float64"): LOGMEANEXP_CERTIFIED,
+                                                        ("logmeanexp", "float32"): LOGMEANEXP_CERTIFIED_SINGLE}
 
 
 def proved_column(function: str, dtype: str) -> str:
