@@ -1040,8 +1040,9 @@ EXPM1_RATIO = _fp_claim(
     sp.Le(_relative((n_ratio + sp.Symbol("n_lo")) / (d_ratio + nd_lo)), _sym(EXPM1_RATIO_BOUND)),
     GappaBound("fp_expm1_ratio", EXPM1_RATIO_BOUND),
     ("|n_lo| <= 2 u |n| and |d_lo| <= 4 u |d| (sp_log1mexp's pairs: log1mexp_relative)",
-     "scaled to n, d in [1, 2] without underflow (float<53,-9000>): the argument in scripts._logit_ratio; an intermediate "
-     "below the normal range errs by 2^-1075 at most, which log1mexp_relative adds"),
+     "scaled to n, d in [1, 2] without underflow (float<53,-9000>): the argument in scripts._logit_ratio; where an "
+     "intermediate may fall below the normal range (logmeanexp's u below 2^-916), its rounding errs by 2^-1075 at most, "
+     "which logmeanexp_eta adds"),
 )
 LOG1MEXP_SPLIT_T = -Fraction(LOG1MEXP_SPLIT)  # t = -x at SP_LOG1MEXP_SPLIT, the printed double: near below, far from it on
 
@@ -1068,8 +1069,8 @@ LOG1MEXP_SCALING = Fraction(1, 2**895)  # e^(2^64 x) - 1 against 2^64 (e^x - 1) 
 
 def exp_bounds(c: Fraction, terms: int = 8) -> tuple[Fraction, Fraction]:
     r"""Rational :math:`\ell \le e^c \le h` for :math:`0 \le c \le 1`: the series up to :math:`c^{terms}/terms!` (every term
-    positive: a lower bound), plus twice the next term (the rest is at most :math:`c^{K+1}/(K+1)!\,e^c \le` three times it;
-    :math:`e^c \le e < 3`, generously bounded by the first term times 3)."""
+    positive: a lower bound), plus three times the next term (the rest is :math:`\sum_{k > K} c^k/k! \le c^{K+1}/(K+1)!\,e^c`
+    and :math:`e^c \le e < 3`)."""
     if not 0 <= c <= 1:
         raise ValueError(f"exp_bounds needs 0 <= c <= 1, got {c}")
     term, total = Fraction(1), Fraction(1)
@@ -1160,6 +1161,7 @@ LOG1MEXP = _fp_claim(
 # ------------------------------------------------------------------ logmeanexp's first stage (C: softproof_logmeanexp_d)
 LOGMEANEXP_ROWS = 2**24  # the first stage certifies rows of at most this many entries (the C checks n)
 LOGMEANEXP_SQUARE = Fraction(1, 2**100)  # the runtime bound's n^2 coefficient: (SP_LME_ETA + n^2 2^-100) L
+LOGMEANEXP_UNDERFLOW = Fraction(1, 2**105)  # the ratio's roundings below the normal range, relative to u >= 2^-968
 
 
 def logmeanexp_eta(n: int) -> Fraction:
@@ -1179,7 +1181,9 @@ def logmeanexp_eta(n: int) -> Fraction:
     Sums: the heads by TwoSum (exact), the low parts (the TwoSum errors, each at most u of a partial sum, which is at
     most the whole: one sign; and the terms' low parts, :math:`2u` of theirs) summed plainly, within :math:`\gamma_{2n}(n + 2)u`
     of the sum; the renormalising Fast2Sum exact. The ratio: fp.expm1.ratio (its pairs: :math:`|n_{lo}|, |d_{lo}| \le 2^{-50}`
-    of theirs); the log: :func:`log1p_of_perturbed` (u >= 2^-968: the kernel checks it)."""
+    of theirs); where u < 2^-916 its remainder and low part may fall below the normal range: three roundings of
+    :math:`2^{-1075}` at most, divided by :math:`d = P \ge 1`, under :math:`2^{-105}` of :math:`u \ge 2^{-968}`
+    (:data:`LOGMEANEXP_UNDERFLOW`); the log: :func:`log1p_of_perturbed` (u >= 2^-968: the kernel checks it)."""
     t0 = LOG1MEXP_SPLIT_T
     e_low, e_high = exp_bounds(t0)
     k0, kappa = 1 / (e_low - 1), e_high - 1
@@ -1191,7 +1195,7 @@ def logmeanexp_eta(n: int) -> Fraction:
     gamma = 2 * n * U / (1 - 2 * n * U)
     sums = gamma * (n + 2) * U
     rho_s, rho_p = term + sums, exp_term + sums + n * Fraction(1, 2**1021)
-    eps_u = (1 + rho_s) * (1 + EXPM1_RATIO_BOUND) / (1 - rho_p) - 1
+    eps_u = (1 + rho_s) * (1 + EXPM1_RATIO_BOUND + LOGMEANEXP_UNDERFLOW) / (1 - rho_p) - 1
     return log1p_of_perturbed(eps_u)
 
 
