@@ -329,25 +329,29 @@ def _logmeanexp(x: Array, keep: Array, axis: Axes) -> Array:
     r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})` over the kept entries (n of them), kept dims.
 
     ``lse.logmeanexp_expm1``: :math:`m + \operatorname{log1p}(\frac{1}{n}\sum_i \operatorname{expm1}(x_i - m))`
-    with :math:`x_i - m = q + q_l` exactly (TwoSum) and :math:`\operatorname{expm1}(q + q_l) \approx
-    \operatorname{expm1}(q) + e^q q_l`: every term lies in [-1, 0], so the sum does not cancel, and
-    near-equal entries keep all their digits (the mean of :math:`e^{x_i - m}` would be 1 rounded).
-    The finish :math:`m + L` is taken in numpy.longdouble; where it may still be off by more than
-    half an ulp (:math:`m` and :math:`L` cancel), the slice is redone exactly with mpmath.
-    A slice with no kept entry is NaN (the mean of nothing), as ``jax.nn.logmeanexp``.
+    with :math:`x_i - m = q + q_l` exactly (TwoSum): every term lies in [-1, 0], so the sum does not cancel,
+    and near-equal entries keep all their digits (the mean of :math:`e^{x_i - m}` would be 1 rounded).
+    The terms, their compensated sum, the log and the finish :math:`m + L` are taken in numpy.longdouble
+    (x87 extended on x86-64: 2^-64; elsewhere it may be double, and the bound below says so); where the
+    result may still be off by more than half an ulp (:math:`m` and :math:`L` cancel), the slice is redone
+    exactly with mpmath. A slice with no kept entry is NaN (the mean of nothing), as ``jax.nn.logmeanexp``.
     """
     xk = numpy.where(keep, x, -numpy.inf)
     top = _slice_max(xk, axis)
     m = _finite_or_zero(top)
     q, ql = _shift(xk, m, 1.0)
-    terms = numpy.where(keep, numpy.expm1(q) + numpy.exp(q) * ql, 0.0)
-    count = numpy.sum(keep, axis=axis, keepdims=True).astype(numpy.float64)
-    u = _compensated_sum(terms, axis) / count
     wide = numpy.longdouble
-    L = numpy.log1p(u.astype(wide))
+    terms = numpy.where(keep, numpy.expm1(q.astype(wide) + ql.astype(wide)), wide(0))
+    count = numpy.sum(keep, axis=axis, keepdims=True).astype(numpy.float64)
+    u = _compensated_sum(terms, axis) / count.astype(wide)
+    L = numpy.log1p(u)
     out = (m.astype(wide) + L).astype(numpy.float64)
-    # the terms are within 2^-50 relative, so u is; L moves by at most 2^-50 |u|/(1 + u), plus its own rounding
-    bound = 2.0**-50 * abs(u) / (1 + u) + 4 * _EPS_WIDE * (abs(L.astype(numpy.float64)) + abs(m))
+    # each term within 4 eps of the wide format (its argument q + ql rounded once, expm1's condition |q e^q/expm1(q)| <= 1,
+    # and libm's expm1l: measured, not proved), the compensated sum of one-signed terms within eps + n eps^2, the
+    # division eps: u within (6 + n eps) eps, so L within that times |u|/(1 + u), plus its own rounding and the finish
+    rel_u = (6.0 + count * _EPS_WIDE) * _EPS_WIDE
+    u64, L64 = u.astype(numpy.float64), L.astype(numpy.float64)
+    bound = rel_u * abs(u64) / (1 + u64) + 4 * _EPS_WIDE * (abs(L64) + abs(m))
     uncertain = ~(bound <= 2.0**-54 * abs(out)) & numpy.isfinite(out) & (count > 0)
     if numpy.any(uncertain):  # m + L cancels: exactly, slice by slice (log of the mean = LSE - log n)
         exact = _logsumexp_exact(xk, 1.0, axis, uncertain, out, count)
