@@ -131,6 +131,34 @@ class AlgebraRules(SignProverBase):
         # (d) sums over equal ranges compared termwise; a size is a sum of ones
         return self._sum_difference(expr, strict, depth)
 
+    def _rule_sqrt(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A square root against the rest of a sum, :math:`e = c\sqrt{C} + R` with a numeric :math:`c \ne 0`, squared
+        away. For :math:`c < 0`: :math:`R \ge 0` and :math:`R^2 - c^2 C \ge 0` give :math:`R \ge |c|\sqrt{C}` (both sides
+        :math:`\ge 0`, and the square root is increasing; :math:`C \ge 0` wherever :math:`\sqrt{C}` is real), so
+        :math:`e \ge 0`; with :math:`> 0` for the square, :math:`e > 0`. For :math:`c > 0`: :math:`c^2 C - R^2 \ge 0`
+        gives :math:`c\sqrt{C} \ge |R| \ge -R`, so :math:`e \ge 0` (strict likewise). The squares are expanded and
+        factored before they are proven (identities: :math:`|a|^2 = a^2` for real a; :math:`(a + b)^2/4 - ab = (a - b)^2/4`)."""
+        if not expr.is_Add:
+            return False
+        roots = [(t, found) for t in expr.args if (found := _sqrt_term(t)) is not None]
+        if len(roots) != 1:
+            return False
+        term, (c, radicand) = roots[0]
+        rest = expr - term
+        if c < 0:
+            if not self._prove(rest, False, depth + 1):
+                return False
+            square = sp.factor(sp.expand(rest**2 - c**2 * radicand))
+            if self._prove(square, strict, depth + 1):
+                self._note(expr, strict, r"a square root against the rest: $R \ge 0$ and $R^2 \ge c^2 C$")
+                return True
+            return False
+        square = sp.factor(sp.expand(c**2 * radicand - rest**2))
+        if self._prove(square, strict, depth + 1):
+            self._note(expr, strict, r"a square root against the rest: $c^2 C \ge R^2$, so $c\sqrt{C} \ge |R|$")
+            return True
+        return False
+
     def _rule_extremum(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A term :math:`c\,|u|`, :math:`c \max(v_1, .., v_k)` or :math:`c \min(v_1, .., v_k)` (c a nonzero rational)
         of a sum :math:`R + c F` is the minimum or the maximum of the terms :math:`c\,w_j` over its arguments
@@ -473,3 +501,16 @@ class AlgebraRules(SignProverBase):
             self._note(expr, strict, "sums over the same range compared term by term")
             return True
         return False
+
+
+def _sqrt_term(term: Expr) -> tuple[sp.Rational, Expr] | None:
+    """(c, C) where ``term`` is c sqrt(C) with a rational c != 0, sqrt as SymPy writes it (C**(1/2)), or c times a product
+    of square roots, sqrt(A) sqrt(B) = sqrt(AB) (each real only where its radicand is >= 0, where the identity holds);
+    else None."""
+    coefficient, rest = term.as_coeff_Mul()
+    if not coefficient.is_Rational or coefficient == 0:
+        return None
+    factors = rest.args if rest.is_Mul else (rest,)
+    if not factors or not all(isinstance(f, sp.Pow) and f.exp == sp.Rational(1, 2) for f in factors):
+        return None
+    return sp.Rational(coefficient), sp.Mul(*(f.base for f in factors))

@@ -85,6 +85,10 @@ TRUE = [
     ("logsumexp(a, b)", "max(a, b) + log(2) + Rational(1, 10**6)", "<", []),  # Rational of written powers (parsed unevaluated)
     # a sum's term proven for its index in the sum's range (_rule_sum): entropy >= 0 in the form sum_i e^(x_i) (LSE - x_i)
     ("Sum(exp(x[i])*x[i],(i,1,n))", "Sum(exp(x[i]),(i,1,n))*log(Sum(exp(x[j]),(j,1,n)))", "<=", ["n: positive integer"]),
+    ("sqrt(a**2 + b**2)", "abs(a) + abs(b)", "<=", []),
+    ("sqrt(a*b)", "(a + b)/2", "<=", ["a: positive", "b: positive"]),
+    ("sqrt(x**2 + 1)", "abs(x)", ">", []),
+    ("x/(1 + x)", "log(1 + x)", "<=", ["x: positive"]),
 ]
 
 FALSE = [
@@ -125,6 +129,9 @@ FALSE = [
     ("Sum(exp(x[i]),(i,2,n))", "exp(x[1])", ">=", ["n: positive integer"]),  # x_1 is below the range
     ("Sum(exp(x[i]),(i,1,n))", "exp(x[1])", ">", ["n: positive integer"]),  # equality where n = 1
     ("Sum(exp(x[i])*(log(Sum(exp(x[j]),(j,2,n)))-x[i]),(i,1,n))", "0", ">=", ["n: positive integer"]),  # x_1 is not in 2..n
+    ("sqrt(a**2 + b**2)", "abs(a) + abs(b)", "<", []),
+    ("sqrt(a*b)", "(a + b)/3", "<=", ["a: positive", "b: positive"]),
+    ("sqrt(x**2 + 1)", "x + 1/10", "<=", ["x: nonnegative"]),
 ]
 
 
