@@ -137,13 +137,18 @@ class AlgebraRules(SignProverBase):
         :math:`\ge 0`, and the square root is increasing; :math:`C \ge 0` wherever :math:`\sqrt{C}` is real), so
         :math:`e \ge 0`; with :math:`> 0` for the square, :math:`e > 0`. For :math:`c > 0`: :math:`c^2 C - R^2 \ge 0`
         gives :math:`c\sqrt{C} \ge |R| \ge -R`, so :math:`e \ge 0` (strict likewise). The squares are expanded and
-        factored before they are proven (identities: :math:`|a|^2 = a^2` for real a; :math:`(a + b)^2/4 - ab = (a - b)^2/4`)."""
+        factored before they are proven (identities: :math:`|a|^2 = a^2` for real a; :math:`(a + b)^2/4 - ab = (a - b)^2/4`).
+        A product of roots :math:`\sqrt{A}\sqrt{B}` is taken as :math:`\sqrt{AB}` only where :math:`A, B \ge 0` are proven (for
+        :math:`A, B < 0` it is :math:`-\sqrt{AB}`)."""
         if not expr.is_Add:
             return False
         roots = [(t, found) for t in expr.args if (found := _sqrt_term(t)) is not None]
         if len(roots) != 1:
             return False
-        term, (c, radicand) = roots[0]
+        term, (c, bases) = roots[0]
+        if len(bases) > 1 and not all(self._prove(base, False, depth + 1) for base in bases):
+            return False  # sqrt(A) sqrt(B) = sqrt(AB) needs A, B >= 0 (for A, B < 0 it is -sqrt(AB))
+        radicand = sp.Mul(*bases)
         rest = expr - term
         if c < 0:
             if not self._prove(rest, False, depth + 1):
@@ -503,14 +508,13 @@ class AlgebraRules(SignProverBase):
         return False
 
 
-def _sqrt_term(term: Expr) -> tuple[sp.Rational, Expr] | None:
-    """(c, C) where ``term`` is c sqrt(C) with a rational c != 0, sqrt as SymPy writes it (C**(1/2)), or c times a product
-    of square roots, sqrt(A) sqrt(B) = sqrt(AB) (each real only where its radicand is >= 0, where the identity holds);
-    else None."""
+def _sqrt_term(term: Expr) -> tuple[sp.Rational, tuple[Expr, ...]] | None:
+    """(c, (C,)) where ``term`` is c sqrt(C) with a rational c != 0, sqrt as SymPy writes it (C**(1/2)), or (c, (A, B, ...))
+    for c times a product of square roots (one root of AB... where A, B, ... >= 0, which the rule proves first); else None."""
     coefficient, rest = term.as_coeff_Mul()
     if not coefficient.is_Rational or coefficient == 0:
         return None
     factors = rest.args if rest.is_Mul else (rest,)
     if not factors or not all(isinstance(f, sp.Pow) and f.exp == sp.Rational(1, 2) for f in factors):
         return None
-    return sp.Rational(coefficient), sp.Mul(*(f.base for f in factors))
+    return sp.Rational(coefficient), tuple(f.base for f in factors)

@@ -338,3 +338,10 @@ def test_bad_options_exit_two(args: list[str]) -> None:
 )
 def test_counterexamples_respect_the_assumptions(lhs: str, rhs: str, rel: str, assume: list[str]) -> None:
     assert check(lhs, rhs, rel, assume).verdict != "refuted"
+
+
+def test_a_product_of_roots_is_one_root_only_where_the_radicands_are_nonnegative() -> None:
+    """_rule_sqrt: sqrt(a) sqrt(b) is -sqrt(ab) for a, b < 0 (sqrt(-4) sqrt(-4) = -4), so with a and b of either sign
+    sqrt(a) sqrt(b) >= -1 is false and must not be proved; with a, b > 0 the AM-GM bound is."""
+    assert check("sqrt(a)*sqrt(b)", "-1", ">=", []).verdict != "proved"
+    assert check("sqrt(a)*sqrt(b)", "(a + b)/2", "<=", ["a: positive", "b: positive"]).verdict == "proved"
