@@ -97,7 +97,8 @@ class RewriteRules(SignProverBase):
             return True
         if depth <= self.base_depth + 1 and self._toward_end(expr, x, domain, strict, depth):
             return True
-        # on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 give f > 0 on (0, oo)
+        # on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 on (0, oo) give f > 0 on (0, oo); the slope is proven for a
+        # positive variable (the mean value theorem needs f' > 0 inside the interval only: e^x - 1 - x is 0 at x = 0)
         if x.is_nonnegative and depth < self.depth_limit - 2:
             if not continuous_on(expr, x, sp.Interval.open(0, sp.oo)):
                 return False
@@ -105,7 +106,8 @@ class RewriteRules(SignProverBase):
             start_sign = certified_sign(start) if start.is_number and start.is_finite else None
             if start_sign in (0, 1):
                 probe = self._child()
-                slope = sp.simplify(sp.diff(expr, x))
+                inside = sp.Symbol(x.name, positive=True)
+                slope = sp.simplify(sp.diff(expr, x).subs(x, inside))
                 if probe._prove(slope, True, depth + 1) and (x.is_positive or not strict or start_sign == 1):
                     self.steps.extend(probe.steps)
                     self._note(expr, strict, f"value ${sp.latex(start)}$ at ${sp.latex(x)} = 0$ and increasing")

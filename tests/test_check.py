@@ -89,6 +89,7 @@ TRUE = [
     ("sqrt(a*b)", "(a + b)/2", "<=", ["a: positive", "b: positive"]),
     ("sqrt(x**2 + 1)", "abs(x)", ">", []),
     ("x/(1 + x)", "log(1 + x)", "<=", ["x: positive"]),
+    ("exp(x)", "1 + x + x**2/2 + x**3/6", ">=", ["x: nonnegative"]),
 ]
 
 FALSE = [
@@ -132,6 +133,7 @@ FALSE = [
     ("sqrt(a**2 + b**2)", "abs(a) + abs(b)", "<", []),
     ("sqrt(a*b)", "(a + b)/3", "<=", ["a: positive", "b: positive"]),
     ("sqrt(x**2 + 1)", "x + 1/10", "<=", ["x: nonnegative"]),
+    ("exp(x)", "1 + x + x**2/2 + x**3/5", ">=", ["x: nonnegative"]),
 ]
 
 
