@@ -611,6 +611,19 @@ static SP_INLINE double sp_logit(double x)
  * d/(1 - d) <= 2.5 at most). Below, log(1 - e^x) = -e^x (1 + O(e^x)), e^x <= 2^-57.7: -e^x from sp_exp_dd rounded once
  * down to SP_LOG1MEXP_TINY, then -decay, subnormal results included. (Gappa: fp.log1mexp.float64.) 0 gives -inf, -inf
  * gives -0, x > 0 and NaN give NaN; branch-free. */
+/* e^x - 1 = *s + *s_lo and e^x = *p + *p_lo exactly in terms of them, for |x| <= 0.35 (no reduction): the exp
+ * polynomial's tail x^2 q(x) rounded on its own (piece_expm1_tail) and added to x by Fast2Sum (|tail| <= 0.06 |x|),
+ * then 1 + s by Fast2Sum (|s| < 1); its error is relative to e^x - 1 (exp.tail_error, fp.expm1.tail). sp_log1mexp's
+ * and logmeanexp's near branch. */
+static SP_INLINE void sp_expm1_near(double x, double *s, double *s_lo, double *p, double *p_lo)
+{
+    const double tail = piece_expm1_tail(x);
+    *s = x + tail;
+    *s_lo = tail - (*s - x);
+    *p = 1.0 + *s;
+    *p_lo = *s - (*p - 1.0);
+}
+
 static const double SP_LOG1MEXP_SPLIT = -0x1.5c28f5c28f5c3p-2;
 static const double SP_LOG1MEXP_SMALL = -40.0;
 static const double SP_LOG1MEXP_TINY = -700.0;
@@ -622,13 +635,9 @@ static SP_INLINE double sp_log1mexp(double decay, double x)
     const double xf = (near || !(x >= SP_LOG1MEXP_TINY)) ? SP_LOG1MEXP_SPLIT : x;
     double e_hi, n, n_lo, d, d_lo, L, L_lo, u, u_lo;
     {
-        const double tail = piece_expm1_tail(xn);
-        const double s = xn + tail; /* Fast2Sum: |tail| <= 0.06 |xn| */
-        const double s_lo = tail - (s - xn);
-        const double p = 1.0 + s; /* Fast2Sum: |s| < 1 */
-        const double p_lo = s - (p - 1.0);
-        double e_lo, e_rest, w, w_lo;
-        const double e = sp_exp_dd(xf, 0.0, &e_lo);
+        double s, s_lo, p, p_lo, e, e_lo, e_rest, w, w_lo;
+        sp_expm1_near(xn, &s, &s_lo, &p, &p_lo);
+        e = sp_exp_dd(xf, 0.0, &e_lo);
         e_hi = e + e_lo; /* Fast2Sum: |e_lo| <= 2^-41 e */
         e_rest = e_lo - (e_hi - e);
         two_diff(1.0, e_hi, &w, &w_lo); /* 1 - e^x, exactly */
@@ -6883,15 +6892,11 @@ static SP_INLINE void logmeanexp_term(double q, double ql, double *term, double 
     const double qn = near ? q : SP_LOG1MEXP_SPLIT, qf = (near || gone) ? SP_LOG1MEXP_SPLIT : q;
     const double qlf = (near || gone) ? 0.0 : ql;
     /* near: expm1(q + ql) = s + s_lo + ql e^q to O(ql^2), e^q = 1 + s + s_lo */
-    const double tail = piece_expm1_tail(qn);
-    const double s = qn + tail; /* Fast2Sum: |tail| <= 0.06 |q| */
-    const double s_lo = tail - (s - qn);
-    const double p = 1.0 + s; /* Fast2Sum: |s| < 1 */
-    const double p_lo = s - (p - 1.0);
-    const double near_lo = s_lo + ql * p;
+    double s, s_lo, p, p_lo, near_lo, lo, hi, f, f_lo;
+    sp_expm1_near(qn, &s, &s_lo, &p, &p_lo);
+    near_lo = s_lo + ql * p;
     /* far: e^(q + ql) = hi + lo (sp_exp_dd), e - 1 = f + f_lo exactly (TwoSum) plus lo */
-    double lo, f, f_lo;
-    const double hi = sp_exp_dd(qf, qlf, &lo);
+    hi = sp_exp_dd(qf, qlf, &lo);
     two_diff(hi, 1.0, &f, &f_lo);
     *term = gone ? -1.0 : (near ? s : f);
     *term_lo = gone ? 0.0 : (near ? near_lo : f_lo + lo);
