@@ -34,7 +34,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float, axes, check_out, deliver, paired, targets, temperature_value
+from ._checks import as_float, axes, check_out, deliver, paired, slice_rows, targets, temperature_value
 
 __all__ = [
     "PRECISIONS", "check_precision", "plain_targets", "softmax", "log_softmax", "softmin", "logsumexp", "logmeanexp", "cross_entropy",
@@ -206,18 +206,14 @@ def _c_logmeanexp(kernels: ModuleType, array: Array, chosen: tuple[int, ...]) ->
     library = getattr(kernels, "_KERNELS", None)
     if library is None or array.size == 0:
         return None
-    last = tuple(range(-len(chosen), 0))
-    moved = numpy.moveaxis(array, chosen, last)
-    kept_shape = moved.shape[: moved.ndim - len(chosen)]
-    n = int(numpy.prod(moved.shape[moved.ndim - len(chosen):]))
-    rows = numpy.ascontiguousarray(moved.reshape(-1, n), dtype=numpy.float64)
+    rows, rest, moved = slice_rows(array, chosen, numpy.dtype(numpy.float64))
     out: Array
     uncertain: Array
     out, uncertain = library.logmeanexp_rows(rows)
     if uncertain.any():
-        count = numpy.full((rows.shape[0], 1), float(n))
+        count = numpy.full((rows.shape[0], 1), float(rows.shape[1]))
         out = _numpy_target()._logsumexp_exact(rows, 1.0, (1,), uncertain[:, None], out[:, None], count)[:, 0]
-    result: Array = numpy.moveaxis(out.reshape(kept_shape + (1,) * len(chosen)), last, chosen)
+    result: Array = numpy.expand_dims(out.reshape(moved[: len(rest)]), chosen)
     return result
 
 
