@@ -1080,6 +1080,19 @@ def exp_bounds(c: Fraction, terms: int = 8) -> tuple[Fraction, Fraction]:
     return total, total + 3 * term * c / (terms + 1)
 
 
+def _expm1_split_constants() -> tuple[Fraction, Fraction, Fraction, Fraction]:
+    r"""(k0, kappa, alpha, tail) at the printed split t0 (:data:`LOG1MEXP_SPLIT_T`), shared by sp_log1mexp's and logmeanexp's
+    arguments: :math:`k_0 \ge e^{-t}/(1 - e^{-t}) = 1/(e^t - 1)` for :math:`t \ge t_0` (far side), :math:`\kappa \ge e^t - 1`
+    for :math:`t \le t_0`, and the two parts of the near side's relative error of :math:`s + s_{lo}` against
+    :math:`e^x - 1`: :math:`\alpha = 2^{-59}` (exp.tail_error) and :math:`\tau` times fp.expm1.tail's bound, where
+    :math:`|x^2q| \le \tau|e^x - 1|` with :math:`\tau = t_0/(1 - e^{-t_0}) - 1 + 2^{-59}` (see :func:`log1mexp_relative`)."""
+    t0 = LOG1MEXP_SPLIT_T
+    e_low, e_high = exp_bounds(t0)
+    alpha = Fraction(int(ek.TAIL_ERROR_BOUND.p), int(ek.TAIL_ERROR_BOUND.q))
+    tau = t0 / (t0 - t0**2 / 2 + t0**3 / 6 - t0**4 / 24) - 1 + alpha
+    return 1 / (e_low - 1), e_high - 1, alpha, tau * EXPM1_TAIL_BOUND
+
+
 def log1mexp_relative() -> Fraction:
     r"""The relative error of sp_log1mexp's value before its last rounding, against :math:`y = \log(1 - e^{x})`, for every
     double :math:`-40 \le x < 0` (below, :func:`log1mexp_ulps`). t = -x; :math:`t_0` the printed split.
@@ -1110,18 +1123,13 @@ def log1mexp_relative() -> Fraction:
     error :math:`\eta`; the assembly is logit's (log_share_of, fp.log_softmax.assembly.float64), with 64 ln 2 as a pair
     within :data:`LN2_PAIR_ERROR` where scaled (both terms of y then have one sign), its roundings' underflow
     :math:`2 \cdot 2^{-1075} \le 2^{-1000}|y|` (:math:`|y| \ge \log1p(2^{-58})`)."""
-    t0 = LOG1MEXP_SPLIT_T
-    if t0 > RADIUS_BOUND:  # the near branch evaluates the tail at x itself: exp.tail_error and fp.expm1.tail hold for |x| <= 0.35
+    if LOG1MEXP_SPLIT_T > RADIUS_BOUND:  # the near branch evaluates the tail at x itself: exp.tail_error and fp.expm1.tail hold for |x| <= 0.35
         return Fraction(1, 2)  # no bound (a relative error of 1/2 proves nothing)
-    e_low, e_high = exp_bounds(t0)
-    k0 = 1 / (e_low - 1)
+    k0, kappa, alpha, tail = _expm1_split_constants()
+    sigma = alpha + max(tail, Fraction(1, 2**497))  # below |x| = 2^-500 the tail's error is 2^-497 of S at most
     ratio = EXPM1_RATIO_BOUND
     e_d = EXP_DD_BOUND + Fraction(1, 2**1075) / LOG1MEXP_D_MIN
     far = (1 + e_d) * (1 + ratio) / (1 - k0 * e_d - 4 * U * U * (1 + k0)) - 1
-    alpha = Fraction(int(ek.TAIL_ERROR_BOUND.p), int(ek.TAIL_ERROR_BOUND.q))
-    tau = t0 / (t0 - t0**2 / 2 + t0**3 / 6 - t0**4 / 24) - 1 + alpha
-    sigma = alpha + max(tau * EXPM1_TAIL_BOUND, Fraction(1, 2**497))
-    kappa = e_high - 1
     near = (1 + kappa * sigma) * (1 + 2 * U * U) * (1 + ratio) / (1 - sigma) - 1
     scaled = (1 + near) * (1 + LOG1MEXP_SCALING) ** 2 - 1
     eta = log1p_of_perturbed(max(far, near, scaled))
@@ -1184,12 +1192,8 @@ def logmeanexp_eta(n: int) -> Fraction:
     of theirs); where u < 2^-916 its remainder and low part may fall below the normal range: three roundings of
     :math:`2^{-1075}` at most, divided by :math:`d = P \ge 1`, under :math:`2^{-105}` of :math:`u \ge 2^{-968}`
     (:data:`LOGMEANEXP_UNDERFLOW`); the log: :func:`log1p_of_perturbed` (u >= 2^-968: the kernel checks it)."""
-    t0 = LOG1MEXP_SPLIT_T
-    e_low, e_high = exp_bounds(t0)
-    k0, kappa = 1 / (e_low - 1), e_high - 1
-    alpha = Fraction(int(ek.TAIL_ERROR_BOUND.p), int(ek.TAIL_ERROR_BOUND.q))
-    tau = t0 / (t0 - t0**2 / 2 + t0**3 / 6 - t0**4 / 24) - 1 + alpha
-    sigma = alpha + tau * EXPM1_TAIL_BOUND
+    k0, kappa, alpha, tail = _expm1_split_constants()
+    sigma = alpha + tail
     term = max(sigma + 4 * U * U, EXP_DD_BOUND * k0 + U * (U + R_LO_BOUND * k0 * 2), Fraction(1, 2**1020))
     exp_term = max(sigma * kappa + 4 * U * U, EXP_DD_BOUND + Fraction(1, 2**92))
     gamma = 2 * n * U / (1 - 2 * n * U)
@@ -1250,6 +1254,15 @@ SOFTMAX_BACKWARD_ASSEMBLY = _fp_claim(
 e_j, total_sym, abs_total = sp.symbols("E_j G S", real=True)
 
 
+def _mixed_constant(first: Fraction, second: Fraction, single: bool) -> Fraction:
+    """The constant c of a mixed bound c (|result| + size) from the coefficients of the two parts of the double result's
+    error E_v; for float32 results the double rounded once more: |RN32(v) - exact| <= E_v + u32 |v| <= (1 + u32) E_v
+    + u32 |result|, u32 more on the first coefficient."""
+    if single:
+        first, second = U_SINGLE + (1 + U_SINGLE) * first, (1 + U_SINGLE) * second
+    return max(first, second)
+
+
 def softmax_backward_constant(rows: int, single: bool) -> Fraction:
     r"""c such that softmax_backward's entry is within :math:`c\,p_i(|g_i - D| + A) + (n + 1)2^{-1074}` of
     :math:`p_i(g_i - D)`, :math:`D = \langle g, p\rangle`, :math:`A = \sum_j p_j|g_j|`, for rows of at most ``rows`` entries
@@ -1271,10 +1284,7 @@ def softmax_backward_constant(rows: int, single: bool) -> Fraction:
     gamma2 = _gamma_squared(rows)
     products = 0 if single else U
     dot = U + (1 + U) * (products + gamma2 * (1 + products))
-    first, second = SOFTMAX_BACKWARD_ASSEMBLY_BOUND, (1 + SOFTMAX_BACKWARD_ASSEMBLY_BOUND) * dot
-    if single:  # |RN32(v) - exact| <= E_v + u32 |v| <= (1 + u32) E_v + u32 p_i |g_i - D|
-        first, second = U_SINGLE + (1 + U_SINGLE) * first, (1 + U_SINGLE) * second
-    return max(first, second)
+    return _mixed_constant(SOFTMAX_BACKWARD_ASSEMBLY_BOUND, (1 + SOFTMAX_BACKWARD_ASSEMBLY_BOUND) * dot, single)
 
 
 def log_softmax_backward_constant(rows: int, single: bool) -> Fraction:
@@ -1292,10 +1302,7 @@ def log_softmax_backward_constant(rows: int, single: bool) -> Fraction:
     gamma2 = _gamma_squared(rows)
     eps = EXP_SINGLE_BOUND if single else EXP_BOUND
     product = (1 + eps) * (1 + U) * (1 + U + gamma2 * (1 + U)) - 1
-    first, second = U, (1 + U) * product
-    if single:  # as in softmax_backward_constant
-        first, second = U_SINGLE + (1 + U_SINGLE) * first, (1 + U_SINGLE) * second
-    return max(first, second)
+    return _mixed_constant(U, (1 + U) * product, single)
 
 
 SOFTMAX_BACKWARD_BOUNDS = {"float64": Fraction(21, 10) * U, "float32": Fraction(10001, 10000) * U_SINGLE}
