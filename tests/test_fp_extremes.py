@@ -79,6 +79,25 @@ def portable() -> list[np.ndarray]:
     return _portable_results()
 
 
+_PORTABLE_ELEMENTWISE = """
+import json, sys
+import numpy as np
+import softproof.generated.softmax_c as c
+name, dtype, values = json.loads(sys.stdin.read())
+x = np.array([float.fromhex(v) for v in values], dtype=dtype)
+print(json.dumps([float(v).hex() for v in getattr(c, name)(x)]))
+"""
+
+
+def _portable_elementwise(name: str, x: np.ndarray) -> np.ndarray:
+    """softmax_c.<name>(x) computed by the portable build (SOFTPROOF_PORTABLE=1, a process of its own), in x's dtype."""
+    payload = json.dumps([name, x.dtype.name, [float(v).hex() for v in x]])
+    done = subprocess.run([sys.executable, "-c", _PORTABLE_ELEMENTWISE], input=payload, capture_output=True, text=True,
+                          env={**os.environ, "SOFTPROOF_PORTABLE": "1"}, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return np.array([float.fromhex(v) for v in json.loads(done.stdout)], dtype=x.dtype)
+
+
 def _check(got: np.ndarray, truth: np.ndarray, bound: int, what: str) -> None:
     assert not np.isnan(got).any(), f"{what}: NaN in {got}, truth {truth}"
     assert np.array_equal(np.isinf(got), np.isinf(truth)) and np.array_equal(got[np.isinf(got)], truth[np.isinf(truth)]), (
@@ -224,13 +243,6 @@ def _logit_truth(x: np.ndarray) -> np.ndarray:
         return np.array([float(mpmath.log(mpmath.mpf(float(v)) / (1 - mpmath.mpf(float(v))))) for v in x])
 
 
-_PORTABLE_LOGIT = """
-import json, sys
-import numpy as np
-import softproof.generated.softmax_c as c
-x = np.array([float.fromhex(v) for v in json.loads(sys.stdin.read())])
-print(json.dumps([float(v).hex() for v in c.logit(x)]))
-"""
 
 
 def test_logit_is_within_its_proved_ulp_on_every_build_and_the_naive_forms_are_not(portable: list[np.ndarray]) -> None:
@@ -249,11 +261,7 @@ def test_logit_is_within_its_proved_ulp_on_every_build_and_the_naive_forms_are_n
     native = c_target.logit(x)
     assert float(ulp_distance(native, truth).max()) <= 1, x[np.argmax(ulp_distance(native, truth))]
     assert float(ulp_distance(np_target.logit(x), truth).max()) <= 2
-    env = {**os.environ, "SOFTPROOF_PORTABLE": "1"}
-    done = subprocess.run([sys.executable, "-c", _PORTABLE_LOGIT], input=json.dumps([v.hex() for v in x]), capture_output=True,
-                          text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    portable_out = np.array([float.fromhex(v) for v in json.loads(done.stdout)])
+    portable_out = _portable_elementwise("logit", x)
     assert float(ulp_distance(portable_out, truth).max()) <= 1
     edges = c_target.logit(np.array([0.0, -0.0, 1.0, -1e-300, np.nextafter(1.0, 2.0), np.nan, np.inf, -np.inf]))
     assert np.array_equal(edges, [-np.inf, -np.inf, np.inf, np.nan, np.nan, np.nan, np.nan, np.nan], equal_nan=True)
@@ -265,13 +273,6 @@ def test_logit_is_within_its_proved_ulp_on_every_build_and_the_naive_forms_are_n
     assert off_by_one[0] > 0.05 and off_by_one[1] < 0.01, off_by_one
 
 
-_PORTABLE_LOG1MEXP = """
-import json, sys
-import numpy as np
-import softproof.generated.softmax_c as c
-x = np.array([float.fromhex(v) for v in json.loads(sys.stdin.read())], dtype=np.float32)
-print(json.dumps([float(v).hex() for v in c.log1mexp(x)]))
-"""
 
 
 def test_float32_log1mexp_is_within_its_proved_ulp_on_every_build(portable: list[np.ndarray]) -> None:
@@ -292,11 +293,7 @@ def test_float32_log1mexp_is_within_its_proved_ulp_on_every_build(portable: list
         truth = np.array([_round(mpmath.log(1 - mpmath.exp(mpmath.mpf(float(v)))), 24) for v in x], dtype=np.float32)
     native = c_target.log1mexp(x)
     assert native.dtype == np.float32 and float(ulp_distance(native, truth).max()) <= 1
-    env = {**os.environ, "SOFTPROOF_PORTABLE": "1"}
-    done = subprocess.run([sys.executable, "-c", _PORTABLE_LOG1MEXP], input=json.dumps([float(v).hex() for v in x]),
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    portable_out = np.array([float.fromhex(v) for v in json.loads(done.stdout)], dtype=np.float32)
+    portable_out = _portable_elementwise("log1mexp", x)
     assert float(ulp_distance(portable_out, truth).max()) <= 1
     edges = c_target.log1mexp(np.array([0.0, -0.0, -np.inf, 1.0, np.nan], dtype=np.float32))
     assert np.array_equal(edges, [-np.inf, -np.inf, 0.0, np.nan, np.nan], equal_nan=True)
@@ -309,13 +306,6 @@ def test_float32_log1mexp_is_within_its_proved_ulp_on_every_build(portable: list
     assert float(ulp_distance(far_ratio[near], truth[near]).max()) > 1
 
 
-_PORTABLE_LOG1MEXP64 = """
-import json, sys
-import numpy as np
-import softproof.generated.softmax_c as c
-x = np.array([float.fromhex(v) for v in json.loads(sys.stdin.read())])
-print(json.dumps([float(v).hex() for v in c.log1mexp(x)]))
-"""
 
 
 def _log1mexp_inputs() -> np.ndarray:
@@ -348,11 +338,7 @@ def test_float64_log1mexp_is_within_its_proved_ulps_on_every_build(portable: lis
                           for v in (mpmath.mpf(float(t)) for t in x)])
     native = c_target.log1mexp(x)
     assert float(ulp_distance(native, truth).max()) <= 2, x[np.argmax(ulp_distance(native, truth))]
-    env = {**os.environ, "SOFTPROOF_PORTABLE": "1"}
-    done = subprocess.run([sys.executable, "-c", _PORTABLE_LOG1MEXP64], input=json.dumps([float(v).hex() for v in x]),
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    portable_out = np.array([float.fromhex(v) for v in json.loads(done.stdout)])
+    portable_out = _portable_elementwise("log1mexp", x)
     assert float(ulp_distance(portable_out, truth).max()) <= 2
     edges = c_target.log1mexp(np.array([0.0, -0.0, -np.inf, 1.0, 5e-324, np.nan]))
     assert np.array_equal(edges, [-np.inf, -np.inf, 0.0, np.nan, np.nan, np.nan], equal_nan=True) and np.signbit(edges[2])
