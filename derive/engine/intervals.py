@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import mpmath
@@ -169,6 +170,17 @@ class PolynomialEnclosure:
         return total + iv.mpf([0, remainder.b])
 
 
+def _shifted_size(coeffs: list[Fraction], centre: Fraction, h: Fraction) -> Fraction:
+    r"""An upper bound of :math:`|E(c + t)|` for :math:`|t| \le h`, E the polynomial of ``coeffs`` (lowest degree first):
+    the coefficients :math:`a_j` of :math:`E(c + t)` in t by Horner's shift (exact rationals), then :math:`\sum_j |a_j| h^j`."""
+    shifted = [Fraction(0)] * len(coeffs)
+    for e_k in reversed(coeffs):
+        for j in range(len(shifted) - 1, 0, -1):
+            shifted[j] = shifted[j] * centre + shifted[j - 1]
+        shifted[0] = shifted[0] * centre + e_k
+    return sum((abs(a) * h**j for j, a in enumerate(shifted)), Fraction(0))
+
+
 @dataclass(frozen=True)
 class AtanhEnclosure:
     r"""Prove :math:`|N(s)/(2\operatorname{atanh} s) - 1| \le B` for every :math:`|s| \le S`, N an odd polynomial.
@@ -188,8 +200,6 @@ class AtanhEnclosure:
     terms: int = 40  # K >= terms: the series terms kept inside E, so that the tail is negligible
 
     def run(self, statement: Basic) -> Outcome:
-        from fractions import Fraction
-
         method = f"odd Taylor series of atanh, |E(z)| on {self.pieces} subintervals (exact rationals)"
         shape = ["not of the form Piecewise((|N(s)/(2 atanh(s)) - 1|, |s| <= S), (0, True)) <= B"]
         parts = _on_symmetric_interval(statement, self.var)
@@ -214,14 +224,7 @@ class AtanhEnclosure:
         h = width / 2
         worst = Fraction(0)
         for piece in range(self.pieces):
-            centre = width * piece + h
-            # coefficients of E(centre + t) in t (Horner's shift, exact)
-            shifted = [Fraction(0)] * len(error)
-            for e_k in reversed(error):
-                for j in range(len(shifted) - 1, 0, -1):
-                    shifted[j] = shifted[j] * centre + shifted[j - 1]
-                shifted[0] = shifted[0] * centre + e_k
-            worst = max(worst, sum((abs(a) * h**j for j, a in enumerate(shifted)), Fraction(0)))
+            worst = max(worst, _shifted_size(error, width * piece + h, h))
         total = (worst + tail) / 2
         bound = Fraction(int(statement.rhs.p), int(statement.rhs.q))
         step = (
@@ -253,7 +256,6 @@ class ExpTailEnclosure:
     terms: int = 30  # K >= terms: the series terms kept inside E
 
     def run(self, statement: Basic) -> Outcome:
-        from fractions import Fraction
         from math import factorial
 
         method = f"Taylor series of (e^r - 1 - r)/r^2 and (e^r - 1)/r, |E(r)| on {self.pieces} subintervals (exact rationals)"
@@ -282,13 +284,7 @@ class ExpTailEnclosure:
         worst = Fraction(0)
         for piece in range(self.pieces):
             centre = -radius + width * piece + h
-            shifted = [Fraction(0)] * len(error)  # E(centre + t) in t (Horner's shift, exact)
-            for e_k in reversed(error):
-                for j in range(len(shifted) - 1, 0, -1):
-                    shifted[j] = shifted[j] * centre + shifted[j - 1]
-                shifted[0] = shifted[0] * centre + e_k
-            size = sum((abs(a_j) * h**j for j, a_j in enumerate(shifted)), Fraction(0)) + rest
-            worst = max(worst, (abs(centre) + h) * size / b_low)
+            worst = max(worst, (abs(centre) + h) * (_shifted_size(error, centre, h) + rest) / b_low)
         bound = Fraction(int(statement.rhs.p), int(statement.rhs.q))
         step = (
             f"on $0 < |r| \\le {interval_radius}$: $|P(r) - e^r| / |e^r - 1| \\le$ {float(worst):.8g} (upper bound; "
