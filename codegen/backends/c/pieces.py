@@ -239,8 +239,8 @@ D_RATIO_LO = sp.Symbol("d_lo")
 SP_LOG1MEXP = sp.Function("sp_log1mexp")  # log1mexp(x) for double results (prims.c)
 LOG1MEXP_SPLIT = -0.34  # SP_LOG1MEXP_SPLIT: x above it takes expm1's series (|x| <= 0.35: no reduction, k = 0)
 LOG1MEXP_SMALL = -40.0  # SP_LOG1MEXP_SMALL: x below it gives -e^x from sp_exp_dd (log(1 - e^x) = -e^x to 2^-58.7)
-LOGMEANEXP_ETA = 2.0**-52  # SP_LME_ETA: logmeanexp's first stage, L's relative error for n <= 2^24 (fp.logmeanexp.certified)
 LOG1MEXP_TINY = -700.0  # SP_LOG1MEXP_TINY: x below it gives -decay (sp_exp_dd's subnormal lo would matter: 2^-65 above it)
+LOGMEANEXP_ETA = 2.0**-52  # SP_LME_ETA: logmeanexp's first stage, L's relative error for n <= 2^24 (fp.logmeanexp.certified)
 
 
 def log1mexp_ratio_pieces() -> dict[str, sp.Expr]:
@@ -251,7 +251,7 @@ def log1mexp_ratio_pieces() -> dict[str, sp.Expr]:
     its remainder :math:`n - qd` exact by one FMA (Bohlender et al. 1991), then :math:`u_{lo} = ((n - qd + n_{lo}) -
     q d_{lo})/d`: :math:`(n + n_{lo})/(d + d_{lo}) = q + (n - qd + n_{lo} - q d_{lo})/(d + d_{lo})` exactly, and
     dividing by d instead of :math:`d + d_{lo}` moves a value below :math:`2^{-50}u` by :math:`2^{-50}` of itself
-    (Gappa: fp.log1mexp.ratio). A Fast2Sum in the skeleton renormalises the pair for sp_log1p_dd."""
+    (Gappa: fp.expm1.ratio). A Fast2Sum in the skeleton renormalises the pair for sp_log1p_dd."""
     return {
         "expm1_quotient": N_RATIO / D_RATIO,
         "expm1_remainder": exact_fma(-Q_RATIO, D_RATIO, N_RATIO),  # exact: the remainder of a rounded quotient
