@@ -741,9 +741,9 @@ def _expm1_ratio() -> GappaScript:
     :math:`U = (n + n_{lo})/(d + d_{lo})`, relative, in binary64 without underflow, scaled so that n and d lie in [1, 2]:
     :math:`|n_{lo}| \le 2^{-51}` and :math:`|d_{lo}| \le 2^{-50}` there (the skeleton's pairs: :math:`n_{lo}` within an ulp of n,
     :math:`d_{lo}` within 3.5 half-ulps of d, see log1mexp_relative). The scaling argument is fp.logit.ratio's
-    (scripts._logit_ratio); where an intermediate of the far branch falls below the normal range (n near :math:`2^{-966}`),
-    its rounding errs by :math:`2^{-1075}` absolute at most, which log1mexp_relative adds. The hints split the error into
-    the roundings after q (the remainder's is 0)."""
+    (scripts._logit_ratio); sp_log1mexp's intermediates stay normal (n >= 2^-58 on the far side), while logmeanexp's may
+    fall below the normal range where u < 2^-916: each such rounding errs by :math:`2^{-1075}` absolute at most, which
+    logmeanexp_eta adds. The hints split the error into the roundings after q (the remainder's is 0)."""
     quotient, remainder, low = "rnd(n / d)", "rnd(-(q) * d + n)", "rnd(rnd(-(q) * d_lo + rnd(n_lo + remainder)) / d)"
     _expect_printed({"expm1_quotient": quotient, "expm1_remainder": remainder, "expm1_low": low}, "expm1_ratio")
     return GappaScript(
