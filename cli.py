@@ -120,7 +120,7 @@ def check(
     lhs: Annotated[str, typer.Argument(help="Left-hand side in SymPy syntax, e.g. 'diff(log(exp(a)+exp(b)), a)' or 'limit(sigmoid(x/T), T, oo)'.")],
     rhs: Annotated[str, typer.Argument(help="Right-hand side in SymPy syntax.")],
     relation: Annotated[str, typer.Option("--relation", "-r", help="One of ==, <=, <, >=, >.")] = "==",
-    assume: Annotated[list[str] | None, typer.Option("--assume", "-a", help="e.g. 'n: positive integer', 'T: positive', 'p: unit' (0 < p < 1).")] = None,
+    assume: Annotated[list[str] | None, typer.Option("--assume", "-a", help="e.g. 'n: positive integer', 'T: positive', 'p: unit' (0 < p < 1), 'x: > 1', 'x: 0 <= x < 1', 'T: in (0, 1]'.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     timeout: Annotated[str, typer.Option("--timeout", help="Give up (verdict unknown, exit 3) after this many seconds, 0 < s <= 86400.")] = "120",
 ) -> None:

@@ -24,7 +24,7 @@ Verdict rules:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -51,15 +51,13 @@ from .inequalities import certified_sign
 from .isolation import TimedOut, run_isolated
 from .limit_values import Elimination, eliminate_limits
 from .parsing import (
-    FUNCTIONS,
-    UNIT,
     ExpressionError,
     SymbolTable,
     evaluated,
-    parse_assumptions,
     parse_sides,
     separate_bound_names,
 )
+from .ranges import Range, Substitution, parts, read_assumptions, substitute
 from .sums import evaluate
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
@@ -131,7 +129,8 @@ class Problem:
     indices: tuple[sp.Symbol, ...]
     upper: Expr | None
     symbols: tuple[sp.Symbol, ...] = ()  # every free symbol of the sides as written (some may evaluate away)
-    units: tuple[tuple[str, sp.Symbol], ...] = ()  # (name, q): the name assumed 'unit' is sigmoid(q) (unit_substitution)
+    ranges: dict[str, Range] = field(default_factory=dict)  # the ranges assumed (unit included), by name
+    substitutions: tuple[Substitution, ...] = ()  # each ranged name as an expression in a fresh symbol (ranges.substitute)
     blocked: tuple[str, ...] = ()  # why a limit could not be replaced by its value: the verdict is unknown
 
     @property
@@ -140,19 +139,29 @@ class Problem:
 
 
 def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] | dict[str, dict[str, bool]] = (),
-                  limits: bool = True) -> Problem:
+                  limits: bool = True, ranges: Mapping[str, Range] | None = None) -> Problem:
     """Parse and classify; raises :class:`ExpressionError` for bad input (an undefined side included).
 
     ``limits``: replace each ``limit(...)`` by its value (:func:`eliminate_limits`: SymPy's work, which may take
-    long; ``check`` parses without it first, then eliminates inside the time limit)."""
+    long; ``check`` parses without it first, then eliminates inside the time limit). ``ranges``: with
+    ``assumptions`` given as words, the ranges (one part of :func:`~softproof.derive.ranges.parts`); with texts,
+    read from them."""
     if relation not in RELATIONS:
         raise ExpressionError(f"unknown relation {relation!r}; use one of {', '.join(RELATIONS)}")
-    given = dict(assumptions) if isinstance(assumptions, dict) else parse_assumptions(assumptions)
-    table = SymbolTable(given)
+    if isinstance(assumptions, dict):
+        given, assumed = dict(assumptions), dict(ranges or {})
+    else:
+        given, assumed = read_assumptions(assumptions)
+        assumed = dict(ranges) if ranges is not None else assumed
+        if len(parts(assumed)) > 1 and ranges is None:
+            raise ExpressionError("a range with a closed end is checked in parts: call check(), or parse_problem with "
+                                  "ranges= one of ranges.parts()")
+    table = SymbolTable(given, ranged=frozenset(assumed))
     raw = parse_sides([(lhs_text, "LHS"), (rhs_text, "RHS")], table)
     raw = separate_bound_names(raw, table)
     try:
-        raw, units, unit_notes = unit_substitution(raw, table)
+        raw, substitutions = substitute(raw, table, assumed)
+        unit_notes = [s.note for s in substitutions]
         elimination = eliminate_limits(raw) if limits else Elimination(list(raw))  # each limit by its value
         raw = elimination.sides
         side_conditions = [conditions(side) for side in raw]
@@ -188,8 +197,8 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     labels = {ix.base.label for side in raw for ix in side.atoms(sp.Indexed)}  # a vector's name is not a scalar
     written = tuple(sorted((s for side in raw for s in side.free_symbols if isinstance(s, sp.Symbol) and s not in labels),
                            key=sp.default_sort_key))
-    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, units,
-                   tuple(elimination.blocked))
+    return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, assumed,
+                   substitutions, tuple(elimination.blocked))
 
 
 def _evaluated_side(side: Basic, label: str) -> Basic:
@@ -207,64 +216,6 @@ def _unevaluable(what: str, exc: Exception) -> ExpressionError:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return ExpressionError(f"{what} cannot be evaluated ({first}): a constant part of it is undefined or not "
                            "real (a division by 0, log(x, 1), the log of a non-positive constant)")
-
-
-def _logistic(q: sp.Symbol) -> Expr:
-    """1/(1 + e^-q) as the parser writes ``sigmoid(q)``, unevaluated (so that the domain reads its division)."""
-    sigmoid = FUNCTIONS["sigmoid"]
-    assert sigmoid is not None  # only diff, Sum and limit are None (built by the translator itself)
-    with sp.evaluate(False):
-        return sigmoid(q)
-
-
-def unit_substitution(sides: Sequence[Basic], table: SymbolTable) -> tuple[list[Basic], tuple[tuple[str, sp.Symbol], ...], list[str]]:
-    r"""Read every scalar assumed ``unit`` (:math:`0 < p < 1`) as :math:`p = 1/(1 + e^{-q})` with a fresh real :math:`q`.
-
-    Soundness: :math:`q \mapsto 1/(1 + e^{-q})` maps :math:`\mathbb{R}` onto :math:`(0, 1)` one to one (it is
-    continuous, strictly increasing, with limits 0 and 1), so a statement holds for every :math:`p \in (0, 1)` exactly
-    when the substituted one holds for every real :math:`q`; a counterexample :math:`q_0` gives the counterexample
-    :math:`p = 1/(1 + e^{-q_0})`, reported with it. The engine's sign rules and enclosures then see no constraint
-    they cannot state (SymPy's assumptions have no interval). A derivative by :math:`p` becomes one by :math:`q`
-    through the chain rule (``chain_rule``; :math:`\sigma' > 0`, so nothing is divided by 0).
-    """
-    units: list[tuple[str, sp.Symbol]] = []
-    notes: list[str] = []
-    taken = set(table.free_names) | set(table.bound_names)
-    mapping: dict[Basic, Basic] = {}
-    qs: dict[Basic, sp.Symbol] = {}  # p -> q
-    for name, symbol in sorted(table.symbols.items()):
-        if not table.assumptions.get(name, {}).get(UNIT):
-            continue
-        fresh = f"logit_{name}"
-        while fresh in taken:
-            fresh += "_"
-        taken.add(fresh)
-        q = sp.Symbol(fresh, real=True)
-        mapping[symbol] = _logistic(q)
-        qs[symbol] = q
-        units.append((name, q))
-        notes.append(f"{name}: unit (0 < {name} < 1) is read as {name} = 1/(1 + exp(-{fresh})) with {fresh} real "
-                     f"(every value in (0, 1) is one such value, and only those)")
-    if not mapping:
-        return list(sides), (), []
-
-    def chain_rule(d: sp.Derivative) -> Basic:
-        r""":math:`\partial_p f = \partial_q f(\sigma(q)) \cdot (1 + e^{-q})^2 e^q`, as
-        :math:`d\sigma/dq = e^{-q}/(1 + e^{-q})^2 > 0` (SymPy differentiates by a symbol only); other variables kept."""
-        out: Basic = d.expr.xreplace(mapping)
-        for variable, count in d.variable_count:
-            if variable in qs:
-                q = qs[variable]
-                for _ in range(int(evaluated(count))):
-                    out = sp.Mul(sp.Derivative(out, q), sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), 2), sp.exp(q))
-            else:
-                out = sp.Derivative(out, (variable, count))
-        return out
-
-    with sp.evaluate(False):
-        out = [side.replace(lambda e: isinstance(e, sp.Derivative) and any(v in qs for v, _ in e.variable_count), chain_rule)
-               for side in sides]
-        return [side.xreplace(mapping) for side in out], tuple(units), notes
 
 
 def _certainly_fails(c: Condition) -> bool:
@@ -309,21 +260,53 @@ def check(
     memory, the verdict is ``unknown``. The input is parsed first, in this process.
     """
     start = time.perf_counter()
-    problem = parse_problem(lhs_text, rhs_text, relation, assumptions, limits=False)  # bad input: an error here
+    words, ranges = read_assumptions(assumptions)
+    pieces = parts(ranges)  # a closed bounded range: its open part, then each closed end on its own
+    problems = [parse_problem(lhs_text, rhs_text, relation, words, limits=False, ranges=piece) for piece in pieces]  # bad input: an error here
+    results: list[CheckResult] = []
+    for piece, problem in zip(pieces, problems, strict=True):
+        left = None if timeout is None else timeout - (time.perf_counter() - start)
+        results.append(_check_part(problem, piece, words, left, timeout, start))
+        if results[-1].verdict != "proved":
+            break
+    return _combined(results, len(pieces), time.perf_counter() - start)
+
+
+def _check_part(problem: Problem, piece: dict[str, Range], words: dict[str, dict[str, bool]], left: float | None,
+                timeout: float | None, start: float) -> CheckResult:
+    """One part's verdict, in a forked child killed after ``left`` seconds when a timeout is given."""
+    lhs_text, rhs_text = problem.texts
 
     def run() -> CheckResult:
         has_limits = problem.statement.has(sp.Limit)
-        return decide(parse_problem(lhs_text, rhs_text, relation, assumptions) if has_limits else problem, start)
+        return decide(parse_problem(lhs_text, rhs_text, problem.relation, words, ranges=piece) if has_limits else problem, start)
 
-    if timeout is None:
+    if left is None:
         return run()
     try:
-        return run_isolated(run, timeout)
+        if left <= 0:
+            raise TimedOut
+        return run_isolated(run, left)
     except TimedOut:
         why = f"gave up after {timeout:g} s (--timeout)"
     except MemoryError:
         why = "gave up: the work needed more memory than the limit"
-    return CheckResult("unknown", why, lhs_text, rhs_text, relation, time.perf_counter() - start)
+    return CheckResult("unknown", why, lhs_text, rhs_text, problem.relation, time.perf_counter() - start)
+
+
+def _combined(results: Sequence[CheckResult], count: int, seconds: float) -> CheckResult:
+    """The verdict over a range split into parts (:func:`~softproof.derive.ranges.parts`): proved when every part
+    is (the range is their union), refuted when one is (its counterexample lies in the range), else unknown."""
+    last = results[-1]
+    if count == 1:
+        return last
+    if last.verdict == "proved" and len(results) == count:
+        steps = [f"part {i + 1} of {count}: {step}" for i, r in enumerate(results) for step in r.steps]
+        notes = list(dict.fromkeys(note for r in results for note in r.notes))
+        return replace(results[0], method=" + ".join(dict.fromkeys(r.method for r in results)), seconds=seconds,
+                       steps=steps, notes=notes)  # the open range's statement, as the user's is printed
+    return replace(last, seconds=seconds, notes=[*last.notes, f"decided on part {len(results)} of {count} of the range "
+                                                 "(the open range first, then each closed end)"])
 
 
 def decide(problem: Problem, start: float | None = None, refine: bool = True) -> CheckResult:
@@ -349,9 +332,11 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
             outcome = complete
             counterexample = _counterexample_values(statement, outcome)
             point = outcome.point or {}
-            for name, q in problem.units:  # the assumed name's value at the point, exact
-                if q in point:
-                    counterexample["point"][name] = sp.sstr(evaluated(_logistic(q)).xreplace({q: point[q]}))
+            for s in problem.substitutions:  # the assumed name's value at the point, exact
+                if s.fresh is None:
+                    counterexample["point"][s.name] = sp.sstr(evaluated(s.value))
+                elif s.fresh in point:
+                    counterexample["point"][s.name] = sp.sstr(evaluated(s.value).xreplace({s.fresh: point[s.fresh]}))
         return CheckResult(verdict, outcome.method, sp.sstr(statement.lhs), sp.sstr(statement.rhs), problem.relation,
                            time.perf_counter() - start, counterexample, outcome.steps, [*problem.notes, *extra])
 
@@ -363,7 +348,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         where = "; ".join(c.text() for c in pending)
         refined = _refinement(pending, problem) if refine else None
         if refined is not None and refined != problem.assumptions:
-            restricted = decide(parse_problem(*problem.texts, problem.relation, refined), refine=False)
+            restricted = decide(parse_problem(*problem.texts, problem.relation, refined, ranges=problem.ranges), refine=False)
             if restricted.verdict == "refuted":
                 return replace(restricted, notes=[*restricted.notes, f"the counterexample lies where both sides are defined ({where})"])
             if restricted.verdict == "proved":

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 _ASSUMPTION_WORDS = {"positive", "negative", "nonnegative", "nonpositive", "integer", "real", "nonzero", "unit"}
-UNIT = "unit"  # 0 < p < 1: check reads p as sigmoid(q) for a real q (see softproof.derive.check.unit_substitution)
+UNIT = "unit"  # 0 < p < 1: check reads p as sigmoid(q) for a real q (see softproof.derive.ranges)
 
 
 @dataclass
@@ -49,6 +49,7 @@ class SymbolTable:
     free_names: set[str] = field(default_factory=set)
     bound_names: set[str] = field(default_factory=set)
     roles: dict[str, dict[str, bool]] = field(default_factory=dict)  # inferred from all sides before parsing
+    ranged: frozenset[str] = frozenset()  # names assumed in a range ('unit', 'x: > 1'): scalars only
 
     def symbol(self, name: str, **extra: bool) -> sp.Symbol:
         if name in self.bases:
@@ -67,8 +68,9 @@ class SymbolTable:
     def base(self, name: str) -> sp.IndexedBase:
         if name in self.symbols:
             raise ExpressionError(f"'{name}' is used both as a scalar and as a vector ({name}[i]); rename one")
-        if self.assumptions.get(name, {}).get(UNIT):
-            raise ExpressionError(f"'{name}: unit' applies to a scalar, not to the vector {name}[i]; "
+        if self.assumptions.get(name, {}).get(UNIT) or name in self.ranged:
+            what = "unit" if self.assumptions.get(name, {}).get(UNIT) else "a range"
+            raise ExpressionError(f"'{name}: {what}' applies to a scalar, not to the vector {name}[i]; "
                                   f"write the entries' sign instead (e.g. '{name}: positive')")
         self.free_names.add(name)
         if name not in self.bases:
@@ -80,7 +82,7 @@ def parse_assumption(text: str) -> tuple[str, dict[str, bool]]:
     """``"n: positive integer"`` -> ``("n", {"positive": True, "integer": True})``; contradictions are refused.
 
     ``unit`` (0 < p < 1) may come with the signs it implies only; the checker substitutes it away
-    (:func:`softproof.derive.check.unit_substitution`)."""
+    (:mod:`softproof.derive.ranges`, which also reads ranges such as ``x: > 1``)."""
     if ":" not in text:
         raise ExpressionError(f"assumption {text!r} needs the form 'name: words', e.g. 'n: positive integer'")
     name, words = (part.strip() for part in text.split(":", 1))
@@ -92,7 +94,8 @@ def parse_assumption(text: str) -> tuple[str, dict[str, bool]]:
     unknown = [w for w in flags if w not in _ASSUMPTION_WORDS]
     if not flags or unknown:
         raise ExpressionError(
-            f"assumption {text!r}: unknown word(s) {unknown or ['(none)']}; use {', '.join(sorted(_ASSUMPTION_WORDS))}"
+            f"assumption {text!r}: unknown word(s) {unknown or ['(none)']}; use {', '.join(sorted(_ASSUMPTION_WORDS))} "
+            f"or a range such as '{name}: > 1', '{name}: 0 < {name} <= 1', '{name}: in [0, oo)'"
         )
     given = {w: True for w in flags}
     if UNIT in given:
@@ -161,6 +164,9 @@ def parse_sides(texts: Sequence[tuple[str, str]], table: SymbolTable) -> list[sp
             if isinstance(call, ast.Subscript):
                 inner |= {n.id for n in ast.walk(call.slice) if isinstance(n, ast.Name)}
     for name in sorted(bare | inner):
+        if name in table.ranged:
+            raise ExpressionError(f"'{name}' is a summation bound or a subscript, an integer: a range applies to a real "
+                                  f"scalar; for a size write '{name}: positive integer'")
         if name in table.assumptions or name in CONSTANTS or name in FUNCTIONS or name in _NOT_REAL:
             continue
         table.roles[name] = {"integer": True, "positive": True} if name in bare else {"integer": True}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import itertools
 import random
+import re
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
@@ -266,6 +267,16 @@ UNIT_VALUES = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 10), 
 SCALARS = (0, 1, -1, 2, -2, Fraction(1, 2), Fraction(-1, 3), 3, -5, 10, -20, 40, -40, Fraction(1, 10**30))
 
 
+def _rational_range(words: str) -> tuple[Fraction | None, Fraction | None, bool, bool] | None:
+    """'> a', '>= a', '< b', '<= b', 'a < x < b' (either '<' may be '<='), rational ends only; else None."""
+    if m := re.fullmatch(r"\s*(>=|<=|>|<)\s*(-?[\d/]+)\s*", words):
+        op, end = m.group(1), Fraction(m.group(2))
+        return (end, None, op == ">=", False) if op[0] == ">" else (None, end, False, op == "<=")
+    if m := re.fullmatch(r"\s*(-?[\d/]+)\s*(<=|<)\s*\w+\s*(<=|<)\s*(-?[\d/]+)\s*", words):
+        return Fraction(m.group(1)), Fraction(m.group(4)), m.group(2) == "<=", m.group(3) == "<="
+    return None
+
+
 def points(lhs: str, rhs: str, assumptions: Mapping[str, str], seed: int = 0, count: int = 200) -> Iterator[Point]:
     """Candidate points respecting the assumptions' signs: small values, ties, big gaps, negative bounds."""
     scalars, vectors, integers = names(f"({lhs}) + ({rhs})")
@@ -280,6 +291,14 @@ def points(lhs: str, rhs: str, assumptions: Mapping[str, str], seed: int = 0, co
             words = assumptions.get(name, "")
             if "unit" in words.split():  # 0 < v < 1
                 return rng.choice(UNIT_VALUES)
+            if (bounds := _rational_range(words)) is not None:  # a range with rational ends: near the ends, inside
+                low, high, low_closed, high_closed = bounds
+                if low is not None and high is not None:
+                    t = rng.choice(UNIT_VALUES + ((Fraction(0),) if low_closed else ()) + ((Fraction(1),) if high_closed else ()))
+                    return low + (high - low) * t
+                offset = rng.choice((Fraction(1, 10**6), Fraction(1, 1000), Fraction(1, 2), Fraction(1), Fraction(3), Fraction(40)))
+                offset = Fraction(0) if (low_closed or high_closed) and rng.random() < 0.2 else offset
+                return low + offset if low is not None else high - offset
             v = tie if tie is not None else rng.choice(SCALARS)
             if "positive" in words.split() and v <= 0:
                 v = -v + 1

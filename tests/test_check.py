@@ -90,6 +90,15 @@ TRUE = [
     ("sqrt(x**2 + 1)", "abs(x)", ">", []),
     ("x/(1 + x)", "log(1 + x)", "<=", ["x: positive"]),
     ("exp(x)", "1 + x + x**2/2 + x**3/6", ">=", ["x: nonnegative"]),
+    # ranges: x = 1 + e (e > 0), x = b - d, x = a + (b - a) sigmoid(q); a closed bounded range also at its ends
+    ("log(x)", "0", ">", ["x: > 1"]),
+    ("sigmoid(x)", "1/2 + x/4", ">=", ["x: <= 0"]),
+    ("exp(x)", "1/(1 - x)", "<=", ["x: < 1"]),
+    ("x**2", "x", "<", ["x: 1/2 < x < 1"]),
+    ("x**2", "x", "<=", ["x: 0 <= x <= 1"]),
+    ("T*log(exp(a/T) + exp(b/T))", "max(a, b) + T*log(2)", "<=", ["T: in (0, 1]"]),
+    ("diff(log(x), x)", "1/x", "==", ["x: >= 1"]),
+    ("diff(x**3, x)", "3*x**2", "==", ["x: in [-1, log(2)]"]),
 ]
 
 FALSE = [
@@ -133,6 +142,11 @@ FALSE = [
     ("sqrt(a**2 + b**2)", "abs(a) + abs(b)", "<", []),
     ("sqrt(a*b)", "(a + b)/3", "<=", ["a: positive", "b: positive"]),
     ("sqrt(x**2 + 1)", "x + 1/10", "<=", ["x: nonnegative"]),
+    ("log(x)", "0", ">", ["x: >= 1"]),  # equality at the closed end
+    ("x**2", "x", "<", ["x: 0 <= x <= 1"]),  # equality at both ends: the first refutes
+    ("x**2", "x", "<", ["x: 1/2 < x < 11/10"]),
+    ("sigmoid(x)", "1/2 + x/4", ">=", ["x: < 1/10"]),
+    ("log(1 - exp(x))", "x", "<", ["x: < -1"]),  # true above -log 2 only
     ("exp(x)", "1 + x + x**2/2 + x**3/5", ">=", ["x: nonnegative"]),
 ]
 
@@ -185,11 +199,15 @@ def test_false_statements_are_never_proved_by_the_proof_strategies(lhs: str, rhs
 
     from softproof.derive.check import _proof_strategies, parse_problem
     from softproof.derive.engine import Status
+    from softproof.derive.ranges import parts, read_assumptions
 
-    statement = parse_problem(lhs, rhs, rel, assume).statement  # as check reads it ('unit' substituted)
-    for strategy in _proof_strategies(statement, (), None):
-        assert strategy.run(statement).status is not Status.PROVED
-    assert isinstance(statement, sp.Basic)
+    words, ranges = read_assumptions(assume)
+    proved_parts = 0
+    for piece in parts(ranges):  # a closed range's open part and its ends: one of them at least is not proved
+        statement = parse_problem(lhs, rhs, rel, words, ranges=piece).statement  # as check reads it (ranges substituted)
+        assert isinstance(statement, sp.Basic)
+        proved_parts += any(strategy.run(statement).status is Status.PROVED for strategy in _proof_strategies(statement, (), None))
+    assert proved_parts < len(parts(ranges))
 
 
 @pytest.mark.parametrize("name, text, expected", [
@@ -251,6 +269,42 @@ def test_a_side_sympy_cannot_evaluate_is_a_one_line_error(lhs: str, rhs: str) ->
     """Found by a random grammar over the whole vocabulary (3000 statements): these were tracebacks."""
     with pytest.raises(ExpressionError, match="cannot be evaluated|undefined"):
         check(lhs, rhs)
+
+
+@pytest.mark.parametrize("assume, name, low, high", [
+    ("x: >= 1", "x", 1, None), ("x: > -2", "x", -2, None), ("x: < 3", "x", None, 3), ("x: 1 < x < 2", "x", 1, 2),
+])
+def test_a_range_counterexample_names_x_inside_the_range(assume: str, name: str, low: float | None, high: float | None) -> None:
+    """The reported value of the ranged name is exact and lies in the range; the statement fails there."""
+    import sympy as sp
+
+    result = check("x**2", "x + 1", "<", [assume])  # false near either end of every range listed
+    assert result.verdict == "refuted", result.text()
+    x = sp.sympify(result.counterexample["point"][name])
+    assert (low is None or x >= low) and (high is None or x <= high)
+    assert x**2 >= x + 1 or sp.N(x**2 - x - 1, 50) >= 0
+
+
+@pytest.mark.parametrize("assume, message", [
+    ("x: > y", "is a number"), ("x: 2 < x < 1", "empty range"), ("x: > oo", "finite number"), ("x: 1 < y < 2", "middle"),
+    ("x: 0 < x > 1", "one way"), ("x: in (0, 1, 2)", "two ends"), ("x: > 1/0", "not a finite real"),
+    ("x: positive > 1", "a range such as"), ("x: in [oo, 1]", "lower end comes first"), ("x: in (0, 1", "a range such as"),
+])
+def test_a_bad_range_is_a_one_line_error(assume: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        check("x", "0", ">", [assume])
+
+
+def test_the_whole_line_as_a_range_is_every_real() -> None:
+    result = check("x", "0", ">", ["x: in (-oo, oo)"])
+    assert result.verdict == "refuted" and not any("read as" in note for note in result.notes)
+
+
+def test_a_range_is_for_real_scalars() -> None:
+    with pytest.raises(ExpressionError, match="summation bound"):
+        check("Sum(x[i], (i, 1, n))", "0", ">=", ["n: > 1", "x: positive"])
+    with pytest.raises(ExpressionError, match="applies to a scalar"):
+        check("x[1]", "0", ">", ["x: > 1"])
 
 
 def test_derivatives_by_a_unit_name_nest() -> None:

@@ -170,6 +170,34 @@ def test_unit_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str) 
         assert oracle.witness(lhs, rhs, relation, {"p": "unit"}, count=60) is None
 
 
+# ------------------------------------------------------------------ ranges ('x: > 1', 'x: 0 <= x < 1'), judged by the oracle
+RANGE_STATEMENTS = [
+    ("log(x)", "0", ">", "> 1"), ("log(x)", "0", ">", ">= 1"), ("log(x)", "x - 1", "<", "> 1"), ("log(x)", "x - 2", "<", "> 1"),
+    ("sigmoid(x)", "1/2 + x/4", "<=", ">= 0"), ("sigmoid(x)", "1/2 + x/4", "<=", ">= -1/10"),
+    ("exp(x)", "1/(1 - x)", "<=", "< 1"), ("exp(x)", "1 + 2*x", "<=", "0 <= x <= 1"), ("exp(x)", "1 + 2*x", "<=", "0 <= x <= 2"),
+    ("x**2", "x", "<", "1/2 < x < 1"), ("x**2", "x", "<", "0 <= x < 1"), ("x**2", "x", "<=", "0 <= x <= 1"),
+    ("log(1 - exp(x))", "x", "<", "< -1"), ("log(1 - exp(x))", "x", "<", "< -1/2"), ("tanh(x)", "x", "<", "> 0"),
+    ("tanh(x)", "x", "<", ">= 0"), ("softplus(x)", "x + exp(-x)", "<=", "> 0"), ("softplus(x)", "x + exp(-x)/2", "<=", "> 0"),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, relation, where", RANGE_STATEMENTS)
+def test_range_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str, where: str) -> None:
+    """Refuted: the reported x lies in the range and the statement fails there by the oracle (x's exact value
+    written into the text); proved: no drawn x of the range (its ends included where closed) fails."""
+    result = check(lhs, rhs, relation, [f"x: {where}"], timeout=30.0)
+    if result.verdict == "refuted":
+        value = result.counterexample["point"]["x"]
+        texts = tuple(re.sub(r"\bx\b", f"({value})", t) for t in (lhs, rhs))
+        inside = oracle.evaluate(f"({value})", {})
+        low, high, low_closed, high_closed = oracle._rational_range(where)
+        assert low is None or (inside >= oracle._num(low) if low_closed else inside > oracle._num(low)), (value, where)
+        assert high is None or (inside <= oracle._num(high) if high_closed else inside < oracle._num(high)), (value, where)
+        assert oracle.violated(texts[0], texts[1], relation, {}), (lhs, relation, rhs, where, value)
+    if result.verdict == "proved":
+        assert oracle.witness(lhs, rhs, relation, {"x": where}, count=80) is None
+
+
 # ------------------------------------------------------------------ the fuzzer
 _LEAVES = st.sampled_from(["a", "b", "x", "0", "1", "2", "-1", "1/2", "3", "log(2)"])
 

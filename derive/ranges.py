@@ -1,0 +1,293 @@
+r"""Assumed ranges of a scalar (``--assume 'x: > 1'``, ``'p: 0 < p < 1'``, ``'p: unit'``) and their substitution.
+
+SymPy's assumptions know signs, not intervals, so ``check`` states a range by a substitution: the
+name becomes an expression, in a fresh real symbol, whose values are exactly the range's,
+
+* :math:`x > a`: :math:`x = a + e` with :math:`e > 0` (``excess_x``); :math:`x \ge a`: the same with :math:`e \ge 0`;
+* :math:`x < b`: :math:`x = b - d` with :math:`d > 0` (``deficit_x``); :math:`x \le b`: :math:`d \ge 0`;
+* :math:`a < x < b`: :math:`x = a + (b - a)/(1 + e^{-q})` with :math:`q` real (``logit_x``); ``unit`` is
+  :math:`0 < p < 1`, :math:`p = 1/(1 + e^{-q})`;
+* a bounded range with a closed end: the open range, and each closed end as a point (:func:`parts`).
+
+Soundness: each map is a bijection from its fresh symbol's domain onto the range (:math:`e \mapsto a + e`
+maps :math:`(0, \infty)` onto :math:`(a, \infty)` and :math:`[0, \infty)` onto :math:`[a, \infty)`; the
+logistic maps :math:`\mathbb{R}` onto :math:`(0, 1)`, continuous and strictly increasing), so a
+statement holds for every :math:`x` in the range exactly when the substituted statement holds for every
+value of the fresh symbol; a counterexample in the fresh symbol is one in :math:`x`, reported with
+:math:`x`'s exact value. A closed bounded range is the union of the open range and its ends, so the
+statement holds on it exactly when it holds on each part. A derivative by :math:`x` becomes one by the
+fresh symbol through the chain rule (the maps' derivatives, 1, -1 and :math:`(b - a)\sigma'(q)`, never
+vanish); at an end point the derivative is taken first (:math:`f'(a)` is :math:`f'` at :math:`a`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy import Basic, Expr
+
+from .parsing import UNIT, ExpressionError, SymbolTable, parse_assumption, parse_expression
+from .sign_prover import certified_sign
+from .translator import FUNCTIONS, evaluated
+
+__all__ = ["Range", "Substitution", "UNIT_RANGE", "read_assumptions", "parse_range", "parts", "substitute"]
+
+
+@dataclass(frozen=True)
+class Range:
+    """``lower (<|<=) x (<|<=) upper``; ``None`` is an infinite end; ``lower == upper`` (both closed) is a point."""
+
+    lower: Expr | None
+    upper: Expr | None
+    lower_closed: bool = False
+    upper_closed: bool = False
+    word: str = field(default="", compare=False)  # "unit" where the user wrote that word for (0, 1)
+
+    @property
+    def is_point(self) -> bool:
+        return self.lower is not None and self.lower == self.upper
+
+    def text(self, name: str) -> str:
+        if self.is_point:
+            return f"{name} = {sp.sstr(self.lower)}"
+        left = f"{sp.sstr(self.lower)} {'<=' if self.lower_closed else '<'} " if self.lower is not None else ""
+        right = f" {'<=' if self.upper_closed else '<'} {sp.sstr(self.upper)}" if self.upper is not None else ""
+        if self.lower is not None and self.upper is None:
+            return f"{name} {'>=' if self.lower_closed else '>'} {sp.sstr(self.lower)}"
+        return f"{left}{name}{right}"
+
+
+UNIT_RANGE = Range(sp.Integer(0), sp.Integer(1), word=UNIT)
+
+_ONE_SIDED = re.compile(r"^(>=|<=|>|<)\s*(.+)$")
+_IN = re.compile(r"^in\s*([\[(])(.*)([\])])$")
+_CHAIN = re.compile(r"^(.+?)\s*(<=|<|>=|>)\s*([A-Za-z_]\w*)\s*(<=|<|>=|>)\s*(.+)$")
+
+
+def _bound(text: str, assumption: str) -> Expr | None:
+    """A range's end: a real constant (``None`` for ``oo``/``-oo`` in the ``in`` form's place of an infinite end)."""
+    text = text.strip()
+    if text in ("oo", "-oo", "+oo"):
+        return None
+    value = evaluated(parse_expression(text, SymbolTable(), "a range's end"))
+    if value.free_symbols:
+        raise ExpressionError(f"assumption {assumption!r}: an end of a range is a number such as 1, -log(2) or 1/2, "
+                              f"not {text!r} (ranges between symbols are not supported)")
+    if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or certified_sign(value) is None or not value.is_extended_real:
+        raise ExpressionError(f"assumption {assumption!r}: the end {text!r} is not a finite real number")
+    return value
+
+
+def _split_comma(inner: str, assumption: str) -> tuple[str, str]:
+    depth, cut = 0, -1
+    for i, ch in enumerate(inner):
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if ch == "," and depth == 0:
+            if cut >= 0:
+                cut = -2
+                break
+            cut = i
+    if cut < 0:
+        raise ExpressionError(f"assumption {assumption!r}: 'in' takes two ends, e.g. 'x: in (0, 1]' or 'x: in [1, oo)'")
+    return inner[:cut], inner[cut + 1:]
+
+
+def parse_range(name: str, words: str, assumption: str) -> Range | None:
+    """The range that ``words`` states for ``name``, or ``None`` when ``words`` are sign words.
+
+    Forms: ``> a``, ``>= a``, ``< b``, ``<= b``; ``a < x < b`` (either ``<`` may be ``<=``, or both
+    ``>``/``>=`` from the upper end); ``in (a, b)`` with ``[``/``]`` for a closed end and ``oo`` for none.
+    An empty range is refused; a range that is a single sign (``> 0``) is kept as a range all the same."""
+    words = words.strip()
+    lower: Expr | None = None
+    upper: Expr | None = None
+    lower_closed = upper_closed = False
+    if match := _ONE_SIDED.match(words):
+        op, end = match.groups()
+        value = _bound(end, assumption)
+        if value is None:
+            raise ExpressionError(f"assumption {assumption!r}: compare with a finite number, e.g. '{name}: > 1'")
+        if op.startswith(">"):
+            lower, lower_closed = value, op == ">="
+        else:
+            upper, upper_closed = value, op == "<="
+    elif match := _IN.match(words):
+        left, inner, right = match.groups()
+        low_text, high_text = _split_comma(inner, assumption)
+        if low_text.strip() in ("oo", "+oo") or high_text.strip() == "-oo":
+            raise ExpressionError(f"assumption {assumption!r}: the lower end comes first, e.g. '{name}: in (-oo, 1]'")
+        lower, upper = _bound(low_text, assumption), _bound(high_text, assumption)
+        lower_closed, upper_closed = left == "[" and lower is not None, right == "]" and upper is not None
+    elif match := _CHAIN.match(words):
+        first, op1, middle, op2, last = match.groups()
+        if middle != name:
+            raise ExpressionError(f"assumption {assumption!r}: the middle of the chain must be {name!r}, e.g. '{name}: 0 < {name} < 1'")
+        if op1[0] != op2[0]:
+            raise ExpressionError(f"assumption {assumption!r}: write the chain one way, e.g. '{name}: 0 < {name} <= 1'")
+        if op1.startswith("<"):
+            lower, upper = _bound(first, assumption), _bound(last, assumption)
+            lower_closed, upper_closed = op1 == "<=", op2 == "<="
+        else:
+            lower, upper = _bound(last, assumption), _bound(first, assumption)
+            lower_closed, upper_closed = op2 == ">=", op1 == ">="
+        if lower is None or upper is None:
+            raise ExpressionError(f"assumption {assumption!r}: a chain takes finite ends; write '{name}: > a' for a half-line")
+    else:
+        return None
+    if lower is None and upper is None:  # in (-oo, oo): every real, no substitution (read_assumptions)
+        return Range(None, None)
+    if lower is not None and upper is not None:
+        gap = certified_sign(evaluated(upper - lower))
+        if gap == 0 and lower_closed and upper_closed:
+            return Range(lower, upper, True, True)
+        if gap != 1:
+            raise ExpressionError(f"assumption {assumption!r} is an empty range (or one whose ends cannot be ordered); "
+                                  "give the smaller end first")
+    return Range(lower, upper, lower_closed, upper_closed)
+
+
+def read_assumptions(texts: Sequence[str]) -> tuple[dict[str, dict[str, bool]], dict[str, Range]]:
+    """``--assume`` texts -> (sign words per name, ranges per name); a name assumed twice is refused.
+
+    A range's name is a real symbol in the table (it is substituted away, :func:`substitute`); ``unit`` keeps
+    its words (``unit positive``) and is the range (0, 1)."""
+    words: dict[str, dict[str, bool]] = {}
+    ranges: dict[str, Range] = {}
+    for text in texts:
+        name_part, _, rest = text.partition(":") if isinstance(text, str) else ("", "", "")
+        found = parse_range(name_part.strip(), rest, text) if ":" in text and name_part.strip() else None
+        if found is not None:
+            name, given = parse_assumption(f"{name_part}: real")  # the name's own checks (a plain identifier, not a function)
+        else:
+            name, given = parse_assumption(text)
+            if given.get(UNIT):
+                found = UNIT_RANGE
+        if name in words:
+            raise ExpressionError(f"'{name}' is assumed twice; give all its words in one --assume, e.g. '{name}: positive integer'")
+        words[name] = given
+        if found is not None and (found.lower is not None or found.upper is not None):
+            ranges[name] = found
+    return words, ranges
+
+
+def parts(ranges: Mapping[str, Range]) -> list[dict[str, Range]]:
+    """The ranges split into parts without a closed bounded end: the open ranges first, then each closed end alone
+    (``0 <= x <= 1``: ``0 < x < 1``, ``x = 0``, ``x = 1``; two such names: every combination)."""
+    out: list[dict[str, Range]] = [{}]
+    for name, r in ranges.items():
+        choices = [r]
+        if r.lower is not None and r.upper is not None and not r.is_point and (r.lower_closed or r.upper_closed):
+            choices = [Range(r.lower, r.upper)]
+            choices += [Range(r.lower, r.lower, True, True)] if r.lower_closed else []
+            choices += [Range(r.upper, r.upper, True, True)] if r.upper_closed else []
+        out = [{**part, name: choice} for part in out for choice in choices]
+    return out
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """``name`` = ``value`` (an expression in ``fresh``, or a constant for a point), with the note that says so."""
+
+    name: str
+    symbol: sp.Symbol
+    fresh: sp.Symbol | None
+    value: Expr
+    note: str
+    inverse_slope: Expr  # d(fresh)/dx: 1, -1 or 1/((b - a) sigma'(q)) (1 for a point: unused)
+
+
+def _logistic(q: sp.Symbol) -> Expr:
+    """1/(1 + e^-q) as the parser writes ``sigmoid(q)``, unevaluated (so that the domain reads its division)."""
+    sigmoid = FUNCTIONS["sigmoid"]
+    assert sigmoid is not None  # only diff, Sum and limit are None (built by the translator itself)
+    with sp.evaluate(False):
+        return sigmoid(q)
+
+
+def _plus(a: Expr) -> str:
+    """``a + `` as the start of a sum, nothing for 0."""
+    return "" if a == 0 else f"{sp.sstr(a)} + "
+
+
+def _fresh(stem: str, taken: set[str]) -> str:
+    while stem in taken:
+        stem += "_"
+    taken.add(stem)
+    return stem
+
+
+def _substitution(name: str, symbol: sp.Symbol, r: Range, taken: set[str]) -> Substitution:
+    what = r.text(name)
+    if r.is_point:
+        assert r.lower is not None
+        return Substitution(name, symbol, None, r.lower, f"{what}: the closed end of the assumed range, decided on its own", sp.Integer(1))
+    if r.lower is not None and r.upper is not None and (r.lower_closed or r.upper_closed):
+        raise ValueError(f"{what}: a closed end is decided on its own; split the range with parts() first")
+    with sp.evaluate(False):
+        if r.lower is not None and r.upper is not None:
+            q = sp.Symbol(_fresh(f"logit_{name}", taken), real=True)
+            if r == UNIT_RANGE:
+                value, shown = _logistic(q), f"1/(1 + exp(-{q}))"
+            else:
+                width = evaluated(r.upper - r.lower)
+                value = sp.Add(r.lower, sp.Mul(sp.Add(r.upper, sp.Mul(-1, r.lower)), _logistic(q)))
+                shown = f"{_plus(r.lower)}{sp.sstr(width) if width.is_Atom else f'({sp.sstr(width)})'}/(1 + exp(-{q}))"
+            inverse = sp.Mul(sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), 2), sp.exp(q))  # 1/sigma'(q) = (1 + e^-q)^2 e^q
+            inverse = inverse if r == UNIT_RANGE else sp.Mul(inverse, sp.Pow(sp.Add(r.upper, sp.Mul(-1, r.lower)), -1))
+            label = f"{name}: unit (0 < {name} < 1)" if r.word == UNIT else what
+            return Substitution(name, symbol, q, value, f"{label} is read as {name} = {shown} with {q} real "
+                                f"(every value in ({sp.sstr(r.lower)}, {sp.sstr(r.upper)}) is one such value, and only those)", inverse)
+        closed = r.lower_closed if r.lower is not None else r.upper_closed
+        sign = {"nonnegative": True} if closed else {"positive": True}
+        if r.lower is not None:
+            e = sp.Symbol(_fresh(f"excess_{name}", taken), real=True, **sign)
+            value, slope, shown = sp.Add(r.lower, e), sp.Integer(1), f"{_plus(r.lower)}{e}"
+        else:
+            assert r.upper is not None
+            e = sp.Symbol(_fresh(f"deficit_{name}", taken), real=True, **sign)
+            value, slope, shown = sp.Add(r.upper, sp.Mul(-1, e)), sp.Integer(-1), f"{sp.sstr(r.upper)} - {e}"
+    return Substitution(name, symbol, e, value, f"{what} is read as {name} = {shown} with {e} {'>=' if closed else '>'} 0", slope)
+
+
+def substitute(sides: Sequence[Basic], table: SymbolTable, ranges: Mapping[str, Range]) -> tuple[list[Basic], tuple[Substitution, ...]]:
+    """Each ranged scalar of ``sides`` replaced by its expression in a fresh symbol (see the module docstring).
+
+    A derivative by a ranged name becomes one by the fresh symbol divided by the map's slope (the chain rule);
+    at a point, the derivative is evaluated first, then the point put in."""
+    taken = set(table.free_names) | set(table.bound_names)
+    subs = tuple(_substitution(name, table.symbols[name], ranges[name], taken)
+                 for name in sorted(ranges) if name in table.symbols)
+    if not subs:
+        return list(sides), ()
+    by_symbol = {s.symbol: s for s in subs}
+    mapping = {s.symbol: s.value for s in subs}
+
+    def chain_rule(d: sp.Derivative) -> Basic:
+        if any(v in by_symbol and by_symbol[v].fresh is None for v, _ in d.variable_count):
+            with sp.evaluate(True):
+                out = d.doit()  # f'(a): differentiate in x, then the point is put in (below)
+            if out.has(sp.Derivative):
+                names = ", ".join(s.name for s in subs if s.fresh is None)
+                raise ExpressionError(f"the derivative at the closed end ({names}) could not be evaluated; "
+                                      "assume the open range instead")
+            return out
+        out = d.expr.xreplace(mapping)
+        for variable, count in d.variable_count:
+            s = by_symbol.get(variable)
+            for _ in range(int(evaluated(count))):
+                if s is None:
+                    out = sp.Derivative(out, variable)
+                else:
+                    assert s.fresh is not None
+                    out = sp.Derivative(out, s.fresh)
+                    out = out if s.inverse_slope == 1 else sp.Mul(out, s.inverse_slope)
+        return out
+
+    with sp.evaluate(False):
+        out = [side.replace(lambda e: isinstance(e, sp.Derivative) and any(v in by_symbol for v, _ in e.variable_count), chain_rule)
+               for side in sides]
+        return [side.xreplace(mapping) for side in out], subs
