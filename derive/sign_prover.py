@@ -177,6 +177,15 @@ class SignProverBase:
         return type(self)(self.size_lower_bounds, [], self.depth_limit, {}, {}, self.budget, self.deadline,
                           index_ranges={**self.index_ranges, var: (lo, hi)})
 
+    def _limited_child(self, applications: int) -> Self:
+        """A prover with at most ``applications`` rule applications of this one's budget (charged to it by
+        :meth:`_charge`) and failures of its own: a goal it gives up for want of budget is not marked failed here."""
+        return type(self)(self.size_lower_bounds, [], self.depth_limit, self.memo, {}, [min(applications, self.budget[0])],
+                          self.deadline, index_ranges=self.index_ranges)
+
+    def _charge(self, child: SignProverBase, applications: int) -> None:
+        self.budget[0] -= min(applications, self.budget[0]) - child.budget[0]
+
     def _prove(self, expr: Expr, strict: bool, depth: int) -> bool:
         key = (expr, strict)
         if key in self.memo:

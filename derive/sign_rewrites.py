@@ -17,6 +17,8 @@ from .sums import bound_variables
 
 __all__ = ["RewriteRules"]
 
+HALVES_APPLICATIONS = 60  # rule applications (of the 600 of a proof) the split at 0 may take: it is tried early
+
 
 @lru_cache(maxsize=512)
 def _minimum(expr: Expr, x: sp.Symbol, domain: sp.Interval) -> Expr:
@@ -57,7 +59,7 @@ class RewriteRules(SignProverBase):
         if depth > self.base_depth or domain_var is None:
             return False
         x, domain = domain_var
-        return self._minimum_decides(expr, x, domain, strict)
+        return self._minimum_decides(expr, x, domain, strict) or self._halves(expr, x, strict, depth)
 
     def _one_variable(self, expr: Expr) -> tuple[sp.Symbol, sp.Interval] | None:
         """(x, its domain from its assumptions) where ``expr`` has one free symbol, a real one, and no sum; else None."""
@@ -97,21 +99,49 @@ class RewriteRules(SignProverBase):
             return True
         if depth <= self.base_depth + 1 and self._toward_end(expr, x, domain, strict, depth):
             return True
-        # on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 on (0, oo) give f > 0 on (0, oo); the slope is proven for a
-        # positive variable (the mean value theorem needs f' > 0 inside the interval only: e^x - 1 - x is 0 at x = 0)
-        if x.is_nonnegative and depth < self.depth_limit - 2:
-            if not continuous_on(expr, x, sp.Interval.open(0, sp.oo)):
-                return False
-            start = sp.limit(expr, x, 0, "+")
-            start_sign = certified_sign(start) if start.is_number and start.is_finite else None
-            if start_sign in (0, 1):
-                probe = self._child()
-                inside = sp.Symbol(x.name, positive=True)
-                slope = sp.simplify(sp.diff(expr, x).subs(x, inside))
-                if probe._prove(slope, True, depth + 1) and (x.is_positive or not strict or start_sign == 1):
-                    self.steps.extend(probe.steps)
-                    self._note(expr, strict, f"value ${sp.latex(start)}$ at ${sp.latex(x)} = 0$ and increasing")
-                    return True
+        if x.is_nonnegative and self._from_zero(expr, x, strict, depth):
+            return True
+        return self._halves(expr, x, strict, depth)
+
+    def _from_zero(self, expr: Expr, x: sp.Symbol, strict: bool, depth: int) -> bool:
+        """(b) on [0, oo) or (0, oo): f(0+) >= 0 and f' > 0 on (0, oo) give f > 0 on (0, oo); the slope is proven for a
+        positive variable (the mean value theorem needs f' > 0 inside the interval only: e^x - 1 - x is 0 at x = 0)."""
+        if depth >= self.depth_limit - 2 or not continuous_on(expr, x, sp.Interval.open(0, sp.oo)):
+            return False
+        start = sp.limit(expr, x, 0, "+")
+        start_sign = certified_sign(start) if start.is_number and start.is_finite else None
+        if start_sign not in (0, 1) or not (x.is_positive or not strict or start_sign == 1):
+            return False
+        probe = self._child()
+        inside = sp.Symbol(x.name, positive=True)
+        slope = sp.simplify(sp.diff(expr, x).subs(x, inside))
+        if probe._prove(slope, True, depth + 1):
+            self.steps.extend(probe.steps)
+            self._note(expr, strict, f"value ${sp.latex(start)}$ at ${sp.latex(x)} = 0$ and increasing")
+            return True
+        return False
+
+    def _halves(self, expr: Expr, x: sp.Symbol, strict: bool, depth: int) -> bool:
+        r"""(d) A real variable of any sign: :math:`f(x)` for :math:`x \ge 0` and :math:`f(-y)` for :math:`y \ge 0`, each
+        proven on its own by (b), :meth:`_from_zero` (the value at 0 and the slope inside), or by (c), :meth:`_toward_end`.
+
+        Soundness: every real x is y or -y for some y >= 0, so the two goals over y >= 0 together are the goal
+        over all x. Tried on the top goal only, within HALVES_APPLICATIONS rule applications (each half's slope is a goal
+        of its own, and one slow goal below the top took 17 s): it proves what needs f'(0) = 0 and a sign
+        change of f' there, such as softplus(x) <= log 2 + x/2 + x^2/8 (f''(x) = 1/4 - sigmoid'(x) >= 0)."""
+        if x.is_nonnegative or depth > self.base_depth or depth >= self.depth_limit - 4:
+            return False
+        y = sp.Symbol(f"{x.name}_", nonnegative=True)
+        halves = [expr.xreplace({x: -y})] if x.is_nonpositive else [expr.xreplace({x: y}), expr.xreplace({x: -y})]
+        probe = self._limited_child(HALVES_APPLICATIONS)
+        shown = all(probe._from_zero(half, y, strict, depth + 1) or probe._toward_end(half, y, sp.Interval(0, sp.oo), strict, depth + 1)
+                    for half in halves)
+        self._charge(probe, HALVES_APPLICATIONS)
+        if shown:
+            self.steps.extend(probe.steps)
+            self._note(expr, strict, f"for ${sp.latex(x)} \\ge 0$ and ${sp.latex(x)} \\le 0$ apart "
+                                     f"(${sp.latex(x)} = \\pm {sp.latex(y)}$, ${sp.latex(y)} \\ge 0$)")
+            return True
         return False
 
     def _toward_end(self, expr: Expr, x: sp.Symbol, domain: sp.Interval, strict: bool, depth: int) -> bool:

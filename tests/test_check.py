@@ -90,6 +90,10 @@ TRUE = [
     ("sqrt(x**2 + 1)", "abs(x)", ">", []),
     ("x/(1 + x)", "log(1 + x)", "<=", ["x: positive"]),
     ("exp(x)", "1 + x + x**2/2 + x**3/6", ">=", ["x: nonnegative"]),
+    # split at 0, each half by its value at 0 and its slope (f'(0) = 0 and f'' >= 0), or by its limit at the end
+    ("softplus(x)", "log(2) + x/2 + x**2/8", "<=", []),
+    ("log(cosh(x))", "x**2/2", "<=", []),
+    ("tanh(x)**2", "x**2", "<=", []),
     # ranges: x = 1 + e (e > 0), x = b - d, x = a + (b - a) sigmoid(q); a closed bounded range also at its ends
     ("log(x)", "0", ">", ["x: > 1"]),
     ("sigmoid(x)", "1/2 + x/4", ">=", ["x: <= 0"]),
@@ -142,6 +146,8 @@ FALSE = [
     ("sqrt(a**2 + b**2)", "abs(a) + abs(b)", "<", []),
     ("sqrt(a*b)", "(a + b)/3", "<=", ["a: positive", "b: positive"]),
     ("sqrt(x**2 + 1)", "x + 1/10", "<=", ["x: nonnegative"]),
+    ("softplus(x)", "log(2) + x/2 + x**2/9", "<=", []),  # the curvature at 0 is 1/8
+    ("log(cosh(x))", "x**2/3", "<=", []),
     ("log(x)", "0", ">", ["x: >= 1"]),  # equality at the closed end
     ("x**2", "x", "<", ["x: 0 <= x <= 1"]),  # equality at both ends: the first refutes
     ("x**2", "x", "<", ["x: 1/2 < x < 11/10"]),
