@@ -56,14 +56,17 @@ def continuous_on(expr: Expr, x: sp.Symbol, domain: sp.Interval) -> bool:
 
 
 def split_sum_term(term: Expr) -> tuple[Expr, Sum | None]:
-    """``c * Sum(f, (i, a, b))`` -> ``(c, Sum)``; a sum of several limits (a flattened nested sum) is no match."""
+    r"""``c * Sum(f, (i, a, b))`` -> ``(c, Sum)``; a sum of several limits (a flattened nested sum) is no match.
+
+    ``c`` must not depend on ``i``: ``i`` is not among its *free* symbols (``c = log(Sum(e^{x_i}, i))`` binds an
+    ``i`` of its own and is one number for every term: :math:`\sum_i c f_i = c \sum_i f_i` by linearity)."""
     if isinstance(term, Sum):
         return (sp.Integer(1), term) if len(term.limits) == 1 else (term, None)
     if term.is_Mul:
         sums = [f for f in term.args if isinstance(f, Sum)]
         if len(sums) == 1 and len(sums[0].limits) == 1:
             coeff = sp.Mul(*[f for f in term.args if f is not sums[0]])
-            if not coeff.has(sums[0].limits[0][0]):
+            if sums[0].limits[0][0] not in coeff.free_symbols:
                 return coeff, sums[0]
     return term, None
 

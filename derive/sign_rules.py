@@ -119,6 +119,14 @@ class AlgebraRules(SignProverBase):
             for pos, neg in ((a, -b), (b, -a)):
                 if self._monotone_pair(pos, neg, strict, depth):
                     return True
+        # (g) terms over a common denominator that holds a sum (E_p[x] = sum_i e^(x_i) x_i / S against log S): the
+        # quotient rule now, before the searches of (c)-(f) spend the budget (the argument: _rule_quotient's)
+        if sp.fraction(sp.together(expr))[1].has(Sum) and self._rule_quotient(expr, strict, depth):
+            return True
+        # (d) sums over equal ranges compared termwise, where every term is a sum (nothing to spread over the terms):
+        # before (c), whose search is long (S_j log S_k - sum_i e^(x_i) x_i: the budget was spent before (d))
+        if self._sum_difference(expr, strict, depth, spread=False):
+            return True
         # (c) a logarithm against the remaining terms: log A >= r  <=>  A >= e^r
         if self._log_against_rest(expr, strict, depth):
             return True
@@ -128,7 +136,7 @@ class AlgebraRules(SignProverBase):
         # (f) a term of a sum against the whole sum
         if self._term_of_sum(expr, strict, depth):
             return True
-        # (d) sums over equal ranges compared termwise; a size is a sum of ones
+        # (d) with the other terms spread over the sums' terms; a size is a sum of ones
         return self._sum_difference(expr, strict, depth)
 
     def _rule_sqrt(self, expr: Expr, strict: bool, depth: int) -> bool:
@@ -389,7 +397,7 @@ class AlgebraRules(SignProverBase):
             return False
         for t in terms:
             coeff, s = split_sum_term(t)
-            if s is None or coeff.has(s.limits[0][0]):
+            if s is None:
                 continue
             var, lo, hi = s.limits[0]
             if not self._range_nonempty(lo, hi):
@@ -470,12 +478,12 @@ class AlgebraRules(SignProverBase):
                 return True
         return False
 
-    def _sum_difference(self, expr: Expr, strict: bool, depth: int) -> bool:
+    def _sum_difference(self, expr: Expr, strict: bool, depth: int, spread: bool = True) -> bool:
         r"""Linearity over one range: :math:`\sum_i f_i - \sum_i g_i + r = \sum_i (f_i - g_i + r/c)` with
         :math:`c = b - a + 1` terms.  Side conditions: every sum has the same single range; a
         coefficient is free of the index; spreading :math:`r` needs :math:`c \ne 0` (a non-empty
         range) or :math:`r/c` free of the sizes, where Karr's convention gives
-        :math:`\sum_{i=a}^{b} r/c = r` for every integer count."""
+        :math:`\sum_{i=a}^{b} r/c = r` for every integer count. ``spread=False``: only where :math:`r = 0`."""
         sums = [t for t in expr.args if isinstance(t, Sum) or (t.is_Mul and any(isinstance(f, Sum) for f in t.args))]
         if not sums:
             return False
@@ -493,6 +501,8 @@ class AlgebraRules(SignProverBase):
                 body += coeff * s.function.xreplace({s.limits[0][0]: var})
             else:
                 rest += t
+        if rest != 0 and not spread:
+            return False
         # spread the non-sum part evenly over the terms: rest = sum_i rest/count,
         # valid for an empty range too when rest/count has no size in a denominator
         per_term = sp.simplify(rest / count) if rest != 0 else sp.Integer(0)

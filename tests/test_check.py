@@ -90,6 +90,10 @@ TRUE = [
     ("sqrt(x**2 + 1)", "abs(x)", ">", []),
     ("x/(1 + x)", "log(1 + x)", "<=", ["x: positive"]),
     ("exp(x)", "1 + x + x**2/2 + x**3/6", ">=", ["x: nonnegative"]),
+    # the same sums under other index names; E_p[x] <= LSE over the common denominator S (the quotient rule first)
+    ("Sum(exp(x[i])*x[i],(i,1,n))", "Sum(exp(x[j]),(j,1,n))*log(Sum(exp(x[k]),(k,1,n)))", "<=", []),
+    ("Sum(exp(x[i])*x[i],(i,1,n))/Sum(exp(x[j]),(j,1,n))", "log(Sum(exp(x[j]),(j,1,n)))", "<=", []),
+    ("Sum(exp(x[i])/Sum(exp(x[j]),(j,1,n))*x[i],(i,1,n))", "log(Sum(exp(x[j]),(j,1,n)))", "<=", []),
     # split at 0, each half by its value at 0 and its slope (f'(0) = 0 and f'' >= 0), or by its limit at the end
     ("softplus(x)", "log(2) + x/2 + x**2/8", "<=", []),
     ("log(cosh(x))", "x**2/2", "<=", []),
@@ -147,6 +151,7 @@ FALSE = [
     ("sqrt(a*b)", "(a + b)/3", "<=", ["a: positive", "b: positive"]),
     ("sqrt(x**2 + 1)", "x + 1/10", "<=", ["x: nonnegative"]),
     ("softplus(x)", "log(2) + x/2 + x**2/9", "<=", []),  # the curvature at 0 is 1/8
+    ("Sum(exp(x[i])*x[i],(i,1,n))/Sum(exp(x[j]),(j,1,n))", "log(Sum(exp(x[j]),(j,1,n))) - 1/100", "<=", []),  # entropy -> 0
     ("log(cosh(x))", "x**2/3", "<=", []),
     ("log(x)", "0", ">", ["x: >= 1"]),  # equality at the closed end
     ("x**2", "x", "<", ["x: 0 <= x <= 1"]),  # equality at both ends: the first refutes
