@@ -333,3 +333,55 @@ def test_backward_kernels_are_within_their_proved_mixed_bounds() -> None:
                 allowed = c_log * (abs(exact) + E[j] * size) + (size + 1) * floor + Fraction(1, 2**200) * E[j] * size
                 assert abs(_fraction(out[j]) - exact) <= allowed, (name, n, j)
     assert naive_over > 0
+
+
+def _lse_backward_reference(x: np.ndarray, g: float, temperature: float, bits: int) -> list[float]:
+    """g e^(x_i/T) / sum_j e^(x_j/T), correctly rounded to ``bits`` (mpmath; the precision doubled until stable)."""
+    from softproof.measure.accuracy import _round
+
+    previous: list[float] | None = None
+    prec = 256 + int(float(np.ptp(x)) / temperature * 1.45)
+    while True:
+        with mpmath.workprec(prec):
+            terms = [mpmath.exp(mpmath.mpf(float(v)) / mpmath.mpf(temperature)) for v in x]
+            total = mpmath.fsum(terms)
+            rounded = [_round(mpmath.mpf(float(g)) * t / total, bits) for t in terms]
+        if rounded == previous:
+            return rounded
+        previous, prec = rounded, prec * 2
+
+
+def test_logsumexp_backward_is_within_its_proved_bounds() -> None:
+    """fp.logsumexp_backward.float64/float32 against mpmath on rows with a negative maximum, dominant logits (probabilities
+    down to about 1e-300), random temperatures and upstream values of every scale and sign. Test of the test: the plain
+    formula g e^x / sum e^x overflows to NaN on the rows with logits near 1000, where softproof stays within its bound."""
+    import softproof.generated.softmax_c as c_target
+    from softproof.codegen.backends.gappa.claims import LOGSUMEXP_BACKWARD, LOGSUMEXP_BACKWARD_SINGLE
+    from softproof.measure.accuracy import ulp_distance
+
+    bound64 = int(LOGSUMEXP_BACKWARD.strategy.bound)  # type: ignore[attr-defined]
+    bound32 = int(LOGSUMEXP_BACKWARD_SINGLE.strategy.bound)  # type: ignore[attr-defined]
+    rng = np.random.default_rng(5)
+    worst = {"float64": 0.0, "float32": 0.0}
+    naive_broke = 0
+    for trial in range(60):
+        n = int(rng.choice((1, 2, 3, 5, 17, 64)))
+        x = rng.normal(scale=float(rng.choice((1.0, 10.0, 200.0))), size=n) + float(rng.choice((0.0, -3.0, 1000.0)))
+        temperature = float(10 ** rng.uniform(-1, 1)) if trial % 3 == 0 else 1.0
+        g = float(rng.choice((1.0, -2.5, 1e-300, 3e300))) * float(rng.uniform(0.5, 2.0))
+        for dtype, bits, bound in ((np.float64, 53, bound64), (np.float32, 24, bound32)):
+            xs, gs = x.astype(dtype), np.asarray(min(g, 1e38) if dtype is np.float32 else g, dtype=dtype)
+            out = c_target.logsumexp_backward(xs[None, :], gs[None], temperature=temperature)[0]
+            exact = np.array(_lse_backward_reference(xs.astype(np.float64), float(gs), temperature, bits), dtype=dtype)
+            with np.errstate(all="ignore"):
+                probability = np.exp(xs.astype(np.float64) / temperature - np.max(xs.astype(np.float64) / temperature))
+                probability /= probability.sum()
+            checked = probability >= 2.0**-1018 if dtype is np.float64 else np.ones(n, dtype=bool)
+            distance = ulp_distance(out[checked], exact[checked])
+            worst[np.dtype(dtype).name] = max(worst[np.dtype(dtype).name], float(distance.max(initial=0.0)))
+            assert distance.max(initial=0.0) <= bound, (dtype, trial, x, g, temperature, out, exact)
+            if dtype is np.float64 and x.max() > 900:
+                with np.errstate(all="ignore"):
+                    plain = g * np.exp(x / temperature) / np.exp(x / temperature).sum()
+                naive_broke += bool(np.isnan(plain).any() or (ulp_distance(plain, exact) > bound).any())
+    assert naive_broke > 0 and worst["float32"] <= 1, worst

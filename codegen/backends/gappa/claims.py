@@ -757,6 +757,7 @@ def _softmax_single_ulps() -> Fraction:
 
 
 p_sym = sp.Symbol("p", positive=True)
+g_sym = sp.Symbol("g", real=True)
 SOFTMAX = _fp_claim(
     "fp.softmax.float64",
     f"for every finite row of n <= 2^24 entries and every T > 0, each C softmax result p >= 2^-1018 or p < 2^-1022 is "
@@ -775,6 +776,56 @@ SOFTMAX_SINGLE = _fp_claim(
     ComposedBound((EXP_SINGLE_TOTAL, TERMS_SINGLE, SOFTMAX_ASSEMBLY), _softmax_single_ulps, Fraction(1), in_ulps=True),
     ("the double result rounded once to float32; the argument in _softmax_single_ulps",),
 )
+
+def _softmax_entry_relative() -> Fraction:
+    r""":math:`\rho_p` with :math:`|p - p^*| \le \rho_p p^*` for the C softmax's double p of an exact :math:`p^* \ge 2^{-1018}`:
+    p = RN(v) and v within :func:`softmax_relative` of :math:`p^*`, so :math:`\rho_p = (1 + \rho_s)(1 + u) - 1` (3.98 u)."""
+    return (1 + softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS)) * (1 + U) - 1
+
+
+def _logsumexp_backward_ulps() -> Fraction:
+    r"""fp.logsumexp_backward.float64 in ULPs. The runtime (``_options.logsumexp_backward``) takes p from the C softmax in
+    binary64 (every input dtype goes through float64) and returns fl(g p), one IEEE product. With
+    :math:`|p - p^*| \le \rho_p p^*` (:func:`_softmax_entry_relative`, for :math:`p^* \ge 2^{-1018}`),
+    :math:`g p = g p^*(1 + \epsilon)`, :math:`|\epsilon| \le \rho_p`, rounded once: at most
+    :func:`ulps_after_rounding` of :math:`\rho_p` boundaries lie between fl(g p) and RN(g p*). A product below
+    :math:`2^{-1022}` (spacing :math:`2^{-1074}`): :math:`|g p - g p^*| < 4u\,2^{-1022} = 2^{-1073}`, two spacings, so at
+    most 3 boundaries. :math:`|g p| \le |g|` (p <= 1): no overflow for a finite g. A probability below :math:`2^{-1018}`
+    is the exception the statement names (softmax's own)."""
+    return Fraction(max(ulps_after_rounding(_softmax_entry_relative()), 3))
+
+
+def _logsumexp_backward_single_ulps() -> Fraction:
+    r"""fp.logsumexp_backward.float32 in ULPs: the double fl(g p) (:func:`_logsumexp_backward_ulps`' argument: within
+    :math:`(1 + \rho_p)(1 + u) - 1` of :math:`g p^*`, below :math:`2^{-49}`) rounded once to float32: at most
+    :func:`ulps_after_rounding` steps at float32's unit. Float32 results below :math:`2^{-126}` (spacing :math:`2^{-149}`):
+    the double's error is under :math:`2^{-175} + 2^{-1073}`, one boundary at most. A probability below :math:`2^{-1018}`
+    (subnormal or near it, absolute error :math:`2^{-1072}`): with :math:`|g| < 2^{128}` (a float32 g; a float64 g makes the
+    result float64) both :math:`g p` and :math:`g p^*` are below :math:`2^{-889}` and round to a zero of the same sign."""
+    rho = (1 + _softmax_entry_relative()) * (1 + U) - 1
+    return Fraction(max(ulps_after_rounding(rho, U_SINGLE), 1))
+
+
+LOGSUMEXP_BACKWARD = _fp_claim(
+    "fp.logsumexp_backward.float64",
+    f"for every finite row of n <= 2^24 entries, every T > 0 and every finite upstream g, each logsumexp_backward result "
+    f"g p (C softmax) is within {int(_logsumexp_backward_ulps())} ULP of the correctly rounded g e^((x_j - m)/T) / sum_k "
+    "e^((x_k - m)/T) where that probability is at least 2^-1018",
+    sp.Le(sp.Function("ulps")(FL(g_sym * p_sym)), 4),
+    ComposedBound((SOFTMAX,), _logsumexp_backward_ulps, Fraction(4), in_ulps=True),
+    ("p from the C softmax in binary64, g p one IEEE product (NumPy), as _options.logsumexp_backward computes them",
+     "the argument in _logsumexp_backward_ulps (codegen/backends/gappa/claims.py)"),
+)
+LOGSUMEXP_BACKWARD_SINGLE = _fp_claim(
+    "fp.logsumexp_backward.float32",
+    "for every finite float32 row of n <= 2^24 entries, every T > 0 and every finite float32 upstream g, each "
+    "logsumexp_backward result is within 1 ULP of the correctly rounded g softmax(x/T)",
+    sp.Le(sp.Function("ulps32")(FL(g_sym * p_sym)), 1),
+    ComposedBound((SOFTMAX,), _logsumexp_backward_single_ulps, Fraction(1), in_ulps=True),
+    ("p from the C softmax in binary64 (float32 inputs are widened first), g p one binary64 product rounded once to "
+     "float32; the argument in _logsumexp_backward_single_ulps",),
+)
+
 
 LOG_SHARE_ASSEMBLY_BOUND = Fraction(1, 2**101)  # Gappa: 2^-102
 q_sym, L_sym = sp.symbols("q L", real=True)
@@ -1559,6 +1610,8 @@ CLAIMS = [
     SOFTMAX_ASSEMBLY,
     SOFTMAX,
     SOFTMAX_SINGLE,
+    LOGSUMEXP_BACKWARD,
+    LOGSUMEXP_BACKWARD_SINGLE,
     LOG_SHARE_ASSEMBLY,
     LOG_SOFTMAX,
     LOG_SOFTMAX_SINGLE,
