@@ -161,7 +161,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     raw = separate_bound_names(raw, table)
     try:
         raw, substitutions = substitute(raw, table, assumed)
-        unit_notes = [s.note for s in substitutions]
+        range_notes = [s.note for s in substitutions]
         elimination = eliminate_limits(raw) if limits else Elimination(list(raw))  # each limit by its value
         raw = elimination.sides
         side_conditions = [conditions(side) for side in raw]
@@ -181,7 +181,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     statement = RELATIONS[relation](lhs, rhs, evaluate=False)
     domain = tuple(c for found in side_conditions for c in found)
     notes = [f"assumed {name}: {what} (used as a summation bound or index)" for name, what in table.inferred.items()]
-    notes += unit_notes + elimination.notes
+    notes += range_notes + elimination.notes
     symbols = table.symbols.values()
     subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
     for d in statement.atoms(sp.Derivative):
@@ -346,7 +346,10 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         return result(quick, "refuted")
     if pending:
         where = "; ".join(c.text() for c in pending)
-        refined = _refinement(pending, problem) if refine else None
+        fresh = {s.fresh: s.name for s in problem.substitutions if s.fresh is not None}
+        ranged = sorted({fresh[v] for c in pending for v in evaluated(c.expr).free_symbols if v in fresh})
+        how = f"narrow the assumed range of {', '.join(ranged)}" if ranged else "state that with --assume"
+        refined = _refinement(pending, problem) if refine and not ranged else None  # a range's fresh symbol is no name to assume
         if refined is not None and refined != problem.assumptions:
             restricted = decide(parse_problem(*problem.texts, problem.relation, refined, ranges=problem.ranges), refine=False)
             if restricted.verdict == "refuted":
@@ -361,7 +364,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         if thorough.status is Status.REFUTED:
             return result(thorough, "refuted")
         return result(Outcome(Status.UNPROVED, "undefined for some values", []), "unknown",
-                      [f"a side is undefined over the reals unless {where}; state that with --assume"])
+                      [f"a side is undefined over the reals unless {where}; {how}"])
     last = quick
     smooth = not evaluate(statement).has(*_NOT_SMOOTH)
     for strategy in (_proof_strategies(statement, problem.indices, problem.upper) if smooth else []):

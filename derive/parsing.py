@@ -30,7 +30,7 @@ import sympy as sp
 from .translator import _NAME, _NOT_REAL, CONSTANTS, FUNCTIONS, MAX_DEPTH, ExpressionError, Translator, _takes_evaluate, evaluated
 
 __all__ = [
-    "ExpressionError", "SymbolTable", "parse_expression", "parse_sides", "parse_assumption", "parse_assumptions",
+    "ExpressionError", "SymbolTable", "parse_expression", "parse_sides", "parse_assumption",
     "separate_bound_names", "evaluated", "FUNCTIONS", "UNIT",
 ]
 
@@ -110,17 +110,6 @@ def parse_assumption(text: str) -> tuple[str, dict[str, bool]]:
     except Exception:  # noqa: BLE001 - SymPy's InconsistentAssumptions and friends
         raise ExpressionError(f"assumption {text!r} contradicts itself ({' and '.join(flags)}); keep one") from None
     return name, given
-
-
-def parse_assumptions(texts: Sequence[str]) -> dict[str, dict[str, bool]]:
-    """Several ``--assume`` options; naming one symbol twice is refused (the last would silently win)."""
-    out: dict[str, dict[str, bool]] = {}
-    for text in texts:
-        name, given = parse_assumption(text)
-        if name in out:
-            raise ExpressionError(f"'{name}' is assumed twice; give all its words in one --assume, e.g. '{name}: positive integer'")
-        out[name] = given
-    return out
 
 
 def _tree(text: str, label: str) -> ast.Expression:

@@ -158,8 +158,8 @@ def read_assumptions(texts: Sequence[str]) -> tuple[dict[str, dict[str, bool]], 
     words: dict[str, dict[str, bool]] = {}
     ranges: dict[str, Range] = {}
     for text in texts:
-        name_part, _, rest = text.partition(":") if isinstance(text, str) else ("", "", "")
-        found = parse_range(name_part.strip(), rest, text) if ":" in text and name_part.strip() else None
+        name_part, colon, rest = text.partition(":")
+        found = parse_range(name_part.strip(), rest, text) if colon and name_part.strip() else None
         if found is not None:
             name, given = parse_assumption(f"{name_part}: real")  # the name's own checks (a plain identifier, not a function)
         else:
@@ -278,13 +278,13 @@ def substitute(sides: Sequence[Basic], table: SymbolTable, ranges: Mapping[str, 
         out = d.expr.xreplace(mapping)
         for variable, count in d.variable_count:
             s = by_symbol.get(variable)
+            if s is None:
+                out = sp.Derivative(out, (variable, count))
+                continue
+            assert s.fresh is not None
             for _ in range(int(evaluated(count))):
-                if s is None:
-                    out = sp.Derivative(out, variable)
-                else:
-                    assert s.fresh is not None
-                    out = sp.Derivative(out, s.fresh)
-                    out = out if s.inverse_slope == 1 else sp.Mul(out, s.inverse_slope)
+                out = sp.Derivative(out, s.fresh)
+                out = out if s.inverse_slope == 1 else sp.Mul(out, s.inverse_slope)
         return out
 
     with sp.evaluate(False):
