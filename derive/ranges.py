@@ -230,14 +230,14 @@ def _substitution(name: str, symbol: sp.Symbol, r: Range, taken: set[str]) -> Su
     with sp.evaluate(False):
         if r.lower is not None and r.upper is not None:
             q = sp.Symbol(_fresh(f"logit_{name}", taken), real=True)
+            inverse = sp.Mul(sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), 2), sp.exp(q))  # 1/sigma'(q) = (1 + e^-q)^2 e^q
             if r == UNIT_RANGE:
                 value, shown = _logistic(q), f"1/(1 + exp(-{q}))"
             else:
-                width = evaluated(r.upper - r.lower)
-                value = sp.Add(r.lower, sp.Mul(sp.Add(r.upper, sp.Mul(-1, r.lower)), _logistic(q)))
+                width = evaluated(r.upper - r.lower)  # b - a, a positive number (parse_range certified it)
+                value = sp.Add(r.lower, sp.Mul(width, _logistic(q)))
                 shown = f"{_plus(r.lower)}{sp.sstr(width) if width.is_Atom else f'({sp.sstr(width)})'}/(1 + exp(-{q}))"
-            inverse = sp.Mul(sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), 2), sp.exp(q))  # 1/sigma'(q) = (1 + e^-q)^2 e^q
-            inverse = inverse if r == UNIT_RANGE else sp.Mul(inverse, sp.Pow(sp.Add(r.upper, sp.Mul(-1, r.lower)), -1))
+                inverse = sp.Mul(inverse, sp.Pow(width, -1))
             label = f"{name}: unit (0 < {name} < 1)" if r.word == UNIT else what
             return Substitution(name, symbol, q, value, f"{label} is read as {name} = {shown} with {q} real "
                                 f"(every value in ({sp.sstr(r.lower)}, {sp.sstr(r.upper)}) is one such value, and only those)", inverse)

@@ -736,6 +736,11 @@ def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fr
     return (1 + exp_bound) * (1 + shift_bound) * (1 + SEGMENTS_BOUND) * (1 + alpha) / (1 - eps_t) - 1
 
 
+def _softmax_rho() -> Fraction:
+    """:func:`softmax_relative` of the float64 kernel (its exp, terms and shift bounds, rows up to :data:`SOFTMAX_ROWS`)."""
+    return softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS)
+
+
 def _softmax_ulps() -> Fraction:
     r"""fp.softmax.float64 in ULPs: :func:`ulps_after_rounding` of :func:`softmax_relative` (p = fl(v), the FMA's one
     rounding) for results :math:`p \ge 2^{-1018}`. Subnormal results (:math:`p < 2^{-1022}`, spacing :math:`2^{-1074}`):
@@ -743,7 +748,7 @@ def _softmax_ulps() -> Fraction:
     over :math:`c + t \ge 1`) :math:`< 2^{-1074}`, two boundaries at most. The edge rows (T = 0 or oo, infinities) give
     1/count or 0, one rounding (temperature.uniform_limit, the ties' share): 0 steps. Results in
     :math:`[2^{-1022}, 2^{-1018})` are the exception the statement names (:math:`2^{-1075}/p` up to u more: 4)."""
-    normal = ulps_after_rounding(softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS))
+    normal = ulps_after_rounding(_softmax_rho())
     return Fraction(max(normal, 2))
 
 
@@ -780,7 +785,7 @@ SOFTMAX_SINGLE = _fp_claim(
 def _softmax_entry_relative() -> Fraction:
     r""":math:`\rho_p` with :math:`|p - p^*| \le \rho_p p^*` for the C softmax's double p of an exact :math:`p^* \ge 2^{-1018}`:
     p = RN(v) and v within :func:`softmax_relative` of :math:`p^*`, so :math:`\rho_p = (1 + \rho_s)(1 + u) - 1` (3.98 u)."""
-    return (1 + softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS)) * (1 + U) - 1
+    return (1 + _softmax_rho()) * (1 + U) - 1
 
 
 def _logsumexp_backward_ulps() -> Fraction:
