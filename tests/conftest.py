@@ -96,3 +96,13 @@ def fp_results(tmp_path_factory: pytest.TempPathFactory) -> list[Result]:
 
     return _shared_verdicts(CLAIMS, tmp_path_factory)
 
+
+
+@pytest.fixture(scope="session")
+def measurements(computed_once: Callable[[str, Callable[[], Any]], Any]) -> Any:
+    """Every accuracy region at a small scale (rows up to 1e4 long), every function, both targets, both dtypes,
+    scipy for contrast: measured once per run (tests/test_accuracy.py checks the table's bounds on it,
+    tests/test_gappa.py the proved ones)."""
+    from softproof.measure import accuracy as acc
+
+    return computed_once("accuracy-measurements", lambda: acc.measure(seed=7, scale=0.03))

@@ -8,9 +8,7 @@ accuracy table of the README; a regression fails here.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
 
 import mpmath
 import numpy as np
@@ -24,12 +22,6 @@ from softproof.measure import accuracy as acc
 SCALE = int(os.environ.get("SOFTPROOF_EXAMPLES_SCALE", "1"))
 TARGETS = pytest.mark.parametrize("K", [softmax_np, softmax_c], ids=["numpy", "c"])
 DTYPES = pytest.mark.parametrize("dtype", ["float64", "float32"])
-
-
-@pytest.fixture(scope="module")
-def measurements(computed_once: Callable[[str, Callable[[], Any]], Any]) -> list[acc.Measurement]:
-    """Every region at a small scale (rows up to 1e4 long), both targets, scipy for contrast (once per run)."""
-    return computed_once("accuracy-measurements", lambda: acc.measure(seed=7, scale=0.03))  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("implementation", ["softproof C", "softproof NumPy", "softproof C, fast"])

@@ -29,6 +29,11 @@ class Cases:
     base: Strategy
     depth: int = 4
 
+    @staticmethod
+    def splits(statement: Basic) -> bool:
+        """Whether there is a ``Max``/``Min``/``Abs`` to split on: without one, ``run`` is ``base.run``."""
+        return bool(statement.atoms(*_PIECEWISE))
+
     def run(self, statement: Basic) -> Outcome:
         bound = bound_variables(statement)
         atoms = sorted((a for a in statement.atoms(*_PIECEWISE)), key=sp.default_sort_key)

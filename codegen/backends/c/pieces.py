@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 import sympy as sp
 from sympy.codegen.cfunctions import fma, log1p
@@ -522,7 +523,14 @@ class Piece:
 
 
 def pieces() -> dict[str, Piece]:
-    """Every piece the C skeleton calls: reductions become the loop's accumulators."""
+    """Every piece the C skeleton calls: reductions become the loop's accumulators. Built once per process
+    (the derivation takes about 15 ms, and the Gappa scripts ask for it about two thousand times); each call
+    returns its own dictionary of the same frozen pieces."""
+    return dict(_pieces())
+
+
+@cache
+def _pieces() -> dict[str, Piece]:
     dot = sp.Symbol("dot")
 
     def last(name: str) -> sp.Expr:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 import sympy as sp
 
@@ -818,8 +819,9 @@ SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "sub
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
 
 
+@cache
 def scripts() -> tuple[GappaScript, ...]:
-    """Every script, in the order the report lists them."""
+    """Every script, in the order the report lists them (built once per process: each claim asks for its script)."""
     return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _exp_dd_reduce(), _exp_poly_tail(), _log1p_poly(), _log1p_main(False), _log1p_main(True),
             _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
             *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
