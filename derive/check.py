@@ -57,7 +57,7 @@ from .parsing import (
     parse_sides,
     separate_bound_names,
 )
-from .ranges import Range, Substitution, parts, read_assumptions, substitute
+from .ranges import Range, Substitution, parts, read_assumptions, substitute, widenings
 from .sums import evaluate
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
@@ -267,9 +267,32 @@ def check(
     for piece, problem in zip(pieces, problems, strict=True):
         left = None if timeout is None else timeout - (time.perf_counter() - start)
         results.append(_check_part(problem, piece, words, left, timeout, start))
+        if results[-1].verdict == "unknown":
+            results[-1] = _widened(results[-1], piece, problem, words, timeout, start)
         if results[-1].verdict != "proved":
             break
     return _combined(results, len(pieces), time.perf_counter() - start)
+
+
+def _widened(undecided: CheckResult, piece: dict[str, Range], problem: Problem, words: dict[str, dict[str, bool]],
+             timeout: float | None, start: float) -> CheckResult:
+    """An undecided part proved on a wider range (:func:`~softproof.derive.ranges.widenings`: one end of a bounded
+    range dropped), or ``undecided`` as it was. Only a proof counts: a wider range contains the part, so the
+    statement holds on the part; a counterexample there may lie outside the part and is set aside."""
+    lhs_text, rhs_text = problem.texts
+    for text, wider in widenings(piece):
+        left = None if timeout is None else timeout - (time.perf_counter() - start)
+        if left is not None and left <= 0:
+            break
+        try:
+            attempt = parse_problem(lhs_text, rhs_text, problem.relation, words, limits=False, ranges=wider)
+        except ExpressionError:
+            continue  # a side undefined somewhere on the wider range: nothing to prove there
+        result = _check_part(attempt, wider, words, left, timeout, start)
+        if result.verdict == "proved":
+            name = next(n for n in wider if wider[n] != piece[n])
+            return replace(result, notes=[*result.notes, f"proved for {text}, which contains {piece[name].text(name)}"])
+    return undecided
 
 
 def _check_part(problem: Problem, piece: dict[str, Range], words: dict[str, dict[str, bool]], left: float | None,

@@ -7,7 +7,9 @@ name becomes an expression, in a fresh real symbol, whose values are exactly the
 * :math:`x < b`: :math:`x = b - d` with :math:`d > 0` (``deficit_x``); :math:`x \le b`: :math:`d \ge 0`;
 * :math:`a < x < b`: :math:`x = a + (b - a)/(1 + e^{-q})` with :math:`q` real (``logit_x``); ``unit`` is
   :math:`0 < p < 1`, :math:`p = 1/(1 + e^{-q})`;
-* a bounded range with a closed end: the open range, and each closed end as a point (:func:`parts`).
+* a bounded range with a closed end: the open range, and each closed end as a point (:func:`parts`);
+* where the logistic map leaves a bounded range's statement undecided, a range that contains it, one of its
+  ends dropped (:func:`widenings`), is tried for a proof only.
 
 Soundness: each map is a bijection from its fresh symbol's domain onto the range (:math:`e \mapsto a + e`
 maps :math:`(0, \infty)` onto :math:`(a, \infty)` and :math:`[0, \infty)` onto :math:`[a, \infty)`; the
@@ -18,6 +20,9 @@ value of the fresh symbol; a counterexample in the fresh symbol is one in :math:
 statement holds on it exactly when it holds on each part. A derivative by :math:`x` becomes one by the
 fresh symbol through the chain rule (the maps' derivatives, 1, -1 and :math:`(b - a)\sigma'(q)`, never
 vanish); at an end point the derivative is taken first (:math:`f'(a)` is :math:`f'` at :math:`a`).
+A statement that holds for every :math:`x` of a wider range holds for every :math:`x` of the range (a proof on
+:math:`x < b` is one on :math:`a < x < b`); a counterexample on the wider range may lie outside the range and
+refutes nothing, so a widening can only prove.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from .parsing import UNIT, ExpressionError, SymbolTable, parse_assumption, parse
 from .sign_prover import certified_sign
 from .translator import FUNCTIONS, evaluated
 
-__all__ = ["Range", "Substitution", "UNIT_RANGE", "read_assumptions", "parse_range", "parts", "substitute"]
+__all__ = ["Range", "Substitution", "UNIT_RANGE", "read_assumptions", "parse_range", "parts", "substitute", "widenings"]
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,21 @@ def parts(ranges: Mapping[str, Range]) -> list[dict[str, Range]]:
             choices += [Range(r.lower, r.lower, True, True)] if r.lower_closed else []
             choices += [Range(r.upper, r.upper, True, True)] if r.upper_closed else []
         out = [{**part, name: choice} for part in out for choice in choices]
+    return out
+
+
+def widenings(part: Mapping[str, Range]) -> list[tuple[str, dict[str, Range]]]:
+    """For each open bounded range of ``part`` (a part of :func:`parts`), the part with that range's upper end
+    dropped, then with its lower end dropped (``a < x < b``: ``x > a``, then ``x < b``), each with the text of
+    the wider range. Each contains the part, so a proof on it is one on the part (see the module docstring);
+    a one-sided map (``x = b - d``) can decide what the logistic map does not (``exp(x) <= 1/(1 - x)`` on
+    ``0 < x < 1``)."""
+    out: list[tuple[str, dict[str, Range]]] = []
+    for name, r in part.items():
+        if r.lower is None or r.upper is None or r.is_point:
+            continue
+        for wider in (Range(r.lower, None), Range(None, r.upper)):
+            out.append((wider.text(name), {**part, name: wider}))
     return out
 
 

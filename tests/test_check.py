@@ -312,6 +312,24 @@ def test_a_range_too_wide_for_the_domain_is_named() -> None:
     assert check("log(x - 1)", "x", "<=", ["x: > 1"]).verdict == "proved"
 
 
+def test_a_bounded_range_is_proved_through_a_wider_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """exp(x) <= 1/(1 - x) on 0 <= x < 1: the logistic map of (0, 1) leaves it undecided (a 3 s sign search here, 20 s
+    by default: unknown either way); x > 0, the first wider range, is refuted at x >= 1, which is outside (0, 1) and
+    is set aside; x < 1 (x = 1 - d) proves it, and so the open part; the end x = 0 on its own."""
+    import sympy as sp
+
+    from softproof.derive import sign_prover
+    from softproof.derive.ranges import Range, widenings
+
+    monkeypatch.setattr(sign_prover, "SECONDS", 3.0)
+    result = check("exp(x)", "1/(1-x)", "<=", ["x: 0 <= x < 1"])
+    assert result.verdict == "proved", (result.method, result.notes)
+    assert "proved for x < 1, which contains 0 < x < 1" in result.notes
+    part = {"x": Range(sp.Integer(0), sp.Integer(1)), "y": Range(sp.Integer(1), None)}
+    assert widenings(part) == [("x > 0", {"x": Range(sp.Integer(0), None), "y": part["y"]}),
+                               ("x < 1", {"x": Range(None, sp.Integer(1)), "y": part["y"]})]  # one-sided ranges stay
+
+
 def test_the_whole_line_as_a_range_is_every_real() -> None:
     result = check("x", "0", ">", ["x: in (-oo, oo)"])
     assert result.verdict == "refuted" and not any("read as" in note for note in result.notes)
