@@ -192,6 +192,8 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     sizes = [s for s in symbols if s.is_integer and s.is_nonnegative]
     indices = tuple(s for s in symbols if s.is_integer and not s.is_nonnegative and s in subscripts and s not in in_limits)
     upper = sizes[0] if len(sizes) == 1 else None
+    by_size = {s.symbol: s.value for s in substitutions if s.symbol.is_integer}
+    upper = evaluated(by_size[upper]) if upper in by_size else upper  # 'n: >= 2': the indices run to (c - 1) + k
     if upper is not None:
         notes += [f"assumed 1 <= {k} <= {upper} ({k} indexes the entries of a vector of length {upper})" for k in indices]
     labels = {ix.base.label for side in raw for ix in side.atoms(sp.Indexed)}  # a vector's name is not a scalar

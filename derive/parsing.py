@@ -49,14 +49,15 @@ class SymbolTable:
     free_names: set[str] = field(default_factory=set)
     bound_names: set[str] = field(default_factory=set)
     roles: dict[str, dict[str, bool]] = field(default_factory=dict)  # inferred from all sides before parsing
-    ranged: frozenset[str] = frozenset()  # names assumed in a range ('unit', 'x: > 1'): scalars only
+    ranged: frozenset[str] = frozenset()  # names assumed in a range ('unit', 'x: > 1'): scalars only, or sizes
+    sized: set[str] = field(default_factory=set)  # ranged names that are whole summation bounds: sizes ('n: >= 2')
 
     def symbol(self, name: str, **extra: bool) -> sp.Symbol:
         if name in self.bases:
             raise ExpressionError(f"'{name}' is used both as a vector ({name}[i]) and as a scalar; rename one")
         self.free_names.add(name)
         if name not in self.symbols:
-            given = dict(self.assumptions.get(name, {}))
+            given = {"integer": True, "positive": True} if name in self.sized else dict(self.assumptions.get(name, {}))
             if not given:
                 role = self.roles.get(name) or extra
                 given = dict(role) if role else {"real": True}
@@ -153,9 +154,12 @@ def parse_sides(texts: Sequence[tuple[str, str]], table: SymbolTable) -> list[sp
             if isinstance(call, ast.Subscript):
                 inner |= {n.id for n in ast.walk(call.slice) if isinstance(n, ast.Name)}
     for name in sorted(bare | inner):
+        if name in table.ranged and name in bare:
+            table.sized.add(name)  # a size with a lower bound ('n: >= 2'): check reads the range as that bound
+            continue
         if name in table.ranged:
-            raise ExpressionError(f"'{name}' is a summation bound or a subscript, an integer: a range applies to a real "
-                                  f"scalar; for a size write '{name}: positive integer'")
+            raise ExpressionError(f"'{name}' is a subscript or part of a summation bound, an integer: a range applies to "
+                                  f"a real scalar or to a size (a whole summation bound, such as '{name}: >= 2')")
         if name in table.assumptions or name in CONSTANTS or name in FUNCTIONS or name in _NOT_REAL:
             continue
         table.roles[name] = {"integer": True, "positive": True} if name in bare else {"integer": True}

@@ -7,6 +7,8 @@ name becomes an expression, in a fresh real symbol, whose values are exactly the
 * :math:`x < b`: :math:`x = b - d` with :math:`d > 0` (``deficit_x``); :math:`x \le b`: :math:`d \ge 0`;
 * :math:`a < x < b`: :math:`x = a + (b - a)/(1 + e^{-q})` with :math:`q` real (``logit_x``); ``unit`` is
   :math:`0 < p < 1`, :math:`p = 1/(1 + e^{-q})`;
+* a size (a whole summation bound, a positive integer) :math:`n \ge c`: :math:`n = (c - 1) + k` with :math:`k` a
+  positive integer (:func:`size_lower_bound`; a size takes a lower bound only);
 * a bounded range with a closed end: the open range, and each closed end as a point (:func:`parts`);
 * where the logistic map leaves a bounded range's statement undecided, a range that contains it, one of its
   ends dropped (:func:`widenings`), is tried for a proof only.
@@ -38,7 +40,7 @@ from .parsing import UNIT, ExpressionError, SymbolTable, parse_assumption, parse
 from .sign_prover import certified_sign
 from .translator import FUNCTIONS, evaluated
 
-__all__ = ["Range", "Substitution", "UNIT_RANGE", "read_assumptions", "parse_range", "parts", "substitute", "widenings"]
+__all__ = ["Range", "Substitution", "UNIT_RANGE", "read_assumptions", "parse_range", "parts", "substitute", "widenings", "size_lower_bound"]
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,22 @@ def parts(ranges: Mapping[str, Range]) -> list[dict[str, Range]]:
     return out
 
 
+def size_lower_bound(name: str, r: Range) -> int:
+    """The least size a lower-bound range allows: a size (a whole summation bound) is a positive integer, and
+    for an integer ``n``, ``n > a`` is ``n >= floor(a) + 1`` and ``n >= a`` is ``n >= ceil(a)``; at least 1.
+    :func:`substitute` reads ``n >= c`` as ``n = (c - 1) + k`` with ``k`` a positive integer, a one-to-one map of
+    the positive integers onto the integers from ``c`` on (the sums' bounds become ``k + c - 1``)."""
+    if r.lower is None or r.upper is not None:
+        raise ExpressionError(f"'{name}' is a size (a summation bound, a positive integer): give it a lower bound only, "
+                              f"such as '{name}: >= 2'")
+    end = evaluated(r.lower)
+    least = sp.floor(end) + 1 if not r.lower_closed else sp.ceiling(end)
+    if not least.is_Integer:
+        raise ExpressionError(f"'{name}: {r.text(name)}': the lower end {sp.sstr(r.lower)} could not be placed between "
+                              "integers; write an integer")
+    return max(int(least), 1)
+
+
 def widenings(part: Mapping[str, Range]) -> list[tuple[str, dict[str, Range]]]:
     """For each open bounded range of ``part`` (a part of :func:`parts`), the part with that range's upper end
     dropped, then with its lower end dropped (``a < x < b``: ``x > a``, then ``x < b``), each with the text of
@@ -242,6 +260,13 @@ def _fresh(stem: str, taken: set[str]) -> str:
 
 def _substitution(name: str, symbol: sp.Symbol, r: Range, taken: set[str]) -> Substitution:
     what = r.text(name)
+    if symbol.is_integer:  # a size (a whole summation bound, parsing.parse_sides): n = (c - 1) + k, k = 1, 2, ...
+        least = size_lower_bound(name, r)
+        k = sp.Symbol(_fresh(f"excess_{name}", taken), integer=True, positive=True)
+        with sp.evaluate(False):
+            value = sp.Add(least - 1, k) if least > 1 else k
+        return Substitution(name, symbol, k, value, f"{what} is read as {name} = {_plus(sp.Integer(least - 1))}{k} with {k} a "
+                            f"positive integer ({name} a size: every integer from {least} on, and only those)", sp.Integer(1))
     if r.is_point:
         assert r.lower is not None
         return Substitution(name, symbol, None, r.lower, f"{what}: the closed end of the assumed range, decided on its own", sp.Integer(1))

@@ -172,7 +172,13 @@ class AlgebraRules(SignProverBase):
             return True
         return False
 
-    def _rule_extremum(self, expr: Expr, strict: bool, depth: int) -> bool:
+    def _rule_minimum_term(self, expr: Expr, strict: bool, depth: int) -> bool:
+        """:meth:`_rule_extremum` for a min-type term only, tried before the sum and add rules: its replacement is an
+        equivalence (nothing lost), and those rules spent the budget on the Max first (log sum e^(x_i) - max(x_1, x_2)
+        with the sum to m + 1 took 935 rule applications of the 600 a proof has)."""
+        return self._rule_extremum(expr, strict, depth, min_only=True)
+
+    def _rule_extremum(self, expr: Expr, strict: bool, depth: int, min_only: bool = False) -> bool:
         r"""A term :math:`c\,|u|`, :math:`c \max(v_1, .., v_k)` or :math:`c \min(v_1, .., v_k)` (c a nonzero rational)
         of a sum :math:`R + c F` is the minimum or the maximum of the terms :math:`c\,w_j` over its arguments
         :math:`w_j` (:math:`|u| = \max(u, -u)`; a negative c turns a max into a min).
@@ -197,7 +203,7 @@ class AlgebraRules(SignProverBase):
                 continue
             is_max = isinstance(rest, (sp.Abs, sp.Max))
             candidates.append((is_max != (coeff > 0), position, [coeff * w for w in arguments]))
-        if not candidates:
+        if not candidates or (min_only and not any(c[0] for c in candidates)):
             return False
         is_min, position, choices = sorted(candidates, key=lambda c: not c[0])[0]
         others = sp.Add(*(t for j, t in enumerate(terms) if j != position))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import math
 import random
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -310,7 +311,11 @@ def points(lhs: str, rhs: str, assumptions: Mapping[str, str], seed: int = 0, co
 
         for name in sorted(integers):
             words = assumptions.get(name, "")
-            if "positive" in words.split() or name in ("n", "N") or (name in bare_bounds and not words):
+            if name in bare_bounds and (bounds := _rational_range(words)) is not None and bounds[0] is not None:
+                low, _, low_closed, _ = bounds  # a size at least low ('n: >= 2'): its least value and the next three
+                least = math.ceil(low) if low_closed else math.floor(low) + 1
+                point[name] = max(least, 1) + size - 1
+            elif "positive" in words.split() or name in ("n", "N") or (name in bare_bounds and not words):
                 point[name] = size if name in ("n", "N") else rng.randint(1, 4)
             elif "nonnegative" in words.split():
                 point[name] = rng.randint(0, 4)
@@ -322,8 +327,9 @@ def points(lhs: str, rhs: str, assumptions: Mapping[str, str], seed: int = 0, co
                 point[name] = rng.randint(1, max(1, int(n)))
         for name in sorted(scalars):
             point[name] = draw(name)
+        top = max([10, *(int(v) + 1 for v in point.values() if isinstance(v, int))])  # entries up to the largest size
         for name in sorted(vectors):
-            point[name] = {i: draw(name) for i in range(-6, 10)}
+            point[name] = {i: draw(name) for i in range(-6, top)}
         yield point
 
 

@@ -335,11 +335,31 @@ def test_the_whole_line_as_a_range_is_every_real() -> None:
     assert result.verdict == "refuted" and not any("read as" in note for note in result.notes)
 
 
-def test_a_range_is_for_real_scalars() -> None:
-    with pytest.raises(ExpressionError, match="summation bound"):
-        check("Sum(x[i], (i, 1, n))", "0", ">=", ["n: > 1", "x: positive"])
+def test_a_range_is_for_real_scalars_and_sizes() -> None:
+    """A size (a whole summation bound) takes a lower bound only; a subscript or a compound bound none."""
+    with pytest.raises(ExpressionError, match="lower bound only"):
+        check("Sum(x[i], (i, 1, n))", "0", ">=", ["n: <= 3", "x: positive"])
+    with pytest.raises(ExpressionError, match="lower bound only"):
+        check("Sum(x[i], (i, 1, n))", "0", ">=", ["n: 2 < n < 5", "x: positive"])
+    with pytest.raises(ExpressionError, match="a subscript or part of a summation bound"):
+        check("x[k]", "0", ">", ["k: >= 2"])
+    with pytest.raises(ExpressionError, match="a subscript or part of a summation bound"):
+        check("Sum(x[i], (i, 1, m + 1))", "0", ">=", ["m: >= 2"])
     with pytest.raises(ExpressionError, match="applies to a scalar"):
         check("x[1]", "0", ">", ["x: > 1"])
+
+
+def test_a_size_with_a_lower_bound() -> None:
+    """n >= 2 makes x[2] a term of the sum: the smooth max is at least max(x_1, x_2) (refuted at n = 1 without the
+    bound); n > 5 reads as n >= 6, where x[7] is no term (refuted at n = 6: the least size is drawn), n > 6 proves it."""
+    smooth_max = ("log(Sum(exp(x[i]), (i, 1, n)))", "Max(x[1], x[2])", ">=")
+    assert check(*smooth_max, ["n: positive integer"]).verdict == "refuted"
+    result = check(*smooth_max, ["n: >= 2"])
+    assert result.verdict == "proved", (result.method, result.notes)
+    assert any("n = 1 + excess_n with excess_n a positive integer" in note for note in result.notes), result.notes
+    short = check("log(Sum(exp(x[i]), (i, 1, n)))", "x[7]", ">=", ["n: > 5"])
+    assert short.verdict == "refuted" and short.counterexample["point"]["n"] == "6", short.counterexample
+    assert check("log(Sum(exp(x[i]), (i, 1, n)))", "x[7]", ">=", ["n: > 6"]).verdict == "proved"
 
 
 def test_derivatives_by_a_unit_name_nest() -> None:

@@ -198,6 +198,28 @@ def test_range_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str,
         assert oracle.witness(lhs, rhs, relation, {"x": where}, count=80) is None
 
 
+SIZE_STATEMENTS = [  # (lhs, rhs, relation, n's range): a size with a lower bound (check reads n = (c - 1) + k)
+    ("log(Sum(exp(x[i]), (i, 1, n)))", "Max(x[1], x[2])", ">=", ">= 2"), ("log(Sum(exp(x[i]), (i, 1, n)))", "x[3]", ">=", ">= 2"),
+    ("Sum(exp(x[i]), (i, 1, n))", "exp(x[1]) + exp(x[2])", ">", ">= 2"), ("log(Sum(exp(x[i]), (i, 1, n)))", "x[7]", ">=", "> 6"),
+    ("log(Sum(exp(x[i]), (i, 1, n)))", "x[7]", ">=", "> 5"), ("Sum(exp(x[i]), (i, 1, n))/n", "exp(x[1])", ">=", ">= 1"),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, relation, where", SIZE_STATEMENTS)
+def test_size_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str, where: str) -> None:
+    """Refuted: the reported n is in the range and the oracle sees the statement fail at the point; proved: no drawn
+    point with n in the range (from its least value on) fails."""
+    result = check(lhs, rhs, relation, [f"n: {where}"], timeout=30.0)
+    if result.verdict == "refuted":
+        point = _point(result.counterexample)
+        low, _, low_closed, _ = oracle._rational_range(where)
+        assert point["n"] >= low if low_closed else point["n"] > low, (point, where)
+        assert oracle.violated(lhs, rhs, relation, point), (lhs, relation, rhs, point)
+    if result.verdict == "proved":
+        assert oracle.witness(lhs, rhs, relation, {"n": where}, count=80) is None
+    assert result.verdict in ("proved", "refuted"), (lhs, rhs, where, result.verdict)
+
+
 # ------------------------------------------------------------------ the fuzzer
 _LEAVES = st.sampled_from(["a", "b", "x", "0", "1", "2", "-1", "1/2", "3", "log(2)"])
 

@@ -157,14 +157,25 @@ def sample_point(
             # an integer of unknown sign in a summation bound: empty and reversed ranges too (Karr)
             point[sym] = rng.randint(-3, size)
         elif sym.is_integer and not sym.is_nonnegative:
-            upper_symbol = (index_upper or {}).get(sym)
-            top = point.get(upper_symbol, size) if upper_symbol is not None else size
-            point[sym] = rng.randint(1, max(1, int(top)))  # type: ignore[call-overload]
+            top = _at_point((index_upper or {}).get(sym), point, size)
+            point[sym] = rng.randint(1, max(1, top))
         elif not sym.is_integer:
             point[sym] = draw(sym)
+    # every entry a sum or a subscript reaches: a bound such as k + 2 ('n: >= 3' in check) goes past size + 1
+    reach = max([size + 1, *(_at_point(lim[2], point, 0) for s in expr.atoms(Sum) for lim in s.limits),
+                 *(int(i) for ix in expr.atoms(sp.Indexed) for i in ix.indices if i.is_Integer)])
     for base in sorted(bases, key=str):
-        point[base] = {pos: draw(base) for pos in range(0, size + 2)}
+        point[base] = {pos: draw(base) for pos in range(0, reach + 1)}
     return point
+
+
+def _at_point(bound: Basic | None, point: Mapping[Basic, object], default: int) -> int:
+    """An integer bound (a size symbol, or an expression in the sizes such as ``k + 2``) at ``point``; ``default``
+    where it has no integer value there."""
+    if bound is None:
+        return default
+    value = sp.sympify(bound).xreplace({k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol)})
+    return int(value) if value.is_Integer else default
 
 
 def numerically_nonzero(expr: Basic, trials: int = 2) -> dict[Basic, object] | None:
