@@ -265,6 +265,50 @@ class AlgebraRules(SignProverBase):
             del self.steps[mark:]
         return self._explicit_jensen(terms, expr, strict, depth)
 
+    def _rule_jensen_entropy(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Jensen for :math:`t \log t` (Gibbs' inequality): a term :math:`K \sum_{i=a}^{b} e^{u_i} (u_i + c)` with
+        :math:`K > 0` proven and K, c free of i, over :math:`N = b - a + 1 \ge 1` terms (proven), is replaced by its
+        lower bound :math:`K S (\log S - \log N + c)`, :math:`S = \sum_{i=a}^{b} e^{u_i}`; the claim is then proven of
+        the result.
+
+        Soundness: :math:`\varphi(t) = t \log t` is convex on :math:`t > 0` (:math:`\varphi'' = 1/t`), so
+        :math:`\varphi(y) \ge \varphi(m) + (\log m + 1)(y - m)` for all :math:`y, m > 0` (its tangent at m). With
+        :math:`y_i = e^{u_i} > 0` (:math:`\varphi(y_i) = e^{u_i} u_i`, the u_i real) and :math:`m = S/N > 0`, summing
+        over the N terms gives :math:`\sum_i e^{u_i} u_i \ge N \varphi(m) + (\log m + 1)(S - N m) = S \log(S/N)`, and
+        :math:`\sum_i e^{u_i} c = c S`. K > 0 keeps the direction, so the new expression is at most the old one, and
+        proving it :math:`\ge 0` (:math:`> 0`) proves the claim. Example: the entropy of softmax is at most log n,
+        :math:`\log n + \frac1S \sum_i e^{x_i} (x_i - \log S) \ge 0` (equality at equal x_i, so the strict claim stays
+        unproved). Tried only where the log of a sum over the same range occurs (the log-sum-exp it is compared with).
+        """
+        terms = list(sp.Add.make_args(expr))
+        for position, term in enumerate(terms):
+            sums = [f for f in sp.Mul.make_args(term) if isinstance(f, Sum) and len(f.limits) == 1]
+            if len(sums) != 1 or (found := _exp_times_exponent(sums[0].function, sums[0].limits[0][0])) is None:
+                continue
+            exponent, shift = found
+            total = sums[0]
+            index, lo, hi = total.limits[0]
+            if not any(isinstance(f, Sum) and f.limits[0][1:] == (lo, hi) for lg in expr.atoms(sp.log) for f in lg.args[0].atoms(Sum)):
+                continue
+            factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total))
+            if index in factor.free_symbols or not self._range_nonempty(lo, hi):
+                continue
+            if not (factor.is_number and certified_sign(factor) == 1) and not (
+                    not factor.is_number and self._prove(factor, True, depth + 1)):
+                continue
+            mass = Sum(sp.exp(exponent), (index, lo, hi))
+            mass = next((f for f in sorted(expr.atoms(Sum), key=sp.default_sort_key) if len(f.limits) == 1  # S as written
+                         and f.limits[0][1:] == (lo, hi) and f.function.xreplace({f.limits[0][0]: index}) == mass.function), mass)
+            lower = factor * mass * (sp.log(mass) - sp.log(sp.sympify(hi - lo + 1)) + shift)
+            bounded = sp.Add(*(t for j, t in enumerate(terms) if j != position)) + lower
+            mark = len(self.steps)
+            if self._prove(sp.simplify(bounded), strict, depth + 1):
+                self._note(expr, strict, "t log t is convex: a sum of e^u u is at least S log(S/n), S the sum of the e^u "
+                           "(Jensen, by the tangent at the mean; Gibbs' inequality)")
+                return True
+            del self.steps[mark:]
+        return False
+
     def _explicit_jensen(self, terms: list[Expr], expr: Expr, strict: bool, depth: int) -> bool:
         r"""Jensen for exp on written-out terms, weighted: the terms :math:`w_k e^{u_k}` of a sum with numbers
         :math:`w_k > 0` (two at least) are replaced by :math:`W e^{c}`, :math:`W = \sum_k w_k`,
@@ -534,3 +578,16 @@ def _sqrt_term(term: Expr) -> tuple[sp.Rational, tuple[Expr, ...]] | None:
     if not factors or not all(isinstance(f, sp.Pow) and f.exp == sp.Rational(1, 2) for f in factors):
         return None
     return sp.Rational(coefficient), tuple(f.base for f in factors)
+
+
+def _exp_times_exponent(function: Expr, index: sp.Symbol) -> tuple[Expr, Expr] | None:
+    """(u, c) where ``function`` is :math:`e^{u} (u + c)` with c free of ``index`` (the factors other than one exp
+    add up to its exponent plus c), else None."""
+    if not isinstance(function, sp.Mul):
+        return None
+    exps = [f for f in function.args if isinstance(f, sp.exp)]
+    if len(exps) != 1:
+        return None
+    exponent = exps[0].args[0]
+    shift = sp.expand(sp.Mul(*(f for f in function.args if f is not exps[0])) - exponent)
+    return (exponent, shift) if index not in shift.free_symbols else None  # x[i] has i among its free symbols

@@ -106,6 +106,13 @@ TRUE = [
     ("T*log(exp(a/T) + exp(b/T))", "max(a, b) + T*log(2)", "<=", ["T: in (0, 1]"]),
     ("diff(log(x), x)", "1/x", "==", ["x: >= 1"]),
     ("diff(x**3, x)", "3*x**2", "==", ["x: in [-1, log(2)]"]),
+    # Gibbs: t log t is convex, so the entropy of softmax (of x/T too) is at most log n; and as LSE - E_p[x]
+    ("-Sum(exp(x[i])/Sum(exp(x[j]),(j,1,n))*log(exp(x[i])/Sum(exp(x[j]),(j,1,n))),(i,1,n))", "log(n)", "<=", []),
+    ("-Sum(exp(x[i]/T)/Sum(exp(x[j]/T),(j,1,n))*log(exp(x[i]/T)/Sum(exp(x[j]/T),(j,1,n))),(i,1,n))", "log(n)", "<=",
+     ["T: positive"]),
+    ("log(Sum(exp(x[i]),(i,1,n)))", "Sum(x[i]*exp(x[i]),(i,1,n))/Sum(exp(x[i]),(i,1,n)) + log(n)", "<=", []),
+    # a size with a lower bound: n = 1 + k, k a positive integer
+    ("log(Sum(exp(x[i]),(i,1,n)))", "Max(x[1], x[2])", ">=", ["n: >= 2"]),
 ]
 
 FALSE = [
@@ -157,6 +164,7 @@ FALSE = [
     ("sigmoid(x)", "1/2 + x/4", ">=", ["x: < 1/10"]),
     ("log(1 - exp(x))", "x", "<", ["x: < -1"]),  # true above -log 2 only
     ("exp(x)", "1 + x + x**2/2 + x**3/5", ">=", ["x: nonnegative"]),
+    ("-Sum(exp(x[i])/Sum(exp(x[j]),(j,1,n))*log(exp(x[i])/Sum(exp(x[j]),(j,1,n))),(i,1,n))", "log(n)", "<", []),  # = at ties
 ]
 
 
