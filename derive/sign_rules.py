@@ -250,20 +250,31 @@ class AlgebraRules(SignProverBase):
                 continue
             if not any(other != total and other.limits[0][1:] == (lo, hi) for other in expr.atoms(Sum)):
                 continue  # tried only against a second sum over the range (the mean's): elsewhere it only costs time
-            if not (factor.is_number and certified_sign(factor) == 1) and not (
-                    not factor.is_number and self._prove(factor, True, depth + 1)):
+            if not self._positive_factor(factor, depth):
                 continue
             count = sp.sympify(hi - lo + 1)
             mean = sp.factor_terms(Sum(sp.expand(total.function.args[0]), (index, lo, hi))) / count  # constants out of the sum
-            lower = factor * count * sp.exp(sp.expand(mean))
-            bounded = sp.Add(*(t for j, t in enumerate(terms) if j != position)) + lower
-            mark = len(self.steps)
-            if self._prove(sp.simplify(bounded), strict, depth + 1):
-                self._note(expr, strict, "exp is convex: a sum of exponentials is at least n times the exp of the mean "
-                           "exponent (Jensen, by the tangent at the mean)")
+            if self._proved_with(terms, position, factor * count * sp.exp(sp.expand(mean)), expr, strict, depth,
+                                 "exp is convex: a sum of exponentials is at least n times the exp of the mean "
+                                 "exponent (Jensen, by the tangent at the mean)"):
                 return True
-            del self.steps[mark:]
         return self._explicit_jensen(terms, expr, strict, depth)
+
+    def _positive_factor(self, factor: Expr, depth: int) -> bool:
+        """``factor > 0``: certified for a number, proven otherwise."""
+        return bool(certified_sign(factor) == 1) if factor.is_number else self._prove(factor, True, depth + 1)
+
+    def _proved_with(self, terms: list[Expr], position: int, lower: Expr, expr: Expr, strict: bool, depth: int,
+                     why: str) -> bool:
+        """The claim proven with ``terms[position]`` replaced by ``lower`` (at most the term: the caller's argument),
+        noted with ``why``; the steps of a failed attempt are dropped."""
+        bounded = sp.Add(*(t for j, t in enumerate(terms) if j != position)) + lower
+        mark = len(self.steps)
+        if self._prove(sp.simplify(bounded), strict, depth + 1):
+            self._note(expr, strict, why)
+            return True
+        del self.steps[mark:]
+        return False
 
     def _rule_jensen_entropy(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Jensen for :math:`t \log t` (Gibbs' inequality): a term :math:`K \sum_{i=a}^{b} e^{u_i} (u_i + c)` with
@@ -293,20 +304,15 @@ class AlgebraRules(SignProverBase):
             factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total))
             if index in factor.free_symbols or not self._range_nonempty(lo, hi):
                 continue
-            if not (factor.is_number and certified_sign(factor) == 1) and not (
-                    not factor.is_number and self._prove(factor, True, depth + 1)):
+            if not self._positive_factor(factor, depth):
                 continue
             mass = Sum(sp.exp(exponent), (index, lo, hi))
             mass = next((f for f in sorted(expr.atoms(Sum), key=sp.default_sort_key) if len(f.limits) == 1  # S as written
                          and f.limits[0][1:] == (lo, hi) and f.function.xreplace({f.limits[0][0]: index}) == mass.function), mass)
-            lower = factor * mass * (sp.log(mass) - sp.log(sp.sympify(hi - lo + 1)) + shift)
-            bounded = sp.Add(*(t for j, t in enumerate(terms) if j != position)) + lower
-            mark = len(self.steps)
-            if self._prove(sp.simplify(bounded), strict, depth + 1):
-                self._note(expr, strict, "t log t is convex: a sum of e^u u is at least S log(S/n), S the sum of the e^u "
-                           "(Jensen, by the tangent at the mean; Gibbs' inequality)")
+            if self._proved_with(terms, position, factor * mass * (sp.log(mass) - sp.log(sp.sympify(hi - lo + 1)) + shift),
+                                 expr, strict, depth, "t log t is convex: a sum of e^u u is at least S log(S/n), S the sum "
+                                 "of the e^u (Jensen, by the tangent at the mean; Gibbs' inequality)"):
                 return True
-            del self.steps[mark:]
         return False
 
     def _explicit_jensen(self, terms: list[Expr], expr: Expr, strict: bool, depth: int) -> bool:
