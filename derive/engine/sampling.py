@@ -95,6 +95,9 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
     return out.xreplace(repl).doit()
 
 
+MAX_ENTRIES = 128  # the most entries of a vector a drawn point gives values
+
+
 def sample_point(
     expr: Basic,
     seed: int,
@@ -162,8 +165,10 @@ def sample_point(
         elif not sym.is_integer:
             point[sym] = draw(sym)
     # every entry a sum or a subscript reaches: a bound such as k + 2 ('n: >= 3' in check) goes past size + 1
+    # (at most MAX_ENTRIES: a sum to 10^6 is no point to draw; its missing entries make it no evidence, as before)
     reach = max([size + 1, *(_at_point(lim[2], point, 0) for s in expr.atoms(Sum) for lim in s.limits),
                  *(int(i) for ix in expr.atoms(sp.Indexed) for i in ix.indices if i.is_Integer)])
+    reach = min(reach, max(size + 1, MAX_ENTRIES))
     for base in sorted(bases, key=str):
         point[base] = {pos: draw(base) for pos in range(0, reach + 1)}
     return point
