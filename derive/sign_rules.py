@@ -294,14 +294,18 @@ class AlgebraRules(SignProverBase):
         terms = list(sp.Add.make_args(expr))
         for position, term in enumerate(terms):
             sums = [f for f in sp.Mul.make_args(term) if isinstance(f, Sum) and len(f.limits) == 1]
-            if len(sums) != 1 or (found := _exp_times_exponent(sums[0].function, sums[0].limits[0][0])) is None:
+            if len(sums) != 1:
                 continue
-            exponent, shift = found
             total = sums[0]
             index, lo, hi = total.limits[0]
+            outside = [f for f in sp.Mul.make_args(total.function) if index not in f.free_symbols]  # linearity: K moves out
+            inside = sp.Mul(*(f for f in sp.Mul.make_args(total.function) if index in f.free_symbols))
+            if (found := _exp_times_exponent(inside, index) or self._exp_times_log(inside, index, depth)) is None:
+                continue
+            exponent, shift = found
             if not any(isinstance(f, Sum) and f.limits[0][1:] == (lo, hi) for lg in expr.atoms(sp.log) for f in lg.args[0].atoms(Sum)):
                 continue
-            factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total))
+            factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total), *outside)
             if index in factor.free_symbols or not self._range_nonempty(lo, hi):
                 continue
             if not self._positive_factor(factor, depth):
@@ -314,6 +318,27 @@ class AlgebraRules(SignProverBase):
                                  "of the e^u (Jensen, by the tangent at the mean; Gibbs' inequality)"):
                 return True
         return False
+
+    def _exp_times_log(self, function: Expr, index: sp.Symbol, depth: int) -> tuple[Expr, Expr] | None:
+        r"""(u, c) where ``function`` is :math:`e^{u} \log(e^{u} f_1 \cdots f_k)` with every :math:`f_j` free of
+        ``index`` and proven positive: then :math:`\log(e^{u} f_1 \cdots f_k) = u + \sum_j \log f_j` (the log of a
+        product of positive numbers, and :math:`\log e^{u} = u` for real u), so c is that sum (the relative entropy
+        to the uniform distribution, :math:`\sum_i p_i \log(n p_i)`). Else None."""
+        if not isinstance(function, sp.Mul) or len(function.args) != 2:
+            return None
+        power = next((f for f in function.args if isinstance(f, sp.exp)), None)
+        logarithm = next((f for f in function.args if isinstance(f, sp.log)), None)
+        if power is None or logarithm is None:
+            return None
+        factors = list(sp.Mul.make_args(logarithm.args[0]))
+        if power not in factors:
+            return None
+        others = [f for f in factors if f is not power and f != power]
+        if len(others) != len(factors) - 1 or any(index in f.free_symbols for f in others):
+            return None
+        if not all(self._positive_factor(f, depth) for f in others):
+            return None
+        return power.args[0], sp.Add(*(sp.log(f) for f in others))
 
     def _explicit_jensen(self, terms: list[Expr], expr: Expr, strict: bool, depth: int) -> bool:
         r"""Jensen for exp on written-out terms, weighted: the terms :math:`w_k e^{u_k}` of a sum with numbers

@@ -111,6 +111,7 @@ TRUE = [
     ("-Sum(exp(x[i]/T)/Sum(exp(x[j]/T),(j,1,n))*log(exp(x[i]/T)/Sum(exp(x[j]/T),(j,1,n))),(i,1,n))", "log(n)", "<=",
      ["T: positive"]),
     ("log(Sum(exp(x[i]),(i,1,n)))", "Sum(x[i]*exp(x[i]),(i,1,n))/Sum(exp(x[i]),(i,1,n)) + log(n)", "<=", []),
+    ("Sum(exp(x[i])/Sum(exp(x[j]),(j,1,n))*log(n*exp(x[i])/Sum(exp(x[j]),(j,1,n))),(i,1,n))", "0", ">=", []),  # KL(p || u)
     # a size with a lower bound: n = 1 + k, k a positive integer
     ("log(Sum(exp(x[i]),(i,1,n)))", "Max(x[1], x[2])", ">=", ["n: >= 2"]),
 ]
