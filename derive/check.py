@@ -282,7 +282,7 @@ def _widened(undecided: CheckResult, piece: dict[str, Range], problem: Problem, 
     range dropped), or ``undecided`` as it was. Only a proof counts: a wider range contains the part, so the
     statement holds on the part; a counterexample there may lie outside the part and is set aside."""
     lhs_text, rhs_text = problem.texts
-    for text, wider in widenings(piece):
+    for name, wider in widenings(piece):
         left = None if timeout is None else timeout - (time.perf_counter() - start)
         if left is not None and left <= 0:
             break
@@ -292,8 +292,7 @@ def _widened(undecided: CheckResult, piece: dict[str, Range], problem: Problem, 
             continue  # a side undefined somewhere on the wider range: nothing to prove there
         result = _check_part(attempt, wider, words, left, timeout, start)
         if result.verdict == "proved":
-            name = next(n for n in wider if wider[n] != piece[n])
-            return replace(result, notes=[*result.notes, f"proved for {text}, which contains {piece[name].text(name)}"])
+            return replace(result, notes=[*result.notes, f"proved for {wider[name].text(name)}, which contains {piece[name].text(name)}"])
     return undecided
 
 

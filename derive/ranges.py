@@ -213,8 +213,8 @@ def size_lower_bound(name: str, r: Range) -> int:
 
 def widenings(part: Mapping[str, Range]) -> list[tuple[str, dict[str, Range]]]:
     """For each open bounded range of ``part`` (a part of :func:`parts`), the part with that range's upper end
-    dropped, then with its lower end dropped (``a < x < b``: ``x > a``, then ``x < b``), each with the text of
-    the wider range. Each contains the part, so a proof on it is one on the part (see the module docstring);
+    dropped, then with its lower end dropped (``a < x < b``: ``x > a``, then ``x < b``), each with the name whose
+    range is wider. Each contains the part, so a proof on it is one on the part (see the module docstring);
     a one-sided map (``x = b - d``) can decide what the logistic map does not (``exp(x) <= 1/(1 - x)`` on
     ``0 < x < 1``)."""
     out: list[tuple[str, dict[str, Range]]] = []
@@ -222,7 +222,7 @@ def widenings(part: Mapping[str, Range]) -> list[tuple[str, dict[str, Range]]]:
         if r.lower is None or r.upper is None or r.is_point:
             continue
         for wider in (Range(r.lower, None), Range(None, r.upper)):
-            out.append((wider.text(name), {**part, name: wider}))
+            out.append((name, {**part, name: wider}))
     return out
 
 

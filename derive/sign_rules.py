@@ -298,13 +298,13 @@ class AlgebraRules(SignProverBase):
                 continue
             total = sums[0]
             index, lo, hi = total.limits[0]
+            if not any(isinstance(f, Sum) and f.limits[0][1:] == (lo, hi) for lg in expr.atoms(sp.log) for f in lg.args[0].atoms(Sum)):
+                continue  # the cheap test first: _exp_times_log may spend rule applications on its factors' signs
             outside = [f for f in sp.Mul.make_args(total.function) if index not in f.free_symbols]  # linearity: K moves out
             inside = sp.Mul(*(f for f in sp.Mul.make_args(total.function) if index in f.free_symbols))
             if (found := _exp_times_exponent(inside, index) or self._exp_times_log(inside, index, depth)) is None:
                 continue
             exponent, shift = found
-            if not any(isinstance(f, Sum) and f.limits[0][1:] == (lo, hi) for lg in expr.atoms(sp.log) for f in lg.args[0].atoms(Sum)):
-                continue
             factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total), *outside)
             if index in factor.free_symbols or not self._range_nonempty(lo, hi):
                 continue
@@ -333,7 +333,7 @@ class AlgebraRules(SignProverBase):
         factors = list(sp.Mul.make_args(logarithm.args[0]))
         if power not in factors:
             return None
-        others = [f for f in factors if f is not power and f != power]
+        others = [f for f in factors if f != power]
         if len(others) != len(factors) - 1 or any(index in f.free_symbols for f in others):
             return None
         if not all(self._positive_factor(f, depth) for f in others):

@@ -335,8 +335,9 @@ def test_a_bounded_range_is_proved_through_a_wider_one(monkeypatch: pytest.Monke
     assert result.verdict == "proved", (result.method, result.notes)
     assert "proved for x < 1, which contains 0 < x < 1" in result.notes
     part = {"x": Range(sp.Integer(0), sp.Integer(1)), "y": Range(sp.Integer(1), None)}
-    assert widenings(part) == [("x > 0", {"x": Range(sp.Integer(0), None), "y": part["y"]}),
-                               ("x < 1", {"x": Range(None, sp.Integer(1)), "y": part["y"]})]  # one-sided ranges stay
+    assert widenings(part) == [("x", {"x": Range(sp.Integer(0), None), "y": part["y"]}),
+                               ("x", {"x": Range(None, sp.Integer(1)), "y": part["y"]})]  # one-sided ranges stay
+    assert [wider["x"].text("x") for _, wider in widenings(part)] == ["x > 0", "x < 1"]
 
 
 def test_the_whole_line_as_a_range_is_every_real() -> None:
