@@ -176,8 +176,12 @@ def separate_bound_names(exprs: Sequence[sp.Expr], table: SymbolTable) -> list[s
     Soundness: renaming a bound variable inside its own body is an identity
     (alpha-conversion); doing it here means that no later substitution of a free
     symbol can reach into a sum, and no inner sum can capture an outer index.
+    Equal sums in one scope get one renaming (the softmax's normaliser written twice
+    inside an outer sum over the same index stays one normaliser): a fresh name is used
+    nowhere else, and two equal subtrees are never nested in each other.
     """
     names = set(table.free_names) | set(table.bound_names)
+    renamed: dict[tuple[sp.Basic, frozenset[str]], sp.Basic] = {}
 
     def fresh(name: str) -> sp.Symbol:
         k = 1
@@ -188,26 +192,31 @@ def separate_bound_names(exprs: Sequence[sp.Expr], table: SymbolTable) -> list[s
 
     def walk(e: sp.Basic, enclosing: frozenset[str]) -> sp.Basic:
         if isinstance(e, sp.Sum):
-            # SymPy flattens Sum(Sum(f, inner), outer) into Sum(f, inner, outer): the last limit is
-            # the outermost, and an inner limit's bounds may use the outer indices
-            body = e.function
-            limits = [list(lim) for lim in e.limits]
-            scope = set(enclosing)
-            for k in range(len(limits) - 1, -1, -1):
-                var, lo, hi = limits[k]
-                limits[k][1], limits[k][2] = walk(lo, frozenset(scope)), walk(hi, frozenset(scope))
-                if var.name in table.free_names or var.name in scope:
-                    new = fresh(var.name)
-                    body = body.xreplace({var: new})
-                    for inner in limits[:k]:
-                        inner[1], inner[2] = inner[1].xreplace({var: new}), inner[2].xreplace({var: new})
-                    limits[k][0] = var = new
-                scope.add(var.name)
-            return sp.Sum(walk(body, frozenset(scope)), *[tuple(lim) for lim in limits])
+            if (e, enclosing) not in renamed:
+                renamed[(e, enclosing)] = walk_sum(e, enclosing)
+            return renamed[(e, enclosing)]
         if not e.args:
             return e
         args = tuple(walk(a, enclosing) for a in e.args)
         return e.func(*args, evaluate=False) if _takes_evaluate(e) else e.func(*args)
+
+    def walk_sum(e: sp.Sum, enclosing: frozenset[str]) -> sp.Basic:
+        # SymPy flattens Sum(Sum(f, inner), outer) into Sum(f, inner, outer): the last limit is
+        # the outermost, and an inner limit's bounds may use the outer indices
+        body = e.function
+        limits = [list(lim) for lim in e.limits]
+        scope = set(enclosing)
+        for k in range(len(limits) - 1, -1, -1):
+            var, lo, hi = limits[k]
+            limits[k][1], limits[k][2] = walk(lo, frozenset(scope)), walk(hi, frozenset(scope))
+            if var.name in table.free_names or var.name in scope:
+                new = fresh(var.name)
+                body = body.xreplace({var: new})
+                for inner in limits[:k]:
+                    inner[1], inner[2] = inner[1].xreplace({var: new}), inner[2].xreplace({var: new})
+                limits[k][0] = var = new
+            scope.add(var.name)
+        return sp.Sum(walk(body, frozenset(scope)), *[tuple(lim) for lim in limits])
 
     with sp.evaluate(False):
         return [walk(e, frozenset()) for e in exprs]

@@ -463,14 +463,16 @@ class AlgebraRules(SignProverBase):
         return True
 
     def _term_of_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
-        r"""A sum minus one of its own terms: :math:`c\sum_{i=a}^{b} f(i) - g \ge 0` where :math:`g = c f(k)`.
+        r"""A sum minus some of its own terms: :math:`c\sum_{i=a}^{b} f(i) - \sum_{j=1}^{m} c f(k_j) \ge 0`.
 
-        Side conditions: :math:`a \le k \le b` is a stated index range (``index_ranges``), or k is an
-        integer (a written index such as the 1 of :math:`x_1`) with :math:`k - a \ge 0` and
-        :math:`b - k \ge 0` proven; the range has :math:`b - a + 1 \ge 1` terms (so Karr's reversed
-        convention does not apply) and :math:`c f(i) \ge 0` for every i; then the difference is the sum of the
-        other terms, :math:`\ge 0`.  The remaining terms of ``expr`` must be proven
-        :math:`\ge 0` (:math:`> 0` for a strict claim).
+        Side conditions: either m = 1 and :math:`a \le k_1 \le b` is a stated index range (``index_ranges``), or
+        the :math:`k_j` are distinct integers (written indices such as the 1 and 2 of :math:`x_1, x_2`) with
+        :math:`k_j - a \ge 0` and :math:`b - k_j \ge 0` proven; the range has :math:`b - a + 1 \ge 1` terms (so
+        Karr's reversed convention does not apply) and :math:`c f(i) \ge 0` for every i; then the difference is the
+        sum of the :math:`b - a + 1 - m` other terms, :math:`\ge 0`.  The remaining terms of ``expr`` must be
+        proven :math:`\ge 0`; a strict claim needs them :math:`> 0`, or them :math:`\ge 0`, every
+        :math:`c f(i) > 0` and more than m terms (:math:`b - a + 1 - m \ge 1` from the sizes' lower bounds):
+        then at least one other term is left, and it is positive (:math:`p_1 < 1` for :math:`n \ge 2`).
         """
         terms = list(expr.args)
         written = {i for term in terms for item in term.atoms(sp.Indexed) for i in item.indices if i.is_Integer}
@@ -483,24 +485,46 @@ class AlgebraRules(SignProverBase):
             var, lo, hi = s.limits[0]
             if not self._range_nonempty(lo, hi):
                 continue
-            candidates = [(k, k_lo, k_hi) for k, (k_lo, k_hi) in self.index_ranges.items()
-                          if sp.simplify(k_lo - lo) == 0 and sp.simplify(k_hi - hi) == 0]
-            candidates += [(k, lo, hi) for k in sorted(written, key=int)
-                           if self._prove(sp.sympify(k - lo), False, depth + 1) and self._prove(sp.sympify(hi - k), False, depth + 1)]
-            for k, k_lo, k_hi in candidates:
-                term = sp.expand(coeff * s.function.xreplace({var: k}))
-                for other in terms:
-                    if other is t or sp.simplify(sp.expand(other + term)) != 0:
-                        continue
-                    rest = sp.Add(*[r for r in terms if r is not t and r is not other])
-                    mark = len(self.steps)
-                    probe_var = sp.Dummy("i", integer=True)
-                    if self._prove(sp.expand(coeff * s.function.xreplace({var: probe_var})), False, depth + 1) and \
-                            self._prove(rest, strict, depth + 1):
-                        self._note(expr, strict, f"a sum minus its own term ${sp.latex(k)}$ ({sp.latex(k_lo)} $\\le$ "
-                                                 f"${sp.latex(k)} \\le {sp.latex(k_hi)}$) is the sum of the others")
-                        return True
-                    del self.steps[mark:]
+            groups = [[k] for k, (k_lo, k_hi) in self.index_ranges.items()
+                      if sp.simplify(k_lo - lo) == 0 and sp.simplify(k_hi - hi) == 0]
+            inside = [k for k in sorted(written, key=int)
+                      if self._prove(sp.sympify(k - lo), False, depth + 1) and self._prove(sp.sympify(hi - k), False, depth + 1)]
+            if inside:
+                groups.append(inside)  # distinct integers: distinct terms of the sum
+            for group in groups:
+                if self._sum_minus_own_terms(expr, t, coeff, s, group, strict, depth):
+                    return True
+        return False
+
+    def _sum_minus_own_terms(self, expr: Expr, t: Expr, coeff: Expr, s: Sum, group: list[Expr], strict: bool,
+                             depth: int) -> bool:
+        """:meth:`_term_of_sum` for one sum term ``t`` = coeff ``s`` and the indices ``group`` (distinct, in range)."""
+        var, lo, hi = s.limits[0]
+        pool = [r for r in expr.args if r is not t]
+        removed: list[Expr] = []
+        for k in group:
+            term = sp.expand(coeff * s.function.xreplace({var: k}))
+            match = next((position for position, other in enumerate(pool) if sp.simplify(sp.expand(other + term)) == 0), None)
+            if match is not None:
+                removed.append(k)
+                del pool[match]
+        if not removed:
+            return False
+        rest = sp.Add(*pool)
+        generic = sp.expand(coeff * s.function.xreplace({var: sp.Dummy("i", integer=True)}))
+        mark = len(self.steps)
+        if self._prove(generic, False, depth + 1):
+            if self._prove(rest, strict, depth + 1):
+                ok = True
+            else:
+                ok = strict and bool((self._least_count(lo, hi) - len(removed)).is_positive) and \
+                    self._prove(rest, False, depth + 1) and self._prove(generic, True, depth + 1)
+            if ok:
+                names = ", ".join(f"${sp.latex(k)}$" for k in removed)
+                self._note(expr, strict, f"a sum minus its own terms {names} (indices in ${sp.latex(lo)} \\le i \\le "
+                                         f"{sp.latex(hi)}$) is the sum of the others")
+                return True
+        del self.steps[mark:]
         return False
 
     def _log_against_rest(self, expr: Expr, strict: bool, depth: int) -> bool:

@@ -372,6 +372,29 @@ def test_a_size_with_a_lower_bound() -> None:
     assert check("log(Sum(exp(x[i]), (i, 1, n)))", "x[7]", ">=", ["n: > 6"]).verdict == "proved"
 
 
+def test_a_sum_strictly_exceeds_some_of_its_own_terms_when_others_are_left() -> None:
+    """p_1 < 1 needs a second term (n >= 2); the sum exceeds e^(x_1) + e^(x_2) strictly for n >= 3, not for n >= 2
+    (an equality at n = 2), and e^(x_1) + e^(x_3) are two distinct terms of it for n >= 3; twice a term is none."""
+    p_1 = ("exp(x[1])/Sum(exp(x[i]), (i, 1, n))", "1", "<")
+    assert check(*p_1, ["n: >= 2"]).verdict == "proved"
+    refuted = check(*p_1, ["n: positive integer"])
+    assert refuted.verdict == "refuted" and refuted.counterexample["point"]["n"] == "1", refuted.counterexample
+    two = ("Sum(exp(x[i]), (i, 1, n))", "exp(x[1]) + exp(x[2])", ">")
+    assert check(*two, ["n: >= 3"]).verdict == "proved"
+    assert check(*two, ["n: >= 2"]).verdict == "refuted"
+    assert check("Sum(exp(x[i]), (i, 1, n))", "exp(x[1]) + exp(x[3])", ">=", ["n: >= 3"]).verdict == "proved"
+    assert check("Sum(exp(x[i]), (i, 1, n))", "2*exp(x[1])", ">=", ["n: >= 2"]).verdict == "refuted"
+
+
+def test_an_inner_sum_over_the_outer_index_is_one_normaliser() -> None:
+    """The normaliser written with the outer sum's index (shadowed inside it) is renamed once for both its
+    occurrences: the negative entropy is proved at least -log n as with a fresh index (unknown when each
+    occurrence got its own name and the two read as different sums)."""
+    S = "Sum(exp(x[i]), (i, 1, n))"
+    result = check(f"Sum(exp(x[i])/{S}*(x[i] - log({S})), (i, 1, n))", "-log(n)", ">=", ["n: positive integer"])
+    assert result.verdict == "proved", (result.method, result.notes)
+
+
 def test_derivatives_by_a_unit_name_nest() -> None:
     assert check("diff(diff(p**3, p), p)", "6*p", "==", ["p: unit"]).verdict == "proved"
 

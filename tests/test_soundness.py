@@ -202,6 +202,9 @@ SIZE_STATEMENTS = [  # (lhs, rhs, relation, n's range): a size with a lower boun
     ("log(Sum(exp(x[i]), (i, 1, n)))", "Max(x[1], x[2])", ">=", ">= 2"), ("log(Sum(exp(x[i]), (i, 1, n)))", "x[3]", ">=", ">= 2"),
     ("Sum(exp(x[i]), (i, 1, n))", "exp(x[1]) + exp(x[2])", ">", ">= 2"), ("log(Sum(exp(x[i]), (i, 1, n)))", "x[7]", ">=", "> 6"),
     ("log(Sum(exp(x[i]), (i, 1, n)))", "x[7]", ">=", "> 5"), ("Sum(exp(x[i]), (i, 1, n))/n", "exp(x[1])", ">=", ">= 1"),
+    ("exp(x[1])/Sum(exp(x[i]), (i, 1, n))", "1", "<", ">= 2"), ("Sum(exp(x[i]), (i, 1, n))", "exp(x[1]) + exp(x[2])", ">", ">= 3"),
+    ("Sum(exp(x[i]), (i, 1, n))", "exp(x[2]) + exp(x[4])", ">", ">= 4"), ("Sum(exp(x[i]), (i, 1, n))", "exp(x[2]) + exp(x[4])", ">", "> 4"),
+    ("Sum(exp(x[i]), (i, 1, n)) - exp(x[1])", "exp(x[1])", ">=", ">= 3"),
 ]
 
 
