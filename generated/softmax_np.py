@@ -288,32 +288,50 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
 
 def _weighted_logsumexp(x: Array, b: Array, live: Array, T: float, axis: Axes) -> tuple[Array, Array]:
     r"""(:math:`T \log|s|`, sign of s) with :math:`s = \sum_i b_i e^{x_i/T}` over the ``live`` entries
-    (kept by the mask, nonzero weight), kept dims, for a finite ``T > 0``.
+    (kept by the mask, nonzero weight), kept dims, for a finite ``T > 0``: within 1 ULP.
 
     ``lse.weighted_shift`` and ``lse.sign_split``: with :math:`m` the largest live entry,
-    :math:`s = e^{m/T} \sum_i b_i e^{(x_i - m)/T}`. Each term is :math:`f_i e^{q_i}(1 + q_l) 2^{k_i - K}`
+    :math:`s = e^{m/T} \sum_i b_i e^{(x_i - m)/T}`. Each term is :math:`f_i e^{q_i + q_l} 2^{k_i - K}`
     with :math:`b_i = f_i 2^{k_i}` (``frexp``, exact) and :math:`K = \max k_i`, so no term overflows
-    however large the weights; the terms are summed by TwoSum (their signs may differ) and
-    :math:`m + T(\log|s'| + K\log 2)` is taken in numpy.longdouble and rounded once. The relative
-    error of s is about :math:`2^{-50}\kappa`, :math:`\kappa = \sum|b_i| e^{x_i/T} / |s|` (the condition
-    number: a sum that cancels is ill-conditioned by nature), so the result is within about
-    :math:`2^{-50}\kappa T` absolutely, plus its rounding.
+    however large the weights; the terms are taken in numpy.longdouble, summed by TwoSum (their signs
+    may differ) and :math:`m + T(\log|s'| + K\log 2)` is rounded once. The error of s is at most
+    :math:`A = \epsilon(\sum_i |t_i|(|q_i| + 4) + 2|s'|) + 2(n\epsilon)^2\sum_i|t_i|` (:math:`\epsilon` the long
+    double's: the argument's rounding, exp's, the product's; the compensated sum's, Ogita, Rump and Oishi
+    2005); with :math:`\delta = A/|s'| < 1/4` the log is within :math:`\frac43\delta` and the result within
+    :math:`E = T(\frac43\delta + 3\epsilon(|\log|s'|| + |K|\ln 2)) + 2\epsilon(|m| + |\mathrm{out}|)`.
+    Where :math:`E \le 2^{-54}|\mathrm{out}|` the rounded result is within 1 ULP; the other slices (a sum
+    that cancels: :math:`\delta` grows with its condition number :math:`\sum|b_i|e^{x_i/T}/|s|`; or a result
+    near 0) are redone exactly (:func:`_weighted_exact`), as an ill-conditioned sum must be.
     """
     xl = numpy.where(live, x, -numpy.inf)
     top = _slice_max(xl, axis)
     m = _finite_or_zero(top)
     q, ql = _shift(xl, m, T)
-    e = numpy.exp(q)
-    e = numpy.where(live, e + e * ql, 0.0)
+    wide = numpy.longdouble
+    eps = _EPS_WIDE
+    e = numpy.where(live, numpy.exp(q.astype(wide) + ql.astype(wide)), wide(0))
     f, k = numpy.frexp(numpy.where(live, b, 1.0))
     big = numpy.max(numpy.where(live, k, numpy.iinfo(k.dtype).min), axis=axis, keepdims=True, initial=numpy.iinfo(k.dtype).min)
     big = numpy.where(numpy.any(live, axis=axis, keepdims=True), big, 0)
-    terms = numpy.where(live, numpy.ldexp(f * e, numpy.maximum(k - big, -1100)), 0.0)
+    terms = numpy.where(live, numpy.ldexp(f.astype(wide) * e, numpy.maximum(k - big, -2200)), wide(0))
     total = _compensated_sum(terms, axis)
-    wide = numpy.longdouble
-    log_abs = numpy.log(numpy.abs(total).astype(wide)) + big.astype(wide) * numpy.log(wide(2))
-    out = (m.astype(wide) + wide(T) * log_abs).astype(numpy.float64)
-    sign = numpy.sign(total)
+    magnitude = numpy.abs(terms)
+    count = numpy.sum(live, axis=axis, keepdims=True).astype(numpy.float64)
+    error = eps * (numpy.sum(magnitude * (numpy.abs(numpy.where(numpy.isfinite(q), q, 0.0)) + 4), axis=axis, keepdims=True) + 2 * numpy.abs(total)) \
+        + 2 * (count * eps) ** 2 * numpy.sum(magnitude, axis=axis, keepdims=True)
+    log_abs_sum = numpy.log(numpy.abs(total))
+    log_abs = log_abs_sum + big.astype(wide) * numpy.log(wide(2))
+    out_wide = m.astype(wide) + wide(T) * log_abs
+    out = out_wide.astype(numpy.float64)
+    sign = numpy.sign(total).astype(numpy.float64)
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        delta = (error / numpy.abs(total)).astype(numpy.float64)
+        bound = T * (4 / 3 * delta + 3 * eps * (numpy.abs(log_abs_sum).astype(numpy.float64) + numpy.abs(big) * 0.6931471805599453)) \
+            + 2 * eps * (numpy.abs(m) + numpy.abs(out))
+        certified = (delta < 0.25) & (bound <= 2.0**-54 * numpy.abs(out))
+    uncertain = numpy.isfinite(top) & ~certified
+    if uncertain.any():
+        out, sign = _weighted_exact(xl, b, live, T, axis, uncertain, out, sign)
     # +inf among the live entries: the sign of the sum of their weights (inf - inf: NaN)
     at_inf = live & numpy.isposinf(xl)
     weight_inf = numpy.sum(numpy.where(at_inf, b, 0.0), axis=axis, keepdims=True)
@@ -323,6 +341,71 @@ def _weighted_logsumexp(x: Array, b: Array, live: Array, T: float, axis: Axes) -
     out = numpy.where(numpy.isnan(top), numpy.nan, numpy.where(numpy.isneginf(top), -numpy.inf, out))
     sign = numpy.where(numpy.isnan(top), numpy.nan, numpy.where(numpy.isneginf(top), 0.0, sign))
     return out, sign
+
+
+def _weighted_exact(x: Array, b: Array, live: Array, T: float, axis: Axes, uncertain: Array, out: Array,
+                    sign: Array) -> tuple[Array, Array]:
+    r"""The slices of :func:`_weighted_logsumexp` that its long double evaluation leaves uncertain, exactly.
+
+    Entries with equal x are grouped and their weights added exactly (fractions): by the Lindemann-Weierstrass
+    theorem the exponentials of distinct rationals are linearly independent over the algebraic numbers, so
+    :math:`s = \sum_v B_v e^{(v - m)/T}` (T a double, so every exponent rational) is 0 exactly when every group's
+    weight :math:`B_v` is, and then the result is -inf with sign 0. Otherwise mpmath at precision p (from 128
+    bits, doubled until the result +- its bound rounds to one float64, at most :math:`2^{16}` bits; beyond, the
+    long double value stays): each term within :math:`(|d_v| + 4)2^{-p}` relative (:math:`d_v = (v - m)/T`:
+    the difference exact, the quotient, exp, the weight and the product rounded), the sum of g terms within
+    :math:`(g + 1)2^{-p}` of their magnitudes (the bound takes twice the rounded sum of the terms' bounds), the log within :math:`2\delta` for :math:`\delta < 1/4` of
+    :math:`|s|`, and the product by T and the sum with m :math:`2^{-p}` of their results each. Without mpmath
+    the long double values stay."""
+    try:
+        import mpmath
+    except ImportError:  # pragma: no cover - mpmath ships with softproof
+        return out, sign
+    from fractions import Fraction
+    last = tuple(range(-len(axis), 0))
+    shape = numpy.moveaxis(out, axis, last).shape
+
+    def flat(a: Array) -> Array:
+        moved = numpy.moveaxis(a, axis, last)
+        return moved.reshape(moved.shape[: moved.ndim - len(axis)] + (-1,))
+
+    xs, bs, ls = flat(x), flat(numpy.broadcast_to(b, x.shape)), flat(live)
+    result = numpy.moveaxis(out, axis, last).reshape(xs.shape[:-1]).copy()
+    signs = numpy.moveaxis(sign, axis, last).reshape(xs.shape[:-1]).copy()
+    where = numpy.moveaxis(uncertain, axis, last).reshape(xs.shape[:-1])
+    for index in numpy.ndindex(where.shape):
+        if not where[index]:
+            continue
+        groups: dict[float, list[float]] = {}
+        for value, weight, kept in zip(xs[index].tolist(), bs[index].tolist(), ls[index].tolist()):
+            if kept and value != -numpy.inf:
+                groups.setdefault(value, []).append(weight)
+        weights = {v: sum(map(Fraction, w)) if len(w) > 1 else Fraction(w[0]) for v, w in groups.items()}
+        weights = {v: w for v, w in weights.items() if w != 0}
+        if not weights:
+            result[index], signs[index] = -numpy.inf, 0.0
+            continue
+        top = max(weights)
+        differences = [mpmath.fsub(v, top, exact=True) for v in weights]
+        extra = 5 + len(weights)
+        precision = 128
+        while precision <= 1 << 16:
+            with mpmath.workprec(precision):
+                temperature = mpmath.mpf(float(T))
+                shifts = [d / temperature for d in differences]
+                terms = [mpmath.mpf(w.numerator) / w.denominator * mpmath.exp(q) for q, w in zip(shifts, weights.values())]
+                total = mpmath.fsum(terms)
+                error = mpmath.ldexp(mpmath.fsum(abs(t) * (extra - q) for t, q in zip(terms, shifts)), -precision + 2)
+                if abs(total) > 4 * error:
+                    log_abs = mpmath.log(abs(total))
+                    value = top + temperature * log_abs
+                    bound = temperature * 2 * error / abs(total) + mpmath.ldexp(abs(temperature * log_abs) + abs(value), -precision + 2)
+                    low, high = float(value - bound), float(value + bound)
+                    if low == high:  # value lies between them: its rounding is theirs, with the sign of a zero
+                        result[index], signs[index] = float(value), (1.0 if total > 0 else -1.0)
+                        break
+            precision *= 2
+    return (numpy.moveaxis(result.reshape(shape), last, axis), numpy.moveaxis(signs.reshape(shape), last, axis))
 
 
 def _logmeanexp(x: Array, keep: Array, axis: Axes) -> Array:

@@ -145,10 +145,11 @@ def logsumexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool 
     (``lse.sign_split``; 0 for a sum of 0, whose log is -inf); without it a negative sum gives NaN,
     as scipy does. The result's dtype is that of x and b together (NumPy's promotion, as scipy).
 
-    Accuracy: with b the evaluation is within about :math:`2^{-50}\kappa T` of the truth, absolutely,
-    plus its rounding, where :math:`\kappa = \sum|b_i|e^{x_i/T}/|\sum b_i e^{x_i/T}|` is the
-    condition number of the sum (1 for positive weights; large where the sum cancels, which no
-    evaluation in working precision can avoid). ``b`` or ``return_sign`` need a finite T > 0.
+    Accuracy: within 1 ULP. Without b the value is the kernel's (the proved bound) and the sign 1 (0 for
+    -inf, NaN for NaN); with b, a long double evaluation with a certified error bound, and the slices it
+    leaves uncertain (a sum that cancels, whose condition number
+    :math:`\sum|b_i|e^{x_i/T}/|\sum b_i e^{x_i/T}|` is large, or a result near 0) redone exactly
+    (``softmax_np._weighted_logsumexp``). ``b`` or ``return_sign`` need a finite T > 0.
     """
     array, keep, dtype = _masked(x, where)
     chosen = axes(axis, array.ndim)
@@ -157,14 +158,15 @@ def logsumexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool 
         return kernels.logsumexp(array.astype(dtype), axis, keepdims, T)
     if not 0.0 < T < numpy.inf:
         raise ValueError(f"logsumexp with b= or return_sign=True needs a finite temperature > 0; got {temperature!r}")
-    if b is None:
-        weights, weight_dtype = numpy.ones_like(array), dtype
-    else:
-        weights, weight_dtype = as_float(b, "b")
-        try:
-            weights = numpy.broadcast_to(numpy.asarray(weights, dtype=numpy.float64), array.shape)
-        except ValueError:
-            raise ValueError(f"b has shape {numpy.shape(b)}, which does not broadcast to x's shape {array.shape}") from None
+    if b is None:  # return_sign alone: the kernel's value, whose sum has no negative term
+        value = numpy.asarray(kernels.logsumexp(array.astype(dtype), axis, keepdims, T))
+        signs = numpy.where(numpy.isnan(value), numpy.nan, numpy.where(value == -numpy.inf, 0.0, 1.0)).astype(value.dtype)
+        return value[()], signs[()]
+    weights, weight_dtype = as_float(b, "b")
+    try:
+        weights = numpy.broadcast_to(numpy.asarray(weights, dtype=numpy.float64), array.shape)
+    except ValueError:
+        raise ValueError(f"b has shape {numpy.shape(b)}, which does not broadcast to x's shape {array.shape}") from None
     live = weights != 0
     if keep is not None:
         live = live & keep
