@@ -5,14 +5,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from softproof.cli import app
+from softproof.derive import Result
 
 runner = CliRunner()
 KEYS = {"id", "source", "quote", "statement", "status", "scope", "method", "counterexample", "correction", "seconds"}
 
 
+@pytest.fixture
+def decided(monkeypatch: pytest.MonkeyPatch, results: list[Result]) -> None:
+    """``prove`` takes each claim's verdict from the run's shared verdicts (tests/test_claims.py checks them), so that
+    these tests check the command's table, JSON, report and exit code without deciding the claims again."""
+    import softproof.derive.claims as claims
+
+    by_id = {result.claim.id: result for result in results}
+    monkeypatch.setattr(claims, "run_claim", lambda claim: by_id[claim.id])
+
+
+@pytest.mark.usefixtures("decided")
 def test_prove_json_shape_and_exit_code() -> None:
     result = runner.invoke(app, ["prove", "--json", "--source", "004"])
     assert result.exit_code == 0, result.output
@@ -26,6 +39,7 @@ def test_prove_json_shape_and_exit_code() -> None:
             assert r["counterexample"] is None and r["correction"] is None
 
 
+@pytest.mark.usefixtures("decided")
 def test_prove_table_and_summary() -> None:
     result = runner.invoke(app, ["prove", "--only", "lse.chain_*"])
     assert result.exit_code == 0
@@ -33,6 +47,7 @@ def test_prove_table_and_summary() -> None:
     assert "3 claims: 2 proved, 1 refuted, 0 unproved; all as expected" in result.stdout
 
 
+@pytest.mark.usefixtures("decided")
 def test_prove_writes_report(tmp_path: Path) -> None:
     report = tmp_path / "proofs.md"
     result = runner.invoke(app, ["prove", "--source", "003", "--report", str(report)])
