@@ -226,20 +226,26 @@ def _certainly_fails(c: Condition) -> bool:
 
 
 def _refinement(pending: Sequence[Condition], problem: Problem) -> dict[str, dict[str, bool]] | None:
-    """Assumptions that make every pending condition hold by a symbol's own sign, or None."""
+    """Assumptions on the symbols whose own sign a pending condition asks for (T != 0, x > 0), or None where no
+    condition is about one symbol. The other conditions (exp(a/T) + exp(b/T) != 0) are left to the restricted
+    problem, which decides them again under the new assumptions and stays unknown where they do not follow."""
     out = {k: dict(v) for k, v in problem.assumptions.items()}
     strength = {"nonzero": 0, "nonnegative": 1, "positive": 2}
     chosen: dict[str, str] = {}
     for c in pending:
         e = evaluated(c.expr)
         name = e.name if isinstance(e, sp.Symbol) else e.base.label.name if isinstance(e, sp.Indexed) else None
-        if name is None or e.is_integer:
+        if name is None:
+            continue
+        if e.is_integer:
             return None
         kind = c.kind
         if name in chosen and {chosen[name], kind} == {"nonzero", "nonnegative"}:
             kind = "positive"
         if strength[kind] >= strength.get(chosen.get(name, ""), -1):
             chosen[name] = kind
+    if not chosen:
+        return None
     for name, kind in chosen.items():
         out[name] = {kind: True, "real": True}
     return out
@@ -265,6 +271,38 @@ def check(
     words, ranges = read_assumptions(assumptions)
     pieces = parts(ranges)  # a closed bounded range: its open part, then each closed end on its own
     problems = [parse_problem(lhs_text, rhs_text, relation, words, limits=False, ranges=piece) for piece in pieces]  # bad input: an error here
+    result = _decided(problems, pieces, words, timeout, start)
+    nonzero = _nonzero_names(words, ranges)
+    if result.verdict != "unknown" or not nonzero or (timeout is not None and time.perf_counter() - start >= timeout):
+        return result
+    # x != 0 is the union of x > 0 and x < 0: proved on both, proved; a counterexample on one lies where x != 0
+    split_words = {**words, **{name: {"real": True} for name in nonzero}}
+    signs: list[dict[str, Range]] = [{}]
+    for name in nonzero:
+        signs = [{**sign, name: half} for sign in signs for half in (Range(sp.Integer(0), None), Range(None, sp.Integer(0)))]
+    split_pieces = [{**piece, **sign} for sign in signs for piece in pieces]
+    try:
+        split_problems = [parse_problem(lhs_text, rhs_text, relation, split_words, limits=False, ranges=piece) for piece in split_pieces]
+    except ExpressionError:
+        return result
+    split = _decided(split_problems, split_pieces, split_words, timeout, start)
+    if split.verdict == "unknown":
+        return replace(result, seconds=time.perf_counter() - start)
+    what = ", ".join(f"{name} > 0 and {name} < 0" for name in nonzero)
+    return replace(split, notes=[*split.notes, f"{' and '.join(nonzero)} != 0 decided in parts: {what}"])
+
+
+def _nonzero_names(words: dict[str, dict[str, bool]], ranges: Mapping[str, Range]) -> list[str]:
+    """The real scalars assumed ``nonzero`` and nothing that fixes their sign (no other sign word, no range, not an
+    integer): ``check`` decides such a statement on x > 0 and x < 0 where it stays undecided as a whole."""
+    signed = ("positive", "negative", "nonnegative", "nonpositive", "integer")
+    return sorted(name for name, given in words.items()
+                  if given.get("nonzero") and name not in ranges and not any(given.get(word) for word in signed))
+
+
+def _decided(problems: Sequence[Problem], pieces: Sequence[dict[str, Range]], words: dict[str, dict[str, bool]],
+             timeout: float | None, start: float) -> CheckResult:
+    """The verdict over the parts of the assumed ranges (each part's, then :func:`_combined`)."""
     results: list[CheckResult] = []
     for piece, problem in zip(pieces, problems, strict=True):
         left = None if timeout is None else timeout - (time.perf_counter() - start)

@@ -307,6 +307,8 @@ def points(lhs: str, rhs: str, assumptions: Mapping[str, str], seed: int = 0, co
                 v = abs(v)
             if "negative" in words.split() and v >= 0:
                 v = -v - 1
+            if "nonzero" in words.split() and v == 0:
+                v = rng.choice((Fraction(1, 1000), Fraction(-1, 1000), Fraction(1), Fraction(-1)))
             return v
 
         for name in sorted(integers):

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import sympy as sp
 from typer.testing import CliRunner
 
 from softproof.cli import app
@@ -393,6 +394,26 @@ def test_an_inner_sum_over_the_outer_index_is_one_normaliser() -> None:
     S = "Sum(exp(x[i]), (i, 1, n))"
     result = check(f"Sum(exp(x[i])/{S}*(x[i] - log({S})), (i, 1, n))", "-log(n)", ">=", ["n: positive integer"])
     assert result.verdict == "proved", (result.method, result.notes)
+
+
+def test_a_nonzero_name_is_decided_on_each_side_of_zero() -> None:
+    """e^x > 1 + x for x != 0 is unknown as a whole (an equality at 0 the sign search cannot exclude) and proved on
+    x > 0 and x < 0; a false statement is refuted with x != 0; a name with a sign is not split."""
+    result = check("exp(x)", "1 + x", ">", ["x: nonzero"])
+    assert result.verdict == "proved", (result.method, result.notes)
+    assert any("x != 0 decided in parts: x > 0 and x < 0" in note for note in result.notes), result.notes
+    refuted = check("x*sigmoid(x)", "0", ">", ["x: nonzero"])
+    assert refuted.verdict == "refuted" and sp.sympify(refuted.counterexample["point"]["x"]) < 0, refuted.counterexample
+    assert check("exp(x)", "1 + x", ">", ["x: positive nonzero"]).verdict == "proved"
+
+
+def test_the_refinement_names_a_symbol_even_beside_compound_conditions() -> None:
+    """d/dT of a tempered two-class softmax is defined where T != 0 (and where exp(a/T) + exp(b/T) != 0, which then
+    follows): the note proposes 'T: nonzero' (before: only "state that with --assume"), and with it it is proved."""
+    sides = ("diff(exp(a/T)/(exp(a/T)+exp(b/T)), T)", "-(a-b)/T**2*exp(a/T)*exp(b/T)/(exp(a/T)+exp(b/T))**2")
+    result = check(*sides)
+    assert result.verdict == "unknown" and any("with --assume 'T: nonzero' the statement is proved" in n for n in result.notes), result.notes
+    assert check(*sides, "==", ["T: nonzero"]).verdict == "proved"
 
 
 def test_derivatives_by_a_unit_name_nest() -> None:

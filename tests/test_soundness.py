@@ -223,6 +223,28 @@ def test_size_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str, 
     assert result.verdict in ("proved", "refuted"), (lhs, rhs, where, result.verdict)
 
 
+# ------------------------------------------------------------------ 'x: nonzero', decided as x > 0 and x < 0
+NONZERO_STATEMENTS = [
+    ("exp(x)", "1 + x", ">"), ("(exp(x) - 1)/x", "0", ">"), ("sinh(x)/x", "1", ">"), ("tanh(x)/x", "1", "<"),
+    ("exp(x)", "1 + x + x**2/2", ">"), ("x*sigmoid(x)", "0", ">"), ("log(x**2)", "x**2 - 1", "<="),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, relation", NONZERO_STATEMENTS)
+def test_nonzero_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str) -> None:
+    """Refuted: x != 0 at the reported point and the oracle sees the statement fail there; proved: no drawn x != 0
+    fails (the split's two halves are the whole domain)."""
+    result = check(lhs, rhs, relation, ["x: nonzero"], timeout=30.0)
+    if result.verdict == "refuted":
+        value = result.counterexample["point"]["x"]
+        assert oracle.evaluate(f"({value})", {}) != 0, value
+        texts = tuple(re.sub(r"\bx\b", f"({value})", t) for t in (lhs, rhs))
+        assert oracle.violated(texts[0], texts[1], relation, {}), (lhs, relation, rhs, value)
+    if result.verdict == "proved":
+        assert oracle.witness(lhs, rhs, relation, {"x": "nonzero"}, count=80) is None
+    assert result.verdict in ("proved", "refuted"), (lhs, relation, rhs, result.verdict)
+
+
 # ------------------------------------------------------------------ the fuzzer
 _LEAVES = st.sampled_from(["a", "b", "x", "0", "1", "2", "-1", "1/2", "3", "log(2)"])
 
