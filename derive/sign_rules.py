@@ -7,6 +7,8 @@ two sums over one range.
 
 from __future__ import annotations
 
+import itertools
+
 import sympy as sp
 from sympy import Expr, Sum
 
@@ -122,6 +124,9 @@ class AlgebraRules(SignProverBase):
         # (g) terms over a common denominator that holds a sum (E_p[x] = sum_i e^(x_i) x_i / S against log S): the
         # quotient rule now, before the searches of (c)-(f) spend the budget (the argument: _rule_quotient's)
         if sp.fraction(sp.together(expr))[1].has(Sum) and self._rule_quotient(expr, strict, depth):
+            return True
+        # (h) sums of one summand over ranges that share an end: their difference is one sum over the rest
+        if self._nested_ranges(expr, strict, depth):
             return True
         # (d) sums over equal ranges compared termwise, where every term is a sum (nothing to spread over the terms):
         # before (c), whose search is long (S_j log S_k - sum_i e^(x_i) x_i: the budget was spent before (d))
@@ -465,8 +470,10 @@ class AlgebraRules(SignProverBase):
     def _term_of_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A sum minus some of its own terms: :math:`c\sum_{i=a}^{b} f(i) - \sum_{j=1}^{m} c f(k_j) \ge 0`.
 
-        Side conditions: either m = 1 and :math:`a \le k_1 \le b` is a stated index range (``index_ranges``), or
-        the :math:`k_j` are distinct integers (written indices such as the 1 and 2 of :math:`x_1, x_2`) with
+        Side conditions: either m = 1 and :math:`a \le k_1 \le b` is a stated index range (``index_ranges``) or an
+        integer index expression of a term outside the sum with :math:`k_1 - a \ge 0` and :math:`b - k_1 \ge 0` proven
+        (:math:`x_{n+1}` against a sum to n + 2), or the :math:`k_j` are such index expressions that differ pairwise
+        by non-zero constants (n and n - 1), or the :math:`k_j` are distinct integers (written indices such as the 1 and 2 of :math:`x_1, x_2`) with
         :math:`k_j - a \ge 0` and :math:`b - k_j \ge 0` proven; the range has :math:`b - a + 1 \ge 1` terms (so
         Karr's reversed convention does not apply) and :math:`c f(i) \ge 0` for every i; then the difference is the
         sum of the :math:`b - a + 1 - m` other terms, :math:`\ge 0`.  The remaining terms of ``expr`` must be
@@ -476,7 +483,9 @@ class AlgebraRules(SignProverBase):
         """
         terms = list(expr.args)
         written = {i for term in terms for item in term.atoms(sp.Indexed) for i in item.indices if i.is_Integer}
-        if not self.index_ranges and not written:
+        symbolic = {i for term in terms if split_sum_term(term)[1] is None for item in term.atoms(sp.Indexed)
+                    for i in item.indices if not i.is_Integer and i.is_integer and i not in self.index_ranges}
+        if not self.index_ranges and not written and not symbolic:
             return False
         for t in terms:
             coeff, s = split_sum_term(t)
@@ -491,6 +500,11 @@ class AlgebraRules(SignProverBase):
                       if self._prove(sp.sympify(k - lo), False, depth + 1) and self._prove(sp.sympify(hi - k), False, depth + 1)]
             if inside:
                 groups.append(inside)  # distinct integers: distinct terms of the sum
+            placed = [k for k in sorted(symbolic, key=sp.default_sort_key)
+                      if self._prove(sp.expand(k - lo), False, depth + 1) and self._prove(sp.expand(hi - k), False, depth + 1)]
+            if len(placed) > 1 and all(sp.expand(p - q).is_number and sp.expand(p - q) != 0 for p, q in itertools.combinations(placed, 2)):
+                groups.append(placed)  # n and n - 1: distinct by a non-zero constant difference
+            groups += [[k] for k in placed]  # else one at a time: two may be equal
             for group in groups:
                 if self._sum_minus_own_terms(expr, t, coeff, s, group, strict, depth):
                     return True
@@ -525,6 +539,40 @@ class AlgebraRules(SignProverBase):
                                          f"{sp.latex(hi)}$) is the sum of the others")
                 return True
         del self.steps[mark:]
+        return False
+
+    def _nested_ranges(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Sums of one summand over ranges with a common end: :math:`c\sum_{i=a}^{b} f_i - c\sum_{i=a}^{b'} f_i =
+        c\sum_{i=b'+1}^{b} f_i` and :math:`c\sum_{i=a}^{b} f_i - c\sum_{i=a'}^{b} f_i = c\sum_{i=a}^{a'-1} f_i`.
+
+        Soundness: SymPy's sums follow Karr's convention, under which :math:`\sum_{a}^{b} + \sum_{b+1}^{c} = \sum_a^c`
+        for all integers a, b, c (a reversed range is minus a sum), so both rewritings are identities whatever the
+        bounds; the sum rule then proves the new sum with its own range check (a non-negative number of terms, a
+        non-empty range for a strict claim): :math:`\log\sum_{i \le n} e^{x_i} < \log\sum_{i \le n+1} e^{x_i}`.
+        The summands must be equal after renaming the index, the coefficients opposite; the other terms stay.
+        """
+        sums = [(t, *split_sum_term(t)) for t in expr.args]
+        found = [(t, c, s) for t, c, s in sums if s is not None]
+        for (t1, c1, s1), (t2, c2, s2) in itertools.permutations(found, 2):
+            if sp.simplify(c1 + c2) != 0:
+                continue
+            (v1, a1, b1), (v2, a2, b2) = s1.limits[0], s2.limits[0]
+            var = sp.Dummy("i", integer=True)
+            body = s1.function.xreplace({v1: var})
+            if sp.simplify(body - s2.function.xreplace({v2: var})) != 0:
+                continue
+            if sp.simplify(a1 - a2) == 0 and sp.simplify(b1 - b2) != 0:
+                rest_range = (var, b2 + 1, b1)
+            elif sp.simplify(b1 - b2) == 0 and sp.simplify(a1 - a2) != 0:
+                rest_range = (var, a1, a2 - 1)
+            else:
+                continue
+            others = [t for t in expr.args if t is not t1 and t is not t2]
+            mark = len(self.steps)
+            if self._prove(c1 * Sum(body, rest_range) + sp.Add(*others), strict, depth + 1):
+                self._note(expr, strict, "sums of one summand over ranges with a common end differ by the sum over the rest")
+                return True
+            del self.steps[mark:]
         return False
 
     def _log_against_rest(self, expr: Expr, strict: bool, depth: int) -> bool:

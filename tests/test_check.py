@@ -387,6 +387,20 @@ def test_a_sum_strictly_exceeds_some_of_its_own_terms_when_others_are_left() -> 
     assert check("Sum(exp(x[i]), (i, 1, n))", "2*exp(x[1])", ">=", ["n: >= 2"]).verdict == "refuted"
 
 
+def test_sums_over_ranges_with_a_common_end_and_terms_at_symbolic_indices() -> None:
+    """The normaliser grows with n (log S_n < log S_(n+1)), a sum from 1 exceeds the one from 2 (by its first term,
+    also at n = 1, where the second is empty), and e^(x_n) + e^(x_(n-1)) are two distinct terms of S_n (strictly less
+    for n >= 3, an equality at n = 2); the sums of x themselves do not grow."""
+    n = ["n: positive integer"]
+    assert check("log(Sum(exp(x[j]),(j,1,n)))", "log(Sum(exp(x[j]),(j,1,n+1)))", "<", n).verdict == "proved"
+    assert check("Sum(exp(x[j]),(j,1,n))", "Sum(exp(x[j]),(j,2,n))", ">", n).verdict == "proved"
+    assert check("Sum(x[j],(j,1,n+1))", "Sum(x[j],(j,1,n))", ">=", n).verdict == "refuted"
+    assert check("Sum(exp(x[j]),(j,1,n+2))", "Sum(exp(x[j]),(j,1,n)) + exp(x[n+1])", ">", n).verdict == "proved"
+    two = ("Sum(exp(x[j]),(j,1,n))", "exp(x[n]) + exp(x[n-1])", ">")
+    assert check(*two, ["n: >= 3"]).verdict == "proved"
+    assert check(*two, ["n: >= 2"]).verdict == "refuted"
+
+
 def test_an_inner_sum_over_the_outer_index_is_one_normaliser() -> None:
     """The normaliser written with the outer sum's index (shadowed inside it) is renamed once for both its
     occurrences: the negative entropy is proved at least -log n as with a fresh index (unknown when each

@@ -205,6 +205,10 @@ SIZE_STATEMENTS = [  # (lhs, rhs, relation, n's range): a size with a lower boun
     ("exp(x[1])/Sum(exp(x[i]), (i, 1, n))", "1", "<", ">= 2"), ("Sum(exp(x[i]), (i, 1, n))", "exp(x[1]) + exp(x[2])", ">", ">= 3"),
     ("Sum(exp(x[i]), (i, 1, n))", "exp(x[2]) + exp(x[4])", ">", ">= 4"), ("Sum(exp(x[i]), (i, 1, n))", "exp(x[2]) + exp(x[4])", ">", "> 4"),
     ("Sum(exp(x[i]), (i, 1, n)) - exp(x[1])", "exp(x[1])", ">=", ">= 3"),
+    ("log(Sum(exp(x[i]), (i, 1, n)))", "log(Sum(exp(x[i]), (i, 1, n + 1)))", "<", ">= 1"),
+    ("Sum(exp(x[i]), (i, 1, n))", "exp(x[n]) + exp(x[n - 1])", ">", ">= 3"), ("Sum(exp(x[i]), (i, 1, n))", "exp(x[n]) + exp(x[n - 1])", ">", ">= 2"),
+    ("Sum(exp(x[i]), (i, 1, n + 2))", "Sum(exp(x[i]), (i, 1, n)) + exp(x[n + 1])", ">", ">= 1"),
+    ("Sum(x[i], (i, 1, n + 1))", "Sum(x[i], (i, 1, n))", ">=", ">= 1"), ("Sum(exp(x[i]), (i, 1, n))", "Sum(exp(x[i]), (i, 2, n))", ">", ">= 1"),
 ]
 
 
