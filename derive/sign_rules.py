@@ -184,8 +184,8 @@ class AlgebraRules(SignProverBase):
         return self._rule_extremum(expr, strict, depth, min_only=True)
 
     def _rule_extremum(self, expr: Expr, strict: bool, depth: int, min_only: bool = False) -> bool:
-        r"""A term :math:`c\,|u|`, :math:`c \max(v_1, .., v_k)` or :math:`c \min(v_1, .., v_k)` (c a nonzero rational)
-        of a sum :math:`R + c F` is the minimum or the maximum of the terms :math:`c\,w_j` over its arguments
+        r"""A term :math:`c\,|u|`, :math:`c \max(v_1, .., v_k)` or :math:`c \min(v_1, .., v_k)` (c a nonzero rational,
+        or a product of factors of proven strict sign: :meth:`_extremum_factor`) of a sum :math:`R + c F` is the minimum or the maximum of the terms :math:`c\,w_j` over its arguments
         :math:`w_j` (:math:`|u| = \max(u, -u)`; a negative c turns a max into a min).
 
         Soundness: :math:`R + \min_j c w_j \ge 0 \iff R + c w_j \ge 0` for every j (the minimum is one of them and
@@ -200,21 +200,22 @@ class AlgebraRules(SignProverBase):
         terms = list(sp.Add.make_args(expr))
         candidates: list[tuple[bool, int, list[Expr]]] = []  # (is min-type, position, the c w_j)
         for position, term in enumerate(terms):
-            coeff, rest = term.as_coeff_Mul()
-            if not (coeff.is_Rational and coeff != 0 and isinstance(rest, (sp.Abs, sp.Max, sp.Min))):
+            found = self._extremum_factor(term, depth)
+            if found is None:
                 continue
+            coeff, positive, rest = found
             arguments = [rest.args[0], -rest.args[0]] if isinstance(rest, sp.Abs) else list(rest.args)
             if len(arguments) > 4:
                 continue
             is_max = isinstance(rest, (sp.Abs, sp.Max))
-            candidates.append((is_max != (coeff > 0), position, [coeff * w for w in arguments]))
+            candidates.append((is_max != positive, position, [coeff * w for w in arguments]))
         if not candidates or (min_only and not any(c[0] for c in candidates)):
             return False
         is_min, position, choices = sorted(candidates, key=lambda c: not c[0])[0]
         others = sp.Add(*(t for j, t in enumerate(terms) if j != position))
         if is_min:
             mark = len(self.steps)
-            if all(self._prove(others + w, strict, depth + 1) for w in choices):
+            if all(self._prove(others + w, strict, depth + 1) or self._prove_simplified(others + w, strict, depth) for w in choices):
                 self._note(expr, strict, "a minimum term: the claim holds with each of its arguments in its place")
                 return True
             del self.steps[mark:]
@@ -228,6 +229,36 @@ class AlgebraRules(SignProverBase):
                 return True
             del self.steps[mark:]
         return False
+
+    def _extremum_factor(self, term: Expr, depth: int) -> tuple[Expr, bool, Expr] | None:
+        r"""(c, c > 0, F) where ``term`` is c F with F an Abs, Max or Min and c a nonzero rational, or c a product of
+        other factors whose sign is proven (strictly: :math:`c \max_j w_j = \max_j c w_j` for c > 0, the min for
+        c < 0; e.g. :math:`(e^{a} + e^{b}) \min(e^{a}, e^{b})` once simplify has put the gap over one denominator)."""
+        coeff, rest = term.as_coeff_Mul()
+        if isinstance(rest, (sp.Abs, sp.Max, sp.Min)):
+            return (coeff, bool(coeff > 0), rest) if coeff.is_Rational and coeff != 0 else None
+        if not rest.is_Mul:
+            return None
+        extrema = [f for f in rest.args if isinstance(f, (sp.Abs, sp.Max, sp.Min))]
+        if len(extrema) != 1 or not coeff.is_Rational or coeff == 0:
+            return None
+        factor = coeff * sp.Mul(*(f for f in rest.args if f is not extrema[0]))
+        if factor.has(sp.Abs, sp.Max, sp.Min):
+            return None
+        if self._prove(factor, True, depth + 1):
+            return factor, True, extrema[0]
+        if self._prove(-factor, True, depth + 1):
+            return factor, False, extrema[0]
+        return None
+
+    def _prove_simplified(self, expr: Expr, strict: bool, depth: int) -> bool:
+        """``expr`` proven after SymPy's ``simplify`` (an identity), where the form as written was not: a goal a rule
+        builds by substitution (an argument of a min put in its place) gets the simplification the gap had."""
+        try:
+            simpler = sp.simplify(expr)
+        except StopIteration:  # SymPy's sum_simplify, as in the Sign strategy: nothing shown
+            return False
+        return simpler != expr and self._prove(simpler, strict, depth + 1)
 
     def _rule_jensen(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Jensen for exp, by its tangent: a term :math:`K \sum_{i=a}^{b} e^{u_i}` with :math:`K > 0` proven and free

@@ -430,6 +430,15 @@ def test_the_refinement_names_a_symbol_even_beside_compound_conditions() -> None
     assert check(*sides, "==", ["T: nonzero"]).verdict == "proved"
 
 
+def test_a_min_term_with_a_positive_factor_and_its_arguments_simplified() -> None:
+    """The harmonic-mean-like exp(-LSE(-a, -b)) = 1/(e^-a + e^-b) is at most min(e^a, e^b): simplify puts the gap over
+    one denominator, where the min has the factor e^a + e^b (proven positive: c min(w) = min(c w)), and each argument in
+    its place is proved after simplification (unknown before); half of the min is refuted."""
+    assert check("exp(-logsumexp(-a, -b))", "Min(exp(a), exp(b))", "<=").verdict == "proved"
+    assert check("exp(-logsumexp(-a, -b))", "Min(exp(a), exp(b))/2", "<=").verdict == "refuted"
+    assert check("(exp(a) + exp(b))*Max(a, b)", "(exp(a) + exp(b))*a", ">=").verdict == "proved"
+
+
 def test_derivatives_by_a_unit_name_nest() -> None:
     assert check("diff(diff(p**3, p), p)", "6*p", "==", ["p: unit"]).verdict == "proved"
 
