@@ -514,8 +514,10 @@ class AlgebraRules(SignProverBase):
         """
         terms = list(expr.args)
         written = {i for term in terms for item in term.atoms(sp.Indexed) for i in item.indices if i.is_Integer}
+        bound = {v for inner in expr.atoms(Sum) for v in inner.variables}  # an index bound by a sum is no term's index
         symbolic = {i for term in terms if split_sum_term(term)[1] is None for item in term.atoms(sp.Indexed)
-                    for i in item.indices if not i.is_Integer and i.is_integer and i not in self.index_ranges}
+                    for i in item.indices if not i.is_Integer and i.is_integer and i not in self.index_ranges
+                    and not (i.free_symbols & bound)}
         if not self.index_ranges and not written and not symbolic:
             return False
         for t in terms:
