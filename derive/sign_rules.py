@@ -527,14 +527,15 @@ class AlgebraRules(SignProverBase):
             var, lo, hi = s.limits[0]
             if not self._range_nonempty(lo, hi):
                 continue
+            def in_range(k: Expr, lo: Expr = lo, hi: Expr = hi) -> bool:
+                return self._prove(sp.expand(k - lo), False, depth + 1) and self._prove(sp.expand(hi - k), False, depth + 1)
+
             groups = [[k] for k, (k_lo, k_hi) in self.index_ranges.items()
                       if sp.simplify(k_lo - lo) == 0 and sp.simplify(k_hi - hi) == 0]
-            inside = [k for k in sorted(written, key=int)
-                      if self._prove(sp.sympify(k - lo), False, depth + 1) and self._prove(sp.sympify(hi - k), False, depth + 1)]
+            inside = [k for k in sorted(written, key=int) if in_range(k)]
             if inside:
                 groups.append(inside)  # distinct integers: distinct terms of the sum
-            placed = [k for k in sorted(symbolic, key=sp.default_sort_key)
-                      if self._prove(sp.expand(k - lo), False, depth + 1) and self._prove(sp.expand(hi - k), False, depth + 1)]
+            placed = [k for k in sorted(symbolic, key=sp.default_sort_key) if in_range(k)]
             if len(placed) > 1 and all(sp.expand(p - q).is_number and sp.expand(p - q) != 0 for p, q in itertools.combinations(placed, 2)):
                 groups.append(placed)  # n and n - 1: distinct by a non-zero constant difference
             groups += [[k] for k in placed]  # else one at a time: two may be equal

@@ -231,6 +231,19 @@ def _wide_certified(out_wide: Array, m_wide: Array, T: float, n: int) -> Array:
     return bound <= 2.0**-54 * out
 
 
+def _slices(a: Array, axis: Axes) -> Array:
+    """``a`` with the reduced ``axis`` moved last and flattened into one: ``_slices(x, axis)[index]`` is one slice's
+    entries; for a kept-dims array (one value per slice) ``[..., 0]`` gives the values by the same index."""
+    moved = numpy.moveaxis(a, axis, tuple(range(-len(axis), 0)))
+    return moved.reshape(moved.shape[: moved.ndim - len(axis)] + (-1,))
+
+
+def _from_slices(values: Array, like: Array, axis: Axes) -> Array:
+    """One value per slice (indexed as :func:`_slices` indexes them) back in the kept-dims shape of ``like``."""
+    last = tuple(range(-len(axis), 0))
+    return numpy.moveaxis(values.reshape(numpy.moveaxis(like, axis, last).shape), last, axis)
+
+
 def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array, count: Array | None = None) -> Array:
     r"""The slices where neither finish is certified (m + T L cancels to far below the terms, as for
     log-probabilities, whose LSE is within 1e-16 of 0; or L is too small for the terms' error, as in a
@@ -252,13 +265,10 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
         import mpmath
     except ImportError:  # pragma: no cover - mpmath ships with softproof
         return out
-    last = tuple(range(-len(axis), 0))  # the reduced axes moved to the end
-    moved = numpy.moveaxis(x, axis, last)
-    flat = moved.reshape(moved.shape[: moved.ndim - len(axis)] + (-1,))
-    kept = numpy.moveaxis(out, axis, last).shape
-    result = numpy.moveaxis(out, axis, last).reshape(flat.shape[:-1]).copy()
-    where = numpy.moveaxis(uncertain, axis, last).reshape(flat.shape[:-1])
-    divisors = None if count is None else numpy.moveaxis(count, axis, last).reshape(flat.shape[:-1])
+    flat = _slices(x, axis)
+    result = _slices(out, axis)[..., 0].copy()
+    where = _slices(uncertain, axis)[..., 0]
+    divisors = None if count is None else _slices(count, axis)[..., 0]
     for index in numpy.ndindex(where.shape):
         if not where[index]:
             continue
@@ -283,7 +293,7 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
                 result[index] = low
                 break
             precision *= 2
-    return numpy.moveaxis(result.reshape(kept), last, axis)
+    return _from_slices(result, out, axis)
 
 
 def _weighted_logsumexp(x: Array, b: Array, live: Array, T: float, axis: Axes) -> tuple[Array, Array]:
@@ -362,17 +372,9 @@ def _weighted_exact(x: Array, b: Array, live: Array, T: float, axis: Axes, uncer
     except ImportError:  # pragma: no cover - mpmath ships with softproof
         return out, sign
     from fractions import Fraction
-    last = tuple(range(-len(axis), 0))
-    shape = numpy.moveaxis(out, axis, last).shape
-
-    def flat(a: Array) -> Array:
-        moved = numpy.moveaxis(a, axis, last)
-        return moved.reshape(moved.shape[: moved.ndim - len(axis)] + (-1,))
-
-    xs, bs, ls = flat(x), flat(numpy.broadcast_to(b, x.shape)), flat(live)
-    result = numpy.moveaxis(out, axis, last).reshape(xs.shape[:-1]).copy()
-    signs = numpy.moveaxis(sign, axis, last).reshape(xs.shape[:-1]).copy()
-    where = numpy.moveaxis(uncertain, axis, last).reshape(xs.shape[:-1])
+    xs, bs, ls = _slices(x, axis), _slices(numpy.broadcast_to(b, x.shape), axis), _slices(live, axis)
+    result, signs = _slices(out, axis)[..., 0].copy(), _slices(sign, axis)[..., 0].copy()
+    where = _slices(uncertain, axis)[..., 0]
     for index in numpy.ndindex(where.shape):
         if not where[index]:
             continue
@@ -405,7 +407,7 @@ def _weighted_exact(x: Array, b: Array, live: Array, T: float, axis: Axes, uncer
                         result[index], signs[index] = float(value), (1.0 if total > 0 else -1.0)
                         break
             precision *= 2
-    return (numpy.moveaxis(result.reshape(shape), last, axis), numpy.moveaxis(signs.reshape(shape), last, axis))
+    return _from_slices(result, out, axis), _from_slices(signs, out, axis)
 
 
 def _logmeanexp(x: Array, keep: Array, axis: Axes) -> Array:
