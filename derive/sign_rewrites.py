@@ -12,12 +12,15 @@ from functools import lru_cache
 import sympy as sp
 from sympy import Basic, Expr, Sum
 
+from .double_sums import pair_kernel
 from .sign_prover import SignProverBase, certified_sign, continuous_on
 from .sums import bound_variables
 
 __all__ = ["RewriteRules"]
 
 HALVES_APPLICATIONS = 60  # rule applications (of the 600 of a proof) the split at 0 may take: it is tried early
+ATOMISE_APPLICATIONS = 24  # the signs of the sums atomised for the rational form, tried on the top goal first
+DOUBLE_SUM_APPLICATIONS = 80  # and the double sum's pairs, tried on the top goal before the rules that split it
 
 
 @lru_cache(maxsize=512)
@@ -62,11 +65,14 @@ class RewriteRules(SignProverBase):
         return self._minimum_decides(expr, x, domain, strict) or self._halves(expr, x, strict, depth)
 
     def _one_variable(self, expr: Expr) -> tuple[sp.Symbol, sp.Interval] | None:
-        """(x, its domain from its assumptions) where ``expr`` has one free symbol, a real one, and no sum; else None."""
+        """(x, its domain from its assumptions) where ``expr`` has one free symbol, a real one, and no sum, and SymPy
+        signs its constants (:func:`_sympy_signs_its_constants`); else None."""
         free = [s for s in expr.free_symbols if s.is_real]
         if len(free) != 1 or len(expr.free_symbols) != 1 or expr.has(Sum):
             return None
         (x,) = free
+        if not _sympy_signs_its_constants(expr, x):
+            return None
         domain = sp.Interval(-sp.oo, sp.oo)
         if x.is_nonnegative:
             domain = sp.Interval(0, sp.oo)
@@ -227,6 +233,84 @@ class RewriteRules(SignProverBase):
             return False
         return self._by(rewritten, expr, strict, depth, "logarithms of positive products and powers expanded")
 
+    def _rule_exp_substitute(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Each real variable that occurs only linearly inside exponentials becomes a positive one:
+        :math:`e^{c v + r} = u^{cL} e^r` with :math:`u = e^{v/L}` (L the least common denominator of v's
+        coefficients), then the expression is one fraction over a common denominator (:func:`_exp_substituted`).
+
+        Soundness: for v of no stated sign, :math:`v \mapsto e^{v/L}` maps the reals onto :math:`(0, \infty)`; for
+        v > 0 (>= 0) onto :math:`(1, \infty)` (:math:`[1, \infty)`), written :math:`u = 1 + w` with w > 0 (>= 0); for
+        v < 0 (<= 0) onto (0, 1) ((0, 1]), :math:`u = 1/(1 + w)`. No other occurrence of v is left, so the goal for
+        every value of the new variables is the goal for every value of the old ones. Two entries x_k, x_m of one
+        vector get a variable each: the goal for every pair of values includes the pairs where k = m (a
+        generalisation, which only proving may use). Proves sigmoid(x) sigmoid(y) <= sigmoid(x + y): with
+        :math:`u = e^{-x}, v = e^{-y}` the gap is :math:`(u + v)/((1 + u)(1 + v)(1 + uv))`.
+        """
+        if expr.has(Sum) or not expr.has(sp.exp) or depth > self.base_depth + 3:
+            return False
+        substituted = _exp_substituted(expr)
+        if substituted is None or substituted == expr:
+            return False
+        return self._by(substituted, expr, strict, depth, "every exponential of a variable written as a positive "
+                        "variable ($e^{v/L} = u > 0$, the range of u restricted by the sign of v)")
+
+    def _rule_rational_in_exponentials(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""The top goal, its sums atomised (:meth:`_rule_atomise`) and its exponentials of variables made positive
+        variables (:meth:`_rule_exp_substitute`), decided by SymPy's assumptions on the factored fraction alone.
+
+        Soundness: the two rewritings' arguments, one after the other; no search follows, so the rule is tried
+        before the rules that split the goal, whose search can spend the whole budget first: for a softmax entry
+        p of a symbolic-length row, :math:`p(1 - p) \le 1/4` is :math:`(S - 2u)^2/(4S^2) \ge 0`."""
+        if depth > 0 or not expr.has(sp.exp):  # the top goal only, not a sum's sign below (it would atomise itself)
+            return False
+        atomised = expr
+        if expr.has(Sum):  # the sums' signs within a few applications: a sum of exponentials takes three
+            limited = self._limited_child(ATOMISE_APPLICATIONS)
+            atomised = limited._atomise_sums(expr, depth)
+            self._charge(limited, ATOMISE_APPLICATIONS)
+            self.steps.extend(limited.steps)
+        substituted = None if atomised.has(Sum) else _exp_substituted(atomised)
+        if substituted is None or not self._sympy_says(substituted, strict):
+            return False
+        self._note(substituted, strict, "sign of every factor/term is known (SymPy assumptions)")
+        self._note(expr, strict, "with each sum replaced by a quantity of its proven sign and every exponential of a "
+                                 "variable written as a positive variable ($e^{v/L} = u > 0$)")
+        return True
+
+    def _rule_double_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A goal whose numerator (over a denominator proven positive) is made of products of at most two sums over
+        one non-empty range: its sign is the sign of the symmetric term of one double sum (:mod:`softproof.derive.
+        double_sums`, the identities and their source there), proven for every pair of indices in the range, the two
+        entries x_i, x_j of a vector taken as independent (a generalisation, which only proving may use). With the
+        diagonal embedding the term holds a delta, and the pairs split into i = j (j replaced by i) and i != j (the
+        delta replaced by 0, the inequality forgotten). A positive term for every pair gives a positive double sum:
+        the range has a term. Tried on the top goal, where the sums are still whole (atomising them forgets that
+        they are sums): proves :math:`\sum_i e^{x_i} \sum_i e^{-x_i} \ge n^2` and
+        :math:`\sum_i p_i^2 \ge 1/n` (Cauchy-Schwarz) and :math:`\sum_i p_i^2 \le 1`."""
+        if depth > 0 or not expr.has(Sum):
+            return False
+        numerator, denominator = sp.fraction(sp.together(expr))
+        if numerator == expr or (denominator != 1 and not self._child()._prove(denominator, True, depth + 1)):
+            numerator = expr
+        for embedding in ("mean", "diagonal"):
+            kernel = pair_kernel(numerator, embedding)
+            if kernel is None or not self._range_nonempty(kernel.lo, kernel.hi):
+                continue
+            i, j = kernel.i, kernel.j
+            cases = [kernel.symmetric] if embedding == "mean" else [
+                kernel.symmetric.xreplace({j: i}), kernel.symmetric.replace(sp.KroneckerDelta, lambda *a: sp.Integer(0))]
+            limited = self._limited_child(DOUBLE_SUM_APPLICATIONS)
+            probe = limited._child((i, kernel.lo, kernel.hi))._child((j, kernel.lo, kernel.hi))
+            # a square expanded is no square to the assumptions: the factored form too ((x_i - x_j)^2 / 2)
+            shown = all(probe._prove(case, strict, depth + 1) or probe._prove(sp.factor(case), strict, depth + 1) for case in cases)
+            self._charge(limited, DOUBLE_SUM_APPLICATIONS)
+            if shown:
+                self.steps.extend(probe.steps)
+                self._note(expr, strict, f"one double sum over ${sp.latex(i)}, {sp.latex(j)}$ with a symmetric term "
+                                         f"({embedding} embedding), its sign shown for every pair")
+                return True
+        return False
+
     def _rule_scale(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Divide by a positive symbol: :math:`e \ge 0 \iff e/s \ge 0` for :math:`s > 0`.
 
@@ -265,3 +349,92 @@ class RewriteRules(SignProverBase):
         if shifted.has(b) or shifted == expr:
             return False
         return self._by(shifted, expr, strict, depth, f"depends on ${sp.latex(a)} - {sp.latex(b)}$ only")
+
+
+def _exp_variables(expr: Expr) -> dict[Expr, sp.Integer]:
+    """The real, non-integer symbols and vector entries of ``expr`` that occur only inside exponentials, each
+    argument linear in them with rational coefficients, mapped to the least common denominator of those."""
+    exps = expr.atoms(sp.exp)
+    outside = expr.xreplace({e: sp.Dummy() for e in exps})
+    labels = {entry.base.label for entry in expr.atoms(sp.Indexed)}
+    candidates = [v for v in expr.atoms(sp.Symbol, sp.Indexed)
+                  if v not in labels and v.is_real and not v.is_integer and not outside.has(v)]
+    found: dict[Expr, sp.Integer] = {}
+    for v in candidates:
+        denominator = sp.Integer(1)
+        for e in exps:
+            argument = sp.expand(e.args[0])
+            if not argument.has(v):
+                continue
+            c = sp.diff(argument, v)
+            if not c.is_Rational or sp.expand(argument - c * v).has(v):
+                break
+            denominator = sp.ilcm(denominator, c.q)
+        else:
+            found[v] = sp.Integer(denominator)
+    return found
+
+
+def _exp_substituted(expr: Expr) -> Expr | None:
+    """``expr`` with the variables of :func:`_exp_variables` replaced as :meth:`RewriteRules._rule_exp_substitute`
+    argues, gathered over one denominator and factored; None where there is no such variable or the fraction grows
+    past four times the expression's size."""
+    found = _exp_variables(expr)
+    if not found:
+        return None
+    base: dict[Expr, Expr] = {}
+    for v in sorted(found, key=sp.default_sort_key):
+        # named after the variable, so that the proof's steps tell the new variables apart (u_a, u_x2, w_b)
+        name = v.name if isinstance(v, sp.Symbol) else f"{v.base.label}{''.join(map(str, v.indices))}"
+        if v.is_nonnegative or v.is_nonpositive:
+            w = sp.Dummy(f"w_{name}", positive=True) if (v.is_positive or v.is_negative) else sp.Dummy(f"w_{name}", nonnegative=True)
+            base[v] = 1 + w if v.is_nonnegative else 1 / (1 + w)
+        else:
+            base[v] = sp.Dummy(f"u_{name}", positive=True)
+    repl: dict[Expr, Expr] = {}
+    for e in expr.atoms(sp.exp):
+        argument = sp.expand(e.args[0])
+        inside = [v for v in found if argument.has(v)]
+        if not inside:
+            continue
+        rest = argument
+        power = sp.Integer(1)
+        for v in inside:
+            c = sp.diff(argument, v)
+            rest -= c * v
+            power *= base[v] ** (c * found[v])
+        repl[e] = sp.exp(sp.expand(rest)) * power
+    # the outermost exponentials are replaced (xreplace does not look inside a node it replaces); an inner one is
+    # in a ``rest`` then, which holds none of the variables
+    rewritten = expr.xreplace(repl)
+    if any(rewritten.has(v) for v in found):
+        return None
+    fraction = sp.factor(sp.together(rewritten))
+    if sp.count_ops(fraction) > 4 * sp.count_ops(expr) + 20:
+        return None
+    return fraction
+
+
+def _numeric_parts(expr: Expr) -> list[Expr]:
+    """The maximal numeric sub-expressions of ``expr`` other than rationals (exp(2), 1 - e^(10^-300))."""
+    if expr.is_number:
+        return [] if expr.is_Rational else [expr]
+    return [part for arg in expr.args if isinstance(arg, Expr) for part in _numeric_parts(arg)]
+
+
+def _sympy_signs_its_constants(expr: Expr, x: sp.Symbol) -> bool:
+    r"""Whether SymPy's assumptions give every constant of ``expr`` and of its derivative in x the sign an Arb
+    enclosure certifies. SymPy's ``minimum`` and ``limit`` read a constant's sign from those assumptions and treat an
+    undecided one as if it had either sign: :math:`u (1 - e^{c})` with :math:`c = 10^{-300}` has the minimum 0 over
+    u > 0 and the limit +oo at oo by SymPy, where it decreases to -oo (which once proved
+    :math:`\log(1 + e^x) - x \ge 10^{-300}`, caught by the cross-examination). The calculus rules use SymPy only
+    where this holds."""
+    try:
+        slope = sp.diff(expr, x)
+    except (ValueError, TypeError):
+        return False
+    for constant in _numeric_parts(expr) + _numeric_parts(slope):
+        says = 1 if constant.is_positive else -1 if constant.is_negative else 0 if constant.is_zero else None
+        if says is None or says != certified_sign(constant, exact_zero=says == 0):
+            return False
+    return True

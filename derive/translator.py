@@ -84,6 +84,7 @@ FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the tran
     "max": _extremum(sp.Max), "min": _extremum(sp.Min),  # Python's spelling, the same functions
     "sigmoid": _sigmoid, "softplus": _softplus, "log_sigmoid": _log_sigmoid, "logit": _logit, "logsumexp": _logsumexp,
     "diff": None, "Sum": None, "limit": None, "Rational": _rational,
+    "KroneckerDelta": None,  # 1 where its two integer arguments are equal, else 0 (a one-hot entry)
 }
 CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -263,6 +264,8 @@ class Translator:
             return self._sum(node)
         if name == "limit":
             return self._limit(node)
+        if name == "KroneckerDelta":
+            return self._kronecker(node)
         args = [self.visit(a) for a in node.args]
         if any(isinstance(a, tuple) for a in args):
             raise self.fail(f"a tuple is only allowed as the limits of Sum, not in {name}()")
@@ -276,6 +279,23 @@ class Translator:
             raise self.fail(str(exc)) from None
         except (TypeError, ValueError) as exc:
             raise self.fail(f"bad arguments to {name}(): {exc}") from None
+
+    def _kronecker(self, node: ast.Call) -> sp.Expr:
+        """``KroneckerDelta(i, j)``: 1 where the integers i and j are equal, else 0 (the one-hot vector's entry i for
+        class j); a plain name is an integer, as an index is."""
+        if len(node.args) != 2:
+            raise self.fail("KroneckerDelta takes two integers: KroneckerDelta(k, c)")
+        args = []
+        for a in node.args:
+            if isinstance(a, ast.Name) and a.id not in self.bound and a.id not in CONSTANTS:
+                args.append(self._integer(a.id, "an argument of KroneckerDelta"))
+            else:
+                value = self.visit(a)
+                if isinstance(value, tuple) or evaluated(value).is_integer is not True:
+                    raise self.fail(f"the argument {value} of KroneckerDelta is not an integer; use KroneckerDelta(k, c) "
+                                    "with k and c integers")
+                args.append(value)
+        return sp.KroneckerDelta(*args)
 
     def _diff(self, args: list[Any]) -> sp.Expr:
         """``diff(f, v, ...)``: each v a real variable (x or x[k]), optionally followed by an order 1..4."""

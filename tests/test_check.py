@@ -439,6 +439,60 @@ def test_a_min_term_with_a_positive_factor_and_its_arguments_simplified() -> Non
     assert check("(exp(a) + exp(b))*Max(a, b)", "(exp(a) + exp(b))*a", ">=").verdict == "proved"
 
 
+def test_exponentials_of_variables_become_positive_variables() -> None:
+    """sigmoid(x) sigmoid(y) <= sigmoid(x + y) is (u + v)/((1 + u)(1 + v)(1 + uv)) >= 0 with u = e^-x, v = e^-y (unknown
+    before), strictly; p(1 - p) <= 1/4 for a softmax entry of any length is (S - 2u)^2/(4 S^2) >= 0; where the new
+    variable's range matters (x > 0: u > 1) the false twins are refuted, never proved."""
+    n = ["n: positive integer"]
+    assert check("sigmoid(x)*sigmoid(y)", "sigmoid(x + y)", "<").verdict == "proved"
+    assert check("sigmoid(x) + sigmoid(y)", "1 + sigmoid(x + y)", "<=").verdict == "proved"
+    p = "exp(x[k])/Sum(exp(x[j]),(j,1,n))"
+    assert check(f"{p}*(1 - {p})", "1/4", "<=", n).verdict == "proved"
+    assert check(f"{p}*(1 - {p})", "1/4", "<", n).verdict == "refuted"
+    assert check("sigmoid(x)*sigmoid(y)", "sigmoid(x*y)", "<=").verdict == "refuted"
+    assert check("exp(x)*exp(y)", "exp(x) + exp(y)", "<", ["x: > 0", "y: > 0"]).verdict == "refuted"
+    assert check("exp(2*x) + 1", "2*exp(x)", ">", ["x: positive"]).verdict == "proved"
+
+
+def test_calculus_is_not_fooled_by_a_constant_sympy_cannot_sign() -> None:
+    """u (1 - e^c) with c = 10^-300 decreases to -oo over u > 0, but SymPy's minimum says 0 and its limit +oo (it cannot
+    tell 1 - e^c from 0): the calculus rules refuse a goal whose constants SymPy does not sign as Arb does, and the
+    exponential substitution that led log(1 + e^x) - x >= 10^-300 there (a proof the cross-examination caught) is
+    refuted instead."""
+    assert check("u*(1 - exp(Rational(1, 10**300)))", "0", ">=", ["u: positive"]).verdict == "refuted"
+    assert check("log(1 + exp(x)) - x", "Rational(1, 10**300)", ">=").verdict == "refuted"
+    assert check("log(1 + exp(x)) - x", "0", ">").verdict == "proved"
+
+
+def test_products_of_sums_over_one_range_are_one_symmetric_double_sum() -> None:
+    """Cauchy-Schwarz and its kin: sum e^x sum e^-x >= n^2, sum p_i^2 >= 1/n (mean embedding: (a_i - a_j)^2 / 2), sum
+    p_i^2 <= 1 (diagonal embedding: the pairs i != j), (sum x y)^2 <= sum x^2 sum y^2 (a square once factored); each
+    strict twin, false at equal entries or at n = 1, refuted."""
+    n = ["n: positive integer"]
+    squares = "Sum((exp(x[i])/Sum(exp(x[j]),(j,1,n)))**2,(i,1,n))"
+    assert check("Sum(exp(x[i]),(i,1,n))*Sum(exp(-x[i]),(i,1,n))", "n**2", ">=", n).verdict == "proved"
+    assert check("Sum(exp(x[i]),(i,1,n))*Sum(exp(-x[i]),(i,1,n))", "n**2", ">", n).verdict == "refuted"
+    assert check(squares, "1/n", ">=", n).verdict == "proved"
+    assert check(squares, "1", "<=", n).verdict == "proved"
+    assert check(squares, "1", "<", n).verdict == "refuted"
+    assert check("Sum(x[i]*y[i],(i,1,n))**2", "Sum(x[i]**2,(i,1,n))*Sum(y[i]**2,(i,1,n))", "<=", n).verdict == "proved"
+    assert check("Sum(x[i],(i,1,n))**2", "Sum(x[i]**2,(i,1,n))", "<=", n).verdict == "refuted"
+
+
+def test_a_one_hot_entry_is_a_kronecker_delta() -> None:
+    """KroneckerDelta(k, c) may be written (its arguments integers): the cross-entropy gradient p_k - delta_kc is
+    proved, and its bounds by cases k = c and k != c (p_k - delta > -1); a real argument is a one-line error."""
+    n = ["n: positive integer"]
+    ce = "diff(-(x[c] - log(Sum(exp(x[j]),(j,1,n)))), x[k])"
+    assert check(ce, "exp(x[k])/Sum(exp(x[j]),(j,1,n)) - KroneckerDelta(k, c)", "==", n).verdict == "proved"
+    assert check(ce, "-1", ">", n).verdict == "proved"
+    assert check(ce, "0", "<=", n).verdict == "refuted"
+    assert check("KroneckerDelta(k, c)", "1", "<=").verdict == "proved"
+    assert check("KroneckerDelta(k, c)", "0", ">").verdict == "refuted"
+    with pytest.raises(ExpressionError, match="not an integer"):
+        check("KroneckerDelta(k, 1/2)", "0", ">=")
+
+
 def test_derivatives_by_a_unit_name_nest() -> None:
     assert check("diff(diff(p**3, p), p)", "6*p", "==", ["p: unit"]).verdict == "proved"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy import Basic, Expr
 
-from ..sums import bound_variables
+from ..sums import bound_variables, evaluate
 from .combinators import CaseSplit
 from .core import Outcome, Status, Strategy
 
@@ -31,11 +31,22 @@ class Cases:
 
     @staticmethod
     def splits(statement: Basic) -> bool:
-        """Whether there is a ``Max``/``Min``/``Abs`` to split on: without one, ``run`` is ``base.run``."""
-        return bool(statement.atoms(*_PIECEWISE))
+        """Whether there is a ``Max``/``Min``/``Abs``/``KroneckerDelta`` to split on: without one, ``run`` is
+        ``base.run``. A derivative by a vector entry counts where its evaluation leaves a delta outside the sums."""
+        if statement.atoms(*_PIECEWISE):
+            return True
+        if not _has_delta(statement):
+            return False
+        done = evaluate(statement)
+        return _splittable_delta(done, bound_variables(done)) is not None
 
     def run(self, statement: Basic) -> Outcome:
         bound = bound_variables(statement)
+        if self.depth > 0 and _has_delta(statement):
+            done = evaluate(statement)  # a derivative of an entry gives its delta
+            delta = _splittable_delta(done, bound_variables(done))
+            if delta is not None:
+                return self._on_delta(done, *delta)
         atoms = sorted((a for a in statement.atoms(*_PIECEWISE)), key=sp.default_sort_key)
         splittable = [a for a in atoms if not (a.free_symbols & bound) and not _inside_sum(a, statement)]
         if not atoms or self.depth == 0:
@@ -56,8 +67,42 @@ class Cases:
         return CaseSplit(t, sp.Integer(0), Cases(self.base, self.depth - 1)).run(as_gap)
 
 
-def _inside_sum(atom: Basic, statement: Basic) -> bool:
-    return any(atom in s.function.atoms(*_PIECEWISE) for s in statement.atoms(sp.Sum))
+    def _on_delta(self, statement: Basic, delta: sp.KroneckerDelta, name: sp.Symbol, other: Expr) -> Outcome:
+        r"""The two cases of :math:`\delta_{name, other}`: name = other (name replaced by other everywhere, where
+        SymPy evaluates the delta to 1) and name != other (the delta replaced by 0, the inequality of the two
+        forgotten: proving the case for every pair of values is a generalisation). Soundness: two integers are equal
+        or not, and each case is proven for a superset of its points."""
+        steps: list[str] = []
+        cases = ((f"${sp.latex(name)} = {sp.latex(other)}$", statement.xreplace({name: other})),
+                 (f"${sp.latex(name)} \\ne {sp.latex(other)}$", statement.xreplace({delta: sp.Integer(0)})))
+        for label, case in cases:
+            out = Cases(self.base, self.depth - 1).run(case)
+            steps.append(f"case {label}: {out.status}")
+            steps += out.steps
+            if out.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, "case split", steps)
+        return Outcome(Status.PROVED, "case split; " + out.method, steps)
+
+
+def _has_delta(statement: Basic) -> bool:
+    """A ``KroneckerDelta`` written, or one that a derivative with respect to a vector entry will give."""
+    return bool(statement.atoms(sp.KroneckerDelta)) or any(d.atoms(sp.Indexed) for d in statement.atoms(sp.Derivative))
+
+
+def _splittable_delta(statement: Basic, bound: set[Basic]) -> tuple[sp.KroneckerDelta, sp.Symbol, Expr] | None:
+    """The first ``KroneckerDelta`` outside every sum with an integer symbol argument free in the statement, that
+    symbol, and the other argument."""
+    for delta in sorted(statement.atoms(sp.KroneckerDelta), key=sp.default_sort_key):
+        if delta.free_symbols & bound or _inside_sum(delta, statement, (sp.KroneckerDelta,)):
+            continue
+        for name, other in (delta.args, delta.args[::-1]):
+            if isinstance(name, sp.Symbol) and name.is_integer and name not in bound:
+                return delta, name, other
+    return None
+
+
+def _inside_sum(atom: Basic, statement: Basic, kinds: tuple[type, ...] = _PIECEWISE) -> bool:
+    return any(atom in s.function.atoms(*kinds) for s in statement.atoms(sp.Sum))
 
 
 def _linear_symbol(expr: Expr, bound: set[Basic]) -> sp.Symbol | sp.Indexed | None:
