@@ -28,6 +28,9 @@ from sympy import Basic
 from sympy.codegen.cfunctions import expm1, log1p
 
 __all__ = [
+    "FrozenMax",
+    "FrozenMin",
+    "frozen_extrema",
     "NotReal",
     "Undecided",
     "Unsupported",
@@ -41,6 +44,20 @@ __all__ = [
 
 # working precisions in bits, tried in turn: cancellation of a few thousand bits is decided
 PRECISIONS: tuple[int, ...] = (96, 256, 1024, 4096, 16384)
+
+
+class FrozenMax(sp.Function):  # type: ignore[misc]  # SymPy is untyped
+    """``Max`` at a point, kept unevaluated for :func:`ball`: SymPy's ``Max`` of numbers picks an argument by comparing
+    rounded values (``Min(-log(1 + e^-40), -log(1 + e^-700))`` gave the larger), which no enclosure may rely on."""
+
+
+class FrozenMin(sp.Function):  # type: ignore[misc]  # SymPy is untyped
+    """``Min`` at a point, kept unevaluated for :func:`ball` (see :class:`FrozenMax`)."""
+
+
+def frozen_extrema(expr: Basic) -> Basic:
+    """``expr`` with every ``Max``/``Min`` as :class:`FrozenMax`/:class:`FrozenMin`, before numbers are substituted."""
+    return expr.replace(sp.Max, FrozenMax).replace(sp.Min, FrozenMin)
 
 
 class NotReal(ArithmeticError):
@@ -195,11 +212,11 @@ def ball(e: Basic) -> arb:
     unary = _UNARY.get(type(e))
     if unary is not None:
         return unary(ball(e.args[0]))
-    if isinstance(e, (sp.Max, sp.Min)):
+    if isinstance(e, (sp.Max, sp.Min, FrozenMax, FrozenMin)):
         values = [ball(a) for a in e.args]
         out = values[0]
         for v in values[1:]:
-            out = out.max(v) if isinstance(e, sp.Max) else out.min(v)
+            out = out.max(v) if isinstance(e, (sp.Max, FrozenMax)) else out.min(v)
         return out
     if isinstance(e, sp.sign):
         b = ball(e.args[0])

@@ -21,6 +21,7 @@ __all__ = ["RewriteRules"]
 HALVES_APPLICATIONS = 60  # rule applications (of the 600 of a proof) the split at 0 may take: it is tried early
 ATOMISE_APPLICATIONS = 24  # the signs of the sums atomised for the rational form, tried on the top goal first
 DOUBLE_SUM_APPLICATIONS = 80  # and the double sum's pairs, tried on the top goal before the rules that split it
+FROM_ZERO_APPLICATIONS = 60  # the value at 0 and the slope of a goal in several variables, one of them >= 0
 
 
 @lru_cache(maxsize=512)
@@ -232,6 +233,44 @@ class RewriteRules(SignProverBase):
         if rewritten == expr:
             return False
         return self._by(rewritten, expr, strict, depth, "logarithms of positive products and powers expanded")
+
+    def _rule_from_zero_in_one(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Several variables, one of them :math:`t \ge 0`: :math:`f|_{t=0} \ge 0` and :math:`\partial f/\partial t \ge 0`
+        for t > 0, each proven for every value of the others, give :math:`f \ge 0` (the one-variable (b) of
+        :meth:`_rule_calculus` with the other variables as parameters).
+
+        Soundness: for every value of the other variables, :math:`g(t) = f(t, \ldots)` is continuous on
+        :math:`[0, \infty)` (SymPy's continuity check in t, the others as parameters) and :math:`g' \ge 0` on
+        :math:`(0, \infty)`, so :math:`g(t) \ge g(0)` by the mean value theorem. Strict: :math:`g(0) > 0`, or
+        :math:`g' > 0` inside and t > 0 stated. Proves the Lipschitz bound
+        :math:`|\sigma(a) - \sigma(b)| \le |a - b|/4` after the case split a = b + t: the value at t = 0 is 0 and the
+        slope :math:`1/4 - \sigma'(b + t)` is a square over a square once its exponentials are variables."""
+        if expr.has(Sum) or expr.atoms(sp.Indexed) or depth > self.base_depth + 2 or depth >= self.depth_limit - 3:
+            return False
+        free = sorted(expr.free_symbols, key=str)
+        if len(free) < 2 or not all(s.is_real for s in free):
+            return False
+        for t in free:
+            if not t.is_nonnegative or not continuous_on(expr, t, sp.Interval(0, sp.oo)):
+                continue
+            start = sp.simplify(expr.xreplace({t: sp.Integer(0)}))
+            inside = sp.Dummy(t.name, positive=True)
+            slope = sp.simplify(sp.diff(expr, t).xreplace({t: inside}))
+            probe = self._limited_child(FROM_ZERO_APPLICATIONS)
+            if not strict:
+                shown = probe._prove(start, False, depth + 1) and probe._prove(slope, False, depth + 1)
+            elif t.is_positive:
+                shown = probe._prove(start, False, depth + 1) and (probe._prove(slope, True, depth + 1) or (
+                    probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)))
+            else:
+                shown = probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)
+            self._charge(probe, FROM_ZERO_APPLICATIONS)
+            if shown:
+                self.steps.extend(probe.steps)
+                self._note(expr, strict, f"its value at ${sp.latex(t)} = 0$ and its slope in ${sp.latex(t)} \\ge 0$, "
+                                         "for every value of the other variables (mean value theorem)")
+                return True
+        return False
 
     def _rule_exp_substitute(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Each real variable that occurs only linearly inside exponentials becomes a positive one:

@@ -464,6 +464,36 @@ def test_calculus_is_not_fooled_by_a_constant_sympy_cannot_sign() -> None:
     assert check("log(1 + exp(x)) - x", "0", ">").verdict == "proved"
 
 
+def test_a_max_or_min_whose_argument_has_a_proven_sign_is_that_argument() -> None:
+    """After the split a = b + t, |sigma(b + t) - sigma(b)| solves for no variable; its argument's sign is proven
+    for every value (t >= 0), so the Abs is the argument (unknown before: "cannot split"); the value at t = 0 and the
+    slope in t, with b as a parameter, give the mean-value bounds; a monotone function commutes with Max and Min."""
+    assert check("Abs(exp(a) - exp(b))", "exp(Max(a, b))*Abs(a - b)", "<=").verdict == "proved"
+    assert check("Abs(exp(a) - exp(b))", "exp(Min(a, b))*Abs(a - b)", "<=").verdict == "refuted"
+    assert check("sigmoid(a + t) - sigmoid(a)", "t/4", "<=", ["t: nonnegative"]).verdict == "proved"
+    assert check("sigmoid(a + t) - sigmoid(a)", "t/5", "<=", ["t: nonnegative"]).verdict == "refuted"
+    assert check("Max(sigmoid(a), sigmoid(b))", "sigmoid(Max(a, b))").verdict == "proved"
+    assert check("Min(log_sigmoid(a), log_sigmoid(b))", "log_sigmoid(Max(a, b))").verdict == "refuted"
+
+
+def test_a_point_keeps_max_and_min_for_the_enclosure() -> None:
+    """SymPy's Min of numbers compares rounded values: at a = 40, b = 700 it took -log(1 + e^-700) as the smaller of
+    the two log-sigmoids, and the cross-examination then rejected a true proof (an internal error) where a refutation
+    could have been false. A point keeps Max/Min unevaluated for Arb; the value agrees with mpmath's min."""
+    import mpmath
+
+    from softproof.derive import enclosure
+    from softproof.derive.engine.sampling import instantiate
+
+    a, b = sp.symbols("a b", real=True)
+    low = sp.Min(-sp.log(1 + sp.exp(-a)), -sp.log(1 + sp.exp(-b)))
+    with mpmath.workdps(50):
+        truth = min(-mpmath.log1p(mpmath.exp(-40)), -mpmath.log1p(mpmath.exp(-700)))
+        value = mpmath.mpf(enclosure.text(instantiate(low, {a: 40, b: 700}, frozen=True), 30))
+        assert abs(value - truth) <= abs(truth) * mpmath.mpf(10) ** -25
+    assert check("Min(log_sigmoid(a), log_sigmoid(b))", "log_sigmoid(Min(a, b))").verdict == "proved"
+
+
 def test_products_of_sums_over_one_range_are_one_symmetric_double_sum() -> None:
     """Cauchy-Schwarz and its kin: sum e^x sum e^-x >= n^2, sum p_i^2 >= 1/n (mean embedding: (a_i - a_j)^2 / 2), sum
     p_i^2 <= 1 (diagonal embedding: the pairs i != j), (sum x y)^2 <= sum x^2 sum y^2 (a square once factored); each

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def side_value(expr: Basic, point: Mapping[Basic, object], digits: int = 50) -> str:
     """The value of ``expr`` at ``point`` to ``digits`` digits, from a rigorous enclosure."""
     try:
-        return enclosure.text(instantiate(expr, point), digits)
+        return enclosure.text(instantiate(expr, point, frozen=True), digits)
     except (enclosure.NotReal, enclosure.Unsupported):
         return "undefined"
 
@@ -30,8 +30,10 @@ def difference_value(difference: Basic, point: Mapping[Basic, object], digits: i
     decide because it is an exact zero that SymPy reduces to 0 (how a strict relation's counterexample
     at equality is confirmed, :func:`_violated`)."""
     value = side_value(difference, point, digits)
-    if value == "undecided" and enclosure.is_exact_zero(instantiate(difference, point)):
+    if value == "undecided" and enclosure.is_exact_zero(instantiate(difference, point, frozen=True)):
         return "0 (exactly: SymPy reduces it to 0)"
+    if value == "0":  # an Arb ball of radius 0 (max(0, 0) kept for the enclosure, say): exact as well
+        return "0 (exactly: an enclosure of radius 0)"
     return value
 
 
@@ -44,7 +46,7 @@ def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
     exact 0.  Where no precision decides, the point is no evidence either way.
     """
     if isinstance(rel, sp.Contains):
-        elem = instantiate(rel.args[0], point)
+        elem = instantiate(rel.args[0], point, frozen=True)
         try:
             enclosure.sign(elem)
         except enclosure.NotReal:
@@ -54,8 +56,8 @@ def _violated(rel: Basic, point: Mapping[Basic, object]) -> tuple[bool, str]:
         return False, ""
     if not isinstance(rel, (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt)):
         return False, ""
-    lhs = instantiate(rel.lhs, point)
-    rhs = instantiate(rel.rhs, point)
+    lhs = instantiate(rel.lhs, point, frozen=True)
+    rhs = instantiate(rel.rhs, point, frozen=True)
     strict = isinstance(rel, (sp.Lt, sp.Gt))
     try:
         gap = enclosure.sign(sp.Add(lhs, -rhs), exact_zero=strict)

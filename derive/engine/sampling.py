@@ -13,6 +13,7 @@ from typing import Any
 import sympy as sp
 from sympy import Basic, Sum
 
+from .. import enclosure
 from ..sums import evaluate
 
 __all__ = ["admissible", "expand_finite_sums", "instantiate", "sample_point", "numerically_nonzero", "vector_entries"]
@@ -69,8 +70,11 @@ def admissible(symbol: Basic, value: object) -> bool:
     return all(bool(test(number, 0)) for name, test in _SIGNS.items() if getattr(symbol, f"is_{name}", None) is True)
 
 
-def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
+def instantiate(expr: Basic, point: Mapping[Basic, Basic], frozen: bool = False) -> Basic:
     """Substitute a concrete point: first sizes (so sums expand), then entries.
+
+    ``frozen``: every ``Max``/``Min`` stays unevaluated (:func:`softproof.derive.enclosure.frozen_extrema`), for an
+    enclosure to decide; SymPy would pick an argument by rounded values.
 
     ``point`` maps size symbols (``n``) and scalar symbols to numbers, and an
     ``IndexedBase`` to a sequence of numbers (``x -> [0, 1]`` sets ``x[1] = 0``,
@@ -92,6 +96,8 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic]) -> Basic:
         if not isinstance(k, sp.IndexedBase) and k not in sizes
     }
     repl.update(scalars)
+    if frozen:
+        out = enclosure.frozen_extrema(out)
     return out.xreplace(repl).doit()
 
 

@@ -57,7 +57,7 @@ class Cases:
         left, right = (first.args[0], sp.Integer(0)) if isinstance(first, sp.Abs) else first.args[:2]
         variable = _linear_symbol(left - right, bound)
         if variable is None:
-            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
+            return self._by_sign(statement, first, left, right)
         # left - right = t  <=>  variable = solution(t)
         t = sp.Dummy("t", real=True)
         solution = sp.solve(sp.Eq(left - right, t), variable, dict=True)
@@ -66,6 +66,26 @@ class Cases:
         as_gap = statement.xreplace({variable: solution[0][variable]})
         return CaseSplit(t, sp.Integer(0), Cases(self.base, self.depth - 1)).run(as_gap)
 
+
+    def _by_sign(self, statement: Basic, first: Expr, left: Expr, right: Expr) -> Outcome:
+        r"""A ``Max``/``Min``/``Abs`` whose argument solves for no variable, replaced by the argument its proven sign
+        picks: where :math:`u = \mathrm{left} - \mathrm{right} \ge 0` for every value of the variables,
+        :math:`|u| = u`, :math:`\max = \mathrm{left}`, :math:`\min = \mathrm{right}` (and the mirror for
+        :math:`u \le 0`). Soundness: the replacement equals the function everywhere. After the split a = b + t of
+        :math:`|\sigma(a) - \sigma(b)| \le |a - b|/4`, the inner :math:`\sigma(b + t) - \sigma(b) \ge 0`."""
+        from ..inequalities import SignProver
+
+        gap = sp.simplify(left - right)
+        for sign, picked in ((1, left), (-1, right)):
+            if SignProver({}).nonnegative(sign * gap):
+                value = sign * gap if isinstance(first, sp.Abs) else picked if isinstance(first, sp.Max) else \
+                    (right if sign == 1 else left)
+                out = Cases(self.base, self.depth - 1).run(statement.xreplace({first: value}))
+                relation = r"\ge" if sign == 1 else r"\le"
+                step = f"${sp.latex(gap)} {relation} 0$ for every value: ${sp.latex(first)} = {sp.latex(value)}$"
+                return Outcome(out.status, "case split; " + out.method if out.status is Status.PROVED else "case split",
+                               [step, *out.steps])
+        return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
 
     def _on_delta(self, statement: Basic, delta: sp.KroneckerDelta, name: sp.Symbol, other: Expr) -> Outcome:
         r"""The two cases of :math:`\delta_{name, other}`: name = other (name replaced by other everywhere, where
