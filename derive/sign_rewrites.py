@@ -242,9 +242,10 @@ class RewriteRules(SignProverBase):
         Soundness: for every value of the other variables, :math:`g(t) = f(t, \ldots)` is continuous on
         :math:`[0, \infty)` (SymPy's continuity check in t, the others as parameters) and :math:`g' \ge 0` on
         :math:`(0, \infty)`, so :math:`g(t) \ge g(0)` by the mean value theorem. Strict: :math:`g(0) > 0`, or
-        :math:`g' > 0` inside and t > 0 stated. Proves the Lipschitz bound
-        :math:`|\sigma(a) - \sigma(b)| \le |a - b|/4` after the case split a = b + t: the value at t = 0 is 0 and the
-        slope :math:`1/4 - \sigma'(b + t)` is a square over a square once its exponentials are variables."""
+        :math:`g' > 0` inside and t > 0 stated. Proves :math:`\sigma(a + t) - \sigma(a) \le t/4` for t >= 0: the value
+        at t = 0 is 0 and the slope :math:`1/4 - \sigma'(a + t)` is a square over a square once its exponentials are
+        variables (the Lipschitz bound :math:`|\sigma(a) - \sigma(b)| \le |a - b|/4` stays unknown: its case a < b,
+        written a = b - t, has a gap that is not monotone in t as written)."""
         if expr.has(Sum) or expr.atoms(sp.Indexed) or depth > self.base_depth + 2 or depth >= self.depth_limit - 3:
             return False
         free = sorted(expr.free_symbols, key=str)

@@ -72,7 +72,7 @@ class Cases:
         picks: where :math:`u = \mathrm{left} - \mathrm{right} \ge 0` for every value of the variables,
         :math:`|u| = u`, :math:`\max = \mathrm{left}`, :math:`\min = \mathrm{right}` (and the mirror for
         :math:`u \le 0`). Soundness: the replacement equals the function everywhere. After the split a = b + t of
-        :math:`|\sigma(a) - \sigma(b)| \le |a - b|/4`, the inner :math:`\sigma(b + t) - \sigma(b) \ge 0`."""
+        :math:`|e^a - e^b| \le e^{\max(a, b)} |a - b|`, the inner :math:`e^{b + t} - e^b \ge 0`."""
         from ..inequalities import SignProver
 
         gap = sp.simplify(left - right)
