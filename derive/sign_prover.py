@@ -189,6 +189,16 @@ class SignProverBase:
     def _charge(self, child: SignProverBase, applications: int) -> None:
         self.budget[0] -= min(applications, self.budget[0]) - child.budget[0]
 
+    def _within(self, applications: int, attempt: Callable[[Self], bool]) -> bool:
+        """``attempt(probe)`` on a prover of at most ``applications`` rule applications (:meth:`_limited_child`, the
+        used ones charged here); the probe's steps are kept where it succeeds."""
+        probe = self._limited_child(applications)
+        shown = attempt(probe)
+        self._charge(probe, applications)
+        if shown:
+            self.steps.extend(probe.steps)
+        return shown
+
     def _prove(self, expr: Expr, strict: bool, depth: int) -> bool:
         key = (expr, strict)
         if key in self.memo:

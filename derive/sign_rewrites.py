@@ -12,7 +12,7 @@ from functools import lru_cache
 import sympy as sp
 from sympy import Basic, Expr, Sum
 
-from .double_sums import pair_kernel
+from .double_sums import PairKernel, pair_kernel
 from .sign_prover import SignProverBase, certified_sign, continuous_on
 from .sums import bound_variables
 
@@ -140,12 +140,9 @@ class RewriteRules(SignProverBase):
             return False
         y = sp.Symbol(f"{x.name}_", nonnegative=True)
         halves = [expr.xreplace({x: -y})] if x.is_nonpositive else [expr.xreplace({x: y}), expr.xreplace({x: -y})]
-        probe = self._limited_child(HALVES_APPLICATIONS)
-        shown = all(probe._from_zero(half, y, strict, depth + 1) or probe._toward_end(half, y, sp.Interval(0, sp.oo), strict, depth + 1)
-                    for half in halves)
-        self._charge(probe, HALVES_APPLICATIONS)
-        if shown:
-            self.steps.extend(probe.steps)
+        if self._within(HALVES_APPLICATIONS, lambda probe: all(
+                probe._from_zero(half, y, strict, depth + 1) or probe._toward_end(half, y, sp.Interval(0, sp.oo), strict, depth + 1)
+                for half in halves)):
             self._note(expr, strict, f"for ${sp.latex(x)} \\ge 0$ and ${sp.latex(x)} \\le 0$ apart "
                                      f"(${sp.latex(x)} = \\pm {sp.latex(y)}$, ${sp.latex(y)} \\ge 0$)")
             return True
@@ -257,17 +254,15 @@ class RewriteRules(SignProverBase):
             start = sp.simplify(expr.xreplace({t: sp.Integer(0)}))
             inside = sp.Dummy(t.name, positive=True)
             slope = sp.simplify(sp.diff(expr, t).xreplace({t: inside}))
-            probe = self._limited_child(FROM_ZERO_APPLICATIONS)
-            if not strict:
-                shown = probe._prove(start, False, depth + 1) and probe._prove(slope, False, depth + 1)
-            elif t.is_positive:
-                shown = probe._prove(start, False, depth + 1) and (probe._prove(slope, True, depth + 1) or (
-                    probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)))
-            else:
-                shown = probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)
-            self._charge(probe, FROM_ZERO_APPLICATIONS)
-            if shown:
-                self.steps.extend(probe.steps)
+            def attempt(probe: RewriteRules, start: Expr = start, slope: Expr = slope, positive: bool = bool(t.is_positive)) -> bool:
+                if not strict:
+                    return probe._prove(start, False, depth + 1) and probe._prove(slope, False, depth + 1)
+                if positive:
+                    return probe._prove(start, False, depth + 1) and (probe._prove(slope, True, depth + 1) or (
+                        probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)))
+                return probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)
+
+            if self._within(FROM_ZERO_APPLICATIONS, attempt):
                 self._note(expr, strict, f"its value at ${sp.latex(t)} = 0$ and its slope in ${sp.latex(t)} \\ge 0$, "
                                          "for every value of the other variables (mean value theorem)")
                 return True
@@ -339,13 +334,14 @@ class RewriteRules(SignProverBase):
             i, j = kernel.i, kernel.j
             cases = [kernel.symmetric] if embedding == "mean" else [
                 kernel.symmetric.xreplace({j: i}), kernel.symmetric.replace(sp.KroneckerDelta, lambda *a: sp.Integer(0))]
-            limited = self._limited_child(DOUBLE_SUM_APPLICATIONS)
-            probe = limited._child((i, kernel.lo, kernel.hi))._child((j, kernel.lo, kernel.hi))
-            # a square expanded is no square to the assumptions: the factored form too ((x_i - x_j)^2 / 2)
-            shown = all(probe._prove(case, strict, depth + 1) or probe._prove(sp.factor(case), strict, depth + 1) for case in cases)
-            self._charge(limited, DOUBLE_SUM_APPLICATIONS)
-            if shown:
-                self.steps.extend(probe.steps)
+            def attempt(limited: RewriteRules, kernel: PairKernel = kernel, cases: list[Expr] = cases) -> bool:
+                probe = limited._child((kernel.i, kernel.lo, kernel.hi))._child((kernel.j, kernel.lo, kernel.hi))
+                # a square expanded is no square to the assumptions: the factored form too ((x_i - x_j)^2 / 2)
+                shown = all(probe._prove(case, strict, depth + 1) or probe._prove(sp.factor(case), strict, depth + 1) for case in cases)
+                limited.steps.extend(probe.steps if shown else [])
+                return shown
+
+            if self._within(DOUBLE_SUM_APPLICATIONS, attempt):
                 self._note(expr, strict, f"one double sum over ${sp.latex(i)}, {sp.latex(j)}$ with a symmetric term "
                                          f"({embedding} embedding), its sign shown for every pair")
                 return True

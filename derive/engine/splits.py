@@ -4,6 +4,7 @@ one-variable derivative test (:class:`DerivativeTest`), each with its side condi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy as sp
 from sympy import Basic, Expr
@@ -33,20 +34,13 @@ class Cases:
     def splits(statement: Basic) -> bool:
         """Whether there is a ``Max``/``Min``/``Abs``/``KroneckerDelta`` to split on: without one, ``run`` is
         ``base.run``. A derivative by a vector entry counts where its evaluation leaves a delta outside the sums."""
-        if statement.atoms(*_PIECEWISE):
-            return True
-        if not _has_delta(statement):
-            return False
-        done = evaluate(statement)
-        return _splittable_delta(done, bound_variables(done)) is not None
+        return bool(statement.atoms(*_PIECEWISE)) or _delta_split(statement) is not None
 
     def run(self, statement: Basic) -> Outcome:
         bound = bound_variables(statement)
-        if self.depth > 0 and _has_delta(statement):
-            done = evaluate(statement)  # a derivative of an entry gives its delta
-            delta = _splittable_delta(done, bound_variables(done))
-            if delta is not None:
-                return self._on_delta(done, *delta)
+        split = _delta_split(statement) if self.depth > 0 else None
+        if split is not None:
+            return self._on_delta(*split)
         atoms = sorted((a for a in statement.atoms(*_PIECEWISE)), key=sp.default_sort_key)
         splittable = [a for a in atoms if not (a.free_symbols & bound) and not _inside_sum(a, statement)]
         if not atoms or self.depth == 0:
@@ -107,6 +101,17 @@ class Cases:
 def _has_delta(statement: Basic) -> bool:
     """A ``KroneckerDelta`` written, or one that a derivative with respect to a vector entry will give."""
     return bool(statement.atoms(sp.KroneckerDelta)) or any(d.atoms(sp.Indexed) for d in statement.atoms(sp.Derivative))
+
+
+@lru_cache(maxsize=64)
+def _delta_split(statement: Basic) -> tuple[Basic, sp.KroneckerDelta, sp.Symbol, Expr] | None:
+    """(the statement evaluated, where a derivative of an entry gives its delta; the delta to split on; its symbol; the
+    other argument), or None; remembered, since ``splits`` and ``run`` ask for the same statement's."""
+    if not _has_delta(statement):
+        return None
+    done = evaluate(statement)
+    delta = _splittable_delta(done, bound_variables(done))
+    return None if delta is None else (done, *delta)
 
 
 def _splittable_delta(statement: Basic, bound: set[Basic]) -> tuple[sp.KroneckerDelta, sp.Symbol, Expr] | None:
