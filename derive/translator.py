@@ -370,8 +370,27 @@ class Translator:
             point = evaluated(self.visit(point_node))
             if point.free_symbols or not point.is_real or not point.is_finite:
                 raise self.fail(f"the limit point {sp.sstr(point)} must be a real constant, oo or -oo")
+        if direction == "+-":
+            direction = self._one_side(var_node.id, point)
         var = sp.Dummy(var_node.id, real=True)
         return sp.Limit(self._bound_body(node.args[0], var_node.id, var), var, point, direction)
+
+    def _one_side(self, name: str, point: sp.Expr) -> str:
+        """The side a limit's variable approaches a finite point from, where its stated sign leaves only one:
+        ``--assume 'T: positive'`` (or nonnegative) makes ``limit(f, T, 0)`` the limit from the right, T's values
+        near 0; negative (nonpositive) from the left. Soundness: the limit of f restricted to the stated range is
+        the one-sided limit there, which is what the statement is about for every allowed value. A point outside
+        the stated sign (``T -> -1`` with T positive) is refused."""
+        given = self.table.assumptions.get(name, {})
+        above, below = given.get("positive") or given.get("nonnegative"), given.get("negative") or given.get("nonpositive")
+        if not (above or below):
+            return "+-"
+        if (above and point < 0) or (below and point > 0):
+            raise self.fail(f"the limit point {sp.sstr(point)} is outside {name}'s stated sign; drop the assumption "
+                            "or move the point")
+        if point != 0:
+            return "+-"
+        return "+" if above else "-"
 
     def _bound(self, node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.Name) and node.id not in self.bound and node.id not in CONSTANTS:

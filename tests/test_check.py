@@ -476,6 +476,27 @@ def test_a_max_or_min_whose_argument_has_a_proven_sign_is_that_argument() -> Non
     assert check("Min(log_sigmoid(a), log_sigmoid(b))", "log_sigmoid(Max(a, b))").verdict == "refuted"
 
 
+def test_a_combination_of_logarithms_is_decided_by_the_product_it_compares() -> None:
+    """sum_k c_k log A_k >= 0 with the A_k positive is P >= Q (P, Q the products of the A_k's powers on each side), a
+    top goal again: log sum e^(2x) <= 2 log sum e^x is S_2 <= S_1^2, a double sum (unknown before), and AM-GM in
+    logarithms is ((a + b)/2)^2 >= ab once factored; the strict twins hold with equality somewhere and are refuted."""
+    n = ["n: positive integer"]
+    assert check("log(Sum(exp(2*x[i]),(i,1,n)))", "2*log(Sum(exp(x[i]),(i,1,n)))", "<=", n).verdict == "proved"
+    assert check("log(Sum(exp(2*x[i]),(i,1,n)))", "2*log(Sum(exp(x[i]),(i,1,n)))", "<", n).verdict == "refuted"
+    assert check("log(Sum(exp(2*x[i]),(i,1,n)))", "2*log(Sum(exp(x[i]),(i,1,n))) - log(n)", ">=", n).verdict == "proved"
+    positive = ["a: positive", "b: positive"]
+    assert check("log(a) + log(b)", "2*log((a + b)/2)", "<=", positive).verdict == "proved"
+    assert check("log(a) + log(b)", "2*log((a + b)/2)", "<", positive).verdict == "refuted"
+
+
+def test_the_lipschitz_bound_of_the_sigmoid_is_proved_from_its_slope() -> None:
+    """|sigma(a) - sigma(b)| <= |a - b|/4: the case a = b - t is the value at t = 0 and the slope 1/4 - sigma'(b - t),
+    tried on the top goal before the rules that split it (their search spent the 20 s budget first: unknown before);
+    the constant 1/5 is too small (refuted), and softplus is 1-Lipschitz."""
+    assert check("Abs(sigmoid(a) - sigmoid(b))", "Abs(a - b)/4", "<=").verdict == "proved"
+    assert check("Abs(sigmoid(a) - sigmoid(b))", "Abs(a - b)/5", "<=").verdict == "refuted"
+
+
 def test_a_point_keeps_max_and_min_for_the_enclosure() -> None:
     """SymPy's Min of numbers compares rounded values: at a = 40, b = 700 it took -log(1 + e^-700) as the smaller of
     the two log-sigmoids, and the cross-examination then rejected a true proof (an internal error) where a refutation

@@ -23,6 +23,8 @@ PROVED = [
     # where the limit depends on the order of the scalars with 0 and each other: split by it
     ("limit(T*logsumexp(a/T,b/T),T,0,'+')", "max(a,b)", "==", []),
     ("limit(T*logsumexp(a/T,b/T),T,0,'-')", "min(a,b)", "==", []),
+    ("limit(T*log(exp(a/T) + exp(b/T)),T,0)", "max(a,b)", "==", ["T: positive"]),  # T's stated sign: from the right
+    ("limit(T*log(exp(a/T) + exp(b/T)),T,0)", "min(a,b)", "==", ["T: nonpositive"]),  # from the left
     ("limit(T*softplus(x/T),T,0,'+')", "max(x,0)", "==", []),
     ("limit(-T*log_sigmoid(x/T),T,0,'+')", "max(-x,0)", "==", []),
     ("limit(T*log(Sum(exp(x[i]/T),(i,1,2))),T,0,'+')", "max(x[1],x[2])", "==", []),  # entries at fixed positions
@@ -45,6 +47,7 @@ REFUTED = [
     ("limit(T*logsumexp(a/T,b/T),T,0,'+')", "min(a,b)", "==", []),
     ("limit(exp(a/T)/(exp(a/T)+exp(b/T)),T,0,'+')", "1", "==", []),  # 1/2 at a tie (a piecewise limit)
     ("limit(T*softplus(x/T),T,0,'+')", "x", "==", []),
+    ("limit(T*log(exp(a/T) + exp(b/T)),T,0)", "min(a,b)", "==", ["T: positive"]),
     ("limit(exp(x[1]/T)/(exp(x[1]/T)+exp(x[2]/T)),T,0,'+')", "1", "==", []),
     ("limit(exp(x/T)/(M*exp(x/T) + Sum(exp((x - g[i])/T),(i,1,r))), T, 0, '+')", "1/(M + 1)", "==",
      ["g: positive", "M: positive integer"]),  # 1/2, not sigmoid(x): refuted at any x != 0
@@ -129,3 +132,10 @@ def test_a_wrong_value_from_sympy_is_caught_by_the_numeric_approach(monkeypatch:
 def test_bad_limits_are_one_line_errors(text: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=message):
         check(text, "0")
+
+
+def test_a_limit_point_outside_the_variables_stated_sign_is_bad_input() -> None:
+    """``T: positive`` makes T -> 0 one-sided; T -> -1 leaves T's range: a one-line error, not a verdict."""
+    with pytest.raises(ExpressionError, match="outside T's stated sign"):
+        check("limit(T*log(exp(a/T) + exp(b/T)),T,-1)", "0", "==", ["T: positive"])
+    assert check("limit(T*log(exp(a/T) + exp(b/T)),T,0)", "max(a,b)", "==", []).verdict == "unknown"  # two-sided
