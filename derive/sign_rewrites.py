@@ -206,7 +206,7 @@ class RewriteRules(SignProverBase):
 
     def _rule_log_combination(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A top goal that is a combination of logarithms with rational coefficients, :math:`\sum_k c_k \log A_k`
-        (at least two, every :math:`A_k` proven positive): scaled by the positive common denominator to integer
+        (one or more, every :math:`A_k` proven positive): scaled by the positive common denominator to integer
         coefficients, it is :math:`\log P - \log Q` with :math:`P = \prod_{c_k > 0} A_k^{c_k}` and
         :math:`Q = \prod_{c_k < 0} A_k^{-c_k}`, whose sign is that of :math:`P - Q`, proven as a top goal (the rules
         for products of sums apply there).
@@ -214,7 +214,8 @@ class RewriteRules(SignProverBase):
         Soundness: :math:`\log` is strictly increasing on the positive reals and P, Q > 0, so
         :math:`\log P - \log Q` and :math:`P - Q` have the same sign (zero together); scaling by a positive number
         keeps the sign. Proves :math:`\log \sum_i e^{2 x_i} \le 2 \log \sum_i e^{x_i}` (:math:`S_2 \le S_1^2`,
-        unknown before: the double sum rule sees whole sums on the top goal only)."""
+        unknown before: the double sum rule sees whole sums on the top goal only) and, with one logarithm,
+        :math:`\log((a + b)^2/(4ab)) \ge 0` (:math:`(a + b)^2/(4ab) - 1`, factored: :math:`(a - b)^2/(4ab)`)."""
         if depth != self.base_depth or not expr.has(sp.log):
             return False
         logs: list[tuple[sp.Rational, Expr]] = []
