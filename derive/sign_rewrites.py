@@ -265,6 +265,36 @@ class RewriteRules(SignProverBase):
             return False
         return self._by(rewritten, expr, strict, depth, "logarithms of positive products and powers expanded")
 
+    def _rule_free_of(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A top goal that does not depend on one of its real variables v of no stated sign:
+        :math:`\partial f/\partial v` simplifies to 0 and f is continuous in v on the whole real line (SymPy's check,
+        the other variables as parameters), so f is the same for every v; the goal is proven at v = 0 (a top goal
+        again, with one variable fewer).
+
+        Soundness: a function continuous on the reals whose derivative is 0 wherever it exists (here: everywhere, the
+        derivative being the expression 0) is constant, by the mean value theorem; so f >= 0 (> 0) for every v iff
+        at v = 0. Proves :math:`\log(e^b + e^{t + b}) - b - t - e^{-t}/2 \ge 0` (the case a = b + t of
+        :math:`\mathrm{LSE}(a, b) - \max(a, b) \ge e^{-|a - b|}/2`), where b cancels but the rules saw two variables."""
+        if depth != self.base_depth or expr.has(Sum) or expr.atoms(sp.Indexed):
+            return False
+        for v in sorted(expr.free_symbols, key=str):
+            if not v.is_real or v.is_nonnegative or v.is_nonpositive or v.is_nonzero or v.is_integer:
+                continue
+            try:
+                constant = sp.simplify(sp.diff(expr, v)) == 0
+            except (NotImplementedError, ValueError, TypeError):
+                continue
+            if constant and continuous_on(expr, v, sp.Interval(-sp.oo, sp.oo)):
+                at_zero = expr.xreplace({v: sp.Integer(0)})
+                probe = self._child()
+                if probe._prove(at_zero, strict, depth):  # a top goal again, one variable fewer
+                    self.steps.extend(probe.steps)
+                    self._note(expr, strict, f"its derivative in ${sp.latex(v)}$ is 0 on the whole real line: its value at "
+                                             f"${sp.latex(v)} = 0$")
+                    return True
+                return False
+        return False
+
     def _rule_top_from_zero(self, expr: Expr, strict: bool, depth: int) -> bool:
         r""":meth:`_from_zero_in_one` on the top goal, before the rules that split it: their search can spend the
         whole time budget first (the case a < b of :math:`|\sigma(a) - \sigma(b)| \le |a - b|/4`, whose slope in t
