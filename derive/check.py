@@ -184,6 +184,8 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     notes += range_notes + elimination.notes
     symbols = table.symbols.values()
     subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
+    for delta in statement.atoms(sp.KroneckerDelta):  # the position of a one-hot vector indexes its entries too
+        subscripts |= {s for arg in delta.args for s in arg.free_symbols if isinstance(s, sp.Symbol)}
     for d in statement.atoms(sp.Derivative):
         for v, _ in d.variable_count:
             if isinstance(v, sp.Indexed):

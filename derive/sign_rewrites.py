@@ -8,6 +8,7 @@ and positive scalings and shifts; each with its soundness argument as its docstr
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import product
 
 import sympy as sp
 from sympy import Basic, Expr, Sum
@@ -195,10 +196,12 @@ class RewriteRules(SignProverBase):
                 return True
         return False
 
-    def _by(self, equivalent: Expr, expr: Expr, strict: bool, depth: int, why: str) -> bool:
-        """Prove ``expr`` through ``equivalent`` (a rewriting whose soundness the calling rule argues)."""
+    def _by(self, equivalent: Expr, expr: Expr, strict: bool, depth: int, why: str, top: bool = False) -> bool:
+        """Prove ``expr`` through ``equivalent`` (a rewriting whose soundness the calling rule argues), one level
+        deeper, or at the same depth with ``top``: a top goal rewritten is a top goal again, and the rules kept for
+        the top goal apply to it."""
         probe = self._child()
-        if not probe._prove(equivalent, strict, depth + 1):
+        if not probe._prove(equivalent, strict, depth if top else depth + 1):
             return False
         self.steps.extend(probe.steps)
         self._note(expr, strict, why)
@@ -229,14 +232,11 @@ class RewriteRules(SignProverBase):
         scale = sp.ilcm(1, 1, *(c.q for c, _ in logs))
         above = sp.Mul(*(a ** (c * scale) for c, a in logs if c > 0))
         below = sp.Mul(*(a ** (-c * scale) for c, a in logs if c < 0))
-        probe = self._child()
         gap = above - below  # a top goal again (with one logarithm fewer in each A_k's nesting): the top-goal rules apply
-        if not (probe._prove(gap, strict, depth) or (not gap.has(Sum) and probe._prove(sp.factor(gap), strict, depth))):
-            return False
-        self.steps.extend(probe.steps)
-        self._note(expr, strict, f"a combination of logarithms of positive quantities: ${sp.latex(above)}$ compared "
-                                 f"with ${sp.latex(below)}$ (log is increasing)")
-        return True
+        why = (f"a combination of logarithms of positive quantities: ${sp.latex(above)}$ compared with "
+               f"${sp.latex(below)}$ (log is increasing)")
+        return self._by(gap, expr, strict, depth, why, top=True) or \
+            (not gap.has(Sum) and self._by(sp.factor(gap), expr, strict, depth, why, top=True))
 
     def _rule_expand_log(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Expand logarithms: :math:`\log(u^p) = p\log u`, :math:`\log(uv) = \log u + \log v`.
@@ -285,14 +285,64 @@ class RewriteRules(SignProverBase):
             except (NotImplementedError, ValueError, TypeError):
                 continue
             if constant and continuous_on(expr, v, sp.Interval(-sp.oo, sp.oo)):
-                at_zero = expr.xreplace({v: sp.Integer(0)})
-                probe = self._child()
-                if probe._prove(at_zero, strict, depth):  # a top goal again, one variable fewer
-                    self.steps.extend(probe.steps)
-                    self._note(expr, strict, f"its derivative in ${sp.latex(v)}$ is 0 on the whole real line: its value at "
-                                             f"${sp.latex(v)} = 0$")
+                at_zero = expr.xreplace({v: sp.Integer(0)})  # a top goal again, one variable fewer
+                return self._by(at_zero, expr, strict, depth, f"its derivative in ${sp.latex(v)}$ is 0 on the whole real "
+                                                              f"line: its value at ${sp.latex(v)} = 0$", top=True)
+        return False
+
+    def _rule_scaled_variable(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A top goal in which a real variable x occurs scaled by a positive variable T only (x/T, a temperature, or
+        xT, an inverse temperature): with :math:`x = uT` (or :math:`u/T`) the goal is :math:`F \cdot R(u)` after its
+        common factors are taken out, F free of u and proven positive, R free of T; R is proven as a top goal again,
+        with one variable fewer.
+
+        Soundness: T > 0 (its assumption), so for each T the maps :math:`u \mapsto uT` and :math:`u \mapsto u/T` are
+        bijections of x's domain (the reals, or a half-line or the nonzero reals of its stated sign, each a cone; no
+        integer or rational x) onto itself, and u takes x's assumptions: f >= 0 for every x iff for every u. F > 0 and
+        R >= 0 (> 0) give :math:`F R \ge 0` (> 0). Proves :math:`\sigma(x/T)(1 - \sigma(x/T)) \le 1/4` and
+        :math:`\partial_x \sigma(x/T) \le 1/(4T)`, unknown before (the one-variable calculus needs the goal in one variable)."""
+        if depth != self.base_depth or expr.has(Sum) or expr.atoms(sp.Indexed):
+            return False
+        symbols = sorted((v for v in expr.free_symbols if isinstance(v, sp.Symbol)), key=str)
+        for scale in (v for v in symbols if v.is_positive):
+            cone = (v for v in symbols if v != scale and v.is_real and not (v.is_integer or v.is_rational))  # signs only
+            for x, power in product(cone, (1, -1)):
+                u = sp.Dummy(f"{x.name}_{scale.name}", **x.assumptions0)
+                factor, rest = sp.factor_terms(expr.xreplace({x: u * scale**power})).as_independent(u, as_Add=False)
+                if scale in rest.free_symbols or not rest.has(u) or rest == expr:
+                    continue
+                if not (factor == 1 or self._child()._prove(factor, True, depth + 1)):
+                    continue
+                why = f"with ${sp.latex(x)} = {sp.latex(u * scale**power)}$ (${sp.latex(scale)} > 0$)" + (
+                    f", divided by ${sp.latex(factor)} > 0$" if factor != 1 else "")
+                if self._by(rest, expr, strict, depth, why, top=True):
                     return True
-                return False
+        return False
+
+    def _rule_generalise_combination(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A top goal in which some variables occur only through one combination w of several of them (a product xy,
+        a sum a + b): w is replaced by a fresh real u with the signs SymPy derives for w, and the goal, in fewer
+        variables, is proven as a top goal for every such u.
+
+        Soundness: a sufficient condition, no bijection needed: for every admissible value of the variables, w is
+        one real number with the signs derived for it (each of SymPy's implications is sound), and the goal at
+        that point is the new goal at u = w (``subs`` replaces equals by equals). Proves :math:`e^{xy} \ge 1 + xy`
+        (:math:`e^u \ge 1 + u`), unknown before."""
+        if depth != self.base_depth or expr.has(Sum) or expr.atoms(sp.Indexed):
+            return False
+        count = len(expr.free_symbols)
+        seen: set[Expr] = set()
+        for w in sp.preorder_traversal(expr):
+            if not isinstance(w, (sp.Mul, sp.Add)) or w in seen or len(w.free_symbols) < 2 or not w.is_real:
+                continue
+            seen.add(w)
+            signs = {k: True for k in ("positive", "negative", "nonnegative", "nonpositive", "nonzero") if getattr(w, f"is_{k}")}
+            u = sp.Dummy("u", real=True, **signs)
+            general = expr.subs(w, u)
+            if not general.has(u) or len(general.free_symbols) >= count:
+                continue
+            if self._by(general, expr, strict, depth, f"holds for every real value of ${sp.latex(w)}$", top=True):
+                return True
         return False
 
     def _rule_top_from_zero(self, expr: Expr, strict: bool, depth: int) -> bool:

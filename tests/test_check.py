@@ -497,6 +497,28 @@ def test_a_variable_the_goal_does_not_depend_on_is_set_to_zero() -> None:
     assert check("logsumexp(a, b) - Max(a, b)", "exp(-Abs(a - b))*7/10", ">=").verdict == "refuted"
 
 
+def test_a_variable_scaled_by_a_temperature_is_one_variable() -> None:
+    """x occurs as x/T only: with x = uT (T > 0; bx with x = u/b) the goal sigma(u)(1 - sigma(u)) <= 1/4 is in one variable, and the
+    slope bound sigma'(x/T)/T <= 1/(4T) is it divided by 1/T > 0 (both unknown before); 1/5 is refuted, and so is
+    the strict bound (equality at x = 0); without T > 0 the substitution is not made (T = -1 flips the slope bound)."""
+    t = ["T: positive"]
+    assert check("sigmoid(x/T)*(1 - sigmoid(x/T))", "Rational(1, 4)", "<=", t).verdict == "proved"
+    assert check("diff(sigmoid(x/T), x)", "1/(4*T)", "<=", t).verdict == "proved"
+    assert check("diff(sigmoid(x/T), x)", "1/(5*T)", "<=", t).verdict == "refuted"
+    assert check("sigmoid(x/T)*(1 - sigmoid(x/T))", "Rational(1, 4)", "<", t).verdict == "refuted"
+    assert check("diff(sigmoid(x/T), x)", "1/(4*T)", "<=", ["T: nonzero"]).verdict == "refuted"
+    assert check("diff(sigmoid(b*x), x)", "b/4", "<=", ["b: positive"]).verdict == "proved"  # x = u/b
+
+
+def test_a_combination_that_carries_its_variables_is_one_variable() -> None:
+    """x and y occur only as xy: e^(xy) >= 1 + xy is e^u >= 1 + u for every real u (unknown before), and so are
+    log(1 + e^(xy)) > xy and e^(a + b) >= 1 + a + b; the strict twin is refuted at xy = 0."""
+    assert check("exp(x*y)", "1 + x*y", ">=").verdict == "proved"
+    assert check("exp(x*y)", "1 + x*y", ">").verdict == "refuted"
+    assert check("log(1 + exp(x*y))", "x*y", ">").verdict == "proved"
+    assert check("exp(a + b)", "1 + a + b", ">=").verdict == "proved"
+
+
 def test_the_lipschitz_bound_of_the_sigmoid_is_proved_from_its_slope() -> None:
     """|sigma(a) - sigma(b)| <= |a - b|/4: the case a = b - t is the value at t = 0 and the slope 1/4 - sigma'(b - t),
     tried on the top goal before the rules that split it (their search spent the 20 s budget first: unknown before);
@@ -550,6 +572,20 @@ def test_a_one_hot_entry_is_a_kronecker_delta() -> None:
     assert check("KroneckerDelta(k, c)", "0", ">").verdict == "refuted"
     with pytest.raises(ExpressionError, match="not an integer"):
         check("KroneckerDelta(k, 1/2)", "0", ">=")
+
+
+def test_the_hot_position_of_a_kronecker_delta_indexes_the_vector() -> None:
+    """A symbol compared in a KroneckerDelta is the hot position of a one-hot vector of length n, so it indexes its
+    entries (1 <= c <= n, said in a note, as for x[c]): the one-hot vector sums to 1 and the cross-entropy gradient
+    sum_i (p_i - delta_ic) to 0 (both unknown before: c = 0 gives 0); the false twins are refuted."""
+    n = ["n: positive integer"]
+    one_hot = check("Sum(KroneckerDelta(i, c),(i,1,n))", "1", "==", n)
+    assert one_hot.verdict == "proved"
+    assert "assumed 1 <= c <= n (c indexes the entries of a vector of length n)" in one_hot.notes
+    assert check("Sum(KroneckerDelta(i, c),(i,1,n))", "0", "==", n).verdict == "refuted"
+    gradient = "Sum(exp(x[i])/Sum(exp(x[j]),(j,1,n)) - KroneckerDelta(i, c),(i,1,n))"
+    assert check(gradient, "0", "==", n).verdict == "proved"
+    assert check(gradient, "1", "==", n).verdict == "refuted"
 
 
 def test_derivatives_by_a_unit_name_nest() -> None:
