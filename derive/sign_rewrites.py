@@ -327,13 +327,13 @@ class RewriteRules(SignProverBase):
         Soundness: a sufficient condition, no bijection needed: for every admissible value of the variables, w is
         one real number with the signs derived for it (each of SymPy's implications is sound), and the goal at
         that point is the new goal at u = w (``subs`` replaces equals by equals). Proves :math:`e^{xy} \ge 1 + xy`
-        (:math:`e^u \ge 1 + u`), unknown before."""
+        (:math:`e^u \ge 1 + u`) and :math:`xy\,\sigma(xy) \ge -0.28`, unknown before."""
         if depth != self.base_depth or expr.has(Sum) or expr.atoms(sp.Indexed):
             return False
         count = len(expr.free_symbols)
         seen: set[Expr] = set()
-        for w in sp.preorder_traversal(expr):
-            if not isinstance(w, (sp.Mul, sp.Add)) or w in seen or len(w.free_symbols) < 2 or not w.is_real:
+        for w in (part for sub in sp.preorder_traversal(expr) for part in _combinations(sub)):
+            if w in seen or len(w.free_symbols) < 2 or not w.is_real:
                 continue
             seen.add(w)
             signs = {k: True for k in ("positive", "negative", "nonnegative", "nonpositive", "nonzero") if getattr(w, f"is_{k}")}
@@ -509,6 +509,17 @@ class RewriteRules(SignProverBase):
         if shifted.has(b) or shifted == expr:
             return False
         return self._by(shifted, expr, strict, depth, f"depends on ${sp.latex(a)} - {sp.latex(b)}$ only")
+
+
+def _combinations(sub: Basic) -> tuple[Expr, ...]:
+    """The candidates for :meth:`RewriteRules._rule_generalise_combination` that a sub-expression offers: a sum or a
+    product itself, and of a product its part without the numeric coefficient and the product of its symbols (-xy
+    inside exp(-xy) offers xy, which x y sigmoid(x y) is written with)."""
+    if isinstance(sub, sp.Add):
+        return (sub,)
+    if not isinstance(sub, sp.Mul):
+        return ()
+    return (sub, sub.as_coeff_Mul()[1], sp.Mul(*(f for f in sub.args if isinstance(f, sp.Symbol))))
 
 
 def _exp_variables(expr: Expr) -> dict[Expr, sp.Integer]:

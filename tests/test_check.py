@@ -512,11 +512,12 @@ def test_a_variable_scaled_by_a_temperature_is_one_variable() -> None:
 
 def test_a_combination_that_carries_its_variables_is_one_variable() -> None:
     """x and y occur only as xy: e^(xy) >= 1 + xy is e^u >= 1 + u for every real u (unknown before), and so are
-    log(1 + e^(xy)) > xy and e^(a + b) >= 1 + a + b; the strict twin is refuted at xy = 0."""
+    log(1 + e^(xy)) > xy, e^(a + b) >= 1 + a + b and xy sigmoid(xy) >= -0.28; the strict twin is refuted at xy = 0."""
     assert check("exp(x*y)", "1 + x*y", ">=").verdict == "proved"
     assert check("exp(x*y)", "1 + x*y", ">").verdict == "refuted"
     assert check("log(1 + exp(x*y))", "x*y", ">").verdict == "proved"
     assert check("exp(a + b)", "1 + a + b", ">=").verdict == "proved"
+    assert check("x*y*sigmoid(x*y)", "-Rational(28, 100)", ">=").verdict == "proved"  # xy from -xy inside the sigmoid
 
 
 def test_the_lipschitz_bound_of_the_sigmoid_is_proved_from_its_slope() -> None:
