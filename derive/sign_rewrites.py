@@ -265,6 +265,11 @@ class RewriteRules(SignProverBase):
             return False
         return self._by(rewritten, expr, strict, depth, "logarithms of positive products and powers expanded")
 
+    def _top_scalar_goal(self, expr: Expr, depth: int) -> bool:
+        """The top goal, of scalars only (no sum, no vector entry): the goal whose variables the next three rules
+        rewrite (set to 0, scaled, generalised), each rewritten goal a top goal again."""
+        return depth == self.base_depth and not expr.has(Sum) and not expr.atoms(sp.Indexed)
+
     def _rule_free_of(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A top goal that does not depend on one of its real variables v of no stated sign:
         :math:`\partial f/\partial v` simplifies to 0 and f is continuous in v on the whole real line (SymPy's check,
@@ -275,7 +280,7 @@ class RewriteRules(SignProverBase):
         derivative being the expression 0) is constant, by the mean value theorem; so f >= 0 (> 0) for every v iff
         at v = 0. Proves :math:`\log(e^b + e^{t + b}) - b - t - e^{-t}/2 \ge 0` (the case a = b + t of
         :math:`\mathrm{LSE}(a, b) - \max(a, b) \ge e^{-|a - b|}/2`), where b cancels but the rules saw two variables."""
-        if depth != self.base_depth or expr.has(Sum) or expr.atoms(sp.Indexed):
+        if not self._top_scalar_goal(expr, depth):
             return False
         for v in sorted(expr.free_symbols, key=str):
             if not v.is_real or v.is_nonnegative or v.is_nonpositive or v.is_nonzero or v.is_integer:
@@ -301,7 +306,7 @@ class RewriteRules(SignProverBase):
         integer or rational x) onto itself, and u takes x's assumptions: f >= 0 for every x iff for every u. F > 0 and
         R >= 0 (> 0) give :math:`F R \ge 0` (> 0). Proves :math:`\sigma(x/T)(1 - \sigma(x/T)) \le 1/4` and
         :math:`\partial_x \sigma(x/T) \le 1/(4T)`, unknown before (the one-variable calculus needs the goal in one variable)."""
-        if depth != self.base_depth or expr.has(Sum) or expr.atoms(sp.Indexed):
+        if not self._top_scalar_goal(expr, depth):
             return False
         symbols = sorted((v for v in expr.free_symbols if isinstance(v, sp.Symbol)), key=str)
         for scale in (v for v in symbols if v.is_positive):
@@ -328,7 +333,7 @@ class RewriteRules(SignProverBase):
         one real number with the signs derived for it (each of SymPy's implications is sound), and the goal at
         that point is the new goal at u = w (``subs`` replaces equals by equals). Proves :math:`e^{xy} \ge 1 + xy`
         (:math:`e^u \ge 1 + u`) and :math:`xy\,\sigma(xy) \ge -0.28`, unknown before."""
-        if depth != self.base_depth or expr.has(Sum) or expr.atoms(sp.Indexed):
+        if not self._top_scalar_goal(expr, depth):
             return False
         count = len(expr.free_symbols)
         seen: set[Expr] = set()
