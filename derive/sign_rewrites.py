@@ -14,6 +14,7 @@ import sympy as sp
 from sympy import Basic, Expr, Sum
 
 from .double_sums import PairKernel, pair_kernel
+from .minimum import infimum
 from .sign_prover import SignProverBase, certified_sign, continuous_on
 from .sums import bound_variables
 
@@ -27,11 +28,12 @@ FROM_ZERO_APPLICATIONS = 60  # the value at 0 and the slope of a goal in several
 
 @lru_cache(maxsize=512)
 def _minimum(expr: Expr, x: sp.Symbol, domain: sp.Interval) -> Expr:
-    """SymPy's ``minimum`` of ``expr`` over ``domain``, simplified (NaN where SymPy cannot say). A pure function of its
-    arguments, so it is remembered: the sign search asks for the same one-variable minimum from several goals (59
-    calls, 31 distinct, for -log(sigmoid(x)) < e^-x), and each costs up to a third of a second."""
+    """SymPy's ``minimum`` of ``expr`` over ``domain`` (:func:`softproof.derive.minimum.infimum`: without the period
+    search where there can be no period), simplified (NaN where SymPy cannot say). A pure function of its arguments, so
+    it is remembered: the sign search asks for the same one-variable minimum from several goals (59 calls, 31 distinct,
+    for -log(sigmoid(x)) < e^-x), and each costs up to a third of a second."""
     try:
-        low = sp.calculus.util.minimum(expr, x, domain)
+        low = infimum(expr, x, domain)
     except (NotImplementedError, ValueError, TypeError):
         low = sp.nan
     return sp.simplify(low)

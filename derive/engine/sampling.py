@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -81,10 +82,7 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic], frozen: bool = False)
     ``x[2] = 1``: indices start at 1 as in the documents).
     """
     sizes = {k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
-    out = sp.sympify(expr).xreplace(sizes) if sizes else sp.sympify(expr)
-    # expand sums and take derivatives symbolically; limits wait for the values
-    out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
-    out = expand_finite_sums(out)
+    out = _at_sizes(sp.sympify(expr), tuple(sorted(sizes.items(), key=lambda kv: kv[0].sort_key())))
     vectors = {k: v for k, v in point.items() if isinstance(k, sp.IndexedBase)}
     repl: dict[Basic, Basic] = {}
     for base, values in vectors.items():
@@ -99,6 +97,17 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic], frozen: bool = False)
     if frozen:
         out = enclosure.frozen_extrema(out)
     return out.xreplace(repl).doit()
+
+
+@lru_cache(maxsize=256)
+def _at_sizes(expr: Basic, sizes: tuple[tuple[Basic, Basic], ...]) -> Basic:
+    """``expr`` at the given sizes, its sums written out and its derivatives taken: the symbolic part of
+    :func:`instantiate`, a pure function of its arguments, remembered (the refuter draws hundreds of points of one
+    statement at the same few sizes, and ``Sum.doit`` is most of each point's cost)."""
+    out = expr.xreplace(dict(sizes)) if sizes else expr
+    # expand sums and take derivatives symbolically; limits wait for the values
+    out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
+    return expand_finite_sums(out)
 
 
 MAX_ENTRIES = 128  # the most entries of a vector a drawn point gives values
