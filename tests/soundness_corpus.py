@@ -88,6 +88,8 @@ TRUE_BASE: tuple[Statement, ...] = (
     S("sigmoid(x/T)*(1 - sigmoid(x/T))", "1/4", "<=", POS_T),
     S("diff(sigmoid(x/T), x)", "1/(4*T)", "<=", POS_T),
     S("exp(x*y)", "1 + x*y", ">="),
+    S("log(exp(a)+exp(b))", "log(2) + (a+b)/2 + (a-b)**2/8", "<="),
+    S("log(exp(a)+exp(b)+exp(c)) - (a+b+c)/3", "log(3)", ">="),
     S("log(1+exp(x))", "x", ">"),
     S("log(1+exp(x))", "0", ">"),
     S("log(1+exp(x))", "Max(x, 0)", ">="),

@@ -497,6 +497,19 @@ def test_a_variable_the_goal_does_not_depend_on_is_set_to_zero() -> None:
     assert check("logsumexp(a, b) - Max(a, b)", "exp(-Abs(a - b))*7/10", ">=").verdict == "refuted"
 
 
+def test_a_goal_unchanged_by_a_common_shift_is_its_value_at_zero() -> None:
+    """LSE(a, b) - (a + b)/2 depends on a - b only: the quadratic bound log 2 + (a - b)^2/8 is the softplus bound at
+    b = 0 (unknown before, 25 s); the curvature 1/9 is refuted, and so is the strict twin of the three-entry bound
+    (equality at a = b = c). A variable of stated sign is not shifted (b > 0 cannot move to 0)."""
+    result = check("log(exp(a) + exp(b))", "log(2) + (a + b)/2 + (a - b)**2/8", "<=")
+    assert result.verdict == "proved" and "move together" in result.steps[-1]
+    assert check("log(exp(a) + exp(b))", "log(2) + (a + b)/2 + (a - b)**2/9", "<=").verdict == "refuted"
+    assert check("logsumexp(a, b, c) - (a + b + c)/3", "log(3)", ">=").verdict == "proved"
+    assert check("logsumexp(a, b, c) - (a + b + c)/3", "log(3)", ">").verdict == "refuted"
+    positive = check("log(exp(a) + exp(b))", "log(2) + (a + b)/2 + (a - b)**2/8", "<=", ["b: positive"], timeout=10.0)
+    assert all("move together" not in step for step in positive.steps)
+
+
 def test_a_variable_scaled_by_a_temperature_is_one_variable() -> None:
     """x occurs as x/T only: with x = uT (T > 0; bx with x = u/b) the goal sigma(u)(1 - sigma(u)) <= 1/4 is in one variable, and the
     slope bound sigma'(x/T)/T <= 1/(4T) is it divided by 1/T > 0 (both unknown before); 1/5 is refuted, and so is
