@@ -332,6 +332,33 @@ class RewriteRules(SignProverBase):
                                  f"${sp.latex(pinned)} = 0$")
         return True
 
+    def _rule_recentre(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A top goal in one real variable x of no stated sign, an exponential of which is centred away from 0,
+        :math:`e^{c x + k}` with rational :math:`c \ne 0` and :math:`k \ne 0`: the goal in :math:`u = x + k/c`, a top
+        goal again, where the split at 0 of the one-variable calculus (:meth:`_halves`) meets the exponential's centre.
+
+        Soundness: :math:`x \mapsto x + k/c` is a bijection of the reals (x has no sign to keep), so the goal holds for
+        every x iff it holds for every u. Proves :math:`\log(e^{a - 5} + 1) \le \log 2 + (a - 5)/2 + (a - 5)^2/8`
+        (the softplus bound at 0 moved to 5, and so the shift-invariant :math:`\mathrm{LSE}(a - 5, b)` bound), unknown
+        before."""
+        if not self._top_scalar_goal(expr, depth) or len(expr.free_symbols) != 1:
+            return False
+        (x,) = expr.free_symbols
+        if not x.is_real or x.is_nonnegative or x.is_nonpositive or x.is_nonzero or x.is_integer:
+            return False
+        centres = set()
+        for power in expr.atoms(sp.exp):
+            offset, linear = power.args[0].as_independent(x, as_Add=True)
+            slope = sp.simplify(linear / x)
+            if offset != 0 and offset.is_Rational and slope.is_Rational and slope != 0:
+                centres.add(-offset / slope)
+        for centre in sorted(centres, key=abs):
+            u = sp.Dummy(x.name, real=True)
+            if self._by(expr.xreplace({x: u + centre}), expr, strict, depth,
+                        f"with ${sp.latex(x)} = {sp.latex(u + centre)}$, ${sp.latex(u)}$ real", top=True):
+                return True
+        return False
+
     def _rule_scaled_variable(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A top goal in which a real variable x occurs scaled by a positive variable T only (x/T, a temperature, or
         xT, an inverse temperature): with :math:`x = uT` (or :math:`u/T`) the goal is :math:`F \cdot R(u)` after its

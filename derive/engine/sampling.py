@@ -71,6 +71,17 @@ def admissible(symbol: Basic, value: object) -> bool:
     return all(bool(test(number, 0)) for name, test in _SIGNS.items() if getattr(symbol, f"is_{name}", None) is True)
 
 
+@lru_cache(maxsize=256)
+def _at_sizes(expr: Basic, sizes: tuple[tuple[Basic, Basic], ...]) -> Basic:
+    """``expr`` at the given sizes, its sums written out and its derivatives taken: the symbolic part of
+    :func:`instantiate`, a pure function of its arguments, remembered (the refuter draws hundreds of points of one
+    statement at the same few sizes, and ``Sum.doit`` is most of each point's cost)."""
+    out = expr.xreplace(dict(sizes)) if sizes else expr
+    # expand sums and take derivatives symbolically; limits wait for the values
+    out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
+    return expand_finite_sums(out)
+
+
 def instantiate(expr: Basic, point: Mapping[Basic, Basic], frozen: bool = False) -> Basic:
     """Substitute a concrete point: first sizes (so sums expand), then entries.
 
@@ -97,17 +108,6 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic], frozen: bool = False)
     if frozen:
         out = enclosure.frozen_extrema(out)
     return out.xreplace(repl).doit()
-
-
-@lru_cache(maxsize=256)
-def _at_sizes(expr: Basic, sizes: tuple[tuple[Basic, Basic], ...]) -> Basic:
-    """``expr`` at the given sizes, its sums written out and its derivatives taken: the symbolic part of
-    :func:`instantiate`, a pure function of its arguments, remembered (the refuter draws hundreds of points of one
-    statement at the same few sizes, and ``Sum.doit`` is most of each point's cost)."""
-    out = expr.xreplace(dict(sizes)) if sizes else expr
-    # expand sums and take derivatives symbolically; limits wait for the values
-    out = out.replace(lambda e: isinstance(e, (Sum, sp.Derivative)), lambda e: evaluate(e))
-    return expand_finite_sums(out)
 
 
 MAX_ENTRIES = 128  # the most entries of a vector a drawn point gives values
