@@ -333,9 +333,11 @@ class RewriteRules(SignProverBase):
         return True
 
     def _rule_recentre(self, expr: Expr, strict: bool, depth: int) -> bool:
-        r"""A top goal in one real variable x of no stated sign, an exponential of which is centred away from 0,
-        :math:`e^{c x + k}` with rational :math:`c \ne 0` and :math:`k \ne 0`: the goal in :math:`u = x + k/c`, a top
-        goal again, where the split at 0 of the one-variable calculus (:meth:`_halves`) meets the exponential's centre.
+        r"""A top goal in one real variable x of no stated sign whose exponentials are centred at one point away from
+        0, :math:`e^{c x + k}` with rational :math:`c \ne 0`, :math:`k \ne 0` and the same :math:`-k/c` for all: the goal in
+        :math:`u = x + k/c`, a top goal again, where the split at 0 of the one-variable calculus (:meth:`_halves`) meets
+        the centre. With two centres there is none to prefer, and moving to one would move the other away (measured:
+        :math:`e^{x - 5} + e^{x + 3} + x^2 \ge 1/2` went back and forth for 25 s, unknown as before).
 
         Soundness: :math:`x \mapsto x + k/c` is a bijection of the reals (x has no sign to keep), so the goal holds for
         every x iff it holds for every u. Proves :math:`\log(e^{a - 5} + 1) \le \log 2 + (a - 5)/2 + (a - 5)^2/8`
@@ -347,17 +349,17 @@ class RewriteRules(SignProverBase):
         if not x.is_real or x.is_nonnegative or x.is_nonpositive or x.is_nonzero or x.is_integer:
             return False
         centres = set()
-        for power in expr.atoms(sp.exp):
+        for power in (p for p in expr.atoms(sp.exp) if p.has(x)):
             offset, linear = power.args[0].as_independent(x, as_Add=True)
             slope = sp.simplify(linear / x)
-            if offset != 0 and offset.is_Rational and slope.is_Rational and slope != 0:
-                centres.add(-offset / slope)
-        for centre in sorted(centres, key=abs):
-            u = sp.Dummy(x.name, real=True)
-            if self._by(expr.xreplace({x: u + centre}), expr, strict, depth,
-                        f"with ${sp.latex(x)} = {sp.latex(u + centre)}$, ${sp.latex(u)}$ real", top=True):
-                return True
-        return False
+            if not (offset.is_Rational and slope.is_Rational and slope != 0):
+                return False
+            centres.add(-offset / slope)
+        if len(centres) != 1 or centres == {0}:  # one centre, shared by every exponential: moved once, never back
+            return False
+        u, centre = sp.Dummy(x.name, real=True), centres.pop()
+        return self._by(expr.xreplace({x: u + centre}), expr, strict, depth,
+                        f"with ${sp.latex(x)} = {sp.latex(u + centre)}$, ${sp.latex(u)}$ real", top=True)
 
     def _rule_scaled_variable(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A top goal in which a real variable x occurs scaled by a positive variable T only (x/T, a temperature, or
