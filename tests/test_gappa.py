@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -14,15 +15,20 @@ from softproof.codegen.backends.c.pieces import pieces
 from softproof.codegen.backends.c.printer import print_c
 from softproof.codegen.backends.gappa.claims import (
     CLAIMS,
+    PORTABLE_CLAIMS,
+    PORTABLE_ULPS,
     PROVED_ULPS,
+    SOFTMAX_ASSEMBLY,
+    ComposedBound,
     GappaBound,
     proved_ulps,
     ulps_after_rounding,
     ulps_from_absolute,
     ulps_from_relative,
 )
-from softproof.codegen.backends.gappa.printer import GappaSyntaxError, print_gappa, to_gappa
-from softproof.codegen.backends.gappa.prover import GAPPA_MISSING, gappa_executable, run_gappa
+from softproof.codegen.backends.gappa.printer import GappaSyntaxError, portable_build, print_gappa, to_gappa
+from softproof.codegen.backends.gappa.prover import GAPPA_MISSING, gappa_executable, run_gappa, unequal_hints
+from softproof.codegen.backends.gappa.scripts import PORTABLE_SCRIPTS, PORTABLE_SUFFIX, render, script
 from softproof.derive import Result, Status, run_claim
 from softproof.derive.report import summary_line
 from softproof.measure.accuracy import Measurement
@@ -36,6 +42,30 @@ def test_every_c_operation_is_rounded_once_left_to_right() -> None:
     assert to_gappa("SP_FMA(a, b, c) + 1") == "rnd(rnd(a * b + c) + 1)"  # one rounding for the fused operation
     assert to_gappa("-x*0x1.8p-1") == "rnd(-(x) * 0x1.8p-1)"
     assert to_gappa("a + b", rounded=False) == "(a + b)"
+
+
+def test_the_portable_build_rounds_each_sp_fma_twice() -> None:
+    """Without FMA hardware SP_FMA is the macro a*b + c: the product rounds, then the sum. SP_EXACT_FMA (Dekker's
+    product there, the same bits) and C99's fma (correctly rounded in software too) stay one rounding; SP_FMAF
+    (through double, then to float) has no model."""
+    assert to_gappa("SP_FMA(a, b, c) + 1", fused=False) == "rnd(rnd(rnd(a * b) + c) + 1)"
+    assert to_gappa("SP_EXACT_FMA(a, b, c)", fused=False) == to_gappa("fma(a, b, c)", fused=False) == "rnd(a * b + c)"
+    with pytest.raises(GappaSyntaxError):
+        to_gappa("SP_FMAF(a, b, c)", fused=False)
+    with portable_build():
+        assert to_gappa("SP_FMA(a, b, c)") == "rnd(rnd(a * b) + c)"
+    assert to_gappa("SP_FMA(a, b, c)") == "rnd(a * b + c)"  # the fused printing again outside
+
+
+def test_the_written_portable_scripts_are_those_the_portable_claims_run() -> None:
+    """Each fp.*.portable claim's Gappa parts run a written twin, and every written twin is run; a twin is its
+    script printed the portable way (it differs where the script prints an SP_FMA)."""
+    used = {c.strategy.script_name for c in PORTABLE_CLAIMS if isinstance(c.strategy, GappaBound)}
+    assert used == set(PORTABLE_SCRIPTS)
+    for name in PORTABLE_SCRIPTS:
+        twin, fused = script(name), script(name.removesuffix(PORTABLE_SUFFIX))
+        assert render(twin) != render(fused) and twin.hypotheses == fused.hypotheses and twin.goal == fused.goal
+    assert all(c.id.endswith(".portable") for c in PORTABLE_CLAIMS) and set(PORTABLE_ULPS.values()) <= set(PORTABLE_CLAIMS)
 
 
 def test_the_printer_refuses_what_it_cannot_translate() -> None:
@@ -101,6 +131,71 @@ def test_a_bound_tighter_than_the_truth_is_not_proved(monkeypatch: pytest.Monkey
             assert tight.run(fp_claim.statement).status is Status.UNPROVED, fp_claim.id
     enclosures, _ = run_gappa("@rnd = float<ieee_64, ne>;\nx = rnd(x_);\ny = rnd(x * x);\n{ x in [1, 2] -> y - x * x in ? }\n")
     assert enclosures and enclosures[0].magnitude > 0 and enclosures[0].magnitude <= Fraction(2, 2**53)
+
+
+@needs_gappa
+def test_a_hint_that_is_not_an_identity_proves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gappa only warns about a rewriting hint whose sides differ and then rewrites with it: y - x^2 -> 0 "proves"
+    rnd(x^2) - x^2 in [0, 0]. Such a run gives no enclosure. The real case: softmax's assembly printed for the portable
+    build, whose hint (written for the FMA, which leaves e inv_hi unrounded) is no identity there; its twin "proved"
+    2^-100.8 where the product rounds at 2^-53. Test of the test: without the check both are proved."""
+    false_hint = "@rnd = float<ieee_64, ne>;\nx = rnd(x_);\ny = rnd(x * x);\n{ x in [1, 2] -> y - x * x in ? }\ny - x * x -> 0;\n"
+    enclosures, output = run_gappa(false_hint)
+    assert unequal_hints(output) == ["y - x * x and 0 are not trivially equal."] and enclosures == []
+    import dataclasses
+
+    fused = SOFTMAX_ASSEMBLY.strategy
+    assert isinstance(fused, GappaBound)
+    assembly = dataclasses.replace(fused, script_name=fused.script_name + PORTABLE_SUFFIX)
+    outcome = assembly.run(SOFTMAX_ASSEMBLY.statement)
+    assert outcome.status is Status.UNPROVED and "not an identity" in outcome.steps[0]
+    monkeypatch.setattr("softproof.codegen.backends.gappa.prover.unequal_hints", lambda output: [])
+    monkeypatch.setattr("softproof.codegen.backends.gappa.claims._RUNS", {})
+    enclosures, _ = run_gappa(false_hint)
+    assert enclosures and enclosures[0].magnitude == 0  # the false "proof"
+    assert assembly.run(SOFTMAX_ASSEMBLY.statement).status is Status.PROVED
+
+
+_PORTABLE_SEARCH = """
+import json, sys
+import softproof.generated.softmax_c as c
+from softproof.measure.search import search
+worst = {}
+for function, dtype in json.loads(sys.stdin.read()):
+    (found,) = search(function, {"c": getattr(c, function)}, dtype, seconds=1.5, seed=11)
+    worst[f"{function} {dtype}"] = [found.ulps, found.describe()]
+print(json.dumps(worst))
+"""
+
+
+@pytest.fixture(scope="module")
+def portable_worst() -> dict[str, list[Any]]:
+    """The worst input the search finds for each (function, dtype) of PORTABLE_ULPS in the build without FMA hardware
+    (SOFTPROOF_PORTABLE=1, one process of its own for all)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PORTABLE_SEARCH], input=json.dumps(sorted(PORTABLE_ULPS)), capture_output=True,
+                          text=True, env={**os.environ, "SOFTPROOF_PORTABLE": "1"}, timeout=600)
+    assert done.returncode == 0, done.stderr
+    found: dict[str, list[Any]] = json.loads(done.stdout)
+    return found
+
+
+@needs_gappa
+@pytest.mark.parametrize("key", sorted(PORTABLE_ULPS), ids=["-".join(k) for k in sorted(PORTABLE_ULPS)])
+def test_the_portable_build_measures_within_its_proved_bound(key: tuple[str, str], fp_results: list[Result],
+                                                             portable_worst: dict[str, list[Any]]) -> None:
+    """Measurement and proof agree for the build without FMA hardware: the worst input the search finds there is
+    within the bound its fp.*.portable claim proves."""
+    (verdict,) = [r for r in fp_results if r.claim.id == PORTABLE_ULPS[key].id]
+    assert verdict.status is Status.PROVED
+    strategy = PORTABLE_ULPS[key].strategy
+    assert isinstance(strategy, ComposedBound) and strategy.in_ulps
+    worst, described = portable_worst[" ".join(key)]
+    assert worst <= strategy.bound, described
 
 
 @pytest.mark.parametrize("runs, proved", [([1, 0], True), ([1, 1, 1, 1, 1], False), ([0], True)])

@@ -20,17 +20,17 @@ X = rnd(u * u) * series_poly + u_lo;
 
 { u in [1b-968, 1b-30] /\ u_lo / u in [-1b-53, 1b-53] /\ (Ml - S3) / v in [-1b-92, 0]
   -> (Got - Ml) / Ml in ? }
-Got - Ml -> (series_low - X) + (rnd(u * u) - u * u) * series_poly + u * u * (series_poly - (u * 0x1.5555555555555p-2 - 0.5)) + u * u * u * (0x1.5555555555555p-2 - 1 / 3) + (-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3) + (S3 - Ml);
-(Got - Ml) / Ml -> ((series_low - X) / v + (rnd(u * u) - u * u) * series_poly / v + u * u * (series_poly - (u * 0x1.5555555555555p-2 - 0.5)) / v + u * u * u * (0x1.5555555555555p-2 - 1 / 3) / v + (-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3) / v + (S3 - Ml) / v) * (v / Ml);
+Got - Ml -> (series_low - X) + (rnd(u * u) - u * u) * series_poly + u * u * (series_poly - (u * 0x1.5555555555555p-2 - 0.5)) + u * u * u * (0x1.5555555555555p-2 - 1 / 3) + (u_lo * (2 * u + u_lo) / 2 - u_lo * (v * v + v * u + u * u) / 3) + (S3 - Ml);
+(Got - Ml) / Ml -> ((series_low - X) / v + (rnd(u * u) - u * u) * series_poly / v + u * u * (series_poly - (u * 0x1.5555555555555p-2 - 0.5)) / v + u * u * u * (0x1.5555555555555p-2 - 1 / 3) / v + (u_lo * (2 * u + u_lo) / 2 - u_lo * (v * v + v * u + u * u) / 3) / v + (S3 - Ml) / v) * (v / Ml);
 v / Ml -> 1 / (1 + (Ml - S3) / v + (S3 - v) / v);
 (S3 - Ml) / v -> -((Ml - S3) / v);
 (S3 - v) / v -> -(v / 2) + v * v / 3;
 (series_low - X) / v -> ((series_low - X) / X) * (X / v);
-X / v -> rnd(u * u) / u * series_poly * (u / v) + u_lo / u * (u / v);
+X / v -> rnd(u * u) * series_poly / u * (u / v) + u_lo / u * (u / v);
 u / v -> 1 / (1 + u_lo / u);
 rnd(u * u) / u -> (rnd(u * u) - u * u) / (u * u) * u + u;
 (rnd(u * u) - u * u) * series_poly / v -> ((rnd(u * u) - u * u) / (u * u)) * u * series_poly * (u / v);
 u * u * (series_poly - (u * 0x1.5555555555555p-2 - 0.5)) / v -> ((series_poly - (u * 0x1.5555555555555p-2 - 0.5)) / (u * 0x1.5555555555555p-2 - 0.5)) * (u * 0x1.5555555555555p-2 - 0.5) * u * (u / v);
 u * u * u * (0x1.5555555555555p-2 - 1 / 3) / v -> u * u * (0x1.5555555555555p-2 - 1 / 3) * (u / v);
-(-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3) / v -> (u_lo / u) * (-(2 * u + u_lo) / 2 + (v * v + v * u + u * u) / 3) * (u / v);
+(u_lo * (2 * u + u_lo) / 2 - u_lo * (v * v + v * u + u * u) / 3) / v -> (u_lo / u) * ((2 * u + u_lo) / 2 - (v * v + v * u + u * u) / 3) * (u / v);
 $ u in (1b-960, 1b-950, 1b-940, 1b-930, 1b-920, 1b-910, 1b-900, 1b-890, 1b-880, 1b-870, 1b-860, 1b-850, 1b-840, 1b-830, 1b-820, 1b-810, 1b-800, 1b-790, 1b-780, 1b-770, 1b-760, 1b-750, 1b-740, 1b-730, 1b-720, 1b-710, 1b-700, 1b-690, 1b-680, 1b-670, 1b-660, 1b-650, 1b-640, 1b-630, 1b-620, 1b-610, 1b-600, 1b-590, 1b-580, 1b-570, 1b-560, 1b-550, 1b-540, 1b-530, 1b-520, 1b-510, 1b-500, 1b-490, 1b-480, 1b-470, 1b-460, 1b-450, 1b-440, 1b-430, 1b-420, 1b-410, 1b-400, 1b-390, 1b-380, 1b-370, 1b-360, 1b-350, 1b-340, 1b-330, 1b-320, 1b-310, 1b-300, 1b-290, 1b-280, 1b-270, 1b-260, 1b-250, 1b-240, 1b-230, 1b-220, 1b-210, 1b-200, 1b-190, 1b-180, 1b-170, 1b-160, 1b-150, 1b-140, 1b-130, 1b-120, 1b-110, 1b-100, 1b-90, 1b-80, 1b-70, 1b-60, 1b-50, 1b-40);

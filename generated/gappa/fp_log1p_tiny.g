@@ -20,4 +20,4 @@ X = rnd(u * u) * series_poly + u_lo;
 
 { u in [0, 1b-968] /\ |u_lo| <= 1b-1075 /\ Ml - S3 in [-1b-3000, 0]
   -> Got - Ml in ? }
-Got - Ml -> (series_low - X) + (rnd(u * u) - u * u) * series_poly + u * u * (series_poly - (u * 0x1.5555555555555p-2 - 0.5)) + u * u * u * (0x1.5555555555555p-2 - 1 / 3) + (-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3) + (S3 - Ml);
+Got - Ml -> (series_low - X) + (rnd(u * u) - u * u) * series_poly + u * u * (series_poly - (u * 0x1.5555555555555p-2 - 0.5)) + u * u * u * (0x1.5555555555555p-2 - 1 / 3) + (u_lo * (2 * u + u_lo) / 2 - u_lo * (v * v + v * u + u * u) / 3) + (S3 - Ml);

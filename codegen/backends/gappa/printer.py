@@ -5,24 +5,47 @@ with C's grammar for the subset it prints (numbers, names, unary minus, ``+ - * 
 right, parentheses, ``SP_FMA``/``SP_EXACT_FMA``/``fma`` calls), so that the proof is about the
 operations the compiler evaluates, in their order: ``a + b + c`` is ``rnd(rnd(a + b) + c)``,
 ``SP_FMA(a, b, c)`` is ``rnd(a*b + c)`` (one rounding). ``rounded=False`` prints the exact twin
-(no rounding anywhere), the value the rounded one is compared with. The rounding contract of the
+(no rounding anywhere), the value the rounded one is compared with. ``fused=False`` prints the
+portable build (no FMA hardware: ``SP_FMA(a, b, c)`` is the macro ``(a) * (b) + (c)``, two roundings);
+``SP_EXACT_FMA`` stays one rounding there (Dekker's product, the same bits) and so does C99's ``fma``
+(correctly rounded by its definition, in hardware or not). The rounding contract of the
 C source (no contraction, FMA only where written) is what makes this the printed code's semantics.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import sympy as sp
 
 from ..c.printer import print_c
 
-__all__ = ["GappaSyntaxError", "to_gappa", "print_gappa", "gappa_number"]
+__all__ = ["GappaSyntaxError", "to_gappa", "print_gappa", "gappa_number", "portable_build", "printing_fused"]
 
 _TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F.]+p[-+]?\d+)f?|(\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)f?|([A-Za-z_][A-Za-z0-9_]*)|(.))")
 FUSED = {"SP_FMA", "SP_EXACT_FMA", "SP_FMAF", "fma"}
+UNFUSED_PORTABLE = {"SP_FMA"}  # two roundings without FMA hardware (the portable build's macro)
+_FUSED: ContextVar[bool] = ContextVar("softproof_gappa_fused", default=True)
+
+
+@contextmanager
+def portable_build() -> Iterator[None]:
+    """Within it, every printing that does not say otherwise is the portable build's (``fused=False``): the scripts
+    built inside are that build's proofs, their hints printed the same way."""
+    token = _FUSED.set(False)
+    try:
+        yield
+    finally:
+        _FUSED.reset(token)
+
+
+def printing_fused() -> bool:
+    """False inside :func:`portable_build`."""
+    return _FUSED.get()
 
 
 class GappaSyntaxError(ValueError):
@@ -38,6 +61,7 @@ def gappa_number(text: str) -> str:
 class _Parser:
     tokens: list[str]
     rounded: bool
+    fused: bool = True
     pos: int = 0
 
     def peek(self) -> str | None:
@@ -87,6 +111,10 @@ class _Parser:
             self.take(",")
             c = self.expression()
             self.take(")")
+            if token == "SP_FMAF" and not self.fused:
+                raise GappaSyntaxError("SP_FMAF without FMA hardware rounds twice in two formats; no portable model")
+            if token in UNFUSED_PORTABLE and not self.fused:
+                return self.rnd(f"{self.rnd(f'{a} * {b}')} + {c}")  # the portable macro: product, then sum
             return self.rnd(f"{a} * {b} + {c}")  # one rounding: the fused operation
         if re.match(r"^(0x|\d)", token):
             return gappa_number(token)
@@ -97,18 +125,21 @@ class _Parser:
         raise GappaSyntaxError(f"the token {token!r} is outside the printed subset (+ - * / fma)")
 
 
-def to_gappa(c_text: str, rounded: bool = True) -> str:
-    """The printed C expression ``c_text`` in Gappa syntax (``rounded``: every C operation in ``rnd``)."""
+def to_gappa(c_text: str, rounded: bool = True, fused: bool | None = None) -> str:
+    """The printed C expression ``c_text`` in Gappa syntax (``rounded``: every C operation in ``rnd``; ``fused``:
+    ``SP_FMA`` rounded once, as with FMA hardware, else twice, as the portable build evaluates it; by default as
+    :func:`printing_fused` says)."""
     tokens = [next(t for t in m.groups() if t is not None) for m in _TOKEN.finditer(c_text) if any(m.groups())]
     tokens = [t for t in tokens if t.strip()]
-    parser = _Parser(tokens, rounded)
+    parser = _Parser(tokens, rounded, printing_fused() if fused is None else fused)
     out = parser.expression()
     if parser.peek() is not None:
         raise GappaSyntaxError(f"unexpected {parser.peek()!r} in {c_text!r}")
     return out
 
 
-def print_gappa(expr: sp.Expr, rounded: bool = True, single: bool = False) -> str:
+def print_gappa(expr: sp.Expr, rounded: bool = True, single: bool = False, fused: bool | None = None) -> str:
     """A SymPy kernel expression as the C printer prints it (``single``: the binary32 printer, whose ``f``
-    suffixes and ``SP_FMAF`` read as the same numbers and one rounding), then in Gappa syntax."""
-    return to_gappa(print_c(expr, single=single), rounded)
+    suffixes and ``SP_FMAF`` read as the same numbers and one rounding), then in Gappa syntax (``fused``: see
+    :func:`to_gappa`)."""
+    return to_gappa(print_c(expr, single=single), rounded, fused)

@@ -10,9 +10,10 @@ the script compares it with the bound it states.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from functools import cache
+from functools import cache, partial
 
 import sympy as sp
 
@@ -36,11 +37,12 @@ from ..c.pieces import (
     pieces,
     quotient_pieces,
 )
-from .printer import print_gappa
+from .printer import portable_build, print_gappa, printing_fused
 
-__all__ = ["GappaScript", "SCRIPTS", "script"]
+__all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "script"]
 
 BINARY64, BINARY32 = "float<ieee_64, ne>", "float<ieee_32, ne>"  # Gappa's round-to-nearest-even formats
+PORTABLE_SUFFIX = "_portable"  # the twin of a script for the build without FMA hardware (scripts(portable=True))
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ def _exp_reduce(fast: bool = False) -> GappaScript:
     head = print_gappa(exp_reduction_head(prefix), True, single=fast)
     exact_head = print_gappa(exp_reduction_head(prefix), False, single=fast)
     r_text = _piece(piece)
-    correction = f"rnd(-(kf) * {prefix}_LN2_LO + b)"
+    correction = f"rnd(-(kf) * {prefix}_LN2_LO + b)" if printing_fused() else f"rnd(rnd(-(kf) * {prefix}_LN2_LO) + b)"
     _expect_printed({piece: f"rnd({head} + {correction})"}, "reduction")
     low, high = _ln2_bounds()
     clamp, b_bound, splits = ("-104", "1b-18", 31) if fast else ("-1080", "1b-42", 61)
@@ -509,16 +511,21 @@ def _log1p_main(scaled: bool) -> GappaScript:
     roundings of small, tail, low, the Cody-Waite split, s + s_low against :math:`M_s`
     (:math:`\delta`), R's rounding and z's, and the polynomial through its divided differences
     DH, DG (the derivative of :math:`2s + G(s)` at s is :math:`2 + 2z + O(z^2)`, which the tail's
-    :math:`2 s_{low}(1 + z)` takes); the others say why each part is relative to the result.
+    :math:`2 s_{low}(1 + z)` takes); the others say why each part is relative to the result. In the portable build
+    (:func:`portable_build`) low's and tail's products round apart; the hints name low and tail, not their insides,
+    so they hold in both builds.
     """
     lines = log1p_pieces()
 
     def text(name: str) -> str:
         return print_gappa(lines[f"log1p_{name}"])
 
-    expected = {"residual": "rnd(-(s) * d + f)", "s_low": "rnd((rnd(rnd(-(d_lo) * s) + residual)) / d)", "low": "rnd(kf * SP_LN2_LO + rnd(correction / w))",
-                "tail": "rnd(s * R + rnd(rnd(2.0 * s_low) * z + rnd(2.0 * s_low + low)))", "scaled": "rnd(SP_LN2_HI * kf)",
-                "twice": "rnd(2.0 * s)", "small": "rnd(head_error + tail)"}
+    fused = printing_fused()  # the portable build rounds the products of low's and tail's SP_FMAs
+    expected = {"residual": "rnd(-(s) * d + f)", "s_low": "rnd((rnd(rnd(-(d_lo) * s) + residual)) / d)",
+                "low": "rnd(kf * SP_LN2_LO + rnd(correction / w))" if fused else "rnd(rnd(kf * SP_LN2_LO) + rnd(correction / w))",
+                "tail": "rnd(s * R + rnd(rnd(2.0 * s_low) * z + rnd(2.0 * s_low + low)))" if fused else
+                        "rnd(rnd(s * R) + rnd(rnd(rnd(2.0 * s_low) * z) + rnd(rnd(2.0 * s_low) + low)))",
+                "scaled": "rnd(SP_LN2_HI * kf)", "twice": "rnd(2.0 * s)", "small": "rnd(head_error + tail)"}
     _expect_printed({f"log1p_{name}": form for name, form in expected.items()}, "log1p")
     x = sp.Symbol("x")
     rho = sum(sp.Rational(Fraction(c)) * x**i for i, c in enumerate(log1p_kernel().rho))
@@ -581,17 +588,29 @@ def _log1p_series(tiny: bool) -> GappaScript:
 
     ``tiny``: :math:`u \le 2^{-968}`, where no double-double is relative to u to :math:`2^{-56}` (its
     low part is below the subnormal spacing): the error is absolute, and it is below one subnormal ulp.
+
+    In the portable build both FMAs round their products first: X is then the rounded product plus u_lo, and the
+    product's rounding is one more term of the first hint (relative to v through rnd(u^2)/u as the others).
+    The cross terms of u_lo: Got is :math:`S_3(u) + u_{lo}` but for the roundings, and :math:`S_3(v) - S_3(u) = u_{lo} -
+    u_{lo}(2u + u_{lo})/2 + u_{lo}(v^2 + vu + u^2)/3`, so the hint's term :math:`S_3(u) + u_{lo} - S_3(v)` is
+    :math:`u_{lo}(2u + u_{lo})/2 - u_{lo}(v^2 + vu + u^2)/3` (written with the other sign until Gappa's warning was
+    read: its sides differed, and Gappa rewrites with such a hint anyway;
+    :func:`~softproof.codegen.backends.gappa.prover.unequal_hints`).
     """
     lines = log1p_pieces()
     poly, low = (print_gappa(lines[f"log1p_series_{name}"]) for name in ("poly", "low"))
     third = lines["log1p_series_poly"].args[1]
     third_text = print_gappa(third, rounded=False)
-    if poly != f"rnd(u * {third_text} + -(0x1.0000000000000p-1))" or low != "rnd(rnd(u * u) * series_poly + u_lo)":
+    fused = printing_fused()  # the portable build rounds both FMAs' products: X is then the rounded product plus u_lo
+    product = "rnd(u * u) * series_poly" if fused else "rnd(rnd(u * u) * series_poly)"
+    if (poly, low) != ((f"rnd(u * {third_text} + -(0x1.0000000000000p-1))", f"rnd({product} + u_lo)") if fused else
+                       (f"rnd(rnd(u * {third_text}) + -(0x1.0000000000000p-1))", f"rnd({product} + u_lo)")):
         raise ValueError(f"the series pieces are printed as {poly}, {low}; the series scripts' hints expect fma(u, 1/3, -1/2), fma(u u, poly, u_lo)")
     definitions = (("series_poly", poly), ("series_low", low), ("Got", "u + series_low"), ("v", "u + u_lo"),
-                   ("S3", "v - v * v / 2 + v * v * v / 3"), ("X", "rnd(u * u) * series_poly + u_lo"))
-    terms = ("(series_low - X)", "(rnd(u * u) - u * u) * series_poly", f"u * u * (series_poly - (u * {third_text} - 0.5))",
-             f"u * u * u * ({third_text} - 1 / 3)", "(-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3)", "(S3 - Ml)")
+                   ("S3", "v - v * v / 2 + v * v * v / 3"), ("X", f"{product} + u_lo"))
+    rounded_product = () if fused else (f"({product} - rnd(u * u) * series_poly)",)
+    terms = ("(series_low - X)", *rounded_product, "(rnd(u * u) - u * u) * series_poly", f"u * u * (series_poly - (u * {third_text} - 0.5))",
+             f"u * u * u * ({third_text} - 1 / 3)", "(u_lo * (2 * u + u_lo) / 2 - u_lo * (v * v + v * u + u * u) / 3)", "(S3 - Ml)")
     hints: tuple[str, ...] = ("Got - Ml -> " + " + ".join(terms) + ";",)
     if tiny:
         hypotheses: tuple[str, ...] = ("u in [0, 1b-968]", "|u_lo| <= 1b-1075", "Ml - S3 in [-1b-3000, 0]")
@@ -603,15 +622,19 @@ def _log1p_series(tiny: bool) -> GappaScript:
             "(S3 - Ml) / v -> -((Ml - S3) / v);",
             "(S3 - v) / v -> -(v / 2) + v * v / 3;",
             "(series_low - X) / v -> ((series_low - X) / X) * (X / v);",
-            "X / v -> rnd(u * u) / u * series_poly * (u / v) + u_lo / u * (u / v);",
+            f"X / v -> {product} / u * (u / v) + u_lo / u * (u / v);",
+            *(() if fused else (f"{product} / u -> ({product} - rnd(u * u) * series_poly) / (rnd(u * u) * series_poly) * "
+                                "(rnd(u * u) / u * series_poly) + rnd(u * u) / u * series_poly;",
+                                f"({product} - rnd(u * u) * series_poly) / v -> (({product} - rnd(u * u) * series_poly) / "
+                                "(rnd(u * u) * series_poly)) * (rnd(u * u) / u) * series_poly * (u / v);")),
             "u / v -> 1 / (1 + u_lo / u);",
             "rnd(u * u) / u -> (rnd(u * u) - u * u) / (u * u) * u + u;",
             "(rnd(u * u) - u * u) * series_poly / v -> ((rnd(u * u) - u * u) / (u * u)) * u * series_poly * (u / v);",
             f"u * u * (series_poly - (u * {third_text} - 0.5)) / v -> ((series_poly - (u * {third_text} - 0.5)) / (u * {third_text} - 0.5))"
             f" * (u * {third_text} - 0.5) * u * (u / v);",
             f"u * u * u * ({third_text} - 1 / 3) / v -> u * u * ({third_text} - 1 / 3) * (u / v);",
-            "(-(u_lo * (2 * u + u_lo)) / 2 + u_lo * (v * v + v * u + u * u) / 3) / v -> (u_lo / u) * (-(2 * u + u_lo) / 2"
-            " + (v * v + v * u + u * u) / 3) * (u / v);",
+            "(u_lo * (2 * u + u_lo) / 2 - u_lo * (v * v + v * u + u * u) / 3) / v -> (u_lo / u) * ((2 * u + u_lo) / 2"
+            " - (v * v + v * u + u * u) / 3) * (u / v);",
             "$ u in (" + ", ".join(f"1b-{j}" for j in range(960, 30, -10)) + ");",
         )
     return GappaScript(
@@ -820,13 +843,44 @@ _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), 
 
 
 @cache
-def scripts() -> tuple[GappaScript, ...]:
-    """Every script, in the order the report lists them (built once per process: each claim asks for its script)."""
-    return (_exp_reduce(), _exp_poly("exp_poly"), _exp_poly("exp_poly_single"), _exp_dd_reduce(), _exp_poly_tail(), _log1p_poly(), _log1p_main(False), _log1p_main(True),
-            _log1p_series(False), _log1p_series(True), *(_sigmoid(b) for b in SIGMOID_BRANCHES),
-            *(_sigmoid(b, single=True) for b in SINGLE_SIGMOID_BRANCHES), _state_merge(), _softmax_assembly(), _log_share_assembly(),
-            _logit_ratio(), _expm1_series(), _expm1_tail(), _expm1_ratio(), _softmax_backward_assembly(), _exp_reduce(fast=True),
-            _exp_poly("fast_exp_poly"))
+def scripts(portable: bool = False) -> tuple[GappaScript, ...]:
+    """Every script, in the order the report lists them (built once per process: each claim asks for its script).
+    ``portable``: the same scripts for the build without FMA hardware (printed inside :func:`portable_build`: each
+    SP_FMA a rounded product and a rounded sum), named with PORTABLE_SUFFIX; the fast tier's binary32 scripts have
+    no such twin (SP_FMAF rounds there through double, in two formats)."""
+    if portable:
+        return tuple(replace(item, name=item.name + PORTABLE_SUFFIX, title=f"{item.title}; the portable build (SP_FMA rounded twice)")
+                     for item in _portable_scripts())
+    return _every_script()
+
+
+def _builders() -> tuple[Callable[[], GappaScript], ...]:
+    """Each script's builder, in the report's order."""
+    return (_exp_reduce, partial(_exp_poly, "exp_poly"), partial(_exp_poly, "exp_poly_single"), _exp_dd_reduce, _exp_poly_tail, _log1p_poly,
+            partial(_log1p_main, False), partial(_log1p_main, True), partial(_log1p_series, False), partial(_log1p_series, True),
+            *(partial(_sigmoid, b) for b in SIGMOID_BRANCHES), *(partial(_sigmoid, b, single=True) for b in SINGLE_SIGMOID_BRANCHES),
+            _state_merge, _softmax_assembly, _log_share_assembly, _logit_ratio, _expm1_series, _expm1_tail, _expm1_ratio,
+            _softmax_backward_assembly, partial(_exp_reduce, fast=True), partial(_exp_poly, "fast_exp_poly"))
+
+
+def _every_script() -> tuple[GappaScript, ...]:
+    return tuple(build() for build in _builders())
+
+
+def _portable_scripts() -> tuple[GappaScript, ...]:
+    """The scripts that have a portable twin: printed inside :func:`portable_build`, where a script whose hints are
+    written for the fused form refuses (its :func:`_expect_printed` check, or a printed form Gappa has no syntax
+    for) and so has none; its claims are not proved for that build."""
+    built = []
+    with portable_build():
+        for build in _builders():
+            try:
+                item = build()
+            except ValueError:  # hints written for the FMA form (GappaSyntaxError too)
+                continue
+            if not item.fast:
+                built.append(item)
+    return tuple(built)
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
@@ -837,11 +891,22 @@ SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_redu
            "fp_expm1_ratio", "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly")
 
 
+# the portable twins the fp.*.portable claims run, written out beside the others (tests/test_gappa.py checks the list
+# against the claims); the other twins prove nothing yet (claims.py, PORTABLE_ULPS) and are not written
+PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
+    "fp_exp_reduce", "fp_exp_poly_single", "fp_log1p_R", "fp_log1p_near", "fp_log1p_scaled", "fp_log1p_series",
+    "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single", "fp_log_softmax_assembly", "fp_logit_ratio",
+    "fp_expm1_series", "fp_softmax_backward_assembly"))
+
+
 def script(name: str) -> GappaScript:
-    """The script called ``name`` (one of :data:`SCRIPTS`)."""
-    for item in scripts():
+    """The script called ``name`` (one of :data:`SCRIPTS`, or its portable twin)."""
+    portable = name.endswith(PORTABLE_SUFFIX)
+    for item in scripts(portable=portable):
         if item.name == name:
             return item
+    if portable:
+        raise KeyError(f"{name.removesuffix(PORTABLE_SUFFIX)} has no portable twin: its hints are written for the FMA form")
     raise KeyError(f"no Gappa script {name!r}; scripts: {', '.join(SCRIPTS)}")
 
 
