@@ -28,7 +28,7 @@ from softproof.codegen.backends.gappa.claims import (
 )
 from softproof.codegen.backends.gappa.printer import GappaSyntaxError, portable_build, print_gappa, to_gappa
 from softproof.codegen.backends.gappa.prover import GAPPA_MISSING, gappa_executable, run_gappa, unequal_hints
-from softproof.codegen.backends.gappa.scripts import PORTABLE_SCRIPTS, PORTABLE_SUFFIX, render, script
+from softproof.codegen.backends.gappa.scripts import PORTABLE_SCRIPTS, PORTABLE_SUFFIX, script
 from softproof.derive import Result, Status, run_claim
 from softproof.derive.report import summary_line
 from softproof.measure.accuracy import Measurement
@@ -58,13 +58,19 @@ def test_the_portable_build_rounds_each_sp_fma_twice() -> None:
 
 
 def test_the_written_portable_scripts_are_those_the_portable_claims_run() -> None:
-    """Each fp.*.portable claim's Gappa parts run a written twin, and every written twin is run; a twin is its
-    script printed the portable way (it differs where the script prints an SP_FMA)."""
+    """Each fp.*.portable claim's Gappa parts run a written twin, and every written twin is run; a twin states what
+    its script states (hypotheses and goal), about the portable printing: each of its definitions rounds at least as
+    often as the fused one, more often where that one prints an SP_FMA (the exp polynomial: one more per SP_FMA)."""
     used = {c.strategy.script_name for c in PORTABLE_CLAIMS if isinstance(c.strategy, GappaBound)}
     assert used == set(PORTABLE_SCRIPTS)
     for name in PORTABLE_SCRIPTS:
         twin, fused = script(name), script(name.removesuffix(PORTABLE_SUFFIX))
-        assert render(twin) != render(fused) and twin.hypotheses == fused.hypotheses and twin.goal == fused.goal
+        assert (twin.hypotheses, twin.goal, twin.extra_goals) == (fused.hypotheses, fused.goal, fused.extra_goals)
+        assert [n for n, _ in twin.definitions] == [n for n, _ in fused.definitions]
+        assert all(t.count("rnd(") >= f.count("rnd(") for (_, t), (_, f) in zip(twin.definitions, fused.definitions, strict=True))
+    poly = dict(script("fp_exp_poly_single" + PORTABLE_SUFFIX).definitions)["y"], dict(script("fp_exp_poly_single").definitions)["y"]
+    fmas = print_c(pieces()["exp_poly_single"].expr).count("SP_FMA(")
+    assert fmas >= 6 and poly[0].count("rnd(") == poly[1].count("rnd(") + fmas  # each of its SP_FMAs rounded twice
     assert all(c.id.endswith(".portable") for c in PORTABLE_CLAIMS) and set(PORTABLE_ULPS.values()) <= set(PORTABLE_CLAIMS)
 
 
@@ -136,24 +142,26 @@ def test_a_bound_tighter_than_the_truth_is_not_proved(monkeypatch: pytest.Monkey
 @needs_gappa
 def test_a_hint_that_is_not_an_identity_proves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Gappa only warns about a rewriting hint whose sides differ and then rewrites with it: y - x^2 -> 0 "proves"
-    rnd(x^2) - x^2 in [0, 0]. Such a run gives no enclosure. The real case: softmax's assembly printed for the portable
-    build, whose hint (written for the FMA, which leaves e inv_hi unrounded) is no identity there; its twin "proved"
-    2^-100.8 where the product rounds at 2^-53. Test of the test: without the check both are proved."""
+    rnd(x^2) - x^2 in [0, 0]. Such a run gives no enclosure, and a claim on it is unproved. The real case: softmax's
+    assembly printed for the portable build with the hints written for the FMA (which leaves e inv_hi unrounded)
+    "proved" 2^-100.8 where the product rounds at 2^-53. Test of the test: without the check both are accepted."""
+    import dataclasses
+
     false_hint = "@rnd = float<ieee_64, ne>;\nx = rnd(x_);\ny = rnd(x * x);\n{ x in [1, 2] -> y - x * x in ? }\ny - x * x -> 0;\n"
     enclosures, output = run_gappa(false_hint)
     assert unequal_hints(output) == ["y - x * x and 0 are not trivially equal."] and enclosures == []
-    import dataclasses
-
-    fused = SOFTMAX_ASSEMBLY.strategy
-    assert isinstance(fused, GappaBound)
-    assembly = dataclasses.replace(fused, script_name=fused.script_name + PORTABLE_SUFFIX)
+    fused, twin = script("fp_softmax_assembly"), script("fp_softmax_assembly" + PORTABLE_SUFFIX)
+    wrong = dataclasses.replace(twin, hints=fused.hints)  # the portable printing, the FMA's hints
+    monkeypatch.setattr("softproof.codegen.backends.gappa.claims.script", lambda name: wrong)
+    monkeypatch.setattr("softproof.codegen.backends.gappa.claims.GAPPA_RUNS", 1)
+    assembly = GappaBound(twin.name, Fraction(1, 2**100), (Fraction(1, 2**100),))
     outcome = assembly.run(SOFTMAX_ASSEMBLY.statement)
     assert outcome.status is Status.UNPROVED and "not an identity" in outcome.steps[0]
     monkeypatch.setattr("softproof.codegen.backends.gappa.prover.unequal_hints", lambda output: [])
     monkeypatch.setattr("softproof.codegen.backends.gappa.claims._RUNS", {})
     enclosures, _ = run_gappa(false_hint)
     assert enclosures and enclosures[0].magnitude == 0  # the false "proof"
-    assert assembly.run(SOFTMAX_ASSEMBLY.statement).status is Status.PROVED
+    assert assembly.run(SOFTMAX_ASSEMBLY.statement).status is Status.PROVED  # and the false 2^-100
 
 
 _PORTABLE_SEARCH = """

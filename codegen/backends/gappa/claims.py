@@ -21,7 +21,8 @@ softplus (fp.<function>.float64/float32), logit and log1mexp (both dtypes), the 
 and log_softmax_backward (mixed bounds: their results cancel, so the error is bounded by the sizes that cancel)
 and the fast tier's float32 kernels (fp.*.fast.float32); for the build without FMA hardware, the twins
 (:func:`portable_twin`) of the float32 sigmoid, log_softmax, cross_entropy, log_sigmoid, softplus, logit and
-log1mexp, the float64 logit, the certified float32 logsumexp and the backward kernels but log_softmax's float64 one.
+log1mexp, the float64 logit, the certified float32 logsumexp and the backward kernels but log_softmax's float64 one,
+and the float32 softmax over the portable assembly's own bound (fp.softmax.assembly.float64.portable).
 Not yet: logsumexp's last stages (long double, triple-double: the rows the second stage refuses),
 logmeanexp, logsumexp_backward (composed in NumPy) and the rest of the portable build (PORTABLE_ULPS says
 why), whose accuracy-table bounds remain measured.
@@ -726,7 +727,8 @@ def _gamma_squared(n: int, unit: Fraction = U) -> Fraction:
     return gamma * gamma
 
 
-def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fraction, rows: int) -> Fraction:
+def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fraction, rows: int,
+                     assembly: Fraction = SOFTMAX_ASSEMBLY_BOUND) -> Fraction:
     r"""The relative error of softmax's v = e (inv_hi + inv_lo) (before its last rounding) against
     :math:`p = e_x/(c + t_x)`, for rows of at most ``rows`` entries, results at least :math:`2^{-1018}`.
 
@@ -736,12 +738,13 @@ def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fr
     :math:`|a| \le n 2^{-1074}` (fp.logsumexp.terms.*: the composed bound its proof computes, below the 2^-52 its
     statement rounds up to; the terms' shifts as e's), so :math:`c + t + t_{lo} = (c + t_x)(1 + \theta')` with
     :math:`|\theta'| \le |\theta| + n 2^{-1074} =: \epsilon_t` (as :math:`c \ge 1`); the assembly adds
-    :data:`SOFTMAX_ASSEMBLY_BOUND` (fp.softmax.assembly.float64) and the underflow of :math:`e\,\mathrm{inv}_{lo}`,
+    ``assembly`` (:data:`SOFTMAX_ASSEMBLY_BOUND`, fp.softmax.assembly.float64; the portable build's is
+    :data:`PORTABLE_ASSEMBLY_BOUND`) and the underflow of :math:`e\,\mathrm{inv}_{lo}`,
     :math:`2^{-1075} \le 2^{-57} p` for :math:`p \ge 2^{-1018}`. So :math:`v/p = (1 + \epsilon_1)(1 + \sigma)(1 + \alpha)/(1 + \theta')`,
     within :math:`(1 + \epsilon_1)(1 + \sigma)(1 + \alpha)/(1 - \epsilon_t) - 1` of 1 on either side.
     """
     eps_t = terms_bound + shift_bound + _gamma_squared(rows) + rows * Fraction(1, 2**1074)
-    alpha = SOFTMAX_ASSEMBLY_BOUND + Fraction(1, 2**57)
+    alpha = assembly + Fraction(1, 2**57)
     return (1 + exp_bound) * (1 + shift_bound) * (1 + SEGMENTS_BOUND) * (1 + alpha) / (1 - eps_t) - 1
 
 
@@ -761,12 +764,12 @@ def _softmax_ulps() -> Fraction:
     return Fraction(max(normal, 2))
 
 
-def _softmax_single_ulps() -> Fraction:
+def _softmax_single_ulps(assembly: Fraction = SOFTMAX_ASSEMBLY_BOUND) -> Fraction:
     r"""fp.softmax.float32 in ULPs: the double v within :func:`softmax_relative` (the float32 exp, the rounded shift,
-    the float32 terms, rows up to 2^31) is rounded to a double (u more) and then to float32: at most
-    :func:`ulps_after_rounding` steps. Below :math:`2^{-126}` (float32 spacing :math:`2^{-149}`) the errors, under
-    :math:`2^{-34} 2^{-126} + 2^{-1073}`, leave one boundary at most: 1 step."""
-    rho = softmax_relative(EXP_SINGLE_BOUND, _terms_total_single(), SHIFT_SINGLE_BOUND, 2**31)
+    the float32 terms, rows up to 2^31, the assembly's ``assembly``) is rounded to a double (u more) and then to
+    float32: at most :func:`ulps_after_rounding` steps. Below :math:`2^{-126}` (float32 spacing :math:`2^{-149}`) the
+    errors, under :math:`2^{-34} 2^{-126} + 2^{-1073}`, leave one boundary at most: 1 step."""
+    rho = softmax_relative(EXP_SINGLE_BOUND, _terms_total_single(), SHIFT_SINGLE_BOUND, 2**31, assembly)
     return Fraction(max(ulps_after_rounding(rho + U * (1 + rho), U_SINGLE), 1))
 
 
@@ -1614,6 +1617,7 @@ _PORTABLE_ASSUMPTION = ("no FMA hardware (the portable build, SOFTPROOF_PORTABLE
                         "a*b + c, two roundings; SP_EXACT_FMA is Dekker's product and C99's fma is correctly rounded, "
                         "one rounding each, as with the hardware")
 _TWINS: dict[str, Claim] = {}
+_OWN_PORTABLE_BOUND = {"fp.softmax.assembly.float64": "fp.softmax.assembly.float64.portable, 2^-53 + 2^-99"}
 
 
 def portable_twin(claim: Claim) -> Claim:
@@ -1630,6 +1634,9 @@ def portable_twin(claim: Claim) -> Claim:
         return _TWINS[claim.id]
     if claim.id.endswith(PORTABLE):
         raise ValueError(f"{claim.id} is a portable twin already")
+    if claim.id in _OWN_PORTABLE_BOUND:
+        raise ValueError(f"{claim.id} has another bound in the portable build ({_OWN_PORTABLE_BOUND[claim.id]}): a composition "
+                         "over it needs its own argument there")
     strategy = claim.strategy
     twin_strategy: GappaBound | ComposedBound
     if isinstance(strategy, GappaBound):
@@ -1660,15 +1667,40 @@ def _fp_tree(claim: Claim) -> list[Claim]:
     return [*order, claim]
 
 
+# softmax's assembly in the portable build: there the product e inv_hi rounds too (the FMA's product is a product and a
+# sum), so v is within u of e/S (Gappa: 2^-53 + 2^-100.54), not 2^-100; its claim and the float32 softmax's have their
+# own bound and composition, and portable_twin refuses the fused claim (no composition written for its 2^-100 may
+# rest on the larger bound).
+PORTABLE_ASSEMBLY_BOUND = Fraction(1, 2**53) + Fraction(1, 2**99)
+SOFTMAX_ASSEMBLY_PORTABLE = _fp_claim(
+    "fp.softmax.assembly.float64.portable",
+    "in the portable build (no FMA hardware) softmax's assembly gives e/(c + t + t_lo) within 2^-53 + 2^-99 relative before "
+    "its last rounding (the product e inv_hi rounded), and 1/(c + t + t_lo) as inv_hi + inv_lo within 2^-100, for c + t >= 1, "
+    "|t_lo| <= 2^-53 t",
+    sp.Le(sp.Abs((FL(e_sym / (c_sym + t_sym)) - e_sym / (c_sym + t_sym)) / (e_sym / (c_sym + t_sym))), _sym(PORTABLE_ASSEMBLY_BOUND)),
+    GappaBound("fp_softmax_assembly" + PORTABLE_SUFFIX, PORTABLE_ASSEMBLY_BOUND, (SOFTMAX_ASSEMBLY_BOUND,)),
+    (*SOFTMAX_ASSEMBLY.assumptions[1:], _PORTABLE_ASSUMPTION),
+)
+SOFTMAX_SINGLE_PORTABLE = _fp_claim(
+    "fp.softmax.float32.portable",
+    f"{SOFTMAX_SINGLE.quote}; in the portable build (no FMA hardware)",
+    SOFTMAX_SINGLE.statement,
+    ComposedBound((portable_twin(EXP_SINGLE_TOTAL), portable_twin(TERMS_SINGLE), SOFTMAX_ASSEMBLY_PORTABLE),
+                  partial(_softmax_single_ulps, PORTABLE_ASSEMBLY_BOUND), Fraction(1), in_ulps=True),
+    ("the double result rounded once to float32; the argument in _softmax_single_ulps, with the portable assembly's bound",
+     _PORTABLE_ASSUMPTION),
+)
+_TWINS[SOFTMAX_SINGLE.id] = SOFTMAX_SINGLE_PORTABLE  # the same statement and bound, its own argument
+
+
 # The end-to-end claims whose proofs carry over to the build without FMA hardware: Gappa proves every part's stated
 # bound on the portable printing too. Not yet the others: the float64 exp polynomial measures 1.212 u there against
 # the 1.17 u its composition states, and so do sp_exp_dd's tail and log1mexp's (2^-54.003 and 2^-51.598 against
-# 2^-54.152 and 2^-51.621); softmax's assembly, whose product e inv_hi the FMA leaves unrounded, rounds it there (its
-# hint is no identity in that build: refused); the float64 sigmoid's and expm1's ratio scripts have hints written
-# for the fused form (no twin).
+# 2^-54.152 and 2^-51.621; the float64 softmax's composition needs the assembly's 2^-100, above); the float64
+# sigmoid's and expm1's ratio scripts have hints written for the fused form (no twin).
 PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
     key: portable_twin(PROVED_ULPS[key])
-    for key in (("sigmoid", "float32"), ("log_softmax", "float32"), ("cross_entropy", "float32"), ("log_sigmoid", "float32"),
+    for key in (("sigmoid", "float32"), ("softmax", "float32"), ("log_softmax", "float32"), ("cross_entropy", "float32"), ("log_sigmoid", "float32"),
                 ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"), ("log1mexp", "float32"))}
 PORTABLE_BACKWARD = tuple(portable_twin(c) for c in BACKWARD if c.id != "fp.log_softmax_backward.float64")  # that one: the float64 exp
 PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED_SINGLE),)

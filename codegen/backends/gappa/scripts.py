@@ -664,7 +664,9 @@ def _softmax_assembly() -> GappaScript:
     :math:`\mathrm{inv}_{hi} + I_{lo} - 1/S = (D_{lo}/s_{hi})(E - \mathrm{inv}_{hi} D_{lo})/S` for the exact
     correction :math:`I_{lo} = (E - \mathrm{inv}_{hi} D_{lo})/s_{hi}`, :math:`E = 1 - s_{hi}\mathrm{inv}_{hi}`,
     :math:`D_{lo} = s_{err} + t_{lo}`, both :math:`O(u)`; then the roundings of inv_lo's three lines
-    and of :math:`e\,\mathrm{inv}_{lo}`.
+    and of :math:`e\,\mathrm{inv}_{lo}`. In the portable build (:func:`portable_build`) the product
+    :math:`e\,\mathrm{inv}_{hi}` rounds too (the FMA's product and sum apart): one more term, and the two hints
+    that make it relative to the result (v is then within u of e/S, not 2^-100).
     """
     product, remainder = "rnd(-(inv_hi) * s_lo)", "rnd(-(s_hi) * inv_hi + 1)"
     s_lo, inv_hi = "rnd(s_err + t_lo)", "rnd(1.0 / s_hi)"
@@ -687,7 +689,12 @@ def _softmax_assembly() -> GappaScript:
         "X - (E - inv_hi * Dl) -> (X - (A + B)) + (A - (-(inv_hi) * s_lo)) + (B - E) - inv_hi * (s_lo - Dl);",
         "B - E -> B - (-(s_hi) * inv_hi + 1);",
         "E -> -((inv_hi - 1.0 / s_hi) / (1.0 / s_hi));",
-        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_lo) - e * inv_lo) / Mp;",
+        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_lo) - e * inv_lo) / Mp;" if printing_fused() else
+        # the portable build rounds the product e inv_hi too (its SP_FMA is a product and a sum)
+        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_hi) - e * inv_hi) / Mp + (rnd(e * inv_lo) - e * inv_lo) / Mp;",
+        *(() if printing_fused() else ("(rnd(e * inv_hi) - e * inv_hi) / Mp -> ((rnd(e * inv_hi) - e * inv_hi) / (e * inv_hi)) * (inv_hi / Minv);",
+                                       "inv_hi / Minv -> 1 + ((inv_hi + inv_lo - Minv) / Minv - inv_lo / Minv);",
+                                       "inv_lo / Minv -> (inv_lo / inv_hi) * (inv_hi / Minv);")),
     )
     return GappaScript(
         name="fp_softmax_assembly",
@@ -895,7 +902,7 @@ SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_redu
 # against the claims); the other twins prove nothing yet (claims.py, PORTABLE_ULPS) and are not written
 PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
     "fp_exp_reduce", "fp_exp_poly_single", "fp_log1p_R", "fp_log1p_near", "fp_log1p_scaled", "fp_log1p_series",
-    "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single", "fp_log_softmax_assembly", "fp_logit_ratio",
+    "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single", "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio",
     "fp_expm1_series", "fp_softmax_backward_assembly"))
 
 
