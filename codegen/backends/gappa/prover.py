@@ -49,8 +49,9 @@ def unequal_hints(output: str) -> list[str]:
     """The rewriting hints of a run that are not identities: Gappa checks each hint ``a -> b`` by normalising
     ``a - b`` as a rational function, and where that is not 0 it only warns ("... are not trivially equal",
     ``-Whint-difference``) and rewrites anyway, so that the enclosures it then prints rest on a false equation
-    (measured: the portable twin of fp_softmax_assembly.g "proved" 2^-100.8 where its product rounds at 2^-53).
-    Such a run proves nothing; :func:`run_gappa` returns no enclosure for it."""
+    (measured: fp_softmax_assembly printed for the portable build with the FMA's hints "proved" 2^-100.8 where its
+    product rounds at 2^-53). Such a run proves nothing; :func:`run_gappa` returns no enclosure for it. The warning's
+    wording is Gappa's (1.4); tests/test_gappa.py fails if a Gappa words it otherwise."""
     return [line.removeprefix("Warning: ").strip() for line in output.splitlines() if "are not trivially equal" in line]
 
 
