@@ -8,6 +8,7 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import pytest
+from portable_build import run_portable
 
 from softproof.codegen.api import FUNCTIONS
 from softproof.codegen.backends.gappa.claims import PROVED_FAST_ULPS, proved_fast_ulps
@@ -212,16 +213,8 @@ print(json.dumps(out))
 @pytest.mark.parametrize("n", [10, 47])
 def test_the_portable_build_measures_within_the_proved_bounds(n: int) -> None:
     """Without FMA hardware SP_FMAF is computed through double (two roundings): outside the Gappa model, so measured here."""
-    import json
-    import os
-    import subprocess
-    import sys
-
     x = np.concatenate([_hard_rows(seed, max(n, 4))[:, :n] for seed in range(3)])[:21]
-    done = subprocess.run([sys.executable, "-c", _PORTABLE_FAST], input=json.dumps(x.tolist()), capture_output=True, text=True,
-                          env={**os.environ, "SOFTPROOF_PORTABLE": "1"}, timeout=600)
-    assert done.returncode == 0, done.stderr
-    got = json.loads(done.stdout)
+    got = run_portable(_PORTABLE_FAST, x.tolist())
     reference = _reference(x, ROW_FAST, np.arange(x.shape[0]) % n)
     for function in ROW_FAST:
         worst = acc.ulp_distance(np.array(got[function], np.float32), reference[function]).max()

@@ -9,14 +9,10 @@ in a subprocess so that its own library is built and loaded.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import mpmath
 import numpy as np
 import pytest
+from portable_build import run_portable
 
 from softproof.measure import reference as ref
 from softproof.measure.accuracy import _round, ulp_distance
@@ -67,11 +63,7 @@ print(json.dumps([[float(v).hex() for v in row] for row in out]))
 
 def _portable_results() -> list[np.ndarray]:
     cases = [[f, [v.hex() for v in x], T.hex()] for f, x, T in ROW_CASES]
-    env = {**os.environ, "SOFTPROOF_PORTABLE": "1"}
-    done = subprocess.run([sys.executable, "-c", _PORTABLE_SCRIPT], input=json.dumps(cases), capture_output=True, text=True,
-                          env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return [np.array([float.fromhex(v) for v in row]) for row in json.loads(done.stdout)]
+    return [np.array([float.fromhex(v) for v in row]) for row in run_portable(_PORTABLE_SCRIPT, cases)]
 
 
 @pytest.fixture(scope="module")
@@ -91,11 +83,8 @@ print(json.dumps([float(v).hex() for v in getattr(c, name)(x)]))
 
 def _portable_elementwise(name: str, x: np.ndarray) -> np.ndarray:
     """softmax_c.<name>(x) computed by the portable build (SOFTPROOF_PORTABLE=1, a process of its own), in x's dtype."""
-    payload = json.dumps([name, x.dtype.name, [float(v).hex() for v in x]])
-    done = subprocess.run([sys.executable, "-c", _PORTABLE_ELEMENTWISE], input=payload, capture_output=True, text=True,
-                          env={**os.environ, "SOFTPROOF_PORTABLE": "1"}, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return np.array([float.fromhex(v) for v in json.loads(done.stdout)], dtype=x.dtype)
+    values = run_portable(_PORTABLE_ELEMENTWISE, [name, x.dtype.name, [float(v).hex() for v in x]])
+    return np.array([float.fromhex(v) for v in values], dtype=x.dtype)
 
 
 def _check(got: np.ndarray, truth: np.ndarray, bound: int, what: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import mpmath
 import numpy as np
 import pytest
+from portable_build import run_portable
 
 from softproof.codegen.backends.c.pieces import pieces
 from softproof.codegen.backends.c.printer import print_c
@@ -180,15 +181,7 @@ print(json.dumps(worst))
 def portable_worst() -> dict[str, list[Any]]:
     """The worst input the search finds for each (function, dtype) of PORTABLE_ULPS in the build without FMA hardware
     (SOFTPROOF_PORTABLE=1, one process of its own for all)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-c", _PORTABLE_SEARCH], input=json.dumps(sorted(PORTABLE_ULPS)), capture_output=True,
-                          text=True, env={**os.environ, "SOFTPROOF_PORTABLE": "1"}, timeout=600)
-    assert done.returncode == 0, done.stderr
-    found: dict[str, list[Any]] = json.loads(done.stdout)
+    found: dict[str, list[Any]] = run_portable(_PORTABLE_SEARCH, sorted(PORTABLE_ULPS))
     return found
 
 

@@ -30,7 +30,7 @@ why), whose accuracy-table bounds remain measured.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
@@ -1661,10 +1661,15 @@ def _fp_tree(claim: Claim) -> list[Claim]:
     each once, every part before the claims that use it, ``claim`` last."""
     strategy = claim.strategy
     below = strategy.requires if isinstance(strategy, GappaBound) else strategy.parts if isinstance(strategy, ComposedBound) else ()
-    order: list[Claim] = []
-    for part in (c for c in below if _is_fp(c)):
-        order += [c for c in _fp_tree(part) if c.id not in {o.id for o in order}]
-    return [*order, claim]
+    return [*_first_of_each(c for part in below if _is_fp(part) for c in _fp_tree(part)), claim]
+
+
+def _first_of_each(claims: Iterable[Claim]) -> list[Claim]:
+    """``claims`` in their order, each id once (its first occurrence)."""
+    first: dict[str, Claim] = {}
+    for c in claims:
+        first.setdefault(c.id, c)
+    return list(first.values())
 
 
 # softmax's assembly in the portable build: there the product e inv_hi rounds too (the FMA's product is a product and a
@@ -1704,9 +1709,7 @@ PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
                 ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"), ("log1mexp", "float32"))}
 PORTABLE_BACKWARD = tuple(portable_twin(c) for c in BACKWARD if c.id != "fp.log_softmax_backward.float64")  # that one: the float64 exp
 PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED_SINGLE),)
-PORTABLE_CLAIMS: list[Claim] = []
-for _end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD):
-    PORTABLE_CLAIMS += [c for c in _fp_tree(_end) if c.id not in {o.id for o in PORTABLE_CLAIMS}]
+PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD) for c in _fp_tree(end))
 
 
 CLAIMS = [
