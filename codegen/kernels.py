@@ -70,6 +70,8 @@ class LogsumexpErrors:
     terms_c_float64: float = 2.0**-52  # the exp kernel (fp.exp.float64, 1.4375 u) and the lanes' Sum2 (gamma_n^2); every path keeps t's
     # own rounding as t_lo (tiles and long rows read once rounded t to a double: 2.953 u, beyond this bound)
     terms_c_dd: float = 2.0**-54  # sp_exp_dd (fp.exp.dd.float64: 0.93 2^-54, the tail's evaluation 0.9 2^-54 and 2^-59); the sum: sum_error_dd(n)
+    # the same without FMA hardware (fp.exp.dd.float64.portable: 1.0415 2^-54, the tail's products rounded apart)
+    terms_c_dd_portable: float = 17 * 2.0**-58
     terms_c_float32: float = 2.0**-36  # the shorter polynomial of float32 results (2^-37) and plain lane sums (2^-45)
     terms_numpy: float = 2.0**-50  # numpy.exp, times (1 + ql): 8 u, generously above the few ULP NumPy documents
     log_c: float = 2.0**-56  # sp_log1p_dd, out + lo: proved by Gappa (fp.log1p.float64: 2^-56.21 at most, u >= 2^-968)

@@ -165,6 +165,51 @@ def test_a_hint_that_is_not_an_identity_proves_nothing(monkeypatch: pytest.Monke
     assert assembly.run(SOFTMAX_ASSEMBLY.statement).status is Status.PROVED  # and the false 2^-100
 
 
+def test_a_composition_reads_the_bounds_of_the_build_it_proves() -> None:
+    """Soundness of the portable twins' compositions: where a part's bound differs in the portable build (the float64
+    exp 1.5 u, sp_exp_dd's tail and total, expm1's tail), no function body names the fused constant (each reads it
+    through its accessor, which gives the portable bound inside portable_build(), where a twin's combine runs), and
+    each such twin states what its accessor gives there. Test of the test: log_softmax_backward's float64 constant
+    over the portable exp (3.53 u) exceeds the fused claim's 3.5 u, which the fused exp's 3.47 u meets."""
+    import ast
+    import inspect
+
+    from softproof.codegen.backends.gappa import claims as gc
+
+    fused_constants = {"EXP_BOUND", "EXP_TAIL_BOUND", "EXP_DD_BOUND", "EXPM1_TAIL_BOUND"}
+    accessors = {"exp_bound", "exp_tail_bound", "exp_dd_bound", "expm1_tail_bound"}
+    tree = ast.parse(inspect.getsource(gc))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)) and getattr(node, "name", "") not in accessors:
+            named = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} & fused_constants
+            assert not named, f"{getattr(node, 'name', 'a lambda')} (line {node.lineno}) names {named}: read the build's bound"
+    twins = {"fp.exp.float64": gc.exp_bound, "fp.exp.poly_tail.float64": gc.exp_tail_bound, "fp.exp.dd.float64": gc.exp_dd_bound,
+             "fp.expm1.tail": gc.expm1_tail_bound}
+    for claim_id, accessor in twins.items():
+        (fused,) = [c for c in CLAIMS if c.id == claim_id]
+        twin = gc.portable_twin(fused)
+        assert fused.strategy.bound == accessor()
+        with portable_build():
+            assert twin.strategy.bound == accessor() > fused.strategy.bound
+    rows = gc.BACKWARD_ROWS
+    with portable_build():
+        portable = gc.log_softmax_backward_constant(rows, False)
+    assert gc.log_softmax_backward_constant(rows, False) <= gc.LOG_SOFTMAX_BACKWARD_BOUNDS["float64"] < portable
+    assert portable <= gc.portable_twin(next(c for c in CLAIMS if c.id == "fp.log_softmax_backward.float64")).strategy.bound
+
+
+def test_a_twin_is_refused_where_the_proof_does_not_carry_over() -> None:
+    """portable_twin refuses a claim whose argument needs more than its parts' twins: softmax's fused assembly (its twin
+    has another bound; the float64 softmax composed over it has no twin) and logmeanexp's certificate (its underflow
+    argument counts a remainder as one rounding, which the portable build's Dekker product does not give below 2^-969)."""
+    from softproof.codegen.backends.gappa import claims as gc
+
+    for claim in (gc.SOFTMAX_ASSEMBLY, gc.SOFTMAX, gc.LOGMEANEXP_CERTIFIED, gc.LOGMEANEXP_CERTIFIED_SINGLE):
+        with pytest.raises(ValueError, match="has no portable twin"):
+            gc.portable_twin(claim)
+    assert not any(c.id.startswith(("fp.softmax.float64", "fp.logmeanexp")) for c in PORTABLE_CLAIMS)
+
+
 _PORTABLE_SEARCH = """
 import json, sys
 import softproof.generated.softmax_c as c

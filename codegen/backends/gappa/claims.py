@@ -44,10 +44,12 @@ from softproof.derive.engine import Outcome, Status
 from softproof.derive.exp_kernel import RADIUS
 from softproof.derive.sources import CODEGEN
 
+from ...kernels import LOGSUMEXP_ERRORS
 from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_TINY, LOGMEANEXP_ETA
 from . import prover
+from .printer import portable_build, printing_fused
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
-from .scripts import EXP_ERROR, EXP_ERROR_SINGLE, PORTABLE_SUFFIX, GappaScript, render, script
+from .scripts import EXP_ERROR, EXP_ERROR_PORTABLE, EXP_ERROR_SINGLE, PORTABLE_SUFFIX, GappaScript, render, script
 
 __all__ = ["GappaBound", "CLAIMS", "FL", "PROVED_FAST_ULPS", "proved_fast_ulps"]
 
@@ -183,6 +185,9 @@ class ComposedBound:
     bound: Fraction
     in_ulps: bool = False  # the bound counts ULPs (else it is a relative error)
     unit: Fraction = U  # the unit roundoff a relative bound is printed in (binary64's u, or binary32's)
+    # a portable twin's composition: combine runs inside portable_build(), where the bounds that differ in that build
+    # (exp_bound()) are that build's, as its parts state them
+    portable: bool = False
 
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
@@ -191,7 +196,11 @@ class ComposedBound:
             part, outcome = failed
             return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
         steps = [f"{part.id}: proved" for part in self.parts]
-        combined = self.combine()
+        if self.portable:
+            with portable_build():
+                combined = self.combine()
+        else:
+            combined = self.combine()
         if self.in_ulps:
             steps.append(f"combined bound {combined} ULP; the claim's bound is {self.bound} ULP")
         else:
@@ -236,6 +245,19 @@ EXP_POLY_BOUND = Fraction(117, 100) * U  # Gappa: 1.1615 u
 # (1 + 2^-31.0) in the portable build, whose product k ln2_lo rounds once more
 EXP_REDUCE_BOUND = Fraction(1, 2**55) + Fraction(1, 2**85)
 EXP_BOUND = Fraction(float.fromhex(EXP_ERROR))  # 0x1.7p-53 = 1.4375 u, the element-wise scripts' hypothesis
+# the portable build's: its polynomial rounds each FMA's product too (Gappa: 1.2124 u; stated 1.22 u), composed 1.486 u
+EXP_POLY_PORTABLE_BOUND = Fraction(122, 100) * U
+EXP_BOUND_PORTABLE = Fraction(float.fromhex(EXP_ERROR_PORTABLE))  # 0x1.8p-53 = 1.5 u
+
+
+def exp_bound() -> Fraction:
+    """fp.exp.float64's bound in the build being proved: :data:`EXP_BOUND`, or :data:`EXP_BOUND_PORTABLE` inside
+    :func:`portable_build` (where a portable twin's composition runs, :attr:`ComposedBound.portable`, over
+    fp.exp.float64.portable). Every composition over fp.exp.float64 reads the bound here, never the constant;
+    so do those over the other claims whose bound differs in that build (:func:`exp_tail_bound`, :func:`exp_dd_bound`,
+    :func:`expm1_tail_bound`)."""
+    return EXP_BOUND if printing_fused() else EXP_BOUND_PORTABLE
+
 RADIUS_BOUND = Fraction(str(RADIUS))
 LOG1P_R_BOUND = Fraction(1, 2**58)
 
@@ -281,13 +303,15 @@ def _exp_composed(approximation: sp.Rational, poly: Fraction, reduction: Fractio
 
 
 def _exp_claim(dtype: str, poly: Claim, poly_bound: Fraction, approximation: Claim, approximation_bound: sp.Rational, bound: Fraction,
-               quote: str) -> Claim:
-    """fp.exp.<dtype>: the exp kernel end to end for normal results, composed by :func:`_exp_composed`."""
+               quote: str, reduce: Claim | None = None, suffix: str = "", more: tuple[str, ...] = ()) -> Claim:
+    """fp.exp.<dtype><suffix>: the exp kernel end to end for normal results, composed by :func:`_exp_composed`
+    (``reduce``: the reduction's claim, fp.exp.reduce or its portable twin, of the same stated bound)."""
     return _fp_claim(
-        f"fp.exp.{dtype}", quote,
+        f"fp.exp.{dtype}{suffix}", quote,
         sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), _sym(bound)),
-        ComposedBound((EXP_REDUCE, poly, approximation), lambda: _exp_composed(approximation_bound, poly_bound, EXP_REDUCE_BOUND), bound),
-        (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
+        ComposedBound((reduce or EXP_REDUCE, poly, approximation), lambda: _exp_composed(approximation_bound, poly_bound, EXP_REDUCE_BOUND),
+                      bound),
+        (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact", *more),
     )
 
 
@@ -309,6 +333,13 @@ EXP_DD_REDUCE = _fp_claim(
      "the FMA remainder of -k ln2_lo and TwoSum's error term are exact (Boldo and Muller 2011; Knuth, TAOCP 4.2.2 Theorem B)"),
 )
 EXP_TAIL_BOUND = Fraction(9, 10) / 2**54  # Gappa: 2^-54.157 = 0.8971 2^-54
+EXP_TAIL_PORTABLE_BOUND = Fraction(101, 100) / 2**54  # the portable build (products rounded apart): Gappa 2^-54.0027 = 0.9981 2^-54
+
+
+def exp_tail_bound() -> Fraction:
+    """fp.exp.poly_tail.float64's bound in the build being proved (:func:`exp_bound`)."""
+    return EXP_TAIL_BOUND if printing_fused() else EXP_TAIL_PORTABLE_BOUND
+
 S_BOUND = Fraction(43, 100)  # |P(r) - 1| on |r| <= 0.35: Fast2Sum(1, s) is exact
 EXP_TAIL = _fp_claim(
     "fp.exp.poly_tail.float64",
@@ -339,17 +370,25 @@ def _exp_dd_total() -> Fraction:
     rho = R_LO_BOUND
     eta = (1 + U) * (2 * rho * U + U * U + U * rho * (1 + U)) / (1 - rho)
     approx = Fraction(int(ek.ERROR_BOUND.p), int(ek.ERROR_BOUND.q))
-    return (1 + EXP_TAIL_BOUND) * (1 + approx) * (1 + rho * rho) * (1 + eta) * exp_upper(EXP_DD_REDUCE_BOUND) - 1
+    return (1 + exp_tail_bound()) * (1 + approx) * (1 + rho * rho) * (1 + eta) * exp_upper(EXP_DD_REDUCE_BOUND) - 1
 
 
-EXP_DD_BOUND = Fraction(1, 2**54)  # SP_TERMS_ERROR_DD
+EXP_DD_BOUND = Fraction(LOGSUMEXP_ERRORS.terms_c_dd)  # SP_TERMS_ERROR_DD, 2^-54
+# the portable build's (the tail's 1.01 2^-54: composed 1.0415 2^-54): SP_TERMS_ERROR_DD is 1.0625 2^-54 there
+EXP_DD_PORTABLE_BOUND = Fraction(LOGSUMEXP_ERRORS.terms_c_dd_portable)
+
+
+def exp_dd_bound() -> Fraction:
+    """fp.exp.dd.float64's bound in the build being proved (:func:`exp_bound`)."""
+    return EXP_DD_BOUND if printing_fused() else EXP_DD_PORTABLE_BOUND
+
 hi_sym, lo_sym = sp.symbols("hi lo")
 EXP_DD = _fp_claim(
     "fp.exp.dd.float64",
     "sp_exp_dd's hi + lo is within 2^-54 of e^(a + b), relative, plus half a subnormal ulp, for -708 <= a <= 0, |b| <= 2^-42",
     sp.Le(sp.Abs(FL(hi_sym + lo_sym) - sp.exp(a + b)), _sym(EXP_DD_BOUND) * sp.exp(a + b) + sp.Rational(1, 2**1075)),
     ComposedBound((EXP_DD_REDUCE, EXP_TAIL, ek.POLYNOMIAL_ERROR), _exp_dd_total, EXP_DD_BOUND),
-    ("Fast2Sum(1, s) exact for |s| <= 1 (Dekker 1971)", "FMAs fused (the native build; the portable one is measured)"),
+    ("Fast2Sum(1, s) exact for |s| <= 1 (Dekker 1971)",),
 )
 
 
@@ -564,7 +603,7 @@ def _terms_total() -> Fraction:
     double: :data:`SEGMENTS_BOUND` (expl and the sums within a few units of :math:`2^{-64}`, an assumption on
     the C library). So the relative part is at most :math:`\epsilon_e + 2^{-61}`.
     """
-    return EXP_BOUND + SEGMENTS_BOUND
+    return exp_bound() + SEGMENTS_BOUND
 
 
 TERMS_BOUND_SINGLE = Fraction(1, 2**36)  # SP_TERMS_ERROR_F
@@ -678,7 +717,7 @@ TERMS_DD = _fp_claim(
     "the double-double stage's t + t_lo (every term by sp_exp_dd) is within (2^-54 + sum_error_dd(n)) t_x + n 2^-1074 of "
     "t_x = sum of e^((x_j - m)/T) over the entries below the max (SP_TERMS_ERROR_DD + sum_error_dd(n), SUBNORMAL_TERMS(n))",
     sp.Le(sp.Abs(FL(t_exact) - t_exact), (_sym(EXP_DD_BOUND) + sp.Function("sum_error_dd")(n_sym)) * t_exact + n_sym * sp.Rational(1, 2**1074)),
-    ComposedBound((EXP_DD,), _terms_dd_total, EXP_DD_BOUND),
+    ComposedBound((EXP_DD,), _terms_dd_total, EXP_DD_BOUND),  # EXP_DD_BOUND: SP_TERMS_ERROR_DD, a constant of the C
     (TERMS.assumptions[0], "q + ql = (x - m)/T to 2^-94 with |ql| <= 2^-42 (rewrite.exact_shift)"),
 )
 LOGSUMEXP_CERTIFIED_DD = _certified_claim(
@@ -750,7 +789,7 @@ def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fr
 
 def _softmax_rho() -> Fraction:
     """:func:`softmax_relative` of the float64 kernel (its exp, terms and shift bounds, rows up to :data:`SOFTMAX_ROWS`)."""
-    return softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS)
+    return softmax_relative(exp_bound(), _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS)
 
 
 def _softmax_ulps() -> Fraction:
@@ -949,7 +988,7 @@ def _log1p_diff_claims(function: str, domain: str, exact: sp.Expr, how: str) -> 
                   f"for every double x {domain}, the C {function} is within 2 ULP of the correctly rounded {exact}",
                   sp.Le(sp.Function("ulps")(FL(exact)), 2),
                   ComposedBound((EXP_TOTAL, LOG1P, LOG1P_PARTS[3], LOG_SHARE_ASSEMBLY),
-                                lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2), in_ulps=True),
+                                lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(exp_bound()))), Fraction(2), in_ulps=True),
                   (how,)),
         _fp_claim(f"fp.{function}.float32",
                   f"for every float32 x, the C {function}'s float32 result is within 1 ULP of the correctly rounded {exact}",
@@ -1091,6 +1130,13 @@ LOG1MEXP_SINGLE = _fp_claim(
 )
 
 EXPM1_TAIL_BOUND = Fraction(26, 10) * U  # Gappa: 2^-51.63 = 2.58 u
+EXPM1_TAIL_PORTABLE_BOUND = Fraction(265, 100) * U  # the portable build (q's FMAs rounded apart): Gappa 2^-51.598 = 2.637 u
+
+
+def expm1_tail_bound() -> Fraction:
+    """fp.expm1.tail's bound in the build being proved (:func:`exp_bound`)."""
+    return EXPM1_TAIL_BOUND if printing_fused() else EXPM1_TAIL_PORTABLE_BOUND
+
 EXPM1_TAIL = _fp_claim(
     "fp.expm1.tail",
     "sp_log1mexp's tail r^2 q(r) (the square, q by Horner with FMAs, the product, each rounded) is within 2.6 u of its exact "
@@ -1158,7 +1204,7 @@ def _expm1_split_constants() -> tuple[Fraction, Fraction, Fraction, Fraction]:
     e_low, e_high = exp_bounds(t0)
     alpha = Fraction(int(ek.TAIL_ERROR_BOUND.p), int(ek.TAIL_ERROR_BOUND.q))
     tau = t0 / (t0 - t0**2 / 2 + t0**3 / 6 - t0**4 / 24) - 1 + alpha
-    return 1 / (e_low - 1), e_high - 1, alpha, tau * EXPM1_TAIL_BOUND
+    return 1 / (e_low - 1), e_high - 1, alpha, tau * expm1_tail_bound()
 
 
 def log1mexp_relative() -> Fraction:
@@ -1196,7 +1242,7 @@ def log1mexp_relative() -> Fraction:
     k0, kappa, alpha, tail = _expm1_split_constants()
     sigma = alpha + max(tail, Fraction(1, 2**497))  # below |x| = 2^-500 the tail's error is 2^-497 of S at most
     ratio = EXPM1_RATIO_BOUND
-    e_d = EXP_DD_BOUND + Fraction(1, 2**1075) / LOG1MEXP_D_MIN
+    e_d = exp_dd_bound() + Fraction(1, 2**1075) / LOG1MEXP_D_MIN
     far = (1 + e_d) * (1 + ratio) / (1 - k0 * e_d - 4 * U * U * (1 + k0)) - 1
     near = (1 + kappa * sigma) * (1 + 2 * U * U) * (1 + ratio) / (1 - sigma) - 1
     scaled = (1 + near) * (1 + LOG1MEXP_SCALING) ** 2 - 1
@@ -1218,9 +1264,9 @@ def log1mexp_ulps() -> Fraction:
     :func:`ulps_from_absolute` in the subnormal spacing (x < -1080: 0, and y rounds to -0 as well). x = 0: -inf; -inf:
     -0; x > 0, NaN: NaN (selected apart)."""
     main = ulps_after_rounding(log1mexp_relative())
-    small = ulps_after_rounding(EXP_DD_BOUND + Fraction(1, 2**1075) / LOG1MEXP_SMALL_D_MIN + LOG1MEXP_SMALL_THETA)
-    tiny = ulps_from_relative((1 + EXP_BOUND) / (1 - Fraction(1, 2**1009)) - 1)
-    subnormal = ulps_from_absolute(EXP_BOUND * Fraction(1, 2**1022) + Fraction(1, 2**1075) + Fraction(1, 2**2000), SUBNORMAL_SPACING)
+    small = ulps_after_rounding(exp_dd_bound() + Fraction(1, 2**1075) / LOG1MEXP_SMALL_D_MIN + LOG1MEXP_SMALL_THETA)
+    tiny = ulps_from_relative((1 + exp_bound()) / (1 - Fraction(1, 2**1009)) - 1)
+    subnormal = ulps_from_absolute(exp_bound() * Fraction(1, 2**1022) + Fraction(1, 2**1075) + Fraction(1, 2**2000), SUBNORMAL_SPACING)
     return Fraction(max(main, small, tiny, subnormal))
 
 
@@ -1230,8 +1276,7 @@ LOG1MEXP = _fp_claim(
     sp.Le(sp.Function("ulps")(FL(sp.log(1 - sp.exp(x_sym)))), 2),
     ComposedBound((ek.TAIL_ERROR, EXPM1_TAIL, EXP_DD, EXPM1_RATIO, LOG1P, LOG_SHARE_ASSEMBLY, EXP_TOTAL), log1mexp_ulps, Fraction(2),
                   in_ulps=True),
-    ("the argument in log1mexp_relative and log1mexp_ulps (codegen/backends/gappa/claims.py)",
-     "FMAs fused (the native build; the portable one is measured)"),
+    ("the argument in log1mexp_relative and log1mexp_ulps (codegen/backends/gappa/claims.py)",),
 )
 
 # ------------------------------------------------------------------ logmeanexp's first stage (C: softproof_logmeanexp_d)
@@ -1262,8 +1307,8 @@ def logmeanexp_eta(n: int) -> Fraction:
     (:data:`LOGMEANEXP_UNDERFLOW`); the log: :func:`log1p_of_perturbed` (u >= 2^-968: the kernel checks it)."""
     k0, kappa, alpha, tail = _expm1_split_constants()
     sigma = alpha + tail
-    term = max(sigma + 4 * U * U, EXP_DD_BOUND * k0 + U * (U + R_LO_BOUND * k0 * 2), Fraction(1, 2**1020))
-    exp_term = max(sigma * kappa + 4 * U * U, EXP_DD_BOUND + Fraction(1, 2**92))
+    term = max(sigma + 4 * U * U, exp_dd_bound() * k0 + U * (U + R_LO_BOUND * k0 * 2), Fraction(1, 2**1020))
+    exp_term = max(sigma * kappa + 4 * U * U, exp_dd_bound() + Fraction(1, 2**92))
     gamma = 2 * n * U / (1 - 2 * n * U)
     sums = gamma * (n + 2) * U
     rho_s, rho_p = term + sums, exp_term + sums + n * Fraction(1, 2**1021)
@@ -1368,7 +1413,7 @@ def log_softmax_backward_constant(rows: int, single: bool) -> Fraction:
     (:math:`u|g_j - E_jG|` plus :math:`(1 + u)` times that). An :math:`e_j` of 0 returns :math:`g_j`: within
     :math:`E_j|G| \le 2^{-1075}S`. Float32 results: one more rounding (:math:`u_{32}` of the result, and :math:`2^{-150}`)."""
     gamma2 = _gamma_squared(rows)
-    eps = EXP_SINGLE_BOUND if single else EXP_BOUND
+    eps = EXP_SINGLE_BOUND if single else exp_bound()
     product = (1 + eps) * (1 + U) * (1 + U + gamma2 * (1 + U)) - 1
     return _mixed_constant(U, (1 + U) * product, single)
 
@@ -1383,7 +1428,6 @@ def _backward_claims() -> tuple[Claim, ...]:
     """fp.softmax_backward.<dtype> and fp.log_softmax_backward.<dtype>: no bound in ULPs can hold (g_i - <g, p> cancels
     to anything), so the claims bound the error by the condition of the sum (a mixed bound: c times the sizes that
     cancel, plus underflow)."""
-    from softproof.derive import conventions as cv
     from softproof.derive import rewrites as rw
 
     out: list[Claim] = []
@@ -1406,22 +1450,31 @@ def _backward_claims() -> tuple[Claim, ...]:
              "the argument in softmax_backward_constant (codegen/backends/gappa/claims.py)"),
             "binary64" if not single else "binary64 (the float32 inputs and result converted exactly and rounded once)",
         ))
-        bound = LOG_SOFTMAX_BACKWARD_BOUNDS[dtype]
-        exp_claim = EXP_SINGLE_TOTAL if single else EXP_TOTAL
-        out.append(_fp_claim(
-            f"fp.log_softmax_backward.{dtype}",
-            f"for every finite {dtype} row of n <= 2^{rows.bit_length() - 1} entries with log-probabilities lp <= 0, "
-            f"log_softmax_backward's entry is within {float(bound / unit):.4g} {what} (|g_j - e^lp_j sum g| + e^lp_j sum |g|) "
-            f"+ (sum |g| + 1) {'2^-149' if single else '2^-1074'} of g_j - e^lp_j sum g",
-            sp.Le(sp.Abs(FL(g_i - e_j * total_sym) - (g_i - e_j * total_sym)),
-                  _sym(bound) * (sp.Abs(g_i - e_j * total_sym) + e_j * abs_total) + (abs_total + 1) * _sym(floor)),
-            ComposedBound((cv.LOG_SOFTMAX_BACKWARD, exp_claim), partial(log_softmax_backward_constant, rows, single), bound, unit=unit),
-            (r"$E_j = e^{lp_j}$, $lp_j \le 0$ (the kernel takes libm's exp above 0: not log-probabilities), $G = \sum_k g_k$, "
-             r"$S = \sum_k |g_k|$; finite inputs, no overflow ($S$ below DBL_MAX / 2)",
-             "the argument in log_softmax_backward_constant (codegen/backends/gappa/claims.py)"),
-            "binary64" if not single else "binary64 (the float32 inputs and result converted exactly and rounded once)",
-        ))
+        out.append(_log_softmax_backward_claim(dtype, LOG_SOFTMAX_BACKWARD_BOUNDS[dtype], EXP_SINGLE_TOTAL if single else EXP_TOTAL))
     return tuple(out)
+
+
+def _log_softmax_backward_claim(dtype: str, bound: Fraction, exp_claim: Claim, suffix: str = "", more: tuple[str, ...] = ()) -> Claim:
+    """fp.log_softmax_backward.<dtype><suffix> within ``bound`` (a mixed bound, as :func:`_backward_claims` says), over
+    ``exp_claim`` (the exp kernel's claim of the build: its bound is :func:`exp_bound`'s there)."""
+    from softproof.derive import conventions as cv
+
+    single, rows, floor = dtype == "float32", _BACKWARD_ROWS[dtype], _BACKWARD_FLOOR[dtype]
+    unit, what = (U_SINGLE, "2^-24") if single else (U, "u")
+    return _fp_claim(
+        f"fp.log_softmax_backward.{dtype}{suffix}",
+        f"for every finite {dtype} row of n <= 2^{rows.bit_length() - 1} entries with log-probabilities lp <= 0, "
+        f"log_softmax_backward's entry is within {float(bound / unit):.4g} {what} (|g_j - e^lp_j sum g| + e^lp_j sum |g|) "
+        f"+ (sum |g| + 1) {'2^-149' if single else '2^-1074'} of g_j - e^lp_j sum g{'; in the portable build (no FMA hardware)' if suffix else ''}",
+        sp.Le(sp.Abs(FL(g_i - e_j * total_sym) - (g_i - e_j * total_sym)),
+              _sym(bound) * (sp.Abs(g_i - e_j * total_sym) + e_j * abs_total) + (abs_total + 1) * _sym(floor)),
+        ComposedBound((cv.LOG_SOFTMAX_BACKWARD, exp_claim), partial(log_softmax_backward_constant, rows, single), bound, unit=unit,
+                      portable=bool(suffix)),
+        (r"$E_j = e^{lp_j}$, $lp_j \le 0$ (the kernel takes libm's exp above 0: not log-probabilities), $G = \sum_k g_k$, "
+         r"$S = \sum_k |g_k|$; finite inputs, no overflow ($S$ below DBL_MAX / 2)",
+         "the argument in log_softmax_backward_constant (codegen/backends/gappa/claims.py)", *more),
+        "binary64" if not single else "binary64 (the float32 inputs and result converted exactly and rounded once)",
+    )
 
 
 BACKWARD = _backward_claims()
@@ -1617,7 +1670,14 @@ _PORTABLE_ASSUMPTION = ("no FMA hardware (the portable build, SOFTPROOF_PORTABLE
                         "a*b + c, two roundings; SP_EXACT_FMA is Dekker's product and C99's fma is correctly rounded, "
                         "one rounding each, as with the hardware")
 _TWINS: dict[str, Claim] = {}
-_OWN_PORTABLE_BOUND = {"fp.softmax.assembly.float64": "fp.softmax.assembly.float64.portable, 2^-53 + 2^-99"}
+# claims whose proof does not carry over to that build by their parts' twins alone, and why
+_NOT_CARRIED = {
+    "fp.softmax.assembly.float64": "it has another bound in the portable build (fp.softmax.assembly.float64.portable, 2^-53 + "
+                                   "2^-99): a composition over it needs its own argument there",
+    **{f"fp.logmeanexp.certified.{dtype}": "logmeanexp_eta counts a remainder below the normal range as one rounding (2^-1075), "
+                                           "which the portable build's Dekker product (sp_exact_fma) does not give below 2^-969"
+       for dtype in ("float64", "float32")},
+}
 
 
 def portable_twin(claim: Claim) -> Claim:
@@ -1634,16 +1694,15 @@ def portable_twin(claim: Claim) -> Claim:
         return _TWINS[claim.id]
     if claim.id.endswith(PORTABLE):
         raise ValueError(f"{claim.id} is a portable twin already")
-    if claim.id in _OWN_PORTABLE_BOUND:
-        raise ValueError(f"{claim.id} has another bound in the portable build ({_OWN_PORTABLE_BOUND[claim.id]}): a composition "
-                         "over it needs its own argument there")
+    if claim.id in _NOT_CARRIED:
+        raise ValueError(f"{claim.id} has no portable twin: {_NOT_CARRIED[claim.id]}")
     strategy = claim.strategy
     twin_strategy: GappaBound | ComposedBound
     if isinstance(strategy, GappaBound):
         twin_strategy = replace(strategy, script_name=strategy.script_name + PORTABLE_SUFFIX,
                                 requires=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.requires))
     elif isinstance(strategy, ComposedBound):
-        twin_strategy = replace(strategy, parts=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.parts))
+        twin_strategy = replace(strategy, parts=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.parts), portable=True)
     else:
         raise TypeError(f"{claim.id} is not an fp claim (its strategy is {type(strategy).__name__})")
     twin = replace(claim, id=claim.id + PORTABLE, quote=f"{claim.quote}; in the portable build (no FMA hardware)",
@@ -1672,6 +1731,78 @@ def _first_of_each(claims: Iterable[Claim]) -> list[Claim]:
     return list(first.values())
 
 
+# The float64 exp kernel in the portable build: each FMA of its polynomial rounds the product too, so the polynomial is
+# within 1.22 u there (Gappa on the twin script: 1.2124 u; 1.1615 u fused) and the kernel within 1.5 u (composed 1.486 u).
+# Their twins state those bounds; every composition over fp.exp.float64 reads the build's bound by exp_bound() (its
+# twin runs inside portable_build()), and the element-wise scripts printed there assume it (scripts.exp_error).
+EXP_POLY_PORTABLE = _fp_claim(
+    "fp.exp.poly.float64.portable",
+    "in the portable build (no FMA hardware) the printed polynomial of the exp kernel (degree 12, each FMA a rounded product "
+    "and a rounded sum) is within 1.22 u of its exact value on |r| <= 0.35",
+    sp.Le(_relative(P), _sym(EXP_POLY_PORTABLE_BOUND)), GappaBound("fp_exp_poly" + PORTABLE_SUFFIX, EXP_POLY_PORTABLE_BOUND),
+    (*EXP_POLY.assumptions[1:], _PORTABLE_ASSUMPTION),
+)
+EXP_TOTAL_PORTABLE = _exp_claim(
+    "float64", EXP_POLY_PORTABLE, EXP_POLY_PORTABLE_BOUND, ek.POLYNOMIAL_ERROR, ek.ERROR_BOUND, EXP_BOUND_PORTABLE,
+    "in the portable build (no FMA hardware) the exp kernel (sp_exp_normal) is within 1.5 u of e^(a + b) for "
+    "SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42",
+    reduce=portable_twin(EXP_REDUCE), suffix=PORTABLE, more=(_PORTABLE_ASSUMPTION,))
+_TWINS[EXP_POLY.id] = EXP_POLY_PORTABLE
+_TWINS[EXP_TOTAL.id] = EXP_TOTAL_PORTABLE
+
+
+def _gappa_twin(claim: Claim, bound: Fraction, quote: str) -> Claim:
+    """The portable twin of the Gappa claim ``claim`` (one goal ``|...| <= bound`` as its statement's first inequality)
+    with a bound of its own: its twin script, ``bound`` in place of the stated one."""
+    strategy = claim.strategy
+    assert isinstance(strategy, GappaBound) and not strategy.requires
+    old = _sym(strategy.bound)
+    statement = claim.statement.xreplace({old: _sym(bound)})
+    if statement == claim.statement:
+        raise ValueError(f"{claim.id}'s statement does not show its bound {strategy.bound}")
+    twin = replace(claim, id=claim.id + PORTABLE, quote=quote, statement=statement,
+                   strategy=replace(strategy, script_name=strategy.script_name + PORTABLE_SUFFIX, bound=bound),
+                   assumptions=(*claim.assumptions, _PORTABLE_ASSUMPTION))
+    _TWINS[claim.id] = twin
+    return twin
+
+
+# sp_exp_dd's tail and log1mexp's near tail: their Horner FMAs round the products too (Gappa 2^-54.0027 and 2^-51.598 on
+# the twin scripts), so their twins state 1.01 2^-54 and 2.65 u, and sp_exp_dd's 1.05 2^-54 (composed 1.0415 2^-54);
+# the compositions read them by exp_tail_bound(), exp_dd_bound() and expm1_tail_bound()
+EXP_TAIL_PORTABLE = _gappa_twin(
+    EXP_TAIL, EXP_TAIL_PORTABLE_BOUND,
+    "in the portable build (no FMA hardware) sp_exp_dd's printed tail s = P(r) - 1 (degree 12, each FMA a rounded product and "
+    "a rounded sum) is within 1.01 2^-54 of P(r) - 1, relative to P(r), and |s| <= 0.43, on |r| <= 0.35")
+EXPM1_TAIL_PORTABLE = _gappa_twin(
+    EXPM1_TAIL, EXPM1_TAIL_PORTABLE_BOUND,
+    "in the portable build (no FMA hardware) sp_log1mexp's tail r^2 q(r) (the square, q by Horner, each FMA a rounded product "
+    "and a rounded sum, the product) is within 2.65 u of its exact value, relative, for 2^-500 <= -r <= 0.35")
+EXP_DD_PORTABLE = _fp_claim(
+    "fp.exp.dd.float64" + PORTABLE,
+    "in the portable build (no FMA hardware) sp_exp_dd's hi + lo is within 1.0625 2^-54 of e^(a + b), relative, plus half a "
+    "subnormal ulp, for -708 <= a <= 0, |b| <= 2^-42",
+    EXP_DD.statement.xreplace({_sym(EXP_DD_BOUND): _sym(EXP_DD_PORTABLE_BOUND)}),
+    ComposedBound((portable_twin(EXP_DD_REDUCE), EXP_TAIL_PORTABLE, ek.POLYNOMIAL_ERROR), _exp_dd_total, EXP_DD_PORTABLE_BOUND,
+                  portable=True),
+    (*EXP_DD.assumptions[1:], _PORTABLE_ASSUMPTION),
+)
+_TWINS[EXP_DD.id] = EXP_DD_PORTABLE
+TERMS_DD_PORTABLE = _fp_claim(
+    "fp.logsumexp.terms_dd.float64" + PORTABLE,
+    "in the portable build (no FMA hardware) the double-double stage's t + t_lo is within (1.0625 2^-54 + sum_error_dd(n)) t_x "
+    "+ n 2^-1074 of t_x = sum of e^((x_j - m)/T) over the entries below the max (SP_TERMS_ERROR_DD of that build)",
+    TERMS_DD.statement.xreplace({_sym(EXP_DD_BOUND): _sym(EXP_DD_PORTABLE_BOUND)}),
+    ComposedBound((EXP_DD_PORTABLE,), _terms_dd_total, EXP_DD_PORTABLE_BOUND, portable=True),
+    (*TERMS_DD.assumptions[1:], _PORTABLE_ASSUMPTION),
+)
+_TWINS[TERMS_DD.id] = TERMS_DD_PORTABLE
+# log_softmax_backward's float64 constant over the portable exp: 3.531 u (3.469 u fused, stated 3.5 u), so its own bound
+LOG_SOFTMAX_BACKWARD_PORTABLE_BOUND = Fraction(36, 10) * U
+_TWINS["fp.log_softmax_backward.float64"] = _log_softmax_backward_claim(
+    "float64", LOG_SOFTMAX_BACKWARD_PORTABLE_BOUND, EXP_TOTAL_PORTABLE, PORTABLE, (_PORTABLE_ASSUMPTION,))
+
+
 # softmax's assembly in the portable build: there the product e inv_hi rounds too (the FMA's product is a product and a
 # sum), so v is within u of e/S (Gappa: 2^-53 + 2^-100.54), not 2^-100; its claim and the float32 softmax's have their
 # own bound and composition, and portable_twin refuses the fused claim (no composition written for its 2^-100 may
@@ -1691,7 +1822,7 @@ SOFTMAX_SINGLE_PORTABLE = _fp_claim(
     f"{SOFTMAX_SINGLE.quote}; in the portable build (no FMA hardware)",
     SOFTMAX_SINGLE.statement,
     ComposedBound((portable_twin(EXP_SINGLE_TOTAL), portable_twin(TERMS_SINGLE), SOFTMAX_ASSEMBLY_PORTABLE),
-                  partial(_softmax_single_ulps, PORTABLE_ASSEMBLY_BOUND), Fraction(1), in_ulps=True),
+                  partial(_softmax_single_ulps, PORTABLE_ASSEMBLY_BOUND), Fraction(1), in_ulps=True, portable=True),
     ("the double result rounded once to float32; the argument in _softmax_single_ulps, with the portable assembly's bound",
      _PORTABLE_ASSUMPTION),
 )
@@ -1699,16 +1830,19 @@ _TWINS[SOFTMAX_SINGLE.id] = SOFTMAX_SINGLE_PORTABLE  # the same statement and bo
 
 
 # The end-to-end claims whose proofs carry over to the build without FMA hardware: Gappa proves every part's stated
-# bound on the portable printing too. Not yet the others: the float64 exp polynomial measures 1.212 u there against
-# the 1.17 u its composition states, and so do sp_exp_dd's tail and log1mexp's (2^-54.003 and 2^-51.598 against
-# 2^-54.152 and 2^-51.621; the float64 softmax's composition needs the assembly's 2^-100, above); the float64
-# sigmoid's and expm1's ratio scripts have hints written for the fused form (no twin).
+# bound on the portable printing too (the float64 exp's at its own 1.5 u). Not yet the others: sp_exp_dd's tail and
+# expm1's (log1mexp, logmeanexp) measure 2^-54.003 and 2^-51.598 there against the stated 2^-54.152 and 2^-51.621; the
+# float64 softmax's composition needs the fused assembly's 2^-100 (above), and over the portable exp and assembly it
+# gives 4.1 u, beyond 3 ULP; the float64 sigmoid's and expm1's ratio scripts have hints written for the fused form
+# (no twin; the sigmoid's last FMA rounds twice there: about 3.5 u, 4 ULP by ulps_from_relative).
 PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
     key: portable_twin(PROVED_ULPS[key])
-    for key in (("sigmoid", "float32"), ("softmax", "float32"), ("log_softmax", "float32"), ("cross_entropy", "float32"), ("log_sigmoid", "float32"),
-                ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"), ("log1mexp", "float32"))}
-PORTABLE_BACKWARD = tuple(portable_twin(c) for c in BACKWARD if c.id != "fp.log_softmax_backward.float64")  # that one: the float64 exp
-PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED_SINGLE),)
+    for key in (("sigmoid", "float32"), ("softmax", "float32"), ("log_softmax", "float64"), ("log_softmax", "float32"),
+                ("cross_entropy", "float64"), ("cross_entropy", "float32"), ("log_sigmoid", "float64"), ("log_sigmoid", "float32"),
+                ("softplus", "float64"), ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"),
+                ("log1mexp", "float64"), ("log1mexp", "float32"))}
+PORTABLE_BACKWARD = tuple(portable_twin(c) for c in BACKWARD)
+PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEXP_CERTIFIED_DD), portable_twin(LOGSUMEXP_CERTIFIED_SINGLE))
 PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD) for c in _fp_tree(end))
 
 

@@ -255,8 +255,16 @@ def _log1p_poly() -> GappaScript:
 # the exp kernel's relative error (1.4375 u), the hypothesis of the element-wise assembly scripts: the
 # bound of fp.exp.float64, composed from exp.polynomial_error, fp.exp.poly.float64 and fp.exp.reduce
 EXP_ERROR = "0x1.7p-53"
+# the same in the portable build (1.5 u: its polynomial rounds each FMA's product too, 1.2124 u; fp.exp.float64.portable)
+EXP_ERROR_PORTABLE = "0x1.8p-53"
 # the same for float32 results (the degree-8 polynomial, 2^-37 of approximation): fp.exp.float32
 EXP_ERROR_SINGLE = "0x1.1p-37"
+
+
+def exp_error() -> str:
+    """The float64 exp kernel's relative error the scripts printed now may assume: :data:`EXP_ERROR`, or
+    :data:`EXP_ERROR_PORTABLE` inside :func:`portable_build` (the kernel is printed that way too)."""
+    return EXP_ERROR if printing_fused() else EXP_ERROR_PORTABLE
 
 
 def _hex_value(text: str) -> Fraction:
@@ -325,14 +333,14 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     scaling rounds once); the error is absolute.
     """
     negative = branch in ("negative", "negative_low", "subnormal")
-    error = EXP_ERROR_SINGLE if single else EXP_ERROR
+    error = EXP_ERROR_SINGLE if single else exp_error()
     exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
     if branch in ("nonnegative", "negative", "negative_low"):
         low, high = _NORMAL_RANGES["nonnegative" if single else branch]  # float32 results: one script over the whole range
         hypotheses = (f"Md in [{low}, {high}]", f"(decay - Md) / Md in [-{error}, {error}]")
         goal = "(y - My) / My"
     else:  # decay within 1.4375 u of e^-|x| <= 2^-1021, plus half a subnormal ulp from the exp kernel's last scaling
-        hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(EXP_ERROR) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
+        hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(error) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
         goal = "y - My"
     definitions, hints = _single_division(negative) if single else _corrected_division(branch)
     title = {
@@ -774,19 +782,24 @@ def _expm1_ratio() -> GappaScript:
     :math:`d_{lo}` within 3.5 half-ulps of d, see log1mexp_relative). The scaling argument is fp.logit.ratio's
     (scripts._logit_ratio); sp_log1mexp's intermediates stay normal (n >= 2^-58 on the far side), while logmeanexp's may
     fall below the normal range where u < 2^-916: each such rounding errs by :math:`2^{-1075}` absolute at most, which
-    logmeanexp_eta adds. The hints split the error into the roundings after q (the remainder's is 0)."""
-    quotient, remainder, low = "rnd(n / d)", "rnd(-(q) * d + n)", "rnd(rnd(-(q) * d_lo + rnd(n_lo + remainder)) / d)"
+    logmeanexp_eta adds. The hints split the error into the roundings after q (the remainder's is 0). In the portable
+    build (:func:`portable_build`) the low part's FMA rounds its product q d_lo too (the remainder's is
+    SP_EXACT_FMA, one rounding in both builds): one more term, v's rounding split in two."""
+    fused = printing_fused()
+    product = "-(q) * d_lo" if fused else "rnd(-(q) * d_lo)"
+    quotient, remainder, low = "rnd(n / d)", "rnd(-(q) * d + n)", f"rnd(rnd({product} + rnd(n_lo + remainder)) / d)"
     _expect_printed({"expm1_quotient": quotient, "expm1_remainder": remainder, "expm1_low": low}, "expm1_ratio")
+    rounding_of_v = "(v - (-(q) * d_lo + s))" if fused else f"(v - ({product} + s)) + ({product} - -(q) * d_lo)"
     return GappaScript(
         name="fp_expm1_ratio",
         title="log1mexp's ratio (n + n_lo)/(d + d_lo) as q + u_lo (the quotient's remainder by one FMA), relative, at scale n, d "
               "in [1, 2], no underflow",
         inputs=("n", "n_lo", "d", "d_lo"),
-        definitions=(("q", quotient), ("remainder", remainder), ("s", "rnd(n_lo + remainder)"), ("v", "rnd(-(q) * d_lo + s)"),
+        definitions=(("q", quotient), ("remainder", remainder), ("s", "rnd(n_lo + remainder)"), ("v", f"rnd({product} + s)"),
                      ("u_lo", low), ("Got", "q + u_lo"), ("U", "(n + n_lo) / (d + d_lo)")),
         hypotheses=("n in [1, 2]", "d in [1, 2]", "|n_lo| <= 1b-51", "|d_lo| <= 1b-50"),
         goal="(Got - U) / U",
-        hints=("(Got - U) / U -> ((u_lo - v / d) * (d + d_lo) + (v - (-(q) * d_lo + s)) + (s - (n_lo + remainder)) "
+        hints=(f"(Got - U) / U -> ((u_lo - v / d) * (d + d_lo) + {rounding_of_v} + (s - (n_lo + remainder)) "
                "+ (remainder - (-(q) * d + n)) + v * d_lo / d) / (n + n_lo);",
                "-(q) * d + n -> -((q - n / d) * d);"),
         precision=120,
@@ -901,9 +914,10 @@ SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_redu
 # the portable twins the fp.*.portable claims run, written out beside the others (tests/test_gappa.py checks the list
 # against the claims); the other twins prove nothing yet (claims.py, PORTABLE_ULPS) and are not written
 PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
-    "fp_exp_reduce", "fp_exp_poly_single", "fp_log1p_R", "fp_log1p_near", "fp_log1p_scaled", "fp_log1p_series",
-    "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single", "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio",
-    "fp_expm1_series", "fp_softmax_backward_assembly"))
+    "fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", "fp_log1p_near",
+    "fp_log1p_scaled", "fp_log1p_series", "fp_log1p_tiny", "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single",
+    "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail", "fp_expm1_ratio",
+    "fp_softmax_backward_assembly"))
 
 
 def script(name: str) -> GappaScript:
