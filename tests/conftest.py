@@ -30,6 +30,38 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+_EXHAUSTIVE_LIST = Path(__file__).resolve().parent / "exhaustive.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--exhaustive", action="store_true",
+                     help="also run the exhaustive stage (tests/exhaustive.txt: the slow cases, which CI runs after the others)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "exhaustive: a slow test or case (tests/exhaustive.txt); run with --exhaustive")
+
+
+def exhaustive_ids() -> list[str]:
+    """The node ids (or their starts) of tests/exhaustive.txt, comments and blank lines aside."""
+    lines = _EXHAUSTIVE_LIST.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the listed tests ``exhaustive``; without --exhaustive, leave them out (reported as deselected)."""
+    listed = tuple(exhaustive_ids())
+    for item in items:
+        if item.nodeid.startswith(listed):
+            item.add_marker(pytest.mark.exhaustive)
+    if config.getoption("--exhaustive"):
+        return
+    kept = [item for item in items if item.get_closest_marker("exhaustive") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("exhaustive") is not None])
+        items[:] = kept
+
+
 def _run_folder(factory: pytest.TempPathFactory) -> Path:
     """A private folder shared by the pytest-xdist workers of this run (pytest's own temporary folder,
     mode 0700): the parent of the workers' folders, or the run's folder without xdist."""

@@ -34,3 +34,21 @@ def test_the_quick_start_states_the_catalogue_size() -> None:
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"({len(catalogue())} claims," in text
+
+
+def test_ci_runs_the_exhaustive_stage_and_its_list_names_tests() -> None:
+    """The quick command leaves out the slow tests of tests/exhaustive.txt; CI runs them after it, and every line of the
+    list names a test that exists (a renamed test would otherwise drift back into the quick stage unnoticed)."""
+    import subprocess
+    import sys
+
+    from conftest import exhaustive_ids
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ".venv/bin/python -m pytest --exhaustive -m exhaustive" in ci
+    assert ci.index(".venv/bin/python -m pytest --exhaustive -m exhaustive") > ci.index(quick_start_commands()[1])
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "--exhaustive", "-m", "exhaustive"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    collected = [line for line in done.stdout.splitlines() if line.startswith("tests/")]
+    for listed in exhaustive_ids():
+        assert any(nodeid.startswith(listed) for nodeid in collected), f"tests/exhaustive.txt names no test: {listed}"
