@@ -1667,8 +1667,9 @@ PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("
 
 PORTABLE = ".portable"  # the id suffix of a claim's twin for the build without FMA hardware
 _PORTABLE_ASSUMPTION = ("no FMA hardware (the portable build, SOFTPROOF_PORTABLE=1): each SP_FMA(a, b, c) is the macro "
-                        "a*b + c, two roundings; SP_EXACT_FMA is Dekker's product and C99's fma is correctly rounded, "
-                        "one rounding each, as with the hardware")
+                        "a*b + c, two roundings; SP_EXACT_FMA is Dekker's product (sp_exact_fma), one rounding as with the "
+                        "hardware at its sites (p + c exact by Sterbenz, |a*b| >= 2^-969, prims.c), and C99's fma is "
+                        "correctly rounded")
 _TWINS: dict[str, Claim] = {}
 # claims whose proof does not carry over to that build by their parts' twins alone, and why
 _NOT_CARRIED = {
