@@ -399,8 +399,9 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
             for s in problem.substitutions:  # the assumed name's value at the point, exact
                 if s.fresh is None:
                     counterexample["point"][s.name] = sp.sstr(evaluated(s.value))
-                elif s.fresh in point:
-                    counterexample["point"][s.name] = sp.sstr(evaluated(s.value).xreplace({s.fresh: point[s.fresh]}))
+                elif s.fresh in point and (value := sp.sympify(evaluated(s.value).xreplace(  # b <= a: a's value too
+                        {k: sp.sympify(v) for k, v in point.items()}))).is_number:
+                    counterexample["point"][s.name] = sp.sstr(evaluated(value))
         return CheckResult(verdict, outcome.method, sp.sstr(statement.lhs), sp.sstr(statement.rhs), problem.relation,
                            time.perf_counter() - start, counterexample, outcome.steps, [*problem.notes, *extra])
 

@@ -5,6 +5,8 @@ name becomes an expression, in a fresh real symbol, whose values are exactly the
 
 * :math:`x > a`: :math:`x = a + e` with :math:`e > 0` (``excess_x``); :math:`x \ge a`: the same with :math:`e \ge 0`;
 * :math:`x < b`: :math:`x = b - d` with :math:`d > 0` (``deficit_x``); :math:`x \le b`: :math:`d \ge 0`;
+* a one-sided end may be a polynomial in other names (``'b: <= a'``, ``'y: > 2*x + 1'``): the same maps, the end an
+  expression (:math:`b = a - d`), put in after the names with numeric ranges are;
 * :math:`a < x < b`: :math:`x = a + (b - a)/(1 + e^{-q})` with :math:`q` real (``logit_x``); ``unit`` is
   :math:`0 < p < 1`, :math:`p = 1/(1 + e^{-q})`;
 * a size (a whole summation bound, a positive integer) :math:`n \ge c`: :math:`n = (c - 1) + k` with :math:`k` a
@@ -25,13 +27,19 @@ vanish); at an end point the derivative is taken first (:math:`f'(a)` is :math:`
 A statement that holds for every :math:`x` of a wider range holds for every :math:`x` of the range (a proof on
 :math:`x < b` is one on :math:`a < x < b`); a counterexample on the wider range may lie outside the range and
 refutes nothing, so a widening can only prove.
+
+An end in other names (``b <= a``): for each value of those names, :math:`d \mapsto a - d` maps :math:`[0, \infty)` onto
+:math:`(-\infty, a]`, so "for every a and every b <= a" is "for every a and every d >= 0" (a polynomial end is real
+wherever its names are). A derivative by b is one by d at fixed a (the slope -1, as above); a derivative or a
+limit by a, or an end in a name that has such an end itself, would mean something else after the substitution
+(a moves b with it) and is refused, as is an end in the name itself or in a summation index.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 from sympy import Basic, Expr
@@ -74,15 +82,23 @@ _IN = re.compile(r"^in\s*([\[(])(.*)([\])])$")
 _CHAIN = re.compile(r"^(.+?)\s*(<=|<|>=|>)\s*([A-Za-z_]\w*)\s*(<=|<|>=|>)\s*(.+)$")
 
 
-def _bound(text: str, assumption: str) -> Expr | None:
-    """A range's end: a real constant (``None`` for ``oo``/``-oo`` in the ``in`` form's place of an infinite end)."""
+def _bound(text: str, assumption: str, names: bool = False) -> Expr | None:
+    """A range's end: a real constant (``None`` for ``oo``/``-oo`` in the ``in`` form's place of an infinite end);
+    with ``names``, also a polynomial with rational coefficients in other names (a one-sided range: ``'b: <= a'``),
+    its symbols plain real ones, bound to the statement's by :func:`substitute`."""
     text = text.strip()
     if text in ("oo", "-oo", "+oo"):
         return None
     value = evaluated(parse_expression(text, SymbolTable(), "a range's end"))
+    if value.free_symbols and names:
+        if value.atoms(sp.Indexed) or not value.is_polynomial(*value.free_symbols) or \
+                any(not c.is_Rational for c in sp.Poly(value, *sorted(value.free_symbols, key=sp.default_sort_key)).coeffs()):
+            raise ExpressionError(f"assumption {assumption!r}: an end in other names is a polynomial in them with rational "
+                                  f"coefficients, such as 'a', 'a + 1' or '2*a - b', not {text!r}")
+        return value.xreplace({v: sp.Symbol(v.name, real=True) for v in value.free_symbols})
     if value.free_symbols:
         raise ExpressionError(f"assumption {assumption!r}: an end of a range is a number such as 1, -log(2) or 1/2, "
-                              f"not {text!r} (ranges between symbols are not supported)")
+                              f"not {text!r} (only a one-sided range may be bounded by other names, e.g. 'b: <= a')")
     if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or certified_sign(value) is None or not value.is_extended_real:
         raise ExpressionError(f"assumption {assumption!r}: the end {text!r} is not a finite real number")
     return value
@@ -115,9 +131,11 @@ def parse_range(name: str, words: str, assumption: str) -> Range | None:
     lower_closed = upper_closed = False
     if match := _ONE_SIDED.match(words):
         op, end = match.groups()
-        value = _bound(end, assumption)
+        value = _bound(end, assumption, names=True)
         if value is None:
             raise ExpressionError(f"assumption {assumption!r}: compare with a finite number, e.g. '{name}: > 1'")
+        if name in {v.name for v in value.free_symbols}:
+            raise ExpressionError(f"assumption {assumption!r}: the end names {name!r} itself; state its range in other names")
         if op.startswith(">"):
             lower, lower_closed = value, op == ">="
         else:
@@ -148,7 +166,7 @@ def parse_range(name: str, words: str, assumption: str) -> Range | None:
     if lower is None and upper is None:  # in (-oo, oo): every real, no substitution (read_assumptions)
         return Range(None, None)
     if lower is not None and upper is not None:
-        gap = certified_sign(evaluated(upper - lower))
+        gap = certified_sign(evaluated(upper - lower))  # both numbers: only a one-sided range takes names
         if gap == 0 and lower_closed and upper_closed:
             return Range(lower, upper, True, True)
         if gap != 1:
@@ -298,16 +316,69 @@ def _substitution(name: str, symbol: sp.Symbol, r: Range, taken: set[str]) -> Su
     return Substitution(name, symbol, e, value, f"{what} is read as {name} = {shown} with {e} {'>=' if closed else '>'} 0", slope)
 
 
+def _end_names(r: Range) -> set[sp.Symbol]:
+    """The names a range's ends are written in (none for numbers)."""
+    return {v for end in (r.lower, r.upper) if end is not None for v in end.free_symbols}
+
+
+def _bound_to(table: SymbolTable, ranges: Mapping[str, Range]) -> dict[str, Range]:
+    """``ranges`` with the names of their ends made the statement's own symbols (a name the statement does not use
+    stays a real symbol of its own: "for every a, every b <= a" is then "every b"). Refused: an end in a summation
+    index or a vector's name, in a name that is not real, or in a name whose own range has an end in names."""
+    out: dict[str, Range] = {}
+    for name, r in ranges.items():
+        names = _end_names(r)
+        if not names:
+            out[name] = r
+            continue
+        binding = {}
+        for v in names:
+            if v.name in table.bound_names or v.name not in table.symbols and v.name in table.free_names:
+                raise ExpressionError(f"'{r.text(name)}': {v.name} is a summation index or a vector here; an end names scalars")
+            if v.name in ranges and _end_names(ranges[v.name]):
+                raise ExpressionError(f"'{r.text(name)}': {v.name}'s own range is in other names; chains of ranges between "
+                                      "names are not supported (state one of them as a number)")
+            symbol = table.symbols.get(v.name, v)
+            if not symbol.is_real:
+                raise ExpressionError(f"'{r.text(name)}': {v.name} is not known to be real; assume it, e.g. '{v.name}: real'")
+            binding[v] = symbol
+        out[name] = replace(r, lower=None if r.lower is None else r.lower.xreplace(binding),
+                            upper=None if r.upper is None else r.upper.xreplace(binding))
+    return out
+
+
+def _refuse_moved_ends(sides: Sequence[Basic], ranges: Mapping[str, Range], table: SymbolTable) -> None:
+    """A derivative or a limit by a name that bounds another's range means, after the substitution, one that moves the
+    bounded name along: refused (see the module docstring)."""
+    ends = {v for name, r in ranges.items() if name in table.symbols for v in _end_names(r)}
+    for side in sides:
+        for d in side.atoms(sp.Derivative):
+            if moved := {v for v, _ in d.variable_count} & ends:
+                raise ExpressionError(f"a derivative by {', '.join(sorted(v.name for v in moved))}, which bounds another name's "
+                                      "assumed range, is not supported; state that range as a number")
+        for lim in side.atoms(sp.Limit):
+            if lim.args[1] in ends:
+                raise ExpressionError(f"a limit in {lim.args[1]}, which bounds another name's assumed range, is not supported; "
+                                      "state that range as a number")
+
+
 def substitute(sides: Sequence[Basic], table: SymbolTable, ranges: Mapping[str, Range]) -> tuple[list[Basic], tuple[Substitution, ...]]:
     """Each ranged scalar of ``sides`` replaced by its expression in a fresh symbol (see the module docstring).
 
     A derivative by a ranged name becomes one by the fresh symbol divided by the map's slope (the chain rule);
     at a point, the derivative is evaluated first, then the point put in."""
     taken = set(table.free_names) | set(table.bound_names)
-    subs = tuple(_substitution(name, table.symbols[name], ranges[name], taken)
-                 for name in sorted(ranges) if name in table.symbols)
+    ranges = _bound_to(table, ranges)
+    numeric = [name for name in sorted(ranges) if name in table.symbols and not _end_names(ranges[name])]
+    relative = [name for name in sorted(ranges) if name in table.symbols and _end_names(ranges[name])]
+    subs = [_substitution(name, table.symbols[name], ranges[name], taken) for name in numeric]
+    first = {s.symbol: s.value for s in subs}
+    for name in relative:  # an end in other names: those names' own substitutions put in (b <= a, a > 0: b = e - d)
+        s = _substitution(name, table.symbols[name], ranges[name], taken)
+        subs.append(replace(s, value=s.value.xreplace(first)))
     if not subs:
         return list(sides), ()
+    _refuse_moved_ends(sides, ranges, table)
     by_symbol = {s.symbol: s for s in subs}
     mapping = {s.symbol: s.value for s in subs}
 
@@ -335,4 +406,4 @@ def substitute(sides: Sequence[Basic], table: SymbolTable, ranges: Mapping[str, 
     with sp.evaluate(False):
         out = [side.replace(lambda e: isinstance(e, sp.Derivative) and any(v in by_symbol for v, _ in e.variable_count), chain_rule)
                for side in sides]
-        return [side.xreplace(mapping) for side in out], subs
+        return [side.xreplace(mapping) for side in out], tuple(subs)

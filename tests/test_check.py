@@ -305,13 +305,38 @@ def test_a_range_counterexample_names_x_inside_the_range(assume: str, name: str,
 
 
 @pytest.mark.parametrize("assume, message", [
-    ("x: > y", "is a number"), ("x: 2 < x < 1", "empty range"), ("x: > oo", "finite number"), ("x: 1 < y < 2", "middle"),
+    ("x: 0 < x < y", "only a one-sided range"), ("x: > x + 1", "names 'x' itself"), ("x: > exp(y)", "a polynomial"),
+    ("x: 2 < x < 1", "empty range"), ("x: > oo", "finite number"), ("x: 1 < y < 2", "middle"),
     ("x: 0 < x > 1", "one way"), ("x: in (0, 1, 2)", "two ends"), ("x: > 1/0", "not a finite real"),
     ("x: positive > 1", "a range such as"), ("x: in [oo, 1]", "lower end comes first"), ("x: in (0, 1", "a range such as"),
 ])
 def test_a_bad_range_is_a_one_line_error(assume: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=message):
         check("x", "0", ">", [assume])
+
+
+def test_a_one_sided_range_may_be_bounded_by_other_names() -> None:
+    """'b: <= a' reads b = a - d with d >= 0 (for each a, onto b's range): the sigmoid's Lipschitz bound in one direction is
+    proved; with slope 1/5 it is refuted, and the point names b, within its range, beside a and d; an end in a name
+    with a numeric range of its own takes that name's substitution. A derivative by a would move b along (d/da of
+    a b is 2a - d after the substitution, not b): refused, as are chains of such ranges."""
+    import mpmath
+    import sympy as sp
+
+    assert check("sigmoid(a) - sigmoid(b)", "(a - b)/4", "<=", ["a: real", "b: <= a"]).verdict == "proved"
+    assert check("x", "y", "<", ["y: > x + 1"]).verdict == "proved"
+    assert check("log(a) - log(b)", "0", ">=", ["a: > 0", "b: >= a"]).verdict == "refuted"
+    refuted = check("sigmoid(a) - sigmoid(b)", "(a - b)/5", "<=", ["b: <= a"])
+    assert refuted.verdict == "refuted", refuted.text()
+    point = {name: sp.Rational(value) for name, value in refuted.counterexample["point"].items()}
+    assert point["b"] <= point["a"] and point["b"] == point["a"] - point["deficit_b"]
+    with mpmath.workdps(50):
+        sigmoid = lambda v: 1 / (1 + mpmath.exp(-mpmath.mpf(v.p) / v.q))  # noqa: E731
+        assert sigmoid(point["a"]) - sigmoid(point["b"]) > (mpmath.mpf(point["a"] - point["b"])) / 5
+    with pytest.raises(ExpressionError, match="a derivative by a"):
+        check("diff(a*b, a)", "b", "==", ["b: <= a"])
+    with pytest.raises(ExpressionError, match="chains of ranges"):
+        check("a - c", "0", ">=", ["b: <= a", "c: <= b"])
 
 
 def test_a_range_too_wide_for_the_domain_is_named() -> None:
