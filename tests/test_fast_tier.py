@@ -212,7 +212,8 @@ print(json.dumps(out))
 
 @pytest.mark.parametrize("n", [10, 47])
 def test_the_portable_build_measures_within_the_proved_bounds(n: int) -> None:
-    """Without FMA hardware SP_FMAF is computed through double (two roundings): outside the Gappa model, so measured here."""
+    """Without FMA hardware SP_FMAF is computed through double (two roundings, which the Gappa printer models there:
+    fp.*.fast.float32.portable prove the same bounds); measured within them."""
     x = np.concatenate([_hard_rows(seed, max(n, 4))[:, :n] for seed in range(3)])[:21]
     got = run_portable(_PORTABLE_FAST, x.tolist())
     reference = _reference(x, ROW_FAST, np.arange(x.shape[0]) % n)

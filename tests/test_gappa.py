@@ -29,7 +29,7 @@ from softproof.codegen.backends.gappa.claims import (
 )
 from softproof.codegen.backends.gappa.printer import GappaSyntaxError, portable_build, print_gappa, to_gappa
 from softproof.codegen.backends.gappa.prover import GAPPA_MISSING, gappa_executable, run_gappa, unequal_hints
-from softproof.codegen.backends.gappa.scripts import PORTABLE_SCRIPTS, PORTABLE_SUFFIX, script
+from softproof.codegen.backends.gappa.scripts import PORTABLE_SCRIPTS, PORTABLE_SUFFIX, render, script
 from softproof.derive import Result, Status, run_claim
 from softproof.derive.report import summary_line
 from softproof.measure.accuracy import Measurement
@@ -47,12 +47,15 @@ def test_every_c_operation_is_rounded_once_left_to_right() -> None:
 
 def test_the_portable_build_rounds_each_sp_fma_twice() -> None:
     """Without FMA hardware SP_FMA is the macro a*b + c: the product rounds, then the sum. SP_EXACT_FMA (Dekker's
-    product there, the same bits) and C99's fma (correctly rounded in software too) stay one rounding; SP_FMAF
-    (through double, then to float) has no model."""
+    product there, the same bits) and C99's fma (correctly rounded in software too) stay one rounding; the fast tier's
+    SP_FMAF is (float)((double)a * b + c) there: the exact product's sum rounded to binary64, then to the script's
+    binary32 (rnd64, which a script that uses it defines)."""
     assert to_gappa("SP_FMA(a, b, c) + 1", fused=False) == "rnd(rnd(rnd(a * b) + c) + 1)"
     assert to_gappa("SP_EXACT_FMA(a, b, c)", fused=False) == to_gappa("fma(a, b, c)", fused=False) == "rnd(a * b + c)"
-    with pytest.raises(GappaSyntaxError):
-        to_gappa("SP_FMAF(a, b, c)", fused=False)
+    assert to_gappa("SP_FMAF(a, b, c)", fused=False) == "rnd(rnd64(a * b + c))"
+    assert to_gappa("SP_FMAF(a, b, c)") == "rnd(a * b + c)"
+    assert "@rnd64 = float<ieee_64, ne>;" in render(script("fp_fast_exp_poly" + PORTABLE_SUFFIX))
+    assert "rnd64" not in render(script("fp_fast_exp_poly"))
     with portable_build():
         assert to_gappa("SP_FMA(a, b, c)") == "rnd(rnd(a * b) + c)"
     assert to_gappa("SP_FMA(a, b, c)") == "rnd(a * b + c)"  # the fused printing again outside

@@ -112,7 +112,9 @@ class _Parser:
             c = self.expression()
             self.take(")")
             if token == "SP_FMAF" and not self.fused:
-                raise GappaSyntaxError("SP_FMAF without FMA hardware rounds twice in two formats; no portable model")
+                # the portable macro (float)((double)a * (double)b + (double)c): the binary32 product is exact in binary64
+                # (24 + 24 bits), the sum rounds to binary64 (rnd64, which the script defines), then to the script's binary32
+                return self.rnd(f"rnd64({a} * {b} + {c})" if self.rounded else f"{a} * {b} + {c}")
             if token in UNFUSED_PORTABLE and not self.fused:
                 return self.rnd(f"{self.rnd(f'{a} * {b}')} + {c}")  # the portable macro: product, then sum
             return self.rnd(f"{a} * {b} + {c}")  # one rounding: the fused operation

@@ -180,7 +180,10 @@ def _exp_reduce(fast: bool = False) -> GappaScript:
     head = print_gappa(exp_reduction_head(prefix), True, single=fast)
     exact_head = print_gappa(exp_reduction_head(prefix), False, single=fast)
     r_text = _piece(piece)
-    correction = f"rnd(-(kf) * {prefix}_LN2_LO + b)" if printing_fused() else f"rnd(rnd(-(kf) * {prefix}_LN2_LO) + b)"
+    # the correction b - k ln2_lo: one FMA; in the portable build SP_FMA's product rounds first, and the fast tier's
+    # SP_FMAF rounds the exact binary32 product's sum to binary64 first (two roundings either way)
+    correction = (f"rnd(-(kf) * {prefix}_LN2_LO + b)" if printing_fused() else f"rnd(rnd64(-(kf) * {prefix}_LN2_LO + b))" if fast
+                  else f"rnd(rnd(-(kf) * {prefix}_LN2_LO) + b)")
     _expect_printed({piece: f"rnd({head} + {correction})"}, "reduction")
     low, high = _ln2_bounds()
     clamp, b_bound, splits = ("-104", "1b-18", 31) if fast else ("-1080", "1b-42", 61)
@@ -866,8 +869,8 @@ _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), 
 def scripts(portable: bool = False) -> tuple[GappaScript, ...]:
     """Every script, in the order the report lists them (built once per process: each claim asks for its script).
     ``portable``: the same scripts for the build without FMA hardware (printed inside :func:`portable_build`: each
-    SP_FMA a rounded product and a rounded sum), named with PORTABLE_SUFFIX; the fast tier's binary32 scripts have
-    no such twin (SP_FMAF rounds there through double, in two formats)."""
+    SP_FMA a rounded product and a rounded sum, the fast tier's SP_FMAF a sum rounded to binary64 and then to binary32),
+    named with PORTABLE_SUFFIX."""
     if portable:
         return tuple(replace(item, name=item.name + PORTABLE_SUFFIX, title=f"{item.title}; the portable build (SP_FMA rounded twice)")
                      for item in _portable_scripts())
@@ -898,8 +901,7 @@ def _portable_scripts() -> tuple[GappaScript, ...]:
                 item = build()
             except ValueError:  # hints written for the FMA form (GappaSyntaxError too)
                 continue
-            if not item.fast:
-                built.append(item)
+            built.append(item)
     return tuple(built)
 
 
@@ -917,7 +919,7 @@ PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
     "fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", "fp_log1p_near",
     "fp_log1p_scaled", "fp_log1p_series", "fp_log1p_tiny", "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single",
     "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail", "fp_expm1_ratio",
-    "fp_softmax_backward_assembly"))
+    "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly"))
 
 
 def script(name: str) -> GappaScript:
@@ -935,6 +937,8 @@ def render(item: GappaScript) -> str:
     """The script's text (without the generated-file header). Every script rounds in binary64: the
     kernels evaluate in double, float32 results included, and round to float32 once at the end."""
     lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", f"@rnd = {item.rounding};", ""]
+    if any("rnd64(" in value for _, value in item.definitions):  # the portable build's SP_FMAF rounds through binary64 first
+        lines[3:3] = [f"@rnd64 = {BINARY64};"]
     lines += [f"{name} = {value};" for name, value in _constants(item.fast)]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]
