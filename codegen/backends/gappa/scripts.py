@@ -872,7 +872,7 @@ def scripts(portable: bool = False) -> tuple[GappaScript, ...]:
     SP_FMA a rounded product and a rounded sum, the fast tier's SP_FMAF a sum rounded to binary64 and then to binary32),
     named with PORTABLE_SUFFIX."""
     if portable:
-        return tuple(replace(item, name=item.name + PORTABLE_SUFFIX, title=f"{item.title}; the portable build (SP_FMA rounded twice)")
+        return tuple(replace(item, name=item.name + PORTABLE_SUFFIX, title=f"{item.title}; the portable build (no FMA hardware)")
                      for item in _portable_scripts())
     return _every_script()
 

@@ -1,5 +1,5 @@
 """The Gappa target: one proof script per fp.* claim, ``generated/gappa/<script>.g``, and the portable build's twins
-(``<script>_portable.g``, SP_FMA rounded twice).
+(``<script>_portable.g``, the build without FMA hardware).
 
 The scripts are what ``prove`` runs (the claims render the same text); they are written out so
 that a reader can rerun Gappa on them, or ask it for a Coq certificate (``gappa -Bcoq``).
