@@ -67,15 +67,19 @@ static int sp_threads(void)
 #endif
 /* fused multiply-add where the hardware has it (the target's own macro, the same for GCC and clang;
  * glibc's FP_FAST_FMA follows GCC only), two roundings elsewhere; SP_EXACT_FMA where the analysis needs
- * the residual a*b + c exactly: Dekker's product without FMA hardware (sp_exact_fma), the same bits */
+ * the residual a*b + c exactly: Dekker's product without FMA hardware (sp_exact_fma), the same bits;
+ * SP_FINAL_FMA for a result's last operation a*b + c (c small against a*b), which the bounds need rounded
+ * once: without FMA hardware Dekker's product p + e = a*b and p + (e + c) (sp_final_fma), once up to O(u^2) */
 #if defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(FP_FAST_FMA)
 #define SP_HAS_FMA 1
 #define SP_FMA(a, b, c) fma((a), (b), (c))
 #define SP_EXACT_FMA(a, b, c) fma((a), (b), (c))
+#define SP_FINAL_FMA(a, b, c) fma((a), (b), (c))
 #else
 #define SP_HAS_FMA 0
 #define SP_FMA(a, b, c) ((a) * (b) + (c))
 #define SP_EXACT_FMA(a, b, c) sp_exact_fma((a), (b), (c))
+#define SP_FINAL_FMA(a, b, c) sp_final_fma((a), (b), (c))
 #endif
 #define SP_LANES 16
 #define SP_FOLD 256       /* float32 results: plain sums over SP_FOLD blocks per lane, then folded exactly */
@@ -114,21 +118,46 @@ static int sp_threads(void)
 #endif
 
 #if !SP_HAS_FMA
+/* Dekker's product (Dekker 1971, Veltkamp's split by 2^27 + 1): p + e = a*b exactly, p = fl(a*b), for
+ * |a|, |b| <= 2^995 (the split cannot overflow) and |a*b| >= 2^-969 (no partial product underflows) */
+static SP_INLINE double sp_two_product(double a, double b, double *e)
+{
+    const double p = a * b;
+    const double a_big = a * 134217729.0, b_big = b * 134217729.0; /* 2^27 + 1 */
+    const double a_hi = a_big - (a_big - a), a_lo = a - a_hi;
+    const double b_hi = b_big - (b_big - b), b_lo = b - b_hi;
+    *e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
+    return p;
+}
+
 /* a*b + c rounded once, for the residuals of the kernels (a*b + c representable, |c| close to |a*b|,
- * so that a*b + c is exact: Sterbenz): Dekker's product p + e = a*b exactly (Veltkamp's split,
- * Dekker 1971), then (p + c) + e with p + c exact. A factor above 2^995 is scaled by 2^-64 first
- * (exact; c with it) so that the split cannot overflow; the error term is exact while |a*b| >= 2^-969,
- * below that the residual is within 2^-1022 of the truth. FMA hardware gives the same bits. */
+ * so that a*b + c is exact: Sterbenz): Dekker's product p + e = a*b, then (p + c) + e with p + c exact.
+ * A factor above 2^995 is scaled by 2^-64 first (exact; c with it) so that the split cannot overflow;
+ * the error term is exact while |a*b| >= 2^-969, below that the residual is within 2^-1022 of the truth.
+ * FMA hardware gives the same bits. */
 static SP_INLINE double sp_exact_fma(double a, double b, double c)
 {
     const double scale_a = fabs(a) > 0x1p995 ? 0x1p-64 : 1.0, scale_b = fabs(b) > 0x1p995 ? 0x1p-64 : 1.0;
     const double as = a * scale_a, bs = b * scale_b, cs = c * scale_a * scale_b;
-    const double p = as * bs;
-    const double a_big = as * 134217729.0, b_big = bs * 134217729.0; /* 2^27 + 1 */
-    const double a_hi = a_big - (a_big - as), a_lo = as - a_hi;
-    const double b_hi = b_big - (b_big - bs), b_lo = bs - b_hi;
-    const double e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
+    double e;
+    const double p = sp_two_product(as, bs, &e);
     return ((p + cs) + e) / (scale_a * scale_b);
+}
+
+/* a*b + c for a result's last operation (c small against a*b: softmax's e inv_lo, the sigmoid's num r_lo),
+ * rounded once up to O(u^2): p + e = a*b (sp_two_product), then p + fl(e + c), whose inner rounding is
+ * u |e + c| <= u (u |a*b| + |c|). For finite |a|, |b| <= 2^390: a product below 2^-900 is taken at scale
+ * 2^600 (a and c scaled, exactly; the split still cannot overflow) so that e is exact (|a*b| 2^600 >= 2^-969
+ * unless |a*b| < 2^-1569, where the result rounds to 0 anyway), and the result scaled back: exact unless it
+ * is subnormal, where that is its one rounding to the subnormal spacing after the one to 53 bits.
+ * Gappa reads it as rnd(rndx(rndx(a*b) + rndx((a*b - rndx(a*b)) + c))), rndx binary64 without underflow
+ * (codegen/backends/gappa/printer.py). Not the bits of a fused FMA: the bound, not the value, is shared. */
+static SP_INLINE double sp_final_fma(double a, double b, double c)
+{
+    const double scale = fabs(a * b) < 0x1p-900 ? 0x1p600 : 1.0;
+    double e;
+    const double p = sp_two_product(a * scale, b, &e);
+    return (p + (e + c * scale)) / scale;
 }
 #endif
 
@@ -264,7 +293,7 @@ static SP_INLINE double piece_quotient_low(double eps, double r)
 
 static SP_INLINE double piece_quotient_out(double num, double r, double r_lo)
 {
-    return SP_FMA(num, r, num*r_lo);
+    return SP_FINAL_FMA(num, r, num*r_lo);
 }
 
 static SP_INLINE double piece_log_share_head(double L, double q)
@@ -714,7 +743,7 @@ static SP_INLINE double piece_extra(double st_ties)
 
 static SP_INLINE double piece_softmax(double e, double inv_hi, double inv_lo)
 {
-    return SP_FMA(e, inv_hi, e*inv_lo);
+    return SP_FINAL_FMA(e, inv_hi, e*inv_lo);
 }
 
 static SP_INLINE double piece_ce_grad_target(double extra, double st_t, double st_ties)

@@ -4,6 +4,7 @@
 # softmax's assembly e/(c + t + t_lo): the reciprocal pair and the value before the last rounding, relative, at scale c + t in [1, 2], no underflow; the portable build (no FMA hardware)
 # run: gappa -Eprecision=120 fp_softmax_assembly_portable.g
 @rnd = float<53,-9000,ne>;
+@rndx = float<53,-9000,ne>;
 
 SP_INV_LN2 = 0x1.71547652b82fep+0;
 SP_SHIFTER = 0x1.8000000000000p+52;
@@ -21,13 +22,16 @@ A = rnd(-(inv_hi) * s_lo);
 B = rnd(-(s_hi) * inv_hi + 1);
 X = rnd(A + B);
 inv_lo = rnd((X) / s_hi);
-v = rnd(e * inv_hi) + rnd(e * inv_lo);
+v = rndx(e * inv_hi) + rndx((e * inv_hi - rndx(e * inv_hi)) + rnd(e * inv_lo));
 S = c + t + t_lo;
 Minv = 1 / S;
 Mp = e * Minv;
 Dl = s_err + t_lo;
 E = 1 - s_hi * inv_hi;
 Ilo = (E - inv_hi * Dl) / s_hi;
+P = rndx(e * inv_hi);
+Qx = (e * inv_hi - P) + rnd(e * inv_lo);
+Q = rndx(Qx);
 
 { c in [0, 2] /\ t in [0, 2] /\ c + t in [1, 2] /\ t_lo / (c + t) in [-1b-53, 1b-53] /\ e in [0.5, 1]
   -> (v - Mp) / Mp in ? /\ (inv_hi + inv_lo - Minv) / Minv in ? }
@@ -37,7 +41,4 @@ inv_hi * Dl -> (1 - E) * (Dl / s_hi);
 X - (E - inv_hi * Dl) -> (X - (A + B)) + (A - (-(inv_hi) * s_lo)) + (B - E) - inv_hi * (s_lo - Dl);
 B - E -> B - (-(s_hi) * inv_hi + 1);
 E -> -((inv_hi - 1.0 / s_hi) / (1.0 / s_hi));
-(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_hi) - e * inv_hi) / Mp + (rnd(e * inv_lo) - e * inv_lo) / Mp;
-(rnd(e * inv_hi) - e * inv_hi) / Mp -> ((rnd(e * inv_hi) - e * inv_hi) / (e * inv_hi)) * (inv_hi / Minv);
-inv_hi / Minv -> 1 + ((inv_hi + inv_lo - Minv) / Minv - inv_lo / Minv);
-inv_lo / Minv -> (inv_lo / inv_hi) * (inv_hi / Minv);
+(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_lo) - e * inv_lo) / Mp + (Q - Qx) / Mp;

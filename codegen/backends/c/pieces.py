@@ -44,7 +44,7 @@ from ...kernels import (
     T,
     X,
 )
-from .printer import exact_fma, print_c_function
+from .printer import exact_fma, final_fma, print_c_function
 
 __all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
            "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE",
@@ -178,15 +178,16 @@ def quotient_pieces() -> dict[str, sp.Expr]:
     :math:`1/(1 + d) = r + r_{lo} + O(\epsilon^2)` with :math:`r_{lo} = r\epsilon`, and
     :math:`\mathrm{fma}(\mathrm{num}, r, \mathrm{num}\,r_{lo})` rounds once. Without FMA hardware ``SP_EXACT_FMA`` gives the same
     :math:`\epsilon` (Dekker's product: :math:`(1 - r) - \mathrm{fl}(rd)` is exact by Sterbenz, the
-    product's error is added with one rounding), the last FMA rounds twice. Gappa bounds the
-    printed lines (fp.sigmoid.*). One division, as before.
+    product's error is added with one rounding), and the last one, ``SP_FINAL_FMA``, rounds once up to
+    :math:`O(u^2)` (Dekker's product again, its error added to :math:`\mathrm{num}\,r_{lo}` first). Gappa bounds
+    the printed lines (fp.sigmoid.*). One division, as before.
     """
     return {
         "quotient_reciprocal": 1 / (Q_D + 1),
         "quotient_complement": 1 - RCP,  # exact: r in [1/2, 1]
         "quotient_error": exact_fma(-RCP, Q_D, COMPLEMENT),  # 1 - r (1 + d), rounded once
         "quotient_low": RCP * RCP_ERROR,  # 1/(1 + d) = r + r_lo + O(u^2)
-        "quotient_out": fma(NUM, RCP, NUM * RCP_LO),
+        "quotient_out": final_fma(NUM, RCP, NUM * RCP_LO),
     }
     # float32 results keep num / (1 + d): one rounding to float32 hides the two roundings (fp.sigmoid.float32)
 
@@ -395,7 +396,7 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces.update(expm1_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,  # c - 1 (cross_entropy's gradient at a maximal target)
-        softmax=fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
+        softmax=final_fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
         ce_grad_target=CE_GRAD_TARGET.expr,
     )
     for function in FUNCTIONS:

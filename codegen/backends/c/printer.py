@@ -9,6 +9,8 @@ Customisations (each a ``_print_*`` method):
 * ``fma`` -> ``SP_FMA`` (the skeleton maps it to C99 ``fma`` where the hardware fuses)
 * ``exact_fma`` -> ``SP_EXACT_FMA``: an FMA whose exactness the error analysis needs (a residual
   such as ``f^2/2 - hfsq``); without FMA hardware the skeleton computes it by Dekker's product
+* ``final_fma`` -> ``SP_FINAL_FMA``: a result's last operation, which its bound needs rounded once;
+  without FMA hardware Dekker's product and one more sum (once up to :math:`O(u^2)`)
 * ``ReduceSum`` is refused: the loops replace it by their accumulator first
 """
 
@@ -21,7 +23,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import fma
 from sympy.printing.c import C99CodePrinter
 
-__all__ = ["KernelCPrinter", "SingleKernelCPrinter", "exact_fma", "print_c", "print_c_function", "c_identifier"]
+__all__ = ["KernelCPrinter", "SingleKernelCPrinter", "exact_fma", "final_fma", "print_c", "print_c_function", "c_identifier"]
 
 
 class exact_fma(fma):  # noqa: N801 - named like the SymPy function it refines
@@ -29,6 +31,15 @@ class exact_fma(fma):  # noqa: N801 - named like the SymPy function it refines
     (:math:`a b + c` representable, :math:`|c| \approx |a b|`). Mathematically ``fma``; printed as
     ``SP_EXACT_FMA``, which is C99 ``fma`` with FMA hardware and Dekker's exact product without
     (the same value whenever the residual is exact, so both builds agree bit for bit)."""
+
+
+class final_fma(fma):  # noqa: N801 - named like the SymPy function it refines
+    r""":math:`a b + c` as a result's last operation, with :math:`|c|` small against :math:`|a b|` (a
+    correction: softmax's :math:`e\,\mathrm{inv}_{lo}`, the sigmoid's :math:`\mathrm{num}\,r_{lo}`), whose bound
+    needs it rounded once. Mathematically ``fma``; printed as ``SP_FINAL_FMA``: C99 ``fma`` with FMA hardware;
+    without, ``sp_final_fma``: Dekker's product :math:`p + e = a b` (exact), then :math:`p + \mathrm{fl}(e + c)`,
+    rounded once up to :math:`u|e + c| \le u(u|ab| + |c|)` (not the fused bits; Gappa reads it so, printer.py).
+    Without it the portable macro rounds the product too: one more :math:`u` in the result's bound."""
 
 class KernelCPrinter(C99CodePrinter):
     """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).
@@ -76,6 +87,10 @@ class KernelCPrinter(C99CodePrinter):
     def _print_exact_fma(self, expr: sp.Expr) -> str:
         """``SP_EXACT_FMA`` (C99 ``fma`` with FMA hardware, Dekker's exact product without)."""
         return "SP_EXACT_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
+
+    def _print_final_fma(self, expr: sp.Expr) -> str:
+        """``SP_FINAL_FMA`` (C99 ``fma`` with FMA hardware, Dekker's product and a corrected sum without)."""
+        return "SP_FINAL_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
 
 
 class SingleKernelCPrinter(KernelCPrinter):

@@ -758,7 +758,7 @@ SOFTMAX_ASSEMBLY = _fp_claim(
      "the product e inv_lo may underflow, 2^-1075 absolute, counted by the claims that use this one"),
 )
 SOFTMAX_ROWS = 2**24  # the row length up to which fp.softmax.float64 holds: gamma_(n-1)^2 <= 2^-58
-SOFTMAX_LOW = Fraction(1, 2**1018)  # float64 results in [2^-1022, 2^-1018): e inv_lo's underflow may cost a fourth ULP
+SOFTMAX_LOW = Fraction(1, 2**1018)  # float64 results in [2^-1022, 2^-1018): e inv_lo's underflow may cost one more ULP
 
 
 def _gamma_squared(n: int, unit: Fraction = U) -> Fraction:
@@ -766,8 +766,7 @@ def _gamma_squared(n: int, unit: Fraction = U) -> Fraction:
     return gamma * gamma
 
 
-def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fraction, rows: int,
-                     assembly: Fraction = SOFTMAX_ASSEMBLY_BOUND) -> Fraction:
+def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fraction, rows: int) -> Fraction:
     r"""The relative error of softmax's v = e (inv_hi + inv_lo) (before its last rounding) against
     :math:`p = e_x/(c + t_x)`, for rows of at most ``rows`` entries, results at least :math:`2^{-1018}`.
 
@@ -777,13 +776,12 @@ def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fr
     :math:`|a| \le n 2^{-1074}` (fp.logsumexp.terms.*: the composed bound its proof computes, below the 2^-52 its
     statement rounds up to; the terms' shifts as e's), so :math:`c + t + t_{lo} = (c + t_x)(1 + \theta')` with
     :math:`|\theta'| \le |\theta| + n 2^{-1074} =: \epsilon_t` (as :math:`c \ge 1`); the assembly adds
-    ``assembly`` (:data:`SOFTMAX_ASSEMBLY_BOUND`, fp.softmax.assembly.float64; the portable build's is
-    :data:`PORTABLE_ASSEMBLY_BOUND`) and the underflow of :math:`e\,\mathrm{inv}_{lo}`,
+    :data:`SOFTMAX_ASSEMBLY_BOUND` (fp.softmax.assembly.float64, in either build) and the underflow of :math:`e\,\mathrm{inv}_{lo}`,
     :math:`2^{-1075} \le 2^{-57} p` for :math:`p \ge 2^{-1018}`. So :math:`v/p = (1 + \epsilon_1)(1 + \sigma)(1 + \alpha)/(1 + \theta')`,
     within :math:`(1 + \epsilon_1)(1 + \sigma)(1 + \alpha)/(1 - \epsilon_t) - 1` of 1 on either side.
     """
     eps_t = terms_bound + shift_bound + _gamma_squared(rows) + rows * Fraction(1, 2**1074)
-    alpha = assembly + Fraction(1, 2**57)
+    alpha = SOFTMAX_ASSEMBLY_BOUND + Fraction(1, 2**57)
     return (1 + exp_bound) * (1 + shift_bound) * (1 + SEGMENTS_BOUND) * (1 + alpha) / (1 - eps_t) - 1
 
 
@@ -793,22 +791,42 @@ def _softmax_rho() -> Fraction:
 
 
 def _softmax_ulps() -> Fraction:
-    r"""fp.softmax.float64 in ULPs: :func:`ulps_after_rounding` of :func:`softmax_relative` (p = fl(v), the FMA's one
-    rounding) for results :math:`p \ge 2^{-1018}`. Subnormal results (:math:`p < 2^{-1022}`, spacing :math:`2^{-1074}`):
-    :math:`|v - p| \le 3u\,2^{-1022} + 2^{-1075}` (the product's underflow) :math:`+ 2^{-1075}` (e's own last scaling,
-    over :math:`c + t \ge 1`) :math:`< 2^{-1074}`, two boundaries at most. The edge rows (T = 0 or oo, infinities) give
-    1/count or 0, one rounding (temperature.uniform_limit, the ties' share): 0 steps. Results in
-    :math:`[2^{-1022}, 2^{-1018})` are the exception the statement names (:math:`2^{-1075}/p` up to u more: 4)."""
-    normal = ulps_after_rounding(_softmax_rho())
-    return Fraction(max(normal, 2))
+    r"""fp.softmax.float64 in ULPs, in the build being proved: the larger of :func:`ulps_after_rounding` of
+    :func:`softmax_relative` for results :math:`p \ge 2^{-1018}` (p = fl(v): SP_FINAL_FMA rounds v once; in the
+    portable build once after the :math:`O(u^2)` its assembly's bound includes, fp.softmax.assembly.float64) and
+    :func:`_softmax_subnormal_ulps` for :math:`p < 2^{-1022}`. The edge rows (T = 0 or oo, infinities) give 1/count
+    or 0, one rounding (temperature.uniform_limit, the ties' share): 0 steps. Results in :math:`[2^{-1022}, 2^{-1018})`
+    are the exception the statement names (:func:`_softmax_band_ulps`)."""
+    return Fraction(max(ulps_after_rounding(_softmax_rho()), _softmax_subnormal_ulps()))
 
 
-def _softmax_single_ulps(assembly: Fraction = SOFTMAX_ASSEMBLY_BOUND) -> Fraction:
+def _softmax_subnormal_ulps() -> int:
+    r"""fp.softmax.float64's steps for an exact result :math:`p < 2^{-1022}` (spacing :math:`s = 2^{-1074}`): the value
+    before the last rounding is within :math:`\rho\,2^{-1022}` (:func:`softmax_relative`, its terms relative)
+    :math:`+ 2^{-1075}` (the product :math:`e\,\mathrm{inv}_{lo}` rounded to the subnormal spacing) :math:`+ 2^{-1075}`
+    (e's own last scaling, a subnormal e rounded once, over :math:`c + t \ge 1`) of p; in the portable build
+    sp_final_fma rounds to 53 bits at its scale first and to the subnormal spacing when it scales back:
+    :math:`u\,2^{-1022}` more. An interval of length L holds at most :math:`\lfloor L/s \rfloor + 1` boundaries."""
+    length = _softmax_rho() * Fraction(1, 2**1022) + 2 * Fraction(1, 2**1075)
+    if not printing_fused():
+        length += U * Fraction(1, 2**1022)
+    return int(length / SUBNORMAL_SPACING) + 1
+
+
+def _softmax_band_ulps() -> int:
+    r"""fp.softmax.float64's steps for results in :math:`[2^{-1022}, 2^{-1018})` (:data:`SOFTMAX_LOW`): there the
+    underflow of :math:`e\,\mathrm{inv}_{lo}`, :math:`2^{-1075}`, is up to u of p, beyond the :math:`2^{-57}`
+    :func:`softmax_relative` counts (e itself is normal: :math:`e \ge p(c + t) \ge 2^{-1022}` up to its rounding, and
+    the portable build's scaling back is exact for a normal result): u more."""
+    return ulps_after_rounding(_softmax_rho() + U)
+
+
+def _softmax_single_ulps() -> Fraction:
     r"""fp.softmax.float32 in ULPs: the double v within :func:`softmax_relative` (the float32 exp, the rounded shift,
-    the float32 terms, rows up to 2^31, the assembly's ``assembly``) is rounded to a double (u more) and then to
+    the float32 terms, rows up to 2^31, the assembly's bound) is rounded to a double (u more) and then to
     float32: at most :func:`ulps_after_rounding` steps. Below :math:`2^{-126}` (float32 spacing :math:`2^{-149}`) the
     errors, under :math:`2^{-34} 2^{-126} + 2^{-1073}`, leave one boundary at most: 1 step."""
-    rho = softmax_relative(EXP_SINGLE_BOUND, _terms_total_single(), SHIFT_SINGLE_BOUND, 2**31, assembly)
+    rho = softmax_relative(EXP_SINGLE_BOUND, _terms_total_single(), SHIFT_SINGLE_BOUND, 2**31)
     return Fraction(max(ulps_after_rounding(rho + U * (1 + rho), U_SINGLE), 1))
 
 
@@ -818,7 +836,7 @@ SOFTMAX = _fp_claim(
     "fp.softmax.float64",
     f"for every finite row of n <= 2^24 entries and every T > 0, each C softmax result p >= 2^-1018 or p < 2^-1022 is "
     f"within {int(_softmax_ulps())} ULP of the correctly rounded e^((x_j - m)/T) / sum_k e^((x_k - m)/T) "
-    "(in [2^-1022, 2^-1018): 4)",
+    f"(in [2^-1022, 2^-1018): {_softmax_band_ulps()})",
     sp.Le(sp.Function("ulps")(FL(p_sym)), 3),
     ComposedBound((EXP_TOTAL, TERMS, SOFTMAX_ASSEMBLY), _softmax_ulps, Fraction(3), in_ulps=True),
     ("e_j's from the same exp kernel as the sum's terms (one function of the entry, stashed or recomputed)",
@@ -1674,8 +1692,6 @@ _PORTABLE_ASSUMPTION = ("no FMA hardware (the portable build, SOFTPROOF_PORTABLE
 _TWINS: dict[str, Claim] = {}
 # claims whose proof does not carry over to that build by their parts' twins alone, and why
 _NOT_CARRIED = {
-    "fp.softmax.assembly.float64": "it has another bound in the portable build (fp.softmax.assembly.float64.portable, 2^-53 + "
-                                   "2^-99): a composition over it needs its own argument there",
     **{f"fp.logmeanexp.certified.{dtype}": "logmeanexp_eta counts a remainder below the normal range as one rounding (2^-1075), "
                                            "which the portable build's Dekker product (sp_exact_fma) does not give below 2^-969"
        for dtype in ("float64", "float32")},
@@ -1786,45 +1802,35 @@ _TWINS["fp.log_softmax_backward.float64"] = _log_softmax_backward_claim(
     "float64", LOG_SOFTMAX_BACKWARD_PORTABLE_BOUND, EXP_TOTAL_PORTABLE, PORTABLE, (_PORTABLE_ASSUMPTION,))
 
 
-# softmax's assembly in the portable build: there the product e inv_hi rounds too (the FMA's product is a product and a
-# sum), so v is within u of e/S (Gappa: 2^-53 + 2^-100.54), not 2^-100; its claim and the float32 softmax's have their
-# own bound and composition, and portable_twin refuses the fused claim (no composition written for its 2^-100 may
-# rest on the larger bound).
-PORTABLE_ASSEMBLY_BOUND = Fraction(1, 2**53) + Fraction(1, 2**99)
-SOFTMAX_ASSEMBLY_PORTABLE = _fp_claim(
-    "fp.softmax.assembly.float64.portable",
-    "in the portable build (no FMA hardware) softmax's assembly gives e/(c + t + t_lo) within 2^-53 + 2^-99 relative before "
-    "its last rounding (the product e inv_hi rounded), and 1/(c + t + t_lo) as inv_hi + inv_lo within 2^-100, for c + t >= 1, "
-    "|t_lo| <= 2^-53 t",
-    sp.Le(sp.Abs((FL(e_sym / (c_sym + t_sym)) - e_sym / (c_sym + t_sym)) / (e_sym / (c_sym + t_sym))), _sym(PORTABLE_ASSEMBLY_BOUND)),
-    GappaBound("fp_softmax_assembly" + PORTABLE_SUFFIX, PORTABLE_ASSEMBLY_BOUND, (SOFTMAX_ASSEMBLY_BOUND,)),
-    (*SOFTMAX_ASSEMBLY.assumptions[1:], _PORTABLE_ASSUMPTION),
-)
-SOFTMAX_SINGLE_PORTABLE = _fp_claim(
-    "fp.softmax.float32.portable",
-    f"{SOFTMAX_SINGLE.quote}; in the portable build (no FMA hardware)",
-    SOFTMAX_SINGLE.statement,
-    ComposedBound((portable_twin(EXP_SINGLE_TOTAL), portable_twin(TERMS_SINGLE), SOFTMAX_ASSEMBLY_PORTABLE),
-                  partial(_softmax_single_ulps, PORTABLE_ASSEMBLY_BOUND), Fraction(1), in_ulps=True, portable=True),
-    ("the double result rounded once to float32; the argument in _softmax_single_ulps, with the portable assembly's bound",
-     _PORTABLE_ASSUMPTION),
-)
-_TWINS[SOFTMAX_SINGLE.id] = SOFTMAX_SINGLE_PORTABLE  # the same statement and bound, its own argument
+# the float64 softmax in the portable build: its assembly keeps its 2^-100 there (SP_FINAL_FMA, Gappa 2^-100.3), but
+# its exp (1.5 u against 1.4375 u) takes e's and the terms' errors to 3.10 u before the last rounding: 4 ULP, not 3
+with portable_build():
+    _SOFTMAX_PORTABLE_QUOTE = (f"for every finite row of n <= 2^24 entries and every T > 0, each C softmax result p >= 2^-1018 or "
+                               f"p < 2^-1022 is within {int(_softmax_ulps())} ULP of the correctly rounded e^((x_j - m)/T) / sum_k "
+                               f"e^((x_k - m)/T) (in [2^-1022, 2^-1018): {_softmax_band_ulps()}); in the portable build (no FMA "
+                               "hardware)")
+    SOFTMAX_PORTABLE_ULPS = _softmax_ulps()
+SOFTMAX_PORTABLE = _twin(SOFTMAX, _SOFTMAX_PORTABLE_QUOTE, SOFTMAX_PORTABLE_ULPS)
 
 
 # The end-to-end claims whose proofs carry over to the build without FMA hardware: Gappa proves every part's stated
-# bound on the portable printing too (where a part's bound is larger there, at its twin's own bound, above). Not yet the
-# others: the float64 softmax's composition needs the fused assembly's 2^-100 (above), and over the portable exp and
-# assembly it gives 4.1 u, beyond 3 ULP; the float64 sigmoid's scripts have hints written for the fused form (no twin;
-# its last FMA rounds twice there: about 3.5 u, 4 ULP by ulps_from_relative); logmeanexp's certificate is refused
-# (_NOT_CARRIED).
+# bound on the portable printing too (where a part's bound is larger there, at its twin's own bound, above; the float64
+# softmax at 4 ULP). Not the others: logmeanexp's certificate is refused (_NOT_CARRIED).
 PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
     key: portable_twin(PROVED_ULPS[key])
-    for key in (("sigmoid", "float32"), ("softmax", "float32"), ("log_softmax", "float64"), ("log_softmax", "float32"),
+    for key in (("sigmoid", "float64"), ("sigmoid", "float32"), ("softmax", "float64"), ("softmax", "float32"),
+                ("log_softmax", "float64"), ("log_softmax", "float32"),
                 ("cross_entropy", "float64"), ("cross_entropy", "float32"), ("log_sigmoid", "float64"), ("log_sigmoid", "float32"),
                 ("softplus", "float64"), ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"),
                 ("log1mexp", "float64"), ("log1mexp", "float32"))}
-PORTABLE_BACKWARD = tuple(portable_twin(c) for c in BACKWARD)
+# logsumexp_backward over the float64 softmax's p: float32 results keep their 1 ULP; float64 ones take the portable
+# softmax's 3.10 u (and the product's rounding): 5 ULP there
+with portable_build():
+    _LOGSUMEXP_BACKWARD_PORTABLE_ULPS = _logsumexp_backward_ulps()
+PORTABLE_BACKWARD = (*(portable_twin(c) for c in BACKWARD), portable_twin(LOGSUMEXP_BACKWARD_SINGLE),
+                     _twin(LOGSUMEXP_BACKWARD, LOGSUMEXP_BACKWARD.quote.replace(f"within {int(_logsumexp_backward_ulps())} ULP",
+                                                                                  f"within {int(_LOGSUMEXP_BACKWARD_PORTABLE_ULPS)} ULP")
+                           + "; in the portable build (no FMA hardware)", _LOGSUMEXP_BACKWARD_PORTABLE_ULPS))
 PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEXP_CERTIFIED_DD), portable_twin(LOGSUMEXP_CERTIFIED_SINGLE))
 # the fast tier there: its SP_FMAF is (float)((double)a * b + c), the sum rounded to binary64 and then to binary32 (the
 # printer's rnd(rnd64(...))); Gappa proves the fast exp's reduction and polynomial within their stated bounds again

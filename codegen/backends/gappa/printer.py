@@ -8,7 +8,13 @@ operations the compiler evaluates, in their order: ``a + b + c`` is ``rnd(rnd(a 
 (no rounding anywhere), the value the rounded one is compared with. ``fused=False`` prints the
 portable build (no FMA hardware: ``SP_FMA(a, b, c)`` is the macro ``(a) * (b) + (c)``, two roundings);
 ``SP_EXACT_FMA`` stays one rounding there (Dekker's product, the same bits) and so does C99's ``fma``
-(correctly rounded by its definition, in hardware or not). The rounding contract of the
+(correctly rounded by its definition, in hardware or not). ``SP_FINAL_FMA(a, b, c)`` is ``rnd(a*b + c)``
+with FMA hardware; in the portable build it is ``sp_final_fma`` (prims.c): Dekker's product
+:math:`p + e = ab` and :math:`p + \mathrm{fl}(e + c)`, taken at a power-of-two scale where nothing underflows
+and scaled back, so ``rnd(rndx(rndx(a*b) + rndx((a*b - rndx(a*b)) + c)))`` with ``rndx`` binary64 without
+underflow (``float<53,-9000,ne>``, which the script defines where it is used): Dekker's :math:`e` is exact
+there (its conditions in prims.c), and the scaling back rounds only a subnormal result (the outer ``rnd``;
+Gappa reads ``rnd(rndx(v))`` as one rounding where v is normal). The rounding contract of the
 C source (no contraction, FMA only where written) is what makes this the printed code's semantics.
 """
 
@@ -27,7 +33,7 @@ from ..c.printer import print_c
 __all__ = ["GappaSyntaxError", "to_gappa", "print_gappa", "gappa_number", "portable_build", "printing_fused"]
 
 _TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F.]+p[-+]?\d+)f?|(\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)f?|([A-Za-z_][A-Za-z0-9_]*)|(.))")
-FUSED = {"SP_FMA", "SP_EXACT_FMA", "SP_FMAF", "fma"}
+FUSED = {"SP_FMA", "SP_EXACT_FMA", "SP_FINAL_FMA", "SP_FMAF", "fma"}
 UNFUSED_PORTABLE = {"SP_FMA"}  # two roundings without FMA hardware (the portable build's macro)
 _FUSED: ContextVar[bool] = ContextVar("softproof_gappa_fused", default=True)
 
@@ -115,6 +121,10 @@ class _Parser:
                 # the portable macro (float)((double)a * (double)b + (double)c): the binary32 product is exact in binary64
                 # (24 + 24 bits), the sum rounds to binary64 (rnd64, which the script defines), then to the script's binary32
                 return self.rnd(f"rnd64({a} * {b} + {c})" if self.rounded else f"{a} * {b} + {c}")
+            if token == "SP_FINAL_FMA" and not self.fused and self.rounded:
+                # sp_final_fma: Dekker's product p + e (e exact), p + fl(e + c), at a scale without underflow, scaled back
+                product = f"rndx({a} * {b})"
+                return f"rnd(rndx({product} + rndx(({a} * {b} - {product}) + {c})))"
             if token in UNFUSED_PORTABLE and not self.fused:
                 return self.rnd(f"{self.rnd(f'{a} * {b}')} + {c}")  # the portable macro: product, then sum
             return self.rnd(f"{a} * {b} + {c}")  # one rounding: the fused operation

@@ -42,6 +42,7 @@ from .printer import portable_build, print_gappa, printing_fused
 __all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "script"]
 
 BINARY64, BINARY32 = "float<ieee_64, ne>", "float<ieee_32, ne>"  # Gappa's round-to-nearest-even formats
+UNBOUNDED64 = "float<53,-9000,ne>"  # binary64 without underflow: rounding at a scale where nothing underflows
 PORTABLE_SUFFIX = "_portable"  # the twin of a script for the build without FMA hardware (scripts(portable=True))
 
 
@@ -306,12 +307,20 @@ def _quotient_lines(num: sp.Expr) -> tuple[tuple[str, str], ...]:
             for name in ("reciprocal", "complement", "error", "low", "out")}
     num_text = print_gappa(num, rounded=False)
     product = print_gappa(num * RCP_LO)  # num r_lo: rounded, or r_lo itself for num = 1
-    expected = {"reciprocal": "rnd(1.0 / (rnd(decay + 1)))", "out": f"rnd({num_text} * r + {product})"}
+    # the portable build's SP_FINAL_FMA (printer.py): P = rndx(num r) and num r - P exact (Dekker), Q = rndx(Qx)
+    # with Qx = (num r - P) + p, y = rnd(rndx(P + Q))
+    final = (f"rnd({num_text} * r + {product})" if printing_fused() else
+             f"rnd(rndx(rndx({num_text} * r) + rndx(({num_text} * r - rndx({num_text} * r)) + {product})))")
+    expected = {"reciprocal": "rnd(1.0 / (rnd(decay + 1)))", "out": final}
     for name, form in expected.items():
         if text[name] != form:
             raise ValueError(f"piece_quotient_{name} is printed as {text[name]}; the sigmoid scripts' hints expect {form}")
-    return (("den", "rnd(decay + 1)"), ("r", "rnd(1.0 / den)"), ("complement", text["complement"]), ("eps", text["error"]),
-            ("r_lo", text["low"]), ("p", product), ("y", f"rnd({num_text} * r + p)"))
+    head = (("den", "rnd(decay + 1)"), ("r", "rnd(1.0 / den)"), ("complement", text["complement"]), ("eps", text["error"]),
+            ("r_lo", text["low"]), ("p", product))
+    if printing_fused():
+        return (*head, ("y", f"rnd({num_text} * r + p)"))
+    return (*head, ("P", f"rndx({num_text} * r)"), ("Qx", f"({num_text} * r - P) + p"), ("Q", "rndx(Qx)"), ("Yb", "P + Q"),
+            ("y", "rnd(rndx(Yb))"))
 
 
 def _sigmoid(branch: str, single: bool = False) -> GappaScript:
@@ -338,6 +347,7 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     negative = branch in ("negative", "negative_low", "subnormal")
     error = EXP_ERROR_SINGLE if single else exp_error()
     exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
+    hypotheses: tuple[str, ...]
     if branch in ("nonnegative", "negative", "negative_low"):
         low, high = _NORMAL_RANGES["nonnegative" if single else branch]  # float32 results: one script over the whole range
         hypotheses = (f"Md in [{low}, {high}]", f"(decay - Md) / Md in [-{error}, {error}]")
@@ -346,6 +356,10 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
         hypotheses = ("Md in [0, 1b-1021]", f"|decay - Md| <= {_binary(_hex_value(error) * Fraction(1, 2**1021) + Fraction(1, 2**1075))}")
         goal = "y - My"
     definitions, hints = _single_division(negative) if single else _corrected_division(branch)
+    if any(name == "Qx" for name, _ in definitions):
+        # the portable build's Q = rndx(Qx) is Qx (1 + epsilon), |epsilon| <= u, for every Qx, 0 included: the standard
+        # model of a rounding without underflow (Higham 2002, Theorem 2.2), which Gappa derives only for Qx away from 0
+        hypotheses += ("Q -/ Qx in [-1b-53, 1b-53]",)
     title = {
         "nonnegative": "sigmoid for x >= 0 with e^-x >= 2^-1021: 1/(1 + decay), relative error",
         "negative": "sigmoid for x < 0 with e^x >= 2^-969: decay/(1 + decay), relative error",
@@ -370,6 +384,7 @@ def _corrected_division(branch: str) -> tuple[tuple[tuple[str, str], ...], tuple
     negative = branch in ("negative", "negative_low", "subnormal")
     num = _sigmoid_numerator(negative)
     n = print_gappa(num, rounded=False)
+    fused = printing_fused()
     definitions = (*_quotient_lines(num), ("D", "decay + 1"), ("T", f"{n} / D"), ("E", "1 - r * D"))
     quotient = (
         "E -> -((r - 1 / den) / (1 / den)) - r * (D - den);",
@@ -389,17 +404,28 @@ def _corrected_division(branch: str) -> tuple[tuple[tuple[str, str], ...], tuple
         elif branch == "negative_low":
             product_hints = (f"(p - {n} * r_lo) / {n} -> p / {n} - r_lo;",)
         product_error = "" if num == 1 else f" + (p - {n} * r_lo) / {n} * D"
+        # the value before the last rounding: num r + p (fused), or Yb = P + Q = num r + p + (Q - Qx) (portable)
+        last = (f"(y - ({n} * r + p)) / ({n} * r + p) * (1 + (({n} * r + p) - T) / T) + (({n} * r + p) - T) / T;" if fused else
+                "(y - Yb) / Yb * (1 + (Yb - T) / T) + (Yb - T) / T;")
+        portable_hints = () if fused else (
+            f"(Yb - T) / T -> (({n} * r + p) - T) / T + (Q - Qx) / T;",
+            "(Q - Qx) / T -> ((Q - Qx) / Qx) * (Qx / T);",
+            # Gappa knows a rounding's relative error as (rounded - exact) / exact: P's with that sign
+            f"Qx / T -> -((P - {n} * r) / ({n} * r)) * (r * D) + " + ("p * D;" if num == 1 else f"((p - {n} * r_lo) / {n} + r_lo) * D;"),
+        )
         hints = (
             "(y - My) / My -> (y - T) / T + (T - My) / My + (y - T) / T * ((T - My) / My);",
             f"(T - My) / My -> {decay_error};",
             *quotient,
-            f"(y - T) / T -> (y - ({n} * r + p)) / ({n} * r + p) * (1 + (({n} * r + p) - T) / T) + (({n} * r + p) - T) / T;",
+            f"(y - T) / T -> {last}",
+            *portable_hints,
             f"(({n} * r + p) - T) / T -> (eps - E) - E * eps + (r_lo - eps * r) * D{product_error};",
             *product_hints,
         )
     else:
         # 1 + decay rounds to den = 1 and r = 1: y is num r + p to one (subnormal) rounding, p is num r_lo rounded to 0
-        hints = (f"y - My -> (y - ({n} * r + p)) + ({n} * (r - 1 / D) + p) + (T - My);",
+        last = f"(y - ({n} * r + p))" if fused else "(y - Yb) + (Q - Qx)"
+        hints = (f"y - My -> {last} + ({n} * (r - 1 / D) + p) + (T - My);",
                  f"T - My -> {'(decay - Md) / ((1 + decay) * (1 + Md))' if negative else '(Md - decay) / ((1 + decay) * (1 + Md))'};")
     return definitions, hints
 
@@ -675,21 +701,27 @@ def _softmax_assembly() -> GappaScript:
     :math:`\mathrm{inv}_{hi} + I_{lo} - 1/S = (D_{lo}/s_{hi})(E - \mathrm{inv}_{hi} D_{lo})/S` for the exact
     correction :math:`I_{lo} = (E - \mathrm{inv}_{hi} D_{lo})/s_{hi}`, :math:`E = 1 - s_{hi}\mathrm{inv}_{hi}`,
     :math:`D_{lo} = s_{err} + t_{lo}`, both :math:`O(u)`; then the roundings of inv_lo's three lines
-    and of :math:`e\,\mathrm{inv}_{lo}`. In the portable build (:func:`portable_build`) the product
-    :math:`e\,\mathrm{inv}_{hi}` rounds too (the FMA's product and sum apart): one more term, and the two hints
-    that make it relative to the result (v is then within u of e/S, not 2^-100).
+    and of :math:`e\,\mathrm{inv}_{lo}`. In the portable build (:func:`portable_build`) the last operation is
+    ``sp_final_fma``: :math:`P = \mathrm{fl}(e\,\mathrm{inv}_{hi})`, :math:`Q = \mathrm{fl}(Q_x)` with
+    :math:`Q_x = (e\,\mathrm{inv}_{hi} - P) + \mathrm{fl}(e\,\mathrm{inv}_{lo})` (Dekker's error term exact), and
+    v = P + Q: one more term, :math:`Q - Q_x`, at most :math:`u|Q_x| \le u(u + |\mathrm{inv}_{lo}|) e` (absolute).
     """
     product, remainder = "rnd(-(inv_hi) * s_lo)", "rnd(-(s_hi) * inv_hi + 1)"
     s_lo, inv_hi = "rnd(s_err + t_lo)", "rnd(1.0 / s_hi)"
     _expect_printed({"reciprocal_sum_lo": s_lo, "reciprocal_hi": inv_hi,
                      "reciprocal_lo": f"rnd((rnd({product} + {remainder})) / s_hi)"}, "softmax")
     out = _piece("softmax")
-    if not (out.startswith("rnd(") and out.endswith(")")):
-        raise ValueError(f"piece_softmax is printed as {out}; the script expects one outer rounding")
-    definitions = (
+    fused = printing_fused()
+    # the portable build's SP_FINAL_FMA (printer.py): Dekker's product P + (e inv_hi - P), then P + rndx(that + e inv_lo)
+    final = ("rnd(e * inv_hi + rnd(e * inv_lo))" if fused else
+             "rnd(rndx(rndx(e * inv_hi) + rndx((e * inv_hi - rndx(e * inv_hi)) + rnd(e * inv_lo))))")
+    if out != final:
+        raise ValueError(f"piece_softmax is printed as {out}; the script's hints expect {final}")
+    before_last = out[len("rnd("):-1] if fused else out[len("rnd(rndx("):-2]
+    definitions: tuple[tuple[str, str], ...] = (
         ("s_hi", "rnd(c + t)"), ("s_err", "c + t - s_hi"), ("s_lo", s_lo), ("inv_hi", inv_hi),
         ("A", product), ("B", remainder), ("X", "rnd(A + B)"), ("inv_lo", "rnd((X) / s_hi)"),
-        ("v", out[len("rnd("):-1]),
+        ("v", before_last),
         ("S", "c + t + t_lo"), ("Minv", "1 / S"), ("Mp", "e * Minv"),
         ("Dl", "s_err + t_lo"), ("E", "1 - s_hi * inv_hi"), ("Ilo", "(E - inv_hi * Dl) / s_hi"),
     )
@@ -700,13 +732,12 @@ def _softmax_assembly() -> GappaScript:
         "X - (E - inv_hi * Dl) -> (X - (A + B)) + (A - (-(inv_hi) * s_lo)) + (B - E) - inv_hi * (s_lo - Dl);",
         "B - E -> B - (-(s_hi) * inv_hi + 1);",
         "E -> -((inv_hi - 1.0 / s_hi) / (1.0 / s_hi));",
-        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_lo) - e * inv_lo) / Mp;" if printing_fused() else
-        # the portable build rounds the product e inv_hi too (its SP_FMA is a product and a sum)
-        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_hi) - e * inv_hi) / Mp + (rnd(e * inv_lo) - e * inv_lo) / Mp;",
-        *(() if printing_fused() else ("(rnd(e * inv_hi) - e * inv_hi) / Mp -> ((rnd(e * inv_hi) - e * inv_hi) / (e * inv_hi)) * (inv_hi / Minv);",
-                                       "inv_hi / Minv -> 1 + ((inv_hi + inv_lo - Minv) / Minv - inv_lo / Minv);",
-                                       "inv_lo / Minv -> (inv_lo / inv_hi) * (inv_hi / Minv);")),
+        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_lo) - e * inv_lo) / Mp;" if fused else
+        # the portable build: v = P + Q with P + (e inv_hi - P) = e inv_hi exactly, Q that plus e inv_lo rounded once
+        "(v - Mp) / Mp -> (inv_hi + inv_lo - Minv) / Minv + (rnd(e * inv_lo) - e * inv_lo) / Mp + (Q - Qx) / Mp;",
     )
+    if not fused:
+        definitions += (("P", "rndx(e * inv_hi)"), ("Qx", "(e * inv_hi - P) + rnd(e * inv_lo)"), ("Q", "rndx(Qx)"))
     return GappaScript(
         name="fp_softmax_assembly",
         title="softmax's assembly e/(c + t + t_lo): the reciprocal pair and the value before the last rounding, "
@@ -917,7 +948,8 @@ SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_redu
 # against the claims); the other twins prove nothing yet (claims.py, PORTABLE_ULPS) and are not written
 PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
     "fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", "fp_log1p_near",
-    "fp_log1p_scaled", "fp_log1p_series", "fp_log1p_tiny", "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single",
+    "fp_log1p_scaled", "fp_log1p_series", "fp_log1p_tiny", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
+    "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single",
     "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail", "fp_expm1_ratio",
     "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly"))
 
@@ -939,6 +971,8 @@ def render(item: GappaScript) -> str:
     lines = [f"# {item.title}", f"# run: gappa -Eprecision={item.precision} {item.filename}", f"@rnd = {item.rounding};", ""]
     if any("rnd64(" in value for _, value in item.definitions):  # the portable build's SP_FMAF rounds through binary64 first
         lines[3:3] = [f"@rnd64 = {BINARY64};"]
+    if any("rndx(" in value for _, value in item.definitions):  # the portable build's SP_FINAL_FMA, at a scale without underflow
+        lines[3:3] = [f"@rndx = {UNBOUNDED64};"]
     lines += [f"{name} = {value};" for name, value in _constants(item.fast)]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]
