@@ -163,7 +163,7 @@ def _limit_of(g: Expr, h: sp.Symbol) -> tuple[Expr | None, str]:
     return None, failure
 
 
-_MAX_ORDERED = 2  # scalars split by their order with 0 and each other: 3 weak orders for one, 13 for two
+_MAX_ORDERED = 3  # scalars split by their order with 0 and each other: 3 weak orders for one, 13 for two, 75 for three
 
 
 def _weak_orders(items: list[Expr]) -> list[list[list[Expr]]]:

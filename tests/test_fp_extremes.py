@@ -339,3 +339,18 @@ def test_float64_log1mexp_is_within_its_proved_ulps_on_every_build(portable: lis
         cancelling = -np.log1p(decay / (1.0 - decay))
     assert float(ulp_distance(naive[near], truth[near]).max()) > 1000
     assert float(ulp_distance(cancelling, truth[near]).max()) > 2
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_zero_result_has_the_sign_of_the_correctly_rounded_value(dtype: type) -> None:
+    """softplus(x) = log(1 + e^x) > 0 rounds to +0 for x <= -746 and is exactly 0 at -inf (log1p(+0) = +0), on both
+    targets and in the portable build; the C target returned -0 there (the negation of log_share_of's +0 for -0 - 0).
+    log_sigmoid(+inf) = log 1 is +0 (where its finite x round a negative value to 0, both targets give +0, as torch)."""
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    x = np.array([-np.inf, -1e30, -800.0, -746.0], dtype=dtype)
+    for got in (c_target.softplus(x), np_target.softplus(x), _portable_elementwise("softplus", x)):
+        assert np.array_equal(got, np.zeros_like(x)) and not np.signbit(got).any(), got
+    for got in (c_target.log_sigmoid(np.array([np.inf], dtype=dtype)), np_target.log_sigmoid(np.array([np.inf], dtype=dtype))):
+        assert got[0] == 0 and not np.signbit(got[0])

@@ -90,6 +90,18 @@ def test_a_piecewise_limit_is_exact_on_every_region() -> None:
     assert point["a"] != point["b"]  # the statement holds exactly at the ties
 
 
+def test_three_scalars_are_split_by_their_order() -> None:
+    """log-sum-exp of three logits as a smooth max: T LSE(a/T, b/T, c/T) -> max(a, b, c) as T -> 0+ (the 75 weak orders
+    of 0, a, b, c), min through the negation, and max(a, b) refuted (c above both). Found by a held-out batch: unknown
+    with the split limited to two scalars. Test of the defence: with c < a, the three-logit softmax's limit in one
+    region came back from Gruntz as 1 where it is 0 (exp(d1/h)/(exp(d1/h) + exp((d1 + d2)/h) + exp(-d2/h))); the
+    numeric approach rejects it, so 1/2 (true only at a tie of a and b) is not proved."""
+    assert check("limit(T*logsumexp(a/T,b/T,c/T),T,0,'+')", "max(a,b,c)").verdict == "proved"
+    assert check("limit(-T*logsumexp(-a/T,-b/T,-c/T),T,0,'+')", "min(a,b,c)").verdict == "proved"
+    assert check("limit(T*logsumexp(a/T,b/T,c/T),T,0,'+')", "max(a,b)").verdict == "refuted"
+    assert check("limit(exp(a/T)/(exp(a/T)+exp(b/T)+exp(c/T)),T,0,'+')", "1/2", "==", ["c: < a"]).verdict != "proved"
+
+
 def test_a_condition_of_the_body_without_the_variable_is_the_statements_own() -> None:
     assert check("limit(T*log(x),T,0,'+')", "0", "==", ["x: positive"]).verdict == "proved"
 

@@ -569,12 +569,15 @@ static SP_INLINE double log_share_of(double q, double ql, double L, double L_lo,
 
 /* q - log1p(d) for q <= 0 <= d (log_sigmoid: min(x, 0) - log1p(e^-|x|)), rounded once up to O(u^2): the log in
  * double-double (sp_log1p_dd), q - L by log_share_of (codegen/backends/c/pieces.py, elementwise_piece; Gappa:
- * fp.log_sigmoid.float64) */
+ * fp.log_sigmoid.float64). A zero result is q - L's IEEE zero, q's sign where L = 0 (log_share_of's steps give +0
+ * for -0 - 0), so that softplus, -sp_log1p_diff(-max(x, 0), d), is +0 (the correctly rounded e^x) for x <= -746 and
+ * at -inf, as log1p(e^x) is */
 static SP_INLINE double sp_log1p_diff(double q, double d)
 {
     double L_lo;
     const double L = sp_log1p_dd(d, 0.0, &L_lo);
-    return log_share_of(q, 0.0, L, L_lo, 0);
+    const double v = log_share_of(q, 0.0, L, L_lo, 0);
+    return v == 0 ? q - L : v;
 }
 
 /* log(1 + u) rounded once (the head of sp_log1p_dd) */
