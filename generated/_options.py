@@ -305,10 +305,15 @@ class _Loss:
         return float(numpy.sum(self.target_weight()))
 
     def scale_grad(self, grad: Array) -> Array:
-        """The gradient of the reduced loss: per row for none and sum, over the denominator for mean."""
+        """The gradient of the reduced loss: per row for none and sum, over the denominator for mean. An ignored row
+        is in no term of the loss, so its gradient is 0 whatever the denominator: where every row is ignored the
+        mean is 0/0 (NaN) but its gradient 0, as torch's autograd gives (a kept row over a zero denominator, all its
+        weights 0, is NaN, as there: torch's 1/0 times 0)."""
         if self.reduction == "mean":
+            denominator = self.denominator()
             with numpy.errstate(invalid="ignore", divide="ignore"):
-                grad = grad / self.denominator()
+                scaled = grad / denominator if denominator else numpy.full_like(grad, numpy.nan)
+            grad = numpy.where(numpy.expand_dims(self.ignored, self.ax), 0.0, scaled)
         return grad.astype(self.dtype)
 
 

@@ -280,6 +280,9 @@ def test_cross_entropy_options_match_torch_formulas(K, case) -> None:  # type: i
     if scale:
         for g_row, w_row in zip(grad, want, strict=True):
             assert all(close(g, w / scale, 16, 2**-48) for g, w in zip(g_row, w_row, strict=True)), (g_row, w_row)
+    else:  # the mean's 0/0: an ignored row is in no term, its gradient 0 (torch's autograd); a kept one NaN, as there
+        ignored = np.zeros(len(grad), dtype=bool) if target.dtype.kind == "f" else np.asarray(target) == -100
+        assert np.all(grad[ignored] == 0) and np.all(np.isnan(grad[~ignored])), (target, grad)
     loss2, grad2 = K.cross_entropy_with_grad(x, target, weight=weight, reduction=reduction, label_smoothing=eps, where=keep)
     np.testing.assert_array_equal(loss2, got)
     np.testing.assert_array_equal(grad2, grad)
