@@ -38,6 +38,11 @@ def unwritable(path: str | os.PathLike[str]) -> str | None:
         return f"{str(folder)!r} is not a folder"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the folder {str(folder)!r} is not writable; choose a writable path"
+    try:  # the permission bits do not tell for root, read-only mounts or /proc: try a temporary file there, as the write will
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.name}.", suffix=".probe"):
+            pass
+    except OSError as exc:
+        return f"the folder {str(folder)!r} is not writable ({exc.strerror}); choose a writable path"
     return None
 
 

@@ -34,6 +34,14 @@ def test_refused_before_any_work_with_one_line(args: list[str], says: str) -> No
     assert not Path("/nonexistent").exists()
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc here")
+def test_a_folder_whose_bits_allow_writing_but_that_refuses_it_is_refused_first() -> None:
+    """/proc is a folder whose permission bits let root write (root passes os.access): the report path is tried with a
+    temporary file before the minutes of proving, not after them (it took the whole run before, then failed)."""
+    result = runner.invoke(app, ["prove", "--report", "/proc/softproof-report.md"])
+    assert result.exit_code == 2 and "not writable" in result.output and "Traceback" not in result.output
+
+
 def test_a_report_into_a_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     result = runner.invoke(app, ["prove", "--only", "lse.convex", "--report", str(tmp_path / "file" / "r.md")])
