@@ -30,7 +30,7 @@ from softproof.derive.symbols import a, k, m, n, x
 from .api import FUNCTIONS
 from .array_form import ReduceMax, array_form
 
-__all__ = ["Line", "Kernel", "KERNELS", "LOGSUMEXP_ERRORS", "LogsumexpErrors", "vjp_index_form"]
+__all__ = ["CORRECT_ROUNDING", "CorrectRounding", "Line", "Kernel", "KERNELS", "LOGSUMEXP_ERRORS", "LogsumexpErrors", "vjp_index_form"]
 
 T = sp.Symbol("T", positive=True)
 X = sp.Symbol("x")  # the input slice
@@ -79,6 +79,35 @@ class LogsumexpErrors:
 
 
 LOGSUMEXP_ERRORS = LogsumexpErrors()
+
+
+@dataclass(frozen=True)
+class CorrectRounding:
+    r"""The float32 functions whose C result is the correctly rounded value (Ziv's strategy, three stages), and the
+    relative radii of the two rounding tests (fp.<function>.float32.cr).
+
+    Stage 1 is the float32 kernel's double v, within :math:`
+ho_1 f` of the truth f (fp.<function>.float32's
+    branches); stage 2 the float64 kernel's w, within :math:`
+ho_2 f` (fp.<function>.float64's branches). A stage
+    decides where :math:`v(1 - R)` and :math:`v(1 + R)`, each computed in two roundings, round to one float32: then so
+    does f, which lies between them (RN32 is monotone). :math:`R \ge \rho + 2^{-51}` covers the two roundings of
+    each end (each moves it by at most :math:`u|v|(1 + R)`) and :math:`1/(1 \pm \rho) - (1 \pm \rho)`. Stage 3: a table of
+    the inputs both tests leave undecided, found by running them over every float32 (the claim does), with values
+    from mpmath."""
+
+    functions: tuple[str, ...] = ("sigmoid",)
+    radius_single: float = 2.0**-36  # fp.sigmoid.{nonnegative,negative}.float32: 0.54 and 1.07 2^-37
+    radius_double: float = 2.0**-50  # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u
+
+    @property
+    def margin_single(self) -> int:
+        """Stage 1's test in integers (sp_near_boundary_f): :attr:`radius_single` in units of 2^-53 of v's binade's
+        top, so that a distance to a rounding boundary above it exceeds :math:`R v`."""
+        return int(self.radius_single * 2**53)
+
+
+CORRECT_ROUNDING = CorrectRounding()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def test_the_proved_column_names_the_claims() -> None:
     from softproof.codegen.backends.gappa.claims import proved_column
 
     assert proved_column("sigmoid", "float64") == "3 (fp.sigmoid.float64)"
+    assert proved_column("sigmoid", "float32") == "correctly rounded (fp.sigmoid.float32.cr)"
     assert proved_column("logsumexp", "float64") == "1 where certified (fp.logsumexp.certified.float64)"
     assert proved_column("softmax", "float64") == "3 (fp.softmax.float64)"
 

@@ -43,7 +43,7 @@ def test_wheel_holds_only_softproof(wheel: Path) -> None:
     # every package folder and every template of the repository is in the wheel
     for folder in ("derive", "codegen", "generated", "measure"):
         for path in (ROOT / folder).rglob("*"):
-            if path.suffix in (".py", ".j2", ".txt", ".c", ".h", ".typed") and "__pycache__" not in path.parts:
+            if path.suffix in (".py", ".j2", ".txt", ".c", ".h", ".typed", ".json") and "__pycache__" not in path.parts:
                 assert f"softproof/{path.relative_to(ROOT).as_posix()}" in names, path
     # softproof.dask from scaleout/ (a top-level folder named dask would shadow the library)
     for path in (ROOT / "scaleout").glob("*.py"):

@@ -111,6 +111,11 @@ static int sp_threads(void)
 #define SP_TERMS_ERROR_DD 0x1.1000000000000p-54
 #endif
 #define SP_LOG_ERROR 0x1.0000000000000p-56
+/* the correctly rounded float32 functions' rounding tests (codegen/kernels.py, CorrectRounding): the radii over the
+ * float32 kernel's and the float64 kernel's proved relative errors */
+#define SP_CR_RADIUS_SINGLE 0x1.0000000000000p-36
+#define SP_CR_RADIUS_DOUBLE 0x1.0000000000000p-50
+#define SP_CR_MARGIN_SINGLE 131072u /* radius_single 2^53: the same test in units of 2^-52 */
 #if defined(__GNUC__)
 #define SP_INLINE inline __attribute__((always_inline))
 #else
@@ -2661,6 +2666,18 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
     return SOFTPROOF_OK;
 }
 
+/* every |x| of the block is at most 708, so e^-|x| is a normal number (the exp variant without the subnormal scaling) */
+static SP_INLINE int block_is_normal_d(const double *in, size_t length)
+{
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[k]) > -SP_NORMAL_LIMIT;
+    }
+    return !wide;
+}
+
 /* sigmoid of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
  * every |x| <= 708, so decay is a normal number (a constant where it is called) */
 static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t count, int normal)
@@ -2679,16 +2696,10 @@ static SP_INLINE void sigmoid_block_d(const double *in, double *out, size_t coun
 static SP_INLINE void sigmoid_one_block_d(const double *in, double *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        sigmoid_block_d(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_d(in + j, length)) {
         sigmoid_block_d(in + j, out + j, length, 1);
+    } else {
+        sigmoid_block_d(in + j, out + j, length, 0);
     }
 }
 
@@ -2733,16 +2744,10 @@ static SP_INLINE void log_sigmoid_block_d(const double *in, double *out, size_t 
 static SP_INLINE void log_sigmoid_one_block_d(const double *in, double *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        log_sigmoid_block_d(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_d(in + j, length)) {
         log_sigmoid_block_d(in + j, out + j, length, 1);
+    } else {
+        log_sigmoid_block_d(in + j, out + j, length, 0);
     }
 }
 
@@ -2787,16 +2792,10 @@ static SP_INLINE void softplus_block_d(const double *in, double *out, size_t cou
 static SP_INLINE void softplus_one_block_d(const double *in, double *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        softplus_block_d(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_d(in + j, length)) {
         softplus_block_d(in + j, out + j, length, 1);
+    } else {
+        softplus_block_d(in + j, out + j, length, 0);
     }
 }
 
@@ -2841,16 +2840,10 @@ static SP_INLINE void log1mexp_block_d(const double *in, double *out, size_t cou
 static SP_INLINE void log1mexp_one_block_d(const double *in, double *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        log1mexp_block_d(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_d(in + j, length)) {
         log1mexp_block_d(in + j, out + j, length, 1);
+    } else {
+        log1mexp_block_d(in + j, out + j, length, 0);
     }
 }
 
@@ -2893,16 +2886,10 @@ static SP_INLINE void logit_block_d(const double *in, double *out, size_t count,
 static SP_INLINE void logit_one_block_d(const double *in, double *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        logit_block_d(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_d(in + j, length)) {
         logit_block_d(in + j, out + j, length, 1);
+    } else {
+        logit_block_d(in + j, out + j, length, 0);
     }
 }
 
@@ -4682,34 +4669,165 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
     return SOFTPROOF_OK;
 }
 
-/* sigmoid of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
- * every |x| <= 708, so decay is a normal number (a constant where it is called) */
-static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count, int normal)
+/* every |x| of the block is at most 708, so e^-|x| is a normal number (the exp variant without the subnormal scaling) */
+static SP_INLINE int block_is_normal_f(const float *in, size_t length)
 {
-    size_t j;
+    size_t k;
+    int wide = 0;
+    SP_SIMD
+    for (k = 0; k < length; ++k) {
+        wide += fabs((double)in[k]) > -SP_NORMAL_LIMIT;
+    }
+    return !wide;
+}
+
+/* the rounding test of a correctly rounded float32 result (codegen/kernels.py, CorrectRounding): v (1 - R) and
+ * v (1 + R), each in two roundings, round to two float32 values (so the truth, between them, may round to either) */
+static SP_INLINE int sp_rounds_apart_f(double v, double radius)
+{
+    const double r = v * radius;
+    return (float)(v - r) != (float)(v + r);
+}
+
+/* the same test in integers, for stage 1's vector loop: v's distance to the nearest float32 rounding boundary (an odd
+ * multiple of half a float32 ulp in v's binade) is |low29 - 2^28| units of 2^-52 of v's binade, exactly; 1 (undecided)
+ * where it is at most SP_CR_MARGIN_SINGLE units, and for v below 2^-126 (float32 subnormals: another grid), which
+ * the block's second loop decides by sp_rounds_apart_f */
+static SP_INLINE int sp_near_boundary_f(double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return (((bits & 0x1FFFFFFFu) - (0x10000000u - SP_CR_MARGIN_SINGLE)) & 0x1FFFFFFFu) <= 2 * SP_CR_MARGIN_SINGLE || v < 0x1p-126;
+}
+
+/* the inputs a sweep finds undecided (softproof_<name>_undecided_f) */
+typedef struct {
+    uint32_t *found;
+    size_t capacity, count;
+} sp_audit;
+
+static void sp_audit_add(sp_audit *audit, float x)
+{
+    if (audit->count < audit->capacity) {
+        memcpy(&audit->found[audit->count], &x, sizeof x);
+    }
+    audit->count += 1;
+}
+
+/* the float32 inputs (bit patterns, increasing) where both rounding tests of sigmoid_rounded_f leave the rounding
+ * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
+ * measure/hard_cases.py, which runs the tests over every float32 (fp.sigmoid.float32.cr checks it again) */
+static const uint32_t SP_SIGMOID_HARD_X[353] = { 0x34000000u, 0x34C00000u, 0x35200000u, 0x35600000u, 0x35900000u, 0x35B00000u, 0x35D00000u, 0x35F00000u, 0x36080000u, 0x36180000u, 0x36280000u, 0x36380000u, 0x36480000u, 0x36580000u, 0x36680000u, 0x36780000u, 0x36840000u, 0x368C0000u, 0x36940000u, 0x369C0000u, 0x36A40000u, 0x36AC0000u, 0x36B40000u, 0x36BC0000u, 0x36C40000u, 0x36CC0000u, 0x36D40000u, 0x36DC0000u, 0x36E40000u, 0x36EC0000u, 0x36F40000u, 0x36FC0000u, 0x37020000u, 0x37060000u, 0x370A0000u, 0x370E0000u, 0x37120000u, 0x37160000u, 0x371A0000u, 0x371E0000u, 0x37220000u, 0x37260000u, 0x372A0000u, 0x372E0000u, 0x37320000u, 0x37360000u, 0x373A0000u, 0x373E0000u, 0x37420000u, 0x37460000u, 0x374A0000u, 0x374E0000u, 0x37520000u, 0x37560000u, 0x375A0000u, 0x375E0000u, 0x37620000u, 0x37660000u, 0x376A0000u, 0x376E0000u, 0x37720000u, 0x37760000u, 0x377A0000u, 0x377E0000u, 0x37810000u, 0x37830000u, 0x37850000u, 0x37870000u, 0x37890000u, 0x378B0000u, 0x378D0000u, 0x378F0000u, 0x37910000u, 0x37930000u, 0x37950000u, 0x37970000u, 0x37990000u, 0x379B0000u, 0x379D0000u, 0x379F0000u, 0x37A10000u, 0x37A30000u, 0x37A50000u, 0x37A70000u, 0x37A90000u, 0x37AB0000u, 0x37AD0000u, 0x37AF0000u, 0x37B10000u, 0x37B30000u, 0x37B50000u, 0x37B70000u, 0x37B90000u, 0x37BB0000u, 0x37BD0000u, 0x37BF0000u, 0x37C10000u, 0x37C30000u, 0x37C50000u, 0x37C70000u, 0x37C90000u, 0x37CB0000u, 0x37CD0000u, 0x37CF0000u, 0x37D10000u, 0x37D30000u, 0x37D50000u, 0x37D70000u, 0x37D90000u, 0x37DB0000u, 0x37DF0000u, 0x37E30000u, 0x37E70000u, 0x37EB0000u, 0x37EF0000u, 0x3A689801u, 0x3B128604u, 0x3D21BC81u, 0xB3800000u, 0xB4400000u, 0xB4A00000u, 0xB4E00000u, 0xB5100000u, 0xB5300000u, 0xB5500000u, 0xB5700000u, 0xB5880000u, 0xB5980000u, 0xB5A80000u, 0xB5B80000u, 0xB5C80000u, 0xB5D80000u, 0xB5E80000u, 0xB5F80000u, 0xB6040000u, 0xB60C0000u, 0xB6140000u, 0xB61C0000u, 0xB6240000u, 0xB62C0000u, 0xB6340000u, 0xB63C0000u, 0xB6440000u, 0xB64C0000u, 0xB6540000u, 0xB65C0000u, 0xB6640000u, 0xB66C0000u, 0xB6740000u, 0xB67C0000u, 0xB6820000u, 0xB6860000u, 0xB68A0000u, 0xB68E0000u, 0xB6920000u, 0xB6960000u, 0xB69A0000u, 0xB69E0000u, 0xB6A20000u, 0xB6A60000u, 0xB6AA0000u, 0xB6AE0000u, 0xB6B20000u, 0xB6B60000u, 0xB6BA0000u, 0xB6BE0000u, 0xB6C20000u, 0xB6C60000u, 0xB6CA0000u, 0xB6CE0000u, 0xB6D20000u, 0xB6D60000u, 0xB6DA0000u, 0xB6DE0000u, 0xB6E20000u, 0xB6E60000u, 0xB6EA0000u, 0xB6EE0000u, 0xB6F20000u, 0xB6F60000u, 0xB6FA0000u, 0xB6FE0000u, 0xB7010000u, 0xB7030000u, 0xB7050000u, 0xB7070000u, 0xB7090000u, 0xB70B0000u, 0xB70D0000u, 0xB70F0000u, 0xB7110000u, 0xB7130000u, 0xB7150000u, 0xB7170000u, 0xB7190000u, 0xB71B0000u, 0xB71D0000u, 0xB71F0000u, 0xB7210000u, 0xB7230000u, 0xB7250000u, 0xB7270000u, 0xB7290000u, 0xB72B0000u, 0xB72D0000u, 0xB72F0000u, 0xB7310000u, 0xB7330000u, 0xB7350000u, 0xB7370000u, 0xB7390000u, 0xB73B0000u, 0xB73D0000u, 0xB73F0000u, 0xB7410000u, 0xB7430000u, 0xB7450000u, 0xB7470000u, 0xB7490000u, 0xB74B0000u, 0xB74D0000u, 0xB74F0000u, 0xB7510000u, 0xB7530000u, 0xB7550000u, 0xB7570000u, 0xB7590000u, 0xB75B0000u, 0xB75D0000u, 0xB75F0000u, 0xB7610000u, 0xB7630000u, 0xB7650000u, 0xB7670000u, 0xB7690000u, 0xB76B0000u, 0xB76D0000u, 0xB76F0000u, 0xB7710000u, 0xB7730000u, 0xB7750000u, 0xB7770000u, 0xB7790000u, 0xB77B0000u, 0xB77D0000u, 0xB77F0000u, 0xB7808000u, 0xB7818000u, 0xB7828000u, 0xB7838000u, 0xB7848000u, 0xB7858000u, 0xB7868000u, 0xB7878000u, 0xB7888000u, 0xB7898000u, 0xB78A8000u, 0xB78B8000u, 0xB78C8000u, 0xB78D8000u, 0xB78E8000u, 0xB78F8000u, 0xB7908000u, 0xB7918000u, 0xB7928000u, 0xB7938000u, 0xB7948000u, 0xB7958000u, 0xB7968000u, 0xB7978000u, 0xB7988000u, 0xB7998000u, 0xB79A8000u, 0xB79B8000u, 0xB79C8000u, 0xB79D8000u, 0xB79E8000u, 0xB79F8000u, 0xB7A08000u, 0xB7A18000u, 0xB7A28000u, 0xB7A38000u, 0xB7A48000u, 0xB7A58000u, 0xB7A68000u, 0xB7A78000u, 0xB7A88000u, 0xB7A98000u, 0xB7AA8000u, 0xB7AB8000u, 0xB7AC8000u, 0xB7AD8000u, 0xB7AE8000u, 0xB7AF8000u, 0xB7B08000u, 0xB7B18000u, 0xB7B28000u, 0xB7B38000u, 0xB7B48000u, 0xB7B58000u, 0xB7B68000u, 0xB7B78000u, 0xB7B88000u, 0xB7B98000u, 0xB7BA8000u, 0xB7BB8000u, 0xB7BC8000u, 0xB7BD8000u, 0xB7BE8000u, 0xB7BF8000u, 0xB7C08000u, 0xB7C18000u, 0xB7C28000u, 0xB7C38000u, 0xB7C48000u, 0xB7C58000u, 0xB7C68000u, 0xB7C78000u, 0xB7C88000u, 0xB7C98000u, 0xB7CA8000u, 0xB7CB8000u, 0xB7CC8000u, 0xB7CD8000u, 0xB7CE8000u, 0xB7CF8000u, 0xB7D08000u, 0xB7D18000u, 0xB7D28000u, 0xB7D38000u, 0xB7D48000u, 0xB7D58000u, 0xB7D68000u, 0xB7D78000u, 0xB7D88000u, 0xB7D98000u, 0xB7DA8000u, 0xB7DB8000u, 0xB7DC8000u, 0xB7DD8000u, 0xB7DE8000u, 0xB7DF8000u, 0xB7E08000u, 0xB7E18000u, 0xB7E28000u, 0xB7E38000u, 0xB7E58000u, 0xB7E78000u, 0xB7E98000u, 0xB7EB8000u, 0xBA928601u, 0xBE104170u, 0xBF1964D0u };
+static const uint32_t SP_SIGMOID_HARD_Y[353] = { 0x3F000000u, 0x3F000001u, 0x3F000002u, 0x3F000003u, 0x3F000004u, 0x3F000005u, 0x3F000006u, 0x3F000007u, 0x3F000008u, 0x3F000009u, 0x3F00000Au, 0x3F00000Bu, 0x3F00000Cu, 0x3F00000Du, 0x3F00000Eu, 0x3F00000Fu, 0x3F000010u, 0x3F000011u, 0x3F000012u, 0x3F000013u, 0x3F000014u, 0x3F000015u, 0x3F000016u, 0x3F000017u, 0x3F000018u, 0x3F000019u, 0x3F00001Au, 0x3F00001Bu, 0x3F00001Cu, 0x3F00001Du, 0x3F00001Eu, 0x3F00001Fu, 0x3F000020u, 0x3F000021u, 0x3F000022u, 0x3F000023u, 0x3F000024u, 0x3F000025u, 0x3F000026u, 0x3F000027u, 0x3F000028u, 0x3F000029u, 0x3F00002Au, 0x3F00002Bu, 0x3F00002Cu, 0x3F00002Du, 0x3F00002Eu, 0x3F00002Fu, 0x3F000030u, 0x3F000031u, 0x3F000032u, 0x3F000033u, 0x3F000034u, 0x3F000035u, 0x3F000036u, 0x3F000037u, 0x3F000038u, 0x3F000039u, 0x3F00003Au, 0x3F00003Bu, 0x3F00003Cu, 0x3F00003Du, 0x3F00003Eu, 0x3F00003Fu, 0x3F000040u, 0x3F000041u, 0x3F000042u, 0x3F000043u, 0x3F000044u, 0x3F000045u, 0x3F000046u, 0x3F000047u, 0x3F000048u, 0x3F000049u, 0x3F00004Au, 0x3F00004Bu, 0x3F00004Cu, 0x3F00004Du, 0x3F00004Eu, 0x3F00004Fu, 0x3F000050u, 0x3F000051u, 0x3F000052u, 0x3F000053u, 0x3F000054u, 0x3F000055u, 0x3F000056u, 0x3F000057u, 0x3F000058u, 0x3F000059u, 0x3F00005Au, 0x3F00005Bu, 0x3F00005Cu, 0x3F00005Du, 0x3F00005Eu, 0x3F00005Fu, 0x3F000060u, 0x3F000061u, 0x3F000062u, 0x3F000063u, 0x3F000064u, 0x3F000065u, 0x3F000066u, 0x3F000067u, 0x3F000068u, 0x3F000069u, 0x3F00006Au, 0x3F00006Bu, 0x3F00006Cu, 0x3F00006Du, 0x3F00006Fu, 0x3F000071u, 0x3F000073u, 0x3F000075u, 0x3F000077u, 0x3F000E89u, 0x3F0024A1u, 0x3F0286DCu, 0x3F000000u, 0x3EFFFFFFu, 0x3EFFFFFEu, 0x3EFFFFFDu, 0x3EFFFFFCu, 0x3EFFFFFBu, 0x3EFFFFFAu, 0x3EFFFFF9u, 0x3EFFFFF8u, 0x3EFFFFF7u, 0x3EFFFFF6u, 0x3EFFFFF5u, 0x3EFFFFF4u, 0x3EFFFFF3u, 0x3EFFFFF2u, 0x3EFFFFF1u, 0x3EFFFFF0u, 0x3EFFFFEFu, 0x3EFFFFEEu, 0x3EFFFFEDu, 0x3EFFFFECu, 0x3EFFFFEBu, 0x3EFFFFEAu, 0x3EFFFFE9u, 0x3EFFFFE8u, 0x3EFFFFE7u, 0x3EFFFFE6u, 0x3EFFFFE5u, 0x3EFFFFE4u, 0x3EFFFFE3u, 0x3EFFFFE2u, 0x3EFFFFE1u, 0x3EFFFFE0u, 0x3EFFFFDFu, 0x3EFFFFDEu, 0x3EFFFFDDu, 0x3EFFFFDCu, 0x3EFFFFDBu, 0x3EFFFFDAu, 0x3EFFFFD9u, 0x3EFFFFD8u, 0x3EFFFFD7u, 0x3EFFFFD6u, 0x3EFFFFD5u, 0x3EFFFFD4u, 0x3EFFFFD3u, 0x3EFFFFD2u, 0x3EFFFFD1u, 0x3EFFFFD0u, 0x3EFFFFCFu, 0x3EFFFFCEu, 0x3EFFFFCDu, 0x3EFFFFCCu, 0x3EFFFFCBu, 0x3EFFFFCAu, 0x3EFFFFC9u, 0x3EFFFFC8u, 0x3EFFFFC7u, 0x3EFFFFC6u, 0x3EFFFFC5u, 0x3EFFFFC4u, 0x3EFFFFC3u, 0x3EFFFFC2u, 0x3EFFFFC1u, 0x3EFFFFC0u, 0x3EFFFFBFu, 0x3EFFFFBEu, 0x3EFFFFBDu, 0x3EFFFFBCu, 0x3EFFFFBBu, 0x3EFFFFBAu, 0x3EFFFFB9u, 0x3EFFFFB8u, 0x3EFFFFB7u, 0x3EFFFFB6u, 0x3EFFFFB5u, 0x3EFFFFB4u, 0x3EFFFFB3u, 0x3EFFFFB2u, 0x3EFFFFB1u, 0x3EFFFFB0u, 0x3EFFFFAFu, 0x3EFFFFAEu, 0x3EFFFFADu, 0x3EFFFFACu, 0x3EFFFFABu, 0x3EFFFFAAu, 0x3EFFFFA9u, 0x3EFFFFA8u, 0x3EFFFFA7u, 0x3EFFFFA6u, 0x3EFFFFA5u, 0x3EFFFFA4u, 0x3EFFFFA3u, 0x3EFFFFA2u, 0x3EFFFFA1u, 0x3EFFFFA0u, 0x3EFFFF9Fu, 0x3EFFFF9Eu, 0x3EFFFF9Du, 0x3EFFFF9Cu, 0x3EFFFF9Bu, 0x3EFFFF9Au, 0x3EFFFF99u, 0x3EFFFF98u, 0x3EFFFF97u, 0x3EFFFF96u, 0x3EFFFF95u, 0x3EFFFF94u, 0x3EFFFF93u, 0x3EFFFF92u, 0x3EFFFF91u, 0x3EFFFF90u, 0x3EFFFF8Fu, 0x3EFFFF8Eu, 0x3EFFFF8Du, 0x3EFFFF8Cu, 0x3EFFFF8Bu, 0x3EFFFF8Au, 0x3EFFFF89u, 0x3EFFFF88u, 0x3EFFFF87u, 0x3EFFFF86u, 0x3EFFFF85u, 0x3EFFFF84u, 0x3EFFFF83u, 0x3EFFFF82u, 0x3EFFFF81u, 0x3EFFFF80u, 0x3EFFFF7Fu, 0x3EFFFF7Eu, 0x3EFFFF7Du, 0x3EFFFF7Cu, 0x3EFFFF7Bu, 0x3EFFFF7Au, 0x3EFFFF79u, 0x3EFFFF78u, 0x3EFFFF77u, 0x3EFFFF76u, 0x3EFFFF75u, 0x3EFFFF74u, 0x3EFFFF73u, 0x3EFFFF72u, 0x3EFFFF71u, 0x3EFFFF70u, 0x3EFFFF6Fu, 0x3EFFFF6Eu, 0x3EFFFF6Du, 0x3EFFFF6Cu, 0x3EFFFF6Bu, 0x3EFFFF6Au, 0x3EFFFF69u, 0x3EFFFF68u, 0x3EFFFF67u, 0x3EFFFF66u, 0x3EFFFF65u, 0x3EFFFF64u, 0x3EFFFF63u, 0x3EFFFF62u, 0x3EFFFF61u, 0x3EFFFF60u, 0x3EFFFF5Fu, 0x3EFFFF5Eu, 0x3EFFFF5Du, 0x3EFFFF5Cu, 0x3EFFFF5Bu, 0x3EFFFF5Au, 0x3EFFFF59u, 0x3EFFFF58u, 0x3EFFFF57u, 0x3EFFFF56u, 0x3EFFFF55u, 0x3EFFFF54u, 0x3EFFFF53u, 0x3EFFFF52u, 0x3EFFFF51u, 0x3EFFFF50u, 0x3EFFFF4Fu, 0x3EFFFF4Eu, 0x3EFFFF4Du, 0x3EFFFF4Cu, 0x3EFFFF4Bu, 0x3EFFFF4Au, 0x3EFFFF49u, 0x3EFFFF48u, 0x3EFFFF47u, 0x3EFFFF46u, 0x3EFFFF45u, 0x3EFFFF44u, 0x3EFFFF43u, 0x3EFFFF42u, 0x3EFFFF41u, 0x3EFFFF40u, 0x3EFFFF3Fu, 0x3EFFFF3Eu, 0x3EFFFF3Du, 0x3EFFFF3Cu, 0x3EFFFF3Bu, 0x3EFFFF3Au, 0x3EFFFF39u, 0x3EFFFF38u, 0x3EFFFF37u, 0x3EFFFF36u, 0x3EFFFF35u, 0x3EFFFF34u, 0x3EFFFF33u, 0x3EFFFF32u, 0x3EFFFF31u, 0x3EFFFF30u, 0x3EFFFF2Fu, 0x3EFFFF2Eu, 0x3EFFFF2Du, 0x3EFFFF2Cu, 0x3EFFFF2Bu, 0x3EFFFF2Au, 0x3EFFFF29u, 0x3EFFFF28u, 0x3EFFFF27u, 0x3EFFFF26u, 0x3EFFFF25u, 0x3EFFFF24u, 0x3EFFFF23u, 0x3EFFFF22u, 0x3EFFFF21u, 0x3EFFFF20u, 0x3EFFFF1Fu, 0x3EFFFF1Eu, 0x3EFFFF1Du, 0x3EFFFF1Bu, 0x3EFFFF19u, 0x3EFFFF17u, 0x3EFFFF15u, 0x3EFFDB5Fu, 0x3EEDFF70u, 0x3EB584B1u };
+#define SP_SIGMOID_HARD_COUNT 353
+
+/* stage 2 and 3 of the correctly rounded float32 sigmoid (stage 1 in sigmoid_block_f): the float64 kernel's w and
+ * its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An input the table lacks
+ * gets (float)w, within 1 ULP: the sweep of fp.sigmoid.float32.cr finds none but NaN */
+static float sigmoid_rounded_f(float in, int *undecided)
+{
+    const double x = (double)in;
+    const double decay = sp_exp(-fabs(x), 0.0, 0);
+    /* proved: rewrite.sigmoid_abs_form */
+    const double w = piece_sigmoid(decay, x);
+    uint32_t bits;
+    size_t low = 0, high = SP_SIGMOID_HARD_COUNT;
+    *undecided = sp_rounds_apart_f(w, SP_CR_RADIUS_DOUBLE);
+    if (!*undecided) {
+        return (float)w;
+    }
+    memcpy(&bits, &in, sizeof bits);
+    while (low < high) { /* binary search of the increasing bit patterns */
+        const size_t mid = low + (high - low) / 2;
+        if (SP_SIGMOID_HARD_X[mid] < bits) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    if (low < SP_SIGMOID_HARD_COUNT && SP_SIGMOID_HARD_X[low] == bits) {
+        float y;
+        memcpy(&y, &SP_SIGMOID_HARD_Y[low], sizeof y);
+        return y;
+    }
+    return (float)w;
+}
+
+/* sigmoid of count <= SP_BLOCK float32 entries, correctly rounded (fp.sigmoid.float32.cr): stage 1, the float32
+ * kernel's double v (a function of x and decay = e^-|x|; `normal`: every |x| <= 708), rounded to float32 where its
+ * rounding test decides; the rare others by sigmoid_rounded_f. `audit` (NULL but in the sweep's audit) collects
+ * the entries neither rounding test decides (the table's), NaN aside */
+static SP_INLINE void sigmoid_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+{
+    double v[SP_BLOCK];
+    unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
+    size_t j, k;
+    int undecided = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.sigmoid_abs_form */
-        out[j] = (float)piece_sigmoid_single(decay, x);
+        v[j] = piece_sigmoid_single(decay, x);
+        out[j] = (float)v[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j]);
+        undecided |= near[j];
     }
+    if (!undecided) {
+        return;
+    }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) {
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
+            if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_SINGLE)) {
+                int tests_undecided;
+                out[k] = sigmoid_rounded_f(in[k], &tests_undecided);
+                if (audit != NULL && tests_undecided && in[k] == in[k]) {
+                    sp_audit_add(audit, in[k]);
+                }
+            }
+        }
+    }
+}
+
+static SP_INLINE void sigmoid_block_f(const float *in, float *out, size_t count, int normal)
+{
+    sigmoid_block_audit_f(in, out, count, normal, NULL);
+}
+
+/* the float32 bit patterns in [first, last) where neither rounding test of sigmoid decides (NaN aside), each block
+ * run as sigmoid_one_block_f runs it: up to `capacity` of them written to `found`; returns how many there are.
+ * fp.sigmoid.float32.cr runs it over every float32 and checks that the table holds them all */
+size_t softproof_sigmoid_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity)
+{
+    float x[SP_BLOCK], y[SP_BLOCK];
+    sp_audit audit;
+    uint64_t start;
+    audit.found = found;
+    audit.capacity = capacity;
+    audit.count = 0;
+    for (start = first; start < last; start += SP_BLOCK) {
+        const size_t length = last - start < SP_BLOCK ? (size_t)(last - start) : SP_BLOCK;
+        size_t j;
+        for (j = 0; j < length; ++j) {
+            const uint32_t bits = (uint32_t)(start + j);
+            memcpy(&x[j], &bits, sizeof bits);
+        }
+        sigmoid_block_audit_f(x, y, length, block_is_normal_f(x, length), &audit); /* as sigmoid_one_block_f */
+    }
+    return audit.count;
 }
 
 /* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
 static SP_INLINE void sigmoid_one_block_f(const float *in, float *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        sigmoid_block_f(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_f(in + j, length)) {
         sigmoid_block_f(in + j, out + j, length, 1);
+    } else {
+        sigmoid_block_f(in + j, out + j, length, 0);
     }
 }
 
@@ -4754,16 +4872,10 @@ static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t co
 static SP_INLINE void log_sigmoid_one_block_f(const float *in, float *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        log_sigmoid_block_f(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_f(in + j, length)) {
         log_sigmoid_block_f(in + j, out + j, length, 1);
+    } else {
+        log_sigmoid_block_f(in + j, out + j, length, 0);
     }
 }
 
@@ -4808,16 +4920,10 @@ static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count
 static SP_INLINE void softplus_one_block_f(const float *in, float *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        softplus_block_f(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_f(in + j, length)) {
         softplus_block_f(in + j, out + j, length, 1);
+    } else {
+        softplus_block_f(in + j, out + j, length, 0);
     }
 }
 
@@ -4862,16 +4968,10 @@ static SP_INLINE void log1mexp_block_f(const float *in, float *out, size_t count
 static SP_INLINE void log1mexp_one_block_f(const float *in, float *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        log1mexp_block_f(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_f(in + j, length)) {
         log1mexp_block_f(in + j, out + j, length, 1);
+    } else {
+        log1mexp_block_f(in + j, out + j, length, 0);
     }
 }
 
@@ -4914,16 +5014,10 @@ static SP_INLINE void logit_block_f(const float *in, float *out, size_t count, i
 static SP_INLINE void logit_one_block_f(const float *in, float *out, size_t j, size_t count)
 {
     const size_t length = count - j < SP_BLOCK ? count - j : SP_BLOCK;
-    size_t k;
-    int wide = 0;
-    SP_SIMD
-    for (k = 0; k < length; ++k) {
-        wide += fabs((double)in[j + k]) > -SP_NORMAL_LIMIT;
-    }
-    if (wide) {
-        logit_block_f(in + j, out + j, length, 0);
-    } else {
+    if (block_is_normal_f(in + j, length)) {
         logit_block_f(in + j, out + j, length, 1);
+    } else {
+        logit_block_f(in + j, out + j, length, 0);
     }
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 from typing import Any
 
 import sympy as sp
@@ -11,7 +12,7 @@ from softproof.derive.exp_kernel import CLAMP, FAST_CLAMP, NORMAL_LIMIT, exp_ker
 from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...api import FUNCTIONS, STATE_API
-from ...kernels import LOGSUMEXP_ERRORS, X
+from ...kernels import CORRECT_ROUNDING, LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .pieces import (
     LOG1MEXP_NEAR,
@@ -55,6 +56,21 @@ def triple_constants() -> dict[str, Any]:
                 "powers": [_triple(mpmath.mpf(2) ** (mpmath.mpf(j) / 64)) for j in range(64)]}
 
 
+HARD_CASES = Path(__file__).with_name("hard_cases.json")  # measure/hard_cases.py writes it
+
+
+def hard_cases(function: str) -> list[tuple[int, int]]:
+    """The float32 inputs of ``function`` that neither rounding test of its correctly rounded kernel decides, with their
+    correctly rounded results, as bit patterns (increasing): :data:`HARD_CASES`, a file measure/hard_cases.py writes
+    by running the tests over every float32 (none where it has not been run)."""
+    import json
+
+    if not HARD_CASES.is_file():
+        return []
+    table = json.loads(HARD_CASES.read_text(encoding="utf-8")).get(function, [])
+    return sorted((int(x, 16), int(y, 16)) for x, y in table)
+
+
 def _bits(value: float) -> int:
     """The IEEE binary64 bits of ``value``."""
     return int.from_bytes(struct.pack("<d", value), "little")
@@ -88,6 +104,9 @@ class CTarget(Target):
             "fast_shifter_bits": f"0x{struct.unpack('<I', struct.pack('<f', fast_exp_kernel().shifter))[0]:08X}u",
             "normal_limit": print_c(sp.Float(NORMAL_LIMIT, 17)),
             "logsumexp_errors": {name: print_c(sp.Float(value, 17)) for name, value in vars(LOGSUMEXP_ERRORS).items()},
+            "correct_rounding_radii": {**{name: print_c(sp.Float(getattr(CORRECT_ROUNDING, name), 17)) for name in ("radius_single", "radius_double")},
+                                       "margin_single": CORRECT_ROUNDING.margin_single},
+            "correct_rounding": {name: [(f"0x{x:08X}u", f"0x{y:08X}u") for x, y in hard_cases(name)] for name in CORRECT_ROUNDING.functions},
             "shifter_bits": f"0x{_bits(exp_kernel().shifter):016X}u",
             "sqrt_half_bits": f"0x{log1p_kernel().sqrt_half_bits:016X}u",
             "log1p_series": print_c(sp.Float(SERIES_LIMIT, 17)),

@@ -229,7 +229,7 @@ def _relative(expr: sp.Expr) -> sp.Expr:
     return sp.Abs((FL(expr) - expr) / expr)
 
 
-def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, strategy: GappaBound | ComposedBound,
+def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, strategy: GappaBound | ComposedBound | CorrectlyRounded,
               assumptions: tuple[str, ...], formats: str = "binary64") -> Claim:
     """A claim about the printed C operations, evaluated in ``formats`` (the fast tier's: binary32 and binary64)."""
     return Claim(id=claim_id, source=CODEGEN, quote=quote, statement=statement, strategy=strategy,
@@ -503,7 +503,10 @@ SINGLE_SIGMOID_BRANCHES = tuple(
 
 
 def _sigmoid_single_ulps() -> Fraction:
-    r"""sigmoid's float32 result: the binary64 value v rounded once to float32.
+    r"""sigmoid's float32 result: the binary64 value v rounded once to float32 (where its rounding test decides, and
+    then it is the correctly rounded value, fp.sigmoid.float32.cr), else the float64 kernel's w rounded once (within
+    2.954 u, fp.sigmoid.*.float64: 1 step by :func:`ulps_after_rounding` at float32's unit, and 0 where its own test
+    decides) or a table's correctly rounded value (0 steps); so v's steps below bound them all.
 
     Where :math:`t = \sigma(x) \ge 2^{-126}` and :math:`e^{-|x|} \ge 2^{-1021}`: :math:`|v - t| \le \rho t`
     with the branch's :math:`\rho` (the two float32 scripts), so at most :func:`ulps_after_rounding`
@@ -515,15 +518,125 @@ def _sigmoid_single_ulps() -> Fraction:
     """
     normal = max(ulps_after_rounding(bound, U_SINGLE) for bound in SINGLE_SIGMOID_BOUNDS.values())
     subnormal = int(Fraction(1, 2**1019) / Fraction(1, 2**149)) + 1
-    return Fraction(max(normal, subnormal, 0))
+    double = max(ulps_after_rounding(SIGMOID_BOUNDS[branch], U_SINGLE) for branch in ("nonnegative", "negative", "negative_low"))
+    return Fraction(max(normal, subnormal, double, 0))
 
 
 SIGMOID_SINGLE = _fp_claim(
     "fp.sigmoid.float32",
     "for every float32 x, the C sigmoid's float32 result is within 1 ULP of the correctly rounded 1/(1 + e^-x)",
     sp.Le(sp.Function("ulps32")(FL(1 / (1 + sp.exp(-x_sym)))), 1),
-    ComposedBound(SINGLE_SIGMOID_BRANCHES, _sigmoid_single_ulps, Fraction(1), in_ulps=True),
+    ComposedBound((*SINGLE_SIGMOID_BRANCHES, *SIGMOID_BRANCHES), _sigmoid_single_ulps, Fraction(1), in_ulps=True),
     ("the ranges cover every x (NaN and infinities aside); the argument is _sigmoid_single_ulps's docstring",),
+)
+
+
+def rounding_test_covers(radius: Fraction, rho: Fraction) -> bool:
+    r"""The rounding test sp_rounds_apart_f(v, R) is sound for a value within :math:`\rho` (relative) of the truth t:
+    its ends :math:`\mathrm{RN}(v - \mathrm{RN}(vR))` and :math:`\mathrm{RN}(v + \mathrm{RN}(vR))` (binary64, v > 0 normal)
+    enclose :math:`[v/(1 + \rho), v/(1 - \rho)]`, where t lies: the low end is at most :math:`v(1 - R(1 - u))(1 + u)`
+    and the high end at least :math:`v(1 + R(1 - u))(1 - u)` (each rounding within u of its value). So where both
+    ends round to one float32, RN32 being monotone, t rounds to it too. Exact rational arithmetic."""
+    low = (1 - radius * (1 - U)) * (1 + U)
+    high = (1 + radius * (1 - U)) * (1 - U)
+    return low <= 1 / (1 + rho) and high >= 1 / (1 - rho)
+
+
+def boundary_test_covers(margin: int, rho: Fraction) -> bool:
+    r"""Stage 1's test in integers (sp_near_boundary_f) is sound for a value v >= 2^-126 within :math:`\rho` of the
+    truth t: v in :math:`[2^E, 2^{E+1})` lies exactly :math:`|\mathrm{low29} - 2^{28}|\,2^{E-52}` from the nearest rounding
+    boundary of its binade's float32 grid (the boundaries of the next binades are farther: :math:`2^{E-24}` at least,
+    and :math:`2^E`, :math:`2^{E+1}` are float32s); where that exceeds :math:`K 2^{E-52}` it exceeds
+    :math:`K 2^{-53} v` and, if :math:`K \ge \rho 2^{53}/(1 - \rho)`, :math:`|v - t| \le \rho t \le \rho v/(1 - \rho)`:
+    t lies strictly on v's side of every boundary and rounds as v does. Below 2^-126 the test says undecided."""
+    return Fraction(margin) >= rho * 2**53 / (1 - rho)
+
+
+@dataclass(frozen=True)
+class CorrectlyRounded:
+    r"""Prove that a float32 kernel returns the correctly rounded value for every float32 input: its two rounding
+    tests are sound (:func:`rounding_test_covers`, over the proved relative bounds of ``single`` and ``double``, the
+    float32 and float64 kernels' branch claims, which must be proved first), and the inputs neither test decides
+    are all in its table with their correctly rounded values: the library's audit run over all 2^32 bit patterns
+    (measure/hard_cases.py ``sweep``; in the portable build, that build's library in a process of its own) and each
+    table value checked against mpmath's interval enclosure of the textbook definition (``correctly_rounded``).
+    Where the relative bounds do not hold (the tails, |x| > 707 for sigmoid) the argument is the claim's own."""
+
+    function: str
+    single: tuple[Claim, ...]
+    double: tuple[Claim, ...]
+    portable: bool = False
+    bound: Fraction = Fraction(0)  # ULPs from the correctly rounded value
+    in_ulps: bool = True
+
+    @property
+    def parts(self) -> tuple[Claim, ...]:
+        return (*self.single, *self.double)
+
+    def run(self, statement: sp.Basic) -> Outcome:
+        del statement
+        from softproof.codegen.kernels import CORRECT_ROUNDING
+        from softproof.measure import hard_cases
+
+        from ..c.target import hard_cases as table_of
+
+        method = "rounding tests over proved bounds, and a sweep of every float32"
+        if (failed := _first_unproved(self.parts)) is not None:
+            part, outcome = failed
+            return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
+        steps = [f"{part.id}: proved" for part in self.parts]
+        for parts, radius in ((self.single, CORRECT_ROUNDING.radius_single), (self.double, CORRECT_ROUNDING.radius_double)):
+            rho = _largest_bound(parts)
+            if not rounding_test_covers(Fraction(radius), rho):
+                return Outcome(Status.UNPROVED, method, [*steps, f"the test's radius {radius!r} does not cover {_power_of_two(rho)}"])
+            steps.append(f"the test of radius {_power_of_two(Fraction(radius))} covers {_power_of_two(rho)} and its two roundings")
+        rho = _largest_bound(self.single)
+        if not boundary_test_covers(CORRECT_ROUNDING.margin_single, rho):
+            return Outcome(Status.UNPROVED, method, [*steps, f"stage 1's margin {CORRECT_ROUNDING.margin_single} does not cover {_power_of_two(rho)}"])
+        steps.append(f"stage 1's integer test (margin {CORRECT_ROUNDING.margin_single} units of 2^-52) covers {_power_of_two(rho)}")
+        table = dict(table_of(self.function))
+        found = _portable_sweep(self.function) if self.portable else hard_cases.sweep(self.function)
+        missing = sorted(set(found) - set(table))
+        if missing:
+            return Outcome(Status.UNPROVED, method, [*steps, f"{len(missing)} undecided inputs not in the table, e.g. {missing[0]:#010x}"])
+        steps.append(f"the sweep of every float32: {len(found)} inputs neither test decides, all in the table of {len(table)}")
+        wrong = [x for x, y in table.items() if hard_cases.correctly_rounded(self.function, x) != y]
+        if wrong:
+            return Outcome(Status.UNPROVED, method, [*steps, f"the table's value for {wrong[0]:#010x} is not the correctly rounded one"])
+        steps.append("each table value is the correctly rounded one (mpmath interval enclosures)")
+        return Outcome(Status.PROVED, method, steps)
+
+
+_PORTABLE_SWEEP = """
+import json, sys
+from softproof.measure.hard_cases import sweep
+print(json.dumps(sweep(sys.stdin.read().strip())))
+"""
+
+
+def _portable_sweep(function: str) -> list[int]:
+    """measure/hard_cases.py's sweep of ``function`` by the library of the build without FMA hardware
+    (SOFTPROOF_PORTABLE=1 chooses its flags; the library is built and loaded once per process: a process of its own)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PORTABLE_SWEEP], input=function, capture_output=True, text=True,
+                          env={**os.environ, "SOFTPROOF_PORTABLE": "1"}, timeout=1200, check=True)
+    return [int(x) for x in json.loads(done.stdout)]
+
+
+SIGMOID_SINGLE_CR = _fp_claim(
+    "fp.sigmoid.float32.cr",
+    "for every float32 x, the C sigmoid's float32 result is the correctly rounded 1/(1 + e^-x)",
+    sp.Le(sp.Function("ulps32")(FL(1 / (1 + sp.exp(-x_sym)))), 0),
+    CorrectlyRounded("sigmoid", SINGLE_SIGMOID_BRANCHES, SIGMOID_BRANCHES[:3]),
+    ("stage 1 decides where the float32 kernel's v, within the float32 branches' bounds for |x| <= 707, rounds to one "
+     "float32 at both ends of its test; stage 2 likewise with the float64 kernel's w; the rest by the table",
+     "|x| > 707 (e^-|x| < 2^-1020): for x > 0 both v and w are 1 and the truth, above 1 - 2^-1020, rounds to 1; for x < 0 "
+     "v, w and the truth are below 2^-1019 and round to 0 (both test ends round to 0 there too); NaN gives NaN",
+     "the library built with FMA hardware (-march=native here); its portable twin runs the portable build's sweep"),
 )
 
 def _largest_bound(parts: tuple[Claim, ...]) -> Fraction:
@@ -1722,12 +1835,15 @@ def _twin(claim: Claim, quote: str, bound: Fraction | None = None) -> Claim:
     composition over its parts' twins and run inside :func:`portable_build`; ``bound``: a stated bound of its own
     there, put in the statement in place of the fused one (which the statement must show)."""
     strategy = claim.strategy
-    twin_strategy: GappaBound | ComposedBound
+    twin_strategy: GappaBound | ComposedBound | CorrectlyRounded
     if isinstance(strategy, GappaBound):
         twin_strategy = replace(strategy, script_name=strategy.script_name + PORTABLE_SUFFIX,
                                 requires=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.requires))
     elif isinstance(strategy, ComposedBound):
         twin_strategy = replace(strategy, parts=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.parts), portable=True)
+    elif isinstance(strategy, CorrectlyRounded):  # the parts' twins, and the portable build's own sweep
+        twin_strategy = replace(strategy, single=tuple(map(portable_twin, strategy.single)), double=tuple(map(portable_twin, strategy.double)),
+                                portable=True)
     else:
         raise TypeError(f"{claim.id} is not an fp claim (its strategy is {type(strategy).__name__})")
     statement = claim.statement
@@ -1743,14 +1859,14 @@ def _twin(claim: Claim, quote: str, bound: Fraction | None = None) -> Claim:
 
 
 def _is_fp(claim: Claim) -> bool:
-    return isinstance(claim.strategy, (GappaBound, ComposedBound))
+    return isinstance(claim.strategy, (GappaBound, ComposedBound, CorrectlyRounded))
 
 
 def _fp_tree(claim: Claim) -> list[Claim]:
     """The fp claims ``claim``'s proof rests on (its parts and the claims its scripts' hypotheses state, recursively),
     each once, every part before the claims that use it, ``claim`` last."""
     strategy = claim.strategy
-    below = strategy.requires if isinstance(strategy, GappaBound) else strategy.parts if isinstance(strategy, ComposedBound) else ()
+    below = strategy.requires if isinstance(strategy, GappaBound) else strategy.parts if isinstance(strategy, (ComposedBound, CorrectlyRounded)) else ()
     return [*_first_of_each(c for part in below if _is_fp(part) for c in _fp_tree(part)), claim]
 
 
@@ -1836,8 +1952,9 @@ PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEX
 # printer's rnd(rnd64(...))); Gappa proves the fast exp's reduction and polynomial within their stated bounds again
 PORTABLE_FAST: dict[str, Claim] = {claim.id.split(".")[1]: portable_twin(claim)
                                    for claim in (FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_SIGMOID)}
-PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD, *PORTABLE_FAST.values())
-                                 for c in _fp_tree(end))
+PORTABLE_CR = (portable_twin(SIGMOID_SINGLE_CR),)  # the portable build's own sweep of every float32
+PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD, *PORTABLE_FAST.values(),
+                                               *PORTABLE_CR) for c in _fp_tree(end))
 
 
 CLAIMS = [
@@ -1853,6 +1970,7 @@ CLAIMS = [
     SIGMOID,
     *SINGLE_SIGMOID_BRANCHES,
     SIGMOID_SINGLE,
+    SIGMOID_SINGLE_CR,
     TERMS,
     LOGSUMEXP_CERTIFIED,
     TERMS_SINGLE,
@@ -1900,6 +2018,9 @@ CLAIMS = [
     *PORTABLE_CLAIMS,
 ]
 
+# the results proved correctly rounded (C target, the default tier): (function, dtype) -> the claim
+PROVED_CORRECTLY_ROUNDED: dict[tuple[str, str], Claim] = {("sigmoid", "float32"): SIGMOID_SINGLE_CR}
+
 # the fast tier's end-to-end claims: function -> the claim proving its float32 bound with precision="fast"
 PROVED_FAST_ULPS: dict[str, Claim] = {"softmax": FAST_SOFTMAX, "log_softmax": FAST_LOG_SOFTMAX, "logsumexp": FAST_LOGSUMEXP,
                                       "cross_entropy": FAST_CROSS_ENTROPY, "sigmoid": FAST_SIGMOID}
@@ -1914,6 +2035,9 @@ PROVED_WHERE_CERTIFIED: dict[tuple[str, str], Claim] = {("logsumexp", "float64")
 def proved_column(function: str, dtype: str) -> str:
     """What the fp.* claims state for ``function`` in ``dtype`` (C target), for the accuracy table: the bound
     for every input, the bound where certified, or "-"."""
+    rounded = PROVED_CORRECTLY_ROUNDED.get((function, dtype))
+    if rounded is not None:
+        return f"correctly rounded ({rounded.id})"
     every = proved_ulps(function, dtype)
     if every is not None:
         return f"{every} ({PROVED_ULPS[(function, dtype)].id})"
