@@ -632,8 +632,10 @@ SIGMOID_SINGLE_CR = _fp_claim(
     "for every float32 x, the C sigmoid's float32 result is the correctly rounded 1/(1 + e^-x)",
     sp.Le(sp.Function("ulps32")(FL(1 / (1 + sp.exp(-x_sym)))), 0),
     CorrectlyRounded("sigmoid", SINGLE_SIGMOID_BRANCHES, SIGMOID_BRANCHES[:3]),
-    ("stage 1 decides where the float32 kernel's v, within the float32 branches' bounds for |x| <= 707, rounds to one "
-     "float32 at both ends of its test; stage 2 likewise with the float64 kernel's w; the rest by the table",
+    ("stage 1 keeps the float32 kernel's v (within the float32 branches' bounds for |x| <= 707) where it lies farther than "
+     "its margin from every float32 rounding boundary (sp_near_boundary_f, exact in integers) or, nearer or below 2^-126, "
+     "where both ends of its two-rounding test round to one float32; stage 2 likewise with the float64 kernel's w; the "
+     "rest by the table",
      "|x| > 707 (e^-|x| < 2^-1020): for x > 0 both v and w are 1 and the truth, above 1 - 2^-1020, rounds to 1; for x < 0 "
      "v, w and the truth are below 2^-1019 and round to 0 (both test ends round to 0 there too); NaN gives NaN",
      "the library built with FMA hardware (-march=native here); its portable twin runs the portable build's sweep"),
