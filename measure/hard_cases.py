@@ -83,7 +83,9 @@ def correctly_rounded(function: str, bits: int) -> int:
             mpmath.iv.prec = saved
         with mpmath.workprec(precision):
             near = _bits32(float(mpmath.mpf(low)))  # within a step of the answer (double rounding aside)
-            for y in (near - 1, near, near + 1):  # positive results: the bit patterns run in the values' order
+            for y in (near - 1, near, near + 1):  # nonnegative results: the bit patterns run in the values' order
+                if y < 0:
+                    continue
                 here = mpmath.mpf(_float32(y))
                 lower = (mpmath.mpf(_float32(y - 1)) + here) / 2 if y > 0 else here  # midpoints: exact at this precision
                 upper = (here + mpmath.mpf(_float32(y + 1))) / 2

@@ -25,14 +25,16 @@ def _floats(bits: list[int]) -> np.ndarray:
 
 
 def _inputs() -> np.ndarray:
-    """The table's inputs and their float32 neighbours, and random float32 over the ranges where sigmoid is not 0 or 1
-    to float32 (the float32 subnormal results, -104 < x < -87, among them) and near 0."""
+    """The table's inputs and their float32 neighbours, random float32 over the ranges where sigmoid is not 0 or 1
+    to float32 (the float32 subnormal results, -104 < x < -87, among them) and near 0, and the ends (results 0, the
+    smallest subnormal, 1/2 at +-0 and at +-2^-149, 1)."""
     rng = np.random.default_rng(20261204)
     table = sorted(TABLE)
     near = [b + d for b in table[::7] for d in (-1, 1)]
     ranges = [rng.uniform(-104, 17, 600), rng.uniform(-104, -87, 200), rng.standard_normal(300), rng.uniform(-1e-3, 1e-3, 200),
               np.ldexp(rng.uniform(0.5, 1, 100), rng.integers(-40, -10, 100)) * rng.choice([-1, 1], 100)]
-    return np.concatenate([_floats(table), _floats(near), *(r.astype(np.float32) for r in ranges)])
+    ends = np.array([0.0, -0.0, -103.3, -103.9, -104.0, -110.0, -1e30, 16.0, 17.0, 20.0, 1e30, 2.0**-149, -(2.0**-149)])
+    return np.concatenate([_floats(table), _floats(near), *(r.astype(np.float32) for r in (*ranges, ends))])
 
 
 def test_every_result_is_the_correctly_rounded_one_and_the_naive_roundings_are_not() -> None:
