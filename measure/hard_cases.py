@@ -23,6 +23,7 @@ from typing import Any
 import mpmath
 
 from ..codegen.kernels import CORRECT_ROUNDING
+from ..derive.files import atomic_write_text
 
 __all__ = ["sweep", "correctly_rounded", "table", "EXACT", "main"]
 
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         tables[function] = table(function, found)
         print(f"{function}: {len(found)} undecided float32 inputs", file=sys.stderr)
     lines = [f'  "{name}": [' + ",\n    ".join(json.dumps(list(pair)) for pair in rows) + "]" for name, rows in tables.items()]
-    HARD_CASES.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+    atomic_write_text(HARD_CASES, "{\n" + ",\n".join(lines) + "\n}\n")
     print(f"wrote {HARD_CASES}; run python cli.py codegen", file=sys.stderr)
     return 0
 

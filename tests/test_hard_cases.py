@@ -54,7 +54,7 @@ def test_every_result_is_the_correctly_rounded_one_and_the_naive_roundings_are_n
 
 def test_the_tests_radii_cover_the_proved_bounds_and_a_smaller_one_would_not() -> None:
     rho_single = gc._largest_bound(gc.SINGLE_SIGMOID_BRANCHES)
-    rho_double = gc._largest_bound(gc.SIGMOID_BRANCHES[:3])
+    rho_double = gc._largest_bound(gc.SIGMOID_RELATIVE)
     assert gc.rounding_test_covers(Fraction(CORRECT_ROUNDING.radius_single), rho_single)
     assert gc.rounding_test_covers(Fraction(CORRECT_ROUNDING.radius_double), rho_double)
     assert gc.boundary_test_covers(CORRECT_ROUNDING.margin_single, rho_single)

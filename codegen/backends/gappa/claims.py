@@ -49,7 +49,17 @@ from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_T
 from . import prover
 from .printer import portable_build, printing_fused
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
-from .scripts import EXP_ERROR, EXP_ERROR_PORTABLE, EXP_ERROR_SINGLE, PORTABLE_SUFFIX, GappaScript, render, script
+from .scripts import (
+    EXP_ERROR,
+    EXP_ERROR_PORTABLE,
+    EXP_ERROR_SINGLE,
+    PORTABLE_SUFFIX,
+    RELATIVE_SIGMOID_BRANCHES,
+    GappaScript,
+    render,
+    script,
+)
+from .scripts import SIGMOID_BRANCHES as SIGMOID_BRANCH_NAMES
 
 __all__ = ["GappaBound", "CLAIMS", "FL", "PROVED_FAST_ULPS", "proved_fast_ulps"]
 
@@ -438,14 +448,15 @@ SIGMOID_BRANCHES = tuple(
         f"fp.sigmoid.{branch}.float64",
         f"{_SIGMOID_QUOTES[branch]}, so within {_SIGMOID_ULPS[branch]} ULP of the correctly rounded value, "
         "with decay from the exp kernel (fp.exp.float64)",
-        sp.Le(_relative(_SIGMOID_EXACT[branch]) if branch in ("nonnegative", "negative", "negative_low") else sp.Abs(FL(_SIGMOID_EXACT[branch]) - _SIGMOID_EXACT[branch]),
+        sp.Le(_relative(_SIGMOID_EXACT[branch]) if branch in RELATIVE_SIGMOID_BRANCHES else sp.Abs(FL(_SIGMOID_EXACT[branch]) - _SIGMOID_EXACT[branch]),
               _sym(SIGMOID_BOUNDS[branch])),
         GappaBound(f"fp_sigmoid_{branch}", SIGMOID_BOUNDS[branch], requires=(EXP_TOTAL,)),
         (r"decay $= e^{-|x|}(1 + \epsilon)$, $|\epsilon| \le 1.4375\,u$ (fp.exp.float64); for the two tails also half a "
          r"subnormal ulp, the exp kernel's last scaling",),
     )
-    for branch in ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
+    for branch in SIGMOID_BRANCH_NAMES
 )
+SIGMOID_RELATIVE = tuple(c for c, branch in zip(SIGMOID_BRANCHES, SIGMOID_BRANCH_NAMES, strict=True) if branch in RELATIVE_SIGMOID_BRANCHES)
 x_sym = sp.Symbol("x", real=True)
 SIGMOID = _fp_claim(
     "fp.sigmoid.float64",
@@ -518,7 +529,7 @@ def _sigmoid_single_ulps() -> Fraction:
     """
     normal = max(ulps_after_rounding(bound, U_SINGLE) for bound in SINGLE_SIGMOID_BOUNDS.values())
     subnormal = int(Fraction(1, 2**1019) / Fraction(1, 2**149)) + 1
-    double = max(ulps_after_rounding(SIGMOID_BOUNDS[branch], U_SINGLE) for branch in ("nonnegative", "negative", "negative_low"))
+    double = max(ulps_after_rounding(SIGMOID_BOUNDS[branch], U_SINGLE) for branch in RELATIVE_SIGMOID_BRANCHES)
     return Fraction(max(normal, subnormal, double, 0))
 
 
@@ -585,15 +596,15 @@ class CorrectlyRounded:
             part, outcome = failed
             return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
         steps = [f"{part.id}: proved" for part in self.parts]
-        for parts, radius in ((self.single, CORRECT_ROUNDING.radius_single), (self.double, CORRECT_ROUNDING.radius_double)):
-            rho = _largest_bound(parts)
+        rho_single, rho_double = _largest_bound(self.single), _largest_bound(self.double)
+        for rho, radius in ((rho_single, CORRECT_ROUNDING.radius_single), (rho_double, CORRECT_ROUNDING.radius_double)):
             if not rounding_test_covers(Fraction(radius), rho):
                 return Outcome(Status.UNPROVED, method, [*steps, f"the test's radius {radius!r} does not cover {_power_of_two(rho)}"])
             steps.append(f"the test of radius {_power_of_two(Fraction(radius))} covers {_power_of_two(rho)} and its two roundings")
-        rho = _largest_bound(self.single)
-        if not boundary_test_covers(CORRECT_ROUNDING.margin_single, rho):
-            return Outcome(Status.UNPROVED, method, [*steps, f"stage 1's margin {CORRECT_ROUNDING.margin_single} does not cover {_power_of_two(rho)}"])
-        steps.append(f"stage 1's integer test (margin {CORRECT_ROUNDING.margin_single} units of 2^-52) covers {_power_of_two(rho)}")
+        if not boundary_test_covers(CORRECT_ROUNDING.margin_single, rho_single):
+            return Outcome(Status.UNPROVED, method, [*steps, f"stage 1's margin {CORRECT_ROUNDING.margin_single} does not cover "
+                                                             f"{_power_of_two(rho_single)}"])
+        steps.append(f"stage 1's integer test (margin {CORRECT_ROUNDING.margin_single} units of 2^-52) covers {_power_of_two(rho_single)}")
         table = dict(table_of(self.function))
         found = _portable_sweep(self.function) if self.portable else hard_cases.sweep(self.function)
         missing = sorted(set(found) - set(table))
@@ -631,7 +642,7 @@ SIGMOID_SINGLE_CR = _fp_claim(
     "fp.sigmoid.float32.cr",
     "for every float32 x, the C sigmoid's float32 result is the correctly rounded 1/(1 + e^-x)",
     sp.Le(sp.Function("ulps32")(FL(1 / (1 + sp.exp(-x_sym)))), 0),
-    CorrectlyRounded("sigmoid", SINGLE_SIGMOID_BRANCHES, SIGMOID_BRANCHES[:3]),
+    CorrectlyRounded("sigmoid", SINGLE_SIGMOID_BRANCHES, SIGMOID_RELATIVE),
     ("stage 1 keeps the float32 kernel's v (within the float32 branches' bounds for |x| <= 707) where it lies farther than "
      "its margin from every float32 rounding boundary (sp_near_boundary_f, exact in integers) or, nearer or below 2^-126, "
      "where both ends of its two-rounding test round to one float32; stage 2 likewise with the float64 kernel's w; the "

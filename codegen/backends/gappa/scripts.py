@@ -39,7 +39,7 @@ from ..c.pieces import (
 )
 from .printer import portable_build, print_gappa, printing_fused
 
-__all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "script"]
+__all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "RELATIVE_SIGMOID_BRANCHES", "SIGMOID_BRANCHES", "script"]
 
 BINARY64, BINARY32 = "float<ieee_64, ne>", "float<ieee_32, ne>"  # Gappa's round-to-nearest-even formats
 UNBOUNDED64 = "float<53,-9000,ne>"  # binary64 without underflow: rounding at a scale where nothing underflows
@@ -348,7 +348,7 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     error = EXP_ERROR_SINGLE if single else exp_error()
     exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
     hypotheses: tuple[str, ...]
-    if branch in ("nonnegative", "negative", "negative_low"):
+    if branch in RELATIVE_SIGMOID_BRANCHES:
         low, high = _NORMAL_RANGES["nonnegative" if single else branch]  # float32 results: one script over the whole range
         hypotheses = (f"Md in [{low}, {high}]", f"(decay - Md) / Md in [-{error}, {error}]")
         goal = "(y - My) / My"
@@ -391,7 +391,7 @@ def _corrected_division(branch: str) -> tuple[tuple[tuple[str, str], ...], tuple
         "-(r) * decay + complement -> E + (complement - (1 - r));",
         "eps - E -> (eps - (-(r) * decay + complement)) + (complement - (1 - r));",
     )
-    if branch in ("nonnegative", "negative", "negative_low"):
+    if branch in RELATIVE_SIGMOID_BRANCHES:
         decay_error = "(decay - Md) / Md / (1 + decay)" if negative else "-((decay - Md) / Md) * (Md / (1 + decay))"
         # num = 1: p is r_lo itself. num = decay: p's rounding, relative where |num r_lo| >= 2^-1021 (split
         # there), and below 2^-969 (negative_low: r_lo = -decay, p rounds to 0) as p/num - r_lo. One hint per
@@ -892,6 +892,7 @@ def _expm1_series() -> GappaScript:
 
 
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
+RELATIVE_SIGMOID_BRANCHES = SIGMOID_BRANCHES[:3]  # decay normal: the error relative to the result (the tails' absolute)
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
 _NORMAL_RANGES = {"nonnegative": ("1b-1021", "1"), "negative": ("1b-969", "1"), "negative_low": ("1b-1021", "1b-969")}
 
