@@ -10,10 +10,12 @@ from typing import Any
 import mpmath
 import numpy as np
 import pytest
+import sympy as sp
 from portable_build import run_portable
+from sympy.codegen.cfunctions import fma
 
 from softproof.codegen.backends.c.pieces import pieces
-from softproof.codegen.backends.c.printer import print_c
+from softproof.codegen.backends.c.printer import exp_head, print_c
 from softproof.codegen.backends.gappa.claims import (
     CLAIMS,
     PORTABLE_CLAIMS,
@@ -30,8 +32,7 @@ from softproof.codegen.backends.gappa.claims import (
 from softproof.codegen.backends.gappa.printer import GappaSyntaxError, portable_build, print_gappa, to_gappa
 from softproof.codegen.backends.gappa.prover import GAPPA_MISSING, gappa_executable, run_gappa, unequal_hints
 from softproof.codegen.backends.gappa.scripts import (
-    EXP_ERROR,
-    EXP_ERROR_PORTABLE,
+    EXP_HEAD_LINES,
     PORTABLE_SCRIPTS,
     PORTABLE_SUFFIX,
     render,
@@ -65,6 +66,11 @@ def test_the_portable_build_rounds_each_sp_fma_twice() -> None:
     assert "@rndx = float<53,-9000,ne>;" in render(script("fp_sigmoid_negative" + PORTABLE_SUFFIX))
     assert "rndx" not in render(script("fp_sigmoid_negative"))
     assert to_gappa("SP_EXACT_FMA(a, b, c)", fused=False) == to_gappa("fma(a, b, c)", fused=False) == "rnd(a * b + c)"
+    half = "0x1.0000000000000p-1"  # SP_EXP_HEAD(a, b, r) = r + a (1/2 + b r): two FMAs, or sp_exp_head's Fast2Sum
+    assert to_gappa("SP_EXP_HEAD(a, b, r)") == f"rnd(a * rnd(b * r + {half}) + r)"
+    assert to_gappa("SP_EXP_HEAD(a, b, r)", rounded=False, fused=False) == f"(a * (b * r + {half}) + r)"
+    assert to_gappa("SP_EXP_HEAD(a, b, r)", fused=False) == (
+        f"rnd(rnd(r + rnd(a * {half})) + rnd(((r + rnd(a * {half})) - rnd(r + rnd(a * {half}))) + rnd(a * rnd(b * r))))")
     assert to_gappa("SP_FMAF(a, b, c)", fused=False) == "rnd(rnd64(a * b + c))"
     assert to_gappa("SP_FMAF(a, b, c)") == "rnd(a * b + c)"
     assert "@rnd64 = float<ieee_64, ne>;" in render(script("fp_fast_exp_poly" + PORTABLE_SUFFIX))
@@ -78,21 +84,26 @@ def test_the_written_portable_scripts_are_those_the_portable_claims_run() -> Non
     """Each fp.*.portable claim's Gappa parts run a written twin, and every written twin is run; a twin states what
     its script states (hypotheses and goal), about the portable printing: each of its definitions rounds at least as
     often as the fused one, more often where that one prints an SP_FMA (the exp polynomial: one more per SP_FMA).
-    Where they differ, only as that build's proofs say: the float64 exp's error is its portable bound
-    (fp.exp.float64.portable), and sp_final_fma's lines (P, Qx, Q, Yb) come with the standard model of their rounding."""
+    Where they differ, only as that build's proofs say: sp_final_fma's lines (P, Qx, Q, Yb) come with the standard
+    model of their rounding, and sp_exp_head's (scripts.EXP_HEAD_LINES) name its values, together rounding more often
+    than the fused polynomial."""
     used = {c.strategy.script_name for c in PORTABLE_CLAIMS if isinstance(c.strategy, GappaBound)}
     assert used == set(PORTABLE_SCRIPTS)
     final_lines, standard_model = {"P", "Qx", "Q", "Yb"}, "Q -/ Qx in [-1b-53, 1b-53]"
     for name in PORTABLE_SCRIPTS:
         twin, fused = script(name), script(name.removesuffix(PORTABLE_SUFFIX))
-        hypotheses = tuple(h.replace(EXP_ERROR_PORTABLE, EXP_ERROR) for h in twin.hypotheses if h != standard_model)
+        hypotheses = tuple(h for h in twin.hypotheses if h != standard_model)
         assert (twin.goal, twin.extra_goals) == (fused.goal, fused.extra_goals) and len(hypotheses) == len(fused.hypotheses)
         for mine, theirs in zip(hypotheses, fused.hypotheses, strict=True):  # decay's error: the exp's bound, + 2^-1075 below
             assert mine == theirs or ("decay - Md" in mine and mine.split("<=")[0] == theirs.split("<=")[0]), (name, mine)
         twin_lines = dict(twin.definitions)
-        assert [n for n, _ in twin.definitions if n not in final_lines] == [n for n, _ in fused.definitions]
+        assert [n for n, _ in twin.definitions if n not in final_lines | set(EXP_HEAD_LINES)] == [n for n, _ in fused.definitions]
         assert (standard_model in twin.hypotheses) == ("Qx" in twin_lines and "Yb" in twin_lines)
-        assert all(twin_lines[n].count("rnd(") >= f.count("rnd(") for n, f in fused.definitions)
+        if set(EXP_HEAD_LINES) <= set(twin_lines):  # sp_exp_head: y = rnd(Vh + 1), Vh's roundings on the lines above
+            assert name == "fp_exp_poly" + PORTABLE_SUFFIX
+            assert sum(v.count("rnd(") for v in twin_lines.values()) > sum(f.count("rnd(") for _, f in fused.definitions)
+        else:
+            assert all(twin_lines[n].count("rnd(") >= f.count("rnd(") for n, f in fused.definitions)
     poly = dict(script("fp_exp_poly_single" + PORTABLE_SUFFIX).definitions)["y"], dict(script("fp_exp_poly_single").definitions)["y"]
     fmas = print_c(pieces()["exp_poly_single"].expr).count("SP_FMA(")
     assert fmas >= 6 and poly[0].count("rnd(") == poly[1].count("rnd(") + fmas  # each of its SP_FMAs rounded twice
@@ -136,7 +147,8 @@ def test_each_translated_piece_keeps_the_c_operands_and_operators_in_order() -> 
             gappa = print_gappa(piece.expr)
         except GappaSyntaxError:
             continue  # selects and calls: proved as branches, or not at all
-        assert tokens(gappa) == tokens(print_c(piece.expr)), piece.name
+        two_fmas = piece.expr.replace(exp_head, lambda a, b, r: fma(a, fma(b, r, sp.Float(0.5)), r))  # SP_EXP_HEAD with FMAs
+        assert tokens(gappa) == tokens(print_c(two_fmas)), piece.name
         translated += 1
     assert translated >= 15
 
@@ -192,50 +204,53 @@ def test_a_hint_that_is_not_an_identity_proves_nothing(monkeypatch: pytest.Monke
 
 
 def test_a_composition_reads_the_bounds_of_the_build_it_proves() -> None:
-    """Soundness of the portable twins' compositions: where a part's bound differs in the portable build (the float64
-    exp 1.5 u, sp_exp_dd's tail and total, expm1's tail), no function body names the fused constant (each reads it
-    through its accessor, which gives the portable bound inside portable_build(), where a twin's combine runs), and
-    each such twin states what its accessor gives there. Test of the test: log_softmax_backward's float64 constant
-    over the portable exp (3.53 u) exceeds the fused claim's 3.5 u, which the fused exp's 3.47 u meets."""
+    """Soundness of the portable twins' compositions: where a part's bound differs in the portable build (sp_exp_dd's
+    tail and total, expm1's tail), no function body names the fused constant (each reads it through its accessor, which
+    gives the portable bound inside portable_build(), where a twin's combine runs), and each such twin states what its
+    accessor gives there. The float64 exp's bound is the same in both builds (SP_EXP_HEAD rounds its head once there
+    too), and its twin states it. Test of the test: the double-double terms over the portable sp_exp_dd exceed the fused
+    build's, so reading the fused constant there would be wrong."""
     import ast
     import inspect
 
     from softproof.codegen.backends.gappa import claims as gc
 
-    fused_constants = {"EXP_BOUND", "EXP_TAIL_BOUND", "EXP_DD_BOUND", "EXPM1_TAIL_BOUND"}
-    accessors = {"exp_bound", "exp_tail_bound", "exp_dd_bound", "expm1_tail_bound"}
+    fused_constants = {"EXP_TAIL_BOUND", "EXP_DD_BOUND", "EXPM1_TAIL_BOUND"}
+    accessors = {"exp_tail_bound", "exp_dd_bound", "expm1_tail_bound"}
     tree = ast.parse(inspect.getsource(gc))
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.Lambda)) and getattr(node, "name", "") not in accessors:
             named = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} & fused_constants
             assert not named, f"{getattr(node, 'name', 'a lambda')} (line {node.lineno}) names {named}: read the build's bound"
-    twins = {"fp.exp.float64": gc.exp_bound, "fp.exp.poly_tail.float64": gc.exp_tail_bound, "fp.exp.dd.float64": gc.exp_dd_bound,
-             "fp.expm1.tail": gc.expm1_tail_bound}
+    twins = {"fp.exp.poly_tail.float64": gc.exp_tail_bound, "fp.exp.dd.float64": gc.exp_dd_bound, "fp.expm1.tail": gc.expm1_tail_bound}
     for claim_id, accessor in twins.items():
         (fused,) = [c for c in CLAIMS if c.id == claim_id]
         twin = gc.portable_twin(fused)
         assert fused.strategy.bound == accessor()
         with portable_build():
             assert twin.strategy.bound == accessor() > fused.strategy.bound
-    rows = gc.BACKWARD_ROWS
+    (exp,) = [c for c in CLAIMS if c.id == "fp.exp.float64"]
+    assert gc.portable_twin(exp).strategy.bound == exp.strategy.bound == gc.EXP_BOUND
     with portable_build():
-        portable = gc.log_softmax_backward_constant(rows, False)
-    assert gc.log_softmax_backward_constant(rows, False) <= gc.LOG_SOFTMAX_BACKWARD_BOUNDS["float64"] < portable
-    assert portable <= gc.portable_twin(next(c for c in CLAIMS if c.id == "fp.log_softmax_backward.float64")).strategy.bound
+        portable = gc._terms_dd_total()
+    assert gc._terms_dd_total() < portable <= gc.portable_twin(next(c for c in CLAIMS if c.id == "fp.logsumexp.terms_dd.float64")).strategy.bound
 
 
 def test_a_twin_is_refused_where_the_proof_does_not_carry_over() -> None:
     """portable_twin refuses a claim whose argument needs more than its parts' twins: logmeanexp's certificate (its
     underflow argument counts a remainder as one rounding, which the portable build's Dekker product does not give below
-    2^-969). The float64 softmax's twin carries its own bound: 4 ULP there (its exp's 1.5 u), 3 with FMA hardware."""
+    2^-969). The float64 softmax's twin states the fused claim's 3 ULP: its exp is within 1.4375 u there too
+    (SP_EXP_HEAD), where the macro's rounded product r^2 q made it 1.5 u and the softmax 4 ULP."""
     from softproof.codegen.backends.gappa import claims as gc
 
     for claim in (gc.LOGMEANEXP_CERTIFIED, gc.LOGMEANEXP_CERTIFIED_SINGLE):
         with pytest.raises(ValueError, match="has no portable twin"):
             gc.portable_twin(claim)
     assert not any(c.id.startswith("fp.logmeanexp") for c in PORTABLE_CLAIMS)
-    assert gc.SOFTMAX.strategy.bound == 3 and gc.portable_twin(gc.SOFTMAX).strategy.bound == 4
-    assert "within 4 ULP" in gc.portable_twin(gc.SOFTMAX).quote and "within 3 ULP" in gc.SOFTMAX.quote
+    assert gc.SOFTMAX.strategy.bound == gc.portable_twin(gc.SOFTMAX).strategy.bound == 3
+    assert "within 3 ULP" in gc.portable_twin(gc.SOFTMAX).quote and "within 3 ULP" in gc.SOFTMAX.quote
+    with portable_build():
+        assert gc.softmax_relative(Fraction(3, 2) * gc.U, gc._terms_total() + gc.U / 16, gc.SHIFT_BOUND, gc.SOFTMAX_ROWS) > 3 * gc.U
 
 
 _PORTABLE_SEARCH = """

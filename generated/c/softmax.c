@@ -69,17 +69,21 @@ static int sp_threads(void)
  * glibc's FP_FAST_FMA follows GCC only), two roundings elsewhere; SP_EXACT_FMA where the analysis needs
  * the residual a*b + c exactly: Dekker's product without FMA hardware (sp_exact_fma), the same bits;
  * SP_FINAL_FMA for a result's last operation a*b + c (c small against a*b), which the bounds need rounded
- * once: without FMA hardware Dekker's product p + e = a*b and p + (e + c) (sp_final_fma), once up to O(u^2) */
+ * once: without FMA hardware Dekker's product p + e = a*b and p + (e + c) (sp_final_fma), once up to O(u^2);
+ * SP_EXP_HEAD(a, b, r) = r + a (1/2 + b r), the exp polynomial's last steps (a = r*r): two FMAs, or without FMA
+ * hardware r + a/2 exactly by Fast2Sum and the rest added once (sp_exp_head) */
 #if defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(FP_FAST_FMA)
 #define SP_HAS_FMA 1
 #define SP_FMA(a, b, c) fma((a), (b), (c))
 #define SP_EXACT_FMA(a, b, c) fma((a), (b), (c))
 #define SP_FINAL_FMA(a, b, c) fma((a), (b), (c))
+#define SP_EXP_HEAD(a, b, r) fma((a), fma((b), (r), 0.5), (r))
 #else
 #define SP_HAS_FMA 0
 #define SP_FMA(a, b, c) ((a) * (b) + (c))
 #define SP_EXACT_FMA(a, b, c) sp_exact_fma((a), (b), (c))
 #define SP_FINAL_FMA(a, b, c) sp_final_fma((a), (b), (c))
+#define SP_EXP_HEAD(a, b, r) sp_exp_head((a), (b), (r))
 #endif
 #define SP_LANES 16
 #define SP_FOLD 256       /* float32 results: plain sums over SP_FOLD blocks per lane, then folded exactly */
@@ -164,6 +168,18 @@ static SP_INLINE double sp_final_fma(double a, double b, double c)
     const double p = sp_two_product(a * scale, b, &e);
     return (p + (e + c * scale)) / scale;
 }
+
+/* r + a (1/2 + b r), the exp polynomial's last steps (a = fl(r^2), |r| <= 0.35; b: the rest of Horner's scheme),
+ * without FMA hardware: h = a/2 (exact unless a is subnormal), s + t = r + h exactly (Fast2Sum: h <= r^2/2 < |r|;
+ * exact with subnormals too), then s + fl(t + a fl(b r)): the head r + r^2/2 rounds once, as with the two FMAs,
+ * and the rest, |a b r| <= 0.01, rounds twice more on its own scale. Gappa proves the composition
+ * (fp.exp.poly.float64.portable: within fp.exp.poly.float64's 1.17 u; codegen/backends/gappa/scripts.py, _exp_poly) */
+static SP_INLINE double sp_exp_head(double a, double b, double r)
+{
+    const double h = a * 0.5, w = a * (b * r);
+    const double s = r + h, t = h - (s - r);
+    return s + (t + w);
+}
 #endif
 
 /* ------------------------------------------------------------ exp kernel */
@@ -183,7 +199,7 @@ static SP_INLINE double piece_exp_reduce(double b, double clamped, double kf)
 
 static SP_INLINE double piece_exp_poly(double r)
 {
-    return SP_FMA(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r, 0x1.0000000000000p-1), r) + 1;
+    return SP_EXP_HEAD(r * r, SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.1f75a3caadff5p-29, r, 0x1.af5282aacdb2ep-26), r, 0x1.27e4da1e12fb1p-22), r, 0x1.71ddfff6573d6p-19), r, 0x1.a01a01a74077ap-16), r, 0x1.a01a01ac9de9ep-13), r, 0x1.6c16c16c16214p-10), r, 0x1.111111110ff8bp-7), r, 0x1.5555555555556p-5), r, 0x1.5555555555557p-3), r) + 1;
 }
 
 static SP_INLINE double piece_exp_poly_tail(double r)

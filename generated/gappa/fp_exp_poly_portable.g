@@ -10,9 +10,21 @@ SP_SHIFTER = 0x1.8000000000000p+52;
 SP_LN2_HI = 0x1.62e42fefa3800p-1;
 SP_LN2_LO = 0x1.ef35793c76730p-45;
 r = rnd(r_);
-y = rnd(rnd(rnd(rnd(r * r) * rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(0x1.1f75a3caadff5p-29 * r) + 0x1.af5282aacdb2ep-26) * r) + 0x1.27e4da1e12fb1p-22) * r) + 0x1.71ddfff6573d6p-19) * r) + 0x1.a01a01a74077ap-16) * r) + 0x1.a01a01ac9de9ep-13) * r) + 0x1.6c16c16c16214p-10) * r) + 0x1.111111110ff8bp-7) * r) + 0x1.5555555555556p-5) * r) + 0x1.5555555555557p-3) * r) + 0x1.0000000000000p-1)) + r) + 1);
-My = ((((r * r) * ((((((((((((((((((((0x1.1f75a3caadff5p-29 * r) + 0x1.af5282aacdb2ep-26) * r) + 0x1.27e4da1e12fb1p-22) * r) + 0x1.71ddfff6573d6p-19) * r) + 0x1.a01a01a74077ap-16) * r) + 0x1.a01a01ac9de9ep-13) * r) + 0x1.6c16c16c16214p-10) * r) + 0x1.111111110ff8bp-7) * r) + 0x1.5555555555556p-5) * r) + 0x1.5555555555557p-3) * r) + 0x1.0000000000000p-1)) + r) + 1);
+Ah = rnd(r * r);
+Q1h = rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(rnd(0x1.1f75a3caadff5p-29 * r) + 0x1.af5282aacdb2ep-26) * r) + 0x1.27e4da1e12fb1p-22) * r) + 0x1.71ddfff6573d6p-19) * r) + 0x1.a01a01a74077ap-16) * r) + 0x1.a01a01ac9de9ep-13) * r) + 0x1.6c16c16c16214p-10) * r) + 0x1.111111110ff8bp-7) * r) + 0x1.5555555555556p-5) * r) + 0x1.5555555555557p-3) * r);
+Hh = rnd(Ah * 0x1.0000000000000p-1);
+Sh = rnd(r + Hh);
+Th = (r + Hh) - Sh;
+Wh = rnd(Ah * Q1h);
+TWh = rnd(Th + Wh);
+Vh = rnd(Sh + TWh);
+Xh = r + Hh + Ah * Q1h;
+MVh = r + (r * r) * 0x1.0000000000000p-1 + (r * r) * (((((((((((((((((((0x1.1f75a3caadff5p-29 * r) + 0x1.af5282aacdb2ep-26) * r) + 0x1.27e4da1e12fb1p-22) * r) + 0x1.71ddfff6573d6p-19) * r) + 0x1.a01a01a74077ap-16) * r) + 0x1.a01a01ac9de9ep-13) * r) + 0x1.6c16c16c16214p-10) * r) + 0x1.111111110ff8bp-7) * r) + 0x1.5555555555556p-5) * r) + 0x1.5555555555557p-3) * r);
+y = rnd(Vh + 1);
+My = (MVh + 1);
 
 { r in [-0.35, 0.35]
   -> (y - My) / My in ? }
+Vh - Xh -> (Vh - (Sh + TWh)) + (TWh - (Th + Wh)) + (Wh - Ah * Q1h);
+Xh - MVh -> (Hh - (r * r) * 0x1.0000000000000p-1) + (Ah * Q1h - (r * r) * (((((((((((((((((((0x1.1f75a3caadff5p-29 * r) + 0x1.af5282aacdb2ep-26) * r) + 0x1.27e4da1e12fb1p-22) * r) + 0x1.71ddfff6573d6p-19) * r) + 0x1.a01a01a74077ap-16) * r) + 0x1.a01a01ac9de9ep-13) * r) + 0x1.6c16c16c16214p-10) * r) + 0x1.111111110ff8bp-7) * r) + 0x1.5555555555556p-5) * r) + 0x1.5555555555557p-3) * r));
 $ r in 64;

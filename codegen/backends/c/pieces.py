@@ -44,7 +44,7 @@ from ...kernels import (
     T,
     X,
 )
-from .printer import exact_fma, final_fma, print_c_function
+from .printer import exact_fma, exp_head, final_fma, print_c_function
 
 __all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
            "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE",
@@ -66,6 +66,15 @@ def _exp_polynomial(coefficients: tuple[float, ...]) -> sp.Expr:
     return fma(R * R, _exp_q(coefficients), R) + 1
 
 
+def _exp_polynomial_head(coefficients: tuple[float, ...]) -> sp.Expr:
+    r""":func:`_exp_polynomial` with its last two steps as one ``exp_head``: :math:`P(r) = 1 + (r + r^2(1/2 + r q_1(r)))`,
+    :math:`q = 1/2 + r q_1` (the derived q starts with Taylor's 1/2, checked here); the same operations with FMA
+    hardware, the head :math:`r + r^2/2` rounded once without it (printer.exp_head)."""
+    if coefficients[0] != 0.5:
+        raise ValueError(f"exp_head needs q(0) = 1/2; the derived q(0) is {coefficients[0]!r}")
+    return exp_head(R * R, _exp_q(coefficients[1:]), R) + 1
+
+
 def exp_reduction_head(prefix: str = "SP") -> sp.Expr:
     """a - k ln2_hi with the constants ``<prefix>_LN2_HI`` (``SP`` double, ``SP_F`` binary32): exact by Cody and Waite's
     split (exp.cody_waite_exact, exp.fast.cody_waite_exact)."""
@@ -81,7 +90,7 @@ def _exp_pieces() -> dict[str, sp.Expr]:
     """Range reduction and polynomials of the exp kernel (derive/exp_kernel.py), with FMAs."""
     return {
         "exp_reduce": _exp_reduction(),  # exact head, tiny correction (|.| <= 2^-33): r rounds once
-        "exp_poly": _exp_polynomial(exp_kernel(DEGREE).q),
+        "exp_poly": _exp_polynomial_head(exp_kernel(DEGREE).q),  # its head rounded once in both builds (fp.exp.float64)
         "exp_poly_tail": _exp_polynomial(exp_kernel(DEGREE).q) - 1,  # P(r) - 1 (sp_exp_dd adds the 1 exactly)
         "exp_reduce_head": exp_reduction_head(),  # a - k ln2_hi, exact (exp.cody_waite_exact)
         "exp_poly_single": _exp_polynomial(exp_kernel(SINGLE_DEGREE).q),

@@ -1,4 +1,4 @@
-"""The C99 printer: SymPy's ``C99CodePrinter`` for the scalar kernel expressions.
+r"""The C99 printer: SymPy's ``C99CodePrinter`` for the scalar kernel expressions.
 
 Customisations (each a ``_print_*`` method):
 
@@ -11,6 +11,8 @@ Customisations (each a ``_print_*`` method):
   such as ``f^2/2 - hfsq``); without FMA hardware the skeleton computes it by Dekker's product
 * ``final_fma`` -> ``SP_FINAL_FMA``: a result's last operation, which its bound needs rounded once;
   without FMA hardware Dekker's product and one more sum (once up to :math:`O(u^2)`)
+* ``exp_head`` -> ``SP_EXP_HEAD``: the exp polynomial's :math:`r + a(1/2 + b r)`, :math:`a = \mathrm{fl}(r^2)`: two
+  FMAs with FMA hardware; without, :math:`r + a/2` kept exact (Fast2Sum) and the small rest added once
 * ``ReduceSum`` is refused: the loops replace it by their accumulator first
 """
 
@@ -23,7 +25,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import fma
 from sympy.printing.c import C99CodePrinter
 
-__all__ = ["KernelCPrinter", "SingleKernelCPrinter", "exact_fma", "final_fma", "print_c", "print_c_function", "c_identifier"]
+__all__ = ["KernelCPrinter", "SingleKernelCPrinter", "exact_fma", "exp_head", "final_fma", "print_c", "print_c_function", "c_identifier"]
 
 
 class exact_fma(fma):  # noqa: N801 - named like the SymPy function it refines
@@ -40,6 +42,21 @@ class final_fma(fma):  # noqa: N801 - named like the SymPy function it refines
     without, ``sp_final_fma``: Dekker's product :math:`p + e = a b` (exact), then :math:`p + \mathrm{fl}(e + c)`,
     rounded once up to :math:`u|e + c| \le u(u|ab| + |c|)` (not the fused bits; Gappa reads it so, printer.py).
     Without it the portable macro rounds the product too: one more :math:`u` in the result's bound."""
+
+
+class exp_head(sp.Function):  # noqa: N801 - named like SymPy's functions
+    r""":math:`r + a(1/2 + b r)`: the exp polynomial :math:`P(r) - 1 = r + r^2 q(r)` with :math:`q = 1/2 + r b` and
+    :math:`a = \mathrm{fl}(r^2)` (Taylor's :math:`1/2`, :math:`|r| \le 0.35`). Printed as ``SP_EXP_HEAD(a, b, r)``: with
+    FMA hardware ``fma(a, fma(b, r, 1/2), r)``, the two FMAs of Horner's last steps; without, ``sp_exp_head`` (prims.c):
+    :math:`h = a/2`, Fast2Sum :math:`s + t = r + h` (exact: :math:`h \le |r|`), then :math:`s + \mathrm{fl}(t + a\,\mathrm{fl}(b r))`,
+    so that the large part :math:`r + r^2/2` rounds once, as the fused form does, where the macro ``a*b + c`` would
+    round :math:`a q` before adding r (:math:`u|r^2 q|` more: fp.exp.float64 at 1.486 u, not 1.4375 u). Four operations
+    more than the macro's; Dekker's product for the FMA (sp_final_fma's) costs about twenty."""
+
+    nargs = 3
+
+    def _eval_rewrite_as_Add(self, a: sp.Expr, b: sp.Expr, r: sp.Expr, **kwargs: object) -> sp.Expr:
+        return r + a * (sp.Rational(1, 2) + b * r)
 
 class KernelCPrinter(C99CodePrinter):
     """C99 printer for scalar kernel expressions (reductions are done by the skeleton's loops).
@@ -87,6 +104,10 @@ class KernelCPrinter(C99CodePrinter):
     def _print_exact_fma(self, expr: sp.Expr) -> str:
         """``SP_EXACT_FMA`` (C99 ``fma`` with FMA hardware, Dekker's exact product without)."""
         return "SP_EXACT_FMA({})".format(", ".join(self._print(arg) for arg in expr.args))
+
+    def _print_exp_head(self, expr: sp.Expr) -> str:
+        """``SP_EXP_HEAD`` (two FMAs with FMA hardware, Fast2Sum of the head without)."""
+        return "SP_EXP_HEAD({})".format(", ".join(self._print(arg) for arg in expr.args))
 
     def _print_final_fma(self, expr: sp.Expr) -> str:
         """``SP_FINAL_FMA`` (C99 ``fma`` with FMA hardware, Dekker's product and a corrected sum without)."""

@@ -51,7 +51,6 @@ from .printer import portable_build, printing_fused
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import (
     EXP_ERROR,
-    EXP_ERROR_PORTABLE,
     EXP_ERROR_SINGLE,
     PORTABLE_SUFFIX,
     RELATIVE_SIGMOID_BRANCHES,
@@ -196,7 +195,7 @@ class ComposedBound:
     in_ulps: bool = False  # the bound counts ULPs (else it is a relative error)
     unit: Fraction = U  # the unit roundoff a relative bound is printed in (binary64's u, or binary32's)
     # a portable twin's composition: combine runs inside portable_build(), where the bounds that differ in that build
-    # (exp_bound()) are that build's, as its parts state them
+    # (exp_tail_bound(), exp_dd_bound(), ...) are that build's, as its parts state them
     portable: bool = False
 
     def run(self, statement: sp.Basic) -> Outcome:
@@ -255,18 +254,7 @@ EXP_POLY_BOUND = Fraction(117, 100) * U  # Gappa: 1.1615 u
 # (1 + 2^-31.0) in the portable build, whose product k ln2_lo rounds once more
 EXP_REDUCE_BOUND = Fraction(1, 2**55) + Fraction(1, 2**85)
 EXP_BOUND = Fraction(float.fromhex(EXP_ERROR))  # 0x1.7p-53 = 1.4375 u, the element-wise scripts' hypothesis
-# the portable build's: its polynomial rounds each FMA's product too (Gappa: 1.2124 u; stated 1.22 u), composed 1.486 u
-EXP_POLY_PORTABLE_BOUND = Fraction(122, 100) * U
-EXP_BOUND_PORTABLE = Fraction(float.fromhex(EXP_ERROR_PORTABLE))  # 0x1.8p-53 = 1.5 u
 
-
-def exp_bound() -> Fraction:
-    """fp.exp.float64's bound in the build being proved: :data:`EXP_BOUND`, or :data:`EXP_BOUND_PORTABLE` inside
-    :func:`portable_build` (where a portable twin's composition runs, :attr:`ComposedBound.portable`, over
-    fp.exp.float64.portable). Every composition over fp.exp.float64 reads the bound here, never the constant;
-    so do those over the other claims whose bound differs in that build (:func:`exp_tail_bound`, :func:`exp_dd_bound`,
-    :func:`expm1_tail_bound`)."""
-    return EXP_BOUND if printing_fused() else EXP_BOUND_PORTABLE
 
 RADIUS_BOUND = Fraction(str(RADIUS))
 LOG1P_R_BOUND = Fraction(1, 2**58)
@@ -729,7 +717,7 @@ def _terms_total() -> Fraction:
     double: :data:`SEGMENTS_BOUND` (expl and the sums within a few units of :math:`2^{-64}`, an assumption on
     the C library). So the relative part is at most :math:`\epsilon_e + 2^{-61}`.
     """
-    return exp_bound() + SEGMENTS_BOUND
+    return EXP_BOUND + SEGMENTS_BOUND
 
 
 TERMS_BOUND_SINGLE = Fraction(1, 2**36)  # SP_TERMS_ERROR_F
@@ -913,7 +901,7 @@ def softmax_relative(exp_bound: Fraction, terms_bound: Fraction, shift_bound: Fr
 
 def _softmax_rho() -> Fraction:
     """:func:`softmax_relative` of the float64 kernel (its exp, terms and shift bounds, rows up to :data:`SOFTMAX_ROWS`)."""
-    return softmax_relative(exp_bound(), _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS)
+    return softmax_relative(EXP_BOUND, _terms_total(), SHIFT_BOUND, SOFTMAX_ROWS)
 
 
 def _softmax_ulps() -> Fraction:
@@ -1132,7 +1120,7 @@ def _log1p_diff_claims(function: str, domain: str, exact: sp.Expr, how: str) -> 
                   f"for every double x {domain}, the C {function} is within 2 ULP of the correctly rounded {exact}",
                   sp.Le(sp.Function("ulps")(FL(exact)), 2),
                   ComposedBound((EXP_TOTAL, LOG1P, LOG1P_PARTS[3], LOG_SHARE_ASSEMBLY),
-                                lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(exp_bound()))), Fraction(2), in_ulps=True),
+                                lambda: Fraction(ulps_after_rounding(log_sigmoid_relative(EXP_BOUND))), Fraction(2), in_ulps=True),
                   (how,)),
         _fp_claim(f"fp.{function}.float32",
                   f"for every float32 x, the C {function}'s float32 result is within 1 ULP of the correctly rounded {exact}",
@@ -1409,8 +1397,8 @@ def log1mexp_ulps() -> Fraction:
     -0; x > 0, NaN: NaN (selected apart)."""
     main = ulps_after_rounding(log1mexp_relative())
     small = ulps_after_rounding(exp_dd_bound() + Fraction(1, 2**1075) / LOG1MEXP_SMALL_D_MIN + LOG1MEXP_SMALL_THETA)
-    tiny = ulps_from_relative((1 + exp_bound()) / (1 - Fraction(1, 2**1009)) - 1)
-    subnormal = ulps_from_absolute(exp_bound() * Fraction(1, 2**1022) + Fraction(1, 2**1075) + Fraction(1, 2**2000), SUBNORMAL_SPACING)
+    tiny = ulps_from_relative((1 + EXP_BOUND) / (1 - Fraction(1, 2**1009)) - 1)
+    subnormal = ulps_from_absolute(EXP_BOUND * Fraction(1, 2**1022) + Fraction(1, 2**1075) + Fraction(1, 2**2000), SUBNORMAL_SPACING)
     return Fraction(max(main, small, tiny, subnormal))
 
 
@@ -1557,7 +1545,7 @@ def log_softmax_backward_constant(rows: int, single: bool) -> Fraction:
     (:math:`u|g_j - E_jG|` plus :math:`(1 + u)` times that). An :math:`e_j` of 0 returns :math:`g_j`: within
     :math:`E_j|G| \le 2^{-1075}S`. Float32 results: one more rounding (:math:`u_{32}` of the result, and :math:`2^{-150}`)."""
     gamma2 = _gamma_squared(rows)
-    eps = EXP_SINGLE_BOUND if single else exp_bound()
+    eps = EXP_SINGLE_BOUND if single else EXP_BOUND
     product = (1 + eps) * (1 + U) * (1 + U + gamma2 * (1 + U)) - 1
     return _mixed_constant(U, (1 + U) * product, single)
 
@@ -1813,7 +1801,8 @@ PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("
 PORTABLE = ".portable"  # the id suffix of a claim's twin for the build without FMA hardware
 _PORTABLE_ASSUMPTION = ("no FMA hardware (the portable build, SOFTPROOF_PORTABLE=1): each SP_FMA(a, b, c) is the macro "
                         "a*b + c, two roundings; SP_EXACT_FMA is Dekker's product (sp_exact_fma), one rounding as with the "
-                        "hardware at its sites (p + c exact by Sterbenz, |a*b| >= 2^-969, prims.c), and C99's fma is "
+                        "hardware at its sites (p + c exact by Sterbenz, |a*b| >= 2^-969, prims.c), SP_EXP_HEAD's Fast2Sum "
+                        "s + t = r + a/2 is exact (Dekker 1971: a/2 <= r^2/2 < |r|; sp_exp_head), and C99's fma is "
                         "correctly rounded")
 _TWINS: dict[str, Claim] = {}
 # claims whose proof does not carry over to that build by their parts' twins alone, and why
@@ -1891,21 +1880,6 @@ def _first_of_each(claims: Iterable[Claim]) -> list[Claim]:
     return list(first.values())
 
 
-# The float64 exp kernel in the portable build: each FMA of its polynomial rounds the product too, so the polynomial is
-# within 1.22 u there (Gappa on the twin script: 1.2124 u; 1.1615 u fused) and the kernel within 1.5 u (composed 1.486 u).
-# Their twins state those bounds; every composition over fp.exp.float64 reads the build's bound by exp_bound() (its
-# twin runs inside portable_build()), and the element-wise scripts printed there assume it (scripts.exp_error).
-EXP_POLY_PORTABLE = _twin(
-    EXP_POLY, "in the portable build (no FMA hardware) the printed polynomial of the exp kernel (degree 12, each FMA a rounded "
-    "product and a rounded sum) is within 1.22 u of its exact value on |r| <= 0.35", EXP_POLY_PORTABLE_BOUND)
-EXP_TOTAL_PORTABLE = _exp_claim(
-    "float64", EXP_POLY_PORTABLE, EXP_POLY_PORTABLE_BOUND, ek.POLYNOMIAL_ERROR, ek.ERROR_BOUND, EXP_BOUND_PORTABLE,
-    "in the portable build (no FMA hardware) the exp kernel (sp_exp_normal) is within 1.5 u of e^(a + b) for "
-    "SP_NORMAL_LIMIT = -708 <= a <= 0, |b| <= 2^-42",
-    reduce=portable_twin(EXP_REDUCE), suffix=PORTABLE, more=(_PORTABLE_ASSUMPTION,))
-_TWINS[EXP_TOTAL.id] = EXP_TOTAL_PORTABLE  # its own composition: _exp_composed over the portable polynomial's bound
-
-
 # sp_exp_dd's tail and log1mexp's near tail: their Horner FMAs round the products too (Gappa 2^-54.0027 and 2^-51.598 on
 # the twin scripts), so their twins state 1.01 2^-54 and 2.65 u, sp_exp_dd's 1.0625 2^-54 (composed 1.0415 2^-54) and so
 # do the double-double stage's terms (SP_TERMS_ERROR_DD of that build); the compositions read them by exp_tail_bound(),
@@ -1925,26 +1899,9 @@ TERMS_DD_PORTABLE = _twin(
     TERMS_DD, "in the portable build (no FMA hardware) the double-double stage's t + t_lo is within (1.0625 2^-54 + "
     "sum_error_dd(n)) t_x + n 2^-1074 of t_x = sum of e^((x_j - m)/T) over the entries below the max (SP_TERMS_ERROR_DD of "
     "that build)", EXP_DD_PORTABLE_BOUND)
-# log_softmax_backward's float64 constant over the portable exp: 3.531 u (3.469 u fused, stated 3.5 u), so its own bound
-LOG_SOFTMAX_BACKWARD_PORTABLE_BOUND = Fraction(36, 10) * U
-_TWINS["fp.log_softmax_backward.float64"] = _log_softmax_backward_claim(
-    "float64", LOG_SOFTMAX_BACKWARD_PORTABLE_BOUND, EXP_TOTAL_PORTABLE, PORTABLE, (_PORTABLE_ASSUMPTION,))
-
-
-# the float64 softmax in the portable build: its assembly keeps its 2^-100 there (SP_FINAL_FMA, Gappa 2^-100.3), but
-# its exp (1.5 u against 1.4375 u) takes e's and the terms' errors to 3.10 u before the last rounding: 4 ULP, not 3
-with portable_build():
-    _SOFTMAX_PORTABLE_QUOTE = (f"for every finite row of n <= 2^24 entries and every T > 0, each C softmax result p >= 2^-1018 or "
-                               f"p < 2^-1022 is within {int(_softmax_ulps())} ULP of the correctly rounded e^((x_j - m)/T) / sum_k "
-                               f"e^((x_k - m)/T) (in [2^-1022, 2^-1018): {_softmax_band_ulps()}); in the portable build (no FMA "
-                               "hardware)")
-    SOFTMAX_PORTABLE_ULPS = _softmax_ulps()
-SOFTMAX_PORTABLE = _twin(SOFTMAX, _SOFTMAX_PORTABLE_QUOTE, SOFTMAX_PORTABLE_ULPS)
-
-
 # The end-to-end claims whose proofs carry over to the build without FMA hardware: Gappa proves every part's stated
-# bound on the portable printing too (where a part's bound is larger there, at its twin's own bound, above; the float64
-# softmax at 4 ULP). Not the others: logmeanexp's certificate is refused (_NOT_CARRIED).
+# bound on the portable printing too (where a part's bound is larger there, at its twin's own bound, above). Not the
+# others: logmeanexp's certificate is refused (_NOT_CARRIED).
 PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
     key: portable_twin(PROVED_ULPS[key])
     for key in (("sigmoid", "float64"), ("sigmoid", "float32"), ("softmax", "float64"), ("softmax", "float32"),
@@ -1952,14 +1909,7 @@ PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
                 ("cross_entropy", "float64"), ("cross_entropy", "float32"), ("log_sigmoid", "float64"), ("log_sigmoid", "float32"),
                 ("softplus", "float64"), ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"),
                 ("log1mexp", "float64"), ("log1mexp", "float32"))}
-# logsumexp_backward over the float64 softmax's p: float32 results keep their 1 ULP; float64 ones take the portable
-# softmax's 3.10 u (and the product's rounding): 5 ULP there
-with portable_build():
-    _LOGSUMEXP_BACKWARD_PORTABLE_ULPS = _logsumexp_backward_ulps()
-PORTABLE_BACKWARD = (*(portable_twin(c) for c in BACKWARD), portable_twin(LOGSUMEXP_BACKWARD_SINGLE),
-                     _twin(LOGSUMEXP_BACKWARD, LOGSUMEXP_BACKWARD.quote.replace(f"within {int(_logsumexp_backward_ulps())} ULP",
-                                                                                  f"within {int(_LOGSUMEXP_BACKWARD_PORTABLE_ULPS)} ULP")
-                           + "; in the portable build (no FMA hardware)", _LOGSUMEXP_BACKWARD_PORTABLE_ULPS))
+PORTABLE_BACKWARD = (*(portable_twin(c) for c in BACKWARD), portable_twin(LOGSUMEXP_BACKWARD_SINGLE), portable_twin(LOGSUMEXP_BACKWARD))
 PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEXP_CERTIFIED_DD), portable_twin(LOGSUMEXP_CERTIFIED_SINGLE))
 # the fast tier there: its SP_FMAF is (float)((double)a * b + c), the sum rounded to binary64 and then to binary32 (the
 # printer's rnd(rnd64(...))); Gappa proves the fast exp's reduction and polynomial within their stated bounds again

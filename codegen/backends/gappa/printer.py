@@ -14,7 +14,11 @@ with FMA hardware; in the portable build it is ``sp_final_fma`` (prims.c): Dekke
 and scaled back, so ``rnd(rndx(rndx(a*b) + rndx((a*b - rndx(a*b)) + c)))`` with ``rndx`` binary64 without
 underflow (``float<53,-9000,ne>``, which the script defines where it is used): Dekker's :math:`e` is exact
 there (its conditions in prims.c), and the scaling back rounds only a subnormal result (the outer ``rnd``;
-Gappa reads ``rnd(rndx(v))`` as one rounding where v is normal). The rounding contract of the
+Gappa reads ``rnd(rndx(v))`` as one rounding where v is normal). ``SP_EXP_HEAD(a, b, r)`` (:math:`r + a(1/2 + br)`)
+is two FMAs with FMA hardware, ``rnd(a * rnd(b * r + 1/2) + r)``; in the portable build ``sp_exp_head`` (prims.c),
+:math:`h = \mathrm{rnd}(a/2)`, :math:`s = \mathrm{rnd}(r + h)` and :math:`t = (r + h) - s` exact (Fast2Sum), then
+``rnd(s + rnd(t + rnd(a * rnd(b * r))))`` (a script names those values to give Gappa the decomposition: scripts.py,
+_exp_poly). The rounding contract of the
 C source (no contraction, FMA only where written) is what makes this the printed code's semantics.
 """
 
@@ -30,10 +34,11 @@ import sympy as sp
 
 from ..c.printer import print_c
 
-__all__ = ["GappaSyntaxError", "to_gappa", "print_gappa", "gappa_number", "portable_build", "printing_fused"]
+__all__ = ["HALF", "GappaSyntaxError", "to_gappa", "print_gappa", "gappa_number", "portable_build", "printing_fused"]
 
 _TOKEN = re.compile(r"\s*(?:(0x[0-9a-fA-F.]+p[-+]?\d+)f?|(\d+\.\d*(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)f?|([A-Za-z_][A-Za-z0-9_]*)|(.))")
-FUSED = {"SP_FMA", "SP_EXACT_FMA", "SP_FINAL_FMA", "SP_FMAF", "fma"}
+FUSED = {"SP_FMA", "SP_EXACT_FMA", "SP_FINAL_FMA", "SP_EXP_HEAD", "SP_FMAF", "fma"}
+HALF = "0x1.0000000000000p-1"  # SP_EXP_HEAD's 1/2, as the C printer prints the constant
 UNFUSED_PORTABLE = {"SP_FMA"}  # two roundings without FMA hardware (the portable build's macro)
 _FUSED: ContextVar[bool] = ContextVar("softproof_gappa_fused", default=True)
 
@@ -117,6 +122,13 @@ class _Parser:
             self.take(",")
             c = self.expression()
             self.take(")")
+            if token == "SP_EXP_HEAD":
+                r = c
+                if self.fused or not self.rounded:  # fma(a, fma(b, r, 1/2), r)
+                    return self.rnd(f"{a} * {self.rnd(f'{b} * {r} + {HALF}')} + {r}")
+                h = f"rnd({a} * {HALF})"  # sp_exp_head: h + r by Fast2Sum, the rest added once
+                s = f"rnd({r} + {h})"
+                return f"rnd({s} + rnd((({r} + {h}) - {s}) + rnd({a} * rnd({b} * {r}))))"
             if token == "SP_FMAF" and not self.fused:
                 # the portable macro (float)((double)a * (double)b + (double)c): the binary32 product is exact in binary64
                 # (24 + 24 bits), the sum rounds to binary64 (rnd64, which the script defines), then to the script's binary32

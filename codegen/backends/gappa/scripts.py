@@ -37,7 +37,8 @@ from ..c.pieces import (
     pieces,
     quotient_pieces,
 )
-from .printer import portable_build, print_gappa, printing_fused
+from ..c.printer import exp_head
+from .printer import HALF, portable_build, print_gappa, printing_fused
 
 __all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "RELATIVE_SIGMOID_BRANCHES", "SIGMOID_BRANCHES", "script"]
 
@@ -99,19 +100,54 @@ def _decimal(value: sp.Expr) -> str:
     return text
 
 
+# the lines the portable exp polynomial's script adds for its SP_EXP_HEAD (sp_exp_head, prims.c), in order; names no
+# other script defines
+EXP_HEAD_LINES = ("Ah", "Q1h", "Hh", "Sh", "Th", "Wh", "TWh", "Vh", "Xh", "MVh")
+
+
+def _exp_head_lines(expr: sp.Expr) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], str, str]:
+    r"""The portable build's sp_exp_head in ``expr`` (one ``exp_head``) as named Gappa lines (:data:`EXP_HEAD_LINES`):
+    :math:`A = \mathrm{fl}(r^2)`, :math:`Q_1 = \mathrm{fl}(b r)`, :math:`H = \mathrm{fl}(A/2)`, Fast2Sum :math:`S + T = r + H`
+    (T exact, as C computes it), :math:`W = \mathrm{fl}(A Q_1)`, :math:`V = \mathrm{fl}(S + \mathrm{fl}(T + W))`;
+    :math:`X = r + H + A Q_1` and its exact twin :math:`M_V = r + r^2/2 + r^2 (b r)`. The hints give Gappa the two
+    decompositions it does not find alone (without them, 2^-5.5): :math:`V - X` as the roundings of V, of T + W and of W
+    (T's definition makes :math:`S + T = r + H`), and :math:`X - M_V` as H's and :math:`A Q_1`'s errors. Returns the lines,
+    the hints, and y and My with the head replaced by V and :math:`M_V`."""
+    (node,) = [n for n in sp.preorder_traversal(expr) if isinstance(n, exp_head)]
+    a, b, r = (print_gappa(arg, True) for arg in node.args)
+    ax, bx, rx = (print_gappa(arg, False) for arg in node.args)
+    lines = (("Ah", a), ("Q1h", f"rnd({b} * {r})"), ("Hh", f"rnd(Ah * {HALF})"), ("Sh", f"rnd({r} + Hh)"), ("Th", f"({r} + Hh) - Sh"),
+             ("Wh", "rnd(Ah * Q1h)"), ("TWh", "rnd(Th + Wh)"), ("Vh", "rnd(Sh + TWh)"), ("Xh", f"{r} + Hh + Ah * Q1h"),
+             ("MVh", f"{rx} + {ax} * {HALF} + {ax} * ({bx} * {rx})"))
+    if tuple(name for name, _ in lines) != EXP_HEAD_LINES:
+        raise ValueError("EXP_HEAD_LINES lists the lines of _exp_head_lines")
+    hints = ("Vh - Xh -> (Vh - (Sh + TWh)) + (TWh - (Th + Wh)) + (Wh - Ah * Q1h);",
+             f"Xh - MVh -> (Hh - {ax} * {HALF}) + (Ah * Q1h - {ax} * ({bx} * {rx}));")
+    y = print_gappa(expr.xreplace({node: sp.Symbol("Vh")}), True)
+    my = print_gappa(expr.xreplace({node: sp.Symbol("MVh")}), False)
+    return lines, hints, y, my
+
+
 def _exp_poly(name: str) -> GappaScript:
     """The rounding error of an exp polynomial piece (``exp_poly``, ``exp_poly_single``: binary64 FMAs; ``fast_exp_poly``:
-    binary32 FMAs, the fast tier) against the same polynomial in exact arithmetic, on |r| <= RADIUS."""
-    fast = pieces()[name].single
+    binary32 FMAs, the fast tier) against the same polynomial in exact arithmetic, on |r| <= RADIUS. In the portable
+    build an ``exp_head`` (``exp_poly``'s last steps) is written out as :func:`_exp_head_lines`."""
+    item = pieces()[name]
+    fast = item.single
+    lines: tuple[tuple[str, str], ...] = ()
+    hints: tuple[str, ...] = ()
+    y, my = _piece(name), _piece(name, rounded=False)
+    if not printing_fused() and item.expr.has(exp_head):
+        lines, hints, y, my = _exp_head_lines(item.expr)
     return GappaScript(
         name=f"fp_{name}",
         title=f"rounding error of piece_{name} ({'binary32 ' if fast else ''}Horner with FMAs) relative to the same polynomial "
               "in exact arithmetic",
         inputs=("r",),
-        definitions=(("y", _piece(name)), ("My", _piece(name, rounded=False))),
+        definitions=(*lines, ("y", y), ("My", my)),
         hypotheses=(f"r in [-{_decimal(RADIUS)}, {_decimal(RADIUS)}]",),
         goal="(y - My) / My",
-        hints=("$ r in 64;",),
+        hints=(*hints, "$ r in 64;"),
         rounding=BINARY32 if fast else BINARY64,
         fast=fast,
     )
@@ -257,18 +293,11 @@ def _log1p_poly() -> GappaScript:
 
 
 # the exp kernel's relative error (1.4375 u), the hypothesis of the element-wise assembly scripts: the
-# bound of fp.exp.float64, composed from exp.polynomial_error, fp.exp.poly.float64 and fp.exp.reduce
+# bound of fp.exp.float64, composed from exp.polynomial_error, fp.exp.poly.float64 and fp.exp.reduce (the same in the
+# portable build, whose polynomial rounds its head r + r^2/2 once too: SP_EXP_HEAD)
 EXP_ERROR = "0x1.7p-53"
-# the same in the portable build (1.5 u: its polynomial rounds each FMA's product too, 1.2124 u; fp.exp.float64.portable)
-EXP_ERROR_PORTABLE = "0x1.8p-53"
 # the same for float32 results (the degree-8 polynomial, 2^-37 of approximation): fp.exp.float32
 EXP_ERROR_SINGLE = "0x1.1p-37"
-
-
-def exp_error() -> str:
-    """The float64 exp kernel's relative error the scripts printed now may assume: :data:`EXP_ERROR`, or
-    :data:`EXP_ERROR_PORTABLE` inside :func:`portable_build` (the kernel is printed that way too)."""
-    return EXP_ERROR if printing_fused() else EXP_ERROR_PORTABLE
 
 
 def _hex_value(text: str) -> Fraction:
@@ -345,7 +374,7 @@ def _sigmoid(branch: str, single: bool = False) -> GappaScript:
     scaling rounds once); the error is absolute.
     """
     negative = branch in ("negative", "negative_low", "subnormal")
-    error = EXP_ERROR_SINGLE if single else exp_error()
+    error = EXP_ERROR_SINGLE if single else EXP_ERROR
     exact = "Md / (Md + 1)" if negative else "1 / (Md + 1)"
     hypotheses: tuple[str, ...]
     if branch in RELATIVE_SIGMOID_BRANCHES:
