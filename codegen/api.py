@@ -137,6 +137,9 @@ class Function:
     options: tuple[Parameter, ...] = ()
     plain: str = ""
     fast: bool = False  # a binary32 kernel for precision="fast" (C target, float32; elsewhere the accurate result)
+    # an element-wise function below 0 for every finite x (log_sigmoid): a result that rounds to zero is -0, the sign
+    # round to nearest gives the truth (the C kernel's sp_log1p_diff; the NumPy one's sum would give +0)
+    negative: bool = False
     # an element-wise function the C target evaluates by a derived double-double kernel: the rewrite (of the same
     # textbook form as ``rewrite``) whose stable side that kernel evaluates (codegen/backends/c/pieces.py, DERIVED_KERNELS)
     c_rewrite: Rewrite | None = None
@@ -232,7 +235,8 @@ results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :fu
     Function("log_sigmoid", ELEMENTWISE, "Log-sigmoid", "elementwise log(1 / (1 + e^-x)) of `count` entries",
              (*inputs("x"), OUT), "log_sigmoid_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
-(``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID),
+(``rewrite.log_sigmoid_abs_form``); a result that rounds to zero (large x, or +inf) is -0, the truth's sign.
+``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID, negative=True),
     Function("softplus", ELEMENTWISE, "Softplus", "elementwise log(1 + e^x) of `count` entries",
              (*inputs("x"), OUT), "softplus_all", (), {"float64": 2, "float32": 1},
              doc=r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as

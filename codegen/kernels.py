@@ -86,19 +86,22 @@ class CorrectRounding:
     r"""The float32 functions whose C result is the correctly rounded value (Ziv's strategy, three stages), and the
     relative radii of the two rounding tests (fp.<function>.float32.cr).
 
-    Stage 1 is the float32 kernel's double v, within :math:`
-ho_1 f` of the truth f (fp.<function>.float32's
-    branches); stage 2 the float64 kernel's w, within :math:`
-ho_2 f` (fp.<function>.float64's branches). A stage
+    Stage 1 is the float32 kernel's double v, within :math:`\rho_1 f` of the truth f (fp.<function>.float32's
+    branches); stage 2 the float64 kernel's w, within :math:`\rho_2 f` (fp.<function>.float64's branches). A stage
     decides where :math:`v(1 - R)` and :math:`v(1 + R)`, each computed in two roundings, round to one float32: then so
     does f, which lies between them (RN32 is monotone). :math:`R \ge \rho + 2^{-51}` covers the two roundings of
     each end (each moves it by at most :math:`u|v|(1 + R)`) and :math:`1/(1 \pm \rho) - (1 \pm \rho)`. Stage 3: a table of
     the inputs both tests leave undecided, found by running them over every float32 (the claim does), with values
-    from mpmath."""
+    from mpmath. The sweep covers :math:`|x| \le` :attr:`sweep_limit`; beyond it each claim argues its tails (the results
+    within :math:`2^{-966}` of 0, of 1 or of x, so that every stage's double rounds, and its tests decide, as the truth)."""
 
-    functions: tuple[str, ...] = ("sigmoid",)
-    radius_single: float = 2.0**-36  # fp.sigmoid.{nonnegative,negative}.float32: 0.54 and 1.07 2^-37
-    radius_double: float = 2.0**-50  # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u
+    functions: tuple[str, ...] = ("sigmoid", "log_sigmoid", "softplus")
+    sweep_limit: float = 670.0  # e^-670 < 2^-966
+    # fp.sigmoid.{nonnegative,negative}.float32: 0.54 and 1.07 2^-37; log_sigmoid and softplus (log_sigmoid_relative with
+    # the float32 exp, and v's rounding to binary64): 1.07 2^-37
+    radius_single: float = 2.0**-36
+    # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u; log_sigmoid and softplus: 2.5 u
+    radius_double: float = 2.0**-50
 
     @property
     def margin_single(self) -> int:

@@ -603,7 +603,8 @@ def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "
 
 def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
-    (``rewrite.log_sigmoid_abs_form``). ``out`` as for :func:`softmax`."""
+    (``rewrite.log_sigmoid_abs_form``); a result that rounds to zero (large x, or +inf) is -0, the truth's sign.
+    ``out`` as for :func:`softmax`."""
     _options.check_precision(precision)
     source, target = x, out
     x, dtype = _as_float(x)
@@ -611,6 +612,7 @@ def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # proved: rewrite.log_sigmoid_abs_form
         out = -numpy.log1p(numpy.exp(-abs(x))) + numpy.minimum(0, x)
+        out = numpy.where(out == 0, -0.0, out)  # below 0 everywhere: a zero result is -0, the truth's sign
     return _deliver(numpy.asarray(out).astype(dtype)[()], target)
 
 

@@ -3,8 +3,8 @@
 Each correctly rounded float32 function (``codegen/kernels.py``, ``CorrectRounding``) rounds the float32 kernel's double
 where its test decides, else the float64 kernel's, else looks the input up in a table. :func:`sweep` runs the C
 library's audit entry point (``softproof_<name>_undecided_f``, the kernel's own stages as it runs them) over every
-float32 bit pattern, NaN aside, and returns those neither test decides, on the machine's threads; :func:`table` gives each found input its correctly rounded
-value from mpmath (:func:`correctly_rounded`, rigorous: the exact value's enclosure lies strictly between two float32
+float32 x with |x| <= 670 (``CorrectRounding.sweep_limit``; the claims argue the tails) and returns those neither test
+decides, on the machine's threads; :func:`table` gives each found input its correctly rounded value from mpmath (:func:`correctly_rounded`, rigorous: the exact value's enclosure lies strictly between two float32
 rounding boundaries); ``python -m softproof.measure.hard_cases`` writes them to ``codegen/backends/c/hard_cases.json``,
 which codegen prints into the C source. The claim ``fp.<name>.float32.cr`` runs the sweep again on the library built
 from the generated source and checks that the table holds every input it finds.
@@ -25,13 +25,20 @@ import mpmath
 from ..codegen.kernels import CORRECT_ROUNDING
 from ..derive.files import atomic_write_text
 
-__all__ = ["sweep", "correctly_rounded", "table", "EXACT", "main"]
+__all__ = ["sweep", "swept_ranges", "correctly_rounded", "table", "EXACT", "main"]
 
 PATTERNS = 1 << 32
 _CHUNK = 1 << 26  # patterns per call (64 calls over every float32)
 
 # the textbook definitions (the oracle, never the kernel's expression), in the mpmath context given (iv: intervals)
-EXACT: dict[str, Callable[[Any, Any], Any]] = {"sigmoid": lambda ctx, x: 1 / (1 + ctx.exp(-x))}
+EXACT: dict[str, Callable[[Any, Any], Any]] = {
+    "sigmoid": lambda ctx, x: 1 / (1 + ctx.exp(-x)),
+    "log_sigmoid": lambda ctx, x: -ctx.log(1 + ctx.exp(-x)),
+    "softplus": lambda ctx, x: ctx.log(1 + ctx.exp(x)),
+}
+# each function's sign on every real x, a fact of its definition (1/(1 + e^-x) > 0, log(1 + e^t) > 0): an enclosure that
+# holds 0 (1 + e^t rounded to 1 at the working precision) is cut to that side
+SIGN: dict[str, int] = {"sigmoid": 1, "log_sigmoid": -1, "softplus": 1}
 
 
 def _audit(function: str) -> Callable[[int, int, int, int], int]:
@@ -43,22 +50,34 @@ def _audit(function: str) -> Callable[[int, int, int, int], int]:
     return audit  # type: ignore[no-any-return]
 
 
-def sweep(function: str, first: int = 0, last: int = PATTERNS, workers: int = 2) -> list[int]:
-    """The float32 bit patterns in [first, last) that neither rounding test of the C kernel of ``function`` decides
-    (NaN aside), increasing: those its table must hold. The library's audit runs the kernel's stages as the kernel does
-    (ctypes releases the GIL: ``workers`` chunks at once)."""
+def swept_ranges() -> tuple[tuple[int, int], tuple[int, int]]:
+    r"""The bit patterns [first, last) of the float32 x with :math:`|x| \le` ``CORRECT_ROUNDING.sweep_limit``: the
+    nonnegative ones from +0, the negative ones from -0 (sign and magnitude: the patterns of each sign increase with |x|).
+    The claims argue the rest (their tails, infinities; NaN gives NaN)."""
+    top = _bits32(CORRECT_ROUNDING.sweep_limit) + 1
+    if _float32(top - 1) != CORRECT_ROUNDING.sweep_limit:
+        raise ValueError(f"the sweep limit {CORRECT_ROUNDING.sweep_limit!r} is not a float32")
+    return (0, top), (0x80000000, 0x80000000 + top)
+
+
+def sweep(function: str, first: int | None = None, last: int | None = None, workers: int = 2) -> list[int]:
+    """The float32 bit patterns in [first, last) (default: :func:`swept_ranges`) that neither rounding test of the C
+    kernel of ``function`` decides (NaN aside), increasing: those its table must hold. The library's audit runs the
+    kernel's stages as the kernel does (ctypes releases the GIL: ``workers`` chunks at once)."""
     audit = _audit(function)
     capacity = 1 << 16
+    ranges = swept_ranges() if first is None and last is None else ((first or 0, PATTERNS if last is None else last),)
 
-    def chunk(start: int) -> list[int]:
+    def chunk(bounds: tuple[int, int]) -> list[int]:
         found = (ctypes.c_uint32 * capacity)()
-        count = audit(start, min(start + _CHUNK, last), ctypes.addressof(found), capacity)
+        count = audit(bounds[0], bounds[1], ctypes.addressof(found), capacity)
         if count > capacity:
             raise RuntimeError(f"{function}: {count} undecided inputs in one chunk, above {capacity}")
         return list(found[:count])
 
+    chunks = [(start, min(start + _CHUNK, end)) for begin, end in ranges for start in range(begin, end, _CHUNK)]
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        parts = list(pool.map(chunk, range(first, last, _CHUNK)))
+        parts = list(pool.map(chunk, chunks))
     return sorted(x for part in parts for x in part)
 
 
@@ -73,25 +92,31 @@ def _bits32(value: float) -> int:
 def correctly_rounded(function: str, bits: int) -> int:
     """RN32(f(x)) for the float32 x with these bits, as bits: f's value in mpmath interval arithmetic at rising
     precision until the enclosure lies strictly inside one float32's rounding interval (between two midpoints, or
-    on no midpoint at all), so that every point of it, the exact value among them, rounds to that float32."""
+    on no midpoint at all), so that every point of it, the exact value among them, rounds to that float32. A negative
+    function (:data:`SIGN`) is negated, rounded, and given the sign bit back (RN32 is odd; a result that rounds to zero
+    is -0); an enclosure that holds 0 is cut at 0, on the function's side (so that e^-x beyond every precision, where
+    1 + e^-x encloses as [1, 1 + 2^-p], still decides: below 2^-150 the result is a zero)."""
     x = _float32(bits)
     for precision in (200, 400, 1000, 4000):
         saved, mpmath.iv.prec = mpmath.iv.prec, precision
         try:
             value = EXACT[function](mpmath.iv, mpmath.iv.mpf(x))
-            low, high = value.a, value.b
+            sign = 0x80000000 if SIGN[function] < 0 else 0
+            ends = (-value.b, -value.a) if sign else (value.a, value.b)  # negation is exact at this precision
         finally:
             mpmath.iv.prec = saved
         with mpmath.workprec(precision):
-            near = _bits32(float(mpmath.mpf(low)))  # within a step of the answer (double rounding aside)
+            low, high = max(mpmath.mpf(ends[0]), mpmath.mpf(0)), mpmath.mpf(ends[1])  # the truth is above 0 (SIGN)
+            near = _bits32(float(low))  # within a step of the answer (double rounding aside)
             for y in (near - 1, near, near + 1):  # nonnegative results: the bit patterns run in the values' order
                 if y < 0:
                     continue
                 here = mpmath.mpf(_float32(y))
-                lower = (mpmath.mpf(_float32(y - 1)) + here) / 2 if y > 0 else here  # midpoints: exact at this precision
-                upper = (here + mpmath.mpf(_float32(y + 1))) / 2
-                if mpmath.mpf(low) > lower and mpmath.mpf(high) < upper:
-                    return y
+                upper = (here + mpmath.mpf(_float32(y + 1))) / 2  # midpoints: exact at this precision
+                # above the lower midpoint; for 0, any positive value below the first midpoint (2^-150) rounds to it
+                above = low > (mpmath.mpf(_float32(y - 1)) + here) / 2 if y > 0 else low >= 0
+                if above and high < upper:
+                    return y | sign
     raise ArithmeticError(f"{function}({x!r}): the enclosure stays on a rounding boundary at 4000 bits")
 
 

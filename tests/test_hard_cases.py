@@ -1,10 +1,11 @@
-"""The correctly rounded float32 sigmoid (measure/hard_cases.py, fp.sigmoid.float32.cr): its results against mpmath's
-interval enclosure of the textbook 1/(1 + e^-x), the naive roundings failing where it does not, and the claim failing
-where its table or its tests would not hold."""
+"""The correctly rounded float32 sigmoid, log_sigmoid and softplus (measure/hard_cases.py, fp.<name>.float32.cr): their
+results against mpmath's interval enclosure of the textbook definitions, the naive roundings failing where they do
+not, and the claims failing where a table or a test would not hold."""
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -18,64 +19,96 @@ from softproof.derive import Status
 from softproof.measure import hard_cases as hc
 
 TABLE = dict(hard_cases("sigmoid"))
+FUNCTIONS = CORRECT_ROUNDING.functions
+CLAIMS = {"sigmoid": gc.SIGMOID_SINGLE_CR, "log_sigmoid": gc.LOG_SIGMOID_SINGLE_CR, "softplus": gc.SOFTPLUS_SINGLE_CR}
+# the naive double formulas (NumPy), rounded to float32 once more
+NAIVE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "log_sigmoid": lambda x: -np.log1p(np.exp(-x)),
+    "softplus": lambda x: np.log1p(np.exp(x)),
+}
 
 
 def _floats(bits: list[int]) -> np.ndarray:
     return np.array(bits, dtype=np.uint32).view(np.float32)
 
 
-def _inputs() -> np.ndarray:
-    """The table's inputs and their float32 neighbours, random float32 over the ranges where sigmoid is not 0 or 1
-    to float32 (the float32 subnormal results, -104 < x < -87, among them) and near 0, and the ends (results 0, the
-    smallest subnormal, 1/2 at +-0 and at +-2^-149, 1)."""
+def _inputs(function: str) -> np.ndarray:
+    """The function's table inputs and their float32 neighbours, random float32 over the ranges where its result is
+    neither 0 nor 1 nor x to float32 (for sigmoid the float32 subnormal results, -104 < x < -87, among them) and near
+    0, and the ends: results 0 and the smallest subnormal, 1/2 or log 2 at +-0 and +-2^-149, 1 or x; both sides of
+    the sweep's limit, 670."""
     rng = np.random.default_rng(20261204)
-    table = sorted(TABLE)
-    near = [b + d for b in table[::7] for d in (-1, 1)]
-    ranges = [rng.uniform(-104, 17, 600), rng.uniform(-104, -87, 200), rng.standard_normal(300), rng.uniform(-1e-3, 1e-3, 200),
+    table = sorted(dict(hard_cases(function)))
+    near = [b + d for b in table[:: 7 if len(table) > 50 else 1] for d in (-1, 1)]
+    sign = -1.0 if function == "softplus" else 1.0  # softplus(x) = -log_sigmoid(-x): its zero side is x < 0
+    ranges = [rng.uniform(-104, 17, 600), sign * rng.uniform(-104, -87, 200), rng.standard_normal(300), rng.uniform(-1e-3, 1e-3, 200),
               np.ldexp(rng.uniform(0.5, 1, 100), rng.integers(-40, -10, 100)) * rng.choice([-1, 1], 100)]
-    ends = np.array([0.0, -0.0, -103.3, -103.9, -104.0, -110.0, -1e30, 16.0, 17.0, 20.0, 1e30, 2.0**-149, -(2.0**-149)])
+    ends = np.array([0.0, -0.0, -103.3, -103.9, -104.0, -110.0, -669.9, -670.0, -670.1, -1e30, 16.0, 17.0, 20.0, 103.5, 110.0,
+                     669.9, 670.0, 670.1, 1e30, 2.0**-149, -(2.0**-149)])
     return np.concatenate([_floats(table), _floats(near), *(r.astype(np.float32) for r in (*ranges, ends))])
 
 
-def test_every_result_is_the_correctly_rounded_one_and_the_naive_roundings_are_not() -> None:
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_result_is_the_correctly_rounded_one_and_the_naive_roundings_are_not(function: str) -> None:
     """The oracle is mpmath on the textbook definition in interval arithmetic (hc.correctly_rounded), never the kernel.
-    Test of the test: rounding the double 1/(1 + e^-x) to float32 (two roundings) misses some of the table's inputs,
-    and so does the float32 kernel's own double v rounded once (the table's reason to exist)."""
-    x = _inputs()
-    got = c_target.sigmoid(x).view(np.uint32)
-    truth = np.array([hc.correctly_rounded("sigmoid", int(b)) for b in x.view(np.uint32)], dtype=np.uint32)
+    Test of the test: rounding the naive double formula to float32 (two roundings) misses some of the table's inputs
+    (the table's reason to exist)."""
+    x = _inputs(function)
+    got = getattr(c_target, function)(x).view(np.uint32)
+    truth = np.array([hc.correctly_rounded(function, int(b)) for b in x.view(np.uint32)], dtype=np.uint32)
     assert np.array_equal(got, truth), x[got != truth][:5]
-    table_x = _floats(sorted(TABLE))
-    naive = (1 / (1 + np.exp(-table_x.astype(np.float64)))).astype(np.float32).view(np.uint32)
-    expected = np.array([TABLE[b] for b in sorted(TABLE)], dtype=np.uint32)
-    assert (naive != expected).sum() >= 10  # the double, correct to 1/2 ulp of binary64, still rounds wrong there
-    assert np.array_equal(c_target.sigmoid(table_x).view(np.uint32), expected)
+    table = dict(hard_cases(function))
+    table_x = _floats(sorted(table))
+    naive = NAIVE[function](table_x.astype(np.float64)).astype(np.float32).view(np.uint32)
+    expected = np.array([table[b] for b in sorted(table)], dtype=np.uint32)
+    assert (naive != expected).sum() >= (10 if function == "sigmoid" else 1)  # the double, within an ulp, rounds wrong there
+    assert np.array_equal(getattr(c_target, function)(table_x).view(np.uint32), expected)
+
+
+def test_the_tails_beyond_the_sweep_round_to_zero_one_or_x() -> None:
+    """Beyond |x| = 670 the claims argue instead of sweeping: the results are a zero of the function's sign, 1, or x."""
+    x = np.array([670.5, 700.0, 1e4, 3e38, np.inf], dtype=np.float32)
+    assert np.all(c_target.sigmoid(x) == 1) and np.all(c_target.sigmoid(-x) == 0) and not np.signbit(c_target.sigmoid(-x)).any()
+    assert np.all(c_target.log_sigmoid(x) == 0) and np.signbit(c_target.log_sigmoid(x)).all()
+    assert np.array_equal(c_target.log_sigmoid(-x), -x) and np.array_equal(c_target.softplus(x), x)
+    assert np.all(c_target.softplus(-x) == 0) and not np.signbit(c_target.softplus(-x)).any()
 
 
 def test_the_tests_radii_cover_the_proved_bounds_and_a_smaller_one_would_not() -> None:
-    rho_single = gc._largest_bound(gc.SINGLE_SIGMOID_BRANCHES)
-    rho_double = gc._largest_bound(gc.SIGMOID_RELATIVE)
-    assert gc.rounding_test_covers(Fraction(CORRECT_ROUNDING.radius_single), rho_single)
-    assert gc.rounding_test_covers(Fraction(CORRECT_ROUNDING.radius_double), rho_double)
-    assert gc.boundary_test_covers(CORRECT_ROUNDING.margin_single, rho_single)
-    assert not gc.rounding_test_covers(rho_double, rho_double)  # no room for the ends' own roundings
-    assert not gc.boundary_test_covers(int(rho_single * 2**53), rho_single)
+    for rho_single, rho_double in ((gc._largest_bound(gc.SINGLE_SIGMOID_BRANCHES), gc._largest_bound(gc.SIGMOID_RELATIVE)),
+                                   (gc.log1p_diff_stage_relative(True), gc.log1p_diff_stage_relative(False))):
+        assert gc.rounding_test_covers(Fraction(CORRECT_ROUNDING.radius_single), rho_single)
+        assert gc.rounding_test_covers(Fraction(CORRECT_ROUNDING.radius_double), rho_double)
+        assert gc.boundary_test_covers(CORRECT_ROUNDING.margin_single, rho_single)
+        assert not gc.rounding_test_covers(rho_double, rho_double)  # no room for the ends' own roundings
+        assert not gc.boundary_test_covers(int(rho_single * 2**53), rho_single)
 
 
 @pytest.mark.parametrize("fault", ["missing", "wrong"])
-def test_the_claim_fails_where_the_table_lacks_an_input_or_holds_a_wrong_value(fault: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The claim on a sweep of one undecided input (the real sweep runs every float32): proved with the table; a table
-    without that input, or with a value one float32 off, proves nothing."""
-    first = min(TABLE)
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_the_claim_fails_where_the_table_lacks_an_input_or_holds_a_wrong_value(function: str, fault: str,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claim on a sweep of one undecided input (the real sweep runs every float32 with |x| <= 670): proved with the
+    table; a table without that input, or with a value one float32 off, proves nothing."""
+    table = dict(hard_cases(function))
+    first = min(table)
     real_sweep = hc.sweep
-    monkeypatch.setattr(hc, "sweep", lambda function: real_sweep(function, first=first, last=first + 1))
-    assert hc.sweep("sigmoid") == [first]
-    claim = gc.SIGMOID_SINGLE_CR
+    monkeypatch.setattr(hc, "sweep", lambda name: real_sweep(name, first=first, last=first + 1))
+    assert hc.sweep(function) == [first]
+    claim = CLAIMS[function]
     assert claim.strategy.run(claim.statement).status is Status.PROVED
-    broken = {k: v for k, v in TABLE.items() if k != first} if fault == "missing" else {**TABLE, first: TABLE[first] + 1}
-    monkeypatch.setattr("softproof.codegen.backends.c.target.hard_cases", lambda function: sorted(broken.items()))
+    broken = {k: v for k, v in table.items() if k != first} if fault == "missing" else {**table, first: table[first] + 1}
+    monkeypatch.setattr("softproof.codegen.backends.c.target.hard_cases", lambda name: sorted(broken.items()))
     outcome = claim.strategy.run(claim.statement)
     assert outcome.status is Status.UNPROVED and ("not in the table" in outcome.steps[-1] or "not the correctly rounded" in outcome.steps[-1])
+
+
+def test_the_sweep_covers_every_float32_up_to_its_limit_and_both_signs() -> None:
+    """swept_ranges: from +0 and -0 up to 670 in magnitude, both ends included; beyond it the claims' own argument."""
+    (low, high), (neg_low, neg_high) = hc.swept_ranges()
+    top = _floats([high - 1, high, neg_high - 1])
+    assert (low, neg_low) == (0, 0x80000000) and top[0] == 670.0 and top[1] > 670.0 and top[2] == -670.0
 
 
 def test_a_table_value_is_decided_by_a_rigorous_enclosure() -> None:

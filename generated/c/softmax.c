@@ -590,15 +590,15 @@ static SP_INLINE double log_share_of(double q, double ql, double L, double L_lo,
 
 /* q - log1p(d) for q <= 0 <= d (log_sigmoid: min(x, 0) - log1p(e^-|x|)), rounded once up to O(u^2): the log in
  * double-double (sp_log1p_dd), q - L by log_share_of (codegen/backends/c/pieces.py, elementwise_piece; Gappa:
- * fp.log_sigmoid.float64). A zero result is q - L's IEEE zero, q's sign where L = 0 (log_share_of's steps give +0
- * for -0 - 0), so that softplus, -sp_log1p_diff(-max(x, 0), d), is +0 (the correctly rounded e^x) for x <= -746 and
- * at -inf, as log1p(e^x) is */
+ * fp.log_sigmoid.float64). A zero result is -0, the sign of the truth (below 0 but where q = d = 0, its limit's), as
+ * round to nearest gives it: log_sigmoid(x) for x >= 746 (e^-x underflows) and at +inf, where q - L was +0; and
+ * softplus, -sp_log1p_diff(-max(x, 0), d), is +0 (the correctly rounded e^x) for x <= -746 and at -inf */
 static SP_INLINE double sp_log1p_diff(double q, double d)
 {
     double L_lo;
     const double L = sp_log1p_dd(d, 0.0, &L_lo);
     const double v = log_share_of(q, 0.0, L, L_lo, 0);
-    return v == 0 ? q - L : v;
+    return v == 0 ? -0.0 : v;
 }
 
 /* log(1 + u) rounded once (the head of sp_log1p_dd) */
@@ -4705,15 +4705,15 @@ static SP_INLINE int sp_rounds_apart_f(double v, double radius)
     return (float)(v - r) != (float)(v + r);
 }
 
-/* the same test in integers, for stage 1's vector loop: v's distance to the nearest float32 rounding boundary (an odd
- * multiple of half a float32 ulp in v's binade) is |low29 - 2^28| units of 2^-52 of v's binade, exactly; 1 (undecided)
- * where it is at most SP_CR_MARGIN_SINGLE units, and for v below 2^-126 (float32 subnormals: another grid), which
- * the block's second loop decides by sp_rounds_apart_f */
+/* the same test in integers, for stage 1's vector loop: |v|'s distance to the nearest float32 rounding boundary (an
+ * odd multiple of half a float32 ulp in v's binade) is |low29 - 2^28| units of 2^-52 of v's binade, exactly (the sign
+ * bit is not among the low bits); 1 (undecided) where it is at most SP_CR_MARGIN_SINGLE units, and for |v| below
+ * 2^-126 (float32 subnormals: another grid), which the block's second loop decides by sp_rounds_apart_f */
 static SP_INLINE int sp_near_boundary_f(double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    return (((bits & 0x1FFFFFFFu) - (0x10000000u - SP_CR_MARGIN_SINGLE)) & 0x1FFFFFFFu) <= 2 * SP_CR_MARGIN_SINGLE || v < 0x1p-126;
+    return (((bits & 0x1FFFFFFFu) - (0x10000000u - SP_CR_MARGIN_SINGLE)) & 0x1FFFFFFFu) <= 2 * SP_CR_MARGIN_SINGLE || fabs(v) < 0x1p-126;
 }
 
 /* the inputs a sweep finds undecided (softproof_<name>_undecided_f) */
@@ -4870,18 +4870,110 @@ static int sigmoid_all_f(const float *in, float *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-/* log_sigmoid of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
- * every |x| <= 708, so decay is a normal number (a constant where it is called) */
-static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t count, int normal)
+/* the float32 inputs (bit patterns, increasing) where both rounding tests of log_sigmoid_rounded_f leave the rounding
+ * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
+ * measure/hard_cases.py, which runs the tests over every float32 (fp.log_sigmoid.float32.cr checks it again) */
+static const uint32_t SP_LOG_SIGMOID_HARD_X[10] = { 0x336FA39Fu, 0x38DC1F6Fu, 0x3E6064B3u, 0x3EE22485u, 0xB98B9622u, 0xB9EA41D0u, 0xBA294D42u, 0xBAD68BA7u, 0xBAEF7621u, 0xC0A3F888u };
+static const uint32_t SP_LOG_SIGMOID_HARD_Y[10] = { 0xBF317218u, 0xBF316EA7u, 0xBF16EE19u, 0xBEFE3490u, 0xBF317AD1u, 0xBF3180BDu, 0xBF318743u, 0xBF31A7C1u, 0xBF31ADFDu, 0xC0A42924u };
+#define SP_LOG_SIGMOID_HARD_COUNT 10
+
+/* stage 2 and 3 of the correctly rounded float32 log_sigmoid (stage 1 in log_sigmoid_block_f): the float64 kernel's w and
+ * its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An input the table lacks
+ * gets (float)w, within 1 ULP: the sweep of fp.log_sigmoid.float32.cr finds none but NaN */
+static float log_sigmoid_rounded_f(float in, int *undecided)
 {
-    size_t j;
+    const double x = (double)in;
+    const double decay = sp_exp(-fabs(x), 0.0, 0);
+    /* proved: rewrite.log_sigmoid_abs_form */
+    const double w = piece_log_sigmoid(decay, x);
+    uint32_t bits;
+    size_t low = 0, high = SP_LOG_SIGMOID_HARD_COUNT;
+    *undecided = sp_rounds_apart_f(w, SP_CR_RADIUS_DOUBLE);
+    if (!*undecided) {
+        return (float)w;
+    }
+    memcpy(&bits, &in, sizeof bits);
+    while (low < high) { /* binary search of the increasing bit patterns */
+        const size_t mid = low + (high - low) / 2;
+        if (SP_LOG_SIGMOID_HARD_X[mid] < bits) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    if (low < SP_LOG_SIGMOID_HARD_COUNT && SP_LOG_SIGMOID_HARD_X[low] == bits) {
+        float y;
+        memcpy(&y, &SP_LOG_SIGMOID_HARD_Y[low], sizeof y);
+        return y;
+    }
+    return (float)w;
+}
+
+/* log_sigmoid of count <= SP_BLOCK float32 entries, correctly rounded (fp.log_sigmoid.float32.cr): stage 1, the float32
+ * kernel's double v (a function of x and decay = e^-|x|; `normal`: every |x| <= 708), rounded to float32 where its
+ * rounding test decides; the rare others by log_sigmoid_rounded_f. `audit` (NULL but in the sweep's audit) collects
+ * the entries neither rounding test decides (the table's), NaN aside */
+static SP_INLINE void log_sigmoid_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+{
+    double v[SP_BLOCK];
+    unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
+    size_t j, k;
+    int undecided = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.log_sigmoid_abs_form */
-        out[j] = (float)piece_log_sigmoid(decay, x);
+        v[j] = piece_log_sigmoid(decay, x);
+        out[j] = (float)v[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j]);
+        undecided |= near[j];
     }
+    if (!undecided) {
+        return;
+    }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) {
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
+            if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_SINGLE)) {
+                int tests_undecided;
+                out[k] = log_sigmoid_rounded_f(in[k], &tests_undecided);
+                if (audit != NULL && tests_undecided && in[k] == in[k]) {
+                    sp_audit_add(audit, in[k]);
+                }
+            }
+        }
+    }
+}
+
+static SP_INLINE void log_sigmoid_block_f(const float *in, float *out, size_t count, int normal)
+{
+    log_sigmoid_block_audit_f(in, out, count, normal, NULL);
+}
+
+/* the float32 bit patterns in [first, last) where neither rounding test of log_sigmoid decides (NaN aside), each block
+ * run as log_sigmoid_one_block_f runs it: up to `capacity` of them written to `found`; returns how many there are.
+ * fp.log_sigmoid.float32.cr runs it over every float32 and checks that the table holds them all */
+size_t softproof_log_sigmoid_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity)
+{
+    float x[SP_BLOCK], y[SP_BLOCK];
+    sp_audit audit;
+    uint64_t start;
+    audit.found = found;
+    audit.capacity = capacity;
+    audit.count = 0;
+    for (start = first; start < last; start += SP_BLOCK) {
+        const size_t length = last - start < SP_BLOCK ? (size_t)(last - start) : SP_BLOCK;
+        size_t j;
+        for (j = 0; j < length; ++j) {
+            const uint32_t bits = (uint32_t)(start + j);
+            memcpy(&x[j], &bits, sizeof bits);
+        }
+        log_sigmoid_block_audit_f(x, y, length, block_is_normal_f(x, length), &audit); /* as log_sigmoid_one_block_f */
+    }
+    return audit.count;
 }
 
 /* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
@@ -4918,18 +5010,110 @@ static int log_sigmoid_all_f(const float *in, float *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-/* softplus of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
- * every |x| <= 708, so decay is a normal number (a constant where it is called) */
-static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count, int normal)
+/* the float32 inputs (bit patterns, increasing) where both rounding tests of softplus_rounded_f leave the rounding
+ * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
+ * measure/hard_cases.py, which runs the tests over every float32 (fp.softplus.float32.cr checks it again) */
+static const uint32_t SP_SOFTPLUS_HARD_X[10] = { 0x398B9622u, 0x39EA41D0u, 0x3A294D42u, 0x3AD68BA7u, 0x3AEF7621u, 0x40A3F888u, 0xB36FA39Fu, 0xB8DC1F6Fu, 0xBE6064B3u, 0xBEE22485u };
+static const uint32_t SP_SOFTPLUS_HARD_Y[10] = { 0x3F317AD1u, 0x3F3180BDu, 0x3F318743u, 0x3F31A7C1u, 0x3F31ADFDu, 0x40A42924u, 0x3F317218u, 0x3F316EA7u, 0x3F16EE19u, 0x3EFE3490u };
+#define SP_SOFTPLUS_HARD_COUNT 10
+
+/* stage 2 and 3 of the correctly rounded float32 softplus (stage 1 in softplus_block_f): the float64 kernel's w and
+ * its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An input the table lacks
+ * gets (float)w, within 1 ULP: the sweep of fp.softplus.float32.cr finds none but NaN */
+static float softplus_rounded_f(float in, int *undecided)
 {
-    size_t j;
+    const double x = (double)in;
+    const double decay = sp_exp(-fabs(x), 0.0, 0);
+    /* proved: rewrite.softplus_abs_form */
+    const double w = piece_softplus(decay, x);
+    uint32_t bits;
+    size_t low = 0, high = SP_SOFTPLUS_HARD_COUNT;
+    *undecided = sp_rounds_apart_f(w, SP_CR_RADIUS_DOUBLE);
+    if (!*undecided) {
+        return (float)w;
+    }
+    memcpy(&bits, &in, sizeof bits);
+    while (low < high) { /* binary search of the increasing bit patterns */
+        const size_t mid = low + (high - low) / 2;
+        if (SP_SOFTPLUS_HARD_X[mid] < bits) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    if (low < SP_SOFTPLUS_HARD_COUNT && SP_SOFTPLUS_HARD_X[low] == bits) {
+        float y;
+        memcpy(&y, &SP_SOFTPLUS_HARD_Y[low], sizeof y);
+        return y;
+    }
+    return (float)w;
+}
+
+/* softplus of count <= SP_BLOCK float32 entries, correctly rounded (fp.softplus.float32.cr): stage 1, the float32
+ * kernel's double v (a function of x and decay = e^-|x|; `normal`: every |x| <= 708), rounded to float32 where its
+ * rounding test decides; the rare others by softplus_rounded_f. `audit` (NULL but in the sweep's audit) collects
+ * the entries neither rounding test decides (the table's), NaN aside */
+static SP_INLINE void softplus_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+{
+    double v[SP_BLOCK];
+    unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
+    size_t j, k;
+    int undecided = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.softplus_abs_form */
-        out[j] = (float)piece_softplus(decay, x);
+        v[j] = piece_softplus(decay, x);
+        out[j] = (float)v[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j]);
+        undecided |= near[j];
     }
+    if (!undecided) {
+        return;
+    }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) {
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
+            if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_SINGLE)) {
+                int tests_undecided;
+                out[k] = softplus_rounded_f(in[k], &tests_undecided);
+                if (audit != NULL && tests_undecided && in[k] == in[k]) {
+                    sp_audit_add(audit, in[k]);
+                }
+            }
+        }
+    }
+}
+
+static SP_INLINE void softplus_block_f(const float *in, float *out, size_t count, int normal)
+{
+    softplus_block_audit_f(in, out, count, normal, NULL);
+}
+
+/* the float32 bit patterns in [first, last) where neither rounding test of softplus decides (NaN aside), each block
+ * run as softplus_one_block_f runs it: up to `capacity` of them written to `found`; returns how many there are.
+ * fp.softplus.float32.cr runs it over every float32 and checks that the table holds them all */
+size_t softproof_softplus_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity)
+{
+    float x[SP_BLOCK], y[SP_BLOCK];
+    sp_audit audit;
+    uint64_t start;
+    audit.found = found;
+    audit.capacity = capacity;
+    audit.count = 0;
+    for (start = first; start < last; start += SP_BLOCK) {
+        const size_t length = last - start < SP_BLOCK ? (size_t)(last - start) : SP_BLOCK;
+        size_t j;
+        for (j = 0; j < length; ++j) {
+            const uint32_t bits = (uint32_t)(start + j);
+            memcpy(&x[j], &bits, sizeof bits);
+        }
+        softplus_block_audit_f(x, y, length, block_is_normal_f(x, length), &audit); /* as softplus_one_block_f */
+    }
+    return audit.count;
 }
 
 /* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */

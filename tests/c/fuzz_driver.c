@@ -202,10 +202,12 @@ int main(int argc, char **argv)
         checked_f(softproof_logsumexp_fast_f(xf, rf, rows, n, T), "logsumexp_fast_f", rows, n, rf, rows);
         checked_f(softproof_logsumexp_fast_f(xf, rf, rows, n, 1.0), "logsumexp_fast_f T = 1", rows, n, rf, rows);
         checked_f(softproof_sigmoid_fast_f(xf, yf, count), "sigmoid_fast_f", rows, n, yf, count);
-        if (count) { /* the correctly rounded sigmoid's audit over `count` bit patterns from x's first entry, room for 4 */
+        if (count) { /* the correctly rounded functions' audits over `count` bit patterns from x's first entry, room for 4 */
             uint32_t found[4], first;
             memcpy(&first, &xf[0], sizeof first);
             (void)softproof_sigmoid_undecided_f(first, (uint64_t)first + count, found, 4);
+            (void)softproof_log_sigmoid_undecided_f(first, (uint64_t)first + count, found, 4);
+            (void)softproof_softplus_undecided_f(first, (uint64_t)first + count, found, 4);
         }
         if (n) {
             checked_d(softproof_cross_entropy_d(x, target, r, rows, n), "cross_entropy_d", rows, n, r, rows);

@@ -556,10 +556,14 @@ class CorrectlyRounded:
     r"""Prove that a float32 kernel returns the correctly rounded value for every float32 input: its two rounding
     tests are sound (:func:`rounding_test_covers`, over the proved relative bounds of ``single`` and ``double``, the
     float32 and float64 kernels' branch claims, which must be proved first), and the inputs neither test decides
-    are all in its table with their correctly rounded values: the library's audit run over all 2^32 bit patterns
-    (measure/hard_cases.py ``sweep``; in the portable build, that build's library in a process of its own) and each
-    table value checked against mpmath's interval enclosure of the textbook definition (``correctly_rounded``).
-    Where the relative bounds do not hold (the tails, |x| > 707 for sigmoid) the argument is the claim's own."""
+    are all in its table with their correctly rounded values: the library's audit run over every float32 x with
+    :math:`|x| \le` CORRECT_ROUNDING.sweep_limit (measure/hard_cases.py ``sweep``; in the portable build, that build's
+    library in a process of its own) and each table value checked against mpmath's interval enclosure of the textbook
+    definition (``correctly_rounded``). Beyond the sweep (and where the relative bounds do not hold) the argument is
+    the claim's own.
+    ``relative``: the stages' bounds, v's and w's relative errors as doubles, from the parts' stated bounds by an
+    argument of its own (``relative(True)`` stage 1's, ``relative(False)`` stage 2's); None: the largest stated bound of
+    the parts, each a Gappa claim on a branch of the range."""
 
     function: str
     single: tuple[Claim, ...]
@@ -567,6 +571,7 @@ class CorrectlyRounded:
     portable: bool = False
     bound: Fraction = Fraction(0)  # ULPs from the correctly rounded value
     in_ulps: bool = True
+    relative: Callable[[bool], Fraction] | None = None
 
     @property
     def parts(self) -> tuple[Claim, ...]:
@@ -584,7 +589,10 @@ class CorrectlyRounded:
             part, outcome = failed
             return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
         steps = [f"{part.id}: proved" for part in self.parts]
-        rho_single, rho_double = _largest_bound(self.single), _largest_bound(self.double)
+        if self.relative is None:
+            rho_single, rho_double = _largest_bound(self.single), _largest_bound(self.double)
+        else:
+            rho_single, rho_double = self.relative(True), self.relative(False)
         for rho, radius in ((rho_single, CORRECT_ROUNDING.radius_single), (rho_double, CORRECT_ROUNDING.radius_double)):
             if not rounding_test_covers(Fraction(radius), rho):
                 return Outcome(Status.UNPROVED, method, [*steps, f"the test's radius {radius!r} does not cover {_power_of_two(rho)}"])
@@ -598,7 +606,8 @@ class CorrectlyRounded:
         missing = sorted(set(found) - set(table))
         if missing:
             return Outcome(Status.UNPROVED, method, [*steps, f"{len(missing)} undecided inputs not in the table, e.g. {missing[0]:#010x}"])
-        steps.append(f"the sweep of every float32: {len(found)} inputs neither test decides, all in the table of {len(table)}")
+        steps.append(f"the sweep of every float32 x with |x| <= {CORRECT_ROUNDING.sweep_limit:g}: {len(found)} inputs neither test "
+                     f"decides, all in the table of {len(table)}")
         wrong = [x for x, y in table.items() if hard_cases.correctly_rounded(self.function, x) != y]
         if wrong:
             return Outcome(Status.UNPROVED, method, [*steps, f"the table's value for {wrong[0]:#010x} is not the correctly rounded one"])
@@ -635,8 +644,9 @@ SIGMOID_SINGLE_CR = _fp_claim(
      "its margin from every float32 rounding boundary (sp_near_boundary_f, exact in integers) or, nearer or below 2^-126, "
      "where both ends of its two-rounding test round to one float32; stage 2 likewise with the float64 kernel's w; the "
      "rest by the table",
-     "|x| > 707 (e^-|x| < 2^-1020): for x > 0 both v and w are 1 and the truth, above 1 - 2^-1020, rounds to 1; for x < 0 "
-     "v, w and the truth are below 2^-1019 and round to 0 (both test ends round to 0 there too); NaN gives NaN",
+     "the sweep covers |x| <= 670 (CorrectRounding.sweep_limit); |x| > 670 (e^-|x| < 2^-966): for x > 0 both v and w are 1 "
+     "(1 + decay rounds to 1) and the truth, above 1 - 2^-966, rounds to 1; for x < 0 v, w and the truth are below 2^-965 "
+     "and round to 0 (both test ends round to 0 there too); NaN gives NaN",
      "the library built with FMA hardware (-march=native here); its portable twin runs the portable build's sweep"),
 )
 
@@ -1139,6 +1149,42 @@ SOFTPLUS, SOFTPLUS_SINGLE = _log1p_diff_claims(
     "softplus", ">= -670", sp.log(1 + sp.exp(x_sym)),
     "softplus(x) = -log_sigmoid(-x): the C piece is -sp_log1p_diff(-max(x, 0), e^-|x|) (pieces._log1p_difference), negation "
     "exact; the argument in log_sigmoid_relative")
+
+def log1p_diff_stage_relative(single: bool) -> Fraction:
+    r"""The relative error of the double v (``single``: the float32 kernel's, with the float32 exp) or w (the float64
+    kernel's) of log_sigmoid and softplus, as a double: :func:`log_sigmoid_relative` before sp_log1p_diff's last
+    rounding, and that rounding, :math:`(1 + \rho)(1 + u) - 1` (:math:`x \le 670` for log_sigmoid, :math:`x \ge -670` for
+    softplus: the float32 exp's bound holds where decay is normal, and below the argument of log_sigmoid_relative)."""
+    return (1 + log_sigmoid_relative(EXP_SINGLE_BOUND if single else EXP_BOUND)) * (1 + U) - 1
+
+
+def _log1p_diff_cr_claim(function: str, exact: sp.Expr, single: Claim, double: Claim, tail: str) -> Claim:
+    """fp.<function>.float32.cr for log_sigmoid and softplus: :class:`CorrectlyRounded` over
+    :func:`log1p_diff_stage_relative`, whose parts are the float32 and float64 claims."""
+    return _fp_claim(
+        f"fp.{function}.float32.cr",
+        f"for every float32 x, the C {function}'s float32 result is the correctly rounded {exact}",
+        sp.Le(sp.Function("ulps32")(FL(exact)), 0),
+        CorrectlyRounded(function, (single,), (double,), relative=log1p_diff_stage_relative),
+        ("stage 1 keeps the float32 kernel's v (within log1p_diff_stage_relative(True), 1.07 2^-37, where the relative "
+         "bound holds) where it lies farther than its margin from every float32 rounding boundary (sp_near_boundary_f, "
+         "exact in integers, on |v|) or, nearer or below 2^-126 in magnitude, where both ends of its two-rounding test round "
+         "to one float32; stage 2 likewise with the float64 kernel's w (2.5 u); the rest by the table",
+         tail, "the library built with FMA hardware (-march=native here); its portable twin runs the portable build's sweep"),
+    )
+
+
+_CR_LOG1P_DIFF_TAILS = (
+    "the sweep covers |x| <= 670 (CorrectRounding.sweep_limit); beyond, e^-|x| < 2^-966. Toward 0 (x > 670 for log_sigmoid, "
+    "x < -670 for softplus, outside the relative bound): the truth, v and w lie within 2^-966 of 0 on the function's side and "
+    "round to a zero of its sign (both test ends too). The other tail (the relative bound holds): the truth is within "
+    "2^-966 of x, a float32, and v within 2^-36 |x| of it, so v is at least 2^-26 |x| from every float32 rounding boundary "
+    "(half an ulp of x from x): stage 1's integer test decides and (float)v is x, the truth's rounding. x = +-inf gives "
+    "an infinity or a zero, decided by stage 1; NaN gives NaN")
+LOG_SIGMOID_SINGLE_CR = _log1p_diff_cr_claim(
+    "log_sigmoid", -sp.log(1 + sp.exp(-x_sym)), LOG_SIGMOID_SINGLE, LOG_SIGMOID, _CR_LOG1P_DIFF_TAILS)
+SOFTPLUS_SINGLE_CR = _log1p_diff_cr_claim(
+    "softplus", sp.log(1 + sp.exp(x_sym)), SOFTPLUS_SINGLE, SOFTPLUS, _CR_LOG1P_DIFF_TAILS)
 
 LOGIT_RATIO_BOUND = Fraction(1, 2**103)  # Gappa: 2^-103.4
 n_ratio, d_ratio = sp.symbols("n d", positive=True)
@@ -1915,7 +1961,7 @@ PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEX
 # printer's rnd(rnd64(...))); Gappa proves the fast exp's reduction and polynomial within their stated bounds again
 PORTABLE_FAST: dict[str, Claim] = {claim.id.split(".")[1]: portable_twin(claim)
                                    for claim in (FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_SIGMOID)}
-PORTABLE_CR = (portable_twin(SIGMOID_SINGLE_CR),)  # the portable build's own sweep of every float32
+PORTABLE_CR = tuple(map(portable_twin, (SIGMOID_SINGLE_CR, LOG_SIGMOID_SINGLE_CR, SOFTPLUS_SINGLE_CR)))  # each build's own sweep
 PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD, *PORTABLE_FAST.values(),
                                                *PORTABLE_CR) for c in _fp_tree(end))
 
@@ -1956,8 +2002,10 @@ CLAIMS = [
     CROSS_ENTROPY_SINGLE,
     LOG_SIGMOID,
     LOG_SIGMOID_SINGLE,
+    LOG_SIGMOID_SINGLE_CR,
     SOFTPLUS,
     SOFTPLUS_SINGLE,
+    SOFTPLUS_SINGLE_CR,
     LOGIT_RATIO,
     LOGIT,
     LOGIT_SINGLE,
@@ -1982,7 +2030,8 @@ CLAIMS = [
 ]
 
 # the results proved correctly rounded (C target, the default tier): (function, dtype) -> the claim
-PROVED_CORRECTLY_ROUNDED: dict[tuple[str, str], Claim] = {("sigmoid", "float32"): SIGMOID_SINGLE_CR}
+PROVED_CORRECTLY_ROUNDED: dict[tuple[str, str], Claim] = {("sigmoid", "float32"): SIGMOID_SINGLE_CR, ("log_sigmoid", "float32"): LOG_SIGMOID_SINGLE_CR,
+                                                          ("softplus", "float32"): SOFTPLUS_SINGLE_CR}
 
 # the fast tier's end-to-end claims: function -> the claim proving its float32 bound with precision="fast"
 PROVED_FAST_ULPS: dict[str, Claim] = {"softmax": FAST_SOFTMAX, "log_softmax": FAST_LOG_SOFTMAX, "logsumexp": FAST_LOGSUMEXP,
