@@ -301,15 +301,15 @@ def _exp_composed(approximation: sp.Rational, poly: Fraction, reduction: Fractio
 
 
 def _exp_claim(dtype: str, poly: Claim, poly_bound: Fraction, approximation: Claim, approximation_bound: sp.Rational, bound: Fraction,
-               quote: str, reduce: Claim | None = None, suffix: str = "", more: tuple[str, ...] = ()) -> Claim:
-    """fp.exp.<dtype><suffix>: the exp kernel end to end for normal results, composed by :func:`_exp_composed`
-    (``reduce``: the reduction's claim, fp.exp.reduce or its portable twin, of the same stated bound)."""
+               quote: str) -> Claim:
+    """fp.exp.<dtype>: the exp kernel end to end for normal results, composed by :func:`_exp_composed` (its portable
+    twin composes the twins of its parts, which state the same bounds)."""
     return _fp_claim(
-        f"fp.exp.{dtype}{suffix}", quote,
+        f"fp.exp.{dtype}", quote,
         sp.Le(sp.Abs(FL(sp.exp(a + b)) / sp.exp(a + b) - 1), _sym(bound)),
-        ComposedBound((reduce or EXP_REDUCE, poly, approximation), lambda: _exp_composed(approximation_bound, poly_bound, EXP_REDUCE_BOUND),
+        ComposedBound((EXP_REDUCE, poly, approximation), lambda: _exp_composed(approximation_bound, poly_bound, EXP_REDUCE_BOUND),
                       bound),
-        (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact", *more),
+        (r"a normal result ($a \ge -708$): the scaling by $2^k$ is exact",),
     )
 
 
@@ -1169,7 +1169,7 @@ def _log1p_diff_cr_claim(function: str, exact: sp.Expr, single: Claim, double: C
         ("stage 1 keeps the float32 kernel's v (within log1p_diff_stage_relative(True), 1.07 2^-37, where the relative "
          "bound holds) where it lies farther than its margin from every float32 rounding boundary (sp_near_boundary_f, "
          "exact in integers, on |v|) or, nearer or below 2^-126 in magnitude, where both ends of its two-rounding test round "
-         "to one float32; stage 2 likewise with the float64 kernel's w (2.5 u); the rest by the table",
+         "to one float32; stage 2 likewise with the float64 kernel's w (2.57 u); the rest by the table",
          tail, "the library built with FMA hardware (-march=native here); its portable twin runs the portable build's sweep"),
     )
 
