@@ -273,13 +273,22 @@ def portable_worst() -> dict[str, list[Any]]:
     return found
 
 
+@pytest.fixture(scope="module")
+def portable_ulps_results(tmp_path_factory: pytest.TempPathFactory) -> list[Result]:
+    """The verdicts of the PORTABLE_ULPS claims alone (shared with the run's other fixtures by claim): the exhaustive
+    stage, where this test runs, need not decide the whole fp catalogue again (its sweeps of every float32 among it)."""
+    from conftest import _shared_verdicts
+
+    return _shared_verdicts(list(PORTABLE_ULPS.values()), tmp_path_factory)
+
+
 @needs_gappa
 @pytest.mark.parametrize("key", sorted(PORTABLE_ULPS), ids=["-".join(k) for k in sorted(PORTABLE_ULPS)])
-def test_the_portable_build_measures_within_its_proved_bound(key: tuple[str, str], fp_results: list[Result],
+def test_the_portable_build_measures_within_its_proved_bound(key: tuple[str, str], portable_ulps_results: list[Result],
                                                              portable_worst: dict[str, list[Any]]) -> None:
     """Measurement and proof agree for the build without FMA hardware: the worst input the search finds there is
     within the bound its fp.*.portable claim proves."""
-    (verdict,) = [r for r in fp_results if r.claim.id == PORTABLE_ULPS[key].id]
+    (verdict,) = [r for r in portable_ulps_results if r.claim.id == PORTABLE_ULPS[key].id]
     assert verdict.status is Status.PROVED
     strategy = PORTABLE_ULPS[key].strategy
     assert isinstance(strategy, ComposedBound) and strategy.in_ulps
