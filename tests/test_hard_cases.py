@@ -35,14 +35,14 @@ def _floats(bits: list[int]) -> np.ndarray:
 
 def _inputs(function: str) -> np.ndarray:
     """The function's table inputs and their float32 neighbours, random float32 over the ranges where its result is
-    neither 0 nor 1 nor x to float32 (for sigmoid the float32 subnormal results, -104 < x < -87, among them) and near
-    0, and the ends: results 0 and the smallest subnormal, 1/2 or log 2 at +-0 and +-2^-149, 1 or x; both sides of
-    the sweep's limit, 670."""
+    neither 0 nor 1 nor x to float32 (the float32 subnormal results among them: -104 < x < -87 for sigmoid and softplus,
+    87 < x < 104 for log_sigmoid) and near 0, and the ends: results 0 and the smallest subnormal, 1/2 or log 2 at +-0
+    and +-2^-149, 1 or x; both sides of the sweep's limit, 670."""
     rng = np.random.default_rng(20261204)
     table = sorted(dict(hard_cases(function)))
     near = [b + d for b in table[:: 7 if len(table) > 50 else 1] for d in (-1, 1)]
-    sign = -1.0 if function == "softplus" else 1.0  # softplus(x) = -log_sigmoid(-x): its zero side is x < 0
-    ranges = [rng.uniform(-104, 17, 600), sign * rng.uniform(-104, -87, 200), rng.standard_normal(300), rng.uniform(-1e-3, 1e-3, 200),
+    sign = -1.0 if function == "log_sigmoid" else 1.0  # its results are tiny for x > 0 (-e^-x), the others' for x < 0
+    ranges = [sign * rng.uniform(-104, 17, 600), sign * rng.uniform(-104, -87, 200), rng.standard_normal(300), rng.uniform(-1e-3, 1e-3, 200),
               np.ldexp(rng.uniform(0.5, 1, 100), rng.integers(-40, -10, 100)) * rng.choice([-1, 1], 100)]
     ends = np.array([0.0, -0.0, -103.3, -103.9, -104.0, -110.0, -669.9, -670.0, -670.1, -1e30, 16.0, 17.0, 20.0, 103.5, 110.0,
                      669.9, 670.0, 670.1, 1e30, 2.0**-149, -(2.0**-149)])
