@@ -91,7 +91,7 @@ class CorrectRounding:
     decides where :math:`v(1 - R)` and :math:`v(1 + R)`, each computed in two roundings, round to one float32: then so
     does f, which lies between them (RN32 is monotone). :math:`R \ge \rho + 2^{-51}` covers the two roundings of
     each end (each moves it by at most :math:`u|v|(1 + R)`) and :math:`1/(1 \pm \rho) - (1 \pm \rho)`. Stage 3: a table of
-    the inputs both tests leave undecided, found by running them over every float32 (the claim does), with values
+    the inputs both tests leave undecided, found by running them over the float32 inputs (the claim does), with values
     from mpmath. The sweep covers :math:`|x| \le` :attr:`sweep_limit`; beyond it each claim argues its tails (the results
     within :math:`2^{-966}` of 0, of 1 or of x, so that every stage's double rounds, and its tests decide, as the truth)."""
 
@@ -100,7 +100,7 @@ class CorrectRounding:
     # fp.sigmoid.{nonnegative,negative}.float32: 0.54 and 1.07 2^-37; log_sigmoid and softplus (log_sigmoid_relative with
     # the float32 exp, and v's rounding to binary64): 1.07 2^-37
     radius_single: float = 2.0**-36
-    # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u; log_sigmoid and softplus: 2.5 u
+    # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u; log_sigmoid and softplus: 2.57 u
     radius_double: float = 2.0**-50
 
     @property

@@ -4,8 +4,9 @@ Each correctly rounded float32 function (``codegen/kernels.py``, ``CorrectRoundi
 where its test decides, else the float64 kernel's, else looks the input up in a table. :func:`sweep` runs the C
 library's audit entry point (``softproof_<name>_undecided_f``, the kernel's own stages as it runs them) over every
 float32 x with |x| <= 670 (``CorrectRounding.sweep_limit``; the claims argue the tails) and returns those neither test
-decides, on the machine's threads; :func:`table` gives each found input its correctly rounded value from mpmath (:func:`correctly_rounded`, rigorous: the exact value's enclosure lies strictly between two float32
-rounding boundaries); ``python -m softproof.measure.hard_cases`` writes them to ``codegen/backends/c/hard_cases.json``,
+decides, on the machine's threads; :func:`table` gives each found input its correctly rounded value from mpmath
+(:func:`correctly_rounded`, rigorous: the enclosure of measure/reference.py's textbook definition in interval
+arithmetic lies strictly between two float32 rounding boundaries); ``python -m softproof.measure.hard_cases`` writes them to ``codegen/backends/c/hard_cases.json``,
 which codegen prints into the C source. The claim ``fp.<name>.float32.cr`` runs the sweep again on the library built
 from the generated source and checks that the table holds every input it finds.
 """
@@ -18,24 +19,18 @@ import struct
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import mpmath
 
 from ..codegen.kernels import CORRECT_ROUNDING
 from ..derive.files import atomic_write_text
+from . import reference
 
-__all__ = ["sweep", "swept_ranges", "correctly_rounded", "table", "EXACT", "main"]
+__all__ = ["sweep", "swept_ranges", "correctly_rounded", "table", "main"]
 
 PATTERNS = 1 << 32
 _CHUNK = 1 << 26  # patterns per call (64 calls over every float32)
 
-# the textbook definitions (the oracle, never the kernel's expression), in the mpmath context given (iv: intervals)
-EXACT: dict[str, Callable[[Any, Any], Any]] = {
-    "sigmoid": lambda ctx, x: 1 / (1 + ctx.exp(-x)),
-    "log_sigmoid": lambda ctx, x: -ctx.log(1 + ctx.exp(-x)),
-    "softplus": lambda ctx, x: ctx.log(1 + ctx.exp(x)),
-}
 # each function's sign on every real x, a fact of its definition (1/(1 + e^-x) > 0, log(1 + e^t) > 0): an enclosure that
 # holds 0 (1 + e^t rounded to 1 at the working precision) is cut to that side
 SIGN: dict[str, int] = {"sigmoid": 1, "log_sigmoid": -1, "softplus": 1}
@@ -100,7 +95,7 @@ def correctly_rounded(function: str, bits: int) -> int:
     for precision in (200, 400, 1000, 4000):
         saved, mpmath.iv.prec = mpmath.iv.prec, precision
         try:
-            value = EXACT[function](mpmath.iv, mpmath.iv.mpf(x))
+            value = getattr(reference, function)(mpmath.iv.mpf(x), ctx=mpmath.iv)  # the textbook definition, enclosed
             sign = 0x80000000 if SIGN[function] < 0 else 0
             ends = (-value.b, -value.a) if sign else (value.a, value.b)  # negation is exact at this precision
         finally:

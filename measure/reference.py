@@ -89,19 +89,20 @@ def softmax_backward(p: Sequence[Number], g: Sequence[Number]) -> list[Number]:
     return [mpmath.fsum(g[i] * p[i] * ((1 if i == j else 0) - p[j]) for i in range(n)) for j in range(n)]
 
 
-def sigmoid(x: Number) -> Number:
-    """Document 003: :math:`1/(1 + e^{-x})`."""
-    return 1 / (1 + mpmath.exp(-x))
+def sigmoid(x: Number, ctx: Any = mpmath) -> Number:
+    """Document 003: :math:`1/(1 + e^{-x})`. ``ctx``: the mpmath context whose exp and log evaluate it (``mpmath.iv``
+    for an interval enclosure, measure/hard_cases.py), as for :func:`log_sigmoid` and :func:`softplus`."""
+    return 1 / (1 + ctx.exp(-x))
 
 
-def log_sigmoid(x: Number) -> Number:
+def log_sigmoid(x: Number, ctx: Any = mpmath) -> Number:
     """:math:`\\log(1/(1 + e^{-x}))`."""
-    return mpmath.log(1 / (1 + mpmath.exp(-x)))
+    return ctx.log(1 / (1 + ctx.exp(-x)))
 
 
-def softplus(x: Number) -> Number:
+def softplus(x: Number, ctx: Any = mpmath) -> Number:
     """:math:`\\log(1 + e^x)`."""
-    return mpmath.log(1 + mpmath.exp(x))
+    return ctx.log(1 + ctx.exp(x))
 
 
 def log1mexp(x: Number) -> Number:

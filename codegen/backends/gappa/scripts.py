@@ -136,9 +136,10 @@ def _exp_poly(name: str) -> GappaScript:
     fast = item.single
     lines: tuple[tuple[str, str], ...] = ()
     hints: tuple[str, ...] = ()
-    y, my = _piece(name), _piece(name, rounded=False)
     if not printing_fused() and item.expr.has(exp_head):
         lines, hints, y, my = _exp_head_lines(item.expr)
+    else:
+        y, my = _piece(name), _piece(name, rounded=False)
     return GappaScript(
         name=f"fp_{name}",
         title=f"rounding error of piece_{name} ({'binary32 ' if fast else ''}Horner with FMAs) relative to the same polynomial "
