@@ -236,7 +236,7 @@ results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :fu
              (*inputs("x"), OUT), "log_sigmoid_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
 (``rewrite.log_sigmoid_abs_form``); a result that rounds to zero (large x, or +inf) is -0, the truth's sign.
-``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID, negative=True),
+``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID, negative=True, fast=True),
     Function("softplus", ELEMENTWISE, "Softplus", "elementwise log(1 + e^x) of `count` entries",
              (*inputs("x"), OUT), "softplus_all", (), {"float64": 2, "float32": 1},
              doc=r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
@@ -246,7 +246,7 @@ negative :math:`x`; :math:`\mathrm{softplus}(x) = -\log\sigma(-x)`. ``+inf`` giv
 ``-inf`` gives 0, NaN gives NaN. ``out`` as for :func:`softmax`.
 
 >>> float(softplus(0.0)) == float(numpy.log(2.0))
-True""", rewrite=rw.SOFTPLUS),
+True""", rewrite=rw.SOFTPLUS, fast=True),
     Function("log1mexp", ELEMENTWISE, "log(1 - e^x)", "elementwise log(1 - e^x) of `count` entries (x <= 0)",
              (*inputs("x"), OUT), "log1mexp_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for

@@ -22,6 +22,11 @@ The claims prove the reduction, the atanh form of :math:`\log(1 + f)` and the re
 of :math:`2s + s^3\rho(s^2)` as :math:`2\operatorname{atanh}(s)` (rigorously, in exact rationals);
 the rounding of the double evaluation, with s carried as a double-double and a series for
 :math:`u < 2^{-30}`, is Gappa's (``fp.log1p.*``, codegen/backends/gappa).
+The fast tier (``precision="fast"``: float32 log_sigmoid and softplus in binary32 lanes) takes
+:math:`\log(1 + e)` for :math:`e = e^{-|x|} \in [0, 1]` the same way without the reduction
+(:math:`s = e/(2 + e) \le 1/3`), with its own :math:`\rho` of degree 4 in binary32
+(:func:`fast_log1p_kernel`, claim ``log1p.fast.polynomial_error``); its rounding is Gappa's
+(``fp.log1p.fast``).
 Source ``codegen``.
 """
 
@@ -41,11 +46,15 @@ from .symbols import eq, le
 
 CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
 
-__all__ = ["Log1pKernel", "log1p_kernel", "RADIUS", "DEGREE", "ERROR_BOUND"]
+__all__ = ["Log1pKernel", "log1p_kernel", "FastLog1pKernel", "fast_log1p_kernel", "RADIUS", "DEGREE", "ERROR_BOUND", "FAST_RADIUS",
+           "FAST_DEGREE", "FAST_ERROR_BOUND"]
 
 RADIUS = sp.Rational(43, 250)  # 0.172 > 3 - 2 sqrt 2 = 0.17157...: |s| for 1 + f in [sqrt(2)/2, sqrt 2), plus rounding
 DEGREE = 6  # of rho; the odd polynomial 2s + s^3 rho(s^2) has degree 15
 ERROR_BOUND = sp.Rational(1, 2**57)  # relative error of 2s + s^3 rho(s^2) as 2 atanh(s) on [-S, S]
+FAST_RADIUS = sp.Rational(3334, 10000)  # > 1/3 = e/(2 + e) at e = 1 (the fast tier's s, binary32 rounding included)
+FAST_DEGREE = 4  # of the fast tier's rho (binary32 coefficients: a higher degree gains nothing once they are rounded)
+FAST_ERROR_BOUND = sp.Rational(1, 2**29)  # relative error of its 2s + s^3 rho(s^2) as 2 atanh(s) on [-S, S] (2^-29.96 measured)
 s_sym = sp.Symbol("s", real=True)
 g_sym = sp.Symbol("g", positive=True)  # 1 + f
 v_sym = sp.Symbol("v", positive=True)  # 1 + epsilon/w
@@ -64,13 +73,11 @@ class Log1pKernel:
         return 2 * var + var**3 * rho
 
 
-@cache
-def log1p_kernel() -> Log1pKernel:
-    """Derive the constants (deterministic: fixed precision, fixed interval, fixed degree)."""
-    import struct
-
+def _rho_fit(radius: sp.Rational, degree: int) -> list[mpmath.mpf]:
+    r"""Chebyshev interpolation (``mpmath.chebyfit``) of :math:`\rho(z) = (2\operatorname{atanh}\sqrt z - 2\sqrt z)/z^{3/2}`
+    on :math:`[0, S^2]`, highest degree first (at 40 digits: deterministic)."""
     with mpmath.workdps(40):
-        z_max = mpmath.mpf(RADIUS.p) ** 2 / RADIUS.q**2
+        z_max = mpmath.mpf(radius.p) ** 2 / radius.q**2
 
         def rho(z: mpmath.mpf) -> mpmath.mpf:
             if z == 0:
@@ -78,12 +85,39 @@ def log1p_kernel() -> Log1pKernel:
             root = mpmath.sqrt(z)
             return (2 * mpmath.atanh(root) - 2 * root) / (z * root)
 
-        coeffs = mpmath.chebyfit(rho, [0, z_max], DEGREE + 1)  # highest degree first
-        sqrt_half = float(mpmath.sqrt(2) / 2)
+        return list(mpmath.chebyfit(rho, [0, z_max], degree + 1))
+
+
+@cache
+def log1p_kernel() -> Log1pKernel:
+    """Derive the constants (deterministic: fixed precision, fixed interval, fixed degree)."""
+    import struct
+
+    sqrt_half = float(mpmath.sqrt(2) / 2)
     return Log1pKernel(
         sqrt_half_bits=struct.unpack("<Q", struct.pack("<d", sqrt_half))[0],
-        rho=tuple(float(c) for c in reversed(coeffs)),
+        rho=tuple(float(c) for c in reversed(_rho_fit(RADIUS, DEGREE))),
     )
+
+
+@dataclass(frozen=True)
+class FastLog1pKernel:
+    """Coefficients of the fast tier's rho, lowest degree first, each an exact binary32 number (the ``float`` holding it)."""
+
+    rho: tuple[float, ...]
+
+    def odd_polynomial(self, var: sp.Symbol = s_sym) -> sp.Expr:
+        r""":math:`2s + s^3 \rho(s^2)` with the binary32 coefficients as exact rationals."""
+        rho = sum(sp.Rational(Fraction(c)) * var ** (2 * i) for i, c in enumerate(self.rho))
+        return 2 * var + var**3 * rho
+
+
+@cache
+def fast_log1p_kernel() -> FastLog1pKernel:
+    """Derive the binary32 coefficients (deterministic: fixed precision, interval and degree)."""
+    import numpy
+
+    return FastLog1pKernel(rho=tuple(float(numpy.float32(float(c))) for c in reversed(_rho_fit(FAST_RADIUS, FAST_DEGREE))))
 
 
 _L = log1p_kernel()
@@ -127,8 +161,27 @@ POLYNOMIAL_ERROR = Claim(
     ),
 )
 
+FAST_POLYNOMIAL_ERROR = Claim(
+    id="log1p.fast.polynomial_error",
+    source=CODEGEN,
+    quote="|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-29 on [-0.3334, 0.3334], rho of degree 4 with binary32 coefficients "
+          "(the fast tier's log1p)",
+    statement=le(
+        sp.Piecewise((sp.Abs(fast_log1p_kernel().odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= FAST_RADIUS), (0, True)),
+        FAST_ERROR_BOUND,
+    ),
+    strategy=AtanhEnclosure(_s),
+    expected=Status.PROVED,
+    assumptions=(
+        r"$|s| \le 0.3334$: $s = e/(2 + e) \le 1/3$ for $0 \le e \le 1$ (log1p.atanh_form with $f = e$)",
+        "coefficients as the exact binary32 numbers printed into the C source",
+        "approximation error only: the binary32 evaluation's rounding is fp.log1p.fast",
+    ),
+)
+
 CLAIMS.extend((
     REDUCTION,
     ATANH_FORM,
     POLYNOMIAL_ERROR,
+    FAST_POLYNOMIAL_ERROR,
 ))

@@ -77,7 +77,7 @@ _SIGNATURES = {
     "log_softmax_backward": ('pointer', 'pointer', 'pointer', 'size', 'size'),
 }
 # the functions with a binary32 kernel for precision="fast" (softproof_<name>_fast_f)
-_FAST = ("softmax", "log_softmax", "logsumexp", "sigmoid", "cross_entropy", "cross_entropy_grad", "cross_entropy_with_grad", )
+_FAST = ("softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "softplus", "cross_entropy", "cross_entropy_grad", "cross_entropy_with_grad", )
 _KERNELS = load(_SIGNATURES, _FAST)
 LIBRARY = _KERNELS.path
 _THIS = sys.modules[__name__]  # the kernels the peers' options (_options.py) compose
@@ -119,13 +119,13 @@ def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "
 def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Log-sigmoid; see :func:`softproof.generated.softmax_np.log_sigmoid` for the math, edges and arguments."""
     _options.check_precision(precision)
-    return _KERNELS.elementwise("log_sigmoid", x, out)
+    return _KERNELS.elementwise("log_sigmoid_fast" if precision == "fast" else "log_sigmoid", x, out)
 
 
 def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Softplus; see :func:`softproof.generated.softmax_np.softplus` for the math, edges and arguments."""
     _options.check_precision(precision)
-    return _KERNELS.elementwise("softplus", x, out)
+    return _KERNELS.elementwise("softplus_fast" if precision == "fast" else "softplus", x, out)
 
 
 def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:

@@ -89,15 +89,55 @@ def test_fast_tempered_rows_within_the_proved_bounds(n: int, temperature: float)
         assert worst <= proved_fast_ulps(function), (function, n, temperature, worst)
 
 
-def test_fast_sigmoid_within_the_proved_bound() -> None:
+ELEMENTWISE_FAST = ("sigmoid", "log_sigmoid", "softplus")
+
+
+def _hard_elements(seed: int) -> np.ndarray:
+    """Float32 inputs of the element-wise fast kernels: around 0, every binade down to 2^-149 (both signs), both sides of
+    sp_fast_log1p's ranges (e = 2^-4 at |x| = 2.77, e = 2^-40 at |x| = 27.73), results near and below 2^-126
+    (|x| = 86..104: e subnormal), the clamp of the exp (|x| >= 103.97) and the largest floats."""
+    rng = np.random.default_rng(seed)
+    binades = np.float32(2.0) ** rng.uniform(-149, 7, 3000) * rng.choice([-1, 1], 3000)
+    near = np.concatenate([c + rng.uniform(-0.05, 0.05, 300) for c in (2.7726, -2.7726, 27.726, -27.726)])
+    return np.concatenate([rng.uniform(-110, 110, 3000), rng.uniform(-1, 1, 1000), binades, near,
+                           rng.uniform(86, 104.5, 500), rng.uniform(-104.5, -86, 500),
+                           [-87.3, -86.0, -103.9, 87.3, 103.97, -103.97, 0.0, -0.0, 1e-45, -1e-45, 3.4e38, -3.4e38]]).astype(np.float32)
+
+
+@pytest.mark.parametrize("function", ELEMENTWISE_FAST)
+def test_fast_elementwise_within_the_proved_bound(function: str) -> None:
     from softproof.generated import softmax_c as C
 
-    rng = np.random.default_rng(5)
-    x = np.concatenate([rng.uniform(-110, 110, 3000), rng.uniform(-1, 1, 1000), [-87.3, -86.0, -103.9, 87.3, 0.0, -0.0]])
-    x = x.astype(np.float32)
-    reference = acc.reference(x.astype(np.float64), "elements", "float32", functions=("sigmoid",))["sigmoid"]
-    worst = acc.ulp_distance(C.sigmoid(x, precision="fast"), reference).max()
-    assert worst <= proved_fast_ulps("sigmoid"), worst
+    x = _hard_elements(5)
+    reference = acc.reference(x.astype(np.float64), "elements", "float32", functions=(function,))[function]
+    worst = acc.ulp_distance(getattr(C, function)(x, precision="fast"), reference).max()
+    assert worst <= proved_fast_ulps(function), (function, worst)
+
+
+@pytest.mark.parametrize("function", ELEMENTWISE_FAST)
+def test_fast_elementwise_edges_are_the_accurate_ones(function: str) -> None:
+    """Infinities, NaN, signed zeros, the largest floats and the results that round to zero: the accurate kernel's values,
+    zero signs included (log_sigmoid's zero is -0, softplus' +0)."""
+    from softproof.generated import softmax_c as C
+
+    x = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0, 3.4e38, -3.4e38, 104.0, -104.0, 200.0, -200.0, 1e-45], np.float32)
+    fast, accurate = getattr(C, function)(x, precision="fast"), getattr(C, function)(x)
+    np.testing.assert_array_equal(fast, accurate)
+    np.testing.assert_array_equal(np.signbit(fast[~np.isnan(fast)]), np.signbit(accurate[~np.isnan(accurate)]))
+
+
+def test_the_naive_float32_log_sigmoid_fails_where_the_fast_tier_holds() -> None:
+    """The textbook forms in float32: log(1 + e^x) loses e^x below 2^-24 (softplus(-20) = 0) and overflows above 88.7,
+    -log(1 + e^-x) the same mirrored; the fast kernels stay within their bounds there."""
+    from softproof.generated import softmax_c as C
+
+    x = np.array([-20.0, -30.0, -60.0, 89.0, 100.0], np.float32)
+    for function, naive in (("softplus", lambda v: np.log(np.float32(1) + np.exp(v))), ("log_sigmoid", lambda v: -np.log(np.float32(1) + np.exp(-v)))):
+        v = x if function == "softplus" else -x
+        reference = acc.reference(v.astype(np.float64), "elements", "float32", functions=(function,))[function]
+        with np.errstate(over="ignore"):
+            assert acc.ulp_distance(naive(v), reference).max() > 2**20
+        assert acc.ulp_distance(getattr(C, function)(v, precision="fast"), reference).max() <= proved_fast_ulps(function)
 
 
 def test_the_naive_float32_softmax_fails_where_the_fast_tier_holds() -> None:
@@ -157,9 +197,10 @@ def test_every_other_case_is_the_accurate_result() -> None:
                 f = getattr(module, function)
                 if module is N or array is not x32:
                     np.testing.assert_array_equal(f(array, temperature=T, precision="fast"), f(array, temperature=T))
-    for f in FUNCTIONS:
-        if not f.fast and f.name in ("softplus", "log_sigmoid"):
-            np.testing.assert_array_equal(getattr(C, f.name)(x32, precision="fast"), getattr(C, f.name)(x32))
+    without = {f.name: f for f in FUNCTIONS if not f.fast}
+    for name, array in (("log1mexp", -np.abs(x32)), ("logit", 1 / (1 + np.exp(-x32)))):  # element-wise, no fast kernel
+        assert name in without
+        np.testing.assert_array_equal(getattr(C, name)(array, precision="fast"), getattr(C, name)(array))
 
 
 def test_fast_results_do_not_depend_on_the_thread_count() -> None:
@@ -173,7 +214,7 @@ def test_fast_results_do_not_depend_on_the_thread_count() -> None:
         for threads in (1, 2, 3):
             C.set_num_threads(threads)
             results.append([C.softmax(x, precision="fast"), C.logsumexp(x, precision="fast"), C.log_softmax(rows, precision="fast"),
-                            C.sigmoid(x, precision="fast")])
+                            *(getattr(C, f)(x, precision="fast") for f in ELEMENTWISE_FAST)])
         for other in results[1:]:
             for a, b in zip(results[0], other, strict=True):
                 np.testing.assert_array_equal(a, b)
@@ -206,6 +247,8 @@ x = np.array(json.loads(sys.stdin.read()), dtype=np.float32)
 t = np.arange(x.shape[0]) % x.shape[1]
 out = {f: np.asarray(getattr(c, f)(*((x, t) if f == "cross_entropy" else (x,)), precision="fast"), np.float32).tolist()
        for f in ("softmax", "log_softmax", "logsumexp", "cross_entropy")}
+e = x.ravel()
+out.update({f: getattr(c, f)(e, precision="fast").tolist() for f in ("sigmoid", "log_sigmoid", "softplus")})
 print(json.dumps(out))
 """
 
@@ -219,4 +262,9 @@ def test_the_portable_build_measures_within_the_proved_bounds(n: int) -> None:
     reference = _reference(x, ROW_FAST, np.arange(x.shape[0]) % n)
     for function in ROW_FAST:
         worst = acc.ulp_distance(np.array(got[function], np.float32), reference[function]).max()
+        assert worst <= proved_fast_ulps(function), (function, n, worst)
+    elements = x.ravel()
+    for function in ELEMENTWISE_FAST:
+        reference = acc.reference(elements.astype(np.float64), "elements", "float32", functions=(function,))[function]
+        worst = acc.ulp_distance(np.array(got[function], np.float32), reference).max()
         assert worst <= proved_fast_ulps(function), (function, n, worst)

@@ -5844,6 +5844,66 @@ static SP_INLINE float piece_fast_exp_poly(float r)
     return SP_FMAF(r * r, SP_FMAF(SP_FMAF(SP_FMAF(SP_FMAF(0x1.6d15f80000000p-10f, r, 0x1.12105c0000000p-7f), r, 0x1.5555160000000p-5f), r, 0x1.5554d80000000p-3f), r, 0x1.0000000000000p-1f), r) + 1;
 }
 
+static SP_INLINE float piece_fast_log1p_d(float decay)
+{
+    return decay + 2.0f;
+}
+
+static SP_INLINE float piece_fast_log1p_d_lo(float d, float decay)
+{
+    return decay - (d - 2.0f);
+}
+
+static SP_INLINE float piece_fast_log1p_s(float d, float decay)
+{
+    return decay/d;
+}
+
+static SP_INLINE float piece_fast_log1p_residual(float d, float decay, float s)
+{
+    return SP_FMAF(-s, d, decay);
+}
+
+static SP_INLINE float piece_fast_log1p_low(float d_lo, float residual, float s)
+{
+    return SP_FMAF(-s, d_lo, residual);
+}
+
+static SP_INLINE float piece_fast_log1p_correction(float low, float s)
+{
+    return low*(1 - s);
+}
+
+static SP_INLINE float piece_fast_log1p_z(float s)
+{
+    return s * s;
+}
+
+static SP_INLINE float piece_fast_log1p_sz(float s, float z)
+{
+    return s*z;
+}
+
+static SP_INLINE float piece_fast_log1p_rho(float z)
+{
+    return SP_FMAF(SP_FMAF(SP_FMAF(SP_FMAF(0x1.dbaecc0000000p-3f, z, 0x1.bc8a900000000p-3f), z, 0x1.24c9380000000p-2f), z, 0x1.9998d40000000p-2f), z, 0x1.5555560000000p-1f);
+}
+
+static SP_INLINE float piece_fast_log1p_cz(float c, float z)
+{
+    return SP_FMAF(c, z, c);
+}
+
+static SP_INLINE float piece_fast_log1p_tail(float cz, float rho, float sz)
+{
+    return SP_FMAF(sz, rho, cz);
+}
+
+static SP_INLINE float piece_fast_log1p_head(float s)
+{
+    return 2.0f*s;
+}
+
 /* 2^k for -126 <= k <= 127 (k in two's complement), from its bits */
 static SP_INLINE float sp_pow2f(uint32_t k)
 {
@@ -6726,6 +6786,52 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
     return SOFTPROOF_OK;
 }
 
+/* e = e^-|x|; 1/(1 + e) for x >= 0, e/(1 + e) below (fp.sigmoid.fast.float32) */
+static SP_INLINE float sigmoid_fast_of(float x)
+{
+    const float a = -fabsf(x);
+    const float e = sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
+    return (x >= 0.0f ? 1.0f : e) / (1.0f + e);
+}
+
+/* proved: log1p.atanh_form, log1p.fast.polynomial_error: log(1 + e) for 0 <= e <= 1 as head + tail, head = 2s exact (fp.log1p.fast.low,
+ * fp.log1p.fast.high: Gappa, e >= 2^-40); below SP_FAST_LOG1P_TINY, e itself (log1p(e) = e to 2^-41 relative) */
+#define SP_FAST_LOG1P_TINY 0x1.0000000000000p-40f
+static SP_INLINE void sp_fast_log1p(float decay, float *head, float *tail)
+{
+    const float d = piece_fast_log1p_d(decay);
+    const float d_lo = piece_fast_log1p_d_lo(d, decay);
+    const float s = piece_fast_log1p_s(d, decay);
+    const float residual = piece_fast_log1p_residual(d, decay, s);
+    const float low = piece_fast_log1p_low(d_lo, residual, s);
+    const float c = piece_fast_log1p_correction(low, s);
+    const float z = piece_fast_log1p_z(s);
+    const float sz = piece_fast_log1p_sz(s, z);
+    const float rho = piece_fast_log1p_rho(z);
+    const float cz = piece_fast_log1p_cz(c, z);
+    const int tiny = decay < SP_FAST_LOG1P_TINY;
+    *head = tiny ? decay : piece_fast_log1p_head(s);
+    *tail = tiny ? 0.0f : piece_fast_log1p_tail(cz, rho, sz);
+}
+
+/* proved: rewrite.softplus_abs_form: max(x, 0) + log1p(e), e = e^-|x|: max(x, 0) + head = h + h_lo exactly (TwoSum, Knuth
+ * TAOCP 4.2.2 Theorem B), then the small part h_lo + tail rounded and added (fp.softplus.fast.float32). Where e = 0
+ * (|x| >= 103.9, infinities included, where TwoSum would give NaN) the result is max(x, 0) itself; a NaN stays NaN */
+static SP_INLINE float sp_fast_softplus(float x)
+{
+    const float a = -fabsf(x);
+    const float e = sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
+    const float m = x > 0.0f ? x : 0.0f;
+    float head, tail;
+    sp_fast_log1p(e, &head, &tail);
+    {
+        const float h = m + head;
+        const float h_back = h - m;
+        const float h_lo = (m - (h - h_back)) + (head - h_back);
+        return head == 0.0f ? m : h + (h_lo + tail);
+    }
+}
+
 /* proved: rewrite.sigmoid_abs_form: 1/(1 + e) for x >= 0, e/(1 + e) below, e = e^-|x| (one division in binary32) */
 static SP_INLINE void sigmoid_fast_block(const float *in, float *out, size_t count)
 {
@@ -6733,9 +6839,7 @@ static SP_INLINE void sigmoid_fast_block(const float *in, float *out, size_t cou
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const float x = in[j];
-        const float a = -fabsf(x);
-        const float e = sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
-        out[j] = (x >= 0.0f ? 1.0f : e) / (1.0f + e);
+        out[j] = sigmoid_fast_of(x);
     }
 }
 
@@ -6756,6 +6860,65 @@ int softproof_sigmoid_fast_f(const float *x, float *out, size_t count)
     sigmoid_fast_block(x, out, count);
     return SOFTPROOF_OK;
 }
+
+/* proved: rewrite.softplus_abs_form (fp.softplus.fast.float32) */
+static SP_INLINE void softplus_fast_block(const float *in, float *out, size_t count)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const float x = in[j];
+        out[j] = sp_fast_softplus(x);
+    }
+}
+
+int softproof_softplus_fast_f(const float *x, float *out, size_t count)
+{
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            const size_t j = (size_t)b * SP_BLOCK;
+            softplus_fast_block(x + j, out + j, count - j < SP_BLOCK ? count - j : SP_BLOCK);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
+    softplus_fast_block(x, out, count);
+    return SOFTPROOF_OK;
+}
+
+/* proved: rewrite.log_sigmoid_abs_form: min(x, 0) - log1p(e^-|x|) = -softplus(-x), exactly so in binary32 (negation is exact and commutes with rounding to nearest; fp.log_sigmoid.fast.float32); a zero is -0, the truth's sign */
+static SP_INLINE void log_sigmoid_fast_block(const float *in, float *out, size_t count)
+{
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const float x = in[j];
+        out[j] = -sp_fast_softplus(-x);
+    }
+}
+
+int softproof_log_sigmoid_fast_f(const float *x, float *out, size_t count)
+{
+#if defined(_OPENMP)
+    if (count > SP_ELEMENTS_SPLIT) {
+        const long long blocks = (long long)((count + SP_BLOCK - 1) / SP_BLOCK);
+        long long b;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (b = 0; b < blocks; ++b) {
+            const size_t j = (size_t)b * SP_BLOCK;
+            log_sigmoid_fast_block(x + j, out + j, count - j < SP_BLOCK ? count - j : SP_BLOCK);
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
+    log_sigmoid_fast_block(x, out, count);
+    return SOFTPROOF_OK;
+}
+
 
 /* ------------------------------------------------ mergeable log-sum-exp states */
 /* A slice's state (softmax.h, softproof_lse_state): S = ties + t with t = t_hi + t_lo + t_ll is sum e^((x_i - m)/T)

@@ -88,7 +88,7 @@ int softproof_softmax_backward_f(const float *p, const float *g, float *out, siz
 int softproof_log_softmax_backward_f(const float *p, const float *g, float *out, size_t rows, size_t n);
 
 /* The fast tier (softproof's precision="fast"): float32 computed in binary32 lanes, within the bounds of the
- * fp.*.fast.float32 claims (softmax 4 ULP, log_softmax, logsumexp and cross_entropy 2, sigmoid 3) instead of
+ * fp.*.fast.float32 claims (softmax 4 ULP, log_softmax, logsumexp, cross_entropy, log_sigmoid and softplus 2, sigmoid 3) instead of
  * 1 ULP; the same arguments, edges and errors as the entry point of the same name without _fast, which
  * computes what the fast kernels leave to it: a temperature outside [2^-20, 2^20], rows with an infinity or a NaN,
  * log-domain rows dominated by one entry (the others' sum below 2^-80), a logsumexp whose m + L would cancel,
@@ -97,6 +97,8 @@ int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, 
 int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
 int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
 int softproof_sigmoid_fast_f(const float *x, float *out, size_t count);
+int softproof_log_sigmoid_fast_f(const float *x, float *out, size_t count);
+int softproof_softplus_fast_f(const float *x, float *out, size_t count);
 int softproof_cross_entropy_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
 int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
 int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n);

@@ -202,6 +202,8 @@ int main(int argc, char **argv)
         checked_f(softproof_logsumexp_fast_f(xf, rf, rows, n, T), "logsumexp_fast_f", rows, n, rf, rows);
         checked_f(softproof_logsumexp_fast_f(xf, rf, rows, n, 1.0), "logsumexp_fast_f T = 1", rows, n, rf, rows);
         checked_f(softproof_sigmoid_fast_f(xf, yf, count), "sigmoid_fast_f", rows, n, yf, count);
+        checked_f(softproof_log_sigmoid_fast_f(xf, yf, count), "log_sigmoid_fast_f", rows, n, yf, count);
+        checked_f(softproof_softplus_fast_f(xf, yf, count), "softplus_fast_f", rows, n, yf, count);
         if (count) { /* the correctly rounded functions' audits over `count` bit patterns from x's first entry, room for 4 */
             uint32_t found[4], first;
             memcpy(&first, &xf[0], sizeof first);

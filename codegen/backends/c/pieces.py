@@ -21,7 +21,7 @@ from softproof.derive import rewrites as rw
 from softproof.derive import state as st
 from softproof.derive.claims import Claim, Rewrite
 from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel, fast_exp_kernel
-from softproof.derive.log1p_kernel import log1p_kernel
+from softproof.derive.log1p_kernel import fast_log1p_kernel, log1p_kernel
 from softproof.derive.rewrites import SMOOTH_MAX_STABLE
 from softproof.derive.symbols import m
 from softproof.derive.temperature import SMOOTH_MAX_LIMIT
@@ -46,7 +46,8 @@ from ...kernels import (
 )
 from .printer import exact_fma, exp_head, final_fma, print_c_function
 
-__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces",
+__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces", "fast_log1p_pieces", "FAST_LOG1P_TINY",
+           "FAST_LOW", "FAST_CORRECTION", "FAST_PRODUCT", "FAST_RHO", "FAST_CZ",
            "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE",
            "SP_LOG1MEXP", "LOGMEANEXP_ETA", "LOG1MEXP_SMALL", "LOG1MEXP_SPLIT", "LOG1MEXP_TINY", "log1mexp_ratio_pieces"]
 
@@ -167,6 +168,43 @@ def log1p_pieces() -> dict[str, sp.Expr]:
         "log1p_series_poly": fma(U_LOG, third, sp.Float(-0.5, 17)),
         "log1p_series_low": fma(U_LOG * U_LOG, SERIES_POLY, U_LO),
         "log1p_series_out": U_LOG + SERIES_LOW,
+    }
+
+
+FAST_LOW, FAST_CORRECTION, FAST_PRODUCT = sp.Symbol("low"), sp.Symbol("c"), sp.Symbol("sz")
+FAST_RHO, FAST_CZ = sp.Symbol("rho"), sp.Symbol("cz")
+FAST_LOG1P_TINY = 2.0**-40  # e below it: log1p(e) = e to 2^-41 relative (sp_fast_log1p takes e itself)
+
+
+def fast_log1p_pieces() -> dict[str, sp.Expr]:
+    r""":math:`\log(1 + e)` for :math:`0 \le e \le 1` in binary32, as head + tail (the fast tier's log_sigmoid and
+    softplus, :math:`e = e^{-|x|}`), one operation per line.
+
+    :math:`\log(1 + e) = 2\operatorname{atanh}(s) \approx 2s + s^3\rho(s^2)`, :math:`s = e/(2 + e) \le 1/3` (claims
+    log1p.atanh_form, log1p.fast.polynomial_error): no reduction, as e is at most 1. The quotient's two roundings are
+    taken back: :math:`2 + e = d + d_{lo}` (Fast2Sum, :math:`2 \ge e`), :math:`s = \mathrm{fl}(e/d)` and the remainder
+    :math:`e - sd` exact (one FMA), so :math:`s^* = e/(2 + e) = s + (e - sd - s d_{lo})/(2 + e)` and, as
+    :math:`2/(2 + e) = 1 - s^*`, :math:`c = (e - sd - sd_{lo})(1 - s) \approx 2(s^* - s)` with a multiplication instead
+    of a second division. The odd polynomial's derivative at s is :math:`2/(1 - s^2) = 2(1 + z + \dots)`, so c enters as
+    :math:`c(1 + z)`; head = 2s is exact and the tail :math:`s z \rho(z) + c(1 + z)` is at most 4 % of the result,
+    so its roundings cost little (fp.log1p.fast: Gappa, e >= 2^-40; below, log1p(e) = e to 2^-41)."""
+    rho = sp.Float(fast_log1p_kernel().rho[-1], 17)
+    for coeff in reversed(fast_log1p_kernel().rho[:-1]):
+        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    two = sp.Float(2.0, 17)
+    return {
+        "fast_log1p_d": DECAY + two,
+        "fast_log1p_d_lo": DECAY - sp.UnevaluatedExpr(D_LOG - two),  # exact: Fast2Sum (d - 2 exact by Sterbenz)
+        "fast_log1p_s": DECAY / D_LOG,
+        "fast_log1p_residual": fma(-S_LOG, D_LOG, DECAY),  # exact: the remainder of a rounded quotient
+        "fast_log1p_low": fma(-S_LOG, D_LO, RESIDUAL),
+        "fast_log1p_correction": FAST_LOW * (1 - S_LOG),
+        "fast_log1p_z": S_LOG * S_LOG,
+        "fast_log1p_sz": S_LOG * Z_LOG,
+        "fast_log1p_rho": rho,
+        "fast_log1p_cz": fma(FAST_CORRECTION, Z_LOG, FAST_CORRECTION),
+        "fast_log1p_tail": fma(FAST_PRODUCT, FAST_RHO, FAST_CZ),
+        "fast_log1p_head": two * S_LOG,  # exact
     }
 
 
@@ -488,6 +526,7 @@ C_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "exp": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR),
     "exp_single": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR_SINGLE),
     "fast_exp": (ek.RANGE_REDUCTION, ek.FAST_CODY_WAITE_EXACT, ek.FAST_LN2_SPLIT, ek.FAST_POLYNOMIAL_ERROR),
+    "fast_log1p": (lk.ATANH_FORM, lk.FAST_POLYNOMIAL_ERROR),
     "log1p": (lk.REDUCTION, lk.ATANH_FORM, lk.POLYNOMIAL_ERROR, ek.CODY_WAITE_EXACT),
     "logit": (rw.LOGIT_RATIO,),
     "log1mexp_single": (rw.LOG1MEXP_RATIO,),
@@ -566,7 +605,7 @@ def _pieces() -> dict[str, Piece]:
                 if name in scalar:
                     out[name] = Piece(name, scalar[name], signature=(DECAY, X) if uses_decay else (X,))
     out.update({name: Piece(name, expr, wide=True) for name, expr in c_wide_pieces().items()})
-    out.update({name: Piece(name, expr, single=True) for name, expr in fast_exp_pieces().items()})
+    out.update({name: Piece(name, expr, single=True) for name, expr in (*fast_exp_pieces().items(), *fast_log1p_pieces().items())})
     return out
 
 

@@ -15,6 +15,7 @@ from ...api import FUNCTIONS, STATE_API
 from ...kernels import CORRECT_ROUNDING, LOGSUMEXP_ERRORS, X
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .pieces import (
+    FAST_LOG1P_TINY,
     LOG1MEXP_NEAR,
     LOG1MEXP_SMALL,
     LOG1MEXP_SPLIT,
@@ -101,6 +102,7 @@ class CTarget(Target):
             "exp_clamp": print_c(sp.Float(CLAMP, 17)),
             "fast_constants": [(name, print_c(sp.Float(value, 17), single=True)) for name, value in fast_exp_constants()],
             "fast_clamp": print_c(sp.Float(FAST_CLAMP, 17), single=True),
+            "fast_log1p_tiny": print_c(sp.Float(FAST_LOG1P_TINY, 17), single=True),
             "fast_shifter_bits": f"0x{struct.unpack('<I', struct.pack('<f', fast_exp_kernel().shifter))[0]:08X}u",
             "normal_limit": print_c(sp.Float(NORMAL_LIMIT, 17)),
             "logsumexp_errors": {name: print_c(sp.Float(value, 17)) for name, value in vars(LOGSUMEXP_ERRORS).items()},

@@ -52,6 +52,7 @@ from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import (
     EXP_ERROR,
     EXP_ERROR_SINGLE,
+    FAST_LOG1P_RANGES,
     PORTABLE_SUFFIX,
     RELATIVE_SIGMOID_BRANCHES,
     GappaScript,
@@ -1813,6 +1814,73 @@ def _fast_sigmoid_ulps() -> Fraction:
     return Fraction(max(normal, subnormal))
 
 
+# the fast tier's log1p (sp_fast_log1p) on each range of e (scripts.FAST_LOG1P_RANGES): head + tail against
+# N(Ms) = 2 Ms + Ms^3 rho(Ms^2), relative (Gappa: 2^-32.10 and 0.1455 2^-24), and tail / N (Gappa: 0.000603, 0.04004)
+FAST_LOG1P_BOUNDS = {"low": Fraction(1, 2**32), "high": Fraction(15, 100) * U_SINGLE}
+FAST_TAIL_SHARES = {"low": Fraction(61, 100000), "high": Fraction(401, 10000)}
+FAST_LOG1P_POLY_BOUND = Fraction(int(lk.FAST_ERROR_BOUND.p), int(lk.FAST_ERROR_BOUND.q))  # log1p.fast.polynomial_error
+_N_MS = sp.Function("N")(sp.Symbol("M_s"))
+FAST_LOG1P_PARTS = tuple(
+    _fp_claim(
+        f"fp.log1p.fast.{part}",
+        f"the fast tier's log1p(e) (sp_fast_log1p, binary32) as head + tail is within "
+        f"{'2^-32' if part == 'low' else '0.15 2^-24'} of N(Ms) = 2 Ms + Ms^3 rho(Ms^2), Ms = e/(2 + e), relative, and its tail "
+        f"within {float(FAST_TAIL_SHARES[part])} N(Ms), for {float(FAST_LOG1P_RANGES[part][0]):.3g} <= e <= "
+        f"{float(FAST_LOG1P_RANGES[part][1]):.3g}",
+        sp.And(sp.Le(_relative(_N_MS), _sym(FAST_LOG1P_BOUNDS[part])),
+               sp.Le(sp.Abs(sp.Symbol("tail") / _N_MS), _sym(FAST_TAIL_SHARES[part]))),
+        GappaBound(f"fp_fast_log1p_{part}", FAST_LOG1P_BOUNDS[part], extra=(FAST_TAIL_SHARES[part],)),
+        ("d_lo = (2 + e) - d exact (Fast2Sum: 2 >= e; d - 2 exact by Sterbenz), the remainder e - s d exact (the FMA of a "
+         "correctly rounded quotient's remainder; in the portable build the binary64 product and sum are exact too)",
+         "binary32 e with no operation underflowing (e >= 2^-40: every value is above 2^-126 or exactly 0)",
+         "the argument in scripts._fast_log1p"),
+        "binary32",
+    )
+    for part in FAST_LOG1P_RANGES
+)
+
+
+def _fast_log1p_share_ulps() -> Fraction:
+    r"""log_sigmoid and softplus (fast): :math:`y = m_0 - L` (:math:`m_0 = \min(x, 0)`, -0 for x >= 0) and
+    :math:`y = M_0 + L` (:math:`M_0 = \max(x, 0)`), :math:`L = \log(1 + e)`, :math:`e = e^{-|x|}`, so :math:`|y| \ge L`.
+    sp_fast_log1p gives :math:`\hat L` = head + tail from :math:`\hat e` (fp.exp.fast.float32), or :math:`\hat e` itself
+    where :math:`\hat e < 2^{-40}`; TwoSum makes :math:`h + h_{lo} = m_0 \mp \text{head}` exactly (Knuth), then
+    :math:`t = \mathrm{RN}(h_{lo} \mp \text{tail})` and the result :math:`\mathrm{RN}(h + t)`. So before the last rounding
+    :math:`|v - y| \le |\hat L - L| + u(|h_{lo}| + |\text{tail}|) \le (\theta + u(u(1 + \theta)(1 + u) + \tau(1 + \theta)))|y|`
+    (:math:`|h| \le (1 + u)|m_0 \mp \text{head}| \le (1 + u)(1 + \theta)|y|`) with :math:`\hat L = L(1 + \theta)`:
+
+    - :math:`\hat e`'s error: :math:`|\log(1 + \hat e) - \log(1 + e)| \le |\hat e - e|/(1 + \min(e, \hat e)) \le
+      \frac{\epsilon}{1 - \epsilon} g(e) \log(1 + e)`, :math:`g(e) = e/((1 + e)\log(1 + e)) \le 1/((1 + e)(1 - e/2))`
+      (:math:`\log(1 + e) \ge e - e^2/2`), falling in e: on each range its value at the range's lowest e, divided by
+      :math:`1 + \epsilon` (e against :math:`\hat e`);
+    - on a range of fp.log1p.fast: head + tail within :math:`\beta` of :math:`N(M_s)`, which is within :math:`2^{-29}` of
+      :math:`2\operatorname{atanh}(M_s) = \log(1 + \hat e)` (log1p.fast.polynomial_error, log1p.atanh_form), tail within
+      :math:`\tau N`; below :math:`2^{-40}`, :math:`\hat e` is within :math:`\hat e^2/2 \le 2^{-41}\hat e` of
+      :math:`\log(1 + \hat e)`, tail 0, and a subnormal :math:`\hat e`'s :math:`2^{-150}` is below :math:`2^{-154}|y|` where
+      :math:`m_0 \ne 0` (|x| > 27).
+
+    :func:`ulps_after_rounding` counts the steps. Results below :math:`2^{-125}` (spacing :math:`2^{-149}`): there
+    :math:`m_0 = 0`, :math:`\hat e < 2^{-40}`, and the result is :math:`\mp\hat e` exactly (h = -head exact, t = 0), within
+    :math:`E = \epsilon 2^{-125} + 2^{-150} + 2^{-250}` of y, a float on the grid, so within :math:`\lfloor E/2^{-149} + 1/2\rfloor`
+    steps of RN(y). An :math:`\hat e` of 0 (|x| >= 103.9) gives :math:`m_0` (x, or -0 for log_sigmoid), the same count."""
+    eps = FAST_EXP_BOUND
+    widen = eps / (1 - eps)
+
+    def g_max(low: Fraction) -> Fraction:
+        e = low / (1 + eps)
+        return 1 / ((1 + e) * (1 - e / 2))
+
+    cases = [((1 + widen * g_max(low)) * (1 + FAST_LOG1P_POLY_BOUND) * (1 + FAST_LOG1P_BOUNDS[part]) - 1, FAST_TAIL_SHARES[part])
+             for part, (low, _) in FAST_LOG1P_RANGES.items()]
+    cases.append(((1 + widen) * (1 + Fraction(1, 2**40)) * (1 + Fraction(1, 2**154)) - 1, Fraction(0)))  # e < 2^-40: head = e
+    worst = 0
+    for theta, share in cases:
+        rho = theta + U_SINGLE * (U_SINGLE * (1 + theta) * (1 + U_SINGLE) + share * (1 + theta))
+        worst = max(worst, ulps_after_rounding(rho, U_SINGLE))
+    spacing = int((eps * Fraction(1, 2**125) + FAST_UNDERFLOW + Fraction(1, 2**250)) / FAST_SPACING + Fraction(1, 2))
+    return Fraction(max(worst, spacing))
+
+
 _FAST_ASSUMED = ("float32 input, 2^-20 <= T <= 2^20 in the fast kernel (other calls take the accurate one, within its bound); "
                  "rows of at most 2^31 entries",)
 
@@ -1832,6 +1900,9 @@ FAST_LOG_SOFTMAX = _fast_claim("log_softmax", _fast_log_share_ulps, 2, (FAST_EXP
 FAST_LOGSUMEXP = _fast_claim("logsumexp", _fast_logsumexp_ulps, 2, (FAST_EXP, LOG1P), "logsumexp")
 FAST_CROSS_ENTROPY = _fast_claim("cross_entropy", _fast_log_share_ulps, 2, (FAST_EXP, LOG1P), "-log softmax(x)[t]")
 FAST_SIGMOID = _fast_claim("sigmoid", _fast_sigmoid_ulps, 3, (FAST_EXP,), "sigmoid")
+_FAST_LOG1P_USES = (FAST_EXP, *FAST_LOG1P_PARTS, lk.FAST_POLYNOMIAL_ERROR, lk.ATANH_FORM)
+FAST_LOG_SIGMOID = _fast_claim("log_sigmoid", _fast_log1p_share_ulps, 2, _FAST_LOG1P_USES, "log_sigmoid")
+FAST_SOFTPLUS = _fast_claim("softplus", _fast_log1p_share_ulps, 2, _FAST_LOG1P_USES, "softplus")
 
 # the end-to-end claims: (function, dtype) -> the claim proving "within B ULP for every input" (C target)
 PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("sigmoid", "float32"): SIGMOID_SINGLE,
@@ -1960,7 +2031,8 @@ PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEX
 # the fast tier there: its SP_FMAF is (float)((double)a * b + c), the sum rounded to binary64 and then to binary32 (the
 # printer's rnd(rnd64(...))); Gappa proves the fast exp's reduction and polynomial within their stated bounds again
 PORTABLE_FAST: dict[str, Claim] = {claim.id.split(".")[1]: portable_twin(claim)
-                                   for claim in (FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_SIGMOID)}
+                                   for claim in (FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_SIGMOID,
+                                                 FAST_LOG_SIGMOID, FAST_SOFTPLUS)}
 PORTABLE_CR = tuple(map(portable_twin, (SIGMOID_SINGLE_CR, LOG_SIGMOID_SINGLE_CR, SOFTPLUS_SINGLE_CR)))  # each build's own sweep
 PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD, *PORTABLE_FAST.values(),
                                                *PORTABLE_CR) for c in _fp_tree(end))
@@ -2026,6 +2098,9 @@ CLAIMS = [
     FAST_LOGSUMEXP,
     FAST_CROSS_ENTROPY,
     FAST_SIGMOID,
+    *FAST_LOG1P_PARTS,
+    FAST_LOG_SIGMOID,
+    FAST_SOFTPLUS,
     *PORTABLE_CLAIMS,
 ]
 
@@ -2035,7 +2110,8 @@ PROVED_CORRECTLY_ROUNDED: dict[tuple[str, str], Claim] = {("sigmoid", "float32")
 
 # the fast tier's end-to-end claims: function -> the claim proving its float32 bound with precision="fast"
 PROVED_FAST_ULPS: dict[str, Claim] = {"softmax": FAST_SOFTMAX, "log_softmax": FAST_LOG_SOFTMAX, "logsumexp": FAST_LOGSUMEXP,
-                                      "cross_entropy": FAST_CROSS_ENTROPY, "sigmoid": FAST_SIGMOID}
+                                      "cross_entropy": FAST_CROSS_ENTROPY, "sigmoid": FAST_SIGMOID, "log_sigmoid": FAST_LOG_SIGMOID,
+                                      "softplus": FAST_SOFTPLUS}
 
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)
 PROVED_WHERE_CERTIFIED: dict[tuple[str, str], Claim] = {("logsumexp", "float64"): LOGSUMEXP_CERTIFIED,

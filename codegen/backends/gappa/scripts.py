@@ -18,10 +18,11 @@ from functools import cache, partial
 import sympy as sp
 
 from softproof.derive.exp_kernel import RADIUS
-from softproof.derive.log1p_kernel import log1p_kernel
+from softproof.derive.log1p_kernel import fast_log1p_kernel, log1p_kernel
 
 from ...kernels import DECAY
 from ..c.pieces import (
+    FAST_LOG1P_TINY,
     LOG1MEXP_NEAR,
     NUM,
     Q_D,
@@ -32,6 +33,7 @@ from ..c.pieces import (
     exp_constants,
     exp_reduction_head,
     fast_exp_constants,
+    fast_log1p_pieces,
     log1p_pieces,
     merge_pieces,
     pieces,
@@ -921,6 +923,71 @@ def _expm1_series() -> GappaScript:
     )
 
 
+# the ranges of e of the fast tier's log1p scripts (the low one ends where its tail's roundings stop mattering)
+FAST_LOG1P_RANGES = {"low": (Fraction(FAST_LOG1P_TINY), Fraction(1, 16)), "high": (Fraction(1, 16), Fraction(1))}
+
+
+def _fast_log1p(part: str) -> GappaScript:
+    r"""sp_fast_log1p (the fast tier's log_sigmoid and softplus) line by line as the C template runs it (the printed
+    pieces, binary32), head + tail against :math:`N(M_s) = 2M_s + M_s^3\rho(M_s^2)`, :math:`M_s = e/(2 + e)` (a free
+    variable equal to it, as in :func:`_log1p_main`), relative, for e in ``part``'s range of :data:`FAST_LOG1P_RANGES`
+    (log1p.fast.polynomial_error takes N to :math:`2\operatorname{atanh} M_s = \log(1 + e)`); also the tail's share.
+
+    Exact values: :math:`d_{lo} = (2 + e) - d` (Fast2Sum: :math:`|2| \ge e`, Dekker 1971; the C computes
+    :math:`e - (d - 2)`, d - 2 exact by Sterbenz) and the remainder :math:`e - sd` (the FMA's result is representable:
+    the remainder of a correctly rounded quotient, Boldo and Daumas 2003; in the portable build the binary64 product of two
+    binary32 numbers is exact and so is the sum). With :math:`\delta = M_s - s` and :math:`Q = e - sd - sd_{lo}`:
+    :math:`\delta = Q/(2 + e)` and :math:`2\delta = Q(1 - M_s)`, so c, the rounded :math:`Q(1 - s)`, is :math:`2\delta` up
+    to its roundings and :math:`Q\delta`. The first hint splits the error exactly: head's (0), tail's, sz's, z's and
+    rho's roundings, cz's, :math:`(c - 2\delta)(1 + z)`, and the polynomial's change from s to :math:`M_s` through
+    its divided difference DG (about 2z, which :math:`c(1 + z)` takes). The binade points keep each part relative."""
+    low, high = FAST_LOG1P_RANGES[part]
+    lines = fast_log1p_pieces()
+
+    def text(name: str, rounded: bool = True) -> str:
+        return print_gappa(lines[f"fast_log1p_{name}"], rounded, single=True)
+
+    _expect_printed({"fast_log1p_d_lo": "rnd(decay - (rnd(d - 2.0)))", "fast_log1p_head": "rnd(2.0 * s)",
+                     "fast_log1p_correction": "rnd(low * (rnd(1 - s)))"}, "fast_log1p")
+    x = sp.Symbol("x")
+    rho = sum(sp.Rational(Fraction(c)) * x ** (2 * i) for i, c in enumerate(fast_log1p_kernel().rho))
+    exact_rho = lines["fast_log1p_rho"]
+    quotient = text("low", rounded=False)  # Q, as the FMA it is rounded from prints it (so that Gappa sees low - Q as a rounding)
+    definitions = (
+        ("d", text("d")), ("d_lo", "(decay + 2) - d"), ("s", text("s")), ("residual", "decay - s * d"), ("low", text("low")),
+        ("c", text("correction")), ("z", text("z")), ("sz", text("sz")), ("rho", text("rho")), ("cz", text("cz")),
+        ("tail", text("tail")), ("head", text("head")), ("Got", "head + tail"),
+        ("Mz", "Ms * Ms"), ("Mrho", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("Mz")}), False)),
+        ("Poly", "2 * Ms + Ms * Mz * Mrho"), ("s2", "s * s"), ("rhoz", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("s2")}), False)),
+        ("delta", "Ms - s"), ("DG", _divided_difference(x**3 * rho, x, "Ms", "s")),
+    )
+    binades = [Fraction(1, 2**j) for j in range(40, -1, -1)] + [Fraction(m, 16) for m in range(3, 16)]
+    points = sorted({p for p in binades if low < p < high})
+    terms = ("(head - 2 * s)", "(tail - (sz * rho + cz))", "(sz - s * z) * rho", "s * (z - s2) * rho", "s * s2 * (rho - rhoz)",
+             "(cz - (c * z + c))", "(c - 2 * delta) * (1 + z)", "2 * delta * (z - s2)", "delta * (2 * s2 - DG)")
+    hints = (
+        "Got - Poly -> " + " + ".join(terms) + ";",
+        f"c - 2 * delta -> (c - low * rnd(1 - s)) + (low - {quotient}) * rnd(1 - s) + {quotient} * (rnd(1 - s) - (1 - s)) + "
+        f"{quotient} * ({quotient} / (2 + decay)) - 2 * (Ms - decay / (2 + decay));",
+        f"delta -> (Ms - decay / (2 + decay)) + {quotient} / (2 + decay);",
+        "decay - s * d -> -(s - decay / d) * d;",
+        "$ decay in (" + ", ".join(_binary(p) for p in points) + ");",
+    )
+    return GappaScript(
+        name=f"fp_fast_log1p_{part}",
+        title=f"the fast tier's log1p(e) as head + tail (binary32) against 2 Ms + Ms^3 rho(Ms^2), Ms = e/(2 + e), relative, "
+              f"e in [{_binary(low)}, {_binary(high)}]; and the tail's share",
+        inputs=("decay",),
+        definitions=definitions,
+        hypotheses=(f"decay in [{_binary(low)}, {_binary(high)}]", "Ms - decay / (2 + decay) in [0, 0]"),
+        goal="(Got - Poly) / Poly",
+        extra_goals=("tail / Poly",),
+        hints=hints,
+        rounding=BINARY32,
+        fast=True,
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 RELATIVE_SIGMOID_BRANCHES = SIGMOID_BRANCHES[:3]  # decay normal: the error relative to the result (the tails' absolute)
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
@@ -945,7 +1012,8 @@ def _builders() -> tuple[Callable[[], GappaScript], ...]:
             partial(_log1p_main, False), partial(_log1p_main, True), partial(_log1p_series, False), partial(_log1p_series, True),
             *(partial(_sigmoid, b) for b in SIGMOID_BRANCHES), *(partial(_sigmoid, b, single=True) for b in SINGLE_SIGMOID_BRANCHES),
             _state_merge, _softmax_assembly, _log_share_assembly, _logit_ratio, _expm1_series, _expm1_tail, _expm1_ratio,
-            _softmax_backward_assembly, partial(_exp_reduce, fast=True), partial(_exp_poly, "fast_exp_poly"))
+            _softmax_backward_assembly, partial(_exp_reduce, fast=True), partial(_exp_poly, "fast_exp_poly"),
+            *(partial(_fast_log1p, part) for part in FAST_LOG1P_RANGES))
 
 
 def _every_script() -> tuple[GappaScript, ...]:
@@ -972,7 +1040,8 @@ SINGLE_SIGMOID_BRANCHES = ("nonnegative", "negative")  # float32 results: the ta
 SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", *(f"fp_log1p_{part}" for part in LOG1P_PARTS), *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
            "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail",
-           "fp_expm1_ratio", "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly")
+           "fp_expm1_ratio", "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly",
+           *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES))
 
 
 # the portable twins the fp.*.portable claims run, written out beside the others (tests/test_gappa.py checks the list
@@ -982,7 +1051,7 @@ PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
     "fp_log1p_scaled", "fp_log1p_series", "fp_log1p_tiny", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
     "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single",
     "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail", "fp_expm1_ratio",
-    "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly"))
+    "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly", *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES)))
 
 
 def script(name: str) -> GappaScript:
