@@ -97,8 +97,8 @@ class CorrectRounding:
 
     functions: tuple[str, ...] = ("sigmoid", "log_sigmoid", "softplus")
     sweep_limit: float = 670.0  # e^-670 < 2^-966
-    # fp.sigmoid.{nonnegative,negative}.float32: 0.54 and 1.07 2^-37; log_sigmoid and softplus (log_sigmoid_relative with
-    # the float32 exp, and v's rounding to binary64): 1.07 2^-37
+    # fp.sigmoid.{nonnegative,negative}.float32: 0.54 and 1.07 2^-37; log_sigmoid and softplus (log_sigmoid_single_relative:
+    # the float32 exp and sp_log1p_diff_single, and v's rounding to binary64): 1.13 2^-37
     radius_single: float = 2.0**-36
     # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u; log_sigmoid and softplus: 2.57 u
     radius_double: float = 2.0**-50

@@ -26,7 +26,9 @@ The fast tier (``precision="fast"``: float32 log_sigmoid and softplus in binary3
 :math:`\log(1 + e)` for :math:`e = e^{-|x|} \in [0, 1]` the same way without the reduction
 (:math:`s = e/(2 + e) \le 1/3`), with its own :math:`\rho` of degree 4 in binary32
 (:func:`fast_log1p_kernel`, claim ``log1p.fast.polynomial_error``); its rounding is Gappa's
-(``fp.log1p.fast``).
+(``fp.log1p.fast``). The float32 results of log_sigmoid and softplus (the default tier) take the same form
+in double with a degree-6 :math:`\rho` (:func:`single_log1p_kernel`, ``log1p.single.polynomial_error``, 2^-41;
+``fp.log1p.single``): the double-double kernel above is for float64 results.
 Source ``codegen``.
 """
 
@@ -46,8 +48,8 @@ from .symbols import eq, le
 
 CLAIMS: list[Claim] = []  # this module's claims, in document order (derive/catalogue.py collects them)
 
-__all__ = ["Log1pKernel", "log1p_kernel", "FastLog1pKernel", "fast_log1p_kernel", "RADIUS", "DEGREE", "ERROR_BOUND", "FAST_RADIUS",
-           "FAST_DEGREE", "FAST_ERROR_BOUND"]
+__all__ = ["Log1pKernel", "log1p_kernel", "AtanhLog1pKernel", "fast_log1p_kernel", "single_log1p_kernel", "RADIUS", "DEGREE", "ERROR_BOUND", "FAST_RADIUS",
+           "FAST_DEGREE", "FAST_ERROR_BOUND", "SINGLE_DEGREE", "SINGLE_ERROR_BOUND"]
 
 RADIUS = sp.Rational(43, 250)  # 0.172 > 3 - 2 sqrt 2 = 0.17157...: |s| for 1 + f in [sqrt(2)/2, sqrt 2), plus rounding
 DEGREE = 6  # of rho; the odd polynomial 2s + s^3 rho(s^2) has degree 15
@@ -55,6 +57,8 @@ ERROR_BOUND = sp.Rational(1, 2**57)  # relative error of 2s + s^3 rho(s^2) as 2 
 FAST_RADIUS = sp.Rational(3334, 10000)  # > 1/3 = e/(2 + e) at e = 1 (the fast tier's s, binary32 rounding included)
 FAST_DEGREE = 4  # of the fast tier's rho (binary32 coefficients: a higher degree gains nothing once they are rounded)
 FAST_ERROR_BOUND = sp.Rational(1, 2**29)  # relative error of its 2s + s^3 rho(s^2) as 2 atanh(s) on [-S, S] (2^-29.96 measured)
+SINGLE_DEGREE = 6  # of rho for float32 results of log_sigmoid and softplus (double coefficients, s <= 1/3 as the fast tier's)
+SINGLE_ERROR_BOUND = sp.Rational(1, 2**41)  # its relative error (2^-41.83 measured)
 s_sym = sp.Symbol("s", real=True)
 g_sym = sp.Symbol("g", positive=True)  # 1 + f
 v_sym = sp.Symbol("v", positive=True)  # 1 + epsilon/w
@@ -101,23 +105,31 @@ def log1p_kernel() -> Log1pKernel:
 
 
 @dataclass(frozen=True)
-class FastLog1pKernel:
-    """Coefficients of the fast tier's rho, lowest degree first, each an exact binary32 number (the ``float`` holding it)."""
+class AtanhLog1pKernel:
+    """log1p(e) for 0 <= e <= 1 without a reduction (s = e/(2 + e) <= 1/3): the coefficients of rho, lowest degree first,
+    each an exact binary32 (the fast tier's) or binary64 number (the ``float`` holding it)."""
 
     rho: tuple[float, ...]
 
     def odd_polynomial(self, var: sp.Symbol = s_sym) -> sp.Expr:
-        r""":math:`2s + s^3 \rho(s^2)` with the binary32 coefficients as exact rationals."""
+        r""":math:`2s + s^3 \rho(s^2)` with the coefficients as exact rationals."""
         rho = sum(sp.Rational(Fraction(c)) * var ** (2 * i) for i, c in enumerate(self.rho))
         return 2 * var + var**3 * rho
 
 
 @cache
-def fast_log1p_kernel() -> FastLog1pKernel:
+def fast_log1p_kernel() -> AtanhLog1pKernel:
     """Derive the binary32 coefficients (deterministic: fixed precision, interval and degree)."""
     import numpy
 
-    return FastLog1pKernel(rho=tuple(float(numpy.float32(float(c))) for c in reversed(_rho_fit(FAST_RADIUS, FAST_DEGREE))))
+    return AtanhLog1pKernel(rho=tuple(float(numpy.float32(float(c))) for c in reversed(_rho_fit(FAST_RADIUS, FAST_DEGREE))))
+
+
+@cache
+def single_log1p_kernel() -> AtanhLog1pKernel:
+    """The double coefficients of log_sigmoid's and softplus' log1p for float32 results (the first stage of their
+    correctly rounded kernels), on the fast tier's interval: 2^-41 is far below the float32 exp's 2^-37."""
+    return AtanhLog1pKernel(rho=tuple(float(c) for c in reversed(_rho_fit(FAST_RADIUS, SINGLE_DEGREE))))
 
 
 _L = log1p_kernel()
@@ -179,9 +191,28 @@ FAST_POLYNOMIAL_ERROR = Claim(
     ),
 )
 
+SINGLE_POLYNOMIAL_ERROR = Claim(
+    id="log1p.single.polynomial_error",
+    source=CODEGEN,
+    quote="|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-41 on [-0.3334, 0.3334], rho of degree 6 with double coefficients "
+          "(log_sigmoid's and softplus' log1p for float32 results)",
+    statement=le(
+        sp.Piecewise((sp.Abs(single_log1p_kernel().odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= FAST_RADIUS), (0, True)),
+        SINGLE_ERROR_BOUND,
+    ),
+    strategy=AtanhEnclosure(_s),
+    expected=Status.PROVED,
+    assumptions=(
+        r"$|s| \le 0.3334$: $s = e/(2 + e) \le 1/3$ for $0 \le e \le 1$ (log1p.atanh_form with $f = e$)",
+        "coefficients as the exact doubles printed into the C source",
+        "approximation error only: the double evaluation's rounding is fp.log1p.single",
+    ),
+)
+
 CLAIMS.extend((
     REDUCTION,
     ATANH_FORM,
     POLYNOMIAL_ERROR,
     FAST_POLYNOMIAL_ERROR,
+    SINGLE_POLYNOMIAL_ERROR,
 ))

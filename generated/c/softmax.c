@@ -417,6 +417,36 @@ static SP_INLINE double piece_expm1_far_ratio(double decay)
     return decay/(1 - decay);
 }
 
+static SP_INLINE double piece_log1p_single_d(double decay)
+{
+    return decay + 2.0;
+}
+
+static SP_INLINE double piece_log1p_single_s(double d, double decay)
+{
+    return decay/d;
+}
+
+static SP_INLINE double piece_log1p_single_z(double s)
+{
+    return s * s;
+}
+
+static SP_INLINE double piece_log1p_single_sz(double s, double z)
+{
+    return s*z;
+}
+
+static SP_INLINE double piece_log1p_single_rho(double z)
+{
+    return SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(SP_FMA(0x1.86869012031b7p-3, z, 0x1.27d697d171466p-3), z, 0x1.75dee18016b48p-3), z, 0x1.c70d288c399b4p-3), z, 0x1.24926dc54ec56p-2), z, 0x1.999999581da68p-2), z, 0x1.555555555ed9ap-1);
+}
+
+static SP_INLINE double piece_log1p_single_out(double rho, double s, double sz)
+{
+    return SP_FMA(sz, rho, 2.0*s);
+}
+
 /* k = round(a / ln 2) for |a| <= 1080, as the double kf and as the low bits of a / ln 2 + 1.5 * 2^52
  * (two's complement in uint64): integer arithmetic only, so the loop vectorises without a
  * double -> int64 conversion */
@@ -598,6 +628,21 @@ static SP_INLINE double sp_log1p_diff(double q, double d)
     double L_lo;
     const double L = sp_log1p_dd(d, 0.0, &L_lo);
     const double v = log_share_of(q, 0.0, L, L_lo, 0);
+    return v == 0 ? -0.0 : v;
+}
+
+/* sp_log1p_diff for float32 results (the first stage of the correctly rounded float32 log_sigmoid and softplus;
+ * proved: rewrite.log_sigmoid_abs_form): L = 2s + s^3 rho(s^2), s = d/(2 + d) <= 1/3 for 0 <= d <= 1, no reduction
+ * (proved: log1p.atanh_form, log1p.single.polynomial_error; Gappa: fp.log1p.single, 2^-50.6 of the polynomial, which is 2^-41 of log1p(d)), then
+ * q - L in one rounding (same signs). The same zero sign as sp_log1p_diff */
+static SP_INLINE double sp_log1p_diff_single(double q, double d)
+{
+    const double den = piece_log1p_single_d(d);
+    const double s = piece_log1p_single_s(den, d);
+    const double z = piece_log1p_single_z(s);
+    const double sz = piece_log1p_single_sz(s, z);
+    const double rho = piece_log1p_single_rho(z);
+    const double v = q - piece_log1p_single_out(rho, s, sz);
     return v == 0 ? -0.0 : v;
 }
 
@@ -790,9 +835,19 @@ static SP_INLINE double piece_log_sigmoid(double decay, double x)
     return sp_log1p_diff(((0 < x) ? 0 : x), decay);
 }
 
+static SP_INLINE double piece_log_sigmoid_single(double decay, double x)
+{
+    return sp_log1p_diff_single(((0 < x) ? 0 : x), decay);
+}
+
 static SP_INLINE double piece_softplus(double decay, double x)
 {
     return -sp_log1p_diff(-((0 > x) ? 0 : x), decay);
+}
+
+static SP_INLINE double piece_softplus_single(double decay, double x)
+{
+    return -sp_log1p_diff_single(-((0 > x) ? 0 : x), decay);
 }
 
 static SP_INLINE double piece_log1mexp(double decay, double x)
@@ -4926,7 +4981,7 @@ static SP_INLINE void log_sigmoid_block_audit_f(const float *in, float *out, siz
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.log_sigmoid_abs_form */
-        v[j] = piece_log_sigmoid(decay, x);
+        v[j] = piece_log_sigmoid_single(decay, x);
         out[j] = (float)v[j];
         near[j] = (unsigned char)sp_near_boundary_f(v[j]);
         undecided |= near[j];
@@ -5067,7 +5122,7 @@ static SP_INLINE void softplus_block_audit_f(const float *in, float *out, size_t
         const double x = (double)in[j];
         const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
         /* proved: rewrite.softplus_abs_form */
-        v[j] = piece_softplus(decay, x);
+        v[j] = piece_softplus_single(decay, x);
         out[j] = (float)v[j];
         near[j] = (unsigned char)sp_near_boundary_f(v[j]);
         undecided |= near[j];

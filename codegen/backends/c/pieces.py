@@ -21,7 +21,7 @@ from softproof.derive import rewrites as rw
 from softproof.derive import state as st
 from softproof.derive.claims import Claim, Rewrite
 from softproof.derive.exp_kernel import DEGREE, SINGLE_DEGREE, exp_kernel, fast_exp_kernel
-from softproof.derive.log1p_kernel import fast_log1p_kernel, log1p_kernel
+from softproof.derive.log1p_kernel import fast_log1p_kernel, log1p_kernel, single_log1p_kernel
 from softproof.derive.rewrites import SMOOTH_MAX_STABLE
 from softproof.derive.symbols import m
 from softproof.derive.temperature import SMOOTH_MAX_LIMIT
@@ -46,7 +46,8 @@ from ...kernels import (
 )
 from .printer import exact_fma, exp_head, final_fma, print_c_function
 
-__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces", "fast_log1p_pieces", "FAST_LOG1P_TINY",
+__all__ = ["Piece", "pieces", "c_pieces", "c_wide_pieces", "exp_constants", "exp_reduction_head", "fast_exp_constants", "fast_exp_pieces", "fast_log1p_pieces", "FAST_LOG1P_TINY", "single_log1p_pieces", "SINGLE_LOG1P_TINY",
+           "SP_LOG1P_DIFF_SINGLE",
            "FAST_LOW", "FAST_CORRECTION", "FAST_PRODUCT", "FAST_RHO", "FAST_CZ",
            "printed_pieces", "C_CLAIMS", "logit_constants", "logit_ratio_pieces", "SP_LOGIT", "expm1_pieces", "SP_LOG1MEXP_SINGLE",
            "SP_LOG1MEXP", "LOGMEANEXP_ETA", "LOG1MEXP_SMALL", "LOG1MEXP_SPLIT", "LOG1MEXP_TINY", "log1mexp_ratio_pieces"]
@@ -205,6 +206,30 @@ def fast_log1p_pieces() -> dict[str, sp.Expr]:
         "fast_log1p_cz": fma(FAST_CORRECTION, Z_LOG, FAST_CORRECTION),
         "fast_log1p_tail": fma(FAST_PRODUCT, FAST_RHO, FAST_CZ),
         "fast_log1p_head": two * S_LOG,  # exact
+    }
+
+
+SP_LOG1P_DIFF_SINGLE = sp.Function("sp_log1p_diff_single")  # q - log1p(d) for float32 results (prims.c)
+SINGLE_LOG1P_TINY = 2.0**-53  # d below it: 2 + d rounds to 2 and sp_log1p_diff_single's L is d itself (fp.log1p.single)
+
+
+def single_log1p_pieces() -> dict[str, sp.Expr]:
+    r""":math:`\log(1 + d)` for :math:`0 \le d \le 1` in double for float32 results (sp_log1p_diff_single, the first
+    stage of the correctly rounded float32 log_sigmoid and softplus), one operation per line:
+    :math:`2s + s^3\rho(s^2)`, :math:`s = d/(2 + d) \le 1/3` (no reduction; claims log1p.atanh_form,
+    log1p.single.polynomial_error, 2^-41), the quotient and the sum rounded plainly: their :math:`2^{-52}` are far below
+    the float32 exp's :math:`2^{-37}` that the first stage carries anyway (fp.log1p.single: Gappa)."""
+    rho = sp.Float(single_log1p_kernel().rho[-1], 17)
+    for coeff in reversed(single_log1p_kernel().rho[:-1]):
+        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    two = sp.Float(2.0, 17)
+    return {
+        "log1p_single_d": DECAY + two,
+        "log1p_single_s": DECAY / D_LOG,
+        "log1p_single_z": S_LOG * S_LOG,
+        "log1p_single_sz": S_LOG * Z_LOG,
+        "log1p_single_rho": rho,
+        "log1p_single_out": fma(FAST_PRODUCT, FAST_RHO, two * S_LOG),
     }
 
 
@@ -441,6 +466,7 @@ def c_pieces() -> dict[str, sp.Expr]:
     pieces.update(logit_ratio_pieces())
     pieces.update(log1mexp_ratio_pieces())
     pieces.update(expm1_pieces())
+    pieces.update(single_log1p_pieces())
     pieces.update(
         extra=EXTRA_LINE.expr,  # c - 1 (cross_entropy's gradient at a maximal target)
         softmax=final_fma(E, INV_HI, E * INV_LO),  # e / (c + t) with 1/(c + t) = inv_hi + inv_lo
@@ -455,6 +481,8 @@ def c_pieces() -> dict[str, sp.Expr]:
             pieces[function.name] = elementwise_piece(function.name, KERNELS[function.name].lines[-1].expr)
             if pieces[function.name].has(SP_QUOTIENT_1P):  # float32 results: one plain division (fp.sigmoid.float32)
                 pieces[f"{function.name}{SINGLE_SUFFIX}"] = pieces[function.name].replace(SP_QUOTIENT_1P, lambda num, d: num / (d + 1))
+            if pieces[function.name].has(SP_LOG1P_DIFF):  # float32 results: the short log1p (fp.log_sigmoid.float32)
+                pieces[f"{function.name}{SINGLE_SUFFIX}"] = pieces[function.name].replace(SP_LOG1P_DIFF, SP_LOG1P_DIFF_SINGLE)
         if function.c_single_rewrite is not None:
             pieces[f"{function.name}{SINGLE_SUFFIX}"] = derived_call(function.c_single_rewrite)
     return pieces
@@ -527,6 +555,7 @@ C_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "exp_single": (ek.RANGE_REDUCTION, ek.CODY_WAITE_EXACT, ek.LN2_SPLIT, ek.POLYNOMIAL_ERROR_SINGLE),
     "fast_exp": (ek.RANGE_REDUCTION, ek.FAST_CODY_WAITE_EXACT, ek.FAST_LN2_SPLIT, ek.FAST_POLYNOMIAL_ERROR),
     "fast_log1p": (lk.ATANH_FORM, lk.FAST_POLYNOMIAL_ERROR),
+    "log1p_single": (lk.ATANH_FORM, lk.SINGLE_POLYNOMIAL_ERROR),
     "log1p": (lk.REDUCTION, lk.ATANH_FORM, lk.POLYNOMIAL_ERROR, ek.CODY_WAITE_EXACT),
     "logit": (rw.LOGIT_RATIO,),
     "log1mexp_single": (rw.LOG1MEXP_RATIO,),

@@ -138,11 +138,13 @@ def print_c(expr: sp.Expr, wide: bool = False, single: bool = False) -> str:
 
     # sp_log1p: the derived log1p of the C template (derive/log1p_kernel.py), for arguments u >= 0;
     # sp_quotient_1p(num, d): num / (1 + d) rounded once (codegen/backends/c/pieces.py, quotient_pieces);
-    # sp_log1p_diff(q, d): q - log1p(d) rounded once (pieces.py, _log1p_difference); sp_logit(x): logit rounded
+    # sp_log1p_diff(q, d): q - log1p(d) rounded once (pieces.py, _log1p_difference), sp_log1p_diff_single(q, d) the same
+    # for float32 results (pieces.py, single_log1p_pieces); sp_logit(x): logit rounded
     # once, sp_log1mexp_single(decay, x) and sp_log1mexp(decay, x): log1mexp for float32 and double results (pieces.py,
     # DERIVED_KERNELS)
     settings: dict[str, object] = {"user_functions": {"sp_log1p": "sp_log1p", "sp_quotient_1p": "sp_quotient_1p",
-                                                      "sp_log1p_diff": "sp_log1p_diff", "sp_logit": "sp_logit",
+                                                      "sp_log1p_diff": "sp_log1p_diff", "sp_log1p_diff_single": "sp_log1p_diff_single",
+                                                      "sp_logit": "sp_logit",
                                                       "sp_log1mexp_single": "sp_log1mexp_single", "sp_log1mexp": "sp_log1mexp"}}
     if wide:
         settings["type_aliases"] = {real: float80}

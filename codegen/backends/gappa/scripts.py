@@ -18,7 +18,7 @@ from functools import cache, partial
 import sympy as sp
 
 from softproof.derive.exp_kernel import RADIUS
-from softproof.derive.log1p_kernel import fast_log1p_kernel, log1p_kernel
+from softproof.derive.log1p_kernel import fast_log1p_kernel, log1p_kernel, single_log1p_kernel
 
 from ...kernels import DECAY
 from ..c.pieces import (
@@ -27,6 +27,7 @@ from ..c.pieces import (
     NUM,
     Q_D,
     RCP_LO,
+    SINGLE_LOG1P_TINY,
     SINGLE_SUFFIX,
     SP_QUOTIENT_1P,
     Z_LOG,
@@ -38,6 +39,7 @@ from ..c.pieces import (
     merge_pieces,
     pieces,
     quotient_pieces,
+    single_log1p_pieces,
 )
 from ..c.printer import exp_head
 from .printer import HALF, portable_build, print_gappa, printing_fused
@@ -988,6 +990,52 @@ def _fast_log1p(part: str) -> GappaScript:
     )
 
 
+def _log1p_single() -> GappaScript:
+    r"""sp_log1p_diff_single's L (log_sigmoid's and softplus' first stage for float32 results) line by line as the C
+    template runs it (the printed pieces, binary64), against :math:`N(M_s) = 2M_s + M_s^3\rho(M_s^2)`,
+    :math:`M_s = d/(2 + d)`, relative, for :math:`2^{-53} \le d \le 1` (log1p.single.polynomial_error takes N to
+    :math:`\log(1 + d)`). The hint splits the error exactly: the last FMA's rounding, sz's, z's and rho's, and
+    :math:`N(s) - N(M_s) = (s - M_s)\,DN` (DN the divided difference of N), with :math:`s - M_s` as the quotient's
+    rounding and den's: :math:`s - d/\mathrm{den} - d(\mathrm{den} - (d + 2))/(\mathrm{den}(2 + d))`. The binade points
+    keep each part relative. Below :math:`2^{-53}`, 2 + d rounds to 2, s = d/2 exactly (d is normal: d >= 2^-968 where
+    the claims use it) and the FMA returns 2s = d (its other term is below :math:`2^{-105} d`): L = d, within
+    :math:`d/2 \le 2^{-54}` of log(1 + d), relative."""
+    lines = single_log1p_pieces()
+
+    def text(name: str, rounded: bool = True) -> str:
+        return print_gappa(lines[f"log1p_single_{name}"], rounded)
+
+    x = sp.Symbol("x")
+    rho = sum(sp.Rational(Fraction(c)) * x ** (2 * i) for i, c in enumerate(single_log1p_kernel().rho))
+    exact_rho = lines["log1p_single_rho"]
+    fused = printing_fused()
+    _expect_printed({"log1p_single_out": "rnd(sz * rho + rnd(2.0 * s))" if fused else "rnd(rnd(sz * rho) + rnd(2.0 * s))"}, "log1p_single")
+    last = "(L - X)" if fused else "(L - (rnd(sz * rho) + 2 * s)) + (rnd(sz * rho) - sz * rho)"
+    definitions = (
+        ("d", text("d").replace("decay", "e")), ("s", text("s").replace("decay", "e")), ("z", text("z")), ("sz", text("sz")),
+        ("rho", text("rho")), ("L", text("out")), ("X", "sz * rho + 2 * s"),
+        ("Ms", "e / (2 + e)"), ("Mz", "Ms * Ms"), ("Mrho", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("Mz")}), False)),
+        ("N", "2 * Ms + Ms * Mz * Mrho"), ("s2", "s * s"), ("rhos", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("s2")}), False)),
+        ("DN", _divided_difference(2 * x + x**3 * rho, x, "s", "Ms")),
+    )
+    points = [f"1b-{j}" for j in range(52, 0, -1)] + [f"{m}b-4" for m in range(9, 16)]
+    hints = (
+        f"L - N -> {last} + (sz - s * z) * rho + s * (z - s2) * rho + s * s2 * (rho - rhos) + "
+        "((s - e / d) - e * (d - (e + 2)) / (d * (2 + e))) * DN;",
+        "$ e in (" + ", ".join(points) + ");",
+    )
+    return GappaScript(
+        name="fp_log1p_single",
+        title="log_sigmoid's and softplus' log1p(d) for float32 results (sp_log1p_diff_single's L, binary64) against "
+              f"2 Ms + Ms^3 rho(Ms^2), Ms = d/(2 + d), relative, {_binary(Fraction(SINGLE_LOG1P_TINY))} <= d <= 1",
+        inputs=("e",),
+        definitions=definitions,
+        hypotheses=(f"e in [{_binary(Fraction(SINGLE_LOG1P_TINY))}, 1]",),
+        goal="(L - N) / N",
+        hints=hints,
+    )
+
+
 SIGMOID_BRANCHES = ("nonnegative", "negative", "negative_low", "saturated", "subnormal")
 RELATIVE_SIGMOID_BRANCHES = SIGMOID_BRANCHES[:3]  # decay normal: the error relative to the result (the tails' absolute)
 # e^-|x| ranges of the relative-error branches (Gappa's Md)
@@ -1013,7 +1061,7 @@ def _builders() -> tuple[Callable[[], GappaScript], ...]:
             *(partial(_sigmoid, b) for b in SIGMOID_BRANCHES), *(partial(_sigmoid, b, single=True) for b in SINGLE_SIGMOID_BRANCHES),
             _state_merge, _softmax_assembly, _log_share_assembly, _logit_ratio, _expm1_series, _expm1_tail, _expm1_ratio,
             _softmax_backward_assembly, partial(_exp_reduce, fast=True), partial(_exp_poly, "fast_exp_poly"),
-            *(partial(_fast_log1p, part) for part in FAST_LOG1P_RANGES))
+            *(partial(_fast_log1p, part) for part in FAST_LOG1P_RANGES), _log1p_single)
 
 
 def _every_script() -> tuple[GappaScript, ...]:
@@ -1041,7 +1089,7 @@ SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_redu
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
            "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail",
            "fp_expm1_ratio", "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly",
-           *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES))
+           *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES), "fp_log1p_single")
 
 
 # the portable twins the fp.*.portable claims run, written out beside the others (tests/test_gappa.py checks the list
@@ -1051,7 +1099,8 @@ PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
     "fp_log1p_scaled", "fp_log1p_series", "fp_log1p_tiny", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
     "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single",
     "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail", "fp_expm1_ratio",
-    "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly", *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES)))
+    "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly", *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES),
+    "fp_log1p_single"))
 
 
 def script(name: str) -> GappaScript:
