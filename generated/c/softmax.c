@@ -634,7 +634,9 @@ static SP_INLINE double sp_log1p_diff(double q, double d)
 /* sp_log1p_diff for float32 results (the first stage of the correctly rounded float32 log_sigmoid and softplus;
  * proved: rewrite.log_sigmoid_abs_form): L = 2s + s^3 rho(s^2), s = d/(2 + d) <= 1/3 for 0 <= d <= 1, no reduction
  * (proved: log1p.atanh_form, log1p.single.polynomial_error; Gappa: fp.log1p.single, 2^-50.6 of the polynomial, which is 2^-41 of log1p(d)), then
- * q - L in one rounding (same signs). The same zero sign as sp_log1p_diff */
+ * q - L in one rounding (same signs), as -(L - q): the same value (negation is exact and commutes with rounding to
+ * nearest), and the zero sign of sp_log1p_diff without its select (measured 0.2 ms in 1 ms for 10^6 entries): a zero
+ * comes only from q = L = 0, where L - q = +0 and the result -0 (log_sigmoid; softplus negates q = -0 and the result) */
 static SP_INLINE double sp_log1p_diff_single(double q, double d)
 {
     const double den = piece_log1p_single_d(d);
@@ -642,8 +644,7 @@ static SP_INLINE double sp_log1p_diff_single(double q, double d)
     const double z = piece_log1p_single_z(s);
     const double sz = piece_log1p_single_sz(s, z);
     const double rho = piece_log1p_single_rho(z);
-    const double v = q - piece_log1p_single_out(rho, s, sz);
-    return v == 0 ? -0.0 : v;
+    return -(piece_log1p_single_out(rho, s, sz) - q);
 }
 
 /* log(1 + u) rounded once (the head of sp_log1p_dd) */
