@@ -128,6 +128,14 @@ SP_LOG1P = sp.Function("sp_log1p")  # the derived kernel, printed into the C tem
 SERIES_LIMIT = 2.0**-30  # SP_LOG1P_SERIES: u below it takes the series (log1p_pieces)
 
 
+def _rho_horner(coefficients: tuple[float, ...]) -> sp.Expr:
+    """rho(z) in Horner form with FMAs, coefficients (lowest degree first) from derive/log1p_kernel.py."""
+    rho = sp.Float(coefficients[-1], 17)
+    for coeff in reversed(coefficients[:-1]):
+        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    return rho
+
+
 def log1p_pieces() -> dict[str, sp.Expr]:
     r""":math:`\log(1 + u + u_{lo})` in double-double, one operation per line.
 
@@ -149,9 +157,7 @@ def log1p_pieces() -> dict[str, sp.Expr]:
     avoids both (fp.log1p.*).
     """
     hi, lo = sp.Symbol("SP_LN2_HI"), sp.Symbol("SP_LN2_LO")
-    rho = sp.Float(log1p_kernel().rho[-1], 17)
-    for coeff in reversed(log1p_kernel().rho[:-1]):
-        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    rho = _rho_horner(log1p_kernel().rho)
     two = sp.Float(2.0, 17)
     third = sp.Float(float(Fraction(1, 3)), 17)  # the double nearest 1/3 (its 2^-54 relative error costs 2^-115 of v)
     return {
@@ -189,9 +195,7 @@ def fast_log1p_pieces() -> dict[str, sp.Expr]:
     of a second division. The odd polynomial's derivative at s is :math:`2/(1 - s^2) = 2(1 + z + \dots)`, so c enters as
     :math:`c(1 + z)`; head = 2s is exact and the tail :math:`s z \rho(z) + c(1 + z)` is at most 4 % of the result,
     so its roundings cost little (fp.log1p.fast: Gappa, e >= 2^-40; below, log1p(e) = e to 2^-41)."""
-    rho = sp.Float(fast_log1p_kernel().rho[-1], 17)
-    for coeff in reversed(fast_log1p_kernel().rho[:-1]):
-        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    rho = _rho_horner(fast_log1p_kernel().rho)
     two = sp.Float(2.0, 17)
     return {
         "fast_log1p_d": DECAY + two,
@@ -219,9 +223,7 @@ def single_log1p_pieces() -> dict[str, sp.Expr]:
     :math:`2s + s^3\rho(s^2)`, :math:`s = d/(2 + d) \le 1/3` (no reduction; claims log1p.atanh_form,
     log1p.single.polynomial_error, 2^-41), the quotient and the sum rounded plainly: their :math:`2^{-52}` are far below
     the float32 exp's :math:`2^{-37}` that the first stage carries anyway (fp.log1p.single: Gappa)."""
-    rho = sp.Float(single_log1p_kernel().rho[-1], 17)
-    for coeff in reversed(single_log1p_kernel().rho[:-1]):
-        rho = fma(rho, Z_LOG, sp.Float(coeff, 17))
+    rho = _rho_horner(single_log1p_kernel().rho)
     two = sp.Float(2.0, 17)
     return {
         "log1p_single_d": DECAY + two,

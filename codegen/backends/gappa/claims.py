@@ -1858,7 +1858,7 @@ FAST_LOG1P_PARTS = tuple(
         GappaBound(f"fp_fast_log1p_{part}", FAST_LOG1P_BOUNDS[part], extra=(FAST_TAIL_SHARES[part],)),
         ("d_lo = (2 + e) - d exact (Fast2Sum: 2 >= e; d - 2 exact by Sterbenz), the remainder e - s d exact (the FMA of a "
          "correctly rounded quotient's remainder; in the portable build the binary64 product and sum are exact too)",
-         "binary32 e with no operation underflowing (e >= 2^-40: every value is above 2^-126 or exactly 0)",
+         "binary32 e >= 2^-40 (Gappa's binary32 model includes subnormals; here every rounded value is above 2^-126 or 0)",
          "the argument in scripts._fast_log1p"),
         "binary32",
     )
