@@ -65,16 +65,24 @@ v_sym = sp.Symbol("v", positive=True)  # 1 + epsilon/w
 k_sym = sp.Symbol("k", integer=True)
 
 @dataclass(frozen=True)
-class Log1pKernel:
-    """Constants of the log1p kernel, each an exact double (``float``)."""
+class AtanhLog1pKernel:
+    """log(1 + f) as 2 atanh(s), s = f/(2 + f): the coefficients of rho, lowest degree first, each an exact binary32 (the
+    fast tier's) or binary64 number (the ``float`` holding it). On its own (fast_log1p_kernel, single_log1p_kernel) it
+    takes 0 <= f <= 1 without a reduction (s <= 1/3)."""
 
-    sqrt_half_bits: int  # bits of the double nearest sqrt(2)/2: subtracting them centres 1 + f on 1
-    rho: tuple[float, ...]  # coefficients of rho, lowest degree first
+    rho: tuple[float, ...]
 
     def odd_polynomial(self, var: sp.Symbol = s_sym) -> sp.Expr:
-        r""":math:`2s + s^3 \rho(s^2)` with the double coefficients as exact rationals."""
+        r""":math:`2s + s^3 \rho(s^2)` with the coefficients as exact rationals."""
         rho = sum(sp.Rational(Fraction(c)) * var ** (2 * i) for i, c in enumerate(self.rho))
         return 2 * var + var**3 * rho
+
+
+@dataclass(frozen=True)
+class Log1pKernel(AtanhLog1pKernel):
+    """Constants of the log1p kernel (with its reduction to sqrt(2)/2 <= 1 + f < sqrt 2), each an exact double."""
+
+    sqrt_half_bits: int  # bits of the double nearest sqrt(2)/2: subtracting them centres 1 + f on 1
 
 
 def _rho_fit(radius: sp.Rational, degree: int) -> list[mpmath.mpf]:
@@ -102,19 +110,6 @@ def log1p_kernel() -> Log1pKernel:
         sqrt_half_bits=struct.unpack("<Q", struct.pack("<d", sqrt_half))[0],
         rho=tuple(float(c) for c in reversed(_rho_fit(RADIUS, DEGREE))),
     )
-
-
-@dataclass(frozen=True)
-class AtanhLog1pKernel:
-    """log1p(e) for 0 <= e <= 1 without a reduction (s = e/(2 + e) <= 1/3): the coefficients of rho, lowest degree first,
-    each an exact binary32 (the fast tier's) or binary64 number (the ``float`` holding it)."""
-
-    rho: tuple[float, ...]
-
-    def odd_polynomial(self, var: sp.Symbol = s_sym) -> sp.Expr:
-        r""":math:`2s + s^3 \rho(s^2)` with the coefficients as exact rationals."""
-        rho = sum(sp.Rational(Fraction(c)) * var ** (2 * i) for i, c in enumerate(self.rho))
-        return 2 * var + var**3 * rho
 
 
 @cache
@@ -173,41 +168,33 @@ POLYNOMIAL_ERROR = Claim(
     ),
 )
 
-FAST_POLYNOMIAL_ERROR = Claim(
-    id="log1p.fast.polynomial_error",
-    source=CODEGEN,
-    quote="|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-29 on [-0.3334, 0.3334], rho of degree 4 with binary32 coefficients "
-          "(the fast tier's log1p)",
-    statement=le(
-        sp.Piecewise((sp.Abs(fast_log1p_kernel().odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= FAST_RADIUS), (0, True)),
-        FAST_ERROR_BOUND,
-    ),
-    strategy=AtanhEnclosure(_s),
-    expected=Status.PROVED,
-    assumptions=(
-        r"$|s| \le 0.3334$: $s = e/(2 + e) \le 1/3$ for $0 \le e \le 1$ (log1p.atanh_form with $f = e$)",
-        "coefficients as the exact binary32 numbers printed into the C source",
-        "approximation error only: the binary32 evaluation's rounding is fp.log1p.fast",
-    ),
-)
+def _unreduced_polynomial_claim(claim_id: str, kernel: AtanhLog1pKernel, bound: sp.Rational, what: str, numbers: str,
+                                rounding: str) -> Claim:
+    """log1p.<tier>.polynomial_error: an unreduced atanh kernel's odd polynomial against 2 atanh(s) on |s| <= FAST_RADIUS."""
+    return Claim(
+        id=claim_id,
+        source=CODEGEN,
+        quote=f"|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-{sp.log(1 / bound, 2)} on [-{float(FAST_RADIUS)}, {float(FAST_RADIUS)}], rho of degree "
+              f"{len(kernel.rho) - 1} with {numbers} coefficients ({what})",
+        statement=le(
+            sp.Piecewise((sp.Abs(kernel.odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= FAST_RADIUS), (0, True)),
+            bound,
+        ),
+        strategy=AtanhEnclosure(_s),
+        expected=Status.PROVED,
+        assumptions=(
+            rf"$|s| \le {float(FAST_RADIUS)}$: $s = e/(2 + e) \le 1/3$ for $0 \le e \le 1$ (log1p.atanh_form with $f = e$)",
+            f"coefficients as the exact {numbers} numbers printed into the C source",
+            f"approximation error only: the {numbers} evaluation's rounding is {rounding}",
+        ),
+    )
 
-SINGLE_POLYNOMIAL_ERROR = Claim(
-    id="log1p.single.polynomial_error",
-    source=CODEGEN,
-    quote="|(2s + s^3 rho(s^2)) / (2 atanh s) - 1| <= 2^-41 on [-0.3334, 0.3334], rho of degree 6 with double coefficients "
-          "(log_sigmoid's and softplus' log1p for float32 results)",
-    statement=le(
-        sp.Piecewise((sp.Abs(single_log1p_kernel().odd_polynomial() / (2 * sp.atanh(_s)) - 1), sp.Abs(_s) <= FAST_RADIUS), (0, True)),
-        SINGLE_ERROR_BOUND,
-    ),
-    strategy=AtanhEnclosure(_s),
-    expected=Status.PROVED,
-    assumptions=(
-        r"$|s| \le 0.3334$: $s = e/(2 + e) \le 1/3$ for $0 \le e \le 1$ (log1p.atanh_form with $f = e$)",
-        "coefficients as the exact doubles printed into the C source",
-        "approximation error only: the double evaluation's rounding is fp.log1p.single",
-    ),
-)
+
+FAST_POLYNOMIAL_ERROR = _unreduced_polynomial_claim(
+    "log1p.fast.polynomial_error", fast_log1p_kernel(), FAST_ERROR_BOUND, "the fast tier's log1p", "binary32", "fp.log1p.fast")
+SINGLE_POLYNOMIAL_ERROR = _unreduced_polynomial_claim(
+    "log1p.single.polynomial_error", single_log1p_kernel(), SINGLE_ERROR_BOUND,
+    "log_sigmoid's and softplus' log1p for float32 results", "binary64", "fp.log1p.single")
 
 CLAIMS.extend((
     REDUCTION,

@@ -6842,11 +6842,17 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
     return SOFTPROOF_OK;
 }
 
+/* e^-|x| by the fast exp, -|x| clamped at SP_FAST_CLAMP (where it rounds to 0 anyway; -inf too; a NaN stays NaN) */
+static SP_INLINE float sp_fast_decay(float x)
+{
+    const float a = -fabsf(x);
+    return sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
+}
+
 /* e = e^-|x|; 1/(1 + e) for x >= 0, e/(1 + e) below (fp.sigmoid.fast.float32) */
 static SP_INLINE float sigmoid_fast_of(float x)
 {
-    const float a = -fabsf(x);
-    const float e = sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
+    const float e = sp_fast_decay(x);
     return (x >= 0.0f ? 1.0f : e) / (1.0f + e);
 }
 
@@ -6875,11 +6881,9 @@ static SP_INLINE void sp_fast_log1p(float decay, float *head, float *tail)
  * (|x| >= 103.9, infinities included, where TwoSum would give NaN) the result is max(x, 0) itself; a NaN stays NaN */
 static SP_INLINE float sp_fast_softplus(float x)
 {
-    const float a = -fabsf(x);
-    const float e = sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
     const float m = x > 0.0f ? x : 0.0f;
     float head, tail;
-    sp_fast_log1p(e, &head, &tail);
+    sp_fast_log1p(sp_fast_decay(x), &head, &tail);
     {
         const float h = m + head;
         const float h_back = h - m;

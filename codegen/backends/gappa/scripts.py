@@ -952,7 +952,6 @@ def _fast_log1p(part: str) -> GappaScript:
     _expect_printed({"fast_log1p_d_lo": "rnd(decay - (rnd(d - 2.0)))", "fast_log1p_head": "rnd(2.0 * s)",
                      "fast_log1p_correction": "rnd(low * (rnd(1 - s)))"}, "fast_log1p")
     x = sp.Symbol("x")
-    rho = sum(sp.Rational(Fraction(c)) * x ** (2 * i) for i, c in enumerate(fast_log1p_kernel().rho))
     exact_rho = lines["fast_log1p_rho"]
     quotient = text("low", rounded=False)  # Q, as the FMA it is rounded from prints it (so that Gappa sees low - Q as a rounding)
     definitions = (
@@ -961,7 +960,7 @@ def _fast_log1p(part: str) -> GappaScript:
         ("tail", text("tail")), ("head", text("head")), ("Got", "head + tail"),
         ("Mz", "Ms * Ms"), ("Mrho", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("Mz")}), False)),
         ("Poly", "2 * Ms + Ms * Mz * Mrho"), ("s2", "s * s"), ("rhoz", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("s2")}), False)),
-        ("delta", "Ms - s"), ("DG", _divided_difference(x**3 * rho, x, "Ms", "s")),
+        ("delta", "Ms - s"), ("DG", _divided_difference(fast_log1p_kernel().odd_polynomial(x) - 2 * x, x, "Ms", "s")),
     )
     binades = [Fraction(1, 2**j) for j in range(40, -1, -1)] + [Fraction(m, 16) for m in range(3, 16)]
     points = sorted({p for p in binades if low < p < high})
@@ -999,38 +998,37 @@ def _log1p_single() -> GappaScript:
     rounding and den's: :math:`s - d/\mathrm{den} - d(\mathrm{den} - (d + 2))/(\mathrm{den}(2 + d))`. The binade points
     keep each part relative. Below :math:`2^{-53}`, 2 + d rounds to 2, s = d/2 exactly (d is normal: d >= 2^-968 where
     the claims use it) and the FMA returns 2s = d (its other term is below :math:`2^{-105} d`): L = d, within
-    :math:`d/2 \le 2^{-54}` of log(1 + d), relative."""
+    :math:`d/2 \le 2^{-54}` of log(1 + d), relative. The script names d ``decay`` and den ``d``, as the printed pieces do."""
     lines = single_log1p_pieces()
 
     def text(name: str, rounded: bool = True) -> str:
         return print_gappa(lines[f"log1p_single_{name}"], rounded)
 
     x = sp.Symbol("x")
-    rho = sum(sp.Rational(Fraction(c)) * x ** (2 * i) for i, c in enumerate(single_log1p_kernel().rho))
     exact_rho = lines["log1p_single_rho"]
     fused = printing_fused()
     _expect_printed({"log1p_single_out": "rnd(sz * rho + rnd(2.0 * s))" if fused else "rnd(rnd(sz * rho) + rnd(2.0 * s))"}, "log1p_single")
     last = "(L - X)" if fused else "(L - (rnd(sz * rho) + 2 * s)) + (rnd(sz * rho) - sz * rho)"
     definitions = (
-        ("d", text("d").replace("decay", "e")), ("s", text("s").replace("decay", "e")), ("z", text("z")), ("sz", text("sz")),
+        ("d", text("d")), ("s", text("s")), ("z", text("z")), ("sz", text("sz")),
         ("rho", text("rho")), ("L", text("out")), ("X", "sz * rho + 2 * s"),
-        ("Ms", "e / (2 + e)"), ("Mz", "Ms * Ms"), ("Mrho", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("Mz")}), False)),
+        ("Ms", "decay / (2 + decay)"), ("Mz", "Ms * Ms"), ("Mrho", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("Mz")}), False)),
         ("N", "2 * Ms + Ms * Mz * Mrho"), ("s2", "s * s"), ("rhos", print_gappa(exact_rho.xreplace({Z_LOG: sp.Symbol("s2")}), False)),
-        ("DN", _divided_difference(2 * x + x**3 * rho, x, "s", "Ms")),
+        ("DN", _divided_difference(single_log1p_kernel().odd_polynomial(x), x, "s", "Ms")),
     )
     points = [f"1b-{j}" for j in range(52, 0, -1)] + [f"{m}b-4" for m in range(9, 16)]
     hints = (
         f"L - N -> {last} + (sz - s * z) * rho + s * (z - s2) * rho + s * s2 * (rho - rhos) + "
-        "((s - e / d) - e * (d - (e + 2)) / (d * (2 + e))) * DN;",
-        "$ e in (" + ", ".join(points) + ");",
+        "((s - decay / d) - decay * (d - (decay + 2)) / (d * (2 + decay))) * DN;",
+        "$ decay in (" + ", ".join(points) + ");",
     )
     return GappaScript(
         name="fp_log1p_single",
         title="log_sigmoid's and softplus' log1p(d) for float32 results (sp_log1p_diff_single's L, binary64) against "
               f"2 Ms + Ms^3 rho(Ms^2), Ms = d/(2 + d), relative, {_binary(Fraction(SINGLE_LOG1P_TINY))} <= d <= 1",
-        inputs=("e",),
+        inputs=("decay",),
         definitions=definitions,
-        hypotheses=(f"e in [{_binary(Fraction(SINGLE_LOG1P_TINY))}, 1]",),
+        hypotheses=(f"decay in [{_binary(Fraction(SINGLE_LOG1P_TINY))}, 1]",),
         goal="(L - N) / N",
         hints=hints,
     )
