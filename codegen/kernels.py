@@ -93,14 +93,28 @@ class CorrectRounding:
     each end (each moves it by at most :math:`u|v|(1 + R)`) and :math:`1/(1 \pm \rho) - (1 \pm \rho)`. Stage 3: a table of
     the inputs both tests leave undecided, found by running them over the float32 inputs (the claim does), with values
     from mpmath. The sweep covers :math:`|x| \le` :attr:`sweep_limit`; beyond it each claim argues its tails (the results
-    within :math:`2^{-966}` of 0, of 1 or of x, so that every stage's double rounds, and its tests decide, as the truth)."""
+    within :math:`2^{-966}` of 0, of 1 or of x, so that every stage's double rounds, and its tests decide, as the truth).
 
-    functions: tuple[str, ...] = ("sigmoid", "log_sigmoid", "softplus")
+    A function in :attr:`one_stage` has no float32 kernel of its own: its stage 1 is the float64 kernel's w, tested at
+    the radius of stage 2 (:attr:`radius_double`, :attr:`margin_double`), and the table follows. A function in
+    :attr:`double_decay` takes its stage 1's decay :math:`e^{-|x|}` from the float64 exp (1.4375 u) instead of the
+    float32 one (:math:`2^{-37}`): log1mexp's :math:`1 - e^{x}` multiplies decay's relative error by
+    :math:`e^{x}/(1 - e^{x})`, up to :math:`2^{10}` on its far branch, which would leave its stage 1 at :math:`2^{-27}`."""
+
+    functions: tuple[str, ...] = ("sigmoid", "log_sigmoid", "softplus", "log1mexp", "logit")
+    one_stage: tuple[str, ...] = ("logit",)
+    double_decay: tuple[str, ...] = ("log1mexp",)
+    # (function, least x, greatest x) where a sweep covers less than |x| <= sweep_limit: the function's domain. Outside it
+    # every stage's double is NaN, and every path returns that stage's own value rounded (sp_hard_case_f's fallback for
+    # an input its table lacks): NaN whatever the tests say, so no table entry is needed there
+    domains: tuple[tuple[str, float, float], ...] = (("log1mexp", -670.0, 0.0), ("logit", 0.0, 1.0))
     sweep_limit: float = 670.0  # e^-670 < 2^-966
     # fp.sigmoid.{nonnegative,negative}.float32: 0.54 and 1.07 2^-37; log_sigmoid and softplus (log_sigmoid_single_relative:
-    # the float32 exp and sp_log1p_diff_single, and v's rounding to binary64): 1.13 2^-37
+    # the float32 exp and sp_log1p_diff_single, and v's rounding to binary64): 1.13 2^-37; log1mexp (log1mexp_stage_relative,
+    # its decay from the float64 exp): 2^-42.5
     radius_single: float = 2.0**-36
-    # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u; log_sigmoid and softplus: 2.57 u
+    # fp.sigmoid.{nonnegative,negative,negative_low}.float64: 1.98 u, 2.954 u; log_sigmoid and softplus: 2.57 u; log1mexp
+    # 1.43 2^-52 and logit's one stage 2^-52.8 (each with its rounding to binary64)
     radius_double: float = 2.0**-50
 
     @property
@@ -108,6 +122,23 @@ class CorrectRounding:
         """Stage 1's test in integers (sp_near_boundary_f): :attr:`radius_single` in units of 2^-53 of v's binade's
         top, so that a distance to a rounding boundary above it exceeds :math:`R v`."""
         return int(self.radius_single * 2**53)
+
+    def swept(self, function: str) -> tuple[float, float]:
+        """The least and greatest x of ``function``'s sweep: :attr:`domains`, else -/+ :attr:`sweep_limit`."""
+        for name, low, high in self.domains:
+            if name == function:
+                return low, high
+        return -self.sweep_limit, self.sweep_limit
+
+    def swept_text(self, function: str) -> str:
+        """:meth:`swept` as the C comments and the claims say it."""
+        low, high = self.swept(function)
+        return f"|x| <= {high:g}" if low == -high else f"{low:g} <= x <= {high:g}"
+
+    @property
+    def margin_double(self) -> int:
+        """The same for :attr:`radius_double`: a one-stage function's integer test (:attr:`one_stage`)."""
+        return int(self.radius_double * 2**53)
 
 
 CORRECT_ROUNDING = CorrectRounding()

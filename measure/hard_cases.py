@@ -3,8 +3,8 @@
 Each correctly rounded float32 function (``codegen/kernels.py``, ``CorrectRounding``) rounds the float32 kernel's double
 where its test decides, else the float64 kernel's, else looks the input up in a table. :func:`sweep` runs the C
 library's audit entry point (``softproof_<name>_undecided_f``, the kernel's own stages as it runs them) over every
-float32 x with |x| <= 670 (``CorrectRounding.sweep_limit``; the claims argue the tails) and returns those neither test
-decides, on the machine's threads; :func:`table` gives each found input its correctly rounded value from mpmath
+float32 x with |x| <= 670 (``CorrectRounding.sweep_limit``; the claims argue the tails), or over the function's domain
+(``CorrectRounding.domains``), and returns those neither test decides, on the machine's threads; :func:`table` gives each found input its correctly rounded value from mpmath
 (:func:`correctly_rounded`, rigorous: the enclosure of measure/reference.py's textbook definition in interval
 arithmetic lies strictly between two float32 rounding boundaries); ``python -m softproof.measure.hard_cases`` writes them to ``codegen/backends/c/hard_cases.json``,
 which codegen prints into the C source. The claim ``fp.<name>.float32.cr`` runs the sweep again on the library built
@@ -31,9 +31,11 @@ __all__ = ["sweep", "swept_ranges", "correctly_rounded", "table", "main"]
 PATTERNS = 1 << 32
 _CHUNK = 1 << 26  # patterns per call (64 calls over every float32)
 
-# each function's sign on every real x, a fact of its definition (1/(1 + e^-x) > 0, log(1 + e^t) > 0): an enclosure that
-# holds 0 (1 + e^t rounded to 1 at the working precision) is cut to that side
-SIGN: dict[str, int] = {"sigmoid": 1, "log_sigmoid": -1, "softplus": 1}
+# each function's sign on every real x of its domain, a fact of its definition (1/(1 + e^-x) > 0, log(1 + e^t) > 0,
+# log(1 - e^x) < 0 for x < 0): an enclosure that holds 0 (1 + e^t rounded to 1 at the working precision) is cut to that
+# side. 0: the sign changes (logit: negative below 1/2, 0 at 1/2, positive above) and the enclosure's own decides, the
+# precision raised while it holds 0 and another number
+SIGN: dict[str, int] = {"sigmoid": 1, "log_sigmoid": -1, "softplus": 1, "log1mexp": -1, "logit": 0}
 
 
 def _audit(function: str) -> Callable[[int, int, int, int], int]:
@@ -45,23 +47,30 @@ def _audit(function: str) -> Callable[[int, int, int, int], int]:
     return audit  # type: ignore[no-any-return]
 
 
-def swept_ranges() -> tuple[tuple[int, int], tuple[int, int]]:
-    r"""The bit patterns [first, last) of the float32 x with :math:`|x| \le` ``CORRECT_ROUNDING.sweep_limit``: the
-    nonnegative ones from +0, the negative ones from -0 (sign and magnitude: the patterns of each sign increase with |x|).
-    The claims argue the rest (their tails, infinities; NaN gives NaN)."""
-    top = _bits32(CORRECT_ROUNDING.sweep_limit) + 1
-    if _float32(top - 1) != CORRECT_ROUNDING.sweep_limit:
-        raise ValueError(f"the sweep limit {CORRECT_ROUNDING.sweep_limit!r} is not a float32")
-    return (0, top), (0x80000000, 0x80000000 + top)
+def swept_ranges(function: str) -> tuple[tuple[int, int], ...]:
+    r"""The bit patterns [first, last) of the float32 x of ``function``'s sweep, ``CORRECT_ROUNDING.swept(function)``
+    (:math:`|x| \le` ``sweep_limit``, or the function's domain): the nonnegative ones from +0 up to the greatest, the
+    negative ones from -0 down to the least (sign and magnitude: the patterns of each sign increase with |x|; -0 is
+    swept wherever +0 is). The claims argue the rest (their tails, infinities; NaN gives NaN)."""
+    low, high = CORRECT_ROUNDING.swept(function)
+    for end in (low, high):
+        if _float32(_bits32(end)) != end:
+            raise ValueError(f"{function}: the sweep's end {end!r} is not a float32")
+    ranges = []
+    if high >= 0:
+        ranges.append((_bits32(max(low, 0.0)), _bits32(high) + 1))
+    if low <= 0:
+        ranges.append((0x80000000 | _bits32(max(-high, 0.0)), 0x80000000 | (_bits32(-low) + 1)))
+    return tuple(ranges)
 
 
 def sweep(function: str, first: int | None = None, last: int | None = None, workers: int = 2) -> list[int]:
-    """The float32 bit patterns in [first, last) (default: :func:`swept_ranges`) that neither rounding test of the C
+    """The float32 bit patterns in [first, last) (default: :func:`swept_ranges` of ``function``) that neither rounding test of the C
     kernel of ``function`` decides (NaN aside), increasing: those its table must hold. The library's audit runs the
     kernel's stages as the kernel does (ctypes releases the GIL: ``workers`` chunks at once)."""
     audit = _audit(function)
     capacity = 1 << 16
-    ranges = swept_ranges() if first is None and last is None else ((first or 0, PATTERNS if last is None else last),)
+    ranges = swept_ranges(function) if first is None and last is None else ((first or 0, PATTERNS if last is None else last),)
 
     def chunk(bounds: tuple[int, int]) -> list[int]:
         found = (ctypes.c_uint32 * capacity)()
@@ -90,16 +99,24 @@ def correctly_rounded(function: str, bits: int) -> int:
     on no midpoint at all), so that every point of it, the exact value among them, rounds to that float32. A negative
     function (:data:`SIGN`) is negated, rounded, and given the sign bit back (RN32 is odd; a result that rounds to zero
     is -0); an enclosure that holds 0 is cut at 0, on the function's side (so that e^-x beyond every precision, where
-    1 + e^-x encloses as [1, 1 + 2^-p], still decides: below 2^-150 the result is a zero)."""
+    1 + e^-x encloses as [1, 1 + 2^-p], still decides: below 2^-150 the result is a zero); where the sign changes
+    (:data:`SIGN` 0), the enclosure's own sign, the precision raised while it holds numbers of both signs. An exact
+    infinity (log1mexp(0), logit(0), logit(1)) is itself."""
     x = _float32(bits)
     for precision in (200, 400, 1000, 4000):
         saved, mpmath.iv.prec = mpmath.iv.prec, precision
         try:
             value = getattr(reference, function)(mpmath.iv.mpf(x), ctx=mpmath.iv)  # the textbook definition, enclosed
-            sign = 0x80000000 if SIGN[function] < 0 else 0
+            negative = SIGN[function] < 0 if SIGN[function] else (value.b <= 0 and value.a < 0)
+            straddles = not SIGN[function] and value.a < 0 < value.b
+            sign = 0x80000000 if negative else 0
             ends = (-value.b, -value.a) if sign else (value.a, value.b)  # negation is exact at this precision
         finally:
             mpmath.iv.prec = saved
+        if straddles:
+            continue
+        if value.a == value.b and mpmath.isinf(value.a):  # log1mexp(0), logit(0) and logit(1): exactly an infinity
+            return 0xFF800000 if value.a < 0 else 0x7F800000
         with mpmath.workprec(precision):
             low, high = max(mpmath.mpf(ends[0]), mpmath.mpf(0)), mpmath.mpf(ends[1])  # the truth is above 0 (SIGN)
             near = _bits32(float(low))  # within a step of the answer (double rounding aside)

@@ -105,18 +105,18 @@ def softplus(x: Number, ctx: Any = mpmath) -> Number:
     return ctx.log(1 + ctx.exp(x))
 
 
-def log1mexp(x: Number) -> Number:
+def log1mexp(x: Number, ctx: Any = mpmath) -> Number:
     r""":math:`\log(1 - e^x)`, :math:`x \le 0` (NaN above: the real function's domain)."""
-    return mpmath.log(1 - mpmath.exp(x)) if x <= 0 else mpmath.nan
+    return ctx.log(1 - ctx.exp(x)) if x <= 0 else ctx.nan
 
 
-def logit(p: Number) -> Number:
+def logit(p: Number, ctx: Any = mpmath) -> Number:
     r""":math:`\log(p/(1 - p))`, :math:`0 \le p \le 1` (NaN outside)."""
     if p == 0:
-        return mpmath.ninf
+        return -ctx.inf
     if p == 1:
-        return mpmath.inf
-    return mpmath.log(p / (1 - p)) if 0 < p < 1 else mpmath.nan
+        return ctx.inf
+    return ctx.log(p / (1 - p)) if 0 < p < 1 else ctx.nan
 
 
 # function name -> reference; the row-wise ones take (row, temperature) or (row, target) or (p, g)

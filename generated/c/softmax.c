@@ -120,6 +120,7 @@ static int sp_threads(void)
 #define SP_CR_RADIUS_SINGLE 0x1.0000000000000p-36
 #define SP_CR_RADIUS_DOUBLE 0x1.0000000000000p-50
 #define SP_CR_MARGIN_SINGLE 131072u /* radius_single 2^53: the same test in units of 2^-52 */
+#define SP_CR_MARGIN_DOUBLE 8u /* radius_double 2^53: a one-stage function's stage 1 */
 #if defined(__GNUC__)
 #define SP_INLINE inline __attribute__((always_inline))
 #else
@@ -4763,13 +4764,37 @@ static SP_INLINE int sp_rounds_apart_f(double v, double radius)
 
 /* the same test in integers, for stage 1's vector loop: |v|'s distance to the nearest float32 rounding boundary (an
  * odd multiple of half a float32 ulp in v's binade) is |low29 - 2^28| units of 2^-52 of v's binade, exactly (the sign
- * bit is not among the low bits); 1 (undecided) where it is at most SP_CR_MARGIN_SINGLE units, and for |v| below
- * 2^-126 (float32 subnormals: another grid), which the block's second loop decides by sp_rounds_apart_f */
-static SP_INLINE int sp_near_boundary_f(double v)
+ * bit is not among the low bits); 1 (undecided) where it is at most `margin` units (SP_CR_MARGIN_SINGLE, or
+ * SP_CR_MARGIN_DOUBLE for a one-stage function), and for |v| below 2^-126 (float32 subnormals: another grid), which
+ * the block's second loop decides by sp_rounds_apart_f */
+static SP_INLINE int sp_near_boundary_f(double v, uint64_t margin)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    return (((bits & 0x1FFFFFFFu) - (0x10000000u - SP_CR_MARGIN_SINGLE)) & 0x1FFFFFFFu) <= 2 * SP_CR_MARGIN_SINGLE || fabs(v) < 0x1p-126;
+    return (((bits & 0x1FFFFFFFu) - (0x10000000u - margin)) & 0x1FFFFFFFu) <= 2 * margin || fabs(v) < 0x1p-126;
+}
+
+/* the correctly rounded float32 result of a hard case: `in`'s entry in a table of inputs (bit patterns, increasing)
+ * and their results, by binary search; `otherwise` for an input the table lacks */
+static float sp_hard_case_f(const uint32_t *xs, const uint32_t *ys, size_t count, float in, float otherwise)
+{
+    uint32_t bits;
+    size_t low = 0, high = count;
+    memcpy(&bits, &in, sizeof bits);
+    while (low < high) {
+        const size_t mid = low + (high - low) / 2;
+        if (xs[mid] < bits) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    if (low < count && xs[low] == bits) {
+        float y;
+        memcpy(&y, &ys[low], sizeof y);
+        return y;
+    }
+    return otherwise;
 }
 
 /* the inputs a sweep finds undecided (softproof_<name>_undecided_f) */
@@ -4786,7 +4811,7 @@ static void sp_audit_add(sp_audit *audit, float x)
     audit->count += 1;
 }
 
-/* the float32 inputs (bit patterns, increasing) where both rounding tests of sigmoid_rounded_f leave the rounding
+/* the float32 inputs (bit patterns, increasing) where both rounding tests of sigmoid leave the rounding
  * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
  * measure/hard_cases.py, which runs the tests over every float32 with |x| <= 670 (fp.sigmoid.float32.cr checks it
  * again and argues the rest) */
@@ -4794,36 +4819,21 @@ static const uint32_t SP_SIGMOID_HARD_X[353] = { 0x34000000u, 0x34C00000u, 0x352
 static const uint32_t SP_SIGMOID_HARD_Y[353] = { 0x3F000000u, 0x3F000001u, 0x3F000002u, 0x3F000003u, 0x3F000004u, 0x3F000005u, 0x3F000006u, 0x3F000007u, 0x3F000008u, 0x3F000009u, 0x3F00000Au, 0x3F00000Bu, 0x3F00000Cu, 0x3F00000Du, 0x3F00000Eu, 0x3F00000Fu, 0x3F000010u, 0x3F000011u, 0x3F000012u, 0x3F000013u, 0x3F000014u, 0x3F000015u, 0x3F000016u, 0x3F000017u, 0x3F000018u, 0x3F000019u, 0x3F00001Au, 0x3F00001Bu, 0x3F00001Cu, 0x3F00001Du, 0x3F00001Eu, 0x3F00001Fu, 0x3F000020u, 0x3F000021u, 0x3F000022u, 0x3F000023u, 0x3F000024u, 0x3F000025u, 0x3F000026u, 0x3F000027u, 0x3F000028u, 0x3F000029u, 0x3F00002Au, 0x3F00002Bu, 0x3F00002Cu, 0x3F00002Du, 0x3F00002Eu, 0x3F00002Fu, 0x3F000030u, 0x3F000031u, 0x3F000032u, 0x3F000033u, 0x3F000034u, 0x3F000035u, 0x3F000036u, 0x3F000037u, 0x3F000038u, 0x3F000039u, 0x3F00003Au, 0x3F00003Bu, 0x3F00003Cu, 0x3F00003Du, 0x3F00003Eu, 0x3F00003Fu, 0x3F000040u, 0x3F000041u, 0x3F000042u, 0x3F000043u, 0x3F000044u, 0x3F000045u, 0x3F000046u, 0x3F000047u, 0x3F000048u, 0x3F000049u, 0x3F00004Au, 0x3F00004Bu, 0x3F00004Cu, 0x3F00004Du, 0x3F00004Eu, 0x3F00004Fu, 0x3F000050u, 0x3F000051u, 0x3F000052u, 0x3F000053u, 0x3F000054u, 0x3F000055u, 0x3F000056u, 0x3F000057u, 0x3F000058u, 0x3F000059u, 0x3F00005Au, 0x3F00005Bu, 0x3F00005Cu, 0x3F00005Du, 0x3F00005Eu, 0x3F00005Fu, 0x3F000060u, 0x3F000061u, 0x3F000062u, 0x3F000063u, 0x3F000064u, 0x3F000065u, 0x3F000066u, 0x3F000067u, 0x3F000068u, 0x3F000069u, 0x3F00006Au, 0x3F00006Bu, 0x3F00006Cu, 0x3F00006Du, 0x3F00006Fu, 0x3F000071u, 0x3F000073u, 0x3F000075u, 0x3F000077u, 0x3F000E89u, 0x3F0024A1u, 0x3F0286DCu, 0x3F000000u, 0x3EFFFFFFu, 0x3EFFFFFEu, 0x3EFFFFFDu, 0x3EFFFFFCu, 0x3EFFFFFBu, 0x3EFFFFFAu, 0x3EFFFFF9u, 0x3EFFFFF8u, 0x3EFFFFF7u, 0x3EFFFFF6u, 0x3EFFFFF5u, 0x3EFFFFF4u, 0x3EFFFFF3u, 0x3EFFFFF2u, 0x3EFFFFF1u, 0x3EFFFFF0u, 0x3EFFFFEFu, 0x3EFFFFEEu, 0x3EFFFFEDu, 0x3EFFFFECu, 0x3EFFFFEBu, 0x3EFFFFEAu, 0x3EFFFFE9u, 0x3EFFFFE8u, 0x3EFFFFE7u, 0x3EFFFFE6u, 0x3EFFFFE5u, 0x3EFFFFE4u, 0x3EFFFFE3u, 0x3EFFFFE2u, 0x3EFFFFE1u, 0x3EFFFFE0u, 0x3EFFFFDFu, 0x3EFFFFDEu, 0x3EFFFFDDu, 0x3EFFFFDCu, 0x3EFFFFDBu, 0x3EFFFFDAu, 0x3EFFFFD9u, 0x3EFFFFD8u, 0x3EFFFFD7u, 0x3EFFFFD6u, 0x3EFFFFD5u, 0x3EFFFFD4u, 0x3EFFFFD3u, 0x3EFFFFD2u, 0x3EFFFFD1u, 0x3EFFFFD0u, 0x3EFFFFCFu, 0x3EFFFFCEu, 0x3EFFFFCDu, 0x3EFFFFCCu, 0x3EFFFFCBu, 0x3EFFFFCAu, 0x3EFFFFC9u, 0x3EFFFFC8u, 0x3EFFFFC7u, 0x3EFFFFC6u, 0x3EFFFFC5u, 0x3EFFFFC4u, 0x3EFFFFC3u, 0x3EFFFFC2u, 0x3EFFFFC1u, 0x3EFFFFC0u, 0x3EFFFFBFu, 0x3EFFFFBEu, 0x3EFFFFBDu, 0x3EFFFFBCu, 0x3EFFFFBBu, 0x3EFFFFBAu, 0x3EFFFFB9u, 0x3EFFFFB8u, 0x3EFFFFB7u, 0x3EFFFFB6u, 0x3EFFFFB5u, 0x3EFFFFB4u, 0x3EFFFFB3u, 0x3EFFFFB2u, 0x3EFFFFB1u, 0x3EFFFFB0u, 0x3EFFFFAFu, 0x3EFFFFAEu, 0x3EFFFFADu, 0x3EFFFFACu, 0x3EFFFFABu, 0x3EFFFFAAu, 0x3EFFFFA9u, 0x3EFFFFA8u, 0x3EFFFFA7u, 0x3EFFFFA6u, 0x3EFFFFA5u, 0x3EFFFFA4u, 0x3EFFFFA3u, 0x3EFFFFA2u, 0x3EFFFFA1u, 0x3EFFFFA0u, 0x3EFFFF9Fu, 0x3EFFFF9Eu, 0x3EFFFF9Du, 0x3EFFFF9Cu, 0x3EFFFF9Bu, 0x3EFFFF9Au, 0x3EFFFF99u, 0x3EFFFF98u, 0x3EFFFF97u, 0x3EFFFF96u, 0x3EFFFF95u, 0x3EFFFF94u, 0x3EFFFF93u, 0x3EFFFF92u, 0x3EFFFF91u, 0x3EFFFF90u, 0x3EFFFF8Fu, 0x3EFFFF8Eu, 0x3EFFFF8Du, 0x3EFFFF8Cu, 0x3EFFFF8Bu, 0x3EFFFF8Au, 0x3EFFFF89u, 0x3EFFFF88u, 0x3EFFFF87u, 0x3EFFFF86u, 0x3EFFFF85u, 0x3EFFFF84u, 0x3EFFFF83u, 0x3EFFFF82u, 0x3EFFFF81u, 0x3EFFFF80u, 0x3EFFFF7Fu, 0x3EFFFF7Eu, 0x3EFFFF7Du, 0x3EFFFF7Cu, 0x3EFFFF7Bu, 0x3EFFFF7Au, 0x3EFFFF79u, 0x3EFFFF78u, 0x3EFFFF77u, 0x3EFFFF76u, 0x3EFFFF75u, 0x3EFFFF74u, 0x3EFFFF73u, 0x3EFFFF72u, 0x3EFFFF71u, 0x3EFFFF70u, 0x3EFFFF6Fu, 0x3EFFFF6Eu, 0x3EFFFF6Du, 0x3EFFFF6Cu, 0x3EFFFF6Bu, 0x3EFFFF6Au, 0x3EFFFF69u, 0x3EFFFF68u, 0x3EFFFF67u, 0x3EFFFF66u, 0x3EFFFF65u, 0x3EFFFF64u, 0x3EFFFF63u, 0x3EFFFF62u, 0x3EFFFF61u, 0x3EFFFF60u, 0x3EFFFF5Fu, 0x3EFFFF5Eu, 0x3EFFFF5Du, 0x3EFFFF5Cu, 0x3EFFFF5Bu, 0x3EFFFF5Au, 0x3EFFFF59u, 0x3EFFFF58u, 0x3EFFFF57u, 0x3EFFFF56u, 0x3EFFFF55u, 0x3EFFFF54u, 0x3EFFFF53u, 0x3EFFFF52u, 0x3EFFFF51u, 0x3EFFFF50u, 0x3EFFFF4Fu, 0x3EFFFF4Eu, 0x3EFFFF4Du, 0x3EFFFF4Cu, 0x3EFFFF4Bu, 0x3EFFFF4Au, 0x3EFFFF49u, 0x3EFFFF48u, 0x3EFFFF47u, 0x3EFFFF46u, 0x3EFFFF45u, 0x3EFFFF44u, 0x3EFFFF43u, 0x3EFFFF42u, 0x3EFFFF41u, 0x3EFFFF40u, 0x3EFFFF3Fu, 0x3EFFFF3Eu, 0x3EFFFF3Du, 0x3EFFFF3Cu, 0x3EFFFF3Bu, 0x3EFFFF3Au, 0x3EFFFF39u, 0x3EFFFF38u, 0x3EFFFF37u, 0x3EFFFF36u, 0x3EFFFF35u, 0x3EFFFF34u, 0x3EFFFF33u, 0x3EFFFF32u, 0x3EFFFF31u, 0x3EFFFF30u, 0x3EFFFF2Fu, 0x3EFFFF2Eu, 0x3EFFFF2Du, 0x3EFFFF2Cu, 0x3EFFFF2Bu, 0x3EFFFF2Au, 0x3EFFFF29u, 0x3EFFFF28u, 0x3EFFFF27u, 0x3EFFFF26u, 0x3EFFFF25u, 0x3EFFFF24u, 0x3EFFFF23u, 0x3EFFFF22u, 0x3EFFFF21u, 0x3EFFFF20u, 0x3EFFFF1Fu, 0x3EFFFF1Eu, 0x3EFFFF1Du, 0x3EFFFF1Bu, 0x3EFFFF19u, 0x3EFFFF17u, 0x3EFFFF15u, 0x3EFFDB5Fu, 0x3EEDFF70u, 0x3EB584B1u };
 #define SP_SIGMOID_HARD_COUNT 353
 
-/* stage 2 and 3 of the correctly rounded float32 sigmoid (stage 1 in sigmoid_block_f): the float64 kernel's w and
- * its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An input the table lacks
- * gets (float)w, within 1 ULP: the sweep of fp.sigmoid.float32.cr finds none but NaN */
-static float sigmoid_rounded_f(float in, int *undecided)
+/* stage 2 and 3 of the correctly rounded float32 sigmoid (stage 1 in sigmoid_block_f, whose v it does not use): the
+ * float64 kernel's w and its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An
+ * input the table lacks gets (float)w, within 1 ULP: the sweep of fp.sigmoid.float32.cr finds none but NaN */
+static float sigmoid_rounded_f(float in, double v, int *undecided)
 {
     const double x = (double)in;
     const double decay = sp_exp(-fabs(x), 0.0, 0);
     /* proved: rewrite.sigmoid_abs_form */
     const double w = piece_sigmoid(decay, x);
-    uint32_t bits;
-    size_t low = 0, high = SP_SIGMOID_HARD_COUNT;
+    (void)v;
     *undecided = sp_rounds_apart_f(w, SP_CR_RADIUS_DOUBLE);
     if (!*undecided) {
         return (float)w;
     }
-    memcpy(&bits, &in, sizeof bits);
-    while (low < high) { /* binary search of the increasing bit patterns */
-        const size_t mid = low + (high - low) / 2;
-        if (SP_SIGMOID_HARD_X[mid] < bits) {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    if (low < SP_SIGMOID_HARD_COUNT && SP_SIGMOID_HARD_X[low] == bits) {
-        float y;
-        memcpy(&y, &SP_SIGMOID_HARD_Y[low], sizeof y);
-        return y;
-    }
-    return (float)w;
+    return sp_hard_case_f(SP_SIGMOID_HARD_X, SP_SIGMOID_HARD_Y, SP_SIGMOID_HARD_COUNT, in, (float)w);
 }
 
 /* sigmoid of count <= SP_BLOCK float32 entries, correctly rounded (fp.sigmoid.float32.cr): stage 1, the float32
@@ -4835,7 +4845,7 @@ static SP_INLINE void sigmoid_block_audit_f(const float *in, float *out, size_t 
     double v[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
-    int undecided = 0;
+    uint64_t undecided = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
@@ -4843,20 +4853,24 @@ static SP_INLINE void sigmoid_block_audit_f(const float *in, float *out, size_t 
         /* proved: rewrite.sigmoid_abs_form */
         v[j] = piece_sigmoid_single(decay, x);
         out[j] = (float)v[j];
-        near[j] = (unsigned char)sp_near_boundary_f(v[j]);
-        undecided |= near[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j], SP_CR_MARGIN_SINGLE);
+    }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) { /* not `undecided |= near[j]` in the loop above: with it GCC 12 leaves logit's scalar */
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        undecided |= eight;
     }
     if (!undecided) {
         return;
     }
-    memset(near + count, 0, 8);
     for (j = 0; j < count; j += 8) {
         uint64_t eight;
         memcpy(&eight, near + j, sizeof eight);
         for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
             if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_SINGLE)) {
                 int tests_undecided;
-                out[k] = sigmoid_rounded_f(in[k], &tests_undecided);
+                out[k] = sigmoid_rounded_f(in[k], v[k], &tests_undecided);
                 if (audit != NULL && tests_undecided && in[k] == in[k]) {
                     sp_audit_add(audit, in[k]);
                 }
@@ -4927,7 +4941,7 @@ static int sigmoid_all_f(const float *in, float *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-/* the float32 inputs (bit patterns, increasing) where both rounding tests of log_sigmoid_rounded_f leave the rounding
+/* the float32 inputs (bit patterns, increasing) where both rounding tests of log_sigmoid leave the rounding
  * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
  * measure/hard_cases.py, which runs the tests over every float32 with |x| <= 670 (fp.log_sigmoid.float32.cr checks it
  * again and argues the rest) */
@@ -4935,36 +4949,21 @@ static const uint32_t SP_LOG_SIGMOID_HARD_X[10] = { 0x336FA39Fu, 0x38DC1F6Fu, 0x
 static const uint32_t SP_LOG_SIGMOID_HARD_Y[10] = { 0xBF317218u, 0xBF316EA7u, 0xBF16EE19u, 0xBEFE3490u, 0xBF317AD1u, 0xBF3180BDu, 0xBF318743u, 0xBF31A7C1u, 0xBF31ADFDu, 0xC0A42924u };
 #define SP_LOG_SIGMOID_HARD_COUNT 10
 
-/* stage 2 and 3 of the correctly rounded float32 log_sigmoid (stage 1 in log_sigmoid_block_f): the float64 kernel's w and
- * its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An input the table lacks
- * gets (float)w, within 1 ULP: the sweep of fp.log_sigmoid.float32.cr finds none but NaN */
-static float log_sigmoid_rounded_f(float in, int *undecided)
+/* stage 2 and 3 of the correctly rounded float32 log_sigmoid (stage 1 in log_sigmoid_block_f, whose v it does not use): the
+ * float64 kernel's w and its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An
+ * input the table lacks gets (float)w, within 1 ULP: the sweep of fp.log_sigmoid.float32.cr finds none but NaN */
+static float log_sigmoid_rounded_f(float in, double v, int *undecided)
 {
     const double x = (double)in;
     const double decay = sp_exp(-fabs(x), 0.0, 0);
     /* proved: rewrite.log_sigmoid_abs_form */
     const double w = piece_log_sigmoid(decay, x);
-    uint32_t bits;
-    size_t low = 0, high = SP_LOG_SIGMOID_HARD_COUNT;
+    (void)v;
     *undecided = sp_rounds_apart_f(w, SP_CR_RADIUS_DOUBLE);
     if (!*undecided) {
         return (float)w;
     }
-    memcpy(&bits, &in, sizeof bits);
-    while (low < high) { /* binary search of the increasing bit patterns */
-        const size_t mid = low + (high - low) / 2;
-        if (SP_LOG_SIGMOID_HARD_X[mid] < bits) {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    if (low < SP_LOG_SIGMOID_HARD_COUNT && SP_LOG_SIGMOID_HARD_X[low] == bits) {
-        float y;
-        memcpy(&y, &SP_LOG_SIGMOID_HARD_Y[low], sizeof y);
-        return y;
-    }
-    return (float)w;
+    return sp_hard_case_f(SP_LOG_SIGMOID_HARD_X, SP_LOG_SIGMOID_HARD_Y, SP_LOG_SIGMOID_HARD_COUNT, in, (float)w);
 }
 
 /* log_sigmoid of count <= SP_BLOCK float32 entries, correctly rounded (fp.log_sigmoid.float32.cr): stage 1, the float32
@@ -4976,7 +4975,7 @@ static SP_INLINE void log_sigmoid_block_audit_f(const float *in, float *out, siz
     double v[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
-    int undecided = 0;
+    uint64_t undecided = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
@@ -4984,20 +4983,24 @@ static SP_INLINE void log_sigmoid_block_audit_f(const float *in, float *out, siz
         /* proved: rewrite.log_sigmoid_abs_form */
         v[j] = piece_log_sigmoid_single(decay, x);
         out[j] = (float)v[j];
-        near[j] = (unsigned char)sp_near_boundary_f(v[j]);
-        undecided |= near[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j], SP_CR_MARGIN_SINGLE);
+    }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) { /* not `undecided |= near[j]` in the loop above: with it GCC 12 leaves logit's scalar */
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        undecided |= eight;
     }
     if (!undecided) {
         return;
     }
-    memset(near + count, 0, 8);
     for (j = 0; j < count; j += 8) {
         uint64_t eight;
         memcpy(&eight, near + j, sizeof eight);
         for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
             if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_SINGLE)) {
                 int tests_undecided;
-                out[k] = log_sigmoid_rounded_f(in[k], &tests_undecided);
+                out[k] = log_sigmoid_rounded_f(in[k], v[k], &tests_undecided);
                 if (audit != NULL && tests_undecided && in[k] == in[k]) {
                     sp_audit_add(audit, in[k]);
                 }
@@ -5068,7 +5071,7 @@ static int log_sigmoid_all_f(const float *in, float *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-/* the float32 inputs (bit patterns, increasing) where both rounding tests of softplus_rounded_f leave the rounding
+/* the float32 inputs (bit patterns, increasing) where both rounding tests of softplus leave the rounding
  * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
  * measure/hard_cases.py, which runs the tests over every float32 with |x| <= 670 (fp.softplus.float32.cr checks it
  * again and argues the rest) */
@@ -5076,36 +5079,21 @@ static const uint32_t SP_SOFTPLUS_HARD_X[10] = { 0x398B9622u, 0x39EA41D0u, 0x3A2
 static const uint32_t SP_SOFTPLUS_HARD_Y[10] = { 0x3F317AD1u, 0x3F3180BDu, 0x3F318743u, 0x3F31A7C1u, 0x3F31ADFDu, 0x40A42924u, 0x3F317218u, 0x3F316EA7u, 0x3F16EE19u, 0x3EFE3490u };
 #define SP_SOFTPLUS_HARD_COUNT 10
 
-/* stage 2 and 3 of the correctly rounded float32 softplus (stage 1 in softplus_block_f): the float64 kernel's w and
- * its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An input the table lacks
- * gets (float)w, within 1 ULP: the sweep of fp.softplus.float32.cr finds none but NaN */
-static float softplus_rounded_f(float in, int *undecided)
+/* stage 2 and 3 of the correctly rounded float32 softplus (stage 1 in softplus_block_f, whose v it does not use): the
+ * float64 kernel's w and its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An
+ * input the table lacks gets (float)w, within 1 ULP: the sweep of fp.softplus.float32.cr finds none but NaN */
+static float softplus_rounded_f(float in, double v, int *undecided)
 {
     const double x = (double)in;
     const double decay = sp_exp(-fabs(x), 0.0, 0);
     /* proved: rewrite.softplus_abs_form */
     const double w = piece_softplus(decay, x);
-    uint32_t bits;
-    size_t low = 0, high = SP_SOFTPLUS_HARD_COUNT;
+    (void)v;
     *undecided = sp_rounds_apart_f(w, SP_CR_RADIUS_DOUBLE);
     if (!*undecided) {
         return (float)w;
     }
-    memcpy(&bits, &in, sizeof bits);
-    while (low < high) { /* binary search of the increasing bit patterns */
-        const size_t mid = low + (high - low) / 2;
-        if (SP_SOFTPLUS_HARD_X[mid] < bits) {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    if (low < SP_SOFTPLUS_HARD_COUNT && SP_SOFTPLUS_HARD_X[low] == bits) {
-        float y;
-        memcpy(&y, &SP_SOFTPLUS_HARD_Y[low], sizeof y);
-        return y;
-    }
-    return (float)w;
+    return sp_hard_case_f(SP_SOFTPLUS_HARD_X, SP_SOFTPLUS_HARD_Y, SP_SOFTPLUS_HARD_COUNT, in, (float)w);
 }
 
 /* softplus of count <= SP_BLOCK float32 entries, correctly rounded (fp.softplus.float32.cr): stage 1, the float32
@@ -5117,7 +5105,7 @@ static SP_INLINE void softplus_block_audit_f(const float *in, float *out, size_t
     double v[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
-    int undecided = 0;
+    uint64_t undecided = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
@@ -5125,20 +5113,24 @@ static SP_INLINE void softplus_block_audit_f(const float *in, float *out, size_t
         /* proved: rewrite.softplus_abs_form */
         v[j] = piece_softplus_single(decay, x);
         out[j] = (float)v[j];
-        near[j] = (unsigned char)sp_near_boundary_f(v[j]);
-        undecided |= near[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j], SP_CR_MARGIN_SINGLE);
+    }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) { /* not `undecided |= near[j]` in the loop above: with it GCC 12 leaves logit's scalar */
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        undecided |= eight;
     }
     if (!undecided) {
         return;
     }
-    memset(near + count, 0, 8);
     for (j = 0; j < count; j += 8) {
         uint64_t eight;
         memcpy(&eight, near + j, sizeof eight);
         for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
             if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_SINGLE)) {
                 int tests_undecided;
-                out[k] = softplus_rounded_f(in[k], &tests_undecided);
+                out[k] = softplus_rounded_f(in[k], v[k], &tests_undecided);
                 if (audit != NULL && tests_undecided && in[k] == in[k]) {
                     sp_audit_add(audit, in[k]);
                 }
@@ -5209,18 +5201,100 @@ static int softplus_all_f(const float *in, float *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-/* log1mexp of count <= SP_BLOCK entries, a function of x and decay = e^-|x| in (0, 1]; `normal`:
- * every |x| <= 708, so decay is a normal number (a constant where it is called) */
-static SP_INLINE void log1mexp_block_f(const float *in, float *out, size_t count, int normal)
+/* the float32 inputs (bit patterns, increasing) where both rounding tests of log1mexp leave the rounding
+ * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
+ * measure/hard_cases.py, which runs the tests over every float32 with -670 <= x <= 0 (fp.log1mexp.float32.cr checks it
+ * again and argues the rest) */
+static const uint32_t SP_LOG1MEXP_HARD_X[22] = { 0x864CB44Bu, 0x87C060FAu, 0x8DC8BBA4u, 0x8F61FF63u, 0x911C87F8u, 0x945CB6D4u, 0x94907055u, 0x96C5EE7Au, 0x98B06F2Au, 0x9A8446CBu, 0x9B81AB52u, 0x9F116AB8u, 0xA2925AD4u, 0xA423C085u, 0xA8E3FA26u, 0xAB7F79B2u, 0xAC7EFF20u, 0xAEC7E29Du, 0xB4887EC5u, 0xB5CDDAA1u, 0xB7E10807u, 0xC07D9EBAu };
+static const uint32_t SP_LOG1MEXP_HARD_Y[22] = { 0xC29E7C1Au, 0xC29A733Au, 0xC289BAC4u, 0xC2855565u, 0xC28085DFu, 0xC26F092Fu, 0xC26DF596u, 0xC2619BD4u, 0xC256FA6Fu, 0xC24D0A45u, 0xC2479316u, 0xC233B53Eu, 0xC220462Du, 0xC21781D1u, 0xC1FA75E0u, 0xC1DDD2D2u, 0xC1D2BF87u, 0xC1B8F867u, 0xC172F5ACu, 0xC1563475u, 0xC1286B25u, 0xBC9D39BEu };
+#define SP_LOG1MEXP_HARD_COUNT 22
+
+/* stage 2 and 3 of the correctly rounded float32 log1mexp (stage 1 in log1mexp_block_f, whose v it does not use): the
+ * float64 kernel's w and its rounding test; where that leaves the rounding undecided (*undecided = 1), the table. An
+ * input the table lacks gets (float)w, within 1 ULP: the sweep of fp.log1mexp.float32.cr finds none but NaN */
+static float log1mexp_rounded_f(float in, double v, int *undecided)
 {
-    size_t j;
+    const double x = (double)in;
+    const double decay = sp_exp(-fabs(x), 0.0, 0);
+    /* proved: rewrite.log1mexp_ratio */
+    const double w = piece_log1mexp(decay, x);
+    (void)v;
+    *undecided = sp_rounds_apart_f(w, SP_CR_RADIUS_DOUBLE);
+    if (!*undecided) {
+        return (float)w;
+    }
+    return sp_hard_case_f(SP_LOG1MEXP_HARD_X, SP_LOG1MEXP_HARD_Y, SP_LOG1MEXP_HARD_COUNT, in, (float)w);
+}
+
+/* log1mexp of count <= SP_BLOCK float32 entries, correctly rounded (fp.log1mexp.float32.cr): stage 1, the float32
+ * kernel's double v (a function of x and decay = e^-|x| from the float64 exp; `normal`: every |x| <= 708), rounded to float32 where its
+ * rounding test decides; the rare others by log1mexp_rounded_f. `audit` (NULL but in the sweep's audit) collects
+ * the entries neither rounding test decides (the table's), NaN aside */
+static SP_INLINE void log1mexp_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+{
+    double v[SP_BLOCK];
+    unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
+    size_t j, k;
+    uint64_t undecided = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
-        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 1) : sp_exp(-fabs(x), 0.0, 1);
+        const double decay = normal ? sp_exp_normal(-fabs(x), 0.0, 0) : sp_exp(-fabs(x), 0.0, 0);
         /* proved: rewrite.log1mexp_ratio */
-        out[j] = (float)piece_log1mexp_single(decay, x);
+        v[j] = piece_log1mexp_single(decay, x);
+        out[j] = (float)v[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j], SP_CR_MARGIN_SINGLE);
     }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) { /* not `undecided |= near[j]` in the loop above: with it GCC 12 leaves logit's scalar */
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        undecided |= eight;
+    }
+    if (!undecided) {
+        return;
+    }
+    for (j = 0; j < count; j += 8) {
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
+            if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_SINGLE)) {
+                int tests_undecided;
+                out[k] = log1mexp_rounded_f(in[k], v[k], &tests_undecided);
+                if (audit != NULL && tests_undecided && in[k] == in[k]) {
+                    sp_audit_add(audit, in[k]);
+                }
+            }
+        }
+    }
+}
+
+static SP_INLINE void log1mexp_block_f(const float *in, float *out, size_t count, int normal)
+{
+    log1mexp_block_audit_f(in, out, count, normal, NULL);
+}
+
+/* the float32 bit patterns in [first, last) where neither rounding test of log1mexp decides (NaN aside), each block
+ * run as log1mexp_one_block_f runs it: up to `capacity` of them written to `found`; returns how many there are.
+ * fp.log1mexp.float32.cr runs it over every float32 with -670 <= x <= 0 and checks that the table holds them all */
+size_t softproof_log1mexp_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity)
+{
+    float x[SP_BLOCK], y[SP_BLOCK];
+    sp_audit audit;
+    uint64_t start;
+    audit.found = found;
+    audit.capacity = capacity;
+    audit.count = 0;
+    for (start = first; start < last; start += SP_BLOCK) {
+        const size_t length = last - start < SP_BLOCK ? (size_t)(last - start) : SP_BLOCK;
+        size_t j;
+        for (j = 0; j < length; ++j) {
+            const uint32_t bits = (uint32_t)(start + j);
+            memcpy(&x[j], &bits, sizeof bits);
+        }
+        log1mexp_block_audit_f(x, y, length, block_is_normal_f(x, length), &audit); /* as log1mexp_one_block_f */
+    }
+    return audit.count;
 }
 
 /* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */
@@ -5257,16 +5331,91 @@ static int log1mexp_all_f(const float *in, float *out, size_t count)
     return SOFTPROOF_OK;
 }
 
-/* logit of count <= SP_BLOCK entries, a function of x only (`normal` unused) */
-static SP_INLINE void logit_block_f(const float *in, float *out, size_t count, int normal)
+/* the float32 inputs (bit patterns, increasing) where the rounding test of logit leaves the rounding
+ * undecided, and their correctly rounded results (mpmath): codegen/backends/c/hard_cases.json, from
+ * measure/hard_cases.py, which runs the tests over every float32 with 0 <= x <= 1 (fp.logit.float32.cr checks it
+ * again and argues the rest) */
+static const uint32_t SP_LOGIT_HARD_X[22] = { 0x064CB44Bu, 0x07C060FAu, 0x0DC8BBA4u, 0x0F61FF63u, 0x111C87F8u, 0x145CB6D4u, 0x14907055u, 0x16C5EE7Au, 0x18B06F2Au, 0x1A8446CBu, 0x1B81AB52u, 0x1F116AB8u, 0x22925AD4u, 0x2423C085u, 0x28E3FA26u, 0x2F3E4465u, 0x3489CC36u, 0x35C418A7u, 0x3A086C68u, 0x3B4E9C2Cu, 0x3D4F94ABu, 0x3DE6F3CDu };
+static const uint32_t SP_LOGIT_HARD_Y[22] = { 0xC29E7C1Au, 0xC29A733Au, 0xC289BAC4u, 0xC2855565u, 0xC28085DFu, 0xC26F092Fu, 0xC26DF596u, 0xC2619BD4u, 0xC256FA6Fu, 0xC24D0A45u, 0xC2479316u, 0xC233B53Eu, 0xC220462Du, 0xC21781D1u, 0xC1FA75DFu, 0xC1B3D1D6u, 0xC172CEC5u, 0xC156FB5Bu, 0xC0F1EE82u, 0xC0B83423u, 0xC03B8904u, 0xC0040436u };
+#define SP_LOGIT_HARD_COUNT 22
+
+/* stage 2 of the correctly rounded float32 logit (stage 1 in logit_block_f, the float64 kernel's v): the table
+ * (*undecided = 1 always). An input the table lacks gets (float)v, within 1 ULP: the sweep of fp.logit.float32.cr
+ * finds none but NaN */
+static float logit_rounded_f(float in, double v, int *undecided)
 {
-    size_t j;
+    *undecided = 1;
+    return sp_hard_case_f(SP_LOGIT_HARD_X, SP_LOGIT_HARD_Y, SP_LOGIT_HARD_COUNT, in, (float)v);
+}
+
+/* logit of count <= SP_BLOCK float32 entries, correctly rounded (fp.logit.float32.cr): stage 1, the float64
+ * kernel's double v (a function of x only; `normal` unused), rounded to float32 where its
+ * rounding test decides; the rare others by logit_rounded_f. `audit` (NULL but in the sweep's audit) collects
+ * the entries the test leaves (the table's), NaN aside */
+static SP_INLINE void logit_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+{
+    double v[SP_BLOCK];
+    unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
+    size_t j, k;
+    uint64_t undecided = 0;
     (void)normal;
     SP_SIMD
     for (j = 0; j < count; ++j) {
         /* proved: rewrite.logit_ratio */
-        out[j] = (float)piece_logit((double)in[j]);
+        v[j] = piece_logit((double)in[j]);
+        out[j] = (float)v[j];
+        near[j] = (unsigned char)sp_near_boundary_f(v[j], SP_CR_MARGIN_DOUBLE);
     }
+    memset(near + count, 0, 8);
+    for (j = 0; j < count; j += 8) { /* not `undecided |= near[j]` in the loop above: with it GCC 12 leaves logit's scalar */
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        undecided |= eight;
+    }
+    if (!undecided) {
+        return;
+    }
+    for (j = 0; j < count; j += 8) {
+        uint64_t eight;
+        memcpy(&eight, near + j, sizeof eight);
+        for (k = j; eight != 0 && k < j + 8 && k < count; ++k) {
+            if (near[k] && sp_rounds_apart_f(v[k], SP_CR_RADIUS_DOUBLE)) {
+                int tests_undecided;
+                out[k] = logit_rounded_f(in[k], v[k], &tests_undecided);
+                if (audit != NULL && tests_undecided && in[k] == in[k]) {
+                    sp_audit_add(audit, in[k]);
+                }
+            }
+        }
+    }
+}
+
+static SP_INLINE void logit_block_f(const float *in, float *out, size_t count, int normal)
+{
+    logit_block_audit_f(in, out, count, normal, NULL);
+}
+
+/* the float32 bit patterns in [first, last) where the rounding test of logit decides (NaN aside), each block
+ * run as logit_one_block_f runs it: up to `capacity` of them written to `found`; returns how many there are.
+ * fp.logit.float32.cr runs it over every float32 with 0 <= x <= 1 and checks that the table holds them all */
+size_t softproof_logit_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity)
+{
+    float x[SP_BLOCK], y[SP_BLOCK];
+    sp_audit audit;
+    uint64_t start;
+    audit.found = found;
+    audit.capacity = capacity;
+    audit.count = 0;
+    for (start = first; start < last; start += SP_BLOCK) {
+        const size_t length = last - start < SP_BLOCK ? (size_t)(last - start) : SP_BLOCK;
+        size_t j;
+        for (j = 0; j < length; ++j) {
+            const uint32_t bits = (uint32_t)(start + j);
+            memcpy(&x[j], &bits, sizeof bits);
+        }
+        logit_block_audit_f(x, y, length, block_is_normal_f(x, length), &audit); /* as logit_one_block_f */
+    }
+    return audit.count;
 }
 
 /* the block of entries [j, min(j + SP_BLOCK, count)), the exp variant chosen for it */

@@ -103,13 +103,15 @@ int softproof_cross_entropy_fast_f(const float *x, const long long *target, floa
 int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n);
 int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n);
 
-/* Correct rounding: the float32 sigmoid, log_sigmoid, softplus results are the correctly rounded values, with FMA
+/* Correct rounding: the float32 sigmoid, log_sigmoid, softplus, log1mexp, logit results are the correctly rounded values, with FMA
  * hardware and without (fp.<name>.float32.cr and its .portable twin, each over its build's own sweep). softproof_<name>_undecided_f is the audit
  * those claims run: the float32 bit patterns in [first, last) (last <= 2^32) that neither rounding test of the kernel
  * decides (up to `capacity` written to `found`; returns how many there are), which its table of correctly rounded values must hold. */
 size_t softproof_sigmoid_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity);
 size_t softproof_log_sigmoid_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity);
 size_t softproof_softplus_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity);
+size_t softproof_log1mexp_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity);
+size_t softproof_logit_undecided_f(uint64_t first, uint64_t last, uint32_t *found, size_t capacity);
 
 /* Threads (where the library is built with OpenMP, the default): a call with several rows and more than
  * 65536 entries takes its rows in parallel, one row of at least 262144 entries is cut into fixed chunks

@@ -564,7 +564,9 @@ class CorrectlyRounded:
     the claim's own.
     ``relative``: the stages' bounds, v's and w's relative errors as doubles, from the parts' stated bounds by an
     argument of its own (``relative(True)`` stage 1's, ``relative(False)`` stage 2's); None: the largest stated bound of
-    the parts, each a Gappa claim on a branch of the range."""
+    the parts, each a Gappa claim on a branch of the range.
+    No ``double`` parts: a one-stage function (CorrectRounding.one_stage, which the C must agree with), whose stage 1 is
+    the float64 kernel, tested at the second radius (radius_double, margin_double); the table follows it."""
 
     function: str
     single: tuple[Claim, ...]
@@ -590,25 +592,30 @@ class CorrectlyRounded:
             part, outcome = failed
             return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
         steps = [f"{part.id}: proved" for part in self.parts]
+        one_stage = not self.double
+        if one_stage != (self.function in CORRECT_ROUNDING.one_stage):
+            return Outcome(Status.UNPROVED, method, [*steps, f"the claim has {1 if one_stage else 2} stages and the C kernel of "
+                                                             f"{self.function} the other count (CorrectRounding.one_stage)"])
         if self.relative is None:
-            rho_single, rho_double = _largest_bound(self.single), _largest_bound(self.double)
+            rhos = [_largest_bound(self.single), *([] if one_stage else [_largest_bound(self.double)])]
         else:
-            rho_single, rho_double = self.relative(True), self.relative(False)
-        for rho, radius in ((rho_single, CORRECT_ROUNDING.radius_single), (rho_double, CORRECT_ROUNDING.radius_double)):
+            rhos = [self.relative(True), *([] if one_stage else [self.relative(False)])]
+        radii = [CORRECT_ROUNDING.radius_double] if one_stage else [CORRECT_ROUNDING.radius_single, CORRECT_ROUNDING.radius_double]
+        margin = CORRECT_ROUNDING.margin_double if one_stage else CORRECT_ROUNDING.margin_single
+        for rho, radius in zip(rhos, radii, strict=True):
             if not rounding_test_covers(Fraction(radius), rho):
                 return Outcome(Status.UNPROVED, method, [*steps, f"the test's radius {radius!r} does not cover {_power_of_two(rho)}"])
             steps.append(f"the test of radius {_power_of_two(Fraction(radius))} covers {_power_of_two(rho)} and its two roundings")
-        if not boundary_test_covers(CORRECT_ROUNDING.margin_single, rho_single):
-            return Outcome(Status.UNPROVED, method, [*steps, f"stage 1's margin {CORRECT_ROUNDING.margin_single} does not cover "
-                                                             f"{_power_of_two(rho_single)}"])
-        steps.append(f"stage 1's integer test (margin {CORRECT_ROUNDING.margin_single} units of 2^-52) covers {_power_of_two(rho_single)}")
+        if not boundary_test_covers(margin, rhos[0]):
+            return Outcome(Status.UNPROVED, method, [*steps, f"stage 1's margin {margin} does not cover {_power_of_two(rhos[0])}"])
+        steps.append(f"stage 1's integer test (margin {margin} units of 2^-52) covers {_power_of_two(rhos[0])}")
         table = dict(table_of(self.function))
         found = _portable_sweep(self.function) if self.portable else hard_cases.sweep(self.function)
         missing = sorted(set(found) - set(table))
         if missing:
             return Outcome(Status.UNPROVED, method, [*steps, f"{len(missing)} undecided inputs not in the table, e.g. {missing[0]:#010x}"])
-        steps.append(f"the sweep of every float32 x with |x| <= {CORRECT_ROUNDING.sweep_limit:g}: {len(found)} inputs neither test "
-                     f"decides, all in the table of {len(table)}")
+        steps.append(f"the sweep of every float32 x with {CORRECT_ROUNDING.swept_text(self.function)}: {len(found)} inputs "
+                     f"{'the test leaves' if one_stage else 'neither test decides'}, all in the table of {len(table)}")
         wrong = [x for x, y in table.items() if hard_cases.correctly_rounded(self.function, x) != y]
         if wrong:
             return Outcome(Status.UNPROVED, method, [*steps, f"the table's value for {wrong[0]:#010x} is not the correctly rounded one"])
@@ -1300,20 +1307,28 @@ EXPM1_SERIES = _fp_claim(
 LOG1MEXP_NEAR_T = Fraction(LOG1MEXP_NEAR)  # SP_LOG1MEXP_NEAR, as printed into the C source
 
 
+def log1mexp_single_decay() -> tuple[Claim, Fraction]:
+    """The claim and bound of the exp whose decay e^-|x| the float32 log1mexp kernel takes: the float64 one (fp.exp.float64,
+    1.4375 u) where CorrectRounding.double_decay lists log1mexp, as the C then computes it, else the float32 one (2^-37)."""
+    from softproof.codegen.kernels import CORRECT_ROUNDING
+
+    return (EXP_TOTAL, EXP_BOUND) if "log1mexp" in CORRECT_ROUNDING.double_decay else (EXP_SINGLE_TOTAL, EXP_SINGLE_BOUND)
+
+
 def log1mexp_single_relative() -> Fraction:
     r"""The relative error of sp_log1mexp_single's double before its last rounding, against
-    :math:`y = \log(1 - e^{-t})`, t = -x, for every float32 x < 0 with :math:`t \le 104` (beyond, see the claim).
+    :math:`y = \log(1 - e^{-t})`, t = -x, for every float32 x < 0 with :math:`t \le 670` (beyond, see the claims).
 
-    Far (:math:`t \ge 2^{-10}`): :math:`\hat d = d(1 + \epsilon)`, :math:`|\epsilon| \le E` (fp.exp.float32; d is a
-    normal double for :math:`t \le 104`), and :math:`k = d/(1 - d) = 1/(e^t - 1) \le 1/t \le 2^{10}`: :math:`1 - \hat d =
+    Far (:math:`t \ge 2^{-10}`): :math:`\hat d = d(1 + \epsilon)`, :math:`|\epsilon| \le E` (:func:`log1mexp_single_decay`:
+    the float64 exp's 1.4375 u; d is a normal double for :math:`t \le 670`), and :math:`k = d/(1 - d) = 1/(e^t - 1) \le 1/t \le 2^{10}`: :math:`1 - \hat d =
     (1 - d)(1 - k\epsilon)`, so the two roundings give :math:`\hat u = u(1 + \epsilon)(1 + \delta_2)/((1 - k\epsilon)(1 +
     \delta_1))`. Near (:math:`t < 2^{-10}`): :math:`W = 1 - e^{-t}`, the alternating series with falling terms gives
     :math:`|W - P(t)| \le t^5/120` and :math:`W \ge t(1 - t/2)`, so :math:`P = W(1 + \tau)`,
     :math:`|\tau| \le t^4/(120(1 - 2^{-11}))`; :math:`\hat w = P(1 + \sigma)` (fp.expm1.series), :math:`\hat w = W(1 +
     \epsilon_w)`; :math:`1 - \hat w = (1 - W)(1 - \epsilon_w W/(1 - W))` with :math:`W/(1 - W) = e^t - 1 \le 2^{-9}`, and
     :math:`\hat u = (1 - \hat w)(1 + \delta_1)(1 + \delta_2)/\hat w`. Either way :math:`\hat u = u(1 + \epsilon_u)`, and
-    :func:`log1p_of_perturbed` gives the log's error (:math:`u \ge d \ge 2^{-151}`); the negation is exact."""
-    e, k = EXP_SINGLE_BOUND, 1 / LOG1MEXP_NEAR_T
+    :func:`log1p_of_perturbed` gives the log's error (:math:`u \ge d \ge e^{-670} > 2^{-968}`); the negation is exact."""
+    e, k = log1mexp_single_decay()[1], 1 / LOG1MEXP_NEAR_T
     far = (1 + e) * (1 + U) / ((1 - k * e) * (1 - U)) - 1
     tau = LOG1MEXP_NEAR_T**4 / (120 * (1 - LOG1MEXP_NEAR_T / 2))
     eps_w = (1 + EXPM1_SERIES_BOUND) * (1 + tau) - 1
@@ -1325,12 +1340,12 @@ LOG1MEXP_SINGLE = _fp_claim(
     "fp.log1mexp.float32",
     "for every float32 x <= 0, the C log1mexp's float32 result is within 1 ULP of the correctly rounded log(1 - e^x)",
     sp.Le(sp.Function("ulps32")(FL(sp.log(1 - sp.exp(x_sym)))), 1),
-    ComposedBound((EXP_SINGLE_TOTAL, EXPM1_SERIES, LOG1P),
+    ComposedBound((log1mexp_single_decay()[0], EXPM1_SERIES, LOG1P),
                   lambda: Fraction(float32_of_double(log1mexp_single_relative())),
                   Fraction(1), in_ulps=True),
     ("the argument in log1mexp_single_relative (codegen/backends/gappa/claims.py), then the double rounded to float32: "
      "ulps_after_rounding (float32 results in the subnormal range: the error, under 2^-150, crosses one boundary at most)",
-     "t = -x > 104: |y| < 2^-150 and the computed value is within 2^-25 of y (t <= 708) or below 2^-1000: both round to -0",
+     "t = -x > 670: |y| < 2^-966 and the computed value below 2^-900 in magnitude, negative or -0: both round to -0",
      "0 gives -inf, -inf gives -0, x > 0 and NaN give NaN (selected apart)"),
     "binary64 (the float32 input and result converted exactly and rounded once)",
 )
@@ -1456,6 +1471,12 @@ def log1mexp_relative() -> Fraction:
     return (eta + LN2_PAIR_ERROR) * (1 + LOG_SHARE_ASSEMBLY_BOUND) + LOG_SHARE_ASSEMBLY_BOUND + Fraction(1, 2**1000)
 
 
+def log1mexp_small_relative() -> Fraction:
+    r"""sp_log1mexp's relative error before its last rounding for :math:`-700 \le x < -40`: :math:`-(hi + lo)` with
+    :math:`hi + lo = D(1 + \epsilon_d)` against :math:`-y = D(1 + \theta)` (see :func:`log1mexp_ulps`)."""
+    return exp_dd_bound() + Fraction(1, 2**1075) / LOG1MEXP_SMALL_D_MIN + LOG1MEXP_SMALL_THETA
+
+
 def log1mexp_ulps() -> Fraction:
     r"""sp_log1mexp's result in ULPs of the correctly rounded :math:`y = \log(1 - e^x)`, every double :math:`x \le 0`.
 
@@ -1470,7 +1491,7 @@ def log1mexp_ulps() -> Fraction:
     :func:`ulps_from_absolute` in the subnormal spacing (x < -1080: 0, and y rounds to -0 as well). x = 0: -inf; -inf:
     -0; x > 0, NaN: NaN (selected apart)."""
     main = ulps_after_rounding(log1mexp_relative())
-    small = ulps_after_rounding(exp_dd_bound() + Fraction(1, 2**1075) / LOG1MEXP_SMALL_D_MIN + LOG1MEXP_SMALL_THETA)
+    small = ulps_after_rounding(log1mexp_small_relative())
     tiny = ulps_from_relative((1 + EXP_BOUND) / (1 - Fraction(1, 2**1009)) - 1)
     subnormal = ulps_from_absolute(EXP_BOUND * Fraction(1, 2**1022) + Fraction(1, 2**1075) + Fraction(1, 2**2000), SUBNORMAL_SPACING)
     return Fraction(max(main, small, tiny, subnormal))
@@ -1483,6 +1504,46 @@ LOG1MEXP = _fp_claim(
     ComposedBound((ek.TAIL_ERROR, EXPM1_TAIL, EXP_DD, EXPM1_RATIO, LOG1P, LOG_SHARE_ASSEMBLY, EXP_TOTAL), log1mexp_ulps, Fraction(2),
                   in_ulps=True),
     ("the argument in log1mexp_relative and log1mexp_ulps (codegen/backends/gappa/claims.py)",),
+)
+
+
+
+def log1mexp_stage_relative(single: bool) -> Fraction:
+    r"""The relative error of log1mexp's double v (``single``: the float32 kernel's, :func:`log1mexp_single_relative`) or
+    w (the float64 kernel's: :func:`log1mexp_relative` for :math:`-40 \le x < 0`, :func:`log1mexp_small_relative` down to
+    -700) as a double, for :math:`-670 \le x < 0`: :math:`(1 + \rho)(1 + u) - 1`, the kernel's last rounding included."""
+    rho = log1mexp_single_relative() if single else max(log1mexp_relative(), log1mexp_small_relative())
+    return (1 + rho) * (1 + U) - 1
+
+
+LOG1MEXP_SINGLE_CR = _fp_claim(
+    "fp.log1mexp.float32.cr",
+    "for every float32 x <= 0, the C log1mexp's float32 result is the correctly rounded log(1 - e^x)",
+    sp.Le(sp.Function("ulps32")(FL(sp.log(1 - sp.exp(x_sym)))), 0),
+    CorrectlyRounded("log1mexp", (LOG1MEXP_SINGLE,), (LOG1MEXP,), relative=log1mexp_stage_relative),
+    ("stage 1 keeps the float32 kernel's v (its decay from the float64 exp: within log1mexp_stage_relative(True), "
+     "2^-42.5, for -670 <= x < 0) where it lies farther than its margin from every float32 rounding boundary "
+     "(sp_near_boundary_f, exact in integers, on |v|) or, nearer or below 2^-126 in magnitude, where both ends of its "
+     "two-rounding test round to one float32; stage 2 likewise with the float64 kernel's w (1.43 2^-52); the rest by the table",
+     "the sweep covers -670 <= x <= 0 (CorrectRounding.domains; 0 and -0 give -inf); x > 0 gives NaN in every stage, "
+     "and every path returns its stage's own value where the table lacks the input: NaN; x < -670: the truth is "
+     "within 2^-966 of -0 and v, w lie below 2^-900 in magnitude, negative or -0: all round to -0 (both test ends too), "
+     "and -inf gives -0; NaN gives NaN",
+     "the library built with FMA hardware (-march=native here); its portable twin runs the portable build's sweep"),
+)
+
+LOGIT_SINGLE_CR = _fp_claim(
+    "fp.logit.float32.cr",
+    "for every float32 0 < x < 1, the C logit's float32 result is the correctly rounded log(x/(1 - x))",
+    sp.Le(sp.Function("ulps32")(FL(sp.log(x_sym / (1 - x_sym)))), 0),
+    CorrectlyRounded("logit", (LOGIT,), (), relative=lambda single: (1 + logit_relative()) * (1 + U) - 1),
+    ("one stage: the float64 kernel's v (within logit_relative, 2^-56, and its rounding to binary64) kept where it lies "
+     "farther than margin_double from every float32 rounding boundary (sp_near_boundary_f) or, nearer, where both ends "
+     "of its two-rounding test of radius 2^-50 round to one float32; the rest by the table",
+     "the sweep covers every float32 with 0 <= x <= 1 and -0 (CorrectRounding.domains; x = 1/2 gives +0, 0 and 1 "
+     "give -inf and +inf); outside [0, 1] and NaN the stage's value is NaN (selected apart), and every path returns it "
+     "where the table lacks the input",
+     "the library built with FMA hardware (-march=native here); its portable twin runs the portable build's sweep"),
 )
 
 # ------------------------------------------------------------------ logmeanexp's first stage (C: softproof_logmeanexp_d)
@@ -2059,7 +2120,8 @@ PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEX
 PORTABLE_FAST: dict[str, Claim] = {claim.id.split(".")[1]: portable_twin(claim)
                                    for claim in (FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_SIGMOID,
                                                  FAST_LOG_SIGMOID, FAST_SOFTPLUS)}
-PORTABLE_CR = tuple(map(portable_twin, (SIGMOID_SINGLE_CR, LOG_SIGMOID_SINGLE_CR, SOFTPLUS_SINGLE_CR)))  # each build's own sweep
+PORTABLE_CR = tuple(map(portable_twin, (SIGMOID_SINGLE_CR, LOG_SIGMOID_SINGLE_CR, SOFTPLUS_SINGLE_CR, LOG1MEXP_SINGLE_CR,
+                                         LOGIT_SINGLE_CR)))  # each build's own sweep
 PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD, *PORTABLE_FAST.values(),
                                                *PORTABLE_CR) for c in _fp_tree(end))
 
@@ -2113,6 +2175,8 @@ CLAIMS = [
     EXPM1_TAIL,
     EXPM1_RATIO,
     LOG1MEXP,
+    LOG1MEXP_SINGLE_CR,
+    LOGIT_SINGLE_CR,
     LOGMEANEXP_CERTIFIED,
     LOGMEANEXP_CERTIFIED_SINGLE,
     SOFTMAX_BACKWARD_ASSEMBLY,
@@ -2133,7 +2197,8 @@ CLAIMS = [
 
 # the results proved correctly rounded (C target, the default tier): (function, dtype) -> the claim
 PROVED_CORRECTLY_ROUNDED: dict[tuple[str, str], Claim] = {("sigmoid", "float32"): SIGMOID_SINGLE_CR, ("log_sigmoid", "float32"): LOG_SIGMOID_SINGLE_CR,
-                                                          ("softplus", "float32"): SOFTPLUS_SINGLE_CR}
+                                                          ("softplus", "float32"): SOFTPLUS_SINGLE_CR, ("log1mexp", "float32"): LOG1MEXP_SINGLE_CR,
+                                                          ("logit", "float32"): LOGIT_SINGLE_CR}
 
 # the fast tier's end-to-end claims: function -> the claim proving its float32 bound with precision="fast"
 PROVED_FAST_ULPS: dict[str, Claim] = {"softmax": FAST_SOFTMAX, "log_softmax": FAST_LOG_SOFTMAX, "logsumexp": FAST_LOGSUMEXP,
