@@ -9,6 +9,7 @@ from typing import Any
 
 import mpmath
 import numpy as np
+import oracle
 import pytest
 import sympy as sp
 from portable_build import run_portable
@@ -40,7 +41,7 @@ from softproof.codegen.backends.gappa.scripts import (
 )
 from softproof.derive import Result, Status, run_claim
 from softproof.derive.report import summary_line
-from softproof.measure.accuracy import Measurement
+from softproof.measure.accuracy import Measurement, ulp_distance
 
 needs_gappa = pytest.mark.skipif(gappa_executable() is None, reason=GAPPA_MISSING)
 
@@ -236,17 +237,19 @@ def test_a_composition_reads_the_bounds_of_the_build_it_proves() -> None:
     assert gc._terms_dd_total() < portable <= gc.portable_twin(next(c for c in CLAIMS if c.id == "fp.logsumexp.terms_dd.float64")).strategy.bound
 
 
-def test_a_twin_is_refused_where_the_proof_does_not_carry_over() -> None:
-    """portable_twin refuses a claim whose argument needs more than its parts' twins: logmeanexp's certificate (its
-    underflow argument counts a remainder as one rounding, which the portable build's Dekker product does not give below
-    2^-969). The float64 softmax's twin states the fused claim's 3 ULP: its exp is within 1.4375 u there too
-    (SP_EXP_HEAD), where the macro's rounded product r^2 q made it 1.5 u and the softmax 4 ULP."""
+def test_a_twin_is_refused_where_the_proof_does_not_carry_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """portable_twin refuses a claim listed as not carried over (none is now: logmeanexp's certificate was, until its
+    underflow argument counted the portable build's extra rounding and the Dekker product's exactness there), and
+    logmeanexp's certificates have twins. The float64 softmax's twin states the fused claim's 3 ULP: its exp is within
+    1.4375 u there too (SP_EXP_HEAD), where the macro's rounded product r^2 q made it 1.5 u and the softmax 4 ULP."""
     from softproof.codegen.backends.gappa import claims as gc
 
-    for claim in (gc.LOGMEANEXP_CERTIFIED, gc.LOGMEANEXP_CERTIFIED_SINGLE):
-        with pytest.raises(ValueError, match="has no portable twin"):
-            gc.portable_twin(claim)
-    assert not any(c.id.startswith("fp.logmeanexp") for c in PORTABLE_CLAIMS)
+    assert {c.id for c in PORTABLE_CLAIMS} >= {"fp.logmeanexp.certified.float64.portable", "fp.logmeanexp.certified.float32.portable"}
+    refused = next(c for c in CLAIMS if c.id == "fp.log1p.float64")
+    monkeypatch.setattr(gc, "_NOT_CARRIED", {refused.id: "a reason"})
+    monkeypatch.setattr(gc, "_TWINS", {})
+    with pytest.raises(ValueError, match="has no portable twin: a reason"):
+        gc.portable_twin(refused)
     assert gc.SOFTMAX.strategy.bound == gc.portable_twin(gc.SOFTMAX).strategy.bound == 3
     assert "within 3 ULP" in gc.portable_twin(gc.SOFTMAX).quote and "within 3 ULP" in gc.SOFTMAX.quote
     with portable_build():
@@ -294,6 +297,29 @@ def test_the_portable_build_measures_within_its_proved_bound(key: tuple[str, str
     assert isinstance(strategy, ComposedBound) and strategy.in_ulps
     worst, described = portable_worst[" ".join(key)]
     assert worst <= strategy.bound, described
+
+
+_PORTABLE_LOGMEANEXP = """
+import json, sys
+import numpy as np
+import softproof.generated.softmax_c as c
+print(json.dumps([float(c.logmeanexp(np.array(row))) for row in json.loads(sys.stdin.read())]))
+"""
+
+
+def test_the_portable_logmeanexp_is_within_1_ulp_where_its_ratio_underflows() -> None:
+    """fp.logmeanexp.certified.*.portable covers the rows whose ratio u = -S/P lies in [2^-968, 2^-916], where the
+    quotient's remainder and low part fall below the normal range (the reason the twin was once refused): rows of 0 and
+    entries -d with d from 2^-967 to 2^-915, two to four entries, the portable build against mpmath (tests/oracle.py).
+    Test of the test: the naive log(mean(exp(x))) in double gives 0 there, 2^-950 away."""
+    rows = [[0.0, -(2.0**-k) * c] for k in range(915, 968, 4) for c in (1.0, 1.37, 1.99)]
+    rows += [[0.0, -(2.0**-k), -(2.0**-(k + 3)), 0.0] for k in range(916, 966, 7)] + [[-(2.0**-930), 0.0, -(2.0**-940)]]
+    got = np.array(run_portable(_PORTABLE_LOGMEANEXP, rows))
+    truth = np.array([oracle.logmeanexp(row) for row in rows])
+    assert (truth < 0).all() and (np.abs(truth) < 2.0**-900).all()
+    assert ulp_distance(got, truth).max() <= 1, np.array(rows, dtype=object)[ulp_distance(got, truth) > 1]
+    naive = np.array([np.log(np.mean(np.exp(row))) for row in rows])
+    assert (ulp_distance(naive, truth) > 2**40).all()
 
 
 @pytest.mark.parametrize("runs, proved", [([1, 0], True), ([1, 1, 1, 1, 1], False), ([0], True)])

@@ -19,13 +19,13 @@ double-double exp and logsumexp's second stage (fp.exp.dd.float64, fp.logsumexp.
 one merge of two states, the assemblies of softmax, log_softmax, cross_entropy, log_sigmoid and
 softplus (fp.<function>.float64/float32), logit and log1mexp (both dtypes), the backward kernels softmax_backward
 and log_softmax_backward (mixed bounds: their results cancel, so the error is bounded by the sizes that cancel)
-and the fast tier's float32 kernels (fp.*.fast.float32); for the build without FMA hardware, the twins
-(:func:`portable_twin`) of the float32 sigmoid, log_softmax, cross_entropy, log_sigmoid, softplus, logit and
-log1mexp, the float64 logit, the certified float32 logsumexp and the backward kernels but log_softmax's float64 one,
-and the float32 softmax over the portable assembly's own bound (fp.softmax.assembly.float64.portable).
-Not yet: logsumexp's last stages (long double, triple-double: the rows the second stage refuses),
-logmeanexp, logsumexp_backward (composed in NumPy) and the rest of the portable build (PORTABLE_ULPS says
-why), whose accuracy-table bounds remain measured.
+the fast tier's float32 kernels (fp.*.fast.float32), logmeanexp's first stage wherever it certifies
+(fp.logmeanexp.certified.*), and the correctly rounded float32 sigmoid, log_sigmoid, softplus, log1mexp and logit
+(fp.<function>.float32.cr: rounding tests over the proved bounds, and sweeps of every float32); for the build without
+FMA hardware, the twins (:func:`portable_twin`) of all of those (PORTABLE_ULPS, PORTABLE_CERTIFIED, the backward and
+fast claims, PORTABLE_CR), where a part's bound is larger there at its twin's own bound. Not yet: the last stages of
+logsumexp and logmeanexp (long double, triple-double: the rows the earlier stages refuse; argued in the source) and
+logsumexp_backward (composed in NumPy), whose accuracy-table bounds remain measured.
 """
 
 from __future__ import annotations
@@ -1549,7 +1549,7 @@ LOGIT_SINGLE_CR = _fp_claim(
 # ------------------------------------------------------------------ logmeanexp's first stage (C: softproof_logmeanexp_d)
 LOGMEANEXP_ROWS = 2**24  # the first stage certifies rows of at most this many entries (the C checks n)
 LOGMEANEXP_SQUARE = Fraction(1, 2**100)  # the runtime bound's n^2 coefficient: (SP_LME_ETA + n^2 2^-100) L
-LOGMEANEXP_UNDERFLOW = Fraction(1, 2**105)  # the ratio's roundings below the normal range, relative to u >= 2^-968
+LOGMEANEXP_UNDERFLOW = Fraction(1, 2**104)  # the ratio's roundings below the normal range (5 2^-1075 at most), relative to u >= 2^-968
 
 
 def logmeanexp_eta(n: int) -> Fraction:
@@ -1569,9 +1569,15 @@ def logmeanexp_eta(n: int) -> Fraction:
     Sums: the heads by TwoSum (exact), the low parts (the TwoSum errors, each at most u of a partial sum, which is at
     most the whole: one sign; and the terms' low parts, :math:`2u` of theirs) summed plainly, within :math:`\gamma_{2n}(n + 2)u`
     of the sum; the renormalising Fast2Sum exact. The ratio: fp.expm1.ratio (its pairs: :math:`|n_{lo}|, |d_{lo}| \le 2^{-50}`
-    of theirs); where u < 2^-916 its remainder and low part may fall below the normal range: three roundings of
-    :math:`2^{-1075}` at most, divided by :math:`d = P \ge 1`, under :math:`2^{-105}` of :math:`u \ge 2^{-968}`
-    (:data:`LOGMEANEXP_UNDERFLOW`); the log: :func:`log1p_of_perturbed` (u >= 2^-968: the kernel checks it)."""
+    of theirs); where u < 2^-916 its remainder and low part may fall below the normal range, and each rounding that
+    gives a subnormal errs by :math:`2^{-1075}` beyond its relative error (the standard model with underflow): the
+    remainder, remainder + n_lo, the FMA (in the portable build, whose SP_FMA rounds :math:`q d_{lo}` apart, two) and
+    the division by :math:`d = P \ge 1` (which divides the others' errors), five at most, :math:`5 \cdot 2^{-1075} \le
+    2^{-104}` of :math:`u \ge 2^{-968}` (:data:`LOGMEANEXP_UNDERFLOW`; it was :math:`2^{-105}` for three, which left the
+    division out). The remainder is one rounding of :math:`n - qd` in both builds: the portable build's
+    SP_EXACT_FMA (Dekker's product) is exact for :math:`|qd| \ge 2^{-969}` (prims.c), and here :math:`|qd| \ge q \ge
+    u/(1 + 2^{-50}) > 2^{-969}` (the kernel certifies only :math:`u = q + low \ge 2^{-968}`, :math:`|low| \le 2^{-50}q`,
+    and :math:`d \ge 1`). The log: :func:`log1p_of_perturbed` (u >= 2^-968: the kernel checks it)."""
     k0, kappa, alpha, tail = _expm1_split_constants()
     sigma = alpha + tail
     term = max(sigma + 4 * U * U, exp_dd_bound() * k0 + U * (U + R_LO_BOUND * k0 * 2), Fraction(1, 2**1020))
@@ -2010,11 +2016,7 @@ _PORTABLE_ASSUMPTION = ("no FMA hardware (the portable build, SOFTPROOF_PORTABLE
                         "correctly rounded")
 _TWINS: dict[str, Claim] = {}
 # claims whose proof does not carry over to that build by their parts' twins alone, and why
-_NOT_CARRIED = {
-    **{f"fp.logmeanexp.certified.{dtype}": "logmeanexp_eta counts a remainder below the normal range as one rounding (2^-1075), "
-                                           "which the portable build's Dekker product (sp_exact_fma) does not give below 2^-969"
-       for dtype in ("float64", "float32")},
-}
+_NOT_CARRIED: dict[str, str] = {}  # none now (logmeanexp's certificate was, until its underflow argument counted the portable rounding)
 
 
 def portable_twin(claim: Claim) -> Claim:
@@ -2104,8 +2106,7 @@ TERMS_DD_PORTABLE = _twin(
     "sum_error_dd(n)) t_x + n 2^-1074 of t_x = sum of e^((x_j - m)/T) over the entries below the max (SP_TERMS_ERROR_DD of "
     "that build)", EXP_DD_PORTABLE_BOUND)
 # The end-to-end claims whose proofs carry over to the build without FMA hardware: Gappa proves every part's stated
-# bound on the portable printing too (where a part's bound is larger there, at its twin's own bound, above). Not the
-# others: logmeanexp's certificate is refused (_NOT_CARRIED).
+# bound on the portable printing too (where a part's bound is larger there, at its twin's own bound, above).
 PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
     key: portable_twin(PROVED_ULPS[key])
     for key in (("sigmoid", "float64"), ("sigmoid", "float32"), ("softmax", "float64"), ("softmax", "float32"),
@@ -2114,7 +2115,8 @@ PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
                 ("softplus", "float64"), ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"),
                 ("log1mexp", "float64"), ("log1mexp", "float32"))}
 PORTABLE_BACKWARD = (*(portable_twin(c) for c in BACKWARD), portable_twin(LOGSUMEXP_BACKWARD_SINGLE), portable_twin(LOGSUMEXP_BACKWARD))
-PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEXP_CERTIFIED_DD), portable_twin(LOGSUMEXP_CERTIFIED_SINGLE))
+PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEXP_CERTIFIED_DD), portable_twin(LOGSUMEXP_CERTIFIED_SINGLE),
+                      portable_twin(LOGMEANEXP_CERTIFIED), portable_twin(LOGMEANEXP_CERTIFIED_SINGLE))
 # the fast tier there: its SP_FMAF is (float)((double)a * b + c), the sum rounded to binary64 and then to binary32 (the
 # printer's rnd(rnd64(...))); Gappa proves the fast exp's reduction and polynomial within their stated bounds again
 PORTABLE_FAST: dict[str, Claim] = {claim.id.split(".")[1]: portable_twin(claim)
