@@ -4765,13 +4765,24 @@ static SP_INLINE int sp_rounds_apart_f(double v, double radius)
 /* the same test in integers, for stage 1's vector loop: |v|'s distance to the nearest float32 rounding boundary (an
  * odd multiple of half a float32 ulp in v's binade) is |low29 - 2^28| units of 2^-52 of v's binade, exactly (the sign
  * bit is not among the low bits); 1 (undecided) where it is at most `margin` units (SP_CR_MARGIN_SINGLE, or
- * SP_CR_MARGIN_DOUBLE for a one-stage function), and for |v| below 2^-126 (float32 subnormals: another grid), which
- * the block's second loop decides by sp_rounds_apart_f */
-static SP_INLINE int sp_near_boundary_f(double v, uint64_t margin)
+ * SP_CR_MARGIN_DOUBLE for a one-stage function), and for |v| below 2^-126 (float32 subnormals: another grid; |v|'s
+ * high word below 0x38100000, that of 2^-126; NaN and infinities are above it), which the block's second loop decides
+ * by sp_rounds_apart_f. Two spellings of that one predicate: in 64-bit lanes where the machine has FMA hardware (and
+ * so 64-bit vector compares: AVX2, AVX-512, AArch64), in 32-bit words elsewhere, so that SSE2 vectorises it too (it
+ * has no 64-bit compares, and a double comparison's mask ORed into an int does not vectorise there either; the
+ * 32-bit spelling costs the AVX-512 loops up to 4 % in narrowing, the 64-bit one left the portable loops scalar) */
+static SP_INLINE int sp_near_boundary_f(double v, uint32_t margin)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    return (((bits & 0x1FFFFFFFu) - (0x10000000u - margin)) & 0x1FFFFFFFu) <= 2 * margin || fabs(v) < 0x1p-126;
+#if SP_HAS_FMA
+    return (((bits & 0x1FFFFFFFu) - (0x10000000u - margin)) & 0x1FFFFFFFu) <= 2 * (uint64_t)margin || fabs(v) < 0x1p-126;
+#else
+    {
+        const uint32_t low = (uint32_t)bits & 0x1FFFFFFFu, high = (uint32_t)(bits >> 32) & 0x7FFFFFFFu;
+        return (((low - (0x10000000u - margin)) & 0x1FFFFFFFu) <= 2 * margin) | (high < 0x38100000u);
+    }
+#endif
 }
 
 /* the correctly rounded float32 result of a hard case: `in`'s entry in a table of inputs (bit patterns, increasing)

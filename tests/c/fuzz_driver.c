@@ -210,6 +210,8 @@ int main(int argc, char **argv)
             (void)softproof_sigmoid_undecided_f(first, (uint64_t)first + count, found, 4);
             (void)softproof_log_sigmoid_undecided_f(first, (uint64_t)first + count, found, 4);
             (void)softproof_softplus_undecided_f(first, (uint64_t)first + count, found, 4);
+            (void)softproof_log1mexp_undecided_f(first, (uint64_t)first + count, found, 4);
+            (void)softproof_logit_undecided_f(first, (uint64_t)first + count, found, 4);
         }
         if (n) {
             checked_d(softproof_cross_entropy_d(x, target, r, rows, n), "cross_entropy_d", rows, n, r, rows);
