@@ -139,7 +139,7 @@ def test_log1mexp_stage_1_needs_the_float64_exp(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_the_claim_fails_where_the_table_lacks_an_input_or_holds_a_wrong_value(function: str, fault: str,
                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """The claim on a sweep of one undecided input (the real sweep runs every float32 with |x| <= 670): proved with the
+    """The claim on a sweep of one undecided input (the real sweep runs every float32 of CorrectRounding.swept): proved with the
     table; a table without that input, or with a value one float32 off, proves nothing. The parts (the kernels' Gappa
     claims, which test_every_fp_claim_is_proved_by_gappa decides) are taken as proved here: the subject is the table."""
     monkeypatch.setattr(gc, "_first_unproved", lambda parts: None)

@@ -557,8 +557,8 @@ class CorrectlyRounded:
     r"""Prove that a float32 kernel returns the correctly rounded value for every float32 input: its two rounding
     tests are sound (:func:`rounding_test_covers`, over the proved relative bounds of ``single`` and ``double``, the
     float32 and float64 kernels' branch claims, which must be proved first), and the inputs neither test decides
-    are all in its table with their correctly rounded values: the library's audit run over every float32 x with
-    :math:`|x| \le` CORRECT_ROUNDING.sweep_limit (measure/hard_cases.py ``sweep``; in the portable build, that build's
+    are all in its table with their correctly rounded values: the library's audit run over every float32 x of the
+    function's sweep, CORRECT_ROUNDING.swept (measure/hard_cases.py ``sweep``; in the portable build, that build's
     library in a process of its own) and each table value checked against mpmath's interval enclosure of the textbook
     definition (``correctly_rounded``). Beyond the sweep (and where the relative bounds do not hold) the argument is
     the claim's own.
