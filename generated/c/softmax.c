@@ -6131,8 +6131,10 @@ static SP_INLINE float sp_pow2f(uint32_t k)
 
 /* e^(a + b) for SP_FAST_CLAMP <= a <= 0, |b| <= 2^-18, in binary32: k = round(a / ln 2) by the shifter
  * (its low bits are k), r and P(r) printed above, 2^k in two normal factors so that a subnormal result is
- * rounded once (fp.exp.fast.float32) */
-static SP_INLINE float sp_exp_fast(float a, float b)
+ * rounded once (fp.exp.fast.float32). `normal` (a constant where called): the caller knows a >= -87.01, so
+ * k >= -126 and 2^k is itself a normal float: one factor, P(r) 2^k rounded once as well (exact unless subnormal),
+ * the same value as the two factors give, for one multiply and five integer operations less */
+static SP_INLINE float sp_exp_fast(float a, float b, int normal)
 {
     const float shifted = a * SP_F_INV_LN2 + SP_F_SHIFTER;
     const float kf = shifted - SP_F_SHIFTER;
@@ -6140,6 +6142,9 @@ static SP_INLINE float sp_exp_fast(float a, float b)
     uint32_t bits, k, k_half;
     memcpy(&bits, &shifted, sizeof bits);
     k = bits - SP_FAST_SHIFTER_BITS;
+    if (normal) {
+        return piece_fast_exp_poly(r) * sp_pow2f(k);
+    }
     k_half = ((k + 256u) >> 1) - 128u; /* floor(k / 2) for -256 <= k <= 0, logical shift only */
     return piece_fast_exp_poly(r) * sp_pow2f(k_half) * sp_pow2f(k - k_half);
 }
@@ -6170,7 +6175,7 @@ static fast_temp fast_temperature(double T)
  * one FMA (exact), the small products rounded, renormalised by Fast2Sum into a + b with |b| <= ulp(a)/2: within
  * 2^-44 of (x - m)/T, relative (claims.py, _fast_term_error). a clamped at SP_FAST_CLAMP (b dropped there: the
  * result rounds to 0 either way; it is NaN where a product overflowed) */
-static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int tempered)
+static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int tempered, int normal)
 {
     const float s = x - m;
     const float bb = s - x;
@@ -6186,7 +6191,7 @@ static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int t
         under = s < tp->floor; /* a is NaN there when s is -inf; a NaN entry stays NaN */
     }
     under = under || a < SP_FAST_CLAMP;
-    return sp_exp_fast(under ? SP_FAST_CLAMP : a, under ? 0.0f : b);
+    return sp_exp_fast(under ? SP_FAST_CLAMP : a, under ? 0.0f : b, normal);
 }
 
 /* the lanes folded in the fixed tree of halves (lane l takes lane l + w for w = 8, 4, 2, 1), each step a loop of
@@ -6225,30 +6230,39 @@ static SP_INLINE float fold_count_lanes(float *count)
     return count[0] + count[1];
 }
 
-/* the max of x[0..n), NaN ignored (a NaN makes the row's sum NaN, which sends it to the accurate kernel) */
-static float fast_max(const float *x, size_t n)
+/* the max of x[0..n), NaN ignored (a NaN makes the row's sum NaN, which sends it to the accurate kernel); *lowest
+ * the min, taken in the same pass (a NaN entry may leave it anything: fast_is_normal then answers 0) */
+static float fast_max(const float *x, size_t n, float *lowest)
 {
-    float lane[4 * SP_LANES];
-    float m = -INFINITY;
+    float lane[4 * SP_LANES], low[4 * SP_LANES];
+    float m = -INFINITY, least = INFINITY;
     size_t j = 0, l, w;
     for (l = 0; l < 4 * SP_LANES; ++l) {
         lane[l] = -INFINITY;
+        low[l] = INFINITY;
     }
     for (; j + 4 * SP_LANES <= n; j += 4 * SP_LANES) {
         SP_SIMD
         for (l = 0; l < 4 * SP_LANES; ++l) {
             lane[l] = x[j + l] > lane[l] ? x[j + l] : lane[l];
+            low[l] = x[j + l] < low[l] ? x[j + l] : low[l];
         }
     }
     for (; j + SP_LANES <= n; j += SP_LANES) {
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
             lane[l] = x[j + l] > lane[l] ? x[j + l] : lane[l];
+            low[l] = x[j + l] < low[l] ? x[j + l] : low[l];
         }
     }
     for (; j < n; ++j) {
         m = x[j] > m ? x[j] : m;
+        least = x[j] < least ? x[j] : least;
     }
+    for (l = 0; l < 4 * SP_LANES; ++l) {
+        least = low[l] < least ? low[l] : least;
+    }
+    *lowest = least;
     /* a tree of halves (short rows pay log2(64) steps, not 64), each step of constant length */
     SP_SIMD
     for (l = 0; l < 2 * SP_LANES; ++l) {
@@ -6270,7 +6284,7 @@ static float fast_max(const float *x, size_t n)
  * entries equal to m (e_j = 1 exactly) and *t sums the others' e_j, else *t sums every e_j (*ties = 0);
  * sums in double, 16 lanes folded in lane order (`store`, `split`: constants where called) */
 static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, int store, int split, const fast_temp *tp,
-                                  int tempered, const float *ahead, double *ties, double *t)
+                                  int tempered, int normal, const float *ahead, double *ties, double *t)
 {
     double acc[SP_LANES];
     float count[SP_LANES]; /* exact: at most SP_FAST_PART / SP_LANES + 1 per lane, far below 2^24 */
@@ -6285,7 +6299,7 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
         }
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(x[j + l], m, tp, tempered);
+            const float e = sp_fast_term(x[j + l], m, tp, tempered, normal);
             if (store) {
                 out[j + l] = e;
             }
@@ -6305,7 +6319,7 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
         }
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(tail[l], m, tp, tempered);
+            const float e = sp_fast_term(tail[l], m, tp, tempered, 0); /* the padding's -inf: two factors */
             e_tail[l] = e;
             if (split) {
                 const int tie = tail[l] == m;
@@ -6326,24 +6340,41 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
 }
 
 /* fast_chunk with its flags as constants (tp == NULL: T = 1) */
-static void fast_chunk_any(const float *x, float *out, size_t n, float m, int store, int split, const fast_temp *tp, const float *ahead,
-                           double *ties, double *t)
+#define SP_FAST_CHUNK_FLAGS(normal)                                                  \
+    do {                                                                              \
+        if (tp != NULL) {                                                             \
+            if (store && split) {                                                     \
+                fast_chunk(x, out, n, m, 1, 1, tp, 1, normal, ahead, ties, t);        \
+            } else if (store) {                                                       \
+                fast_chunk(x, out, n, m, 1, 0, tp, 1, normal, ahead, ties, t);        \
+            } else {                                                                  \
+                fast_chunk(x, out, n, m, 0, 1, tp, 1, normal, ahead, ties, t);        \
+            }                                                                         \
+        } else if (store && split) {                                                  \
+            fast_chunk(x, out, n, m, 1, 1, NULL, 0, normal, ahead, ties, t);          \
+        } else if (store) {                                                           \
+            fast_chunk(x, out, n, m, 1, 0, NULL, 0, normal, ahead, ties, t);          \
+        } else {                                                                      \
+            fast_chunk(x, out, n, m, 0, 1, NULL, 0, normal, ahead, ties, t);          \
+        }                                                                             \
+    } while (0)
+static void fast_chunk_any(const float *x, float *out, size_t n, float m, int store, int split, const fast_temp *tp, int normal,
+                           const float *ahead, double *ties, double *t)
 {
-    if (tp != NULL) {
-        if (store && split) {
-            fast_chunk(x, out, n, m, 1, 1, tp, 1, ahead, ties, t);
-        } else if (store) {
-            fast_chunk(x, out, n, m, 1, 0, tp, 1, ahead, ties, t);
-        } else {
-            fast_chunk(x, out, n, m, 0, 1, tp, 1, ahead, ties, t);
-        }
-    } else if (store && split) {
-        fast_chunk(x, out, n, m, 1, 1, NULL, 0, ahead, ties, t);
-    } else if (store) {
-        fast_chunk(x, out, n, m, 1, 0, NULL, 0, ahead, ties, t);
+    if (normal) {
+        SP_FAST_CHUNK_FLAGS(1);
     } else {
-        fast_chunk(x, out, n, m, 0, 1, NULL, 0, ahead, ties, t);
+        SP_FAST_CHUNK_FLAGS(0);
     }
+}
+#undef SP_FAST_CHUNK_FLAGS
+
+/* every (x - m)/T of a row is at least -87 when its least entry's is: (lowest - m) exactly in double, against -87 T
+ * (a NaN or an infinity answers 0); then each term's a, within 2^-44 of (x - m)/T (sp_fast_term), is above -87.01
+ * and sp_exp_fast may scale by one factor */
+static SP_INLINE int fast_is_normal(float lowest, float m, const fast_temp *tp)
+{
+    return (double)lowest - (double)m >= -87.0 * (tp != NULL ? tp->T : 1.0);
 }
 
 /* the end of the chunk of a row of n entries that starts at a (chunks of SP_FAST_PART entries, the last shorter) */
@@ -6371,27 +6402,32 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
     (void)inner;
 #if defined(_OPENMP)
     if (inner && n >= SP_FAST_SPLIT) {
-        sums = (double *)malloc(3 * parts * sizeof(double)); /* NULL: the same chunks, one thread */
+        sums = (double *)malloc(4 * parts * sizeof(double)); /* NULL: the same chunks, one thread */
     }
 #endif
     if (sums != NULL) {
 #if defined(_OPENMP)
         long long q;
-        float m = -INFINITY;
+        float m = -INFINITY, lowest = INFINITY;
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
         for (q = 0; q < (long long)parts; ++q) {
             const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
-            sums[2 * parts + (size_t)q] = (double)fast_max(x + a, b - a);
+            float least;
+            sums[2 * parts + (size_t)q] = (double)fast_max(x + a, b - a, &least);
+            sums[3 * parts + (size_t)q] = (double)least;
         }
         for (p = 0; p < parts; ++p) {
             m = (float)sums[2 * parts + p] > m ? (float)sums[2 * parts + p] : m;
+            lowest = (float)sums[3 * parts + p] < lowest ? (float)sums[3 * parts + p] : lowest;
         }
         st->m = m;
         if (m > -INFINITY && m < INFINITY) {
+            const int normal = fast_is_normal(lowest, m, tp);
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
             for (q = 0; q < (long long)parts; ++q) {
                 const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
-                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, tp, NULL, &sums[2 * (size_t)q], &sums[2 * (size_t)q + 1]);
+                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, tp, normal, NULL, &sums[2 * (size_t)q],
+                               &sums[2 * (size_t)q + 1]);
             }
             for (p = 0; p < parts; ++p) {
                 st->ties += sums[2 * p];
@@ -6401,12 +6437,15 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
 #endif
         free(sums);
     } else {
-        st->m = fast_max(x, n);
+        float lowest;
+        st->m = fast_max(x, n, &lowest);
         if (st->m > -INFINITY && st->m < INFINITY) {
+            const int normal = fast_is_normal(lowest, st->m, tp);
             for (p = 0; p < parts; ++p) {
                 const size_t a = p * SP_FAST_PART, b = fast_part_end(a, n);
                 double ties, t;
-                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, st->m, store, split, tp, parts == 1 ? ahead : NULL, &ties, &t);
+                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, st->m, store, split, tp, normal, parts == 1 ? ahead : NULL,
+                               &ties, &t);
                 st->ties += ties;
                 st->t += t;
             }
@@ -6600,7 +6639,7 @@ static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int s
     for (j = 0; j < n; ++j) {
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(tl->x[j][l], tl->m[l], tp, tempered);
+            const float e = sp_fast_term(tl->x[j][l], tl->m[l], tp, tempered, 0);
             if (store) {
                 tl->e[j][l] = e;
             }
@@ -7006,7 +7045,7 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
 static SP_INLINE float sp_fast_decay(float x)
 {
     const float a = -fabsf(x);
-    return sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f);
+    return sp_exp_fast(a < SP_FAST_CLAMP ? SP_FAST_CLAMP : a, 0.0f, 0);
 }
 
 /* e = e^-|x|; 1/(1 + e) for x >= 0, e/(1 + e) below (fp.sigmoid.fast.float32) */
