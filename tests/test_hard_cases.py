@@ -31,14 +31,6 @@ NAIVE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "log1mexp": lambda x: np.log(-np.expm1(x)),
     "logit": lambda x: np.log(x / (1 - x)),
 }
-# each function's stages' relative bounds (stage 2 None: one stage, the float64 kernel's, at the second radius)
-STAGE_BOUNDS: dict[str, tuple[Fraction, Fraction | None]] = {
-    "sigmoid": (gc._largest_bound(gc.SINGLE_SIGMOID_BRANCHES), gc._largest_bound(gc.SIGMOID_RELATIVE)),
-    "log_sigmoid": (gc.log1p_diff_stage_relative(True), gc.log1p_diff_stage_relative(False)),
-    "softplus": (gc.log1p_diff_stage_relative(True), gc.log1p_diff_stage_relative(False)),
-    "log1mexp": (gc.log1mexp_stage_relative(True), gc.log1mexp_stage_relative(False)),
-    "logit": (gc.LOGIT_SINGLE_CR.strategy.relative(True), None),  # type: ignore[union-attr,misc]
-}
 
 
 def _floats(bits: list[int]) -> np.ndarray:
@@ -113,7 +105,10 @@ def test_the_tails_beyond_the_sweep_round_to_zero_one_or_x() -> None:
 
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_the_tests_radii_cover_the_proved_bounds_and_a_smaller_one_would_not(function: str) -> None:
-    rho_single, rho_double = STAGE_BOUNDS[function]
+    strategy = CLAIMS[function].strategy
+    assert isinstance(strategy, gc.CorrectlyRounded)
+    bounds = strategy.stage_bounds()
+    rho_single, rho_double = bounds[0], (bounds[1] if len(bounds) > 1 else None)
     assert (rho_double is None) == (function in CORRECT_ROUNDING.one_stage)
     radius, margin = ((CORRECT_ROUNDING.radius_double, CORRECT_ROUNDING.margin_double) if rho_double is None else
                       (CORRECT_ROUNDING.radius_single, CORRECT_ROUNDING.margin_single))

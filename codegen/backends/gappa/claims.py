@@ -67,6 +67,12 @@ FL = sp.Function("fl")  # fl(e): e evaluated as the printed C evaluates it
 U = Fraction(1, 2**53)  # the unit roundoff of binary64
 
 
+def with_double_rounding(rho: Fraction) -> Fraction:
+    r"""The relative error :math:`(1 + \rho)(1 + u) - 1` of a value within :math:`\rho` of the truth once rounded to
+    binary64 (round to nearest: :math:`|\delta| \le u`)."""
+    return (1 + rho) * (1 + U) - 1
+
+
 def _log2(value: Fraction) -> float:
     """log2 of a positive rational, from its integers (a float conversion would underflow below 2^-1074)."""
     import math
@@ -580,6 +586,14 @@ class CorrectlyRounded:
     def parts(self) -> tuple[Claim, ...]:
         return (*self.single, *self.double)
 
+    def stage_bounds(self) -> list[Fraction]:
+        """The stages' relative bounds, stage 1's first (one only for a one-stage function): ``relative``'s, else the
+        largest stated bound of each stage's parts."""
+        stages = (True, False) if self.double else (True,)
+        if self.relative is None:
+            return [_largest_bound(self.single if single else self.double) for single in stages]
+        return [self.relative(single) for single in stages]
+
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
         from softproof.codegen.kernels import CORRECT_ROUNDING
@@ -596,10 +610,7 @@ class CorrectlyRounded:
         if one_stage != (self.function in CORRECT_ROUNDING.one_stage):
             return Outcome(Status.UNPROVED, method, [*steps, f"the claim has {1 if one_stage else 2} stages and the C kernel of "
                                                              f"{self.function} the other count (CorrectRounding.one_stage)"])
-        if self.relative is None:
-            rhos = [_largest_bound(self.single), *([] if one_stage else [_largest_bound(self.double)])]
-        else:
-            rhos = [self.relative(True), *([] if one_stage else [self.relative(False)])]
+        rhos = self.stage_bounds()
         radii = [CORRECT_ROUNDING.radius_double] if one_stage else [CORRECT_ROUNDING.radius_single, CORRECT_ROUNDING.radius_double]
         margin = CORRECT_ROUNDING.margin_double if one_stage else CORRECT_ROUNDING.margin_single
         for rho, radius in zip(rhos, radii, strict=True):
@@ -959,7 +970,7 @@ def _softmax_single_ulps() -> Fraction:
     float32: at most :func:`ulps_after_rounding` steps. Below :math:`2^{-126}` (float32 spacing :math:`2^{-149}`) the
     errors, under :math:`2^{-34} 2^{-126} + 2^{-1073}`, leave one boundary at most: 1 step."""
     rho = softmax_relative(EXP_SINGLE_BOUND, _terms_total_single(), SHIFT_SINGLE_BOUND, 2**31)
-    return Fraction(max(ulps_after_rounding(rho + U * (1 + rho), U_SINGLE), 1))
+    return Fraction(max(ulps_after_rounding(with_double_rounding(rho), U_SINGLE), 1))
 
 
 p_sym = sp.Symbol("p", positive=True)
@@ -1190,7 +1201,7 @@ def log1p_diff_stage_relative(single: bool) -> Fraction:
     :func:`log_sigmoid_single_relative`) or w (the float64 kernel's, :func:`log_sigmoid_relative`) of log_sigmoid and
     softplus, as a double, before the kernel's last rounding, and that rounding, :math:`(1 + \rho)(1 + u) - 1` (:math:`x \le 670` for log_sigmoid, :math:`x \ge -670` for
     softplus: the float32 exp's bound holds where decay is normal, and below the argument of log_sigmoid_relative)."""
-    return (1 + (log_sigmoid_single_relative(EXP_SINGLE_BOUND) if single else log_sigmoid_relative(EXP_BOUND))) * (1 + U) - 1
+    return with_double_rounding(log_sigmoid_single_relative(EXP_SINGLE_BOUND) if single else log_sigmoid_relative(EXP_BOUND))
 
 
 def _log1p_diff_cr_claim(function: str, exact: sp.Expr, single: Claim, double: Claim, tail: str) -> Claim:
@@ -1249,7 +1260,7 @@ def log1p_of_perturbed(eps: Fraction) -> Fraction:
 def float32_of_double(rho: Fraction) -> int:
     """ULPs of a float32 result that rounds to float32 the double RN(v), v within ``rho`` of the truth (relative): the double
     is within rho + u(1 + rho), and :func:`ulps_after_rounding` counts the float32 boundaries."""
-    return ulps_after_rounding(rho + U * (1 + rho), U_SINGLE)
+    return ulps_after_rounding(with_double_rounding(rho), U_SINGLE)
 
 
 def logit_relative() -> Fraction:
@@ -1512,8 +1523,7 @@ def log1mexp_stage_relative(single: bool) -> Fraction:
     r"""The relative error of log1mexp's double v (``single``: the float32 kernel's, :func:`log1mexp_single_relative`) or
     w (the float64 kernel's: :func:`log1mexp_relative` for :math:`-40 \le x < 0`, :func:`log1mexp_small_relative` down to
     -700) as a double, for :math:`-670 \le x < 0`: :math:`(1 + \rho)(1 + u) - 1`, the kernel's last rounding included."""
-    rho = log1mexp_single_relative() if single else max(log1mexp_relative(), log1mexp_small_relative())
-    return (1 + rho) * (1 + U) - 1
+    return with_double_rounding(log1mexp_single_relative() if single else max(log1mexp_relative(), log1mexp_small_relative()))
 
 
 LOG1MEXP_SINGLE_CR = _fp_claim(
@@ -1536,7 +1546,7 @@ LOGIT_SINGLE_CR = _fp_claim(
     "fp.logit.float32.cr",
     "for every float32 0 < x < 1, the C logit's float32 result is the correctly rounded log(x/(1 - x))",
     sp.Le(sp.Function("ulps32")(FL(sp.log(x_sym / (1 - x_sym)))), 0),
-    CorrectlyRounded("logit", (LOGIT,), (), relative=lambda single: (1 + logit_relative()) * (1 + U) - 1),
+    CorrectlyRounded("logit", (LOGIT,), (), relative=lambda single: with_double_rounding(logit_relative())),
     ("one stage: the float64 kernel's v (within logit_relative, 2^-56, and its rounding to binary64) kept where it lies "
      "farther than margin_double from every float32 rounding boundary (sp_near_boundary_f) or, nearer, where both ends "
      "of its two-rounding test of radius 2^-50 round to one float32; the rest by the table",
