@@ -30,7 +30,8 @@ from softproof.derive.symbols import a, k, m, n, x
 from .api import FUNCTIONS
 from .array_form import ReduceMax, array_form
 
-__all__ = ["CORRECT_ROUNDING", "CorrectRounding", "Line", "Kernel", "KERNELS", "LOGSUMEXP_ERRORS", "LogsumexpErrors", "vjp_index_form"]
+__all__ = ["CORRECT_ROUNDING", "CorrectRounding", "Line", "Kernel", "KERNELS", "LOGSUMEXP_ERRORS", "LogsumexpErrors", "RAISED_STAGE", "RaisedStage",
+           "vjp_index_form"]
 
 T = sp.Symbol("T", positive=True)
 X = sp.Symbol("x")  # the input slice
@@ -79,6 +80,27 @@ class LogsumexpErrors:
 
 
 LOGSUMEXP_ERRORS = LogsumexpErrors()
+
+
+@dataclass(frozen=True)
+class RaisedStage:
+    r"""logsumexp's stage for rows with one maximum m whose other terms are all below :math:`e^{\mathrm{below}}`
+    (``logsumexp_raised`` in C, ``_raised_logsumexp`` in NumPy): :math:`\mathrm{LSE} = m + T\log(1 + t)` with t below
+    the double range's reach while :math:`T t` need not be (T up to DBL_MAX; ``logsumexp([0, -970 T], T=2^500)`` is
+    1.8e-271). The terms are summed raised by :math:`2^R` so that the largest lies in :math:`[e^{-1.04}, e^{-0.34}]`;
+    those more than ``spread`` below it are left out (:math:`n e^{-700}` of the sum at most). ``error``: the relative
+    error the stage adds to the double-double terms' (SP_TERMS_ERROR_DD + sum_error_dd(n)): the raised arguments
+    (the shift, R's split of ln 2, two roundings), the product by T and the finish's inner rounding, composed in
+    fp.logsumexp.certified_raised.float64; ``per_term``: n times it bounds what is dropped, the terms' subnormal low
+    parts and :math:`\log(1 + t) = t(1 - \theta)`, :math:`\theta \le t/2`."""
+
+    below: float = -600.0
+    spread: float = 700.0
+    error: float = 2.0**-77
+    per_term: float = 2.0**-800
+
+
+RAISED_STAGE = RaisedStage()
 
 
 @dataclass(frozen=True)

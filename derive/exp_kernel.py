@@ -193,6 +193,37 @@ CLAIMS.extend((
 ))
 
 
+# ------------------------------------------------------------------ the raise of logsumexp's tiny terms
+RAISE_K_MAX = 4095  # the raise R of logsumexp_raised: 864 <= R <= 2166 (its q2 in [-1501, -600])
+RAISE_HI_BITS = 39  # significant bits of its ln2_hi: R ln2_hi exact for R < 2^12 (12 + 39 <= 53)
+
+
+@cache
+def raise_split() -> tuple[float, float]:
+    r"""(ln2_hi, ln2_lo) for logsumexp's raised terms :math:`e^{q} 2^R = e^{q + R\ln 2}`: ln2_hi is ln 2 rounded to
+    :data:`RAISE_HI_BITS` significant bits, so that :math:`R\,\ell_{hi}` is exact for :math:`R \le` :data:`RAISE_K_MAX`
+    (the exp kernel's own split has 42 bits, exact to :math:`|k| \le 2^{11}` only), ln2_lo the rest rounded to a double."""
+    with mpmath.workprec(300):
+        ln2 = mpmath.log(2)
+        hi = mpmath.ldexp(mpmath.nint(mpmath.ldexp(ln2, RAISE_HI_BITS)), -RAISE_HI_BITS)
+        return float(hi), float(ln2 - hi)
+
+
+RAISE_CODY_WAITE_EXACT = _cody_waite_claim(
+    "exp.raise_cody_waite_exact",
+    f"R * ln2_hi is exact in double precision for 0 <= R <= {RAISE_K_MAX} (ln2_hi = {raise_split()[0].hex()}, logsumexp's raised terms)",
+    RAISE_K_MAX, raise_split()[0], 53,
+    (r"$R \le 2^{12} - 1$ (logsumexp_raised: $R = -\mathrm{round}(q_2/\ln 2) - 1$ with $-1501 \le q_2 < -600$, so $R \le 2166$)",
+     "a product of integers below 2^53 in magnitude is exact in binary64"),
+)
+
+RAISE_LN2_SPLIT = _ln2_split_claim(
+    "exp.raise_ln2_split", f"ln2_hi + ln2_lo = ln 2 to within 2^-100 (ln2_lo = {raise_split()[1].hex()}, logsumexp's raised terms)",
+    *raise_split(), sp.Rational(1, 2**100), "doubles",
+)
+
+CLAIMS.extend((RAISE_CODY_WAITE_EXACT, RAISE_LN2_SPLIT))
+
 # ------------------------------------------------------------------ the fast tier's binary32 exp
 FAST_DEGREE = 4  # of q; P has degree 6
 FAST_ERROR_BOUND = sp.Rational(1, 2**26)  # relative error of the binary32 P on [-R, R]

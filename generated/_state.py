@@ -24,7 +24,11 @@ kernels' last stage reaches the same).
 
 Edges: a NaN entry gives m = NaN (merging with it gives NaN); an empty slice or one of -inf entries
 gives m = -inf (adds nothing; finishes to -inf); +inf entries give m = +inf with ties = their count
-(finishes to +inf). The temperature must be finite and > 0, and the same for states merged.
+(finishes to +inf). The temperature must be finite and > 0, and the same for states merged. A t below the double
+range cannot be kept: where every term below m rounds to 0 while some entry below m is finite, t is stored as
+n_f 2^-1074 within relative error 1 (the truth lies in [0, n_f 2^-1074]), and a subnormal t carries its rounding in
+``error``, so that the bound ``finish`` returns stays true where T t is not small (with T = 2^500 the row
+[0, -970 T] has LSE 1.8e-271: finish gives 1.6e-173 with that bound; ``logsumexp`` of the row itself is within 1 ULP).
 
 ``kernels`` is the target module: ``softmax_c`` computes states, merges and finishes in C
 (``softproof_lse_state_d``, ``softproof_lse_merge``, ``softproof_lse_finish``; each term by the exp
@@ -177,8 +181,25 @@ def _numpy_states(rows: NDArray[Any], T: float) -> NDArray[Any]:
     # pairwise sum of n positive terms within (min(n, 128) + log2 n) eps (numpy's blocks of 128)
     summation = (min(n, 128) + numpy.log2(max(n, 2))) * _EPS_WIDE
     out["error"] = numpy.where(finite[:, 0], 9.0 * _EPS_WIDE + summation, 0.0)
+    with numpy.errstate(divide="ignore", invalid="ignore"):  # a subnormal t_hi: its rounding, a subnormal ulp at most
+        out["error"] += numpy.where((out["t_hi"] > 0) & (out["t_hi"] < 2.0**-1022), 2.0**-1074 / out["t_hi"], 0.0)
     _refine(rows, out, T)
+    _lost_terms(rows, out)
     return out
+
+
+def _lost_terms(rows: NDArray[Any], out: NDArray[Any]) -> None:
+    """States whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
+    true t lies in [0, n_f 2^-1074], which a relative error of t = 0 cannot say, while T t need not be small
+    (``logsumexp([0, -970 T], T=2^500)`` is 1.8e-271): t is stored as n_f 2^-1074 within relative error 1, so that
+    finish's bound covers the truth (C: state_lost_terms)."""
+    with numpy.errstate(invalid="ignore"):
+        below = numpy.sum(numpy.isfinite(rows) & (rows < out["m"][:, None]), axis=1)
+    lost = (out["t_hi"] == 0.0) & numpy.isfinite(out["m"]) & (below > 0)
+    out["t_hi"] = numpy.where(lost, below * 2.0**-1074, out["t_hi"])
+    out["t_lo"] = numpy.where(lost, 0.0, out["t_lo"])
+    out["t_ll"] = numpy.where(lost, 0.0, out["t_ll"])
+    out["error"] = numpy.where(lost, 1.0, out["error"])
 
 
 def lse_state(kernels: ModuleType, x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
@@ -234,6 +255,20 @@ def _precise_merge(big: NDArray[Any], small: NDArray[Any], out: NDArray[Any], ch
             _set_t(out[r:r + 1], t)
 
 
+def _merged_underflow(out: NDArray[Any], small: NDArray[Any], where: NDArray[Any]) -> None:
+    """Where F = e^((m_b - m_a)/T) < e^-708: the merged t may fall below the double range when it is rounded to two
+    doubles (or F to 0 in numpy.longdouble), an absolute error at most A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073 that a
+    relative error cannot carry; the merged t carries A / t in its error, or, where it is 0, is stored as A within
+    relative error 1 (C: merge_finite)."""
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        A = (numpy.ceil((small["ties"] + small["t_hi"] * (1.0 + small["error"])) * (1.0 + 2.0**-50)) + 3.0) * 2.0**-1073
+        positive = where & (out["t_hi"] > 0)
+        out["error"] = numpy.where(positive, out["error"] + A / numpy.where(positive, out["t_hi"], 1.0) * (1.0 + 2.0**-50), out["error"])
+    zero = where & ~(out["t_hi"] > 0)
+    for field, value in (("t_hi", A), ("t_lo", 0.0), ("t_ll", 0.0), ("error", 1.0)):
+        out[field] = numpy.where(zero, value, out[field])
+
+
 def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     """merge in NumPy: the larger max's state, the other's sum rescaled by F = e^((m_b - m_a)/T) in
     numpy.longdouble (the argument (m_b - m_a)/T exact to two doubles, then rounded to eps |y|), or with
@@ -245,7 +280,10 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     T = big["temperature"]
     with numpy.errstate(invalid="ignore", over="ignore", under="ignore"):
         d, d_lo = _numpy_module()._two_diff(small["m"], big["m"])  # m_b - m_a exactly
-        y = (d.astype(wide) + d_lo) / T.astype(wide)
+        # where it overflows, both maxima lie beyond 2^970 and their halves are exact (C: merge_exponent)
+        d_half, d_half_lo = _numpy_module()._two_diff(0.5 * small["m"], 0.5 * big["m"])
+        wide_overflow = ~numpy.isfinite(d) & numpy.isfinite(small["m"]) & numpy.isfinite(big["m"])
+        y = numpy.where(wide_overflow, (d_half.astype(wide) + d_half_lo) / (0.5 * T).astype(wide), (d.astype(wide) + d_lo) / T.astype(wide))
         F = numpy.exp(y)
         s_small = small["ties"].astype(wide) + small["t_hi"] + small["t_lo"] + small["t_ll"]
         s_big = big["t_hi"].astype(wide) + big["t_lo"] + big["t_ll"]
@@ -275,6 +313,7 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     if chosen.size:
         _precise_merge(big, small, out, chosen)
         out["error"][chosen] = precise[chosen]
+    _merged_underflow(out, small, finite & ~equal & (y < -708))
     nan = numpy.isnan(a["m"]) | numpy.isnan(b["m"])
     out["m"] = numpy.where(nan, numpy.nan, out["m"])
     for field in ("ties", "t_hi", "t_lo", "t_ll", "error"):

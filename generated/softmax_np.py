@@ -206,16 +206,19 @@ def _raised_sum(q: Array, ql: Array, tie: Array, axis: Axes) -> Array:
 _EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
 
 
-def _logsumexp_finish(m: Array, T: float, st: _Stats) -> tuple[Array, Array]:
+def _logsumexp_finish(m: Array, T: float, st: _Stats, n: int) -> tuple[Array, Array]:
     r"""m + T log1p((c - 1) + t) in numpy.longdouble, rounded once to float64, and where that may be
     off by more than 1 ULP: the error before the rounding is at most
-    :math:`E = T(\epsilon_t t/(c+t) + \epsilon_L L)` (``codegen/kernels.py``, ``LogsumexpErrors``);
-    certified where :math:`E \le 2^{-54}|\mathrm{out}|`."""
+    :math:`E = T((\epsilon_t t + n 2^{-1074})/(c+t) + \epsilon_L L)` (``codegen/kernels.py``, ``LogsumexpErrors``; each of
+    the n terms may have lost up to a subnormal ulp, as a subnormal or as 0 below :math:`2^{-1075}`, and T multiplies
+    that: ``logsumexp([0, -970 T], T=2^500)`` is 1.8e-271 with every term 0 in float64); certified where
+    :math:`E \le 2^{-54}|\mathrm{out}|`."""
     wide = numpy.longdouble
     L = numpy.log1p((st.ties - 1).astype(wide) + st.t.astype(wide))
     out = (m.astype(wide) + wide(T) * L).astype(numpy.float64)
     eps_log = 8.0 * _EPS_WIDE
-    bound = T * (8.881784197001252e-16 * (st.t / (st.ties + st.t)) + eps_log * L.astype(numpy.float64) + 2 * _EPS_WIDE * abs(out) / T)
+    terms = (8.881784197001252e-16 * st.t + n * 2.0**-1074) / (st.ties + st.t)
+    bound = T * (terms + eps_log * L.astype(numpy.float64) + 2 * _EPS_WIDE * abs(out) / T)
     return out, ~(bound <= 2.0**-54 * abs(out)) & numpy.isfinite(out)
 
 
@@ -570,13 +573,14 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
             # proved: rewrite.exact_shift
             q, ql, e, st = _stats(x, m, T, axis)
             # proved: rewrite.lse_ties_log1p: out = m + T log1p((c - 1) + t), in long double
-            out, uncertain = _logsumexp_finish(m, T, st)
+            n = x.size // max(m.size, 1)
+            out, uncertain = _logsumexp_finish(m, T, st, n)
             if numpy.any(uncertain):  # may be off by more than 1 ULP: redo those slices in numpy.longdouble
                 x_wide, m_wide = x.astype(numpy.longdouble), m.astype(numpy.longdouble)
                 # proved: rewrite.smooth_max_shift
                 out_wide = T*numpy.log(numpy.sum(numpy.exp((-m_wide + x_wide)/T), axis=axis, keepdims=True)) + m_wide
                 out = numpy.where(uncertain, out_wide.astype(numpy.float64), out)
-                uncertain &= ~_wide_certified(out_wide, m_wide, T, x.size // max(out.size, 1))
+                uncertain &= ~_wide_certified(out_wide, m_wide, T, n)
                 if numpy.any(uncertain):  # still: exactly, slice by slice
                     out = _logsumexp_exact(x, T, axis, uncertain, out)
         out = numpy.where(numpy.isinf(top) | numpy.isnan(top), top, out)

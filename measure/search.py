@@ -81,7 +81,7 @@ def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
         scale = (1.0, 30.0, 700.0, 1e-8)[kind]
         return rng.standard_normal(int(rng.integers(1, 9))) * scale, temperature
     n = int(rng.choice(LENGTHS))
-    kind = rng.integers(7)
+    kind = rng.integers(8 if function in TEMPERED else 7)
     if kind == 0:  # short rows with a negative maximum
         x = rng.standard_normal(n) - float(rng.uniform(0.5, 20))
     elif kind == 1:  # near ties
@@ -96,6 +96,9 @@ def _start(function: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
         tiny = float(10 ** rng.uniform(-30, -1))
         gaps = -np.log(float(rng.uniform(1.05, 30)) * tiny / max(n - 1, 1)) + 0.01 * rng.standard_normal(n - 1)
         x = -tiny * temperature - temperature * np.concatenate([[0.0], gaps])
+    elif kind == 7:  # one maximum, the other terms below the double range, a temperature that lifts T t back into it
+        temperature = float(2.0 ** rng.uniform(0, 1000))
+        x = temperature * np.concatenate([[0.0], -rng.uniform(600, 1500, n - 1)])
     else:
         x = rng.standard_normal(n)
     return x, temperature

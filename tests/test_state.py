@@ -179,3 +179,54 @@ def test_the_bound_check_can_fail() -> None:
     value, bound = softmax_c.finish(state, return_bound=True)
     truth = reference(x, "rows", "float64", np.array([0]))["logsumexp"]
     assert bound <= CERTIFIED * abs(value) and ulp_distance(np.atleast_1d(value), truth).max() > 1
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_finish_bounds_stay_true_where_the_terms_fall_below_the_double_range(target: str) -> None:
+    """Rows with one maximum whose other terms lie below e^-600, many below the double range, at temperatures up to
+    2^1020, so that T t is far from 0 while t is not a double (a state cannot keep it): finish's bound must still
+    cover the truth (mpmath on the textbook sum), for the state of the row and for its parts merged in a random
+    tree. Test of the test: the old state of the first row (t = 0 and an error of 2^-52) finishes to 0 with a bound
+    of 0, 1.8e-271 from the truth."""
+    import mpmath
+
+    module = TARGETS[target]
+    rng = np.random.default_rng(41)
+    rows = [(np.array([0.0, -970.0 * 2.0**500]), 2.0**500), (np.array([0.0, -800.0, -1e4]), 1.0)]
+    for _ in range(25):
+        n = int(rng.integers(2, 8))
+        T = float(2.0 ** rng.uniform(-3.0, 1020.0))
+        m = float(rng.choice([0.0, 1e-300, -1.0])) * (T if rng.random() < 0.3 else 1.0)
+        x = np.array([m] + [m + T * rng.uniform(-1500.0, -600.0) for _ in range(n - 1)])
+        if np.isfinite(x).all():
+            rows.append((rng.permutation(x), T))
+    for x, T in rows:
+        with mpmath.workprec(4000):
+            top = mpmath.mpf(float(x.max()))
+            truth = top + T * mpmath.log(mpmath.fsum(mpmath.exp((mpmath.mpf(float(v)) - top) / T) for v in x))
+        whole = module.lse_state(x, temperature=T)
+        merged = _merge_randomly(module, [module.lse_state(part, temperature=T) for part in _split(x, rng)], rng)
+        for state in (whole, merged):
+            value, bound = module.finish(state, return_bound=True)
+            half_ulp = float(np.spacing(abs(value))) / 2
+            assert abs(mpmath.mpf(float(value)) - truth) <= mpmath.mpf(float(bound)) + half_ulp, (x.tolist(), T, value, bound, float(truth))
+    old = module.lse_state(rows[0][0], temperature=rows[0][1])
+    old["t_hi"], old["error"] = 0.0, 2.0**-52
+    value, bound = module.finish(old, return_bound=True)
+    assert value == 0.0 and bound == 0.0
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_a_merge_of_maxima_further_apart_than_dbl_max(target: str) -> None:
+    """States of [1e308] and [-1e308] at T = 1e308: their factor is e^-2, not 0 (the difference of the maxima overflows;
+    it was taken as -inf, and the merge gave 1e308), in either order, within 1 ULP of the row's logsumexp (mpmath)."""
+    import mpmath
+
+    module, T = TARGETS[target], 1e308
+    a, b = module.lse_state(np.array([1e308]), temperature=T), module.lse_state(np.array([-1e308]), temperature=T)
+    with mpmath.workprec(200):
+        truth = np.array([float(1e308 + T * mpmath.log1p(mpmath.exp((mpmath.mpf(-1e308) - mpmath.mpf(1e308)) / T)))])
+    for merged in (module.merge(a, b), module.merge(b, a)):
+        assert ulp_distance(np.atleast_1d(module.finish(merged)), truth).max() <= 1, (module.finish(merged), truth)
+    assert float(module.finish(a)) == 1e308  # the test of the test: without b's share the result is off
+    assert ulp_distance(np.array([1e308]), truth).max() > 1

@@ -1197,6 +1197,16 @@ static SP_INLINE double logsumexp_assemble(double m, double T, double L, double 
  * [0, -745 x 3000]). Those rows sum their terms again raised by 2^SP_RAISE (tiny_sum) */
 #define SP_TINY_SUM 0x1p-968
 
+/* logsumexp_raised: rows with one maximum whose other terms are all below e^SP_RAISED_BELOW, summed raised by 2^R
+ * (codegen/kernels.py, RaisedStage; fp.logsumexp.certified_raised.float64). R ln2 is split with a shorter ln2_hi
+ * than the exp kernel's (exp.raise_cody_waite_exact: R ln2_hi exact for R < 2^12; exp.raise_ln2_split) */
+#define SP_RAISED_BELOW (-600.0)
+#define SP_RAISED_SPREAD 700.0 /* terms this far below the largest are left out */
+#define SP_RAISED_ERROR 0x1.0000000000000p-77
+#define SP_RAISED_PER_TERM 0x1.0000000000000p-800
+static const double SP_RAISE_LN2_HI = 0x1.62e42fefa4000p-1;
+static const double SP_RAISE_LN2_LO = -0x1.8432a1b0e2634p-43;
+
 /* L + L_lo from hi + lo, the TwoSum pair of a tiny row's terms each raised by 2^SP_RAISE (sp_exp_raised): the pair
  * renormalised (Fast2Sum) and scaled back, L + L_lo = t + t_lo within the terms' 1.4375 u + gamma_(n-1)^2 (one more
  * rounding, of half a subnormal ulp, where L is below 2^-1022); log1p(t) = t to 2^-969 */
@@ -2461,11 +2471,75 @@ static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
 
 #define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
 
-/* the row again in long double, then (where that is not certified either) in triple-double */
+/* logsumexp of a row with one maximum m whose other terms are all below e^SP_RAISED_BELOW, where t = sum e^(q_j) (q_j =
+ * (x_j - m)/T) may lie below the double range while T t does not (T up to DBL_MAX): *result and 1 where certified
+ * (fp.logsumexp.certified_raised.float64), else 0. LSE = m + T log1p(t), log1p(t) = t (1 - theta), 0 <= theta <= t/2.
+ * With q2 the largest q_j: where T n e^q2 < 2^-1076, LSE rounds to m (m = 0 or |m| >= 2^-1074: half an ulp of m
+ * exceeds T t), returned exactly. Otherwise -1501 < q2 < -600, R = -round(q2/ln2) - 1 (864 <= R <= 2166) and each
+ * term is e^(a + b) 2^-R, a + b = q + ql + R ln2 (TwoSum, R ln2_hi exact; within 2^-80 of it) in [-702, -0.34]: the
+ * double-double exp (fp.exp.dd.float64) in its domain; terms more than SP_RAISED_SPREAD below q2 are left out.
+ * T t = (T 2^-128) S 2^(128 - R) (T >= 2^-276 here, so T 2^-128 is exact; the last scaling by ldexp where needed, as
+ * IEC 60559's scaleB: exact, or rounded once below 2^-1022), and m + T t = head + head_lo + H_lo (TwoSum), rounded once.
+ * Certified where the terms' relative error rho is at most 2^-53 (its parts' products then add at most rho 2^-52) and
+ * E = rho |H| + 2^-104 |head| (the inner sum's rounding) + 2^-1073 (H's and H_lo's roundings) <= 2^-53.5 |out| */
+static int logsumexp_raised_d(const double *xr, size_t n, double m, double T, double *result)
+{
+    const int tempered = T != 1.0;
+    double q2 = -INFINITY, ties = 0.0, hi = 0.0, lo = 0.0, R, Ts, P, P_lo, H, H_lo, head, head_lo, rho, bound;
+    int eT, eN;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double ql;
+        const double q = shift(x, m, T, tempered, &ql);
+        ties += x == m ? 1.0 : 0.0;
+        q2 = x != m && q > q2 ? q : q2;
+    }
+    if (ties != 1.0 || !(q2 < SP_RAISED_BELOW)) {
+        return 0;
+    }
+    (void)frexp(T, &eT); /* T < 2^eT, n < 2^eN, exactly */
+    (void)frexp((double)n, &eN);
+    if (q2 < -(1076.0 + (double)eT + (double)eN) * 0.6932) { /* 0.6932 > ln 2: T n e^q2 < 2^-1076 (q2 = -inf too) */
+        *result = m;
+        return 1;
+    }
+    R = -floor(q2 * SP_INV_LN2 + 0.5) - 1.0;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double ql, s, s_err, a, b, e, e_lo;
+        const double q = shift(x, m, T, tempered, &ql);
+        if (x == m || !(q >= q2 - SP_RAISED_SPREAD)) {
+            continue;
+        }
+        two_sum(q, R * SP_RAISE_LN2_HI, &s, &s_err);
+        two_sum(s, (s_err + ql) + R * SP_RAISE_LN2_LO, &a, &b);
+        e = sp_exp_dd(a, b, &e_lo);
+        SP_ACCUMULATE(hi, lo, e);
+        lo += e_lo;
+    }
+    Ts = T * 0x1p-128;
+    P = Ts * hi;
+    P_lo = SP_EXACT_FMA(Ts, hi, -P) + Ts * lo;
+    H = times_pow2(P, (int)(128.0 - R));
+    H_lo = times_pow2(P_lo, (int)(128.0 - R));
+    two_sum(m, H, &head, &head_lo);
+    *result = head + (head_lo + H_lo);
+    /* the terms' relative error (the sum's twice: the product P + P_lo rounds Ts lo and the remainder's sum) */
+    rho = SP_TERMS_ERROR_DD + 2.0 * sum_error_dd(n) + SP_RAISED_ERROR + (double)n * SP_RAISED_PER_TERM;
+    bound = rho * fabs(H) + 0x1p-104 * fabs(head) + 0x1p-1073;
+    return rho <= 0x1p-53 && bound <= SP_WITHIN_ULP_D * fabs(*result);
+}
+
+/* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
+ * certified either) in triple-double */
 static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
 {
-    double bound;
-    const double out = logsumexp_cancelling_d(xr, n, m, T);
+    double bound, out;
+    if (logsumexp_raised_d(xr, n, m, T, &out)) {
+        return out;
+    }
+    out = logsumexp_cancelling_d(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
@@ -2479,18 +2553,14 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
  * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
- * every term in double-double, then in long double, then in triple-double. */
-/* the stages after the first (the terms in double-double, then long double, then triple-double) */
+ * every term in double-double, then raised (one maximum, the other terms tiny), then in long double, then in
+ * triple-double. */
+/* the stages after the first (the terms in double-double, then logsumexp_wider) */
 static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, double T)
 {
-    double bound, absolute, L, L_lo, out;
+    double bound, absolute, out;
     const double m = first.m;
-    row_stats st;
-    if (tiny_normaliser_d(xr, n, T, first, &L, &L_lo)) {
-        /* the terms all below 2^-968: L = t summed raised (a result near 0 is T L; not certified: a few ULP) */
-        return logsumexp_assemble(m, T, L, L_lo);
-    }
-    st = stats_dd_d(xr, n, m, T, &absolute);
+    const row_stats st = stats_dd_d(xr, n, m, T, &absolute);
     out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
@@ -4464,11 +4534,75 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
 
 #define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
 
-/* the row again in long double, then (where that is not certified either) in triple-double */
+/* logsumexp of a row with one maximum m whose other terms are all below e^SP_RAISED_BELOW, where t = sum e^(q_j) (q_j =
+ * (x_j - m)/T) may lie below the double range while T t does not (T up to DBL_MAX): *result and 1 where certified
+ * (fp.logsumexp.certified_raised.float64), else 0. LSE = m + T log1p(t), log1p(t) = t (1 - theta), 0 <= theta <= t/2.
+ * With q2 the largest q_j: where T n e^q2 < 2^-1076, LSE rounds to m (m = 0 or |m| >= 2^-1074: half an ulp of m
+ * exceeds T t), returned exactly. Otherwise -1501 < q2 < -600, R = -round(q2/ln2) - 1 (864 <= R <= 2166) and each
+ * term is e^(a + b) 2^-R, a + b = q + ql + R ln2 (TwoSum, R ln2_hi exact; within 2^-80 of it) in [-702, -0.34]: the
+ * double-double exp (fp.exp.dd.float64) in its domain; terms more than SP_RAISED_SPREAD below q2 are left out.
+ * T t = (T 2^-128) S 2^(128 - R) (T >= 2^-276 here, so T 2^-128 is exact; the last scaling by ldexp where needed, as
+ * IEC 60559's scaleB: exact, or rounded once below 2^-1022), and m + T t = head + head_lo + H_lo (TwoSum), rounded once.
+ * Certified where the terms' relative error rho is at most 2^-53 (its parts' products then add at most rho 2^-52) and
+ * E = rho |H| + 2^-104 |head| (the inner sum's rounding) + 2^-1073 (H's and H_lo's roundings) <= 2^-53.5 |out| */
+static int logsumexp_raised_f(const float *xr, size_t n, double m, double T, double *result)
+{
+    const int tempered = T != 1.0;
+    double q2 = -INFINITY, ties = 0.0, hi = 0.0, lo = 0.0, R, Ts, P, P_lo, H, H_lo, head, head_lo, rho, bound;
+    int eT, eN;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double ql;
+        const double q = shift(x, m, T, tempered, &ql);
+        ties += x == m ? 1.0 : 0.0;
+        q2 = x != m && q > q2 ? q : q2;
+    }
+    if (ties != 1.0 || !(q2 < SP_RAISED_BELOW)) {
+        return 0;
+    }
+    (void)frexp(T, &eT); /* T < 2^eT, n < 2^eN, exactly */
+    (void)frexp((double)n, &eN);
+    if (q2 < -(1076.0 + (double)eT + (double)eN) * 0.6932) { /* 0.6932 > ln 2: T n e^q2 < 2^-1076 (q2 = -inf too) */
+        *result = m;
+        return 1;
+    }
+    R = -floor(q2 * SP_INV_LN2 + 0.5) - 1.0;
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        double ql, s, s_err, a, b, e, e_lo;
+        const double q = shift(x, m, T, tempered, &ql);
+        if (x == m || !(q >= q2 - SP_RAISED_SPREAD)) {
+            continue;
+        }
+        two_sum(q, R * SP_RAISE_LN2_HI, &s, &s_err);
+        two_sum(s, (s_err + ql) + R * SP_RAISE_LN2_LO, &a, &b);
+        e = sp_exp_dd(a, b, &e_lo);
+        SP_ACCUMULATE(hi, lo, e);
+        lo += e_lo;
+    }
+    Ts = T * 0x1p-128;
+    P = Ts * hi;
+    P_lo = SP_EXACT_FMA(Ts, hi, -P) + Ts * lo;
+    H = times_pow2(P, (int)(128.0 - R));
+    H_lo = times_pow2(P_lo, (int)(128.0 - R));
+    two_sum(m, H, &head, &head_lo);
+    *result = head + (head_lo + H_lo);
+    /* the terms' relative error (the sum's twice: the product P + P_lo rounds Ts lo and the remainder's sum) */
+    rho = SP_TERMS_ERROR_DD + 2.0 * sum_error_dd(n) + SP_RAISED_ERROR + (double)n * SP_RAISED_PER_TERM;
+    bound = rho * fabs(H) + 0x1p-104 * fabs(head) + 0x1p-1073;
+    return rho <= 0x1p-53 && bound <= SP_WITHIN_ULP_F * fabs(*result);
+}
+
+/* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
+ * certified either) in triple-double */
 static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
 {
-    double bound;
-    const double out = logsumexp_cancelling_f(xr, n, m, T);
+    double bound, out;
+    if (logsumexp_raised_f(xr, n, m, T, &out)) {
+        return out;
+    }
+    out = logsumexp_cancelling_f(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
@@ -4482,18 +4616,14 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
  * logsumexp_certified must be below one ulp of the result, of either binade next to it: E <= 2^-53.5
  * |out| (2^-25.5 for float32 results; then |true - out| < 1 ulp before the rounding, so the rounded out
  * is at most 1 ULP from the correctly rounded value). Tried with the statistics at hand, then with
- * every term in double-double, then in long double, then in triple-double. */
-/* the stages after the first (the terms in double-double, then long double, then triple-double) */
+ * every term in double-double, then raised (one maximum, the other terms tiny), then in long double, then in
+ * triple-double. */
+/* the stages after the first (the terms in double-double, then logsumexp_wider) */
 static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, double T)
 {
-    double bound, absolute, L, L_lo, out;
+    double bound, absolute, out;
     const double m = first.m;
-    row_stats st;
-    if (tiny_normaliser_f(xr, n, T, first, &L, &L_lo)) {
-        /* the terms all below 2^-968: L = t summed raised (a result near 0 is T L; not certified: a few ULP) */
-        return logsumexp_assemble(m, T, L, L_lo);
-    }
-    st = stats_dd_f(xr, n, m, T, &absolute);
+    const row_stats st = stats_dd_f(xr, n, m, T, &absolute);
     out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, &bound);
     if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
@@ -4851,12 +4981,19 @@ static float sigmoid_rounded_f(float in, double v, int *undecided)
  * kernel's double v (a function of x and decay = e^-|x|; `normal`: every |x| <= 708), rounded to float32 where its
  * rounding test decides; the rare others by sigmoid_rounded_f. `audit` (NULL but in the sweep's audit) collects
  * the entries neither rounding test decides (the table's), NaN aside */
-static SP_INLINE void sigmoid_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+static SP_INLINE void sigmoid_block_audit_f(const float *given, float *out, size_t count, int normal, sp_audit *audit)
 {
     double v[SP_BLOCK];
+    float copy[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
     uint64_t undecided = 0;
+    const float *in = given;
+    if ((uintptr_t)out < (uintptr_t)(given + count) && (uintptr_t)given < (uintptr_t)(out + count)) {
+        /* out overlaps the input (in place): the later stages read x after out was written, so from a copy */
+        memcpy(copy, given, count * sizeof *copy);
+        in = copy;
+    }
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
@@ -4981,12 +5118,19 @@ static float log_sigmoid_rounded_f(float in, double v, int *undecided)
  * kernel's double v (a function of x and decay = e^-|x|; `normal`: every |x| <= 708), rounded to float32 where its
  * rounding test decides; the rare others by log_sigmoid_rounded_f. `audit` (NULL but in the sweep's audit) collects
  * the entries neither rounding test decides (the table's), NaN aside */
-static SP_INLINE void log_sigmoid_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+static SP_INLINE void log_sigmoid_block_audit_f(const float *given, float *out, size_t count, int normal, sp_audit *audit)
 {
     double v[SP_BLOCK];
+    float copy[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
     uint64_t undecided = 0;
+    const float *in = given;
+    if ((uintptr_t)out < (uintptr_t)(given + count) && (uintptr_t)given < (uintptr_t)(out + count)) {
+        /* out overlaps the input (in place): the later stages read x after out was written, so from a copy */
+        memcpy(copy, given, count * sizeof *copy);
+        in = copy;
+    }
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
@@ -5111,12 +5255,19 @@ static float softplus_rounded_f(float in, double v, int *undecided)
  * kernel's double v (a function of x and decay = e^-|x|; `normal`: every |x| <= 708), rounded to float32 where its
  * rounding test decides; the rare others by softplus_rounded_f. `audit` (NULL but in the sweep's audit) collects
  * the entries neither rounding test decides (the table's), NaN aside */
-static SP_INLINE void softplus_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+static SP_INLINE void softplus_block_audit_f(const float *given, float *out, size_t count, int normal, sp_audit *audit)
 {
     double v[SP_BLOCK];
+    float copy[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
     uint64_t undecided = 0;
+    const float *in = given;
+    if ((uintptr_t)out < (uintptr_t)(given + count) && (uintptr_t)given < (uintptr_t)(out + count)) {
+        /* out overlaps the input (in place): the later stages read x after out was written, so from a copy */
+        memcpy(copy, given, count * sizeof *copy);
+        in = copy;
+    }
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
@@ -5241,12 +5392,19 @@ static float log1mexp_rounded_f(float in, double v, int *undecided)
  * kernel's double v (a function of x and decay = e^-|x| from the float64 exp; `normal`: every |x| <= 708), rounded to float32 where its
  * rounding test decides; the rare others by log1mexp_rounded_f. `audit` (NULL but in the sweep's audit) collects
  * the entries neither rounding test decides (the table's), NaN aside */
-static SP_INLINE void log1mexp_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+static SP_INLINE void log1mexp_block_audit_f(const float *given, float *out, size_t count, int normal, sp_audit *audit)
 {
     double v[SP_BLOCK];
+    float copy[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
     uint64_t undecided = 0;
+    const float *in = given;
+    if ((uintptr_t)out < (uintptr_t)(given + count) && (uintptr_t)given < (uintptr_t)(out + count)) {
+        /* out overlaps the input (in place): the later stages read x after out was written, so from a copy */
+        memcpy(copy, given, count * sizeof *copy);
+        in = copy;
+    }
     SP_SIMD
     for (j = 0; j < count; ++j) {
         const double x = (double)in[j];
@@ -5363,12 +5521,19 @@ static float logit_rounded_f(float in, double v, int *undecided)
  * kernel's double v (a function of x only; `normal` unused), rounded to float32 where its
  * rounding test decides; the rare others by logit_rounded_f. `audit` (NULL but in the sweep's audit) collects
  * the entries the test leaves (the table's), NaN aside */
-static SP_INLINE void logit_block_audit_f(const float *in, float *out, size_t count, int normal, sp_audit *audit)
+static SP_INLINE void logit_block_audit_f(const float *given, float *out, size_t count, int normal, sp_audit *audit)
 {
     double v[SP_BLOCK];
+    float copy[SP_BLOCK];
     unsigned char near[SP_BLOCK + 8]; /* stage 1's test per entry; the second loop skips 8 clear ones at a time */
     size_t j, k;
     uint64_t undecided = 0;
+    const float *in = given;
+    if ((uintptr_t)out < (uintptr_t)(given + count) && (uintptr_t)given < (uintptr_t)(out + count)) {
+        /* out overlaps the input (in place): the later stages read x after out was written, so from a copy */
+        memcpy(copy, given, count * sizeof *copy);
+        in = copy;
+    }
     (void)normal;
     SP_SIMD
     for (j = 0; j < count; ++j) {
@@ -7301,6 +7466,27 @@ static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
     s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
 }
 
+/* a state whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
+ * true t is somewhere in [0, n_f 2^-1074] (n_f of them), which a relative error of t = 0 cannot say, while T t need
+ * not be small (logsumexp([0, -970 T], T = 2^500) is 1.8e-271). t is stored as n_f 2^-1074 within relative error 1:
+ * finish's bound T error t/(c + t) then covers the truth (and merges weigh it by its share as any part's) */
+static void state_lost_terms_d(const double *xr, size_t n, softproof_lse_state *s)
+{
+    double below = 0.0;
+    size_t j;
+    if (s->t_hi != 0.0 || !(fabs(s->m) <= DBL_MAX)) {
+        return;
+    }
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        below += fabs(x) <= DBL_MAX && x < s->m ? 1.0 : 0.0;
+    }
+    if (below > 0.0) {
+        state_sum(s, below * 0x1p-1074, 0.0);
+        s->error = 1.0;
+    }
+}
+
 /* the state of one row from the kernels' own statistics (row_max_stats: lanes, the exp kernel, TwoSum;
  * read once where the row is long): each term within SP_TERMS_ERROR_D, as logsumexp's first stage */
 static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
@@ -7347,6 +7533,7 @@ static softproof_lse_state state_of_row_d(const double *xr, size_t n, double T)
         if (!raised) {
             refine_state_d(xr, n, &s);
         }
+        state_lost_terms_d(xr, n, &s);
     }
     return s;
 }
@@ -7401,6 +7588,27 @@ static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
     s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
 }
 
+/* a state whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
+ * true t is somewhere in [0, n_f 2^-1074] (n_f of them), which a relative error of t = 0 cannot say, while T t need
+ * not be small (logsumexp([0, -970 T], T = 2^500) is 1.8e-271). t is stored as n_f 2^-1074 within relative error 1:
+ * finish's bound T error t/(c + t) then covers the truth (and merges weigh it by its share as any part's) */
+static void state_lost_terms_f(const float *xr, size_t n, softproof_lse_state *s)
+{
+    double below = 0.0;
+    size_t j;
+    if (s->t_hi != 0.0 || !(fabs(s->m) <= DBL_MAX)) {
+        return;
+    }
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        below += fabs(x) <= DBL_MAX && x < s->m ? 1.0 : 0.0;
+    }
+    if (below > 0.0) {
+        state_sum(s, below * 0x1p-1074, 0.0);
+        s->error = 1.0;
+    }
+}
+
 /* the state of one row from the kernels' own statistics (row_max_stats: lanes, the exp kernel, TwoSum;
  * read once where the row is long): each term within SP_TERMS_ERROR_F, as logsumexp's first stage */
 static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
@@ -7447,6 +7655,7 @@ static softproof_lse_state state_of_row_f(const float *xr, size_t n, double T)
         if (!raised) {
             refine_state_f(xr, n, &s);
         }
+        state_lost_terms_f(xr, n, &s);
     }
     return s;
 }
@@ -7484,18 +7693,53 @@ static softproof_lse_state as_double_double(softproof_lse_state s)
  * share, plus the merge's own (merged_error). A factor below e^-745 is left out (F S_b < 2^-1075 n_b:
  * b's share is nothing a double holds) */
 #define SP_MERGE_ERROR 0x1p-98
-static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_state b)
+static softproof_lse_state merge_rescaled(softproof_lse_state a, softproof_lse_state b);
+
+/* y = (b.m - a.m)/T as a triple-double (TwoSum, then a triple division); where b.m - a.m overflows, both maxima lie
+ * beyond 2^970 and their halves are exact: y = (b.m/2 - a.m/2)/(T/2) (a temperature near DBL_MAX makes F = e^-2 of
+ * maxima 2 DBL_MAX apart, not 0) */
+static triple merge_exponent(softproof_lse_state a, softproof_lse_state b)
 {
     const double T = a.temperature;
-    softproof_lse_state out = a;
-    double d, l, s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share, b_error, precise;
-    triple y, F;
+    double d, l;
     two_diff(b.m, a.m, &d, &l);
-    if (!(fabs(d) <= DBL_MAX)) { /* b.m - a.m < -DBL_MAX: F = 0 */
+    if (!(fabs(d) <= DBL_MAX)) {
+        two_diff(0.5 * b.m, 0.5 * a.m, &d, &l);
+        return triple_div_d(triple_of(d, l), 0.5 * T);
+    }
+    return T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+}
+
+/* b's share F S_b where F falls below the normal range (y = (b.m - a.m)/T < -708): F's three parts each rounded
+ * onto the subnormal grid (2^-1075 each), or F left out (y < -745: F < 2^-1074.8), and the products' roundings there,
+ * are absolute errors that fp.state.merge (relative, for F within 2^-130) does not cover: at most
+ * A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073. The merged t then carries A / t in its error, or, where it is 0, is stored as A
+ * within relative error 1 (the truth lies in [0, A]; T t need not be small) */
+static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_state b)
+{
+    softproof_lse_state out = merge_rescaled(a, b);
+    if (!(merge_exponent(a, b).h < -708.0)) {
         return out;
     }
-    y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
-    if (y.h < -745.0) {
+    {
+        const double A = (ceil((b.ties + b.t_hi * (1.0 + b.error)) * (1.0 + 0x1p-50)) + 3.0) * 0x1p-1073;
+        if (out.t_hi > 0.0) {
+            out.error += A / out.t_hi * (1.0 + 0x1p-50);
+        } else {
+            state_sum(&out, A, 0.0);
+            out.error = 1.0;
+        }
+    }
+    return out;
+}
+
+static softproof_lse_state merge_rescaled(softproof_lse_state a, softproof_lse_state b)
+{
+    softproof_lse_state out = a;
+    double s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share, b_error, precise;
+    triple F;
+    const triple y = merge_exponent(a, b);
+    if (!(y.h >= -745.0)) { /* F < 2^-1074.8, or 0 (merge_finite accounts for it) */
         return out;
     }
     F = triple_exp(y);

@@ -131,6 +131,8 @@ int softproof_num_threads(void);
  * row may cancel), within relative error `error` of the exact t; LSE = m + T log S. Edges: m = NaN (a NaN entry;
  * merging with it gives NaN), m = -inf (empty or all -inf: adds nothing), m = +inf (ties = how many
  * +inf entries). 0 < temperature < inf, the same for every state merged (else SOFTPROOF_EDOMAIN).
+ * A t below the double range is not kept: where every term below m rounds to 0 while an entry below m is
+ * finite, t = n_f 2^-1074 within relative error 1 (the truth lies in [0, n_f 2^-1074]; T t may not be small).
  * merge is commutative and associative in real arithmetic (derive/state.py); in floating point each
  * merge adds at most 2^-98 relative to `error` (fp.state.merge, proved by Gappa; 2^-134 where both
  * states are triple-double), and the merged error is the parts' errors weighted by their shares

@@ -8,11 +8,11 @@ from typing import Any
 
 import sympy as sp
 
-from softproof.derive.exp_kernel import CLAMP, FAST_CLAMP, NORMAL_LIMIT, exp_kernel, fast_exp_kernel
+from softproof.derive.exp_kernel import CLAMP, FAST_CLAMP, NORMAL_LIMIT, exp_kernel, fast_exp_kernel, raise_split
 from softproof.derive.log1p_kernel import log1p_kernel
 
 from ...api import FUNCTIONS, STATE_API
-from ...kernels import CORRECT_ROUNDING, LOGSUMEXP_ERRORS, X
+from ...kernels import CORRECT_ROUNDING, LOGSUMEXP_ERRORS, RAISED_STAGE, X
 from ..base import PACKAGE_FILES, OutputFile, Target
 from .pieces import (
     FAST_LOG1P_TINY,
@@ -106,6 +106,8 @@ class CTarget(Target):
             "fast_shifter_bits": f"0x{struct.unpack('<I', struct.pack('<f', fast_exp_kernel().shifter))[0]:08X}u",
             "normal_limit": print_c(sp.Float(NORMAL_LIMIT, 17)),
             "logsumexp_errors": {name: print_c(sp.Float(value, 17)) for name, value in vars(LOGSUMEXP_ERRORS).items()},
+            "raised_stage": {**{name: print_c(sp.Float(value, 17)) for name, value in vars(RAISED_STAGE).items()},
+                             "ln2_hi": print_c(sp.Float(raise_split()[0], 17)), "ln2_lo": print_c(sp.Float(raise_split()[1], 17))},
             "correct_rounding_constants": {**{name: print_c(sp.Float(getattr(CORRECT_ROUNDING, name), 17)) for name in ("radius_single", "radius_double")},
                                        "margin_single": CORRECT_ROUNDING.margin_single, "margin_double": CORRECT_ROUNDING.margin_double,
                                        "sweep_limit": f"{CORRECT_ROUNDING.sweep_limit:g}", "one_stage": CORRECT_ROUNDING.one_stage,

@@ -15,7 +15,8 @@ approximation: fp.exp.float64, 1.4375 u), the log1p kernel in double-double (fp.
 (fp.sigmoid.float64, 3 ULP, from five ranges; its quotient num/(1 + decay) rounds once up to
 O(u^2)), logsumexp's first stage wherever it certifies (fp.logsumexp.certified.*, 1 ULP, from the
 row sums' bound fp.logsumexp.terms.*, whose Sum2 part gamma_(n-1)^2 the C code adds at run time), the
-double-double exp and logsumexp's second stage (fp.exp.dd.float64, fp.logsumexp.certified_dd.float64),
+double-double exp and logsumexp's second stage (fp.exp.dd.float64, fp.logsumexp.certified_dd.float64), its raised stage
+for rows one maximum dominates with terms below the double range (fp.logsumexp.certified_raised.float64),
 one merge of two states, the assemblies of softmax, log_softmax, cross_entropy, log_sigmoid and
 softplus (fp.<function>.float64/float32), logit and log1mexp (both dtypes), the backward kernels softmax_backward
 and log_softmax_backward (mixed bounds: their results cancel, so the error is bounded by the sizes that cancel)
@@ -44,7 +45,7 @@ from softproof.derive.engine import Outcome, Status
 from softproof.derive.exp_kernel import RADIUS
 from softproof.derive.sources import CODEGEN
 
-from ...kernels import LOGSUMEXP_ERRORS
+from ...kernels import LOGSUMEXP_ERRORS, RAISED_STAGE
 from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_TINY, LOGMEANEXP_ETA
 from . import prover
 from .printer import portable_build, printing_fused
@@ -867,6 +868,84 @@ LOGSUMEXP_CERTIFIED_DD = _certified_claim(
     "fp.logsumexp.certified_dd.float64", "double-double stage (the terms by sp_exp_dd)", TERMS_DD,
     ("the argument of the first stage's certificate (fp.logsumexp.certified.float64), with these terms",
      "the last stages (long double, triple-double) are argued in the source, not proved here"),
+)
+
+RAISED_RANGE = 4096  # |q| < 2^12 on the raised stage's terms (q >= q2 - 700 >= -2201), R <= 2166 < 2^12
+
+
+def _raised_argument() -> Fraction:
+    r"""How far a raised term's a + b (logsumexp_raised) may lie from :math:`(x - m)/T + R\ln 2`, absolutely.
+
+    :math:`s + s_{err} = q + R\ell_{hi}` exactly (TwoSum; :math:`R\ell_{hi}` exact, exp.raise_cody_waite_exact), and
+    a + b = s + fl(fl(s_err + ql) + fl(R l_lo)) exactly (TwoSum). With :math:`|q| < 2^{12}`: :math:`|ql| \le 2^{-41}`
+    (half an ulp of q, 2^-41 at most, with its O(u^2)), :math:`|s_{err}| \le 2^{-44}` (|s| <= 702), so the first
+    sum's rounding is at most :math:`u\,2^{-40}`; :math:`|R\ell_{lo}| \le 4095|\ell_{lo}|` rounds by u of that, and the
+    second sum by u of :math:`|R\ell_{lo}| + 2^{-40}` (both with their (1 + u)). The split misses ln 2 by
+    :math:`R\,2^{-100}` at most (exp.raise_ln2_split), and q + ql misses (x - m)/T by
+    :math:`4u\,\mathrm{ulp}(q) + 2^{-1075}/T \le 2^{-92} + 2^{-799}` (the shift's argument, as :data:`SHIFT_BOUND`'s,
+    with :math:`|q| < 2^{12}` and :math:`T \ge 2^{-276}` where the stage sums)."""
+    lo = abs(Fraction(ek.raise_split()[1]))
+    r_lo = (RAISED_RANGE - 1) * lo
+    first = U * Fraction(1, 2**40)
+    product = U * r_lo
+    second = U * (r_lo + Fraction(1, 2**40)) * (1 + U) ** 2
+    split = (RAISED_RANGE - 1) * Fraction(1, 2**100)
+    shift = Fraction(1, 2**92) + Fraction(1, 2**799)
+    return first + product + second + split + shift
+
+
+def _raised_per_term() -> Fraction:
+    r"""What logsumexp_raised's runtime bound counts per term (n SP_RAISED_PER_TERM), relative to the raised sum S.
+
+    The largest raised term is :math:`e^{a_2} \ge e^{-1.04}(1 - 2^{-50}) > 1/3`, so S > 1/3: each term's subnormal low
+    part (half a subnormal ulp, fp.exp.dd.float64's absolute part) is below :math:`3 \cdot 2^{-1075}` of S; a term left
+    out (more than 700 below q2) is below :math:`e^{-700} \le 2^{-1009}` of the largest (700 > 1009 ln 2); and
+    :math:`\log(1 + t) = t(1 - \theta)` with :math:`0 \le \theta \le t/2 \le n e^{-600}/2`, :math:`e^{-600} \le 2^{-865}`
+    (600 > 865 ln 2): per term :math:`3 \cdot 2^{-1075} + 2^{-1009} + 2^{-866}`."""
+    ln2_low = Fraction(693147, 1000000)  # ln 2 > 0.693147 (0.69314718...)
+    if not (700 > 1009 * ln2_low and 600 > 865 * ln2_low):
+        raise AssertionError("the per-term bound's exponents do not follow")
+    return 3 * Fraction(1, 2**1075) + Fraction(1, 2**1009) + Fraction(1, 2**866)
+
+
+def raised_ulps() -> Fraction:
+    r"""fp.logsumexp.certified_raised.float64: 1 ULP where logsumexp_raised certifies, from its parts.
+
+    Each counted raised term is sp_exp_dd(a, b) with a in [-702, -0.34] and :math:`|b| \le 2^{-44}` (fp.exp.dd.float64's
+    domain), within :math:`\epsilon_{dd}` of :math:`e^{a + b}`, which is within :math:`e^{\delta}`,
+    :math:`\delta` = :func:`_raised_argument`, of :math:`e^{(x - m)/T} 2^R`. The sum hi + lo is within sum_error_dd(n) of
+    the terms' (fp.logsumexp.terms_dd.float64's argument); :math:`P + P_{lo} = T 2^{-128}(hi + lo)` but for the
+    rounding of :math:`T 2^{-128} lo` and of the remainder's sum (the remainder itself exact: SP_EXACT_FMA), each within
+    u of :math:`|lo| \le (\gamma_{n-1} + 2^{-41.99})(1 + \gamma_{2n}) S`: for n >= 2 together at most sum_error_dd(n)
+    (:math:`\gamma_{2n} \ge 4u`), which the runtime bound counts a second time. The scaling by :math:`2^{128 - R}` is exact
+    or rounds H and H_lo once each (2^-1075), and the inner sum head_lo + H_lo rounds by at most
+    :math:`u(u|head| + 2^{-51}|H|)`; the runtime bound E counts these as 2^-1073, 2^-104 |head| and (in SP_RAISED_ERROR)
+    :math:`2^{-104}`. With every relative part at most rho <= 2^-53 (the stage requires it), their product exceeds
+    their sum by at most :math:`\rho \cdot 2^{-52}`, and H differs from the exact :math:`T t` by :math:`1 + 2^{-52}` at most.
+    SP_RAISED_ERROR must cover :math:`e^{\delta} - 1 + 2^{-104}` and SP_RAISED_PER_TERM :func:`_raised_per_term`;
+    then :math:`|s - v| \le \rho_E |s|`, :math:`\rho_E = 2^{-53.5}(1 + 2^{-52})^2(1 + 2^{-51})(1 + u)^{10}`
+    (the bound E from computed values, ten roundings of its own), below :math:`2^{-53}`: one rounding boundary at most
+    between s and v (:func:`certified_ulps`), 1 ULP. Where T n e^q2 < 2^-1076 the stage returns m, the correctly rounded
+    value (half an ulp of m, or 2^-1075 where m = 0, exceeds T t)."""
+    error = Fraction(RAISED_STAGE.error)
+    if exp_upper(_raised_argument()) - 1 + Fraction(1, 2**104) > error:
+        return Fraction(2)
+    if _raised_per_term() > Fraction(RAISED_STAGE.per_term):
+        return Fraction(2)
+    rho = WITHIN_ULP * (1 + Fraction(1, 2**52)) ** 2 * (1 + Fraction(1, 2**51)) * (1 + U) ** 10
+    return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+
+
+LOGSUMEXP_CERTIFIED_RAISED = _fp_claim(
+    "fp.logsumexp.certified_raised.float64",
+    "every float64 logsumexp that the raised stage certifies (one maximum m, the other terms below e^-600, summed raised "
+    "by 2^R; rho <= 2^-53 and E <= 2^-53.5 |out|) is within 1 ULP of the correctly rounded logsumexp, for results of magnitude "
+    "at least 2^-1000; where T n e^q2 < 2^-1076 it returns m, correctly rounded",
+    sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
+    ComposedBound((EXP_DD, ek.RAISE_CODY_WAITE_EXACT, ek.RAISE_LN2_SPLIT), raised_ulps, Fraction(1), in_ulps=True),
+    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
+     "ldexp as IEC 60559's scaleB (C99 Annex F): exact, or rounded once where its result is subnormal",
+     "TwoSum's outputs exact (Knuth, TAOCP 4.2.2 Theorem B)"),
 )
 
 TERMS_SINGLE = _fp_claim(
@@ -2125,7 +2204,8 @@ PORTABLE_ULPS: dict[tuple[str, str], Claim] = {
                 ("softplus", "float64"), ("softplus", "float32"), ("logit", "float64"), ("logit", "float32"),
                 ("log1mexp", "float64"), ("log1mexp", "float32"))}
 PORTABLE_BACKWARD = (*(portable_twin(c) for c in BACKWARD), portable_twin(LOGSUMEXP_BACKWARD_SINGLE), portable_twin(LOGSUMEXP_BACKWARD))
-PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEXP_CERTIFIED_DD), portable_twin(LOGSUMEXP_CERTIFIED_SINGLE),
+PORTABLE_CERTIFIED = (portable_twin(LOGSUMEXP_CERTIFIED), portable_twin(LOGSUMEXP_CERTIFIED_DD), portable_twin(LOGSUMEXP_CERTIFIED_RAISED),
+                      portable_twin(LOGSUMEXP_CERTIFIED_SINGLE),
                       portable_twin(LOGMEANEXP_CERTIFIED), portable_twin(LOGMEANEXP_CERTIFIED_SINGLE))
 # the fast tier there: its SP_FMAF is (float)((double)a * b + c), the sum rounded to binary64 and then to binary32 (the
 # printer's rnd(rnd64(...))); Gappa proves the fast exp's reduction and polynomial within their stated bounds again
@@ -2162,6 +2242,7 @@ CLAIMS = [
     EXP_DD,
     TERMS_DD,
     LOGSUMEXP_CERTIFIED_DD,
+    LOGSUMEXP_CERTIFIED_RAISED,
     STATE_MERGE,
     SOFTMAX_ASSEMBLY,
     SOFTMAX,
