@@ -158,15 +158,19 @@ def _shift(x: Array, m: Array, T: float) -> tuple[Array, Array]:
 
     For T > 1 the shift is taken as (x/2 - m/2)/(T/2), which cannot overflow (x - m overflows only
     for |x|, |m| >= 2^970, where halving is exact); for T <= 1 an overflowing shift is -inf correctly
-    rounded. The rounding of d/T is recovered exactly (:func:`_exact_residual`).
+    rounded. The rounding of d/T is recovered exactly (:func:`_exact_residual`); for T below 2^-900 on d, l and T
+    scaled by 2^200 (exact; where d 2^200 overflows, q is -inf), else the remainder could underflow and its
+    rounding, up to 2^-1075, would move q by 2^-1075/T (C: shift_scale).
     """
     if T == 1.0:
         q, ql = _two_diff(x, m)
     else:
         h = 0.5 if T > 1.0 else 1.0
+        s = 2.0**200 if T * h < 2.0**-900 else 1.0
         d, l = _two_diff(x * h, m * h)
         q = d / (T * h)
-        ql = (_exact_residual(d, q, T * h) + l) / (T * h)
+        with numpy.errstate(over="ignore", invalid="ignore"):
+            ql = (_exact_residual(d * s, q, T * h * s) + l * s) / (T * h * s)
     return q, numpy.where(numpy.isfinite(ql) & numpy.isfinite(q), ql, 0.0)
 
 

@@ -1118,6 +1118,14 @@ static SP_INLINE double shift_halving(double T)
     return T > 1.0 ? 0.5 : 1.0;
 }
 
+/* the remainder d - q T is exact (one FMA: Boldo and Daumas) where it does not underflow; for T below 2^-900 it is
+ * taken on d and T scaled by 2^200 (exact; an overflowing d 2^200 means |q| > 2^1100, q = -inf and ql unused), else
+ * its rounding, up to 2^-1075, would move q by 2^-1075/T (164 ULP of softmax at T = 6.2e-315 on subnormal x) */
+static SP_INLINE double shift_scale(double Th)
+{
+    return Th < 0x1p-900 ? 0x1p+200 : 1.0;
+}
+
 /* q + ql as above, ql unguarded: NaN where q is infinite (log_share guards its whole tail at once) */
 static SP_INLINE double shift_pair(double x, double m, double T, int tempered, double *ql)
 {
@@ -1128,10 +1136,10 @@ static SP_INLINE double shift_pair(double x, double m, double T, int tempered, d
         return d;
     }
     {
-        const double h = shift_halving(T), Th = T * h;
+        const double h = shift_halving(T), Th = T * h, s = shift_scale(Th), Ts = Th * s;
         two_diff(x * h, m * h, &d, &l);
         q = d / Th;
-        *ql = (SP_EXACT_FMA(-q, Th, d) + l) / Th;
+        *ql = (SP_EXACT_FMA(-q, Ts, d * s) + l * s) / Ts;
         return q;
     }
 }
@@ -2435,17 +2443,18 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
 {
     triple t = {0.0, 0.0, 0.0};
     double c = 0.0;
+    const double h = shift_halving(T); /* for T > 1, (x/2 - m/2)/(T/2), as shift: no overflow, exact halves */
     size_t j;
     for (j = 0; j < n; ++j) {
         const double x = (double)xr[j];
         double d, l;
         triple y;
-        two_diff(x, m, &d, &l);
+        two_diff(x * h, m * h, &d, &l);
         c += x == m ? 1.0 : 0.0;
         if (x == m || !(fabs(d) <= DBL_MAX)) {
-            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
+            continue; /* a tie (counted apart), x = -inf, or (T <= 1) x - m < -DBL_MAX: below e^-745 */
         }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T * h);
         if (y.h >= -745.0) {
             t = triple_add(t, triple_exp(y));
         }
@@ -2465,8 +2474,9 @@ static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
     double ties;
     const triple t = exact_terms_d(xr, n, m, T, &ties);
     const triple L = triple_log(triple_add(triple_of(ties, 0.0), t));
-    const triple out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
-    return out.h + (out.m + out.l);
+    const double h = shift_halving(T); /* m/2 + (T/2) L, doubled: T L may exceed DBL_MAX where m + T L does not */
+    const triple half = triple_add(triple_of(m * h, 0.0), triple_mul_d(L, T * h));
+    return (half.h + (half.m + half.l)) / h;
 }
 
 #define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
@@ -2481,7 +2491,8 @@ static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
  * T t = (T 2^-128) S 2^(128 - R) (T >= 2^-276 here, so T 2^-128 is exact; the last scaling by ldexp where needed, as
  * IEC 60559's scaleB: exact, or rounded once below 2^-1022), and m + T t = head + head_lo + H_lo (TwoSum), rounded once.
  * Certified where the terms' relative error rho is at most 2^-53 (its parts' products then add at most rho 2^-52) and
- * E = rho |H| + 2^-104 |head| (the inner sum's rounding) + 2^-1073 (H's and H_lo's roundings) <= 2^-53.5 |out| */
+ * E = rho |H| + 2^-104 |head| (the inner sum's rounding) + 2^-1074 (H's and H_lo's roundings, half a subnormal ulp
+ * each at most) <= 2^-53.5 |out| */
 static int logsumexp_raised_d(const double *xr, size_t n, double m, double T, double *result)
 {
     const int tempered = T != 1.0;
@@ -2527,8 +2538,11 @@ static int logsumexp_raised_d(const double *xr, size_t n, double m, double T, do
     *result = head + (head_lo + H_lo);
     /* the terms' relative error (the sum's twice: the product P + P_lo rounds Ts lo and the remainder's sum) */
     rho = SP_TERMS_ERROR_DD + 2.0 * sum_error_dd(n) + SP_RAISED_ERROR + (double)n * SP_RAISED_PER_TERM;
-    bound = rho * fabs(H) + 0x1p-104 * fabs(head) + 0x1p-1073;
-    return rho <= 0x1p-53 && bound <= SP_WITHIN_ULP_D * fabs(*result);
+    bound = rho * fabs(H) + 0x1p-104 * fabs(head) + 0x1p-1074;
+    /* the second test: a result so small that E cannot be 2^-53.5 of it (below 2^-1019.5) is within 2 ULP where E is
+     * below 2^-1073, twice the subnormal spacing (two rounding boundaries at most between it and the truth): the later
+     * stages have no more bits there, and the triple-double one leaves out terms below e^-745 that T may lift */
+    return rho <= 0x1p-53 && (bound <= SP_WITHIN_ULP_D * fabs(*result) || bound < 0x1p-1073);
 }
 
 /* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
@@ -2543,7 +2557,7 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
-    if (bound <= SP_WITHIN_ULP_D * fabs(out) || T > DBL_MAX / 745.0) {
+    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
     return logsumexp_exact_d(xr, n, m, T);
@@ -4498,17 +4512,18 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
 {
     triple t = {0.0, 0.0, 0.0};
     double c = 0.0;
+    const double h = shift_halving(T); /* for T > 1, (x/2 - m/2)/(T/2), as shift: no overflow, exact halves */
     size_t j;
     for (j = 0; j < n; ++j) {
         const double x = (double)xr[j];
         double d, l;
         triple y;
-        two_diff(x, m, &d, &l);
+        two_diff(x * h, m * h, &d, &l);
         c += x == m ? 1.0 : 0.0;
         if (x == m || !(fabs(d) <= DBL_MAX)) {
-            continue; /* a tie (counted apart), x = -inf, or x - m < -DBL_MAX: below e^-745 (T <= DBL_MAX/745 here) */
+            continue; /* a tie (counted apart), x = -inf, or (T <= 1) x - m < -DBL_MAX: below e^-745 */
         }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T * h);
         if (y.h >= -745.0) {
             t = triple_add(t, triple_exp(y));
         }
@@ -4528,8 +4543,9 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
     double ties;
     const triple t = exact_terms_f(xr, n, m, T, &ties);
     const triple L = triple_log(triple_add(triple_of(ties, 0.0), t));
-    const triple out = triple_add(triple_of(m, 0.0), triple_mul_d(L, T));
-    return out.h + (out.m + out.l);
+    const double h = shift_halving(T); /* m/2 + (T/2) L, doubled: T L may exceed DBL_MAX where m + T L does not */
+    const triple half = triple_add(triple_of(m * h, 0.0), triple_mul_d(L, T * h));
+    return (half.h + (half.m + half.l)) / h;
 }
 
 #define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
@@ -4544,7 +4560,8 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
  * T t = (T 2^-128) S 2^(128 - R) (T >= 2^-276 here, so T 2^-128 is exact; the last scaling by ldexp where needed, as
  * IEC 60559's scaleB: exact, or rounded once below 2^-1022), and m + T t = head + head_lo + H_lo (TwoSum), rounded once.
  * Certified where the terms' relative error rho is at most 2^-53 (its parts' products then add at most rho 2^-52) and
- * E = rho |H| + 2^-104 |head| (the inner sum's rounding) + 2^-1073 (H's and H_lo's roundings) <= 2^-53.5 |out| */
+ * E = rho |H| + 2^-104 |head| (the inner sum's rounding) + 2^-1074 (H's and H_lo's roundings, half a subnormal ulp
+ * each at most) <= 2^-53.5 |out| */
 static int logsumexp_raised_f(const float *xr, size_t n, double m, double T, double *result)
 {
     const int tempered = T != 1.0;
@@ -4590,8 +4607,11 @@ static int logsumexp_raised_f(const float *xr, size_t n, double m, double T, dou
     *result = head + (head_lo + H_lo);
     /* the terms' relative error (the sum's twice: the product P + P_lo rounds Ts lo and the remainder's sum) */
     rho = SP_TERMS_ERROR_DD + 2.0 * sum_error_dd(n) + SP_RAISED_ERROR + (double)n * SP_RAISED_PER_TERM;
-    bound = rho * fabs(H) + 0x1p-104 * fabs(head) + 0x1p-1073;
-    return rho <= 0x1p-53 && bound <= SP_WITHIN_ULP_F * fabs(*result);
+    bound = rho * fabs(H) + 0x1p-104 * fabs(head) + 0x1p-1074;
+    /* the second test: a result so small that E cannot be 2^-53.5 of it (below 2^-1019.5) is within 2 ULP where E is
+     * below 2^-1073, twice the subnormal spacing (two rounding boundaries at most between it and the truth): the later
+     * stages have no more bits there, and the triple-double one leaves out terms below e^-745 that T may lift */
+    return rho <= 0x1p-53 && (bound <= SP_WITHIN_ULP_F * fabs(*result) || bound < 0x1p-1073);
 }
 
 /* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
@@ -4606,7 +4626,7 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
-    if (bound <= SP_WITHIN_ULP_F * fabs(out) || T > DBL_MAX / 745.0) {
+    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
         return out;
     }
     return logsumexp_exact_f(xr, n, m, T);
@@ -7443,9 +7463,6 @@ static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
     const double T = s->temperature;
     double bound, lse;
     triple t;
-    if (!(T <= DBL_MAX / 745.0)) {
-        return;
-    }
     lse = state_value(*s, &bound);
     if (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse) {
         return;
@@ -7565,9 +7582,6 @@ static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
     const double T = s->temperature;
     double bound, lse;
     triple t;
-    if (!(T <= DBL_MAX / 745.0)) {
-        return;
-    }
     lse = state_value(*s, &bound);
     if (lse > 0.0 && terms_bound(*s) <= SP_STATE_CERTIFIES * lse) {
         return;
@@ -7832,24 +7846,25 @@ SP_NOINLINE int softproof_lse_merge(const softproof_lse_state *a, const softproo
 static double finish_state(softproof_lse_state s, double *bound)
 {
     const double T = s.temperature;
-    double out, terms, precise;
+    double out, terms, precise, h;
     triple S, L, sum;
     *bound = 0.0;
     if (!(s.m > -INFINITY && s.m < INFINITY)) {
         return s.m; /* NaN, -inf (empty), +inf */
     }
     out = state_value(s, bound);
-    if (*bound <= SP_WITHIN_ULP_D * fabs(out) || !(T <= DBL_MAX / 745.0)) {
+    if (*bound <= SP_WITHIN_ULP_D * fabs(out)) {
         return out;
     }
     S = triple_add(triple_of(s.ties, 0.0), state_t(s));
     L = triple_log(S);
-    sum = triple_add(triple_of(s.m, 0.0), triple_mul_d(L, T));
+    h = shift_halving(T); /* m/2 + (T/2) L, doubled: T L may exceed DBL_MAX where m + T L does not */
+    sum = triple_add(triple_of(s.m * h, 0.0), triple_mul_d(L, T * h));
     terms = T * ((s.error * s.t_hi) / (s.ties + s.t_hi)) * (1.0 + 0x1p-48);
     precise = terms + 0x1p-134 * (fabs(s.m) + T * (L.h + 1.0)); /* the log within 2^-140 (1 + L) absolute */
     if (precise < *bound) {
         *bound = precise;
-        return sum.h + (sum.m + sum.l);
+        return (sum.h + (sum.m + sum.l)) / h;
     }
     return out;
 }

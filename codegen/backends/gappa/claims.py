@@ -755,9 +755,11 @@ TERMS_BOUND_SINGLE = Fraction(1, 2**36)  # SP_TERMS_ERROR_F
 # moves by at most 2 u |q| < 1080 2^-52 < 2^-41.9, so e^q by a factor within e^(2^-41.9) - 1 < 2^-41
 SHIFT_SINGLE_BOUND = Fraction(1, 2**41)
 # float64 results take q + ql = (x - m)/T to O(u^2) (rewrite.exact_shift): x - m = d + l exactly (TwoSum; with T > 1
-# of x/2 and m/2, exact but for subnormal x, 2^-1075), q = fl(d/T), ql = (fma(-q, T, d) + l)/T with the remainder
-# exact and two roundings of a value below 2 ulp(q): |q + ql - (x - m)/T| <= 4 u ulp(q) + 2^-1075/T <= 2^-94 for
-# |q| <= 1080 (where e^q is not 0), so e^(q + ql) is within 2^-93 of e^((x - m)/T), relative
+# of x/2 and m/2, exact but for subnormal x, 2^-1075), q = fl(d/T), ql = (fma(-q, T', d') + l')/T' (T' = T, d' = d,
+# l' = l, or all three times 2^200 where T < 2^-900: shift_scale, so that T' >= 2^-900) with the remainder exact
+# (or, where it would be subnormal, within 2^-1075 of it) and two roundings of a value below 2 ulp(q):
+# |q + ql - (x - m)/T| <= 4 u ulp(q) + 2^-1075/T' + 2^-1075/T <= 2^-94 for |q| <= 1080 (where e^q is not 0; the last
+# term the halving's, T > 1), so e^(q + ql) is within 2^-93 of e^((x - m)/T), relative
 SHIFT_BOUND = Fraction(1, 2**93)
 FOLD_BOUND = Fraction(255, 2**53 - 255)  # gamma_255: a plain sum of SP_FOLD = 256 blocks' terms per lane
 
@@ -919,8 +921,9 @@ def raised_ulps() -> Fraction:
     u of :math:`|lo| \le (\gamma_{n-1} + 2^{-41.99})(1 + \gamma_{2n}) S`: for n >= 2 together at most sum_error_dd(n)
     (:math:`\gamma_{2n} \ge 4u`), which the runtime bound counts a second time. The scaling by :math:`2^{128 - R}` is exact
     or rounds H and H_lo once each (2^-1075), and the inner sum head_lo + H_lo rounds by at most
-    :math:`u(u|head| + 2^{-51}|H|)`; the runtime bound E counts these as 2^-1073, 2^-104 |head| and (in SP_RAISED_ERROR)
-    :math:`2^{-104}`. With every relative part at most rho <= 2^-53 (the stage requires it), their product exceeds
+    :math:`u(u|head| + 2^{-51}|H|)`; the runtime bound E counts these as 2^-1074, 2^-104 |head| and (in SP_RAISED_ERROR)
+    :math:`2^{-104}`. (The stage also returns results below 2^-1019.5, where E cannot reach 2^-53.5 of them, when
+    E < 2^-1073: two subnormal spacings, so within 2 ULP; they lie outside this claim, whose results are >= 2^-1000.) With every relative part at most rho <= 2^-53 (the stage requires it), their product exceeds
     their sum by at most :math:`\rho \cdot 2^{-52}`, and H differs from the exact :math:`T t` by :math:`1 + 2^{-52}` at most.
     SP_RAISED_ERROR must cover :math:`e^{\delta} - 1 + 2^{-104}` and SP_RAISED_PER_TERM :func:`_raised_per_term`;
     then :math:`|s - v| \le \rho_E |s|`, :math:`\rho_E = 2^{-53.5}(1 + 2^{-52})^2(1 + 2^{-51})(1 + u)^{10}`
