@@ -2466,7 +2466,8 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
 }
 
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
- * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
+ * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
+ * one maximum dominates end in logsumexp_raised before this). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
  * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
 static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
@@ -4535,7 +4536,8 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
 }
 
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
- * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1). Its error is
+ * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
+ * one maximum dominates end in logsumexp_raised before this). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
  * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
 static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
@@ -7704,8 +7706,8 @@ static softproof_lse_state as_double_double(softproof_lse_state s)
  * exactly (TwoSum), then t_hi + t_lo renormalised (Fast2Sum: |t_lo| <= 2^-53 |t_hi| in every state):
  * fp.state.merge (Gappa) proves that merged sum within 2^-98.7 relative of t_a + F S_b (for F within 2^-130:
  * the triple-double exp). With positive parts the merged relative error is each part's weighted by its
- * share, plus the merge's own (merged_error). A factor below e^-745 is left out (F S_b < 2^-1075 n_b:
- * b's share is nothing a double holds) */
+ * share, plus the merge's own (merged_error). A factor below e^-745 is left out here; merge_finite adds what that
+ * and a factor below e^-708 may miss to the merged error */
 #define SP_MERGE_ERROR 0x1p-98
 static softproof_lse_state merge_rescaled(softproof_lse_state a, softproof_lse_state b);
 
