@@ -204,7 +204,10 @@ def reference(x: np.ndarray, kind: str, dtype: str, targets: np.ndarray | None =
         raise ValueError(f"no {kind} reference for {', '.join(unknown)}{' at T != 1' if tempered else ''}; use some of {', '.join(offered)}")
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         finite = x[np.isfinite(x)] / temperature
-    span = float(finite.max() - finite.min()) if kind == "rows" and finite.size else float(np.abs(finite).max(initial=0.0))
+    with np.errstate(invalid="ignore"):  # inf - inf
+        span = float(finite.max() - finite.min()) if kind == "rows" and finite.size else float(np.abs(finite).max(initial=0.0))
+    if not np.isfinite(span):  # x/T overflowed (x = -1e137 at T = 6e-292): the cap below, not int(NaN)
+        span = 1200.0
     written = np.abs(x[np.isfinite(x) & (x != 0)])
     # e^x = 1 + x + x^2/2 + ...: with |x/T| = 2^-k the x^2 term needs 2k bits before log(e^x) - x is not 0 (k from the
     # logarithms: x/T itself may underflow, as x = 1e-301 at T = 1e200 does, whose LSE is x to the last bit)

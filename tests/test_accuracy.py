@@ -191,6 +191,16 @@ def test_reference_sizes_its_precision_by_x_over_t_even_where_that_underflows() 
     assert acc.reference(x, "rows", "float64", np.zeros(1, np.int64), temperature=1e200)["logsumexp"][0] == x[0]
 
 
+def test_reference_takes_rows_whose_x_over_t_overflows() -> None:
+    """x = -1.04e137 at T = 5.8e-292: x/T overflows, and the precision sized from the span (inf - inf) was int(NaN), an
+    error (found by a fuzz); a one-entry row's logsumexp is the entry, its softmax 1, and beside 3.0 it has no mass."""
+    x = np.array([-1.0389647960619269e137])
+    one = acc.reference(x, "rows", "float64", temperature=5.843126630466753e-292)
+    assert one["logsumexp"][0] == x[0] and one["softmax"][0] == 1.0
+    two = acc.reference(np.array([x[0], 3.0]), "rows", "float64", temperature=5.843126630466753e-292)
+    assert two["logsumexp"][0] == 3.0 and list(two["softmax"]) == [0.0, 1.0]
+
+
 def test_reference_keeps_the_fraction_of_huge_logits() -> None:
     ref = acc.reference(np.array([1e77, 1e77]), "rows", "float64", np.zeros(2, np.int64))
     assert ref["log_softmax"][0] == -np.log(2.0)
