@@ -85,9 +85,9 @@ LOGSUMEXP_ERRORS = LogsumexpErrors()
 @dataclass(frozen=True)
 class RaisedStage:
     r"""logsumexp's stage for rows with one maximum m whose other terms are all below :math:`e^{\mathrm{below}}`
-    (``logsumexp_raised`` in C, ``_raised_logsumexp`` in NumPy): :math:`\mathrm{LSE} = m + T\log(1 + t)` with t below
-    the double range's reach while :math:`T t` need not be (T up to DBL_MAX; ``logsumexp([0, -970 T], T=2^500)`` is
-    1.8e-271). The terms are summed raised by :math:`2^R` so that the largest lies in :math:`[e^{-1.04}, e^{-0.34}]`;
+    (``logsumexp_raised`` in the C target; the NumPy target's certificate sends such rows to its mpmath stage):
+    :math:`\mathrm{LSE} = m + T\log(1 + t)` with t below the double range's reach while :math:`T t` need not be (T up
+    to DBL_MAX; ``logsumexp([0, -970 T], T=2^500)`` is 1.8e-271). The terms are summed raised by :math:`2^R` so that the largest lies in :math:`[e^{-1.04}, e^{-0.34}]`;
     those more than ``spread`` below it are left out (:math:`n e^{-700}` of the sum at most). ``error``: the relative
     error the stage adds to the double-double terms' (SP_TERMS_ERROR_DD + sum_error_dd(n)): the raised arguments
     (the shift, R's split of ln 2, two roundings), the product by T and the finish's inner rounding, composed in

@@ -923,8 +923,9 @@ def raised_ulps() -> Fraction:
     or rounds H and H_lo once each (2^-1075), and the inner sum head_lo + H_lo rounds by at most
     :math:`u(u|head| + 2^{-51}|H|)`; the runtime bound E counts these as 2^-1074, 2^-104 |head| and (in SP_RAISED_ERROR)
     :math:`2^{-104}`. (The stage also returns results below 2^-1019.5, where E cannot reach 2^-53.5 of them, when
-    E < 2^-1073: two subnormal spacings, so within 2 ULP; they lie outside this claim, whose results are >= 2^-1000.) With every relative part at most rho <= 2^-53 (the stage requires it), their product exceeds
-    their sum by at most :math:`\rho \cdot 2^{-52}`, and H differs from the exact :math:`T t` by :math:`1 + 2^{-52}` at most.
+    E < 2^-1073: two subnormal spacings, so within 2 ULP; they lie outside this claim, whose results are >= 2^-1000.)
+    With every relative part at most rho <= 2^-53 (the stage requires it), their product exceeds their sum by at most
+    :math:`\rho \cdot 2^{-52}`, and H differs from the exact :math:`T t` by :math:`1 + 2^{-52}` at most.
     SP_RAISED_ERROR must cover :math:`e^{\delta} - 1 + 2^{-104}` and SP_RAISED_PER_TERM :func:`_raised_per_term`;
     then :math:`|s - v| \le \rho_E |s|`, :math:`\rho_E = 2^{-53.5}(1 + 2^{-52})^2(1 + 2^{-51})(1 + u)^{10}`
     (the bound E from computed values, ten roundings of its own), below :math:`2^{-53}`: one rounding boundary at most
