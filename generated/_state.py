@@ -188,18 +188,26 @@ def _numpy_states(rows: NDArray[Any], T: float) -> NDArray[Any]:
     return out
 
 
+def _add_absolute(out: NDArray[Any], where: NDArray[Any], A: Any) -> None:
+    """States (``where``) whose t has an absolute error A beside its relative one (terms or a factor below the double
+    range): A / t added to the error, or, where t is 0, t stored as A within relative error 1 (the truth lies in
+    [0, A]), so that finish's bound T error t/(c + t) covers it (T t need not be small) and merges weigh it by its
+    share as any part's (C: state_add_absolute)."""
+    positive = where & (out["t_hi"] > 0)
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out["error"] = numpy.where(positive, out["error"] + A / numpy.where(positive, out["t_hi"], 1.0) * (1.0 + 2.0**-50), out["error"])
+    zero = where & ~(out["t_hi"] > 0)
+    for field, value in (("t_hi", A), ("t_lo", 0.0), ("t_ll", 0.0), ("error", 1.0)):
+        out[field] = numpy.where(zero, value, out[field])
+
+
 def _lost_terms(rows: NDArray[Any], out: NDArray[Any]) -> None:
     """States whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
     true t lies in [0, n_f 2^-1074], which a relative error of t = 0 cannot say, while T t need not be small
-    (``logsumexp([0, -970 T], T=2^500)`` is 1.8e-271): t is stored as n_f 2^-1074 within relative error 1, so that
-    finish's bound covers the truth (C: state_lost_terms)."""
+    (``logsumexp([0, -970 T], T=2^500)`` is 1.8e-271): :func:`_add_absolute` with A = n_f 2^-1074 (C: state_lost_terms)."""
     with numpy.errstate(invalid="ignore"):
         below = numpy.sum(numpy.isfinite(rows) & (rows < out["m"][:, None]), axis=1)
-    lost = (out["t_hi"] == 0.0) & numpy.isfinite(out["m"]) & (below > 0)
-    out["t_hi"] = numpy.where(lost, below * 2.0**-1074, out["t_hi"])
-    out["t_lo"] = numpy.where(lost, 0.0, out["t_lo"])
-    out["t_ll"] = numpy.where(lost, 0.0, out["t_ll"])
-    out["error"] = numpy.where(lost, 1.0, out["error"])
+    _add_absolute(out, (out["t_hi"] == 0.0) & numpy.isfinite(out["m"]) & (below > 0), below * 2.0**-1074)
 
 
 def lse_state(kernels: ModuleType, x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
@@ -258,15 +266,10 @@ def _precise_merge(big: NDArray[Any], small: NDArray[Any], out: NDArray[Any], ch
 def _merged_underflow(out: NDArray[Any], small: NDArray[Any], where: NDArray[Any]) -> None:
     """Where F = e^((m_b - m_a)/T) < e^-708: the merged t may fall below the double range when it is rounded to two
     doubles (or F to 0 in numpy.longdouble), an absolute error at most A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073 that a
-    relative error cannot carry; the merged t carries A / t in its error, or, where it is 0, is stored as A within
-    relative error 1 (C: merge_finite)."""
-    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+    relative error cannot carry: :func:`_add_absolute` (C: merge_finite)."""
+    with numpy.errstate(invalid="ignore", over="ignore"):
         A = (numpy.ceil((small["ties"] + small["t_hi"] * (1.0 + small["error"])) * (1.0 + 2.0**-50)) + 3.0) * 2.0**-1073
-        positive = where & (out["t_hi"] > 0)
-        out["error"] = numpy.where(positive, out["error"] + A / numpy.where(positive, out["t_hi"], 1.0) * (1.0 + 2.0**-50), out["error"])
-    zero = where & ~(out["t_hi"] > 0)
-    for field, value in (("t_hi", A), ("t_lo", 0.0), ("t_ll", 0.0), ("error", 1.0)):
-        out[field] = numpy.where(zero, value, out[field])
+    _add_absolute(out, where, A)
 
 
 def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:

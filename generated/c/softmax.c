@@ -1202,7 +1202,8 @@ static SP_INLINE double logsumexp_assemble(double m, double T, double L, double 
 /* (c - 1) + t below this: the row's terms are all below 2^-968 and L = log1p(t) = t to 2^-969 relative, but t,
  * summed from terms rounded onto the subnormal grid (2^-1075 each), may be n/2 subnormal ulps off: log_softmax's
  * maximal entry, a cross-entropy at it and a logsumexp near 0 are -L, L and m + T L (measured 1286 ULP off on
- * [0, -745 x 3000]). Those rows sum their terms again raised by 2^SP_RAISE (tiny_sum) */
+ * [0, -745 x 3000]). Those rows sum their terms again raised by 2^SP_RAISE (tiny_sum), but for logsumexp, whose
+ * logsumexp_raised raises them by as much as T needs (T t may be far above the double range's floor while t is not) */
 #define SP_TINY_SUM 0x1p-968
 
 /* logsumexp_raised: rows with one maximum whose other terms are all below e^SP_RAISED_BELOW, summed raised by 2^R
@@ -1506,6 +1507,15 @@ static triple triple_log(triple s)
         L = triple_add(L, correction);
     }
     return L;
+}
+
+/* m + T L rounded to a double, L a triple-double: for T > 1 twice m/2 + (T/2) L (shift_halving; the halves exact where
+ * it matters), since T L may exceed DBL_MAX where m + T L does not; m/2's rounding, for a subnormal m, is 2^-1075 */
+static double triple_lse_value(double m, double T, triple L)
+{
+    const double h = shift_halving(T);
+    const triple half = triple_add(triple_of(m * h, 0.0), triple_mul_d(L, T * h));
+    return (half.h + (half.m + half.l)) / h;
 }
 
 /* ==================================================== double entry points */
@@ -2474,10 +2484,7 @@ static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
 {
     double ties;
     const triple t = exact_terms_d(xr, n, m, T, &ties);
-    const triple L = triple_log(triple_add(triple_of(ties, 0.0), t));
-    const double h = shift_halving(T); /* m/2 + (T/2) L, doubled: T L may exceed DBL_MAX where m + T L does not */
-    const triple half = triple_add(triple_of(m * h, 0.0), triple_mul_d(L, T * h));
-    return (half.h + (half.m + half.l)) / h;
+    return triple_lse_value(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)));
 }
 
 #define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
@@ -4544,10 +4551,7 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
 {
     double ties;
     const triple t = exact_terms_f(xr, n, m, T, &ties);
-    const triple L = triple_log(triple_add(triple_of(ties, 0.0), t));
-    const double h = shift_halving(T); /* m/2 + (T/2) L, doubled: T L may exceed DBL_MAX where m + T L does not */
-    const triple half = triple_add(triple_of(m * h, 0.0), triple_mul_d(L, T * h));
-    return (half.h + (half.m + half.l)) / h;
+    return triple_lse_value(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)));
 }
 
 #define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
@@ -7450,6 +7454,19 @@ static SP_INLINE double terms_bound(softproof_lse_state s)
     return s.temperature * ((s.error * s.t_hi) / (s.ties + s.t_hi));
 }
 
+/* t within an absolute error A beside its relative one (terms or a factor below the double range): A / t added to the
+ * error, or, where t is 0, t stored as A within relative error 1 (the truth lies in [0, A]), so that finish's bound
+ * T error t/(c + t) covers it (T t need not be small) and merges weigh it by its share as any part's */
+static void state_add_absolute(softproof_lse_state *s, double A)
+{
+    if (s->t_hi > 0.0) {
+        s->error += A / s->t_hi * (1.0 + 0x1p-50);
+    } else {
+        state_sum(s, A, 0.0);
+        s->error = 1.0;
+    }
+}
+
 /* a row state again where a merged row containing it might not certify: a merged row's LSE is at least
  * each part's own (lse > 0 here: |LSE| >= lse), and its terms' bound is the parts' bounds weighted by their
  * shares, so a part whose own terms' bound is below SP_STATE_CERTIFIES lse needs nothing more. Else the
@@ -7487,8 +7504,7 @@ static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
 
 /* a state whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
  * true t is somewhere in [0, n_f 2^-1074] (n_f of them), which a relative error of t = 0 cannot say, while T t need
- * not be small (logsumexp([0, -970 T], T = 2^500) is 1.8e-271). t is stored as n_f 2^-1074 within relative error 1:
- * finish's bound T error t/(c + t) then covers the truth (and merges weigh it by its share as any part's) */
+ * not be small (logsumexp([0, -970 T], T = 2^500) is 1.8e-271): state_add_absolute with A = n_f 2^-1074 */
 static void state_lost_terms_d(const double *xr, size_t n, softproof_lse_state *s)
 {
     double below = 0.0;
@@ -7501,8 +7517,7 @@ static void state_lost_terms_d(const double *xr, size_t n, softproof_lse_state *
         below += fabs(x) <= DBL_MAX && x < s->m ? 1.0 : 0.0;
     }
     if (below > 0.0) {
-        state_sum(s, below * 0x1p-1074, 0.0);
-        s->error = 1.0;
+        state_add_absolute(s, below * 0x1p-1074);
     }
 }
 
@@ -7606,8 +7621,7 @@ static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
 
 /* a state whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
  * true t is somewhere in [0, n_f 2^-1074] (n_f of them), which a relative error of t = 0 cannot say, while T t need
- * not be small (logsumexp([0, -970 T], T = 2^500) is 1.8e-271). t is stored as n_f 2^-1074 within relative error 1:
- * finish's bound T error t/(c + t) then covers the truth (and merges weigh it by its share as any part's) */
+ * not be small (logsumexp([0, -970 T], T = 2^500) is 1.8e-271): state_add_absolute with A = n_f 2^-1074 */
 static void state_lost_terms_f(const float *xr, size_t n, softproof_lse_state *s)
 {
     double below = 0.0;
@@ -7620,8 +7634,7 @@ static void state_lost_terms_f(const float *xr, size_t n, softproof_lse_state *s
         below += fabs(x) <= DBL_MAX && x < s->m ? 1.0 : 0.0;
     }
     if (below > 0.0) {
-        state_sum(s, below * 0x1p-1074, 0.0);
-        s->error = 1.0;
+        state_add_absolute(s, below * 0x1p-1074);
     }
 }
 
@@ -7709,7 +7722,7 @@ static softproof_lse_state as_double_double(softproof_lse_state s)
  * share, plus the merge's own (merged_error). A factor below e^-745 is left out here; merge_finite adds what that
  * and a factor below e^-708 may miss to the merged error */
 #define SP_MERGE_ERROR 0x1p-98
-static softproof_lse_state merge_rescaled(softproof_lse_state a, softproof_lse_state b);
+static softproof_lse_state merge_rescaled(softproof_lse_state a, softproof_lse_state b, triple y);
 
 /* y = (b.m - a.m)/T as a triple-double (TwoSum, then a triple division); where b.m - a.m overflows, both maxima lie
  * beyond 2^970 and their halves are exact: y = (b.m/2 - a.m/2)/(T/2) (a temperature near DBL_MAX makes F = e^-2 of
@@ -7729,32 +7742,23 @@ static triple merge_exponent(softproof_lse_state a, softproof_lse_state b)
 /* b's share F S_b where F falls below the normal range (y = (b.m - a.m)/T < -708): F's three parts each rounded
  * onto the subnormal grid (2^-1075 each), or F left out (y < -745: F < 2^-1074.8), and the products' roundings there,
  * are absolute errors that fp.state.merge (relative, for F within 2^-130) does not cover: at most
- * A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073. The merged t then carries A / t in its error, or, where it is 0, is stored as A
- * within relative error 1 (the truth lies in [0, A]; T t need not be small) */
+ * A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073, which the merged t carries (state_add_absolute) */
 static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_state b)
 {
-    softproof_lse_state out = merge_rescaled(a, b);
-    if (!(merge_exponent(a, b).h < -708.0)) {
-        return out;
-    }
-    {
-        const double A = (ceil((b.ties + b.t_hi * (1.0 + b.error)) * (1.0 + 0x1p-50)) + 3.0) * 0x1p-1073;
-        if (out.t_hi > 0.0) {
-            out.error += A / out.t_hi * (1.0 + 0x1p-50);
-        } else {
-            state_sum(&out, A, 0.0);
-            out.error = 1.0;
-        }
+    const triple y = merge_exponent(a, b);
+    softproof_lse_state out = merge_rescaled(a, b, y);
+    if (y.h < -708.0 || y.h != y.h) {
+        state_add_absolute(&out, (ceil((b.ties + b.t_hi * (1.0 + b.error)) * (1.0 + 0x1p-50)) + 3.0) * 0x1p-1073);
     }
     return out;
 }
 
-static softproof_lse_state merge_rescaled(softproof_lse_state a, softproof_lse_state b)
+/* merge_finite's sum, y = merge_exponent(a, b) */
+static softproof_lse_state merge_rescaled(softproof_lse_state a, softproof_lse_state b, triple y)
 {
     softproof_lse_state out = a;
     double s_hi, s_err, s_lo, v_hi, v_lo, cross, product_error, hi, sum_error, tail, t_lo, share, b_error, precise;
     triple F;
-    const triple y = merge_exponent(a, b);
     if (!(y.h >= -745.0)) { /* F < 2^-1074.8, or 0 (merge_finite accounts for it) */
         return out;
     }
@@ -7848,8 +7852,8 @@ SP_NOINLINE int softproof_lse_merge(const softproof_lse_state *a, const softproo
 static double finish_state(softproof_lse_state s, double *bound)
 {
     const double T = s.temperature;
-    double out, terms, precise, h;
-    triple S, L, sum;
+    double out, terms, precise;
+    triple S, L;
     *bound = 0.0;
     if (!(s.m > -INFINITY && s.m < INFINITY)) {
         return s.m; /* NaN, -inf (empty), +inf */
@@ -7860,13 +7864,11 @@ static double finish_state(softproof_lse_state s, double *bound)
     }
     S = triple_add(triple_of(s.ties, 0.0), state_t(s));
     L = triple_log(S);
-    h = shift_halving(T); /* m/2 + (T/2) L, doubled: T L may exceed DBL_MAX where m + T L does not */
-    sum = triple_add(triple_of(s.m * h, 0.0), triple_mul_d(L, T * h));
     terms = T * ((s.error * s.t_hi) / (s.ties + s.t_hi)) * (1.0 + 0x1p-48);
     precise = terms + 0x1p-134 * (fabs(s.m) + T * (L.h + 1.0)); /* the log within 2^-140 (1 + L) absolute */
     if (precise < *bound) {
         *bound = precise;
-        return (sum.h + (sum.m + sum.l)) / h;
+        return triple_lse_value(s.m, T, L);
     }
     return out;
 }
