@@ -337,6 +337,46 @@ def test_nll_loss_and_binary_cross_entropy(K) -> None:  # type: ignore[no-untype
     assert close(K.binary_cross_entropy_with_logits(x, y, reduction="mean"), mpmath.fsum(ref.bce(a, b, 1, 1) for a, b in zip(x, y, strict=True)) / 6)
 
 
+
+def _bce_truth(x: float, y: float, pos_weight: float, weight: float) -> mpmath.mpf:
+    """The textbook loss -w [p y log sigma(x) + (1 - y) log(1 - sigma(x))], 1 - sigma(x) taken as sigma(-x), at 300 bits."""
+    with mpmath.workprec(300):
+        X, Y = mpmath.mpf(x), mpmath.mpf(y)
+        positive = -mpmath.log1p(mpmath.exp(-X)) if Y != 0 else 0  # log sigma(x) = -log(1 + e^-x)
+        negative = -mpmath.log1p(mpmath.exp(X)) if Y != 1 else 0  # log sigma(-x)
+        return -mpmath.mpf(weight) * (mpmath.mpf(pos_weight) * Y * positive + (1 - Y) * negative)
+
+
+def _bce_within_bound(got: float, want: mpmath.mpf) -> bool:
+    """The documented bound: 2^-51 + 6 u relative (under 2^-49.5) for normal results, 2^-1073 absolute below
+    the normal range; +-inf where the truth rounds to an infinity."""
+    if abs(want) >= mpmath.mpf(2) ** 1024 * (1 - mpmath.mpf(2) ** -54):
+        return bool(got == (np.inf if want > 0 else -np.inf))
+    return bool(abs(mpmath.mpf(float(got)) - want) <= max(2.0**-49.5 * abs(want), mpmath.mpf(2) ** -1073))
+
+
+@TARGETS
+def test_binary_cross_entropy_where_the_products_leave_the_double_range(K) -> None:  # type: ignore[no-untyped-def]
+    """Logits from ordinary to saturated to far beyond, targets in [0, 1], weights and pos_weights from 1e-300
+    to 1e300: every loss within its bound of the mpmath oracle. The plain products fail here (test the test):
+    pos_weight 1e300 times weight 1e-300 overflows in between, and a softplus below the double range (x = -800)
+    is lost though a weight of 1e300 lifts the loss to 3.7e-48."""
+    logits = [0.5, -3.0, 40.0, 650.0, 700.0, 745.5, 800.0, 1000.0, 1399.0, 1401.0, 3000.0, 6000.0, 1e10, 1e300]
+    grid = np.array(np.meshgrid(logits + [-v for v in logits], [0.0, 1.0, 0.5, 1e-300, 1 - 2.0**-53],
+                                [1.0, 3.0, 1e-300, 1e300], [1.0, 1e-300, 1e300, 2.0**-60])).reshape(4, -1)
+    x, y, pos_weight, weight = grid
+    got = K.binary_cross_entropy_with_logits(x, y, pos_weight=pos_weight, weight=weight)
+    truth = [_bce_truth(*entry) for entry in grid.T]
+    wrong = [(entry, g) for entry, g, t in zip(grid.T, got, truth, strict=True) if not _bce_within_bound(g, t)]
+    assert not wrong, wrong[:5]
+    with np.errstate(all="ignore"):
+        plain = weight * ((1 - y) * np.logaddexp(0, x) + pos_weight * y * np.logaddexp(0, -x))
+    plain_wrong = [entry for entry, g, t in zip(grid.T, plain, truth, strict=True) if not _bce_within_bound(g, t)]
+    assert len(plain_wrong) >= 50, len(plain_wrong)  # 69 of the 2,240
+    single = K.binary_cross_entropy_with_logits(np.float32([-800.0, 30.0]), np.float32([0.0, 1.0]), weight=np.float32([1e30, 1.0]))
+    assert single.dtype == np.float32 and single[0] == np.float32(1e30 * mpmath.exp(-800))
+
+
 @TARGETS
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 3), st.integers(1, 6), st.integers(0, 2**32 - 1))

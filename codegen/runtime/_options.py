@@ -25,6 +25,7 @@ The kernels are called on float64 arrays and the result is rounded once to the i
 
 from __future__ import annotations
 
+import functools
 import importlib
 from types import ModuleType
 from typing import Any
@@ -426,6 +427,102 @@ def nll_loss(kernels: ModuleType, log_probs: ArrayLike, target: ArrayLike, axis:
     return loss.reduce(per_row)
 
 
+# Binary cross-entropy's terms c s, c a product of up to three coefficients and s = softplus(+-x), taken as
+# they are written (w ((1 - y) s+ + (p y) s-)) where nothing leaves the normal range, and through mantissas
+# and exponents elsewhere. The safe entries: |x| <= 600, so both softplus values lie in [e^-600, 601] (normal,
+# within the kernel's 2 ULP), and y, pos_weight, weight each 0 or of magnitude 2^-50..2^50 (infinities and
+# NaNs, in x or a coefficient, take the scaled path, where a zero factor zeroes its term): 1 - y is 0 or of magnitude 2^-53..2^51 (the doubles
+# beside 1 are 1 - 2^-53 and 1 + 2^-52), p y 0 or 2^-100..2^100, (1 - y) s+ and (p y) s- 0 or 2^-919..2^110,
+# their sum (terms of one sign) 2^-919..2^111 and its product with w 2^-969..2^161: four roundings, no
+# underflow or overflow, so the result is within 2^-51 (the softplus) + 4 u of the truth, u = 2^-53.
+BCE_SAFE_LOGIT = 600.0
+BCE_SAFE_COEFFICIENT = 2.0**50
+# Saturated logits, 600 < |x| <= 2^900, with coefficients in that range: softplus(|x|) lies in [600, 2^900] and
+# softplus(-|x|) below e^-600 < 2^-865. Where the big term's coefficient c (1 - y for x > 0, p y for x < 0) is not
+# 0, its term is at least 2^-100 600 and the small one at most 2^100 2^-865, 2^-674 of it, whatever its rounding
+# (to 0 included); the products and the sum stay below 2^1001 and the product with w rounds once (an overflow
+# there is the truth's). Where c = 0 and |x| >= 1400 the result is the small term, below 2^150 e^-1400 < 2^-1869,
+# which rounds to 0, as the computed 0 times c does. The rest, 600 < |x| < 1400 with c = 0 (y = 1 and x in
+# (600, 1400), y = 0 and x in (-1400, -600)) among them, take the scaled path.
+BCE_SATURATED_LOGIT = 2.0**900
+BCE_NEGLIGIBLE_LOGIT = 1400.0
+# The scaled path writes s = softplus(v) for v < -650 (where it is e^v within relative e^v < 2^-937, below the
+# normal range from v < -708) as softplus(z) e^(-600 j), z = v + 600 j in [-650, -50) (exact: an integer added,
+# the sum no larger than v and a multiple of ulp(v)), where softplus(z) is e^z within e^z/2 < 2^-73, and
+# e^(-600 j) is the mantissa and exponent of its double rounding (mpmath, relative 2^-53).  Below v = -5450 the
+# term is 0: e^v < 2^-7862, and three coefficients of at most 2^1024 each cannot lift it to 2^-1075.
+_BCE_FAR = -650.0
+_BCE_STEP = 600.0
+_BCE_STEPS = 8
+_NO_EXPONENT = -(2**40)  # a zero term's exponent: below any other, and no int64 difference overflows
+
+
+def _in_safe_range(value: Array) -> Array:
+    """``value`` is 0 or of magnitude 2^-50..2^50 (an infinity or NaN is not: the scaled path takes it)."""
+    magnitude = numpy.abs(value)
+    safe = magnitude <= BCE_SAFE_COEFFICIENT
+    safe &= (magnitude >= 1 / BCE_SAFE_COEFFICIENT) | (magnitude == 0)
+    return safe
+
+
+@functools.cache
+def _exp_steps() -> tuple[Array, Array]:
+    """Mantissas in [1/2, 1) and exponents of e^(-600 j), j = 0.._BCE_STEPS, each mantissa rounded once (mpmath
+    at 100 bits, then to the nearest double)."""
+    mpmath = importlib.import_module("mpmath")
+    with mpmath.workprec(100):
+        mantissas, exponents = numpy.frexp(numpy.array([float(mpmath.exp(-600 * j) * mpmath.mpf(2) ** (866 * j))
+                                                        for j in range(_BCE_STEPS + 1)]))
+    return mantissas, exponents - 866 * numpy.arange(_BCE_STEPS + 1)
+
+
+def _scaled_softplus(kernels: ModuleType, v: Array) -> tuple[Array, Array]:
+    r"""softplus(v) as mantissa 2^exponent, for every v (the comment on ``_BCE_FAR``): within 2^-51 (the
+    kernel) + 2 u + 2^-72 relative; 0 below v = -5450; the kernel's +inf and NaN as they are."""
+    mantissa, exponent = numpy.frexp(numpy.asarray(kernels.softplus(v), dtype=numpy.float64))
+    exponent = exponent.astype(numpy.int64)
+    far = v < _BCE_FAR
+    if far.any():
+        steps = numpy.minimum(numpy.ceil((_BCE_FAR - v[far]) / _BCE_STEP), _BCE_STEPS + 1).astype(numpy.intp)
+        listed = numpy.minimum(steps, _BCE_STEPS)
+        near, shift = numpy.frexp(numpy.asarray(kernels.softplus(v[far] + _BCE_STEP * listed), dtype=numpy.float64))
+        step_mantissa, step_exponent = _exp_steps()
+        mantissa[far] = numpy.where(steps > _BCE_STEPS, 0.0, near * step_mantissa[listed])
+        exponent[far] = shift + step_exponent[listed]
+    return mantissa, exponent
+
+
+def _scaled_term(factors: list[Array], softplus: tuple[Array, Array]) -> tuple[Array, Array]:
+    """The product of ``factors`` and a scaled softplus as mantissa 2^exponent: each mantissa product rounds
+    once and cannot underflow (four factors in [1/2, 1): at least 2^-4); mantissa 0 where a factor is 0,
+    whatever the softplus (+inf at an infinite logit)."""
+    mantissa, exponent = softplus
+    zero = numpy.zeros(mantissa.shape, dtype=bool)
+    for factor in factors:
+        m, e = numpy.frexp(factor)
+        mantissa, exponent, zero = mantissa * m, exponent + e, zero | (factor == 0)
+    return numpy.where(zero, 0.0, mantissa), numpy.where(zero, _NO_EXPONENT, exponent)
+
+
+def _scaled_bce(kernels: ModuleType, x: Array, y: Array, pos: Array | None, w: Array | None) -> Array:
+    """w ((1 - y) softplus(x) + (p y) softplus(-x)) through mantissas and exponents (1-D arrays of one length;
+    None for a p or w of 1):
+    the two terms brought to the larger exponent E (the smaller one's mantissa rounds there, an absolute
+    2^-1075 of the sum's mantissa when it falls below the range), added (one rounding), scaled by 2^E once
+    (a rounding only where the result leaves the normal range), so terms that overflow alone, or whose sum
+    cancels, come out as their sum does. Within 2^-51 + 6 u relative for terms of one sign (the comment on
+    ``BCE_SAFE_LOGIT``) wherever the result is a normal double, whatever the inputs' magnitudes."""
+    weights = [] if w is None else [w]
+    (m1, e1) = _scaled_term([1 - y, *weights], _scaled_softplus(kernels, x))
+    (m2, e2) = _scaled_term([y, *weights] if pos is None else [pos, y, *weights], _scaled_softplus(kernels, -x))
+    top = numpy.maximum(e1, e2)
+    top = numpy.where(top == _NO_EXPONENT, 0, top)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        mantissa = numpy.ldexp(m1, numpy.maximum(e1 - top, -2200)) + numpy.ldexp(m2, numpy.maximum(e2 - top, -2200))
+        loss: Array = numpy.ldexp(mantissa, numpy.clip(top, -2200, 2200))
+    return loss
+
+
 def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None,
                                      pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
     r"""``torch.nn.functional.binary_cross_entropy_with_logits`` (default ``reduction="none"``; torch's is
@@ -434,7 +531,15 @@ def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, tar
     torch's :math:`(1 - y)x + (1 + (w_p - 1)y)\,\mathrm{softplus}(-x)` returns 0 for :math:`y = 0, x = -40`
     where the loss is :math:`4.2\cdot 10^{-18}`. ``weight`` broadcasts to the logits, ``pos_weight``
     along the last axis (the classes), as torch; ``"mean"`` averages over every element. A term whose
-    coefficient is 0 adds 0 (its softplus may be +inf at an infinite logit)."""
+    factor is 0 adds 0 (even where its softplus is +inf at an infinite logit, or another factor infinite).
+
+    Within :math:`2^{-51} + 6u` relative (:math:`u = 2^{-53}`; :math:`2^{-51} + 4u` on ordinary inputs) for
+    :math:`0 \le y \le 1` and :math:`w, w_p \ge 0` (terms of one sign) wherever the result is a normal double,
+    however large or small the inputs: entries with :math:`|x| > 600` or a coefficient outside
+    :math:`2^{\pm 50}` are computed through mantissas and exponents (``_scaled_bce``), where the plain
+    products would overflow in between (``pos_weight`` 1e300 times ``weight`` 1e-300) or lose a softplus below
+    the double range that a large weight lifts back into it (:math:`x = -800`, :math:`w = 10^{300}`: 3.7e-48,
+    not 0)."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}")
     x, dtype = as_float(logits, "logits")
@@ -443,16 +548,32 @@ def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, tar
     if numpy.shape(y) != x.shape:
         raise ValueError(f"target has shape {numpy.shape(y)}; it must have the logits' shape {x.shape}")
     y = numpy.asarray(y, dtype=numpy.float64)
+    pos = numpy.asarray(1.0 if pos_weight is None else as_float(pos_weight, "pos_weight")[0], dtype=numpy.float64)
+    w = numpy.asarray(1.0 if weight is None else as_float(weight, "weight")[0], dtype=numpy.float64)
     positive = numpy.asarray(kernels.softplus(-x), dtype=numpy.float64)  # -log sigma(x)
     negative = numpy.asarray(kernels.softplus(x), dtype=numpy.float64)  # -log(1 - sigma(x))
-    pos = 1.0 if pos_weight is None else numpy.asarray(as_float(pos_weight, "pos_weight")[0], dtype=numpy.float64)
-    with numpy.errstate(invalid="ignore", over="ignore"):
-        up, down = pos * y, 1 - y
-        loss = numpy.where(down != 0, down * negative, 0.0) + numpy.where(up != 0, up * positive, 0.0)
+    with numpy.errstate(invalid="ignore", over="ignore", under="ignore"):
+        loss = 1 - y  # (1 - y) s+ + (p y) s- (times w), in place; the entries outside the safe range are redone below
+        loss *= negative
+        up = pos * y
+        up *= positive
+        loss = loss + up
         if weight is not None:
-            loss = loss * numpy.asarray(as_float(weight, "weight")[0], dtype=numpy.float64)
+            loss = loss * w
+        magnitude, plain = numpy.abs(x), _in_safe_range(y) & _in_safe_range(pos) & _in_safe_range(w)
+        safe = (magnitude <= BCE_SAFE_LOGIT) & plain
+        if not safe.all():  # saturated logits: plain where the small term cannot matter (the comment on BCE_SATURATED)
+            big = numpy.where(x > 0, 1 - y, pos * y)
+            safe |= plain & (magnitude <= BCE_SATURATED_LOGIT) & ((big != 0) | (magnitude >= BCE_NEGLIGIBLE_LOGIT))
+    if not safe.all():
+        shape = loss.shape
+        picked = ~numpy.broadcast_to(safe, shape)
+        loss = numpy.array(loss, dtype=numpy.float64, copy=True)
+        def chosen(a: Array) -> Array:
+            return numpy.broadcast_to(a, shape)[picked]
+        loss[picked] = _scaled_bce(kernels, chosen(x), chosen(y), None if pos_weight is None else chosen(pos), None if weight is None else chosen(w))
     if reduction == "none":
-        return loss.astype(dtype)[()]
+        return loss.astype(dtype, copy=False)[()]
     total = _sum(loss.reshape(-1), (0,))[0] if loss.size else 0.0
     if reduction == "mean":
         with numpy.errstate(invalid="ignore", divide="ignore"):
