@@ -71,11 +71,32 @@ def _numpy_target() -> Any:
 
 def _sum(values: Array, axis: tuple[int, ...]) -> Array:
     """The sum over ``axis`` (kept dims), compensated (TwoSum, as the kernels' own sums) when every value
-    is finite; with an infinity or a NaN, NumPy's sum, whose inf and NaN are the right ones."""
+    is finite (where that sum overflows, NumPy's infinity); with an infinity or a NaN, NumPy's sum, whose
+    inf and NaN are the right ones."""
     if values.size and bool(numpy.isfinite(values).all()):
-        return numpy.asarray(_numpy_target()._compensated_sum(values, axis))
+        with numpy.errstate(over="ignore", invalid="ignore"):
+            compensated = numpy.asarray(_numpy_target()._compensated_sum(values, axis))
+            if bool(numpy.isfinite(compensated).all()):
+                return compensated
+            # an overflow (TwoSum's inf - inf is NaN): the plain sum's infinity
+            plain: Array = numpy.where(numpy.isfinite(compensated), compensated, numpy.sum(values, axis=axis, keepdims=True))
+        return plain
     total: Array = numpy.sum(values, axis=axis, keepdims=True)
     return total
+
+
+def _mean(values: Array, denominator: float) -> Any:
+    """sum(values) / denominator, the sum compensated (``_sum``). Where that sum overflows while every value is
+    finite, it is taken again on the values times 2^-b (b the bits of their count, plus 1: the scaled sum is below
+    DBL_MAX), divided, and scaled back (exact, or the truth's overflow): the mean of 1e308 and 1e308 is 1e308, not
+    inf or NaN."""
+    flat = values.reshape(-1)
+    total = _sum(flat, (0,))[0] if flat.size else 0.0
+    with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if not numpy.isfinite(total) and bool(numpy.isfinite(flat).all()):
+            shrink = numpy.ldexp(1.0, -(flat.size.bit_length() + 1))
+            return _sum(flat * shrink, (0,))[0] / denominator / shrink
+        return total / denominator
 
 
 def _keep(where: ArrayLike, shape: tuple[int, ...]) -> Array:
@@ -249,6 +270,9 @@ class _Loss:
             if numpy.shape(w) != (self.classes,):
                 raise ValueError(f"weight has shape {numpy.shape(w)}; it needs one weight per class, shape ({self.classes},)")
             self.w = numpy.asarray(w, dtype=numpy.float64).reshape(shape)
+        self.scale = 1.0  # the class weights' scaling for the mean (below)
+        if self.w is not None and reduction == "mean":
+            self._scale_weights()
         index = numpy.asarray(target)
         self.soft = index.dtype.kind == "f"
         if self.soft:  # class probabilities, the logits' shape (torch); ignore_index does not apply
@@ -268,6 +292,20 @@ class _Loss:
         self.kept = kept
         self.empty = numpy.squeeze(~numpy.any(kept, axis=self.ax, keepdims=True), axis=self.ax)  # no class left
         self.count = numpy.sum(kept, axis=self.ax, keepdims=True).astype(numpy.float64)  # classes per row
+
+    def _scale_weights(self) -> None:
+        """For the mean, the class weights times 2^-k, 2^k <= the largest finite one < 2^(k+1), and ``scale`` 2^k:
+        an index target's mean sum_i w_i l_i / sum_i w_i and its gradient are the same for weights scaled by a power
+        of 2 (exactly, where nothing leaves the range), a probability target's mean and gradient (over the row count)
+        are multiplied back by 2^k. So weights near DBL_MAX do not overflow the terms or the denominator (1e308 gave
+        0 and NaN), and subnormal ones (1e-320) are exact normal numbers, not products rounded on the subnormal grid;
+        a weight below 2^-1022 of the largest becomes subnormal, its share of the mean below 2^-1022."""
+        assert self.w is not None
+        magnitudes = numpy.abs(self.w[numpy.isfinite(self.w)])
+        largest = float(magnitudes.max()) if magnitudes.size else 0.0
+        if largest != 0.0:
+            exponent = int(numpy.frexp(largest)[1]) - 1  # the largest in [1, 2); 2^exponent a double (at most 2^1023)
+            self.w, self.scale = numpy.ldexp(self.w, -exponent), float(numpy.ldexp(1.0, exponent))
 
     def weights(self) -> Array:
         """The class weights along the class axis (1 without ``weight``), 0 at masked classes."""
@@ -293,11 +331,12 @@ class _Loss:
         (index targets; ``ce.mean_reduction_split``) or over the rows (probability targets)."""
         if self.reduction == "none":
             return per_row.astype(self.dtype)[()]
-        total = _sum(per_row.reshape(-1), (0,))[0]
         if self.reduction == "sum":
-            return numpy.asarray(total).astype(self.dtype)[()]
-        with numpy.errstate(invalid="ignore", divide="ignore"):
-            mean = total / self.denominator()  # every row ignored: 0/0, NaN as in torch
+            return numpy.asarray(_sum(per_row.reshape(-1), (0,))[0]).astype(self.dtype)[()]
+        mean = _mean(per_row, self.denominator())  # every row ignored: 0/0, NaN as in torch
+        if self.soft and self.scale != 1.0:
+            with numpy.errstate(over="ignore"):
+                mean = mean * self.scale
         return numpy.asarray(mean).astype(self.dtype)[()]
 
     def denominator(self) -> float:
@@ -314,7 +353,7 @@ class _Loss:
             denominator = self.denominator()
             with numpy.errstate(invalid="ignore", divide="ignore"):
                 scaled = grad / denominator if denominator else numpy.full_like(grad, numpy.nan)
-            grad = numpy.where(numpy.expand_dims(self.ignored, self.ax), 0.0, scaled)
+            grad = numpy.where(numpy.expand_dims(self.ignored, self.ax), 0.0, scaled * self.scale if self.soft else scaled)
         return grad.astype(self.dtype)
 
 
@@ -576,10 +615,7 @@ def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, tar
         loss[picked] = _scaled_bce(kernels, chosen(x), chosen(y), None if pos_weight is None else chosen(pos), None if weight is None else chosen(w))
     if reduction == "none":
         return loss.astype(dtype, copy=False)[()]
-    total = _sum(loss.reshape(-1), (0,))[0] if loss.size else 0.0
-    if reduction == "mean":
-        with numpy.errstate(invalid="ignore", divide="ignore"):
-            total = total / loss.size
+    total = _mean(loss, loss.size) if reduction == "mean" else (_sum(loss.reshape(-1), (0,))[0] if loss.size else 0.0)
     return numpy.asarray(total).astype(dtype)[()]
 
 

@@ -338,6 +338,49 @@ def test_nll_loss_and_binary_cross_entropy(K) -> None:  # type: ignore[no-untype
 
 
 
+@TARGETS
+@pytest.mark.parametrize("weight", [[1e308, 5e307, 1.7e308], [1e-320, 3e-320, 7e-321], [1e300, 1e-300, 1.0]], ids=["huge", "subnormal", "spread"])
+def test_mean_reductions_with_weights_near_the_ends_of_the_range(K, weight) -> None:  # type: ignore[no-untyped-def]
+    """The weighted means (sum w_t l / sum w_t for index targets, the row mean for probabilities) and the mean's
+    gradient against mpmath where the weights are near DBL_MAX or subnormal: the terms and the denominator
+    overflowed (0, NaN) or rounded on the subnormal grid (1e-3 relative) before. Test the test: the plain
+    formula fails on the first two."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((4, 3)) * 3
+    index, probs = np.array([0, 2, 1, 2]), rng.dirichlet(np.ones(3), 4)
+    w = np.array(weight)
+    for smoothing in (0.0, 0.1):
+        for target in (index, probs):
+            t = target.tolist()
+            losses, total, denominator = ref.cross_entropy_rows(x.tolist(), t, weight, -100, smoothing, [[True] * 3] * 4)
+            got, grad = K.cross_entropy_with_grad(x, target, weight=w, reduction="mean", label_smoothing=smoothing)
+            if total / denominator > mpmath.mpf(2) ** 1024:  # the mean itself overflows (probability targets, huge weights)
+                assert got == np.inf
+            else:
+                assert close(got, total / denominator, 8), (smoothing, target.dtype, got, total / denominator)
+            want = ref.cross_entropy_grad_rows(x.tolist(), t, weight, -100, smoothing, [[True] * 3] * 4)
+            scale = max(abs(v) for row in want for v in row) / denominator
+            for g, v in zip(grad.ravel(), (v / denominator for row in want for v in row), strict=True):
+                assert close(g, v, 8, absolute=2.0**-50 * scale), (smoothing, target.dtype, g, v)
+    lp = softmax_np.log_softmax(x)
+    picked = [-mpmath.mpf(lp[r, c]) * mpmath.mpf(weight[c]) for r, c in enumerate(index)]
+    assert close(K.nll_loss(lp, index, weight=w, reduction="mean"), mpmath.fsum(picked) / mpmath.fsum(mpmath.mpf(weight[c]) for c in index), 4)
+    if weight[2] != 1.0:
+        with np.errstate(all="ignore"):
+            plain = np.sum(-lp[np.arange(4), index] * w[index]) / np.sum(w[index])
+        assert not close(plain, mpmath.fsum(picked) / mpmath.fsum(mpmath.mpf(weight[c]) for c in index), 4)
+
+
+@TARGETS
+def test_means_whose_sum_overflows(K) -> None:  # type: ignore[no-untyped-def]
+    """A mean of losses whose sum exceeds DBL_MAX while the mean does not (1.5e308 and 1.5e308: 1.5e308, not inf or NaN)."""
+    x = np.array([[0.0, -1.5e308], [-1.5e308, 0.0]])
+    assert K.cross_entropy(x, np.array([1, 0]), reduction="mean") == 1.5e308
+    assert K.cross_entropy(x, np.array([1, 0]), reduction="sum") == np.inf
+    assert K.binary_cross_entropy_with_logits(np.array([1.5e308, 1.5e308]), np.array([0.0, 0.0]), reduction="mean") == 1.5e308
+    assert K.binary_cross_entropy_with_logits(np.array([1.5e308, -1.5e308]), np.array([0.0, 1.0]), reduction="mean") == 1.5e308
+
+
 def _bce_truth(x: float, y: float, pos_weight: float, weight: float) -> mpmath.mpf:
     """The textbook loss -w [p y log sigma(x) + (1 - y) log(1 - sigma(x))], 1 - sigma(x) taken as sigma(-x), at 300 bits."""
     with mpmath.workprec(300):
