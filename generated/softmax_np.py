@@ -30,6 +30,7 @@ Edge semantics (the same on every target):
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy
@@ -452,6 +453,26 @@ def _logmeanexp(x: Array, keep: Array, axis: Axes) -> Array:
     return numpy.where(count > 0, out, numpy.nan)
 
 
+def _rescaled_where_overflowed(vjp: Callable[[Array], Array], g: Array, out: Array, axis: Axes, others: Callable[[], Array]) -> Array:
+    r"""A vector-Jacobian product linear in g whose slice overflowed in between while its inputs are finite
+    (softmax_backward's :math:`g - \langle g, p\rangle` beyond DBL_MAX, log_softmax_backward's :math:`\sum g`):
+    that slice again as :math:`2^k\,\mathrm{vjp}(2^{-k} g)`, :math:`2^k > n` the slice's size, so no sum or
+    difference of the scaled values overflows. Scaling by a power of 2 is exact where the values are normal,
+    so the scaled evaluation rounds as the unscaled one would with an unbounded exponent: the same bits where
+    that was finite, and the bound's value where only an intermediate overflowed (an entry of g scaled into
+    the subnormal range lies below half an ulp of the term it meets, :math:`2^k` times at least
+    :math:`2^{-1074}\cdot\mathrm{DBL\_MAX}/2^{k}`). An overflow of the result itself stays +-inf. ``others``
+    gives where the other input is finite (asked only where a slice is not)."""
+    if bool(numpy.isfinite(out).all()):
+        return out
+    rows = numpy.any(~numpy.isfinite(out), axis=axis, keepdims=True) & numpy.all(numpy.isfinite(g) & others(), axis=axis, keepdims=True)
+    if not rows.any():
+        return out
+    size = int(numpy.prod([g.shape[a] for a in axis]))
+    k = size.bit_length() + 1
+    return numpy.where(rows, numpy.ldexp(vjp(numpy.ldexp(g, -k)), k), out)
+
+
 def _backward_limits(p: Array, g: Array, out: Array, axis: Axes) -> Array:
     r"""Slices whose grad has an infinite entry: :math:`\sum_j p_i (\delta_{ij} - p_j) g_j` as the limit
     of each infinite :math:`g_j \to \pm\infty` on its own (the C target's backward_infinite_row).
@@ -764,11 +785,16 @@ def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, .
     _options.check_precision(precision)
     p, g, dtype = _paired(probs, grad, ("probs", "grad"))  # float32 probs with a float64 grad: float64
     axis = _axes(axis, p.ndim)
-    with numpy.errstate(invalid="ignore", over="ignore"):
+
+    def vjp(g: Array) -> Array:
         # proved: rewrite.softmax_backward
         out = p*(g - numpy.sum(g*p, axis=axis, keepdims=True))
+        return out
+
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        out = _rescaled_where_overflowed(vjp, g, vjp(g), axis, lambda: numpy.isfinite(p))
         out = _backward_limits(p, g, out, axis)
-    return out.astype(dtype)
+    return out.astype(dtype, copy=False)  # out is a new array
 
 
 @_one_entry_slice(arrays=2)
@@ -782,11 +808,16 @@ def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tupl
     axis = _axes(axis, lp.ndim)
     with numpy.errstate(invalid="ignore", over="ignore"):
         e = numpy.exp(lp)
-        # proved: backward.log_softmax
-        out = -e*numpy.sum(g, axis=axis, keepdims=True) + g
+
+        def vjp(g: Array) -> Array:
+            # proved: backward.log_softmax
+            out = -e*numpy.sum(g, axis=axis, keepdims=True) + g
+            return out
+
+        out = _rescaled_where_overflowed(vjp, g, vjp(g), axis, lambda: ~numpy.isnan(lp) & (lp != numpy.inf))
         out = numpy.where(e == 0, g, out)
         out = numpy.where(numpy.all(numpy.isneginf(lp), axis=axis, keepdims=True), 0.0, out)
-    return out.astype(dtype)
+    return out.astype(dtype, copy=False)  # out is a new array
 
 def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmin along ``axis``: softmax(-x / T) per row (torch.nn.functional.softmin); the math, edges and claims: :func:`softproof.generated._options.softmin`."""

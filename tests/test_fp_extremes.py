@@ -211,6 +211,51 @@ def test_softmax_backward_keeps_a_wider_grad_and_takes_infinite_entries_as_limit
             assert np.array_equal(got, limit, equal_nan=True), (p, g, got)
 
 
+@pytest.mark.parametrize("target", ["numpy", "c"])
+def test_backward_rows_that_overflow_only_in_between(target: str) -> None:
+    """softmax_backward's g_j - <g, p> and log_softmax_backward's sum of g may exceed DBL_MAX where the result
+    does not (p = [0.9, 0.1], g = [-1.7e308, 1.7e308]: 3.06e307; g = [1.7e308, 1.7e308] at p = [0.5, 0.5]: 0):
+    both gave +-inf. Rows of 2, 5 and 100 entries, one and 9 at a time (the C target's tiles), against mpmath on
+    the formulas of the given inputs, within 2^-49 of the terms' size; test of the test: the plain formulas
+    overflow there."""
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    module = c_target if target == "c" else np_target
+
+    def near(got: float, truth: mpmath.mpf, size: mpmath.mpf) -> bool:  # an overflowing truth is the infinity of its sign
+        if abs(truth) >= mpmath.mpf(2) ** 1024 * (1 - mpmath.mpf(2) ** -54):
+            return bool(got == (np.inf if truth > 0 else -np.inf))
+        return bool(abs(got - truth) <= 2.0**-49 * size)
+
+    rng = np.random.default_rng(21)
+    finite = 0
+    for n in (2, 5, 100):
+        p = rng.dirichlet(np.ones(n), 9)
+        g = rng.choice([-1.0, 1.0], (9, n)) * rng.uniform(0.9, 1.0, (9, n)) * 1.7e308
+        g[0, :] = 1.7e308  # every sum of two overflows
+        lp = np.log(p)
+        got_soft, got_log = module.softmax_backward(p, g), module.log_softmax_backward(lp, g)
+        for r in range(9):
+            assert np.array_equal(module.softmax_backward(p[r], g[r]), got_soft[r]), (n, r)
+            assert np.array_equal(module.log_softmax_backward(lp[r], g[r]), got_log[r]), (n, r)
+            with mpmath.workprec(200):
+                P, G = [mpmath.mpf(v) for v in p[r]], [mpmath.mpf(v) for v in g[r]]
+                dot, total = mpmath.fsum(a * b for a, b in zip(P, G, strict=True)), mpmath.fsum(G)
+                for j in range(n):
+                    soft = P[j] * (G[j] - dot)
+                    assert near(got_soft[r, j], soft, P[j] * (abs(G[j]) + abs(dot))), (n, r, j, got_soft[r, j], soft)
+                    e = mpmath.exp(mpmath.mpf(lp[r, j]))
+                    log_vjp = G[j] - e * total
+                    assert near(got_log[r, j], log_vjp, abs(G[j]) + e * abs(total)), (n, r, j, got_log[r, j], log_vjp)
+                    finite += int(np.isfinite(got_soft[r, j])) + int(np.isfinite(got_log[r, j]))
+    assert finite > 1000, finite
+    p, g = np.array([0.9, 0.1]), np.array([-1.7e308, 1.7e308])
+    assert module.softmax_backward(p, g)[1] == 3.06e307 and module.log_softmax_backward(np.log([0.5, 0.5]), -g[[1, 1]])[0] == 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # test the test: the plain formulas overflow
+        assert np.isinf(p * (g - np.sum(p * g)))[1] and np.isinf(1.7e308 - 0.5 * np.sum([1.7e308, 1.7e308]))
+
+
 def test_rows_whose_terms_are_all_below_the_normal_range_keep_their_small_results() -> None:
     """A row whose terms below its maximum all lie under 2^-968 (log-probabilities with one 0 and the rest
     below -670): log_softmax's maximal entry is -t, a cross-entropy at it t and logsumexp near 0 m + T t, with t

@@ -3501,6 +3501,21 @@ static void backward_infinite_row_d(const double *pr, const double *gr, double *
     }
 }
 
+/* a row whose <g, p> is 2^970 or more: out_j = 2 p_j (g_j/2 - dot/2), the same roundings as p_j (g_j - dot) scaled by
+ * 1/2 (exact where the values are normal: a g_j that halving rounds lies far below half an ulp of dot/2 >= 2^969;
+ * g_j - dot is 0, or at least dot/2 where |g_j| < dot/2, or a nonzero multiple of 2^917 (both at least 2^969), so
+ * p_j (g_j - dot)/2 is 0 or at least 2^-1074 2^916, normal), so the same bits wherever those were finite, and the finite
+ * value where only g_j - dot overflowed; 2 times an overflowing result is +-inf, as it should be */
+static SP_NOINLINE void backward_halved_row_d(const double *pr, const double *gr, double *outr, size_t n, double dot)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        const double p = (double)pr[j];
+        const double g = (double)gr[j];
+        outr[j] = (double)(2.0 * piece_softmax_backward(0.5 * dot, 0.5 * g, p));
+    }
+}
+
 /* out_j = p_j (g_j - <g, p>) along one row (an infinite grad entry makes <g, p> infinite or NaN:
  * such a row takes backward_infinite_row) */
 static SP_INLINE void backward_row_d(const double *pr, const double *gr, double *outr, size_t n, double dot)
@@ -3519,6 +3534,16 @@ static SP_INLINE void backward_row_d(const double *pr, const double *gr, double 
     }
 }
 
+/* backward_row, or the halved row where g_j - dot may overflow (|g_j| + |dot| past DBL_MAX + 2^970) */
+static SP_INLINE void backward_checked_row_d(const double *pr, const double *gr, double *outr, size_t n, double dot)
+{
+    if (fabs(dot) >= 0x1p970 && fabs(dot) <= DBL_MAX) {
+        backward_halved_row_d(pr, gr, outr, n, dot);
+    } else {
+        backward_row_d(pr, gr, outr, n, dot);
+    }
+}
+
 static int softmax_backward_rows_d(const double *pv, const double *gv, double *out, size_t rows, size_t n)
 {
     const size_t tiled = n < 2 * SP_LANES ? rows / SP_TILE * SP_TILE : 0;
@@ -3527,11 +3552,11 @@ static int softmax_backward_rows_d(const double *pv, const double *gv, double *o
         double dot[SP_TILE];
         backward_tile_dots_d(pv + r * n, gv + r * n, n, dot);
         for (l = 0; l < SP_TILE; ++l) {
-            backward_row_d(pv + (r + l) * n, gv + (r + l) * n, out + (r + l) * n, n, dot[l]);
+            backward_checked_row_d(pv + (r + l) * n, gv + (r + l) * n, out + (r + l) * n, n, dot[l]);
         }
     }
     for (; r < rows; ++r) {
-        backward_row_d(pv + r * n, gv + r * n, out + r * n, n, backward_dot_d(pv + r * n, gv + r * n, n));
+        backward_checked_row_d(pv + r * n, gv + r * n, out + r * n, n, backward_dot_d(pv + r * n, gv + r * n, n));
     }
     return SOFTPROOF_OK;
 }
@@ -3540,6 +3565,40 @@ static int softmax_backward_rows_d(const double *pv, const double *gv, double *o
  * the sum of g by TwoSum (the plain sum where it is infinite or NaN); an entry of probability 0 takes no
  * share of the sum (out_j = g_j, even where the sum is infinite); a row of -inf log-probabilities (a fully
  * masked output) gets 0 */
+static int finite_entries_d(const double *v, size_t n)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        if (!(fabs((double)v[j]) <= DBL_MAX)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* a row whose sum of g overflows while every g_j is finite: out_j = 2^k (g_j 2^-k - e_j S_k), S_k the sum of the
+ * g_j 2^-k (2^k > n: it cannot overflow), the same roundings as unscaled (exact scaling by a power of 2 where the
+ * values are normal; a g_j scaled into the subnormal range lies far below half an ulp of e_j S_k >= 2^-1074 2^(1023-k)),
+ * so the finite value where only the sum overflowed; an entry of probability 0 is g_j itself, unscaled */
+static void log_softmax_backward_scaled_row_d(const double *lpr, const double *gr, double *outr, size_t n)
+{
+    int bits;
+    double hi = 0.0, lo = 0.0, total, shrink;
+    size_t j;
+    (void)frexp((double)n, &bits); /* n < 2^bits */
+    shrink = ldexp(1.0, -(bits + 1));
+    for (j = 0; j < n; ++j) {
+        const double g = (double)gr[j] * shrink;
+        SP_ACCUMULATE(hi, lo, g);
+    }
+    total = hi + lo;
+    for (j = 0; j < n; ++j) {
+        const double lp = (double)lpr[j], g = (double)gr[j];
+        const double e = lp > 0.0 ? exp(lp) : sp_exp(lp, 0.0, 0);
+        outr[j] = (double)(e == 0.0 ? g : ldexp(piece_log_softmax_backward(e, g * shrink, total), bits + 1));
+    }
+}
+
 static int log_softmax_backward_rows_d(const double *lpv, const double *gv, double *out, size_t rows, size_t n)
 {
     size_t r, j;
@@ -3552,11 +3611,15 @@ static int log_softmax_backward_rows_d(const double *lpv, const double *gv, doub
             SP_ACCUMULATE(hi, lo, g);
             top = (lp > top || lp != lp) ? lp : top;
         }
-        total = fabs(hi) <= DBL_MAX ? hi + lo : hi; /* hi is the plain sum: its inf or NaN is the right one */
+        total = fabs(hi) <= DBL_MAX ? hi + lo : hi; /* hi is the plain sum: its inf or NaN is the right one ... */
         if (top == -INFINITY) {
             for (j = 0; j < n; ++j) {
                 outr[j] = (double)0.0;
             }
+            continue;
+        }
+        if (!(fabs(hi) <= DBL_MAX) && finite_entries_d(gr, n)) { /* ... unless it overflowed: finite g */
+            log_softmax_backward_scaled_row_d(lpr, gr, outr, n);
             continue;
         }
         /* proved: backward.log_softmax */
@@ -6074,6 +6137,7 @@ static void backward_infinite_row_f(const float *pr, const float *gr, float *out
     }
 }
 
+
 /* out_j = p_j (g_j - <g, p>) along one row (an infinite grad entry makes <g, p> infinite or NaN:
  * such a row takes backward_infinite_row) */
 static SP_INLINE void backward_row_f(const float *pr, const float *gr, float *outr, size_t n, double dot)
@@ -6092,6 +6156,12 @@ static SP_INLINE void backward_row_f(const float *pr, const float *gr, float *ou
     }
 }
 
+/* backward_row, or the halved row where g_j - dot may overflow (|g_j| + |dot| past DBL_MAX + 2^970) */
+static SP_INLINE void backward_checked_row_f(const float *pr, const float *gr, float *outr, size_t n, double dot)
+{
+    backward_row_f(pr, gr, outr, n, dot); /* float entries: |dot| < 2^129, nothing to overflow */
+}
+
 static int softmax_backward_rows_f(const float *pv, const float *gv, float *out, size_t rows, size_t n)
 {
     const size_t tiled = n < 2 * SP_LANES ? rows / SP_TILE * SP_TILE : 0;
@@ -6100,11 +6170,11 @@ static int softmax_backward_rows_f(const float *pv, const float *gv, float *out,
         double dot[SP_TILE];
         backward_tile_dots_f(pv + r * n, gv + r * n, n, dot);
         for (l = 0; l < SP_TILE; ++l) {
-            backward_row_f(pv + (r + l) * n, gv + (r + l) * n, out + (r + l) * n, n, dot[l]);
+            backward_checked_row_f(pv + (r + l) * n, gv + (r + l) * n, out + (r + l) * n, n, dot[l]);
         }
     }
     for (; r < rows; ++r) {
-        backward_row_f(pv + r * n, gv + r * n, out + r * n, n, backward_dot_f(pv + r * n, gv + r * n, n));
+        backward_checked_row_f(pv + r * n, gv + r * n, out + r * n, n, backward_dot_f(pv + r * n, gv + r * n, n));
     }
     return SOFTPROOF_OK;
 }
@@ -6113,6 +6183,40 @@ static int softmax_backward_rows_f(const float *pv, const float *gv, float *out,
  * the sum of g by TwoSum (the plain sum where it is infinite or NaN); an entry of probability 0 takes no
  * share of the sum (out_j = g_j, even where the sum is infinite); a row of -inf log-probabilities (a fully
  * masked output) gets 0 */
+static int finite_entries_f(const float *v, size_t n)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        if (!(fabs((double)v[j]) <= DBL_MAX)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* a row whose sum of g overflows while every g_j is finite: out_j = 2^k (g_j 2^-k - e_j S_k), S_k the sum of the
+ * g_j 2^-k (2^k > n: it cannot overflow), the same roundings as unscaled (exact scaling by a power of 2 where the
+ * values are normal; a g_j scaled into the subnormal range lies far below half an ulp of e_j S_k >= 2^-1074 2^(1023-k)),
+ * so the finite value where only the sum overflowed; an entry of probability 0 is g_j itself, unscaled */
+static void log_softmax_backward_scaled_row_f(const float *lpr, const float *gr, float *outr, size_t n)
+{
+    int bits;
+    double hi = 0.0, lo = 0.0, total, shrink;
+    size_t j;
+    (void)frexp((double)n, &bits); /* n < 2^bits */
+    shrink = ldexp(1.0, -(bits + 1));
+    for (j = 0; j < n; ++j) {
+        const double g = (double)gr[j] * shrink;
+        SP_ACCUMULATE(hi, lo, g);
+    }
+    total = hi + lo;
+    for (j = 0; j < n; ++j) {
+        const double lp = (double)lpr[j], g = (double)gr[j];
+        const double e = lp > 0.0 ? exp(lp) : sp_exp(lp, 0.0, 1);
+        outr[j] = (float)(e == 0.0 ? g : ldexp(piece_log_softmax_backward(e, g * shrink, total), bits + 1));
+    }
+}
+
 static int log_softmax_backward_rows_f(const float *lpv, const float *gv, float *out, size_t rows, size_t n)
 {
     size_t r, j;
@@ -6125,11 +6229,15 @@ static int log_softmax_backward_rows_f(const float *lpv, const float *gv, float 
             SP_ACCUMULATE(hi, lo, g);
             top = (lp > top || lp != lp) ? lp : top;
         }
-        total = fabs(hi) <= DBL_MAX ? hi + lo : hi; /* hi is the plain sum: its inf or NaN is the right one */
+        total = fabs(hi) <= DBL_MAX ? hi + lo : hi; /* hi is the plain sum: its inf or NaN is the right one ... */
         if (top == -INFINITY) {
             for (j = 0; j < n; ++j) {
                 outr[j] = (float)0.0;
             }
+            continue;
+        }
+        if (!(fabs(hi) <= DBL_MAX) && finite_entries_f(gr, n)) { /* ... unless it overflowed: finite g */
+            log_softmax_backward_scaled_row_f(lpr, gr, outr, n);
             continue;
         }
         /* proved: backward.log_softmax */
