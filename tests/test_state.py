@@ -122,6 +122,28 @@ def test_normalise_gives_the_rows_softmax(target: str) -> None:
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
+def test_normalise_at_subnormal_temperatures(target: str) -> None:
+    """Rows of subnormal entries at a subnormal T, split and merged: the C states' triple-double terms divided by T
+    without the shift's scaling, so t carried the division's underflowed remainders (28 u at T = 3.2e-313, 42 ULP of
+    normalise's log_softmax at the maximum, where it is -t); within the kernels' bounds of mpmath now."""
+    module = TARGETS[target]
+    rng = np.random.default_rng(8)
+    rows = [(np.array([-4.1950387749405e-311, -1.8874506586864e-311]), 3.2313144325e-313)]
+    for _ in range(12):
+        T = 2.0 ** rng.uniform(-1074, -1023)
+        n = int(rng.integers(2, 40))
+        rows.append((-T * rng.uniform(0, 120, n), T))
+    for x, T in rows:
+        cut = int(rng.integers(0, x.size + 1))
+        state = module.merge(module.lse_state(x[:cut], temperature=T), module.lse_state(x[cut:], temperature=T))
+        truth = reference(x, "rows", "float64", np.array([0]), temperature=T)
+        p = np.concatenate([module.normalise(x[:cut], state), module.normalise(x[cut:], state)])
+        lp = np.concatenate([module.normalise(x[:cut], state, log=True), module.normalise(x[cut:], state, log=True)])
+        assert ulp_distance(p, truth["softmax"]).max() <= 3, (x.tolist(), T)
+        assert ulp_distance(lp, truth["log_softmax"]).max() <= 2, (x.tolist(), T)
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
 def test_edges(target: str) -> None:
     """NaN spreads; an empty or all -inf slice adds nothing; +inf entries are ties (LSE +inf, shares 1/k)."""
     module = TARGETS[target]

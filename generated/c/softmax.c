@@ -1330,6 +1330,19 @@ static triple triple_div_d(triple x, double d)
     return triple_renorm(q0, q1, q2);
 }
 
+/* (d + l)/T as a triple (d + l exact, from TwoSum): for T below 2^-900 on d, l and T scaled by 2^200 (shift_scale,
+ * exact), since the division's remainders d - q T would underflow there and move the quotient by 2^-1075/T
+ * (the C states' t of [-4.2e-311, -1.9e-311] at T = 3.2e-313 was 28 u off); where d 2^200 overflows the quotient
+ * is below -2^1100 (or above 2^1100): d/T, an infinity, as the callers' e^y = 0 needs */
+static triple triple_quotient(double d, double l, double T)
+{
+    const double s = shift_scale(T);
+    if (!(fabs(d * s) <= DBL_MAX)) {
+        return triple_of(d / T, 0.0);
+    }
+    return triple_div_d(triple_of(d * s, l * s), T * s);
+}
+
 /* ln 2, 1/j! (j = 0..14) and 2^(j/64) (j = 0..63) as three doubles each (h + m + l within 2^-160 relative;
  * mpmath at 400 bits) */
 static const triple SP_LN2_TRIPLE = {0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56, 0x1.7b57a079a1934p-111};
@@ -2464,7 +2477,7 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
         if (x == m || !(fabs(d) <= DBL_MAX)) {
             continue; /* a tie (counted apart), x = -inf, or (T <= 1) x - m < -DBL_MAX: below e^-745 */
         }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T * h);
+        y = T == 1.0 ? triple_of(d, l) : triple_quotient(d, l, T * h);
         if (y.h >= -745.0) {
             t = triple_add(t, triple_exp(y));
         }
@@ -4594,7 +4607,7 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
         if (x == m || !(fabs(d) <= DBL_MAX)) {
             continue; /* a tie (counted apart), x = -inf, or (T <= 1) x - m < -DBL_MAX: below e^-745 */
         }
-        y = T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T * h);
+        y = T == 1.0 ? triple_of(d, l) : triple_quotient(d, l, T * h);
         if (y.h >= -745.0) {
             t = triple_add(t, triple_exp(y));
         }
@@ -7842,9 +7855,9 @@ static triple merge_exponent(softproof_lse_state a, softproof_lse_state b)
     two_diff(b.m, a.m, &d, &l);
     if (!(fabs(d) <= DBL_MAX)) {
         two_diff(0.5 * b.m, 0.5 * a.m, &d, &l);
-        return triple_div_d(triple_of(d, l), 0.5 * T);
+        return triple_quotient(d, l, 0.5 * T);
     }
-    return T == 1.0 ? triple_of(d, l) : triple_div_d(triple_of(d, l), T);
+    return T == 1.0 ? triple_of(d, l) : triple_quotient(d, l, T);
 }
 
 /* b's share F S_b where F falls below the normal range (y = (b.m - a.m)/T < -708): F's three parts each rounded
