@@ -471,11 +471,11 @@ def nll_loss(kernels: ModuleType, log_probs: ArrayLike, target: ArrayLike, axis:
 # Binary cross-entropy's terms c s, c a product of up to three coefficients and s = softplus(+-x), taken as
 # they are written (w ((1 - y) s+ + (p y) s-)) where nothing leaves the normal range, and through mantissas
 # and exponents elsewhere. The safe entries: |x| <= 600, so both softplus values lie in [e^-600, 601] (normal,
-# within the kernel's 2 ULP), and y, pos_weight, weight each 0 or of magnitude 2^-50..2^50 (infinities and
-# NaNs, in x or a coefficient, take the scaled path, where a zero factor zeroes its term): 1 - y is 0 or of magnitude 2^-53..2^51 (the doubles
-# beside 1 are 1 - 2^-53 and 1 + 2^-52), p y 0 or 2^-100..2^100, (1 - y) s+ and (p y) s- 0 or 2^-919..2^110,
-# their sum (terms of one sign) 2^-919..2^111 and its product with w 2^-969..2^161: four roundings, no
-# underflow or overflow, so the result is within 2^-51 (the softplus) + 4 u of the truth, u = 2^-53.
+# within the kernel's 2 ULP), and y, pos_weight, weight each 0 or of magnitude 2^-50..2^50 (infinities and NaNs,
+# in x or a coefficient, take the scaled path, where a zero factor zeroes its term): 1 - y is 0 or of magnitude
+# 2^-53..2^51 (the doubles beside 1 are 1 - 2^-53 and 1 + 2^-52), p y 0 or 2^-100..2^100, (1 - y) s+ and (p y) s-
+# 0 or 2^-919..2^110, their sum (terms of one sign) 2^-919..2^111 and its product with w 2^-969..2^161: four
+# roundings, no underflow or overflow, so the result is within 2^-51 (the softplus) + 4 u of the truth, u = 2^-53.
 BCE_SAFE_LOGIT = 600.0
 BCE_SAFE_COEFFICIENT = 2.0**50
 # Saturated logits, 600 < |x| <= 2^900, with coefficients in that range: softplus(|x|) lies in [600, 2^900] and
@@ -489,7 +489,7 @@ BCE_SATURATED_LOGIT = 2.0**900
 BCE_NEGLIGIBLE_LOGIT = 1400.0
 # The scaled path writes s = softplus(v) for v < -650 (where it is e^v within relative e^v < 2^-937, below the
 # normal range from v < -708) as softplus(z) e^(-600 j), z = v + 600 j in [-650, -50) (exact: an integer added,
-# the sum no larger than v and a multiple of ulp(v)), where softplus(z) is e^z within e^z/2 < 2^-73, and
+# the sum no larger than |v| and a multiple of ulp(v)), where softplus(z) is e^z within e^z/2 < 2^-73, and
 # e^(-600 j) is the mantissa and exponent of its double rounding (mpmath, relative 2^-53).  Below v = -5450 the
 # term is 0: e^v < 2^-7862, and three coefficients of at most 2^1024 each cannot lift it to 2^-1075.
 _BCE_FAR = -650.0
