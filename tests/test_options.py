@@ -372,6 +372,23 @@ def test_mean_reductions_with_weights_near_the_ends_of_the_range(K, weight) -> N
 
 
 @TARGETS
+def test_label_smoothing_where_the_class_sums_overflow(K) -> None:  # type: ignore[no-untyped-def]
+    """Label smoothing's eps/n times the sum over the classes of w (-log p), with logits near -DBL_MAX masking two
+    classes (each -log p near 1e308): the sum overflows, the loss does not (9e306, inf before); its gradient's sum
+    of class weights near DBL_MAX likewise (-6e307, 3e307, 3e307; inf and NaN before). Against mpmath."""
+    x = np.array([[0.0, -1e308, -1.7e308], [2.0, -1.5e308, -1.5e308]])
+    t = np.array([0, 0])
+    losses, _, _ = ref.cross_entropy_rows(x.tolist(), t.tolist(), None, -100, 0.1, [[True] * 3] * 2)
+    for got, want in zip(K.cross_entropy(x, t, label_smoothing=0.1), losses, strict=True):
+        assert close(got, want, 4), (got, want)
+    w = np.array([1e308, 1e308, 1.5e308])
+    zeros = np.zeros((1, 3))
+    want_grad = ref.cross_entropy_grad_rows(zeros.tolist(), [0], w.tolist(), -100, 0.1, [[True] * 3])[0]
+    for got, want in zip(K.cross_entropy_grad(zeros, np.array([0]), weight=w, label_smoothing=0.1)[0], want_grad, strict=True):
+        assert close(got, want, 8, absolute=2.0**-40 * 1e308), (got, want)
+
+
+@TARGETS
 def test_means_whose_sum_overflows(K) -> None:  # type: ignore[no-untyped-def]
     """A mean of losses whose sum exceeds DBL_MAX while the mean does not (1.5e308 and 1.5e308: 1.5e308, not inf or NaN)."""
     x = np.array([[0.0, -1.5e308], [-1.5e308, 0.0]])

@@ -97,6 +97,23 @@ def _mean(values: Array, denominator: float) -> Any:
         return total / denominator
 
 
+def _sum_times(values: Array, axis: tuple[int, ...], factor: Array | float) -> Array:
+    """factor times the sum over ``axis`` (kept dims), where the sum alone may overflow while the product does not
+    (label smoothing's eps/n times the sum of -log p over the classes, logits near -DBL_MAX masking several
+    classes): such slices (finite values, an infinite sum) take factor times the sum of the values times 2^-b, b
+    the bits of the slice's size plus 1, then 2^b (exact scalings, the one rounding of the product as before)."""
+    total = _sum(values, axis)
+    with numpy.errstate(over="ignore", invalid="ignore"):
+        product: Array = factor * total
+        if bool(numpy.isfinite(total).all()):
+            return product
+        redo = ~numpy.isfinite(total) & numpy.all(numpy.isfinite(values), axis=axis, keepdims=True)
+        if redo.any():
+            b = int(numpy.prod([values.shape[a] for a in axis])).bit_length() + 1
+            product = numpy.where(redo, numpy.ldexp(factor * _sum(numpy.ldexp(values, -b), axis), b), product)
+    return product
+
+
 def _keep(where: ArrayLike, shape: tuple[int, ...]) -> Array:
     """``where`` as a boolean mask of ``shape`` (broadcast); True keeps an entry."""
     mask = numpy.asarray(where)
@@ -374,8 +391,8 @@ def _per_row_loss(kernels: ModuleType, loss: _Loss) -> Array:
             ce = numpy.asarray(kernels.cross_entropy(loss.x, loss.safe, loss.ax), dtype=numpy.float64)
         per_row = loss.target_weight() * ce if loss.w is not None else ce
         if loss.smoothing:  # ce.label_smoothing_mix, with torch's class weights on both terms
-            smooth = _sum(loss.weights() * _log_probs(kernels, loss), (loss.ax,))
-            share = numpy.squeeze(loss.smoothing / numpy.maximum(loss.count, 1) * smooth, axis=loss.ax)
+            weighted = loss.weights() * _log_probs(kernels, loss)
+            share = numpy.squeeze(_sum_times(weighted, (loss.ax,), loss.smoothing / numpy.maximum(loss.count, 1)), axis=loss.ax)
             per_row = (1 - loss.smoothing) * per_row + share
         per_row = numpy.where(loss.ignored, 0.0, per_row)
     return numpy.where(loss.empty, 0.0, per_row)  # mask.fully_masked_limits: a loss of 0
@@ -399,7 +416,12 @@ def _per_row_grad(kernels: ModuleType, loss: _Loss) -> Array:
         if loss.smoothing:  # ce.weighted_smoothing_grad: (1 - eps) w_y (p - onehot) + (eps/n)(W p - w)
             weights = loss.weights()
             total = numpy.sum(weights, axis=loss.ax, keepdims=True)
-            smooth = loss.smoothing / numpy.maximum(loss.count, 1) * (total * probabilities() - weights)
+            shrink = 1.0  # 2^-b where a sum of finite class weights overflows: the same value, scaled exactly
+            if not bool(numpy.isfinite(total).all()) and bool(numpy.isfinite(weights).all()):
+                shrink = 2.0 ** -(loss.classes.bit_length() + 1)
+                weights = weights * shrink
+                total = numpy.sum(weights, axis=loss.ax, keepdims=True)
+            smooth = loss.smoothing / numpy.maximum(loss.count, 1) * (total * probabilities() - weights) / shrink
             grad = (1 - loss.smoothing) * grad + smooth
     ignored = numpy.expand_dims(loss.ignored | loss.empty, loss.ax)
     return numpy.where(ignored | ~loss.kept, 0.0, grad)  # ignored rows, masked classes, empty rows: 0
