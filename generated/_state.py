@@ -47,7 +47,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float, axes, slice_rows
+from ._checks import as_float, axes, narrow, quiet, slice_rows
 
 __all__ = ["STATE_DTYPE", "lse_state", "merge", "finish", "normalise", "state_temperature", "state_excess"]
 
@@ -210,6 +210,7 @@ def _lost_terms(rows: NDArray[Any], out: NDArray[Any]) -> None:
     _add_absolute(out, (out["t_hi"] == 0.0) & numpy.isfinite(out["m"]) & (below > 0), below * 2.0**-1074)
 
 
+@quiet
 def lse_state(kernels: ModuleType, x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0) -> Any:
     """The state of each slice of ``x`` along ``axis`` (all of ``axis`` reduced; the result has the
     other dimensions' shape)."""
@@ -324,6 +325,7 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     return out
 
 
+@quiet
 def merge(kernels: ModuleType, a: ArrayLike, b: ArrayLike) -> Any:
     """The state of each pair of slices together (broadcast): ``finish(merge(a, b))`` is the
     log-sum-exp of the two slices concatenated (``state.finish_of_merge``)."""
@@ -364,6 +366,7 @@ def _numpy_finish(s: NDArray[Any], precise: bool = True) -> tuple[NDArray[Any], 
     return numpy.where(edge, s["m"], out), numpy.where(edge, 0.0, bound)
 
 
+@quiet
 def finish(kernels: ModuleType, state: ArrayLike, *, return_bound: bool = False) -> Any:
     """The log-sum-exp of each state's slice, rounded once: within 1 ULP of the correctly rounded value
     where the bound of its error before rounding is below 2^-53.5 |LSE| (it is, unless m + T log S
@@ -382,6 +385,7 @@ def finish(kernels: ModuleType, state: ArrayLike, *, return_bound: bool = False)
     return (values, bounds) if return_bound else values
 
 
+@quiet
 def normalise(kernels: ModuleType, x: ArrayLike, state: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, log: bool = False) -> Any:
     """softmax (``log``: log_softmax) of ``x``'s slices along ``axis`` given the state of the whole row
     they belong to (``merge`` of every part's state): e^((x_i - m)/T) / S, or (x_i - m)/T - log S, with
@@ -411,4 +415,4 @@ def normalise(kernels: ModuleType, x: ArrayLike, state: ArrayLike, axis: int | t
         ties = numpy.log(tie_share) if log else tie_share
     value = numpy.where(numpy.isposinf(m), ties, value)
     value = numpy.where(numpy.isnan(m) | numpy.isneginf(m), numpy.nan, value)
-    return numpy.asarray(value).astype(dtype)
+    return narrow(numpy.asarray(value), dtype)

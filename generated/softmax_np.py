@@ -41,7 +41,9 @@ from ._checks import as_float as _as_float
 from ._checks import axes as _axes
 from ._checks import check_out as _check_out
 from ._checks import deliver as _deliver
+from ._checks import narrow as _narrow
 from ._checks import one_entry_slice as _one_entry_slice
+from ._checks import quiet as _quiet
 from ._checks import paired as _paired
 from ._checks import targets as _targets
 from ._checks import temperature_value as _temperature
@@ -538,8 +540,8 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
     T = _temperature(temperature)
     out = _check_out(out, source, x.shape, dtype)
     if x.size == 0:
-        return _deliver(x.astype(dtype), out)
-    return _deliver(_softmax(x, axis, T).astype(dtype), out)
+        return _deliver(_narrow(x, dtype), out)
+    return _deliver(_narrow(_softmax(x, axis, T), dtype), out)
 
 
 @_one_entry_slice()
@@ -555,7 +557,7 @@ def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperatu
     T = _temperature(temperature)
     target = _check_out(target, source, x.shape, dtype)
     if x.size == 0:
-        return _deliver(x.astype(dtype), target)
+        return _deliver(_narrow(x, dtype), target)
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         top = _slice_max(x, axis)
         if T == 0.0 or T == numpy.inf:
@@ -572,7 +574,7 @@ def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperatu
             out = head + ql
         out = numpy.where(numpy.isposinf(top), numpy.log(_ties(x, top, axis)), out)
         out = numpy.where(numpy.isneginf(top) | numpy.isnan(top), numpy.nan, out)
-    return _deliver(out.astype(dtype), target)
+    return _deliver(_narrow(out, dtype), target)
 
 
 @_one_entry_slice()
@@ -611,7 +613,7 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
         out = numpy.where(numpy.isinf(top) | numpy.isnan(top), top, out)
     if not keepdims:
         out = numpy.squeeze(out, axis=axis)
-    return numpy.asarray(out).astype(dtype)[()]
+    return _narrow(numpy.asarray(out), dtype)[()]
 
 
 def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
@@ -627,7 +629,7 @@ def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "
         _out_0 = numpy.exp(-abs(x))
         _out_1 = (_out_0 + 1)**(-1.0)
         out = numpy.select([numpy.less(x, 0),True], [_out_0*_out_1,_out_1], default=numpy.nan)
-    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+    return _deliver(_narrow(numpy.asarray(out), dtype)[()], target)
 
 
 def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
@@ -642,7 +644,7 @@ def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str
         # proved: rewrite.log_sigmoid_abs_form
         out = -numpy.log1p(numpy.exp(-abs(x))) + numpy.minimum(0, x)
         out = numpy.where(out == 0, -0.0, out)  # below 0 everywhere: a zero result is -0, the truth's sign
-    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+    return _deliver(_narrow(numpy.asarray(out), dtype)[()], target)
 
 
 def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
@@ -661,7 +663,7 @@ def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = 
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # proved: rewrite.softplus_abs_form
         out = numpy.log1p(numpy.exp(-abs(x))) + numpy.maximum(0, x)
-    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+    return _deliver(_narrow(numpy.asarray(out), dtype)[()], target)
 
 
 def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
@@ -682,7 +684,7 @@ def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = 
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # proved: rewrite.log1mexp_switch
         out = numpy.select([numpy.greater_equal(x, -numpy.log(2)),True], [numpy.log(-numpy.expm1(x)),numpy.log1p(-numpy.exp(-abs(x)))], default=numpy.nan)
-    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+    return _deliver(_narrow(numpy.asarray(out), dtype)[()], target)
 
 
 def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
@@ -704,7 +706,7 @@ def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "ac
         # proved: rewrite.logit_halves
         _out_0 = 2*x - 1
         out = numpy.select([numpy.greater_equal(x, 1/4),True], [-numpy.log1p(-_out_0) + numpy.log1p(_out_0),numpy.log(x) - numpy.log1p(-x)], default=numpy.nan)
-    return _deliver(numpy.asarray(out).astype(dtype)[()], target)
+    return _deliver(_narrow(numpy.asarray(out), dtype)[()], target)
 
 
 def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
@@ -715,7 +717,7 @@ def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weigh
         return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")
     index, ax = _targets(x, target, axis)
-    return _cross_entropy(x, index, ax, (ax,)).astype(dtype)[()]
+    return _narrow(_cross_entropy(x, index, ax, (ax,)), dtype)[()]
 
 
 def _cross_entropy(x: Array, index: Array, ax: int, axis: Axes) -> Array:
@@ -766,7 +768,7 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, 
             # proved: rewrite.ce_grad_target
             grad_target = (-extra - st.t)/(st.t + st.ties)
             numpy.put_along_axis(out, index, numpy.where(at_max, grad_target, numpy.take_along_axis(out, index, axis=ax)), axis=ax)
-    return out.astype(dtype)
+    return _narrow(out, dtype)
 
 
 def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
@@ -794,7 +796,7 @@ def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, .
     with numpy.errstate(invalid="ignore", over="ignore"):
         out = _rescaled_where_overflowed(vjp, g, vjp(g), axis, lambda: numpy.isfinite(p))
         out = _backward_limits(p, g, out, axis)
-    return out.astype(dtype, copy=False)  # out is a new array
+    return _narrow(out, dtype, copy=False)  # out is a new array
 
 
 @_one_entry_slice(arrays=2)
@@ -817,7 +819,7 @@ def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tupl
         out = _rescaled_where_overflowed(vjp, g, vjp(g), axis, lambda: ~numpy.isnan(lp) & (lp != numpy.inf))
         out = numpy.where(e == 0, g, out)
         out = numpy.where(numpy.all(numpy.isneginf(lp), axis=axis, keepdims=True), 0.0, out)
-    return out.astype(dtype, copy=False)  # out is a new array
+    return _narrow(out, dtype, copy=False)  # out is a new array
 
 def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmin along ``axis``: softmax(-x / T) per row (torch.nn.functional.softmin); the math, edges and claims: :func:`softproof.generated._options.softmin`."""
@@ -874,3 +876,10 @@ def finish(state: ArrayLike, *, return_bound: bool = False) -> Any:
 def normalise(x: ArrayLike, state: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, log: bool = False) -> Any:
     r"""softmax (``log``: log_softmax) of ``x``'s slices given the state of the whole row they belong to."""
     return _state.normalise(_THIS, x, state, axis, log=log)
+
+
+# every public function runs under numpy.errstate(all="ignore") (_checks.quiet): its infinities, NaNs and
+# underflows are its documented results, whatever the caller's numpy.seterr
+for _name in __all__:
+    if callable(globals()[_name]):
+        globals()[_name] = _quiet(globals()[_name])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -78,3 +80,46 @@ def test_cross_entropy_with_infinite_logits_is_the_ties_limit(K) -> None:  # typ
         assert np.signbit(loss[2]) == np.False_  # log 1 = +0
         assert np.allclose(grad[0], [-0.5, 0.5, 0.0]) and np.allclose(grad[3], [1 / 3, -2 / 3, 1 / 3])
         assert np.array_equal(K.cross_entropy_with_grad(x.astype(dtype), target)[0], loss)
+
+
+@TARGETS
+def test_a_callers_strict_numpy_error_state_changes_nothing(K) -> None:  # type: ignore[no-untyped-def]
+    """Under numpy.seterr(all="raise") and warnings as errors every public function gives its documented
+    results: infinities, NaNs, underflows and casts beyond float16/float32 were FloatingPointError or
+    RuntimeWarning from the NumPy target (sigmoid of -1e308, a subnormal logsumexp) and from the runtime
+    options of both (binary cross-entropy at an infinite logit, normalise, b=)."""
+    rows = [[0.0, -np.inf], [1e308, -1e308], [np.inf, 1.0], [0.0, -800.0], [5e-324, 0.0], [3e38, -3e38], [-65504.0, 65504.0]]
+    with np.errstate(all="ignore"):
+        cases = [(np.array(r).astype(dt), T) for r in rows for dt in (np.float64, np.float32, np.float16) for T in (1.0, 1e-320, 1e300)]
+        prepared = [(x, T, -np.abs(x), np.clip(np.nan_to_num(np.abs(x)), 0, 1).astype(x.dtype)) for x, T in cases]
+    expected = {}
+    with np.errstate(all="ignore"):
+        for i, (x, T, neg, unit) in enumerate(prepared):
+            expected[i] = _every_function(K, x, T, neg, unit)
+    old = np.seterr(all="raise")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for i, (x, T, neg, unit) in enumerate(prepared):
+                got = _every_function(K, x, T, neg, unit)
+                for name, value in got.items():
+                    assert np.array_equal(np.asarray(value, dtype=np.float64), np.asarray(expected[i][name], dtype=np.float64), equal_nan=True), name
+    finally:
+        np.seterr(**old)
+
+
+def _every_function(K, x: np.ndarray, T: float, neg: np.ndarray, unit: np.ndarray) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    ones = np.ones(x.size)
+    return {
+        "softmax": K.softmax(x, temperature=T), "log_softmax": K.log_softmax(x, temperature=T), "logsumexp": K.logsumexp(x, temperature=T),
+        "softmin": K.softmin(x, temperature=T), "logmeanexp": K.logmeanexp(x), "lse_b": K.logsumexp(x, b=np.array([1.0, -1.0]), return_sign=True)[0],
+        "sigmoid": K.sigmoid(x), "log_sigmoid": K.log_sigmoid(x), "softplus": K.softplus(x), "log1mexp": K.log1mexp(neg), "logit": K.logit(unit),
+        "ce": K.cross_entropy(x[None, :], np.array([0])), "ce_grad": K.cross_entropy_grad(x[None, :], np.array([0]), label_smoothing=0.1),
+        "ce_mean": K.cross_entropy(x[None, :], np.array([1]), reduction="mean", weight=ones),
+        "bce": K.binary_cross_entropy_with_logits(x, np.zeros(x.size, x.dtype), reduction="mean"),
+        "softmax_backward": K.softmax_backward(unit, x), "log_softmax_backward": K.log_softmax_backward(neg, x),
+        "logsumexp_backward": K.logsumexp_backward(x, np.array(1.0, x.dtype)),
+        "state": K.finish(K.merge(K.lse_state(x[:1], temperature=T), K.lse_state(x[1:], temperature=T))),
+        "normalise": K.normalise(x, K.lse_state(x, temperature=T)), "nll": K.nll_loss(x[None, :], np.array([0])),
+        "fast_softmax": K.softmax(x, temperature=T, precision="fast"), "fast_sigmoid": K.sigmoid(x, precision="fast"),
+    }

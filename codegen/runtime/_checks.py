@@ -15,7 +15,8 @@ from typing import Any, TypeVar, cast
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float", "half_dtype", "paired", "axes", "temperature_value", "check_out", "deliver", "targets", "one_entry_slice", "slice_rows"]
+__all__ = ["as_float", "half_dtype", "paired", "axes", "temperature_value", "check_out", "deliver", "narrow", "quiet", "targets",
+           "one_entry_slice", "slice_rows"]
 
 FloatArray = NDArray[numpy.floating[Any]]
 
@@ -139,6 +140,19 @@ def check_out(out: object, source: object, shape: tuple[int, ...], dtype: numpy.
     return out
 
 
+def narrow(values: NDArray[Any], dtype: Any, copy: bool = True) -> NDArray[Any]:
+    """``values`` (computed in float64) rounded once to the result's dtype. A value beyond that dtype's range
+    rounds to +-inf, which is the correctly rounded result there; NumPy's "overflow encountered in cast"
+    warning is not raised for it (under ``-W error`` it was an exception: the float16 log_softmax of
+    [-65504, 65504], the float32 logsumexp of [3e38, 3e38])."""
+    if values.dtype == dtype:  # nothing to round (and no errstate to pay for on the C target's direct calls)
+        same: NDArray[Any] = values.astype(dtype, copy=copy)
+        return same
+    with numpy.errstate(over="ignore", under="ignore"):
+        narrowed: NDArray[Any] = values.astype(dtype, copy=copy)
+    return narrowed
+
+
 def deliver(result: Any, out: NDArray[Any] | None) -> Any:
     """The result, written into ``out`` when given (then ``out`` is returned)."""
     if out is None:
@@ -177,6 +191,18 @@ def targets(logits: NDArray[Any], target: ArrayLike, axis: object) -> tuple[NDAr
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def quiet(function: F) -> F:
+    """``function`` run under ``numpy.errstate(all="ignore")``: its infinities, NaNs and underflows are the
+    documented results, so a caller's ``numpy.seterr(all="raise")`` does not turn them into FloatingPointError
+    (the NumPy target's sigmoid of -1e308, a subnormal logsumexp, a binary cross-entropy at an infinite
+    logit raised there) nor their warnings into exceptions under ``-W error``."""
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with numpy.errstate(all="ignore"):
+            return function(*args, **kwargs)
+    return cast(F, run)
 
 
 def one_entry_slice(arrays: int = 1) -> Callable[[F], F]:

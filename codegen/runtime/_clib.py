@@ -37,7 +37,7 @@ import numpy
 from numpy.typing import ArrayLike, NDArray
 
 from ._cache import build_key, cache_folder, untrusted
-from ._checks import as_float, axes, check_out, deliver, half_dtype, targets, temperature_value
+from ._checks import as_float, axes, check_out, deliver, half_dtype, narrow, targets, temperature_value
 from ._checks import slice_rows as _rows
 
 __all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "load", "source_files", "CTYPES"]
@@ -314,16 +314,16 @@ class Kernels:
             result = target if direct and target is not None else numpy.empty_like(rows)
             n = rows.shape[-1]
             self.call(name, work, _ptr(rows), _ptr(result), rows.size // n, n, T)
-            return result if direct else deliver(result.astype(dtype, copy=False), target)
+            return result if direct else deliver(narrow(result, dtype, copy=False), target)
         chosen = axes(axis, x.ndim)
         T = temperature_value(temperature)
         if x.size == 0:
-            return deliver(x.astype(dtype, copy=False), target)
+            return deliver(narrow(x, dtype, copy=False), target)
         work = _work_dtype(dtype)
         rows, rest, shape = _rows(x, chosen, work)
         result = numpy.empty_like(rows)
         self.call(name, work, _ptr(rows), _ptr(result), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
-        return deliver(_restore(result, rest, shape, chosen).astype(dtype, copy=False), target)
+        return deliver(narrow(_restore(result, rest, shape, chosen), dtype, copy=False), target)
 
     def reduce(self, name: str, x: ArrayLike, axis: Any, keepdims: bool, temperature: object) -> Any:
         """Row-wise, one value per row (logsumexp)."""
@@ -335,7 +335,7 @@ class Kernels:
             out = numpy.empty(x.shape[:-1], dtype=work)
             n = rows.shape[-1]
             self.call(name, work, _ptr(rows), _ptr(out), rows.size // n, n, T)
-            return out.astype(dtype, copy=False)[()]
+            return narrow(out, dtype, copy=False)[()]
         chosen = axes(axis, x.ndim)
         T = temperature_value(temperature)
         work = _work_dtype(dtype)
@@ -345,7 +345,7 @@ class Kernels:
         result: NDArray[Any] = out.reshape(tuple(shape[: len(rest)]))
         if keepdims:
             result = numpy.expand_dims(result, chosen)
-        return numpy.asarray(result).astype(dtype, copy=False)[()]
+        return narrow(numpy.asarray(result), dtype, copy=False)[()]
 
     def elementwise(self, name: str, x: ArrayLike, out: object) -> Any:
         """Entry by entry over the whole array (sigmoid, log_sigmoid, softplus)."""
@@ -359,7 +359,7 @@ class Kernels:
         self.call(name, work, _ptr(flat), _ptr(result), _SIZE(flat.size))
         if direct:
             return target
-        result = result.astype(dtype, copy=False)
+        result = narrow(result, dtype, copy=False)
         return deliver(result[()] if result.ndim == 0 else result, target)
 
     def with_target(self, name: str, logits: ArrayLike, target: ArrayLike, axis: Any, reduce: bool) -> Any:
@@ -376,13 +376,13 @@ class Kernels:
             if self.functions[(name, work.type)](_ptr(rows), flat_target.ctypes.data, _ptr(out), rows.size // n, n):
                 targets(x, target, axis)  # raises the error that names the bad target
                 raise ValueError(f"{name}: a target is out of range")
-            return out.astype(dtype, copy=False)[()] if reduce else out.astype(dtype, copy=False)
+            return narrow(out, dtype, copy=False)[()] if reduce else narrow(out, dtype, copy=False)
         rows, flat_target, rest, shape, ax = _target_rows(x, target, axis, work)
         out = numpy.empty(rows.shape[0] if reduce else rows.shape, dtype=work)
         self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
         if reduce:
-            return out.reshape(tuple(shape[: len(rest)])).astype(dtype, copy=False)[()]
-        return _restore(out, rest, shape, (ax,)).astype(dtype, copy=False)
+            return narrow(out.reshape(tuple(shape[: len(rest)])), dtype, copy=False)[()]
+        return narrow(_restore(out, rest, shape, (ax,)), dtype, copy=False)
 
     def with_target_both(self, name: str, logits: ArrayLike, target: ArrayLike, axis: Any) -> Any:
         """Row-wise with one class index per row, two results: the loss per row and the gradient rows
@@ -393,8 +393,8 @@ class Kernels:
         loss = numpy.empty(rows.shape[0], dtype=work)
         grad = numpy.empty(rows.shape, dtype=work)
         self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(loss), _ptr(grad), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
-        loss_out = loss.reshape(tuple(shape[: len(rest)])).astype(dtype, copy=False)[()]
-        return loss_out, _restore(grad, rest, shape, (ax,)).astype(dtype, copy=False)
+        loss_out = narrow(loss.reshape(tuple(shape[: len(rest)])), dtype, copy=False)[()]
+        return loss_out, narrow(_restore(grad, rest, shape, (ax,)), dtype, copy=False)
 
     def pair(self, name: str, probs: ArrayLike, grad: ArrayLike, axis: Any) -> Any:
         """Row-wise over two arrays of one shape (softmax_backward)."""
@@ -410,13 +410,13 @@ class Kernels:
             out = numpy.empty(prow.shape, work)
             n = prow.shape[-1]
             self.call(name, work, _ptr(prow), _ptr(grow), _ptr(out), _SIZE(prow.size // n), _SIZE(n))
-            return out.astype(dtype, copy=False)
+            return narrow(out, dtype, copy=False)
         chosen = axes(axis, p.ndim)
         if p.size == 0:
-            return p.astype(dtype, copy=False)
+            return narrow(p, dtype, copy=False)
         work = _work_dtype(dtype)
         prow, rest, shape = _rows(p, chosen, work)
         grow, _, _ = _rows(g, chosen, work)
         out = numpy.empty_like(prow)
         self.call(name, work, _ptr(prow), _ptr(grow), _ptr(out), _SIZE(prow.shape[0]), _SIZE(prow.shape[1]))
-        return _restore(out, rest, shape, chosen).astype(dtype, copy=False)
+        return narrow(_restore(out, rest, shape, chosen), dtype, copy=False)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float, axes, check_out, deliver, paired, slice_rows, targets, temperature_value
+from ._checks import as_float, axes, check_out, deliver, narrow, paired, quiet, slice_rows, targets, temperature_value
 
 __all__ = [
     "PRECISIONS", "check_precision", "plain_targets", "softmax", "log_softmax", "softmin", "logsumexp", "logmeanexp", "cross_entropy",
@@ -147,9 +147,10 @@ def _normalised(kernel: Any, fill: float, x: ArrayLike, axis: Any, temperature: 
     chosen = axes(axis, array.ndim)
     result = numpy.asarray(kernel(array, axis, temperature), dtype=numpy.float64)
     result = numpy.where(_empty(keep, chosen), fill, result)  # mask.fully_masked_limits: the convention
-    return deliver(result.astype(dtype), target)
+    return deliver(narrow(result, dtype), target)
 
 
+@quiet
 def softmax(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: object = 1.0, out: Any = None, *,
             where: ArrayLike | None = None) -> Any:
     r"""Softmax with a mask, as ``jax.nn.softmax(x, axis, where=)``: masked entries get probability 0
@@ -158,6 +159,7 @@ def softmax(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: obje
     return _normalised(kernels.softmax, 0.0, x, axis, temperature, out, where)
 
 
+@quiet
 def log_softmax(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: object = 1.0, out: Any = None, *,
                 where: ArrayLike | None = None) -> Any:
     r"""Log-softmax with a mask, as ``jax.nn.log_softmax(x, axis, where=)``: masked entries get -inf, a
@@ -165,6 +167,7 @@ def log_softmax(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: 
     return _normalised(kernels.log_softmax, -numpy.inf, x, axis, temperature, out, where)
 
 
+@quiet
 def softmin(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: object = 1.0, out: Any = None, *,
             where: ArrayLike | None = None) -> Any:
     r"""Softmin :math:`\mathrm{softmax}(-x/T)` (``torch.nn.functional.softmin``): the negation is exact,
@@ -173,6 +176,7 @@ def softmin(kernels: ModuleType, x: ArrayLike, axis: Any = -1, temperature: obje
     return kernels.softmax((-numpy.asarray(array)).astype(dtype), axis, temperature, out, where=where)
 
 
+@quiet
 def logsumexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool = False, temperature: object = 1.0, *,
               b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None) -> Any:
     r""":math:`T\log\sum_i b_i e^{x_i/T}` with scipy's and JAX's ``b=``, ``return_sign=`` and ``where=``.
@@ -220,6 +224,7 @@ def logsumexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool 
     return (value, numpy.asarray(sign).astype(result_dtype)[()]) if return_sign else value
 
 
+@quiet
 def logmeanexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool = False, *, where: ArrayLike | None = None) -> Any:
     r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})` over ``axis`` (``jax.nn.logmeanexp``; softproof's default
     axis is -1 as for its other functions, JAX's is None). ``where``: the mean over the kept entries
@@ -235,7 +240,7 @@ def logmeanexp(kernels: ModuleType, x: ArrayLike, axis: Any = -1, keepdims: bool
             out = _numpy_target()._logmeanexp(array, kept, chosen)
     if not keepdims:
         out = numpy.squeeze(out, axis=chosen)
-    return numpy.asarray(out).astype(dtype)[()]
+    return narrow(numpy.asarray(out), dtype)[()]
 
 
 def _c_logmeanexp(kernels: ModuleType, array: Array, chosen: tuple[int, ...]) -> Array | None:
@@ -345,14 +350,14 @@ class _Loss:
         """torch's reduction of the per-row losses: none, sum, or mean over the weight of the non-ignored rows
         (index targets; ``ce.mean_reduction_split``) or over the rows (probability targets)."""
         if self.reduction == "none":
-            return per_row.astype(self.dtype)[()]
+            return narrow(per_row, self.dtype)[()]
         if self.reduction == "sum":
-            return numpy.asarray(_sum(per_row.reshape(-1), (0,))[0]).astype(self.dtype)[()]
+            return narrow(numpy.asarray(_sum(per_row.reshape(-1), (0,))[0]), self.dtype)[()]
         mean = _mean(per_row, self.denominator())  # every row ignored: 0/0, NaN as in torch
         if self.soft and self.scale != 1.0:
             with numpy.errstate(over="ignore"):
                 mean = mean * self.scale
-        return numpy.asarray(mean).astype(self.dtype)[()]
+        return narrow(numpy.asarray(mean), self.dtype)[()]
 
     def denominator(self) -> float:
         if self.soft:
@@ -369,7 +374,7 @@ class _Loss:
             with numpy.errstate(invalid="ignore", divide="ignore"):
                 scaled = grad / denominator if denominator else numpy.full_like(grad, numpy.nan)
             grad = numpy.where(numpy.expand_dims(self.ignored, self.ax), 0.0, scaled * self.scale if self.soft else scaled)
-        return grad.astype(self.dtype)
+        return narrow(grad, self.dtype)
 
 
 def _log_probs(kernels: ModuleType, loss: _Loss) -> Array:
@@ -427,6 +432,7 @@ def _per_row_grad(kernels: ModuleType, loss: _Loss) -> Array:
     return numpy.where(ignored | ~loss.kept, 0.0, grad)  # ignored rows, masked classes, empty rows: 0
 
 
+@quiet
 def cross_entropy(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, axis: object = -1, *, weight: ArrayLike | None = None,
                   ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0,
                   where: ArrayLike | None = None) -> Any:
@@ -452,6 +458,7 @@ def cross_entropy(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, axi
         return loss.reduce(_per_row_loss(kernels, loss))
 
 
+@quiet
 def cross_entropy_grad(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, axis: object = -1, *, weight: ArrayLike | None = None,
                        ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0,
                        where: ArrayLike | None = None) -> Any:
@@ -465,6 +472,7 @@ def cross_entropy_grad(kernels: ModuleType, logits: ArrayLike, target: ArrayLike
         return loss.scale_grad(_per_row_grad(kernels, loss))
 
 
+@quiet
 def cross_entropy_with_grad(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, axis: object = -1, *,
                             weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none",
                             label_smoothing: float = 0.0, where: ArrayLike | None = None) -> tuple[Any, Any]:
@@ -474,6 +482,7 @@ def cross_entropy_with_grad(kernels: ModuleType, logits: ArrayLike, target: Arra
         return loss.reduce(_per_row_loss(kernels, loss)), loss.scale_grad(_per_row_grad(kernels, loss))
 
 
+@quiet
 def nll_loss(kernels: ModuleType, log_probs: ArrayLike, target: ArrayLike, axis: object = -1, *, weight: ArrayLike | None = None,
              ignore_index: int = -100, reduction: str = "none") -> Any:
     r"""``torch.nn.functional.nll_loss``: :math:`-w_t \log p_t` per row from log-probabilities (e.g. the
@@ -584,6 +593,7 @@ def _scaled_bce(kernels: ModuleType, x: Array, y: Array, pos: Array | None, w: A
     return loss
 
 
+@quiet
 def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None,
                                      pos_weight: ArrayLike | None = None, reduction: str = "none") -> Any:
     r"""``torch.nn.functional.binary_cross_entropy_with_logits`` (default ``reduction="none"``; torch's is
@@ -621,7 +631,11 @@ def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, tar
         loss = loss + up
         if weight is not None:
             loss = loss * w
-        magnitude, plain = numpy.abs(x), _in_safe_range(y) & _in_safe_range(pos) & _in_safe_range(w)
+        plain = _in_safe_range(y)
+        for coefficient, given in ((pos, pos_weight), (w, weight)):
+            if given is not None:
+                plain = plain & _in_safe_range(coefficient)
+        magnitude = numpy.abs(x)
         safe = (magnitude <= BCE_SAFE_LOGIT) & plain
         if not safe.all():  # saturated logits: plain where the small term cannot matter (the comment on BCE_SATURATED)
             big = numpy.where(x > 0, 1 - y, pos * y)
@@ -634,12 +648,13 @@ def binary_cross_entropy_with_logits(kernels: ModuleType, logits: ArrayLike, tar
             return numpy.broadcast_to(a, shape)[picked]
         loss[picked] = _scaled_bce(kernels, chosen(x), chosen(y), None if pos_weight is None else chosen(pos), None if weight is None else chosen(w))
     if reduction == "none":
-        return loss.astype(dtype, copy=False)[()]
+        return narrow(loss, dtype, copy=False)[()]
     total = _mean(loss, loss.size) if reduction == "mean" else (_sum(loss.reshape(-1), (0,))[0] if loss.size else 0.0)
-    return numpy.asarray(total).astype(dtype)[()]
+    return narrow(numpy.asarray(total), dtype)[()]
 
 
 # --------------------------------------------------------------------------------------------- backward
+@quiet
 def logsumexp_backward(kernels: ModuleType, x: ArrayLike, grad: ArrayLike, axis: Any = -1, temperature: object = 1.0) -> Any:
     r"""Vector-Jacobian product of logsumexp: :math:`g\,\mathrm{softmax}(x/T)` (``backward.logsumexp``), the
     upstream ``grad`` of logsumexp's output (keepdims or not) broadcast over the reduced axes. -inf
@@ -656,4 +671,4 @@ def logsumexp_backward(kernels: ModuleType, x: ArrayLike, grad: ArrayLike, axis:
     p = numpy.asarray(kernels.softmax(array, axis, temperature, where=~numpy.isneginf(array)), dtype=numpy.float64)
     with numpy.errstate(invalid="ignore"):
         out = numpy.where(p != 0, upstream * p, 0.0)  # an entry of probability 0 adds 0, even for an infinite g
-    return out.astype(dtype)
+    return narrow(out, dtype)
