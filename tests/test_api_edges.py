@@ -83,6 +83,17 @@ def test_cross_entropy_with_infinite_logits_is_the_ties_limit(K) -> None:  # typ
 
 
 @TARGETS
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_cross_entropy_of_0_is_plus_0(K, dtype) -> None:  # type: ignore[no-untyped-def]
+    """LSE - x_t rounds to +0 where it is 0 or below the range (one class; the target at the maximum, the rest
+    below e^-745): the C target gave -0 (the negated log share), the NumPy target +0. Single rows, tiles, long rows."""
+    for x in ([[5.0]], [[0.0, -800.0]] * 20, [[0.0, -800.0]] * 3, [[0.0] + [-1e4] * 5000] * 2):
+        array = np.array(x, dtype)
+        assert not np.signbit(K.cross_entropy(array, np.zeros(len(x), dtype=np.int64))).any(), len(x[0])
+        assert not np.signbit(K.cross_entropy_with_grad(array, np.zeros(len(x), dtype=np.int64))[0]).any()
+
+
+@TARGETS
 def test_a_callers_strict_numpy_error_state_changes_nothing(K) -> None:  # type: ignore[no-untyped-def]
     """Under numpy.seterr(all="raise") and warnings as errors every public function gives its documented
     results: infinities, NaNs, underflows and casts beyond float16/float32 were FloatingPointError or

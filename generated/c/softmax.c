@@ -1240,11 +1240,12 @@ static SP_INLINE double log_share(double x, double m, double T, int tempered, do
 }
 
 /* (m - x_t) + L from a row's statistics, L + L_lo = log1p((c - 1) + t): proved: rewrite.cross_entropy_lse, rewrite.lse_ties_log1p, the loss is
- * -log p_t, the same rounding as log_softmax's entry (RN(-y) = -RN(y)); x_t = -inf, or m - x_t > DBL_MAX, gives
- * +inf, correctly rounded */
+ * -log p_t, the same rounding as log_softmax's entry (RN(-y) = -RN(y)), taken as 0 - y so that a loss of 0 (a row of
+ * one class, or its target at the maximum with the rest below e^-745) is +0, as LSE - x_t and the NumPy target give,
+ * not -0; x_t = -inf, or m - x_t > DBL_MAX, gives +inf, correctly rounded */
 static double cross_entropy_finish(row_stats st, double x_target, double L, double L_lo, int single)
 {
-    return -log_share(x_target, st.m, 1.0, 0, L, L_lo, single);
+    return 0.0 - log_share(x_target, st.m, 1.0, 0, L, L_lo, single);
 }
 
 /* ------------------------------------------------ triple-double arithmetic */
