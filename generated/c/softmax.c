@@ -3632,7 +3632,7 @@ static int log_softmax_backward_rows_d(const double *lpv, const double *gv, doub
             }
             continue;
         }
-        if (!(fabs(hi) <= DBL_MAX) && finite_entries_d(gr, n)) { /* ... unless it overflowed: finite g */
+        if (!(fabs(hi) <= DBL_MAX) && finite_entries_d(gr, n)) { /* ... unless it overflowed: finite g (float entries cannot) */
             log_softmax_backward_scaled_row_d(lpr, gr, outr, n);
             continue;
         }
@@ -6197,39 +6197,6 @@ static int softmax_backward_rows_f(const float *pv, const float *gv, float *out,
  * the sum of g by TwoSum (the plain sum where it is infinite or NaN); an entry of probability 0 takes no
  * share of the sum (out_j = g_j, even where the sum is infinite); a row of -inf log-probabilities (a fully
  * masked output) gets 0 */
-static int finite_entries_f(const float *v, size_t n)
-{
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        if (!(fabs((double)v[j]) <= DBL_MAX)) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* a row whose sum of g overflows while every g_j is finite: out_j = 2^k (g_j 2^-k - e_j S_k), S_k the sum of the
- * g_j 2^-k (2^k > n: it cannot overflow), the same roundings as unscaled (exact scaling by a power of 2 where the
- * values are normal; a g_j scaled into the subnormal range lies far below half an ulp of e_j S_k >= 2^-1074 2^(1023-k)),
- * so the finite value where only the sum overflowed; an entry of probability 0 is g_j itself, unscaled */
-static void log_softmax_backward_scaled_row_f(const float *lpr, const float *gr, float *outr, size_t n)
-{
-    int bits;
-    double hi = 0.0, lo = 0.0, total, shrink;
-    size_t j;
-    (void)frexp((double)n, &bits); /* n < 2^bits */
-    shrink = ldexp(1.0, -(bits + 1));
-    for (j = 0; j < n; ++j) {
-        const double g = (double)gr[j] * shrink;
-        SP_ACCUMULATE(hi, lo, g);
-    }
-    total = hi + lo;
-    for (j = 0; j < n; ++j) {
-        const double lp = (double)lpr[j], g = (double)gr[j];
-        const double e = lp > 0.0 ? exp(lp) : sp_exp(lp, 0.0, 1);
-        outr[j] = (float)(e == 0.0 ? g : ldexp(piece_log_softmax_backward(e, g * shrink, total), bits + 1));
-    }
-}
 
 static int log_softmax_backward_rows_f(const float *lpv, const float *gv, float *out, size_t rows, size_t n)
 {
@@ -6248,10 +6215,6 @@ static int log_softmax_backward_rows_f(const float *lpv, const float *gv, float 
             for (j = 0; j < n; ++j) {
                 outr[j] = (float)0.0;
             }
-            continue;
-        }
-        if (!(fabs(hi) <= DBL_MAX) && finite_entries_f(gr, n)) { /* ... unless it overflowed: finite g */
-            log_softmax_backward_scaled_row_f(lpr, gr, outr, n);
             continue;
         }
         /* proved: backward.log_softmax */
