@@ -77,6 +77,9 @@ class LogsumexpErrors:
     terms_numpy: float = 2.0**-50  # numpy.exp, times (1 + ql): 8 u, generously above the few ULP NumPy documents
     log_c: float = 2.0**-56  # sp_log1p_dd, out + lo: proved by Gappa (fp.log1p.float64: 2^-56.21 at most, u >= 2^-968)
     log_numpy_units: float = 8.0  # numpy.log1p in numpy.longdouble, in units of its epsilon
+    # float32 results correctly rounded: a stage decides where both ends of out -+ B, B = E + decision (|out| + E), round to
+    # one float32 (logsumexp_decides, _decides; its soundness: fp.logsumexp.float32.cr's decision_covers)
+    float32_decision: float = 2.0**-45
 
 
 LOGSUMEXP_ERRORS = LogsumexpErrors()

@@ -213,7 +213,20 @@ def _raised_sum(q: Array, ql: Array, tie: Array, axis: Axes) -> Array:
 _EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
 
 
-def _logsumexp_finish(m: Array, T: float, st: _Stats, n: int) -> tuple[Array, Array]:
+def _decides(out: Array, bound: Array, single: bool) -> Array:
+    r"""Whether a stage's float64 value ``out``, whose error before its rounding to float64 is at most ``bound``, gives
+    the result: float64 results within 1 ULP (:math:`E \le 2^{-54}|\mathrm{out}|`); float32 results (``single``)
+    correctly rounded: both ends of :math:`[\mathrm{out} - B, \mathrm{out} + B]`, :math:`B = E + 2^{-45}(|\mathrm{out}| + E)`,
+    round to one float32, bit for bit (the C target's logsumexp_decides, fp.logsumexp.float32.cr); an infinite out too."""
+    if not single:
+        return bound <= 2.0**-54 * abs(out)
+    with numpy.errstate(over="ignore", invalid="ignore"):
+        B = bound + 2.842170943040401e-14 * (abs(out) + bound)
+        low, high = (out - B).astype(numpy.float32), (out + B).astype(numpy.float32)
+    return (low.view(numpy.uint32) == high.view(numpy.uint32)) | ~numpy.isfinite(out)
+
+
+def _logsumexp_finish(m: Array, T: float, st: _Stats, n: int, single: bool = False) -> tuple[Array, Array]:
     r"""m + T log1p((c - 1) + t) in numpy.longdouble, rounded once to float64, and where that may be
     off by more than 1 ULP: the error before the rounding is at most
     :math:`E = T((\epsilon_t t + n 2^{-1074})/(c+t) + \epsilon_L L)` (``codegen/kernels.py``, ``LogsumexpErrors``; each of
@@ -226,10 +239,10 @@ def _logsumexp_finish(m: Array, T: float, st: _Stats, n: int) -> tuple[Array, Ar
     eps_log = 8.0 * _EPS_WIDE
     terms = (8.881784197001252e-16 * st.t + n * 2.0**-1074) / (st.ties + st.t)
     bound = T * (terms + eps_log * L.astype(numpy.float64) + 2 * _EPS_WIDE * abs(out) / T)
-    return out, ~(bound <= 2.0**-54 * abs(out)) & numpy.isfinite(out)
+    return out, ~_decides(out, bound, single) & numpy.isfinite(out)
 
 
-def _wide_certified(out_wide: Array, m_wide: Array, T: float, n: int) -> Array:
+def _wide_certified(out_wide: Array, m_wide: Array, T: float, n: int, single: bool = False) -> Array:
     r"""Where the numpy.longdouble recomputation is within half an ulp of float64: its terms are within
     :math:`(|q| + 2)\epsilon` each, :math:`e^q |q| \le 1/e`, so the sum of n terms is within
     :math:`(n + 2)\epsilon` of :math:`c + t \ge 1` relative, and the log and the finish add
@@ -238,7 +251,7 @@ def _wide_certified(out_wide: Array, m_wide: Array, T: float, n: int) -> Array:
     out = abs(out_wide.astype(numpy.float64))
     L = abs((out_wide - m_wide).astype(numpy.float64))
     bound = T * (n + 2) * eps + 2 * eps * (L + abs(m_wide.astype(numpy.float64)) + out)
-    return bound <= 2.0**-54 * out
+    return _decides(out_wide.astype(numpy.float64), bound, single)
 
 
 def _slices(a: Array, axis: Axes) -> Array:
@@ -254,7 +267,20 @@ def _from_slices(values: Array, like: Array, axis: Axes) -> Array:
     return numpy.moveaxis(values.reshape(numpy.moveaxis(like, axis, last).shape), last, axis)
 
 
-def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array, count: Array | None = None) -> Array:
+def _round_to_float32(value: Any) -> float:
+    """An mpmath number rounded once to float32 (to nearest, ties to even; float32's subnormals below 2^-126, +-inf
+    beyond its range), as a float64 holding that float32 exactly."""
+    import mpmath
+
+    if abs(value) < mpmath.ldexp(1, -126):
+        return float(mpmath.ldexp(mpmath.nint(mpmath.ldexp(value, 149)), -149))
+    with mpmath.workprec(24):
+        rounded = +value
+    return float(numpy.float32(float(rounded))) if abs(rounded) < mpmath.ldexp(1, 128) else float(numpy.sign(float(rounded))) * numpy.inf
+
+
+def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array, count: Array | None = None,
+                     single: bool = False) -> Array:
     r"""The slices where neither finish is certified (m + T L cancels to far below the terms, as for
     log-probabilities, whose LSE is within 1e-16 of 0; or L is too small for the terms' error, as in a
     row whose other entries are 700 below its max): with mpmath, the precision doubled from 128 bits
@@ -270,7 +296,8 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
     :math:`(|d_i| + 2) 2^{-p}` relative, the sum of n positive terms within :math:`(n + \max|d_i| + 4) 2^{-p}`,
     and since :math:`u/(1 + u) \le \operatorname{log1p}(u)` the log within :math:`(n + \max|d_i| + 5) 2^{-p} L_1`;
     the log of k, the difference, the product by T and the sum with m add :math:`2^{-p}` of their
-    results each. The bound taken is four times the sum of these terms."""
+    results each. The bound taken is four times the sum of these terms. ``single``: the result +- its bound
+    must round to one float32 (:func:`_round_to_float32`), the float32 result then correctly rounded."""
     try:
         import mpmath
     except ImportError:  # pragma: no cover - mpmath ships with softproof
@@ -298,8 +325,8 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
                 spread = max((-d for d in shifts), default=mpmath.mpf(0))
                 error = mpmath.ldexp(temperature * ((len(values) + spread + 5) * log_sum + 2 * log_divisor + abs(log_sum - log_divisor))
                                      + abs(value), -precision + 2)
-                low, high = float(value - error), float(value + error)
-            if low == high:
+                low, high = (_round_to_float32(value - error), _round_to_float32(value + error)) if single else (float(value - error), float(value + error))
+            if low == high and numpy.signbit(low) == numpy.signbit(high):
                 result[index] = low
                 break
             precision *= 2
@@ -601,15 +628,16 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
             q, ql, e, st = _stats(x, m, T, axis)
             # proved: rewrite.lse_ties_log1p: out = m + T log1p((c - 1) + t), in long double
             n = x.size // max(m.size, 1)
-            out, uncertain = _logsumexp_finish(m, T, st, n)
-            if numpy.any(uncertain):  # may be off by more than 1 ULP: redo those slices in numpy.longdouble
+            single = dtype == numpy.float32  # float32 results correctly rounded (fp.logsumexp.float32.cr)
+            out, uncertain = _logsumexp_finish(m, T, st, n, single)
+            if numpy.any(uncertain):  # may be off by more than 1 ULP (float32: undecided): redo those slices in numpy.longdouble
                 x_wide, m_wide = x.astype(numpy.longdouble), m.astype(numpy.longdouble)
                 # proved: rewrite.smooth_max_shift
                 out_wide = T*numpy.log(numpy.sum(numpy.exp((-m_wide + x_wide)/T), axis=axis, keepdims=True)) + m_wide
                 out = numpy.where(uncertain, out_wide.astype(numpy.float64), out)
-                uncertain &= ~_wide_certified(out_wide, m_wide, T, n)
+                uncertain &= ~_wide_certified(out_wide, m_wide, T, n, single)
                 if numpy.any(uncertain):  # still: exactly, slice by slice
-                    out = _logsumexp_exact(x, T, axis, uncertain, out)
+                    out = _logsumexp_exact(x, T, axis, uncertain, out, single=single)
         out = numpy.where(numpy.isinf(top) | numpy.isnan(top), top, out)
     if not keepdims:
         out = numpy.squeeze(out, axis=axis)

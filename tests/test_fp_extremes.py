@@ -256,6 +256,79 @@ def test_backward_rows_that_overflow_only_in_between(target: str) -> None:
         assert np.isinf(p * (g - np.sum(p * g)))[1] and np.isinf(1.7e308 - 0.5 * np.sum([1.7e308, 1.7e308]))
 
 
+# rows [a, b] at T = 1 whose float32 logsumexp the first stage's 1 ULP certificate rounded the wrong way (found by a
+# search for sums near a float32 midpoint: 12 of 2,210 such rows)
+_FLOAT32_MISROUNDED = [
+    (0.0040265535935759544, -4.531198978424072),
+    (-0.5002486109733582, -0.694799542427063),
+    (2.6737756729125977, 1.755676031112671),
+    (-0.09803733229637146, -3.197448968887329),
+    (-0.4785538911819458, -0.8255997896194458),
+    (-0.18579111993312836, -1.3588855266571045),
+    (-0.0820750743150711, -0.4138621687889099),
+    (0.006669736001640558, -2.4195938110351562),
+    (-0.5505796074867249, -1.0399048328399658),
+    (-0.25772589445114136, -1.8847806453704834),
+    (-1.0873265266418457, -1.3421310186386108),
+    (-0.6809592843055725, -0.7184473276138306),
+]
+
+
+def _round_to_float32(value: mpmath.mpf) -> np.float32:
+    """An mpmath number rounded once to float32 (ties to even, float32's subnormal grid below 2^-126)."""
+    if abs(value) < mpmath.ldexp(1, -126):
+        return np.float32(float(mpmath.ldexp(mpmath.nint(mpmath.ldexp(value, 149)), -149)))
+    with mpmath.workprec(24):
+        return np.float32(float(+value))
+
+
+@pytest.mark.parametrize("target", ["numpy", "c"])
+def test_float32_logsumexp_is_correctly_rounded(target: str) -> None:
+    """fp.logsumexp.float32.cr: float32 results are the correctly rounded logsumexp, bit for bit, on rows whose sum lies
+    near a float32 midpoint (the listed rows, which the previous C kernel rounded the wrong way, and a seeded search at
+    T = 0.37 and 3.3), on rows of float32 log-probabilities (LSE near 0) and random rows, one at a time and batched
+    (the C target's tiles). Test of the test: the same rows evaluated in float32 arithmetic miss on some of them."""
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    module = c_target if target == "c" else np_target
+    rng = np.random.default_rng(17)
+    cases: list[tuple[np.ndarray, float]] = [(np.array(pair, np.float32), 1.0) for pair in _FLOAT32_MISROUNDED]
+    for T in (0.37, 3.3):
+        T32 = float(np.float32(T))
+        a = rng.uniform(-3, 3, 1_000_000).astype(np.float32)
+        b = (a - rng.uniform(0, 20, a.size)).astype(np.float32)
+        v = a.astype(np.float64) + T32 * np.log1p(np.exp((b.astype(np.float64) - a) / T32))
+        v32 = v.astype(np.float32)
+        fraction = np.abs(v - v32) / np.spacing(np.abs(v32)).astype(np.float64)
+        near = np.nonzero(np.abs(fraction - 0.5) < 2.0**-14)[0][:40]
+        cases += [(np.array([a[i], b[i]], np.float32), T32) for i in near]
+    logits = rng.normal(size=(60, 10)) * 3
+    log_probs = (logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))).astype(np.float32)
+    cases += [(row, 1.0) for row in log_probs] + [(row, 0.37) for row in rng.normal(size=(40, 7)).astype(np.float32)]
+
+    def truth(x: np.ndarray, T: float) -> np.float32:
+        with mpmath.workprec(300):
+            values = [mpmath.mpf(float(v)) for v in x]
+            m = max(values)
+            return _round_to_float32(m + T * mpmath.log(mpmath.fsum(mpmath.exp((v - m) / T) for v in values)))
+
+    wrong_in_float32 = 0
+    for T in sorted({T for _, T in cases}):
+        rows = [x for x, t in cases if t == T and x.size == 2] + [x for x, t in cases if t == T and x.size != 2]
+        want = np.array([truth(x, T) for x in rows], np.float32)
+        got = np.array([module.logsumexp(x, temperature=T) for x in rows], np.float32)
+        assert np.array_equal(got.view(np.uint32), want.view(np.uint32)), [(x.tolist(), g, w) for x, g, w in zip(rows, got, want, strict=True) if g != w][:3]
+        for width in {x.size for x in rows}:  # batched rows of one length (tiles)
+            same = [i for i, x in enumerate(rows) if x.size == width]
+            batch = module.logsumexp(np.stack([rows[i] for i in same]), temperature=T)
+            assert np.array_equal(batch.view(np.uint32), want[same].view(np.uint32)), width
+        if T == 1.0:
+            naive = np.array([np.logaddexp(x[0], x[1]) for x in rows if x.size == 2], np.float32)
+            wrong_in_float32 += int(np.sum(naive != want[: naive.size]))
+    assert wrong_in_float32 > 0
+
+
 def test_rows_whose_terms_are_all_below_the_normal_range_keep_their_small_results() -> None:
     """A row whose terms below its maximum all lie under 2^-968 (log-probabilities with one 0 and the rest
     below -670): log_softmax's maximal entry is -t, a cross-entropy at it t and logsumexp near 0 m + T t, with t

@@ -1523,13 +1523,35 @@ static triple triple_log(triple s)
     return L;
 }
 
+/* d, the double nearest a triple d + rest (rest the triple's remainder), for a float32 result: where d is a float32
+ * midpoint, one ulp toward the remainder, so that rounding it to float32 follows the triple (to the remainder's accuracy,
+ * 2^-106 of d) and not ties-to-even; elsewhere d itself */
+static double float_tie_broken(double d, double rest)
+{
+    const float f = (float)d;
+    if ((double)f != d && rest != 0.0) {
+        const float other = nextafterf(f, d > (double)f ? INFINITY : -INFINITY);
+        if (0.5 * ((double)f + (double)other) == d) { /* exact: two floats' sum has at most 25 significant bits */
+            return nextafter(d, rest > 0.0 ? INFINITY : -INFINITY);
+        }
+    }
+    return d;
+}
+
 /* m + T L rounded to a double, L a triple-double: for T > 1 twice m/2 + (T/2) L (shift_halving; the halves exact where
- * it matters), since T L may exceed DBL_MAX where m + T L does not; m/2's rounding, for a subnormal m, is 2^-1075 */
-static double triple_lse_value(double m, double T, triple L)
+ * it matters), since T L may exceed DBL_MAX where m + T L does not; m/2's rounding, for a subnormal m, is 2^-1075.
+ * `single`: for a float32 result, a float32 midpoint moved toward the triple's remainder (float_tie_broken) */
+static double triple_lse_value_for(double m, double T, triple L, int single)
 {
     const double h = shift_halving(T);
     const triple half = triple_add(triple_of(m * h, 0.0), triple_mul_d(L, T * h));
-    return (half.h + (half.m + half.l)) / h;
+    const double d = half.h + (half.m + half.l);
+    return (single ? float_tie_broken(d, ((half.h - d) + half.m) + half.l) : d) / h;
+}
+
+static double triple_lse_value(double m, double T, triple L)
+{
+    return triple_lse_value_for(m, T, L, 0);
 }
 
 /* ==================================================== double entry points */
@@ -2498,10 +2520,23 @@ static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
 {
     double ties;
     const triple t = exact_terms_d(xr, n, m, T, &ties);
-    return triple_lse_value(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)));
+    return triple_lse_value_for(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)), 0);
 }
 
 #define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
+
+/* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
+ * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
+ * [out - B, out + B] round to one float32, bit for bit (so -0 and +0 differ), B = bound + 2^-45 (|out| + bound),
+ * which covers bound's own computation (within 2^-51 + 6 u of the stage's error), out's rounding (2^-53 |out|), the
+ * assembly's (2^-104 (|m| + 2 T L) <= 2^-104 |out| + 3 2^-48 bound), the ends' roundings (2^-53 (|out| + B)) and B's
+ * (fp.logsumexp.float32.cr: decision_covers);
+ * RN32 is monotone, so every value between the ends, the truth among
+ * them, rounds to that float32, and so does out. An infinite out (T L beyond DBL_MAX) is the float32 infinity too */
+static SP_INLINE int logsumexp_decides_d(double out, double bound)
+{
+    return bound <= SP_WITHIN_ULP_D * fabs(out);
+}
 
 /* logsumexp of a row with one maximum m whose other terms are all below e^SP_RAISED_BELOW, where t = sum e^(q_j) (q_j =
  * (x_j - m)/T) may lie below the double range while T t does not (T up to DBL_MAX): *result and 1 where certified
@@ -2564,7 +2599,7 @@ static int logsumexp_raised_d(const double *xr, size_t n, double m, double T, do
     /* the second test: a result so small that E cannot be 2^-53.5 of it (below 2^-1019.5) is within 2 ULP where E is
      * below 2^-1073, twice the subnormal spacing (two rounding boundaries at most between it and the truth): the later
      * stages have no more bits there, and the triple-double one leaves out terms below e^-745 that T may lift */
-    return rho <= 0x1p-53 && (bound <= SP_WITHIN_ULP_D * fabs(*result) || bound < 0x1p-1073);
+    return rho <= 0x1p-53 && (logsumexp_decides_d(*result, bound) || (1 && bound < 0x1p-1073));
 }
 
 /* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
@@ -2579,7 +2614,7 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
-    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
+    if (logsumexp_decides_d(out, bound)) {
         return out;
     }
     return logsumexp_exact_d(xr, n, m, T);
@@ -2598,7 +2633,7 @@ static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, doub
     const double m = first.m;
     const row_stats st = stats_dd_d(xr, n, m, T, &absolute);
     out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, &bound);
-    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
+    if (logsumexp_decides_d(out, bound)) {
         return out;
     }
     return logsumexp_wider_d(xr, n, m, T);
@@ -2608,7 +2643,7 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
 {
     double bound;
     const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D + sum_error(n), SUBNORMAL_TERMS(n), &bound);
-    if (bound <= SP_WITHIN_ULP_D * fabs(out)) {
+    if (logsumexp_decides_d(out, bound)) {
         return out;
     }
     return logsumexp_redo_d(xr, n, st, T);
@@ -2625,7 +2660,7 @@ static SP_INLINE void logsumexp_lanes_d(const double *m, const double *ties, con
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
         double bound;
         value[l] = logsumexp_certified_d(st, T, terms_error, absolute[l], &bound);
-        certified[l] = bound <= SP_WITHIN_ULP_D * fabs(value[l]);
+        certified[l] = logsumexp_decides_d(value[l], bound);
     }
 }
 
@@ -4628,10 +4663,28 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
 {
     double ties;
     const triple t = exact_terms_f(xr, n, m, T, &ties);
-    return triple_lse_value(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)));
+    return triple_lse_value_for(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)), 1);
 }
 
 #define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
+
+/* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
+ * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
+ * [out - B, out + B] round to one float32, bit for bit (so -0 and +0 differ), B = bound + 2^-45 (|out| + bound),
+ * which covers bound's own computation (within 2^-51 + 6 u of the stage's error), out's rounding (2^-53 |out|), the
+ * assembly's (2^-104 (|m| + 2 T L) <= 2^-104 |out| + 3 2^-48 bound), the ends' roundings (2^-53 (|out| + B)) and B's
+ * (fp.logsumexp.float32.cr: decision_covers);
+ * RN32 is monotone, so every value between the ends, the truth among
+ * them, rounds to that float32, and so does out. An infinite out (T L beyond DBL_MAX) is the float32 infinity too */
+static SP_INLINE int logsumexp_decides_f(double out, double bound)
+{
+    const double B = bound + 0x1.0000000000000p-45 * (fabs(out) + bound);
+    const float low = (float)(out - B), high = (float)(out + B);
+    uint32_t low_bits, high_bits;
+    memcpy(&low_bits, &low, sizeof low_bits);
+    memcpy(&high_bits, &high, sizeof high_bits);
+    return low_bits == high_bits || !(fabs(out) <= DBL_MAX);
+}
 
 /* logsumexp of a row with one maximum m whose other terms are all below e^SP_RAISED_BELOW, where t = sum e^(q_j) (q_j =
  * (x_j - m)/T) may lie below the double range while T t does not (T up to DBL_MAX): *result and 1 where certified
@@ -4694,7 +4747,7 @@ static int logsumexp_raised_f(const float *xr, size_t n, double m, double T, dou
     /* the second test: a result so small that E cannot be 2^-53.5 of it (below 2^-1019.5) is within 2 ULP where E is
      * below 2^-1073, twice the subnormal spacing (two rounding boundaries at most between it and the truth): the later
      * stages have no more bits there, and the triple-double one leaves out terms below e^-745 that T may lift */
-    return rho <= 0x1p-53 && (bound <= SP_WITHIN_ULP_F * fabs(*result) || bound < 0x1p-1073);
+    return rho <= 0x1p-53 && (logsumexp_decides_f(*result, bound) || (0 && bound < 0x1p-1073));
 }
 
 /* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
@@ -4705,11 +4758,17 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
     if (logsumexp_raised_f(xr, n, m, T, &out)) {
         return out;
     }
+    if ((double)LDBL_EPSILON * ((double)n + 2.0) >= SP_TERMS_ERROR_DD) {
+        /* a float32 result the double-double terms left undecided: long double, whose terms' bound (n + 2) eps is no
+         * finer here (n >= 2^9 where eps = 2^-63), would leave it undecided too (log-probability rows of 1000: 22 % of
+         * them took it in vain); straight to triple-double */
+        return logsumexp_exact_f(xr, n, m, T);
+    }
     out = logsumexp_cancelling_f(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
-    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
+    if (logsumexp_decides_f(out, bound)) {
         return out;
     }
     return logsumexp_exact_f(xr, n, m, T);
@@ -4728,7 +4787,7 @@ static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, doubl
     const double m = first.m;
     const row_stats st = stats_dd_f(xr, n, m, T, &absolute);
     out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, &bound);
-    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
+    if (logsumexp_decides_f(out, bound)) {
         return out;
     }
     return logsumexp_wider_f(xr, n, m, T);
@@ -4738,7 +4797,7 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
 {
     double bound;
     const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F + sum_error(n), SUBNORMAL_TERMS(n), &bound);
-    if (bound <= SP_WITHIN_ULP_F * fabs(out)) {
+    if (logsumexp_decides_f(out, bound)) {
         return out;
     }
     return logsumexp_redo_f(xr, n, st, T);
@@ -4755,7 +4814,7 @@ static SP_INLINE void logsumexp_lanes_f(const double *m, const double *ties, con
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
         double bound;
         value[l] = logsumexp_certified_f(st, T, terms_error, absolute[l], &bound);
-        certified[l] = bound <= SP_WITHIN_ULP_F * fabs(value[l]);
+        certified[l] = logsumexp_decides_f(value[l], bound);
     }
 }
 

@@ -246,7 +246,7 @@ def _relative(expr: sp.Expr) -> sp.Expr:
     return sp.Abs((FL(expr) - expr) / expr)
 
 
-def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, strategy: GappaBound | ComposedBound | CorrectlyRounded,
+def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, strategy: GappaBound | ComposedBound | CorrectlyRounded | DecidedCorrectlyRounded,
               assumptions: tuple[str, ...], formats: str = "binary64") -> Claim:
     """A claim about the printed C operations, evaluated in ``formats`` (the fast tier's: binary32 and binary64)."""
     return Claim(id=claim_id, source=CODEGEN, quote=quote, statement=statement, strategy=strategy,
@@ -969,6 +969,67 @@ LOGSUMEXP_CERTIFIED_SINGLE = _fp_claim(
     ComposedBound((TERMS_SINGLE, LOG1P), lambda: certified_ulps(WITHIN_ULP_SINGLE, single=True), Fraction(1), in_ulps=True),
     ("2^-25.5 stands for SP_WITHIN_ULP_F = 0x1.6a09e667f3bcdp-26",
      "the later stages (double-double terms, long double, triple-double) are argued in the source, not proved here"),
+)
+
+FLOAT32_DECISION = Fraction(LOGSUMEXP_ERRORS.float32_decision)  # B = E + decision (|out| + E), as printed into both targets
+
+
+def decision_covers(decision: Fraction = FLOAT32_DECISION) -> bool:
+    r"""logsumexp_decides for float32 results (C; the NumPy target's _decides alike) is sound for a stage whose runtime
+    bound E is as in :func:`certified_ulps`: the value s before out = fl(s) satisfies
+    :math:`|s - v| \le E(1 + 2^{-51})(1 + u)^5 + A`, with A the assembly's roundings,
+    :math:`2^{-104}(|m| + 2TL) \le 2^{-104}(1 + u)|\mathrm{out}| + 3 \cdot 2^{-48} E` (:math:`|m| \le |s| + TL` and
+    :math:`E \ge T\,2^{-56} L`, the log's share of E); then :math:`|\mathrm{out} - s| \le u|s|`. The test's
+    :math:`B = \mathrm{fl}(E + \mathrm{fl}(d\,\mathrm{fl}(|\mathrm{out}| + E)))` is at least
+    :math:`(1 - u)^2(E + (1 - u)^2 d(|\mathrm{out}| + E))` and at most :math:`(1 + u)^4(E + d(|\mathrm{out}| + E))`;
+    the ends :math:`\mathrm{fl}(\mathrm{out} \mp B)` lie within :math:`u(|\mathrm{out}| + B)` of
+    :math:`\mathrm{out} \mp B`. Where :math:`|v - \mathrm{out}| + u(|\mathrm{out}| + B) \le B`, the ends enclose v;
+    both sides are linear in E and |out|, so it suffices that each coefficient on the left is at most its
+    counterpart on the right (exact rational arithmetic). Then, RN32 being monotone, where both ends round to one
+    float32 so do v and out: out's float32 rounding is v's, correctly rounded."""
+    smallest_e = (1 - U) ** 2 * (1 + (1 - U) ** 2 * decision)
+    smallest_out = (1 - U) ** 4 * decision
+    largest_e = (1 + U) ** 4 * (1 + decision)
+    largest_out = (1 + U) ** 4 * decision
+    need_e = (1 + Fraction(1, 2**51)) * (1 + U) ** 5 + 3 * Fraction(1, 2**48) + U * largest_e
+    need_out = Fraction(1, 2**104) * (1 + U) + U * (1 + U) + U + U * largest_out
+    return smallest_e >= need_e and smallest_out >= need_out
+
+
+@dataclass(frozen=True)
+class DecidedCorrectlyRounded:
+    r"""float32 logsumexp correctly rounded where a proved stage decides: the stages' bounds (``parts``, proved first:
+    their terms and the log kernel, as :func:`certified_ulps` composes them) and the decision's soundness
+    (:func:`decision_covers`)."""
+
+    parts: tuple[Claim, ...]
+    bound: Fraction = Fraction(0)
+    in_ulps: bool = True
+
+    def run(self, statement: sp.Basic) -> Outcome:
+        del statement
+        method = "the stages' proved bounds and the rounding decision's soundness (exact rational arithmetic)"
+        if (failed := _first_unproved(self.parts)) is not None:
+            part, outcome = failed
+            return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
+        steps = [f"{part.id}: proved" for part in self.parts]
+        if not decision_covers():
+            return Outcome(Status.UNPROVED, method, [*steps, f"B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E) does not cover the stages' error"])
+        steps.append(f"the combined bound: B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E) covers E's own roundings, the assembly's, "
+                     "out's and the ends', so where both ends round to one float32 the result is correctly rounded")
+        return Outcome(Status.PROVED, method, steps)
+
+
+LOGSUMEXP_SINGLE_CR = _fp_claim(
+    "fp.logsumexp.float32.cr",
+    "every float32 logsumexp that the first or the double-double stage decides (both ends of out -+ B, B = E + 2^-45 (|out| + E), "
+    "round to one float32) is the correctly rounded logsumexp, for (c - 1) + t >= 2^-968",
+    sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LSE"))), 0),
+    DecidedCorrectlyRounded((TERMS_SINGLE, TERMS_DD, LOG1P)),
+    ("2^-45 stands for the decision's constant as printed (LogsumexpErrors.float32_decision)",
+     "the stages after these (raised terms, long double, triple-double: within 2^-106 where its result is a float32 midpoint) "
+     "decide by the same test from bounds argued in the source, not proved here; the NumPy target decides by the same test "
+     "from its long double certificate and, undecided, with mpmath until the result rounds to one float32"),
 )
 
 SOFTMAX_ASSEMBLY_BOUND = Fraction(1, 2**100)  # Gappa: 2^-100.8 (v), 2^-101.2 (the reciprocal pair)
@@ -2247,6 +2308,7 @@ CLAIMS = [
     TERMS_DD,
     LOGSUMEXP_CERTIFIED_DD,
     LOGSUMEXP_CERTIFIED_RAISED,
+    LOGSUMEXP_SINGLE_CR,
     STATE_MERGE,
     SOFTMAX_ASSEMBLY,
     SOFTMAX,
@@ -2302,6 +2364,9 @@ PROVED_FAST_ULPS: dict[str, Claim] = {"softmax": FAST_SOFTMAX, "log_softmax": FA
                                       "cross_entropy": FAST_CROSS_ENTROPY, "sigmoid": FAST_SIGMOID, "log_sigmoid": FAST_LOG_SIGMOID,
                                       "softplus": FAST_SOFTPLUS}
 
+# the claims proving the correctly rounded result where a stage decides (the others are redone in later stages)
+PROVED_CORRECTLY_ROUNDED_WHERE_DECIDED: dict[tuple[str, str], Claim] = {("logsumexp", "float32"): LOGSUMEXP_SINGLE_CR}
+
 # the claims proving "within B ULP" for the results a certificate accepts (the others are redone in later stages)
 PROVED_WHERE_CERTIFIED: dict[tuple[str, str], Claim] = {("logsumexp", "float64"): LOGSUMEXP_CERTIFIED,
                                                         ("logsumexp", "float32"): LOGSUMEXP_CERTIFIED_SINGLE,
@@ -2315,6 +2380,9 @@ def proved_column(function: str, dtype: str) -> str:
     rounded = PROVED_CORRECTLY_ROUNDED.get((function, dtype))
     if rounded is not None:
         return f"correctly rounded ({rounded.id})"
+    decided = PROVED_CORRECTLY_ROUNDED_WHERE_DECIDED.get((function, dtype))
+    if decided is not None:
+        return f"correctly rounded where decided ({decided.id})"
     every = proved_ulps(function, dtype)
     if every is not None:
         return f"{every} ({PROVED_ULPS[(function, dtype)].id})"
