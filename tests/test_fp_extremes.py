@@ -329,6 +329,29 @@ def test_float32_logsumexp_is_correctly_rounded(target: str) -> None:
     assert wrong_in_float32 > 0
 
 
+def test_the_float32_decision_and_rounding_of_the_numpy_target() -> None:
+    """The NumPy target's decision (_decides) leaves a value undecided where its interval holds a float32 midpoint and
+    decides it where the interval is clear of one (the float64 results keep their 1 ULP test); _round_to_float32 rounds
+    ties to even, onto the subnormal grid and to infinity past the range (the float32 results of its mpmath stage)."""
+    import mpmath
+
+    import softproof.generated.softmax_np as np_target
+
+    one = np.float32(1.0)
+    midpoint = (float(one) + float(np.nextafter(one, np.float32(2)))) / 2  # 1 + 2^-24, a double
+    out = np.array([midpoint, midpoint + 2.0**-40, midpoint - 2.0**-30, 1.0 + 2.0**-30, -midpoint])
+    bound = np.array([2.0**-60, 2.0**-45, 2.0**-45, 2.0**-40, 0.0])
+    assert np_target._decides(out, bound, True).tolist() == [False, True, True, True, False]
+    assert np_target._decides(np.array([1.0, np.inf]), np.array([2.0**-55, 0.0]), False).tolist() == [True, True]
+    assert np_target._decides(np.array([0.0, np.inf, 2.0**-160]), np.array([2.0**-170, 0.0, 2.0**-170]), True).tolist() == [False, True, True]
+    with mpmath.workprec(200):
+        assert np_target._round_to_float32(mpmath.mpf(midpoint)) == 1.0  # a tie: to even
+        assert np_target._round_to_float32(mpmath.mpf(midpoint) + mpmath.ldexp(1, -100)) == float(np.nextafter(one, np.float32(2)))
+        assert np_target._round_to_float32(mpmath.ldexp(3, -151)) == 2.0**-149  # 0.75 of the subnormal spacing
+        assert np_target._round_to_float32(mpmath.ldexp(1, -151)) == 0.0
+        assert np_target._round_to_float32(mpmath.ldexp(1, 128)) == np.inf and np_target._round_to_float32(-mpmath.ldexp(1, 129)) == -np.inf
+
+
 def test_rows_whose_terms_are_all_below_the_normal_range_keep_their_small_results() -> None:
     """A row whose terms below its maximum all lie under 2^-968 (log-probabilities with one 0 and the rest
     below -670): log_softmax's maximal entry is -t, a cross-entropy at it t and logsumexp near 0 m + T t, with t
