@@ -135,6 +135,14 @@ def _first_unproved(claims: tuple[Claim, ...]) -> tuple[Claim, Outcome] | None:
     return None
 
 
+def _parts_proved(parts: tuple[Claim, ...], method: str) -> list[str] | Outcome:
+    """The steps saying each of ``parts`` is proved, or the unproved Outcome naming the first that is not."""
+    if (failed := _first_unproved(parts)) is not None:
+        part, outcome = failed
+        return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
+    return [f"{part.id}: proved" for part in parts]
+
+
 @dataclass(frozen=True)
 class GappaBound:
     """Prove ``|goal| <= bound`` (and ``|extra goal k| <= extra[k]``) by running the Gappa script
@@ -209,10 +217,9 @@ class ComposedBound:
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
         method = "composition of " + ", ".join(part.id for part in self.parts)
-        if (failed := _first_unproved(self.parts)) is not None:
-            part, outcome = failed
-            return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
-        steps = [f"{part.id}: proved" for part in self.parts]
+        steps = _parts_proved(self.parts, method)
+        if isinstance(steps, Outcome):
+            return steps
         if self.portable:
             with portable_build():
                 combined = self.combine()
@@ -603,10 +610,9 @@ class CorrectlyRounded:
         from ..c.target import hard_cases as table_of
 
         method = "rounding tests over proved bounds, and a sweep of every float32"
-        if (failed := _first_unproved(self.parts)) is not None:
-            part, outcome = failed
-            return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
-        steps = [f"{part.id}: proved" for part in self.parts]
+        steps = _parts_proved(self.parts, method)
+        if isinstance(steps, Outcome):
+            return steps
         one_stage = not self.double
         if one_stage != (self.function in CORRECT_ROUNDING.one_stage):
             return Outcome(Status.UNPROVED, method, [*steps, f"the claim has {1 if one_stage else 2} stages and the C kernel of "
@@ -1009,10 +1015,9 @@ class DecidedCorrectlyRounded:
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
         method = "the stages' proved bounds and the rounding decision's soundness (exact rational arithmetic)"
-        if (failed := _first_unproved(self.parts)) is not None:
-            part, outcome = failed
-            return Outcome(Status.UNPROVED, method, [f"{part.id} is not proved here: {outcome.steps[:1]}"], skipped=outcome.skipped)
-        steps = [f"{part.id}: proved" for part in self.parts]
+        steps = _parts_proved(self.parts, method)
+        if isinstance(steps, Outcome):
+            return steps
         if not decision_covers():
             return Outcome(Status.UNPROVED, method, [*steps, f"B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E) does not cover the stages' error"])
         steps.append(f"the combined bound: B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E) covers E's own roundings, the assembly's, "
