@@ -58,7 +58,8 @@ def cross_entropy_rows(x: list[list[float]], target: list[int] | list[list[float
             if isinstance(t, list):
                 losses.append(-mpmath.fsum(qc * wc * lc for qc, wc, lc, kc in zip(q, w, lp, k, strict=True) if kc and qc != 0))
             else:
-                target_term = -(1 - mpmath.mpf(smoothing)) * w[t] * lp[t]
+                # q = (1 - eps) onehot + eps/n: with eps = 1 the onehot part is absent (0, even where lp[t] = -inf)
+                target_term = -(1 - mpmath.mpf(smoothing)) * w[t] * lp[t] if smoothing != 1 else mpmath.mpf(0)
                 smooth_term = -mpmath.fsum(mpmath.mpf(smoothing) / classes * wc * lc for wc, lc, kc in zip(w, lp, k, strict=True) if kc)
                 losses.append(target_term + smooth_term if mpmath.isfinite(lp[t]) or smoothing == 1 else mpmath.inf)
         return losses, mpmath.fsum(losses), denominator

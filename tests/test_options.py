@@ -389,6 +389,32 @@ def test_label_smoothing_where_the_class_sums_overflow(K) -> None:  # type: igno
 
 
 @TARGETS
+def test_a_mean_over_weights_far_apart_keeps_an_infinite_loss_infinite(K) -> None:  # type: ignore[no-untyped-def]
+    """A masked target's loss is +inf; with class weights 1e300 and 1e-300 in one call, scaling the weights for the
+    mean sent 1e-300 to 0 and 0 times inf made the mean NaN (found by a fuzz of the options against mpmath); the
+    flushed weight is kept at the smallest subnormal, so the mean is +inf, the truth."""
+    x = np.array([[0.3, -1.2, 0.4], [1.7, 0.2, 0.5]])
+    keep = np.array([[True, True, True], [True, False, True]])
+    for smoothing in (0.0, 0.1):
+        got = K.cross_entropy(x, np.array([0, 1]), weight=np.array([0.5, 1e-300, 1e300]), where=keep, reduction="mean", label_smoothing=smoothing)
+        assert got == np.inf, (smoothing, got)
+
+
+@TARGETS
+def test_full_label_smoothing_ignores_the_target_class(K) -> None:  # type: ignore[no-untyped-def]
+    """label_smoothing=1 makes the target the uniform distribution over the kept classes, so the target's own term has
+    coefficient 0: a masked target (its -log p is +inf) or a weight of 1e300 on a target whose loss is ~1e300 gave
+    0 times inf = NaN; the loss is the mean of w (-log p) over the kept classes (mpmath)."""
+    x = np.array([[0.3, -1.2, 0.4], [1.7, 0.2, 0.5]])
+    keep = np.array([[False, True, True], [True, True, True]])
+    losses, _, _ = ref.cross_entropy_rows(x.tolist(), [0, 1], None, -100, 1.0, keep.tolist())
+    for got, want in zip(K.cross_entropy(x, np.array([0, 1]), where=keep, label_smoothing=1.0), losses, strict=True):
+        assert np.isfinite(got) and close(got, want, 8), (got, want)
+    huge = np.array([[-1.7e300, 2.0e300, -1.0e300]])
+    assert K.cross_entropy(huge, np.array([0]), weight=np.array([1e300, 1.0, 1.0]), label_smoothing=1.0)[0] == np.inf  # the share overflows
+
+
+@TARGETS
 def test_means_whose_sum_overflows(K) -> None:  # type: ignore[no-untyped-def]
     """A mean of losses whose sum exceeds DBL_MAX while the mean does not (1.5e308 and 1.5e308: 1.5e308, not inf or NaN)."""
     x = np.array([[0.0, -1.5e308], [-1.5e308, 0.0]])

@@ -290,9 +290,6 @@ class _Loss:
             if numpy.shape(w) != (self.classes,):
                 raise ValueError(f"weight has shape {numpy.shape(w)}; it needs one weight per class, shape ({self.classes},)")
             self.w = numpy.asarray(w, dtype=numpy.float64).reshape(shape)
-        self.scale = 1.0  # the class weights' scaling for the mean (below)
-        if self.w is not None and reduction == "mean":
-            self._scale_weights()
         index = numpy.asarray(target)
         self.soft = index.dtype.kind == "f"
         if self.soft:  # class probabilities, the logits' shape (torch); ignore_index does not apply
@@ -312,20 +309,40 @@ class _Loss:
         self.kept = kept
         self.empty = numpy.squeeze(~numpy.any(kept, axis=self.ax, keepdims=True), axis=self.ax)  # no class left
         self.count = numpy.sum(kept, axis=self.ax, keepdims=True).astype(numpy.float64)  # classes per row
+        self.scale_exponent = 0  # the class weights' scaling for the mean, 2^-scale_exponent (below)
+        if self.w is not None and reduction == "mean":
+            self._scale_weights()
 
     def _scale_weights(self) -> None:
-        """For the mean, the class weights times 2^-k, 2^k <= the largest finite one < 2^(k+1), and ``scale`` 2^k:
-        an index target's mean sum_i w_i l_i / sum_i w_i and its gradient are the same for weights scaled by a power
-        of 2 (exactly, where nothing leaves the range), a probability target's mean and gradient (over the row count)
-        are multiplied back by 2^k. So weights near DBL_MAX do not overflow the terms or the denominator (1e308 gave
-        0 and NaN), and subnormal ones (1e-320) are exact normal numbers, not products rounded on the subnormal grid;
-        a weight below 2^-1022 of the largest becomes subnormal, its share of the mean below 2^-1022."""
+        """For the mean, where the largest weight the mean uses (the targets', with smoothing also the kept classes';
+        for probability targets the kept classes' with a probability) is beyond 2^900 or below 2^-900: the weights times 2^-k, that one in [1/2, 1), and
+        ``scale_exponent`` k: an index target's mean sum_i w_i l_i / sum_i w_i and its gradient are the same for
+        weights scaled by a power of 2 (exactly, where nothing leaves the range), a probability target's mean and
+        gradient (over the row count) are multiplied back by 2^k. So weights near DBL_MAX do not overflow the terms or
+        the denominator (1e308 gave 0 and NaN; below 1, w l cannot overflow where l does not), and subnormal ones
+        (1e-320) are exact normal numbers, not products rounded on the subnormal grid. Weights in between are left
+        as they are (exact as before), and so are used weights more than 2^1022 apart, which no one scale keeps: scaled
+        down, the small ones would round to 0 (0 times a masked target's +inf is NaN) or lose their bits (a denominator
+        of one such weight: 4.9e305 for an overflowing mean)."""
         assert self.w is not None
-        magnitudes = numpy.abs(self.w[numpy.isfinite(self.w)])
+        every = numpy.broadcast_to(self.w, self.x.shape)
+        if self.soft:  # the weights of the kept classes with a target probability
+            used = every[self.kept & (self.mixed_targets() != 0)]
+        else:  # the targets' weights, and with smoothing the kept classes'
+            used = self.w.reshape(-1)[self.safe[~self.ignored]] if self.ignored.size else self.w.reshape(-1)[:0]
+            if self.smoothing:
+                used = numpy.concatenate([used, every[self.kept]])
+        magnitudes = numpy.abs(used[numpy.isfinite(used)])
         largest = float(magnitudes.max()) if magnitudes.size else 0.0
-        if largest != 0.0:
-            exponent = int(numpy.frexp(largest)[1]) - 1  # the largest in [1, 2); 2^exponent a double (at most 2^1023)
-            self.w, self.scale = numpy.ldexp(self.w, -exponent), float(numpy.ldexp(1.0, exponent))
+        if largest == 0.0 or 2.0**-900 <= largest < 2.0**900:
+            return
+        exponent = int(numpy.frexp(largest)[1])  # the largest weight used in [1/2, 1) after the scaling
+        with numpy.errstate(over="ignore", under="ignore"):  # an unused weight may pass DBL_MAX scaled up: it enters nothing
+            scaled = numpy.ldexp(self.w, -exponent)
+            if numpy.any(numpy.abs(numpy.ldexp(used, -exponent)) < 2.0**-1022 * (used != 0)):
+                return  # used weights more than 2^1022 apart: scaled, the small ones would lose their bits or vanish
+        self.w = scaled
+        self.scale_exponent = exponent
 
     def weights(self) -> Array:
         """The class weights along the class axis (1 without ``weight``), 0 at masked classes."""
@@ -354,9 +371,8 @@ class _Loss:
         if self.reduction == "sum":
             return narrow(numpy.asarray(_sum(per_row.reshape(-1), (0,))[0]), self.dtype)[()]
         mean = _mean(per_row, self.denominator())  # every row ignored: 0/0, NaN as in torch
-        if self.soft and self.scale != 1.0:
-            with numpy.errstate(over="ignore"):
-                mean = mean * self.scale
+        if self.soft and self.scale_exponent:
+            mean = numpy.ldexp(mean, self.scale_exponent)
         return narrow(numpy.asarray(mean), self.dtype)[()]
 
     def denominator(self) -> float:
@@ -373,7 +389,7 @@ class _Loss:
             denominator = self.denominator()
             with numpy.errstate(invalid="ignore", divide="ignore"):
                 scaled = grad / denominator if denominator else numpy.full_like(grad, numpy.nan)
-            grad = numpy.where(numpy.expand_dims(self.ignored, self.ax), 0.0, scaled * self.scale if self.soft else scaled)
+            grad = numpy.where(numpy.expand_dims(self.ignored, self.ax), 0.0, numpy.ldexp(scaled, self.scale_exponent) if self.soft else scaled)
         return narrow(grad, self.dtype)
 
 
@@ -398,7 +414,7 @@ def _per_row_loss(kernels: ModuleType, loss: _Loss) -> Array:
         if loss.smoothing:  # ce.label_smoothing_mix, with torch's class weights on both terms
             weighted = loss.weights() * _log_probs(kernels, loss)
             share = numpy.squeeze(_sum_times(weighted, (loss.ax,), loss.smoothing / numpy.maximum(loss.count, 1)), axis=loss.ax)
-            per_row = (1 - loss.smoothing) * per_row + share
+            per_row = (1 - loss.smoothing) * per_row + share if loss.smoothing < 1 else share  # eps = 1: the target term has coefficient 0 (its w ce may be +inf)
         per_row = numpy.where(loss.ignored, 0.0, per_row)
     return numpy.where(loss.empty, 0.0, per_row)  # mask.fully_masked_limits: a loss of 0
 
