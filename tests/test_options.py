@@ -415,6 +415,30 @@ def test_full_label_smoothing_ignores_the_target_class(K) -> None:  # type: igno
 
 
 @TARGETS
+def test_a_weighted_loss_below_the_double_range_lifted_by_its_weight(K) -> None:  # type: ignore[no-untyped-def]
+    """cross_entropy with class weights up to 2^1000 on rows whose target leads every other logit by 700 to 1500: the
+    loss log1p(sum e^(x_j - x_t)) is below the double range (0 or subnormal), w times it is not (class weight 1e300 on
+    [0, -800]: 3.7e-48, not 0). Within 4 u of mpmath wherever the result is normal; the plain product fails (test the test)."""
+    rng = np.random.default_rng(23)
+    checked = plain_wrong = 0
+    for _ in range(60):
+        n, t = int(rng.integers(2, 6)), int(rng.integers(0, 2))
+        x = -rng.uniform(700, 1500, (1, n))
+        x[0, t] = rng.uniform(-5, 5)
+        w = 2.0 ** rng.uniform(0, 1000, n)
+        got = K.cross_entropy(x, np.array([t]), weight=w)[0]
+        with mpmath.workprec(200):
+            X = [mpmath.mpf(v) for v in x[0]]
+            truth = mpmath.mpf(w[t]) * mpmath.log1p(mpmath.fsum(mpmath.exp(v - X[t]) for j, v in enumerate(X) if j != t))
+        if truth < mpmath.mpf(2) ** -1022:
+            continue
+        checked += 1
+        assert close(got, truth, 2), (x.tolist(), t, w[t], got, truth)
+        plain_wrong += not close(w[t] * K.cross_entropy(x, np.array([t]))[0], truth, 2)
+    assert checked > 20 and plain_wrong > 10, (checked, plain_wrong)
+
+
+@TARGETS
 def test_means_whose_sum_overflows(K) -> None:  # type: ignore[no-untyped-def]
     """A mean of losses whose sum exceeds DBL_MAX while the mean does not (1.5e308 and 1.5e308: 1.5e308, not inf or NaN)."""
     x = np.array([[0.0, -1.5e308], [-1.5e308, 0.0]])

@@ -400,6 +400,42 @@ def _log_probs(kernels: ModuleType, loss: _Loss) -> Array:
     return numpy.where(loss.kept, -lsm, 0.0)
 
 
+# ln 2 as fdlibm splits it: a 32-bit head (R ln2_hi exact for |R| < 2^21) and the rest, within 2^-84 relative
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+
+
+def _lifted_losses(loss: _Loss, ce: Array, weighted: Array) -> Array:
+    r"""w_t ce where ce fell below the normal range and a weight |w_t| > 1 lifts it back (index targets): ce = log1p(u),
+    :math:`u = \sum_{j \ne t} e^{x_j - x_t} < 2^{-1021}` (the target ahead of every other kept logit by more than 708),
+    was 0 or a subnormal whose rounding w_t multiplied (class weight 1e300 on [0, -800]: 0 for 3.7e-48). There
+    :math:`w_t\,\mathrm{ce} = w_t u (1 - \theta)`, :math:`0 \le \theta \le u/2`, taken as
+    :math:`2^{-R} w_t \sum_j e^{d_j + R\ln 2}` with :math:`d_j = x_j - x_t` exact (TwoSum's d + dl),
+    :math:`R = \lfloor -\max_j d_j/\ln 2 \rfloor` (at most 3400: terms further down are below :math:`2^{-3300}` and no
+    weight lifts them to :math:`2^{-1075}`), ln 2 split as fdlibm's (R ln2_hi exact), the largest exponent in
+    :math:`(-\ln 2, 0]`: numpy.exp's few ulps, n roundings of the sum, one of the product and one of the scaling."""
+    w_t = loss.target_weight()
+    with numpy.errstate(invalid="ignore"):
+        lifted = (numpy.abs(ce) < 2.0**-1021) & (numpy.abs(w_t) > 1) & numpy.isfinite(w_t) & ~loss.ignored & ~loss.empty
+    if not lifted.any():
+        return weighted
+    rows = numpy.moveaxis(loss.x, loss.ax, -1)[lifted]
+    targets = numpy.asarray(loss.safe)[lifted]
+    x_t = rows[numpy.arange(len(targets)), targets][:, None]
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        d, dl = _numpy_target()._two_diff(rows, numpy.broadcast_to(x_t, rows.shape))
+        others = numpy.isfinite(d) & (numpy.arange(rows.shape[-1]) != targets[:, None])
+        top = numpy.max(numpy.where(others, d, -numpy.inf), axis=-1)
+        R = numpy.minimum(numpy.floor(-top / numpy.log(2.0)), 3400.0)[:, None]
+        z = (d + R * _LN2_HI) + (dl + R * _LN2_LO)
+        terms = numpy.where(others & (z > -1500.0), numpy.exp(z), 0.0)
+        total = _sum(terms, (1,))[:, 0]
+        value = numpy.ldexp(w_t[lifted] * total, -R[:, 0].astype(numpy.int64))
+    out = numpy.array(weighted, dtype=numpy.float64, copy=True)
+    out[lifted] = numpy.where(numpy.isfinite(top), value, out[lifted])
+    return out
+
+
 def _per_row_loss(kernels: ModuleType, loss: _Loss) -> Array:
     """The loss of each row before the reduction, float64."""
     if loss.soft:
@@ -411,6 +447,8 @@ def _per_row_loss(kernels: ModuleType, loss: _Loss) -> Array:
         with numpy.errstate(invalid="ignore"):
             ce = numpy.asarray(kernels.cross_entropy(loss.x, loss.safe, loss.ax), dtype=numpy.float64)
         per_row = loss.target_weight() * ce if loss.w is not None else ce
+        if loss.w is not None:
+            per_row = _lifted_losses(loss, ce, per_row)
         if loss.smoothing:  # ce.label_smoothing_mix, with torch's class weights on both terms
             weighted = loss.weights() * _log_probs(kernels, loss)
             share = numpy.squeeze(_sum_times(weighted, (loss.ax,), loss.smoothing / numpy.maximum(loss.count, 1)), axis=loss.ax)
