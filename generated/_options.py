@@ -85,34 +85,43 @@ def _sum(values: Array, axis: tuple[int, ...]) -> Array:
     return total
 
 
+def _sum_scaled(values: Array, axis: tuple[int, ...]) -> tuple[Array, Array]:
+    """The sum over ``axis`` (kept dims, ``_sum``) as S 2^b: b = 0 where it is finite or a value is not; where it
+    overflows while every value of the slice is finite, S is the sum of the values times 2^-b, b the bits of the
+    slice's size plus 1 (the scaled sum is below DBL_MAX; the scaling exact), so that a mean or a product by a
+    factor below 1 taken of S and scaled back by 2^b is finite where the truth is."""
+    total = _sum(values, axis)
+    exponent = numpy.zeros(total.shape, dtype=numpy.int64)
+    with numpy.errstate(over="ignore", invalid="ignore"):
+        if bool(numpy.isfinite(total).all()):
+            return total, exponent
+        redo = ~numpy.isfinite(total) & numpy.all(numpy.isfinite(values), axis=axis, keepdims=True)
+        if redo.any():
+            bits = int(numpy.prod([values.shape[a] for a in axis])).bit_length() + 1
+            total = numpy.where(redo, _sum(numpy.ldexp(values, -bits), axis), total)
+            exponent = numpy.where(redo, bits, exponent)
+    return total, exponent
+
+
 def _mean(values: Array, denominator: float) -> Any:
-    """sum(values) / denominator, the sum compensated (``_sum``). Where that sum overflows while every value is
-    finite, it is taken again on the values times 2^-b (b the bits of their count, plus 1: the scaled sum is below
-    DBL_MAX), divided, and scaled back (exact, or the truth's overflow): the mean of 1e308 and 1e308 is 1e308, not
-    inf or NaN."""
+    """sum(values) / denominator, the sum compensated and, where it alone overflows, scaled (``_sum_scaled``): the mean of
+    1e308 and 1e308 is 1e308, not inf or NaN."""
     flat = values.reshape(-1)
-    total = _sum(flat, (0,))[0] if flat.size else 0.0
+    if not flat.size:
+        with numpy.errstate(invalid="ignore", divide="ignore"):
+            return numpy.float64(0.0) / denominator  # an empty mean: 0/0, NaN
+    total, exponent = _sum_scaled(flat, (0,))
     with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if not numpy.isfinite(total) and bool(numpy.isfinite(flat).all()):
-            shrink = numpy.ldexp(1.0, -(flat.size.bit_length() + 1))
-            return _sum(flat * shrink, (0,))[0] / denominator / shrink
-        return total / denominator
+        return numpy.ldexp(total[0] / denominator, exponent[0])
 
 
 def _sum_times(values: Array, axis: tuple[int, ...], factor: Array | float) -> Array:
     """factor times the sum over ``axis`` (kept dims), where the sum alone may overflow while the product does not
     (label smoothing's eps/n times the sum of -log p over the classes, logits near -DBL_MAX masking several
-    classes): such slices (finite values, an infinite sum) take factor times the sum of the values times 2^-b, b
-    the bits of the slice's size plus 1, then 2^b (exact scalings, the one rounding of the product as before)."""
-    total = _sum(values, axis)
+    classes): factor times ``_sum_scaled``'s S, then 2^b (exact scalings, the one rounding of the product as before)."""
+    total, exponent = _sum_scaled(values, axis)
     with numpy.errstate(over="ignore", invalid="ignore"):
-        product: Array = factor * total
-        if bool(numpy.isfinite(total).all()):
-            return product
-        redo = ~numpy.isfinite(total) & numpy.all(numpy.isfinite(values), axis=axis, keepdims=True)
-        if redo.any():
-            b = int(numpy.prod([values.shape[a] for a in axis])).bit_length() + 1
-            product = numpy.where(redo, numpy.ldexp(factor * _sum(numpy.ldexp(values, -b), axis), b), product)
+        product: Array = numpy.ldexp(factor * total, exponent)
     return product
 
 
