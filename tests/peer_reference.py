@@ -97,8 +97,9 @@ def bce(x: float, y: float, pos_weight: float, weight: float) -> mpmath.mpf:
 
 
 def weighted_lse(x: Sequence[float], b: Sequence[float]) -> tuple[mpmath.mpf, int, mpmath.mpf]:
-    """(log|sum b e^x|, its sign, the condition number sum |b| e^x / |sum b e^x|) at PREC bits."""
-    with mpmath.workprec(PREC):
+    """(log|sum b e^x|, its sign, the condition number sum |b| e^x / |sum b e^x|) at PREC + 1100 bits: a sum near 1
+    whose log is subnormal (x = 2.2e-311, b = -1: log|-e^x| = x) keeps that x (at PREC bits e^x rounded to 1, log 0)."""
+    with mpmath.workprec(PREC + 1100):
         terms = [mpmath.mpf(bi) * mpmath.exp(mpmath.mpf(xi)) for xi, bi in zip(x, b, strict=True)]
         total = mpmath.fsum(terms)
         if total == 0:
