@@ -28,6 +28,7 @@ DTYPES = ("float64", "float32")
 # where an element-wise function's inputs lie (``Function.domain``): the accuracy table and the tests
 # draw them there (``measure/accuracy.py``, ``in_domain``); outside it the result is NaN
 DOMAINS = ("real", "nonpositive", "probability")
+CORRECT_ENTRIES = ("rows", "reduce", "elementwise")  # codegen/runtime/_correct.py
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,9 @@ class Function:
     c_rewrite: Rewrite | None = None
     # the same for the C target's float32 results only (a kernel in binary64 whose margin is the float32 rounding)
     c_single_rewrite: Rewrite | None = None
+    # precision="correct" (codegen/runtime/_correct.py): the entry point ("rows", "reduce" or "elementwise") that
+    # rounds this function's float32, float16 and bfloat16 results correctly from its float64 bound; "" refuses it
+    correct: str = ""
 
     def __post_init__(self) -> None:
         if (self.form.name == "elementwise") != (self.rewrite is not None):
@@ -157,6 +161,8 @@ class Function:
             raise ValueError(f"{self.name}: options need the condition under which they are off (plain), and only they")
         if self.domain not in DOMAINS:
             raise ValueError(f"{self.name}: domain {self.domain!r} is not one of {', '.join(DOMAINS)}")
+        if self.correct and (self.correct not in CORRECT_ENTRIES or not self.bounds or "float64" not in self.bounds):
+            raise ValueError(f"{self.name}: correct={self.correct!r} needs one of {', '.join(CORRECT_ENTRIES)} and a float64 bound")
 
     @property
     def claims(self) -> tuple[Claim, ...]:
@@ -187,10 +193,14 @@ class Function:
 
     @property
     def dispatch(self) -> str:
-        """The Python lines every target's function opens with: ``precision`` checked, then, where it has
-        options, unless all are off (``plain``), the function of the same name in ``_options.py`` composes the
+        """The Python lines every target's function opens with: ``precision`` checked (and "correct" sent to
+        ``_correct.py`` where the function has an entry there, ``correct``), then, where it has options, unless all are off (``plain``), the function of the same name in ``_options.py`` composes the
         result (from the accurate kernels)."""
-        check = "_options.check_precision(precision)"
+        check = f'_options.check_precision(precision, "{self.name}", {bool(self.correct)})'
+        if self.correct:
+            assert self.bounds is not None  # __post_init__
+            ulps = int(self.bounds["float64"])
+            check += f'\nif precision == "correct":\n    return _correct.{self.correct}(_THIS, "{self.name}", {ulps}, {self.all_args})'
         if self.options and self.has_kernel:
             return f"{check}\nif not ({self.plain}):\n    return _options.{self.name}(_THIS, {self.all_args})"
         return check
@@ -217,26 +227,26 @@ PLAIN_LOSS = 'weight is None and reduction == "none" and label_smoothing == 0.0 
 FUNCTIONS: tuple[Function, ...] = (
     Function("softmax", ROWS, "Softmax along ``axis``", "p = softmax(x / T) per row",
              (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.SOFTMAX_TIES_SPLIT, cv.MASK_ENTRY_LIMIT),
-             {"float64": 3, "float32": 1}, (0,), options=(WHERE,), plain="where is None", fast=True),
+             {"float64": 3, "float32": 1}, (0,), options=(WHERE,), plain="where is None", fast=True, correct="rows"),
     Function("log_softmax", ROWS, "Log-softmax along ``axis``", "log softmax(x / T) per row",
              (*inputs("x"), AXIS, TEMPERATURE, OUT), "softmax_rows", (rw.LOG_SOFTMAX_TIES_LOG1P, cv.MASK_ENTRY_LIMIT),
-             {"float64": 2, "float32": 1}, (1,), options=(WHERE,), plain="where is None", fast=True),
+             {"float64": 2, "float32": 1}, (1,), options=(WHERE,), plain="where is None", fast=True, correct="rows"),
     Function("logsumexp", REDUCE, r"Smooth maximum :math:`T \log\sum_i e^{x_i/T}`",
              "T log sum exp(x / T) per row: out has `rows` entries", (*inputs("x"), AXIS, KEEPDIMS, TEMPERATURE),
              "logsumexp_rows", (rw.LSE_TIES_LOG1P, rw.SMOOTH_MAX_SHIFT, cv.LSE_WEIGHTED, cv.LSE_SIGN_SPLIT, cv.MASK_FULLY_MASKED),
              {"float64": 1, "float32": 1},
              options=(Parameter("b", "ArrayLike | None", "None"), Parameter("return_sign", "bool", "False"), WHERE),
-             plain="b is None and not return_sign and where is None", fast=True),
+             plain="b is None and not return_sign and where is None", fast=True, correct="reduce"),
     Function("sigmoid", ELEMENTWISE, "Logistic sigmoid", "elementwise 1 / (1 + e^-x) of `count` entries",
              (*inputs("x"), OUT), "sigmoid_all", (), {"float64": 3, "float32": 1},
              doc=r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
 as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
-results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`.""", rewrite=rw.SIGMOID, fast=True),
+results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`.""", rewrite=rw.SIGMOID, fast=True, correct="elementwise"),
     Function("log_sigmoid", ELEMENTWISE, "Log-sigmoid", "elementwise log(1 / (1 + e^-x)) of `count` entries",
              (*inputs("x"), OUT), "log_sigmoid_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
 (``rewrite.log_sigmoid_abs_form``); a result that rounds to zero (large x, or +inf) is -0, the truth's sign.
-``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID, negative=True, fast=True),
+``out`` as for :func:`softmax`.""", rewrite=rw.LOG_SIGMOID, negative=True, fast=True, correct="elementwise"),
     Function("softplus", ELEMENTWISE, "Softplus", "elementwise log(1 + e^x) of `count` entries",
              (*inputs("x"), OUT), "softplus_all", (), {"float64": 2, "float32": 1},
              doc=r"""Softplus :math:`\log(1 + e^x)`, the smooth ReLU, evaluated as
@@ -246,7 +256,7 @@ negative :math:`x`; :math:`\mathrm{softplus}(x) = -\log\sigma(-x)`. ``+inf`` giv
 ``-inf`` gives 0, NaN gives NaN. ``out`` as for :func:`softmax`.
 
 >>> float(softplus(0.0)) == float(numpy.log(2.0))
-True""", rewrite=rw.SOFTPLUS, fast=True),
+True""", rewrite=rw.SOFTPLUS, fast=True, correct="elementwise"),
     Function("log1mexp", ELEMENTWISE, "log(1 - e^x)", "elementwise log(1 - e^x) of `count` entries (x <= 0)",
              (*inputs("x"), OUT), "log1mexp_all", (), {"float64": 2, "float32": 1},
              doc=r""":math:`\log(1 - e^x)` for :math:`x \le 0`, evaluated as :math:`\log(-\operatorname{expm1}(x))` for
@@ -259,7 +269,7 @@ the switch proved where the two arguments cross, ``rewrite.log1mexp_switch_point
 
 >>> float(log1mexp(-numpy.log(2.0))) == float(-numpy.log(2.0))
 True""", rewrite=rw.LOG1MEXP, domain="nonpositive", c_rewrite=rw.LOG1MEXP_C,
-             c_single_rewrite=rw.LOG1MEXP_SINGLE_C),
+             c_single_rewrite=rw.LOG1MEXP_SINGLE_C, correct="elementwise"),
     Function("logit", ELEMENTWISE, "Logit", "elementwise log(p / (1 - p)) of `count` entries (0 <= p <= 1)",
              (*inputs("x"), OUT), "logit_all", (), {"float64": 2, "float32": 1},
              doc=r"""Logit :math:`\log(p/(1 - p))`, the inverse of :func:`sigmoid`, evaluated as
@@ -271,7 +281,7 @@ or :math:`(1 - 2p)/p` in double-double, ``rewrite.logit_ratio``, rounded once): 
 for :func:`softmax`.
 
 >>> float(logit(0.5))
-0.0""", rewrite=rw.LOGIT, domain="probability", c_rewrite=rw.LOGIT_C),
+0.0""", rewrite=rw.LOGIT, domain="probability", c_rewrite=rw.LOGIT_C, correct="elementwise"),
     Function("cross_entropy", TARGET_REDUCE, r"Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`",
              "-log softmax(x)[target] per row (out has `rows` entries)", (*inputs("logits", "target"), CLASS_AXIS),
              "cross_entropy_rows", (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P, *CE_CONVENTIONS), {"float64": 2, "float32": 1},

@@ -271,6 +271,37 @@ class Kernels:
             raise ValueError(f"logmeanexp needs rows of at least one entry; got shape {rows.shape}")
         return out, uncertain.astype(bool)
 
+    def decide_float32(self, y: Any, ulps: int, sign: Any) -> tuple[Any, Any]:
+        """precision="correct" (``_correct.decide``) for float32 results in one pass (softproof_decide_f): the float32
+        nearest the exact values of the float64 results ``y`` (within ``ulps`` ULP) where decided, and which are not;
+        ``sign`` +1 / -1 / 0 for every entry or an array of them broadcast to y's shape."""
+        function = self.library.softproof_decide_f
+        function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p, ctypes.c_int]
+        function.restype = ctypes.c_size_t
+        values = numpy.ascontiguousarray(y, FLOAT64)
+        out = numpy.empty(values.shape, FLOAT32)
+        undecided = numpy.empty(values.shape, numpy.uint8)
+        signs = None if numpy.ndim(sign) == 0 else numpy.ascontiguousarray(numpy.broadcast_to(sign, values.shape), numpy.int8)
+        if values.size:
+            function(_ptr(values), _ptr(out), _ptr(undecided), _SIZE(values.size), ctypes.c_double(float(ulps)),
+                     None if signs is None else _ptr(signs), ctypes.c_int(0 if signs is not None else int(sign)))
+        return out, undecided.view(bool)
+
+    def rows_correct_float32(self, name: str, rows: Any, temperature: float, ulps: int) -> tuple[Any, Any]:
+        """softmax or log_softmax (``name``) of a C-contiguous (rows, n) float32 array through
+        softproof_<name>_correct_f: the float32 results, correctly rounded where decided, and which are not."""
+        function = getattr(self.library, f"softproof_{name}_correct_f")
+        function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
+                             ctypes.c_double, ctypes.c_double, ctypes.c_void_p]
+        function.restype = ctypes.c_int
+        out = numpy.empty(rows.shape, FLOAT32)
+        undecided = numpy.empty(rows.shape, numpy.uint8)
+        count = ctypes.c_size_t(0)
+        if rows.size and function(_ptr(rows), _ptr(out), _ptr(undecided), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]),
+                                  ctypes.c_double(float(temperature)), ctypes.c_double(float(ulps)), ctypes.byref(count)):
+            raise MemoryError(f"{name}: no memory for the work buffer")
+        return out, undecided.view(bool) if count.value else numpy.zeros(rows.shape, bool)
+
     def state_call(self, name: str, *arrays: Any) -> None:
         """Call a state entry point on contiguous arrays: ``lse_state_d(rows, out, T)`` with (rows, n)
         float64 rows, ``lse_merge(a, b, out)`` and ``lse_finish(states, out, bound)`` over flat arrays."""

@@ -35,6 +35,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
+from . import _correct
 from ._checks import as_float, axes, check_out, deliver, narrow, paired, quiet, slice_rows, targets, temperature_value
 
 __all__ = [
@@ -45,16 +46,22 @@ __all__ = [
 
 Array = NDArray[Any]
 REDUCTIONS = ("none", "mean", "sum")
-# every public function's ``precision``: "accurate" (the default bounds) or "fast" (the C target's binary32
+# every public function's ``precision``: "accurate" (the default bounds), "fast" (the C target's binary32
 # kernels for float32, within the fp.*.fast.float32 bounds; every other case gives the accurate result,
-# which is within them too)
-PRECISIONS = ("accurate", "fast")
+# which is within them too) or "correct" (float32, float16 and bfloat16 results correctly rounded, _correct.py;
+# the functions with an entry there)
+PRECISIONS = ("accurate", "fast", "correct")
 
 
-def check_precision(precision: object) -> None:
-    """A ``ValueError`` naming ``precision`` unless it is one of :data:`PRECISIONS`."""
+def check_precision(precision: object, function: str = "", correct: bool = False) -> None:
+    """A ``ValueError`` naming ``precision`` unless it is one of :data:`PRECISIONS`, and naming ``function`` for
+    "correct" where that function has no entry in ``_correct.py`` (``correct`` False)."""
     if not isinstance(precision, str) or precision not in PRECISIONS:
-        raise ValueError(f'precision must be "accurate" or "fast"; got {precision!r}')
+        raise ValueError(f'precision must be "accurate", "fast" or "correct"; got {precision!r}')
+    if precision == "correct" and not correct:
+        served = ", ".join((*_correct.ROW_FUNCTIONS, "logsumexp", *_correct.ELEMENTWISE))
+        raise ValueError(f'precision="correct" is not available for {function} (it is for {served}); its float32 results are '
+                         'within the bounds of the accuracy table with precision="accurate" (the default)')
 
 
 def plain_targets(target: ArrayLike, ignore_index: int) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 
 from numpy.typing import ArrayLike, NDArray
 
-from . import _options, _state
+from . import _correct, _options, _state
 from ._checks import one_entry_slice
 from ._clib import CompilerNotFoundError, library_path, load
 
@@ -86,7 +86,9 @@ _THIS = sys.modules[__name__]  # the kernels the peers' options (_options.py) co
 @one_entry_slice(arrays=1)
 def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmax along ``axis``; see :func:`softproof.generated.softmax_np.softmax` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softmax", True)
+    if precision == "correct":
+        return _correct.rows(_THIS, "softmax", 3, x, axis, temperature, out, where=where)
     if not (where is None):
         return _options.softmax(_THIS, x, axis, temperature, out, where=where)
     return _KERNELS.rows("softmax_fast" if precision == "fast" else "softmax", x, axis, temperature, out)
@@ -95,7 +97,9 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
 @one_entry_slice(arrays=1)
 def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Log-softmax along ``axis``; see :func:`softproof.generated.softmax_np.log_softmax` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log_softmax", True)
+    if precision == "correct":
+        return _correct.rows(_THIS, "log_softmax", 2, x, axis, temperature, out, where=where)
     if not (where is None):
         return _options.log_softmax(_THIS, x, axis, temperature, out, where=where)
     return _KERNELS.rows("log_softmax_fast" if precision == "fast" else "log_softmax", x, axis, temperature, out)
@@ -104,7 +108,9 @@ def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperatu
 @one_entry_slice(arrays=1)
 def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, temperature: float = 1.0, *, b: ArrayLike | None = None, return_sign: bool = False, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T}`; see :func:`softproof.generated.softmax_np.logsumexp` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logsumexp", True)
+    if precision == "correct":
+        return _correct.reduce(_THIS, "logsumexp", 1, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
     if not (b is None and not return_sign and where is None):
         return _options.logsumexp(_THIS, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
     return _KERNELS.reduce("logsumexp_fast" if precision == "fast" else "logsumexp", x, axis, keepdims, temperature)
@@ -112,37 +118,47 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
 
 def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Logistic sigmoid; see :func:`softproof.generated.softmax_np.sigmoid` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "sigmoid", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "sigmoid", 3, x, out)
     return _KERNELS.elementwise("sigmoid_fast" if precision == "fast" else "sigmoid", x, out)
 
 
 def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Log-sigmoid; see :func:`softproof.generated.softmax_np.log_sigmoid` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log_sigmoid", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "log_sigmoid", 2, x, out)
     return _KERNELS.elementwise("log_sigmoid_fast" if precision == "fast" else "log_sigmoid", x, out)
 
 
 def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Softplus; see :func:`softproof.generated.softmax_np.softplus` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softplus", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "softplus", 2, x, out)
     return _KERNELS.elementwise("softplus_fast" if precision == "fast" else "softplus", x, out)
 
 
 def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""log(1 - e^x); see :func:`softproof.generated.softmax_np.log1mexp` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log1mexp", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "log1mexp", 2, x, out)
     return _KERNELS.elementwise("log1mexp", x, out)
 
 
 def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "accurate") -> Any:
     r"""Logit; see :func:`softproof.generated.softmax_np.logit` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logit", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "logit", 2, x, out)
     return _KERNELS.elementwise("logit", x, out)
 
 
 def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`; see :func:`softproof.generated.softmax_np.cross_entropy` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "cross_entropy", False)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return _KERNELS.with_target("cross_entropy_fast" if precision == "fast" else "cross_entropy", logits, target, axis, reduce=True)
@@ -150,7 +166,7 @@ def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weigh
 
 def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r""":math:`p - \mathrm{onehot}(t)`; see :func:`softproof.generated.softmax_np.cross_entropy_grad` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "cross_entropy_grad", False)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return _KERNELS.with_target("cross_entropy_grad_fast" if precision == "fast" else "cross_entropy_grad", logits, target, axis, reduce=False)
@@ -158,7 +174,7 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, 
 
 def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Cross-entropy and its gradient from one read of each row; see :func:`softproof.generated.softmax_np.cross_entropy_with_grad` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "cross_entropy_with_grad", False)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_with_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return _KERNELS.with_target_both("cross_entropy_with_grad_fast" if precision == "fast" else "cross_entropy_with_grad", logits, target, axis)
@@ -167,44 +183,44 @@ def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1
 @one_entry_slice(arrays=2)
 def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, precision: str = "accurate") -> Any:
     r""":math:`p \odot (g - \langle g, p\rangle)`; see :func:`softproof.generated.softmax_np.softmax_backward` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softmax_backward", False)
     return _KERNELS.pair("softmax_backward", probs, grad, axis)
 
 
 @one_entry_slice(arrays=2)
 def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, precision: str = "accurate") -> Any:
     r""":math:`g - \mathrm{softmax} \sum g`; see :func:`softproof.generated.softmax_np.log_softmax_backward` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log_softmax_backward", False)
     return _KERNELS.pair("log_softmax_backward", log_probs, grad, axis)
 
 
 def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmin along ``axis``; see :func:`softproof.generated.softmax_np.softmin` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softmin", False)
     return _options.softmin(_THIS, x, axis, temperature, out, where=where)
 
 
 def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})`; see :func:`softproof.generated.softmax_np.logmeanexp` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logmeanexp", False)
     return _options.logmeanexp(_THIS, x, axis, keepdims, where=where)
 
 
 def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Negative log-likelihood of log-probabilities; see :func:`softproof.generated.softmax_np.nll_loss` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "nll_loss", False)
     return _options.nll_loss(_THIS, log_probs, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Binary cross-entropy from logits; see :func:`softproof.generated.softmax_np.binary_cross_entropy_with_logits` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "binary_cross_entropy_with_logits", False)
     return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
 def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, *, precision: str = "accurate") -> Any:
     r""":math:`g\,\mathrm{softmax}(x/T)`; see :func:`softproof.generated.softmax_np.logsumexp_backward` for the math, edges and arguments."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logsumexp_backward", False)
     return _options.logsumexp_backward(_THIS, x, grad, axis, temperature)
 
 

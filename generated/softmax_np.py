@@ -36,7 +36,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from . import _options, _state
+from . import _correct, _options, _state
 from ._checks import as_float as _as_float
 from ._checks import axes as _axes
 from ._checks import check_out as _check_out
@@ -558,7 +558,9 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
     >>> softmax([1.0, 1.0]).tolist()
     [0.5, 0.5]
     """
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softmax", True)
+    if precision == "correct":
+        return _correct.rows(_THIS, "softmax", 3, x, axis, temperature, out, where=where)
     if not (where is None):
         return _options.softmax(_THIS, x, axis, temperature, out, where=where)
     source = x
@@ -575,7 +577,9 @@ def softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: 
 def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Log-softmax: :math:`\log p_i = (x_i - m)/T - \log\sum_j e^{(x_j - m)/T}`
     (``rewrite.log_softmax_shift``; document 000: ``softmax.log_softmax``). ``out`` as for :func:`softmax`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log_softmax", True)
+    if precision == "correct":
+        return _correct.rows(_THIS, "log_softmax", 2, x, axis, temperature, out, where=where)
     if not (where is None):
         return _options.log_softmax(_THIS, x, axis, temperature, out, where=where)
     source, target = x, out
@@ -609,7 +613,9 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: b
     r"""Smooth maximum :math:`T \log\sum_i e^{x_i/T} = m + T\log\sum_i e^{(x_i - m)/T}`
     (``rewrite.smooth_max_shift``; documents 002 and 004). ``T = 0`` gives the max
     (``temperature.smooth_max_limit``); ``T = inf`` gives ``+inf`` for two or more finite entries."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logsumexp", True)
+    if precision == "correct":
+        return _correct.reduce(_THIS, "logsumexp", 1, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
     if not (b is None and not return_sign and where is None):
         return _options.logsumexp(_THIS, x, axis, keepdims, temperature, b=b, return_sign=return_sign, where=where)
     x, dtype = _as_float(x)
@@ -648,7 +654,9 @@ def sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, evaluated with :math:`t = e^{-|x|}`
     as :math:`t/(1+t)` for :math:`x < 0` and :math:`1/(1+t)` otherwise, so that subnormal
     results survive (``rewrite.sigmoid_abs_form``; document 003). ``out`` as for :func:`softmax`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "sigmoid", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "sigmoid", 3, x, out)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -664,7 +672,9 @@ def log_sigmoid(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str
     r""":math:`\log\sigma(x) = \min(x, 0) - \operatorname{log1p}(e^{-|x|})`
     (``rewrite.log_sigmoid_abs_form``); a result that rounds to zero (large x, or +inf) is -0, the truth's sign.
     ``out`` as for :func:`softmax`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log_sigmoid", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "log_sigmoid", 2, x, out)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -684,7 +694,9 @@ def softplus(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = 
 
     >>> float(softplus(0.0)) == float(numpy.log(2.0))
     True"""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softplus", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "softplus", 2, x, out)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -705,7 +717,9 @@ def log1mexp(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = 
 
     >>> float(log1mexp(-numpy.log(2.0))) == float(-numpy.log(2.0))
     True"""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log1mexp", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "log1mexp", 2, x, out)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -726,7 +740,9 @@ def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "ac
 
     >>> float(logit(0.5))
     0.0"""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logit", True)
+    if precision == "correct":
+        return _correct.elementwise(_THIS, "logit", 2, x, out)
     source, target = x, out
     x, dtype = _as_float(x)
     target = _check_out(target, source, x.shape, dtype)
@@ -740,7 +756,7 @@ def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "ac
 def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Per-example loss :math:`-\log p_t = \mathrm{LSE}(x) - x_t` (``rewrite.cross_entropy_lse``;
     document 003), no reduction."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "cross_entropy", False)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")
@@ -773,7 +789,7 @@ def _cross_entropy(x: Array, index: Array, ax: int, axis: Axes) -> Array:
 def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Gradient of the cross-entropy in the logits: :math:`p - \mathrm{onehot}(t)`
     (``ce.gradient_softmax_minus_onehot``; document 003)."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "cross_entropy_grad", False)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")
@@ -802,7 +818,7 @@ def cross_entropy_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, 
 def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""(:func:`cross_entropy`, :func:`cross_entropy_grad`) of the same logits and targets, in one call (the C
     target reads each row once for both); with options, :func:`softproof.generated._options.cross_entropy_with_grad`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "cross_entropy_with_grad", False)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy_with_grad(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return cross_entropy(logits, target, axis), cross_entropy_grad(logits, target, axis)
@@ -812,7 +828,7 @@ def cross_entropy_with_grad(logits: ArrayLike, target: ArrayLike, axis: int = -1
 def softmax_backward(probs: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, *, precision: str = "accurate") -> Any:
     r"""Vector-Jacobian product of softmax: :math:`p \odot (g - \langle g, p\rangle)`
     (``rewrite.softmax_backward``)."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softmax_backward", False)
     p, g, dtype = _paired(probs, grad, ("probs", "grad"))  # float32 probs with a float64 grad: float64
     axis = _axes(axis, p.ndim)
 
@@ -833,7 +849,7 @@ def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tupl
     (``backward.log_softmax``; torch's ``_log_softmax_backward_data``). An entry of probability 0 takes
     no share of :math:`\sum g` (its coefficient is 0, even where the sum is infinite); a slice whose
     log-probabilities are all -inf (a fully masked output) gets 0 (``mask.fully_masked_limits``)."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "log_softmax_backward", False)
     lp, g, dtype = _paired(log_probs, grad, ("log_probs", "grad"))
     axis = _axes(axis, lp.ndim)
     with numpy.errstate(invalid="ignore", over="ignore"):
@@ -851,31 +867,31 @@ def log_softmax_backward(log_probs: ArrayLike, grad: ArrayLike, axis: int | tupl
 
 def softmin(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, out: NDArray[Any] | None = None, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Softmin along ``axis``: softmax(-x / T) per row (torch.nn.functional.softmin); the math, edges and claims: :func:`softproof.generated._options.softmin`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "softmin", False)
     return _options.softmin(_THIS, x, axis, temperature, out, where=where)
 
 
 def logmeanexp(x: ArrayLike, axis: int | tuple[int, ...] | None = -1, keepdims: bool = False, *, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r""":math:`\log(\frac{1}{n}\sum_i e^{x_i})`: log mean exp(x) per row (jax.nn.logmeanexp); the math, edges and claims: :func:`softproof.generated._options.logmeanexp`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logmeanexp", False)
     return _options.logmeanexp(_THIS, x, axis, keepdims, where=where)
 
 
 def nll_loss(log_probs: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Negative log-likelihood of log-probabilities: -w[t] log_probs[t] per row, torch.nn.functional.nll_loss; the math, edges and claims: :func:`softproof.generated._options.nll_loss`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "nll_loss", False)
     return _options.nll_loss(_THIS, log_probs, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike, *, weight: ArrayLike | None = None, pos_weight: ArrayLike | None = None, reduction: str = "none", precision: str = "accurate") -> Any:
     r"""Binary cross-entropy from logits: (1 - y) softplus(x) + w_p y softplus(-x), torch.nn.functional.binary_cross_entropy_with_logits; the math, edges and claims: :func:`softproof.generated._options.binary_cross_entropy_with_logits`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "binary_cross_entropy_with_logits", False)
     return _options.binary_cross_entropy_with_logits(_THIS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
 def logsumexp_backward(x: ArrayLike, grad: ArrayLike, axis: int | tuple[int, ...] | None = -1, temperature: float = 1.0, *, precision: str = "accurate") -> Any:
     r""":math:`g\,\mathrm{softmax}(x/T)`: vector-Jacobian product of logsumexp: grad * softmax(x / T), grad broadcast over the reduced axes; the math, edges and claims: :func:`softproof.generated._options.logsumexp_backward`."""
-    _options.check_precision(precision)
+    _options.check_precision(precision, "logsumexp_backward", False)
     return _options.logsumexp_backward(_THIS, x, grad, axis, temperature)
 
 

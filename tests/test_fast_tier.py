@@ -235,7 +235,7 @@ def test_a_bad_precision_is_one_clear_error(module_name: str) -> None:
     for f in FUNCTIONS:
         arrays = [p.name for p in f.params if p.annotation == "ArrayLike"]
         args = [labels if name == "target" and f.name != "binary_cross_entropy_with_logits" else x for name in arrays]
-        with pytest.raises(ValueError, match='precision must be "accurate" or "fast"'):
+        with pytest.raises(ValueError, match='precision must be "accurate", "fast" or "correct"'):
             getattr(module, f.name)(*args, precision="quick")
 
 

@@ -31,6 +31,7 @@ PACKAGE_FILES = (
     OutputFile("__init__.py", "package_init.py", runtime=True),
     OutputFile("py.typed", "py.typed", comment="", runtime=True),
     OutputFile("_checks.py", "_checks.py", runtime=True),
+    OutputFile("_correct.py", "_correct.py", runtime=True),
     OutputFile("_options.py", "_options.py", runtime=True),
     OutputFile("_state.py", "_state.py", runtime=True),
 )

@@ -8928,3 +8928,99 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
     return status;
 }
 
+
+/* ------------------------------------------------------------ precision="correct" */
+/* float32 results correctly rounded from double results y within `ulps` ULP (softproof's precision="correct",
+ * codegen/runtime/_correct.py, whose docstring has the argument): B = (ulps + 2)(2^-52 |y| + 2^-1074), so that
+ * [y - B, y + B], its ends rounded to double, holds the exact value; where both ends round to one float32, bit for bit
+ * (sign[j] > 0, the exact value >= 0: an end at or below 0 counts as +0; sign[j] < 0, the exact value < 0: an end at
+ * or above 0 counts as -0; `sign` NULL: `common` for every entry), that float32 is out[j], the correctly rounded result
+ * (rounding to nearest is monotone); else undecided[j] = 1 and out[j] is the lower end's float32. A non-finite y is
+ * exact (the kernels' limits): out[j] = (float)y. Returns the count of undecided entries. */
+SP_NOINLINE size_t softproof_decide_f(const double *y, float *out, unsigned char *undecided, size_t count, double ulps,
+                                      const signed char *sign, int common)
+{
+    const double scale = (ulps + 2.0) * 0x1p-52;
+    const double floor_ = (ulps + 2.0) * 0x1p-1074;
+    size_t j, open = 0;
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const double v = y[j];
+        const double bound = scale * fabs(v) + floor_;
+        const int s = sign != NULL ? (int)sign[j] : common;
+        float low = (float)(v - bound);
+        float high = (float)(v + bound);
+        uint32_t low_bits, high_bits;
+        int same;
+        low = (s > 0 && low <= 0.0f) ? 0.0f : low;
+        high = (s < 0 && high >= 0.0f) ? -0.0f : high;
+        memcpy(&low_bits, &low, sizeof low_bits);
+        memcpy(&high_bits, &high, sizeof high_bits);
+        same = low_bits == high_bits || !isfinite(v);
+        out[j] = isfinite(v) ? low : (float)v;
+        undecided[j] = (unsigned char)!same;
+        open += (size_t)!same;
+    }
+    return open;
+}
+
+/* softmax of float32 rows, each result correctly rounded where decided: the double kernel on chunks of whole rows
+ * (at most SP_HALF_CHUNK entries, or one row, at a time), then softproof_decide_f with its float64 bound `ulps` and
+ * the sign +1 (p >= 0);
+ * undecided[j] = 1 where the caller must settle the entry; *open receives their count */
+int softproof_softmax_correct_f(const float *x, float *out, unsigned char *undecided, size_t rows, size_t n,
+                                   double temperature, double ulps, size_t *open)
+{
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    *open = 0;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = (double)x[done * n + j];
+        }
+        status = softproof_softmax_d(a, result, chunk, n, temperature);
+        if (status == SOFTPROOF_OK) {
+            *open += softproof_decide_f(result, out + done * n, undecided + done * n, chunk * n, ulps, NULL, 1);
+        }
+    }
+    free(work);
+    return status;
+}
+
+/* log_softmax of float32 rows, each result correctly rounded where decided: the double kernel on chunks of whole rows
+ * (at most SP_HALF_CHUNK entries, or one row, at a time), then softproof_decide_f with its float64 bound `ulps` and
+ * the sign 0 (a log-probability's zero is left undecided: its sign depends on the row);
+ * undecided[j] = 1 where the caller must settle the entry; *open receives their count */
+int softproof_log_softmax_correct_f(const float *x, float *out, unsigned char *undecided, size_t rows, size_t n,
+                                   double temperature, double ulps, size_t *open)
+{
+    const size_t per = n ? n : 1, step = per >= SP_HALF_CHUNK ? 1 : SP_HALF_CHUNK / per;
+    double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
+    size_t done, j;
+    int status = SOFTPROOF_OK;
+    *open = 0;
+    if (work == NULL) {
+        return SOFTPROOF_ENOMEM;
+    }
+    for (done = 0; done < rows && status == SOFTPROOF_OK; done += step) {
+        const size_t chunk = rows - done < step ? rows - done : step;
+        double *a = work, *result = work + step * per;
+        for (j = 0; j < chunk * n; ++j) {
+            a[j] = (double)x[done * n + j];
+        }
+        status = softproof_log_softmax_d(a, result, chunk, n, temperature);
+        if (status == SOFTPROOF_OK) {
+            *open += softproof_decide_f(result, out + done * n, undecided + done * n, chunk * n, ulps, NULL, 0);
+        }
+    }
+    free(work);
+    return status;
+}
+

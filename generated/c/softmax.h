@@ -151,6 +151,19 @@ int softproof_lse_finish(const softproof_lse_state *s, double *out, double *boun
  * cancel to within about 2^-70 of them), which the caller redoes exactly (softproof's Python does, with mpmath) */
 int softproof_logmeanexp_d(const double *x, double *out, unsigned char *uncertain, size_t rows, size_t n);
 
+/* precision="correct": out[j] the float32 nearest the exact value of which y[j], a double result within `ulps` ULP, is
+ * an approximation, where that is decided (both ends of y[j] -+ (ulps + 2)(2^-52 |y[j]| + 2^-1074) round to it; sign[j]
+ * (or `common` where sign is NULL) > 0: the exact value is >= 0, < 0: it is < 0); undecided[j] = 1 elsewhere, for the
+ * caller to settle (softproof's Python does, in ball arithmetic). Returns the count of undecided entries. */
+size_t softproof_decide_f(const double *y, float *out, unsigned char *undecided, size_t count, double ulps,
+                          const signed char *sign, int common);
+/* softmax and log_softmax of float32 rows so decided (the double kernels' results, their float64 bound `ulps`):
+ * *open receives the count of entries marked in `undecided` */
+int softproof_softmax_correct_f(const float *x, float *out, unsigned char *undecided, size_t rows, size_t n,
+                                double temperature, double ulps, size_t *open);
+int softproof_log_softmax_correct_f(const float *x, float *out, unsigned char *undecided, size_t rows, size_t n,
+                                    double temperature, double ulps, size_t *open);
+
 /* binary16 (_h) and bfloat16 (_b) in uint16_t storage: computed in double, each result rounded once to
  * nearest even (within one unit of the correctly rounded value); SOFTPROOF_ENOMEM if the double work
  * buffer (at most 4096 entries or one row) cannot be allocated. The conversions themselves: */
