@@ -273,3 +273,17 @@ def test_the_rounding_helpers_agree_with_numpy_and_mpmath() -> None:
             num, den = float(v).as_integer_ratio()  # den a power of 2
             got = _correct.round_dyadic(num, -(den.bit_length() - 1), fmt)
             assert got == c and (np.signbit(got) == np.signbit(c) or v == 0), (v, c)
+
+
+def test_the_decision_claims_rest_on_the_printed_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The K printed into the dispatch (the function table's float64 bound) is the K the claims check, and the
+    rational check can fail: with an absolute part of one subnormal spacing it does not cover K ULP."""
+    from softproof.codegen.backends.gappa import claims
+
+    bounds = {f.name: f.bounds["float64"] for f in FUNCTIONS if f.bounds}
+    for claim in (claims.SOFTMAX_CORRECT, claims.LOG_SOFTMAX_CORRECT):
+        function = claim.id.split(".")[1]
+        assert claim.strategy.ulps == bounds[function]
+        assert claims.correct_decision_covers(claim.strategy.ulps)
+    monkeypatch.setattr(claims, "CORRECT_FLOOR", claims.SUBNORMAL_SPACING)
+    assert not claims.correct_decision_covers(3)

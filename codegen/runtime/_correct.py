@@ -5,11 +5,13 @@ A result y of the target's float64 kernel (``module`` is the generated module, `
 with ``precision="accurate"``) is within K ULP of the correctly rounded float64 value, K the function table's float64
 bound (``codegen/api.py``: printed into each target's dispatch line). Then
 
-    :math:`|y - f| \le (K + \tfrac12)\,\mathrm{ulp}_{64} < (K + 1)(2^{-52}|y| + 2^{-1074})`
+    :math:`|y - f| \le (K + \tfrac12)\,\mathrm{ulp}_{64} < (K + 1)2^{-52}|y| + (K + 1)2^{-1074}`
 
 (the spacing at :math:`\max(|y|, |f|)` is at most :math:`2^{-52}` of it, or :math:`2^{-1074}` below the normal range,
 and :math:`|f| \le |y|(1 + 2^{-49})`). Rounding :math:`y \pm B` to float64 moves each end inward by at most
-:math:`2^{-53}(|y| + B) < 2^{-52}|y|`, so with :math:`B = (K + 2)(2^{-52}|y| + 2^{-1074})` the computed ends enclose f.
+:math:`2^{-53}(|y| + B) + 2^{-1075}`, so with :math:`B = (K + 2)2^{-52}|y| + 2^{-1069}` (its own two roundings
+included) the computed ends enclose f: the claims fp.softmax.float32.correct and fp.log_softmax.float32.correct check
+this in exact rational arithmetic (``correct_decision_covers`` in ``codegen/backends/gappa/claims.py``).
 Rounding to nearest is monotone: where both ends round to one value of the result's format (bit for bit, the sign of a
 zero included), that value is the correctly rounded f (:func:`decide`). A function of known sign narrows the interval
 first (softmax and the sigmoid are positive, log_softmax and log_sigmoid negative; a zero then takes the sign of f, not
@@ -124,7 +126,7 @@ def decide(y: Array, ulps: int, fmt: Format, sign: Array | int = 0, kernels: Any
         out, undecided = kernels.decide_float32(y, ulps, sign)
         return out, undecided
     with numpy.errstate(over="ignore", invalid="ignore"):
-        bound = (ulps + 2) * (2.0**-52 * numpy.abs(y) + 2.0**-1074)
+        bound = (ulps + 2) * 2.0**-52 * numpy.abs(y) + 2.0**-1069  # the C target's order: (K + 2) 2^-52 is exact
         low, high = _to_format(y - bound, fmt), _to_format(y + bound, fmt)
     zero = numpy.zeros((), fmt.dtype)
     low = numpy.where((numpy.asarray(sign) > 0) & (low <= zero), zero, low)  # f >= 0: round(f) >= +0

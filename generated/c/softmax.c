@@ -8931,8 +8931,8 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
 
 /* ------------------------------------------------------------ precision="correct" */
 /* float32 results correctly rounded from double results y within `ulps` ULP (softproof's precision="correct",
- * codegen/runtime/_correct.py, whose docstring has the argument): B = (ulps + 2)(2^-52 |y| + 2^-1074), so that
- * [y - B, y + B], its ends rounded to double, holds the exact value; where both ends round to one float32, bit for bit
+ * codegen/runtime/_correct.py; the argument: fp.<function>.float32.correct, correct_decision_covers):
+ * B = (ulps + 2) 2^-52 |y| + 2^-1069, so that [y - B, y + B], its ends rounded to double, holds the exact value; where both ends round to one float32, bit for bit
  * (sign[j] > 0, the exact value >= 0: an end at or below 0 counts as +0; sign[j] < 0, the exact value < 0: an end at
  * or above 0 counts as -0; `sign` NULL: `common` for every entry), that float32 is out[j], the correctly rounded result
  * (rounding to nearest is monotone); else undecided[j] = 1 and out[j] is the lower end's float32. A non-finite y is
@@ -8941,7 +8941,7 @@ SP_NOINLINE size_t softproof_decide_f(const double *y, float *out, unsigned char
                                       const signed char *sign, int common)
 {
     const double scale = (ulps + 2.0) * 0x1p-52;
-    const double floor_ = (ulps + 2.0) * 0x1p-1074;
+    const double floor_ = 0x1p-1069;
     size_t j, open = 0;
     SP_SIMD
     for (j = 0; j < count; ++j) {

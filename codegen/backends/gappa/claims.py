@@ -253,7 +253,8 @@ def _relative(expr: sp.Expr) -> sp.Expr:
     return sp.Abs((FL(expr) - expr) / expr)
 
 
-def _fp_claim(claim_id: str, quote: str, statement: sp.Basic, strategy: GappaBound | ComposedBound | CorrectlyRounded | DecidedCorrectlyRounded,
+def _fp_claim(claim_id: str, quote: str, statement: sp.Basic,
+              strategy: "GappaBound | ComposedBound | CorrectlyRounded | DecidedCorrectlyRounded | DecidedFromDouble",
               assumptions: tuple[str, ...], formats: str = "binary64") -> Claim:
     """A claim about the printed C operations, evaluated in ``formats`` (the fast tier's: binary32 and binary64)."""
     return Claim(id=claim_id, source=CODEGEN, quote=quote, statement=statement, strategy=strategy,
@@ -1268,6 +1269,82 @@ LOG_SOFTMAX, LOG_SOFTMAX_SINGLE = _log_share_claims(
     "log_softmax", "each C log_softmax result (x_j - m)/T - log sum_k e^((x_k - m)/T)", q_sym - L_sym)
 CROSS_ENTROPY, CROSS_ENTROPY_SINGLE = _log_share_claims(
     "cross_entropy", "the C cross-entropy loss log sum_k e^(x_k) - x_target (T = 1; -log_share of the target)", L_sym - q_sym)
+
+CORRECT_FLOOR = Fraction(1, 2**1069)  # the absolute part of precision="correct"'s bound (_correct.py, softproof_decide_f)
+
+
+def correct_decision_covers(ulps: int) -> bool:
+    r"""precision="correct"'s first stage (``codegen/runtime/_correct.py``'s decide, the C target's softproof_decide_f) is
+    sound over a float64 result y within ``ulps`` ULP (K) of :math:`\mathrm{RN}_{64}(f)`, f the exact value.
+
+    :math:`|y - \mathrm{RN}(f)| \le K s` and :math:`|\mathrm{RN}(f) - f| \le s/2`, s the spacing at
+    :math:`\max(|y|, |f|)`: :math:`s \le 2^{-52}(1 + 2^{-52})\max(|y|, |f|)` or :math:`2^{-1074}` below the normal range, so
+    with :math:`a = (K + 	frac12)2^{-52}(1 + 2^{-52})` and :math:`|f| \le |y| + e`: :math:`e = |y - f| \le c|y| + d`,
+    :math:`c = a/(1 - a)`, :math:`d = (K + 	frac12)2^{-1074}/(1 - a)`. The printed bound
+    :math:`B = \mathrm{fl}(\mathrm{fl}(S|y|) + F)`, S = (K + 2) 2^-52 exact, F = :data:`CORRECT_FLOOR`, lies in
+    :math:`[S(1 - u)^2|y| + F(1 - u) - 2t, S(1 + u)^2|y| + F(1 + u) + 2t]`, t = 2^-1075 (each rounding relative u or,
+    underflowing, absolute t). The ends :math:`\mathrm{fl}(y \mp B)` lie within :math:`u(|y| + B) + t` of :math:`y \mp B`.
+    They enclose f where :math:`e + u(|y| + B_{max}) + t \le B_{min}`: linear in |y|, so it suffices that each
+    coefficient on the left is at most its counterpart on the right (exact rational arithmetic). Then rounding to
+    nearest being monotone, where both ends round to one value of the format (float32, float16, bfloat16; a known sign of
+    f narrowing the interval at 0), that is f's rounding."""
+    tiny = Fraction(1, 2**1075)
+    scale = (ulps + 2) * Fraction(1, 2**52)
+    a = (ulps + Fraction(1, 2)) * Fraction(1, 2**52) * (1 + Fraction(1, 2**52))
+    c, d = a / (1 - a), (ulps + Fraction(1, 2)) * SUBNORMAL_SPACING / (1 - a)
+    low_coefficient, low_constant = scale * (1 - U) ** 2, CORRECT_FLOOR * (1 - U) - 2 * tiny
+    high_coefficient, high_constant = scale * (1 + U) ** 2, CORRECT_FLOOR * (1 + U) + 2 * tiny
+    return c + U * (1 + high_coefficient) <= low_coefficient and d + U * high_constant + tiny <= low_constant
+
+
+@dataclass(frozen=True)
+class DecidedFromDouble:
+    r"""A float32 function with precision="correct" correctly rounded wherever its first stage decides: the float64
+    claim its decision rests on (``parts``, proved first; its bound is the K printed into the dispatch, ``ulps``) and
+    :func:`correct_decision_covers`."""
+
+    parts: tuple[Claim, ...]
+    ulps: int
+    bound: Fraction = Fraction(0)
+    in_ulps: bool = True
+
+    def run(self, statement: sp.Basic) -> Outcome:
+        del statement
+        method = "the float64 claim's proved bound and the decision's soundness (exact rational arithmetic)"
+        steps = _parts_proved(self.parts, method)
+        if isinstance(steps, Outcome):
+            return steps
+        stated = [getattr(part.strategy, "bound", None) for part in self.parts]
+        if any(bound is None or bound > self.ulps for bound in stated):
+            return Outcome(Status.UNPROVED, method, [*steps, f"a part's bound {stated} exceeds the decision's {self.ulps} ULP"])
+        if not correct_decision_covers(self.ulps):
+            return Outcome(Status.UNPROVED, method, [*steps, f"B = {self.ulps + 2} 2^-52 |y| + 2^-1069 does not cover {self.ulps} ULP"])
+        steps.append(f"B = {self.ulps + 2} 2^-52 |y| + 2^-1069 covers {self.ulps} ULP, the bound's roundings and the ends', so where "
+                     "both ends round to one float32 the result is correctly rounded")
+        return Outcome(Status.PROVED, method, steps)
+
+
+def _correct_claim(function: str, double: Claim, ulps: int, what: str, scope: tuple[str, ...]) -> Claim:
+    return _fp_claim(
+        f"fp.{function}.float32.correct",
+        f"with precision=\"correct\", every C float32 {function} result that the first stage decides (both ends of y -+ B, "
+        f"B = {ulps + 2} 2^-52 |y| + 2^-1069, y the double kernel's result, round to one float32) is the correctly rounded {what}",
+        sp.Le(sp.Function("ulps32")(FL(sp.Symbol("y"))), 0),
+        DecidedFromDouble((double,), ulps),
+        ("the entries it leaves undecided are settled in ball arithmetic (python-flint's arb, rigorous enclosures) on the "
+         "textbook definition after the shift, the precision doubled from 96 bits until the ball rounds to one float32",
+         *scope),
+    )
+
+
+SOFTMAX_CORRECT = _correct_claim("softmax", SOFTMAX, 3, "e^((x_j - m)/T) / sum_k e^((x_k - m)/T)",
+                                 ("fp.softmax.float64's exceptions (results below 2^-1018) round to +0 in float32, whose sign "
+                                  "the decision takes from p >= 0",))
+LOG_SOFTMAX_CORRECT = _correct_claim("log_softmax", LOG_SOFTMAX, 2, "(x_j - m)/T - log sum_k e^((x_k - m)/T)",
+                                     ("fp.log_softmax.float64's exceptions (a maximal entry of a row with (c - 1) + t < 2^-968) lie "
+                                      "within 2^-968 of 0 with the kernel's sign: -0 in float32 where the kernel's double is "
+                                      "negative (then t > 0, another finite entry, and the truth is negative); a zero is left to "
+                                      "the ball stage, which takes the sign from the row",))
 
 def log_sigmoid_relative(exp_bound: Fraction) -> Fraction:
     r"""The relative error of log_sigmoid's v (sp_log1p_diff, before its last rounding) against
@@ -2318,11 +2395,13 @@ CLAIMS = [
     SOFTMAX_ASSEMBLY,
     SOFTMAX,
     SOFTMAX_SINGLE,
+    SOFTMAX_CORRECT,
     LOGSUMEXP_BACKWARD,
     LOGSUMEXP_BACKWARD_SINGLE,
     LOG_SHARE_ASSEMBLY,
     LOG_SOFTMAX,
     LOG_SOFTMAX_SINGLE,
+    LOG_SOFTMAX_CORRECT,
     CROSS_ENTROPY,
     CROSS_ENTROPY_SINGLE,
     LOG_SIGMOID,
