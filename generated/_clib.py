@@ -297,9 +297,10 @@ class Kernels:
         out = numpy.empty(rows.shape, FLOAT32)
         undecided = numpy.empty(rows.shape, numpy.uint8)
         count = ctypes.c_size_t(0)
-        if rows.size and function(_ptr(rows), _ptr(out), _ptr(undecided), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]),
-                                  ctypes.c_double(float(temperature)), ctypes.c_double(float(ulps)), ctypes.byref(count)):
-            raise MemoryError(f"{name}: no memory for the work buffer")
+        status = function(_ptr(rows), _ptr(out), _ptr(undecided), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]),
+                          ctypes.c_double(float(temperature)), ctypes.c_double(float(ulps)), ctypes.byref(count)) if rows.size else 0
+        if status:
+            raise MemoryError(f"{name}: no memory for a work buffer") if status == 3 else ValueError(f"{name}: temperature must be >= 0; got {temperature!r}")
         return out, undecided.view(bool) if count.value else numpy.zeros(rows.shape, bool)
 
     def state_call(self, name: str, *arrays: Any) -> None:

@@ -87,9 +87,10 @@ def round_array(values: Array, fmt: Format) -> Array:
     return numpy.where(numpy.isfinite(values), rounded, values)
 
 
-def round_dyadic(man: int, exp: int, fmt: Format) -> float:
+def round_dyadic(man: int, exp: int, fmt: Format, ties_down: bool = False) -> float:
     """man 2^exp rounded to nearest-even in ``fmt`` (integers only: no intermediate rounding), as a float64; a zero
-    keeps the sign of ``man`` (+0 for 0)."""
+    keeps the sign of ``man`` (+0 for 0). ``ties_down``: a tie goes to the smaller neighbour instead, which is the
+    rounding of every value just below man 2^exp (:func:`_round_below`)."""
     if man == 0:
         return 0.0
     sign, a = (-1.0 if man < 0 else 1.0), abs(man)
@@ -97,10 +98,12 @@ def round_dyadic(man: int, exp: int, fmt: Format) -> float:
     shift = quantum - exp
     if shift <= 0:
         k = a << -shift
+    elif a.bit_length() < shift:  # below half the smallest subnormal (a < 2^(shift - 1)): 0, whatever the exponent
+        k = 0
     else:
         k, rest = a >> shift, a & ((1 << shift) - 1)
         half = 1 << (shift - 1)
-        if rest > half or (rest == half and k & 1):
+        if rest > half or (rest == half and (sign < 0 if ties_down else k & 1)):
             k += 1
     if k == 0:
         return math.copysign(0.0, sign)
@@ -160,8 +163,33 @@ def _settle(balls: Callable[[], Sequence[Any]], fmt: Format, sign: int) -> list[
         ctx.prec = saved
 
 
-def _round_ball(ball: Any, fmt: Format, sign: int, last: bool) -> float | None:
-    """The value of ``fmt`` both ends of ``ball`` round to, or None (``last``: the centre's rounding)."""
+def _dyadic(value: Any) -> tuple[int, int]:
+    man, exp = value.man_exp()
+    return int(man), int(exp)
+
+
+def _round_below(item: tuple[Any, Any], fmt: Format) -> float | None:
+    r"""The rounding of :math:`q - L` with :math:`L > 0` (a log-probability: q the shift, L the log of the sum) where L is
+    too small for the working precision to separate q - L from q: the value lies in [lower end of the ball of q - L,
+    upper end of q), so where the lower end and every value just below q's upper end (:func:`round_dyadic` with
+    ``ties_down``: a q exactly at a midpoint rounds down) round to one value, that is its rounding; else None."""
+    q, L = item
+    if not (L.lower() > 0) or not q.is_finite():
+        return None
+    low = round_dyadic(*_dyadic((q - L).lower()), fmt)
+    high = round_dyadic(*_dyadic(q.upper()), fmt, ties_down=True)
+    return low if low == high and math.copysign(1.0, low) == math.copysign(1.0, high) else None
+
+
+def _round_ball(item: Any, fmt: Format, sign: int, last: bool) -> float | None:
+    """The value of ``fmt`` both ends of the ball ``item`` round to, or None (``last``: the centre's rounding). An item
+    (q, L) stands for q - L with L > 0 (:func:`_round_below` where the ball of q - L alone cannot decide)."""
+    if isinstance(item, tuple):
+        ball = item[0] - item[1]
+        rounded = _round_ball(ball, fmt, sign, False)
+        below = _round_below(item, fmt) if rounded is None else rounded
+        return below if below is not None or not last else _round_ball(ball, fmt, sign, True)
+    ball = item
     if not ball.is_finite():
         return None
     if ball.rad().is_zero() or last:
@@ -184,7 +212,10 @@ def _row_balls(values: Sequence[float], T: float, which: Sequence[int], kind: st
     :math:`u = (c - 1) + \sum_{x_j < m} e^{q_j}` (c the ties): the textbook definitions after the shift
     (rewrite.softmax_tempered_shift, rewrite.log_softmax_ties_log1p, rewrite.smooth_max_shift), exact in the reals.
     -inf entries add nothing (softmax 0, log_softmax -inf: exact, never undecided). Slices the definitions leave to a
-    limit (T = 0 or oo, a +inf entry) are taken from the kernels' shares, below."""
+    limit (T = 0 or oo, a +inf entry) are taken from the kernels' shares, below. log_softmax's items are the pair
+    (q_j, log1p(u)) (:func:`_round_ball`): a q_j exactly at a midpoint minus an L below 2^-16000 of it (the other
+    entries 11,000 or more below the maximum) is decided by L > 0, which no precision would show the ball of the
+    difference."""
 
     def balls() -> list[Any]:
         from flint import arb
@@ -200,7 +231,7 @@ def _row_balls(values: Sequence[float], T: float, which: Sequence[int], kind: st
         out = []
         for j in which:
             shift = shifts.get(j, arb(0))
-            out.append(shift.exp() / (1 + u) if kind == "softmax" else shift - u.log1p())
+            out.append(shift.exp() / (1 + u) if kind == "softmax" else (shift, u.log1p()))
         return out
 
     return balls

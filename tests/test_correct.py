@@ -126,6 +126,14 @@ def test_limits_signed_zeros_shapes_and_out(name: str) -> None:
     assert same_bits(correct("softmax", np.array([np.inf, 2, np.inf], f32)), np.array([0.5, 0, 0.5], f32))
     assert np.isnan(correct("softmax", np.array([np.nan, 2], f32))).all()
     assert same_bits(correct("softmax", np.array([0, -1e30], f32)), np.array([1, 0], f32))
+    # the second stage at a tiny T: the maximal entry's ball is centred on 0 with a radius of 2^(-1.4e27); its ends
+    # round to -0 without building a 1.4e27-bit integer (an OverflowError before)
+    # a shift exactly at a float32 midpoint minus a log-sum below 2^-16000 of it (the other entry 7.9e37 below): the
+    # truth lies just below the midpoint, no ball of the difference shows it, L > 0 does (the tie went to even before)
+    far = np.array([-9.932460270426013e37, 5.2196066160059045e37, -2.706114330005892e37], f32)
+    assert same_bits(correct("log_softmax", far), np.array([-1.5152067393492157e38, -0.0, -7.925721199541917e37], f32))
+    h = np.float16
+    assert same_bits(correct("log_softmax", np.array([0.83349609375, 0.83251953125], h), temperature=1e-30), np.array([-0.0, -np.inf], h))
     assert correct("softmax", f32(3.0)) == 1.0 and np.ndim(correct("softmax", f32(3.0))) == 0
     x = (np.random.default_rng(3).normal(size=(3, 4, 5)) * 3).astype(f32)
     want = np.array(softmax_truth(x.transpose(1, 0, 2).reshape(4, 15)[2], 1.0, False, "float32"), f32)
@@ -269,6 +277,7 @@ def test_the_rounding_helpers_agree_with_numpy_and_mpmath() -> None:
         with np.errstate(over="ignore"):
             cast = values.astype(dtype).astype(np.float64)
         assert np.array_equal(_correct.round_array(values, fmt), cast)
+        assert _correct.round_dyadic(1, -10**30, fmt) == 0.0 and np.signbit(_correct.round_dyadic(-3, -10**30, fmt))
         for v, c in zip(values, cast, strict=True):
             num, den = float(v).as_integer_ratio()  # den a power of 2
             got = _correct.round_dyadic(num, -(den.bit_length() - 1), fmt)
@@ -287,3 +296,19 @@ def test_the_decision_claims_rest_on_the_printed_bounds(monkeypatch: pytest.Monk
         assert claims.correct_decision_covers(claim.strategy.ulps)
     monkeypatch.setattr(claims, "CORRECT_FLOOR", claims.SUBNORMAL_SPACING)
     assert not claims.correct_decision_covers(3)
+
+
+def test_any_thread_count_gives_the_same_bits() -> None:
+    """The C target's chunks of rows in parallel, and one long row split by the double kernel: 1 and 2 threads agree."""
+    module = _module("softmax_c")
+    before = module.num_threads()
+    rng = np.random.default_rng(8)
+    try:
+        for x in (rng.normal(size=(300, 1000)).astype(np.float32), rng.normal(size=300_000).astype(np.float32) * 5):
+            results = []
+            for threads in (1, 2):
+                module.set_num_threads(threads)
+                results.append([module.softmax(x, precision="correct"), module.log_softmax(x, precision="correct")])
+            assert all(same_bits(a, b) for a, b in zip(*results, strict=True))
+    finally:
+        module.set_num_threads(before)

@@ -251,6 +251,22 @@ int main(int argc, char **argv)
             }
             free(flags);
         }
+        { /* precision="correct": float32 rows through the double kernels and the decision (its flags digested too),
+           * and the decision alone over the double inputs (NaN, infinities, subnormals, huge values) */
+            unsigned char *flags = malloc(count ? count : 1);
+            size_t open = 0;
+            if (!flags) {
+                return 2;
+            }
+            checked_f(softproof_softmax_correct_f(xf, yf, flags, rows, n, T, 3.0, &open), "softmax_correct_f", rows, n, yf, count);
+            absorb_bytes(flags, count);
+            checked_f(softproof_log_softmax_correct_f(xf, yf, flags, rows, n, T, 2.0, &open), "log_softmax_correct_f", rows, n, yf, count);
+            absorb_bytes(flags, count);
+            open = softproof_decide_f(x, yf, flags, count, 3.0, NULL, (int)(it % 3) - 1);
+            checked_f(open <= count ? 0 : 1, "decide_f", rows, n, yf, count);
+            absorb_bytes(flags, count);
+            free(flags);
+        }
         { /* mergeable states: each row's halves (the second from its float32 copy), merged, finished */
             softproof_lse_state *sa = malloc((rows ? rows : 1) * sizeof *sa), *sb = malloc((rows ? rows : 1) * sizeof *sb);
             softproof_lse_state *sm = malloc((rows ? rows : 1) * sizeof *sm);

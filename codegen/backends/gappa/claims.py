@@ -1319,7 +1319,7 @@ class DecidedFromDouble:
             return Outcome(Status.UNPROVED, method, [*steps, f"a part's bound {stated} exceeds the decision's {self.ulps} ULP"])
         if not correct_decision_covers(self.ulps):
             return Outcome(Status.UNPROVED, method, [*steps, f"B = {self.ulps + 2} 2^-52 |y| + 2^-1069 does not cover {self.ulps} ULP"])
-        steps.append(f"B = {self.ulps + 2} 2^-52 |y| + 2^-1069 covers {self.ulps} ULP, the bound's roundings and the ends', so where "
+        steps.append(f"the combined bound: B = {self.ulps + 2} 2^-52 |y| + 2^-1069 covers {self.ulps} ULP, the bound's roundings and the ends', so where "
                      "both ends round to one float32 the result is correctly rounded")
         return Outcome(Status.PROVED, method, steps)
 
