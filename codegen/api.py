@@ -28,7 +28,7 @@ DTYPES = ("float64", "float32")
 # where an element-wise function's inputs lie (``Function.domain``): the accuracy table and the tests
 # draw them there (``measure/accuracy.py``, ``in_domain``); outside it the result is NaN
 DOMAINS = ("real", "nonpositive", "probability")
-CORRECT_ENTRIES = ("rows", "reduce", "elementwise")  # codegen/runtime/_correct.py
+CORRECT_ENTRIES = ("rows", "reduce", "elementwise", "losses")  # codegen/runtime/_correct.py
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,7 @@ for :func:`softmax`.
     Function("cross_entropy", TARGET_REDUCE, r"Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`",
              "-log softmax(x)[target] per row (out has `rows` entries)", (*inputs("logits", "target"), CLASS_AXIS),
              "cross_entropy_rows", (rw.CROSS_ENTROPY_LSE, rw.LSE_TIES_LOG1P, *CE_CONVENTIONS), {"float64": 2, "float32": 1},
-             options=LOSS_OPTIONS, plain=PLAIN_LOSS, fast=True),
+             options=LOSS_OPTIONS, plain=PLAIN_LOSS, fast=True, correct="losses"),
     Function("cross_entropy_grad", TARGET_ROWS, r":math:`p - \mathrm{onehot}(t)`",
              "the gradient of cross_entropy in the logits, softmax(x) - onehot(target), per row",
              (*inputs("logits", "target"), CLASS_AXIS), "cross_entropy_grad_rows",

@@ -59,7 +59,7 @@ def check_precision(precision: object, function: str = "", correct: bool = False
     if not isinstance(precision, str) or precision not in PRECISIONS:
         raise ValueError(f'precision must be "accurate", "fast" or "correct"; got {precision!r}')
     if precision == "correct" and not correct:
-        served = ", ".join((*_correct.ROW_FUNCTIONS, "logsumexp", *_correct.ELEMENTWISE))
+        served = ", ".join((*_correct.ROW_FUNCTIONS, "logsumexp", *_correct.ELEMENTWISE))  # cross_entropy's losses among the rows
         raise ValueError(f'precision="correct" is not available for {function} (it is for {served}); its float32 results are '
                          'within the bounds of the accuracy table with precision="accurate" (the default)')
 

@@ -158,7 +158,9 @@ def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "ac
 
 def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Per-example :math:`-\log p_t = \mathrm{LSE}(x) - x_t`; see :func:`softproof.generated.softmax_np.cross_entropy` for the math, edges and arguments."""
-    _options.check_precision(precision, "cross_entropy", False)
+    _options.check_precision(precision, "cross_entropy", True)
+    if precision == "correct":
+        return _correct.losses(_THIS, "cross_entropy", 2, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     return _KERNELS.with_target("cross_entropy_fast" if precision == "fast" else "cross_entropy", logits, target, axis, reduce=True)

@@ -756,7 +756,9 @@ def logit(x: ArrayLike, out: NDArray[Any] | None = None, *, precision: str = "ac
 def cross_entropy(logits: ArrayLike, target: ArrayLike, axis: int = -1, *, weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0, where: ArrayLike | None = None, precision: str = "accurate") -> Any:
     r"""Per-example loss :math:`-\log p_t = \mathrm{LSE}(x) - x_t` (``rewrite.cross_entropy_lse``;
     document 003), no reduction."""
-    _options.check_precision(precision, "cross_entropy", False)
+    _options.check_precision(precision, "cross_entropy", True)
+    if precision == "correct":
+        return _correct.losses(_THIS, "cross_entropy", 2, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     if not (weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and _options.plain_targets(target, ignore_index)):
         return _options.cross_entropy(_THIS, logits, target, axis, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing, where=where)
     x, dtype = _as_float(logits, "logits")

@@ -21,6 +21,10 @@ MODULES = ["softmax_c", "softmax_np"]
 BITS = {"float32": (24, -149, 128), "float16": (11, -24, 16), "bfloat16": (8, -133, 128)}
 
 
+def bounds_of(function: str) -> float:
+    return next(f.bounds["float64"] for f in FUNCTIONS if f.name == function and f.bounds)
+
+
 def _module(name: str) -> Any:
     return importlib.import_module(f"softproof.generated.{name}")
 
@@ -81,6 +85,10 @@ def test_float32_rows_near_midpoints_are_correctly_rounded(function: str) -> Non
             assert same_bits(getattr(module, function)(rows, temperature=T, precision="correct"), want), name
             for r, w in zip(rows[:8], want[:8], strict=True):
                 assert same_bits(getattr(module, function)(r, temperature=T, precision="correct"), w), (name, r.tolist())
+            if function == "log_softmax" and T == 1.0:  # cross-entropy: the negated entry at each target
+                every = np.repeat(rows, rows.shape[1], axis=0)
+                labels = np.tile(np.arange(rows.shape[1]), rows.shape[0])
+                assert same_bits(module.cross_entropy(every, labels, precision="correct"), -want.reshape(-1)), name
         accurate = getattr(_module("softmax_c"), function)(rows, temperature=T)
         missed += int(np.sum(accurate.view(np.uint32) != want.view(np.uint32)))
     assert missed > 0
@@ -146,6 +154,9 @@ def test_limits_signed_zeros_shapes_and_out(name: str) -> None:
     correct("softmax", inplace, out=inplace)
     assert same_bits(inplace, correct("softmax", x))
     assert correct("softmax", np.zeros((0, 3), f32)).shape == (0, 3)
+    many = np.random.default_rng(4).normal(size=(5000, 1)).astype(f32)  # log p = 0 exactly: settled in one step
+    assert same_bits(correct("log_softmax", many), np.zeros((5000, 1), f32))
+    assert same_bits(correct("log_softmax", np.array([[1.0, -np.inf], [np.inf, -np.inf]], f32)), np.array([[0, -np.inf]] * 2, f32))
     assert correct("logsumexp", np.zeros((0, 3), np.float16), axis=0).shape == (3,)
 
 
@@ -158,9 +169,13 @@ def test_refusals_are_one_clear_error(name: str) -> None:
         module.softmax(np.zeros(3, np.float32), where=np.ones(3, bool), precision="correct")
     with pytest.raises(ValueError, match="without b="):
         module.logsumexp(np.zeros(3, np.float16), b=np.ones(3), precision="correct")
+    for options in ({"weight": np.ones(3)}, {"reduction": "mean"}, {"label_smoothing": 0.1}, {"ignore_index": 0}):
+        with pytest.raises(ValueError, match="with class indices"):
+            module.cross_entropy(np.zeros((2, 3), np.float32), np.zeros(2, np.int64), precision="correct", **options)
     x, labels = np.zeros((2, 3), np.float32), np.zeros(2, dtype=np.int64)
     served = {f.name for f in FUNCTIONS if f.correct}
-    assert served == {"softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "softplus", "log1mexp", "logit"}
+    assert served == {"softmax", "log_softmax", "cross_entropy", "logsumexp", "sigmoid", "log_sigmoid", "softplus", "log1mexp", "logit"}
+    assert bounds_of("cross_entropy") == bounds_of("log_softmax")  # its losses come from log_softmax's kernel and decision
     for f in FUNCTIONS:
         if f.name in served:
             continue

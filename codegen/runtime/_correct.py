@@ -39,13 +39,13 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float, axes, check_out, deliver, temperature_value
+from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
 
-__all__ = ["ROW_FUNCTIONS", "ELEMENTWISE", "ROUNDED_FLOAT32", "Format", "decide", "round_dyadic", "rows", "reduce", "elementwise"]
+__all__ = ["ROW_FUNCTIONS", "ELEMENTWISE", "ROUNDED_FLOAT32", "Format", "decide", "round_dyadic", "rows", "losses", "reduce", "elementwise"]
 
 Array = NDArray[Any]
 # the functions precision="correct" serves (each target's dispatch calls this module for them)
-ROW_FUNCTIONS = ("softmax", "log_softmax")
+ROW_FUNCTIONS = ("softmax", "log_softmax", "cross_entropy")
 ELEMENTWISE = ("sigmoid", "log_sigmoid", "softplus", "log1mexp", "logit")
 # their accurate float32 kernels are correctly rounded already (fp.<function>.float32.cr; logsumexp where decided)
 ROUNDED_FLOAT32 = ("logsumexp", *ELEMENTWISE)
@@ -294,7 +294,15 @@ def rows(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int |
         # second: only the maximal entry of a slice whose other terms are all below 2^-1070 can be that near 0
         result, undecided = decide(y, ulps, fmt, 1 if function == "softmax" else 0)
         flat_x, flat_result, flat_undecided = _slices(x64, axis_tuple), _slices(result, axis_tuple).copy(), _slices(undecided, axis_tuple)
-    for index in numpy.nonzero(flat_undecided.any(axis=1))[0] if flat_x.size else ():
+    open_rows = numpy.nonzero(flat_undecided.any(axis=1))[0] if flat_x.size else numpy.zeros(0, numpy.intp)
+    if function == "log_softmax" and open_rows.size:
+        # a slice with one entry above -inf (and no NaN) has log p = 0 there exactly, the entry its kernel left at +-0 and
+        # the decision undecided (sign 0): settled here in one step rather than one slice at a time below
+        rows_x = flat_x[open_rows]
+        alone = open_rows[numpy.sum(rows_x != -numpy.inf, axis=1) - numpy.sum(numpy.isnan(rows_x), axis=1) * rows_x.shape[1] == 1]
+        flat_result[alone] = numpy.where(flat_undecided[alone], 0.0, flat_result[alone])
+        open_rows = numpy.setdiff1d(open_rows, alone)
+    for index in open_rows:
         values = flat_x[index].tolist()
         which = numpy.nonzero(flat_undecided[index])[0].tolist()
         limit = T == 0.0 or T == math.inf or math.inf in values or any(math.isnan(v) for v in values)
@@ -307,6 +315,27 @@ def rows(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int |
         row_sign = 1 if function == "softmax" else (0 if limit or sum(math.isfinite(v) for v in values) < 2 else -1)
         flat_result[index, which] = _settle(balls, fmt, row_sign)
     return deliver(_unslice(flat_result, array.shape, axis_tuple), target)
+
+
+def losses(module: ModuleType, function: str, ulps: int, logits: ArrayLike, target: ArrayLike, axis: int = -1, *,
+           weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0,
+           where: ArrayLike | None = None) -> Any:
+    r"""cross_entropy's per-example losses, each correctly rounded: :math:`-\log p_t`, the negated log_softmax entry at
+    the target (negation is exact: the rounding of -v is minus the rounding of v), from :func:`rows` with log_softmax's
+    float64 bound ``ulps`` (cross_entropy's and log_softmax's are one assembly, log_share, and one bound). Class indices
+    only, without the options (a weighted, smoothed or reduced loss is not one rounding of a log-probability)."""
+    from ._options import plain_targets
+
+    plain = weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and plain_targets(target, ignore_index)
+    if not plain:
+        raise ValueError(f'precision="correct" takes {function} with class indices (none equal to ignore_index) and without '
+                         'weight=, label_smoothing, where= or a reduction (reduction="none")')
+    values, dtype = as_float(logits, "logits")
+    _format(dtype, function, ulps)
+    index, class_axis = targets(values, target, axis)
+    log_p = rows(module, "log_softmax", ulps, logits, class_axis, 1.0, None)
+    loss = -numpy.take_along_axis(log_p, index, axis=class_axis).squeeze(class_axis)
+    return loss[()] if loss.ndim == 0 else loss
 
 
 def reduce(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int | tuple[int, ...] | None, keepdims: bool, temperature: float,
@@ -339,7 +368,7 @@ _EXACT: dict[str, Callable[[Any], Any]] = {
     "log_sigmoid": lambda x: -((-x).exp().log1p()) if x >= 0 else x - x.exp().log1p(),
     "softplus": lambda x: x + (-x).exp().log1p() if x > 0 else x.exp().log1p(),
     "log1mexp": lambda x: (-(x.expm1())).log(),
-    "logit": lambda p: p.log() - (-p).log1p(),
+    "logit": lambda p: (p / (1 - p)).log(),  # exact at p = 1/2 (log 1 = 0), where a difference of logs never decides 0's sign
 }
 # the sign of each function's values at finite x (sigmoid, softplus > 0; log_sigmoid < 0; log1mexp < 0 for x < 0,
 # every finite x with a finite result; logit either)
