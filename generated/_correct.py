@@ -255,6 +255,17 @@ def _share_balls(y: Sequence[float], which: Sequence[int], kind: str) -> Callabl
     return balls
 
 
+def _count_log(count: int) -> Callable[[], list[Any]]:
+    """log k for a count k, as a ball."""
+
+    def balls() -> list[Any]:
+        from flint import arb
+
+        return [arb(count).log()]
+
+    return balls
+
+
 def _last(axis: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(range(-len(axis), 0))
 
@@ -322,10 +333,11 @@ def rows(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int |
 def losses(module: ModuleType, function: str, ulps: int, logits: ArrayLike, target: ArrayLike, axis: int = -1, *,
            weight: ArrayLike | None = None, ignore_index: int = -100, reduction: str = "none", label_smoothing: float = 0.0,
            where: ArrayLike | None = None) -> Any:
-    r"""cross_entropy's per-example losses, each correctly rounded: :math:`-\log p_t`, the negated log_softmax entry at
-    the target (negation is exact: the rounding of -v is minus the rounding of v), from :func:`rows` with log_softmax's
-    float64 bound ``ulps`` (cross_entropy's and log_softmax's are one assembly, log_share, and one bound). Class indices
-    only, without the options (a weighted, smoothed or reduced loss is not one rounding of a log-probability)."""
+    r"""cross_entropy's per-example losses :math:`-\log p_t \ge 0`, each correctly rounded: the float64 kernel's loss
+    (within ``ulps``, fp.cross_entropy.float64) decided as the other results (:func:`decide`, sign +1: a loss that rounds
+    to 0 is +0); an undecided loss is the negated log_softmax entry at the target, settled as :func:`rows` settles it
+    (negation is exact: the rounding of -v is minus the rounding of v). Class indices only, without the options (a
+    weighted, smoothed or reduced loss is not one rounding of a log-probability)."""
     from ._options import plain_targets
 
     plain = weight is None and reduction == "none" and label_smoothing == 0.0 and where is None and plain_targets(target, ignore_index)
@@ -333,11 +345,21 @@ def losses(module: ModuleType, function: str, ulps: int, logits: ArrayLike, targ
         raise ValueError(f'precision="correct" takes {function} with class indices (none equal to ignore_index) and without '
                          'weight=, label_smoothing, where= or a reduction (reduction="none")')
     values, dtype = as_float(logits, "logits")
-    _format(dtype, function, ulps)
+    fmt = _format(dtype, function, ulps)
     index, class_axis = targets(values, target, axis)
-    log_p = rows(module, "log_softmax", ulps, logits, class_axis, 1.0, None)
-    loss = -numpy.take_along_axis(log_p, index, axis=class_axis).squeeze(class_axis)
-    return loss[()] if loss.ndim == 0 else loss
+    y = numpy.asarray(getattr(module, function)(values, target, class_axis, precision="accurate"), numpy.float64)
+    result, undecided = decide(y, ulps, fmt, 1, getattr(module, "_KERNELS", None))
+    if undecided.any():
+        flat_x, flat_index = _slices(values, (class_axis,)), index.reshape(-1)
+        flat_y, flat_result = y.reshape(-1), result.reshape(-1).copy()
+        for r in numpy.nonzero(undecided.reshape(-1))[0]:
+            row, j = flat_x[r].tolist(), int(flat_index[r])
+            if math.inf in row:  # the k +inf entries share the mass: a +inf target's loss is log k (another's is +inf)
+                flat_result[r] = _settle(_count_log(round(math.exp(float(flat_y[r])))), fmt, 1)[0]
+            else:
+                flat_result[r] = -_settle(_row_balls(row, 1.0, [j], "log_softmax"), fmt, -1 if sum(math.isfinite(v) for v in row) >= 2 else 0)[0]
+        result = flat_result.reshape(y.shape)
+    return result[()] if result.ndim == 0 else result
 
 
 def reduce(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int | tuple[int, ...] | None, keepdims: bool, temperature: float,
@@ -400,4 +422,4 @@ def elementwise(module: ModuleType, function: str, ulps: int, x: ArrayLike, out:
         exact = _EXACT[function]
         flat_result[which] = _settle(lambda: [exact(arb(float(flat_x[i]))) for i in which], fmt, _SIGNS[function])
         result = flat_result.reshape(y.shape)
-    return deliver(result, target)
+    return deliver(result[()] if result.ndim == 0 and target is None else result, target)

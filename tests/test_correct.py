@@ -305,7 +305,7 @@ def test_the_decision_claims_rest_on_the_printed_bounds(monkeypatch: pytest.Monk
     from softproof.codegen.backends.gappa import claims
 
     bounds = {f.name: f.bounds["float64"] for f in FUNCTIONS if f.bounds}
-    for claim in (claims.SOFTMAX_CORRECT, claims.LOG_SOFTMAX_CORRECT):
+    for claim in (claims.SOFTMAX_CORRECT, claims.LOG_SOFTMAX_CORRECT, claims.CROSS_ENTROPY_CORRECT):
         function = claim.id.split(".")[1]
         assert claim.strategy.ulps == bounds[function]
         assert claims.correct_decision_covers(claim.strategy.ulps)
@@ -327,3 +327,20 @@ def test_any_thread_count_gives_the_same_bits() -> None:
             assert all(same_bits(a, b) for a, b in zip(*results, strict=True))
     finally:
         module.set_num_threads(before)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_results_have_the_accurate_results_types_and_shapes(name: str) -> None:
+    """A scalar where the accurate call gives one (0-d input, a 1-d row's loss or logsumexp), the same shapes and dtypes
+    elsewhere, for every function the tier serves."""
+    module = _module(name)
+    for dtype in (np.float32, np.float16):
+        for x in (dtype(0.3), np.array([0.1, 0.7, -2.0], dtype), np.array([[0.1, 0.7], [0.2, 0.4]], dtype)):
+            calls = [(f, (x,)) for f in ("softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "softplus")]
+            calls += [("log1mexp", (-np.abs(x),)), ("logit", (np.abs(x) % dtype(1),))]
+            if np.ndim(x):
+                calls.append(("cross_entropy", (x, np.zeros(np.shape(x)[:-1], np.int64))))
+            for function, args in calls:
+                accurate, correct = (getattr(module, function)(*args, precision=p) for p in ("accurate", "correct"))
+                assert type(accurate) is type(correct) and np.shape(accurate) == np.shape(correct), (function, x)
+                assert np.asarray(accurate).dtype == np.asarray(correct).dtype, (function, x)

@@ -276,14 +276,15 @@ class Kernels:
         function = self.library.softproof_decide_f
         function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p, ctypes.c_int]
         function.restype = ctypes.c_size_t
-        values = numpy.ascontiguousarray(y, FLOAT64)
+        shape = numpy.shape(y)
+        values = numpy.ascontiguousarray(y, FLOAT64).reshape(-1)  # a 0-d y too (ascontiguousarray makes it 1-d)
         out = numpy.empty(values.shape, FLOAT32)
         undecided = numpy.empty(values.shape, numpy.uint8)
-        signs = None if numpy.ndim(sign) == 0 else numpy.ascontiguousarray(numpy.broadcast_to(sign, values.shape), numpy.int8)
+        signs = None if numpy.ndim(sign) == 0 else numpy.ascontiguousarray(numpy.broadcast_to(sign, shape), numpy.int8).reshape(-1)
         if values.size:
             function(_ptr(values), _ptr(out), _ptr(undecided), _SIZE(values.size), ctypes.c_double(float(ulps)),
                      None if signs is None else _ptr(signs), ctypes.c_int(0 if signs is not None else int(sign)))
-        return out, undecided.view(bool)
+        return out.reshape(shape), undecided.view(bool).reshape(shape)
 
     def rows_correct_float32(self, name: str, rows: Any, temperature: float, ulps: int) -> tuple[Any, Any]:
         """softmax or log_softmax (``name``) of a C-contiguous (rows, n) float32 array through

@@ -8986,6 +8986,16 @@ static int softmax_correct_chunk_f(const float *x, float *out, unsigned char *un
     return status;
 }
 
+/* the c-th chunk of `step` rows (the last one shorter) through softmax_correct_chunk_f; its status ORed into *status */
+static size_t softmax_correct_step_f(const float *x, float *out, unsigned char *undecided, size_t rows, size_t n, size_t step,
+                                        long long c, double temperature, double ulps, int *status)
+{
+    const size_t done = (size_t)c * step, chunk = rows - done < step ? rows - done : step;
+    size_t found = 0;
+    *status |= softmax_correct_chunk_f(x + done * n, out + done * n, undecided + done * n, chunk, n, temperature, ulps, &found);
+    return found;
+}
+
 /* softmax of float32 rows, each result correctly rounded where decided: the double kernel on chunks of whole rows
  * (at most SP_HALF_CHUNK entries, or one row, at a time), then softproof_decide_f with its float64 bound `ulps` and
  * the sign +1 (p >= 0);
@@ -9005,20 +9015,14 @@ int softproof_softmax_correct_f(const float *x, float *out, unsigned char *undec
                                         * of that row from reusing its threads (4.6x slower on 1e6 entries) */
 #pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(+ : total) reduction(| : status)
         for (c = 0; c < chunks; ++c) {
-            const size_t done = (size_t)c * step, chunk = rows - done < step ? rows - done : step;
-            size_t found = 0;
-            status |= softmax_correct_chunk_f(x + done * n, out + done * n, undecided + done * n, chunk, n, temperature, ulps, &found);
-            total += found;
+            total += softmax_correct_step_f(x, out, undecided, rows, n, step, c, temperature, ulps, &status);
         }
         *open = total;
         return status;
     }
 #endif
     for (c = 0; c < chunks; ++c) {
-        const size_t done = (size_t)c * step, chunk = rows - done < step ? rows - done : step;
-        size_t found = 0;
-        status |= softmax_correct_chunk_f(x + done * n, out + done * n, undecided + done * n, chunk, n, temperature, ulps, &found);
-        total += found;
+        total += softmax_correct_step_f(x, out, undecided, rows, n, step, c, temperature, ulps, &status);
     }
     *open = total;
     return status;
@@ -9046,6 +9050,16 @@ static int log_softmax_correct_chunk_f(const float *x, float *out, unsigned char
     return status;
 }
 
+/* the c-th chunk of `step` rows (the last one shorter) through log_softmax_correct_chunk_f; its status ORed into *status */
+static size_t log_softmax_correct_step_f(const float *x, float *out, unsigned char *undecided, size_t rows, size_t n, size_t step,
+                                        long long c, double temperature, double ulps, int *status)
+{
+    const size_t done = (size_t)c * step, chunk = rows - done < step ? rows - done : step;
+    size_t found = 0;
+    *status |= log_softmax_correct_chunk_f(x + done * n, out + done * n, undecided + done * n, chunk, n, temperature, ulps, &found);
+    return found;
+}
+
 /* log_softmax of float32 rows, each result correctly rounded where decided: the double kernel on chunks of whole rows
  * (at most SP_HALF_CHUNK entries, or one row, at a time), then softproof_decide_f with its float64 bound `ulps` and
  * the sign 0 (a log-probability's zero is left undecided: its sign depends on the row);
@@ -9065,20 +9079,14 @@ int softproof_log_softmax_correct_f(const float *x, float *out, unsigned char *u
                                         * of that row from reusing its threads (4.6x slower on 1e6 entries) */
 #pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(+ : total) reduction(| : status)
         for (c = 0; c < chunks; ++c) {
-            const size_t done = (size_t)c * step, chunk = rows - done < step ? rows - done : step;
-            size_t found = 0;
-            status |= log_softmax_correct_chunk_f(x + done * n, out + done * n, undecided + done * n, chunk, n, temperature, ulps, &found);
-            total += found;
+            total += log_softmax_correct_step_f(x, out, undecided, rows, n, step, c, temperature, ulps, &status);
         }
         *open = total;
         return status;
     }
 #endif
     for (c = 0; c < chunks; ++c) {
-        const size_t done = (size_t)c * step, chunk = rows - done < step ? rows - done : step;
-        size_t found = 0;
-        status |= log_softmax_correct_chunk_f(x + done * n, out + done * n, undecided + done * n, chunk, n, temperature, ulps, &found);
-        total += found;
+        total += log_softmax_correct_step_f(x, out, undecided, rows, n, step, c, temperature, ulps, &status);
     }
     *open = total;
     return status;

@@ -1345,6 +1345,10 @@ LOG_SOFTMAX_CORRECT = _correct_claim("log_softmax", LOG_SOFTMAX, 2, "(x_j - m)/T
                                       "within 2^-968 of 0 with the kernel's sign: -0 in float32 where the kernel's double is "
                                       "negative (then t > 0, another finite entry, and the truth is negative); a zero is left to "
                                       "the ball stage, which takes the sign from the row",))
+CROSS_ENTROPY_CORRECT = _correct_claim("cross_entropy", CROSS_ENTROPY, 2, "loss log sum_k e^(x_k) - x_target",
+                                       ("fp.cross_entropy.float64's exceptions (a target at the maximum of a row with (c - 1) + t < "
+                                        "2^-968) are losses below 2^-968, +0 in float32, whose sign the decision takes from the "
+                                        "loss >= 0; an undecided loss is the negated log_softmax entry, settled in ball arithmetic",))
 
 def log_sigmoid_relative(exp_bound: Fraction) -> Fraction:
     r"""The relative error of log_sigmoid's v (sp_log1p_diff, before its last rounding) against
@@ -2404,6 +2408,7 @@ CLAIMS = [
     LOG_SOFTMAX_CORRECT,
     CROSS_ENTROPY,
     CROSS_ENTROPY_SINGLE,
+    CROSS_ENTROPY_CORRECT,
     LOG_SIGMOID,
     LOG_SIGMOID_SINGLE,
     LOG_SIGMOID_SINGLE_CR,
