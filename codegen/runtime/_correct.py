@@ -10,13 +10,14 @@ bound (``codegen/api.py``: printed into each target's dispatch line). Then
 (the spacing at :math:`\max(|y|, |f|)` is at most :math:`2^{-52}` of it, or :math:`2^{-1074}` below the normal range,
 and :math:`|f| \le |y|(1 + 2^{-49})`). Rounding :math:`y \pm B` to float64 moves each end inward by at most
 :math:`2^{-53}(|y| + B) + 2^{-1075}`, so with :math:`B = (K + 2)2^{-52}|y| + 2^{-1069}` (its own two roundings
-included) the computed ends enclose f: the claims fp.softmax.float32.correct and fp.log_softmax.float32.correct check
-this in exact rational arithmetic (``correct_decision_covers`` in ``codegen/backends/gappa/claims.py``).
+included) the computed ends enclose f: the claims fp.softmax.float32.correct, fp.log_softmax.float32.correct and
+fp.cross_entropy.float32.correct check this in exact rational arithmetic (``correct_decision_covers`` in
+``codegen/backends/gappa/claims.py``).
 Rounding to nearest is monotone: where both ends round to one value of the result's format (bit for bit, the sign of a
 zero included), that value is the correctly rounded f (:func:`decide`). A function of known sign narrows the interval
-first (softmax and the sigmoid are positive, log_softmax and log_sigmoid negative; a zero then takes the sign of f, not
-of y's neighbourhood). The rest (about :math:`2(K + 2) 2^{-28}` of float32 results near a float32 midpoint: one in
-10^7 for softmax) are evaluated from the textbook definition in ball arithmetic (python-flint's arb, every operation
+first (softmax, the losses and the sigmoid are >= 0, log_sigmoid < 0, log_softmax < 0 where another entry shares the
+mass; a zero then takes the sign of f, not of y's neighbourhood). The rest (at most about :math:`2(K + 2) 2^{-28}` of
+float32 results, those near a float32 midpoint: 4e-8 for softmax) are evaluated from the textbook definition in ball arithmetic (python-flint's arb, every operation
 rigorously enclosed; the same shift by the maximum and log1p of the sum of the other terms as the kernels, so the
 precision needed follows the result), the precision doubled from 96 bits until the ball rounds to one value
 (:func:`_settle`); past 16384 bits (a result within :math:`2^{-16000}` of a midpoint) the ball's centre is rounded.
