@@ -146,8 +146,8 @@ class Function:
     c_rewrite: Rewrite | None = None
     # the same for the C target's float32 results only (a kernel in binary64 whose margin is the float32 rounding)
     c_single_rewrite: Rewrite | None = None
-    # precision="correct" (codegen/runtime/_correct.py): the entry point ("rows", "reduce" or "elementwise") that
-    # rounds this function's float32, float16 and bfloat16 results correctly from its float64 bound; "" refuses it
+    # precision="correct" (codegen/runtime/_correct.py): the entry point (one of CORRECT_ENTRIES) that rounds this
+    # function's float32, float16 and bfloat16 results correctly from its float64 bound; "" refuses it
     correct: str = ""
 
     def __post_init__(self) -> None:
@@ -194,8 +194,9 @@ class Function:
     @property
     def dispatch(self) -> str:
         """The Python lines every target's function opens with: ``precision`` checked (and "correct" sent to
-        ``_correct.py`` where the function has an entry there, ``correct``), then, where it has options, unless all are off (``plain``), the function of the same name in ``_options.py`` composes the
-        result (from the accurate kernels)."""
+        ``_correct.py`` where the function has an entry there, ``correct``), then, where it has options, unless all
+        are off (``plain``), the function of the same name in ``_options.py`` composes the result (from the accurate
+        kernels)."""
         check = f'_options.check_precision(precision, "{self.name}", {bool(self.correct)})'
         if self.correct:
             assert self.bounds is not None  # __post_init__
