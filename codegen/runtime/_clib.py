@@ -269,21 +269,19 @@ class Kernels:
             raise ValueError(f"logmeanexp needs rows of at least one entry; got shape {rows.shape}")
         return out, uncertain.astype(bool)
 
-    def decide_float32(self, y: Any, ulps: int, sign: Any) -> tuple[Any, Any]:
+    def decide_float32(self, y: Any, ulps: int, sign: int) -> tuple[Any, Any]:
         """precision="correct" (``_correct.decide``) for float32 results in one pass (softproof_decide_f): the float32
         nearest the exact values of the float64 results ``y`` (within ``ulps`` ULP) where decided, and which are not;
-        ``sign`` +1 / -1 / 0 for every entry or an array of them broadcast to y's shape."""
+        ``sign`` +1 / -1 / 0 as there."""
         function = self.library.softproof_decide_f
-        function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p, ctypes.c_int]
+        function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_double, ctypes.c_int]
         function.restype = ctypes.c_size_t
         shape = numpy.shape(y)
         values = numpy.ascontiguousarray(y, FLOAT64).reshape(-1)  # a 0-d y too (ascontiguousarray makes it 1-d)
         out = numpy.empty(values.shape, FLOAT32)
         undecided = numpy.empty(values.shape, numpy.uint8)
-        signs = None if numpy.ndim(sign) == 0 else numpy.ascontiguousarray(numpy.broadcast_to(sign, shape), numpy.int8).reshape(-1)
         if values.size:
-            function(_ptr(values), _ptr(out), _ptr(undecided), _SIZE(values.size), ctypes.c_double(float(ulps)),
-                     None if signs is None else _ptr(signs), ctypes.c_int(0 if signs is not None else int(sign)))
+            function(_ptr(values), _ptr(out), _ptr(undecided), _SIZE(values.size), ctypes.c_double(float(ulps)), ctypes.c_int(sign))
         return out.reshape(shape), undecided.view(bool).reshape(shape)
 
     def rows_correct_float32(self, name: str, rows: Any, temperature: float, ulps: int) -> tuple[Any, Any]:

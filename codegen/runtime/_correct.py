@@ -66,6 +66,13 @@ class Format:
         self.bits, self.quantum, self.limit = _FORMATS[dtype.name]
 
 
+def _rounded_already(x: ArrayLike) -> bool:
+    """float32 values (either byte order), whose results the accurate kernels of :data:`ROUNDED_FLOAT32` round
+    correctly: passed to them as they are, without the float64 copy the other dtypes are decided from."""
+    dtype = numpy.asarray(x).dtype
+    return dtype.kind == "f" and dtype.itemsize == 4
+
+
 def _format(dtype: numpy.dtype[Any], function: str, ulps: int) -> Format:
     """The result's format; float64 is a ``ValueError`` naming what to use instead."""
     if dtype == numpy.float64:
@@ -121,7 +128,7 @@ def _to_format(values: Array, fmt: Format) -> Array:
         return round_array(values, fmt).astype(fmt.dtype)
 
 
-def decide(y: Array, ulps: int, fmt: Format, sign: Array | int = 0, kernels: Any = None) -> tuple[Array, Array]:
+def decide(y: Array, ulps: int, fmt: Format, sign: int = 0, kernels: Any = None) -> tuple[Array, Array]:
     """(the results in ``fmt``'s dtype, correctly rounded where decided; which are not) for float64 results ``y``
     within ``ulps`` ULP (the module docstring's argument); ``sign`` +1 / -1 where the exact value is known to be >= 0 /
     < 0 (0: unknown). Non-finite y are exact (the kernels' infinities and NaNs are the definitions' limits) and decided.
@@ -133,8 +140,10 @@ def decide(y: Array, ulps: int, fmt: Format, sign: Array | int = 0, kernels: Any
         bound = (ulps + 2) * 2.0**-52 * numpy.abs(y) + 2.0**-1069  # the C target's order: (K + 2) 2^-52 is exact
         low, high = _to_format(y - bound, fmt), _to_format(y + bound, fmt)
     zero = numpy.zeros((), fmt.dtype)
-    low = numpy.where((numpy.asarray(sign) > 0) & (low <= zero), zero, low)  # f >= 0: round(f) >= +0
-    high = numpy.where((numpy.asarray(sign) < 0) & (high >= zero), -zero, high)  # f < 0: round(f) <= -0
+    if sign > 0:  # f >= 0: round(f) >= +0
+        low = numpy.where(low <= zero, zero, low)
+    if sign < 0:  # f < 0: round(f) <= -0
+        high = numpy.where(high >= zero, -zero, high)
     bits = numpy.dtype(f"u{fmt.dtype.itemsize}")
     finite = numpy.isfinite(y)
     undecided = (low.view(bits) != high.view(bits)) & finite
@@ -167,6 +176,16 @@ def _dyadic(value: Any) -> tuple[int, int]:
     return int(man), int(exp)
 
 
+def _agreed(low: float, high: float, sign: int = 0) -> float | None:
+    """The value two roundings of an interval's ends agree on (bit for bit: the sign of a zero too), or None; ``sign``
+    as in :func:`decide` narrows the interval at 0 first."""
+    if sign > 0 and low <= 0.0:
+        low = 0.0
+    if sign < 0 and high >= 0.0:
+        high = -0.0
+    return low if low == high and math.copysign(1.0, low) == math.copysign(1.0, high) else None
+
+
 def _round_below(item: tuple[Any, Any], fmt: Format) -> float | None:
     r"""The rounding of :math:`q - L` with :math:`L > 0` (a log-probability: q the shift, L the log of the sum) where L is
     too small for the working precision to separate q - L from q: the value lies in [lower end of the ball of q - L,
@@ -175,9 +194,7 @@ def _round_below(item: tuple[Any, Any], fmt: Format) -> float | None:
     q, L = item
     if not (L.lower() > 0) or not q.is_finite():
         return None
-    low = round_dyadic(*_dyadic((q - L).lower()), fmt)
-    high = round_dyadic(*_dyadic(q.upper()), fmt, ties_down=True)
-    return low if low == high and math.copysign(1.0, low) == math.copysign(1.0, high) else None
+    return _agreed(round_dyadic(*_dyadic((q - L).lower()), fmt), round_dyadic(*_dyadic(q.upper()), fmt, ties_down=True))
 
 
 def _round_ball(item: Any, fmt: Format, sign: int, last: bool) -> float | None:
@@ -192,16 +209,8 @@ def _round_ball(item: Any, fmt: Format, sign: int, last: bool) -> float | None:
     if not ball.is_finite():
         return None
     if ball.rad().is_zero() or last:
-        man, exp = (int(v) for v in ball.mid().man_exp())
-        return round_dyadic(man, exp, fmt)
-    (low_man, low_exp), (high_man, high_exp) = ((int(v) for v in end.man_exp()) for end in (ball.lower(), ball.upper()))
-    low, high = round_dyadic(low_man, low_exp, fmt), round_dyadic(high_man, high_exp, fmt)
-    if sign > 0 and low <= 0.0:
-        low = 0.0
-    if sign < 0 and high >= 0.0:
-        high = -0.0
-    same = low == high and math.copysign(1.0, low) == math.copysign(1.0, high)
-    return low if same else None
+        return round_dyadic(*_dyadic(ball.mid()), fmt)
+    return _agreed(round_dyadic(*_dyadic(ball.lower()), fmt), round_dyadic(*_dyadic(ball.upper()), fmt), sign)
 
 
 def _row_balls(values: Sequence[float], T: float, which: Sequence[int], kind: str) -> Callable[[], list[Any]]:
@@ -265,6 +274,12 @@ def _count_log(count: int) -> Callable[[], list[Any]]:
     return balls
 
 
+def _log_sign(values: Sequence[float], limit: bool = False) -> int:
+    """The sign of a slice's log-probabilities for :func:`decide`: -1 (log p < 0) where another finite entry shares the
+    mass at a finite T > 0; 0 (unknown) where a limit decides the shares or no other entry does (log p = 0 possible)."""
+    return 0 if limit or sum(math.isfinite(v) for v in values) < 2 else -1
+
+
 def _last(axis: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(range(-len(axis), 0))
 
@@ -323,9 +338,7 @@ def rows(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int |
             balls = _share_balls(row, which, function)
         else:
             balls = _row_balls(values, T, which, function)
-        # log p < 0 where another finite entry shares the mass at a finite T > 0; 0 or -log k where a limit decides
-        row_sign = 1 if function == "softmax" else (0 if limit or sum(math.isfinite(v) for v in values) < 2 else -1)
-        flat_result[index, which] = _settle(balls, fmt, row_sign)
+        flat_result[index, which] = _settle(balls, fmt, 1 if function == "softmax" else _log_sign(values, limit))
     return deliver(_unslice(flat_result, array.shape, axis_tuple), target)
 
 
@@ -356,7 +369,7 @@ def losses(module: ModuleType, function: str, ulps: int, logits: ArrayLike, targ
             if math.inf in row:  # the k +inf entries share the mass: a +inf target's loss is log k (another's is +inf)
                 flat_result[r] = _settle(_count_log(round(math.exp(float(flat_y[r])))), fmt, 1)[0]
             else:
-                flat_result[r] = -_settle(_row_balls(row, 1.0, [j], "log_softmax"), fmt, -1 if sum(math.isfinite(v) for v in row) >= 2 else 0)[0]
+                flat_result[r] = -_settle(_row_balls(row, 1.0, [j], "log_softmax"), fmt, _log_sign(row))[0]
         result = flat_result.reshape(y.shape)
     return result[()] if result.ndim == 0 else result
 
@@ -366,10 +379,10 @@ def reduce(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int
     """logsumexp with its results correctly rounded to x's dtype (float32: the accurate kernel's, which are)."""
     if b is not None or return_sign or where is not None:
         raise ValueError(f'precision="correct" takes {function} without b=, return_sign or where=')
+    if _rounded_already(x):
+        return module.logsumexp(x, axis, keepdims, temperature, precision="accurate")
     x64, dtype = as_float(x)
     fmt = _format(dtype, function, ulps)
-    if dtype == numpy.float32:
-        return module.logsumexp(x, axis, keepdims, temperature, precision="accurate")
     axis_tuple = axes(axis, x64.ndim)
     y = numpy.asarray(module.logsumexp(x64, axis_tuple, True, temperature, precision="accurate"), numpy.float64)
     result, undecided = decide(y, ulps, fmt)
@@ -401,14 +414,14 @@ _SIGNS = {"sigmoid": 1, "log_sigmoid": -1, "softplus": 1, "log1mexp": -1, "logit
 def elementwise(module: ModuleType, function: str, ulps: int, x: ArrayLike, out: NDArray[Any] | None) -> Any:
     """An element-wise function with every result correctly rounded to x's dtype (float32: the accurate kernel's,
     which are: fp.<function>.float32.cr)."""
+    if _rounded_already(x):
+        return getattr(module, function)(x, out, precision="accurate")
     source = x
     x64, dtype = as_float(x)
     fmt = _format(dtype, function, ulps)
-    if dtype == numpy.float32:
-        return getattr(module, function)(x, out, precision="accurate")
     target = check_out(out, source, x64.shape, dtype)
     y = numpy.asarray(getattr(module, function)(x64, precision="accurate"), numpy.float64)
-    result, undecided = decide(y, ulps, fmt, _SIGNS[function], getattr(module, "_KERNELS", None))
+    result, undecided = decide(y, ulps, fmt, _SIGNS[function])  # float16 or bfloat16 here: NumPy's decision
     limits = ~numpy.isfinite(x64)  # an infinite x: the kernel's value is the limit, exact (log_sigmoid(+inf) = -0)
     if limits.any():
         result = numpy.where(limits, y.astype(dtype), result)

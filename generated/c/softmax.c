@@ -8932,13 +8932,12 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
 /* ------------------------------------------------------------ precision="correct" */
 /* float32 results correctly rounded from double results y within `ulps` ULP (softproof's precision="correct",
  * codegen/runtime/_correct.py; the argument: fp.<function>.float32.correct, correct_decision_covers):
- * B = (ulps + 2) 2^-52 |y| + 2^-1069, so that [y - B, y + B], its ends rounded to double, holds the exact value; where both ends round to one float32, bit for bit
- * (sign[j] > 0, the exact value >= 0: an end at or below 0 counts as +0; sign[j] < 0, the exact value < 0: an end at
- * or above 0 counts as -0; `sign` NULL: `common` for every entry), that float32 is out[j], the correctly rounded result
- * (rounding to nearest is monotone); else undecided[j] = 1 and out[j] is the lower end's float32. A non-finite y is
- * exact (the kernels' limits): out[j] = (float)y. Returns the count of undecided entries. */
-SP_NOINLINE size_t softproof_decide_f(const double *y, float *out, unsigned char *undecided, size_t count, double ulps,
-                                      const signed char *sign, int common)
+ * B = (ulps + 2) 2^-52 |y| + 2^-1069, so that [y - B, y + B], its ends rounded to double, holds the exact value; where
+ * both ends round to one float32, bit for bit (sign > 0, every exact value >= 0: an end at or below 0 counts as +0;
+ * sign < 0, every exact value < 0: an end at or above 0 counts as -0), that float32 is out[j], the correctly rounded
+ * result (rounding to nearest is monotone); else undecided[j] = 1 and out[j] is the lower end's float32. A non-finite y
+ * is exact (the kernels' limits): out[j] = (float)y. Returns the count of undecided entries. */
+SP_NOINLINE size_t softproof_decide_f(const double *y, float *out, unsigned char *undecided, size_t count, double ulps, int sign)
 {
     const double scale = (ulps + 2.0) * 0x1p-52;
     const double floor_ = 0x1p-1069;
@@ -8947,13 +8946,12 @@ SP_NOINLINE size_t softproof_decide_f(const double *y, float *out, unsigned char
     for (j = 0; j < count; ++j) {
         const double v = y[j];
         const double bound = scale * fabs(v) + floor_;
-        const int s = sign != NULL ? (int)sign[j] : common;
         float low = (float)(v - bound);
         float high = (float)(v + bound);
         uint32_t low_bits, high_bits;
         int same;
-        low = (s > 0 && low <= 0.0f) ? 0.0f : low;
-        high = (s < 0 && high >= 0.0f) ? -0.0f : high;
+        low = (sign > 0 && low <= 0.0f) ? 0.0f : low;
+        high = (sign < 0 && high >= 0.0f) ? -0.0f : high;
         memcpy(&low_bits, &low, sizeof low_bits);
         memcpy(&high_bits, &high, sizeof high_bits);
         same = low_bits == high_bits || !isfinite(v);
@@ -8980,7 +8978,7 @@ static int softmax_correct_chunk_f(const float *x, float *out, unsigned char *un
     }
     status = softproof_softmax_d(work, work + chunk * n, chunk, n, temperature);
     if (status == SOFTPROOF_OK) {
-        *open += softproof_decide_f(work + chunk * n, out, undecided, chunk * n, ulps, NULL, 1);
+        *open += softproof_decide_f(work + chunk * n, out, undecided, chunk * n, ulps, 1);
     }
     free(work);
     return status;
@@ -9044,7 +9042,7 @@ static int log_softmax_correct_chunk_f(const float *x, float *out, unsigned char
     }
     status = softproof_log_softmax_d(work, work + chunk * n, chunk, n, temperature);
     if (status == SOFTPROOF_OK) {
-        *open += softproof_decide_f(work + chunk * n, out, undecided, chunk * n, ulps, NULL, 0);
+        *open += softproof_decide_f(work + chunk * n, out, undecided, chunk * n, ulps, 0);
     }
     free(work);
     return status;

@@ -152,11 +152,10 @@ int softproof_lse_finish(const softproof_lse_state *s, double *out, double *boun
 int softproof_logmeanexp_d(const double *x, double *out, unsigned char *uncertain, size_t rows, size_t n);
 
 /* precision="correct": out[j] the float32 nearest the exact value of which y[j], a double result within `ulps` ULP, is
- * an approximation, where that is decided (both ends of y[j] -+ ((ulps + 2) 2^-52 |y[j]| + 2^-1069) round to it; sign[j]
- * (or `common` where sign is NULL) > 0: the exact value is >= 0, < 0: it is < 0); undecided[j] = 1 elsewhere, for the
- * caller to settle (softproof's Python does, in ball arithmetic). Returns the count of undecided entries. */
-size_t softproof_decide_f(const double *y, float *out, unsigned char *undecided, size_t count, double ulps,
-                          const signed char *sign, int common);
+ * an approximation, where that is decided (both ends of y[j] -+ ((ulps + 2) 2^-52 |y[j]| + 2^-1069) round to it; sign
+ * > 0: every exact value is >= 0, < 0: every one is < 0, 0: unknown); undecided[j] = 1 elsewhere, for the caller to
+ * settle (softproof's Python does, in ball arithmetic). Returns the count of undecided entries. */
+size_t softproof_decide_f(const double *y, float *out, unsigned char *undecided, size_t count, double ulps, int sign);
 /* softmax and log_softmax of float32 rows so decided (the double kernels' results, their float64 bound `ulps`):
  * *open receives the count of entries marked in `undecided` */
 int softproof_softmax_correct_f(const float *x, float *out, unsigned char *undecided, size_t rows, size_t n,

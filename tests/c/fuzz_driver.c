@@ -262,7 +262,7 @@ int main(int argc, char **argv)
             absorb_bytes(flags, count);
             checked_f(softproof_log_softmax_correct_f(xf, yf, flags, rows, n, T, 2.0, &open), "log_softmax_correct_f", rows, n, yf, count);
             absorb_bytes(flags, count);
-            open = softproof_decide_f(x, yf, flags, count, 3.0, NULL, (int)(it % 3) - 1);
+            open = softproof_decide_f(x, yf, flags, count, 3.0, (int)(it % 3) - 1);
             checked_f(open <= count ? 0 : 1, "decide_f", rows, n, yf, count);
             absorb_bytes(flags, count);
             free(flags);

@@ -143,6 +143,17 @@ def _parts_proved(parts: tuple[Claim, ...], method: str) -> list[str] | Outcome:
     return [f"{part.id}: proved" for part in parts]
 
 
+def _decision_outcome(parts: tuple[Claim, ...], method: str, failure: str | None, success: str) -> Outcome:
+    """A rounding decision's claim: its parts proved first (:func:`_parts_proved`), then unproved with ``failure`` where
+    the decision's check (exact rational arithmetic, computed by the caller) failed, else proved with ``success``."""
+    steps = _parts_proved(parts, method)
+    if isinstance(steps, Outcome):
+        return steps
+    if failure is not None:
+        return Outcome(Status.UNPROVED, method, [*steps, failure])
+    return Outcome(Status.PROVED, method, [*steps, success])
+
+
 @dataclass(frozen=True)
 class GappaBound:
     """Prove ``|goal| <= bound`` (and ``|extra goal k| <= extra[k]``) by running the Gappa script
@@ -1015,15 +1026,11 @@ class DecidedCorrectlyRounded:
 
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
-        method = "the stages' proved bounds and the rounding decision's soundness (exact rational arithmetic)"
-        steps = _parts_proved(self.parts, method)
-        if isinstance(steps, Outcome):
-            return steps
-        if not decision_covers():
-            return Outcome(Status.UNPROVED, method, [*steps, f"B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E) does not cover the stages' error"])
-        steps.append(f"the combined bound: B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E) covers E's own roundings, the assembly's, "
-                     "out's and the ends', so where both ends round to one float32 the result is correctly rounded")
-        return Outcome(Status.PROVED, method, steps)
+        test = f"B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E)"
+        return _decision_outcome(self.parts, "the stages' proved bounds and the rounding decision's soundness (exact rational arithmetic)",
+                                 None if decision_covers() else f"{test} does not cover the stages' error",
+                                 f"the combined bound: {test} covers E's own roundings, the assembly's, out's and the ends', so "
+                                 "where both ends round to one float32 the result is correctly rounded")
 
 
 LOGSUMEXP_SINGLE_CR = _fp_claim(
@@ -1279,8 +1286,8 @@ def correct_decision_covers(ulps: int) -> bool:
 
     :math:`|y - \mathrm{RN}(f)| \le K s` and :math:`|\mathrm{RN}(f) - f| \le s/2`, s the spacing at
     :math:`\max(|y|, |f|)`: :math:`s \le 2^{-52}(1 + 2^{-52})\max(|y|, |f|)` or :math:`2^{-1074}` below the normal range, so
-    with :math:`a = (K + 	frac12)2^{-52}(1 + 2^{-52})` and :math:`|f| \le |y| + e`: :math:`e = |y - f| \le c|y| + d`,
-    :math:`c = a/(1 - a)`, :math:`d = (K + 	frac12)2^{-1074}/(1 - a)`. The printed bound
+    with :math:`a = (K + \tfrac12)2^{-52}(1 + 2^{-52})` and :math:`|f| \le |y| + e`: :math:`e = |y - f| \le c|y| + d`,
+    :math:`c = a/(1 - a)`, :math:`d = (K + \tfrac12)2^{-1074}/(1 - a)`. The printed bound
     :math:`B = \mathrm{fl}(\mathrm{fl}(S|y|) + F)`, S = (K + 2) 2^-52 exact, F = :data:`CORRECT_FLOOR`, lies in
     :math:`[S(1 - u)^2|y| + F(1 - u) - 2t, S(1 + u)^2|y| + F(1 + u) + 2t]`, t = 2^-1075 (each rounding relative u or,
     underflowing, absolute t). The ends :math:`\mathrm{fl}(y \mp B)` lie within :math:`u(|y| + B) + t` of :math:`y \mp B`.
@@ -1310,18 +1317,15 @@ class DecidedFromDouble:
 
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
-        method = "the float64 claim's proved bound and the decision's soundness (exact rational arithmetic)"
-        steps = _parts_proved(self.parts, method)
-        if isinstance(steps, Outcome):
-            return steps
+        test = f"B = {self.ulps + 2} 2^-52 |y| + 2^-1069"
         stated = [getattr(part.strategy, "bound", None) for part in self.parts]
         if any(bound is None or bound > self.ulps for bound in stated):
-            return Outcome(Status.UNPROVED, method, [*steps, f"a part's bound {stated} exceeds the decision's {self.ulps} ULP"])
-        if not correct_decision_covers(self.ulps):
-            return Outcome(Status.UNPROVED, method, [*steps, f"B = {self.ulps + 2} 2^-52 |y| + 2^-1069 does not cover {self.ulps} ULP"])
-        steps.append(f"the combined bound: B = {self.ulps + 2} 2^-52 |y| + 2^-1069 covers {self.ulps} ULP, the bound's roundings and the ends', so where "
-                     "both ends round to one float32 the result is correctly rounded")
-        return Outcome(Status.PROVED, method, steps)
+            failure: str | None = f"a part's bound {stated} exceeds the decision's {self.ulps} ULP"
+        else:
+            failure = None if correct_decision_covers(self.ulps) else f"{test} does not cover {self.ulps} ULP"
+        return _decision_outcome(self.parts, "the float64 claim's proved bound and the decision's soundness (exact rational arithmetic)",
+                                 failure, f"the combined bound: {test} covers {self.ulps} ULP, the bound's roundings and the ends', so "
+                                 "where both ends round to one float32 the result is correctly rounded")
 
 
 def _correct_claim(function: str, double: Claim, ulps: int, what: str, scope: tuple[str, ...]) -> Claim:
@@ -1349,6 +1353,7 @@ CROSS_ENTROPY_CORRECT = _correct_claim("cross_entropy", CROSS_ENTROPY, 2, "loss 
                                        ("fp.cross_entropy.float64's exceptions (a target at the maximum of a row with (c - 1) + t < "
                                         "2^-968) are losses below 2^-968, +0 in float32, whose sign the decision takes from the "
                                         "loss >= 0; an undecided loss is the negated log_softmax entry, settled in ball arithmetic",))
+
 
 def log_sigmoid_relative(exp_bound: Fraction) -> Fraction:
     r"""The relative error of log_sigmoid's v (sp_log1p_diff, before its last rounding) against
