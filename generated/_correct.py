@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float, axes, check_out, deliver, targets, temperature_value
 
-__all__ = ["ROW_FUNCTIONS", "ELEMENTWISE", "ROUNDED_FLOAT32", "Format", "decide", "round_dyadic", "rows", "losses", "reduce", "elementwise"]
+__all__ = ["ROW_FUNCTIONS", "ELEMENTWISE", "ROUNDED_FLOAT32", "Format", "decide", "ends_agree", "round_dyadic", "rows", "losses", "reduce", "elementwise"]
 
 Array = NDArray[Any]
 # the functions precision="correct" serves (each target's dispatch calls this module for them)
@@ -140,16 +140,23 @@ def decide(y: Array, ulps: int, fmt: Format, sign: int = 0, kernels: Any = None)
         return out, undecided
     with numpy.errstate(over="ignore", invalid="ignore"):
         bound = (ulps + 2) * 2.0**-52 * numpy.abs(y) + 2.0**-1069  # the C target's order: (K + 2) 2^-52 is exact
-        low, high = _to_format(y - bound, fmt), _to_format(y + bound, fmt)
+        low, agree = ends_agree(y - bound, y + bound, fmt, sign)
+    finite = numpy.isfinite(y)
+    return numpy.where(finite, low, _to_format(y, fmt)), ~agree & finite
+
+
+def ends_agree(low_end: Array, high_end: Array, fmt: Format, sign: int = 0) -> tuple[Array, Array]:
+    """(the lower ends rounded to ``fmt``, whether both ends of each interval round to one value, bit for bit): the
+    rounding test of :func:`decide` and of the NumPy target's float32 logsumexp (``_decides``); ``sign`` +1 / -1 where
+    the values inside are >= 0 / < 0 narrows the intervals at 0 (as the C target's sp_float_ends_agree)."""
+    low, high = _to_format(low_end, fmt), _to_format(high_end, fmt)
     zero = numpy.zeros((), fmt.dtype)
     if sign > 0:  # f >= 0: round(f) >= +0
         low = numpy.where(low <= zero, zero, low)
     if sign < 0:  # f < 0: round(f) <= -0
         high = numpy.where(high >= zero, -zero, high)
     bits = numpy.dtype(f"u{fmt.dtype.itemsize}")
-    finite = numpy.isfinite(y)
-    undecided = (low.view(bits) != high.view(bits)) & finite
-    return numpy.where(finite, low, _to_format(y, fmt)), undecided
+    return low, low.view(bits) == high.view(bits)
 
 
 def _settle(balls: Callable[[], Sequence[Any]], fmt: Format, sign: int) -> list[float]:

@@ -464,9 +464,7 @@ def _per_row_loss(kernels: ModuleType, loss: _Loss) -> Array:
     else:
         with numpy.errstate(invalid="ignore"):
             ce = numpy.asarray(kernels.cross_entropy(loss.x, loss.safe, loss.ax), dtype=numpy.float64)
-        per_row = loss.target_weight() * ce if loss.w is not None else ce
-        if loss.w is not None:
-            per_row = _lifted_losses(loss, ce, per_row)
+        per_row = _lifted_losses(loss, ce, loss.target_weight() * ce) if loss.w is not None else ce
         if loss.smoothing:  # ce.label_smoothing_mix, with torch's class weights on both terms
             weighted = loss.weights() * _log_probs(kernels, loss)
             share = numpy.squeeze(_sum_times(weighted, (loss.ax,), loss.smoothing / numpy.maximum(loss.count, 1)), axis=loss.ax)

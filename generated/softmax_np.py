@@ -211,6 +211,7 @@ def _raised_sum(q: Array, ql: Array, tie: Array, axis: Axes) -> Array:
 
 
 _EPS_WIDE = float(numpy.finfo(numpy.longdouble).eps)
+_FLOAT32 = _correct.Format(numpy.dtype(numpy.float32))
 
 
 def _decides(out: Array, bound: Array, single: bool) -> Array:
@@ -222,8 +223,8 @@ def _decides(out: Array, bound: Array, single: bool) -> Array:
         return bound <= 2.0**-54 * abs(out)
     with numpy.errstate(over="ignore", invalid="ignore"):
         B = bound + 2.842170943040401e-14 * (abs(out) + bound)
-        low, high = (out - B).astype(numpy.float32), (out + B).astype(numpy.float32)
-    return (low.view(numpy.uint32) == high.view(numpy.uint32)) | ~numpy.isfinite(out)
+        agree = _correct.ends_agree(out - B, out + B, _FLOAT32)[1]
+    return agree | ~numpy.isfinite(out)
 
 
 def _logsumexp_finish(m: Array, T: float, st: _Stats, n: int, single: bool = False) -> tuple[Array, Array]:

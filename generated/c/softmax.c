@@ -469,6 +469,21 @@ static SP_INLINE double sp_pow2(uint64_t k)
     return scale;
 }
 
+/* whether the ends of an interval, low_end <= high_end, round to one float32, bit for bit (the float32 rounding tests:
+ * logsumexp_decides_f, softproof_decide_f); sign > 0 (the value inside is >= 0): an end at or below 0 counts as +0,
+ * sign < 0 (it is < 0): an end at or above 0 counts as -0; *low receives the lower end's float32 */
+static SP_INLINE int sp_float_ends_agree(double low_end, double high_end, int sign, float *low)
+{
+    float a = (float)low_end, b = (float)high_end;
+    uint32_t a_bits, b_bits;
+    a = (sign > 0 && a <= 0.0f) ? 0.0f : a;
+    b = (sign < 0 && b >= 0.0f) ? -0.0f : b;
+    memcpy(&a_bits, &a, sizeof a_bits);
+    memcpy(&b_bits, &b, sizeof b_bits);
+    *low = a;
+    return a_bits == b_bits;
+}
+
 /* the polynomial part: e^(a + b) = 2^k p, |b| <= 2^-40 |a| (b: the rounding error of a) */
 static SP_INLINE double sp_exp_poly(double clamped, double b, int single, uint64_t *k)
 {
@@ -4679,11 +4694,8 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
 static SP_INLINE int logsumexp_decides_f(double out, double bound)
 {
     const double B = bound + 0x1.0000000000000p-45 * (fabs(out) + bound);
-    const float low = (float)(out - B), high = (float)(out + B);
-    uint32_t low_bits, high_bits;
-    memcpy(&low_bits, &low, sizeof low_bits);
-    memcpy(&high_bits, &high, sizeof high_bits);
-    return low_bits == high_bits || !(fabs(out) <= DBL_MAX);
+    float low;
+    return sp_float_ends_agree(out - B, out + B, 0, &low) || !(fabs(out) <= DBL_MAX);
 }
 
 /* logsumexp of a row with one maximum m whose other terms are all below e^SP_RAISED_BELOW, where t = sum e^(q_j) (q_j =
@@ -8946,15 +8958,8 @@ SP_NOINLINE size_t softproof_decide_f(const double *y, float *out, unsigned char
     for (j = 0; j < count; ++j) {
         const double v = y[j];
         const double bound = scale * fabs(v) + floor_;
-        float low = (float)(v - bound);
-        float high = (float)(v + bound);
-        uint32_t low_bits, high_bits;
-        int same;
-        low = (sign > 0 && low <= 0.0f) ? 0.0f : low;
-        high = (sign < 0 && high >= 0.0f) ? -0.0f : high;
-        memcpy(&low_bits, &low, sizeof low_bits);
-        memcpy(&high_bits, &high, sizeof high_bits);
-        same = low_bits == high_bits || !isfinite(v);
+        float low;
+        const int same = sp_float_ends_agree(v - bound, v + bound, sign, &low) || !isfinite(v);
         out[j] = isfinite(v) ? low : (float)v;
         undecided[j] = (unsigned char)!same;
         open += (size_t)!same;
