@@ -57,7 +57,7 @@ from .parsing import (
     parse_sides,
     separate_bound_names,
 )
-from .ranges import Range, Substitution, parts, read_assumptions, substitute, widenings
+from .ranges import Range, Substitution, index_declarations, parts, read_assumptions, substitute, widenings
 from .sums import evaluate
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
@@ -139,19 +139,21 @@ class Problem:
 
 
 def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] | dict[str, dict[str, bool]] = (),
-                  limits: bool = True, ranges: Mapping[str, Range] | None = None) -> Problem:
+                  limits: bool = True, ranges: Mapping[str, Range] | None = None, declared: Mapping[str, str] | None = None) -> Problem:
     """Parse and classify; raises :class:`ExpressionError` for bad input (an undefined side included).
 
     ``limits``: replace each ``limit(...)`` by its value (:func:`eliminate_limits`: SymPy's work, which may take
     long; ``check`` parses without it first, then eliminates inside the time limit). ``ranges``: with
     ``assumptions`` given as words, the ranges (one part of :func:`~softproof.derive.ranges.parts`); with texts,
-    read from them."""
+    read from them. ``declared``: indices declared as ``'k: 1 <= k <= n'`` (:func:`~softproof.derive.ranges.index_declarations`;
+    read from the texts), refused unless ``k`` is a subscript of the statement and ``n`` its one size."""
     if relation not in RELATIONS:
         raise ExpressionError(f"unknown relation {relation!r}; use one of {', '.join(RELATIONS)}")
     if isinstance(assumptions, dict):
         given, assumed = dict(assumptions), dict(ranges or {})
     else:
-        given, assumed = read_assumptions(assumptions)
+        texts, declared = index_declarations(assumptions)
+        given, assumed = read_assumptions(texts)
         assumed = dict(ranges) if ranges is not None else assumed
         if len(parts(assumed)) > 1 and ranges is None:
             raise ExpressionError("a range with a closed end is checked in parts: call check(), or parse_problem with "
@@ -194,6 +196,8 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     sizes = [s for s in symbols if s.is_integer and s.is_nonnegative]
     indices = tuple(s for s in symbols if s.is_integer and not s.is_nonnegative and s in subscripts and s not in in_limits)
     upper = sizes[0] if len(sizes) == 1 else None
+    for name, size in (declared or {}).items():
+        _confirm_index(name, size, indices, upper)
     by_size = {s.symbol: s.value for s in substitutions if s.symbol.is_integer}
     upper = evaluated(by_size[upper]) if upper in by_size else upper  # 'n: >= 2': the indices run to (c - 1) + k
     if upper is not None:
@@ -203,6 +207,19 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
                            key=sp.default_sort_key))
     return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, assumed,
                    substitutions, tuple(elimination.blocked))
+
+
+def _confirm_index(name: str, size: str, indices: Sequence[sp.Symbol], upper: Basic | None) -> None:
+    """A declared index ``name: 1 <= name <= size`` must be what the statement's subscripts are read as anyway:
+    ``name`` a subscript (``x[name]``, or a one-hot's position) and ``size`` the statement's one size."""
+    declaration = f"'{name}: 1 <= {name} <= {size}'"
+    if name not in {s.name for s in indices}:
+        raise ExpressionError(f"assumption {declaration} declares an index, but {name} is no subscript of the statement "
+                              f"(x[{name}]) outside a Sum; for a real scalar give a range in numbers, e.g. '{name}: 1 <= {name} <= 3'")
+    if upper is None or not isinstance(upper, sp.Symbol) or upper.name != size:
+        what = f"its one size is {sp.sstr(upper)}" if upper is not None else "it has no single size (one summation bound)"
+        raise ExpressionError(f"assumption {declaration}: {size} must be the length of the statement's vector, but "
+                              f"{what}; write the sum as Sum(..., (j, 1, {size}))")
 
 
 def _evaluated_side(side: Basic, label: str) -> Basic:
@@ -270,9 +287,11 @@ def check(
     memory, the verdict is ``unknown``. The input is parsed first, in this process.
     """
     start = time.perf_counter()
-    words, ranges = read_assumptions(assumptions)
+    texts, declared = index_declarations(assumptions)
+    words, ranges = read_assumptions(texts)
     pieces = parts(ranges)  # a closed bounded range: its open part, then each closed end on its own
-    problems = [parse_problem(lhs_text, rhs_text, relation, words, limits=False, ranges=piece) for piece in pieces]  # bad input: an error here
+    problems = [parse_problem(lhs_text, rhs_text, relation, words, limits=False, ranges=piece, declared=declared)
+                for piece in pieces]  # bad input: an error here
     result = _decided(problems, pieces, words, timeout, start)
     nonzero = _nonzero_names(words, ranges)
     if result.verdict != "unknown" or not nonzero or (timeout is not None and time.perf_counter() - start >= timeout):

@@ -48,7 +48,7 @@ from .parsing import UNIT, ExpressionError, SymbolTable, parse_assumption, parse
 from .sign_prover import certified_sign
 from .translator import FUNCTIONS, evaluated
 
-__all__ = ["Range", "Substitution", "UNIT_RANGE", "read_assumptions", "parse_range", "parts", "substitute", "widenings", "size_lower_bound"]
+__all__ = ["Range", "Substitution", "UNIT_RANGE", "index_declarations", "read_assumptions", "parse_range", "parts", "substitute", "widenings", "size_lower_bound"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ def _bound(text: str, assumption: str, names: bool = False) -> Expr | None:
         return value.xreplace({v: sp.Symbol(v.name, real=True) for v in value.free_symbols})
     if value.free_symbols:
         raise ExpressionError(f"assumption {assumption!r}: an end of a range is a number such as 1, -log(2) or 1/2, "
-                              f"not {text!r} (only a one-sided range may be bounded by other names, e.g. 'b: <= a')")
+                              f"not {text!r} (only a one-sided range may be bounded by other names, e.g. 'b: <= a'; an index of a "
+                              "vector of length n is declared 'k: 1 <= k <= n')")
     if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or certified_sign(value) is None or not value.is_extended_real:
         raise ExpressionError(f"assumption {assumption!r}: the end {text!r} is not a finite real number")
     return value
@@ -173,6 +174,35 @@ def parse_range(name: str, words: str, assumption: str) -> Range | None:
             raise ExpressionError(f"assumption {assumption!r} is an empty range (or one whose ends cannot be ordered); "
                                   "give the smaller end first")
     return Range(lower, upper, lower_closed, upper_closed)
+
+
+_INDEX = re.compile(r"^\s*([A-Za-z_]\w*)\s*:\s*(?:1\s*<=\s*([A-Za-z_]\w*)\s*<=\s*([A-Za-z_]\w*)"
+                    r"|in\s*\[\s*1\s*,\s*([A-Za-z_]\w*)\s*\])\s*$")
+
+
+def index_declarations(texts: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+    """Split off the declarations of an index, ``'k: 1 <= k <= n'`` or ``'k: in [1, n]'``: the other texts, with each
+    declaration replaced by ``'k: integer'``, and ``{k: n}``.
+
+    This is what ``check`` assumes of a subscript anyway (``x[k]`` with ``k`` an integer: ``1 <= k <= n`` where the
+    statement has one size ``n``, :class:`~softproof.derive.check.Problem`), written out; ``parse_problem`` refuses a
+    declaration that is not that reading (``k`` no subscript, or ``n`` not the statement's one size), so that a
+    declared range is never silently read as another. Ranges with other ends (``2 <= k <= n``) are not indices of
+    the whole vector and are refused as before (an end of a range is a number)."""
+    rest: list[str] = []
+    declared: dict[str, str] = {}
+    for text in texts:
+        match = _INDEX.match(text)
+        if match is None or (match.group(2) is not None and match.group(2) != match.group(1)):
+            rest.append(text)
+            continue
+        name, size = match.group(1), match.group(3) or match.group(4)
+        if size == name:
+            raise ExpressionError(f"assumption {text!r}: the end names {name!r} itself; an index runs to the vector's "
+                                  f"length, e.g. '{name}: 1 <= {name} <= n'")
+        declared[name] = size
+        rest.append(f"{name}: integer")
+    return rest, declared
 
 
 def read_assumptions(texts: Sequence[str]) -> tuple[dict[str, dict[str, bool]], dict[str, Range]]:

@@ -385,6 +385,27 @@ def test_a_range_is_for_real_scalars_and_sizes() -> None:
         check("x[1]", "0", ">", ["x: > 1"])
 
 
+def test_an_index_may_be_declared_as_the_range_it_is_read_as() -> None:
+    """'k: 1 <= k <= n' (or 'k: in [1, n]') says what check reads a subscript as anyway; it was refused as a range
+    with a named end. The declaration must be that reading: a subscript k, and n the statement's one size (also
+    where n has a lower bound of its own); LSE > x_k needs n >= 2 (refuted at n = 1 with the declaration too)."""
+    lse_k = ("log(Sum(exp(x[j]), (j, 1, n)))", "x[k]")
+    assert check(*lse_k, ">=", ["n: positive integer", "k: 1 <= k <= n"]).verdict == "proved"
+    refuted = check(*lse_k, ">", ["k: in [1, n]"])
+    assert refuted.verdict == "refuted" and refuted.counterexample["point"]["n"] == "1", refuted.counterexample
+    assert check(*lse_k, ">", ["n: >= 2", "k: 1 <= k <= n"]).verdict == "proved"
+    gradient = ("diff(-log(exp(x[t])/Sum(exp(x[j]), (j, 1, n))), x[k])", "exp(x[k])/Sum(exp(x[j]), (j, 1, n)) - KroneckerDelta(k, t)")
+    assert check(*gradient, "==", ["k: 1 <= k <= n", "t: 1 <= t <= n"]).verdict == "proved"
+    for assume, message in [("k: 1 <= k <= m", "its one size is n"), ("k: 1 <= k <= k", "names 'k' itself"),
+                            ("k: 2 <= k <= n", "'k: 1 <= k <= n'")]:
+        with pytest.raises(ExpressionError, match=message):
+            check(*lse_k, ">=", [assume])
+    with pytest.raises(ExpressionError, match="no subscript"):
+        check("log(Sum(exp(x[j]), (j, 1, n)))", "k", ">=", ["k: 1 <= k <= n"])
+    with pytest.raises(ExpressionError, match="no single size"):
+        check("x[k]", "x[k]", "==", ["k: 1 <= k <= n"])
+
+
 def test_a_size_with_a_lower_bound() -> None:
     """n >= 2 makes x[2] a term of the sum: the smooth max is at least max(x_1, x_2) (refuted at n = 1 without the
     bound); n > 5 reads as n >= 6, where x[7] is no term (refuted at n = 6: the least size is drawn), n > 6 proves it."""
