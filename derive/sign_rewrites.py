@@ -16,7 +16,7 @@ from sympy import Basic, Expr, Sum
 from .double_sums import PairKernel, pair_kernel
 from .minimum import infimum
 from .sign_prover import SignProverBase, certified_sign, continuous_on
-from .sums import bound_variables
+from .sums import bound_variables, pull_constants
 
 __all__ = ["RewriteRules"]
 
@@ -539,12 +539,22 @@ class RewriteRules(SignProverBase):
         delta replaced by 0, the inequality forgotten). A positive term for every pair gives a positive double sum:
         the range has a term. Tried on the top goal, where the sums are still whole (atomising them forgets that
         they are sums): proves :math:`\sum_i e^{x_i} \sum_i e^{-x_i} \ge n^2` and
-        :math:`\sum_i p_i^2 \ge 1/n` (Cauchy-Schwarz) and :math:`\sum_i p_i^2 \le 1`."""
+        :math:`\sum_i p_i^2 \ge 1/n` (Cauchy-Schwarz) and :math:`\sum_i p_i^2 \le 1`. A sum nested in another's
+        terms is tried as products of sums too (:func:`~softproof.derive.sums.pull_constants`, an equality:
+        linearity, a factor free of an index taken out of its sum), so that the Jacobian's quadratic form
+        :math:`\sum_i \sum_k v_i v_k p_i (\delta_{ik} - p_k) = \sum_i p_i v_i^2 - (\sum_i p_i v_i)^2` is seen."""
         if depth > 0 or not expr.has(Sum):
             return False
-        numerator, denominator = sp.fraction(sp.together(expr))
-        if numerator == expr or (denominator != 1 and not self._child()._prove(denominator, True, depth + 1)):
-            numerator = expr
+        shapes = [expr]
+        if any(s.function.has(Sum) for s in expr.atoms(Sum)):
+            shapes.append(pull_constants(expr))
+        return any(self._double_sum_shape(shape, expr, strict, depth) for shape in dict.fromkeys(shapes))
+
+    def _double_sum_shape(self, shape: Expr, expr: Expr, strict: bool, depth: int) -> bool:
+        """:meth:`_rule_double_sum` on one form ``shape`` of the goal ``expr``."""
+        numerator, denominator = sp.fraction(sp.together(shape))
+        if numerator == shape or (denominator != 1 and not self._child()._prove(denominator, True, depth + 1)):
+            numerator = shape
         for embedding in ("mean", "diagonal"):
             kernel = pair_kernel(numerator, embedding)
             if kernel is None or not self._range_nonempty(kernel.lo, kernel.hi):

@@ -165,8 +165,43 @@ def expand_special(expr: Basic) -> Basic:
     )
 
 
+def _bound_derivatives(expr: Basic) -> Basic:
+    r"""Inside ``Sum(f, (k, lo, hi), ...)``, evaluate each derivative by an entry ``x[k]`` at the sum's own index
+    first, with :math:`lo \le k \le hi` known: the Jacobian's quadratic form
+    :math:`\sum_i \sum_k v_i v_k \partial p_i / \partial x_k` is :math:`\sum_i \sum_k v_i v_k p_i (\delta_{ik} - p_k)`.
+    SymPy's ``doit`` of the whole sum instead sums the delta of the inner normaliser's derivative over k and leaves
+    ``k <= n`` in a condition outside the sum that binds k (a free k that means nothing).
+
+    Soundness: where no range is reversed (:math:`hi - lo + 1 \ge 0` proven, as in :func:`resolve_summation_ranges`),
+    the sum adds its body at the points with :math:`lo \le k \le hi` only; the body with k renamed to a fresh
+    integer K is the same function of K, its derivatives evaluated are equal to them, and a ``Piecewise`` condition
+    decided by :math:`lo \le K \le hi` takes the branch it takes at every such point; renaming K back gives a body
+    equal to the original at every point the sum adds. Sums of other shapes are left to ``doit``."""
+
+    def by_own_index(s: Sum) -> Basic:
+        variables = {lim[0] for lim in s.limits}
+        inside = [d for d in s.function.atoms(sp.Derivative)
+                  if any(isinstance(v, sp.Indexed) and variables & set(v.indices) for v, _ in d.variable_count)]
+        if not inside or any(sp.simplify(hi - lo + 1).is_nonnegative is not True for _, lo, hi in s.limits):
+            return s
+        fresh = {v: sp.Dummy(str(v), integer=True) for v in variables}
+        facts: dict[Basic, Basic] = {}
+        for v, lo, hi in s.limits:
+            facts.update(_interval_facts(fresh[v], lo.xreplace(fresh), hi.xreplace(fresh)))
+
+        def evaluated_derivative(d: sp.Derivative) -> Basic:
+            return resolve_summation_ranges(_decide_piecewise(evaluate(d.xreplace(fresh)), facts))
+
+        body = s.function.replace(lambda e: e in inside, evaluated_derivative)
+        return Sum(body.xreplace({k: v for v, k in fresh.items()}), *s.limits)
+
+    return expr.replace(lambda e: isinstance(e, Sum), by_own_index)
+
+
 def evaluate(expr: Basic, rounds: int = 3) -> Basic:
-    """``doit`` until nothing changes: derivatives of sums yield delta sums, which evaluate next."""
+    """``doit`` until nothing changes: derivatives of sums yield delta sums, which evaluate next (a derivative by an
+    entry at a sum's own index inside that sum first, :func:`_bound_derivatives`)."""
+    expr = _bound_derivatives(expr)
     for _ in range(rounds):
         new = expr.doit()
         if new == expr:

@@ -752,3 +752,41 @@ def test_a_product_of_roots_is_one_root_only_where_the_radicands_are_nonnegative
     sqrt(a) sqrt(b) >= -1 is false and must not be proved; with a, b > 0 the AM-GM bound is."""
     assert check("sqrt(a)*sqrt(b)", "-1", ">=", []).verdict != "proved"
     assert check("sqrt(a)*sqrt(b)", "(a + b)/2", "<=", ["a: positive", "b: positive"]).verdict == "proved"
+
+
+def test_the_jacobians_quadratic_form_is_the_variance_under_p() -> None:
+    """v^T J v for the softmax Jacobian J_ik = dp_i/dx_k is Var_p(v) = sum_i p_i v_i^2 - (sum_i p_i v_i)^2 >= 0 (J is
+    positive semidefinite). The derivative by x[k] inside the sum over k is evaluated with 1 <= k <= n known
+    (sums._bound_derivatives; SymPy's doit of the whole double sum left k free outside the sum that binds it, and
+    the equality stayed unknown after 43 s); the sign needs the nested sums as products of sums. The refuted
+    strengthening's point is confirmed by mpmath on the textbook definition, differentiated numerically."""
+    import mpmath
+    import sympy as sp
+
+    from softproof.derive.check import parse_problem
+    from softproof.derive.sums import evaluate, resolve_summation_ranges
+
+    p = "exp(x[{0}])/Sum(exp(x[j]), (j, 1, n))"
+    form = f"Sum(Sum(v[i]*v[k]*diff({p.format('i')}, x[k]), (k, 1, n)), (i, 1, n))"
+    mean = f"Sum({p.format('i')}*v[i], (i, 1, n))"
+    variance = f"Sum({p.format('i')}*v[i]**2, (i, 1, n)) - ({mean})**2"
+    lhs = parse_problem(form, "0", ">=", ["n: positive integer"]).statement.lhs
+    assert not resolve_summation_ranges(evaluate(lhs)).has(sp.Piecewise)  # k <= n was left undecided, k unbound
+    assert check(form, variance, "==", ["n: positive integer"]).verdict == "proved"
+    assert check(form, "0", ">=", ["n: positive integer"]).verdict == "proved"
+    refuted = check(form, f"({mean})**2", "<=", ["n: positive integer"])
+    assert refuted.verdict == "refuted", refuted.text()
+    point = refuted.counterexample["point"]
+    n = int(point["n"])
+    entries = {name: dict(re.findall(r"(-?\d+): ([^,}]+)", point[name])) for name in ("v", "x")}
+    x = [mpmath.mpf(sp.Rational(entries["x"][str(i)])) for i in range(1, n + 1)]
+    v = [mpmath.mpf(sp.Rational(entries["v"][str(i)])) for i in range(1, n + 1)]
+    with mpmath.workdps(40):
+        def softmax(i: int, *z: mpmath.mpf) -> mpmath.mpf:
+            return mpmath.exp(z[i]) / mpmath.fsum(mpmath.exp(t) for t in z)
+
+        def jacobian(i: int, k: int) -> mpmath.mpf:
+            return mpmath.diff(lambda t: softmax(i, *[t if j == k else x[j] for j in range(n)]), x[k])
+
+        quadratic = mpmath.fsum(v[i] * v[k] * jacobian(i, k) for i in range(n) for k in range(n))
+        assert quadratic > mpmath.fsum(softmax(i, *x) * v[i] for i in range(n)) ** 2
