@@ -183,6 +183,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     statement = RELATIONS[relation](lhs, rhs, evaluate=False)
     domain = tuple(c for found in side_conditions for c in found)
     notes = [f"assumed {name}: {what} (used as a summation bound or index)" for name, what in table.inferred.items()]
+    notes += list(dict.fromkeys(table.readings))
     notes += range_notes + elimination.notes
     symbols = table.symbols.values()
     subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}

@@ -48,6 +48,7 @@ class SymbolTable:
     inferred: dict[str, str] = field(default_factory=dict)
     free_names: set[str] = field(default_factory=set)
     bound_names: set[str] = field(default_factory=set)
+    readings: list[str] = field(default_factory=list)  # how a construct was read (Product as exp(Sum(log))), as notes
     roles: dict[str, dict[str, bool]] = field(default_factory=dict)  # inferred from all sides before parsing
     ranged: frozenset[str] = frozenset()  # names assumed in a range ('unit', 'x: > 1'): scalars only, or sizes
     sized: set[str] = field(default_factory=set)  # ranged names that are whole summation bounds: sizes ('n: >= 2')
@@ -144,7 +145,7 @@ def parse_sides(texts: Sequence[tuple[str, str]], table: SymbolTable) -> list[sp
     inner: set[str] = set()
     for tree, _, _ in trees:
         for call in ast.walk(tree):
-            if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Sum" and len(call.args) == 2 \
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") in ("Sum", "Product") and len(call.args) == 2 \
                     and isinstance(call.args[1], ast.Tuple) and len(call.args[1].elts) == 3:
                 for limit in call.args[1].elts[1:]:
                     if isinstance(limit, ast.Name):

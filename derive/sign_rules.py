@@ -8,6 +8,7 @@ two sums over one range.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import sympy as sp
 from sympy import Expr, Sum
@@ -47,8 +48,12 @@ class AlgebraRules(SignProverBase):
         needs every term :math:`> 0` and a count :math:`\ge 1`.  The term is proven for its index as an
         integer with :math:`a \le i \le b` (the only terms the sum has, the range not reversed), which a
         sum in the term may use (``index_ranges``: :math:`\sum_j e^{x_j} \ge e^{x_i}`); that proof gets its own
-        memo, so that nothing shown under the range is reused where the index is unconstrained.
+        memo, so that nothing shown under the range is reused where the index is unconstrained. A rational multiple
+        of a sum is the sum of the multiples (-sum_i log p_i >= 0 term by term).
         """
+        coefficient, rest = expr.as_coeff_Mul()
+        if coefficient.is_Rational and coefficient != 1 and isinstance(rest, Sum) and len(rest.limits) == 1:
+            expr = Sum(coefficient * rest.function, rest.limits[0])  # c sum f = sum c f: linearity (Karr's too)
         if not (isinstance(expr, Sum) and len(expr.limits) == 1):
             return False
         var, lo, hi = expr.limits[0]
@@ -107,6 +112,13 @@ class AlgebraRules(SignProverBase):
         if not expr.is_Add:
             return False
         terms = list(expr.args)
+        # (b) first, with half of the budget, where the two terms are e^a and -e^b (1 is e^0): (a) would spend the
+        # whole budget on -e^b >= 0, which never holds (1 - e^(sum_i log p_i))
+        exponential = [pair for pair in ((terms[0], -terms[-1]), (terms[-1], -terms[0])) if len(terms) == 2 and
+                       exponent_of(pair[0]) is not None and exponent_of(pair[1]) is not None]
+        if exponential and self._within(max(1, self.budget[0] // 2),
+                                        lambda probe: probe._monotone_pair(*exponential[0], strict, depth)):
+            return True
         # (a) every term separately
         mark = len(self.steps)
         if all(self._prove(t, False, depth + 1) for t in terms) and (
@@ -655,7 +667,20 @@ class AlgebraRules(SignProverBase):
         exponent = exponent_of(big), exponent_of(small)
         if exponent[0] is not None and exponent[1] is not None:
             arg_gap = exponent[0] - exponent[1]
-            if self._prove(sp.simplify(arg_gap), strict, depth + 1):
+            try:  # a sum of logarithms may come out split (n log S - sum x_i): as written too
+                simplified = sp.simplify(arg_gap)
+            except StopIteration:  # SymPy's sum_simplify on some sums of quotients (its __refactor)
+                simplified = arg_gap
+            if simplified == arg_gap or not arg_gap.has(Sum):
+                shown = self._prove(simplified, strict, depth + 1)
+            else:  # each form with half of the budget left, so that the first cannot spend what the second needs
+                half = max(1, self.budget[0] // 2)
+
+                def attempt(form: Expr) -> Callable[[SignProverBase], bool]:
+                    return lambda probe: probe._prove(form, strict, depth + 1)
+
+                shown = any(self._within(half, attempt(form)) for form in (simplified, arg_gap))
+            if shown:
                 self._note(big - small, strict, "exp is strictly increasing")
                 return True
         if isinstance(big, sp.log) and isinstance(small, sp.log):

@@ -18,9 +18,11 @@ from sympy.codegen.cfunctions import expm1, log1p
 if TYPE_CHECKING:
     from .parsing import SymbolTable
 
-__all__ = ["ExpressionError", "Translator", "evaluated", "FUNCTIONS", "CONSTANTS", "MAX_DEPTH", "MAX_BITS", "MAX_EXPONENT"]
+__all__ = ["ExpressionError", "Translator", "evaluated", "FUNCTIONS", "CONSTANTS", "MAX_DEPTH", "MAX_BITS", "MAX_EXPONENT",
+           "MAX_PRODUCT_TERMS"]
 
 MAX_DEPTH = 100
+MAX_PRODUCT_TERMS = 64  # a Product over a range of at most this many terms, its length known, is written out
 MAX_BITS = 20_000
 MAX_EXPONENT = 4000
 
@@ -83,7 +85,7 @@ FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the tran
     "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "Max": _extremum(sp.Max), "Min": _extremum(sp.Min), "Abs": sp.Abs, "abs": sp.Abs,
     "max": _extremum(sp.Max), "min": _extremum(sp.Min),  # Python's spelling, the same functions
     "sigmoid": _sigmoid, "softplus": _softplus, "log_sigmoid": _log_sigmoid, "logit": _logit, "logsumexp": _logsumexp,
-    "diff": None, "Sum": None, "limit": None, "Rational": _rational,
+    "diff": None, "Sum": None, "Product": None, "limit": None, "Rational": _rational,
     "KroneckerDelta": None,  # 1 where its two integer arguments are equal, else 0 (a one-hot entry)
 }
 CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
@@ -260,15 +262,15 @@ class Translator:
             raise self.fail(f"unknown function {name!r}; allowed: {', '.join(sorted(FUNCTIONS))}")
         if node.keywords:
             raise self.fail(f"keyword arguments are not allowed in {name}()")
-        if name == "Sum":
-            return self._sum(node)
+        if name in ("Sum", "Product"):
+            return self._sum(node, name)
         if name == "limit":
             return self._limit(node)
         if name == "KroneckerDelta":
             return self._kronecker(node)
         args = [self.visit(a) for a in node.args]
         if any(isinstance(a, tuple) for a in args):
-            raise self.fail(f"a tuple is only allowed as the limits of Sum, not in {name}()")
+            raise self.fail(f"a tuple is only allowed as the limits of Sum and Product, not in {name}()")
         if name == "diff":
             return self._diff(args)
         function = FUNCTIONS[name]
@@ -312,14 +314,21 @@ class Translator:
                                 "(use diff(f, x), diff(f, x[k]) or diff(f, x, 2))")
         return sp.Derivative(args[0], *variables)
 
-    def _sum(self, node: ast.Call) -> sp.Expr:
+    def _sum(self, node: ast.Call, kind: str = "Sum") -> sp.Expr:
+        """``Sum(f, (i, lo, hi))``; ``Product(f, (i, lo, hi))`` is read as ``exp(Sum(log(f), (i, lo, hi)))``, equal to
+        it where every term is positive (the likelihood of probabilities, products of exponentials): ``log(f)`` puts
+        ``f > 0`` among the conditions where the side is defined (:mod:`softproof.derive.domain`), so a statement is
+        proved only where they are proved and refuted only at a point where they hold. Karr's convention agrees: a
+        reversed range gives minus the sum and one over the product. A product with a term that may be 0 or negative
+        stays undecided (the note says so). A range of a known number of terms, at most :data:`MAX_PRODUCT_TERMS`, is
+        written out as the product of its terms instead (any signs)."""
         if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple) or len(node.args[1].elts) != 3:
-            raise self.fail("Sum takes a body and one limit tuple: Sum(f, (i, 1, n))")
+            raise self.fail(f"{kind} takes a body and one limit tuple: {kind}(f, (i, 1, n))")
         var_node = node.args[1].elts[0]
         if not isinstance(var_node, ast.Name) or not _NAME.match(var_node.id):
-            raise self.fail("the summation variable must be a plain name, as in Sum(f, (i, 1, n))")
+            raise self.fail(f"the variable of {kind} must be a plain name, as in {kind}(f, (i, 1, n))")
         if var_node.id in FUNCTIONS or var_node.id in CONSTANTS or var_node.id in _NOT_REAL:
-            raise self.fail(f"'{var_node.id}' cannot be a summation variable")
+            raise self.fail(f"'{var_node.id}' cannot be the variable of {kind}")
         # the limits belong to the enclosing scope: Sum(f, (n, 1, n)) sums up to the outer n
         low = self._bound(node.args[1].elts[1])
         high = self._bound(node.args[1].elts[2])
@@ -328,7 +337,17 @@ class Translator:
                 raise self.fail(f"the summation bound {sp.sstr(evaluated(limit))} is not known to be an integer; "
                                 "use integer bounds (add --assume 'm: integer' for a symbol m in a bound)")
         var = sp.Symbol(var_node.id, integer=True)
-        return sp.Sum(self._bound_body(node.args[0], var_node.id, var), (var, low, high))
+        body = self._bound_body(node.args[0], var_node.id, var)
+        if kind == "Product":
+            span = evaluated(high - low + 1)
+            rebinds = any(lim[0] == var for inner in body.atoms(sp.Sum) for lim in inner.limits)
+            if span.is_Integer and 0 <= int(span) <= MAX_PRODUCT_TERMS and not rebinds:  # known terms: their product
+                return sp.Mul(*(body.xreplace({var: evaluated(low + k)}) for k in range(int(span))), evaluate=False)
+            written, limits = sp.sstr(evaluated(body)), f"({var}, {sp.sstr(evaluated(low))}, {sp.sstr(evaluated(high))})"
+            self.table.readings.append(f"Product({written}, {limits}) is read as exp(Sum(log({written}), {limits})), "
+                                       "equal to it where every term is positive")
+            return sp.exp(sp.Sum(sp.log(body), (var, low, high)))
+        return sp.Sum(body, (var, low, high))
 
     def _bound_body(self, body: ast.AST, name: str, var: sp.Symbol) -> sp.Expr:
         """``body`` translated with ``name`` bound to ``var`` (a summation index, a limit's variable); the

@@ -790,3 +790,32 @@ def test_the_jacobians_quadratic_form_is_the_variance_under_p() -> None:
 
         quadratic = mpmath.fsum(v[i] * v[k] * jacobian(i, k) for i in range(n) for k in range(n))
         assert quadratic > mpmath.fsum(softmax(i, *x) * v[i] for i in range(n)) ** 2
+
+
+def test_a_product_is_the_exponential_of_the_sum_of_logarithms_of_positive_terms() -> None:
+    """Product(f, (i, lo, hi)) over a symbolic range is read as exp(Sum(log f)) (a note says so), equal to it where
+    every term is positive, which the definedness conditions then require: the likelihood of softmax probabilities
+    is at most 1, below 1 only for n >= 2 (refuted at n = 1, where it is p_1 = 1); a product of reals of unknown sign
+    is undecided, not refuted (its log reading is undefined there), and proved positive for positive entries. A
+    known number of terms is the product of the terms, of any sign: its refutation is at a point with a negative
+    entry, confirmed on the product itself."""
+    from fractions import Fraction
+
+    p = "exp(x[i])/Sum(exp(x[j]), (j, 1, n))"
+    likelihood = f"Product({p}, (i, 1, n))"
+    equal = check(f"log({likelihood})", f"Sum(log({p}), (i, 1, n))", "==")
+    assert equal.verdict == "proved" and any("is read as exp(Sum(log(" in note for note in equal.notes), equal.notes
+    assert check(likelihood, "1", "<=").verdict == "proved"
+    at_one = check(likelihood, "1", "<")
+    assert at_one.verdict == "refuted" and at_one.counterexample["point"]["n"] == "1", at_one.counterexample
+    assert check(likelihood, "1", "<", ["n: >= 2"]).verdict == "proved"
+    assert check("Product(x[i], (i, 1, n))", "0", ">").verdict == "unknown"
+    assert check("Product(x[i], (i, 1, n))", "0", ">", ["x: positive"]).verdict == "proved"
+    assert check("Product(2, (i, 1, n))", "2**n", "==").verdict == "proved"
+    assert check("Product(0, (i, 1, 3))", "0", "==").verdict == "proved"
+    written = check("Product(x[i], (i, 1, 2))", "0", ">=")
+    assert written.verdict == "refuted" and not written.notes
+    point = {k: dict(re.findall(r"(-?\d+): ([^,}]+)", v)) for k, v in written.counterexample["point"].items()}
+    assert Fraction(point["x"]["1"]) * Fraction(point["x"]["2"]) < 0
+    with pytest.raises(ExpressionError, match="Product takes a body and one limit tuple"):
+        check("Product(x[i])", "0", ">")

@@ -133,6 +133,8 @@ class Sign:
                 gap = sp.simplify(gap)
             except StopIteration:  # SymPy's sum_simplify on a sum divided by another (its __refactor): keep the gap
                 pass
+            if gap.has(sp.Product) and not written.has(sp.Product):  # exp(sum log f) folded into a product, which
+                gap = written  # no sign rule knows: the gap as written
             if self.rewrite is not None:
                 same = Simplify(self.indices, self.upper, facts=self.facts).run(sp.Eq(gap, self.rewrite))
                 if same.status is not Status.PROVED:
@@ -147,6 +149,9 @@ class Sign:
             ok = self.rewrite is None and written != gap and len(written.atoms(sp.log)) >= 2 and prover.by_log_tangent(written, strict)
             if not ok:  # the rule keeps no steps where it fails
                 ok = prover.positive(gap) if strict else prover.nonnegative(gap)
+            if not ok and written != gap and written.has(sp.Sum):  # simplify may have split a sum of logarithms
+                prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)  # n log S - sum x_i: as written
+                ok = prover.positive(written) if strict else prover.nonnegative(written)
             if not ok:
                 steps.append(f"could not establish the sign of {_tex(gap)}")
                 return Outcome(Status.UNPROVED, "sign analysis", steps)
