@@ -115,7 +115,7 @@ class AlgebraRules(SignProverBase):
         # (b) first, with half of the budget, where the two terms are e^a and -e^b (1 is e^0): (a) would spend the
         # whole budget on -e^b >= 0, which never holds (1 - e^(sum_i log p_i))
         exponential = [pair for pair in ((terms[0], -terms[-1]), (terms[-1], -terms[0])) if len(terms) == 2 and
-                       exponent_of(pair[0]) is not None and exponent_of(pair[1]) is not None]
+                       all(isinstance(t, sp.exp) or t == 1 for t in pair) and any(isinstance(t, sp.exp) for t in pair)]
         if exponential and self._within(max(1, self.budget[0] // 2),
                                         lambda probe: probe._monotone_pair(*exponential[0], strict, depth)):
             return True

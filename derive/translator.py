@@ -344,6 +344,10 @@ class Translator:
             if span.is_Integer and 0 <= int(span) <= MAX_PRODUCT_TERMS and not rebinds:  # known terms: their product
                 return sp.Mul(*(body.xreplace({var: evaluated(low + k)}) for k in range(int(span))), evaluate=False)
             written, limits = sp.sstr(evaluated(body)), f"({var}, {sp.sstr(evaluated(low))}, {sp.sstr(evaluated(high))})"
+            if evaluated(body).is_number and evaluated(body).is_positive is not True:
+                raise self.fail(f"Product({written}, {limits}): over a range of unknown length a product is read as "
+                                f"exp(Sum(log(f))), for positive terms, and {written} is not positive; write "
+                                f"({written})**(number of terms) instead")
             self.table.readings.append(f"Product({written}, {limits}) is read as exp(Sum(log({written}), {limits})), "
                                        "equal to it where every term is positive")
             return sp.exp(sp.Sum(sp.log(body), (var, low, high)))

@@ -819,3 +819,6 @@ def test_a_product_is_the_exponential_of_the_sum_of_logarithms_of_positive_terms
     assert Fraction(point["x"]["1"]) * Fraction(point["x"]["2"]) < 0
     with pytest.raises(ExpressionError, match="Product takes a body and one limit tuple"):
         check("Product(x[i])", "0", ">")
+    with pytest.raises(ExpressionError, match=r"-1 is not positive; write \(-1\)\*\*\(number of terms\)"):
+        check("Product(-1, (i, 1, n))", "(-1)**n", "==")
+
