@@ -195,7 +195,9 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
                 subscripts |= {s for s in v.indices if isinstance(s, sp.Symbol)}
     in_limits = {s for e in statement.atoms(sp.Sum) for lim in e.limits for s in (lim[1].free_symbols | lim[2].free_symbols)}
     sizes = [s for s in symbols if s.is_integer and s.is_nonnegative]
-    indices = tuple(s for s in symbols if s.is_integer and not s.is_nonnegative and s in subscripts and s not in in_limits)
+    # a matrix's row index (i of z[i, c]: an example) is any integer, not an entry of the length-n vector
+    rows = {s for ix in statement.atoms(sp.Indexed) for r in ix.indices[:-1] for s in r.free_symbols}
+    indices = tuple(s for s in symbols if s.is_integer and not s.is_nonnegative and s in subscripts - rows and s not in in_limits)
     upper = sizes[0] if len(sizes) == 1 else None
     for name, size in (declared or {}).items():
         _confirm_index(name, size, indices, upper)

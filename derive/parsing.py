@@ -48,6 +48,7 @@ class SymbolTable:
     inferred: dict[str, str] = field(default_factory=dict)
     free_names: set[str] = field(default_factory=set)
     bound_names: set[str] = field(default_factory=set)
+    ranks: dict[str, int] = field(default_factory=dict)  # how many indices each vector or matrix takes
     readings: list[str] = field(default_factory=list)  # how a construct was read (Product as exp(Sum(log))), as notes
     roles: dict[str, dict[str, bool]] = field(default_factory=dict)  # inferred from all sides before parsing
     ranged: frozenset[str] = frozenset()  # names assumed in a range ('unit', 'x: > 1'): scalars only, or sizes

@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from .parsing import SymbolTable
 
 __all__ = ["ExpressionError", "Translator", "evaluated", "FUNCTIONS", "CONSTANTS", "MAX_DEPTH", "MAX_BITS", "MAX_EXPONENT",
-           "MAX_PRODUCT_TERMS"]
+           "MAX_INDICES", "MAX_PRODUCT_TERMS"]
 
 MAX_DEPTH = 100
+MAX_INDICES = 2  # vectors x[i] and matrices z[i, c] (a row per example, a column per class)
 MAX_PRODUCT_TERMS = 64  # a Product over a range of at most this many terms, its length known, is written out
 MAX_BITS = 20_000
 MAX_EXPONENT = 4000
@@ -233,13 +234,23 @@ class Translator:
             raise self.fail("only a plain name can be indexed, as in x[i]")
         if node.value.id.startswith("_") or node.value.id in self.bound:
             raise self.fail(f"the name {node.value.id!r} cannot be indexed here")
-        if isinstance(node.slice, ast.Name) and node.slice.id not in self.bound and node.slice.id not in CONSTANTS:
-            index = self._integer(node.slice.id, "an index")
-        else:
-            index = self.visit(node.slice)
-        if isinstance(index, tuple) or evaluated(index).is_integer is not True:
-            raise self.fail(f"the index {index} of {node.value.id} is not an integer; use x[i] with i an integer or x[2]")
-        return self.table.base(node.value.id)[index]
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]  # z[i, c]: a matrix's entry
+        if not 1 <= len(parts) <= MAX_INDICES:
+            raise self.fail(f"{node.value.id} takes 1 to {MAX_INDICES} indices, as in x[i] or z[i, c]")
+        indices = []
+        for part in parts:
+            if isinstance(part, ast.Name) and part.id not in self.bound and part.id not in CONSTANTS:
+                index = self._integer(part.id, "an index")
+            else:
+                index = self.visit(part)
+            if isinstance(index, tuple) or evaluated(index).is_integer is not True:
+                raise self.fail(f"the index {index} of {node.value.id} is not an integer; use x[i] with i an integer, "
+                                "x[2] or z[i, c]")
+            indices.append(index)
+        ranks = self.table.ranks.setdefault(node.value.id, len(indices))
+        if ranks != len(indices):
+            raise self.fail(f"{node.value.id} is indexed with {ranks} and with {len(indices)} indices; use one shape")
+        return self.table.base(node.value.id)[tuple(indices)]
 
     def _integer(self, name: str, role: str, **extra: bool) -> sp.Symbol:
         if name.startswith("_") or not _NAME.match(name):

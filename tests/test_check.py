@@ -822,3 +822,43 @@ def test_a_product_is_the_exponential_of_the_sum_of_logarithms_of_positive_terms
     with pytest.raises(ExpressionError, match=r"-1 is not positive; write \(-1\)\*\*\(number of terms\)"):
         check("Product(-1, (i, 1, n))", "(-1)**n", "==")
 
+
+
+def test_a_matrix_holds_a_row_per_example() -> None:
+    """z[i, c]: example i's logit for class c. The column index is an entry of the length-k row (1 <= a <= k, a note),
+    the row index any integer (no note bounds it): each row's softmax sums to 1 and the per-example cross-entropy
+    gradient is p_ia - delta_at; the same with delta_it, and a row's LSE against another row's entry, are refuted,
+    the latter at a point whose shown entries (only those the statement reads) mpmath confirms. A name indexed with
+    two shapes, or with three indices, is refused."""
+    from fractions import Fraction
+
+    import mpmath
+
+    row = "exp(z[i,{0}])/Sum(exp(z[i,c]), (c, 1, k))"
+    assert check(f"Sum({row.format('d')}, (d, 1, k))", "1", "==").verdict == "proved"
+    gradient = check(f"diff(-log({row.format('t')}), z[i,a])", f"{row.format('a')} - KroneckerDelta(a, t)", "==")
+    assert gradient.verdict == "proved", gradient.text()
+    assert "assumed 1 <= a <= k (a indexes the entries of a vector of length k)" in gradient.notes
+    assert not any(note.startswith("assumed 1 <= i") for note in gradient.notes), gradient.notes
+    assert check(f"diff(-log({row.format('t')}), z[i,a])", f"{row.format('a')} - KroneckerDelta(i, t)", "==").verdict == "refuted"
+    other = check("log(Sum(exp(z[i,c]), (c, 1, k)))", "z[r,a]", ">=")
+    assert other.verdict == "refuted", other.text()
+    point = other.counterexample["point"]
+    z = {tuple(int(v) for v in key.split(",")): Fraction(value)
+         for key, value in re.findall(r"\((-?\d+, -?\d+)\): ([^,}]+)", point["z"])}
+    k, i, r, a = (int(point[name]) for name in ("k", "i", "r", "a"))
+    assert set(z) == {(i, c) for c in range(1, k + 1)} | {(r, a)}, z  # the entries read, no others
+    with mpmath.workdps(40):
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(z[(i, c)].numerator) / z[(i, c)].denominator) for c in range(1, k + 1)))
+        assert lse < mpmath.mpf(z[(r, a)].numerator) / z[(r, a)].denominator
+    with pytest.raises(ExpressionError, match="indexed with 2 and with 1 indices"):
+        check("z[i,c]", "z[i]", ">=")
+    with pytest.raises(ExpressionError, match="takes 1 to 2 indices"):
+        check("z[i,c,d]", "0", ">=")
+
+
+def test_a_counterexample_shows_the_entries_the_statement_reads() -> None:
+    """LSE > x_k fails at n = 1 (log e^(x_1) = x_1): the point shows x_1 alone, not every entry drawn."""
+    refuted = check("log(Sum(exp(x[j]), (j, 1, n)))", "x[k]", ">")
+    assert refuted.verdict == "refuted"
+    assert refuted.counterexample["point"]["n"] == "1" and re.fullmatch(r"\{1: [^,]+\}", refuted.counterexample["point"]["x"])

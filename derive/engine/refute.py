@@ -11,7 +11,7 @@ from sympy import Basic, Expr
 
 from .. import enclosure
 from .core import Outcome, Status, _parts, _tex
-from .sampling import admissible, instantiate, sample_point, vector_entries
+from .sampling import admissible, expand_finite_sums, instantiate, sample_point, vector_entries
 
 if TYPE_CHECKING:
     from ..domain import Condition
@@ -87,6 +87,27 @@ def _point_text(point: Mapping[Basic, object]) -> dict[str, str]:
     return out
 
 
+def _read_entries(statement: Basic, point: Mapping[Basic, object]) -> Mapping[Basic, object]:
+    """``point`` with each vector (or matrix) cut to the entries ``statement`` reads there, for the counterexample's
+    text: its sums written out at the point's sizes and indices, derivatives not yet taken (``x = {1: -3}`` at n = 1,
+    not the five entries drawn);
+    a vector that some unexpanded sum still reads at a symbolic position is shown whole."""
+    integers = {k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
+    sides = [side for part in _parts(statement) for side in (part.args if isinstance(part, sp.Rel) else (part,))]
+    try:  # side by side (SymPy folds log(e^(x_1)) > x_1 to False), before any derivative is taken (d/dx_1 of x_2^2 reads x_2)
+        entries = {ix for side in sides for ix in expand_finite_sums(sp.sympify(side).xreplace(integers)).atoms(sp.Indexed)}
+    except Exception:  # noqa: BLE001 - the text only: where SymPy cannot write the sums out, every entry is shown
+        return point
+    read: dict[Basic, set[object]] = {}
+    whole = {ix.base for ix in entries if not all(i.is_Integer for i in ix.indices)}
+    for ix in entries:
+        if ix.base not in whole:
+            position = tuple(int(i) for i in ix.indices)
+            read.setdefault(ix.base, set()).add(position[0] if len(position) == 1 else position)
+    return {k: ({p: v[p] for p in v if p in read[k]} if isinstance(v, Mapping) and read.get(k) else v)
+            for k, v in point.items()}
+
+
 # small integers, halves and thirds, and large gaps; ties come from the tie trials
 _CANDIDATES: tuple[object, ...] = (0, 1, -1, 2, sp.Rational(1, 2), -3, 5, sp.Rational(-1, 3), 10, -20, 30, -40)
 
@@ -146,10 +167,8 @@ class Counterexample:
                     unevaluable += 1  # a point that cannot be evaluated is no evidence
                     continue
                 if bad:
-                    steps = [
-                        f"at {_point_text(point)}: {_tex(part)} fails ({evidence})"
-                    ]
-                    cx = _point_text(point)
+                    cx = _point_text(_read_entries(statement, point))
+                    steps = [f"at {cx}: {_tex(part)} fails ({evidence})"]
                     cx["evidence"] = evidence
                     return Outcome(Status.REFUTED, "counterexample (Arb enclosure)", steps, cx, point)
         note = f" ({unevaluable} could not be evaluated)" if unevaluable else ""

@@ -6,6 +6,7 @@ produce and substitute points. :func:`numerically_nonzero` can stop a doomed pro
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -111,6 +112,7 @@ def instantiate(expr: Basic, point: Mapping[Basic, Basic], frozen: bool = False)
 
 
 MAX_ENTRIES = 128  # the most entries of a vector a drawn point gives values
+MATRIX_REACH = 10  # a matrix's drawn entries: positions 0..10 in each index
 
 
 def sample_point(
@@ -184,8 +186,13 @@ def sample_point(
     reach = max([size + 1, *(_at_point(lim[2], point, 0) for s in expr.atoms(Sum) for lim in s.limits),
                  *(int(i) for ix in expr.atoms(sp.Indexed) for i in ix.indices if i.is_Integer)])
     reach = min(reach, max(size + 1, MAX_ENTRIES))
+    ranks = {ix.base: len(ix.indices) for ix in expr.atoms(sp.Indexed)}
     for base in sorted(bases, key=str):
-        point[base] = {pos: draw(base) for pos in range(0, reach + 1)}
+        if ranks[base] == 1:
+            point[base] = {pos: draw(base) for pos in range(0, reach + 1)}
+        else:  # a matrix z[i, c]: every pair of positions up to MATRIX_REACH (a sum past it is no evidence, as above)
+            side = range(0, min(reach, MATRIX_REACH) + 1)
+            point[base] = {pos: draw(base) for pos in itertools.product(side, repeat=ranks[base])}
     return point
 
 
