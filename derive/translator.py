@@ -237,16 +237,8 @@ class Translator:
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]  # z[i, c]: a matrix's entry
         if not 1 <= len(parts) <= MAX_INDICES:
             raise self.fail(f"{node.value.id} takes 1 to {MAX_INDICES} indices, as in x[i] or z[i, c]")
-        indices = []
-        for part in parts:
-            if isinstance(part, ast.Name) and part.id not in self.bound and part.id not in CONSTANTS:
-                index = self._integer(part.id, "an index")
-            else:
-                index = self.visit(part)
-            if isinstance(index, tuple) or evaluated(index).is_integer is not True:
-                raise self.fail(f"the index {index} of {node.value.id} is not an integer; use x[i] with i an integer, "
-                                "x[2] or z[i, c]")
-            indices.append(index)
+        indices = [self._integer_argument(part, "an index", f"the index {{}} of {node.value.id} is not an integer; use x[i] "
+                                          "with i an integer, x[2] or z[i, c]") for part in parts]
         ranks = self.table.ranks.setdefault(node.value.id, len(indices))
         if ranks != len(indices):
             raise self.fail(f"{node.value.id} is indexed with {ranks} and with {len(indices)} indices; use one shape")
@@ -298,17 +290,19 @@ class Translator:
         class j); a plain name is an integer, as an index is."""
         if len(node.args) != 2:
             raise self.fail("KroneckerDelta takes two integers: KroneckerDelta(k, c)")
-        args = []
-        for a in node.args:
-            if isinstance(a, ast.Name) and a.id not in self.bound and a.id not in CONSTANTS:
-                args.append(self._integer(a.id, "an argument of KroneckerDelta"))
-            else:
-                value = self.visit(a)
-                if isinstance(value, tuple) or evaluated(value).is_integer is not True:
-                    raise self.fail(f"the argument {value} of KroneckerDelta is not an integer; use KroneckerDelta(k, c) "
-                                    "with k and c integers")
-                args.append(value)
+        args = [self._integer_argument(a, "an argument of KroneckerDelta", "the argument {} of KroneckerDelta is not an "
+                                       "integer; use KroneckerDelta(k, c) with k and c integers") for a in node.args]
         return sp.KroneckerDelta(*args)
+
+    def _integer_argument(self, node: ast.AST, role: str, refusal: str) -> sp.Expr:
+        """An integer in ``role``: a free name becomes an integer symbol (:meth:`_integer`), anything else must be an
+        integer expression (``refusal``, its ``{}`` the value, where it is not)."""
+        if isinstance(node, ast.Name) and node.id not in self.bound and node.id not in CONSTANTS:
+            return self._integer(node.id, role)
+        value = self.visit(node)
+        if isinstance(value, tuple) or evaluated(value).is_integer is not True:
+            raise self.fail(refusal.format(value))
+        return value
 
     def _diff(self, args: list[Any]) -> sp.Expr:
         """``diff(f, v, ...)``: each v a real variable (x or x[k]), optionally followed by an order 1..4."""

@@ -90,8 +90,8 @@ def _point_text(point: Mapping[Basic, object]) -> dict[str, str]:
 def _read_entries(statement: Basic, point: Mapping[Basic, object]) -> Mapping[Basic, object]:
     """``point`` with each vector (or matrix) cut to the entries ``statement`` reads there, for the counterexample's
     text: its sums written out at the point's sizes and indices, derivatives not yet taken (``x = {1: -3}`` at n = 1,
-    not the five entries drawn);
-    a vector that some unexpanded sum still reads at a symbolic position is shown whole."""
+    not the five entries drawn); a vector that an unexpanded sum still reads at a symbolic position is shown whole.
+    The point itself, which the enclosures evaluate, keeps every entry."""
     integers = {k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
     sides = [side for part in _parts(statement) for side in (part.args if isinstance(part, sp.Rel) else (part,))]
     try:  # side by side (SymPy folds log(e^(x_1)) > x_1 to False), before any derivative is taken (d/dx_1 of x_2^2 reads x_2)
