@@ -107,10 +107,12 @@ class CheckResult:
         return "\n".join(out)
 
 
-def _proof_strategies(statement: Basic, indices: tuple[sp.Symbol, ...], upper: Expr | None) -> list[Strategy]:
+def _proof_strategies(statement: Basic, indices: tuple[sp.Symbol, ...], upper: Expr | None,
+                      bounds: tuple[tuple[sp.Symbol, Expr], ...] = ()) -> list[Strategy]:
     """The strategies ``check`` tries in turn. The case split only where it has a term to split: without one it
     would run its base strategy again on the same statement (an unknown verdict took twice its time)."""
-    base: Strategy = Simplify(indices, upper) if isinstance(statement, sp.Eq) else Sign(indices=indices, upper=upper)
+    base: Strategy = Simplify(indices, upper, bounds=bounds) if isinstance(statement, sp.Eq) else \
+        Sign(indices=indices, upper=upper, bounds=bounds)
     split = [Cases(base)] if Cases.splits(statement) else []
     return [base, *split, DerivativeTest()] if isinstance(statement, sp.Eq) else [base, *split]
 
@@ -132,10 +134,12 @@ class Problem:
     ranges: dict[str, Range] = field(default_factory=dict)  # the ranges assumed (unit included), by name
     substitutions: tuple[Substitution, ...] = ()  # each ranged name as an expression in a fresh symbol (ranges.substitute)
     blocked: tuple[str, ...] = ()  # why a limit could not be replaced by its value: the verdict is unknown
+    bounds: tuple[tuple[sp.Symbol, Expr], ...] = ()  # declared indices 1 <= k <= n beyond the one size's (ranges.index_declarations)
+    declared: dict[str, str] = field(default_factory=dict)  # the declarations themselves, {k: n}, for a parse again
 
     @property
     def index_upper(self) -> tuple[tuple[sp.Symbol, Expr], ...]:
-        return tuple((i, self.upper) for i in self.indices) if self.upper is not None else ()
+        return (tuple((i, self.upper) for i in self.indices) if self.upper is not None else ()) + self.bounds
 
 
 def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] | dict[str, dict[str, bool]] = (),
@@ -199,30 +203,43 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     rows = {s for ix in statement.atoms(sp.Indexed) for r in ix.indices[:-1] for s in r.free_symbols}
     indices = tuple(s for s in symbols if s.is_integer and not s.is_nonnegative and s in subscripts - rows and s not in in_limits)
     upper = sizes[0] if len(sizes) == 1 else None
-    for name, size in (declared or {}).items():
-        _confirm_index(name, size, indices, upper)
+    bounds = _declared_bounds(declared or {}, subscripts - in_limits, indices, upper, sizes)
     by_size = {s.symbol: s.value for s in substitutions if s.symbol.is_integer}
     upper = evaluated(by_size[upper]) if upper in by_size else upper  # 'n: >= 2': the indices run to (c - 1) + k
+    bounds = tuple((k, evaluated(by_size[n]) if n in by_size else n) for k, n in bounds)
     if upper is not None:
         notes += [f"assumed 1 <= {k} <= {upper} ({k} indexes the entries of a vector of length {upper})" for k in indices]
+    notes += [f"assumed 1 <= {k} <= {n} (declared)" for k, n in bounds]
     labels = {ix.base.label for side in raw for ix in side.atoms(sp.Indexed)}  # a vector's name is not a scalar
     written = tuple(sorted((s for side in raw for s in side.free_symbols if isinstance(s, sp.Symbol) and s not in labels),
                            key=sp.default_sort_key))
     return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, assumed,
-                   substitutions, tuple(elimination.blocked))
+                   substitutions, tuple(elimination.blocked), bounds, dict(declared or {}))
 
 
-def _confirm_index(name: str, size: str, indices: Sequence[sp.Symbol], upper: Basic | None) -> None:
-    """A declared index ``name: 1 <= name <= size`` must be what the statement's subscripts are read as anyway:
-    ``name`` a subscript (``x[name]``, or a one-hot's position) and ``size`` the statement's one size."""
-    declaration = f"'{name}: 1 <= {name} <= {size}'"
-    if name not in {s.name for s in indices}:
-        raise ExpressionError(f"assumption {declaration} declares an index, but {name} is no subscript of the statement "
-                              f"(x[{name}]) outside a Sum; for a real scalar give a range in numbers, e.g. '{name}: 1 <= {name} <= 3'")
-    if upper is None or not isinstance(upper, sp.Symbol) or upper.name != size:
-        what = f"its one size is {sp.sstr(upper)}" if upper is not None else "it has no single size (one summation bound)"
-        raise ExpressionError(f"assumption {declaration}: {size} must be the length of the statement's vector, but "
-                              f"{what}; write the sum as Sum(..., (j, 1, {size}))")
+def _declared_bounds(declared: Mapping[str, str], subscripts: set[sp.Symbol], indices: Sequence[sp.Symbol],
+                     upper: Basic | None, sizes: Sequence[sp.Symbol]) -> tuple[tuple[sp.Symbol, sp.Symbol], ...]:
+    """The ranges ``1 <= k <= n`` declared for subscripts (``'k: 1 <= k <= n'``) beyond what the statement's one size
+    gives them anyway. A declaration must name a subscript (``x[k]``, a matrix's row or column index, a one-hot's
+    position) and one of the statement's sizes (a whole summation bound); where the statement has one size, an entry
+    index of its vectors is read as running to it already (a declaration can only name that size)."""
+    out: list[tuple[sp.Symbol, sp.Symbol]] = []
+    by_name = {s.name: s for s in subscripts}
+    size_names = {s.name: s for s in sizes}
+    for name, size in declared.items():
+        declaration = f"'{name}: 1 <= {name} <= {size}'"
+        if name not in by_name or by_name[name].is_integer is not True:
+            raise ExpressionError(f"assumption {declaration} declares an index, but {name} is no subscript of the "
+                                  f"statement (x[{name}]) outside a Sum; for a real scalar give a range in numbers, e.g. "
+                                  f"'{name}: 1 <= {name} <= 3'")
+        if size not in size_names:
+            what = f"its sizes are {', '.join(sorted(size_names))}" if size_names else "it has no size (a summation bound)"
+            raise ExpressionError(f"assumption {declaration}: {size} must be a size of the statement (a whole summation "
+                                  f"bound), but {what}; write the sum as Sum(..., (j, 1, {size}))")
+        if by_name[name] in indices and upper is not None:
+            continue  # read as 1 <= k <= n already: n, the one size, is the only size a declaration may name
+        out.append((by_name[name], size_names[size]))
+    return tuple(out)
 
 
 def _evaluated_side(side: Basic, label: str) -> Basic:
@@ -306,7 +323,8 @@ def check(
         signs = [{**sign, name: half} for sign in signs for half in (Range(sp.Integer(0), None), Range(None, sp.Integer(0)))]
     split_pieces = [{**piece, **sign} for sign in signs for piece in pieces]
     try:
-        split_problems = [parse_problem(lhs_text, rhs_text, relation, split_words, limits=False, ranges=piece) for piece in split_pieces]
+        split_problems = [parse_problem(lhs_text, rhs_text, relation, split_words, limits=False, ranges=piece, declared=declared)
+                          for piece in split_pieces]
     except ExpressionError:
         return result
     split = _decided(split_problems, split_pieces, split_words, timeout, start)
@@ -349,7 +367,7 @@ def _widened(undecided: CheckResult, piece: dict[str, Range], problem: Problem, 
         if left is not None and left <= 0:
             break
         try:
-            attempt = parse_problem(lhs_text, rhs_text, problem.relation, words, limits=False, ranges=wider)
+            attempt = parse_problem(lhs_text, rhs_text, problem.relation, words, limits=False, ranges=wider, declared=problem.declared)
         except ExpressionError:
             continue  # a side undefined somewhere on the wider range: nothing to prove there
         result = _check_part(attempt, wider, words, left, timeout, start)
@@ -365,7 +383,8 @@ def _check_part(problem: Problem, piece: dict[str, Range], words: dict[str, dict
 
     def run() -> CheckResult:
         has_limits = problem.statement.has(sp.Limit)
-        return decide(parse_problem(lhs_text, rhs_text, problem.relation, words, ranges=piece) if has_limits else problem, start)
+        return decide(parse_problem(lhs_text, rhs_text, problem.relation, words, ranges=piece, declared=problem.declared)
+                      if has_limits else problem, start)
 
     if left is None:
         return run()
@@ -438,7 +457,8 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         how = f"narrow the assumed range of {', '.join(ranged)}" if ranged else "state that with --assume"
         refined = _refinement(pending, problem) if refine and not ranged else None  # a range's fresh symbol is no name to assume
         if refined is not None and refined != problem.assumptions:
-            restricted = decide(parse_problem(*problem.texts, problem.relation, refined, ranges=problem.ranges), refine=False)
+            restricted = decide(parse_problem(*problem.texts, problem.relation, refined, ranges=problem.ranges,
+                                              declared=problem.declared), refine=False)
             if restricted.verdict == "refuted":
                 return replace(restricted, notes=[*restricted.notes, f"the counterexample lies where both sides are defined ({where})"])
             if restricted.verdict == "proved":
@@ -454,7 +474,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
                       [f"a side is undefined over the reals unless {where}; {how}"])
     last = quick
     smooth = not evaluate(statement).has(*_NOT_SMOOTH)
-    for strategy in (_proof_strategies(statement, problem.indices, problem.upper) if smooth else []):
+    for strategy in (_proof_strategies(statement, problem.indices, problem.upper, problem.bounds) if smooth else []):
         try:
             outcome = strategy.run(statement)
         except Exception as exc:  # noqa: BLE001 - a strategy that fails inside SymPy has not proved; the others still run

@@ -20,6 +20,7 @@ from sympy import Basic, Expr, Sum
 __all__ = [
     "bound_variables",
     "canonical_sums",
+    "resolve_declared_ranges",
     "resolve_index_ranges",
     "resolve_summation_ranges",
     "normal_form",
@@ -97,6 +98,14 @@ def _range_facts(indices: Iterable[sp.Symbol], upper: Expr) -> dict[Basic, Basic
     for k in indices:
         facts.update(_interval_facts(k, sp.Integer(1), upper))
     return facts
+
+
+def resolve_declared_ranges(expr: Basic, bounds: Iterable[tuple[sp.Symbol, Expr]]) -> Basic:
+    """:func:`resolve_index_ranges` for indices each with its own range ``1..n`` (declared, ``'k: 1 <= k <= n'``)."""
+    facts: dict[Basic, Basic] = {}
+    for k, hi in bounds:
+        facts.update(_interval_facts(k, sp.Integer(1), hi))
+    return _decide_piecewise(expr, facts) if facts else expr
 
 
 def resolve_index_ranges(
@@ -355,8 +364,10 @@ def normal_form(
     indices: Iterable[sp.Symbol] = (),
     upper: Expr | None = None,
     facts: Mapping[Basic, Basic] | None = None,
+    bounds: tuple[tuple[sp.Symbol, Expr], ...] = (),
 ) -> Basic:
-    """Evaluate derivatives and delta sums, resolve index ranges, cancel equal sums.
+    """Evaluate derivatives and delta sums, resolve index ranges (``indices`` to ``upper``, each of ``bounds`` to its
+    own), cancel equal sums.
 
     Returns 0 when one of a few simplification pipelines reaches 0; otherwise
     the simplest residual found.
@@ -370,12 +381,14 @@ def normal_form(
     for _ in range(2):
         if upper is not None:
             out = resolve_index_ranges(out, indices, upper)
+        out = resolve_declared_ranges(out, bounds)
         out = canonical_sums(out)
         if out.has(sp.KroneckerDelta):
             out = collapse_deltas(out)
         for candidate in _pipelines(out):
             if upper is not None:
                 candidate = resolve_index_ranges(candidate, indices, upper)
+            candidate = resolve_declared_ranges(candidate, bounds)
             candidate = canonical_sums(candidate)
             if known:
                 candidate = sp.simplify(candidate.xreplace(known))

@@ -387,8 +387,9 @@ def test_a_range_is_for_real_scalars_and_sizes() -> None:
 
 def test_an_index_may_be_declared_as_the_range_it_is_read_as() -> None:
     """'k: 1 <= k <= n' (or 'k: in [1, n]') says what check reads a subscript as anyway; it was refused as a range
-    with a named end. The declaration must be that reading: a subscript k, and n the statement's one size (also
-    where n has a lower bound of its own); LSE > x_k needs n >= 2 (refuted at n = 1 with the declaration too)."""
+    with a named end. The declaration must name a subscript k and a size n of the statement (where it has one size,
+    that one, also where n has a lower bound of its own); LSE > x_k needs n >= 2 (refuted at n = 1 with the
+    declaration too)."""
     lse_k = ("log(Sum(exp(x[j]), (j, 1, n)))", "x[k]")
     assert check(*lse_k, ">=", ["n: positive integer", "k: 1 <= k <= n"]).verdict == "proved"
     refuted = check(*lse_k, ">", ["k: in [1, n]"])
@@ -396,13 +397,13 @@ def test_an_index_may_be_declared_as_the_range_it_is_read_as() -> None:
     assert check(*lse_k, ">", ["n: >= 2", "k: 1 <= k <= n"]).verdict == "proved"
     gradient = ("diff(-log(exp(x[t])/Sum(exp(x[j]), (j, 1, n))), x[k])", "exp(x[k])/Sum(exp(x[j]), (j, 1, n)) - KroneckerDelta(k, t)")
     assert check(*gradient, "==", ["k: 1 <= k <= n", "t: 1 <= t <= n"]).verdict == "proved"
-    for assume, message in [("k: 1 <= k <= m", "its one size is n"), ("k: 1 <= k <= k", "names 'k' itself"),
+    for assume, message in [("k: 1 <= k <= m", "its sizes are n"), ("k: 1 <= k <= k", "names 'k' itself"),
                             ("k: 2 <= k <= n", "'k: 1 <= k <= n'")]:
         with pytest.raises(ExpressionError, match=message):
             check(*lse_k, ">=", [assume])
     with pytest.raises(ExpressionError, match="no subscript"):
         check("log(Sum(exp(x[j]), (j, 1, n)))", "k", ">=", ["k: 1 <= k <= n"])
-    with pytest.raises(ExpressionError, match="no single size"):
+    with pytest.raises(ExpressionError, match="it has no size"):
         check("x[k]", "x[k]", "==", ["k: 1 <= k <= n"])
 
 
@@ -862,3 +863,23 @@ def test_a_counterexample_shows_the_entries_the_statement_reads() -> None:
     refuted = check("log(Sum(exp(x[j]), (j, 1, n)))", "x[k]", ">")
     assert refuted.verdict == "refuted"
     assert refuted.counterexample["point"]["n"] == "1" and re.fullmatch(r"\{1: [^,]+\}", refuted.counterexample["point"]["x"])
+
+
+def test_declared_indices_run_to_their_own_sizes() -> None:
+    """Softmax regression, logits z_c = sum_d W_cd x_d over k classes and D inputs: dL/dW_ab = (p_a - delta_at) x_b.
+    With two sizes no index range is read (unknown: the derivative of the normaliser keeps a <= k undecided); declared,
+    a <= k and b <= D each to its own size, it is proved, and the same with x_a for x_b refuted at a point within the
+    declared ranges. A declared size must be one of the statement's."""
+    z = "Sum(W[c,d]*x[d], (d, 1, D))"
+    loss = f"-log(exp(Sum(W[t,d]*x[d], (d, 1, D)))/Sum(exp({z}), (c, 1, k)))"
+    p_a = f"exp(Sum(W[a,d]*x[d], (d, 1, D)))/Sum(exp({z}), (c, 1, k))"
+    ranges = ["a: 1 <= a <= k", "b: 1 <= b <= D", "t: 1 <= t <= k"]
+    proved = check(f"diff({loss}, W[a,b])", f"({p_a} - KroneckerDelta(a, t))*x[b]", "==", ranges)
+    assert proved.verdict == "proved", proved.text()
+    assert {"assumed 1 <= a <= k (declared)", "assumed 1 <= b <= D (declared)"} <= set(proved.notes)
+    refuted = check(f"diff({loss}, W[a,b])", f"({p_a} - KroneckerDelta(a, t))*x[a]", "==", ranges)
+    assert refuted.verdict == "refuted", refuted.text()
+    point = refuted.counterexample["point"]
+    assert 1 <= int(point["a"]) <= int(point["k"]) and 1 <= int(point["b"]) <= int(point["D"])
+    with pytest.raises(ExpressionError, match="m must be a size of the statement"):
+        check(f"diff({loss}, W[a,b])", f"({p_a} - KroneckerDelta(a, t))*x[b]", "==", ["b: 1 <= b <= m"])

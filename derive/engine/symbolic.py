@@ -10,7 +10,7 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from ..inequalities import SignProver
-from ..sums import evaluate, expand_special, normal_form, resolve_index_ranges, resolve_summation_ranges
+from ..sums import evaluate, expand_special, normal_form, resolve_declared_ranges, resolve_index_ranges, resolve_summation_ranges
 from .core import Outcome, Status, _parts, _tex
 from .refute import _point_text
 from .sampling import numerically_nonzero
@@ -33,6 +33,7 @@ class Simplify:
     substitutions: tuple[tuple[Basic, Basic], ...] = ()
     why_substitutions: str = ""
     facts: tuple[tuple[Basic, Basic], ...] = ()
+    bounds: tuple[tuple[sp.Symbol, Expr], ...] = ()  # indices with a range 1..n of their own (declared)
 
     def run(self, statement: Basic) -> Outcome:
         steps: list[str] = []
@@ -58,7 +59,7 @@ class Simplify:
                 if witness is not None:
                     steps.append(f"the two sides differ numerically at {_point_text(witness)}; no symbolic proof attempted")
                     return Outcome(Status.UNPROVED, "simplify", steps)
-            residual = normal_form(lhs - rhs, self.indices, self.upper, dict(self.facts))
+            residual = normal_form(lhs - rhs, self.indices, self.upper, dict(self.facts), self.bounds)
             if residual == 0:
                 steps.append(f"{_tex(lhs)} $-$ {_tex(rhs)} simplifies to $0$")
                 continue
@@ -72,7 +73,7 @@ class Simplify:
                         "and the logarithms expanded (arguments positive), it is $0$"
                     )
                     continue
-            if _both_real(lhs, rhs) and normal_form(sp.exp(lhs) - sp.exp(rhs), self.indices, self.upper) == 0:
+            if _both_real(lhs, rhs) and normal_form(sp.exp(lhs) - sp.exp(rhs), self.indices, self.upper, bounds=self.bounds) == 0:
                 steps.append(
                     rf"both sides are real and $e^{{\mathrm{{lhs}}}} - e^{{\mathrm{{rhs}}}}$ simplifies to $0$ "
                     rf"($\exp$ is injective on $\mathbb{{R}}$): {_tex(lhs)} $=$ {_tex(rhs)}"
@@ -106,6 +107,7 @@ class Sign:
     upper: Expr | None = None
     rewrite: Expr | None = None
     facts: tuple[tuple[Basic, Basic], ...] = ()
+    bounds: tuple[tuple[sp.Symbol, Expr], ...] = ()  # indices with a range 1..n of their own (declared)
 
     def run(self, statement: Basic) -> Outcome:
         steps: list[str] = []
@@ -128,6 +130,7 @@ class Sign:
             gap = resolve_summation_ranges(evaluate(expand_special(big - small)))
             if self.upper is not None:
                 gap = resolve_index_ranges(gap, self.indices, self.upper)
+            gap = resolve_declared_ranges(gap, self.bounds)
             written = gap  # before simplify, which may gather every logarithm into one
             try:
                 gap = sp.simplify(gap)
@@ -136,13 +139,14 @@ class Sign:
             if gap.has(sp.Product) and not written.has(sp.Product):  # exp(sum log f) folded into a product, which
                 gap = written  # no sign rule knows: the gap as written
             if self.rewrite is not None:
-                same = Simplify(self.indices, self.upper, facts=self.facts).run(sp.Eq(gap, self.rewrite))
+                same = Simplify(self.indices, self.upper, facts=self.facts, bounds=self.bounds).run(sp.Eq(gap, self.rewrite))
                 if same.status is not Status.PROVED:
                     return Outcome(Status.UNPROVED, "sign analysis", steps + same.steps)
                 steps.append(f"rewrite the gap {_tex(gap)} as {_tex(self.rewrite)}")
                 steps.extend(same.steps)
                 gap = self.rewrite
             ranges = {k: (sp.Integer(1), self.upper) for k in self.indices} if self.upper is not None else {}
+            ranges.update({k: (sp.Integer(1), n) for k, n in self.bounds})
             prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
             # Gibbs' inequality first on the gap as written, where simplify gathered its logarithms into one (the rule
             # alone, cheap where it does not apply); then every rule on the simplified gap
