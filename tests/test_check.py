@@ -883,3 +883,15 @@ def test_declared_indices_run_to_their_own_sizes() -> None:
     assert 1 <= int(point["a"]) <= int(point["k"]) and 1 <= int(point["b"]) <= int(point["D"])
     with pytest.raises(ExpressionError, match="m must be a size of the statement"):
         check(f"diff({loss}, W[a,b])", f"({p_a} - KroneckerDelta(a, t))*x[b]", "==", ["b: 1 <= b <= m"])
+
+
+def test_two_sizes_are_drawn_apart_as_well_as_equal() -> None:
+    """Every size was drawn equal, so a statement true only where two sizes agree stood unknown: sum_(i<=m) x_i =
+    sum_(i<=n) x_i, and over m examples of k classes sum_i sum_c p_ic = k (it is m). Both are refuted now, at points
+    whose two sizes differ; with one size the same statements' true twins are proved."""
+    same = check("Sum(x[i], (i, 1, m))", "Sum(x[i], (i, 1, n))", "==")
+    assert same.verdict == "refuted" and same.counterexample["point"]["m"] != same.counterexample["point"]["n"]
+    rows = "Sum(Sum(exp(z[i,c])/Sum(exp(z[i,j]), (j, 1, k)), (c, 1, k)), (i, 1, m))"
+    refuted = check(rows, "k", "==")
+    assert refuted.verdict == "refuted" and refuted.counterexample["point"]["m"] != refuted.counterexample["point"]["k"]
+    assert check("Sum(x[i], (i, 1, n))", "Sum(x[j], (j, 1, n))", "==").verdict == "proved"

@@ -125,7 +125,9 @@ def sample_point(
 ) -> dict[Basic, object]:
     """A random admissible point for ``expr``.
 
-    Sizes (integer symbols with a sign assumption: n, |M|, r, d) get ``size``;
+    Sizes (integer symbols with a sign assumption: n, |M|, r, d) get ``size`` (several whole summation bounds: on half
+    of the draws one of them, at random, gets ``size`` and the others more, so that a statement true only where two
+    sizes agree, or where one is the larger, fails);
     indices (integer symbols without one: i, j, k, c, y, m) get a value in
     ``1..size`` (or ``1..value of index_upper[index]``); real scalars and the
     entries of every ``IndexedBase`` are drawn from ``values`` (default: sixteenths
@@ -166,9 +168,18 @@ def sample_point(
     in_limits = {a for lim in expr.atoms(sp.Limit) for a in (lim.args[1], lim.args[3])}
     found = (expr.free_symbols | (expr.atoms(sp.Symbol) - bound)) - in_limits
     symbols = sorted((s for s in found if isinstance(s, sp.Symbol) and s not in labels), key=str)
+    # several sizes that are whole summation bounds: equal on half of the draws, apart on the others (never below
+    # `size`: below a stated lower bound ends a shape); any other non-negative integer (a positive index y of a claim)
+    # gets `size`, the least of them, so that it stays within every range it indexes
+    bounds = {lim[2] for e in expr.atoms(Sum) for lim in e.limits}
+    sizes = [sym for sym in symbols if sym.is_integer and sym.is_nonnegative and sym in bounds]
+    apart = len(sizes) > 1 and rng.random() < 0.5
+    order = rng.sample(range(len(sizes)), len(sizes)) if apart else [0] * len(sizes)  # which one is the least
     for sym in symbols:
         if sym.is_integer and sym.is_nonnegative:
             point[sym] = size
+    for rank, sym in zip(order, sizes, strict=True):
+        point[sym] = size + rng.randint(1, 2) * rank if rank else size
     in_limits = {s for e in expr.atoms(Sum) for lim in e.limits for s in (lim[1].free_symbols | lim[2].free_symbols)}
     for sym in symbols:
         if sym.is_integer and (sym.is_negative or sym.is_nonpositive):
