@@ -58,7 +58,7 @@ from .parsing import (
     separate_bound_names,
 )
 from .ranges import Range, Substitution, index_declarations, parts, read_assumptions, substitute, widenings
-from .sums import evaluate
+from .sums import evaluate, index_bounds
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
 
@@ -139,7 +139,7 @@ class Problem:
 
     @property
     def index_upper(self) -> tuple[tuple[sp.Symbol, Expr], ...]:
-        return (tuple((i, self.upper) for i in self.indices) if self.upper is not None else ()) + self.bounds
+        return index_bounds(self.indices, self.upper, self.bounds)
 
 
 def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumptions: Sequence[str] | dict[str, dict[str, bool]] = (),

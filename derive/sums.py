@@ -20,7 +20,8 @@ from sympy import Basic, Expr, Sum
 __all__ = [
     "bound_variables",
     "canonical_sums",
-    "resolve_declared_ranges",
+    "index_bounds",
+    "resolve_bounded_indices",
     "resolve_index_ranges",
     "resolve_summation_ranges",
     "normal_form",
@@ -93,34 +94,30 @@ def _interval_facts(k: Basic, lo: Expr, hi: Expr) -> dict[Basic, Basic]:
     return facts
 
 
-def _range_facts(indices: Iterable[sp.Symbol], upper: Expr) -> dict[Basic, Basic]:
-    facts: dict[Basic, Basic] = {}
-    for k in indices:
-        facts.update(_interval_facts(k, sp.Integer(1), upper))
-    return facts
+def index_bounds(indices: Iterable[sp.Symbol], upper: Expr | None,
+                 bounds: Iterable[tuple[sp.Symbol, Expr]] = ()) -> tuple[tuple[sp.Symbol, Expr], ...]:
+    """Each index with the upper end of its range ``1..n``: ``indices`` to ``upper`` (the statement's one size; none
+    where it is None), then ``bounds`` (indices declared with their own, ``'k: 1 <= k <= n'``)."""
+    return (tuple((k, upper) for k in indices) if upper is not None else ()) + tuple(bounds)
 
 
-def resolve_declared_ranges(expr: Basic, bounds: Iterable[tuple[sp.Symbol, Expr]]) -> Basic:
-    """:func:`resolve_index_ranges` for indices each with its own range ``1..n`` (declared, ``'k: 1 <= k <= n'``)."""
+def resolve_bounded_indices(expr: Basic, bounds: Iterable[tuple[sp.Symbol, Expr]]) -> Basic:
+    r"""Evaluate ``Piecewise`` conditions that only ask whether an index is in its range ``1..n`` (``bounds``: the
+    pairs of :func:`index_bounds`).
+
+    Differentiating :math:`\sum_{i=1}^n e^{x_i}` by :math:`x_k` yields
+    ``Piecewise((exp(x[k]), (k >= 1) & (k <= n)), (0, True))``.  Under the
+    stated fact :math:`1 \le k \le n` the first branch is taken.
+    """
     facts: dict[Basic, Basic] = {}
     for k, hi in bounds:
         facts.update(_interval_facts(k, sp.Integer(1), hi))
     return _decide_piecewise(expr, facts) if facts else expr
 
 
-def resolve_index_ranges(
-    expr: Basic, indices: Iterable[sp.Symbol], upper: Expr
-) -> Basic:
-    r"""Evaluate ``Piecewise`` conditions that only ask whether an index is in ``1..upper``.
-
-    Differentiating :math:`\sum_{i=1}^n e^{x_i}` by :math:`x_k` yields
-    ``Piecewise((exp(x[k]), (k >= 1) & (k <= n)), (0, True))``.  Under the
-    stated fact :math:`1 \le k \le n` the first branch is taken.
-    """
-    facts = _range_facts(list(indices), upper)
-    if not facts:
-        return expr
-    return _decide_piecewise(expr, facts)
+def resolve_index_ranges(expr: Basic, indices: Iterable[sp.Symbol], upper: Expr) -> Basic:
+    """:func:`resolve_bounded_indices` for ``indices`` that all run to ``upper``."""
+    return resolve_bounded_indices(expr, index_bounds(indices, upper))
 
 
 def _decide_piecewise(expr: Basic, facts: Mapping[Basic, Basic]) -> Basic:
@@ -372,24 +369,18 @@ def normal_form(
     Returns 0 when one of a few simplification pipelines reaches 0; otherwise
     the simplest residual found.
     """
-    indices = tuple(indices)
+    ranges = index_bounds(indices, upper, bounds)
     known = {canonical_sums(k): v for k, v in (facts or {}).items()}
     out = resolve_summation_ranges(evaluate(expand_special(expr)))
     if any(isinstance(a, sp.Product) for a in out.atoms(sp.Product)):
         out = out.rewrite(Sum)
     best = out
     for _ in range(2):
-        if upper is not None:
-            out = resolve_index_ranges(out, indices, upper)
-        out = resolve_declared_ranges(out, bounds)
-        out = canonical_sums(out)
+        out = canonical_sums(resolve_bounded_indices(out, ranges))
         if out.has(sp.KroneckerDelta):
             out = collapse_deltas(out)
         for candidate in _pipelines(out):
-            if upper is not None:
-                candidate = resolve_index_ranges(candidate, indices, upper)
-            candidate = resolve_declared_ranges(candidate, bounds)
-            candidate = canonical_sums(candidate)
+            candidate = canonical_sums(resolve_bounded_indices(candidate, ranges))
             if known:
                 candidate = sp.simplify(candidate.xreplace(known))
             if candidate == 0:

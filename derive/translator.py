@@ -348,8 +348,9 @@ class Translator:
             rebinds = any(lim[0] == var for inner in body.atoms(sp.Sum) for lim in inner.limits)
             if span.is_Integer and 0 <= int(span) <= MAX_PRODUCT_TERMS and not rebinds:  # known terms: their product
                 return sp.Mul(*(body.xreplace({var: evaluated(low + k)}) for k in range(int(span))), evaluate=False)
-            written, limits = sp.sstr(evaluated(body)), f"({var}, {sp.sstr(evaluated(low))}, {sp.sstr(evaluated(high))})"
-            if evaluated(body).is_number and evaluated(body).is_positive is not True:
+            term = evaluated(body)
+            written, limits = sp.sstr(term), f"({var}, {sp.sstr(evaluated(low))}, {sp.sstr(evaluated(high))})"
+            if term.is_number and term.is_positive is not True:
                 raise self.fail(f"Product({written}, {limits}): over a range of unknown length a product is read as "
                                 f"exp(Sum(log(f))), for positive terms, and {written} is not positive; write "
                                 f"({written})**(number of terms) instead")

@@ -335,7 +335,7 @@ def rows(module: ModuleType, function: str, ulps: int, x: ArrayLike, axis: int |
         # a slice with one entry above -inf (and no NaN) has log p = 0 there exactly, the entry its kernel left at +-0 and
         # the decision undecided (sign 0): settled here in one step rather than one slice at a time below
         rows_x = flat_x[open_rows]
-        alone = open_rows[numpy.sum(rows_x != -numpy.inf, axis=1) - numpy.sum(numpy.isnan(rows_x), axis=1) * rows_x.shape[1] == 1]
+        alone = open_rows[(numpy.sum(rows_x != -numpy.inf, axis=1) == 1) & ~numpy.isnan(rows_x).any(axis=1)]
         flat_result[alone] = numpy.where(flat_undecided[alone], 0.0, flat_result[alone])
         open_rows = numpy.setdiff1d(open_rows, alone)
     for index in open_rows:

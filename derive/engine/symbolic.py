@@ -10,7 +10,7 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from ..inequalities import SignProver
-from ..sums import evaluate, expand_special, normal_form, resolve_declared_ranges, resolve_index_ranges, resolve_summation_ranges
+from ..sums import evaluate, expand_special, index_bounds, normal_form, resolve_bounded_indices, resolve_summation_ranges
 from .core import Outcome, Status, _parts, _tex
 from .refute import _point_text
 from .sampling import numerically_nonzero
@@ -127,10 +127,8 @@ class Sign:
                 part = part.xreplace(dict(self.substitutions))
             strict = isinstance(part, (sp.Lt, sp.Gt))
             small, big = (part.lhs, part.rhs) if isinstance(part, (sp.Le, sp.Lt)) else (part.rhs, part.lhs)
-            gap = resolve_summation_ranges(evaluate(expand_special(big - small)))
-            if self.upper is not None:
-                gap = resolve_index_ranges(gap, self.indices, self.upper)
-            gap = resolve_declared_ranges(gap, self.bounds)
+            bounded = index_bounds(self.indices, self.upper, self.bounds)
+            gap = resolve_bounded_indices(resolve_summation_ranges(evaluate(expand_special(big - small))), bounded)
             written = gap  # before simplify, which may gather every logarithm into one
             try:
                 gap = sp.simplify(gap)
@@ -145,8 +143,7 @@ class Sign:
                 steps.append(f"rewrite the gap {_tex(gap)} as {_tex(self.rewrite)}")
                 steps.extend(same.steps)
                 gap = self.rewrite
-            ranges = {k: (sp.Integer(1), self.upper) for k in self.indices} if self.upper is not None else {}
-            ranges.update({k: (sp.Integer(1), n) for k, n in self.bounds})
+            ranges = {k: (sp.Integer(1), n) for k, n in bounded}
             prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
             # Gibbs' inequality first on the gap as written, where simplify gathered its logarithms into one (the rule
             # alone, cheap where it does not apply); then every rule on the simplified gap
