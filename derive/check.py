@@ -12,7 +12,7 @@ Verdict rules:
   lhs - rhs excludes the relation (:mod:`softproof.derive.enclosure`); the domain
   conditions are certified at the point too.
 * ``proved`` -- a proof strategy completed (simplification to 0, sign rules,
-  case splits on ``Max``/``Min``/``Abs``, the derivative test), every domain
+  case splits on ``Max``/``Min``/``Abs``/``Piecewise``, the derivative test), every domain
   condition follows from the assumptions, *and* a cross-examination at edge and
   random points found no contradiction.  A point that contradicts a completed
   proof is an internal error (:class:`SoundnessError`), never ``proved``.

@@ -14,7 +14,8 @@ as the enclosures of :mod:`softproof.derive.enclosure`):
 ==================  ==============================================
 
 A condition inside ``Sum(f, (i, lo, hi))`` must hold for every index of the
-range: it carries the enclosing limits.  The statement ``lhs REL rhs`` means:
+range: it carries the enclosing limits. A condition inside a branch of ``Piecewise`` must hold
+where the branch is taken only: it is guarded by the branch's condition (:func:`_walk_piecewise`).  The statement ``lhs REL rhs`` means:
 for every admissible value of the symbols *at which both sides are defined*.
 :mod:`softproof.derive.check` decides whether the stated assumptions imply every
 condition; where they do not it says so and never answers ``proved``.
@@ -73,6 +74,9 @@ def _walk(e: Basic, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterato
     if isinstance(e, sp.Derivative):
         yield from _walk(e.expr, limits)
         return
+    if isinstance(e, sp.Piecewise):
+        yield from _walk_piecewise(e, limits)
+        return
     if isinstance(e, sp.log):
         yield Condition(e.args[0], "positive", limits, f"log needs a positive argument: {sp.sstr(e)}")
     elif isinstance(e, log1p):
@@ -92,6 +96,25 @@ def _walk(e: Basic, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterato
             yield from _walk(a, limits)
 
 
+_HOLDS = {"positive": sp.Integer(1), "nonnegative": sp.Integer(1), "nonzero": sp.Integer(1)}  # a value meeting each kind
+
+
+def _walk_piecewise(e: sp.Piecewise, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterator[Condition]:
+    """A branch's conditions hold where the branch is taken: each is guarded, its expression ``u`` becoming
+    ``Piecewise((1, c_1), ..., (u, c_k), (1, True))`` (1 where an earlier condition holds or c_k fails), which meets the
+    kind exactly where the branch is not taken or u meets it. The comparisons' own conditions are kept unguarded (a
+    stronger demand: a statement is only the less often decided for it, never wrongly)."""
+    earlier: list[Basic] = []
+    for value, condition in e.args:
+        for relational_side in (condition.args if isinstance(condition, sp.core.relational.Relational) else ()):
+            yield from _walk(relational_side, limits)
+        for c in _walk(value, limits):
+            placeholder = _HOLDS[c.kind]
+            guarded = sp.Piecewise(*((placeholder, before) for before in earlier), (c.expr, condition), (placeholder, True))
+            yield Condition(guarded, c.kind, c.limits, f"{c.why}, where {sp.sstr(condition)}")
+        earlier.append(condition)
+
+
 def sign_form(expr: Basic) -> Expr:
     """``expr`` as the sign rules read it: evaluated, ``log1p``/``expm1`` replaced by their definitions (an
     identity), so that rules which know ``exp`` and ``log`` see ``-expm1(-x) > 0`` as ``1 - exp(-x) > 0``."""
@@ -102,6 +125,13 @@ def follows(condition: Condition) -> bool:
     """The assumptions on its symbols imply ``condition`` for every index of its range (sign rules; indices
     taken as any integers), read in :func:`sign_form`."""
     expr = sign_form(condition.expr)
+    if expr.has(sp.Piecewise):  # a branch's condition (:func:`_walk_piecewise`): by cases on the branches
+        from .engine.splits import Cases
+        from .engine.symbolic import Sign
+
+        claim = sp.StrictGreaterThan(expr**2, 0, evaluate=False) if condition.kind == "nonzero" else \
+            (sp.StrictGreaterThan if condition.kind == "positive" else sp.GreaterThan)(expr, 0, evaluate=False)
+        return Cases(Sign()).run(claim).status.name == "PROVED"
     prover = SignProver()
     if condition.kind == "positive":
         return prover.positive(expr)

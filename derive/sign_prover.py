@@ -98,6 +98,10 @@ class SignProverBase:
     deadline: list[float] = field(default_factory=lambda: [time.monotonic() + SECONDS])
     base_depth: int = 0
     index_ranges: Mapping[sp.Symbol, tuple[Expr, Expr]] = field(default_factory=dict)
+    # goals being proven now (with what their prover knows of the indices), shared by every prover of one search: a
+    # goal met again inside its own proof is "not shown" there (a rule that rewrites a goal into itself goes round in
+    # circles to the depth limit, spending the budget; failing the inner copy only ever loses a proof)
+    active: set[tuple[Basic, bool, frozenset[tuple[sp.Symbol, tuple[Expr, Expr]]]]] = field(default_factory=set)
 
     # -- public -----------------------------------------------------------
     def nonnegative(self, expr: Expr) -> bool:
@@ -175,16 +179,16 @@ class SignProverBase:
         a <= i <= b and keeps its own memo, so that nothing shown under the range is reused where i is free."""
         if index_range is None:
             return type(self)(self.size_lower_bounds, [], self.depth_limit, self.memo, self.failed_at, self.budget,
-                              self.deadline, index_ranges=self.index_ranges)
+                              self.deadline, index_ranges=self.index_ranges, active=self.active)
         var, lo, hi = index_range
         return type(self)(self.size_lower_bounds, [], self.depth_limit, {}, {}, self.budget, self.deadline,
-                          index_ranges={**self.index_ranges, var: (lo, hi)})
+                          index_ranges={**self.index_ranges, var: (lo, hi)}, active=self.active)
 
     def _limited_child(self, applications: int) -> Self:
         """A prover with at most ``applications`` rule applications of this one's budget (charged to it by
         :meth:`_charge`) and failures of its own: a goal it gives up for want of budget is not marked failed here."""
         return type(self)(self.size_lower_bounds, [], self.depth_limit, self.memo, {}, [min(applications, self.budget[0])],
-                          self.deadline, index_ranges=self.index_ranges)
+                          self.deadline, index_ranges=self.index_ranges, active=self.active)
 
     def _charge(self, child: SignProverBase, applications: int) -> None:
         self.budget[0] -= min(applications, self.budget[0]) - child.budget[0]
@@ -209,9 +213,16 @@ class SignProverBase:
             return False  # failed before with at least as much depth to spare
         if self.budget[0] <= 0 or time.monotonic() > self.deadline[0]:
             return False  # out of budget: "not shown", never "shown"
+        goal = (expr, strict, frozenset(self.index_ranges.items()))
+        if goal in self.active:
+            return False  # inside its own proof: not shown here, and not marked failed (see ``active``)
         self.budget[0] -= 1
         mark = len(self.steps)
-        ok = self._prove_uncached(expr, strict, depth)
+        self.active.add(goal)
+        try:
+            ok = self._prove_uncached(expr, strict, depth)
+        finally:
+            self.active.discard(goal)
         if ok:
             self.memo[key] = (ok, tuple(self.steps[mark:]))
         else:

@@ -71,6 +71,27 @@ def _shift_invariant(expr: Expr, a: sp.Symbol, b: sp.Symbol) -> bool:
     return _constant_along(expr.xreplace({a: a + _SHIFT, b: b + _SHIFT}), _SHIFT)
 
 
+_SMOOTH = (sp.Add, sp.Mul, sp.exp, sp.log, sp.tanh, sp.sinh, sp.cosh, Sum, sp.Indexed, sp.IndexedBase, sp.Symbol, sp.Tuple,
+           sp.Number, sp.NumberSymbol)
+
+
+def _smooth_in(expr: Expr, t: sp.Symbol) -> bool:
+    r"""``expr`` is continuously differentiable in ``t`` wherever it is real: built from sums, products, exp, log, tanh,
+    sinh, cosh, finite sums (a symbolic range is finite for every value of its bounds) and powers with an integer exponent
+    or a base free of t or positive by SymPy's assumptions. Each of these is smooth on the open set where it is defined
+    over the reals (log of a positive number, a division by a non-zero one), so where the expression is real on
+    :math:`[0, \infty)` in t (what reaching the prover means) it is continuous there and differentiable inside. No
+    Abs, Max, Min, Piecewise, square root of a quantity that may be 0, or derivative left unevaluated."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow):
+            if not (node.exp.is_Integer or t not in node.base.free_symbols or node.base.is_positive):
+                return False
+            continue
+        if not isinstance(node, _SMOOTH):
+            return False
+    return True
+
+
 class RewriteRules(SignProverBase):
     """Rules that replace the goal by an equivalent one (or decide it by calculus)."""
 
@@ -455,19 +476,26 @@ class RewriteRules(SignProverBase):
         :meth:`_rule_calculus` with the other variables as parameters).
 
         Soundness: for every value of the other variables, :math:`g(t) = f(t, \ldots)` is continuous on
-        :math:`[0, \infty)` (SymPy's continuity check in t, the others as parameters) and :math:`g' \ge 0` on
+        :math:`[0, \infty)` (SymPy's continuity check in t, the others as parameters; with sums or vector entries, which
+        that check cannot read, :func:`_smooth_in`) and :math:`g' \ge 0` on
         :math:`(0, \infty)`, so :math:`g(t) \ge g(0)` by the mean value theorem. Strict: :math:`g(0) > 0`, or
         :math:`g' > 0` inside and t > 0 stated. Proves :math:`\sigma(a + t) - \sigma(a) \le t/4` for t >= 0: the value
         at t = 0 is 0 and the slope :math:`1/4 - \sigma'(a + t)` is a square over a square once its exponentials are
         variables, and with it the Lipschitz bound :math:`|\sigma(a) - \sigma(b)| \le |a - b|/4` (its case a < b, written
         a = b - t, by the slope :math:`1/4 - \sigma'(b - t)`)."""
-        if expr.has(Sum) or expr.atoms(sp.Indexed) or depth > self.base_depth + 2 or depth >= self.depth_limit - 3:
+        if depth > self.base_depth + 2 or depth >= self.depth_limit - 3:
             return False
+        vectors = expr.has(Sum) or bool(expr.atoms(sp.Indexed))
         free = sorted(expr.free_symbols, key=str)
-        if len(free) < 2 or not all(s.is_real for s in free):
+        if (len(free) < 2 and not vectors) or not all(s.is_real for s in free):
             return False
+        # a scalar only: an entry x[k] is also a term x[i] of a sum over i, which its derivative would not see, and a
+        # vector's name (the label of its entries) is no variable
+        labels = {entry.base.label for entry in expr.atoms(sp.Indexed)}
         for t in free:
-            if not t.is_nonnegative or not continuous_on(expr, t, sp.Interval(0, sp.oo)):
+            if not isinstance(t, sp.Symbol) or not t.is_nonnegative or t.is_integer or t in labels or t in bound_variables(expr):
+                continue
+            if not (_smooth_in(expr, t) if vectors else continuous_on(expr, t, sp.Interval(0, sp.oo))):
                 continue
             start = sp.simplify(expr.xreplace({t: sp.Integer(0)}))
             inside = sp.Dummy(t.name, positive=True)

@@ -14,18 +14,19 @@ import sympy as sp
 from sympy import Expr, Sum
 
 from .sign_prover import SignProverBase, certified_sign, exponent_of, split_sum_term
+from .sums import canonical_sums, pull_constants
 
 __all__ = ["AlgebraRules"]
 
 
-def _log_terms(expr: Expr) -> tuple[list[Expr], list[tuple[Expr, Expr]]] | None:
+def _log_terms(expr: Expr, one_term: bool = False) -> tuple[list[Expr], list[tuple[Expr, Expr]]] | None:
     """A sum's terms without a logarithm, and each other term as (c, R) for c log R (c the factor free of that log);
-    None unless ``expr`` is a sum whose every term with a logarithm has that shape."""
-    if not expr.is_Add:
+    None unless ``expr`` is a sum (or with ``one_term`` a single term) whose every term with a logarithm has that shape."""
+    if not expr.is_Add and not one_term:
         return None
     rest: list[Expr] = []
     logs: list[tuple[Expr, Expr]] = []
-    for term in expr.args:
+    for term in sp.Add.make_args(expr):
         if not term.has(sp.log):
             rest.append(term)
             continue
@@ -167,27 +168,47 @@ class AlgebraRules(SignProverBase):
         :math:`A, B < 0` it is :math:`-\sqrt{AB}`)."""
         if not expr.is_Add:
             return False
-        roots = [(t, found) for t in expr.args if (found := _sqrt_term(t)) is not None]
+        expr = sp.Add(*(self._inside_root(t, depth) for t in expr.args))
+        roots = [(t, found) for t in sp.Add.make_args(expr) if (found := _sqrt_term(t)) is not None]
+        if len(roots) == 2 and (roots[0][1][0] < 0) != (roots[1][1][0] < 0):
+            roots = [r for r in roots if r[1][0] < 0]  # the negative root against the rest, the positive one in it
         if len(roots) != 1:
             return False
         term, (c, bases) = roots[0]
         if len(bases) > 1 and not all(self._prove(base, False, depth + 1) for base in bases):
             return False  # sqrt(A) sqrt(B) = sqrt(AB) needs A, B >= 0 (for A, B < 0 it is -sqrt(AB))
         radicand = sp.Mul(*bases)
-        rest = expr - term
+        rest = sp.Add(*(t for t in sp.Add.make_args(expr) if t is not term))
         if c < 0:
             if not self._prove(rest, False, depth + 1):
                 return False
             square = sp.factor(sp.expand(rest**2 - c**2 * radicand))
-            if self._prove(square, strict, depth + 1):
+            if self._prove(square, strict, depth):  # at this depth: one root fewer (the budget bounds the search)
                 self._note(expr, strict, r"a square root against the rest: $R \ge 0$ and $R^2 \ge c^2 C$")
                 return True
             return False
         square = sp.factor(sp.expand(c**2 * radicand - rest**2))
-        if self._prove(square, strict, depth + 1):
+        if self._prove(square, strict, depth):
             self._note(expr, strict, r"a square root against the rest: $c^2 C \ge R^2$, so $c\sqrt{C} \ge |R|$")
             return True
         return False
+
+    def _inside_root(self, term: Expr, depth: int) -> Expr:
+        r"""``term`` = :math:`c K \sqrt{B}` (c a number, K the other factors, symbolic) written :math:`c\sqrt{K^2 B}` where
+        :math:`K \ge 0` is proven and :math:`-c\sqrt{K^2 B}` where :math:`K \le 0` is (identities: :math:`|K| = \sqrt{K^2}`),
+        so that the square-root rule sees one root; else ``term`` unchanged."""
+        coefficient, rest = term.as_coeff_Mul()
+        factors = sp.Mul.make_args(rest)
+        roots = [f for f in factors if isinstance(f, sp.Pow) and f.exp == sp.Rational(1, 2)]
+        others = sp.Mul(*(f for f in factors if f not in roots))
+        if len(roots) != 1 or others == 1:
+            return term
+        root = sp.Pow(sp.expand(others**2 * roots[0].base), sp.Rational(1, 2), evaluate=False)  # SymPy would split it again
+        if self._prove(others, False, depth + 1):
+            return sp.Mul(coefficient, root, evaluate=False)
+        if self._prove(-others, False, depth + 1):
+            return sp.Mul(-coefficient, root, evaluate=False)
+        return term
 
     def _rule_minimum_term(self, expr: Expr, strict: bool, depth: int) -> bool:
         """:meth:`_rule_extremum` for a min-type term only, tried before the sum and add rules: its replacement is an
@@ -317,12 +338,21 @@ class AlgebraRules(SignProverBase):
         """The claim proven with ``terms[position]`` replaced by ``lower`` (at most the term: the caller's argument),
         noted with ``why``; the steps of a failed attempt are dropped."""
         bounded = sp.Add(*(t for j, t in enumerate(terms) if j != position)) + lower
-        mark = len(self.steps)
-        if self._prove(sp.simplify(bounded), strict, depth + 1):
-            self._note(expr, strict, why)
-            return True
-        del self.steps[mark:]
-        return False
+        return self._lossy(sp.simplify(bounded), expr, strict, depth, why)
+
+    def _lossy(self, bounded: Expr, expr: Expr, strict: bool, depth: int, why: str) -> bool:
+        """``bounded`` (at most ``expr``: the caller's argument) proven with half of the budget left, noted with ``why``.
+
+        A lower bound loses what the claim may need (Jensen's mean against a sum compared term by term: sum_i e^(x_i +
+        e^(z_i)) - sum_i e^(x_i)), and its search would otherwise spend the budget the exact rules after it need."""
+
+        def attempt(probe: AlgebraRules) -> bool:
+            if probe._prove(bounded, strict, depth + 1):
+                probe._note(expr, strict, why)
+                return True
+            return False
+
+        return self._within(max(1, self.budget[0] // 2), attempt)
 
     def _rule_jensen_entropy(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Jensen for :math:`t \log t` (Gibbs' inequality): a term :math:`K \sum_{i=a}^{b} e^{u_i} (u_i + c)` with
@@ -352,8 +382,8 @@ class AlgebraRules(SignProverBase):
             inside = sp.Mul(*(f for f in sp.Mul.make_args(total.function) if index in f.free_symbols))
             if (found := _exp_times_exponent(inside, index) or self._exp_times_log(inside, index, depth)) is None:
                 continue
-            exponent, shift = found
-            factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total), *outside)
+            exponent, shift, scale = found
+            factor = sp.Mul(*(f for f in sp.Mul.make_args(term) if f is not total), *outside, scale)
             if index in factor.free_symbols or not self._range_nonempty(lo, hi):
                 continue
             if not self._positive_factor(factor, depth):
@@ -367,7 +397,7 @@ class AlgebraRules(SignProverBase):
                 return True
         return False
 
-    def _exp_times_log(self, function: Expr, index: sp.Symbol, depth: int) -> tuple[Expr, Expr] | None:
+    def _exp_times_log(self, function: Expr, index: sp.Symbol, depth: int) -> tuple[Expr, Expr, Expr] | None:
         r"""(u, c) where ``function`` is :math:`e^{u} \log(e^{u} f_1 \cdots f_k)` with every :math:`f_j` free of
         ``index`` and proven positive: then :math:`\log(e^{u} f_1 \cdots f_k) = u + \sum_j \log f_j` (the log of a
         product of positive numbers, and :math:`\log e^{u} = u` for real u), so c is that sum (the relative entropy
@@ -386,7 +416,7 @@ class AlgebraRules(SignProverBase):
             return None
         if not all(self._positive_factor(f, depth) for f in others):
             return None
-        return power.args[0], sp.Add(*(sp.log(f) for f in others))
+        return power.args[0], sp.Add(*(sp.log(f) for f in others)), sp.Integer(1)
 
     def _explicit_jensen(self, terms: list[Expr], expr: Expr, strict: bool, depth: int) -> bool:
         r"""Jensen for exp on written-out terms, weighted: the terms :math:`w_k e^{u_k}` of a sum with numbers
@@ -414,13 +444,9 @@ class AlgebraRules(SignProverBase):
         total = sp.Add(*weights)
         mean = sp.expand(sp.Add(*(w * u for w, u in zip(weights, exponents, strict=True))) / total)
         bounded = sp.Add(*others) + total * sp.exp(mean)
-        mark = len(self.steps)
-        if self._prove(sp.simplify(bounded), strict, depth + 1):
-            self._note(expr, strict, "exp is convex: written-out exponentials with positive weights are at least their total "
-                       "weight times the exp of the weighted mean exponent (Jensen, by the tangent at the mean)")
-            return True
-        del self.steps[mark:]
-        return False
+        return self._lossy(sp.simplify(bounded), expr, strict, depth, "exp is convex: written-out exponentials with positive "
+                           "weights are at least their total weight times the exp of the weighted mean exponent (Jensen, by "
+                           "the tangent at the mean)")
 
     def by_log_tangent(self, expr: Expr, strict: bool) -> bool:
         """Gibbs' inequality alone (:meth:`_rule_log_tangent`) on ``expr`` as written: for a gap whose simplified form
@@ -443,20 +469,47 @@ class AlgebraRules(SignProverBase):
         two such groups and nothing else with a log, after the sum, product, Jensen, extremum and quotient rules and
         before the costlier ones (it gives up information: the bound may fail where the claim holds).
         """
-        split = _log_terms(expr)
-        if split is None:
+        bounded = self._log_bounds(expr, depth, least_groups=2)
+        if bounded is None:
             return False
+        mark = len(self.steps)
+        if self._prove(sp.simplify(bounded), strict, depth + 1):
+            self._note(expr, strict, "log is concave: 1 - 1/R <= log R <= R - 1 (its tangent at 1), each log term replaced "
+                       "by the bound below it (Gibbs' inequality)")
+            return True
+        del self.steps[mark:]
+        return False
+
+    def _log_bounds(self, expr: Expr, depth: int, least_groups: int, absorb: bool = False) -> Expr | None:
+        r"""``expr`` (a sum of terms) with each group :math:`c \log R` replaced by the bound below it that
+        :meth:`_rule_log_tangent` argues; None unless there are ``least_groups`` groups at least and every factor c has
+        a proven sign. The sign proofs' steps stay on this prover (the caller drops them on failure).
+
+        ``absorb``: a term :math:`c v` without a logarithm (v real, the factors of the term beyond c's) joins c's group as
+        :math:`c \log e^{v}` (an identity for real v): a softmax's log that SymPy wrote out, :math:`q_i (y_i - \log S)`,
+        is the group :math:`q_i \log(e^{y_i} / S)` again, whose bound keeps what the split-off :math:`q_i y_i` held."""
+        split = _log_terms(expr, one_term=True)
+        if split is None:
+            return None
         rest, logs = split
         groups: dict[Expr, Expr] = {}  # c -> R: the terms c log A - c log B gathered into c log(A/B)
         for factor, argument in logs:
             if factor.has(sp.log) or argument.has(sp.log):
-                return False
+                return None
             if factor.could_extract_minus_sign():
                 factor, argument = -factor, 1 / argument
             groups[factor] = groups.get(factor, sp.Integer(1)) * argument
-        if len(groups) < 2:
-            return False
-        mark = len(self.steps)
+        if len(groups) < least_groups:
+            return None
+        if absorb:
+            kept = []
+            for term in rest:
+                owner = next((c for c in groups if (v := _cofactor(term, c)) is not None and v.is_extended_real), None)
+                if owner is None:
+                    kept.append(term)
+                else:
+                    groups[owner] *= sp.exp(_cofactor(term, owner))
+            rest = kept
         bounded = list(rest)
         for factor, ratio in groups.items():
             if self._prove(factor, False, depth + 1):
@@ -464,14 +517,58 @@ class AlgebraRules(SignProverBase):
             elif self._prove(-factor, False, depth + 1):
                 bounded.append(factor * (ratio - 1))
             else:
-                del self.steps[mark:]
+                return None
+        return sp.Add(*bounded)
+
+    def _rule_log_tangent_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""Gibbs' inequality over a symbolic range: in each term :math:`K \sum_{i=a}^{b} f_i` of the goal (K free of i,
+        proven :math:`\ge 0`), every group :math:`c_i \log R_i` of the summand is replaced by the bound below it,
+        :math:`c_i (1 - 1/R_i)` where :math:`c_i \ge 0` and :math:`c_i (R_i - 1)` where :math:`c_i \le 0`, each proven
+        for the index as an integer in :math:`a..b` with :math:`R_i > 0` proven there too; the sums are then written
+        by linearity (constants pulled out, equal sums identified) and the claim is proven of the result.
+
+        Soundness: :math:`1 - 1/R \le \log R \le R - 1` for every :math:`R > 0` (log is concave, its tangent at 1 is
+        :math:`R - 1`; the left one is the right one at :math:`1/R`), so every replaced summand is at most the summand
+        for every i of the range; a range of a non-negative number of terms (proven; under Karr's convention a reversed
+        range is minus a sum) keeps the order in the sum, and :math:`K \ge 0` keeps it in the term. The new goal is at
+        most the old one, so proving it :math:`\ge 0` (:math:`> 0`) proves the claim. Example: the relative entropy of
+        two softmax distributions, :math:`\sum_i q_i \log(q_i / p_i) \ge \sum_i (q_i - p_i) = 1 - 1 = 0`, and the
+        cross-entropy at least the entropy. Tried with half of the budget left (it gives up information).
+        """
+        terms = list(sp.Add.make_args(expr))
+        replaced: list[Expr] = []
+        changed = False
+        for term in terms:
+            coefficient, total = split_sum_term(term)
+            if total is None or not total.function.has(sp.log):
+                replaced.append(term)
+                continue
+            index, lo, hi = total.limits[0]
+            if index in coefficient.free_symbols or not self._range_size_nonnegative(lo, hi):
                 return False
-        if self._prove(sp.simplify(sp.Add(*bounded)), strict, depth + 1):
-            self._note(expr, strict, "log is concave: 1 - 1/R <= log R <= R - 1 (its tangent at 1), each log term replaced "
-                       "by the bound below it (Gibbs' inequality)")
-            return True
-        del self.steps[mark:]
-        return False
+            if not self._positive_factor_or_zero(coefficient, depth):
+                return False
+            ranged = self._child((index, lo, hi))
+            function = sp.expand(total.function, log=False)
+            bound = ranged._log_bounds(function, depth, least_groups=1, absorb=True)
+            if bound is None or not all(ranged._prove(lg.args[0], True, depth + 1)
+                                        for lg in function.atoms(sp.log) if index in lg.free_symbols):
+                return False
+            replaced.append(coefficient * Sum(sp.powsimp(sp.expand(bound)), (index, lo, hi)))
+            changed = True
+        if not changed:
+            return False
+        bounded = sp.Add(*replaced)
+        try:
+            bounded = sp.cancel(sp.together(canonical_sums(pull_constants(bounded))))
+        except Exception:  # noqa: BLE001 - SymPy fails inside some calls: the form as built is proven instead
+            pass
+        return self._lossy(bounded, expr, strict, depth, "log is concave: each log term of a sum's terms replaced by the "
+                           "bound below it, 1 - 1/R <= log R <= R - 1 (its tangent at 1; Gibbs' inequality)")
+
+    def _positive_factor_or_zero(self, factor: Expr, depth: int) -> bool:
+        """``factor >= 0``: certified for a number, proven otherwise."""
+        return certified_sign(factor, exact_zero=True) in (0, 1) if factor.is_number else self._prove(factor, False, depth + 1)
 
     def _dominated(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Termwise domination: :math:`\sum_j p_j - \sum_k q_k \ge 0` if each :math:`q_k \le p_{\pi(k)}`.
@@ -644,17 +741,22 @@ class AlgebraRules(SignProverBase):
         return False
 
     def _common_log_factor(self, expr: Expr, strict: bool, depth: int) -> bool:
-        """The sub-rule of :meth:`_log_against_rest` that divides by the symbolic factor every logarithm term shares."""
+        r"""The sub-rule of :meth:`_log_against_rest` that divides by the symbolic factor every logarithm term shares (the
+        terms of one logarithm gathered first: :math:`t \log S + \log S = (t + 1) \log S`, an identity)."""
         split = _log_terms(expr)
         if split is None:
             return False
+        if len(split[1]) > len({argument for _, argument in split[1]}):
+            gathered = sp.collect(expr, sorted(expr.atoms(sp.log), key=sp.default_sort_key), func=sp.factor)
+            if (regrouped := _log_terms(gathered)) is not None:
+                expr, split = gathered, regrouped
         shared = {factor.as_coeff_Mul()[1] for factor, _ in split[1]}
         if len(shared) != 1:
             return False
         (factor,) = shared
         if factor.is_number or not self._prove(factor, True, depth + 1):
             return False
-        if self._prove(sp.expand(expr / factor), strict, depth + 1):
+        if self._prove(sp.Add(*(term / factor for term in sp.Add.make_args(expr))), strict, depth + 1):  # term by term: (t + 1) kept whole
             self._note(expr, strict, f"divided by ${sp.latex(factor)} > 0$, the factor of every logarithm")
             return True
         return False
@@ -730,6 +832,20 @@ class AlgebraRules(SignProverBase):
         return False
 
 
+def _cofactor(term: Expr, factor: Expr) -> Expr | None:
+    """v where ``term`` is ``factor`` times v as SymPy's factors show (every factor of ``factor`` among the term's, with
+    its multiplicity; a numeric coefficient may differ), else None."""
+    remaining = list(sp.Mul.make_args(term))
+    for f in sp.Mul.make_args(factor):
+        if f in remaining:
+            remaining.remove(f)
+        elif f.is_number and remaining and remaining[0].is_number:
+            remaining[0] = remaining[0] / f
+        else:
+            return None
+    return sp.Mul(*remaining)
+
+
 def _sqrt_term(term: Expr) -> tuple[sp.Rational, tuple[Expr, ...]] | None:
     """(c, (C,)) where ``term`` is c sqrt(C) with a rational c != 0, sqrt as SymPy writes it (C**(1/2)), or (c, (A, B, ...))
     for c times a product of square roots (one root of AB... where A, B, ... >= 0, which the rule proves first); else None."""
@@ -742,14 +858,23 @@ def _sqrt_term(term: Expr) -> tuple[sp.Rational, tuple[Expr, ...]] | None:
     return sp.Rational(coefficient), tuple(f.base for f in factors)
 
 
-def _exp_times_exponent(function: Expr, index: sp.Symbol) -> tuple[Expr, Expr] | None:
-    """(u, c) where ``function`` is :math:`e^{u} (u + c)` with c free of ``index`` (the factors other than one exp
-    add up to its exponent plus c), else None."""
+def _exp_times_exponent(function: Expr, index: sp.Symbol) -> tuple[Expr, Expr, Expr] | None:
+    """(u, c, a) where ``function`` is :math:`e^{u} (a u + a c)` with a, c free of ``index`` and :math:`a \ne 0` (the
+    factors other than one exp are a multiple of its exponent plus a constant: :math:`e^{x_i/T} x_i = T e^{u} u` for
+    :math:`u = x_i/T`), else None."""
     if not isinstance(function, sp.Mul):
         return None
     exps = [f for f in function.args if isinstance(f, sp.exp)]
     if len(exps) != 1:
         return None
     exponent = exps[0].args[0]
-    shift = sp.expand(sp.Mul(*(f for f in function.args if f is not exps[0])) - exponent)
-    return (exponent, shift) if index not in shift.free_symbols else None  # x[i] has i among its free symbols
+    cofactor = sp.expand(sp.Mul(*(f for f in function.args if f is not exps[0])))
+    moving = sp.Add(*(t for t in sp.Add.make_args(cofactor) if index in t.free_symbols))  # x[i] has i among its free symbols
+    along = sp.Add(*(t for t in sp.Add.make_args(sp.expand(exponent)) if index in t.free_symbols))
+    if along == 0:
+        return None
+    scale = sp.cancel(moving / along)
+    if scale == 0 or index in scale.free_symbols:
+        return None
+    shift = sp.expand(cofactor / scale - exponent)
+    return (exponent, shift, scale) if index not in shift.free_symbols else None

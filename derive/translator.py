@@ -88,6 +88,7 @@ FUNCTIONS: dict[str, Callable[..., Any] | None] = {  # None: handled by the tran
     "sigmoid": _sigmoid, "softplus": _softplus, "log_sigmoid": _log_sigmoid, "logit": _logit, "logsumexp": _logsumexp,
     "diff": None, "Sum": None, "Product": None, "limit": None, "Rational": _rational,
     "KroneckerDelta": None,  # 1 where its two integer arguments are equal, else 0 (a one-hot entry)
+    "Piecewise": None,  # Piecewise((e1, a <= b), ..., (ek, True)): the first branch whose condition holds
 }
 CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -101,6 +102,10 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
 }
+
+
+_COMPARISONS: dict[type, type] = {ast.Lt: sp.StrictLessThan, ast.LtE: sp.LessThan, ast.Gt: sp.StrictGreaterThan,
+                                  ast.GtE: sp.GreaterThan}
 
 
 def _takes_evaluate(e: sp.Basic) -> bool:
@@ -271,6 +276,8 @@ class Translator:
             return self._limit(node)
         if name == "KroneckerDelta":
             return self._kronecker(node)
+        if name == "Piecewise":
+            return self._piecewise(node)
         args = [self.visit(a) for a in node.args]
         if any(isinstance(a, tuple) for a in args):
             raise self.fail(f"a tuple is only allowed as the limits of Sum and Product, not in {name}()")
@@ -293,6 +300,35 @@ class Translator:
         args = [self._integer_argument(a, "an argument of KroneckerDelta", "the argument {} of KroneckerDelta is not an "
                                        "integer; use KroneckerDelta(k, c) with k and c integers") for a in node.args]
         return sp.KroneckerDelta(*args)
+
+    def _piecewise(self, node: ast.Call) -> sp.Expr:
+        """``Piecewise((e1, c1), (e2, c2), ..., (ek, True))``: the value of the first branch whose condition holds (SymPy's
+        meaning). Each condition but the last is one comparison of two real expressions (``x >= 0``, ``a < b``); the
+        last is ``True``, so that a value is given everywhere (a function with a gap is not a real expression)."""
+        usage = "Piecewise takes branches (value, condition), the last one (value, True): Piecewise((a, x >= 0), (b, True))"
+        if len(node.args) < 2:
+            raise self.fail(usage)
+        branches: list[tuple[sp.Expr, sp.Basic]] = []
+        for position, branch in enumerate(node.args):
+            if not isinstance(branch, ast.Tuple) or len(branch.elts) != 2:
+                raise self.fail(usage)
+            value_node, condition = branch.elts
+            last = position == len(node.args) - 1
+            if last:
+                if not (isinstance(condition, ast.Constant) and condition.value is True):
+                    raise self.fail("the last branch of a Piecewise must be (value, True), the value where no condition "
+                                    "holds")
+                branches.append((self.visit(value_node), sp.true))
+                continue
+            if not (isinstance(condition, ast.Compare) and len(condition.ops) == 1 and
+                    type(condition.ops[0]) in _COMPARISONS):
+                raise self.fail("a condition of Piecewise is one comparison of two real expressions with <, <=, > or >= "
+                                "(x >= 0, a < b); only the last is True")
+            lhs, rhs = self.visit(condition.left), self.visit(condition.comparators[0])
+            if isinstance(lhs, tuple) or isinstance(rhs, tuple):
+                raise self.fail(usage)
+            branches.append((self.visit(value_node), _COMPARISONS[type(condition.ops[0])](lhs, rhs, evaluate=False)))
+        return sp.Piecewise(*branches, evaluate=False)
 
     def _integer_argument(self, node: ast.AST, role: str, refusal: str) -> sp.Expr:
         """An integer in ``role``: a free name becomes an integer symbol (:meth:`_integer`), anything else must be an

@@ -144,6 +144,8 @@ class _Evaluator:
                 return self._sum(node)
             if name == "diff":
                 return self._diff(node)
+            if name == "Piecewise":
+                return self._piecewise(node)
             return FUNCTIONS[name](*(self.value(a) for a in node.args))
         raise ValueError(f"no rule for {ast.dump(node)}")
 
@@ -163,6 +165,19 @@ class _Evaluator:
         else:
             self.bound[var.id] = saved
         return sign * total
+
+    def _piecewise(self, node: ast.Call) -> mpmath.mpf:
+        """The value of the first branch whose condition holds (``True``, or one comparison ``a < b``, ``a <= b``...);
+        only that branch is evaluated."""
+        for branch in node.args:
+            value, condition = branch.elts  # type: ignore[attr-defined]
+            if isinstance(condition, ast.Constant) and condition.value is True:
+                return self.value(value)
+            a, b = self.value(condition.left), self.value(condition.comparators[0])  # type: ignore[attr-defined]
+            holds = {ast.Lt: a < b, ast.LtE: a <= b, ast.Gt: a > b, ast.GtE: a >= b}[type(condition.ops[0])]  # type: ignore[attr-defined]
+            if holds:
+                return self.value(value)
+        raise Undefined("no branch of the Piecewise holds")
 
     def _diff(self, node: ast.Call) -> mpmath.mpf:
         body, target = node.args[0], node.args[1]

@@ -163,6 +163,12 @@ HOSTILE = [
     ["--timeout", "1e300", "--", "x", "x"],
     ["x.__class__", "1"],
     ["", "1"],
+    ["Piecewise((x, x > 0), (0, x <= 0))", "x"],  # no (value, True) at the end: a gap is not a real function
+    ["Piecewise((x, 0 < x < 1), (0, True))", "x"],  # a chained comparison
+    ["Piecewise((x, x > 0 and x < 1), (0, True))", "x"],
+    ["Piecewise((x, x == 0), (0, True))", "x"],
+    ["Piecewise(x, 1)", "x"],
+    ["x > 0", "1"],  # a comparison outside a Piecewise condition
 ]
 
 

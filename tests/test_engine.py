@@ -256,3 +256,31 @@ def test_inverse_hyperbolic_identities_need_to_hold() -> None:
     g = sp.Symbol("g", positive=True)
     assert Simplify().run(sp.Eq(2 * sp.atanh((g - 1) / (g + 1)), sp.log(g))).status is Status.PROVED
     assert Simplify().run(sp.Eq(2 * sp.atanh((g - 1) / (g + 2)), sp.log(g))).status is not Status.PROVED
+
+
+def test_a_goal_inside_its_own_proof_is_not_shown_and_costs_no_more_than_one_application() -> None:
+    """A rule that rewrites a goal into itself (through a detour) must not go round to the depth limit: the inner copy
+    is "not shown" at once, so the budget spent is a handful of applications, and a failing goal stays unproved."""
+
+    class Circular(SignProver):
+        def rules(self):  # type: ignore[no-untyped-def]
+            return (self._there_and_back,)
+
+        def _there_and_back(self, expr: sp.Expr, strict: bool, depth: int) -> bool:
+            detour = sp.Symbol("detour", real=True)
+            return self._prove(detour, strict, depth + 1) if expr != detour else self._prove(x[1], strict, depth + 1)
+
+    prover = Circular()
+    assert not prover.nonnegative(x[1])
+    assert 600 - prover.budget[0] <= 3  # x[1], the detour, and x[1] met again (refused without a charge)
+    assert not prover.active  # nothing left marked as under way
+
+
+def test_a_lossy_lower_bound_leaves_budget_for_the_exact_rules() -> None:
+    """Jensen's lower bound of a sum of exponentials loses what a termwise comparison needs; its search gets half of the
+    budget, so that the comparison after it still runs: sum_i e^(x_i + e^(z_i)) - sum_i e^(x_i) > 0 (unknown before)."""
+    z = sp.IndexedBase("z", real=True)
+    gap = sp.Sum(sp.exp(x[i] + sp.exp(z[i])), (i, 1, n)) - sp.Sum(sp.exp(x[i]), (i, 1, n))
+    assert SignProver({n: 1}).positive(gap)
+    assert SignProver({n: 1}).positive(sp.log(sp.Sum(sp.exp(x[i] + sp.exp(z[i])), (i, 1, n))) - sp.log(sp.Sum(sp.exp(x[i]), (i, 1, n))))
+    assert not SignProver({n: 1}).positive(-gap)

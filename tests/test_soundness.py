@@ -281,3 +281,74 @@ def test_fuzzed_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str
     if result.verdict == "proved":
         bad = oracle.witness(lhs, rhs, relation, {}, count=60)
         assert bad is None, (bad, result.method, result.steps[-3:])
+
+
+# ------------------------------------------------------------------ Piecewise (stable forms written by cases), judged by the oracle
+PIECEWISE_STATEMENTS = [  # (lhs, rhs, relation, the verdict expected): boundaries on either side, branches swapped or wrong
+    ("Piecewise((1/(1+exp(-x)), x >= 0), (exp(x)/(1+exp(x)), True))", "sigmoid(x)", "==", "proved"),
+    ("Piecewise((exp(x)/(1+exp(x)), x > 0), (1/(1+exp(-x)), True))", "sigmoid(x)", "==", "proved"),
+    ("Piecewise((1/(1+exp(-x)), x >= 0), (exp(-x)/(1+exp(-x)), True))", "sigmoid(x)", "==", "refuted"),
+    ("Piecewise((1, x > 0), (0, True))", "Piecewise((1, x >= 0), (0, True))", "==", "refuted"),
+    ("Piecewise((1, x > 0), (0, True))", "Piecewise((1, x >= 0), (0, True))", "<=", "proved"),
+    ("Piecewise((1, x > 0), (0, True))", "Piecewise((1, x >= 0), (0, True))", "<", "refuted"),
+    ("Piecewise((a + log(1+exp(b-a)), a >= b), (b + log(1+exp(a-b)), True))", "log(exp(a)+exp(b))", "==", "proved"),
+    ("Piecewise((a + log(1+exp(b-a)), a >= b), (b + log(1+exp(b-a)), True))", "log(exp(a)+exp(b))", "==", "refuted"),
+    ("Piecewise((a + log(1+exp(b-a)), a >= b), (b + log(1+exp(a-b)), True))", "Max(a, b)", ">", "proved"),
+    ("Piecewise((a + log(1+exp(b-a)), a >= b), (b + log(1+exp(a-b)), True))", "Max(a, b) + log(2)", "<", "refuted"),
+    ("Piecewise((-log(1+exp(-x)), x >= 0), (x - log(1+exp(x)), True))", "log(sigmoid(x))", "==", "proved"),
+    ("Piecewise((log(x), x > 1), (0, True))", "Max(x - 1, 0)", "<=", "proved"),  # log(x) only where x > 1: defined
+    ("Piecewise((log(x), x > 0), (0, True))", "x - 1", "<=", "refuted"),  # fails at x <= 0, where the log is not taken
+    ("Piecewise((1, x >= y), (0, True)) + Piecewise((1, y > x), (0, True))", "1", "==", "proved"),
+    ("Piecewise((1, x > y), (0, True)) + Piecewise((1, y > x), (0, True))", "1", "==", "refuted"),
+    ("Piecewise((exp(x), x < 0), (1 + x, True))", "1 + x + x**2/2", "<=", "proved"),
+    ("Piecewise((exp(x), x < 0), (1 + x, True))", "1 + x", ">", "refuted"),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, relation, expected", PIECEWISE_STATEMENTS)
+def test_piecewise_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str, expected: str) -> None:
+    """Refuted: the oracle (its own reading: the first branch whose condition holds) sees the statement fail at the
+    reported point; proved: no drawn point (0, 1, -1 and ties among them) fails. Each verdict is the one expected: a
+    Piecewise is split on its condition (the boundary on the side the condition gives it), a branch's log or division
+    is needed only where the branch is taken."""
+    result = check(lhs, rhs, relation, timeout=30.0)
+    if result.verdict == "refuted":
+        point = _point(result.counterexample)
+        assert oracle.violated(lhs, rhs, relation, point), (lhs, relation, rhs, point)
+    if result.verdict == "proved":
+        assert oracle.witness(lhs, rhs, relation, {}, count=120) is None
+    assert result.verdict == expected, (lhs, relation, rhs, result.verdict)
+
+
+# ------------------------------------------------------------------ inequalities of distributions over n entries, judged by the oracle
+_P = "exp(x[i])/Sum(exp(x[j]), (j, 1, n))"
+_Q = "exp(y[i])/Sum(exp(y[j]), (j, 1, n))"
+DISTRIBUTION_STATEMENTS = [  # (lhs, rhs, relation, extra assumptions, the verdict expected)
+    (f"Sum({_Q}*log(({_Q})/({_P})), (i, 1, n))", "0", ">=", (), "proved"),  # Gibbs: KL(q || p) >= 0
+    (f"Sum({_Q}*log(({_Q})/({_P})), (i, 1, n))", "0", ">", (), "refuted"),  # equal at p = q
+    (f"-Sum({_Q}*log({_P}), (i, 1, n))", f"-Sum({_Q}*log({_Q}), (i, 1, n))", ">=", (), "proved"),  # CE >= H
+    (f"-Sum({_Q}*log({_P}), (i, 1, n))", f"-Sum({_P}*log({_P}), (i, 1, n))", ">=", (), "refuted"),
+    ("log(Sum(exp(x[i]), (i, 1, n)))", "log(Sum(exp(x[i] + exp(y[i])), (i, 1, n)))", "<", (), "proved"),  # LSE increasing
+    ("log(Sum(exp(x[i]), (i, 1, n)))", "log(Sum(exp(Abs(x[i])), (i, 1, n)))", "<=", (), "proved"),
+    ("Sum(exp(x[i]), (i, 1, n))/n", "sqrt(Sum(exp(2*x[i]), (i, 1, n))/n)", "<=", (), "proved"),  # power means
+    ("Sum(exp(x[i]), (i, 1, n))/n", "sqrt(Sum(exp(2*x[i]), (i, 1, n))/n)", ">=", (), "refuted"),
+    ("T*log(Sum(exp(x[i]/T), (i, 1, n)))", "log(Sum(exp(x[i]), (i, 1, n)))", ">=", ("T: >= 1",), "proved"),
+    ("T*log(Sum(exp(x[i]/T), (i, 1, n)))", "log(Sum(exp(x[i]), (i, 1, n)))", "<=", ("T: >= 1",), "refuted"),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, relation, extra, expected", DISTRIBUTION_STATEMENTS)
+def test_distribution_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str, extra: tuple[str, ...],
+                                                     expected: str) -> None:
+    """Gibbs' inequality over a symbolic range (the log's tangent in each term), the smooth maximum increasing in every
+    entry (a budget the lossy Jensen bound may not spend), the power means (a square root with a symbolic factor) and
+    T LSE(x/T) increasing in T (value at T = 1 and slope, with sums): each verdict expected, each judged by the oracle."""
+    assume = ("n: positive integer", *extra)
+    result = check(lhs, rhs, relation, assume, timeout=60.0)
+    if result.verdict == "refuted":
+        point = _point(result.counterexample)
+        assert oracle.violated(lhs, rhs, relation, point), (lhs, relation, rhs, point)
+    if result.verdict == "proved":
+        words = {a.split(":")[0].strip(): a.split(":")[1].strip() for a in assume}
+        assert oracle.witness(lhs, rhs, relation, words, count=60) is None
+    assert result.verdict == expected, (lhs, relation, rhs, result.verdict)

@@ -1,4 +1,4 @@
-"""Strategies for a user's statement: a case split on each ``Max``/``Min``/``Abs`` (:class:`Cases`) and the
+"""Strategies for a user's statement: a case split on each ``Max``/``Min``/``Abs``/``Piecewise`` (:class:`Cases`) and the
 one-variable derivative test (:class:`DerivativeTest`), each with its side conditions in its docstring."""
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from .core import Outcome, Status, Strategy
 
 __all__ = ["Cases", "DerivativeTest"]
 
-_PIECEWISE = (sp.Max, sp.Min, sp.Abs)  # the terms a case split removes
+_PIECEWISE = (sp.Max, sp.Min, sp.Abs, sp.Piecewise)  # the terms a case split removes
 
 @dataclass(frozen=True)
 class Cases:
-    """Split on the first ``Max``/``Min``/``Abs`` until none is left, then run ``base``.
+    """Split on the first ``Max``/``Min``/``Abs``/``Piecewise`` (a user's, whose condition compares reals) until none
+    is left, then run ``base``.
 
     Side conditions: the split term is outside every sum (a term with a summation
     index in it stands for n terms, not one: splitting it as one value would be
@@ -34,20 +35,22 @@ class Cases:
     def splits(statement: Basic) -> bool:
         """Whether there is a ``Max``/``Min``/``Abs``/``KroneckerDelta`` to split on: without one, ``run`` is
         ``base.run``. A derivative by a vector entry counts where its evaluation leaves a delta outside the sums."""
-        return bool(statement.atoms(*_PIECEWISE)) or _delta_split(statement) is not None
+        return bool(_split_terms(statement)) or _delta_split(statement) is not None
 
     def run(self, statement: Basic) -> Outcome:
         bound = bound_variables(statement)
         split = _delta_split(statement) if self.depth > 0 else None
         if split is not None:
             return self._on_delta(*split)
-        atoms = sorted((a for a in statement.atoms(*_PIECEWISE)), key=sp.default_sort_key)
+        atoms = _split_terms(statement)
         splittable = [a for a in atoms if not (a.free_symbols & bound) and not _inside_sum(a, statement)]
         if not atoms or self.depth == 0:
             return self.base.run(statement)
         if not splittable:
             return Outcome(Status.UNPROVED, "case split", ["every Max/Min/Abs is inside a sum: no split"])
         first = splittable[0]
+        if isinstance(first, sp.Piecewise):
+            return self._on_piecewise(statement, first, bound)
         left, right = (first.args[0], sp.Integer(0)) if isinstance(first, sp.Abs) else first.args[:2]
         variable = _linear_symbol(left - right, bound)
         if variable is None:
@@ -80,6 +83,62 @@ class Cases:
                 return Outcome(out.status, "case split; " + out.method if out.status is Status.PROVED else "case split",
                                [step, *out.steps])
         return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
+
+    def _on_piecewise(self, statement: Basic, piecewise: sp.Piecewise, bound: set[Basic]) -> Outcome:
+        r"""The two cases of a ``Piecewise``'s first condition, written :math:`u > 0` or :math:`u \ge 0`: where it holds
+        the Piecewise is its first value, elsewhere the Piecewise of the other branches. With :math:`u` linear in a real
+        variable v of no stated sign, v is solved for from :math:`u = t` with :math:`t > 0` (:math:`t \ge 0` for a
+        non-strict condition) and from :math:`u = -t` with :math:`t \ge 0` (:math:`t > 0`); else a sign of u proven for
+        every value picks one branch (as :meth:`_by_sign` does for Max).
+
+        Soundness: the two ranges of t cover every real value of u exactly once, the boundary :math:`u = 0` on the side
+        the condition gives it, and the substitution of v is one to one (v has no stated range to leave), so the
+        cases together are the statement at every point; in each case the Piecewise equals the value put for it."""
+        (value, condition), rest = piecewise.args[0], piecewise.args[1:]
+        otherwise = rest[0][0] if len(rest) == 1 and rest[0][1] is sp.true else sp.Piecewise(*rest)
+        if isinstance(condition, (sp.StrictGreaterThan, sp.GreaterThan)):
+            gap, strict = condition.lhs - condition.rhs, isinstance(condition, sp.StrictGreaterThan)
+        elif isinstance(condition, (sp.StrictLessThan, sp.LessThan)):
+            gap, strict = condition.rhs - condition.lhs, isinstance(condition, sp.StrictLessThan)
+        else:
+            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
+        variable = _linear_symbol(gap, bound)
+        if variable is None:
+            return self._piecewise_by_sign(statement, piecewise, gap, strict, value, otherwise)
+        t = sp.Dummy("t", real=True)
+        solution = sp.solve(sp.Eq(gap, t), variable, dict=True)
+        if len(solution) != 1:
+            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
+        closed, opened = sp.Dummy("t", nonnegative=True), sp.Dummy("t", positive=True)
+        holds, fails = (opened, -closed) if strict else (closed, -opened)
+        steps: list[str] = []
+        labels = ((">" if strict else r"\ge"), (r"\le" if strict else "<"))
+        for label, branch, at in ((labels[0], value, holds), (labels[1], otherwise, fails)):
+            case = statement.xreplace({piecewise: branch}).xreplace({variable: solution[0][variable].xreplace({t: at})})
+            out = Cases(self.base, self.depth - 1).run(case)
+            steps.append(f"case ${sp.latex(gap)} {label} 0$: {out.status}")
+            steps += out.steps
+            if out.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, "case split", steps)
+        return Outcome(Status.PROVED, "case split; " + out.method, steps)
+
+    def _piecewise_by_sign(self, statement: Basic, piecewise: sp.Piecewise, gap: Expr, strict: bool, value: Expr,
+                           otherwise: Expr) -> Outcome:
+        """A Piecewise whose condition's gap solves for no variable: the branch a sign of the gap proven for every value
+        picks (the condition holds everywhere, or fails everywhere); else not split."""
+        from ..inequalities import SignProver
+
+        simple = sp.simplify(gap)
+        for holds, picked in ((True, value), (False, otherwise)):
+            sign_gap = simple if holds else -simple
+            shown = SignProver({}).positive(sign_gap) if holds == strict else SignProver({}).nonnegative(sign_gap)
+            if shown:
+                out = Cases(self.base, self.depth - 1).run(statement.xreplace({piecewise: picked}))
+                relation = (">" if strict else r"\ge") if holds else (r"\le" if strict else "<")
+                step = f"${sp.latex(gap)} {relation} 0$ for every value: ${sp.latex(piecewise)} = {sp.latex(picked)}$"
+                return Outcome(out.status, "case split; " + out.method if out.status is Status.PROVED else "case split",
+                               [step, *out.steps])
+        return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
 
     def _on_delta(self, statement: Basic, delta: sp.KroneckerDelta, name: sp.Symbol, other: Expr) -> Outcome:
         r"""The two cases of :math:`\delta_{name, other}`: name = other (name replaced by other everywhere, where
@@ -124,6 +183,17 @@ def _splittable_delta(statement: Basic, bound: set[Basic]) -> tuple[sp.Kronecker
             if isinstance(name, sp.Symbol) and name.is_integer and name not in bound:
                 return delta, name, other
     return None
+
+
+def _split_terms(statement: Basic) -> list[Basic]:
+    """The ``Max``/``Min``/``Abs`` terms and the ``Piecewise`` ones whose first condition compares real expressions (a
+    user's; SymPy's own, from a sum's range, compare integers), in a fixed order."""
+    def real_comparison(condition: Basic) -> bool:
+        return isinstance(condition, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)) and not any(
+            s.is_integer for s in condition.free_symbols)
+
+    return sorted((a for a in statement.atoms(*_PIECEWISE) if not isinstance(a, sp.Piecewise) or real_comparison(a.args[0][1])),
+                  key=sp.default_sort_key)
 
 
 def _inside_sum(atom: Basic, statement: Basic, kinds: tuple[type, ...] = _PIECEWISE) -> bool:
