@@ -15,6 +15,7 @@ from sympy import Basic, Expr, Sum
 
 from .double_sums import PairKernel, pair_kernel
 from .minimum import infimum
+from .piecewise_cases import compares_reals, condition_gap, first_branch, piecewise_cases
 from .sign_prover import SignProverBase, certified_sign, continuous_on
 from .sums import bound_variables, pull_constants
 
@@ -512,6 +513,36 @@ class RewriteRules(SignProverBase):
                 self._note(expr, strict, f"its value at ${sp.latex(t)} = 0$ and its slope in ${sp.latex(t)} \\ge 0$, "
                                          "for every value of the other variables (mean value theorem)")
                 return True
+        return False
+
+    def _rule_piecewise(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A ``Piecewise`` of the goal whose first condition compares reals and holds no index of the goal's own sums (a
+        term of a sum, the summand under its range: ReLU, a stable form by cases): the goal proven in each case of that
+        condition (:func:`~softproof.derive.piecewise_cases.piecewise_cases`, where the argument is); where the condition's
+        gap solves for no variable, with the branch that a proven sign of the gap picks (the Piecewise equals it at
+        every point). Not on the top goal: ``check`` splits its Piecewise first, each case with a budget of its own."""
+        if depth <= self.base_depth or not expr.has(sp.Piecewise):
+            return False
+        bound = bound_variables(expr)
+        for piecewise in sorted(expr.atoms(sp.Piecewise), key=sp.default_sort_key):
+            if not compares_reals(piecewise.args[0][1]) or piecewise.free_symbols & bound:
+                continue
+            mark = len(self.steps)
+            cases = piecewise_cases(expr, piecewise, bound)
+            if cases is not None:
+                if all(self._prove(case, strict, depth + 1) for _, case in cases):
+                    self._note(expr, strict, "in each case of " + ", ".join(f"${label}$" for label, _ in cases))
+                    return True
+                del self.steps[mark:]
+                return False
+            value, condition, otherwise = first_branch(piecewise)
+            gap, strict_condition = condition_gap(condition) or (sp.Integer(0), False)
+            for picked, sign, needs_strict in ((value, 1, strict_condition), (otherwise, -1, not strict_condition)):
+                if self._prove(sign * gap, needs_strict, depth + 1) and self._prove(expr.xreplace({piecewise: picked}), strict, depth + 1):
+                    self._note(expr, strict, f"the condition of ${sp.latex(piecewise)}$ has a proven sign")
+                    return True
+                del self.steps[mark:]
+            return False
         return False
 
     def _rule_exp_substitute(self, expr: Expr, strict: bool, depth: int) -> bool:

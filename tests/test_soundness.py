@@ -302,6 +302,12 @@ PIECEWISE_STATEMENTS = [  # (lhs, rhs, relation, the verdict expected): boundari
     ("Piecewise((1, x > y), (0, True)) + Piecewise((1, y > x), (0, True))", "1", "==", "refuted"),
     ("Piecewise((exp(x), x < 0), (1 + x, True))", "1 + x + x**2/2", "<=", "proved"),
     ("Piecewise((exp(x), x < 0), (1 + x, True))", "1 + x", ">", "refuted"),
+    ("Piecewise((T*log(exp(a/T)+exp(b/T)), T > 0), (Max(a, b), True))", "Max(a, b)", ">=", "proved"),  # x/T where T > 0 only
+    ("Piecewise((T*log(exp(a/T)+exp(b/T)), T > 0), (Max(a, b), True))", "Max(a, b)", ">", "refuted"),
+    ("Piecewise((log(1+exp(x)), x < 30), (x, True))", "log(1+exp(x)) - 10**(-13)", ">=", "proved"),  # the cut-off's error
+    ("Piecewise((log(1+exp(x)), x < 30), (x, True))", "log(1+exp(x)) - 10**(-14)", ">=", "refuted"),
+    ("Sum(Piecewise((x[i], x[i] > 0), (0, True)), (i, 1, n))", "Sum(x[i], (i, 1, n))", ">=", "proved"),  # ReLU, term by term
+    ("Sum(Piecewise((x[i], x[i] > 1), (0, True)), (i, 1, n))", "Sum(x[i], (i, 1, n))", ">=", "refuted"),
 ]
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 import sympy as sp
 from sympy import Basic, Expr
 
+from ..piecewise_cases import compares_reals, condition_gap, first_branch, linear_variable, piecewise_cases
 from ..sums import bound_variables, evaluate
 from .combinators import CaseSplit
 from .core import Outcome, Status, Strategy
@@ -52,7 +53,7 @@ class Cases:
         if isinstance(first, sp.Piecewise):
             return self._on_piecewise(statement, first, bound)
         left, right = (first.args[0], sp.Integer(0)) if isinstance(first, sp.Abs) else first.args[:2]
-        variable = _linear_symbol(left - right, bound)
+        variable = linear_variable(left - right, bound)
         if variable is None:
             return self._by_sign(statement, first, left, right)
         # left - right = t  <=>  variable = solution(t)
@@ -85,38 +86,24 @@ class Cases:
         return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
 
     def _on_piecewise(self, statement: Basic, piecewise: sp.Piecewise, bound: set[Basic]) -> Outcome:
-        r"""The two cases of a ``Piecewise``'s first condition, written :math:`u > 0` or :math:`u \ge 0`: where it holds
-        the Piecewise is its first value, elsewhere the Piecewise of the other branches. With :math:`u` linear in a real
-        variable v of no stated sign, v is solved for from :math:`u = t` with :math:`t > 0` (:math:`t \ge 0` for a
-        non-strict condition) and from :math:`u = -t` with :math:`t \ge 0` (:math:`t > 0`); else a sign of u proven for
-        every value picks one branch (as :meth:`_by_sign` does for Max).
+        r"""The two cases of a ``Piecewise``'s first condition (:func:`~softproof.derive.piecewise_cases.piecewise_cases`,
+        where its soundness is argued); where the condition's gap solves for no variable, the branch a proven sign of
+        the gap picks (:meth:`_piecewise_by_sign`)."""
+        cases = piecewise_cases(statement, piecewise, bound)
+        if cases is not None:
+            return self._each_case([(f"${label}$", case) for label, case in cases])
+        value, condition, otherwise = first_branch(piecewise)
+        found = condition_gap(condition)
+        if found is None:
+            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
+        return self._piecewise_by_sign(statement, piecewise, *found, value, otherwise)
 
-        Soundness: the two ranges of t cover every real value of u exactly once, the boundary :math:`u = 0` on the side
-        the condition gives it, and the substitution of v is one to one (v has no stated range to leave), so the
-        cases together are the statement at every point; in each case the Piecewise equals the value put for it."""
-        (value, condition), rest = piecewise.args[0], piecewise.args[1:]
-        otherwise = rest[0][0] if len(rest) == 1 and rest[0][1] is sp.true else sp.Piecewise(*rest)
-        if isinstance(condition, (sp.StrictGreaterThan, sp.GreaterThan)):
-            gap, strict = condition.lhs - condition.rhs, isinstance(condition, sp.StrictGreaterThan)
-        elif isinstance(condition, (sp.StrictLessThan, sp.LessThan)):
-            gap, strict = condition.rhs - condition.lhs, isinstance(condition, sp.StrictLessThan)
-        else:
-            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
-        variable = _linear_symbol(gap, bound)
-        if variable is None:
-            return self._piecewise_by_sign(statement, piecewise, gap, strict, value, otherwise)
-        t = sp.Dummy("t", real=True)
-        solution = sp.solve(sp.Eq(gap, t), variable, dict=True)
-        if len(solution) != 1:
-            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
-        closed, opened = sp.Dummy("t", nonnegative=True), sp.Dummy("t", positive=True)
-        holds, fails = (opened, -closed) if strict else (closed, -opened)
+    def _each_case(self, cases: list[tuple[str, Basic]]) -> Outcome:
+        """Proved where every case (its label, its statement) is, split further where it has a term to split."""
         steps: list[str] = []
-        labels = ((">" if strict else r"\ge"), (r"\le" if strict else "<"))
-        for label, branch, at in ((labels[0], value, holds), (labels[1], otherwise, fails)):
-            case = statement.xreplace({piecewise: branch}).xreplace({variable: solution[0][variable].xreplace({t: at})})
+        for label, case in cases:
             out = Cases(self.base, self.depth - 1).run(case)
-            steps.append(f"case ${sp.latex(gap)} {label} 0$: {out.status}")
+            steps.append(f"case {label}: {out.status}")
             steps += out.steps
             if out.status is not Status.PROVED:
                 return Outcome(Status.UNPROVED, "case split", steps)
@@ -145,16 +132,8 @@ class Cases:
         SymPy evaluates the delta to 1) and name != other (the delta replaced by 0, the inequality of the two
         forgotten: proving the case for every pair of values is a generalisation). Soundness: two integers are equal
         or not, and each case is proven for a superset of its points."""
-        steps: list[str] = []
-        cases = ((f"${sp.latex(name)} = {sp.latex(other)}$", statement.xreplace({name: other})),
-                 (f"${sp.latex(name)} \\ne {sp.latex(other)}$", statement.xreplace({delta: sp.Integer(0)})))
-        for label, case in cases:
-            out = Cases(self.base, self.depth - 1).run(case)
-            steps.append(f"case {label}: {out.status}")
-            steps += out.steps
-            if out.status is not Status.PROVED:
-                return Outcome(Status.UNPROVED, "case split", steps)
-        return Outcome(Status.PROVED, "case split; " + out.method, steps)
+        return self._each_case([(f"${sp.latex(name)} = {sp.latex(other)}$", statement.xreplace({name: other})),
+                                (f"${sp.latex(name)} \\ne {sp.latex(other)}$", statement.xreplace({delta: sp.Integer(0)}))])
 
 
 def _has_delta(statement: Basic) -> bool:
@@ -188,30 +167,12 @@ def _splittable_delta(statement: Basic, bound: set[Basic]) -> tuple[sp.Kronecker
 def _split_terms(statement: Basic) -> list[Basic]:
     """The ``Max``/``Min``/``Abs`` terms and the ``Piecewise`` ones whose first condition compares real expressions (a
     user's; SymPy's own, from a sum's range, compare integers), in a fixed order."""
-    def real_comparison(condition: Basic) -> bool:
-        return isinstance(condition, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)) and not any(
-            s.is_integer for s in condition.free_symbols)
-
-    return sorted((a for a in statement.atoms(*_PIECEWISE) if not isinstance(a, sp.Piecewise) or real_comparison(a.args[0][1])),
+    return sorted((a for a in statement.atoms(*_PIECEWISE) if not isinstance(a, sp.Piecewise) or compares_reals(a.args[0][1])),
                   key=sp.default_sort_key)
 
 
 def _inside_sum(atom: Basic, statement: Basic, kinds: tuple[type, ...] = _PIECEWISE) -> bool:
     return any(atom in s.function.atoms(*kinds) for s in statement.atoms(sp.Sum))
-
-
-def _linear_symbol(expr: Expr, bound: set[Basic]) -> sp.Symbol | sp.Indexed | None:
-    """A real symbol without a sign assumption in which ``expr`` is linear (to solve for)."""
-    for s in sorted(expr.free_symbols | expr.atoms(sp.Indexed), key=str):
-        if not isinstance(s, (sp.Symbol, sp.Indexed)) or s.is_integer or not s.is_real:
-            continue
-        if s.free_symbols & bound:
-            continue
-        if s.is_positive or s.is_nonnegative or s.is_negative or s.is_nonpositive or s.is_nonzero:
-            continue  # a substitution could leave its stated sign
-        if expr.is_polynomial(s) and sp.degree(expr, s) == 1:
-            return s
-    return None
 
 
 @dataclass(frozen=True)
