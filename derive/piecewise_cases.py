@@ -18,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Basic, Expr
 
-__all__ = ["COMPARISONS", "compares_reals", "condition_gap", "first_branch", "linear_variable", "piecewise_cases"]
+__all__ = ["COMPARISONS", "compares_reals", "condition_gap", "first_branch", "interval_cases", "linear_variable", "piecewise_cases"]
 
 COMPARISONS = (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)
 
@@ -81,3 +81,85 @@ def piecewise_cases(statement: Basic, piecewise: sp.Piecewise, bound: set[Basic]
     return [(f"{sp.latex(gap)} {label} 0", statement.xreplace({piecewise: branch}).xreplace(
                 {variable: solution[0][variable].xreplace({t: at})}))
             for label, branch, at in ((labels[0], value, holds), (labels[1], otherwise, fails))]
+
+
+def interval_cases(statement: Basic, piecewise: sp.Piecewise, bound: set[Basic]) -> list[tuple[str, Basic]] | None:
+    r"""Every condition of the Piecewise is :math:`a v + b` compared with 0 for one real variable v and rational
+    :math:`a \ne 0`, b (clip, hard sigmoid, a piecewise-linear fit): v's range (the reals, or the half-line its stated
+    sign gives) is cut at the thresholds :math:`-b/a` and at its own end into the open intervals between them and the
+    cut points themselves, and the statement is put in each piece with the branch its conditions pick there; None where
+    the conditions are not of that kind.
+
+    Soundness: the pieces inside v's range partition it (its end is a cut, so a piece lies inside or outside whole, and
+    the piece's representative says which); on each piece every condition has one truth value (:math:`a v + b` changes
+    sign only at its threshold, a cut point), which the rational representative shows, so the Piecewise is the branch
+    picked at every point of the piece; each piece is reached by a one-to-one substitution (v = c - s, v = c,
+    :math:`v = c + (d - c) s/(1 + s)`, v = d + s, with s > 0) that stays inside v's range."""
+    conditions = [condition for _, condition in piecewise.args if condition is not sp.true]
+    gaps = [condition_gap(condition) for condition in conditions]
+    if not conditions or any(g is None for g in gaps):
+        return None
+    candidates: set[Basic] = set()
+    for g in gaps:
+        assert g is not None
+        candidates |= g[0].atoms(sp.Indexed) | {t for t in g[0].free_symbols if isinstance(t, sp.Symbol) and not t.is_integer}
+    candidates -= {e.base.label for e in candidates if isinstance(e, sp.Indexed)}  # x of x[i] is a name, not a variable
+    if len(candidates) != 1:
+        return None
+    (v,) = candidates
+    if not v.is_real or v.free_symbols & bound or any(g is None or not g[0].is_polynomial(v) or sp.degree(g[0], v) != 1 for g in gaps):
+        return None
+    ends = _sign_range(v)
+    if ends is None:
+        return None
+    thresholds: set[sp.Rational] = set()
+    for g in gaps:
+        assert g is not None
+        slope, offset = sp.expand(g[0]).coeff(v), sp.expand(g[0] - sp.expand(g[0]).coeff(v) * v)
+        if not (slope.is_Rational and offset.is_Rational and slope != 0):
+            return None
+        thresholds.add(sp.Rational(-offset, slope))
+    low, high = ends  # (end, closed) or None: v's stated sign, whose end is a cut too
+    cuts = sorted(thresholds | {e[0] for e in (low, high) if e is not None})
+    s = sp.Dummy("s", positive=True)
+    pieces: list[tuple[str, Expr, sp.Rational]] = [(f"{sp.latex(v)} < {sp.latex(cuts[0])}", cuts[0] - s, cuts[0] - 1)]
+    for k, c in enumerate(cuts):
+        pieces.append((f"{sp.latex(v)} = {sp.latex(c)}", c, c))
+        if k + 1 < len(cuts):
+            d = cuts[k + 1]
+            pieces.append((f"{sp.latex(c)} < {sp.latex(v)} < {sp.latex(d)}", c + (d - c) * s / (1 + s), (c + d) / 2))
+    pieces.append((f"{sp.latex(v)} > {sp.latex(cuts[-1])}", cuts[-1] + s, cuts[-1] + 1))
+    out: list[tuple[str, Basic]] = []
+    for label, value, representative in pieces:
+        if not _inside(representative, low, high):
+            continue  # outside v's stated sign (a piece is inside or outside whole: the ends are cuts)
+        branch = next((e for e, condition in piecewise.args if condition.xreplace({v: representative}) is sp.true), None)
+        if branch is None:
+            return None  # a condition that does not decide at a number: not of this kind after all
+        out.append((label, statement.xreplace({piecewise: branch}).xreplace({v: value})))
+    return out
+
+
+Ends = tuple[sp.Rational, bool]  # an end of a range and whether it belongs to it
+
+
+def _sign_range(v: Basic) -> tuple[Ends | None, Ends | None] | None:
+    """v's range from its sign assumption, (lower end, upper end), None where infinite; None for a sign that is no range
+    (non-zero without a sign)."""
+    if v.is_positive:
+        return (sp.Integer(0), False), None
+    if v.is_nonnegative:
+        return (sp.Integer(0), True), None
+    if v.is_negative:
+        return None, (sp.Integer(0), False)
+    if v.is_nonpositive:
+        return None, (sp.Integer(0), True)
+    return None if v.is_nonzero else (None, None)
+
+
+def _inside(point: sp.Rational, low: Ends | None, high: Ends | None) -> bool:
+    """The piece represented by ``point`` lies in the range (an open piece's representative is strictly inside it, and
+    the range's ends are cut points, so one point decides)."""
+    above = low is None or point > low[0] or (point == low[0] and low[1])
+    below = high is None or point < high[0] or (point == high[0] and high[1])
+    return bool(above and below)

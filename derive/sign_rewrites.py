@@ -15,7 +15,7 @@ from sympy import Basic, Expr, Sum
 
 from .double_sums import PairKernel, pair_kernel
 from .minimum import infimum
-from .piecewise_cases import compares_reals, condition_gap, first_branch, piecewise_cases
+from .piecewise_cases import compares_reals, condition_gap, first_branch, interval_cases, piecewise_cases
 from .sign_prover import SignProverBase, certified_sign, continuous_on
 from .sums import bound_variables, pull_constants
 
@@ -517,8 +517,9 @@ class RewriteRules(SignProverBase):
 
     def _rule_piecewise(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""A ``Piecewise`` of the goal whose first condition compares reals and holds no index of the goal's own sums (a
-        term of a sum, the summand under its range: ReLU, a stable form by cases): the goal proven in each case of that
-        condition (:func:`~softproof.derive.piecewise_cases.piecewise_cases`, where the argument is); where the condition's
+        term of a sum, the summand under its range: ReLU, a stable form by cases): the goal proven on each piece that
+        numeric thresholds of one variable cut (:func:`~softproof.derive.piecewise_cases.interval_cases`), else in each
+        case of the first condition (:func:`~softproof.derive.piecewise_cases.piecewise_cases`; each argued there); where the condition's
         gap solves for no variable, with the branch that a proven sign of the gap picks (the Piecewise equals it at
         every point). Not on the top goal: ``check`` splits its Piecewise first, each case with a budget of its own."""
         if depth <= self.base_depth or not expr.has(sp.Piecewise):
@@ -528,7 +529,7 @@ class RewriteRules(SignProverBase):
             if not compares_reals(piecewise.args[0][1]) or piecewise.free_symbols & bound:
                 continue
             mark = len(self.steps)
-            cases = piecewise_cases(expr, piecewise, bound)
+            cases = interval_cases(expr, piecewise, bound) or piecewise_cases(expr, piecewise, bound)
             if cases is not None:
                 if all(self._prove(case, strict, depth + 1) for _, case in cases):
                     self._note(expr, strict, "in each case of " + ", ".join(f"${label}$" for label, _ in cases))

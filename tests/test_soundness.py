@@ -308,6 +308,17 @@ PIECEWISE_STATEMENTS = [  # (lhs, rhs, relation, the verdict expected): boundari
     ("Piecewise((log(1+exp(x)), x < 30), (x, True))", "log(1+exp(x)) - 10**(-14)", ">=", "refuted"),
     ("Sum(Piecewise((x[i], x[i] > 0), (0, True)), (i, 1, n))", "Sum(x[i], (i, 1, n))", ">=", "proved"),  # ReLU, term by term
     ("Sum(Piecewise((x[i], x[i] > 1), (0, True)), (i, 1, n))", "Sum(x[i], (i, 1, n))", ">=", "refuted"),
+    # several thresholds of one variable: the line cut into pieces (hard sigmoid, clip, a Huber-like loss)
+    ("Piecewise((0, x < -3), (x/6 + 1/2, x <= 3), (1, True))", "1", "<=", "proved"),
+    ("Piecewise((0, x < -3), (x/6 + 1/2, x <= 3), (1, True))", "sigmoid(x)", "<=", "refuted"),
+    ("Piecewise((-1, x < -1), (x, x <= 1), (1, True))", "Abs(x)", "<=", "proved"),
+    ("Piecewise((-1, x < -1), (x, x <= 1), (1, True))", "Abs(x)", "<", "refuted"),
+    ("Piecewise((x**2, x >= 1), (x, x >= 0), (-x, True))", "Abs(x)", ">=", "proved"),
+    ("Piecewise((x**2, x >= 1), (x, x >= 0), (-x, True))", "Abs(x)", ">", "refuted"),
+    ("Piecewise((x**2/2, x < 1), (x - 1/2, True))", "x**2/2", "<=", "proved"),
+    ("Piecewise((x**2/2, x < 1), (x - 1/2, True))", "x**2/2", "<", "refuted"),
+    ("Sum(Piecewise((-1, x[i] < -1), (x[i], x[i] <= 1), (1, True)), (i, 1, n))", "n", "<=", "proved"),
+    ("Sum(Piecewise((-1, x[i] < -1), (x[i], x[i] <= 1), (1, True)), (i, 1, n))", "n", "<", "refuted"),
 ]
 
 

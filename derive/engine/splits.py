@@ -9,7 +9,7 @@ from functools import lru_cache
 import sympy as sp
 from sympy import Basic, Expr
 
-from ..piecewise_cases import compares_reals, condition_gap, first_branch, linear_variable, piecewise_cases
+from ..piecewise_cases import compares_reals, condition_gap, first_branch, interval_cases, linear_variable, piecewise_cases
 from ..sums import bound_variables, evaluate
 from .combinators import CaseSplit
 from .core import Outcome, Status, Strategy
@@ -49,7 +49,14 @@ class Cases:
             return self.base.run(statement)
         if not splittable:
             return Outcome(Status.UNPROVED, "case split", ["every Max/Min/Abs is inside a sum: no split"])
-        first = splittable[0]
+        for term in splittable[:3]:  # the first that can be split (of three at most: each attempt may cost a sign proof)
+            out = self._split(statement, term, bound)
+            if out is not None:
+                return out
+        return Outcome(Status.UNPROVED, "case split", ["cannot split on " + ", ".join(f"${sp.latex(a)}$" for a in splittable)])
+
+    def _split(self, statement: Basic, first: Basic, bound: set[Basic]) -> Outcome | None:
+        """The case split on one term; None where it cannot be split (no variable to solve for, no proven sign)."""
         if isinstance(first, sp.Piecewise):
             return self._on_piecewise(statement, first, bound)
         left, right = (first.args[0], sp.Integer(0)) if isinstance(first, sp.Abs) else first.args[:2]
@@ -60,12 +67,11 @@ class Cases:
         t = sp.Dummy("t", real=True)
         solution = sp.solve(sp.Eq(left - right, t), variable, dict=True)
         if len(solution) != 1:
-            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
+            return None
         as_gap = statement.xreplace({variable: solution[0][variable]})
         return CaseSplit(t, sp.Integer(0), Cases(self.base, self.depth - 1)).run(as_gap)
 
-
-    def _by_sign(self, statement: Basic, first: Expr, left: Expr, right: Expr) -> Outcome:
+    def _by_sign(self, statement: Basic, first: Expr, left: Expr, right: Expr) -> Outcome | None:
         r"""A ``Max``/``Min``/``Abs`` whose argument solves for no variable, replaced by the argument its proven sign
         picks: where :math:`u = \mathrm{left} - \mathrm{right} \ge 0` for every value of the variables,
         :math:`|u| = u`, :math:`\max = \mathrm{left}`, :math:`\min = \mathrm{right}` (and the mirror for
@@ -83,20 +89,19 @@ class Cases:
                 step = f"${sp.latex(gap)} {relation} 0$ for every value: ${sp.latex(first)} = {sp.latex(value)}$"
                 return Outcome(out.status, "case split; " + out.method if out.status is Status.PROVED else "case split",
                                [step, *out.steps])
-        return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(first)}$"])
+        return None
 
-    def _on_piecewise(self, statement: Basic, piecewise: sp.Piecewise, bound: set[Basic]) -> Outcome:
-        r"""The two cases of a ``Piecewise``'s first condition (:func:`~softproof.derive.piecewise_cases.piecewise_cases`,
-        where its soundness is argued); where the condition's gap solves for no variable, the branch a proven sign of
-        the gap picks (:meth:`_piecewise_by_sign`)."""
-        cases = piecewise_cases(statement, piecewise, bound)
+    def _on_piecewise(self, statement: Basic, piecewise: sp.Piecewise, bound: set[Basic]) -> Outcome | None:
+        r"""The pieces of the real line that numeric thresholds of one variable cut (:func:`~softproof.derive.piecewise_cases.interval_cases`),
+        else the two cases of the first condition (:func:`~softproof.derive.piecewise_cases.piecewise_cases`; each argued
+        there); where the condition's gap solves for no variable, the branch a proven sign of the gap picks
+        (:meth:`_piecewise_by_sign`)."""
+        cases = interval_cases(statement, piecewise, bound) or piecewise_cases(statement, piecewise, bound)
         if cases is not None:
             return self._each_case([(f"${label}$", case) for label, case in cases])
         value, condition, otherwise = first_branch(piecewise)
         found = condition_gap(condition)
-        if found is None:
-            return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
-        return self._piecewise_by_sign(statement, piecewise, *found, value, otherwise)
+        return None if found is None else self._piecewise_by_sign(statement, piecewise, *found, value, otherwise)
 
     def _each_case(self, cases: list[tuple[str, Basic]]) -> Outcome:
         """Proved where every case (its label, its statement) is, split further where it has a term to split."""
@@ -110,7 +115,7 @@ class Cases:
         return Outcome(Status.PROVED, "case split; " + out.method, steps)
 
     def _piecewise_by_sign(self, statement: Basic, piecewise: sp.Piecewise, gap: Expr, strict: bool, value: Expr,
-                           otherwise: Expr) -> Outcome:
+                           otherwise: Expr) -> Outcome | None:
         """A Piecewise whose condition's gap solves for no variable: the branch a sign of the gap proven for every value
         picks (the condition holds everywhere, or fails everywhere); else not split."""
         from ..inequalities import SignProver
@@ -125,7 +130,7 @@ class Cases:
                 step = f"${sp.latex(gap)} {relation} 0$ for every value: ${sp.latex(piecewise)} = {sp.latex(picked)}$"
                 return Outcome(out.status, "case split; " + out.method if out.status is Status.PROVED else "case split",
                                [step, *out.steps])
-        return Outcome(Status.UNPROVED, "case split", [f"cannot split on ${sp.latex(piecewise)}$"])
+        return None
 
     def _on_delta(self, statement: Basic, delta: sp.KroneckerDelta, name: sp.Symbol, other: Expr) -> Outcome:
         r"""The two cases of :math:`\delta_{name, other}`: name = other (name replaced by other everywhere, where
@@ -166,9 +171,11 @@ def _splittable_delta(statement: Basic, bound: set[Basic]) -> tuple[sp.Kronecker
 
 def _split_terms(statement: Basic) -> list[Basic]:
     """The ``Max``/``Min``/``Abs`` terms and the ``Piecewise`` ones whose first condition compares real expressions (a
-    user's; SymPy's own, from a sum's range, compare integers), in a fixed order."""
+    user's; SymPy's own, from a sum's range, compare integers), in a fixed order: the Piecewise last, since its pieces
+    put rational functions of a new variable in place of x (|x| on -1 < x < 1 is no longer split), where a Max/Min/Abs
+    split first leaves a variable of known sign, whose range the Piecewise's pieces then cut."""
     return sorted((a for a in statement.atoms(*_PIECEWISE) if not isinstance(a, sp.Piecewise) or compares_reals(a.args[0][1])),
-                  key=sp.default_sort_key)
+                  key=lambda a: (isinstance(a, sp.Piecewise), sp.default_sort_key(a)))
 
 
 def _inside_sum(atom: Basic, statement: Basic, kinds: tuple[type, ...] = _PIECEWISE) -> bool:
