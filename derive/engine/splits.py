@@ -34,7 +34,7 @@ class Cases:
 
     @staticmethod
     def splits(statement: Basic) -> bool:
-        """Whether there is a ``Max``/``Min``/``Abs``/``KroneckerDelta`` to split on: without one, ``run`` is
+        """Whether there is a ``Max``/``Min``/``Abs``/``Piecewise``/``KroneckerDelta`` to split on: without one, ``run`` is
         ``base.run``. A derivative by a vector entry counts where its evaluation leaves a delta outside the sums."""
         return bool(_split_terms(statement)) or _delta_split(statement) is not None
 
@@ -48,7 +48,7 @@ class Cases:
         if not atoms or self.depth == 0:
             return self.base.run(statement)
         if not splittable:
-            return Outcome(Status.UNPROVED, "case split", ["every Max/Min/Abs is inside a sum: no split"])
+            return Outcome(Status.UNPROVED, "case split", ["every Max/Min/Abs/Piecewise is inside a sum: no split"])
         for term in splittable[:3]:  # the first that can be split (of three at most: each attempt may cost a sign proof)
             out = self._split(statement, term, bound)
             if out is not None:
