@@ -57,6 +57,7 @@ from .parsing import (
     parse_sides,
     separate_bound_names,
 )
+from .piecewise_cases import threshold_values
 from .ranges import Range, Substitution, index_declarations, parts, read_assumptions, substitute, widenings
 from .sums import evaluate, index_bounds
 
@@ -446,7 +447,8 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
         return CheckResult(verdict, outcome.method, sp.sstr(statement.lhs), sp.sstr(statement.rhs), problem.relation,
                            time.perf_counter() - start, counterexample, outcome.steps, [*problem.notes, *extra])
 
-    search = Counterexample(index_upper=problem.index_upper, trials=12, domain=tuple(pending))
+    search = Counterexample(index_upper=problem.index_upper, trials=12, domain=tuple(pending),
+                            extra_values=threshold_values(statement))
     quick = search.run(statement)
     if quick.status is Status.REFUTED:
         return result(quick, "refuted")

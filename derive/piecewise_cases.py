@@ -15,10 +15,14 @@ over more points than the original (the sum's entry k made independent), which p
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import sympy as sp
 from sympy import Basic, Expr
 
-__all__ = ["COMPARISONS", "compares_reals", "condition_gap", "first_branch", "interval_cases", "linear_variable", "piecewise_cases"]
+__all__ = ["COMPARISONS", "compares_reals", "condition_gap", "first_branch", "interval_cases", "linear_variable", "piecewise_cases",
+           "threshold_values"]
 
 COMPARISONS = (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)
 
@@ -163,3 +167,32 @@ def _inside(point: sp.Rational, low: Ends | None, high: Ends | None) -> bool:
     above = low is None or point > low[0] or (point == low[0] and low[1])
     below = high is None or point < high[0] or (point == high[0] and high[1])
     return bool(above and below)
+
+
+def threshold_values(statement: Basic) -> tuple[sp.Rational, ...]:
+    """Values for the counterexample search to draw beside its usual ones: each threshold of a user's Piecewise condition
+    that compares one variable with a number (the boundary itself where it is rational, the rationals just below and
+    above it at 1/1000, the midpoints between neighbouring thresholds), where a statement that fails on one side of a
+    boundary only, or at it, fails. Candidates only: a point refutes where its enclosure says so, wherever it came from."""
+    cuts: set[Expr] = set()
+    for piecewise in statement.atoms(sp.Piecewise):
+        for _, condition in piecewise.args:
+            found = condition_gap(condition) if compares_reals(condition) else None
+            variables = found[0].free_symbols - {t for t in found[0].free_symbols if t.is_integer} if found else set()
+            if found is None or len(variables) != 1:
+                continue
+            (v,) = variables
+            slope = sp.expand(found[0]).coeff(v)
+            offset = sp.expand(found[0] - slope * v)
+            if slope.is_number and offset.is_number and slope != 0 and (c := -offset / slope).is_real:
+                cuts.add(c)
+    values: set[sp.Rational] = set()
+    ordered = sorted(cuts, key=lambda c: float(c))
+    for c in ordered:
+        scaled = float(c) * 1000
+        values |= {sp.Rational(math.floor(scaled), 1000), sp.Rational(math.ceil(scaled), 1000)}
+        if c.is_Rational:
+            values |= {sp.Rational(c), sp.Rational(c) - sp.Rational(1, 1000), sp.Rational(c) + sp.Rational(1, 1000)}
+    for c, d in itertools.pairwise(ordered):
+        values.add(sp.Rational(round((float(c) + float(d)) * 500), 1000))
+    return tuple(sorted(values))

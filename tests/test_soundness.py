@@ -319,6 +319,11 @@ PIECEWISE_STATEMENTS = [  # (lhs, rhs, relation, the verdict expected): boundari
     ("Piecewise((x**2/2, x < 1), (x - 1/2, True))", "x**2/2", "<", "refuted"),
     ("Sum(Piecewise((-1, x[i] < -1), (x[i], x[i] <= 1), (1, True)), (i, 1, n))", "n", "<=", "proved"),
     ("Sum(Piecewise((-1, x[i] < -1), (x[i], x[i] <= 1), (1, True)), (i, 1, n))", "n", "<", "refuted"),
+    # false at a threshold only, or between two close ones: the thresholds are among the values searched
+    ("Piecewise((1, -2*x > 4), (0, True))", "Piecewise((1, x <= -2), (0, True))", "==", "refuted"),
+    ("Piecewise((1, -2*x >= 4), (0, True))", "Piecewise((1, x <= -2), (0, True))", "==", "proved"),
+    ("Piecewise((1, x > log(2)), (0, True))", "Piecewise((1, x > 1/2), (0, True))", ">=", "refuted"),
+    ("Piecewise((1, x > log(2)), (0, True))", "Piecewise((1, x > 1), (0, True))", ">=", "proved"),
 ]
 
 

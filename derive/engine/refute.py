@@ -132,6 +132,7 @@ class Counterexample:
     seed_offset: int = 0
     domain: tuple["Condition", ...] = ()  # a point is evidence only where these are certified
     values: tuple[object, ...] = ()  # the values drawn for reals (default: _CANDIDATES)
+    extra_values: tuple[object, ...] = ()  # drawn beside them (the thresholds of a Piecewise's conditions)
     descend: bool = False  # then climb towards a violation of an inequality from the best points tried (:func:`descend`)
 
     def candidates(self, statement: Basic) -> Iterable[Mapping[Basic, object]]:
@@ -144,7 +145,7 @@ class Counterexample:
         for size in (2, 3, 1, 4):
             for trial in range(self.trials):
                 seed = 1000 * size + trial + 100_000 * self.seed_offset
-                point = sample_point(drawn, seed, size, self.values or _CANDIDATES, dict(self.index_upper),
+                point = sample_point(drawn, seed, size, (*(self.values or _CANDIDATES), *self.extra_values), dict(self.index_upper),
                                      tie=trial % 5 == 1)
                 if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
                     break
