@@ -96,9 +96,6 @@ def _walk(e: Basic, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterato
             yield from _walk(a, limits)
 
 
-_HOLDS = {"positive": sp.Integer(1), "nonnegative": sp.Integer(1), "nonzero": sp.Integer(1)}  # a value meeting each kind
-
-
 def _walk_piecewise(e: sp.Piecewise, limits: tuple[tuple[sp.Symbol, Expr, Expr], ...]) -> Iterator[Condition]:
     """A branch's conditions hold where the branch is taken: each is guarded, its expression ``u`` becoming
     ``Piecewise((1, c_1), ..., (u, c_k), (1, True))`` (1 where an earlier condition holds or c_k fails), which meets the
@@ -109,7 +106,7 @@ def _walk_piecewise(e: sp.Piecewise, limits: tuple[tuple[sp.Symbol, Expr, Expr],
         for relational_side in (condition.args if isinstance(condition, sp.core.relational.Relational) else ()):
             yield from _walk(relational_side, limits)
         for c in _walk(value, limits):
-            placeholder = _HOLDS[c.kind]
+            placeholder = sp.Integer(1)  # meets every kind: positive, non-negative, non-zero
             guarded = sp.Piecewise(*((placeholder, before) for before in earlier), (c.expr, condition), (placeholder, True))
             yield Condition(guarded, c.kind, c.limits, f"{c.why}, where {sp.sstr(condition)}")
         earlier.append(condition)

@@ -119,10 +119,10 @@ def interval_cases(statement: Basic, piecewise: sp.Piecewise, bound: set[Basic])
     thresholds: set[sp.Rational] = set()
     for g in gaps:
         assert g is not None
-        slope, offset = sp.expand(g[0]).coeff(v), sp.expand(g[0] - sp.expand(g[0]).coeff(v) * v)
-        if not (slope.is_Rational and offset.is_Rational and slope != 0):
+        cut = _threshold(g[0], v)
+        if cut is None or not all(c.is_Rational for c in sp.Poly(g[0], v).all_coeffs()):  # rational a and b
             return None
-        thresholds.add(sp.Rational(-offset, slope))
+        thresholds.add(sp.Rational(cut))
     low, high = ends  # (end, closed) or None: v's stated sign, whose end is a cut too
     cuts = sorted(thresholds | {e[0] for e in (low, high) if e is not None})
     s = sp.Dummy("s", positive=True)
@@ -142,6 +142,16 @@ def interval_cases(statement: Basic, piecewise: sp.Piecewise, bound: set[Basic])
             return None  # a condition that does not decide at a number: not of this kind after all
         out.append((label, statement.xreplace({piecewise: branch}).xreplace({v: value})))
     return out
+
+
+def _threshold(gap: Expr, v: Basic) -> Expr | None:
+    """The real number c where ``gap`` = a v + b (a != 0 and b numbers) changes sign, c = -b/a; else None."""
+    slope = sp.expand(gap).coeff(v)
+    offset = sp.expand(gap - slope * v)
+    if not (slope.is_number and offset.is_number and slope != 0):
+        return None
+    cut = -offset / slope
+    return cut if cut.is_real else None
 
 
 Ends = tuple[sp.Rational, bool]  # an end of a range and whether it belongs to it
@@ -182,9 +192,7 @@ def threshold_values(statement: Basic) -> tuple[sp.Rational, ...]:
             if found is None or len(variables) != 1:
                 continue
             (v,) = variables
-            slope = sp.expand(found[0]).coeff(v)
-            offset = sp.expand(found[0] - slope * v)
-            if slope.is_number and offset.is_number and slope != 0 and (c := -offset / slope).is_real:
+            if (c := _threshold(found[0], v)) is not None:
                 cuts.add(c)
     values: set[sp.Rational] = set()
     ordered = sorted(cuts, key=lambda c: float(c))

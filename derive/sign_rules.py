@@ -329,9 +329,11 @@ class AlgebraRules(SignProverBase):
                 return True
         return self._explicit_jensen(terms, expr, strict, depth)
 
-    def _positive_factor(self, factor: Expr, depth: int) -> bool:
-        """``factor > 0``: certified for a number, proven otherwise."""
-        return bool(certified_sign(factor) == 1) if factor.is_number else self._prove(factor, True, depth + 1)
+    def _positive_factor(self, factor: Expr, depth: int, strict: bool = True) -> bool:
+        """``factor > 0`` (``>= 0`` where not ``strict``): certified for a number, proven otherwise."""
+        if factor.is_number:
+            return certified_sign(factor, exact_zero=not strict) in ((1,) if strict else (0, 1))
+        return self._prove(factor, strict, depth + 1)
 
     def _proved_with(self, terms: list[Expr], position: int, lower: Expr, expr: Expr, strict: bool, depth: int,
                      why: str) -> bool:
@@ -546,7 +548,7 @@ class AlgebraRules(SignProverBase):
             index, lo, hi = total.limits[0]
             if index in coefficient.free_symbols or not self._range_size_nonnegative(lo, hi):
                 return False
-            if not self._positive_factor_or_zero(coefficient, depth):
+            if not self._positive_factor(coefficient, depth, strict=False):
                 return False
             ranged = self._child((index, lo, hi))
             function = sp.expand(total.function, log=False)
@@ -565,10 +567,6 @@ class AlgebraRules(SignProverBase):
             pass
         return self._lossy(bounded, expr, strict, depth, "log is concave: each log term of a sum's terms replaced by the "
                            "bound below it, 1 - 1/R <= log R <= R - 1 (its tangent at 1; Gibbs' inequality)")
-
-    def _positive_factor_or_zero(self, factor: Expr, depth: int) -> bool:
-        """``factor >= 0``: certified for a number, proven otherwise."""
-        return certified_sign(factor, exact_zero=True) in (0, 1) if factor.is_number else self._prove(factor, False, depth + 1)
 
     def _dominated(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Termwise domination: :math:`\sum_j p_j - \sum_k q_k \ge 0` if each :math:`q_k \le p_{\pi(k)}`.
