@@ -7,6 +7,7 @@ and positive scalings and shifts; each with its soundness argument as its docstr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import product
 
@@ -46,6 +47,14 @@ def _unsigned_real(v: Basic) -> bool:
     rules below move over the whole real line, where x -> x + c and x -> 0 stay inside its domain."""
     return isinstance(v, sp.Symbol) and bool(v.is_real) and \
         not (v.is_nonnegative or v.is_nonpositive or v.is_nonzero or v.is_integer)
+
+
+def _real_variables(expr: Expr) -> list[Basic]:
+    """The real variables of ``expr``: its real symbols that are not integers and its vector entries (x[i], not x)."""
+    entries = expr.atoms(sp.Indexed)
+    names = {e.base.label for e in entries}
+    scalars = [s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.is_real and not s.is_integer and s not in names]
+    return sorted([*scalars, *(e for e in entries if e.is_real)], key=sp.default_sort_key)
 
 
 def _constant_along(expr: Expr, t: sp.Symbol) -> bool:
@@ -546,6 +555,56 @@ class RewriteRules(SignProverBase):
             return False
         return False
 
+    def _rule_hyperbolic(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""tanh, sinh and cosh written with exponentials, their definitions (:math:`\tanh u = (e^u - e^{-u})/(e^u +
+        e^{-u})`, :math:`\sinh u = (e^u - e^{-u})/2`, :math:`\cosh u = (e^u + e^{-u})/2`): the same value at every point,
+        where the exp rules apply (tanh increasing: :math:`\tanh(b + t) - \tanh b \ge 0` for :math:`t \ge 0`)."""
+        hyperbolic = (sp.tanh, sp.sinh, sp.cosh)
+        if not expr.has(*hyperbolic):
+            return False
+        if self._prove(expr.rewrite(list(hyperbolic), sp.exp), strict, depth + 1):
+            self._note(expr, strict, "tanh, sinh, cosh by their definitions in exponentials")
+            return True
+        return False
+
+    def _rule_linear_factor(self, expr: Expr, strict: bool, depth: int) -> bool:
+        r"""A product :math:`u\,w \ge 0` (an Add is factored first) whose factor u is linear in a real variable v, where
+        w's sign is not fixed but follows u's: :math:`(a - b)(e^a - e^b)`, the pair term of Chebyshev's sum inequality,
+        :math:`(x - 1)\log x`. The goal :math:`W = ` ``Piecewise((w, u >= 0), (-w, True))`` :math:`\ge 0` is proven
+        instead, on the pieces of v's range that the threshold of u cuts where u has rational coefficients and v is the
+        only variable in it (:func:`~softproof.derive.piecewise_cases.interval_cases`), else on the two cases of u's sign
+        with v of no stated sign solved for (:func:`~softproof.derive.piecewise_cases.piecewise_cases`).
+
+        Soundness: :math:`u w = |u| W` at every point (u >= 0: :math:`|u| w`; u < 0: :math:`-|u| w = |u| (-w)`), so
+        :math:`W \ge 0` everywhere gives :math:`u w \ge 0`; the cases are argued where they are made. Non-strict only
+        (the product is 0 where u is). Tried where the product rule failed: a factor of fixed sign is its job."""
+        if strict or not (expr.is_Mul or expr.is_Add):
+            return False
+        if expr.is_Add:
+            if expr.has(Sum) or sp.count_ops(expr) > 60:
+                return False
+            expr = sp.factor(expr)
+            if not expr.is_Mul:
+                return False
+        bound = bound_variables(expr)
+        factors = [f for f in expr.args if not f.is_number]
+        if len(factors) < 2:
+            return False
+        mark = len(self.steps)
+        for u in factors[:3]:
+            rest = expr / u
+            moving = [v for v in _real_variables(u) if u.is_polynomial(v) and sp.degree(u, v) == 1 and rest.has(v)]
+            if not moving:
+                continue  # not linear, or the other factors do not move with u: their sign is fixed (the product rule's)
+            w = sp.Piecewise((rest, sp.GreaterThan(u, 0)), (-rest, True))
+            cases = interval_cases(w, w, bound) or piecewise_cases(w, w, bound)
+            if cases is not None and all(self._prove(case, False, depth + 1) for _, case in cases):
+                self._note(expr, strict, f"the other factors' sign follows ${sp.latex(u)}$'s, in each case of "
+                           + ", ".join(f"${label}$" for label, _ in cases))
+                return True
+            del self.steps[mark:]
+        return False
+
     def _rule_exp_substitute(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Each real variable that occurs only linearly inside exponentials becomes a positive one:
         :math:`e^{c v + r} = u^{cL} e^r` with :math:`u = e^{v/L}` (L the least common denominator of v's
@@ -624,8 +683,13 @@ class RewriteRules(SignProverBase):
                 kernel.symmetric.xreplace({j: i}), kernel.symmetric.replace(sp.KroneckerDelta, lambda *a: sp.Integer(0))]
             def attempt(limited: RewriteRules, kernel: PairKernel = kernel, cases: list[Expr] = cases) -> bool:
                 probe = limited._child((kernel.i, kernel.lo, kernel.hi))._child((kernel.j, kernel.lo, kernel.hi))
-                # a square expanded is no square to the assumptions: the factored form too ((x_i - x_j)^2 / 2)
-                shown = all(probe._prove(case, strict, depth + 1) or probe._prove(sp.factor(case), strict, depth + 1) for case in cases)
+                # a square expanded is no square to the assumptions, a product expanded no product: the factored form
+                # ((x_i - x_j)^2 / 2, (e^(x_i) - e^(x_j))(x_i - x_j)/2) first, each form with half of the budget left
+                def form(f: Expr) -> Callable[[RewriteRules], bool]:
+                    return lambda p: p._prove(f, strict, depth + 1)
+
+                shown = all(any(probe._within(max(1, probe.budget[0] // 2), form(f)) for f in dict.fromkeys((sp.factor(case), case)))
+                            for case in cases)
                 limited.steps.extend(probe.steps if shown else [])
                 return shown
 

@@ -19,6 +19,9 @@ from .sums import canonical_sums, pull_constants
 __all__ = ["AlgebraRules"]
 
 
+SIGNED_FACTOR_APPLICATIONS = 40  # rule applications (of the 600 of a proof) for the factors' signs either way
+
+
 def _log_terms(expr: Expr, one_term: bool = False) -> tuple[list[Expr], list[tuple[Expr, Expr]]] | None:
     """A sum's terms without a logarithm, and each other term as (c, R) for c log R (c the factor free of that log);
     None unless ``expr`` is a sum (or with ``one_term`` a single term) whose every term with a logarithm has that shape."""
@@ -43,7 +46,8 @@ class AlgebraRules(SignProverBase):
     def _rule_sum(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Sum rule: :math:`\sum_{i=a}^{b} f_i \ge 0` if every :math:`f_i \ge 0` and :math:`b - a + 1 \ge 0`.
 
-        Side conditions: one index only (a flattened nested sum is no match); the term count is
+        Side conditions: a flattened nested sum :math:`\sum_i \sum_c f_{ic}` is the sum over its outer index i of the
+        inner sum (its term :math:`\sum_c f_{ic}`, proven for each i in its range); the term count is
         proven non-negative from sizes (:meth:`_least_count`), since under Karr's convention a
         range with :math:`b < a - 1` is *minus* the sum over :math:`b+1..a-1`; strict positivity
         needs every term :math:`> 0` and a count :math:`\ge 1`.  The term is proven for its index as an
@@ -55,9 +59,10 @@ class AlgebraRules(SignProverBase):
         coefficient, rest = expr.as_coeff_Mul()
         if coefficient.is_Rational and coefficient != 1 and isinstance(rest, Sum) and len(rest.limits) == 1:
             expr = Sum(coefficient * rest.function, rest.limits[0])  # c sum f = sum c f: linearity (Karr's too)
-        if not (isinstance(expr, Sum) and len(expr.limits) == 1):
+        view = _outer_sum(expr) if isinstance(expr, Sum) else None
+        if view is None:
             return False
-        var, lo, hi = expr.limits[0]
+        _, var, lo, hi, function = view
         # SymPy follows Karr's convention: a sum with hi < lo - 1 is minus a sum, so the
         # range must have a non-negative number of terms (non-empty for strict positivity)
         if not self._range_size_nonnegative(lo, hi):
@@ -65,7 +70,7 @@ class AlgebraRules(SignProverBase):
         if strict and not self._range_nonempty(lo, hi):
             return False
         ranged = self._child((var, lo, hi))
-        if ranged._prove(expr.function, strict, depth + 1):
+        if ranged._prove(function, strict, depth + 1):
             self.steps.extend(ranged.steps)
             why = "sum rule: every term is " + ("positive and the range is non-empty" if strict else "non-negative")
             self._note(expr, strict, why)
@@ -75,7 +80,11 @@ class AlgebraRules(SignProverBase):
     def _rule_mul(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Product rule: an even number of certified-negative numeric factors and every other factor
         :math:`\ge 0` (:math:`> 0` for a strict claim) give a product :math:`\ge 0` (:math:`> 0`); an
-        exactly-zero factor gives 0.  A numeric factor whose sign no enclosure certifies fails the rule."""
+        exactly-zero factor gives 0.  A numeric factor whose sign no enclosure certifies fails the rule.
+        Where that fails and two or more factors are not numbers, each factor's sign is sought either way
+        (:math:`\ge 0`, else :math:`\le 0`; strict alike) with at most :data:`SIGNED_FACTOR_APPLICATIONS` rule
+        applications (within three levels of the top goal, no sum in the product), and an even number of negative ones (numbers included) gives the product's sign:
+        :math:`(1 - (1 + e^q)^2)(q - \log(1 + e^q))`, two negative factors."""
         if not expr.is_Mul:
             return False
         # side condition: every numeric factor has a certified sign (Arb), never an assumed one
@@ -85,15 +94,26 @@ class AlgebraRules(SignProverBase):
         if 0 in numbers:
             self._note(expr, strict, "a factor is exactly 0")
             return True
-        if numbers.count(-1) % 2:
-            return False
-        for f in expr.args:
-            if f.is_number:
-                continue
-            if not self._prove(f, strict, depth + 1):
-                return False
-        self._note(expr, strict, "product of factors of known sign")
-        return True
+        factors = [f for f in expr.args if not f.is_number]
+        if numbers.count(-1) % 2 == 0 and all(self._prove(f, strict, depth + 1) for f in factors):
+            self._note(expr, strict, "product of factors of known sign")
+            return True
+        if len(factors) < 2 or expr.has(Sum) or depth > self.base_depth + 3:
+            return False  # near the top goal and without sums only: each product met would spend the applications
+
+        def signed(probe: SignProverBase) -> bool:
+            negative = numbers.count(-1)
+            for f in factors:
+                if not probe._prove(f, strict, depth + 1):
+                    if not probe._prove(-f, strict, depth + 1):
+                        return False
+                    negative += 1
+            return negative % 2 == 0
+
+        if self._within(SIGNED_FACTOR_APPLICATIONS, signed):
+            self._note(expr, strict, "product of factors of known sign, an even number of them negative")
+            return True
+        return False
 
     def _rule_quotient(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Quotient rule: :math:`N/D` has the sign of :math:`N` when :math:`D > 0` is proven
@@ -792,14 +812,13 @@ class AlgebraRules(SignProverBase):
 
     def _sum_difference(self, expr: Expr, strict: bool, depth: int, spread: bool = True) -> bool:
         r"""Linearity over one range: :math:`\sum_i f_i - \sum_i g_i + r = \sum_i (f_i - g_i + r/c)` with
-        :math:`c = b - a + 1` terms.  Side conditions: every sum has the same single range; a
-        coefficient is free of the index; spreading :math:`r` needs :math:`c \ne 0` (a non-empty
-        range) or :math:`r/c` free of the sizes, where Karr's convention gives
-        :math:`\sum_{i=a}^{b} r/c = r` for every integer count. ``spread=False``: only where :math:`r = 0`."""
-        sums = [t for t in expr.args if isinstance(t, Sum) or (t.is_Mul and any(isinstance(f, Sum) for f in t.args))]
-        if not sums:
-            return False
-        ranges = {s.limits[0][1:] for s in expr.atoms(Sum) if len(s.limits) == 1}
+        :math:`c = b - a + 1` terms.  Side conditions: every sum among the terms has the same outer range (a flattened
+        nested sum :math:`\sum_i \sum_c f_{ic}` is the sum over i of :math:`\sum_c f_{ic}`); a coefficient is free of
+        the index; spreading :math:`r` needs :math:`c \ne 0` (a non-empty range) or :math:`r/c` free of the sizes, where
+        Karr's convention gives :math:`\sum_{i=a}^{b} r/c = r` for every integer count. ``spread=False``: only where
+        :math:`r = 0`. The index is renamed to a fresh one in each body (alpha-conversion)."""
+        terms = [(t, _outer_sum(t)) for t in expr.args]
+        ranges = {view[2:4] for _, view in terms if view is not None}
         if len(ranges) != 1:
             return False
         lo, hi = next(iter(ranges))
@@ -807,10 +826,10 @@ class AlgebraRules(SignProverBase):
         body: Expr = sp.Integer(0)
         count = hi - lo + 1
         rest: Expr = sp.Integer(0)
-        for t in expr.args:
-            coeff, s = split_sum_term(t)
-            if s is not None:
-                body += coeff * s.function.xreplace({s.limits[0][0]: var})
+        for t, view in terms:
+            if view is not None:
+                coeff, index, _, _, function = view
+                body += coeff * function.xreplace({index: var})
             else:
                 rest += t
         if rest != 0 and not spread:
@@ -828,6 +847,23 @@ class AlgebraRules(SignProverBase):
             self._note(expr, strict, "sums over the same range compared term by term")
             return True
         return False
+
+
+def _outer_sum(term: Expr) -> tuple[Expr, sp.Symbol, Expr, Expr, Expr] | None:
+    """``c * Sum(f, (i, a, b))`` -> (c, i, a, b, f); a flattened nested sum ``Sum(f, (c, ...), (i, a, b))`` is the sum
+    over its outer index i of ``Sum(f, (c, ...))`` (that f, the inner limits kept); None for another term. c is free of
+    the index (:func:`~softproof.derive.sign_prover.split_sum_term`'s condition)."""
+    coeff, total = split_sum_term(term)
+    if total is not None:
+        return (coeff, *total.limits[0], total.function)
+    found = [f for f in sp.Mul.make_args(term) if isinstance(f, Sum)]
+    if len(found) != 1 or len(found[0].limits) < 2:
+        return None
+    index, lo, hi = found[0].limits[-1]
+    coeff = term / found[0]
+    if index in coeff.free_symbols:
+        return None
+    return coeff, index, lo, hi, Sum(found[0].function, *found[0].limits[:-1])
 
 
 def _cofactor(term: Expr, factor: Expr) -> Expr | None:

@@ -263,9 +263,7 @@ def _factor_rectangular(s: Sum) -> Basic:
 def pull_constants(expr: Basic) -> Basic:
     r"""Linearity of finite sums: :math:`\sum_i (a f_i + g_i) = a \sum_i f_i + \sum_i g_i` for :math:`a` free of :math:`i`."""
 
-    def split(s: Sum) -> Basic:
-        if len(s.limits) != 1:
-            return _factor_rectangular(s)
+    def innermost(s: Sum) -> Basic:
         var = s.limits[0][0]
         out = []
         for term in sp.Add.make_args(sp.expand(s.function)):
@@ -273,6 +271,17 @@ def pull_constants(expr: Basic) -> Basic:
             rest = [f for f in sp.Mul.make_args(term) if var in f.free_symbols]
             out.append(sp.Mul(*const) * Sum(sp.Mul(*rest), s.limits[0]))
         return sp.Add(*out)
+
+    def split(s: Sum) -> Basic:
+        if len(s.limits) == 1:
+            return innermost(s)
+        rectangle = _factor_rectangular(s)
+        if rectangle != s:
+            return rectangle
+        # sum_i sum_c a_i f_ic = sum_i a_i sum_c f_ic: linearity of the innermost sum alone (a_i free of c; the
+        # outer limits, and inner bounds that depend on outer indices, unchanged), so that a row's softmax
+        # sums to 1 inside the sum over rows
+        return Sum(innermost(Sum(s.function, s.limits[0])), *s.limits[1:])
 
     return sp.expand(expr).replace(lambda e: isinstance(e, Sum), split)
 

@@ -858,6 +858,20 @@ def test_a_matrix_holds_a_row_per_example() -> None:
         check("z[i,c,d]", "0", ">=")
 
 
+def test_a_sum_over_rows_of_a_sum_over_classes_is_decided_row_by_row() -> None:
+    """A nested sum is one flattened Sum (SymPy joins the limits): sum_i sum_c p_ic = m is linearity of the inner sum
+    (1/S_i out of the sum over c) and each row's softmax summing to 1 (unknown before, = k refuted); the expected
+    logit under each row's softmax is at most its LSE, summed over rows (the sum rule over the outer index, the inner
+    sum its term, and two sums over the rows compared term by term: unknown before)."""
+    sizes = ("m: positive integer", "k: positive integer")
+    probabilities = "Sum(Sum(exp(z[i, c])/Sum(exp(z[i, d]), (d, 1, k)), (c, 1, k)), (i, 1, m))"
+    assert check(probabilities, "m", "==", sizes).verdict == "proved"
+    assert check(probabilities, "k", "==", sizes).verdict == "refuted"
+    expected = "Sum(Sum(exp(z[i, c])/Sum(exp(z[i, d]), (d, 1, k))*z[i, c], (c, 1, k)), (i, 1, m))"
+    assert check(expected, "Sum(log(Sum(exp(z[i, d]), (d, 1, k))), (i, 1, m))", "<=", sizes).verdict == "proved"
+    assert check(expected, "Sum(Max(z[i, 1], 0), (i, 1, m))", "<=", sizes).verdict == "refuted"
+
+
 def test_a_counterexample_shows_the_entries_the_statement_reads() -> None:
     """LSE > x_k fails at n = 1 (log e^(x_1) = x_1): the point shows x_1 alone, not every entry drawn."""
     refuted = check("log(Sum(exp(x[j]), (j, 1, n)))", "x[k]", ">")

@@ -359,6 +359,45 @@ DISTRIBUTION_STATEMENTS = [  # (lhs, rhs, relation, extra assumptions, the verdi
 ]
 
 
+MONOTONE_PRODUCTS = [  # (lhs, rhs, relation, extra assumptions, the verdict expected)
+    ("(exp(a) - exp(b))*(a - b)", "0", ">=", (), "proved"),
+    ("(exp(-a) - exp(-b))*(a - b)", "0", ">=", (), "refuted"),  # a decreasing factor
+    ("(a - b)*(softplus(a) - softplus(b))", "0", ">=", (), "proved"),  # simplify folds it into one log: as written
+    ("(a - b)*(softplus(a) - softplus(b))", "0", ">", (), "refuted"),  # 0 at a = b
+    ("(a - b)*(tanh(a) - tanh(b))", "0", ">=", (), "proved"),  # tanh by its definition in exponentials
+    ("(a - b)*(sigmoid(a) - sigmoid(b))", "(a - b)**2/4", "<=", (), "proved"),  # factored: (a - b)((a - b)/4 - ...)
+    ("(a - b)*(sigmoid(a) - sigmoid(b))", "(a - b)**2/5", "<=", (), "refuted"),
+    ("(x - 1)*log(x)", "0", ">=", ("x: positive",), "proved"),  # the pieces 0 < x < 1, x = 1, x > 1
+    ("(x - 2)*log(x)", "0", ">=", ("x: positive",), "refuted"),
+    ("x*log(1 + x)", "0", ">=", ("x: > -1",), "proved"),
+    ("tanh(a + t)", "tanh(a)", ">=", ("t: nonnegative",), "proved"),
+    ("cosh(x)", "1 + x**2/2", ">=", (), "proved"),
+    ("cosh(x)", "1 + x**2/2 + x**4/20", "<=", (), "refuted"),
+    # Chebyshev's sum inequality: the pair term (f(x_i) - f(x_j))(x_i - x_j)/2 of one double sum
+    ("Sum(exp(x[i])*x[i], (i, 1, n))/Sum(exp(x[i]), (i, 1, n))", "Sum(x[i], (i, 1, n))/n", ">=", (), "proved"),
+    ("Sum(exp(x[i])*x[i], (i, 1, n))/Sum(exp(x[i]), (i, 1, n))", "Sum(x[i], (i, 1, n))/n", ">", (), "refuted"),
+    ("n*Sum(sigmoid(x[i])*x[i], (i, 1, n))", "Sum(sigmoid(x[i]), (i, 1, n))*Sum(x[i], (i, 1, n))", ">=", (), "proved"),
+    ("n*Sum(sigmoid(x[i])*x[i], (i, 1, n))", "Sum(sigmoid(x[i]), (i, 1, n))*Sum(x[i], (i, 1, n))", "<=", (), "refuted"),
+    ("n*Sum(exp(-x[i])*x[i], (i, 1, n))", "Sum(exp(-x[i]), (i, 1, n))*Sum(x[i], (i, 1, n))", "<=", (), "proved"),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs, relation, extra, expected", MONOTONE_PRODUCTS)
+def test_monotone_products_agree_with_the_oracle(lhs: str, rhs: str, relation: str, extra: tuple[str, ...],
+                                                 expected: str) -> None:
+    """A product whose linear factor's sign the other factors follow (split on that sign, on the pieces a threshold
+    cuts where the variable has a sign), tanh and cosh by their definitions, Chebyshev's sum inequality over n entries
+    (the double sum's pair term factored): each verdict expected, each judged by the oracle."""
+    assume = ("n: positive integer", *extra) if "Sum(" in lhs + rhs else extra
+    result = check(lhs, rhs, relation, assume, timeout=60.0)
+    if result.verdict == "refuted":
+        assert _confirmed(corpus.Statement(lhs, rhs, relation, assume), result), (lhs, relation, rhs, result.counterexample)
+    if result.verdict == "proved":
+        words = {a.split(":")[0].strip(): a.split(":")[1].strip() for a in assume}
+        assert oracle.witness(lhs, rhs, relation, words, count=60) is None
+    assert result.verdict == expected, (lhs, relation, rhs, result.verdict)
+
+
 @pytest.mark.parametrize("lhs, rhs, relation, extra, expected", DISTRIBUTION_STATEMENTS)
 def test_distribution_verdicts_agree_with_the_oracle(lhs: str, rhs: str, relation: str, extra: tuple[str, ...],
                                                      expected: str) -> None:

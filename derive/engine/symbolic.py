@@ -136,6 +136,9 @@ class Sign:
                 pass
             if gap.has(sp.Product) and not written.has(sp.Product):  # exp(sum log f) folded into a product, which
                 gap = written  # no sign rule knows: the gap as written
+            hyperbolic = (sp.tanh, sp.sinh, sp.cosh)
+            if gap.has(*hyperbolic) and not written.has(*hyperbolic):  # sigma(x)(1 - sigma(x)) as 1/(4 cosh(x/2)^2):
+                gap = gap.rewrite(list(hyperbolic), sp.exp)  # back in exponentials (their definitions), as written
             if self.rewrite is not None:
                 same = Simplify(self.indices, self.upper, facts=self.facts, bounds=self.bounds).run(sp.Eq(gap, self.rewrite))
                 if same.status is not Status.PROVED:
@@ -150,8 +153,10 @@ class Sign:
             ok = self.rewrite is None and written != gap and len(written.atoms(sp.log)) >= 2 and prover.by_log_tangent(written, strict)
             if not ok:  # the rule keeps no steps where it fails
                 ok = prover.positive(gap) if strict else prover.nonnegative(gap)
-            if not ok and written != gap and written.has(sp.Sum):  # simplify may have split a sum of logarithms
-                prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)  # n log S - sum x_i: as written
+            # simplify may have split a sum of logarithms (n log S - sum x_i) or folded a product's factors into one
+            # logarithm ((a - b)(log A - log B) into log((A/B)^(a - b))): the gap as written
+            if not ok and written != gap and (written.has(sp.Sum) or written.is_Mul):
+                prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
                 ok = prover.positive(written) if strict else prover.nonnegative(written)
             if not ok:
                 steps.append(f"could not establish the sign of {_tex(gap)}")
