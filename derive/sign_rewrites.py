@@ -26,6 +26,7 @@ HALVES_APPLICATIONS = 60  # rule applications (of the 600 of a proof) the split 
 ATOMISE_APPLICATIONS = 24  # the signs of the sums atomised for the rational form, tried on the top goal first
 DOUBLE_SUM_APPLICATIONS = 80  # and the double sum's pairs, tried on the top goal before the rules that split it
 FROM_ZERO_APPLICATIONS = 60  # the value at 0 and the slope of a goal in several variables, one of them >= 0
+LINEAR_FACTOR_APPLICATIONS = 60  # the cases of a linear factor's sign, tried at every product near the top
 SHIFT_APPLICATIONS = 60  # the goal at 0 of a variable a common shift removes: the rules that split it may do better
 
 
@@ -577,11 +578,13 @@ class RewriteRules(SignProverBase):
 
         Soundness: :math:`u w = |u| W` at every point (u >= 0: :math:`|u| w`; u < 0: :math:`-|u| w = |u| (-w)`), so
         :math:`W \ge 0` everywhere gives :math:`u w \ge 0`; the cases are argued where they are made. Non-strict only
-        (the product is 0 where u is). Tried where the product rule failed: a factor of fixed sign is its job."""
-        if strict or not (expr.is_Mul or expr.is_Add):
+        (the product is 0 where u is). Tried where the product rule failed (a factor of fixed sign is its job), within
+        four levels of the top goal (an Add factored within two), with at most :data:`LINEAR_FACTOR_APPLICATIONS` rule
+        applications: each goal met would spend them (Gibbs' inequality over n terms went unknown)."""
+        if strict or not (expr.is_Mul or expr.is_Add) or depth > self.base_depth + 4:
             return False
         if expr.is_Add:
-            if expr.has(Sum) or sp.count_ops(expr) > 60:
+            if depth > self.base_depth + 2 or expr.has(Sum) or sp.count_ops(expr) > 60:
                 return False
             expr = sp.factor(expr)
             if not expr.is_Mul:
@@ -598,7 +601,8 @@ class RewriteRules(SignProverBase):
                 continue  # not linear, or the other factors do not move with u: their sign is fixed (the product rule's)
             w = sp.Piecewise((rest, sp.GreaterThan(u, 0)), (-rest, True))
             cases = interval_cases(w, w, bound) or piecewise_cases(w, w, bound)
-            if cases is not None and all(self._prove(case, False, depth + 1) for _, case in cases):
+            if cases is not None and self._within(LINEAR_FACTOR_APPLICATIONS, lambda probe, cases=cases: all(
+                    probe._prove(case, False, depth + 1) for _, case in cases)):
                 self._note(expr, strict, f"the other factors' sign follows ${sp.latex(u)}$'s, in each case of "
                            + ", ".join(f"${label}$" for label, _ in cases))
                 return True

@@ -19,9 +19,6 @@ from .sums import canonical_sums, pull_constants
 __all__ = ["AlgebraRules"]
 
 
-SIGNED_FACTOR_APPLICATIONS = 40  # rule applications (of the 600 of a proof) for the factors' signs either way
-
-
 def _log_terms(expr: Expr, one_term: bool = False) -> tuple[list[Expr], list[tuple[Expr, Expr]]] | None:
     """A sum's terms without a logarithm, and each other term as (c, R) for c log R (c the factor free of that log);
     None unless ``expr`` is a sum (or with ``one_term`` a single term) whose every term with a logarithm has that shape."""
@@ -80,11 +77,7 @@ class AlgebraRules(SignProverBase):
     def _rule_mul(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Product rule: an even number of certified-negative numeric factors and every other factor
         :math:`\ge 0` (:math:`> 0` for a strict claim) give a product :math:`\ge 0` (:math:`> 0`); an
-        exactly-zero factor gives 0.  A numeric factor whose sign no enclosure certifies fails the rule.
-        Where that fails and two or more factors are not numbers, each factor's sign is sought either way
-        (:math:`\ge 0`, else :math:`\le 0`; strict alike) with at most :data:`SIGNED_FACTOR_APPLICATIONS` rule
-        applications (within three levels of the top goal, no sum in the product), and an even number of negative ones (numbers included) gives the product's sign:
-        :math:`(1 - (1 + e^q)^2)(q - \log(1 + e^q))`, two negative factors."""
+        exactly-zero factor gives 0.  A numeric factor whose sign no enclosure certifies fails the rule."""
         if not expr.is_Mul:
             return False
         # side condition: every numeric factor has a certified sign (Arb), never an assumed one
@@ -94,26 +87,15 @@ class AlgebraRules(SignProverBase):
         if 0 in numbers:
             self._note(expr, strict, "a factor is exactly 0")
             return True
-        factors = [f for f in expr.args if not f.is_number]
-        if numbers.count(-1) % 2 == 0 and all(self._prove(f, strict, depth + 1) for f in factors):
-            self._note(expr, strict, "product of factors of known sign")
-            return True
-        if len(factors) < 2 or expr.has(Sum) or depth > self.base_depth + 3:
-            return False  # near the top goal and without sums only: each product met would spend the applications
-
-        def signed(probe: SignProverBase) -> bool:
-            negative = numbers.count(-1)
-            for f in factors:
-                if not probe._prove(f, strict, depth + 1):
-                    if not probe._prove(-f, strict, depth + 1):
-                        return False
-                    negative += 1
-            return negative % 2 == 0
-
-        if self._within(SIGNED_FACTOR_APPLICATIONS, signed):
-            self._note(expr, strict, "product of factors of known sign, an even number of them negative")
-            return True
-        return False
+        if numbers.count(-1) % 2:
+            return False
+        for f in expr.args:
+            if f.is_number:
+                continue
+            if not self._prove(f, strict, depth + 1):
+                return False
+        self._note(expr, strict, "product of factors of known sign")
+        return True
 
     def _rule_quotient(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Quotient rule: :math:`N/D` has the sign of :math:`N` when :math:`D > 0` is proven
