@@ -579,12 +579,12 @@ class RewriteRules(SignProverBase):
         Soundness: :math:`u w = |u| W` at every point (u >= 0: :math:`|u| w`; u < 0: :math:`-|u| w = |u| (-w)`), so
         :math:`W \ge 0` everywhere gives :math:`u w \ge 0`; the cases are argued where they are made. Non-strict only
         (the product is 0 where u is). Tried where the product rule failed (a factor of fixed sign is its job), within
-        four levels of the top goal (an Add factored within two), with at most :data:`LINEAR_FACTOR_APPLICATIONS` rule
+        four levels of the top goal (an Add factored within two), without sums (a double sum's pair term has none), with at most :data:`LINEAR_FACTOR_APPLICATIONS` rule
         applications: each goal met would spend them (Gibbs' inequality over n terms went unknown)."""
-        if strict or not (expr.is_Mul or expr.is_Add) or depth > self.base_depth + 4:
+        if strict or not (expr.is_Mul or expr.is_Add) or expr.has(Sum) or depth > self.base_depth + 4:
             return False
         if expr.is_Add:
-            if depth > self.base_depth + 2 or expr.has(Sum) or sp.count_ops(expr) > 60:
+            if depth > self.base_depth + 2 or sp.count_ops(expr) > 60:
                 return False
             expr = sp.factor(expr)
             if not expr.is_Mul:
