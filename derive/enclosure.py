@@ -26,6 +26,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpz
 from sympy import Basic
 from sympy.codegen.cfunctions import expm1, log1p
+from sympy.polys.rootoftools import ComplexRootOf
 
 __all__ = [
     "FrozenMax",
@@ -218,6 +219,16 @@ def ball(e: Basic) -> arb:
         for v in values[1:]:
             out = out.max(v) if isinstance(e, (sp.Max, FrozenMax)) else out.min(v)
         return out
+    if isinstance(e, ComplexRootOf):
+        # a real root of a polynomial with rational coefficients: SymPy's isolating interval (rational ends, from its
+        # real root isolation) refined by bisection to a width below dx; the root lies in it, within dx/2 of its centre.
+        # Not above 4096 bits: the refinement took 7 s per root at 16384 (0.5 s at 4096)
+        if not e.is_real:
+            raise NotReal(f"{e} is not a real root")
+        if ctx.prec > 4096:
+            raise Undecided("a polynomial's root beyond 4096 bits")
+        dx = sp.Rational(1, 2 ** (ctx.prec + 8))
+        return _rational(e.eval_rational(dx=dx)) + _rational(dx) * arb(0, 1)
     if isinstance(e, sp.sign):
         b = ball(e.args[0])
         if b > 0:

@@ -49,11 +49,18 @@ def first_branch(piecewise: sp.Piecewise) -> tuple[Expr, Basic, Expr]:
     return value, condition, otherwise
 
 
+def real_variables(expr: Basic) -> list[sp.Symbol | sp.Indexed]:
+    """The real variables of ``expr``, in the order of their names: its real symbols that are neither integers nor the
+    name of a vector, and its real vector entries (x[i], not x)."""
+    entries = expr.atoms(sp.Indexed)
+    names = {e.base.label for e in entries}
+    scalars = [s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.is_real and not s.is_integer and s not in names]
+    return sorted([*scalars, *(e for e in entries if e.is_real)], key=str)
+
+
 def linear_variable(expr: Expr, bound: set[Basic]) -> sp.Symbol | sp.Indexed | None:
-    """A real symbol (or vector entry) without a sign assumption in which ``expr`` is linear (to solve for)."""
-    for s in sorted(expr.free_symbols | expr.atoms(sp.Indexed), key=str):
-        if not isinstance(s, (sp.Symbol, sp.Indexed)) or s.is_integer or not s.is_real:
-            continue
+    """A real variable (:func:`real_variables`) without a sign assumption in which ``expr`` is linear (to solve for)."""
+    for s in real_variables(expr):
         if s.free_symbols & bound:
             continue
         if s.is_positive or s.is_nonnegative or s.is_negative or s.is_nonpositive or s.is_nonzero:
@@ -103,15 +110,11 @@ def interval_cases(statement: Basic, piecewise: sp.Piecewise, bound: set[Basic])
     gaps = [condition_gap(condition) for condition in conditions]
     if not conditions or any(g is None for g in gaps):
         return None
-    candidates: set[Basic] = set()
-    for g in gaps:
-        assert g is not None
-        candidates |= g[0].atoms(sp.Indexed) | {t for t in g[0].free_symbols if isinstance(t, sp.Symbol) and not t.is_integer}
-    candidates -= {e.base.label for e in candidates if isinstance(e, sp.Indexed)}  # x of x[i] is a name, not a variable
+    candidates = {v for g in gaps if g is not None for v in real_variables(g[0])}
     if len(candidates) != 1:
-        return None
+        return None  # (a gap of other symbols, complex or not, has coefficients that are not rational: None below)
     (v,) = candidates
-    if not v.is_real or v.free_symbols & bound or any(g is None or not g[0].is_polynomial(v) or sp.degree(g[0], v) != 1 for g in gaps):
+    if v.free_symbols & bound or any(g is None or not g[0].is_polynomial(v) or sp.degree(g[0], v) != 1 for g in gaps):
         return None
     ends = _sign_range(v)
     if ends is None:

@@ -16,9 +16,9 @@ from sympy import Basic, Expr, Sum
 
 from .double_sums import PairKernel, pair_kernel
 from .minimum import infimum
-from .piecewise_cases import compares_reals, condition_gap, first_branch, interval_cases, piecewise_cases
+from .piecewise_cases import compares_reals, condition_gap, first_branch, interval_cases, piecewise_cases, real_variables
 from .sign_prover import SignProverBase, certified_sign, continuous_on
-from .sums import bound_variables, pull_constants
+from .sums import as_exponentials, bound_variables, pull_constants
 
 __all__ = ["RewriteRules"]
 
@@ -48,14 +48,6 @@ def _unsigned_real(v: Basic) -> bool:
     rules below move over the whole real line, where x -> x + c and x -> 0 stay inside its domain."""
     return isinstance(v, sp.Symbol) and bool(v.is_real) and \
         not (v.is_nonnegative or v.is_nonpositive or v.is_nonzero or v.is_integer)
-
-
-def _real_variables(expr: Expr) -> list[Basic]:
-    """The real variables of ``expr``: its real symbols that are not integers and its vector entries (x[i], not x)."""
-    entries = expr.atoms(sp.Indexed)
-    names = {e.base.label for e in entries}
-    scalars = [s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.is_real and not s.is_integer and s not in names]
-    return sorted([*scalars, *(e for e in entries if e.is_real)], key=sp.default_sort_key)
 
 
 def _constant_along(expr: Expr, t: sp.Symbol) -> bool:
@@ -250,7 +242,7 @@ class RewriteRules(SignProverBase):
     def _rule_generalise(self, expr: Expr, strict: bool, depth: int) -> bool:
         """f(u) >= 0 for a positive sub-expression u follows from f(s) >= 0 for all s > 0."""
         bound = bound_variables(expr)
-        for lg in expr.atoms(sp.log):
+        for lg in sorted(expr.atoms(sp.log), key=sp.default_sort_key):
             u = lg.args[0]
             # side condition: u is one number for the whole expression (no summation index in it)
             if u.is_Symbol or u.free_symbols & bound or not self._prove(u, True, depth + 1):
@@ -311,7 +303,7 @@ class RewriteRules(SignProverBase):
         hold for positive reals, real exponents); the rewritten expression is then proven.
         """
         repl: dict[Basic, Basic] = {}
-        for lg in expr.atoms(sp.log):
+        for lg in sorted(expr.atoms(sp.log), key=sp.default_sort_key):
             u = lg.args[0]
             if u.is_number or not (u.is_Pow or u.is_Mul):
                 continue
@@ -560,10 +552,10 @@ class RewriteRules(SignProverBase):
         r"""tanh, sinh and cosh written with exponentials, their definitions (:math:`\tanh u = (e^u - e^{-u})/(e^u +
         e^{-u})`, :math:`\sinh u = (e^u - e^{-u})/2`, :math:`\cosh u = (e^u + e^{-u})/2`): the same value at every point,
         where the exp rules apply (tanh increasing: :math:`\tanh(b + t) - \tanh b \ge 0` for :math:`t \ge 0`)."""
-        hyperbolic = (sp.tanh, sp.sinh, sp.cosh)
-        if not expr.has(*hyperbolic):
+        written = as_exponentials(expr)
+        if written is expr:
             return False
-        if self._prove(expr.rewrite(list(hyperbolic), sp.exp), strict, depth + 1):
+        if self._prove(written, strict, depth + 1):
             self._note(expr, strict, "tanh, sinh, cosh by their definitions in exponentials")
             return True
         return False
@@ -596,7 +588,7 @@ class RewriteRules(SignProverBase):
         mark = len(self.steps)
         for u in factors[:3]:
             rest = expr / u
-            moving = [v for v in _real_variables(u) if u.is_polynomial(v) and sp.degree(u, v) == 1 and rest.has(v)]
+            moving = [v for v in real_variables(u) if u.is_polynomial(v) and sp.degree(u, v) == 1 and rest.has(v)]
             if not moving:
                 continue  # not linear, or the other factors do not move with u: their sign is fixed (the product rule's)
             w = sp.Piecewise((rest, sp.GreaterThan(u, 0)), (-rest, True))
@@ -741,7 +733,7 @@ def _exp_variables(expr: Expr) -> dict[Expr, sp.Integer]:
     exps = expr.atoms(sp.exp)
     outside = expr.xreplace({e: sp.Dummy() for e in exps})
     labels = {entry.base.label for entry in expr.atoms(sp.Indexed)}
-    candidates = [v for v in expr.atoms(sp.Symbol, sp.Indexed)
+    candidates = [v for v in sorted(expr.atoms(sp.Symbol, sp.Indexed), key=sp.default_sort_key)
                   if v not in labels and v.is_real and not v.is_integer and not outside.has(v)]
     found: dict[Expr, sp.Integer] = {}
     for v in candidates:
@@ -776,7 +768,7 @@ def _exp_substituted(expr: Expr) -> Expr | None:
         else:
             base[v] = sp.Dummy(f"u_{name}", positive=True)
     repl: dict[Expr, Expr] = {}
-    for e in expr.atoms(sp.exp):
+    for e in sorted(expr.atoms(sp.exp), key=sp.default_sort_key):
         argument = sp.expand(e.args[0])
         inside = [v for v in found if argument.has(v)]
         if not inside:

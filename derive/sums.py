@@ -286,14 +286,21 @@ def pull_constants(expr: Basic) -> Basic:
     return sp.expand(expr).replace(lambda e: isinstance(e, Sum), split)
 
 
+_HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh)
+
+
+def as_exponentials(expr: Basic) -> Basic:
+    r"""tanh, sinh and cosh written with exponentials, their definitions (:math:`\tanh u = (e^u - e^{-u})/(e^u +
+    e^{-u})`, :math:`\sinh u = (e^u - e^{-u})/2`, :math:`\cosh u = (e^u + e^{-u})/2`): the same value at every
+    point. ``expr`` itself (the same object) when it has none."""
+    return expr.rewrite(list(_HYPERBOLIC), sp.exp) if expr.has(*_HYPERBOLIC) else expr
+
+
 def _hyperbolic_as_exp(expr: Basic) -> Basic:
-    r"""tanh, sinh, cosh written with exponentials (their definitions, e.g.
-    :math:`\tanh u = (e^u - e^{-u})/(e^u + e^{-u})`), then simplified: ``(e^a - e^b)/(e^a + e^b)`` and
-    ``tanh((a - b)/2)`` meet only there. Unchanged when there is none."""
-    hyperbolic = (sp.tanh, sp.sinh, sp.cosh)
-    if not expr.has(*hyperbolic):
-        return expr
-    return sp.simplify(expr.rewrite(list(hyperbolic), sp.exp))
+    """:func:`as_exponentials`, then simplified: ``(e^a - e^b)/(e^a + e^b)`` and ``tanh((a - b)/2)`` meet only
+    there. Unchanged when there is no tanh, sinh or cosh."""
+    written = as_exponentials(expr)
+    return expr if written is expr else sp.simplify(written)
 
 
 _PIPELINES = (

@@ -74,6 +74,34 @@ def test_u2_certified_signs() -> None:
     assert SignProver().positive(sp.exp(-100))
 
 
+def test_a_real_root_of_a_polynomial_is_enclosed() -> None:
+    """CRootOf (the critical points of a polynomial): its ball holds the root mpmath finds, at every precision tried;
+    roots 10^-30 apart are told apart; a complex root is not real."""
+    from fractions import Fraction
+
+    from flint import arb
+
+    v = sp.Symbol("v")
+    cube_root = sp.CRootOf(v**3 - 2, 0)
+    def exact(end: arb) -> Fraction:
+        mantissa, exponent = end.man_exp()
+        return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+
+    for precision in enclosure.PRECISIONS[:3]:
+        b = enclosure.enclose(cube_root, precision)
+        low, high = exact(b.mid()) - exact(b.rad()), exact(b.mid()) + exact(b.rad())  # mid and rad are exact binary numbers
+        assert low**3 < 2 < high**3 and high - low < Fraction(1, 2 ** (precision - 8)), precision  # the cube is increasing
+    # v^3 - 3v + 1 (irreducible, three real roots, Vieta: their sum is 0) and a root 10^-12 from the first's
+    low, middle, high = sp.Poly(v**3 - 3 * v + 1, v).real_roots()
+    assert all(isinstance(r, sp.CRootOf) for r in (low, middle, high))
+    assert enclosure.sign(middle - low) == 1 and enclosure.sign(high - middle) == 1
+    assert enclosure.enclose(low + middle + high, 256).contains(0)
+    near = sp.Poly((v**3 - 3 * v + 1).subs(v, v - sp.Rational(1, 10**12)), v).real_roots()[0]
+    assert enclosure.sign(near - low - sp.Rational(1, 10**12)) is None and enclosure.sign(near - low) == 1
+    with pytest.raises(enclosure.NotReal):
+        enclosure.ball(sp.CRootOf(v**2 + 1, 0))
+
+
 # U4: no case split on a term inside a sum
 @pytest.mark.parametrize("lhs, rhs", [
     ("Sum(Abs(x[i]), (i, 1, n)) + x[i]", "Abs(Sum(x[i], (i, 1, n))) + x[i]"),

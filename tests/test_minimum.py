@@ -26,6 +26,14 @@ CASES = [
     (1 / x, x, REALS),  # two continuous pieces
 ]
 
+# polynomials whose derivative has degree 3 or more: the critical points as CRootOf (SymPy's radicals for the first two are
+# complex cube roots, the casus irreducibilis, whose signs it sought for minutes)
+POLYNOMIALS = [
+    (24 * t * (t**6 - 14 * t**4 + 21 * t**2 - 4), t, POSITIVE),  # met by check's sign search on sigmoid(x) >= 1e-320
+    (x**4 - 4 * x**2 + x, x, REALS),  # the derivative 4x^3 - 8x + 1 has three real roots
+    (u**5 - 5 * u**3 + 4 * u + sp.Rational(1, 3), u, NONNEGATIVE),  # a closed end, roots outside the domain too
+]
+
 
 def _sympy_minimum(expr: sp.Expr, var: sp.Symbol, domain: sp.Interval) -> sp.Expr | str:
     try:
@@ -47,7 +55,7 @@ def test_the_infimum_is_sympys_minimum(expr: sp.Expr, var: sp.Symbol, domain: sp
         assert sp.simplify(got - expected) == 0 or got == expected, (got, expected)
 
 
-@pytest.mark.parametrize("expr, var, domain", CASES, ids=[str(c[0]) for c in CASES])
+@pytest.mark.parametrize("expr, var, domain", CASES + POLYNOMIALS, ids=[str(c[0]) for c in CASES + POLYNOMIALS])
 def test_no_value_lies_below_the_infimum(expr: sp.Expr, var: sp.Symbol, domain: sp.Interval) -> None:
     """The oracle: mpmath at 30 digits on the textbook expression, at points across the domain."""
     try:
@@ -76,3 +84,25 @@ def test_without_a_periodic_atom_no_period_is_sought(monkeypatch: pytest.MonkeyP
     with pytest.raises(NotImplementedError):  # SymPy's own answer for it: its critical points are transcendental
         infimum(sp.sin(x) + x**2, x, REALS)
     assert calls
+
+
+@pytest.mark.parametrize("expr, var, domain", POLYNOMIALS, ids=[str(c[0]) for c in POLYNOMIALS])
+def test_a_polynomials_critical_points_are_its_derivatives_real_roots(expr: sp.Expr, var: sp.Symbol, domain: sp.Interval) -> None:
+    """Exact roots (CRootOf, no radicals), each inside the domain, and the infimum's sign certified by an Arb enclosure
+    (the sign prover's use of it) that agrees with mpmath's minimum over the roots numpy's polynomial solver finds."""
+    from softproof.derive.enclosure import sign
+    from softproof.derive.minimum import critical_points
+
+    found = critical_points(expr, var, domain)
+    assert found and all(isinstance(r, sp.CRootOf) and r in domain for r in found)
+    assert all(sp.diff(expr, var).subs(var, sp.N(r, 50)).evalf(50, chop=True) == 0 or abs(sp.N(sp.diff(expr, var).subs(var, r), 50)) < 1e-40
+               for r in found)
+    low = infimum(expr, var, domain)
+    f = sp.lambdify(var, expr, modules="mpmath")
+    with mpmath.workdps(40):
+        roots = [mpmath.re(r) for r in mpmath.polyroots([int(c) for c in sp.Poly(3 * sp.diff(expr, var), var).all_coeffs()],
+                                                        maxsteps=200, extraprec=200)
+                 if abs(mpmath.im(r)) < 1e-30 and mpmath.re(r) in domain]
+        candidates = [f(r) for r in roots] + ([f(mpmath.mpf(domain.inf))] if domain.inf.is_finite else [])
+        assert sign(low) == (1 if min(candidates) > 0 else -1)
+        assert abs(mpmath.mpf(sp.N(low, 40)) - min(candidates)) < 1e-30

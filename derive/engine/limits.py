@@ -75,7 +75,7 @@ def ordered_exponentials(g: Expr, var: sp.Symbol, point: Expr, direction: str) -
     is known (:math:`e^{a/h}` against :math:`e^{(a - d)/h}` with d > 0) its answer is the limit. An exponent
     whose own limit SymPy cannot take counts as divergent of unknown sign: not asked."""
     divergent = []
-    for e in g.atoms(sp.exp):
+    for e in sorted(g.atoms(sp.exp), key=sp.default_sort_key):
         u = e.args[0]
         if not u.has(var):
             continue

@@ -11,7 +11,15 @@ import sympy as sp
 from sympy import Basic, Expr
 
 from ..inequalities import SECONDS, SignProver
-from ..sums import evaluate, expand_special, index_bounds, normal_form, resolve_bounded_indices, resolve_summation_ranges
+from ..sums import (
+    as_exponentials,
+    evaluate,
+    expand_special,
+    index_bounds,
+    normal_form,
+    resolve_bounded_indices,
+    resolve_summation_ranges,
+)
 from .core import Outcome, Status, _parts, _tex
 from .refute import _point_text
 from .sampling import numerically_nonzero
@@ -137,9 +145,8 @@ class Sign:
                 pass
             if gap.has(sp.Product) and not written.has(sp.Product):  # exp(sum log f) folded into a product, which
                 gap = written  # no sign rule knows: the gap as written
-            hyperbolic = (sp.tanh, sp.sinh, sp.cosh)
-            if gap.has(*hyperbolic) and not written.has(*hyperbolic):  # sigma(x)(1 - sigma(x)) as 1/(4 cosh(x/2)^2):
-                gap = gap.rewrite(list(hyperbolic), sp.exp)  # back in exponentials (their definitions), as written
+            if as_exponentials(written) is written:  # sigma(x)(1 - sigma(x)) simplified to 1/(4 cosh(x/2)^2):
+                gap = as_exponentials(gap)  # back in exponentials (their definitions), as written
             if self.rewrite is not None:
                 same = Simplify(self.indices, self.upper, facts=self.facts, bounds=self.bounds).run(sp.Eq(gap, self.rewrite))
                 if same.status is not Status.PROVED:
