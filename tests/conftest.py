@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,8 @@ from softproof.derive import Claim, Result, catalogue, run_claim
 
 # the tests build the C kernels and draw figures into a folder of the checkout (git-ignored), never
 # into the home directory; a private folder (mode 0700), as the build cache requires
-_TEST_CACHE = Path(__file__).resolve().parent.parent / ".test-cache"
+_ROOT = Path(__file__).resolve().parent.parent
+_TEST_CACHE = _ROOT / ".test-cache"
 _TEST_CACHE.mkdir(mode=0o700, exist_ok=True)
 os.environ.setdefault("SOFTPROOF_CACHE", str(_TEST_CACHE / "softproof"))
 os.environ.setdefault("MPLCONFIGDIR", str(_TEST_CACHE / "matplotlib"))
@@ -86,12 +90,72 @@ def _computed_once(folder: Path, key: str, compute: Callable[[], Any]) -> Any:
         return value
 
 
+_PACKAGE_FOLDERS = ("derive", "codegen", "generated", "measure", "scaleout")
+_PACKAGE_SUFFIXES = {".py", ".j2", ".json", ".txt", ".c", ".h", ".g"}
+
+
+@functools.lru_cache(maxsize=4)
+def _fingerprint(root: Path = _ROOT) -> str:
+    """A hash of what a claim's verdict depends on: every source, template, table and generated file of the package at
+    ``root`` (and cli.py, pyproject.toml), the versions of Python, SymPy, mpmath, python-flint and NumPy, the identity (resolved path,
+    size, modification time) of Gappa and of the C compiler, the CPU's model and flags (the native build), and the
+    SOFTPROOF_*, CC and CFLAGS environment variables."""
+    import platform
+    import shutil
+
+    import flint
+    import mpmath
+    import numpy
+    import sympy
+
+    from softproof.codegen.runtime._cache import compiler_identity
+
+    files = [path for folder in _PACKAGE_FOLDERS for path in (root / folder).rglob("*")
+             if path.suffix in _PACKAGE_SUFFIXES and "__pycache__" not in path.parts and path.is_file()]
+    digest = hashlib.sha256()
+    for path in sorted([*files, root / "cli.py", root / "pyproject.toml"]):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    versions = (platform.python_version(), sympy.__version__, mpmath.__version__, flint.__version__, numpy.__version__)
+    tools = [compiler_identity(tool) if shutil.which(tool) else b"-" for tool in ("gappa", os.environ.get("CC") or "cc")]
+    cpu = [line for line in Path("/proc/cpuinfo").read_text().splitlines()[:30] if line.startswith(("model name", "flags"))] \
+        if Path("/proc/cpuinfo").is_file() else [platform.processor()]
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("SOFTPROOF_") or k in ("CC", "CFLAGS"))
+    digest.update(repr((versions, tools, cpu, environment)).encode())
+    return digest.hexdigest()[:24]
+
+
+def _verdict_folder(factory: pytest.TempPathFactory, cache: Path = _TEST_CACHE) -> Path:
+    """Where the claims' verdicts are kept: ``.test-cache/verdicts/<fingerprint>`` (:func:`_fingerprint`), so that the
+    exhaustive stage, run after the quick one on the same code, reads the verdicts that stage computed instead of
+    deciding them again (and a second run of an unchanged checkout too); the run's own folder where that folder is not
+    private (a symlink, another owner, group or others may write: nothing is loaded from it). Folders of other
+    fingerprints untouched for a day are removed."""
+    import shutil
+
+    from softproof.codegen.runtime._cache import untrusted
+
+    base = cache / "verdicts"
+    try:
+        base.mkdir(mode=0o700, exist_ok=True)
+        folder = base / _fingerprint()
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return _run_folder(factory)
+    if untrusted(cache, folder=True) or untrusted(base, folder=True) or untrusted(folder, folder=True):
+        return _run_folder(factory)
+    for other in base.iterdir():
+        if other != folder and other.is_dir() and not other.is_symlink() and time.time() - other.stat().st_mtime > 86400:
+            shutil.rmtree(other, ignore_errors=True)
+    return folder
+
+
 def _shared_verdicts(claims: Sequence[Claim], factory: pytest.TempPathFactory) -> list[Result]:
     """Each claim decided once per test run, shared by the pytest-xdist workers (:func:`_computed_once`,
-    one key per claim). The workers walk the claims in opposite orders, so two that need the catalogue
-    at once split it between them. Only the outcomes are kept; the claim objects are this process's own.
+    one key per claim) and by the runs that follow on the same code (:func:`_verdict_folder`). The workers walk the
+    claims in opposite orders, so two that need the catalogue at once split it between them. Only the outcomes are
+    kept; the claim objects are this process's own.
     """
-    folder = _run_folder(factory)
+    folder = _verdict_folder(factory)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     order = list(claims)
     if worker.removeprefix("gw").isdigit() and int(worker.removeprefix("gw")) % 2:

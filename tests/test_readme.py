@@ -30,10 +30,13 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_the_quick_start_states_the_catalogue_size() -> None:
     """The figure is the catalogue's, not a typed-in number that drifts (it said 101 when there were 102)."""
+    from softproof.codegen.backends.gappa.claims import CLAIMS
     from softproof.derive import catalogue
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"({len(catalogue())} claims," in text
+    assert f"then the {len(CLAIMS)} floating-point claims" in text
+    assert f"({len(catalogue()) + len(CLAIMS)} claims in all:" in text
 
 
 def test_ci_runs_the_exhaustive_stage_and_its_list_names_tests() -> None:
