@@ -588,8 +588,7 @@ class RewriteRules(SignProverBase):
         mark = len(self.steps)
         for u in factors[:3]:
             rest = expr / u
-            moving = [v for v in real_variables(u) if u.is_polynomial(v) and sp.degree(u, v) == 1 and rest.has(v)]
-            if not moving:
+            if not any(u.is_polynomial(v) and sp.degree(u, v) == 1 and rest.has(v) for v in real_variables(u)):
                 continue  # not linear, or the other factors do not move with u: their sign is fixed (the product rule's)
             w = sp.Piecewise((rest, sp.GreaterThan(u, 0)), (-rest, True))
             cases = interval_cases(w, w, bound) or piecewise_cases(w, w, bound)

@@ -95,8 +95,7 @@ def test_a_polynomials_critical_points_are_its_derivatives_real_roots(expr: sp.E
 
     found = critical_points(expr, var, domain)
     assert found and all(isinstance(r, sp.CRootOf) and r in domain for r in found)
-    assert all(sp.diff(expr, var).subs(var, sp.N(r, 50)).evalf(50, chop=True) == 0 or abs(sp.N(sp.diff(expr, var).subs(var, r), 50)) < 1e-40
-               for r in found)
+    assert all(abs(sp.N(sp.diff(expr, var).subs(var, r), 50)) < 1e-40 for r in found)  # roots of the derivative
     low = infimum(expr, var, domain)
     f = sp.lambdify(var, expr, modules="mpmath")
     with mpmath.workdps(40):
