@@ -44,10 +44,8 @@ def critical_points(expr: Expr, x: sp.Symbol, piece: sp.Interval) -> sp.Set:
     SymPy then seeks by ``evalf`` of the arctangents of their parts: ``24 u (u^6 - 14 u^4 + 21 u^2 - 4)`` over u > 0 ran
     for minutes (a cubic in u^2). Raises ``NotImplementedError`` where a root's place in ``piece`` is not decided."""
     derivative = expr.diff(x)
-    if not derivative.is_polynomial(x):
-        return solveset(derivative, x, piece)
-    poly = sp.Poly(derivative, x)
-    if poly.degree() < 3 or not (poly.domain.is_ZZ or poly.domain.is_QQ):
+    poly = sp.Poly(derivative, x) if derivative.is_polynomial(x) else None
+    if poly is None or poly.degree() < 3 or not (poly.domain.is_ZZ or poly.domain.is_QQ):
         return solveset(derivative, x, piece)
     inside = []
     for root in poly.real_roots():

@@ -592,10 +592,13 @@ class RewriteRules(SignProverBase):
                 continue  # not linear, or the other factors do not move with u: their sign is fixed (the product rule's)
             w = sp.Piecewise((rest, sp.GreaterThan(u, 0)), (-rest, True))
             cases = interval_cases(w, w, bound) or piecewise_cases(w, w, bound)
-            def each_case(probe: RewriteRules, cases: list[tuple[str, Basic]] | None = cases) -> bool:
-                return cases is not None and all(probe._prove(case, False, depth + 1) for _, case in cases)
+            if cases is None:
+                continue
 
-            if cases is not None and self._within(LINEAR_FACTOR_APPLICATIONS, each_case):
+            def each_case(probe: RewriteRules, cases: list[tuple[str, Basic]] = cases) -> bool:
+                return all(probe._prove(case, False, depth + 1) for _, case in cases)
+
+            if self._within(LINEAR_FACTOR_APPLICATIONS, each_case):
                 self._note(expr, strict, f"the other factors' sign follows ${sp.latex(u)}$'s, in each case of "
                            + ", ".join(f"${label}$" for label, _ in cases))
                 return True

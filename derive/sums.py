@@ -286,14 +286,14 @@ def pull_constants(expr: Basic) -> Basic:
     return sp.expand(expr).replace(lambda e: isinstance(e, Sum), split)
 
 
-_HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh)
+HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh)
 
 
 def as_exponentials(expr: Basic) -> Basic:
     r"""tanh, sinh and cosh written with exponentials, their definitions (:math:`\tanh u = (e^u - e^{-u})/(e^u +
     e^{-u})`, :math:`\sinh u = (e^u - e^{-u})/2`, :math:`\cosh u = (e^u + e^{-u})/2`): the same value at every
     point. ``expr`` itself (the same object) when it has none."""
-    return expr.rewrite(list(_HYPERBOLIC), sp.exp) if expr.has(*_HYPERBOLIC) else expr
+    return expr.rewrite(list(HYPERBOLIC), sp.exp) if expr.has(*HYPERBOLIC) else expr
 
 
 def _hyperbolic_as_exp(expr: Basic) -> Basic:

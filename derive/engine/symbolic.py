@@ -12,6 +12,7 @@ from sympy import Basic, Expr
 
 from ..inequalities import SECONDS, SignProver
 from ..sums import (
+    HYPERBOLIC,
     as_exponentials,
     evaluate,
     expand_special,
@@ -145,7 +146,7 @@ class Sign:
                 pass
             if gap.has(sp.Product) and not written.has(sp.Product):  # exp(sum log f) folded into a product, which
                 gap = written  # no sign rule knows: the gap as written
-            if as_exponentials(written) is written:  # sigma(x)(1 - sigma(x)) simplified to 1/(4 cosh(x/2)^2):
+            if not written.has(*HYPERBOLIC):  # sigma(x)(1 - sigma(x)) simplified to 1/(4 cosh(x/2)^2):
                 gap = as_exponentials(gap)  # back in exponentials (their definitions), as written
             if self.rewrite is not None:
                 same = Simplify(self.indices, self.upper, facts=self.facts, bounds=self.bounds).run(sp.Eq(gap, self.rewrite))
