@@ -879,6 +879,21 @@ def test_a_counterexample_shows_the_entries_the_statement_reads() -> None:
     assert refuted.counterexample["point"]["n"] == "1" and re.fullmatch(r"\{1: [^,]+\}", refuted.counterexample["point"]["x"])
 
 
+@pytest.mark.parametrize("lhs, rhs, relation", [
+    ("exp(x[k])/Sum(exp(x[j]), (j, 1, n))", "1", "<"),  # p_k < 1 fails at n = 1, where the side is 1 once written out
+    ("Sum(exp(x[j])/Sum(exp(x[i]), (i, 1, n)), (j, 1, n))", "1", "<"),  # a sum of the probabilities, at any n
+])
+def test_a_counterexample_keeps_the_entries_a_side_reads_even_where_they_cancel(lhs: str, rhs: str, relation: str) -> None:
+    """The entries shown are those the sides read at the point, walked term by term (SymPy's evaluation cancels
+    e^(x_1)/e^(x_1) to 1 once a sum is written out, which left no entry read and showed all those drawn, x_0 too):
+    every position shown lies in 1..n."""
+    refuted = check(lhs, rhs, relation, ("k: 1 <= k <= n",) if "k" in lhs else ())
+    assert refuted.verdict == "refuted"
+    point = refuted.counterexample["point"]
+    positions = [int(p) for p in re.findall(r"(-?\d+):", point["x"])]
+    assert positions == list(range(1, int(point["n"]) + 1)), point
+
+
 def test_declared_indices_run_to_their_own_sizes() -> None:
     """Softmax regression, logits z_c = sum_d W_cd x_d over k classes and D inputs: dL/dW_ab = (p_a - delta_at) x_b.
     With two sizes no index range is read (unknown: the derivative of the normaliser keeps a <= k undecided); declared,

@@ -11,7 +11,7 @@ from sympy import Basic, Expr
 
 from .. import enclosure
 from .core import Outcome, Status, _parts, _tex
-from .sampling import admissible, expand_finite_sums, instantiate, sample_point, vector_entries
+from .sampling import admissible, instantiate, sample_point, vector_entries
 
 if TYPE_CHECKING:
     from ..domain import Condition
@@ -87,19 +87,51 @@ def _point_text(point: Mapping[Basic, object]) -> dict[str, str]:
     return out
 
 
+_READ_LIMIT = 4096  # terms written out when reading a counterexample's entries; beyond it the vectors are shown whole
+
+
+def _entries_read(e: Basic, env: dict[Basic, Basic], found: set[Basic], budget: list[int]) -> bool:
+    """Add to ``found`` the entries (``Indexed`` at integer positions) that ``e`` reads with the bound names of ``env``;
+    False where it reads an entry at a position that stays symbolic or more than :data:`_READ_LIMIT` terms.
+
+    Sums and products are walked term by term without building the written-out expression, so that no automatic
+    evaluation cancels a read entry (at n = 1, ``exp(x[k])/Sum(exp(x[i]), (i, 1, n))`` is 1 once written out, yet
+    it reads x[1]); an empty range (Karr's convention, either direction) reads nothing."""
+    if isinstance(e, sp.Indexed):
+        position = tuple(sp.sympify(i).xreplace(env) for i in e.indices)
+        if not all(i.is_Integer for i in position):
+            return False
+        found.add(e.base[position])
+        return True
+    if isinstance(e, (sp.Sum, sp.Product)):
+        var, lo, hi = e.limits[-1]
+        lo, hi = sp.sympify(lo).xreplace(env), sp.sympify(hi).xreplace(env)
+        if not (lo.is_Integer and hi.is_Integer):
+            return False
+        first, last = (int(lo), int(hi)) if hi >= lo else (int(hi) + 1, int(lo) - 1)
+        budget[0] -= max(0, last - first + 1)
+        if budget[0] < 0:
+            return False
+        inner = type(e)(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
+        return all(_entries_read(inner, {**env, var: sp.Integer(k)}, found, budget) for k in range(first, last + 1))
+    return all(_entries_read(a, env, found, budget) for a in e.args)
+
+
 def _read_entries(statement: Basic, point: Mapping[Basic, object]) -> Mapping[Basic, object]:
     """``point`` with each vector (or matrix) cut to the entries ``statement`` reads there, for the counterexample's
-    text: its sums written out at the point's sizes and indices, derivatives not yet taken (``x = {1: -3}`` at n = 1,
-    not the five entries drawn); a vector that an unexpanded sum still reads at a symbolic position is shown whole.
+    text: its sums walked at the point's sizes and indices, derivatives not yet taken (``x = {1: -3}`` at n = 1,
+    not the five entries drawn); a vector that the statement reads at a position that stays symbolic is shown whole.
     The point itself, which the enclosures evaluate, keeps every entry."""
-    integers = {k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
-    sides = [side for part in _parts(statement) for side in (part.args if isinstance(part, sp.Rel) else (part,))]
-    try:  # side by side (SymPy folds log(e^(x_1)) > x_1 to False), before any derivative is taken (d/dx_1 of x_2^2 reads x_2)
-        entries = {ix for side in sides for ix in expand_finite_sums(sp.sympify(side).xreplace(integers)).atoms(sp.Indexed)}
-    except Exception:  # noqa: BLE001 - the text only: where SymPy cannot write the sums out, every entry is shown
-        return point
+    integers: dict[Basic, Basic] = {k: sp.sympify(v) for k, v in point.items() if isinstance(k, sp.Symbol) and k.is_integer}
+    entries: set[Basic] = set()
+    whole: set[Basic] = set()
+    for part in _parts(statement):
+        for side in part.args if isinstance(part, sp.Rel) else (part,):
+            found: set[Basic] = set()
+            if not _entries_read(sp.sympify(side), integers, found, [_READ_LIMIT]):
+                whole |= {ix.base for ix in sp.sympify(side).atoms(sp.Indexed)}
+            entries |= found
     read: dict[Basic, set[object]] = {}
-    whole = {ix.base for ix in entries if not all(i.is_Integer for i in ix.indices)}
     for ix in entries:
         if ix.base not in whole:
             position = tuple(int(i) for i in ix.indices)
