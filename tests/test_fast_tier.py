@@ -210,18 +210,51 @@ def test_every_other_case_is_the_accurate_result() -> None:
 def test_fast_results_do_not_depend_on_the_thread_count() -> None:
     from softproof.generated import softmax_c as C
 
-    x = (3 * np.random.default_rng(4).standard_normal(4_500_000)).astype(np.float32)  # split across threads (SP_FAST_SPLIT = 2^22)
+    x = (3 * np.random.default_rng(4).standard_normal(600_000)).astype(np.float32)  # split across threads (SP_FAST_SPLIT = 2^18)
     rows = x[:300_000].reshape(600, 500)
     before = C.num_threads()
     try:
         results = []
         for threads in (1, 2, 3):
             C.set_num_threads(threads)
-            results.append([C.softmax(x, precision="fast"), C.logsumexp(x, precision="fast"), C.log_softmax(rows, precision="fast"),
+            results.append([C.softmax(x, precision="fast"), C.logsumexp(x, precision="fast"), C.log_softmax(x, precision="fast"),
+                            C.log_softmax(rows, precision="fast"),
                             *(getattr(C, f)(x, precision="fast") for f in ELEMENTWISE_FAST)])
         for other in results[1:]:
             for a, b in zip(results[0], other, strict=True):
                 np.testing.assert_array_equal(a, b)
+    finally:
+        C.set_num_threads(before)
+
+
+def _float64_reference(x: np.ndarray, function: str) -> np.ndarray:
+    """softmax, log_softmax or logsumexp of one long row in float64 (NumPy on the textbook max-shifted formulas, within
+    about 2^-50 relative: the float32 rounding of it is the correctly rounded value but within 2^-26 ulp of a midpoint)."""
+    v = x.astype(np.float64)
+    m = v.max()
+    s = np.exp(v - m).sum()
+    lse = m + np.log(s)
+    return {"softmax": np.exp(v - m) / s, "log_softmax": v - lse, "logsumexp": np.array([lse])}[function].astype(np.float32)
+
+
+@pytest.mark.parametrize("where", ["first chunk", "last chunk", "tie across chunks"])
+def test_a_row_split_across_threads_is_within_the_proved_bounds(where: str) -> None:
+    """A row of SP_FAST_SPLIT (2^18) entries or more is split in chunks of 2^17 across threads: each chunk's max, the
+    row's max from them, each chunk's sum, the log-shares pass in parallel. The row's max placed in the first or the
+    last chunk, or tied between both; two threads; within the proved bound of a float64 reference (one ulp more for the
+    reference's own rounding to float32, a wrong max or sum would be off by far more)."""
+    from softproof.generated import softmax_c as C
+
+    x = (3 * np.random.default_rng(9).standard_normal(600_000)).astype(np.float32)
+    top = {"first chunk": (10,), "last chunk": (599_990,), "tie across chunks": (10, 599_990)}[where]
+    x[list(top)] = 25.0
+    before = C.num_threads()
+    try:
+        C.set_num_threads(2)
+        for function in ("softmax", "log_softmax", "logsumexp"):
+            got = np.atleast_1d(np.asarray(getattr(C, function)(x, precision="fast"), np.float32))
+            worst = acc.ulp_distance(got, _float64_reference(x, function)).max()
+            assert worst <= proved_fast_ulps(function) + 1, (function, where, worst)
     finally:
         C.set_num_threads(before)
 

@@ -6391,8 +6391,8 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
 #define SP_FAST_CLAMP (-104.0f) /* e^-104 < 2^-150 rounds to 0 in binary32 */
 #define SP_FAST_SHIFTER_BITS 0x4B400000u /* the bits of 1.5 * 2^23 */
 #define SP_FAST_PART 131072 /* rows are summed in chunks of this many entries, added in chunk order */
-#define SP_FAST_SPLIT 4194304 /* one row at least this long is split across threads (measured here: below it the parallel
-                                   regions cost more than they give, 0.54 ms on one thread against 0.86 on two for 1e6) */
+#define SP_FAST_SPLIT SP_SPLIT /* one row at least this long is split across threads, as the accurate kernels split it (the
+                                 results are the same bits for any thread count: the chunks are added in chunk order) */
 #define SP_FAST_SHORT 32 /* rows shorter than this go SP_LANES at a time, one row per lane (fast_tile) */
 #define SP_FAST_SHORT_LOG 129 /* ... for log_softmax, logsumexp and cross_entropy, shorter than this (see below) */
 #define SP_FAST_TILE_ROWS (SP_FAST_SHORT_LOG > SP_FAST_SHORT ? SP_FAST_SHORT_LOG : SP_FAST_SHORT)
@@ -6730,6 +6730,29 @@ static SP_INLINE size_t fast_part_end(size_t a, size_t n)
     return a + SP_FAST_PART < n ? a + SP_FAST_PART : n;
 }
 
+#if defined(_OPENMP)
+/* whether a row of n entries runs its chunks on several threads: `inner` (the only row of the call), n >= SP_FAST_SPLIT
+ * and more than one thread. The chunks are SP_FAST_PART entries whichever way, their sums added in chunk order, so the
+ * answer changes who computes a chunk, never a result */
+static SP_INLINE int fast_in_parallel(size_t n, int inner)
+{
+    return inner && n >= SP_FAST_SPLIT && sp_threads() > 1;
+}
+
+/* the max of the chunks' maxima maxima[0..parts) and the least of their least entries maxima[parts..2 parts) (fast_max's,
+ * kept as doubles), in chunk order: the row's max and least entry */
+static SP_INLINE void fast_parts_max(const double *maxima, size_t parts, float *m, float *lowest)
+{
+    size_t p;
+    *m = -INFINITY;
+    *lowest = INFINITY;
+    for (p = 0; p < parts; ++p) {
+        *m = (float)maxima[p] > *m ? (float)maxima[p] : *m;
+        *lowest = (float)maxima[parts + p] < *lowest ? (float)maxima[parts + p] : *lowest;
+    }
+}
+#endif
+
 /* the statistics of a row: m, and (split) ties + t or (not split) t = sum of e_j; 0 where the row
  * needs the accurate kernel (m or the sum not finite). `inner`: the row's chunks may run in parallel */
 typedef struct {
@@ -6748,34 +6771,41 @@ static int fast_stats_of(const float *x, float *out, size_t n, int store, int sp
     st->t = 0.0;
     (void)inner;
 #if defined(_OPENMP)
-    if (inner && n >= SP_FAST_SPLIT) {
+    if (fast_in_parallel(n, inner)) {
         sums = (double *)malloc(4 * parts * sizeof(double)); /* NULL: the same chunks, one thread */
     }
 #endif
     if (sums != NULL) {
 #if defined(_OPENMP)
-        long long q;
-        float m = -INFINITY, lowest = INFINITY;
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
-        for (q = 0; q < (long long)parts; ++q) {
-            const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
-            float least;
-            sums[2 * parts + (size_t)q] = (double)fast_max(x + a, b - a, &least);
-            sums[3 * parts + (size_t)q] = (double)least;
-        }
-        for (p = 0; p < parts; ++p) {
-            m = (float)sums[2 * parts + p] > m ? (float)sums[2 * parts + p] : m;
-            lowest = (float)sums[3 * parts + p] < lowest ? (float)sums[3 * parts + p] : lowest;
-        }
-        st->m = m;
-        if (m > -INFINITY && m < INFINITY) {
-            const int normal = fast_is_normal(lowest, m, tp);
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        /* one parallel region, not two: the chunks' maxima, a barrier, then every thread reads the same m from them
+         * (so each meets the second loop or none) and sums its chunks */
+#pragma omp parallel num_threads(sp_threads())
+        {
+            long long q;
+            float m = -INFINITY, lowest = INFINITY;
+#pragma omp for schedule(static)
             for (q = 0; q < (long long)parts; ++q) {
                 const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
-                fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, tp, normal, NULL, &sums[2 * (size_t)q],
-                               &sums[2 * (size_t)q + 1]);
+                float least;
+                sums[2 * parts + (size_t)q] = (double)fast_max(x + a, b - a, &least);
+                sums[3 * parts + (size_t)q] = (double)least;
             }
+            fast_parts_max(sums + 2 * parts, parts, &m, &lowest);
+            if (m > -INFINITY && m < INFINITY) {
+                const int normal = fast_is_normal(lowest, m, tp);
+#pragma omp for schedule(static)
+                for (q = 0; q < (long long)parts; ++q) {
+                    const size_t a = (size_t)q * SP_FAST_PART, b = fast_part_end(a, n);
+                    fast_chunk_any(x + a, out != NULL ? out + a : NULL, b - a, m, store, split, tp, normal, NULL, &sums[2 * (size_t)q],
+                                   &sums[2 * (size_t)q + 1]);
+                }
+            }
+        }
+        {
+            float lowest;
+            fast_parts_max(sums + 2 * parts, parts, &st->m, &lowest);
+        }
+        if (st->m > -INFINITY && st->m < INFINITY) {
             for (p = 0; p < parts; ++p) {
                 st->ties += sums[2 * p];
                 st->t += sums[2 * p + 1];
@@ -6806,7 +6836,7 @@ static void fast_scale(float *out, size_t n, double scale, int inner)
 {
     size_t j;
 #if defined(_OPENMP)
-    if (inner && n >= SP_FAST_SPLIT) {
+    if (fast_in_parallel(n, inner)) {
         const long long parts = (long long)((n + SP_FAST_PART - 1) / SP_FAST_PART);
         long long q;
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
@@ -6845,25 +6875,43 @@ static SP_INLINE float fast_ce_loss(float m, float x_t, double L)
     return (float)(((double)m - (double)x_t) + L);
 }
 
-/* out_j = (x_j - m)/T - L: x_j - m in double (exact unless the exponents differ by more than 29, then within 2^-53),
- * times 1/T (rounded twice: 1/T, the product), minus L, rounded to float (measured: binary32 lanes with two
+/* out_j = (x_j - m)/T - L over x[a..b): x_j - m in double (exact unless the exponents differ by more than 29, then within
+ * 2^-53), times 1/T (rounded twice: 1/T, the product), minus L, rounded to float (measured: binary32 lanes with two
  * TwoSums are no faster here) */
-static void fast_log_shares(const float *x, float *out, size_t n, float m, double L, const fast_temp *tp)
+static SP_INLINE void fast_log_shares_part(const float *x, float *out, size_t a, size_t b, float m, double L, const fast_temp *tp)
 {
     const double md = (double)m;
     size_t j;
     if (tp != NULL) {
         const double inv = tp->inv;
         SP_SIMD
-        for (j = 0; j < n; ++j) {
+        for (j = a; j < b; ++j) {
             out[j] = (float)((((double)x[j] - md) * inv) - L);
         }
         return;
     }
     SP_SIMD
-    for (j = 0; j < n; ++j) {
+    for (j = a; j < b; ++j) {
         out[j] = (float)(((double)x[j] - md) - L);
     }
+}
+
+/* fast_log_shares_part over a row, its chunks in parallel where `inner` (each entry's result its own: the same bits) */
+static void fast_log_shares(const float *x, float *out, size_t n, float m, double L, const fast_temp *tp, int inner)
+{
+#if defined(_OPENMP)
+    if (fast_in_parallel(n, inner)) {
+        const long long parts = (long long)((n + SP_FAST_PART - 1) / SP_FAST_PART);
+        long long q;
+#pragma omp parallel for schedule(static) num_threads(sp_threads())
+        for (q = 0; q < parts; ++q) {
+            fast_log_shares_part(x, out, (size_t)q * SP_FAST_PART, fast_part_end((size_t)q * SP_FAST_PART, n), m, L, tp);
+        }
+        return;
+    }
+#endif
+    (void)inner;
+    fast_log_shares_part(x, out, 0, n, m, L, tp);
 }
 
 /* softmax (grad_target < 0) or p - onehot(grad_target) (T = 1, tp == NULL) of one row, and with `loss` (not NULL)
@@ -6913,7 +6961,7 @@ static void log_softmax_fast_row(const float *x, float *out, size_t n, int inner
         return;
     }
     /* proved: rewrite.log_softmax_ties_log1p: (x_j - m)/T - L, both parts <= 0 after the sign: no cancellation */
-    fast_log_shares(x, out, n, st.m, L, tp);
+    fast_log_shares(x, out, n, st.m, L, tp, inner);
 }
 
 /* proved: rewrite.lse_ties_log1p, rewrite.smooth_max_shift: m + T L rounded to float, or 0 where the accurate kernel must take the row (L < 0: fast_log_sum's
@@ -7085,7 +7133,7 @@ static void log_softmax_fast_tile(const float *x, float *out, size_t n, const fa
         }
         /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row; x read along the row (the tile's copy holds the
          * same values across lanes: a strided loop) */
-        fast_log_shares(x + l * n, outr, n, tl.m[l], L[l], tp);
+        fast_log_shares(x + l * n, outr, n, tl.m[l], L[l], tp, 0);
     }
 }
 
