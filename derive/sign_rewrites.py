@@ -568,6 +568,12 @@ class RewriteRules(SignProverBase):
         only variable in it (:func:`~softproof.derive.piecewise_cases.interval_cases`), else on the two cases of u's sign
         with v of no stated sign solved for (:func:`~softproof.derive.piecewise_cases.piecewise_cases`).
 
+        A sum is tried first as :math:`u \sum_t t/u` for each factor u that all its terms have as written
+        (:func:`_shared_factors`: :math:`(a - b)^2/4 - (a - b)(\sigma(a) - \sigma(b))` gives
+        :math:`w = (a - b)/4 - \sigma(a) + \sigma(b)`, whose case a = b + t is proved by its value at t = 0 and its
+        slope, :meth:`_from_zero_in_one`, tried first), then factored by SymPy (one rational function of the
+        exponentials, whose sign is harder to find).
+
         Soundness: :math:`u w = |u| W` at every point (u >= 0: :math:`|u| w`; u < 0: :math:`-|u| w = |u| (-w)`), so
         :math:`W \ge 0` everywhere gives :math:`u w \ge 0`; the cases are argued where they are made. Non-strict only
         (the product is 0 where u is). Tried where the product rule failed (a factor of fixed sign is its job), within
@@ -578,16 +584,17 @@ class RewriteRules(SignProverBase):
         if expr.is_Add:
             if depth > self.base_depth + 2 or sp.count_ops(expr) > 60:
                 return False
-            expr = sp.factor(expr)
-            if not expr.is_Mul:
-                return False
-        bound = bound_variables(expr)
-        factors = [f for f in expr.args if not f.is_number]
-        if len(factors) < 2:
+            shared = _shared_factors(expr)  # as written: (a - b)^2/4 - (a - b)(s(a) - s(b)) keeps s's form
+            factored = sp.factor(expr)
+            pairs = [(u, sp.Add(*(term / u for term in expr.args))) for u in shared]
+            pairs += [(u, factored / u) for u in factored.args if factored.is_Mul and not u.is_number and u not in shared]
+        else:
+            pairs = [(u, expr / u) for u in expr.args if not u.is_number]
+        if len(pairs) < (1 if expr.is_Add else 2):
             return False
+        bound = bound_variables(expr)
         mark = len(self.steps)
-        for u in factors[:3]:
-            rest = expr / u
+        for u, rest in pairs[:3]:
             if not any(u.is_polynomial(v) and sp.degree(u, v) == 1 and rest.has(v) for v in real_variables(u)):
                 continue  # not linear, or the other factors do not move with u: their sign is fixed (the product rule's)
             w = sp.Piecewise((rest, sp.GreaterThan(u, 0)), (-rest, True))
@@ -596,7 +603,10 @@ class RewriteRules(SignProverBase):
                 continue
 
             def each_case(probe: RewriteRules, cases: list[tuple[str, Basic]] = cases) -> bool:
-                return all(probe._prove(case, False, depth + 1) for _, case in cases)
+                # a case's variable of one sign (a = b + t, t >= 0) first by its value at t = 0 and its slope, which the
+                # rules before that one in the search order could spend the applications on
+                return all(probe._from_zero_in_one(case, False, depth + 1) or probe._prove(case, False, depth + 1)
+                           for _, case in cases)
 
             if self._within(LINEAR_FACTOR_APPLICATIONS, each_case):
                 self._note(expr, strict, f"the other factors' sign follows ${sp.latex(u)}$'s, in each case of "
@@ -716,6 +726,22 @@ class RewriteRules(SignProverBase):
             if self._by(scaled, expr, strict, depth, f"divided by ${sp.latex(s)} > 0$"):
                 return True
         return False
+
+
+def _shared_factors(expr: Expr) -> list[Expr]:
+    """The non-numeric factors common to every term of the sum ``expr``, each to a positive integer power in every term
+    (``a - b`` of ``(a - b)^2/4 - (a - b) w``), in the first term's order: for each such u, ``expr = u * sum(t/u)``
+    exactly, the quotients cancelling one power of u symbolically (defined wherever the terms are, u = 0 included)."""
+    def factors(term: Expr) -> set[Expr]:
+        out: set[Expr] = set()
+        for f in sp.Mul.make_args(term):
+            base, exponent = f.as_base_exp()
+            if not base.is_number and exponent.is_Integer and exponent > 0:
+                out.add(base)
+        return out
+    terms = sp.Add.make_args(expr)
+    common = set.intersection(*(factors(t) for t in terms))
+    return [u for u in (f.as_base_exp()[0] for f in sp.Mul.make_args(terms[0])) if u in common]
 
 
 def _combinations(sub: Basic) -> tuple[Expr, ...]:
