@@ -58,7 +58,7 @@ from .parsing import (
     separate_bound_names,
 )
 from .piecewise_cases import threshold_values
-from .ranges import Range, Substitution, index_declarations, parts, read_assumptions, substitute, widenings
+from .ranges import Range, Substitution, index_declarations, parts, read_assumptions, remappings, substitute, widenings
 from .sums import evaluate, index_bounds
 
 __all__ = ["CheckResult", "check", "RELATIONS", "SoundnessError", "Problem", "parse_problem", "decide"]
@@ -361,19 +361,31 @@ def _widened(undecided: CheckResult, piece: dict[str, Range], problem: Problem, 
              timeout: float | None, start: float) -> CheckResult:
     """An undecided part proved on a wider range (:func:`~softproof.derive.ranges.widenings`: one end of a bounded
     range dropped), or ``undecided`` as it was. Only a proof counts: a wider range contains the part, so the
-    statement holds on the part; a counterexample there may lie outside the part and is set aside."""
+    statement holds on the part; a counterexample there may lie outside the part and is set aside. Then the part with
+    a bounded range substituted by a rational map instead of the logistic one
+    (:func:`~softproof.derive.ranges.remappings`): the same range, so either verdict counts."""
     lhs_text, rhs_text = problem.texts
-    for name, wider in widenings(piece):
+
+    def attempt(other: dict[str, Range]) -> CheckResult | None:
+        """The part decided on ``other`` ranges; None once the time is spent or where a side is undefined there."""
         left = None if timeout is None else timeout - (time.perf_counter() - start)
         if left is not None and left <= 0:
-            break
+            return None
         try:
-            attempt = parse_problem(lhs_text, rhs_text, problem.relation, words, limits=False, ranges=wider, declared=problem.declared)
+            other_problem = parse_problem(lhs_text, rhs_text, problem.relation, words, limits=False, ranges=other,
+                                          declared=problem.declared)
         except ExpressionError:
-            continue  # a side undefined somewhere on the wider range: nothing to prove there
-        result = _check_part(attempt, wider, words, left, timeout, start)
-        if result.verdict == "proved":
+            return None  # a side undefined somewhere on the wider range: nothing to prove there
+        return _check_part(other_problem, other, words, left, timeout, start)
+
+    for name, wider in widenings(piece):
+        result = attempt(wider)
+        if result is not None and result.verdict == "proved":
             return replace(result, notes=[*result.notes, f"proved for {wider[name].text(name)}, which contains {piece[name].text(name)}"])
+    for _, remapped in remappings(piece):  # the same range, another map onto it: a proof or a counterexample counts
+        result = attempt(remapped)
+        if result is not None and result.verdict != "unknown":
+            return result
     return undecided
 
 

@@ -13,17 +13,22 @@ name becomes an expression, in a fresh real symbol, whose values are exactly the
   positive integer (:func:`size_lower_bound`; a size takes a lower bound only);
 * a bounded range with a closed end: the open range, and each closed end as a point (:func:`parts`);
 * where the logistic map leaves a bounded range's statement undecided, a range that contains it, one of its
-  ends dropped (:func:`widenings`), is tried for a proof only.
+  ends dropped (:func:`widenings`), is tried for a proof only; then the rational maps
+  :math:`x = (a r + b)/(1 + r)` and :math:`x = (b r + a)/(1 + r)` with :math:`r > 0` (:func:`remappings`), which keep a
+  statement rational in x rational and put the end b (or a) at r = 0 (:math:`T \in (0, 1]`: :math:`T = 1/(1 + r)`,
+  so that :math:`x/T = x (1 + r)`).
 
 Soundness: each map is a bijection from its fresh symbol's domain onto the range (:math:`e \mapsto a + e`
 maps :math:`(0, \infty)` onto :math:`(a, \infty)` and :math:`[0, \infty)` onto :math:`[a, \infty)`; the
-logistic maps :math:`\mathbb{R}` onto :math:`(0, 1)`, continuous and strictly increasing), so a
+logistic maps :math:`\mathbb{R}` onto :math:`(0, 1)`, continuous and strictly increasing; :math:`r \mapsto
+(a r + b)/(1 + r) = b - (b - a) r/(1 + r)` maps :math:`(0, \infty)` onto :math:`(a, b)`, continuous and strictly
+decreasing since :math:`r/(1 + r)` increases from 0 towards 1, and its mirror :math:`a + (b - a) r/(1 + r)` likewise), so a
 statement holds for every :math:`x` in the range exactly when the substituted statement holds for every
 value of the fresh symbol; a counterexample in the fresh symbol is one in :math:`x`, reported with
 :math:`x`'s exact value. A closed bounded range is the union of the open range and its ends, so the
 statement holds on it exactly when it holds on each part. A derivative by :math:`x` becomes one by the
-fresh symbol through the chain rule (the maps' derivatives, 1, -1 and :math:`(b - a)\sigma'(q)`, never
-vanish); at an end point the derivative is taken first (:math:`f'(a)` is :math:`f'` at :math:`a`).
+fresh symbol through the chain rule (the maps' derivatives, 1, -1, :math:`(b - a)\sigma'(q)` and
+:math:`\mp(b - a)/(1 + r)^2`, never vanish); at an end point the derivative is taken first (:math:`f'(a)` is :math:`f'` at :math:`a`).
 A statement that holds for every :math:`x` of a wider range holds for every :math:`x` of the range (a proof on
 :math:`x < b` is one on :math:`a < x < b`); a counterexample on the wider range may lie outside the range and
 refutes nothing, so a widening can only prove.
@@ -48,7 +53,8 @@ from .parsing import UNIT, ExpressionError, SymbolTable, parse_assumption, parse
 from .sign_prover import certified_sign
 from .translator import FUNCTIONS, evaluated
 
-__all__ = ["Range", "Substitution", "UNIT_RANGE", "index_declarations", "read_assumptions", "parse_range", "parts", "substitute", "widenings", "size_lower_bound"]
+__all__ = ["Range", "Substitution", "UNIT_RANGE", "index_declarations", "read_assumptions", "parse_range", "parts", "remappings", "substitute", "widenings",
+           "size_lower_bound"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,9 @@ class Range:
     lower_closed: bool = False
     upper_closed: bool = False
     word: str = field(default="", compare=False)  # "unit" where the user wrote that word for (0, 1)
+    # how a bounded open range is substituted: "logistic" (x = a + (b - a) sigma(q)), or a rational map anchored at one
+    # end, "upper" (x = (a r + b)/(1 + r), r > 0: r -> 0 is b) or "lower" (x = (b r + a)/(1 + r)): see remappings()
+    mapping: str = "logistic"
 
     @property
     def is_point(self) -> bool:
@@ -274,6 +283,19 @@ def widenings(part: Mapping[str, Range]) -> list[tuple[str, dict[str, Range]]]:
     return out
 
 
+def remappings(part: Mapping[str, Range]) -> list[tuple[str, dict[str, Range]]]:
+    """For each open bounded range of ``part``, the same part with that range substituted by the rational map anchored
+    at its upper end, then at its lower end (see the module docstring). Each is the same range, so a proof and a
+    counterexample on it are both valid for the part."""
+    out: list[tuple[str, dict[str, Range]]] = []
+    for name, r in part.items():
+        if r.lower is None or r.upper is None or r.is_point or r.lower_closed or r.upper_closed:
+            continue
+        for mapping in ("upper", "lower"):
+            out.append((name, {**part, name: replace(r, mapping=mapping)}))
+    return out
+
+
 @dataclass(frozen=True)
 class Substitution:
     """``name`` = ``value`` (an expression in ``fresh``, or a constant for a point), with the note that says so."""
@@ -321,6 +343,15 @@ def _substitution(name: str, symbol: sp.Symbol, r: Range, taken: set[str]) -> Su
     if r.lower is not None and r.upper is not None and (r.lower_closed or r.upper_closed):
         raise ValueError(f"{what}: a closed end is decided on its own; split the range with parts() first")
     with sp.evaluate(False):
+        if r.lower is not None and r.upper is not None and r.mapping != "logistic":
+            rr = sp.Symbol(_fresh(f"ratio_{name}", taken), real=True, positive=True)
+            anchor, other = (r.upper, r.lower) if r.mapping == "upper" else (r.lower, r.upper)
+            # (other r + anchor)/(1 + r): anchor at r = 0, other as r -> oo; d/dr = (other - anchor)/(1 + r)^2
+            value = sp.Mul(sp.Add(sp.Mul(other, rr), anchor), sp.Pow(sp.Add(1, rr), -1))
+            inverse = sp.Mul(sp.Pow(sp.Add(1, rr), 2), sp.Pow(evaluated(other - anchor), -1))
+            shown = sp.sstr(evaluated((other * rr + anchor) / (1 + rr)))
+            return Substitution(name, symbol, rr, value, f"{what} is read as {name} = {shown} with {rr} > 0 (every value in "
+                                f"({sp.sstr(r.lower)}, {sp.sstr(r.upper)}) is one such value, and only those)", inverse)
         if r.lower is not None and r.upper is not None:
             q = sp.Symbol(_fresh(f"logit_{name}", taken), real=True)
             inverse = sp.Mul(sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, q))), 2), sp.exp(q))  # 1/sigma'(q) = (1 + e^-q)^2 e^q

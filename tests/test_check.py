@@ -366,6 +366,43 @@ def test_a_bounded_range_is_proved_through_a_wider_one(monkeypatch: pytest.Monke
     assert [wider["x"].text("x") for _, wider in widenings(part)] == ["x > 0", "x < 1"]
 
 
+def test_a_bounded_range_is_decided_through_a_rational_map() -> None:
+    """T LSE(x/T) <= LSE(x) on 0 < T <= 1 (the log-sum-exp at temperature T rises with T): the logistic map of (0, 1)
+    leaves it undecided (its 20 s sign search: the default, so that the rational map's few seconds after it are not
+    cut short by load; 3 s made the test fail under load), T > 0 is refuted outside the range, T < 1 undecided; the rational
+    map T = 1/(1 + r), r > 0, keeps x/T = (1 + r) x a product and proves it by its value at r = 0 and its slope
+    (unknown before: the sign search's Gibbs pass raised StopIteration out of SymPy there, "unknown (error)"); the
+    end T = 1 on its own. The reverse relation is refuted through the logistic map as before."""
+    lse_t, lse = "T*log(Sum(exp(x[i]/T), (i, 1, n)))", "log(Sum(exp(x[i]), (i, 1, n)))"
+    result = check(lse_t, lse, "<=", ["T: 0 < T <= 1"])
+    assert result.verdict == "proved", (result.method, result.notes, result.steps[-3:], result.seconds)
+    assert any("T = 1/(ratio_T + 1) with ratio_T > 0" in note for note in result.notes), result.notes
+    assert check(lse_t, lse, ">=", ["T: 0 < T <= 1", "n: >= 2"]).verdict == "refuted"
+
+
+@pytest.mark.parametrize("lower, upper", [(0, 1), (-3, 2), (sp.Rational(1, 2), 7)])
+def test_the_rational_maps_are_onto_the_range_with_their_slopes(lower: object, upper: object) -> None:
+    """(a r + b)/(1 + r) and (b r + a)/(1 + r) for r > 0: from b (resp. a) at r -> 0 to a (resp. b) as r -> oo, strictly
+    monotone, inside (a, b); the inverse slope the chain rule uses is 1/(dx/dr) exactly."""
+    from softproof.derive.ranges import Range, _substitution, remappings
+
+    part = {"x": Range(sp.sympify(lower), sp.sympify(upper))}
+    maps = remappings(part)
+    assert [m["x"].mapping for _, m in maps] == ["upper", "lower"]
+    assert remappings({"x": Range(sp.Integer(0), sp.Integer(1), lower_closed=True)}) == []  # parts() splits a closed end first
+    for _, remapped in maps:
+        s = _substitution("x", sp.Symbol("x", real=True), remapped["x"], {"x"})
+        assert s.fresh is not None and s.fresh.is_positive
+        value = sp.simplify(s.value)
+        assert sp.simplify(sp.diff(value, s.fresh) * s.inverse_slope - 1) == 0
+        start, end = (sp.limit(value, s.fresh, 0, "+"), sp.limit(value, s.fresh, sp.oo))
+        anchor, other = (upper, lower) if remapped["x"].mapping == "upper" else (lower, upper)
+        assert (start, end) == (anchor, other)
+        samples = [value.subs(s.fresh, sp.Rational(k, 3)) for k in range(1, 40)]
+        assert all(lower < v < upper for v in samples)
+        assert all((a - b) * (other - anchor) < 0 for a, b in zip(samples, samples[1:], strict=False))  # monotone from anchor to other
+
+
 def test_the_whole_line_as_a_range_is_every_real() -> None:
     result = check("x", "0", ">", ["x: in (-oo, oo)"])
     assert result.verdict == "refuted" and not any("read as" in note for note in result.notes)

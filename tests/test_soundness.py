@@ -366,13 +366,6 @@ MONOTONE_PRODUCTS = [  # (lhs, rhs, relation, extra assumptions, the verdict exp
     ("(a - b)*(softplus(a) - softplus(b))", "0", ">", (), "refuted"),  # 0 at a = b
     ("(a - b)*(tanh(a) - tanh(b))", "0", ">=", (), "proved"),  # tanh by its definition in exponentials
     ("(a - b)*(sigmoid(a) - sigmoid(b))", "(a - b)**2/5", "<=", (), "refuted"),
-    # the slope bound f' <= c as (a - b)(f(a) - f(b)) <= c (a - b)^2: the factor a - b shared by both terms as written
-    # (factored, the rest is one rational function of e^a, e^b whose sign no rule found: unknown before)
-    ("(a - b)*(sigmoid(a) - sigmoid(b))", "(a - b)**2/4", "<=", (), "proved"),
-    ("(a - b)*(tanh(a) - tanh(b))", "(a - b)**2", "<=", (), "proved"),
-    ("(a - b)*(tanh(a) - tanh(b))", "(a - b)**2/2", "<=", (), "refuted"),
-    ("(a - b)*(sigmoid(2*a) - sigmoid(2*b))", "(a - b)**2/2", "<=", (), "proved"),
-    ("(a - b)*(sigmoid(2*a) - sigmoid(2*b))", "(a - b)**2/4", "<=", (), "refuted"),
     ("(x - 1)*log(x)", "0", ">=", ("x: positive",), "proved"),  # the pieces 0 < x < 1, x = 1, x > 1
     ("(x - 2)*log(x)", "0", ">=", ("x: positive",), "refuted"),
     ("x*log(1 + x)", "0", ">=", ("x: > -1",), "proved"),
@@ -385,6 +378,13 @@ MONOTONE_PRODUCTS = [  # (lhs, rhs, relation, extra assumptions, the verdict exp
     ("n*Sum(sigmoid(x[i])*x[i], (i, 1, n))", "Sum(sigmoid(x[i]), (i, 1, n))*Sum(x[i], (i, 1, n))", ">=", (), "proved"),
     ("n*Sum(sigmoid(x[i])*x[i], (i, 1, n))", "Sum(sigmoid(x[i]), (i, 1, n))*Sum(x[i], (i, 1, n))", "<=", (), "refuted"),
     ("n*Sum(exp(-x[i])*x[i], (i, 1, n))", "Sum(exp(-x[i]), (i, 1, n))*Sum(x[i], (i, 1, n))", "<=", (), "proved"),
+    # the slope bound f' <= c as (a - b)(f(a) - f(b)) <= c (a - b)^2: the factor a - b shared by both terms as written
+    # (factored, the rest is one rational function of e^a, e^b whose sign no rule found: unknown before)
+    ("(a - b)*(sigmoid(a) - sigmoid(b))", "(a - b)**2/4", "<=", (), "proved"),
+    ("(a - b)*(tanh(a) - tanh(b))", "(a - b)**2", "<=", (), "proved"),
+    ("(a - b)*(tanh(a) - tanh(b))", "(a - b)**2/2", "<=", (), "refuted"),
+    ("(a - b)*(sigmoid(2*a) - sigmoid(2*b))", "(a - b)**2/2", "<=", (), "proved"),
+    ("(a - b)*(sigmoid(2*a) - sigmoid(2*b))", "(a - b)**2/4", "<=", (), "refuted"),
 ]
 
 
