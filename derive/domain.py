@@ -32,7 +32,7 @@ from sympy import Basic, Expr
 from sympy.codegen.cfunctions import log1p
 
 from . import enclosure
-from .engine.sampling import instantiate
+from .engine.sampling import instantiate, karr_terms
 from .inequalities import SignProver, signed_constants
 from .sums import evaluate, expand_special
 from .translator import evaluated
@@ -139,17 +139,16 @@ def follows(condition: Condition) -> bool:
 
 def holds_at(condition: Condition, point: Mapping[Basic, object]) -> bool:
     """True where an enclosure certifies the condition at ``point`` for every index of its range."""
-    ranges: list[tuple[sp.Symbol, int, int]] = []
+    ranges: list[tuple[sp.Symbol, range]] = []
     for var, lo, hi in condition.limits:
         lo_v, hi_v = instantiate(lo, point), instantiate(hi, point)
         if not (lo_v.is_Integer and hi_v.is_Integer):
             return False  # a limit that depends on an outer index: not certified here
-        if hi_v < lo_v - 1:  # Karr's convention: the terms of lo-1 .. hi+1 are taken
-            lo_v, hi_v = hi_v + 1, lo_v - 1
-        ranges.append((var, int(lo_v), int(hi_v)))
-        if int(hi_v) - int(lo_v) > 64:
+        terms, _ = karr_terms(int(lo_v), int(hi_v))  # Karr's convention: a reversed range's terms hi+1 .. lo-1
+        ranges.append((var, terms))
+        if len(terms) > 65:
             return False
-    for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in ranges)):
+    for values in itertools.product(*(terms for _, terms in ranges)):
         value = instantiate(condition.expr.xreplace(dict(zip([r[0] for r in ranges], values, strict=True))), point)
         try:
             s = enclosure.sign(value)

@@ -7,9 +7,9 @@ and positive scalings and shifts; each with its soundness argument as its docstr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
-from itertools import product
+from itertools import islice, product
 
 import sympy as sp
 from sympy import Basic, Expr, Sum
@@ -581,20 +581,11 @@ class RewriteRules(SignProverBase):
         applications: each goal met would spend them (Gibbs' inequality over n terms went unknown)."""
         if strict or not (expr.is_Mul or expr.is_Add) or expr.has(Sum) or depth > self.base_depth + 4:
             return False
-        if expr.is_Add:
-            if depth > self.base_depth + 2 or sp.count_ops(expr) > 60:
-                return False
-            shared = _shared_factors(expr)  # as written: (a - b)^2/4 - (a - b)(s(a) - s(b)) keeps s's form
-            factored = sp.factor(expr)
-            pairs = [(u, sp.Add(*(term / u for term in expr.args))) for u in shared]
-            pairs += [(u, factored / u) for u in factored.args if factored.is_Mul and not u.is_number and u not in shared]
-        else:
-            pairs = [(u, expr / u) for u in expr.args if not u.is_number]
-        if len(pairs) < (1 if expr.is_Add else 2):
+        if expr.is_Add and (depth > self.base_depth + 2 or sp.count_ops(expr) > 60):
             return False
         bound = bound_variables(expr)
         mark = len(self.steps)
-        for u, rest in pairs[:3]:
+        for u, rest in islice(_linear_factor_candidates(expr), 3):
             if not any(u.is_polynomial(v) and sp.degree(u, v) == 1 and rest.has(v) for v in real_variables(u)):
                 continue  # not linear, or the other factors do not move with u: their sign is fixed (the product rule's)
             w = sp.Piecewise((rest, sp.GreaterThan(u, 0)), (-rest, True))
@@ -726,6 +717,20 @@ class RewriteRules(SignProverBase):
             if self._by(scaled, expr, strict, depth, f"divided by ${sp.latex(s)} > 0$"):
                 return True
         return False
+
+
+def _linear_factor_candidates(expr: Expr) -> Iterator[tuple[Expr, Expr]]:
+    """(u, w) with ``expr = u w`` for :meth:`RewriteRules._rule_linear_factor`: a product's non-numeric factors; a sum's
+    factors shared by its terms as written (:func:`_shared_factors`, w the sum of the terms over u), then the factors of
+    the sum factored by SymPy (computed only once those are spent)."""
+    if not expr.is_Add:
+        yield from ((u, expr / u) for u in expr.args if not u.is_number)
+        return
+    shared = _shared_factors(expr)  # as written: (a - b)^2/4 - (a - b)(s(a) - s(b)) keeps s's form
+    yield from ((u, sp.Add(*(term / u for term in expr.args))) for u in shared)
+    factored = sp.factor(expr)
+    if factored.is_Mul:
+        yield from ((u, factored / u) for u in factored.args if not u.is_number and u not in shared)
 
 
 def _shared_factors(expr: Expr) -> list[Expr]:

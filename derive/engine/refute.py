@@ -11,7 +11,7 @@ from sympy import Basic, Expr
 
 from .. import enclosure
 from .core import Outcome, Status, _parts, _tex
-from .sampling import admissible, instantiate, sample_point, vector_entries
+from .sampling import admissible, instantiate, karr_terms, sample_point, vector_entries
 
 if TYPE_CHECKING:
     from ..domain import Condition
@@ -108,12 +108,12 @@ def _entries_read(e: Basic, env: dict[Basic, Basic], found: set[Basic], budget: 
         lo, hi = sp.sympify(lo).xreplace(env), sp.sympify(hi).xreplace(env)
         if not (lo.is_Integer and hi.is_Integer):
             return False
-        first, last = (int(lo), int(hi)) if hi >= lo else (int(hi) + 1, int(lo) - 1)
-        budget[0] -= max(0, last - first + 1)
+        terms, _ = karr_terms(int(lo), int(hi))
+        budget[0] -= len(terms)
         if budget[0] < 0:
             return False
         inner = type(e)(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
-        return all(_entries_read(inner, {**env, var: sp.Integer(k)}, found, budget) for k in range(first, last + 1))
+        return all(_entries_read(inner, {**env, var: sp.Integer(k)}, found, budget) for k in terms)
     return all(_entries_read(a, env, found, budget) for a in e.args)
 
 

@@ -18,7 +18,13 @@ from sympy import Basic, Sum
 from .. import enclosure
 from ..sums import evaluate
 
-__all__ = ["admissible", "expand_finite_sums", "instantiate", "sample_point", "numerically_nonzero", "vector_entries"]
+__all__ = ["admissible", "expand_finite_sums", "instantiate", "karr_terms", "sample_point", "numerically_nonzero", "vector_entries"]
+
+
+def karr_terms(lo: int, hi: int) -> tuple[range, int]:
+    """The indices of a sum from ``lo`` to ``hi`` and its sign under Karr's convention (SymPy's): ``lo..hi``, +1; none
+    for ``hi = lo - 1``; for ``hi < lo - 1`` minus the sum over ``hi + 1..lo - 1``."""
+    return (range(lo, hi + 1), 1) if hi >= lo - 1 else (range(hi + 1, lo), -1)
 
 
 def expand_finite_sums(e: Basic, limit: int = 4096) -> Basic:
@@ -35,13 +41,11 @@ def expand_finite_sums(e: Basic, limit: int = 4096) -> Basic:
         inner_vars = {lim[0] for lim in e.limits[:-1]}
         if not (lo.is_Integer and hi.is_Integer) or var in inner_vars:
             return e
-        sign = 1
-        if hi < lo - 1:
-            lo, hi, sign = hi + 1, lo - 1, -1
-        if hi - lo + 1 > limit:
+        terms, sign = karr_terms(int(lo), int(hi))
+        if len(terms) > limit:
             return e
         inner = Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
-        return sign * sp.Add(*[expand_finite_sums(inner.xreplace({var: k}), limit) for k in range(int(lo), int(hi) + 1)])
+        return sign * sp.Add(*[expand_finite_sums(inner.xreplace({var: k}), limit) for k in terms])
     if not e.args:
         return e
     args = tuple(expand_finite_sums(a, limit) for a in e.args)
