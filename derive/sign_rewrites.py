@@ -199,7 +199,7 @@ class RewriteRules(SignProverBase):
             return False
         y = sp.Symbol(f"{x.name}_", nonnegative=True)
         halves = [expr.xreplace({x: -y})] if x.is_nonpositive else [expr.xreplace({x: y}), expr.xreplace({x: -y})]
-        if self._within(HALVES_APPLICATIONS, lambda probe: all(
+        if self.within(HALVES_APPLICATIONS, lambda probe: all(
                 probe._from_zero(half, y, strict, depth + 1) or probe._toward_end(half, y, sp.Interval(0, sp.oo), strict, depth + 1)
                 for half in halves)):
             self._note(expr, strict, f"for ${sp.latex(x)} \\ge 0$ and ${sp.latex(x)} \\le 0$ apart "
@@ -373,7 +373,7 @@ class RewriteRules(SignProverBase):
             return False
         a, b = free
         at_zero = expr.xreplace({b: sp.Integer(0)})  # a top goal again
-        if not self._within(SHIFT_APPLICATIONS, lambda probe: probe._prove(at_zero, strict, depth)):
+        if not self.within(SHIFT_APPLICATIONS, lambda probe: probe._prove(at_zero, strict, depth)):
             return False
         self._note(expr, strict, f"unchanged when ${sp.latex(a)}$ and ${sp.latex(b)}$ move together: its value at "
                                  f"${sp.latex(b)} = 0$")
@@ -511,7 +511,7 @@ class RewriteRules(SignProverBase):
                         probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)))
                 return probe._prove(start, True, depth + 1) and probe._prove(slope, False, depth + 1)
 
-            if self._within(FROM_ZERO_APPLICATIONS, attempt):
+            if self.within(FROM_ZERO_APPLICATIONS, attempt):
                 self._note(expr, strict, f"its value at ${sp.latex(t)} = 0$ and its slope in ${sp.latex(t)} \\ge 0$, "
                                          "for every value of the other variables (mean value theorem)")
                 return True
@@ -599,7 +599,7 @@ class RewriteRules(SignProverBase):
                 return all(probe._from_zero_in_one(case, False, depth + 1) or probe._prove(case, False, depth + 1)
                            for _, case in cases)
 
-            if self._within(LINEAR_FACTOR_APPLICATIONS, each_case):
+            if self.within(LINEAR_FACTOR_APPLICATIONS, each_case):
                 self._note(expr, strict, f"the other factors' sign follows ${sp.latex(u)}$'s, in each case of "
                            + ", ".join(f"${label}$" for label, _ in cases))
                 return True
@@ -689,12 +689,12 @@ class RewriteRules(SignProverBase):
                 def form(f: Expr) -> Callable[[RewriteRules], bool]:
                     return lambda p: p._prove(f, strict, depth + 1)
 
-                shown = all(any(probe._within(max(1, probe.budget[0] // 2), form(f)) for f in dict.fromkeys((sp.factor(case), case)))
+                shown = all(any(probe.within(max(1, probe.budget[0] // 2), form(f)) for f in dict.fromkeys((sp.factor(case), case)))
                             for case in cases)
                 limited.steps.extend(probe.steps if shown else [])
                 return shown
 
-            if self._within(DOUBLE_SUM_APPLICATIONS, attempt):
+            if self.within(DOUBLE_SUM_APPLICATIONS, attempt):
                 self._note(expr, strict, f"one double sum over ${sp.latex(i)}, {sp.latex(j)}$ with a symmetric term "
                                          f"({embedding} embedding), its sign shown for every pair")
                 return True

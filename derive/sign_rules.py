@@ -119,7 +119,7 @@ class AlgebraRules(SignProverBase):
         # whole budget on -e^b >= 0, which never holds (1 - e^(sum_i log p_i))
         exponential = [pair for pair in ((terms[0], -terms[-1]), (terms[-1], -terms[0])) if len(terms) == 2 and
                        all(isinstance(t, sp.exp) or t == 1 for t in pair) and any(isinstance(t, sp.exp) for t in pair)]
-        if exponential and self._within(max(1, self.budget[0] // 2),
+        if exponential and self.within(max(1, self.budget[0] // 2),
                                         lambda probe: probe._monotone_pair(*exponential[0], strict, depth)):
             return True
         # (a) every term separately
@@ -356,7 +356,7 @@ class AlgebraRules(SignProverBase):
                 return True
             return False
 
-        return self._within(max(1, self.budget[0] // 2), attempt)
+        return self.within(max(1, self.budget[0] // 2), attempt)
 
     def _rule_jensen_entropy(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Jensen for :math:`t \log t` (Gibbs' inequality): a term :math:`K \sum_{i=a}^{b} e^{u_i} (u_i + c)` with
@@ -788,7 +788,7 @@ class AlgebraRules(SignProverBase):
                 def attempt(form: Expr) -> Callable[[SignProverBase], bool]:
                     return lambda probe: probe._prove(form, strict, depth + 1)
 
-                shown = any(self._within(half, attempt(form)) for form in (simplified, arg_gap))
+                shown = any(self.within(half, attempt(form)) for form in (simplified, arg_gap))
             if shown:
                 self._note(big - small, strict, "exp is strictly increasing")
                 return True

@@ -355,11 +355,10 @@ def atomise_sums(
 
 
 def _atomised(expr: Basic) -> Basic:
-    import time
-
     from .inequalities import SECONDS, SignProver
+    from .sign_prover import search_clock
 
-    deadline = [time.monotonic() + SECONDS]  # one budget for all the sums of this expression
+    deadline = [search_clock() + SECONDS]  # one budget for all the sums of this expression
     atoms, back, _ = atomise_sums(expr, lambda: SignProver(deadline=deadline))
     return sp.simplify(sp.expand_log(sp.simplify(atoms))).xreplace(back)
 

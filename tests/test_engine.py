@@ -284,3 +284,34 @@ def test_a_lossy_lower_bound_leaves_budget_for_the_exact_rules() -> None:
     assert SignProver({n: 1}).positive(gap)
     assert SignProver({n: 1}).positive(sp.log(sp.Sum(sp.exp(x[i] + sp.exp(z[i])), (i, 1, n))) - sp.log(sp.Sum(sp.exp(x[i]), (i, 1, n))))
     assert not SignProver({n: 1}).positive(-gap)
+
+
+def test_gibbs_on_the_gap_as_written_cannot_starve_the_search_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """T LSE(x/T) >= LSE(x) for T >= 1: Sign tries Gibbs' bound on the gap as written first, and that bound is false
+    there, so its search spends whatever it is handed. It may spend TANGENT_APPLICATIONS only, and the search on the
+    simplified gap gets the rest and a deadline of its own: it proves the claim by the value at T = 1 and the slope.
+    The clock only moves where the stand-in for the bound's search moves it (past every deadline there), so no
+    deadline decides anything else. Before, the bound was handed all 600 applications and the shared deadline, and
+    whether the search after it had any left depended on the machine's speed (18-55 s, sometimes unknown)."""
+    import time
+
+    from softproof.derive.check import check
+    from softproof.derive.engine import symbolic
+    from softproof.derive.sign_prover import SECONDS
+
+    clock = [0.0]
+    handed: list[int] = []
+
+    def slow_bound(self: SignProver, expr: sp.Expr, strict: bool) -> bool:
+        handed.append(self.budget[0])
+        clock[0] += SECONDS + 1  # a search that takes longer than any deadline
+        self.budget[0] = 0  # and spends all it was given
+        return False
+
+    monkeypatch.setattr(time, "process_time", lambda: clock[0])  # the clock of the search's deadlines
+    monkeypatch.setattr(SignProver, "by_log_tangent", slow_bound)
+    result = check("T*log(Sum(exp(x[i]/T), (i, 1, n)))", "log(Sum(exp(x[i]), (i, 1, n)))", ">=",
+                   ("n: positive integer", "T: >= 1"))
+    assert handed and max(handed) <= symbolic.TANGENT_APPLICATIONS
+    assert result.verdict == "proved"
+    assert "its value at" in result.steps[-1] and r"excess_{T} \log" in result.steps[-1]  # the simplified gap's search
