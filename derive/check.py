@@ -169,6 +169,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     try:
         raw, substitutions = substitute(raw, table, assumed)
         range_notes = [s.note for s in substitutions]
+        as_written = {v.name for side in raw for ix in side.atoms(sp.Indexed) for i in ix.indices for v in i.free_symbols}
         elimination = eliminate_limits(raw) if limits else Elimination(list(raw))  # each limit by its value
         raw = elimination.sides
         side_conditions = [conditions(side) for side in raw]
@@ -204,7 +205,11 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     rows = {s for ix in statement.atoms(sp.Indexed) for r in ix.indices[:-1] for s in r.free_symbols}
     indices = tuple(s for s in symbols if s.is_integer and not s.is_nonnegative and s in subscripts - rows and s not in in_limits)
     upper = sizes[0] if len(sizes) == 1 else None
-    bounds = _declared_bounds(declared or {}, subscripts - in_limits, indices, upper, sizes)
+    # a declared index that a limit's value took away (lim_{T -> oo} e^(x_k/T)/sum_i e^(x_i/T) = 1/n) has nothing
+    # left to bound: its declaration was checked on the statement as written
+    present = {v.name for v in subscripts}
+    kept = {k: v for k, v in (declared or {}).items() if k in present or k not in as_written}
+    bounds = _declared_bounds(kept, subscripts - in_limits, indices, upper, sizes)
     by_size = {s.symbol: s.value for s in substitutions if s.symbol.is_integer}
     upper = evaluated(by_size[upper]) if upper in by_size else upper  # 'n: >= 2': the indices run to (c - 1) + k
     bounds = tuple((k, evaluated(by_size[n]) if n in by_size else n) for k, n in bounds)

@@ -8,7 +8,10 @@ point). :func:`eliminate_limits` writes :math:`v = a + h` (``'+'``), :math:`a - 
   not depend on :math:`h` by the finite-sum rule of :class:`~softproof.derive.engine.LimitOf` (the limit of such
   a sum is the sum of its terms' finite limits). Gruntz raises rather than guess where the answer depends on
   the sign of a parameter (``exp(a/T)`` as :math:`T \to 0^+`); the limit is then not eliminated and the
-  verdict is at best ``unknown`` (``--assume`` the sign). Two-sided: both one-sided limits, equal.
+  verdict is at best ``unknown`` (``--assume`` the sign). Where Gruntz gives up and the order of the scalars
+  does not decide (:func:`_by_order`), a quotient of functions smooth at :math:`h = 0` by its derivatives there
+  (:mod:`~softproof.derive.smooth_limits`, with its soundness argument: Taylor's theorem). Two-sided: both
+  one-sided limits, equal.
 * that :math:`f` is defined near the point: each definedness condition of :math:`f` that involves :math:`v` must
   hold for every small :math:`h > 0` -- proved by the sign rules for every :math:`h > 0` (``T != 0`` of
   ``x/T``), or by :math:`\lim_{h \to 0^+} \operatorname{sign}(c(h)) = 1` (a sign is a step function: its limit
@@ -38,6 +41,7 @@ from sympy import Basic, Expr
 from .domain import Condition, conditions, follows, sign_form
 from .engine.limits import SYMPY_ERRORS, _limit_with_finite_sums, ordered_exponentials
 from .engine.sampling import instantiate, sample_point
+from .smooth_limits import limit_by_derivatives
 from .sums import evaluate
 from .translator import evaluated
 
@@ -113,6 +117,7 @@ def _value(lim: sp.Limit, out: Elimination) -> Basic:
     if not point.is_finite:
         sides = ("+",)  # v = +-1/h: one way in
     values: list[Expr] = []
+    how = f"SymPy's Gruntz algorithm{', finite-sum rule' if body.has(sp.Sum) else ''}"
     for side in sides:
         approach = _approach(point, side, h)
         g = smooth.xreplace({var: approach})
@@ -123,6 +128,9 @@ def _value(lim: sp.Limit, out: Elimination) -> Basic:
         value, failure = _limit_of(g, h)
         if value is None:
             value = _by_order(g, h)
+        if value is None and (by_derivatives := limit_by_derivatives(g, h)) is not None:
+            value, order = by_derivatives
+            how = "continuity at h = 0" if order == 0 else f"the quotient's derivatives of order {order} at h = 0"
         if value is None:
             out.blocked.append(f"{shown}: SymPy could not compute it ({failure})")
             return lim
@@ -140,8 +148,7 @@ def _value(lim: sp.Limit, out: Elimination) -> Basic:
         if disagreement is not None:
             out.blocked.append(f"{shown}: SymPy's value {sp.sstr(value)} is not confirmed numerically ({disagreement})")
             return lim
-    out.notes.append(f"{shown} = {sp.sstr(_plain(value))} (SymPy's Gruntz algorithm"
-                     f"{', finite-sum rule' if body.has(sp.Sum) else ''}; f defined near the point; "
+    out.notes.append(f"{shown} = {sp.sstr(_plain(value))} ({how}; f defined near the point; "
                      f"approached numerically at drawn values)")
     return value
 

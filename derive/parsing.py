@@ -168,7 +168,7 @@ def parse_sides(texts: Sequence[tuple[str, str]], table: SymbolTable) -> list[sp
     out = []
     for tree, text, label in trees:
         with sp.evaluate(False):
-            out.append(Translator(table, label, text).visit(tree.body))
+            out.append(Translator(table, label, text).operand(tree.body, "as a whole"))
     return out
 
 

@@ -98,6 +98,9 @@ def _bound(text: str, assumption: str, names: bool = False) -> Expr | None:
     text = text.strip()
     if text in ("oo", "-oo", "+oo"):
         return None
+    if _top_level_comma(text):  # 'k: integer, 1 <= k <= n' read as the range (integer, 1) <= k <= n
+        raise ExpressionError(f"assumption {assumption!r}: an end of a range is one number, not {text!r}; words and a "
+                              "range are two assumptions (--assume 'k: integer' --assume 'k: 1 <= k <= n')")
     value = evaluated(parse_expression(text, SymbolTable(), "a range's end"))
     if value.free_symbols and names:
         if value.atoms(sp.Indexed) or not value.is_polynomial(*value.free_symbols) or \
@@ -112,6 +115,16 @@ def _bound(text: str, assumption: str, names: bool = False) -> Expr | None:
     if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or certified_sign(value) is None or not value.is_extended_real:
         raise ExpressionError(f"assumption {assumption!r}: the end {text!r} is not a finite real number")
     return value
+
+
+def _top_level_comma(text: str) -> bool:
+    """Whether ``text`` has a comma outside every bracket (``Rational(1, 2)`` has none; ``integer, 1`` has one)."""
+    depth = 0
+    for ch in text:
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth <= 0:
+            return True
+    return False
 
 
 def _split_comma(inner: str, assumption: str) -> tuple[str, str]:

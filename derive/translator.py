@@ -184,7 +184,7 @@ class Translator:
             elif not isinstance(operand.op, ast.UAdd):
                 raise self.fail(f"the operator {type(operand.op).__name__} is not allowed")
             operand = operand.operand
-        value = self.visit(operand)
+        value = self.operand(operand, "under a sign")
         if negate and value.is_Number:
             return -value  # a negative literal, not -1 * literal
         return sp.Mul(-1, value) if negate else value
@@ -196,7 +196,7 @@ class Translator:
             return self._chain(node)
         if not isinstance(node.op, ast.Pow):
             raise self.fail(f"the operator {type(node.op).__name__} is not allowed (use + - * / **)")
-        base, exponent = self.visit(node.left), self.visit(node.right)
+        base, exponent = self.operand(node.left, "in a power"), self.operand(node.right, "in a power")
         self._check_size(base, exponent)
         return sp.Pow(base, exponent)
 
@@ -212,7 +212,7 @@ class Translator:
         operands.append((False, left))
         parts = []
         for inverse, operand in reversed(operands):
-            value = self.visit(operand)
+            value = self.operand(operand, "in a sum" if additive else "in a product")
             if inverse:
                 value = sp.Mul(-1, value) if additive else sp.Pow(value, -1)
             parts.append(value)
@@ -258,6 +258,14 @@ class Translator:
         if symbol.is_integer is not True:
             raise self.fail(f"'{name}' is used as {role} but also as a real number; add --assume '{name}: integer'")
         return symbol
+
+    def operand(self, node: ast.AST, where: str) -> sp.Expr:
+        """``node`` translated, where it must be one expression (a side, an operand): a tuple there ('1, 2', '(a, b)
+        + x') is bad input, named, not a SymPy Tuple that fails later on."""
+        value = self.visit(node)
+        if isinstance(value, (tuple, sp.Tuple)):
+            raise self.fail(f"a tuple is only allowed as the limits of Sum and Product, not {where}")
+        return value
 
     def visit_Tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
         return tuple(self.visit(e) for e in node.elts)

@@ -309,10 +309,17 @@ def test_a_range_counterexample_names_x_inside_the_range(assume: str, name: str,
     ("x: 2 < x < 1", "empty range"), ("x: > oo", "finite number"), ("x: 1 < y < 2", "middle"),
     ("x: 0 < x > 1", "one way"), ("x: in (0, 1, 2)", "two ends"), ("x: > 1/0", "not a finite real"),
     ("x: positive > 1", "a range such as"), ("x: in [oo, 1]", "lower end comes first"), ("x: in (0, 1", "a range such as"),
+    ("x: real, 0 < x < 1", "two assumptions"), ("x: in [0, (1, 2)]", "a tuple is only allowed"),  # internal errors before
 ])
 def test_a_bad_range_is_a_one_line_error(assume: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=message):
         check("x", "0", ">", [assume])
+
+
+def test_a_range_end_may_be_a_call_with_a_comma() -> None:
+    """Only a comma outside brackets splits a range's end into two (words and a range in one assumption)."""
+    assert check("x", "1/3", ">", ["x: > Rational(1, 2)"]).verdict == "proved"
+    assert check("x", "3", "<", ["x: in [0, Max(1, 2)]"]).verdict == "proved"
 
 
 def test_a_one_sided_range_may_be_bounded_by_other_names() -> None:
@@ -755,6 +762,10 @@ def test_a_strict_relation_refuted_at_equality_says_the_difference_is_exactly_ze
         ("exp(x=1)", "keyword arguments"),
         ("__x", "not allowed"),
         ("x < 1", "a comparison"),
+        ("1, 2", "a tuple is only allowed"),  # a tuple as a side or an operand was an internal error (exit 4)
+        ("x + (1, 2)", "a tuple is only allowed"),
+        ("-(1, 2)*x", "a tuple is only allowed"),
+        ("2**(1, 2)", "a tuple is only allowed"),
     ],
 )
 def test_untrusted_input_gets_a_one_line_error(text: str, message: str) -> None:
