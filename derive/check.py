@@ -169,7 +169,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     try:
         raw, substitutions = substitute(raw, table, assumed)
         range_notes = [s.note for s in substitutions]
-        as_written = {v.name for side in raw for ix in side.atoms(sp.Indexed) for i in ix.indices for v in i.free_symbols}
+        as_written = {s.name for s in _subscripts(sp.Tuple(*raw))}
         elimination = eliminate_limits(raw) if limits else Elimination(list(raw))  # each limit by its value
         raw = elimination.sides
         side_conditions = [conditions(side) for side in raw]
@@ -192,13 +192,7 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     notes += list(dict.fromkeys(table.readings))
     notes += range_notes + elimination.notes
     symbols = table.symbols.values()
-    subscripts = {s for ix in statement.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
-    for delta in statement.atoms(sp.KroneckerDelta):  # the position of a one-hot vector indexes its entries too
-        subscripts |= {s for arg in delta.args for s in arg.free_symbols if isinstance(s, sp.Symbol)}
-    for d in statement.atoms(sp.Derivative):
-        for v, _ in d.variable_count:
-            if isinstance(v, sp.Indexed):
-                subscripts |= {s for s in v.indices if isinstance(s, sp.Symbol)}
+    subscripts = _subscripts(statement)
     in_limits = {s for e in statement.atoms(sp.Sum) for lim in e.limits for s in (lim[1].free_symbols | lim[2].free_symbols)}
     sizes = [s for s in symbols if s.is_integer and s.is_nonnegative]
     # a matrix's row index (i of z[i, c]: an example) is any integer, not an entry of the length-n vector
@@ -221,6 +215,19 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
                            key=sp.default_sort_key))
     return Problem(statement, relation, given, (lhs_text, rhs_text), domain, tuple(notes), indices, upper, written, assumed,
                    substitutions, tuple(elimination.blocked), bounds, dict(declared or {}))
+
+
+def _subscripts(expr: Basic) -> set[sp.Symbol]:
+    """The symbols that index an entry of ``expr``: a subscript (x[k], z[i, c]), a one-hot vector's position (its
+    KroneckerDelta's arguments), the subscript of a derivative's variable."""
+    found = {s for ix in expr.atoms(sp.Indexed) for s in ix.indices if isinstance(s, sp.Symbol)}
+    for delta in expr.atoms(sp.KroneckerDelta):  # the position of a one-hot vector indexes its entries too
+        found |= {s for arg in delta.args for s in arg.free_symbols if isinstance(s, sp.Symbol)}
+    for d in expr.atoms(sp.Derivative):
+        for v, _ in d.variable_count:
+            if isinstance(v, sp.Indexed):
+                found |= {s for s in v.indices if isinstance(s, sp.Symbol)}
+    return found
 
 
 def _declared_bounds(declared: Mapping[str, str], subscripts: set[sp.Symbol], indices: Sequence[sp.Symbol],

@@ -98,7 +98,7 @@ def _bound(text: str, assumption: str, names: bool = False) -> Expr | None:
     text = text.strip()
     if text in ("oo", "-oo", "+oo"):
         return None
-    if _top_level_comma(text):  # 'k: integer, 1 <= k <= n' read as the range (integer, 1) <= k <= n
+    if _top_level_commas(text):  # 'k: integer, 1 <= k <= n' read as the range (integer, 1) <= k <= n
         raise ExpressionError(f"assumption {assumption!r}: an end of a range is one number, not {text!r}; words and a "
                               "range are two assumptions (--assume 'k: integer' --assume 'k: 1 <= k <= n')")
     value = evaluated(parse_expression(text, SymbolTable(), "a range's end"))
@@ -117,29 +117,21 @@ def _bound(text: str, assumption: str, names: bool = False) -> Expr | None:
     return value
 
 
-def _top_level_comma(text: str) -> bool:
-    """Whether ``text`` has a comma outside every bracket (``Rational(1, 2)`` has none; ``integer, 1`` has one)."""
-    depth = 0
-    for ch in text:
+def _top_level_commas(text: str) -> list[int]:
+    """The positions of the commas of ``text`` outside every bracket (``Rational(1, 2)`` has none; ``integer, 1`` one)."""
+    depth, found = 0, []
+    for i, ch in enumerate(text):
         depth += (ch in "([") - (ch in ")]")
-        if ch == "," and depth <= 0:
-            return True
-    return False
+        if ch == "," and depth == 0:
+            found.append(i)
+    return found
 
 
 def _split_comma(inner: str, assumption: str) -> tuple[str, str]:
-    depth, cut = 0, -1
-    for i, ch in enumerate(inner):
-        depth += ch in "(["
-        depth -= ch in ")]"
-        if ch == "," and depth == 0:
-            if cut >= 0:
-                cut = -2
-                break
-            cut = i
-    if cut < 0:
+    commas = _top_level_commas(inner)
+    if len(commas) != 1:
         raise ExpressionError(f"assumption {assumption!r}: 'in' takes two ends, e.g. 'x: in (0, 1]' or 'x: in [1, oo)'")
-    return inner[:cut], inner[cut + 1:]
+    return inner[:commas[0]], inner[commas[0] + 1:]
 
 
 def parse_range(name: str, words: str, assumption: str) -> Range | None:

@@ -47,8 +47,14 @@ def _at_zero(e: Expr, h: sp.Symbol) -> Expr:
     return sp.simplify(e.xreplace({h: sp.Integer(0)}).doit())
 
 
-def _prover(ranges: dict[sp.Symbol, tuple[Expr, Expr]]) -> SignProver:
-    return SignProver(index_ranges=dict(ranges))
+def _positive(value: Expr, ranges: dict[sp.Symbol, tuple[Expr, Expr]]) -> bool:
+    """``value > 0`` proved by the sign rules, the indices of ``ranges`` within their ranges."""
+    return SignProver(index_ranges=dict(ranges)).positive(value)
+
+
+def _nonzero(value: Expr, ranges: dict[sp.Symbol, tuple[Expr, Expr]]) -> bool:
+    """``value != 0`` proved: positive, or negative."""
+    return _positive(value, ranges) or _positive(-value, ranges)
 
 
 def smooth_at_zero(e: Basic, h: sp.Symbol, ranges: dict[sp.Symbol, tuple[Expr, Expr]] | None = None) -> bool:
@@ -62,17 +68,14 @@ def smooth_at_zero(e: Basic, h: sp.Symbol, ranges: dict[sp.Symbol, tuple[Expr, E
     if isinstance(e, sp.exp):
         return smooth_at_zero(e.args[0], h, ranges)
     if isinstance(e, sp.log):
-        return smooth_at_zero(e.args[0], h, ranges) and _prover(ranges).positive(_at_zero(e.args[0], h))
+        return smooth_at_zero(e.args[0], h, ranges) and _positive(_at_zero(e.args[0], h), ranges)
     if isinstance(e, sp.Pow):
         base, power = e.args
         if not smooth_at_zero(base, h, ranges):
             return False
         if power.is_integer and not power.has(h):
-            if power.is_nonnegative:
-                return True
-            at = _at_zero(base, h)
-            return _prover(ranges).positive(at) or _prover(ranges).positive(-at)
-        return smooth_at_zero(power, h, ranges) and _prover(ranges).positive(_at_zero(base, h))
+            return bool(power.is_nonnegative) or _nonzero(_at_zero(base, h), ranges)
+        return smooth_at_zero(power, h, ranges) and _positive(_at_zero(base, h), ranges)
     if isinstance(e, sp.Sum) and len(e.limits) == 1:
         index, lo, hi = e.limits[0]
         if lo.has(h) or hi.has(h):
@@ -88,15 +91,16 @@ def limit_by_derivatives(g: Expr, h: sp.Symbol) -> tuple[Expr, int] | None:
     if not (smooth_at_zero(numerator, h) and smooth_at_zero(denominator, h)):
         return None
     for order in range(MAX_ORDER + 1):
+        if order:  # the next derivatives (smooth again unless SymPy left a Derivative unevaluated)
+            numerator, denominator = sp.diff(numerator, h), sp.diff(denominator, h)
+            if not (smooth_at_zero(numerator, h) and smooth_at_zero(denominator, h)):
+                return None
         top, bottom = _at_zero(numerator, h), _at_zero(denominator, h)
         if bottom != 0:
-            if not (_prover({}).positive(bottom) or _prover({}).positive(-bottom)):
+            if not _nonzero(bottom, {}):
                 return None  # not proved non-zero, and not exactly 0
             value = sp.simplify(top / bottom)
             return (value, order) if value.is_finite is not False and not value.has(sp.nan, sp.zoo) else None
         if top != 0:
             return None  # B^(k)(0) = 0 and A^(k)(0) not exactly 0: no finite limit this rule shows
-        numerator, denominator = sp.diff(numerator, h), sp.diff(denominator, h)
-        if not (smooth_at_zero(numerator, h) and smooth_at_zero(denominator, h)):
-            return None
     return None

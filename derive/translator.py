@@ -261,9 +261,9 @@ class Translator:
 
     def operand(self, node: ast.AST, where: str) -> sp.Expr:
         """``node`` translated, where it must be one expression (a side, an operand): a tuple there ('1, 2', '(a, b)
-        + x') is bad input, named, not a SymPy Tuple that fails later on."""
+        + x', an argument of exp) is bad input, named, not a tuple SymPy fails on later."""
         value = self.visit(node)
-        if isinstance(value, (tuple, sp.Tuple)):
+        if isinstance(value, tuple):
             raise self.fail(f"a tuple is only allowed as the limits of Sum and Product, not {where}")
         return value
 
@@ -286,9 +286,7 @@ class Translator:
             return self._kronecker(node)
         if name == "Piecewise":
             return self._piecewise(node)
-        args = [self.visit(a) for a in node.args]
-        if any(isinstance(a, tuple) for a in args):
-            raise self.fail(f"a tuple is only allowed as the limits of Sum and Product, not in {name}()")
+        args = [self.operand(a, f"in {name}()") for a in node.args]
         if name == "diff":
             return self._diff(args)
         function = FUNCTIONS[name]
