@@ -72,7 +72,7 @@ def test_a_shared_or_foreign_cache_folder_is_never_used(cache: Path, monkeypatch
     if problem == "foreign_owner":
         monkeypatch.setattr(_cache.os, "geteuid", lambda: os.getuid() + 1)
     files, compiler = _clib.source_files(), _clib._compiler()
-    planted = (real if problem == "symlink" else cache) / f"libsoftproof-{_cache.build_key(files, _clib.flag_sets()[0], compiler)}.so"
+    planted = (real if problem == "symlink" else cache) / f"libsoftproof-{_cache.build_key(files, _clib.flag_sets(compiler)[0], compiler)}.so"
     planted.write_bytes(b"not a library")
     folder, why = _cache.cache_folder()
     assert folder != cache and why is not None and str(cache) in why

@@ -75,6 +75,24 @@ def test_no_value_changing_flag_in_any_build(monkeypatch: pytest.MonkeyPatch) ->
     assert source.count("optimize") == source.count('#pragma GCC optimize("fp-contract=off")') == 1 and "fast-math" not in source
 
 
+def test_wide_vectors_are_asked_of_gcc_on_x86_64_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """512-bit vectors (the bits do not depend on the width: tests/test_rounding_order.py) for GCC on x86-64, in the
+    first native flag sets and not in the next (a compiler that does not know the option); nothing for Clang or
+    another architecture."""
+    from softproof.generated import _clib
+
+    for key in ("SOFTPROOF_PORTABLE", "SOFTPROOF_OPENMP"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr(_clib.platform, "machine", lambda: "x86_64")
+    assert _clib.wide_vectors("gcc") == _clib.WIDE_VECTORS and _clib.wide_vectors("clang") == ()
+    sets = _clib.flag_sets("gcc")
+    assert sets[:3] == [(*_clib.NATIVE_FLAGS, *_clib.WIDE_VECTORS, "-fopenmp"), (*_clib.NATIVE_FLAGS, *_clib.WIDE_VECTORS),
+                        (*_clib.NATIVE_FLAGS, "-fopenmp")]
+    assert not set(_clib.WIDE_VECTORS) & {flag for flags in _clib.flag_sets("clang") for flag in flags}
+    monkeypatch.setattr(_clib.platform, "machine", lambda: "aarch64")
+    assert _clib.wide_vectors("gcc") == () and _clib.flag_sets("gcc")[0] == (*_clib.NATIVE_FLAGS, "-fopenmp")
+
+
 def test_portable_build_without_native_flags_passes_the_c_program(tmp_path: Path) -> None:
     """The same source compiles and passes with the baseline instruction set (no AVX)."""
     from softproof.generated import _clib

@@ -43,10 +43,11 @@ def _reference(x: np.ndarray, functions: tuple[str, ...], targets: np.ndarray | 
             else np.array([r[f] for r in rows]) for f in functions}
 
 
-@pytest.mark.parametrize("n", [32, 47, 128, 200])
+@pytest.mark.parametrize("n", [32, 47, 128, 200, 100, 127])
 def test_fast_rows_within_the_proved_bounds(n: int) -> None:
-    """Rows of SP_FAST_SHORT or more entries: softmax one row at a time; log_softmax, logsumexp and cross_entropy
-    16 at a time below SP_FAST_SHORT_LOG (129) entries (n = 32, 47, 128), one at a time above (200)."""
+    """softmax and the gradient 16 rows at a time below SP_FAST_SHORT (128) entries (n = 32, 47, 100, 127), one at a
+    time from there (128, 200); log_softmax, logsumexp and cross_entropy 16 at a time below SP_FAST_SHORT_LOG (129) entries
+    (n = 32, 47, 128), one at a time above (200)."""
     from softproof.generated import softmax_c as C
 
     x = _hard_rows(n, n)
@@ -158,11 +159,11 @@ def test_the_naive_float32_softmax_fails_where_the_fast_tier_holds() -> None:
     assert acc.ulp_distance(C.softmax(x, precision="fast"), reference).max() <= proved_fast_ulps("softmax")
 
 
-@pytest.mark.parametrize("n", [12, 100])
+@pytest.mark.parametrize("n", [12, 100, 200])
 def test_fast_cross_entropy_grad_close_to_the_reference(n: int) -> None:
     from softproof.generated import softmax_c as C
 
-    x = np.concatenate([_hard_rows(11, 100)[:, :n]] * 3)[:16]  # 16 rows: one tile where n < 32
+    x = np.concatenate([_hard_rows(11, max(n, 100))[:, :n]] * 3)[:16]  # 16 rows: one tile where n < SP_FAST_SHORT (128)
     targets = np.array([3, 0, n - 1, 5, 0, 7, 0] * 3)[:16]  # row 4's target 0 is a tied max, row 6's the dominant entry
     with mpmath.workprec(2000):  # the spans here are below 200: 2000 bits hold every term
         reference = np.array([[acc._round(v, acc.BITS["float32"]) for v in textbook.cross_entropy_grad(textbook.row(row), int(t))]
@@ -172,13 +173,13 @@ def test_fast_cross_entropy_grad_close_to_the_reference(n: int) -> None:
     assert acc.ulp_distance(fast, reference).max() <= proved_fast_ulps("softmax") + 1
 
 
-@pytest.mark.parametrize("n", [12, 100])
+@pytest.mark.parametrize("n", [12, 100, 200])
 def test_fast_cross_entropy_with_grad_is_the_loss_and_the_gradient(n: int) -> None:
     """One read of each row for both, the same statistics: bit for bit the fast cross_entropy and cross_entropy_grad,
     dominated rows (sent to the accurate kernel) included."""
     from softproof.generated import softmax_c as C
 
-    x = np.concatenate([_hard_rows(13, 100)[:, :n]] * 3)[:19]
+    x = np.concatenate([_hard_rows(13, max(n, 100))[:, :n]] * 3)[:19]
     targets = np.array([3, 0, n - 1, 5, 0, 7, 0] * 3)[:19]
     loss, grad = C.cross_entropy_with_grad(x, targets, precision="fast")
     np.testing.assert_array_equal(loss, C.cross_entropy(x, targets, precision="fast"))

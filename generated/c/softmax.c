@@ -6393,7 +6393,7 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
 #define SP_FAST_PART 131072 /* rows are summed in chunks of this many entries, added in chunk order */
 #define SP_FAST_SPLIT SP_SPLIT /* one row at least this long is split across threads, as the accurate kernels split it (the
                                  results are the same bits for any thread count: the chunks are added in chunk order) */
-#define SP_FAST_SHORT 32 /* rows shorter than this go SP_LANES at a time, one row per lane (fast_tile) */
+#define SP_FAST_SHORT 128 /* rows shorter than this go SP_LANES at a time, one row per lane (fast_tile; see below) */
 #define SP_FAST_SHORT_LOG 129 /* ... for log_softmax, logsumexp and cross_entropy, shorter than this (see below) */
 #define SP_FAST_TILE_ROWS (SP_FAST_SHORT_LOG > SP_FAST_SHORT ? SP_FAST_SHORT_LOG : SP_FAST_SHORT)
 
@@ -6998,7 +6998,12 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
  * rows at a time, one row per lane (the row's entries transposed into the tile), so that the exp runs in vector
  * lanes however short the rows are, and the rows' logarithms in one vector loop. Measured here (one core, float32):
  * 16384 rows of 64 took 1.42 ms one row at a time and 0.92 in tiles (log_softmax), 8192 x 128 1.08 and 0.94,
- * 4096 x 256 0.81 and 0.90 (so the log functions' tiles stop at 128); softmax's rows of 64 were faster one at a time */
+ * 4096 x 256 0.81 and 0.90 (so the log functions' tiles stop at 128). softmax and the cross-entropy gradient took rows
+ * of 32 or more one at a time (rows of 64 measured faster so on an earlier machine) until 2026-12-05; on an Emerald
+ * Rapids Xeon their tiles were 1.8x-2.5x faster on rows of 32 and 50, 1.2x-1.7x on 64, 80, 100 and 127 (the row
+ * loops' remainder), 1.02x-1.10x on 96 and 112, and 0.87x-0.96x on 128, which stays one row at a time (docs/bench.md).
+ * Writing p_j along the row from a recomputed e_j (the same bits) instead of the tile's e across lanes was slower
+ * there: 0.73x-0.97x */
 typedef struct {
     float x[SP_FAST_TILE_ROWS][SP_LANES], e[SP_FAST_TILE_ROWS][SP_LANES];
     float m[SP_LANES];
