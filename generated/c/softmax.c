@@ -7003,7 +7003,7 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
  * Rapids Xeon their tiles were 1.8x-2.5x faster on rows of 32 and 50, 1.2x-1.7x on 64, 80, 100 and 127 (the row
  * loops' remainder), 1.02x-1.10x on 96 and 112, and 0.87x-0.96x on 128, which stays one row at a time (docs/bench.md).
  * Writing p_j along the row from a recomputed e_j (the same bits) instead of the tile's e across lanes was slower
- * there: 0.73x-0.97x */
+ * there: 0.53x-0.97x */
 typedef struct {
     float x[SP_FAST_TILE_ROWS][SP_LANES], e[SP_FAST_TILE_ROWS][SP_LANES];
     float m[SP_LANES];
@@ -7016,8 +7016,11 @@ typedef struct {
 static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int split, const fast_temp *tp, int tempered, fast_tile *tl)
 {
     size_t j, l;
-    for (l = 0; l < SP_LANES; ++l) {
-        for (j = 0; j < n; ++j) {
+    /* entry j of the 16 rows at a time, each a whole 64-byte line of the tile written (the loop along the rows that
+     * wrote the tile with a stride of 64 bytes took up to 1.31x the time on rows of 3 to 20; even on 31 to 64) */
+    for (j = 0; j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
             tl->x[j][l] = x[l * n + j];
         }
     }
