@@ -110,11 +110,10 @@ def flag_sets(compiler: str | None = None) -> list[tuple[str, ...]]:
 def library_path() -> Path:
     """Build the shared library if needed and return its path (the first flag set that compiles)."""
     error: RuntimeError | None = None
-    for flags in flag_sets(_compiler()):
+    compiler, files = _compiler(), source_files()  # once for every flag set tried
+    for flags in flag_sets(compiler):
         try:
-            return _build(flags)
-        except CompilerNotFoundError:
-            raise
+            return _build(flags, compiler, files)
         except RuntimeError as exc:
             error = exc
     assert error is not None  # flag_sets() is never empty
@@ -127,14 +126,13 @@ def source_files() -> dict[str, bytes]:
     return {name: folder.joinpath(name).read_bytes() for name in SOURCES}
 
 
-def _build(flags: tuple[str, ...]) -> Path:
-    """The library for ``flags``: the cached one if it may be trusted, else built now (atomically).
+def _build(flags: tuple[str, ...], compiler: str, files: dict[str, bytes]) -> Path:
+    """The library of ``files`` built by ``compiler`` with ``flags``: the cached one if it may be trusted, else built
+    now (atomically).
 
     Processes that need the same library at once (the workers of a test run, a pool's children) build
     it once: the build holds an exclusive lock on a file of the private cache folder named by the key,
     and a process that waited for it finds the library built (POSIX ``flock``; elsewhere each builds)."""
-    files = source_files()
-    compiler = _compiler()
     folder, _ = cache_folder()
     key = build_key(files, flags, compiler)
     target = folder / f"libsoftproof-{key}.so"
