@@ -25,7 +25,7 @@ from .accuracy import ELEMENT_FUNCTIONS, TEMPERED, in_domain, reference, takes_t
 
 __all__ = ["Worst", "search", "truth", "TEMPERED"]
 
-LENGTHS = (2, 2, 2, 3, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100)
+LENGTHS = (2, 2, 2, 3, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100, 104, 105, 160, 161)
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,11 @@ static int sp_threads(void)
 #define SP_STASH 4194304  /* float32 softmax: rows up to this long keep e in double instead of recomputing it */
 #define SP_STASH_LOCAL 1024 /* ... on the stack up to this long, else in malloc'ed memory */
 #define SP_TILE 8   /* short rows processed together, one per lane */
-#define SP_SHORT 64 /* rows up to this length go through tiles */
-#define SP_LANEWISE_LOG 32 /* a tile of log_softmax rows shorter than this is written out lane by lane */
+#define SP_SHORT 160 /* logsumexp, cross_entropy and its gradient take rows up to this length in tiles (a tile's capacity) */
+#define SP_SHORT_SHARES_F 104 /* softmax and log_softmax: float32 rows up to this length in tiles, */
+#define SP_SHORT_SHARES_D 64  /* ... float64 rows up to this (measured, one core: tiles slower on longer rows) */
+#define SP_LANEWISE_LOG_F 32 /* a tile of float32 log_softmax rows shorter than this is written out lane by lane, */
+#define SP_LANEWISE_LOG_D (SP_SHORT + 1) /* ... every float64 tile (measured: 2.4x-2.9x faster on rows of 32 to 64) */
 #define SP_LANEWISE_BYTES 64 /* so is a tile of softmax rows that fit one 64-byte vector (measured: longer rows write out faster along the row) */
 #define SP_GROUP_BYTES 16384 /* log_softmax rows go by SP_TILE (group_stats) while the group stays in L1: it is read twice */
 #define SP_BLOCK 512 /* elementwise kernels pick the exp variant per block */
@@ -2081,7 +2084,7 @@ static void log_normalise_all_d(const double *xr, double *outr, size_t n, double
     }
 }
 
-/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then (`normalisers`: for the callers
+/* the statistics of SP_TILE rows longer than a tile takes (n < SP_SCAN), then (`normalisers`: for the callers
  * that use them; logsumexp takes its L in double-double instead) their log normalisers L in one vector
  * loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a row, 10 % of a
  * row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and left to the
@@ -2148,7 +2151,8 @@ static void log_softmax_row_d(const double *xr, double *outr, size_t n, double T
     log_normalise_all_d(xr, outr, n, m, T, L, L_lo);
 }
 
-/* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
+/* ---- short rows (n <= SP_SHORT; softmax and log_softmax: n <= SP_SHORT_SHARES_*): SP_TILE rows at a time, one row per
+ * vector lane ---- */
 typedef struct {
     double x[SP_SHORT][SP_TILE]; /* the tile transposed: x[j][row] */
     double e[SP_SHORT][SP_TILE]; /* e^((x - m)/T) */
@@ -2312,7 +2316,7 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
     }
-    if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(double) <= SP_LANEWISE_BYTES) {
+    if (logarithm ? n < SP_LANEWISE_LOG_D : n * sizeof(double) <= SP_LANEWISE_BYTES) {
         /* short rows: the results go over the exponentials in vector loops across the rows (one
          * loop per `logarithm`, a constant in each), then out row by row (a loop along so short a
          * row would be mostly remainder) */
@@ -2355,8 +2359,9 @@ static void softmax_one_row_d(const double *xr, double *outr, size_t n, double T
 
 static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t n, double T, int logarithm)
 {
-    const int grouped = logarithm && n > SP_SHORT && SP_TILE * n * sizeof(double) <= SP_GROUP_BYTES;
-    const long long tiles = n <= SP_SHORT || grouped ? (long long)(rows / SP_TILE) : 0;
+    const size_t short_rows = SP_SHORT_SHARES_D;
+    const int grouped = logarithm && n > short_rows && SP_TILE * n * sizeof(double) <= SP_GROUP_BYTES;
+    const long long tiles = n <= short_rows || grouped ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
@@ -4224,7 +4229,7 @@ static void log_normalise_all_f(const float *xr, float *outr, size_t n, double m
     }
 }
 
-/* the statistics of SP_TILE rows of SP_SHORT < n < SP_SCAN entries, then (`normalisers`: for the callers
+/* the statistics of SP_TILE rows longer than a tile takes (n < SP_SCAN), then (`normalisers`: for the callers
  * that use them; logsumexp takes its L in double-double instead) their log normalisers L in one vector
  * loop (a scalar log1p per row is a long chain of dependent operations: about 20 ns a row, 10 % of a
  * row of 100). An edge row (NaN, infinities, T = 0 or oo) is marked not plain and left to the
@@ -4291,7 +4296,8 @@ static void log_softmax_row_f(const float *xr, float *outr, size_t n, double T)
     log_normalise_all_f(xr, outr, n, m, T, L, L_lo);
 }
 
-/* ---- short rows (n <= SP_SHORT): SP_TILE rows at a time, one row per vector lane ---- */
+/* ---- short rows (n <= SP_SHORT; softmax and log_softmax: n <= SP_SHORT_SHARES_*): SP_TILE rows at a time, one row per
+ * vector lane ---- */
 typedef struct {
     double x[SP_SHORT][SP_TILE]; /* the tile transposed: x[j][row] */
     double e[SP_SHORT][SP_TILE]; /* e^((x - m)/T) */
@@ -4455,7 +4461,7 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
     }
-    if (logarithm ? n < SP_LANEWISE_LOG : n * sizeof(float) <= SP_LANEWISE_BYTES) {
+    if (logarithm ? n < SP_LANEWISE_LOG_F : n * sizeof(float) <= SP_LANEWISE_BYTES) {
         /* short rows: the results go over the exponentials in vector loops across the rows (one
          * loop per `logarithm`, a constant in each), then out row by row (a loop along so short a
          * row would be mostly remainder) */
@@ -4498,8 +4504,9 @@ static void softmax_one_row_f(const float *xr, float *outr, size_t n, double T, 
 
 static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n, double T, int logarithm)
 {
-    const int grouped = logarithm && n > SP_SHORT && SP_TILE * n * sizeof(float) <= SP_GROUP_BYTES;
-    const long long tiles = n <= SP_SHORT || grouped ? (long long)(rows / SP_TILE) : 0;
+    const size_t short_rows = SP_SHORT_SHARES_F;
+    const int grouped = logarithm && n > short_rows && SP_TILE * n * sizeof(float) <= SP_GROUP_BYTES;
+    const long long tiles = n <= short_rows || grouped ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;

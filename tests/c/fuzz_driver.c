@@ -41,7 +41,7 @@ static double value(void)
     }
 }
 
-static const size_t LENGTHS[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100, 511, 512, 513, 2047, 2049, 4097, 32769};
+static const size_t LENGTHS[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100, 104, 105, 128, 160, 161, 511, 512, 513, 2047, 2049, 4097, 32769};
 static const double TEMPERATURES[] = {1.0, 0.0, 1e-300, 0.5, 3.0, 1e300, INFINITY};
 
 static int bad_status = 0;
