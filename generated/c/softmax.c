@@ -6613,24 +6613,24 @@ static float fast_max(const float *x, size_t n, float *lowest)
         m = x[j] > m ? x[j] : m;
         least = x[j] < least ? x[j] : least;
     }
-    for (l = 0; l < 4 * SP_LANES; ++l) {
-        least = low[l] < least ? low[l] : least;
-    }
-    *lowest = least;
-    /* a tree of halves (short rows pay log2(64) steps, not 64), each step of constant length */
+    /* trees of halves for both (short rows pay log2(64) steps, not 64), each step of constant length */
     SP_SIMD
     for (l = 0; l < 2 * SP_LANES; ++l) {
         lane[l] = lane[l + 2 * SP_LANES] > lane[l] ? lane[l + 2 * SP_LANES] : lane[l];
+        low[l] = low[l + 2 * SP_LANES] < low[l] ? low[l + 2 * SP_LANES] : low[l];
     }
     SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
         lane[l] = lane[l + SP_LANES] > lane[l] ? lane[l + SP_LANES] : lane[l];
+        low[l] = low[l + SP_LANES] < low[l] ? low[l + SP_LANES] : low[l];
     }
     for (w = SP_LANES / 2; w >= 1; w /= 2) {
         for (l = 0; l < w; ++l) {
             lane[l] = lane[l + w] > lane[l] ? lane[l + w] : lane[l];
+            low[l] = low[l + w] < low[l] ? low[l + w] : low[l];
         }
     }
+    *lowest = low[0] < least ? low[0] : least;
     return lane[0] > m ? lane[0] : m;
 }
 
