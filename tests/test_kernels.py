@@ -166,8 +166,8 @@ def test_nan_and_all_minus_inf_and_empty(K) -> None:
 @pytest.mark.parametrize("n", [10, 33, 64, 65, 100, 104, 105, 160, 161, 300, 2000])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_c_groups_of_rows_equal_the_rows_one_by_one(dtype: type, n: int) -> None:
-    """The C kernels take short rows 8 at a time, one per vector lane (tiles: logsumexp and
-    cross_entropy up to SP_SHORT = 160 entries, softmax and log_softmax up to SP_SHORT_SHARES_F = 104
+    """The C kernels take short rows 8 at a time, one per vector lane (tiles: logsumexp,
+    cross_entropy, its gradient and cross_entropy_with_grad up to SP_SHORT = 160 entries, softmax and log_softmax up to SP_SHORT_SHARES_F = 104
     in float32 and SP_SHORT_SHARES_D = 64 in float64), longer rows below SP_SCAN 8 at a time too
     (group_stats: the statistics row by row, the 8 logarithms in one vector loop), and leave edge rows
     (NaN, +inf, all -inf, T = 0 or oo) to the row path: every row of a batch equals that row
@@ -189,8 +189,15 @@ def test_c_groups_of_rows_equal_the_rows_one_by_one(dtype: type, n: int) -> None
                 alone = getattr(softmax_c, name)(x[row], temperature=temperature)
                 np.testing.assert_array_equal(batch[row], alone, err_msg=f"{name} T={temperature} row {row}")
     batch = softmax_c.cross_entropy(x, target)
+    grad = softmax_c.cross_entropy_grad(x, target)
+    loss_and_grad = softmax_c.cross_entropy_with_grad(x, target)
     for row in range(11):
-        np.testing.assert_array_equal(batch[row], softmax_c.cross_entropy(x[row : row + 1], target[row : row + 1])[0])
+        one = (x[row : row + 1], target[row : row + 1])
+        np.testing.assert_array_equal(batch[row], softmax_c.cross_entropy(*one)[0])
+        np.testing.assert_array_equal(grad[row], softmax_c.cross_entropy_grad(*one)[0], err_msg=f"gradient row {row}")
+        alone = softmax_c.cross_entropy_with_grad(*one)
+        np.testing.assert_array_equal(loss_and_grad[0][row], alone[0][0], err_msg=f"with_grad loss row {row}")
+        np.testing.assert_array_equal(loss_and_grad[1][row], alone[1][0], err_msg=f"with_grad gradient row {row}")
 
 
 @pytest.mark.parametrize("n", [1, 10, 31, 32, 100])
