@@ -131,6 +131,26 @@ def test_fast_elementwise_edges_are_the_accurate_ones(function: str) -> None:
     np.testing.assert_array_equal(np.signbit(fast[~np.isnan(fast)]), np.signbit(accurate[~np.isnan(accurate)]))
 
 
+@pytest.mark.parametrize("function", ELEMENTWISE_FAST)
+def test_fast_elementwise_blocks_give_each_entry_its_own_bits(function: str) -> None:
+    """The element-wise fast kernels take blocks of SP_FAST_BLOCK = 4096 entries with the one-scaling exp first where
+    every |x| <= 87 (the block before too), with two scalings where a block holds a wider |x|, and with two at once in
+    place: the same entries give the same bits whichever way their block went (entries 0..8999 alone, then with an
+    |x| of 100 at the start of every block, then in place)."""
+    from softproof.generated import softmax_c as C
+
+    rng = np.random.default_rng(9)
+    x = np.concatenate([rng.uniform(-87, 87, 6000), 30 * rng.standard_normal(3000).clip(-2.9, 2.9)]).astype(np.float32)
+    alone = getattr(C, function)(x, precision="fast")
+    wide = np.insert(x, np.arange(0, x.size, 4095), np.float32(100.0))  # one |x| = 100 in every block of 4096
+    kept = np.ones(wide.size, bool)
+    kept[np.arange(0, x.size, 4095) + np.arange(len(range(0, x.size, 4095)))] = False
+    np.testing.assert_array_equal(getattr(C, function)(wide, precision="fast")[kept], alone)
+    in_place = x.copy()
+    getattr(C, function)(in_place, out=in_place, precision="fast")
+    np.testing.assert_array_equal(in_place, alone)
+
+
 def test_the_naive_float32_log_sigmoid_fails_where_the_fast_tier_holds() -> None:
     """The textbook forms in float32: log(1 + e^x) loses e^x below 2^-24 (softplus(-20) = 0) and overflows above 88.7,
     -log(1 + e^-x) the same mirrored; the fast kernels stay within their bounds there."""
