@@ -151,6 +151,25 @@ def test_fast_elementwise_blocks_give_each_entry_its_own_bits(function: str) -> 
     np.testing.assert_array_equal(in_place, alone)
 
 
+def test_the_fast_exp_gives_subnormal_terms_the_same_bits_either_way() -> None:
+    """Rows of 128 entries or more whose terms reach below e^-87 take the fast exp's SP_EXP_GRID way (P(r) 2^k rounded
+    on the subnormal grid by operations on normal numbers), rows of two the SP_EXP_TWO_FACTORS way (tiles): every 5th
+    binary32 a in [-104, -86.5] (about 440 000, the subnormal results and both sides of k = -127) as the terms e^a of
+    rows [0, a_1, ..., a_127] and of rows [0, a]: softmax is e^a itself there (1/(1 + t) is within 2^-100 of 1, far
+    below half the spacing 2^-150), so the two ways must agree bit for bit; not vacuous: subnormal and zero results."""
+    from softproof.generated import softmax_c as C
+
+    first, last = np.array([-86.5, -104.0], np.float32).view(np.uint32)
+    a = np.arange(first, last + 1, 5, dtype=np.uint32).view(np.float32)[::-1]  # from -104 up
+    a = a[: a.size // (127 * 16) * (127 * 16)]  # whole rows of 127 terms, whole tiles of 16 rows of two
+    long_rows = np.concatenate([np.zeros((a.size // 127, 1), np.float32), a.reshape(-1, 127)], axis=1)
+    grid = C.softmax(long_rows, axis=1, precision="fast")[:, 1:].ravel()
+    pairs = np.stack([np.zeros_like(a), a], axis=1)
+    two_factors = C.softmax(pairs, axis=1, precision="fast")[:, 1]
+    np.testing.assert_array_equal(grid.view(np.uint32), two_factors.view(np.uint32))
+    assert (two_factors == 0).any() and ((two_factors > 0) & (two_factors < np.finfo(np.float32).tiny)).sum() > 100_000
+
+
 def test_the_naive_float32_log_sigmoid_fails_where_the_fast_tier_holds() -> None:
     """The textbook forms in float32: log(1 + e^x) loses e^x below 2^-24 (softplus(-20) = 0) and overflows above 88.7,
     -log(1 + e^-x) the same mirrored; the fast kernels stay within their bounds there."""

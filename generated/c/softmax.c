@@ -6484,12 +6484,23 @@ static SP_INLINE float sp_pow2f(uint32_t k)
     return scale;
 }
 
+/* the ways sp_exp_fast may scale P(r) by 2^k (a constant where called); each gives the same value, P(r) 2^k rounded once */
+#define SP_EXP_TWO_FACTORS 0 /* any a: 2^k in two normal factors, so that a subnormal result is rounded once */
+#define SP_EXP_ONE_FACTOR 1  /* a >= -87.01 known: k >= -126, 2^k itself a normal float: one multiply */
+#define SP_EXP_GRID 2        /* any a, without subnormal arithmetic (see sp_exp_fast) */
+
 /* e^(a + b) for SP_FAST_CLAMP <= a <= 0, |b| <= 2^-18, in binary32: k = round(a / ln 2) by the shifter
- * (its low bits are k), r and P(r) printed above, 2^k in two normal factors so that a subnormal result is
- * rounded once (fp.exp.fast.float32). `normal` (a constant where called): the caller knows a >= -87.01, so
- * k >= -126 and 2^k is itself a normal float: one factor, P(r) 2^k rounded once as well (exact unless subnormal),
- * the same value as the two factors give, for one multiply and five integer operations less */
-static SP_INLINE float sp_exp_fast(float a, float b, int normal)
+ * (its low bits are k), r and P(r) printed above, P(r) 2^k rounded once (fp.exp.fast.float32), `way` one of:
+ * SP_EXP_TWO_FACTORS: P(r) 2^kh exact (kh = floor(k/2), normal), then times 2^(k - kh), one rounding.
+ * SP_EXP_ONE_FACTOR (the caller knows a >= -87.01, so k >= -126): P(r) 2^k, one rounding (exact unless subnormal), for
+ * one multiply and five integer operations less.
+ * SP_EXP_GRID: for k >= -126 as SP_EXP_ONE_FACTOR; for k <= -127 (so k >= -150 as a >= -104) the result is below
+ * 2^-125.5, where binary32's spacing is 2^-149: v = P(r) 2^(k + 149) is exact (P(r) >= 2^-1 times a normal power of 2)
+ * and in [0, 2^22.5), so v + 2^23 lies in [2^23, 2^24) where the spacing is 1: that sum rounds v to the nearest
+ * integer m (ties to even), its bits less 2^23's, and m is the bit pattern of m 2^-149 (a subnormal, or 2^-126 itself at
+ * m = 2^23): P(r) 2^k rounded once, by operations on normal numbers. On x86 each vector operation with a subnormal operand or
+ * result takes a microcode assist: rows with many terms below e^-87 (standard deviation 20 or 30) took 3x-6x the time */
+static SP_INLINE float sp_exp_fast(float a, float b, int way)
 {
     const float shifted = a * SP_F_INV_LN2 + SP_F_SHIFTER;
     const float kf = shifted - SP_F_SHIFTER;
@@ -6497,8 +6508,20 @@ static SP_INLINE float sp_exp_fast(float a, float b, int normal)
     uint32_t bits, k, k_half;
     memcpy(&bits, &shifted, sizeof bits);
     k = bits - SP_FAST_SHIFTER_BITS;
-    if (normal) {
+    if (way == SP_EXP_ONE_FACTOR) {
         return piece_fast_exp_poly(r) * sp_pow2f(k);
+    }
+    if (way == SP_EXP_GRID) {
+        const float p = piece_fast_exp_poly(r);
+        const int low = (int32_t)k <= -127;
+        const float grid = p * sp_pow2f(low ? k + 149u : 0u) + 0x1p23f; /* low: v + 2^23 */
+        const float high = p * sp_pow2f(low ? 0u : k);
+        uint32_t grid_bits;
+        float tiny;
+        memcpy(&grid_bits, &grid, sizeof grid_bits);
+        grid_bits -= 0x4b000000u; /* the bits of 2^23: m */
+        memcpy(&tiny, &grid_bits, sizeof tiny);
+        return low ? tiny : high;
     }
     k_half = ((k + 256u) >> 1) - 128u; /* floor(k / 2) for -256 <= k <= 0, logical shift only */
     return piece_fast_exp_poly(r) * sp_pow2f(k_half) * sp_pow2f(k - k_half);
@@ -6531,8 +6554,8 @@ static fast_temp fast_temperature(double T)
  * 2^-44 of (x - m)/T, relative (claims.py, _fast_term_error). Below SP_FAST_CLAMP (and where a product overflowed
  * or s is -inf, a NaN then) the term is 0, e^SP_FAST_CLAMP's value (it rounds to 0): 0 itself, the exp taken on 0
  * instead, so that its products do not underflow (a microcode assist per vector operation on x86: rows of standard
- * deviation 300 took 2x their time) */
-static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int tempered, int normal)
+ * deviation 300 took 2x their time). `way`: sp_exp_fast's (a constant where called; the same value each way) */
+static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int tempered, int way)
 {
     const float s = x - m;
     const float bb = s - x;
@@ -6548,7 +6571,7 @@ static SP_INLINE float sp_fast_term(float x, float m, const fast_temp *tp, int t
         under = s < tp->floor; /* a is NaN there when s is -inf; a NaN entry stays NaN */
     }
     under = under || a < SP_FAST_CLAMP;
-    return under ? 0.0f : sp_exp_fast(under ? 0.0f : a, under ? 0.0f : b, normal);
+    return under ? 0.0f : sp_exp_fast(under ? 0.0f : a, under ? 0.0f : b, way);
 }
 
 /* the lanes folded in the fixed tree of halves (lane l takes lane l + w for w = 8, 4, 2, 1), each step a loop of
@@ -6656,7 +6679,7 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
         }
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(x[j + l], m, tp, tempered, normal);
+            const float e = sp_fast_term(x[j + l], m, tp, tempered, normal ? SP_EXP_ONE_FACTOR : SP_EXP_GRID);
             if (store) {
                 out[j + l] = e;
             }
@@ -6676,7 +6699,7 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
         }
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(tail[l], m, tp, tempered, 0); /* the padding's -inf: two factors */
+            const float e = sp_fast_term(tail[l], m, tp, tempered, SP_EXP_TWO_FACTORS);
             e_tail[l] = e;
             if (split) {
                 const int tie = tail[l] == m;
@@ -7052,7 +7075,7 @@ static SP_INLINE void fast_tile_stats(const float *x, size_t n, int store, int s
     for (j = 0; j < n; ++j) {
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(tl->x[j][l], tl->m[l], tp, tempered, 0);
+            const float e = sp_fast_term(tl->x[j][l], tl->m[l], tp, tempered, SP_EXP_TWO_FACTORS);
             if (store) {
                 tl->e[j][l] = e;
             }
@@ -7464,7 +7487,7 @@ static SP_INLINE float sp_fast_decay(float x, int normal)
 {
     const float a = -fabsf(x);
     const int under = a < SP_FAST_CLAMP;
-    return under ? 0.0f : sp_exp_fast(under ? 0.0f : a, 0.0f, normal);
+    return under ? 0.0f : sp_exp_fast(under ? 0.0f : a, 0.0f, normal ? SP_EXP_ONE_FACTOR : SP_EXP_TWO_FACTORS);
 }
 
 /* e = e^-|x|; 1/(1 + e) for x >= 0, e/(1 + e) below (fp.sigmoid.fast.float32) */
