@@ -142,9 +142,10 @@ def test_fast_elementwise_blocks_give_each_entry_its_own_bits(function: str) -> 
     rng = np.random.default_rng(9)
     x = np.concatenate([rng.uniform(-87, 87, 6000), 30 * rng.standard_normal(3000).clip(-2.9, 2.9)]).astype(np.float32)
     alone = getattr(C, function)(x, precision="fast")
-    wide = np.insert(x, np.arange(0, x.size, 4095), np.float32(100.0))  # one |x| = 100 in every block of 4096
+    before = np.arange(0, x.size, 4095)
+    wide = np.insert(x, before, np.float32(100.0))  # one |x| = 100 at the start of every block of 4096
     kept = np.ones(wide.size, bool)
-    kept[np.arange(0, x.size, 4095) + np.arange(len(range(0, x.size, 4095)))] = False
+    kept[before + np.arange(before.size)] = False  # where the inserted entries landed
     np.testing.assert_array_equal(getattr(C, function)(wide, precision="fast")[kept], alone)
     in_place = x.copy()
     getattr(C, function)(in_place, out=in_place, precision="fast")

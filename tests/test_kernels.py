@@ -167,8 +167,9 @@ def test_nan_and_all_minus_inf_and_empty(K) -> None:
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_c_groups_of_rows_equal_the_rows_one_by_one(dtype: type, n: int) -> None:
     """The C kernels take short rows 8 at a time, one per vector lane (tiles: logsumexp,
-    cross_entropy, its gradient and cross_entropy_with_grad up to SP_SHORT = 160 entries, softmax and log_softmax up to SP_SHORT_SHARES_F = 104
-    in float32 and SP_SHORT_SHARES_D = 64 in float64), longer rows below SP_SCAN 8 at a time too
+    cross_entropy, its gradient and cross_entropy_with_grad up to SP_SHORT = 160 entries, softmax
+    and log_softmax up to SP_SHORT_SHARES_F = 104 in float32 and SP_SHORT_SHARES_D = 64 in
+    float64), longer rows below SP_SCAN 8 at a time too
     (group_stats: the statistics row by row, the 8 logarithms in one vector loop), and leave edge rows
     (NaN, +inf, all -inf, T = 0 or oo) to the row path: every row of a batch equals that row
     computed alone, on both sides of each bound."""

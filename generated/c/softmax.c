@@ -7478,11 +7478,19 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
 }
 
 /* e^-|x| by the fast exp; 0 below SP_FAST_CLAMP (where it rounds to 0; -inf too), the exp taken on 0 there as in
- * sp_fast_term; a NaN stays NaN;
- * `normal` (a constant where called): the caller knows |x| <= SP_FAST_NORMAL_X, so e^-|x| >= 2^-125.5 is normal and
- * sp_exp_fast may scale by one factor (the same value) */
+ * sp_fast_term; a NaN stays NaN. `normal` (a constant where called): the caller knows |x| <= SP_FAST_NORMAL_X, so
+ * e^-|x| >= 2^-125.5 is normal and sp_exp_fast may scale by one factor (the same value) */
 #define SP_FAST_NORMAL_X 87.0f
 #define SP_FAST_NORMAL_BITS 0x42ae0000u /* the bits of SP_FAST_NORMAL_X */
+
+/* 1 where |x| > SP_FAST_NORMAL_X or x is NaN, else 0: on the bits (integer lanes, no float compare) */
+static SP_INLINE uint32_t sp_fast_wide(float x)
+{
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (uint32_t)((bits & 0x7fffffffu) > SP_FAST_NORMAL_BITS);
+}
+
 static SP_INLINE float sp_fast_decay(float x, int normal)
 {
     const float a = -fabsf(x);
@@ -7538,10 +7546,10 @@ static SP_INLINE float sp_fast_softplus(float x, int normal)
 }
 
 /* proved: rewrite.sigmoid_abs_form: 1/(1 + e) for x >= 0, e/(1 + e) below, e = e^-|x| (one division in binary32). A block of count <= SP_FAST_BLOCK entries; returns whether it holds an |x| above SP_FAST_NORMAL_X
- * (tested on the bits as it goes; a NaN tests wide). Where `speculate` (the block before had none) and out does not
- * overlap in, the block goes first with the one-scaling exp and, only where it holds a wider |x|, again with two
- * scalings; else with two at once. The one-scaling values are the two-scaling ones where every |x| is within
- * (sp_exp_fast): each entry's result is its two-scaling value either way. A run of wide blocks pays the first twice */
+ * (sp_fast_wide, tested as it goes). Where `speculate` (the block before had none) and out does not overlap in, the
+ * block goes first with the one-scaling exp and, only where it holds a wider |x|, again with two scalings; else with
+ * two at once. The one-scaling values are the two-scaling ones where every |x| is within (sp_exp_fast): each entry's
+ * result is its two-scaling value either way. A run of wide blocks pays the first twice */
 static SP_INLINE int sigmoid_fast_block(const float *in, float *out, size_t count, int speculate)
 {
     const uintptr_t from = (uintptr_t)in, to = (uintptr_t)out, bytes = (uintptr_t)(count * sizeof(float));
@@ -7552,9 +7560,7 @@ static SP_INLINE int sigmoid_fast_block(const float *in, float *out, size_t coun
         for (j = 0; j < count; ++j) {
             const float x = in[j];
             const int normal = 1;
-            uint32_t bits;
-            memcpy(&bits, &x, sizeof bits);
-            wide |= (uint32_t)((bits & 0x7fffffffu) > SP_FAST_NORMAL_BITS);
+            wide |= sp_fast_wide(x);
             out[j] = sigmoid_fast_of(x, normal);
         }
         if (wide == 0) {
@@ -7566,9 +7572,7 @@ static SP_INLINE int sigmoid_fast_block(const float *in, float *out, size_t coun
     for (j = 0; j < count; ++j) {
         const float x = in[j];
         const int normal = 0;
-        uint32_t bits;
-        memcpy(&bits, &x, sizeof bits);
-        wide |= (uint32_t)((bits & 0x7fffffffu) > SP_FAST_NORMAL_BITS);
+        wide |= sp_fast_wide(x);
         out[j] = sigmoid_fast_of(x, normal);
     }
     return wide != 0;
@@ -7605,10 +7609,10 @@ int softproof_sigmoid_fast_f(const float *x, float *out, size_t count)
 }
 
 /* proved: rewrite.softplus_abs_form (fp.softplus.fast.float32). A block of count <= SP_FAST_BLOCK entries; returns whether it holds an |x| above SP_FAST_NORMAL_X
- * (tested on the bits as it goes; a NaN tests wide). Where `speculate` (the block before had none) and out does not
- * overlap in, the block goes first with the one-scaling exp and, only where it holds a wider |x|, again with two
- * scalings; else with two at once. The one-scaling values are the two-scaling ones where every |x| is within
- * (sp_exp_fast): each entry's result is its two-scaling value either way. A run of wide blocks pays the first twice */
+ * (sp_fast_wide, tested as it goes). Where `speculate` (the block before had none) and out does not overlap in, the
+ * block goes first with the one-scaling exp and, only where it holds a wider |x|, again with two scalings; else with
+ * two at once. The one-scaling values are the two-scaling ones where every |x| is within (sp_exp_fast): each entry's
+ * result is its two-scaling value either way. A run of wide blocks pays the first twice */
 static SP_INLINE int softplus_fast_block(const float *in, float *out, size_t count, int speculate)
 {
     const uintptr_t from = (uintptr_t)in, to = (uintptr_t)out, bytes = (uintptr_t)(count * sizeof(float));
@@ -7619,9 +7623,7 @@ static SP_INLINE int softplus_fast_block(const float *in, float *out, size_t cou
         for (j = 0; j < count; ++j) {
             const float x = in[j];
             const int normal = 1;
-            uint32_t bits;
-            memcpy(&bits, &x, sizeof bits);
-            wide |= (uint32_t)((bits & 0x7fffffffu) > SP_FAST_NORMAL_BITS);
+            wide |= sp_fast_wide(x);
             out[j] = sp_fast_softplus(x, normal);
         }
         if (wide == 0) {
@@ -7633,9 +7635,7 @@ static SP_INLINE int softplus_fast_block(const float *in, float *out, size_t cou
     for (j = 0; j < count; ++j) {
         const float x = in[j];
         const int normal = 0;
-        uint32_t bits;
-        memcpy(&bits, &x, sizeof bits);
-        wide |= (uint32_t)((bits & 0x7fffffffu) > SP_FAST_NORMAL_BITS);
+        wide |= sp_fast_wide(x);
         out[j] = sp_fast_softplus(x, normal);
     }
     return wide != 0;
@@ -7672,10 +7672,10 @@ int softproof_softplus_fast_f(const float *x, float *out, size_t count)
 }
 
 /* proved: rewrite.log_sigmoid_abs_form: min(x, 0) - log1p(e^-|x|) = -softplus(-x), exactly so in binary32 (negation is exact and commutes with rounding to nearest; fp.log_sigmoid.fast.float32); a zero is -0, the truth's sign. A block of count <= SP_FAST_BLOCK entries; returns whether it holds an |x| above SP_FAST_NORMAL_X
- * (tested on the bits as it goes; a NaN tests wide). Where `speculate` (the block before had none) and out does not
- * overlap in, the block goes first with the one-scaling exp and, only where it holds a wider |x|, again with two
- * scalings; else with two at once. The one-scaling values are the two-scaling ones where every |x| is within
- * (sp_exp_fast): each entry's result is its two-scaling value either way. A run of wide blocks pays the first twice */
+ * (sp_fast_wide, tested as it goes). Where `speculate` (the block before had none) and out does not overlap in, the
+ * block goes first with the one-scaling exp and, only where it holds a wider |x|, again with two scalings; else with
+ * two at once. The one-scaling values are the two-scaling ones where every |x| is within (sp_exp_fast): each entry's
+ * result is its two-scaling value either way. A run of wide blocks pays the first twice */
 static SP_INLINE int log_sigmoid_fast_block(const float *in, float *out, size_t count, int speculate)
 {
     const uintptr_t from = (uintptr_t)in, to = (uintptr_t)out, bytes = (uintptr_t)(count * sizeof(float));
@@ -7686,9 +7686,7 @@ static SP_INLINE int log_sigmoid_fast_block(const float *in, float *out, size_t 
         for (j = 0; j < count; ++j) {
             const float x = in[j];
             const int normal = 1;
-            uint32_t bits;
-            memcpy(&bits, &x, sizeof bits);
-            wide |= (uint32_t)((bits & 0x7fffffffu) > SP_FAST_NORMAL_BITS);
+            wide |= sp_fast_wide(x);
             out[j] = -sp_fast_softplus(-x, normal);
         }
         if (wide == 0) {
@@ -7700,9 +7698,7 @@ static SP_INLINE int log_sigmoid_fast_block(const float *in, float *out, size_t 
     for (j = 0; j < count; ++j) {
         const float x = in[j];
         const int normal = 0;
-        uint32_t bits;
-        memcpy(&bits, &x, sizeof bits);
-        wide |= (uint32_t)((bits & 0x7fffffffu) > SP_FAST_NORMAL_BITS);
+        wide |= sp_fast_wide(x);
         out[j] = -sp_fast_softplus(-x, normal);
     }
     return wide != 0;
