@@ -2836,12 +2836,22 @@ static int logsumexp_raised_d(const double *xr, size_t n, double m, double T, do
 }
 
 /* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
- * certified either) in triple-double */
-static double logsumexp_wider_d(const double *xr, size_t n, double m, double T)
+ * certified either) in triple-double. `near`: the double-double stage's value, its error before its rounding at most
+ * near_bound */
+static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, double near, double near_bound)
 {
     double bound, out;
     if (logsumexp_raised_d(xr, n, m, T, &out)) {
         return out;
+    }
+    if ((double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * fabs(m)) > 0x1.6a09e667f3bcdp-53 * (fabs(near) + near_bound)) {
+        /* long double cannot certify this row (rows of log-probabilities, LSE near 0, took it in vain, 40 ns an entry):
+         * its bound B >= eps (T (n + 2) + 2 |m|) (below), and certified B <= 2^-53.5 |out| while |out| <= |LSE| + B
+         * (its error, as argued below) gives B <= 2^-53.5 (1 + 2^-52) |LSE|; |LSE| <= (1 + 2^-53) |near| + (1 + 2^-50)
+         * near_bound (near's rounding, near_bound's own within 2^-51 + 6 u): B < 2^-53.4 (|near| + near_bound), so
+         * eps (T (n + 2) + 2 |m|) above 2^-52.5 (|near| + near_bound) leaves it uncertified, whatever this test's
+         * own roundings (a few u). Straight to triple-double: the result the long double stage would have let pass */
+        return logsumexp_exact_d(xr, n, m, T);
     }
     out = logsumexp_cancelling_d(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
@@ -2869,7 +2879,7 @@ static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, doub
     if (logsumexp_decides_d(out, bound)) {
         return out;
     }
-    return logsumexp_wider_d(xr, n, m, T);
+    return logsumexp_wider_d(xr, n, m, T, out, bound);
 }
 
 static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
@@ -2885,15 +2895,14 @@ static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, doubl
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
  * statistics, with terms within terms_error, and whether it is certified (its bound within SP_WITHIN_ULP) */
 static SP_INLINE void logsumexp_lanes_d(const double *m, const double *ties, const double *t, const double *t_lo, double T,
-                                         double terms_error, const double *absolute, double *value, int *certified)
+                                         double terms_error, const double *absolute, double *value, double *bound, int *certified)
 {
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
-        double bound;
-        value[l] = logsumexp_certified_d(st, T, terms_error, absolute[l], &bound);
-        certified[l] = logsumexp_decides_d(value[l], bound);
+        value[l] = logsumexp_certified_d(st, T, terms_error, absolute[l], &bound[l]);
+        certified[l] = logsumexp_decides_d(value[l], bound[l]);
     }
 }
 
@@ -2902,14 +2911,14 @@ static SP_INLINE void logsumexp_lanes_d(const double *m, const double *ties, con
 static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *m, const double *ties, const double *t,
                                      const double *t_lo, double T, double *out)
 {
-    double value[SP_TILE];
+    double value[SP_TILE], bound[SP_TILE];
     int certified[SP_TILE];
     size_t l;
     double absolute[SP_TILE];
     for (l = 0; l < SP_TILE; ++l) {
         absolute[l] = SUBNORMAL_TERMS(n);
     }
-    logsumexp_lanes_d(m, ties, t, t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, certified);
+    logsumexp_lanes_d(m, ties, t, t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, bound, certified);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats first = {m[l], ties[l], t[l], t_lo[l]};
         out[l] = (double)(certified[l] ? value[l] : logsumexp_redo_d(rows + l * n, n, first, T));
@@ -2987,7 +2996,7 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
 static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
 {
     tile_d tl;
-    double value[SP_TILE], absolute[SP_TILE];
+    double value[SP_TILE], bound[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
     if (!tile_load_d(&tl, rows, n, T, 0)) {
@@ -2996,19 +3005,20 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
     for (l = 0; l < SP_TILE; ++l) {
         absolute[l] = SUBNORMAL_TERMS(n);
     }
-    logsumexp_lanes_d(tl.m, tl.ties, tl.t, tl.t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, certified); /* the first stage */
+    logsumexp_lanes_d(tl.m, tl.ties, tl.t, tl.t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, bound, certified); /* the first stage */
     for (l = 0; l < SP_TILE; ++l) {
         out[l] = (double)value[l];
         redo |= !certified[l];
     }
     if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
-        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
+        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
         int certified_dd[SP_TILE];
         tile_stats_dd_d(&tl, n, T, ties, t, t_lo, absolute);
-        logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, certified_dd);
+        logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
             if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
-                out[l] = (double)(certified_dd[l] ? value_dd[l] : logsumexp_wider_d(rows + l * n, n, tl.m[l], T));
+                out[l] = (double)(certified_dd[l] ? value_dd[l] : logsumexp_wider_d(rows + l * n, n, tl.m[l], T, value_dd[l],
+                                                                                                      bound_dd[l]));
             }
         }
     }
@@ -5003,13 +5013,16 @@ static int logsumexp_raised_f(const float *xr, size_t n, double m, double T, dou
 }
 
 /* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
- * certified either) in triple-double */
-static double logsumexp_wider_f(const float *xr, size_t n, double m, double T)
+ * certified either) in triple-double. `near`: the double-double stage's value, its error before its rounding at most
+ * near_bound */
+static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, double near, double near_bound)
 {
     double bound, out;
     if (logsumexp_raised_f(xr, n, m, T, &out)) {
         return out;
     }
+    (void)near;
+    (void)near_bound;
     if ((double)LDBL_EPSILON * ((double)n + 2.0) >= SP_TERMS_ERROR_DD) {
         /* a float32 result the double-double terms left undecided: long double, whose terms' bound (n + 2) eps is no
          * finer here (n >= 2^9 where eps = 2^-63), would leave it undecided too (log-probability rows of 1000: 22 % of
@@ -5042,7 +5055,7 @@ static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, doubl
     if (logsumexp_decides_f(out, bound)) {
         return out;
     }
-    return logsumexp_wider_f(xr, n, m, T);
+    return logsumexp_wider_f(xr, n, m, T, out, bound);
 }
 
 static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
@@ -5058,15 +5071,14 @@ static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
  * statistics, with terms within terms_error, and whether it is certified (its bound within SP_WITHIN_ULP) */
 static SP_INLINE void logsumexp_lanes_f(const double *m, const double *ties, const double *t, const double *t_lo, double T,
-                                         double terms_error, const double *absolute, double *value, int *certified)
+                                         double terms_error, const double *absolute, double *value, double *bound, int *certified)
 {
     size_t l;
     SP_SIMD
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {m[l], ties[l], t[l], t_lo[l]};
-        double bound;
-        value[l] = logsumexp_certified_f(st, T, terms_error, absolute[l], &bound);
-        certified[l] = logsumexp_decides_f(value[l], bound);
+        value[l] = logsumexp_certified_f(st, T, terms_error, absolute[l], &bound[l]);
+        certified[l] = logsumexp_decides_f(value[l], bound[l]);
     }
 }
 
@@ -5075,14 +5087,14 @@ static SP_INLINE void logsumexp_lanes_f(const double *m, const double *ties, con
 static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m, const double *ties, const double *t,
                                      const double *t_lo, double T, float *out)
 {
-    double value[SP_TILE];
+    double value[SP_TILE], bound[SP_TILE];
     int certified[SP_TILE];
     size_t l;
     double absolute[SP_TILE];
     for (l = 0; l < SP_TILE; ++l) {
         absolute[l] = SUBNORMAL_TERMS(n);
     }
-    logsumexp_lanes_f(m, ties, t, t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, certified);
+    logsumexp_lanes_f(m, ties, t, t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, bound, certified);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats first = {m[l], ties[l], t[l], t_lo[l]};
         out[l] = (float)(certified[l] ? value[l] : logsumexp_redo_f(rows + l * n, n, first, T));
@@ -5160,7 +5172,7 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
 static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
 {
     tile_f tl;
-    double value[SP_TILE], absolute[SP_TILE];
+    double value[SP_TILE], bound[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
     if (!tile_load_f(&tl, rows, n, T, 0)) {
@@ -5169,19 +5181,20 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
     for (l = 0; l < SP_TILE; ++l) {
         absolute[l] = SUBNORMAL_TERMS(n);
     }
-    logsumexp_lanes_f(tl.m, tl.ties, tl.t, tl.t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, certified); /* the first stage */
+    logsumexp_lanes_f(tl.m, tl.ties, tl.t, tl.t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, bound, certified); /* the first stage */
     for (l = 0; l < SP_TILE; ++l) {
         out[l] = (float)value[l];
         redo |= !certified[l];
     }
     if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
-        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE];
+        double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
         int certified_dd[SP_TILE];
         tile_stats_dd_f(&tl, n, T, ties, t, t_lo, absolute);
-        logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, certified_dd);
+        logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
         for (l = 0; l < SP_TILE; ++l) {
             if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
-                out[l] = (float)(certified_dd[l] ? value_dd[l] : logsumexp_wider_f(rows + l * n, n, tl.m[l], T));
+                out[l] = (float)(certified_dd[l] ? value_dd[l] : logsumexp_wider_f(rows + l * n, n, tl.m[l], T, value_dd[l],
+                                                                                                      bound_dd[l]));
             }
         }
     }
