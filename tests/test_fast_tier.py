@@ -1,7 +1,8 @@
 """The fast tier (``precision="fast"``): binary32 kernels for float32 on the C target, within the bounds the
 fp.*.fast.float32 claims prove, against the correctly rounded mpmath reference of the textbook definitions
-(measure/accuracy.py ``reference``); every other case (float64, T outside [2^-20, 2^20], the last rows of a batch of
-short rows, infinities, NaN, the NumPy target, the functions without a fast kernel) gives the accurate result bit for bit."""
+(measure/accuracy.py ``reference``); every other case (float64, T outside [2^-20, 2^20], infinities, NaN, the NumPy
+target, the functions without a fast kernel) gives the accurate result bit for bit, and a row's fast result does not
+depend on where it sits in the batch (tiles of 16 short rows, the rows after the last tile, one row alone)."""
 
 from __future__ import annotations
 
@@ -43,11 +44,11 @@ def _reference(x: np.ndarray, functions: tuple[str, ...], targets: np.ndarray | 
             else np.array([r[f] for r in rows]) for f in functions}
 
 
-@pytest.mark.parametrize("n", [32, 47, 128, 200, 100, 127])
+@pytest.mark.parametrize("n", [32, 47, 63, 64, 128, 200, 100, 127])
 def test_fast_rows_within_the_proved_bounds(n: int) -> None:
-    """softmax and the gradient 16 rows at a time below SP_FAST_SHORT (128) entries (n = 32, 47, 100, 127), one at a
-    time from there (128, 200); log_softmax, logsumexp and cross_entropy 16 at a time below SP_FAST_SHORT_LOG (129) entries
-    (n = 32, 47, 128), one at a time above (200)."""
+    """softmax and the gradient 16 rows at a time below SP_FAST_SHORT (64) entries (n = 32, 47, 63), one at a time
+    from there (64, 100, 127, 128, 200); log_softmax, logsumexp and cross_entropy 16 at a time below SP_FAST_SHORT_LOG
+    (129) entries (n = 32 to 128), one at a time above (200)."""
     from softproof.generated import softmax_c as C
 
     x = _hard_rows(n, n)
@@ -62,7 +63,8 @@ def test_fast_rows_within_the_proved_bounds(n: int) -> None:
 
 @pytest.mark.parametrize("n", [1, 3, 10, 31])
 def test_fast_short_rows_within_the_proved_bounds(n: int) -> None:
-    """Rows shorter than SP_FAST_SHORT go 16 at a time, one per lane: 3 tiles of hard rows and 5 rows left over."""
+    """Rows shorter than SP_FAST_SHORT go 16 at a time, one per lane: 3 tiles of hard rows and 5 rows left over (one at a
+    time)."""
     from softproof.generated import softmax_c as C
 
     x = np.concatenate([_hard_rows(seed, max(n, 4))[:, :n] for seed in range(8)])[:53]
@@ -203,7 +205,7 @@ def test_the_naive_float32_softmax_fails_where_the_fast_tier_holds() -> None:
 def test_fast_cross_entropy_grad_close_to_the_reference(n: int) -> None:
     from softproof.generated import softmax_c as C
 
-    x = np.concatenate([_hard_rows(11, max(n, 100))[:, :n]] * 3)[:16]  # 16 rows: one tile where n < SP_FAST_SHORT (128)
+    x = np.concatenate([_hard_rows(11, max(n, 100))[:, :n]] * 3)[:16]  # 16 rows: one tile where n < SP_FAST_SHORT (64)
     targets = np.array([3, 0, n - 1, 5, 0, 7, 0] * 3)[:16]  # row 4's target 0 is a tied max, row 6's the dominant entry
     with mpmath.workprec(2000):  # the spans here are below 200: 2000 bits hold every term
         reference = np.array([[acc._round(v, acc.BITS["float32"]) for v in textbook.cross_entropy_grad(textbook.row(row), int(t))]
@@ -233,11 +235,10 @@ def test_every_other_case_is_the_accurate_result() -> None:
 
     rng = np.random.default_rng(2)
     x32 = (3 * rng.standard_normal((5, 40))).astype(np.float32)
-    short = x32[:, :10]
     edges = x32[:3].copy()  # every row with an infinity or a NaN
     edges[0, 3], edges[1, 5], edges[2, :] = np.inf, np.nan, -np.inf
     for module in (C, N):
-        for array, T in ((x32.astype(np.float64), 1.0), (x32, 2.0**21), (x32, 2.0**-21), (short[:5], 1.0), (edges, 1.0)):
+        for array, T in ((x32.astype(np.float64), 1.0), (x32, 2.0**21), (x32, 2.0**-21), (edges, 1.0)):
             for function in ("softmax", "log_softmax", "logsumexp"):
                 f = getattr(module, function)
                 if module is N or array is not x32:
@@ -268,6 +269,32 @@ def test_the_short_rows_the_fast_logsumexp_declines_get_the_accurate_bits(n: int
         np.testing.assert_array_equal(fast[::3], C.logsumexp(mixed[::3], temperature=T))
     worst = acc.ulp_distance(np.asarray(fast[:40], np.float32), _reference(mixed[:40], ("logsumexp",), temperature=0.3)["logsumexp"]).max()
     assert worst <= proved_fast_ulps("logsumexp"), (n, worst)
+
+
+@pytest.mark.parametrize("n", [1, 3, 10, 33, 63, 64, 100, 128, 129])
+def test_a_fast_row_gets_the_same_bits_wherever_it_sits_in_the_batch(n: int) -> None:
+    """37 hard rows (two tiles of 16 where the rows are short, then 5 rows one at a time by the row path): each row's
+    fast result equals that row's alone (one row: the row path) and the batch's rows rolled by 7 (rows move between
+    tiles and the tail), for every fast row kernel; the tiles' bounds (SP_FAST_SHORT 64, SP_FAST_SHORT_WITH_GRAD 128,
+    SP_FAST_SHORT_LOG 129) fall between these lengths, so a tile and the row path must give a row the same bits."""
+    from softproof.generated import softmax_c as C
+
+    x = np.concatenate([_hard_rows(seed, max(n, 8))[:, :n] for seed in range(6)])[:37]
+    targets = (np.arange(37) * 5) % n
+
+    def fast(function: str, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
+        if function == "cross_entropy_with_grad":
+            loss, grad = C.cross_entropy_with_grad(rows, t, precision="fast")
+            return np.concatenate([grad.reshape(len(rows), -1), loss.reshape(-1, 1)], axis=1)
+        args = (rows, t) if function.startswith("cross_entropy") else (rows,)
+        return np.asarray(getattr(C, function)(*args, precision="fast")).reshape(len(rows), -1)
+
+    for function in (*ROW_FAST, "cross_entropy_grad", "cross_entropy_with_grad"):
+        whole = fast(function, x, targets)
+        alone = np.concatenate([fast(function, x[i:i + 1], targets[i:i + 1]) for i in range(37)])
+        rolled = fast(function, np.roll(x, 7, axis=0), np.roll(targets, 7))
+        np.testing.assert_array_equal(whole.view(np.uint32), alone.view(np.uint32), err_msg=f"{function} n={n} alone")
+        np.testing.assert_array_equal(np.roll(whole, 7, axis=0).view(np.uint32), rolled.view(np.uint32), err_msg=f"{function} n={n} rolled")
 
 
 def test_fast_results_do_not_depend_on_the_thread_count() -> None:

@@ -6624,8 +6624,8 @@ SP_NOINLINE int softproof_log_softmax_backward_f(const float *p, const float *g,
  * derive/exp_kernel.py's fast_exp_kernel (proved: exp.range_reduction, exp.fast.cody_waite_exact, exp.fast.ln2_split, exp.fast.polynomial_error), the row sums in double over fixed chunks
  * added in chunk order (any thread count gives the same bits). The bounds are the fp.*.fast.float32 claims
  * (codegen/backends/gappa/claims.py). A temperature outside [2^-20, 2^20], a row whose max or sum is not finite
- * (infinities, NaN), a log-domain row dominated by one entry (fast_log_sum), a logsumexp whose m + L would
- * cancel and the last rows (fewer than SP_LANES) of a batch of short rows are computed by the accurate kernel:
+ * (infinities, NaN), a log-domain row dominated by one entry (fast_log_sum) and a logsumexp whose m + L would
+ * cancel are computed by the accurate kernel:
  * one row by its row function (softmax_row_f, log_softmax_row_f, logsumexp_row_f, cross_entropy_row_f,
  * cross_entropy_with_grad_row_f: what the accurate entry point computes for one row, without entering its parallel
  * region, which costs about a microsecond even when its if clause declines: 125 of 1000 random rows of 3 fell
@@ -6647,9 +6647,14 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
 #define SP_FAST_BLOCK 4096 /* the element-wise kernels pick the exp variant per block of this many entries */
 #define SP_FAST_SPLIT SP_SPLIT /* one row at least this long is split across threads, as the accurate kernels split it (the
                                  results are the same bits for any thread count: the chunks are added in chunk order) */
-#define SP_FAST_SHORT 128 /* rows shorter than this go SP_LANES at a time, one row per lane (fast_tile; see below) */
+#define SP_FAST_SHORT 64 /* softmax and the gradient: rows shorter than this go SP_LANES at a time, one row per lane
+                           (fast_tile; see below) */
+#define SP_FAST_SHORT_WITH_GRAD 128 /* ... for cross_entropy_with_grad, shorter than this */
 #define SP_FAST_SHORT_LOG 129 /* ... for log_softmax, logsumexp and cross_entropy, shorter than this (see below) */
-#define SP_FAST_TILE_ROWS (SP_FAST_SHORT_LOG > SP_FAST_SHORT ? SP_FAST_SHORT_LOG : SP_FAST_SHORT)
+#define SP_FAST_TILE_ROWS 129 /* the longest of these bounds */
+#if SP_FAST_SHORT > SP_FAST_TILE_ROWS || SP_FAST_SHORT_WITH_GRAD > SP_FAST_TILE_ROWS || SP_FAST_SHORT_LOG > SP_FAST_TILE_ROWS
+#error "a fast tile must hold the rows of every kernel that takes tiles: SP_FAST_TILE_ROWS >= each SP_FAST_SHORT*"
+#endif
 
 static SP_INLINE float piece_fast_exp_reduce(float b, float clamped, float kf)
 {
@@ -7273,7 +7278,7 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
     return 1;
 }
 
-/* ---- short rows (n < SP_FAST_SHORT; n < SP_FAST_SHORT_LOG for log_softmax, logsumexp, cross_entropy): SP_LANES
+/* ---- short rows (n < SP_FAST_SHORT; SP_FAST_SHORT_WITH_GRAD, SP_FAST_SHORT_LOG for the others): SP_LANES
  * rows at a time, one row per lane (the row's entries transposed into the tile), so that the exp runs in vector
  * lanes however short the rows are, and the rows' logarithms in one vector loop. Measured here (one core, float32):
  * 16384 rows of 64 took 1.42 ms one row at a time and 0.92 in tiles (log_softmax), 8192 x 128 1.08 and 0.94,
@@ -7282,7 +7287,11 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
  * Rapids Xeon their tiles were 1.8x-2.5x faster on rows of 32 and 50, 1.2x-1.7x on 64, 80, 100 and 127 (the row
  * loops' remainder), 1.02x-1.10x on 96 and 112, and 0.87x-0.96x on 128, which stays one row at a time (docs/bench.md).
  * Writing p_j along the row from a recomputed e_j (the same bits) instead of the tile's e across lanes was slower
- * there: 0.53x-0.97x */
+ * there: 0.53x-0.97x. On 2026-12-06, after the row path's max pass folded its minima by a tree, the row path was
+ * 1.17x-1.33x faster than the tiles for softmax and the gradient on rows of 64 to 127 (1.04x-1.08x at 48, 0.91x at
+ * 56, 0.65x-0.75x at 33 and 40), so those tiles stop at 64; cross_entropy_with_grad's row path stays behind its tiles up
+ * to 100 (0.92x-0.96x) and ahead only from 120 (1.07x-1.09x): its tiles stop at 128 as before. The tile and the row
+ * give the same bits (compared at 64, 65, 100 and 127) */
 typedef struct {
     float x[SP_FAST_TILE_ROWS][SP_LANES], e[SP_FAST_TILE_ROWS][SP_LANES];
     float m[SP_LANES];
@@ -7511,7 +7520,8 @@ static void logsumexp_fast_tiles(const float *x, float *out, size_t n, const fas
 #define SP_NEXT_ROW (r + 1 < (long long)rows ? x + (size_t)(r + 1) * n : NULL) /* prefetched during row r's exp pass */
 
 /* the entry points: rows in parallel for large inputs (SP_ROWS_WIDE), one long row's chunks in
- * parallel, short rows SP_LANES at a time (the last rows of fewer than a tile by the accurate kernel);
+ * parallel, short rows SP_LANES at a time (the last rows, fewer than a tile, one at a time by the row path: a tile
+ * and the row path give a row the same bits, so a row's result does not depend on where it sits in the batch);
  * a temperature outside [2^-20, 2^20] and n == 0 go to the accurate kernel */
 int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
@@ -7522,7 +7532,7 @@ int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, 
         return softproof_softmax_f(x, out, rows, n, temperature);
     }
     temp = fast_temperature(temperature);
-    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
@@ -7540,7 +7550,10 @@ int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, 
                 softmax_fast_tile(x + first * n, out + first * n, n, NULL, tp, NULL);
             }
         }
-        return softproof_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, temperature);
+        for (r = (long long)done; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, -1, NULL);
+        }
+        return SOFTPROOF_OK;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
@@ -7567,7 +7580,7 @@ int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t
         return softproof_log_softmax_f(x, out, rows, n, temperature);
     }
     temp = fast_temperature(temperature);
-    if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+    if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
@@ -7585,7 +7598,10 @@ int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t
                 log_softmax_fast_tile(x + first * n, out + first * n, n, tp);
             }
         }
-        return softproof_log_softmax_f(x + done * n, out + done * n, rows % SP_LANES, n, temperature);
+        for (r = (long long)done; r < (long long)rows; ++r) {
+            log_softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW);
+        }
+        return SOFTPROOF_OK;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
@@ -7612,7 +7628,7 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
         return softproof_logsumexp_f(x, out, rows, n, temperature);
     }
     temp = fast_temperature(temperature);
-    if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+    if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
@@ -7628,7 +7644,12 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
                 logsumexp_fast_tiles(x, out, n, tp, (size_t)r * SP_LSE_GROUP, (size_t)tiles);
             }
         }
-        return softproof_logsumexp_f(x + done * n, out + done, rows % SP_LANES, n, temperature);
+        for (r = (long long)done; r < (long long)rows; ++r) {
+            if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
+                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
+            }
+        }
+        return SOFTPROOF_OK;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
@@ -7656,7 +7677,7 @@ int softproof_cross_entropy_fast_f(const float *x, const long long *target, floa
     if (n == 0 || check_targets(target, rows, n) != SOFTPROOF_OK) {
         return softproof_cross_entropy_f(x, target, out, rows, n);
     }
-    if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+    if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
@@ -7674,7 +7695,12 @@ int softproof_cross_entropy_fast_f(const float *x, const long long *target, floa
                 reduce_fast_tile(x + first * n, out + first, n, target + first, NULL, NULL);
             }
         }
-        return softproof_cross_entropy_f(x + done * n, target + done, out + done, rows % SP_LANES, n);
+        for (r = (long long)done; r < (long long)rows; ++r) {
+            if (!cross_entropy_fast_row(x + (size_t)r * n, n, (size_t)target[r], rows == 1, SP_NEXT_ROW, out + r)) {
+                out[r] = (float)cross_entropy_row_f(x + (size_t)r * n, n, (size_t)target[r]);
+            }
+        }
+        return SOFTPROOF_OK;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
@@ -7702,7 +7728,7 @@ int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target,
     if (n == 0 || check_targets(target, rows, n) != SOFTPROOF_OK) {
         return softproof_cross_entropy_grad_f(x, target, out, rows, n);
     }
-    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
@@ -7720,7 +7746,10 @@ int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target,
                 softmax_fast_tile(x + first * n, out + first * n, n, target + first, NULL, NULL);
             }
         }
-        return softproof_cross_entropy_grad_f(x + done * n, target + done, out + done * n, rows % SP_LANES, n);
+        for (r = (long long)done; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, out + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], NULL);
+        }
+        return SOFTPROOF_OK;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
@@ -7744,7 +7773,7 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
     if (n == 0 || check_targets(target, rows, n) != SOFTPROOF_OK) {
         return softproof_cross_entropy_with_grad_f(x, target, loss, grad, rows, n);
     }
-    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows by the accurate kernel */
+    if (n < SP_FAST_SHORT_WITH_GRAD) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
@@ -7762,7 +7791,10 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
                 softmax_fast_tile(x + first * n, grad + first * n, n, target + first, NULL, loss + first);
             }
         }
-        return softproof_cross_entropy_with_grad_f(x + done * n, target + done, loss + done, grad + done * n, rows % SP_LANES, n);
+        for (r = (long long)done; r < (long long)rows; ++r) {
+            softmax_fast_row(x + (size_t)r * n, grad + (size_t)r * n, n, rows == 1, NULL, SP_NEXT_ROW, target[r], loss + r);
+        }
+        return SOFTPROOF_OK;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {

@@ -91,8 +91,8 @@ int softproof_log_softmax_backward_f(const float *p, const float *g, float *out,
  * fp.*.fast.float32 claims (softmax 4 ULP, log_softmax, logsumexp, cross_entropy, log_sigmoid and softplus 2, sigmoid 3) instead of
  * 1 ULP; the same arguments, edges and errors as the entry point of the same name without _fast, which
  * computes what the fast kernels leave to it: a temperature outside [2^-20, 2^20], rows with an infinity or a NaN,
- * log-domain rows dominated by one entry (the others' sum below 2^-80), a logsumexp whose m + L would cancel,
- * and the last rows (fewer than 16) of a batch of rows shorter than 32 entries. */
+ * log-domain rows dominated by one entry (the others' sum below 2^-80) and a logsumexp whose m + L would cancel.
+ * A row's result does not depend on where it sits in the batch. */
 int softproof_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
 int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
 int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature);
