@@ -1614,9 +1614,9 @@ static SP_INLINE double times_pow2(double x, int k)
 }
 
 /* x 2^k for the k of triple_exp_domain (-1082 <= k <= 1023), branch-free, so that a loop of exps vectorises: the same
- * value as times_pow2 (x 2^k where 2^k is a normal double, else ldexp's, rounded once): below k = -1022 first x 2^-600,
- * exact (every part of an exp's triple is 0 or above 2^-170 relative to 2^-600 ... its parts times 2^-600 stay normal), then
- * times 2^(k + 600), a normal power: one rounding */
+ * value as times_pow2 (x 2^k where 2^k is a normal double, else ldexp's, rounded once). Below k = -1022: x 2^-600,
+ * exact where it is normal, then times 2^(k + 600), a normal power (k + 600 <= -423): one rounding, as ldexp's; where
+ * x 2^-600 is subnormal, |x 2^k| < 2^-1022 2^-423 rounds to a zero of x's sign either way */
 static SP_INLINE double times_pow2_exp(double x, int k)
 {
     const int first = k < -1022 ? -600 : 0;
