@@ -253,16 +253,16 @@ def test_every_other_case_is_the_accurate_result() -> None:
 def test_the_short_rows_the_fast_logsumexp_declines_get_the_accurate_bits(n: int) -> None:
     """Where m + T L would cancel (m < 0 < -m/2 < T L: every row of log-probabilities, LSE near 0) the fast logsumexp
     hands the row to the accurate kernel, gathering such rows of short-row tiles into the accurate kernel's tiles of 8
-    (lse_handed): 149 rows of T log p (9 fast tiles and 5 rows left over; 8 tiles at a time, so a last group of one),
-    every row handed, then the same rows among ordinary ones, so that the gathered groups are not whole: the handed rows
+    (lse_handed): 533 rows of T log p (33 fast tiles, in groups of SP_LSE_GROUP = 32 tiles and one, and 5 rows left
+    over), every row handed, then the same rows among ordinary ones, so that the gathered groups are not whole: the handed rows
     equal the accurate result bit for bit, and the batch stays within the proved bound (the correctly rounded oracle)."""
     from softproof.generated import softmax_c as C
 
     rng = np.random.default_rng(n)
-    logprob = np.log(rng.dirichlet(np.ones(n), 149))
+    logprob = np.log(rng.dirichlet(np.ones(n), 533))
     for T in (1.0, 0.3):
         handed = (T * logprob).astype(np.float32)  # T log p: a logsumexp at temperature T near 0, T L near -m
-        mixed = (2 * rng.standard_normal((149, n))).astype(np.float32)
+        mixed = (2 * rng.standard_normal((533, n))).astype(np.float32)
         mixed[::3] = handed[::3]
         np.testing.assert_array_equal(C.logsumexp(handed, temperature=T, precision="fast"), C.logsumexp(handed, temperature=T))
         fast = C.logsumexp(mixed, temperature=T, precision="fast")
