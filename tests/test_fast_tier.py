@@ -215,10 +215,11 @@ def test_fast_cross_entropy_grad_close_to_the_reference(n: int) -> None:
     assert acc.ulp_distance(fast, reference).max() <= proved_fast_ulps("softmax") + 1
 
 
-@pytest.mark.parametrize("n", [12, 100, 200])
+@pytest.mark.parametrize("n", [12, 64, 100, 128, 200])
 def test_fast_cross_entropy_with_grad_is_the_loss_and_the_gradient(n: int) -> None:
     """One read of each row for both, the same statistics: bit for bit the fast cross_entropy and cross_entropy_grad,
-    dominated rows (sent to the accurate kernel) included."""
+    dominated rows (sent to the accurate kernel) included; at 64 to 127 entries the gradient goes row by row and
+    with_grad by tiles, at 128 the loss by tiles and with_grad row by row (19 rows: a tile and 3 after it)."""
     from softproof.generated import softmax_c as C
 
     x = np.concatenate([_hard_rows(13, max(n, 100))[:, :n]] * 3)[:19]
