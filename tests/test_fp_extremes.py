@@ -283,6 +283,38 @@ def _round_to_float32(value: mpmath.mpf) -> np.float32:
 
 
 @pytest.mark.parametrize("target", ["numpy", "c"])
+def test_float64_logsumexp_of_log_probability_rows_is_within_1_ulp(target: str) -> None:
+    """Rows of log-probabilities (T log p at temperature T: LSE near 0, about 2^-53 |m|), where 1 ULP of the result takes
+    the last, triple-double stage on nearly every row: 4 lengths (the C target's tiles of 8 take such rows' logarithms
+    together, triple_log_lanes) x 19 rows x 2 temperatures, batched and one at a time, within 1 ULP of mpmath on the
+    textbook definition at 300 bits, and the same bits both ways. Test of the test: NumPy's max-shifted formula, in
+    float64, is thousands of ULP off on these rows."""
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    module = c_target if target == "c" else np_target
+    rng = np.random.default_rng(23)
+    naive_worst = 0.0
+    for n in (2, 3, 10, 100):
+        for T in (1.0, 0.37):
+            x = T * np.log(rng.dirichlet(np.ones(n), 19))
+            batch = module.logsumexp(x, temperature=T)
+            for r in range(19):
+                assert np.array_equal(np.float64(module.logsumexp(x[r], temperature=T)).view(np.uint64), batch[r:r + 1].view(np.uint64)[0]), (n, T, r)
+                with mpmath.workprec(300):
+                    values = [mpmath.mpf(float(v)) for v in x[r]]
+                    m = max(values)
+                    truth = m + T * mpmath.log(mpmath.fsum(mpmath.exp((v - m) / T) for v in values))
+                    ulp = np.spacing(abs(float(truth)))
+                    error = float(abs(mpmath.mpf(float(batch[r])) - truth)) / ulp
+                    shifted = x[r] - x[r].max()
+                    naive = x[r].max() + T * np.log(np.sum(np.exp(shifted / T)))
+                    naive_worst = max(naive_worst, float(abs(mpmath.mpf(float(naive)) - truth)) / ulp)
+                assert error <= 1.0, (n, T, r, batch[r], float(truth), error)
+    assert naive_worst > 1000, naive_worst
+
+
+@pytest.mark.parametrize("target", ["numpy", "c"])
 def test_float32_logsumexp_is_correctly_rounded(target: str) -> None:
     """fp.logsumexp.float32.cr: float32 results are the correctly rounded logsumexp, bit for bit, on rows whose sum lies
     near a float32 midpoint (the listed rows, which the previous C kernel rounded the wrong way, and a seeded search at

@@ -1734,6 +1734,36 @@ static triple triple_log(triple s)
     return L;
 }
 
+/* triple_log of count <= SP_TILE sums s_j in [1, 2^60] (logsumexp's c + t of several rows), the Newton steps in vector
+ * lanes: per lane the operations of triple_log (log(s_h) from the C library first, a lane at a time; e^-L in
+ * triple_exp_domain's domain, -L in [-42, 0]), so the same bits; a row of log-probabilities of 2 entries spent two thirds
+ * of its time in triple_log's scalar chain */
+static void triple_log_lanes(const double *s_h, const double *s_m, const double *s_l, double *L_h, double *L_m, double *L_l,
+                             size_t count)
+{
+    double head[SP_TILE];
+    size_t j;
+    for (j = 0; j < count; ++j) {
+        head[j] = log(s_h[j]);
+    }
+    SP_SIMD
+    for (j = 0; j < count; ++j) {
+        const triple s = {s_h[j], s_m[j], s_l[j]};
+        triple L = triple_of(head[j], 0.0);
+        {
+            const triple correction = triple_add(triple_mul(s, triple_exp_domain(triple_neg(L))), triple_of(-1.0, 0.0));
+            L = triple_add(L, correction);
+        }
+        {
+            const triple correction = triple_add(triple_mul(s, triple_exp_domain(triple_neg(L))), triple_of(-1.0, 0.0));
+            L = triple_add(L, correction);
+        }
+        L_h[j] = L.h;
+        L_m[j] = L.m;
+        L_l[j] = L.l;
+    }
+}
+
 /* d, the double nearest a triple d + rest (rest the triple's remainder), for a float32 result: where d is a float32
  * midpoint, one ulp toward the remainder, so that rounding it to float32 follows the triple (to the remainder's accuracy,
  * 2^-106 of d) and not ties-to-even; elsewhere d itself */
@@ -2835,14 +2865,16 @@ static int logsumexp_raised_d(const double *xr, size_t n, double m, double T, do
     return rho <= 0x1p-53 && (logsumexp_decides_d(*result, bound) || (1 && bound < 0x1p-1073));
 }
 
-/* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
- * certified either) in triple-double. `near`: the double-double stage's value, its error before its rounding at most
- * near_bound */
-static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, double near, double near_bound)
+/* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double: 1 and *result where
+ * one of these gives the result, 0 where the row needs triple-double (logsumexp_exact). `near`: the double-double
+ * stage's value, its error before its rounding at most near_bound */
+static int logsumexp_before_exact_d(const double *xr, size_t n, double m, double T, double near, double near_bound,
+                                         double *result)
 {
     double bound, out;
     if (logsumexp_raised_d(xr, n, m, T, &out)) {
-        return out;
+        *result = out;
+        return 1;
     }
     if ((double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * fabs(m)) > 0x1.6a09e667f3bcdp-53 * (fabs(near) + near_bound)) {
         /* long double cannot certify this row (rows of log-probabilities, LSE near 0, took it in vain, 40 ns an entry):
@@ -2851,16 +2883,43 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, 
          * near_bound (near's rounding, near_bound's own within 2^-51 + 6 u): B < 2^-53.4 (|near| + near_bound), so
          * eps (T (n + 2) + 2 |m|) above 2^-52.5 (|near| + near_bound) leaves it uncertified, whatever this test's
          * own roundings (a few u). Straight to triple-double: the result the long double stage would have let pass */
-        return logsumexp_exact_d(xr, n, m, T);
+        return 0;
     }
     out = logsumexp_cancelling_d(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
-    if (logsumexp_decides_d(out, bound)) {
-        return out;
+    *result = out;
+    return logsumexp_decides_d(out, bound);
+}
+
+/* logsumexp_before_exact, then (where it leaves the row) triple-double */
+static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, double near, double near_bound)
+{
+    double out;
+    return logsumexp_before_exact_d(xr, n, m, T, near, near_bound, &out) ? out : logsumexp_exact_d(xr, n, m, T);
+}
+
+/* logsumexp_exact of the rows rows + which[k] n (k < count <= SP_TILE) of a tile, their logarithms in vector lanes
+ * (triple_log_lanes): per row the operations of logsumexp_exact, so the same bits */
+static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
+                                        double *out)
+{
+    double s_h[SP_TILE], s_m[SP_TILE], s_l[SP_TILE], L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE];
+    size_t k;
+    for (k = 0; k < count; ++k) {
+        double ties;
+        const triple t = exact_terms_d(rows + which[k] * n, n, m[which[k]], T, &ties);
+        const triple s = triple_add(triple_of(ties, 0.0), t);
+        s_h[k] = s.h;
+        s_m[k] = s.m;
+        s_l[k] = s.l;
     }
-    return logsumexp_exact_d(xr, n, m, T);
+    triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
+    for (k = 0; k < count; ++k) {
+        const triple L = {L_h[k], L_m[k], L_l[k]};
+        out[which[k]] = (double)triple_lse_value_for(m[which[k]], T, L, 0);
+    }
 }
 
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
@@ -3015,11 +3074,23 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
         int certified_dd[SP_TILE];
         tile_stats_dd_d(&tl, n, T, ties, t, t_lo, absolute);
         logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
+        size_t exact[SP_TILE], count = 0;
         for (l = 0; l < SP_TILE; ++l) {
-            if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
-                out[l] = (double)(certified_dd[l] ? value_dd[l] : logsumexp_wider_d(rows + l * n, n, tl.m[l], T, value_dd[l],
-                                                                                                      bound_dd[l]));
+            double wide;
+            if (certified[l]) {
+                continue;
             }
+            /* then the wider stages, row by row, the rows left to triple-double together: the same bits as logsumexp_finish */
+            if (certified_dd[l]) {
+                out[l] = (double)value_dd[l];
+            } else if (logsumexp_before_exact_d(rows + l * n, n, tl.m[l], T, value_dd[l], bound_dd[l], &wide)) {
+                out[l] = (double)wide;
+            } else {
+                exact[count++] = l;
+            }
+        }
+        if (count > 0) {
+            logsumexp_exact_rows_d(rows, n, tl.m, T, exact, count, out);
         }
     }
     return 1;
@@ -5012,14 +5083,16 @@ static int logsumexp_raised_f(const float *xr, size_t n, double m, double T, dou
     return rho <= 0x1p-53 && (logsumexp_decides_f(*result, bound) || (0 && bound < 0x1p-1073));
 }
 
-/* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double, then (where that is not
- * certified either) in triple-double. `near`: the double-double stage's value, its error before its rounding at most
- * near_bound */
-static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, double near, double near_bound)
+/* a row one maximum dominates, raised (logsumexp_raised); else the row again in long double: 1 and *result where
+ * one of these gives the result, 0 where the row needs triple-double (logsumexp_exact). `near`: the double-double
+ * stage's value, its error before its rounding at most near_bound */
+static int logsumexp_before_exact_f(const float *xr, size_t n, double m, double T, double near, double near_bound,
+                                         double *result)
 {
     double bound, out;
     if (logsumexp_raised_f(xr, n, m, T, &out)) {
-        return out;
+        *result = out;
+        return 1;
     }
     (void)near;
     (void)near_bound;
@@ -5027,16 +5100,43 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, d
         /* a float32 result the double-double terms left undecided: long double, whose terms' bound (n + 2) eps is no
          * finer here (n >= 2^9 where eps = 2^-63), would leave it undecided too (log-probability rows of 1000: 22 % of
          * them took it in vain); straight to triple-double */
-        return logsumexp_exact_f(xr, n, m, T);
+        return 0;
     }
     out = logsumexp_cancelling_f(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
      * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
-    if (logsumexp_decides_f(out, bound)) {
-        return out;
+    *result = out;
+    return logsumexp_decides_f(out, bound);
+}
+
+/* logsumexp_before_exact, then (where it leaves the row) triple-double */
+static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, double near, double near_bound)
+{
+    double out;
+    return logsumexp_before_exact_f(xr, n, m, T, near, near_bound, &out) ? out : logsumexp_exact_f(xr, n, m, T);
+}
+
+/* logsumexp_exact of the rows rows + which[k] n (k < count <= SP_TILE) of a tile, their logarithms in vector lanes
+ * (triple_log_lanes): per row the operations of logsumexp_exact, so the same bits */
+static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
+                                        float *out)
+{
+    double s_h[SP_TILE], s_m[SP_TILE], s_l[SP_TILE], L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE];
+    size_t k;
+    for (k = 0; k < count; ++k) {
+        double ties;
+        const triple t = exact_terms_f(rows + which[k] * n, n, m[which[k]], T, &ties);
+        const triple s = triple_add(triple_of(ties, 0.0), t);
+        s_h[k] = s.h;
+        s_m[k] = s.m;
+        s_l[k] = s.l;
     }
-    return logsumexp_exact_f(xr, n, m, T);
+    triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
+    for (k = 0; k < count; ++k) {
+        const triple L = {L_h[k], L_m[k], L_l[k]};
+        out[which[k]] = (float)triple_lse_value_for(m[which[k]], T, L, 1);
+    }
 }
 
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
@@ -5191,11 +5291,23 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
         int certified_dd[SP_TILE];
         tile_stats_dd_f(&tl, n, T, ties, t, t_lo, absolute);
         logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
+        size_t exact[SP_TILE], count = 0;
         for (l = 0; l < SP_TILE; ++l) {
-            if (!certified[l]) { /* then the wider stages, row by row: the same bits as logsumexp_finish */
-                out[l] = (float)(certified_dd[l] ? value_dd[l] : logsumexp_wider_f(rows + l * n, n, tl.m[l], T, value_dd[l],
-                                                                                                      bound_dd[l]));
+            double wide;
+            if (certified[l]) {
+                continue;
             }
+            /* then the wider stages, row by row, the rows left to triple-double together: the same bits as logsumexp_finish */
+            if (certified_dd[l]) {
+                out[l] = (float)value_dd[l];
+            } else if (logsumexp_before_exact_f(rows + l * n, n, tl.m[l], T, value_dd[l], bound_dd[l], &wide)) {
+                out[l] = (float)wide;
+            } else {
+                exact[count++] = l;
+            }
+        }
+        if (count > 0) {
+            logsumexp_exact_rows_f(rows, n, tl.m, T, exact, count, out);
         }
     }
     return 1;
