@@ -2725,30 +2725,54 @@ static row_stats stats_dd_d(const double *xr, size_t n, double m, double T, doub
     return st;
 }
 
-/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
- * division; each e^y by triple_exp and added by triple_add), terms below e^-745 left out; *ties (where not NULL)
- * counts the entries equal to m (logsumexp_exact; the mergeable states' precise sums) */
-static triple exact_terms_d(const double *xr, size_t n, double m, double T, double *ties)
+/* the sums of rows' terms below their max in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple division; each
+ * e^y by triple_exp_domain and added by triple_add), terms below e^-745 left out: rows + which[k] n of max m[k]
+ * (k < count), t[k] their sums and ties[k] (where not NULL) their entries equal to m[k]. The entries of all the rows
+ * one after the other, SP_TRIPLE_LANES at a time: their y, then their exps in vector lanes (fewer than
+ * SP_TRIPLE_LANES_MIN one at a time, only those needed), then each added to its row's sum in entry order: for each row
+ * the same operations in the same order whatever the other rows (logsumexp_exact; a tile's rows at the last stage
+ * together; the mergeable states' precise sums) */
+static void exact_terms_rows_d(const double *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
+                                    triple *t, double *ties)
 {
-    triple t = {0.0, 0.0, 0.0};
-    double c = 0.0;
     const double h = shift_halving(T); /* for T > 1, (x/2 - m/2)/(T/2), as shift: no overflow, exact halves */
-    size_t start, j;
-    /* SP_TRIPLE_LANES entries at a time: their y, then their exps in vector lanes, then added in entry order (the
-     * same operations in the same order as one entry at a time) */
-    for (start = 0; start < n; start += SP_TRIPLE_LANES) {
+    const size_t total = n * count;
+    size_t start, j, k;
+    for (k = 0; k < count; ++k) {
+        const triple zero = {0.0, 0.0, 0.0};
+        t[k] = zero;
+        if (ties != NULL) {
+            ties[k] = 0.0;
+        }
+    }
+    for (start = 0; start < total; start += SP_TRIPLE_LANES) {
         double y_h[SP_TRIPLE_LANES], y_m[SP_TRIPLE_LANES], y_l[SP_TRIPLE_LANES];
         double e_h[SP_TRIPLE_LANES], e_m[SP_TRIPLE_LANES], e_l[SP_TRIPLE_LANES];
         unsigned char kept[SP_TRIPLE_LANES];
-        const size_t count = n - start < SP_TRIPLE_LANES ? n - start : SP_TRIPLE_LANES;
-        for (j = 0; j < count; ++j) {
-            const double x = (double)xr[start + j];
-            double d, l;
+        const size_t length = total - start < SP_TRIPLE_LANES ? total - start : SP_TRIPLE_LANES;
+        const size_t first_row = start / n; /* the chunk's first entry's row and place in it, then counted on */
+        size_t row = first_row, entry = start - first_row * n;
+        const double *xr = rows + which[row] * n;
+        double mr = m[row], c = 0.0; /* c: the row's ties in this chunk, added to ties[row] as the row ends */
+        triple acc;
+        for (j = 0; j < length; ++j, ++entry) {
+            double x, d, l;
             triple y = {0.0, 0.0, 0.0};
-            two_diff(x * h, m * h, &d, &l);
-            c += x == m ? 1.0 : 0.0;
+            if (entry == n) {
+                if (ties != NULL) {
+                    ties[row] += c;
+                }
+                c = 0.0;
+                entry = 0;
+                ++row;
+                xr = rows + which[row] * n;
+                mr = m[row];
+            }
+            x = (double)xr[entry];
+            two_diff(x * h, mr * h, &d, &l);
+            c += x == mr ? 1.0 : 0.0;
             /* left out: a tie (counted apart), x = -inf, or (T <= 1) x - m < -DBL_MAX, and y below -745 */
-            kept[j] = x != m && fabs(d) <= DBL_MAX;
+            kept[j] = x != mr && fabs(d) <= DBL_MAX;
             if (kept[j]) {
                 y = T == 1.0 ? triple_of(d, l) : triple_quotient(d, l, T * h);
                 kept[j] = y.h >= -745.0;
@@ -2757,20 +2781,37 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
             y_m[j] = kept[j] ? y.m : 0.0;
             y_l[j] = kept[j] ? y.l : 0.0;
         }
-        if (count >= SP_TRIPLE_LANES_MIN) {
-            triple_exp_lanes(y_h, y_m, y_l, e_h, e_m, e_l, count);
+        if (ties != NULL) {
+            ties[row] += c;
         }
-        for (j = 0; j < count; ++j) {
+        if (length >= SP_TRIPLE_LANES_MIN) {
+            triple_exp_lanes(y_h, y_m, y_l, e_h, e_m, e_l, length);
+        }
+        row = first_row;
+        entry = start - first_row * n;
+        acc = t[row];
+        for (j = 0; j < length; ++j, ++entry) {
+            if (entry == n) {
+                t[row] = acc;
+                entry = 0;
+                acc = t[++row];
+            }
             if (kept[j]) {
                 const triple y = {y_h[j], y_m[j], y_l[j]};
                 const triple lane = {e_h[j], e_m[j], e_l[j]};
-                t = triple_add(t, count >= SP_TRIPLE_LANES_MIN ? lane : triple_exp(y));
+                acc = triple_add(acc, length >= SP_TRIPLE_LANES_MIN ? lane : triple_exp_domain(y));
             }
         }
+        t[row] = acc;
     }
-    if (ties != NULL) {
-        *ties = c;
-    }
+}
+
+/* exact_terms_rows of one row xr */
+static triple exact_terms_d(const double *xr, size_t n, double m, double T, double *ties)
+{
+    const size_t first = 0;
+    triple t;
+    exact_terms_rows_d(xr, n, &m, T, &first, 1, &t, ties);
     return t;
 }
 
@@ -2907,10 +2948,14 @@ static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m
 {
     double s_h[SP_TILE], s_m[SP_TILE], s_l[SP_TILE], L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE];
     size_t k;
+    double maxima[SP_TILE], ties[SP_TILE];
+    triple t[SP_TILE];
     for (k = 0; k < count; ++k) {
-        double ties;
-        const triple t = exact_terms_d(rows + which[k] * n, n, m[which[k]], T, &ties);
-        const triple s = triple_add(triple_of(ties, 0.0), t);
+        maxima[k] = m[which[k]];
+    }
+    exact_terms_rows_d(rows, n, maxima, T, which, count, t, ties);
+    for (k = 0; k < count; ++k) {
+        const triple s = triple_add(triple_of(ties[k], 0.0), t[k]);
         s_h[k] = s.h;
         s_m[k] = s.m;
         s_l[k] = s.l;
@@ -4941,30 +4986,54 @@ static row_stats stats_dd_f(const float *xr, size_t n, double m, double T, doubl
     return st;
 }
 
-/* the sum of a row's terms below its max m in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple
- * division; each e^y by triple_exp and added by triple_add), terms below e^-745 left out; *ties (where not NULL)
- * counts the entries equal to m (logsumexp_exact; the mergeable states' precise sums) */
-static triple exact_terms_f(const float *xr, size_t n, double m, double T, double *ties)
+/* the sums of rows' terms below their max in triple-double ((x - m)/T to 2^-150: TwoSum, then a triple division; each
+ * e^y by triple_exp_domain and added by triple_add), terms below e^-745 left out: rows + which[k] n of max m[k]
+ * (k < count), t[k] their sums and ties[k] (where not NULL) their entries equal to m[k]. The entries of all the rows
+ * one after the other, SP_TRIPLE_LANES at a time: their y, then their exps in vector lanes (fewer than
+ * SP_TRIPLE_LANES_MIN one at a time, only those needed), then each added to its row's sum in entry order: for each row
+ * the same operations in the same order whatever the other rows (logsumexp_exact; a tile's rows at the last stage
+ * together; the mergeable states' precise sums) */
+static void exact_terms_rows_f(const float *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
+                                    triple *t, double *ties)
 {
-    triple t = {0.0, 0.0, 0.0};
-    double c = 0.0;
     const double h = shift_halving(T); /* for T > 1, (x/2 - m/2)/(T/2), as shift: no overflow, exact halves */
-    size_t start, j;
-    /* SP_TRIPLE_LANES entries at a time: their y, then their exps in vector lanes, then added in entry order (the
-     * same operations in the same order as one entry at a time) */
-    for (start = 0; start < n; start += SP_TRIPLE_LANES) {
+    const size_t total = n * count;
+    size_t start, j, k;
+    for (k = 0; k < count; ++k) {
+        const triple zero = {0.0, 0.0, 0.0};
+        t[k] = zero;
+        if (ties != NULL) {
+            ties[k] = 0.0;
+        }
+    }
+    for (start = 0; start < total; start += SP_TRIPLE_LANES) {
         double y_h[SP_TRIPLE_LANES], y_m[SP_TRIPLE_LANES], y_l[SP_TRIPLE_LANES];
         double e_h[SP_TRIPLE_LANES], e_m[SP_TRIPLE_LANES], e_l[SP_TRIPLE_LANES];
         unsigned char kept[SP_TRIPLE_LANES];
-        const size_t count = n - start < SP_TRIPLE_LANES ? n - start : SP_TRIPLE_LANES;
-        for (j = 0; j < count; ++j) {
-            const double x = (double)xr[start + j];
-            double d, l;
+        const size_t length = total - start < SP_TRIPLE_LANES ? total - start : SP_TRIPLE_LANES;
+        const size_t first_row = start / n; /* the chunk's first entry's row and place in it, then counted on */
+        size_t row = first_row, entry = start - first_row * n;
+        const float *xr = rows + which[row] * n;
+        double mr = m[row], c = 0.0; /* c: the row's ties in this chunk, added to ties[row] as the row ends */
+        triple acc;
+        for (j = 0; j < length; ++j, ++entry) {
+            double x, d, l;
             triple y = {0.0, 0.0, 0.0};
-            two_diff(x * h, m * h, &d, &l);
-            c += x == m ? 1.0 : 0.0;
+            if (entry == n) {
+                if (ties != NULL) {
+                    ties[row] += c;
+                }
+                c = 0.0;
+                entry = 0;
+                ++row;
+                xr = rows + which[row] * n;
+                mr = m[row];
+            }
+            x = (double)xr[entry];
+            two_diff(x * h, mr * h, &d, &l);
+            c += x == mr ? 1.0 : 0.0;
             /* left out: a tie (counted apart), x = -inf, or (T <= 1) x - m < -DBL_MAX, and y below -745 */
-            kept[j] = x != m && fabs(d) <= DBL_MAX;
+            kept[j] = x != mr && fabs(d) <= DBL_MAX;
             if (kept[j]) {
                 y = T == 1.0 ? triple_of(d, l) : triple_quotient(d, l, T * h);
                 kept[j] = y.h >= -745.0;
@@ -4973,20 +5042,37 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
             y_m[j] = kept[j] ? y.m : 0.0;
             y_l[j] = kept[j] ? y.l : 0.0;
         }
-        if (count >= SP_TRIPLE_LANES_MIN) {
-            triple_exp_lanes(y_h, y_m, y_l, e_h, e_m, e_l, count);
+        if (ties != NULL) {
+            ties[row] += c;
         }
-        for (j = 0; j < count; ++j) {
+        if (length >= SP_TRIPLE_LANES_MIN) {
+            triple_exp_lanes(y_h, y_m, y_l, e_h, e_m, e_l, length);
+        }
+        row = first_row;
+        entry = start - first_row * n;
+        acc = t[row];
+        for (j = 0; j < length; ++j, ++entry) {
+            if (entry == n) {
+                t[row] = acc;
+                entry = 0;
+                acc = t[++row];
+            }
             if (kept[j]) {
                 const triple y = {y_h[j], y_m[j], y_l[j]};
                 const triple lane = {e_h[j], e_m[j], e_l[j]};
-                t = triple_add(t, count >= SP_TRIPLE_LANES_MIN ? lane : triple_exp(y));
+                acc = triple_add(acc, length >= SP_TRIPLE_LANES_MIN ? lane : triple_exp_domain(y));
             }
         }
+        t[row] = acc;
     }
-    if (ties != NULL) {
-        *ties = c;
-    }
+}
+
+/* exact_terms_rows of one row xr */
+static triple exact_terms_f(const float *xr, size_t n, double m, double T, double *ties)
+{
+    const size_t first = 0;
+    triple t;
+    exact_terms_rows_f(xr, n, &m, T, &first, 1, &t, ties);
     return t;
 }
 
@@ -5124,10 +5210,14 @@ static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m,
 {
     double s_h[SP_TILE], s_m[SP_TILE], s_l[SP_TILE], L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE];
     size_t k;
+    double maxima[SP_TILE], ties[SP_TILE];
+    triple t[SP_TILE];
     for (k = 0; k < count; ++k) {
-        double ties;
-        const triple t = exact_terms_f(rows + which[k] * n, n, m[which[k]], T, &ties);
-        const triple s = triple_add(triple_of(ties, 0.0), t);
+        maxima[k] = m[which[k]];
+    }
+    exact_terms_rows_f(rows, n, maxima, T, which, count, t, ties);
+    for (k = 0; k < count; ++k) {
+        const triple s = triple_add(triple_of(ties[k], 0.0), t[k]);
         s_h[k] = s.h;
         s_m[k] = s.m;
         s_l[k] = s.l;
