@@ -1723,13 +1723,18 @@ static void triple_exp_lanes(const double *y_h, const double *y_m, const double 
 /* log s for 1 <= s <= 2^64: log(s_h) from libm, then two Newton steps L += s e^-L - 1 (each squares
  * the relative error: 2^-52, 2^-104, then the triple's own 2^-145 of s e^-L, which is near 1: within
  * 2^-140 (1 + L) absolute, tests/test_triple.py) */
+/* one Newton step of triple_log: L + (s e - 1), e = e^-L */
+static SP_INLINE triple triple_log_step(triple s, triple L, triple e)
+{
+    return triple_add(L, triple_add(triple_mul(s, e), triple_of(-1.0, 0.0)));
+}
+
 static triple triple_log(triple s)
 {
     triple L = triple_of(log(s.h), 0.0);
     int step;
     for (step = 0; step < 2; ++step) {
-        const triple correction = triple_add(triple_mul(s, triple_exp(triple_neg(L))), triple_of(-1.0, 0.0));
-        L = triple_add(L, correction);
+        L = triple_log_step(s, L, triple_exp(triple_neg(L)));
     }
     return L;
 }
@@ -1750,14 +1755,8 @@ static void triple_log_lanes(const double *s_h, const double *s_m, const double 
     for (j = 0; j < count; ++j) {
         const triple s = {s_h[j], s_m[j], s_l[j]};
         triple L = triple_of(head[j], 0.0);
-        {
-            const triple correction = triple_add(triple_mul(s, triple_exp_domain(triple_neg(L))), triple_of(-1.0, 0.0));
-            L = triple_add(L, correction);
-        }
-        {
-            const triple correction = triple_add(triple_mul(s, triple_exp_domain(triple_neg(L))), triple_of(-1.0, 0.0));
-            L = triple_add(L, correction);
-        }
+        L = triple_log_step(s, L, triple_exp_domain(triple_neg(L)));
+        L = triple_log_step(s, L, triple_exp_domain(triple_neg(L)));
         L_h[j] = L.h;
         L_m[j] = L.m;
         L_l[j] = L.l;
@@ -2749,9 +2748,9 @@ static void exact_terms_rows_d(const double *rows, size_t n, const double *m, do
         double y_h[SP_TRIPLE_LANES], y_m[SP_TRIPLE_LANES], y_l[SP_TRIPLE_LANES];
         double e_h[SP_TRIPLE_LANES], e_m[SP_TRIPLE_LANES], e_l[SP_TRIPLE_LANES];
         unsigned char kept[SP_TRIPLE_LANES];
+        size_t row_of[SP_TRIPLE_LANES]; /* each entry's row (k), for the sums' loop */
         const size_t length = total - start < SP_TRIPLE_LANES ? total - start : SP_TRIPLE_LANES;
-        const size_t first_row = start / n; /* the chunk's first entry's row and place in it, then counted on */
-        size_t row = first_row, entry = start - first_row * n;
+        size_t row = start / n, entry = start - row * n; /* the chunk's first entry's row and place in it, then counted on */
         const double *xr = rows + which[row] * n;
         double mr = m[row], c = 0.0; /* c: the row's ties in this chunk, added to ties[row] as the row ends */
         triple acc;
@@ -2768,6 +2767,7 @@ static void exact_terms_rows_d(const double *rows, size_t n, const double *m, do
                 xr = rows + which[row] * n;
                 mr = m[row];
             }
+            row_of[j] = row;
             x = (double)xr[entry];
             two_diff(x * h, mr * h, &d, &l);
             c += x == mr ? 1.0 : 0.0;
@@ -2787,14 +2787,13 @@ static void exact_terms_rows_d(const double *rows, size_t n, const double *m, do
         if (length >= SP_TRIPLE_LANES_MIN) {
             triple_exp_lanes(y_h, y_m, y_l, e_h, e_m, e_l, length);
         }
-        row = first_row;
-        entry = start - first_row * n;
+        row = row_of[0];
         acc = t[row];
-        for (j = 0; j < length; ++j, ++entry) {
-            if (entry == n) {
+        for (j = 0; j < length; ++j) {
+            if (row_of[j] != row) { /* the next row: its sum in a register while it lasts */
                 t[row] = acc;
-                entry = 0;
-                acc = t[++row];
+                row = row_of[j];
+                acc = t[row];
             }
             if (kept[j]) {
                 const triple y = {y_h[j], y_m[j], y_l[j]};
@@ -5010,9 +5009,9 @@ static void exact_terms_rows_f(const float *rows, size_t n, const double *m, dou
         double y_h[SP_TRIPLE_LANES], y_m[SP_TRIPLE_LANES], y_l[SP_TRIPLE_LANES];
         double e_h[SP_TRIPLE_LANES], e_m[SP_TRIPLE_LANES], e_l[SP_TRIPLE_LANES];
         unsigned char kept[SP_TRIPLE_LANES];
+        size_t row_of[SP_TRIPLE_LANES]; /* each entry's row (k), for the sums' loop */
         const size_t length = total - start < SP_TRIPLE_LANES ? total - start : SP_TRIPLE_LANES;
-        const size_t first_row = start / n; /* the chunk's first entry's row and place in it, then counted on */
-        size_t row = first_row, entry = start - first_row * n;
+        size_t row = start / n, entry = start - row * n; /* the chunk's first entry's row and place in it, then counted on */
         const float *xr = rows + which[row] * n;
         double mr = m[row], c = 0.0; /* c: the row's ties in this chunk, added to ties[row] as the row ends */
         triple acc;
@@ -5029,6 +5028,7 @@ static void exact_terms_rows_f(const float *rows, size_t n, const double *m, dou
                 xr = rows + which[row] * n;
                 mr = m[row];
             }
+            row_of[j] = row;
             x = (double)xr[entry];
             two_diff(x * h, mr * h, &d, &l);
             c += x == mr ? 1.0 : 0.0;
@@ -5048,14 +5048,13 @@ static void exact_terms_rows_f(const float *rows, size_t n, const double *m, dou
         if (length >= SP_TRIPLE_LANES_MIN) {
             triple_exp_lanes(y_h, y_m, y_l, e_h, e_m, e_l, length);
         }
-        row = first_row;
-        entry = start - first_row * n;
+        row = row_of[0];
         acc = t[row];
-        for (j = 0; j < length; ++j, ++entry) {
-            if (entry == n) {
+        for (j = 0; j < length; ++j) {
+            if (row_of[j] != row) { /* the next row: its sum in a register while it lasts */
                 t[row] = acc;
-                entry = 0;
-                acc = t[++row];
+                row = row_of[j];
+                acc = t[row];
             }
             if (kept[j]) {
                 const triple y = {y_h[j], y_m[j], y_l[j]};
@@ -6853,9 +6852,9 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
                            (fast_tile; see below) */
 #define SP_FAST_SHORT_WITH_GRAD 128 /* ... for cross_entropy_with_grad, shorter than this */
 #define SP_FAST_SHORT_LOG 129 /* ... for log_softmax, logsumexp and cross_entropy, shorter than this (see below) */
-#define SP_FAST_TILE_ROWS 129 /* the longest of these bounds */
-#if SP_FAST_SHORT > SP_FAST_TILE_ROWS || SP_FAST_SHORT_WITH_GRAD > SP_FAST_TILE_ROWS || SP_FAST_SHORT_LOG > SP_FAST_TILE_ROWS
-#error "a fast tile must hold the rows of every kernel that takes tiles: SP_FAST_TILE_ROWS >= each SP_FAST_SHORT*"
+#define SP_FAST_TILE_ROWS SP_FAST_SHORT_LOG /* the longest of these bounds */
+#if SP_FAST_SHORT > SP_FAST_TILE_ROWS || SP_FAST_SHORT_WITH_GRAD > SP_FAST_TILE_ROWS
+#error "a fast tile must hold the rows of every kernel that takes tiles: SP_FAST_SHORT_LOG >= each SP_FAST_SHORT*"
 #endif
 
 static SP_INLINE float piece_fast_exp_reduce(float b, float clamped, float kf)
