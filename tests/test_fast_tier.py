@@ -47,8 +47,9 @@ def _reference(x: np.ndarray, functions: tuple[str, ...], targets: np.ndarray | 
 @pytest.mark.parametrize("n", [32, 47, 63, 64, 128, 200, 100, 127])
 def test_fast_rows_within_the_proved_bounds(n: int) -> None:
     """softmax and the gradient 16 rows at a time below SP_FAST_SHORT (64) entries (n = 32, 47, 63), one at a time
-    from there (64, 100, 127, 128, 200); log_softmax, logsumexp and cross_entropy 16 at a time below SP_FAST_SHORT_LOG
-    (129) entries (n = 32 to 128), one at a time above (200)."""
+    from there (64, 100, 127, 128, 200); log_softmax 16 at a time below SP_FAST_SHORT_SHARES (96) entries (n = 32 to
+    64), one at a time from there (100 to 200); logsumexp and cross_entropy 16 at a time below SP_FAST_SHORT_LOG (129)
+    entries (n = 32 to 128), one at a time above (200)."""
     from softproof.generated import softmax_c as C
 
     x = _hard_rows(n, n)
@@ -272,11 +273,11 @@ def test_the_short_rows_the_fast_logsumexp_declines_get_the_accurate_bits(n: int
     assert worst <= proved_fast_ulps("logsumexp"), (n, worst)
 
 
-@pytest.mark.parametrize("n", [1, 3, 10, 33, 63, 64, 100, 128, 129])
+@pytest.mark.parametrize("n", [1, 3, 10, 33, 63, 64, 65, 95, 96, 100, 128, 129])
 def test_a_fast_row_gets_the_same_bits_wherever_it_sits_in_the_batch(n: int) -> None:
     """37 hard rows (two tiles of 16 where the rows are short, then 5 rows one at a time by the row path): each row's
     fast result equals that row's alone (one row: the row path) and the batch's rows rolled by 7 (rows move between
-    tiles and the tail), for every fast row kernel; the tiles' bounds (SP_FAST_SHORT 64, SP_FAST_SHORT_WITH_GRAD 128,
+    tiles and the tail), for every fast row kernel; the tiles' bounds (SP_FAST_SHORT 64, SP_FAST_SHORT_SHARES 96,
     SP_FAST_SHORT_LOG 129) fall between these lengths, so a tile and the row path must give a row the same bits."""
     from softproof.generated import softmax_c as C
 

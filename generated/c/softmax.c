@@ -36,8 +36,13 @@
 #define SP_HALF_CHUNK 4096 /* entries converted to double at a time by the binary16 and bfloat16 entry points */
 #if defined(SOFTPROOF_OMP_SIMD) || defined(_OPENMP)
 #define SP_SIMD _Pragma("omp simd")
+/* a loop whose only carried values are m, a running max, and least, a running min: the lanes' partial extremes
+ * combined in whatever order the compiler picks (max and min are exact, so every order gives the same values but for
+ * the sign of a zero and the choice among NaNs: where that is used, the caller says why neither can matter) */
+#define SP_SIMD_MAX_MIN _Pragma("omp simd reduction(max:m) reduction(min:least)")
 #else
 #define SP_SIMD
+#define SP_SIMD_MAX_MIN
 #endif
 #define SP_MAX_THREADS 4096
 #if defined(_OPENMP)
@@ -6848,12 +6853,12 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
 #define SP_FAST_BLOCK 4096 /* the element-wise kernels pick the exp variant per block of this many entries */
 #define SP_FAST_SPLIT SP_SPLIT /* one row at least this long is split across threads, as the accurate kernels split it (the
                                  results are the same bits for any thread count: the chunks are added in chunk order) */
-#define SP_FAST_SHORT 64 /* softmax and the gradient: rows shorter than this go SP_LANES at a time, one row per lane
-                           (fast_tile; see below) */
-#define SP_FAST_SHORT_WITH_GRAD 128 /* ... for cross_entropy_with_grad, shorter than this */
-#define SP_FAST_SHORT_LOG 129 /* ... for log_softmax, logsumexp and cross_entropy, shorter than this (see below) */
+#define SP_FAST_SHORT 64 /* softmax, the gradient and cross_entropy_with_grad: rows shorter than this go SP_LANES at a
+                           time, one row per lane (fast_tile; see below) */
+#define SP_FAST_SHORT_SHARES 96 /* ... for log_softmax, shorter than this */
+#define SP_FAST_SHORT_LOG 129 /* ... for logsumexp and cross_entropy, shorter than this (see below) */
 #define SP_FAST_TILE_ROWS SP_FAST_SHORT_LOG /* the longest of these bounds */
-#if SP_FAST_SHORT > SP_FAST_TILE_ROWS || SP_FAST_SHORT_WITH_GRAD > SP_FAST_TILE_ROWS
+#if SP_FAST_SHORT > SP_FAST_TILE_ROWS || SP_FAST_SHORT_SHARES > SP_FAST_TILE_ROWS
 #error "a fast tile must hold the rows of every kernel that takes tiles: SP_FAST_SHORT_LOG >= each SP_FAST_SHORT*"
 #endif
 
@@ -7063,53 +7068,24 @@ static SP_INLINE float fold_count_lanes(float *count)
 }
 
 /* the max of x[0..n), NaN ignored (a NaN makes the row's sum NaN, which sends it to the accurate kernel); *lowest
- * the min, taken in the same pass (a NaN entry may leave it anything: fast_is_normal then answers 0) */
+ * the min, taken in the same pass (a NaN entry may leave it anything: fast_is_normal then answers 0). One reduction
+ * loop (SP_SIMD_MAX_MIN): the compiler keeps the lanes' extremes in registers and folds them there; the earlier lane
+ * arrays, folded by trees of halves through memory, made softmax on rows of 64 take 1.37x the time (128: 1.14x,
+ * 256: 1.07x; rows of 10^5 the same). Any order of the fold gives the same results: max and min are exact; a zero m's
+ * sign, which the order may pick where +0 and -0 are both the max, changes no result (they are then ties, so
+ * L >= log 2 > 0 and every x_j - m = +-0 is followed by a subtraction of L or a term e^+-0 = 1, and m + T L = T L); a
+ * NaN in the row makes its sum NaN, whatever m is */
 static float fast_max(const float *x, size_t n, float *lowest)
 {
-    float lane[4 * SP_LANES], low[4 * SP_LANES];
     float m = -INFINITY, least = INFINITY;
-    size_t j = 0, l, w;
-    for (l = 0; l < 4 * SP_LANES; ++l) {
-        lane[l] = -INFINITY;
-        low[l] = INFINITY;
-    }
-    for (; j + 4 * SP_LANES <= n; j += 4 * SP_LANES) {
-        SP_SIMD
-        for (l = 0; l < 4 * SP_LANES; ++l) {
-            lane[l] = x[j + l] > lane[l] ? x[j + l] : lane[l];
-            low[l] = x[j + l] < low[l] ? x[j + l] : low[l];
-        }
-    }
-    for (; j + SP_LANES <= n; j += SP_LANES) {
-        SP_SIMD
-        for (l = 0; l < SP_LANES; ++l) {
-            lane[l] = x[j + l] > lane[l] ? x[j + l] : lane[l];
-            low[l] = x[j + l] < low[l] ? x[j + l] : low[l];
-        }
-    }
-    for (; j < n; ++j) {
+    size_t j;
+    SP_SIMD_MAX_MIN
+    for (j = 0; j < n; ++j) {
         m = x[j] > m ? x[j] : m;
         least = x[j] < least ? x[j] : least;
     }
-    /* trees of halves for both (short rows pay log2(64) steps, not 64), each step of constant length */
-    SP_SIMD
-    for (l = 0; l < 2 * SP_LANES; ++l) {
-        lane[l] = lane[l + 2 * SP_LANES] > lane[l] ? lane[l + 2 * SP_LANES] : lane[l];
-        low[l] = low[l + 2 * SP_LANES] < low[l] ? low[l + 2 * SP_LANES] : low[l];
-    }
-    SP_SIMD
-    for (l = 0; l < SP_LANES; ++l) {
-        lane[l] = lane[l + SP_LANES] > lane[l] ? lane[l + SP_LANES] : lane[l];
-        low[l] = low[l + SP_LANES] < low[l] ? low[l + SP_LANES] : low[l];
-    }
-    for (w = SP_LANES / 2; w >= 1; w /= 2) {
-        for (l = 0; l < w; ++l) {
-            lane[l] = lane[l + w] > lane[l] ? lane[l + w] : lane[l];
-            low[l] = low[l + w] < low[l] ? low[l + w] : low[l];
-        }
-    }
-    *lowest = low[0] < least ? low[0] : least;
-    return lane[0] > m ? lane[0] : m;
+    *lowest = least;
+    return m;
 }
 
 /* over a chunk x[0..n): e_j = e^(x_j - m), stored to out when `store`; with `split`, *ties counts the
@@ -7144,26 +7120,22 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
             }
         }
     }
-    if (j < n) { /* the last entries as one block padded with -inf (e = 0, no tie): the same lanes, vectorised */
-        float tail[SP_LANES], e_tail[SP_LANES];
-        for (l = 0; l < SP_LANES; ++l) {
-            tail[l] = j + l < n ? x[j + l] : -INFINITY;
-        }
+    if (j < n) { /* the last entries as one block padded with -inf (e = 0, no tie): the same lanes, vectorised (the
+                    loads and stores masked: through a copy padded in memory, rows of 65 to 200 took 1.02x-1.05x the time) */
+        const size_t rem = n - j;
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
-            const float e = sp_fast_term(tail[l], m, tp, tempered, SP_EXP_TWO_FACTORS);
-            e_tail[l] = e;
+            const float xv = l < rem ? x[j + l] : -INFINITY;
+            const float e = sp_fast_term(xv, m, tp, tempered, SP_EXP_TWO_FACTORS);
+            if (store && l < rem) {
+                out[j + l] = e;
+            }
             if (split) {
-                const int tie = tail[l] == m;
+                const int tie = xv == m;
                 acc[l] += (double)(tie ? 0.0f : e);
                 count[l] += tie ? 1.0f : 0.0f;
             } else {
                 acc[l] += (double)e;
-            }
-        }
-        if (store) {
-            for (l = 0; j + l < n; ++l) {
-                out[j + l] = e_tail[l];
             }
         }
     }
@@ -7479,7 +7451,7 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
     return 1;
 }
 
-/* ---- short rows (n < SP_FAST_SHORT; SP_FAST_SHORT_WITH_GRAD, SP_FAST_SHORT_LOG for the others): SP_LANES
+/* ---- short rows (n < SP_FAST_SHORT; SP_FAST_SHORT_SHARES, SP_FAST_SHORT_LOG for the others): SP_LANES
  * rows at a time, one row per lane (the row's entries transposed into the tile), so that the exp runs in vector
  * lanes however short the rows are, and the rows' logarithms in one vector loop. Measured here (one core, float32):
  * 16384 rows of 64 took 1.42 ms one row at a time and 0.92 in tiles (log_softmax), 8192 x 128 1.08 and 0.94,
@@ -7491,8 +7463,15 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
  * there: 0.53x-0.97x. On 2026-12-06, after the row path's max pass folded its minima by a tree, the row path was
  * 1.17x-1.33x faster than the tiles for softmax and the gradient on rows of 64 to 127 (1.04x-1.08x at 48, 0.91x at
  * 56, 0.65x-0.75x at 33 and 40), so those tiles stop at 64; cross_entropy_with_grad's row path stays behind its tiles up
- * to 100 (0.92x-0.96x) and ahead only from 120 (1.07x-1.09x): its tiles stop at 128 as before. The tile and the row
- * give the same bits (compared at 64, 65, 100 and 127) */
+ * to 100 (0.92x-0.96x) and ahead only from 120 (1.07x-1.09x): its tiles stop at 128 as before. Later that day the
+ * row path's max pass became one reduction loop (fast_max; softmax rows of 64 1.37x faster) and the bounds were
+ * measured again, rows against tiles, one core, 2 * 10^6 entries, each time the mean over 16 placements of the input
+ * (offsets 0 to 3840 bytes from a page: a tile's time varies with it, up to 1.8x at softmax n = 65, the row path's by
+ * 5 %), as the tiles' time over the rows': softmax 1.33x at 65, 1.10x at 72, 1.70x at 80; cross_entropy_with_grad
+ * 0.86x at 65, 1.13x at 72, 1.49x at 80 (1.07x-1.9x from 80 to 127 in one placement), so its tiles stop at 64 too;
+ * log_softmax 0.69x at 72, 0.90x at 80 and 0.92x at 88, then 1.09x at 96, 1.10x at 112, 1.20x at 128, so its tiles stop at 96
+ * (SP_FAST_SHORT_SHARES); logsumexp's and cross_entropy's rows still behind (0.62x-0.91x from 72 to 120, even at 128),
+ * so theirs stay to 128. The tile and the row give the same bits (compared at 64, 65, 100 and 127) */
 typedef struct {
     float x[SP_FAST_TILE_ROWS][SP_LANES], e[SP_FAST_TILE_ROWS][SP_LANES];
     float m[SP_LANES];
@@ -7783,7 +7762,7 @@ int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t
         return softproof_log_softmax_f(x, out, rows, n, temperature);
     }
     temp = fast_temperature(temperature);
-    if (n < SP_FAST_SHORT_LOG) { /* SP_LANES rows at a time, the last rows one at a time */
+    if (n < SP_FAST_SHORT_SHARES) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
@@ -7976,7 +7955,7 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
     if (n == 0 || check_targets(target, rows, n) != SOFTPROOF_OK) {
         return softproof_cross_entropy_with_grad_f(x, target, loss, grad, rows, n);
     }
-    if (n < SP_FAST_SHORT_WITH_GRAD) { /* SP_LANES rows at a time, the last rows one at a time */
+    if (n < SP_FAST_SHORT) { /* SP_LANES rows at a time, the last rows one at a time */
         const long long tiles = (long long)(rows / SP_LANES);
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
