@@ -232,6 +232,12 @@ def _work_dtype(dtype: numpy.dtype[Any]) -> numpy.dtype[Any]:
     return FLOAT32 if dtype == FLOAT32 else FLOAT64
 
 
+def _along_one_axis(chosen: tuple[int, ...], ndim: int, work: numpy.dtype[Any]) -> bool:
+    """True when the kernels can take the axis where it is (:meth:`Kernels.columns`): one axis, not the last, and
+    float64 or float32 work (the 16-bit entry points convert rows; they keep the transposed copy)."""
+    return len(chosen) == 1 and chosen[0] < ndim - 1 and (work == FLOAT64 or work == FLOAT32)
+
+
 def _writes_directly(target: NDArray[Any] | None, rows: NDArray[Any]) -> bool:
     """True when the kernel can write into ``out`` itself: C-contiguous, of the working dtype (the
     kernels read each entry before writing it, so ``out`` may be the input); else the result goes
@@ -348,6 +354,23 @@ class Kernels:
         self.library.softproof_num_threads.restype = ctypes.c_int
         return int(self.library.softproof_num_threads())
 
+    def columns(self, name: str, dtype: numpy.dtype[Any], x: NDArray[Any], out: NDArray[Any], axis: int, *, reduce: bool,
+                temperature: float) -> None:
+        """The row kernel ``name`` along ``axis`` (not the last) of the C-contiguous ``x``, into the C-contiguous ``out``
+        (x's shape with that axis moved last, or without it where ``reduce``), through softproof_columns_<d|f>: blocks of
+        columns gathered into rows in cache instead of a transposed copy of the whole array; every result that of the
+        column alone as a row."""
+        outer = int(numpy.prod(x.shape[:axis], dtype=numpy.int64))
+        inner = int(numpy.prod(x.shape[axis + 1:], dtype=numpy.int64))
+        driver = getattr(self.library, f"softproof_columns_{SUFFIX[dtype.type]}")
+        driver.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, _SIZE, _SIZE, _SIZE, ctypes.c_double]
+        driver.restype = ctypes.c_int
+        kernel = ctypes.cast(self.functions[(name, dtype.type)], ctypes.c_void_p)
+        status = driver(kernel, int(reduce), _ptr(x), _ptr(out), _SIZE(outer), _SIZE(x.shape[axis]), _SIZE(inner), ctypes.c_double(temperature))
+        if status:
+            raise MemoryError(f"{name}: no memory for a work buffer") if status == 3 else ValueError(
+                f"{name.removesuffix('_fast')}: {ERRORS.get(status, f'error {status}')}")
+
     def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> None:
         """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""
         status = self.functions[(name, dtype.type)](*args)
@@ -373,6 +396,12 @@ class Kernels:
         if x.size == 0:
             return deliver(narrow(x, dtype, copy=False), target)
         work = _work_dtype(dtype)
+        if _along_one_axis(chosen, x.ndim, work):
+            ax = chosen[0]
+            source = numpy.ascontiguousarray(x, dtype=work)
+            moved = numpy.empty(x.shape[:ax] + x.shape[ax + 1:] + (x.shape[ax],), dtype=work)  # the rows, as _rows moves them
+            self.columns(name, work, source, moved, ax, reduce=False, temperature=T)
+            return deliver(narrow(numpy.moveaxis(moved, -1, ax), dtype, copy=False), target)
         rows, rest, shape = _rows(x, chosen, work)
         result = numpy.empty_like(rows)
         self.call(name, work, _ptr(rows), _ptr(result), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
@@ -392,6 +421,11 @@ class Kernels:
         chosen = axes(axis, x.ndim)
         T = temperature_value(temperature)
         work = _work_dtype(dtype)
+        if _along_one_axis(chosen, x.ndim, work) and x.size:
+            source = numpy.ascontiguousarray(x, dtype=work)
+            values = numpy.empty(x.shape[: chosen[0]] + x.shape[chosen[0] + 1:], dtype=work)
+            self.columns(name, work, source, values, chosen[0], reduce=True, temperature=T)
+            return narrow(numpy.expand_dims(values, chosen) if keepdims else values, dtype, copy=False)[()]
         rows, rest, shape = _rows(x, chosen, work)
         out = numpy.empty(rows.shape[0], dtype=work)
         self.call(name, work, _ptr(rows), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))

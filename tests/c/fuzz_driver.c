@@ -204,6 +204,11 @@ int main(int argc, char **argv)
         checked_f(softproof_sigmoid_fast_f(xf, yf, count), "sigmoid_fast_f", rows, n, yf, count);
         checked_f(softproof_log_sigmoid_fast_f(xf, yf, count), "log_sigmoid_fast_f", rows, n, yf, count);
         checked_f(softproof_softplus_fast_f(xf, yf, count), "softplus_fast_f", rows, n, yf, count);
+        /* along another axis: the `rows` entries of each of the n columns as one row (x as 1 x rows x n) */
+        checked_d(softproof_columns_d(softproof_softmax_d, 0, x, y, 1, rows, n, T), "columns_d softmax", rows, n, y, count);
+        checked_d(softproof_columns_d(softproof_logsumexp_d, 1, x, y, 1, rows, n, T), "columns_d logsumexp", rows, n, y, n);
+        checked_f(softproof_columns_f(softproof_log_softmax_fast_f, 0, xf, yf, 1, rows, n, T), "columns_f log_softmax_fast", rows, n, yf, count);
+        checked_f(softproof_columns_f(softproof_logsumexp_f, 1, xf, yf, 1, rows, n, 1.0), "columns_f logsumexp", rows, n, yf, n);
         if (count) { /* the correctly rounded functions' audits over `count` bit patterns from x's first entry, room for 4 */
             uint32_t found[4], first;
             memcpy(&first, &xf[0], sizeof first);

@@ -1,0 +1,125 @@
+"""Along another axis (codegen/backends/c/templates/parts/columns.c.j2, ``Kernels.columns``): the C binding takes
+softmax, log_softmax and logsumexp along an axis that is not the last by gathering blocks of columns into rows in
+cache (softproof_columns_<d|f>) instead of a transposed copy of the whole array. Every result must be bit for bit
+the row kernel's on that column moved last (the oracle here: numpy's moveaxis and the last-axis kernel, the path the
+binding took before), and the values right (an independent float64 reference on the textbook definition)."""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import pytest
+from test_c_target import _define
+
+from softproof.generated import softmax_c
+
+LONG_BYTES = _define("SP_COLS_LONG_BYTES")
+KERNELS = ("softmax", "log_softmax", "logsumexp")
+
+
+def _moved_last(name: str, x: np.ndarray, axis: int, **options: object) -> np.ndarray:
+    """The kernel on the axis moved last (a contiguous copy), its result moved back: the oracle of the bits."""
+    rows = np.ascontiguousarray(np.moveaxis(x, axis, -1))
+    result = getattr(softmax_c, name)(rows, axis=-1, **options)
+    return np.asarray(result) if name == "logsumexp" else np.moveaxis(result, -1, axis)
+
+
+def _hard(shape: tuple[int, ...], dtype: type, seed: int) -> np.ndarray:
+    """Normal entries at a few scales, with signed zeros, a NaN, infinities and ties along the way."""
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(shape) * rng.choice([0.5, 4.0, 40.0], size=shape)).astype(dtype)
+    flat = x.reshape(-1)
+    flat[::29] = 0.0
+    flat[7::31] = -0.0
+    if flat.size > 60:
+        flat[11], flat[23], flat[37] = np.nan, np.inf, -np.inf
+        flat[41:45] = flat[41]
+    return x
+
+
+# (shape, axis): several blocks per outer index, blocks across outer indices (inner < a block), one column per outer
+# index, an axis of one entry, a 4-d array, a negative axis, a long axis (fewer than 16 columns a block)
+SHAPES = [((37, 70), 0), ((5, 33, 300), 1), ((400, 9, 3), 1), ((3, 50, 1), 1), ((6, 1, 40), 1), ((2, 3, 17, 19), 1),
+          ((4, 5, 6), -3), ((3, 2, 11), 0)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("shape", "axis"), SHAPES)
+def test_along_another_axis_gives_the_bits_of_the_rows(shape: tuple[int, ...], axis: int, dtype: type) -> None:
+    """softmax, log_softmax and logsumexp along ``axis``, both tiers, T = 1 and 0.3: the bits of the moved rows, the
+    same shape, dtype and (softmax) layout as before: a view of rows with the axis moved back."""
+    x = _hard(shape, dtype, seed=len(shape) * 1000 + shape[0])
+    for name in KERNELS:
+        for precision in ("accurate", "fast"):
+            for temperature in (1.0, 0.3):
+                got = getattr(softmax_c, name)(x, axis=axis, temperature=temperature, precision=precision)
+                want = _moved_last(name, x, axis, temperature=temperature, precision=precision)
+                assert got.shape == want.shape and got.dtype == want.dtype, (name, got.shape, want.shape)
+                np.testing.assert_array_equal(np.ascontiguousarray(got).view(np.uint8), np.ascontiguousarray(want).view(np.uint8),
+                                              err_msg=f"{name} {precision} T={temperature} {shape} axis={axis}")
+
+
+def test_a_long_axis_takes_fewer_columns_a_block_and_the_same_bits() -> None:
+    """An axis so long that 16 rows of it pass SP_COLS_LONG_BYTES: blocks of fewer columns (here 2 and 1)."""
+    n = LONG_BYTES // 8 // 16 * 2  # float64: 2 rows fit the long budget, 16 do not
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((n, 3)) * 3
+    for name in KERNELS:
+        np.testing.assert_array_equal(getattr(softmax_c, name)(x, axis=0), _moved_last(name, x, 0), err_msg=name)
+
+
+def test_the_values_along_another_axis_are_right() -> None:
+    """Against the textbook definition in float64 (not the kernels): softmax and logsumexp over axis 1 of a 3-d
+    array within a few ULP, so a wrong gather (a column from the wrong place) cannot pass as bits equal to a wrong
+    oracle. Test of the test: the same comparison over axis 2 (another reduction) fails."""
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((4, 30, 50))
+    shifted = x - x.max(axis=1, keepdims=True)
+    exact_p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    exact_lse = x.max(axis=1) + np.log(np.exp(shifted).sum(axis=1))
+    p = softmax_c.softmax(x, axis=1)
+    np.testing.assert_allclose(p, exact_p, rtol=2e-15, atol=0)
+    np.testing.assert_allclose(softmax_c.logsumexp(x, axis=1), exact_lse, rtol=2e-15, atol=0)
+    assert not np.allclose(softmax_c.softmax(x, axis=2)[:, :30, :30], exact_p[:, :, :30], rtol=1e-3)
+
+
+def test_keepdims_and_out_along_another_axis() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((6, 40, 7)).astype(np.float32)
+    kept = softmax_c.logsumexp(x, axis=1, keepdims=True)
+    assert kept.shape == (6, 1, 7)
+    np.testing.assert_array_equal(kept[:, 0, :], softmax_c.logsumexp(x, axis=1))
+    out = np.empty_like(x)
+    assert softmax_c.log_softmax(x, axis=1, out=out) is out
+    np.testing.assert_array_equal(out, softmax_c.log_softmax(x, axis=1))
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_along_another_axis_every_thread_count_gives_the_same_bits(threads: int) -> None:
+    """Above 65536 entries the blocks run in parallel, each thread with its own buffer."""
+    before = softmax_c.num_threads()
+    x = _hard((300, 130, 24), np.float32, seed=4)
+    try:
+        softmax_c.set_num_threads(threads)
+        for name in KERNELS:
+            for precision in ("accurate", "fast"):
+                np.testing.assert_array_equal(getattr(softmax_c, name)(x, axis=1, precision=precision),
+                                              _moved_last(name, x, 1, precision=precision), err_msg=f"{name} {precision}")
+    finally:
+        softmax_c.set_num_threads(before)
+
+
+def test_the_c_entry_point_refuses_an_empty_axis_and_no_kernel() -> None:
+    """softproof_columns_d: SOFTPROOF_ERANGE for n = 0, SOFTPROOF_EDOMAIN for a NULL kernel (softmax.h)."""
+    library = softmax_c._KERNELS.library
+    driver = library.softproof_columns_d
+    driver.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
+                       ctypes.c_size_t, ctypes.c_double]
+    driver.restype = ctypes.c_int
+    x = np.zeros(4)
+    out = np.zeros(4)
+    kernel = ctypes.cast(library.softproof_softmax_d, ctypes.c_void_p)
+    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 0, 4, 1.0) == 2  # SOFTPROOF_ERANGE
+    assert driver(None, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0) == 1  # SOFTPROOF_EDOMAIN
+    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0) == 0 and np.allclose(out, 0.25)
