@@ -1,6 +1,7 @@
 """Along another axis (codegen/backends/c/templates/parts/columns.c.j2, ``Kernels.columns``): the C binding takes
-softmax, log_softmax and logsumexp along an axis that is not the last by gathering blocks of columns into rows in
-cache (softproof_columns_<d|f>) instead of a transposed copy of the whole array. Every result must be bit for bit
+softmax, log_softmax, logsumexp and the cross-entropy kernels along an axis that is not the last by gathering blocks
+of columns into rows in cache (softproof_columns[_target|_both]_<d|f>) instead of a transposed copy of the whole
+array. Every result must be bit for bit
 the row kernel's on that column moved last (the oracle here: numpy's moveaxis and the last-axis kernel, the path the
 binding took before), and the values right (an independent float64 reference on the textbook definition)."""
 
@@ -58,6 +59,31 @@ def test_along_another_axis_gives_the_bits_of_the_rows(shape: tuple[int, ...], a
                 assert got.shape == want.shape and got.dtype == want.dtype, (name, got.shape, want.shape)
                 np.testing.assert_array_equal(np.ascontiguousarray(got).view(np.uint8), np.ascontiguousarray(want).view(np.uint8),
                                               err_msg=f"{name} {precision} T={temperature} {shape} axis={axis}")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("shape", "axis"), [((6, 21, 9, 7), 1), ((40, 5), 0), ((3, 11, 2), -2), ((300, 7, 1), 1)])
+def test_the_cross_entropy_kernels_along_a_class_axis_give_the_bits_of_the_rows(shape: tuple[int, ...], axis: int, dtype: type) -> None:
+    """cross_entropy, its gradient and cross_entropy_with_grad with the classes on axis 1 of (N, C, H, W) logits (the
+    segmentation layout) and others: softproof_columns_target / _both, each class index taken with its column."""
+    x = _hard(shape, dtype, seed=shape[0] + 7)
+    ax = axis % x.ndim
+    target = np.random.default_rng(1).integers(0, shape[ax], shape[:ax] + shape[ax + 1:])
+    moved = np.ascontiguousarray(np.moveaxis(x, ax, -1))
+    for precision in ("accurate", "fast"):
+        loss = softmax_c.cross_entropy(x, target, axis=axis, precision=precision)
+        np.testing.assert_array_equal(loss, softmax_c.cross_entropy(moved, target, precision=precision), err_msg=precision)
+        grad = softmax_c.cross_entropy_grad(x, target, axis=axis, precision=precision)
+        assert grad.shape == x.shape
+        np.testing.assert_array_equal(grad, np.moveaxis(softmax_c.cross_entropy_grad(moved, target, precision=precision), -1, ax))
+        both = softmax_c.cross_entropy_with_grad(x, target, axis=axis, precision=precision)
+        alone = softmax_c.cross_entropy_with_grad(moved, target, precision=precision)
+        np.testing.assert_array_equal(both[0], alone[0])
+        np.testing.assert_array_equal(both[1], np.moveaxis(alone[1], -1, ax))
+    bad = target.copy()
+    bad.reshape(-1)[-1] = shape[ax]
+    with pytest.raises(ValueError, match="out of range"):
+        softmax_c.cross_entropy(x, bad, axis=axis)
 
 
 def test_a_long_axis_takes_fewer_columns_a_block_and_the_same_bits() -> None:

@@ -232,6 +232,17 @@ def _work_dtype(dtype: numpy.dtype[Any]) -> numpy.dtype[Any]:
     return FLOAT32 if dtype == FLOAT32 else FLOAT64
 
 
+def _class_columns(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype[Any]) -> tuple[NDArray[Any], NDArray[Any], int] | None:
+    """For the cross-entropy kernels along a class axis that is not the last (:meth:`Kernels.columns`): the
+    C-contiguous logits, the targets (checked: the error names a bad one) as int64 in the other axes' C order, and
+    the axis; None where the transposed copy stays (the last axis, 16-bit work, no entries)."""
+    index, ax = targets(x, target, axis)
+    if not (_along_one_axis((ax,), x.ndim, work) and x.size):
+        return None
+    flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
+    return numpy.ascontiguousarray(x, dtype=work), flat_target, ax
+
+
 def _along_one_axis(chosen: tuple[int, ...], ndim: int, work: numpy.dtype[Any]) -> bool:
     """True when the kernels can take the axis where it is (:meth:`Kernels.columns`): one axis, not the last, and
     float64 or float32 work (the 16-bit entry points convert rows; they keep the transposed copy)."""
@@ -354,19 +365,28 @@ class Kernels:
         self.library.softproof_num_threads.restype = ctypes.c_int
         return int(self.library.softproof_num_threads())
 
-    def columns(self, name: str, dtype: numpy.dtype[Any], x: NDArray[Any], out: NDArray[Any], axis: int, *, reduce: bool,
-                temperature: float) -> None:
-        """The row kernel ``name`` along ``axis`` (not the last) of the C-contiguous ``x``, into the C-contiguous ``out``
-        (x's shape with that axis moved last, or without it where ``reduce``), through softproof_columns_<d|f>: blocks of
-        columns gathered into rows in cache instead of a transposed copy of the whole array; every result that of the
-        column alone as a row."""
-        outer = int(numpy.prod(x.shape[:axis], dtype=numpy.int64))
-        inner = int(numpy.prod(x.shape[axis + 1:], dtype=numpy.int64))
-        driver = getattr(self.library, f"softproof_columns_{SUFFIX[dtype.type]}")
-        driver.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, _SIZE, _SIZE, _SIZE, ctypes.c_double]
+    def columns(self, name: str, dtype: numpy.dtype[Any], x: NDArray[Any], outputs: tuple[NDArray[Any], ...], axis: int, *,
+                reduce: bool = False, temperature: float = 1.0, target: NDArray[Any] | None = None) -> None:
+        """The row kernel ``name`` along ``axis`` (not the last) of the C-contiguous ``x``, into the C-contiguous
+        ``outputs`` (x's shape with that axis moved last, or without it where ``reduce``; cross_entropy_with_grad: the
+        losses and the gradient rows), through softproof_columns[_target|_both]_<d|f>: blocks of columns gathered into
+        rows in cache instead of a transposed copy of the whole array; every result that of the column alone as a row.
+        ``target``: the class indices (int64) in the order of the rows (the other axes' C order; the cross-entropy
+        kernels take no temperature)."""
+        sizes = (_SIZE(int(numpy.prod(x.shape[:axis], dtype=numpy.int64))), _SIZE(x.shape[axis]),
+                 _SIZE(int(numpy.prod(x.shape[axis + 1:], dtype=numpy.int64))))
+        kind = "" if target is None else "_both" if len(outputs) == 2 else "_target"
+        driver = getattr(self.library, f"softproof_columns{kind}_{SUFFIX[dtype.type]}")
         driver.restype = ctypes.c_int
         kernel = ctypes.cast(self.functions[(name, dtype.type)], ctypes.c_void_p)
-        status = driver(kernel, int(reduce), _ptr(x), _ptr(out), _SIZE(outer), _SIZE(x.shape[axis]), _SIZE(inner), ctypes.c_double(temperature))
+        pointers = [ctypes.c_void_p(_ptr(array)) for array in outputs]
+        if target is None:
+            status = driver(kernel, ctypes.c_int(int(reduce)), ctypes.c_void_p(_ptr(x)), *pointers, *sizes, ctypes.c_double(temperature))
+        elif kind == "_both":
+            status = driver(kernel, ctypes.c_void_p(_ptr(x)), ctypes.c_void_p(target.ctypes.data), *pointers, *sizes)
+        else:
+            status = driver(kernel, ctypes.c_int(int(reduce)), ctypes.c_void_p(_ptr(x)), ctypes.c_void_p(target.ctypes.data), *pointers,
+                            *sizes)
         if status:
             raise MemoryError(f"{name}: no memory for a work buffer") if status == 3 else ValueError(
                 f"{name.removesuffix('_fast')}: {ERRORS.get(status, f'error {status}')}")
@@ -400,7 +420,7 @@ class Kernels:
             ax = chosen[0]
             source = numpy.ascontiguousarray(x, dtype=work)
             moved = numpy.empty(x.shape[:ax] + x.shape[ax + 1:] + (x.shape[ax],), dtype=work)  # the rows, as _rows moves them
-            self.columns(name, work, source, moved, ax, reduce=False, temperature=T)
+            self.columns(name, work, source, (moved,), ax, temperature=T)
             return deliver(narrow(numpy.moveaxis(moved, -1, ax), dtype, copy=False), target)
         rows, rest, shape = _rows(x, chosen, work)
         result = numpy.empty_like(rows)
@@ -424,7 +444,7 @@ class Kernels:
         if _along_one_axis(chosen, x.ndim, work) and x.size:
             source = numpy.ascontiguousarray(x, dtype=work)
             values = numpy.empty(x.shape[: chosen[0]] + x.shape[chosen[0] + 1:], dtype=work)
-            self.columns(name, work, source, values, chosen[0], reduce=True, temperature=T)
+            self.columns(name, work, source, (values,), chosen[0], reduce=True, temperature=T)
             return narrow(numpy.expand_dims(values, chosen) if keepdims else values, dtype, copy=False)[()]
         rows, rest, shape = _rows(x, chosen, work)
         out = numpy.empty(rows.shape[0], dtype=work)
@@ -464,6 +484,13 @@ class Kernels:
                 targets(x, target, axis)  # raises the error that names the bad target
                 raise ValueError(f"{name}: a target is out of range")
             return narrow(out, dtype, copy=False)[()] if reduce else narrow(out, dtype, copy=False)
+        columns = _class_columns(x, target, axis, work)
+        if columns is not None:
+            source, flat_target, ax = columns
+            kept = x.shape[:ax] + x.shape[ax + 1:]
+            values = numpy.empty(kept if reduce else kept + (x.shape[ax],), dtype=work)
+            self.columns(name, work, source, (values,), ax, reduce=reduce, target=flat_target)
+            return narrow(values, dtype, copy=False)[()] if reduce else narrow(numpy.moveaxis(values, -1, ax), dtype, copy=False)
         rows, flat_target, rest, shape, ax = _target_rows(x, target, axis, work)
         out = numpy.empty(rows.shape[0] if reduce else rows.shape, dtype=work)
         self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
@@ -476,6 +503,13 @@ class Kernels:
         (cross_entropy_with_grad: one read of each row for both)."""
         x, dtype = _as_work(logits, "logits")
         work = _work_dtype(dtype)
+        columns = _class_columns(x, target, axis, work)
+        if columns is not None:
+            source, flat_target, ax = columns
+            kept = x.shape[:ax] + x.shape[ax + 1:]
+            losses, grads = numpy.empty(kept, dtype=work), numpy.empty(kept + (x.shape[ax],), dtype=work)
+            self.columns(name, work, source, (losses, grads), ax, target=flat_target)
+            return narrow(losses, dtype, copy=False)[()], narrow(numpy.moveaxis(grads, -1, ax), dtype, copy=False)
         rows, flat_target, rest, shape, ax = _target_rows(x, target, axis, work)
         loss = numpy.empty(rows.shape[0], dtype=work)
         grad = numpy.empty(rows.shape, dtype=work)

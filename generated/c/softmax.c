@@ -8909,7 +8909,8 @@ int softproof_num_threads(void)
  * 1000 x 4096 float32 over axis 0, 20 ms, 4.3 ms of it the kernel). Here a block of columns (as many as
  * SP_COLS_BYTES holds) is gathered into contiguous rows in cache, square by square, and the kernel runs on them,
  * writing its results where the transposed copy's would have gone: the rows of out[outer][inner][n] (the binding
- * returns them as a view with the axis back in place, as before), or out[outer][inner]. Every result is the kernel's
+ * returns them as a view with the axis back in place, as before), or out[outer][inner]; the cross-entropy kernels
+ * take their class indices in that order, target[outer][inner], as the binding already flattened them. Every result is the kernel's
  * for that column copied out as a row alone, bit for bit, because a row's result never depends on where it sits in
  * a batch, nor on the thread count (tiles and the row path give the same bits; a long row's chunks are a function of
  * n only: split_parts, SP_FAST_PART). Blocks are independent, so they run in parallel above SP_ELEMENTS_SPLIT
@@ -8926,133 +8927,194 @@ static size_t columns_width(size_t n, size_t size)
     return fit >= SP_COLS ? fit / SP_COLS * SP_COLS : most >= SP_COLS ? SP_COLS : most >= 1 ? most : 1;
 }
 
-/* the rows [r0, r1) of the columns' order (row r: column r % inner of outer block r / inner) through the kernel:
+/* what a block runs: one of the three kernel forms, where its results go, its arguments */
+typedef struct {
+    softproof_rows_d_fn rows;     /* (x, out, rows, n, temperature): out rows of n (reduce = 0) or values */
+    softproof_target_d_fn target; /* (x, target, out, rows, n): likewise, one class index per row */
+    softproof_both_d_fn both;     /* (x, target, loss, grad, rows, n): values and rows */
+    int reduce;
+    const long long *classes;          /* one per row, in the rows' order (target and both) */
+    double *out, *grad;
+    double temperature;
+} columns_job_d;
+
+/* the rows [r0, r1) of the columns' order (row r: column r % inner of outer block r / inner) through the job's kernel:
  * gathered into `in` (r1 - r0 rows of n), each run of columns of one outer block in SP_COLS x SP_COLS squares (the
- * lines each square reads and writes stay in cache); the kernel writes the rows r0.. of out[outer * inner][n], or
- * its values out[r0..r1) */
-static int columns_block_d(softproof_rows_d_fn kernel, int reduce, const double *x, double *out, size_t n,
-                                   size_t inner, double temperature, size_t r0, size_t r1, double *in)
+ * lines each square reads and writes stay in cache); the kernel writes rows r0.. of out[outer * inner][n] (and
+ * grad), or its values out[r0..r1) */
+static int columns_block_d(const columns_job_d *job, const double *x, size_t n, size_t inner, size_t r0, size_t r1,
+                                   double *in)
 {
+    const size_t w = r1 - r0;
     size_t r = r0;
     while (r < r1) {
         const size_t o = r / inner, c0 = r % inner;
-        const size_t w = r1 - r < inner - c0 ? r1 - r : inner - c0;
+        const size_t run = r1 - r < inner - c0 ? r1 - r : inner - c0;
         const double *xo = x + o * n * inner + c0;
         double *rows = in + (r - r0) * n;
         size_t j0, j, k;
         for (j0 = 0; j0 < n; j0 += SP_COLS) {
             const size_t j1 = n - j0 < SP_COLS ? n : j0 + SP_COLS;
-            for (k = 0; k < w; ++k) {
+            for (k = 0; k < run; ++k) {
                 for (j = j0; j < j1; ++j) {
                     rows[k * n + j] = xo[j * inner + k];
                 }
             }
         }
-        r += w;
+        r += run;
     }
-    return kernel(in, out + (reduce ? r0 : r0 * n), r1 - r0, n, temperature);
+    if (job->both != NULL) {
+        return job->both(in, job->classes + r0, job->out + r0, job->grad + r0 * n, w, n);
+    }
+    if (job->target != NULL) {
+        return job->target(in, job->classes + r0, job->out + (job->reduce ? r0 : r0 * n), w, n);
+    }
+    return job->rows(in, job->out + (job->reduce ? r0 : r0 * n), w, n, job->temperature);
 }
 
 /* the blocks [first, last) of `width` rows (the last of all may be shorter), with a buffer of their own (none:
  * SOFTPROOF_ENOMEM) */
-static int columns_run_d(softproof_rows_d_fn kernel, int reduce, const double *x, double *out, size_t n,
-                                 size_t inner, double temperature, size_t width, size_t rows, size_t first, size_t last)
+static int columns_run_d(const columns_job_d *job, const double *x, size_t n, size_t inner, size_t width, size_t rows,
+                                 size_t first, size_t last)
 {
     double *in = (double *)malloc((rows < width ? rows : width) * n * sizeof *in);
     int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM;
     size_t b;
     for (b = first; b < last && status == SOFTPROOF_OK; ++b) {
-        const size_t r1 = rows - b * width < width ? rows : (b + 1) * width;
-        status = columns_block_d(kernel, reduce, x, out, n, inner, temperature, b * width, r1, in);
+        status = columns_block_d(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width, in);
     }
     free(in);
     return status;
+}
+
+/* every block: in parallel above SP_ELEMENTS_SPLIT entries (the blocks in even runs, one per thread, each thread
+ * with its buffer), else in order */
+static int columns_all_d(const columns_job_d *job, const double *x, size_t outer, size_t n, size_t inner)
+{
+    const size_t rows = outer * inner;
+    size_t width, blocks;
+    if (n == 0) {
+        return SOFTPROOF_ERANGE;
+    }
+    if (rows == 0) {
+        return SOFTPROOF_OK;
+    }
+    width = columns_width(n, sizeof *x);
+    blocks = (rows + width - 1) / width;
+#if defined(_OPENMP)
+    if (rows * n > SP_ELEMENTS_SPLIT && blocks > 1 && sp_threads() > 1) {
+        const int threads = (size_t)sp_threads() < blocks ? sp_threads() : (int)blocks;
+        int status = SOFTPROOF_OK;
+#pragma omp parallel num_threads(threads) reduction(max:status)
+        {
+            const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
+            status = columns_run_d(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
+        }
+        return status;
+    }
+#endif
+    return columns_run_d(job, x, n, inner, width, rows, 0, blocks);
 }
 
 int softproof_columns_d(softproof_rows_d_fn kernel, int reduce, const double *x, double *out, size_t outer, size_t n,
                           size_t inner, double temperature)
 {
-    const size_t rows = outer * inner;
-    size_t width, blocks;
-    if (kernel == NULL) {
-        return SOFTPROOF_EDOMAIN;
-    }
-    if (n == 0) {
-        return SOFTPROOF_ERANGE;
-    }
-    if (rows == 0) {
-        return SOFTPROOF_OK;
-    }
-    width = columns_width(n, sizeof *x);
-    blocks = (rows + width - 1) / width;
-#if defined(_OPENMP)
-    if (rows * n > SP_ELEMENTS_SPLIT && blocks > 1 && sp_threads() > 1) {
-        const int threads = (size_t)sp_threads() < blocks ? sp_threads() : (int)blocks;
-        int status = SOFTPROOF_OK;
-#pragma omp parallel num_threads(threads) reduction(max:status)
-        {
-            /* the blocks in even runs, one per thread: each thread allocates its buffer once */
-            const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            status = columns_run_d(kernel, reduce, x, out, n, inner, temperature, width, rows, blocks * t / count,
-                                     blocks * (t + 1) / count);
-        }
-        return status;
-    }
-#endif
-    return columns_run_d(kernel, reduce, x, out, n, inner, temperature, width, rows, 0, blocks);
+    columns_job_d job = {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+    job.rows = kernel;
+    job.reduce = reduce;
+    job.out = out;
+    job.temperature = temperature;
+    return kernel == NULL ? SOFTPROOF_EDOMAIN : columns_all_d(&job, x, outer, n, inner);
 }
 
-/* the rows [r0, r1) of the columns' order (row r: column r % inner of outer block r / inner) through the kernel:
- * gathered into `in` (r1 - r0 rows of n), each run of columns of one outer block in SP_COLS x SP_COLS squares (the
- * lines each square reads and writes stay in cache); the kernel writes the rows r0.. of out[outer * inner][n], or
- * its values out[r0..r1) */
-static int columns_block_f(softproof_rows_f_fn kernel, int reduce, const float *x, float *out, size_t n,
-                                   size_t inner, double temperature, size_t r0, size_t r1, float *in)
+int softproof_columns_target_d(softproof_target_d_fn kernel, int reduce, const double *x, const long long *target,
+                                 double *out, size_t outer, size_t n, size_t inner)
 {
+    columns_job_d job = {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+    job.target = kernel;
+    job.reduce = reduce;
+    job.classes = target;
+    job.out = out;
+    return kernel == NULL ? SOFTPROOF_EDOMAIN : columns_all_d(&job, x, outer, n, inner);
+}
+
+int softproof_columns_both_d(softproof_both_d_fn kernel, const double *x, const long long *target, double *loss,
+                               double *grad, size_t outer, size_t n, size_t inner)
+{
+    columns_job_d job = {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+    job.both = kernel;
+    job.classes = target;
+    job.out = loss;
+    job.grad = grad;
+    return kernel == NULL ? SOFTPROOF_EDOMAIN : columns_all_d(&job, x, outer, n, inner);
+}
+
+/* what a block runs: one of the three kernel forms, where its results go, its arguments */
+typedef struct {
+    softproof_rows_f_fn rows;     /* (x, out, rows, n, temperature): out rows of n (reduce = 0) or values */
+    softproof_target_f_fn target; /* (x, target, out, rows, n): likewise, one class index per row */
+    softproof_both_f_fn both;     /* (x, target, loss, grad, rows, n): values and rows */
+    int reduce;
+    const long long *classes;          /* one per row, in the rows' order (target and both) */
+    float *out, *grad;
+    double temperature;
+} columns_job_f;
+
+/* the rows [r0, r1) of the columns' order (row r: column r % inner of outer block r / inner) through the job's kernel:
+ * gathered into `in` (r1 - r0 rows of n), each run of columns of one outer block in SP_COLS x SP_COLS squares (the
+ * lines each square reads and writes stay in cache); the kernel writes rows r0.. of out[outer * inner][n] (and
+ * grad), or its values out[r0..r1) */
+static int columns_block_f(const columns_job_f *job, const float *x, size_t n, size_t inner, size_t r0, size_t r1,
+                                   float *in)
+{
+    const size_t w = r1 - r0;
     size_t r = r0;
     while (r < r1) {
         const size_t o = r / inner, c0 = r % inner;
-        const size_t w = r1 - r < inner - c0 ? r1 - r : inner - c0;
+        const size_t run = r1 - r < inner - c0 ? r1 - r : inner - c0;
         const float *xo = x + o * n * inner + c0;
         float *rows = in + (r - r0) * n;
         size_t j0, j, k;
         for (j0 = 0; j0 < n; j0 += SP_COLS) {
             const size_t j1 = n - j0 < SP_COLS ? n : j0 + SP_COLS;
-            for (k = 0; k < w; ++k) {
+            for (k = 0; k < run; ++k) {
                 for (j = j0; j < j1; ++j) {
                     rows[k * n + j] = xo[j * inner + k];
                 }
             }
         }
-        r += w;
+        r += run;
     }
-    return kernel(in, out + (reduce ? r0 : r0 * n), r1 - r0, n, temperature);
+    if (job->both != NULL) {
+        return job->both(in, job->classes + r0, job->out + r0, job->grad + r0 * n, w, n);
+    }
+    if (job->target != NULL) {
+        return job->target(in, job->classes + r0, job->out + (job->reduce ? r0 : r0 * n), w, n);
+    }
+    return job->rows(in, job->out + (job->reduce ? r0 : r0 * n), w, n, job->temperature);
 }
 
 /* the blocks [first, last) of `width` rows (the last of all may be shorter), with a buffer of their own (none:
  * SOFTPROOF_ENOMEM) */
-static int columns_run_f(softproof_rows_f_fn kernel, int reduce, const float *x, float *out, size_t n,
-                                 size_t inner, double temperature, size_t width, size_t rows, size_t first, size_t last)
+static int columns_run_f(const columns_job_f *job, const float *x, size_t n, size_t inner, size_t width, size_t rows,
+                                 size_t first, size_t last)
 {
     float *in = (float *)malloc((rows < width ? rows : width) * n * sizeof *in);
     int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM;
     size_t b;
     for (b = first; b < last && status == SOFTPROOF_OK; ++b) {
-        const size_t r1 = rows - b * width < width ? rows : (b + 1) * width;
-        status = columns_block_f(kernel, reduce, x, out, n, inner, temperature, b * width, r1, in);
+        status = columns_block_f(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width, in);
     }
     free(in);
     return status;
 }
 
-int softproof_columns_f(softproof_rows_f_fn kernel, int reduce, const float *x, float *out, size_t outer, size_t n,
-                          size_t inner, double temperature)
+/* every block: in parallel above SP_ELEMENTS_SPLIT entries (the blocks in even runs, one per thread, each thread
+ * with its buffer), else in order */
+static int columns_all_f(const columns_job_f *job, const float *x, size_t outer, size_t n, size_t inner)
 {
     const size_t rows = outer * inner;
     size_t width, blocks;
-    if (kernel == NULL) {
-        return SOFTPROOF_EDOMAIN;
-    }
     if (n == 0) {
         return SOFTPROOF_ERANGE;
     }
@@ -9067,15 +9129,46 @@ int softproof_columns_f(softproof_rows_f_fn kernel, int reduce, const float *x, 
         int status = SOFTPROOF_OK;
 #pragma omp parallel num_threads(threads) reduction(max:status)
         {
-            /* the blocks in even runs, one per thread: each thread allocates its buffer once */
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            status = columns_run_f(kernel, reduce, x, out, n, inner, temperature, width, rows, blocks * t / count,
-                                     blocks * (t + 1) / count);
+            status = columns_run_f(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
         }
         return status;
     }
 #endif
-    return columns_run_f(kernel, reduce, x, out, n, inner, temperature, width, rows, 0, blocks);
+    return columns_run_f(job, x, n, inner, width, rows, 0, blocks);
+}
+
+int softproof_columns_f(softproof_rows_f_fn kernel, int reduce, const float *x, float *out, size_t outer, size_t n,
+                          size_t inner, double temperature)
+{
+    columns_job_f job = {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+    job.rows = kernel;
+    job.reduce = reduce;
+    job.out = out;
+    job.temperature = temperature;
+    return kernel == NULL ? SOFTPROOF_EDOMAIN : columns_all_f(&job, x, outer, n, inner);
+}
+
+int softproof_columns_target_f(softproof_target_f_fn kernel, int reduce, const float *x, const long long *target,
+                                 float *out, size_t outer, size_t n, size_t inner)
+{
+    columns_job_f job = {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+    job.target = kernel;
+    job.reduce = reduce;
+    job.classes = target;
+    job.out = out;
+    return kernel == NULL ? SOFTPROOF_EDOMAIN : columns_all_f(&job, x, outer, n, inner);
+}
+
+int softproof_columns_both_f(softproof_both_f_fn kernel, const float *x, const long long *target, float *loss,
+                               float *grad, size_t outer, size_t n, size_t inner)
+{
+    columns_job_f job = {NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+    job.both = kernel;
+    job.classes = target;
+    job.out = loss;
+    job.grad = grad;
+    return kernel == NULL ? SOFTPROOF_EDOMAIN : columns_all_f(&job, x, outer, n, inner);
 }
 
 /* ------------------------------------------------- binary16 and bfloat16 storage (uint16_t) */

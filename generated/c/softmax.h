@@ -104,18 +104,34 @@ int softproof_cross_entropy_grad_fast_f(const float *x, const long long *target,
 int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *target, float *loss, float *grad, size_t rows, size_t n);
 
 /* Along another axis: x holds `outer` blocks of n x `inner` entries (C order, the axis taken in the middle), and
- * `kernel` (an entry point above with the arguments (x, out, rows, n, temperature): softmax, log_softmax, logsumexp,
- * their _fast twins) is taken along it for each of the outer x inner columns; out receives the results as rows,
- * out[outer][inner][n] (reduce = 0), or the values out[outer][inner] (reduce = 1: logsumexp), and must not overlap x.
- * Each result is bit for bit the kernel's for that column alone as a row. SOFTPROOF_ERANGE for n = 0,
- * SOFTPROOF_EDOMAIN for a NULL kernel, SOFTPROOF_ENOMEM if a work buffer (256 KiB, or one column) cannot be
- * allocated, else the kernel's own status. */
+ * `kernel` (an entry point above: softmax, log_softmax, logsumexp and their _fast twins for softproof_columns;
+ * cross_entropy and cross_entropy_grad for softproof_columns_target; cross_entropy_with_grad for
+ * softproof_columns_both; the _fast twins too) is taken along it for each of the outer x inner columns. The results
+ * go out as rows, out[outer][inner][n] (reduce = 0; grad), or as values, out[outer][inner] (reduce = 1: logsumexp,
+ * cross_entropy; loss), and must not overlap x; target[outer][inner] holds the columns' class indices. Each result
+ * is bit for bit the kernel's for that column alone as a row. SOFTPROOF_ERANGE for n = 0, SOFTPROOF_EDOMAIN for a
+ * NULL kernel, SOFTPROOF_ENOMEM if a work buffer (256 KiB, or one column) cannot be allocated, else the kernel's
+ * own status (a target out of range: SOFTPROOF_ERANGE, and the results of that block undefined). */
 typedef int (*softproof_rows_d_fn)(const double *x, double *out, size_t rows, size_t n, double temperature);
-typedef int (*softproof_rows_f_fn)(const float *x, float *out, size_t rows, size_t n, double temperature);
+typedef int (*softproof_target_d_fn)(const double *x, const long long *target, double *out, size_t rows, size_t n);
+typedef int (*softproof_both_d_fn)(const double *x, const long long *target, double *loss, double *grad, size_t rows,
+                                      size_t n);
 int softproof_columns_d(softproof_rows_d_fn kernel, int reduce, const double *x, double *out, size_t outer, size_t n,
                         size_t inner, double temperature);
+int softproof_columns_target_d(softproof_target_d_fn kernel, int reduce, const double *x, const long long *target,
+                               double *out, size_t outer, size_t n, size_t inner);
+int softproof_columns_both_d(softproof_both_d_fn kernel, const double *x, const long long *target, double *loss,
+                             double *grad, size_t outer, size_t n, size_t inner);
+typedef int (*softproof_rows_f_fn)(const float *x, float *out, size_t rows, size_t n, double temperature);
+typedef int (*softproof_target_f_fn)(const float *x, const long long *target, float *out, size_t rows, size_t n);
+typedef int (*softproof_both_f_fn)(const float *x, const long long *target, float *loss, float *grad, size_t rows,
+                                      size_t n);
 int softproof_columns_f(softproof_rows_f_fn kernel, int reduce, const float *x, float *out, size_t outer, size_t n,
                         size_t inner, double temperature);
+int softproof_columns_target_f(softproof_target_f_fn kernel, int reduce, const float *x, const long long *target,
+                               float *out, size_t outer, size_t n, size_t inner);
+int softproof_columns_both_f(softproof_both_f_fn kernel, const float *x, const long long *target, float *loss,
+                             float *grad, size_t outer, size_t n, size_t inner);
 
 /* Correct rounding: the float32 sigmoid, log_sigmoid, softplus, log1mexp, logit results are the correctly rounded values, with FMA
  * hardware and without (fp.<name>.float32.cr and its .portable twin, each over its build's own sweep). softproof_<name>_undecided_f is the audit

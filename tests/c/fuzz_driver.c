@@ -209,6 +209,29 @@ int main(int argc, char **argv)
         checked_d(softproof_columns_d(softproof_logsumexp_d, 1, x, y, 1, rows, n, T), "columns_d logsumexp", rows, n, y, n);
         checked_f(softproof_columns_f(softproof_log_softmax_fast_f, 0, xf, yf, 1, rows, n, T), "columns_f log_softmax_fast", rows, n, yf, count);
         checked_f(softproof_columns_f(softproof_logsumexp_f, 1, xf, yf, 1, rows, n, 1.0), "columns_f logsumexp", rows, n, yf, n);
+        if (n > 0) { /* the class axis of length `rows`: one class index per column (n of them) */
+            long long *classes = malloc(n * sizeof *classes);
+            double *loss = malloc(n * sizeof *loss);
+            float *loss_f = malloc(n * sizeof *loss_f);
+            size_t c;
+            if (classes == NULL || loss == NULL || loss_f == NULL) {
+                return 2;
+            }
+            for (c = 0; c < n; ++c) {
+                classes[c] = (long long)(next() % rows);
+            }
+            checked_d(softproof_columns_target_d(softproof_cross_entropy_grad_d, 0, x, classes, y, 1, rows, n), "columns_target_d grad",
+                      rows, n, y, count);
+            checked_f(softproof_columns_target_f(softproof_cross_entropy_fast_f, 1, xf, classes, yf, 1, rows, n), "columns_target_f fast",
+                      rows, n, yf, n);
+            checked_d(softproof_columns_both_d(softproof_cross_entropy_with_grad_d, x, classes, loss, y, 1, rows, n), "columns_both_d",
+                      rows, n, y, count);
+            checked_f(softproof_columns_both_f(softproof_cross_entropy_with_grad_f, xf, classes, loss_f, yf, 1, rows, n), "columns_both_f",
+                      rows, n, yf, count);
+            free(classes);
+            free(loss);
+            free(loss_f);
+        }
         if (count) { /* the correctly rounded functions' audits over `count` bit patterns from x's first entry, room for 4 */
             uint32_t found[4], first;
             memcpy(&first, &xf[0], sizeof first);
