@@ -352,7 +352,8 @@ def bench(
     plot_file: Annotated[Path | None, typer.Option("--plot", help="Draw ns per element against n (PNG or SVG).")] = None,
     plot_kernel: Annotated[str | None, typer.Option("--plot-kernel", help="The kernel drawn by --plot, float64 (default: the first --kernel).")] = None,
     threads: Annotated[int, typer.Option("--threads", help="Threads for softproof C and torch (scipy and NumPy have one).")] = 1,
-    shape: Annotated[list[str] | None, typer.Option("--shape", help="Time these shapes instead of --size/--row-length: N or ROWSxN, e.g. 1e6, 4096x1000 (repeatable).")] = None,
+    shape: Annotated[list[str] | None, typer.Option("--shape", help="Time these shapes instead of --size/--row-length: N, ROWSxN or more axes, e.g. 1e6, 4096x1000, 32x128x128 (repeatable).")] = None,
+    axis: Annotated[int, typer.Option("--axis", help="With --shape: the axis softmax, log_softmax and logsumexp reduce (default the last; another leaves the other kernels out).")] = -1,
     pin: Annotated[bool, typer.Option("--pin", help="Run on one core: every library, JAX's thread pool included, gets one core.")] = False,
     only: Annotated[list[str] | None, typer.Option("--only", help="Time only these beside softproof C and the copy (repeatable): softproof NumPy, scipy.special, NumPy max-shift, torch, jax, 'softproof C, out='.")] = None,
     tier: Annotated[list[str] | None, typer.Option("--tier", help="accurate (default) and/or fast: time softproof C with precision='fast' too, with its own speed-up columns (repeatable).")] = None,
@@ -399,9 +400,15 @@ def bench(
             fail(f"--tier {name!r}: use accurate or fast")
     if pin and threads != 1:
         fail("--pin runs everything on one core; leave out --threads (or use --threads 1)")
-    chosen_cases = b.shape_cases(shapes, kernels, dtypes) if shapes else b.cases(chosen_sizes, row_length, kernels, dtypes)
+    if axis != -1 and not shapes:
+        fail("--axis needs --shape (the sizes' rows reduce the last axis)")
+    for dims in shapes:
+        if not -len(dims) <= axis < len(dims):
+            fail(f"--axis {axis} is out of range for --shape {'x'.join(map(str, dims))}; use -{len(dims)} to {len(dims) - 1}")
+    chosen_cases = b.shape_cases(shapes, kernels, dtypes, axis) if shapes else b.cases(chosen_sizes, row_length, kernels, dtypes)
     if not chosen_cases:
-        fail("nothing to time: the cross-entropy kernels run on rows only; give a --shape ROWSxN" if shapes else
+        fail(f"nothing to time: along another axis only {', '.join(b.ALONG_AXIS)}; the cross-entropy kernels run on rows "
+             "only (a --shape ROWSxN)" if shapes else
              "nothing to time: the cross-entropy kernels run on rows only; give --row-length >= 1 "
              "(and a --size at least 10 times it)")
     tracked = tracked_by("timing", lambda case: f"{case.kernel} {case.dtype} {case.label}", enabled=not as_json)

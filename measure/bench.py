@@ -22,7 +22,7 @@ from softproof.codegen.api import FUNCTIONS, by_name
 
 from .implementations import FAST_TIER, SOFTPROOF, TEXTBOOK, implementations
 
-__all__ = ["FAST", "KERNELS", "MAX_SIZE", "OPTIONAL", "TIERS", "Timing", "cases", "parse_shape", "pin_to_one_core", "run", "shape_cases", "table"]
+__all__ = ["ALONG_AXIS", "FAST", "KERNELS", "MAX_SIZE", "OPTIONAL", "TIERS", "Timing", "cases", "parse_shape", "pin_to_one_core", "run", "shape_cases", "table"]
 
 KERNELS = tuple(f.name for f in FUNCTIONS if f.has_kernel)  # the functions with C kernels (codegen/api.py)
 MIN_SAMPLE = 0.002  # seconds
@@ -38,15 +38,23 @@ PEERS = ("scipy.special", "torch", "jax")  # the tables' speed-up columns
 WITH_OUT = tuple(f.name for f in FUNCTIONS if f.has_out)
 
 
+ALONG_AXIS = tuple(f.name for f in FUNCTIONS if f.has_kernel and f.form.name in ("rows", "reduce"))  # take --axis
+
+
 @dataclass(frozen=True)
 class Case:
     kernel: str
     dtype: str
     shape: tuple[int, ...]
+    axis: int = -1  # the reduced axis (the row kernels; the others run along the last)
 
     @property
     def label(self) -> str:
-        return f"{self.shape[0]} rows x {self.shape[1]}" if len(self.shape) == 2 else f"n = {self.shape[0]:.0e}".replace("e+0", "e")
+        if len(self.shape) == 2 and self.axis in (-1, 1):
+            return f"{self.shape[0]} rows x {self.shape[1]}"
+        if len(self.shape) == 1:
+            return f"n = {self.shape[0]:.0e}".replace("e+0", "e")
+        return " x ".join(str(d) for d in self.shape) + f", axis {self.axis % len(self.shape)}"
 
 
 @dataclass
@@ -57,6 +65,7 @@ class Timing:
     implementation: str
     seconds: float  # median of the samples, per call
     ns_per_element: float
+    axis: int = -1
 
     def to_json(self) -> dict[str, object]:
         out = asdict(self)
@@ -80,22 +89,29 @@ def cases(sizes: tuple[int, ...], row_length: int, kernels: tuple[str, ...], dty
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
-    """``"1e6"`` or ``"1000000"`` (one row of that many entries) or ``"4096x1000"`` (rows x entries);
-    ValueError names the bad text and the form expected."""
+    """``"1e6"`` or ``"1000000"`` (one row of that many entries), ``"4096x1000"`` (rows x entries) or more axes
+    (``"32x128x128"``, for ``--axis``); ValueError names the bad text and the form expected."""
     parts = text.lower().replace(" ", "").split("x")
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        raise ValueError(f"--shape {text!r}: use N or ROWSxN, e.g. 1e6 or 4096x1000") from None
-    if len(numbers) > 2 or any(not v.is_integer() or v < 1 for v in numbers):
-        raise ValueError(f"--shape {text!r}: use N or ROWSxN with whole numbers >= 1, e.g. 1e6 or 4096x1000")
+        raise ValueError(f"--shape {text!r}: use N, ROWSxN or more axes, e.g. 1e6, 4096x1000 or 32x128x128") from None
+    if any(not v.is_integer() or v < 1 for v in numbers):
+        raise ValueError(f"--shape {text!r}: use whole numbers >= 1, e.g. 1e6, 4096x1000 or 32x128x128")
     return tuple(int(v) for v in numbers)
 
 
-def shape_cases(shapes: tuple[tuple[int, ...], ...], kernels: tuple[str, ...], dtypes: tuple[str, ...]) -> list[Case]:
-    """One case per kernel x dtype x shape; the losses over one example (a 1-D shape) left out."""
-    return [Case(kernel, dtype, shape) for kernel in kernels for dtype in dtypes for shape in shapes
-            if len(shape) == 2 or not by_name(kernel).form.name.startswith("target")]
+def shape_cases(shapes: tuple[tuple[int, ...], ...], kernels: tuple[str, ...], dtypes: tuple[str, ...], axis: int = -1) -> list[Case]:
+    """One case per kernel x dtype x shape: the losses on 2-D shapes only (rows), and with an ``axis`` other than
+    the last only the row kernels (ALONG_AXIS), along it; the element-wise kernels on any shape."""
+
+    def timed(kernel: str, shape: tuple[int, ...]) -> bool:
+        form = by_name(kernel).form.name
+        if axis % len(shape) != len(shape) - 1:
+            return kernel in ALONG_AXIS
+        return len(shape) == 2 if form.startswith("target") else len(shape) <= 2 or form == "elementwise" or kernel in ALONG_AXIS
+
+    return [Case(kernel, dtype, shape, axis) for kernel in kernels for dtype in dtypes for shape in shapes if timed(kernel, shape)]
 
 
 def pin_to_one_core() -> int:
@@ -129,10 +145,11 @@ def _calls(case: Case, impls: dict[str, dict[str, Callable[..., object]]], seed:
         p = np.exp(x - x.max(axis=-1, keepdims=True))
         p /= p.sum(axis=-1, keepdims=True)
         arguments = (p, rng.standard_normal(case.shape).astype(case.dtype))
-    calls.update({name: functools.partial(f, *arguments) for name, f in having.items()})
+    along = {"axis": case.axis} if case.kernel in ALONG_AXIS else {}  # every implementation's row functions take axis=
+    calls.update({name: functools.partial(f, *arguments, **along) for name, f in having.items()})
     if case.kernel in WITH_OUT and "softproof C" in impls and with_out:
         reused = np.empty_like(x)
-        calls[REUSED] = functools.partial(impls["softproof C"][case.kernel], x, out=reused)
+        calls[REUSED] = functools.partial(impls["softproof C"][case.kernel], x, out=reused, **along)
     return calls
 
 
@@ -183,7 +200,7 @@ def run(
         size = int(np.prod(case.shape))
         for name, values in samples.items():
             median = statistics.median(values)
-            out.append(Timing(case.kernel, case.dtype, case.shape, name, median, median / size * 1e9))
+            out.append(Timing(case.kernel, case.dtype, case.shape, name, median, median / size * 1e9, case.axis))
     return out
 
 
@@ -195,13 +212,13 @@ def table(timings: list[Timing], markdown: bool = False) -> str:
     impls = [i for i in ORDER if any(t.implementation == i for t in timings)]
     peers = [i for i in PEERS if i in impls]
     fast = FAST in impls
-    by_case: dict[tuple[str, str, tuple[int, ...]], dict[str, Timing]] = {}
+    by_case: dict[tuple[str, str, tuple[int, ...], int], dict[str, Timing]] = {}
     for t in timings:
-        by_case.setdefault((t.kernel, t.dtype, t.shape), {})[t.implementation] = t
+        by_case.setdefault((t.kernel, t.dtype, t.shape, t.axis), {})[t.implementation] = t
     rows = []
-    for (kernel, dtype, shape), by_impl in by_case.items():
+    for (kernel, dtype, shape, axis), by_impl in by_case.items():
         ours = by_impl["softproof C"].seconds
-        label = Case(kernel, dtype, shape).label
+        label = Case(kernel, dtype, shape, axis).label
         cells = [f"{by_impl[i].seconds * 1e3:.3g}" if i in by_impl else "-" for i in impls]
         speedups = [f"{by_impl[i].seconds / ours:.2f}x" if i in by_impl else "-" for i in peers]
         if fast:

@@ -2,8 +2,8 @@
 
 One table for ``accuracy`` and ``bench``: implementation name -> function name -> callable.
 Calling conventions follow the function's form (``codegen/api.py``): ``f(x)`` (rows over the
-last axis, or element-wise), ``f(x, t)`` (one class index per row) and ``f(p, g)`` (the
-softmax backward pass). A comparator without a function leaves it out (scipy has no
+last axis, or element-wise; the row functions, softmax, log_softmax and logsumexp, also ``f(x, axis=a)``),
+``f(x, t)`` (one class index per row) and ``f(p, g)`` (the softmax backward pass). A comparator without a function leaves it out (scipy has no
 ``softmax_backward``); scipy and torch are used when installed. Results may be NumPy arrays or
 torch tensors; ``numpy.asarray`` takes either.
 """
@@ -30,17 +30,17 @@ Table = dict[str, dict[str, Callable[..., Any]]]
 def textbook_numpy() -> dict[str, Callable[..., Any]]:
     """The max-shifted textbook formulas in NumPy (what most code does)."""
 
-    def softmax(x: np.ndarray) -> Any:
-        e = np.exp(x - x.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+    def softmax(x: np.ndarray, axis: int = -1) -> Any:
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
 
-    def log_softmax(x: np.ndarray) -> Any:
-        d = x - x.max(axis=-1, keepdims=True)
-        return d - np.log(np.exp(d).sum(axis=-1, keepdims=True))
+    def log_softmax(x: np.ndarray, axis: int = -1) -> Any:
+        d = x - x.max(axis=axis, keepdims=True)
+        return d - np.log(np.exp(d).sum(axis=axis, keepdims=True))
 
-    def logsumexp(x: np.ndarray) -> Any:
-        m = x.max(axis=-1, keepdims=True)
-        return (m + np.log(np.exp(x - m).sum(axis=-1, keepdims=True)))[..., 0]
+    def logsumexp(x: np.ndarray, axis: int = -1) -> Any:
+        m = x.max(axis=axis, keepdims=True)
+        return np.squeeze(m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True)), axis=axis)
 
     return {
         "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp,
@@ -58,8 +58,8 @@ def textbook_numpy() -> dict[str, Callable[..., Any]]:
 def _scipy() -> dict[str, Callable[..., Any]]:
     special = importlib.import_module("scipy.special")
     out: dict[str, Callable[..., Any]] = {
-        "softmax": lambda x: special.softmax(x, axis=-1), "log_softmax": lambda x: special.log_softmax(x, axis=-1),
-        "logsumexp": lambda x: special.logsumexp(x, axis=-1), "sigmoid": special.expit, "log_sigmoid": special.log_expit,
+        "softmax": lambda x, axis=-1: special.softmax(x, axis=axis), "log_softmax": lambda x, axis=-1: special.log_softmax(x, axis=axis),
+        "logsumexp": lambda x, axis=-1: special.logsumexp(x, axis=axis), "sigmoid": special.expit, "log_sigmoid": special.log_expit,
         "logit": special.logit,
         "cross_entropy": lambda x, t: -np.take_along_axis(special.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0],
         "cross_entropy_grad": lambda x, t: special.softmax(x, axis=-1) - (np.arange(x.shape[-1]) == t[:, None]),
@@ -77,8 +77,8 @@ def _torch() -> dict[str, Callable[..., Any]]:
         return torch.from_numpy(np.ascontiguousarray(x))
 
     return {
-        "softmax": lambda x: torch.softmax(tensor(x), -1), "log_softmax": lambda x: torch.log_softmax(tensor(x), -1),
-        "logsumexp": lambda x: torch.logsumexp(tensor(x), -1), "sigmoid": lambda x: torch.sigmoid(tensor(x)),
+        "softmax": lambda x, axis=-1: torch.softmax(tensor(x), axis), "log_softmax": lambda x, axis=-1: torch.log_softmax(tensor(x), axis),
+        "logsumexp": lambda x, axis=-1: torch.logsumexp(tensor(x), axis), "sigmoid": lambda x: torch.sigmoid(tensor(x)),
         "log_sigmoid": lambda x: functional.logsigmoid(tensor(x)), "softplus": lambda x: functional.softplus(tensor(x)),
         "logit": lambda p: torch.special.logit(tensor(p)),
         "cross_entropy": lambda x, t: functional.cross_entropy(tensor(x), torch.from_numpy(t), reduction="none"),
@@ -98,9 +98,12 @@ def _jax() -> dict[str, Callable[..., Any]]:
         jitted = jax.jit(function)
         return lambda *arrays: jitted(*(jnp.asarray(a) for a in arrays)).block_until_ready()
 
+    def along(function: Callable[..., Any]) -> Callable[..., Any]:  # axis a static argument: one compilation per axis
+        jitted = jax.jit(function, static_argnames="axis")
+        return lambda x, axis=-1: jitted(jnp.asarray(x), axis=axis).block_until_ready()
+
     return {
-        "softmax": compiled(lambda x: nn.softmax(x, axis=-1)), "log_softmax": compiled(lambda x: nn.log_softmax(x, axis=-1)),
-        "logsumexp": compiled(lambda x: nn.logsumexp(x, axis=-1)), "sigmoid": compiled(nn.sigmoid),
+        "softmax": along(nn.softmax), "log_softmax": along(nn.log_softmax), "logsumexp": along(nn.logsumexp), "sigmoid": compiled(nn.sigmoid),
         "log_sigmoid": compiled(nn.log_sigmoid), "softplus": compiled(nn.softplus), "logit": compiled(special.logit),
         "cross_entropy": compiled(lambda x, t: -jnp.take_along_axis(nn.log_softmax(x, axis=-1), t[:, None], axis=-1)[:, 0]),
         "cross_entropy_grad": compiled(lambda x, t: nn.softmax(x, axis=-1) - nn.one_hot(t, x.shape[-1], dtype=x.dtype)),

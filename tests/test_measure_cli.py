@@ -82,12 +82,43 @@ def test_bench_shapes_and_the_peers_columns() -> None:
     result = runner.invoke(app, ["bench", "--shape", "3x40", "--kernel", "softmax", "--dtype", "float64", "--repeats", "1",
                                  "--only", "NumPy max-shift", "--json"])
     assert {r["implementation"] for r in json.loads(result.stdout)} == {"softproof C", "NumPy max-shift", "copy (memory floor)"}
-    for args, fragment in ((["--shape", "4096x"], "use N or ROWSxN"), (["--only", "tourch"], "use one of"), (["--shape", "2.5"], "whole numbers"),
-                           (["--shape", "1x2x3"], "whole numbers"), (["--shape", "1e12"], "smaller shape"),
-                           (["--shape", "100", "--kernel", "cross_entropy"], "give a --shape ROWSxN"),
+    for args, fragment in ((["--shape", "4096x"], "use N, ROWSxN"), (["--only", "tourch"], "use one of"), (["--shape", "2.5"], "whole numbers"),
+                           (["--shape", "1x0x3"], "whole numbers"), (["--shape", "1e12"], "smaller shape"),
+                           (["--shape", "100", "--kernel", "cross_entropy"], "a --shape ROWSxN"),
                            (["--pin", "--threads", "2"], "leave out --threads")):
         result = runner.invoke(app, ["bench", *args])
         assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output, (args, result.output)
+
+
+def test_bench_along_another_axis() -> None:
+    """--axis with --shape times softmax, log_softmax and logsumexp along that axis (every implementation given the
+    axis), leaves the other kernels out, and labels the case with it; an axis out of range or without --shape is one
+    line."""
+    result = runner.invoke(app, ["bench", "--shape", "6x5x4", "--axis", "1", "--kernel", "softmax", "--kernel", "logsumexp",
+                                 "--kernel", "sigmoid", "--dtype", "float32", "--repeats", "1", "--only", "NumPy max-shift", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {(r["kernel"], tuple(r["shape"]), r["axis"]) for r in rows} == {("softmax", (6, 5, 4), 1), ("logsumexp", (6, 5, 4), 1)}
+    result = runner.invoke(app, ["bench", "--shape", "6x5x4", "--axis", "0", "--kernel", "log_softmax", "--dtype", "float64", "--repeats", "1"])
+    assert result.exit_code == 0 and "6 x 5 x 4, axis 0" in result.stdout, result.output
+    for args, fragment in ((["--shape", "6x5", "--axis", "2"], "out of range for --shape 6x5"), (["--axis", "0"], "--axis needs --shape"),
+                           (["--shape", "6x5", "--axis", "0", "--kernel", "sigmoid"], "along another axis only")):
+        result = runner.invoke(app, ["bench", *args])
+        assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output, (args, result.output)
+
+
+def test_the_textbook_row_functions_take_an_axis() -> None:
+    """The bench's NumPy max-shift formulas along an axis agree with softproof's (so a timing along an axis times the
+    same computation on every side)."""
+    import numpy as np
+
+    from softproof.generated import softmax_c
+    from softproof.measure.implementations import textbook_numpy
+
+    x = np.random.default_rng(3).standard_normal((4, 6, 5))
+    textbook = textbook_numpy()
+    for name in ("softmax", "log_softmax", "logsumexp"):
+        np.testing.assert_allclose(textbook[name](x, axis=1), getattr(softmax_c, name)(x, axis=1), rtol=1e-13, atol=1e-15)
 
 
 def test_bench_fast_tier_has_its_own_columns() -> None:
