@@ -48,12 +48,13 @@ SHAPES = [((37, 70), 0), ((5, 33, 300), 1), ((400, 9, 3), 1), ((3, 50, 1), 1), (
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize(("shape", "axis"), SHAPES)
 def test_along_another_axis_gives_the_bits_of_the_rows(shape: tuple[int, ...], axis: int, dtype: type) -> None:
-    """softmax, log_softmax and logsumexp along ``axis``, both tiers, T = 1 and 0.3: the bits of the moved rows, the
-    same shape, dtype and (softmax) layout as before: a view of rows with the axis moved back."""
+    """softmax, log_softmax and logsumexp along ``axis``, both tiers, T = 1, 0.3, 0 (the argmax limit) and inf (the
+    uniform one): the bits of the moved rows, the same shape, dtype and (softmax) layout as before: a view of rows with
+    the axis moved back."""
     x = _hard(shape, dtype, seed=len(shape) * 1000 + shape[0])
     for name in KERNELS:
         for precision in ("accurate", "fast"):
-            for temperature in (1.0, 0.3):
+            for temperature in (1.0, 0.3, 0.0, np.inf):
                 got = getattr(softmax_c, name)(x, axis=axis, temperature=temperature, precision=precision)
                 want = _moved_last(name, x, axis, temperature=temperature, precision=precision)
                 assert got.shape == want.shape and got.dtype == want.dtype, (name, got.shape, want.shape)
