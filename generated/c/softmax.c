@@ -40,7 +40,8 @@
  * combined in whatever order the compiler picks (max and min are exact, so every order gives the same values but for
  * the sign of a zero and the choice among NaNs: where that is used, the caller says why neither can matter) */
 #define SP_SIMD_MAX_MIN _Pragma("omp simd reduction(max:m) reduction(min:least)")
-#define SP_SIMD_EXTREMES _Pragma("omp simd reduction(max:m) reduction(min:least) reduction(+:nan_seen)") /* and nan_seen, a count */
+/* ... and nan_seen, a count */
+#define SP_SIMD_EXTREMES _Pragma("omp simd reduction(max:m) reduction(min:least) reduction(+:nan_seen)")
 #else
 #define SP_SIMD
 #define SP_SIMD_MAX_MIN
@@ -1846,11 +1847,12 @@ static double extremes_finish_d(const double *xr, size_t j, size_t n, const doub
 }
 
 /* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry: one reduction loop
- * (SP_SIMD_EXTREMES; the lane arrays folded through memory: softmax, log_softmax, logsumexp and cross_entropy took
- * 0.99x-1.04x its time on rows of 128 to 10^5, the most on short rows of float64). The order of the fold changes no result: max, min and the NaN count are exact; where +0
- * and -0 are both the max, m's sign may follow the order, and every use of m gives the same value either way: both
- * are ties (x == m), each x - m is +-0 and its term e^+-0 = 1, so L >= log 2 > 0 and what follows adds to or subtracts
- * from L (q - L, m + T L), or multiplies e^0; the other entries' x - m are x either way */
+ * (SP_SIMD_EXTREMES; with the lane arrays folded through memory softmax, log_softmax, logsumexp and cross_entropy took
+ * 0.99x-1.04x its time on rows of 128 to 10^5, the most on short rows of float64). The order of the fold changes no
+ * result: max, min and the NaN count are exact; where +0 and -0 are both the max, m's sign may follow the order, and
+ * every use of m gives the same value either way: both are ties (x == m), each x - m is +-0 and its term e^+-0 = 1,
+ * so L >= log 2 > 0 and what follows adds to or subtracts from L (q - L, m + T L), or multiplies e^0; the other
+ * entries' x - m are x either way */
 static double row_max_d(const double *xr, size_t n, double *lowest)
 {
     double m = -INFINITY, least = INFINITY, nan_seen = 0.0;
@@ -4157,11 +4159,12 @@ static double extremes_finish_f(const float *xr, size_t j, size_t n, const doubl
 }
 
 /* max of a row (NaN if any entry is NaN, -inf for an empty row) and its lowest entry: one reduction loop
- * (SP_SIMD_EXTREMES; the lane arrays folded through memory: softmax, log_softmax, logsumexp and cross_entropy took
- * 0.99x-1.04x its time on rows of 128 to 10^5, the most on short rows of float64). The order of the fold changes no result: max, min and the NaN count are exact; where +0
- * and -0 are both the max, m's sign may follow the order, and every use of m gives the same value either way: both
- * are ties (x == m), each x - m is +-0 and its term e^+-0 = 1, so L >= log 2 > 0 and what follows adds to or subtracts
- * from L (q - L, m + T L), or multiplies e^0; the other entries' x - m are x either way */
+ * (SP_SIMD_EXTREMES; with the lane arrays folded through memory softmax, log_softmax, logsumexp and cross_entropy took
+ * 0.99x-1.04x its time on rows of 128 to 10^5, the most on short rows of float64). The order of the fold changes no
+ * result: max, min and the NaN count are exact; where +0 and -0 are both the max, m's sign may follow the order, and
+ * every use of m gives the same value either way: both are ties (x == m), each x - m is +-0 and its term e^+-0 = 1,
+ * so L >= log 2 > 0 and what follows adds to or subtracts from L (q - L, m + T L), or multiplies e^0; the other
+ * entries' x - m are x either way */
 static double row_max_f(const float *xr, size_t n, double *lowest)
 {
     double m = -INFINITY, least = INFINITY, nan_seen = 0.0;
@@ -7469,9 +7472,9 @@ static int cross_entropy_fast_row(const float *x, size_t n, size_t target, int i
  * (offsets 0 to 3840 bytes from a page: a tile's time varies with it, up to 1.8x at softmax n = 65, the row path's by
  * 5 %), as the tiles' time over the rows': softmax 1.33x at 65, 1.10x at 72, 1.70x at 80; cross_entropy_with_grad
  * 0.86x at 65, 1.13x at 72, 1.49x at 80 (1.07x-1.9x from 80 to 127 in one placement), so its tiles stop at 64 too;
- * log_softmax 0.69x at 72, 0.90x at 80 and 0.92x at 88, then 1.09x at 96, 1.10x at 112, 1.20x at 128, so its tiles stop at 96
- * (SP_FAST_SHORT_SHARES); logsumexp's and cross_entropy's rows still behind (0.62x-0.91x from 72 to 120, even at 128),
- * so theirs stay to 128. The tile and the row give the same bits (compared at 64, 65, 100 and 127) */
+ * log_softmax 0.69x at 72, 0.90x at 80 and 0.92x at 88, then 1.09x at 96, 1.10x at 112, 1.20x at 128, so its tiles
+ * stop at 96 (SP_FAST_SHORT_SHARES); logsumexp's and cross_entropy's rows still behind (0.62x-0.91x from 72 to 120,
+ * even at 128), so theirs stay to 128. The tile and the row give the same bits (compared at 64, 65, 100 and 127) */
 typedef struct {
     float x[SP_FAST_TILE_ROWS][SP_LANES], e[SP_FAST_TILE_ROWS][SP_LANES];
     float m[SP_LANES];
