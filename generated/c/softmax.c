@@ -8908,17 +8908,17 @@ int softproof_num_threads(void)
 /* ---------------------------------------------------------- along another axis */
 /* A kernel of the rows' form taken along the middle axis of x[outer][n][inner] (C order): softproof_columns_<sfx>
  * (softmax.h). The binding used to move the axis last by a transposed copy of the whole array (numpy's), which took
- * up to 3x the kernel's own time where inner is a power of two (its reads then fall in few cache sets: softmax of
+ * 3.6x the kernel's own time where inner is a power of two (its reads then fall in few cache sets: softmax of
  * 1000 x 4096 float32 over axis 0, 20 ms, 4.3 ms of it the kernel). Here a block of columns (as many as
- * SP_COLS_BYTES holds) is gathered into contiguous rows in cache, square by square, and the kernel runs on them,
- * writing its results where the transposed copy's would have gone: the rows of out[outer][inner][n] (the binding
- * returns them as a view with the axis back in place, as before), or out[outer][inner]; the cross-entropy kernels
- * take their class indices in that order, target[outer][inner], as the binding already flattened them. Every result is the kernel's
- * for that column copied out as a row alone, bit for bit, because a row's result never depends on where it sits in
- * a batch, nor on the thread count (tiles and the row path give the same bits; a long row's chunks are a function of
- * n only: split_parts, SP_FAST_PART). Blocks are independent, so they run in parallel above SP_ELEMENTS_SPLIT
- * entries */
-#define SP_COLS 16                /* the side of the squares a block is gathered in */
+ * SP_COLS_BYTES holds) is gathered into contiguous rows in cache, a strip of SP_COLS entries along the axis at a time,
+ * and the kernel runs on them, writing its results where the transposed copy's would have gone: the rows of
+ * out[outer][inner][n] (the binding returns them as a view with the axis back in place, as before), or
+ * out[outer][inner]; the cross-entropy kernels take their class indices in that order, target[outer][inner], as the
+ * binding already flattened them. Every result is the kernel's for that column copied out as a row alone, bit for
+ * bit, because a row's result never depends on where it sits in a batch, nor on the thread count (tiles and the row
+ * path give the same bits; a long row's chunks are a function of n only: split_parts, SP_FAST_PART). Blocks are
+ * independent, so they run in parallel above SP_ELEMENTS_SPLIT entries */
+#define SP_COLS 16                /* the entries along the axis a strip of the gather takes */
 #define SP_COLS_BYTES 262144      /* a block's rows take about this many bytes (at least SP_COLS rows ... */
 #define SP_COLS_LONG_BYTES 16777216 /* ... unless SP_COLS of them would pass this: then as many as fit it, or one) */
 
@@ -8942,9 +8942,9 @@ typedef struct {
 } columns_job_d;
 
 /* the rows [r0, r1) of the columns' order (row r: column r % inner of outer block r / inner) through the job's kernel:
- * gathered into `in` (r1 - r0 rows of n), each run of columns of one outer block in SP_COLS x SP_COLS squares (the
- * lines each square reads and writes stay in cache); the kernel writes rows r0.. of out[outer * inner][n] (and
- * grad), or its values out[r0..r1) */
+ * gathered into `in` (r1 - r0 rows of n), each run of columns of one outer block in strips of SP_COLS entries along
+ * the axis (the SP_COLS lines of x a strip reads stay in cache while its columns are copied); the kernel writes rows
+ * r0.. of out[outer * inner][n] (and grad), or its values out[r0..r1) */
 static int columns_block_d(const columns_job_d *job, const double *x, size_t n, size_t inner, size_t r0, size_t r1,
                                    double *in)
 {
@@ -9064,9 +9064,9 @@ typedef struct {
 } columns_job_f;
 
 /* the rows [r0, r1) of the columns' order (row r: column r % inner of outer block r / inner) through the job's kernel:
- * gathered into `in` (r1 - r0 rows of n), each run of columns of one outer block in SP_COLS x SP_COLS squares (the
- * lines each square reads and writes stay in cache); the kernel writes rows r0.. of out[outer * inner][n] (and
- * grad), or its values out[r0..r1) */
+ * gathered into `in` (r1 - r0 rows of n), each run of columns of one outer block in strips of SP_COLS entries along
+ * the axis (the SP_COLS lines of x a strip reads stay in cache while its columns are copied); the kernel writes rows
+ * r0.. of out[outer * inner][n] (and grad), or its values out[r0..r1) */
 static int columns_block_f(const columns_job_f *job, const float *x, size_t n, size_t inner, size_t r0, size_t r1,
                                    float *in)
 {
