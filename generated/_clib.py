@@ -239,16 +239,20 @@ def _class_columns(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dt
     C-contiguous logits, the targets (checked: the error names a bad one) as int64 in the other axes' C order, and
     the axis; None where the transposed copy stays (the last axis, 16-bit work, no entries)."""
     index, ax = targets(x, target, axis)
-    if not (_along_one_axis((ax,), x.ndim, work) and x.size):
+    if not (_along_one_axis(x, (ax,), work) and x.size):
         return None
     flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
     return numpy.ascontiguousarray(x, dtype=work), flat_target, ax
 
 
-def _along_one_axis(chosen: tuple[int, ...], ndim: int, work: numpy.dtype[Any]) -> bool:
-    """True when the kernels can take the axis where it is (:meth:`Kernels.columns`): one axis, not the last, and
-    float64 or float32 work (the 16-bit entry points convert rows; they keep the transposed copy)."""
-    return len(chosen) == 1 and chosen[0] < ndim - 1 and (work == FLOAT64 or work == FLOAT32)
+def _along_one_axis(x: NDArray[Any], chosen: tuple[int, ...], work: numpy.dtype[Any]) -> bool:
+    """True when the kernels take the axis where it is (:meth:`Kernels.columns`): one axis, not the last, float64 or
+    float32 work (the 16-bit entry points convert rows; they keep the transposed copy), and x not already rows with
+    that axis moved last (a transposed view, Fortran order: there moving the axis copies nothing, the kernel reads
+    the rows as they are)."""
+    if not (len(chosen) == 1 and chosen[0] < x.ndim - 1 and (work == FLOAT64 or work == FLOAT32)):
+        return False
+    return bool(x.flags.c_contiguous) or not numpy.moveaxis(x, chosen[0], -1).flags.c_contiguous
 
 
 def _writes_directly(target: NDArray[Any] | None, rows: NDArray[Any]) -> bool:
@@ -418,7 +422,7 @@ class Kernels:
         if x.size == 0:
             return deliver(narrow(x, dtype, copy=False), target)
         work = _work_dtype(dtype)
-        if _along_one_axis(chosen, x.ndim, work):
+        if _along_one_axis(x, chosen, work):
             ax = chosen[0]
             source = numpy.ascontiguousarray(x, dtype=work)
             moved = numpy.empty(x.shape[:ax] + x.shape[ax + 1:] + (x.shape[ax],), dtype=work)  # the rows, as _rows moves them
@@ -443,7 +447,7 @@ class Kernels:
         chosen = axes(axis, x.ndim)
         T = temperature_value(temperature)
         work = _work_dtype(dtype)
-        if _along_one_axis(chosen, x.ndim, work) and x.size:
+        if _along_one_axis(x, chosen, work) and x.size:
             source = numpy.ascontiguousarray(x, dtype=work)
             values = numpy.empty(x.shape[: chosen[0]] + x.shape[chosen[0] + 1:], dtype=work)
             self.columns(name, work, source, (values,), chosen[0], reduce=True, temperature=T)

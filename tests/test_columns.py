@@ -111,6 +111,21 @@ def test_the_values_along_another_axis_are_right() -> None:
     assert not np.allclose(softmax_c.softmax(x, axis=2)[:, :30, :30], exact_p[:, :, :30], rtol=1e-3)
 
 
+def test_rows_already_in_place_are_read_as_they_are() -> None:
+    """A transposed view (Fortran order) whose reduced axis is already the rows' contiguous one takes the row kernel
+    on it directly (no gather, no copy): the same bits as the rows themselves, and the result is then a view of them.
+    Test of the test: the C-ordered copy of that view takes the gather, and gives the same bits too."""
+    rng = np.random.default_rng(8)
+    rows = rng.standard_normal((300, 70))
+    view = rows.T  # axis 0 of the view is the rows' last axis
+    for name in KERNELS:
+        direct = getattr(softmax_c, name)(rows, axis=-1)
+        along = getattr(softmax_c, name)(view, axis=0)
+        np.testing.assert_array_equal(along if name == "logsumexp" else along.T, direct)
+        copied = getattr(softmax_c, name)(np.ascontiguousarray(view), axis=0)
+        np.testing.assert_array_equal(copied, along)
+
+
 def test_keepdims_and_out_along_another_axis() -> None:
     rng = np.random.default_rng(2)
     x = rng.standard_normal((6, 40, 7)).astype(np.float32)
