@@ -196,15 +196,6 @@ def _last_axis(axis: object, ndim: int) -> bool:
     return ndim >= 1 and type(axis) is int and (axis == -1 or axis == ndim - 1)
 
 
-def _target_rows(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype[Any]) -> tuple[NDArray[Any], NDArray[Any], list[int], tuple[int, ...], int]:
-    """The class axis moved last as contiguous (rows, n) rows of ``work``, with one int64 target per row
-    (checked: the error names a bad target), and what :func:`_restore` needs: (rows, targets, rest, shape, axis)."""
-    index, ax = targets(x, target, axis)
-    rows, rest, shape = _rows(x, (ax,), work)
-    flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
-    return rows, flat_target, rest, shape, ax
-
-
 def _restore(out_rows: NDArray[Any], rest: list[int], moved_shape: tuple[int, ...], axis: tuple[int, ...]) -> NDArray[Any]:
     moved = out_rows.reshape(moved_shape)
     order = rest + list(axis)
@@ -232,15 +223,17 @@ def _work_dtype(dtype: numpy.dtype[Any]) -> numpy.dtype[Any]:
     return FLOAT32 if dtype == FLOAT32 else FLOAT64
 
 
-def _class_columns(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype[Any]) -> tuple[NDArray[Any], NDArray[Any], int] | None:
-    """For the cross-entropy kernels along a class axis that is not the last (:meth:`Kernels.columns`): the
-    C-contiguous logits, the targets (checked: the error names a bad one) as int64 in the other axes' C order, and
-    the axis; None where the transposed copy stays (the last axis, 16-bit work, no entries)."""
+def _class_rows(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype[Any]) -> tuple[NDArray[Any], NDArray[Any], int, bool]:
+    """For the cross-entropy kernels: the logits, the targets (checked once: the error names a bad one) as int64 in
+    the other axes' C order, the class axis, and whether the kernels take that axis where it is
+    (:meth:`Kernels.columns`; the logits then C-contiguous as they are) or the logits are the contiguous (rows, n)
+    rows of ``work`` with the axis moved last (the last axis, 16-bit work, no entries, rows already in place)."""
     index, ax = targets(x, target, axis)
-    if not (_along_one_axis(x, (ax,), work) and x.size):
-        return None
     flat_target = numpy.ascontiguousarray(numpy.squeeze(index, axis=ax), dtype=numpy.int64).reshape(-1)
-    return numpy.ascontiguousarray(x, dtype=work), flat_target, ax
+    if _along_one_axis(x, (ax,), work) and x.size:
+        return numpy.ascontiguousarray(x, dtype=work), flat_target, ax, True
+    rows, _, _ = _rows(x, (ax,), work)
+    return rows, flat_target, ax, False
 
 
 def _along_one_axis(x: NDArray[Any], chosen: tuple[int, ...], work: numpy.dtype[Any]) -> bool:
@@ -488,38 +481,28 @@ class Kernels:
                 targets(x, target, axis)  # raises the error that names the bad target
                 raise ValueError(f"{name}: a target is out of range")
             return narrow(out, dtype, copy=False)[()] if reduce else narrow(out, dtype, copy=False)
-        columns = _class_columns(x, target, axis, work)
-        if columns is not None:
-            source, flat_target, ax = columns
-            kept = x.shape[:ax] + x.shape[ax + 1:]
-            values = numpy.empty(kept if reduce else kept + (x.shape[ax],), dtype=work)
+        source, flat_target, ax, along = _class_rows(x, target, axis, work)
+        kept, n = x.shape[:ax] + x.shape[ax + 1:], x.shape[ax]
+        values = numpy.empty(kept if reduce else kept + (n,), dtype=work)  # results as the rows with the axis moved last
+        if along:
             self.columns(name, work, source, (values,), ax, reduce=reduce, target=flat_target)
-            return narrow(values, dtype, copy=False)[()] if reduce else narrow(numpy.moveaxis(values, -1, ax), dtype, copy=False)
-        rows, flat_target, rest, shape, ax = _target_rows(x, target, axis, work)
-        out = numpy.empty(rows.shape[0] if reduce else rows.shape, dtype=work)
-        self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
-        if reduce:
-            return narrow(out.reshape(tuple(shape[: len(rest)])), dtype, copy=False)[()]
-        return narrow(_restore(out, rest, shape, (ax,)), dtype, copy=False)
+        else:
+            self.call(name, work, _ptr(source), flat_target.ctypes.data, _ptr(values), _SIZE(source.shape[0]), _SIZE(n))
+        return narrow(values, dtype, copy=False)[()] if reduce else narrow(numpy.moveaxis(values, -1, ax), dtype, copy=False)
 
     def with_target_both(self, name: str, logits: ArrayLike, target: ArrayLike, axis: Any) -> Any:
         """Row-wise with one class index per row, two results: the loss per row and the gradient rows
         (cross_entropy_with_grad: one read of each row for both)."""
         x, dtype = _as_work(logits, "logits")
         work = _work_dtype(dtype)
-        columns = _class_columns(x, target, axis, work)
-        if columns is not None:
-            source, flat_target, ax = columns
-            kept = x.shape[:ax] + x.shape[ax + 1:]
-            losses, grads = numpy.empty(kept, dtype=work), numpy.empty(kept + (x.shape[ax],), dtype=work)
+        source, flat_target, ax, along = _class_rows(x, target, axis, work)
+        kept, n = x.shape[:ax] + x.shape[ax + 1:], x.shape[ax]
+        losses, grads = numpy.empty(kept, dtype=work), numpy.empty(kept + (n,), dtype=work)
+        if along:
             self.columns(name, work, source, (losses, grads), ax, target=flat_target)
-            return narrow(losses, dtype, copy=False)[()], narrow(numpy.moveaxis(grads, -1, ax), dtype, copy=False)
-        rows, flat_target, rest, shape, ax = _target_rows(x, target, axis, work)
-        loss = numpy.empty(rows.shape[0], dtype=work)
-        grad = numpy.empty(rows.shape, dtype=work)
-        self.call(name, work, _ptr(rows), flat_target.ctypes.data, _ptr(loss), _ptr(grad), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]))
-        loss_out = narrow(loss.reshape(tuple(shape[: len(rest)])), dtype, copy=False)[()]
-        return loss_out, narrow(_restore(grad, rest, shape, (ax,)), dtype, copy=False)
+        else:
+            self.call(name, work, _ptr(source), flat_target.ctypes.data, _ptr(losses), _ptr(grads), _SIZE(source.shape[0]), _SIZE(n))
+        return narrow(losses, dtype, copy=False)[()], narrow(numpy.moveaxis(grads, -1, ax), dtype, copy=False)
 
     def pair(self, name: str, probs: ArrayLike, grad: ArrayLike, axis: Any) -> Any:
         """Row-wise over two arrays of one shape (softmax_backward)."""
