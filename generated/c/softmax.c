@@ -2826,12 +2826,37 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
  * one maximum dominates end in logsumexp_raised before this). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
- * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
+ * absolute): within 1 ULP unless the result is within that of 0, which no test has reached. For the rows
+ * rows + which[k] n (k < count <= SP_TILE) of maxima m[k]: value[k], their sums' logarithms together in vector
+ * lanes (triple_log_lanes: per lane triple_log's operations), so a row's value does not depend on the others */
+static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
+                                        double *value)
+{
+    double s_h[SP_TILE] = {0.0}, s_m[SP_TILE] = {0.0}, s_l[SP_TILE] = {0.0}; /* whole: GCC 12 warns of the lanes past count */
+    double L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE], ties[SP_TILE];
+    triple t[SP_TILE];
+    size_t k;
+    exact_terms_rows_d(rows, n, m, T, which, count, t, ties);
+    for (k = 0; k < count; ++k) {
+        const triple s = triple_add(triple_of(ties[k], 0.0), t[k]);
+        s_h[k] = s.h;
+        s_m[k] = s.m;
+        s_l[k] = s.l;
+    }
+    triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
+    for (k = 0; k < count; ++k) {
+        const triple L = {L_h[k], L_m[k], L_l[k]};
+        value[k] = triple_lse_value_for(m[k], T, L, 0);
+    }
+}
+
+/* logsumexp_exact_rows of one row xr */
 static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
 {
-    double ties;
-    const triple t = exact_terms_d(xr, n, m, T, &ties);
-    return triple_lse_value_for(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)), 0);
+    const size_t first = 0;
+    double value;
+    logsumexp_exact_rows_d(xr, n, &m, T, &first, 1, &value);
+    return value;
 }
 
 #define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
@@ -2946,32 +2971,6 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, 
 {
     double out;
     return logsumexp_before_exact_d(xr, n, m, T, near, near_bound, &out) ? out : logsumexp_exact_d(xr, n, m, T);
-}
-
-/* logsumexp_exact of the rows rows + which[k] n (k < count <= SP_TILE) of a tile, their logarithms in vector lanes
- * (triple_log_lanes): per row the operations of logsumexp_exact, so the same bits */
-static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
-                                        double *out)
-{
-    double s_h[SP_TILE], s_m[SP_TILE], s_l[SP_TILE], L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE];
-    size_t k;
-    double maxima[SP_TILE], ties[SP_TILE];
-    triple t[SP_TILE];
-    for (k = 0; k < count; ++k) {
-        maxima[k] = m[which[k]];
-    }
-    exact_terms_rows_d(rows, n, maxima, T, which, count, t, ties);
-    for (k = 0; k < count; ++k) {
-        const triple s = triple_add(triple_of(ties[k], 0.0), t[k]);
-        s_h[k] = s.h;
-        s_m[k] = s.m;
-        s_l[k] = s.l;
-    }
-    triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
-    for (k = 0; k < count; ++k) {
-        const triple L = {L_h[k], L_m[k], L_l[k]};
-        out[which[k]] = (double)triple_lse_value_for(m[which[k]], T, L, 0);
-    }
 }
 
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
@@ -3127,6 +3126,7 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
         tile_stats_dd_d(&tl, n, T, ties, t, t_lo, absolute);
         logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
         size_t exact[SP_TILE], count = 0;
+        double exact_value[SP_TILE], exact_max[SP_TILE];
         for (l = 0; l < SP_TILE; ++l) {
             double wide;
             if (certified[l]) {
@@ -3138,11 +3138,15 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
             } else if (logsumexp_before_exact_d(rows + l * n, n, tl.m[l], T, value_dd[l], bound_dd[l], &wide)) {
                 out[l] = (double)wide;
             } else {
+                exact_max[count] = tl.m[l];
                 exact[count++] = l;
             }
         }
         if (count > 0) {
-            logsumexp_exact_rows_d(rows, n, tl.m, T, exact, count, out);
+            logsumexp_exact_rows_d(rows, n, exact_max, T, exact, count, exact_value);
+            for (l = 0; l < count; ++l) {
+                out[exact[l]] = (double)exact_value[l];
+            }
         }
     }
     return 1;
@@ -5087,12 +5091,37 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
  * one maximum dominates end in logsumexp_raised before this). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
- * absolute): within 1 ULP unless the result is within that of 0, which no test has reached */
+ * absolute): within 1 ULP unless the result is within that of 0, which no test has reached. For the rows
+ * rows + which[k] n (k < count <= SP_TILE) of maxima m[k]: value[k], their sums' logarithms together in vector
+ * lanes (triple_log_lanes: per lane triple_log's operations), so a row's value does not depend on the others */
+static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
+                                        double *value)
+{
+    double s_h[SP_TILE] = {0.0}, s_m[SP_TILE] = {0.0}, s_l[SP_TILE] = {0.0}; /* whole: GCC 12 warns of the lanes past count */
+    double L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE], ties[SP_TILE];
+    triple t[SP_TILE];
+    size_t k;
+    exact_terms_rows_f(rows, n, m, T, which, count, t, ties);
+    for (k = 0; k < count; ++k) {
+        const triple s = triple_add(triple_of(ties[k], 0.0), t[k]);
+        s_h[k] = s.h;
+        s_m[k] = s.m;
+        s_l[k] = s.l;
+    }
+    triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
+    for (k = 0; k < count; ++k) {
+        const triple L = {L_h[k], L_m[k], L_l[k]};
+        value[k] = triple_lse_value_for(m[k], T, L, 1);
+    }
+}
+
+/* logsumexp_exact_rows of one row xr */
 static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
 {
-    double ties;
-    const triple t = exact_terms_f(xr, n, m, T, &ties);
-    return triple_lse_value_for(m, T, triple_log(triple_add(triple_of(ties, 0.0), t)), 1);
+    const size_t first = 0;
+    double value;
+    logsumexp_exact_rows_f(xr, n, &m, T, &first, 1, &value);
+    return value;
 }
 
 #define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
@@ -5208,32 +5237,6 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, d
 {
     double out;
     return logsumexp_before_exact_f(xr, n, m, T, near, near_bound, &out) ? out : logsumexp_exact_f(xr, n, m, T);
-}
-
-/* logsumexp_exact of the rows rows + which[k] n (k < count <= SP_TILE) of a tile, their logarithms in vector lanes
- * (triple_log_lanes): per row the operations of logsumexp_exact, so the same bits */
-static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
-                                        float *out)
-{
-    double s_h[SP_TILE], s_m[SP_TILE], s_l[SP_TILE], L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE];
-    size_t k;
-    double maxima[SP_TILE], ties[SP_TILE];
-    triple t[SP_TILE];
-    for (k = 0; k < count; ++k) {
-        maxima[k] = m[which[k]];
-    }
-    exact_terms_rows_f(rows, n, maxima, T, which, count, t, ties);
-    for (k = 0; k < count; ++k) {
-        const triple s = triple_add(triple_of(ties[k], 0.0), t[k]);
-        s_h[k] = s.h;
-        s_m[k] = s.m;
-        s_l[k] = s.l;
-    }
-    triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
-    for (k = 0; k < count; ++k) {
-        const triple L = {L_h[k], L_m[k], L_l[k]};
-        out[which[k]] = (float)triple_lse_value_for(m[which[k]], T, L, 1);
-    }
 }
 
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
@@ -5389,6 +5392,7 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
         tile_stats_dd_f(&tl, n, T, ties, t, t_lo, absolute);
         logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
         size_t exact[SP_TILE], count = 0;
+        double exact_value[SP_TILE], exact_max[SP_TILE];
         for (l = 0; l < SP_TILE; ++l) {
             double wide;
             if (certified[l]) {
@@ -5400,11 +5404,15 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
             } else if (logsumexp_before_exact_f(rows + l * n, n, tl.m[l], T, value_dd[l], bound_dd[l], &wide)) {
                 out[l] = (float)wide;
             } else {
+                exact_max[count] = tl.m[l];
                 exact[count++] = l;
             }
         }
         if (count > 0) {
-            logsumexp_exact_rows_f(rows, n, tl.m, T, exact, count, out);
+            logsumexp_exact_rows_f(rows, n, exact_max, T, exact, count, exact_value);
+            for (l = 0; l < count; ++l) {
+                out[exact[l]] = (float)exact_value[l];
+            }
         }
     }
     return 1;
