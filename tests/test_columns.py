@@ -16,6 +16,7 @@ from test_c_target import _define
 from softproof.generated import softmax_c
 
 LONG_BYTES = _define("SP_COLS_LONG_BYTES")
+TILE_ROWS = _define("SP_FAST_TILE_ROWS")  # the fast tiles down the columns take axes shorter than this
 KERNELS = ("softmax", "log_softmax", "logsumexp")
 
 
@@ -139,29 +140,120 @@ def test_keepdims_and_out_along_another_axis() -> None:
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_along_another_axis_every_thread_count_gives_the_same_bits(threads: int) -> None:
-    """Above 65536 entries the blocks run in parallel, each thread with its own buffer."""
+    """Above 65536 entries the blocks run in parallel, each thread with its own buffer; the fast tier's short columns
+    (axis of 20) in tiles of 16 columns, the last of each block overlapping the one before (40 columns), in runs of
+    tiles cut so that no two threads write one column."""
     before = softmax_c.num_threads()
-    x = _hard((300, 130, 24), np.float32, seed=4)
     try:
         softmax_c.set_num_threads(threads)
-        for name in KERNELS:
-            for precision in ("accurate", "fast"):
-                np.testing.assert_array_equal(getattr(softmax_c, name)(x, axis=1, precision=precision),
-                                              _moved_last(name, x, 1, precision=precision), err_msg=f"{name} {precision}")
+        for x in (_hard((300, 130, 24), np.float32, seed=4), _hard((300, 20, 40), np.float32, seed=6)):
+            for name in KERNELS:
+                for precision in ("accurate", "fast"):
+                    np.testing.assert_array_equal(getattr(softmax_c, name)(x, axis=1, precision=precision),
+                                                  _moved_last(name, x, 1, precision=precision), err_msg=f"{name} {precision} {x.shape}")
     finally:
         softmax_c.set_num_threads(before)
 
 
-def test_the_c_entry_point_refuses_an_empty_axis_and_no_kernel() -> None:
-    """softproof_columns_d: SOFTPROOF_ERANGE for n = 0, SOFTPROOF_EDOMAIN for a NULL kernel (softmax.h)."""
+def _declining(shape: tuple[int, int, int], seed: int) -> np.ndarray:
+    """float32 columns (axis 1) the fast tiles hand to the accurate kernel, among ordinary ones: an infinity, a NaN, a
+    column dominated by one entry (log_softmax's L below 2^-80), and log-probability columns (logsumexp near 0, where
+    m + L cancels), more than a tile's worth of them (8) so that they are handed on in full tiles and one at a time."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape) * 3
+    x[:, :, 1] = np.inf
+    x[:, 2, 2] = np.nan
+    x[:, :, 3] = -80.0
+    x[:, 0, 3] = 80.0
+    logp = x[:, :, 5:16] - np.log(np.exp(x[:, :, 5:16]).sum(axis=1, keepdims=True))
+    x[:, :, 5:16] = logp
+    return x.astype(np.float32)
+
+
+@pytest.mark.parametrize("shape", [(3, 7, 16), (2, 40, 37), (4, 100, 20), (2, 200, 20)])
+def test_the_fast_tiles_down_the_columns_hand_on_the_same_columns_as_the_rows(shape: tuple[int, int, int]) -> None:
+    """The fast tier's short columns taken where they are (softproof_columns_direct_f): every kernel and temperature
+    gives the bits of the rows, declined columns included, and the results are C-contiguous in x's layout (no view);
+    the log-probability columns' logsumexp is near 0 (so m + L cancels there: the ones the fast tier hands on; along an
+    axis of 200, longer than the accurate tiles take, one at a time)."""
+    x = _declining(shape, seed=shape[1])
+    for name in KERNELS:
+        for temperature in (1.0, 0.3, 3.0):
+            got = getattr(softmax_c, name)(x, axis=1, temperature=temperature, precision="fast")
+            want = _moved_last(name, x, 1, temperature=temperature, precision="fast")
+            np.testing.assert_array_equal(got, want, err_msg=f"{name} T={temperature} {shape}")
+            assert name == "logsumexp" or got.flags.c_contiguous
+    target = np.zeros((shape[0], shape[2]), np.int64)
+    target[:, ::3] = shape[1] - 1
+    moved = np.ascontiguousarray(np.moveaxis(x, 1, -1))
+    both, alone = softmax_c.cross_entropy_with_grad(x, target, axis=1, precision="fast"), softmax_c.cross_entropy_with_grad(moved, target, precision="fast")
+    np.testing.assert_array_equal(both[0], alone[0])
+    np.testing.assert_array_equal(both[1], np.moveaxis(alone[1], -1, 1))
+    np.testing.assert_array_equal(softmax_c.cross_entropy(x, target, axis=1, precision="fast"),
+                                  softmax_c.cross_entropy(moved, target, precision="fast"))
+    np.testing.assert_array_equal(softmax_c.cross_entropy_grad(x, target, axis=1, precision="fast"),
+                                  np.moveaxis(softmax_c.cross_entropy_grad(moved, target, precision="fast"), -1, 1))
+    lse = softmax_c.logsumexp(x[:, :, 5:16], axis=1, precision="fast")
+    assert (np.abs(lse) < 1e-5).all()  # the log-probability columns: m + L cancels, the fast tier declines them
+
+
+def _direct(name: str, n: int, inner: int, temperature: float = 1.0) -> bool:
+    """softproof_columns_direct_f for the kernel softproof_<name>_f in its slot (rows, target or both)."""
+    library = softmax_c._KERNELS.library
+    query = library.softproof_columns_direct_f
+    query.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]
+    query.restype = ctypes.c_int
+    kernel = ctypes.cast(getattr(library, f"softproof_{name}_f"), ctypes.c_void_p)
+    slot = 2 if "with_grad" in name else 1 if name.startswith("cross_entropy") else 0
+    return bool(query(*[kernel if k == slot else None for k in range(3)], n, inner, temperature))
+
+
+def test_which_kernels_run_down_the_columns() -> None:
+    """The fast tier's tiles, where the axis is shorter than a tile's capacity, at least 16 columns, and a temperature
+    the fast tier takes; never the accurate kernels nor float64."""
+    last = TILE_ROWS - 1
+    assert _direct("softmax_fast", 1, 16) and _direct("log_softmax_fast", last, 16) and _direct("logsumexp_fast", 128, 99)
+    assert _direct("cross_entropy_fast", 20, 16) and _direct("cross_entropy_grad_fast", 63, 16)
+    assert _direct("cross_entropy_with_grad_fast", last, 17)
+    assert not _direct("softmax_fast", TILE_ROWS, 16) and not _direct("softmax_fast", 20, 15) and not _direct("softmax", 20, 16)
+    assert not _direct("softmax_fast", 20, 16, 2.0**-21) and not _direct("softmax_fast", 0, 16)
+    library = softmax_c._KERNELS.library
+    library.softproof_columns_direct_d.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]
+    assert library.softproof_columns_direct_d(ctypes.cast(library.softproof_softmax_d, ctypes.c_void_p), None, None, 20, 16, 1.0) == 0
+
+
+@pytest.mark.parametrize("name", ["softmax_fast", "softmax"])
+def test_both_layouts_give_the_same_bits(name: str) -> None:
+    """softproof_columns_f with SOFTPROOF_AS_ROWS (0: the rows of the columns) and SOFTPROOF_AS_INPUT (1: x's layout),
+    for a kernel that runs down the columns (the fast tier's short rows: with AS_ROWS it gathers them) and one that
+    gathers them (with AS_INPUT its results are scattered back): the same bits, the rows' (40 columns: a last tile that
+    overlaps)."""
+    library = softmax_c._KERNELS.library
+    driver = library.softproof_columns_f
+    driver.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
+                       ctypes.c_size_t, ctypes.c_double, ctypes.c_int]
+    x = _hard((3, 20, 40), np.float32, seed=11)
+    kernel = ctypes.cast(getattr(library, f"softproof_{name}_f"), ctypes.c_void_p)
+    as_rows, as_input = np.empty((3, 40, 20), np.float32), np.empty_like(x)
+    assert driver(kernel, 0, x.ctypes.data, as_rows.ctypes.data, 3, 20, 40, 0.7, 0) == 0
+    assert driver(kernel, 0, x.ctypes.data, as_input.ctypes.data, 3, 20, 40, 0.7, 1) == 0
+    want = _moved_last(name.removesuffix("_fast"), x, 1, temperature=0.7, precision="fast" if name.endswith("fast") else "accurate")
+    np.testing.assert_array_equal(np.moveaxis(as_rows, -1, 1), want)
+    np.testing.assert_array_equal(as_input, want)
+
+
+def test_the_c_entry_point_refuses_an_empty_axis_no_kernel_and_another_layout() -> None:
+    """softproof_columns_d: SOFTPROOF_ERANGE for n = 0, SOFTPROOF_EDOMAIN for a NULL kernel or a layout other than
+    SOFTPROOF_AS_ROWS (0) and SOFTPROOF_AS_INPUT (1) (softmax.h)."""
     library = softmax_c._KERNELS.library
     driver = library.softproof_columns_d
     driver.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
-                       ctypes.c_size_t, ctypes.c_double]
+                       ctypes.c_size_t, ctypes.c_double, ctypes.c_int]
     driver.restype = ctypes.c_int
     x = np.zeros(4)
     out = np.zeros(4)
     kernel = ctypes.cast(library.softproof_softmax_d, ctypes.c_void_p)
-    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 0, 4, 1.0) == 2  # SOFTPROOF_ERANGE
-    assert driver(None, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0) == 1  # SOFTPROOF_EDOMAIN
-    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0) == 0 and np.allclose(out, 0.25)
+    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 0, 4, 1.0, 0) == 2  # SOFTPROOF_ERANGE
+    assert driver(None, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 0) == 1  # SOFTPROOF_EDOMAIN
+    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 2) == 1
+    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 1) == 0 and np.allclose(out, 0.25)

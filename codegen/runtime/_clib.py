@@ -362,31 +362,44 @@ class Kernels:
         self.library.softproof_num_threads.restype = ctypes.c_int
         return int(self.library.softproof_num_threads())
 
-    def columns(self, name: str, dtype: numpy.dtype[Any], x: NDArray[Any], outputs: tuple[NDArray[Any], ...], axis: int, *,
-                reduce: bool = False, temperature: float = 1.0, target: NDArray[Any] | None = None) -> None:
-        """The row kernel ``name`` along ``axis`` (not the last) of the C-contiguous ``x``, into the C-contiguous
-        ``outputs`` (x's shape with that axis moved last, or without it where ``reduce``; cross_entropy_with_grad: the
-        losses and the gradient rows), through softproof_columns[_target|_both]_<d|f>: blocks of columns gathered into
-        rows in cache instead of a transposed copy of the whole array; every result that of the column alone as a row.
+    def columns(self, name: str, dtype: numpy.dtype[Any], x: NDArray[Any], axis: int, *, reduce: bool = False, temperature: float = 1.0,
+                target: NDArray[Any] | None = None, both: bool = False) -> tuple[NDArray[Any], ...]:
+        """The row kernel ``name`` along ``axis`` (not the last) of the C-contiguous ``x`` of ``dtype``, through
+        softproof_columns[_target|_both]_<d|f>, every result that of the column alone as a row: the values (x's shape
+        without that axis) where ``reduce``, else the rows of results in x's shape (cross_entropy_with_grad, ``both``:
+        the losses, then the gradient). Where the kernel runs down the columns where they are
+        (softproof_columns_direct_<d|f>) the rows come in x's layout, C-contiguous; elsewhere the kernel gathers the
+        columns into rows and the rows come as its results, a view with the axis moved back (no transposition).
         ``target``: the class indices (int64) in the order of the rows (the other axes' C order; the cross-entropy
         kernels take no temperature)."""
-        sizes = (_SIZE(int(numpy.prod(x.shape[:axis], dtype=numpy.int64))), _SIZE(x.shape[axis]),
-                 _SIZE(int(numpy.prod(x.shape[axis + 1:], dtype=numpy.int64))))
-        kind = "" if target is None else "_both" if len(outputs) == 2 else "_target"
-        driver = getattr(self.library, f"softproof_columns{kind}_{SUFFIX[dtype.type]}")
-        driver.restype = ctypes.c_int
-        kernel = ctypes.cast(self.functions[(name, dtype.type)], ctypes.c_void_p)
+        outer, n = int(numpy.prod(x.shape[:axis], dtype=numpy.int64)), x.shape[axis]
+        inner = int(numpy.prod(x.shape[axis + 1:], dtype=numpy.int64))
+        sfx, kernel = SUFFIX[dtype.type], ctypes.cast(self.functions[(name, dtype.type)], ctypes.c_void_p)
+        kind = "" if target is None else "_both" if both else "_target"
+        query = getattr(self.library, f"softproof_columns_direct_{sfx}")
+        query.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]
+        query.restype = ctypes.c_int
+        slots = [kernel if slot == kind else None for slot in ("", "_target", "_both")]
+        direct = bool(query(*slots, n, inner, temperature))
+        kept = x.shape[:axis] + x.shape[axis + 1:]
+        rows_shape = x.shape if direct else kept + (n,)
+        outputs = ((numpy.empty(kept, dtype=dtype),) if reduce else
+                   (numpy.empty(kept, dtype=dtype), numpy.empty(rows_shape, dtype=dtype)) if both else (numpy.empty(rows_shape, dtype=dtype),))
         pointers = [ctypes.c_void_p(_ptr(array)) for array in outputs]
+        sizes, layout = (_SIZE(outer), _SIZE(n), _SIZE(inner)), ctypes.c_int(int(direct))  # SOFTPROOF_AS_INPUT: 1, AS_ROWS: 0
+        driver = getattr(self.library, f"softproof_columns{kind}_{sfx}")
+        driver.restype = ctypes.c_int
+        source = ctypes.c_void_p(_ptr(x))
         if target is None:
-            status = driver(kernel, ctypes.c_int(int(reduce)), ctypes.c_void_p(_ptr(x)), *pointers, *sizes, ctypes.c_double(temperature))
-        elif kind == "_both":
-            status = driver(kernel, ctypes.c_void_p(_ptr(x)), ctypes.c_void_p(target.ctypes.data), *pointers, *sizes)
+            status = driver(kernel, ctypes.c_int(int(reduce)), source, *pointers, *sizes, ctypes.c_double(temperature), layout)
+        elif both:
+            status = driver(kernel, source, ctypes.c_void_p(target.ctypes.data), *pointers, *sizes, layout)
         else:
-            status = driver(kernel, ctypes.c_int(int(reduce)), ctypes.c_void_p(_ptr(x)), ctypes.c_void_p(target.ctypes.data), *pointers,
-                            *sizes)
+            status = driver(kernel, ctypes.c_int(int(reduce)), source, ctypes.c_void_p(target.ctypes.data), *pointers, *sizes, layout)
         if status:
             raise MemoryError(f"{name}: no memory for a work buffer") if status == 3 else ValueError(
                 f"{name.removesuffix('_fast')}: {ERRORS.get(status, f'error {status}')}")
+        return tuple(array if array.ndim < x.ndim or direct else numpy.moveaxis(array, -1, axis) for array in outputs)
 
     def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> None:
         """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""
@@ -415,10 +428,8 @@ class Kernels:
         work = _work_dtype(dtype)
         if _along_one_axis(x, chosen, work):
             ax = chosen[0]
-            source = numpy.ascontiguousarray(x, dtype=work)
-            moved = numpy.empty(x.shape[:ax] + x.shape[ax + 1:] + (x.shape[ax],), dtype=work)  # the rows, as _rows moves them
-            self.columns(name, work, source, (moved,), ax, temperature=T)
-            return deliver(narrow(numpy.moveaxis(moved, -1, ax), dtype, copy=False), target)
+            (result,) = self.columns(name, work, numpy.ascontiguousarray(x, dtype=work), ax, temperature=T)
+            return deliver(narrow(result, dtype, copy=False), target)
         rows, rest, shape = _rows(x, chosen, work)
         result = numpy.empty_like(rows)
         self.call(name, work, _ptr(rows), _ptr(result), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
@@ -439,9 +450,7 @@ class Kernels:
         T = temperature_value(temperature)
         work = _work_dtype(dtype)
         if _along_one_axis(x, chosen, work) and x.size:
-            source = numpy.ascontiguousarray(x, dtype=work)
-            values = numpy.empty(x.shape[: chosen[0]] + x.shape[chosen[0] + 1:], dtype=work)
-            self.columns(name, work, source, (values,), chosen[0], reduce=True, temperature=T)
+            (values,) = self.columns(name, work, numpy.ascontiguousarray(x, dtype=work), chosen[0], reduce=True, temperature=T)
             return narrow(numpy.expand_dims(values, chosen) if keepdims else values, dtype, copy=False)[()]
         rows, rest, shape = _rows(x, chosen, work)
         out = numpy.empty(rows.shape[0], dtype=work)
@@ -482,13 +491,15 @@ class Kernels:
                 raise ValueError(f"{name}: a target is out of range")
             return narrow(out, dtype, copy=False)[()] if reduce else narrow(out, dtype, copy=False)
         source, flat_target, ax, along = _class_rows(x, target, axis, work)
-        kept, n = x.shape[:ax] + x.shape[ax + 1:], x.shape[ax]
-        values = numpy.empty(kept if reduce else kept + (n,), dtype=work)  # results as the rows with the axis moved last
         if along:
-            self.columns(name, work, source, (values,), ax, reduce=reduce, target=flat_target)
-        else:
+            (values,) = self.columns(name, work, source, ax, reduce=reduce, target=flat_target)
+        else:  # the rows with the axis moved last, and their results so
+            kept, n = x.shape[:ax] + x.shape[ax + 1:], x.shape[ax]
+            values = numpy.empty(kept if reduce else kept + (n,), dtype=work)
             self.call(name, work, _ptr(source), flat_target.ctypes.data, _ptr(values), _SIZE(source.shape[0]), _SIZE(n))
-        return narrow(values, dtype, copy=False)[()] if reduce else narrow(numpy.moveaxis(values, -1, ax), dtype, copy=False)
+            values = values if reduce else numpy.moveaxis(values, -1, ax)
+        result = narrow(values, dtype, copy=False)
+        return result[()] if reduce else result
 
     def with_target_both(self, name: str, logits: ArrayLike, target: ArrayLike, axis: Any) -> Any:
         """Row-wise with one class index per row, two results: the loss per row and the gradient rows
@@ -496,13 +507,14 @@ class Kernels:
         x, dtype = _as_work(logits, "logits")
         work = _work_dtype(dtype)
         source, flat_target, ax, along = _class_rows(x, target, axis, work)
-        kept, n = x.shape[:ax] + x.shape[ax + 1:], x.shape[ax]
-        losses, grads = numpy.empty(kept, dtype=work), numpy.empty(kept + (n,), dtype=work)
         if along:
-            self.columns(name, work, source, (losses, grads), ax, target=flat_target)
-        else:
+            losses, grads = self.columns(name, work, source, ax, target=flat_target, both=True)
+        else:  # the rows with the axis moved last, and their results so
+            kept, n = x.shape[:ax] + x.shape[ax + 1:], x.shape[ax]
+            losses, grads = numpy.empty(kept, dtype=work), numpy.empty(kept + (n,), dtype=work)
             self.call(name, work, _ptr(source), flat_target.ctypes.data, _ptr(losses), _ptr(grads), _SIZE(source.shape[0]), _SIZE(n))
-        return narrow(losses, dtype, copy=False)[()], narrow(numpy.moveaxis(grads, -1, ax), dtype, copy=False)
+            grads = numpy.moveaxis(grads, -1, ax)
+        return narrow(losses, dtype, copy=False)[()], narrow(grads, dtype, copy=False)
 
     def pair(self, name: str, probs: ArrayLike, grad: ArrayLike, axis: Any) -> Any:
         """Row-wise over two arrays of one shape (softmax_backward)."""

@@ -107,31 +107,42 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
  * `kernel` (an entry point above: softmax, log_softmax, logsumexp and their _fast twins for softproof_columns;
  * cross_entropy and cross_entropy_grad for softproof_columns_target; cross_entropy_with_grad for
  * softproof_columns_both; the _fast twins too) is taken along it for each of the outer x inner columns. The results
- * go out as rows, out[outer][inner][n] (reduce = 0; grad), or as values, out[outer][inner] (reduce = 1: logsumexp,
- * cross_entropy; loss), and must not overlap x; target[outer][inner] holds the columns' class indices. Each result
- * is bit for bit the kernel's for that column alone as a row. SOFTPROOF_ERANGE for n = 0, SOFTPROOF_EDOMAIN for a
- * NULL kernel, SOFTPROOF_ENOMEM if a work buffer (256 KiB, or one column) cannot be allocated, else the kernel's
- * own status (a target out of range: SOFTPROOF_ERANGE, and the results of that block undefined). */
+ * that are rows go out in x's layout, out[outer][n][inner] (layout SOFTPROOF_AS_INPUT), or as the rows of the columns,
+ * out[outer][inner][n] (SOFTPROOF_AS_ROWS); values (reduce = 1: logsumexp, cross_entropy; loss) go out as
+ * out[outer][inner] either way; out must not overlap x; target[outer][inner] holds the columns' class indices. Each
+ * result is bit for bit the kernel's for that column alone as a row. Most kernels gather the columns into rows, so
+ * SOFTPROOF_AS_ROWS costs least (SOFTPROOF_AS_INPUT transposes the results back); softproof_columns_direct_f is 1
+ * where the kernel instead runs down the columns where they are (the fast tier's short rows, inner >= 16), and then
+ * SOFTPROOF_AS_INPUT costs least (pass the one kernel, NULL for the other two; 0 for float64). SOFTPROOF_ERANGE for
+ * n = 0, SOFTPROOF_EDOMAIN for a NULL kernel or another layout, SOFTPROOF_ENOMEM if a work buffer (512 KiB, or two
+ * columns) cannot be allocated, else the kernel's own status (a target out of range: SOFTPROOF_ERANGE, and the
+ * results undefined). */
+#define SOFTPROOF_AS_ROWS 0
+#define SOFTPROOF_AS_INPUT 1
 typedef int (*softproof_rows_d_fn)(const double *x, double *out, size_t rows, size_t n, double temperature);
 typedef int (*softproof_target_d_fn)(const double *x, const long long *target, double *out, size_t rows, size_t n);
 typedef int (*softproof_both_d_fn)(const double *x, const long long *target, double *loss, double *grad, size_t rows,
                                       size_t n);
 int softproof_columns_d(softproof_rows_d_fn kernel, int reduce, const double *x, double *out, size_t outer, size_t n,
-                        size_t inner, double temperature);
+                        size_t inner, double temperature, int layout);
 int softproof_columns_target_d(softproof_target_d_fn kernel, int reduce, const double *x, const long long *target,
-                               double *out, size_t outer, size_t n, size_t inner);
+                               double *out, size_t outer, size_t n, size_t inner, int layout);
 int softproof_columns_both_d(softproof_both_d_fn kernel, const double *x, const long long *target, double *loss,
-                             double *grad, size_t outer, size_t n, size_t inner);
+                             double *grad, size_t outer, size_t n, size_t inner, int layout);
+int softproof_columns_direct_d(softproof_rows_d_fn rows, softproof_target_d_fn target, softproof_both_d_fn both,
+                               size_t n, size_t inner, double temperature);
 typedef int (*softproof_rows_f_fn)(const float *x, float *out, size_t rows, size_t n, double temperature);
 typedef int (*softproof_target_f_fn)(const float *x, const long long *target, float *out, size_t rows, size_t n);
 typedef int (*softproof_both_f_fn)(const float *x, const long long *target, float *loss, float *grad, size_t rows,
                                       size_t n);
 int softproof_columns_f(softproof_rows_f_fn kernel, int reduce, const float *x, float *out, size_t outer, size_t n,
-                        size_t inner, double temperature);
+                        size_t inner, double temperature, int layout);
 int softproof_columns_target_f(softproof_target_f_fn kernel, int reduce, const float *x, const long long *target,
-                               float *out, size_t outer, size_t n, size_t inner);
+                               float *out, size_t outer, size_t n, size_t inner, int layout);
 int softproof_columns_both_f(softproof_both_f_fn kernel, const float *x, const long long *target, float *loss,
-                             float *grad, size_t outer, size_t n, size_t inner);
+                             float *grad, size_t outer, size_t n, size_t inner, int layout);
+int softproof_columns_direct_f(softproof_rows_f_fn rows, softproof_target_f_fn target, softproof_both_f_fn both,
+                               size_t n, size_t inner, double temperature);
 
 /* Correct rounding: the float32 sigmoid, log_sigmoid, softplus, log1mexp, logit results are the correctly rounded values, with FMA
  * hardware and without (fp.<name>.float32.cr and its .portable twin, each over its build's own sweep). softproof_<name>_undecided_f is the audit

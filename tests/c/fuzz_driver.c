@@ -204,11 +204,27 @@ int main(int argc, char **argv)
         checked_f(softproof_sigmoid_fast_f(xf, yf, count), "sigmoid_fast_f", rows, n, yf, count);
         checked_f(softproof_log_sigmoid_fast_f(xf, yf, count), "log_sigmoid_fast_f", rows, n, yf, count);
         checked_f(softproof_softplus_fast_f(xf, yf, count), "softplus_fast_f", rows, n, yf, count);
-        /* along another axis: the `rows` entries of each of the n columns as one row (x as 1 x rows x n) */
-        checked_d(softproof_columns_d(softproof_softmax_d, 0, x, y, 1, rows, n, T), "columns_d softmax", rows, n, y, count);
-        checked_d(softproof_columns_d(softproof_logsumexp_d, 1, x, y, 1, rows, n, T), "columns_d logsumexp", rows, n, y, n);
-        checked_f(softproof_columns_f(softproof_log_softmax_fast_f, 0, xf, yf, 1, rows, n, T), "columns_f log_softmax_fast", rows, n, yf, count);
-        checked_f(softproof_columns_f(softproof_logsumexp_f, 1, xf, yf, 1, rows, n, 1.0), "columns_f logsumexp", rows, n, yf, n);
+        /* along another axis: the `rows` entries of each of the n columns as one row (x as 1 x rows x n), the results in
+         * either layout (the fast tier's short columns run where they are for n >= 16: softproof_columns_direct_f) */
+        {
+            const int layout = (int)(it % 2); /* SOFTPROOF_AS_ROWS, SOFTPROOF_AS_INPUT */
+            checked_d(softproof_columns_d(softproof_softmax_d, 0, x, y, 1, rows, n, T, layout), "columns_d softmax", rows, n, y, count);
+            checked_d(softproof_columns_d(softproof_logsumexp_d, 1, x, y, 1, rows, n, T, layout), "columns_d logsumexp", rows, n, y, n);
+            checked_f(softproof_columns_f(softproof_log_softmax_fast_f, 0, xf, yf, 1, rows, n, T, layout), "columns_f log_softmax_fast", rows,
+                      n, yf, count);
+            checked_f(softproof_columns_f(softproof_softmax_fast_f, 0, xf, yf, 1, rows, n, 1.0, layout), "columns_f softmax_fast", rows, n,
+                      yf, count);
+            checked_f(softproof_columns_f(softproof_logsumexp_fast_f, 1, xf, yf, 1, rows, n, T, layout), "columns_f logsumexp_fast", rows, n,
+                      yf, n);
+            checked_f(softproof_columns_f(softproof_logsumexp_f, 1, xf, yf, 1, rows, n, 1.0, layout), "columns_f logsumexp", rows, n, yf, n);
+            status_is(softproof_columns_d(softproof_softmax_d, 0, x, y, 1, rows, n, T, 2), SOFTPROOF_EDOMAIN,
+                      "columns_d layout 2", rows, n);
+            if (softproof_columns_direct_d(softproof_softmax_d, NULL, NULL, rows, n, 1.0) != 0 ||
+                softproof_columns_direct_f(softproof_softmax_fast_f, NULL, NULL, rows, n, 1.0) != (n >= 16)) { /* rows <= 12 */
+                fprintf(stderr, "columns_direct: wrong answer for %zu x %zu\n", rows, n);
+                return 1;
+            }
+        }
         if (n > 0) { /* the class axis of length `rows`: one class index per column (n of them) */
             long long *classes = malloc(n * sizeof *classes);
             double *loss = malloc(n * sizeof *loss);
@@ -220,14 +236,19 @@ int main(int argc, char **argv)
             for (c = 0; c < n; ++c) {
                 classes[c] = (long long)(next() % rows);
             }
-            checked_d(softproof_columns_target_d(softproof_cross_entropy_grad_d, 0, x, classes, y, 1, rows, n), "columns_target_d grad",
+            const int layout = (int)(it % 2);
+            checked_d(softproof_columns_target_d(softproof_cross_entropy_grad_d, 0, x, classes, y, 1, rows, n, layout), "columns_target_d grad",
                       rows, n, y, count);
-            checked_f(softproof_columns_target_f(softproof_cross_entropy_fast_f, 1, xf, classes, yf, 1, rows, n), "columns_target_f fast",
-                      rows, n, yf, n);
-            checked_d(softproof_columns_both_d(softproof_cross_entropy_with_grad_d, x, classes, loss, y, 1, rows, n), "columns_both_d",
+            checked_f(softproof_columns_target_f(softproof_cross_entropy_fast_f, 1, xf, classes, yf, 1, rows, n, layout),
+                      "columns_target_f fast", rows, n, yf, n);
+            checked_f(softproof_columns_target_f(softproof_cross_entropy_grad_fast_f, 0, xf, classes, yf, 1, rows, n, layout),
+                      "columns_target_f grad fast", rows, n, yf, count);
+            checked_d(softproof_columns_both_d(softproof_cross_entropy_with_grad_d, x, classes, loss, y, 1, rows, n, layout), "columns_both_d",
                       rows, n, y, count);
-            checked_f(softproof_columns_both_f(softproof_cross_entropy_with_grad_f, xf, classes, loss_f, yf, 1, rows, n), "columns_both_f",
-                      rows, n, yf, count);
+            checked_f(softproof_columns_both_f(softproof_cross_entropy_with_grad_f, xf, classes, loss_f, yf, 1, rows, n, layout),
+                      "columns_both_f", rows, n, yf, count);
+            checked_f(softproof_columns_both_f(softproof_cross_entropy_with_grad_fast_f, xf, classes, loss_f, yf, 1, rows, n, layout),
+                      "columns_both_f fast", rows, n, yf, count);
             free(classes);
             free(loss);
             free(loss_f);

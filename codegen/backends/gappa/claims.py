@@ -2060,8 +2060,8 @@ FAST_EXP = _fp_claim(
 
 def _fast_gamma() -> Fraction:
     r""":math:`\gamma_d` for the depth d of the fast row sums: a term passes through at most SP_FAST_PART/16 lane additions,
-    4 levels of the lanes' tree and :math:`\lceil n/\mathrm{SP\_FAST\_PART}\rceil` chunk additions (a row of a tile,
-    fewer than SP_FAST_SHORT_LOG = 129 entries summed in order in its lane, through at most 128: fewer) (Higham, Accuracy and
+    4 levels of the lanes' tree and :math:`\lceil n/\mathrm{SP\_FAST\_PART}\rceil` chunk additions (a row or column of a
+    tile, fewer than SP_FAST_TILE_ROWS = 257 entries summed in order in its lane, through at most 256: fewer) (Higham, Accuracy and
     Stability, (4.4): a sum whose every term meets at most d roundings is within :math:`\gamma_d \sum |x_i|`)."""
     depth = FAST_PART // FAST_LANES + 4 + -(-FAST_ROWS // FAST_PART)
     return depth * U / (1 - depth * U)
