@@ -257,3 +257,33 @@ def test_the_c_entry_point_refuses_an_empty_axis_no_kernel_and_another_layout() 
     assert driver(None, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 0) == 1  # SOFTPROOF_EDOMAIN
     assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 2) == 1
     assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 1) == 0 and np.allclose(out, 0.25)
+
+
+# a row of 100 float32 entries (bit patterns) found by searching 2 * 10^8 entries of random rows: a tile that summed its
+# lane in order (one chain of double additions) rounded its t differently from the row path's 16 lanes and tree, and
+# entry 35 of its softmax the other way
+ORDER_SENSITIVE_ROW = np.array([int(word, 16) for word in (
+    "c080a968 40afc401 3ff6db97 c155790c c0a34fd5 41229e24 41483bf1 410ae287 c0c17008 c1a6b721 "
+    "3ee2eae4 c11e4ea6 40813a55 c19b5ca9 c1ce0e93 40dfc032 c04460b0 c018e355 bff09564 c03056c4 "
+    "c0802b2f c123b7cf 40c289ab 4126e036 41304453 c13472d4 41418e5c 414ecd94 415e9ff6 40af534d "
+    "3eddcb7d c0a89ecc 3f5c3a28 407f38b9 bfd9078c c0b5a79b 4047c36c c08dc582 3fe81ec8 c0256ac3 "
+    "c04d9b35 c0f346a7 bfe6565e c0a7ad30 3f045ab8 3fc62d5e c143201c 3fca4524 408c4fee 40705c74 "
+    "3fd6fe14 c1288906 c03dabd7 c13abdd7 c19b562f 41959999 bfa2e4fb 40a4cd63 c197ac65 3fe811fc "
+    "c10929e0 c04e5789 c17afb66 411cf66a 3f7994ea bed10cde 3ec140db 416053e1 c09518d4 415e8f38 "
+    "bf953089 c123bf78 c09ee710 3fe7c78c 3f32641f bfc6d28b c1571286 bf643430 411cbf9a 3f6d4bde "
+    "40642656 bf993208 4137a0e8 40a7b6c3 40e36c93 406b55d2 c16f7f93 c0311bf0 40e34f78 c1206a8e "
+    "408c16cf c08bf1ac c156056d c058b03b 3fdcd146 bfe81e53 bfd746ad c1beab49 c0aa2e90 3fa294e1"
+).split()], np.uint32).view(np.float32)
+
+
+def test_the_tiles_sum_a_row_as_the_row_path_does() -> None:
+    """Down the columns an axis of 100 entries goes in fast tiles, while rows of 100 take the row path: the same bits
+    only because the tile's lane adds term j into slot j mod 16 and folds the slots by the row path's tree (an in-order
+    sum gave entry 35 of this row one ULP off the row path's). Every kernel, the row in each of 16 columns."""
+    column = ORDER_SENSITIVE_ROW.reshape(1, -1, 1)
+    x = np.ascontiguousarray(np.repeat(column, 16, axis=2))
+    for name in KERNELS:
+        got = getattr(softmax_c, name)(x, axis=1, precision="fast")
+        want = getattr(softmax_c, name)(ORDER_SENSITIVE_ROW[None], precision="fast")
+        for c in range(16):
+            np.testing.assert_array_equal(got[..., c].reshape(-1), np.asarray(want).reshape(-1), err_msg=f"{name} column {c}")

@@ -7493,11 +7493,19 @@ typedef struct {
 
 /* the statistics of SP_LANES rows of n < SP_FAST_TILE_ROWS entries, as fast_stats_of (split: ties and t apart; store:
  * e_j kept in the tile): rows x[l * n + j] (inner == 0) or columns x[j * inner + l] (inner > 0; columns.c.j2), copied
- * into the tile alike; each row's terms added in order, in double */
+ * into the tile alike. Each row's t is the row path's sum to the bit, by construction: fast_chunk adds term j into
+ * its lane j mod SP_LANES (the last block's missing entries as +0) and folds the lanes by fold_sum_lanes' tree; here
+ * term j of row l goes into slot j mod SP_LANES of lane l, in the same order, and the slots fold by the same tree (the
+ * same additions of the same doubles). A tile's lane that summed its row in order (one chain, as until 2026-12-06)
+ * gave the row path's t only up to the rounding of the double additions, which the order changes (so a float32 result
+ * could round the other way, about once in 2^28 entries); that was measured equal, not known equal. The ties are
+ * counted exactly either way (integers). */
 static SP_INLINE void fast_tile_stats(const float *x, size_t n, size_t inner, int store, int split, const fast_temp *tp, int tempered,
                                       fast_tile *tl)
 {
-    size_t j, l;
+    double acc[SP_LANES][SP_LANES]; /* acc[k][l]: row l's terms j with j mod SP_LANES = k, fast_chunk's lane k */
+    const size_t live = n < 2 ? 2 : n < SP_LANES ? n : SP_LANES; /* the slots that hold a term (and slot 1, read last) */
+    size_t j, k, l;
     /* entry j of the 16 rows at a time, each a whole 64-byte line of the tile written (the loop along the rows that
      * wrote the tile with a stride of 64 bytes took up to 1.31x the time on rows of 3 to 20; even on 31 to 64); columns
      * (inner > 0): entry j of the 16 lanes is a line of x itself */
@@ -7517,7 +7525,11 @@ static SP_INLINE void fast_tile_stats(const float *x, size_t n, size_t inner, in
     for (l = 0; l < SP_LANES; ++l) {
         tl->m[l] = -INFINITY;
         tl->ties[l] = 0.0;
-        tl->t[l] = 0.0;
+    }
+    for (k = 0; k < live; ++k) { /* the slots past n stay 0 in fast_chunk's lanes: never read here (below) */
+        for (l = 0; l < SP_LANES; ++l) {
+            acc[k][l] = 0.0;
+        }
     }
     for (j = 0; j < n; ++j) {
         SP_SIMD
@@ -7530,22 +7542,45 @@ static SP_INLINE void fast_tile_stats(const float *x, size_t n, size_t inner, in
         tl->m[l] = tl->ok[l] ? tl->m[l] : 0.0f;
     }
     for (j = 0; j < n; ++j) {
+        double *slot = acc[j % SP_LANES];
         SP_SIMD
         for (l = 0; l < SP_LANES; ++l) {
             const float e = sp_fast_term(tl->x[j][l], tl->m[l], tp, tempered, SP_EXP_TWO_FACTORS);
             if (store) {
                 tl->e[j][l] = e;
             }
-            if (split) {
+            if (split) { /* as fast_chunk: a tie's term 0, counted apart */
                 const int tie = tl->x[j][l] == tl->m[l];
-                tl->t[l] += tie ? 0.0 : (double)e;
+                slot[l] += (double)(tie ? 0.0f : e);
                 tl->ties[l] += tie ? 1.0 : 0.0;
             } else {
-                tl->t[l] += (double)e;
+                slot[l] += (double)e;
             }
         }
     }
+    /* fold_sum_lanes' tree, every lane at once; a step whose upper slot holds no term adds +0 there, which leaves the
+     * lower one as it is (x + 0 = x for x >= +0), so it is skipped */
+    for (k = 0; k < SP_LANES / 2 && k + SP_LANES / 2 < live; ++k) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            acc[k][l] += acc[k + SP_LANES / 2][l];
+        }
+    }
+    for (k = 0; k < SP_LANES / 4 && k + SP_LANES / 4 < live; ++k) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            acc[k][l] += acc[k + SP_LANES / 4][l];
+        }
+    }
+    for (k = 0; k < SP_LANES / 8 && k + SP_LANES / 8 < live; ++k) {
+        SP_SIMD
+        for (l = 0; l < SP_LANES; ++l) {
+            acc[k][l] += acc[k + SP_LANES / 8][l];
+        }
+    }
+    SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
+        tl->t[l] = acc[0][l] + acc[1][l];
         tl->ok[l] = tl->ok[l] && tl->ties[l] + tl->t[l] < INFINITY;
     }
 }
@@ -7650,8 +7685,9 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, size_t inner
     }
 }
 
-/* log_softmax of SP_LANES short rows (inner == 0) or columns (inner > 0), as softmax_fast_tile */
-static void log_softmax_fast_tile(const float *x, float *out, size_t n, size_t inner, const fast_temp *tp)
+/* log_softmax of SP_LANES short rows (inner == 0) or columns (inner > 0), as softmax_fast_tile (not inlined: inlined
+ * into fast_columns_run, GCC 12 left its exp loop scalar there, 4.7x the time) */
+static SP_NOINLINE void log_softmax_fast_tile(const float *x, float *out, size_t n, size_t inner, const fast_temp *tp)
 {
     fast_tile tl;
     double L[SP_LANES], md[SP_LANES];
