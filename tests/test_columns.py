@@ -171,93 +171,84 @@ def _declining(shape: tuple[int, int, int], seed: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("shape", [(3, 7, 16), (2, 40, 37), (4, 100, 20), (2, 200, 20)])
-def test_the_fast_tiles_down_the_columns_hand_on_the_same_columns_as_the_rows(shape: tuple[int, int, int]) -> None:
-    """The fast tier's short columns taken where they are (softproof_columns_direct_f): every kernel and temperature
-    gives the bits of the rows, declined columns included, and the results are C-contiguous in x's layout (no view);
+def test_the_tiles_down_the_columns_hand_on_the_same_columns_as_the_rows(shape: tuple[int, int, int]) -> None:
+    """Short columns taken where they are (softproof_columns_direct_*; the fast tier's tiles, the accurate ones in both
+    dtypes where their rows go in tiles): every kernel and temperature gives the bits of the rows, declined columns
+    included (a tile of the accurate kernels with one is taken column by column), and the results are C-contiguous in
+    x's layout (no view);
     the log-probability columns' logsumexp is near 0 (so m + L cancels there: the ones the fast tier hands on; along an
     axis of 200, longer than the accurate tiles take, one at a time)."""
-    x = _declining(shape, seed=shape[1])
-    for name in KERNELS:
-        for temperature in (1.0, 0.3, 3.0):
-            got = getattr(softmax_c, name)(x, axis=1, temperature=temperature, precision="fast")
-            want = _moved_last(name, x, 1, temperature=temperature, precision="fast")
-            np.testing.assert_array_equal(got, want, err_msg=f"{name} T={temperature} {shape}")
-            assert name == "logsumexp" or got.flags.c_contiguous
     target = np.zeros((shape[0], shape[2]), np.int64)
     target[:, ::3] = shape[1] - 1
-    moved = np.ascontiguousarray(np.moveaxis(x, 1, -1))
-    both, alone = softmax_c.cross_entropy_with_grad(x, target, axis=1, precision="fast"), softmax_c.cross_entropy_with_grad(moved, target, precision="fast")
-    np.testing.assert_array_equal(both[0], alone[0])
-    np.testing.assert_array_equal(both[1], np.moveaxis(alone[1], -1, 1))
-    np.testing.assert_array_equal(softmax_c.cross_entropy(x, target, axis=1, precision="fast"),
-                                  softmax_c.cross_entropy(moved, target, precision="fast"))
-    np.testing.assert_array_equal(softmax_c.cross_entropy_grad(x, target, axis=1, precision="fast"),
-                                  np.moveaxis(softmax_c.cross_entropy_grad(moved, target, precision="fast"), -1, 1))
+    for dtype, precision in ((np.float32, "fast"), (np.float32, "accurate"), (np.float64, "accurate")):
+        x = _declining(shape, seed=shape[1]).astype(dtype)
+        for name in KERNELS:
+            for temperature in (1.0, 0.3, 3.0):
+                got = getattr(softmax_c, name)(x, axis=1, temperature=temperature, precision=precision)
+                want = _moved_last(name, x, 1, temperature=temperature, precision=precision)
+                np.testing.assert_array_equal(got, want, err_msg=f"{name} {precision} T={temperature} {shape}")
+        moved = np.ascontiguousarray(np.moveaxis(x, 1, -1))
+        both = softmax_c.cross_entropy_with_grad(x, target, axis=1, precision=precision)
+        alone = softmax_c.cross_entropy_with_grad(moved, target, precision=precision)
+        np.testing.assert_array_equal(both[0], alone[0])
+        np.testing.assert_array_equal(both[1], np.moveaxis(alone[1], -1, 1))
+        np.testing.assert_array_equal(softmax_c.cross_entropy(x, target, axis=1, precision=precision),
+                                      softmax_c.cross_entropy(moved, target, precision=precision))
+        np.testing.assert_array_equal(softmax_c.cross_entropy_grad(x, target, axis=1, precision=precision),
+                                      np.moveaxis(softmax_c.cross_entropy_grad(moved, target, precision=precision), -1, 1))
+    x = _declining(shape, seed=shape[1])
+    assert all(getattr(softmax_c, name)(x, axis=1, precision="fast").flags.c_contiguous for name in ("softmax", "log_softmax"))
     lse = softmax_c.logsumexp(x[:, :, 5:16], axis=1, precision="fast")
     assert (np.abs(lse) < 1e-5).all()  # the log-probability columns: m + L cancels, the fast tier declines them
 
 
-def _direct(name: str, n: int, inner: int, temperature: float = 1.0) -> bool:
-    """softproof_columns_direct_f for the kernel softproof_<name>_f in its slot (rows, target or both)."""
+def _direct(name: str, n: int, inner: int, temperature: float = 1.0, sfx: str = "f") -> bool:
+    """softproof_columns_direct_<sfx> for the kernel softproof_<name>_<sfx> in its slot (rows, target or both)."""
     library = softmax_c._KERNELS.library
-    query = library.softproof_columns_direct_f
+    query = getattr(library, f"softproof_columns_direct_{sfx}")
     query.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]
     query.restype = ctypes.c_int
-    kernel = ctypes.cast(getattr(library, f"softproof_{name}_f"), ctypes.c_void_p)
+    kernel = ctypes.cast(getattr(library, f"softproof_{name}_{sfx}"), ctypes.c_void_p)
     slot = 2 if "with_grad" in name else 1 if name.startswith("cross_entropy") else 0
     return bool(query(*[kernel if k == slot else None for k in range(3)], n, inner, temperature))
 
 
 def test_which_kernels_run_down_the_columns() -> None:
-    """The fast tier's tiles, where the axis is shorter than a tile's capacity, at least 16 columns, and a temperature
-    the fast tier takes; never the accurate kernels nor float64."""
-    last = TILE_ROWS - 1
+    """The fast tier's tiles where the axis is shorter than a tile's capacity, at least 16 columns, a temperature the
+    fast tier takes; the accurate kernels' tiles where their row kernels take rows of n in tiles (softmax and
+    log_softmax up to SP_SHORT_SHARES_F / _D, the others up to SP_SHORT), at least 8 columns, 0 < T < inf."""
+    last, short = TILE_ROWS - 1, _define("SP_SHORT")
+    shares_f, shares_d = _define("SP_SHORT_SHARES_F"), _define("SP_SHORT_SHARES_D")
     assert _direct("softmax_fast", 1, 16) and _direct("log_softmax_fast", last, 16) and _direct("logsumexp_fast", 128, 99)
     assert _direct("cross_entropy_fast", 20, 16) and _direct("cross_entropy_grad_fast", 63, 16)
     assert _direct("cross_entropy_with_grad_fast", last, 17)
-    assert not _direct("softmax_fast", TILE_ROWS, 16) and not _direct("softmax_fast", 20, 15) and not _direct("softmax", 20, 16)
-    assert not _direct("softmax_fast", 20, 16, 2.0**-21) and not _direct("softmax_fast", 0, 16)
-    library = softmax_c._KERNELS.library
-    library.softproof_columns_direct_d.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]
-    assert library.softproof_columns_direct_d(ctypes.cast(library.softproof_softmax_d, ctypes.c_void_p), None, None, 20, 16, 1.0) == 0
+    assert not _direct("softmax_fast", TILE_ROWS, 16) and not _direct("softmax_fast", 2, 2, 2.0**-21)
+    assert not _direct("softmax_fast", 20, 15)  # fewer than 16 columns: the gather
+    assert _direct("softmax", shares_f, 8) and not _direct("softmax", shares_f + 1, 8) and not _direct("softmax", 20, 7)
+    assert _direct("log_softmax", shares_d, 8, sfx="d") and not _direct("log_softmax", shares_d + 1, 8, sfx="d")
+    assert _direct("logsumexp", short, 8, 0.5, sfx="d") and not _direct("logsumexp", short + 1, 8, sfx="d")
+    assert _direct("cross_entropy_with_grad", short, 9) and _direct("cross_entropy_grad", 3, 8, sfx="d")
+    assert not _direct("softmax", 20, 16, 0.0) and not _direct("softmax", 20, 16, np.inf) and not _direct("softmax", 0, 16)
 
 
-@pytest.mark.parametrize("name", ["softmax_fast", "softmax"])
-def test_both_layouts_give_the_same_bits(name: str) -> None:
-    """softproof_columns_f with SOFTPROOF_AS_ROWS (0: the rows of the columns) and SOFTPROOF_AS_INPUT (1: x's layout),
-    for a kernel that runs down the columns (the fast tier's short rows: with AS_ROWS it gathers them) and one that
-    gathers them (with AS_INPUT its results are scattered back): the same bits, the rows' (40 columns: a last tile that
-    overlaps)."""
+@pytest.mark.parametrize(("name", "n"), [("softmax_fast", 20), ("softmax", 20), ("softmax", 170)])
+def test_both_layouts_give_the_same_bits(name: str, n: int) -> None:
+    """softproof_columns_f with SOFTPROOF_AS_ROWS (0: the rows of the columns) and SOFTPROOF_AS_INPUT (1: x's layout):
+    the tiles down the columns (the fast tier; the accurate tiles, n = 20; with AS_ROWS they gather the columns) and
+    the gather (n = 170, beyond the tiles; with AS_INPUT its results are scattered back) give the same bits, the rows'
+    (40 columns: a last tile that overlaps)."""
     library = softmax_c._KERNELS.library
     driver = library.softproof_columns_f
     driver.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
                        ctypes.c_size_t, ctypes.c_double, ctypes.c_int]
-    x = _hard((3, 20, 40), np.float32, seed=11)
+    x = _hard((3, n, 40), np.float32, seed=11)
     kernel = ctypes.cast(getattr(library, f"softproof_{name}_f"), ctypes.c_void_p)
-    as_rows, as_input = np.empty((3, 40, 20), np.float32), np.empty_like(x)
-    assert driver(kernel, 0, x.ctypes.data, as_rows.ctypes.data, 3, 20, 40, 0.7, 0) == 0
-    assert driver(kernel, 0, x.ctypes.data, as_input.ctypes.data, 3, 20, 40, 0.7, 1) == 0
+    as_rows, as_input = np.empty((3, 40, n), np.float32), np.empty_like(x)
+    assert driver(kernel, 0, x.ctypes.data, as_rows.ctypes.data, 3, n, 40, 0.7, 0) == 0
+    assert driver(kernel, 0, x.ctypes.data, as_input.ctypes.data, 3, n, 40, 0.7, 1) == 0
     want = _moved_last(name.removesuffix("_fast"), x, 1, temperature=0.7, precision="fast" if name.endswith("fast") else "accurate")
     np.testing.assert_array_equal(np.moveaxis(as_rows, -1, 1), want)
     np.testing.assert_array_equal(as_input, want)
-
-
-def test_the_c_entry_point_refuses_an_empty_axis_no_kernel_and_another_layout() -> None:
-    """softproof_columns_d: SOFTPROOF_ERANGE for n = 0, SOFTPROOF_EDOMAIN for a NULL kernel or a layout other than
-    SOFTPROOF_AS_ROWS (0) and SOFTPROOF_AS_INPUT (1) (softmax.h)."""
-    library = softmax_c._KERNELS.library
-    driver = library.softproof_columns_d
-    driver.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
-                       ctypes.c_size_t, ctypes.c_double, ctypes.c_int]
-    driver.restype = ctypes.c_int
-    x = np.zeros(4)
-    out = np.zeros(4)
-    kernel = ctypes.cast(library.softproof_softmax_d, ctypes.c_void_p)
-    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 0, 4, 1.0, 0) == 2  # SOFTPROOF_ERANGE
-    assert driver(None, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 0) == 1  # SOFTPROOF_EDOMAIN
-    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 2) == 1
-    assert driver(kernel, 0, x.ctypes.data, out.ctypes.data, 1, 4, 1, 1.0, 1) == 0 and np.allclose(out, 0.25)
-
 
 # a row of 100 float32 entries (bit patterns) found by searching 2 * 10^8 entries of random rows: a tile that summed its
 # lane in order (one chain of double additions) rounded its t differently from the row path's 16 lanes and tree, and

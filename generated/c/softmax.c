@@ -2423,8 +2423,9 @@ static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, i
     }
 }
 
-/* load SP_TILE rows and reduce them; 0 when a row needs the general path (NaN, infinities) */
-static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T, int shifts)
+/* load SP_TILE rows (inner == 0: row l at rows + l n) or columns (inner > 0: entry j of column l at rows[j inner + l];
+ * columns.c.j2) and reduce them; 0 when a row needs the general path (NaN, infinities) */
+static int tile_load_d(tile_d *tl, const double *rows, size_t n, size_t inner, double T, int shifts)
 {
     double low[SP_TILE], bad[SP_TILE];
     size_t j, l;
@@ -2435,8 +2436,15 @@ static int tile_load_d(tile_d *tl, const double *rows, size_t n, double T, int s
         bad[l] = 0.0;
     }
     for (j = 0; j < n; ++j) {
-        for (l = 0; l < SP_TILE; ++l) {
-            tl->x[j][l] = (double)rows[l * n + j];
+        if (inner == 0) {
+            for (l = 0; l < SP_TILE; ++l) {
+                tl->x[j][l] = (double)rows[l * n + j];
+            }
+        } else {
+            SP_SIMD
+            for (l = 0; l < SP_TILE; ++l) {
+                tl->x[j][l] = (double)rows[j * inner + l];
+            }
         }
     }
     for (j = 0; j < n; ++j) {
@@ -2530,13 +2538,14 @@ static SP_INLINE double tile_entry_d(const tile_d *tl, size_t j, size_t l, int l
     }
 }
 
-/* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
-static int softmax_tile_d(const double *rows, double *out, size_t n, double T, int logarithm)
+/* softmax or log_softmax of SP_TILE short rows, or columns into x's layout (inner > 0, as tile_load); 0 when they need
+ * the general path */
+static int softmax_tile_d(const double *rows, double *out, size_t n, size_t inner, double T, int logarithm)
 {
     tile_d tl;
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE], log_norm_lo[SP_TILE];
     size_t j, l;
-    if (!tile_load_d(&tl, rows, n, T, logarithm)) {
+    if (!tile_load_d(&tl, rows, n, inner, T, logarithm)) {
         return 0;
     }
     if (logarithm) {
@@ -2545,6 +2554,22 @@ static int softmax_tile_d(const double *rows, double *out, size_t n, double T, i
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
+    }
+    if (inner != 0) { /* down the columns: entry j of the SP_TILE lanes is one run of x's layout (the same entries) */
+        for (j = 0; j < n; ++j) {
+            if (logarithm) {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[j * inner + l] = (double)tile_entry_d(&tl, j, l, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                }
+            } else {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[j * inner + l] = (double)tile_entry_d(&tl, j, l, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                }
+            }
+        }
+        return 1;
     }
     if (logarithm ? n < SP_LANEWISE_LOG_D : n * sizeof(double) <= SP_LANEWISE_BYTES) {
         /* short rows: the results go over the exponentials in vector loops across the rows (one
@@ -2612,7 +2637,7 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
                         log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
                     }
                 }
-            } else if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
+            } else if (!softmax_tile_d(logits + offset, out + offset, n, 0, T, logarithm)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     softmax_one_row_d(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
@@ -2635,7 +2660,7 @@ static int softmax_rows_d(const double *logits, double *out, size_t rows, size_t
                         log_softmax_row_d(logits + offset + l * n, out + offset + l * n, n, T);
                     }
                 }
-            } else if (!softmax_tile_d(logits + offset, out + offset, n, T, logarithm)) {
+            } else if (!softmax_tile_d(logits + offset, out + offset, n, 0, T, logarithm)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     softmax_one_row_d(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
@@ -3102,14 +3127,15 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
     }
 }
 
-/* logsumexp of SP_TILE short rows; 0 when they need the general path */
-static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
+/* logsumexp of SP_TILE short rows, or columns (inner > 0, as tile_load: their later stages, which read rows, take them
+ * gathered into `spare`, SP_TILE n entries); 0 when they need the general path */
+static int logsumexp_tile_d(const double *rows, double *out, size_t n, size_t inner, double T, double *spare)
 {
     tile_d tl;
     double value[SP_TILE], bound[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
-    if (!tile_load_d(&tl, rows, n, T, 0)) {
+    if (!tile_load_d(&tl, rows, n, inner, T, 0)) {
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
@@ -3123,6 +3149,15 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, double T)
     if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
         int certified_dd[SP_TILE];
+        if (inner != 0) { /* the columns as rows, for the stages that read rows */
+            size_t j;
+            for (l = 0; l < SP_TILE; ++l) {
+                for (j = 0; j < n; ++j) {
+                    spare[l * n + j] = rows[j * inner + l];
+                }
+            }
+            rows = spare;
+        }
         tile_stats_dd_d(&tl, n, T, ties, t, t_lo, absolute);
         logsumexp_lanes_d(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
         size_t exact[SP_TILE], count = 0;
@@ -3189,7 +3224,7 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
                                                                      : logsumexp_row_d(xr, n, T));
                     }
                 }
-            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
+            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, 0, T, NULL)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
@@ -3226,7 +3261,7 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
                                                                      : logsumexp_row_d(xr, n, T));
                     }
                 }
-            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, T)) {
+            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, 0, T, NULL)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
@@ -3528,13 +3563,13 @@ static double cross_entropy_row_d(const double *xr, size_t n, size_t t_index)
     return cross_entropy_finish(st, x_target, L, L_lo, 0);
 }
 
-/* cross-entropy of SP_TILE short rows; 0 when they need the general path */
-static int cross_entropy_tile_d(const double *rows, const long long *target, double *out, size_t n)
+/* cross-entropy of SP_TILE short rows (or columns, inner > 0, as tile_load); 0 when they need the general path */
+static int cross_entropy_tile_d(const double *rows, const long long *target, double *out, size_t n, size_t inner)
 {
     tile_d tl;
     double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
+    if (!tile_load_d(&tl, rows, n, inner, 1.0, 0)) {
         return 0;
     }
     tile_log_normalisers_d(&tl, n, 1.0, 0, L, L_lo);
@@ -3568,7 +3603,7 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
                     out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 0)
                                                                  : cross_entropy_row_d(xr, n, t_index));
                 }
-            } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n)) {
+            } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n, 0)) {
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (double)cross_entropy_row_d(rows_of_group + l * n, n, (size_t)target[first + l]);
                 }
@@ -3590,7 +3625,7 @@ static int cross_entropy_rows_d(const double *logits, const long long *target, d
                     out[first + l] = (double)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 0)
                                                                  : cross_entropy_row_d(xr, n, t_index));
                 }
-            } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n)) {
+            } else if (!cross_entropy_tile_d(rows_of_group, target + first, out + first, n, 0)) {
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (double)cross_entropy_row_d(rows_of_group + l * n, n, (size_t)target[first + l]);
                 }
@@ -3631,46 +3666,55 @@ static SP_INLINE void cross_entropy_grad_target_d(double *outr, size_t t_index, 
     }
 }
 
-/* p - onehot(t) of a loaded tile's SP_TILE rows into out (rows of n): p along each row (a vector loop),
- * then the target entry alone */
-static void cross_entropy_grad_tile_write_d(const tile_d *tl, const long long *target, double *out, size_t n)
+/* p - onehot(t) of a loaded tile's SP_TILE rows into out (rows of n; inner > 0: down the columns of x's layout, a vector
+ * loop across them): p along each row (a vector loop), then the target entry alone */
+static void cross_entropy_grad_tile_write_d(const tile_d *tl, const long long *target, double *out, size_t n, size_t inner)
 {
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
     for (l = 0; l < SP_TILE; ++l) {
         reciprocal_of_sum(tl->ties[l], tl->t[l], tl->t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
+    for (j = 0; inner != 0 && j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            /* proved: rewrite.softmax_ties_split */
+            out[j * inner + l] = (double)(piece_softmax(tl->e[j][l], lane_inv_hi[l], lane_inv_lo[l]));
+        }
+    }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-        for (j = 0; j < n; ++j) {
+        double *outr = inner != 0 ? out + l : out + l * n;
+        const size_t step = inner != 0 ? inner : 1;
+        for (j = 0; inner == 0 && j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl->e[j][l];
-            out[l * n + j] = (double)(piece_softmax(e, inv_hi, inv_lo));
+            outr[j] = (double)(piece_softmax(e, inv_hi, inv_lo));
         }
         if (tl->x[t_index][l] == st.m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            out[l * n + t_index] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
+            outr[t_index * step] = (double)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
             const double e = tl->e[t_index][l];
             const double p = piece_softmax(e, inv_hi, inv_lo);
             const double onehot = 1.0;
             /* proved: ce.gradient_softmax_minus_onehot */
-            out[l * n + t_index] = (double)(piece_cross_entropy_grad(onehot, p));
+            outr[t_index * step] = (double)(piece_cross_entropy_grad(onehot, p));
         }
     }
 }
 
-/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
-static int cross_entropy_grad_tile_d(const double *rows, const long long *target, double *out, size_t n)
+/* p - onehot(t) of SP_TILE short rows (or columns, inner > 0) in one pass; 0 when they need the general path */
+static int cross_entropy_grad_tile_d(const double *rows, const long long *target, double *out, size_t n, size_t inner)
 {
     tile_d tl;
-    if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
+    if (!tile_load_d(&tl, rows, n, inner, 1.0, 0)) {
         return 0;
     }
-    cross_entropy_grad_tile_write_d(&tl, target, out, n);
+    cross_entropy_grad_tile_write_d(&tl, target, out, n, inner);
     return 1;
 }
 
@@ -3686,7 +3730,7 @@ static int cross_entropy_grad_rows_d(const double *logits, const long long *targ
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n)) {
+            if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n, 0)) {
                 softmax_rows_d(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
                 cross_entropy_grad_fix_d(logits + first * n, target + first, out + first * n, SP_TILE, n);
             }
@@ -3696,7 +3740,7 @@ static int cross_entropy_grad_rows_d(const double *logits, const long long *targ
     {
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n)) {
+            if (!cross_entropy_grad_tile_d(logits + first * n, target + first, out + first * n, n, 0)) {
                 softmax_rows_d(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
                 cross_entropy_grad_fix_d(logits + first * n, target + first, out + first * n, SP_TILE, n);
             }
@@ -3764,13 +3808,15 @@ static void cross_entropy_with_grad_row_d(const double *xr, double *gradr, size_
     cross_entropy_grad_target_d(gradr, t_index, isfinite(m) && x_target == m, st);
 }
 
-/* SP_TILE short rows: one tile load for the loss and the gradient; 0 when they need the general path */
-static int cross_entropy_with_grad_tile_d(const double *rows, const long long *target, double *loss, double *grad, size_t n)
+/* SP_TILE short rows (or columns, inner > 0): one tile load for the loss and the gradient; 0 when they need the general
+ * path */
+static int cross_entropy_with_grad_tile_d(const double *rows, const long long *target, double *loss, double *grad, size_t n,
+                                             size_t inner)
 {
     tile_d tl;
     double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_d(&tl, rows, n, 1.0, 0)) {
+    if (!tile_load_d(&tl, rows, n, inner, 1.0, 0)) {
         return 0;
     }
     tile_log_normalisers_d(&tl, n, 1.0, 0, L, L_lo);
@@ -3778,7 +3824,7 @@ static int cross_entropy_with_grad_tile_d(const double *rows, const long long *t
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         loss[l] = (double)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 0);
     }
-    cross_entropy_grad_tile_write_d(&tl, target, grad, n);
+    cross_entropy_grad_tile_write_d(&tl, target, grad, n, inner);
     return 1;
 }
 
@@ -3795,7 +3841,7 @@ static int cross_entropy_with_grad_rows_d(const double *logits, const long long 
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+            if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n, 0)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     cross_entropy_with_grad_row_d(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
@@ -3807,7 +3853,7 @@ static int cross_entropy_with_grad_rows_d(const double *logits, const long long 
     {
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+            if (!cross_entropy_with_grad_tile_d(logits + first * n, target + first, loss + first, grad + first * n, n, 0)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     cross_entropy_with_grad_row_d(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
@@ -4688,8 +4734,9 @@ static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, i
     }
 }
 
-/* load SP_TILE rows and reduce them; 0 when a row needs the general path (NaN, infinities) */
-static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T, int shifts)
+/* load SP_TILE rows (inner == 0: row l at rows + l n) or columns (inner > 0: entry j of column l at rows[j inner + l];
+ * columns.c.j2) and reduce them; 0 when a row needs the general path (NaN, infinities) */
+static int tile_load_f(tile_f *tl, const float *rows, size_t n, size_t inner, double T, int shifts)
 {
     double low[SP_TILE], bad[SP_TILE];
     size_t j, l;
@@ -4700,8 +4747,15 @@ static int tile_load_f(tile_f *tl, const float *rows, size_t n, double T, int sh
         bad[l] = 0.0;
     }
     for (j = 0; j < n; ++j) {
-        for (l = 0; l < SP_TILE; ++l) {
-            tl->x[j][l] = (double)rows[l * n + j];
+        if (inner == 0) {
+            for (l = 0; l < SP_TILE; ++l) {
+                tl->x[j][l] = (double)rows[l * n + j];
+            }
+        } else {
+            SP_SIMD
+            for (l = 0; l < SP_TILE; ++l) {
+                tl->x[j][l] = (double)rows[j * inner + l];
+            }
         }
     }
     for (j = 0; j < n; ++j) {
@@ -4795,13 +4849,14 @@ static SP_INLINE double tile_entry_f(const tile_f *tl, size_t j, size_t l, int l
     }
 }
 
-/* softmax or log_softmax of SP_TILE short rows; 0 when they need the general path */
-static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int logarithm)
+/* softmax or log_softmax of SP_TILE short rows, or columns into x's layout (inner > 0, as tile_load); 0 when they need
+ * the general path */
+static int softmax_tile_f(const float *rows, float *out, size_t n, size_t inner, double T, int logarithm)
 {
     tile_f tl;
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE], log_norm[SP_TILE], log_norm_lo[SP_TILE];
     size_t j, l;
-    if (!tile_load_f(&tl, rows, n, T, logarithm)) {
+    if (!tile_load_f(&tl, rows, n, inner, T, logarithm)) {
         return 0;
     }
     if (logarithm) {
@@ -4810,6 +4865,22 @@ static int softmax_tile_f(const float *rows, float *out, size_t n, double T, int
         for (l = 0; l < SP_TILE; ++l) {
             reciprocal_of_sum(tl.ties[l], tl.t[l], tl.t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
         }
+    }
+    if (inner != 0) { /* down the columns: entry j of the SP_TILE lanes is one run of x's layout (the same entries) */
+        for (j = 0; j < n; ++j) {
+            if (logarithm) {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[j * inner + l] = (float)tile_entry_f(&tl, j, l, 1, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                }
+            } else {
+                SP_SIMD
+                for (l = 0; l < SP_TILE; ++l) {
+                    out[j * inner + l] = (float)tile_entry_f(&tl, j, l, 0, log_norm, log_norm_lo, lane_inv_hi, lane_inv_lo);
+                }
+            }
+        }
+        return 1;
     }
     if (logarithm ? n < SP_LANEWISE_LOG_F : n * sizeof(float) <= SP_LANEWISE_BYTES) {
         /* short rows: the results go over the exponentials in vector loops across the rows (one
@@ -4877,7 +4948,7 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
                         log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
                     }
                 }
-            } else if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
+            } else if (!softmax_tile_f(logits + offset, out + offset, n, 0, T, logarithm)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     softmax_one_row_f(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
@@ -4900,7 +4971,7 @@ static int softmax_rows_f(const float *logits, float *out, size_t rows, size_t n
                         log_softmax_row_f(logits + offset + l * n, out + offset + l * n, n, T);
                     }
                 }
-            } else if (!softmax_tile_f(logits + offset, out + offset, n, T, logarithm)) {
+            } else if (!softmax_tile_f(logits + offset, out + offset, n, 0, T, logarithm)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     softmax_one_row_f(logits + offset + l * n, out + offset + l * n, n, T, logarithm);
@@ -5368,14 +5439,15 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
     }
 }
 
-/* logsumexp of SP_TILE short rows; 0 when they need the general path */
-static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
+/* logsumexp of SP_TILE short rows, or columns (inner > 0, as tile_load: their later stages, which read rows, take them
+ * gathered into `spare`, SP_TILE n entries); 0 when they need the general path */
+static int logsumexp_tile_f(const float *rows, float *out, size_t n, size_t inner, double T, float *spare)
 {
     tile_f tl;
     double value[SP_TILE], bound[SP_TILE], absolute[SP_TILE];
     int certified[SP_TILE], redo = 0;
     size_t l;
-    if (!tile_load_f(&tl, rows, n, T, 0)) {
+    if (!tile_load_f(&tl, rows, n, inner, T, 0)) {
         return 0;
     }
     for (l = 0; l < SP_TILE; ++l) {
@@ -5389,6 +5461,15 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, double T)
     if (redo) { /* the second stage (the terms in double-double), every row of the tile in one vector loop too */
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
         int certified_dd[SP_TILE];
+        if (inner != 0) { /* the columns as rows, for the stages that read rows */
+            size_t j;
+            for (l = 0; l < SP_TILE; ++l) {
+                for (j = 0; j < n; ++j) {
+                    spare[l * n + j] = rows[j * inner + l];
+                }
+            }
+            rows = spare;
+        }
         tile_stats_dd_f(&tl, n, T, ties, t, t_lo, absolute);
         logsumexp_lanes_f(tl.m, ties, t, t_lo, T, SP_TERMS_ERROR_DD + sum_error_dd(n), absolute, value_dd, bound_dd, certified_dd);
         size_t exact[SP_TILE], count = 0;
@@ -5455,7 +5536,7 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
                                                                      : logsumexp_row_f(xr, n, T));
                     }
                 }
-            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
+            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, 0, T, NULL)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
@@ -5492,7 +5573,7 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
                                                                      : logsumexp_row_f(xr, n, T));
                     }
                 }
-            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, T)) {
+            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, 0, T, NULL)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
@@ -6300,13 +6381,13 @@ static double cross_entropy_row_f(const float *xr, size_t n, size_t t_index)
     return cross_entropy_finish(st, x_target, L, L_lo, 1);
 }
 
-/* cross-entropy of SP_TILE short rows; 0 when they need the general path */
-static int cross_entropy_tile_f(const float *rows, const long long *target, float *out, size_t n)
+/* cross-entropy of SP_TILE short rows (or columns, inner > 0, as tile_load); 0 when they need the general path */
+static int cross_entropy_tile_f(const float *rows, const long long *target, float *out, size_t n, size_t inner)
 {
     tile_f tl;
     double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
+    if (!tile_load_f(&tl, rows, n, inner, 1.0, 0)) {
         return 0;
     }
     tile_log_normalisers_f(&tl, n, 1.0, 0, L, L_lo);
@@ -6340,7 +6421,7 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
                     out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 1)
                                                                  : cross_entropy_row_f(xr, n, t_index));
                 }
-            } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n)) {
+            } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n, 0)) {
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (float)cross_entropy_row_f(rows_of_group + l * n, n, (size_t)target[first + l]);
                 }
@@ -6362,7 +6443,7 @@ static int cross_entropy_rows_f(const float *logits, const long long *target, fl
                     out[first + l] = (float)(group.plain[l] ? cross_entropy_finish(group.st[l], (double)xr[t_index], group.L[l], group.L_lo[l], 1)
                                                                  : cross_entropy_row_f(xr, n, t_index));
                 }
-            } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n)) {
+            } else if (!cross_entropy_tile_f(rows_of_group, target + first, out + first, n, 0)) {
                 for (l = 0; l < SP_TILE; ++l) {
                     out[first + l] = (float)cross_entropy_row_f(rows_of_group + l * n, n, (size_t)target[first + l]);
                 }
@@ -6403,46 +6484,55 @@ static SP_INLINE void cross_entropy_grad_target_f(float *outr, size_t t_index, i
     }
 }
 
-/* p - onehot(t) of a loaded tile's SP_TILE rows into out (rows of n): p along each row (a vector loop),
- * then the target entry alone */
-static void cross_entropy_grad_tile_write_f(const tile_f *tl, const long long *target, float *out, size_t n)
+/* p - onehot(t) of a loaded tile's SP_TILE rows into out (rows of n; inner > 0: down the columns of x's layout, a vector
+ * loop across them): p along each row (a vector loop), then the target entry alone */
+static void cross_entropy_grad_tile_write_f(const tile_f *tl, const long long *target, float *out, size_t n, size_t inner)
 {
     double lane_inv_hi[SP_TILE], lane_inv_lo[SP_TILE];
     size_t j, l;
     for (l = 0; l < SP_TILE; ++l) {
         reciprocal_of_sum(tl->ties[l], tl->t[l], tl->t_lo[l], &lane_inv_hi[l], &lane_inv_lo[l]);
     }
+    for (j = 0; inner != 0 && j < n; ++j) {
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            /* proved: rewrite.softmax_ties_split */
+            out[j * inner + l] = (float)(piece_softmax(tl->e[j][l], lane_inv_hi[l], lane_inv_lo[l]));
+        }
+    }
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats st = {tl->m[l], tl->ties[l], tl->t[l], tl->t_lo[l]};
         const double extra = piece_extra(st.ties);
         const size_t t_index = (size_t)target[l];
         const double inv_hi = lane_inv_hi[l], inv_lo = lane_inv_lo[l];
-        for (j = 0; j < n; ++j) {
+        float *outr = inner != 0 ? out + l : out + l * n;
+        const size_t step = inner != 0 ? inner : 1;
+        for (j = 0; inner == 0 && j < n; ++j) {
             /* proved: rewrite.softmax_ties_split */
             const double e = tl->e[j][l];
-            out[l * n + j] = (float)(piece_softmax(e, inv_hi, inv_lo));
+            outr[j] = (float)(piece_softmax(e, inv_hi, inv_lo));
         }
         if (tl->x[t_index][l] == st.m) {
             /* proved: rewrite.ce_grad_target: p_t - 1 = -((c - 1) + t) / (c + t) */
-            out[l * n + t_index] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
+            outr[t_index * step] = (float)(piece_ce_grad_target(extra, st.t, st.ties));
         } else {
             const double e = tl->e[t_index][l];
             const double p = piece_softmax(e, inv_hi, inv_lo);
             const double onehot = 1.0;
             /* proved: ce.gradient_softmax_minus_onehot */
-            out[l * n + t_index] = (float)(piece_cross_entropy_grad(onehot, p));
+            outr[t_index * step] = (float)(piece_cross_entropy_grad(onehot, p));
         }
     }
 }
 
-/* p - onehot(t) of SP_TILE short rows in one pass; 0 when they need the general path */
-static int cross_entropy_grad_tile_f(const float *rows, const long long *target, float *out, size_t n)
+/* p - onehot(t) of SP_TILE short rows (or columns, inner > 0) in one pass; 0 when they need the general path */
+static int cross_entropy_grad_tile_f(const float *rows, const long long *target, float *out, size_t n, size_t inner)
 {
     tile_f tl;
-    if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
+    if (!tile_load_f(&tl, rows, n, inner, 1.0, 0)) {
         return 0;
     }
-    cross_entropy_grad_tile_write_f(&tl, target, out, n);
+    cross_entropy_grad_tile_write_f(&tl, target, out, n, inner);
     return 1;
 }
 
@@ -6458,7 +6548,7 @@ static int cross_entropy_grad_rows_f(const float *logits, const long long *targe
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n)) {
+            if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n, 0)) {
                 softmax_rows_f(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
                 cross_entropy_grad_fix_f(logits + first * n, target + first, out + first * n, SP_TILE, n);
             }
@@ -6468,7 +6558,7 @@ static int cross_entropy_grad_rows_f(const float *logits, const long long *targe
     {
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n)) {
+            if (!cross_entropy_grad_tile_f(logits + first * n, target + first, out + first * n, n, 0)) {
                 softmax_rows_f(logits + first * n, out + first * n, SP_TILE, n, 1.0, 0);
                 cross_entropy_grad_fix_f(logits + first * n, target + first, out + first * n, SP_TILE, n);
             }
@@ -6536,13 +6626,15 @@ static void cross_entropy_with_grad_row_f(const float *xr, float *gradr, size_t 
     cross_entropy_grad_target_f(gradr, t_index, isfinite(m) && x_target == m, st);
 }
 
-/* SP_TILE short rows: one tile load for the loss and the gradient; 0 when they need the general path */
-static int cross_entropy_with_grad_tile_f(const float *rows, const long long *target, float *loss, float *grad, size_t n)
+/* SP_TILE short rows (or columns, inner > 0): one tile load for the loss and the gradient; 0 when they need the general
+ * path */
+static int cross_entropy_with_grad_tile_f(const float *rows, const long long *target, float *loss, float *grad, size_t n,
+                                             size_t inner)
 {
     tile_f tl;
     double L[SP_TILE], L_lo[SP_TILE];
     size_t l;
-    if (!tile_load_f(&tl, rows, n, 1.0, 0)) {
+    if (!tile_load_f(&tl, rows, n, inner, 1.0, 0)) {
         return 0;
     }
     tile_log_normalisers_f(&tl, n, 1.0, 0, L, L_lo);
@@ -6550,7 +6642,7 @@ static int cross_entropy_with_grad_tile_f(const float *rows, const long long *ta
         const row_stats st = {tl.m[l], tl.ties[l], tl.t[l], tl.t_lo[l]};
         loss[l] = (float)cross_entropy_finish(st, tl.x[target[l]][l], L[l], L_lo[l], 1);
     }
-    cross_entropy_grad_tile_write_f(&tl, target, grad, n);
+    cross_entropy_grad_tile_write_f(&tl, target, grad, n, inner);
     return 1;
 }
 
@@ -6567,7 +6659,7 @@ static int cross_entropy_with_grad_rows_f(const float *logits, const long long *
 #pragma omp parallel for schedule(static) num_threads(sp_threads())
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+            if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n, 0)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     cross_entropy_with_grad_row_f(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
@@ -6579,7 +6671,7 @@ static int cross_entropy_with_grad_rows_f(const float *logits, const long long *
     {
         for (g = 0; g < tiles; ++g) {
             const size_t first = (size_t)g * SP_TILE;
-            if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n)) {
+            if (!cross_entropy_with_grad_tile_f(logits + first * n, target + first, loss + first, grad + first * n, n, 0)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
                     cross_entropy_with_grad_row_f(logits + (first + l) * n, grad + (first + l) * n, n, (size_t)target[first + l], loss + first + l);
@@ -7749,7 +7841,7 @@ static SP_NOINLINE void lse_handed_flush(lse_handed *h, size_t n, double T)
 {
     float value[SP_TILE];
     size_t l;
-    if (h->count == SP_TILE && n <= SP_SHORT && logsumexp_tile_f(h->x, value, n, T)) {
+    if (h->count == SP_TILE && n <= SP_SHORT && logsumexp_tile_f(h->x, value, n, 0, T, NULL)) {
         for (l = 0; l < SP_TILE; ++l) {
             *h->out[l] = value[l];
         }
@@ -9030,7 +9122,7 @@ int softproof_num_threads(void)
  *   out[outer][inner][n] (SOFTPROOF_AS_ROWS; the binding returns them as a view with the axis back in place), or are
  *   scattered back into x's layout (SOFTPROOF_AS_INPUT; a second transposition: measured 0.6x-0.95x the time of the
  *   rows, so the binding asks for rows);
- * - the fast tier's tiles run down the columns where they are (below, fast_columns_of), results in x's layout.
+ * - tiles run down the columns where they are (below, columns_tiles_of_*), results in x's layout.
  * Values go out as out[outer][inner] either way; the cross-entropy kernels take their class indices in that order,
  * target[outer][inner], as the binding already flattened them. Every result is the kernel's for that column copied
  * out as a row alone, bit for bit, because a row's result never depends on where it sits in a batch, nor on the
@@ -9053,6 +9145,45 @@ static int columns_layout_ok(int layout)
 {
     return layout == SOFTPROOF_AS_ROWS || layout == SOFTPROOF_AS_INPUT;
 }
+
+/* Tiles down the columns themselves: a tile's lanes (SP_LANES in the fast tier, SP_TILE in the accurate kernels' tiles)
+ * are neighbouring columns, so entry j of them is one run of x (the tile copies it as it is) and its results go down
+ * the columns in x's layout, out[outer][n][inner] (or out[outer][inner]); no gather, no transposition. A tile
+ * computes each lane as it computes a row (the same entries in the same operations, the same declined rows handed to
+ * the same row functions, through a copy of the column): the same bits as the row kernel on that column where the row
+ * kernel takes that row in a tile. The fast tiles sum a row in the row path's order (fast_tile_stats), so they give
+ * the row path's bits too, and take any axis shorter than their capacity (SP_FAST_TILE_ROWS); the accurate tiles take
+ * the axes their row kernels take in tiles (softmax and log_softmax: n <= SP_SHORT_SHARES_*, the others n <=
+ * SP_SHORT). A kernel takes this path at a temperature its tiles take (the fast tier's range; 0 < T < inf), with
+ * inner >= its lanes and layout SOFTPROOF_AS_INPUT (softproof_columns_direct_* says so): the columns of one outer
+ * block go in tiles from column 0, the last tile ending at column inner (it may overlap the one before: those columns
+ * are computed twice, to the same bits). Measured on 2026-12-06 against the gather and the row kernel (one core,
+ * float32, the same bits): the fast tier on 8 x 16 x 64 x 64 over axis 1 1.6x-1.95x faster, 16 x 21 x 128 x 128
+ * 1.2x-1.5x, axes of 64 to 128 entries 1.5x-2x (where rows that long take the row path, not tiles), of 200 and 256
+ * 1.05x-1.8x, 257 no longer (1.00x); the gather's other shapes 0.97x-1.03x; the accurate tiles, float32 1.07x-1.57x,
+ * float64 1.12x-1.50x (docs/bench.md). */
+typedef enum {
+    TILES_NONE,
+    FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_CE_GRAD, FAST_CE_BOTH, /* 16 float lanes */
+    TILE_SOFTMAX, TILE_LOG_SOFTMAX, TILE_LOGSUMEXP, TILE_CROSS_ENTROPY, TILE_CE_GRAD, TILE_CE_BOTH /* SP_TILE lanes */
+} columns_tiles;
+
+/* the columns a tile of `kind` takes */
+static size_t columns_tile_width(columns_tiles kind)
+{
+    return kind >= TILE_SOFTMAX ? SP_TILE : SP_LANES;
+}
+
+#if defined(_OPENMP)
+/* where thread t of `count` starts its run of the tiles (`per` to an outer block, `width` columns each): an even share,
+ * moved past a block's last tile where that tile overlaps the one before (inner not a multiple of width), so that no
+ * column is written by two threads */
+static size_t columns_tiles_cut(size_t tiles, size_t t, size_t count, size_t inner, size_t width)
+{
+    const size_t per = (inner + width - 1) / width, cut = tiles * t / count;
+    return inner % width != 0 && per > 1 && cut % per == per - 1 ? cut + 1 : cut;
+}
+#endif
 
 /* what a block runs: one of the three kernel forms, where its results go, its arguments */
 typedef struct {
@@ -9158,6 +9289,140 @@ static int columns_run_d(const columns_job_d *job, const double *x, size_t n, si
     return status;
 }
 
+/* the tiles that take the job's kernel down the columns of n entries, inner of them to an outer block (TILES_NONE: the
+ * gather takes it) */
+static columns_tiles columns_tiles_of_d(const columns_job_d *job, size_t n, size_t inner)
+{
+    const double T = job->temperature; /* 1 for the cross entropy */
+    if (inner < SP_TILE || n > SP_SHORT || !(T > 0.0 && T < INFINITY)) {
+        return TILES_NONE;
+    }
+    if (job->rows == softproof_softmax_d || job->rows == softproof_log_softmax_d) {
+        return n > SP_SHORT_SHARES_D ? TILES_NONE : job->rows == softproof_softmax_d ? TILE_SOFTMAX : TILE_LOG_SOFTMAX;
+    }
+    return job->rows == softproof_logsumexp_d                    ? TILE_LOGSUMEXP
+           : job->target == softproof_cross_entropy_d            ? TILE_CROSS_ENTROPY
+           : job->target == softproof_cross_entropy_grad_d       ? TILE_CE_GRAD
+           : job->both == softproof_cross_entropy_with_grad_d    ? TILE_CE_BOTH
+                                                                         : TILES_NONE;
+}
+
+/* column l of the SP_TILE columns at x (entry j at x[j inner + l]) copied into `row` */
+static const double *columns_row_d(const double *x, size_t n, size_t inner, size_t l, double *row)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        row[j] = x[j * inner + l];
+    }
+    return row;
+}
+
+/* a row of results written down column l of out (x's layout) */
+static void columns_put_d(const double *res, double *out, size_t n, size_t inner, size_t l)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        out[j * inner + l] = res[j];
+    }
+}
+
+/* one accurate tile down the SP_TILE columns at x + at (their values at `value`), or, where the tile declines them (an
+ * infinity, a NaN), each column as a row through the row functions the row kernel then takes */
+static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const double *x, size_t n, size_t inner, size_t at,
+                                  size_t value)
+{
+    double row[SP_SHORT], res[SP_SHORT], spare[SP_TILE * SP_SHORT];
+    const long long *classes = job->classes != NULL ? job->classes + value : NULL;
+    const double T = job->temperature;
+    size_t l;
+    int done;
+    switch (kind) {
+    case TILE_SOFTMAX:
+    case TILE_LOG_SOFTMAX:
+        done = softmax_tile_d(x + at, job->out + at, n, inner, T, kind == TILE_LOG_SOFTMAX);
+        break;
+    case TILE_LOGSUMEXP:
+        done = logsumexp_tile_d(x + at, job->out + value, n, inner, T, spare);
+        break;
+    case TILE_CROSS_ENTROPY:
+        done = cross_entropy_tile_d(x + at, classes, job->out + value, n, inner);
+        break;
+    case TILE_CE_GRAD:
+        done = cross_entropy_grad_tile_d(x + at, classes, job->out + at, n, inner);
+        break;
+    default:
+        done = cross_entropy_with_grad_tile_d(x + at, classes, job->out + value, job->grad + at, n, inner);
+        break;
+    }
+    for (l = 0; !done && l < SP_TILE; ++l) {
+        const double *xr = columns_row_d(x + at, n, inner, l, row);
+        switch (kind) {
+        case TILE_SOFTMAX:
+        case TILE_LOG_SOFTMAX:
+            softmax_one_row_d(xr, res, n, T, kind == TILE_LOG_SOFTMAX);
+            columns_put_d(res, job->out + at, n, inner, l);
+            break;
+        case TILE_LOGSUMEXP:
+            job->out[value + l] = (double)logsumexp_row_d(xr, n, T);
+            break;
+        case TILE_CROSS_ENTROPY:
+            job->out[value + l] = (double)cross_entropy_row_d(xr, n, (size_t)classes[l]);
+            break;
+        case TILE_CE_GRAD: /* as cross_entropy_grad_rows: softmax, then the target entry */
+            softmax_rows_d(xr, res, 1, n, 1.0, 0);
+            cross_entropy_grad_fix_d(xr, classes + l, res, 1, n);
+            columns_put_d(res, job->out + at, n, inner, l);
+            break;
+        default:
+            cross_entropy_with_grad_row_d(xr, res, n, (size_t)classes[l], job->out + value + l);
+            columns_put_d(res, job->grad + at, n, inner, l);
+            break;
+        }
+    }
+}
+
+/* the tiles [first, last) of the columns' tiles (tile u: outer block u / per, its columns from min((u % per) width,
+ * inner - width)) through `kind`'s tile */
+static void columns_tiles_run_d(const columns_job_d *job, columns_tiles kind, const double *x, size_t n, size_t inner,
+                                       size_t first, size_t last)
+{
+    const size_t width = columns_tile_width(kind), per = (inner + width - 1) / width;
+    size_t u;
+    for (u = first; u < last; ++u) {
+        const size_t o = u / per, c = (u % per) * width < inner - width ? (u % per) * width : inner - width;
+        const size_t at = o * n * inner + c, value = o * inner + c; /* where the tile's columns start; their values */
+        switch (kind) {
+        default:
+            columns_tile_d(job, kind, x, n, inner, at, value);
+            break;
+        }
+    }
+}
+
+/* every tile of the columns, in parallel above SP_ELEMENTS_SPLIT entries (even runs of tiles, one per thread) */
+static int columns_tiles_all_d(const columns_job_d *job, columns_tiles kind, const double *x, size_t outer, size_t n,
+                                      size_t inner)
+{
+    const size_t width = columns_tile_width(kind), tiles = outer * ((inner + width - 1) / width);
+    if (job->classes != NULL && check_targets(job->classes, outer * inner, n) != SOFTPROOF_OK) {
+        return SOFTPROOF_ERANGE;
+    }
+#if defined(_OPENMP)
+    if (outer * n * inner > SP_ELEMENTS_SPLIT && tiles > 1 && sp_threads() > 1) {
+        const int threads = (size_t)sp_threads() < tiles ? sp_threads() : (int)tiles;
+#pragma omp parallel num_threads(threads)
+        {
+            const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
+            columns_tiles_run_d(job, kind, x, n, inner, columns_tiles_cut(tiles, t, count, inner, width),
+                                       columns_tiles_cut(tiles, t + 1, count, inner, width));
+        }
+        return SOFTPROOF_OK;
+    }
+#endif
+    columns_tiles_run_d(job, kind, x, n, inner, 0, tiles);
+    return SOFTPROOF_OK;
+}
+
 /* every block: in parallel above SP_ELEMENTS_SPLIT entries (the blocks in even runs, one per thread, each thread
  * with its buffer), else in order */
 static int columns_all_d(const columns_job_d *job, const double *x, size_t outer, size_t n, size_t inner)
@@ -9169,6 +9434,9 @@ static int columns_all_d(const columns_job_d *job, const double *x, size_t outer
     }
     if (rows == 0) {
         return SOFTPROOF_OK;
+    }
+    if (job->layout == SOFTPROOF_AS_INPUT && columns_tiles_of_d(job, n, inner) != TILES_NONE) {
+        return columns_tiles_all_d(job, columns_tiles_of_d(job, n, inner), x, outer, n, inner);
     }
     width = columns_width(n, sizeof *x);
     blocks = (rows + width - 1) / width;
@@ -9226,13 +9494,12 @@ int softproof_columns_both_d(softproof_both_d_fn kernel, const double *x, const 
 int softproof_columns_direct_d(softproof_rows_d_fn rows, softproof_target_d_fn target, softproof_both_d_fn both,
                                  size_t n, size_t inner, double temperature)
 {
-    (void)rows;
-    (void)target;
-    (void)both;
-    (void)n;
-    (void)inner;
-    (void)temperature;
-    return 0;
+    columns_job_d job = {NULL, NULL, NULL, 0, SOFTPROOF_AS_INPUT, NULL, NULL, NULL, 1.0};
+    job.rows = rows;
+    job.target = target;
+    job.both = both;
+    job.temperature = temperature;
+    return n > 0 && columns_tiles_of_d(&job, n, inner) != TILES_NONE;
 }
 
 /* what a block runs: one of the three kernel forms, where its results go, its arguments */
@@ -9339,46 +9606,123 @@ static int columns_run_f(const columns_job_f *job, const float *x, size_t n, siz
     return status;
 }
 
-/* The fast tier down the columns themselves: a tile's 16 lanes are 16 neighbouring columns, so entry j of them is one
- * line of x (fast_tile_stats copies it as it is) and its results go down the columns in x's layout,
- * out[outer][n][inner] (or out[outer][inner]); no gather, no transposition. A tile computes each lane as it computes
- * a row (the same entries in the same operations, the same declined rows handed to the same accurate functions: the
- * same bits as the row kernel on that column, whichever way the row kernel takes a row of n). A fast kernel takes
- * this path for an axis shorter than a tile's capacity (SP_FAST_TILE_ROWS), at a temperature the fast tier takes, and
- * inner >= SP_LANES, with layout SOFTPROOF_AS_INPUT (softproof_columns_direct_f says so): the columns of one outer
- * block go in tiles of SP_LANES from column 0, the last tile ending at column inner (it may overlap the one before:
- * those columns are computed twice, to the same bits). Measured on 2026-12-06 against the gather and the row kernel
- * (one core, float32, the same bits): 8 x 16 x 64 x 64 over axis 1 1.6x-1.95x faster, 16 x 21 x 128 x 128 1.2x-1.5x,
- * axes of 64 to 128 entries 1.5x-2x (where rows that long take the row path, not tiles), of 200 and 256 1.05x-1.8x,
- * 257 no longer (1.00x); the gather's other shapes 0.97x-1.03x. */
-typedef enum { FAST_COLUMNS_NONE, FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_CE_GRAD, FAST_CE_BOTH } fast_columns_kind;
-
-static fast_columns_kind fast_columns_of(const columns_job_f *job, size_t n, size_t inner)
+/* the tiles that take the job's kernel down the columns of n entries, inner of them to an outer block (TILES_NONE: the
+ * gather takes it) */
+static columns_tiles columns_tiles_of_f(const columns_job_f *job, size_t n, size_t inner)
 {
-    const int fast_T = job->temperature >= SP_FAST_T_MIN && job->temperature <= SP_FAST_T_MAX; /* 1 for the cross entropy */
-    if (inner < SP_LANES || n >= SP_FAST_TILE_ROWS || !fast_T) {
-        return FAST_COLUMNS_NONE;
+    const double T = job->temperature; /* 1 for the cross entropy */
+    if (inner >= SP_LANES && n < SP_FAST_TILE_ROWS && T >= SP_FAST_T_MIN && T <= SP_FAST_T_MAX) {
+        const columns_tiles fast = job->rows == softproof_softmax_fast_f                ? FAST_SOFTMAX
+                                   : job->rows == softproof_log_softmax_fast_f          ? FAST_LOG_SOFTMAX
+                                   : job->rows == softproof_logsumexp_fast_f            ? FAST_LOGSUMEXP
+                                   : job->target == softproof_cross_entropy_fast_f      ? FAST_CROSS_ENTROPY
+                                   : job->target == softproof_cross_entropy_grad_fast_f ? FAST_CE_GRAD
+                                   : job->both == softproof_cross_entropy_with_grad_fast_f ? FAST_CE_BOTH
+                                                                                           : TILES_NONE;
+        if (fast != TILES_NONE) {
+            return fast;
+        }
     }
-    return job->rows == softproof_softmax_fast_f                    ? FAST_SOFTMAX
-           : job->rows == softproof_log_softmax_fast_f              ? FAST_LOG_SOFTMAX
-           : job->rows == softproof_logsumexp_fast_f                ? FAST_LOGSUMEXP
-           : job->target == softproof_cross_entropy_fast_f          ? FAST_CROSS_ENTROPY
-           : job->target == softproof_cross_entropy_grad_fast_f     ? FAST_CE_GRAD
-           : job->both == softproof_cross_entropy_with_grad_fast_f ? FAST_CE_BOTH
-                                                                    : FAST_COLUMNS_NONE;
+    if (inner < SP_TILE || n > SP_SHORT || !(T > 0.0 && T < INFINITY)) {
+        return TILES_NONE;
+    }
+    if (job->rows == softproof_softmax_f || job->rows == softproof_log_softmax_f) {
+        return n > SP_SHORT_SHARES_F ? TILES_NONE : job->rows == softproof_softmax_f ? TILE_SOFTMAX : TILE_LOG_SOFTMAX;
+    }
+    return job->rows == softproof_logsumexp_f                    ? TILE_LOGSUMEXP
+           : job->target == softproof_cross_entropy_f            ? TILE_CROSS_ENTROPY
+           : job->target == softproof_cross_entropy_grad_f       ? TILE_CE_GRAD
+           : job->both == softproof_cross_entropy_with_grad_f    ? TILE_CE_BOTH
+                                                                         : TILES_NONE;
 }
 
-/* the tiles [first, last) of the columns' tiles (tile u: outer block u / per, its columns from
- * min((u % per) SP_LANES, inner - SP_LANES)) through `kind`'s tile */
-static void fast_columns_run(const columns_job_f *job, fast_columns_kind kind, const fast_temp *tp, const float *x, size_t n,
-                             size_t inner, size_t first, size_t last)
+/* column l of the SP_TILE columns at x (entry j at x[j inner + l]) copied into `row` */
+static const float *columns_row_f(const float *x, size_t n, size_t inner, size_t l, float *row)
 {
-    const size_t per = (inner + SP_LANES - 1) / SP_LANES;
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        row[j] = x[j * inner + l];
+    }
+    return row;
+}
+
+/* a row of results written down column l of out (x's layout) */
+static void columns_put_f(const float *res, float *out, size_t n, size_t inner, size_t l)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        out[j * inner + l] = res[j];
+    }
+}
+
+/* one accurate tile down the SP_TILE columns at x + at (their values at `value`), or, where the tile declines them (an
+ * infinity, a NaN), each column as a row through the row functions the row kernel then takes */
+static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const float *x, size_t n, size_t inner, size_t at,
+                                  size_t value)
+{
+    float row[SP_SHORT], res[SP_SHORT], spare[SP_TILE * SP_SHORT];
+    const long long *classes = job->classes != NULL ? job->classes + value : NULL;
+    const double T = job->temperature;
+    size_t l;
+    int done;
+    switch (kind) {
+    case TILE_SOFTMAX:
+    case TILE_LOG_SOFTMAX:
+        done = softmax_tile_f(x + at, job->out + at, n, inner, T, kind == TILE_LOG_SOFTMAX);
+        break;
+    case TILE_LOGSUMEXP:
+        done = logsumexp_tile_f(x + at, job->out + value, n, inner, T, spare);
+        break;
+    case TILE_CROSS_ENTROPY:
+        done = cross_entropy_tile_f(x + at, classes, job->out + value, n, inner);
+        break;
+    case TILE_CE_GRAD:
+        done = cross_entropy_grad_tile_f(x + at, classes, job->out + at, n, inner);
+        break;
+    default:
+        done = cross_entropy_with_grad_tile_f(x + at, classes, job->out + value, job->grad + at, n, inner);
+        break;
+    }
+    for (l = 0; !done && l < SP_TILE; ++l) {
+        const float *xr = columns_row_f(x + at, n, inner, l, row);
+        switch (kind) {
+        case TILE_SOFTMAX:
+        case TILE_LOG_SOFTMAX:
+            softmax_one_row_f(xr, res, n, T, kind == TILE_LOG_SOFTMAX);
+            columns_put_f(res, job->out + at, n, inner, l);
+            break;
+        case TILE_LOGSUMEXP:
+            job->out[value + l] = (float)logsumexp_row_f(xr, n, T);
+            break;
+        case TILE_CROSS_ENTROPY:
+            job->out[value + l] = (float)cross_entropy_row_f(xr, n, (size_t)classes[l]);
+            break;
+        case TILE_CE_GRAD: /* as cross_entropy_grad_rows: softmax, then the target entry */
+            softmax_rows_f(xr, res, 1, n, 1.0, 0);
+            cross_entropy_grad_fix_f(xr, classes + l, res, 1, n);
+            columns_put_f(res, job->out + at, n, inner, l);
+            break;
+        default:
+            cross_entropy_with_grad_row_f(xr, res, n, (size_t)classes[l], job->out + value + l);
+            columns_put_f(res, job->grad + at, n, inner, l);
+            break;
+        }
+    }
+}
+
+/* the tiles [first, last) of the columns' tiles (tile u: outer block u / per, its columns from min((u % per) width,
+ * inner - width)) through `kind`'s tile */
+static void columns_tiles_run_f(const columns_job_f *job, columns_tiles kind, const float *x, size_t n, size_t inner,
+                                       size_t first, size_t last)
+{
+    const size_t width = columns_tile_width(kind), per = (inner + width - 1) / width;
+    fast_temp temp = fast_temperature(job->temperature);
+    const fast_temp *tp = job->temperature != 1.0 ? &temp : NULL;
     lse_handed handed;
     size_t u;
     handed.count = 0;
     for (u = first; u < last; ++u) {
-        const size_t o = u / per, c = (u % per) * SP_LANES < inner - SP_LANES ? (u % per) * SP_LANES : inner - SP_LANES;
+        const size_t o = u / per, c = (u % per) * width < inner - width ? (u % per) * width : inner - width;
         const size_t at = o * n * inner + c, value = o * inner + c; /* where the tile's columns start; their values */
         switch (kind) {
         case FAST_SOFTMAX:
@@ -9396,31 +9740,23 @@ static void fast_columns_run(const columns_job_f *job, fast_columns_kind kind, c
         case FAST_CE_GRAD:
             softmax_fast_tile(x + at, job->out + at, n, inner, job->classes + value, NULL, NULL);
             break;
-        default:
+        case FAST_CE_BOTH:
             softmax_fast_tile(x + at, job->grad + at, n, inner, job->classes + value, NULL, job->out + value);
+            break;
+        default:
+            columns_tile_f(job, kind, x, n, inner, at, value);
             break;
         }
     }
     lse_handed_flush(&handed, n, job->temperature);
 }
 
-#if defined(_OPENMP)
-/* where thread t of `count` starts its run of the tiles: an even share, moved past a block's last tile where that
- * tile overlaps the one before (inner not a multiple of SP_LANES), so that no column is written by two threads */
-static size_t fast_columns_cut(size_t tiles, size_t t, size_t count, size_t inner)
-{
-    const size_t per = (inner + SP_LANES - 1) / SP_LANES, cut = tiles * t / count;
-    return inner % SP_LANES != 0 && per > 1 && cut % per == per - 1 ? cut + 1 : cut;
-}
-#endif
-
 /* every tile of the columns, in parallel above SP_ELEMENTS_SPLIT entries (even runs of tiles, one per thread) */
-static int fast_columns_all(const columns_job_f *job, fast_columns_kind kind, const float *x, size_t outer, size_t n, size_t inner)
+static int columns_tiles_all_f(const columns_job_f *job, columns_tiles kind, const float *x, size_t outer, size_t n,
+                                      size_t inner)
 {
-    const size_t tiles = outer * ((inner + SP_LANES - 1) / SP_LANES);
-    fast_temp temp = fast_temperature(job->temperature);
-    const fast_temp *tp = job->temperature != 1.0 ? &temp : NULL;
-    if (kind >= FAST_CROSS_ENTROPY && check_targets(job->classes, outer * inner, n) != SOFTPROOF_OK) {
+    const size_t width = columns_tile_width(kind), tiles = outer * ((inner + width - 1) / width);
+    if (job->classes != NULL && check_targets(job->classes, outer * inner, n) != SOFTPROOF_OK) {
         return SOFTPROOF_ERANGE;
     }
 #if defined(_OPENMP)
@@ -9429,13 +9765,13 @@ static int fast_columns_all(const columns_job_f *job, fast_columns_kind kind, co
 #pragma omp parallel num_threads(threads)
         {
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            fast_columns_run(job, kind, tp, x, n, inner, fast_columns_cut(tiles, t, count, inner),
-                             fast_columns_cut(tiles, t + 1, count, inner));
+            columns_tiles_run_f(job, kind, x, n, inner, columns_tiles_cut(tiles, t, count, inner, width),
+                                       columns_tiles_cut(tiles, t + 1, count, inner, width));
         }
         return SOFTPROOF_OK;
     }
 #endif
-    fast_columns_run(job, kind, tp, x, n, inner, 0, tiles);
+    columns_tiles_run_f(job, kind, x, n, inner, 0, tiles);
     return SOFTPROOF_OK;
 }
 
@@ -9451,8 +9787,8 @@ static int columns_all_f(const columns_job_f *job, const float *x, size_t outer,
     if (rows == 0) {
         return SOFTPROOF_OK;
     }
-    if (job->layout == SOFTPROOF_AS_INPUT && fast_columns_of(job, n, inner) != FAST_COLUMNS_NONE) {
-        return fast_columns_all(job, fast_columns_of(job, n, inner), x, outer, n, inner);
+    if (job->layout == SOFTPROOF_AS_INPUT && columns_tiles_of_f(job, n, inner) != TILES_NONE) {
+        return columns_tiles_all_f(job, columns_tiles_of_f(job, n, inner), x, outer, n, inner);
     }
     width = columns_width(n, sizeof *x);
     blocks = (rows + width - 1) / width;
@@ -9515,7 +9851,7 @@ int softproof_columns_direct_f(softproof_rows_f_fn rows, softproof_target_f_fn t
     job.target = target;
     job.both = both;
     job.temperature = temperature;
-    return n > 0 && fast_columns_of(&job, n, inner) != FAST_COLUMNS_NONE;
+    return n > 0 && columns_tiles_of_f(&job, n, inner) != TILES_NONE;
 }
 
 /* ------------------------------------------------- binary16 and bfloat16 storage (uint16_t) */

@@ -111,12 +111,13 @@ int softproof_cross_entropy_with_grad_fast_f(const float *x, const long long *ta
  * out[outer][inner][n] (SOFTPROOF_AS_ROWS); values (reduce = 1: logsumexp, cross_entropy; loss) go out as
  * out[outer][inner] either way; out must not overlap x; target[outer][inner] holds the columns' class indices. Each
  * result is bit for bit the kernel's for that column alone as a row. Most kernels gather the columns into rows, so
- * SOFTPROOF_AS_ROWS costs least (SOFTPROOF_AS_INPUT transposes the results back); softproof_columns_direct_f is 1
- * where the kernel instead runs down the columns where they are (the fast tier's short rows, inner >= 16), and then
- * SOFTPROOF_AS_INPUT costs least (pass the one kernel, NULL for the other two; 0 for float64). SOFTPROOF_ERANGE for
- * n = 0, SOFTPROOF_EDOMAIN for a NULL kernel or another layout, SOFTPROOF_ENOMEM if a work buffer (512 KiB, or two
- * columns) cannot be allocated, else the kernel's own status (a target out of range: SOFTPROOF_ERANGE, and the
- * results undefined). */
+ * SOFTPROOF_AS_ROWS costs least (SOFTPROOF_AS_INPUT transposes the results back); softproof_columns_direct_<sfx> is 1
+ * where the kernel instead runs its tiles down the columns where they are (an axis its tiles take, at least 16 columns
+ * for the fast tier, 8 for the others, a temperature its tiles take), and then SOFTPROOF_AS_INPUT costs least (pass
+ * the one kernel, NULL for the other two). SOFTPROOF_ERANGE for
+ * n = 0, SOFTPROOF_EDOMAIN for a NULL kernel or another layout, SOFTPROOF_ENOMEM if a gather's work buffer (256 KiB
+ * or a column; twice that to scatter rows back for SOFTPROOF_AS_INPUT) cannot be allocated, else the kernel's own
+ * status (a target out of range: SOFTPROOF_ERANGE, and the results undefined). */
 #define SOFTPROOF_AS_ROWS 0
 #define SOFTPROOF_AS_INPUT 1
 typedef int (*softproof_rows_d_fn)(const double *x, double *out, size_t rows, size_t n, double temperature);
