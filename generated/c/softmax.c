@@ -9125,9 +9125,11 @@ int softproof_num_threads(void)
  * - tiles run down the columns where they are (below, columns_tiles_of_*), results in x's layout.
  * Values go out as out[outer][inner] either way; the cross-entropy kernels take their class indices in that order,
  * target[outer][inner], as the binding already flattened them. Every result is the kernel's for that column copied
- * out as a row alone, bit for bit, because a row's result never depends on where it sits in a batch, nor on the
- * thread count (tiles and the row path give the same bits; a long row's chunks are a function of n only: split_parts,
- * SP_FAST_PART). Blocks are independent, so they run in parallel above SP_ELEMENTS_SPLIT entries */
+ * out as a row alone, bit for bit, because a row's result does not depend on where it sits in a batch, nor on the
+ * thread count (a long row's chunks are a function of n only: split_parts, SP_FAST_PART; the fast tiles sum a row in
+ * the row path's order, fast_tile_stats; the accurate tiles' compensated sums run in another order than the row
+ * path's, and agree with them far below a result's rounding: measured equal, 0 of 8 * 10^7 entries of rows of 17 to
+ * 100 differing in a tile and one at a time, float64 and float32, not proved). Blocks are independent, so they run in parallel above SP_ELEMENTS_SPLIT entries */
 #define SP_COLS 16                /* the entries along the axis a strip of the gather takes */
 #define SP_COLS_BYTES 262144      /* a block's rows take about this many bytes (at least SP_COLS rows ... */
 #define SP_COLS_LONG_BYTES 16777216 /* ... unless SP_COLS of them would pass this: then as many as fit it, or one) */
