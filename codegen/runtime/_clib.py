@@ -276,6 +276,12 @@ class Kernels:
             function.restype = ctypes.c_int
             for scalar in SUFFIX:
                 self.functions[(f"{name}_fast", scalar)] = function if scalar is numpy.float32 else self.functions[(name, scalar)]
+        for suffix in ("d", "f"):  # along another axis (columns, float64 and float32): the query's and the drivers' types, set once
+            query = getattr(self.library, f"softproof_columns_direct_{suffix}")
+            query.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]
+            query.restype = ctypes.c_int
+            for kind in ("", "_target", "_both"):
+                getattr(self.library, f"softproof_columns{kind}_{suffix}").restype = ctypes.c_int
 
     def smoke(self) -> bool:
         """softmax([0, 0]) is [0.5, 0.5] in both dtypes: the library computes, not merely loads."""
@@ -376,11 +382,8 @@ class Kernels:
         inner = int(numpy.prod(x.shape[axis + 1:], dtype=numpy.int64))
         sfx, kernel = SUFFIX[dtype.type], ctypes.cast(self.functions[(name, dtype.type)], ctypes.c_void_p)
         kind = "" if target is None else "_both" if both else "_target"
-        query = getattr(self.library, f"softproof_columns_direct_{sfx}")
-        query.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]
-        query.restype = ctypes.c_int
         slots = [kernel if slot == kind else None for slot in ("", "_target", "_both")]
-        direct = bool(query(*slots, n, inner, temperature))
+        direct = bool(getattr(self.library, f"softproof_columns_direct_{sfx}")(*slots, n, inner, temperature))
         kept = x.shape[:axis] + x.shape[axis + 1:]
         rows_shape = x.shape if direct else kept + (n,)
         outputs = ((numpy.empty(kept, dtype=dtype),) if reduce else
@@ -388,7 +391,6 @@ class Kernels:
         pointers = [ctypes.c_void_p(_ptr(array)) for array in outputs]
         sizes, layout = (_SIZE(outer), _SIZE(n), _SIZE(inner)), ctypes.c_int(int(direct))  # SOFTPROOF_AS_INPUT: 1, AS_ROWS: 0
         driver = getattr(self.library, f"softproof_columns{kind}_{sfx}")
-        driver.restype = ctypes.c_int
         source = ctypes.c_void_p(_ptr(x))
         if target is None:
             status = driver(kernel, ctypes.c_int(int(reduce)), source, *pointers, *sizes, ctypes.c_double(temperature), layout)

@@ -2423,6 +2423,25 @@ static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, i
     }
 }
 
+/* column l of the columns at x (entry j at x[j inner + l]; columns.c.j2) copied into row[0..n) */
+static const double *column_row_d(const double *x, size_t n, size_t inner, size_t l, double *row)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        row[j] = x[j * inner + l];
+    }
+    return row;
+}
+
+/* a row of n results written down column l of out (entry j at out[j inner + l]) */
+static void column_put_d(const double *res, double *out, size_t n, size_t inner, size_t l)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        out[j * inner + l] = res[j];
+    }
+}
+
 /* load SP_TILE rows (inner == 0: row l at rows + l n) or columns (inner > 0: entry j of column l at rows[j inner + l];
  * columns.c.j2) and reduce them; 0 when a row needs the general path (NaN, infinities) */
 static int tile_load_d(tile_d *tl, const double *rows, size_t n, size_t inner, double T, int shifts)
@@ -3150,11 +3169,8 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, size_t in
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
         int certified_dd[SP_TILE];
         if (inner != 0) { /* the columns as rows, for the stages that read rows */
-            size_t j;
             for (l = 0; l < SP_TILE; ++l) {
-                for (j = 0; j < n; ++j) {
-                    spare[l * n + j] = rows[j * inner + l];
-                }
+                column_row_d(rows, n, inner, l, spare + l * n);
             }
             rows = spare;
         }
@@ -4734,6 +4750,25 @@ static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, i
     }
 }
 
+/* column l of the columns at x (entry j at x[j inner + l]; columns.c.j2) copied into row[0..n) */
+static const float *column_row_f(const float *x, size_t n, size_t inner, size_t l, float *row)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        row[j] = x[j * inner + l];
+    }
+    return row;
+}
+
+/* a row of n results written down column l of out (entry j at out[j inner + l]) */
+static void column_put_f(const float *res, float *out, size_t n, size_t inner, size_t l)
+{
+    size_t j;
+    for (j = 0; j < n; ++j) {
+        out[j * inner + l] = res[j];
+    }
+}
+
 /* load SP_TILE rows (inner == 0: row l at rows + l n) or columns (inner > 0: entry j of column l at rows[j inner + l];
  * columns.c.j2) and reduce them; 0 when a row needs the general path (NaN, infinities) */
 static int tile_load_f(tile_f *tl, const float *rows, size_t n, size_t inner, double T, int shifts)
@@ -5462,11 +5497,8 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, size_t inne
         double ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE], value_dd[SP_TILE], bound_dd[SP_TILE];
         int certified_dd[SP_TILE];
         if (inner != 0) { /* the columns as rows, for the stages that read rows */
-            size_t j;
             for (l = 0; l < SP_TILE; ++l) {
-                for (j = 0; j < n; ++j) {
-                    spare[l * n + j] = rows[j * inner + l];
-                }
+                column_row_f(rows, n, inner, l, spare + l * n);
             }
             rows = spare;
         }
@@ -7690,27 +7722,10 @@ static SP_INLINE void fast_tile_logs(fast_tile *tl, double *L)
     }
 }
 
-/* lane l of a tile as a row of n entries: x's row (inner == 0), or a copy of its column from the tile into `row` */
-static const float *fast_lane_row(const fast_tile *tl, const float *x, size_t n, size_t inner, size_t l, float *row)
+/* lane l of a tile as a row of n entries: x's row (inner == 0), or a copy of column l into `row` */
+static const float *fast_lane_row(const float *x, size_t n, size_t inner, size_t l, float *row)
 {
-    size_t j;
-    if (inner == 0) {
-        return x + l * n;
-    }
-    for (j = 0; j < n; ++j) {
-        row[j] = tl->x[j][l];
-    }
-    return row;
-}
-
-/* a row of results of lane l written where they go: already there (inner == 0: `res` is the row of out), or down
- * column l of out (x's layout) */
-static void fast_lane_put(const float *res, float *out, size_t n, size_t inner, size_t l)
-{
-    size_t j;
-    for (j = 0; inner != 0 && j < n; ++j) {
-        out[j * inner + l] = res[j];
-    }
+    return inner == 0 ? x + l * n : column_row_f(x, n, inner, l, row);
 }
 
 /* softmax (target == NULL) or p - onehot(target) of SP_LANES short rows, and with `loss` (not NULL) their
@@ -7748,7 +7763,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, size_t inner
         const size_t step = inner != 0 ? inner : 1;
         float *outr = inner != 0 ? out + l : out + l * n;
         if (!tl.ok[l]) {
-            const float *xr = fast_lane_row(&tl, x, n, inner, l, row);
+            const float *xr = fast_lane_row(x, n, inner, l, row);
             float *dst = inner != 0 ? res : outr;
             if (loss != NULL) {
                 cross_entropy_with_grad_row_f(xr, dst, n, (size_t)target[l], loss + l);
@@ -7757,7 +7772,9 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, size_t inner
             } else {
                 softproof_cross_entropy_grad_f(xr, target + l, dst, 1, n);
             }
-            fast_lane_put(res, out, n, inner, l);
+            if (inner != 0) {
+                column_put_f(res, out, n, inner, l);
+            }
             continue;
         }
         for (j = 0; inner == 0 && j < n; ++j) {
@@ -7769,7 +7786,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, size_t inner
             const double others = (tl.ties[l] - (tie ? 1.0 : 0.0)) + (tl.t[l] - (tie ? 0.0 : (double)tl.e[t][l]));
             outr[t * step] = (float)(-(others * inv[l]));
             if (loss != NULL && L[l] < 0.0) { /* as reduce_fast_tile */
-                loss[l] = (float)cross_entropy_row_f(fast_lane_row(&tl, x, n, inner, l, row), n, (size_t)target[l]);
+                loss[l] = (float)cross_entropy_row_f(fast_lane_row(x, n, inner, l, row), n, (size_t)target[l]);
             } else if (loss != NULL) {
                 loss[l] = fast_ce_loss(tl.m[l], tl.x[t][l], L[l]);
             }
@@ -7812,8 +7829,10 @@ static SP_NOINLINE void log_softmax_fast_tile(const float *x, float *out, size_t
     }
     for (l = 0; l < SP_LANES; ++l) {
         if (L[l] < 0.0) {
-            log_softmax_row_f(fast_lane_row(&tl, x, n, inner, l, row), inner != 0 ? res : out + l * n, n, tp != NULL ? tp->T : 1.0);
-            fast_lane_put(res, out, n, inner, l);
+            log_softmax_row_f(fast_lane_row(x, n, inner, l, row), inner != 0 ? res : out + l * n, n, tp != NULL ? tp->T : 1.0);
+            if (inner != 0) {
+                column_put_f(res, out, n, inner, l);
+            }
         } else if (inner == 0) {
             /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row; x read along the row (the tile's copy holds the
              * same values across lanes: a strided loop) */
@@ -7881,10 +7900,10 @@ static SP_NOINLINE void reduce_fast_tile(const float *x, float *out, size_t n, s
     for (l = 0; l < SP_LANES; ++l) {
         if (target == NULL) {
             if (!fast_lse(tl.m[l], L[l], tp, out + l)) {
-                lse_handed_add(handed, fast_lane_row(&tl, x, n, inner, l, row), out + l, n, tp != NULL ? tp->T : 1.0);
+                lse_handed_add(handed, fast_lane_row(x, n, inner, l, row), out + l, n, tp != NULL ? tp->T : 1.0);
             }
         } else if (L[l] < 0.0) {
-            out[l] = (float)cross_entropy_row_f(fast_lane_row(&tl, x, n, inner, l, row), n, (size_t)target[l]);
+            out[l] = (float)cross_entropy_row_f(fast_lane_row(x, n, inner, l, row), n, (size_t)target[l]);
         } else {
             out[l] = fast_ce_loss(tl.m[l], tl.x[(size_t)target[l]][l], L[l]);
         }
@@ -9309,25 +9328,6 @@ static columns_tiles columns_tiles_of_d(const columns_job_d *job, size_t n, size
                                                                          : TILES_NONE;
 }
 
-/* column l of the SP_TILE columns at x (entry j at x[j inner + l]) copied into `row` */
-static const double *columns_row_d(const double *x, size_t n, size_t inner, size_t l, double *row)
-{
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        row[j] = x[j * inner + l];
-    }
-    return row;
-}
-
-/* a row of results written down column l of out (x's layout) */
-static void columns_put_d(const double *res, double *out, size_t n, size_t inner, size_t l)
-{
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        out[j * inner + l] = res[j];
-    }
-}
-
 /* one accurate tile down the SP_TILE columns at x + at (their values at `value`), or, where the tile declines them (an
  * infinity, a NaN), each column as a row through the row functions the row kernel then takes */
 static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const double *x, size_t n, size_t inner, size_t at,
@@ -9357,12 +9357,12 @@ static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const d
         break;
     }
     for (l = 0; !done && l < SP_TILE; ++l) {
-        const double *xr = columns_row_d(x + at, n, inner, l, row);
+        const double *xr = column_row_d(x + at, n, inner, l, row);
         switch (kind) {
         case TILE_SOFTMAX:
         case TILE_LOG_SOFTMAX:
             softmax_one_row_d(xr, res, n, T, kind == TILE_LOG_SOFTMAX);
-            columns_put_d(res, job->out + at, n, inner, l);
+            column_put_d(res, job->out + at, n, inner, l);
             break;
         case TILE_LOGSUMEXP:
             job->out[value + l] = (double)logsumexp_row_d(xr, n, T);
@@ -9373,11 +9373,11 @@ static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const d
         case TILE_CE_GRAD: /* as cross_entropy_grad_rows: softmax, then the target entry */
             softmax_rows_d(xr, res, 1, n, 1.0, 0);
             cross_entropy_grad_fix_d(xr, classes + l, res, 1, n);
-            columns_put_d(res, job->out + at, n, inner, l);
+            column_put_d(res, job->out + at, n, inner, l);
             break;
         default:
             cross_entropy_with_grad_row_d(xr, res, n, (size_t)classes[l], job->out + value + l);
-            columns_put_d(res, job->grad + at, n, inner, l);
+            column_put_d(res, job->grad + at, n, inner, l);
             break;
         }
     }
@@ -9430,6 +9430,7 @@ static int columns_tiles_all_d(const columns_job_d *job, columns_tiles kind, con
 static int columns_all_d(const columns_job_d *job, const double *x, size_t outer, size_t n, size_t inner)
 {
     const size_t rows = outer * inner;
+    columns_tiles tiles;
     size_t width, blocks;
     if (n == 0) {
         return SOFTPROOF_ERANGE;
@@ -9437,8 +9438,9 @@ static int columns_all_d(const columns_job_d *job, const double *x, size_t outer
     if (rows == 0) {
         return SOFTPROOF_OK;
     }
-    if (job->layout == SOFTPROOF_AS_INPUT && columns_tiles_of_d(job, n, inner) != TILES_NONE) {
-        return columns_tiles_all_d(job, columns_tiles_of_d(job, n, inner), x, outer, n, inner);
+    tiles = job->layout == SOFTPROOF_AS_INPUT ? columns_tiles_of_d(job, n, inner) : TILES_NONE;
+    if (tiles != TILES_NONE) {
+        return columns_tiles_all_d(job, tiles, x, outer, n, inner);
     }
     width = columns_width(n, sizeof *x);
     blocks = (rows + width - 1) / width;
@@ -9638,25 +9640,6 @@ static columns_tiles columns_tiles_of_f(const columns_job_f *job, size_t n, size
                                                                          : TILES_NONE;
 }
 
-/* column l of the SP_TILE columns at x (entry j at x[j inner + l]) copied into `row` */
-static const float *columns_row_f(const float *x, size_t n, size_t inner, size_t l, float *row)
-{
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        row[j] = x[j * inner + l];
-    }
-    return row;
-}
-
-/* a row of results written down column l of out (x's layout) */
-static void columns_put_f(const float *res, float *out, size_t n, size_t inner, size_t l)
-{
-    size_t j;
-    for (j = 0; j < n; ++j) {
-        out[j * inner + l] = res[j];
-    }
-}
-
 /* one accurate tile down the SP_TILE columns at x + at (their values at `value`), or, where the tile declines them (an
  * infinity, a NaN), each column as a row through the row functions the row kernel then takes */
 static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const float *x, size_t n, size_t inner, size_t at,
@@ -9686,12 +9669,12 @@ static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const f
         break;
     }
     for (l = 0; !done && l < SP_TILE; ++l) {
-        const float *xr = columns_row_f(x + at, n, inner, l, row);
+        const float *xr = column_row_f(x + at, n, inner, l, row);
         switch (kind) {
         case TILE_SOFTMAX:
         case TILE_LOG_SOFTMAX:
             softmax_one_row_f(xr, res, n, T, kind == TILE_LOG_SOFTMAX);
-            columns_put_f(res, job->out + at, n, inner, l);
+            column_put_f(res, job->out + at, n, inner, l);
             break;
         case TILE_LOGSUMEXP:
             job->out[value + l] = (float)logsumexp_row_f(xr, n, T);
@@ -9702,11 +9685,11 @@ static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const f
         case TILE_CE_GRAD: /* as cross_entropy_grad_rows: softmax, then the target entry */
             softmax_rows_f(xr, res, 1, n, 1.0, 0);
             cross_entropy_grad_fix_f(xr, classes + l, res, 1, n);
-            columns_put_f(res, job->out + at, n, inner, l);
+            column_put_f(res, job->out + at, n, inner, l);
             break;
         default:
             cross_entropy_with_grad_row_f(xr, res, n, (size_t)classes[l], job->out + value + l);
-            columns_put_f(res, job->grad + at, n, inner, l);
+            column_put_f(res, job->grad + at, n, inner, l);
             break;
         }
     }
@@ -9782,6 +9765,7 @@ static int columns_tiles_all_f(const columns_job_f *job, columns_tiles kind, con
 static int columns_all_f(const columns_job_f *job, const float *x, size_t outer, size_t n, size_t inner)
 {
     const size_t rows = outer * inner;
+    columns_tiles tiles;
     size_t width, blocks;
     if (n == 0) {
         return SOFTPROOF_ERANGE;
@@ -9789,8 +9773,9 @@ static int columns_all_f(const columns_job_f *job, const float *x, size_t outer,
     if (rows == 0) {
         return SOFTPROOF_OK;
     }
-    if (job->layout == SOFTPROOF_AS_INPUT && columns_tiles_of_f(job, n, inner) != TILES_NONE) {
-        return columns_tiles_all_f(job, columns_tiles_of_f(job, n, inner), x, outer, n, inner);
+    tiles = job->layout == SOFTPROOF_AS_INPUT ? columns_tiles_of_f(job, n, inner) : TILES_NONE;
+    if (tiles != TILES_NONE) {
+        return columns_tiles_all_f(job, tiles, x, outer, n, inner);
     }
     width = columns_width(n, sizeof *x);
     blocks = (rows + width - 1) / width;
