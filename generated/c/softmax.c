@@ -95,6 +95,8 @@ static int sp_threads(void)
 #endif
 #define SP_LANES 16
 #define SP_FOLD 256       /* float32 results: plain sums over SP_FOLD blocks per lane, then folded exactly */
+#define SP_CHAIN_F 32     /* rows shorter than this sum their terms in one TwoSum chain (row_chain), in a tile as alone; */
+#define SP_CHAIN_D 65     /* ... float64 rows (their lanes sum by TwoSum: slots cost a tile more) */
 #define SP_STASH 4194304  /* float32 softmax: rows up to this long keep e in double instead of recomputing it */
 #define SP_STASH_LOCAL 1024 /* ... on the stack up to this long, else in malloc'ed memory */
 #define SP_TILE 8   /* short rows processed together, one per lane */
@@ -1893,10 +1895,41 @@ static SP_INLINE void sum_block_d(const double *xb, double *eb, double m, double
 }
 
 
+/* row_sum of a row shorter than SP_CHAIN_*: its terms in one vector loop, then added in one TwoSum chain, in order. A
+ * tile of such rows gives each row this sum (tile_sum: the same operations on the same doubles); for so few terms
+ * the chain costs about what the lanes and their tree do (as backward_dot). er may be xr (in place): x_j is read
+ * before e_j replaces it */
+static SP_INLINE row_stats row_chain_d(const double *xr, double *er, size_t n, double m, double T, int tempered,
+                                         int store, int normal)
+{
+    double term[SP_CHAIN_D], tie[SP_CHAIN_D], hi = 0.0, lo = 0.0, c = 0.0;
+    row_stats stats;
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        const double e = shifted_exp(x, m, T, tempered, normal, 0);
+        tie[j] = x == m ? 1.0 : 0.0;
+        term[j] = x == m ? 0.0 : e;
+        if (store) {
+            er[j] = e;
+        }
+    }
+    for (j = 0; j < n; ++j) {
+        c += tie[j];
+        SP_ACCUMULATE(hi, lo, term[j]);
+    }
+    stats.m = m;
+    stats.ties = c;
+    stats.t = hi + lo;
+    stats.t_lo = (hi - stats.t) + lo; /* Fast2Sum: |lo| <= ulp(hi) */
+    return stats;
+}
+
 /* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
  * output itself for double, a stash for float). A last, partial block is taken as the last
  * SP_LANES entries, or (short or in-place rows) through a buffer. `ahead` (or NULL): a chunk
- * whose extremes are taken along the way. */
+ * whose extremes are taken along the way. A row shorter than SP_CHAIN_* (and no `ahead`): row_chain. */
 static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, double m, double T, int tempered,
                                        int store, int normal, lookahead_d *ahead)
 {
@@ -1906,6 +1939,9 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
     double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
+    if (ahead == NULL && n < SP_CHAIN_D) {
+        return row_chain_d(xr, er, n, m, T, tempered, store, normal);
+    }
     for (l = 0; l < SP_LANES; ++l) {
         hi[l] = 0.0;
         lo[l] = 0.0;
@@ -1938,16 +1974,23 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
             sum_block_d(xr + n - SP_LANES, store ? er + n - SP_LANES : NULL, m, T, tempered, store, normal,
                                 SP_LANES - rest, hi, lo, part, ties);
         } else {
-            /* a buffer padded with m (the padding counted out of the ties) */
+            /* through a buffer: a row shorter than SP_LANES in lanes 0 to rest - 1, padded with m (the padding counted
+             * out of the ties); an in-place row (e_j has replaced x_j before) in the lanes the branch above gives its
+             * entries, the last rest of SP_LANES (the lanes before them counted out), so that a row's sum does not
+             * depend on whether the call is in place (and tile_sum, which gives each entry the same lane, adds the
+             * same terms in the same order) */
+            const size_t skip = n >= SP_LANES ? SP_LANES - rest : 0;
             double x_tail[SP_LANES];
             double e_tail[SP_LANES];
             for (l = 0; l < SP_LANES; ++l) {
-                x_tail[l] = l < rest ? xr[j + l] : (double)m;
+                x_tail[l] = l >= skip && l - skip < rest ? xr[j + l - skip] : (double)m;
             }
-            c -= (double)(SP_LANES - rest);
-            sum_block_d(x_tail, e_tail, m, T, tempered, store, normal, 0, hi, lo, part, ties);
-            for (l = 0; store && l < rest; ++l) {
-                er[j + l] = e_tail[l];
+            if (n < SP_LANES) {
+                c -= (double)(SP_LANES - rest);
+            }
+            sum_block_d(x_tail, e_tail, m, T, tempered, store, normal, skip, hi, lo, part, ties);
+            for (l = skip; store && l < skip + rest; ++l) {
+                er[j + l - skip] = e_tail[l];
             }
         }
     }
@@ -2389,37 +2432,105 @@ typedef struct {
     double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE]; /* t + t_lo: the lane's sum, renormalised (Fast2Sum) */
 } tile_d;
 
-/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats. `shifts` (log_softmax): keep the exact
- * shift q + ql (rewrite.exact_shift) in e and x instead, for the entries' log p = q + ql - L (the tile's x and e are
- * not read again) */
-static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, int normal, int shifts)
+#if SP_SHORT > SP_LANES * SP_FOLD || SP_CHAIN_F < SP_LANES || SP_CHAIN_D < SP_LANES
+#error "tile_slots: a tile's rows (SP_SHORT) fold once (SP_LANES * SP_FOLD), and only rows of SP_LANES or more take slots"
+#endif
+/* the lane of row_sum that takes entry j of a row of n >= SP_LANES: j mod SP_LANES, but the last n mod SP_LANES entries
+ * go with the last block, the last SP_LANES entries, into lanes j - (n - SP_LANES) */
+static SP_INLINE size_t tile_slot(size_t j, size_t n)
 {
-    double hi[SP_TILE], lo[SP_TILE], ties[SP_TILE];
-    size_t j, l;
-    for (l = 0; l < SP_TILE; ++l) {
-        hi[l] = 0.0;
-        lo[l] = 0.0;
-        ties[l] = 0.0;
-    }
-    for (j = 0; j < n; ++j) {
+    return j < n - n % SP_LANES ? j % SP_LANES : j + SP_LANES - n;
+}
+
+/* term j of a tile's lane l (0 at a tie, counted into *ties), its e (or, `shifts`, q and ql) kept in the tile */
+static SP_INLINE double tile_term_d(tile_d *tl, size_t j, size_t l, double T, int tempered, int normal, int shifts,
+                                        double *ties)
+{
+    const double x = tl->x[j][l];
+    double ql;
+    const double q = shift_for(x, tl->m[l], T, tempered, 0, &ql);
+    const double e = normal ? sp_exp_normal(q, ql, 0) : sp_exp(q, ql, 0);
+    const int tie = x == tl->m[l];
+    tl->e[j][l] = shifts ? q : e;
+    tl->x[j][l] = shifts ? ql : x;
+    *ties += tie ? 1.0 : 0.0;
+    return tie ? 0.0 : e;
+}
+
+/* the sums of a tile of rows of SP_CHAIN_* entries or more into hi[0] + lo[0], as row_sum takes each: term j of a lane
+ * into its slot tile_slot(j, n), in order, by TwoSum into hi + lo; a slot's first term (entry j < SP_LANES, slot j) is
+ * TwoSum(+0, +0, e) = (e, +0) exactly; the counted-out lanes of row_sum's last block add +0,
+ * which changes nothing (no sum here is -0: the terms are >= +0 and an exact cancellation rounds to +0); then the
+ * slots folded by combine_lanes' tree */
+static SP_INLINE void tile_slots_d(tile_d *tl, size_t n, double T, int tempered, int normal, int shifts,
+                                       double (*hi)[SP_TILE], double (*lo)[SP_TILE], double *ties)
+{
+    size_t j, k, l, width;
+    for (j = 0; j < SP_LANES; ++j) {
         SP_SIMD
         for (l = 0; l < SP_TILE; ++l) {
-            const double x = tl->x[j][l];
-            double ql;
-            const double q = shift_for(x, tl->m[l], T, tempered, 0, &ql);
-            const double e = normal ? sp_exp_normal(q, ql, 0) : sp_exp(q, ql, 0);
-            const int tie = x == tl->m[l];
-            const double term = tie ? 0.0 : e;
-            tl->e[j][l] = shifts ? q : e;
-            tl->x[j][l] = shifts ? ql : x;
-            ties[l] += tie ? 1.0 : 0.0;
-            SP_ACCUMULATE(hi[l], lo[l], term);
+            hi[j][l] = tile_term_d(tl, j, l, T, tempered, normal, shifts, &ties[l]);
+            lo[j][l] = 0.0;
         }
+    }
+    for (j = SP_LANES; j < n; ++j) {
+        double *slot_hi = hi[tile_slot(j, n)], *slot_lo = lo[tile_slot(j, n)];
+        (void)slot_lo;
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double term = tile_term_d(tl, j, l, T, tempered, normal, shifts, &ties[l]);
+            SP_ACCUMULATE(slot_hi[l], slot_lo[l], term);
+        }
+    }
+    for (width = SP_LANES / 2; width > 0; width /= 2) { /* combine_lanes */
+        for (k = 0; k < width; ++k) {
+            SP_SIMD
+            for (l = 0; l < SP_TILE; ++l) {
+                const double sum = hi[k][l] + hi[k + width][l];
+                const double bp = sum - hi[k][l];
+                lo[k][l] += lo[k + width][l] + ((hi[k][l] - (sum - bp)) + (hi[k + width][l] - bp));
+                hi[k][l] = sum;
+            }
+        }
+    }
+}
+
+/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats. `shifts` (log_softmax): keep the exact
+ * shift q + ql (rewrite.exact_shift) in e and x instead, for the entries' log p = q + ql - L (the tile's x and e are
+ * not read again).
+ * Each row's c, t and t_lo are row_sum's for that row alone, to the bit, by construction: a lane adds its row's terms
+ * as row_sum adds them (row_chain's one chain below SP_CHAIN_* entries, else tile_slots), the same operations on the same
+ * doubles. The terms are the same: the same shift and polynomial, and where e^q is normal sp_exp_normal (taken where
+ * every row of the tile is normal) and sp_exp (row_sum's choice for its row alone may be either) both scale p by 2^k
+ * exactly. The ties are integers, counted exactly. (Until 2026-12-06 every lane added its row in one TwoSum chain,
+ * row_sum in lanes whatever n: the same value far below a result's rounding, 0 of 8 * 10^7 entries differing, but
+ * measured, not known; tests/c/tile_sum_driver.c finds the statistics of 303 589 of 691 200 rows differing then.) */
+static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, int normal, int shifts)
+{
+    double hi[SP_LANES][SP_TILE], lo[SP_LANES][SP_TILE], ties[SP_TILE];
+    size_t j, l;
+    for (l = 0; l < SP_TILE; ++l) {
+        ties[l] = 0.0;
+    }
+    if (n < SP_CHAIN_D) {
+        for (l = 0; l < SP_TILE; ++l) {
+            hi[0][l] = 0.0;
+            lo[0][l] = 0.0;
+        }
+        for (j = 0; j < n; ++j) {
+            SP_SIMD
+            for (l = 0; l < SP_TILE; ++l) {
+                const double term = tile_term_d(tl, j, l, T, tempered, normal, shifts, &ties[l]);
+                SP_ACCUMULATE(hi[0][l], lo[0][l], term);
+            }
+        }
+    } else {
+        tile_slots_d(tl, n, T, tempered, normal, shifts, hi, lo, ties);
     }
     for (l = 0; l < SP_TILE; ++l) {
         tl->ties[l] = ties[l];
-        tl->t[l] = hi[l] + lo[l];
-        tl->t_lo[l] = (hi[l] - tl->t[l]) + lo[l];
+        tl->t[l] = hi[0][l] + lo[0][l];
+        tl->t_lo[l] = (hi[0][l] - tl->t[l]) + lo[0][l];
     }
 }
 
@@ -4281,10 +4392,41 @@ static SP_INLINE void fold_parts(double *hi, double *lo, double *part)
     }
 }
 
+/* row_sum of a row shorter than SP_CHAIN_*: its terms in one vector loop, then added in one TwoSum chain, in order. A
+ * tile of such rows gives each row this sum (tile_sum: the same operations on the same doubles); for so few terms
+ * the chain costs about what the lanes and their tree do (as backward_dot). er may be xr (in place): x_j is read
+ * before e_j replaces it */
+static SP_INLINE row_stats row_chain_f(const float *xr, double *er, size_t n, double m, double T, int tempered,
+                                         int store, int normal)
+{
+    double term[SP_CHAIN_F], tie[SP_CHAIN_F], hi = 0.0, lo = 0.0, c = 0.0;
+    row_stats stats;
+    size_t j;
+    SP_SIMD
+    for (j = 0; j < n; ++j) {
+        const double x = (double)xr[j];
+        const double e = shifted_exp(x, m, T, tempered, normal, 1);
+        tie[j] = x == m ? 1.0 : 0.0;
+        term[j] = x == m ? 0.0 : e;
+        if (store) {
+            er[j] = e;
+        }
+    }
+    for (j = 0; j < n; ++j) {
+        c += tie[j];
+        SP_ACCUMULATE(hi, lo, term[j]);
+    }
+    stats.m = m;
+    stats.ties = c;
+    stats.t = hi + lo;
+    stats.t_lo = (hi - stats.t) + lo; /* Fast2Sum: |lo| <= ulp(hi) */
+    return stats;
+}
+
 /* c and t for a row with finite max m; when `store`, er_j = e^((x_j - m)/T) (in double: the
  * output itself for double, a stash for float). A last, partial block is taken as the last
  * SP_LANES entries, or (short or in-place rows) through a buffer. `ahead` (or NULL): a chunk
- * whose extremes are taken along the way. */
+ * whose extremes are taken along the way. A row shorter than SP_CHAIN_* (and no `ahead`): row_chain. */
 static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, double m, double T, int tempered,
                                        int store, int normal, lookahead_f *ahead)
 {
@@ -4294,6 +4436,9 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
     double t_hi, t_lo, c = 0.0;
     row_stats stats;
     size_t j, l;
+    if (ahead == NULL && n < SP_CHAIN_F) {
+        return row_chain_f(xr, er, n, m, T, tempered, store, normal);
+    }
     for (l = 0; l < SP_LANES; ++l) {
         hi[l] = 0.0;
         lo[l] = 0.0;
@@ -4328,16 +4473,23 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
             sum_block_f(xr + n - SP_LANES, store ? er + n - SP_LANES : NULL, m, T, tempered, store, normal,
                                 SP_LANES - rest, hi, lo, part, ties);
         } else {
-            /* a buffer padded with m (the padding counted out of the ties) */
+            /* through a buffer: a row shorter than SP_LANES in lanes 0 to rest - 1, padded with m (the padding counted
+             * out of the ties); an in-place row (e_j has replaced x_j before) in the lanes the branch above gives its
+             * entries, the last rest of SP_LANES (the lanes before them counted out), so that a row's sum does not
+             * depend on whether the call is in place (and tile_sum, which gives each entry the same lane, adds the
+             * same terms in the same order) */
+            const size_t skip = n >= SP_LANES ? SP_LANES - rest : 0;
             float x_tail[SP_LANES];
             double e_tail[SP_LANES];
             for (l = 0; l < SP_LANES; ++l) {
-                x_tail[l] = l < rest ? xr[j + l] : (float)m;
+                x_tail[l] = l >= skip && l - skip < rest ? xr[j + l - skip] : (float)m;
             }
-            c -= (double)(SP_LANES - rest);
-            sum_block_f(x_tail, e_tail, m, T, tempered, store, normal, 0, hi, lo, part, ties);
-            for (l = 0; store && l < rest; ++l) {
-                er[j + l] = e_tail[l];
+            if (n < SP_LANES) {
+                c -= (double)(SP_LANES - rest);
+            }
+            sum_block_f(x_tail, e_tail, m, T, tempered, store, normal, skip, hi, lo, part, ties);
+            for (l = skip; store && l < skip + rest; ++l) {
+                er[j + l - skip] = e_tail[l];
             }
         }
     }
@@ -4716,37 +4868,98 @@ typedef struct {
     double m[SP_TILE], ties[SP_TILE], t[SP_TILE], t_lo[SP_TILE]; /* t + t_lo: the lane's sum, renormalised (Fast2Sum) */
 } tile_f;
 
-/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats. `shifts` (log_softmax): keep the exact
- * shift q + ql (rewrite.exact_shift) in e and x instead, for the entries' log p = q + ql - L (the tile's x and e are
- * not read again) */
-static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, int normal, int shifts)
+
+/* term j of a tile's lane l (0 at a tie, counted into *ties), its e (or, `shifts`, q and ql) kept in the tile */
+static SP_INLINE double tile_term_f(tile_f *tl, size_t j, size_t l, double T, int tempered, int normal, int shifts,
+                                        double *ties)
 {
-    double hi[SP_TILE], lo[SP_TILE], ties[SP_TILE];
-    size_t j, l;
-    for (l = 0; l < SP_TILE; ++l) {
-        hi[l] = 0.0;
-        lo[l] = 0.0;
-        ties[l] = 0.0;
-    }
-    for (j = 0; j < n; ++j) {
+    const double x = tl->x[j][l];
+    double ql;
+    const double q = shift_for(x, tl->m[l], T, tempered, 1, &ql);
+    const double e = normal ? sp_exp_normal(q, ql, 1) : sp_exp(q, ql, 1);
+    const int tie = x == tl->m[l];
+    tl->e[j][l] = shifts ? q : e;
+    tl->x[j][l] = shifts ? ql : x;
+    *ties += tie ? 1.0 : 0.0;
+    return tie ? 0.0 : e;
+}
+
+/* the sums of a tile of rows of SP_CHAIN_* entries or more into hi[0] + lo[0], as row_sum takes each: term j of a lane
+ * into its slot tile_slot(j, n), in order, plainly (row_sum's part; a tile's row is shorter than
+ * SP_LANES SP_FOLD, so row_sum folds once, at the end, TwoSum(+0, +0, p) = (p, +0) exactly for p >= +0: hi holds the
+ * plain sums, lo stays +0); a slot's first term (entry j < SP_LANES, slot j) is
+ * TwoSum(+0, +0, e) = (e, +0) exactly, +0 + e = e plainly; the counted-out lanes of row_sum's last block add +0,
+ * which changes nothing (no sum here is -0: the terms are >= +0 and an exact cancellation rounds to +0); then the
+ * slots folded by combine_lanes' tree */
+static SP_INLINE void tile_slots_f(tile_f *tl, size_t n, double T, int tempered, int normal, int shifts,
+                                       double (*hi)[SP_TILE], double (*lo)[SP_TILE], double *ties)
+{
+    size_t j, k, l, width;
+    for (j = 0; j < SP_LANES; ++j) {
         SP_SIMD
         for (l = 0; l < SP_TILE; ++l) {
-            const double x = tl->x[j][l];
-            double ql;
-            const double q = shift_for(x, tl->m[l], T, tempered, 1, &ql);
-            const double e = normal ? sp_exp_normal(q, ql, 1) : sp_exp(q, ql, 1);
-            const int tie = x == tl->m[l];
-            const double term = tie ? 0.0 : e;
-            tl->e[j][l] = shifts ? q : e;
-            tl->x[j][l] = shifts ? ql : x;
-            ties[l] += tie ? 1.0 : 0.0;
-            SP_ACCUMULATE(hi[l], lo[l], term);
+            hi[j][l] = tile_term_f(tl, j, l, T, tempered, normal, shifts, &ties[l]);
+            lo[j][l] = 0.0;
         }
+    }
+    for (j = SP_LANES; j < n; ++j) {
+        double *slot_hi = hi[tile_slot(j, n)], *slot_lo = lo[tile_slot(j, n)];
+        (void)slot_lo;
+        SP_SIMD
+        for (l = 0; l < SP_TILE; ++l) {
+            const double term = tile_term_f(tl, j, l, T, tempered, normal, shifts, &ties[l]);
+            slot_hi[l] += term;
+        }
+    }
+    for (width = SP_LANES / 2; width > 0; width /= 2) { /* combine_lanes */
+        for (k = 0; k < width; ++k) {
+            SP_SIMD
+            for (l = 0; l < SP_TILE; ++l) {
+                const double sum = hi[k][l] + hi[k + width][l];
+                const double bp = sum - hi[k][l];
+                lo[k][l] += lo[k + width][l] + ((hi[k][l] - (sum - bp)) + (hi[k + width][l] - bp));
+                hi[k][l] = sum;
+            }
+        }
+    }
+}
+
+/* e, c and t of a tile whose maxima m are finite; `normal` as in row_stats. `shifts` (log_softmax): keep the exact
+ * shift q + ql (rewrite.exact_shift) in e and x instead, for the entries' log p = q + ql - L (the tile's x and e are
+ * not read again).
+ * Each row's c, t and t_lo are row_sum's for that row alone, to the bit, by construction: a lane adds its row's terms
+ * as row_sum adds them (row_chain's one chain below SP_CHAIN_* entries, else tile_slots), the same operations on the same
+ * doubles. The terms are the same: the same shift and polynomial, and where e^q is normal sp_exp_normal (taken where
+ * every row of the tile is normal) and sp_exp (row_sum's choice for its row alone may be either) both scale p by 2^k
+ * exactly. The ties are integers, counted exactly. (Until 2026-12-06 every lane added its row in one TwoSum chain,
+ * row_sum in lanes whatever n: the same value far below a result's rounding, 0 of 8 * 10^7 entries differing, but
+ * measured, not known; tests/c/tile_sum_driver.c finds the statistics of 303 589 of 691 200 rows differing then.) */
+static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, int normal, int shifts)
+{
+    double hi[SP_LANES][SP_TILE], lo[SP_LANES][SP_TILE], ties[SP_TILE];
+    size_t j, l;
+    for (l = 0; l < SP_TILE; ++l) {
+        ties[l] = 0.0;
+    }
+    if (n < SP_CHAIN_F) {
+        for (l = 0; l < SP_TILE; ++l) {
+            hi[0][l] = 0.0;
+            lo[0][l] = 0.0;
+        }
+        for (j = 0; j < n; ++j) {
+            SP_SIMD
+            for (l = 0; l < SP_TILE; ++l) {
+                const double term = tile_term_f(tl, j, l, T, tempered, normal, shifts, &ties[l]);
+                SP_ACCUMULATE(hi[0][l], lo[0][l], term);
+            }
+        }
+    } else {
+        tile_slots_f(tl, n, T, tempered, normal, shifts, hi, lo, ties);
     }
     for (l = 0; l < SP_TILE; ++l) {
         tl->ties[l] = ties[l];
-        tl->t[l] = hi[l] + lo[l];
-        tl->t_lo[l] = (hi[l] - tl->t[l]) + lo[l];
+        tl->t[l] = hi[0][l] + lo[0][l];
+        tl->t_lo[l] = (hi[0][l] - tl->t[l]) + lo[0][l];
     }
 }
 
@@ -9146,9 +9359,8 @@ int softproof_num_threads(void)
  * target[outer][inner], as the binding already flattened them. Every result is the kernel's for that column copied
  * out as a row alone, bit for bit, because a row's result does not depend on where it sits in a batch, nor on the
  * thread count (a long row's chunks are a function of n only: split_parts, SP_FAST_PART; the fast tiles sum a row in
- * the row path's order, fast_tile_stats; the accurate tiles' compensated sums run in another order than the row
- * path's, and agree with them far below a result's rounding: measured equal, 0 of 8 * 10^7 entries of rows of 17 to
- * 100 differing in a tile and one at a time, float64 and float32, not proved). Blocks are independent, so they run in parallel above SP_ELEMENTS_SPLIT entries */
+ * the row path's order, fast_tile_stats, and so do the default tier's tiles, tile_sum). Blocks are independent, so
+ * they run in parallel above SP_ELEMENTS_SPLIT entries */
 #define SP_COLS 16                /* the entries along the axis a strip of the gather takes */
 #define SP_COLS_BYTES 262144      /* a block's rows take about this many bytes (at least SP_COLS rows ... */
 #define SP_COLS_LONG_BYTES 16777216 /* ... unless SP_COLS of them would pass this: then as many as fit it, or one) */
@@ -9172,9 +9384,9 @@ static int columns_layout_ok(int layout)
  * the columns in x's layout, out[outer][n][inner] (or out[outer][inner]); no gather, no transposition. A tile
  * computes each lane as it computes a row (the same entries in the same operations, the same declined rows handed to
  * the same row functions, through a copy of the column): the same bits as the row kernel on that column where the row
- * kernel takes that row in a tile. The fast tiles sum a row in the row path's order (fast_tile_stats), so they give
- * the row path's bits too, and take any axis shorter than their capacity (SP_FAST_TILE_ROWS); the accurate tiles take
- * the axes their row kernels take in tiles (softmax and log_softmax: n <= SP_SHORT_SHARES_*, the others n <=
+ * kernel takes that row in a tile. The tiles of both tiers sum a row in the row path's order (fast_tile_stats,
+ * tile_sum), so they give the row path's bits too; the fast ones take any axis shorter than their capacity
+ * (SP_FAST_TILE_ROWS), the accurate tiles the axes their row kernels take in tiles (softmax and log_softmax: n <= SP_SHORT_SHARES_*, the others n <=
  * SP_SHORT). A kernel takes this path at a temperature its tiles take (the fast tier's range; 0 < T < inf), with
  * inner >= its lanes and layout SOFTPROOF_AS_INPUT (softproof_columns_direct_* says so): the columns of one outer
  * block go in tiles from column 0, the last tile ending at column inner (it may overlap the one before: those columns

@@ -756,7 +756,8 @@ def _terms_total() -> Fraction:
     scaling rounds once; a term under :math:`2^{-1075}` may give 0). A sum of positive terms, each within
     :math:`\epsilon_e`, is within :math:`\epsilon_e` of the sum of the exact terms. Every path adds the
     computed terms by TwoSum on hi with the errors summed plainly in lo (the lanes' Sum2, the lane tree,
-    the tiles, the chunks of a split row, the chunks of a row read once): in any tree order the errors of
+    the one chain of a short row, the tiles, which sum each row as the row path does, the chunks of a split
+    row, the chunks of a row read once): in any tree order the errors of
     the hi additions add up to at most :math:`(n - 1) u \sum p_j` and their plain sum errs by at most
     :math:`\gamma_{n-1}` of that (Ogita, Rump and Oishi 2005, Prop. 4.5, whose argument holds for any
     order), so hi + lo is within :math:`\gamma_{n-1}^2` of the computed terms' sum, and every path keeps
@@ -786,8 +787,8 @@ def _terms_total_single() -> Fraction:
     r"""As :func:`_terms_total` for float32 inputs: the terms from the shorter polynomial (fp.exp.float32,
     :math:`1.0625 \cdot 2^{-37}`), and the row loops add each lane's terms plainly for SP_FOLD = 256 blocks before
     folding the sum into the lane's Sum2 pair: a plain sum of at most 256 positive terms errs by at most
-    :math:`\gamma_{255}` of it (:data:`FOLD_BOUND`, about :math:`2^{-45}`); tiles, split rows and rows read once as
-    for float64 (:data:`SEGMENTS_BOUND`). Float32 results take the shift rounded (:data:`SHIFT_SINGLE_BOUND`)."""
+    :math:`\gamma_{255}` of it (:data:`FOLD_BOUND`, about :math:`2^{-45}`); short rows (one TwoSum chain, row_chain),
+    tiles, split rows and rows read once as for float64 (:data:`SEGMENTS_BOUND`). Float32 results take the shift rounded (:data:`SHIFT_SINGLE_BOUND`)."""
     return EXP_SINGLE_BOUND + SHIFT_SINGLE_BOUND + FOLD_BOUND + SEGMENTS_BOUND
 
 
