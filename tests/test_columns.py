@@ -170,10 +170,11 @@ def _declining(shape: tuple[int, int, int], seed: int) -> np.ndarray:
     return x.astype(np.float32)
 
 
-@pytest.mark.parametrize("shape", [(3, 7, 16), (2, 40, 37), (4, 100, 20), (2, 200, 20)])
+@pytest.mark.parametrize("shape", [(3, 7, 16), (2, 40, 37), (4, 100, 20), (2, 150, 17), (2, 200, 20)])
 def test_the_tiles_down_the_columns_hand_on_the_same_columns_as_the_rows(shape: tuple[int, int, int]) -> None:
     """Short columns taken where they are (softproof_columns_direct_*; the fast tier's tiles, the accurate ones in both
-    dtypes where their rows go in tiles): every kernel and temperature gives the bits of the rows, declined columns
+    dtypes up to SP_SHORT, also where the row kernels take such rows one at a time, as softmax over 100 and 150 in
+    float64 and 150 in float32): every kernel and temperature gives the bits of the rows, declined columns
     included (a tile of the accurate kernels with one is taken column by column), and the results are C-contiguous in
     x's layout (no view);
     the log-probability columns' logsumexp is near 0 (so m + L cancels there: the ones the fast tier hands on; along an
@@ -215,8 +216,8 @@ def _direct(name: str, n: int, inner: int, temperature: float = 1.0, sfx: str = 
 
 def test_which_kernels_run_down_the_columns() -> None:
     """The fast tier's tiles where the axis is shorter than a tile's capacity, at least 16 columns, a temperature the
-    fast tier takes; the accurate kernels' tiles where their row kernels take rows of n in tiles (softmax and
-    log_softmax up to SP_SHORT_SHARES_F / _D, the others up to SP_SHORT), at least 8 columns, 0 < T < inf."""
+    fast tier takes; the accurate kernels' tiles up to their capacity SP_SHORT (softmax and log_softmax too, whose row
+    kernels take rows above SP_SHORT_SHARES_F / _D one at a time), at least 8 columns, 0 < T < inf."""
     last, short = TILE_ROWS - 1, _define("SP_SHORT")
     shares_f, shares_d = _define("SP_SHORT_SHARES_F"), _define("SP_SHORT_SHARES_D")
     assert _direct("softmax_fast", 1, 16) and _direct("log_softmax_fast", last, 16) and _direct("logsumexp_fast", 128, 99)
@@ -224,8 +225,9 @@ def test_which_kernels_run_down_the_columns() -> None:
     assert _direct("cross_entropy_with_grad_fast", last, 17)
     assert not _direct("softmax_fast", TILE_ROWS, 16) and not _direct("softmax_fast", 2, 2, 2.0**-21)
     assert not _direct("softmax_fast", 20, 15)  # fewer than 16 columns: the gather
-    assert _direct("softmax", shares_f, 8) and not _direct("softmax", shares_f + 1, 8) and not _direct("softmax", 20, 7)
-    assert _direct("log_softmax", shares_d, 8, sfx="d") and not _direct("log_softmax", shares_d + 1, 8, sfx="d")
+    assert _direct("softmax", shares_f + 1, 8) and _direct("softmax", short, 8) and not _direct("softmax", short + 1, 8)
+    assert _direct("log_softmax", shares_d + 1, 8, sfx="d") and not _direct("log_softmax", short + 1, 8, sfx="d")
+    assert not _direct("softmax", 20, 7)
     assert _direct("logsumexp", short, 8, 0.5, sfx="d") and not _direct("logsumexp", short + 1, 8, sfx="d")
     assert _direct("cross_entropy_with_grad", short, 9) and _direct("cross_entropy_grad", 3, 8, sfx="d")
     assert not _direct("softmax", 20, 16, 0.0) and not _direct("softmax", 20, 16, np.inf) and not _direct("softmax", 0, 16)

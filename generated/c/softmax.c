@@ -9386,15 +9386,17 @@ static int columns_layout_ok(int layout)
  * the same row functions, through a copy of the column): the same bits as the row kernel on that column where the row
  * kernel takes that row in a tile. The tiles of both tiers sum a row in the row path's order (fast_tile_stats,
  * tile_sum), so they give the row path's bits too; the fast ones take any axis shorter than their capacity
- * (SP_FAST_TILE_ROWS), the accurate tiles the axes their row kernels take in tiles (softmax and log_softmax: n <= SP_SHORT_SHARES_*, the others n <=
- * SP_SHORT). A kernel takes this path at a temperature its tiles take (the fast tier's range; 0 < T < inf), with
- * inner >= its lanes and layout SOFTPROOF_AS_INPUT (softproof_columns_direct_* says so): the columns of one outer
+ * (SP_FAST_TILE_ROWS), the accurate ones any axis up to their capacity (SP_SHORT), also where the row kernel takes such
+ * rows by the row path (softmax and log_softmax above SP_SHORT_SHARES_*: their entries' operations are the row path's,
+ * shifted_exp and piece_softmax from reciprocal_of_sum, or log_share_of of the same shift and L). A kernel takes this
+ * path at a temperature its tiles take (the fast tier's range; 0 < T < inf), with inner >= its lanes and layout SOFTPROOF_AS_INPUT (softproof_columns_direct_* says so): the columns of one outer
  * block go in tiles from column 0, the last tile ending at column inner (it may overlap the one before: those columns
  * are computed twice, to the same bits). Measured on 2026-12-06 against the gather and the row kernel (one core,
  * float32, the same bits): the fast tier on 8 x 16 x 64 x 64 over axis 1 1.6x-1.95x faster, 16 x 21 x 128 x 128
  * 1.2x-1.5x, axes of 64 to 128 entries 1.5x-2x (where rows that long take the row path, not tiles), of 200 and 256
  * 1.05x-1.8x, 257 no longer (1.00x); the gather's other shapes 0.97x-1.03x; the accurate tiles, float32 1.07x-1.57x,
- * float64 1.12x-1.50x (docs/bench.md). */
+ * float64 1.12x-1.50x; on 2026-12-06 (AMD EPYC, Zen 4) the accurate tiles on the axes above SP_SHORT_SHARES_* against
+ * the gather and the row path, float64 0.97x-1.90x, float32 1.17x-1.50x (docs/bench.md). */
 typedef enum {
     TILES_NONE,
     FAST_SOFTMAX, FAST_LOG_SOFTMAX, FAST_LOGSUMEXP, FAST_CROSS_ENTROPY, FAST_CE_GRAD, FAST_CE_BOTH, /* 16 float lanes */
@@ -9530,10 +9532,9 @@ static columns_tiles columns_tiles_of_d(const columns_job_d *job, size_t n, size
     if (inner < SP_TILE || n > SP_SHORT || !(T > 0.0 && T < INFINITY)) {
         return TILES_NONE;
     }
-    if (job->rows == softproof_softmax_d || job->rows == softproof_log_softmax_d) {
-        return n > SP_SHORT_SHARES_D ? TILES_NONE : job->rows == softproof_softmax_d ? TILE_SOFTMAX : TILE_LOG_SOFTMAX;
-    }
-    return job->rows == softproof_logsumexp_d                    ? TILE_LOGSUMEXP
+    return job->rows == softproof_softmax_d                      ? TILE_SOFTMAX
+           : job->rows == softproof_log_softmax_d                ? TILE_LOG_SOFTMAX
+           : job->rows == softproof_logsumexp_d                  ? TILE_LOGSUMEXP
            : job->target == softproof_cross_entropy_d            ? TILE_CROSS_ENTROPY
            : job->target == softproof_cross_entropy_grad_d       ? TILE_CE_GRAD
            : job->both == softproof_cross_entropy_with_grad_d    ? TILE_CE_BOTH
@@ -9842,10 +9843,9 @@ static columns_tiles columns_tiles_of_f(const columns_job_f *job, size_t n, size
     if (inner < SP_TILE || n > SP_SHORT || !(T > 0.0 && T < INFINITY)) {
         return TILES_NONE;
     }
-    if (job->rows == softproof_softmax_f || job->rows == softproof_log_softmax_f) {
-        return n > SP_SHORT_SHARES_F ? TILES_NONE : job->rows == softproof_softmax_f ? TILE_SOFTMAX : TILE_LOG_SOFTMAX;
-    }
-    return job->rows == softproof_logsumexp_f                    ? TILE_LOGSUMEXP
+    return job->rows == softproof_softmax_f                      ? TILE_SOFTMAX
+           : job->rows == softproof_log_softmax_f                ? TILE_LOG_SOFTMAX
+           : job->rows == softproof_logsumexp_f                  ? TILE_LOGSUMEXP
            : job->target == softproof_cross_entropy_f            ? TILE_CROSS_ENTROPY
            : job->target == softproof_cross_entropy_grad_f       ? TILE_CE_GRAD
            : job->both == softproof_cross_entropy_with_grad_f    ? TILE_CE_BOTH
