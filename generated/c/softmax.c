@@ -7205,6 +7205,9 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
                            time, one row per lane (fast_tile; see below) */
 #define SP_FAST_SHORT_SHARES 96 /* ... for log_softmax, shorter than this */
 #define SP_FAST_SHORT_LOG 129 /* ... for logsumexp and cross_entropy, shorter than this (see below) */
+#define SP_FAST_ROWS_OUT 16 /* a softmax tile of rows this short computes its shares in one vector loop, then copies them
+                             * out row by row (one core, Zen 4, mean of 16 input placements: 1.03x-1.18x faster on rows of
+                             * 3 to 16, 0.85x-0.95x from 20: the scalar loop's multiply along a row is cheaper than a copy there) */
 #define SP_FAST_TILE_ROWS 257 /* a tile's capacity: above each of these bounds; the tiles that run down the columns of an
                                 axis that is not the last take up to 256 rows (columns.c.j2) */
 #if SP_FAST_SHORT > SP_FAST_TILE_ROWS || SP_FAST_SHORT_SHARES > SP_FAST_TILE_ROWS || SP_FAST_SHORT_LOG > SP_FAST_TILE_ROWS
@@ -7949,7 +7952,7 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, size_t inner
 {
     fast_tile tl;
     double inv[SP_LANES], L[SP_LANES];
-    float row[SP_FAST_TILE_ROWS], res[SP_FAST_TILE_ROWS];
+    float row[SP_FAST_TILE_ROWS], res[SP_FAST_TILE_ROWS], share[SP_FAST_ROWS_OUT][SP_LANES];
     size_t j, l;
     if (target != NULL) { /* the flags as constants: one vectorised loop each */
         fast_tile_stats(x, n, inner, 1, 1, NULL, 0, &tl);
@@ -7971,6 +7974,13 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, size_t inner
                 out[j * inner + l] = (float)((double)tl.e[j][l] * inv[l]);
             }
         }
+    } else if (n <= SP_FAST_ROWS_OUT) { /* every lane's shares in one vector loop, copied out along the rows below */
+        for (j = 0; j < n; ++j) {
+            SP_SIMD
+            for (l = 0; l < SP_LANES; ++l) {
+                share[j][l] = (float)((double)tl.e[j][l] * inv[l]);
+            }
+        }
     }
     for (l = 0; l < SP_LANES; ++l) {
         const size_t step = inner != 0 ? inner : 1;
@@ -7990,8 +8000,14 @@ static void softmax_fast_tile(const float *x, float *out, size_t n, size_t inner
             }
             continue;
         }
-        for (j = 0; inner == 0 && j < n; ++j) {
-            outr[j] = (float)((double)tl.e[j][l] * inv[l]);
+        if (inner == 0 && n <= SP_FAST_ROWS_OUT) {
+            for (j = 0; j < n; ++j) {
+                outr[j] = share[j][l];
+            }
+        } else if (inner == 0) {
+            for (j = 0; j < n; ++j) {
+                outr[j] = (float)((double)tl.e[j][l] * inv[l]);
+            }
         }
         if (target != NULL) { /* proved: rewrite.ce_grad_target, as in softmax_fast_row */
             const size_t t = (size_t)target[l];
