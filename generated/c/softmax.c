@@ -7206,8 +7206,10 @@ static const float SP_F_LN2_LO = 0x1.7f7d1c0000000p-20f;
 #define SP_FAST_SHORT_SHARES 96 /* ... for log_softmax, shorter than this */
 #define SP_FAST_SHORT_LOG 129 /* ... for logsumexp and cross_entropy, shorter than this (see below) */
 #define SP_FAST_ROWS_OUT 16 /* a softmax tile of rows this short computes its shares in one vector loop, then copies them
-                             * out row by row (one core, Zen 4, mean of 16 input placements: 1.03x-1.18x faster on rows of
-                             * 3 to 16, 0.85x-0.95x from 20: the scalar loop's multiply along a row is cheaper than a copy there) */
+                             * out row by row (one core, Zen 4, mean of 16 input placements: 1.07x-1.14x faster on rows of
+                             * 3 to 16, 0.85x-0.95x from 20: the scalar loop's multiply along a row is cheaper than a copy there); */
+#define SP_FAST_LOG_ROWS_OUT 8 /* ... a log_softmax tile (1.14x-1.35x on rows of 2 to 7, 1.02x at 8, 1.00x at 10, 0.84x at 16,
+                                * where one vector loop along each row does it) */
 #define SP_FAST_TILE_ROWS 257 /* a tile's capacity: above each of these bounds; the tiles that run down the columns of an
                                 axis that is not the last take up to 256 rows (columns.c.j2) */
 #if SP_FAST_SHORT > SP_FAST_TILE_ROWS || SP_FAST_SHORT_SHARES > SP_FAST_TILE_ROWS || SP_FAST_SHORT_LOG > SP_FAST_TILE_ROWS
@@ -8029,7 +8031,7 @@ static SP_NOINLINE void log_softmax_fast_tile(const float *x, float *out, size_t
 {
     fast_tile tl;
     double L[SP_LANES], md[SP_LANES];
-    float row[SP_FAST_TILE_ROWS], res[SP_FAST_TILE_ROWS];
+    float row[SP_FAST_TILE_ROWS], res[SP_FAST_TILE_ROWS], share[SP_FAST_LOG_ROWS_OUT][SP_LANES];
     size_t j, l;
     if (tp != NULL) {
         fast_tile_stats(x, n, inner, 0, 1, tp, 1, &tl);
@@ -8037,8 +8039,12 @@ static SP_NOINLINE void log_softmax_fast_tile(const float *x, float *out, size_t
         fast_tile_stats(x, n, inner, 0, 1, NULL, 0, &tl);
     }
     fast_tile_logs(&tl, L);
-    if (inner != 0) { /* proved: rewrite.log_softmax_ties_log1p: fast_log_shares_part's expression, lane by lane down the columns */
+    if (inner != 0 || n <= SP_FAST_LOG_ROWS_OUT) { /* proved: rewrite.log_softmax_ties_log1p: fast_log_shares_part's expression, every
+                                                      lane at once, down the columns or (short rows) into `share`, copied
+                                                      out below */
         const double T_inv = tp != NULL ? tp->inv : 1.0;
+        float *dst = inner != 0 ? out : &share[0][0];
+        const size_t step = inner != 0 ? inner : SP_LANES;
         for (l = 0; l < SP_LANES; ++l) {
             md[l] = (double)tl.m[l];
         }
@@ -8046,12 +8052,12 @@ static SP_NOINLINE void log_softmax_fast_tile(const float *x, float *out, size_t
             if (tp != NULL) {
                 SP_SIMD
                 for (l = 0; l < SP_LANES; ++l) {
-                    out[j * inner + l] = (float)((((double)tl.x[j][l] - md[l]) * T_inv) - L[l]);
+                    dst[j * step + l] = (float)((((double)tl.x[j][l] - md[l]) * T_inv) - L[l]);
                 }
             } else {
                 SP_SIMD
                 for (l = 0; l < SP_LANES; ++l) {
-                    out[j * inner + l] = (float)(((double)tl.x[j][l] - md[l]) - L[l]);
+                    dst[j * step + l] = (float)(((double)tl.x[j][l] - md[l]) - L[l]);
                 }
             }
         }
@@ -8061,6 +8067,10 @@ static SP_NOINLINE void log_softmax_fast_tile(const float *x, float *out, size_t
             log_softmax_row_f(fast_lane_row(x, n, inner, l, row), inner != 0 ? res : out + l * n, n, tp != NULL ? tp->T : 1.0);
             if (inner != 0) {
                 column_put_f(res, out, n, inner, l);
+            }
+        } else if (inner == 0 && n <= SP_FAST_LOG_ROWS_OUT) {
+            for (j = 0; j < n; ++j) {
+                out[l * n + j] = share[j][l];
             }
         } else if (inner == 0) {
             /* proved: rewrite.log_softmax_ties_log1p, as in log_softmax_fast_row; x read along the row (the tile's copy holds the
