@@ -7295,6 +7295,19 @@ static SP_INLINE float sp_pow2f(uint32_t k)
     return scale;
 }
 
+/* tie ? +0 : e, through the bits (e AND a mask of zeros or ones): the same value as the select, but written as a select
+ * and added to a sum, GCC 12 adds both arms to the accumulator and blends them (two additions and a move on the sum's
+ * chain); so it is one addition (the fast log_softmax and logsumexp row passes 1.05x-1.10x faster, one core, Zen 4) */
+static SP_INLINE float sp_zero_at(int tie, float e)
+{
+    uint32_t bits;
+    float out;
+    memcpy(&bits, &e, sizeof bits);
+    bits &= tie ? 0u : 0xffffffffu;
+    memcpy(&out, &bits, sizeof out);
+    return out;
+}
+
 /* the ways sp_exp_fast may scale P(r) by 2^k (a constant where called); each gives the same value, P(r) 2^k rounded once */
 #define SP_EXP_TWO_FACTORS 0 /* any a: 2^k in two normal factors, so that a subnormal result is rounded once */
 #define SP_EXP_ONE_FACTOR 1  /* a >= -87.01 known: k >= -126, 2^k itself a normal float: one multiply */
@@ -7471,7 +7484,7 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
             }
             if (split) { /* a tie's term set to 0 in binary32 lanes, then added: the same sums, fewer double lanes */
                 const int tie = x[j + l] == m;
-                acc[l] += (double)(tie ? 0.0f : e);
+                acc[l] += (double)sp_zero_at(tie, e);
                 count[l] += tie ? 1.0f : 0.0f;
             } else {
                 acc[l] += (double)e;
@@ -7490,7 +7503,7 @@ static SP_INLINE void fast_chunk(const float *x, float *out, size_t n, float m, 
             }
             if (split) {
                 const int tie = xv == m;
-                acc[l] += (double)(tie ? 0.0f : e);
+                acc[l] += (double)sp_zero_at(tie, e);
                 count[l] += tie ? 1.0f : 0.0f;
             } else {
                 acc[l] += (double)e;
@@ -7853,7 +7866,7 @@ static SP_INLINE void fast_tile_terms(fast_tile *tl, size_t n, int store, int sp
             }
             if (split) { /* as fast_chunk: a tie's term 0, counted apart */
                 const int tie = tl->x[j][l] == tl->m[l];
-                slot[l] += (double)(tie ? 0.0f : e);
+                slot[l] += (double)sp_zero_at(tie, e);
                 tl->ties[l] += tie ? 1.0 : 0.0;
             } else {
                 slot[l] += (double)e;
