@@ -9453,9 +9453,10 @@ static int columns_layout_ok(int layout)
  * (SP_FAST_TILE_ROWS), the accurate ones any axis up to their capacity (SP_SHORT), also where the row kernel takes such
  * rows by the row path (softmax and log_softmax above SP_SHORT_SHARES_*: their entries' operations are the row path's,
  * shifted_exp and piece_softmax from reciprocal_of_sum, or log_share_of of the same shift and L). A kernel takes this
- * path at a temperature its tiles take (the fast tier's range; 0 < T < inf), with inner >= its lanes and layout SOFTPROOF_AS_INPUT (softproof_columns_direct_* says so): the columns of one outer
- * block go in tiles from column 0, the last tile ending at column inner (it may overlap the one before: those columns
- * are computed twice, to the same bits). Measured on 2026-12-06 against the gather and the row kernel (one core,
+ * path at a temperature its tiles take (the fast tier's range; 0 < T < inf), with inner >= its lanes and layout
+ * SOFTPROOF_AS_INPUT (softproof_columns_direct_* says so): the columns of one outer block go in tiles from column 0,
+ * the last tile ending at column inner (it may overlap the one before: those columns are computed twice, to the same
+ * bits). Measured on 2026-12-06 against the gather and the row kernel (one core,
  * float32, the same bits): the fast tier on 8 x 16 x 64 x 64 over axis 1 1.6x-1.95x faster, 16 x 21 x 128 x 128
  * 1.2x-1.5x, axes of 64 to 128 entries 1.5x-2x (where rows that long take the row path, not tiles), of 200 and 256
  * 1.05x-1.8x, 257 no longer (1.00x); the gather's other shapes 0.97x-1.03x; the accurate tiles, float32 1.07x-1.57x,
