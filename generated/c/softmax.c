@@ -941,19 +941,35 @@ static int check_targets(const long long *target, size_t rows, size_t n)
     return SOFTPROOF_OK;
 }
 
+/* one node of combine_lanes' tree: (hi, lo) += (hi2, lo2), the highs by TwoSum, its error and the lows into lo
+ * (tile_slots folds a tile's slots by this node too, so that a tile and the row path fold alike) */
+static SP_INLINE void sum_pair(double *hi, double *lo, double hi2, double lo2)
+{
+    const double sum = *hi + hi2;
+    const double bp = sum - *hi;
+    *lo += lo2 + ((*hi - (sum - bp)) + (hi2 - bp));
+    *hi = sum;
+}
+
 /* fold the lanes into lane 0 pairwise (a tree of depth log2 SP_LANES, TwoSum at every node) */
 static SP_INLINE void combine_lanes(double *hi, double *lo, double *ties)
 {
     size_t width, l;
     for (width = SP_LANES / 2; width > 0; width /= 2) {
         for (l = 0; l < width; ++l) {
-            const double sum = hi[l] + hi[l + width];
-            const double bp = sum - hi[l];
-            lo[l] += lo[l + width] + ((hi[l] - (sum - bp)) + (hi[l + width] - bp));
-            hi[l] = sum;
+            sum_pair(&hi[l], &lo[l], hi[l + width], lo[l + width]);
             ties[l] += ties[l + width];
         }
     }
+}
+
+/* a sum's t + t_lo from its pair hi + lo: t = hi + lo rounded, t_lo = (hi - t) + lo (Fast2Sum: |lo| <= ulp(hi)); the
+ * row path (row_sum, row_chain, a split row's chunks) and the tiles (tile_sum) all take a row's t so */
+static SP_INLINE double sum_renormalised(double hi, double lo, double *t_lo)
+{
+    const double t = hi + lo;
+    *t_lo = (hi - t) + lo;
+    return t;
 }
 
 /* 1/(c + t + t_lo) as hi + lo up to O(u^2): c + t kept exactly as a TwoSum pair, t_lo added to its low part, the
@@ -1921,8 +1937,7 @@ static SP_INLINE row_stats row_chain_d(const double *xr, double *er, size_t n, d
     }
     stats.m = m;
     stats.ties = c;
-    stats.t = hi + lo;
-    stats.t_lo = (hi - stats.t) + lo; /* Fast2Sum: |lo| <= ulp(hi) */
+    stats.t = sum_renormalised(hi, lo, &stats.t_lo);
     return stats;
 }
 
@@ -2003,8 +2018,7 @@ static SP_INLINE row_stats row_sum_d(const double *xr, double *er, size_t n, dou
     c += ties[0];
     stats.m = m;
     stats.ties = c;
-    stats.t = t_hi + t_lo;
-    stats.t_lo = (t_hi - stats.t) + t_lo; /* Fast2Sum: |t_lo| <= ulp(t_hi) */
+    stats.t = sum_renormalised(t_hi, t_lo, &stats.t_lo);
     return stats;
 }
 
@@ -2096,8 +2110,7 @@ static row_stats row_stats_split_d(const double *xr, double *er, size_t n, doubl
         }
         st.m = m;
         st.ties = ties;
-        st.t = t_hi + t_lo;
-        st.t_lo = (t_hi - st.t) + t_lo;
+        st.t = sum_renormalised(t_hi, t_lo, &st.t_lo);
         return st;
     }
 #endif
@@ -2486,10 +2499,7 @@ static SP_INLINE void tile_slots_d(tile_d *tl, size_t n, double T, int tempered,
         for (k = 0; k < width; ++k) {
             SP_SIMD
             for (l = 0; l < SP_TILE; ++l) {
-                const double sum = hi[k][l] + hi[k + width][l];
-                const double bp = sum - hi[k][l];
-                lo[k][l] += lo[k + width][l] + ((hi[k][l] - (sum - bp)) + (hi[k + width][l] - bp));
-                hi[k][l] = sum;
+                sum_pair(&hi[k][l], &lo[k][l], hi[k + width][l], lo[k + width][l]);
             }
         }
     }
@@ -2529,8 +2539,7 @@ static SP_INLINE void tile_sum_d(tile_d *tl, size_t n, double T, int tempered, i
     }
     for (l = 0; l < SP_TILE; ++l) {
         tl->ties[l] = ties[l];
-        tl->t[l] = hi[0][l] + lo[0][l];
-        tl->t_lo[l] = (hi[0][l] - tl->t[l]) + lo[0][l];
+        tl->t[l] = sum_renormalised(hi[0][l], lo[0][l], &tl->t_lo[l]);
     }
 }
 
@@ -4418,8 +4427,7 @@ static SP_INLINE row_stats row_chain_f(const float *xr, double *er, size_t n, do
     }
     stats.m = m;
     stats.ties = c;
-    stats.t = hi + lo;
-    stats.t_lo = (hi - stats.t) + lo; /* Fast2Sum: |lo| <= ulp(hi) */
+    stats.t = sum_renormalised(hi, lo, &stats.t_lo);
     return stats;
 }
 
@@ -4503,8 +4511,7 @@ static SP_INLINE row_stats row_sum_f(const float *xr, double *er, size_t n, doub
     c += ties[0];
     stats.m = m;
     stats.ties = c;
-    stats.t = t_hi + t_lo;
-    stats.t_lo = (t_hi - stats.t) + t_lo; /* Fast2Sum: |t_lo| <= ulp(t_hi) */
+    stats.t = sum_renormalised(t_hi, t_lo, &stats.t_lo);
     return stats;
 }
 
@@ -4596,8 +4603,7 @@ static row_stats row_stats_split_f(const float *xr, double *er, size_t n, double
         }
         st.m = m;
         st.ties = ties;
-        st.t = t_hi + t_lo;
-        st.t_lo = (t_hi - st.t) + t_lo;
+        st.t = sum_renormalised(t_hi, t_lo, &st.t_lo);
         return st;
     }
 #endif
@@ -4915,10 +4921,7 @@ static SP_INLINE void tile_slots_f(tile_f *tl, size_t n, double T, int tempered,
         for (k = 0; k < width; ++k) {
             SP_SIMD
             for (l = 0; l < SP_TILE; ++l) {
-                const double sum = hi[k][l] + hi[k + width][l];
-                const double bp = sum - hi[k][l];
-                lo[k][l] += lo[k + width][l] + ((hi[k][l] - (sum - bp)) + (hi[k + width][l] - bp));
-                hi[k][l] = sum;
+                sum_pair(&hi[k][l], &lo[k][l], hi[k + width][l], lo[k + width][l]);
             }
         }
     }
@@ -4958,8 +4961,7 @@ static SP_INLINE void tile_sum_f(tile_f *tl, size_t n, double T, int tempered, i
     }
     for (l = 0; l < SP_TILE; ++l) {
         tl->ties[l] = ties[l];
-        tl->t[l] = hi[0][l] + lo[0][l];
-        tl->t_lo[l] = (hi[0][l] - tl->t[l]) + lo[0][l];
+        tl->t[l] = sum_renormalised(hi[0][l], lo[0][l], &tl->t_lo[l]);
     }
 }
 
@@ -7689,9 +7691,14 @@ static void fast_scale(float *out, size_t n, double scale, int inner)
 /* L = log(ties + t) = log1p((ties - 1) + t) in double (sp_log1p; ties >= 1, so (ties - 1) + t is t's relative
  * error plus one rounding), or -1 where the accurate kernel must take the row: one max and t < 2^-80, where
  * the subnormal terms' roundings (2^-150 each) could matter against t itself (fp.*.fast.float32) */
+static SP_INLINE int fast_dominated(double ties, double t)
+{
+    return ties == 1.0 && t < 0x1p-80;
+}
+
 static SP_INLINE double fast_log_sum(const fast_stats *st)
 {
-    if (st->ties == 1.0 && st->t < 0x1p-80) {
+    if (fast_dominated(st->ties, st->t)) {
         return -1.0;
     }
     return sp_log1p((st->ties - 1.0) + st->t);
@@ -7973,7 +7980,7 @@ static SP_INLINE void fast_tile_logs(fast_tile *tl, double *L)
     SP_SIMD
     for (l = 0; l < SP_LANES; ++l) {
         const double v = sp_log1p((tl->ties[l] - 1.0) + tl->t[l]);
-        const int declined = !tl->ok[l] || (tl->ties[l] == 1.0 && tl->t[l] < 0x1p-80);
+        const int declined = !tl->ok[l] || fast_dominated(tl->ties[l], tl->t[l]);
         L[l] = declined ? -1.0 : v;
     }
 }
