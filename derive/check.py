@@ -473,6 +473,8 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
 
     search = Counterexample(index_upper=problem.index_upper, trials=12, domain=tuple(pending),
                             extra_values=threshold_values(statement))
+    # where no proof completes: more points, the climb, and sizes up to 32 (H_n <= 3 fails from n = 11 on only)
+    thorough_search = replace(search, trials=80, seed_offset=1, descend=True, large_sizes=THOROUGH_SIZES, large_trials=6)
     quick = search.run(statement)
     if quick.status is Status.REFUTED:
         return result(quick, "refuted")
@@ -493,7 +495,7 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
                     f"with {_assume_text(refined, problem.assumptions)} the statement is proved"])
         # the climb too: where the drawn values miss a narrow domain (logit(p) >= 0 is defined for 0 < p < 1
         # only, and fails there below 1/2), it proposes points inside it; each is confirmed as any other
-        thorough = replace(search, trials=80, seed_offset=1, descend=True).run(statement)
+        thorough = thorough_search.run(statement)
         if thorough.status is Status.REFUTED:
             return result(thorough, "refuted")
         return result(Outcome(Status.UNPROVED, "undefined for some values", []), "unknown",
@@ -509,13 +511,14 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
             cross_examine(f"'{sp.sstr(statement)}'", statement, outcome, trials=10, index_upper=problem.index_upper)
             return result(outcome, "proved")
         last = outcome
-    thorough = replace(search, trials=80, seed_offset=1, descend=True).run(statement)
+    thorough = thorough_search.run(statement)
     if thorough.status is Status.REFUTED:
         return result(thorough, "refuted")
     extra = [] if smooth else ["a derivative of Abs/Max/Min is not defined at the kink: no proof attempted"]
     return result(Outcome(Status.UNPROVED, last.method, last.steps), "unknown", extra)
 
 
+THOROUGH_SIZES = (8, 16, 32)  # the sizes the search tries last, after 2, 3, 1, 4
 ADMISSIBLE = (sp.Integer(1), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(1, 2), sp.Integer(-2))
 
 

@@ -119,8 +119,39 @@ def sign_form(expr: Basic) -> Expr:
 
 
 def follows(condition: Condition) -> bool:
-    """The assumptions on its symbols imply ``condition`` for every index of its range (sign rules; indices
-    taken as any integers), read in :func:`sign_form`."""
+    """The assumptions on its symbols imply ``condition`` for every index of its range (sign rules), read in
+    :func:`sign_form`: first with each index written ``lo + k`` for a non-negative integer ``k``
+    (:func:`_within_range`), then with the indices taken as any integers."""
+    ranged = _within_range(condition)
+    return (ranged is not None and _follows(ranged)) or _follows(condition)
+
+
+def _within_range(condition: Condition) -> Condition | None:
+    r"""``condition`` with each index ``i`` of a range ``lo..hi`` replaced by ``lo + k_i`` (``k_i`` a fresh
+    non-negative integer), or None where some range may be reversed.
+
+    Soundness: under Karr's convention (:func:`~softproof.derive.engine.sampling.karr_terms`) a range with
+    :math:`hi \ge lo - 1` has the terms :math:`i = lo, \dots, hi`, every one of the form :math:`lo + k`,
+    :math:`k \ge 0`, so a condition proved for every such ``k`` holds on the range; a reversed range
+    (:math:`hi < lo - 1`) has the terms :math:`hi + 1, \dots, lo - 1`, below ``lo``, so the substitution is made
+    only where :math:`hi - lo + 1 \ge 0` is proved from the assumptions (with the outer indices already
+    substituted). Inner ranges may depend on outer indices; they are rewritten in the same substitution.
+    """
+    prover = SignProver()
+    replacements: dict[Basic, Expr] = {}
+    for var, lo, hi in condition.limits:
+        lo_at, hi_at = lo.xreplace(replacements), hi.xreplace(replacements)
+        if not prover.nonnegative(sign_form(hi_at - lo_at + 1)):
+            return None
+        excess = sp.Dummy(f"{var}_excess", integer=True, nonnegative=True)
+        replacements[var] = lo_at + excess
+    if not replacements:
+        return None
+    return Condition(condition.expr.xreplace(replacements), condition.kind, (), condition.why)
+
+
+def _follows(condition: Condition) -> bool:
+    """:func:`follows` of one form of ``condition``: its indices (if any are left) taken as any integers."""
     expr = sign_form(condition.expr)
     if expr.has(sp.Piecewise):  # a branch's condition (:func:`_walk_piecewise`): by cases on the branches
         from .engine.splits import Cases

@@ -972,3 +972,46 @@ def test_two_sizes_are_drawn_apart_as_well_as_equal() -> None:
     refuted = check(rows, "k", "==")
     assert refuted.verdict == "refuted" and refuted.counterexample["point"]["m"] != refuted.counterexample["point"]["k"]
     assert check("Sum(x[i], (i, 1, n))", "Sum(x[j], (j, 1, n))", "==").verdict == "proved"
+
+
+def test_a_condition_inside_a_sum_holds_over_its_range_where_the_range_cannot_be_reversed() -> None:
+    """1/(i(i + 1)) is defined for every i of 1..n (n a size: the range is never reversed), so the telescoping
+    bound is proved; with m of unknown sign Sum(1/i, (i, 1, m)) at m = -3 is minus the terms i = -2..0 (Karr),
+    1/0 among them, and a range from 0 holds i = 0 itself: both stay unknown, naming the condition."""
+    telescoping = check("Sum(1/(i*(i + 1)), (i, 1, n))", "1", "<=")
+    assert telescoping.verdict == "proved", (telescoping.method, telescoping.notes)
+    for lhs, assume in (("Sum(1/i, (i, 1, m))", ["m: integer"]), ("Sum(1/i, (i, 0, n))", [])):
+        result = check(lhs, "3", "<=", assume)
+        assert result.verdict == "unknown" and any("i != 0" in note for note in result.notes), (lhs, result.notes)
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "rel", "least"), [
+    ("Sum(1/i, (i, 1, n))", "3", "<=", 11),  # H_n > 3 from n = 11 on
+    ("Sum(exp(-i), (i, 1, n))", "1/(E - 1) - 1/10**6", "<", 14),
+    ("log(Sum(exp(x[i]), (i, 1, n))) - Sum(exp(x[i])*x[i], (i, 1, n))/Sum(exp(x[i]), (i, 1, n))", "2", "<=", 8),
+    ("Sum((exp(x[i])/Sum(exp(x[j]), (j, 1, n)))**2, (i, 1, n))", "1/5", ">=", 6),
+])
+def test_a_statement_false_only_for_large_n_is_refuted(lhs: str, rhs: str, rel: str, least: int) -> None:
+    """Sizes 1 to 4 hold these (a harmonic sum up to 3, a geometric one's gap, a softmax's entropy up to 2 and its
+    sum of squares down to 1/5: log 4 < 2, 1/4 > 1/5); the search goes on to 8, 16 and 32. The point is checked
+    against mpmath on the textbook sums (not the engine's expression): the size is at least the least failing one
+    and the relation fails there."""
+    import mpmath
+
+    result = check(lhs, rhs, rel)
+    assert result.verdict == "refuted", (result.method, result.notes)
+    point = result.counterexample["point"]
+    n = int(point["n"])
+    assert n >= least, point
+    with mpmath.workdps(50):
+        if "x[" in lhs:
+            x = {int(k): mpmath.mpf(sp.Rational(v)) for k, v in sp.sympify(point["x"]).items()}  # '{1: 1, 2: 1, ...}'
+            e = [mpmath.exp(x[i]) for i in range(1, n + 1)]
+            p = [t / mpmath.fsum(e) for t in e]
+            value = -mpmath.fsum(q * mpmath.log(q) for q in p) if "log" in lhs else mpmath.fsum(q**2 for q in p)
+        else:
+            term = (lambda i: mpmath.mpf(1) / i) if "1/i" in lhs else (lambda i: mpmath.exp(-i))
+            value = mpmath.fsum(term(i) for i in range(1, n + 1))
+        bound = mpmath.mpf(3) if rhs == "3" else mpmath.mpf(2) if rhs == "2" else mpmath.mpf(1) / 5 if rhs == "1/5" else \
+            1 / (mpmath.e - 1) - mpmath.mpf(10) ** -6
+        assert {"<=": value > bound, "<": value >= bound, ">=": value < bound}[rel], (n, value, bound)

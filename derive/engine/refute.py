@@ -151,8 +151,8 @@ class Counterexample:
     ``hints`` are points tried first (the document's own examples); then a
     deterministic search over small integers, halves and large gaps for every
     real scalar and vector entry, with sizes 2, 3, 1, 4 (at least the stated
-    ``size_lower_bounds``) and every index inside its range (``index_upper``
-    maps an index to its size symbol; the default range is ``1..size``).  A
+    ``size_lower_bounds``), then ``large_sizes`` (``large_trials`` points each), and every index inside its
+    range (``index_upper`` maps an index to its size symbol; the default range is ``1..size``).  A
     point refutes only where an Arb enclosure of lhs - rhs excludes the relation.
     """
 
@@ -166,6 +166,8 @@ class Counterexample:
     values: tuple[object, ...] = ()  # the values drawn for reals (default: _CANDIDATES)
     extra_values: tuple[object, ...] = ()  # drawn beside them (the thresholds of a Piecewise's conditions)
     descend: bool = False  # then climb towards a violation of an inequality from the best points tried (:func:`descend`)
+    large_sizes: tuple[int, ...] = ()  # then these sizes, large_trials points each (a sum false only from n = 8 or 11 on)
+    large_trials: int = 0
 
     def candidates(self, statement: Basic) -> Iterable[Mapping[Basic, object]]:
         yield from self.hints
@@ -182,6 +184,10 @@ class Counterexample:
                 if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
                     break
                 yield point
+        for size in self.large_sizes:  # every fifth one a tie (uniform shares: an entropy or a sum of squares at its extreme)
+            for trial in range(self.large_trials):
+                yield sample_point(drawn, 1000 * size + trial + 100_000 * self.seed_offset, size,
+                                   (*(self.values or _CANDIDATES), *self.extra_values), dict(self.index_upper), tie=trial % 5 == 1)
 
     def run(self, statement: Basic) -> Outcome:
         from ..domain import holds_at
@@ -390,7 +396,8 @@ def cross_examine(
     index_upper: tuple[tuple[sp.Symbol, Expr], ...] = (),
     size_lower_bounds: tuple[tuple[sp.Symbol, int], ...] = (),
 ) -> None:
-    """Defence in depth: a proved statement is evaluated at edge and random points (Arb enclosures).
+    """Defence in depth: a proved statement is evaluated at edge and random points (Arb enclosures), sizes 2, 3, 1, 4
+    and then two points each at 8 and 16.
 
     A point where it certainly fails means a proof rule is unsound: :class:`SoundnessError`
     (the CLI exits 4 asking for a bug report), never ``proved``.  Parts holding a limit are
@@ -400,7 +407,7 @@ def cross_examine(
     if not parts:
         return
     examiner = Counterexample(index_upper=index_upper, size_lower_bounds=size_lower_bounds, trials=trials,
-                              seed_offset=7, values=EDGE_VALUES)
+                              seed_offset=7, values=EDGE_VALUES, large_sizes=(8, 16), large_trials=2)
     found = examiner.run(sp.And(*parts))
     if found.status is Status.REFUTED:
         raise SoundnessError(
