@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float", "half_dtype", "paired", "axes", "temperature_value", "check_out", "deliver", "narrow", "quiet", "targets",
+__all__ = ["as_float", "half_dtype", "paired", "refuse_masked", "axes", "temperature_value", "check_out", "deliver", "narrow", "quiet", "targets",
            "one_entry_slice", "slice_rows"]
 
 FloatArray = NDArray[numpy.floating[Any]]
@@ -41,6 +41,7 @@ def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype
     even); integers and booleans compute in float64; longdouble computes in float64 and comes back
     as float64. Anything else is a ``TypeError`` naming the dtype.
     """
+    refuse_masked(value, name)
     array = numpy.asarray(value)
     if array.dtype.kind == "f" and not array.dtype.isnative:  # big-endian on a little-endian machine: same values, native order
         array = array.astype(array.dtype.newbyteorder("="))
@@ -58,6 +59,14 @@ def as_float(value: ArrayLike, name: str = "x") -> tuple[FloatArray, numpy.dtype
         f"{name} must be real numbers (float64, float32, float16, bfloat16, int or bool); got dtype {array.dtype}. "
         "Convert it first, e.g. numpy.asarray(x, dtype=float)"
     )
+
+
+def refuse_masked(value: object, name: str = "x") -> None:
+    """A ``numpy.ma.MaskedArray`` is refused: ``numpy.asarray`` keeps its data and drops its mask, so the masked
+    entries would be computed on as if present (softmax([1, --, 3]) would come back as softmax([1, 2, 3]))."""
+    if isinstance(value, numpy.ma.MaskedArray):
+        raise TypeError(f"{name} is a numpy.ma.MaskedArray, whose mask would be ignored; pass {name}.data with "
+                        f"where=~numpy.ma.getmaskarray({name}) (the masked entries left out), or {name}.filled(value)")
 
 
 def paired(first: ArrayLike, second: ArrayLike, names: tuple[str, str], same_shape: bool = True) -> tuple[FloatArray, FloatArray, numpy.dtype[Any]]:

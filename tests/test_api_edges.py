@@ -134,3 +134,22 @@ def _every_function(K, x: np.ndarray, T: float, neg: np.ndarray, unit: np.ndarra
         "normalise": K.normalise(x, K.lse_state(x, temperature=T)), "nll": K.nll_loss(x[None, :], np.array([0])),
         "fast_softmax": K.softmax(x, temperature=T, precision="fast"), "fast_sigmoid": K.sigmoid(x, precision="fast"),
     }
+
+
+@TARGETS
+def test_a_masked_array_is_refused_since_its_mask_would_be_dropped(K) -> None:  # type: ignore[no-untyped-def]
+    """numpy.asarray keeps a MaskedArray's data and drops its mask: softmax([1, --, 3]) would have come back as
+    softmax([1, 2, 3]), a plain array. Every entry point refuses it with one line naming the fix (where=)."""
+    masked = np.ma.array([[1.0, 2.0, 3.0]], mask=[[False, True, False]])
+    probabilities, target = np.full((1, 3), 1 / 3), np.zeros(1, dtype=np.int64)
+    calls = [lambda f=f: f(masked) for f in (K.softmax, K.log_softmax, K.logsumexp, K.sigmoid, K.log_sigmoid, K.softplus,
+                                             K.softmin, K.logmeanexp, K.lse_state)]
+    calls += [lambda: K.log1mexp(-masked), lambda: K.logit(masked / 4), lambda: K.cross_entropy(masked, target),
+              lambda: K.cross_entropy_grad(masked, target), lambda: K.softmax_backward(masked, probabilities),
+              lambda: K.softmax_backward(probabilities, masked), lambda: K.softmax(masked, precision="fast"),
+              lambda: K.logsumexp(masked.astype(np.float32), precision="correct")]
+    for call in calls:
+        with pytest.raises(TypeError, match=r"MaskedArray, whose mask would be ignored; pass .*where="):
+            call()
+    kept = ~np.ma.getmaskarray(masked)
+    assert K.softmax(masked.data, where=kept).tolist() == [[K.sigmoid(-2.0), 0.0, K.sigmoid(2.0)]]

@@ -39,7 +39,7 @@ import numpy
 from numpy.typing import ArrayLike, NDArray
 
 from ._cache import build_key, cache_folder, untrusted
-from ._checks import as_float, axes, check_out, deliver, half_dtype, narrow, targets, temperature_value
+from ._checks import as_float, axes, check_out, deliver, half_dtype, narrow, refuse_masked, targets, temperature_value
 from ._checks import slice_rows as _rows
 
 __all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "load", "source_files", "wide_vectors", "CTYPES"]
@@ -204,6 +204,7 @@ def _restore(out_rows: NDArray[Any], rest: list[int], moved_shape: tuple[int, ..
 
 def _as_work(value: ArrayLike, name: str = "x") -> tuple[NDArray[Any], numpy.dtype[Any]]:
     """Like ``as_float`` but float32, float16 and bfloat16 input stays as it is (the kernels widen it)."""
+    refuse_masked(value, name)
     array = numpy.asarray(value)
     kind = array.dtype.char
     if kind == "d":
