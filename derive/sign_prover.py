@@ -19,7 +19,7 @@ from sympy import Basic, Expr, Sum
 
 from . import enclosure
 
-__all__ = ["SignProverBase", "certified_sign", "signed_constants", "continuous_on", "split_sum_term", "exponent_of", "SECONDS", "search_clock"]
+__all__ = ["SignProverBase", "certified_sign", "factor_bounded", "signed_constants", "continuous_on", "split_sum_term", "exponent_of", "SECONDS", "search_clock"]
 
 SECONDS = 20.0  # budget of one sign proof (all its sub-goals) in seconds of this process's CPU time (search_clock)
 
@@ -55,6 +55,26 @@ def signed_constants(expr: Expr) -> Expr:
         return sp.Dummy("c", **flags)
     args = tuple(signed_constants(a) for a in expr.args)
     return expr.func(*args) if args != expr.args else expr
+
+
+EXPONENT_RATIONAL = 256  # the largest numerator or denominator of a rational in an exponent that factor_bounded factors
+
+
+def large_exponent_rational(expr: Expr) -> bool:
+    """Whether an exponent of ``expr`` (of ``exp`` or a power) holds a rational p/q with |p| or q above
+    :data:`EXPONENT_RATIONAL`. SymPy's polynomials take ``exp(p/q + x)`` and ``exp(p x/q)`` as the power p of the
+    generator ``exp(1/q)`` or ``exp(x/q)``, a dense polynomial of degree p: a user's decimal (``Max(a, b) + 0.69315``, p =
+    13863, or 1.3862943611198907, p about 1.4e16)."""
+    exponents = [e.args[0] for e in expr.atoms(sp.exp)] + [e.exp for e in expr.atoms(sp.Pow)]
+    return any(max(abs(r.p), r.q) > EXPONENT_RATIONAL for x in exponents for r in x.atoms(sp.Rational))
+
+
+def factor_bounded(expr: Expr) -> Expr:
+    """``sympy.factor(expr)``, or ``expr`` itself where an exponent holds a large rational
+    (:func:`large_exponent_rational`: SymPy factored ``exp(x + 0.69315)`` as a polynomial of degree 13863 for
+    minutes). Either answer equals ``expr`` (factoring is an identity), so a rule that factors only
+    sees a form it may not use."""
+    return expr if large_exponent_rational(expr) else sp.factor(expr)
 
 
 def continuous_on(expr: Expr, x: sp.Symbol, domain: sp.Interval) -> bool:

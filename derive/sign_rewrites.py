@@ -17,7 +17,7 @@ from sympy import Basic, Expr, Sum
 from .double_sums import PairKernel, pair_kernel
 from .minimum import infimum
 from .piecewise_cases import compares_reals, condition_gap, first_branch, interval_cases, piecewise_cases, real_variables
-from .sign_prover import SignProverBase, certified_sign, continuous_on
+from .sign_prover import SignProverBase, certified_sign, continuous_on, factor_bounded
 from .sums import as_exponentials, bound_variables, pull_constants
 
 __all__ = ["RewriteRules"]
@@ -294,7 +294,7 @@ class RewriteRules(SignProverBase):
         why = (f"a combination of logarithms of positive quantities: ${sp.latex(above)}$ compared with "
                f"${sp.latex(below)}$ (log is increasing)")
         return self._by(gap, expr, strict, depth, why, top=True) or \
-            (not gap.has(Sum) and self._by(sp.factor(gap), expr, strict, depth, why, top=True))
+            (not gap.has(Sum) and self._by(factor_bounded(gap), expr, strict, depth, why, top=True))
 
     def _rule_expand_log(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""Expand logarithms: :math:`\log(u^p) = p\log u`, :math:`\log(uv) = \log u + \log v`.
@@ -689,7 +689,7 @@ class RewriteRules(SignProverBase):
                 def form(f: Expr) -> Callable[[RewriteRules], bool]:
                     return lambda p: p._prove(f, strict, depth + 1)
 
-                shown = all(any(probe.within(max(1, probe.budget[0] // 2), form(f)) for f in dict.fromkeys((sp.factor(case), case)))
+                shown = all(any(probe.within(max(1, probe.budget[0] // 2), form(f)) for f in dict.fromkeys((factor_bounded(case), case)))
                             for case in cases)
                 limited.steps.extend(probe.steps if shown else [])
                 return shown
@@ -728,7 +728,7 @@ def _linear_factor_candidates(expr: Expr) -> Iterator[tuple[Expr, Expr]]:
         return
     shared = _shared_factors(expr)  # as written: (a - b)^2/4 - (a - b)(s(a) - s(b)) keeps s's form
     yield from ((u, sp.Add(*(term / u for term in expr.args))) for u in shared)
-    factored = sp.factor(expr)
+    factored = factor_bounded(expr)
     if factored.is_Mul:
         yield from ((u, factored / u) for u in factored.args if not u.is_number and u not in shared)
 
@@ -818,7 +818,7 @@ def _exp_substituted(expr: Expr) -> Expr | None:
     rewritten = expr.xreplace(repl)
     if any(rewritten.has(v) for v in found):
         return None
-    fraction = sp.factor(sp.together(rewritten))
+    fraction = factor_bounded(sp.together(rewritten))
     if sp.count_ops(fraction) > 4 * sp.count_ops(expr) + 20:
         return None
     return fraction

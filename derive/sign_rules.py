@@ -13,7 +13,7 @@ from collections.abc import Callable
 import sympy as sp
 from sympy import Expr, Sum
 
-from .sign_prover import SignProverBase, certified_sign, exponent_of, split_sum_term
+from .sign_prover import SignProverBase, certified_sign, exponent_of, factor_bounded, split_sum_term
 from .sums import canonical_sums, pull_constants
 
 __all__ = ["AlgebraRules"]
@@ -184,12 +184,12 @@ class AlgebraRules(SignProverBase):
         if c < 0:
             if not self._prove(rest, False, depth + 1):
                 return False
-            square = sp.factor(sp.expand(rest**2 - c**2 * radicand))
+            square = factor_bounded(sp.expand(rest**2 - c**2 * radicand))
             if self._prove(square, strict, depth):  # at this depth: one root fewer (the budget bounds the search)
                 self._note(expr, strict, r"a square root against the rest: $R \ge 0$ and $R^2 \ge c^2 C$")
                 return True
             return False
-        square = sp.factor(sp.expand(c**2 * radicand - rest**2))
+        square = factor_bounded(sp.expand(c**2 * radicand - rest**2))
         if self._prove(square, strict, depth):
             self._note(expr, strict, r"a square root against the rest: $c^2 C \ge R^2$, so $c\sqrt{C} \ge |R|$")
             return True

@@ -172,11 +172,16 @@ class Sign:
 
                 ok = prover.within(TANGENT_APPLICATIONS, gibbs)
                 prover.deadline[0] = search_clock() + SECONDS
+            # simplify may have split a sum of logarithms (n log S - sum x_i) or folded a product's factors into one
+            # logarithm ((a - b)(log A - log B) into log((A/B)^(a - b))): the gap as written, after the simplified one;
+            # before it where a logarithm's argument became a power with a variable exponent, a form no rule reads
+            # (the entropy's derivative in T, log 2 - log S + (a e^(a/T) + b e^(b/T))/(T S), as log((2/S)^(T S))/(T S) + ...)
+            folded = written != gap and any(isinstance(f.args[0], sp.Pow) and not f.args[0].exp.is_number for f in gap.atoms(sp.log))
+            if folded:
+                gap, written = written, gap
             if not ok:  # the rule keeps no steps where it fails
                 ok = prover.positive(gap) if strict else prover.nonnegative(gap)
-            # simplify may have split a sum of logarithms (n log S - sum x_i) or folded a product's factors into one
-            # logarithm ((a - b)(log A - log B) into log((A/B)^(a - b))): the gap as written
-            if not ok and written != gap and (written.has(sp.Sum) or written.is_Mul):
+            if not ok and written != gap and (written.has(sp.Sum) or written.is_Mul or folded):
                 prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
                 ok = prover.positive(written) if strict else prover.nonnegative(written)
             if not ok:
