@@ -186,8 +186,11 @@ class Counterexample:
                 yield point
         for size in self.large_sizes:  # every fifth one a tie (uniform shares: an entropy or a sum of squares at its extreme)
             for trial in range(self.large_trials):
-                yield sample_point(drawn, 1000 * size + trial + 100_000 * self.seed_offset, size,
-                                   (*(self.values or _CANDIDATES), *self.extra_values), dict(self.index_upper), tie=trial % 5 == 1)
+                point = sample_point(drawn, 1000 * size + trial + 100_000 * self.seed_offset, size,
+                                     (*(self.values or _CANDIDATES), *self.extra_values), dict(self.index_upper), tie=trial % 5 == 1)
+                if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
+                    break  # below a stated lower bound (n >= 100): no point of the statement's domain
+                yield point
 
     def run(self, statement: Basic) -> Outcome:
         from ..domain import holds_at
