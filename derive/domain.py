@@ -137,6 +137,8 @@ def _within_range(condition: Condition) -> Condition | None:
     only where :math:`hi - lo + 1 \ge 0` is proved from the assumptions (with the outer indices already
     substituted). Inner ranges may depend on outer indices; they are rewritten in the same substitution.
     """
+    if not condition.limits:
+        return None
     prover = SignProver()
     replacements: dict[Basic, Expr] = {}
     for var, lo, hi in condition.limits:
@@ -145,8 +147,6 @@ def _within_range(condition: Condition) -> Condition | None:
             return None
         excess = sp.Dummy(f"{var}_excess", integer=True, nonnegative=True)
         replacements[var] = lo_at + excess
-    if not replacements:
-        return None
     return Condition(condition.expr.xreplace(replacements), condition.kind, (), condition.why)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
+import mpmath
 import pytest
 import sympy as sp
 from typer.testing import CliRunner
@@ -990,35 +992,41 @@ def test_a_condition_inside_a_sum_holds_over_its_range_where_the_range_cannot_be
         assert result.verdict == "unknown" and any("i != 0" in note for note in result.notes), (lhs, result.notes)
 
 
-@pytest.mark.parametrize(("lhs", "rhs", "rel", "least"), [
-    ("Sum(1/i, (i, 1, n))", "3", "<=", 11),  # H_n > 3 from n = 11 on
-    ("Sum(exp(-i), (i, 1, n))", "1/(E - 1) - 1/10**6", "<", 14),
-    ("log(Sum(exp(x[i]), (i, 1, n))) - Sum(exp(x[i])*x[i], (i, 1, n))/Sum(exp(x[i]), (i, 1, n))", "2", "<=", 8),
-    ("Sum((exp(x[i])/Sum(exp(x[j]), (j, 1, n)))**2, (i, 1, n))", "1/5", ">=", 6),
-])
-def test_a_statement_false_only_for_large_n_is_refuted(lhs: str, rhs: str, rel: str, least: int) -> None:
+def _shares(x: dict[int, object], n: int) -> list[object]:
+    """softmax(x_1..x_n) in mpmath, on the textbook definition."""
+    import mpmath
+
+    e = [mpmath.exp(x[i]) for i in range(1, n + 1)]
+    return [t / mpmath.fsum(e) for t in e]
+
+
+_LARGE_N = [  # lhs, rhs, relation, the least n where it fails, the lhs in mpmath at (n, x), the rhs in mpmath
+    ("Sum(1/i, (i, 1, n))", "3", "<=", 11,  # H_n > 3 from n = 11 on
+     lambda n, x: mpmath.fsum(mpmath.mpf(1) / i for i in range(1, n + 1)), lambda: mpmath.mpf(3)),
+    ("Sum(exp(-i), (i, 1, n))", "1/(E - 1) - 1/10**6", "<", 14,
+     lambda n, x: mpmath.fsum(mpmath.exp(-i) for i in range(1, n + 1)), lambda: 1 / (mpmath.e - 1) - mpmath.mpf(10) ** -6),
+    ("log(Sum(exp(x[i]), (i, 1, n))) - Sum(exp(x[i])*x[i], (i, 1, n))/Sum(exp(x[i]), (i, 1, n))", "2", "<=", 8,
+     lambda n, x: -mpmath.fsum(q * mpmath.log(q) for q in _shares(x, n)), lambda: mpmath.mpf(2)),
+    ("Sum((exp(x[i])/Sum(exp(x[j]), (j, 1, n)))**2, (i, 1, n))", "1/5", ">=", 6,
+     lambda n, x: mpmath.fsum(q**2 for q in _shares(x, n)), lambda: mpmath.mpf(1) / 5),
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "rel", "least", "lhs_value", "rhs_value"), _LARGE_N, ids=[c[0] for c in _LARGE_N])
+def test_a_statement_false_only_for_large_n_is_refuted(lhs: str, rhs: str, rel: str, least: int, lhs_value: Any,
+                                                       rhs_value: Any) -> None:
     """Sizes 1 to 4 hold these (a harmonic sum up to 3, a geometric one's gap, a softmax's entropy up to 2 and its
     sum of squares down to 1/5: log 4 < 2, 1/4 > 1/5); the search goes on to 8, 16 and 32. The point is checked
     against mpmath on the textbook sums (not the engine's expression): the size is at least the least failing one
     and the relation fails there."""
-    import mpmath
-
     result = check(lhs, rhs, rel)
     assert result.verdict == "refuted", (result.method, result.notes)
     point = result.counterexample["point"]
     n = int(point["n"])
     assert n >= least, point
     with mpmath.workdps(50):
-        if "x[" in lhs:
-            x = {int(k): mpmath.mpf(sp.Rational(v)) for k, v in sp.sympify(point["x"]).items()}  # '{1: 1, 2: 1, ...}'
-            e = [mpmath.exp(x[i]) for i in range(1, n + 1)]
-            p = [t / mpmath.fsum(e) for t in e]
-            value = -mpmath.fsum(q * mpmath.log(q) for q in p) if "log" in lhs else mpmath.fsum(q**2 for q in p)
-        else:
-            term = (lambda i: mpmath.mpf(1) / i) if "1/i" in lhs else (lambda i: mpmath.exp(-i))
-            value = mpmath.fsum(term(i) for i in range(1, n + 1))
-        bound = mpmath.mpf(3) if rhs == "3" else mpmath.mpf(2) if rhs == "2" else mpmath.mpf(1) / 5 if rhs == "1/5" else \
-            1 / (mpmath.e - 1) - mpmath.mpf(10) ** -6
+        x = {int(k): mpmath.mpf(sp.Rational(v)) for k, v in sp.sympify(point.get("x", "{}")).items()}  # '{1: 1, 2: 1, ...}'
+        value, bound = lhs_value(n, x), rhs_value()
         assert {"<=": value > bound, "<": value >= bound, ">=": value < bound}[rel], (n, value, bound)
 
 

@@ -176,18 +176,14 @@ class Counterexample:
         lower = dict(self.size_lower_bounds)
         # the symbols of the definedness conditions are drawn too (one may have evaluated away from the statement)
         drawn = sp.Tuple(statement, *(c.expr for c in self.domain)) if self.domain else statement
-        for size in (2, 3, 1, 4):
-            for trial in range(self.trials):
+        # sizes 2, 3, 1, 4, then the large ones (fewer points each); every fifth point a tie (uniform shares: an entropy
+        # or a sum of squares at its extreme)
+        sizes = [(size, self.trials) for size in (2, 3, 1, 4)] + [(size, self.large_trials) for size in self.large_sizes]
+        for size, trials in sizes:
+            for trial in range(trials):
                 seed = 1000 * size + trial + 100_000 * self.seed_offset
                 point = sample_point(drawn, seed, size, (*(self.values or _CANDIDATES), *self.extra_values), dict(self.index_upper),
                                      tie=trial % 5 == 1)
-                if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
-                    break
-                yield point
-        for size in self.large_sizes:  # every fifth one a tie (uniform shares: an entropy or a sum of squares at its extreme)
-            for trial in range(self.large_trials):
-                point = sample_point(drawn, 1000 * size + trial + 100_000 * self.seed_offset, size,
-                                     (*(self.values or _CANDIDATES), *self.extra_values), dict(self.index_upper), tie=trial % 5 == 1)
                 if any(int(point.get(sym, bound)) < bound for sym, bound in lower.items()):  # type: ignore[call-overload]
                     break  # below a stated lower bound (n >= 100): no point of the statement's domain
                 yield point
