@@ -270,11 +270,12 @@ def _from_slices(values: Array, like: Array, axis: Axes) -> Array:
 
 def _round_to_float32(value: Any) -> float:
     """An mpmath number rounded once to float32 (to nearest, ties to even; float32's subnormals below 2^-126, +-inf
-    beyond its range), as a float64 holding that float32 exactly."""
+    beyond its range; a negative number that rounds to zero gives -0.0), as a float64 holding that float32 exactly."""
     import mpmath
 
     if abs(value) < mpmath.ldexp(1, -126):
-        return float(mpmath.ldexp(mpmath.nint(mpmath.ldexp(value, 149)), -149))
+        rounded_tiny = float(mpmath.ldexp(mpmath.nint(mpmath.ldexp(value, 149)), -149))
+        return -0.0 if rounded_tiny == 0.0 and value < 0 else rounded_tiny
     with mpmath.workprec(24):
         rounded = +value
     return float(numpy.float32(float(rounded))) if abs(rounded) < mpmath.ldexp(1, 128) else float(numpy.sign(float(rounded))) * numpy.inf

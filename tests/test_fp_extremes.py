@@ -51,6 +51,11 @@ ROW_CASES = [
     ("logsumexp", [-1.8152908935666244e+306, -7.701869178403634e+306, -2.91679052326939e+306], 2.9966813135872983e+306),
     # a subnormal result lifted by T from a term below e^-745, which the triple-double stage leaves out (1.1e7 ULP off)
     ("logsumexp", [-2.78682122325e-313, -1.6440334276454893e+226], 1.3237176024746324e+223),
+    # log-probabilities whose sum is within 2^-240 of 1 (each entry the log of what the sum still lacks, rounded down):
+    # no fixed precision decides such rows; the C kernel's triple-double stage flags them (SOFTPROOF_UNCERTIFIED)
+    # and the wrapper redoes them exactly (the C target was 6.5e41 and 4.8e29 ULP off before)
+    ("logsumexp", [-0.4, -1.1096329315889282, -37.58794631566449, -71.73533219434138, -105.39923201517219, -137.7495488669716], 1.0),
+    ("logsumexp", [-1.2, -0.01473319964188202, -15.394054748855101, -27.878697585565746, -39.95628383806059], 0.37),
 ]
 # the bounds of the function table for float64 (the row is tiny: every entry must hold them)
 BOUND = {"softmax": 3, "log_softmax": 2, "logsumexp": 1, "cross_entropy": 2}
@@ -275,9 +280,11 @@ _FLOAT32_MISROUNDED = [
 
 
 def _round_to_float32(value: mpmath.mpf) -> np.float32:
-    """An mpmath number rounded once to float32 (ties to even, float32's subnormal grid below 2^-126)."""
+    """An mpmath number rounded once to float32 (ties to even, float32's subnormal grid below 2^-126; a negative number
+    that rounds to zero gives -0.0)."""
     if abs(value) < mpmath.ldexp(1, -126):
-        return np.float32(float(mpmath.ldexp(mpmath.nint(mpmath.ldexp(value, 149)), -149)))
+        tiny = np.float32(float(mpmath.ldexp(mpmath.nint(mpmath.ldexp(value, 149)), -149)))
+        return np.float32(-0.0) if tiny == 0 and value < 0 else tiny
     with mpmath.workprec(24):
         return np.float32(float(+value))
 
@@ -576,3 +583,79 @@ def test_a_zero_result_has_the_sign_of_the_correctly_rounded_value(dtype: type) 
         assert np.array_equal(got, np.zeros_like(x)) and not np.signbit(got).any(), got
     for got in (c_target.log_sigmoid(-x), np_target.log_sigmoid(-x), _portable_elementwise("log_sigmoid", -x)):
         assert np.array_equal(got, np.zeros_like(x)) and np.signbit(got).all(), got
+
+
+def _rows_summing_to_nearly_one(k: int, first: float, T: float, dtype: type) -> np.ndarray:
+    """k entries x_i of ``dtype`` with sum e^(x_i/T) below 1 by about 2^-(p (k - 1)) (p: the format's precision): x_1 =
+    first, then each the largest value of the format whose e^(x/T) is at most what the sum still lacks (mpmath, 4000
+    bits), so that every entry takes the sum about 2^-p closer to 1 and T LSE(x/T) to about -T 2^-(p (k - 1))."""
+    with mpmath.workprec(4000):
+        xs = [dtype(first)]
+        lack = 1 - mpmath.exp(mpmath.mpf(float(xs[0])) / T)
+        for _ in range(k - 1):
+            x = dtype(float(T * mpmath.log(lack)))
+            while mpmath.exp(mpmath.mpf(float(x)) / T) > lack:
+                x = np.nextafter(x, dtype(-np.inf))
+            xs.append(x)
+            lack -= mpmath.exp(mpmath.mpf(float(x)) / T)
+        return np.array(xs, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_logsumexp_of_rows_no_fixed_precision_decides_on_every_path(dtype: type) -> None:
+    """Rows of k = 4 to 9 log-probabilities whose sum lies within about 2^-(p (k - 1)) of 1 (LSE from about -1e-45 down
+    to -1e-90 in float64; float32 rows of 9 give a result below float32's range, whose rounding is -0.0), at T = 1, 0.37
+    and 3.3: within 1 ULP (float64) or correctly rounded (float32) of mpmath on
+    the textbook definition, on both targets, one at a time, batched among random rows (the C target's tiles and
+    their triple-double lanes), along axis 0 (its column tiles and gathers), with keepdims, on two threads and in the
+    fast tier. Test of the test: the C kernel alone (its entry point through ctypes, without the wrapper's exact redo)
+    returns SOFTPROOF_UNCERTIFIED on most of these batches, and in float64 is far off on some of them (its triple-double
+    stage, within about 2^-133 of |m| + T (L + 1), cannot see a result below that; its float32 results were right on
+    these rows but for the sign of a zero)."""
+    import ctypes
+
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+    from softproof.generated._clib import UNCERTIFIED, _ptr
+
+    rng = np.random.default_rng(41)
+    precision = 53 if dtype == np.float64 else 24
+    raw_worst, flagged = 0.0, 0
+    for T in (1.0, 0.37, 3.3):
+        for k in (4, 5, 7) if dtype == np.float64 else (4, 5, 7, 9):  # float32, 9: a result below its range, -0.0
+            special = np.array([_rows_summing_to_nearly_one(k, rng.uniform(-3.0, -0.05), T, dtype) for _ in range(3)])
+            with mpmath.workprec(4000):
+                exact = [T * mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(float(v)) / T) for v in row)) for row in special]
+            want = np.array([_round_to_float32(v) if dtype == np.float32 else float(v) for v in exact], dtype)
+            assert all(-(2.0 ** (-precision * (k - 2) / 2)) < v < 0 for v in exact), exact  # (entries near -100: ulps of 2^-17)
+            batch = np.concatenate([rng.standard_normal((21, k)).astype(dtype), special])
+            where = slice(21, 24)
+
+            def within(got: np.ndarray, what: str, want: np.ndarray = want, T: float = T, k: int = k) -> None:
+                if dtype == np.float32:  # correctly rounded, the sign of a zero included
+                    assert np.array_equal(np.asarray(got, dtype).view(np.uint32), want.view(np.uint32)), (what, T, k, got, want)
+                else:
+                    assert float(ulp_distance(np.asarray(got, np.float64), want).max()) <= 1.0, (what, T, k, got, want)
+
+            for name, module in (("numpy", np_target), ("c", c_target)):
+                within(np.array([module.logsumexp(row, temperature=T) for row in special]), f"{name} one row")
+                within(module.logsumexp(batch, temperature=T)[where], f"{name} batched")
+                within(module.logsumexp(np.ascontiguousarray(batch.T), axis=0, temperature=T)[where], f"{name} axis 0")
+                within(module.logsumexp(batch, axis=1, keepdims=True, temperature=T)[where, 0], f"{name} keepdims")
+            c_target.set_num_threads(2)
+            try:
+                wide = np.concatenate([rng.standard_normal((20000, k)).astype(dtype), special])  # above SP_ROWS_WIDE: threads
+                within(c_target.logsumexp(wide, temperature=T)[20000:], "c two threads")
+                within(c_target.logsumexp(np.ascontiguousarray(wide.T), axis=0, temperature=T)[20000:], "c two threads, axis 0")
+            finally:
+                c_target.set_num_threads(1)
+            if dtype == np.float32:
+                within(c_target.logsumexp(batch, temperature=T, precision="fast")[where], "c fast tier")
+            rows = np.ascontiguousarray(special, dtype=dtype)
+            out = np.empty(3, dtype)
+            function = c_target._KERNELS.functions[("logsumexp", dtype)]
+            status = function(_ptr(rows), _ptr(out), ctypes.c_size_t(3), ctypes.c_size_t(k), ctypes.c_double(T))
+            assert status in (0, UNCERTIFIED), status
+            flagged += status == UNCERTIFIED
+            raw_worst = max(raw_worst, float(ulp_distance(out.astype(np.float64), want.astype(np.float64)).max()))
+    assert flagged >= 6 and (dtype == np.float32 or raw_worst > 1e6), (flagged, raw_worst)

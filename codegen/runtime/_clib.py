@@ -46,6 +46,7 @@ __all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "loa
 
 SOURCES = ("softmax.c", "softmax.h")  # package data of this package's c/ folder (importlib.resources)
 ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range"}
+UNCERTIFIED = 4  # SOFTPROOF_UNCERTIFIED (softmax.h): every result written, some logsumexp row not decided within 1 ULP
 CTYPES: Mapping[str, Any] = {"pointer": ctypes.c_void_p, "size": ctypes.c_size_t, "double": ctypes.c_double}
 FLOAT64, FLOAT32, FLOAT16 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32), numpy.dtype(numpy.float16)
 BFLOAT16 = half_dtype("bfloat16")  # ml_dtypes' bfloat16 (JAX's), when installed
@@ -237,6 +238,35 @@ def _class_rows(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype
     return rows, flat_target, ax, False
 
 
+def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tuple[int, ...], dtype: numpy.dtype[Any]) -> NDArray[Any]:
+    r"""logsumexp's ``values`` over the axes ``chosen`` of ``x`` (the kernel's input), where the kernel returned
+    SOFTPROOF_UNCERTIFIED: the rows it may have left undecided redone exactly (``softmax_np._logsumexp_exact``,
+    mpmath, the precision doubled until the result rounds to one float32 for float32 results, else to one float64).
+
+    Which rows: the kernel flags a row where its triple-double stage's bound
+    :math:`B = (n + 64) 2^{-140} (|m| + T (L + 1))` exceeds :math:`2^{-53.5}|v|`, v the stage's double value, m the
+    row's max (``logsumexp_exact_rows`` in softmax.c); :math:`L = \log(c + t) \le \log n` (c + t is a sum of n
+    terms, each at most 1), so a flagged row has :math:`|v| < (n + 64) 2^{-86.5} (|m| + T(\log n + 1))`, up to the
+    bound's own few roundings. The value written is v rounded to the result's format: at most twice |v| (a
+    subnormal result rounding up) or 0, so within :math:`(n + 64) 2^{-85} (|m| + T(\log n + 1))`, the test taken
+    here on every finite value. Rows the kernel did decide but within that are redone too (exactly, so only their
+    time changes); the test runs only after the kernel flagged a row."""
+    from . import _options  # imported on use: _options imports the generated modules, which import this one
+
+    source = numpy.asarray(x, dtype=numpy.float64)
+    n = int(numpy.prod([x.shape[a] for a in chosen], dtype=numpy.int64))
+    kept = numpy.expand_dims(numpy.asarray(values, dtype=numpy.float64), chosen)
+    with numpy.errstate(invalid="ignore", over="ignore"):
+        top = numpy.max(source, axis=chosen, keepdims=True)
+        bound = (n + 64) * 2.0**-85 * (numpy.abs(top) + T * (numpy.log(n) + 1.0))
+        redo = numpy.isfinite(kept) & (numpy.abs(kept) <= bound)
+    if not numpy.any(redo):
+        return values
+    exact = _options._numpy_target()._logsumexp_exact(source, T, chosen, redo, kept.copy(), single=dtype == FLOAT32)
+    result: NDArray[Any] = numpy.squeeze(numpy.asarray(exact), axis=chosen).astype(values.dtype)
+    return result
+
+
 def _along_one_axis(x: NDArray[Any], chosen: tuple[int, ...], work: numpy.dtype[Any]) -> bool:
     """True when the kernels take the axis where it is (:meth:`Kernels.columns`): one axis, not the last, float64 or
     float32 work (the 16-bit entry points convert rows; they keep the transposed copy), and x not already rows with
@@ -370,7 +400,7 @@ class Kernels:
         return int(self.library.softproof_num_threads())
 
     def columns(self, name: str, dtype: numpy.dtype[Any], x: NDArray[Any], axis: int, *, reduce: bool = False, temperature: float = 1.0,
-                target: NDArray[Any] | None = None, both: bool = False) -> tuple[NDArray[Any], ...]:
+                target: NDArray[Any] | None = None, both: bool = False, undecided: list[bool] | None = None) -> tuple[NDArray[Any], ...]:
         """The row kernel ``name`` along ``axis`` (not the last) of the C-contiguous ``x`` of ``dtype``, through
         softproof_columns[_target|_both]_<d|f>, every result that of the column alone as a row: the values (x's shape
         without that axis) where ``reduce``, else the rows of results in x's shape (cross_entropy_with_grad, ``both``:
@@ -378,7 +408,8 @@ class Kernels:
         (softproof_columns_direct_<d|f>) the rows come in x's layout, C-contiguous; elsewhere the kernel gathers the
         columns into rows and the rows come as its results, a view with the axis moved back (no transposition).
         ``target``: the class indices (int64) in the order of the rows (the other axes' C order; the cross-entropy
-        kernels take no temperature)."""
+        kernels take no temperature). ``undecided`` (logsumexp): True is appended where the kernel returns
+        SOFTPROOF_UNCERTIFIED (:meth:`reduce` then redoes those rows exactly)."""
         outer, n = int(numpy.prod(x.shape[:axis], dtype=numpy.int64)), x.shape[axis]
         inner = int(numpy.prod(x.shape[axis + 1:], dtype=numpy.int64))
         sfx, kernel = SUFFIX[dtype.type], ctypes.cast(self.functions[(name, dtype.type)], ctypes.c_void_p)
@@ -399,16 +430,20 @@ class Kernels:
             status = driver(kernel, source, ctypes.c_void_p(target.ctypes.data), *pointers, *sizes, layout)
         else:
             status = driver(kernel, ctypes.c_int(int(reduce)), source, ctypes.c_void_p(target.ctypes.data), *pointers, *sizes, layout)
-        if status:
+        if status == UNCERTIFIED and undecided is not None:
+            undecided.append(True)
+        elif status:
             raise MemoryError(f"{name}: no memory for a work buffer") if status == 3 else ValueError(
                 f"{name.removesuffix('_fast')}: {ERRORS.get(status, f'error {status}')}")
         return tuple(array if array.ndim < x.ndim or direct else numpy.moveaxis(array, -1, axis) for array in outputs)
 
-    def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> None:
-        """Call an entry point; a non-zero status becomes a ``ValueError`` naming it."""
+    def call(self, name: str, dtype: numpy.dtype[Any], *args: Any) -> bool:
+        """Call an entry point; a non-zero status becomes a ``ValueError`` naming it, but SOFTPROOF_UNCERTIFIED
+        (logsumexp: every result written, some row not decided), for which it returns True."""
         status = self.functions[(name, dtype.type)](*args)
-        if status:
+        if status and status != UNCERTIFIED:
             raise ValueError(f"{name.removesuffix('_fast')}: {ERRORS.get(status, f'error {status}')}")
+        return bool(status)
 
     def rows(self, name: str, x: ArrayLike, axis: Any, temperature: object, out: object) -> Any:
         """Row-wise, result of the input's shape (softmax, log_softmax)."""
@@ -439,7 +474,8 @@ class Kernels:
         return deliver(narrow(_restore(result, rest, shape, chosen), dtype, copy=False), target)
 
     def reduce(self, name: str, x: ArrayLike, axis: Any, keepdims: bool, temperature: object) -> Any:
-        """Row-wise, one value per row (logsumexp)."""
+        """Row-wise, one value per row (logsumexp); the rows the kernel leaves undecided redone exactly
+        (:func:`_redo_undecided`)."""
         x, dtype = _as_work(x)
         if _last_axis(axis, x.ndim) and x.shape[-1] and not keepdims:
             T = temperature_value(temperature)
@@ -447,17 +483,23 @@ class Kernels:
             rows = numpy.ascontiguousarray(x, dtype=work)
             out = numpy.empty(x.shape[:-1], dtype=work)
             n = rows.shape[-1]
-            self.call(name, work, _ptr(rows), _ptr(out), rows.size // n, n, T)
+            if self.call(name, work, _ptr(rows), _ptr(out), rows.size // n, n, T):
+                out = _redo_undecided(rows, out, T, (x.ndim - 1,), dtype)
             return narrow(out, dtype, copy=False)[()]
         chosen = axes(axis, x.ndim)
         T = temperature_value(temperature)
         work = _work_dtype(dtype)
         if _along_one_axis(x, chosen, work) and x.size:
-            (values,) = self.columns(name, work, numpy.ascontiguousarray(x, dtype=work), chosen[0], reduce=True, temperature=T)
+            undecided: list[bool] = []
+            source = numpy.ascontiguousarray(x, dtype=work)
+            (values,) = self.columns(name, work, source, chosen[0], reduce=True, temperature=T, undecided=undecided)
+            if undecided:
+                values = _redo_undecided(source, values, T, chosen, dtype)
             return narrow(numpy.expand_dims(values, chosen) if keepdims else values, dtype, copy=False)[()]
         rows, rest, shape = _rows(x, chosen, work)
         out = numpy.empty(rows.shape[0], dtype=work)
-        self.call(name, work, _ptr(rows), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
+        if self.call(name, work, _ptr(rows), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T)):
+            out = _redo_undecided(rows, out, T, (1,), dtype)
         result: NDArray[Any] = out.reshape(tuple(shape[: len(rest)]))
         if keepdims:
             result = numpy.expand_dims(result, chosen)

@@ -2986,15 +2986,22 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
     return t;
 }
 
+#define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
+
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
  * one maximum dominates end in logsumexp_raised before this). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
- * absolute): within 1 ULP unless the result is within that of 0, which no test has reached. For the rows
- * rows + which[k] n (k < count <= SP_TILE) of maxima m[k]: value[k], their sums' logarithms together in vector
- * lanes (triple_log_lanes: per lane triple_log's operations), so a row's value does not depend on the others */
+ * absolute; argued, not proved): within 1 ULP where that bound is within 2^-53.5 of the result, that is
+ * unless m + T L cancels to within about 2^-80 (|m| + T (L + 1)) of 0. No fixed precision decides every row (each
+ * entry of a row of log-probabilities can take the sum 2^-53 closer to 1: 4 entries give an LSE near -2e-45, which
+ * this stage got 5e10 ULP off, 6 entries near -5e-74 it got with the wrong sign), so a row it does not decide sets
+ * *uncertified (the entry point then returns SOFTPROOF_UNCERTIFIED; the Python wrappers redo such rows exactly).
+ * For the rows rows + which[k] n (k < count <= SP_TILE) of maxima m[k]: value[k], their sums' logarithms together
+ * in vector lanes (triple_log_lanes: per lane triple_log's operations), so a row's value does not depend on the
+ * others */
 static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
-                                        double *value)
+                                        double *value, int *uncertified)
 {
     double s_h[SP_TILE] = {0.0}, s_m[SP_TILE] = {0.0}, s_l[SP_TILE] = {0.0}; /* whole: GCC 12 warns of the lanes past count */
     double L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE], ties[SP_TILE];
@@ -3011,19 +3018,20 @@ static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m
     for (k = 0; k < count; ++k) {
         const triple L = {L_h[k], L_m[k], L_l[k]};
         value[k] = triple_lse_value_for(m[k], T, L, 0);
+        /* not decided within 1 ULP of a double (for a float32 result too: the rows whose m + T L cancels; a float32 result
+         * this close to a float32 midpoint, not counted here, is as likely as a random double that close) */
+        *uncertified |= !(((double)n + 64.0) * 0x1p-140 * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
     }
 }
 
 /* logsumexp_exact_rows of one row xr */
-static double logsumexp_exact_d(const double *xr, size_t n, double m, double T)
+static double logsumexp_exact_d(const double *xr, size_t n, double m, double T, int *uncertified)
 {
     const size_t first = 0;
     double value;
-    logsumexp_exact_rows_d(xr, n, &m, T, &first, 1, &value);
+    logsumexp_exact_rows_d(xr, n, &m, T, &first, 1, &value, uncertified);
     return value;
 }
-
-#define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
 
 /* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
  * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
@@ -3130,11 +3138,13 @@ static int logsumexp_before_exact_d(const double *xr, size_t n, double m, double
     return logsumexp_decides_d(out, bound);
 }
 
-/* logsumexp_before_exact, then (where it leaves the row) triple-double */
-static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, double near, double near_bound)
+/* logsumexp_before_exact, then (where it leaves the row) triple-double; *uncertified |= 1 where that leaves it too */
+static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, double near, double near_bound,
+                                     int *uncertified)
 {
     double out;
-    return logsumexp_before_exact_d(xr, n, m, T, near, near_bound, &out) ? out : logsumexp_exact_d(xr, n, m, T);
+    return logsumexp_before_exact_d(xr, n, m, T, near, near_bound, &out) ? out
+                                                                                : logsumexp_exact_d(xr, n, m, T, uncertified);
 }
 
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
@@ -3144,7 +3154,7 @@ static double logsumexp_wider_d(const double *xr, size_t n, double m, double T, 
  * every term in double-double, then raised (one maximum, the other terms tiny), then in long double, then in
  * triple-double. */
 /* the stages after the first (the terms in double-double, then logsumexp_wider) */
-static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, double T)
+static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, double T, int *uncertified)
 {
     double bound, absolute, out;
     const double m = first.m;
@@ -3153,17 +3163,17 @@ static double logsumexp_redo_d(const double *xr, size_t n, row_stats first, doub
     if (logsumexp_decides_d(out, bound)) {
         return out;
     }
-    return logsumexp_wider_d(xr, n, m, T, out, bound);
+    return logsumexp_wider_d(xr, n, m, T, out, bound, uncertified);
 }
 
-static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T)
+static double logsumexp_finish_d(const double *xr, size_t n, row_stats st, double T, int *uncertified)
 {
     double bound;
     const double out = logsumexp_certified_d(st, T, SP_TERMS_ERROR_D + sum_error(n), SUBNORMAL_TERMS(n), &bound);
     if (logsumexp_decides_d(out, bound)) {
         return out;
     }
-    return logsumexp_redo_d(xr, n, st, T);
+    return logsumexp_redo_d(xr, n, st, T, uncertified);
 }
 
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
@@ -3183,7 +3193,7 @@ static SP_INLINE void logsumexp_lanes_d(const double *m, const double *ties, con
 /* logsumexp_finish of SP_TILE rows (rows + l n): the first stage for every row in one vector loop, the
  * others for the rows it does not certify; the same operations per row, so the same bits */
 static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *m, const double *ties, const double *t,
-                                     const double *t_lo, double T, double *out)
+                                     const double *t_lo, double T, double *out, int *uncertified)
 {
     double value[SP_TILE], bound[SP_TILE];
     int certified[SP_TILE];
@@ -3195,11 +3205,12 @@ static void logsumexp_finish_tile_d(const double *rows, size_t n, const double *
     logsumexp_lanes_d(m, ties, t, t_lo, T, SP_TERMS_ERROR_D + sum_error(n), absolute, value, bound, certified);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats first = {m[l], ties[l], t[l], t_lo[l]};
-        out[l] = (double)(certified[l] ? value[l] : logsumexp_redo_d(rows + l * n, n, first, T));
+        out[l] = (double)(certified[l] ? value[l] : logsumexp_redo_d(rows + l * n, n, first, T, uncertified));
     }
 }
 
-static double logsumexp_row_d(const double *xr, size_t n, double T)
+/* logsumexp of one row; *uncertified |= 1 where no stage decides it (logsumexp_exact_rows) */
+static double logsumexp_row_d(const double *xr, size_t n, double T, int *uncertified)
 {
     double lowest, m;
     double finite = 0.0;
@@ -3216,7 +3227,7 @@ static double logsumexp_row_d(const double *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    return logsumexp_finish_d(xr, n, st, T);
+    return logsumexp_finish_d(xr, n, st, T, uncertified);
 }
 
 /* stats_dd of every row of a loaded tile at once: the same operations, in the same order, per row */
@@ -3267,8 +3278,9 @@ static void tile_stats_dd_d(const tile_d *tl, size_t n, double T, double *ties, 
 }
 
 /* logsumexp of SP_TILE short rows, or columns (inner > 0, as tile_load: their later stages, which read rows, take them
- * gathered into `spare`, SP_TILE n entries); 0 when they need the general path */
-static int logsumexp_tile_d(const double *rows, double *out, size_t n, size_t inner, double T, double *spare)
+ * gathered into `spare`, SP_TILE n entries); 0 when they need the general path; *uncertified as logsumexp_row */
+static int logsumexp_tile_d(const double *rows, double *out, size_t n, size_t inner, double T, double *spare,
+                                 int *uncertified)
 {
     tile_d tl;
     double value[SP_TILE], bound[SP_TILE], absolute[SP_TILE];
@@ -3314,7 +3326,7 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, size_t in
             }
         }
         if (count > 0) {
-            logsumexp_exact_rows_d(rows, n, exact_max, T, exact, count, exact_value);
+            logsumexp_exact_rows_d(rows, n, exact_max, T, exact, count, exact_value, uncertified);
             for (l = 0; l < count; ++l) {
                 out[exact[l]] = (double)exact_value[l];
             }
@@ -3323,16 +3335,18 @@ static int logsumexp_tile_d(const double *rows, double *out, size_t n, size_t in
     return 1;
 }
 
+/* softproof_logsumexp_<sfx>: SOFTPROOF_UNCERTIFIED where some row's result no stage decides (every result written) */
 static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size_t n, double T)
 {
     const long long groups = n < SP_SCAN ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
+    int uncertified = 0;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
+#pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(|:uncertified)
         for (g = 0; g < groups; ++g) {
             const size_t first = (size_t)g * SP_TILE;
             if (n > SP_SHORT) {
@@ -3352,18 +3366,18 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
                         t[l] = group.st[l].t;
                         t_lo[l] = group.st[l].t_lo;
                     }
-                    logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                    logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first, &uncertified);
                 } else {
                     for (l = 0; l < SP_TILE; ++l) {
                         const double *xr = rows_of_group + l * n;
-                        out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
-                                                                     : logsumexp_row_d(xr, n, T));
+                        out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T, &uncertified)
+                                                                     : logsumexp_row_d(xr, n, T, &uncertified));
                     }
                 }
-            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, 0, T, NULL)) {
+            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, 0, T, NULL, &uncertified)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
-                    out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
+                    out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T, &uncertified);
                 }
             }
         }
@@ -3389,36 +3403,36 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
                         t[l] = group.st[l].t;
                         t_lo[l] = group.st[l].t_lo;
                     }
-                    logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                    logsumexp_finish_tile_d(rows_of_group, n, m, ties, t, t_lo, T, out + first, &uncertified);
                 } else {
                     for (l = 0; l < SP_TILE; ++l) {
                         const double *xr = rows_of_group + l * n;
-                        out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T)
-                                                                     : logsumexp_row_d(xr, n, T));
+                        out[first + l] = (double)(group.plain[l] ? logsumexp_finish_d(xr, n, group.st[l], T, &uncertified)
+                                                                     : logsumexp_row_d(xr, n, T, &uncertified));
                     }
                 }
-            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, 0, T, NULL)) {
+            } else if (!logsumexp_tile_d(logits + first * n, out + first, n, 0, T, NULL, &uncertified)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
-                    out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T);
+                    out[first + l] = (double)logsumexp_row_d(logits + (first + l) * n, n, T, &uncertified);
                 }
             }
         }
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
+#pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(|:uncertified)
         for (r = groups * SP_TILE; r < (long long)rows; ++r) {
-            out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T);
+            out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T, &uncertified);
         }
     } else
 #endif
     {
         for (r = groups * SP_TILE; r < (long long)rows; ++r) {
-            out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T);
+            out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T, &uncertified);
         }
     }
-    return SOFTPROOF_OK;
+    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
 }
 
 /* every |x| of the block is at most 708, so e^-|x| is a normal number (the exp variant without the subnormal scaling) */
@@ -5408,15 +5422,22 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
     return t;
 }
 
+#define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
+
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
  * one maximum dominates end in logsumexp_raised before this). Its error is
  * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
- * absolute): within 1 ULP unless the result is within that of 0, which no test has reached. For the rows
- * rows + which[k] n (k < count <= SP_TILE) of maxima m[k]: value[k], their sums' logarithms together in vector
- * lanes (triple_log_lanes: per lane triple_log's operations), so a row's value does not depend on the others */
+ * absolute; argued, not proved): within 1 ULP where that bound is within 2^-53.5 of the result, that is
+ * unless m + T L cancels to within about 2^-80 (|m| + T (L + 1)) of 0. No fixed precision decides every row (each
+ * entry of a row of log-probabilities can take the sum 2^-53 closer to 1: 4 entries give an LSE near -2e-45, which
+ * this stage got 5e10 ULP off, 6 entries near -5e-74 it got with the wrong sign), so a row it does not decide sets
+ * *uncertified (the entry point then returns SOFTPROOF_UNCERTIFIED; the Python wrappers redo such rows exactly).
+ * For the rows rows + which[k] n (k < count <= SP_TILE) of maxima m[k]: value[k], their sums' logarithms together
+ * in vector lanes (triple_log_lanes: per lane triple_log's operations), so a row's value does not depend on the
+ * others */
 static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m, double T, const size_t *which, size_t count,
-                                        double *value)
+                                        double *value, int *uncertified)
 {
     double s_h[SP_TILE] = {0.0}, s_m[SP_TILE] = {0.0}, s_l[SP_TILE] = {0.0}; /* whole: GCC 12 warns of the lanes past count */
     double L_h[SP_TILE], L_m[SP_TILE], L_l[SP_TILE], ties[SP_TILE];
@@ -5433,19 +5454,20 @@ static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m,
     for (k = 0; k < count; ++k) {
         const triple L = {L_h[k], L_m[k], L_l[k]};
         value[k] = triple_lse_value_for(m[k], T, L, 1);
+        /* not decided within 1 ULP of a double (for a float32 result too: the rows whose m + T L cancels; a float32 result
+         * this close to a float32 midpoint, not counted here, is as likely as a random double that close) */
+        *uncertified |= !(((double)n + 64.0) * 0x1p-140 * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
     }
 }
 
 /* logsumexp_exact_rows of one row xr */
-static double logsumexp_exact_f(const float *xr, size_t n, double m, double T)
+static double logsumexp_exact_f(const float *xr, size_t n, double m, double T, int *uncertified)
 {
     const size_t first = 0;
     double value;
-    logsumexp_exact_rows_f(xr, n, &m, T, &first, 1, &value);
+    logsumexp_exact_rows_f(xr, n, &m, T, &first, 1, &value, uncertified);
     return value;
 }
-
-#define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
 
 /* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
  * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
@@ -5553,11 +5575,13 @@ static int logsumexp_before_exact_f(const float *xr, size_t n, double m, double 
     return logsumexp_decides_f(out, bound);
 }
 
-/* logsumexp_before_exact, then (where it leaves the row) triple-double */
-static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, double near, double near_bound)
+/* logsumexp_before_exact, then (where it leaves the row) triple-double; *uncertified |= 1 where that leaves it too */
+static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, double near, double near_bound,
+                                     int *uncertified)
 {
     double out;
-    return logsumexp_before_exact_f(xr, n, m, T, near, near_bound, &out) ? out : logsumexp_exact_f(xr, n, m, T);
+    return logsumexp_before_exact_f(xr, n, m, T, near, near_bound, &out) ? out
+                                                                                : logsumexp_exact_f(xr, n, m, T, uncertified);
 }
 
 /* logsumexp of a row from its statistics, within 1 ULP where certified: the error bound E of
@@ -5567,7 +5591,7 @@ static double logsumexp_wider_f(const float *xr, size_t n, double m, double T, d
  * every term in double-double, then raised (one maximum, the other terms tiny), then in long double, then in
  * triple-double. */
 /* the stages after the first (the terms in double-double, then logsumexp_wider) */
-static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, double T)
+static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, double T, int *uncertified)
 {
     double bound, absolute, out;
     const double m = first.m;
@@ -5576,17 +5600,17 @@ static double logsumexp_redo_f(const float *xr, size_t n, row_stats first, doubl
     if (logsumexp_decides_f(out, bound)) {
         return out;
     }
-    return logsumexp_wider_f(xr, n, m, T, out, bound);
+    return logsumexp_wider_f(xr, n, m, T, out, bound, uncertified);
 }
 
-static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T)
+static double logsumexp_finish_f(const float *xr, size_t n, row_stats st, double T, int *uncertified)
 {
     double bound;
     const double out = logsumexp_certified_f(st, T, SP_TERMS_ERROR_F + sum_error(n), SUBNORMAL_TERMS(n), &bound);
     if (logsumexp_decides_f(out, bound)) {
         return out;
     }
-    return logsumexp_redo_f(xr, n, st, T);
+    return logsumexp_redo_f(xr, n, st, T, uncertified);
 }
 
 /* one stage of logsumexp_finish for SP_TILE rows in one vector loop: each row's certified value from its
@@ -5606,7 +5630,7 @@ static SP_INLINE void logsumexp_lanes_f(const double *m, const double *ties, con
 /* logsumexp_finish of SP_TILE rows (rows + l n): the first stage for every row in one vector loop, the
  * others for the rows it does not certify; the same operations per row, so the same bits */
 static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m, const double *ties, const double *t,
-                                     const double *t_lo, double T, float *out)
+                                     const double *t_lo, double T, float *out, int *uncertified)
 {
     double value[SP_TILE], bound[SP_TILE];
     int certified[SP_TILE];
@@ -5618,11 +5642,12 @@ static void logsumexp_finish_tile_f(const float *rows, size_t n, const double *m
     logsumexp_lanes_f(m, ties, t, t_lo, T, SP_TERMS_ERROR_F + sum_error(n), absolute, value, bound, certified);
     for (l = 0; l < SP_TILE; ++l) {
         const row_stats first = {m[l], ties[l], t[l], t_lo[l]};
-        out[l] = (float)(certified[l] ? value[l] : logsumexp_redo_f(rows + l * n, n, first, T));
+        out[l] = (float)(certified[l] ? value[l] : logsumexp_redo_f(rows + l * n, n, first, T, uncertified));
     }
 }
 
-static double logsumexp_row_f(const float *xr, size_t n, double T)
+/* logsumexp of one row; *uncertified |= 1 where no stage decides it (logsumexp_exact_rows) */
+static double logsumexp_row_f(const float *xr, size_t n, double T, int *uncertified)
 {
     double lowest, m;
     double finite = 0.0;
@@ -5639,7 +5664,7 @@ static double logsumexp_row_f(const float *xr, size_t n, double T)
         }
         return finite >= 2.0 ? INFINITY : m;
     }
-    return logsumexp_finish_f(xr, n, st, T);
+    return logsumexp_finish_f(xr, n, st, T, uncertified);
 }
 
 /* stats_dd of every row of a loaded tile at once: the same operations, in the same order, per row */
@@ -5690,8 +5715,9 @@ static void tile_stats_dd_f(const tile_f *tl, size_t n, double T, double *ties, 
 }
 
 /* logsumexp of SP_TILE short rows, or columns (inner > 0, as tile_load: their later stages, which read rows, take them
- * gathered into `spare`, SP_TILE n entries); 0 when they need the general path */
-static int logsumexp_tile_f(const float *rows, float *out, size_t n, size_t inner, double T, float *spare)
+ * gathered into `spare`, SP_TILE n entries); 0 when they need the general path; *uncertified as logsumexp_row */
+static int logsumexp_tile_f(const float *rows, float *out, size_t n, size_t inner, double T, float *spare,
+                                 int *uncertified)
 {
     tile_f tl;
     double value[SP_TILE], bound[SP_TILE], absolute[SP_TILE];
@@ -5737,7 +5763,7 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, size_t inne
             }
         }
         if (count > 0) {
-            logsumexp_exact_rows_f(rows, n, exact_max, T, exact, count, exact_value);
+            logsumexp_exact_rows_f(rows, n, exact_max, T, exact, count, exact_value, uncertified);
             for (l = 0; l < count; ++l) {
                 out[exact[l]] = (float)exact_value[l];
             }
@@ -5746,16 +5772,18 @@ static int logsumexp_tile_f(const float *rows, float *out, size_t n, size_t inne
     return 1;
 }
 
+/* softproof_logsumexp_<sfx>: SOFTPROOF_UNCERTIFIED where some row's result no stage decides (every result written) */
 static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t n, double T)
 {
     const long long groups = n < SP_SCAN ? (long long)(rows / SP_TILE) : 0;
     long long g, r;
+    int uncertified = 0;
     if (!(T >= 0.0)) {
         return SOFTPROOF_EDOMAIN;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
+#pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(|:uncertified)
         for (g = 0; g < groups; ++g) {
             const size_t first = (size_t)g * SP_TILE;
             if (n > SP_SHORT) {
@@ -5775,18 +5803,18 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
                         t[l] = group.st[l].t;
                         t_lo[l] = group.st[l].t_lo;
                     }
-                    logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                    logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first, &uncertified);
                 } else {
                     for (l = 0; l < SP_TILE; ++l) {
                         const float *xr = rows_of_group + l * n;
-                        out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
-                                                                     : logsumexp_row_f(xr, n, T));
+                        out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T, &uncertified)
+                                                                     : logsumexp_row_f(xr, n, T, &uncertified));
                     }
                 }
-            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, 0, T, NULL)) {
+            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, 0, T, NULL, &uncertified)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
-                    out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
+                    out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T, &uncertified);
                 }
             }
         }
@@ -5812,36 +5840,36 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
                         t[l] = group.st[l].t;
                         t_lo[l] = group.st[l].t_lo;
                     }
-                    logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first);
+                    logsumexp_finish_tile_f(rows_of_group, n, m, ties, t, t_lo, T, out + first, &uncertified);
                 } else {
                     for (l = 0; l < SP_TILE; ++l) {
                         const float *xr = rows_of_group + l * n;
-                        out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T)
-                                                                     : logsumexp_row_f(xr, n, T));
+                        out[first + l] = (float)(group.plain[l] ? logsumexp_finish_f(xr, n, group.st[l], T, &uncertified)
+                                                                     : logsumexp_row_f(xr, n, T, &uncertified));
                     }
                 }
-            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, 0, T, NULL)) {
+            } else if (!logsumexp_tile_f(logits + first * n, out + first, n, 0, T, NULL, &uncertified)) {
                 size_t l;
                 for (l = 0; l < SP_TILE; ++l) {
-                    out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T);
+                    out[first + l] = (float)logsumexp_row_f(logits + (first + l) * n, n, T, &uncertified);
                 }
             }
         }
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
+#pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(|:uncertified)
         for (r = groups * SP_TILE; r < (long long)rows; ++r) {
-            out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T);
+            out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T, &uncertified);
         }
     } else
 #endif
     {
         for (r = groups * SP_TILE; r < (long long)rows; ++r) {
-            out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T);
+            out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T, &uncertified);
         }
     }
-    return SOFTPROOF_OK;
+    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
 }
 
 /* every |x| of the block is at most 708, so e^-|x| is a normal number (the exp variant without the subnormal scaling) */
@@ -8136,6 +8164,7 @@ typedef struct {
     float x[SP_TILE * SP_FAST_TILE_ROWS]; /* the gathered rows, n entries each, one after the other */
     float *out[SP_TILE];
     size_t count;
+    int uncertified; /* 1 once the accurate kernel decides no stage of a row (logsumexp_row_f) */
 } lse_handed;
 
 /* the accurate logsumexp of the gathered rows: a full tile in one go (or, for a tile it declines, and for fewer rows,
@@ -8144,13 +8173,13 @@ static SP_NOINLINE void lse_handed_flush(lse_handed *h, size_t n, double T)
 {
     float value[SP_TILE];
     size_t l;
-    if (h->count == SP_TILE && n <= SP_SHORT && logsumexp_tile_f(h->x, value, n, 0, T, NULL)) {
+    if (h->count == SP_TILE && n <= SP_SHORT && logsumexp_tile_f(h->x, value, n, 0, T, NULL, &h->uncertified)) {
         for (l = 0; l < SP_TILE; ++l) {
             *h->out[l] = value[l];
         }
     } else {
         for (l = 0; l < h->count; ++l) {
-            *h->out[l] = (float)logsumexp_row_f(h->x + l * n, n, T);
+            *h->out[l] = (float)logsumexp_row_f(h->x + l * n, n, T, &h->uncertified);
         }
     }
     h->count = 0;
@@ -8199,17 +8228,20 @@ static SP_NOINLINE void reduce_fast_tile(const float *x, float *out, size_t n, s
                           took 1.26x-1.31x the time of 32) */
 
 /* fast logsumexp tiles [first, min(first + SP_LSE_GROUP, tiles)) of short rows; the rows they decline gathered across
- * them (lse_handed), the last fewer than SP_TILE one at a time */
-static void logsumexp_fast_tiles(const float *x, float *out, size_t n, const fast_temp *tp, size_t first, size_t tiles)
+ * them (lse_handed), the last fewer than SP_TILE one at a time; *uncertified |= 1 as logsumexp_row_f */
+static void logsumexp_fast_tiles(const float *x, float *out, size_t n, const fast_temp *tp, size_t first, size_t tiles,
+                                 int *uncertified)
 {
     lse_handed handed;
     const size_t last = first + SP_LSE_GROUP < tiles ? first + SP_LSE_GROUP : tiles;
     size_t k;
     handed.count = 0;
+    handed.uncertified = 0;
     for (k = first; k < last; ++k) {
         reduce_fast_tile(x + k * SP_LANES * n, out + k * SP_LANES, n, 0, NULL, tp, &handed);
     }
     lse_handed_flush(&handed, n, tp != NULL ? tp->T : 1.0);
+    *uncertified |= handed.uncertified;
 }
 
 #define SP_NEXT_ROW (r + 1 < (long long)rows ? x + (size_t)(r + 1) * n : NULL) /* prefetched during row r's exp pass */
@@ -8317,6 +8349,7 @@ int softproof_log_softmax_fast_f(const float *x, float *out, size_t rows, size_t
 int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n, double temperature)
 {
     long long r;
+    int uncertified = 0; /* set by the rows handed to the accurate kernel that no stage of it decides */
     fast_temp temp;
     const fast_temp *tp = temperature != 1.0 ? &temp : NULL;
     if (!(temperature >= SP_FAST_T_MIN && temperature <= SP_FAST_T_MAX) || n == 0) {
@@ -8328,30 +8361,30 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
         const size_t done = (size_t)tiles * SP_LANES;
 #if defined(_OPENMP)
         if (SP_ROWS_WIDE) {
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
+#pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(|:uncertified)
             for (r = 0; r < (tiles + SP_LSE_GROUP - 1) / SP_LSE_GROUP; ++r) { /* SP_LSE_GROUP tiles at a time */
-                logsumexp_fast_tiles(x, out, n, tp, (size_t)r * SP_LSE_GROUP, (size_t)tiles);
+                logsumexp_fast_tiles(x, out, n, tp, (size_t)r * SP_LSE_GROUP, (size_t)tiles, &uncertified);
             }
         } else
 #endif
         {
             for (r = 0; r < (tiles + SP_LSE_GROUP - 1) / SP_LSE_GROUP; ++r) { /* SP_LSE_GROUP tiles at a time */
-                logsumexp_fast_tiles(x, out, n, tp, (size_t)r * SP_LSE_GROUP, (size_t)tiles);
+                logsumexp_fast_tiles(x, out, n, tp, (size_t)r * SP_LSE_GROUP, (size_t)tiles, &uncertified);
             }
         }
         for (r = (long long)done; r < (long long)rows; ++r) {
             if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
-                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
+                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature, &uncertified);
             }
         }
-        return SOFTPROOF_OK;
+        return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
-#pragma omp parallel for schedule(static) num_threads(sp_threads())
+#pragma omp parallel for schedule(static) num_threads(sp_threads()) reduction(|:uncertified)
         for (r = 0; r < (long long)rows; ++r) {
             if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
-                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
+                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature, &uncertified);
             }
         }
     } else
@@ -8359,11 +8392,11 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
     {
         for (r = 0; r < (long long)rows; ++r) {
             if (!logsumexp_fast_row(x + (size_t)r * n, n, rows == 1, tp, SP_NEXT_ROW, out + r)) {
-                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature);
+                out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature, &uncertified);
             }
         }
     }
-    return SOFTPROOF_OK;
+    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
 }
 
 int softproof_cross_entropy_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
@@ -9572,7 +9605,7 @@ static int columns_block_d(const columns_job_d *job, const double *x, size_t n, 
     } else {
         status = job->rows(in, job->reduce ? job->out + r0 : rows, w, n, job->temperature);
     }
-    if (status == SOFTPROOF_OK && !as_rows && (job->both != NULL || !job->reduce)) {
+    if ((status == SOFTPROOF_OK || status == SOFTPROOF_UNCERTIFIED) && !as_rows && (job->both != NULL || !job->reduce)) {
         columns_scatter_d(res, job->both != NULL ? job->grad : job->out, n, inner, r0, r1);
     }
     return status;
@@ -9586,14 +9619,16 @@ static int columns_run_d(const columns_job_d *job, const double *x, size_t n, si
     const size_t most = (rows < width ? rows : width) * n;
     const int scatter = job->layout != SOFTPROOF_AS_ROWS && (job->both != NULL || !job->reduce);
     double *in = (double *)malloc((scatter ? 2 : 1) * most * sizeof *in);
-    int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM;
+    int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM, uncertified = 0;
     size_t b;
     for (b = first; b < last && status == SOFTPROOF_OK; ++b) {
         status = columns_block_d(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width, in,
                                          scatter ? in + most : NULL);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED; /* every result written: go on */
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
     }
     free(in);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 /* the tiles that take the job's kernel down the columns of n entries, inner of them to an outer block (TILES_NONE: the
@@ -9614,9 +9649,10 @@ static columns_tiles columns_tiles_of_d(const columns_job_d *job, size_t n, size
 }
 
 /* one accurate tile down the SP_TILE columns at x + at (their values at `value`), or, where the tile declines them (an
- * infinity, a NaN), each column as a row through the row functions the row kernel then takes */
+ * infinity, a NaN), each column as a row through the row functions the row kernel then takes; *uncertified |= 1 where
+ * a logsumexp no stage decides (logsumexp_row) */
 static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const double *x, size_t n, size_t inner, size_t at,
-                                  size_t value)
+                                  size_t value, int *uncertified)
 {
     double row[SP_SHORT], res[SP_SHORT], spare[SP_TILE * SP_SHORT];
     const long long *classes = job->classes != NULL ? job->classes + value : NULL;
@@ -9629,7 +9665,7 @@ static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const d
         done = softmax_tile_d(x + at, job->out + at, n, inner, T, kind == TILE_LOG_SOFTMAX);
         break;
     case TILE_LOGSUMEXP:
-        done = logsumexp_tile_d(x + at, job->out + value, n, inner, T, spare);
+        done = logsumexp_tile_d(x + at, job->out + value, n, inner, T, spare, uncertified);
         break;
     case TILE_CROSS_ENTROPY:
         done = cross_entropy_tile_d(x + at, classes, job->out + value, n, inner);
@@ -9650,7 +9686,7 @@ static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const d
             column_put_d(res, job->out + at, n, inner, l);
             break;
         case TILE_LOGSUMEXP:
-            job->out[value + l] = (double)logsumexp_row_d(xr, n, T);
+            job->out[value + l] = (double)logsumexp_row_d(xr, n, T, uncertified);
             break;
         case TILE_CROSS_ENTROPY:
             job->out[value + l] = (double)cross_entropy_row_d(xr, n, (size_t)classes[l]);
@@ -9669,10 +9705,11 @@ static void columns_tile_d(const columns_job_d *job, columns_tiles kind, const d
 }
 
 /* the tiles [first, last) of the columns' tiles (tile u: outer block u / per, its columns from min((u % per) width,
- * inner - width)) through `kind`'s tile */
-static void columns_tiles_run_d(const columns_job_d *job, columns_tiles kind, const double *x, size_t n, size_t inner,
-                                       size_t first, size_t last)
+ * inner - width)) through `kind`'s tile: SOFTPROOF_UNCERTIFIED where a logsumexp no stage decides, else SOFTPROOF_OK */
+static int columns_tiles_run_d(const columns_job_d *job, columns_tiles kind, const double *x, size_t n, size_t inner,
+                                      size_t first, size_t last)
 {
+    int uncertified = 0;
     const size_t width = columns_tile_width(kind), per = (inner + width - 1) / width;
     size_t u;
     for (u = first; u < last; ++u) {
@@ -9680,10 +9717,11 @@ static void columns_tiles_run_d(const columns_job_d *job, columns_tiles kind, co
         const size_t at = o * n * inner + c, value = o * inner + c; /* where the tile's columns start; their values */
         switch (kind) {
         default:
-            columns_tile_d(job, kind, x, n, inner, at, value);
+            columns_tile_d(job, kind, x, n, inner, at, value, &uncertified);
             break;
         }
     }
+    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
 }
 
 /* every tile of the columns, in parallel above SP_ELEMENTS_SPLIT entries (even runs of tiles, one per thread) */
@@ -9697,17 +9735,17 @@ static int columns_tiles_all_d(const columns_job_d *job, columns_tiles kind, con
 #if defined(_OPENMP)
     if (outer * n * inner > SP_ELEMENTS_SPLIT && tiles > 1 && sp_threads() > 1) {
         const int threads = (size_t)sp_threads() < tiles ? sp_threads() : (int)tiles;
-#pragma omp parallel num_threads(threads)
+        int status = SOFTPROOF_OK; /* OK or UNCERTIFIED */
+#pragma omp parallel num_threads(threads) reduction(max:status)
         {
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            columns_tiles_run_d(job, kind, x, n, inner, columns_tiles_cut(tiles, t, count, inner, width),
-                                       columns_tiles_cut(tiles, t + 1, count, inner, width));
+            status = columns_tiles_run_d(job, kind, x, n, inner, columns_tiles_cut(tiles, t, count, inner, width),
+                                                 columns_tiles_cut(tiles, t + 1, count, inner, width));
         }
-        return SOFTPROOF_OK;
+        return status;
     }
 #endif
-    columns_tiles_run_d(job, kind, x, n, inner, 0, tiles);
-    return SOFTPROOF_OK;
+    return columns_tiles_run_d(job, kind, x, n, inner, 0, tiles);
 }
 
 /* every block: in parallel above SP_ELEMENTS_SPLIT entries (the blocks in even runs, one per thread, each thread
@@ -9732,13 +9770,15 @@ static int columns_all_d(const columns_job_d *job, const double *x, size_t outer
 #if defined(_OPENMP)
     if (rows * n > SP_ELEMENTS_SPLIT && blocks > 1 && sp_threads() > 1) {
         const int threads = (size_t)sp_threads() < blocks ? sp_threads() : (int)blocks;
-        int status = SOFTPROOF_OK;
-#pragma omp parallel num_threads(threads) reduction(max:status)
+        int failed = SOFTPROOF_OK, uncertified = 0;
+#pragma omp parallel num_threads(threads) reduction(max:failed) reduction(|:uncertified)
         {
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            status = columns_run_d(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
+            const int status = columns_run_d(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
+            uncertified = status == SOFTPROOF_UNCERTIFIED;
+            failed = uncertified ? SOFTPROOF_OK : status;
         }
-        return status;
+        return failed != SOFTPROOF_OK ? failed : uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
     }
 #endif
     return columns_run_d(job, x, n, inner, width, rows, 0, blocks);
@@ -9871,7 +9911,7 @@ static int columns_block_f(const columns_job_f *job, const float *x, size_t n, s
     } else {
         status = job->rows(in, job->reduce ? job->out + r0 : rows, w, n, job->temperature);
     }
-    if (status == SOFTPROOF_OK && !as_rows && (job->both != NULL || !job->reduce)) {
+    if ((status == SOFTPROOF_OK || status == SOFTPROOF_UNCERTIFIED) && !as_rows && (job->both != NULL || !job->reduce)) {
         columns_scatter_f(res, job->both != NULL ? job->grad : job->out, n, inner, r0, r1);
     }
     return status;
@@ -9885,14 +9925,16 @@ static int columns_run_f(const columns_job_f *job, const float *x, size_t n, siz
     const size_t most = (rows < width ? rows : width) * n;
     const int scatter = job->layout != SOFTPROOF_AS_ROWS && (job->both != NULL || !job->reduce);
     float *in = (float *)malloc((scatter ? 2 : 1) * most * sizeof *in);
-    int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM;
+    int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM, uncertified = 0;
     size_t b;
     for (b = first; b < last && status == SOFTPROOF_OK; ++b) {
         status = columns_block_f(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width, in,
                                          scatter ? in + most : NULL);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED; /* every result written: go on */
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
     }
     free(in);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 /* the tiles that take the job's kernel down the columns of n entries, inner of them to an outer block (TILES_NONE: the
@@ -9925,9 +9967,10 @@ static columns_tiles columns_tiles_of_f(const columns_job_f *job, size_t n, size
 }
 
 /* one accurate tile down the SP_TILE columns at x + at (their values at `value`), or, where the tile declines them (an
- * infinity, a NaN), each column as a row through the row functions the row kernel then takes */
+ * infinity, a NaN), each column as a row through the row functions the row kernel then takes; *uncertified |= 1 where
+ * a logsumexp no stage decides (logsumexp_row) */
 static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const float *x, size_t n, size_t inner, size_t at,
-                                  size_t value)
+                                  size_t value, int *uncertified)
 {
     float row[SP_SHORT], res[SP_SHORT], spare[SP_TILE * SP_SHORT];
     const long long *classes = job->classes != NULL ? job->classes + value : NULL;
@@ -9940,7 +9983,7 @@ static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const f
         done = softmax_tile_f(x + at, job->out + at, n, inner, T, kind == TILE_LOG_SOFTMAX);
         break;
     case TILE_LOGSUMEXP:
-        done = logsumexp_tile_f(x + at, job->out + value, n, inner, T, spare);
+        done = logsumexp_tile_f(x + at, job->out + value, n, inner, T, spare, uncertified);
         break;
     case TILE_CROSS_ENTROPY:
         done = cross_entropy_tile_f(x + at, classes, job->out + value, n, inner);
@@ -9961,7 +10004,7 @@ static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const f
             column_put_f(res, job->out + at, n, inner, l);
             break;
         case TILE_LOGSUMEXP:
-            job->out[value + l] = (float)logsumexp_row_f(xr, n, T);
+            job->out[value + l] = (float)logsumexp_row_f(xr, n, T, uncertified);
             break;
         case TILE_CROSS_ENTROPY:
             job->out[value + l] = (float)cross_entropy_row_f(xr, n, (size_t)classes[l]);
@@ -9980,16 +10023,18 @@ static void columns_tile_f(const columns_job_f *job, columns_tiles kind, const f
 }
 
 /* the tiles [first, last) of the columns' tiles (tile u: outer block u / per, its columns from min((u % per) width,
- * inner - width)) through `kind`'s tile */
-static void columns_tiles_run_f(const columns_job_f *job, columns_tiles kind, const float *x, size_t n, size_t inner,
-                                       size_t first, size_t last)
+ * inner - width)) through `kind`'s tile: SOFTPROOF_UNCERTIFIED where a logsumexp no stage decides, else SOFTPROOF_OK */
+static int columns_tiles_run_f(const columns_job_f *job, columns_tiles kind, const float *x, size_t n, size_t inner,
+                                      size_t first, size_t last)
 {
+    int uncertified = 0;
     const size_t width = columns_tile_width(kind), per = (inner + width - 1) / width;
     fast_temp temp = fast_temperature(job->temperature);
     const fast_temp *tp = job->temperature != 1.0 ? &temp : NULL;
     lse_handed handed;
     size_t u;
     handed.count = 0;
+    handed.uncertified = 0;
     for (u = first; u < last; ++u) {
         const size_t o = u / per, c = (u % per) * width < inner - width ? (u % per) * width : inner - width;
         const size_t at = o * n * inner + c, value = o * inner + c; /* where the tile's columns start; their values */
@@ -10013,11 +10058,13 @@ static void columns_tiles_run_f(const columns_job_f *job, columns_tiles kind, co
             softmax_fast_tile(x + at, job->grad + at, n, inner, job->classes + value, NULL, job->out + value);
             break;
         default:
-            columns_tile_f(job, kind, x, n, inner, at, value);
+            columns_tile_f(job, kind, x, n, inner, at, value, &uncertified);
             break;
         }
     }
     lse_handed_flush(&handed, n, job->temperature);
+    uncertified |= handed.uncertified;
+    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
 }
 
 /* every tile of the columns, in parallel above SP_ELEMENTS_SPLIT entries (even runs of tiles, one per thread) */
@@ -10031,17 +10078,17 @@ static int columns_tiles_all_f(const columns_job_f *job, columns_tiles kind, con
 #if defined(_OPENMP)
     if (outer * n * inner > SP_ELEMENTS_SPLIT && tiles > 1 && sp_threads() > 1) {
         const int threads = (size_t)sp_threads() < tiles ? sp_threads() : (int)tiles;
-#pragma omp parallel num_threads(threads)
+        int status = SOFTPROOF_OK; /* OK or UNCERTIFIED */
+#pragma omp parallel num_threads(threads) reduction(max:status)
         {
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            columns_tiles_run_f(job, kind, x, n, inner, columns_tiles_cut(tiles, t, count, inner, width),
-                                       columns_tiles_cut(tiles, t + 1, count, inner, width));
+            status = columns_tiles_run_f(job, kind, x, n, inner, columns_tiles_cut(tiles, t, count, inner, width),
+                                                 columns_tiles_cut(tiles, t + 1, count, inner, width));
         }
-        return SOFTPROOF_OK;
+        return status;
     }
 #endif
-    columns_tiles_run_f(job, kind, x, n, inner, 0, tiles);
-    return SOFTPROOF_OK;
+    return columns_tiles_run_f(job, kind, x, n, inner, 0, tiles);
 }
 
 /* every block: in parallel above SP_ELEMENTS_SPLIT entries (the blocks in even runs, one per thread, each thread
@@ -10066,13 +10113,15 @@ static int columns_all_f(const columns_job_f *job, const float *x, size_t outer,
 #if defined(_OPENMP)
     if (rows * n > SP_ELEMENTS_SPLIT && blocks > 1 && sp_threads() > 1) {
         const int threads = (size_t)sp_threads() < blocks ? sp_threads() : (int)blocks;
-        int status = SOFTPROOF_OK;
-#pragma omp parallel num_threads(threads) reduction(max:status)
+        int failed = SOFTPROOF_OK, uncertified = 0;
+#pragma omp parallel num_threads(threads) reduction(max:failed) reduction(|:uncertified)
         {
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            status = columns_run_f(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
+            const int status = columns_run_f(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
+            uncertified = status == SOFTPROOF_UNCERTIFIED;
+            failed = uncertified ? SOFTPROOF_OK : status;
         }
-        return status;
+        return failed != SOFTPROOF_OK ? failed : uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
     }
 #endif
     return columns_run_f(job, x, n, inner, width, rows, 0, blocks);
@@ -10232,7 +10281,7 @@ int softproof_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10241,12 +10290,14 @@ int softproof_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
         double *a = work, *result = work + step * per;
         softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_softmax_d(a, result, chunk, n, temperature);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED;
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
         if (status == SOFTPROOF_OK) {
             softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10256,7 +10307,7 @@ int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10265,12 +10316,14 @@ int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_
         double *a = work, *result = work + step * per;
         softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_log_softmax_d(a, result, chunk, n, temperature);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED;
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
         if (status == SOFTPROOF_OK) {
             softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10280,7 +10333,7 @@ int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t 
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10289,12 +10342,14 @@ int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t 
         double *a = work, *result = work + step * per;
         softproof_to_double_h(x + done * n, a, chunk * n);
         status = softproof_logsumexp_d(a, result, chunk, n, temperature);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED;
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
         if (status == SOFTPROOF_OK) {
             softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10305,7 +10360,7 @@ int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10319,7 +10374,7 @@ int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10330,7 +10385,7 @@ int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10344,7 +10399,7 @@ int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10355,7 +10410,7 @@ int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10369,7 +10424,7 @@ int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10380,7 +10435,7 @@ int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10394,7 +10449,7 @@ int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10405,7 +10460,7 @@ int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10419,7 +10474,7 @@ int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10429,7 +10484,7 @@ int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10443,7 +10498,7 @@ int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10453,7 +10508,7 @@ int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, u
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10467,7 +10522,7 @@ int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, u
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n)
@@ -10477,7 +10532,7 @@ int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *targ
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10494,7 +10549,7 @@ int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *targ
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10504,7 +10559,7 @@ int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t 
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10519,7 +10574,7 @@ int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t 
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10529,7 +10584,7 @@ int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint1
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10544,7 +10599,7 @@ int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint1
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 /* the bulk conversions (not inlined: the entry points below call them, and one inlined copy of the
@@ -10574,7 +10629,7 @@ int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10583,12 +10638,14 @@ int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
         double *a = work, *result = work + step * per;
         softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_softmax_d(a, result, chunk, n, temperature);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED;
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
         if (status == SOFTPROOF_OK) {
             softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10598,7 +10655,7 @@ int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10607,12 +10664,14 @@ int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_
         double *a = work, *result = work + step * per;
         softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_log_softmax_d(a, result, chunk, n, temperature);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED;
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
         if (status == SOFTPROOF_OK) {
             softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10622,7 +10681,7 @@ int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t 
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10631,12 +10690,14 @@ int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t 
         double *a = work, *result = work + step * per;
         softproof_to_double_b(x + done * n, a, chunk * n);
         status = softproof_logsumexp_d(a, result, chunk, n, temperature);
+        uncertified |= status == SOFTPROOF_UNCERTIFIED;
+        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
         if (status == SOFTPROOF_OK) {
             softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10647,7 +10708,7 @@ int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10661,7 +10722,7 @@ int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10672,7 +10733,7 @@ int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10686,7 +10747,7 @@ int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10697,7 +10758,7 @@ int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10711,7 +10772,7 @@ int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10722,7 +10783,7 @@ int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10736,7 +10797,7 @@ int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10747,7 +10808,7 @@ int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10761,7 +10822,7 @@ int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10771,7 +10832,7 @@ int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16
     const size_t out_per = 1;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10785,7 +10846,7 @@ int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10795,7 +10856,7 @@ int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, u
     const size_t out_per = n;
     double *work = (double *)malloc((2 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10809,7 +10870,7 @@ int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, u
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n)
@@ -10819,7 +10880,7 @@ int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *targ
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10836,7 +10897,7 @@ int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *targ
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10846,7 +10907,7 @@ int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t 
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10861,7 +10922,7 @@ int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t 
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10871,7 +10932,7 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
     const size_t out_per = n;
     double *work = (double *)malloc((3 * step * per + 1) * sizeof *work);
     size_t done;
-    int status = SOFTPROOF_OK;
+    int status = SOFTPROOF_OK, uncertified = 0; /* SOFTPROOF_UNCERTIFIED (logsumexp): every result written, go on */
     if (work == NULL) {
         return SOFTPROOF_ENOMEM;
     }
@@ -10886,7 +10947,7 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
         }
     }
     free(work);
-    return status;
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
 }
 
 
