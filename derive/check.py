@@ -203,7 +203,8 @@ def parse_problem(lhs_text: str, rhs_text: str, relation: str = "==", assumption
     # left to bound: its declaration was checked on the statement as written
     present = {v.name for v in subscripts}
     kept = {k: v for k, v in (declared or {}).items() if k in present or k not in as_written}
-    bounds = _declared_bounds(kept, subscripts - in_limits, indices, upper, sizes)
+    whole_bounds = {lim[2].name for e in statement.atoms(sp.Sum) for lim in e.limits if isinstance(lim[2], sp.Symbol)}
+    bounds = _declared_bounds(kept, subscripts - in_limits, indices, upper, sizes, whole_bounds)
     by_size = {s.symbol: s.value for s in substitutions if s.symbol.is_integer}
     upper = evaluated(by_size[upper]) if upper in by_size else upper  # 'n: >= 2': the indices run to (c - 1) + k
     bounds = tuple((k, evaluated(by_size[n]) if n in by_size else n) for k, n in bounds)
@@ -231,16 +232,20 @@ def _subscripts(expr: Basic) -> set[sp.Symbol]:
 
 
 def _declared_bounds(declared: Mapping[str, str], subscripts: set[sp.Symbol], indices: Sequence[sp.Symbol],
-                     upper: Basic | None, sizes: Sequence[sp.Symbol]) -> tuple[tuple[sp.Symbol, sp.Symbol], ...]:
+                     upper: Basic | None, sizes: Sequence[sp.Symbol], whole_bounds: set[str]) -> tuple[tuple[sp.Symbol, sp.Symbol], ...]:
     """The ranges ``1 <= k <= n`` declared for subscripts (``'k: 1 <= k <= n'``) beyond what the statement's one size
     gives them anyway. A declaration must name a subscript (``x[k]``, a matrix's row or column index, a one-hot's
     position) and one of the statement's sizes (a whole summation bound); where the statement has one size, an entry
-    index of its vectors is read as running to it already (a declaration can only name that size)."""
+    index of its vectors is read as running to it already (a declaration can only name that size). A declared name
+    that is itself a whole summation bound (``whole_bounds``) is refused with the size bound that says it, ``'n: >= m'``."""
     out: list[tuple[sp.Symbol, sp.Symbol]] = []
     by_name = {s.name: s for s in subscripts}
     size_names = {s.name: s for s in sizes}
     for name, size in declared.items():
         declaration = f"'{name}: 1 <= {name} <= {size}'"
+        if name in whole_bounds and name not in by_name:
+            raise ExpressionError(f"assumption {declaration}: {name} is a size (a summation bound), not an index; to say that "
+                                  f"{size} is at least {name}, write '{size}: >= {name}'")
         if name not in by_name or by_name[name].is_integer is not True:
             raise ExpressionError(f"assumption {declaration} declares an index, but {name} is no subscript of the "
                                   f"statement (x[{name}]) outside a Sum; for a real scalar give a range in numbers, e.g. "

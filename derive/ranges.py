@@ -10,7 +10,9 @@ name becomes an expression, in a fresh real symbol, whose values are exactly the
 * :math:`a < x < b`: :math:`x = a + (b - a)/(1 + e^{-q})` with :math:`q` real (``logit_x``); ``unit`` is
   :math:`0 < p < 1`, :math:`p = 1/(1 + e^{-q})`;
 * a size (a whole summation bound, a positive integer) :math:`n \ge c`: :math:`n = (c - 1) + k` with :math:`k` a
-  positive integer (:func:`size_lower_bound`; a size takes a lower bound only);
+  positive integer (:func:`size_lower_bound`; a size takes a lower bound only); its lower end may be another size plus
+  an integer, :math:`n \ge m + c`: :math:`n = m + c + j` with :math:`j` a non-negative integer (:math:`n > m + c`: a
+  positive one), where that is at least 1 for every size m (:func:`relative_size`);
 * a bounded range with a closed end: the open range, and each closed end as a point (:func:`parts`);
 * where the logistic map leaves a bounded range's statement undecided, a range that contains it, one of its
   ends dropped (:func:`widenings`), is tried for a proof only; then the rational maps
@@ -33,6 +35,11 @@ A statement that holds for every :math:`x` of a wider range holds for every :mat
 :math:`x < b` is one on :math:`a < x < b`); a counterexample on the wider range may lie outside the range and
 refutes nothing, so a widening can only prove.
 
+A size's end in another size (``n >= m``): for each positive integer m, :math:`j \mapsto m + c + j` maps the
+non-negative integers onto the integers from m + c on, all of them sizes (positive) when :math:`c \ge 0`
+(:math:`c \ge -1` for ``n > m + c``, :math:`j \ge 1`), so "for every m and every n >= m + c" is "for every m and every
+j"; the sums up to n then run to m + c + j.
+
 An end in other names (``b <= a``): for each value of those names, :math:`d \mapsto a - d` maps :math:`[0, \infty)` onto
 :math:`(-\infty, a]`, so "for every a and every b <= a" is "for every a and every d >= 0" (a polynomial end is real
 wherever its names are). A derivative by b is one by d at fixed a (the slope -1, as above); a derivative or a
@@ -54,7 +61,7 @@ from .sign_prover import certified_sign
 from .translator import FUNCTIONS, evaluated
 
 __all__ = ["Range", "Substitution", "UNIT_RANGE", "index_declarations", "read_assumptions", "parse_range", "parts", "remappings", "substitute", "widenings",
-           "size_lower_bound"]
+           "size_lower_bound", "relative_size"]
 
 
 @dataclass(frozen=True)
@@ -273,6 +280,26 @@ def size_lower_bound(name: str, r: Range) -> int:
     return max(int(least), 1)
 
 
+def relative_size(name: str, r: Range) -> tuple[Expr, bool]:
+    """A size's lower end in another size, ``'n: >= m + c'`` (or ``> m + c``), c an integer: (m + c, closed). Refused
+    unless the end is one size plus an integer and every size m gives an n of at least 1 (c >= 0; c >= -1 for ``>``),
+    so that n = m + c + j (j >= 0; j >= 1 for ``>``) ranges over sizes only (see the module docstring)."""
+    hint = f"such as '{name}: >= m' or '{name}: > m + 1', m another size"
+    if r.lower is None or r.upper is not None:
+        raise ExpressionError(f"'{name}' is a size (a summation bound, a positive integer): give it a lower bound only, {hint}")
+    end = evaluated(r.lower)
+    names = [v for v in end.free_symbols if isinstance(v, sp.Symbol)]
+    if len(names) != 1 or names[0].is_integer is not True or names[0].is_positive is not True:
+        raise ExpressionError(f"'{name}: {r.text(name)}': the lower end of a size is a number or another size plus an "
+                              f"integer ({', '.join(sorted(v.name for v in names))} is no size here), {hint}")
+    constant = evaluated(end - names[0])
+    if not constant.is_Integer:
+        raise ExpressionError(f"'{name}: {r.text(name)}': the lower end of a size is another size plus an integer, {hint}")
+    if int(constant) < (0 if r.lower_closed else -1):
+        raise ExpressionError(f"'{name}: {r.text(name)}': at {names[0].name} = 1 that allows sizes below 1; {hint}")
+    return end, r.lower_closed
+
+
 def widenings(part: Mapping[str, Range]) -> list[tuple[str, dict[str, Range]]]:
     """For each open bounded range of ``part`` (a part of :func:`parts`), the part with that range's upper end
     dropped, then with its lower end dropped (``a < x < b``: ``x > a``, then ``x < b``), each with the name whose
@@ -335,6 +362,14 @@ def _fresh(stem: str, taken: set[str]) -> str:
 
 def _substitution(name: str, symbol: sp.Symbol, r: Range, taken: set[str]) -> Substitution:
     what = r.text(name)
+    if symbol.is_integer and _end_names(r):  # a size above another: n = m + c + j, j = 0, 1, ... (1, 2, ... for >)
+        end, closed = relative_size(name, r)
+        j = sp.Symbol(_fresh(f"excess_{name}", taken), integer=True, **({"nonnegative": True} if closed else {"positive": True}))
+        with sp.evaluate(False):
+            value = sp.Add(end, j)
+        return Substitution(name, symbol, j, value, f"{what} is read as {name} = {sp.sstr(end)} + {j} with {j} a "
+                            f"{'non-negative' if closed else 'positive'} integer (every size from {sp.sstr(end)}"
+                            f"{'' if closed else ' + 1'} on, and only those)", sp.Integer(1))
     if symbol.is_integer:  # a size (a whole summation bound, parsing.parse_sides): n = (c - 1) + k, k = 1, 2, ...
         least = size_lower_bound(name, r)
         k = sp.Symbol(_fresh(f"excess_{name}", taken), integer=True, positive=True)

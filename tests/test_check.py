@@ -1052,3 +1052,28 @@ def test_factor_bounded_is_sympys_factor_except_on_large_exponent_rationals() ->
     assert factor_bounded(sp.exp(2 * a) - 1) == (sp.exp(a) - 1) * (sp.exp(a) + 1)
     kept = -sp.exp(a) - sp.exp(b) + sp.exp(sp.Max(a, b) + sp.Rational(13863, 20000))
     assert factor_bounded(kept) is kept
+
+
+def test_a_size_bounded_by_another_size() -> None:
+    """'n: >= m' reads n = m + j, j a non-negative integer (the search draws j = 0 at size 1): the softmax mass of the
+    first m of n entries is at most 1 (proved), below 1 is refuted at n = m and proved for 'n: > m'; the log-normaliser
+    grows with the size likewise, the sum of x does not. A size's end is one other size plus an integer, at least 1 for
+    every m; a size declared as an index is refused with the bound that says it."""
+    mass = ("Sum(exp(x[i])/Sum(exp(x[j]),(j,1,n)),(i,1,m))", "1")
+    proved = check(*mass, "<=", ["n: >= m"])
+    assert proved.verdict == "proved", (proved.method, proved.notes)
+    assert any("n = m + excess_n with excess_n a non-negative integer" in note for note in proved.notes), proved.notes
+    refuted = check(*mass, "<", ["n: >= m"])
+    assert refuted.verdict == "refuted" and refuted.counterexample["point"]["n"] == refuted.counterexample["point"]["m"], refuted.counterexample
+    assert check(*mass, "<", ["n: > m"]).verdict == "proved"
+    lse = ("log(Sum(exp(x[i]),(i,1,n)))", "log(Sum(exp(x[i]),(i,1,m)))")
+    assert check(*lse, ">", ["n: >= m"]).verdict == "refuted"
+    assert check(*lse, ">", ["n: > m"]).verdict == "proved"
+    assert check("Sum(x[i],(i,1,n))", "Sum(x[i],(i,1,m))", ">=", ["n: >= m"]).verdict == "refuted"
+    assert check("Sum(1/i**2,(i,1,n))", "Sum(1/i**2,(i,1,m)) + 1/(m+1)**2", ">", ["n: >= m + 1"]).verdict == "refuted"
+    for bad, message in (("n: >= 2*m", "another size plus an integer"), ("n: >= m - 1", "sizes below 1"),
+                         ("n: <= m", "a lower bound only")):
+        with pytest.raises(ExpressionError, match=message):
+            check(*mass, "<=", [bad])
+    with pytest.raises(ExpressionError, match="write 'n: >= m'"):
+        check(*mass, "<=", ["m: 1 <= m <= n"])

@@ -173,15 +173,16 @@ def sample_point(
     found = (expr.free_symbols | (expr.atoms(sp.Symbol) - bound)) - in_limits
     symbols = sorted((s for s in found if isinstance(s, sp.Symbol) and s not in labels), key=str)
     # several sizes that are whole summation bounds: equal on half of the draws, apart on the others (never below
-    # `size`: below a stated lower bound ends a shape); any other non-negative integer (a positive index y of a claim)
-    # gets `size`, the least of them, so that it stays within every range it indexes
+    # `size`: below a stated lower bound ends a shape); any other positive integer (a positive index y of a claim)
+    # gets `size`, the least of them, so that it stays within every range it indexes, and any other non-negative one
+    # (the j of a size n = m + j that check reads from 'n: >= m') size - 1, so that size 1 draws its 0
     bounds = {lim[2] for e in expr.atoms(Sum) for lim in e.limits}
     sizes = [sym for sym in symbols if sym.is_integer and sym.is_nonnegative and sym in bounds]
     apart = len(sizes) > 1 and rng.random() < 0.5
     order = rng.sample(range(len(sizes)), len(sizes)) if apart else [0] * len(sizes)  # which one is the least
     for sym in symbols:
         if sym.is_integer and sym.is_nonnegative:
-            point[sym] = size
+            point[sym] = size if sym.is_positive else size - 1
     for rank, sym in zip(order, sizes, strict=True):
         point[sym] = size + rng.randint(1, 2) * rank if rank else size
     in_limits = {s for e in expr.atoms(Sum) for lim in e.limits for s in (lim[1].free_symbols | lim[2].free_symbols)}
