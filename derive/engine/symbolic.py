@@ -159,14 +159,15 @@ class Sign:
                 gap = self.rewrite
             ranges = {k: (sp.Integer(1), n) for k, n in bounded}
             prover = SignProver(dict(self.size_lower_bounds), index_ranges=ranges)
-            # Gibbs' inequality first on the gap as written, where simplify gathered its logarithms into one (the rule
-            # alone); then every rule on the simplified gap. The rule bounds each log below, and where that bound is
+            # Gibbs' inequality first on the gap as written, where simplify gathered its logarithms into one, or where it
+            # is a sum (the rule alone: the search's other rules may spend its budget first); then every rule on the
+            # simplified gap. The rule bounds each log below, and where that bound is
             # false its search spends whatever it is given: at most TANGENT_APPLICATIONS of the shared budget, and the
             # search after it gets a fresh deadline (with the whole budget and the deadline shared, T LSE(x/T) >=
             # LSE(x) spent all 600 applications in 10 s there, and the search below, which proves it with 49, had
             # none; whether it had any depended on the clock)
             ok = False
-            if self.rewrite is None and written != gap and len(written.atoms(sp.log)) >= 2:
+            if self.rewrite is None and (written != gap or written.has(sp.Sum)) and len(written.atoms(sp.log)) >= 2:
                 def gibbs(probe: SignProver, form: Expr = written, sign: bool = strict) -> bool:
                     return probe.by_log_tangent(form, sign)
 
