@@ -289,6 +289,9 @@ def relative_size(name: str, r: Range) -> tuple[Expr, bool]:
         raise ExpressionError(f"'{name}' is a size (a summation bound, a positive integer): give it a lower bound only, {hint}")
     end = evaluated(r.lower)
     names = [v for v in end.free_symbols if isinstance(v, sp.Symbol)]
+    if len(names) == 1 and names[0].is_integer is True and names[0].is_positive is not True:
+        raise ExpressionError(f"'{name}: {r.text(name)}': {names[0].name} is an integer of unknown sign here (a name inside a "
+                              f"summation bound), and a size's end must be a size; assume '{names[0].name}: positive integer'")
     if len(names) != 1 or names[0].is_integer is not True or names[0].is_positive is not True:
         raise ExpressionError(f"'{name}: {r.text(name)}': the lower end of a size is a number or another size plus an "
                               f"integer ({', '.join(sorted(v.name for v in names))} is no size here), {hint}")

@@ -1071,6 +1071,11 @@ def test_a_size_bounded_by_another_size() -> None:
     assert check(*lse, ">", ["n: > m"]).verdict == "proved"
     assert check("Sum(x[i],(i,1,n))", "Sum(x[i],(i,1,m))", ">=", ["n: >= m"]).verdict == "refuted"
     assert check("Sum(1/i**2,(i,1,n))", "Sum(1/i**2,(i,1,m)) + 1/(m+1)**2", ">", ["n: >= m + 1"]).verdict == "refuted"
+    rest = ("Sum(exp(x[i]),(i,m+1,n))", "0", ">")  # m only inside a bound: an integer of unknown sign unless assumed
+    assert check(*rest, ["n: >= m", "m: positive integer"]).verdict == "refuted"
+    assert check(*rest, ["n: > m", "m: positive integer"]).verdict == "proved"
+    with pytest.raises(ExpressionError, match="assume 'm: positive integer'"):
+        check(*rest, ["n: > m"])
     for bad, message in (("n: >= 2*m", "another size plus an integer"), ("n: >= m - 1", "sizes below 1"),
                          ("n: <= m", "a lower bound only")):
         with pytest.raises(ExpressionError, match=message):
