@@ -642,13 +642,14 @@ def test_logsumexp_of_rows_no_fixed_precision_decides_on_every_path(dtype: type)
                 within(module.logsumexp(batch, temperature=T)[where], f"{name} batched")
                 within(module.logsumexp(np.ascontiguousarray(batch.T), axis=0, temperature=T)[where], f"{name} axis 0")
                 within(module.logsumexp(batch, axis=1, keepdims=True, temperature=T)[where, 0], f"{name} keepdims")
+            before = c_target.num_threads()
             c_target.set_num_threads(2)
             try:
                 wide = np.concatenate([rng.standard_normal((20000, k)).astype(dtype), special])  # above SP_ROWS_WIDE: threads
                 within(c_target.logsumexp(wide, temperature=T)[20000:], "c two threads")
                 within(c_target.logsumexp(np.ascontiguousarray(wide.T), axis=0, temperature=T)[20000:], "c two threads, axis 0")
             finally:
-                c_target.set_num_threads(1)
+                c_target.set_num_threads(before)
             if dtype == np.float32:
                 within(c_target.logsumexp(batch, temperature=T, precision="fast")[where], "c fast tier")
             rows = np.ascontiguousarray(special, dtype=dtype)
