@@ -30,6 +30,7 @@ Edge semantics (the same on every target):
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -281,6 +282,15 @@ def _round_to_float32(value: Any) -> float:
     return float(numpy.float32(float(rounded))) if abs(rounded) < mpmath.ldexp(1, 128) else float(numpy.sign(float(rounded))) * numpy.inf
 
 
+_EXACT_MAX_PRECISION = 1 << 16  # bits: the exact paths' last precision (a slice that needs more is warned of)
+
+
+def _undecided_warning(value: float) -> None:
+    """The exact paths' warning for a slice still undecided at :data:`_EXACT_MAX_PRECISION` bits."""
+    warnings.warn(f"logsumexp: a slice is still undecided at {_EXACT_MAX_PRECISION} bits (its m + T log S cancels below "
+                  f"that); its value {value!r} may be more than 1 ULP off", RuntimeWarning, stacklevel=3)
+
+
 def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Array, count: Array | None = None,
                      single: bool = False) -> Array:
     r"""The slices where neither finish is certified (m + T L cancels to far below the terms, as for
@@ -299,7 +309,9 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
     and since :math:`u/(1 + u) \le \operatorname{log1p}(u)` the log within :math:`(n + \max|d_i| + 5) 2^{-p} L_1`;
     the log of k, the difference, the product by T and the sum with m add :math:`2^{-p}` of their
     results each. The bound taken is four times the sum of these terms. ``single``: the result +- its bound
-    must round to one float32 (:func:`_round_to_float32`), the float32 result then correctly rounded."""
+    must round to one float32 (:func:`_round_to_float32`), the float32 result then correctly rounded. A slice still
+    undecided at :data:`_EXACT_MAX_PRECISION` bits (m + T L cancelling beyond it: rows of over a thousand entries built
+    for it) keeps the value it came with, with a ``RuntimeWarning`` that says so."""
     try:
         import mpmath
     except ImportError:  # pragma: no cover - mpmath ships with softproof
@@ -317,7 +329,7 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
         differences = [mpmath.fsub(v, top, exact=True) for v in values if v != top]
         divisor = 1 if divisors is None else int(divisors[index])
         precision = 128
-        while precision <= 1 << 16:
+        while precision <= _EXACT_MAX_PRECISION:
             with mpmath.workprec(precision):
                 temperature = mpmath.mpf(float(T))
                 shifts = [d / temperature for d in differences]
@@ -332,6 +344,8 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
                 result[index] = low
                 break
             precision *= 2
+        else:
+            _undecided_warning(float(result[index]))
     return _from_slices(result, out, axis)
 
 
@@ -430,7 +444,7 @@ def _weighted_exact(x: Array, b: Array, live: Array, T: float, axis: Axes, uncer
         differences = [mpmath.fsub(v, top, exact=True) for v in weights]
         extra = 5 + len(weights)
         precision = 128
-        while precision <= 1 << 16:
+        while precision <= _EXACT_MAX_PRECISION:
             with mpmath.workprec(precision):
                 temperature = mpmath.mpf(float(T))
                 shifts = [d / temperature for d in differences]
@@ -446,6 +460,8 @@ def _weighted_exact(x: Array, b: Array, live: Array, T: float, axis: Axes, uncer
                         result[index], signs[index] = float(value), (1.0 if total > 0 else -1.0)
                         break
             precision *= 2
+        else:
+            _undecided_warning(float(result[index]))
     return _from_slices(result, out, axis), _from_slices(signs, out, axis)
 
 

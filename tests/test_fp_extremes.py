@@ -660,3 +660,23 @@ def test_logsumexp_of_rows_no_fixed_precision_decides_on_every_path(dtype: type)
             flagged += status == UNCERTIFIED
             raw_worst = max(raw_worst, float(ulp_distance(out.astype(np.float64), want.astype(np.float64)).max()))
     assert flagged >= 6 and (dtype == np.float32 or raw_worst > 1e6), (flagged, raw_worst)
+
+
+def test_a_slice_the_exact_path_leaves_undecided_is_warned_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact path doubles its precision up to _EXACT_MAX_PRECISION and warns of a slice still undecided there (it
+    kept the long double value silently): with the limit at 128 bits, a row of three entries whose LSE is near -1e-32
+    (m + T L cancels to 2^-106 of m) is undecided on both targets; at the default limit it is decided, unwarned."""
+    import warnings
+
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+
+    row = _rows_summing_to_nearly_one(3, -0.4, 1.0, np.float64)
+    for module in (np_target, c_target):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert -1e-30 < module.logsumexp(row) < 0
+    monkeypatch.setattr(np_target, "_EXACT_MAX_PRECISION", 128)
+    for module in (np_target, c_target):
+        with pytest.warns(RuntimeWarning, match="undecided at 128 bits"):
+            module.logsumexp(row)
