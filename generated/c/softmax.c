@@ -140,6 +140,20 @@ static int sp_threads(void)
 #define SP_INLINE inline
 #endif
 
+/* SOFTPROOF_UNCERTIFIED (logsumexp: every result written, a row no stage decides) is no error: a loop over calls goes on
+ * with sp_going_on(status, &uncertified), which reads it as SOFTPROOF_OK and remembers it, and returns
+ * sp_status(status, uncertified): an error as it is, else SOFTPROOF_UNCERTIFIED where a call or row was, else OK */
+static SP_INLINE int sp_going_on(int status, int *uncertified)
+{
+    *uncertified |= status == SOFTPROOF_UNCERTIFIED;
+    return status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+}
+
+static SP_INLINE int sp_status(int status, int uncertified)
+{
+    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+}
+
 #if !SP_HAS_FMA
 /* Dekker's product (Dekker 1971, Veltkamp's split by 2^27 + 1): p + e = a*b exactly, p = fl(a*b), for
  * |a|, |b| <= 2^995 (the split cannot overflow) and |a*b| >= 2^-969 (no partial product underflows) */
@@ -3432,7 +3446,7 @@ static int logsumexp_rows_d(const double *logits, double *out, size_t rows, size
             out[r] = (double)logsumexp_row_d(logits + (size_t)r * n, n, T, &uncertified);
         }
     }
-    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+    return sp_status(SOFTPROOF_OK, uncertified);
 }
 
 /* every |x| of the block is at most 708, so e^-|x| is a normal number (the exp variant without the subnormal scaling) */
@@ -5869,7 +5883,7 @@ static int logsumexp_rows_f(const float *logits, float *out, size_t rows, size_t
             out[r] = (float)logsumexp_row_f(logits + (size_t)r * n, n, T, &uncertified);
         }
     }
-    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+    return sp_status(SOFTPROOF_OK, uncertified);
 }
 
 /* every |x| of the block is at most 708, so e^-|x| is a normal number (the exp variant without the subnormal scaling) */
@@ -8377,7 +8391,7 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
                 out[r] = (float)logsumexp_row_f(x + (size_t)r * n, n, temperature, &uncertified);
             }
         }
-        return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+        return sp_status(SOFTPROOF_OK, uncertified);
     }
 #if defined(_OPENMP)
     if (SP_ROWS_WIDE) {
@@ -8396,7 +8410,7 @@ int softproof_logsumexp_fast_f(const float *x, float *out, size_t rows, size_t n
             }
         }
     }
-    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+    return sp_status(SOFTPROOF_OK, uncertified);
 }
 
 int softproof_cross_entropy_fast_f(const float *x, const long long *target, float *out, size_t rows, size_t n)
@@ -9622,13 +9636,12 @@ static int columns_run_d(const columns_job_d *job, const double *x, size_t n, si
     int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM, uncertified = 0;
     size_t b;
     for (b = first; b < last && status == SOFTPROOF_OK; ++b) {
-        status = columns_block_d(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width, in,
-                                         scatter ? in + most : NULL);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED; /* every result written: go on */
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(columns_block_d(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width,
+                                                     in, scatter ? in + most : NULL),
+                             &uncertified);
     }
     free(in);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 /* the tiles that take the job's kernel down the columns of n entries, inner of them to an outer block (TILES_NONE: the
@@ -9721,7 +9734,7 @@ static int columns_tiles_run_d(const columns_job_d *job, columns_tiles kind, con
             break;
         }
     }
-    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+    return sp_status(SOFTPROOF_OK, uncertified);
 }
 
 /* every tile of the columns, in parallel above SP_ELEMENTS_SPLIT entries (even runs of tiles, one per thread) */
@@ -9774,11 +9787,10 @@ static int columns_all_d(const columns_job_d *job, const double *x, size_t outer
 #pragma omp parallel num_threads(threads) reduction(max:failed) reduction(|:uncertified)
         {
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            const int status = columns_run_d(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
-            uncertified = status == SOFTPROOF_UNCERTIFIED;
-            failed = uncertified ? SOFTPROOF_OK : status;
+            failed = sp_going_on(columns_run_d(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count),
+                                 &uncertified);
         }
-        return failed != SOFTPROOF_OK ? failed : uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+        return sp_status(failed, uncertified);
     }
 #endif
     return columns_run_d(job, x, n, inner, width, rows, 0, blocks);
@@ -9928,13 +9940,12 @@ static int columns_run_f(const columns_job_f *job, const float *x, size_t n, siz
     int status = in != NULL ? SOFTPROOF_OK : SOFTPROOF_ENOMEM, uncertified = 0;
     size_t b;
     for (b = first; b < last && status == SOFTPROOF_OK; ++b) {
-        status = columns_block_f(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width, in,
-                                         scatter ? in + most : NULL);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED; /* every result written: go on */
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(columns_block_f(job, x, n, inner, b * width, rows - b * width < width ? rows : (b + 1) * width,
+                                                     in, scatter ? in + most : NULL),
+                             &uncertified);
     }
     free(in);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 /* the tiles that take the job's kernel down the columns of n entries, inner of them to an outer block (TILES_NONE: the
@@ -10064,7 +10075,7 @@ static int columns_tiles_run_f(const columns_job_f *job, columns_tiles kind, con
     }
     lse_handed_flush(&handed, n, job->temperature);
     uncertified |= handed.uncertified;
-    return uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+    return sp_status(SOFTPROOF_OK, uncertified);
 }
 
 /* every tile of the columns, in parallel above SP_ELEMENTS_SPLIT entries (even runs of tiles, one per thread) */
@@ -10117,11 +10128,10 @@ static int columns_all_f(const columns_job_f *job, const float *x, size_t outer,
 #pragma omp parallel num_threads(threads) reduction(max:failed) reduction(|:uncertified)
         {
             const size_t t = (size_t)omp_get_thread_num(), count = (size_t)omp_get_num_threads();
-            const int status = columns_run_f(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count);
-            uncertified = status == SOFTPROOF_UNCERTIFIED;
-            failed = uncertified ? SOFTPROOF_OK : status;
+            failed = sp_going_on(columns_run_f(job, x, n, inner, width, rows, blocks * t / count, blocks * (t + 1) / count),
+                                 &uncertified);
         }
-        return failed != SOFTPROOF_OK ? failed : uncertified ? SOFTPROOF_UNCERTIFIED : SOFTPROOF_OK;
+        return sp_status(failed, uncertified);
     }
 #endif
     return columns_run_f(job, x, n, inner, width, rows, 0, blocks);
@@ -10289,15 +10299,13 @@ int softproof_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
         softproof_to_double_h(x + done * n, a, chunk * n);
-        status = softproof_softmax_d(a, result, chunk, n, temperature);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED;
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(softproof_softmax_d(a, result, chunk, n, temperature), &uncertified);
         if (status == SOFTPROOF_OK) {
             softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10315,15 +10323,13 @@ int softproof_log_softmax_h(const uint16_t *x, uint16_t *out, size_t rows, size_
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
         softproof_to_double_h(x + done * n, a, chunk * n);
-        status = softproof_log_softmax_d(a, result, chunk, n, temperature);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED;
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(softproof_log_softmax_d(a, result, chunk, n, temperature), &uncertified);
         if (status == SOFTPROOF_OK) {
             softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10341,15 +10347,13 @@ int softproof_logsumexp_h(const uint16_t *x, uint16_t *out, size_t rows, size_t 
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
         softproof_to_double_h(x + done * n, a, chunk * n);
-        status = softproof_logsumexp_d(a, result, chunk, n, temperature);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED;
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(softproof_logsumexp_d(a, result, chunk, n, temperature), &uncertified);
         if (status == SOFTPROOF_OK) {
             softproof_from_double_h(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10374,7 +10378,7 @@ int softproof_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10399,7 +10403,7 @@ int softproof_log_sigmoid_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10424,7 +10428,7 @@ int softproof_softplus_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10449,7 +10453,7 @@ int softproof_log1mexp_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
@@ -10474,7 +10478,7 @@ int softproof_logit_h(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10498,7 +10502,7 @@ int softproof_cross_entropy_h(const uint16_t *x, const long long *target, uint16
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10522,7 +10526,7 @@ int softproof_cross_entropy_grad_h(const uint16_t *x, const long long *target, u
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n)
@@ -10549,7 +10553,7 @@ int softproof_cross_entropy_with_grad_h(const uint16_t *x, const long long *targ
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10574,7 +10578,7 @@ int softproof_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t 
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10599,7 +10603,7 @@ int softproof_log_softmax_backward_h(const uint16_t *p, const uint16_t *g, uint1
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 /* the bulk conversions (not inlined: the entry points below call them, and one inlined copy of the
@@ -10637,15 +10641,13 @@ int softproof_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n,
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
         softproof_to_double_b(x + done * n, a, chunk * n);
-        status = softproof_softmax_d(a, result, chunk, n, temperature);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED;
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(softproof_softmax_d(a, result, chunk, n, temperature), &uncertified);
         if (status == SOFTPROOF_OK) {
             softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10663,15 +10665,13 @@ int softproof_log_softmax_b(const uint16_t *x, uint16_t *out, size_t rows, size_
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
         softproof_to_double_b(x + done * n, a, chunk * n);
-        status = softproof_log_softmax_d(a, result, chunk, n, temperature);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED;
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(softproof_log_softmax_d(a, result, chunk, n, temperature), &uncertified);
         if (status == SOFTPROOF_OK) {
             softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t n, double temperature)
@@ -10689,15 +10689,13 @@ int softproof_logsumexp_b(const uint16_t *x, uint16_t *out, size_t rows, size_t 
         const size_t chunk = rows - done < step ? rows - done : step;
         double *a = work, *result = work + step * per;
         softproof_to_double_b(x + done * n, a, chunk * n);
-        status = softproof_logsumexp_d(a, result, chunk, n, temperature);
-        uncertified |= status == SOFTPROOF_UNCERTIFIED;
-        status = status == SOFTPROOF_UNCERTIFIED ? SOFTPROOF_OK : status;
+        status = sp_going_on(softproof_logsumexp_d(a, result, chunk, n, temperature), &uncertified);
         if (status == SOFTPROOF_OK) {
             softproof_from_double_b(result, out + done * out_per, chunk * out_per);
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10722,7 +10720,7 @@ int softproof_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10747,7 +10745,7 @@ int softproof_log_sigmoid_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10772,7 +10770,7 @@ int softproof_softplus_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10797,7 +10795,7 @@ int softproof_log1mexp_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
@@ -10822,7 +10820,7 @@ int softproof_logit_b(const uint16_t *x, uint16_t *out, size_t count)
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10846,7 +10844,7 @@ int softproof_cross_entropy_b(const uint16_t *x, const long long *target, uint16
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, uint16_t *out, size_t rows, size_t n)
@@ -10870,7 +10868,7 @@ int softproof_cross_entropy_grad_b(const uint16_t *x, const long long *target, u
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *target, uint16_t *loss, uint16_t *grad, size_t rows, size_t n)
@@ -10897,7 +10895,7 @@ int softproof_cross_entropy_with_grad_b(const uint16_t *x, const long long *targ
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10922,7 +10920,7 @@ int softproof_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t 
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint16_t *out, size_t rows, size_t n)
@@ -10947,7 +10945,7 @@ int softproof_log_softmax_backward_b(const uint16_t *p, const uint16_t *g, uint1
         }
     }
     free(work);
-    return status == SOFTPROOF_OK && uncertified ? SOFTPROOF_UNCERTIFIED : status;
+    return sp_status(status, uncertified);
 }
 
 
