@@ -212,10 +212,13 @@ class RewriteRules(SignProverBase):
         :math:`L = \lim_{x \to +\infty} f \ge 0` certified give :math:`f > 0` (or :math:`f' > 0`,
         :math:`L = \lim_{x \to -\infty} f` on :math:`\mathbb{R}`).
 
-        Soundness: f continuous on the interval (checked, and so is f'), f' < 0 there: for every x and y > x,
-        f(x) > f(y) (mean value theorem), and f(y) -> L, so f(x) > f(x + 1) >= L >= 0: strictly positive with
-        f' < 0 alone. The limit is SymPy's (Gruntz), trusted as (a) trusts ``minimum``; the cross-examination of
-        every proof guards it. Proves log(1 + e^x) < e^x (L = 0 at -oo) and, with p = sigmoid(q), log p < p - 1.
+        Soundness: f continuous on the interval (checked, and so is f'), f' < 0 inside it: for every x and y > x,
+        f(x) > f(y) (mean value theorem, whose point lies strictly between x and y, so inside the interval: on
+        :math:`[0, \infty)` the slope is proven for a positive variable, f'(0) = 0 allowed), and f(y) -> L, so
+        f(x) > f(x + 1) >= L >= 0: strictly positive with f' < 0 alone. The limit is SymPy's (Gruntz), trusted as (a)
+        trusts ``minimum``; the cross-examination of every proof guards it. Proves log(1 + e^x) < e^x (L = 0 at -oo),
+        with p = sigmoid(q), log p < p - 1, and the entropy of softmax((a, b)/T) > 0 (each half u >= 0 of
+        log(1 + e^u) - u e^u/(1 + e^u), whose slope -u e^u/(1 + e^u)^2 is 0 at u = 0).
         """
         ends = [(sp.oo, -1)] + ([(-sp.oo, 1)] if domain.inf == -sp.oo else [])
         if not continuous_on(expr, x, domain):
@@ -223,6 +226,8 @@ class RewriteRules(SignProverBase):
         slope = sp.simplify(sp.diff(expr, x))
         if not continuous_on(slope, x, domain):
             return False
+        if domain.inf == 0 and not domain.left_open:  # the interior (0, oo): the slope at 0 itself is not needed
+            slope = slope.xreplace({x: sp.Symbol(x.name, positive=True)})
         for end, direction in ends:
             try:
                 at_end = sp.limit(expr, x, end)

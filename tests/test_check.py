@@ -1093,3 +1093,47 @@ def test_the_relative_entropy_with_its_logarithms_apart() -> None:
     proved = check(kl, "0", ">=")
     assert proved.verdict == "proved", (proved.method, proved.steps[-3:])
     assert check(kl, "0", ">").verdict == "refuted"
+
+
+def test_a_strict_combination_of_logarithms_is_compared_before_the_calculus() -> None:
+    """LSE(2a, 2b) < 2 LSE(a, b) is e^(2a) + e^(2b) < (e^a + e^b)^2, i.e. 2 e^(a + b) > 0, once the logarithms are
+    compared as the products they take; the rule now comes before the one-variable calculus, whose infimum, 0 as
+    a -> -oo and never attained, spent the whole budget on the strict form (unknown after 25 s)."""
+    assert check("logsumexp(2*a, 2*b)", "2*logsumexp(a, b)", "<").verdict == "proved"
+    assert check("logsumexp(2*a, 2*b)", "2*logsumexp(a, b) - log(2)", ">").verdict == "refuted"
+
+
+def test_max_and_min_of_signed_symbols_and_of_exponentials_are_split_on_their_order() -> None:
+    """A Max/Min whose gap solves for no variable of no stated sign was split on nothing ("cannot split"): Min(a, b) <=
+    sqrt(ab) for positive a, b, and Min(e^x, e^y) <= e^((x + y)/2) for any reals were unknown. Two positive symbols
+    are now split by their order, each case substituting the larger as the smaller plus t (t >= 0, t > 0), which
+    keeps it positive; e^A and e^B (or log A and log B) by the sign of A - B. The false twins are still refuted."""
+    from softproof.derive.engine.combinators import order_cases
+
+    positive = ["a: positive", "b: positive"]
+    assert check("Min(a, b)", "sqrt(a*b)", "<=", positive).verdict == "proved"
+    assert check("Min(a, b)", "sqrt(a*b)", ">=", positive).verdict == "refuted"
+    assert check("Max(a, b)*Min(a, b)", "a*b", "==", positive).verdict == "proved"
+    assert check("Min(exp(x), exp(y))", "exp((x + y)/2)", "<=").verdict == "proved"
+    assert check("Min(exp(2*x), exp(y))", "exp(x + y/3)", "<=").verdict == "refuted"
+    assert check("Min(a, b)", "0", ">", ["a: positive", "b: nonnegative"]).verdict == "refuted"
+    # the substitutions keep each symbol in its stated range, or there is no split
+    u, v = sp.Symbol("u", positive=True), sp.Symbol("v", nonnegative=True)
+    cases = order_cases(u, v)
+    assert cases is not None
+    for _, replaced, value in cases:  # u > v: u = v + t, t > 0 (positive); v >= u: v = u + t, t >= 0 (nonnegative)
+        assert replaced not in value.free_symbols
+        assert value.is_positive if replaced == u else value.is_nonnegative, (replaced, value)
+    assert order_cases(u, sp.Symbol("w", negative=True)) is None
+    assert order_cases(u, sp.Symbol("z", nonzero=True)) is None
+
+
+def test_a_slope_that_vanishes_at_the_end_of_a_half_line_still_gives_a_strict_bound() -> None:
+    """d/dT T LSE(a/T, b/T) is the entropy of softmax((a, b)/T), > 0 for every T > 0: in u = (a - b)/T it is
+    log(1 + e^u) - u e^u/(1 + e^u), whose infimum 0 is a limit at both ends, never attained. Each half u = +-y, y >= 0,
+    decreases towards its limit 0, its slope -y e^y/(1 + e^y)^2 negative inside (0, oo) and 0 at y = 0, which the mean
+    value theorem does not need (unknown after 60 s before: the slope was asked to be negative at 0 too)."""
+    positive = ["T: positive"]
+    assert check("diff(T*logsumexp(a/T, b/T), T)", "0", ">", positive).verdict == "proved"
+    assert check("diff(T*logsumexp(a/T, b/T), T)", "log(2)", "<", positive).verdict == "refuted"
+    assert check("log(1 + exp(x)) - x*exp(x)/(1 + exp(x))", "Rational(1, 100)", ">=").verdict == "refuted"

@@ -73,6 +73,80 @@ class CaseSplit:
 
 
 @dataclass(frozen=True)
+class OrderSplit:
+    r"""Two cases of the order of two real symbols u and v of stated sign (``u: positive``, ``v: nonnegative``, ...),
+    each by substituting one of them so that the other keeps its stated range: ``cases`` holds, per case, its label, the
+    symbol replaced and its value in the other symbol and a fresh :math:`t \ge 0` or :math:`t > 0` (built by
+    :func:`order_cases`, e.g. :math:`u = v + t, t \ge 0` for :math:`u \ge v` and :math:`v = u + t, t > 0` for
+    :math:`u < v` where both are positive).
+
+    Soundness: the two cases cover every admissible pair (every pair has :math:`u - v \ge 0` or :math:`< 0`, or the
+    mirror boundary), and each substitution maps the remaining symbol's range times t's range one to one onto its
+    case's pairs: t is the difference of the two, and :func:`order_cases` admits a value only where its image lies in
+    the replaced symbol's stated range, so no case leaves the statement's domain nor misses a point of it."""
+
+    cases: tuple[tuple[str, sp.Symbol, Expr], ...]
+    inner: Strategy
+
+    def run(self, statement: Basic) -> Outcome:
+        steps: list[str] = []
+        out = Outcome(Status.UNPROVED, "case split", [])
+        for label, symbol, value in self.cases:
+            case = statement.xreplace({symbol: value})
+            out = self.inner.run(case)
+            steps.append(f"case {label}, ${sp.latex(symbol)} = {sp.latex(value)}$: {out.status}")
+            steps += out.steps
+            if out.status is not Status.PROVED:
+                return Outcome(Status.UNPROVED, "case split", steps)
+        return Outcome(Status.PROVED, "case split; " + out.method, steps)
+
+
+def _stated_range(s: sp.Symbol) -> sp.Interval | None:
+    """The range a real symbol's sign assumption gives it; None for ``nonzero`` alone (not an interval)."""
+    if s.is_positive:
+        return sp.Interval.open(0, sp.oo)
+    if s.is_nonnegative:
+        return sp.Interval(0, sp.oo)
+    if s.is_negative:
+        return sp.Interval.open(-sp.oo, 0)
+    if s.is_nonpositive:
+        return sp.Interval(-sp.oo, 0)
+    return None if s.is_nonzero else sp.S.Reals
+
+
+def _moved(domain: sp.Interval, up: bool, closed: bool) -> sp.Set:
+    """{d + t} (``up``) or {d - t} over d in ``domain`` and t >= 0 (``closed``) or t > 0."""
+    if up:
+        return sp.Interval(domain.inf, sp.oo, left_open=domain.left_open or not closed)
+    return sp.Interval(-sp.oo, domain.sup, right_open=domain.right_open or not closed)
+
+
+def order_cases(u: sp.Symbol, v: sp.Symbol) -> tuple[tuple[str, sp.Symbol, Expr], ...] | None:
+    r"""The cases of :class:`OrderSplit` for real symbols u and v: :math:`u \ge v` and :math:`u < v` (else
+    :math:`u > v` and :math:`u \le v`), each with a substitution that keeps the replaced symbol in its stated range:
+    :math:`u = v + t` or :math:`v = u - t` where u is the larger, :math:`v = u + t` or :math:`u = v - t` where v is,
+    t >= 0 on the closed side and t > 0 on the open one; None where no choice keeps both ranges."""
+    ranges = {u: _stated_range(u), v: _stated_range(v)}
+    if ranges[u] is None or ranges[v] is None:
+        return None
+    for first_closed in (True, False):
+        chosen: list[tuple[str, sp.Symbol, Expr]] = []
+        for big, small, closed, label in ((u, v, first_closed, r"\ge" if first_closed else ">"),
+                                          (v, u, not first_closed, r"\ge" if not first_closed else ">")):
+            t = sp.Dummy("t", nonnegative=True) if closed else sp.Dummy("t", positive=True)
+            relation = f"${sp.latex(big)} {label} {sp.latex(small)}$"
+            if _moved(ranges[small], True, closed).is_subset(ranges[big]):
+                chosen.append((relation, big, small + t))
+            elif _moved(ranges[big], False, closed).is_subset(ranges[small]):
+                chosen.append((relation, small, big - t))
+            else:
+                break
+        if len(chosen) == 2:
+            return tuple(chosen)
+    return None
+
+
+@dataclass(frozen=True)
 class RealValued:
     """Prove ``Contains(e, Reals)`` from SymPy's assumptions on the symbols."""
 

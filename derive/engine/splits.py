@@ -11,7 +11,7 @@ from sympy import Basic, Expr
 
 from ..piecewise_cases import compares_reals, condition_gap, first_branch, interval_cases, linear_variable, piecewise_cases
 from ..sums import bound_variables, evaluate
-from .combinators import CaseSplit
+from .combinators import CaseSplit, OrderSplit, order_cases
 from .core import Outcome, Status, Strategy
 
 __all__ = ["Cases", "DerivativeTest"]
@@ -26,7 +26,8 @@ class Cases:
     Side conditions: the split term is outside every sum (a term with a summation
     index in it stands for n terms, not one: splitting it as one value would be
     unsound), and the variable solved for is a real symbol without a sign
-    assumption (a substitution must not leave its stated range).
+    assumption (a substitution must not leave its stated range); two symbols of stated sign are split by their
+    order only through :class:`OrderSplit`, whose substitutions keep each in its range.
     """
 
     base: Strategy
@@ -62,14 +63,41 @@ class Cases:
         left, right = (first.args[0], sp.Integer(0)) if isinstance(first, sp.Abs) else first.args[:2]
         variable = linear_variable(left - right, bound)
         if variable is None:
-            return self._by_sign(statement, first, left, right)
-        # left - right = t  <=>  variable = solution(t)
+            by_sign = self._by_sign(statement, first, left, right)
+            return by_sign if by_sign is not None else self._by_order(statement, left, right, bound)
+        return self._on_linear(statement, left - right, variable)
+
+    def _on_linear(self, statement: Basic, gap: Expr, variable: sp.Symbol | sp.Indexed) -> Outcome | None:
+        """The cases gap >= 0 and gap < 0 of a gap linear in ``variable`` (no stated sign), solved for it."""
+        # gap = t  <=>  variable = solution(t)
         t = sp.Dummy("t", real=True)
-        solution = sp.solve(sp.Eq(left - right, t), variable, dict=True)
+        solution = sp.solve(sp.Eq(gap, t), variable, dict=True)
         if len(solution) != 1:
             return None
         as_gap = statement.xreplace({variable: solution[0][variable]})
         return CaseSplit(t, sp.Integer(0), Cases(self.base, self.depth - 1)).run(as_gap)
+
+    def _by_order(self, statement: Basic, left: Expr, right: Expr, bound: set[Basic]) -> Outcome | None:
+        r"""A split on the order of what a ``Max``/``Min``/``Abs`` compares where its gap solves for no variable of no
+        stated sign: where left and right are :math:`e^A, e^B` or :math:`\log A, \log B`, on :math:`A - B` (the sign
+        of the gap, both being increasing; linear in a variable, solved for it), and where a gap is :math:`\pm(u - v)`
+        for real symbols of stated signs, on their order by :class:`OrderSplit` (``positive`` a and b: a = b + t, t >= 0,
+        or b = a + t, t > 0), after which the term is decided by the sign of its gap. Soundness: a split on the sign of
+        any real quantity covers every point (each case's substitution argued in ``CaseSplit`` and ``OrderSplit``);
+        which quantity is chosen only decides whether the cases are then proven."""
+        gaps = [left - right]
+        if type(left) is type(right) and isinstance(left, (sp.exp, sp.log)):
+            gaps.insert(0, left.args[0] - right.args[0])
+        for gap in gaps:
+            variable = linear_variable(gap, bound)
+            out = None if variable is None else self._on_linear(statement, gap, variable)
+            if out is None:
+                pair = _symbol_difference(gap, bound)
+                cases = None if pair is None else order_cases(*pair)
+                out = None if cases is None else OrderSplit(cases, Cases(self.base, self.depth - 1)).run(statement)
+            if out is not None:
+                return out
+        return None
 
     def _by_sign(self, statement: Basic, first: Expr, left: Expr, right: Expr) -> Outcome | None:
         r"""A ``Max``/``Min``/``Abs`` whose argument solves for no variable, replaced by the argument its proven sign
@@ -176,6 +204,17 @@ def _split_terms(statement: Basic) -> list[Basic]:
     split first leaves a variable of known sign, whose range the Piecewise's pieces then cut."""
     return sorted((a for a in statement.atoms(*_PIECEWISE) if not isinstance(a, sp.Piecewise) or compares_reals(a.args[0][1])),
                   key=lambda a: (isinstance(a, sp.Piecewise), sp.default_sort_key(a)))
+
+
+def _symbol_difference(gap: Expr, bound: set[Basic]) -> tuple[sp.Symbol, sp.Symbol] | None:
+    """(u, v) where ``gap`` is u - v or v - u for two real symbols, not integers (a size or an index is no real
+    variable), free in the statement (u, v in name order), else None."""
+    symbols = sorted((s for s in gap.free_symbols if isinstance(s, sp.Symbol) and s.is_real and not s.is_integer
+                      and s not in bound), key=str)
+    if len(symbols) != 2 or gap.free_symbols != set(symbols):
+        return None
+    u, v = symbols
+    return (u, v) if sp.expand(gap - (u - v)) == 0 or sp.expand(gap + (u - v)) == 0 else None
 
 
 def _inside_sum(atom: Basic, statement: Basic, kinds: tuple[type, ...] = _PIECEWISE) -> bool:
