@@ -62,14 +62,20 @@ class CaseSplit:
             low, high = self.within
             cases = ((r"\ge", self.b + (high - self.b) * t0 / (1 + t0)), ("<", self.b - (self.b - low) * t1 / (1 + t1)))
             steps.append(f"${sp.latex(low)} < {sp.latex(self.a)} < {sp.latex(high)}$")
-        for label, value in cases:
-            case = statement.xreplace({self.a: value})
-            out = self.inner.run(case)
-            steps.append(f"case ${sp.latex(self.a)} {label} {sp.latex(self.b)}$: {out.status}")
-            steps += out.steps
-            if out.status is not Status.PROVED:
-                return Outcome(Status.UNPROVED, "case split", steps)
-        return Outcome(Status.PROVED, "case split; " + out.method, steps)
+        return _every_case(self.inner, [(f"${sp.latex(self.a)} {label} {sp.latex(self.b)}$", statement.xreplace({self.a: value}))
+                                        for label, value in cases], steps)
+
+
+def _every_case(inner: Strategy, cases: list[tuple[str, Basic]], steps: list[str]) -> Outcome:
+    """Proved where ``inner`` proves every case (its label in LaTeX, its statement), in order, after ``steps``."""
+    out = Outcome(Status.UNPROVED, "case split", [])
+    for label, case in cases:
+        out = inner.run(case)
+        steps.append(f"case {label}: {out.status}")
+        steps += out.steps
+        if out.status is not Status.PROVED:
+            return Outcome(Status.UNPROVED, "case split", steps)
+    return Outcome(Status.PROVED, "case split; " + out.method, steps)
 
 
 @dataclass(frozen=True)
@@ -89,16 +95,8 @@ class OrderSplit:
     inner: Strategy
 
     def run(self, statement: Basic) -> Outcome:
-        steps: list[str] = []
-        out = Outcome(Status.UNPROVED, "case split", [])
-        for label, symbol, value in self.cases:
-            case = statement.xreplace({symbol: value})
-            out = self.inner.run(case)
-            steps.append(f"case {label}, ${sp.latex(symbol)} = {sp.latex(value)}$: {out.status}")
-            steps += out.steps
-            if out.status is not Status.PROVED:
-                return Outcome(Status.UNPROVED, "case split", steps)
-        return Outcome(Status.PROVED, "case split; " + out.method, steps)
+        return _every_case(self.inner, [(f"{label}, ${sp.latex(symbol)} = {sp.latex(value)}$", statement.xreplace({symbol: value}))
+                                        for label, symbol, value in self.cases], [])
 
 
 def _stated_range(s: sp.Symbol) -> sp.Interval | None:
