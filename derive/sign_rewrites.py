@@ -117,12 +117,19 @@ class RewriteRules(SignProverBase):
         continuity checked, the certified sign of the minimum deciding) tried before the rules that split the goal,
         whose search can take the whole time budget where the minimum takes a fifth of a second
         (:math:`\log(1 + x) - x/(1 + x) \ge 0` for x > 0: 21 s before). The same argument as there; remembered
-        (``_minimum``), so the later, deeper attempt costs nothing."""
+        (``_minimum``), so the later, deeper attempt costs nothing. Then, within HALVES_APPLICATIONS rule applications,
+        part (b) on a half-line (:meth:`_from_zero`, its argument there), or (d) on the whole line: for x > 0,
+        :math:`x^2/2 - \log\cosh x > 0` (a limit 0 at 0 and the slope x - tanh x > 0) took 20 s of the rule that
+        exponentiates against the logarithm and stayed unknown."""
         domain_var = self._one_variable(expr)
         if depth > self.base_depth or domain_var is None:
             return False
         x, domain = domain_var
-        return self._minimum_decides(expr, x, domain, strict) or self._halves(expr, x, strict, depth)
+        if self._minimum_decides(expr, x, domain, strict):
+            return True
+        if x.is_nonnegative:
+            return self.within(HALVES_APPLICATIONS, lambda probe: probe._from_zero(expr, x, strict, depth))
+        return self._halves(expr, x, strict, depth)
 
     def _one_variable(self, expr: Expr) -> tuple[sp.Symbol, sp.Interval] | None:
         """(x, its domain from its assumptions) where ``expr`` has one free symbol, a real one, and no sum, and SymPy
