@@ -199,15 +199,17 @@ class RewriteRules(SignProverBase):
         proven on its own by (b), :meth:`_from_zero` (the value at 0 and the slope inside), or by (c), :meth:`_toward_end`.
 
         Soundness: every real x is y or -y for some y >= 0, so the two goals over y >= 0 together are the goal
-        over all x. Tried on the top goal only, within HALVES_APPLICATIONS rule applications (each half's slope is a goal
+        over all x; a non-positive x is -y, y >= 0, one goal, and a negative x is -y with y > 0. Tried on the top goal only, within HALVES_APPLICATIONS rule applications (each half's slope is a goal
         of its own, and one slow goal below the top took 17 s): it proves what needs f'(0) = 0 and a sign
         change of f' there, such as softplus(x) <= log 2 + x/2 + x^2/8 (f''(x) = 1/4 - sigmoid'(x) >= 0)."""
         if x.is_nonnegative or depth > self.base_depth or depth >= self.depth_limit - 4:
             return False
-        y = sp.Symbol(f"{x.name}_", nonnegative=True)
+        # a negative x is -y with y > 0 (its one half, on the open half-line: sigmoid(x) > 1/2 + x/4 for x < 0)
+        y = sp.Symbol(f"{x.name}_", positive=True) if x.is_negative else sp.Symbol(f"{x.name}_", nonnegative=True)
+        line = sp.Interval(0, sp.oo, left_open=bool(y.is_positive))
         halves = [expr.xreplace({x: -y})] if x.is_nonpositive else [expr.xreplace({x: y}), expr.xreplace({x: -y})]
         if self.within(HALVES_APPLICATIONS, lambda probe: all(
-                probe._from_zero(half, y, strict, depth + 1) or probe._toward_end(half, y, sp.Interval(0, sp.oo), strict, depth + 1)
+                probe._from_zero(half, y, strict, depth + 1) or probe._toward_end(half, y, line, strict, depth + 1)
                 for half in halves)):
             self._note(expr, strict, f"for ${sp.latex(x)} \\ge 0$ and ${sp.latex(x)} \\le 0$ apart "
                                      f"(${sp.latex(x)} = \\pm {sp.latex(y)}$, ${sp.latex(y)} \\ge 0$)")

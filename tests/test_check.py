@@ -1146,3 +1146,12 @@ def test_a_goal_in_one_nonnegative_variable_tries_its_value_at_zero_and_its_slop
     assert check("x**2/2 - log(cosh(x))", "0", ">", ["x: positive"]).verdict == "proved"
     assert check("x**2/2 - log(cosh(x))", "0", ">").verdict == "refuted"
     assert check("x**2/2 - log(cosh(x))", "x**2/3", ">=", ["x: positive"]).verdict == "refuted"
+
+
+def test_a_goal_in_one_negative_variable_is_its_mirror_on_the_open_half_line() -> None:
+    """sigmoid(x) > 1/2 + x/4 for x < 0 is g(y) = y/4 - (sigmoid(y) - 1/2) > 0 for y = -x > 0, 0 at y = 0 and
+    increasing: the mirror took y >= 0, where g(0) = 0 cannot give a strict bound (unknown before); y > 0 now, as x < 0
+    says. With x <= 0 the strict form is refuted at 0, and x/5 is refuted for x < 0."""
+    assert check("sigmoid(x)", "x/4 + 1/2", ">", ["x: negative"]).verdict == "proved"
+    assert check("sigmoid(x)", "x/4 + 1/2", ">", ["x: nonpositive"]).verdict == "refuted"
+    assert check("sigmoid(x)", "x/5 + 1/2", ">", ["x: negative"]).verdict == "refuted"
