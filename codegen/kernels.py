@@ -80,6 +80,10 @@ class LogsumexpErrors:
     # float32 results correctly rounded: a stage decides where both ends of out -+ B, B = E + decision (|out| + E), round to
     # one float32 (logsumexp_decides, _decides; its soundness: fp.logsumexp.float32.cr's decision_covers)
     float32_decision: float = 2.0**-45
+    # the triple-double stage certifies a row where (n + triple_slack) triple_per_entry (|m| + T (|L_h| + 1)) <= 2^-53.5 |out|
+    # (logsumexp_exact_rows; its soundness: fp.logsumexp.certified_triple.float64)
+    triple_per_entry: float = 2.0**-140
+    triple_slack: float = 64.0
 
 
 LOGSUMEXP_ERRORS = LogsumexpErrors()

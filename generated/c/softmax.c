@@ -128,6 +128,10 @@ static int sp_threads(void)
 #define SP_TERMS_ERROR_DD 0x1.1000000000000p-54
 #endif
 #define SP_LOG_ERROR 0x1.0000000000000p-56
+/* the triple-double stage's certificate, (n + SP_TRIPLE_SLACK) SP_TRIPLE_PER_ENTRY (|m| + T (|L_h| + 1)) within
+ * 2^-53.5 |out| (fp.logsumexp.certified_triple.float64) */
+#define SP_TRIPLE_PER_ENTRY 0x1.0000000000000p-140
+#define SP_TRIPLE_SLACK 64.0
 /* the correctly rounded float32 functions' rounding tests (codegen/kernels.py, CorrectRounding): the radii over the
  * float32 kernel's and the float64 kernel's proved relative errors */
 #define SP_CR_RADIUS_SINGLE 0x1.0000000000000p-36
@@ -1307,11 +1311,14 @@ static double cross_entropy_finish(row_stats st, double x_target, double L, doub
 }
 
 /* ------------------------------------------------ triple-double arithmetic */
-/* h + m + l with |m| <= ulp(h), |l| <= ulp(m): about 150 significant bits, for logsumexp's last resort
- * (the rows whose m + T L cancels beyond what long double certifies: log-probabilities, LSE near 0).
- * Every operation is exact up to a relative error of about 2^-145 (Hida, Li and Bailey's quad-double
- * algorithms cut to three terms): no operation here is as accurate as claimed by a proof yet; the
- * caller's certificate uses 2^-140 per operation. */
+/* h + m + l with |m| <= 2^-51 |h|, |l| <= 2^-51 |m| (every triple_renorm output: fp.triple.renorm): about 150
+ * significant bits, for logsumexp's last resort (the rows whose m + T L cancels beyond what long double certifies:
+ * log-probabilities, LSE near 0). Hida, Li and Bailey's quad-double algorithms cut to three terms; their errors are
+ * proved by Gappa on scripts printed from tapes of these operations in this order (codegen/backends/gappa/triple.py,
+ * tests/test_triple_tapes.py checks the tapes against this code bit for bit): triple_add within 2^-152 of the larger
+ * head (fp.triple.add), triple_mul within 1.1 2^-146 |x_h y_h| + 6 2^-1074 (fp.triple.mul), triple_exp_domain within
+ * 2^-143 relative (fp.triple.exp), triple_div_d (fp.triple.div), triple_log_lanes within 2^-142 (fp.triple.log).
+ * A change of an operation or its order here fails that test: the proofs would no longer be about this code. */
 typedef struct {
     double h, m, l;
 } triple;
@@ -1760,9 +1767,9 @@ static void triple_exp_lanes(const double *y_h, const double *y_m, const double 
     }
 }
 
-/* log s for 1 <= s <= 2^64: log(s_h) from libm, then two Newton steps L += s e^-L - 1 (each squares
- * the relative error: 2^-52, 2^-104, then the triple's own 2^-145 of s e^-L, which is near 1: within
- * 2^-140 (1 + L) absolute, tests/test_triple.py) */
+/* log s for 1 <= s <= 2^64: log(s_h) from libm, then two Newton steps L += s e^-L - 1 (each squares the error:
+ * 2^-40 assumed of libm, far above glibc's 1 ULP, then 2^-81, then the triple operations' own: within 2^-142
+ * absolute, fp.triple.log) */
 /* one Newton step of triple_log: L + (s e - 1), e = e^-L */
 static SP_INLINE triple triple_log_step(triple s, triple L, triple e)
 {
@@ -3004,9 +3011,9 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
 
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
- * one maximum dominates end in logsumexp_raised before this). Its error is
- * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
- * absolute; argued, not proved): within 1 ULP where that bound is within 2^-53.5 of the result, that is
+ * one maximum dominates end in logsumexp_raised before this). Its error is below (n + SP_TRIPLE_SLACK)
+ * SP_TRIPLE_PER_ENTRY (|m| + T (|L_h| + 1)), (n + 64) 2^-140 (...): within 1 ULP where that bound is within 2^-53.5
+ * of the result (fp.logsumexp.certified_triple.float64, for n <= 2^62 and results >= 2^-1000), that is
  * unless m + T L cancels to within about 2^-80 (|m| + T (L + 1)) of 0. No fixed precision decides every row (each
  * entry of a row of log-probabilities can take the sum 2^-53 closer to 1: 4 entries give an LSE near -2e-45, which
  * this stage got 5e10 ULP off, 6 entries near -5e-74 it got with the wrong sign), so a row it does not decide sets
@@ -3034,7 +3041,7 @@ static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m
         value[k] = triple_lse_value_for(m[k], T, L, 0);
         /* not decided within 1 ULP of a double (for a float32 result too: the rows whose m + T L cancels; a float32 result
          * this close to a float32 midpoint, not counted here, is as likely as a random double that close) */
-        *uncertified |= !(((double)n + 64.0) * 0x1p-140 * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
+        *uncertified |= !(((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
     }
 }
 
@@ -3146,7 +3153,8 @@ static int logsumexp_before_exact_d(const double *xr, size_t n, double m, double
     }
     out = logsumexp_cancelling_d(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
-     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
+     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|): 1 ULP where certified
+     * (fp.logsumexp.certified_wide.float64: x86's extended long double, the C library's expl and logl within 1 ulp) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
     *result = out;
     return logsumexp_decides_d(out, bound);
@@ -5440,9 +5448,9 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
 
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
- * one maximum dominates end in logsumexp_raised before this). Its error is
- * below (n + 64) 2^-140 (|m| + T (L + 1)) (the triple operations' 2^-145 each, generously; the log's
- * absolute; argued, not proved): within 1 ULP where that bound is within 2^-53.5 of the result, that is
+ * one maximum dominates end in logsumexp_raised before this). Its error is below (n + SP_TRIPLE_SLACK)
+ * SP_TRIPLE_PER_ENTRY (|m| + T (|L_h| + 1)), (n + 64) 2^-140 (...): within 1 ULP where that bound is within 2^-53.5
+ * of the result (fp.logsumexp.certified_triple.float64, for n <= 2^62 and results >= 2^-1000), that is
  * unless m + T L cancels to within about 2^-80 (|m| + T (L + 1)) of 0. No fixed precision decides every row (each
  * entry of a row of log-probabilities can take the sum 2^-53 closer to 1: 4 entries give an LSE near -2e-45, which
  * this stage got 5e10 ULP off, 6 entries near -5e-74 it got with the wrong sign), so a row it does not decide sets
@@ -5470,7 +5478,7 @@ static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m,
         value[k] = triple_lse_value_for(m[k], T, L, 1);
         /* not decided within 1 ULP of a double (for a float32 result too: the rows whose m + T L cancels; a float32 result
          * this close to a float32 midpoint, not counted here, is as likely as a random double that close) */
-        *uncertified |= !(((double)n + 64.0) * 0x1p-140 * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
+        *uncertified |= !(((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
     }
 }
 
@@ -5583,7 +5591,8 @@ static int logsumexp_before_exact_f(const float *xr, size_t n, double m, double 
     }
     out = logsumexp_cancelling_f(xr, n, m, T);
     /* long double: the terms within (|q| + 2) eps each, e^q |q| <= 1/e, so the sum within (n + 2) eps of
-     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|) */
+     * c + t >= 1 relative; the log and the finish add 2 eps (T L + |m| + |out|): 1 ULP where certified
+     * (fp.logsumexp.certified_wide.float64: x86's extended long double, the C library's expl and logl within 1 ulp) */
     bound = (double)LDBL_EPSILON * (T * ((double)n + 2.0) + 2.0 * (fabs(out - m) + fabs(m) + fabs(out)));
     *result = out;
     return logsumexp_decides_f(out, bound);

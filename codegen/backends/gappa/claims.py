@@ -24,8 +24,10 @@ the fast tier's float32 kernels (fp.*.fast.float32), logmeanexp's first stage wh
 (fp.logmeanexp.certified.*), and the correctly rounded float32 sigmoid, log_sigmoid, softplus, log1mexp and logit
 (fp.<function>.float32.cr: rounding tests over the proved bounds, and sweeps of every float32); for the build without
 FMA hardware, the twins (:func:`portable_twin`) of all of those (PORTABLE_ULPS, PORTABLE_CERTIFIED, the backward and
-fast claims, PORTABLE_CR), where a part's bound is larger there at its twin's own bound. Not yet: the last stages of
-logsumexp and logmeanexp (long double, triple-double: the rows the earlier stages refuse; argued in the source) and
+fast claims, PORTABLE_CR), where a part's bound is larger there at its twin's own bound; logsumexp's long double and
+triple-double stages (fp.logsumexp.certified_wide.float64, fp.logsumexp.certified_triple.float64, the triple-double
+arithmetic fp.triple.*, whose bounds live in triple_bounds.py and wide_bounds.py). Not yet: logmeanexp's last stage
+(triple-double, argued in the source), those stages for float32 results and in the portable build, and
 logsumexp_backward (composed in NumPy), whose accuracy-table bounds remain measured.
 """
 
@@ -48,6 +50,8 @@ from softproof.derive.sources import CODEGEN
 from ...kernels import LOGSUMEXP_ERRORS, RAISED_STAGE
 from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_TINY, LOGMEANEXP_ETA
 from . import prover
+from . import triple_bounds as tb
+from . import wide_bounds as wb
 from .printer import portable_build, printing_fused
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import (
@@ -61,11 +65,11 @@ from .scripts import (
     script,
 )
 from .scripts import SIGMOID_BRANCHES as SIGMOID_BRANCH_NAMES
+from .units import WITHIN_ULP, U, exp_upper
 
 __all__ = ["GappaBound", "CLAIMS", "FL", "PROVED_FAST_ULPS", "proved_fast_ulps"]
 
 FL = sp.Function("fl")  # fl(e): e evaluated as the printed C evaluates it
-U = Fraction(1, 2**53)  # the unit roundoff of binary64
 
 
 def with_double_rounding(rho: Fraction) -> Fraction:
@@ -243,13 +247,6 @@ class ComposedBound:
             steps.append(f"combined bound {_power_of_two(combined)} ({float(combined / self.unit):.4f} {unit}); the claim's bound is "
                          f"{_power_of_two(self.bound)} ({float(self.bound / self.unit):.4f} {unit})")
         return Outcome(Status.PROVED if combined <= self.bound else Status.UNPROVED, method, steps)
-
-
-def exp_upper(c: Fraction) -> Fraction:
-    """An upper bound of e^c for 0 <= c <= 1: 1 + c + c^2 (the series' tail from c^2 on is at most c^2 (e - 2) <= c^2)."""
-    if not 0 <= c <= 1:
-        raise ValueError(f"exp_upper needs 0 <= c <= 1, got {c}")
-    return 1 + c + c * c
 
 
 r, z, decay, md = sp.symbols("r z decay M_d")
@@ -806,7 +803,6 @@ TERMS = _fp_claim(
 )
 
 
-WITHIN_ULP = Fraction(float.fromhex("0x1.6a09e667f3bcdp-54"))  # SP_WITHIN_ULP_D as printed into the C source
 WITHIN_ULP_SINGLE = Fraction(float.fromhex("0x1.6a09e667f3bcdp-26"))  # SP_WITHIN_ULP_F
 
 
@@ -841,23 +837,31 @@ def certified_ulps(within_ulp: Fraction = WITHIN_ULP, single: bool = False) -> F
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
 
 
+def _stage_claim(claim_id: str, quote: str, parts: tuple[Claim, ...], combine: Callable[[], Fraction], assumptions: tuple[str, ...],
+                 formats: str = "binary64") -> Claim:
+    """A logsumexp stage's claim: every float64 result it certifies (``quote``: how it certifies, and the scope) is within
+    1 ULP of the correctly rounded value, by ``combine`` (its argument beside it) over the proved ``parts``."""
+    return _fp_claim(claim_id, quote, sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
+                     ComposedBound(parts, combine, Fraction(1), in_ulps=True), assumptions, formats)
+
+
 def _certified_claim(claim_id: str, stage: str, terms: Claim, later: tuple[str, ...]) -> Claim:
     """fp.logsumexp.certified*.float64: every float64 result a stage certifies, from that stage's terms (``terms``)
     and the log kernel, by :func:`certified_ulps`."""
-    return _fp_claim(
+    return _stage_claim(
         claim_id,
         f"every float64 result that logsumexp's {stage} certifies (its error bound E <= 2^-53.5 |out|) is within 1 ULP of "
         "the correctly rounded logsumexp, for results of magnitude at least 2^-1000 and (c - 1) + t >= 2^-968",
-        sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
-        ComposedBound((terms, LOG1P), certified_ulps, Fraction(1), in_ulps=True),
+        (terms, LOG1P), certified_ulps,
         ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)", *later),
     )
 
 
 LOGSUMEXP_CERTIFIED = _certified_claim(
     "fp.logsumexp.certified.float64", "first stage", TERMS,
-    ("the later stages: double-double terms in fp.logsumexp.certified_dd.float64; long double and triple-double argued in the source, "
-     "not proved here",),
+    ("the later stages: double-double terms in fp.logsumexp.certified_dd.float64, the raised stage in "
+     "fp.logsumexp.certified_raised.float64, long double in fp.logsumexp.certified_wide.float64, triple-double in "
+     "fp.logsumexp.certified_triple.float64",),
 )
 
 def _terms_dd_total() -> Fraction:
@@ -888,7 +892,7 @@ TERMS_DD = _fp_claim(
 LOGSUMEXP_CERTIFIED_DD = _certified_claim(
     "fp.logsumexp.certified_dd.float64", "double-double stage (the terms by sp_exp_dd)", TERMS_DD,
     ("the argument of the first stage's certificate (fp.logsumexp.certified.float64), with these terms",
-     "the last stages (long double, triple-double) are argued in the source, not proved here"),
+     "the last stages: long double in fp.logsumexp.certified_wide.float64, triple-double in fp.logsumexp.certified_triple.float64"),
 )
 
 RAISED_RANGE = 4096  # |q| < 2^12 on the raised stage's terms (q >= q2 - 700 >= -2201), R <= 2166 < 2^12
@@ -959,13 +963,12 @@ def raised_ulps() -> Fraction:
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
 
 
-LOGSUMEXP_CERTIFIED_RAISED = _fp_claim(
+LOGSUMEXP_CERTIFIED_RAISED = _stage_claim(
     "fp.logsumexp.certified_raised.float64",
     "every float64 logsumexp that the raised stage certifies (one maximum m, the other terms below e^-600, summed raised "
     "by 2^R; rho <= 2^-53 and E <= 2^-53.5 |out|) is within 1 ULP of the correctly rounded logsumexp, for results of magnitude "
     "at least 2^-1000; where T n e^q2 < 2^-1076 it returns m, correctly rounded",
-    sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
-    ComposedBound((EXP_DD, ek.RAISE_CODY_WAITE_EXACT, ek.RAISE_LN2_SPLIT), raised_ulps, Fraction(1), in_ulps=True),
+    (EXP_DD, ek.RAISE_CODY_WAITE_EXACT, ek.RAISE_LN2_SPLIT), raised_ulps,
     ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54 (above 2^-53.5 by under 2^-53 relative, inside the slack)",
      "ldexp as IEC 60559's scaleB (C99 Annex F): exact, or rounded once where its result is subnormal",
      "TwoSum's outputs exact (Knuth, TAOCP 4.2.2 Theorem B)"),
@@ -987,7 +990,9 @@ LOGSUMEXP_CERTIFIED_SINGLE = _fp_claim(
     sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LSE"))), 1),
     ComposedBound((TERMS_SINGLE, LOG1P), lambda: certified_ulps(WITHIN_ULP_SINGLE, single=True), Fraction(1), in_ulps=True),
     ("2^-25.5 stands for SP_WITHIN_ULP_F = 0x1.6a09e667f3bcdp-26",
-     "the later stages (double-double terms, long double, triple-double) are argued in the source, not proved here"),
+     "the later stages (double-double terms, long double, triple-double) certify float32 results by the same test from their "
+     "bounds, proved as error bounds for float64 results (fp.logsumexp.certified_dd/_wide/_triple.float64), not composed for "
+     "float32 here"),
 )
 
 FLOAT32_DECISION = Fraction(LOGSUMEXP_ERRORS.float32_decision)  # B = E + decision (|out| + E), as printed into both targets
@@ -1042,7 +1047,8 @@ LOGSUMEXP_SINGLE_CR = _fp_claim(
     DecidedCorrectlyRounded((TERMS_SINGLE, TERMS_DD, LOG1P)),
     ("2^-45 stands for the decision's constant as printed (LogsumexpErrors.float32_decision)",
      "the stages after these (raised terms, long double, triple-double: within 2^-106 where its result is a float32 midpoint) "
-     "decide by the same test from bounds argued in the source, not proved here; the NumPy target decides by the same test "
+     "decide by the same test from their bounds (proved as error bounds for float64 results: fp.logsumexp.certified_raised/"
+     "_wide/_triple.float64; not composed for float32 here); the NumPy target decides by the same test "
      "from its long double certificate and, undecided, with mpmath until the result rounds to one float32"),
 )
 
@@ -2375,6 +2381,138 @@ PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABL
                                                *PORTABLE_CR) for c in _fp_tree(end))
 
 
+# ------------------------------------------------------------------ logsumexp's long double stage
+_EXTENDED = "long double is x86's extended format (64-bit significand, LDBL_EPSILON = 2^-63), as on x86-64"
+LOGSUMEXP_WIDE_TERM = _fp_claim(
+    "fp.logsumexp.wide_term",
+    "a term's argument in logsumexp's long double stage, fl((-m + x)/T) in long double, is within 2^-63 (1 + 2^-58) of "
+    "(x - m)/T, relative, for doubles x < m and 2^-1074 <= T <= 2^1024",
+    sp.Le(_relative(sp.Function("q")(x_sym, sp.Symbol("m"), sp.Symbol("T"))), _sym(wb.TERM_ARGUMENT)),
+    GappaBound("fp_logsumexp_wide_term", wb.TERM_ARGUMENT),
+    (_EXTENDED,), formats="binary64 inputs, long double operations",
+)
+LOGSUMEXP_CERTIFIED_WIDE = _stage_claim(
+    "fp.logsumexp.certified_wide.float64",
+    "every float64 result that logsumexp's long double stage certifies (LDBL_EPSILON (T (n + 2) + 2 (|out - m| + |m| + |out|)) "
+    "<= 2^-53.5 |out|) is within 1 ULP of the correctly rounded logsumexp, for rows of n <= 2^62 entries and results of "
+    "magnitude at least 2^-1000",
+    (LOGSUMEXP_WIDE_TERM,), wb.wide_stage_ulps,
+    (_EXTENDED, "the C library's expl and logl within 1 ulp (expl below its normal range within 2^-16445); glibc documents "
+     "them so, not proved here", "x = -inf gives the term expl(-inf) = 0 exactly", "the argument in wide_stage_ulps"),
+    formats="binary64 and long double",
+)
+
+
+# ------------------------------------------------------------------ the triple-double arithmetic and logsumexp's last stage
+x_triple, y_triple, d_triple = sp.symbols("x y d")
+_FRAME_ASSUMPTION = ("x and y normalised (|x_m| <= 2^-51 |x_h|, |x_l| <= 2^-51 |x_m|); no overflow",
+                     "each TwoSum's error term exact (Knuth, TAOCP 4.2.2 Theorem B); each SP_EXACT_FMA residual exact where "
+                     "it fits (Boldo and Muller 2011), else rounded once into the subnormal range")
+
+
+def _frame_part(kind: str, bound: Fraction, claim_id: str, quote: str) -> Claim:
+    """One triple operation's error in its frame (triple_scripts._operation): Gappa's enclosure against ``bound``."""
+    heads = sp.symbols("x_h y_h", positive=True)  # the heads' magnitudes: in the frame the larger one, or both, in [1, 2]
+    if kind == "add":
+        goal, scale = FL(x_triple + y_triple) - (x_triple + y_triple), sp.Max(*heads)
+    else:
+        goal, scale = FL(x_triple * y_triple) - x_triple * y_triple - sp.Symbol("U"), heads[0] * heads[1]
+    return _fp_claim(claim_id, quote, sp.Le(sp.Abs(goal), _sym(bound) * scale), GappaBound(f"fp_triple_{kind}", bound), _FRAME_ASSUMPTION)
+
+
+def _product_claim(kind: str, bound: Fraction) -> tuple[Claim, Claim]:
+    """fp.triple.mul / mul_d: the frame's part (Gappa) and the product's bound in place, both regimes (tb.product_below)."""
+    operand = "d" if kind == "mul_d" else "y"
+    frame = _frame_part(kind, bound, f"fp.triple.{kind}.frame",
+                        f"triple_{kind}(x, {operand}) in its frame (both heads in [1, 2], each product and residual perturbed by up "
+                        f"to 2^-97): |Z - x {operand} - U| <= {float(bound * 2**146):.2f} 2^-146, U the perturbations that reach Z")
+    quote = (f"triple_{kind}(x, {operand}) is within {float(bound * 2**146):.2f} 2^-146 |x_h {operand}_h| + 6 2^-1074 of x {operand}, for "
+             f"normalised x{'' if kind == 'mul_d' else ', y'}: the frame's bound where |x_h {operand}_h| >= 2^-975 (a subnormal "
+             "rounding in place is a perturbation below 2^-97 there), and below 2^-975 every low part and its sums lie below "
+             "2^-1022, where sums are exact (the argument in product_below)")
+    statement = sp.Le(sp.Abs(FL(x_triple * y_triple) - x_triple * y_triple),
+                      _sym(bound) * sp.Symbol("x_h", positive=True) * sp.Symbol("y_h", positive=True) + _sym(tb.MUL_ABSOLUTE))
+    return frame, _fp_claim(f"fp.triple.{kind}", quote, statement, ComposedBound((frame,), partial(tb.product_below, bound), bound),
+                            _FRAME_ASSUMPTION)
+
+
+TRIPLE_ADD = _frame_part("add", tb.ADD_BOUND, "fp.triple.add",
+                         "triple_add(x, y) is within 2^-152 max(|x_h|, |y_h|) of x + y, for normalised x, y: Gappa in the frame where "
+                         "the larger head lies in [1, 2] (sums commute with scaling by powers of 2, subnormal results included)")
+TRIPLE_MUL_FRAME, TRIPLE_MUL = _product_claim("mul", tb.MUL_BOUND)
+TRIPLE_MUL_D_FRAME, TRIPLE_MUL_D = _product_claim("mul_d", tb.MUL_D_BOUND)
+TRIPLE_RENORM = _fp_claim(
+    "fp.triple.renorm",
+    "triple_renorm(a, b, c) returns h + m + l = a + b + c exactly, normalised: |m| <= 2^-51 |h|, |l| <= 2^-51 |m|",
+    sp.And(sp.Le(sp.Abs(FL(sp.Symbol("m"))), _sym(tb.N) * sp.Abs(FL(sp.Symbol("h")))),
+           sp.Le(sp.Abs(FL(sp.Symbol("l"))), _sym(tb.N) * sp.Abs(FL(sp.Symbol("m"))))),
+    ComposedBound((), tb.renorm_factor, tb.N),
+    ("no overflow; the argument in renorm_factor (Sterbenz' lemma)",),
+)
+TRIPLE_EXP_REDUCE = _fp_claim(
+    "fp.triple.exp.reduce",
+    "triple_exp_domain's reduction r = y - i ln2/64 (triple_mul_d, triple_add) is within 2^-143.4 of it and |y_h - i ln2/64| "
+    "<= 0.0054153, for normalised y with y_h in [-750, 1]",
+    sp.Le(sp.Abs(FL(sp.Symbol("r")) - (sp.Symbol("y") - sp.Symbol("i") * sp.log(2) / 64)), _sym(tb.REDUCE_BOUND)),
+    GappaBound("fp_triple_exp_reduce", tb.REDUCE_BOUND, (tb.REDUCE_RANGE,)),
+    ("i = nearbyint(y_h RN(64/ln2_h)), ties to even", "ln 2 enclosed in [a, a + 1] 2^-220 (mpmath's interval arithmetic)",
+     "each residual exact or rounded once into the subnormal range (2^-1075)"),
+)
+TRIPLE_EXP_POLY = _fp_claim(
+    "fp.triple.exp.poly",
+    "triple_exp_domain's Horner evaluation (double, double-double, triple-double steps) is within 2^-150 of the degree-14 "
+    "Taylor polynomial of e^r, and |P| <= 1.0055, for normalised r with |r_h| <= 0.00542",
+    sp.Le(sp.Abs(FL(sp.Symbol("P")) - sp.Sum(sp.Symbol("r") ** sp.Symbol("k") / sp.factorial(sp.Symbol("k")), (sp.Symbol("k"), 0, 14))),
+          _sym(tb.POLY_BOUND)),
+    GappaBound("fp_triple_exp_poly", tb.POLY_BOUND, (tb.POLY_RANGE, *(tb.FAST_SUM_RATIO,) * 6)),
+    ("duo_mul_add's Fast2Sum exact: |f/s| <= 2^-50 at each, proved by the same script (Dekker 1971)",
+     "each residual exact or rounded once into the subnormal range (2^-1075)"),
+)
+TRIPLE_EXP_TABLE = _fp_claim(
+    "fp.triple.exp.table",
+    "the triple constants 2^(j/64) (j = 0..63) and ln 2 of triple_exp_domain are normalised and within 2^-155 of the real numbers",
+    sp.Le(sp.Abs(FL(2 ** (sp.Symbol("j") / 64)) / 2 ** (sp.Symbol("j") / 64) - 1), _sym(tb.TABLE_BOUND)),
+    ComposedBound((), tb.table_error, tb.TABLE_BOUND),
+    ("mpmath's interval arithmetic at 600 bits",),
+)
+TRIPLE_EXP = _fp_claim(
+    "fp.triple.exp",
+    "triple_exp_domain(y) is within 2^-143 e^y + 14 2^-1074 of e^y and normalised, for normalised y with y_h in [-750, 1]",
+    sp.Le(sp.Abs(FL(sp.exp(y_triple)) - sp.exp(y_triple)), _sym(tb.EXP_BOUND) * sp.exp(y_triple) + _sym(tb.EXP_ABSOLUTE)),
+    ComposedBound((TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_MUL, TRIPLE_RENORM), tb.exp_total, tb.EXP_BOUND),
+    ("the argument in exp_total",),
+)
+TRIPLE_DIV = _fp_claim(
+    "fp.triple.div",
+    "triple_div_d(x, d) is within 2^-150 |x_h/d| + 4 2^-1075 (1 + 1/|d|) of x/d, for normalised x and a double d != 0",
+    sp.Le(sp.Abs(FL(x_triple / d_triple) - x_triple / d_triple), _sym(tb.DIV_BOUND) * sp.Abs(sp.Symbol("x_h") / d_triple)
+          + tb.DIV_ABSOLUTE * sp.Rational(1, 2**1075) * (1 + 1 / sp.Abs(d_triple))),
+    ComposedBound((TRIPLE_ADD, TRIPLE_RENORM), tb.div_total, tb.DIV_BOUND),
+    ("no overflow; the argument in div_total",),
+)
+TRIPLE_LOG = _fp_claim(
+    "fp.triple.log",
+    "triple_log_lanes(s) is within 2^-142 of log s, for normalised s with s_h in [1/2, 2^64]",
+    sp.Le(sp.Abs(FL(sp.log(sp.Symbol("s"))) - sp.log(sp.Symbol("s"))), _sym(tb.LOG_BOUND)),
+    ComposedBound((TRIPLE_EXP, TRIPLE_MUL, TRIPLE_ADD, TRIPLE_RENORM), tb.log_total, tb.LOG_BOUND),
+    ("the C library's log(s_h) within 2^-40 of log s_h on [1/2, 2^64] (glibc: within 1 ULP, 2^-47 there)",
+     "the argument in log_total and _newton_step"),
+)
+LOGSUMEXP_CERTIFIED_TRIPLE = _stage_claim(
+    "fp.logsumexp.certified_triple.float64",
+    "every float64 result that logsumexp's triple-double stage certifies ((n + 64) 2^-140 (|m| + T (|L_h| + 1)) <= 2^-53.5 "
+    "|out|) is within 1 ULP of the correctly rounded logsumexp, for rows of n <= 2^62 entries and results of magnitude at "
+    "least 2^-1000",
+    (TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_LOG, TRIPLE_MUL_D, TRIPLE_RENORM), tb.triple_stage_ulps,
+    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54", "the argument in triple_stage_ulps",
+     "the C library's log as fp.triple.log assumes"),
+)
+# logsumexp's stages after the double-double ones: long double, then the triple-double arithmetic and its stage
+LATER_STAGE_CLAIMS = (LOGSUMEXP_WIDE_TERM, LOGSUMEXP_CERTIFIED_WIDE, TRIPLE_ADD, TRIPLE_MUL_FRAME, TRIPLE_MUL, TRIPLE_MUL_D_FRAME,
+                      TRIPLE_MUL_D, TRIPLE_RENORM, TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_EXP, TRIPLE_DIV,
+                      TRIPLE_LOG, LOGSUMEXP_CERTIFIED_TRIPLE)
+
+
 CLAIMS = [
     EXP_REDUCE,
     EXP_POLY,
@@ -2446,6 +2584,7 @@ CLAIMS = [
     *FAST_LOG1P_PARTS,
     FAST_LOG_SIGMOID,
     FAST_SOFTPLUS,
+    *LATER_STAGE_CLAIMS,
     *PORTABLE_CLAIMS,
 ]
 

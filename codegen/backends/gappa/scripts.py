@@ -47,6 +47,7 @@ from .printer import HALF, portable_build, print_gappa, printing_fused
 __all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "RELATIVE_SIGMOID_BRANCHES", "SIGMOID_BRANCHES", "script"]
 
 BINARY64, BINARY32 = "float<ieee_64, ne>", "float<ieee_32, ne>"  # Gappa's round-to-nearest-even formats
+EXTENDED80 = "float<x86_80, ne>"  # x86's long double: a 64-bit significand
 UNBOUNDED64 = "float<53,-9000,ne>"  # binary64 without underflow: rounding at a scale where nothing underflows
 PORTABLE_SUFFIX = "_portable"  # the twin of a script for the build without FMA hardware (scripts(portable=True))
 
@@ -989,6 +990,24 @@ def _fast_log1p(part: str) -> GappaScript:
     )
 
 
+def _wide_term() -> GappaScript:
+    r"""logsumexp's long double stage (logsumexp_cancelling): each term's argument, piece_wide_term's
+    :math:`\mathrm{fl}((-m + x)/T)` with every operation in long double (x86's 64-bit significand: ``rnd80``), against
+    :math:`(x - m)/T`, relative, for doubles x < m and a finite T > 0 (the inputs are doubles, converted exactly)."""
+    item = pieces()["wide_term"]
+    if not item.wide or not isinstance(item.expr, sp.exp):
+        raise ValueError("piece_wide_term is no longer the long double exponential this script is written for")
+    (argument,) = item.expr.args
+    return GappaScript(
+        name="fp_logsumexp_wide_term",
+        title="logsumexp's long double stage: a term's argument (-m + x)/T in long double against (x - m)/T, relative",
+        inputs=("x", "m", "T"),
+        definitions=(("q", print_gappa(argument, True).replace("rnd(", "rnd80(")), ("Mq", print_gappa(argument, False))),
+        hypotheses=(f"{print_gappa(sp.numer(argument), False)} in [-1b1025, -1b-1074]", "T in [1b-1074, 1b1024]"),
+        goal="(q - Mq) / Mq",
+    )
+
+
 def _log1p_single() -> GappaScript:
     r"""sp_log1p_diff_single's L (log_sigmoid's and softplus' first stage for float32 results) line by line as the C
     template runs it (the printed pieces, binary64), against :math:`N(M_s) = 2M_s + M_s^3\rho(M_s^2)`,
@@ -1059,11 +1078,13 @@ def _builders() -> tuple[Callable[[], GappaScript], ...]:
             *(partial(_sigmoid, b) for b in SIGMOID_BRANCHES), *(partial(_sigmoid, b, single=True) for b in SINGLE_SIGMOID_BRANCHES),
             _state_merge, _softmax_assembly, _log_share_assembly, _logit_ratio, _expm1_series, _expm1_tail, _expm1_ratio,
             _softmax_backward_assembly, partial(_exp_reduce, fast=True), partial(_exp_poly, "fast_exp_poly"),
-            *(partial(_fast_log1p, part) for part in FAST_LOG1P_RANGES), _log1p_single)
+            *(partial(_fast_log1p, part) for part in FAST_LOG1P_RANGES), _log1p_single, _wide_term)
 
 
 def _every_script() -> tuple[GappaScript, ...]:
-    return tuple(build() for build in _builders())
+    from .triple_scripts import triple_scripts  # it builds on GappaScript, defined here
+
+    return (*(build() for build in _builders()), *triple_scripts())
 
 
 def _portable_scripts() -> tuple[GappaScript, ...]:
@@ -1087,7 +1108,8 @@ SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_redu
            *(f"fp_sigmoid_{b}_single" for b in SINGLE_SIGMOID_BRANCHES), "fp_state_merge",
            "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail",
            "fp_expm1_ratio", "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly",
-           *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES), "fp_log1p_single")
+           *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES), "fp_log1p_single", "fp_logsumexp_wide_term",
+           "fp_triple_add", "fp_triple_mul", "fp_triple_mul_d", "fp_triple_exp_reduce", "fp_triple_exp_poly")
 
 
 # the portable twins the fp.*.portable claims run, written out beside the others (tests/test_gappa.py checks the list
@@ -1120,6 +1142,8 @@ def render(item: GappaScript) -> str:
         lines[3:3] = [f"@rnd64 = {BINARY64};"]
     if any("rndx(" in value for _, value in item.definitions):  # the portable build's SP_FINAL_FMA, at a scale without underflow
         lines[3:3] = [f"@rndx = {UNBOUNDED64};"]
+    if any("rnd80(" in value for _, value in item.definitions):  # long double, x86's extended format
+        lines[3:3] = [f"@rnd80 = {EXTENDED80};"]
     lines += [f"{name} = {value};" for name, value in _constants(item.fast)]
     lines += [f"{name} = rnd({name}_);" for name in item.inputs]
     lines += [f"{name} = {value};" for name, value in item.definitions]

@@ -1,0 +1,263 @@
+r"""The bounds of the triple-double arithmetic and of logsumexp's triple-double stage, and the compositions that
+combine them (the claims ``fp.triple.*`` and ``fp.logsumexp.certified_triple.float64`` in
+:mod:`~softproof.codegen.backends.gappa.claims`): the operations' rounding errors are proved by Gappa in their frames
+(:mod:`~softproof.codegen.backends.gappa.triple_scripts`) and composed here in exact rational arithmetic, the argument
+beside each combining function.
+
+Notation: :math:`u = 2^{-53}`; a triple is *normalised* when :math:`|x_m| \le N|x_h|` and :math:`|x_l| \le N|x_m|`,
+:math:`N = 2^{-51}`; then :math:`|x_m + x_l| \le N(1 + N)|x_h|` and :math:`|x_h| \le H|x|`,
+:math:`H = 1/(1 - N - N^2)`. Every rounding to nearest satisfies :math:`|\mathrm{RN}(v) - v| \le u|v| + 2^{-1075}`
+(relative for a normal result, half a subnormal ulp below), and a sum that lands below :math:`2^{-1022}` is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from ...kernels import LOGSUMEXP_ERRORS
+from .triple_scripts import EXP_DOMAIN, NORMALISED, POLY_RADIUS, triple_parts
+from .units import WITHIN_ULP, U, exp_upper
+
+__all__ = ["exp_total", "div_total", "log_total", "product_below", "renorm_factor", "table_error", "triple_stage_ulps"]
+
+N = NORMALISED
+H = 1 / (1 - N - N * N)  # |x_h| <= H |x| for a normalised x
+LOW = N * (1 + N)  # |x_m + x_l| <= LOW |x_h|
+SUBNORMAL = Fraction(1, 2**1074)
+
+ADD_BOUND = Fraction(1, 2**152)  # Gappa: 2^-152.19
+MUL_BOUND = Fraction(11, 10) / 2**146  # Gappa: 2^-146.07
+MUL_D_BOUND = Fraction(1, 2**146)  # Gappa: 2^-146.29
+MUL_ABSOLUTE = 6 * SUBNORMAL  # the product's perturbations in place (frame) or its subnormal roundings (below 2^-975)
+REDUCE_BOUND = Fraction(3, 2**145)  # Gappa: 2^-143.75
+REDUCE_RANGE = Fraction(54153, 10**7)  # |y_h - i ln2/64|; Gappa: 0.0054152123482
+POLY_BOUND = Fraction(1, 2**150)  # Gappa: 2^-150.38
+POLY_RANGE = Fraction(10055, 10000)  # |P|; Gappa: 1.00543
+FAST_SUM_RATIO = Fraction(1, 2**50)  # |f/s| at duo_mul_add's Fast2Sums; Gappa: 2^-52.3 at most
+TABLE_BOUND = Fraction(1, 2**155)  # 2^(j/64) and ln 2 as triples, relative
+EXP_BOUND = Fraction(1, 2**143)
+EXP_ABSOLUTE = 14 * SUBNORMAL
+DIV_BOUND = Fraction(1, 2**150)
+DIV_ABSOLUTE = 4  # in units of 2^-1075, and as many of 2^-1075/|d|
+LIBM_LOG = Fraction(1, 2**40)  # assumed: the C library's log(s_h) within 2^-40 of log s_h on [1/2, 2^64]
+LOG_BOUND = Fraction(1, 2**142)
+LOG_TOP = Fraction(4437, 100)  # log 2^64 = 44.3614... < 44.37
+TERM_FLOOR = -745  # the stage keeps the terms whose y_h >= -745
+MAX_ENTRIES = 2**62
+
+def product_below(frame: Fraction) -> Fraction:
+    r"""The product's bound, both regimes: the frame's (its Gappa part, :math:`|Z - xy - U| \le G` there, and the six
+    perturbations U that reach the result, each below :math:`2^{-1074}` in place) where :math:`|x_h y_h| \ge
+    2^{-975}`; below, by hand: there :math:`|p_0| < 2^{-974}`, every other product, residual and TwoSum error is below
+    :math:`2^{-1025}` (at most :math:`2^{-50}` of :math:`|x_h y_h|`, or u of it), so the low sum
+    :math:`t + t_2 + q_1 + q_2 + p_3` and its partial sums lie below :math:`2^{-1022}` and are exact, and so are the two
+    TwoSums and triple_renorm: :math:`Z = p_0 + q_0 + p_1 + q_1 + p_2 + q_2 + p_3`. What remains is each residual's
+    rounding into the subnormal range (three, :math:`2^{-1075}` each), p_3's three products (below :math:`2^{-1022}`:
+    :math:`2^{-1075}` each, its two sums exact) and the dropped :math:`x_m y_l + x_l y_m + x_l y_l`, at most
+    :math:`3 N^3 |x_h y_h|`: so :math:`|Z - xy| \le 3 N^3|x_h y_h| + 3 \cdot 2^{-1074}`. The claim's bound covers both
+    where ``frame`` (the Gappa part's stated bound) covers :math:`3N^3`."""
+    return frame if 3 * N**3 <= frame else Fraction(1)
+
+
+def renorm_factor() -> Fraction:
+    r"""triple_renorm(a, b, c) returns a normalised triple: :math:`|m| \le \mu|h|`, :math:`|l| \le u|m|`, :math:`\mu
+    \le 2^{-51}`.
+
+    Its five TwoSums: (s, e) of b + c, (t, f) of a + s, (s', e') of f + e, (h, f') of t + s', (m, l) of f' + e';
+    each error is at most u times its sum (:math:`|e| \le u|s|`, ..., :math:`|l| \le u|m|`). If f = 0 (a + s exact),
+    s' = e exactly, e' = 0 and m = f': :math:`|m| \le u|h|`. Otherwise a + s is inexact, so by Sterbenz' lemma a and
+    s have the same sign, or one is more than twice the other in magnitude: in each case :math:`|a + s| \ge |s|/2`,
+    so :math:`|s| \le 2|t|/(1 - u)`. Then :math:`|s'| \le (u|t| + u|s|)(1 + u) \le c_1 u|t|`, :math:`c_1 = (1 + 2/(1 -
+    u))(1 + u)`, :math:`|e'| \le c_1u^2|t|`, and
+    :math:`|h| \ge |t + s'|(1 - u) \ge |t|(1 - c_1u)(1 - u)`; so :math:`|m| \le (|f'| + |e'|)(1 + u) \le
+    u|h|(1 + uc_1/((1 - uc_1)(1 - u)))(1 + u)`. (h = 0 forces t + s' = 0, hence f = 0 by the above and m = f' = 0.)
+    The sums are exact wherever they land below :math:`2^{-1022}`, so the same holds there."""
+    c1 = (1 + 2 / (1 - U)) * (1 + U)
+    return max(U * (1 + U * c1 / ((1 - U * c1) * (1 - U))) * (1 + U), U)
+
+
+def _rational(raw: tuple[int, int, int, int]) -> Fraction:
+    """An mpmath raw mpf (sign, mantissa, exponent, bits) as an exact rational."""
+    sign, mantissa, exponent, _ = raw
+    value = Fraction(mantissa) * (Fraction(2) ** exponent)
+    return -value if sign else value
+
+
+def table_error() -> Fraction:
+    r"""The triple constants of triple_exp_domain: 2^(j/64) (j = 0..63) and ln 2, each normalised and within the
+    returned relative error of the real number, by mpmath's interval arithmetic at 600 bits (outward rounded: the
+    enclosure [lo, hi] holds the real number, and :math:`|V - v|/v \le \max(|V - lo|, |V - hi|)/lo`). A constant that is
+    not normalised makes the bound 1 (the claim then fails)."""
+    import mpmath
+
+    from ..c.target import triple_constants
+
+    constants = triple_constants()
+    iv = mpmath.iv
+    saved = iv.prec
+    iv.prec = 600
+    try:
+        pairs = [(triple_parts(text), iv.mpf(2) ** (iv.mpf(j) / 64)) for j, text in enumerate(constants["powers"])]
+        pairs.append((triple_parts(str(constants["ln2"])), iv.log(2)))
+        worst = Fraction(0)
+        for parts, enclosure in pairs:
+            h, m, l = (Fraction(float.fromhex(p)) if p != "0" else Fraction(0) for p in parts)  # noqa: E741
+            if abs(m) > N * abs(h) or abs(l) > N * abs(m):
+                return Fraction(1)
+            value = h + m + l
+            low, high = (_rational(end) for end in enclosure._mpi_)
+            worst = max(worst, max(abs(value - low), abs(value - high)) / low)
+    finally:
+        iv.prec = saved
+    return worst
+
+
+def exp_total() -> Fraction:
+    r"""triple_exp_domain(y)'s relative error for normalised y with :math:`y_h \in [-750, 1]`: :math:`|E - e^y| \le
+    \epsilon e^y + 14 \cdot 2^{-1074}` (the absolute part from the final scaling and the product's perturbations).
+
+    :math:`e^y = 2^k 2^{j/64} e^{R}`, :math:`R = y - i\ln 2/64`, i = 64k + j (k = floor(i/64), j = i - 64k: exact in
+    double). The reduction (fp.triple.exp.reduce): :math:`r = R + \rho`, :math:`|\rho| \le` REDUCE_BOUND, and
+    :math:`|R| \le |y_h - i\ln 2/64| + |y_m + y_l|`, with :math:`|y_m + y_l| \le` LOW 750; r is triple_add's result,
+    normalised (fp.triple.renorm), so :math:`|r_h| \le H|r|`, which must lie within the polynomial's radius. The
+    polynomial (fp.triple.exp.poly): :math:`|P - M_0(r)| \le` POLY_BOUND, and :math:`|e^r - M_0(r)| \le
+    |r|^{15}e^{|r|}/15!` (Lagrange), so :math:`P = e^r(1 + \alpha)`, :math:`|\alpha| \le (\mathrm{POLY} +
+    |r|^{15}e^{|r|}/15!)e^{|r|}`. The table (fp.triple.exp.table): :math:`T_j = 2^{j/64}(1 + \tau)`. The product
+    (fp.triple.mul, P and T_j normalised, :math:`|P_h T_h| \ge 2^{-975}`): :math:`Z = PT_j(1 + \theta) + \eta`,
+    :math:`|\theta| \le` MUL_BOUND :math:`H^2`, :math:`|\eta| \le` MUL_ABSOLUTE. So :math:`2^kZ = e^y e^\rho(1 +
+    \alpha)(1 + \tau)(1 + \theta) + 2^k\eta` (:math:`k \le 1`), and the scaling (times_pow2_exp: exact for a normal
+    part, one rounding of at most :math:`2^{-1075}` for a subnormal one) adds :math:`3 \cdot 2^{-1075}`. The relative
+    part is at most :math:`e^{|\rho|}(1 + |\alpha|)(1 + |\tau|)(1 + |\theta|) - 1` on either side.
+
+    E is normalised: Z is triple_renorm's (:math:`|Z_m| \le \mu|Z_h|`, :math:`|Z_l| \le u|Z_m|`); scaled by
+    :math:`2^k` exactly where normal, and where a part rounds into the subnormal range, RN(v) is at most 2|v| and at
+    least |v|/1.5 for :math:`|v| \ge 2^{-1074}` (0 below :math:`2^{-1075}`), so :math:`|E_m| \le 2\mu|E_h|` and
+    :math:`|E_l| \le 3u|E_m|`, both within N."""
+    if 2 * renorm_factor() > N or 3 * U > N or EXP_DOMAIN != (-750, 1):
+        return Fraction(1)
+    r_abs = REDUCE_RANGE + LOW * 750 + REDUCE_BOUND
+    if H * r_abs > POLY_RADIUS:
+        return Fraction(1)
+    e_r = exp_upper(r_abs)
+    remainder = r_abs**15 * e_r / math.factorial(15)
+    alpha = (POLY_BOUND + remainder) * e_r
+    theta = MUL_BOUND * H * H
+    return exp_upper(REDUCE_BOUND) * (1 + alpha) * (1 + table_error()) * (1 + theta) - 1
+
+
+def div_total() -> Fraction:
+    r"""triple_div_d(x, d) for normalised x and a double d != 0: :math:`|q - x/d| \le a|x_h/d| + b\,2^{-1075} +
+    c\,2^{-1075}/|d|`; returns a, and fails (1) unless b and c are at most DIV_ABSOLUTE.
+
+    A quotient :math:`q_k = \mathrm{RN}(v/d)` has :math:`|q_kd - v| \le u|v| + 2^{-1075}|d|`. triple_mul_d of
+    triple_of(q, 0) = (q, 0, 0) by d is :math:`qd + \eta`, :math:`|\eta| \le 2^{-1075}`: its products by the zero
+    parts are 0, its low sums add zeros, and p + residual is qd up to the residual's rounding into the subnormal range.
+    With :math:`A = |x_h|`: :math:`r_1 = x - (q_0d + \eta_0) + a_1`, :math:`|a_1| \le \epsilon_A\max(|x_h|, |P_{0h}|)`
+    (fp.triple.add), so :math:`|r_1| \le (u + \mathrm{LOW})A + 2^{-1075}(|d| + 1) + |a_1|`; likewise :math:`r_2` from
+    :math:`r_1` (its head within :math:`H|r_1|`, its low parts within LOW H :math:`|r_1|`); then :math:`q_2 =
+    \mathrm{RN}(r_{2h}/d)`. Since :math:`x/d = q_0 + q_1 + (r_2 + \eta_0 + \eta_1 - a_1 - a_2)/d` and triple_renorm(q_0,
+    q_1, q_2) is exact, :math:`|q - x/d| \le |q_2 - r_2/d| + (|\eta_0| + |\eta_1| + |a_1| + |a_2|)/|d|`, with
+    :math:`|q_2 - r_2/d| \le (u H|r_2| + \mathrm{LOW}\,H|r_2|)/|d| + 2^{-1075}`. Each bound is kept as
+    :math:`(\alpha, \beta, \gamma)`: :math:`\alpha A + \beta 2^{-1075}|d| + \gamma 2^{-1075}`."""
+    def add(*terms: tuple[Fraction, Fraction, Fraction]) -> tuple[Fraction, Fraction, Fraction]:
+        return (sum((t[0] for t in terms), Fraction(0)), sum((t[1] for t in terms), Fraction(0)), sum((t[2] for t in terms), Fraction(0)))
+
+    def scale(k: Fraction, t: tuple[Fraction, Fraction, Fraction]) -> tuple[Fraction, Fraction, Fraction]:
+        return (k * t[0], k * t[1], k * t[2])
+
+    one, zero = Fraction(1), Fraction(0)
+    eta = (zero, zero, one)
+    quotient = (zero, one, zero)  # the quotient's absolute rounding, times |d|
+    p0 = add((1 + U, zero, zero), quotient, eta)  # |P_0| <= A + |q_0 d - x_h| + |eta_0|
+    a1 = scale(ADD_BOUND * H, p0)  # max(|x_h|, |P_0h|) <= H |P_0|
+    r1 = add((U + LOW, zero, zero), quotient, eta, a1)
+    p1 = add(scale(H * (1 + U), r1), quotient, eta)
+    a2 = scale(ADD_BOUND * H, p1)
+    r2 = add(scale(U * H + LOW * H, r1), quotient, eta, a2)
+    last = add(scale(U * H + LOW * H, r2), eta, eta, a1, a2)
+    # divided by |d|: alpha |x_h/d| + beta 2^-1075 + gamma 2^-1075/|d|; and q_2's own absolute 2^-1075
+    alpha, beta, gamma = last[0], last[1] + 1, last[2]
+    return alpha if beta <= DIV_ABSOLUTE and gamma <= DIV_ABSOLUTE else Fraction(1)
+
+
+def _newton_step(d: Fraction) -> Fraction:
+    r"""One Newton step of triple_log from :math:`|D| \le d`, :math:`D = L - \log s`: the next :math:`|D'|`.
+
+    E = triple_exp_domain(-L) (:math:`-L_h \in [-750, 1]`): :math:`|E - e^{-L}| \le \epsilon_E e^{-L} + a_E`; so
+    :math:`sE = e^{-D}(1 + \epsilon) + s a_E` (:math:`s e^{-L} = e^{-D}`, :math:`s \le 2^{64}(1 + N)`). P = triple_mul(s,
+    E): :math:`|P - sE| \le \epsilon_M H^2|sE| + 6\cdot 2^{-1074}`; N' = triple_add(P, -1): within :math:`\epsilon_A
+    \max(H|P|, 1)`; L' = triple_add(L, N'): within :math:`\epsilon_A H\max(|L|, |N'|)`. Then :math:`D' = (D + e^{-D} -
+    1) + e^{-D}\epsilon + s a_E + (P - sE) + \nu + \omega` and :math:`|D + e^{-D} - 1| \le D^2 e^{|D|}/2`."""
+    e_d = exp_upper(d)
+    s_exp_abs = 2**64 * (1 + N) * EXP_ABSOLUTE
+    product = e_d * (1 + EXP_BOUND) + s_exp_abs  # |sE|
+    mul_error = MUL_BOUND * H * H * product + MUL_ABSOLUTE
+    p = product + mul_error  # |P|
+    nu = ADD_BOUND * max(H * p, Fraction(1))
+    n_prime = p + 1 + nu
+    omega = ADD_BOUND * H * max(LOG_TOP + 1 + d, n_prime)
+    return d * d * e_d / 2 + e_d * EXP_BOUND + s_exp_abs + mul_error + nu + omega
+
+
+def log_total() -> Fraction:
+    r"""triple_log_lanes(s) for normalised s with :math:`s_h \in [1/2, 2^{64}]`: :math:`|L - \log s| \le` the returned
+    bound. :math:`L_0` = (log(s_h), 0, 0) from the C library, within LIBM_LOG of :math:`\log s_h` (the assumption), and
+    :math:`|\log s - \log s_h| \le -\log(1 - \mathrm{LOW}) \le \mathrm{LOW}/(1 - \mathrm{LOW})`; then two Newton steps
+    (:func:`_newton_step`), each with :math:`L \in [-1, 45]`, so :math:`-L_h` in triple_exp_domain's domain."""
+    d = LIBM_LOG + LOW / (1 - LOW)
+    for _ in range(2):
+        d = _newton_step(d)
+    return d
+
+
+def triple_stage_ulps() -> Fraction:
+    r"""ULPs of a float64 result that logsumexp's triple-double stage (logsumexp_exact_rows) certifies:
+    :math:`B = (n + 64)\,2^{-140}(|m| + T(|L_h| + 1)) \le 2^{-53.5}|\mathrm{out}|` (B computed in five roundings).
+
+    The stage: for each entry :math:`x \ne m`, :math:`y = (x - m)/T` as a triple (T = 1: triple_of of TwoSum's exact
+    pair; else triple_quotient: (d + l)/(T h), d + l = (x - m)h exactly but for halving a subnormal (:math:`2^{-1074}`
+    at most, divided by T/2 > 1/2), scaled by :math:`2^{200}` below :math:`Th = 2^{-900}` so that the divisor is at
+    least :math:`2^{-900}`: fp.triple.div gives :math:`|\hat y - y| \le \delta_y = a H\cdot 745.01 + 4\cdot 2^{-1075} +
+    4\cdot 2^{-1075+900} + 2^{-1073}`); the terms with :math:`\hat y_h \ge -745` by fp.triple.exp, each within
+    :math:`\epsilon_t = (1 + \epsilon_E)e^{\delta_y} - 1` relative and :math:`14\cdot 2^{-1074}`; those left out are
+    below :math:`e^{-745} < 2^{-1074}` each (x = -inf, x - m below -DBL_MAX with T <= 1: 0). Their sum in entry order
+    by triple_add (all positive: each step within :math:`\epsilon_A H` of its two operands' sum), then the ties c:
+    :math:`|s - S| \le \theta S + n\,2^{-1070}`, :math:`\theta = (1 + \epsilon_t)(1 + \epsilon_AH)^{n + 1} - 1`,
+    S the exact sum (:math:`S \ge c \ge 1`, :math:`s_h \in [1/2, 2^{64}]` for :math:`n \le 2^{62}`). The log
+    (fp.triple.log): :math:`|\hat L - \log S| \le \lambda = \lambda_{\log} + (\theta + n 2^{-1070})/(1 - \theta - n
+    2^{-1070})`. The finish (triple_lse_value_for, h = 1/2 for T > 1 else 1: exact halvings but m's when subnormal,
+    :math:`2^{-1075}`): :math:`\hat M` = triple_mul_d(:math:`\hat L`, Th) within :math:`\epsilon_{MD}|\hat L_h|Th +
+    6\cdot 2^{-1074}`, half = triple_add(mh, :math:`\hat M`) within :math:`\epsilon_A\max(|mh|, |\hat M_h|)`, and the
+    value before its last rounding :math:`v = \mathrm{half}_h + \mathrm{RN}(\mathrm{half}_m + \mathrm{half}_l)`,
+    within :math:`u\,\mathrm{LOW}\,H|\mathrm{half}|` of half. So the error of v/h against LSE is at most
+    :math:`T\lambda + \epsilon_{MD}T|\hat L_h| + \epsilon_A(|m| + H^2(1 + \epsilon_{MD})T|\hat L_h|) + 2^{-102}|v/h| +
+    2^{-1068}`.
+    Against B: :math:`T\lambda \le T(n + 64)2^{-140}` where its per-entry part is at most :math:`2^{-140}` and the
+    rest at most :math:`63 \cdot 2^{-140}` (checked below for :math:`n \le 2^{62}`: :math:`\theta`'s powers are
+    bounded by :math:`(n + 1)\epsilon_AH(1 + 2^{-80})`); the product's and the sum's parts by
+    :math:`64\cdot 2^{-140}(|m| + T|\hat L_h|)` (the product's and the sum's parts of :math:`T|\hat L_h|` together).
+    Certified, :math:`B \le 2^{-53.5}|\mathrm{out}|(1 + u)/(1 - u)^5` (B's five roundings, the threshold's one) and
+    :math:`|\mathrm{out}| \le (1 + u)|v/h|`; for results of at least :math:`2^{-1000}` the absolute part is below
+    :math:`2^{-67}|v/h|`. So :math:`|v/h - \mathrm{LSE}| \le \rho|v/h|`, :math:`\rho = 2^{-53.5}(1 + u)^2/(1 - u)^5 +
+    2^{-102} + 2^{-67}`, and where :math:`\rho < 2^{-53}` one rounding boundary at most
+    lies between them (the argument of certified_ulps): 1 ULP."""
+    per_entry, slack = Fraction(LOGSUMEXP_ERRORS.triple_per_entry), Fraction(LOGSUMEXP_ERRORS.triple_slack)
+    delta_y = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**(1075 - 900)) + Fraction(1, 2**1073)
+    eps_t = (1 + EXP_BOUND) * exp_upper(delta_y) - 1
+    step = ADD_BOUND * H
+    n = Fraction(MAX_ENTRIES)
+    if (n + 1) * step > Fraction(1, 2**80):
+        return Fraction(2)
+    growth = 1 + Fraction(1, 2**80)  # (1 + step)^(n+1) - 1 <= (n + 1) step (1 + 2^-80) while (n + 1) step <= 2^-80
+    absolute_sum = Fraction(1, 2**1070)  # per entry: a term's 14 2^-1074, a left-out term's 2^-1074, with room
+    # lambda = lambda_log + (theta + n a)/(1 - theta - n a): its part per entry and the rest (the denominator at most 1 + 2^-79)
+    denominator = 1 + Fraction(1, 2**79)
+    lambda_rest = log_total() + (eps_t + step * growth * (1 + eps_t)) * denominator
+    lambda_entry = (step * growth * (1 + eps_t) + absolute_sum) * denominator
+    if lambda_entry > per_entry or lambda_rest > (slack - 1) * per_entry:
+        return Fraction(2)
+    if MUL_D_BOUND + ADD_BOUND * H * H * (1 + MUL_D_BOUND) > slack * per_entry or ADD_BOUND > slack * per_entry:
+        return Fraction(2)
+    rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 5 + Fraction(1, 2**102) + Fraction(1, 2**67)
+    return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)

@@ -1,0 +1,24 @@
+"""Build and run a test driver of tests/c/ (a C file that includes generated/c/softmax.c, so that it reaches the static
+functions) with the compiler on PATH: its standard output for the given input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "generated" / "c" / "softmax.c"
+CC = shutil.which("gcc") or shutil.which("cc")
+
+
+def run_driver(name: str, folder: Path, text: str) -> str:
+    """Compile tests/c/<name>.c (C99, -O2, native) into ``folder`` and run it on ``text``; its output."""
+    assert CC is not None, "no C compiler"
+    exe = folder / name
+    build = subprocess.run([CC, "-std=c99", "-O2", "-march=native", "-I", str(SOURCE.parent), str(ROOT / "tests" / "c" / f"{name}.c"),
+                            "-o", str(exe), "-lm"], capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+    done = subprocess.run([str(exe)], input=text, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout

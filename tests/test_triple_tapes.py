@@ -1,0 +1,200 @@
+"""The tapes the triple-double Gappa scripts are printed from (codegen/backends/gappa/triple.py) against the compiled C,
+bit for bit: triple_add, triple_mul, triple_div_d, triple_exp_domain (its reduction, polynomial, table product and
+scaling) and triple_log_lanes (the C library's log, then two Newton steps), on normalised operands across magnitudes,
+cancellations, subnormal parts and the exp's domain. Where a tape and the C agree, the scripts' operations are the C's
+in its order; a change of the C's order fails here. The test tests itself: a tape with one operation swapped differs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from c_drivers import CC, run_driver
+
+from softproof.codegen.backends.c.target import triple_constants
+from softproof.codegen.backends.gappa.triple import (
+    Tape,
+    Triple,
+    exp_polynomial,
+    exp_reduction,
+    triple_add,
+    triple_div_d,
+    triple_mul,
+    triple_neg,
+    triple_of,
+)
+from softproof.codegen.backends.gappa.triple_scripts import triple_parts
+
+pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler")
+
+Parts = tuple[float, float, float]
+X, Y = Triple("xh", "xm", "xl"), Triple("yh", "ym", "yl")
+
+
+def _values(parts: Parts, names: Triple) -> dict[str, float]:
+    return dict(zip(names.parts, parts, strict=True))
+
+
+def _run(tape: Tape, out: Triple, inputs: dict[str, float]) -> Parts:
+    values = tape.evaluate(inputs)
+    return values[out.h], values[out.m], values[out.l]
+
+
+def _constant(text: str) -> Parts:
+    h, m, l = (float.fromhex(p) if p != "0" else 0.0 for p in triple_parts(text))  # noqa: E741
+    return h, m, l
+
+
+def _operation(build: Callable[[Tape, Triple, Triple], Triple]) -> Callable[[Parts, Parts], Parts]:
+    tape = Tape("v")
+    out = build(tape, X, Y)
+    return lambda x, y: _run(tape, out, {**_values(x, X), **_values(y, Y)})
+
+
+ADD = _operation(triple_add)
+MUL = _operation(triple_mul)
+
+
+def _div(x: Parts, d: float) -> Parts:
+    tape = Tape("v")
+    out = triple_div_d(tape, X, "d")
+    return _run(tape, out, {**_values(x, X), "d": d})
+
+
+def _times_pow2_exp(x: float, k: int) -> float:
+    """times_pow2_exp: x 2^k in two exact-power steps below k = -1022, as the C's bit-built scales."""
+    first = -600 if k < -1022 else 0
+    return (x * 2.0**first) * 2.0 ** (k - first)
+
+
+def _exp(y: Parts) -> Parts:
+    """triple_exp_domain from its tapes: the reduction, i's split into k and j, the polynomial, the product by the
+    table's 2^(j/64), the scaling."""
+    constants = triple_constants()
+    ln2 = _constant(str(constants["ln2"]))
+    reduce_tape = Tape("v")
+    i_name, r = exp_reduction(reduce_tape, Y, "C64", Triple("Qh", "Qm", "Ql"))
+    inputs = {**_values(y, Y), "C64": 64.0 / ln2[0], **dict(zip(("Qh", "Qm", "Ql"), (p * 2.0**-6 for p in ln2), strict=True))}
+    values = reduce_tape.evaluate(inputs)
+    i = values[i_name]
+    k = math.floor(i * 2.0**-6)
+    j = int(i - 64.0 * k)
+    poly_tape = Tape("v")
+    p, _ = exp_polynomial(poly_tape, Triple("rh", "rm", "rl"), lambda n: Triple(f"F{n}h", f"F{n}m", f"F{n}l"))
+    factorials = {f"F{n}{part}": value for n, text in enumerate(constants["inverse_factorials"])
+                  for part, value in zip("hml", _constant(text), strict=True)}
+    p_value = _run(poly_tape, p, {"rh": values[r.h], "rm": values[r.m], "rl": values[r.l], **factorials})
+    product = MUL(p_value, _constant(constants["powers"][j]))
+    return _times_pow2_exp(product[0], k), _times_pow2_exp(product[1], k), _times_pow2_exp(product[2], k)
+
+
+def _log(s: Parts) -> Parts:
+    """triple_log_lanes of one sum: L = (log s_h, 0, 0) from the C library (Python's math.log is the same libm call),
+    then two Newton steps L + (s e^-L - 1), each by the tapes."""
+    tape = Tape("v")
+    zero = triple_of(tape, "head", "0")
+    values = tape.evaluate({"head": math.log(s[0])})
+    L = (values[zero.h], values[zero.m], values[zero.l])
+    for _ in range(2):
+        e = _exp((-L[0], -L[1], -L[2]))
+        L = ADD(L, ADD(MUL(s, e), (-1.0, 0.0, 0.0)))
+    return L
+
+
+def _normalised(rng: np.random.Generator, head: float) -> Parts:
+    """A triple_renorm output near head: three doubles of falling magnitude, renormalised as the C does."""
+    m = head * 2.0 ** -float(rng.uniform(53, 60)) * float(rng.choice([-1, 1]))
+    low = m * 2.0 ** -float(rng.uniform(53, 60)) * float(rng.choice([-1, 1]))
+    tape = Tape("v")
+    out = triple_add(tape, Triple("a", "b", "c"), Triple("z", "z", "z"))
+    return _run(tape, out, {"a": head, "b": m, "c": low, "z": 0.0})
+
+
+def _cases() -> list[tuple[str, tuple[float, ...], Parts]]:
+    rng = np.random.default_rng(16)
+    heads = [float(v) for v in 2.0 ** rng.uniform(-1074, 1000, 120)] + [1.0, 0.5, 2.0**-1022, 2.0**-1060, 3e-320]
+    cases: list[tuple[str, tuple[float, ...], Parts]] = []
+    for head in heads:
+        x = _normalised(rng, head * float(rng.choice([-1, 1])))
+        other = head * 2.0 ** float(rng.uniform(-120, 0)) * float(rng.choice([-1, 1]))
+        y = _normalised(rng, other)
+        near = _normalised(rng, -x[0] * (1 + 2.0**-52 * float(rng.integers(-3, 4))))  # cancellation
+        for kind, b in (("A", y), ("A", near), ("A", (-x[0], -x[1], 0.0))):
+            cases.append((kind, (*x, *b), ADD(x, b)))
+        if abs(head) < 2.0**500:
+            factor = _normalised(rng, float(2.0 ** rng.uniform(-500, 20)) * float(rng.choice([-1, 1])))
+            cases.append(("M", (*x, *factor), MUL(x, factor)))
+        d = float(2.0 ** rng.uniform(-60, 60)) * float(rng.choice([-1, 1]))
+        if 2.0**-900 < abs(head / d) < 2.0**900:
+            cases.append(("D", (*x, d), _div(x, d)))
+    ys = list(rng.uniform(-750, 1, 300)) + list(-(2.0 ** rng.uniform(-1074, 3, 60))) + [0.0, -745.0, -708.4, 1.0]
+    ys += [float(k) * math.log(2) / 64 for k in rng.integers(-69000, 64, 60)]
+    for y in ys:
+        parts = _normalised(rng, float(y)) if y != 0.0 else (0.0, 0.0, 0.0)
+        cases.append(("E", parts, _exp(parts)))
+    for s in list(np.exp(rng.uniform(0, 44, 150))) + [1.0, 1.0 + 2.0**-52, 2.0**64 * 0.999]:
+        parts = _normalised(rng, float(s))
+        cases.append(("L", parts, _log(parts)))
+    return cases
+
+
+def _hex(parts: Parts) -> str:
+    return " ".join(float(p).hex() for p in parts)
+
+
+def test_the_tapes_are_the_c_operations_bit_for_bit(tmp_path: Path) -> None:
+    cases = _cases()
+    lines = run_driver("triple_driver", tmp_path, "".join(f"{kind} {' '.join(float(v).hex() for v in args)}\n" for kind, args, _ in cases)).splitlines()
+    assert len(lines) == len(cases)
+    kinds = {kind for kind, _, _ in cases}
+    assert kinds == {"A", "M", "D", "E", "L"}
+    for (kind, args, expected), line in zip(cases, lines, strict=True):
+        got = tuple(float.fromhex(v) for v in line.split())
+        assert _hex(got) == _hex(expected), (kind, [float(a).hex() for a in args])
+
+
+def test_a_swapped_operation_is_seen() -> None:
+    """Not vacuous: triple_add with its low sums' order changed (s2 + (t0 + t1) taken as (s2 + t0) + t1) differs from the
+    tape on operands whose low parts round."""
+    rng = np.random.default_rng(3)
+
+    def swapped(tape: Tape, x: Triple, y: Triple) -> Triple:
+        s0, t0 = tape.two_sum(x.h, y.h)
+        s1, t1 = tape.two_sum(x.m, y.m)
+        s2 = tape.add(x.l, y.l)
+        s1, t0 = tape.two_sum(s1, t0)
+        s2 = tape.add(tape.add(s2, t0), t1)
+        from softproof.codegen.backends.gappa.triple import renorm
+
+        return renorm(tape, s0, s1, s2)
+
+    other = _operation(swapped)
+    differ = sum(_hex(ADD(x, y)) != _hex(other(x, y)) for x, y in
+                 ((_normalised(rng, 1.0 + float(rng.uniform())), _normalised(rng, float(rng.uniform(-1, 1)))) for _ in range(2000)))
+    assert differ > 0
+    assert triple_neg  # the tapes' negation is exercised through the reduction and the division
+
+
+def test_renorm_outputs_are_normalised_as_its_lemma_says() -> None:
+    """fp.triple.renorm's hand argument (Sterbenz' lemma) against its tape on a, b, c of every relation: equal and
+    opposite heads, b and c far below a or far above it, subnormal parts: |m| <= mu |h| and |l| <= u |m|, h + m + l = a +
+    b + c exactly."""
+    from fractions import Fraction
+
+    from softproof.codegen.backends.gappa.triple import renorm
+    from softproof.codegen.backends.gappa.triple_bounds import renorm_factor
+
+    mu, u = renorm_factor(), Fraction(1, 2**53)
+    rng = np.random.default_rng(51)
+    tape = Tape("v")
+    out = renorm(tape, "a", "b", "c")
+    for _ in range(20000):
+        a = float(rng.standard_normal()) * 2.0 ** float(rng.integers(-1070, 880))
+        b = -a * (1 + float(rng.integers(-4, 5)) * 2.0**-52) if rng.random() < 0.3 else a * 2.0 ** -float(rng.uniform(-60, 120))
+        c = b * 2.0 ** -float(rng.uniform(-60, 120)) * float(rng.choice([-1, 1]))
+        h, m, low = _run(tape, out, {"a": a, "b": b, "c": c})
+        assert Fraction(h) + Fraction(m) + Fraction(low) == Fraction(a) + Fraction(b) + Fraction(c)
+        assert abs(Fraction(m)) <= mu * abs(Fraction(h)) and abs(Fraction(low)) <= u * abs(Fraction(m))
