@@ -84,6 +84,9 @@ class LogsumexpErrors:
     # (logsumexp_exact_rows; its soundness: fp.logsumexp.certified_triple.float64)
     triple_per_entry: float = 2.0**-140
     triple_slack: float = 64.0
+    # logmeanexp's triple-double stage: (n + triple_mean_slack) triple_per_entry (|m| + |L_h| + 1) (logmeanexp_row_d;
+    # fp.logmeanexp.certified_triple.float64)
+    triple_mean_slack: float = 66.0
 
 
 LOGSUMEXP_ERRORS = LogsumexpErrors()

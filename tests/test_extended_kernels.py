@@ -23,11 +23,12 @@ HALF_SUBNORMAL = mpmath.mpf(2) ** -1075
 
 def _arguments() -> list[tuple[str, float, float]]:
     rng = np.random.default_rng(11)
-    ys = list(rng.uniform(-750, 1, 1500)) + list(rng.uniform(-1, 1, 300))
+    ys = list(rng.uniform(-750, 1, 1500)) + list(rng.uniform(-1, 1, 300)) + list(rng.uniform(1, 45, 100))
     ys += [float(k) * float(np.log(2)) / 64 + d for k in rng.integers(-69000, 90, 200) for d in (0.0, 1e-17)]
     ys += [0.0, 2.0**-900, -(2.0**-900), 1e-300, 1.0, -745.0, -708.4]
     out = [("e", y, y * 2.0**-60 * float(rng.choice([-1, 1]))) for y in ys]
     ss = list(np.exp(rng.uniform(0, 44, 800))) + list(1 + rng.uniform(0, 1e-6, 100)) + [1.0, 1 + 2.0**-52, 2.0**64]
+    ss += list(2.0 ** -rng.uniform(0, 62, 200))  # logmeanexp's means, 1/n <= s <= 1
     out += [("l", s, s * 2.0**-58 * float(rng.choice([-1, 1]))) for s in ss]
     # sp_exp_dd on its domain -708 <= a <= 0, |b| <= 2^-42: random, near k ln 2 +- ln2/2 (|r| largest), the low end
     # (lo subnormal below about -671), tiny a

@@ -624,14 +624,20 @@ def test_logsumexp_backward_is_within_its_proved_bounds() -> None:
     assert naive_broke > 0 and worst["float32"] <= 1, worst
 
 
-def test_the_triple_stage_composition_needs_its_parts_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """fp.logsumexp.certified_triple.float64's composition is not vacuous: with a part's bound looser than proved (the
-    exp at 2^-130, triple_add at 2^-139 per entry) or the C library's log assumed within 2^-20 only, it no longer gives
-    1 ULP under the C's certificate (n + 64) 2^-140 (...)."""
+def test_the_later_stages_compositions_need_their_parts_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compositions of fp.logsumexp.certified_triple.float64, fp.logmeanexp.certified_triple.float64 and
+    fp.logsumexp.certified_wide.float64 are not vacuous: with a part's bound looser than proved (the exp at 2^-130,
+    triple_add at 2^-139 per entry, a long double term's argument at 2^-60), or an assumption on the C library weaker
+    (log within 2^-20, expl and logl within 4 ulp), they no longer give 1 ULP under the C's certificates."""
     from softproof.codegen.backends.gappa import triple_bounds as tb
+    from softproof.codegen.backends.gappa import wide_bounds as wb
 
-    assert tb.triple_stage_ulps() == 1
+    assert tb.triple_stage_ulps() == tb.mean_stage_ulps() == wb.wide_stage_ulps() == 1
     for name, loose in (("EXP_BOUND", Fraction(1, 2**130)), ("ADD_BOUND", Fraction(1, 2**139)), ("LIBM_LOG", Fraction(1, 2**20))):
         with monkeypatch.context() as patched:
             patched.setattr(tb, name, loose)
-            assert tb.triple_stage_ulps() == 2, name
+            assert tb.triple_stage_ulps() == tb.mean_stage_ulps() == 2, name
+    for name, loose in (("TERM_ARGUMENT", Fraction(1, 2**60)), ("LIBRARY", Fraction(1, 2**61))):
+        with monkeypatch.context() as patched:
+            patched.setattr(wb, name, loose)
+            assert wb.wide_stage_ulps() == 2, name

@@ -131,11 +131,12 @@ def _cases() -> list[tuple[str, tuple[float, ...], Parts]]:
         if 2.0**-900 < abs(head / d) < 2.0**900:
             cases.append(("D", (*x, d), _div(x, d)))
     ys = list(rng.uniform(-750, 1, 300)) + list(-(2.0 ** rng.uniform(-1074, 3, 60))) + [0.0, -745.0, -708.4, 1.0]
+    ys += list(rng.uniform(1, 45, 40)) + [44.4]  # triple_log's e^-L where L < 0 (logmeanexp's means below 1)
     ys += [float(k) * math.log(2) / 64 for k in rng.integers(-69000, 64, 60)]
     for y in ys:
         parts = _normalised(rng, float(y)) if y != 0.0 else (0.0, 0.0, 0.0)
         cases.append(("E", parts, _exp(parts)))
-    for s in list(np.exp(rng.uniform(0, 44, 150))) + [1.0, 1.0 + 2.0**-52, 2.0**64 * 0.999]:
+    for s in list(np.exp(rng.uniform(0, 44, 150))) + list(2.0 ** -rng.uniform(0, 62, 60)) + [1.0, 1.0 + 2.0**-52, 2.0**64 * 0.999, 2.0**-62]:
         parts = _normalised(rng, float(s))
         cases.append(("L", parts, _log(parts)))
     return cases

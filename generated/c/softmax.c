@@ -132,6 +132,7 @@ static int sp_threads(void)
  * 2^-53.5 |out| (fp.logsumexp.certified_triple.float64) */
 #define SP_TRIPLE_PER_ENTRY 0x1.0000000000000p-140
 #define SP_TRIPLE_SLACK 64.0
+#define SP_TRIPLE_MEAN_SLACK 66.0 /* logmeanexp's: fp.logmeanexp.certified_triple.float64 */
 /* the correctly rounded float32 functions' rounding tests (codegen/kernels.py, CorrectRounding): the radii over the
  * float32 kernel's and the float64 kernel's proved relative errors */
 #define SP_CR_RADIUS_SINGLE 0x1.0000000000000p-36
@@ -9347,8 +9348,8 @@ SP_NOINLINE int softproof_lse_finish(const softproof_lse_state *s, double *out, 
  * double-double and m - L by TwoSum. It keeps its result where the bound E = (SP_LME_ETA + n^2 2^-100) L
  * + 2^-104 (|m| + L) + 2^-1074 on the error before the last rounding is at most 2^-53.5 |out| (then within 1 ULP:
  * fp.logmeanexp.certified.float64), that is, where m and L do not cancel. Else the row again in triple-double (the
- * terms by exact_terms, (c + t)/n, triple_log: within (n + 66) 2^-140 (|m| + |L| + 1), the triple arithmetic's
- * documented accuracy), kept where that is within 2^-53.5 |out| too; the rows neither certifies are flagged
+ * terms by exact_terms, (c + t)/n, triple_log: within (n + 66) 2^-140 (|m| + |L| + 1)), kept where that is within
+ * 2^-53.5 |out| too (then within 1 ULP: fp.logmeanexp.certified_triple.float64); the rows neither certifies are flagged
  * (*uncertain = 1) for the caller, which redoes them exactly (mpmath). A NaN entry gives NaN, +inf gives +inf, a row of
  * -inf gives -inf. */
 #define SP_LME_ETA 0x1.0000000000000p-52 /* the relative error of L from the first stage's terms, sums, ratio and log, n <= 2^24 */
@@ -9421,7 +9422,7 @@ static double logmeanexp_row_d(const double *xr, size_t n, unsigned char *uncert
         const triple L3 = triple_log(mean);
         const triple sum = triple_add(triple_of(m, 0.0), L3);
         out = sum.h + (sum.m + sum.l);
-        bound = ((double)n + 66.0) * 0x1p-140 * (fabs(m) + fabs(L3.h) + 1.0);
+        bound = ((double)n + SP_TRIPLE_MEAN_SLACK) * SP_TRIPLE_PER_ENTRY * (fabs(m) + fabs(L3.h) + 1.0);
         *uncertain = bound <= SP_WITHIN_ULP_D * fabs(out) ? 0 : 1;
         return out;
     }

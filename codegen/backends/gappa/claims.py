@@ -26,8 +26,8 @@ the fast tier's float32 kernels (fp.*.fast.float32), logmeanexp's first stage wh
 FMA hardware, the twins (:func:`portable_twin`) of all of those (PORTABLE_ULPS, PORTABLE_CERTIFIED, the backward and
 fast claims, PORTABLE_CR), where a part's bound is larger there at its twin's own bound; logsumexp's long double and
 triple-double stages (fp.logsumexp.certified_wide.float64, fp.logsumexp.certified_triple.float64, the triple-double
-arithmetic fp.triple.*, whose bounds live in triple_bounds.py and wide_bounds.py). Not yet: logmeanexp's last stage
-(triple-double, argued in the source), those stages for float32 results and in the portable build, and
+arithmetic fp.triple.*, whose bounds live in triple_bounds.py and wide_bounds.py) and logmeanexp's triple-double stage
+(fp.logmeanexp.certified_triple.float64). Not yet: those stages for float32 results and in the portable build, and
 logsumexp_backward (composed in NumPy), whose accuracy-table bounds remain measured.
 """
 
@@ -838,10 +838,11 @@ def certified_ulps(within_ulp: Fraction = WITHIN_ULP, single: bool = False) -> F
 
 
 def _stage_claim(claim_id: str, quote: str, parts: tuple[Claim, ...], combine: Callable[[], Fraction], assumptions: tuple[str, ...],
-                 formats: str = "binary64") -> Claim:
-    """A logsumexp stage's claim: every float64 result it certifies (``quote``: how it certifies, and the scope) is within
-    1 ULP of the correctly rounded value, by ``combine`` (its argument beside it) over the proved ``parts``."""
-    return _fp_claim(claim_id, quote, sp.Le(sp.Function("ulps")(FL(sp.Symbol("LSE"))), 1),
+                 formats: str = "binary64", value: str = "LSE") -> Claim:
+    """A logsumexp (logmeanexp: ``value`` LME) stage's claim: every float64 result it certifies (``quote``: how it
+    certifies, and the scope) is within 1 ULP of the correctly rounded value, by ``combine`` (its argument beside it)
+    over the proved ``parts``."""
+    return _fp_claim(claim_id, quote, sp.Le(sp.Function("ulps")(FL(sp.Symbol(value))), 1),
                      ComposedBound(parts, combine, Fraction(1), in_ulps=True), assumptions, formats)
 
 
@@ -1861,8 +1862,8 @@ LOGMEANEXP_CERTIFIED = _fp_claim(
     sp.Le(sp.Function("ulps")(FL(sp.Symbol("LME"))), 1),
     ComposedBound((ek.TAIL_ERROR, EXPM1_TAIL, EXP_DD, EXPM1_RATIO, LOG1P), logmeanexp_certified_ulps, Fraction(1), in_ulps=True),
     ("the arguments in logmeanexp_eta and logmeanexp_certified_ulps (codegen/backends/gappa/claims.py)",
-     "the second stage (triple-double: the triple arithmetic's documented accuracy) is argued in the source, not proved; "
-     "the rows neither certifies are redone exactly with mpmath (a Ziv loop on a proved error bound)"),
+     "the second stage (triple-double) in fp.logmeanexp.certified_triple.float64; the rows neither certifies are redone "
+     "exactly with mpmath (a Ziv loop on a proved error bound)"),
 )
 
 LOGMEANEXP_CERTIFIED_SINGLE = _fp_claim(
@@ -2452,7 +2453,7 @@ TRIPLE_RENORM = _fp_claim(
 TRIPLE_EXP_REDUCE = _fp_claim(
     "fp.triple.exp.reduce",
     "triple_exp_domain's reduction r = y - i ln2/64 (triple_mul_d, triple_add) is within 2^-143.4 of it and |y_h - i ln2/64| "
-    "<= 0.0054153, for normalised y with y_h in [-750, 1]",
+    "<= 0.0054153, for normalised y with y_h in [-750, 45]",
     sp.Le(sp.Abs(FL(sp.Symbol("r")) - (sp.Symbol("y") - sp.Symbol("i") * sp.log(2) / 64)), _sym(tb.REDUCE_BOUND)),
     GappaBound("fp_triple_exp_reduce", tb.REDUCE_BOUND, (tb.REDUCE_RANGE,)),
     ("i = nearbyint(y_h RN(64/ln2_h)), ties to even", "ln 2 enclosed in [a, a + 1] 2^-220 (mpmath's interval arithmetic)",
@@ -2477,7 +2478,7 @@ TRIPLE_EXP_TABLE = _fp_claim(
 )
 TRIPLE_EXP = _fp_claim(
     "fp.triple.exp",
-    "triple_exp_domain(y) is within 2^-143 e^y + 14 2^-1074 of e^y and normalised, for normalised y with y_h in [-750, 1]",
+    "triple_exp_domain(y) is within 2^-143 e^y + 3 2^-1075 of e^y and normalised, for normalised y with y_h in [-750, 45]",
     sp.Le(sp.Abs(FL(sp.exp(y_triple)) - sp.exp(y_triple)), _sym(tb.EXP_BOUND) * sp.exp(y_triple) + _sym(tb.EXP_ABSOLUTE)),
     ComposedBound((TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_MUL, TRIPLE_RENORM), tb.exp_total, tb.EXP_BOUND),
     ("the argument in exp_total",),
@@ -2492,10 +2493,10 @@ TRIPLE_DIV = _fp_claim(
 )
 TRIPLE_LOG = _fp_claim(
     "fp.triple.log",
-    "triple_log_lanes(s) is within 2^-142 of log s, for normalised s with s_h in [1/2, 2^64]",
+    "triple_log_lanes(s) is within 2^-142 of log s, for normalised s with s_h in [2^-63, 2^64]",
     sp.Le(sp.Abs(FL(sp.log(sp.Symbol("s"))) - sp.log(sp.Symbol("s"))), _sym(tb.LOG_BOUND)),
     ComposedBound((TRIPLE_EXP, TRIPLE_MUL, TRIPLE_ADD, TRIPLE_RENORM), tb.log_total, tb.LOG_BOUND),
-    ("the C library's log(s_h) within 2^-40 of log s_h on [1/2, 2^64] (glibc: within 1 ULP, 2^-47 there)",
+    ("the C library's log(s_h) within 2^-40 of log s_h on [2^-63, 2^64] (glibc: within 1 ULP, 2^-47 there)",
      "the argument in log_total and _newton_step"),
 )
 LOGSUMEXP_CERTIFIED_TRIPLE = _stage_claim(
@@ -2507,10 +2508,21 @@ LOGSUMEXP_CERTIFIED_TRIPLE = _stage_claim(
     ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54", "the argument in triple_stage_ulps",
      "the C library's log as fp.triple.log assumes"),
 )
-# logsumexp's stages after the double-double ones: long double, then the triple-double arithmetic and its stage
+LOGMEANEXP_CERTIFIED_TRIPLE = _stage_claim(
+    "fp.logmeanexp.certified_triple.float64",
+    "every float64 result that logmeanexp's triple-double stage certifies ((n + 66) 2^-140 (|m| + |L_h| + 1) <= 2^-53.5 "
+    "|out|) is within 1 ULP of the correctly rounded log((1/n) sum e^x), for rows of n <= 2^62 entries and results of "
+    "magnitude at least 2^-1000",
+    (TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_LOG, TRIPLE_RENORM), tb.mean_stage_ulps,
+    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54", "the argument in mean_stage_ulps",
+     "the C library's log as fp.triple.log assumes"),
+    value="LME",
+)
+# logsumexp's stages after the double-double ones (long double, then the triple-double arithmetic and its stage) and
+# logmeanexp's triple-double stage
 LATER_STAGE_CLAIMS = (LOGSUMEXP_WIDE_TERM, LOGSUMEXP_CERTIFIED_WIDE, TRIPLE_ADD, TRIPLE_MUL_FRAME, TRIPLE_MUL, TRIPLE_MUL_D_FRAME,
                       TRIPLE_MUL_D, TRIPLE_RENORM, TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_EXP, TRIPLE_DIV,
-                      TRIPLE_LOG, LOGSUMEXP_CERTIFIED_TRIPLE)
+                      TRIPLE_LOG, LOGSUMEXP_CERTIFIED_TRIPLE, LOGMEANEXP_CERTIFIED_TRIPLE)
 
 
 CLAIMS = [

@@ -19,7 +19,7 @@ from ...kernels import LOGSUMEXP_ERRORS
 from .triple_scripts import EXP_DOMAIN, NORMALISED, POLY_RADIUS, triple_parts
 from .units import WITHIN_ULP, U, exp_upper
 
-__all__ = ["exp_total", "div_total", "log_total", "product_below", "renorm_factor", "table_error", "triple_stage_ulps"]
+__all__ = ["exp_total", "div_total", "log_total", "mean_stage_ulps", "product_below", "renorm_factor", "table_error", "triple_stage_ulps"]
 
 N = NORMALISED
 H = 1 / (1 - N - N * N)  # |x_h| <= H |x| for a normalised x
@@ -37,12 +37,12 @@ POLY_RANGE = Fraction(10055, 10000)  # |P|; Gappa: 1.00543
 FAST_SUM_RATIO = Fraction(1, 2**50)  # |f/s| at duo_mul_add's Fast2Sums; Gappa: 2^-52.3 at most
 TABLE_BOUND = Fraction(1, 2**155)  # 2^(j/64) and ln 2 as triples, relative
 EXP_BOUND = Fraction(1, 2**143)
-EXP_ABSOLUTE = 14 * SUBNORMAL
+EXP_ABSOLUTE = 3 * SUBNORMAL / 2  # the final scaling: three parts rounded onto the subnormal grid
 DIV_BOUND = Fraction(1, 2**150)
 DIV_ABSOLUTE = 4  # in units of 2^-1075, and as many of 2^-1075/|d|
-LIBM_LOG = Fraction(1, 2**40)  # assumed: the C library's log(s_h) within 2^-40 of log s_h on [1/2, 2^64]
+LIBM_LOG = Fraction(1, 2**40)  # assumed: the C library's log(s_h) within 2^-40 of log s_h on [2^-63, 2^64]
 LOG_BOUND = Fraction(1, 2**142)
-LOG_TOP = Fraction(4437, 100)  # log 2^64 = 44.3614... < 44.37
+LOG_TOP = Fraction(4437, 100)  # |log s| <= log 2^64 = 44.3614... < 44.37 for s in [2^-63, 2^64]
 TERM_FLOOR = -745  # the stage keeps the terms whose y_h >= -745
 MAX_ENTRIES = 2**62
 
@@ -114,8 +114,8 @@ def table_error() -> Fraction:
 
 
 def exp_total() -> Fraction:
-    r"""triple_exp_domain(y)'s relative error for normalised y with :math:`y_h \in [-750, 1]`: :math:`|E - e^y| \le
-    \epsilon e^y + 14 \cdot 2^{-1074}` (the absolute part from the final scaling and the product's perturbations).
+    r"""triple_exp_domain(y)'s relative error for normalised y with :math:`y_h \in [-750, 45]`: :math:`|E - e^y| \le
+    \epsilon e^y + 3 \cdot 2^{-1075}` (the absolute part from the final scaling).
 
     :math:`e^y = 2^k 2^{j/64} e^{R}`, :math:`R = y - i\ln 2/64`, i = 64k + j (k = floor(i/64), j = i - 64k: exact in
     double). The reduction (fp.triple.exp.reduce): :math:`r = R + \rho`, :math:`|\rho| \le` REDUCE_BOUND, and
@@ -124,9 +124,9 @@ def exp_total() -> Fraction:
     polynomial (fp.triple.exp.poly): :math:`|P - M_0(r)| \le` POLY_BOUND, and :math:`|e^r - M_0(r)| \le
     |r|^{15}e^{|r|}/15!` (Lagrange), so :math:`P = e^r(1 + \alpha)`, :math:`|\alpha| \le (\mathrm{POLY} +
     |r|^{15}e^{|r|}/15!)e^{|r|}`. The table (fp.triple.exp.table): :math:`T_j = 2^{j/64}(1 + \tau)`. The product
-    (fp.triple.mul, P and T_j normalised, :math:`|P_h T_h| \ge 2^{-975}`): :math:`Z = PT_j(1 + \theta) + \eta`,
-    :math:`|\theta| \le` MUL_BOUND :math:`H^2`, :math:`|\eta| \le` MUL_ABSOLUTE. So :math:`2^kZ = e^y e^\rho(1 +
-    \alpha)(1 + \tau)(1 + \theta) + 2^k\eta` (:math:`k \le 1`), and the scaling (times_pow2_exp: exact for a normal
+    (fp.triple.mul, P and T_j normalised): :math:`Z = PT_j(1 + \theta)`, :math:`|\theta| \le` MUL_BOUND :math:`H^2`
+    (its absolute part, the perturbations of products that underflow, is 0: both factors lie near 1 and no part of the
+    product below :math:`2^{-210}`). So :math:`2^kZ = e^y e^\rho(1 + \alpha)(1 + \tau)(1 + \theta)`, and the scaling (times_pow2_exp: exact for a normal
     part, one rounding of at most :math:`2^{-1075}` for a subnormal one) adds :math:`3 \cdot 2^{-1075}`. The relative
     part is at most :math:`e^{|\rho|}(1 + |\alpha|)(1 + |\tau|)(1 + |\theta|) - 1` on either side.
 
@@ -134,7 +134,7 @@ def exp_total() -> Fraction:
     :math:`2^k` exactly where normal, and where a part rounds into the subnormal range, RN(v) is at most 2|v| and at
     least |v|/1.5 for :math:`|v| \ge 2^{-1074}` (0 below :math:`2^{-1075}`), so :math:`|E_m| \le 2\mu|E_h|` and
     :math:`|E_l| \le 3u|E_m|`, both within N."""
-    if 2 * renorm_factor() > N or 3 * U > N or EXP_DOMAIN != (-750, 1):
+    if 2 * renorm_factor() > N or 3 * U > N or EXP_DOMAIN != (-750, 45):
         return Fraction(1)
     r_abs = REDUCE_RANGE + LOW * 750 + REDUCE_BOUND
     if H * r_abs > POLY_RADIUS:
@@ -184,7 +184,7 @@ def div_total() -> Fraction:
 def _newton_step(d: Fraction) -> Fraction:
     r"""One Newton step of triple_log from :math:`|D| \le d`, :math:`D = L - \log s`: the next :math:`|D'|`.
 
-    E = triple_exp_domain(-L) (:math:`-L_h \in [-750, 1]`): :math:`|E - e^{-L}| \le \epsilon_E e^{-L} + a_E`; so
+    E = triple_exp_domain(-L) (:math:`-L_h \in [-750, 45]`): :math:`|E - e^{-L}| \le \epsilon_E e^{-L} + a_E`; so
     :math:`sE = e^{-D}(1 + \epsilon) + s a_E` (:math:`s e^{-L} = e^{-D}`, :math:`s \le 2^{64}(1 + N)`). P = triple_mul(s,
     E): :math:`|P - sE| \le \epsilon_M H^2|sE| + 6\cdot 2^{-1074}`; N' = triple_add(P, -1): within :math:`\epsilon_A
     \max(H|P|, 1)`; L' = triple_add(L, N'): within :math:`\epsilon_A H\max(|L|, |N'|)`. Then :math:`D' = (D + e^{-D} -
@@ -201,10 +201,10 @@ def _newton_step(d: Fraction) -> Fraction:
 
 
 def log_total() -> Fraction:
-    r"""triple_log_lanes(s) for normalised s with :math:`s_h \in [1/2, 2^{64}]`: :math:`|L - \log s| \le` the returned
+    r"""triple_log_lanes(s) for normalised s with :math:`s_h \in [2^{-63}, 2^{64}]`: :math:`|L - \log s| \le` the returned
     bound. :math:`L_0` = (log(s_h), 0, 0) from the C library, within LIBM_LOG of :math:`\log s_h` (the assumption), and
     :math:`|\log s - \log s_h| \le -\log(1 - \mathrm{LOW}) \le \mathrm{LOW}/(1 - \mathrm{LOW})`; then two Newton steps
-    (:func:`_newton_step`), each with :math:`L \in [-1, 45]`, so :math:`-L_h` in triple_exp_domain's domain."""
+    (:func:`_newton_step`), each with :math:`|L| \le 44.4`, so :math:`-L_h` in triple_exp_domain's domain."""
     d = LIBM_LOG + LOW / (1 - LOW)
     for _ in range(2):
         d = _newton_step(d)
@@ -220,11 +220,11 @@ def triple_stage_ulps() -> Fraction:
     at most, divided by T/2 > 1/2), scaled by :math:`2^{200}` below :math:`Th = 2^{-900}` so that the divisor is at
     least :math:`2^{-900}`: fp.triple.div gives :math:`|\hat y - y| \le \delta_y = a H\cdot 745.01 + 4\cdot 2^{-1075} +
     4\cdot 2^{-1075+900} + 2^{-1073}`); the terms with :math:`\hat y_h \ge -745` by fp.triple.exp, each within
-    :math:`\epsilon_t = (1 + \epsilon_E)e^{\delta_y} - 1` relative and :math:`14\cdot 2^{-1074}`; those left out are
+    :math:`\epsilon_t = (1 + \epsilon_E)e^{\delta_y} - 1` relative and :math:`3\cdot 2^{-1075}`; those left out are
     below :math:`e^{-745} < 2^{-1074}` each (x = -inf, x - m below -DBL_MAX with T <= 1: 0). Their sum in entry order
     by triple_add (all positive: each step within :math:`\epsilon_A H` of its two operands' sum), then the ties c:
     :math:`|s - S| \le \theta S + n\,2^{-1070}`, :math:`\theta = (1 + \epsilon_t)(1 + \epsilon_AH)^{n + 1} - 1`,
-    S the exact sum (:math:`S \ge c \ge 1`, :math:`s_h \in [1/2, 2^{64}]` for :math:`n \le 2^{62}`). The log
+    S the exact sum (:math:`S \ge c \ge 1`, :math:`s_h \in [1/2, 2^{63}]` for :math:`n \le 2^{62}`). The log
     (fp.triple.log): :math:`|\hat L - \log S| \le \lambda = \lambda_{\log} + (\theta + n 2^{-1070})/(1 - \theta - n
     2^{-1070})`. The finish (triple_lse_value_for, h = 1/2 for T > 1 else 1: exact halvings but m's when subnormal,
     :math:`2^{-1075}`): :math:`\hat M` = triple_mul_d(:math:`\hat L`, Th) within :math:`\epsilon_{MD}|\hat L_h|Th +
@@ -244,20 +244,54 @@ def triple_stage_ulps() -> Fraction:
     lies between them (the argument of certified_ulps): 1 ULP."""
     per_entry, slack = Fraction(LOGSUMEXP_ERRORS.triple_per_entry), Fraction(LOGSUMEXP_ERRORS.triple_slack)
     delta_y = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**(1075 - 900)) + Fraction(1, 2**1073)
-    eps_t = (1 + EXP_BOUND) * exp_upper(delta_y) - 1
-    step = ADD_BOUND * H
-    n = Fraction(MAX_ENTRIES)
-    if (n + 1) * step > Fraction(1, 2**80):
-        return Fraction(2)
-    growth = 1 + Fraction(1, 2**80)  # (1 + step)^(n+1) - 1 <= (n + 1) step (1 + 2^-80) while (n + 1) step <= 2^-80
-    absolute_sum = Fraction(1, 2**1070)  # per entry: a term's 14 2^-1074, a left-out term's 2^-1074, with room
-    # lambda = lambda_log + (theta + n a)/(1 - theta - n a): its part per entry and the rest (the denominator at most 1 + 2^-79)
-    denominator = 1 + Fraction(1, 2**79)
-    lambda_rest = log_total() + (eps_t + step * growth * (1 + eps_t)) * denominator
-    lambda_entry = (step * growth * (1 + eps_t) + absolute_sum) * denominator
-    if lambda_entry > per_entry or lambda_rest > (slack - 1) * per_entry:
+    parts = _log_of_sum((1 + EXP_BOUND) * exp_upper(delta_y) - 1, Fraction(0))
+    if parts is None or parts[0] > per_entry or parts[1] > (slack - 1) * per_entry:
         return Fraction(2)
     if MUL_D_BOUND + ADD_BOUND * H * H * (1 + MUL_D_BOUND) > slack * per_entry or ADD_BOUND > slack * per_entry:
         return Fraction(2)
     rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 5 + Fraction(1, 2**102) + Fraction(1, 2**67)
+    return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+
+
+def _log_of_sum(term_relative: Fraction, after_sum: Fraction) -> tuple[Fraction, Fraction] | None:
+    r"""The log of a row's sum in triple-double, :math:`|\hat L - \log S'| \le \lambda \le n\lambda_1 + \lambda_0`:
+    returns :math:`(\lambda_1, \lambda_0)` for rows of n <= MAX_ENTRIES, or None where the bound below does not hold.
+
+    Terms within ``term_relative`` (:math:`\epsilon_t`) and :math:`3 \cdot 2^{-1075}` each, left-out terms below
+    :math:`2^{-1074}`; their sum by triple_add in entry order and the ties c added by one more (each within
+    :math:`\epsilon_A H` of its operands' sum, all positive); then, for logmeanexp, the division by n
+    (``after_sum``: its relative error, fp.triple.div). So the value whose log is taken is :math:`S'(1 + \theta)` up to
+    :math:`n\,2^{-1068}` relative to :math:`S' \ge 1/n`, with :math:`1 + \theta \le (1 + \epsilon_t)(1 +
+    \mathrm{after})(1 + (n + 1)\epsilon_AH(1 + 2^{-80}))` while :math:`(n + 1)\epsilon_AH \le 2^{-80}` (:math:`e^x - 1 \le
+    x(1 + x)`); the log (fp.triple.log) adds :math:`\lambda_{\log}` to :math:`\rho/(1 - \rho)`, :math:`\rho` that
+    relative error, the denominator at most :math:`1 + 2^{-79}`."""
+    step = ADD_BOUND * H
+    if (MAX_ENTRIES + 1) * step > Fraction(1, 2**80):
+        return None
+    growth = step * (1 + Fraction(1, 2**80)) * (1 + term_relative) * (1 + after_sum)
+    denominator = 1 + Fraction(1, 2**79)
+    rest = log_total() + ((1 + term_relative) * (1 + after_sum) - 1 + growth) * denominator
+    per_entry = (growth + Fraction(1, 2**1068)) * denominator
+    return per_entry, rest
+
+
+def mean_stage_ulps() -> Fraction:
+    r"""ULPs of a float64 result that logmeanexp's triple-double stage (logmeanexp_row_d) certifies:
+    :math:`B = (n + 66)\,2^{-140}(|m| + |L_h| + 1) \le 2^{-53.5}|\mathrm{out}|` (B computed in four roundings).
+
+    T = 1: each :math:`y = x - m` is triple_of of TwoSum's exact pair; the terms by fp.triple.exp (within
+    :math:`2^{-143}`), their sum and the ties as in :func:`_log_of_sum`, divided by n (triple_div_d: within
+    :math:`\epsilon_D H` relative, and :math:`4\cdot 2^{-1075}(1 + 1/n)`), the log of the mean (:math:`s_h \in
+    [2^{-63}, 1]`: fp.triple.log); the finish triple_add(m, L) within :math:`\epsilon_A\max(|m|, |L_h|)` and
+    :math:`v = \mathrm{sum}_h + \mathrm{RN}(\mathrm{sum}_m + \mathrm{sum}_l)` within :math:`2^{-102}|v| + 2^{-1075}`
+    of sum. So :math:`|v - \mathrm{LME}| \le \lambda + \epsilon_A(|m| + |L_h|) + 2^{-102}|v| + 2^{-1075}`:
+    :math:`\lambda`'s per-entry part within :math:`2^{-140}`, the rest within :math:`65 \cdot 2^{-140}`,
+    :math:`\epsilon_A` within :math:`66\cdot 2^{-140}`; certified, :math:`B \le 2^{-53.5}|\mathrm{out}|(1 + u)/(1 -
+    u)^4`, and for results of at least :math:`2^{-1000}`: :math:`\rho = 2^{-53.5}(1 + u)^2/(1 - u)^4 + 2^{-102} +
+    2^{-74} < 2^{-53}`, 1 ULP (certified_ulps' argument)."""
+    per_entry, slack = Fraction(LOGSUMEXP_ERRORS.triple_per_entry), Fraction(LOGSUMEXP_ERRORS.triple_mean_slack)
+    parts = _log_of_sum(EXP_BOUND, DIV_BOUND * H)
+    if parts is None or parts[0] > per_entry or parts[1] > (slack - 1) * per_entry or ADD_BOUND > slack * per_entry:
+        return Fraction(2)
+    rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 4 + Fraction(1, 2**102) + Fraction(1, 2**74)
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)

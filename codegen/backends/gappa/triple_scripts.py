@@ -27,7 +27,7 @@ __all__ = ["NORMALISED", "POLY_RADIUS", "triple_scripts", "triple_parts"]
 
 NORMALISED = Fraction(1, 2**51)  # |m| <= 2^-51 |h|, |l| <= 2^-51 |m|
 POLY_RADIUS = Fraction(542, 100000)  # |r_h| on which the polynomial's script runs (fp.triple.exp.reduce proves |r_h| below it)
-EXP_DOMAIN = (-750, 1)  # y_h of triple_exp_domain's arguments in logsumexp's stage: the terms (-745 <= y <= 0) and e^-L (-1 <= L <= 45)
+EXP_DOMAIN = (-750, 45)  # y_h of triple_exp_domain's arguments: the terms (-745 <= y <= 0) and triple_log's e^-L (|L| <= 44.4)
 
 
 def _power(value: Fraction) -> str:
@@ -104,7 +104,7 @@ def _constants() -> dict[str, Any]:
 
 
 def _exp_reduce() -> GappaScript:
-    r"""triple_exp_domain's reduction for :math:`y_h \in [-750, 1]`, y normalised: i = nearbyint(y_h (64/ln2_h)) and
+    r"""triple_exp_domain's reduction for :math:`y_h \in [-750, 45]`, y normalised: i = nearbyint(y_h (64/ln2_h)) and
     r = y - i ln2_64 by triple_mul_d and triple_add (ln2_64: SP_LN2_TRIPLE's parts times 2^-6, exact). Goals:
     :math:`r - (y - i \ln 2/64)`, split by the hints into triple_add's roundings, triple_mul_d's and i times the triple
     ln 2's own error; and :math:`y_h - i \ln 2/64` (why r is small: the constant's distance to 64/ln 2, the rounding of
