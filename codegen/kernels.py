@@ -87,6 +87,9 @@ class LogsumexpErrors:
     # logmeanexp's triple-double stage: (n + triple_mean_slack) triple_per_entry (|m| + |L_h| + 1) (logmeanexp_row_d;
     # fp.logmeanexp.certified_triple.float64)
     triple_mean_slack: float = 66.0
+    # the mergeable states: below y = (m_b - m_a)/T = merge_factor_floor the factor's low parts may fall onto the subnormal
+    # grid, and merge_finite adds the absolute error they may make (fp.state.merge_factor covers y_h >= this)
+    merge_factor_floor: float = -650.0
 
 
 LOGSUMEXP_ERRORS = LogsumexpErrors()

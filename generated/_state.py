@@ -61,6 +61,9 @@ _TRIPLE_MERGE_ERROR = 2.0**-134  # a precise merge's own error (C: triple-double
 _NEGLIGIBLE = -128.0  # below -128 T a slice needs no precise sum: its numpy.longdouble terms (2^-57) suffice (C: SP_STATE_NEGLIGIBLE)
 _BITS = 200  # mpmath's precision for the precise sums, merges and logs
 _CERTIFIED = 2.0**-53.5  # a bound below this times |LSE|: within 1 ULP
+# below y = (m_b - m_a)/T = -650 a merged t may be below 2^-916, where its parts fall onto the subnormal grid as they
+# are stored (C: F's low parts, SP_MERGE_FACTOR_FLOOR; codegen/kernels.py, LogsumexpErrors.merge_factor_floor)
+_MERGE_FACTOR_FLOOR = -650.0
 
 
 def state_temperature(value: object) -> float:
@@ -265,9 +268,11 @@ def _precise_merge(big: NDArray[Any], small: NDArray[Any], out: NDArray[Any], ch
 
 
 def _merged_underflow(out: NDArray[Any], small: NDArray[Any], where: NDArray[Any]) -> None:
-    """Where F = e^((m_b - m_a)/T) < e^-708: the merged t may fall below the double range when it is rounded to two
-    doubles (or F to 0 in numpy.longdouble), an absolute error at most A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073 that a
-    relative error cannot carry: :func:`_add_absolute` (C: merge_finite)."""
+    """Where F = e^((m_b - m_a)/T) < e^-650 (:data:`_MERGE_FACTOR_FLOOR`): the merged t may lie below 2^-916, where its
+    parts are rounded onto the subnormal grid as they are stored (below e^-708 it may fall below the double range
+    when it is rounded to two doubles, or F to 0 in numpy.longdouble), an absolute error at most A = (ceil(S_b (1 +
+    2^-50)) + 3) 2^-1073 that a relative error cannot carry: :func:`_add_absolute` (C: merge_finite). Until 2026-12-06
+    below e^-708 only: a merge of [0] with [-703.7] recorded 2^-134 against a true 2^-63.0."""
     with numpy.errstate(invalid="ignore", over="ignore"):
         A = (numpy.ceil((small["ties"] + small["t_hi"] * (1.0 + small["error"])) * (1.0 + 2.0**-50)) + 3.0) * 2.0**-1073
     _add_absolute(out, where, A)
@@ -317,7 +322,7 @@ def _numpy_merge(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     if chosen.size:
         _precise_merge(big, small, out, chosen)
         out["error"][chosen] = precise[chosen]
-    _merged_underflow(out, small, finite & ~equal & (y < -708))
+    _merged_underflow(out, small, finite & ~equal & (y < _MERGE_FACTOR_FLOOR))
     nan = numpy.isnan(a["m"]) | numpy.isnan(b["m"])
     out["m"] = numpy.where(nan, numpy.nan, out["m"])
     for field in ("ties", "t_hi", "t_lo", "t_ll", "error"):

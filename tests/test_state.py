@@ -252,3 +252,33 @@ def test_a_merge_of_maxima_further_apart_than_dbl_max(target: str) -> None:
         assert ulp_distance(np.atleast_1d(module.finish(merged)), truth).max() <= 1, (module.finish(merged), truth)
     assert float(module.finish(a)) == 1e308  # the test of the test: without b's share the result is off
     assert ulp_distance(np.array([1e308]), truth).max() > 1
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_a_merge_factor_whose_low_parts_are_subnormal_keeps_its_error_bound(target: str) -> None:
+    """merge(a, b) with F = e^((m_b - m_a)/T) between e^-708 and e^-650: the C factor's low parts lie on the subnormal
+    grid there (fp.state.merge_factor covers y >= -650 only), so the merged state's error must carry their roundings
+    (merge_finite's absolute error, below SP_MERGE_FACTOR_FLOOR since 2026-12-06; it was below -708 only: a merge of
+    [0] with [-707.9] recorded 2^-134 relative against a true 2^-54.6, and finish's bound fell short of the truth on 11
+    of 400 such merges at y in [-708, -700]). The NumPy target stores the merged t in three doubles, whose low parts
+    fall onto the subnormal grid below 2^-916 (a merge of [0] with [-703.7] recorded 2^-134 against a true 2^-63.0):
+    the same floor. Checked: the merged t against the exact t_a + F S_b, within the recorded
+    error, and finish's value within its bound (plus half an ulp) of the exact log-sum-exp (mpmath)."""
+    import mpmath
+
+    from softproof.codegen.kernels import LOGSUMEXP_ERRORS
+    from softproof.generated import _state
+
+    assert _state._MERGE_FACTOR_FLOOR == LOGSUMEXP_ERRORS.merge_factor_floor  # the NumPy target's floor is the C's
+    module = TARGETS[target]
+    rng = np.random.default_rng(19)
+    for y in list(-rng.uniform(650.0, 708.0, 60)) + [-707.9, -650.5]:
+        b = y + np.concatenate([[0.0], -rng.uniform(0.0, 1.0, int(rng.integers(0, 4)))])
+        merged = module.merge(module.lse_state(np.array([0.0])), module.lse_state(b))
+        value, bound = module.finish(merged, return_bound=True)
+        with mpmath.workprec(400):
+            exact = mpmath.fsum(mpmath.exp(mpmath.mpf(float(v))) for v in b)
+            got = mpmath.mpf(float(merged["t_hi"])) + mpmath.mpf(float(merged["t_lo"])) + mpmath.mpf(float(merged["t_ll"]))
+            assert abs(got - exact) <= mpmath.mpf(float(merged["error"])) * got, (y, float(abs(got - exact) / exact), float(merged["error"]))
+            half_ulp = mpmath.mpf(float(np.spacing(abs(float(value))))) / 2
+            assert abs(mpmath.mpf(float(value)) - mpmath.log1p(exact)) <= mpmath.mpf(float(bound)) + half_ulp, (y, float(value), float(bound))

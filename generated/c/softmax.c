@@ -133,6 +133,7 @@ static int sp_threads(void)
 #define SP_TRIPLE_PER_ENTRY 0x1.0000000000000p-140
 #define SP_TRIPLE_SLACK 64.0
 #define SP_TRIPLE_MEAN_SLACK 66.0 /* logmeanexp's: fp.logmeanexp.certified_triple.float64 */
+#define SP_MERGE_FACTOR_FLOOR -650.0 /* the states' merge: fp.state.merge_factor above it */
 /* the correctly rounded float32 functions' rounding tests (codegen/kernels.py, CorrectRounding): the radii over the
  * float32 kernel's and the float64 kernel's proved relative errors */
 #define SP_CR_RADIUS_SINGLE 0x1.0000000000000p-36
@@ -9169,8 +9170,8 @@ static softproof_lse_state as_double_double(softproof_lse_state s)
  * SP_PRECISE_ERROR (both parts triple-double, or one negligible), in triple-double: S_b = ties + t, F S_b
  * and the sum by the triple operations (SP_TRIPLE_MERGE_ERROR). Else F S_b as v_hi + v_lo, added to a's t
  * exactly (TwoSum), then t_hi + t_lo renormalised (Fast2Sum: |t_lo| <= 2^-53 |t_hi| in every state):
- * fp.state.merge (Gappa) proves that merged sum within 2^-98.7 relative of t_a + F S_b (for F within 2^-130:
- * the triple-double exp). With positive parts the merged relative error is each part's weighted by its
+ * fp.state.merge (Gappa) proves that merged sum within 2^-98.4 relative of t_a + F S_b (for f_hi + f_mid within
+ * 2^-103 of F: fp.state.merge_factor). With positive parts the merged relative error is each part's weighted by its
  * share, plus the merge's own (merged_error). A factor below e^-745 is left out here; merge_finite adds what that
  * and a factor below e^-708 may miss to the merged error */
 #define SP_MERGE_ERROR 0x1p-98
@@ -9191,15 +9192,18 @@ static triple merge_exponent(softproof_lse_state a, softproof_lse_state b)
     return T == 1.0 ? triple_of(d, l) : triple_quotient(d, l, T);
 }
 
-/* b's share F S_b where F falls below the normal range (y = (b.m - a.m)/T < -708): F's three parts each rounded
- * onto the subnormal grid (2^-1075 each), or F left out (y < -745: F < 2^-1074.8), and the products' roundings there,
- * are absolute errors that fp.state.merge (relative, for F within 2^-130) does not cover: at most
- * A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073, which the merged t carries (state_add_absolute) */
+/* b's share F S_b where F's low parts may fall below the normal range (y = (b.m - a.m)/T < SP_MERGE_FACTOR_FLOOR,
+ * -650: F < 2^-937.7, and F's third part below 2^-1022 from there; below -708 all three): each rounded onto the
+ * subnormal grid (2^-1075 each), or F left out (y < -745: F < 2^-1074.8), and the products' roundings there, are
+ * absolute errors that fp.state.merge (relative, for f_hi + f_mid within 2^-103 of F: fp.state.merge_factor, above
+ * the floor) does not cover: at most A = (ceil(S_b (1 + 2^-50)) + 3) 2^-1073, which the merged t carries
+ * (state_add_absolute). Until 2026-12-06 the floor was -708, where the third part's rounding, up to 2^-54 of F
+ * at y = -708, went unaccounted */
 static softproof_lse_state merge_finite(softproof_lse_state a, softproof_lse_state b)
 {
     const triple y = merge_exponent(a, b);
     softproof_lse_state out = merge_rescaled(a, b, y);
-    if (y.h < -708.0 || y.h != y.h) {
+    if (y.h < SP_MERGE_FACTOR_FLOOR || y.h != y.h) {
         state_add_absolute(&out, (ceil((b.ties + b.t_hi * (1.0 + b.error)) * (1.0 + 0x1p-50)) + 3.0) * 0x1p-1073);
     }
     return out;

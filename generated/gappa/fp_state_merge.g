@@ -34,7 +34,7 @@ F = (f_hi + f_mid) / (1 + rho);
 Exact = Sa + F * Sb;
 Got = a_ties + hi + t_lo;
 
-{ a_ties in [0, 2] /\ a_hi in [0, 2] /\ b_ties in [0, 2] /\ b_hi in [0, 2] /\ f_hi in [0, 1] /\ |a_lo| <= 1b-49 /\ |b_lo| <= 1b-49 /\ |f_mid| <= 1b-52 /\ |rho| <= 1b-130 /\ f_hi * (b_ties + b_hi) in [0, 2] /\ Exact in [1, 4]
+{ a_ties in [0, 2] /\ a_hi in [0, 2] /\ b_ties in [0, 2] /\ b_hi in [0, 2] /\ f_hi in [0, 1] /\ |a_lo| <= 1b-49 /\ |b_lo| <= 1b-49 /\ |f_mid| <= 1b-52 /\ |rho| <= 1b-103 /\ f_hi * (b_ties + b_hi) in [0, 2] /\ Exact in [1, 4]
   -> Got - Exact in ? }
 Got - Exact -> F * rho * Sb + F * (1 + rho) * (s_lo - (b_lo + s_err)) - f_mid * s_lo + (v_lo - ((f_hi * s_hi + -(v_hi)) + f_hi * s_lo + f_mid * s_hi)) + (t_lo - (a_lo + sum_error + v_lo));
 sum_error -> -(hi - (a_hi + v_hi));

@@ -2005,16 +2005,167 @@ def _log_softmax_backward_claim(dtype: str, bound: Fraction, exp_claim: Claim, s
 
 BACKWARD = _backward_claims()
 
-MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.74; SP_MERGE_ERROR of state.c
+MERGE_BOUND = Fraction(1, 2**98)  # Gappa: 2^-98.47 (2^-98.74 for a factor within 2^-130); SP_MERGE_ERROR of state.c
 sa, sb, factor = sp.symbols("S_a S_b F", positive=True)
+# ------------------------------------------------------------------ logsumexp's long double stage
+_EXTENDED = "long double is x86's extended format (64-bit significand, LDBL_EPSILON = 2^-63), as on x86-64"
+LOGSUMEXP_WIDE_TERM = _fp_claim(
+    "fp.logsumexp.wide_term",
+    "a term's argument in logsumexp's long double stage, fl((-m + x)/T) in long double, is within 2^-63 (1 + 2^-58) of "
+    "(x - m)/T, relative, for doubles x < m and 2^-1074 <= T <= 2^1024",
+    sp.Le(_relative(sp.Function("q")(x_sym, sp.Symbol("m"), sp.Symbol("T"))), _sym(wb.TERM_ARGUMENT)),
+    GappaBound("fp_logsumexp_wide_term", wb.TERM_ARGUMENT),
+    (_EXTENDED,), formats="binary64 inputs, long double operations",
+)
+LOGSUMEXP_CERTIFIED_WIDE = _stage_claim(
+    "fp.logsumexp.certified_wide.float64",
+    "every float64 result that logsumexp's long double stage certifies (LDBL_EPSILON (T (n + 2) + 2 (|out - m| + |m| + |out|)) "
+    "<= 2^-53.5 |out|) is within 1 ULP of the correctly rounded logsumexp, for rows of n <= 2^62 entries and results of "
+    "magnitude at least 2^-1000",
+    (LOGSUMEXP_WIDE_TERM,), wb.wide_stage_ulps,
+    (_EXTENDED, "the C library's expl and logl within 1 ulp (expl below its normal range within 2^-16445); glibc documents "
+     "them so, not proved here", "x = -inf gives the term expl(-inf) = 0 exactly", "the argument in wide_stage_ulps"),
+    formats="binary64 and long double",
+)
+
+
+# ------------------------------------------------------------------ the triple-double arithmetic and logsumexp's last stage
+x_triple, y_triple, d_triple = sp.symbols("x y d")
+_FRAME_ASSUMPTION = ("x and y normalised (|x_m| <= 2^-51 |x_h|, |x_l| <= 2^-51 |x_m|); no overflow",
+                     "each TwoSum's error term exact (Knuth, TAOCP 4.2.2 Theorem B); each SP_EXACT_FMA residual exact where "
+                     "it fits (Boldo and Muller 2011), else rounded once into the subnormal range")
+
+
+def _frame_part(kind: str, bound: Fraction, claim_id: str, quote: str) -> Claim:
+    """One triple operation's error in its frame (triple_scripts._operation): Gappa's enclosure against ``bound``."""
+    heads = sp.symbols("x_h y_h", positive=True)  # the heads' magnitudes: in the frame the larger one, or both, in [1, 2]
+    if kind == "add":
+        goal, scale = FL(x_triple + y_triple) - (x_triple + y_triple), sp.Max(*heads)
+    else:
+        goal, scale = FL(x_triple * y_triple) - x_triple * y_triple - sp.Symbol("U"), heads[0] * heads[1]
+    return _fp_claim(claim_id, quote, sp.Le(sp.Abs(goal), _sym(bound) * scale), GappaBound(f"fp_triple_{kind}", bound), _FRAME_ASSUMPTION)
+
+
+def _product_claim(kind: str, bound: Fraction) -> tuple[Claim, Claim]:
+    """fp.triple.mul / mul_d: the frame's part (Gappa) and the product's bound in place, both regimes (tb.product_below)."""
+    operand = "d" if kind == "mul_d" else "y"
+    frame = _frame_part(kind, bound, f"fp.triple.{kind}.frame",
+                        f"triple_{kind}(x, {operand}) in its frame (both heads in [1, 2], each product and residual perturbed by up "
+                        f"to 2^-97): |Z - x {operand} - U| <= {float(bound * 2**146):.2f} 2^-146, U the perturbations that reach Z")
+    quote = (f"triple_{kind}(x, {operand}) is within {float(bound * 2**146):.2f} 2^-146 |x_h {operand}_h| + 6 2^-1074 of x {operand}, for "
+             f"normalised x{'' if kind == 'mul_d' else ', y'}: the frame's bound where |x_h {operand}_h| >= 2^-975 (a subnormal "
+             "rounding in place is a perturbation below 2^-97 there), and below 2^-975 every low part and its sums lie below "
+             "2^-1022, where sums are exact (the argument in product_below)")
+    statement = sp.Le(sp.Abs(FL(x_triple * y_triple) - x_triple * y_triple),
+                      _sym(bound) * sp.Symbol("x_h", positive=True) * sp.Symbol("y_h", positive=True) + _sym(tb.MUL_ABSOLUTE))
+    return frame, _fp_claim(f"fp.triple.{kind}", quote, statement, ComposedBound((frame,), partial(tb.product_below, bound), bound),
+                            _FRAME_ASSUMPTION)
+
+
+TRIPLE_ADD = _frame_part("add", tb.ADD_BOUND, "fp.triple.add",
+                         "triple_add(x, y) is within 2^-152 max(|x_h|, |y_h|) of x + y, for normalised x, y: Gappa in the frame where "
+                         "the larger head lies in [1, 2] (sums commute with scaling by powers of 2, subnormal results included)")
+TRIPLE_MUL_FRAME, TRIPLE_MUL = _product_claim("mul", tb.MUL_BOUND)
+TRIPLE_MUL_D_FRAME, TRIPLE_MUL_D = _product_claim("mul_d", tb.MUL_D_BOUND)
+TRIPLE_RENORM = _fp_claim(
+    "fp.triple.renorm",
+    "triple_renorm(a, b, c) returns h + m + l = a + b + c exactly, normalised: |m| <= 2^-51 |h|, |l| <= 2^-51 |m|",
+    sp.And(sp.Le(sp.Abs(FL(sp.Symbol("m"))), _sym(tb.N) * sp.Abs(FL(sp.Symbol("h")))),
+           sp.Le(sp.Abs(FL(sp.Symbol("l"))), _sym(tb.N) * sp.Abs(FL(sp.Symbol("m"))))),
+    ComposedBound((), tb.renorm_factor, tb.N),
+    ("no overflow; the argument in renorm_factor (Sterbenz' lemma)",),
+)
+TRIPLE_EXP_REDUCE = _fp_claim(
+    "fp.triple.exp.reduce",
+    "triple_exp_domain's reduction r = y - i ln2/64 (triple_mul_d, triple_add) is within 2^-143.4 of it and |y_h - i ln2/64| "
+    "<= 0.0054153, for normalised y with y_h in [-750, 45]",
+    sp.Le(sp.Abs(FL(sp.Symbol("r")) - (sp.Symbol("y") - sp.Symbol("i") * sp.log(2) / 64)), _sym(tb.REDUCE_BOUND)),
+    GappaBound("fp_triple_exp_reduce", tb.REDUCE_BOUND, (tb.REDUCE_RANGE,)),
+    ("i = nearbyint(y_h RN(64/ln2_h)), ties to even", "ln 2 enclosed in [a, a + 1] 2^-220 (mpmath's interval arithmetic)",
+     "each residual exact or rounded once into the subnormal range (2^-1075)"),
+)
+TRIPLE_EXP_POLY = _fp_claim(
+    "fp.triple.exp.poly",
+    "triple_exp_domain's Horner evaluation (double, double-double, triple-double steps) is within 2^-150 of the degree-14 "
+    "Taylor polynomial of e^r, and |P| <= 1.0055, for normalised r with |r_h| <= 0.00542",
+    sp.Le(sp.Abs(FL(sp.Symbol("P")) - sp.Sum(sp.Symbol("r") ** sp.Symbol("k") / sp.factorial(sp.Symbol("k")), (sp.Symbol("k"), 0, 14))),
+          _sym(tb.POLY_BOUND)),
+    GappaBound("fp_triple_exp_poly", tb.POLY_BOUND, (tb.POLY_RANGE, *(tb.FAST_SUM_RATIO,) * 6)),
+    ("duo_mul_add's Fast2Sum exact: |f/s| <= 2^-50 at each, proved by the same script (Dekker 1971)",
+     "each residual exact or rounded once into the subnormal range (2^-1075)"),
+)
+TRIPLE_EXP_TABLE = _fp_claim(
+    "fp.triple.exp.table",
+    "the triple constants 2^(j/64) (j = 0..63) and ln 2 of triple_exp_domain are normalised and within 2^-155 of the real numbers",
+    sp.Le(sp.Abs(FL(2 ** (sp.Symbol("j") / 64)) / 2 ** (sp.Symbol("j") / 64) - 1), _sym(tb.TABLE_BOUND)),
+    ComposedBound((), tb.table_error, tb.TABLE_BOUND),
+    ("mpmath's interval arithmetic at 600 bits",),
+)
+TRIPLE_EXP = _fp_claim(
+    "fp.triple.exp",
+    "triple_exp_domain(y) is within 2^-143 e^y + 3 2^-1075 of e^y and normalised, for normalised y with y_h in [-750, 45]",
+    sp.Le(sp.Abs(FL(sp.exp(y_triple)) - sp.exp(y_triple)), _sym(tb.EXP_BOUND) * sp.exp(y_triple) + _sym(tb.EXP_ABSOLUTE)),
+    ComposedBound((TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_MUL, TRIPLE_RENORM), tb.exp_total, tb.EXP_BOUND),
+    ("the argument in exp_total",),
+)
+TRIPLE_DIV = _fp_claim(
+    "fp.triple.div",
+    "triple_div_d(x, d) is within 2^-150 |x_h/d| + 4 2^-1075 (1 + 1/|d|) of x/d, for normalised x and a double d != 0",
+    sp.Le(sp.Abs(FL(x_triple / d_triple) - x_triple / d_triple), _sym(tb.DIV_BOUND) * sp.Abs(sp.Symbol("x_h") / d_triple)
+          + tb.DIV_ABSOLUTE * sp.Rational(1, 2**1075) * (1 + 1 / sp.Abs(d_triple))),
+    ComposedBound((TRIPLE_ADD, TRIPLE_RENORM), tb.div_total, tb.DIV_BOUND),
+    ("no overflow; the argument in div_total",),
+)
+TRIPLE_LOG = _fp_claim(
+    "fp.triple.log",
+    "triple_log_lanes(s) is within 2^-142 of log s, for normalised s with s_h in [2^-63, 2^64]",
+    sp.Le(sp.Abs(FL(sp.log(sp.Symbol("s"))) - sp.log(sp.Symbol("s"))), _sym(tb.LOG_BOUND)),
+    ComposedBound((TRIPLE_EXP, TRIPLE_MUL, TRIPLE_ADD, TRIPLE_RENORM), tb.log_total, tb.LOG_BOUND),
+    ("the C library's log(s_h) within 2^-40 of log s_h on [2^-63, 2^64] (glibc: within 1 ULP, 2^-47 there)",
+     "the argument in log_total and _newton_step"),
+)
+LOGSUMEXP_CERTIFIED_TRIPLE = _stage_claim(
+    "fp.logsumexp.certified_triple.float64",
+    "every float64 result that logsumexp's triple-double stage certifies ((n + 64) 2^-140 (|m| + T (|L_h| + 1)) <= 2^-53.5 "
+    "|out|) is within 1 ULP of the correctly rounded logsumexp, for rows of n <= 2^62 entries and results of magnitude at "
+    "least 2^-1000",
+    (TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_LOG, TRIPLE_MUL_D, TRIPLE_RENORM), tb.triple_stage_ulps,
+    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54", "the argument in triple_stage_ulps",
+     "the C library's log as fp.triple.log assumes"),
+)
+LOGMEANEXP_CERTIFIED_TRIPLE = _stage_claim(
+    "fp.logmeanexp.certified_triple.float64",
+    "every float64 result that logmeanexp's triple-double stage certifies ((n + 66) 2^-140 (|m| + |L_h| + 1) <= 2^-53.5 "
+    "|out|) is within 1 ULP of the correctly rounded log((1/n) sum e^x), for rows of n <= 2^62 entries and results of "
+    "magnitude at least 2^-1000",
+    (TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_LOG, TRIPLE_RENORM), tb.mean_stage_ulps,
+    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54", "the argument in mean_stage_ulps",
+     "the C library's log as fp.triple.log assumes"),
+    value="LME",
+)
+# logsumexp's stages after the double-double ones (long double, then the triple-double arithmetic and its stage) and
+# logmeanexp's triple-double stage
+LATER_STAGE_CLAIMS = (LOGSUMEXP_WIDE_TERM, LOGSUMEXP_CERTIFIED_WIDE, TRIPLE_ADD, TRIPLE_MUL_FRAME, TRIPLE_MUL, TRIPLE_MUL_D_FRAME,
+                      TRIPLE_MUL_D, TRIPLE_RENORM, TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_EXP, TRIPLE_DIV,
+                      TRIPLE_LOG, LOGSUMEXP_CERTIFIED_TRIPLE, LOGMEANEXP_CERTIFIED_TRIPLE)
+
+
+STATE_MERGE_FACTOR = _fp_claim(
+    "fp.state.merge_factor",
+    "the mergeable states' factor F = e^((m_b - m_a)/T), merge_exponent's quotient and triple_exp, has its first two parts "
+    "f_hi + f_mid within 2^-103 of F, relative, where (m_b - m_a)/T >= -650 (merge_finite adds an absolute error below)",
+    sp.Le(sp.Abs(FL(factor) / factor - 1), _sym(tb.MERGE_FACTOR_BOUND)),
+    ComposedBound((TRIPLE_DIV, TRIPLE_EXP, TRIPLE_RENORM), tb.merge_factor_total, tb.MERGE_FACTOR_BOUND),
+    ("the argument in merge_factor_total",),
+)
 STATE_MERGE = _fp_claim(
     "fp.state.merge",
     "one merge of two finite log-sum-exp states (state.c, merge_finite) gives a sum within 2^-98 of S_a + F S_b, "
-    "relative, when the factor F = e^((m_b - m_a)/T) comes as a triple-double within 2^-130",
+    "relative, when the factor F = e^((m_b - m_a)/T) comes as a triple-double whose first two parts are within 2^-103",
     sp.Le(sp.Abs((FL(sa + factor * sb) - (sa + factor * sb)) / (sa + factor * sb)), _sym(MERGE_BOUND)),
-    GappaBound("fp_state_merge", MERGE_BOUND),
-    (r"the factor $f_{hi} + f_{mid}$ within $2^{-130}$ of $F$ (triple\_exp; the triple-double arithmetic's own "
-     r"$2^{-140}$ per operation is documented, not proved here)",
+    GappaBound("fp_state_merge", MERGE_BOUND, requires=(STATE_MERGE_FACTOR,)),
+    (r"the factor's $f_{hi} + f_{mid}$ within $2^{-103}$ of $F$ (fp.state.merge_factor, for $(m_b - m_a)/T \ge -650$; "
+     r"below, merge_finite adds an absolute error the merged $t$ carries)",
      "TwoSum's outputs exact (Knuth, TAOCP 4.2.2 Theorem B); every state keeps |t_lo| <= 2^-53 |t_hi| (Fast2Sum after each merge)",
      "scaled to S_a + F S_b in [1, 4] and rounded without underflow (float<53,-9000>): scaling by powers of two is exact "
      "without underflow, and underflow adds under 2^-1066 relative (S_a >= c_a >= 1); the argument in scripts._state_merge"),
@@ -2382,149 +2533,6 @@ PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABL
                                                *PORTABLE_CR) for c in _fp_tree(end))
 
 
-# ------------------------------------------------------------------ logsumexp's long double stage
-_EXTENDED = "long double is x86's extended format (64-bit significand, LDBL_EPSILON = 2^-63), as on x86-64"
-LOGSUMEXP_WIDE_TERM = _fp_claim(
-    "fp.logsumexp.wide_term",
-    "a term's argument in logsumexp's long double stage, fl((-m + x)/T) in long double, is within 2^-63 (1 + 2^-58) of "
-    "(x - m)/T, relative, for doubles x < m and 2^-1074 <= T <= 2^1024",
-    sp.Le(_relative(sp.Function("q")(x_sym, sp.Symbol("m"), sp.Symbol("T"))), _sym(wb.TERM_ARGUMENT)),
-    GappaBound("fp_logsumexp_wide_term", wb.TERM_ARGUMENT),
-    (_EXTENDED,), formats="binary64 inputs, long double operations",
-)
-LOGSUMEXP_CERTIFIED_WIDE = _stage_claim(
-    "fp.logsumexp.certified_wide.float64",
-    "every float64 result that logsumexp's long double stage certifies (LDBL_EPSILON (T (n + 2) + 2 (|out - m| + |m| + |out|)) "
-    "<= 2^-53.5 |out|) is within 1 ULP of the correctly rounded logsumexp, for rows of n <= 2^62 entries and results of "
-    "magnitude at least 2^-1000",
-    (LOGSUMEXP_WIDE_TERM,), wb.wide_stage_ulps,
-    (_EXTENDED, "the C library's expl and logl within 1 ulp (expl below its normal range within 2^-16445); glibc documents "
-     "them so, not proved here", "x = -inf gives the term expl(-inf) = 0 exactly", "the argument in wide_stage_ulps"),
-    formats="binary64 and long double",
-)
-
-
-# ------------------------------------------------------------------ the triple-double arithmetic and logsumexp's last stage
-x_triple, y_triple, d_triple = sp.symbols("x y d")
-_FRAME_ASSUMPTION = ("x and y normalised (|x_m| <= 2^-51 |x_h|, |x_l| <= 2^-51 |x_m|); no overflow",
-                     "each TwoSum's error term exact (Knuth, TAOCP 4.2.2 Theorem B); each SP_EXACT_FMA residual exact where "
-                     "it fits (Boldo and Muller 2011), else rounded once into the subnormal range")
-
-
-def _frame_part(kind: str, bound: Fraction, claim_id: str, quote: str) -> Claim:
-    """One triple operation's error in its frame (triple_scripts._operation): Gappa's enclosure against ``bound``."""
-    heads = sp.symbols("x_h y_h", positive=True)  # the heads' magnitudes: in the frame the larger one, or both, in [1, 2]
-    if kind == "add":
-        goal, scale = FL(x_triple + y_triple) - (x_triple + y_triple), sp.Max(*heads)
-    else:
-        goal, scale = FL(x_triple * y_triple) - x_triple * y_triple - sp.Symbol("U"), heads[0] * heads[1]
-    return _fp_claim(claim_id, quote, sp.Le(sp.Abs(goal), _sym(bound) * scale), GappaBound(f"fp_triple_{kind}", bound), _FRAME_ASSUMPTION)
-
-
-def _product_claim(kind: str, bound: Fraction) -> tuple[Claim, Claim]:
-    """fp.triple.mul / mul_d: the frame's part (Gappa) and the product's bound in place, both regimes (tb.product_below)."""
-    operand = "d" if kind == "mul_d" else "y"
-    frame = _frame_part(kind, bound, f"fp.triple.{kind}.frame",
-                        f"triple_{kind}(x, {operand}) in its frame (both heads in [1, 2], each product and residual perturbed by up "
-                        f"to 2^-97): |Z - x {operand} - U| <= {float(bound * 2**146):.2f} 2^-146, U the perturbations that reach Z")
-    quote = (f"triple_{kind}(x, {operand}) is within {float(bound * 2**146):.2f} 2^-146 |x_h {operand}_h| + 6 2^-1074 of x {operand}, for "
-             f"normalised x{'' if kind == 'mul_d' else ', y'}: the frame's bound where |x_h {operand}_h| >= 2^-975 (a subnormal "
-             "rounding in place is a perturbation below 2^-97 there), and below 2^-975 every low part and its sums lie below "
-             "2^-1022, where sums are exact (the argument in product_below)")
-    statement = sp.Le(sp.Abs(FL(x_triple * y_triple) - x_triple * y_triple),
-                      _sym(bound) * sp.Symbol("x_h", positive=True) * sp.Symbol("y_h", positive=True) + _sym(tb.MUL_ABSOLUTE))
-    return frame, _fp_claim(f"fp.triple.{kind}", quote, statement, ComposedBound((frame,), partial(tb.product_below, bound), bound),
-                            _FRAME_ASSUMPTION)
-
-
-TRIPLE_ADD = _frame_part("add", tb.ADD_BOUND, "fp.triple.add",
-                         "triple_add(x, y) is within 2^-152 max(|x_h|, |y_h|) of x + y, for normalised x, y: Gappa in the frame where "
-                         "the larger head lies in [1, 2] (sums commute with scaling by powers of 2, subnormal results included)")
-TRIPLE_MUL_FRAME, TRIPLE_MUL = _product_claim("mul", tb.MUL_BOUND)
-TRIPLE_MUL_D_FRAME, TRIPLE_MUL_D = _product_claim("mul_d", tb.MUL_D_BOUND)
-TRIPLE_RENORM = _fp_claim(
-    "fp.triple.renorm",
-    "triple_renorm(a, b, c) returns h + m + l = a + b + c exactly, normalised: |m| <= 2^-51 |h|, |l| <= 2^-51 |m|",
-    sp.And(sp.Le(sp.Abs(FL(sp.Symbol("m"))), _sym(tb.N) * sp.Abs(FL(sp.Symbol("h")))),
-           sp.Le(sp.Abs(FL(sp.Symbol("l"))), _sym(tb.N) * sp.Abs(FL(sp.Symbol("m"))))),
-    ComposedBound((), tb.renorm_factor, tb.N),
-    ("no overflow; the argument in renorm_factor (Sterbenz' lemma)",),
-)
-TRIPLE_EXP_REDUCE = _fp_claim(
-    "fp.triple.exp.reduce",
-    "triple_exp_domain's reduction r = y - i ln2/64 (triple_mul_d, triple_add) is within 2^-143.4 of it and |y_h - i ln2/64| "
-    "<= 0.0054153, for normalised y with y_h in [-750, 45]",
-    sp.Le(sp.Abs(FL(sp.Symbol("r")) - (sp.Symbol("y") - sp.Symbol("i") * sp.log(2) / 64)), _sym(tb.REDUCE_BOUND)),
-    GappaBound("fp_triple_exp_reduce", tb.REDUCE_BOUND, (tb.REDUCE_RANGE,)),
-    ("i = nearbyint(y_h RN(64/ln2_h)), ties to even", "ln 2 enclosed in [a, a + 1] 2^-220 (mpmath's interval arithmetic)",
-     "each residual exact or rounded once into the subnormal range (2^-1075)"),
-)
-TRIPLE_EXP_POLY = _fp_claim(
-    "fp.triple.exp.poly",
-    "triple_exp_domain's Horner evaluation (double, double-double, triple-double steps) is within 2^-150 of the degree-14 "
-    "Taylor polynomial of e^r, and |P| <= 1.0055, for normalised r with |r_h| <= 0.00542",
-    sp.Le(sp.Abs(FL(sp.Symbol("P")) - sp.Sum(sp.Symbol("r") ** sp.Symbol("k") / sp.factorial(sp.Symbol("k")), (sp.Symbol("k"), 0, 14))),
-          _sym(tb.POLY_BOUND)),
-    GappaBound("fp_triple_exp_poly", tb.POLY_BOUND, (tb.POLY_RANGE, *(tb.FAST_SUM_RATIO,) * 6)),
-    ("duo_mul_add's Fast2Sum exact: |f/s| <= 2^-50 at each, proved by the same script (Dekker 1971)",
-     "each residual exact or rounded once into the subnormal range (2^-1075)"),
-)
-TRIPLE_EXP_TABLE = _fp_claim(
-    "fp.triple.exp.table",
-    "the triple constants 2^(j/64) (j = 0..63) and ln 2 of triple_exp_domain are normalised and within 2^-155 of the real numbers",
-    sp.Le(sp.Abs(FL(2 ** (sp.Symbol("j") / 64)) / 2 ** (sp.Symbol("j") / 64) - 1), _sym(tb.TABLE_BOUND)),
-    ComposedBound((), tb.table_error, tb.TABLE_BOUND),
-    ("mpmath's interval arithmetic at 600 bits",),
-)
-TRIPLE_EXP = _fp_claim(
-    "fp.triple.exp",
-    "triple_exp_domain(y) is within 2^-143 e^y + 3 2^-1075 of e^y and normalised, for normalised y with y_h in [-750, 45]",
-    sp.Le(sp.Abs(FL(sp.exp(y_triple)) - sp.exp(y_triple)), _sym(tb.EXP_BOUND) * sp.exp(y_triple) + _sym(tb.EXP_ABSOLUTE)),
-    ComposedBound((TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_MUL, TRIPLE_RENORM), tb.exp_total, tb.EXP_BOUND),
-    ("the argument in exp_total",),
-)
-TRIPLE_DIV = _fp_claim(
-    "fp.triple.div",
-    "triple_div_d(x, d) is within 2^-150 |x_h/d| + 4 2^-1075 (1 + 1/|d|) of x/d, for normalised x and a double d != 0",
-    sp.Le(sp.Abs(FL(x_triple / d_triple) - x_triple / d_triple), _sym(tb.DIV_BOUND) * sp.Abs(sp.Symbol("x_h") / d_triple)
-          + tb.DIV_ABSOLUTE * sp.Rational(1, 2**1075) * (1 + 1 / sp.Abs(d_triple))),
-    ComposedBound((TRIPLE_ADD, TRIPLE_RENORM), tb.div_total, tb.DIV_BOUND),
-    ("no overflow; the argument in div_total",),
-)
-TRIPLE_LOG = _fp_claim(
-    "fp.triple.log",
-    "triple_log_lanes(s) is within 2^-142 of log s, for normalised s with s_h in [2^-63, 2^64]",
-    sp.Le(sp.Abs(FL(sp.log(sp.Symbol("s"))) - sp.log(sp.Symbol("s"))), _sym(tb.LOG_BOUND)),
-    ComposedBound((TRIPLE_EXP, TRIPLE_MUL, TRIPLE_ADD, TRIPLE_RENORM), tb.log_total, tb.LOG_BOUND),
-    ("the C library's log(s_h) within 2^-40 of log s_h on [2^-63, 2^64] (glibc: within 1 ULP, 2^-47 there)",
-     "the argument in log_total and _newton_step"),
-)
-LOGSUMEXP_CERTIFIED_TRIPLE = _stage_claim(
-    "fp.logsumexp.certified_triple.float64",
-    "every float64 result that logsumexp's triple-double stage certifies ((n + 64) 2^-140 (|m| + T (|L_h| + 1)) <= 2^-53.5 "
-    "|out|) is within 1 ULP of the correctly rounded logsumexp, for rows of n <= 2^62 entries and results of magnitude at "
-    "least 2^-1000",
-    (TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_LOG, TRIPLE_MUL_D, TRIPLE_RENORM), tb.triple_stage_ulps,
-    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54", "the argument in triple_stage_ulps",
-     "the C library's log as fp.triple.log assumes"),
-)
-LOGMEANEXP_CERTIFIED_TRIPLE = _stage_claim(
-    "fp.logmeanexp.certified_triple.float64",
-    "every float64 result that logmeanexp's triple-double stage certifies ((n + 66) 2^-140 (|m| + |L_h| + 1) <= 2^-53.5 "
-    "|out|) is within 1 ULP of the correctly rounded log((1/n) sum e^x), for rows of n <= 2^62 entries and results of "
-    "magnitude at least 2^-1000",
-    (TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_LOG, TRIPLE_RENORM), tb.mean_stage_ulps,
-    ("2^-53.5 stands for SP_WITHIN_ULP_D = 0x1.6a09e667f3bcdp-54", "the argument in mean_stage_ulps",
-     "the C library's log as fp.triple.log assumes"),
-    value="LME",
-)
-# logsumexp's stages after the double-double ones (long double, then the triple-double arithmetic and its stage) and
-# logmeanexp's triple-double stage
-LATER_STAGE_CLAIMS = (LOGSUMEXP_WIDE_TERM, LOGSUMEXP_CERTIFIED_WIDE, TRIPLE_ADD, TRIPLE_MUL_FRAME, TRIPLE_MUL, TRIPLE_MUL_D_FRAME,
-                      TRIPLE_MUL_D, TRIPLE_RENORM, TRIPLE_EXP_REDUCE, TRIPLE_EXP_POLY, TRIPLE_EXP_TABLE, TRIPLE_EXP, TRIPLE_DIV,
-                      TRIPLE_LOG, LOGSUMEXP_CERTIFIED_TRIPLE, LOGMEANEXP_CERTIFIED_TRIPLE)
-
-
 CLAIMS = [
     EXP_REDUCE,
     EXP_POLY,
@@ -2551,6 +2559,7 @@ CLAIMS = [
     LOGSUMEXP_CERTIFIED_DD,
     LOGSUMEXP_CERTIFIED_RAISED,
     LOGSUMEXP_SINGLE_CR,
+    STATE_MERGE_FACTOR,
     STATE_MERGE,
     SOFTMAX_ASSEMBLY,
     SOFTMAX,

@@ -487,7 +487,8 @@ def _state_merge() -> GappaScript:
     r"""One merge of two finite log-sum-exp states (state.c, merge_finite), in binary64 without underflow
     (``float<53,-9000>``), scaled so that :math:`S_a + F S_b \in [1, 4]`: the merged
     :math:`c_a + h + t_{lo}` against :math:`S_a + F S_b` with :math:`S = c + t_{hi} + t_{lo}` and
-    :math:`F = (f_{hi} + f_{mid})/(1 + \rho)`, :math:`|\rho| \le 2^{-130}` (the triple-double factor).
+    :math:`F = (f_{hi} + f_{mid})/(1 + \rho)`, :math:`|\rho| \le 2^{-103}` (the triple-double factor's first two parts:
+    fp.state.merge_factor).
 
     Why the scaling and the format are enough: multiplying every input by a power of two multiplies every
     rounded value by it as long as nothing underflows or overflows; so the bound proved at scale [1, 4] holds
@@ -511,7 +512,7 @@ def _state_merge() -> GappaScript:
         ("Exact", "Sa + F * Sb"), ("Got", "a_ties + hi + t_lo"),
     )
     hypotheses = ("a_ties in [0, 2]", "a_hi in [0, 2]", "b_ties in [0, 2]", "b_hi in [0, 2]", "f_hi in [0, 1]",
-                  "|a_lo| <= 1b-49", "|b_lo| <= 1b-49", "|f_mid| <= 1b-52", "|rho| <= 1b-130",
+                  "|a_lo| <= 1b-49", "|b_lo| <= 1b-49", "|f_mid| <= 1b-52", "|rho| <= 1b-103",
                   "f_hi * (b_ties + b_hi) in [0, 2]", "Exact in [1, 4]")
     exact_error = "f_hi * s_hi + -(v_hi)"  # the FMA's argument as printed: v_hi's rounding error, negated
     hints = (

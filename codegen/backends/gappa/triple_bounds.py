@@ -19,7 +19,7 @@ from ...kernels import LOGSUMEXP_ERRORS
 from .triple_scripts import EXP_DOMAIN, NORMALISED, POLY_RADIUS, triple_parts
 from .units import WITHIN_ULP, U, exp_upper
 
-__all__ = ["exp_total", "div_total", "log_total", "mean_stage_ulps", "product_below", "renorm_factor", "table_error", "triple_stage_ulps"]
+__all__ = ["exp_total", "div_total", "log_total", "mean_stage_ulps", "merge_factor_total", "product_below", "renorm_factor", "table_error", "triple_stage_ulps"]
 
 N = NORMALISED
 H = 1 / (1 - N - N * N)  # |x_h| <= H |x| for a normalised x
@@ -45,6 +45,8 @@ LOG_BOUND = Fraction(1, 2**142)
 LOG_TOP = Fraction(4437, 100)  # |log s| <= log 2^64 = 44.3614... < 44.37 for s in [2^-63, 2^64]
 TERM_FLOOR = -745  # the stage keeps the terms whose y_h >= -745
 MAX_ENTRIES = 2**62
+MERGE_FACTOR_FLOOR = LOGSUMEXP_ERRORS.merge_factor_floor  # merge_finite: below, F's low parts may fall onto the subnormal grid
+MERGE_FACTOR_BOUND = Fraction(1, 2**103)  # fp.state.merge's hypothesis on f_hi + f_mid
 
 def product_below(frame: Fraction) -> Fraction:
     r"""The product's bound, both regimes: the frame's (its Gappa part, :math:`|Z - xy - U| \le G` there, and the six
@@ -295,3 +297,22 @@ def mean_stage_ulps() -> Fraction:
         return Fraction(2)
     rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 4 + Fraction(1, 2**102) + Fraction(1, 2**74)
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+
+
+def merge_factor_total() -> Fraction:
+    r"""The mergeable states' factor (merge_rescaled): :math:`f_{hi} + f_{mid} = F(1 + \rho)` with F = e^y, y = (m_b -
+    m_a)/T, for :math:`y_h \ge -650` (merge_finite adds an absolute error below; y <= 0): returns the bound of
+    :math:`|\rho|`.
+
+    merge_exponent: y as a triple, TwoSum's pair exact, then triple_of (T = 1) or triple_quotient (fp.triple.div; the
+    divisor at least :math:`2^{-900}` after shift_scale; where m_b - m_a overflows, the halves of maxima beyond
+    :math:`2^{970}` are exact): :math:`|\hat y - y| \le \delta = aH\cdot 650.01 + 4\cdot 2^{-1075} + 4\cdot 2^{-175}`.
+    triple_exp (fp.triple.exp): :math:`|\hat F - F| \le \epsilon F`, :math:`\epsilon = (1 + \epsilon_E)e^\delta - 1 +
+    3\cdot 2^{-1075}/e^{-650.01}` (:math:`e^{-650.01} > 2^{-938}`). Its parts: :math:`F_h` and :math:`F_m` are normal
+    there (:math:`|F_m| \le \mu|F_h|`), :math:`F_l` at most :math:`2u|F_m|` (rounded onto the subnormal grid at worst,
+    RN(v) <= 2|v|); so :math:`|F_h + F_m - F| \le \epsilon F + 2u\mu H(1 + \epsilon)F`."""
+    if MERGE_FACTOR_FLOOR != -650.0:
+        return Fraction(1)  # the constants below are written for it
+    delta = div_total() * H * Fraction(65001, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**175)
+    eps = (1 + EXP_BOUND) * exp_upper(delta) - 1 + 3 * Fraction(1, 2**1075) * 2**938
+    return eps + 2 * U * renorm_factor() * H * (1 + eps)
