@@ -135,10 +135,15 @@ class Tape:
                      for name, kind, operands in self.ops if kind in symbol and name not in paired)
 
     def perturbation_terms(self) -> tuple[str, ...]:
-        """The perturbations that reach the outputs: each residual's, and each product's that no residual takes up
-        (a residual a b - p is computed from the perturbed p, so p's perturbation cancels in p + residual)."""
+        """The perturbations of this tape's operations that reach the outputs: each residual's, and each product's that
+        no residual takes up (a residual a b - p is computed from the perturbed p, so p's perturbation cancels in p +
+        residual)."""
         paired = {operands[-1] for _, kind, operands in self.ops if kind == "product_error"}
-        return tuple(u for name, u in self.perturbations.items() if name not in paired)
+        return tuple(self.perturbations[name] for name, _, _ in self.ops if name in self.perturbations and name not in paired)
+
+    def segment(self, start: int, end: int | None = None) -> Tape:
+        """The operations start to end (an operation's hints), sharing this tape's names, perturbations and conditions."""
+        return Tape(self.prefix, self.ops[start:end], self.underflow, self.perturbations, self.conditions)
 
     def evaluate(self, inputs: Mapping[str, float]) -> dict[str, float]:
         """Every name's binary64 value for the given inputs (constants included in ``inputs``): Python's float
@@ -222,8 +227,8 @@ class Step:
 
 
 def _segment_roundings(tape: Tape, start: int) -> list[str]:
-    segment = Tape(tape.prefix, tape.ops[start:], tape.underflow, tape.perturbations, tape.conditions)
-    return [*segment.roundings(), *(u for u in segment.perturbation_terms() if u in {f"u{name}" for name, _, _ in segment.ops})]
+    segment = tape.segment(start)
+    return [*segment.roundings(), *segment.perturbation_terms()]
 
 
 def exp_polynomial(tape: Tape, r: Triple, constant: Callable[[int], Triple]) -> tuple[Triple, list[Step]]:

@@ -120,8 +120,8 @@ def _exp_reduce() -> GappaScript:
     scaled = tape.ops[start][0]  # RN(y_h C64)
     product_end = next(n for n, (name, _, _) in enumerate(tape.ops) if name == i) + 1
     negated = [n for n, (_, kind, _) in enumerate(tape.ops) if kind == "neg"]
-    product_ops = Tape("v", tape.ops[product_end:negated[0]], tape.underflow, tape.perturbations)
-    sum_ops = Tape("v", tape.ops[negated[-1] + 1:], tape.underflow, tape.perturbations)
+    product_ops = tape.segment(product_end, negated[0])
+    sum_ops = tape.segment(negated[-1] + 1)
     product = Triple(*(tape.ops[n][2][0] for n in negated))
     low, high = _ln2_enclosure()
     definitions = (("Qh", q_values[0]), ("Qm", q_values[1]), ("Ql", q_values[2]), ("C64", inverse.hex()), *tape.gappa(),
