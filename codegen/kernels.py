@@ -87,6 +87,12 @@ class LogsumexpErrors:
     # logmeanexp's triple-double stage: (n + triple_mean_slack) triple_per_entry (|m| + |L_h| + 1) (logmeanexp_row_d;
     # fp.logmeanexp.certified_triple.float64)
     triple_mean_slack: float = 66.0
+    # a float32 result of the triple-double stage is decided where the triple lies further than
+    # B (1 + triple_float32_slack) + triple_float32_relative |d| + triple_float32_absolute from the float32 midpoint
+    # nearest its double d, and from 0 (triple_float_decided; fp.logsumexp.certified_triple.float32.cr)
+    triple_float32_slack: float = 2.0**-48
+    triple_float32_relative: float = 2.0**-98
+    triple_float32_absolute: float = 2.0**-1060
     # the mergeable states: below y = (m_b - m_a)/T = merge_factor_floor the factor's low parts may fall onto the subnormal
     # grid, and merge_finite adds the absolute error they may make (fp.state.merge_factor covers y_h >= this)
     merge_factor_floor: float = -650.0

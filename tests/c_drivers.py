@@ -12,13 +12,23 @@ SOURCE = ROOT / "generated" / "c" / "softmax.c"
 CC = shutil.which("gcc") or shutil.which("cc")
 
 
-def run_driver(name: str, folder: Path, text: str) -> str:
-    """Compile tests/c/<name>.c (C99, -O2, native) into ``folder`` and run it on ``text``; its output."""
+def compile_driver(name: str, folder: Path) -> Path:
+    """Compile tests/c/<name>.c (C99, -O2, native) into ``folder``; the executable."""
     assert CC is not None, "no C compiler"
     exe = folder / name
     build = subprocess.run([CC, "-std=c99", "-O2", "-march=native", "-I", str(SOURCE.parent), str(ROOT / "tests" / "c" / f"{name}.c"),
                             "-o", str(exe), "-lm"], capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stderr
+    return exe
+
+
+def run_compiled(exe: Path, text: str) -> str:
+    """Run a compiled driver on ``text``; its output."""
     done = subprocess.run([str(exe)], input=text, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def run_driver(name: str, folder: Path, text: str) -> str:
+    """Compile tests/c/<name>.c into ``folder`` and run it on ``text``; its output."""
+    return run_compiled(compile_driver(name, folder), text)

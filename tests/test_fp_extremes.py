@@ -368,6 +368,41 @@ def test_float32_logsumexp_is_correctly_rounded(target: str) -> None:
     assert wrong_in_float32 > 0
 
 
+# float32 rows [a, b] whose logsumexp lies within 2^-52.5 of a float32 midpoint (3 of 400 million seeded random rows, a in
+# [-3, 3], b = a - [0, 20]): the first two stages' test (its 2^-45 slack) and the long double stage leave them, the
+# triple-double stage decides them (fp.logsumexp.certified_triple.float32.cr)
+_FLOAT32_NEAR_MIDPOINT = [(float.fromhex("0x1.0a1f86p+0"), float.fromhex("-0x1.83b678p+1")),
+                          (float.fromhex("0x1.a51bf0p+0"), float.fromhex("-0x1.474f08p+3")),
+                          (float.fromhex("0x1.5d6abap+0"), float.fromhex("-0x1.5a10dep+1"))]
+
+
+def test_float32_logsumexp_near_a_midpoint_is_correctly_rounded_and_redone_where_flagged() -> None:
+    """Rows whose logsumexp lies within 2^-52.5 of a float32 midpoint come out correctly rounded on both targets, one at a
+    time and batched. Where the C kernel flags a float32 row for its midpoint (SOFTPROOF_UNCERTIFIED), the wrapper
+    (_redo_undecided) finds it from the rows' float64 logsumexp and redoes it: given these rows with one value turned to
+    its float32 neighbour, it returns the correctly rounded values. Test of the test: the tiny-result criterion alone
+    (|out| <= (n + 64) 2^-85 (|m| + T (log n + 1))) picks none of them."""
+    import softproof.generated.softmax_c as c_target
+    import softproof.generated.softmax_np as np_target
+    from softproof.generated import _clib
+
+    x = np.array(_FLOAT32_NEAR_MIDPOINT, np.float32)
+    with mpmath.workprec(300):
+        truth = np.array([_round_to_float32(mpmath.log(mpmath.exp(mpmath.mpf(float(a))) + mpmath.exp(mpmath.mpf(float(b)))))
+                          for a, b in x], np.float32)
+    for module in (c_target, np_target):
+        batch = module.logsumexp(x)
+        single = np.array([module.logsumexp(row) for row in x], np.float32)
+        assert np.array_equal(batch.view(np.uint32), truth.view(np.uint32)), (module.__name__, batch, truth)
+        assert np.array_equal(single.view(np.uint32), truth.view(np.uint32)), (module.__name__, single, truth)
+    flagged = truth.copy()
+    flagged[1] = np.nextafter(truth[1], np.float32(np.inf))
+    redone = _clib._redo_undecided(x, flagged, 1.0, (1,), np.dtype(np.float32))
+    assert np.array_equal(np.asarray(redone).view(np.uint32), truth.view(np.uint32)), (redone, truth)
+    tiny = (2 + 64) * 2.0**-85 * (np.abs(x.max(axis=1)) + np.log(2) + 1)
+    assert not np.any(np.abs(truth) <= tiny)
+
+
 def test_the_float32_decision_and_rounding_of_the_numpy_target() -> None:
     """The NumPy target's decision (_decides) leaves a value undecided where its interval holds a float32 midpoint and
     decides it where the interval is clear of one (the float64 results keep their 1 ULP test); _round_to_float32 rounds

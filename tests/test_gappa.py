@@ -641,3 +641,36 @@ def test_the_later_stages_compositions_need_their_parts_bounds(monkeypatch: pyte
         with monkeypatch.context() as patched:
             patched.setattr(wb, name, loose)
             assert wb.wide_stage_ulps() == 2, name
+
+
+def test_the_later_stages_float32_decisions_need_their_margins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fp.logsumexp.certified_{raised,wide,triple}.float32.cr: each float32 decision covers its stage's error, and not
+    vacuously: the ends test fails over a stage error 2^-44 of E larger or 2^-44 of |out| beyond E; the triple stage's
+    own test fails without its slack on B (B's roundings), with a relative margin of 2^-102 (below the remainder's
+    2^-101) or with an absolute margin of 2^-1070 (below the stage's 2^-1068); and each fails with its stage's parts
+    looser than proved, as the float64 claims do."""
+    import dataclasses
+
+    from softproof.codegen.backends.gappa import claims
+    from softproof.codegen.backends.gappa import triple_bounds as tb
+    from softproof.codegen.backends.gappa import wide_bounds as wb
+    from softproof.codegen.backends.gappa.decisions import ends_decision_covers
+
+    assert claims.raised_single_covers() and wb.wide_single_covers() and tb.triple_single_decided() and claims.decision_covers()
+    assert ends_decision_covers(1 / (1 - claims.U) ** 6, Fraction(0))
+    assert not ends_decision_covers(1 + Fraction(1, 2**44), Fraction(0))
+    assert not ends_decision_covers(Fraction(1), Fraction(1, 2**44))
+    for field, weak in (("triple_float32_slack", Fraction(0)), ("triple_float32_relative", Fraction(1, 2**102)),
+                        ("triple_float32_absolute", Fraction(1, 2**1070))):
+        with monkeypatch.context() as patched:
+            patched.setattr(tb, "LOGSUMEXP_ERRORS", dataclasses.replace(tb.LOGSUMEXP_ERRORS, **{field: float(weak)}))
+            assert not tb.triple_single_decided(), field
+    with monkeypatch.context() as patched:
+        patched.setattr(tb, "EXP_BOUND", Fraction(1, 2**130))
+        assert not tb.triple_single_decided()
+    with monkeypatch.context() as patched:
+        patched.setattr(wb, "LIBRARY", Fraction(1, 2**61))
+        assert not wb.wide_single_covers()
+    with monkeypatch.context() as patched:
+        patched.setattr(claims, "RAISED_STAGE", dataclasses.replace(claims.RAISED_STAGE, error=2.0**-100))
+        assert not claims.raised_single_covers()

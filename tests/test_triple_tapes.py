@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
-from c_drivers import CC, run_driver
+from c_drivers import CC, compile_driver, run_compiled
 
 from softproof.codegen.backends.c.target import triple_constants
 from softproof.codegen.backends.gappa.triple import (
@@ -145,9 +146,15 @@ def _hex(parts: Parts) -> str:
     return " ".join(float(p).hex() for p in parts)
 
 
-def test_the_tapes_are_the_c_operations_bit_for_bit(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/c/triple_driver.c compiled once for this module's tests."""
+    return compile_driver("triple_driver", tmp_path_factory.mktemp("triple_driver"))
+
+
+def test_the_tapes_are_the_c_operations_bit_for_bit(driver: Path) -> None:
     cases = _cases()
-    lines = run_driver("triple_driver", tmp_path, "".join(f"{kind} {' '.join(float(v).hex() for v in args)}\n" for kind, args, _ in cases)).splitlines()
+    lines = run_compiled(driver, "".join(f"{kind} {' '.join(float(v).hex() for v in args)}\n" for kind, args, _ in cases)).splitlines()
     assert len(lines) == len(cases)
     kinds = {kind for kind, _, _ in cases}
     assert kinds == {"A", "M", "D", "E", "L"}
@@ -197,3 +204,76 @@ def test_renorm_outputs_are_normalised_as_its_lemma_says() -> None:
         h, m, low = _run(tape, out, {"a": a, "b": b, "c": c})
         assert Fraction(h) + Fraction(m) + Fraction(low) == Fraction(a) + Fraction(b) + Fraction(c)
         assert abs(Fraction(m)) <= mu * abs(Fraction(h)) and abs(Fraction(low)) <= u * abs(Fraction(m))
+
+
+_U = Fraction(1, 2**53)
+
+
+def _float32_nearest(q: Fraction) -> np.float32:
+    """q rounded once to float32 (ties to even; zero keeps q's sign where q != 0, and past the range an infinity),
+    exactly: the double nearest q rounded to float32 may be off by the double rounding, so the float32 candidates beside
+    it are compared with q in exact rationals."""
+    with np.errstate(over="ignore"):
+        guess = np.float32(float(q)) if abs(q) < 2**129 else np.float32(math.copysign(math.inf, q))
+        candidates = {guess, np.nextafter(guess, np.float32(np.inf)), np.nextafter(guess, np.float32(-np.inf))}
+    finite = [c for c in candidates if np.isfinite(c)]
+    top = np.float32(np.finfo(np.float32).max)
+    if abs(q) >= Fraction(float(top)) + Fraction(2**103):  # the overflow threshold 2^128 - 2^103 and beyond: infinity (ties too)
+        return np.float32(math.copysign(math.inf, q))
+    best = min(finite, key=lambda c: (abs(Fraction(float(c)) - q), int(np.asarray(c).view(np.uint32)) & 1))
+    return np.float32(math.copysign(0.0, q)) if best == 0 and q != 0 else best
+
+
+def test_the_triple_stage_decides_float32_results_soundly(driver: Path) -> None:
+    """fp.logsumexp.certified_triple.float32.cr's test as compiled (triple_float_decided) against exact rationals: where
+    it decides, every value within the stage's error of the triple d + rest (B/(1 - u)^5 + 2^-102 |V| + 2^-1068, and
+    the remainder's 2^-101 |d|) rounds to the float32 it returns (the sign of a zero included), on doubles at and beside
+    float32 midpoints (normal, subnormal, near the overflow threshold, both signs) with remainders on either side and
+    bounds up to 2^-70 |d|. It tests itself: a test without the margin's slack (|X| > B) decides cases whose interval holds
+    a midpoint, and the compiled one leaves those undecided."""
+    rng = np.random.default_rng(16)
+    midpoints: list[float] = []
+    for f in np.concatenate([rng.uniform(-3, 3, 30), 2.0 ** rng.uniform(-140, 120, 30), -(2.0 ** rng.uniform(-149, -126, 6))]).astype(np.float32):
+        other = np.nextafter(f, np.float32(np.inf))
+        midpoints.append(0.5 * (float(f) + float(other)))
+    midpoints += [float.fromhex("0x1.ffffffp127"), -float.fromhex("0x1.ffffffp127"), 2.0**-150, 1.0 + 2.0**-24]
+    cases: list[tuple[float, float, float]] = []
+    for mu in midpoints:
+        for k in (-2, -1, 0, 1, 2):
+            d = mu
+            for _ in range(abs(k)):
+                d = float(np.nextafter(d, math.copysign(math.inf, k)))
+            for rest in (0.0, 2.0**-60, -(2.0**-60), 2.0**-80, -(2.0**-80), 2.0**-99, -(2.0**-99)):
+                for bound in (0.0, 2.0**-110, 2.0**-100, 2.0**-90, 2.0**-70):
+                    cases.append((d, rest * abs(d), bound * abs(d)))
+        for scale in (2.0**-90, 2.0**-100):  # the triple just beyond B from a midpoint: inside the stage's error
+            bound = scale * abs(mu)
+            cases += [(mu, bound * (1 + 2.0**-50), bound), (mu, -bound * (1 + 2.0**-50), bound)]
+    for d in rng.uniform(-10, 10, 50):  # doubles away from midpoints
+        cases.append((float(d), float(d) * 2.0**-70, abs(float(d)) * 2.0**-80))
+    lines = run_compiled(driver, "".join(f"F {d.hex()} {r.hex()} {b.hex()}\n" for d, r, b in cases)).splitlines()
+    assert len(lines) == len(cases)
+    decided = naive_wrong = 0
+    for (d, rest, bound), line in zip(cases, lines, strict=True):
+        flag, value = line.split()
+        V = Fraction(d) + Fraction(rest)
+        error = Fraction(bound) / (1 - _U) ** 5 + Fraction(1, 2**102) * abs(V) + Fraction(1, 2**1068) + Fraction(1, 2**101) * abs(Fraction(d))
+        low, high = _float32_nearest(V - error), _float32_nearest(V + error)
+        straddles = np.asarray(low).view(np.uint32) != np.asarray(high).view(np.uint32)
+        if flag == "1":
+            decided += 1
+            with np.errstate(over="ignore"):
+                got = np.float32(float.fromhex(value))
+            assert not straddles and np.asarray(got).view(np.uint32) == np.asarray(low).view(np.uint32), (d.hex(), rest, bound, value)
+        mu = Fraction(_float_midpoint_near(d))
+        naive_wrong += bool(straddles and abs(Fraction(d) - mu + Fraction(rest)) > Fraction(bound) and abs(d) > bound)
+    assert decided > len(cases) // 2 and naive_wrong > 0, (decided, naive_wrong)
+
+
+def _float_midpoint_near(d: float) -> float:
+    """The float32 midpoint nearest d, as float_midpoint_near computes it (the overflow threshold from FLT_MAX on)."""
+    if not abs(d) < float(np.finfo(np.float32).max):
+        return math.copysign(float.fromhex("0x1.ffffffp127"), d)
+    f = np.float32(d)
+    other = np.nextafter(f, np.float32(np.inf) if d > float(f) else np.float32(-np.inf))
+    return 0.5 * (float(f) + float(other))

@@ -38,6 +38,7 @@ except ImportError:  # not POSIX: no build lock
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
+from . import _correct
 from ._cache import build_key, cache_folder, untrusted
 from ._checks import as_float, axes, check_out, deliver, half_dtype, narrow, refuse_masked, targets, temperature_value
 from ._checks import slice_rows as _rows
@@ -46,9 +47,10 @@ __all__ = ["CompilerNotFoundError", "Kernels", "flag_sets", "library_path", "loa
 
 SOURCES = ("softmax.c", "softmax.h")  # package data of this package's c/ folder (importlib.resources)
 ERRORS = {1: "temperature must be >= 0", 2: "a target is out of range"}
-UNCERTIFIED = 4  # SOFTPROOF_UNCERTIFIED (softmax.h): every result written, some logsumexp row not decided within 1 ULP
+UNCERTIFIED = 4  # SOFTPROOF_UNCERTIFIED (softmax.h): every result written, some logsumexp row not decided (within 1 ULP; float32: correctly rounded)
 CTYPES: Mapping[str, Any] = {"pointer": ctypes.c_void_p, "size": ctypes.c_size_t, "double": ctypes.c_double}
 FLOAT64, FLOAT32, FLOAT16 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32), numpy.dtype(numpy.float16)
+_FLOAT32_FORMAT = _correct.Format(FLOAT32)
 BFLOAT16 = half_dtype("bfloat16")  # ml_dtypes' bfloat16 (JAX's), when installed
 # scalar type -> entry point suffix: binary64, binary32, and the two 16-bit formats in uint16_t storage
 SUFFIX: dict[Any, str] = {numpy.float64: "d", numpy.float32: "f", numpy.float16: "h"}
@@ -250,19 +252,31 @@ def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tup
     bound's own few roundings. The value written is v rounded to the result's format: at most twice |v| (a
     subnormal result rounding up) or 0, so within :math:`(n + 64) 2^{-85} (|m| + T(\log n + 1))`, the test taken
     here on every finite value. Rows the kernel did decide but within that are redone too (exactly, so only their
-    time changes); the test runs only after the kernel flagged a row."""
+    time changes); the test runs only after the kernel flagged a row.
+
+    A float32 result is flagged too where the stage's value lies within about :math:`2^{-45}` of a float32 midpoint
+    (logsumexp_decides_f), which its float32 value does not show: there the rows' float64 logsumexp (the NumPy
+    target's, within 1 ULP of a double: :math:`|v_{64} - \mathrm{LSE}| \le 2^{-52}|v_{64}|`) picks the rows whose
+    interval :math:`v_{64} \pm (2^{-51}|v_{64}| + 2^{-1074})` holds a float32 midpoint, and those are redone as well;
+    every other row's float32 value is the rounding of everything in that interval, the truth included, so the
+    kernel's (correctly rounded where it decided) is it."""
     from . import _options  # imported on use: _options imports the generated modules, which import this one
 
     source = numpy.asarray(x, dtype=numpy.float64)
     n = int(numpy.prod([x.shape[a] for a in chosen], dtype=numpy.int64))
     kept = numpy.expand_dims(numpy.asarray(values, dtype=numpy.float64), chosen)
+    numpy_target = _options._numpy_target()
     with numpy.errstate(invalid="ignore", over="ignore"):
         top = numpy.max(source, axis=chosen, keepdims=True)
         bound = (n + 64) * 2.0**-85 * (numpy.abs(top) + T * (numpy.log(n) + 1.0))
         redo = numpy.isfinite(kept) & (numpy.abs(kept) <= bound)
+        if dtype == FLOAT32:
+            wide = numpy.asarray(numpy_target.logsumexp(source, axis=chosen, keepdims=True, temperature=T), dtype=numpy.float64)
+            radius = 2.0**-51 * numpy.abs(wide) + 2.0**-1074
+            redo |= numpy.isfinite(kept) & ~_correct.ends_agree(wide - radius, wide + radius, _FLOAT32_FORMAT)[1]
     if not numpy.any(redo):
         return values
-    exact = _options._numpy_target()._logsumexp_exact(source, T, chosen, redo, kept.copy(), single=dtype == FLOAT32)
+    exact = numpy_target._logsumexp_exact(source, T, chosen, redo, kept.copy(), single=dtype == FLOAT32)
     result: NDArray[Any] = numpy.squeeze(numpy.asarray(exact), axis=chosen).astype(values.dtype)
     return result
 

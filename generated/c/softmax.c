@@ -133,6 +133,12 @@ static int sp_threads(void)
 #define SP_TRIPLE_PER_ENTRY 0x1.0000000000000p-140
 #define SP_TRIPLE_SLACK 64.0
 #define SP_TRIPLE_MEAN_SLACK 66.0 /* logmeanexp's: fp.logmeanexp.certified_triple.float64 */
+/* a float32 result of that stage: decided where the triple lies further than bound (1 + SP_TRIPLE_FLOAT32_SLACK) +
+ * SP_TRIPLE_FLOAT32_RELATIVE |d| + SP_TRIPLE_FLOAT32_ABSOLUTE from a float32 rounding boundary
+ * (triple_float_decided; fp.logsumexp.certified_triple.float32.cr) */
+#define SP_TRIPLE_FLOAT32_SLACK 0x1.0000000000000p-48
+#define SP_TRIPLE_FLOAT32_RELATIVE 0x1.0000000000000p-98
+#define SP_TRIPLE_FLOAT32_ABSOLUTE 0x0.0000000004000p-1022
 #define SP_MERGE_FACTOR_FLOOR -650.0 /* the states' merge: fp.state.merge_factor above it */
 /* the correctly rounded float32 functions' rounding tests (codegen/kernels.py, CorrectRounding): the radii over the
  * float32 kernel's and the float64 kernel's proved relative errors */
@@ -1812,35 +1818,49 @@ static void triple_log_lanes(const double *s_h, const double *s_m, const double 
     }
 }
 
-/* d, the double nearest a triple d + rest (rest the triple's remainder), for a float32 result: where d is a float32
- * midpoint, one ulp toward the remainder, so that rounding it to float32 follows the triple (to the remainder's accuracy,
- * 2^-106 of d) and not ties-to-even; elsewhere d itself */
-static double float_tie_broken(double d, double rest)
-{
-    const float f = (float)d;
-    if ((double)f != d && rest != 0.0) {
-        const float other = nextafterf(f, d > (double)f ? INFINITY : -INFINITY);
-        if (0.5 * ((double)f + (double)other) == d) { /* exact: two floats' sum has at most 25 significant bits */
-            return nextafter(d, rest > 0.0 ? INFINITY : -INFINITY);
-        }
-    }
-    return d;
-}
-
-/* m + T L rounded to a double, L a triple-double: for T > 1 twice m/2 + (T/2) L (shift_halving; the halves exact where
- * it matters), since T L may exceed DBL_MAX where m + T L does not; m/2's rounding, for a subnormal m, is 2^-1075.
- * `single`: for a float32 result, a float32 midpoint moved toward the triple's remainder (float_tie_broken) */
-static double triple_lse_value_for(double m, double T, triple L, int single)
+/* m + T L rounded to a double, L a triple-double, and *rest the triple's remainder beyond that double (within 2^-101
+ * of the double of it: half.h - d is exact, Sterbenz, and two sums round). For T > 1 twice m/2 + (T/2) L (shift_halving;
+ * the halves exact where it matters), since T L may exceed DBL_MAX where m + T L does not; m/2's rounding, for a
+ * subnormal m, is 2^-1075 */
+static double triple_lse_split(double m, double T, triple L, double *rest)
 {
     const double h = shift_halving(T);
     const triple half = triple_add(triple_of(m * h, 0.0), triple_mul_d(L, T * h));
     const double d = half.h + (half.m + half.l);
-    return (single ? float_tie_broken(d, ((half.h - d) + half.m) + half.l) : d) / h;
+    *rest = (((half.h - d) + half.m) + half.l) / h;
+    return d / h;
 }
 
 static double triple_lse_value(double m, double T, triple L)
 {
-    return triple_lse_value_for(m, T, L, 0);
+    double rest;
+    return triple_lse_split(m, T, L, &rest);
+}
+
+/* the float32 midpoint nearest the double d: between RN32(d) and its neighbour on d's side (exact: two floats' sum has
+ * at most 25 significant bits, and its half is at least 2^-150); from FLT_MAX on, the overflow threshold 2^128 - 2^103 */
+static double float_midpoint_near(double d)
+{
+    const float f = (float)d;
+    if (!(fabs(d) < (double)FLT_MAX)) {
+        return copysign(0x1.ffffffp127, d);
+    }
+    return 0.5 * ((double)f + (double)nextafterf(f, d > (double)f ? INFINITY : -INFINITY));
+}
+
+/* a float32 result of the triple-double stage: the double d of the triple (triple_lse_split), and whether its float32
+ * rounding is decided: the triple d + rest lies further than the stage's error from the float32 midpoint mu nearest d
+ * and from 0 (where the sign of a zero result turns), |(d - mu) + rest| and |d| above
+ * bound (1 + 2^-48) + 2^-98 |d| + 2^-1060 (SP_TRIPLE_FLOAT32_*: the margin covers bound's five roundings, rest's
+ * 2^-101 |d|, the stage's 2^-102 |d| and 2^-1068 beyond bound, and this test's own roundings;
+ * fp.logsumexp.certified_triple.float32.cr). Then the truth and the triple round to one float32 (the other midpoints
+ * lie 2^-26 |d| away at least), and so does *value: d, or where d is mu itself, d moved one ulp toward the triple */
+static int triple_float_decided(double d, double rest, double bound, double *value)
+{
+    const double mu = float_midpoint_near(d);
+    const double margin = bound * (1.0 + SP_TRIPLE_FLOAT32_SLACK) + SP_TRIPLE_FLOAT32_RELATIVE * fabs(d) + SP_TRIPLE_FLOAT32_ABSOLUTE;
+    *value = d == mu ? nextafter(d, rest > 0.0 ? INFINITY : -INFINITY) : d;
+    return fabs((d - mu) + rest) > margin && fabs(d) > margin;
 }
 
 /* ==================================================== double entry points */
@@ -3011,6 +3031,20 @@ static triple exact_terms_d(const double *xr, size_t n, double m, double T, doub
 
 #define SP_WITHIN_ULP_D 0x1.6a09e667f3bcdp-54 /* 2^-53.5 (2^-25.5 for float32 results) */
 
+/* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
+ * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
+ * [out - B, out + B] round to one float32, bit for bit (so -0 and +0 differ), B = bound + 2^-45 (|out| + bound),
+ * which covers, for the first two stages, bound's own computation (within 2^-51 + 6 u of the stage's error), out's
+ * rounding (2^-53 |out|), the assembly's (2^-104 (|m| + 2 T L) <= 2^-104 |out| + 3 2^-48 bound), the ends' roundings
+ * (2^-53 (|out| + B)) and B's (fp.logsumexp.float32.cr: decision_covers), and the raised and long double stages' errors
+ * as their bounds relate to them (fp.logsumexp.certified_raised.float32.cr, _wide.float32.cr; the triple-double stage
+ * has a finer test of its own, triple_float_decided). RN32 is monotone, so every value between the ends, the truth
+ * among them, rounds to that float32, and so does out. An infinite out (T L beyond DBL_MAX) is the float32 infinity too */
+static SP_INLINE int logsumexp_decides_d(double out, double bound)
+{
+    return bound <= SP_WITHIN_ULP_D * fabs(out);
+}
+
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
  * one maximum dominates end in logsumexp_raised before this). Its error is below (n + SP_TRIPLE_SLACK)
@@ -3040,10 +3074,10 @@ static void logsumexp_exact_rows_d(const double *rows, size_t n, const double *m
     triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
     for (k = 0; k < count; ++k) {
         const triple L = {L_h[k], L_m[k], L_l[k]};
-        value[k] = triple_lse_value_for(m[k], T, L, 0);
-        /* not decided within 1 ULP of a double (for a float32 result too: the rows whose m + T L cancels; a float32 result
-         * this close to a float32 midpoint, not counted here, is as likely as a random double that close) */
-        *uncertified |= !(((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
+        const double bound = ((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY * (fabs(m[k]) + T * (fabs(L.h) + 1.0));
+        value[k] = triple_lse_value(m[k], T, L);
+        /* not decided within 1 ULP (the rows whose m + T L cancels) */
+        *uncertified |= !(bound <= SP_WITHIN_ULP_D * fabs(value[k]));
     }
 }
 
@@ -3054,19 +3088,6 @@ static double logsumexp_exact_d(const double *xr, size_t n, double m, double T, 
     double value;
     logsumexp_exact_rows_d(xr, n, &m, T, &first, 1, &value, uncertified);
     return value;
-}
-
-/* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
- * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
- * [out - B, out + B] round to one float32, bit for bit (so -0 and +0 differ), B = bound + 2^-45 (|out| + bound),
- * which covers bound's own computation (within 2^-51 + 6 u of the stage's error), out's rounding (2^-53 |out|), the
- * assembly's (2^-104 (|m| + 2 T L) <= 2^-104 |out| + 3 2^-48 bound), the ends' roundings (2^-53 (|out| + B)) and B's
- * (fp.logsumexp.float32.cr: decision_covers);
- * RN32 is monotone, so every value between the ends, the truth among
- * them, rounds to that float32, and so does out. An infinite out (T L beyond DBL_MAX) is the float32 infinity too */
-static SP_INLINE int logsumexp_decides_d(double out, double bound)
-{
-    return bound <= SP_WITHIN_ULP_D * fabs(out);
 }
 
 /* logsumexp of a row with one maximum m whose other terms are all below e^SP_RAISED_BELOW, where t = sum e^(q_j) (q_j =
@@ -5448,6 +5469,22 @@ static triple exact_terms_f(const float *xr, size_t n, double m, double T, doubl
 
 #define SP_WITHIN_ULP_F 0x1.6a09e667f3bcdp-26 /* 2^-53.5 (2^-25.5 for float32 results) */
 
+/* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
+ * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
+ * [out - B, out + B] round to one float32, bit for bit (so -0 and +0 differ), B = bound + 2^-45 (|out| + bound),
+ * which covers, for the first two stages, bound's own computation (within 2^-51 + 6 u of the stage's error), out's
+ * rounding (2^-53 |out|), the assembly's (2^-104 (|m| + 2 T L) <= 2^-104 |out| + 3 2^-48 bound), the ends' roundings
+ * (2^-53 (|out| + B)) and B's (fp.logsumexp.float32.cr: decision_covers), and the raised and long double stages' errors
+ * as their bounds relate to them (fp.logsumexp.certified_raised.float32.cr, _wide.float32.cr; the triple-double stage
+ * has a finer test of its own, triple_float_decided). RN32 is monotone, so every value between the ends, the truth
+ * among them, rounds to that float32, and so does out. An infinite out (T L beyond DBL_MAX) is the float32 infinity too */
+static SP_INLINE int logsumexp_decides_f(double out, double bound)
+{
+    const double B = bound + 0x1.0000000000000p-45 * (fabs(out) + bound);
+    float low;
+    return sp_float_ends_agree(out - B, out + B, 0, &low) || !(fabs(out) <= DBL_MAX);
+}
+
 /* the last resort: m + T log sum e^((x_i - m)/T) in triple-double, (x_i - m)/T to 2^-150 (TwoSum, then a
  * triple division), terms below e^-745 left out (they are < 2^-1075 against a sum >= 1, but T may lift them: rows
  * one maximum dominates end in logsumexp_raised before this). Its error is below (n + SP_TRIPLE_SLACK)
@@ -5477,10 +5514,14 @@ static void logsumexp_exact_rows_f(const float *rows, size_t n, const double *m,
     triple_log_lanes(s_h, s_m, s_l, L_h, L_m, L_l, count);
     for (k = 0; k < count; ++k) {
         const triple L = {L_h[k], L_m[k], L_l[k]};
-        value[k] = triple_lse_value_for(m[k], T, L, 1);
-        /* not decided within 1 ULP of a double (for a float32 result too: the rows whose m + T L cancels; a float32 result
-         * this close to a float32 midpoint, not counted here, is as likely as a random double that close) */
-        *uncertified |= !(((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY * (fabs(m[k]) + T * (fabs(L.h) + 1.0)) <= SP_WITHIN_ULP_D * fabs(value[k]));
+        const double bound = ((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY * (fabs(m[k]) + T * (fabs(L.h) + 1.0));
+        double rest, d;
+        int decided;
+        d = triple_lse_split(m[k], T, L, &rest);
+        decided = triple_float_decided(d, rest, bound, &value[k]);
+        /* not decided within 1 ULP of a double (the rows whose m + T L cancels), or a float32 midpoint within the
+         * stage's error of the triple (about 2^-98 of it: fp.logsumexp.certified_triple.float32.cr) */
+        *uncertified |= !(bound <= SP_WITHIN_ULP_D * fabs(d)) || !decided;
     }
 }
 
@@ -5491,21 +5532,6 @@ static double logsumexp_exact_f(const float *xr, size_t n, double m, double T, i
     double value;
     logsumexp_exact_rows_f(xr, n, &m, T, &first, 1, &value, uncertified);
     return value;
-}
-
-/* whether a stage's value out, whose error before its rounding to double is at most bound, gives the result: float64
- * results within 1 ULP (bound <= 2^-53.5 |out|); float32 results correctly rounded (issue 16's goal 6): both ends of
- * [out - B, out + B] round to one float32, bit for bit (so -0 and +0 differ), B = bound + 2^-45 (|out| + bound),
- * which covers bound's own computation (within 2^-51 + 6 u of the stage's error), out's rounding (2^-53 |out|), the
- * assembly's (2^-104 (|m| + 2 T L) <= 2^-104 |out| + 3 2^-48 bound), the ends' roundings (2^-53 (|out| + B)) and B's
- * (fp.logsumexp.float32.cr: decision_covers);
- * RN32 is monotone, so every value between the ends, the truth among
- * them, rounds to that float32, and so does out. An infinite out (T L beyond DBL_MAX) is the float32 infinity too */
-static SP_INLINE int logsumexp_decides_f(double out, double bound)
-{
-    const double B = bound + 0x1.0000000000000p-45 * (fabs(out) + bound);
-    float low;
-    return sp_float_ends_agree(out - B, out + B, 0, &low) || !(fabs(out) <= DBL_MAX);
 }
 
 /* logsumexp of a row with one maximum m whose other terms are all below e^SP_RAISED_BELOW, where t = sum e^(q_j) (q_j =

@@ -35,11 +35,12 @@ extern "C" {
 #define SOFTPROOF_ENOMEM 3
 /* logsumexp only (every entry point that computes it: rows, columns, the fast tier, the 16-bit formats): every result
  * is written, but some row's is not decided within 1 ULP (a float32 result: not correctly rounded). Its last stage, in
- * triple-double, is within about (n + 64) 2^-140 (|m| + T (log n + 1)) of the truth (m the row's max; argued, not
- * proved); a row whose m + T L cancels to below about 2^-80 of that (log-probabilities whose sum is within 2^-80 of 1:
- * each entry can take it 2^-53 closer, so no fixed precision decides every row) needs more. The rows to redo with more
- * precision are among those with |out| <= (n + 64) 2^-85 (|m| + T (log n + 1)); the Python modules redo them exactly
- * (mpmath). */
+ * triple-double, is within (n + 64) 2^-140 (|m| + T (|L| + 1)) of the truth (m the row's max, L = log sum
+ * e^((x - m)/T) <= log n; fp.logsumexp.certified_triple.float64); a row whose m + T L cancels to below about 2^-80 of
+ * that (log-probabilities whose sum is within 2^-80 of 1: each entry can take it 2^-53 closer, so no fixed precision
+ * decides every row) needs more. Such rows are among those with |out| <= (n + 64) 2^-85 (|m| + T (log n + 1)); a
+ * float32 result is also left undecided where the stage's value lies within about 2^-45 of a float32 midpoint (then
+ * its float64 logsumexp, within 1 ULP, lies within 2^-51 of one). The Python modules redo those rows exactly (mpmath). */
 #define SOFTPROOF_UNCERTIFIED 4
 
 /* p = softmax(x / T) per row */

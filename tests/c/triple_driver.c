@@ -2,7 +2,7 @@
  * operands read from stdin, one case per line, hex floats: "A x_h x_m x_l y_h y_m y_l" -> triple_add(x, y),
  * "M ..." -> triple_mul(x, y), "D x_h x_m x_l d" -> triple_div_d(x, d), "E y_h y_m y_l" -> triple_exp_domain(y),
  * "L s_h s_m s_l" -> triple_log_lanes of one sum; the three parts out. tests/test_triple_tapes.py compares them bit for
- * bit with the tapes the Gappa scripts are printed from. */
+ * bit with the tapes the Gappa scripts are printed from. "F d rest bound" -> triple_float_decided: "decided value". */
 #include "softmax.c"
 #include <stdio.h>
 
@@ -19,6 +19,11 @@ int main(void)
         double d;
         if (!read_triple(&x)) {
             return 1;
+        }
+        if (kind == 'F') {
+            const int decided = triple_float_decided(x.h, x.m, x.l, &d);
+            printf("%d %a\n", decided, d);
+            continue;
         }
         if (kind == 'A' || kind == 'M') {
             if (!read_triple(&y)) {

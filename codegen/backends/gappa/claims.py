@@ -27,8 +27,10 @@ FMA hardware, the twins (:func:`portable_twin`) of all of those (PORTABLE_ULPS, 
 fast claims, PORTABLE_CR), where a part's bound is larger there at its twin's own bound; logsumexp's long double and
 triple-double stages (fp.logsumexp.certified_wide.float64, fp.logsumexp.certified_triple.float64, the triple-double
 arithmetic fp.triple.*, whose bounds live in triple_bounds.py and wide_bounds.py) and logmeanexp's triple-double stage
-(fp.logmeanexp.certified_triple.float64). Not yet: those stages for float32 results and in the portable build, and
-logsumexp_backward (composed in NumPy), whose accuracy-table bounds remain measured.
+(fp.logmeanexp.certified_triple.float64), and the float32 results those stages and the raised one decide correctly
+rounded (fp.logsumexp.certified_{raised,wide,triple}.float32.cr: the rounding tests of decisions.py and
+triple_bounds.triple_single_decided over the stages' bounds); logsumexp_backward, g p rounded once
+(fp.logsumexp_backward.*). Not yet: those stages in the portable build.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from ..c.pieces import LOG1MEXP_NEAR, LOG1MEXP_SMALL, LOG1MEXP_SPLIT, LOG1MEXP_T
 from . import prover
 from . import triple_bounds as tb
 from . import wide_bounds as wb
+from .decisions import FLOAT32_DECISION, ends_decision_covers
 from .printer import portable_build, printing_fused
 from .prover import GAPPA_MISSING, Enclosure, run_gappa
 from .scripts import (
@@ -950,18 +953,34 @@ def raised_ulps() -> Fraction:
     E < 2^-1073: two subnormal spacings, so within 2 ULP; they lie outside this claim, whose results are >= 2^-1000.)
     With every relative part at most rho <= 2^-53 (the stage requires it), their product exceeds their sum by at most
     :math:`\rho \cdot 2^{-52}`, and H differs from the exact :math:`T t` by :math:`1 + 2^{-52}` at most.
-    SP_RAISED_ERROR must cover :math:`e^{\delta} - 1 + 2^{-104}` and SP_RAISED_PER_TERM :func:`_raised_per_term`;
-    then :math:`|s - v| \le \rho_E |s|`, :math:`\rho_E = 2^{-53.5}(1 + 2^{-52})^2(1 + 2^{-51})(1 + u)^{10}`
-    (the bound E from computed values, ten roundings of its own), below :math:`2^{-53}`: one rounding boundary at most
-    between s and v (:func:`certified_ulps`), 1 ULP. Where T n e^q2 < 2^-1076 the stage returns m, the correctly rounded
-    value (half an ulp of m, or 2^-1075 where m = 0, exceeds T t)."""
-    error = Fraction(RAISED_STAGE.error)
-    if exp_upper(_raised_argument()) - 1 + Fraction(1, 2**104) > error:
+    SP_RAISED_ERROR must cover :math:`e^{\delta} - 1 + 2^{-104}` and SP_RAISED_PER_TERM :func:`_raised_per_term`
+    (:func:`_raised_error_covered`); then :math:`|s - v| \le K E`, :math:`K = (1 + 2^{-52})^2(1 + 2^{-51})/(1 - u)^{10}`
+    (E as computed, ten roundings of its own), so certified (:math:`E \le 2^{-53.5}|\mathrm{out}|`,
+    :math:`|\mathrm{out}| \le (1 + u)|s|`) :math:`|s - v| \le \rho_E|s|`, :math:`\rho_E = 2^{-53.5}K(1 + u)`, below
+    :math:`2^{-53}`: one rounding boundary at most between s and v (:func:`certified_ulps`), 1 ULP. Where T n e^q2 <
+    2^-1076 the stage returns m, the correctly rounded value (half an ulp of m, or 2^-1075 where m = 0, exceeds T t)."""
+    if not _raised_error_covered():
         return Fraction(2)
-    if _raised_per_term() > Fraction(RAISED_STAGE.per_term):
-        return Fraction(2)
-    rho = WITHIN_ULP * (1 + Fraction(1, 2**52)) ** 2 * (1 + Fraction(1, 2**51)) * (1 + U) ** 10
+    rho = WITHIN_ULP * RAISED_ERROR_FACTOR * (1 + U)
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+
+
+RAISED_ERROR_FACTOR = (1 + Fraction(1, 2**52)) ** 2 * (1 + Fraction(1, 2**51)) / (1 - U) ** 10  # K of raised_ulps
+
+
+def _raised_error_covered() -> bool:
+    """Whether the raised stage's constants cover its parts (:func:`raised_ulps`' argument): then its value s is within
+    K E of the logsumexp, E its runtime bound as computed (:data:`RAISED_ERROR_FACTOR`)."""
+    return (exp_upper(_raised_argument()) - 1 + Fraction(1, 2**104) <= Fraction(RAISED_STAGE.error)
+            and _raised_per_term() <= Fraction(RAISED_STAGE.per_term))
+
+
+def raised_single_covers() -> bool:
+    r"""fp.logsumexp.certified_raised.float32.cr: the raised stage's float32 results, decided by logsumexp_decides_f,
+    are correctly rounded: its value s is within K E of the logsumexp (:func:`raised_ulps`; E includes the finish's
+    roundings, so no part relative to |out| remains), and the test covers that (:func:`~.decisions.ends_decision_covers`).
+    The stage's second acceptance (E below 2^-1073) is for float64 results only."""
+    return _raised_error_covered() and ends_decision_covers(RAISED_ERROR_FACTOR, Fraction(0))
 
 
 LOGSUMEXP_CERTIFIED_RAISED = _stage_claim(
@@ -991,53 +1010,42 @@ LOGSUMEXP_CERTIFIED_SINGLE = _fp_claim(
     sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LSE"))), 1),
     ComposedBound((TERMS_SINGLE, LOG1P), lambda: certified_ulps(WITHIN_ULP_SINGLE, single=True), Fraction(1), in_ulps=True),
     ("2^-25.5 stands for SP_WITHIN_ULP_F = 0x1.6a09e667f3bcdp-26",
-     "the later stages (double-double terms, long double, triple-double) certify float32 results by the same test from their "
-     "bounds, proved as error bounds for float64 results (fp.logsumexp.certified_dd/_wide/_triple.float64), not composed for "
-     "float32 here"),
+     "the later stages decide float32 results correctly rounded (fp.logsumexp.float32.cr and the later stages' "
+     "fp.logsumexp.certified_*.float32.cr)"),
 )
 
-FLOAT32_DECISION = Fraction(LOGSUMEXP_ERRORS.float32_decision)  # B = E + decision (|out| + E), as printed into both targets
-
-
 def decision_covers(decision: Fraction = FLOAT32_DECISION) -> bool:
-    r"""logsumexp_decides for float32 results (C; the NumPy target's _decides alike) is sound for a stage whose runtime
-    bound E is as in :func:`certified_ulps`: the value s before out = fl(s) satisfies
+    r"""logsumexp_decides for float32 results (C; the NumPy target's _decides alike) is sound for the first and the
+    double-double stage, whose runtime bound E is as in :func:`certified_ulps`: the value s before out = fl(s) satisfies
     :math:`|s - v| \le E(1 + 2^{-51})(1 + u)^5 + A`, with A the assembly's roundings,
     :math:`2^{-104}(|m| + 2TL) \le 2^{-104}(1 + u)|\mathrm{out}| + 3 \cdot 2^{-48} E` (:math:`|m| \le |s| + TL` and
-    :math:`E \ge T\,2^{-56} L`, the log's share of E); then :math:`|\mathrm{out} - s| \le u|s|`. The test's
-    :math:`B = \mathrm{fl}(E + \mathrm{fl}(d\,\mathrm{fl}(|\mathrm{out}| + E)))` is at least
-    :math:`(1 - u)^2(E + (1 - u)^2 d(|\mathrm{out}| + E))` and at most :math:`(1 + u)^4(E + d(|\mathrm{out}| + E))`;
-    the ends :math:`\mathrm{fl}(\mathrm{out} \mp B)` lie within :math:`u(|\mathrm{out}| + B)` of
-    :math:`\mathrm{out} \mp B`. Where :math:`|v - \mathrm{out}| + u(|\mathrm{out}| + B) \le B`, the ends enclose v;
-    both sides are linear in E and |out|, so it suffices that each coefficient on the left is at most its
-    counterpart on the right (exact rational arithmetic). Then, RN32 being monotone, where both ends round to one
-    float32 so do v and out: out's float32 rounding is v's, correctly rounded."""
-    smallest_e = (1 - U) ** 2 * (1 + (1 - U) ** 2 * decision)
-    smallest_out = (1 - U) ** 4 * decision
-    largest_e = (1 + U) ** 4 * (1 + decision)
-    largest_out = (1 + U) ** 4 * decision
-    need_e = (1 + Fraction(1, 2**51)) * (1 + U) ** 5 + 3 * Fraction(1, 2**48) + U * largest_e
-    need_out = Fraction(1, 2**104) * (1 + U) + U * (1 + U) + U + U * largest_out
-    return smallest_e >= need_e and smallest_out >= need_out
+    :math:`E \ge T\,2^{-56} L`, the log's share of E): :func:`~.decisions.ends_decision_covers` with those
+    coefficients."""
+    return ends_decision_covers((1 + Fraction(1, 2**51)) * (1 + U) ** 5 + 3 * Fraction(1, 2**48), Fraction(1, 2**104) * (1 + U),
+                                decision)
+
+
+_ENDS_TEST = f"B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E)"
 
 
 @dataclass(frozen=True)
 class DecidedCorrectlyRounded:
-    r"""float32 logsumexp correctly rounded where a proved stage decides: the stages' bounds (``parts``, proved first:
-    their terms and the log kernel, as :func:`certified_ulps` composes them) and the decision's soundness
-    (:func:`decision_covers`)."""
+    r"""float32 logsumexp correctly rounded where a proved stage decides: the stage's bound (``parts``, proved first:
+    its operations, as the stage's float64 claim composes them) and the decision's soundness over it (``covers``, exact
+    rational arithmetic: :func:`decision_covers` for the first two stages; ``test`` names the test it covers)."""
 
     parts: tuple[Claim, ...]
+    covers: Callable[[], bool] = decision_covers
+    test: str = _ENDS_TEST
     bound: Fraction = Fraction(0)
     in_ulps: bool = True
 
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
-        test = f"B = E + {_power_of_two(FLOAT32_DECISION)} (|out| + E)"
         return _decision_outcome(self.parts, "the stages' proved bounds and the rounding decision's soundness (exact rational arithmetic)",
-                                 None if decision_covers() else f"{test} does not cover the stages' error",
-                                 f"the combined bound: {test} covers E's own roundings, the assembly's, out's and the ends', so "
-                                 "where both ends round to one float32 the result is correctly rounded")
+                                 None if self.covers() else f"{self.test} does not cover the stage's error",
+                                 f"the combined bound: {self.test} covers the stage's error, its own roundings, out's and the "
+                                 "ends', so where the test decides the result is correctly rounded")
 
 
 LOGSUMEXP_SINGLE_CR = _fp_claim(
@@ -1047,10 +1055,10 @@ LOGSUMEXP_SINGLE_CR = _fp_claim(
     sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LSE"))), 0),
     DecidedCorrectlyRounded((TERMS_SINGLE, TERMS_DD, LOG1P)),
     ("2^-45 stands for the decision's constant as printed (LogsumexpErrors.float32_decision)",
-     "the stages after these (raised terms, long double, triple-double: within 2^-106 where its result is a float32 midpoint) "
-     "decide by the same test from their bounds (proved as error bounds for float64 results: fp.logsumexp.certified_raised/"
-     "_wide/_triple.float64; not composed for float32 here); the NumPy target decides by the same test "
-     "from its long double certificate and, undecided, with mpmath until the result rounds to one float32"),
+     "the stages after these decide by their own claims: fp.logsumexp.certified_raised.float32.cr, "
+     "fp.logsumexp.certified_wide.float32.cr (the same test), fp.logsumexp.certified_triple.float32.cr (a test of its own); the "
+     "NumPy target decides by the same test from its long double certificate and, undecided, with mpmath until the result "
+     "rounds to one float32"),
 )
 
 SOFTMAX_ASSEMBLY_BOUND = Fraction(1, 2**100)  # Gappa: 2^-100.8 (v), 2^-101.2 (the reciprocal pair)
@@ -2150,6 +2158,29 @@ LATER_STAGE_CLAIMS = (LOGSUMEXP_WIDE_TERM, LOGSUMEXP_CERTIFIED_WIDE, TRIPLE_ADD,
                       TRIPLE_LOG, LOGSUMEXP_CERTIFIED_TRIPLE, LOGMEANEXP_CERTIFIED_TRIPLE)
 
 
+def _later_single_claim(stage: Claim, stage_name: str, claim_id: str, test: str, covers: Callable[[], bool], argument: str) -> Claim:
+    """fp.logsumexp.certified_<stage>.float32.cr: every float32 logsumexp that a stage after the double-double one
+    decides by ``test`` is correctly rounded, over the operations its float64 claim ``stage`` is proved from, by
+    ``covers`` (which checks that claim's constants again), on that claim's assumptions."""
+    formats, *rest = stage.assumptions
+    if not isinstance(stage.strategy, ComposedBound):
+        raise TypeError(f"{stage.id} is not a composition; its float32 claim takes the parts of one")
+    return _fp_claim(claim_id, f"every float32 logsumexp that the {stage_name} decides by {test} is the correctly rounded logsumexp",
+                     sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LSE"))), 0), DecidedCorrectlyRounded(stage.strategy.parts, covers, test),
+                     (*rest, f"the argument in {argument} (codegen/backends/gappa)"), formats=formats.split(",")[0])
+
+
+LATER_STAGE_SINGLE_CLAIMS = (
+    _later_single_claim(LOGSUMEXP_CERTIFIED_RAISED, "raised stage", "fp.logsumexp.certified_raised.float32.cr",
+                        f"{_ENDS_TEST} (with rho <= 2^-53)", raised_single_covers, "claims.raised_single_covers"),
+    _later_single_claim(LOGSUMEXP_CERTIFIED_WIDE, "long double stage", "fp.logsumexp.certified_wide.float32.cr",
+                        f"{_ENDS_TEST} (results >= 2^-1000)", wb.wide_single_covers, "wide_bounds.wide_single_covers"),
+    _later_single_claim(LOGSUMEXP_CERTIFIED_TRIPLE, "triple-double stage", "fp.logsumexp.certified_triple.float32.cr",
+                        "B <= 2^-53.5 |d| and |(d - mu) + rest|, |d| > B (1 + 2^-48) + 2^-98 |d| + 2^-1060 (mu the float32 midpoint "
+                        "nearest its double d, rest the triple's remainder)", tb.triple_single_decided, "triple_bounds.triple_single_decided"),
+)
+
+
 STATE_MERGE_FACTOR = _fp_claim(
     "fp.state.merge_factor",
     "the mergeable states' factor F = e^((m_b - m_a)/T), merge_exponent's quotient and triple_exp, has its first two parts "
@@ -2606,6 +2637,7 @@ CLAIMS = [
     FAST_LOG_SIGMOID,
     FAST_SOFTPLUS,
     *LATER_STAGE_CLAIMS,
+    *LATER_STAGE_SINGLE_CLAIMS,
     *PORTABLE_CLAIMS,
 ]
 

@@ -19,7 +19,7 @@ from ...kernels import LOGSUMEXP_ERRORS
 from .triple_scripts import EXP_DOMAIN, NORMALISED, POLY_RADIUS, triple_parts
 from .units import WITHIN_ULP, U, exp_upper
 
-__all__ = ["exp_total", "div_total", "log_total", "mean_stage_ulps", "merge_factor_total", "product_below", "renorm_factor", "table_error", "triple_stage_ulps"]
+__all__ = ["exp_total", "div_total", "log_total", "mean_stage_ulps", "merge_factor_total", "product_below", "renorm_factor", "table_error", "triple_single_decided", "triple_stage_ulps"]
 
 N = NORMALISED
 H = 1 / (1 - N - N * N)  # |x_h| <= H |x| for a normalised x
@@ -244,15 +244,65 @@ def triple_stage_ulps() -> Fraction:
     :math:`2^{-67}|v/h|`. So :math:`|v/h - \mathrm{LSE}| \le \rho|v/h|`, :math:`\rho = 2^{-53.5}(1 + u)^2/(1 - u)^5 +
     2^{-102} + 2^{-67}`, and where :math:`\rho < 2^{-53}` one rounding boundary at most
     lies between them (the argument of certified_ulps): 1 ULP."""
+    if not _triple_error_covered():
+        return Fraction(2)
+    rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 5 + Fraction(1, 2**102) + Fraction(1, 2**67)
+    return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+
+
+def _triple_error_covered() -> bool:
+    r"""Whether the certificate's :math:`(n + 64)2^{-140}(|m| + T(|\hat L_h| + 1))` covers the stage's parts
+    (:func:`triple_stage_ulps`' argument): then the triple V = half/h is within :math:`B/(1 - u)^5 + 2^{-1068}` of the
+    logsumexp, B as computed (five roundings)."""
     per_entry, slack = Fraction(LOGSUMEXP_ERRORS.triple_per_entry), Fraction(LOGSUMEXP_ERRORS.triple_slack)
     delta_y = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**(1075 - 900)) + Fraction(1, 2**1073)
     parts = _log_of_sum((1 + EXP_BOUND) * exp_upper(delta_y) - 1, Fraction(0))
     if parts is None or parts[0] > per_entry or parts[1] > (slack - 1) * per_entry:
-        return Fraction(2)
-    if MUL_D_BOUND + ADD_BOUND * H * H * (1 + MUL_D_BOUND) > slack * per_entry or ADD_BOUND > slack * per_entry:
-        return Fraction(2)
-    rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 5 + Fraction(1, 2**102) + Fraction(1, 2**67)
-    return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+        return False
+    return MUL_D_BOUND + ADD_BOUND * H * H * (1 + MUL_D_BOUND) <= slack * per_entry and ADD_BOUND <= slack * per_entry
+
+
+def triple_single_decided() -> bool:
+    r"""fp.logsumexp.certified_triple.float32.cr: a float32 result the triple-double stage decides (triple_float_decided)
+    is the correctly rounded logsumexp.
+
+    The stage's triple V (scaled back by 1/h, exact) is within :math:`\epsilon = B/(1 - u)^5 + 2^{-1068}` of LSE
+    (:func:`_triple_error_covered`). Its double :math:`d = \mathrm{RN}(h_h + \mathrm{RN}(h_m + h_l))/h` and
+    remainder :math:`\mathrm{rest} = \mathrm{RN}(\mathrm{RN}((h_h - d h) + h_m) + h_l)/h`: :math:`h_h - dh` is exact
+    (Sterbenz; :math:`|dh - h_h| \le 2^{-50}|h_h|`), the two sums' operands are below :math:`2^{-49.8}|h_h|`, so
+    :math:`|d + \mathrm{rest} - V| \le 2^{-101}|d|` (+ subnormal roundings, :math:`2^{-1074}`). The test: with
+    :math:`\mu` the float32 midpoint nearest d (exact) and the margin
+    :math:`M = \mathrm{fl}(\mathrm{fl}(\mathrm{fl}(B(1 + s)) + r|d|) + a)` (s, r, a = SP_TRIPLE_FLOAT32_SLACK, _RELATIVE,
+    _ABSOLUTE, powers of 2: :math:`M \ge (1 - u)^3(B(1 + s) + r|d| + a) - 2^{-1075}`), decided where
+    :math:`|\mathrm{fl}((d - \mu) + \mathrm{rest})| > M` and :math:`|d| > M`. Where :math:`d - \mu` is exact (Sterbenz:
+    :math:`\mu/2 \le d \le 2\mu`), :math:`|X| \ge (|\mathrm{fl}(X)| - 2^{-1075})/(1 + u)`, X = d - mu + rest, so
+    :math:`|V - \mu| \ge |X| - 2^{-101}|d| - 2^{-1074}`; it must exceed :math:`\epsilon + 2^{-102}|V|` (the stage's part
+    beyond B, kept here though V is the triple itself), :math:`|V| \le (1 + 2^{-50})|d|`: checked coefficient by
+    coefficient below. Where it is not exact, :math:`d < \mu/2` (a double below :math:`2^{-151}`, :math:`\mu =
+    2^{-150}`), :math:`|V - \mu| \ge \mu/2` exceeds :math:`\epsilon` by far (:math:`B \le 2^{-53.5}|d|`, the float64 test
+    the stage also requires). Zero (where a float32 zero's sign turns) likewise: :math:`|V| \ge |d|(1 - 2^{-51})`
+    must exceed :math:`\epsilon + 2^{-102}|V|` where :math:`|d| > M`. So LSE and V lie on one side of :math:`\mu` and of 0;
+    the other float32 midpoints lie :math:`2^{-26}|d|` from d at least (half the smaller spacing beside RN32(d), below
+    2^-126 half of 2^-149), beyond V's and LSE's distance from d (:math:`2^{-50}|d|` at most by the float64 test, or
+    :math:`|d| < 2^{-150}` where the only boundaries near are 0 and :math:`\pm 2^{-150}`): both round to one float32,
+    and so does the value returned (d, or d moved one ulp toward V where d = mu, on V's side)."""
+    if not _triple_error_covered():
+        return False
+    slack = Fraction(LOGSUMEXP_ERRORS.triple_float32_slack)
+    relative = Fraction(LOGSUMEXP_ERRORS.triple_float32_relative)
+    absolute = Fraction(LOGSUMEXP_ERRORS.triple_float32_absolute)
+    lower = (1 - U) ** 3 / (1 + U)  # the margin's three roundings, then fl(X)'s
+    v_over_d = 1 + Fraction(1, 2**50)
+    beyond = Fraction(1, 2**102)  # the stage's part beyond B, relative to |V|
+    subnormal = Fraction(1, 2**1075)
+    midpoint = (lower * (1 + slack) >= 1 / (1 - U) ** 5
+                and lower * relative >= Fraction(1, 2**101) + beyond * v_over_d
+                and lower * absolute >= Fraction(1, 2**1068) + 2 * subnormal / (1 + U) + 2 * SUBNORMAL)
+    zero_side = (1 - Fraction(1, 2**51)) * (1 - beyond * v_over_d)
+    zero = (zero_side * (1 - U) ** 3 * (1 + slack) >= 1 / (1 - U) ** 5
+            and zero_side * ((1 - U) ** 3 * absolute - subnormal) >= Fraction(1, 2**1068) + SUBNORMAL)
+    apart = WITHIN_ULP * (1 + U) / (1 - U) ** 5 + beyond * v_over_d + Fraction(1, 2**68) < Fraction(1, 2**26)
+    return midpoint and zero and apart
 
 
 def _log_of_sum(term_relative: Fraction, after_sum: Fraction) -> tuple[Fraction, Fraction] | None:

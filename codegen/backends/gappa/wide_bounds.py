@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .decisions import ends_decision_covers
 from .units import WITHIN_ULP, U
 
-__all__ = ["EPS80", "TERM_ARGUMENT", "wide_stage_ulps"]
+__all__ = ["EPS80", "TERM_ARGUMENT", "wide_single_covers", "wide_stage_ulps"]
 
 EPS80 = Fraction(1, 2**63)  # LDBL_EPSILON of x86's extended format (64-bit significand)
 U80 = EPS80 / 2  # its unit roundoff
@@ -75,12 +76,26 @@ def wide_stage_ulps() -> Fraction:
     2^{-53.5}|out|(1 + u)/(1 - u)^6`, :math:`|out| \le (1 + u)|s|`; so :math:`|s - \mathrm{LSE}| \le \rho|s|`,
     :math:`\rho = 2^{-53.5}(1 + u)^2/(1 - u)^6 < 2^{-53}`: one rounding boundary at most between s and LSE
     (certified_ulps' argument), 1 ULP."""
-    if not _covered(MAX_ENTRIES):
-        return Fraction(2)
-    c = (LIBRARY + U80 * (1 + LIBRARY)) / ((1 - LIBRARY) * (1 - U80))
-    s_over_out = 1 + Fraction(1, 2**52)
-    per_out = c * Fraction(1, 2**52) + (c + 1) * U80 * s_over_out  # 2^-52.99 < 2^-52
-    if c > 2 * EPS80 or per_out > 2 * EPS80:  # against 2 eps |out - m| and 2 eps |out|
+    if not _wide_error_covered():
         return Fraction(2)
     rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 6
     return Fraction(1) if rho < Fraction(1, 2**53) else Fraction(2)
+
+
+def _wide_error_covered() -> bool:
+    r"""Whether B's terms cover the stage's error parts (:func:`wide_stage_ulps`' argument): then
+    :math:`|s - \mathrm{LSE}| \le B/(1 - u)^6`, B as computed (six roundings), for normal results."""
+    if not _covered(MAX_ENTRIES):
+        return False
+    c = (LIBRARY + U80 * (1 + LIBRARY)) / ((1 - LIBRARY) * (1 - U80))
+    s_over_out = 1 + Fraction(1, 2**52)
+    per_out = c * Fraction(1, 2**52) + (c + 1) * U80 * s_over_out  # 2^-52.99 < 2^-52
+    return c <= 2 * EPS80 and per_out <= 2 * EPS80  # against 2 eps |out - m| and 2 eps |out|
+
+
+def wide_single_covers() -> bool:
+    r"""fp.logsumexp.certified_wide.float32.cr: the long double stage's float32 results, decided by logsumexp_decides_f
+    from its bound B, are correctly rounded: :math:`|s - \mathrm{LSE}| \le B/(1 - u)^6` (:func:`_wide_error_covered`;
+    s the long double value, out = RN64(s), normal: results of at least 2^-1000), and the test covers that
+    (:func:`~.decisions.ends_decision_covers`)."""
+    return _wide_error_covered() and ends_decision_covers(1 / (1 - U) ** 6, Fraction(0))
