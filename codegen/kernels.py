@@ -96,6 +96,13 @@ class LogsumexpErrors:
     # the mergeable states: below y = (m_b - m_a)/T = merge_factor_floor the factor's low parts may fall onto the subnormal
     # grid, and merge_finite adds the absolute error they may make (fp.state.merge_factor covers y_h >= this)
     merge_factor_floor: float = -650.0
+    # the states' triple-double operations (state.c): a merge's own relative error where both parts are precise (F,
+    # ties + t, F S_b and the sum; fp.state.merge_triple), equal maxima's one triple_add, and finish's log in
+    # triple-double, within state_finish_triple (|m| + T (|L_h| + 1)) + state_finish_absolute (fp.state.finish_triple)
+    state_triple_merge: float = 2.0**-132
+    state_triple_add: float = 2.0**-140
+    state_finish_triple: float = 2.0**-134
+    state_finish_absolute: float = 2.0**-1067
 
 
 LOGSUMEXP_ERRORS = LogsumexpErrors()

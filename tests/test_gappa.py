@@ -674,3 +674,26 @@ def test_the_later_stages_float32_decisions_need_their_margins(monkeypatch: pyte
     with monkeypatch.context() as patched:
         patched.setattr(claims, "RAISED_STAGE", dataclasses.replace(claims.RAISED_STAGE, error=2.0**-100))
         assert not claims.raised_single_covers()
+
+
+def test_the_states_triple_double_compositions_need_their_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fp.state.refine_triple, fp.state.merge_triple and fp.state.finish_triple are not vacuous: each holds with the
+    proved parts and fails with one looser (the exp at 2^-130, the product's absolute part four times larger, the C
+    library's log within 2^-20); and the merge's bound the C took until 2026-12-07, 2^-134, is below what the parts give
+    (2^-133.09: the product's subnormal parts against F S_b near 2^-938)."""
+    from softproof.codegen.backends.gappa import triple_bounds as tb
+    from softproof.codegen.kernels import LOGSUMEXP_ERRORS
+
+    per_entry = Fraction(LOGSUMEXP_ERRORS.triple_per_entry)
+    merge, finish = Fraction(LOGSUMEXP_ERRORS.state_triple_merge), Fraction(LOGSUMEXP_ERRORS.state_finish_triple)
+    assert tb.state_refine_total() <= per_entry and tb.state_merge_triple_total() <= merge and tb.state_finish_triple_total() <= finish
+    assert tb.state_merge_triple_total() > Fraction(1, 2**134)
+    with monkeypatch.context() as patched:
+        patched.setattr(tb, "EXP_BOUND", Fraction(1, 2**130))
+        assert tb.state_refine_total() > per_entry and tb.state_merge_triple_total() > merge
+    with monkeypatch.context() as patched:
+        patched.setattr(tb, "MUL_ABSOLUTE", 4 * tb.MUL_ABSOLUTE)
+        assert tb.state_merge_triple_total() > merge
+    with monkeypatch.context() as patched:
+        patched.setattr(tb, "LIBM_LOG", Fraction(1, 2**20))
+        assert tb.state_finish_triple_total() > finish

@@ -282,3 +282,28 @@ def test_a_merge_factor_whose_low_parts_are_subnormal_keeps_its_error_bound(targ
             assert abs(got - exact) <= mpmath.mpf(float(merged["error"])) * got, (y, float(abs(got - exact) / exact), float(merged["error"]))
             half_ulp = mpmath.mpf(float(np.spacing(abs(float(value))))) / 2
             assert abs(mpmath.mpf(float(value)) - mpmath.log1p(exact)) <= mpmath.mpf(float(bound)) + half_ulp, (y, float(value), float(bound))
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_a_precise_merge_near_the_factor_floor_keeps_its_error_bound(target: str) -> None:
+    """merge(a, b) of precise states (b's own LSE in (-128 T, 0], its terms in triple-double: fp.state.refine_triple; a one
+    entry) with y = (m_b - m_a)/T in [-660, -640], where F S_b is near 2^-938 and the triple product's subnormal parts
+    weigh most (fp.state.merge_triple: 2^-133.09 of F S_b at y = -650; the C took 2^-134 until 2026-12-07, now 2^-132):
+    the merge stays precise (its recorded error below PRECISE_ERROR) and the merged t is within that error of the exact
+    t_a + F S_b (mpmath, 500 bits), relative to the stored t as the states carry it."""
+    import mpmath
+
+    module = TARGETS[target]
+    rng = np.random.default_rng(29)
+    for _ in range(40):
+        T = float(rng.choice([1.0, 0.37, 3.3]))
+        b = T * (softmax_c.log_softmax(rng.normal(size=int(rng.integers(2, 40))) * 2) - 100.0)
+        a = np.array([b.max() + rng.uniform(640.0, 660.0) * T])
+        state_a, state_b = module.lse_state(a, temperature=T), module.lse_state(b, temperature=T)
+        merged = module.merge(state_a, state_b)
+        assert float(merged["error"]) <= PRECISE_ERROR, (T, float(merged["error"]))
+        with mpmath.workprec(500):
+            m_a, m_b = mpmath.mpf(float(state_a["m"])), mpmath.mpf(float(state_b["m"]))
+            exact = mpmath.exp((m_b - m_a) / T) * mpmath.fsum(mpmath.exp((mpmath.mpf(float(v)) - m_b) / T) for v in b)
+            got = mpmath.fsum(mpmath.mpf(float(merged[part])) for part in ("t_hi", "t_lo", "t_ll"))
+            assert abs(got - exact) <= mpmath.mpf(float(merged["error"])) * got, (T, float(abs(got - exact) / got), float(merged["error"]))

@@ -8863,7 +8863,14 @@ int softproof_log_sigmoid_fast_f(const float *x, float *out, size_t count)
  * triple-double where that weighted error is within SP_PRECISE_ERROR; finish takes the log in
  * triple-double where the double-double log is not certified. */
 #define SP_PRECISE_ERROR 0x1p-100 /* a state this accurate is merged and finished in triple-double */
-#define SP_TRIPLE_MERGE_ERROR 0x1p-134 /* the triple-double merge: F, ties + t, F S_b and the sum, 2^-140 each (the triple arithmetic's documented accuracy, as logsumexp_exact's certificate), generously */
+/* the triple-double operations' own errors (codegen/kernels.py, LogsumexpErrors.state_*): a merge, relative (F, ties + t,
+ * F S_b and the sum; fp.state.merge_triple: for (m_b - m_a)/T >= -650, below which merge_finite adds the absolute
+ * parts), equal maxima's triple_add, and finish's log and m + T L, SP_FINISH_TRIPLE (|m| + T (|L_h| + 1)) +
+ * SP_FINISH_ABSOLUTE (fp.state.finish_triple) */
+#define SP_TRIPLE_MERGE_ERROR 0x1.0000000000000p-132
+#define SP_TRIPLE_ADD_ERROR 0x1.0000000000000p-140
+#define SP_FINISH_TRIPLE 0x1.0000000000000p-134
+#define SP_FINISH_ABSOLUTE 0x0.0000000000080p-1022
 #define SP_STATE_CERTIFIES 0x1.6a09e667f3bcdp-54 /* 2^-53.5: a part whose own terms' bound is below this times its LSE needs no more */
 #define SP_STATE_NEGLIGIBLE (-128.0) /* a part whose own LSE is below -128 T: the double-double terms suffice */
 static softproof_lse_state state_edge(double m, double ties, double T)
@@ -8951,11 +8958,11 @@ static void state_add_absolute(softproof_lse_state *s, double A)
  * shares, so a part whose own terms' bound is below SP_STATE_CERTIFIES lse needs nothing more. Else the
  * terms in double-double (stats_dd, within SP_TERMS_ERROR_DD, as logsumexp's second stage) where that
  * suffices, and in triple-double where it does not or where lse <= 0 (a merged row may then cancel to
- * any |LSE|): (n + 64) 2^-140 relative (the triple operations' 2^-145 each, generously, as
- * logsumexp_exact), plus a subnormal ulp a term (the parts of terms below e^-708, the terms left out
- * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T carries under e^-125 of a row whose
- * m + T log S cancels, but all of t where m = 0 and c = 1 (LSE = T log1p(t): a row of log-probabilities
- * with one certain class), so it takes the double-double terms, which certify that. */
+ * any |LSE|): (n + 64) 2^-140 relative (fp.state.refine_triple: the terms and their sum as logsumexp_exact's),
+ * plus 2^-1073 a term (a kept term's three parts on the subnormal grid, 1.5 2^-1074; a term left out below
+ * e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T carries under e^-125 of a row whose m + T log S
+ * cancels, but all of t where m = 0 and c = 1 (LSE = T log1p(t): a row of log-probabilities with one certain
+ * class), so it takes the double-double terms, which certify that. */
 static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
 {
     const double T = s->temperature;
@@ -8978,7 +8985,7 @@ static void refine_state_d(const double *xr, size_t n, softproof_lse_state *s)
     }
     t = exact_terms_d(xr, n, s->m, T, NULL);
     state_set_t(s, t);
-    s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
+    s->error = ((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0); /* fp.state.refine_triple */
 }
 
 /* a state whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
@@ -9068,11 +9075,11 @@ SP_NOINLINE int softproof_lse_state_d(const double *x, softproof_lse_state *out,
  * shares, so a part whose own terms' bound is below SP_STATE_CERTIFIES lse needs nothing more. Else the
  * terms in double-double (stats_dd, within SP_TERMS_ERROR_DD, as logsumexp's second stage) where that
  * suffices, and in triple-double where it does not or where lse <= 0 (a merged row may then cancel to
- * any |LSE|): (n + 64) 2^-140 relative (the triple operations' 2^-145 each, generously, as
- * logsumexp_exact), plus a subnormal ulp a term (the parts of terms below e^-708, the terms left out
- * below e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T carries under e^-125 of a row whose
- * m + T log S cancels, but all of t where m = 0 and c = 1 (LSE = T log1p(t): a row of log-probabilities
- * with one certain class), so it takes the double-double terms, which certify that. */
+ * any |LSE|): (n + 64) 2^-140 relative (fp.state.refine_triple: the terms and their sum as logsumexp_exact's),
+ * plus 2^-1073 a term (a kept term's three parts on the subnormal grid, 1.5 2^-1074; a term left out below
+ * e^-745). A part whose lse is below SP_STATE_NEGLIGIBLE T carries under e^-125 of a row whose m + T log S
+ * cancels, but all of t where m = 0 and c = 1 (LSE = T log1p(t): a row of log-probabilities with one certain
+ * class), so it takes the double-double terms, which certify that. */
 static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
 {
     const double T = s->temperature;
@@ -9095,7 +9102,7 @@ static void refine_state_f(const float *xr, size_t n, softproof_lse_state *s)
     }
     t = exact_terms_f(xr, n, s->m, T, NULL);
     state_set_t(s, t);
-    s->error = (double)(n + 64) * 0x1p-140 + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0);
+    s->error = ((double)n + SP_TRIPLE_SLACK) * SP_TRIPLE_PER_ENTRY + (t.h > 0.0 ? (double)n * 0x1p-1073 / t.h : 0.0); /* fp.state.refine_triple */
 }
 
 /* a state whose t is 0 although entries below m are finite: their terms each rounded to 0 (below 2^-1074), so the
@@ -9295,9 +9302,9 @@ static softproof_lse_state merge_states(softproof_lse_state a, softproof_lse_sta
         if (a.m == INFINITY) {
             return out;
         }
-        if (merged_error(a.error, a.t_hi, b.error, b.t_hi, 0x1p-140) <= SP_PRECISE_ERROR) {
+        if (merged_error(a.error, a.t_hi, b.error, b.t_hi, SP_TRIPLE_ADD_ERROR) <= SP_PRECISE_ERROR) {
             state_set_t(&out, triple_add(state_t(a), state_t(b)));
-            out.error = merged_error(a.error, a.t_hi, b.error, b.t_hi, 0x1p-140); /* one triple_add */
+            out.error = merged_error(a.error, a.t_hi, b.error, b.t_hi, SP_TRIPLE_ADD_ERROR); /* one triple_add: fp.state.merge_triple */
             return out;
         }
         a = as_double_double(a);
@@ -9328,8 +9335,9 @@ SP_NOINLINE int softproof_lse_merge(const softproof_lse_state *a, const softproo
 }
 
 /* m + T log S, rounded once: with the double-double log (state_value, logsumexp_certified), and where that is
- * not certified, with S and the log in triple-double (triple_log, within 2^-140 (1 + L) absolute; m + T L by
- * triple_add: 2^-134 (|m| + T (L + 1)) in all, generously), whichever bound is smaller. Within 1 ULP where `bound` is below 2^-53.5 |out| (T error
+ * not certified, with S and the log in triple-double (triple_log, then m + T L by triple_mul_d and triple_add:
+ * within 2^-134 (|m| + T (|L_h| + 1)) + 2^-1067 beside what the state's own error moves, fp.state.finish_triple),
+ * whichever bound is smaller. Within 1 ULP where `bound` is below 2^-53.5 |out| (T error
  * t/(c + t) plus the log's), else within bound plus half an ulp */
 static double finish_state(softproof_lse_state s, double *bound)
 {
@@ -9347,7 +9355,7 @@ static double finish_state(softproof_lse_state s, double *bound)
     S = triple_add(triple_of(s.ties, 0.0), state_t(s));
     L = triple_log(S);
     terms = T * ((s.error * s.t_hi) / (s.ties + s.t_hi)) * (1.0 + 0x1p-48);
-    precise = terms + 0x1p-134 * (fabs(s.m) + T * (L.h + 1.0)); /* the log within 2^-140 (1 + L) absolute */
+    precise = terms + (SP_FINISH_TRIPLE * (fabs(s.m) + T * (L.h + 1.0)) + SP_FINISH_ABSOLUTE); /* fp.state.finish_triple */
     if (precise < *bound) {
         *bound = precise;
         return triple_lse_value(s.m, T, L);

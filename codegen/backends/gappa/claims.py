@@ -30,7 +30,8 @@ arithmetic fp.triple.*, whose bounds live in triple_bounds.py and wide_bounds.py
 (fp.logmeanexp.certified_triple.float64), and the float32 results those stages and the raised one decide correctly
 rounded (fp.logsumexp.certified_{raised,wide,triple}.float32.cr: the rounding tests of decisions.py and
 triple_bounds.triple_single_decided over the stages' bounds); logsumexp_backward, g p rounded once
-(fp.logsumexp_backward.*). Not yet: those stages in the portable build.
+(fp.logsumexp_backward.*); the mergeable states' triple-double paths (fp.state.refine_triple, fp.state.merge_triple,
+fp.state.finish_triple). Not yet: those stages in the portable build.
 """
 
 from __future__ import annotations
@@ -2202,6 +2203,41 @@ STATE_MERGE = _fp_claim(
      "without underflow, and underflow adds under 2^-1066 relative (S_a >= c_a >= 1); the argument in scripts._state_merge"),
 )
 
+_STATE_TRIPLE_ASSUMED = ("each state keeps t normalised (|t_lo| <= 2^-53 |t_hi|, |t_ll| <= 2^-53 |t_lo|: state_set_t's TwoSums "
+                         "and Fast2Sum)", "a state's absolute parts carried relative to its stored t, as state_of_row's")
+t_state = sp.Symbol("t", positive=True)
+STATE_REFINE_TRIPLE = _fp_claim(
+    "fp.state.refine_triple",
+    "refine_state's triple-double terms (exact_terms, summed by triple_add) give a state's t within (n + 64) 2^-140 t + "
+    "n 2^-1073 of the exact sum, the error it records, for rows of n <= 2^62 entries",
+    sp.Le(sp.Abs(FL(t_state) - t_state), (n_sym + 64) * sp.Rational(1, 2**140) * t_state + n_sym * sp.Rational(1, 2**1073)),
+    ComposedBound((TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_RENORM), tb.state_refine_total, Fraction(LOGSUMEXP_ERRORS.triple_per_entry)),
+    ("the argument in state_refine_total", *_STATE_TRIPLE_ASSUMED),
+)
+STATE_MERGE_TRIPLE = _fp_claim(
+    "fp.state.merge_triple",
+    "a merge of two precise states in triple-double (merge_rescaled: F S_b by triple_mul and the sum by triple_add) adds "
+    "at most 2^-132 relative to its parts' own errors (SP_TRIPLE_MERGE_ERROR, merged_error's own), for (m_b - m_a)/T >= "
+    "-650 (merge_finite adds the absolute parts below); equal maxima's triple_add at most 2^-140 (SP_TRIPLE_ADD_ERROR)",
+    sp.Le(sp.Abs(FL(sa + factor * sb) / (sa + factor * sb) - 1), _sym(Fraction(LOGSUMEXP_ERRORS.state_triple_merge))),
+    ComposedBound((TRIPLE_DIV, TRIPLE_EXP, TRIPLE_ADD, TRIPLE_MUL, TRIPLE_RENORM), tb.state_merge_triple_total,
+                  Fraction(LOGSUMEXP_ERRORS.state_triple_merge)),
+    ("the argument in state_merge_triple_total", *_STATE_TRIPLE_ASSUMED),
+)
+STATE_FINISH_TRIPLE = _fp_claim(
+    "fp.state.finish_triple",
+    "finish's triple-double log (triple_log of ties + t, then m + T L) is within 2^-134 (|m| + T (|L_h| + 1)) + 2^-1067 of "
+    "m + T log S beside what the state's own error moves, and within 1 ULP where its bound is within 2^-53.5 |out|, for "
+    "states over at most 2^62 entries and results >= 2^-1000",
+    sp.Le(sp.Abs(FL(sp.Symbol("LSE")) - sp.Symbol("LSE")),
+          _sym(Fraction(LOGSUMEXP_ERRORS.state_finish_triple)) * (sp.Abs(sp.Symbol("m")) + sp.Symbol("T") * (sp.Abs(sp.Symbol("L_h")) + 1))
+          + _sym(Fraction(LOGSUMEXP_ERRORS.state_finish_absolute))),
+    ComposedBound((TRIPLE_LOG, TRIPLE_ADD, TRIPLE_MUL_D, TRIPLE_RENORM), tb.state_finish_triple_total,
+                  Fraction(LOGSUMEXP_ERRORS.state_finish_triple)),
+    ("the argument in state_finish_triple_total", "the C library's log as fp.triple.log assumes", *_STATE_TRIPLE_ASSUMED),
+)
+STATE_TRIPLE_CLAIMS = (STATE_REFINE_TRIPLE, STATE_MERGE_TRIPLE, STATE_FINISH_TRIPLE)
+
 
 # ------------------------------------------------------------------ the fast tier (precision="fast": float32 in binary32 lanes)
 FAST_POLY_BOUND = Fraction(117, 100) * Fraction(1, 2**24)  # Gappa: 1.161 2^-24
@@ -2592,6 +2628,7 @@ CLAIMS = [
     LOGSUMEXP_SINGLE_CR,
     STATE_MERGE_FACTOR,
     STATE_MERGE,
+    *STATE_TRIPLE_CLAIMS,
     SOFTMAX_ASSEMBLY,
     SOFTMAX,
     SOFTMAX_SINGLE,

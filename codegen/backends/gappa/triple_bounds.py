@@ -19,7 +19,8 @@ from ...kernels import LOGSUMEXP_ERRORS
 from .triple_scripts import EXP_DOMAIN, NORMALISED, POLY_RADIUS, triple_parts
 from .units import WITHIN_ULP, U, exp_upper
 
-__all__ = ["exp_total", "div_total", "log_total", "mean_stage_ulps", "merge_factor_total", "product_below", "renorm_factor", "table_error", "triple_single_decided", "triple_stage_ulps"]
+__all__ = ["exp_total", "div_total", "log_total", "mean_stage_ulps", "merge_factor_total", "product_below", "renorm_factor", "state_finish_triple_total", "state_merge_triple_total", "state_refine_total", "table_error", "triple_single_decided",
+           "triple_stage_ulps"]
 
 N = NORMALISED
 H = 1 / (1 - N - N * N)  # |x_h| <= H |x| for a normalised x
@@ -255,11 +256,17 @@ def _triple_error_covered() -> bool:
     (:func:`triple_stage_ulps`' argument): then the triple V = half/h is within :math:`B/(1 - u)^5 + 2^{-1068}` of the
     logsumexp, B as computed (five roundings)."""
     per_entry, slack = Fraction(LOGSUMEXP_ERRORS.triple_per_entry), Fraction(LOGSUMEXP_ERRORS.triple_slack)
-    delta_y = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**(1075 - 900)) + Fraction(1, 2**1073)
-    parts = _log_of_sum((1 + EXP_BOUND) * exp_upper(delta_y) - 1, Fraction(0))
+    parts = _log_of_sum(_stage_term_relative(), Fraction(0))
     if parts is None or parts[0] > per_entry or parts[1] > (slack - 1) * per_entry:
         return False
     return MUL_D_BOUND + ADD_BOUND * H * H * (1 + MUL_D_BOUND) <= slack * per_entry and ADD_BOUND <= slack * per_entry
+
+
+def _stage_term_relative() -> Fraction:
+    r""":math:`\epsilon_t`, the relative error of a term of exact_terms (logsumexp's triple-double stage, refine_state's
+    triple path): y = (x - m)/T as a triple (:func:`triple_stage_ulps`' :math:`\delta_y`), then fp.triple.exp."""
+    delta_y = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**(1075 - 900)) + Fraction(1, 2**1073)
+    return (1 + EXP_BOUND) * exp_upper(delta_y) - 1
 
 
 def triple_single_decided() -> bool:
@@ -366,3 +373,90 @@ def merge_factor_total() -> Fraction:
     delta = div_total() * H * Fraction(65001, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**175)
     eps = (1 + EXP_BOUND) * exp_upper(delta) - 1 + 3 * Fraction(1, 2**1075) * 2**938
     return eps + 2 * U * renorm_factor() * H * (1 + eps)
+
+
+def state_refine_total() -> Fraction:
+    r"""fp.state.refine_triple: refine_state's triple-double path sets a state's t to exact_terms' sum (logsumexp's
+    triple-double stage's terms, summed by triple_add in entry order, the ties apart) and its error to
+    :math:`(n + 64)2^{-140} + n\,2^{-1073}/t_h`; returns the per-entry coefficient c with which
+    :math:`|\hat t - t| \le (n + 64)\,c\,t + n\,a` holds (a the per-term absolute part, checked against
+    :math:`2^{-1073}` here: else 1 is returned), to be at most :math:`2^{-140}`.
+
+    Each kept term (:math:`\hat y_h \ge -745`) within :math:`\epsilon_t` (:func:`_stage_term_relative`) and
+    :math:`3 \cdot 2^{-1075}` absolute (fp.triple.exp), each left out below :math:`e^{-745} < 2^{-1074}`; the sum of
+    positive terms by triple_add, each step within :math:`\epsilon_A H` of its operands' sum, so
+    :math:`\hat t = t(1 + \theta) + A` with :math:`1 + \theta \le (1 + \epsilon_t)(1 + n\epsilon_A H(1 + 2^{-80}))`
+    (:math:`(n + 1)\epsilon_AH \le 2^{-80}` for n <= 2^62) and :math:`|A| \le n\max(3 \cdot 2^{-1075}, 2^{-1074})(1 +
+    2^{-80})`. So :math:`\theta \le \epsilon_t + n\,g`, :math:`g = \epsilon_AH(1 + 2^{-80})(1 + \epsilon_t)`, at most
+    :math:`(n + 64)\max(\epsilon_t/64, g)`. The absolute part is carried as the states carry theirs, relative to the
+    stored t (state_of_row's SUBNORMAL_TERMS(n)/t): :math:`n\,2^{-1073}/t_h` of :math:`\hat t \le (1 + 2^{-51})t_h`
+    covers :math:`|A|` (1.5 2^-1074 per term, and the factor's roundings)."""
+    step = ADD_BOUND * H
+    if (MAX_ENTRIES + 1) * step > Fraction(1, 2**80):
+        return Fraction(1)
+    eps_t = _stage_term_relative()
+    absolute = max(EXP_ABSOLUTE, SUBNORMAL) * (1 + Fraction(1, 2**80)) * (1 + Fraction(1, 2**51))
+    if absolute > Fraction(1, 2**1073):
+        return Fraction(1)
+    return max(eps_t / 64, step * (1 + Fraction(1, 2**80)) * (1 + eps_t))
+
+
+STATE_FACTOR_LOW = Fraction(1, 2**938)  # e^-650.01 > 2^-938: the smallest factor merge_rescaled's relative bound covers
+
+
+def state_merge_triple_total() -> Fraction:
+    r"""fp.state.merge_triple: the own relative error of merge_rescaled's triple-double path, v = triple_mul(F,
+    triple_add(ties_b, t_b)) and triple_add(t_a, v), for :math:`y = (m_b - m_a)/T \ge -650` (merge_finite adds the
+    absolute parts below, :math:`A \ge (S_b + 3)\,2^{-1073}`); returns the larger of v's relative error against
+    :math:`F S_b` and the sum's, which merged_error takes as its ``own``, and 1 where equal maxima's triple_add
+    (within :math:`\epsilon_AH`) exceeds SP_TRIPLE_ADD_ERROR.
+
+    y as a triple within :math:`\delta = aH\cdot 745.01 + 4\cdot 2^{-1075} + 4\cdot 2^{-175}` (merge_exponent, as in
+    :func:`merge_factor_total`, for y >= -745 where the path runs); F = triple_exp(y) within :math:`\epsilon_F F +
+    \alpha`, :math:`\epsilon_F = (1 + \epsilon_E)e^{\delta} - 1`, :math:`\alpha = 3\cdot 2^{-1075}` (fp.triple.exp);
+    :math:`S_b` = ties + t (both positive, normalised: the state keeps :math:`|t_{lo}| \le 2^{-53}t_{hi}`) within
+    :math:`\epsilon_AH` relative (fp.triple.add); the product within :math:`\epsilon_M|F_hS_h| + 6\cdot 2^{-1074} \le
+    \epsilon_MH^2\hat F\hat S + 6\cdot 2^{-1074}` (fp.triple.mul). With :math:`S_b \ge 1` and :math:`F \ge e^{-650.01}
+    > 2^{-938}`: :math:`\rho_v \le (1 + \epsilon_F)(1 + \epsilon_AH)(1 + \epsilon_MH^2) - 1 + (\alpha(1 + \epsilon_AH) +
+    6\cdot 2^{-1074})(1 + \epsilon_MH^2)/2^{-938}`; the sum of positive parts within :math:`\epsilon_AH`. Below -650
+    the relative parts are the same and the absolute ones, :math:`\alpha S_b(1 + \epsilon_AH) + 6\cdot 2^{-1074} \le
+    (S_b + 3)\,2^{-1073}`, are merge_finite's A."""
+    step = ADD_BOUND * H
+    if step > Fraction(LOGSUMEXP_ERRORS.state_triple_add):
+        return Fraction(1)
+    delta = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**175)
+    eps_f = (1 + EXP_BOUND) * exp_upper(delta) - 1
+    mul = MUL_BOUND * H * H
+    if MUL_ABSOLUTE > 3 * Fraction(1, 2**1073) or EXP_ABSOLUTE * (1 + step) > Fraction(1, 2**1073):
+        return Fraction(1)  # merge_finite's A no longer covers the absolute parts below the floor
+    absolute = EXP_ABSOLUTE * (1 + step) + MUL_ABSOLUTE
+    rho_v = (1 + eps_f) * (1 + step) * (1 + mul) - 1 + absolute * (1 + mul) / STATE_FACTOR_LOW
+    return max(rho_v, step)
+
+
+def state_finish_triple_total() -> Fraction:
+    r"""fp.state.finish_triple: finish_state's triple-double path, L = triple_log(ties + t), out = triple_lse_value(m,
+    T, L), and its bound ``terms + (c (|m| + T (L_h + 1)) + a)``, c = SP_FINISH_TRIPLE, a = SP_FINISH_ABSOLUTE, terms
+    the state's own error's share (T error t/(c + t)); returns the coefficient the parts need in place of c (1 where
+    the absolute part or the 1 ULP conversion fails).
+
+    S = ties + t within :math:`\epsilon_AH` relative (fp.triple.add; :math:`S_h \in [1, 2^{64}]`, fp.triple.log's domain,
+    for states over at most :math:`2^{62}` entries), so :math:`|\hat L - \log S| \le \lambda = \lambda_{\log} +
+    \epsilon_AH/(1 - \epsilon_AH)`; then as logsumexp's stage finishes (:func:`triple_stage_ulps`): the triple's error
+    at most :math:`T\lambda + \epsilon_{MD}T|\hat L_h| + \epsilon_A(|m| + H^2(1 + \epsilon_{MD})T|\hat L_h|)` and
+    :math:`(6\cdot 2^{-1074} + 2^{-1075})/h \le 13\cdot 2^{-1074}` absolute (the product's, and m's halving for T > 1).
+    The bound as computed is at least :math:`(1 - u)^6` of its value; each coefficient, so divided, must be at most c,
+    and :math:`13\cdot 2^{-1074}/(1 - u)^6 \le a`. The value returned, :math:`h_h + \mathrm{RN}(h_m + h_l)` over h, lies
+    within :math:`2^{-102}` of the triple, so where the bound is within :math:`2^{-53.5}|\mathrm{out}|` it is within 1 ULP
+    (results >= 2^-1000, :func:`triple_stage_ulps`' conversion)."""
+    if log_total() > LOG_BOUND:
+        return Fraction(1)
+    step = ADD_BOUND * H
+    lam = LOG_BOUND + step / (1 - step)
+    computed = 1 / (1 - U) ** 6
+    if 13 * SUBNORMAL * computed > Fraction(LOGSUMEXP_ERRORS.state_finish_absolute):
+        return Fraction(1)
+    rho = WITHIN_ULP * (1 + U) ** 2 / (1 - U) ** 6 + Fraction(1, 2**102) + Fraction(1, 2**67)
+    if rho >= Fraction(1, 2**53):
+        return Fraction(1)
+    return max(lam, MUL_D_BOUND + ADD_BOUND * H * H * (1 + MUL_D_BOUND), ADD_BOUND) * computed
