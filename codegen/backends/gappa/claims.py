@@ -31,7 +31,8 @@ arithmetic fp.triple.*, whose bounds live in triple_bounds.py and wide_bounds.py
 rounded (fp.logsumexp.certified_{raised,wide,triple}.float32.cr: the rounding tests of decisions.py and
 triple_bounds.triple_single_decided over the stages' bounds); logsumexp_backward, g p rounded once
 (fp.logsumexp_backward.*); the mergeable states' triple-double paths (fp.state.refine_triple, fp.state.merge_triple,
-fp.state.finish_triple). Not yet: those stages in the portable build.
+fp.state.finish_triple); cross_entropy with label smoothing, composed in long double from the kernels' values
+(fp.cross_entropy.label_smoothing.*). Not yet: those stages in the portable build.
 """
 
 from __future__ import annotations
@@ -1293,6 +1294,53 @@ LOG_SOFTMAX, LOG_SOFTMAX_SINGLE = _log_share_claims(
     "log_softmax", "each C log_softmax result (x_j - m)/T - log sum_k e^((x_k - m)/T)", q_sym - L_sym)
 CROSS_ENTROPY, CROSS_ENTROPY_SINGLE = _log_share_claims(
     "cross_entropy", "the C cross-entropy loss log sum_k e^(x_k) - x_target (T = 1; -log_share of the target)", L_sym - q_sym)
+
+WIDE_UNIT = Fraction(1, 2**64)  # numpy.longdouble's unit roundoff where it is x86's extended format
+
+
+def label_smoothing_relative(rows: int = SOFTMAX_ROWS) -> Fraction:
+    r"""The relative error, before its rounding to float64, of the per-row loss with label smoothing as
+    codegen/runtime/_options.py composes it (_smoothed_losses) from the C kernels' values, for nonnegative class weights
+    and rows of at most ``rows`` classes with (c - 1) + t >= 2^-968.
+
+    The loss is :math:`\sum_j c_j v_j^*` with :math:`c_j = (1 - \epsilon)w_t[j = t] + (\epsilon/K)w_j \ge 0` and
+    :math:`v_j^* = -\log p_j \ge 0` (the target's term from cross_entropy, the others from log_softmax: both log_share,
+    whose value before its rounding is within :math:`\eta` of :math:`v_j^*`, :func:`log_share_relative`), so each double
+    :math:`v_j` is within :math:`\rho_v = \eta + u(1 + \eta)`. In numpy.longdouble (x86's extended format,
+    :math:`u_{80} = 2^{-64}`; no overflow or underflow of these products and sums of doubles beyond one subnormal
+    rounding of the result): the products :math:`w_j v_j` and :math:`w_t v_t`, :math:`\epsilon/K`, its product with the
+    sum, :math:`1 - \epsilon`, its product and the last sum, one rounding each (seven at most on any term's path), and
+    the compensated sum of n nonnegative terms within :math:`u_{80} + \gamma_{n-1}^2` of their sum (Ogita, Rump and Oishi,
+    in any tree order). A sum of nonnegative terms each within a relative error is within the largest, so
+    :math:`\rho = (1 + \rho_v)(1 + u_{80})^7(1 + u_{80} + \gamma_{n-1}^2) - 1`."""
+    eta = log_share_relative(_terms_total() + SHIFT_BOUND, SOFTMAX_ROWS)
+    rho_v = eta + U * (1 + eta)
+    gamma = (rows - 1) * WIDE_UNIT / (1 - (rows - 1) * WIDE_UNIT)
+    return (1 + rho_v) * (1 + WIDE_UNIT) ** 7 * (1 + WIDE_UNIT + gamma * gamma) - 1
+
+
+_LABEL_SMOOTHING_ASSUMED = (
+    "numpy.longdouble is x86's extended format (64-bit significand, 15-bit exponent), as on x86-64 Linux; elsewhere the "
+    "composition is in double and this claim does not apply", "class weights nonnegative (or none), index targets, "
+    "reduction='none'", "the argument in label_smoothing_relative (codegen/backends/gappa/claims.py)", _LOG_SHARE_ASSUMED[0],
+    _LOG_SHARE_ASSUMED[1])
+loss_sym = sp.Symbol("loss_eps", positive=True)
+LABEL_SMOOTHING = _fp_claim(
+    "fp.cross_entropy.label_smoothing.float64",
+    "for every finite row of n <= 2^24 classes with (c - 1) + t >= 2^-968, every label_smoothing eps in (0, 1] and "
+    "nonnegative class weights, the loss (1 - eps) w_t (-log p_t) + (eps/K) sum_j w_j (-log p_j) is within 3 ULP of the "
+    "correctly rounded value (C kernels, composed in long double)",
+    sp.Le(sp.Function("ulps")(FL(loss_sym)), 3),
+    ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY), lambda: Fraction(ulps_after_rounding(label_smoothing_relative())), Fraction(3),
+                  in_ulps=True), _LABEL_SMOOTHING_ASSUMED, formats="binary64 and long double")
+LABEL_SMOOTHING_SINGLE = _fp_claim(
+    "fp.cross_entropy.label_smoothing.float32",
+    "the same for float32 logits (widened to float64 first) and results: the float64 loss rounded once more, to float32, "
+    "within 1 ULP of the correctly rounded value",
+    sp.Le(sp.Function("ulps32")(FL(loss_sym)), 1),
+    ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY),
+                  lambda: Fraction(ulps_after_rounding(label_smoothing_relative(2**24) * (1 + U) + U, U_SINGLE)), Fraction(1),
+                  in_ulps=True), _LABEL_SMOOTHING_ASSUMED, formats="binary64 and long double")
 
 CORRECT_FLOOR = Fraction(1, 2**1069)  # the absolute part of precision="correct"'s bound (_correct.py, softproof_decide_f)
 
@@ -2642,6 +2690,8 @@ CLAIMS = [
     CROSS_ENTROPY,
     CROSS_ENTROPY_SINGLE,
     CROSS_ENTROPY_CORRECT,
+    LABEL_SMOOTHING,
+    LABEL_SMOOTHING_SINGLE,
     LOG_SIGMOID,
     LOG_SIGMOID_SINGLE,
     LOG_SIGMOID_SINGLE_CR,
