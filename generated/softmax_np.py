@@ -320,9 +320,7 @@ def _logsumexp_exact(x: Array, T: float, axis: Axes, uncertain: Array, out: Arra
     result = _slices(out, axis)[..., 0].copy()
     where = _slices(uncertain, axis)[..., 0]
     divisors = None if count is None else _slices(count, axis)[..., 0]
-    for index in numpy.ndindex(where.shape):
-        if not where[index]:
-            continue
+    for index in map(tuple, numpy.argwhere(where)):  # the uncertain slices only (a loop over every slice cost 0.5 us each)
         values = [float(v) for v in flat[index] if v != -numpy.inf]
         top = max(values)
         ties = sum(1 for v in values if v == top)
@@ -428,9 +426,7 @@ def _weighted_exact(x: Array, b: Array, live: Array, T: float, axis: Axes, uncer
     xs, bs, ls = _slices(x, axis), _slices(numpy.broadcast_to(b, x.shape), axis), _slices(live, axis)
     result, signs = _slices(out, axis)[..., 0].copy(), _slices(sign, axis)[..., 0].copy()
     where = _slices(uncertain, axis)[..., 0]
-    for index in numpy.ndindex(where.shape):
-        if not where[index]:
-            continue
+    for index in map(tuple, numpy.argwhere(where)):  # the uncertain slices only (a loop over every slice cost 0.5 us each)
         groups: dict[float, list[float]] = {}
         for value, weight, kept in zip(xs[index].tolist(), bs[index].tolist(), ls[index].tolist()):
             if kept and value != -numpy.inf:

@@ -25,7 +25,7 @@ import platform
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -240,7 +240,8 @@ def _class_rows(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype
     return rows, flat_target, ax, False
 
 
-def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tuple[int, ...], dtype: numpy.dtype[Any]) -> NDArray[Any]:
+def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tuple[int, ...], dtype: numpy.dtype[Any],
+                    wide: Callable[[NDArray[Any]], NDArray[Any]] | None = None) -> NDArray[Any]:
     r"""logsumexp's ``values`` over the axes ``chosen`` of ``x`` (the kernel's input), where the kernel returned
     SOFTPROOF_UNCERTIFIED: the rows it may have left undecided redone exactly (``softmax_np._logsumexp_exact``,
     mpmath, the precision doubled until the result rounds to one float32 for float32 results, else to one float64).
@@ -254,9 +255,10 @@ def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tup
     here on every finite value. Rows the kernel did decide but within that are redone too (exactly, so only their
     time changes); the test runs only after the kernel flagged a row.
 
-    A float32 result is flagged too where the stage's value lies within about :math:`2^{-45}` of a float32 midpoint
-    (logsumexp_decides_f), which its float32 value does not show: there the rows' float64 logsumexp (the NumPy
-    target's, within 1 ULP of a double: :math:`|v_{64} - \mathrm{LSE}| \le 2^{-52}|v_{64}|`) picks the rows whose
+    A float32 result is flagged too where the triple-double stage's value lies within its error of a float32 midpoint
+    (triple_float_decided), which its float32 value does not show: there the rows' float64 logsumexp (``wide``, the C
+    kernel's over ``chosen`` with kept dims; else the NumPy target's: within 1 ULP of a double,
+    :math:`|v_{64} - \mathrm{LSE}| \le 2^{-52}|v_{64}|`) picks the rows whose
     interval :math:`v_{64} \pm (2^{-51}|v_{64}| + 2^{-1074})` holds a float32 midpoint, and those are redone as well;
     every other row's float32 value is the rounding of everything in that interval, the truth included, so the
     kernel's (correctly rounded where it decided) is it."""
@@ -271,9 +273,10 @@ def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tup
         bound = (n + 64) * 2.0**-85 * (numpy.abs(top) + T * (numpy.log(n) + 1.0))
         redo = numpy.isfinite(kept) & (numpy.abs(kept) <= bound)
         if dtype == FLOAT32:
-            wide = numpy.asarray(numpy_target.logsumexp(source, axis=chosen, keepdims=True, temperature=T), dtype=numpy.float64)
-            radius = 2.0**-51 * numpy.abs(wide) + 2.0**-1074
-            redo |= numpy.isfinite(kept) & ~_correct.ends_agree(wide - radius, wide + radius, _FLOAT32_FORMAT)[1]
+            double = numpy.asarray(wide(source) if wide is not None else numpy_target.logsumexp(source, axis=chosen, keepdims=True, temperature=T),
+                                   dtype=numpy.float64)
+            radius = 2.0**-51 * numpy.abs(double) + 2.0**-1074
+            redo |= numpy.isfinite(kept) & ~_correct.ends_agree(double - radius, double + radius, _FLOAT32_FORMAT)[1]
     if not numpy.any(redo):
         return values
     exact = numpy_target._logsumexp_exact(source, T, chosen, redo, kept.copy(), single=dtype == FLOAT32)
@@ -487,6 +490,11 @@ class Kernels:
         self.call(name, work, _ptr(rows), _ptr(result), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T))
         return deliver(narrow(_restore(result, rest, shape, chosen), dtype, copy=False), target)
 
+    def _wide_logsumexp(self, chosen: tuple[int, ...], T: float) -> Callable[[NDArray[Any]], NDArray[Any]]:
+        """The float64 logsumexp over ``chosen`` (kept dims) by this library's accurate kernel: the float64 values by which
+        :func:`_redo_undecided` finds the float32 rows flagged near a midpoint."""
+        return lambda a: numpy.asarray(self.reduce("logsumexp", numpy.asarray(a, dtype=numpy.float64), chosen, True, T))
+
     def reduce(self, name: str, x: ArrayLike, axis: Any, keepdims: bool, temperature: object) -> Any:
         """Row-wise, one value per row (logsumexp); the rows the kernel leaves undecided redone exactly
         (:func:`_redo_undecided`)."""
@@ -498,7 +506,7 @@ class Kernels:
             out = numpy.empty(x.shape[:-1], dtype=work)
             n = rows.shape[-1]
             if self.call(name, work, _ptr(rows), _ptr(out), rows.size // n, n, T):
-                out = _redo_undecided(rows, out, T, (x.ndim - 1,), dtype)
+                out = _redo_undecided(rows, out, T, (x.ndim - 1,), dtype, self._wide_logsumexp((x.ndim - 1,), T))
             return narrow(out, dtype, copy=False)[()]
         chosen = axes(axis, x.ndim)
         T = temperature_value(temperature)
@@ -508,12 +516,12 @@ class Kernels:
             source = numpy.ascontiguousarray(x, dtype=work)
             (values,) = self.columns(name, work, source, chosen[0], reduce=True, temperature=T, undecided=undecided)
             if undecided:
-                values = _redo_undecided(source, values, T, chosen, dtype)
+                values = _redo_undecided(source, values, T, chosen, dtype, self._wide_logsumexp(chosen, T))
             return narrow(numpy.expand_dims(values, chosen) if keepdims else values, dtype, copy=False)[()]
         rows, rest, shape = _rows(x, chosen, work)
         out = numpy.empty(rows.shape[0], dtype=work)
         if self.call(name, work, _ptr(rows), _ptr(out), _SIZE(rows.shape[0]), _SIZE(rows.shape[1]), ctypes.c_double(T)):
-            out = _redo_undecided(rows, out, T, (1,), dtype)
+            out = _redo_undecided(rows, out, T, (1,), dtype, self._wide_logsumexp((1,), T))
         result: NDArray[Any] = out.reshape(tuple(shape[: len(rest)]))
         if keepdims:
             result = numpy.expand_dims(result, chosen)
