@@ -1298,10 +1298,10 @@ CROSS_ENTROPY, CROSS_ENTROPY_SINGLE = _log_share_claims(
 WIDE_UNIT = Fraction(1, 2**64)  # numpy.longdouble's unit roundoff where it is x86's extended format
 
 
-def label_smoothing_relative(rows: int = SOFTMAX_ROWS) -> Fraction:
+def label_smoothing_relative() -> Fraction:
     r"""The relative error, before its rounding to float64, of the per-row loss with label smoothing as
     codegen/runtime/_options.py composes it (_smoothed_losses) from the C kernels' values, for nonnegative class weights
-    and rows of at most ``rows`` classes with (c - 1) + t >= 2^-968.
+    and rows of at most SOFTMAX_ROWS (2^24) classes with (c - 1) + t >= 2^-968.
 
     The loss is :math:`\sum_j c_j v_j^*` with :math:`c_j = (1 - \epsilon)w_t[j = t] + (\epsilon/K)w_j \ge 0` and
     :math:`v_j^* = -\log p_j \ge 0` (the target's term from cross_entropy, the others from log_softmax: both log_share,
@@ -1315,7 +1315,7 @@ def label_smoothing_relative(rows: int = SOFTMAX_ROWS) -> Fraction:
     :math:`\rho = (1 + \rho_v)(1 + u_{80})^7(1 + u_{80} + \gamma_{n-1}^2) - 1`."""
     eta = log_share_relative(_terms_total() + SHIFT_BOUND, SOFTMAX_ROWS)
     rho_v = eta + U * (1 + eta)
-    gamma = (rows - 1) * WIDE_UNIT / (1 - (rows - 1) * WIDE_UNIT)
+    gamma = (SOFTMAX_ROWS - 1) * WIDE_UNIT / (1 - (SOFTMAX_ROWS - 1) * WIDE_UNIT)
     return (1 + rho_v) * (1 + WIDE_UNIT) ** 7 * (1 + WIDE_UNIT + gamma * gamma) - 1
 
 
@@ -1339,7 +1339,7 @@ LABEL_SMOOTHING_SINGLE = _fp_claim(
     "within 1 ULP of the correctly rounded value",
     sp.Le(sp.Function("ulps32")(FL(loss_sym)), 1),
     ComposedBound((TERMS, LOG1P, LOG_SHARE_ASSEMBLY),
-                  lambda: Fraction(ulps_after_rounding(label_smoothing_relative(2**24) * (1 + U) + U, U_SINGLE)), Fraction(1),
+                  lambda: Fraction(ulps_after_rounding(label_smoothing_relative() * (1 + U) + U, U_SINGLE)), Fraction(1),
                   in_ulps=True), _LABEL_SMOOTHING_ASSUMED, formats="binary64 and long double")
 
 CORRECT_FLOOR = Fraction(1, 2**1069)  # the absolute part of precision="correct"'s bound (_correct.py, softproof_decide_f)
@@ -2207,23 +2207,24 @@ LATER_STAGE_CLAIMS = (LOGSUMEXP_WIDE_TERM, LOGSUMEXP_CERTIFIED_WIDE, TRIPLE_ADD,
                       TRIPLE_LOG, LOGSUMEXP_CERTIFIED_TRIPLE, LOGMEANEXP_CERTIFIED_TRIPLE)
 
 
-def _later_single_claim(stage: Claim, stage_name: str, claim_id: str, test: str, covers: Callable[[], bool], argument: str) -> Claim:
+def _later_single_claim(stage: Claim, stage_name: str, claim_id: str, test: str, covers: Callable[[], bool], argument: str,
+                        formats: str = "binary64") -> Claim:
     """fp.logsumexp.certified_<stage>.float32.cr: every float32 logsumexp that a stage after the double-double one
     decides by ``test`` is correctly rounded, over the operations its float64 claim ``stage`` is proved from, by
-    ``covers`` (which checks that claim's constants again), on that claim's assumptions."""
-    formats, *rest = stage.assumptions
+    ``covers`` (which checks that claim's constants again), on that claim's assumptions (its ``formats`` too)."""
     if not isinstance(stage.strategy, ComposedBound):
         raise TypeError(f"{stage.id} is not a composition; its float32 claim takes the parts of one")
     return _fp_claim(claim_id, f"every float32 logsumexp that the {stage_name} decides by {test} is the correctly rounded logsumexp",
                      sp.Le(sp.Function("ulps32")(FL(sp.Symbol("LSE"))), 0), DecidedCorrectlyRounded(stage.strategy.parts, covers, test),
-                     (*rest, f"the argument in {argument} (codegen/backends/gappa)"), formats=formats.split(",")[0])
+                     (*stage.assumptions[1:], f"the argument in {argument} (codegen/backends/gappa)"), formats=formats)
 
 
 LATER_STAGE_SINGLE_CLAIMS = (
     _later_single_claim(LOGSUMEXP_CERTIFIED_RAISED, "raised stage", "fp.logsumexp.certified_raised.float32.cr",
                         f"{_ENDS_TEST} (with rho <= 2^-53)", raised_single_covers, "claims.raised_single_covers"),
     _later_single_claim(LOGSUMEXP_CERTIFIED_WIDE, "long double stage", "fp.logsumexp.certified_wide.float32.cr",
-                        f"{_ENDS_TEST} (results >= 2^-1000)", wb.wide_single_covers, "wide_bounds.wide_single_covers"),
+                        f"{_ENDS_TEST} (results >= 2^-1000)", wb.wide_single_covers, "wide_bounds.wide_single_covers",
+                        formats="binary64 and long double"),
     _later_single_claim(LOGSUMEXP_CERTIFIED_TRIPLE, "triple-double stage", "fp.logsumexp.certified_triple.float32.cr",
                         "B <= 2^-53.5 |d| and |(d - mu) + rest|, |d| > B (1 + 2^-48) + 2^-98 |d| + 2^-1060 (mu the float32 midpoint "
                         "nearest its double d, rest the triple's remainder)", tb.triple_single_decided, "triple_bounds.triple_single_decided"),

@@ -48,6 +48,7 @@ TERM_FLOOR = -745  # the stage keeps the terms whose y_h >= -745
 MAX_ENTRIES = 2**62
 MERGE_FACTOR_FLOOR = LOGSUMEXP_ERRORS.merge_factor_floor  # merge_finite: below, F's low parts may fall onto the subnormal grid
 MERGE_FACTOR_BOUND = Fraction(1, 2**103)  # fp.state.merge's hypothesis on f_hi + f_mid
+STATE_FACTOR_LOW = Fraction(1, 2**938)  # e^-650.01 > 2^-938: the smallest factor the merge's relative bounds cover
 
 def product_below(frame: Fraction) -> Fraction:
     r"""The product's bound, both regimes: the frame's (its Gappa part, :math:`|Z - xy - U| \le G` there, and the six
@@ -262,11 +263,21 @@ def _triple_error_covered() -> bool:
     return MUL_D_BOUND + ADD_BOUND * H * H * (1 + MUL_D_BOUND) <= slack * per_entry and ADD_BOUND <= slack * per_entry
 
 
+def _exp_of_shift(span: Fraction, extra: Fraction = Fraction(0)) -> Fraction:
+    r"""The relative error of triple_exp(:math:`\hat y`) against :math:`e^y`, y = (x - m)/T (a term) or (m_b - m_a)/T (the
+    states' merge factor) as a triple with :math:`|y| \le` ``span``: TwoSum's pair exact, then triple_of (T = 1) or
+    triple_quotient (fp.triple.div, the divisor at least :math:`2^{-900}` after shift_scale), so :math:`|\hat y - y| \le
+    \delta = aH\,\mathrm{span} + 4\cdot 2^{-1075} + 4\cdot 2^{-175}` + ``extra``; then fp.triple.exp:
+    :math:`(1 + \epsilon_E)e^{\delta} - 1`."""
+    delta = div_total() * H * span + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**175) + extra
+    return (1 + EXP_BOUND) * exp_upper(delta) - 1
+
+
 def _stage_term_relative() -> Fraction:
     r""":math:`\epsilon_t`, the relative error of a term of exact_terms (logsumexp's triple-double stage, refine_state's
-    triple path): y = (x - m)/T as a triple (:func:`triple_stage_ulps`' :math:`\delta_y`), then fp.triple.exp."""
-    delta_y = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**(1075 - 900)) + Fraction(1, 2**1073)
-    return (1 + EXP_BOUND) * exp_upper(delta_y) - 1
+    triple path): :func:`_exp_of_shift` for :math:`|y| \le 745.01`, and :math:`2^{-1073}` more for halving a subnormal x
+    (:func:`triple_stage_ulps`' :math:`\delta_y`)."""
+    return _exp_of_shift(Fraction(74501, 100), Fraction(1, 2**1073))
 
 
 def triple_single_decided() -> bool:
@@ -370,8 +381,7 @@ def merge_factor_total() -> Fraction:
     RN(v) <= 2|v|); so :math:`|F_h + F_m - F| \le \epsilon F + 2u\mu H(1 + \epsilon)F`."""
     if MERGE_FACTOR_FLOOR != -650.0:
         return Fraction(1)  # the constants below are written for it
-    delta = div_total() * H * Fraction(65001, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**175)
-    eps = (1 + EXP_BOUND) * exp_upper(delta) - 1 + 3 * Fraction(1, 2**1075) * 2**938
+    eps = _exp_of_shift(Fraction(65001, 100)) + 3 * Fraction(1, 2**1075) / STATE_FACTOR_LOW
     return eps + 2 * U * renorm_factor() * H * (1 + eps)
 
 
@@ -401,9 +411,6 @@ def state_refine_total() -> Fraction:
     return max(eps_t / 64, step * (1 + Fraction(1, 2**80)) * (1 + eps_t))
 
 
-STATE_FACTOR_LOW = Fraction(1, 2**938)  # e^-650.01 > 2^-938: the smallest factor merge_rescaled's relative bound covers
-
-
 def state_merge_triple_total() -> Fraction:
     r"""fp.state.merge_triple: the own relative error of merge_rescaled's triple-double path, v = triple_mul(F,
     triple_add(ties_b, t_b)) and triple_add(t_a, v), for :math:`y = (m_b - m_a)/T \ge -650` (merge_finite adds the
@@ -424,8 +431,7 @@ def state_merge_triple_total() -> Fraction:
     step = ADD_BOUND * H
     if step > Fraction(LOGSUMEXP_ERRORS.state_triple_add):
         return Fraction(1)
-    delta = div_total() * H * Fraction(74501, 100) + 4 * Fraction(1, 2**1075) + 4 * Fraction(1, 2**175)
-    eps_f = (1 + EXP_BOUND) * exp_upper(delta) - 1
+    eps_f = _exp_of_shift(Fraction(74501, 100))
     mul = MUL_BOUND * H * H
     if MUL_ABSOLUTE > 3 * Fraction(1, 2**1073) or EXP_ABSOLUTE * (1 + step) > Fraction(1, 2**1073):
         return Fraction(1)  # merge_finite's A no longer covers the absolute parts below the floor
