@@ -12,11 +12,15 @@ SOURCE = ROOT / "generated" / "c" / "softmax.c"
 CC = shutil.which("gcc") or shutil.which("cc")
 
 
-def compile_driver(name: str, folder: Path) -> Path:
-    """Compile tests/c/<name>.c (C99, -O2, native) into ``folder``; the executable."""
+NATIVE = ("-std=c99", "-O2", "-march=native")
+
+
+def compile_driver(name: str, folder: Path, flags: tuple[str, ...] = NATIVE) -> Path:
+    """Compile tests/c/<name>.c with ``flags`` (C99, -O2, native; or the library's portable flags, _clib.PORTABLE_FLAGS:
+    no FMA hardware) into ``folder``; the executable."""
     assert CC is not None, "no C compiler"
     exe = folder / name
-    build = subprocess.run([CC, "-std=c99", "-O2", "-march=native", "-I", str(SOURCE.parent), str(ROOT / "tests" / "c" / f"{name}.c"),
+    build = subprocess.run([CC, *flags, "-I", str(SOURCE.parent), str(ROOT / "tests" / "c" / f"{name}.c"),
                             "-o", str(exe), "-lm"], capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stderr
     return exe

@@ -152,15 +152,88 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return compile_driver("triple_driver", tmp_path_factory.mktemp("triple_driver"))
 
 
-def test_the_tapes_are_the_c_operations_bit_for_bit(driver: Path) -> None:
+@pytest.fixture(scope="module")
+def portable_driver(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same driver built as the library's portable build is (_clib.PORTABLE_FLAGS: no FMA hardware, so that every
+    SP_PRODUCT_RESIDUAL is sp_product_residual)."""
+    from softproof.generated import _clib
+
+    return compile_driver("triple_driver", tmp_path_factory.mktemp("triple_portable"), _clib.PORTABLE_FLAGS)
+
+
+@pytest.mark.parametrize("build", ["native", "portable"])
+def test_the_tapes_are_the_c_operations_bit_for_bit(build: str, request: pytest.FixtureRequest) -> None:
+    """Both builds: the portable one's residuals (sp_product_residual) give the FMA's values, subnormal ones included,
+    so the tapes, and with them the fp.triple.* proofs, are its operations too."""
+    exe = request.getfixturevalue("driver" if build == "native" else "portable_driver")
     cases = _cases()
-    lines = run_compiled(driver, "".join(f"{kind} {' '.join(float(v).hex() for v in args)}\n" for kind, args, _ in cases)).splitlines()
+    lines = run_compiled(exe, "".join(f"{kind} {' '.join(float(v).hex() for v in args)}\n" for kind, args, _ in cases)).splitlines()
     assert len(lines) == len(cases)
     kinds = {kind for kind, _, _ in cases}
     assert kinds == {"A", "M", "D", "E", "L"}
     for (kind, args, expected), line in zip(cases, lines, strict=True):
         got = tuple(float.fromhex(v) for v in line.split())
         assert _hex(got) == _hex(expected), (kind, [float(a).hex() for a in args])
+
+
+def _residual(a: float, b: float) -> float:
+    """fma(a, b, -p) for p = fl(a b), exactly: a b - p in rationals rounded once (float(Fraction) rounds to nearest even,
+    a tiny value to a zero of its sign); +0 where a b - p is an exact 0, as x + (-x) is."""
+    exact = Fraction(a) * Fraction(b) - Fraction(a * b)
+    return float(exact) if exact != 0 else 0.0
+
+
+def _residual_cases(rng: np.random.Generator) -> list[tuple[float, float]]:
+    """Products at each boundary of sp_product_residual's argument (|a b| near 2^-1075, 2^-1074, 2^-1022, 2^-969, 2^-900,
+    above 2^995 for a factor) and across the range: factors with random 53-bit significands (residuals that need rounding
+    into the subnormal range) and with short ones (exact residuals, and ties at half the subnormal spacing), both signs,
+    zeros."""
+    cases: list[tuple[float, float]] = []
+    targets = [-1076.0, -1075.0, -1074.5, -1074.0, -1073.0, -1060.0, -1023.5, -1022.0, -1021.5, -990.0, -970.0, -969.0, -968.0,
+               -950.0, -900.5, -900.0, -899.5, -800.0, 0.0, 500.0]
+    for target in targets + list(rng.uniform(-1090, 600, 40)):
+        for _ in range(120):
+            split = float(rng.uniform(-1074, 1023))
+            if not -1074 <= target - split <= 1023:
+                split = target / 2
+            short = rng.random() < 0.5
+            a_sig = float(rng.integers(1, 2**20)) if short else float(rng.uniform(1, 2))
+            b_sig = float(rng.integers(1, 2**40)) if short else float(rng.uniform(1, 2))
+            a = math.ldexp(a_sig, int(split) - (19 if short else 0)) * float(rng.choice([-1, 1]))
+            b = math.ldexp(b_sig, int(target - split) - (39 if short else 0)) * float(rng.choice([-1, 1]))
+            cases.append((a, b))
+    cases += [(0.0, 3.0), (-0.0, 3.0), (0.0, -3.0), (2.0**-600, 2.0**-600), (-(2.0**-600), 2.0**-500), (2.0**1000, 2.0**-1074),
+              (1.5 * 2.0**-537, 1.5 * 2.0**-537), (2.0**-1074, 0.75), (2.0**-1074, 0.5), (3 * 2.0**-1074, 0.5), (2.0**-1074, 1.5)]
+    return cases
+
+
+@pytest.mark.parametrize("build", ["native", "portable"])
+def test_the_product_residual_is_the_fma_value_in_both_builds(build: str, request: pytest.FixtureRequest) -> None:
+    """SP_PRODUCT_RESIDUAL(a, b, fl(a b)) as compiled against exact rationals, bit for bit (a zero's sign included):
+    the FMA's value, and without FMA hardware sp_product_residual's, on products at each boundary of its argument. It
+    tests itself: Dekker's product alone (sp_exact_fma, the residual before this function) differs on many of those
+    below 2^-969 (92 here)."""
+    exe = request.getfixturevalue("driver" if build == "native" else "portable_driver")
+    rng = np.random.default_rng(1075)
+    cases = _residual_cases(rng)
+    lines = run_compiled(exe, "".join(f"R {a.hex()} {b.hex()}\n" for a, b in cases)).splitlines()
+    assert len(lines) == len(cases)
+    for (a, b), line in zip(cases, lines, strict=True):
+        assert float.fromhex(line).hex() == _residual(a, b).hex(), (a.hex(), b.hex(), line)
+    inexact = sum(_dekker_residual(a, b) != _residual(a, b) for a, b in cases if abs(a * b) < 2.0**-969)
+    assert inexact > 50, inexact
+
+
+def _dekker_residual(a: float, b: float) -> float:
+    """sp_exact_fma(a, b, -fl(a b)) in binary64 (for factors below 2^995, which it does not scale): Dekker's product with Veltkamp's
+    split, whose partial products round into the subnormal range below 2^-969, then (p - p) + e."""
+    p = a * b
+    a_big, b_big = a * 134217729.0, b * 134217729.0
+    a_hi = a_big - (a_big - a)
+    b_hi = b_big - (b_big - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return (p - p) + e
 
 
 def test_a_swapped_operation_is_seen() -> None:

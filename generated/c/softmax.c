@@ -79,19 +79,23 @@ static int sp_threads(void)
  * SP_FINAL_FMA for a result's last operation a*b + c (c small against a*b), which the bounds need rounded
  * once: without FMA hardware Dekker's product p + e = a*b and p + (e + c) (sp_final_fma), once up to O(u^2);
  * SP_EXP_HEAD(a, b, r) = r + a (1/2 + b r), the exp polynomial's last steps (a = r*r): two FMAs, or without FMA
- * hardware r + a/2 exactly by Fast2Sum and the rest added once (sp_exp_head) */
+ * hardware r + a/2 exactly by Fast2Sum and the rest added once (sp_exp_head); SP_PRODUCT_RESIDUAL(a, b, p) for
+ * p = fl(a*b): a*b - p rounded once, the FMA's value in every range, subnormal results included (without FMA hardware
+ * sp_product_residual; the triple-double arithmetic, whose proofs count on that where the product underflows) */
 #if defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(FP_FAST_FMA)
 #define SP_HAS_FMA 1
 #define SP_FMA(a, b, c) fma((a), (b), (c))
 #define SP_EXACT_FMA(a, b, c) fma((a), (b), (c))
 #define SP_FINAL_FMA(a, b, c) fma((a), (b), (c))
 #define SP_EXP_HEAD(a, b, r) fma((a), fma((b), (r), 0.5), (r))
+#define SP_PRODUCT_RESIDUAL(a, b, p) fma((a), (b), -(p))
 #else
 #define SP_HAS_FMA 0
 #define SP_FMA(a, b, c) ((a) * (b) + (c))
 #define SP_EXACT_FMA(a, b, c) sp_exact_fma((a), (b), (c))
 #define SP_FINAL_FMA(a, b, c) sp_final_fma((a), (b), (c))
 #define SP_EXP_HEAD(a, b, r) sp_exp_head((a), (b), (r))
+#define SP_PRODUCT_RESIDUAL(a, b, p) sp_product_residual((a), (b), (p))
 #endif
 #define SP_LANES 16
 #define SP_FOLD 256       /* float32 results: plain sums over SP_FOLD blocks per lane, then folded exactly */
@@ -191,6 +195,38 @@ static SP_INLINE double sp_exact_fma(double a, double b, double c)
     double e;
     const double p = sp_two_product(as, bs, &e);
     return ((p + cs) + e) / (scale_a * scale_b);
+}
+
+/* a*b - p rounded once, for p = fl(a*b): the value fma(a, b, -p) has (a zero's sign included), for finite a, b and p.
+ * Why, case by case (ulp(x): the spacing of the 53-bit doubles around x, unbounded below):
+ * - |p| >= 2^-900: |a*b| > 2^-968, so a*b - p is a double (Boldo and Muller 2011: the exponents of a and b add to
+ *   -970 or more), and sp_exact_fma returns it exactly (its Dekker product is exact there); so does the FMA.
+ * - p = 0: the FMA rounds a*b itself, to a zero of a*b's sign (|a*b| <= 2^-1075), or gives +0 where a*b is an exact 0.
+ * - otherwise 2^-1075 < |a*b| < 2^-899: the smaller factor (below 2^-449) times 2^600 is exact, the other is at most
+ *   2^995 (else the smaller one would be 0), and their product 2^600 a b, above 2^-475, is exact as Dekker's P + E.
+ *   If |a*b| >= 2^-1022, p is a*b rounded to 53 bits, so P = 2^600 p (scaling by 2^600 commutes with the rounding in
+ *   the normal range): D = P - 2^600 p is 0, D + E = E = 2^600 (a*b - p) exactly, and E 2^-600 is a*b - p rounded once,
+ *   the FMA's value. Else p lies on the subnormal spacing 2^-1074 and |a*b - p| <= 2^-1075, so the FMA gives a zero
+ *   (a tie goes to the even 0) of a*b - p's sign, +0 where a*b = p: here D is exact too (a multiple of ulp(P), which is
+ *   at most 2^-475, 2^600 p a multiple of 2^-474; |D| <= ulp(P)/2 + 2^-475 <= (2^52 + 1/2) ulp(P) since |P| >= 2^-475),
+ *   D + E = 2^600 (a*b - p) of magnitude at most 2^-475 rounds to at most 2^-475 (a double; rounding is monotone) with
+ *   that sign, and times 2^-600 to that zero.
+ * tests/test_triple_tapes.py builds the triple arithmetic without FMA hardware and checks it against the tapes, and this
+ * against exact rationals on products at every boundary above. */
+static SP_INLINE double sp_product_residual(double a, double b, double p)
+{
+    if (!(fabs(p) < 0x1p-900)) {
+        return sp_exact_fma(a, b, -p);
+    }
+    if (p == 0.0) {
+        return a == 0.0 || b == 0.0 ? 0.0 : p;
+    }
+    {
+        const int scale_a = fabs(a) <= fabs(b);
+        double e;
+        const double big = sp_two_product(scale_a ? a * 0x1p600 : a, scale_a ? b : b * 0x1p600, &e);
+        return ((big - p * 0x1p600) + e) * 0x1p-600;
+    }
 }
 
 /* a*b + c for a result's last operation (c small against a*b: softmax's e inv_lo, the sigmoid's num r_lo),
@@ -1376,9 +1412,9 @@ static SP_INLINE triple triple_neg(triple x)
 
 static SP_INLINE triple triple_mul(triple x, triple y)
 {
-    const double p0 = x.h * y.h, q0 = SP_EXACT_FMA(x.h, y.h, -p0);
-    const double p1 = x.h * y.m, q1 = SP_EXACT_FMA(x.h, y.m, -p1);
-    const double p2 = x.m * y.h, q2 = SP_EXACT_FMA(x.m, y.h, -p2);
+    const double p0 = x.h * y.h, q0 = SP_PRODUCT_RESIDUAL(x.h, y.h, p0);
+    const double p1 = x.h * y.m, q1 = SP_PRODUCT_RESIDUAL(x.h, y.m, p1);
+    const double p2 = x.m * y.h, q2 = SP_PRODUCT_RESIDUAL(x.m, y.h, p2);
     const double p3 = x.h * y.l + x.m * y.m + x.l * y.h;
     double s1, t, t2;
     two_sum(p1, p2, &s1, &t);
@@ -1646,7 +1682,7 @@ typedef struct {
 static SP_INLINE duo duo_mul_add(duo a, duo b, duo c)
 {
     const double p = a.h * b.h;
-    const double e = SP_EXACT_FMA(a.h, b.h, -p) + (a.h * b.l + a.l * b.h);
+    const double e = SP_PRODUCT_RESIDUAL(a.h, b.h, p) + (a.h * b.l + a.l * b.h);
     double s, f;
     duo out;
     two_sum(p, c.h, &s, &f);

@@ -32,12 +32,15 @@ rounded (fp.logsumexp.certified_{raised,wide,triple}.float32.cr: the rounding te
 triple_bounds.triple_single_decided over the stages' bounds); logsumexp_backward, g p rounded once
 (fp.logsumexp_backward.*); the mergeable states' triple-double paths (fp.state.refine_triple, fp.state.merge_triple,
 fp.state.finish_triple); cross_entropy with label smoothing, composed in long double from the kernels' values
-(fp.cross_entropy.label_smoothing.*). Not yet: those stages in the portable build.
+(fp.cross_entropy.label_smoothing.*); and the twins of all of these for the build without FMA hardware (PORTABLE_LATER:
+their C runs the same operations there, its residuals SP_PRODUCT_RESIDUAL the FMA's values, so their scripts print alike
+and are run under their own names, scripts.same_in_both_builds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
@@ -67,6 +70,7 @@ from .scripts import (
     RELATIVE_SIGMOID_BRANCHES,
     GappaScript,
     render,
+    same_in_both_builds,
     script,
 )
 from .scripts import SIGMOID_BRANCHES as SIGMOID_BRANCH_NAMES
@@ -1041,11 +1045,14 @@ class DecidedCorrectlyRounded:
     test: str = _ENDS_TEST
     bound: Fraction = Fraction(0)
     in_ulps: bool = True
+    portable: bool = False  # a portable twin's: ``covers`` reads the bounds of the build without FMA hardware
 
     def run(self, statement: sp.Basic) -> Outcome:
         del statement
+        with portable_build() if self.portable else nullcontext():
+            covered = self.covers()
         return _decision_outcome(self.parts, "the stages' proved bounds and the rounding decision's soundness (exact rational arithmetic)",
-                                 None if self.covers() else f"{self.test} does not cover the stage's error",
+                                 None if covered else f"{self.test} does not cover the stage's error",
                                  f"the combined bound: {self.test} covers the stage's error, its own roundings, out's and the "
                                  "ends', so where the test decides the result is correctly rounded")
 
@@ -2089,7 +2096,7 @@ LOGSUMEXP_CERTIFIED_WIDE = _stage_claim(
 # ------------------------------------------------------------------ the triple-double arithmetic and logsumexp's last stage
 x_triple, y_triple, d_triple = sp.symbols("x y d")
 _FRAME_ASSUMPTION = ("x and y normalised (|x_m| <= 2^-51 |x_h|, |x_l| <= 2^-51 |x_m|); no overflow",
-                     "each TwoSum's error term exact (Knuth, TAOCP 4.2.2 Theorem B); each SP_EXACT_FMA residual exact where "
+                     "each TwoSum's error term exact (Knuth, TAOCP 4.2.2 Theorem B); each SP_PRODUCT_RESIDUAL exact where "
                      "it fits (Boldo and Muller 2011), else rounded once into the subnormal range")
 
 
@@ -2531,9 +2538,10 @@ PROVED_ULPS: dict[tuple[str, str], Claim] = {("sigmoid", "float64"): SIGMOID, ("
 PORTABLE = ".portable"  # the id suffix of a claim's twin for the build without FMA hardware
 _PORTABLE_ASSUMPTION = ("no FMA hardware (the portable build, SOFTPROOF_PORTABLE=1): each SP_FMA(a, b, c) is the macro "
                         "a*b + c, two roundings; SP_EXACT_FMA is Dekker's product (sp_exact_fma), one rounding as with the "
-                        "hardware at its sites (p + c exact by Sterbenz, |a*b| >= 2^-969, prims.c), SP_EXP_HEAD's Fast2Sum "
-                        "s + t = r + a/2 is exact (Dekker 1971: a/2 <= r^2/2 < |r|; sp_exp_head), and C99's fma is "
-                        "correctly rounded")
+                        "hardware at its sites (p + c exact by Sterbenz, |a*b| >= 2^-969, prims.c), SP_PRODUCT_RESIDUAL is "
+                        "the FMA's value in every range (sp_product_residual, the argument beside it in prims.c), "
+                        "SP_EXP_HEAD's Fast2Sum s + t = r + a/2 is exact (Dekker 1971: a/2 <= r^2/2 < |r|; sp_exp_head), "
+                        "and C99's fma is correctly rounded")
 _TWINS: dict[str, Claim] = {}
 # claims whose proof does not carry over to that build by their parts' twins alone, and why
 _NOT_CARRIED: dict[str, str] = {}  # none now (logmeanexp's certificate was, until its underflow argument counted the portable rounding)
@@ -2563,15 +2571,20 @@ def _twin(claim: Claim, quote: str, bound: Fraction | None = None) -> Claim:
     composition over its parts' twins and run inside :func:`portable_build`; ``bound``: a stated bound of its own
     there, put in the statement in place of the fused one (which the statement must show)."""
     strategy = claim.strategy
-    twin_strategy: GappaBound | ComposedBound | CorrectlyRounded
-    if isinstance(strategy, GappaBound):
-        twin_strategy = replace(strategy, script_name=strategy.script_name + PORTABLE_SUFFIX,
+    twin_strategy: GappaBound | ComposedBound | CorrectlyRounded | DecidedCorrectlyRounded | DecidedFromDouble
+    if isinstance(strategy, GappaBound):  # a script the portable build prints alike proves both builds under its own name
+        twin_name = strategy.script_name if same_in_both_builds(strategy.script_name) else strategy.script_name + PORTABLE_SUFFIX
+        twin_strategy = replace(strategy, script_name=twin_name,
                                 requires=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.requires))
     elif isinstance(strategy, ComposedBound):
         twin_strategy = replace(strategy, parts=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.parts), portable=True)
     elif isinstance(strategy, CorrectlyRounded):  # the parts' twins, and the portable build's own sweep
         twin_strategy = replace(strategy, single=tuple(map(portable_twin, strategy.single)), double=tuple(map(portable_twin, strategy.double)),
                                 portable=True)
+    elif isinstance(strategy, DecidedCorrectlyRounded):  # the stage's parts' twins, the decision over that build's bounds
+        twin_strategy = replace(strategy, parts=tuple(portable_twin(c) if _is_fp(c) else c for c in strategy.parts), portable=True)
+    elif isinstance(strategy, DecidedFromDouble):  # the float64 claim's twin, whose bound the decision checks again
+        twin_strategy = replace(strategy, parts=tuple(map(portable_twin, strategy.parts)))
     else:
         raise TypeError(f"{claim.id} is not an fp claim (its strategy is {type(strategy).__name__})")
     statement = claim.statement
@@ -2587,7 +2600,7 @@ def _twin(claim: Claim, quote: str, bound: Fraction | None = None) -> Claim:
 
 
 def _is_fp(claim: Claim) -> bool:
-    return isinstance(claim.strategy, (GappaBound, ComposedBound, CorrectlyRounded))
+    return isinstance(claim.strategy, (GappaBound, ComposedBound, CorrectlyRounded, DecidedCorrectlyRounded, DecidedFromDouble))
 
 
 def _fp_tree(claim: Claim) -> list[Claim]:
@@ -2645,8 +2658,15 @@ PORTABLE_FAST: dict[str, Claim] = {claim.id.split(".")[1]: portable_twin(claim)
                                                  FAST_LOG_SIGMOID, FAST_SOFTPLUS)}
 PORTABLE_CR = tuple(map(portable_twin, (SIGMOID_SINGLE_CR, LOG_SIGMOID_SINGLE_CR, SOFTPLUS_SINGLE_CR, LOG1MEXP_SINGLE_CR,
                                          LOGIT_SINGLE_CR)))  # each build's own sweep
+# logsumexp's later stages, the states' merges and the decisions over the float64 bounds: their C has no SP_FMA,
+# SP_FINAL_FMA or SP_EXP_HEAD (their scripts print alike, same_in_both_builds) and its residuals, SP_PRODUCT_RESIDUAL,
+# are the FMA's values in that build too (sp_product_residual, prims.c), so the same proofs hold there
+PORTABLE_LATER = tuple(map(portable_twin, (LOGSUMEXP_SINGLE_CR, LOGSUMEXP_CERTIFIED_WIDE, LOGSUMEXP_CERTIFIED_TRIPLE,
+                                           LOGMEANEXP_CERTIFIED_TRIPLE, *LATER_STAGE_SINGLE_CLAIMS, STATE_MERGE, *STATE_TRIPLE_CLAIMS,
+                                           SOFTMAX_CORRECT, LOG_SOFTMAX_CORRECT, CROSS_ENTROPY_CORRECT, LABEL_SMOOTHING,
+                                           LABEL_SMOOTHING_SINGLE)))
 PORTABLE_CLAIMS = _first_of_each(c for end in (*PORTABLE_ULPS.values(), *PORTABLE_CERTIFIED, *PORTABLE_BACKWARD, *PORTABLE_FAST.values(),
-                                               *PORTABLE_CR) for c in _fp_tree(end))
+                                               *PORTABLE_CR, *PORTABLE_LATER) for c in _fp_tree(end))
 
 
 CLAIMS = [

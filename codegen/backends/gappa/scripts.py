@@ -44,7 +44,7 @@ from ..c.pieces import (
 from ..c.printer import exp_head
 from .printer import HALF, portable_build, print_gappa, printing_fused
 
-__all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "RELATIVE_SIGMOID_BRANCHES", "SIGMOID_BRANCHES", "script"]
+__all__ = ["GappaScript", "SCRIPTS", "PORTABLE_SCRIPTS", "RELATIVE_SIGMOID_BRANCHES", "SIGMOID_BRANCHES", "same_in_both_builds", "script"]
 
 BINARY64, BINARY32 = "float<ieee_64, ne>", "float<ieee_32, ne>"  # Gappa's round-to-nearest-even formats
 EXTENDED80 = "float<x86_80, ne>"  # x86's long double: a 64-bit significand
@@ -1091,7 +1091,10 @@ def _every_script() -> tuple[GappaScript, ...]:
 def _portable_scripts() -> tuple[GappaScript, ...]:
     """The scripts that have a portable twin: printed inside :func:`portable_build`, where a script whose hints are
     written for the fused form refuses (its :func:`_expect_printed` check, or a printed form Gappa has no syntax
-    for) and so has none; its claims are not proved for that build."""
+    for) and so has none; its claims are not proved for that build. The triple-double scripts are printed from tapes
+    (triple_scripts.py), whose operations are the same in both builds (SP_PRODUCT_RESIDUAL: the FMA's value there too)."""
+    from .triple_scripts import triple_scripts
+
     built = []
     with portable_build():
         for build in _builders():
@@ -1100,7 +1103,20 @@ def _portable_scripts() -> tuple[GappaScript, ...]:
             except ValueError:  # hints written for the FMA form (GappaSyntaxError too)
                 continue
             built.append(item)
+        built += triple_scripts()
     return tuple(built)
+
+
+@cache
+def same_in_both_builds(name: str) -> bool:
+    """Whether the script ``name`` prints the same proof for the build without FMA hardware (its portable twin's
+    inputs, definitions, hypotheses, goals and hints equal its own): then the C it reads has none of the macros whose
+    portable form rounds differently (SP_FMA, SP_FINAL_FMA, SP_EXP_HEAD), or, for the triple-double scripts printed
+    from tapes, only SP_PRODUCT_RESIDUAL, whose value is the same there (tests/test_triple_tapes.py runs the tapes
+    against both builds); so the one script proves both, and the twin claims run it under its own name (no _portable
+    file is written for it)."""
+    twin = {item.name: item for item in scripts(portable=True)}.get(name + PORTABLE_SUFFIX)
+    return twin is not None and replace(twin, name=name, title=script(name).title) == script(name)
 
 
 LOG1P_PARTS = ("near", "scaled", "series", "tiny")  # sp_log1p_dd: k = 0, k >= 1 (u >= 2^-30), the series, u <= 2^-968
@@ -1114,14 +1130,13 @@ SCRIPTS = ("fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_redu
 
 
 # the portable twins the fp.*.portable claims run, written out beside the others (tests/test_gappa.py checks the list
-# against the claims); the other twins prove nothing yet (claims.py, PORTABLE_ULPS) and are not written
+# against the claims); a script the portable build prints alike is its own twin (same_in_both_builds), and the other
+# twins prove nothing yet (claims.py, PORTABLE_ULPS): neither is written
 PORTABLE_SCRIPTS = tuple(f"{name}{PORTABLE_SUFFIX}" for name in (
     "fp_exp_reduce", "fp_exp_poly", "fp_exp_poly_single", "fp_exp_dd_reduce", "fp_exp_poly_tail", "fp_log1p_R", "fp_log1p_near",
     "fp_log1p_scaled", "fp_log1p_series", "fp_log1p_tiny", *(f"fp_sigmoid_{b}" for b in SIGMOID_BRANCHES),
-    "fp_sigmoid_nonnegative_single", "fp_sigmoid_negative_single",
-    "fp_softmax_assembly", "fp_log_softmax_assembly", "fp_logit_ratio", "fp_expm1_series", "fp_expm1_tail", "fp_expm1_ratio",
-    "fp_softmax_backward_assembly", "fp_fast_exp_reduce", "fp_fast_exp_poly", *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES),
-    "fp_log1p_single"))
+    "fp_softmax_assembly", "fp_expm1_tail", "fp_expm1_ratio", "fp_fast_exp_reduce", "fp_fast_exp_poly",
+    *(f"fp_fast_log1p_{part}" for part in FAST_LOG1P_RANGES), "fp_log1p_single"))
 
 
 def script(name: str) -> GappaScript:

@@ -5,11 +5,12 @@ operations the C performs, in its order.
 
 A triple is three doubles :math:`h + m + l`. Every TwoSum of the C source (``two_sum``: Knuth's six operations,
 ``two_diff(a, -b)``) gives :math:`s = \mathrm{RN}(a + b)` and :math:`e = a + b - s` exactly (Knuth, TAOCP 4.2.2
-Theorem B; no overflow), and every ``SP_EXACT_FMA(a, b, -p)`` after :math:`p = \mathrm{RN}(ab)` gives
+Theorem B; no overflow), and every ``SP_PRODUCT_RESIDUAL(a, b, p)`` after :math:`p = \mathrm{RN}(ab)` gives
 :math:`ab - p` exactly where :math:`e_a + e_b \ge -970` (Boldo and Muller 2011), else rounded once into the subnormal
-range: the tape records TwoSum's error as an exact difference, a residual as one (plus a perturbation where the script
+range (an FMA's value; without FMA hardware sp_product_residual's, the same value): the tape records TwoSum's error as an exact difference, a residual as one (plus a perturbation where the script
 allows underflow, :class:`Tape`), every other operation as one rounding to nearest-even binary64 (``rnd``), in the
-order the C evaluates it (no contraction: the source pins it). The claims are about the build with FMA hardware.
+order the C evaluates it (no contraction: the source pins it). The claims hold for both builds (with and without FMA
+hardware): the operations and their values are the same (tests/test_triple_tapes.py runs the tapes against both).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class Tape:
         return s, self._record("sum_error", a, b, s)
 
     def two_product(self, a: str, b: str) -> tuple[str, str]:
-        """p = RN(a b) and its residual a b - p (SP_EXACT_FMA(a, b, -p)), exact where it fits."""
+        """p = RN(a b) and its residual a b - p (SP_PRODUCT_RESIDUAL(a, b, p)), exact where it fits."""
         p = self.mul(a, b)
         return p, self._record("product_error", a, b, p)
 
