@@ -50,6 +50,7 @@ from .engine.sampling import admissible
 from .inequalities import certified_sign
 from .isolation import TimedOut, run_isolated
 from .limit_values import Elimination, eliminate_limits
+from .minimum import critical_points
 from .parsing import (
     ExpressionError,
     SymbolTable,
@@ -478,8 +479,10 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
 
     search = Counterexample(index_upper=problem.index_upper, trials=12, domain=tuple(pending),
                             extra_values=threshold_values(statement))
-    # where no proof completes: more points, the climb, and sizes up to 32 (H_n <= 3 fails from n = 11 on only)
-    thorough_search = replace(search, trials=80, seed_offset=1, descend=True, large_sizes=THOROUGH_SIZES, large_trials=6)
+    # where no proof completes: more points, the climb, and sizes up to 32 (H_n <= 3 fails from n = 11 on only); first the
+    # points where a strict relation in one variable may fail by equality (tangency_points)
+    thorough_search = replace(search, trials=80, seed_offset=1, descend=True, large_sizes=THOROUGH_SIZES, large_trials=6,
+                              hints=tangency_points(statement))
     quick = search.run(statement)
     if quick.status is Status.REFUTED:
         return result(quick, "refuted")
@@ -524,6 +527,39 @@ def decide(problem: Problem, start: float | None = None, refine: bool = True) ->
 
 
 THOROUGH_SIZES = (8, 16, 32)  # the sizes the search tries last, after 2, 3, 1, 4
+TANGENCY_OPS = 60  # the largest derivative (SymPy's count_ops) whose zeros tangency_points seeks
+TANGENCY_POINTS = 8  # ... and the most of them it offers
+
+
+def tangency_points(statement: Basic) -> tuple[dict[Basic, object], ...]:
+    r"""Where a strict inequality in one real variable may fail by equality: the real zeros of the derivative of
+    lhs - rhs that the variable's assumptions admit. Where the non-strict relation holds, lhs - rhs attains its
+    infimum 0 at a critical point or not at all, so a strict relation that fails inside the domain fails at one of
+    these (:math:`x \log x > -1/e` at :math:`x = 1/e`, which no rational point reaches). Only candidates, tried first
+    by the thorough search: each is confirmed as a drawn point is (an Arb enclosure, or an exact zero that SymPy reduces
+    to 0, :func:`~softproof.derive.engine.refute.difference_value`). Nothing (no hint) for other relations, several
+    variables, sums, kinks (Abs, Max, Min, Piecewise), a derivative larger than :data:`TANGENCY_OPS`, or zeros SymPy
+    does not find as a finite set of at most :data:`TANGENCY_POINTS`."""
+    if not isinstance(statement, (sp.Lt, sp.Gt)):
+        return ()
+    difference = statement.lhs - statement.rhs
+    if difference.has(sp.Indexed, sp.Sum, sp.Product, sp.Limit, sp.Derivative, sp.Abs, sp.Max, sp.Min, sp.Piecewise):
+        return ()
+    free = difference.free_symbols
+    if len(free) != 1:
+        return ()
+    (x,) = free
+    if x.is_integer or x.is_real is False:
+        return ()
+    try:
+        if sp.count_ops(difference.diff(x)) > TANGENCY_OPS:
+            return ()
+        zeros = critical_points(difference, x, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError):
+        return ()
+    if not isinstance(zeros, sp.FiniteSet) or len(zeros) > TANGENCY_POINTS:
+        return ()
+    return tuple({x: zero} for zero in zeros if zero.is_real and admissible(x, zero))
 ADMISSIBLE = (sp.Integer(1), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(1, 2), sp.Integer(-2))
 
 

@@ -40,6 +40,6 @@ class SignProver(AlgebraRules, RewriteRules):
     """
 
     def rules(self) -> tuple[Callable[[Expr, bool, int], bool], ...]:
-        return (self._rule_piecewise, self._rule_log_combination, self._rule_top_minimum, self._rule_rational_in_exponentials, self._rule_free_of, self._rule_shift, self._rule_recentre, self._rule_scaled_variable, self._rule_generalise_combination, self._rule_top_from_zero, self._rule_double_sum, self._rule_minimum_term, self._rule_jensen_entropy, self._rule_sum, self._rule_mul, self._rule_jensen, self._rule_add, self._rule_sqrt, self._rule_extremum, self._rule_quotient,
+        return (self._rule_piecewise, self._rule_log_combination, self._rule_even_variable, self._rule_top_minimum, self._rule_rational_in_exponentials, self._rule_free_of, self._rule_shift, self._rule_recentre, self._rule_scaled_variable, self._rule_generalise_combination, self._rule_top_from_zero, self._rule_double_sum, self._rule_minimum_term, self._rule_jensen_entropy, self._rule_sum, self._rule_mul, self._rule_jensen, self._rule_add, self._rule_sqrt, self._rule_extremum, self._rule_quotient,
                 self._rule_linear_factor, self._rule_hyperbolic, self._rule_log_tangent, self._rule_log_tangent_sum, self._rule_atomise, self._rule_expand_log, self._rule_exp_substitute, self._rule_calculus, self._rule_from_zero_in_one, self._rule_generalise,
                 self._rule_scale)
