@@ -533,13 +533,13 @@ TANGENCY_POINTS = 8  # ... and the most of them it offers
 
 def tangency_points(statement: Basic) -> tuple[dict[Basic, object], ...]:
     r"""Where a strict inequality in one real variable may fail by equality: the real zeros of the derivative of
-    lhs - rhs that the variable's assumptions admit. Where the non-strict relation holds, lhs - rhs attains its
-    infimum 0 at a critical point or not at all, so a strict relation that fails inside the domain fails at one of
-    these (:math:`x \log x > -1/e` at :math:`x = 1/e`, which no rational point reaches). Only candidates, tried first
-    by the thorough search: each is confirmed as a drawn point is (an Arb enclosure, or an exact zero that SymPy reduces
-    to 0, :func:`~softproof.derive.engine.refute.difference_value`). Nothing (no hint) for other relations, several
-    variables, sums, kinks (Abs, Max, Min, Piecewise), a derivative larger than :data:`TANGENCY_OPS`, or zeros SymPy
-    does not find as a finite set of at most :data:`TANGENCY_POINTS`."""
+    lhs - rhs that the variable's assumptions admit. Where the non-strict relation holds, a point inside the domain
+    where lhs - rhs is 0 is a minimum, so a zero of its derivative wherever it is differentiable (the domain's ends are
+    among the drawn values): :math:`x \log x > -1/e` fails at :math:`x = 1/e`, which no rational point reaches. Only
+    candidates, tried first by the thorough search: each is confirmed as a drawn point is (an Arb enclosure, or an
+    exact zero that SymPy reduces to 0, :func:`~softproof.derive.engine.refute.difference_value`). Nothing (no hint)
+    for other relations, several variables, sums, kinks (Abs, Max, Min, Piecewise), a derivative larger than
+    :data:`TANGENCY_OPS`, or zeros SymPy does not find as a finite set of at most :data:`TANGENCY_POINTS`."""
     if not isinstance(statement, (sp.Lt, sp.Gt)):
         return ()
     difference = statement.lhs - statement.rhs
@@ -560,6 +560,8 @@ def tangency_points(statement: Basic) -> tuple[dict[Basic, object], ...]:
     if not isinstance(zeros, sp.FiniteSet) or len(zeros) > TANGENCY_POINTS:
         return ()
     return tuple({x: zero} for zero in zeros if zero.is_real and admissible(x, zero))
+
+
 ADMISSIBLE = (sp.Integer(1), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(1, 2), sp.Integer(-2))
 
 

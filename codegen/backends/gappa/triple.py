@@ -7,9 +7,9 @@ A triple is three doubles :math:`h + m + l`. Every TwoSum of the C source (``two
 ``two_diff(a, -b)``) gives :math:`s = \mathrm{RN}(a + b)` and :math:`e = a + b - s` exactly (Knuth, TAOCP 4.2.2
 Theorem B; no overflow), and every ``SP_PRODUCT_RESIDUAL(a, b, p)`` after :math:`p = \mathrm{RN}(ab)` gives
 :math:`ab - p` exactly where :math:`e_a + e_b \ge -970` (Boldo and Muller 2011), else rounded once into the subnormal
-range (an FMA's value; without FMA hardware sp_product_residual's, the same value): the tape records TwoSum's error as an exact difference, a residual as one (plus a perturbation where the script
-allows underflow, :class:`Tape`), every other operation as one rounding to nearest-even binary64 (``rnd``), in the
-order the C evaluates it (no contraction: the source pins it). The claims hold for both builds (with and without FMA
+range (an FMA's value; without FMA hardware sp_product_residual's, the same value): the tape records TwoSum's error
+as an exact difference, a residual as one (plus a perturbation where the script allows underflow, :class:`Tape`),
+every other operation as one rounding to nearest-even binary64 (``rnd``), in the order the C evaluates it (no contraction: the source pins it). The claims hold for both builds (with and without FMA
 hardware): the operations and their values are the same (tests/test_triple_tapes.py runs the tapes against both).
 """
 
