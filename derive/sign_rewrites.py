@@ -118,21 +118,14 @@ class RewriteRules(SignProverBase):
         the rules that seek the minimum in x, whose ``solveset`` can run for minutes on a transcendental derivative
         (:math:`1/(1 + x^2) \ge e^{-x^2}`: unknown after 120 s, the goal in u proved in about 2 s).
 
-        Soundness: :meth:`_rule_generalise_combination`'s (a sufficient condition): for every admissible x, :math:`x^2`
-        is a real number with the signs derived for it, and the goal at x is the new goal at :math:`u = x^2` (``subs``
-        writes :math:`x^{2k}` as :math:`u^k`; a goal in which x remains, as in |x|, is left alone)."""
+        Soundness: :meth:`_rule_generalise_combination`'s (a sufficient condition), whose step this is for w = x^2:
+        for every admissible x, :math:`x^2` is a real number with the signs derived for it, and the goal at x is the new
+        goal at :math:`u = x^2` (:func:`_in_square` writes :math:`x^{2k}` as :math:`u^k`; a goal in which x remains,
+        as in |x|, is left alone)."""
         if not self._top_scalar_goal(expr, depth) or len(expr.free_symbols) != 1:
             return False
         (x,) = expr.free_symbols
-        if not (isinstance(x, sp.Symbol) and x.is_real):
-            return False
-        square = x**2
-        signs = {k: True for k in ("positive", "nonnegative", "nonzero") if getattr(square, f"is_{k}")}
-        u = sp.Dummy(f"{x.name}_squared", real=True, **signs)
-        general = _in_square(expr, x, u)
-        if general is None:
-            return False
-        return self._by(general, expr, strict, depth, f"holds for every value of ${sp.latex(square)}$", top=True)
+        return isinstance(x, sp.Symbol) and bool(x.is_real) and self._through_new_variable(expr, x**2, len(expr.free_symbols), strict, depth)
 
     def _rule_top_minimum(self, expr: Expr, strict: bool, depth: int) -> bool:
         r"""The top goal of one real variable: part (a) of :meth:`_rule_calculus` (SymPy's ``minimum`` over the domain,
@@ -490,23 +483,29 @@ class RewriteRules(SignProverBase):
         count = len(expr.free_symbols)
         seen: set[Expr] = set()
         for w in (part for sub in sp.preorder_traversal(expr) for part in _combinations(sub)):
-            square = _even_power_base(w)
-            if w in seen or (len(w.free_symbols) < 2 and square is None) or not w.is_real:
+            if w in seen or (len(w.free_symbols) < 2 and _even_power_base(w) is None) or not w.is_real:
                 continue
             seen.add(w)
-            signs = {k: True for k in ("positive", "negative", "nonnegative", "nonpositive", "nonzero") if getattr(w, f"is_{k}")}
-            u = sp.Dummy("u", real=True, **signs)
-            if square is not None:  # x only through its even powers, each x^(2k) written u^(k/j) for w = x^(2j)
-                general = _in_square(expr, square, u, w.exp // 2)
-                if general is None:
-                    continue
-            else:
-                general = expr.subs(w, u)
-                if not general.has(u) or len(general.free_symbols) >= count:
-                    continue
-            if self._by(general, expr, strict, depth, f"holds for every real value of ${sp.latex(w)}$", top=True):
+            if self._through_new_variable(expr, w, count, strict, depth):
                 return True
         return False
+
+    def _through_new_variable(self, expr: Expr, w: Expr, count: int, strict: bool, depth: int) -> bool:
+        """The step of :meth:`_rule_generalise_combination` (its soundness argument) for one w: w replaced by a fresh
+        real u with the signs SymPy derives for w, the new goal proven as a top goal; no step where u does not take w's
+        place (an even power of x: x remains; a combination: no fewer of ``count`` variables)."""
+        signs = {k: True for k in ("positive", "negative", "nonnegative", "nonpositive", "nonzero") if getattr(w, f"is_{k}")}
+        u = sp.Dummy("u", real=True, **signs)
+        square = _even_power_base(w)
+        if square is not None:  # x only through its even powers, each x^(2k) written u^(k/j) for w = x^(2j)
+            general = _in_square(expr, square, u, w.exp // 2)
+            if general is None:
+                return False
+        else:
+            general = expr.subs(w, u)
+            if not general.has(u) or len(general.free_symbols) >= count:
+                return False
+        return self._by(general, expr, strict, depth, f"holds for every real value of ${sp.latex(w)}$", top=True)
 
     def _rule_top_from_zero(self, expr: Expr, strict: bool, depth: int) -> bool:
         r""":meth:`_from_zero_in_one` on the top goal, before the rules that split it: their search can spend the

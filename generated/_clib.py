@@ -243,7 +243,7 @@ def _class_rows(x: NDArray[Any], target: ArrayLike, axis: Any, work: numpy.dtype
 
 
 def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tuple[int, ...], dtype: numpy.dtype[Any],
-                    wide: Callable[[NDArray[Any]], NDArray[Any]] | None = None) -> NDArray[Any]:
+                    wide: Callable[[NDArray[Any]], NDArray[Any]]) -> NDArray[Any]:
     r"""logsumexp's ``values`` over the axes ``chosen`` of ``x`` (the kernel's input), where the kernel returned
     SOFTPROOF_UNCERTIFIED: the rows it may have left undecided redone exactly (``softmax_np._logsumexp_exact``,
     mpmath, the precision doubled until the result rounds to one float32 for float32 results, else to one float64).
@@ -259,7 +259,7 @@ def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tup
 
     A float32 result is flagged too where the triple-double stage's value lies within its error of a float32 midpoint
     (triple_float_decided), which its float32 value does not show: there the rows' float64 logsumexp (``wide``, the C
-    kernel's over ``chosen`` with kept dims; else the NumPy target's: within 1 ULP of a double,
+    kernel's over ``chosen`` with kept dims, :meth:`Kernels._wide_logsumexp`: within 1 ULP of a double,
     :math:`|v_{64} - \mathrm{LSE}| \le 2^{-52}|v_{64}|`) picks the rows whose
     interval :math:`v_{64} \pm (2^{-51}|v_{64}| + 2^{-1074})` holds a float32 midpoint, and those are redone as well;
     every other row's float32 value is the rounding of everything in that interval, the truth included, so the
@@ -275,8 +275,7 @@ def _redo_undecided(x: NDArray[Any], values: NDArray[Any], T: float, chosen: tup
         bound = (n + 64) * 2.0**-85 * (numpy.abs(top) + T * (numpy.log(n) + 1.0))
         redo = numpy.isfinite(kept) & (numpy.abs(kept) <= bound)
         if dtype == FLOAT32:
-            double = numpy.asarray(wide(source) if wide is not None else numpy_target.logsumexp(source, axis=chosen, keepdims=True, temperature=T),
-                                   dtype=numpy.float64)
+            double = numpy.asarray(wide(source), dtype=numpy.float64)
             radius = 2.0**-51 * numpy.abs(double) + 2.0**-1074
             redo |= numpy.isfinite(kept) & ~_correct.ends_agree(double - radius, double + radius, _FLOAT32_FORMAT)[1]
     if not numpy.any(redo):
